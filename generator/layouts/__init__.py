@@ -1,0 +1,31 @@
+"""Registry of source layouts and layout detection."""
+
+from __future__ import annotations
+
+from ..sources import SourceText
+from .base import Layout
+
+#: Below this confidence no layout claims a file and it is reported as unknown.
+MIN_CONFIDENCE = 0.5
+
+
+def all_layouts() -> list[Layout]:
+    from .pdf_single_space import PdfSingleSpaceLayout
+    from .pdf_padded import PdfPaddedLayout
+    from .tsv import TsvLayout
+    from .word_cells import WordCellsLayout
+
+    return [PdfSingleSpaceLayout(), WordCellsLayout(), TsvLayout(), PdfPaddedLayout()]
+
+
+def detect_layout(source: SourceText) -> tuple[Layout | None, dict[str, float]]:
+    """The best layout for `source` (None if none is confident), and every score."""
+    scores = {layout.name: layout.detect(source) for layout in all_layouts()}
+    best = max(all_layouts(), key=lambda layout: scores[layout.name])
+    if scores[best.name] < MIN_CONFIDENCE:
+        return None, scores
+    return best, scores
+
+
+def layout_by_name(name: str) -> Layout | None:
+    return next((layout for layout in all_layouts() if layout.name == name), None)

@@ -1,0 +1,17 @@
+"""Layout word-cells (placeholder: being written)."""
+
+from __future__ import annotations
+
+from ..model import Document
+from ..sources import SourceText
+
+
+class WordCellsLayout:
+    name = "word-cells"
+    description = "placeholder"
+
+    def detect(self, source: SourceText) -> float:
+        return 0.0
+
+    def read(self, source: SourceText, doc: Document) -> None:
+        return None

@@ -1,0 +1,92 @@
+"""Printed amounts and classification codes: the small vocabulary every layout shares."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+
+# Full-width digits and punctuation that PDF/Word extraction leaves in amounts.
+_FULLWIDTH = str.maketrans("０１２３４５６７８９．，－　", "0123456789.,- ")
+
+AMOUNT_RE = re.compile(r"^-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
+# A number token in running text (thousands commas allowed).
+NUMBER_IN_TEXT = re.compile(r"-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?")
+
+
+def normalize_cell(text: str) -> str:
+    """Strip a cell: full-width characters to ASCII, outer white space (incl. U+3000) off."""
+    return text.translate(_FULLWIDTH).strip()
+
+
+def parse_amount(text: str | None) -> Decimal | None:
+    """The amount a cell prints, or None if the cell is not a plain amount.
+
+    "1,904.25" → 1904.25; "17.00" keeps its two places; "1834.8 3" and "1834. 83"
+    (numbers split by a stray space in PDF extraction) → 1834.83. An empty cell or
+    a dash is None.
+    """
+    if text is None:
+        return None
+    s = normalize_cell(text)
+    if not s or s in {"-", "—", "--"}:
+        return None
+    if " " in s:
+        joined = s.replace(" ", "")
+        # Only join when the pieces look like one broken number, not two amounts.
+        if not re.fullmatch(r"-?\d+(?:\.\d*)? ?\d*(?:\.\d+)?", s.replace("  ", " ")):
+            return None
+        if joined.count(".") > 1:
+            return None
+        s = joined
+    if not AMOUNT_RE.match(s):
+        return None
+    try:
+        return Decimal(s.replace(",", ""))
+    except InvalidOperation:  # pragma: no cover - AMOUNT_RE guards this
+        return None
+
+
+def is_amount(text: str | None) -> bool:
+    return parse_amount(text) is not None
+
+
+def format_amount(value: Decimal | None) -> str | None:
+    """The amount as an exact decimal string without thousands separators."""
+    if value is None:
+        return None
+    return format(value, "f")
+
+
+def join_code(parts: list[str] | str, parent: str | None = None) -> str | None:
+    """Join printed code parts into one classification code.
+
+    "201 03 01" → "2010301"; ["301", "01"] → "30101"; a lone 款 code "03" printed
+    under its 类 (as in some PDF layouts) → parent + "03" when `parent` is given.
+    """
+    if isinstance(parts, str):
+        parts = parts.split()
+    parts = [p.strip() for p in parts if p and p.strip()]
+    if not parts or not all(p.isdigit() for p in parts):
+        return None
+    code = "".join(parts)
+    if len(code) == 2 and parent and len(parent) >= 3:
+        return parent[:3] + code
+    return code
+
+
+FUNCTION_CODE_RE = re.compile(r"^(\d{3})(?:\s*(\d{2}))?(?:\s*(\d{2}))?$")
+
+
+def split_code_and_name(cell: str) -> tuple[str | None, str]:
+    """Split "201 一般公共服务支出" into ("201", "一般公共服务支出")."""
+    m = re.match(r"^\s*(\d{3}(?:\s*\d{2}){0,2})\s*(.*)$", cell)
+    if not m:
+        return None, cell.strip()
+    return join_code(m.group(1)), m.group(2).strip()
+
+
+def squash(text: str | None) -> str:
+    """Text with all white space removed: for comparing names printed with stray spaces."""
+    if text is None:
+        return ""
+    return re.sub(r"[\s\u3000]+", "", text)

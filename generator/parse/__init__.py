@@ -1,0 +1,1 @@
+"""Parsing: source text → `Document` (layout tables + shared prose readers)."""

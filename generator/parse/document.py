@@ -1,0 +1,80 @@
+"""One source file → one `Document`, inside its own error boundary.
+
+Order: decode → detect layout → prose (profile, sections, stated figures) → tables by
+the layout. A crash in a layout reader becomes a `parse-failed` issue and the document
+is marked failed, so nothing half-parsed reaches the database.
+"""
+
+from __future__ import annotations
+
+import traceback
+from pathlib import Path
+
+from ..layouts import detect_layout
+from ..model import Document, Issue
+from ..sources import SourceText, read_source
+from . import profile
+
+
+class ParseResult:
+    """A parsed document, or None with the issues that say why not."""
+
+    def __init__(self, path: str, document: Document | None, issues: list[Issue]):
+        self.path = path
+        self.document = document
+        self.issues = issues
+
+    @property
+    def ok(self) -> bool:
+        return self.document is not None
+
+
+def parse_text(source: SourceText, debug: bool = False) -> ParseResult:
+    layout, scores = detect_layout(source)
+    if layout is None:
+        shown = ", ".join(f"{k} {v:.2f}" for k, v in sorted(scores.items()))
+        return ParseResult(source.path, None, [Issue(
+            "layout-unknown", f"no known layout fits this file (scores: {shown})",
+            source.path, 1, "error")])
+    doc = Document(path=source.path, layout=layout.name, sha256=source.sha256,
+                   encoding=source.encoding, line_count=len(source.lines))
+    try:
+        profile.read_profile(source, doc)
+        layout.read(source, doc)
+    except Exception as exc:  # one bad file must not stop the build
+        if debug:
+            raise
+        where = _innermost_line(exc)
+        return ParseResult(source.path, None, [Issue(
+            "parse-failed", f"the {layout.name} reader failed: {type(exc).__name__}: {exc}{where}",
+            source.path, None, "error")])
+    _require_tables(doc)
+    return ParseResult(source.path, doc, list(doc.issues))
+
+
+def parse_file(path: Path, display_path: str | None = None, debug: bool = False) -> ParseResult:
+    source, issues = read_source(path, display_path)
+    if source is None:
+        return ParseResult(display_path or str(path), None, issues)
+    result = parse_text(source, debug)
+    if result.document is not None:
+        result.document.issues[:0] = issues
+    result.issues[:0] = issues
+    return result
+
+
+def _require_tables(doc: Document) -> None:
+    """A disclosure without its core tables is truncated or from another template."""
+    missing = [key for key in ("summary", "expense") if key not in doc.tables]
+    if missing:
+        doc.issues.append(Issue(
+            "table-missing", "core table(s) not found: " + ", ".join(missing)
+            + " (truncated file or an unknown template?)", doc.path, None, "error"))
+
+
+def _innermost_line(exc: BaseException) -> str:
+    frames = traceback.extract_tb(exc.__traceback__)
+    if not frames:
+        return ""
+    last = frames[-1]
+    return f" (at {Path(last.filename).name}:{last.lineno})"

@@ -1,0 +1,53 @@
+"""Recognising the standard table titles, whatever numbering a layout prints.
+
+Titles come as "表一：" + "部门（单位）收支总体情况表", "表 1" + "部门收支总体情况表", or
+with no number at all; the 目录 (table of contents) lists the same names, so callers
+must skip the 目录 themselves (a title line there is followed by no table).
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..numbers import squash
+
+# Ordered: the first pattern that matches a squashed title line decides its key.
+_TITLE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    ("summary", re.compile(r"部门(（单位）)?收支(预算)?总体情况表$")),
+    ("income", re.compile(r"部门(（单位）)?收入(预算)?总体情况表$")),
+    ("expense", re.compile(r"部门(（单位）)?支出(预算)?总体情况表$")),
+    ("fiscal", re.compile(r"财政拨款收支(预算)?总体情况表$")),
+    ("basic", re.compile(r"一般公共预算基本支出(预算)?情况表$")),
+    ("projects", re.compile(r"一般公共预算项目支出(预算)?情况表$")),
+    ("general_public", re.compile(r"一般公共预算(当年拨款)?支出(预算)?情况表$")),
+    ("three_public", re.compile(r"[“\"]?三公[”\"]?经费支出(预算)?情况表$")),
+    ("gov_fund", re.compile(r"政府性基金预算支出(预算)?情况表$")),
+    ("state_capital", re.compile(r"国有资本经营预算支出(预算)?情况表$")),
+    ("carryover", re.compile(r"上年结转结余情况(明细)?表$")),
+]
+
+# "表一：", "表 1", "表十一", "表1-1" at the start of a line.
+TABLE_NUMBER_RE = re.compile(r"^表\s*([一二三四五六七八九十]+|\d+)(?:\s*[-－]\s*\d+)?\s*[：:]?")
+# A 目录 entry or a 说明 sentence that merely names a table.
+_TOC_PREFIX = re.compile(r"^[-•·]?\s*[一二三四五六七八九十]+、")
+
+
+def table_key_for_title(line: str) -> str | None:
+    """The table key a title line names ("部门（单位）收支总体情况表" → "summary"), or None.
+
+    Only a line that *is* a title matches (it must end with the table name), so a
+    sentence that mentions a table ("…政府性基金预算支出情况表为空表。") does not.
+    """
+    text = squash(line)
+    text = TABLE_NUMBER_RE.sub("", text)
+    if not text or len(text) > 40:
+        return None
+    for key, pattern in _TITLE_PATTERNS:
+        if pattern.search(text):
+            return key
+    return None
+
+
+def is_toc_entry(line: str) -> bool:
+    """A 目录 line such as "一、部门收支总体情况表" or "- 七、…"."""
+    return bool(_TOC_PREFIX.match(line.strip()))

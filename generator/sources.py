@@ -1,0 +1,95 @@
+"""Reading source files: bytes → text lines, with the encoding found and problems named.
+
+A source that cannot be read (empty, binary, undecodable) yields an `Issue`, never an
+exception, so the build goes on with the other documents.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from .model import Issue
+
+SOURCE_SUFFIXES = {".txt", ".md", ".text"}
+
+
+@dataclass
+class SourceText:
+    """A decoded source. `lines[i]` is line i+1 of the file, without its line ending."""
+
+    path: str
+    text: str
+    lines: list[str]
+    encoding: str
+    sha256: str
+
+    def line(self, number: int) -> str:
+        """Line `number` (1-based)."""
+        return self.lines[number - 1]
+
+
+def _looks_binary(data: bytes) -> bool:
+    if b"\x00" in data[:65536]:
+        return True
+    sample = data[:8192]
+    controls = sum(1 for b in sample if b < 32 and b not in (9, 10, 12, 13, 27))
+    return controls > max(8, len(sample) // 50)
+
+
+def decode(data: bytes) -> tuple[str, str] | None:
+    """Decode UTF-8 (with or without BOM) or GB18030 (a superset of GBK and GB2312)."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        try:
+            return data[3:].decode("utf-8"), "utf-8-sig"
+        except UnicodeDecodeError:
+            return None
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            return data.decode(encoding), encoding
+        except UnicodeDecodeError:
+            continue
+    return None
+
+
+def read_source(path: Path, display_path: str | None = None) -> tuple[SourceText | None, list[Issue]]:
+    """Read one file. Returns the text, or None and the issues saying why not."""
+    shown = display_path or str(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return None, [Issue("source-unreadable", f"cannot read file: {exc.strerror}", shown, None, "error")]
+    digest = hashlib.sha256(data).hexdigest()
+    if not data.strip():
+        return None, [Issue("source-empty", "the file is empty", shown, None, "error")]
+    if _looks_binary(data):
+        return None, [Issue("source-binary", "the file is binary, not extracted text "
+                            "(convert the PDF or Word file to text first)", shown, None, "error")]
+    decoded = decode(data)
+    if decoded is None:
+        line = data[: _first_bad_offset(data)].count(b"\n") + 1
+        return None, [Issue("source-encoding", "the file is neither UTF-8 nor GB18030/GBK text",
+                            shown, line, "error")]
+    text, encoding = decoded
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    issues = []
+    if encoding == "gb18030":
+        issues.append(Issue("source-gbk", "read as GB18030/GBK (not UTF-8)", shown, None, "info"))
+    return SourceText(shown, text, text.split("\n"), encoding, digest), issues
+
+
+def _first_bad_offset(data: bytes) -> int:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return exc.start
+    return 0
+
+
+def discover(content_dir: Path) -> list[Path]:
+    """Source files under content/disclosures, in a stable order."""
+    root = content_dir / "disclosures"
+    if not root.is_dir():
+        return []
+    return sorted(p for p in root.rglob("*") if p.is_file() and p.suffix.lower() in SOURCE_SUFFIXES)
