@@ -25,6 +25,25 @@ def _cmd_parse(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_build(args: argparse.Namespace) -> int:
+    from .build import build
+    from .config import load_config
+
+    site_dir = Path(args.site_dir).resolve()
+    config = load_config(site_dir, strict=args.strict)
+    for warning in config.warnings:
+        print(f"{site_dir / 'site.toml'}: warning: {warning}", file=sys.stderr)
+    output = Path(args.output).resolve() if args.output else None
+    report = build(site_dir, output=output, config=config)
+    for failed in report.failed:
+        for issue in failed.issues:
+            print(issue, file=sys.stderr)
+    timings = ", ".join(f"{k} {v:.2f}s" for k, v in report.timings.items())
+    print(f"built {len(report.documents)} document(s), {report.pages} page(s) into "
+          f"{report.output} ({timings}); {len(report.failed)} file(s) could not be parsed")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m generator",
                                      description="Budget disclosure site generator (部门预算公开)")
@@ -38,10 +57,23 @@ def build_parser() -> argparse.ArgumentParser:
     mode.add_argument("--golden", action="store_true", help="the answer-key shape")
     p.add_argument("-v", "--verbose", action="store_true", help="print every issue to stderr")
     p.set_defaults(func=_cmd_parse)
+
+    p = sub.add_parser("build", help="build the static site")
+    p.add_argument("site_dir", nargs="?", default=".", help="folder with site.toml and content/")
+    p.add_argument("--output", "-o", help="output folder (default: build.output_dir)")
+    p.add_argument("--strict", action="store_true", help="unknown site.toml keys are errors")
+    p.set_defaults(func=_cmd_build)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
+    from .config import ConfigError
+
     parser = build_parser()
     args = parser.parse_args(argv)
-    return args.func(args)
+    try:
+        return args.func(args)
+    except ConfigError as exc:
+        for problem in exc.problems:
+            print(f"{exc.path}: error: {problem}", file=sys.stderr)
+        return 2

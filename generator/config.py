@@ -1,0 +1,116 @@
+"""`site.toml`: every key declared once, typed, with its default and help text.
+
+Errors (wrong type, bad value) are all collected and reported together; unknown keys
+are warnings (errors with `--strict`). The README's table of keys is checked against
+`OPTIONS` by a test, so documentation cannot drift from the code.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Option:
+    section: str
+    name: str
+    type: type
+    default: Any
+    help: str
+
+    @property
+    def key(self) -> str:
+        return f"{self.section}.{self.name}"
+
+
+OPTIONS: list[Option] = [
+    Option("site", "title", str, "部门预算公开", "Site title shown in every page header."),
+    Option("site", "description", str, "部门预算公开数据：表格、图表与下载",
+           "One-sentence description for the home page and metadata."),
+    Option("site", "base_url", str, "/",
+           "Path (or full URL) the site is served under, e.g. \"/budget/\" for a subpath."),
+    Option("build", "content_dir", str, "content", "Folder with disclosures/ and pages/."),
+    Option("build", "output_dir", str, "build", "Folder the site is written to (replaced atomically)."),
+    Option("build", "jobs", int, 0, "Worker processes for parsing and charts; 0 = one per core."),
+    Option("build", "charts", bool, True, "Render static SVG charts (vl-convert)."),
+    Option("build", "search", bool, True, "Build the Pagefind search index."),
+    Option("privacy", "mask_phone_numbers", bool, True,
+           "Mask personal mobile numbers (联系电话) found in 绩效 tables and text."),
+    Option("serve", "host", str, "127.0.0.1", "Address `serve` listens on."),
+    Option("serve", "port", int, 8000, "Port `serve` listens on."),
+]
+
+
+class ConfigError(Exception):
+    """site.toml cannot be used; `problems` lists every reason."""
+
+    def __init__(self, path: Path, problems: list[str]):
+        self.path = path
+        self.problems = problems
+        super().__init__(f"{path}: " + "; ".join(problems))
+
+
+@dataclass
+class Config:
+    site_dir: Path
+    values: dict[str, Any]
+    warnings: list[str] = field(default_factory=list)
+
+    def get(self, key: str) -> Any:
+        return self.values[key]
+
+    @property
+    def content_dir(self) -> Path:
+        return self.site_dir / self.values["build.content_dir"]
+
+    @property
+    def output_dir(self) -> Path:
+        return self.site_dir / self.values["build.output_dir"]
+
+    @property
+    def base_url(self) -> str:
+        """The base path, always ending in "/"."""
+        base = self.values["site.base_url"] or "/"
+        return base if base.endswith("/") else base + "/"
+
+
+def load_config(site_dir: Path, strict: bool = False, overrides: dict[str, Any] | None = None) -> Config:
+    """Read `site_dir/site.toml` (missing file = all defaults)."""
+    path = site_dir / "site.toml"
+    raw: dict[str, Any] = {}
+    problems: list[str] = []
+    if path.exists():
+        try:
+            raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise ConfigError(path, [f"not valid TOML: {exc}"]) from exc
+    values = {o.key: o.default for o in OPTIONS}
+    known = {o.key: o for o in OPTIONS}
+    warnings: list[str] = []
+    for section, table in raw.items():
+        if not isinstance(table, dict):
+            warnings.append(f"unknown top-level key '{section}'")
+            continue
+        for name, value in table.items():
+            key = f"{section}.{name}"
+            option = known.get(key)
+            if option is None:
+                warnings.append(f"unknown key '{key}'")
+                continue
+            if option.type is int and isinstance(value, bool) or not isinstance(value, option.type):
+                problems.append(f"'{key}' must be {option.type.__name__}, got {value!r}")
+                continue
+            values[key] = value
+    values.update(overrides or {})
+    if values["serve.port"] < 0 or values["serve.port"] > 65535:
+        problems.append("'serve.port' must be between 0 and 65535")
+    if values["build.jobs"] < 0:
+        problems.append("'build.jobs' must be 0 (auto) or more")
+    if strict and warnings:
+        problems += warnings
+    if problems:
+        raise ConfigError(path, problems)
+    return Config(site_dir=site_dir, values=values, warnings=warnings)
