@@ -1,10 +1,154 @@
-"""Prose readers shared by every layout (filled in below)."""
+"""Prose readers shared by every layout: who, where, when, and the 概况 (overview).
+
+Reads the department (编制部门), region, year, amount unit, 主要职能, 机构设置
+(divisions, 二级预算单位) and staffing (编制数, 实有人数, 在职/退休/离休 and their changes),
+then hands the text parts to `sections` and `statements`.
+"""
 
 from __future__ import annotations
 
-from ..model import Document
+import re
+from collections import Counter
+
+from ..model import Document, Issue, Staffing
 from ..sources import SourceText
+from . import regions, sections, statements
+from .prose import JoinedText
+
+_DEPT_LINE = re.compile(r"编制(?:部门|单位)(?:（单位）|\(单位\))?\s*[:：]\s*(.+)")
+_DEPT_END = re.compile(r"\s{2,}|\s*单位\s*[:：]|\s*金额单位")
+_YEAR = re.compile(r"(20\d{2})\s*年(?:度)?[^。，,\d]{0,14}?预算")
+_UNIT = re.compile(r"单位\s*[:：]\s*(万元|元|千元|亿元)")
+_DIVISIONS = re.compile(
+    r"下设\s*(\d+)\s*个\s*([^，,：:。\d]{1,8}?)\s*[，,]?\s*(?:分别(?:是|为)|包括|具体为)\s*[:：]?(.+?)[。；;]")
+_SUB_UNITS_INTRO = re.compile(r"二级预算单位(?:包括|有|分别是|为)\s*[:：]?")
+_NO_SUB_UNITS = re.compile(r"无(?:下属|所属)(?:二级)?预算单位")
+_NUMBERED_ITEM = re.compile(r"^\s*(?:\d+|[一二三四五六七八九十]+)\s*[.．、]\s*(.+?)\s*[；;。,，]?\s*$")
 
 
 def read_profile(source: SourceText, doc: Document) -> None:
-    """Department, region, year, unit, staffing, divisions, sub-units, sections."""
+    """Fill the document's identity, 概况 and text sections from the prose."""
+    parts = sections.find_parts(source.lines)
+    doc.department, doc.department_line = _read_department(source, parts)
+    doc.year = _read_year(source)
+    doc.unit = _read_unit(source)
+    if doc.department:
+        doc.region = regions.region_of(doc.department)
+    if doc.region is None:
+        doc.issues.append(Issue("region-unknown", "cannot tell the region from the department name "
+                                f"{doc.department!r}", doc.path, doc.department_line, "warning"))
+    overview = parts.get("overview")
+    if overview:
+        text = JoinedText(source.lines, *overview)
+        doc.staffing = _read_staffing(text)
+        doc.division_count, doc.divisions = _read_divisions(text)
+        doc.sub_units = _read_sub_units(source.lines, overview, text)
+    for key, message in (("department", "department (编制部门) not found"),
+                         ("year", "budget year not found")):
+        if getattr(doc, key) is None:
+            doc.issues.append(Issue(f"{key}-missing", message, doc.path, None, "error"))
+    if doc.staffing.authorized is None:
+        doc.issues.append(Issue("staffing-missing", "staffing (编制数/实有人数) not found",
+                                doc.path, overview[0] if overview else None, "warning"))
+    sections.read_sections(source, parts, doc)
+    statements.read_statements(source, parts, doc)
+
+
+def _read_department(source: SourceText, parts: dict[str, tuple[int, int]]) -> tuple[str | None, int | None]:
+    """The department as printed in the 编制部门 lines (the most frequent spelling wins)."""
+    found: Counter[str] = Counter()
+    first_line: dict[str, int] = {}
+    for number, raw in enumerate(source.lines, 1):
+        m = _DEPT_LINE.search(raw)
+        if not m:
+            continue
+        name = _DEPT_END.split(m.group(1).strip(" \u3000\t"))[0].strip(" \u3000\t")
+        if 2 <= len(name) <= 60:
+            found[name] += 1
+            first_line.setdefault(name, number)
+    if found:
+        best = max(found, key=lambda n: (found[n], -first_line[n]))
+        return best, first_line[best]
+    return _department_from_title(source, parts)
+
+
+_TITLE_DEPT = re.compile(r"第一部分\s*(?:20\d{2}\s*年)?\s*(.+?)(?:部门)?(?:（单位）)?概况")
+
+
+def _department_from_title(source: SourceText, parts: dict[str, tuple[int, int]]) -> tuple[str | None, int | None]:
+    start = parts.get("overview", (1, 1))[0]
+    text = JoinedText(source.lines, max(1, start - 1), start + 3)
+    m = _TITLE_DEPT.search(text.text)
+    if m and len(m.group(1)) >= 2:
+        return m.group(1).strip(), text.line_at(m.start(1))
+    return None, None
+
+
+def _read_year(source: SourceText) -> int | None:
+    years = Counter(int(m.group(1)) for m in _YEAR.finditer(JoinedText(source.lines, 1, 400).text))
+    return years.most_common(1)[0][0] if years else None
+
+
+def _read_unit(source: SourceText) -> str:
+    units = Counter(m.group(1) for line in source.lines for m in _UNIT.finditer(line))
+    return units.most_common(1)[0][0] if units else "万元"
+
+
+def _change(direction: str | None, amount: str | None) -> int | None:
+    if amount is None:
+        return None
+    value = int(amount)
+    return -value if direction == "减少" else value
+
+
+_PERSON = r"\s*(\d+)\s*人?"
+_CHANGE = r"(?:\s*[，,]?\s*(增加或减少|增加|减少|持平)\s*(\d+)?\s*人?)?"
+
+
+def _read_staffing(text: JoinedText) -> Staffing:
+    s = Staffing()
+    t = text.text
+    m = re.search(r"编制(?:数|人数)\s*[:：为]?" + _PERSON, t)
+    if m:
+        s.authorized, s.line = int(m.group(1)), text.line_at(m.start())
+    m = re.search(r"实有(?:人数|人员)\s*[:：为]?" + _PERSON, t)
+    if m:
+        s.actual = int(m.group(1))
+        s.line = s.line or text.line_at(m.start())
+    for key, word in (("in_service", "在职"), ("retired", "(?<!离)退休"), ("lixiu", "离休")):
+        m = re.search(word + r"(?:人员)?" + _PERSON + _CHANGE, t)
+        if m:
+            setattr(s, key, int(m.group(1)))
+            direction = m.group(2)
+            count = m.group(3) if m.group(3) is not None else ("0" if direction == "持平" else None)
+            setattr(s, f"{key}_change", _change(direction, count))
+    return s
+
+
+def _read_divisions(text: JoinedText) -> tuple[int | None, list[str]]:
+    m = _DIVISIONS.search(text.text)
+    if not m:
+        m2 = re.search(r"下设\s*(\d+)\s*个", text.text)
+        return (int(m2.group(1)) if m2 else None), []
+    names = [n.strip(" ，,") for n in re.split(r"[、，,]", m.group(3)) if n.strip(" ，,")]
+    return int(m.group(1)), names
+
+
+def _read_sub_units(lines: list[str], span: tuple[int, int], text: JoinedText) -> list[str]:
+    """二级预算单位: the numbered list after "…二级预算单位包括：" (empty if 无下属预算单位)."""
+    m = _SUB_UNITS_INTRO.search(text.text)
+    if not m:
+        return []
+    start = text.line_at(m.start()) or span[0]
+    names: list[str] = []
+    for number in range(start + 1, span[1] + 1):
+        raw = lines[number - 1]
+        if not raw.strip():
+            continue
+        item = _NUMBERED_ITEM.match(raw)
+        if not item:
+            if names:
+                break
+            continue
+        names.append(item.group(1).strip())
+    return names

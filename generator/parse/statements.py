@@ -1,0 +1,157 @@
+"""Figures stated in the 第三部分 说明 text, and every 比上年增加/减少 change.
+
+Each 说明 section is recognised by its heading (收支总体, 收入, 支出, 财政拨款, 一般公共预算
+当年拨款, 基本支出, 项目支出, 三公, 其他重要事项 …); inside it, figures are found by their
+wording. Keys are stable English names so checks can compare them with the tables:
+`expense_basic` (说明三 基本支出) vs 表三 基本支出, `general_public_basic` (说明五) vs 表五, …
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+
+from ..model import Document, StatedChange, StatedFigure
+from ..sources import SourceText
+from .prose import JoinedText
+
+AMT = r"(-?\d[\d,]*(?:\.\s?\d+)?)\s*万"
+PCT = r"(-?\d+(?:\.\d+)?)\s*%"
+
+# Section kind by heading wording (first match wins).
+_SECTION_KINDS: list[tuple[str, str]] = [
+    ("overview", r"收支预算.*总体"),
+    ("fiscal", r"财政拨款收支"),
+    ("income", r"收入预算"),
+    ("expense", r"支出预算情况"),
+    ("general_public", r"一般公共预算当年拨款|一般公共预算拨款情况"),
+    ("basic", r"基本支出"),
+    ("projects", r"项目支出"),
+    ("three_public", r"三公"),
+    ("gov_fund", r"政府性基金"),
+    ("state_capital", r"国有资本"),
+    ("carryover", r"结转结余"),
+    ("other", r"其他重要事项"),
+]
+
+# (section kind or "*", figure key, pattern). The first match in the section counts.
+_FIGURES: list[tuple[str, str, str]] = [
+    ("overview", "total_budget", r"收支(?:总)?预算(?:总额)?(?:为|共计)?\s*" + AMT),
+    ("income", "income_total", r"收入预算(?:总额)?(?:为|共计)?\s*" + AMT),
+    ("income", "income_general_public", r"一般公共预算(?:拨款|收入)?\s*" + AMT),
+    ("expense", "expense_total", r"支出预算(?:总额)?(?:为|共计)?\s*" + AMT),
+    ("expense", "expense_basic", r"基本支出\s*" + AMT),
+    ("expense", "expense_project", r"项目支出\s*" + AMT),
+    ("fiscal", "fiscal_total", r"财政拨款收支总预算\s*" + AMT),
+    ("general_public", "general_public_total", r"拨款(?:合计|总额)?(?:为|共计)?\s*" + AMT),
+    ("general_public", "general_public_basic", r"基本支出\s*" + AMT),
+    ("general_public", "general_public_project", r"项目支出\s*" + AMT),
+    ("basic", "basic_total", r"基本支出(?:预算)?\s*" + AMT),
+    ("basic", "basic_personnel", r"人员经费\s*" + AMT),
+    ("basic", "basic_public", r"公用经费\s*" + AMT),
+    ("three_public", "three_public_total", r"“?三公”?经费(?:预算)?(?:数|支出)?(?:为|共计|合计)?\s*" + AMT),
+    ("three_public", "three_public_overseas", r"因公出国[（(]境[）)](?:费用?)?(?:预算)?(?:为)?\s*" + AMT),
+    ("three_public", "three_public_vehicle_purchase", r"公务用车购置费?(?:预算)?(?:为)?\s*" + AMT),
+    ("three_public", "three_public_vehicle_operation", r"公务用车运行(?:维护)?费?(?:预算)?(?:为)?\s*" + AMT),
+    ("three_public", "three_public_reception", r"公务接待费?(?:预算)?(?:为)?\s*" + AMT),
+    ("*", "operating_costs", r"机关运行经费(?:财政拨款)?(?:预算)?(?:为|共计)?\s*" + AMT),
+    ("*", "procurement_total", r"政府采购预算(?:总额)?(?:为|共计)?\s*" + AMT),
+    ("*", "procurement_goods", r"政府采购货物预算\s*" + AMT),
+    ("*", "procurement_works", r"政府采购工程预算\s*" + AMT),
+    ("*", "procurement_services", r"政府采购服务预算\s*" + AMT),
+]
+_COMPILED = [(kind, key, re.compile(p)) for kind, key, p in _FIGURES]
+# 一般公共服务支出（类）1048.33 万元，占 79.76%
+_CLASS_SHARE = re.compile(r"([^\d，。；：:、（）()]{2,24}?支出)\s*[（(]类[）)]\s*" + AMT + r"元?[，,]?\s*(?:占\s*" + PCT + ")?")
+# …住房公积金（项）：2025 年预算数为 62.11 万元
+_ITEM_AMOUNT = re.compile(r"([^\d。；]{2,80}?)[（(]项[）)]\s*[:：]?\s*(?:20\d{2}\s*年)?(?:预算数?|预算安排)?(?:为)?\s*" + AMT)
+_CHANGE = re.compile(r"比上年(?:预算)?(?:数)?(增加|减少|增长|下降|持平)\s*(?:" + AMT + r"元?)?"
+                     r"(?:\s*[，,]?\s*(?:增长|下降|减少|增加)\s*" + PCT + ")?")
+
+
+def _amount(text: str | None) -> Decimal | None:
+    if text is None:
+        return None
+    try:
+        return Decimal(text.replace(",", "").replace(" ", ""))
+    except InvalidOperation:
+        return None
+
+
+def _section_kind(title: str) -> str | None:
+    for kind, pattern in _SECTION_KINDS:
+        if re.search(pattern, title):
+            return kind
+    return None
+
+
+def read_statements(source: SourceText, parts: dict[str, tuple[int, int]], doc: Document) -> None:
+    explanation = [s for s in doc.sections if s.part == "explanation"]
+    if not explanation:
+        return
+    end_of_part = parts["explanation"][1]
+    for i, section in enumerate(explanation):
+        stop = explanation[i + 1].line - 1 if i + 1 < len(explanation) else end_of_part
+        kind = _section_kind(section.title)
+        text = JoinedText(source.lines, section.line + 1, stop,
+                          separator="" if doc.layout.startswith("pdf") else "\n")
+        _read_figures(text, kind, doc)
+        if kind == "general_public":
+            _read_class_and_items(text, doc)
+        _read_changes(text, doc)
+
+
+def _snippet(text: str, start: int, end: int) -> str:
+    return text[max(0, start - 20): min(len(text), end + 10)]
+
+
+def _read_figures(text: JoinedText, kind: str | None, doc: Document) -> None:
+    seen = {f.key for f in doc.figures}
+    for figure_kind, key, pattern in _COMPILED:
+        if key in seen or (figure_kind != "*" and figure_kind != kind):
+            continue
+        m = pattern.search(text.text)
+        if m:
+            doc.figures.append(StatedFigure(key, _amount(m.group(1)), text.line_at(m.start()) or 0,
+                                            _snippet(text.text, m.start(), m.end())))
+            seen.add(key)
+
+
+def _read_class_and_items(text: JoinedText, doc: Document) -> None:
+    for m in _CLASS_SHARE.finditer(text.text):
+        name = m.group(1).strip("1234567890.、 ")
+        doc.figures.append(StatedFigure(f"general_public_class:{name}", _amount(m.group(2)),
+                                        text.line_at(m.start()) or 0,
+                                        _snippet(text.text, m.start(), m.end()),
+                                        _amount(m.group(3))))
+    for m in _ITEM_AMOUNT.finditer(text.text):
+        levels = [p for p in re.split(r"[（(](?:类|款|项)[）)]", m.group(1)) if p.strip(" ：:")]
+        name = levels[-1].strip(" ：:0123456789.、") if levels else m.group(1)
+        doc.figures.append(StatedFigure(f"general_public_item:{name}", _amount(m.group(2)),
+                                        text.line_at(m.start()) or 0,
+                                        _snippet(text.text, m.start(), m.end())))
+
+
+def _change_subject(text: str, start: int) -> str:
+    clause_start = max(text.rfind(c, 0, start) for c in "。；;\n") + 1
+    clause = text[clause_start:start]
+    clause = re.sub(r"^.*其中\s*[：:]", "", clause)
+    clause = re.sub(r"^\s*(?:[（(]?[一二三四五六七八九十\d]{1,3}[）)]|\d{1,2}\s*[.．、])\s*", "", clause)
+    if "：" in clause and clause.index("：") > 0:
+        head = clause[: clause.index("：")]
+        if not re.search(r"其中$", head):
+            clause = head
+    clause = re.split(r"\s*-?\d", clause, maxsplit=1)[0] if re.match(r"\D", clause) else clause
+    clause = re.sub(r"^\s*20\d{2}\s*年(?:度)?", "", clause)
+    clause = re.sub(r"^.*其中[：:]", "", clause)
+    return clause.strip(" ，,：:") or "?"
+
+
+def _read_changes(text: JoinedText, doc: Document) -> None:
+    for m in _CHANGE.finditer(text.text):
+        word = m.group(1)
+        direction = {"增加": 1, "增长": 1, "减少": -1, "下降": -1}.get(word, 0)
+        doc.changes.append(StatedChange(
+            subject=_change_subject(text.text, m.start()), direction=direction,
+            amount=_amount(m.group(2)), percent=_amount(m.group(3)),
+            line=text.line_at(m.start()) or 0, text=_snippet(text.text, m.start(), m.end())))
