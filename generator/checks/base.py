@@ -2,13 +2,29 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from ..model import Issue
+from ..model import Document, Issue, Row, Table
+from ..numbers import format_amount
 
 ROUNDING_STEP = Decimal("0.01")
+ZERO = Decimal("0")
+
+# Chinese names of tables, for messages a maintainer reads.
+TABLE_SHORT = {
+    "summary": "表一", "income": "表二", "expense": "表三", "fiscal": "表四",
+    "general_public": "表五", "basic": "表六", "projects": "表七", "three_public": "三公经费表",
+    "gov_fund": "政府性基金表", "state_capital": "国有资本经营表", "carryover": "结转结余表",
+}
+COLUMN_SHORT = {
+    "total": "合计", "basic": "基本", "project": "项目", "personnel": "人员经费", "public": "公用经费",
+    "amount": "金额", "general_public": "一般公共预算", "gov_fund": "政府性基金", "state_capital": "国有资本经营",
+    "overseas": "因公出国（境）费", "vehicle_total": "公务用车购置及运行费", "vehicle_purchase": "购置费",
+    "vehicle_operation": "运行费", "reception": "公务接待费",
+}
 
 
 @dataclass(frozen=True)
@@ -44,8 +60,59 @@ class CheckResult:
 
     def as_issue(self) -> Issue:
         severity = "info" if self.status == "rounding" else "warning"
-        return Issue(self.slug if self.status == "fail" else f"{self.slug}-rounding",
-                     self.message, self.path, self.line, severity)
+        slug = self.slug if self.status == "fail" else f"{self.slug}-rounding"
+        return Issue(slug, self.message, self.path, self.line, severity)
 
     def location(self) -> str:
         return f"{self.path}:{self.line}" if self.line else self.path
+
+    def __str__(self) -> str:
+        return f"{self.location()}: {self.message} [{self.slug}, {self.status}]"
+
+
+def fmt(value: Decimal | None) -> str:
+    return "空" if value is None else format_amount(value) or "0"
+
+
+def status_of(expected: Decimal, actual: Decimal, items: int) -> str:
+    gap = abs(expected - actual)
+    if gap == 0:
+        return "pass"
+    return "rounding" if gap <= ROUNDING_STEP * max(items, 1) else "fail"
+
+
+def compare(doc: Document, slug: str, name: str, line: int | None, expected: Decimal | None,
+            parts: Iterable[Decimal | None], message: str, items: int | None = None) -> CheckResult | None:
+    """Check `expected` = sum of `parts` (empty cells count as 0).
+
+    Returns None when there is nothing to compare (the expected cell and every part empty).
+    `message` is formatted with {expected}, {actual} and {op} (= or ≠).
+    """
+    parts = list(parts)
+    if expected is None and all(p is None for p in parts):
+        return None
+    exp = expected if expected is not None else ZERO
+    actual = sum((p for p in parts if p is not None), ZERO)
+    status = status_of(exp, actual, items if items is not None else len(parts))
+    text = message.format(expected=fmt(expected), actual=fmt(actual), op="=" if status == "pass" else "≠")
+    if status == "rounding":
+        text += f"（差 {fmt(exp - actual)}，在四舍五入范围内）"
+    elif status == "fail":
+        text += f"（差 {fmt(exp - actual)}）"
+    return CheckResult(slug, name, status, text, doc.path, line, exp, actual)
+
+
+def row_label(table_key: str, row: Row) -> str:
+    where = TABLE_SHORT.get(table_key, table_key)
+    label = row.code_raw or row.code or row.project or row.name or ""
+    if row.unit and not row.code:
+        label = f"{row.unit} 小计"
+    elif row.unit:
+        label = f"{row.unit} {label}"
+    if row.project and row.code:
+        label += f" {row.project}"
+    return f"{where} row {label}".rstrip()
+
+
+def tables(doc: Document, *keys: str) -> list[Table]:
+    return [doc.tables[k] for k in keys if k in doc.tables and not doc.tables[k].empty]

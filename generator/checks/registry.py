@@ -6,14 +6,35 @@ from collections.abc import Callable
 
 from ..model import Document
 from .base import CheckResult
+from .cross import check_cross_totals, check_summary_classes
+from .text import check_text_figures
+from .within import (check_parent_children, check_row_splits, check_summary_balance,
+                     check_summary_class_sum, check_table_totals, check_three_public, check_unit_rows)
 
 Check = Callable[[Document], list[CheckResult]]
 
-ALL_CHECKS: list[Check] = []
+ALL_CHECKS: list[Check] = [
+    check_summary_balance,
+    check_summary_class_sum,
+    check_row_splits,
+    check_parent_children,
+    check_unit_rows,
+    check_table_totals,
+    check_three_public,
+    check_cross_totals,
+    check_summary_classes,
+    check_text_figures,
+]
 
 
 def run_checks(doc: Document) -> list[CheckResult]:
+    """Every check on one document; a check that crashes on odd data reports itself, not the build."""
     results: list[CheckResult] = []
     for check in ALL_CHECKS:
-        results += check(doc)
+        try:
+            results += check(doc)
+        except Exception as exc:  # a check bug must not lose the document
+            results.append(CheckResult("check-crashed", check.__name__, "fail",
+                                       f"{check.__name__} failed: {type(exc).__name__}: {exc}",
+                                       doc.path, None))
     return results

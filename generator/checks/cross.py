@@ -1,0 +1,80 @@
+"""Identities between tables: 表一 vs 表二/表三, 表五 vs 表四/表六/表七."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from ..model import Document, Table
+from .base import TABLE_SHORT, CheckResult, compare, tables
+
+
+def _total(table: Table | None, column: str, side: str = "total") -> tuple[Decimal | None, int | None]:
+    if table is None or table.empty or side not in table.totals:
+        return None, None
+    row = table.totals[side]
+    return row.get(column), row.line
+
+
+def _pair(doc: Document, slug: str, name: str, left: tuple[str, str, str], right: tuple[str, str, str]) -> list[CheckResult]:
+    """Compare one total of one table with one total of another."""
+    lt, lcol, lside = left
+    rt, rcol, rside = right
+    a, line = _total(doc.tables.get(lt), lcol, lside)
+    b, _ = _total(doc.tables.get(rt), rcol, rside)
+    if a is None or b is None:
+        return []
+    result = compare(doc, slug, name, line, a, [b],
+                     f"{name.split(' = ')[0]} {{expected}} {{op}} {name.split(' = ')[1]} {{actual}}", items=1)
+    return [result] if result else []
+
+
+def check_cross_totals(doc: Document) -> list[CheckResult]:
+    out: list[CheckResult] = []
+    out += _pair(doc, "income-vs-summary", "表二 合计 = 表一 收入总计",
+                 ("income", "total", "total"), ("summary", "amount", "income"))
+    out += _pair(doc, "expense-vs-summary", "表三 合计 = 表一 支出总计",
+                 ("expense", "total", "total"), ("summary", "amount", "expense"))
+    out += _pair(doc, "basic-vs-general-public", "表六 合计 = 表五 基本支出",
+                 ("basic", "total", "total"), ("general_public", "basic", "total"))
+    out += _pair(doc, "projects-vs-general-public", "表七 合计 = 表五 项目支出",
+                 ("projects", "total", "total"), ("general_public", "project", "total"))
+    out += _pair(doc, "fiscal-vs-general-public", "表四 支出总计（一般公共预算）= 表五 合计",
+                 ("fiscal", "general_public", "expense"), ("general_public", "total", "total"))
+    out += _pair(doc, "basic-expense-vs-general-public", "表三 基本支出 = 表五 基本支出",
+                 ("expense", "basic", "total"), ("general_public", "basic", "total"))
+    return out
+
+
+def _class_sums(table: Table, column: str) -> dict[str, list[Decimal | None]]:
+    """类 code → the class amounts of every sub-unit (one entry when not broken down)."""
+    sums: dict[str, list[Decimal | None]] = {}
+    for row in table.rows:
+        if row.code and len(row.code) == 3 and row.kind != "project":
+            sums.setdefault(row.code, []).append(row.get(column))
+    return sums
+
+
+def check_summary_classes(doc: Document) -> list[CheckResult]:
+    """表一 each function class = 表三 class rows (summed over sub-units); 表四 = 表五 likewise."""
+    out = []
+    for left, left_col, right, right_col in (("summary", "amount", "expense", "total"),
+                                             ("fiscal", "general_public", "general_public", "total")):
+        found = tables(doc, left, right)
+        if len(found) < 2:
+            continue
+        top, detail = found
+        sums = _class_sums(detail, right_col)
+        for row in top.rows:
+            if row.side != "expense" or not row.code or len(row.code) != 3:
+                continue
+            parts = sums.get(row.code)
+            if parts is None and row.get(left_col) in (None, Decimal(0)):
+                continue
+            name = f"{TABLE_SHORT[left]} {row.code} = {TABLE_SHORT[right]} {row.code}"
+            result = compare(doc, f"{left}-vs-{right.replace('_', '-')}-classes", name, row.line,
+                             row.get(left_col), parts or [],
+                             f"{TABLE_SHORT[left]} {row.code} {row.name or ''} {{expected}} {{op}} "
+                             f"{TABLE_SHORT[right]} {row.code} {{actual}}")
+            if result:
+                out.append(result)
+    return out

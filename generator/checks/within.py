@@ -1,0 +1,193 @@
+"""Identities inside one table: row arithmetic, parent = sum of children, total = sum of rows."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from ..model import Document, Row, Table
+from .base import TABLE_SHORT, CheckResult, compare, fmt, row_label, tables
+
+# Tables whose rows split a total into two parts, and the parts.
+ROW_SPLITS = {
+    "expense": ("basic", "project"),
+    "general_public": ("basic", "project"),
+    "basic": ("personnel", "public"),
+}
+HIERARCHY_TABLES = ("income", "expense", "general_public", "basic", "projects")
+
+
+def check_summary_balance(doc: Document) -> list[CheckResult]:
+    """表一/表四 收入总计 = 支出总计."""
+    out = []
+    for table in tables(doc, "summary", "fiscal"):
+        income, expense = table.totals.get("income"), table.totals.get("expense")
+        if income is None or expense is None:
+            continue
+        key_in = "amount"
+        key_out = "amount" if table.key == "summary" else "total"
+        result = compare(doc, "summary-balance", f"{TABLE_SHORT[table.key]} 收入总计 = 支出总计",
+                         income.line, income.get(key_in), [expense.get(key_out)],
+                         f"{TABLE_SHORT[table.key]}: 收入总计 {{expected}} {{op}} 支出总计 {{actual}}")
+        if result:
+            out.append(result)
+    return out
+
+
+def check_summary_class_sum(doc: Document) -> list[CheckResult]:
+    """表一/表四 支出总计 = sum of the function-class (类) lines, column by column."""
+    out = []
+    for table in tables(doc, "summary", "fiscal"):
+        total = table.totals.get("expense")
+        lines = [r for r in table.rows if r.side == "expense" and r.code and len(r.code) == 3]
+        if total is None or not lines:
+            continue
+        for column in (["amount"] if table.key == "summary" else ["total", "general_public", "gov_fund", "state_capital"]):
+            parts = [r.get(column) for r in lines]
+            result = compare(doc, "summary-class-sum", f"{TABLE_SHORT[table.key]} 支出总计 = 各类之和",
+                             total.line, total.get(column), parts,
+                             f"{TABLE_SHORT[table.key]}: 支出总计 {column} {{expected}} {{op}} 各类之和 {{actual}}")
+            if result:
+                out.append(result)
+    return out
+
+
+def check_row_splits(doc: Document) -> list[CheckResult]:
+    """表三/表五 合计 = 基本支出 + 项目支出; 表六 合计 = 人员经费 + 公用经费 (every row and the total)."""
+    out = []
+    for table in tables(doc, *ROW_SPLITS):
+        a, b = ROW_SPLITS[table.key]
+        slug = "row-basic-project" if a == "basic" else "row-personnel-public"
+        rows = list(table.rows) + ([table.totals["total"]] if "total" in table.totals else [])
+        for row in rows:
+            total = row.get("total")
+            if total is None:
+                continue
+            label = row_label(table.key, row) if row in table.rows else f"{TABLE_SHORT[table.key]} 合计"
+            result = compare(doc, slug, f"{TABLE_SHORT[table.key]} 合计 = {a} + {b}", row.line, total,
+                             [row.get(a), row.get(b)],
+                             f"{label}: 合计 {{expected}} {{op}} {_cn(a)} {_f(row.get(a))} + {_cn(b)} {_f(row.get(b))}",
+                             items=1)
+            if result:
+                out.append(result)
+    return out
+
+
+def _cn(column: str) -> str:
+    return {"basic": "基本", "project": "项目", "personnel": "人员经费", "public": "公用经费"}.get(column, column)
+
+
+def _f(value: Decimal | None) -> str:
+    return fmt(value)
+
+
+def _value_columns(table: Table) -> list[str]:
+    keys = [c.key for c in table.columns if not c.key.startswith("col_")]
+    if not keys:
+        seen: dict[str, None] = {}
+        for row in table.rows:
+            for k in row.values:
+                seen.setdefault(k, None)
+        keys = list(seen)
+    return keys
+
+
+def _children(rows: list[Row], index: int) -> list[Row]:
+    """Rows directly under rows[index] in the 类/款/项 hierarchy (same unit, code one level down).
+
+    Children follow their parent; the first row of another unit or outside the parent's
+    code ends the run (tables printed out of code order simply have no children here).
+    """
+    parent = rows[index]
+    kids = []
+    for row in rows[index + 1:]:
+        if row.unit != parent.unit or not row.code.startswith(parent.code):
+            break
+        if len(row.code) == len(parent.code) + 2:
+            kids.append(row)
+    return kids
+
+
+def check_parent_children(doc: Document) -> list[CheckResult]:
+    """A 类 row = sum of its 款 rows; a 款 row = sum of its 项 rows (every value column)."""
+    out = []
+    for table in tables(doc, *HIERARCHY_TABLES):
+        rows = [r for r in table.rows if r.code and r.kind != "project"]
+        columns = _value_columns(table)
+        for i, parent in enumerate(rows):
+            kids = _children(rows, i)
+            if not kids:
+                continue
+            for column in columns:
+                result = compare(
+                    doc, "parent-children", f"{TABLE_SHORT[table.key]} 上级科目 = 下级科目之和", parent.line,
+                    parent.get(column), [k.get(column) for k in kids],
+                    f"{row_label(table.key, parent)}: {column} {{expected}} {{op}} 下级之和 {{actual}} "
+                    f"({' + '.join(_f(k.get(column)) for k in kids)})")
+                if result:
+                    out.append(result)
+    return out
+
+
+def _top_rows(table: Table) -> tuple[list[Row], str]:
+    units = [r for r in table.rows if r.kind == "unit" or (r.unit and not r.code)]
+    if units:
+        return units, "sub-units-sum"
+    if table.key == "projects":
+        return [r for r in table.rows if r.kind == "project"], "table-total"
+    coded = [r for r in table.rows if r.code]
+    if not coded:
+        return [], "table-total"
+    top = min(len(r.code) for r in coded)
+    return [r for r in coded if len(r.code) == top], "table-total"
+
+
+def check_table_totals(doc: Document) -> list[CheckResult]:
+    """合计 = sum of the top-level rows (类 rows, or sub-unit rows where the table has them)."""
+    out = []
+    for table in tables(doc, *HIERARCHY_TABLES):
+        total = table.totals.get("total")
+        top, slug = _top_rows(table)
+        if total is None or not top:
+            continue
+        for column in _value_columns(table):
+            what = "各单位之和" if slug == "sub-units-sum" else "各行之和"
+            result = compare(doc, slug, f"{TABLE_SHORT[table.key]} 合计 = {what}", total.line,
+                             total.get(column), [r.get(column) for r in top],
+                             f"{TABLE_SHORT[table.key]} 合计 {column} {{expected}} {{op}} {what} {{actual}}")
+            if result:
+                out.append(result)
+    return out
+
+
+def check_unit_rows(doc: Document) -> list[CheckResult]:
+    """A sub-unit's own total row = sum of its 类 rows."""
+    out = []
+    for table in tables(doc, *HIERARCHY_TABLES):
+        for unit_row in (r for r in table.rows if r.unit and not r.code):
+            classes = [r for r in table.rows if r.unit == unit_row.unit and r.code and len(r.code) == 3]
+            if not classes:
+                continue
+            for column in _value_columns(table):
+                result = compare(doc, "parent-children", f"{TABLE_SHORT[table.key]} 单位小计 = 各类之和",
+                                 unit_row.line, unit_row.get(column), [r.get(column) for r in classes],
+                                 f"{row_label(table.key, unit_row)}: {column} {{expected}} {{op}} 各类之和 {{actual}}")
+                if result:
+                    out.append(result)
+    return out
+
+
+def check_three_public(doc: Document) -> list[CheckResult]:
+    """三公经费 = 因公出国（境）费 + 公务用车购置及运行费 + 公务接待费; 车 = 购置 + 运行."""
+    out = []
+    for table in tables(doc, "three_public"):
+        for row in table.rows:
+            for slug_name, expected, parts in (
+                ("三公 合计 = 出国 + 公务用车 + 接待", "total", ("overseas", "vehicle_total", "reception")),
+                ("公务用车 = 购置 + 运行", "vehicle_total", ("vehicle_purchase", "vehicle_operation")),
+            ):
+                result = compare(doc, "three-public-parts", slug_name, row.line, row.get(expected),
+                                 [row.get(p) for p in parts],
+                                 f"三公经费表: {slug_name.split(' = ')[0]} {{expected}} {{op}} {{actual}}", items=1)
+                if result:
+                    out.append(result)
+    return out
