@@ -44,6 +44,19 @@ def _cmd_build(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_check(args: argparse.Namespace) -> int:
+    from .report import check_paths, format_report
+
+    paths = [Path(p) for p in args.paths] or [Path("content/disclosures")]
+    reports = check_paths(paths, debug=args.debug)
+    for report in reports:
+        print(format_report(report, verbose=args.verbose))
+    failed = sum(r.failed_to_parse for r in reports)
+    mismatches = sum(c.status == "fail" for r in reports for c in r.checks)
+    print(f"{len(reports)} document(s): {failed} failed to parse, {mismatches} identity mismatch(es)")
+    return 1 if failed or not reports else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m generator",
                                      description="Budget disclosure site generator (部门预算公开)")
@@ -57,6 +70,11 @@ def build_parser() -> argparse.ArgumentParser:
     mode.add_argument("--golden", action="store_true", help="the answer-key shape")
     p.add_argument("-v", "--verbose", action="store_true", help="print every issue to stderr")
     p.set_defaults(func=_cmd_parse)
+
+    p = sub.add_parser("check", help="parse and check documents; print a report per document")
+    p.add_argument("paths", nargs="*", help="files or folders (default: content/disclosures)")
+    p.add_argument("-v", "--verbose", action="store_true", help="list passed checks too")
+    p.set_defaults(func=_cmd_check)
 
     p = sub.add_parser("build", help="build the static site")
     p.add_argument("site_dir", nargs="?", default=".", help="folder with site.toml and content/")

@@ -1,0 +1,65 @@
+"""`check`: parse documents, run the identities, and print a per-document report."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .checks import CheckResult, run_checks
+from .parse.document import ParseResult, parse_file
+from .sources import SOURCE_SUFFIXES
+
+
+@dataclass
+class DocumentReport:
+    result: ParseResult
+    checks: list[CheckResult] = field(default_factory=list)
+
+    @property
+    def failed_to_parse(self) -> bool:
+        return self.result.document is None
+
+
+def expand_paths(paths: list[Path]) -> list[Path]:
+    """Files as given; folders expanded to the source files below them."""
+    out: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            out += sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SOURCE_SUFFIXES)
+        else:
+            out.append(path)
+    return out
+
+
+def check_paths(paths: list[Path], debug: bool = False) -> list[DocumentReport]:
+    reports = []
+    for path in expand_paths(paths):
+        result = parse_file(path, str(path), debug=debug)
+        checks = run_checks(result.document) if result.document else []
+        reports.append(DocumentReport(result, checks))
+    return reports
+
+
+def format_report(report: DocumentReport, verbose: bool = False) -> str:
+    r = report.result
+    if r.document is None:
+        lines = [f"{r.path}: FAILED to parse"]
+        lines += [f"  {issue}" for issue in r.issues]
+        return "\n".join(lines)
+    doc = r.document
+    statuses = Counter(c.status for c in report.checks)
+    rows = sum(len(t.rows) for t in doc.tables.values())
+    lines = [
+        f"{doc.path}: {doc.department or '?'} {doc.year or '?'} ({doc.region or '?'})",
+        f"  layout {doc.layout}, encoding {doc.encoding}; {len(doc.tables)} tables "
+        f"({', '.join(doc.tables)}), {rows} rows, {len(doc.project_targets())} 项目绩效目标表",
+        f"  checks: {statuses.get('pass', 0)} passed, {statuses.get('fail', 0)} failed, "
+        f"{statuses.get('rounding', 0)} rounding",
+    ]
+    for check in report.checks:
+        if check.status != "pass" or verbose:
+            lines.append(f"  {check.status.upper():8} {check}")
+    for issue in doc.issues:
+        lines.append(f"  {issue.severity.upper():8} {issue}")
+    return "\n".join(lines)

@@ -1,0 +1,82 @@
+"""Bad input: every problem is a named issue with file (and line), never a crash."""
+
+from __future__ import annotations
+
+from generator.golden import to_golden
+from generator.parse.document import parse_file
+
+from .conftest import sample_paths
+
+
+def slugs(result):
+    return {i.slug for i in result.issues}
+
+
+def test_empty_file(tmp_path):
+    p = tmp_path / "empty.txt"
+    p.write_bytes(b"")
+    r = parse_file(p)
+    assert r.document is None and slugs(r) == {"source-empty"}
+    assert str(p) in str(r.issues[0])
+
+
+def test_binary_file(tmp_path):
+    p = tmp_path / "scan.txt"
+    p.write_bytes(b"%PDF-1.7\n\x00\x01\x02binary" * 50)
+    r = parse_file(p)
+    assert r.document is None and slugs(r) == {"source-binary"}
+
+
+def test_undecodable_bytes_name_the_line(tmp_path):
+    p = tmp_path / "bad.txt"
+    p.write_bytes("第一行\n第二行\n".encode() + b"\xff\xfe\xfa\xfb\x80\x80" * 3 + b"\n")
+    r = parse_file(p)
+    assert r.document is None and slugs(r) == {"source-encoding"}
+    assert r.issues[0].line == 3
+
+
+def test_unknown_layout(tmp_path):
+    p = tmp_path / "novel.txt"
+    p.write_text("从前有座山，山里有座庙。\n" * 40, encoding="utf-8")
+    r = parse_file(p)
+    assert r.document is None and slugs(r) == {"layout-unknown"}
+    assert r.issues[0].line == 1
+
+
+def test_gbk_copy_parses_like_the_utf8_original(tmp_path):
+    for original in sample_paths():
+        text = original.read_text(encoding="utf-8")
+        try:
+            data = text.encode("gbk")
+        except UnicodeEncodeError:
+            data = text.encode("gb18030")
+        copy = tmp_path / original.name
+        copy.write_bytes(data)
+        a, b = parse_file(original), parse_file(copy)
+        assert b.document is not None
+        assert b.document.encoding == "gb18030"
+        assert "source-gbk" in slugs(b)
+        assert to_golden(a.document) == to_golden(b.document)
+
+
+def test_utf8_bom(tmp_path):
+    original = sample_paths()[2]
+    copy = tmp_path / original.name
+    copy.write_bytes(b"\xef\xbb\xbf" + original.read_bytes())
+    a, b = parse_file(original), parse_file(copy)
+    assert b.document.encoding == "utf-8-sig"
+    assert to_golden(a.document) == to_golden(b.document)
+
+
+def test_truncated_documents_report_issues_and_never_raise(tmp_path):
+    for original in sample_paths():
+        lines = original.read_text(encoding="utf-8").split("\n")
+        for fraction in (0.05, 0.3, 0.6):
+            copy = tmp_path / f"cut-{fraction}-{original.name}"
+            copy.write_text("\n".join(lines[: int(len(lines) * fraction)]), encoding="utf-8")
+            r = parse_file(copy)
+            if r.document is None:
+                assert r.issues and all(i.path == str(copy) for i in r.issues)
+            elif fraction == 0.05:
+                # the core tables are gone: the document must say so
+                assert "table-missing" in slugs(r)
