@@ -1,0 +1,77 @@
+"""Identities on small hand-made tables: each check can pass, round, and fail."""
+
+from __future__ import annotations
+
+from decimal import Decimal as D
+
+from generator.checks import run_checks
+from generator.model import Document, Row, StatedFigure, Table
+
+
+def doc_with(*tables: Table, figures=()) -> Document:
+    doc = Document(path="content/x.txt", layout="tsv", sha256="", encoding="utf-8")
+    doc.tables = {t.key: t for t in tables}
+    doc.figures = list(figures)
+    return doc
+
+
+def row(line, code=None, unit=None, kind=None, **values):
+    return Row(line=line, code=code, unit=unit, kind=kind, values={k: D(v) if v is not None else None for k, v in values.items()})
+
+
+def results(doc, slug):
+    return [(r.status, r.line) for r in run_checks(doc) if r.slug == slug]
+
+
+def test_row_basic_project_pass_round_and_fail():
+    t = Table("expense", "表三", 1, rows=[
+        row(10, "2010301", total="100", basic="60", project="40"),
+        row(11, "2010302", total="10.01", basic="5", project="5"),
+        row(12, "2010303", total="20", basic="5", project="5"),
+    ])
+    assert results(doc_with(t), "row-basic-project") == [("pass", 10), ("rounding", 11), ("fail", 12)]
+
+
+def test_empty_parts_of_a_nonzero_total_fail():
+    t = Table("basic", "表六", 1, rows=[row(5, "30211", total="54.60", personnel=None, public=None)])
+    assert results(doc_with(t), "row-personnel-public") == [("fail", 5)]
+
+
+def test_parent_is_sum_of_children_with_rounding_per_item():
+    t = Table("general_public", "表五", 1, rows=[
+        row(1, "201", total="30.02"), row(2, "20103", total="30.02"),
+        row(3, "2010301", total="10"), row(4, "2010302", total="20"),
+    ])
+    statuses = results(doc_with(t), "parent-children")
+    assert ("pass", 1) in statuses and ("rounding", 2) in statuses
+
+
+def test_sub_units_sum_to_the_department():
+    t = Table("expense", "表三", 1, rows=[
+        row(1, None, unit="甲", kind="unit", total="10"), row(2, "201", unit="甲", total="10"),
+        row(3, None, unit="乙", kind="unit", total="5"), row(4, "201", unit="乙", total="5"),
+    ], totals={"total": row(9, total="16")})
+    assert results(doc_with(t), "sub-units-sum") == [("fail", 9)]
+
+
+def test_summary_balance_and_three_public():
+    s = Table("summary", "表一", 1, totals={"income": row(7, amount="100"), "expense": row(7, amount="99")})
+    three = Table("three_public", "三公", 1, rows=[row(3, total="63", overseas=None, vehicle_total="63",
+                                                    vehicle_purchase=None, vehicle_operation="63", reception=None)])
+    doc = doc_with(s, three)
+    assert results(doc, "summary-balance") == [("fail", 7)]
+    assert results(doc, "three-public-parts") == [("pass", 3), ("pass", 3)]
+
+
+def test_text_figure_against_table():
+    t = Table("general_public", "表五", 1, totals={"total": row(9, total="100", basic="60", project="40")})
+    figures = [StatedFigure("general_public_basic", D("60"), 20, "基本支出60万元"),
+               StatedFigure("general_public_project", D("41"), 21, "项目支出41万元")]
+    assert results(doc_with(t, figures=figures), "text-vs-table") == [("pass", 20), ("fail", 21)]
+
+
+def test_messages_name_file_line_and_figures():
+    t = Table("expense", "表三", 1, rows=[row(41, "2010302", total="1345.48", basic="0", project="1345.40")])
+    [result] = [r for r in run_checks(doc_with(t)) if r.slug == "row-basic-project"]
+    text = str(result)
+    assert text.startswith("content/x.txt:41: 表三 row 2010302: 合计 1345.48 ≠ 基本 0 + 项目 1345.40")
