@@ -23,8 +23,9 @@ def _pair(doc: Document, slug: str, name: str, left: tuple[str, str, str], right
     b, _ = _total(doc.tables.get(rt), rcol, rside)
     if a is None or b is None:
         return []
+    left_name, right_name = (part.strip() for part in name.split("=", 1))
     result = compare(doc, slug, name, line, a, [b],
-                     f"{name.split(' = ')[0]} {{expected}} {{op}} {name.split(' = ')[1]} {{actual}}", items=1)
+                     f"{left_name} {{expected}} {{op}} {right_name} {{actual}}", items=1)
     return [result] if result else []
 
 
@@ -40,17 +41,23 @@ def check_cross_totals(doc: Document) -> list[CheckResult]:
                  ("projects", "total", "total"), ("general_public", "project", "total"))
     out += _pair(doc, "fiscal-vs-general-public", "表四 支出总计（一般公共预算）= 表五 合计",
                  ("fiscal", "general_public", "expense"), ("general_public", "total", "total"))
-    out += _pair(doc, "basic-expense-vs-general-public", "表三 基本支出 = 表五 基本支出",
-                 ("expense", "basic", "total"), ("general_public", "basic", "total"))
     return out
 
 
 def _class_sums(table: Table, column: str) -> dict[str, list[Decimal | None]]:
-    """类 code → the class amounts of every sub-unit (one entry when not broken down)."""
-    sums: dict[str, list[Decimal | None]] = {}
+    """类 code → the amounts that make up that class in `table`.
+
+    Normally the 类 rows themselves (one per sub-unit); a table that prints only 款 or 项
+    rows contributes its highest-level rows under that class instead.
+    """
+    by_class: dict[tuple[str | None, str], list] = {}
     for row in table.rows:
-        if row.code and len(row.code) == 3 and row.kind != "project":
-            sums.setdefault(row.code, []).append(row.get(column))
+        if row.code and row.kind != "project" and len(row.code) >= 3:
+            by_class.setdefault((row.unit, row.code[:3]), []).append(row)
+    sums: dict[str, list[Decimal | None]] = {}
+    for (_, code), rows in by_class.items():
+        top = min(len(r.code) for r in rows)
+        sums.setdefault(code, []).extend(r.get(column) for r in rows if len(r.code) == top)
     return sums
 
 

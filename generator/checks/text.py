@@ -85,3 +85,29 @@ def check_text_figures(doc: Document) -> list[CheckResult]:
         if result:
             out.append(result)
     return out
+
+
+def check_text_parts(doc: Document) -> list[CheckResult]:
+    """说明六: 人员经费 + 公用经费 = 基本支出, as the text states them."""
+    figures = {f.key: f for f in doc.figures}
+    total, personnel, public = (figures.get(k) for k in ("basic_total", "basic_personnel", "basic_public"))
+    if not (total and personnel and public):
+        return []
+    result = compare(doc, "text-parts-sum", "说明 人员经费 + 公用经费 = 基本支出", personnel.line,
+                     total.amount, [personnel.amount, public.amount],
+                     f"说明: 基本支出 {{expected}} {{op}} 人员经费 {personnel.amount} + 公用经费 {public.amount}",
+                     items=1)
+    return [result] if result else []
+
+
+def check_performance_count(doc: Document) -> list[CheckResult]:
+    """说明 实行绩效管理的项目 N 个 = the number of 项目支出绩效目标表 printed."""
+    stated = next((f for f in doc.figures if f.key == "performance_project_count"), None)
+    if stated is None or stated.amount is None:
+        return []
+    printed = len(doc.project_targets())
+    status = "pass" if stated.amount == printed else "fail"
+    op = "=" if status == "pass" else "≠"
+    return [CheckResult("performance-count", "说明 绩效项目数 = 项目支出绩效目标表数", status,
+                        f"说明 绩效管理项目 {stated.amount} 个 {op} 项目支出绩效目标表 {printed} 张",
+                        doc.path, stated.line, stated.amount, Decimal(printed))]

@@ -55,6 +55,7 @@ _FIGURES: list[tuple[str, str, str]] = [
     ("three_public", "three_public_vehicle_operation", r"公务用车运行(?:维护)?费?(?:预算)?(?:为)?\s*" + AMT),
     ("three_public", "three_public_reception", r"公务接待费?(?:预算)?(?:为)?\s*" + AMT),
     ("*", "operating_costs", r"机关运行经费(?:财政拨款)?(?:预算)?(?:为|共计)?\s*" + AMT),
+    ("*", "performance_project_count", r"(?:实行绩效管理的[^。；]{0,16}?项目|预算安排项目共)\s*(\d+)\s*个"),
     ("*", "procurement_total", r"政府采购预算(?:总额)?(?:为|共计)?\s*" + AMT),
     ("*", "procurement_goods", r"政府采购货物预算\s*" + AMT),
     ("*", "procurement_works", r"政府采购工程预算\s*" + AMT),
