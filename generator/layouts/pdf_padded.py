@@ -1,17 +1,262 @@
-"""Layout pdf-padded (placeholder: being written)."""
+"""Layout pdf-padded: PDF text where every table cell is printed as its text plus one
+space, so runs of spaces mark empty cells and column positions can be counted.
+
+How a row is read is explained in `pdf_padded_cells`; one-sided tables are read in
+`pdf_padded_grid`, 表一/表四 in `pdf_padded_sides`, the 绩效目标表 in `pdf_padded_perf`.
+This module finds the tables (title lines), cuts the text into one segment per table
+and turns each into a `Table`.
+"""
 
 from __future__ import annotations
 
-from ..model import Document
+import re
+
+from ..model import Document, Issue, Row, Table
+from ..numbers import squash
+from ..parse.columns import column_key_for_label
+from ..parse.titles import TABLE_NUMBER_RE, is_toc_entry, table_key_for_title
 from ..sources import SourceText
+from .pdf_padded_cells import has_decimal_amount, read_star_row
+from .pdf_padded_grid import (
+    Grid,
+    Lines,
+    build_rows,
+    grid_issues,
+    is_meta_line,
+    label_tail_is_amount,
+    read_grid,
+    values_of,
+)
+from .pdf_padded_perf import PERF_TITLE_RE, read_performance
+from .pdf_padded_sides import read_two_sided
+
+PART_RE = re.compile(r"^\s*第[一二三四五六七八九十]+部分")
+_MAY_BE_TITLE = re.compile(r"^.{0,60}表\s*$").match
+TWO_SIDED = {"summary", "fiscal"}
+# Tables whose rows are classification codes (function or economic).
+CODED = {"income", "expense", "general_public", "basic", "projects", "gov_fund", "state_capital"}
+# Read in this order: 表七 names its units and function names from earlier tables.
+READ_ORDER = ["summary", "income", "expense", "fiscal", "general_public", "basic", "projects",
+              "gov_fund", "state_capital", "carryover", "three_public"]
 
 
 class PdfPaddedLayout:
     name = "pdf-padded"
-    description = "placeholder"
+    description = "PDF text, every cell followed by one space: runs of spaces are empty cells"
 
     def detect(self, source: SourceText) -> float:
-        return 0.0
+        """Share of amount-bearing lines that end in a cell terminator (a space).
+
+        Other PDF text trims line ends; Word and TSV text separate cells by tabs.
+        """
+        amount_lines = terminated = 0
+        for text in source.lines:
+            if "\t" in text:
+                return 0.0 if amount_lines < 5 else terminated / max(amount_lines, 1) * 0.5
+            tokens = text.split()
+            if len(tokens) < 2 or not any(has_decimal_amount(t) for t in tokens[-3:]):
+                continue
+            amount_lines += 1
+            terminated += text.endswith(" ")
+        if amount_lines < 10:
+            return 0.0
+        return round(terminated / amount_lines, 3)
 
     def read(self, source: SourceText, doc: Document) -> None:
-        return None
+        lines = source.lines
+        segments, perf_starts = find_segments(lines)
+        names_by_code: dict[str, str] = {}
+        for key in READ_ORDER:
+            if key not in segments:
+                continue
+            title_line, title, body = segments[key]
+            table = self._read_table(key, title, title_line, body, doc, names_by_code)
+            doc.tables[key] = table
+            if key in ("expense", "general_public"):
+                for row in table.rows:
+                    if row.code and row.name:
+                        names_by_code.setdefault(row.code, row.name)
+        read_performance(lines, perf_starts, doc)
+
+    def _read_table(self, key: str, title: str, title_line: int, body: Lines, doc: Document,
+                    names_by_code: dict[str, str]) -> Table:
+        if key in TWO_SIDED:
+            return read_two_sided(key, title, title_line, body)
+        grid = read_grid(key, body)
+        doc.issues.extend(grid_issues(key, title, grid, doc.path, title_line))
+        table = Table(key=key, title=title, line=title_line, columns=list(grid.match.columns))
+        if key == "three_public":
+            _fill_three_public(table, grid, doc)
+        else:
+            rows, total = build_rows(key, grid, names_by_code) if key in CODED else \
+                _named_rows(key, grid, _known_units(doc))
+            table.rows = rows
+            if total is not None:
+                table.totals["total"] = total
+        _check_rows(key, title, grid, table, doc)
+        _apply_empty_statement(table, grid, doc)
+        return table
+
+
+def find_segments(lines: list[str]) -> tuple[dict[str, tuple[int, str, Lines]], list[int]]:
+    """Each table's title line, printed title and body lines; and the 绩效 title lines.
+
+    A table ends at the next table title, 绩效目标表 title or part heading
+    (第三部分 …). A title printed again after a page break continues its table.
+    """
+    starts: list[tuple[int, str | None, str]] = []  # (index, key or None for a stop, title)
+    perf_starts: list[int] = []
+    for i, text in enumerate(lines):
+        if PART_RE.match(text):
+            starts.append((i, None, ""))
+            continue
+        if PERF_TITLE_RE.match(text):
+            perf_starts.append(i + 1)
+            starts.append((i, None, ""))
+            continue
+        # Titles are short lines ending in 表: skip the title patterns for all others.
+        key = table_key_for_title(text) if _MAY_BE_TITLE(text) else None
+        if key and not is_toc_entry(text) and _table_follows(lines, i):
+            starts.append((i, key, _numbered_title(lines, i)))
+    segments: dict[str, tuple[int, str, Lines]] = {}
+    for n, (i, key, title) in enumerate(starts):
+        if key is None:
+            continue
+        end = _segment_end(lines, starts[n + 1][0] if n + 1 < len(starts) else len(lines))
+        body = [(j + 1, lines[j]) for j in range(i + 1, end)]
+        if key in segments:  # repeated after a page break: one table
+            first_line, first_title, first_body = segments[key]
+            segments[key] = (first_line, first_title, first_body + body)
+        else:
+            segments[key] = (i + 1, title, body)
+    return segments, perf_starts
+
+
+def _segment_end(lines: list[str], end: int) -> int:
+    """Leave the next table's number line ("表 2") out of this table."""
+    j = end - 1
+    while j > 0 and not lines[j].strip():
+        j -= 1
+    number = squash(lines[j]) if j > 0 else ""
+    m = TABLE_NUMBER_RE.match(number)
+    return j if m and number == m.group(0).rstrip("：:") else end
+
+
+def _table_follows(lines: list[str], index: int) -> bool:
+    """A real title is followed by its 编制部门/单位 line or its numbered header row;
+    a 目录 entry or a sentence naming a table is not."""
+    seen = 0
+    for text in lines[index + 1:index + 40]:
+        if not text.strip():
+            continue
+        if is_meta_line(text) or read_star_row(text, 0) or "单位：万元" in squash(text):
+            return True
+        seen += 1
+        if seen > 6:
+            return False
+    return False
+
+
+def _numbered_title(lines: list[str], index: int) -> str:
+    """"表1 部门收支总体情况表" when the number stands on the line before the title."""
+    title = squash(lines[index])
+    if TABLE_NUMBER_RE.match(title):
+        return title
+    for text in reversed(lines[max(0, index - 3):index]):
+        if text.strip():
+            m = TABLE_NUMBER_RE.match(squash(text))
+            if m and squash(text) == m.group(0).rstrip("：:"):
+                return f"表{m.group(1)} {title}"
+            break
+    return title
+
+
+def _known_units(doc: Document) -> set[str]:
+    units = {squash(u) for u in doc.sub_units}
+    if doc.department:
+        units.add(squash(doc.department))
+    for table in doc.tables.values():
+        units.update(squash(r.unit) for r in table.rows if r.kind == "unit" and r.unit)
+    return units
+
+
+def _named_rows(key: str, grid: Grid, units: set[str]) -> tuple[list[Row], Row | None]:
+    """上年结转结余: rows named, not coded — a unit's own row, then its projects."""
+    rows, total, unit = [], None, None
+    for raw in grid.rows:
+        name = "".join(t for t in raw.label if t)
+        values = values_of(raw, grid.match.columns)
+        row = Row(line=raw.line, name=name or None, values=values)
+        if squash(name) in {"总计", "合计"} and total is None:
+            row.kind, total = "line", row
+            continue
+        is_unit = squash(name) in units if units else "项目" not in name
+        if is_unit:
+            unit = name
+            row.kind, row.unit = "unit", name
+        else:
+            row.kind, row.unit, row.project = "project", unit, name
+        rows.append(row)
+    return rows, total
+
+
+def _fill_three_public(table: Table, grid: Grid, doc: Document) -> None:
+    """三公: one row with keys total, overseas, vehicle_*, reception."""
+    if grid.match.by_item:  # the standard template: items are columns
+        first = next((r for r in grid.rows if any(r.values)), None)
+        if first is not None:
+            table.rows = [Row(line=first.line, name="三公经费", kind="line",
+                              values=values_of(first, grid.match.columns))]
+        return
+    # Items printed as rows, fund sources as columns: take each item's 合计 column.
+    values, line = {}, None
+    for raw in grid.rows:
+        name = "".join(t for t in raw.label if t)
+        item = re.sub(r"^其中[：:]|[（(]小计[）)]$", "", squash(name))
+        key = "total" if item in {"合计", "总计"} else column_key_for_label(item)
+        if key is None:
+            doc.issues.append(Issue("column-unknown", f"{table.title}: item {name!r} is not a "
+                                    "known 三公 item", doc.path, raw.line, "warning", table.key))
+            continue
+        values[key] = values_of(raw, grid.match.columns[:1]).get(grid.match.columns[0].key) \
+            if grid.match.columns else None
+        line = line or raw.line
+    if values:
+        table.rows = [Row(line=line or table.line, name="三公经费", kind="line", values=values)]
+
+
+def _check_rows(key: str, title: str, grid: Grid, table: Table, doc: Document) -> None:
+    """Issues for rows whose columns were placed by identities or could not be."""
+    short = title.split()[0] if title else key
+    by_line = {r.line: r for r in table.rows + list(table.totals.values())}
+    for raw in grid.rows:
+        row = by_line.get(raw.line)
+        what = f"{short} row {row.code_raw or row.name}" if row else short
+        if label_tail_is_amount(raw):
+            doc.issues.append(Issue("column-ambiguous", f"{what}: more amounts than the "
+                                    f"{len(grid.match.columns)} columns", doc.path, raw.line,
+                                    "warning", key))
+        elif raw.inferred:
+            slug = "column-inferred" if raw.decided else "column-ambiguous"
+            how = "placed by the table identity" if raw.decided else "kept left to right"
+            doc.issues.append(Issue(slug, f"{what}: line end trimmed, amounts {how}",
+                                    doc.path, raw.line, "warning", key))
+    for row in table.rows:
+        if row.kind == "project" and row.project is None:
+            doc.issues.append(Issue("unnamed-project", f"{short} row {row.code_raw}: amount "
+                                    "with no project name", doc.path, row.line, "warning", key))
+
+
+def _apply_empty_statement(table: Table, grid: Grid, doc: Document) -> None:
+    """为空表: the table is empty; rows without amounts are only the printed frame."""
+    if not grid.stated_empty:
+        return
+    has_amounts = any(v is not None for r in table.rows for v in r.values.values())
+    if has_amounts:
+        doc.issues.append(Issue("empty-table-has-amounts", f"{table.title}: stated empty "
+                                "(为空表) but prints amounts", doc.path, table.line,
+                                "warning", table.key))
+        return
+    table.empty = True
+    table.rows = []
+    table.totals = {}

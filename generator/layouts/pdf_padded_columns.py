@@ -1,0 +1,148 @@
+"""Value columns of the pdf-padded tables, from the printed header and the templates.
+
+PDF text flattens a two-level header (a group cell over its sub-columns) into lines
+read top to bottom, so the order of labels in the text is not the column order. The
+standard templates (部门预算公开 2021+) fix the order; a template is used only when
+every one of its labels is printed in the header and its column count equals the
+numbered columns of the '※ 1 2 3 …' row. Otherwise the columns stay `col_<n>` with a
+`column-unknown` issue: figures are still read, never put under a guessed label.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..model import Column
+from ..numbers import squash
+
+# (key, label pattern on the squashed header, printed label). The printed label is
+# the canonical one; the pattern also accepts the variants seen in disclosures.
+Template = list[tuple[str, str, str]]
+
+_EXPENSE: Template = [
+    ("total", r"合计", "合计"),
+    ("basic", r"基本支出", "基本支出"),
+    ("project", r"项目支出", "项目支出"),
+]
+_BASIC: Template = [
+    ("total", r"合计", "合计"),
+    ("personnel", r"人员经费", "人员经费"),
+    ("public", r"公用经费", "公用经费"),
+]
+_INCOME: Template = [
+    ("total", r"总计|合计", "总计"),
+    ("fiscal_subtotal", r"财政拨款[（(]补助[）)]小计|财政拨款小计", "财政拨款（补助）小计"),
+    ("general_public", r"一般公共预算", "一般公共预算"),
+    ("general_public_transfer", r"上级一般公共预算安排的?转移支付", "上级一般公共预算安排的转移支付"),
+    ("gov_fund", r"政府性基金预算", "政府性基金预算"),
+    ("gov_fund_transfer", r"上级政府性基金安排的?转移支付", "上级政府性基金安排的转移支付"),
+    ("state_capital", r"国有资本经营预算", "国有资本经营预算"),
+    ("state_capital_transfer", r"上级国有资本经营预算安排的?转移支付",
+     "上级国有资本经营预算安排的转移支付"),
+    ("edu_fee", r"财政专户[（(]教育收费[）)]|教育收费[（(]财政专户[）)]|财政专户核拨",
+     "财政专户（教育收费）"),
+    ("unit_funds", r"单位资金", "单位资金"),
+    ("carryover", r"财政拨款结转", "财政拨款结转"),
+    ("non_fiscal_carryover", r"非财政拨款结转结余", "非财政拨款结转结余"),
+]
+_PROJECTS: Template = [
+    # Every column of 表七 is project spending, so its 项目支出合计 is the row total.
+    ("total", r"项目支出合计|合计", "项目支出合计"),
+    ("salaries", r"工资福利支出", "工资福利支出"),
+    ("goods_services", r"商品和?服务支出", "商品和服务支出"),
+    ("households", r"对个人和家庭的?补助", "对个人和家庭的补助"),
+    ("debt_interest", r"债务利息及费用支出", "债务利息及费用支出"),
+    ("capital_construction", r"资本性支出[（(]基本建设[）)]", "资本性支出（基本建设）"),
+    ("capital", r"资本性支出", "资本性支出"),
+    ("enterprise_construction", r"对企业补助[（(]基本建设[）)]", "对企业补助（基本建设）"),
+    ("enterprise", r"对企业补助", "对企业补助"),
+    ("social_security_fund", r"对社会保障基金补助", "对社会保障基金补助"),
+    ("other_expense", r"其他支出", "其他支出"),
+]
+_FUND: Template = [
+    ("total", r"合计", "合计"),
+    ("personnel", r"人员经费", "人员经费"),
+    ("public", r"公用经费", "公用经费"),
+    ("project", r"项目支出", "项目支出"),
+]
+_CARRYOVER: Template = [
+    ("total", r"总计", "总计"),
+    ("fiscal_total", r"财政拨款.*合计", "财政拨款 合计"),
+    ("fiscal_personnel", r"人员经费", "财政拨款 基本支出 人员经费"),
+    ("fiscal_public", r"公用经费", "财政拨款 基本支出 公用经费"),
+    ("fiscal_project", r"项目支出", "财政拨款 项目支出"),
+    ("non_fiscal_total", r"非财政拨款.*合计", "非财政拨款 合计"),
+    ("non_fiscal_personnel", r"人员经费.*人员经费", "非财政拨款 基本支出 人员经费"),
+    ("non_fiscal_public", r"公用经费.*公用经费", "非财政拨款 基本支出 公用经费"),
+    ("non_fiscal_project", r"项目支出.*项目支出", "非财政拨款 项目支出"),
+]
+# 三公 printed with items as rows and fund sources as columns.
+_THREE_PUBLIC_BY_SOURCE: Template = [
+    ("total", r"合计", "合计"),
+    ("general_public", r"一般公共预算", "一般公共预算"),
+    ("gov_fund", r"政府性基金", "政府性基金"),
+    ("state_capital", r"国有资本经营", "国有资本经营预算"),
+]
+# 三公 printed the standard way: one row, items as columns.
+_THREE_PUBLIC_BY_ITEM: Template = [
+    ("total", r"合计", "合计"),
+    ("overseas", r"因公出国[（(]境[）)]费", "因公出国（境）费"),
+    ("vehicle_total", r"公务用车购置及运行(维护)?费", "公务用车购置及运行维护费"),
+    ("vehicle_purchase", r"购置费", "公务用车购置费"),
+    ("vehicle_operation", r"运行(维护)?费", "公务用车运行维护费"),
+    ("reception", r"公务接待费", "公务接待费"),
+]
+
+TEMPLATES: dict[str, list[Template]] = {
+    "income": [_INCOME],
+    "expense": [_EXPENSE],
+    "general_public": [_EXPENSE],
+    "basic": [_BASIC],
+    "projects": [_PROJECTS, _PROJECTS[:1]],
+    "gov_fund": [_FUND, _EXPENSE],
+    "state_capital": [_FUND, _EXPENSE],
+    "carryover": [_CARRYOVER],
+    "three_public": [_THREE_PUBLIC_BY_SOURCE, _THREE_PUBLIC_BY_ITEM],
+}
+_COMPILED = {key: [[(k, re.compile(p), label) for k, p, label in t] for t in ts]
+             for key, ts in TEMPLATES.items()}
+
+
+@dataclass
+class ColumnMatch:
+    columns: list[Column]
+    known: bool  # False: the header fits no template, columns are col_<n>
+    by_item: bool = False  # 三公 with items as columns
+
+
+def header_text(lines: list[str]) -> str:
+    """The header lines squashed into one string, brackets made full-width."""
+    return squash("".join(lines)).replace("(", "（").replace(")", "）")
+
+
+def match_columns(table_key: str, header: str, count: int) -> ColumnMatch:
+    """The value columns of a table whose header reads `header` and has `count` columns."""
+    for template in _COMPILED.get(table_key, []):
+        if len(template) != count:
+            continue
+        if all(pattern.search(header) for _, pattern, _ in template):
+            columns = [Column(_key_for(key, label), label) for key, _, label in template]
+            by_item = table_key == "three_public" and template[1][0] == "overseas"
+            return ColumnMatch(columns, True, by_item)
+    return ColumnMatch([Column(f"col_{n}", f"第{n}列") for n in range(1, count + 1)], False)
+
+
+def _key_for(template_key: str, label: str) -> str:
+    """The template's key. It is the shared vocabulary's key (`column_key_for_label`)
+    wherever that knows the label, except where the table makes it more specific:
+    表七's 项目支出合计 is the row total, 表十一's columns are two-level."""
+    return template_key
+
+
+def template_width(table_key: str, header: str) -> int:
+    """Column count of the first template whose labels are all printed (0: none)."""
+    for template in _COMPILED.get(table_key, []):
+        if all(pattern.search(header) for _, pattern, _ in template):
+            return len(template)
+    return 0

@@ -1,0 +1,268 @@
+"""One-sided tables of the pdf-padded layout (表二 三 五 六 七, 政府性基金, 国有资本经营,
+上年结转结余, 三公): header → columns, body lines → whole rows → `Row`s."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..model import Column, Issue, Row, Table
+from ..numbers import squash
+from .pdf_padded_cells import (
+    CODE_HEADER_RE,
+    PAGE_NUMBER_RE,
+    SplitRow,
+    StarRow,
+    amount_of,
+    has_decimal_amount,
+    normalize_name,
+    read_label,
+    read_star_row,
+    split_row,
+)
+from .pdf_padded_columns import ColumnMatch, header_text, match_columns, template_width
+from .pdf_padded_infer import place_amounts
+
+Lines = list[tuple[int, str]]
+# A wrapped row spans a few lines; more pending lines than this are not one row.
+MAX_FRAGMENTS = 8
+TOTAL_NAMES = {"总计", "合计"}
+META_PREFIXES = ("编制部门", "编制单位", "单位：", "单位:")
+
+
+@dataclass
+class RawRow:
+    """A whole row: label tokens, value tokens, the line its amounts are printed on."""
+
+    line: int
+    label: list[str]
+    values: list[str]
+    inferred: bool = False  # columns placed by identities (see pdf_padded_infer)
+    decided: bool = True
+
+
+@dataclass
+class Grid:
+    """A table's header facts and its whole rows."""
+
+    star: StarRow | None
+    code_cells: int
+    match: ColumnMatch
+    rows: list[RawRow] = field(default_factory=list)
+    stated_empty: bool = False
+    leftovers: list[int] = field(default_factory=list)  # lines with amounts never read
+
+
+def is_meta_line(text: str) -> bool:
+    return squash(text).startswith(META_PREFIXES)
+
+
+def read_grid(key: str, body: Lines) -> Grid:
+    """Header analysis and row assembly for one table's lines (title excluded)."""
+    star_at = next((i for i, (no, t) in enumerate(body) if read_star_row(t, no)), None)
+    star = read_star_row(body[star_at][1], body[star_at][0]) if star_at is not None else None
+    head = body[:star_at] if star_at is not None else body[:0]
+    head_texts = [t for _, t in head if not is_meta_line(t)]
+    code_cells = _code_cells(head_texts)
+    if star is not None:
+        count = star.value_cells
+    else:  # no numbered row: the header must name a whole template
+        count = template_width(key, header_text([t for _, t in body[:12]]))
+    match = match_columns(key, header_text(head_texts) if star else
+                          header_text([t for _, t in body[:12]]), count)
+    grid = Grid(star, code_cells, match)
+    rows_from = star_at + 1 if star_at is not None else 0
+    grid.stated_empty = any("为空表" in t for _, t in body)
+    if count:
+        _assemble(body[rows_from:], count, grid, strict_start=star is None, table_key=key)
+    return grid
+
+
+def _code_cells(head_texts: list[str]) -> int:
+    for text in head_texts:
+        m = CODE_HEADER_RE.search(text)
+        if m:
+            return 3 if "项" in m.group(0) else 2
+    return 0
+
+
+def _assemble(lines: Lines, count: int, grid: Grid, strict_start: bool, table_key: str) -> None:
+    """Join wrapped fragments into whole rows (see pdf_padded_cells)."""
+    pending: Lines = []
+    width = (grid.star.label_cells if grid.star else 1) + count
+    for index, (no, text) in enumerate(lines):
+        if text == "" or is_meta_line(text) or "为空表" in text:
+            continue
+        if not text.strip():
+            # A placeholder row (one space per cell) or the page-start marker.
+            if not pending and (len(text) >= width - 1 or len(text) == 1):
+                continue
+            pending.append((no, text))
+            continue
+        if not pending and PAGE_NUMBER_RE.match(text) and _page_follows(lines, index):
+            continue
+        if read_star_row(text, no):  # a header repeated after a page break
+            pending = []
+            continue
+        joined = "".join(t for _, t in pending) + text
+        split = split_row(joined, count)
+        if split is not None and not (strict_start and not grid.rows and pending):
+            grid.rows.append(_raw(no, split))
+            pending = []
+            continue
+        if split is None and _is_trimmed_row(joined):
+            grid.rows.append(_trimmed(no, joined, count, table_key))
+            pending = []
+            continue
+        if strict_start and not grid.rows:
+            continue
+        pending.append((no, text))
+        if len(pending) > MAX_FRAGMENTS:
+            _drop(pending.pop(0), grid)
+    for item in pending:
+        _drop(item, grid)
+
+
+def _page_follows(lines: Lines, index: int) -> bool:
+    """A lone small number is a page number when the next printed line starts a page
+    (one leading space) — a wrapped code fragment is followed by its name instead."""
+    for _, text in lines[index + 1:]:
+        if text:
+            return text.startswith(" ")
+    return True
+
+
+def _raw(no: int, split: SplitRow) -> RawRow:
+    return RawRow(no, split.label, split.values)
+
+
+def _is_trimmed_row(text: str) -> bool:
+    """A row whose trailing spaces were lost: it ends in an amount, not a space."""
+    if text.endswith(" "):
+        return False
+    tokens = text.split(" ")
+    return has_decimal_amount(tokens[-1]) and any(not has_decimal_amount(t) and t for t in tokens)
+
+
+def _trimmed(no: int, text: str, count: int, table_key: str) -> RawRow:
+    """Amounts in printed order after the label, placed by the identities."""
+    tokens = text.split(" ")
+    cut = len(tokens)
+    while cut > 0 and (tokens[cut - 1] == "" or has_decimal_amount(tokens[cut - 1])):
+        cut -= 1
+    amounts = [amount_of(t) for t in tokens[cut:] if t]
+    placed, decided = place_amounts(table_key, amounts, count)
+    values = ["" if v is None else format(v, "f") for v in placed]
+    return RawRow(no, tokens[:cut], values, inferred=True, decided=decided)
+
+
+def _drop(item: tuple[int, str], grid: Grid) -> None:
+    no, text = item
+    if any(has_decimal_amount(t) for t in text.split()):
+        grid.leftovers.append(no)
+
+
+def values_of(raw: RawRow, columns: list[Column]) -> dict:
+    return {col.key: amount_of(tok) for col, tok in zip(columns, raw.values)}
+
+
+def grid_issues(key: str, title: str, grid: Grid, path: str, table_line: int) -> list[Issue]:
+    """What the reader could not read for sure, as issues."""
+    issues: list[Issue] = []
+    short = title.split()[0] if title else key
+    if not grid.match.known and grid.match.columns:
+        issues.append(Issue("column-unknown", f"{short}: header fits no known template "
+                            f"({len(grid.match.columns)} columns); kept as col_1…", path,
+                            table_line, "warning", key))
+    if grid.star is None and not grid.match.columns:
+        issues.append(Issue("table-unread", f"{short}: no column-number row and no known "
+                            "header; the table was not read", path, table_line, "error", key))
+    for no in grid.leftovers:
+        issues.append(Issue("row-unread", f"{short}: amounts on this line belong to no "
+                            "whole row", path, no, "warning", key))
+    return issues
+
+
+def label_tail_is_amount(raw: RawRow) -> bool:
+    """More amounts than columns: the label part ends in an amount."""
+    tail = [t for t in raw.label if t]
+    return bool(tail) and has_decimal_amount(tail[-1])
+
+
+def build_rows(key: str, grid: Grid, names_by_code: dict[str, str]) -> tuple[list[Row], Row | None]:
+    """Rows and the total row of a coded (or name-only) table."""
+    rows: list[Row] = []
+    total: Row | None = None
+    current_class: str | None = None
+    current_unit: str | None = None
+    for raw in grid.rows:
+        label = read_label(raw.label, grid.code_cells, current_class)
+        values = values_of(raw, grid.match.columns)
+        inferred = tuple(k for k, v in values.items() if v is not None) if raw.inferred else ()
+        if key == "projects":
+            name, project = split_function_and_project(label.names, names_by_code.get(label.code or ""))
+        else:
+            name, project = normalize_name(" ".join(label.names)), None
+        row = Row(line=raw.line, name=name or None, code=label.code, code_raw=label.code_raw,
+                  unit=current_unit, project=project, values=values, inferred=inferred)
+        if label.code is None:
+            if squash(name) in TOTAL_NAMES and total is None:
+                row.kind = "line"
+                total = row
+                continue
+            if grid.code_cells and name:
+                current_unit = name
+                row.unit, row.kind = name, "unit"
+            else:
+                row.kind = "line"
+        else:
+            current_class = label.code[:3]
+            row.kind = _kind_for_code(key, label.code)
+        rows.append(row)
+    if key == "projects":
+        _mark_item_subtotals(rows)
+    return rows, total
+
+
+def _mark_item_subtotals(rows: list[Row]) -> None:
+    """A nameless 项 line followed by named projects of the same code that sum to it is
+    the 项's subtotal, not an unnamed project."""
+    for i, row in enumerate(rows):
+        if row.kind != "project" or row.project is not None:
+            continue
+        following = []
+        for other in rows[i + 1:]:
+            if other.code != row.code or other.project is None:
+                break
+            following.append(other.values.get("total") or 0)
+        if following and sum(following) == row.values.get("total"):
+            row.kind = "item"
+
+
+def _kind_for_code(key: str, code: str) -> str:
+    if len(code) == 3:
+        return "class"
+    if len(code) == 5:
+        return "section"
+    return "project" if key == "projects" else "item"
+
+
+def split_function_and_project(names: list[str], known: str | None) -> tuple[str, str | None]:
+    """表七's two name cells: 功能分类科目名称 then 项目名称 (which may hold spaces)."""
+    words = [t for t in names]
+    while words and words[0] == "":
+        words.pop(0)
+    if not words:
+        return "", None
+    cut = 1
+    if known:
+        for k in range(1, len(words) + 1):
+            if squash("".join(words[:k])) == squash(known):
+                cut = k
+                break
+    function = normalize_name(" ".join(words[:cut]))
+    project = normalize_name(" ".join(words[cut:]))
+    return function, project or None
+
+
+def new_table(key: str, title: str, line: int, columns: list[Column]) -> Table:
+    return Table(key=key, title=title, line=line, columns=list(columns))
