@@ -41,7 +41,7 @@ _COLUMN_PATTERNS: list[tuple[str, str]] = [
     ("subsidy_subordinate", r"^对附属单位补助支出$"),
     # 表七 economic classes
     ("salaries", r"^工资福利支出$"),
-    ("goods_services", r"^商品和服务支出$"),
+    ("goods_services", r"^商品和?服务支出$"),
     ("households", r"^对个人和家庭的补助$"),
     ("debt_interest", r"^债务利息及费用支出$"),
     ("capital_construction", r"^资本性支出（基本建设）$"),
