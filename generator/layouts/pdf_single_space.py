@@ -1,17 +1,280 @@
-"""Layout pdf-single-space (placeholder: being written)."""
+"""Layout pdf-single-space: pdftotext output with cells separated by single spaces.
+
+Rows are separated by blank lines; long cells wrap onto the following lines with the
+amounts on the last one; empty cells print nothing, so a row prints fewer amounts than
+the table has columns and the columns are decided by the accounting identities
+(`pdf_single_space_place`). 表一/表四 are two-sided on one line
+(`pdf_single_space_sided`); 表二/三/五/七 may be broken down by sub-unit
+(二级预算单位), each with its own total row.
+"""
 
 from __future__ import annotations
 
-from ..model import Document
+import re
+
+from ..model import COLUMN_LABELS, Column, Document, Issue, Table
+from ..numbers import parse_amount
+from ..parse.columns import PROJECT_ECONOMIC_COLUMNS
 from ..sources import SourceText
+from .pdf_single_space_lines import (
+    Region,
+    assemble_rows,
+    clean_body,
+    find_regions,
+    header_columns,
+    note_text,
+    split_header,
+    unknown_labels,
+)
+from .pdf_single_space_perf import read_performance
+from .pdf_single_space_place import SplitSolver, place_by_sources, place_direct, place_total_only
+from .pdf_single_space_rows import Printed, interpret_rows, split_project_names
+from .pdf_single_space_sided import TwoSidedReader, active_sources, read_three_public
+
+TABLE_LABELS = {
+    "summary": "表一",
+    "income": "表二",
+    "expense": "表三",
+    "fiscal": "表四",
+    "general_public": "表五",
+    "basic": "表六",
+    "projects": "表七",
+    "three_public": "三公",
+    "gov_fund": "政府性基金表",
+    "state_capital": "国有资本经营表",
+    "carryover": "上年结转结余表",
+}
+EXPENSE_KEYS = {"total", "basic", "project", "upper", "operating_expense", "subsidy_subordinate"}
+INCOME_KEYS = {
+    "total",
+    "fiscal_subtotal",
+    "general_public",
+    "general_public_transfer",
+    "gov_fund",
+    "gov_fund_transfer",
+    "state_capital",
+    "state_capital_transfer",
+    "edu_fee",
+    "business",
+    "operating",
+    "superior_subsidy",
+    "subordinate",
+    "unit_funds",
+    "other",
+    "carryover",
+    "non_fiscal_carryover",
+}
+ALLOWED: dict[str, set[str] | None] = {
+    "income": INCOME_KEYS,
+    "expense": EXPENSE_KEYS,
+    "general_public": EXPENSE_KEYS,
+    "gov_fund": EXPENSE_KEYS,
+    "state_capital": EXPENSE_KEYS,
+    "basic": {"total", "personnel", "public"},
+    "projects": {"project", "total"} | set(PROJECT_ECONOMIC_COLUMNS),
+    "carryover": None,
+}
+DEFAULT_COLUMNS = {
+    "expense": ["total", "basic", "project"],
+    "general_public": ["total", "basic", "project"],
+    "gov_fund": ["total", "basic", "project"],
+    "state_capital": ["total", "basic", "project"],
+    "basic": ["total", "personnel", "public"],
+    "projects": ["total"] + PROJECT_ECONOMIC_COLUMNS,
+    "income": ["total", "general_public"],
+    "carryover": ["total"],
+}
+SPLITS = {("total", "basic", "project"), ("total", "personnel", "public")}
+
+# Detection: a table line ends with an amount right after a single space.
+_AMOUNT_END = re.compile(r"\S \S+$")
 
 
 class PdfSingleSpaceLayout:
     name = "pdf-single-space"
-    description = "placeholder"
+    description = (
+        "PDF text (pdftotext): cells separated by single spaces, wrapped cells, empty cells omitted"
+    )
 
     def detect(self, source: SourceText) -> float:
-        return 0.0
+        """Share of amount-ending lines that are single-space separated: not padded
+        with trailing blanks (pdf-padded) and without tabs (tsv / word-cells)."""
+        single = other = 0
+        for text in source.lines:
+            if "\t" in text:
+                other += any(ch.isdigit() for ch in text)
+                continue
+            tokens = text.split()
+            if len(tokens) < 2 or parse_amount(tokens[-1]) is None:
+                continue
+            if text != text.rstrip() or not _AMOUNT_END.search(text):
+                other += 1
+            else:
+                single += 1
+        if single + other == 0:
+            return 0.0
+        share = single / (single + other)
+        return share * min(1.0, single / 20)
 
     def read(self, source: SourceText, doc: Document) -> None:
-        return None
+        reader = _Reader(doc)
+        for region in find_regions(source.lines):
+            reader.add(region)
+        reader.finish()
+        read_performance(source.lines, doc)
+
+
+class _Reader:
+    """Reads the regions of one document in order, then settles what needs several
+    tables (income sources, 表七 project names)."""
+
+    def __init__(self, doc: Document):
+        self.doc = doc
+        self.printed: dict[str, list[Printed]] = {}
+        self.totals: dict[str, Printed | None] = {}
+        self.deferred: list[Region] = []
+
+    def add(self, region: Region) -> None:
+        key = region.key
+        if key in self.doc.tables and self._has_rows(key):
+            self._issue(
+                "table-repeated",
+                f"{TABLE_LABELS[key]} printed twice; the first is kept",
+                region.line,
+            )
+            return
+        if key in ("summary", "fiscal"):
+            active = active_sources(self.doc.tables.get("summary"))
+            reader = TwoSidedReader(region, self.doc.path, self.doc.issues)
+            self.doc.tables[key] = reader.read(active)
+        elif key == "three_public":
+            self.deferred.append(region)  # its tie-break reads 表六, placed in finish()
+            self.doc.tables[key] = Table(key, region.title, region.line)
+        else:
+            self.doc.tables[key] = self._one_sided(region)
+
+    def _has_rows(self, key: str) -> bool:
+        table = self.doc.tables[key]
+        return bool(table.rows or table.empty)
+
+    def _one_sided(self, region: Region) -> Table:
+        key, label = region.key, TABLE_LABELS[region.key]
+        table = Table(key, region.title, region.line)
+        header: list[tuple[int, str]] = []
+        body: list[tuple[int, str]] = []
+        for part in region.parts:
+            # Repeated page headers go; a row cut by the page break joins up again.
+            head, part_body = split_header(clean_body(part))
+            header = header or head
+            body.extend(part_body)
+        raws, leftover = assemble_rows(body)
+        table.columns = self._columns(key, header, region.line)
+        note = note_text(region.lines())
+        if leftover and note is None:
+            self._issue(
+                "row-unfinished",
+                f"{label}: label {leftover[0].text!r} has no amounts (truncated table?)",
+                leftover[0].line,
+            )
+        rows, total = interpret_rows(key, label, raws, self.doc.path, self.doc.issues)
+        if not rows and total is None:
+            table.empty, table.note = note is not None, note[1] if note else None
+            if note is None:
+                self._issue("table-unreadable", f"{label}: no rows found", region.line, "error")
+        table.rows = [p.row for p in rows]
+        if total is not None:
+            table.totals["total"] = total.row
+        elif rows:
+            self._issue(
+                "total-missing",
+                f"{label}: no 合计 row after {len(rows)} rows (truncated table?)",
+                rows[-1].row.line,
+            )
+        self.printed[key], self.totals[key] = rows, total
+        return table
+
+    def _columns(self, key: str, header: list[tuple[int, str]], line: int) -> list[Column]:
+        found, leftovers = header_columns(header, ALLOWED.get(key))
+        columns: list[Column] = []
+        for col_key, printed in found:
+            if key == "projects" and col_key == "project":
+                col_key = "total"  # 表七 项目支出合计 is the row total
+            if col_key not in {c.key for c in columns}:
+                columns.append(Column(col_key, printed))
+        for n, printed in enumerate(unknown_labels(leftovers), len(columns) + 1):
+            self._issue(
+                "column-unknown",
+                f"{TABLE_LABELS[key]}: column label {printed!r} not known; kept as col_{n}",
+                line,
+                "info",
+            )
+        if not columns or columns[0].key != "total":
+            default = DEFAULT_COLUMNS.get(key, ["total"])
+            if columns:
+                self._issue(
+                    "column-unknown",
+                    f"{TABLE_LABELS[key]}: header not understood; standard columns assumed",
+                    line,
+                )
+            columns = [Column(k, COLUMN_LABELS.get(k, k)) for k in default]
+        return columns
+
+    def finish(self) -> None:
+        """Place amounts once every table is read: placement uses other tables."""
+        tables = self.doc.tables
+        active = active_sources(tables.get("summary")) or active_sources(tables.get("fiscal"))
+        known = self._known_names()
+        for key, rows in self.printed.items():
+            table, total = tables[key], self.totals.get(key)
+            label = TABLE_LABELS[key]
+            everything = rows + ([total] if total else [])
+            keys = tuple(table.column_keys())
+            if key == "projects":
+                split_project_names(rows, known, self.doc.path, self.doc.issues)
+                for printed in everything:
+                    place_total_only(label, printed, table.columns, self.doc.path, self.doc.issues)
+            elif keys in SPLITS:
+                SplitSolver(
+                    label, table.columns, rows, total, self.doc.path, self.doc.issues
+                ).solve()
+            elif key == "income":
+                self._place_income(label, table, everything, active)
+            else:
+                for printed in everything:
+                    if not place_direct(printed, table.columns):
+                        place_total_only(
+                            label, printed, table.columns, self.doc.path, self.doc.issues
+                        )
+        for region in self.deferred:
+            tables[region.key] = read_three_public(
+                region, tables.get("basic"), self.doc.path, self.doc.issues
+            )
+
+    def _place_income(
+        self, label: str, table: Table, printed: list[Printed], active: list[str]
+    ) -> None:
+        for item in printed:
+            place_by_sources(label, item, table.columns, active, self.doc.path, self.doc.issues)
+        placed = [p for p in printed if p.row.inferred]
+        if placed:
+            names = "、".join(c.label for c in table.columns if c.key in placed[0].row.inferred)
+            self._issue(
+                "column-inferred",
+                f"{label}: {len(placed)} rows print fewer amounts than "
+                f"columns; placed in {table.columns[0].label} + {names} (表一 income "
+                f"sources)",
+                placed[0].row.line,
+            )
+
+    def _known_names(self) -> dict[str, set[str]]:
+        """科目名称 by code, as printed in 表二/三/五 (to split 表七 labels)."""
+        known: dict[str, set[str]] = {}
+        for key in ("expense", "general_public", "income"):
+            for printed in self.printed.get(key, []):
+                row = printed.row
+                if row.code and row.name:
+                    known.setdefault(row.code, set()).add(row.name)
+        return known
+
+    def _issue(self, slug: str, message: str, line: int | None, severity: str = "warning") -> None:
+        self.doc.issues.append(Issue(slug, message, self.doc.path, line, severity))
