@@ -1,17 +1,90 @@
-"""Layout tsv (placeholder: being written)."""
+"""Layout tsv: tables as tab-separated rows, one printed table row per line.
+
+Converted Word/PDF text where each table row is one line and its cells are separated by
+tabs (empty cells as empty fields), between prose paragraphs. The reader splits the
+text into table blocks (`tsv_blocks`), reads each by its kind — two-sided 表一/表四
+(`tsv_two_sided`), coded 表二/三/五/六/七 and the fund tables (`tsv_coded`), “三公”
+(`tsv_three_public`), 绩效目标表 (`tsv_performance`) — then reads broken codes from the
+rest of the document (`tsv_codes`).
+"""
 
 from __future__ import annotations
 
-from ..model import Document
+from collections.abc import Callable
+
+from ..model import Document, Table
 from ..sources import SourceText
+from .tsv_blocks import PERF_DEPARTMENT, PERF_PROJECT, Block, find_blocks, table_label
+from .tsv_coded import ReadContext, read_coded_table
+from .tsv_codes import repair_broken_codes
+from .tsv_infer import untitled_table_key
+from .tsv_performance import read_performance
+from .tsv_three_public import read_three_public
+from .tsv_two_sided import read_two_sided
+
+# Rows with at least this many filled cells on enough lines make a tab-separated table.
+_MIN_TABLE_ROWS = 20
+
+_SHAPES = {"projects": "code, function name, project name, amounts",
+           "basic": "类/款 code, name, three amounts"}
+
+_READERS: dict[str, Callable[[Block, str, ReadContext], Table]] = {
+    "summary": read_two_sided,
+    "fiscal": read_two_sided,
+    "three_public": read_three_public,
+}
 
 
 class TsvLayout:
     name = "tsv"
-    description = "placeholder"
+    description = "tables as tab-separated rows, one table row per line"
 
     def detect(self, source: SourceText) -> float:
-        return 0.0
+        """Share of tab lines that hold a whole row (two or more filled cells).
+
+        Word text with one tab-prefixed cell per line (the word-cells layout) has many
+        tab lines but almost none with two filled cells.
+        """
+        rows = single = 0
+        for raw in source.lines:
+            if "\t" not in raw:
+                continue
+            filled = sum(1 for cell in raw.split("\t") if cell.strip(" \u3000"))
+            if filled >= 2:
+                rows += 1
+            else:
+                single += 1
+        if rows == 0:
+            return 0.0
+        share = rows / (rows + single)
+        return round(share * min(1.0, rows / _MIN_TABLE_ROWS), 3)
 
     def read(self, source: SourceText, doc: Document) -> None:
-        return None
+        ctx = ReadContext(doc)
+        for block in find_blocks(source.lines):
+            key = block.key or self._untitled_key(block, doc, ctx)
+            if key is None:
+                continue
+            if key in (PERF_PROJECT, PERF_DEPARTMENT):
+                doc.performance.append(read_performance(block, ctx))
+                continue
+            if key in doc.tables:
+                ctx.issue("table-duplicate", f"{table_label(key)} printed a second time at line "
+                          f"{block.line}; the first is kept", block.line, key)
+                continue
+            reader = _READERS.get(key, read_coded_table)
+            doc.tables[key] = reader(block, key, ctx)
+        repair_broken_codes(doc, ctx.broken)
+
+    @staticmethod
+    def _untitled_key(block: Block, doc: Document, ctx: ReadContext) -> str | None:
+        """Rows printed with no title: recognised by their shape, or left unread."""
+        first, last = block.rows[0].line, block.rows[-1].line
+        key = untitled_table_key(block, set(doc.tables))
+        if key is None:
+            ctx.issue("rows-unplaced", f"lines {first}–{last}: tab-separated rows with no table "
+                      "title and no recognisable shape; not read", first, None)
+            return None
+        ctx.issue("table-title-missing", f"lines {first}–{last}: rows with no title, read as "
+                  f"{table_label(key)} from their shape ({_SHAPES[key]})", first, key)
+        return key

@@ -1,0 +1,182 @@
+"""Tab-separated text → table blocks: which lines belong to which table.
+
+A table in this layout is printed as a title line (often after a "表 N" / "表一：" line),
+the 编制部门 and 单位 lines, then one tab-separated line per table row. It ends at the
+first prose line after its rows (a 备注 line is kept as the table's note). A run of rows
+with no title before it (the title was lost in conversion) becomes an untitled block,
+which the reader identifies from the shape of its rows.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import cached_property
+
+from ..model import TABLE_KEYS
+from ..numbers import parse_amount, squash
+from ..parse.titles import is_toc_entry, table_key_for_title
+
+PERF_PROJECT = "performance-project"
+PERF_DEPARTMENT = "performance-department"
+
+_PERF_TITLE = re.compile(r"^(项目支出|部门整体|部门)绩效目标(申报)?表$")
+# Lines printed between a title and its rows (or repeated at a page break).
+_META = re.compile(
+    r"^(表\s*([一二三四五六七八九十]+|\d+)(\s*[-－]\s*\d+)?\s*[:：]?"
+    r"|编制(部门|单位).*|(金额)?单位\s*[:：].*"
+    r"|[（(]\s*\d{4}\s*年度?\s*[)）])$")
+_MAX_TITLE = 80
+_BLANKS = " \u3000\xa0\r\f\v"
+_NOTE = re.compile(r"^(备\s*注|注)\s*[:：]")
+# A title with too many prose lines before any row is a mention, not a table.
+_MAX_LINES_BEFORE_ROWS = 4
+_SPACE_BETWEEN_WIDE = re.compile(r"(?<=[^\x00-\x7f])\s+(?=[^\x00-\x7f])")
+
+
+@dataclass
+class TsvRow:
+    """One printed row: its 1-based line and its cells (normalized, never None)."""
+
+    line: int
+    cells: list[str]
+
+    def cell(self, index: int | None) -> str:
+        if index is None or index < 0 or index >= len(self.cells):
+            return ""
+        return self.cells[index]
+
+    def filled(self) -> list[tuple[int, str]]:
+        return [(i, c) for i, c in enumerate(self.cells) if c]
+
+    def amount(self, index: int | None) -> Decimal | None:
+        """The amount printed in cell `index` (None if empty or not an amount)."""
+        if index is None or index < 0 or index >= len(self.cells):
+            return None
+        return self.amounts[index]
+
+    @cached_property
+    def amounts(self) -> list[Decimal | None]:
+        return [parse_amount(c) if c else None for c in self.cells]
+
+    def has_amount(self) -> bool:
+        return any(a is not None for a in self.amounts)
+
+
+@dataclass
+class Block:
+    """The lines of one table. `key` is a table key, a performance kind or None
+    (rows with no title)."""
+
+    key: str | None
+    title: str | None
+    line: int
+    rows: list[TsvRow] = field(default_factory=list)
+    note: str | None = None
+    note_line: int | None = None
+    closed: bool = False
+    lines_before_rows: int = 0
+
+
+def table_label(key: str | None) -> str:
+    """"expense" → "表三" (the standard number), for messages."""
+    if key is None:
+        return "untitled table"
+    return TABLE_KEYS.get(key, key).split(" ")[0]
+
+
+def split_cells(raw: str) -> list[str]:
+    """"201\\t03\\t\\t名称" → ["201", "03", "", "名称"], outer white space (incl. U+3000)
+    stripped. Text is kept as printed (a full-width comma in a name stays); amounts and
+    codes are normalized where they are read."""
+    return [c.strip(_BLANKS) if c else "" for c in raw.split("\t")]
+
+
+def clean_text(text: str | None) -> str | None:
+    """A cell's text with wrap spaces removed: "一般公共服务支 出" → "一般公共服务支出".
+
+    Only white space between two wide (CJK) characters goes: "2025 年单位运转项目"
+    keeps its printed space.
+    """
+    if text is None:
+        return None
+    text = _SPACE_BETWEEN_WIDE.sub("", text.strip())
+    return text or None
+
+
+def block_key_for_line(text: str) -> str | None:
+    """The table key (or performance kind) a title line names, or None."""
+    if len(text) > _MAX_TITLE or not text.rstrip().endswith("表") or is_toc_entry(text):
+        return None
+    key = table_key_for_title(text)
+    if key:
+        return key
+    s = squash(text)
+    if _PERF_TITLE.match(s):
+        return PERF_PROJECT if s.startswith("项目") else PERF_DEPARTMENT
+    return None
+
+
+def find_blocks(lines: list[str]) -> list[Block]:
+    """Every table block of the document, in order (see the module docstring)."""
+    blocks: list[Block] = []
+    current: Block | None = None
+    for number, raw in enumerate(lines, 1):
+        if "\t" in raw:
+            cells = split_cells(raw)
+            if not any(cells) or _is_meta_row(cells):
+                continue
+            if current is None or current.closed:
+                current = Block(None, None, number)
+                blocks.append(current)
+            current.rows.append(TsvRow(number, cells))
+            continue
+        text = raw.strip()
+        if not text:
+            continue
+        key = block_key_for_line(text)
+        if key:
+            current = _start_block(blocks, current, key, text, number)
+            continue
+        if current is None or current.closed:
+            continue
+        _prose_line(current, text, number)
+        if current.closed and not current.rows and current.note is None:
+            blocks.remove(current)  # a title mentioned in prose, with no table
+            current = None
+    return [b for b in blocks if b.rows or b.note is not None]
+
+
+def _is_meta_row(cells: list[str]) -> bool:
+    """"编制部门：…\t\t单位：万元" printed as a tab row: not part of the table."""
+    return all(_META.match(squash(c)) for c in cells if c)
+
+
+def _start_block(blocks: list[Block], current: Block | None, key: str, title: str,
+                 number: int) -> Block:
+    # The same title printed again right after the table's rows is a page-break repeat.
+    if current is not None and current.key == key and current.rows and not current.note \
+            and key not in (PERF_PROJECT, PERF_DEPARTMENT):
+        current.closed = False
+        return current
+    block = Block(key, title, number)
+    blocks.append(block)
+    return block
+
+
+def _prose_line(block: Block, text: str, number: int) -> None:
+    """A non-table line inside or just after a block: meta, a note, or the end."""
+    if _NOTE.match(text):
+        block.note, block.note_line = text, number
+        block.closed = True
+        return
+    if _META.match(squash(text)) or _META.match(text):
+        return
+    if not block.rows:
+        # A broken 编制部门 line continues here ("…人民政府" / "办公室").
+        block.lines_before_rows += 1
+        if block.lines_before_rows > _MAX_LINES_BEFORE_ROWS:
+            block.closed = True
+        return
+    block.closed = True

@@ -1,0 +1,244 @@
+"""Tables whose rows carry a classification code: 表二 收入, 表三 支出, 表五 一般公共预算,
+表六 基本支出, 表七 项目支出, 政府性基金, 国有资本经营 — and the 上年结转结余 table,
+whose rows carry a project name instead.
+
+Each header group (a table's header, or its repeat after a page break) decides the
+positions of the rows under it, so a table whose columns shift from page to page is
+still read column by column.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from ..model import TABLE_KEYS, Column, Document, Issue, Row, Table
+from ..numbers import squash
+from .tsv_blocks import Block, TsvRow, clean_text, table_label
+from .tsv_codes import CodeState, kind_for_code, read_code_cells, split_code_name
+from .tsv_header import HeaderMap, build_header, is_header_row
+from .tsv_infer import check_inferred_rows, infer_header
+
+TOTAL_LABELS = {"合计", "总计"}
+_PLACEHOLDER = {"无", "空", "无数据"}
+# Tables broken down by sub-unit (二级预算单位) print a named row without a code per unit.
+_UNIT_TABLES = {"income", "expense", "general_public", "projects"}
+
+
+@dataclass
+class ReadContext:
+    """What the table readers share: the document and the codes to repair later."""
+
+    doc: Document
+    broken: list[tuple[str, Row, tuple[str, ...]]] = field(default_factory=list)
+
+    def issue(self, slug: str, message: str, line: int | None, key: str | None,
+              severity: str = "warning") -> None:
+        self.doc.issues.append(Issue(slug, message, self.doc.path, line, severity, key))
+
+
+def read_coded_table(block: Block, key: str, ctx: ReadContext) -> Table:
+    """One coded table (see module doc) from its block of rows."""
+    table = Table(key, TABLE_KEYS.get(key, block.title or key), block.line, note=block.note)
+    header: HeaderMap | None = None
+    pending: list[TsvRow] = []
+    state = CodeState()
+    unit: str | None = None
+    unlabelled: list[Row] = []
+    headers: list[HeaderMap] = []
+    for row in block.rows:
+        if is_header_row(row, before_data=header is None):
+            pending.append(row)
+            continue
+        if pending:
+            header = _use_header(build_header(pending, key), table, ctx)
+            headers.append(header)
+            pending = []
+        if header is None:
+            header = infer_header(row, key)
+            if header is None:
+                ctx.issue("table-unreadable", f"{table_label(key)}: no header and rows of an "
+                          "unknown shape; the table is not read", row.line, key, "error")
+                return table
+            _merge_columns(table, header)
+        out = _read_row(row, header, key, state, ctx)
+        if out is None:
+            continue
+        if out.kind == "total":
+            _set_total(table, out, ctx, key)
+        elif out.kind == "unlabelled":
+            unlabelled.append(out)
+        elif out.kind == "unit":
+            unit = out.unit
+            table.rows.append(out)
+        else:
+            out.unit = unit
+            table.rows.append(out)
+    _order_columns(table, headers)
+    _settle_unlabelled(table, unlabelled, ctx, key)
+    if key == "projects":
+        _settle_project_rows(table, ctx)
+    if header is not None and header.inferred:
+        check_inferred_rows(table, ctx)
+    table.empty = not table.rows
+    return table
+
+
+def _use_header(header: HeaderMap, table: Table, ctx: ReadContext) -> HeaderMap:
+    """Take a (possibly repeated) header group into the table; report what it lacks."""
+    key = table.key
+    # An unknown label keeps the key it got on the first page, wherever it stands now.
+    seen = {c.label: c.key for c in table.columns if c.key.startswith("col_")}
+    header.amounts = [(j, Column(seen[c.label], c.label) if c.label in seen else c)
+                      for j, c in header.amounts]
+    for column in header.unknown:
+        if column.label not in seen:
+            ctx.issue("column-unknown", f"{table_label(key)}: column label {column.label!r} "
+                      f"is not a known column; kept as {column.key}", header.line, key)
+    for text in header.conflicts:
+        ctx.issue("header-misaligned", f"{table_label(key)} header: {text}; the lower header "
+                  "row decides", header.line, key, "info")
+    if key == "projects":
+        # 项目支出合计 is the project row's total.
+        header.amounts = [(j, Column("total", c.label) if c.key == "project" else c)
+                          for j, c in header.amounts]
+    _merge_columns(table, header)
+    return header
+
+
+def _merge_columns(table: Table, header: HeaderMap) -> None:
+    """Add the header's columns the table lacks, each after its left neighbour in the
+    header (a later page may show a column the first page's header left out)."""
+    at = 0
+    for _, column in header.amounts:
+        keys = table.column_keys()
+        if column.key in keys:
+            at = keys.index(column.key) + 1
+        else:
+            table.columns.insert(at, column)
+            at += 1
+
+
+def _order_columns(table: Table, headers: list[HeaderMap]) -> None:
+    """Columns in the order of the fullest header (the last of equals: page headers
+    that drift are usually set right by a later page)."""
+    if len(headers) < 2:
+        return
+    best = max(reversed(headers), key=lambda h: len(h.amounts))
+    rank = {c.key: i for i, (_, c) in enumerate(best.amounts)}
+    placed = sorted((c for c in table.columns if c.key in rank), key=lambda c: rank[c.key])
+    rest = iter(placed)
+    table.columns = [next(rest) if c.key in rank else c for c in table.columns]
+
+
+def _read_row(row: TsvRow, header: HeaderMap, key: str, state: CodeState,
+              ctx: ReadContext) -> Row | None:
+    """One data row under `header`, as a Row whose kind says what it is ("total",
+    "unlabelled" and "unit" are settled by the caller)."""
+    code = read_code_cells([row.cell(j) for j in header.code_cols], state)
+    name = clean_text(row.cell(header.name_col))
+    project = clean_text(row.cell(header.project_col))
+    if not header.code_cols and key != "carryover" and code.code is None:
+        # Code and name in one cell: "201 一般公共服务支出".
+        split, raw, rest = split_code_name(name)
+        if split:
+            code.code, code.raw, name = split, raw, rest
+    labels = [squash(c) for j, c in row.filled() if j in header.code_cols and code.raw is None]
+    values, texts = _values(row, header, key, ctx)
+    labels += [squash(t) for t in (name, project) if t] + texts
+    out = Row(line=row.line, name=name, code=code.code, code_raw=code.raw, project=project,
+              values=values)
+    if code.code or code.broken:
+        out.kind = "project" if project and key == "projects" else kind_for_code(code.code)
+        if code.broken:
+            ctx.broken.append((key, out, code.parts))
+        return out
+    total = next((lab for lab in labels if lab in TOTAL_LABELS), None)
+    if total:
+        out.kind, out.name = "total", total
+        return out
+    if not name and not project:
+        if any(v is not None for v in values.values()):
+            out.kind = "unlabelled"
+            return out
+        return None
+    if (name in _PLACEHOLDER or project in _PLACEHOLDER) and not any(values.values()):
+        return None  # "无 0 0 0": the placeholder row of an empty table
+    if key == "carryover":
+        out.kind, out.project = "line", project or name
+        return out
+    if key in _UNIT_TABLES:
+        out.kind, out.unit = "unit", name  # a sub-unit's own total row
+        return out
+    out.kind = "line"
+    return out
+
+
+def _values(row: TsvRow, header: HeaderMap, key: str,
+            ctx: ReadContext) -> tuple[dict[str, object], list[str]]:
+    """Amounts by column key, and the texts found in amount positions (labels)."""
+    values: dict[str, object] = {}
+    texts: list[str] = []
+    mapped = {j for j, _ in header.amounts} | set(header.code_cols)
+    mapped |= {j for j in (header.name_col, header.project_col) if j is not None}
+    for j, column in header.amounts:
+        text = row.cell(j)
+        amount = row.amount(j)
+        values[column.key] = amount
+        if text and amount is None:
+            texts.append(squash(text))
+            if squash(text) not in TOTAL_LABELS:
+                ctx.issue("cell-unreadable", f"{table_label(key)} line {row.line}: {text!r} in "
+                          f"column {column.label} is not an amount", row.line, key)
+    for j, text in row.filled():
+        if j in mapped:
+            continue
+        if row.amount(j) is not None:
+            ctx.issue("column-unknown", f"{table_label(key)} line {row.line}: amount {text} in "
+                      f"cell {j + 1}, which no header labels; not read", row.line, key)
+        else:
+            texts.append(squash(text))
+    return values, texts
+
+
+def _set_total(table: Table, row: Row, ctx: ReadContext, key: str) -> None:
+    """The 合计/总计 row; an empty table's 合计 with no amounts is not kept."""
+    if "total" in table.totals:
+        ctx.issue("total-repeated", f"{table_label(key)}: a second 合计 row; the first is kept",
+                  row.line, key)
+        return
+    row.kind, row.project = None, None
+    if any(v is not None for v in row.values.values()):
+        table.totals["total"] = row
+
+
+def _settle_unlabelled(table: Table, rows: list[Row], ctx: ReadContext, key: str) -> None:
+    """A row with amounts but no code or label is the total (some templates print it
+    with no 合计) when it comes last, or first and equal to the sum of the 类 rows."""
+    classes = [r.values.get("total") for r in table.rows if r.kind == "class"]
+    class_sum = sum((v for v in classes if v is not None), Decimal(0)) if classes else None
+    for row in rows:
+        last = not table.rows or row.line > table.rows[-1].line
+        first = bool(table.rows) and row.line < table.rows[0].line
+        fits = first and class_sum is not None and row.values.get("total") == class_sum
+        if (last or fits) and "total" not in table.totals:
+            row.kind, row.name = None, None
+            table.totals["total"] = row
+        else:
+            ctx.issue("row-unlabelled", f"{table_label(key)} line {row.line}: amounts with no "
+                      "code or label; not read", row.line, key)
+
+
+def _settle_project_rows(table: Table, ctx: ReadContext) -> None:
+    """表七: a 项 row with no project name is the 项 subtotal when project rows with the
+    same code follow it; otherwise it is a project whose name is not printed."""
+    rows = table.rows
+    for i, row in enumerate(rows):
+        if row.kind != "item" or row.project:
+            continue
+        following = rows[i + 1] if i + 1 < len(rows) else None
+        if following is not None and following.code == row.code and following.project:
+            continue
+        row.kind = "project"
+        ctx.issue("unnamed-project", f"表七 row {row.code_raw}: an amount "
+                  f"{row.values.get('total')} with no project name", row.line, "projects")

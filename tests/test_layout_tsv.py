@@ -1,0 +1,241 @@
+"""The tsv layout: tab-separated table rows (samples 002 and 004).
+
+Golden: every table and performance leaf of the answer key, scored the way
+tests/golden/compare.py scores it. Then detection on all five samples, a modified copy
+(another department, one project renamed with a new amount in every place it is
+printed), a truncated copy, and small made-up tables for the quirks the samples show
+once (broken codes, a headerless 表七, an unknown column, a shifted header).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from generator.golden import to_golden
+from generator.layouts.tsv import TsvLayout
+from generator.model import Document
+from generator.parse.document import parse_text
+from generator.sources import SourceText
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = ROOT / "content" / "disclosures"
+GOLDEN = ROOT / "tests" / "golden"
+TSV_SEEDS = ["002_612b4141f6be892e", "004_27a732d9d5264bbf"]
+SCORED = ("summary", "expense", "general_public", "basic", "projects", "three_public",
+          "performance")
+
+
+def _compare_module():
+    spec = importlib.util.spec_from_file_location("golden_compare", GOLDEN / "compare.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+COMPARE = _compare_module()
+
+
+def _source(text: str, name: str = "sample.txt") -> SourceText:
+    return SourceText(name, text, text.split("\n"), "utf-8",
+                      hashlib.sha256(text.encode()).hexdigest())
+
+
+def _seed_text(seed: str) -> str:
+    return (SAMPLES / f"{seed}.txt").read_text(encoding="utf-8")
+
+
+def _parse(text: str, name: str = "sample.txt") -> Document:
+    result = parse_text(_source(text, name))
+    assert result.document is not None, result.issues
+    assert result.document.layout == "tsv"
+    return result.document
+
+
+def _read_tables(text: str) -> Document:
+    """Only the layout reader, for made-up fragments without the prose a document has."""
+    doc = Document(path="frag.txt", layout="tsv", sha256="", encoding="utf-8")
+    TsvLayout().read(_source(text, "frag.txt"), doc)
+    return doc
+
+
+def _misses(key: dict, actual: dict) -> list[str]:
+    got = dict(COMPARE.leaves(actual))
+    return [f"{path}: want {want!r} got {got.get(path, '<missing>')!r}"
+            for path, want in COMPARE.leaves({k: key[k] for k in SCORED})
+            if path not in got or COMPARE.norm(got[path]) != COMPARE.norm(want)]
+
+
+@pytest.mark.parametrize("seed", TSV_SEEDS)
+def test_golden_tables_exact(seed: str) -> None:
+    import json
+
+    key = json.loads((GOLDEN / f"{seed}.json").read_text(encoding="utf-8"))
+    doc = _parse(_seed_text(seed), f"{seed}.txt")
+    assert _misses(key, to_golden(doc)) == []
+
+
+@pytest.mark.parametrize("path", sorted(SAMPLES.glob("*.txt")), ids=lambda p: p.stem)
+def test_detection(path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+    score = TsvLayout().detect(_source(text, path.name))
+    if path.stem in TSV_SEEDS:
+        assert score >= 0.5
+    else:
+        assert score < 0.5
+
+
+def test_rows_keep_lines_kinds_and_printed_codes() -> None:
+    doc = _parse(_seed_text("004_27a732d9d5264bbf"))
+    expense = doc.tables["expense"]
+    first = expense.rows[0]
+    assert (first.line, first.code, first.code_raw, first.kind) == (156, "2010301", "20 03 01",
+                                                                    "item")
+    income = doc.tables["income"].rows[0]
+    assert (income.code, income.code_raw) == ("2010301", "2 0 0")
+    assert expense.line == 147 and expense.totals["total"].line == 158
+    slugs = {(i.slug, i.line) for i in doc.issues}
+    assert ("code-repaired", 156) in slugs and ("code-repaired", 140) in slugs
+    assert ("table-title-missing", 257) in slugs
+    assert ("column-unknown", 139) in slugs  # 表二 上级专项收入 / 用事业基金弥补收支差额
+    projects = doc.tables["projects"]
+    assert all(r.kind == "project" and "goods_services" in r.inferred for r in projects.rows)
+    assert sum(1 for i in doc.issues if i.slug == "column-inferred") == 6
+
+
+def test_two_sided_and_other_tables_002() -> None:
+    doc = _parse(_seed_text("002_612b4141f6be892e"))
+    fiscal = doc.tables["fiscal"]
+    assert fiscal.totals["expense"].values["general_public"] == Decimal("1314.40")
+    row_201 = next(r for r in fiscal.rows if r.side == "expense" and r.code == "201")
+    assert (row_201.line, row_201.values["total"]) == (214, Decimal("1048.33"))
+    income = doc.tables["income"]
+    # 0.33 sits one cell further left on page 1 than on page 3: still 财政拨款结转.
+    assert income.rows[0].values["carryover"] == Decimal("0.33")
+    assert income.totals["total"].values["carryover"] == Decimal("0.33")
+    assert [c.key for c in income.columns][-4:] == ["edu_fee", "unit_funds", "carryover",
+                                                    "non_fiscal_carryover"]
+    assert doc.tables["gov_fund"].empty and doc.tables["state_capital"].empty
+    carry = doc.tables["carryover"]
+    assert carry.rows[0].values["fiscal_project"] == Decimal("0.33")
+    assert carry.totals["total"].values["total"] is None
+    summary = doc.tables["summary"]
+    assert summary.rows[0].name == "一、本年收入" and summary.rows[0].kind == "line"
+    dept = [p for p in doc.performance if p.kind == "department"]
+    assert len(dept) == 1 and len(dept[0].indicators) == 8
+
+
+def test_performance_levels_carry_down_and_shifted_rows() -> None:
+    doc = _parse(_seed_text("004_27a732d9d5264bbf"))
+    first = doc.performance[0]
+    by_line = {i.line: i for i in first.indicators}
+    assert (by_line[547].level1, by_line[547].level2) == ("效益指标", "可持续影响指标")
+    assert by_line[547].name == "项目单位组织架构完整,人员定编健全"
+    assert (by_line[548].name, by_line[548].value) == ("项目持续期限", "≥2年")
+    meeting = next(p for p in doc.performance if p.name == "阿图什市人民政府办公室会议项目")
+    shifted = next(i for i in meeting.indicators if i.line == 700)
+    assert (shifted.name, shifted.value) == ("提高会议质量", "有效提高")
+
+
+def test_modified_copy_reads_the_changed_figures() -> None:
+    text = _seed_text("002_612b4141f6be892e")
+    text = text.replace("新疆维吾尔自治区喀什地区喀什市人民政府办公室", "某某县财政局")
+    text = text.replace("因公出国经费保障项目", "外事交流保障项目")
+    lines = text.split("\n")
+    for i, line in enumerate(lines):
+        if "外事交流保障项目" in line and "\t" in line:
+            if line.startswith("项目名称"):  # 绩效目标表: the amounts are on the next row
+                lines[i + 1] = lines[i + 1].replace("50.00", "61.25")
+            else:  # 表七 row
+                lines[i] = line.replace("50.00", "61.25")
+        elif line.startswith("\t\t\t\t合计\t177.98"):  # 表七 合计
+            lines[i] = line.replace("177.98", "189.23")
+    doc = _parse("\n".join(lines))
+    golden = to_golden(doc)
+    rows = {r["project"]: r["total"] for r in golden["projects"]["rows"]}
+    assert rows == {"2025 年单位运转项目": "127.98", "外事交流保障项目": "61.25"}
+    assert golden["projects"]["total"] == "189.23"
+    assert {"name": "外事交流保障项目", "amount": "61.25"} in golden["performance"]["projects"]
+
+
+@pytest.mark.parametrize("seed", TSV_SEEDS)
+def test_truncated_copy_gives_issues_not_exceptions(seed: str) -> None:
+    lines = _seed_text(seed).split("\n")
+    for cut in (150, 210, 260, 320):
+        doc = _read_tables("\n".join(lines[:cut]))
+        assert "projects" not in doc.tables or cut >= 260
+    result = parse_text(_source("\n".join(lines[:150])))
+    assert result.document is not None
+    assert any(i.slug == "table-missing" for i in result.issues)
+
+
+FRAGMENT = """表三：
+
+部门支出总体情况表
+
+单位：万元
+
+科 目\t\t\t支出预算\t\t
+功能分类科目编码\t\t\t合计\t基本支出\t项目支出
+类\t款\t项\t\t\t
+201\t\t\t100.00\t60.00\t40.00
+\t03\t\t100.00\t60.00\t40.00
+20\t03\t01\t60.00\t60.00\t
+\t\t\t100.00\t60.00\t40.00
+
+表五：
+
+一般公共预算支出情况表
+
+功能分类科目编码\t\t\t功能分类科目名称\t合计\t基本支出\t项目支出\t预备列
+类\t款\t项\t\t\t\t\t
+201\t03\t01\t行政运行\t60.00\t60.00\t\t
+201\t03\t02\t一般行政管理事务\t40.00\t\t40.00\t5
+\t\t\t合计\t100.00\t60.00\t40.00\t
+
+备注：本表为示例。
+
+201\t03\t02\t一般行政管理事务\t示例项目\t40.00\t0\t40.00\t0\t0\t0\t0\t0\t0\t0\t0
+\t\t\t\t合计\t40.00\t0\t40.00\t0\t0\t0\t0\t0\t0\t0\t0
+"""
+
+
+def test_fragment_quirks() -> None:
+    doc = _read_tables(FRAGMENT)
+    expense = doc.tables["expense"]
+    # A lone 款 under its 类, a broken 类 "20", and a total row without a label.
+    assert [r.code for r in expense.rows] == ["201", "20103", "2010301"]
+    assert expense.totals["total"].values["total"] == Decimal("100.00")
+    general = doc.tables["general_public"]
+    assert general.column_keys()[-1] == "col_8"
+    assert general.rows[1].values["col_8"] == Decimal(5)
+    projects = doc.tables["projects"]
+    assert [(r.code, r.project, r.values["goods_services"]) for r in projects.rows] == [
+        ("2010302", "示例项目", Decimal("40.00"))]
+    slugs = [i.slug for i in doc.issues]
+    assert {"column-unknown", "code-repaired", "table-title-missing", "column-inferred"} <= \
+        set(slugs)
+
+
+def test_odd_input_never_raises() -> None:
+    for text in ("", "\t", "表一：\n部门收支总体情况表\n\t\t\n", "a\tb\n" * 30,
+                 "项目支出绩效目标表\n项目名称\t\n一级指标\t二级指标\n\t\t\t\n"):
+        doc = _read_tables(text)
+        assert isinstance(doc.tables, dict)
+
+
+def test_total_printed_first_and_meta_row_in_tabs() -> None:
+    text = ("部门支出总体情况表\n编制部门：某局\t\t\t单位：万元\n"
+            "功能分类科目编码\t\t\t功能分类科目名称\t合计\t基本支出\t项目支出\n"
+            "类\t款\t项\t\t\t\t\n"
+            "\t\t\t\t30.00\t10.00\t20.00\n"
+            "201\t\t\t一般公共服务支出\t30.00\t10.00\t20.00\n"
+            "201\t03\t01\t行政运行\t30.00\t10.00\t20.00\n")
+    expense = _read_tables(text).tables["expense"]
+    assert expense.totals["total"].line == 5
+    assert [(r.code, r.name) for r in expense.rows] == [("201", "一般公共服务支出"),
+                                                       ("2010301", "行政运行")]
