@@ -14,7 +14,8 @@ NUMBER_IN_TEXT = re.compile(r"-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?")
 
 
 def normalize_cell(text: str) -> str:
-    """Strip a cell: full-width characters to ASCII, outer white space (incl. U+3000) off."""
+    """Strip an *amount* cell: full-width digits and punctuation to ASCII, outer white space
+    (incl. U+3000) off. Not for names: it would turn a full-width "，" into ","."""
     return text.translate(_FULLWIDTH).strip()
 
 
@@ -79,7 +80,7 @@ FUNCTION_CODE_RE = re.compile(r"^(\d{3})(?:\s*(\d{2}))?(?:\s*(\d{2}))?$")
 
 def split_code_and_name(cell: str) -> tuple[str | None, str]:
     """Split "201 一般公共服务支出" into ("201", "一般公共服务支出")."""
-    m = re.match(r"^\s*(\d{3}(?:\s*\d{2}){0,2})\s*(.*)$", cell)
+    m = re.match(r"^\s*(\d{3}(?:\s*\d{2}){0,2})(?!\d)(?:\s+|(?=[^\d\s年]))(.*)$", cell)
     if not m:
         return None, cell.strip()
     return join_code(m.group(1)), m.group(2).strip()

@@ -28,6 +28,8 @@ _COLUMN_PATTERNS: list[tuple[str, str]] = [
     ("superior_subsidy", r"^上级补助收入$"),
     ("subordinate", r"^附属单位上缴收入$"),
     ("unit_funds", r"^单位资金$"),
+    ("superior_special", r"^上级专项收入$"),
+    ("fund_makeup", r"^用事业基金弥补收支差额$"),
     ("other", r"^(单位)?其他(资金)?收入$"),
     ("carryover", r"^(单位)?上年结余.*$|^财政拨款结转$|^上年结转$"),
     ("non_fiscal_carryover", r"^非财政拨款结转结余$|^非财政拨款结余$"),
