@@ -1,0 +1,193 @@
+"""Word table text → rows of cells, for the word-cells layout.
+
+Word's "save as text" prints every table cell on its own line behind a tab, and a blank
+line after each table row. Everything else (titles, 编制部门, 说明 prose) is plain text.
+Two quirks decide the shape of this module:
+
+* a cell's text can go on over untabbed lines (vertical merged-cell headers print
+  "总/体/目/标" one character a line; "项目资金" + "（万元）");
+* a cell whose text starts with an empty paragraph prints as an empty cell, a blank line
+  and then its text untabbed, directly followed by the row's next cells — so a blank line
+  is not always the end of a row (表二 header "上/级/补助/收/入").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from ..numbers import normalize_cell, parse_amount, squash
+from ..parse.titles import TABLE_NUMBER_RE, table_key_for_title
+
+# Word bookmarks leak into the text as "[bookmark: _GoBack]".
+_BOOKMARK = re.compile(r"\[bookmark:[^\]]*\]")
+_PART_HEADING = re.compile(r"^\s*第[一二三四五六七八九十]+部分")
+_META = re.compile(r"^(编制(部门|单位)|单位[:：]|金额单位|备注|注[:：])")
+_PERFORMANCE_TITLE = re.compile(r"(项目支出|部门整体(支出)?)绩效目标表$")
+_ASCII_END = re.compile(r"[A-Za-z0-9]$")
+_ASCII_START = re.compile(r"^[A-Za-z0-9]")
+# Most blank lines allowed between an empty cell and its untabbed text (see module doc).
+_MAX_MERGE_GAP = 2
+# Vertical header text is a few characters a line; longer untabbed text is prose.
+_MAX_MERGE_TEXT = 12
+# Titles and 编制部门/单位 lines are short; longer text is never a meta line.
+_MAX_META_LENGTH = 80
+
+
+def clean_text(text: str) -> str:
+    """A cell's text without Word artifacts and outer (full-width) white space."""
+    if "[bookmark" in text:
+        text = _BOOKMARK.sub("", text)
+    return text.replace("\u3000", " ").strip()
+
+
+@dataclass
+class Cell:
+    """One table cell: its text (continuation lines joined) and the line it starts on.
+
+    `clean`, `number_text` and `amount` are filled once the text is complete (`finish`)."""
+
+    text: str
+    line: int
+    clean: str = ""
+    number_text: str = ""
+    amount: Decimal | None = None
+
+    def finish(self) -> None:
+        self.clean = clean_text(self.text)
+        if not self.clean:
+            return  # most cells of a Word table are empty
+        # Full-width digits made ASCII, for amounts and codes.
+        self.number_text = normalize_cell(self.clean)
+        self.amount = parse_amount(self.number_text) if self.number_text else None
+
+
+@dataclass
+class Group:
+    """One printed table row: the cells between two blank lines."""
+
+    cells: list[Cell]
+    line: int
+    end: int
+
+    def texts(self) -> list[str]:
+        return [c.clean for c in self.cells]
+
+    def is_empty(self) -> bool:
+        return all(not c.clean for c in self.cells)
+
+
+@dataclass
+class Loose:
+    """A plain (untabbed) line: title, 编制部门, prose."""
+
+    line: int
+    text: str
+
+
+@dataclass
+class CellText:
+    groups: list[Group] = field(default_factory=list)
+    loose: list[Loose] = field(default_factory=list)
+
+
+def is_part_heading(text: str) -> bool:
+    """"第三部分 2021年部门预算情况说明"."""
+    return bool(_PART_HEADING.match(text))
+
+
+def performance_kind(text: str) -> str | None:
+    """"project" for a 项目支出绩效目标表 title, "department" for 部门整体, else None."""
+    s = squash(clean_text(text))
+    if len(s) > 30:
+        return None
+    m = _PERFORMANCE_TITLE.search(s)
+    if not m:
+        return None
+    return "project" if m.group(1) == "项目支出" else "department"
+
+
+def is_meta_line(text: str) -> bool:
+    """A line that is never part of a cell: 表X：, a title, 编制部门, 单位：万元, 第X部分."""
+    s = squash(clean_text(text))
+    if not s or len(s) > _MAX_META_LENGTH:
+        return False
+    if _META.match(s) or TABLE_NUMBER_RE.match(s) or is_part_heading(s):
+        return True
+    if "单位:万元" in s or "单位：万元" in s:
+        return True
+    return s.endswith("表") and bool(table_key_for_title(s) or performance_kind(s))
+
+
+def _join(left: str, right: str) -> str:
+    """Join a cell's continuation line: no space between CJK text, one between Latin words."""
+    right = right.strip()
+    if _ASCII_END.search(left.rstrip()) and _ASCII_START.match(right):
+        return left.rstrip() + " " + right
+    return left.rstrip() + right
+
+
+def _can_reopen(groups: list[Group], pending: list[Loose]) -> bool:
+    """Untabbed text after a blank line that belongs to the previous row's empty last cell."""
+    if not groups or not pending:
+        return False
+    last = groups[-1]
+    if clean_text(last.cells[-1].text):
+        return False
+    if pending[0].line - last.end - 1 > _MAX_MERGE_GAP:
+        return False
+    if any(pending[i + 1].line != pending[i].line + 1 for i in range(len(pending) - 1)):
+        return False
+    return all(len(p.text.strip()) <= _MAX_MERGE_TEXT and not is_meta_line(p.text) for p in pending)
+
+
+def split_cells(lines: list[str]) -> CellText:
+    """One linear pass: tab lines → cells, blank lines → row ends, the rest → loose lines."""
+    out = CellText()
+    current: Group | None = None
+    pending: list[Loose] = []
+    for number, raw in enumerate(lines, 1):
+        if raw.startswith("\t"):
+            if current is None:
+                if _can_reopen(out.groups, pending):
+                    current = out.groups.pop()
+                    current.cells[-1].text = "".join(p.text.strip() for p in pending)
+                else:
+                    out.loose.extend(pending)
+                    current = Group([], number, number)
+                pending = []
+            current.cells.append(Cell(raw[1:], number))
+            current.end = number
+        elif not raw.strip():
+            if current is not None:
+                out.groups.append(current)
+                current = None
+            out.loose.extend(pending)
+            pending = []
+        elif current is not None and not is_meta_line(raw):
+            current.cells[-1].text = _join(current.cells[-1].text, raw)
+            current.end = number
+        else:
+            if current is not None:
+                out.groups.append(current)
+                current = None
+            pending.append(Loose(number, raw))
+    if current is not None:
+        out.groups.append(current)
+    out.loose.extend(pending)
+    for group in out.groups:
+        for cell in group.cells:
+            cell.finish()
+    return out
+
+
+def cell_line_stats(lines: list[str]) -> tuple[int, int]:
+    """(lines that are one tab-prefixed cell, lines that contain a tab at all)."""
+    single = tabbed = 0
+    for raw in lines:
+        if "\t" in raw:
+            tabbed += 1
+            if raw.startswith("\t") and "\t" not in raw[1:]:
+                single += 1
+    return single, tabbed

@@ -1,0 +1,206 @@
+"""Coded one-sided tables of the word-cells layout: 表二/三/五/六/七, 政府性基金,
+国有资本经营, 上年结转结余.
+
+Each data row prints its classification code split over 类/款/项 cells (or in one
+cell), then the 科目名称, then (表七) the 项目名称, then the value columns.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from ..model import Column, Document, Issue, Row, Table
+from ..numbers import split_code_and_name, squash
+from ..parse.columns import PROJECT_ECONOMIC_COLUMNS
+from .word_cells_cells import Cell, Group
+from .word_cells_codes import CodeContext
+from .word_cells_header import (
+    Layout,
+    amount_of,
+    has_amount,
+    is_code_cell,
+    is_text,
+    lead_count,
+    table_label,
+    value_columns,
+)
+
+# Standard value columns when a table's header cannot be read.
+_DEFAULT_COLUMNS: dict[str, list[str]] = {
+    "expense": ["total", "basic", "project"],
+    "general_public": ["total", "basic", "project"],
+    "gov_fund": ["total", "basic", "project"],
+    "state_capital": ["total", "basic", "project"],
+    "basic": ["total", "personnel", "public"],
+    "projects": ["total", *PROJECT_ECONOMIC_COLUMNS],
+}
+_TOTAL_NAMES = {"合计", "总计", "总合计", "合计数"}
+_SUBTOTAL_NAMES = {"小计"}
+_KIND_BY_LENGTH = {3: "class", 5: "section", 7: "item"}
+
+
+def read_coded_table(key: str, title: str, line: int, layout: Layout,
+                     doc: Document) -> Table | None:
+    """One coded table from its region's printed rows."""
+    table = Table(key=key, title=title, line=line)
+    table.columns = _columns(key, layout, doc, line)
+    width = len(table.columns)
+    if not width:
+        doc.issues.append(Issue("table-unreadable", f"{table_label(key)}: no value columns found",
+                                doc.path, line, "error", key))
+        return None
+    lead = _data_lead(layout.data, width)
+    reader = _RowReader(key, table, doc, width, lead, _has_project_column(key, layout))
+    for group in layout.data:
+        reader.read(group)
+    if not any(r.values.get(c.key) is not None for r in [*table.rows, *table.totals.values()]
+               for c in table.columns):
+        table.empty = True
+        table.rows = []
+    elif "total" not in table.totals:
+        doc.issues.append(Issue("total-missing", f"{table_label(key)}: no 合计 row found "
+                                "(table cut short?)", doc.path, line, "warning", key))
+    return table
+
+
+def _columns(key: str, layout: Layout, doc: Document, line: int) -> list[Column]:
+    if layout.leaf:
+        labels = layout.leaf[lead_count(layout.leaf):]
+        if labels:
+            return value_columns(labels, key, doc, layout.leaf_line or line,
+                                 first_is_total=key == "projects")
+    defaults = _DEFAULT_COLUMNS.get(key)
+    if not defaults:
+        return []
+    doc.issues.append(Issue("header-missing", f"{table_label(key)}: column header not found; "
+                            "reading the standard columns " + ", ".join(defaults),
+                            doc.path, line, "warning", key))
+    return [Column(k, k) for k in defaults]
+
+
+def _has_project_column(key: str, layout: Layout) -> bool:
+    return key == "projects" or any(squash(t) == "项目名称" for t in layout.leaf)
+
+
+def _data_lead(groups: list[Group], width: int) -> int:
+    """Cells before the value columns in most data rows (类/款/项 + names)."""
+    leads = Counter(len(g.cells) - width for g in groups if has_amount(g) and len(g.cells) > width)
+    return leads.most_common(1)[0][0] if leads else 1
+
+
+class _RowReader:
+    """Turns printed rows into `Row`s, carrying the 类 and sub-unit context along."""
+
+    def __init__(self, key: str, table: Table, doc: Document, width: int, lead: int,
+                 has_project: bool):
+        self.key, self.table, self.doc = key, table, doc
+        self.width, self.lead, self.has_project = width, lead, has_project
+        self.codes = CodeContext(table_label(key), doc, key)
+        self.unit: str | None = None
+
+    def read(self, group: Group) -> None:
+        if group.is_empty():
+            return  # filler row
+        cells = group.cells
+        if len(cells) <= self.width:
+            self._issue("row-width", f"row at line {group.line} has {len(cells)} cells, "
+                        f"fewer than the {self.width} value columns + names; skipped",
+                        group.line, "error" if has_amount(group) else "warning")
+            return
+        split = len(cells) - self.width
+        text_at = [i for i, c in enumerate(cells) if is_text(c)]
+        shifted = bool(text_at) and text_at[-1] >= split
+        if shifted:
+            # A name among the value cells: this row lacks cells, so the values after the
+            # name cannot be placed by position.
+            split = text_at[-1] + 1
+        row = Row(line=cells[min(split, len(cells) - 1)].line)
+        self._read_lead(cells[:split], row)
+        columns = self.table.columns[self.width - (len(cells) - split):]
+        row.values = {c.key: None for c in self.table.columns}
+        row.values.update({c.key: amount_of(cell) for c, cell in zip(columns, cells[split:])})
+        if shifted and _any_amount(row):
+            self._issue("column-ambiguous", f"{self._row_label(row)}: {len(cells) - split} value "
+                        f"cell(s) for {self.width} columns; placed from the right, columns "
+                        "uncertain", row.line)
+        elif split > self.lead and has_amount(group):
+            # Fewer cells is a merged 类/款/项 or 合计 cell; more may mean a shifted value.
+            self._issue("row-width", f"{self._row_label(row)}: {len(cells)} cells where other rows "
+                        f"have {self.lead + self.width}; values read from the right", row.line)
+        self._place(row)
+
+    def _read_lead(self, lead: list[Cell], row: Row) -> None:
+        """Code cells (类/款/项, empty where merged with the row above), 科目名称 and
+        (表七) 项目名称 from the cells left of the values."""
+        cells = list(lead)
+        if self.has_project and len(cells) >= 2:
+            row.project = cells[-1].clean or None
+            cells = cells[:-1]
+        slots: list[str] = []
+        names: list[str] = []
+        code_line = row.line
+        for cell in cells:
+            if not names and (not cell.clean or is_code_cell(cell.number_text)):
+                if cell.clean and not any(slots):
+                    code_line = cell.line
+                slots.append(cell.number_text if cell.clean else "")
+            elif cell.clean:
+                code, name = split_code_and_name(cell.clean)
+                # "201 一般公共服务支出" in one cell; "2021年…" is a name, not a code.
+                if code and not names and not any(slots) and not name[:1].isdigit():
+                    slots, code_line = cell.clean[: len(cell.clean) - len(name)].split(), cell.line
+                    names.append(name)
+                else:
+                    names.append(cell.clean)
+        row.name = " ".join(names) or None
+        if any(slots):
+            row.code, row.code_raw = self.codes.join(slots, code_line)
+
+    def _place(self, row: Row) -> None:
+        labels = {squash(row.name), squash(row.project)}
+        if labels & _TOTAL_NAMES and not row.code:
+            row.kind = "line"
+            self.table.totals["total"] = row
+            row.name, row.project = squash(row.name or row.project), None
+            return
+        if labels & _SUBTOTAL_NAMES and not row.code:
+            row.kind = "subtotal"
+            self.table.totals["subtotal"] = row
+            return
+        if row.code:
+            row.unit = self.unit
+            row.kind = _KIND_BY_LENGTH.get(len(row.code), "item")
+            if self.has_project and row.project:
+                row.kind = "project"
+            elif self.key == "projects" and row.kind == "item" and _any_amount(row):
+                row.kind = "project"
+                self._issue("unnamed-project", f"{self._row_label(row)}: amount "
+                            f"{row.values.get('total')} has no project name", row.line)
+        elif self.has_project and row.project:
+            row.kind = "project"
+            row.unit = self.unit
+            row.code = self.codes.last_item
+            if row.code:
+                self._issue("code-inherited", f"{table_label(self.key)} project {row.project!r}: "
+                            f"no code printed; taken from the row above ({row.code})", row.line,
+                            "info")
+            else:
+                self._issue("code-missing", f"{table_label(self.key)} project {row.project!r}: "
+                            "no function code printed", row.line)
+        elif row.name and _any_amount(row):
+            # An uncoded named row with amounts is a sub-unit's own total (二级预算单位).
+            row.kind = "unit"
+            row.unit = self.unit = row.name
+        else:
+            return  # a label row without amounts or code: nothing to keep
+        self.table.rows.append(row)
+
+    def _row_label(self, row: Row) -> str:
+        return f"{table_label(self.key)} row {row.code_raw or row.name or row.project or '?'}"
+
+    def _issue(self, slug: str, message: str, line: int, severity: str = "warning") -> None:
+        self.doc.issues.append(Issue(slug, message, self.doc.path, line, severity, self.key))
+
+
+def _any_amount(row: Row) -> bool:
+    return any(v is not None for v in row.values.values())

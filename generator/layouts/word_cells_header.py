@@ -1,0 +1,150 @@
+"""Table headers and shared row helpers for the word-cells layout.
+
+A table region is a list of `Group`s (printed rows). It starts with meta rows (title,
+编制部门/单位 printed inside cells), then header rows, then data rows. The header row that
+names the value columns (the "leaf" row) is the last header row that is not the
+类/款/项 sub-header; its leading label cells (科目编码, 科目名称, 项目名称 …) name the
+code and name columns, the rest name the value columns. Data rows are read from the
+right: their last cells are the value columns, whatever number of code cells (类/款/项
+split or not) precede them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from ..model import TABLE_KEYS, Column, Document, Issue
+from ..numbers import squash
+from ..parse.columns import column_key_for_label
+from ..parse.titles import table_key_for_title
+from .word_cells_cells import Cell, Group, is_meta_line, performance_kind
+
+_CODE_CELL = re.compile(r"^\d{1,7}$")
+_SUBHEADER = {"类", "款", "项", ""}
+_DASHES = {"-", "—", "--", "／", "/"}
+# A row of meta cells (title, 编制部门, 单位：万元) has only a few non-empty cells.
+_MAX_META_CELLS = 4
+# Labels of the code/name columns at the left of a header row.
+_LEAD_LABEL = re.compile(r"编码|名称|科目|功能分类|经济分类|^项目$|^单位$|^单位名称|^部门|^[类款项]$")
+_SHORT_NAMES = {
+    "three_public": "三公经费表", "gov_fund": "政府性基金预算支出表",
+    "state_capital": "国有资本经营预算支出表", "carryover": "上年结转结余表",
+}
+
+
+def table_label(key: str) -> str:
+    """"表三" for messages (the template's number; 三公 and later tables by name)."""
+    return _SHORT_NAMES.get(key) or TABLE_KEYS.get(key, key).split()[0]
+
+
+def is_code_cell(text: str) -> bool:
+    return bool(_CODE_CELL.match(text))
+
+
+def amount_of(cell: Cell) -> Decimal | None:
+    return cell.amount
+
+
+def is_text(cell: Cell) -> bool:
+    """A cell with words in it (a name), not an amount, a code or a dash."""
+    return bool(cell.clean) and cell.amount is None and cell.number_text not in _DASHES
+
+
+def has_amount(group: Group) -> bool:
+    return any(amount_of(c) is not None for c in group.cells)
+
+
+def _is_meta_group(group: Group) -> bool:
+    texts = [c.clean for c in group.cells if c.clean and c.amount is None]
+    if not texts or len(texts) > _MAX_META_CELLS:
+        return False
+    if any(is_meta_line(t) for t in texts):
+        return True
+    return len(texts) == 1 and bool(table_key_for_title(texts[0]) or performance_kind(texts[0]))
+
+
+def _is_numbering_row(group: Group) -> bool:
+    """A 栏次 row under the header: "1", "2", "3" … in consecutive cells."""
+    texts = [t for t in group.texts() if t]
+    if len(texts) < 3 or not all(t.isdigit() and len(t) <= 2 for t in texts):
+        return False
+    numbers = [int(t) for t in texts]
+    return numbers == list(range(numbers[0], numbers[0] + len(numbers)))
+
+
+def _starts_data(group: Group) -> bool:
+    """The first data row: all cells empty (a filler row), or an amount or a code."""
+    if group.is_empty():
+        return True
+    return any(amount_of(c) is not None or is_code_cell(c.number_text) for c in group.cells)
+
+
+@dataclass
+class Layout:
+    """What the header says about a table: value columns and the data rows."""
+
+    header: list[Group] = field(default_factory=list)
+    leaf: list[str] = field(default_factory=list)
+    leaf_line: int | None = None
+    data: list[Group] = field(default_factory=list)
+
+
+def split_header(groups: list[Group]) -> Layout:
+    """Meta rows dropped; header rows up to the first data row; repeated headers skipped."""
+    out = Layout()
+    in_data = False
+    header_keys: set[str] = set()
+    for group in groups:
+        if _is_meta_group(group) or _is_numbering_row(group):
+            continue
+        if not in_data and not _starts_data(group):
+            out.header.append(group)
+            header_keys.add(squash("".join(group.texts())))
+            continue
+        in_data = True
+        # A header printed again after a page break inside the table.
+        if not has_amount(group) and squash("".join(group.texts())) in header_keys:
+            continue
+        out.data.append(group)
+    leaves = [g for g in out.header if set(g.texts()) - _SUBHEADER]
+    if leaves:
+        out.leaf, out.leaf_line = leaves[-1].texts(), leaves[-1].line
+    return out
+
+
+def lead_count(leaf: list[str]) -> int:
+    """How many leading header cells label code/name columns rather than values."""
+    n = 0
+    for text in leaf:
+        s = squash(text)
+        if column_key_for_label(s) is None and (not s or _LEAD_LABEL.search(s)):
+            n += 1
+        else:
+            break
+    return n
+
+
+def value_columns(labels: list[str], key: str, doc: Document, line: int,
+                  first_is_total: bool = False) -> list[Column]:
+    """Column keys for printed value labels; an unknown label keeps its text as `col_<n>`."""
+    columns: list[Column] = []
+    for n, label in enumerate(labels, 1):
+        col = column_key_for_label(label)
+        if first_is_total and n == 1 and col in (None, "project", "total"):
+            col = "total"
+        if col is None or col in {c.key for c in columns}:
+            doc.issues.append(Issue(
+                "column-unknown", f"{table_label(key)} column {n} {squash(label)!r}: "
+                f"unknown label, kept as col_{n}", doc.path, line, "warning", key))
+            col = f"col_{n}"
+        columns.append(Column(col, squash(label)))
+    return columns
+
+
+def modal_width(groups: list[Group]) -> int:
+    """The most common cell count of the rows that print amounts (0 if none do)."""
+    widths = Counter(len(g.cells) for g in groups if has_amount(g))
+    return widths.most_common(1)[0][0] if widths else 0

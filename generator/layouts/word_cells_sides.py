@@ -1,0 +1,194 @@
+"""Two-sided tables (表一 收支总体, 表四 财政拨款收支总体) and the 三公 table, word-cells layout.
+
+A two-sided row prints the income side (name, amount) and the expense side (function
+class "201 一般公共服务支出", amounts) as one row of cells; the header row says where the
+expense side starts (its second name label: 项目 … 功能分类 …).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from ..model import COLUMN_LABELS, Column, Document, Issue, Row, Table
+from ..numbers import split_code_and_name, squash
+from ..parse.columns import column_key_for_label
+from .word_cells_cells import Cell, Group
+from .word_cells_header import (
+    Layout,
+    amount_of,
+    has_amount,
+    is_text,
+    modal_width,
+    table_label,
+    value_columns,
+)
+
+_GRAND_TOTAL = re.compile(r"总计$")
+_SUBTOTAL = re.compile(r"(合计|小计)$")
+_KIND_BY_LENGTH = {3: "class", 5: "section", 7: "item"}
+THREE_PUBLIC_ORDER = ["total", "overseas", "vehicle_total", "vehicle_purchase",
+                      "vehicle_operation", "reception"]
+
+
+def read_two_sided(key: str, title: str, line: int, layout: Layout,
+                   doc: Document) -> Table | None:
+    """表一 (values "amount" both sides) or 表四 (expense: total, general_public, …)."""
+    table = Table(key=key, title=title, line=line)
+    split = _expense_start(layout.leaf, layout.data)
+    if split is None:
+        doc.issues.append(Issue("table-unreadable", f"{table_label(key)}: cannot tell where the "
+                                "expense side starts", doc.path, line, "error", key))
+        return None
+    width = len(layout.leaf) or modal_width(layout.data)
+    header_line = layout.leaf_line or line
+    income_cols = _side_columns(key, layout.leaf[1:split], doc, header_line, "amount")
+    expense_cols = _side_columns(key, layout.leaf[split + 1:width], doc, header_line,
+                                 "amount" if key == "summary" else "total")
+    # Both sides of 表一 share the key "amount"; list each key once.
+    columns: dict[str, Column] = {}
+    for column in [*income_cols, *expense_cols]:
+        columns.setdefault(column.key, column)
+    table.columns = list(columns.values())
+    for group in layout.data:
+        if group.is_empty():
+            continue
+        if len(group.cells) != width:
+            doc.issues.append(Issue("row-width", f"{table_label(key)} row at line {group.line}: "
+                                    f"{len(group.cells)} cells, the header has {width}",
+                                    doc.path, group.line, "warning", key))
+        _read_side(table, "income", group.cells[:split], income_cols, doc)
+        _read_side(table, "expense", group.cells[split:], expense_cols, doc)
+    missing = [side for side in ("income", "expense") if side not in table.totals]
+    if missing:
+        doc.issues.append(Issue("total-missing", f"{table_label(key)}: no 总计 row for "
+                                + " and ".join(missing) + " (table cut short?)",
+                                doc.path, line, "warning", key))
+    return table
+
+
+def _expense_start(leaf: list[str], data: list[Group]) -> int | None:
+    """Index of the expense side's name column: the header's second non-value label."""
+    names = [i for i, t in enumerate(leaf) if t and column_key_for_label(t) is None]
+    if len(names) == 2 and names[0] == 0:
+        return names[1]
+    width = modal_width(data)
+    return width // 2 if width == 4 else None  # name + amount on each side
+
+
+def _side_columns(key: str, labels: list[str], doc: Document, line: int,
+                  single: str) -> list[Column]:
+    """One value column is `single` ("amount"/"total"); several are keyed by their labels."""
+    if len(labels) <= 1:
+        return [Column(single, squash(labels[0]) if labels else single)]
+    return value_columns(labels, key, doc, line, first_is_total=True)
+
+
+def _read_side(table: Table, side: str, cells: list[Cell], columns: list[Column],
+               doc: Document) -> None:
+    if not cells:
+        return
+    name_cell, value_cells = cells[0], cells[1:1 + len(columns)]
+    if name_cell.amount is not None:
+        # An amount where the name belongs: the row lacks cells, so neither the line nor
+        # the column of this figure can be told from its position. Kept, unnamed.
+        doc.issues.append(Issue("column-ambiguous", f"{table_label(table.key)} {side} side, line "
+                                f"{name_cell.line}: amount {name_cell.clean} printed where other "
+                                "rows print a name; kept without a name", doc.path,
+                                name_cell.line, "warning", table.key))
+        values = dict.fromkeys(c.key for c in columns)
+        values[columns[0].key] = name_cell.amount
+        table.rows.append(Row(line=name_cell.line, side=side, values=values, kind="line"))
+        return
+    values = {c.key: amount_of(cell) for c, cell in zip(columns, value_cells)}
+    text = name_cell.clean
+    if not text and all(v is None for v in values.values()):
+        return
+    row = Row(line=value_cells[0].line if value_cells else name_cell.line, side=side, values=values)
+    code, name = split_code_and_name(text) if side == "expense" else (None, text)
+    if code and not name[:1].isdigit():
+        row.code, row.code_raw, row.name = code, text[: len(text) - len(name)].strip(), name
+    else:
+        row.name = text or None
+    label = squash(row.name)
+    if _GRAND_TOTAL.search(label) and not row.code:
+        row.kind, row.name = "line", label
+        table.totals[side] = row
+        return
+    if not text:
+        doc.issues.append(Issue("unlabelled-amount", f"{table_label(table.key)} {side} side, line "
+                                f"{row.line}: amount printed without a name", doc.path, row.line,
+                                "warning", table.key))
+    row.kind = ("subtotal" if _SUBTOTAL.search(label) and not row.code
+                else _KIND_BY_LENGTH.get(len(row.code or ""), "line"))
+    table.rows.append(row)
+
+
+def read_three_public(key: str, title: str, line: int, layout: Layout,
+                      doc: Document) -> Table | None:
+    """一般公共预算“三公”经费支出情况表: one row of six figures (or four without the 公务用车
+    breakdown). Further rows without a label are kept and reported."""
+    table = Table(key=key, title=title, line=line)
+    rows = [g for g in layout.data if has_amount(g)]
+    widths = Counter(_figure_count(g) for g in rows)
+    width = widths.most_common(1)[0][0] if widths else 0
+    keys, from_header = _three_public_keys(layout.header, width)
+    if keys is None:
+        if not width:
+            table.empty = True  # rows printed, none with a figure
+            return table
+        doc.issues.append(Issue("table-unreadable", f"{table_label(key)}: {width} value cells "
+                                "do not fit the 三公 columns", doc.path, line, "error", key))
+        return None
+    if not from_header:
+        doc.issues.append(Issue("header-missing", f"{table_label(key)}: header does not name the "
+                                f"{width} columns; read in the standard order " + ", ".join(keys),
+                                doc.path, line, "warning", key))
+    table.columns = [Column(k, COLUMN_LABELS.get(k, k)) for k in keys]
+    for group in rows:
+        table.rows.append(_three_public_row(table, group, keys, doc))
+    return table
+
+
+def _figure_count(group: Group) -> int:
+    """Cells after the row's last label cell."""
+    texts = [i for i, c in enumerate(group.cells) if is_text(c)]
+    return len(group.cells) - (texts[-1] + 1 if texts else 0)
+
+
+def _three_public_row(table: Table, group: Group, keys: list[str], doc: Document) -> Row:
+    count = min(_figure_count(group), len(keys))
+    value_cells = group.cells[len(group.cells) - count:]
+    label = " ".join(c.clean for c in group.cells[:len(group.cells) - count] if c.clean) or None
+    row = Row(line=value_cells[0].line, name=label, kind="line", values=dict.fromkeys(keys))
+    row.values.update({k: amount_of(c) for k, c in zip(keys[len(keys) - count:], value_cells)})
+    where = f"{table_label(table.key)} row at line {row.line}"
+    if count < len(keys):
+        doc.issues.append(Issue("column-ambiguous", f"{where}: {count} cells for {len(keys)} "
+                                "columns; placed from the right", doc.path, row.line, "warning",
+                                table.key))
+    if table.rows and label is None:
+        doc.issues.append(Issue("row-unlabelled", f"{where}: figures without a label (the first "
+                                "row is read as the table)", doc.path, row.line, "warning",
+                                table.key))
+    return row
+
+
+def _three_public_keys(header: list[Group], width: int) -> tuple[list[str] | None, bool]:
+    """Column keys from the header's first row, the 公务用车 column split in two if printed;
+    the second value says whether the header gave them (else the standard order)."""
+    if width not in (4, 6):
+        return None, False
+    first = next((g.texts() for g in header if any(column_key_for_label(t) for t in g.texts())), [])
+    keys: list[str] = []
+    for text in first:
+        col = column_key_for_label(text)
+        if col == "vehicle_total" and width == 6:
+            keys += ["vehicle_total", "vehicle_purchase", "vehicle_operation"]
+        elif col:
+            keys.append(col)
+    if len(keys) == width and len(set(keys)) == width:
+        return keys, True
+    if width == 6:
+        return THREE_PUBLIC_ORDER, False
+    return ["total", "overseas", "vehicle_total", "reception"], False

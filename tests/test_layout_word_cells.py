@@ -1,0 +1,240 @@
+"""Layout word-cells: Word table text, one tab-prefixed cell per line (sample 001)."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+
+import pytest
+
+from generator.golden import to_golden
+from generator.layouts.word_cells import WordCellsLayout
+from generator.model import Document
+from generator.parse.document import parse_text
+from generator.sources import SourceText, read_source
+
+from .conftest import GOLDEN, SAMPLES, sample_paths
+
+SEED = SAMPLES / "001_39ebdcf812bae707.txt"
+TABLE_PARTS = ("summary", "expense", "general_public", "basic", "projects", "three_public",
+               "performance")
+
+
+def _source(text: str, path: str = "word.txt") -> SourceText:
+    return SourceText(path, text, text.split("\n"), "utf-8", "0" * 64)
+
+
+def _seed_text() -> str:
+    source, _ = read_source(SEED)
+    assert source is not None
+    return source.text
+
+
+def _parse(text: str) -> Document:
+    result = parse_text(_source(text))
+    assert result.document is not None, result.issues
+    assert result.document.layout == "word-cells"
+    return result.document
+
+
+def _read_only(lines: list[str]) -> Document:
+    """The layout alone (no prose reader), for small synthetic documents."""
+    doc = Document(path="s.txt", layout="word-cells", sha256="0", encoding="utf-8")
+    WordCellsLayout().read(_source("\n".join(lines), "s.txt"), doc)
+    return doc
+
+
+def _cells(*rows: list[str]) -> list[str]:
+    """Rows of cells printed the way Word saves them: a tab per cell, a blank line per row."""
+    lines: list[str] = []
+    for row in rows:
+        lines += ["\t" + cell for cell in row]
+        lines.append("")
+    return lines
+
+
+# --- the seed ------------------------------------------------------------------------------
+
+def test_seed_table_parts_match_the_key():
+    key = json.loads((GOLDEN / f"{SEED.stem}.json").read_text(encoding="utf-8"))
+    got = to_golden(_parse(_seed_text()))
+    for part in TABLE_PARTS:
+        assert got[part] == key[part], part
+
+
+@pytest.mark.parametrize("path", sample_paths(), ids=lambda p: p.stem[:3])
+def test_detect_claims_only_the_word_sample(path):
+    source, _ = read_source(path)
+    score = WordCellsLayout().detect(source)
+    assert (score >= 0.5) == (path == SEED), score
+
+
+def test_seed_unscored_tables_are_read_in_full():
+    doc = _parse(_seed_text())
+    income = doc.tables["income"]
+    assert [c.label for c in income.columns][6] == "上级补助收入"  # vertical header joined
+    assert income.totals["total"].values["superior_subsidy"] == Decimal("17.00")
+    assert [r.code for r in income.rows] == ["201", "20103", "2010301", "2010399"]
+    fiscal = doc.tables["fiscal"]
+    assert fiscal.totals["expense"].values == {"total": Decimal("1406.62"),
+                                               "general_public": Decimal("1406.62"),
+                                               "gov_fund": None, "state_capital": None}
+    assert [r.name for r in fiscal.rows if r.side == "income"][:2] == ["一、财政拨款（补助）",
+                                                                       "一般公共预算"]
+    gov_fund = doc.tables["gov_fund"]
+    assert gov_fund.empty and not gov_fund.rows and "空表" in gov_fund.note
+    assert len(doc.tables["three_public"].rows) == 3
+
+
+def test_seed_rows_carry_lines_codes_and_kinds():
+    doc = _parse(_seed_text())
+    basic = doc.tables["basic"]
+    first = basic.rows[0]
+    assert (first.code, first.code_raw, first.kind, first.line) == (
+        "30103", "301 103", "section", 1136)
+    assert basic.line == 1110
+    projects = doc.tables["projects"]
+    assert [r.kind for r in projects.rows] == ["class", "section", "project"]
+    assert projects.rows[-1].values["goods_services"] == Decimal("174.00")
+    slugs = {i.slug for i in doc.issues}
+    assert {"code-repaired", "row-unlabelled"} <= slugs
+
+
+def test_seed_performance_targets():
+    doc = _parse(_seed_text())
+    first = doc.performance[0]
+    assert (first.name, first.amount, first.fiscal_amount, first.unit, first.line) == (
+        "公务接待费", Decimal(40), Decimal(40), "克州人民政府办公室", 1773)
+    assert len(first.indicators) == 12
+    assert first.indicators[0].level1 == "项目完成" and first.indicators[0].value == "≤330团队"
+    assert doc.performance[-1].amount is None and doc.performance[-1].unit is None
+
+
+# --- modified copies -----------------------------------------------------------------------
+
+def test_modified_copy_reads_the_changed_figures():
+    """Department renamed, one project renamed and its amount raised in every table."""
+    text = _seed_text()
+    text = text.replace("克州人民政府办公室", "阿图什市人民政府办公室")
+    text = text.replace("克州政府办公室", "阿图什市政府办公室")
+    text = text.replace("群众工作经费", "便民服务经费")
+    for old, new in (("174.00", "180.00"), ("1423.62", "1429.62"), ("1249.92", "1255.92")):
+        text = text.replace(old, new)
+    got = to_golden(_parse(text))
+    assert got["projects"]["rows"] == [{"unit": None, "code": "2010399", "project": "便民服务经费",
+                                        "total": "180.00"}]
+    assert got["projects"]["total"] == "180.00"
+    assert got["expense"]["total"] == {"total": "1429.62", "basic": "1249.62", "project": "180.00"}
+    assert got["summary"]["income_total"] == "1429.62"
+    assert "便民服务经费" in [p["name"] for p in got["performance"]["projects"]]
+
+
+@pytest.mark.parametrize("cut", [40, 300, 505, 1000, 1300])
+def test_truncated_copy_gives_issues_not_exceptions(cut):
+    lines = _seed_text().split("\n")[:cut]
+    result = parse_text(_source("\n".join(lines)))
+    if result.document is None:
+        assert result.issues
+        return
+    slugs = {i.slug for i in result.document.issues}
+    assert slugs & {"table-missing", "total-missing", "table-unreadable"}, slugs
+
+
+def test_cells_missing_inside_a_row_are_not_misplaced():
+    lines = _seed_text().split("\n")
+    # 表三 row 201 03 99 loses its last two cells (lines 511-512): only 174.00 is left.
+    del lines[510:512]
+    doc = _read_only(lines)
+    row = next(r for r in doc.tables["expense"].rows if r.code == "2010399")
+    assert row.values["total"] is None and row.values["project"] == Decimal("174.00")
+    assert any(i.slug == "column-ambiguous" and i.line == 510 for i in doc.issues)
+
+
+# --- synthetic documents: structures the seed does not print -------------------------------
+
+def test_sub_units_single_cell_codes_and_lone_section():
+    lines = ["表三：", "部门支出总体情况表", "编制部门：某局                单位：万元"]
+    lines += _cells(
+        ["项    目", "支出预算"],
+        ["功能分类科目编码", "功能分类科目名称", "合  计", "基本支出", "项目支出"],
+        ["类", "款", "项", "", "", "", ""],
+        ["", "", "", "某局", "100.00\u3000", "60.00", "40.00"],
+        ["201", "", "", "一般公共服务支出", "100.00", "60.00", "40.00"],
+        ["", "03", "", "政府办公厅（室）及相关机构事务", "100.00", "60.00", "40.00"],
+        ["", "", "02", "一般行政管理事务", "40.00", "", "40.00"],
+        ["", "", "", "某局下属中心", "10.00", "10.00", ""],
+        ["2010350", "", "", "事业运行", "\u300010.00", "10.00", "\u3000"],
+        ["", "", "", "合  计", "110.00", "70.00", "40.00"],
+    )
+    table = _read_only(lines).tables["expense"]
+    assert [(r.kind, r.unit, r.code) for r in table.rows] == [
+        ("unit", "某局", None), ("class", "某局", "201"), ("section", "某局", "20103"),
+        ("item", "某局", "2010302"), ("unit", "某局下属中心", None),
+        ("item", "某局下属中心", "2010350")]
+    assert table.totals["total"].values["total"] == Decimal("110.00")
+
+
+def test_projects_inherit_code_and_unnamed_project_is_reported():
+    lines = ["表七：", "一般公共预算项目支出情况表"]
+    lines += _cells(
+        ["科目编码", "科目名称", "项目名称", "金额"],
+        ["2010302", "一般行政管理事务", "项目甲", "30.00"],
+        ["", "", "项目乙", "5.00"],
+        ["2010399", "其他", "", "5.00"],
+        ["", "", "合计", "40.00"],
+    )
+    doc = _read_only(lines)
+    rows = doc.tables["projects"].rows
+    assert [(r.code, r.project, r.kind) for r in rows] == [
+        ("2010302", "项目甲", "project"), ("2010302", "项目乙", "project"),
+        ("2010399", None, "project")]
+    assert {i.slug for i in doc.issues} >= {"unnamed-project", "code-inherited"}
+
+
+def test_page_break_repeat_merges_into_one_table():
+    header = [["经济分类科目编码", "经济分类科目名称", "合计", "人员经费", "公用经费"]]
+    lines = ["表六：", "一般公共预算基本支出情况表"]
+    lines += _cells(*header, ["301", "01", "基本工资", "10.00", "10.00", ""])
+    lines += ["表六（续）：", "一般公共预算基本支出情况表"]
+    lines += _cells(*header, ["302", "01", "办公费", "2.00", "", "2.00"],
+                    ["", "", "合计", "12.00", "10.00", "2.00"])
+    table = _read_only(lines).tables["basic"]
+    assert [r.code for r in table.rows] == ["30101", "30201"]
+    assert table.totals["total"].values["public"] == Decimal("2.00")
+
+
+def test_inline_code_header_and_numbering_row():
+    """类/款/项 labels in the leaf header row itself, and a 栏次 row (1 2 3 …) under it."""
+    lines = ["表五：", "一般公共预算支出情况表", "单位：万元"]
+    lines += _cells(
+        ["类", "款", "项", "科目名称", "合计", "基本支出", "项目支出"],
+        ["1", "2", "3", "4", "5", "6", "7"],
+        ["201", "03", "01", "行政运行", "8.00", "8.00", ""],
+        ["20", "03", "02", "一般行政管理事务", "2.00", "", "2.00"],
+        ["", "", "", "合计", "10.00", "8.00", "2.00"],
+    )
+    doc = _read_only(lines)
+    table = doc.tables["general_public"]
+    assert [c.key for c in table.columns] == ["total", "basic", "project"]
+    assert [(r.code, r.code_raw, r.values["basic"]) for r in table.rows] == [
+        ("2010301", "201 03 01", Decimal("8.00")), ("2010302", "20 03 02", None)]
+    assert [i.slug for i in doc.issues] == ["code-repaired"]
+
+
+def test_unknown_column_label_is_kept_and_reported():
+    lines = ["表三：", "部门支出总体情况表"]
+    lines += _cells(
+        ["科目编码", "科目名称", "合计", "基本支出", "项目支出", "某某新列"],
+        ["2010301", "行政运行", "8.00", "8.00", "", "1.00"],
+        ["", "合计", "8.00", "8.00", "", "1.00"],
+    )
+    doc = _read_only(lines)
+    table = doc.tables["expense"]
+    assert (table.columns[-1].key, table.columns[-1].label) == ("col_4", "某某新列")
+    assert table.rows[0].values["col_4"] == Decimal("1.00")
+    assert [i.slug for i in doc.issues] == ["column-unknown"]
+
+
+def test_detect_rejects_tab_separated_rows():
+    text = "\n".join("\t201\t一般公共服务支出\t100.00" for _ in range(100))
+    assert WordCellsLayout().detect(_source(text)) == 0.0
