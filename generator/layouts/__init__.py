@@ -20,8 +20,9 @@ def all_layouts() -> list[Layout]:
 
 def detect_layout(source: SourceText) -> tuple[Layout | None, dict[str, float]]:
     """The best layout for `source` (None if none is confident), and every score."""
-    scores = {layout.name: layout.detect(source) for layout in all_layouts()}
-    best = max(all_layouts(), key=lambda layout: scores[layout.name])
+    layouts = all_layouts()
+    scores = {layout.name: layout.detect(source) for layout in layouts}
+    best = max(layouts, key=lambda layout: scores[layout.name])
     if scores[best.name] < MIN_CONFIDENCE:
         return None, scores
     return best, scores

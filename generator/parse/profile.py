@@ -59,7 +59,7 @@ def _read_department(source: SourceText, parts: dict[str, tuple[int, int]]) -> t
     found: Counter[str] = Counter()
     first_line: dict[str, int] = {}
     for number, raw in enumerate(source.lines, 1):
-        m = _DEPT_LINE.search(raw)
+        m = _DEPT_LINE.search(raw) if "编制" in raw else None
         if not m:
             continue
         name = _DEPT_END.split(m.group(1).strip(" \u3000\t"))[0].strip(" \u3000\t")
@@ -90,7 +90,7 @@ def _read_year(source: SourceText) -> int | None:
 
 
 def _read_unit(source: SourceText) -> str:
-    units = Counter(m.group(1) for line in source.lines for m in _UNIT.finditer(line))
+    units = Counter(m.group(1) for line in source.lines if "单位" in line for m in _UNIT.finditer(line))
     return units.most_common(1)[0][0] if units else "万元"
 
 

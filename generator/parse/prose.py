@@ -14,6 +14,33 @@ _PAGE_NUMBER = re.compile(r"^\s*(?:-\s*)?\d{1,3}(?:\s*-)?\s*$|^\s*ç¬¬\s*\d+\s*é¡
 _MARKDOWN = re.compile(r"^\s*(?:[-*]\s+|#+\s+)|\*\*")
 
 
+def _clean(raw: str) -> str:
+    if not raw.strip() or _PAGE_NUMBER.match(raw):
+        return ""
+    return _MARKDOWN.sub("", raw).replace("\t", " ").strip(" \u3000\ufeff")
+
+
+class _CleanCache:
+    """The cleaned non-blank lines of the last source seen: every JoinedText over one
+    document slices the same list instead of re-cleaning its lines (a dozen times each)."""
+
+    lines: list[str] | None = None
+    numbers: list[int] = []
+    texts: list[str] = []
+
+    @classmethod
+    def get(cls, lines: list[str]) -> tuple[list[int], list[str]]:
+        if cls.lines is not lines:
+            numbers, texts = [], []
+            for number, raw in enumerate(lines, 1):
+                text = _clean(raw)
+                if text:
+                    numbers.append(number)
+                    texts.append(text)
+            cls.lines, cls.numbers, cls.texts = lines, numbers, texts
+        return cls.numbers, cls.texts
+
+
 class JoinedText:
     """Lines `start`..`end` (1-based, inclusive) joined (by default without separators).
 
@@ -24,20 +51,15 @@ class JoinedText:
     def __init__(self, lines: list[str], start: int = 1, end: int | None = None,
                  separator: str = ""):
         end = len(lines) if end is None else min(end, len(lines))
-        parts: list[str] = []
-        self._offsets: list[int] = []
-        self._lines: list[int] = []
+        numbers, texts = _CleanCache.get(lines)
+        lo = bisect.bisect_left(numbers, max(1, start))
+        hi = bisect.bisect_right(numbers, end)
+        self._lines = numbers[lo:hi]
+        parts = texts[lo:hi]
+        self._offsets = []
         offset = 0
-        for number in range(max(1, start), end + 1):
-            raw = lines[number - 1]
-            if not raw.strip() or _PAGE_NUMBER.match(raw):
-                continue
-            text = _MARKDOWN.sub("", raw).replace("\t", " ").strip(" \u3000\ufeff")
-            if not text:
-                continue
+        for text in parts:
             self._offsets.append(offset)
-            self._lines.append(number)
-            parts.append(text)
             offset += len(text) + len(separator)
         self.text = separator.join(parts)
 
@@ -50,11 +72,5 @@ class JoinedText:
 
 def clean_lines(lines: list[str]) -> list[tuple[int, str]]:
     """(line number, stripped text) for every non-blank, non-page-number line."""
-    out = []
-    for number, raw in enumerate(lines, 1):
-        if not raw.strip() or _PAGE_NUMBER.match(raw):
-            continue
-        text = _MARKDOWN.sub("", raw).replace("\t", " ").strip(" \u3000\ufeff")
-        if text:
-            out.append((number, text))
-    return out
+    numbers, texts = _CleanCache.get(lines)
+    return list(zip(numbers, texts))

@@ -25,7 +25,7 @@ def find_parts(lines: list[str]) -> dict[str, tuple[int, int]]:
     """part key → (first line, last line), 1-based, body only (not the 目录)."""
     starts: dict[str, int] = {}
     for number, raw in enumerate(lines, 1):
-        m = _PART.match(raw)
+        m = _PART.match(raw) if "部分" in raw else None
         if m and m.group(1) in _PART_KEYS:
             starts[_PART_KEYS[m.group(1)]] = number
     ordered = sorted(starts.items(), key=lambda kv: kv[1])
@@ -99,7 +99,7 @@ def read_sections(source: SourceText, parts: dict[str, tuple[int, int]], doc: Do
 
 def _cut_at_performance(lines: list[str], start: int, end: int) -> int:
     for number in range(start, end + 1):
-        if _PERFORMANCE_TITLE.search(lines[number - 1].strip()):
+        if "绩效" in lines[number - 1] and _PERFORMANCE_TITLE.search(lines[number - 1].strip()):
             return number - 1
     return end
 
