@@ -8,6 +8,7 @@ from decimal import Decimal, InvalidOperation
 # Full-width digits and punctuation that PDF/Word extraction leaves in amounts.
 _FULLWIDTH = str.maketrans("０１２３４５６７８９．，－　", "0123456789.,- ")
 
+_PLAIN_AMOUNT = re.compile(r"-?\d+(?:\.\d+)?\Z")
 AMOUNT_RE = re.compile(r"^-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
 # A number token in running text (thousands commas allowed).
 NUMBER_IN_TEXT = re.compile(r"-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?")
@@ -28,6 +29,9 @@ def parse_amount(text: str | None) -> Decimal | None:
     """
     if text is None:
         return None
+    s = text.strip()
+    if _PLAIN_AMOUNT.match(s):  # fast path: the common case, already clean
+        return Decimal(s)
     s = normalize_cell(text)
     if not s or s in {"-", "—", "--"}:
         return None
@@ -90,4 +94,7 @@ def squash(text: str | None) -> str:
     """Text with all white space removed: for comparing names printed with stray spaces."""
     if text is None:
         return ""
-    return re.sub(r"[\s\u3000]+", "", text)
+    return _WHITESPACE.sub("", text)
+
+
+_WHITESPACE = re.compile(r"[\s\u3000]+")
