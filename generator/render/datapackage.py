@@ -1,0 +1,130 @@
+"""`data/datapackage.json` (Frictionless Data Package) and the data dictionary it shares.
+
+One description per database table and column (`TABLES`, `COLUMNS`) serves both the
+machine-readable package and the human-readable dictionary page. Amount columns carry
+the unit: `"unit": "万元"` and `"factor": 10000` (multiply by the factor to get 元).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+TABLES: dict[str, str] = {
+    "documents": "每份部门预算公开文件一行 — one row per disclosure (department × year)",
+    "staffing": "编制数、实有人数、在职/退休/离休人数及其较上年变化",
+    "divisions": "内设机构（division）与二级预算单位（sub_unit）",
+    "source_tables": "文件中的每张表（表一至表七、三公经费等）及其列",
+    "table_rows": "每张表的每一行：科目编码、名称、单位、项目",
+    "table_values": "每个金额单元格（长表）：按原文打印的金额与精确小数",
+    "projects": "表七 一般公共预算项目支出的项目行",
+    "performance_targets": "项目支出绩效目标表 / 部门整体绩效目标表",
+    "indicators": "绩效指标（一级/二级/三级指标及指标值）",
+    "sections": "文字部分：主要职能、机构设置、说明",
+    "stated_figures": "说明文字中陈述的数字（如 基本支出 1136.42 万元）",
+    "stated_changes": "说明文字中陈述的较上年增减",
+    "glossary": "名词解释",
+    "issues": "解析中发现的数据问题（slug、严重程度、位置）",
+    "checks": "会计恒等式检查结果：通过（pass）、舍入（rounding）或不符（fail）",
+    "table_names": "表键与标准表名",
+}
+
+COLUMNS: dict[str, str] = {
+    "doc_id": "文件标识（部门拼音-年度），也是网址的一部分",
+    "path": "源文件路径（相对站点目录）", "file_name": "源文件名", "sha256": "源文件 SHA-256",
+    "encoding": "源文件编码", "layout": "解析所用版式", "department": "编制部门全称",
+    "department_line": "部门名称所在行", "region": "地区全称", "year": "预算年度",
+    "unit": "金额单位（文件）或二级预算单位（行）", "line_count": "源文件行数",
+    "authorized": "编制数", "actual": "实有人数", "in_service": "在职人数",
+    "in_service_change": "在职人数较上年变化", "retired": "退休人数", "retired_change": "退休人数较上年变化",
+    "lixiu": "离休人数", "lixiu_change": "离休人数较上年变化",
+    "line": "源文件行号（1 起）", "position": "顺序号", "name": "名称", "kind": "类型",
+    "table_key": "表键（summary、expense、basic …）", "title": "标题（原文）", "empty": "原文注明为空表",
+    "note": "表下备注", "columns": "列键", "column_labels": "列名（原文）", "row_count": "行数",
+    "row_no": "表内行号", "side": "收入（income）或支出（expense）侧", "code": "科目编码（合并后）",
+    "code_raw": "科目编码（原文）", "project": "项目名称", "is_total": "是否合计行",
+    "total_key": "合计行类别", "inferred": "由恒等式推定位置的列", "column_key": "列键",
+    "amount": "金额（万元，精确小数）", "printed": "金额原文（万元）", "project_no": "项目序号",
+    "source": "来源表", "target_no": "绩效目标序号", "fiscal_amount": "财政拨款（万元）",
+    "other_funds": "其他资金（万元）", "goal": "绩效目标", "level1": "一级指标", "level2": "二级指标",
+    "value": "指标值", "part": "部分", "text": "原文", "key": "数字键", "percent": "百分比",
+    "subject": "变化主体", "direction": "方向：1 增加，-1 减少，0 持平", "term": "名词",
+    "slug": "问题或检查的稳定标识", "severity": "严重程度", "message": "说明",
+    "status": "检查结果", "expected": "应为（万元）", "actual_amount": "实为（万元）",
+    "difference": "差额（万元）",
+}
+
+AMOUNT_COLUMNS = {"amount", "fiscal_amount", "other_funds", "expected", "difference", "printed"}
+
+
+def field_type(duck_type: str) -> str:
+    t = duck_type.upper()
+    if t.startswith("DECIMAL") or t in {"DOUBLE", "FLOAT", "REAL"}:
+        return "number"
+    if t in {"INTEGER", "BIGINT", "SMALLINT", "TINYINT", "HUGEINT"}:
+        return "integer"
+    if t == "BOOLEAN":
+        return "boolean"
+    if t.endswith("[]"):
+        return "array"
+    return "string"
+
+
+def describe_column(table: str, column: str, duck_type: str) -> dict[str, Any]:
+    desc = COLUMNS.get(column, "")
+    if table == "checks" and column == "actual":
+        desc = COLUMNS["actual_amount"]
+    field: dict[str, Any] = {"name": column, "type": field_type(duck_type), "description": desc}
+    if field["type"] == "array":
+        field["description"] += "（CSV 中以 | 分隔）"
+    is_amount = column in AMOUNT_COLUMNS or (table == "checks" and column == "actual")
+    if is_amount:
+        field["unit"] = "万元"
+        field["factor"] = 10000
+        field["description"] += "；单位万元，乘以 factor 得元"
+        if column == "printed":
+            field["type"] = "string"
+    return field
+
+
+def datapackage(described: dict[str, dict[str, Any]], title: str, files: list[Path],
+                data_dir: Path) -> dict[str, Any]:
+    """The package: one tabular resource per table and format, plus every other data file."""
+    resources: list[dict[str, Any]] = []
+    for table, info in described.items():
+        schema = {"fields": [describe_column(table, c, t) for c, t in info["columns"]]}
+        base = {"title": table, "description": TABLES.get(table, ""), "schema": schema}
+        resources.append({"name": f"{table}-csv", "path": f"csv/{table}.csv", "format": "csv",
+                          "mediatype": "text/csv", "encoding": "utf-8-sig",
+                          "profile": "tabular-data-resource", **base,
+                          "dialect": {"delimiter": ",", "header": True}})
+        resources.append({"name": f"{table}-json", "path": f"json/{table}.json", "format": "json",
+                          "mediatype": "application/json", "encoding": "utf-8", **base,
+                          "description": base["description"] + "（JSON：{table, unit, rows}；金额为精确小数字符串）"})
+        resources.append({"name": f"{table}-parquet", "path": f"parquet/{table}.parquet",
+                          "format": "parquet", "mediatype": "application/vnd.apache.parquet", **base})
+    described_paths = {r["path"] for r in resources}
+    extra = {
+        "budget.duckdb": ("duckdb", "application/octet-stream", "全部数据的 DuckDB 数据库文件"),
+        "tables-csv.zip": ("zip", "application/zip",
+                           "每份文件每张表的 CSV（tables/<doc_id>/<table_key>.csv）及数据库各表 CSV（database/）"),
+    }
+    for path in files:
+        rel = path.relative_to(data_dir).as_posix()
+        if rel in described_paths or rel == "datapackage.json":
+            continue
+        fmt, media, desc = extra.get(rel, (path.suffix.lstrip("."), "application/octet-stream", ""))
+        resources.append({"name": rel.replace("/", "-").replace(".", "-").lower(), "path": rel,
+                          "format": fmt, "mediatype": media, "description": desc,
+                          "bytes": path.stat().st_size})
+    for r in resources:
+        p = data_dir / r["path"]
+        if p.exists():
+            r.setdefault("bytes", p.stat().st_size)
+    return {
+        "name": "budget-disclosures",
+        "title": title,
+        "description": "部门预算公开数据。金额单位：万元（factor 10000 = 元）；金额为精确小数。",
+        "licenses": [{"name": "other-pd", "title": "政府信息公开数据"}],
+        "resources": resources,
+    }

@@ -1,0 +1,189 @@
+"""Downloads: every parsed table as CSV and JSON, and the bulk data (zip, JSON, Parquet, DuckDB).
+
+CSV is UTF-8 with a BOM (so Excel and WPS detect the encoding), amounts exactly as
+printed (`table_values.printed`), and text cells beginning with = + - @ (or a tab/CR)
+prefixed with an apostrophe against formula injection. A cell that is a plain number
+(e.g. a negative amount "-5.00") cannot be a formula and is left as it is.
+JSON carries amounts as exact decimal strings and states the unit.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import zipfile
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from .. import db
+from .data import DocData, TableData
+
+NUMBER_RE = re.compile(r"^-?\d+(?:\.\d+)?$")
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# The same rules in DuckDB regex syntax, for the bulk exports DuckDB writes.
+FORMULA_SQL = "^[-=+@\t\r]"
+NUMBER_SQL = "^-?[0-9]+([.][0-9]+)?$"
+BULK_TABLES = db.DOC_TABLES + ("table_names",)
+
+
+def neutralize(value: Any) -> Any:
+    """A CSV cell that a spreadsheet will not run as a formula."""
+    if isinstance(value, str) and value.startswith(FORMULA_START) and not NUMBER_RE.match(value):
+        return "'" + value
+    return value
+
+
+def csv_bytes(header: list[str], rows: list[list[Any]]) -> bytes:
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\r\n")
+    writer.writerow([neutralize(h) for h in header])
+    for row in rows:
+        writer.writerow(["" if v is None else neutralize(_plain(v)) for v in row])
+    return ("\ufeff" + buf.getvalue()).encode("utf-8")
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    if isinstance(value, (list, tuple)):
+        return "|".join(str(v) for v in value)
+    return value
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    return value
+
+
+# Descriptive columns of a parsed-table download, in order: (key, CSV header).
+ROW_FIELDS = [("line", "源文件行号"), ("side", "收支"), ("unit", "单位"), ("code", "科目编码"),
+              ("code_raw", "科目编码（原文）"), ("name", "科目名称"), ("project", "项目名称"),
+              ("kind", "行类型"), ("total_key", "合计行")]
+
+
+def _row_fields(table: TableData) -> list[tuple[str, str]]:
+    skip = set()
+    if not table.has_sides:
+        skip.add("side")
+    if not table.has_units:
+        skip.add("unit")
+    if not table.has_projects:
+        skip.add("project")
+    return [(k, h) for k, h in ROW_FIELDS if k not in skip]
+
+
+def table_csv(table: TableData) -> bytes:
+    fields = _row_fields(table)
+    header = [h for _, h in fields] + [f"{label}（万元）" for label in table.labels]
+    rows = []
+    for r in table.rows:
+        values = r["values"]
+        rows.append([r[k] for k, _ in fields]
+                    + [values[c].printed if c in values else None for c in table.columns])
+    return csv_bytes(header, rows)
+
+
+def table_json(doc: DocData, table: TableData, unit: str) -> dict[str, Any]:
+    return {
+        "doc_id": doc.doc_id,
+        "department": doc.info["department"],
+        "year": doc.info["year"],
+        "table_key": table.key,
+        "title": table.title,
+        "unit": unit,
+        "amounts": "exact decimal strings as printed, in the unit above; null = empty cell",
+        "source": {"path": doc.info["path"], "line": table.line},
+        "empty": table.empty,
+        "note": table.note,
+        "columns": [{"key": k, "label": label} for k, label in zip(table.columns, table.labels)],
+        "rows": [{**{k: r[k] for k, _ in ROW_FIELDS},
+                  "is_total": bool(r["is_total"]),
+                  "values": {c: (r["values"][c].printed if c in r["values"] else None)
+                             for c in table.columns}}
+                 for r in table.rows],
+    }
+
+
+def dumps(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=False, default=_json_value)  # no indent: C encoder
+
+
+def write_document_tables(doc: DocData, out_dir: Path, archive: zipfile.ZipFile | None) -> int:
+    """`budgets/<doc_id>/tables/<key>.csv|.json` for every table of one document."""
+    folder = out_dir / "budgets" / doc.doc_id / "tables"
+    folder.mkdir(parents=True, exist_ok=True)
+    for table in doc.tables.values():
+        data = table_csv(table)
+        (folder / f"{table.key}.csv").write_bytes(data)
+        (folder / f"{table.key}.json").write_text(
+            dumps(table_json(doc, table, doc.info["unit"])), encoding="utf-8")
+        if archive is not None:
+            archive.writestr(f"tables/{doc.doc_id}/{table.key}.csv", data)
+    return len(doc.tables)
+
+
+def _export_select(name: str, columns: list[tuple[str, str]], for_csv: bool) -> str:
+    """SELECT for one table's export: amounts as exact text, lists joined, formulas defused."""
+    parts = []
+    for column, duck_type in columns:
+        c = f'"{column}"'
+        if duck_type.startswith("DECIMAL"):
+            expr = f"CAST({c} AS VARCHAR)"
+        elif duck_type.endswith("[]"):
+            expr = f"array_to_string({c}, '|')" if for_csv else c
+        elif duck_type == "VARCHAR" and for_csv:
+            expr = (f"CASE WHEN regexp_matches({c}, '{FORMULA_SQL}') AND NOT "
+                    f"regexp_matches({c}, '{NUMBER_SQL}') THEN chr(39) || {c} ELSE {c} END")
+        else:
+            expr = c
+        parts.append(f"{expr} AS {c}")
+    return f"SELECT {', '.join(parts)} FROM {name}"
+
+
+def _sql_path(path: Path) -> str:
+    return path.as_posix().replace("'", "''")
+
+
+def write_bulk(con, out_dir: Path, archive: zipfile.ZipFile) -> dict[str, dict[str, Any]]:
+    """Every database table as CSV (also into the zip), JSON and Parquet under `data/`.
+
+    DuckDB writes the files (fast at a province's scale); the CSV gets its BOM and the
+    JSON its `{table, unit, rows}` wrapper around DuckDB's output. Returns per table its
+    columns (name, DuckDB type) and row count, for datapackage.json.
+    """
+    data_dir = out_dir / "data"
+    for sub in ("csv", "json", "parquet"):
+        (data_dir / sub).mkdir(parents=True, exist_ok=True)
+    described: dict[str, dict[str, Any]] = {}
+    for name in BULK_TABLES:
+        columns = [(r[0], r[1]) for r in con.execute(f"DESCRIBE {name}").fetchall()]
+        count = con.execute(f"SELECT count(*) FROM {name}").fetchone()[0]
+        csv_path, json_path = data_dir / "csv" / f"{name}.csv", data_dir / "json" / f"{name}.json"
+        tmp = data_dir / f".{name}.tmp"
+        con.execute(f"COPY ({_export_select(name, columns, True)}) TO '{_sql_path(tmp)}' "
+                    "(FORMAT csv, HEADER true, NEW_LINE '\\r\\n')")
+        with csv_path.open("wb") as f:
+            f.write(b"\xef\xbb\xbf")
+            f.write(tmp.read_bytes())
+        archive.write(csv_path, f"database/{name}.csv")
+        con.execute(f"COPY ({_export_select(name, columns, False)}) TO '{_sql_path(tmp)}' "
+                    "(FORMAT json, ARRAY true)")
+        with json_path.open("wb") as f:
+            head = {"table": name, "unit": "万元", "amounts": "exact decimal strings"}
+            f.write(json.dumps(head, ensure_ascii=False)[:-1].encode("utf-8") + b', "rows": ')
+            rows = tmp.read_bytes().strip()
+            f.write((rows or b"[]") + b"}\n")
+        tmp.unlink()
+        parquet = _sql_path(data_dir / "parquet" / f"{name}.parquet")
+        con.execute(f"COPY (SELECT * FROM {name}) TO '{parquet}' (FORMAT parquet)")
+        described[name] = {"columns": columns, "rows": count}
+    return described

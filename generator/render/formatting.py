@@ -1,0 +1,64 @@
+"""Number and text formatting for pages (zh-CN), and masking of personal phone numbers."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+# Personal mobile numbers (中国大陆手机号): 11 digits starting 13–19, optionally split
+# 3-4-4 by a space or hyphen, not part of a longer number.
+MOBILE_RE = re.compile(r"(?<![0-9])(1[3-9][0-9])[ -]?([0-9]{4})[ -]?([0-9]{4})(?![0-9])")
+
+
+def mask_phones(text: str | None) -> str | None:
+    """'13912345678' → '139****5678' (the middle four digits hidden)."""
+    if not text:
+        return text
+    return MOBILE_RE.sub(lambda m: f"{m.group(1)}****{m.group(3)}", text)
+
+
+def fmt_amount(value: Decimal | float | None, places: int | None = None) -> str:
+    """zh-CN amount: thousands separated by ',', decimals kept as printed ('17.00' stays)."""
+    if value is None:
+        return "—"
+    if isinstance(value, float):
+        value = Decimal(str(value))
+    if places is not None and isinstance(value, Decimal):
+        value = value.quantize(Decimal(1).scaleb(-places))
+    return f"{value:,}"
+
+
+def fmt_printed(printed: str | None) -> str:
+    """A printed amount ('1904.25') shown with thousands separators, digits unchanged."""
+    if printed is None or printed == "":
+        return ""
+    try:
+        return fmt_amount(Decimal(printed))
+    except Exception:  # noqa: BLE001 - a non-numeric printed cell is shown as is
+        return printed
+
+
+def fmt_change(value: int | Decimal | None) -> str:
+    if value is None:
+        return "—"
+    if value > 0:
+        return f"+{fmt_amount(value)}"
+    return fmt_amount(value)
+
+
+def fmt_percent(value: Decimal | None) -> str:
+    return "" if value is None else f"{value}%"
+
+
+def share(part: Decimal | None, whole: Decimal | None) -> str:
+    """part / whole as a percentage with one decimal ('68.3%'), '' when undefined."""
+    if part is None or not whole:
+        return ""
+    return f"{(Decimal(part) * 100 / Decimal(whole)).quantize(Decimal('0.1'))}%"
+
+
+def per_person(amount: Decimal | None, people: int | None) -> Decimal | None:
+    """万元 per person, to the hundredth (None without 编制数)."""
+    if amount is None or not people:
+        return None
+    return (Decimal(amount) / people).quantize(Decimal("0.01"))

@@ -1,0 +1,182 @@
+"""Pages that gather department-years: home, department, region, year and classification."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+
+from . import charts as ch
+from . import figures as fg
+from . import urls
+from .data import Cell, DocData, SiteData
+from .pages import ClassIndex
+from .templating import PageWriter
+
+CLASS_COLUMNS = {
+    "function": ("expense", [("total", "合计"), ("basic", "基本支出"), ("project", "项目支出")],
+                 "支出功能分类科目"),
+    "economic": ("basic", [("total", "合计"), ("personnel", "人员经费"), ("public", "公用经费")],
+                 "部门预算支出经济分类科目"),
+}
+
+
+@dataclass
+class DocSummary:
+    """One line of a list of department-years (home, region, year, department pages)."""
+
+    doc: DocData
+    total: fg.Figure | None
+    basic: fg.Figure | None
+    project: fg.Figure | None
+    three: fg.Figure | None
+    authorized: int | None
+    failed: int
+
+    @property
+    def year(self) -> int | None:
+        return self.doc.info["year"]
+
+
+def summarize(doc: DocData) -> DocSummary:
+    f = fg.figure_map(doc)
+    total = f.get("expense_total") or f.get("income_total") or f.get("total_budget")
+    staff = doc.staffing or {}
+    return DocSummary(doc, total, f.get("basic"), f.get("project"), f.get("three_public"),
+                      staff.get("authorized"), len(doc.failed_checks))
+
+
+def _sum(items: list[DocSummary]) -> Decimal:
+    return sum((s.total.amount for s in items if s.total and s.total.amount is not None), Decimal(0))
+
+
+def _with_digest(chart: ch.Chart | None, sink: list[ch.Chart]) -> ch.Chart | None:
+    if chart is not None:
+        chart.digest = ch.spec_digest(chart.spec)
+        sink.append(chart)
+    return chart
+
+
+def trend(name: str, title: str, items: list[DocSummary]) -> ch.Chart | None:
+    """Totals by year (summed), once there are at least two years."""
+    per_year: dict[int, dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
+    for s in items:
+        if s.year is None:
+            continue
+        for label, fig in (("支出总预算", s.total), ("基本支出", s.basic), ("项目支出", s.project)):
+            if fig and fig.amount is not None:
+                per_year[s.year][label] += fig.amount
+    if len(per_year) < 2:
+        return None
+    series: dict[str, list[tuple[int, Decimal]]] = defaultdict(list)
+    for y in sorted(per_year):
+        for label, v in per_year[y].items():
+            series[label].append((y, v))
+    return ch.trend_chart(name, title, dict(series))
+
+
+def render_indexes(site: SiteData, writer: PageWriter) -> tuple[list[ch.Chart], ClassIndex]:
+    charts: list[ch.Chart] = []
+    summaries = [summarize(d) for d in site.docs]
+    by_doc = {s.doc.doc_id: s for s in summaries}
+    years = sorted({s.year for s in summaries if s.year is not None})
+    latest = years[-1] if years else None
+
+    by_region: dict[str, list[DocSummary]] = defaultdict(list)
+    for s in summaries:
+        by_region[s.doc.info["region"] or "（未注明地区）"].append(s)
+    latest_items = [s for s in summaries if s.year == latest]
+    region_totals = sorted(((r, _sum([s for s in items if s.year == latest]))
+                            for r, items in by_region.items()), key=lambda x: -x[1])
+    overview = _with_digest(ch.bar_chart("overview", f"{latest or ''}年各地区部门预算支出合计",
+                                         region_totals), charts)
+    writer.write("home.html", urls.home(), summaries=summaries, overview=overview,
+                 home_trend=_with_digest(trend("trend", "各年度预算合计", summaries), charts),
+                 grand_total=_sum(latest_items), latest=latest, years=years,
+                 region_count=len(by_region))
+
+    by_dept: dict[str, list[DocSummary]] = defaultdict(list)
+    for s in summaries:
+        by_dept[s.doc.dept_slug].append(s)
+    for slug, items in by_dept.items():
+        writer.write("department.html", urls.department(slug), items=items,
+                     name=items[0].doc.info["department"] or slug,
+                     trend=_with_digest(trend(f"dept-{slug}", "历年预算", items), charts))
+    writer.write("departments.html", "departments/", groups=sorted(
+        by_dept.items(), key=lambda kv: kv[1][0].doc.info["department"] or ""))
+
+    region_slugs = {s.doc.info["region"]: s.doc.region_slug for s in summaries if s.doc.region_slug}
+    for region, items in by_region.items():
+        slug = region_slugs.get(region)
+        if not slug:
+            continue
+        top = sorted((s for s in items if s.year == max(i.year or 0 for i in items)),
+                     key=lambda s: -(s.total.amount if s.total and s.total.amount else 0))
+        chart = ch.bar_chart(f"region-{slug}", "各部门支出总预算（最近年度）",
+                             [(s.doc.info["department"] or s.doc.doc_id, s.total.amount)
+                              for s in top if s.total])
+        writer.write("region.html", urls.region(slug), name=region, items=items,
+                     chart=_with_digest(chart, charts),
+                     trend=_with_digest(trend(f"region-trend-{slug}", "历年预算合计", items), charts))
+    writer.write("regions.html", "regions/", regions=sorted(
+        ((r, region_slugs.get(r), items, _sum(items)) for r, items in by_region.items()),
+        key=lambda x: x[0]))
+
+    by_year: dict[int | None, list[DocSummary]] = defaultdict(list)
+    for s in summaries:
+        by_year[s.year].append(s)
+    for y, items in by_year.items():
+        totals: dict[str, Decimal] = defaultdict(Decimal)
+        for s in items:
+            if s.total and s.total.amount is not None:
+                totals[s.doc.info["region"] or "（未注明地区）"] += s.total.amount
+        chart = ch.bar_chart(f"year-{y}", f"{y}年各地区支出总预算",
+                             sorted(totals.items(), key=lambda x: -x[1]))
+        writer.write("year.html", urls.year(y), year=y, items=items, total=_sum(items),
+                     chart=_with_digest(chart, charts))
+    writer.write("years.html", "years/", years=sorted(
+        ((y, items, _sum(items)) for y, items in by_year.items()), key=lambda x: (x[0] is None, x[0] or 0)))
+
+    classes = render_classifications(site, writer, by_doc)
+    return charts, classes
+
+
+def classification_index(site: SiteData) -> tuple[ClassIndex, dict]:
+    """Per kind and code: the department-years that print it, with their amounts."""
+    index = ClassIndex()
+    entries: dict[str, dict[str, list[tuple[DocData, dict[str, Cell]]]]] = {
+        "function": defaultdict(list), "economic": defaultdict(list)}
+    names: dict[str, dict[str, Counter]] = {"function": defaultdict(Counter),
+                                            "economic": defaultdict(Counter)}
+    for doc in site.docs:
+        for kind, (table_key, _, _) in CLASS_COLUMNS.items():
+            for code, (name, cells) in fg.code_amounts(doc, table_key).items():
+                entries[kind][code].append((doc, cells))
+                if name:
+                    names[kind][code][name] += 1
+    for kind, codes in entries.items():
+        for code in codes:
+            common = names[kind][code].most_common(1)
+            index.names[kind][code] = common[0][0] if common else ""
+    return index, entries
+
+
+def render_classifications(site: SiteData, writer: PageWriter, by_doc: dict) -> ClassIndex:
+    index, entries = classification_index(site)
+    for kind, codes in entries.items():
+        _, columns, kind_title = CLASS_COLUMNS[kind]
+        for code, rows in codes.items():
+            parents = [(p, index.names[kind].get(p, "")) for p in (code[:3], code[:5])
+                       if len(p) < len(code) and p in index.names[kind]]
+            children = sorted((c, n) for c, n in index.names[kind].items()
+                              if c != code and c.startswith(code) and len(c) == len(code) + 2)
+            writer.write("classification.html", urls.classification(kind, code), kind=kind,
+                         kind_title=kind_title, code=code, name=index.names[kind][code],
+                         columns=columns, rows=[(doc, cells, by_doc[doc.doc_id]) for doc, cells in rows],
+                         parents=parents, children=children)
+    listing = {kind: sorted(index.names[kind].items()) for kind in entries}
+    writer.write("classifications.html", "classifications/", listing=listing,
+                 titles={k: v[2] for k, v in CLASS_COLUMNS.items()},
+                 counts={k: {c: len(v) for c, v in entries[k].items()} for k in entries})
+    return index
+

@@ -1,0 +1,139 @@
+"""Department-year pages and their source views: the heart of the site."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from html import escape
+from pathlib import Path
+
+from markupsafe import Markup
+
+from ..model import TABLE_KEYS
+from ..sources import decode
+from . import charts as ch
+from . import figures as fg
+from . import urls
+from .data import DocData, SiteData, TableData
+from .formatting import mask_phones
+from .templating import PageWriter
+
+SECTION_PARTS = [("overview", "部门概况"), ("explanation", "部门预算情况说明"),
+                 ("glossary", "名词解释"), ("other", "其他")]
+TABLE_ORDER = {key: i for i, key in enumerate(TABLE_KEYS)}
+
+
+@dataclass
+class ClassIndex:
+    """Which classification codes have a page (function: 表三; economic: 表六) and their names."""
+
+    names: dict[str, dict[str, str]] = field(default_factory=lambda: {"function": {}, "economic": {}})
+
+    def kind_for(self, table_key: str) -> str | None:
+        if table_key in {"summary", "income", "expense", "fiscal", "general_public", "projects",
+                         "gov_fund", "state_capital", "carryover"}:
+            return "function"
+        if table_key == "basic":
+            return "economic"
+        return None
+
+    def link(self, table_key: str, code: str | None) -> str | None:
+        kind = self.kind_for(table_key)
+        if kind and code and code in self.names[kind]:
+            return urls.classification(kind, code)
+        return None
+
+
+def ordered_tables(doc: DocData) -> list[TableData]:
+    return sorted(doc.tables.values(), key=lambda t: (TABLE_ORDER.get(t.key, 99), t.line or 0))
+
+
+def document_charts(doc: DocData) -> list[ch.Chart]:
+    """功能分类, 基本 vs 项目, 基本支出经济分类, 项目, 三公 — each only when it has data."""
+    f = fg.figure_map(doc)
+    made = [
+        ch.bar_chart("function", "支出按功能分类（类）",
+                     [(f"{code} {name}", v) for code, name, v in fg.function_classes(doc)]),
+        ch.bar_chart("split", "基本支出与项目支出",
+                     [(f[k].label, f[k].amount) for k in ("basic", "project") if k in f]),
+        ch.bar_chart("economic", "基本支出按经济分类（类）",
+                     [(f"{code} {name}", v) for code, name, v in fg.economic_classes(doc)]),
+        ch.bar_chart("projects", "项目支出（按金额）", fg.project_amounts(doc)),
+        ch.bar_chart("three_public", "“三公”经费构成",
+                     [(f[k].label, f[k].amount) for k in fg.THREE_PUBLIC_PARTS if k in f]),
+    ]
+    return [c for c in made if c is not None]
+
+
+def sections_by_part(doc: DocData) -> list[tuple[str, list[dict]]]:
+    out = []
+    for part, title in SECTION_PARTS:
+        items = [s for s in doc.sections if (s["part"] or "other") == part]
+        if items:
+            out.append((title, items))
+    known = {p for p, _ in SECTION_PARTS}
+    rest = [s for s in doc.sections if s["part"] and s["part"] not in known]
+    if rest:
+        out.append(("其他", rest))
+    return out
+
+
+def source_text(site_dir: Path, info: dict, mask: bool) -> str | None:
+    """The original text, decoded as the parser decoded it (masked when configured)."""
+    path = site_dir / info["path"]
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    decoded = decode(data)
+    if decoded is None:
+        return None
+    text = decoded[0].replace("\r\n", "\n").replace("\r", "\n")
+    return mask_phones(text) if mask else text
+
+
+def source_lines_html(text: str) -> Markup:
+    """One `<span id="L<n>">` per line, built with join (a template loop is too slow here)."""
+    parts = [f'<span class="ln" id="L{i}"><a href="#L{i}" aria-label="第 {i} 行">{i}</a>'
+             f"{escape(line)}\n</span>" for i, line in enumerate(text.split("\n"), start=1)]
+    return Markup("".join(parts))
+
+
+def write_original(out_dir: Path, doc: DocData, text: str, encoding: str) -> None:
+    """`budgets/<doc_id>/source.txt`: the original file (phone numbers masked when configured)."""
+    target = out_dir / urls.original(doc.doc_id)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    codec = "utf-8-sig" if encoding == "utf-8-sig" else encoding
+    try:
+        target.write_bytes(text.encode(codec))
+    except (LookupError, UnicodeEncodeError):
+        target.write_bytes(text.encode("utf-8"))
+
+
+def render_documents(site: SiteData, writer: PageWriter, site_dir: Path, mask: bool,
+                     classes: ClassIndex) -> list[ch.Chart]:
+    """Every department-year page and its source view; returns the charts they show."""
+    all_charts: list[ch.Chart] = []
+    by_dept = site.by("dept_slug")
+    for doc in site.docs:
+        charts = document_charts(doc)
+        for c in charts:
+            c.digest = ch.spec_digest(c.spec)
+        all_charts += charts
+        years = by_dept[doc.dept_slug]
+        i = years.index(doc)
+        text = source_text(site_dir, doc.info, mask)
+        if text is not None:
+            write_original(writer.out_dir, doc, text, doc.info["encoding"])
+        context = dict(
+            doc=doc, info=doc.info, figures=fg.key_figures(doc), fmap=fg.figure_map(doc),
+            charts=charts, tables=ordered_tables(doc), sections=sections_by_part(doc),
+            classes=classes, has_source=text is not None,
+            previous=years[i - 1] if i > 0 else None,
+            next=years[i + 1] if i + 1 < len(years) else None,
+        )
+        writer.write([f"document-{doc.doc_id}.html", "document.html"], urls.budget(doc.doc_id),
+                     **context)
+        writer.write("source.html", urls.source(doc.doc_id), doc=doc, info=doc.info,
+                     has_source=text is not None,
+                     lines=source_lines_html(text) if text is not None else None)
+    return all_charts

@@ -1,0 +1,87 @@
+"""The URL scheme (documented in docs/urls.md): stable, ASCII, one folder per page.
+
+Every page is `<path>/index.html` and linked as `<path>/`. Links inside pages are
+relative, so the site works under any subpath and on any static host; only `404.html`
+(served at arbitrary paths) and `sitemap.xml` use `site.base_url`.
+"""
+
+from __future__ import annotations
+
+import posixpath
+
+RESERVED = {"budgets", "departments", "regions", "years", "classifications", "data", "charts",
+            "assets", "pages"}
+
+
+def home() -> str:
+    return ""
+
+
+def budget(doc_id: str) -> str:
+    return f"budgets/{doc_id}/"
+
+
+def source(doc_id: str, line: int | None = None) -> str:
+    return f"budgets/{doc_id}/source/" + (f"#L{line}" if line else "")
+
+
+def original(doc_id: str) -> str:
+    return f"budgets/{doc_id}/source.txt"
+
+
+def table_file(doc_id: str, key: str, ext: str) -> str:
+    return f"budgets/{doc_id}/tables/{key}.{ext}"
+
+
+def department(slug: str) -> str:
+    return f"departments/{slug}/"
+
+
+def region(slug: str) -> str:
+    return f"regions/{slug}/"
+
+
+def year(value: int | None) -> str:
+    return f"years/{value if value is not None else 'unknown'}/"
+
+
+def classification(kind: str, code: str) -> str:
+    return f"classifications/{kind}/{code}/"
+
+
+def page(stem: str) -> str:
+    return f"pages/{stem}/"
+
+
+def file_for(path: str) -> str:
+    """The file a site path is written to: 'a/b/' → 'a/b/index.html'."""
+    return path + "index.html" if path == "" or path.endswith("/") else path
+
+
+class Linker:
+    """`url(target)` for templates: the target relative to the page being rendered."""
+
+    def __init__(self, page_path: str, base_url: str = "/", absolute: bool = False):
+        self.dir = posixpath.dirname(file_for(page_path))
+        self.base_url = base_url
+        self.absolute = absolute
+        self._cache: dict[str, str] = {}
+
+    def __call__(self, target: str) -> str:
+        target, hash_, fragment = target.partition("#")
+        rel = self._cache.get(target)
+        if rel is None:
+            rel = self._cache[target] = self._relative(target)
+        return rel + hash_ + fragment
+
+    def _relative(self, target: str) -> str:
+        if self.absolute:
+            return self.base_url + target
+        if target == "":
+            rel = posixpath.relpath(".", self.dir or ".")
+            return "./" if rel == "." else rel + "/"
+        trailing = target.endswith("/")
+        rel = posixpath.relpath(target.rstrip("/"), self.dir or ".")
+        if rel == ".":
+            return "./"
+        return rel + ("/" if trailing else "")

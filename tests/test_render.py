@@ -1,0 +1,160 @@
+"""The rendered site, from the fixture database: pages, links, downloads, privacy, URLs."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from generator import db
+from generator.render.downloads import neutralize
+from generator.render.formatting import fmt_amount, mask_phones
+from generator.render.urls import Linker
+from tests.site_fixtures import PHONE, broken_links, build_fixture_site, fixture_documents
+
+DOC = "ka-shi-di-qu-xing-zheng-gong-shu-ban-gong-shi-2021"  # sample 000 (sub-units)
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> tuple[Path, int]:
+    return build_fixture_site(tmp_path_factory.mktemp("render"))
+
+
+def test_every_link_resolves_and_no_external_request(site):
+    out, pages = site
+    assert pages == len(list(out.rglob("*.html")))
+    assert broken_links(out) == []
+
+
+def test_page_kinds_exist(site):
+    out, _ = site
+    for path in ["index.html", f"budgets/{DOC}/index.html", f"budgets/{DOC}/source/index.html",
+                 "departments/index.html", "regions/index.html", "years/2021/index.html",
+                 "classifications/function/2210201/index.html", "classifications/economic/30101/index.html",
+                 "data/index.html", "data/dictionary/index.html", "pages/about/index.html",
+                 "pages/methodology/index.html", "404.html", "sitemap.xml", "robots.txt",
+                 "data/datapackage.json", "data/tables-csv.zip", "data/budget.duckdb",
+                 "assets/style.css", "assets/sort.js"]:
+        assert (out / path).exists(), path
+    dept_pages = list((out / "departments").glob("*/index.html"))
+    assert len(dept_pages) == 5
+    two_years = out / "departments" / "ke-zhou-ren-min-zheng-fu-ban-gong-shi" / "index.html"
+    assert "历年预算" in two_years.read_text(encoding="utf-8")  # the trend chart
+
+
+def test_document_page_content(site):
+    out, _ = site
+    html = (out / "budgets" / DOC / "index.html").read_text(encoding="utf-8")
+    for text in ["喀什地区行政公署办公室", "支出总预算", "5,005.17", "基本支出", "人员经费", "“三公”经费",
+                 "编制数", "159", "较上年变化", "绩效目标", "数据质量", "✗ 不符", "✓ 通过",
+                 "名词解释", "主要职能", 'id="table-basic"', "本表为空表", "CSV", "JSON"]:
+        assert text in html, text
+    assert PHONE not in html and "139****5678" in html
+    assert 'href="source/#L130"' in html  # a key figure links to its source line
+    assert html.count("<img ") >= 4 and 'alt="支出按功能分类' in html
+
+
+def test_source_view_has_line_anchors_and_masks(site):
+    out, _ = site
+    html = (out / "budgets" / DOC / "source" / "index.html").read_text(encoding="utf-8")
+    assert 'id="L1"' in html and 'id="L130"' in html
+    original = (out / "budgets" / DOC / "source.txt").read_text(encoding="utf-8")
+    assert original.startswith(" 第一部分")
+    assert not re.search(r"(?<!\d)1[3-9]\d{9}(?!\d)", original)
+
+
+def test_table_csv_and_json(site):
+    out, _ = site
+    raw = (out / "budgets" / DOC / "tables" / "expense.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
+    first = next(r for r in rows if r["科目编码"] == "2010301")
+    assert first["合计（万元）"] == "1928" and first["单位"].startswith("新疆")
+    data = json.loads((out / "budgets" / DOC / "tables" / "expense.json").read_text(encoding="utf-8"))
+    assert data["unit"] == "万元"
+    total = next(r for r in data["rows"] if r["is_total"])
+    assert total["values"] == {"total": "5005.17", "basic": "3342.67", "project": "1662.5"}
+
+
+def test_bulk_downloads(site):
+    out, _ = site
+    with zipfile.ZipFile(out / "data" / "tables-csv.zip") as z:
+        names = z.namelist()
+    assert f"tables/{DOC}/basic.csv" in names and "database/table_values.csv" in names
+    pkg = json.loads((out / "data" / "datapackage.json").read_text(encoding="utf-8"))
+    paths = {r["path"] for r in pkg["resources"]}
+    on_disk = {p.relative_to(out / "data").as_posix() for p in (out / "data").rglob("*")
+               if p.is_file() and p.name != "datapackage.json" and p.suffix not in (".wal", ".html")}
+    assert on_disk <= paths
+    values = next(r for r in pkg["resources"] if r["name"] == "table_values-csv")
+    amount = next(f for f in values["schema"]["fields"] if f["name"] == "amount")
+    assert amount["unit"] == "万元" and amount["factor"] == 10000
+    con = db.connect(out / "data" / "budget.duckdb")
+    assert con.execute("SELECT count(*) FROM documents").fetchone()[0] == 6
+    assert not con.execute("SELECT count(*) FROM indicators WHERE value LIKE ?",
+                           [f"%{PHONE}%"]).fetchone()[0]
+    con.close()
+    parquet = (out / "data" / "parquet" / "table_values.parquet").as_posix()
+    con = db.connect()
+    assert con.execute(f"SELECT count(*) FROM '{parquet}'").fetchone()[0] > 100
+    con.close()
+
+
+def test_sitemap_lists_pages(site):
+    out, _ = site
+    xml = (out / "sitemap.xml").read_text(encoding="utf-8")
+    assert f"<loc>/budgets/{DOC}/</loc>" in xml and "404" not in xml
+
+
+def test_formula_injection_neutralised():
+    assert neutralize("=1+1") == "'=1+1"
+    assert neutralize("@SUM") == "'@SUM" and neutralize("+x") == "'+x"
+    assert neutralize("-5.00") == "-5.00"  # a plain number is not a formula
+    assert neutralize("-x") == "'-x" and neutralize("基本") == "基本"
+
+
+def test_mask_phones():
+    assert mask_phones("电话13912345678。") == "电话139****5678。"
+    assert mask_phones("139 1234 5678") == "139****5678"
+    assert mask_phones("0998-2812345 或 123912345678") == "0998-2812345 或 123912345678"
+
+
+def test_amount_format_keeps_printed_places():
+    from decimal import Decimal
+
+    assert fmt_amount(Decimal("17.00")) == "17.00"
+    assert fmt_amount(Decimal("1904.25")) == "1,904.25"
+    assert fmt_amount(Decimal(-1234567)) == "-1,234,567"
+
+
+def test_relative_links_work_under_any_subpath():
+    url = Linker("budgets/x-2021/")
+    assert url("") == "../../"
+    assert url("budgets/x-2021/source/#L3") == "source/#L3"
+    assert url("assets/style.css") == "../../assets/style.css"
+    assert Linker("").__call__("data/") == "data/"
+    assert Linker("404.html", "/budget/", absolute=True)("data/") == "/budget/data/"
+
+
+def test_site_template_overrides_builtin(tmp_path):
+    from generator.config import load_config
+    from generator.render import render_site
+    from tests.site_fixtures import load_fixture_db, make_site
+
+    site = make_site(tmp_path, charts=False)
+    (site / "templates").mkdir()
+    (site / "templates" / "404.html").write_text("<!doctype html><html lang=\"zh-CN\">自定义 404</html>",
+                                                 encoding="utf-8")
+    out = tmp_path / "out"
+    (out / "data").mkdir(parents=True)
+    con = db.connect(out / "data" / "budget.duckdb")
+    load_fixture_db(con, fixture_documents()[:1])
+    render_site(con, load_config(site), out)
+    con.close()
+    assert "自定义 404" in (out / "404.html").read_text(encoding="utf-8")
+    assert not (out / "charts").exists() or not list((out / "charts").glob("*.svg"))
