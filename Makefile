@@ -28,7 +28,7 @@ check: install
 
 ## Debian's Chromium for the browser tests (root on a fresh machine; skipped if present).
 browser:
-	@command -v chromium >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)
+	@command -v chromium >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null)
 
 ## The whole test suite (unit, golden, build, browser).
 test: install browser
@@ -41,7 +41,7 @@ bench: install
 	$(BIN)/python bench/parse.py
 
 screenshots: install browser build
-	$(BIN)/python bench/screenshots.py
+	$(BIN)/python -m generator.render.screenshots build --out build-screenshots
 
 clean:
-	rm -rf build .cache
+	rm -rf build .cache build-screenshots

@@ -12,8 +12,10 @@ has succeeded, so a failed or killed build leaves the previous site intact.
 
 from __future__ import annotations
 
+import ctypes
 import os
 import shutil
+import sys
 import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -84,6 +86,7 @@ def build(site_dir: Path, output: Path | None = None, jobs: int | None = None,
         report.issues += r.issues
 
     output.parent.mkdir(parents=True, exist_ok=True)
+    recover_interrupted_swap(output)
     staging = Path(tempfile.mkdtemp(prefix=f".{output.name}-staging-", dir=output.parent))
     try:
         clock = time.perf_counter()
@@ -121,10 +124,15 @@ def build(site_dir: Path, output: Path | None = None, jobs: int | None = None,
 def swap_into_place(staging: Path, output: Path) -> None:
     """Replace `output` with `staging` so that readers see the old or the new site, never a mix.
 
-    Two renames: the old site moves aside, the new one moves in, the old one is removed.
-    A crash between the renames leaves the previous site in `.<name>-old-*`, from
-    which the next build restores it (see `recover_interrupted_swap`).
+    On Linux the two folders are exchanged in one atomic step (renameat2 with
+    RENAME_EXCHANGE), so there is no instant without a site. Elsewhere two renames are
+    used: the old site moves aside, the new one moves in; a crash between them leaves
+    the previous site in `.<name>-old-*`, which the next build puts back
+    (`recover_interrupted_swap`).
     """
+    if output.exists() and _exchange(staging, output):
+        shutil.rmtree(staging, ignore_errors=True)  # now holds the previous site
+        return
     old = None
     if output.exists():
         old = output.with_name(f".{output.name}-old-{os.getpid()}")
@@ -132,3 +140,29 @@ def swap_into_place(staging: Path, output: Path) -> None:
     os.rename(staging, output)
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Atomically exchange two paths (Linux renameat2); False where not available."""
+    if sys.platform != "linux":
+        return False
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    result = renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange)
+    return result == 0
+
+
+def recover_interrupted_swap(output: Path) -> None:
+    """Undo what a killed build left behind: put a moved-aside site back, drop stale staging."""
+    parent = output.parent
+    if not parent.is_dir():
+        return
+    olds = sorted(parent.glob(f".{output.name}-old-*"), key=lambda p: p.stat().st_mtime)
+    if not output.exists() and olds:
+        os.rename(olds.pop(), output)
+    for stale in olds + list(parent.glob(f".{output.name}-staging-*")):
+        shutil.rmtree(stale, ignore_errors=True)

@@ -117,6 +117,14 @@ def dumps(data: Any) -> str:
     return json.dumps(data, ensure_ascii=False, default=_json_value)  # no indent: C encoder
 
 
+def add_to_zip(archive: zipfile.ZipFile, name: str, data: bytes | str) -> None:
+    """Add a file with a fixed timestamp, so two builds of the same input give the same zip."""
+    info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+    info.compress_type = zipfile.ZIP_DEFLATED
+    info.external_attr = 0o644 << 16
+    archive.writestr(info, data, compresslevel=1)
+
+
 def write_document_tables(doc: DocData, out_dir: Path, archive: zipfile.ZipFile | None) -> int:
     """`budgets/<doc_id>/tables/<key>.csv|.json` for every table of one document."""
     folder = out_dir / "budgets" / doc.doc_id / "tables"
@@ -127,7 +135,7 @@ def write_document_tables(doc: DocData, out_dir: Path, archive: zipfile.ZipFile 
         (folder / f"{table.key}.json").write_text(
             dumps(table_json(doc, table, doc.info["unit"])), encoding="utf-8")
         if archive is not None:
-            archive.writestr(f"tables/{doc.doc_id}/{table.key}.csv", data)
+            add_to_zip(archive, f"tables/{doc.doc_id}/{table.key}.csv", data)
     return len(doc.tables)
 
 
@@ -174,7 +182,7 @@ def write_bulk(con, out_dir: Path, archive: zipfile.ZipFile) -> dict[str, dict[s
         with csv_path.open("wb") as f:
             f.write(b"\xef\xbb\xbf")
             f.write(tmp.read_bytes())
-        archive.write(csv_path, f"database/{name}.csv")
+        add_to_zip(archive, f"database/{name}.csv", csv_path.read_bytes())
         con.execute(f"COPY ({_export_select(name, columns, False)}) TO '{_sql_path(tmp)}' "
                     "(FORMAT json, ARRAY true)")
         with json_path.open("wb") as f:

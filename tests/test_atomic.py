@@ -1,0 +1,235 @@
+"""Atomic and deterministic builds.
+
+A build killed at any point (SIGKILL: no cleanup code runs) must leave the previous
+build/ intact and servable: the same files with the same bytes. Two builds of the same
+input must be byte-identical, file by file, the DuckDB download included.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from generator.build import build
+
+from .conftest import ROOT, sample_paths
+
+SITE_TOML = '[site]\ntitle = "原子构建"\n[build]\nsearch = false\ncharts = false\n'
+
+# Runs one build of SITE in a fresh process. Mode "between-renames" kills the process
+# with SIGKILL right after the build moves the old output away and before the new one
+# is in place: the one instant a two-rename swap leaves no build/ at all.
+RUNNER = """
+import os, signal, sys
+from pathlib import Path
+sys.path.insert(0, {root!r})
+import generator.build as b
+site, mode = Path(sys.argv[1]), sys.argv[2]
+if mode == "fallback-between-renames":
+    b._exchange = lambda a, c: False  # the portable two-rename swap (non-Linux hosts)
+if mode in ("between-renames", "fallback-between-renames"):
+    real = b.os
+    class KillAfterMovingTheOutput:
+        def __getattr__(self, name):
+            return getattr(real, name)
+        def _kill_if_output(self, src):
+            if Path(src).name == "build":
+                real.kill(real.getpid(), signal.SIGKILL)
+        def rename(self, src, dst, *a, **k):
+            real.rename(src, dst, *a, **k)
+            self._kill_if_output(src)
+        def replace(self, src, dst, *a, **k):
+            real.replace(src, dst, *a, **k)
+            self._kill_if_output(src)
+    b.os = KillAfterMovingTheOutput()
+b.build(site)
+"""
+
+
+def tree_hashes(folder: Path) -> dict[str, str]:
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def small_site(make_site, extra: int = 0) -> Path:
+    """A site of the two smallest samples (charts and search off, to keep builds short)."""
+    paths = sorted(sample_paths(), key=lambda p: p.stat().st_size)[:2 + extra]
+    files: dict[str, str | bytes] = {"site.toml": SITE_TOML}
+    files.update({f"content/disclosures/{p.name}": p.read_bytes() for p in paths})
+    return make_site(files)
+
+
+def start_build(site: Path, mode: str = "plain") -> subprocess.Popen:
+    script = site / "run_build.py"
+    script.write_text(RUNNER.format(root=str(ROOT)), encoding="utf-8")
+    return subprocess.Popen([sys.executable, str(script), str(site), mode],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+
+def timed_build(site: Path) -> float:
+    start = time.perf_counter()
+    proc = start_build(site)
+    _, err = proc.communicate(timeout=300)
+    assert proc.returncode == 0, err.decode(errors="replace")[-2000:]
+    return time.perf_counter() - start
+
+
+def change_input(site: Path) -> None:
+    """Give the next build something new to write: one more disclosure."""
+    extra = sorted(sample_paths(), key=lambda p: p.stat().st_size)[2]
+    (site / "content" / "disclosures" / extra.name).write_bytes(extra.read_bytes())
+
+
+def assert_intact(site: Path, before: dict[str, str], when: str) -> None:
+    output = site / "build"
+    assert output.is_dir(), f"{when}: build/ is gone (leftovers: {leftovers(site)})"
+    after = tree_hashes(output)
+    missing = sorted(set(before) - set(after))
+    extra = sorted(set(after) - set(before))
+    changed = sorted(k for k in set(before) & set(after) if before[k] != after[k])
+    assert not (missing or extra or changed), (
+        f"{when}: build/ changed: missing {missing[:5]}, extra {extra[:5]}, changed {changed[:5]}")
+    assert (output / "index.html").is_file()
+
+
+def leftovers(site: Path) -> list[str]:
+    return sorted(p.name for p in site.iterdir() if "staging" in p.name or "-old-" in p.name)
+
+
+def test_sigkill_at_random_points_leaves_the_previous_build_intact(make_site):
+    site = small_site(make_site)
+    duration = timed_build(site)
+    before = tree_hashes(site / "build")
+    change_input(site)
+    finished = 0
+    for fraction in (0.1, 0.3, 0.5, 0.7, 0.85, 0.95):
+        proc = start_build(site)
+        time.sleep(duration * fraction)
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=60)
+        if proc.returncode == 0:  # it finished before the kill: nothing to check this time
+            finished += 1
+            before = tree_hashes(site / "build")
+            continue
+        assert proc.returncode == -signal.SIGKILL
+        assert_intact(site, before, f"killed after {duration * fraction:.2f} s")
+    assert finished < 3, "builds finished before they could be killed; the test proves little"
+
+
+def test_swap_never_leaves_an_instant_without_build(make_site):
+    """On Linux the swap is one atomic exchange: build/ is never renamed away at all."""
+    site = small_site(make_site)
+    timed_build(site)
+    before = tree_hashes(site / "build")
+    change_input(site)
+    proc = start_build(site, "between-renames")  # kills the build if build/ is ever moved
+    proc.wait(timeout=300)
+    assert proc.returncode == 0, "build/ was renamed away: there was an instant without a site"
+    after = tree_hashes(site / "build")
+    assert after != before and leftovers(site) == []
+
+
+def test_fallback_swap_killed_between_renames_is_recovered(make_site):
+    """Where no atomic exchange exists, a kill between the two renames leaves the old site
+    aside; the next build (recover_interrupted_swap) puts it back unchanged first."""
+    from generator.build import recover_interrupted_swap
+
+    site = small_site(make_site)
+    timed_build(site)
+    before = tree_hashes(site / "build")
+    change_input(site)
+    proc = start_build(site, "fallback-between-renames")
+    proc.wait(timeout=300)
+    assert proc.returncode == -signal.SIGKILL
+    assert not (site / "build").exists()
+    recover_interrupted_swap(site / "build")
+    assert_intact(site, before, "recovered after a kill between the fallback swap's renames")
+
+
+def test_the_next_build_recovers_and_cleans_up_after_killed_ones(make_site):
+    site = small_site(make_site)
+    timed_build(site)
+    change_input(site)
+    start_build(site, "fallback-between-renames").wait(timeout=300)  # leaves the old site aside
+    proc = start_build(site)
+    time.sleep(1.5)  # past parsing: a staging folder exists
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=60)
+    timed_build(site)
+    assert (site / "build" / "index.html").is_file()
+    assert leftovers(site) == [], "staging/old folders of killed builds are never removed"
+
+
+def differing_ranges(a: bytes, b: bytes, block: int = 4096) -> str:
+    """Where two files differ, by 4 KiB block, for the failure message."""
+    diffs = [i for i in range(min(len(a), len(b))) if a[i] != b[i]]
+    blocks: dict[int, list[int]] = {}
+    for i in diffs:
+        blocks.setdefault(i // block, []).append(i)
+    shown = ", ".join(f"block {k}: {len(v)} bytes at {v[0]}..{v[-1]}" for k, v in list(blocks.items())[:8])
+    return f"sizes {len(a)}/{len(b)}, {len(diffs)} bytes differ ({shown})"
+
+
+def duckdb_content(path: Path) -> dict[str, list]:
+    import duckdb
+
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        names = [r[0] for r in con.execute("SELECT table_name FROM information_schema.tables ORDER BY 1").fetchall()]
+        return {n: con.execute(f'SELECT * FROM "{n}" ORDER BY ALL').fetchall() for n in names}
+    finally:
+        con.close()
+
+
+def test_two_builds_of_the_same_input_are_byte_identical(make_site, tmp_path):
+    site = small_site(make_site)
+    build(site)
+    first = tree_hashes(site / "build")
+    keep = tmp_path / "first.duckdb"
+    keep.write_bytes((site / "build" / "data" / "budget.duckdb").read_bytes())
+    zip_first = (site / "build" / "data" / "tables-csv.zip").read_bytes()
+    time.sleep(2.1)  # zip entries carry a 2-second timestamp: make a clock-dependent one show
+    build(site)
+    second = tree_hashes(site / "build")
+    assert sorted(first) == sorted(second)
+    # DuckDB writes a random database identifier into the file header (and header
+    # checksums over it), so the .duckdb file can never be byte-identical; its content
+    # is compared table by table instead.
+    assert duckdb_content(keep) == duckdb_content(site / "build" / "data" / "budget.duckdb")
+    differing = sorted(k for k in first if first[k] != second[k] and k != "data/budget.duckdb")
+    details = []
+    if "data/budget.duckdb" in differing:
+        details.append("data/budget.duckdb: " + differing_ranges(
+            keep.read_bytes(), (site / "build" / "data" / "budget.duckdb").read_bytes()))
+    if "data/tables-csv.zip" in differing:
+        details.append("data/tables-csv.zip: " + differing_ranges(
+            zip_first, (site / "build" / "data" / "tables-csv.zip").read_bytes()))
+    assert differing == [], f"files differ between two builds: {differing}\n" + "\n".join(details)
+
+
+def test_the_same_input_in_another_folder_builds_the_same_pages(make_site, tmp_path):
+    """No absolute path or folder name of the site leaks into the pages (the DuckDB file
+    and the zip are compared byte for byte by the test above)."""
+    site = small_site(make_site)
+    build(site)
+    other = tmp_path.parent / (tmp_path.name + "-elsewhere")
+    other.mkdir()
+    for p in site.rglob("*"):
+        if p.is_file() and "build" not in p.relative_to(site).parts[:1]:
+            target = other / p.relative_to(site)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(p.read_bytes())
+    build(other)
+    a, b = tree_hashes(site / "build"), tree_hashes(other / "build")
+    differing = sorted(k for k in a if a.get(k) != b.get(k)) + sorted(set(b) - set(a))
+    text_leaks = [k for k in differing if not k.endswith((".duckdb", ".zip"))]
+    assert text_leaks == [], f"pages differ by site folder: {text_leaks[:10]}"
+    assert os.fspath(site) not in (site / "build" / "index.html").read_text(encoding="utf-8")
