@@ -11,7 +11,11 @@ transaction, so a failure leaves nothing half-loaded.
 
 from __future__ import annotations
 
+import csv
+import os
+import tempfile
 from collections.abc import Iterable
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -48,7 +52,7 @@ CREATE TABLE IF NOT EXISTS source_tables (
 CREATE TABLE IF NOT EXISTS table_rows (
     doc_id VARCHAR, table_key VARCHAR, row_no INTEGER, line INTEGER, kind VARCHAR,
     side VARCHAR, unit VARCHAR, code VARCHAR, code_raw VARCHAR, name VARCHAR,
-    project VARCHAR, is_total BOOLEAN, total_key VARCHAR, inferred VARCHAR[]
+    project VARCHAR, is_total BOOLEAN, total_key VARCHAR, inferred VARCHAR
 );
 CREATE TABLE IF NOT EXISTS table_values (
     doc_id VARCHAR, table_key VARCHAR, row_no INTEGER, column_key VARCHAR,
@@ -122,7 +126,7 @@ def document_rows(doc_id: str, doc: Document) -> dict[str, list[tuple[Any, ...]]
         for row_no, (row, is_total, total_key) in enumerate(all_rows):
             out["table_rows"].append((doc_id, key, row_no, row.line, row.kind, row.side, row.unit,
                                       row.code, row.code_raw, row.name, row.project, is_total,
-                                      total_key, list(row.inferred)))
+                                      total_key, ",".join(row.inferred) or None))
             for col, amount in row.values.items():
                 out["table_values"].append((doc_id, key, row_no, col, amount, format_amount(amount),
                                             row.line, col in row.inferred))
@@ -160,13 +164,89 @@ def load_document(con: duckdb.DuckDBPyConnection, doc_id: str, doc: Document,
     try:
         delete_document(con, doc_id, in_transaction=True)
         for name, values in rows.items():
-            if values:
-                marks = ", ".join("?" * len(values[0]))
-                con.executemany(f"INSERT INTO {name} VALUES ({marks})", values)
+            bulk_insert(con, name, values)
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")
         raise
+
+
+def load_documents(con: duckdb.DuckDBPyConnection,
+                   items: Iterable[tuple[str, Document, Iterable[tuple[Any, ...]]]]) -> None:
+    """Insert many documents at once (one statement per table): the fast path for a build.
+
+    The rows of every document are computed first, so a document whose rows cannot be
+    built raises before anything is written; the inserts run in one transaction.
+    """
+    batch: dict[str, list[tuple[Any, ...]]] = {name: [] for name in DOC_TABLES}
+    for doc_id, doc, check_rows in items:
+        rows = document_rows(doc_id, doc)
+        rows["checks"] = list(check_rows)
+        for name, values in rows.items():
+            batch[name].extend(values)
+    con.execute("BEGIN TRANSACTION")
+    try:
+        for name, values in batch.items():
+            bulk_insert(con, name, values)
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+
+
+def _column_types(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
+    return [r[0] for r in con.execute(
+        "SELECT data_type FROM information_schema.columns WHERE table_name = ? ORDER BY ordinal_position",
+        [table]).fetchall()]
+
+
+def bulk_insert(con: duckdb.DuckDBPyConnection, table: str, rows: list[tuple[Any, ...]]) -> None:
+    """Insert many rows with one statement (row-by-row executemany is ~100× slower).
+
+    Large tables without list columns go through a temporary CSV file and COPY (the
+    fastest path from Python objects into DuckDB); the rest travel as one list parameter
+    per column, unnested. Amounts travel as their exact decimal text and are cast to
+    DECIMAL in the database, so no float is involved either way.
+    """
+    if not rows:
+        return
+    types = _column_types(con, table)
+    if len(rows) > 500 and not any(t.endswith("[]") for t in types):
+        _copy_from_csv(con, table, rows)
+        return
+    columns = [list(c) for c in zip(*rows)]
+    selects = []
+    for i, kind in enumerate(types):
+        if kind.startswith("DECIMAL"):
+            columns[i] = [None if v is None else format(v, "f") for v in columns[i]]
+        selects.append(f"CAST(unnest(${i + 1}) AS {kind})")
+    con.execute(f"INSERT INTO {table} SELECT {', '.join(selects)}", columns)
+
+
+_NULL = "\\N"
+
+
+def _csv_cell(value: Any) -> Any:
+    if value is None:
+        return _NULL
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    return value
+
+
+def _copy_from_csv(con: duckdb.DuckDBPyConnection, table: str, rows: list[tuple[Any, ...]]) -> None:
+    fd, name = tempfile.mkstemp(prefix="budget-load-", suffix=".csv")
+    try:
+        with os.fdopen(fd, "w", newline="", encoding="utf-8") as handle:
+            writer = csv.writer(handle)
+            for row in rows:
+                writer.writerow([_csv_cell(v) for v in row])
+        con.execute(f"COPY {table} FROM '{name}' (FORMAT csv, HEADER false, NULLSTR '{_NULL}', "
+                    "QUOTE '\"', ESCAPE '\"', AUTO_DETECT false)")
+    finally:
+        os.unlink(name)
 
 
 def delete_document(con: duckdb.DuckDBPyConnection, doc_id: str, in_transaction: bool = False) -> None:
@@ -180,9 +260,7 @@ def delete_document(con: duckdb.DuckDBPyConnection, doc_id: str, in_transaction:
 
 def load_source_issues(con: duckdb.DuckDBPyConnection, issues: Iterable[Issue]) -> None:
     """Issues of files that could not be parsed at all (no document row)."""
-    values = [issue_row(None, i) for i in issues]
-    if values:
-        con.executemany("INSERT INTO issues VALUES (?, ?, ?, ?, ?, ?, ?)", values)
+    bulk_insert(con, "issues", [issue_row(None, i) for i in issues])
 
 
 def query(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None = None) -> list[dict[str, Any]]:
