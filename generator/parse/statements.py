@@ -133,23 +133,38 @@ def _read_class_and_items(text: JoinedText, doc: Document) -> None:
                                         _snippet(text.text, m.start(), m.end())))
 
 
+# What a stated change is about, when the clause names it (the last one named wins).
+_SUBJECT_WORDS = re.compile(
+    r"机关运行经费|“?三公”?经费|因公出国[（(]境[）)]费?|公务用车购置费|公务用车运行(?:维护)?费|公务接待费|"
+    r"基本支出|项目支出|人员经费|公用经费|政府采购|财政拨款结转结余|财政拨款结转|上年结转结余|"
+    r"一般公共预算(?:当年)?拨款|一般公共预算|政府性基金预算|国有资本经营预算|收入预算|支出预算|"
+    r"事业收入|上级专项收入|上级补助收入|单位其他资金收入|其他收入")
+
+
 def _change_subject(text: str, start: int) -> str:
+    """The subject of the change whose wording starts at `start`: a 科目 chain ("…（项）"),
+    a known budget term named in the clause, or else the clause's opening words."""
     clause_start = max(text.rfind(c, 0, start) for c in "。；;\n") + 1
     clause = text[clause_start:start]
     clause = re.sub(r"^.*其中\s*[：:]", "", clause)
+    # a sub-heading glued on by PDF wrapping: "…具体使用情况1.一般公共服务支出（类）…"
+    clause = re.sub(r"^.{0,40}?情况\s*(?=\d{1,2}\s*[.．、]|[（(][一二三四五六七八九十\d]{1,3}[）)])", "", clause)
     clause = re.sub(r"^\s*(?:[（(]?[一二三四五六七八九十\d]{1,3}[）)]|\d{1,2}\s*[.．、])\s*", "", clause)
-    if "：" in clause and clause.index("：") > 0:
-        head = clause[: clause.index("：")]
-        if not re.search(r"其中$", head):
-            clause = head
+    chain = re.search(r"^(.*?[（(](?:项|款|类)[）)])\s*[:：]", clause)
+    if chain:
+        return chain.group(1).strip()
+    words = _SUBJECT_WORDS.findall(clause)
+    if words:
+        return words[-1]
     clause = re.split(r"\s*-?\d", clause, maxsplit=1)[0] if re.match(r"\D", clause) else clause
     clause = re.sub(r"^\s*20\d{2}\s*年(?:度)?", "", clause)
-    clause = re.sub(r"^.*其中[：:]", "", clause)
-    return clause.strip(" ，,：:") or "?"
+    return clause.strip(" ，,：:")[:30] or "?"
 
 
 def _read_changes(text: JoinedText, doc: Document) -> None:
     for m in _CHANGE.finditer(text.text):
+        if m.group(2) is None and m.group(3) is None:
+            continue  # template wording with no figure ("比上年增加（减少）…")
         word = m.group(1)
         direction = {"增加": 1, "增长": 1, "减少": -1, "下降": -1}.get(word, 0)
         doc.changes.append(StatedChange(
