@@ -139,7 +139,7 @@ def class_rows(table: TableData | None, column: str, level_digits: int) -> list[
             continue
         sums[r["code"]] += c.amount
         names.setdefault(r["code"], r["name"] or r["code"])
-    return [(code, names[code], amount) for code, amount in sums.items()]
+    return [(code, names[code], amount) for code, amount in sums.items() if amount]
 
 
 def function_classes(doc: DocData) -> list[tuple[str, str, Decimal]]:
@@ -147,7 +147,8 @@ def function_classes(doc: DocData) -> list[tuple[str, str, Decimal]]:
     summary = doc.table("summary")
     if summary is not None:
         rows = [r for r in summary.body_rows()
-                if r["side"] == "expense" and r["code"] and len(r["code"]) == 3 and cell(r, "amount")]
+                if r["side"] == "expense" and r["code"] and len(r["code"]) == 3 and cell(r, "amount")
+                and cell(r, "amount").amount]  # templates print every class, most of them 0
         if rows:
             return [(r["code"], r["name"] or r["code"], cell(r, "amount").amount) for r in rows]
     return class_rows(doc.table("expense"), "total", 3)
