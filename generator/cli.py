@@ -34,13 +34,22 @@ def _cmd_build(args: argparse.Namespace) -> int:
     for warning in config.warnings:
         print(f"{site_dir / 'site.toml'}: warning: {warning}", file=sys.stderr)
     output = Path(args.output).resolve() if args.output else None
-    report = build(site_dir, output=output, config=config)
+    report = build(site_dir, output=output, config=config, clean=args.clean)
     for failed in report.failed:
         for issue in failed.issues:
             print(issue, file=sys.stderr)
-    timings = ", ".join(f"{k} {v:.2f}s" for k, v in report.timings.items())
-    print(f"built {len(report.documents)} document(s), {report.pages} page(s) into "
-          f"{report.output} ({timings}); {len(report.failed)} file(s) could not be parsed")
+    print(report.summary())
+    return 0
+
+
+def _cmd_serve(args: argparse.Namespace) -> int:
+    from .config import load_config
+    from .serve import serve
+
+    site_dir = Path(args.site_dir).resolve()
+    overrides = {k: v for k, v in (("serve.host", args.host), ("serve.port", args.port)) if v is not None}
+    config = load_config(site_dir, overrides=overrides)
+    serve(site_dir, config.get("serve.host"), config.get("serve.port"))
     return 0
 
 
@@ -80,7 +89,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("site_dir", nargs="?", default=".", help="folder with site.toml and content/")
     p.add_argument("--output", "-o", help="output folder (default: build.output_dir)")
     p.add_argument("--strict", action="store_true", help="unknown site.toml keys are errors")
+    p.add_argument("--clean", action="store_true",
+                   help="rebuild everything, ignoring the caches and the previous build")
     p.set_defaults(func=_cmd_build)
+
+    p = sub.add_parser("serve", help="build, serve with live reload and rebuild on change")
+    p.add_argument("site_dir", nargs="?", default=".", help="folder with site.toml and content/")
+    p.add_argument("--host", help="address to listen on (default: serve.host)")
+    p.add_argument("--port", type=int, help="port to listen on (default: serve.port; 0 = any free)")
+    p.set_defaults(func=_cmd_serve)
     return parser
 
 

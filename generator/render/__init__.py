@@ -2,40 +2,52 @@
 
 The order matters: phone numbers are masked in the database first, so every page and
 every download (and the DuckDB file itself) shows the same text; the database is read
-once (`data.load_site`); index pages run before the department-year pages because they
-decide which classification codes get a page (the tables link their codes there);
-charts are collected while pages render and drawn once at the end, from the cache where
-possible; the bulk downloads are written before `datapackage.json`, which describes them.
+once (`data.load_site`); the classification index comes before any page because it
+decides which codes get a page (the tables link their codes there); charts are collected
+while pages render and drawn once at the end, from the cache where possible; the per-table
+downloads are written before the zip that bundles them, and the bulk downloads before
+`datapackage.json`, which describes them; the sitemap comes last, when every page is known.
+
+Each output is rendered as a unit that names its inputs (`outputs.TrackedWriter`): given
+the manifest of the previous build, units whose inputs are unchanged are linked from it.
 """
 
 from __future__ import annotations
 
+import json
+import shutil
 import zipfile
 from pathlib import Path
 
 from ..config import Config
+from ..incremental import Manifest, digest
 from . import charts as ch
-from .data import load_site
+from .data import SiteData, load_site
 from .datapackage import datapackage
-from .downloads import dumps, write_bulk, write_document_tables
-from .indexes import render_indexes
-from .pages import render_documents
+from .downloads import add_to_zip, dumps, write_bulk, write_document_tables
+from .indexes import classification_index, render_indexes
+from .outputs import TrackedWriter
+from .pages import ClassIndex, render_documents
 from .privacy import mask_database
 from .site import (
-    copy_assets,
     markdown_pages,
     render_404,
     render_data_pages,
     render_markdown_pages,
     write_sitemap,
 )
-from .templating import PageWriter, make_env
+from .templating import asset_files, make_env
 
 __all__ = ["render_site"]
 
 
-def render_site(con, config: Config, out_dir: Path) -> int:
-    """Render the whole site into `out_dir` from the database `con`; returns the page count."""
+def render_site(con, config: Config, out_dir: Path, previous: Manifest | None = None,
+                previous_dir: Path | None = None, record: Manifest | None = None) -> int:
+    """Render the whole site into `out_dir` from the database `con`; returns the page count.
+
+    With `previous` (the manifest of the build in `previous_dir`), outputs whose inputs did
+    not change are linked from there; `record` receives this build's inputs and outputs.
+    """
     mask = bool(config.get("privacy.mask_phone_numbers"))
     if mask:
         mask_database(con)
@@ -43,21 +55,81 @@ def render_site(con, config: Config, out_dir: Path) -> int:
     env = make_env(config)
     pages = markdown_pages(config)
     env.globals["nav_pages"] = [(stem, title) for stem, title, _ in pages]
+    search = bool(config.get("build.search"))
     env.globals.update(charts_enabled=bool(config.get("build.charts")), mask_phones=mask,
-                       table_names=site.table_names)
-    writer = PageWriter(env, out_dir, config.base_url)
-    copy_assets(config, out_dir)
+                       table_names=site.table_names, search_enabled=search)
+    writer = TrackedWriter(env, out_dir, config.base_url, previous, previous_dir)
+    classes, class_entries = classification_index(site)
+    writer.inputs.update(input_keys(config, site, pages, classes))
+    copy_assets(config, writer)
 
-    charts, classes = render_indexes(site, writer)
+    charts = render_indexes(site, writer, classes, class_entries)
     charts += render_documents(site, writer, config.site_dir, mask, classes)
-    render_markdown_pages(writer, pages)
+    for stem, title, body in pages:
+        if writer.stale(f"page:{stem}", [f"md:{stem}", "nav"], ["page.html"]):
+            render_markdown_pages(writer, [(stem, title, body)])
+    if search and writer.stale("search", ["nav"], ["search.html"]):
+        from ..search import render_search_page
 
+        render_search_page(writer)
+    render_downloads(con, config, site, writer)
+    if writer.stale("404", ["nav"], ["404.html"]):
+        render_404(writer)
+        writer.attach_unlisted(["404.html"])
+    if writer.stale("sitemap", ["docs", "classes", "nav"]):
+        write_sitemap(out_dir, config.base_url, writer.paths)
+        writer.attach(["sitemap.xml", "robots.txt"])
+
+    if config.get("build.charts"):
+        jobs = config.get("build.jobs") or 2
+        ch.render_charts(charts, out_dir, config.site_dir / ".cache" / "charts", jobs)
+    if record is not None:
+        used = {name for unit in writer.units.values() for name in unit["deps"]}
+        record.inputs = {k: v for k, v in writer.inputs.items() if k in used}
+        record.outputs = writer.units
+    return writer.count
+
+
+def input_keys(config: Config, site: SiteData, pages: list, classes: ClassIndex) -> dict[str, str]:
+    """The content key of every input a unit can depend on (templates are keyed on demand)."""
+    keys = {f"doc:{d.doc_id}": digest(d.info["path"], d.info["sha256"], d.dept_slug, d.region_slug)
+            for d in site.docs}
+    keys["docs"] = digest(*keys.values(), json.dumps(site.orphan_issues, default=str))
+    keys["classes"] = digest(json.dumps(classes.names, sort_keys=True, ensure_ascii=False))
+    keys["nav"] = digest(json.dumps([(stem, title) for stem, title, _ in pages], ensure_ascii=False))
+    keys.update({f"md:{stem}": digest(title, body) for stem, title, body in pages})
+    keys.update({f"asset:{rel}": digest(path.read_bytes())
+                 for rel, path in asset_files(config).items()})
+    return keys
+
+
+def copy_assets(config: Config, writer: TrackedWriter) -> None:
+    for rel, path in asset_files(config).items():
+        if writer.stale(f"asset:{rel}", [f"asset:{rel}"]):
+            target = writer.out_dir / "assets" / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, target)
+            writer.attach([f"assets/{rel}"])
+
+
+def render_downloads(con, config: Config, site: SiteData, writer: TrackedWriter) -> None:
+    """Each document's tables as CSV and JSON; then the bulk data under `data/` and its pages."""
+    out_dir = writer.out_dir
+    for doc in site.docs:
+        if writer.stale(f"tables:{doc.doc_id}", [f"doc:{doc.doc_id}"]):
+            write_document_tables(doc, out_dir, None)
+            writer.attach(f"budgets/{doc.doc_id}/tables/{t.key}.{ext}"
+                          for t in doc.tables.values() for ext in ("csv", "json"))
+    if not writer.stale("data", ["docs", "nav"], ["data.html", "dictionary.html"]):
+        return
     data_dir = out_dir / "data"
     data_dir.mkdir(parents=True, exist_ok=True)
     with zipfile.ZipFile(data_dir / "tables-csv.zip", "w", zipfile.ZIP_DEFLATED,
                          compresslevel=1) as archive:
         for doc in site.docs:
-            write_document_tables(doc, out_dir, archive)
+            for table in doc.tables.values():
+                csv_file = out_dir / "budgets" / doc.doc_id / "tables" / f"{table.key}.csv"
+                add_to_zip(archive, f"tables/{doc.doc_id}/{table.key}.csv", csv_file.read_bytes())
         described = write_bulk(con, out_dir, archive)
     con.execute("CHECKPOINT")  # the DuckDB file under data/ is a download too
     files = sorted(p for p in data_dir.rglob("*") if p.is_file() and not p.name.endswith(".wal"))
@@ -65,10 +137,6 @@ def render_site(con, config: Config, out_dir: Path) -> int:
     (data_dir / "datapackage.json").write_text(dumps(package), encoding="utf-8")
     render_data_pages(writer, described, [(p.relative_to(data_dir).as_posix(), p.stat().st_size)
                                           for p in files + [data_dir / "datapackage.json"]])
-    render_404(writer)
-    write_sitemap(out_dir, config.base_url, writer.paths)
+    writer.attach(p.relative_to(out_dir).as_posix() for p in files + [data_dir / "datapackage.json"])
 
-    if config.get("build.charts"):
-        jobs = config.get("build.jobs") or 2
-        ch.render_charts(charts, out_dir, config.site_dir / ".cache" / "charts", jobs)
-    return writer.count
+

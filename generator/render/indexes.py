@@ -10,8 +10,8 @@ from . import charts as ch
 from . import figures as fg
 from . import urls
 from .data import Cell, DocData, SiteData
+from .outputs import TrackedWriter
 from .pages import ClassIndex
-from .templating import PageWriter
 
 CLASS_COLUMNS = {
     "function": ("expense", [("total", "合计"), ("basic", "基本支出"), ("project", "项目支出")],
@@ -75,70 +75,93 @@ def trend(name: str, title: str, items: list[DocSummary]) -> ch.Chart | None:
     return ch.trend_chart(name, title, dict(series))
 
 
-def render_indexes(site: SiteData, writer: PageWriter) -> tuple[list[ch.Chart], ClassIndex]:
+def render_indexes(site: SiteData, writer: TrackedWriter, classes: ClassIndex,
+                   class_entries: dict) -> list[ch.Chart]:
+    """Home, department, region, year and classification pages; returns their charts.
+
+    A page that lists some department-years depends on those documents; a listing of all
+    of them (home, departments/, regions/, years/, classifications/) on every document.
+    """
     charts: list[ch.Chart] = []
     summaries = [summarize(d) for d in site.docs]
     by_doc = {s.doc.doc_id: s for s in summaries}
     years = sorted({s.year for s in summaries if s.year is not None})
     latest = years[-1] if years else None
 
+    def stale(unit: str, items: list[DocSummary] | None, template: str) -> bool:
+        deps = ["docs"] if items is None else [f"doc:{s.doc.doc_id}" for s in items]
+        return writer.stale(unit, deps + ["nav"], [template])
+
+    def chart(made: ch.Chart | None) -> ch.Chart | None:
+        made = _with_digest(made, charts)
+        writer.attach_charts([made])
+        return made
+
     by_region: dict[str, list[DocSummary]] = defaultdict(list)
     for s in summaries:
         by_region[s.doc.info["region"] or "（未注明地区）"].append(s)
-    latest_items = [s for s in summaries if s.year == latest]
-    region_totals = sorted(((r, _sum([s for s in items if s.year == latest]))
-                            for r, items in by_region.items()), key=lambda x: -x[1])
-    overview = _with_digest(ch.bar_chart("overview", f"{latest or ''}年各地区部门预算支出合计",
-                                         region_totals), charts)
-    writer.write("home.html", urls.home(), summaries=summaries, overview=overview,
-                 home_trend=_with_digest(trend("trend", "各年度预算合计", summaries), charts),
-                 grand_total=_sum(latest_items), latest=latest, years=years,
-                 region_count=len(by_region))
+    if stale("home", None, "home.html"):
+        latest_items = [s for s in summaries if s.year == latest]
+        region_totals = sorted(((r, _sum([s for s in items if s.year == latest]))
+                                for r, items in by_region.items()), key=lambda x: -x[1])
+        overview = chart(ch.bar_chart("overview", f"{latest or ''}年各地区部门预算支出合计",
+                                      region_totals))
+        writer.write("home.html", urls.home(), summaries=summaries, overview=overview,
+                     home_trend=chart(trend("trend", "各年度预算合计", summaries)),
+                     grand_total=_sum(latest_items), latest=latest, years=years,
+                     region_count=len(by_region))
 
     by_dept: dict[str, list[DocSummary]] = defaultdict(list)
     for s in summaries:
         by_dept[s.doc.dept_slug].append(s)
     for slug, items in by_dept.items():
-        writer.write("department.html", urls.department(slug), items=items,
-                     name=items[0].doc.info["department"] or slug,
-                     trend=_with_digest(trend(f"dept-{slug}", "历年预算", items), charts))
-    writer.write("departments.html", "departments/", groups=sorted(
-        by_dept.items(), key=lambda kv: kv[1][0].doc.info["department"] or ""))
+        if stale(f"department:{slug}", items, "department.html"):
+            writer.write("department.html", urls.department(slug), items=items,
+                         name=items[0].doc.info["department"] or slug,
+                         trend=chart(trend(f"dept-{slug}", "历年预算", items)))
+    if stale("departments", None, "departments.html"):
+        writer.write("departments.html", "departments/", groups=sorted(
+            by_dept.items(), key=lambda kv: kv[1][0].doc.info["department"] or ""))
 
     region_slugs = {s.doc.info["region"]: s.doc.region_slug for s in summaries if s.doc.region_slug}
     for region, items in by_region.items():
         slug = region_slugs.get(region)
-        if not slug:
+        if not slug or not stale(f"region:{slug}", items, "region.html"):
             continue
         top = sorted((s for s in items if s.year == max(i.year or 0 for i in items)),
                      key=lambda s: -(s.total.amount if s.total and s.total.amount else 0))
-        chart = ch.bar_chart(f"region-{slug}", "各部门支出总预算（最近年度）",
-                             [(s.doc.info["department"] or s.doc.doc_id, s.total.amount)
-                              for s in top if s.total])
+        bars = ch.bar_chart(f"region-{slug}", "各部门支出总预算（最近年度）",
+                            [(s.doc.info["department"] or s.doc.doc_id, s.total.amount)
+                             for s in top if s.total])
         writer.write("region.html", urls.region(slug), name=region, items=items,
-                     chart=_with_digest(chart, charts),
-                     trend=_with_digest(trend(f"region-trend-{slug}", "历年预算合计", items), charts))
-    writer.write("regions.html", "regions/", regions=sorted(
-        ((r, region_slugs.get(r), items, _sum(items)) for r, items in by_region.items()),
-        key=lambda x: x[0]))
+                     chart=chart(bars),
+                     trend=chart(trend(f"region-trend-{slug}", "历年预算合计", items)))
+    if stale("regions", None, "regions.html"):
+        writer.write("regions.html", "regions/", regions=sorted(
+            ((r, region_slugs.get(r), items, _sum(items)) for r, items in by_region.items()),
+            key=lambda x: x[0]))
 
     by_year: dict[int | None, list[DocSummary]] = defaultdict(list)
     for s in summaries:
         by_year[s.year].append(s)
     for y, items in by_year.items():
+        if not stale(f"year:{y}", items, "year.html"):
+            continue
         totals: dict[str, Decimal] = defaultdict(Decimal)
         for s in items:
             if s.total and s.total.amount is not None:
                 totals[s.doc.info["region"] or "（未注明地区）"] += s.total.amount
-        chart = ch.bar_chart(f"year-{y}", f"{y}年各地区支出总预算",
-                             sorted(totals.items(), key=lambda x: -x[1]))
+        bars = ch.bar_chart(f"year-{y}", f"{y}年各地区支出总预算",
+                            sorted(totals.items(), key=lambda x: -x[1]))
         writer.write("year.html", urls.year(y), year=y, items=items, total=_sum(items),
-                     chart=_with_digest(chart, charts))
-    writer.write("years.html", "years/", years=sorted(
-        ((y, items, _sum(items)) for y, items in by_year.items()), key=lambda x: (x[0] is None, x[0] or 0)))
+                     chart=chart(bars))
+    if stale("years", None, "years.html"):
+        writer.write("years.html", "years/", years=sorted(
+            ((y, items, _sum(items)) for y, items in by_year.items()),
+            key=lambda x: (x[0] is None, x[0] or 0)))
 
-    classes = render_classifications(site, writer, by_doc)
-    return charts, classes
+    render_classifications(writer, classes, class_entries, by_doc)
+    return charts
 
 
 def classification_index(site: SiteData) -> tuple[ClassIndex, dict]:
@@ -161,11 +184,16 @@ def classification_index(site: SiteData) -> tuple[ClassIndex, dict]:
     return index, entries
 
 
-def render_classifications(site: SiteData, writer: PageWriter, by_doc: dict) -> ClassIndex:
-    index, entries = classification_index(site)
+def render_classifications(writer: TrackedWriter, index: ClassIndex, entries: dict,
+                           by_doc: dict) -> None:
+    """A page per code (it depends on the documents that print it and on the names of its
+    parents and children in the index), and the listing of all codes."""
     for kind, codes in entries.items():
         _, columns, kind_title = CLASS_COLUMNS[kind]
         for code, rows in codes.items():
+            deps = [f"doc:{doc.doc_id}" for doc, _ in rows] + ["classes", "nav"]
+            if not writer.stale(f"classification:{kind}:{code}", deps, ["classification.html"]):
+                continue
             parents = [(p, index.names[kind].get(p, "")) for p in (code[:3], code[:5])
                        if len(p) < len(code) and p in index.names[kind]]
             children = sorted((c, n) for c, n in index.names[kind].items()
@@ -174,9 +202,8 @@ def render_classifications(site: SiteData, writer: PageWriter, by_doc: dict) -> 
                          kind_title=kind_title, code=code, name=index.names[kind][code],
                          columns=columns, rows=[(doc, cells, by_doc[doc.doc_id]) for doc, cells in rows],
                          parents=parents, children=children)
-    listing = {kind: sorted(index.names[kind].items()) for kind in entries}
-    writer.write("classifications.html", "classifications/", listing=listing,
-                 titles={k: v[2] for k, v in CLASS_COLUMNS.items()},
-                 counts={k: {c: len(v) for c, v in entries[k].items()} for k in entries})
-    return index
-
+    if writer.stale("classifications", ["docs", "classes", "nav"], ["classifications.html"]):
+        listing = {kind: sorted(index.names[kind].items()) for kind in entries}
+        writer.write("classifications.html", "classifications/", listing=listing,
+                     titles={k: v[2] for k, v in CLASS_COLUMNS.items()},
+                     counts={k: {c: len(v) for c, v in entries[k].items()} for k in entries})

@@ -15,7 +15,7 @@ from . import figures as fg
 from . import urls
 from .data import DocData, SiteData, TableData
 from .formatting import mask_phones
-from .templating import PageWriter
+from .outputs import TrackedWriter
 
 SECTION_PARTS = [("overview", "部门概况"), ("explanation", "部门预算情况说明"),
                  ("glossary", "名词解释"), ("other", "其他")]
@@ -109,31 +109,41 @@ def write_original(out_dir: Path, doc: DocData, text: str, encoding: str) -> Non
         target.write_bytes(text.encode("utf-8"))
 
 
-def render_documents(site: SiteData, writer: PageWriter, site_dir: Path, mask: bool,
+def render_documents(site: SiteData, writer: TrackedWriter, site_dir: Path, mask: bool,
                      classes: ClassIndex) -> list[ch.Chart]:
-    """Every department-year page and its source view; returns the charts they show."""
+    """Every department-year page and its source view; returns the charts they show.
+
+    A page shows its document, the ids and years of the department's previous and next
+    years, and links to the classification pages: those are its inputs.
+    """
     all_charts: list[ch.Chart] = []
     by_dept = site.by("dept_slug")
     for doc in site.docs:
-        charts = document_charts(doc)
-        for c in charts:
-            c.digest = ch.spec_digest(c.spec)
-        all_charts += charts
         years = by_dept[doc.dept_slug]
         i = years.index(doc)
-        text = source_text(site_dir, doc.info, mask)
-        if text is not None:
-            write_original(writer.out_dir, doc, text, doc.info["encoding"])
-        context = dict(
-            doc=doc, info=doc.info, figures=fg.key_figures(doc), fmap=fg.figure_map(doc),
-            charts=charts, tables=ordered_tables(doc), sections=sections_by_part(doc),
-            classes=classes, has_source=text is not None,
-            previous=years[i - 1] if i > 0 else None,
-            next=years[i + 1] if i + 1 < len(years) else None,
-        )
-        writer.write([f"document-{doc.doc_id}.html", "document.html"], urls.budget(doc.doc_id),
-                     **context)
-        writer.write("source.html", urls.source(doc.doc_id), doc=doc, info=doc.info,
-                     has_source=text is not None,
-                     lines=source_lines_html(text) if text is not None else None)
+        previous = years[i - 1] if i > 0 else None
+        following = years[i + 1] if i + 1 < len(years) else None
+        neighbours = [f"doc:{d.doc_id}" for d in (doc, previous, following) if d is not None]
+        page_templates = [f"document-{doc.doc_id}.html", "document.html"]
+        if writer.stale(f"document:{doc.doc_id}", neighbours + ["classes", "nav"], page_templates):
+            charts = document_charts(doc)
+            for c in charts:
+                c.digest = ch.spec_digest(c.spec)
+            all_charts += charts
+            context = dict(
+                doc=doc, info=doc.info, figures=fg.key_figures(doc), fmap=fg.figure_map(doc),
+                charts=charts, tables=ordered_tables(doc), sections=sections_by_part(doc),
+                classes=classes, has_source=(site_dir / doc.info["path"]).is_file(),
+                previous=previous, next=following,
+            )
+            writer.write(page_templates, urls.budget(doc.doc_id), **context)
+            writer.attach_charts(charts)
+        if writer.stale(f"source:{doc.doc_id}", [f"doc:{doc.doc_id}", "nav"], ["source.html"]):
+            text = source_text(site_dir, doc.info, mask)
+            if text is not None:
+                write_original(writer.out_dir, doc, text, doc.info["encoding"])
+                writer.attach([urls.original(doc.doc_id)])
+            writer.write("source.html", urls.source(doc.doc_id), doc=doc, info=doc.info,
+                         has_source=text is not None,
+                         lines=source_lines_html(text) if text is not None else None)
     return all_charts

@@ -1,0 +1,172 @@
+"""What an incremental build keeps between builds: the parse cache and the build manifest.
+
+Everything is keyed by content hashes, never by modification times, so a build is the
+same whether a file was touched, copied or restored:
+
+- the parse cache (`<site>/.cache/parse/<key>.pickle`) holds each source's parse result
+  and check results, keyed by the source's bytes, its path and the generator's version:
+  an unchanged source is never parsed twice;
+- the build manifest (`<site>/.cache/build-manifest.json`) holds the fingerprint of every
+  input of the last build (sources, templates, Markdown pages, config, generator version)
+  and, per output, the inputs it depends on and the files it wrote
+  (`render/outputs.py` uses it to re-render only what changed).
+
+The manifest describes the `build/` folder in place: it is removed before a swap and
+written after it, so a build killed in between leaves no manifest and the next build is
+a full one rather than one that trusts a stale record.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import pickle
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+from .config import Config
+from .sources import discover
+
+MANIFEST_NAME = "build-manifest.json"
+MANIFEST_FORMAT = 2
+# Keys that do not change what is built: where it is served, how many workers build it.
+UNBUILT_KEYS = ("serve.", "build.jobs")
+
+
+def digest(*parts: str | bytes) -> str:
+    h = hashlib.sha256()
+    for part in parts:
+        h.update(part.encode("utf-8") if isinstance(part, str) else part)
+        h.update(b"\0")
+    return h.hexdigest()
+
+
+@lru_cache(maxsize=1)
+def generator_version() -> str:
+    """The package version and a hash of the generator's own code: a changed parser or
+    renderer invalidates every cache, even without a version bump."""
+    package = Path(__file__).resolve().parent
+    files = sorted(package.rglob("*.py"))
+    return __version__ + "+" + digest(*(p.read_bytes() for p in files))[:16]
+
+
+def config_key(config: Config) -> str:
+    values = {k: v for k, v in config.values.items() if not k.startswith(UNBUILT_KEYS)}
+    return digest(json.dumps(values, sort_keys=True, ensure_ascii=False, default=str))
+
+
+def cache_dir(config: Config) -> Path:
+    return config.site_dir / ".cache"
+
+
+@dataclass
+class SiteInputs:
+    """The content hash of every file a build reads, and one fingerprint over all of them."""
+
+    sources: dict[str, str]  # path relative to the site → sha256 of the bytes
+    others: dict[str, str]   # templates, assets and Markdown pages → sha256
+    settings: str            # config and generator version: nothing is reused when this changes
+
+    @property
+    def fingerprint(self) -> str:
+        return digest(self.settings, json.dumps([self.sources, self.others], sort_keys=True))
+
+
+def read_inputs(config: Config) -> SiteInputs:
+    from .render.templating import template_dirs  # rendering knows where templates live
+
+    def hashed(paths: list[Path]) -> dict[str, str]:
+        return {p.as_posix(): hashlib.sha256(p.read_bytes()).hexdigest() for p in paths}
+
+    sources = {p.relative_to(config.site_dir).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+               for p in discover(config.content_dir)}
+    others: dict[str, str] = {}
+    for folder in template_dirs(config) + [config.content_dir / "pages"]:
+        if folder.is_dir():
+            others.update(hashed(sorted(p for p in folder.rglob("*") if p.is_file())))
+    return SiteInputs(sources, others, digest(generator_version(), config_key(config)))
+
+
+class ParseCache:
+    """Parse and check results by content: `<site>/.cache/parse/<key>.pickle`.
+
+    The key covers the source bytes, the path shown in messages and the generator version.
+    A long-running `serve` also keeps the results in memory between rebuilds.
+    """
+
+    def __init__(self, folder: Path, read: bool = True):
+        self.folder = folder
+        self.read = read  # False for `build --clean`: parse everything, refresh the cache
+        self.memory: dict[str, Any] = {}
+        self.stored = 0  # results put in the cache, i.e. sources parsed
+
+    @staticmethod
+    def key(shown_path: str, source_sha256: str) -> str:
+        return digest(source_sha256, shown_path, generator_version())
+
+    def get(self, key: str) -> Any | None:
+        if not self.read:
+            return None
+        if key in self.memory:
+            return self.memory[key]
+        try:
+            value = pickle.loads((self.folder / f"{key}.pickle").read_bytes())
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+            return None
+        self.memory[key] = value
+        return value
+
+    def put(self, key: str, value: Any) -> None:
+        self.memory[key] = value
+        self.stored += 1
+        self.folder.mkdir(parents=True, exist_ok=True)
+        tmp = self.folder / f".{key}.{os.getpid()}.tmp"
+        tmp.write_bytes(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+        tmp.replace(self.folder / f"{key}.pickle")
+
+
+@dataclass
+class Manifest:
+    """The last build: what it read (`fingerprint`, `settings`, `inputs`) and, per output
+    unit, the inputs it depends on and the files it wrote (`outputs`)."""
+
+    output: str = ""
+    fingerprint: str = ""
+    settings: str = ""
+    inputs: dict[str, str] = field(default_factory=dict)
+    outputs: dict[str, dict[str, list[str]]] = field(default_factory=dict)
+
+
+def manifest_path(config: Config) -> Path:
+    return cache_dir(config) / MANIFEST_NAME
+
+
+def load_manifest(config: Config, output: Path) -> Manifest | None:
+    """The manifest of the build now in `output`, or None (no build, another folder, unreadable)."""
+    try:
+        data = json.loads(manifest_path(config).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if data.get("format") != MANIFEST_FORMAT or data.get("output") != str(output) \
+            or not output.is_dir():
+        return None
+    data.pop("format")
+    return Manifest(**data)
+
+
+def forget_manifest(config: Config) -> None:
+    """Called just before a swap: until the new manifest is written, none is trusted."""
+    manifest_path(config).unlink(missing_ok=True)
+
+
+def save_manifest(config: Config, manifest: Manifest) -> None:
+    path = manifest_path(config)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_text(json.dumps({"format": MANIFEST_FORMAT, **manifest.__dict__}, ensure_ascii=False,
+                              sort_keys=True), encoding="utf-8")
+    tmp.replace(path)

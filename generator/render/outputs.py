@@ -1,0 +1,132 @@
+"""Outputs that know what they depend on, so a build re-renders only what changed (as Lektor).
+
+The site is rendered in *units*: a department-year page with its charts, its source view,
+its table downloads, a department page, a classification page, … Before rendering a unit
+the renderer names the inputs it depends on — documents (`doc:<doc_id>`), all documents
+(`docs`), the classification index (`classes`), the navigation (`nav`), a Markdown page
+(`md:<stem>`), an asset (`asset:<path>`) — and the page templates it uses; templates are
+followed through `extends`, `include` and `import` (`template:<name>`). When every input has
+the same content hash as in the last build, the unit's files are hard-linked from the
+previous `build/` into the staging folder instead of being rendered again. Files are only
+ever linked or newly written, never written into, so the site being served is never touched.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, TemplateNotFound, meta
+
+from ..incremental import Manifest, digest
+from . import urls
+from .templating import PageWriter
+
+ABSENT = "absent"  # the key of a template that does not exist (adding it is a change)
+
+
+class TrackedWriter(PageWriter):
+    """A `PageWriter` that renders a unit only when one of its inputs changed.
+
+    `previous` is the manifest of the build in `previous_dir` (None: render everything).
+    The renderer sets the current key of every input in `inputs`; `units` collects, per
+    unit, its dependencies, its pages (`pages`: in the sitemap; `unlisted`: not) and the
+    other files it wrote.
+    """
+
+    def __init__(self, env: Environment, out_dir: Path, base_url: str,
+                 previous: Manifest | None = None, previous_dir: Path | None = None):
+        super().__init__(env, out_dir, base_url)
+        self.previous = previous
+        self.previous_dir = previous_dir
+        self.inputs: dict[str, str] = {}
+        self.units: dict[str, dict[str, list[str]]] = {}
+        self.reused = 0
+        self._current: dict[str, list[str]] | None = None
+        self._templates: dict[str, list[str]] = {}
+
+    def stale(self, unit: str, deps: Iterable[str], templates: Iterable[str] = ()) -> bool:
+        """True when `unit` must be rendered (then the writes that follow belong to it);
+        False when nothing it depends on changed and its files were linked from the last build."""
+        names = sorted(set(deps).union(*(self.template_deps(t) for t in templates)))
+        for name in names:
+            if name.startswith("template:") and name not in self.inputs:
+                self.inputs[name] = self._template_key(name.removeprefix("template:"))
+        before = self.previous.outputs.get(unit) if self.previous else None
+        if before is not None and before["deps"] == names and all(
+                self.previous.inputs.get(n) == self.inputs[n] for n in names) and self._link(before):
+            self.units[unit] = before
+            self.paths += before["pages"]
+            self.count += len(before["pages"]) + len(before["unlisted"])
+            self.reused += 1
+            self._current = None
+            return False
+        self._current = self.units[unit] = {"deps": names, "pages": [], "unlisted": [], "files": []}
+        return True
+
+    def write(self, names: str | list[str], path: str, absolute: bool = False,
+              in_sitemap: bool = True, **context: Any) -> None:
+        super().write(names, path, absolute, in_sitemap, **context)
+        if self._current is not None:
+            self._current["pages" if in_sitemap else "unlisted"].append(path)
+
+    def attach(self, files: Iterable[str]) -> None:
+        """Files other than pages that the current unit wrote (or that are written for it later)."""
+        if self._current is not None:
+            self._current["files"] += files
+
+    def attach_unlisted(self, paths: Iterable[str]) -> None:
+        """Pages the current unit wrote by itself, outside `write` and the sitemap (404.html)."""
+        if self._current is not None:
+            self._current["unlisted"] += paths
+
+    def attach_charts(self, charts: Iterable[Any]) -> None:
+        """The SVG files of the current unit's charts (drawn at the end of the build, if enabled)."""
+        if self.env.globals.get("charts_enabled"):
+            self.attach(c.path for c in charts if c is not None)
+
+    def template_deps(self, name: str) -> list[str]:
+        """`template:<name>` for the template and every template it extends, includes or imports."""
+        if name not in self._templates:
+            self._templates[name] = [f"template:{name}"]
+            try:
+                source, filename, _ = self.env.loader.get_source(self.env, name)
+            except TemplateNotFound:
+                return self._templates[name]
+            for ref in meta.find_referenced_templates(self.env.parse(source, name, filename)):
+                # A name computed at render time could be any template: depend on all of them.
+                refs = [ref] if ref is not None else self.env.list_templates(extensions=["html"])
+                for r in refs:
+                    if f"template:{r}" not in self._templates[name]:
+                        self._templates[name] += [d for d in self.template_deps(r)
+                                                  if d not in self._templates[name]]
+        return self._templates[name]
+
+    def _template_key(self, name: str) -> str:
+        try:
+            return digest(self.env.loader.get_source(self.env, name)[0])
+        except TemplateNotFound:
+            return ABSENT
+
+    def _link(self, unit: dict[str, list[str]]) -> bool:
+        """Hard-link the unit's files from the previous build; False (nothing left) if one is gone."""
+        made: list[Path] = []
+        for rel in [urls.file_for(p) for p in unit["pages"] + unit["unlisted"]] + unit["files"]:
+            target = self.out_dir / rel
+            if target.exists():  # shared with a unit already placed (content-addressed charts)
+                continue
+            source = self.previous_dir / rel
+            if not source.is_file():
+                for p in made:
+                    p.unlink()
+                return False
+            target.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                os.link(source, target)
+            except OSError:  # a file system without hard links
+                shutil.copy2(source, target)
+            made.append(target)
+        return True

@@ -1,0 +1,174 @@
+"""Incremental builds: only what changed is parsed and rendered, and the result is the same
+site, file for file, as a clean build of the same input."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from pathlib import Path
+
+from generator.build import build
+from generator.cli import main
+from generator.render.templating import BUILTIN_TEMPLATES
+
+from .conftest import sample_paths
+from .test_atomic import duckdb_content
+
+SITE_TOML = '[site]\ntitle = "增量构建"\n[build]\nsearch = false\ncharts = {charts}\n'
+EDITED = "004_27a732d9d5264bbf.txt"  # 阿图什市人民政府办公室 2021
+OTHER = "001_39ebdcf812bae707.txt"   # 克州人民政府办公室 (another department and region)
+EDITED_DOC = "budgets/a-tu-shen-shi-ren-min-zheng-fu-ban-gong-shi-2021/"
+OTHER_DOC = "budgets/ke-zhou-ren-min-zheng-fu-ban-gong-shi-2021/"
+
+
+def incremental_site(make_site, charts: bool = False) -> Path:
+    files: dict[str, str | bytes] = {"site.toml": SITE_TOML.format(charts=str(charts).lower())}
+    for p in sample_paths():
+        if p.name in (EDITED, OTHER):
+            files[f"content/disclosures/{p.name}"] = p.read_bytes()
+    return make_site(files)
+
+
+def edit_source(site: Path, name: str = EDITED) -> None:
+    path = site / "content" / "disclosures" / name
+    text = path.read_text(encoding="utf-8")
+    assert "负责阿图什市人民政府会议的会务" in text
+    path.write_text(text.replace("负责阿图什市人民政府会议的会务", "负责测试标记会议的会务"),
+                    encoding="utf-8")
+
+
+def inodes(folder: Path) -> dict[str, int]:
+    return {p.relative_to(folder).as_posix(): p.stat().st_ino
+            for p in folder.rglob("*") if p.is_file()}
+
+
+def rewritten(before: dict[str, int], folder: Path) -> set[str]:
+    """Files of `folder` that are new or were written again since `before` (other inode)."""
+    return {k for k, ino in inodes(folder).items() if before.get(k) != ino}
+
+
+def hashes(folder: Path) -> dict[str, str]:
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def assert_same_as_clean_build(site: Path, tmp_path: Path) -> None:
+    """The incremental build/ equals a clean build of the same input, file for file (the
+    DuckDB file by its tables: its header holds a random id)."""
+    clean = tmp_path / "clean-site"
+    shutil.copytree(site, clean, ignore=shutil.ignore_patterns("build", ".cache", ".build-*"))
+    build(clean, clean=True)
+    a, b = hashes(site / "build"), hashes(clean / "build")
+    assert sorted(a) == sorted(b), (sorted(set(a) - set(b))[:10], sorted(set(b) - set(a))[:10])
+    differing = [k for k in a if a[k] != b[k] and k != "data/budget.duckdb"]
+    assert differing == []
+    db = "data/budget.duckdb"
+    assert duckdb_content(site / "build" / db) == duckdb_content(clean / "build" / db)
+
+
+def test_a_build_with_no_change_does_nothing(make_site):
+    site = incremental_site(make_site)
+    first = build(site)
+    assert not first.up_to_date and first.parsed == 2 and first.reused == 0
+    before = inodes(site / "build")
+    folder = (site / "build").stat().st_ino
+    again = build(site)
+    assert again.up_to_date
+    assert (site / "build").stat().st_ino == folder and rewritten(before, site / "build") == set()
+
+
+def test_an_edited_source_rerenders_only_what_depends_on_it(make_site, tmp_path):
+    site = incremental_site(make_site, charts=True)
+    build(site)
+    before = inodes(site / "build")
+    edit_source(site)
+    report = build(site)
+    assert report.parsed == 1 and report.reused > 0
+    changed = rewritten(before, site / "build")
+    assert "测试标记" in (site / "build" / EDITED_DOC / "index.html").read_text(encoding="utf-8")
+    # its page, source view, downloads, department, region, year and the listings
+    for path in (EDITED_DOC + "index.html", EDITED_DOC + "source/index.html",
+                 EDITED_DOC + "source.txt", EDITED_DOC + "tables/summary.csv",
+                 "departments/a-tu-shen-shi-ren-min-zheng-fu-ban-gong-shi/index.html",
+                 "regions/a-tu-shen-shi/index.html", "years/2021/index.html", "index.html",
+                 "departments/index.html", "data/budget.duckdb", "sitemap.xml"):
+        assert path in changed, path
+    # … and nothing of the other department: page, source, downloads, department, region, year
+    untouched = [k for k in before if k.startswith((OTHER_DOC, "departments/ke-zhou",
+                                                    "regions/ke-zhou", "assets/"))]
+    assert untouched and not changed & set(untouched)
+    # classification pages only where the edited document prints the code
+    classes = {k for k in before if k.startswith("classifications/") and k.count("/") == 3}
+    assert changed & classes and classes - changed
+    assert_same_as_clean_build(site, tmp_path)
+
+
+def test_a_changed_template_rerenders_the_pages_that_use_it(make_site, tmp_path):
+    site = incremental_site(make_site)
+    build(site)
+    before = inodes(site / "build")
+    override = site / "templates" / "source.html"
+    override.parent.mkdir()
+    text = (BUILTIN_TEMPLATES / "source.html").read_text(encoding="utf-8")
+    override.write_text(text.replace("{% block content %}", "{% block content %}<!-- 模板标记 -->", 1),
+                        encoding="utf-8")
+    report = build(site)
+    changed = rewritten(before, site / "build")
+    sources = {k for k in before if k.endswith("/source/index.html")}
+    assert len(sources) == 2 and sources <= changed
+    assert all("模板标记" in (site / "build" / k).read_text(encoding="utf-8") for k in sources)
+    # the source view's unit also writes the original text; the database is always loaded anew
+    also = {k.replace("source/index.html", "source.txt") for k in sources} | {"data/budget.duckdb"}
+    assert changed - sources - also == set(), sorted(changed - sources - also)[:10]
+    assert report.rendered == 2
+    # a template every page extends: every page again
+    base = site / "templates" / "base.html"
+    base.write_text((BUILTIN_TEMPLATES / "base.html").read_text(encoding="utf-8") + "\n",
+                    encoding="utf-8")
+    before = inodes(site / "build")
+    build(site)
+    pages = {k for k in before if k.endswith(".html")}
+    assert pages <= rewritten(before, site / "build")
+    assert_same_as_clean_build(site, tmp_path)
+
+
+def test_a_deleted_source_removes_its_pages_and_rows(make_site, tmp_path):
+    from generator.db import connect, query
+
+    site = incremental_site(make_site)
+    build(site)
+    (site / "content" / "disclosures" / EDITED).unlink()
+    build(site)
+    assert not (site / "build" / EDITED_DOC).exists()
+    assert not (site / "build" / "regions" / "a-tu-shen-shi").exists()
+    con = connect(site / "build" / "data" / "budget.duckdb")
+    assert [r["doc_id"] for r in query(con, "SELECT doc_id FROM documents")] == [OTHER_DOC.split("/")[1]]
+    con.close()
+    assert_same_as_clean_build(site, tmp_path)
+    # and back again
+    shutil.copy(next(p for p in sample_paths() if p.name == EDITED), site / "content" / "disclosures")
+    report = build(site)
+    assert (site / "build" / EDITED_DOC / "index.html").is_file() and report.parsed == 0
+
+
+def test_clean_build_from_the_command_line_renders_everything(make_site, capsys):
+    site = incremental_site(make_site)
+    assert main(["build", str(site)]) == 0
+    before = inodes(site / "build")
+    assert main(["build", str(site)]) == 0
+    assert "up to date" in capsys.readouterr().out
+    assert main(["build", str(site), "--clean"]) == 0
+    assert "2 source(s) parsed" in capsys.readouterr().out
+    assert rewritten(before, site / "build") == set(inodes(site / "build"))
+
+
+def test_a_config_change_rebuilds_everything(make_site):
+    site = incremental_site(make_site)
+    build(site)
+    before = inodes(site / "build")
+    toml = site / "site.toml"
+    toml.write_text(toml.read_text(encoding="utf-8").replace("增量构建", "新标题"), encoding="utf-8")
+    report = build(site)
+    assert report.reused == 0 and report.parsed == 0
+    assert rewritten(before, site / "build") == set(inodes(site / "build"))
+    assert "新标题" in (site / "build" / "index.html").read_text(encoding="utf-8")
