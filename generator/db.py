@@ -194,10 +194,16 @@ def load_documents(con: duckdb.DuckDBPyConnection,
         raise
 
 
+_TYPES: dict[str, list[str]] = {}
+
+
 def _column_types(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
-    return [r[0] for r in con.execute(
-        "SELECT data_type FROM information_schema.columns WHERE table_name = ? ORDER BY ordinal_position",
-        [table]).fetchall()]
+    """Column types of one of our tables (every database has the same SCHEMA: asked once)."""
+    if table not in _TYPES:
+        _TYPES[table] = [r[0] for r in con.execute(
+            "SELECT data_type FROM information_schema.columns WHERE table_name = ? "
+            "ORDER BY ordinal_position", [table]).fetchall()]
+    return _TYPES[table]
 
 
 def bulk_insert(con: duckdb.DuckDBPyConnection, table: str, rows: list[tuple[Any, ...]]) -> None:
