@@ -19,6 +19,7 @@ import os
 import shutil
 import sys
 import tempfile
+import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -114,13 +115,14 @@ def assign_ids(documents: list[Document]) -> dict[str, Document]:
 
 def build(site_dir: Path, output: Path | None = None, jobs: int | None = None,
           config: Config | None = None, clean: bool = False,
-          cache: ParseCache | None = None) -> BuildReport:
+          cache: ParseCache | None = None, background_cleanup: bool = False) -> BuildReport:
     """Build the site into `output` (default: the config's output_dir).
 
     Incremental: unchanged sources are not parsed again and outputs whose inputs did not
     change are linked from the previous build; when no input changed, nothing is done.
     `clean` ignores the caches and the previous build. `cache` lets a long-running caller
-    (`serve`) keep parse results in memory between builds.
+    (`serve`) keep parse results in memory between builds; `background_cleanup` returns
+    before the replaced site is deleted (so `serve` can reload the browser sooner).
     """
     config = config or load_config(site_dir)
     output = (output or config.output_dir).resolve()
@@ -162,8 +164,8 @@ def build(site_dir: Path, output: Path | None = None, jobs: int | None = None,
         clock = time.perf_counter()
         (staging / "data").mkdir(parents=True)
         con = db.connect(staging / "data" / "budget.duckdb")
-        for doc_id, doc in assign_ids(report.documents).items():
-            db.load_document(con, doc_id, doc, [c.as_row(doc_id) for c in checks_of[id(doc)]])
+        db.load_documents(con, [(doc_id, doc, [c.as_row(doc_id) for c in checks_of[id(doc)]])
+                                for doc_id, doc in assign_ids(report.documents).items()])
         for failed in report.failed:
             db.load_source_issues(con, failed.issues)
         report.timings["load"] = time.perf_counter() - clock
@@ -186,26 +188,27 @@ def build(site_dir: Path, output: Path | None = None, jobs: int | None = None,
             build_search_index(staging)
             report.timings["search"] = time.perf_counter() - clock
         incremental.forget_manifest(config)
-        swap_into_place(staging, output)
+        cleanup = swap_into_place(staging, output)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     incremental.save_manifest(config, manifest)
+    if cleanup is not None and not background_cleanup:
+        cleanup.join()
     return report
 
 
-def swap_into_place(staging: Path, output: Path) -> None:
+def swap_into_place(staging: Path, output: Path) -> threading.Thread | None:
     """Replace `output` with `staging` so that readers see the old or the new site, never a mix.
 
     On Linux the two folders are exchanged in one atomic step (renameat2 with
     RENAME_EXCHANGE), so there is no instant without a site. Elsewhere two renames are
     used: the old site moves aside, the new one moves in; a crash between them leaves
     the previous site in `.<name>-old-*`, which the next build puts back
-    (`recover_interrupted_swap`).
+    (`recover_interrupted_swap`). Returns the thread deleting the replaced site, if any.
     """
     if output.exists() and _exchange(staging, output):
-        shutil.rmtree(staging, ignore_errors=True)  # now holds the previous site
-        return
+        return _remove_in_background(staging)  # now holds the previous site
     old = None
     if output.exists():
         old = output.with_name(f".{output.name}-old-{os.getpid()}")
@@ -213,6 +216,20 @@ def swap_into_place(staging: Path, output: Path) -> None:
     os.rename(staging, output)
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
+    return None
+
+
+def _remove_in_background(folder: Path) -> threading.Thread:
+    """Delete a replaced site without making the caller (e.g. `serve` before its reload)
+    wait: it is renamed to an `-old-` name first, which the next build also clears."""
+    trash = folder.with_name(folder.name.replace("-staging-", "-old-", 1))
+    try:
+        os.rename(folder, trash)
+    except OSError:
+        trash = folder
+    thread = threading.Thread(target=shutil.rmtree, args=(trash,), kwargs={"ignore_errors": True})
+    thread.start()
+    return thread
 
 
 def _exchange(a: Path, b: Path) -> bool:

@@ -133,7 +133,7 @@ class Rebuilder:
     def build_now(self) -> BuildReport | None:
         try:
             config = load_config(self.site_dir)
-            report = build(self.site_dir, config=config, cache=self.cache)
+            report = build(self.site_dir, config=config, cache=self.cache, background_cleanup=True)
         except Exception as exc:  # noqa: BLE001 — the server goes on, showing the error
             message = describe_error(exc, self.site_dir)
             self.log(f"build failed: {message}")
