@@ -37,8 +37,10 @@ test: install browser
 lint: install
 	$(BIN)/ruff check generator tests bench
 
-bench: install
+bench: install build
 	$(BIN)/python bench/parse.py
+	$(BIN)/python bench/search.py
+	$(BIN)/python bench/incremental.py
 
 screenshots: install browser build
 	$(BIN)/python -m generator.render.screenshots build --out build-screenshots
