@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import signal
 import subprocess
 import sys
 import time
 from pathlib import Path
-
-import pytest
 
 from generator.build import build
 
@@ -59,8 +58,8 @@ def tree_hashes(folder: Path) -> dict[str, str]:
 
 
 def small_site(make_site, extra: int = 0) -> Path:
-    """A site of the two smallest samples (charts and search off, to keep builds short)."""
-    paths = sorted(sample_paths(), key=lambda p: p.stat().st_size)[:2 + extra]
+    """A site of the smallest sample (charts and search off, to keep builds short)."""
+    paths = sorted(sample_paths(), key=lambda p: p.stat().st_size)[:1 + extra]
     files: dict[str, str | bytes] = {"site.toml": SITE_TOML}
     files.update({f"content/disclosures/{p.name}": p.read_bytes() for p in paths})
     return make_site(files)
@@ -83,7 +82,7 @@ def timed_build(site: Path) -> float:
 
 def change_input(site: Path) -> None:
     """Give the next build something new to write: one more disclosure."""
-    extra = sorted(sample_paths(), key=lambda p: p.stat().st_size)[2]
+    extra = sorted(sample_paths(), key=lambda p: p.stat().st_size)[1]
     (site / "content" / "disclosures" / extra.name).write_bytes(extra.read_bytes())
 
 
@@ -103,25 +102,52 @@ def leftovers(site: Path) -> list[str]:
     return sorted(p.name for p in site.iterdir() if "staging" in p.name or "-old-" in p.name)
 
 
-def test_sigkill_at_random_points_leaves_the_previous_build_intact(make_site):
+def reference_build(site: Path, tmp: Path) -> dict[str, str]:
+    """The hashes of a complete build of `site`'s current input, made in another folder."""
+    copy = tmp / "reference"
+    for p in site.rglob("*"):
+        rel = p.relative_to(site)
+        if p.is_file() and rel.parts[0] in ("content", "site.toml"):
+            (copy / rel).parent.mkdir(parents=True, exist_ok=True)
+            (copy / rel).write_bytes(p.read_bytes())
+    build(copy, clean=True)
+    return tree_hashes(copy / "build")
+
+
+# Files the determinism test below compares byte for byte; here they only identify
+# which complete build build/ holds.
+NOT_REPRODUCIBLE_YET = {"data/budget.duckdb", "data/tables-csv.zip"}
+
+
+def is_complete_build(site: Path, reference: dict[str, str]) -> bool:
+    after = tree_hashes(site / "build")
+    return sorted(after) == sorted(reference) and all(
+        after[k] == reference[k] for k in reference if k not in NOT_REPRODUCIBLE_YET)
+
+
+def test_sigkill_at_random_points_leaves_the_previous_build_intact(make_site, tmp_path_factory):
+    """After a kill, build/ is the previous site, byte for byte, or (killed after the
+    swap, while cleaning up) the complete new one: never a mix, never nothing."""
     site = small_site(make_site)
     duration = timed_build(site)
     before = tree_hashes(site / "build")
     change_input(site)
-    finished = 0
-    for fraction in (0.1, 0.3, 0.5, 0.7, 0.85, 0.95):
+    reference = reference_build(site, tmp_path_factory.mktemp("ref"))
+    killed_before_swap = 0
+    for fraction in (0.15, 0.4, 0.65, 0.9):
+        shutil.rmtree(site / ".cache", ignore_errors=True)  # a full rebuild each time
         proc = start_build(site)
         time.sleep(duration * fraction)
         if proc.poll() is None:
             proc.send_signal(signal.SIGKILL)
         proc.wait(timeout=60)
-        if proc.returncode == 0:  # it finished before the kill: nothing to check this time
-            finished += 1
-            before = tree_hashes(site / "build")
-            continue
-        assert proc.returncode == -signal.SIGKILL
-        assert_intact(site, before, f"killed after {duration * fraction:.2f} s")
-    assert finished < 3, "builds finished before they could be killed; the test proves little"
+        when = f"killed after {duration * fraction:.2f} s (exit {proc.returncode})"
+        if tree_hashes(site / "build") != before:
+            assert is_complete_build(site, reference), f"{when}: build/ is neither the old nor the new site"
+            return  # the new site is in place; later kills would test nothing new
+        assert_intact(site, before, when)
+        killed_before_swap += 1
+    assert killed_before_swap
 
 
 def test_swap_never_leaves_an_instant_without_build(make_site):
@@ -189,6 +215,22 @@ def duckdb_content(path: Path) -> dict[str, list]:
         con.close()
 
 
+DUCKDB_CAUSES = """\
+Why the DuckDB file differs (DuckDB 1.4+/2.0, investigated for issue #6):
+ 1. bytes 124..139 of the main header (file offset 0) and of the database header
+    (offset 4096 or 8192) hold a random 16-byte identifier written at creation (duckdb PR #18823,
+    "Ensure a WAL file matches the DB file", storage versions > 66), and each header's
+    8-byte checksum at its offset 0 covers it;
+ 2. blocks at 256 KiB column-segment starts carry uninitialised heap bytes: the unused
+    tail of FSST/dictionary-compressed VARCHAR segments is written to disk
+    (duckdb issue #23382).
+Fix (generator/db.py, writing the published file): open it with
+ATTACH '<path>' (STORAGE_VERSION 'v1.0.0') -- no random identifier in that format --
+after SET force_compression='uncompressed' (no slack bytes) and SET threads=1; measured
+byte-identical across builds (file ~11 % larger). Two differing build files copied
+that way (COPY FROM DATABASE) gave identical bytes."""
+
+
 def test_two_builds_of_the_same_input_are_byte_identical(make_site, tmp_path):
     site = small_site(make_site)
     build(site)
@@ -197,22 +239,29 @@ def test_two_builds_of_the_same_input_are_byte_identical(make_site, tmp_path):
     keep.write_bytes((site / "build" / "data" / "budget.duckdb").read_bytes())
     zip_first = (site / "build" / "data" / "tables-csv.zip").read_bytes()
     time.sleep(2.1)  # zip entries carry a 2-second timestamp: make a clock-dependent one show
-    build(site)
+    build(site, clean=True)  # an unchanged site would not be built again at all
     second = tree_hashes(site / "build")
     assert sorted(first) == sorted(second)
-    # DuckDB writes a random database identifier into the file header (and header
-    # checksums over it), so the .duckdb file can never be byte-identical; its content
-    # is compared table by table instead.
-    assert duckdb_content(keep) == duckdb_content(site / "build" / "data" / "budget.duckdb")
-    differing = sorted(k for k in first if first[k] != second[k] and k != "data/budget.duckdb")
+    differing = sorted(k for k in first if first[k] != second[k])
     details = []
     if "data/budget.duckdb" in differing:
         details.append("data/budget.duckdb: " + differing_ranges(
             keep.read_bytes(), (site / "build" / "data" / "budget.duckdb").read_bytes()))
+        details.append(DUCKDB_CAUSES)
     if "data/tables-csv.zip" in differing:
         details.append("data/tables-csv.zip: " + differing_ranges(
             zip_first, (site / "build" / "data" / "tables-csv.zip").read_bytes()))
     assert differing == [], f"files differ between two builds: {differing}\n" + "\n".join(details)
+
+
+def test_two_builds_store_the_same_database_content(make_site, tmp_path):
+    """Whatever its bytes, the DuckDB download holds the same rows every time."""
+    site = small_site(make_site)
+    build(site)
+    keep = tmp_path / "first.duckdb"
+    keep.write_bytes((site / "build" / "data" / "budget.duckdb").read_bytes())
+    build(site, clean=True)
+    assert duckdb_content(keep) == duckdb_content(site / "build" / "data" / "budget.duckdb")
 
 
 def test_the_same_input_in_another_folder_builds_the_same_pages(make_site, tmp_path):

@@ -1,0 +1,195 @@
+#!/usr/bin/env python3
+"""Build benchmark: a synthesized province-size corpus, built cold, again unchanged, and
+after changing one document.
+
+usage: python bench/build.py N [--seed S] [--keep DIR] [--timeout SECONDS]
+
+Prints, for each of the three builds: wall time, time per stage (parse, load, check,
+render, charts, downloads, search) and peak memory (max RSS of the build process and of
+its worker processes). Each build runs in a fresh Python process, so its peak memory is
+its own. Goals on a 2-core machine (issue #6): cold build of 2,000 ≤ 60 s, no-change
+rebuild ≤ 3 s, peak memory ≤ 1.5 GB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import json
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+SITE_TOML = """[site]
+title = "部门预算公开（基准）"
+[build]
+charts = true
+search = true
+"""
+STAGES = ("parse", "load", "check", "render", "charts", "downloads", "search")
+GOALS = {"cold_2000_s": 60.0, "rebuild_s": 3.0, "peak_mb": 1536.0}
+
+
+# ---------------------------------------------------------------- inside one build process
+
+def _timed(stages: dict[str, float], stage: str, fn):
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        start = time.perf_counter()
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            stages[stage] += time.perf_counter() - start
+    return wrapper
+
+
+def _instrument(stages: dict[str, float]) -> list[str]:
+    """Wrap the functions of each stage where the build looks them up; returns what was found."""
+    import importlib
+
+    targets = [("generator.build", "run_checks", "check"),
+               ("generator.db", "load_document", "load"),
+               ("generator.db", "load_source_issues", "load"),
+               ("generator.render.charts", "render_charts", "charts"),
+               ("generator.render", "write_document_tables", "downloads"),
+               ("generator.render", "write_bulk", "downloads"),
+               ("generator.render", "datapackage", "downloads")]
+    found = []
+    for module_name, attr, stage in targets:
+        try:
+            module = importlib.import_module(module_name)
+        except ImportError:
+            continue
+        if hasattr(module, attr):
+            setattr(module, attr, _timed(stages, stage, getattr(module, attr)))
+            found.append(f"{module_name}.{attr}")
+    return found
+
+
+def run_one_build(site: Path) -> dict:
+    """Build `site` once in this process; timings, page count and peak memory as a dict."""
+    from generator.build import build
+
+    stages: dict[str, float] = defaultdict(float)
+    _instrument(stages)
+    start = time.perf_counter()
+    report = build(site)
+    wall = time.perf_counter() - start
+    timings = dict(report.timings)
+    out = {s: stages.get(s, 0.0) for s in ("load", "check", "charts", "downloads")}
+    out["load"] = timings.get("load", out["load"])
+    # the checks may run inside the parse workers, where they cannot be timed from here
+    out["parse"] = timings.get("parse", 0.0)
+    out["search"] = timings.get("search", 0.0)
+    # render as reported by the build, less the parts measured separately
+    out["render"] = max(0.0, timings.get("render", 0.0) - out["charts"] - out["downloads"])
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return {"wall": wall, "stages": out, "build_timings": timings, "pages": report.pages,
+            "documents": len(report.documents), "failed": len(report.failed),
+            "peak_mb_self": own, "peak_mb_children": children}
+
+
+# ---------------------------------------------------------------- the driver
+
+def _build_in_child(site: Path, timeout: float | None) -> dict:
+    cmd = [sys.executable, str(Path(__file__).resolve()), "--run-build", str(site)]
+    start = time.perf_counter()
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, check=False)
+    elapsed = time.perf_counter() - start
+    if proc.returncode != 0:
+        raise SystemExit(f"build failed (exit {proc.returncode}):\n{proc.stderr[-4000:]}")
+    result = json.loads(proc.stdout.strip().splitlines()[-1])
+    result["process"] = elapsed
+    return result
+
+
+def change_one_document(site: Path, seed: int) -> Path:
+    """Rewrite one disclosure as a different copy of its template (new factor k)."""
+    import random
+
+    import synth
+
+    folder = site / "content" / "disclosures"
+    target = sorted(folder.glob("*.txt"))[len(list(folder.glob("*.txt"))) // 2]
+    templates = synth.load_templates(synth.default_samples())
+    layout = target.stem.split("_", 1)[1]
+    template = next((t for t in templates if t.layout == layout), templates[0])
+    plan = synth.make_plan(template, random.Random(seed + 1_000_003))
+    target.write_bytes(synth.encode(synth.render(template, plan), template.source.encoding))
+    return target
+
+
+def _line(name: str, r: dict) -> str:
+    stages = "  ".join(f"{s} {r['stages'][s]:.2f}" for s in STAGES)
+    peak = max(r["peak_mb_self"], r["peak_mb_children"])
+    return (f"{name:<22} {r['wall']:8.2f} s  (process {r['process']:.2f} s)  peak {peak:7.0f} MB "
+            f"(build {r['peak_mb_self']:.0f}, workers {r['peak_mb_children']:.0f})\n"
+            f"{'':<22} stages: {stages}\n"
+            f"{'':<22} build timings: "
+            + "  ".join(f"{k} {v:.2f}" for k, v in r["build_timings"].items()))
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("n", nargs="?", type=int)
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--keep", type=Path, help="build the site here and keep it")
+    ap.add_argument("--timeout", type=float, default=None, help="give up on a build after this")
+    ap.add_argument("--run-build", type=Path, help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.run_build:
+        print(json.dumps(run_one_build(args.run_build)))
+        return 0
+    if not args.n:
+        ap.error("N is required")
+
+    import synth
+
+    site = args.keep or Path(tempfile.mkdtemp(prefix="bench-site-"))
+    site.mkdir(parents=True, exist_ok=True)
+    (site / "site.toml").write_text(SITE_TOML, encoding="utf-8")
+    folder = site / "content" / "disclosures"
+    if folder.exists():
+        shutil.rmtree(folder)
+    shutil.rmtree(site / ".cache", ignore_errors=True)
+    shutil.rmtree(site / "build", ignore_errors=True)
+    start = time.perf_counter()
+    written = synth.synthesize(args.n, folder, seed=args.seed)
+    print(f"synthesized {len(written)} disclosures in {time.perf_counter() - start:.2f} s -> {site}")
+    try:
+        results = {}
+        results["cold"] = _build_in_child(site, args.timeout)
+        print(_line("cold build", results["cold"]), flush=True)
+        results["no-change"] = _build_in_child(site, args.timeout)
+        print(_line("no-change rebuild", results["no-change"]), flush=True)
+        changed = change_one_document(site, args.seed)
+        results["one-change"] = _build_in_child(site, args.timeout)
+        print(_line("one-document change", results["one-change"]) + f"  ({changed.name})",
+              flush=True)
+        cold = results["cold"]
+        size = sum(p.stat().st_size for p in (site / "build").rglob("*") if p.is_file())
+        files = sum(1 for p in (site / "build").rglob("*") if p.is_file())
+        print(f"documents {cold['documents']} (failed {cold['failed']}), pages {cold['pages']}, "
+              f"output {files} files, {size / 1e6:.0f} MB")
+        peak = max(max(r["peak_mb_self"], r["peak_mb_children"]) for r in results.values())
+        print(f"goals: cold build of 2,000 <= {GOALS['cold_2000_s']:.0f} s; no-change rebuild <= "
+              f"{GOALS['rebuild_s']:.0f} s (measured {results['no-change']['wall']:.2f} s); "
+              f"peak memory <= {GOALS['peak_mb']:.0f} MB (measured {peak:.0f} MB)")
+    finally:
+        if not args.keep:
+            shutil.rmtree(site, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
