@@ -42,6 +42,10 @@ bench: install build
 	$(BIN)/python bench/search.py
 	$(BIN)/python bench/incremental.py
 
+## A long run of the mutation fuzzer (a bounded run is part of `make test`).
+fuzz: install
+	$(BIN)/python bench/fuzz.py --iterations 100000 --seconds 1800 --keep-going
+
 screenshots: install browser build
 	$(BIN)/python -m generator.render.screenshots build --out build-screenshots
 

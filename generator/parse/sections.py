@@ -12,9 +12,11 @@ import re
 from ..model import Document, Section
 from ..sources import SourceText
 
-_PART = re.compile(r"^\s*[-*#]*\s*\**\s*第\s*([一二三四五六])\s*部分")
+# Leading markers as one character class: nested `\s*[-*#]*\s*` backtracks quadratically
+# on a long line of spaces.
+_PART = re.compile(r"^[\s\-*#]*第\s*([一二三四五六])\s*部分")
 _PART_KEYS = {"一": "overview", "二": "tables", "三": "explanation", "四": "glossary"}
-_HEADING = re.compile(r"^\s*[-*#]*\s*([一二三四五六七八九十]{1,3})\s*[、.．]\s*(\S.*?)\s*$")
+_HEADING = re.compile(r"^[\s\-*#]*([一二三四五六七八九十]{1,3})\s*[、.．]\s*(\S.*?)\s*$")
 _ITEM_START = re.compile(r"^\s*(?:[（(][一二三四五六七八九十\d]{1,3}[）)]|\d{1,2}\s*[、.．]|[一二三四五六七八九十]{1,3}、)")
 _PARAGRAPH_END = re.compile(r"[。：:；;！!？?]\s*$")
 _PERFORMANCE_TITLE = re.compile(r"绩效目标(?:表|申报表)\s*$")
