@@ -11,7 +11,7 @@ from ..model import Document, Issue, Row, Table
 from ..numbers import format_amount
 
 ROUNDING_STEP = Decimal("0.01")
-ZERO = Decimal("0")
+ZERO = Decimal(0)
 
 # Chinese names of tables, for messages a maintainer reads.
 TABLE_SHORT = {

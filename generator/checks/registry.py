@@ -8,8 +8,15 @@ from ..model import Document
 from .base import CheckResult
 from .cross import check_cross_totals, check_summary_classes
 from .text import check_performance_count, check_text_figures, check_text_parts
-from .within import (check_parent_children, check_row_splits, check_summary_balance,
-                     check_summary_class_sum, check_table_totals, check_three_public, check_unit_rows)
+from .within import (
+    check_parent_children,
+    check_row_splits,
+    check_summary_balance,
+    check_summary_class_sum,
+    check_table_totals,
+    check_three_public,
+    check_unit_rows,
+)
 
 Check = Callable[[Document], list[CheckResult]]
 

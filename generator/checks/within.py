@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from ..model import Document, Row, Table
-from .base import TABLE_SHORT, CheckResult, compare, fmt, row_label, tables
+from .base import COLUMN_SHORT, TABLE_SHORT, CheckResult, compare, fmt, row_label, tables
 
 # Tables whose rows split a total into two parts, and the parts.
 ROW_SPLITS = {
@@ -14,6 +14,22 @@ ROW_SPLITS = {
     "basic": ("personnel", "public"),
 }
 HIERARCHY_TABLES = ("income", "expense", "general_public", "basic", "projects")
+
+
+def column_sums(doc: Document, slug: str, name: str, total: Row, parts: list[Row],
+                columns: list[str], message: str) -> list[CheckResult]:
+    """`total` = sum of `parts`, column by column. `message` may use {column} (the column's
+    Chinese name) besides compare()'s {expected}, {actual} and {op}."""
+    out = []
+    for column in columns:
+        values = [r.get(column) for r in parts]
+        text = message.replace("{column}", COLUMN_SHORT.get(column, column))
+        if "{parts}" in text:
+            text = text.replace("{parts}", " + ".join(fmt(v) for v in values))
+        result = compare(doc, slug, name, total.line, total.get(column), values, text)
+        if result:
+            out.append(result)
+    return out
 
 
 def check_summary_balance(doc: Document) -> list[CheckResult]:
@@ -41,13 +57,10 @@ def check_summary_class_sum(doc: Document) -> list[CheckResult]:
         lines = [r for r in table.rows if r.side == "expense" and r.code and len(r.code) == 3]
         if total is None or not lines:
             continue
-        for column in (["amount"] if table.key == "summary" else ["total", "general_public", "gov_fund", "state_capital"]):
-            parts = [r.get(column) for r in lines]
-            result = compare(doc, "summary-class-sum", f"{TABLE_SHORT[table.key]} 支出总计 = 各类之和",
-                             total.line, total.get(column), parts,
-                             f"{TABLE_SHORT[table.key]}: 支出总计 {column} {{expected}} {{op}} 各类之和 {{actual}}")
-            if result:
-                out.append(result)
+        columns = ["amount"] if table.key == "summary" else ["total", "general_public", "gov_fund", "state_capital"]
+        where = TABLE_SHORT[table.key]
+        out += column_sums(doc, "summary-class-sum", f"{where} 支出总计 = 各类之和", total, lines, columns,
+                           f"{where}: 支出总计 {{column}} {{expected}} {{op}} 各类之和 {{actual}}")
     return out
 
 
@@ -117,14 +130,10 @@ def check_parent_children(doc: Document) -> list[CheckResult]:
             kids = _children(rows, i)
             if not kids:
                 continue
-            for column in columns:
-                result = compare(
-                    doc, "parent-children", f"{TABLE_SHORT[table.key]} 上级科目 = 下级科目之和", parent.line,
-                    parent.get(column), [k.get(column) for k in kids],
-                    f"{row_label(table.key, parent)}: {column} {{expected}} {{op}} 下级之和 {{actual}} "
-                    f"({' + '.join(_f(k.get(column)) for k in kids)})")
-                if result:
-                    out.append(result)
+            out += column_sums(doc, "parent-children", f"{TABLE_SHORT[table.key]} 上级科目 = 下级科目之和",
+                               parent, kids, columns,
+                               f"{row_label(table.key, parent)}: {{column}} {{expected}} {{op}} "
+                               "下级之和 {actual} ({parts})")
     return out
 
 
@@ -149,13 +158,10 @@ def check_table_totals(doc: Document) -> list[CheckResult]:
         top, slug = _top_rows(table)
         if total is None or not top:
             continue
-        for column in _value_columns(table):
-            what = "各单位之和" if slug == "sub-units-sum" else "各行之和"
-            result = compare(doc, slug, f"{TABLE_SHORT[table.key]} 合计 = {what}", total.line,
-                             total.get(column), [r.get(column) for r in top],
-                             f"{TABLE_SHORT[table.key]} 合计 {column} {{expected}} {{op}} {what} {{actual}}")
-            if result:
-                out.append(result)
+        what = "各单位之和" if slug == "sub-units-sum" else "各行之和"
+        where = TABLE_SHORT[table.key]
+        out += column_sums(doc, slug, f"{where} 合计 = {what}", total, top, _value_columns(table),
+                           f"{where} 合计 {{column}} {{expected}} {{op}} {what} {{actual}}")
     return out
 
 
@@ -167,12 +173,9 @@ def check_unit_rows(doc: Document) -> list[CheckResult]:
             classes = [r for r in table.rows if r.unit == unit_row.unit and r.code and len(r.code) == 3]
             if not classes:
                 continue
-            for column in _value_columns(table):
-                result = compare(doc, "parent-children", f"{TABLE_SHORT[table.key]} 单位小计 = 各类之和",
-                                 unit_row.line, unit_row.get(column), [r.get(column) for r in classes],
-                                 f"{row_label(table.key, unit_row)}: {column} {{expected}} {{op}} 各类之和 {{actual}}")
-                if result:
-                    out.append(result)
+            out += column_sums(doc, "parent-children", f"{TABLE_SHORT[table.key]} 单位小计 = 各类之和",
+                               unit_row, classes, _value_columns(table),
+                               f"{row_label(table.key, unit_row)}: {{column}} {{expected}} {{op}} 各类之和 {{actual}}")
     return out
 
 

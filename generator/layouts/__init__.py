@@ -10,8 +10,8 @@ MIN_CONFIDENCE = 0.5
 
 
 def all_layouts() -> list[Layout]:
-    from .pdf_single_space import PdfSingleSpaceLayout
     from .pdf_padded import PdfPaddedLayout
+    from .pdf_single_space import PdfSingleSpaceLayout
     from .tsv import TsvLayout
     from .word_cells import WordCellsLayout
 
