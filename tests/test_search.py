@@ -200,8 +200,7 @@ def open_search(browser, url: str, width: int = 390, javascript: bool = True):
 def test_search_page_on_a_phone(search_site):
     """The header box submits to search/?q=; results, sub-results and the UI are Chinese."""
     base, browser, _ = search_site
-    context, page, errors, outside = open_search(browser, base + "budgets/")
-    page.goto(base + "departments/", wait_until="load")
+    context, page, errors, outside = open_search(browser, base + "departments/")
     page.fill("#site-search-q", "驻京办业务专项")
     page.press("#site-search-q", "Enter")
     page.wait_for_selector(".pagefind-ui__result-link")
