@@ -192,3 +192,38 @@ def test_odd_input_never_raises():
         "表三：\n部门（单位）支出总体情况表\n合计 1 2 3 4 5\n03\n",
     ):
         parse_text(source_of(text))
+
+
+# --- mutated copies (bench/fuzz.py findings): every changed figure carries an issue ---------
+
+
+def test_number_split_apart_does_not_hand_the_next_rows_amounts_to_its_row():
+    """ "住房公积金 119.48 119 .48": the row's amounts are unread and reported; the next
+    line (地区统计局 576.18 …) stays its own row."""
+    lines = SEED_PATH.read_text(encoding="utf-8").split("\n")
+    assert lines[601].endswith("住房公积金 119.48 119.48")
+    lines[601] = lines[601][:-3] + " " + lines[601][-3:]
+    doc = parse("\n".join(lines))
+    assert "amount-unreadable" in {i.slug for i in doc.issues if i.line == 602}
+    rows = doc.tables["general_public"].rows
+    assert not any(r.line == 604 and r.code == "2210201" for r in rows)
+    assert any(r.line == 604 and r.kind == "unit" for r in rows)
+
+
+def test_file_cut_inside_a_number_is_reported_on_its_line():
+    lines = SEED_PATH.read_text(encoding="utf-8").split("\n")
+    assert "一般公共预算 5005.17" in lines[504]  # 表四
+    cut = "\n".join(lines[:504] + [lines[504][: lines[504].index("5005.17") + 4]])
+    doc = parse(cut)
+    assert "file-cut" in {i.slug for i in doc.issues if i.line == 505}
+    assert doc.tables["fiscal"].rows[-1].values["amount"] == 5005  # kept, and reported
+
+
+def test_digits_printed_after_other_funds_are_not_read_as_its_amount():
+    """绩效目标表 "其他资金" at a line end, then a 100 kB run of cells: no amount."""
+    lines = SEED_PATH.read_text(encoding="utf-8").split("\n")
+    assert lines[1761].endswith("其他资金")
+    lines.insert(1762, "\t201\t03\t01\t7.00" * 7_000)
+    doc = parse("\n".join(lines))
+    target = next(p for p in doc.performance if p.line < 1762 < p.line + 40)
+    assert target.other_funds is None and target.amount == 20

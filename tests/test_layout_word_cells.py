@@ -238,3 +238,105 @@ def test_unknown_column_label_is_kept_and_reported():
 def test_detect_rejects_tab_separated_rows():
     text = "\n".join("\t201\t一般公共服务支出\t100.00" for _ in range(100))
     assert WordCellsLayout().detect(_source(text)) == 0.0
+
+
+# --- mutated copies (bench/fuzz.py findings): every changed figure carries an issue ---------
+
+def _mutated(edit) -> Document:
+    """The seed read by the layout alone after `edit(lines)` (1-based line N is lines[N-1])."""
+    lines = _seed_text().split("\n")
+    edit(lines)
+    return _read_only(lines)
+
+
+def _issues_at(doc: Document, line: int) -> set[str]:
+    return {i.slug for i in doc.issues if i.line == line}
+
+
+def _table_issues(doc: Document, key: str) -> set[str]:
+    return {i.slug for i in doc.issues if i.table == key and i.line is None}
+
+
+def test_row_that_lost_its_code_cells_is_reported():
+    """表三 row 201 03 99 without its 款/项 cells reads as 类 201 with total 174.00."""
+    doc = _mutated(lambda lines: lines.__delitem__(slice(506, 508)))
+    row = next(r for r in doc.tables["expense"].rows if r.values["total"] == Decimal("174.00"))
+    assert row.code == "201"
+    assert {"row-width", "code-order"} <= _issues_at(doc, row.line)
+
+
+def test_swapped_code_cells_break_the_order():
+    def swap(lines):
+        lines[506], lines[507] = lines[507], lines[506]  # "99" before "03"
+    doc = _mutated(swap)
+    row = next(r for r in doc.tables["expense"].rows if r.line == 510)
+    assert row.code == "2019903"
+    assert "code-order" in _issues_at(doc, 510)
+
+
+def test_class_printed_again_after_its_rows():
+    lines = ["表五：", "一般公共预算支出情况表"]
+    lines += _cells(
+        ["类", "款", "项", "科目名称", "合计", "基本支出", "项目支出"],
+        ["201", "", "", "一般公共服务支出", "10.00", "10.00", ""],
+        ["201", "03", "01", "行政运行", "10.00", "10.00", ""],
+        ["201", "", "", "行政运行", "5.00", "5.00", ""],
+        ["", "", "", "合计", "10.00", "10.00", ""],
+    )
+    doc = _read_only(lines)
+    assert [i.slug for i in doc.issues] == ["code-order"]
+
+
+def test_row_that_lost_its_class_code_is_not_a_silent_sub_unit():
+    doc = _mutated(lambda lines: lines.__delitem__(481))  # 表三 "201" of the first row
+    row = doc.tables["expense"].rows[0]
+    assert (row.kind, row.code) == ("unit", None)
+    assert "row-width" in _issues_at(doc, row.line)
+
+
+def test_swapped_header_labels_flag_the_table():
+    def swap(lines):
+        lines[470], lines[471] = lines[471], lines[470]  # 表三 基本支出 ↔ 项目支出
+    doc = _mutated(swap)
+    assert [c.key for c in doc.tables["expense"].columns] == ["total", "project", "basic"]
+    assert "column-order" in _table_issues(doc, "expense")
+
+
+def test_broken_vertical_header_label_flags_the_table():
+    doc = _mutated(lambda lines: lines.__delitem__(207))  # 表二 "上/级/补助/收/入"
+    assert "col_7" in doc.tables["income"].column_keys()
+    assert "column-unknown" in _table_issues(doc, "income")
+
+
+def test_two_sided_header_that_lost_its_row_end_flags_the_table():
+    doc = _mutated(lambda lines: lines.__delitem__(27))  # 表一: both header rows merge
+    assert "header-width" in _table_issues(doc, "summary")
+
+
+def test_two_sided_row_missing_cells_is_reported_on_its_figure_lines():
+    doc = _mutated(lambda lines: lines.__delitem__(slice(34, 36)))  # 表一 1406.62 and its row end
+    assert "row-width" in _issues_at(doc, 35)
+
+
+def test_garbled_total_row_is_not_a_silent_sub_unit():
+    def insert(lines):
+        lines.insert(651, "1234.56 " * 12_500)  # a 100 kB line inside 表三's 合计 row
+    doc = _mutated(insert)
+    late = [i for i in doc.issues if i.slug == "row-unit-late"]
+    assert late and late[0].table == "expense"
+
+
+def test_three_public_row_ending_in_a_label_is_skipped_not_raised():
+    lines = _seed_text().split("\n")
+    lines[1479] += "\t201\t03\t01\t7.00" * 5_000  # 三公: 100 kB of cells in the last cell
+    doc = _read_only(lines)
+    assert "row-width" in {i.slug for i in doc.issues if i.table == "three_public"}
+
+
+def test_basic_amount_moved_to_the_other_side_is_reported():
+    def swap(lines):
+        lines[1164], lines[1165] = lines[1165], lines[1164]  # 表六 303 309: 4.40 ↔ empty 公用经费
+    doc = _mutated(swap)
+    row = next(r for r in doc.tables["basic"].rows if r.code == "30309")
+    assert row.values["public"] == Decimal("4.40")
+    assert "column-ambiguous" in _issues_at(doc, row.line)

@@ -19,6 +19,7 @@ from ..sources import SourceText
 from .pdf_single_space_lines import (
     Region,
     assemble_rows,
+    check_cut_number,
     clean_body,
     find_regions,
     header_columns,
@@ -117,6 +118,7 @@ class PdfSingleSpaceLayout:
         return share * min(1.0, single / 20)
 
     def read(self, source: SourceText, doc: Document) -> None:
+        check_cut_number(source, doc)
         reader = _Reader(doc)
         for region in find_regions(source.lines):
             reader.add(region)

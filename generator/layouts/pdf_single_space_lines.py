@@ -14,9 +14,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
 
+from ..model import Document, Issue
 from ..numbers import parse_amount, squash
 from ..parse.columns import column_key_for_label
 from ..parse.titles import TABLE_NUMBER_RE, is_toc_entry, table_key_for_title
+from ..sources import SourceText
 
 # "201", "201 03", "201 03 01", "301 01", "2010301" at the start of a label.
 CODE_RE = re.compile(r"^(\d{3})(?:\s+(\d{2}))?(?:\s+(\d{2}))?(?=\s|$)|^(\d{5}|\d{7})(?=\s|$)")
@@ -51,6 +53,9 @@ class RawRow:
     line: int
     pieces: list[Piece]
     amounts: list[Decimal]
+    # The line ends in a number that is no amount ("119 .48", a number split apart): the
+    # row is closed there with its amounts unread, so they do not go to the next row.
+    broken: bool = False
 
     @property
     def label(self) -> str:
@@ -198,7 +203,21 @@ def assemble_rows(body: list[tuple[int, str]]) -> tuple[list[RawRow], list[Piece
         if amounts:
             rows.append(RawRow(number, pending, amounts))
             pending = []
+        elif _ends_in_number_fragment(label):
+            rows.append(RawRow(number, pending, [], broken=True))
+            pending = []
     return rows, pending
+
+
+# A label ending in a token of digits and points that no amount parses as (".48").
+_NUMBER_FRAGMENT = re.compile(r"(?:^|\s)[\d.,]*\d[\d.,]*$")
+
+
+def _ends_in_number_fragment(label: str) -> bool:
+    """The label (its code aside: "201 03 01" alone is a code) ends in a number fragment."""
+    code = CODE_RE.match(label) or BROKEN_CODE_RE.match(label) or SECTION_CODE_RE.match(label)
+    rest = label[code.end():] if code else label
+    return bool(_NUMBER_FRAGMENT.search(rest))
 
 
 def _split_code_line(text: str) -> tuple[str, list[Decimal]]:
@@ -273,3 +292,14 @@ def note_text(part: list[tuple[int, str]]) -> tuple[int, str] | None:
         if EMPTY_NOTE_RE.search(text):
             return number, text.strip()
     return None
+
+
+def check_cut_number(source: SourceText, doc: Document) -> None:
+    """A file that stops in the middle of its last line may have cut a number short
+    ("5005.17" → "5005"): that line's figures are in doubt."""
+    last = source.lines[-1] if source.lines else ""
+    # A complete file ends with a line break, so its last line is empty.
+    if last.rstrip()[-1:].isdigit():
+        doc.issues.append(Issue("file-cut", f"the file ends inside line {len(source.lines)}, on a "
+                                "number that may be cut short", doc.path, len(source.lines),
+                                "warning"))

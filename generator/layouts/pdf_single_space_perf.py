@@ -18,7 +18,9 @@ STOP_RE = re.compile(
     r"^(第[一二三四五六七八九十]+部分|（[一二三四五六七八九十]+）|[一二三四五六七八九十]+、)"
 )
 FOOTER_RE = re.compile(r"^-\s*\d+\s*-$")
-AMOUNT = r"(-?[\d,]+(?:\.\d+)?)"
+# An amount never runs on into more digits (a run of cells printed after it is not part of
+# it); see `_read_funds` for line breaks.
+AMOUNT = r"(-?[\d,]+(?:\.\d+)?)(?![\d,.])"
 TOTAL_RE = re.compile(r"年度资金总额[：:]?" + AMOUNT)
 FISCAL_RE = re.compile(r"财政拨款[：:]?" + AMOUNT)
 OTHER_RE = re.compile(r"其他资金[：:]?" + AMOUNT)
@@ -71,19 +73,27 @@ def _read_target(lines: list[str], start: int, end: int) -> PerformanceTarget:
         elif section == "indicators":
             state.line(number, text)
     target.name = "".join(squash(p) for p in name_parts)
-    _read_funds(target, "".join(funds))
+    _read_funds(target, funds)
     target.goal = "".join(goal) or None
     return target
 
 
-def _read_funds(target: PerformanceTarget, text: str) -> None:
+def _read_funds(target: PerformanceTarget, lines: list[str]) -> None:
+    """年度资金总额 / 财政拨款 / 其他资金 from the fund lines, joined (labels wrap: "财政拨"
+    / "款 20"). An amount whose digits run over a line break is not read: the line after
+    it is not known to continue it."""
+    text = "".join(lines)
+    breaks, at = set(), 0
+    for line in lines[:-1]:
+        at += len(line)
+        breaks.add(at)
     for attr, pattern in (
         ("amount", TOTAL_RE),
         ("fiscal_amount", FISCAL_RE),
         ("other_funds", OTHER_RE),
     ):
         match = pattern.search(text)
-        if match:
+        if match and not any(match.start(1) < b < match.end(1) for b in breaks):
             setattr(target, attr, parse_amount(match.group(1)))
 
 

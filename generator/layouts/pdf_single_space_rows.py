@@ -72,6 +72,17 @@ def interpret_rows(
     unit: str | None = None
     current_class: str | None = None
     for index, raw in enumerate(raws):
+        if raw.broken:
+            issues.append(
+                Issue(
+                    "amount-unreadable",
+                    f"{label}: line {raw.line} ends in {raw.pieces[-1].text.split()[-1]!r}, "
+                    "a number that is no amount; the row's amounts are not read",
+                    path,
+                    raw.line,
+                    "error",
+                )
+            )
         first = raw.pieces[0].text if raw.pieces else ""
         parsed = read_code(first, current_class) if raw.pieces else None
         if parsed is None:

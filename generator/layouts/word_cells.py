@@ -15,6 +15,9 @@ from dataclasses import dataclass, field
 from ..model import Document, Issue
 from ..parse.titles import is_toc_entry, table_key_for_title
 from ..sources import SourceText
+
+# Not specific to PDF text; shared until a common home for layout helpers exists.
+from .pdf_single_space_lines import check_cut_number
 from .word_cells_cells import (
     CellText,
     Group,
@@ -61,6 +64,7 @@ class WordCellsLayout:
         return round(single / tabbed * min(1.0, single / (2 * _MIN_CELL_LINES)), 3)
 
     def read(self, source: SourceText, doc: Document) -> None:
+        check_cut_number(source, doc)
         cells = split_cells(source.lines)
         for region in _merge_repeats(_regions(cells)):
             if region.kind == "table" and region.key:
@@ -153,4 +157,3 @@ def _regions(cells: CellText) -> list[_Region]:
             current.groups.append(item)
     # A title with no table under it (a 目录 line, a sentence) is not a table.
     return [r for r in regions if r.groups]
-

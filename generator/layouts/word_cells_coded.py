@@ -37,6 +37,10 @@ _DEFAULT_COLUMNS: dict[str, list[str]] = {
 _TOTAL_NAMES = {"合计", "总计", "总合计", "合计数"}
 _SUBTOTAL_NAMES = {"小计"}
 _KIND_BY_LENGTH = {3: "class", 5: "section", 7: "item"}
+# 表六 economic classes and the side (人员经费 / 公用经费) their amounts belong to.
+_ECONOMIC_SIDE = {"301": "personnel", "303": "personnel", "302": "public"}
+# A row may print a few cells more than the others (a split name); far more is not a row.
+_MAX_CELLS_OVER = 8
 
 
 def read_coded_table(key: str, title: str, line: int, layout: Layout,
@@ -107,6 +111,12 @@ class _RowReader:
                         f"fewer than the {self.width} value columns + names; skipped",
                         group.line, "error" if has_amount(group) else "warning")
             return
+        if len(cells) > _MAX_CELLS_OVER + self.lead + self.width:
+            # Thousands of cells are not a table row (a run of tabs, merged rows): refused
+            # rather than read column by column.
+            self._issue("row-width", f"row at line {group.line} has {len(cells)} cells where "
+                        f"other rows have {self.lead + self.width}; skipped", group.line, "error")
+            return
         split = len(cells) - self.width
         text_at = [i for i, c in enumerate(cells) if is_text(c)]
         shifted = bool(text_at) and text_at[-1] >= split
@@ -119,15 +129,43 @@ class _RowReader:
         columns = self.table.columns[self.width - (len(cells) - split):]
         row.values = {c.key: None for c in self.table.columns}
         row.values.update({c.key: amount_of(cell) for c, cell in zip(columns, cells[split:])})
+        stray = [c for c in cells[:split] if c.amount is not None and "." in c.number_text]
         if shifted and _any_amount(row):
             self._issue("column-ambiguous", f"{self._row_label(row)}: {len(cells) - split} value "
                         f"cell(s) for {self.width} columns; placed from the right, columns "
                         "uncertain", row.line)
+        elif stray:
+            # An amount left of the value columns: the header names fewer columns than
+            # the row prints, or the row has a cell too many.
+            self._issue("column-ambiguous", f"{self._row_label(row)}: amount {stray[0].clean} "
+                        f"printed left of the {self.width} value columns; columns uncertain",
+                        row.line)
         elif split > self.lead and has_amount(group):
-            # Fewer cells is a merged 类/款/项 or 合计 cell; more may mean a shifted value.
+            # More cells than other rows may mean a shifted value.
             self._issue("row-width", f"{self._row_label(row)}: {len(cells)} cells where other rows "
                         f"have {self.lead + self.width}; values read from the right", row.line)
+        elif split < self.lead and has_amount(group) and not self._is_total(row):
+            # Fewer cells is a merged 合计 cell; elsewhere a lost code cell reads as another
+            # code (201 03 99 without 99 is 款 20103) or as an uncoded sub-unit row.
+            self._issue("row-width", f"{self._row_label(row)}: {len(cells)} cells where other rows "
+                        f"have {self.lead + self.width}; a code or name cell may be missing",
+                        row.line)
+        elif row.values.get("total") is None and _any_amount(row) and "total" in row.values:
+            # Parts printed with an empty 合计: a value cell moved within the row.
+            self._issue("column-ambiguous", f"{self._row_label(row)}: 合计 empty while other "
+                        "columns print amounts; columns uncertain", row.line)
+        self._check_economic_side(row)
         self._place(row)
+
+    def _check_economic_side(self, row: Row) -> None:
+        """表六: 工资福利 (301) and 对个人和家庭的补助 (303) are 人员经费, 商品和服务 (302)
+        公用经费; an amount on the other side is a value cell moved within the row."""
+        side = _ECONOMIC_SIDE.get((row.code or "")[:3]) if self.key == "basic" else None
+        other = {"personnel": "public", "public": "personnel"}.get(side or "")
+        if other and row.values.get(other) is not None:
+            self._issue("column-ambiguous", f"{self._row_label(row)}: amount under "
+                        f"{other} where 经济分类 {row.code[:3]} is {side}; columns uncertain",
+                        row.line)
 
     def _read_lead(self, lead: list[Cell], row: Row) -> None:
         """Code cells (类/款/项, empty where merged with the row above), 科目名称 and
@@ -154,7 +192,12 @@ class _RowReader:
                     names.append(cell.clean)
         row.name = " ".join(names) or None
         if any(slots):
-            row.code, row.code_raw = self.codes.join(slots, code_line)
+            row.code, row.code_raw = self.codes.join(slots, code_line, row.line)
+
+    @staticmethod
+    def _is_total(row: Row) -> bool:
+        labels = {squash(row.name), squash(row.project)}
+        return not row.code and bool(labels & (_TOTAL_NAMES | _SUBTOTAL_NAMES))
 
     def _place(self, row: Row) -> None:
         labels = {squash(row.name), squash(row.project)}
@@ -168,6 +211,7 @@ class _RowReader:
             self.table.totals["subtotal"] = row
             return
         if row.code:
+            self.codes.check_order(row.code, row.line, bool(self.has_project and row.project))
             row.unit = self.unit
             row.kind = _KIND_BY_LENGTH.get(len(row.code), "item")
             if self.has_project and row.project:
@@ -189,8 +233,15 @@ class _RowReader:
                             "no function code printed", row.line)
         elif row.name and _any_amount(row):
             # An uncoded named row with amounts is a sub-unit's own total (二级预算单位).
+            # Sub-units head their rows; one after coded rows of no sub-unit is more likely
+            # a row that lost its code or a garbled 合计.
+            if self.unit is None and self.codes.seen:
+                self._issue("row-unit-late", f"{self._row_label(row)}: uncoded row with amounts "
+                            "after coded rows of no sub-unit; read as a sub-unit, doubtful",
+                            row.line)
             row.kind = "unit"
             row.unit = self.unit = row.name
+            self.codes.new_unit()
         else:
             return  # a label row without amounts or code: nothing to keep
         self.table.rows.append(row)

@@ -7,6 +7,10 @@ repaired from the 类 above, each with an issue saying what was read:
 * an economic 款 printed with three digits, the 类's last digit repeated
   ("301" "103" → 30103, as in 表六 of Word-converted tables);
 * a broken 类 "20" "03" "01" under 类 201 → 2010301.
+
+A code that breaks the 类/款/项 order (a 类 or 款 printed again after its rows, a 款 under
+another 类, a 项 under another 款) is kept and reported: a row that lost or swapped a code
+cell reads as such a code, and its figures must not stand at the wrong place unreported.
 """
 
 from __future__ import annotations
@@ -25,9 +29,43 @@ class CodeContext:
         self.last_class: str | None = None
         self.last_section: str | None = None
         self.last_item: str | None = None
+        self._start_order()
 
-    def join(self, slots: list[str], line: int) -> tuple[str, str]:
+    def _start_order(self) -> None:
+        # The 类 and 款 rows printed so far (in the current sub-unit), and every code or
+        # code prefix seen, for `check_order`.
+        self.printed_class: str | None = None
+        self.printed_section: str | None = None
+        self.seen: set[str] = set()
+
+    def new_unit(self) -> None:
+        """A sub-unit's rows start: its 类/款/项 order starts again."""
+        self._start_order()
+
+    def check_order(self, code: str, line: int, has_project: bool) -> None:
+        """Report a code out of the 类/款/项 order of the rows printed before it."""
+        problem = None
+        if len(code) in (3, 5) and code in self.seen and not has_project:
+            problem = f"{code} printed again after its own rows"
+        elif len(code) in (5, 7) and self.printed_class and code[:3] != self.printed_class:
+            problem = f"{code} is not under the 类 {self.printed_class} printed above it"
+        elif (len(code) == 7 and self.printed_section and code[:3] == self.printed_section[:3]
+              and code[:5] != self.printed_section):
+            problem = f"{code} is not under the 款 {self.printed_section} printed above it"
+        if problem:
+            self._issue("code-order", f"{self.label} row at line {line}: code {problem}; "
+                        "a code cell may be missing or misplaced", line, "warning")
+        if len(code) == 3 and not has_project:
+            self.printed_class, self.printed_section = code, None
+        elif len(code) == 5 and not has_project:
+            self.printed_section = code
+        self.seen.update(code[:n] for n in (3, 5, 7) if n <= len(code))
+
+    def join(self, slots: list[str], line: int, figure_line: int | None = None) -> tuple[str, str]:
         """(code, code as printed) for the code cells of one row ("" where a cell is empty).
+
+        A repair is reported on `line` (the code's); an unusual code on `figure_line` (the
+        row's figures), whose place it puts in doubt.
 
         A 类 (and 款) cell merged with the rows above prints empty: ["", "03", "01"]
         under 类 201 is 2010301, ["", "", "02"] under 款 20103 is 2010302."""
@@ -41,7 +79,7 @@ class CodeContext:
         code = self._join(parts, raw, line)
         if len(code) not in _VALID_LENGTHS:
             self._issue("code-unusual", f"{self.label} row {raw}: code {code} is not a 类/款/项 "
-                        "code (3, 5 or 7 digits); kept as printed", line, "warning")
+                        "code (3, 5 or 7 digits); kept as printed", figure_line or line, "warning")
         if len(code) >= 3:
             self.last_class = code[:3]
         if len(code) >= 5:

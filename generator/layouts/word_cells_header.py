@@ -18,7 +18,7 @@ from decimal import Decimal
 
 from ..model import TABLE_KEYS, Column, Document, Issue
 from ..numbers import squash
-from ..parse.columns import column_key_for_label
+from ..parse.columns import PROJECT_ECONOMIC_COLUMNS, column_key_for_label
 from ..parse.titles import table_key_for_title
 from .word_cells_cells import Cell, Group, is_meta_line, performance_kind
 
@@ -29,6 +29,14 @@ _DASHES = {"-", "—", "--", "／", "/"}
 _MAX_META_CELLS = 4
 # Labels of the code/name columns at the left of a header row.
 _LEAD_LABEL = re.compile(r"编码|名称|科目|功能分类|经济分类|^项目$|^单位$|^单位名称|^部门|^[类款项]$")
+# Columns every template prints in this order (合计 before its parts, 基本 before 项目 …).
+# A header out of this order has lost or swapped a label, so no column can be trusted.
+_COLUMN_ORDER = [
+    ["total", "basic", "project"], ["total", "personnel", "public"],
+    ["total", "general_public", "gov_fund", "state_capital"],
+    ["total", "vehicle_purchase", "vehicle_operation"],
+    ["total", *PROJECT_ECONOMIC_COLUMNS],
+]
 _SHORT_NAMES = {
     "three_public": "三公经费表", "gov_fund": "政府性基金预算支出表",
     "state_capital": "国有资本经营预算支出表", "carryover": "上年结转结余表",
@@ -136,12 +144,30 @@ def value_columns(labels: list[str], key: str, doc: Document, line: int,
         if first_is_total and n == 1 and col in (None, "project", "total"):
             col = "total"
         if col is None or col in {c.key for c in columns}:
+            # On the table, not the header line: the figures of an unknown column (or of a
+            # header that lost a label) are the ones in doubt.
             doc.issues.append(Issue(
-                "column-unknown", f"{table_label(key)} column {n} {squash(label)!r}: "
-                f"unknown label, kept as col_{n}", doc.path, line, "warning", key))
+                "column-unknown", f"{table_label(key)} column {n} {squash(label)!r} (header at "
+                f"line {line}): unknown label, kept as col_{n}", doc.path, None, "warning", key))
             col = f"col_{n}"
         columns.append(Column(col, squash(label)))
+    check_column_order(columns, key, doc, line)
     return columns
+
+
+def check_column_order(columns: list[Column], key: str, doc: Document, line: int) -> None:
+    """A table-wide issue (it puts every figure of the table in doubt) when the header's
+    columns are out of the template order."""
+    keys = [c.key for c in columns]
+    for order in _COLUMN_ORDER:
+        printed = [k for k in keys if k in order]
+        if printed != sorted(printed, key=order.index):
+            doc.issues.append(Issue(
+                "column-order", f"{table_label(key)} header at line {line}: columns "
+                + ", ".join(squash(c.label) for c in columns if c.key in order)
+                + " are out of the usual order; a label may be missing or misplaced",
+                doc.path, None, "warning", key))
+            return
 
 
 def modal_width(groups: list[Group]) -> int:

@@ -27,6 +27,8 @@ from .word_cells_header import (
 _GRAND_TOTAL = re.compile(r"总计$")
 _SUBTOTAL = re.compile(r"(合计|小计)$")
 _KIND_BY_LENGTH = {3: "class", 5: "section", 7: "item"}
+# A label, six figures and a few split cells; far more is not a 三公 row.
+_MAX_THREE_PUBLIC_CELLS = 16
 THREE_PUBLIC_ORDER = ["total", "overseas", "vehicle_total", "vehicle_purchase",
                       "vehicle_operation", "reception"]
 
@@ -50,13 +52,23 @@ def read_two_sided(key: str, title: str, line: int, layout: Layout,
     for column in [*income_cols, *expense_cols]:
         columns.setdefault(column.key, column)
     table.columns = list(columns.values())
+    data_width = modal_width(layout.data)
+    if layout.leaf and data_width and len(layout.leaf) != data_width or (
+            key == "summary" and (len(income_cols) != 1 or len(expense_cols) != 1)):
+        # A header that lost, gained or moved a label: no column can be trusted.
+        doc.issues.append(Issue("header-width", f"{table_label(key)} header at line {header_line}: "
+                                f"{len(layout.leaf)} cells where the rows print {data_width}; "
+                                "columns uncertain", doc.path, None, "warning", key))
     for group in layout.data:
         if group.is_empty():
             continue
         if len(group.cells) != width:
-            doc.issues.append(Issue("row-width", f"{table_label(key)} row at line {group.line}: "
-                                    f"{len(group.cells)} cells, the header has {width}",
-                                    doc.path, group.line, "warning", key))
+            # On every line with a figure: those are the figures whose column is in doubt.
+            lines = sorted({c.line for c in group.cells if c.amount is not None} | {group.line})
+            for at in lines:
+                doc.issues.append(Issue("row-width", f"{table_label(key)} row at line "
+                                        f"{group.line}: {len(group.cells)} cells, the header has "
+                                        f"{width}", doc.path, at, "warning", key))
         _read_side(table, "income", group.cells[:split], income_cols, doc)
         _read_side(table, "expense", group.cells[split:], expense_cols, doc)
     missing = [side for side in ("income", "expense") if side not in table.totals]
@@ -102,6 +114,13 @@ def _read_side(table: Table, side: str, cells: list[Cell], columns: list[Column]
         return
     values = {c.key: amount_of(cell) for c, cell in zip(columns, value_cells)}
     text = name_cell.clean
+    named = [c for c in value_cells if is_text(c)]
+    if named and any(v is not None for v in values.values()):
+        # A name where a figure belongs: this side starts elsewhere in this row.
+        doc.issues.append(Issue("column-ambiguous", f"{table_label(table.key)} {side} side, line "
+                                f"{named[0].line}: {named[0].clean!r} printed among the figures; "
+                                "columns uncertain", doc.path, value_cells[0].line, "warning",
+                                table.key))
     if not text and all(v is None for v in values.values()):
         return
     row = Row(line=value_cells[0].line if value_cells else name_cell.line, side=side, values=values)
@@ -146,6 +165,12 @@ def read_three_public(key: str, title: str, line: int, layout: Layout,
                                 doc.path, line, "warning", key))
     table.columns = [Column(k, COLUMN_LABELS.get(k, k)) for k in keys]
     for group in rows:
+        if not _figure_count(group) or len(group.cells) > _MAX_THREE_PUBLIC_CELLS:
+            # Its last cell is a label (an amount among names), or far too many cells.
+            doc.issues.append(Issue("row-width", f"{table_label(key)} row at line {group.line}: "
+                                    f"{len(group.cells)} cells that do not end in figures; "
+                                    "skipped", doc.path, group.line, "warning", key))
+            continue
         table.rows.append(_three_public_row(table, group, keys, doc))
     return table
 

@@ -126,6 +126,8 @@ def _read_class_and_items(text: JoinedText, doc: Document) -> None:
                                         _snippet(text.text, m.start(), m.end()),
                                         _amount(m.group(3))))
     for m in _ITEM_AMOUNT.finditer(text.text):
+        if not re.search(r"[（(](?:类|款)", m.group(1)):
+            continue  # an item is named by its whole 类/款/项 chain; a bare "…（项）" is a fragment
         levels = [p for p in re.split(r"[（(](?:类|款|项)[）)]", m.group(1)) if p.strip(" ：:")]
         name = levels[-1].strip(" ：:0123456789.、") if levels else m.group(1)
         doc.figures.append(StatedFigure(f"general_public_item:{name}", _amount(m.group(2)),
