@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
+import sys
+import time
 from decimal import Decimal
 from pathlib import Path
 
@@ -26,6 +28,10 @@ ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "content" / "disclosures"
 GOLDEN = ROOT / "tests" / "golden"
 TSV_SEEDS = ["002_612b4141f6be892e", "004_27a732d9d5264bbf"]
+
+sys.path.insert(0, str(ROOT / "bench"))
+import fuzz  # noqa: E402  (bench/ is not a package: its oracle decides what is flagged)
+
 SCORED = ("summary", "expense", "general_public", "basic", "projects", "three_public",
           "performance")
 
@@ -241,3 +247,169 @@ def test_total_printed_first_and_meta_row_in_tabs() -> None:
     assert expense.totals["total"].line == 5
     assert [(r.code, r.name) for r in expense.rows] == [("201", "一般公共服务支出"),
                                                        ("2010301", "行政运行")]
+
+
+# ---------------------------------------------------------------- hardening (issue #6)
+# Mutated copies of the samples, as bench/fuzz.py makes them: no exception, and every
+# figure either equals the unmutated one or carries an issue (the fuzzer's own oracle).
+
+SEED_002, SEED_004 = TSV_SEEDS
+
+
+def _swap(lines: list[str], a: int, b: int) -> list[str]:
+    """Lines a and b (1-based) swapped."""
+    out = list(lines)
+    out[a - 1], out[b - 1] = out[b - 1], out[a - 1]
+    return out
+
+
+def _drop(lines: list[str], first: int, last: int) -> list[str]:
+    return lines[:first - 1] + lines[last:]
+
+
+def _mutated(seed: str, mutate) -> tuple[Document, Document]:
+    """The unmutated and the mutated document of a sample."""
+    text = _seed_text(seed)
+    original = _parse(text, f"{seed}.txt")
+    return original, _parse("\n".join(mutate(text.split("\n"))), f"{seed}.txt")
+
+
+def _unflagged(original: Document, doc: Document) -> list[str]:
+    from generator.checks import run_checks
+
+    checks = [c.as_issue() for c in run_checks(doc) if not c.passed]
+    return [f.message for f in fuzz._unflagged_changes(original, doc, checks)]
+
+
+def _slugs(doc: Document) -> set[tuple[str, int | None, str | None]]:
+    return {(i.slug, i.line, i.table) for i in doc.issues}
+
+
+def test_a_row_of_table_six_moved_into_table_four_is_not_read() -> None:
+    """bench/fuzz.py seed 20240611 case 4: 表六's "302 | 01 | 办公费 | 4.35 | 0.00 | 4.35"
+    at 表四's line 198 made up 1, 4.35, 0.00, 4.35; 表四's "231 债务还本支出" row at
+    表六's line 238."""
+    original, doc = _mutated(SEED_004, lambda lines: _swap(lines, 198, 238))
+    assert ("row-misplaced", 198, "fiscal") in _slugs(doc)
+    assert ("row-misaligned", 238, "basic") in _slugs(doc)
+    assert not [r for r in doc.tables["fiscal"].rows if r.line == 198]
+    assert not [r for r in doc.tables["basic"].rows if r.line == 238]
+    assert _unflagged(original, doc) == []
+
+
+@pytest.mark.parametrize(("seed", "a", "b", "issue"), [
+    # a 表三 row in 表四 (its 类 code where 表四 prints an income label)
+    (SEED_002, 189, 229, ("row-misplaced", 229, "fiscal")),
+    # 表三's 合计 in 表四: amounts with no label on either side
+    (SEED_002, 202, 242, ("row-unlabelled", 242, "fiscal")),
+    # 表五's class row in 表六 (a 功能分类 code in the 经济分类 table), and back
+    (SEED_002, 264, 304, ("row-misplaced", 304, "basic")),
+    (SEED_002, 264, 304, ("row-misaligned", 264, "general_public")),
+    (SEED_002, 265, 305, ("row-misplaced", 305, "basic")),
+    # 表三's header row above 表二's header, with text between: not 表二's header
+    (SEED_002, 143, 183, ("header-stray", 143, "income")),
+    # 表四's label row in 表三 (its 合计 went to 表四)
+    (SEED_004, 158, 198, ("row-misaligned", 158, "expense")),
+    # 表五's title inside 表四: 表四's rows under 表五's key have no codes
+    (SEED_004, 168, 208, ("row-uncoded", 174, "general_public")),
+    # 表六's two header rows upside down: 合计 is under an unknown label
+    (SEED_004, 232, 233, ("column-unknown", 234, "basic")),
+])
+def test_swapped_lines_never_move_a_figure_silently(seed, a, b, issue) -> None:
+    original, doc = _mutated(seed, lambda lines: _swap(lines, a, b))
+    assert issue in _slugs(doc)
+    assert _unflagged(original, doc) == []
+
+
+def test_a_lost_title_does_not_merge_two_tables() -> None:
+    """表七's title line dropped: its rows follow 表六's after the "表 7" line, which
+    ends 表六 (they are left unread: no title, a shape of more than one table); with
+    "表 7" lost too, 表七's header is another table's header."""
+    original, doc = _mutated(SEED_002, lambda lines: _drop(lines, 311, 311))
+    assert doc.tables["basic"].column_keys() == original.tables["basic"].column_keys()
+    assert ("rows-unplaced", 316, None) in _slugs(doc)  # 317 before the drop
+    assert _unflagged(original, doc) == []
+    original, doc = _mutated(SEED_002, lambda lines: _drop(lines, 309, 315))
+    assert doc.tables["basic"].column_keys() == original.tables["basic"].column_keys()
+    assert ("header-foreign", 310, "basic") in _slugs(doc)  # 317 before the drop
+    assert len(doc.tables["basic"].rows) == len(original.tables["basic"].rows)
+    assert _unflagged(original, doc) == []
+
+
+def test_a_header_missing_its_group_row_flags_every_row() -> None:
+    """上年结转结余表 prints 小计/基本支出/项目支出 under both 财政拨款 and 非财政拨款;
+    without that top row the columns cannot be told apart."""
+    original, doc = _mutated(SEED_002, lambda lines: _drop(lines, 378, 378))
+    assert ("column-ambiguous", 380, "carryover") in _slugs(doc)
+    assert _unflagged(original, doc) == []
+
+
+def test_a_row_above_the_header_is_checked_as_inferred() -> None:
+    """表三's first row swapped above 表二's header: read with columns from its shape,
+    and flagged."""
+    original, doc = _mutated(SEED_002, lambda lines: _swap(lines, 145, 185))
+    assert {("column-ambiguous", 145, "income")} <= _slugs(doc)
+    assert _unflagged(original, doc) == []
+
+
+def test_a_line_of_thousands_of_cells_is_refused_in_linear_time() -> None:
+    """A 100 kB run of tab-separated cells on a 表四 row made ~25,000 columns, merged
+    one by one with Table.column_keys() (quadratic: tens of seconds)."""
+    run = "\t201\t03\t01\t7.00" * 6700
+    for seed, line in ((SEED_004, 196), (SEED_002, 250), (SEED_004, 232)):
+        text = _seed_text(seed).split("\n")
+        original = _parse("\n".join(text), f"{seed}.txt")
+        text[line - 1] += run
+        start = time.perf_counter()
+        doc = _parse("\n".join(text), f"{seed}.txt")
+        assert time.perf_counter() - start < 2.0
+        assert any(i.slug == "row-too-wide" and i.line == line for i in doc.issues)
+        assert all(len(t.columns) < 30 for t in doc.tables.values())
+        assert _unflagged(original, doc) == []
+
+
+def test_merge_columns_keeps_each_new_column_after_its_left_neighbour() -> None:
+    from generator.layouts.tsv_coded import _merge_columns
+    from generator.layouts.tsv_header import HeaderMap
+    from generator.model import Column, Table
+
+    table = Table("expense", "表三", 1, columns=[Column("a", "A"), Column("b", "B")])
+    header = HeaderMap(amounts=[(j, Column(k, k)) for j, k in enumerate("bxay")])
+    _merge_columns(table, header)
+    assert table.column_keys() == ["a", "y", "b", "x"]
+    wide = HeaderMap(amounts=[(j, Column(f"col_{j}", "")) for j in range(20000)])
+    start = time.perf_counter()
+    _merge_columns(table, wide)
+    assert len(table.columns) == 20004 and time.perf_counter() - start < 1.0
+
+
+def test_a_run_of_numbers_in_a_header_cell_is_not_a_label() -> None:
+    original, doc = _mutated(SEED_002, lambda lines: [
+        line + "1234.56 " * 12500 if n == 253 else line for n, line in enumerate(lines, 1)])
+    assert ("header-cell-dropped", 253, "general_public") in _slugs(doc)
+    assert doc.tables["general_public"].column_keys() == ["total", "basic", "project"]
+    assert _unflagged(original, doc) == []
+
+
+def test_a_file_cut_inside_a_table_says_so() -> None:
+    """The last row of a truncated file may have lost digits ("177.98" → "17")."""
+    text = _seed_text(SEED_002)
+    cut = text[:text.index("177.98\t\t177.98\t\t\t\t\t\t\t\t\n2") + 2]
+    doc = _parse(cut)
+    last = len(cut.split("\n"))
+    assert ("table-truncated", last, "projects") in _slugs(doc)
+
+
+@pytest.mark.parametrize("seed", TSV_SEEDS)
+def test_every_nearby_swap_in_the_tables_is_exact_or_flagged(seed: str) -> None:
+    """The fuzzer's swaps (distance 1, 2 and 40) over the table lines of each sample."""
+    lines = _seed_text(seed).split("\n")
+    original = _parse("\n".join(lines), f"{seed}.txt")
+    first = min(t.line for t in original.tables.values())
+    last = max(max([r.line for r in t.rows] + [t.line]) for t in original.tables.values())
+    wrong = []
+    for a in range(first - 5, last + 1, 7):
+        for d in (1, 40):
+            doc = _parse("\n".join(_swap(lines, a, min(len(lines), a + d))), f"{seed}.txt")
+            wrong += [f"swap {a} {a + d}: {m}" for m in _unflagged(original, doc)]
+    assert wrong == []

@@ -14,7 +14,15 @@ from collections.abc import Callable
 
 from ..model import Document, Table
 from ..sources import SourceText
-from .tsv_blocks import PERF_DEPARTMENT, PERF_PROJECT, Block, find_blocks, table_label
+from .tsv_blocks import (
+    MAX_CELLS,
+    PERF_DEPARTMENT,
+    PERF_PROJECT,
+    Block,
+    RefusedLine,
+    find_blocks,
+    table_label,
+)
 from .tsv_coded import ReadContext, read_coded_table
 from .tsv_codes import repair_broken_codes
 from .tsv_infer import untitled_table_key
@@ -61,13 +69,25 @@ class TsvLayout:
 
     def read(self, source: SourceText, doc: Document) -> None:
         ctx = ReadContext(doc)
-        for block in find_blocks(source.lines):
+        refused: list[RefusedLine] = []
+        blocks = find_blocks(source.lines, refused)
+        for line in refused:
+            where = f"in {table_label(line.key)}" if line.key else "outside any table"
+            ctx.issue("row-too-wide", f"line {line.line} {where}: {line.cells} tab-separated "
+                      f"cells, far more than a table prints (at most {MAX_CELLS}); not read",
+                      line.line, line.key, "error")
+        # Where each block's figures stand: the table key, or a 绩效目标表's first line.
+        read: list[tuple[Block, str, int]] = []
+        for block in blocks:
             key = block.key or self._untitled_key(block, doc, ctx)
             if key is None:
                 continue
             if key in (PERF_PROJECT, PERF_DEPARTMENT):
-                doc.performance.append(read_performance(block, ctx))
+                target = read_performance(block, ctx)
+                doc.performance.append(target)
+                read.append((block, key, target.line))
                 continue
+            read.append((block, key, block.line))
             if key in doc.tables:
                 ctx.issue("table-duplicate", f"{table_label(key)} printed a second time at line "
                           f"{block.line}; the first is kept", block.line, key)
@@ -75,6 +95,7 @@ class TsvLayout:
             reader = _READERS.get(key, read_coded_table)
             doc.tables[key] = reader(block, key, ctx)
         repair_broken_codes(doc, ctx.broken)
+        _ends_inside_table(source.lines, read, ctx)
 
     @staticmethod
     def _untitled_key(block: Block, doc: Document, ctx: ReadContext) -> str | None:
@@ -88,3 +109,22 @@ class TsvLayout:
         ctx.issue("table-title-missing", f"lines {first}–{last}: rows with no title, read as "
                   f"{table_label(key)} from their shape ({_SHAPES[key]})", first, key)
         return key
+
+
+def _ends_inside_table(lines: list[str], read: list[tuple[Block, str, int]],
+                       ctx: ReadContext) -> None:
+    """A file whose last line is a table row was cut short: that row may have lost
+    digits and the table its last rows. A 绩效目标表's amounts carry the line of its
+    first row, so the issue goes there."""
+    last = next((n for n in range(len(lines), 0, -1) if lines[n - 1].strip()), None)
+    if last is None or "\t" not in lines[last - 1]:
+        return
+    for block, key, first in read:
+        if block.rows and block.rows[-1].line == last:
+            performance = key in (PERF_PROJECT, PERF_DEPARTMENT)
+            table = None if performance else key
+            ctx.issue("table-truncated", f"{table_label(table) if table else '绩效目标表'}: the "
+                      f"file ends with its row at line {last} (cut short?); that row and the "
+                      "rows after it may be missing", first if performance else last, table,
+                      "error")
+            return

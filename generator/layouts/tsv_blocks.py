@@ -33,14 +33,22 @@ _NOTE = re.compile(r"^(备\s*注|注)\s*[:：]")
 # A title with too many prose lines before any row is a mention, not a table.
 _MAX_LINES_BEFORE_ROWS = 4
 _SPACE_BETWEEN_WIDE = re.compile(r"(?<=[^\x00-\x7f])\s+(?=[^\x00-\x7f])")
+# "表 7", "表六：" on its own line: the number line that starts the next table.
+_TABLE_NUMBER = re.compile(r"^表\s*([一二三四五六七八九十]+|\d+)(\s*[-－]\s*\d+)?\s*[:：]?$")
+#: No table of this layout prints more than a few dozen columns; a line with more cells
+#: than this is not a table row (e.g. a run of cells pasted onto a line) and is refused.
+MAX_CELLS = 100
 
 
 @dataclass
 class TsvRow:
-    """One printed row: its 1-based line and its cells (normalized, never None)."""
+    """One printed row: its 1-based line and its cells (normalized, never None).
+    `after_text` is True when a line of text (not a row, not blank) stands between this
+    row and the previous row of its block."""
 
     line: int
     cells: list[str]
+    after_text: bool = False
 
     def cell(self, index: int | None) -> str:
         if index is None or index < 0 or index >= len(self.cells):
@@ -62,6 +70,15 @@ class TsvRow:
 
     def has_amount(self) -> bool:
         return any(a is not None for a in self.amounts)
+
+
+@dataclass
+class RefusedLine:
+    """A tab line not read as a row: its line, cell count and the table it stood in."""
+
+    line: int
+    cells: int
+    key: str | None
 
 
 @dataclass
@@ -118,23 +135,39 @@ def block_key_for_line(text: str) -> str | None:
     return None
 
 
-def find_blocks(lines: list[str]) -> list[Block]:
-    """Every table block of the document, in order (see the module docstring)."""
+def find_blocks(lines: list[str], refused: list[RefusedLine] | None = None) -> list[Block]:
+    """Every table block of the document, in order (see the module docstring).
+
+    A tab line with more than MAX_CELLS cells is left out of its block and listed in
+    `refused`, so that its reader never builds thousands of columns from it.
+    """
     blocks: list[Block] = []
     current: Block | None = None
+    after_text = True
     for number, raw in enumerate(lines, 1):
         if "\t" in raw:
+            if raw.count("\t") >= MAX_CELLS:
+                if refused is not None:
+                    open_block = current is not None and not current.closed
+                    refused.append(RefusedLine(number, raw.count("\t") + 1,
+                                               current.key if open_block else None))
+                continue
             cells = split_cells(raw)
-            if not any(cells) or _is_meta_row(cells):
+            if not any(cells):
+                continue
+            if _is_meta_row(cells):
+                after_text = True
                 continue
             if current is None or current.closed:
                 current = Block(None, None, number)
                 blocks.append(current)
-            current.rows.append(TsvRow(number, cells))
+            current.rows.append(TsvRow(number, cells, after_text))
+            after_text = False
             continue
         text = raw.strip()
         if not text:
             continue
+        after_text = True
         key = block_key_for_line(text)
         if key:
             current = _start_block(blocks, current, key, text, number)
@@ -170,6 +203,9 @@ def _prose_line(block: Block, text: str, number: int) -> None:
     if _NOTE.match(text):
         block.note, block.note_line = text, number
         block.closed = True
+        return
+    if block.rows and _TABLE_NUMBER.match(squash(text)):
+        block.closed = True  # the number line of the next table (its title may be lost)
         return
     if _META.match(squash(text)) or _META.match(text):
         return

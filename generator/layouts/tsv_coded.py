@@ -16,10 +16,17 @@ from ..model import TABLE_KEYS, Column, Document, Issue, Row, Table
 from ..numbers import squash
 from .tsv_blocks import Block, TsvRow, clean_text, table_label
 from .tsv_codes import CodeState, kind_for_code, read_code_cells, split_code_name
+from .tsv_guards import (
+    TOTAL_LABELS,
+    foreign_header,
+    header_keys,
+    misaligned,
+    refuse_foreign_codes,
+    refuse_lone_unit_rows,
+)
 from .tsv_header import HeaderMap, build_header, is_header_row
 from .tsv_infer import check_inferred_rows, infer_header
 
-TOTAL_LABELS = {"合计", "总计"}
 _PLACEHOLDER = {"无", "空", "无数据"}
 # Tables broken down by sub-unit (二级预算单位) print a named row without a code per unit.
 _UNIT_TABLES = {"income", "expense", "general_public", "projects"}
@@ -46,14 +53,31 @@ def read_coded_table(block: Block, key: str, ctx: ReadContext) -> Table:
     unit: str | None = None
     unlabelled: list[Row] = []
     headers: list[HeaderMap] = []
+    first_keys: set[str] | None = None
+    foreign = False  # under the header of another table: rows not read
+    inferred: set[int] = set()  # ids of the rows read under an inferred header
     for row in block.rows:
         if is_header_row(row, before_data=header is None):
+            if pending and row.after_text:
+                _stray_header_rows(pending, key, ctx)
+                pending = []
             pending.append(row)
             continue
         if pending:
-            header = _use_header(build_header(pending, key), table, ctx)
-            headers.append(header)
+            built = build_header(pending, key)
             pending = []
+            if first_keys is None:
+                first_keys = header_keys(built)
+            foreign = foreign_header(built, first_keys)
+            if foreign:
+                ctx.issue("header-foreign", f"{table_label(key)}: the header at line {built.line} "
+                          "has the columns of another table (its title lost?); the rows under "
+                          "it are not read", built.line, key, "error")
+                continue
+            header = _use_header(built, table, ctx)
+            headers.append(header)
+        if foreign:
+            continue
         if header is None:
             header = infer_header(row, key)
             if header is None:
@@ -61,9 +85,20 @@ def read_coded_table(block: Block, key: str, ctx: ReadContext) -> Table:
                           "unknown shape; the table is not read", row.line, key, "error")
                 return table
             _merge_columns(table, header)
+        why = misaligned(row, header)
+        if why:
+            ctx.issue("row-misaligned", f"{table_label(key)} line {row.line}: {why} (a row of "
+                      "another table, or shifted cells?); not read", row.line, key)
+            continue
         out = _read_row(row, header, key, state, ctx)
         if out is None:
             continue
+        if header.inferred:
+            inferred.add(id(out))
+        elif header.doubt:
+            ctx.issue("column-ambiguous", f"{table_label(key)} line {row.line}: the header at "
+                      f"line {header.line} has {header.doubt} (a header row lost or garbled?); "
+                      "amounts kept by position", row.line, key)
         if out.kind == "total":
             _set_total(table, out, ctx, key)
         elif out.kind == "unlabelled":
@@ -76,12 +111,22 @@ def read_coded_table(block: Block, key: str, ctx: ReadContext) -> Table:
             table.rows.append(out)
     _order_columns(table, headers)
     _settle_unlabelled(table, unlabelled, ctx, key)
+    refuse_foreign_codes(table, ctx, ctx.broken)
+    refuse_lone_unit_rows(table, ctx)
     if key == "projects":
         _settle_project_rows(table, ctx)
-    if header is not None and header.inferred:
-        check_inferred_rows(table, ctx)
+    if inferred:
+        check_inferred_rows(table, ctx, inferred)
     table.empty = not table.rows
     return table
+
+
+def _stray_header_rows(rows: list[TsvRow], key: str, ctx: ReadContext) -> None:
+    """Header rows with text between them and the header below: not this table's header
+    (a row moved here from another table), so not used."""
+    lines = ", ".join(str(r.line) for r in rows)
+    ctx.issue("header-stray", f"{table_label(key)}: header row(s) at line {lines} stand apart "
+              "from the header below them; not used", rows[0].line, key)
 
 
 def _use_header(header: HeaderMap, table: Table, ctx: ReadContext) -> HeaderMap:
@@ -95,6 +140,10 @@ def _use_header(header: HeaderMap, table: Table, ctx: ReadContext) -> HeaderMap:
         if column.label not in seen:
             ctx.issue("column-unknown", f"{table_label(key)}: column label {column.label!r} "
                       f"is not a known column; kept as {column.key}", header.line, key)
+    if header.dropped:
+        ctx.issue("header-cell-dropped", f"{table_label(key)} header: {len(header.dropped)} "
+                  f"cell(s) of numbers ({header.dropped[0]!r}…) are not labels; left out",
+                  header.line, key, "info")
     for text in header.conflicts:
         ctx.issue("header-misaligned", f"{table_label(key)} header: {text}; the lower header "
                   "row decides", header.line, key, "info")
@@ -108,15 +157,24 @@ def _use_header(header: HeaderMap, table: Table, ctx: ReadContext) -> HeaderMap:
 
 def _merge_columns(table: Table, header: HeaderMap) -> None:
     """Add the header's columns the table lacks, each after its left neighbour in the
-    header (a later page may show a column the first page's header left out)."""
-    at = 0
+    header (a later page may show a column the first page's header left out).
+
+    One pass over each list (a header may be as wide as MAX_CELLS)."""
+    known = set(table.column_keys())
+    after: dict[str | None, list[Column]] = {}
+    anchor: str | None = None
     for _, column in header.amounts:
-        keys = table.column_keys()
-        if column.key in keys:
-            at = keys.index(column.key) + 1
-        else:
-            table.columns.insert(at, column)
-            at += 1
+        if column.key in known:
+            anchor = column.key
+            continue
+        after.setdefault(anchor, []).append(column)
+    if not after:
+        return
+    merged = list(after.get(None, []))
+    for column in table.columns:
+        merged.append(column)
+        merged.extend(after.get(column.key, []))
+    table.columns = merged
 
 
 def _order_columns(table: Table, headers: list[HeaderMap]) -> None:
@@ -176,28 +234,43 @@ def _read_row(row: TsvRow, header: HeaderMap, key: str, state: CodeState,
 
 def _values(row: TsvRow, header: HeaderMap, key: str,
             ctx: ReadContext) -> tuple[dict[str, object], list[str]]:
-    """Amounts by column key, and the texts found in amount positions (labels)."""
+    """Amounts by column key, and the texts found in amount positions (labels).
+
+    Amounts under a column no known label names (col_<n>), or in cells no header
+    labels, are doubtful: one issue on the row names them."""
     values: dict[str, object] = {}
     texts: list[str] = []
+    unknown: list[str] = []
     mapped = {j for j, _ in header.amounts} | set(header.code_cols)
     mapped |= {j for j in (header.name_col, header.project_col) if j is not None}
+    label = table_label(key)
     for j, column in header.amounts:
         text = row.cell(j)
         amount = row.amount(j)
         values[column.key] = amount
+        if amount is not None and column.key.startswith("col_"):
+            unknown.append(f"{amount} under {column.label!r}")
         if text and amount is None:
             texts.append(squash(text))
             if squash(text) not in TOTAL_LABELS:
-                ctx.issue("cell-unreadable", f"{table_label(key)} line {row.line}: {text!r} in "
+                ctx.issue("cell-unreadable", f"{label} line {row.line}: {text!r} in "
                           f"column {column.label} is not an amount", row.line, key)
+    unplaced: list[str] = []
     for j, text in row.filled():
         if j in mapped:
             continue
         if row.amount(j) is not None:
-            ctx.issue("column-unknown", f"{table_label(key)} line {row.line}: amount {text} in "
-                      f"cell {j + 1}, which no header labels; not read", row.line, key)
+            unplaced.append(f"{text} in cell {j + 1}")
         else:
             texts.append(squash(text))
+    if unknown:
+        ctx.issue("column-unknown", f"{label} line {row.line}: {', '.join(unknown[:3])}"
+                  f"{' …' if len(unknown) > 3 else ''}: a column no known label names; kept "
+                  "by position", row.line, key)
+    if unplaced:
+        ctx.issue("column-unknown", f"{label} line {row.line}: {len(unplaced)} amount(s) in "
+                  f"cells no header labels ({', '.join(unplaced[:3])}"
+                  f"{' …' if len(unplaced) > 3 else ''}); not read", row.line, key)
     return values, texts
 
 

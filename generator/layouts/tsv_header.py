@@ -26,6 +26,8 @@ GROUP_PREFIX = {"财政拨款": "fiscal", "非财政拨款": "non_fiscal"}
 label_key = lru_cache(maxsize=1024)(column_key_for_label)
 _NAME_LABEL = re.compile(r"名称$|^项目$|^科目$|内容$|^功能分类$")
 _PROJECT_LABEL = re.compile(r"^项目名称$")
+_NUMBER_CHARS = frozenset("0123456789.,，．-")
+_MAX_LABEL = 60
 
 
 @dataclass
@@ -38,6 +40,11 @@ class HeaderMap:
     amounts: list[tuple[int, Column]] = field(default_factory=list)
     conflicts: list[str] = field(default_factory=list)
     unknown: list[Column] = field(default_factory=list)
+    #: Why the positions may be wrong (a label printed over two columns, a label far
+    #: longer than any column label), or None.
+    doubt: str | None = None
+    #: Cells of the header rows that are not labels (number runs), left out.
+    dropped: list[str] = field(default_factory=list)
     line: int | None = None
     #: True when no header was printed and the positions come from the template.
     inferred: bool = False
@@ -71,9 +78,9 @@ def _is_label(label: str) -> bool:
 def build_header(rows: list[TsvRow], table_key: str) -> HeaderMap:
     """The roles of every position under the stacked header `rows` (top to bottom)."""
     width = max(len(r.cells) for r in rows)
-    grid = [[squash(r.cell(j)) for j in range(width)] for r in rows]
-    paths = [_path(grid, j) for j in range(width)]
     header = HeaderMap(line=rows[0].line)
+    grid = [[_label_cell(r.cell(j), header) for j in range(width)] for r in rows]
+    paths = [_path(grid, j) for j in range(width)]
     amount_cols: list[int] = []
     for j, path in enumerate(paths):
         role = _role(path, table_key)
@@ -89,14 +96,38 @@ def build_header(rows: list[TsvRow], table_key: str) -> HeaderMap:
     captions = _captions(grid, set(amount_cols))
     used: set[str] = set()
     for j in amount_cols:
-        labels = [lab for lab in paths[j] if lab not in captions]
-        column = _column_for(labels or paths[j], j, used)
+        labels = [lab for lab in paths[j] if lab not in captions] or paths[j]
+        column = _column_for(labels, j)
+        if column.key in used:
+            # Two positions with one label: the group row that tells them apart is lost.
+            header.doubt = header.doubt or f"{column.label} printed over two columns"
+            column = Column(f"col_{j + 1}", labels[-1])
         used.add(column.key)
         header.amounts.append((j, column))
         if column.key.startswith("col_"):
             header.unknown.append(column)
     header.conflicts = _conflicts(grid, amount_cols)
     return header
+
+
+def _label_cell(text: str, header: HeaderMap) -> str:
+    """A header cell as a label: white space squashed; a run of numbers (a header
+    prints no amounts) is left out; a label far longer than any column label makes the
+    header doubtful."""
+    label = squash(text)
+    if _is_number_run(label):
+        header.dropped.append(label[:20])
+        return ""
+    if len(label) > _MAX_LABEL:
+        header.doubt = header.doubt or f"a label of {len(label)} characters"
+    return label
+
+
+def _is_number_run(label: str) -> bool:
+    """Digits and separators only, with a separator: "1234.561234.56", not "2024"."""
+    chars = set(label)
+    return chars <= _NUMBER_CHARS and bool(chars & set("0123456789")) \
+        and not label.isdigit()
 
 
 def _path(grid: list[list[str]], j: int) -> list[str]:
@@ -160,14 +191,14 @@ def _captions(grid: list[list[str]], amount_cols: set[int]) -> set[str]:
     return captions
 
 
-def _column_for(labels: list[str], j: int, used: set[str]) -> Column:
+def _column_for(labels: list[str], j: int) -> Column:
     """The column key of one amount position from its labels, top to bottom.
 
     The lowest label names the column, read together with its group where that makes
     a known label ("财政拨款" + "小计" → fiscal_subtotal); a bare 合计 under a group is
     the group's own total ("公务用车购置及运行费" + "合计" → vehicle_total); sub-columns
     repeated under 财政拨款 / 非财政拨款 get the group as prefix (fiscal_personnel).
-    An unknown or repeated label gets col_<n> and keeps its printed label.
+    An unknown label gets col_<n> and keeps its printed label.
     """
     leaf = labels[-1]
     parents = labels[:-1]
@@ -184,7 +215,7 @@ def _column_for(labels: list[str], j: int, used: set[str]) -> Column:
         if key and prefix and not key.startswith(prefix):
             key = f"{prefix}_{'subtotal' if key == 'total' else key}"
     label = parents[0] + leaf if parents and parents[0] in GROUP_PREFIX else leaf
-    if key is None or key in used:
+    if key is None:
         return Column(f"col_{j + 1}", leaf)
     return Column(key, label)
 

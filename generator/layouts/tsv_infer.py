@@ -106,9 +106,10 @@ def infer_header(row: TsvRow, key: str) -> HeaderMap | None:
     return header
 
 
-def check_inferred_rows(table: Table, ctx: ReadContext) -> None:
-    """Flag every row read with template columns, by whether its identity holds."""
-    rows = list(table.rows) + [t for t in table.totals.values()]
+def check_inferred_rows(table: Table, ctx: ReadContext, which: set[int]) -> None:
+    """Flag every row read with template columns (the rows and totals whose id is in
+    `which`), by whether its identity holds."""
+    rows = [r for r in list(table.rows) + list(table.totals.values()) if id(r) in which]
     label = table_label(table.key)
     keys = [c.key for c in table.columns]
     for row in rows:

@@ -13,7 +13,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from ..model import TABLE_KEYS, Column, Row, Table
-from ..numbers import squash
+from ..numbers import parse_amount, squash
 from .tsv_blocks import Block, TsvRow, clean_text, table_label
 from .tsv_coded import ReadContext
 from .tsv_codes import kind_for_code, split_code_name
@@ -29,6 +29,8 @@ class TwoSidedLayout:
     expense_col: int
     income_cols: list[tuple[int, Column]] = field(default_factory=list)
     expense_cols: list[tuple[int, Column]] = field(default_factory=list)
+    #: Cells read per row: the header's width, or the usual width of the rows.
+    width: int = 0
 
 
 def read_two_sided(block: Block, key: str, ctx: ReadContext) -> Table:
@@ -43,12 +45,40 @@ def read_two_sided(block: Block, key: str, ctx: ReadContext) -> Table:
                   "starts; the table is not read", block.line, key, "error")
         return table
     table.columns = [c for _, c in layout.income_cols]
-    table.columns += [c for _, c in layout.expense_cols if c.key not in table.column_keys()]
+    income_keys = set(table.column_keys())
+    table.columns += [c for _, c in layout.expense_cols if c.key not in income_keys]
     for row in data:
-        _read_income(row, layout, table)
+        if _foreign(row, layout, table, ctx):
+            continue
+        _read_income(row, layout, table, ctx)
         _read_expense(row, layout, table, ctx)
     table.empty = not table.rows
     return table
+
+
+def _foreign(row: TsvRow, layout: TwoSidedLayout, table: Table, ctx: ReadContext) -> bool:
+    """A row that is not a two-sided row: a number where a label stands (a coded row of
+    another table: "302 | 01 | 办公费 | 4.35"), or amounts beyond the last column. It is
+    not read, or its extra cells are not."""
+    label = table_label(table.key)
+    bare = [j for j in (0, layout.expense_col) if _bare_number(row.cell(j))]
+    if bare:
+        ctx.issue("row-misplaced", f"{label} line {row.line}: {row.cell(bare[0])!r} where "
+                  f"{label} prints a label (a row of another table?); the row is not read",
+                  row.line, table.key)
+        return True
+    extra = [c for c in row.cells[layout.width:] if c]
+    if extra:
+        ctx.issue("cell-unplaced", f"{label} line {row.line}: {len(extra)} filled cell(s) "
+                  f"beyond the table's {layout.width} columns (first {extra[0][:20]!r}); "
+                  "not read", row.line, table.key)
+    return False
+
+
+def _bare_number(text: str) -> bool:
+    """"302", "01", "4.35": digits alone, where a label is printed."""
+    s = squash(text)
+    return bool(s) and (s.isdigit() or parse_amount(s) is not None)
 
 
 def _is_data(row: TsvRow) -> bool:
@@ -68,14 +98,23 @@ def _layout(header: list[TsvRow], data: list[TsvRow], key: str) -> TwoSidedLayou
         if not places:
             return None
         expense_col = places.most_common(1)[0][0]
-    width = max([len(r.cells) for r in header + data] + [expense_col + 2])
-    layout = TwoSidedLayout(expense_col)
+    width = _width(header, data, expense_col)
+    layout = TwoSidedLayout(expense_col, width=width)
     for n, j in enumerate(range(1, expense_col)):
         layout.income_cols.append((j, Column("amount" if n == 0 else f"col_{j + 1}",
                                              _at(labels, j) or "预算数")))
     for n, j in enumerate(range(expense_col + 1, width)):
         layout.expense_cols.append((j, _expense_column(key, n, j, _at(labels, j))))
     return layout
+
+
+def _width(header: list[TsvRow], data: list[TsvRow], expense_col: int) -> int:
+    """How many cells a row has: the widest header row or the most common data row width
+    (never the widest data row: one row with stray cells must not add columns)."""
+    widths = [len(r.cells) for r in header]
+    if data:
+        widths.append(Counter(len(r.cells) for r in data).most_common(1)[0][0])
+    return max(widths + [expense_col + 2])
 
 
 def _at(labels: list[str], j: int) -> str:
@@ -91,10 +130,12 @@ def _expense_column(key: str, n: int, j: int, label: str) -> Column:
     return Column(found or f"col_{j + 1}", label or found or "")
 
 
-def _read_income(row: TsvRow, layout: TwoSidedLayout, table: Table) -> None:
+def _read_income(row: TsvRow, layout: TwoSidedLayout, table: Table, ctx: ReadContext) -> None:
     name = clean_text(row.cell(0))
     values = {c.key: row.amount(j) for j, c in layout.income_cols}
-    if not name and all(v is None for v in values.values()):
+    _unreadable(row, layout.income_cols, values, table, ctx)
+    if not name:
+        _unlabelled(row, "income", values, table, ctx)
         return
     out = Row(line=row.line, name=name, side="income", values=values)
     s = squash(name)
@@ -106,15 +147,30 @@ def _read_income(row: TsvRow, layout: TwoSidedLayout, table: Table) -> None:
     table.rows.append(out)
 
 
-def _read_expense(row: TsvRow, layout: TwoSidedLayout, table: Table, ctx: ReadContext) -> None:
-    label = clean_text(row.cell(layout.expense_col))
-    values = {c.key: row.amount(j) for j, c in layout.expense_cols}
-    for j, c in layout.expense_cols:
+def _unreadable(row: TsvRow, columns: list[tuple[int, Column]], values: dict, table: Table,
+                ctx: ReadContext) -> None:
+    for j, c in columns:
         text = row.cell(j)
         if text and values[c.key] is None:
             ctx.issue("cell-unreadable", f"{table_label(table.key)} line {row.line}: {text!r} "
                       f"is not an amount", row.line, table.key)
-    if not label and all(v is None for v in values.values()):
+
+
+def _unlabelled(row: TsvRow, side: str, values: dict, table: Table, ctx: ReadContext) -> None:
+    """Amounts with no label on their side (a row of another table, e.g. its 合计 with
+    the label in a code cell) are not read."""
+    found = [str(v) for v in values.values() if v is not None]
+    if found:
+        ctx.issue("row-unlabelled", f"{table_label(table.key)} line {row.line}: {side} amounts "
+                  f"{', '.join(found[:3])} with no label; not read", row.line, table.key)
+
+
+def _read_expense(row: TsvRow, layout: TwoSidedLayout, table: Table, ctx: ReadContext) -> None:
+    label = clean_text(row.cell(layout.expense_col))
+    values = {c.key: row.amount(j) for j, c in layout.expense_cols}
+    _unreadable(row, layout.expense_cols, values, table, ctx)
+    if not label:
+        _unlabelled(row, "expense", values, table, ctx)
         return
     s = squash(label)
     if "支出总计" in s:
