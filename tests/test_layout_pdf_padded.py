@@ -166,3 +166,204 @@ def test_cells_split_from_the_right():
     assert (broken.code, broken.code_raw) == ("2010301", "20 03 01")
     lone = read_label(["03", "", "政府办公厅"], 3, "201")
     assert lone.code == "20103"
+
+
+# ---------------------------------------------------------------- mutated copies (issue #6)
+# Every figure read from a damaged copy either equals the printed one or carries an issue
+# on its line or table; nothing raises. Built from the seed with one damage each.
+
+
+def _seed_lines() -> list[str]:
+    return _seed_text().split("\n")
+
+
+def _index(lines: list[str], needle: str, start: int = 0) -> int:
+    return next(i for i in range(start, len(lines)) if needle in lines[i])
+
+
+def _issues_at(doc, line: int) -> set[str]:
+    return {i.slug for i in doc.issues if i.line == line}
+
+
+def test_the_seed_itself_has_no_issues(seed_doc):
+    assert seed_doc.issues == []
+
+
+@pytest.mark.parametrize("split", ["28. 39", "28.3 9", "28 .39", "2 8.39"])
+def test_split_number_in_fiscal_table_is_an_issue(split):
+    lines = _seed_lines()
+    at = _index(lines, "208 社会保障和就业支出 28.39 28.39", _index(lines, "财政拨款收支预算总体情况表"))
+    lines[at] = lines[at].replace("28.39", split, 1)
+    doc = _parse("\n".join(lines))
+    assert _issues_at(doc, at + 1) & {"amount-doubtful", "row-unread"}
+    rows = [r for r in doc.tables["fiscal"].rows if r.code == "208"]
+    assert all(r.values["total"] == Decimal("28.39") for r in rows if not _issues_at(doc, r.line))
+
+
+@pytest.mark.parametrize("split", ["0. 66", "0.6 6", "0 .66"])
+def test_split_number_in_one_sided_table_is_an_issue(split):
+    lines = _seed_lines()
+    at = _index(lines, "其他交通费用 0.66  0.66")
+    lines[at] = lines[at].replace("0.66", split, 1)
+    doc = _parse("\n".join(lines))
+    assert _issues_at(doc, at + 1) & {"amount-doubtful", "column-ambiguous", "row-unread"}
+    # The broken row is never glued to the next one: 302 99 keeps its own amount.
+    after = next(r for r in doc.tables["basic"].rows if r.code == "30299")
+    assert after.values["total"] == Decimal("7.80") and after.line == at + 3
+
+
+def test_split_number_in_two_sided_income_label_is_an_issue():
+    lines = _seed_lines()
+    at = _index(lines, "一、本年收入 1,904.25")
+    lines[at] = lines[at].replace("1,904.25", "1,904. 25", 1)
+    doc = _parse("\n".join(lines))
+    assert "amount-doubtful" in _issues_at(doc, at + 1)
+
+
+@pytest.mark.parametrize("mode", ["append", "insert"])
+def test_a_100_kb_line_is_refused_with_an_issue(mode):
+    lines = _seed_lines()
+    at = _index(lines, "302 01   办公费")
+    long = "1234.56 " * 12_500
+    if mode == "append":
+        lines[at] += long
+    else:
+        lines.insert(at, long)
+    doc = _parse("\n".join(lines))
+    assert "row-unread" in _issues_at(doc, at + 1)
+    assert max(len(t.columns) for t in doc.tables.values()) <= 12
+
+
+@pytest.mark.parametrize("cells", [100, 5000])
+def test_a_column_number_row_of_far_too_many_cells_is_no_header(cells):
+    lines = _seed_lines()
+    at = next(i for i, text in enumerate(lines) if text.strip() == "※ ※ ※ 1 2 3")  # 表六
+    lines[at] = "※ ※ ※ " + " ".join(str(n) for n in range(1, cells + 1)) + " "
+    doc = _parse("\n".join(lines))
+    assert len(doc.tables["basic"].columns) <= 12
+    assert {"table-unread", "row-unread"} & {i.slug for i in doc.issues if i.table == "basic"}
+
+
+def test_a_line_with_a_tab_does_not_unmake_the_layout():
+    lines = _seed_lines()
+    lines.insert(10, "\t201\t03\t01\t7.00")
+    assert PdfPaddedLayout().detect(_source("\n".join(lines))) >= 0.5
+
+
+def test_a_row_moved_in_from_another_table_is_an_issue():
+    """A 表五 (function) row swapped into 表六 (economic codes)."""
+    lines = _seed_lines()
+    src = _index(lines, "210 11 01     行政单位医疗 10.49", _index(lines, "一般公共预算支出情况表"))
+    dst = _index(lines, "302 07   邮电费")
+    lines[src], lines[dst] = lines[dst], lines[src]
+    doc = _parse("\n".join(lines))
+    assert "row-misplaced" in _issues_at(doc, dst + 1)
+    assert "row-misplaced" in _issues_at(doc, src + 1)  # 302 07 among function codes
+
+
+def test_rows_out_of_code_order_are_an_issue():
+    lines = _seed_lines()
+    a = _index(lines, "301 02   津贴补贴")
+    b = _index(lines, "301 13   住房公积金")
+    lines[a], lines[b] = lines[b], lines[a]
+    doc = _parse("\n".join(lines))
+    assert "row-misplaced" in _issues_at(doc, a + 3)  # 301 03 after 301 13
+
+
+def test_a_lost_title_does_not_merge_two_tables_silently():
+    """表六's title gone: its rows would continue 表五; its '※' row ends 表五 instead."""
+    lines = _seed_lines()
+    at = _index(lines, "一般公共预算基本支出情况表")
+    del lines[at]
+    doc = _parse("\n".join(lines))
+    general = doc.tables["general_public"]
+    assert all(r.code is None or r.code.startswith("2") for r in general.rows)
+    assert any(i.slug == "table-cut" and i.table == "general_public" for i in doc.issues)
+
+
+def test_rows_after_the_totals_of_a_two_sided_table_are_refused():
+    """表二's title and number gone: its rows follow 表一's 总计 line."""
+    lines = _seed_lines()
+    at = _index(lines, "部门收入总体情况表")
+    del lines[at - 2:at + 1]
+    doc = _parse("\n".join(lines))
+    summary = doc.tables["summary"]
+    total_line = summary.totals["expense"].line
+    assert all(r.line <= total_line for r in summary.rows)
+    assert any(i.slug == "table-cut" and i.table == "summary" for i in doc.issues)
+
+
+def test_a_lost_code_header_reads_codes_from_the_rows():
+    lines = _seed_lines()
+    start = _index(lines, "部门支出总体情况表")
+    star = _index(lines, "※ ※ ※ ※ 1 2 3", start)
+    del lines[star - 2:star + 1]  # "类 款 项", blank, "※ …"
+    doc = _parse("\n".join(lines))
+    row = next(r for r in doc.tables["expense"].rows if r.code == "2010302")
+    assert row.values["project"] == Decimal("1584.39")
+    assert any(i.slug == "header-missing" and i.table == "expense" for i in doc.issues)
+
+
+def test_a_code_line_swapped_away_is_not_glued_to_the_next_row():
+    """A wrapped row's code line moved elsewhere: the next row keeps its own code."""
+    lines = _seed_lines()
+    a = _index(lines, "208 05 05 ")
+    b = _index(lines, "201 03 01     行政运行 257.15 257.15  ")
+    lines[a], lines[b] = lines[b], lines[a]
+    doc = _parse("\n".join(lines))
+    expense = doc.tables["expense"]
+    row = next(r for r in expense.rows if r.line == b + 3)
+    assert row.code == "2010302" and row.values["total"] == Decimal("1584.39")
+    # In 表二 the name and amounts of the lost code line are a row without code: flagged.
+    income_issues = {i.slug for i in doc.issues if i.table == "income"}
+    assert income_issues & {"row-misplaced", "row-unread"}
+
+
+def test_a_repeated_performance_amount_line_is_an_issue():
+    lines = _seed_lines()
+    at = _index(lines, "5.30 其他资金 0.00")
+    lines.insert(at + 1, lines[at])
+    doc = _parse("\n".join(lines))
+    target = next(p for p in doc.performance if p.name == "营商环境保障项目")
+    assert "performance-doubtful" in _issues_at(doc, target.line)
+
+
+def test_a_performance_table_cut_short_is_an_issue():
+    lines = _seed_lines()
+    at = _index(lines, "1.50 其他资金 0.00")
+    text = "\n".join(lines[:at]) + "\n1."
+    doc = _parse(text)
+    target = next(p for p in doc.performance if p.name == "档案数字化项目")
+    assert "performance-doubtful" in _issues_at(doc, target.line)
+
+
+@pytest.mark.parametrize("damage", ["drop", "swap"])
+def test_a_lost_or_moved_department_fund_line_is_an_issue(damage):
+    lines = _seed_lines()
+    own = _index(lines, "本级安排 ")
+    if damage == "drop":
+        del lines[own]
+    else:
+        other = _index(lines, "其他资金（万元）", own)
+        lines[own], lines[other] = lines[other], lines[own]
+    doc = _parse("\n".join(lines))
+    target = next(p for p in doc.performance if p.kind == "department")
+    assert "performance-doubtful" in _issues_at(doc, target.line)
+
+
+def test_a_100_kb_line_in_a_performance_table_is_not_read():
+    lines = _seed_lines()
+    at = _index(lines, "本级安排 ")
+    lines.insert(at, "\t201\t03\t01\t7.00" * 7000)
+    doc = _parse("\n".join(lines))
+    target = next(p for p in doc.performance if p.kind == "department")
+    assert target.amount == Decimal("1904.50")
+    assert "performance-doubtful" in _issues_at(doc, target.line)
+
+
+def test_a_repeated_line_of_a_two_sided_table_is_an_issue():
+    lines = _seed_lines()
+    at = _index(lines, "208 社会保障和就业支出 28.39")
+    lines.insert(at + 1, lines[at])
+    doc = _parse("\n".join(lines))
+    assert "row-misplaced" in _issues_at(doc, at + 2)

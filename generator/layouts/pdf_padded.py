@@ -17,14 +17,16 @@ from ..parse.columns import column_key_for_label
 from ..parse.titles import TABLE_NUMBER_RE, is_toc_entry, table_key_for_title
 from ..sources import SourceText
 from .pdf_padded_cells import has_decimal_amount, read_star_row
+from .pdf_padded_doubts import code_doubts
 from .pdf_padded_grid import (
+    CODED,
     Grid,
     Lines,
     build_rows,
     grid_issues,
     is_meta_line,
-    label_tail_is_amount,
     read_grid,
+    table_number_of,
     values_of,
 )
 from .pdf_padded_perf import PERF_TITLE_RE, read_performance
@@ -33,8 +35,6 @@ from .pdf_padded_sides import read_two_sided
 PART_RE = re.compile(r"^\s*第[一二三四五六七八九十]+部分")
 _MAY_BE_TITLE = re.compile(r"^.{0,60}表\s*$").match
 TWO_SIDED = {"summary", "fiscal"}
-# Tables whose rows are classification codes (function or economic).
-CODED = {"income", "expense", "general_public", "basic", "projects", "gov_fund", "state_capital"}
 # Read in this order: 表七 names its units and function names from earlier tables.
 READ_ORDER = ["summary", "income", "expense", "fiscal", "general_public", "basic", "projects",
               "gov_fund", "state_capital", "carryover", "three_public"]
@@ -47,18 +47,20 @@ class PdfPaddedLayout:
     def detect(self, source: SourceText) -> float:
         """Share of amount-bearing lines that end in a cell terminator (a space).
 
-        Other PDF text trims line ends; Word and TSV text separate cells by tabs.
+        Other PDF text trims line ends; Word and TSV text separate cells by tabs. A
+        few stray lines with tabs weigh no more than their number.
         """
-        amount_lines = terminated = 0
+        amount_lines = terminated = tab_lines = 0
         for text in source.lines:
             if "\t" in text:
-                return 0.0 if amount_lines < 5 else terminated / max(amount_lines, 1) * 0.5
+                tab_lines += 1
+                continue
             tokens = text.split()
             if len(tokens) < 2 or not any(has_decimal_amount(t) for t in tokens[-3:]):
                 continue
             amount_lines += 1
             terminated += text.endswith(" ")
-        if amount_lines < 10:
+        if amount_lines < 10 or tab_lines * 10 > amount_lines:
             return 0.0
         return round(terminated / amount_lines, 3)
 
@@ -81,7 +83,9 @@ class PdfPaddedLayout:
     def _read_table(self, key: str, title: str, title_line: int, body: Lines, doc: Document,
                     names_by_code: dict[str, str]) -> Table:
         if key in TWO_SIDED:
-            return read_two_sided(key, title, title_line, body)
+            table, issues = read_two_sided(key, title, title_line, body, doc.path)
+            doc.issues.extend(issues)
+            return table
         grid = read_grid(key, body)
         doc.issues.extend(grid_issues(key, title, grid, doc.path, title_line))
         table = Table(key=key, title=title, line=title_line, columns=list(grid.match.columns))
@@ -137,9 +141,7 @@ def _segment_end(lines: list[str], end: int) -> int:
     j = end - 1
     while j > 0 and not lines[j].strip():
         j -= 1
-    number = squash(lines[j]) if j > 0 else ""
-    m = TABLE_NUMBER_RE.match(number)
-    return j if m and number == m.group(0).rstrip("：:") else end
+    return j if j > 0 and table_number_of(lines[j]) else end
 
 
 def _table_follows(lines: list[str], index: int) -> bool:
@@ -164,9 +166,9 @@ def _numbered_title(lines: list[str], index: int) -> str:
         return title
     for text in reversed(lines[max(0, index - 3):index]):
         if text.strip():
-            m = TABLE_NUMBER_RE.match(squash(text))
-            if m and squash(text) == m.group(0).rstrip("：:"):
-                return f"表{m.group(1)} {title}"
+            number = table_number_of(text)
+            if number:
+                return f"表{number} {title}"
             break
     return title
 
@@ -226,25 +228,48 @@ def _fill_three_public(table: Table, grid: Grid, doc: Document) -> None:
 
 
 def _check_rows(key: str, title: str, grid: Grid, table: Table, doc: Document) -> None:
-    """Issues for rows whose columns were placed by identities or could not be."""
+    """Issues for rows whose columns were placed by identities or could not be, and
+    for rows that may not be the printed ones (see pdf_padded_doubts)."""
     short = title.split()[0] if title else key
+
+    def add(slug: str, line: int, message: str) -> None:
+        doc.issues.append(Issue(slug, message, doc.path, line, "warning", key))
+
     by_line = {r.line: r for r in table.rows + list(table.totals.values())}
     for raw in grid.rows:
         row = by_line.get(raw.line)
         what = f"{short} row {row.code_raw or row.name}" if row else short
-        if label_tail_is_amount(raw):
-            doc.issues.append(Issue("column-ambiguous", f"{what}: more amounts than the "
-                                    f"{len(grid.match.columns)} columns", doc.path, raw.line,
-                                    "warning", key))
-        elif raw.inferred:
+        for slug, why in raw.doubts:
+            add(slug, raw.line, f"{what}: {why}")
+        if key != "three_public" and not any(raw.label):  # 三公 prints one unlabelled row
+            add("row-unlabelled", raw.line, f"{short}: amounts with no code or name (their "
+                "label's line lost or moved?)")
+        if raw.inferred and not raw.doubts:
             slug = "column-inferred" if raw.decided else "column-ambiguous"
             how = "placed by the table identity" if raw.decided else "kept left to right"
-            doc.issues.append(Issue(slug, f"{what}: line end trimmed, amounts {how}",
-                                    doc.path, raw.line, "warning", key))
+            add(slug, raw.line, f"{what}: line end trimmed, amounts {how}")
+    if key in CODED:
+        for row, doubt in code_doubts(key, table.rows):
+            add("row-misplaced", row.line, f"{short} row {row.code_raw}: {doubt}")
+        if grid.code_cells:
+            _check_unit_rows(key, short, table, doc)
     for row in table.rows:
         if row.kind == "project" and row.project is None:
-            doc.issues.append(Issue("unnamed-project", f"{short} row {row.code_raw}: amount "
-                                    "with no project name", doc.path, row.line, "warning", key))
+            add("unnamed-project", row.line, f"{short} row {row.code_raw}: amount with no "
+                "project name")
+
+
+def _check_unit_rows(key: str, short: str, table: Table, doc: Document) -> None:
+    """A coded table's row without a code is a sub-unit's total row — or the pieces of a
+    row whose code line was lost, or a second 总计."""
+    units = _known_units(doc)
+    for row in table.rows:
+        if row.kind != "unit" or squash(row.name or "") in units:
+            continue
+        why = ("a second total row" if squash(row.name or "") in {"总计", "合计"}
+               else "no code, and the name is no known unit (a code line lost?)")
+        doc.issues.append(Issue("row-misplaced", f"{short} row {row.name}: {why}", doc.path,
+                                row.line, "warning", key))
 
 
 def _apply_empty_statement(table: Table, grid: Grid, doc: Document) -> None:

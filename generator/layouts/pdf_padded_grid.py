@@ -3,10 +3,12 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from ..model import Column, Issue, Row, Table
 from ..numbers import squash
+from ..parse.titles import TABLE_NUMBER_RE
 from .pdf_padded_cells import (
     CODE_HEADER_RE,
     PAGE_NUMBER_RE,
@@ -20,11 +22,18 @@ from .pdf_padded_cells import (
     split_row,
 )
 from .pdf_padded_columns import ColumnMatch, header_text, match_columns, template_width
+from .pdf_padded_doubts import MAX_ROW_CHARS, has_number_fragment, is_code, row_doubts
 from .pdf_padded_infer import place_amounts
 
 Lines = list[tuple[int, str]]
+# Tables whose rows are classification codes (function or economic).
+CODED = {"income", "expense", "general_public", "basic", "projects", "gov_fund", "state_capital"}
+# A row's code cells as printed: "201 03 01", "301 01".
+_CODE_CELLS_RE = re.compile(r"^\s*\d{3}((?: \d{2}){1,2}) ")
 # A wrapped row spans a few lines; more pending lines than this are not one row.
 MAX_FRAGMENTS = 8
+# The widest template has 12 value columns; a '※' row numbering far more is no header.
+MAX_COLUMNS = 40
 TOTAL_NAMES = {"总计", "合计"}
 META_PREFIXES = ("编制部门", "编制单位", "单位：", "单位:")
 
@@ -38,6 +47,7 @@ class RawRow:
     values: list[str]
     inferred: bool = False  # columns placed by identities (see pdf_padded_infer)
     decided: bool = True
+    doubts: list[tuple[str, str]] = field(default_factory=list)  # (slug, why): pdf_padded_doubts
 
 
 @dataclass
@@ -49,7 +59,11 @@ class Grid:
     match: ColumnMatch
     rows: list[RawRow] = field(default_factory=list)
     stated_empty: bool = False
-    leftovers: list[int] = field(default_factory=list)  # lines with amounts never read
+    # Lines with amounts never read, and why.
+    leftovers: list[tuple[int, str]] = field(default_factory=list)
+    # Where the table's rows stop before its segment does (another table's header), and why.
+    cut: tuple[int, str] | None = None
+    codes_from_rows: bool = False  # no 类 款 项 header: code cells counted in the rows
 
 
 def is_meta_line(text: str) -> bool:
@@ -58,18 +72,23 @@ def is_meta_line(text: str) -> bool:
 
 def read_grid(key: str, body: Lines) -> Grid:
     """Header analysis and row assembly for one table's lines (title excluded)."""
-    star_at = next((i for i, (no, t) in enumerate(body) if read_star_row(t, no)), None)
+    star_at = next((i for i, (no, t) in enumerate(body)
+                    if len(t) <= MAX_ROW_CHARS and read_star_row(t, no)), None)
     star = read_star_row(body[star_at][1], body[star_at][0]) if star_at is not None else None
     head = body[:star_at] if star_at is not None else body[:0]
     head_texts = [t for _, t in head if not is_meta_line(t)]
-    code_cells = _code_cells(head_texts)
+    # Without a '※' row (lost, or not printed) the codes header is among the first lines.
+    code_cells = _code_cells(head_texts if star else [t for _, t in body[:12]])
+    codes_from_rows = 0
+    if not code_cells and key in CODED:  # the 类 款 项 header lost: count the rows' codes
+        code_cells = codes_from_rows = _code_cells_of_rows(body)
     if star is not None:
-        count = star.value_cells
+        count = star.value_cells if star.value_cells <= MAX_COLUMNS else 0
     else:  # no numbered row: the header must name a whole template
         count = template_width(key, header_text([t for _, t in body[:12]]))
     match = match_columns(key, header_text(head_texts) if star else
                           header_text([t for _, t in body[:12]]), count)
-    grid = Grid(star, code_cells, match)
+    grid = Grid(star, code_cells, match, codes_from_rows=bool(codes_from_rows))
     rows_from = star_at + 1 if star_at is not None else 0
     grid.stated_empty = any("为空表" in t for _, t in body)
     if count:
@@ -85,11 +104,29 @@ def _code_cells(head_texts: list[str]) -> int:
     return 0
 
 
+def _code_cells_of_rows(body: Lines) -> int:
+    """The most code cells a row prints ("201 03 01": 3, "301 01": 2), 0 if none."""
+    cells = 0
+    for _, text in body:
+        m = _CODE_CELLS_RE.match(text) if len(text) <= MAX_ROW_CHARS else None
+        if m:
+            cells = max(cells, 1 + m.group(1).count(" "))
+    return cells
+
+
 def _assemble(lines: Lines, count: int, grid: Grid, strict_start: bool, table_key: str) -> None:
-    """Join wrapped fragments into whole rows (see pdf_padded_cells)."""
+    """Join wrapped fragments into whole rows (see pdf_padded_cells).
+
+    Only label fragments wait for the next line: amounts end a row, so a line with
+    amounts that does not complete one is reported, never glued to the next row.
+    """
     pending: Lines = []
     width = (grid.star.label_cells if grid.star else 1) + count
     for index, (no, text) in enumerate(lines):
+        if len(text) > MAX_ROW_CHARS:
+            grid.leftovers.append((no, f"a line of {len(text)} characters is no table row; "
+                                   "not read"))
+            continue
         if text == "" or is_meta_line(text) or "为空表" in text:
             continue
         if not text.strip():
@@ -100,26 +137,69 @@ def _assemble(lines: Lines, count: int, grid: Grid, strict_start: bool, table_ke
             continue
         if not pending and PAGE_NUMBER_RE.match(text) and _page_follows(lines, index):
             continue
-        if read_star_row(text, no):  # a header repeated after a page break
+        cut = _other_table_starts(text, no, grid)
+        if cut:
+            grid.cut = (no, cut)
+            break
+        if read_star_row(text, no):  # the header repeated after a page break
             pending = []
             continue
+        if grid.code_cells and _starts_with_code(text) and any(
+                _starts_with_code(t) for _, t in pending):
+            pending = []  # a code fragment whose rest was lost: no row to join it to
         joined = "".join(t for _, t in pending) + text
         split = split_row(joined, count)
         if split is not None and not (strict_start and not grid.rows and pending):
-            grid.rows.append(_raw(no, split))
+            grid.rows.append(_raw(no, split, grid.code_cells))
             pending = []
             continue
         if split is None and _is_trimmed_row(joined):
-            grid.rows.append(_trimmed(no, joined, count, table_key))
+            grid.rows.append(_trimmed(no, joined, count, table_key, grid.code_cells))
             pending = []
             continue
         if strict_start and not grid.rows:
+            continue
+        if has_number_fragment(text):
+            for item in [*pending, (no, text)]:
+                _drop(item, grid)
+            pending = []
             continue
         pending.append((no, text))
         if len(pending) > MAX_FRAGMENTS:
             _drop(pending.pop(0), grid)
     for item in pending:
         _drop(item, grid)
+
+
+def _starts_with_code(text: str) -> bool:
+    first = text.split(None, 1)[:1]
+    return bool(first) and is_code(first[0])
+
+
+def table_number_of(text: str) -> str | None:
+    """The number of a line that holds only a table number ("表 2", "表三："), else None."""
+    number = squash(text)
+    m = TABLE_NUMBER_RE.match(number)
+    return m.group(1) if m and number == m.group(0).rstrip("：:") else None
+
+
+def _other_table_starts(text: str, no: int, grid: Grid) -> str | None:
+    """Why `text` starts another table (its title line lost or moved), or None.
+
+    A table's '※' row is printed again only after a page break, with the same cells;
+    a table number line ("表 8") stands only above a title.
+    """
+    star = read_star_row(text, no)
+    if star is not None:
+        if grid.star is None or (star.label_cells, star.value_cells) != (
+                grid.star.label_cells, grid.star.value_cells):
+            return (f"a header of {star.label_cells} + {star.value_cells} cells inside the "
+                    "table: the rows from here on belong to another table and are not read")
+        return None
+    if table_number_of(text):
+        return (f"the table number {text.strip()!r} inside the table: the rows from here "
+                "on belong to the next table and are not read")
+    return None
 
 
 def _page_follows(lines: Lines, index: int) -> bool:
@@ -131,8 +211,9 @@ def _page_follows(lines: Lines, index: int) -> bool:
     return True
 
 
-def _raw(no: int, split: SplitRow) -> RawRow:
-    return RawRow(no, split.label, split.values)
+def _raw(no: int, split: SplitRow, code_cells: int) -> RawRow:
+    return RawRow(no, split.label, split.values,
+                  doubts=row_doubts(split.label, split.values, code_cells))
 
 
 def _is_trimmed_row(text: str) -> bool:
@@ -143,7 +224,7 @@ def _is_trimmed_row(text: str) -> bool:
     return has_decimal_amount(tokens[-1]) and any(not has_decimal_amount(t) and t for t in tokens)
 
 
-def _trimmed(no: int, text: str, count: int, table_key: str) -> RawRow:
+def _trimmed(no: int, text: str, count: int, table_key: str, code_cells: int) -> RawRow:
     """Amounts in printed order after the label, placed by the identities."""
     tokens = text.split(" ")
     cut = len(tokens)
@@ -152,13 +233,14 @@ def _trimmed(no: int, text: str, count: int, table_key: str) -> RawRow:
     amounts = [amount_of(t) for t in tokens[cut:] if t]
     placed, decided = place_amounts(table_key, amounts, count)
     values = ["" if v is None else format(v, "f") for v in placed]
-    return RawRow(no, tokens[:cut], values, inferred=True, decided=decided)
+    doubts = row_doubts(tokens[:cut], [t for t in tokens[cut:] if t], code_cells)
+    return RawRow(no, tokens[:cut], values, inferred=True, decided=decided, doubts=doubts)
 
 
 def _drop(item: tuple[int, str], grid: Grid) -> None:
     no, text = item
-    if any(has_decimal_amount(t) for t in text.split()):
-        grid.leftovers.append(no)
+    if has_number_fragment(text):
+        grid.leftovers.append((no, "amounts on this line belong to no whole row"))
 
 
 def values_of(raw: RawRow, columns: list[Column]) -> dict:
@@ -170,22 +252,27 @@ def grid_issues(key: str, title: str, grid: Grid, path: str, table_line: int) ->
     issues: list[Issue] = []
     short = title.split()[0] if title else key
     if not grid.match.known and grid.match.columns:
-        issues.append(Issue("column-unknown", f"{short}: header fits no known template "
-                            f"({len(grid.match.columns)} columns); kept as col_1…", path,
-                            table_line, "warning", key))
-    if grid.star is None and not grid.match.columns:
+        # Every figure of the table stands under an unnamed column: an issue on the
+        # table, not on its title line.
+        issues.append(Issue("column-unknown", f"{short} (line {table_line}): header fits no "
+                            f"known template ({len(grid.match.columns)} columns); kept as "
+                            "col_1…", path, None, "warning", key))
+    if grid.star is not None and grid.star.value_cells > MAX_COLUMNS:
+        issues.append(Issue("table-unread", f"{short}: the column-number row numbers "
+                            f"{grid.star.value_cells} columns; the table was not read", path,
+                            grid.star.line, "error", key))
+    elif grid.star is None and not grid.match.columns:
         issues.append(Issue("table-unread", f"{short}: no column-number row and no known "
                             "header; the table was not read", path, table_line, "error", key))
-    for no in grid.leftovers:
-        issues.append(Issue("row-unread", f"{short}: amounts on this line belong to no "
-                            "whole row", path, no, "warning", key))
+    if grid.codes_from_rows:
+        issues.append(Issue("header-missing", f"{short}: no 类 款 项 header; {grid.code_cells} "
+                            "code cells, as the rows print them", path, table_line, "info", key))
+    for no, why in grid.leftovers:
+        issues.append(Issue("row-unread", f"{short}: {why}", path, no, "warning", key))
+    if grid.cut is not None:
+        no, why = grid.cut
+        issues.append(Issue("table-cut", f"{short}: {why}", path, no, "warning", key))
     return issues
-
-
-def label_tail_is_amount(raw: RawRow) -> bool:
-    """More amounts than columns: the label part ends in an amount."""
-    tail = [t for t in raw.label if t]
-    return bool(tail) and has_decimal_amount(tail[-1])
 
 
 def build_rows(key: str, grid: Grid, names_by_code: dict[str, str]) -> tuple[list[Row], Row | None]:

@@ -10,9 +10,16 @@ amount, and whatever is left is the income label.
 
 from __future__ import annotations
 
-from ..model import Column, Row, Table
+from ..model import Column, Issue, Row, Table
 from ..numbers import squash
 from .pdf_padded_cells import CLASS_CODE_RE, amount_of, is_value_token, normalize_name
+from .pdf_padded_doubts import (
+    MAX_ROW_CHARS,
+    code_doubts,
+    has_number_fragment,
+    number_tail_doubt,
+    odd_amount_doubt,
+)
 
 Lines = list[tuple[int, str]]
 
@@ -27,7 +34,8 @@ EXPENSE_TOTALS = {"支出总计", "支出合计", "支出总额"}
 
 
 def _split_two_sided(text: str, value_count: int):
-    """(income name, income amount, expense code, expense name, expense values) or None."""
+    """(income name tokens, income amount, expense code, expense name tokens, expense
+    values) or None."""
     if not text.endswith(" "):
         text = _pad_trimmed(text, value_count)
     tokens = text.split(" ")[:-1]
@@ -52,9 +60,7 @@ def _split_two_sided(text: str, value_count: int):
         j -= 1  # the empty expense label cell
     if j < 0 or not is_value_token(rest[j]):
         return None
-    income_amount = rest[j]
-    income_name = normalize_name(" ".join(rest[:j]))
-    return income_name, income_amount, code, normalize_name(" ".join(name_tokens)), values
+    return rest[:j], rest[j], code, name_tokens, values
 
 
 def _pad_trimmed(text: str, value_count: int) -> str:
@@ -67,25 +73,59 @@ def _pad_trimmed(text: str, value_count: int) -> str:
     return text + " " * (max(0, value_count - k) + 1)
 
 
-def read_two_sided(key: str, title: str, title_line: int, body: Lines) -> Table:
-    """表一 / 表四 from the lines after its title."""
+def read_two_sided(key: str, title: str, title_line: int, body: Lines, path: str
+                   ) -> tuple[Table, list[Issue]]:
+    """表一 / 表四 from the lines after its title, and what could not be read for sure."""
     expense_columns = EXPENSE_COLUMNS[key]
     income_column = INCOME_COLUMN[key]
     table = Table(key=key, title=title, line=title_line,
                   columns=[income_column] + expense_columns)
+    short = title.split()[0] if title else key
+    issues: list[Issue] = []
+
+    def add(slug: str, no: int, message: str) -> None:
+        issues.append(Issue(slug, f"{short}: {message}", path, no, "warning", key))
+
     count = len(expense_columns)
     for no, text in body:
         if not text.strip():
             continue
-        parts = _split_two_sided(text, count)
-        if parts is None:
+        if len(text) > MAX_ROW_CHARS:
+            add("row-unread", no, f"a line of {len(text)} characters is no table row; not read")
             continue
-        income_name, income_amount, code, expense_name, values = parts
+        parts = _split_two_sided(text, count)
+        if "income" in table.totals and "expense" in table.totals:
+            # The 总计 line ends the table: what follows belongs to the next one.
+            if parts is not None or has_number_fragment(text):
+                add("table-cut", no, "rows after the 收入总计/支出总计 line belong to another "
+                    "table (its title lost?) and are not read")
+                break
+            continue
+        if parts is None:
+            if has_number_fragment(text):
+                add("row-unread", no, "amounts on this line fit no row")
+            continue
+        income_tokens, income_amount, code, expense_tokens, values = parts
+        for doubt in _doubts(income_tokens, income_amount, expense_tokens, values):
+            add("amount-doubtful", no, doubt)
+        income_name = normalize_name(" ".join(income_tokens))
+        expense_name = normalize_name(" ".join(expense_tokens))
         if income_name:
             _add_income(table, no, income_name, income_amount, income_column.key)
         if expense_name:
             _add_expense(table, no, code, expense_name, values, expense_columns)
-    return table
+    for row, doubt in code_doubts(key, [r for r in table.rows if r.side == "expense"]):
+        add("row-misplaced", row.line, f"row {row.code_raw}: {doubt}")
+    return table, issues
+
+
+def _doubts(income_tokens: list[str], income_amount: str, expense_tokens: list[str],
+            values: list[str]) -> list[str]:
+    """Signs of a number split by a space (see pdf_padded_doubts)."""
+    doubts = [number_tail_doubt(income_tokens, "the income label"),
+              number_tail_doubt(expense_tokens, "the expense label"),
+              odd_amount_doubt([income_amount, *values])]
+    return [d for d in doubts if d]
 
 
 def _add_income(table: Table, no: int, name: str, amount: str, key: str) -> None:

@@ -1,0 +1,117 @@
+"""Signs that a row the pdf-padded reader did read is not the row that was printed.
+
+Rows are read from the right (see `pdf_padded_cells`), so whatever shifts a line's
+tokens moves amounts between columns without failing the read:
+
+- a number split by a stray space ("28.39" → "28. 39", "28.3 9", "2 8.39") is two
+  tokens: the row's leftmost amount slides into the label and each column takes its
+  left neighbour's amount. Every split leaves a trace — the label ends in a number
+  piece, or a value cell holds a number not printed like an amount (this layout prints
+  every amount with two decimals: "1,584.39", "0.25");
+- a line moved in from another table (a title lost, lines swapped) carries a code of
+  another classification, or breaks the 类/款/项 order, which every table prints in
+  ascending code order (201 < 20103 < 2010301 < 2010302 < 208 …).
+
+A doubt becomes an issue on the row's line; the figure stays, with the issue next to it.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..model import Row
+from .pdf_padded_cells import CLASS_CODE_RE, PART_CODE_RE
+
+# A number or a piece of one: digits with commas, points or a sign, nothing else.
+NUMBER_PIECE_RE = re.compile(r"^-?[\d,.]*\d[\d,.]*$")
+PRINTED_AMOUNT_RE = re.compile(r"^-?(?:\d{1,3}(?:,\d{3})+|\d+)\.\d\d$")
+# A line longer than this is no table row (a row of 30 amounts is ~400 characters);
+# reading it would cost work in proportion to its length for every later check.
+MAX_ROW_CHARS = 2000
+# Function classification codes (支出功能分类) start with 2; economic ones (支出经济分类:
+# 部门预算 30x, 政府预算 50x) with 3 or 5. 表六 is the one economic table.
+ECONOMIC_TABLES = {"basic"}
+
+
+def is_number_piece(token: str) -> bool:
+    return bool(NUMBER_PIECE_RE.match(token))
+
+
+def has_number_fragment(text: str) -> bool:
+    """A token with digits and a point or comma: an amount, or a piece of one."""
+    return any(("." in t or "," in t) and is_number_piece(t) for t in text.split())
+
+
+def odd_amount_doubt(values: list[str]) -> str | None:
+    """Value cells holding a number not printed like an amount (two decimals)."""
+    odd = [t for t in values if t and not PRINTED_AMOUNT_RE.match(t.strip())]
+    if not odd:
+        return None
+    return ("amount(s) " + ", ".join(repr(t) for t in odd[:3]) + " not printed like the "
+            "others (two decimals): a number split by a space?")
+
+
+def number_tail_doubt(words: list[str], what: str = "the label") -> str | None:
+    """A label (codes left out) whose last word is a number or a piece of one."""
+    words = [t for t in words if t]
+    if not words or not is_number_piece(words[-1]):
+        return None
+    return (f"{what} ends in a number ({words[-1]!r}): more amounts than columns, or a "
+            "number split by a space")
+
+
+def label_has_two_codes(label: list[str], code_cells: int) -> bool:
+    """A code, then another code where the name should start: two rows run together."""
+    tokens = [t for t in label if t]
+    if not code_cells or not tokens or not is_code(tokens[0]):
+        return False
+    i = 1
+    while i < min(code_cells, len(tokens)) and PART_CODE_RE.match(tokens[i]):
+        i += 1
+    return i < len(tokens) and is_code(tokens[i])
+
+
+def is_code(token: str) -> bool:
+    """A printed code cell: a 3-digit 类 or a 2-digit 款/项."""
+    return bool(CLASS_CODE_RE.match(token) or PART_CODE_RE.match(token))
+
+
+def row_doubts(label: list[str], values: list[str], code_cells: int) -> list[tuple[str, str]]:
+    """(slug, why) for each reason a whole row may not be the printed one."""
+    doubts = []
+    if label_has_two_codes(label, code_cells):
+        doubts.append(("row-joined", "two codes in one row: a code line joined to another row"))
+    words = [t for t in label if t]
+    codes = 0
+    while codes < min(code_cells, len(words)) and is_code(words[codes]):
+        codes += 1
+    tail = number_tail_doubt(words[codes:])
+    if tail:
+        doubts.append(("column-ambiguous", tail))
+    odd = odd_amount_doubt(values)
+    if odd:
+        doubts.append(("amount-doubtful", odd))
+    return doubts
+
+
+def code_doubts(key: str, rows: list[Row]) -> list[tuple[Row, str]]:
+    """Coded rows that do not belong in this table or break the ascending code order."""
+    economic = key in ECONOMIC_TABLES
+    family, kind = (("3", "5"), "an economic (3xx, 5xx)") if economic else (("2",), "a function (2xx)")
+    out: list[tuple[Row, str]] = []
+    previous: str | None = None
+    for row in rows:
+        if row.kind == "unit":  # a sub-unit's rows start the classification again
+            previous = None
+            continue
+        if not row.code:
+            continue
+        if not row.code.startswith(family):
+            out.append((row, f"code {row.code_raw} is not {kind} classification code: a "
+                        "row of another table?"))
+        elif previous is not None and (row.code < previous or row.code == previous
+                                       and row.kind != "project"):
+            out.append((row, f"code {row.code_raw} after {previous}: out of the 类/款/项 "
+                        "order (lines moved or repeated?)"))
+        previous = row.code
+    return out
