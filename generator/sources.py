@@ -31,11 +31,14 @@ class SourceText:
 
 
 def _looks_binary(data: bytes) -> bool:
-    if b"\x00" in data[:65536]:
+    """A PDF, Word file or image: many NUL or control bytes. A few stray NULs in a text
+    file are not enough (they are removed with an issue instead)."""
+    sample = data[:65536]
+    if sample.count(b"\x00") > max(4, len(sample) // 1000):
         return True
-    sample = data[:8192]
-    controls = sum(1 for b in sample if b < 32 and b not in (9, 10, 12, 13, 27))
-    return controls > max(8, len(sample) // 50)
+    head = data[:8192]
+    controls = sum(1 for b in head if b < 32 and b not in (0, 9, 10, 12, 13, 27))
+    return controls > max(8, len(head) // 50)
 
 
 def decode(data: bytes) -> tuple[str, str] | None:
@@ -74,6 +77,12 @@ def read_source(path: Path, display_path: str | None = None) -> tuple[SourceText
     text, encoding = decoded
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     issues = []
+    if "\x00" in text:
+        lines_with_nul = [i for i, line in enumerate(text.split("\n"), 1) if "\x00" in line]
+        listed = ", ".join(map(str, lines_with_nul[:5])) + (" …" if len(lines_with_nul) > 5 else "")
+        issues.append(Issue("source-nul", f"NUL bytes removed on line(s) {listed}", shown,
+                            lines_with_nul[0], "warning"))
+        text = text.replace("\x00", "")
     if encoding == "gb18030":
         issues.append(Issue("source-gbk", "read as GB18030/GBK (not UTF-8)", shown, None, "info"))
     return SourceText(shown, text, text.split("\n"), encoding, digest), issues

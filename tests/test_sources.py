@@ -80,3 +80,16 @@ def test_truncated_documents_report_issues_and_never_raise(tmp_path):
             elif fraction == 0.05:
                 # the core tables are gone: the document must say so
                 assert "table-missing" in slugs(r)
+
+
+def test_stray_nul_bytes_are_removed_with_an_issue(tmp_path):
+    original = sample_paths()[2]
+    lines = original.read_bytes().split(b"\n")
+    lines[30] = lines[30][:4] + b"\x00" + lines[30][4:]
+    copy = tmp_path / original.name
+    copy.write_bytes(b"\n".join(lines))
+    r = parse_file(copy)
+    assert r.document is not None
+    nul = [i for i in r.issues if i.slug == "source-nul"]
+    assert len(nul) == 1 and nul[0].line == 31
+    assert to_golden(r.document) == to_golden(parse_file(original).document)
