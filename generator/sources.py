@@ -34,7 +34,7 @@ def _looks_binary(data: bytes) -> bool:
     """A PDF, Word file or image: many NUL or control bytes. A few stray NULs in a text
     file are not enough (they are removed with an issue instead)."""
     sample = data[:65536]
-    if sample.count(b"\x00") > max(4, len(sample) // 1000):
+    if sample.count(b"\x00") * 1000 > len(sample):  # more than one byte in a thousand
         return True
     head = data[:8192]
     controls = sum(1 for b in head if b < 32 and b not in (0, 9, 10, 12, 13, 27))
