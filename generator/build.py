@@ -2,8 +2,9 @@
 
 config → input hashes (nothing changed: done) → parse and checks (each file in its own
 error boundary, in parallel; unchanged files from the parse cache) → DuckDB → render (only
-the outputs whose inputs changed; the rest is linked from the previous build) → search
-index → atomic swap into build/ → build manifest (`incremental.py`).
+the outputs whose inputs changed, in worker processes forked once the data is loaded; the
+rest is linked from the previous build) → search index → atomic swap into build/ → build
+manifest (`incremental.py`).
 
 The order matters: checks run before loading so their results are stored with the
 document in one transaction; rendering reads only the database, so pages and downloads
@@ -164,8 +165,8 @@ def build(site_dir: Path, output: Path | None = None, jobs: int | None = None,
         clock = time.perf_counter()
         (staging / "data").mkdir(parents=True)
         con = db.connect(staging / "data" / "budget.duckdb")
-        db.load_documents(con, [(doc_id, doc, [c.as_row(doc_id) for c in checks_of[id(doc)]])
-                                for doc_id, doc in assign_ids(report.documents).items()])
+        db.load_documents(con, ((doc_id, doc, (c.as_row(doc_id) for c in checks_of[id(doc)]))
+                                for doc_id, doc in assign_ids(report.documents).items()))
         for failed in report.failed:
             db.load_source_issues(con, failed.issues)
         report.timings["load"] = time.perf_counter() - clock
@@ -173,7 +174,8 @@ def build(site_dir: Path, output: Path | None = None, jobs: int | None = None,
         clock = time.perf_counter()
         from .render import render_site
 
-        report.pages = render_site(con, config, staging, previous, output, record=manifest)
+        report.pages = render_site(con, config, staging, previous, output, record=manifest,
+                                   jobs=jobs)
         con.close()
         # A linked unit keeps the very record of the previous manifest.
         report.reused = sum(unit is previous.outputs.get(name) for name, unit
@@ -185,7 +187,7 @@ def build(site_dir: Path, output: Path | None = None, jobs: int | None = None,
             clock = time.perf_counter()
             from .search import build_search_index
 
-            build_search_index(staging)
+            build_search_index(staging, incremental.cache_dir(config) / "search")
             report.timings["search"] = time.perf_counter() - clock
         incremental.forget_manifest(config)
         cleanup = swap_into_place(staging, output)

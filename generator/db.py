@@ -21,7 +21,7 @@ from typing import Any
 
 import duckdb
 
-from .model import Document, Issue, TABLE_KEYS
+from .model import TABLE_KEYS, Document, Issue
 from .numbers import format_amount
 
 SCHEMA = """
@@ -175,23 +175,41 @@ def load_documents(con: duckdb.DuckDBPyConnection,
                    items: Iterable[tuple[str, Document, Iterable[tuple[Any, ...]]]]) -> None:
     """Insert many documents at once (one statement per table): the fast path for a build.
 
-    The rows of every document are computed first, so a document whose rows cannot be
-    built raises before anything is written; the inserts run in one transaction.
+    Each document's rows are written to one temporary CSV file per table as soon as they
+    are made, so a province's rows are never all in memory at once (they are several times
+    the size of the parsed documents); each file is then loaded with one COPY. A document
+    whose rows cannot be built raises before anything is written to the database; the
+    loads run in one transaction.
     """
-    batch: dict[str, list[tuple[Any, ...]]] = {name: [] for name in DOC_TABLES}
-    for doc_id, doc, check_rows in items:
-        rows = document_rows(doc_id, doc)
-        rows["checks"] = list(check_rows)
-        for name, values in rows.items():
-            batch[name].extend(values)
-    con.execute("BEGIN TRANSACTION")
-    try:
-        for name, values in batch.items():
-            bulk_insert(con, name, values)
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
+    with tempfile.TemporaryDirectory(prefix="budget-load-") as folder:
+        files: dict[str, Any] = {}
+        listed: dict[str, list[tuple[Any, ...]]] = {}  # tables with list columns: no CSV
+        try:
+            for doc_id, doc, check_rows in items:
+                rows = document_rows(doc_id, doc)
+                rows["checks"] = list(check_rows)
+                for name, values in rows.items():
+                    if any(t.endswith("[]") for t in _column_types(con, name)):
+                        listed.setdefault(name, []).extend(values)
+                        continue
+                    if name not in files:
+                        handle = open(Path(folder) / f"{name}.csv", "w", newline="",
+                                      encoding="utf-8")
+                        files[name] = (handle, csv.writer(handle))
+                    files[name][1].writerows([_csv_cell(v) for v in row] for row in values)
+        finally:
+            for handle, _ in files.values():
+                handle.close()
+        con.execute("BEGIN TRANSACTION")
+        try:
+            for name in DOC_TABLES:
+                if name in files:
+                    _copy_csv_file(con, name, Path(folder) / f"{name}.csv")
+                bulk_insert(con, name, listed.get(name, []))
+            con.execute("COMMIT")
+        except Exception:
+            con.execute("ROLLBACK")
+            raise
 
 
 _TYPES: dict[str, list[str]] = {}
@@ -246,13 +264,18 @@ def _copy_from_csv(con: duckdb.DuckDBPyConnection, table: str, rows: list[tuple[
     fd, name = tempfile.mkstemp(prefix="budget-load-", suffix=".csv")
     try:
         with os.fdopen(fd, "w", newline="", encoding="utf-8") as handle:
-            writer = csv.writer(handle)
-            for row in rows:
-                writer.writerow([_csv_cell(v) for v in row])
-        con.execute(f"COPY {table} FROM '{name}' (FORMAT csv, HEADER false, NULLSTR '{_NULL}', "
-                    "QUOTE '\"', ESCAPE '\"', AUTO_DETECT false)")
+            csv.writer(handle).writerows([_csv_cell(v) for v in row] for row in rows)
+        _copy_csv_file(con, table, Path(name))
     finally:
         os.unlink(name)
+
+
+def _copy_csv_file(con: duckdb.DuckDBPyConnection, table: str, path: Path) -> None:
+    # csv.writer ends rows with \r\n; saying so keeps DuckDB from taking a \n inside a
+    # quoted text (a 说明 paragraph) for the end of a row.
+    name = path.as_posix().replace("'", "''")
+    con.execute(f"COPY {table} FROM '{name}' (FORMAT csv, HEADER false, NULLSTR '{_NULL}', "
+                "QUOTE '\"', ESCAPE '\"', NEW_LINE '\\r\\n', AUTO_DETECT false)")
 
 
 def delete_document(con: duckdb.DuckDBPyConnection, doc_id: str, in_transaction: bool = False) -> None:

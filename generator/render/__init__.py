@@ -4,7 +4,9 @@ The order matters: phone numbers are masked in the database first, so every page
 every download (and the DuckDB file itself) shows the same text; the database is read
 once (`data.load_site`); the classification index comes before any page because it
 decides which codes get a page (the tables link their codes there); charts are collected
-while pages render and drawn once at the end, from the cache where possible; the per-table
+while pages render and drawn once at the end (in worker processes), from the cache where
+possible; the department-year pages with their source views and table downloads, and the
+classification pages, are rendered by forked workers (`TrackedWriter.each`); the per-table
 downloads are written before the zip that bundles them, and the bulk downloads before
 `datapackage.json`, which describes them; the sitemap comes last, when every page is known.
 
@@ -15,6 +17,7 @@ the manifest of the previous build, units whose inputs are unchanged are linked 
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import zipfile
 from pathlib import Path
@@ -24,7 +27,7 @@ from ..incremental import Manifest, digest
 from . import charts as ch
 from .data import SiteData, load_site
 from .datapackage import datapackage
-from .downloads import add_to_zip, dumps, write_bulk, write_document_tables
+from .downloads import add_to_zip, dumps, write_bulk
 from .indexes import classification_index, render_indexes
 from .outputs import TrackedWriter
 from .pages import ClassIndex, render_documents
@@ -42,12 +45,18 @@ __all__ = ["render_site"]
 
 
 def render_site(con, config: Config, out_dir: Path, previous: Manifest | None = None,
-                previous_dir: Path | None = None, record: Manifest | None = None) -> int:
+                previous_dir: Path | None = None, record: Manifest | None = None,
+                jobs: int | None = None) -> int:
     """Render the whole site into `out_dir` from the database `con`; returns the page count.
 
     With `previous` (the manifest of the build in `previous_dir`), outputs whose inputs did
     not change are linked from there; `record` receives this build's inputs and outputs.
+    `jobs` worker processes render the documents and draw the charts (default: the
+    config's `build.jobs`; 0 = one per core).
     """
+    if jobs is None:
+        jobs = config.get("build.jobs")
+    jobs = jobs or os.cpu_count() or 1
     mask = bool(config.get("privacy.mask_phone_numbers"))
     if mask:
         mask_database(con)
@@ -63,8 +72,8 @@ def render_site(con, config: Config, out_dir: Path, previous: Manifest | None = 
     writer.inputs.update(input_keys(config, site, pages, classes))
     copy_assets(config, writer)
 
-    charts = render_indexes(site, writer, classes, class_entries)
-    charts += render_documents(site, writer, config.site_dir, mask, classes)
+    charts = render_indexes(site, writer, classes, class_entries, jobs)
+    charts += render_documents(site, writer, config.site_dir, mask, classes, jobs)
     for stem, title, body in pages:
         if writer.stale(f"page:{stem}", [f"md:{stem}", "nav"], ["page.html"]):
             render_markdown_pages(writer, [(stem, title, body)])
@@ -81,7 +90,6 @@ def render_site(con, config: Config, out_dir: Path, previous: Manifest | None = 
         writer.attach(["sitemap.xml", "robots.txt"])
 
     if config.get("build.charts"):
-        jobs = config.get("build.jobs") or 2
         ch.render_charts(charts, out_dir, config.site_dir / ".cache" / "charts", jobs)
     if record is not None:
         used = {name for unit in writer.units.values() for name in unit["deps"]}
@@ -113,13 +121,9 @@ def copy_assets(config: Config, writer: TrackedWriter) -> None:
 
 
 def render_downloads(con, config: Config, site: SiteData, writer: TrackedWriter) -> None:
-    """Each document's tables as CSV and JSON; then the bulk data under `data/` and its pages."""
+    """The bulk data under `data/` and its pages (after each document's own table
+    downloads, which `render_documents` writes and the zip bundles)."""
     out_dir = writer.out_dir
-    for doc in site.docs:
-        if writer.stale(f"tables:{doc.doc_id}", [f"doc:{doc.doc_id}"]):
-            write_document_tables(doc, out_dir, None)
-            writer.attach(f"budgets/{doc.doc_id}/tables/{t.key}.{ext}"
-                          for t in doc.tables.values() for ext in ("csv", "json"))
     if not writer.stale("data", ["docs", "nav"], ["data.html", "dictionary.html"]):
         return
     data_dir = out_dir / "data"

@@ -1,24 +1,29 @@
 """Charts: Altair specs rendered once to static SVG with vl-convert, cached by spec hash.
 
 A chart is readable without JavaScript (an `<img>` of a static SVG, with a text
-alternative and its numbers as a table beside it). Rendering costs ~25 ms per chart, so
+alternative and its numbers as a table beside it). Rendering costs 50–100 ms per chart, so
 the SVG is cached under `<site>/.cache/charts/<hash>.svg` (hash of the Vega-Lite spec,
 the vl-convert version and the locale) and charts are published content-addressed as
 `charts/<hash>.svg`: an unchanged chart is never rendered twice, across pages or builds.
+
+The charts a build still has to draw are drawn in worker processes, one vl-convert per
+worker: vl-convert runs every conversion on one JavaScript runtime per process, so threads
+would take turns. They are always drawn in forked workers, never in the build process
+itself: a fork of a process whose vl-convert runtime has started (a `serve` that drew a
+few charts itself) would inherit a runtime without its threads, and hang.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import multiprocessing
 import shutil
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
-
-import altair as alt
 
 from .formatting import fmt_amount
 
@@ -52,7 +57,7 @@ class Chart:
         return f"{self.title}：{parts}{more}。"
 
 
-def _config(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
+def _config(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:  # noqa: F821 (imported lazily)
     return chart.configure(font=FONT).configure_axis(labelFontSize=11, titleFontSize=11) \
         .configure_view(stroke=None)
 
@@ -64,6 +69,8 @@ def _bar_template(unit: str) -> str:
     Building a chart with Altair costs ~20 ms, more than a page; every bar chart shares
     this spec and only gets its own data and height (see `bar_chart`).
     """
+    import altair as alt  # here, not at the top: chart workers need only vl-convert
+
     base = alt.Chart(alt.Data(values=[])).encode(
         y=alt.Y("order:O", axis=None, title=None),
         x=alt.X("amount:Q", title=unit, axis=alt.Axis(format=",.2~f", tickCount=4, grid=False)),
@@ -94,6 +101,8 @@ def bar_chart(name: str, title: str, rows: list[tuple[str, Decimal]], unit: str 
 
 @lru_cache(maxsize=1)
 def _trend_template() -> str:
+    import altair as alt
+
     chart = alt.Chart(alt.Data(values=[])).mark_line(point=True).encode(
         x=alt.X("year:O", title="年度", axis=alt.Axis(labelAngle=0)),
         y=alt.Y("amount:Q", title="万元", axis=alt.Axis(format=",.2~f")),
@@ -126,10 +135,28 @@ def _render_svg(spec: dict) -> str:
     return vlc.vegalite_to_svg(spec, format_locale=LOCALE)
 
 
+def _draw(items: list[tuple[str, dict]], target: Path, cache_dir: Path | None) -> int:
+    """Draw charts into `target` (and the cache); runs in a worker process."""
+    for digest, spec in items:
+        svg = _render_svg(spec)
+        (target / f"{digest}.svg").write_text(svg, encoding="utf-8")
+        if cache_dir is not None:
+            tmp = cache_dir / f".{digest}.tmp"
+            tmp.write_text(svg, encoding="utf-8")
+            tmp.replace(cache_dir / f"{digest}.svg")
+    return len(items)
+
+
+# Below this many charts per worker, starting another worker (and a runtime in it) costs
+# more than it saves.
+MIN_CHARTS_PER_WORKER = 8
+
+
 def render_charts(charts: list[Chart], out_dir: Path, cache_dir: Path | None, jobs: int = 1) -> int:
     """Write every chart's SVG into `out_dir/charts/`, from the cache where possible.
 
-    Returns the number of charts actually rendered (cache misses).
+    Identical charts (the same spec on several pages) are drawn once. Returns the number
+    of charts actually drawn (cache misses).
     """
     target = out_dir / "charts"
     target.mkdir(parents=True, exist_ok=True)
@@ -147,20 +174,10 @@ def render_charts(charts: list[Chart], out_dir: Path, cache_dir: Path | None, jo
         return 0
     if cache_dir is not None:
         cache_dir.mkdir(parents=True, exist_ok=True)
-
-    def work(item: tuple[str, dict]) -> None:
-        digest, spec = item
-        svg = _render_svg(spec)
-        (target / f"{digest}.svg").write_text(svg, encoding="utf-8")
-        if cache_dir is not None:
-            tmp = cache_dir / f".{digest}.tmp"
-            tmp.write_text(svg, encoding="utf-8")
-            tmp.replace(cache_dir / f"{digest}.svg")
-
-    if jobs > 1 and len(todo) > 4:
-        with ThreadPoolExecutor(max_workers=jobs) as pool:
-            list(pool.map(work, todo.items()))
-    else:
-        for item in todo.items():
-            work(item)
-    return len(todo)
+    items = sorted(todo.items())
+    workers = max(1, min(jobs, len(items) // MIN_CHARTS_PER_WORKER))
+    # Interleaved shares: neighbouring charts (one page's) have similar sizes.
+    shares = [items[i::workers] for i in range(workers)]
+    with ProcessPoolExecutor(max_workers=workers,
+                             mp_context=multiprocessing.get_context("fork")) as pool:
+        return sum(pool.map(_draw, shares, [target] * workers, [cache_dir] * workers))

@@ -108,6 +108,11 @@ class SiteData:
         return groups
 
 
+# Rows that tie on the ORDER BY of a query (two stated changes on one line) come back in
+# any order from DuckDB's parallel sort: every query ends with `rowid` (load order), so two
+# builds of the same input render the same page.
+
+
 def _grouped(con, sql: str) -> dict[str, list[Record]]:
     groups: dict[str, list[Record]] = defaultdict(list)
     for row in db.query(con, sql):
@@ -130,12 +135,12 @@ def load_site(con) -> SiteData:
     simple = {
         "projects": "SELECT * FROM projects ORDER BY doc_id, project_no",
         "sections": "SELECT * FROM sections ORDER BY doc_id, position",
-        "figures": "SELECT * FROM stated_figures ORDER BY doc_id, line",
-        "changes": "SELECT * FROM stated_changes ORDER BY doc_id, line",
+        "figures": "SELECT * FROM stated_figures ORDER BY doc_id, line, rowid",
+        "changes": "SELECT * FROM stated_changes ORDER BY doc_id, line, rowid",
         "glossary": "SELECT * FROM glossary ORDER BY doc_id, position",
-        "issues": "SELECT * FROM issues WHERE doc_id IS NOT NULL ORDER BY doc_id, line NULLS FIRST",
+        "issues": "SELECT * FROM issues WHERE doc_id IS NOT NULL ORDER BY doc_id, line NULLS FIRST, rowid",
         "checks": "SELECT * FROM checks ORDER BY doc_id, CASE status WHEN 'fail' THEN 0 "
-                  "WHEN 'rounding' THEN 1 ELSE 2 END, line NULLS FIRST",
+                  "WHEN 'rounding' THEN 1 ELSE 2 END, line NULLS FIRST, rowid",
     }
     for attr, sql in simple.items():
         for doc_id, rows in _grouped(con, sql).items():
@@ -153,7 +158,7 @@ def load_site(con) -> SiteData:
         docs[doc_id].targets = rows
     _assign_slugs(list(docs.values()))
     names = {r["table_key"]: r["title"] for r in db.query(con, "SELECT * FROM table_names")}
-    orphans = db.query(con, "SELECT * FROM issues WHERE doc_id IS NULL ORDER BY path, line")
+    orphans = db.query(con, "SELECT * FROM issues WHERE doc_id IS NULL ORDER BY path, line, rowid")
     return SiteData(docs=list(docs.values()), table_names=names, orphan_issues=orphans)
 
 
@@ -163,7 +168,7 @@ def _load_tables(con, docs: dict[str, DocData]) -> None:
                       "FROM table_values")
     for doc_id, key, row_no, col, amount, printed, line, inferred in cur.fetchall():
         values[(doc_id, key, row_no)][col] = Cell(amount, printed, line, bool(inferred))
-    for t in db.query(con, "SELECT * FROM source_tables ORDER BY doc_id, line NULLS LAST"):
+    for t in db.query(con, "SELECT * FROM source_tables ORDER BY doc_id, line NULLS LAST, rowid"):
         if t["doc_id"] in docs:
             docs[t["doc_id"]].tables[t["table_key"]] = TableData(
                 key=t["table_key"], title=t["title"], line=t["line"], empty=bool(t["empty"]),

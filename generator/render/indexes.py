@@ -76,7 +76,7 @@ def trend(name: str, title: str, items: list[DocSummary]) -> ch.Chart | None:
 
 
 def render_indexes(site: SiteData, writer: TrackedWriter, classes: ClassIndex,
-                   class_entries: dict) -> list[ch.Chart]:
+                   class_entries: dict, jobs: int = 1) -> list[ch.Chart]:
     """Home, department, region, year and classification pages; returns their charts.
 
     A page that lists some department-years depends on those documents; a listing of all
@@ -160,7 +160,7 @@ def render_indexes(site: SiteData, writer: TrackedWriter, classes: ClassIndex,
             ((y, items, _sum(items)) for y, items in by_year.items()),
             key=lambda x: (x[0] is None, x[0] or 0)))
 
-    render_classifications(writer, classes, class_entries, by_doc)
+    render_classifications(writer, classes, class_entries, by_doc, jobs)
     return charts
 
 
@@ -185,23 +185,28 @@ def classification_index(site: SiteData) -> tuple[ClassIndex, dict]:
 
 
 def render_classifications(writer: TrackedWriter, index: ClassIndex, entries: dict,
-                           by_doc: dict) -> None:
+                           by_doc: dict, jobs: int = 1) -> None:
     """A page per code (it depends on the documents that print it and on the names of its
-    parents and children in the index), and the listing of all codes."""
-    for kind, codes in entries.items():
+    parents and children in the index), and the listing of all codes. The code pages
+    are many (a province prints thousands of 项): they are rendered in `jobs` workers."""
+
+    def render_one(item: tuple[str, str, list]) -> None:
+        kind, code, rows = item
         _, columns, kind_title = CLASS_COLUMNS[kind]
-        for code, rows in codes.items():
-            deps = [f"doc:{doc.doc_id}" for doc, _ in rows] + ["classes", "nav"]
-            if not writer.stale(f"classification:{kind}:{code}", deps, ["classification.html"]):
-                continue
-            parents = [(p, index.names[kind].get(p, "")) for p in (code[:3], code[:5])
-                       if len(p) < len(code) and p in index.names[kind]]
-            children = sorted((c, n) for c, n in index.names[kind].items()
-                              if c != code and c.startswith(code) and len(c) == len(code) + 2)
-            writer.write("classification.html", urls.classification(kind, code), kind=kind,
-                         kind_title=kind_title, code=code, name=index.names[kind][code],
-                         columns=columns, rows=[(doc, cells, by_doc[doc.doc_id]) for doc, cells in rows],
-                         parents=parents, children=children)
+        deps = [f"doc:{doc.doc_id}" for doc, _ in rows] + ["classes", "nav"]
+        if not writer.stale(f"classification:{kind}:{code}", deps, ["classification.html"]):
+            return
+        parents = [(p, index.names[kind].get(p, "")) for p in (code[:3], code[:5])
+                   if len(p) < len(code) and p in index.names[kind]]
+        children = sorted((c, n) for c, n in index.names[kind].items()
+                          if c != code and c.startswith(code) and len(c) == len(code) + 2)
+        writer.write("classification.html", urls.classification(kind, code), kind=kind,
+                     kind_title=kind_title, code=code, name=index.names[kind][code],
+                     columns=columns, rows=[(doc, cells, by_doc[doc.doc_id]) for doc, cells in rows],
+                     parents=parents, children=children)
+
+    writer.each([(kind, code, rows) for kind, codes in entries.items()
+                 for code, rows in codes.items()], render_one, jobs)
     if writer.stale("classifications", ["docs", "classes", "nav"], ["classifications.html"]):
         listing = {kind: sorted(index.names[kind].items()) for kind in entries}
         writer.write("classifications.html", "classifications/", listing=listing,

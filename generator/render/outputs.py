@@ -9,15 +9,21 @@ followed through `extends`, `include` and `import` (`template:<name>`). When eve
 the same content hash as in the last build, the unit's files are hard-linked from the
 previous `build/` into the staging folder instead of being rendered again. Files are only
 ever linked or newly written, never written into, so the site being served is never touched.
+
+`TrackedWriter.each` renders one unit group per item (a document's page, source view and
+downloads) in forked worker processes, each a share of the items, and merges what they
+record in item order, so the site and the manifest are the same as with one process.
 """
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import shutil
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from jinja2 import Environment, TemplateNotFound, meta
 
@@ -25,6 +31,8 @@ from ..incremental import Manifest, digest
 from . import urls
 from .templating import PageWriter
 
+T = TypeVar("T")
+R = TypeVar("R")
 ABSENT = "absent"  # the key of a template that does not exist (adding it is a change)
 
 
@@ -88,6 +96,52 @@ class TrackedWriter(PageWriter):
         if self.env.globals.get("charts_enabled"):
             self.attach(c.path for c in charts if c is not None)
 
+    def each(self, items: Sequence[T], render_one: Callable[[T], R], jobs: int = 1) -> list[R]:
+        """`[render_one(item) for item in items]`, in `jobs` forked processes where it pays.
+
+        Each worker renders a share of the items with a copy of this writer; what the
+        copies record (units, sitemap paths, counts, template keys) comes back per item and
+        is merged in item order, exactly as if the items had been rendered here. Workers are
+        forked after the data is loaded, so they share it without copying or pickling it.
+        """
+        workers = min(jobs, len(items) // MIN_ITEMS_PER_WORKER)
+        if workers <= 1:
+            return [render_one(item) for item in items]
+        global _TASK
+        _TASK = (self, items, render_one)
+        try:
+            # Interleaved shares balance the work (neighbours, e.g. a department's years,
+            # are alike).
+            shares = [list(range(i, len(items), workers)) for i in range(workers)]
+            with ProcessPoolExecutor(max_workers=workers,
+                                     mp_context=multiprocessing.get_context("fork")) as pool:
+                done = dict(zip((i for share in shares for i in share),
+                                (r for part in pool.map(_render_share, shares) for r in part)))
+        finally:
+            _TASK = None
+        results = []
+        for i in range(len(items)):
+            units, paths, count, inputs, result = done[i]
+            for name, unit in units:
+                # A unit linked from the last build keeps its very record (see build.py).
+                self.units[name] = self.previous.outputs[name] if unit is None else unit
+                self.reused += unit is None
+            self.paths += paths
+            self.count += count
+            self.inputs.update(inputs)
+            results.append(result)
+        return results
+
+    def _recorded(self, render_one: Callable[[Any], Any], item: Any) -> tuple:
+        """Render one item in a worker; what this writer recorded for it, to send back."""
+        self.units, self.paths, self.count, self._current = {}, [], 0, None
+        known = set(self.inputs)
+        result = render_one(item)
+        units = [(name, None if self.previous and unit is self.previous.outputs.get(name)
+                  else unit) for name, unit in self.units.items()]
+        inputs = {k: v for k, v in self.inputs.items() if k not in known}
+        return units, self.paths, self.count, inputs, result
+
     def template_deps(self, name: str) -> list[str]:
         """`template:<name>` for the template and every template it extends, includes or imports."""
         if name not in self._templates:
@@ -126,7 +180,20 @@ class TrackedWriter(PageWriter):
             target.parent.mkdir(parents=True, exist_ok=True)
             try:
                 os.link(source, target)
+            except FileExistsError:  # placed meanwhile by another worker: never write into it
+                continue
             except OSError:  # a file system without hard links
                 shutil.copy2(source, target)
             made.append(target)
         return True
+
+
+# Fewer items than this per worker: forking costs more than it saves.
+MIN_ITEMS_PER_WORKER = 8
+# What the forked workers render: (writer, items, render_one), set just before the fork.
+_TASK: tuple[TrackedWriter, Sequence[Any], Callable[[Any], Any]] | None = None
+
+
+def _render_share(indices: list[int]) -> list[tuple]:
+    writer, items, render_one = _TASK
+    return [writer._recorded(render_one, items[i]) for i in indices]

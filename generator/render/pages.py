@@ -14,6 +14,7 @@ from . import charts as ch
 from . import figures as fg
 from . import urls
 from .data import DocData, SiteData, TableData
+from .downloads import write_document_tables
 from .formatting import mask_phones
 from .outputs import TrackedWriter
 
@@ -110,40 +111,54 @@ def write_original(out_dir: Path, doc: DocData, text: str, encoding: str) -> Non
 
 
 def render_documents(site: SiteData, writer: TrackedWriter, site_dir: Path, mask: bool,
-                     classes: ClassIndex) -> list[ch.Chart]:
-    """Every department-year page and its source view; returns the charts they show.
+                     classes: ClassIndex, jobs: int = 1) -> list[ch.Chart]:
+    """Every department-year page, its source view and its table downloads (in `jobs`
+    worker processes); returns the charts the pages show.
 
     A page shows its document, the ids and years of the department's previous and next
     years, and links to the classification pages: those are its inputs.
     """
-    all_charts: list[ch.Chart] = []
     by_dept = site.by("dept_slug")
-    for doc in site.docs:
+
+    def render_one(doc: DocData) -> list[ch.Chart]:
         years = by_dept[doc.dept_slug]
         i = years.index(doc)
         previous = years[i - 1] if i > 0 else None
         following = years[i + 1] if i + 1 < len(years) else None
-        neighbours = [f"doc:{d.doc_id}" for d in (doc, previous, following) if d is not None]
-        page_templates = [f"document-{doc.doc_id}.html", "document.html"]
-        if writer.stale(f"document:{doc.doc_id}", neighbours + ["classes", "nav"], page_templates):
-            charts = document_charts(doc)
-            for c in charts:
-                c.digest = ch.spec_digest(c.spec)
-            all_charts += charts
-            context = dict(
-                doc=doc, info=doc.info, figures=fg.key_figures(doc), fmap=fg.figure_map(doc),
-                charts=charts, tables=ordered_tables(doc), sections=sections_by_part(doc),
-                classes=classes, has_source=(site_dir / doc.info["path"]).is_file(),
-                previous=previous, next=following,
-            )
-            writer.write(page_templates, urls.budget(doc.doc_id), **context)
-            writer.attach_charts(charts)
-        if writer.stale(f"source:{doc.doc_id}", [f"doc:{doc.doc_id}", "nav"], ["source.html"]):
-            text = source_text(site_dir, doc.info, mask)
-            if text is not None:
-                write_original(writer.out_dir, doc, text, doc.info["encoding"])
-                writer.attach([urls.original(doc.doc_id)])
-            writer.write("source.html", urls.source(doc.doc_id), doc=doc, info=doc.info,
-                         has_source=text is not None,
-                         lines=source_lines_html(text) if text is not None else None)
-    return all_charts
+        return render_document(doc, previous, following, writer, site_dir, mask, classes)
+
+    return [c for charts in writer.each(site.docs, render_one, jobs) for c in charts]
+
+
+def render_document(doc: DocData, previous: DocData | None, following: DocData | None,
+                    writer: TrackedWriter, site_dir: Path, mask: bool,
+                    classes: ClassIndex) -> list[ch.Chart]:
+    """One department-year: its page, source view and table downloads (each a unit)."""
+    charts: list[ch.Chart] = []
+    neighbours = [f"doc:{d.doc_id}" for d in (doc, previous, following) if d is not None]
+    page_templates = [f"document-{doc.doc_id}.html", "document.html"]
+    if writer.stale(f"document:{doc.doc_id}", neighbours + ["classes", "nav"], page_templates):
+        charts = document_charts(doc)
+        for c in charts:
+            c.digest = ch.spec_digest(c.spec)
+        context = dict(
+            doc=doc, info=doc.info, figures=fg.key_figures(doc), fmap=fg.figure_map(doc),
+            charts=charts, tables=ordered_tables(doc), sections=sections_by_part(doc),
+            classes=classes, has_source=(site_dir / doc.info["path"]).is_file(),
+            previous=previous, next=following,
+        )
+        writer.write(page_templates, urls.budget(doc.doc_id), **context)
+        writer.attach_charts(charts)
+    if writer.stale(f"source:{doc.doc_id}", [f"doc:{doc.doc_id}", "nav"], ["source.html"]):
+        text = source_text(site_dir, doc.info, mask)
+        if text is not None:
+            write_original(writer.out_dir, doc, text, doc.info["encoding"])
+            writer.attach([urls.original(doc.doc_id)])
+        writer.write("source.html", urls.source(doc.doc_id), doc=doc, info=doc.info,
+                     has_source=text is not None,
+                     lines=source_lines_html(text) if text is not None else None)
+    if writer.stale(f"tables:{doc.doc_id}", [f"doc:{doc.doc_id}"]):
+        write_document_tables(doc, writer.out_dir, None)
+        writer.attach(urls.table_file(doc.doc_id, t.key, ext)
+                      for t in doc.tables.values() for ext in ("csv", "json"))
+    return charts

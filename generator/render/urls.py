@@ -78,10 +78,23 @@ class Linker:
         if self.absolute:
             return self.base_url + target
         if target == "":
-            rel = posixpath.relpath(".", self.dir or ".")
+            rel = _relpath(".", self.dir or ".")
             return "./" if rel == "." else rel + "/"
         trailing = target.endswith("/")
-        rel = posixpath.relpath(target.rstrip("/"), self.dir or ".")
+        rel = _relpath(target.rstrip("/"), self.dir or ".")
         if rel == ".":
             return "./"
         return rel + ("/" if trailing else "")
+
+
+def _relpath(target: str, start: str) -> str:
+    """`posixpath.relpath` for the site's own paths, without its two `abspath` calls
+    (a page links a few hundred targets: this was a tenth of the rendering time)."""
+    t = [] if target == "." else target.split("/")
+    s = [] if start == "." else start.split("/")
+    if any(p in ("", ".", "..") for p in t + s):  # not a plain site path: the general rule
+        return posixpath.relpath(target, start)
+    common = 0
+    while common < min(len(t), len(s)) and t[common] == s[common]:
+        common += 1
+    return "/".join([".."] * (len(s) - common) + t[common:]) or "."
