@@ -34,7 +34,7 @@ OPTIONS: list[Option] = [
            "Path (or full URL) the site is served under, e.g. \"/budget/\" for a subpath."),
     Option("build", "content_dir", str, "content", "Folder with disclosures/ and pages/."),
     Option("build", "output_dir", str, "build", "Folder the site is written to (replaced atomically)."),
-    Option("build", "jobs", int, 0, "Worker processes for parsing and charts; 0 = one per core."),
+    Option("build", "jobs", int, 0, "Worker processes for parsing, rendering and charts; 0 = one per core."),
     Option("build", "charts", bool, True, "Render static SVG charts (vl-convert)."),
     Option("build", "search", bool, True, "Build the Pagefind search index."),
     Option("privacy", "mask_phone_numbers", bool, True,
