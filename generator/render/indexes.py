@@ -102,8 +102,10 @@ def render_indexes(site: SiteData, writer: TrackedWriter, classes: ClassIndex,
         by_region[s.doc.info["region"] or "（未注明地区）"].append(s)
     if stale("home", None, "home.html"):
         latest_items = [s for s in summaries if s.year == latest]
-        region_totals = sorted(((r, _sum([s for s in items if s.year == latest]))
-                                for r, items in by_region.items()), key=lambda x: -x[1])
+        # only regions that have a budget in that year (a 0 bar would read as "no money")
+        region_totals = sorted(((r, _sum(in_year)) for r, items in by_region.items()
+                                if (in_year := [s for s in items if s.year == latest])),
+                               key=lambda x: -x[1])
         overview = chart(ch.bar_chart("overview", f"{latest or ''}年各地区部门预算支出合计",
                                       region_totals))
         writer.write("home.html", urls.home(), summaries=summaries, overview=overview,
