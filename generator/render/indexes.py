@@ -113,6 +113,9 @@ def render_indexes(site: SiteData, writer: TrackedWriter, classes: ClassIndex,
                      grand_total=_sum(latest_items), latest=latest, years=years,
                      region_count=len(by_region))
 
+    if stale("budgets", None, "budgets.html"):  # /budgets/ itself, above every document page
+        writer.write("budgets.html", "budgets/", summaries=summaries)
+
     by_dept: dict[str, list[DocSummary]] = defaultdict(list)
     for s in summaries:
         by_dept[s.doc.dept_slug].append(s)
