@@ -263,3 +263,17 @@ def broken_links(out: Path) -> list[tuple]:
                 if fragment not in ids[target].ids:
                     broken.append((page.relative_to(out), link, "anchor"))
     return broken
+
+
+def open_page(context, url: str):
+    """Open `url`; returns (page, console errors, requests to other hosts)."""
+    page = context.new_page()
+    errors: list[str] = []
+    outside: list[str] = []
+    host = urlsplit(url).netloc
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("request", lambda r: outside.append(r.url)
+            if urlsplit(r.url).netloc not in (host, "") and not r.url.startswith("data:") else None)
+    response = page.goto(url, wait_until="load")
+    return page, response, errors, outside

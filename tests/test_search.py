@@ -22,6 +22,7 @@ import pytest
 from generator.build import build
 from generator.render.screenshots import launch, serve
 from generator.search import BUNDLE_DIR
+from tests.site_fixtures import open_page
 
 REPO = Path(__file__).resolve().parents[1]
 SEARCH_TERMS = Path(os.environ.get("SEARCH_TERMS", REPO / "tests" / "search_terms.toml"))
@@ -185,15 +186,7 @@ def test_filters(search_site):
 def open_search(browser, url: str, width: int = 390, javascript: bool = True):
     context = browser.new_context(viewport={"width": width, "height": 844}, locale="zh-CN",
                                   java_script_enabled=javascript)
-    page = context.new_page()
-    errors: list[str] = []
-    outside: list[str] = []
-    host = urlsplit(url).netloc
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.on("request", lambda r: outside.append(r.url)
-            if urlsplit(r.url).netloc not in (host, "") and not r.url.startswith("data:") else None)
-    page.goto(url, wait_until="load")
+    page, _, errors, outside = open_page(context, url)
     return context, page, errors, outside
 
 

@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from generator.render.screenshots import launch, serve
-from tests.site_fixtures import build_fixture_site
+from tests.site_fixtures import build_fixture_site, open_page
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 # No skip: a browser test that silently does not run would pass CI without checking anything.
@@ -46,20 +46,6 @@ def browser_site(tmp_path_factory):
         yield base, context
         context.close()
         browser.close()
-
-
-def open_page(context, url: str):
-    """Open `url`; returns (page, console errors, requests to other hosts)."""
-    page = context.new_page()
-    errors: list[str] = []
-    outside: list[str] = []
-    host = urlsplit(url).netloc
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.on("request", lambda r: outside.append(r.url)
-            if urlsplit(r.url).netloc not in (host, "") and not r.url.startswith("data:") else None)
-    response = page.goto(url, wait_until="load")
-    return page, response, errors, outside
 
 
 def test_every_page_kind_loads_cleanly(browser_site):
