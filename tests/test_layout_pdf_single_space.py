@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -227,3 +228,187 @@ def test_digits_printed_after_other_funds_are_not_read_as_its_amount():
     doc = parse("\n".join(lines))
     target = next(p for p in doc.performance if p.line < 1762 < p.line + 40)
     assert target.other_funds is None and target.amount == 20
+
+
+def _seed_lines() -> list[str]:
+    return SEED_PATH.read_text(encoding="utf-8").split("\n")
+
+
+def _without(lines: list[str], first: int, last: int) -> list[str]:
+    """The lines with file lines first..last (1-based, inclusive) dropped."""
+    return lines[: first - 1] + lines[last:]
+
+
+def _issues_at(doc, slug: str) -> list:
+    return [i for i in doc.issues if i.slug == slug]
+
+
+def test_two_sided_table_ends_before_the_rows_of_an_untitled_table():
+    """表一 lost its 总计 line and 表二 its title: 表一 stops at 表二's 类 款 项 header and
+    says so for the whole table; 表二's rows (1928, 1345.48 …) are not 表一 income lines."""
+    lines = _seed_lines()
+    assert lines[157].startswith("收") and "部门（单位）收入总体情况表" in lines[160]
+    doc = parse("\n".join(_without(lines, 158, 162)))
+    cut = _issues_at(doc, "table-cut")
+    assert [(i.table, i.line, i.severity) for i in cut] == [("summary", None, "error")]
+    summary = doc.tables["summary"]
+    assert max(r.line for r in summary.rows) < 195  # the 类 款 项 line of 表二
+
+
+def test_two_sided_table_ends_at_its_total_line():
+    """表二's title and header lost: its rows after 表一's 总计 line are not read into 表一."""
+    lines = _seed_lines()
+    assert lines[199].strip() == "类 款 项" and lines[202].startswith("办公室 3802.15")
+    doc = parse("\n".join(_without(lines, 159, 200)))
+    cut = _issues_at(doc, "table-cut")
+    assert [(i.line, i.table) for i in cut] == [(161, None)]  # 表二's first amounts, now line 161
+    assert all(r.line < 159 for r in doc.tables["summary"].rows)
+
+
+def test_table_number_without_title_ends_the_table_before_it():
+    """ "表七：" printed, its title lost: 表六 stops there; 表七's rows are reported, not read
+    as 表六 rows."""
+    lines = _seed_lines()
+    assert lines[757].strip() == "表七：" and "项目支出情况表" in lines[759]
+    doc = parse("\n".join(_without(lines, 760, 760)))
+    missing = _issues_at(doc, "table-title-missing")
+    assert [i.line for i in missing] == [758]
+    assert max(r.line for r in doc.tables["basic"].rows) < 758
+
+
+def test_one_sided_table_ends_at_a_second_header_or_after_its_total():
+    lines = _seed_lines()
+    assert lines[367].strip() == "表三：" and lines[377].strip() == "类 款 项"
+    # 表三's number and title lost: 表二 stops at 表三's 类 款 项 header.
+    doc = parse("\n".join(_without(lines, 368, 371)))
+    assert [i.line for i in _issues_at(doc, "table-cut")] == [374]
+    assert max(r.line for r in doc.tables["income"].rows) < 374
+    # …and its header too: the rows after 表二's 合计 are not 表二's.
+    doc = parse("\n".join(_without(lines, 368, 378)))
+    assert [i.line for i in _issues_at(doc, "table-cut")] == [369]
+    assert max(r.line for r in doc.tables["income"].rows) < 367
+
+
+def test_lone_section_under_the_wrong_class_is_reported():
+    """The 类 row 208 lost: the 款 "05" under it reads as 20105 (under 201), out of the
+    ascending code order — reported on its line."""
+    lines = _seed_lines()
+    assert lines[219].startswith("208   社会保障和就业支出 149.19")
+    doc = parse("\n".join(_without(lines, 220, 221)))
+    row = next(r for r in doc.tables["income"].rows if r.line == 220)
+    assert row.code == "20105"
+    assert 220 in {i.line for i in _issues_at(doc, "row-misplaced")}
+
+
+def test_project_line_without_a_project_code_above_is_reported():
+    """表七: the 款 and 项 code lines lost, the 项's name and amount follow a 类 row; they
+    are not a project of 类 201."""
+    lines = _seed_lines()
+    assert lines[983].startswith("05     统计信息事") and lines[986].strip() == "201 05 02"
+    doc = parse("\n".join(_without(lines, 984, 988)))
+    row = next(r for r in doc.tables["projects"].rows if r.line == 987)
+    assert row.code is None
+    assert 987 in {i.line for i in _issues_at(doc, "row-misplaced")}
+
+
+def test_number_split_on_a_two_sided_line():
+    lines = _seed_lines()
+    assert lines[153].endswith("小    计 5005.17")
+    lines[153] = lines[153].replace("5005.17", "5005. 17")  # joined up again
+    doc = parse("\n".join(lines))
+    assert any(
+        r.line == 154 and r.values["amount"] == Decimal("5005.17")
+        for r in doc.tables["summary"].rows
+    )
+    lines[153] = lines[153].replace("5005. 17", "5005 .17")  # no amount: reported
+    doc = parse("\n".join(lines))
+    assert 154 in {i.line for i in _issues_at(doc, "amount-unreadable")}
+
+
+def test_label_with_no_amounts_before_the_next_code_puts_both_rows_in_doubt():
+    """Two wrapped 项 lines swapped: 201 03 01 closes with no amounts and 201 03 02 takes
+    its 1928; both rows are reported."""
+    lines = _seed_lines()
+    assert lines[210].endswith("1928 1928") and lines[212].startswith("201 03 02")
+    lines[210], lines[212] = lines[212], lines[210]
+    doc = parse("\n".join(lines))
+    row = next(r for r in doc.tables["income"].rows if r.line == 213)
+    assert row.code == "2010302" and row.values["total"] == 1928
+    assert {210, 213} <= {i.line for i in _issues_at(doc, "row-unfinished")}
+
+
+def test_code_printed_twice_puts_the_first_row_in_doubt():
+    """A repeated wrapped line: the first 201 03 01 takes the 款's 3273.48."""
+    lines = _seed_lines()
+    doc = parse("\n".join(lines[:210] + lines[207:210] + lines[210:]))
+    first = next(r for r in doc.tables["income"].rows if r.code == "2010301")
+    assert (first.line, first.values["total"]) == (211, Decimal("3273.48"))
+    assert 211 in {i.line for i in _issues_at(doc, "row-misplaced")}
+
+
+def test_number_split_before_the_last_amounts_leaves_the_row_unread():
+    """ "36.75 28 .1 8.65": the row's amounts are not read (8.65 is not its 合计)."""
+    lines = _seed_lines()
+    assert lines[1067] == "36.75 28.1 8.65"
+    lines[1067] = "36.75 28 .1 8.65"
+    doc = parse("\n".join(lines))
+    row = next(r for r in doc.tables["projects"].rows if r.line == 1068)
+    assert row.values.get("total") is None
+    assert 1068 in {i.line for i in _issues_at(doc, "amount-unreadable")}
+
+
+def test_project_line_printed_twice_is_no_subtotal():
+    """ "201 03 08 信访事务 3" twice: the first is no 项 subtotal of the second."""
+    lines = _seed_lines()
+    assert lines[1078].endswith("信访事务 3")
+    doc = parse("\n".join(lines[:1079] + lines[1078:]))
+    rows = [r for r in doc.tables["projects"].rows if r.line in (1079, 1080)]
+    assert [r.kind for r in rows] == ["project", "project"]
+    assert {1079, 1080} <= {i.line for i in _issues_at(doc, "unnamed-project")}
+
+
+def _swapped(lines: list[str], a: int, b: int) -> list[str]:
+    """The lines with file lines a and b (1-based) swapped."""
+    out = list(lines)
+    out[a - 1], out[b - 1] = out[b - 1], out[a - 1]
+    return out
+
+
+def test_section_and_sub_unit_rows_out_of_place_are_reported():
+    lines = _seed_lines()
+    # 类 208 and its 款 05 swapped: "05" reads as 20105 under 类 201 and a 类 follows it.
+    doc = parse("\n".join(_swapped(lines, 289, 291)))
+    assert 289 in {i.line for i in _issues_at(doc, "row-misplaced")}
+    # A wrapped label's last piece ("费支出 32.3") moved: no code, no 类 after it.
+    doc = parse("\n".join(_swapped(lines, 231, 271)))
+    row = next(r for r in doc.tables["income"].rows if r.line == 231)
+    assert row.kind == "unit"
+    assert 231 in {i.line for i in _issues_at(doc, "row-misplaced")}
+
+
+def test_title_printed_over_another_tables_rows_has_no_header():
+    """表九's title moved into 表七: the rows under it have no column header."""
+    doc = parse("\n".join(_swapped(_seed_lines(), 1059, 1099)))
+    missing = _issues_at(doc, "header-missing")
+    assert [(i.table, i.line) for i in missing] == [("gov_fund", None)]
+
+
+def test_garbled_header_puts_the_columns_in_doubt():
+    lines = _seed_lines()
+    assert lines[696].endswith("人员经费 公用经费")
+    lines[696] += "一般公共服务支出" * 100
+    doc = parse("\n".join(lines))
+    assert [i.table for i in _issues_at(doc, "header-unreadable")] == ["basic"]
+
+
+def test_performance_funds_are_whole_tokens_and_a_cut_file_is_said():
+    lines = _seed_lines()
+    # A goal line moved under "其他资金": "1套，…" is no amount.
+    target = parse("\n".join(_swapped(lines, 1959, 1961))).performance
+    assert next(p for p in target if p.line < 1959 < p.line + 20).other_funds is None
+    # The file stops inside "年度资金总额： 70.94": the target's line carries the doubt.
+    cut = lines[:2311] + [lines[2311][: lines[2311].index("70.94") + 2]]
+    doc = parse("\n".join(cut))
+    target = doc.performance[-1]
+    assert target.amount == 70
+    assert target.line in {i.line for i in _issues_at(doc, "file-cut")}

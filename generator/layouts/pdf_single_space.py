@@ -6,6 +6,11 @@ the table has columns and the columns are decided by the accounting identities
 (`pdf_single_space_place`). 表一/表四 are two-sided on one line
 (`pdf_single_space_sided`); 表二/三/五/七 may be broken down by sub-unit
 (二级预算单位), each with its own total row.
+
+A table ends at the next title, and earlier when a line shows that another table began
+whose title was lost: a table-number line ("表二：") after its rows, a second "类 款 项"
+header, rows after the 合计 (one-sided) or 收入总计/支出总计 line (two-sided). What follows
+is reported and not read; a row that breaks the 类/款/项 order is reported on its line.
 """
 
 from __future__ import annotations
@@ -13,14 +18,16 @@ from __future__ import annotations
 import re
 
 from ..model import COLUMN_LABELS, Column, Document, Issue, Table
-from ..numbers import parse_amount
+from ..numbers import parse_amount, squash
 from ..parse.columns import PROJECT_ECONOMIC_COLUMNS
 from ..sources import SourceText
+from .pdf_padded_doubts import code_doubts
 from .pdf_single_space_lines import (
     Region,
     assemble_rows,
     check_cut_number,
     clean_body,
+    cut_at_next_header,
     find_regions,
     header_columns,
     note_text,
@@ -29,8 +36,14 @@ from .pdf_single_space_lines import (
 )
 from .pdf_single_space_perf import read_performance
 from .pdf_single_space_place import SplitSolver, place_by_sources, place_direct, place_total_only
-from .pdf_single_space_rows import Printed, interpret_rows, split_project_names
-from .pdf_single_space_sided import TwoSidedReader, active_sources, read_three_public
+from .pdf_single_space_rows import (
+    Printed,
+    check_code_chain,
+    interpret_rows,
+    split_project_names,
+)
+from .pdf_single_space_sided import TwoSidedReader, active_sources
+from .pdf_single_space_three import read_three_public
 
 TABLE_LABELS = {
     "summary": "表一",
@@ -85,6 +98,8 @@ DEFAULT_COLUMNS = {
     "income": ["total", "general_public"],
     "carryover": ["total"],
 }
+# A header piece longer than this is no (wrapped) column label: the header is garbled.
+MAX_HEADER_PIECE = 200
 SPLITS = {("total", "basic", "project"), ("total", "personnel", "public")}
 
 # Detection: a table line ends with an amount right after a single space.
@@ -119,7 +134,7 @@ class PdfSingleSpaceLayout:
 
     def read(self, source: SourceText, doc: Document) -> None:
         check_cut_number(source, doc)
-        reader = _Reader(doc)
+        reader = _Reader(doc, source.lines)
         for region in find_regions(source.lines):
             reader.add(region)
         reader.finish()
@@ -130,14 +145,23 @@ class _Reader:
     """Reads the regions of one document in order, then settles what needs several
     tables (income sources, 表七 project names)."""
 
-    def __init__(self, doc: Document):
-        self.doc = doc
+    def __init__(self, doc: Document, lines: list[str]):
+        self.doc, self.lines = doc, lines
         self.printed: dict[str, list[Printed]] = {}
         self.totals: dict[str, Printed | None] = {}
         self.deferred: list[Region] = []
 
     def add(self, region: Region) -> None:
         key = region.key
+        if region.untitled:
+            first, last, count = region.untitled
+            self._issue(
+                "table-title-missing",
+                f"lines {first}–{last}: a table numbered {squash(self.lines[first - 1])!r} prints "
+                f"no title; its {count} lines with amounts are not read (nor taken as "
+                f"{TABLE_LABELS[key]} rows)",
+                first,
+            )
         if key in self.doc.tables and self._has_rows(key):
             self._issue(
                 "table-repeated",
@@ -168,9 +192,19 @@ class _Reader:
             # Repeated page headers go; a row cut by the page break joins up again.
             head, part_body = split_header(clean_body(part))
             header = header or head
+            part_body, cut = cut_at_next_header(part_body)
             body.extend(part_body)
+            if cut is not None:
+                self._issue(
+                    "table-cut",
+                    f"{label} ends at line {cut[0]}: a second 类 款 项 header after its rows "
+                    f"starts another table (its title lost?); {cut[1]} lines with amounts from "
+                    "there are not read",
+                    cut[0],
+                )
+                break
         raws, leftover = assemble_rows(body)
-        table.columns = self._columns(key, header, region.line)
+        table.columns, named = self._columns(key, header, region.line)
         note = note_text(region.lines())
         if leftover and note is None:
             self._issue(
@@ -179,6 +213,25 @@ class _Reader:
                 leftover[0].line,
             )
         rows, total = interpret_rows(key, label, raws, self.doc.path, self.doc.issues)
+        check_code_chain(label, rows, self.doc.path, self.doc.issues)
+        for row, doubt in code_doubts(key, [p.row for p in rows]):
+            self._issue(
+                "row-misplaced", f"{label} row {row.code_raw or row.code}: {doubt}", row.line
+            )
+        if rows and not named:
+            # No header names a column: every amount's column is assumed, and a title
+            # printed straight over rows is likely a title moved away from its table.
+            self.doc.issues.append(
+                Issue(
+                    "header-missing",
+                    f"{label} (title at line {region.line}): no column header before its "
+                    "rows; standard columns assumed (a title out of place?)",
+                    self.doc.path,
+                    None,
+                    "warning",
+                    key,
+                )
+            )
         if not rows and total is None:
             table.empty, table.note = note is not None, note[1] if note else None
             if note is None:
@@ -195,7 +248,10 @@ class _Reader:
         self.printed[key], self.totals[key] = rows, total
         return table
 
-    def _columns(self, key: str, header: list[tuple[int, str]], line: int) -> list[Column]:
+    def _columns(
+        self, key: str, header: list[tuple[int, str]], line: int
+    ) -> tuple[list[Column], bool]:
+        """The table's columns, and whether its header named any."""
         found, leftovers = header_columns(header, ALLOWED.get(key))
         columns: list[Column] = []
         for col_key, printed in found:
@@ -203,6 +259,20 @@ class _Reader:
                 col_key = "total"  # 表七 项目支出合计 is the row total
             if col_key not in {c.key for c in columns}:
                 columns.append(Column(col_key, printed))
+        garbled = [p for p in leftovers if len(p) > MAX_HEADER_PIECE]
+        if garbled:
+            self.doc.issues.append(
+                Issue(
+                    "header-unreadable",
+                    f"{TABLE_LABELS[key]} (title at line {line}): a header piece of "
+                    f"{len(garbled[0])} characters is no column label; the columns are in doubt",
+                    self.doc.path,
+                    None,
+                    "warning",
+                    key,
+                )
+            )
+            leftovers = [p for p in leftovers if len(p) <= MAX_HEADER_PIECE]
         for n, printed in enumerate(unknown_labels(leftovers), len(columns) + 1):
             self._issue(
                 "column-unknown",
@@ -219,7 +289,7 @@ class _Reader:
                     line,
                 )
             columns = [Column(k, COLUMN_LABELS.get(k, k)) for k in default]
-        return columns
+        return columns, bool(found)
 
     def finish(self) -> None:
         """Place amounts once every table is read: placement uses other tables."""

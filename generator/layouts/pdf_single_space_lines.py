@@ -56,6 +56,10 @@ class RawRow:
     # The line ends in a number that is no amount ("119 .48", a number split apart): the
     # row is closed there with its amounts unread, so they do not go to the next row.
     broken: bool = False
+    # The row's label was still open when the next code started: it printed no amounts,
+    # which no row of a sample does, so lines may have moved (and the next row's amounts
+    # be this row's).
+    unclosed: bool = False
 
     @property
     def label(self) -> str:
@@ -70,6 +74,9 @@ class Region:
     title: str
     line: int
     parts: list[list[tuple[int, str]]] = field(default_factory=list)
+    # Lines after a table-number line ("表二：") that no title follows: another table whose
+    # title was lost, not read (first line, last line, how many lines carry amounts).
+    untitled: tuple[int, int, int] | None = None
 
     def lines(self) -> list[tuple[int, str]]:
         return [item for part in self.parts for item in part]
@@ -77,7 +84,7 @@ class Region:
 
 def split_amounts(text: str) -> tuple[str, list[Decimal]]:
     """Split "行政运行 1928 1928" into ("行政运行", [1928, 1928]): trailing amounts only."""
-    tokens = _join_broken_numbers(text.split())
+    tokens = join_broken_numbers(text.split())
     amounts: list[Decimal] = []
     while tokens:
         value = parse_amount(tokens[-1])
@@ -92,7 +99,7 @@ def split_amounts(text: str) -> tuple[str, list[Decimal]]:
 _DANGLING_POINT = re.compile(r"^\d+\.$")
 
 
-def _join_broken_numbers(tokens: list[str]) -> list[str]:
+def join_broken_numbers(tokens: list[str]) -> list[str]:
     """ "1834. 83" (a number split after its point by extraction) → "1834.83"."""
     joined: list[str] = []
     for tok in tokens:
@@ -124,15 +131,47 @@ def find_regions(lines: list[str]) -> list[Region]:
     for index, (number, key, title) in enumerate(titles):
         end = titles[index + 1][0] - 1 if index + 1 < len(titles) else len(lines)
         body: list[tuple[int, str]] = []
+        untitled, has_rows = None, False
         for n in range(number + 1, end + 1):
             if n in stops:
                 break
+            if has_rows and _is_number_line(lines[n - 1]):
+                # "表二：" after this table's rows starts the next table, whose title is
+                # not printed (a title would have ended this region): not this table's rows.
+                untitled = _untitled(lines, n, end, stops)
+                break
+            has_rows = has_rows or _ends_in_amount(lines[n - 1])
             body.append((n, lines[n - 1]))
         if regions and regions[-1].key == key:
             regions[-1].parts.append(body)
+            regions[-1].untitled = regions[-1].untitled or untitled
         else:
-            regions.append(Region(key, title, number, [body]))
+            regions.append(Region(key, title, number, [body], untitled))
     return regions
+
+
+def _is_number_line(text: str) -> bool:
+    stripped = text.strip()
+    return stripped[:1] == "表" and TABLE_NUMBER_RE.sub("", squash(stripped)) == ""
+
+
+def _ends_in_amount(text: str) -> bool:
+    tail = text.rsplit(None, 1)
+    return bool(tail) and parse_amount(tail[-1]) is not None
+
+
+def _untitled(
+    lines: list[str], start: int, end: int, stops: set[int]
+) -> tuple[int, int, int] | None:
+    """(first line, last line, lines ending in an amount) from a table-number line to the
+    next title or stop, when some line there ends in an amount."""
+    with_amounts, last = 0, start
+    for n in range(start + 1, end + 1):
+        if n in stops:
+            break
+        last = n
+        with_amounts += _ends_in_amount(lines[n - 1])
+    return (start, last, with_amounts) if with_amounts else None
 
 
 def clean_body(part: list[tuple[int, str]]) -> list[tuple[int, str]]:
@@ -141,9 +180,7 @@ def clean_body(part: list[tuple[int, str]]) -> list[tuple[int, str]]:
     for number, text in part:
         stripped = text.strip()
         if stripped and (
-            PAGE_FOOTER_RE.match(stripped)
-            or UNIT_LINE_RE.match(stripped)
-            or (stripped[0] == "表" and TABLE_NUMBER_RE.sub("", squash(stripped)) == "")
+            PAGE_FOOTER_RE.match(stripped) or UNIT_LINE_RE.match(stripped) or _is_number_line(text)
         ):
             continue
         kept.append((number, text))
@@ -164,6 +201,21 @@ def split_header(
         if CODE_RE.match(stripped) or split_amounts(stripped)[1]:
             return part[:index], part[index:]
     return part, []
+
+
+def cut_at_next_header(
+    body: list[tuple[int, str]],
+) -> tuple[list[tuple[int, str]], tuple[int, int] | None]:
+    """A page of a table prints one header; a second "类 款 项" line after rows is the
+    header of another table whose title was lost. The body up to it, and (its line, the
+    lines with amounts from it) when there is one."""
+    seen_rows = False
+    for index, (number, text) in enumerate(body):
+        if seen_rows and "类" in text and HEADER_END_RE.search(squash(text)):
+            rest = sum(_ends_in_amount(t) for _, t in body[index:])
+            return body[:index], (number, rest)
+        seen_rows = seen_rows or _ends_in_amount(text)
+    return body, None
 
 
 def _is_code_line(text: str, pending: list[Piece]) -> bool:
@@ -192,7 +244,7 @@ def assemble_rows(body: list[tuple[int, str]]) -> tuple[list[RawRow], list[Piece
             continue
         if pending and _is_code_line(stripped, pending):
             # A new code while a label is open: the open row printed no amounts.
-            rows.append(RawRow(pending[-1].line, pending, []))
+            rows.append(RawRow(pending[-1].line, pending, [], unclosed=True))
             pending = []
         if not pending and _is_code_line(stripped, pending):
             label, amounts = _split_code_line(stripped)
@@ -200,24 +252,34 @@ def assemble_rows(body: list[tuple[int, str]]) -> tuple[list[RawRow], list[Piece
             label, amounts = split_amounts(stripped)
         if label:
             pending.append(Piece(number, label, block))
-        if amounts:
-            rows.append(RawRow(number, pending, amounts))
-            pending = []
-        elif _ends_in_number_fragment(label):
+        if _ends_in_number_fragment(label):
+            # "36.75 28 .1 8.65": a number split apart; which amounts are whose is unknown.
             rows.append(RawRow(number, pending, [], broken=True))
+            pending = []
+        elif amounts:
+            rows.append(RawRow(number, pending, amounts))
             pending = []
     return rows, pending
 
 
-# A label ending in a token of digits and points that no amount parses as (".48").
-_NUMBER_FRAGMENT = re.compile(r"(?:^|\s)[\d.,]*\d[\d.,]*$")
+# Digits, points and commas only (no nested repetition: linear on a long token).
+_NUMBER_CHARS = re.compile(r"[\d.,]+")
+
+
+def is_number_fragment(token: str) -> bool:
+    """Digits and points that no amount parses as (".48", "5005."): a number split apart."""
+    return (
+        _NUMBER_CHARS.fullmatch(token) is not None
+        and any(ch.isdigit() for ch in token)
+        and parse_amount(token) is None
+    )
 
 
 def _ends_in_number_fragment(label: str) -> bool:
     """The label (its code aside: "201 03 01" alone is a code) ends in a number fragment."""
     code = CODE_RE.match(label) or BROKEN_CODE_RE.match(label) or SECTION_CODE_RE.match(label)
-    rest = label[code.end():] if code else label
-    return bool(_NUMBER_FRAGMENT.search(rest))
+    tail = (label[code.end() :] if code else label).rsplit(None, 1)
+    return bool(tail) and is_number_fragment(tail[-1])
 
 
 def _split_code_line(text: str) -> tuple[str, list[Decimal]]:
@@ -300,6 +362,12 @@ def check_cut_number(source: SourceText, doc: Document) -> None:
     last = source.lines[-1] if source.lines else ""
     # A complete file ends with a line break, so its last line is empty.
     if last.rstrip()[-1:].isdigit():
-        doc.issues.append(Issue("file-cut", f"the file ends inside line {len(source.lines)}, on a "
-                                "number that may be cut short", doc.path, len(source.lines),
-                                "warning"))
+        doc.issues.append(
+            Issue(
+                "file-cut",
+                f"the file ends inside line {len(source.lines)}, on a number that may be cut short",
+                doc.path,
+                len(source.lines),
+                "warning",
+            )
+        )

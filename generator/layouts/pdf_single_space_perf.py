@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from ..model import Document, Indicator, PerformanceTarget
+from ..model import Document, Indicator, Issue, PerformanceTarget
 from ..numbers import parse_amount, squash
 
 TITLE_RE = re.compile(r"^项目支出绩效目标表")
@@ -21,9 +21,12 @@ FOOTER_RE = re.compile(r"^-\s*\d+\s*-$")
 # An amount never runs on into more digits (a run of cells printed after it is not part of
 # it); see `_read_funds` for line breaks.
 AMOUNT = r"(-?[\d,]+(?:\.\d+)?)(?![\d,.])"
-TOTAL_RE = re.compile(r"年度资金总额[：:]?" + AMOUNT)
-FISCAL_RE = re.compile(r"财政拨款[：:]?" + AMOUNT)
-OTHER_RE = re.compile(r"其他资金[：:]?" + AMOUNT)
+# What may follow an amount in the (squashed) funds text: the next label or the end; "1套"
+# (a goal sentence moved into the funds block) is no amount.
+AMOUNT_END = r"(?=$|其|财|年|（|\()"
+TOTAL_RE = re.compile(r"年度资金总额[：:]?" + AMOUNT + AMOUNT_END)
+FISCAL_RE = re.compile(r"财政拨款[：:]?" + AMOUNT + AMOUNT_END)
+OTHER_RE = re.compile(r"其他资金[：:]?" + AMOUNT + AMOUNT_END)
 LEVEL1 = {"产出指标", "效益指标", "满意度指标"}
 LEVEL2_RE = re.compile(r"^\S{2,7}指标$")
 VALUE_RE = re.compile(r"^[=≥≤<>＝]")
@@ -34,14 +37,29 @@ def read_performance(lines: list[str], doc: Document) -> None:
     starts = [n for n, text in enumerate(lines, 1) if "绩" in text and TITLE_RE.match(squash(text))]
     for index, start in enumerate(starts):
         end = starts[index + 1] - 1 if index + 1 < len(starts) else len(lines)
-        doc.performance.append(_read_target(lines, start, end))
+        target, funds_end = _read_target(lines, start, end)
+        doc.performance.append(target)
+        if funds_end == len(lines) and lines[-1].rstrip()[-1:].isdigit():
+            # The file stops inside this table's funds line (see `check_cut_number`): the
+            # figure stands on the table's line, so the doubt is said there too.
+            doc.issues.append(
+                Issue(
+                    "file-cut",
+                    f"项目支出绩效目标表 {target.name!r}: the file ends inside its funds line "
+                    f"(line {funds_end}); its amounts may be cut short",
+                    doc.path,
+                    target.line,
+                )
+            )
 
 
-def _read_target(lines: list[str], start: int, end: int) -> PerformanceTarget:
+def _read_target(lines: list[str], start: int, end: int) -> tuple[PerformanceTarget, int]:
+    """The table from its title line `start` to `end`, and its last funds line."""
     target = PerformanceTarget("project", "", start)
     section = "head"
     name_parts: list[str] = []
     funds: list[str] = []
+    funds_end = 0  # the last funds line
     goal: list[str] = []
     state = _IndicatorState(target)
     for number in range(start + 1, end + 1):
@@ -59,6 +77,7 @@ def _read_target(lines: list[str], start: int, end: int) -> PerformanceTarget:
         elif flat.startswith("项目资金"):
             section = "funds"
             funds.append(flat)
+            funds_end = number
         elif flat.startswith("项目总体目标"):
             section = "goal"
             goal.append(text[len("项目总体目标") :].strip())
@@ -68,6 +87,7 @@ def _read_target(lines: list[str], start: int, end: int) -> PerformanceTarget:
             name_parts.append(text)
         elif section == "funds":
             funds.append(flat)
+            funds_end = number
         elif section == "goal":
             goal.append(text)
         elif section == "indicators":
@@ -75,7 +95,7 @@ def _read_target(lines: list[str], start: int, end: int) -> PerformanceTarget:
     target.name = "".join(squash(p) for p in name_parts)
     _read_funds(target, funds)
     target.goal = "".join(goal) or None
-    return target
+    return target, funds_end
 
 
 def _read_funds(target: PerformanceTarget, lines: list[str]) -> None:

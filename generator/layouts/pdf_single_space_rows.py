@@ -71,7 +71,13 @@ def interpret_rows(
     total: Printed | None = None
     unit: str | None = None
     current_class: str | None = None
+    closed = False
     for index, raw in enumerate(raws):
+        if closed and total is not None:
+            _rows_after_total(label, total, raws[index:], path, issues)
+            break
+        if raw.unclosed:
+            _unclosed(label, raw, raws[index + 1] if index + 1 < len(raws) else None, path, issues)
         if raw.broken:
             issues.append(
                 Issue(
@@ -89,6 +95,9 @@ def interpret_rows(
             name = raw.label
             if name in TOTAL_LABELS:
                 total = Printed(Row(raw.line, name, kind="line"), raw.amounts)
+                # A 合计 after coded rows closes the table (a table printing its 合计
+                # first has no coded row before it).
+                closed = any(p.row.code for p in rows)
                 continue
             if not name:
                 issues.append(
@@ -104,8 +113,31 @@ def interpret_rows(
             if table_key == "projects" and not _starts_unit(raws, index):
                 # A project line printed without its code: it belongs to the 项 above.
                 row = Row(raw.line, name=None, unit=unit, kind="project", project=name or None)
-                if rows and rows[-1].row.code:
-                    row.code, row.code_raw = rows[-1].row.code, None
+                above = rows[-1].row.code if rows else None
+                if above and len(above) == 7:
+                    row.code, row.code_raw = above, None
+                    if not rows[-1].amounts:
+                        issues.append(
+                            Issue(
+                                "row-misplaced",
+                                f"{label} line {raw.line}: project {name!r} printed with no "
+                                f"code takes {above} from the row above, which printed no "
+                                "amounts (lines moved or broken?)",
+                                path,
+                                raw.line,
+                            )
+                        )
+                else:
+                    issues.append(
+                        Issue(
+                            "row-misplaced",
+                            f"{label} line {raw.line}: project {name!r} printed with no code "
+                            f"and no 项 row above it (above: {above or 'no code'}); a code "
+                            "line lost?",
+                            path,
+                            raw.line,
+                        )
+                    )
                 rows.append(Printed(row, raw.amounts, _blocks(raw, 0)))
                 continue
             unit = name or None
@@ -136,6 +168,94 @@ def interpret_rows(
         )
         rows.append(Printed(row, raw.amounts, rest_pieces))
     return rows, total
+
+
+def _unclosed(
+    label: str, raw: RawRow, following: RawRow | None, path: str, issues: list[Issue]
+) -> None:
+    """A label that printed no amounts before the next code: its amounts may be the ones
+    the next row prints (lines moved), so both rows are in doubt."""
+    issues.append(
+        Issue(
+            "row-unfinished",
+            f"{label}: label {raw.label[:40]!r} has no amounts before the next code (lines "
+            "moved or lost?); its row and the next are in doubt",
+            path,
+            raw.line,
+        )
+    )
+    if following is not None:
+        issues.append(
+            Issue(
+                "row-unfinished",
+                f"{label}: the row above (line {raw.line}) printed no amounts; these "
+                "amounts may be that row's",
+                path,
+                following.line,
+            )
+        )
+
+
+def check_code_chain(label: str, rows: list[Printed], path: str, issues: list[Issue]) -> None:
+    """Doubts a row's code casts on the row before it (`code_doubts` reports the row
+    itself): a code printed twice in a row (not 表七 projects) puts the first in doubt as
+    well — a repeated line took the amounts of the line after it; a 款 printed alone
+    ("05") takes the 类 printed above it, so when the row after it is not under it, that
+    类's own line was lost or moved and the 款 may be another 类's; and a sub-unit row
+    (no code) is followed by its first 类."""
+    for printed, after in zip(rows, rows[1:]):
+        row, following = printed.row, after.row.code
+        if row.code and following == row.code and after.row.kind != "project":
+            issues.append(
+                Issue(
+                    "row-misplaced",
+                    f"{label} row {row.code_raw or row.code}: printed again on the next row "
+                    f"(line {after.row.line}); which amounts are its own is unknown",
+                    path,
+                    row.line,
+                )
+            )
+        if row.kind == "unit" and (following is None or len(following) != 3):
+            issues.append(
+                Issue(
+                    "row-misplaced",
+                    f"{label} line {row.line}: {row.name!r} has no code and no 类 row follows "
+                    f"(next: line {after.row.line}); a wrapped label's piece out of place, not "
+                    "a sub-unit?",
+                    path,
+                    row.line,
+                )
+            )
+        if not (row.code and row.code_raw and len(row.code_raw) == 2) or following is None:
+            continue
+        if not following.startswith(row.code):
+            issues.append(
+                Issue(
+                    "row-misplaced",
+                    f"{label} row {row.code_raw}: read as {row.code} (the 类 above), but the "
+                    f"row after it is {following}, not under it; a 类 line lost or moved? its "
+                    f"amounts may not be {row.code}'s",
+                    path,
+                    row.line,
+                )
+            )
+
+
+def _rows_after_total(
+    label: str, total: Printed, rest: list[RawRow], path: str, issues: list[Issue]
+) -> None:
+    """The 合计 row closes a table that printed its rows first: what follows it is
+    another table's (its title lost), not read."""
+    issues.append(
+        Issue(
+            "table-cut",
+            f"{label} ends with its 合计 row at line {total.row.line}; {len(rest)} rows "
+            f"after it (lines {rest[0].line}–{rest[-1].line}) belong to another table (its "
+            "title lost?) and are not read",
+            path,
+            rest[0].line,
+        )
+    )
 
 
 def _blocks(raw: RawRow, start: int) -> list[tuple[int, str]]:
@@ -202,7 +322,8 @@ def split_project_names(
 
 def _mark_subtotals(rows: list[Printed]) -> None:
     """A nameless 项 row whose amount is the sum of the project rows after it (same
-    code) is the 项's own subtotal, not a project."""
+    code) is the 项's own subtotal, not a project. One row after it with the same amount
+    proves nothing (a line printed twice reads so): it stays an unnamed project."""
     for index, printed in enumerate(rows):
         row = printed.row
         if row.kind != "project" or row.project is not None or not printed.amounts:
@@ -217,7 +338,7 @@ def _mark_subtotals(rows: list[Printed]) -> None:
                 break
             following.append(other)
         if (
-            following
+            len(following) > 1
             and all(p.amounts for p in following)
             and sum(p.amounts[0] for p in following) == printed.amounts[0]
         ):

@@ -1,4 +1,4 @@
-"""pdf-single-space: the two-sided tables (表一 收支总体, 表四 财政拨款收支) and 三公.
+"""pdf-single-space: the two-sided tables (表一 收支总体, 表四 财政拨款收支).
 
 A two-sided line holds an income cell and an expense cell separated by a double space:
 " 财政拨款（补助） 5005.17  201 一般公共服务支出 4564.64". The expense cell starts with
@@ -9,30 +9,32 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
-from itertools import combinations
 
 from ..model import COLUMN_LABELS, Column, Issue, Row, Table
 from ..numbers import parse_amount, squash
 from ..parse.columns import column_key_for_label
-from .pdf_single_space_lines import Region, clean_body, note_text
+from .pdf_single_space_lines import (
+    HEADER_END_RE,
+    Region,
+    clean_body,
+    is_number_fragment,
+    join_broken_numbers,
+)
 from .pdf_single_space_place import place_by_sources
 from .pdf_single_space_rows import Printed
 
 CLASS_CODE_RE = re.compile(r"^\d{3}$")
+# A 款 or 项 code at the start of a line ("03 政府办公厅…", "201 03 01 行政运行"): the
+# two-sided tables print 类 codes only.
+CODE_START_RE = re.compile(r"^(\d{3}\s+)?\d{2}(\s+\d{2})?\s+\D")
 NUMBERING_RE = re.compile(r"^([一二三四五六七八九十]+、|\d+[.、．]|其中[：:])")
 EXPENSE_ONLY_RE = re.compile(r"^(支出|结转下年|年末结转)")
 FISCAL_EXPENSE = ["total", "general_public", "gov_fund", "state_capital"]
-THREE_PUBLIC = [
-    "total",
-    "overseas",
-    "vehicle_total",
-    "vehicle_purchase",
-    "vehicle_operation",
-    "reception",
-]
 
 
-def _amount_tail(tokens: list[str]) -> tuple[str, list[Decimal]]:
+def amount_tail(tokens: list[str]) -> tuple[str, list[Decimal]]:
+    """The label and the trailing amounts of a side's tokens ("1834. 83" joined up)."""
+    tokens = join_broken_numbers(tokens)
     amounts: list[Decimal] = []
     while tokens and parse_amount(tokens[-1]) is not None:
         amounts.insert(0, parse_amount(tokens.pop()))  # type: ignore[arg-type]
@@ -86,19 +88,69 @@ class TwoSidedReader:
         for part in self.region.parts:
             body = clean_body(part)
             start = next((i for i, (_, t) in enumerate(body) if self._is_data(t)), len(body))
-            for number, text in body[start:]:
-                if text.strip():
+            lines = [(n, t) for n, t in body[start:] if t.strip()]
+            for index, (number, text) in enumerate(lines):
+                end = self._table_end(text)
+                if end:
+                    self._cut(number, end, lines[index:])
+                    break
+                if not self._closed():  # text after the 总计 line is no row (a note)
                     self._line(number, text)
+            else:
+                continue
+            break
         self._set_columns()
         if self.region.key == "fiscal":
             self._place_fiscal(active_sources(self.table) or active)
         return self.table
 
+    def _closed(self) -> bool:
+        """The 收入总计/支出总计 line, which ends the table, has been read."""
+        return "income" in self.table.totals and "expense" in self.table.totals
+
+    def _table_end(self, text: str) -> str | None:
+        """Why this line cannot be a row of this table, if it cannot: the table ends with
+        its 收入总计/支出总计 line, and a one-sided table's "类 款 项" header or a row with
+        a 款/项 code means another table began (its title lost)."""
+        if self._closed():
+            if amount_tail(text.split())[1] or CODE_START_RE.match(text.strip()):
+                return "after the 收入总计/支出总计 line"
+            return None
+        flat = squash(text)
+        if HEADER_END_RE.search(flat):
+            return "a 类 款 项 header (a one-sided table)"
+        if CODE_START_RE.match(text.strip()):
+            return "a 款/项 classification code"
+        return None
+
+    def _cut(self, number: int, why: str, rest: list[tuple[int, str]]) -> None:
+        """Stop reading at `number`: what follows belongs to another table."""
+        with_amounts = sum(bool(amount_tail(t.split())[1]) for _, t in rest)
+        message = (
+            f"{self.label} ends at line {number}: {why} (another table, its title lost?); "
+            f"{with_amounts} lines with amounts from here are not read"
+        )
+        if self._closed():
+            self.issues.append(Issue("table-cut", message, self.path, number, "warning"))
+            return
+        # No 总计 line: where the table really ends is unknown, so are its last rows.
+        self.issues.append(
+            Issue(
+                "table-cut",
+                message + "; no 收入总计/支出总计 line, so the rows before may be another "
+                "table's too",
+                self.path,
+                None,
+                "error",
+                self.region.key,
+            )
+        )
+
     def _is_data(self, text: str) -> bool:
         tokens = text.split()
         return bool(tokens) and (
             _class_index(tokens) is not None
-            or _amount_tail(tokens[:])[1] != []
+            or amount_tail(tokens[:])[1] != []
             or "总计" in squash(text)
         )
 
@@ -108,14 +160,35 @@ class TwoSidedReader:
         if split is None:
             split = _class_index(tokens)
         income, expense = (tokens, []) if split is None else (tokens[:split], tokens[split:])
+        self._check_split(number, income, expense)
         if income:
-            label, amounts = _amount_tail(income)
+            label, amounts = amount_tail(income)
             if EXPENSE_ONLY_RE.match(label) and not expense:
                 expense, income = income, []
             else:
                 self._income(number, label, amounts)
         if expense:
             self._expense(number, expense)
+
+    def _check_split(self, number: int, *sides: list[str]) -> None:
+        """A side whose amounts stop at a piece of a number ("5005 .17", "4564 .64"): a
+        number split apart, so that side's amounts are not what was printed."""
+        for tokens in sides:
+            rest = join_broken_numbers(tokens)
+            while rest and parse_amount(rest[-1]) is not None:
+                rest.pop()
+            if rest and is_number_fragment(rest[-1]):
+                self.issues.append(
+                    Issue(
+                        "amount-unreadable",
+                        f"{self.label} line {number}: {rest[-1]!r} is a piece of a number (split "
+                        "apart?); the amounts of this line are in doubt",
+                        self.path,
+                        number,
+                        "error",
+                    )
+                )
+                return
 
     def _income(self, number: int, label: str, amounts: list[Decimal]) -> None:
         rows = self.table.rows
@@ -157,7 +230,7 @@ class TwoSidedReader:
 
     def _expense(self, number: int, tokens: list[str]) -> None:
         code = tokens[0] if CLASS_CODE_RE.match(tokens[0]) else None
-        label, amounts = _amount_tail(tokens[1:] if code else tokens[:])
+        label, amounts = amount_tail(tokens[1:] if code else tokens[:])
         row = Row(
             number,
             name=label or None,
@@ -217,112 +290,3 @@ class TwoSidedReader:
                     printed[0].row.line,
                 )
             )
-
-
-def read_three_public(region: Region, basic: Table | None, path: str, issues: list[Issue]) -> Table:
-    """三公经费表: one row of up to six amounts; placement by its identities
-    (合计 = 出国 + 用车 + 接待, 用车 = 购置 + 运行)."""
-    table = Table(
-        region.key,
-        region.title,
-        region.line,
-        columns=[Column(k, COLUMN_LABELS[k]) for k in THREE_PUBLIC],
-    )
-    body = [item for part in region.parts for item in clean_body(part)]
-    data = next(((n, t) for n, t in body if t.split() and _amount_tail(t.split())[0] == ""), None)
-    if data is None:
-        note = note_text(body)
-        table.empty = note is not None
-        table.note = note[1] if note else None
-        if note is None:
-            issues.append(
-                Issue(
-                    "table-unreadable",
-                    "三公经费表: no amounts found",
-                    path,
-                    region.line,
-                    "error",
-                    region.key,
-                )
-            )
-        return table
-    number, text = data
-    amounts = _amount_tail(text.split())[1]
-    row = Row(number, name="三公经费", kind="line")
-    table.rows.append(row)
-    _place_three_public(row, amounts, basic, path, issues)
-    return table
-
-
-def _three_public_ok(v: dict[str, Decimal]) -> bool:
-    total = v["overseas"] + v["vehicle_total"] + v["reception"]
-    return (
-        v["total"] == total and v["vehicle_total"] == v["vehicle_purchase"] + v["vehicle_operation"]
-    )
-
-
-def _place_three_public(
-    row: Row, amounts: list[Decimal], basic: Table | None, path: str, issues: list[Issue]
-) -> None:
-    if len(amounts) == len(THREE_PUBLIC):
-        row.values = dict(zip(THREE_PUBLIC, amounts))
-        return
-    candidates = []
-    for keys in combinations(THREE_PUBLIC, len(amounts)):
-        values = {k: Decimal(0) for k in THREE_PUBLIC}
-        values.update(zip(keys, amounts))
-        if _three_public_ok(values):
-            candidates.append(keys)
-    if len(candidates) > 1:
-        candidates = _prefer_by_basic(candidates, amounts, basic) or candidates
-    row.values = {k: None for k in THREE_PUBLIC}
-    if len(candidates) == 1:
-        row.values.update(zip(candidates[0], amounts))
-        row.inferred = candidates[0]
-        shown = ", ".join(f"{COLUMN_LABELS[k]} {a}" for k, a in zip(candidates[0], amounts))
-        issues.append(
-            Issue(
-                "column-inferred",
-                f"三公 row: {len(amounts)} amounts for 6 columns, read as {shown} (identities)",
-                path,
-                row.line,
-            )
-        )
-        return
-    common = set(THREE_PUBLIC)
-    for keys in candidates:
-        common &= {k for k, a in zip(keys, amounts)}
-    for keys in candidates[:1]:
-        row.values.update({k: a for k, a in zip(keys, amounts) if k in common})
-    issues.append(
-        Issue(
-            "column-ambiguous",
-            f"三公 row: amounts {' '.join(map(str, amounts))} fit "
-            f"{len(candidates)} readings; only {', '.join(sorted(common)) or 'none'} kept",
-            path,
-            row.line,
-        )
-    )
-
-
-# 表六 economic codes that carry a 三公 component: 30231 公务用车运行维护费, 30217 公务接待费.
-_BASIC_CODES = {"vehicle_operation": "30231", "reception": "30217"}
-
-
-def _prefer_by_basic(
-    candidates: list[tuple[str, ...]], amounts: list[Decimal], basic: Table | None
-) -> list[tuple[str, ...]]:
-    """Tie-break between readings with 表六: a reading that puts in 运行费 / 接待费 the
-    amount 表六 prints for that economic code is preferred."""
-    if basic is None:
-        return []
-    printed = {r.code: r.values.get("total") for r in basic.rows if r.code}
-    kept = []
-    for keys in candidates:
-        placed = dict(zip(keys, amounts))
-        if any(
-            placed.get(key) is not None and placed.get(key) == printed.get(code)
-            for key, code in _BASIC_CODES.items()
-        ):
-            kept.append(keys)
-    return kept
