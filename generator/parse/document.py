@@ -13,7 +13,7 @@ from pathlib import Path
 from ..layouts import detect_layout
 from ..model import Document, Issue
 from ..sources import SourceText, read_source
-from . import profile
+from . import profile, statements
 
 
 class ParseResult:
@@ -41,6 +41,7 @@ def parse_text(source: SourceText, debug: bool = False) -> ParseResult:
     try:
         profile.read_profile(source, doc)
         layout.read(source, doc)
+        statements.flag_unmatched_items(doc)
     except Exception as exc:  # one bad file must not stop the build
         if debug:
             raise

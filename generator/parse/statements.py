@@ -11,7 +11,8 @@ from __future__ import annotations
 import re
 from decimal import Decimal, InvalidOperation
 
-from ..model import Document, StatedChange, StatedFigure
+from ..model import Document, Issue, StatedChange, StatedFigure
+from ..numbers import squash
 from ..sources import SourceText
 from .prose import JoinedText
 
@@ -173,3 +174,14 @@ def _read_changes(text: JoinedText, doc: Document) -> None:
             subject=_change_subject(text.text, m.start()), direction=direction,
             amount=_amount(m.group(2)), percent=_amount(m.group(3)),
             line=text.line_at(m.start()) or 0, text=_snippet(text.text, m.start(), m.end())))
+
+
+def flag_unmatched_items(doc: Document) -> None:
+    """A 科目 named in the 说明 but printed in no table was probably garbled by extraction
+    (a dropped or joined line): keep the figure, and say so on its line."""
+    names = {squash(r.name) for t in doc.tables.values() for r in t.rows if r.name}
+    for figure in doc.figures:
+        kind, _, name = figure.key.partition(":")
+        if kind in ("general_public_class", "general_public_item") and squash(name) not in names:
+            doc.issues.append(Issue("figure-unmatched", f"说明 names 科目 「{name}」 ({figure.amount}), "
+                                    "which no table prints", doc.path, figure.line, "warning"))
