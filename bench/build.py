@@ -62,7 +62,6 @@ def _instrument(stages: dict[str, float]) -> list[str]:
     import importlib
 
     targets = [("generator.build", "run_checks", "check"),
-               ("generator.db", "load_document", "load"),
                ("generator.db", "load_documents", "load"),
                ("generator.db", "load_source_issues", "load"),
                ("generator.render.charts", "render_charts", "charts"),

@@ -12,7 +12,6 @@ transaction, so a failure leaves nothing half-loaded.
 from __future__ import annotations
 
 import csv
-import os
 import tempfile
 from collections.abc import Iterable
 from decimal import Decimal
@@ -157,18 +156,8 @@ def issue_row(doc_id: str | None, issue: Issue) -> tuple[Any, ...]:
 
 def load_document(con: duckdb.DuckDBPyConnection, doc_id: str, doc: Document,
                   check_rows: Iterable[tuple[Any, ...]] = ()) -> None:
-    """Insert one document (and its check results) in one transaction: all or nothing."""
-    rows = document_rows(doc_id, doc)
-    rows["checks"] = list(check_rows)
-    con.execute("BEGIN TRANSACTION")
-    try:
-        delete_document(con, doc_id, in_transaction=True)
-        for name, values in rows.items():
-            bulk_insert(con, name, values)
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
+    """Insert (or replace) one document and its check results: all or nothing."""
+    load_documents(con, [(doc_id, doc, check_rows)])
 
 
 def load_documents(con: duckdb.DuckDBPyConnection,
@@ -179,13 +168,15 @@ def load_documents(con: duckdb.DuckDBPyConnection,
     are made, so a province's rows are never all in memory at once (they are several times
     the size of the parsed documents); each file is then loaded with one COPY. A document
     whose rows cannot be built raises before anything is written to the database; the
-    loads run in one transaction.
+    loads run in one transaction, which first removes any earlier rows of those documents.
     """
+    doc_ids: list[str] = []
     with tempfile.TemporaryDirectory(prefix="budget-load-") as folder:
         files: dict[str, Any] = {}
         listed: dict[str, list[tuple[Any, ...]]] = {}  # tables with list columns: no CSV
         try:
             for doc_id, doc, check_rows in items:
+                doc_ids.append(doc_id)
                 rows = document_rows(doc_id, doc)
                 rows["checks"] = list(check_rows)
                 for name, values in rows.items():
@@ -203,6 +194,8 @@ def load_documents(con: duckdb.DuckDBPyConnection,
         con.execute("BEGIN TRANSACTION")
         try:
             for name in DOC_TABLES:
+                con.execute(f"DELETE FROM {name} WHERE doc_id IN (SELECT unnest(?::VARCHAR[]))",
+                            [doc_ids])
                 if name in files:
                     _copy_csv_file(con, name, Path(folder) / f"{name}.csv")
                 bulk_insert(con, name, listed.get(name, []))
@@ -225,19 +218,14 @@ def _column_types(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
 
 
 def bulk_insert(con: duckdb.DuckDBPyConnection, table: str, rows: list[tuple[Any, ...]]) -> None:
-    """Insert many rows with one statement (row-by-row executemany is ~100× slower).
-
-    Large tables without list columns go through a temporary CSV file and COPY (the
-    fastest path from Python objects into DuckDB); the rest travel as one list parameter
-    per column, unnested. Amounts travel as their exact decimal text and are cast to
-    DECIMAL in the database, so no float is involved either way.
+    """Insert rows with one statement (row-by-row executemany is ~100× slower): each column
+    travels as one list parameter and is unnested. Amounts travel as their exact decimal
+    text and are cast to DECIMAL in the database, so no float is involved. (Large tables
+    go through CSV files and COPY in `load_documents`, which is faster still.)
     """
     if not rows:
         return
     types = _column_types(con, table)
-    if len(rows) > 500 and not any(t.endswith("[]") for t in types):
-        _copy_from_csv(con, table, rows)
-        return
     columns = [list(c) for c in zip(*rows)]
     selects = []
     for i, kind in enumerate(types):
@@ -260,31 +248,12 @@ def _csv_cell(value: Any) -> Any:
     return value
 
 
-def _copy_from_csv(con: duckdb.DuckDBPyConnection, table: str, rows: list[tuple[Any, ...]]) -> None:
-    fd, name = tempfile.mkstemp(prefix="budget-load-", suffix=".csv")
-    try:
-        with os.fdopen(fd, "w", newline="", encoding="utf-8") as handle:
-            csv.writer(handle).writerows([_csv_cell(v) for v in row] for row in rows)
-        _copy_csv_file(con, table, Path(name))
-    finally:
-        os.unlink(name)
-
-
 def _copy_csv_file(con: duckdb.DuckDBPyConnection, table: str, path: Path) -> None:
     # csv.writer ends rows with \r\n; saying so keeps DuckDB from taking a \n inside a
     # quoted text (a 说明 paragraph) for the end of a row.
     name = path.as_posix().replace("'", "''")
     con.execute(f"COPY {table} FROM '{name}' (FORMAT csv, HEADER false, NULLSTR '{_NULL}', "
                 "QUOTE '\"', ESCAPE '\"', NEW_LINE '\\r\\n', AUTO_DETECT false)")
-
-
-def delete_document(con: duckdb.DuckDBPyConnection, doc_id: str, in_transaction: bool = False) -> None:
-    if not in_transaction:
-        con.execute("BEGIN TRANSACTION")
-    for name in DOC_TABLES:
-        con.execute(f"DELETE FROM {name} WHERE doc_id = ?", [doc_id])
-    if not in_transaction:
-        con.execute("COMMIT")
 
 
 def load_source_issues(con: duckdb.DuckDBPyConnection, issues: Iterable[Issue]) -> None:
