@@ -10,8 +10,6 @@ _FULLWIDTH = str.maketrans("０１２３４５６７８９．，－　", "012345
 
 _PLAIN_AMOUNT = re.compile(r"-?\d+(?:\.\d+)?\Z")
 AMOUNT_RE = re.compile(r"^-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
-# A number token in running text (thousands commas allowed).
-NUMBER_IN_TEXT = re.compile(r"-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?")
 
 
 def normalize_cell(text: str) -> str:
@@ -51,10 +49,6 @@ def parse_amount(text: str | None) -> Decimal | None:
         return None
 
 
-def is_amount(text: str | None) -> bool:
-    return parse_amount(text) is not None
-
-
 def format_amount(value: Decimal | None) -> str | None:
     """The amount as an exact decimal string without thousands separators."""
     if value is None:
@@ -77,9 +71,6 @@ def join_code(parts: list[str] | str, parent: str | None = None) -> str | None:
     if len(code) == 2 and parent and len(parent) >= 3:
         return parent[:3] + code
     return code
-
-
-FUNCTION_CODE_RE = re.compile(r"^(\d{3})(?:\s*(\d{2}))?(?:\s*(\d{2}))?$")
 
 
 def split_code_and_name(cell: str) -> tuple[str | None, str]:

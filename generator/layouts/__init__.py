@@ -26,7 +26,3 @@ def detect_layout(source: SourceText) -> tuple[Layout | None, dict[str, float]]:
     if scores[best.name] < MIN_CONFIDENCE:
         return None, scores
     return best, scores
-
-
-def layout_by_name(name: str) -> Layout | None:
-    return next((layout for layout in all_layouts() if layout.name == name), None)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..model import Column, Issue, Row, Table
+from ..model import Column, Issue, Row
 from ..numbers import squash
 from ..parse.titles import TABLE_NUMBER_RE
 from .pdf_padded_cells import (
@@ -349,7 +349,3 @@ def split_function_and_project(names: list[str], known: str | None) -> tuple[str
     function = normalize_name(" ".join(words[:cut]))
     project = normalize_name(" ".join(words[cut:]))
     return function, project or None
-
-
-def new_table(key: str, title: str, line: int, columns: list[Column]) -> Table:
-    return Table(key=key, title=title, line=line, columns=list(columns))

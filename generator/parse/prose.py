@@ -68,9 +68,3 @@ class JoinedText:
             return None
         i = bisect.bisect_right(self._offsets, offset) - 1
         return self._lines[max(i, 0)]
-
-
-def clean_lines(lines: list[str]) -> list[tuple[int, str]]:
-    """(line number, stripped text) for every non-blank, non-page-number line."""
-    numbers, texts = _CleanCache.get(lines)
-    return list(zip(numbers, texts))
