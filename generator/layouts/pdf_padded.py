@@ -16,8 +16,8 @@ from ..numbers import squash
 from ..parse.columns import column_key_for_label
 from ..parse.titles import TABLE_NUMBER_RE, is_toc_entry, table_key_for_title
 from ..sources import SourceText
+from .common import code_doubts
 from .pdf_padded_cells import has_decimal_amount, read_star_row
-from .pdf_padded_doubts import code_doubts
 from .pdf_padded_grid import (
     CODED,
     Grid,

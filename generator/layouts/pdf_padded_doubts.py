@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import re
 
-from ..model import Row
 from .pdf_padded_cells import CLASS_CODE_RE, PART_CODE_RE
 
 # A number or a piece of one: digits with commas, points or a sign, nothing else.
@@ -30,7 +29,6 @@ PRINTED_AMOUNT_RE = re.compile(r"^-?(?:\d{1,3}(?:,\d{3})+|\d+)\.\d\d$")
 MAX_ROW_CHARS = 2000
 # Function classification codes (支出功能分类) start with 2; economic ones (支出经济分类:
 # 部门预算 30x, 政府预算 50x) with 3 or 5. 表六 is the one economic table.
-ECONOMIC_TABLES = {"basic"}
 
 
 def is_number_piece(token: str) -> bool:
@@ -92,26 +90,3 @@ def row_doubts(label: list[str], values: list[str], code_cells: int) -> list[tup
     if odd:
         doubts.append(("amount-doubtful", odd))
     return doubts
-
-
-def code_doubts(key: str, rows: list[Row]) -> list[tuple[Row, str]]:
-    """Coded rows that do not belong in this table or break the ascending code order."""
-    economic = key in ECONOMIC_TABLES
-    family, kind = (("3", "5"), "an economic (3xx, 5xx)") if economic else (("2",), "a function (2xx)")
-    out: list[tuple[Row, str]] = []
-    previous: str | None = None
-    for row in rows:
-        if row.kind == "unit":  # a sub-unit's rows start the classification again
-            previous = None
-            continue
-        if not row.code:
-            continue
-        if not row.code.startswith(family):
-            out.append((row, f"code {row.code_raw} is not {kind} classification code: a "
-                        "row of another table?"))
-        elif previous is not None and (row.code < previous or row.code == previous
-                                       and row.kind != "project"):
-            out.append((row, f"code {row.code_raw} after {previous}: out of the 类/款/项 "
-                        "order (lines moved or repeated?)"))
-        previous = row.code
-    return out

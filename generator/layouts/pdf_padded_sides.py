@@ -12,10 +12,10 @@ from __future__ import annotations
 
 from ..model import Column, Issue, Row, Table
 from ..numbers import squash
+from .common import code_doubts
 from .pdf_padded_cells import CLASS_CODE_RE, amount_of, is_value_token, normalize_name
 from .pdf_padded_doubts import (
     MAX_ROW_CHARS,
-    code_doubts,
     has_number_fragment,
     number_tail_doubt,
     odd_amount_doubt,

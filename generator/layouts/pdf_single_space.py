@@ -21,11 +21,10 @@ from ..model import COLUMN_LABELS, Column, Document, Issue, Table
 from ..numbers import parse_amount, squash
 from ..parse.columns import PROJECT_ECONOMIC_COLUMNS
 from ..sources import SourceText
-from .pdf_padded_doubts import code_doubts
+from .common import check_cut_number, code_doubts
 from .pdf_single_space_lines import (
     Region,
     assemble_rows,
-    check_cut_number,
     clean_body,
     cut_at_next_header,
     find_regions,

@@ -14,11 +14,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
 
-from ..model import Document, Issue
 from ..numbers import parse_amount, squash
 from ..parse.columns import column_key_for_label
 from ..parse.titles import TABLE_NUMBER_RE, is_toc_entry, table_key_for_title
-from ..sources import SourceText
 
 # "201", "201 03", "201 03 01", "301 01", "2010301" at the start of a label.
 CODE_RE = re.compile(r"^(\d{3})(?:\s+(\d{2}))?(?:\s+(\d{2}))?(?=\s|$)|^(\d{5}|\d{7})(?=\s|$)")
@@ -354,20 +352,3 @@ def note_text(part: list[tuple[int, str]]) -> tuple[int, str] | None:
         if EMPTY_NOTE_RE.search(text):
             return number, text.strip()
     return None
-
-
-def check_cut_number(source: SourceText, doc: Document) -> None:
-    """A file that stops in the middle of its last line may have cut a number short
-    ("5005.17" → "5005"): that line's figures are in doubt."""
-    last = source.lines[-1] if source.lines else ""
-    # A complete file ends with a line break, so its last line is empty.
-    if last.rstrip()[-1:].isdigit():
-        doc.issues.append(
-            Issue(
-                "file-cut",
-                f"the file ends inside line {len(source.lines)}, on a number that may be cut short",
-                doc.path,
-                len(source.lines),
-                "warning",
-            )
-        )

@@ -11,11 +11,11 @@ from decimal import Decimal
 
 from ..model import Issue, Row
 from ..numbers import squash
+from .common import ECONOMIC_TABLES
 from .pdf_single_space_lines import BROKEN_CODE_RE, CODE_RE, SECTION_CODE_RE, RawRow
 
 TOTAL_LABELS = {"合计", "总计"}
 # Tables keyed by economic classification (301 01 …): 5 digits is a 款 "item" there.
-ECONOMIC_TABLES = {"basic"}
 
 
 @dataclass

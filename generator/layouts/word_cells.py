@@ -17,7 +17,7 @@ from ..parse.titles import is_toc_entry, table_key_for_title
 from ..sources import SourceText
 
 # Not specific to PDF text; shared until a common home for layout helpers exists.
-from .pdf_single_space_lines import check_cut_number
+from .common import check_cut_number
 from .word_cells_cells import (
     CellText,
     Group,
