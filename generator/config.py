@@ -35,7 +35,9 @@ OPTIONS: list[Option] = [
     Option("build", "content_dir", str, "content", "Folder with disclosures/ and pages/."),
     Option("build", "output_dir", str, "build", "Folder the site is written to (replaced atomically)."),
     Option("build", "jobs", int, 0, "Worker processes for parsing, rendering and charts; 0 = one per core."),
-    Option("build", "charts", bool, True, "Render static SVG charts (vl-convert)."),
+    Option("build", "charts", bool, True, "Render static SVG charts."),
+    Option("build", "chart_renderer", str, "native",
+           "How charts are drawn: \"native\" (built-in, fast) or \"vl-convert\" (Vega-Lite)."),
     Option("build", "search", bool, True, "Build the Pagefind search index."),
     Option("privacy", "mask_phone_numbers", bool, True,
            "Mask personal mobile numbers (联系电话) found in 绩效 tables and text."),
@@ -109,6 +111,9 @@ def load_config(site_dir: Path, strict: bool = False, overrides: dict[str, Any] 
         problems.append("'serve.port' must be between 0 and 65535")
     if values["build.jobs"] < 0:
         problems.append("'build.jobs' must be 0 (auto) or more")
+    if values["build.chart_renderer"] not in ("native", "vl-convert"):
+        problems.append("'build.chart_renderer' must be \"native\" or \"vl-convert\", "
+                        f"got {values['build.chart_renderer']!r}")
     if strict and warnings:
         problems += warnings
     if problems:

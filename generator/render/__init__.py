@@ -3,10 +3,10 @@
 The order matters: phone numbers are masked in the database first, so every page and
 every download (and the DuckDB file itself) shows the same text; the database is read
 once (`data.load_site`); the classification index comes before any page because it
-decides which codes get a page (the tables link their codes there); charts are collected
-while pages render and drawn once at the end (in worker processes), from the cache where
-possible; the department-year pages with their source views and table downloads, and the
-classification pages, are rendered by forked workers (`TrackedWriter.each`); the per-table
+decides which codes get a page (the tables link their codes there); the chart renderer is
+chosen before any page, since a chart's file name depends on it; charts are collected while
+pages render and drawn once at the end, from the cache where possible; the department-year
+pages with their source views and table downloads, and the classification pages, are rendered by forked workers (`TrackedWriter.each`); the per-table
 downloads are written before the zip that bundles them, and the bulk downloads before
 `datapackage.json`, which describes them; the sitemap comes last, when every page is known.
 
@@ -72,6 +72,7 @@ def render_site(con, config: Config, out_dir: Path, previous: Manifest | None = 
     writer.inputs.update(input_keys(config, site, pages, classes))
     copy_assets(config, writer)
 
+    ch.use_renderer(config.get("build.chart_renderer"))  # charts are named for it as pages render
     charts = render_indexes(site, writer, classes, class_entries, jobs)
     charts += render_documents(site, writer, config.site_dir, mask, classes, jobs)
     for stem, title, body in pages:
@@ -90,7 +91,8 @@ def render_site(con, config: Config, out_dir: Path, previous: Manifest | None = 
         writer.attach(["sitemap.xml", "robots.txt"])
 
     if config.get("build.charts"):
-        ch.render_charts(charts, out_dir, config.site_dir / ".cache" / "charts", jobs)
+        ch.render_charts(charts, out_dir, config.site_dir / ".cache" / "charts", jobs,
+                         renderer=config.get("build.chart_renderer"))
     if record is not None:
         used = {name for unit in writer.units.values() for name in unit["deps"]}
         record.inputs = {k: v for k, v in writer.inputs.items() if k in used}

@@ -1,16 +1,27 @@
-"""Charts: Altair specs rendered once to static SVG with vl-convert, cached by spec hash.
+"""Charts: defined as Altair (Vega-Lite) specs, drawn once to static SVG, cached by spec hash.
 
 A chart is readable without JavaScript (an `<img>` of a static SVG, with a text
-alternative and its numbers as a table beside it). Rendering costs 50–100 ms per chart, so
-the SVG is cached under `<site>/.cache/charts/<hash>.svg` (hash of the Vega-Lite spec,
-the vl-convert version and the locale) and charts are published content-addressed as
-`charts/<hash>.svg`: an unchanged chart is never rendered twice, across pages or builds.
+alternative and its numbers as a table beside it). Its Vega-Lite spec, built with Altair,
+is its definition: the hash of the spec (with the renderer and its version, and the
+locale) names the SVG, cached under `<site>/.cache/charts/<hash>.svg` and published
+content-addressed as `charts/<hash>.svg`: an unchanged chart is never drawn twice, across
+pages or builds, and switching renderers never reuses an SVG drawn by the other.
 
-The charts a build still has to draw are drawn in worker processes, one vl-convert per
-worker: vl-convert runs every conversion on one JavaScript runtime per process, so threads
-would take turns. They are always drawn in forked workers, never in the build process
-itself: a fork of a process whose vl-convert runtime has started (a `serve` that drew a
-few charts itself) would inherit a runtime without its threads, and hang.
+Two renderers draw the SVG (`build.chart_renderer`):
+
+- "native" (the default): `svgchart`, pure Python, draws the two chart kinds the site uses
+  (bars, lines by year) from the chart's own data in well under a millisecond, so it runs
+  in the build process itself, without worker processes.
+- "vl-convert": the spec rendered by vl-convert (30–60 ms a chart), in worker processes,
+  one vl-convert per worker: vl-convert runs every conversion on one JavaScript runtime per
+  process, so threads would take turns. They are always drawn in forked workers, never in
+  the build process itself: a fork of a process whose vl-convert runtime has started (a
+  `serve` that drew a few charts itself) would inherit a runtime without its threads, and
+  hang.
+
+Pages name their charts (`spec_digest`) before the charts are drawn, so the renderer is
+chosen once per build, before pages render (`use_renderer`); each `Chart` records the
+renderer it was named for, and `render_charts` refuses a chart named for another.
 """
 
 from __future__ import annotations
@@ -25,13 +36,36 @@ from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 
+from . import svgchart
 from .formatting import fmt_amount
+from .svgchart import COLOR, FONT
 
-FONT = ("PingFang SC, Hiragino Sans GB, Microsoft YaHei, Noto Sans CJK SC, "
-        "Source Han Sans SC, WenQuanYi Micro Hei, sans-serif")
 LOCALE = "zh-CN"
-COLOR = "#1f5f8b"
 MAX_BARS = 15
+RENDERERS = ("native", "vl-convert")
+DEFAULT_RENDERER = "native"
+_renderer = DEFAULT_RENDERER  # the renderer charts are named and drawn for (see use_renderer)
+
+
+def use_renderer(renderer: str | None) -> str:
+    """Name and draw the charts made from now on with `renderer` (None: the default).
+
+    Call it once per build before pages render: a page's charts are named (the hash that
+    names `charts/<hash>.svg`) for the renderer chosen when they are made.
+    """
+    global _renderer
+    _renderer = _checked(renderer or DEFAULT_RENDERER)
+    return _renderer
+
+
+def current_renderer() -> str:
+    return _renderer
+
+
+def _checked(renderer: str) -> str:
+    if renderer not in RENDERERS:
+        raise ValueError(f"unknown chart renderer {renderer!r} (expected one of {RENDERERS})")
+    return renderer
 
 
 @dataclass
@@ -45,6 +79,10 @@ class Chart:
     unit: str = "万元"
     digest: str = ""
     extra_columns: list[str] = field(default_factory=list)
+    kind: str = "bar"  # "bar" or "trend"
+    # A trend chart's lines: series name → [(year, amount)], in the spec's order.
+    series: dict[str, list[tuple[int, Decimal]]] = field(default_factory=dict)
+    renderer: str = field(default_factory=current_renderer)  # the one its digest is for
 
     @property
     def path(self) -> str:
@@ -96,7 +134,9 @@ def bar_chart(name: str, title: str, rows: list[tuple[str, Decimal]], unit: str 
     spec["data"] = {"values": [{"label": label, "amount": float(v), "order": i}
                                for i, (label, v) in enumerate(shown)]}
     spec["height"] = 34 * len(shown)
-    return Chart(name, title, spec, rows, unit)
+    # The title is drawn into the native SVG (its <title>), so it is part of the definition.
+    spec["description"] = title
+    return Chart(name, title, spec, rows, unit, kind="bar")
 
 
 @lru_cache(maxsize=1)
@@ -113,20 +153,43 @@ def _trend_template() -> str:
 
 def trend_chart(name: str, title: str, series: dict[str, list[tuple[int, Decimal]]]) -> Chart | None:
     """Lines by year, one per series (e.g. 支出总预算, 基本支出, 项目支出)."""
-    points = [(s, y, v) for s, pts in series.items() for y, v in pts if v is not None]
+    lines = {s: [(y, v) for y, v in pts if v is not None] for s, pts in series.items()}
+    lines = {s: pts for s, pts in lines.items() if pts}
+    points = [(s, y, v) for s, pts in lines.items() for y, v in pts]
     if not points:
         return None
     spec = json.loads(_trend_template())
     spec["data"] = {"values": [{"series": s, "year": str(y), "amount": float(v)} for s, y, v in points]}
-    return Chart(name, title, spec, [(f"{y} {s}", v) for s, y, v in points])
+    spec["description"] = title
+    return Chart(name, title, spec, [(f"{y} {s}", v) for s, y, v in points],
+                 kind="trend", series=lines)
 
 
-def spec_digest(spec: dict) -> str:
+@lru_cache(maxsize=2)
+def _renderer_key(renderer: str) -> str:
+    """The renderer and its version: vl-convert's package version; for the native
+    renderer its VERSION and a hash of its code (a change to it is a new version)."""
+    if renderer == "native":
+        code = hashlib.sha256(Path(svgchart.__file__).read_bytes()).hexdigest()[:12]
+        return f"native {svgchart.VERSION} {code}"
     import vl_convert as vlc
 
+    return f"vl-convert {vlc.__version__}"
+
+
+def spec_digest(spec: dict, renderer: str | None = None) -> str:
+    """The name of a chart's SVG: a hash of its spec, the renderer (default: the one in
+    use, see `use_renderer`) with its version, and the locale."""
     text = json.dumps(spec, sort_keys=True, ensure_ascii=False)
-    key = f"{vlc.__version__}|{LOCALE}|{text}"
+    key = f"{_renderer_key(_checked(renderer or _renderer))}|{LOCALE}|{text}"
     return hashlib.sha256(key.encode("utf-8")).hexdigest()[:20]
+
+
+def draw_native(chart: Chart) -> str:
+    """The chart's SVG, drawn by `svgchart` from its own data."""
+    if chart.kind == "trend":
+        return svgchart.trend_svg(chart.title, chart.series, chart.unit)
+    return svgchart.bar_svg(chart.title, chart.rows[:MAX_BARS], chart.unit)
 
 
 def _render_svg(spec: dict) -> str:
@@ -135,15 +198,18 @@ def _render_svg(spec: dict) -> str:
     return vlc.vegalite_to_svg(spec, format_locale=LOCALE)
 
 
+def _store(svg: str, digest: str, target: Path, cache_dir: Path | None) -> None:
+    (target / f"{digest}.svg").write_text(svg, encoding="utf-8")
+    if cache_dir is not None:
+        tmp = cache_dir / f".{digest}.tmp"
+        tmp.write_text(svg, encoding="utf-8")
+        tmp.replace(cache_dir / f"{digest}.svg")
+
+
 def _draw(items: list[tuple[str, dict]], target: Path, cache_dir: Path | None) -> int:
-    """Draw charts into `target` (and the cache); runs in a worker process."""
+    """Draw charts with vl-convert into `target` (and the cache); runs in a worker process."""
     for digest, spec in items:
-        svg = _render_svg(spec)
-        (target / f"{digest}.svg").write_text(svg, encoding="utf-8")
-        if cache_dir is not None:
-            tmp = cache_dir / f".{digest}.tmp"
-            tmp.write_text(svg, encoding="utf-8")
-            tmp.replace(cache_dir / f"{digest}.svg")
+        _store(_render_svg(spec), digest, target, cache_dir)
     return len(items)
 
 
@@ -152,29 +218,41 @@ def _draw(items: list[tuple[str, dict]], target: Path, cache_dir: Path | None) -
 MIN_CHARTS_PER_WORKER = 8
 
 
-def render_charts(charts: list[Chart], out_dir: Path, cache_dir: Path | None, jobs: int = 1) -> int:
+def render_charts(charts: list[Chart], out_dir: Path, cache_dir: Path | None, jobs: int = 1,
+                  renderer: str | None = None) -> int:
     """Write every chart's SVG into `out_dir/charts/`, from the cache where possible.
 
-    Identical charts (the same spec on several pages) are drawn once. Returns the number
-    of charts actually drawn (cache misses).
+    Identical charts (the same spec on several pages) are drawn once: natively in this
+    process, or by vl-convert in up to `jobs` worker processes. `renderer` defaults to the
+    one in use (`use_renderer`); a chart named for another renderer is an error (its page
+    would link an SVG drawn by the wrong renderer). Returns the number of charts actually
+    drawn (cache misses).
     """
+    renderer = _checked(renderer or _renderer)
     target = out_dir / "charts"
     target.mkdir(parents=True, exist_ok=True)
-    todo: dict[str, dict] = {}
+    todo: dict[str, Chart] = {}
     for chart in charts:
-        chart.digest = chart.digest or spec_digest(chart.spec)
+        if chart.renderer != renderer:
+            raise ValueError(f"chart {chart.name!r} was named for the {chart.renderer} renderer, "
+                             f"not {renderer}: call use_renderer() before pages render")
+        chart.digest = chart.digest or spec_digest(chart.spec, renderer)
         if chart.digest in todo or (target / f"{chart.digest}.svg").exists():
             continue
         cached = cache_dir / f"{chart.digest}.svg" if cache_dir else None
         if cached is not None and cached.exists():
             shutil.copyfile(cached, target / f"{chart.digest}.svg")
         else:
-            todo[chart.digest] = chart.spec
+            todo[chart.digest] = chart
     if not todo:
         return 0
     if cache_dir is not None:
         cache_dir.mkdir(parents=True, exist_ok=True)
-    items = sorted(todo.items())
+    if renderer == "native":
+        for digest, chart in sorted(todo.items()):
+            _store(draw_native(chart), digest, target, cache_dir)
+        return len(todo)
+    items = sorted((digest, chart.spec) for digest, chart in todo.items())
     workers = max(1, min(jobs, len(items) // MIN_CHARTS_PER_WORKER))
     # Interleaved shares: neighbouring charts (one page's) have similar sizes.
     shares = [items[i::workers] for i in range(workers)]

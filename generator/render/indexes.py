@@ -52,7 +52,7 @@ def _sum(items: list[DocSummary]) -> Decimal:
 
 def _with_digest(chart: ch.Chart | None, sink: list[ch.Chart]) -> ch.Chart | None:
     if chart is not None:
-        chart.digest = ch.spec_digest(chart.spec)
+        chart.digest = ch.spec_digest(chart.spec, chart.renderer)
         sink.append(chart)
     return chart
 

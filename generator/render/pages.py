@@ -140,7 +140,7 @@ def render_document(doc: DocData, previous: DocData | None, following: DocData |
     if writer.stale(f"document:{doc.doc_id}", neighbours + ["classes", "nav"], page_templates):
         charts = document_charts(doc)
         for c in charts:
-            c.digest = ch.spec_digest(c.spec)
+            c.digest = ch.spec_digest(c.spec, c.renderer)
         context = dict(
             doc=doc, info=doc.info, figures=fg.key_figures(doc), fmap=fg.figure_map(doc),
             charts=charts, tables=ordered_tables(doc), sections=sections_by_part(doc),
