@@ -6,8 +6,8 @@ once (`data.load_site`); the classification index comes before any page because 
 decides which codes get a page (the tables link their codes there); the chart renderer is
 chosen before any page, since a chart's file name depends on it; charts are collected while
 pages render and drawn once at the end, from the cache where possible; the department-year
-pages with their source views and table downloads, and the classification pages, are rendered by forked workers (`TrackedWriter.each`); the per-table
-downloads are written before the zip that bundles them, and the bulk downloads before
+pages with their source views and table downloads, and the classification pages, are
+rendered by forked workers (`TrackedWriter.each`); the per-table downloads are written before the zip that bundles them, and the bulk downloads before
 `datapackage.json`, which describes them; the sitemap comes last, when every page is known.
 
 Each output is rendered as a unit that names its inputs (`outputs.TrackedWriter`): given
