@@ -1,14 +1,15 @@
 """Rendering the static site from the database: pages, charts, downloads, data package.
 
-The order matters: phone numbers are masked in the database first, so every page and
-every download (and the DuckDB file itself) shows the same text; the database is read
-once (`data.load_site`); the classification index comes before any page because it
-decides which codes get a page (the tables link their codes there); the chart renderer is
-chosen before any page, since a chart's file name depends on it; charts are collected while
-pages render and drawn once at the end, from the cache where possible; the department-year
-pages with their source views and table downloads, and the classification pages, are
-rendered by forked workers (`TrackedWriter.each`); the per-table downloads are written before the zip that bundles them, and the bulk downloads before
-`datapackage.json`, which describes them; the sitemap comes last, when every page is known.
+The order matters: phone numbers are masked in the database first, so every page and every
+download (and the DuckDB file itself) shows the same text; the database is read once
+(`data.load_site`); the classification index comes before any page because it decides which
+codes get a page (the tables link their codes there); the chart renderer is chosen before
+any page, since a chart's file name depends on it; charts are collected while pages render
+and drawn once at the end, from the cache where possible; the department-year pages with
+their source views and table downloads, and the classification pages, are rendered by
+forked workers (`TrackedWriter.each`); the per-table downloads are written before the zip
+that bundles them, and the bulk downloads before `datapackage.json`, which describes them;
+the sitemap comes last, when every page is known.
 
 Each output is rendered as a unit that names its inputs (`outputs.TrackedWriter`): given
 the manifest of the previous build, units whose inputs are unchanged are linked from it.
