@@ -17,18 +17,24 @@ as a sub-result that links to the project's entry. Cells rendered in Python
 there are excluded by selector below: numbers would bloat the index without helping
 anyone find a page.
 
-Why the site is indexed twice: the Pagefind binary cuts Chinese into words with its own
-dictionary (jieba), but the browser cuts the *query* with `Intl.Segmenter` (ICU), and the
-two disagree — ICU reads 住房公积金 as 住房|公|积|金, 差旅费 as 差|旅费, while the index holds
-住房公积金 and 差旅费 — so the very 科目 pages named after a term were not found. Each query
-word matches the start of an indexed word, so the first pass learns the binary's own words
-for every page (from the fragments it writes) and the second pass indexes each page with
-the tails of its words added (公积金 积金 金, 旅费 费) in an element weighted down, so any
-piece ICU may cut from a word still matches it. The pages on disk are not changed: the
-second pass indexes copies of the indexed pages, with the element added, from a
-scratch folder. Only the pages the search needs are read at all (`INDEXED_GLOBS`), and
-a page's tails are cached by the hash of its HTML (`TailsCache`), so the first pass
-reads only pages it has not seen before.
+Chinese words and what the browser makes of a query: the Pagefind binary cuts Chinese
+into words with its own dictionary (jieba), but the browser cuts the *query* with
+`Intl.Segmenter` (ICU), and the two disagree — ICU reads 住房公积金 as 住房|公|积|金, 差旅费
+as 差|旅费, while the index holds 住房公积金 and 差旅费 — so the very 科目 pages named after
+a term were not found. Each query word matches the start of an indexed word, so every
+indexed page gets the *tails* of its words (公积金 积金 金, 旅费 费) in an element weighted
+down, and any piece ICU may cut from a word still matches it.
+
+The binary's own words come from the binary: the distinct runs of Han characters on the
+indexed pages (`page_runs`) are sent to it once as plain records and read back from the
+fragments it writes, where U+200B marks its word breaks (`segment_runs`). A run's tails
+are kept in a cache by the run itself (`RunCache`), so a rebuild sends only runs it has not
+seen — none at all, usually, since 科目 names and boilerplate recur in every document —
+and the site itself is indexed once. Runs are read from the indexed part of the page's
+HTML with regular expressions, without honouring every `data-pagefind-ignore`: a stray
+tail can only add a weighted-down match, never lose one. The pages on disk are not
+changed: the index is built from copies with the tails added, in a scratch folder. Only
+the pages the search needs are read at all (`INDEXED_GLOBS`).
 
 The bundle is written to `pagefind/` at the site root; the search page loads it with
 relative URLs (`templates/search.html`, `assets/search.js`), nothing from another host.
@@ -42,7 +48,6 @@ import hashlib
 import json
 import os
 import re
-import shutil
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -85,10 +90,8 @@ def build_search_index(site: Path, cache_dir: Path | None = None) -> int:
     """Index every page of `site` that has a `data-pagefind-body`; returns the page count.
 
     Writes the bundle (index, fragments, WebAssembly, UI script and styles) to
-    `site/pagefind/`. With a `cache_dir`, the first pass (learning each page's words)
-    reads only pages not seen before: a page's word tails are kept there by the hash of
-    its HTML, so a rebuild after one changed document runs the first pass over that
-    document's pages alone.
+    `site/pagefind/`. With a `cache_dir`, the word tails of every Han run seen before are
+    taken from there, so only new runs are segmented (see the module docstring).
     """
     return asyncio.run(_index_site(Path(site).resolve(), cache_dir))
 
@@ -106,38 +109,29 @@ async def _index_site(site: Path, cache_dir: Path | None = None) -> int:
     # the wheel is there so a standard `pagefind` on PATH is never used by accident.
     if "PAGEFIND_BINARY_PATH" not in os.environ:
         pagefind_binary()
-    html = {page: (site / page).read_bytes() for page in indexed_pages(site)}
-    cache = TailsCache(cache_dir)
-    keys = {page: cache.key(data) for page, data in html.items()}
-    tails: dict[str, list[str] | None] = {page: cache.get(key) for page, key in keys.items()}
+    html = {page: (site / page).read_text(encoding="utf-8") for page in indexed_pages(site)}
+    runs = {page: page_runs(text) for page, text in html.items()}
+    cache = RunCache(cache_dir)
     try:
         with tempfile.TemporaryDirectory(prefix="pagefind-") as scratch:
-            unseen, words = Path(scratch) / "unseen", Path(scratch) / "words"
+            unseen = sorted(set().union(*runs.values()) - cache.entries.keys())
+            if unseen:
+                words = await segment_runs(unseen, Path(scratch) / "words")
+                cache.entries.update((run, run_tails(words[run])) for run in unseen)
+            cache.save(set().union(*runs.values()))
+            # One directory for the pass: one request to the service, not one per page (its
+            # client reads a reply every 0.1 s).
             pages = Path(scratch) / "pages"
-            todo = [page for page, found in tails.items() if found is cache.MISSING]
-            if todo:
-                for page in todo:  # linked, not copied: the first pass only reads them
-                    _link_or_copy(site / page, unseen / page)
-                async with PagefindIndex(config=_config(output_path=str(words))) as first:
-                    await first.add_directory(str(unseen))
-                learned = word_tails(words)
-                for page in todo:
-                    # None: Pagefind did not index the page (no data-pagefind-body).
-                    tails[page] = learned.get(page_url(page))
-                    cache.put(keys[page], tails[page])
-            cache.save(keys.values())
-            # One directory for the second pass: one request to the service, not one per
-            # page (its client reads a reply every 0.1 s).
-            indexed = {page: extra for page, extra in tails.items() if extra is not None}
-            for page, extra in indexed.items():
+            for page, text in html.items():
                 target = pages / page
                 target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_text(with_tails(html[page].decode("utf-8"), extra), encoding="utf-8")
+                tails = sorted(set().union(*(cache.entries[run] for run in runs[page])))
+                target.write_text(with_tails(text, tails), encoding="utf-8")
             async with PagefindIndex(config=_config(output_path=str(site / BUNDLE_DIR))) as index:
                 await index.add_directory(str(pages))
     except Exception as exc:  # the service reports its failures as plain exceptions
         raise SearchIndexError(f"{site}: Pagefind failed: {exc}") from exc
-    return len(indexed)
+    return len(list((site / BUNDLE_DIR / "fragment").glob("*.pf_fragment")))
 
 
 def indexed_pages(site: Path) -> list[str]:
@@ -146,59 +140,145 @@ def indexed_pages(site: Path) -> list[str]:
                    for p in site.glob(pattern) if p.is_file()})
 
 
+# The element Pagefind indexes and the end of the main content.
+BODY_START = re.compile(r"<[a-z][^>]*\sdata-pagefind-body[\s>=]")
+BODY_END = re.compile(r"</main>|</body>")
+IGNORE_ATTR = " data-pagefind-ignore"
+
+
+def page_runs(html: str) -> set[str]:
+    """The runs of two or more Han characters in the indexed part of a page.
+
+    A page without `data-pagefind-body` is not indexed and has none. An element marked
+    `data-pagefind-ignore` is cut out up to the first end tag of its name (found by plain
+    string search: this runs over every indexed page); where an element of the same name
+    is nested inside it, the rest of its text stays in, which can only add tails.
+    """
+    start = BODY_START.search(html)
+    if start is None:
+        return set()
+    end = BODY_END.search(html, start.end())
+    body = html[start.start():end.start() if end else len(html)]
+    kept, pos = [], 0
+    while (found := body.find(IGNORE_ATTR, pos)) != -1:
+        tag_start = body.rfind("<", pos, found)
+        name = body[tag_start + 1:found].split(None, 1)[0] if tag_start != -1 else ""
+        if not name.isalnum():
+            kept.append(body[pos:found + len(IGNORE_ATTR)])
+            pos = found + len(IGNORE_ATTR)
+            continue
+        close = body.find(f"</{name}>", found)
+        kept.append(body[pos:tag_start])
+        pos = len(body) if close == -1 else close + len(name) + 3
+    kept.append(body[pos:])
+    return {run for run in HAN_WORD.findall(" ".join(kept)) if len(run) > 1}
+
+
+async def segment_runs(runs: list[str], scratch: Path) -> dict[str, list[str]]:
+    """{run: the binary's words for it}, from one Pagefind pass over the runs as records.
+
+    Runs are sent in records of a few thousand, separated by "。", and read back from the
+    records' fragments in order. A run the fragment does not give back whole (which should
+    not happen) counts as one word, so it still gets its tails.
+    """
+    from pagefind.index import PagefindIndex
+
+    chunks = [runs[i:i + RUNS_PER_RECORD] for i in range(0, len(runs), RUNS_PER_RECORD)]
+    async with PagefindIndex(config=_config(output_path=str(scratch))) as index:
+        for n, chunk in enumerate(chunks):
+            await index.add_custom_record(url=f"/runs/{n}/", content=RUN_SEPARATOR.join(chunk),
+                                          language=LANGUAGE, meta={"title": str(n)})
+    words: dict[str, list[str]] = {}
+    for fragment in read_fragments(scratch):
+        n = int(fragment["url"].strip("/").split("/")[-1])
+        found = _words_by_run(fragment["content"])
+        for i, run in enumerate(chunks[n]):
+            got = found[i] if i < len(found) else None
+            words[run] = got if got is not None and "".join(got) == run else [run]
+    return {run: words.get(run, [run]) for run in runs}
+
+
+RUNS_PER_RECORD = 2000
+RUN_SEPARATOR = "。\n"
+
+
+def read_fragments(bundle: Path) -> list[dict]:
+    """The fragments of a Pagefind bundle (one per page or record), as dicts."""
+    out = []
+    for path in sorted((bundle / "fragment").glob("*.pf_fragment")):
+        data = gzip.decompress(path.read_bytes())
+        out.append(json.loads(data[data.index(b"{"):]))
+    return out
+
+
+def _words_by_run(content: str) -> list[list[str]]:
+    """A record's content with word breaks (U+200B) as the word list of each run, in order."""
+    out: list[list[str]] = []
+    current: list[str] = []
+    for piece in content.split("\u200b"):
+        for i, part in enumerate(piece.split("。")):
+            if i:
+                out.append(current)
+                current = []
+            part = part.strip()
+            if HAN_WORD.fullmatch(part):
+                current.append(part)
+    out.append(current)
+    return out
+
+
+def run_tails(words: list[str]) -> list[str]:
+    """The tails of one run's words: a word of n Han characters gives its n-1 tails
+    (公积金 → 积金, 金); two words side by side give the tails that start inside the first
+    (差旅|费 → 旅费), since ICU may join what the binary split."""
+    tails: set[str] = set()
+    previous = ""
+    for word in words:
+        tails.update(word[i:] for i in range(1, len(word)))
+        if previous:
+            joined = previous + word
+            tails.update(joined[i:] for i in range(1, len(previous)))
+        previous = word
+    return sorted(tails)
+
+
 def page_url(page: str) -> str:
     """The URL Pagefind gives a page file: 'budgets/x/index.html' → '/budgets/x/'."""
     return "/" + page.removesuffix("index.html")
 
 
-def _link_or_copy(source: Path, target: Path) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        os.link(source, target)
-    except OSError:
-        shutil.copyfile(source, target)
+class RunCache:
+    """Word tails by Han run: `<cache_dir>/runs.json`, {"salt": ..., "runs": {run: tails}}.
 
-
-class TailsCache:
-    """Word tails by page content: `<cache_dir>/tails.json`, {hash of page HTML: tails or None}.
-
-    The key covers the page's bytes, the Pagefind binary's version and how tails are
-    made (this module's code), so a new dictionary or rule never reuses old tails.
+    The salt covers the Pagefind binary's version and this module's code, so a new
+    dictionary or rule never reuses old tails.
     """
 
-    MISSING = object()
-
     def __init__(self, folder: Path | None):
-        self.path = folder / "tails.json" if folder is not None else None
-        self.entries: dict[str, list[str] | None] = {}
+        self.path = folder / "runs.json" if folder is not None else None
         self.salt = _tails_salt()
+        self.entries: dict[str, list[str]] = {}
         if self.path is not None:
             try:
-                self.entries = json.loads(self.path.read_text(encoding="utf-8"))
-            except (OSError, ValueError):
+                data = json.loads(self.path.read_text(encoding="utf-8"))
+                if data.get("salt") == self.salt:
+                    self.entries = data["runs"]
+            except (OSError, ValueError, KeyError, AttributeError):
                 self.entries = {}
 
-    def key(self, data: bytes) -> str:
-        return hashlib.sha256(self.salt + data).hexdigest()
-
-    def get(self, key: str) -> Any:
-        return self.entries.get(key, self.MISSING)
-
-    def put(self, key: str, tails: list[str] | None) -> None:
-        self.entries[key] = tails
-
-    def save(self, keep: Any) -> None:
-        """Write the entries of the pages in this build (older ones are dropped)."""
+    def save(self, keep: set[str]) -> None:
+        """Write the entries of the runs in this build (older ones are dropped)."""
         if self.path is None:
             return
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        kept = {k: self.entries[k] for k in sorted(set(keep)) if k in self.entries}
+        kept = {run: self.entries[run] for run in sorted(keep) if run in self.entries}
         tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(kept, ensure_ascii=False), encoding="utf-8")
+        tmp.write_text(json.dumps({"salt": self.salt, "runs": kept}, ensure_ascii=False),
+                       encoding="utf-8")
         tmp.replace(self.path)
 
 
-def _tails_salt() -> bytes:
+def _tails_salt() -> str:
     from importlib.metadata import PackageNotFoundError, version
 
     try:
@@ -206,32 +286,7 @@ def _tails_salt() -> bytes:
     except PackageNotFoundError:
         binary = "unknown"
     own = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
-    return f"{binary}|{own}|".encode()
-
-
-def word_tails(bundle: Path) -> dict[str, list[str]]:
-    """{page URL: the tails of its Chinese words} from a bundle's fragments.
-
-    A fragment holds the page's indexed text with the binary's word breaks marked by
-    U+200B. A word of n Han characters gives its n-1 tails (公积金 → 积金, 金); two words
-    side by side give the tails that start inside the first (差旅|费 → 旅费), since ICU may
-    join what the binary split.
-    """
-    pages: dict[str, list[str]] = {}
-    for path in sorted((bundle / "fragment").glob("*.pf_fragment")):
-        data = gzip.decompress(path.read_bytes())
-        fragment = json.loads(data[data.index(b"{"):])
-        tails: set[str] = set()
-        previous = ""
-        for piece in fragment["content"].split("\u200b"):
-            word = piece if HAN_WORD.fullmatch(piece) else ""
-            tails.update(word[i:] for i in range(1, len(word)))
-            if previous and word:
-                joined = previous + word
-                tails.update(joined[i:] for i in range(1, len(previous)))
-            previous = word
-        pages[fragment["url"]] = sorted(tails)
-    return pages
+    return f"{binary}|{own}"
 
 
 def with_tails(html: str, tails: list[str]) -> str:
