@@ -21,8 +21,8 @@ PCT = r"(-?\d+(?:\.\d+)?)\s*%"
 
 # Section kind by heading wording (first match wins).
 _SECTION_KINDS: list[tuple[str, str]] = [
+    ("fiscal", r"财政拨款收支"),  # before overview: 财政拨款收支预算情况的总体说明
     ("overview", r"收支预算.*总体"),
-    ("fiscal", r"财政拨款收支"),
     ("income", r"收入预算"),
     ("expense", r"支出预算情况"),
     ("general_public", r"一般公共预算当年拨款|一般公共预算拨款情况"),
