@@ -412,3 +412,15 @@ def test_performance_funds_are_whole_tokens_and_a_cut_file_is_said():
     target = doc.performance[-1]
     assert target.amount == 70
     assert target.line in {i.line for i in _issues_at(doc, "file-cut")}
+
+
+def test_lone_section_before_a_sub_unit_is_reported():
+    """bench/fuzz.py 230:345: 表二's 款 "99 其他一般公共服务支出 260 260" moved to the end of
+    the sub-unit 地区统计局, after its 221 02 01: it reads as 22199 (the 类 above) and the
+    next row is a sub-unit, not a 项 under it — reported, its figures as printed."""
+    lines = _seed_lines()
+    assert lines[215].startswith("99     其他一般公共服务支出 260") and not lines[255].strip()
+    doc = parse("\n".join(_swapped(lines, 216, 256)))
+    row = next(r for r in doc.tables["income"].rows if r.line == 256)
+    assert (row.code, row.values["total"]) == ("22199", Decimal("260"))
+    assert 256 in {i.line for i in _issues_at(doc, "row-misplaced")}

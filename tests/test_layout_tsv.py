@@ -413,3 +413,18 @@ def test_every_nearby_swap_in_the_tables_is_exact_or_flagged(seed: str) -> None:
             doc = _parse("\n".join(_swap(lines, a, min(len(lines), a + d))), f"{seed}.txt")
             wrong += [f"swap {a} {a + d}: {m}" for m in _unflagged(original, doc)]
     assert wrong == []
+
+
+def test_a_replacement_character_in_a_label_flags_its_line() -> None:
+    """bench/fuzz.py 215:500: a byte lost in an earlier conversion left U+FFFD inside 表一's
+    "支 出 总 计": the label no longer reads as 总计 and its 1314.73 stands as an expense
+    line; the line is reported (as every line with U+FFFD is)."""
+    def garble(lines: list[str]) -> list[str]:
+        assert lines[136].startswith("收 入 总 计\t1314.73\t支 出 总 计")
+        lines[136] = lines[136].replace("支 出 总 计", "支 出 总\ufffd计")
+        return lines
+    original, doc = _mutated(SEED_002, garble)
+    row = next(r for r in doc.tables["summary"].rows if r.line == 137 and r.side == "expense")
+    assert row.values["amount"] == Decimal("1314.73")
+    assert ("source-garbled", 137, None) in _slugs(doc)
+    assert _unflagged(original, doc) == []

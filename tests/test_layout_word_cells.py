@@ -340,3 +340,116 @@ def test_basic_amount_moved_to_the_other_side_is_reported():
     row = next(r for r in doc.tables["basic"].rows if r.code == "30309")
     assert row.values["public"] == Decimal("4.40")
     assert "column-ambiguous" in _issues_at(doc, row.line)
+
+
+def test_cells_run_into_one_line_widen_the_row_which_is_not_read():
+    """bench/fuzz.py 202:179: 100 kB of tab-separated cells appended to 表一's 收入总计
+    cell. Each tab starts a cell, so the row prints thousands of cells: refused on every
+    line with a figure, never read one cell over (收入总计 1423.62 stays unread, not 201)."""
+    def append(lines):
+        assert lines[188].strip() == "收  入  总  计"
+        lines[188] += "\t201\t03\t01\t7.00" * 5_000
+    doc = _mutated(append)
+    summary = doc.tables["summary"]
+    assert "income" not in summary.totals and "expense" not in summary.totals
+    assert {189, 190, 192} <= {i.line for i in doc.issues if i.slug == "row-width"}
+    first = next(r for r in summary.rows if r.side == "income")
+    assert first.values["amount"] == Decimal("1406.62")  # the other rows as printed
+
+
+def test_two_sided_labels_swapped_across_sides_are_reported():
+    """bench/fuzz.py 203:422: 表四 "一、财政拨款（补助）" and "201 一般公共服务支出" swapped:
+    a function class on the income side, an uncoded expense line with amounts."""
+    def swap(lines):
+        lines[674], lines[676] = lines[676], lines[674]
+    doc = _mutated(swap)
+    fiscal = doc.tables["fiscal"]
+    expense = next(r for r in fiscal.rows if r.side == "expense" and r.line == 678)
+    assert (expense.code, expense.values["total"]) == (None, Decimal("1406.62"))
+    assert "row-uncoded" in _issues_at(doc, 678)
+    income = next(r for r in fiscal.rows if r.side == "income" and r.line == 676)
+    assert income.values["amount"] == Decimal("1406.62")
+    assert "row-misplaced" in _issues_at(doc, 676)
+
+
+def test_garbled_grand_total_label_is_no_silent_expense_line():
+    """bench/fuzz.py 243:15: a 100 kB text line inside 表四's 支出总计 cell (an untabbed
+    line continues the cell): the label no longer reads as 总计; the line is kept and
+    reported, with its figures as printed."""
+    doc = _mutated(lambda lines: lines.insert(925, "一般公共服务支出" * 4_200))
+    row = next(r for r in doc.tables["fiscal"].rows if r.side == "expense" and r.line == 927)
+    assert row.values["total"] == Decimal("1406.62")
+    assert "row-uncoded" in _issues_at(doc, 927)
+    assert "expense" not in doc.tables["fiscal"].totals
+
+
+def test_fiscal_total_moved_away_from_its_parts_is_reported():
+    """bench/fuzz.py 239:222: 表四 231's empty 合计 cell and 支出总计's 1406.62 swapped:
+    231 prints a 合计 with every part empty, 支出总计 parts with an empty 合计."""
+    def swap(lines):
+        lines[885], lines[925] = lines[925], lines[885]
+    doc = _mutated(swap)
+    fiscal = doc.tables["fiscal"]
+    row = next(r for r in fiscal.rows if r.code == "231")
+    assert (row.line, row.values["total"]) == (886, Decimal("1406.62"))
+    assert "column-ambiguous" in _issues_at(doc, 886)
+    total = fiscal.totals["expense"]
+    assert total.values["general_public"] == Decimal("1406.62")
+    assert "column-ambiguous" in _issues_at(doc, total.line)
+
+
+def test_header_row_carrying_a_figure_is_no_sub_unit():
+    """bench/fuzz.py 202:265: a 79.84 from the 三公 table swapped into 表九's empty 类/款/项
+    sub-header row: an uncoded "类 款 项" row with no coded rows under it is reported and
+    not read as a sub-unit."""
+    def swap(lines):
+        lines[1471], lines[1511] = lines[1511], lines[1471]
+    doc = _mutated(swap)
+    gov_fund = doc.tables["gov_fund"]
+    assert not [r for r in gov_fund.rows if r.kind == "unit"]
+    assert "row-uncoded" in _issues_at(doc, 1512)
+
+
+@pytest.mark.parametrize(("a", "b", "key", "line", "column"), [
+    # bench/fuzz.py 234:160: 表七 群众工作经费's 174.00 one column over (商品和服务 → 债务利息)
+    (1377, 1379, "projects", 1376, "debt_interest"),
+    # bench/fuzz.py 236:505: 表二 201 03 99's 17.00 one column over, into 事业收入
+    (278, 279, "income", 274, "business"),
+])
+def test_figure_moved_one_column_over_is_told_by_the_row_above(a, b, key, line, column):
+    def swap(lines):
+        lines[a], lines[b] = lines[b], lines[a]
+    doc = _mutated(swap)
+    row = next(r for r in doc.tables[key].rows if r.line == line)
+    assert row.values[column] == Decimal("174.00" if key == "projects" else "17.00")
+    assert "column-ambiguous" in _issues_at(doc, line)
+
+
+def test_amount_run_into_a_code_cell_is_no_code():
+    """bench/fuzz.py 260:92: "1234.56 …" appended to 表三's "201" cell: "2011234.56" is not
+    code 2011234 and a name; the amounts left of the value columns are reported."""
+    def append(lines):
+        assert lines[481] == "\t201"
+        lines[481] += "1234.56 " * 12_500
+    doc = _mutated(append)
+    row = next(r for r in doc.tables["expense"].rows if r.line == 486)
+    assert row.code != "2011234"
+    assert row.values["total"] == Decimal("1423.62")
+    assert "column-ambiguous" in _issues_at(doc, 486)
+
+
+def test_cells_run_into_a_performance_table_put_its_funds_in_doubt():
+    """bench/fuzz.py 234:307 and 260:167: a 100 kB run of cells appended to a 绩效目标表's
+    "年度资金总额：" cell (the amount is then the next cell, "201"), or to its 项目名称 row
+    (thousands of cells: not read, rather than scanned cell by cell)."""
+    def append(at):
+        def edit(lines):
+            lines[at] += "\t201\t03\t01\t7.00" * 5_000
+        return edit
+    doc = _mutated(append(2217))
+    target = next(p for p in doc.performance if p.line == 2211)
+    doubtful = [i for i in doc.issues if i.slug == "performance-doubtful"]
+    assert [i.line for i in doubtful] == [2211]
+    assert target.amount in (None, Decimal("201"))
+    doc = _mutated(append(2210))  # 业务活动经费's name row
+    assert 2211 not in {p.line for p in doc.performance}

@@ -3,6 +3,8 @@ its text is laid out."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from ..model import Document, Issue, Row
 from ..sources import SourceText
 
@@ -27,6 +29,26 @@ def check_cut_number(source: SourceText, doc: Document) -> None:
         )
 
 
+# More lines with U+FFFD than this is a damaged file, not a few damaged labels.
+_MAX_GARBLED_LINES = 100
+
+
+def check_garbled_lines(source: SourceText, doc: Document) -> None:
+    """U+FFFD (the replacement character) in the text: bytes an earlier conversion could
+    not decode were lost there. A label or number on such a line may be cut ("支出总\ufffd计"
+    no longer reads as a 总计), so every figure on it is in doubt."""
+    garbled = [n for n, line in enumerate(source.lines, 1) if "\ufffd" in line]
+    if len(garbled) > _MAX_GARBLED_LINES:
+        doc.issues.append(Issue("source-garbled", f"{len(garbled)} lines hold replacement "
+                                "characters (U+FFFD): text was lost in an earlier conversion; "
+                                "figures in doubt", doc.path, None, "error"))
+        return
+    for n in garbled:
+        doc.issues.append(Issue("source-garbled", f"line {n} holds a replacement character "
+                                "(U+FFFD): text was lost there in an earlier conversion; its "
+                                "labels and figures are in doubt", doc.path, n, "warning"))
+
+
 def code_doubts(key: str, rows: list[Row]) -> list[tuple[Row, str]]:
     """Coded rows that do not belong in this table or break the ascending code order."""
     economic = key in ECONOMIC_TABLES
@@ -48,3 +70,29 @@ def code_doubts(key: str, rows: list[Row]) -> list[tuple[Row, str]]:
                         "order (lines moved or repeated?)"))
         previous = row.code
     return out
+
+
+def moved_values(parent: Row, children: list[Row], columns: list[str]) -> list[Row]:
+    """Children whose figures stand in the wrong columns, told by the parent's breakdown.
+
+    When the parent's 合计 is the sum of the children's but its parts are not, and what one
+    part lacks another has in excess, a figure moved between the children's columns (a
+    row printed its amount one column over): the children printing in the column that has
+    too much are the ones in doubt. A mismatch that is not a move (a figure missing, a
+    wrong figure) is left to the checks."""
+    tolerance = Decimal("0.01") * max(1, len(children))
+
+    def gap(column: str) -> Decimal:
+        parent_value = parent.values.get(column) or Decimal(0)
+        return parent_value - sum((r.values.get(column) or Decimal(0) for r in children), Decimal(0))
+
+    parts = [c for c in columns if c != "total"]
+    if "total" not in columns or not parts or abs(gap("total")) > tolerance:
+        return []
+    gaps = {c: gap(c) for c in parts}
+    excess = [c for c, g in gaps.items() if g < -tolerance]
+    if not excess or not any(g > tolerance for g in gaps.values()):
+        return []
+    if abs(sum(gaps.values(), Decimal(0))) > tolerance:
+        return []
+    return [r for r in children if any(r.values.get(c) for c in excess)]

@@ -16,7 +16,7 @@ from ..numbers import squash
 from ..parse.columns import column_key_for_label
 from ..parse.titles import TABLE_NUMBER_RE, is_toc_entry, table_key_for_title
 from ..sources import SourceText
-from .common import code_doubts
+from .common import check_garbled_lines, code_doubts
 from .pdf_padded_cells import has_decimal_amount, read_star_row
 from .pdf_padded_grid import (
     CODED,
@@ -65,6 +65,7 @@ class PdfPaddedLayout:
         return round(terminated / amount_lines, 3)
 
     def read(self, source: SourceText, doc: Document) -> None:
+        check_garbled_lines(source, doc)
         lines = source.lines
         segments, perf_starts = find_segments(lines)
         names_by_code: dict[str, str] = {}

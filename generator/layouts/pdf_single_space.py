@@ -21,7 +21,7 @@ from ..model import COLUMN_LABELS, Column, Document, Issue, Table
 from ..numbers import parse_amount, squash
 from ..parse.columns import PROJECT_ECONOMIC_COLUMNS
 from ..sources import SourceText
-from .common import check_cut_number, code_doubts
+from .common import check_cut_number, check_garbled_lines, code_doubts
 from .pdf_single_space_lines import (
     Region,
     assemble_rows,
@@ -133,6 +133,7 @@ class PdfSingleSpaceLayout:
 
     def read(self, source: SourceText, doc: Document) -> None:
         check_cut_number(source, doc)
+        check_garbled_lines(source, doc)
         reader = _Reader(doc, source.lines)
         for region in find_regions(source.lines):
             reader.add(region)

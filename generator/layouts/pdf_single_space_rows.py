@@ -226,15 +226,15 @@ def check_code_chain(label: str, rows: list[Printed], path: str, issues: list[Is
                     row.line,
                 )
             )
-        if not (row.code and row.code_raw and len(row.code_raw) == 2) or following is None:
+        if not (row.code and row.code_raw and len(row.code_raw) == 2):
             continue
-        if not following.startswith(row.code):
+        if following is None or not following.startswith(row.code):
             issues.append(
                 Issue(
                     "row-misplaced",
                     f"{label} row {row.code_raw}: read as {row.code} (the 类 above), but the "
-                    f"row after it is {following}, not under it; a 类 line lost or moved? its "
-                    f"amounts may not be {row.code}'s",
+                    f"row after it is {following or after.row.name or 'uncoded'}, not under it; "
+                    f"a 类 line lost or moved? its amounts may not be {row.code}'s",
                     path,
                     row.line,
                 )

@@ -14,6 +14,7 @@ from collections.abc import Callable
 
 from ..model import Document, Table
 from ..sources import SourceText
+from .common import check_garbled_lines
 from .tsv_blocks import (
     MAX_CELLS,
     PERF_DEPARTMENT,
@@ -68,6 +69,7 @@ class TsvLayout:
         return round(share * min(1.0, rows / _MIN_TABLE_ROWS), 3)
 
     def read(self, source: SourceText, doc: Document) -> None:
+        check_garbled_lines(source, doc)
         ctx = ReadContext(doc)
         refused: list[RefusedLine] = []
         blocks = find_blocks(source.lines, refused)

@@ -7,11 +7,13 @@ cell), then the 科目名称, then (表七) the 项目名称, then the value col
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 
 from ..model import Column, Document, Issue, Row, Table
 from ..numbers import split_code_and_name, squash
 from ..parse.columns import PROJECT_ECONOMIC_COLUMNS
+from .common import moved_values
 from .word_cells_cells import Cell, Group
 from .word_cells_codes import CodeContext
 from .word_cells_header import (
@@ -41,6 +43,8 @@ _KIND_BY_LENGTH = {3: "class", 5: "section", 7: "item"}
 _ECONOMIC_SIDE = {"301": "personnel", "303": "personnel", "302": "public"}
 # A row may print a few cells more than the others (a split name); far more is not a row.
 _MAX_CELLS_OVER = 8
+# An amount with two decimals standing alone in text (not "5.12地震", not a code).
+_AMOUNT_IN_TEXT = re.compile(r"(?<![\d.,])\d+\.\d{2}(?=\s|$)")
 
 
 def read_coded_table(key: str, title: str, line: int, layout: Layout,
@@ -57,6 +61,8 @@ def read_coded_table(key: str, title: str, line: int, layout: Layout,
     reader = _RowReader(key, table, doc, width, lead, _has_project_column(key, layout))
     for group in layout.data:
         reader.read(group)
+    _drop_lone_units(table, doc)
+    _moved_value_doubts(table, doc)
     if not any(r.values.get(c.key) is not None for r in [*table.rows, *table.totals.values()]
                for c in table.columns):
         table.empty = True
@@ -65,6 +71,72 @@ def read_coded_table(key: str, title: str, line: int, layout: Layout,
         doc.issues.append(Issue("total-missing", f"{table_label(key)}: no 合计 row found "
                                 "(table cut short?)", doc.path, line, "warning", key))
     return table
+
+
+def _drop_lone_units(table: Table, doc: Document) -> None:
+    """An uncoded named row with amounts is read as a sub-unit's total, which heads the
+    unit's coded rows; one followed by another such row or by nothing (a header row
+    carrying a figure, a row of another table) is not a sub-unit: reported, not read."""
+    rows = table.rows
+    lone = [r for i, r in enumerate(rows) if r.kind == "unit"
+            and (i + 1 == len(rows) or rows[i + 1].kind == "unit")]
+    for row in lone:
+        doc.issues.append(Issue("row-uncoded", f"{table_label(table.key)} row at line {row.line}: "
+                                f"{(row.name or '')[:40]!r} has no code and no coded rows under "
+                                "it (not a sub-unit's total; a row of another table?); not read",
+                                doc.path, row.line, "warning", table.key))
+    dropped = {id(r) for r in lone}
+    table.rows = [r for r in rows if id(r) not in dropped]
+
+
+def _hierarchy(table: Table) -> list[tuple[Row, list[Row]]]:
+    """(parent, children) for every sum the table prints: 合计 over its top rows (sub-units,
+    表七 projects, or 类), a sub-unit over its 类, a 类 over its 款, a 款 over its 项."""
+    rows = table.rows
+    units = [r for r in rows if r.kind == "unit"]
+    if units:
+        top = units
+    elif table.key == "projects":
+        top = [r for r in rows if r.kind == "project"]
+    else:
+        coded = [r for r in rows if r.code]
+        shortest = min((len(r.code) for r in coded), default=0)
+        top = [r for r in coded if len(r.code) == shortest]
+    out = [(table.totals["total"], top)] if "total" in table.totals and top else []
+    if table.key == "projects":
+        return out
+    for unit in units:
+        out.append((unit, [r for r in rows if r.unit == unit.unit and r.code and len(r.code) == 3]))
+    for i, parent in enumerate(rows):
+        if not parent.code or parent.kind == "project":
+            continue
+        kids = []
+        for row in rows[i + 1:]:
+            if row.unit != parent.unit or not row.code or not row.code.startswith(parent.code):
+                break
+            if len(row.code) == len(parent.code) + 2:
+                kids.append(row)
+        if kids:
+            out.append((parent, kids))
+    return out
+
+
+def _moved_value_doubts(table: Table, doc: Document) -> None:
+    """Rows whose figure stands one column over, told by the breakdown of the row above
+    them (see `moved_values`): their columns are reported as uncertain."""
+    columns = [c.key for c in table.columns if not c.key.startswith("col_")]
+    flagged: set[int] = set()
+    for parent, kids in _hierarchy(table):
+        for row in moved_values(parent, kids, columns):
+            if id(row) in flagged:
+                continue
+            flagged.add(id(row))
+            label = row.code_raw or row.name or row.project or "?"
+            doc.issues.append(Issue("column-ambiguous", f"{table_label(table.key)} row {label} "
+                                    f"(line {row.line}): its parts do not add up column by column "
+                                    f"to the row above it (line {parent.line}), though the 合计 do; "
+                                    "a figure may stand in the wrong column", doc.path, row.line,
+                                    "warning", table.key))
 
 
 def _columns(key: str, layout: Layout, doc: Document, line: int) -> list[Column]:
@@ -129,7 +201,10 @@ class _RowReader:
         columns = self.table.columns[self.width - (len(cells) - split):]
         row.values = {c.key: None for c in self.table.columns}
         row.values.update({c.key: amount_of(cell) for c, cell in zip(columns, cells[split:])})
-        stray = [c for c in cells[:split] if c.amount is not None and "." in c.number_text]
+        # An amount left of the value columns, alone in its cell or run into a code or
+        # name cell ("2011234.56 1234.56 …").
+        stray = [c for c in cells[:split] if c.amount is not None and "." in c.number_text
+                 or c.amount is None and _AMOUNT_IN_TEXT.search(c.number_text)]
         if shifted and _any_amount(row):
             self._issue("column-ambiguous", f"{self._row_label(row)}: {len(cells) - split} value "
                         f"cell(s) for {self.width} columns; placed from the right, columns "
@@ -185,7 +260,7 @@ class _RowReader:
             elif cell.clean:
                 code, name = split_code_and_name(cell.clean)
                 # "201 一般公共服务支出" in one cell; "2021年…" is a name, not a code.
-                if code and not names and not any(slots) and not name[:1].isdigit():
+                if code and not names and not any(slots) and _is_name(name):
                     slots, code_line = cell.clean[: len(cell.clean) - len(name)].split(), cell.line
                     names.append(name)
                 else:
@@ -251,6 +326,11 @@ class _RowReader:
 
     def _issue(self, slug: str, message: str, line: int, severity: str = "warning") -> None:
         self.doc.issues.append(Issue(slug, message, self.doc.path, line, severity, self.key))
+
+
+def _is_name(text: str) -> bool:
+    """The text after a code is a name ("一般公共服务支出"), not the rest of a number."""
+    return bool(text) and not text[0].isdigit() and text[0] not in ".．,，"
 
 
 def _any_amount(row: Row) -> bool:

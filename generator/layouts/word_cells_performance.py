@@ -9,6 +9,7 @@ merged downwards, so they print only on the first row of their block and are car
 from __future__ import annotations
 
 import re
+from collections import Counter
 from decimal import Decimal
 
 from ..model import Document, Indicator, Issue, PerformanceTarget
@@ -22,6 +23,8 @@ _TOTAL_FUNDS = re.compile(r"(?:年度资金总额|资金总额|项目资金)[^�
 _FISCAL_FUNDS = re.compile(r"财政拨款[：:]\s*([-\d,.]*)")
 _OTHER_FUNDS = re.compile(r"其他资金[：:]\s*([-\d,.]*)")
 _LEVEL1_HEADER = "一级指标"
+# Label/value pairs and indicator rows print a few cells; far more is not a row.
+_MAX_ROW_CELLS = 40
 
 
 def _amount(match: re.Match[str] | None) -> Decimal | None:
@@ -94,11 +97,24 @@ def read_performance(kind: str, title: str, line: int, groups: list[Group],
                      doc: Document) -> PerformanceTarget | None:
     """One 绩效目标表 from the rows of its region."""
     reader = _TargetReader(kind, line)
+    skipped: list[int] = []
     for group in groups:
         if len(group.cells) == 1 and performance_kind(group.cells[0].text):
             continue  # the title row itself
+        if len(group.cells) > _MAX_ROW_CELLS:
+            skipped.append(group.line)  # not a row of this table (a run of cells)
+            continue
         reader.read(group)
     target = reader.target
+    crowded = next((line for g in groups for line in _crowded_lines(g)), None)
+    if target.name and (crowded is not None or skipped):
+        # Several cells on one line (a run of cells pasted in): which cell follows a
+        # label such as 年度资金总额 is no longer known.
+        where = (f"line {crowded} prints several cells" if crowded is not None
+                 else f"the row at line {skipped[0]} has far too many cells and is not read")
+        doc.issues.append(Issue("performance-doubtful", f"绩效目标表 {target.name}: {where}; "
+                                "cells out of place, its figures in doubt", doc.path,
+                                target.line, "warning", "performance"))
     if not target.name:
         doc.issues.append(Issue("performance-unreadable", f"绩效目标表 at line {line} "
                                 f"({clean_text(title)}): no 项目名称 found",
@@ -106,3 +122,9 @@ def read_performance(kind: str, title: str, line: int, groups: list[Group],
         if kind == "project":
             return None
     return target
+
+
+def _crowded_lines(group: Group) -> list[int]:
+    """Lines of the row that print more than one cell (one cell a line is the layout)."""
+    counts = Counter(c.line for c in group.cells)
+    return sorted(n for n, count in counts.items() if count > 1)

@@ -26,9 +26,13 @@ from .word_cells_header import (
 
 _GRAND_TOTAL = re.compile(r"总计$")
 _SUBTOTAL = re.compile(r"(合计|小计)$")
+# Expense lines some templates print without a function code.
+_UNCODED_EXPENSE = re.compile(r"结转|结余")
 _KIND_BY_LENGTH = {3: "class", 5: "section", 7: "item"}
 # A label, six figures and a few split cells; far more is not a 三公 row.
 _MAX_THREE_PUBLIC_CELLS = 16
+# A row may print a few cells more than the header (a split label); far more is not a row.
+_MAX_CELLS_OVER = 8
 THREE_PUBLIC_ORDER = ["total", "overseas", "vehicle_total", "vehicle_purchase",
                       "vehicle_operation", "reception"]
 
@@ -65,10 +69,16 @@ def read_two_sided(key: str, title: str, line: int, layout: Layout,
         if len(group.cells) != width:
             # On every line with a figure: those are the figures whose column is in doubt.
             lines = sorted({c.line for c in group.cells if c.amount is not None} | {group.line})
+            refused = len(group.cells) > width + _MAX_CELLS_OVER
             for at in lines:
                 doc.issues.append(Issue("row-width", f"{table_label(key)} row at line "
                                         f"{group.line}: {len(group.cells)} cells, the header has "
-                                        f"{width}", doc.path, at, "warning", key))
+                                        f"{width}" + ("; not read" if refused else ""), doc.path,
+                                        at, "error" if refused else "warning", key))
+            if refused:
+                # Far more cells than columns (a run of cells pasted into the row): no
+                # position in it can be trusted.
+                continue
         _read_side(table, "income", group.cells[:split], income_cols, doc)
         _read_side(table, "expense", group.cells[split:], expense_cols, doc)
     missing = [side for side in ("income", "expense") if side not in table.totals]
@@ -125,11 +135,12 @@ def _read_side(table: Table, side: str, cells: list[Cell], columns: list[Column]
         return
     row = Row(line=value_cells[0].line if value_cells else name_cell.line, side=side, values=values)
     code, name = split_code_and_name(text) if side == "expense" else (None, text)
-    if code and not name[:1].isdigit():
+    if code and _names_a_class(name):
         row.code, row.code_raw, row.name = code, text[: len(text) - len(name)].strip(), name
     else:
         row.name = text or None
     label = squash(row.name)
+    _check_parts(table, side, row, doc)
     if _GRAND_TOTAL.search(label) and not row.code:
         row.kind, row.name = "line", label
         table.totals[side] = row
@@ -140,7 +151,52 @@ def _read_side(table: Table, side: str, cells: list[Cell], columns: list[Column]
                                 "warning", table.key))
     row.kind = ("subtotal" if _SUBTOTAL.search(label) and not row.code
                 else _KIND_BY_LENGTH.get(len(row.code or ""), "line"))
+    _check_side_label(table, side, row, text, doc)
     table.rows.append(row)
+
+
+def _check_side_label(table: Table, side: str, row: Row, text: str, doc: Document) -> None:
+    """The income side lists sources of funds, the expense side function classes ("201
+    一般公共服务支出"), 小计 and 总计 lines. A function class on the income side, or an
+    uncoded expense line with amounts (a label moved from the income side or from another
+    row, a 总计 label garbled), puts the row's figures in doubt: kept and reported."""
+    label = table_label(table.key)
+    amounts = any(v is not None for v in row.values.values())
+    if side == "income":
+        code, name = split_code_and_name(text)
+        if code and code.startswith("2") and _names_a_class(name):
+            doc.issues.append(Issue("row-misplaced", f"{label} income side, line {row.line}: "
+                                    f"{text!r} is a function class, printed where an income "
+                                    "source stands; sides uncertain", doc.path, row.line,
+                                    "warning", table.key))
+    elif (amounts and row.kind == "line" and not row.code and text
+          and not _UNCODED_EXPENSE.search(squash(text))):
+        doc.issues.append(Issue("row-uncoded", f"{label} expense side, line {row.line}: "
+                                f"{text[:40]!r} has no function code, unlike the other expense "
+                                "lines (a label of another row or side?); kept, doubtful",
+                                doc.path, row.line, "warning", table.key))
+
+
+def _check_parts(table: Table, side: str, row: Row, doc: Document) -> None:
+    """表四 expense: 合计 = 一般公共预算 + 政府性基金 + 国有资本经营. A 合计 printed with
+    every part empty, or parts printed with an empty 合计, is a value cell moved within
+    the row: its columns are in doubt."""
+    parts = [k for k in row.values if k != "total"]
+    if "total" not in row.values or not parts:
+        return
+    total = row.values["total"]
+    printed = [k for k in parts if row.values[k] is not None]
+    if (total is None) == (not printed):
+        return
+    what = "合计 printed with every part empty" if printed == [] else "parts printed with an empty 合计"
+    doc.issues.append(Issue("column-ambiguous", f"{table_label(table.key)} {side} side, line "
+                            f"{row.line}: {what}; columns uncertain", doc.path, row.line,
+                            "warning", table.key))
+
+
+def _names_a_class(name: str) -> bool:
+    """The name after a code is words ("一般公共服务支出"), not the rest of a number."""
+    return bool(name) and not name[0].isdigit() and name[0] not in ".．,，"
 
 
 def read_three_public(key: str, title: str, line: int, layout: Layout,
