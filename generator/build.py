@@ -6,6 +6,13 @@ the outputs whose inputs changed, in worker processes forked once the data is lo
 rest is linked from the previous build) → search index → atomic swap into build/ → build
 manifest (`incremental.py`).
 
+Parsed documents stream: a parse worker checks its document, packs its database rows
+(`db.pack_document`) into the parse cache and hands back only a small summary
+(`Parsed`: path, department, year, issues), so the build process never holds the
+documents of a province. The rows are read back one document at a time while the database
+is loaded. The database is worked on outside the output (`staging/.work/`); the download
+`data/budget.duckdb` is published from it (`db.publish`) so that its bytes are reproducible.
+
 The order matters: checks run before loading so their results are stored with the
 document in one transaction; rendering reads only the database, so pages and downloads
 show exactly what an analyst gets in the DuckDB file; the search index is built once
@@ -25,23 +32,51 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 from . import db, incremental
 from .checks import run_checks
-from .checks.base import CheckResult
 from .config import Config, load_config
 from .incremental import ParseCache
-from .model import Document, Issue
+from .model import Issue
 from .parse.document import ParseResult, parse_file
 from .progress import progress
 from .slugs import SlugRegistry
 from .sources import discover
 
+D = TypeVar("D")
+
+
+@dataclass(frozen=True)
+class DocSummary:
+    """What a build keeps of a parsed document: enough to give it its doc_id and to report
+    on it. Its rows wait in the parse cache until the database is loaded."""
+
+    path: str  # as shown in messages: relative to the site directory
+    sha256: str
+    layout: str
+    department: str | None
+    year: int | None
+    region: str | None
+
+    @property
+    def cache_key(self) -> str:
+        return ParseCache.key(self.path, self.sha256)
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """One source, parsed and checked: its summary (None: it could not be parsed) and issues."""
+
+    path: str
+    document: DocSummary | None
+    issues: list[Issue]
+
 
 @dataclass
 class BuildReport:
     output: Path
-    documents: list[Document] = field(default_factory=list)
+    documents: list[DocSummary] = field(default_factory=list)  # their rows are in the database
     failed: list[ParseResult] = field(default_factory=list)
     issues: list[Issue] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
@@ -61,50 +96,137 @@ class BuildReport:
                 "not be parsed")
 
 
-Parsed = tuple[ParseResult, list[CheckResult]]
-
-
-def _parse_one(args: tuple[str, str]) -> Parsed:
-    path, shown = args
+def _parse_and_pack(path: str, shown: str) -> tuple[Parsed, db.PackedRows | None]:
     result = parse_file(Path(path), shown)
-    return result, run_checks(result.document) if result.document is not None else []
+    doc = result.document
+    if doc is None:
+        return Parsed(shown, None, result.issues), None
+    checks = run_checks(doc)
+    rows = db.pack_document(doc, lambda doc_id: [c.as_row(doc_id) for c in checks])
+    summary = DocSummary(doc.path, doc.sha256, doc.layout, doc.department, doc.year, doc.region)
+    return Parsed(shown, summary, result.issues), rows
 
 
-def parse_and_check(config: Config, jobs: int = 0, cache: ParseCache | None = None,
-                    hashes: dict[str, str] | None = None) -> list[Parsed]:
-    """Parse and check every source under content/disclosures, in parallel where it pays.
+def _parse_one(task: tuple[str, str, str | None, str]) -> Parsed:
+    """Parse, check and pack one source into the parse cache (in a worker process): only
+    the summary goes back to the build process. A document is stored under the key of the
+    bytes it was parsed from; a source that could not be parsed under `key` (if any)."""
+    path, shown, key, folder = task
+    parsed, rows = _parse_and_pack(path, shown)
+    if parsed.document is not None:
+        ParseCache(Path(folder)).put(parsed.document.cache_key, parsed, rows)
+    elif key is not None:
+        ParseCache(Path(folder)).put(key, parsed)
+    return parsed
 
-    With a cache (and the sources' content `hashes`), only sources not seen before are parsed.
-    """
-    paths = discover(config.content_dir)
-    work = [(str(p), p.relative_to(config.site_dir).as_posix()) for p in paths]
-    keys = {shown: ParseCache.key(shown, hashes[shown]) for _, shown in work
-            if cache is not None and hashes and shown in hashes}
-    found = {shown: cache.get(key) for shown, key in keys.items()} if cache is not None else {}
-    todo = [w for w in work if found.get(w[1]) is None]
+
+def _sources(config: Config) -> list[tuple[str, str]]:
+    """(path, path shown in messages: relative to the site) of every source."""
+    return [(str(p), p.relative_to(config.site_dir).as_posix())
+            for p in discover(config.content_dir)]
+
+
+def _map(fn, tasks: list, jobs: int, label: str) -> list:
+    """`[fn(t) for t in tasks]`, in worker processes where it pays."""
     workers = jobs or os.cpu_count() or 1
-    if workers > 1 and len(todo) >= 16:
+    if workers > 1 and len(tasks) >= 16:
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            done = list(progress(pool.map(_parse_one, todo, chunksize=8), "parse", len(todo)))
-    else:
-        done = [_parse_one(w) for w in progress(todo, "parse")]
-    for (_, shown), parsed in zip(todo, done):
+            return list(progress(pool.map(fn, tasks, chunksize=8), label, len(tasks)))
+    return [fn(t) for t in progress(tasks, label)]
+
+
+def parse_and_check(config: Config, cache: ParseCache, hashes: dict[str, str],
+                    jobs: int = 0) -> tuple[list[Parsed], int]:
+    """Parse and check every source under content/disclosures, in parallel where it pays;
+    returns one `Parsed` per source, in order, and how many were parsed (not cached).
+
+    Sources whose content (`hashes`: shown path → sha256) is in the cache are not parsed
+    again; the others are, and their rows go into the cache (`load_parsed` reads them).
+    """
+    work = _sources(config)
+    keys = {shown: ParseCache.key(shown, hashes[shown]) for _, shown in work if shown in hashes}
+    found = {shown: cache.get(key) for shown, key in keys.items()}
+    todo = [(path, shown, keys.get(shown), str(cache.folder)) for path, shown in work
+            if found.get(shown) is None]
+    for (_, shown, key, _), parsed in zip(todo, _map(_parse_one, todo, jobs, "parse")):
         found[shown] = parsed
-        doc = parsed[0].document
-        if shown in keys and (doc is None or doc.sha256 == hashes[shown]):  # not saved meanwhile
-            cache.put(keys[shown], parsed)
-    return [found[shown] for _, shown in work]
+        if parsed.document is not None:
+            cache.remember(parsed.document.cache_key, parsed)
+        elif key is not None:
+            cache.remember(key, parsed)
+    results = [found[shown] for _, shown in work]
+    cache.keep({p.document.cache_key if p.document else keys.get(p.path) for p in results})
+    return results, len(todo)
+
+
+# From this many documents on, the database is loaded by a child process.
+LOAD_IN_CHILD = 64
+
+
+def load_database(path: Path, site_dir: Path, cache: ParseCache, documents: list[DocSummary],
+                  failed: list[ParseResult], scratch: Path) -> None:
+    """Load the parsed documents, under their doc_ids, and the issues of the sources that
+    could not be parsed into the new database at `path`.
+
+    A province is loaded by a child process: what loading takes (the rows read back, and
+    DuckDB's memory, which its allocator keeps) then never weighs on the build process,
+    whose render workers are forked from it.
+    """
+    args = (path, site_dir, cache.folder, documents, [f.issues for f in failed], scratch)
+    if len(documents) < LOAD_IN_CHILD:
+        _load_database(*args)
+        return
+    with ProcessPoolExecutor(max_workers=1) as pool:
+        pool.submit(_load_database, *args).result()
+
+
+def _load_database(path: Path, site_dir: Path, folder: Path, documents: list[DocSummary],
+                   failed: list[list[Issue]], scratch: Path) -> None:
+    con = db.connect(path)
+    try:
+        load_parsed(con, site_dir, ParseCache(folder), documents, scratch)
+        for issues in failed:
+            db.load_source_issues(con, issues)
+        con.execute("CHECKPOINT")
+    finally:
+        con.close()
+
+
+def load_parsed(con, site_dir: Path, cache: ParseCache, documents: list[DocSummary],
+                scratch: Path | None = None) -> None:
+    """Load the parsed documents into the database, under their doc_ids, one at a time
+    from the parse cache (a source whose entry has gone meanwhile is parsed again)."""
+    def rows(doc: DocSummary) -> db.PackedRows:
+        packed = cache.rows(doc.cache_key)
+        if packed is None:
+            parsed, packed = _parse_and_pack(str(site_dir / doc.path), doc.path)
+            if parsed.document != doc or packed is None:
+                raise RuntimeError(f"{doc.path} changed during the build: build again")
+            cache.put(doc.cache_key, parsed, packed)
+        return packed
+
+    db.load_packed(con, ((doc_id, rows(doc)) for doc_id, doc in assign_ids(documents).items()),
+                   scratch)
+
+
+def _parse_whole(task: tuple[str, str]) -> ParseResult:
+    return parse_file(Path(task[0]), task[1])
 
 
 def parse_sources(config: Config, jobs: int = 0) -> list[ParseResult]:
-    """Parse every source under content/disclosures (no cache, no checks)."""
-    return [result for result, _ in parse_and_check(config, jobs)]
+    """Parse every source under content/disclosures into whole `Document`s (no cache, no
+    checks), for tools and tests: a build keeps only summaries."""
+    work = _sources(config)
+    return _map(_parse_whole, work, jobs, "parse")
 
 
-def assign_ids(documents: list[Document]) -> dict[str, Document]:
-    """doc_id = slug(department)-year, unique across the site (stable for a given input)."""
+def assign_ids(documents: list[D]) -> dict[str, D]:
+    """doc_id = slug(department)-year, unique across the site (stable for a given input).
+
+    `documents` are `Document`s or `DocSummary`s: only department, year and path count.
+    """
     registry = SlugRegistry()
-    ids: dict[str, Document] = {}
+    ids: dict[str, D] = {}
     for doc in sorted(documents, key=lambda d: (d.department or "", d.year or 0, d.path)):
         base = f"{registry.slug(doc.department or Path(doc.path).stem)}-{doc.year or 'unknown'}"
         doc_id, n = base, 2
@@ -147,36 +269,37 @@ def build(site_dir: Path, output: Path | None = None, jobs: int | None = None,
     clock = time.perf_counter()
     if cache is None or clean:
         cache = ParseCache(incremental.cache_dir(config) / "parse", read=not clean)
-    stored = cache.stored
-    parsed = parse_and_check(config, jobs if jobs is not None else config.get("build.jobs"),
-                             cache, inputs.sources)
-    report.parsed = cache.stored - stored
+    parsed, report.parsed = parse_and_check(
+        config, cache, inputs.sources, jobs if jobs is not None else config.get("build.jobs"))
     report.timings["parse"] = time.perf_counter() - clock
-    checks_of = {id(r.document): checks for r, checks in parsed if r.document is not None}
-    report.documents = [r.document for r, _ in parsed if r.document is not None]
-    report.failed = [r for r, _ in parsed if r.document is None]
-    for r, _ in parsed:
-        report.issues += r.issues
+    report.documents = [p.document for p in parsed if p.document is not None]
+    report.failed = [ParseResult(p.path, None, p.issues) for p in parsed if p.document is None]
+    for p in parsed:
+        report.issues += p.issues
+    del parsed
 
     staging = Path(tempfile.mkdtemp(prefix=f".{output.name}-staging-", dir=output.parent))
     try:
         # The database is always loaded whole (it is fast, and its exports must list the
         # documents in the same order as a clean build); rendering is what is incremental.
+        # It is worked on in staging/.work/ and published into data/ as a download.
         clock = time.perf_counter()
         (staging / "data").mkdir(parents=True)
-        con = db.connect(staging / "data" / "budget.duckdb")
-        db.load_documents(con, ((doc_id, doc, (c.as_row(doc_id) for c in checks_of[id(doc)]))
-                                for doc_id, doc in assign_ids(report.documents).items()))
-        for failed in report.failed:
-            db.load_source_issues(con, failed.issues)
+        work = staging / ".work"
+        work.mkdir()
+        load_database(work / "budget.duckdb", config.site_dir, cache, report.documents,
+                      report.failed, work)
         report.timings["load"] = time.perf_counter() - clock
-
         clock = time.perf_counter()
         from .render import render_site
 
-        report.pages = render_site(con, config, staging, previous, output, record=manifest,
-                                   jobs=jobs)
-        con.close()
+        con = db.connect(work / "budget.duckdb", detachable=True)  # for db.publish
+        try:
+            report.pages = render_site(con, config, staging, previous, output, record=manifest,
+                                       jobs=jobs)
+        finally:
+            con.close()
+        shutil.rmtree(work)
         # A linked unit keeps the very record of the previous manifest.
         report.reused = sum(unit is previous.outputs.get(name) for name, unit
                             in manifest.outputs.items()) if previous else 0

@@ -6,15 +6,26 @@ cell) with their source line; `printed` keeps the amount's text as printed
 (e.g. "17.00"), so downloads can show it exactly.
 
 Loading is per document and all-or-nothing: a document's rows go in inside one
-transaction, so a failure leaves nothing half-loaded.
+transaction, so a failure leaves nothing half-loaded. A build packs each document's rows
+as CSV text in its parse worker (`pack_document`, kept in the parse cache), so the build
+process only splices in the doc_id and hands the files to DuckDB (`load_packed`).
+
+The database a build works in is not the download: `publish` copies it into a fresh file
+whose bytes depend only on its content.
 """
 
 from __future__ import annotations
 
 import csv
+import io
+import os
+import re
+import subprocess
+import sys
 import tempfile
-from collections.abc import Iterable
-from decimal import Decimal
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from itertools import count
 from pathlib import Path
 from typing import Any
 
@@ -92,13 +103,36 @@ CREATE TABLE IF NOT EXISTS checks (
 CREATE TABLE IF NOT EXISTS table_names (table_key VARCHAR, title VARCHAR);
 """
 
+
+
+def _schema_columns() -> dict[str, list[tuple[str, str]]]:
+    """(name, type) of every column of every table, read from SCHEMA: the parse workers
+    format rows for loading without a database at hand."""
+    tables = {}
+    for name, body in re.findall(r"CREATE TABLE IF NOT EXISTS (\w+) \((.*?)\);", SCHEMA, re.S):
+        body = re.sub(r"--[^\n]*", "", body)
+        columns = [c.split() for c in re.split(r",(?![^(]*\))", body) if c.strip()]
+        tables[name] = [(c[0], c[1]) for c in columns]
+    return tables
+
+
+COLUMNS = _schema_columns()
+
 DOC_TABLES = ("documents", "staffing", "divisions", "source_tables", "table_rows", "table_values",
               "projects", "performance_targets", "indicators", "sections", "stated_figures",
               "stated_changes", "glossary", "issues", "checks")
 
 
-def connect(path: Path | str = ":memory:") -> duckdb.DuckDBPyConnection:
-    con = duckdb.connect(str(path))
+def connect(path: Path | str = ":memory:", detachable: bool = False) -> duckdb.DuckDBPyConnection:
+    """A connection to the database at `path`, with our tables. `detachable`: the file is
+    attached to an in-memory database and used, rather than opened as the connection's
+    own, so that `publish` can let it go while another process reads it."""
+    if detachable and str(path) != ":memory:":
+        con = duckdb.connect()
+        con.execute(f"ATTACH '{_sql_path(path)}' AS working")
+        con.execute("USE working")
+    else:
+        con = duckdb.connect(str(path))
     con.execute(SCHEMA)
     if not con.execute("SELECT count(*) FROM table_names").fetchone()[0]:
         con.executemany("INSERT INTO table_names VALUES (?, ?)", list(TABLE_KEYS.items()))
@@ -150,6 +184,70 @@ def document_rows(doc_id: str, doc: Document) -> dict[str, list[tuple[Any, ...]]
     return out
 
 
+@dataclass
+class PackedRows:
+    """One document's rows, ready to load under any doc_id: CSV text per table, where every
+    row starts with the placeholder `mark` for its doc_id, and the rows of tables with list
+    columns (no CSV for those) without their doc_id."""
+
+    mark: bytes
+    csv: dict[str, bytes]
+    listed: dict[str, list[tuple[Any, ...]]]
+
+
+# Tables loaded from CSV; the others have list columns and go through `bulk_insert`.
+CSV_TABLES = tuple(t for t in DOC_TABLES if not any(k.endswith("[]") for _, k in COLUMNS[t]))
+
+
+def pack_document(doc: Document,
+                  check_rows: Callable[[str], Iterable[tuple[Any, ...]]] = lambda _: ()
+                  ) -> PackedRows:
+    """`document_rows` and the check rows (`check_rows(doc_id)`) as `PackedRows`.
+
+    The placeholder must not occur in the document's own text: each CSV must hold it exactly
+    once per row, else the next candidate is tried.
+    """
+    for n in count():
+        mark = f"{{doc_id-{n}}}" if n else "{doc_id}"
+        rows = document_rows(mark, doc)
+        rows["checks"] = list(check_rows(mark))
+        packed = PackedRows(mark.encode("utf-8"), {}, {})
+        for name in DOC_TABLES:
+            values = rows[name]
+            if not values:
+                continue
+            if name not in CSV_TABLES:
+                packed.listed[name] = [row[1:] for row in values]
+                continue
+            text = _csv_text(name, values)
+            if text.count(packed.mark) != len(values):
+                break
+            packed.csv[name] = text
+        else:
+            return packed
+    raise AssertionError("unreachable")
+
+
+def _csv_text(table: str, rows: list[tuple[Any, ...]]) -> bytes:
+    """Rows as CSV for `_copy_csv_file`: NULL as \\N, exact decimals, true/false."""
+    types = [kind for _, kind in COLUMNS[table]]
+    decimals = [i for i, kind in enumerate(types) if kind.startswith("DECIMAL")]
+    booleans = [i for i, kind in enumerate(types) if kind == "BOOLEAN"]
+    cells = []
+    for row in rows:
+        line = [_NULL if v is None else v for v in row]
+        for i in decimals:
+            if row[i] is not None:
+                line[i] = format(row[i], "f")
+        for i in booleans:
+            if row[i] is not None:
+                line[i] = "true" if row[i] else "false"
+        cells.append(line)
+    buffer = io.StringIO(newline="")
+    csv.writer(buffer).writerows(cells)
+    return buffer.getvalue().encode("utf-8")
+
+
 def issue_row(doc_id: str | None, issue: Issue) -> tuple[Any, ...]:
     return (doc_id, issue.path, issue.line, issue.slug, issue.severity, issue.table, issue.message)
 
@@ -162,34 +260,39 @@ def load_document(con: duckdb.DuckDBPyConnection, doc_id: str, doc: Document,
 
 def load_documents(con: duckdb.DuckDBPyConnection,
                    items: Iterable[tuple[str, Document, Iterable[tuple[Any, ...]]]]) -> None:
-    """Insert many documents at once (one statement per table): the fast path for a build.
+    """Insert many documents at once (one statement per table), with their check rows."""
+    def packed(doc_id: str, doc: Document, check_rows: Iterable[tuple[Any, ...]]) -> PackedRows:
+        rows = list(check_rows)  # they carry doc_id; packing wants them with its placeholder
+        return pack_document(doc, lambda mark: [(mark, *row[1:]) for row in rows])
 
-    Each document's rows are written to one temporary CSV file per table as soon as they
-    are made, so a province's rows are never all in memory at once (they are several times
-    the size of the parsed documents); each file is then loaded with one COPY. A document
-    whose rows cannot be built raises before anything is written to the database; the
-    loads run in one transaction, which first removes any earlier rows of those documents.
+    load_packed(con, ((doc_id, packed(doc_id, doc, checks)) for doc_id, doc, checks in items))
+
+
+def load_packed(con: duckdb.DuckDBPyConnection, items: Iterable[tuple[str, PackedRows]],
+                scratch: Path | None = None) -> None:
+    """Insert many packed documents (`pack_document`) at once: the fast path for a build.
+
+    Each document's CSV text goes, with its doc_id spliced in, into one temporary file per
+    table (in `scratch`, default the system's temporary folder) as soon as it comes, so
+    `items` can stream; each file is then loaded with one COPY. The loads run in one
+    transaction, which first removes any earlier rows of those documents.
     """
     doc_ids: list[str] = []
-    with tempfile.TemporaryDirectory(prefix="budget-load-") as folder:
+    with tempfile.TemporaryDirectory(prefix="budget-load-", dir=scratch) as folder:
         files: dict[str, Any] = {}
-        listed: dict[str, list[tuple[Any, ...]]] = {}  # tables with list columns: no CSV
+        listed: dict[str, list[tuple[Any, ...]]] = {}
         try:
-            for doc_id, doc, check_rows in items:
+            for doc_id, packed in items:
                 doc_ids.append(doc_id)
-                rows = document_rows(doc_id, doc)
-                rows["checks"] = list(check_rows)
-                for name, values in rows.items():
-                    if any(t.endswith("[]") for t in _column_types(con, name)):
-                        listed.setdefault(name, []).extend(values)
-                        continue
+                field = _csv_field(doc_id)
+                for name, text in packed.csv.items():
                     if name not in files:
-                        handle = open(Path(folder) / f"{name}.csv", "w", newline="",
-                                      encoding="utf-8")
-                        files[name] = (handle, csv.writer(handle))
-                    files[name][1].writerows([_csv_cell(v) for v in row] for row in values)
+                        files[name] = open(Path(folder) / f"{name}.csv", "wb")
+                    files[name].write(text.replace(packed.mark, field))
+                for name, rows in packed.listed.items():
+                    listed.setdefault(name, []).extend((doc_id, *row) for row in rows)
         finally:
-            for handle, _ in files.values():
+            for handle in files.values():
                 handle.close()
         con.execute("BEGIN TRANSACTION")
         try:
@@ -203,6 +306,12 @@ def load_documents(con: duckdb.DuckDBPyConnection,
         except Exception:
             con.execute("ROLLBACK")
             raise
+
+
+def _csv_field(value: str) -> bytes:
+    buffer = io.StringIO(newline="")
+    csv.writer(buffer).writerow([value])
+    return buffer.getvalue().removesuffix("\r\n").encode("utf-8")
 
 
 _TYPES: dict[str, list[str]] = {}
@@ -221,7 +330,7 @@ def bulk_insert(con: duckdb.DuckDBPyConnection, table: str, rows: list[tuple[Any
     """Insert rows with one statement (row-by-row executemany is ~100× slower): each column
     travels as one list parameter and is unnested. Amounts travel as their exact decimal
     text and are cast to DECIMAL in the database, so no float is involved. (Large tables
-    go through CSV files and COPY in `load_documents`, which is faster still.)
+    go through CSV files and COPY in `load_packed`, which is faster still.)
     """
     if not rows:
         return
@@ -238,27 +347,93 @@ def bulk_insert(con: duckdb.DuckDBPyConnection, table: str, rows: list[tuple[Any
 _NULL = "\\N"
 
 
-def _csv_cell(value: Any) -> Any:
-    if value is None:
-        return _NULL
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, Decimal):
-        return format(value, "f")
-    return value
-
-
 def _copy_csv_file(con: duckdb.DuckDBPyConnection, table: str, path: Path) -> None:
     # csv.writer ends rows with \r\n; saying so keeps DuckDB from taking a \n inside a
     # quoted text (a 说明 paragraph) for the end of a row.
-    name = path.as_posix().replace("'", "''")
-    con.execute(f"COPY {table} FROM '{name}' (FORMAT csv, HEADER false, NULLSTR '{_NULL}', "
-                "QUOTE '\"', ESCAPE '\"', NEW_LINE '\\r\\n', AUTO_DETECT false)")
+    con.execute(f"COPY {table} FROM '{_sql_path(path)}' (FORMAT csv, HEADER false, "
+                f"NULLSTR '{_NULL}', QUOTE '\"', ESCAPE '\"', NEW_LINE '\\r\\n', "
+                "AUTO_DETECT false)")
 
 
 def load_source_issues(con: duckdb.DuckDBPyConnection, issues: Iterable[Issue]) -> None:
     """Issues of files that could not be parsed at all (no document row)."""
     bulk_insert(con, "issues", [issue_row(None, i) for i in issues])
+
+
+# Run by `publish` in a fresh Python process: argv = handoff database, target file.
+_PUBLISH_SCRIPT = """
+import sys
+import duckdb
+source, target = (p.replace("'", "''") for p in sys.argv[1:3])
+con = duckdb.connect()
+con.execute("SET threads = 1")
+con.execute("SET disabled_compression_methods = 'fsst'")
+con.execute(f"ATTACH '{source}' AS source (READ_ONLY)")
+con.execute(f"ATTACH '{target}' AS published (STORAGE_VERSION 'v1.0.0')")
+con.execute("COPY FROM DATABASE source TO published")
+con.execute("DETACH published")
+"""
+
+
+def publish(con: duckdb.DuckDBPyConnection, target: Path) -> None:
+    """Write the database of `con` into a fresh file `target` (the download), whose bytes
+    depend only on its content: two builds of the same input publish identical files.
+
+    DuckDB leaves arbitrary bytes in the files it writes: a random identifier in the
+    headers of a database in a storage format newer than v1.0.0, the random sample FSST
+    compression trains its symbol table on, and whatever memory held before in the unused
+    parts of blocks (string segments that are not compacted, the last pointer of a chain of
+    long-string blocks). So the copy is written in the v1.0.0 storage format, without
+    FSST, by one thread, in a fresh process whose allocators fill new memory with a fixed
+    byte (jemalloc, which DuckDB bundles on Linux: junk:alloc; glibc's malloc: perturb,
+    with its per-thread cache off, which perturb skips). That process reads the database
+    file itself when `con` can let it go (`connect(..., detachable=True)`), else a copy
+    made first; what it writes does not depend on how its source is laid out.
+    Rendering straight into `target` (tests do) only checkpoints it.
+    """
+    target = Path(target)
+    name, path = con.execute("SELECT database_name, path FROM duckdb_databases() "
+                             "WHERE database_name = current_database()").fetchone()
+    if path and Path(path).resolve() == target.resolve():
+        con.execute("CHECKPOINT")
+        return
+    for old in (target, target.with_name(target.name + ".wal")):
+        old.unlink(missing_ok=True)
+    detachable = path and con.execute("SELECT count(*) FROM duckdb_databases() WHERE "
+                                      "database_name = 'memory' AND path IS NULL").fetchone()[0]
+    if detachable:
+        con.execute("CHECKPOINT")
+        con.execute("USE memory")
+        con.execute(f'DETACH "{name}"')
+        try:
+            done = _run_publish(Path(path), target)
+        finally:
+            con.execute(f"ATTACH '{_sql_path(path)}' AS \"{name}\"")
+            con.execute(f'USE "{name}"')
+    else:
+        with tempfile.TemporaryDirectory(prefix=".publish-", dir=target.parent) as folder:
+            handoff = Path(folder) / "handoff.duckdb"
+            con.execute(f"ATTACH '{_sql_path(handoff)}' AS publish_handoff")
+            try:
+                con.execute(f'COPY FROM DATABASE "{name}" TO publish_handoff')
+            finally:
+                con.execute("DETACH publish_handoff")
+            done = _run_publish(handoff, target)
+    if done.returncode != 0:
+        target.unlink(missing_ok=True)
+        raise RuntimeError(f"publishing {target.name} failed: {done.stderr.strip()[-2000:]}")
+
+
+def _run_publish(source: Path, target: Path) -> subprocess.CompletedProcess:
+    env = dict(os.environ, DUCKDB_JE_MALLOC_CONF="junk:alloc", MALLOC_PERTURB_="165",
+               GLIBC_TUNABLES=":".join(filter(None, [os.environ.get("GLIBC_TUNABLES"),
+                                                      "glibc.malloc.tcache_count=0"])))
+    return subprocess.run([sys.executable, "-c", _PUBLISH_SCRIPT, str(source), str(target)],
+                          env=env, capture_output=True, text=True, check=False)
+
+
+def _sql_path(path: Path | str) -> str:
+    return Path(path).as_posix().replace("'", "''")
 
 
 def query(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None = None) -> list[dict[str, Any]]:

@@ -3,9 +3,9 @@
 Everything is keyed by content hashes, never by modification times, so a build is the
 same whether a file was touched, copied or restored:
 
-- the parse cache (`<site>/.cache/parse/<key>.pickle`) holds each source's parse result
-  and check results, keyed by the source's bytes, its path and the generator's version:
-  an unchanged source is never parsed twice;
+- the parse cache (`<site>/.cache/parse/<key>.pickle`) holds each source's summary and
+  its database rows (checks included), keyed by the source's bytes, its path and the
+  generator's version: an unchanged source is never parsed twice;
 - the build manifest (`<site>/.cache/build-manifest.json`) holds the fingerprint of every
   input of the last build (sources, templates, Markdown pages, config, generator version)
   and, per output, the inputs it depends on and the files it wrote
@@ -92,41 +92,67 @@ def read_inputs(config: Config) -> SiteInputs:
 
 
 class ParseCache:
-    """Parse and check results by content: `<site>/.cache/parse/<key>.pickle`.
+    """Parse results by content: `<site>/.cache/parse/<key>.pickle`.
 
-    The key covers the source bytes, the path shown in messages and the generator version.
-    A long-running `serve` also keeps the results in memory between rebuilds.
+    An entry holds two pickles: what a build keeps of a source while it runs (a small
+    summary: path, department, year, issues; `get`) and the source's rows packed for the
+    database (`rows`), read only while the database is loaded. The parse workers write the
+    entries (`put`). The key covers the source bytes, the path shown in messages and the
+    generator version. A long-running `serve` also keeps the summaries in memory between
+    rebuilds.
     """
 
     def __init__(self, folder: Path, read: bool = True):
         self.folder = folder
         self.read = read  # False for `build --clean`: parse everything, refresh the cache
         self.memory: dict[str, Any] = {}
-        self.stored = 0  # results put in the cache, i.e. sources parsed
 
     @staticmethod
     def key(shown_path: str, source_sha256: str) -> str:
         return digest(source_sha256, shown_path, generator_version())
 
     def get(self, key: str) -> Any | None:
+        """The summary stored under `key` (None: not cached, or `read` is off)."""
         if not self.read:
             return None
         if key in self.memory:
             return self.memory[key]
-        try:
-            value = pickle.loads((self.folder / f"{key}.pickle").read_bytes())
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
-            return None
-        self.memory[key] = value
+        value = self._load(key, 1)
+        if value is not None:
+            self.memory[key] = value
         return value
 
-    def put(self, key: str, value: Any) -> None:
-        self.memory[key] = value
-        self.stored += 1
+    def rows(self, key: str) -> Any | None:
+        """The packed rows stored under `key`, whatever `read` says (they were just written)."""
+        return self._load(key, 2)
+
+    def put(self, key: str, summary: Any, rows: Any = None) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)
         tmp = self.folder / f".{key}.{os.getpid()}.tmp"
-        tmp.write_bytes(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+        with tmp.open("wb") as f:
+            pickle.dump(summary, f, protocol=pickle.HIGHEST_PROTOCOL)
+            if rows is not None:
+                pickle.dump(rows, f, protocol=pickle.HIGHEST_PROTOCOL)
         tmp.replace(self.folder / f"{key}.pickle")
+        self.memory[key] = summary
+
+    def remember(self, key: str, summary: Any) -> None:
+        """A summary a parse worker has just stored."""
+        self.memory[key] = summary
+
+    def keep(self, keys: set[str]) -> None:
+        """Forget the summaries of sources that are gone (a long `serve` session)."""
+        self.memory = {k: v for k, v in self.memory.items() if k in keys}
+
+    def _load(self, key: str, nth: int) -> Any | None:
+        try:
+            with (self.folder / f"{key}.pickle").open("rb") as f:
+                for _ in range(nth):
+                    value = pickle.load(f)
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError,
+                TypeError, ValueError):
+            return None
+        return value
 
 
 @dataclass

@@ -114,15 +114,8 @@ def reference_build(site: Path, tmp: Path) -> dict[str, str]:
     return tree_hashes(copy / "build")
 
 
-# Files the determinism test below compares byte for byte; here they only identify
-# which complete build build/ holds.
-NOT_REPRODUCIBLE_YET = {"data/budget.duckdb", "data/tables-csv.zip"}
-
-
 def is_complete_build(site: Path, reference: dict[str, str]) -> bool:
-    after = tree_hashes(site / "build")
-    return sorted(after) == sorted(reference) and all(
-        after[k] == reference[k] for k in reference if k not in NOT_REPRODUCIBLE_YET)
+    return tree_hashes(site / "build") == reference
 
 
 def test_sigkill_at_random_points_leaves_the_previous_build_intact(make_site, tmp_path_factory):
@@ -215,42 +208,25 @@ def duckdb_content(path: Path) -> dict[str, list]:
         con.close()
 
 
-DUCKDB_CAUSES = """\
-Why the DuckDB file differs (DuckDB 1.4+/2.0, investigated for issue #6):
- 1. bytes 124..139 of the main header (file offset 0) and of the database header
-    (offset 4096 or 8192) hold a random 16-byte identifier written at creation (duckdb PR #18823,
-    "Ensure a WAL file matches the DB file", storage versions > 66), and each header's
-    8-byte checksum at its offset 0 covers it;
- 2. blocks at 256 KiB column-segment starts carry uninitialised heap bytes: the unused
-    tail of FSST/dictionary-compressed VARCHAR segments is written to disk
-    (duckdb issue #23382).
-Fix (generator/db.py, writing the published file): open it with
-ATTACH '<path>' (STORAGE_VERSION 'v1.0.0') -- no random identifier in that format --
-after SET force_compression='uncompressed' (no slack bytes) and SET threads=1; measured
-byte-identical across builds (file ~11 % larger). Two differing build files copied
-that way (COPY FROM DATABASE) gave identical bytes."""
-
-
 def test_two_builds_of_the_same_input_are_byte_identical(make_site, tmp_path):
+    """The DuckDB download included: a database DuckDB 2.0 creates has a random identifier
+    in its headers and uninitialised bytes in its compressed string blocks, which is why
+    the build publishes a copy in the v1.0.0 storage format, uncompressed (`db.publish`)."""
     site = small_site(make_site)
     build(site)
     first = tree_hashes(site / "build")
-    keep = tmp_path / "first.duckdb"
-    keep.write_bytes((site / "build" / "data" / "budget.duckdb").read_bytes())
-    zip_first = (site / "build" / "data" / "tables-csv.zip").read_bytes()
+    kept = {name: (site / "build" / "data" / name).read_bytes()
+            for name in ("budget.duckdb", "tables-csv.zip")}
     time.sleep(2.1)  # zip entries carry a 2-second timestamp: make a clock-dependent one show
     build(site, clean=True)  # an unchanged site would not be built again at all
     second = tree_hashes(site / "build")
     assert sorted(first) == sorted(second)
-    # The one exception, by necessity: DuckDB 2.0 writes a random database identifier
-    # into the file header and leaves uninitialised bytes in string blocks (see
-    # DUCKDB_CAUSES), so data/budget.duckdb is compared by content in the next test.
-    differing = sorted(k for k in first if first[k] != second[k] and k != "data/budget.duckdb")
-    details = []
-    if "data/tables-csv.zip" in differing:
-        details.append("data/tables-csv.zip: " + differing_ranges(
-            zip_first, (site / "build" / "data" / "tables-csv.zip").read_bytes()))
+    differing = sorted(k for k in first if first[k] != second[k])
+    details = [f"{k}: " + differing_ranges(kept[k.removeprefix("data/")],
+                                           (site / "build" / k).read_bytes())
+               for k in differing if k.removeprefix("data/") in kept]
     assert differing == [], f"files differ between two builds: {differing}\n" + "\n".join(details)
+    assert not list((site / "build" / "data").glob("*.wal"))
 
 
 def test_two_builds_store_the_same_database_content(make_site, tmp_path):
@@ -264,8 +240,7 @@ def test_two_builds_store_the_same_database_content(make_site, tmp_path):
 
 
 def test_the_same_input_in_another_folder_builds_the_same_pages(make_site, tmp_path):
-    """No absolute path or folder name of the site leaks into the pages (the DuckDB file
-    and the zip are compared byte for byte by the test above)."""
+    """No absolute path or folder name of the site leaks into any file."""
     site = small_site(make_site)
     build(site)
     other = tmp_path.parent / (tmp_path.name + "-elsewhere")
@@ -278,6 +253,5 @@ def test_the_same_input_in_another_folder_builds_the_same_pages(make_site, tmp_p
     build(other)
     a, b = tree_hashes(site / "build"), tree_hashes(other / "build")
     differing = sorted(k for k in a if a.get(k) != b.get(k)) + sorted(set(b) - set(a))
-    text_leaks = [k for k in differing if not k.endswith((".duckdb", ".zip"))]
-    assert text_leaks == [], f"pages differ by site folder: {text_leaks[:10]}"
+    assert differing == [], f"files differ by site folder: {differing[:10]}"
     assert os.fspath(site) not in (site / "build" / "index.html").read_text(encoding="utf-8")

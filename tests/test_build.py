@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from generator import build as build_module
@@ -63,3 +65,47 @@ def test_doc_ids_are_unique_and_stable(make_site):
     second = list(build_module.assign_ids([r.document for r in reversed(docs)]))
     assert sorted(first) == sorted(second) and len(set(first)) == len(first)
     assert all(i.isascii() for i in first)
+
+
+def test_a_province_is_loaded_in_a_child_process_into_the_same_database(make_site, monkeypatch):
+    site = _site(make_site)
+    build(site)
+    in_process = (site / "build" / "data" / "budget.duckdb").read_bytes()
+    monkeypatch.setattr(build_module, "LOAD_IN_CHILD", 1)
+    real, pid = build_module.load_parsed, site / "loaded-by"
+
+    def load_parsed(*args, **kwargs):
+        pid.write_text(str(os.getpid()))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(build_module, "load_parsed", load_parsed)
+    build(site, clean=True)
+    assert int(pid.read_text()) != os.getpid()
+    assert (site / "build" / "data" / "budget.duckdb").read_bytes() == in_process
+
+
+def test_a_parse_cache_entry_gone_before_loading_is_parsed_again(make_site, monkeypatch):
+    site = _site(make_site)
+    real = build_module.parse_and_check
+
+    def parse_then_lose_the_cache(config, cache, *args, **kwargs):
+        result = real(config, cache, *args, **kwargs)
+        for entry in cache.folder.glob("*.pickle"):
+            entry.unlink()
+        return result
+
+    monkeypatch.setattr(build_module, "parse_and_check", parse_then_lose_the_cache)
+    report = build(site)
+    con = connect(site / "build" / "data" / "budget.duckdb")
+    assert query(con, "SELECT count(*) AS n FROM documents") == [{"n": len(report.documents)}]
+    assert query(con, "SELECT count(*) AS n FROM table_values")[0]["n"] > 100
+
+
+def test_the_build_keeps_summaries_not_documents(make_site):
+    site = _site(make_site)
+    report = build(site)
+    assert {type(d).__name__ for d in report.documents} == {"DocSummary"}
+    assert all(d.department and d.year and d.sha256 for d in report.documents)
+    assert not (site / "build" / ".work").exists()  # the working database stays out of build/
+    assert sorted(p.name for p in (site / "build" / "data").glob("budget.duckdb*")) == \
+        ["budget.duckdb"]

@@ -138,7 +138,8 @@ def render_downloads(con, config: Config, site: SiteData, writer: TrackedWriter)
                 csv_file = out_dir / "budgets" / doc.doc_id / "tables" / f"{table.key}.csv"
                 add_to_zip(archive, f"tables/{doc.doc_id}/{table.key}.csv", csv_file.read_bytes())
         described = write_bulk(con, out_dir, archive)
-    con.execute("CHECKPOINT")  # the DuckDB file under data/ is a download too
+    from ..db import publish  # the DuckDB file under data/ is a download too: a
+    publish(con, data_dir / "budget.duckdb")  # reproducible copy of the working database
     files = sorted(p for p in data_dir.rglob("*") if p.is_file() and not p.name.endswith(".wal"))
     package = datapackage(described, config.get("site.title"), files, data_dir)
     (data_dir / "datapackage.json").write_text(dumps(package), encoding="utf-8")
