@@ -424,3 +424,19 @@ def test_lone_section_before_a_sub_unit_is_reported():
     row = next(r for r in doc.tables["income"].rows if r.line == 256)
     assert (row.code, row.values["total"]) == ("22199", Decimal("260"))
     assert 256 in {i.line for i in _issues_at(doc, "row-misplaced")}
+
+
+def test_line_of_a_hundred_kilobytes_of_cells_is_refused():
+    """bench/fuzz.py 263:292: a 100 kB run of "201 03 01 7.00" cells inserted into 表七
+    between the code line "201 05 02" and its wrapped name: read as a row, it passed its code
+    2010301 to the name and 5.02 below it. The line is refused (row-too-wide) and the row
+    around it reads as printed."""
+    lines = _seed_lines()
+    assert lines[986] == "201 05 02" and lines[991] == "5.02"
+    mutated = lines[:987] + ["\t201\t03\t01\t7.00" * 5_000] + lines[987:]
+    doc = parse("\n".join(mutated))
+    assert 988 in {i.line for i in _issues_at(doc, "row-too-wide")}
+    rows = [r for r in doc.tables["projects"].rows if r.values.get("total") == Decimal("5.02")]
+    assert [(r.code, r.line) for r in rows] == [("2010502", 993)]
+    assert not any(k.startswith("unplaced_") and len(k) > 11 for r in doc.tables["projects"].rows
+                   for k in r.values)

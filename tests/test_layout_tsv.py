@@ -428,3 +428,17 @@ def test_a_replacement_character_in_a_label_flags_its_line() -> None:
     assert row.values["amount"] == Decimal("1314.73")
     assert ("source-garbled", 137, None) in _slugs(doc)
     assert _unflagged(original, doc) == []
+
+
+def test_a_project_row_whose_classes_miss_its_total_flags_its_line() -> None:
+    """表七's economic classes add up to the 项目支出合计 on every row (as 表二's sources do
+    to its 合计); a row printing 54 twice (a cell moved or repeated) is reported, as in
+    word-cells (bench/fuzz.py 267:533)."""
+    def edit(lines: list[str]) -> list[str]:
+        assert lines[257].endswith("阿图什市电子政务外网项目资金\t54\t0\t54\t0\t0\t0\t0\t0\t0\t0\t0")
+        lines[257] = lines[257][: -len("0\t0\t0\t0\t0\t0\t0\t0")] + "54\t0\t0\t0\t0\t0\t0\t0"
+        return lines
+    _, doc = _mutated(SEED_004, edit)
+    row = next(r for r in doc.tables["projects"].rows if r.line == 258)
+    assert row.values["total"] == Decimal("54") and row.values["households"] == Decimal("54")
+    assert ("column-ambiguous", 258, "projects") in _slugs(doc)

@@ -453,3 +453,86 @@ def test_cells_run_into_a_performance_table_put_its_funds_in_doubt():
     assert target.amount in (None, Decimal("201"))
     doc = _mutated(append(2210))  # 业务活动经费's name row
     assert 2211 not in {p.line for p in doc.performance}
+
+
+@pytest.mark.parametrize(("a", "b", "key", "line"), [
+    # bench/fuzz.py 273:334: 表三 201 03 99's "03" swapped with an empty filler cell
+    (507, 547, "expense", 510),
+    # bench/fuzz.py 275:88: the same in 表二
+    (271, 231, "income", 274),
+])
+def test_empty_section_cell_between_class_and_item_is_reported(a, b, key, line):
+    """The code cells read 201 / (empty) / 99: a printed 类 is no merged cell, so the empty
+    款 is a lost cell, not 款 20199. The row is read under the 款 printed above it (20103),
+    with a code-missing warning on its figures."""
+    def swap(lines):
+        assert lines[a - 1] == "\t03" and lines[b - 1] == "\t\u3000"
+        lines[a - 1], lines[b - 1] = lines[b - 1], lines[a - 1]
+    doc = _mutated(swap)
+    row = next(r for r in doc.tables[key].rows if r.line == line)
+    assert row.code == "2010399" and row.values["total"] == Decimal("174.00")
+    assert "code-missing" in _issues_at(doc, line)
+    assert not [r for r in doc.tables[key].rows if r.code == "20199"]
+
+
+def test_empty_section_cell_without_a_section_above_keeps_the_code_reported():
+    lines = ["表五：", "一般公共预算支出情况表"]
+    lines += _cells(
+        ["类", "款", "项", "科目名称", "合计", "基本支出", "项目支出"],
+        ["201", "", "", "一般公共服务支出", "10.00", "10.00", ""],
+        ["201", "", "01", "行政运行", "10.00", "10.00", ""],
+        ["", "", "", "合计", "10.00", "10.00", ""],
+    )
+    doc = _read_only(lines)
+    row = doc.tables["general_public"].rows[1]
+    assert row.code == "20101"
+    assert "code-missing" in _issues_at(doc, row.line)
+
+
+def test_economic_code_in_a_function_table_is_reported():
+    lines = ["表五：", "一般公共预算支出情况表"]
+    lines += _cells(
+        ["类", "款", "项", "科目名称", "合计", "基本支出", "项目支出"],
+        ["301", "", "", "工资福利支出", "10.00", "10.00", ""],
+        ["", "", "", "合计", "10.00", "10.00", ""],
+    )
+    doc = _read_only(lines)
+    assert [i.slug for i in doc.issues] == ["code-order"]
+
+
+def test_project_row_whose_parts_exceed_its_total_is_reported():
+    """bench/fuzz.py 267:533: 表七 201's 商品和服务 cell (174.00) swapped with an empty cell
+    of 群众工作经费's row, which then prints 174.00 under 对企业补助 too: its economic
+    classes (348.00) no longer add up to its 项目支出合计 174.00."""
+    def swap(lines):
+        assert lines[1343] == "\t\u3000174.00" and lines[1383] == "\t"
+        lines[1343], lines[1383] = lines[1383], lines[1343]
+    doc = _mutated(swap)
+    row = next(r for r in doc.tables["projects"].rows if r.line == 1376)
+    assert row.values["enterprise"] == Decimal("174.00")
+    assert "column-ambiguous" in _issues_at(doc, 1376)
+
+
+def test_project_under_a_class_code_is_reported():
+    """bench/fuzz.py 290:91: 表七 201's 科目名称 swapped with the empty cell after it, so
+    "一般公共服务支出" stands in the 项目名称 cell: a project under 类 201, not under a 项."""
+    def swap(lines):
+        assert lines[1339] == "\t一般公共服务支出" and lines[1340] == "\t"
+        lines[1339], lines[1340] = lines[1340], lines[1339]
+    doc = _mutated(swap)
+    row = next(r for r in doc.tables["projects"].rows if r.line == 1342)
+    assert (row.code, row.kind, row.project) == ("201", "project", "一般公共服务支出")
+    assert "code-unusual" in _issues_at(doc, 1342)
+
+
+def test_income_row_whose_sources_miss_its_total_is_reported():
+    """bench/fuzz.py 307:426: 表二 20103's 合计 1423.62 swapped with 201 03 99's 上级补助收入
+    17.00: neither row's sources add up to its 合计 any more."""
+    def swap(lines):
+        assert lines[239] == "\t1423.62\u3000" and lines[279] == "\t17.00"
+        lines[239], lines[279] = lines[279], lines[239]
+    doc = _mutated(swap)
+    rows = {r.code: r for r in doc.tables["income"].rows}
+    assert rows["2010399"].values["superior_subsidy"] == Decimal("1423.62")
+    assert "column-ambiguous" in _issues_at(doc, rows["2010399"].line)
+    assert "column-ambiguous" in _issues_at(doc, rows["20103"].line)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from ..model import Document, Issue, Row
+from ..model import Document, Issue, Row, Table
 from ..sources import SourceText
 
 # Tables classified by 经济分类 (3xx/5xx codes); every other coded table uses 功能分类 (2xx).
@@ -49,10 +49,18 @@ def check_garbled_lines(source: SourceText, doc: Document) -> None:
                                 "labels and figures are in doubt", doc.path, n, "warning"))
 
 
-def code_doubts(key: str, rows: list[Row]) -> list[tuple[Row, str]]:
-    """Coded rows that do not belong in this table or break the ascending code order."""
+def foreign_code(key: str, code: str, printed: str | None = None) -> str | None:
+    """Why `code` does not belong in table `key` (an economic code in a function table or
+    the reverse), or None."""
     economic = key in ECONOMIC_TABLES
     family, kind = (("3", "5"), "an economic (3xx, 5xx)") if economic else (("2",), "a function (2xx)")
+    if code.startswith(family):
+        return None
+    return f"code {printed or code} is not {kind} classification code: a row of another table?"
+
+
+def code_doubts(key: str, rows: list[Row]) -> list[tuple[Row, str]]:
+    """Coded rows that do not belong in this table or break the ascending code order."""
     out: list[tuple[Row, str]] = []
     previous: str | None = None
     for row in rows:
@@ -61,9 +69,9 @@ def code_doubts(key: str, rows: list[Row]) -> list[tuple[Row, str]]:
             continue
         if not row.code:
             continue
-        if not row.code.startswith(family):
-            out.append((row, f"code {row.code_raw} is not {kind} classification code: a "
-                        "row of another table?"))
+        foreign = foreign_code(key, row.code, row.code_raw)
+        if foreign:
+            out.append((row, foreign))
         elif previous is not None and (row.code < previous or row.code == previous
                                        and row.kind != "project"):
             out.append((row, f"code {row.code_raw} after {previous}: out of the 类/款/项 "
@@ -96,3 +104,47 @@ def moved_values(parent: Row, children: list[Row], columns: list[str]) -> list[R
     if abs(sum(gaps.values(), Decimal(0))) > tolerance:
         return []
     return [r for r in children if any(r.values.get(c) for c in excess)]
+
+
+# Tables whose 合计 column is the sum of the columns after it on every row (subtotal
+# columns, "…_subtotal", aside), with no check of that per row in `generator/checks`:
+# 表七 (项目支出合计 = its economic classes), 表二 (合计 = its income sources).
+ROW_SUM_TABLES = {"projects", "income"}
+
+
+def unbalanced_rows(table: Table) -> list[tuple[Row, Decimal]]:
+    """(row, sum of its parts) for the rows of a `ROW_SUM_TABLES` table whose printed
+    parts do not add up to their 合计 (by more than 0.01 a part): a figure moved into the
+    row from another, or one of its figures moved out, so the parts as read are in doubt.
+    A row printing its 合计 alone (no breakdown) is not in doubt."""
+    if table.key not in ROW_SUM_TABLES:
+        return []
+    keys = [c.key for c in table.columns]
+    if "total" not in keys:
+        return []
+    parts = [k for k in keys if k != "total" and not k.startswith(("col_", "unplaced_"))
+             and not k.endswith(("_subtotal", "_total"))]
+    out: list[tuple[Row, Decimal]] = []
+    for row in [*table.rows, *table.totals.values()]:
+        total = row.values.get("total")
+        printed = [row.values[k] for k in parts if row.values.get(k) is not None]
+        if total is None or not printed:
+            continue
+        found = sum(printed, Decimal(0))
+        if abs(found - total) > Decimal("0.01") * len(printed):
+            out.append((row, found))
+    return out
+
+
+def report_unbalanced_rows(table: Table, doc: Document, label: str) -> None:
+    """A `column-ambiguous` warning on each of `unbalanced_rows`, unless its line already
+    has one for this table."""
+    doubted = {i.line for i in doc.issues if i.slug == "column-ambiguous" and i.table == table.key}
+    for row, found in unbalanced_rows(table):
+        if row.line in doubted:
+            continue
+        what = row.code_raw or row.name or row.project or "?"
+        doc.issues.append(Issue("column-ambiguous", f"{label} row {what} (line {row.line}): its "
+                                f"parts add up to {found}, not to its 合计 {row.values['total']}; "
+                                "a figure may stand in the wrong column or row", doc.path,
+                                row.line, "warning", table.key))

@@ -16,7 +16,7 @@ from ..numbers import squash
 from ..parse.columns import column_key_for_label
 from ..parse.titles import TABLE_NUMBER_RE, is_toc_entry, table_key_for_title
 from ..sources import SourceText
-from .common import check_garbled_lines, code_doubts
+from .common import check_garbled_lines, code_doubts, report_unbalanced_rows
 from .pdf_padded_cells import has_decimal_amount, read_star_row
 from .pdf_padded_grid import (
     CODED,
@@ -258,6 +258,7 @@ def _check_rows(key: str, title: str, grid: Grid, table: Table, doc: Document) -
         if row.kind == "project" and row.project is None:
             add("unnamed-project", row.line, f"{short} row {row.code_raw}: amount with no "
                 "project name")
+    report_unbalanced_rows(table, doc, short)
 
 
 def _check_unit_rows(key: str, short: str, table: Table, doc: Document) -> None:

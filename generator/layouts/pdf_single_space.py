@@ -99,6 +99,9 @@ DEFAULT_COLUMNS = {
 }
 # A header piece longer than this is no (wrapped) column label: the header is garbled.
 MAX_HEADER_PIECE = 200
+# The widest table (表二, by income source) prints a dozen amounts a row: a line with
+# this many numbers is not a row.
+MAX_ROW_NUMBERS = 60
 SPLITS = {("total", "basic", "project"), ("total", "personnel", "public")}
 
 # Detection: a table line ends with an amount right after a single space.
@@ -134,11 +137,32 @@ class PdfSingleSpaceLayout:
     def read(self, source: SourceText, doc: Document) -> None:
         check_cut_number(source, doc)
         check_garbled_lines(source, doc)
-        reader = _Reader(doc, source.lines)
-        for region in find_regions(source.lines):
+        lines = _refuse_wide_lines(source.lines, doc)
+        reader = _Reader(doc, lines)
+        for region in find_regions(lines):
             reader.add(region)
         reader.finish()
-        read_performance(source.lines, doc)
+        read_performance(lines, doc)
+
+
+def _refuse_wide_lines(lines: list[str], doc: Document) -> list[str]:
+    """The lines, with each line printing far more numbers than any table row (a run of
+    cells pasted into one line) left blank and reported: read as a row, it would pass its
+    code to the rows after it and its amounts would stand as unplaced figures."""
+    out = lines
+    for n, text in enumerate(lines, 1):
+        if len(text) <= MAX_ROW_NUMBERS * 2:
+            continue
+        count = sum(1 for token in text.split() if token[:1].isdigit())
+        if count <= MAX_ROW_NUMBERS:
+            continue
+        if out is lines:
+            out = list(lines)
+        out[n - 1] = ""
+        doc.issues.append(Issue("row-too-wide", f"line {n}: {count} numbers in one line, far more "
+                                f"than a table row prints (at most {MAX_ROW_NUMBERS}); not read",
+                                doc.path, n, "error"))
+    return out
 
 
 class _Reader:

@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from ..model import TABLE_KEYS, Column, Document, Issue, Row, Table
 from ..numbers import squash
+from .common import report_unbalanced_rows
 from .tsv_blocks import Block, TsvRow, clean_text, table_label
 from .tsv_codes import CodeState, kind_for_code, read_code_cells, split_code_name
 from .tsv_guards import (
@@ -115,6 +116,7 @@ def read_coded_table(block: Block, key: str, ctx: ReadContext) -> Table:
     refuse_lone_unit_rows(table, ctx)
     if key == "projects":
         _settle_project_rows(table, ctx)
+    report_unbalanced_rows(table, ctx.doc, table_label(key))
     if inferred:
         check_inferred_rows(table, ctx, inferred)
     table.empty = not table.rows

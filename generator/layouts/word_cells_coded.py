@@ -13,7 +13,7 @@ from collections import Counter
 from ..model import Column, Document, Issue, Row, Table
 from ..numbers import split_code_and_name, squash
 from ..parse.columns import PROJECT_ECONOMIC_COLUMNS
-from .common import moved_values
+from .common import moved_values, report_unbalanced_rows
 from .word_cells_cells import Cell, Group
 from .word_cells_codes import CodeContext
 from .word_cells_header import (
@@ -63,6 +63,7 @@ def read_coded_table(key: str, title: str, line: int, layout: Layout,
         reader.read(group)
     _drop_lone_units(table, doc)
     _moved_value_doubts(table, doc)
+    report_unbalanced_rows(table, doc, table_label(key))
     if not any(r.values.get(c.key) is not None for r in [*table.rows, *table.totals.values()]
                for c in table.columns):
         table.empty = True
@@ -291,6 +292,13 @@ class _RowReader:
             row.kind = _KIND_BY_LENGTH.get(len(row.code), "item")
             if self.has_project and row.project:
                 row.kind = "project"
+                if len(row.code) != 7:
+                    # Projects are budgeted under a 项: one under a 类 or 款 is a row whose
+                    # cells moved (its 科目名称 in the 项目名称 cell) or lost a code cell.
+                    self._issue("code-unusual", f"{self._row_label(row)}: project "
+                                f"{row.project!r} under the {len(row.code)}-digit code "
+                                f"{row.code}, not a 项; a code or name cell may be lost or moved",
+                                row.line)
             elif self.key == "projects" and row.kind == "item" and _any_amount(row):
                 row.kind = "project"
                 self._issue("unnamed-project", f"{self._row_label(row)}: amount "

@@ -6,7 +6,9 @@ repaired from the 类 above, each with an issue saying what was read:
 * a lone 款 "03" under 类 201 → 20103;
 * an economic 款 printed with three digits, the 类's last digit repeated
   ("301" "103" → 30103, as in 表六 of Word-converted tables);
-* a broken 类 "20" "03" "01" under 类 201 → 2010301.
+* a broken 类 "20" "03" "01" under 类 201 → 2010301;
+* an empty 款 between a printed 类 and 项 ("201" "" "99", a lost cell, not a merged one)
+  → under the 款 above it of the same 类 (2010399), with a `code-missing` warning.
 
 A code that breaks the 类/款/项 order (a 类 or 款 printed again after its rows, a 款 under
 another 类, a 项 under another 款) is kept and reported: a row that lost or swapped a code
@@ -16,6 +18,7 @@ cell reads as such a code, and its figures must not stand at the wrong place unr
 from __future__ import annotations
 
 from ..model import Document, Issue
+from .common import foreign_code
 
 _VALID_LENGTHS = {3, 5, 7}
 
@@ -43,9 +46,17 @@ class CodeContext:
         self._start_order()
 
     def check_order(self, code: str, line: int, has_project: bool) -> None:
-        """Report a code out of the 类/款/项 order of the rows printed before it."""
+        """Report a code out of the 类/款/项 order of the rows printed before it, or of
+        the other classification (`common.foreign_code`).
+
+        Unlike `common.code_doubts` this does not require ascending codes: Word tables
+        print 表六's economic 款 in their own order (302 211 after 303 09) and a 项 99
+        before 01, so only the nesting is checked."""
         problem = None
-        if len(code) in (3, 5) and code in self.seen and not has_project:
+        foreign = foreign_code(self.key, code)
+        if foreign:
+            self._issue("code-order", f"{self.label} row at line {line}: {foreign}", line, "warning")
+        elif len(code) in (3, 5) and code in self.seen and not has_project:
             problem = f"{code} printed again after its own rows"
         elif len(code) in (5, 7) and self.printed_class and code[:3] != self.printed_class:
             problem = f"{code} is not under the 类 {self.printed_class} printed above it"
@@ -75,6 +86,8 @@ class CodeContext:
             filled[0] = self.last_class
             if len(slots) >= 3 and not slots[1] and self.last_section:
                 filled[1] = self.last_section[3:]
+        elif len(slots) >= 3 and slots[0] and not slots[1] and slots[2]:
+            filled[1] = self._lost_section(slots, raw, figure_line or line)
         parts = [p for p in filled if p]
         code = self._join(parts, raw, line)
         if len(code) not in _VALID_LENGTHS:
@@ -87,6 +100,26 @@ class CodeContext:
         if len(code) == 7:
             self.last_item = code
         return code, raw
+
+    def _lost_section(self, slots: list[str], raw: str, line: int) -> str:
+        """The 款 of a row printing its 类 and 项 with an empty 款 cell between them.
+
+        A printed 类 starts a new group of merged cells, so the 款 cannot be merged with
+        the rows above: its cell was lost or moved. Joining "201" "" "99" would read as the
+        款 20199; the row is read under the 款 printed above it when that is under the
+        same 类 (as a table printing the 类 on every row would mean), else left empty,
+        and reported on the row's figures either way."""
+        first, item = slots[0], slots[2]
+        section = self.last_section if self.last_section and first == self.last_section[:3] else None
+        if section and len(first) == 3 and len(item) == 2:
+            self._issue("code-missing", f"{self.label} row {raw}: 款 cell empty between 类 {first} "
+                        f"and 项 {item} (a printed 类 is no merged cell); read as "
+                        f"{section + item} under the 款 {section} above, doubtful", line, "warning")
+            return section[3:]
+        self._issue("code-missing", f"{self.label} row {raw}: 款 cell empty between 类 {first} "
+                    f"and 项 {item} (a printed 类 is no merged cell); code kept as printed, its "
+                    "place in doubt", line, "warning")
+        return ""
 
     def _join(self, parts: list[str], raw: str, line: int) -> str:
         first, rest = parts[0], parts[1:]
