@@ -109,7 +109,8 @@ async def _index_site(site: Path, cache_dir: Path | None = None) -> int:
     # the wheel is there so a standard `pagefind` on PATH is never used by accident.
     if "PAGEFIND_BINARY_PATH" not in os.environ:
         pagefind_binary()
-    html = {page: (site / page).read_text(encoding="utf-8") for page in indexed_pages(site)}
+    html = {page: without_ignored((site / page).read_text(encoding="utf-8"))
+            for page in indexed_pages(site)}
     runs = {page: page_runs(text) for page, text in html.items()}
     cache = RunCache(cache_dir)
     try:
@@ -144,34 +145,57 @@ def indexed_pages(site: Path) -> list[str]:
 BODY_START = re.compile(r"<[a-z][^>]*\sdata-pagefind-body[\s>=]")
 BODY_END = re.compile(r"</main>|</body>")
 IGNORE_ATTR = " data-pagefind-ignore"
+VOID = {"area", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"}
+
+
+def without_ignored(html: str) -> str:
+    """The page without its `data-pagefind-ignore` elements (charts, check results, …).
+
+    Pagefind would skip them anyway, but it still parses them, and at a province's scale
+    the HTML it reads costs as much time and memory as the text it indexes. An element is
+    cut out with everything up to its matching end tag (nesting counted); one whose end
+    cannot be found is left for Pagefind.
+    """
+    kept, pos = [], 0
+    while (found := html.find(IGNORE_ATTR, pos)) != -1:
+        tag_start = html.rfind("<", pos, found)
+        name = html[tag_start + 1:found].split(None, 1)[0].lower() if tag_start != -1 else ""
+        end = _element_end(html, name, html.find(">", found)) if name.isalnum() else -1
+        if end == -1:
+            kept.append(html[pos:found + len(IGNORE_ATTR)])
+            pos = found + len(IGNORE_ATTR)
+            continue
+        kept.append(html[pos:tag_start])
+        pos = end
+    kept.append(html[pos:])
+    return "".join(kept)
+
+
+def _element_end(html: str, name: str, after: int) -> int:
+    """The index just past the end tag matching an element `name` whose start tag ends at
+    `after` (-1: not found)."""
+    if after == -1:
+        return -1
+    if name in VOID or html[after - 1] == "/":
+        return after + 1
+    opening = re.compile(rf"<{name}[\s>/]|</{name}\s*>", re.I)
+    depth = 1
+    for m in opening.finditer(html, after + 1):
+        depth += -1 if m.group().startswith("</") else 1
+        if depth == 0:
+            return m.end()
+    return -1
 
 
 def page_runs(html: str) -> set[str]:
-    """The runs of two or more Han characters in the indexed part of a page.
-
-    A page without `data-pagefind-body` is not indexed and has none. An element marked
-    `data-pagefind-ignore` is cut out up to the first end tag of its name (found by plain
-    string search: this runs over every indexed page); where an element of the same name
-    is nested inside it, the rest of its text stays in, which can only add tails.
-    """
+    """The runs of two or more Han characters in the indexed part of a page (`html`
+    without its ignored elements); a page without `data-pagefind-body` has none."""
     start = BODY_START.search(html)
     if start is None:
         return set()
     end = BODY_END.search(html, start.end())
     body = html[start.start():end.start() if end else len(html)]
-    kept, pos = [], 0
-    while (found := body.find(IGNORE_ATTR, pos)) != -1:
-        tag_start = body.rfind("<", pos, found)
-        name = body[tag_start + 1:found].split(None, 1)[0] if tag_start != -1 else ""
-        if not name.isalnum():
-            kept.append(body[pos:found + len(IGNORE_ATTR)])
-            pos = found + len(IGNORE_ATTR)
-            continue
-        close = body.find(f"</{name}>", found)
-        kept.append(body[pos:tag_start])
-        pos = len(body) if close == -1 else close + len(name) + 3
-    kept.append(body[pos:])
-    return {run for run in HAN_WORD.findall(" ".join(kept)) if len(run) > 1}
+    return {run for run in HAN_WORD.findall(body) if len(run) > 1}
 
 
 async def segment_runs(runs: list[str], scratch: Path) -> dict[str, list[str]]:
