@@ -7,7 +7,9 @@ in Python. Amounts stay `Decimal`; `printed` keeps the text as printed.
 
 from __future__ import annotations
 
+import gc
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -18,7 +20,7 @@ from ..slugs import SlugRegistry
 Record = dict[str, Any]
 
 
-@dataclass
+@dataclass(slots=True)
 class Cell:
     """One amount: the exact value, its printed text and the source line."""
 
@@ -49,6 +51,11 @@ class TableData:
             if r["is_total"] and r["total_key"] == key:
                 return r
         return None
+
+    @property
+    def headers(self) -> list[tuple[str, str]]:
+        """(column key, label) of each amount column."""
+        return list(zip(self.columns, self.labels))
 
     @property
     def has_units(self) -> bool:
@@ -113,15 +120,86 @@ class SiteData:
 # builds of the same input render the same page.
 
 
-def _grouped(con, sql: str) -> dict[str, list[Record]]:
-    groups: dict[str, list[Record]] = defaultdict(list)
-    for row in db.query(con, sql):
-        groups[row["doc_id"]].append(row)
-    return groups
+class _Reader:
+    """Reads database tables as records (dicts, like `db.query`), cheaply.
+
+    DECIMAL columns are fetched as text and made `Decimal` here, once per distinct value:
+    DuckDB's own conversion to `Decimal` is several times slower, and the value (digits
+    and exponent: '17.00' stays '17.00') is the same. Equal strings (a document's id and
+    path on each of its rows, slugs, statuses, kinds, names) are one shared object: they
+    are immutable, so nothing can tell, and a province's records take half the memory —
+    which the forked workers would otherwise copy page by page as they touch them.
+    """
+
+    def __init__(self, con) -> None:
+        self.con = con
+        self.strings: dict[str, str] = {}
+        self.amounts: dict[str, Decimal] = {}
+
+    def text(self, column: Sequence[str | None]) -> list[str | None]:
+        return list(map(self.strings.setdefault, column, column))
+
+    def decimal(self, column: Sequence[str | None]) -> list[Decimal | None]:
+        amounts = self.amounts
+        for value in set(column).difference(amounts):
+            if value is not None:
+                amounts[value] = Decimal(value)
+        return list(map(amounts.get, column))  # None stays None
+
+    def columns(self, sql: str, kinds: Sequence[str | None]) -> list[list[Any]]:
+        """The result of `sql` by column; a column of kind 'text' or 'decimal' is shared or
+        converted as above."""
+        rows = self.con.execute(sql).fetchall()
+        if not rows:
+            return [[] for _ in kinds]
+        out: list[list[Any]] = []
+        for kind, column in zip(kinds, zip(*rows)):
+            out.append(self.text(column) if kind == "text" else
+                       self.decimal(column) if kind == "decimal" else list(column))
+        return out
+
+    def query(self, table: str, tail: str = "") -> list[Record]:
+        """`SELECT * FROM <table> <tail>` as records; no ORDER BY in `tail` may name a
+        DECIMAL column (it is selected as text)."""
+        described = self.con.execute(f"DESCRIBE {table}").fetchall()
+        names = [r[0] for r in described]
+        kinds = ["decimal" if r[1].startswith("DECIMAL") else "text" if r[1] == "VARCHAR" else None
+                 for r in described]
+        select = ", ".join(f'CAST("{n}" AS VARCHAR) AS "{n}"' if k == "decimal" else f'"{n}"'
+                           for n, k in zip(names, kinds))
+        columns = self.columns(f"SELECT {select} FROM {table} {tail}", kinds)
+        return [dict(zip(names, row)) for row in zip(*columns)]
+
+    def grouped(self, table: str, tail: str = "") -> dict[str, list[Record]]:
+        groups: dict[str, list[Record]] = defaultdict(list)
+        for row in self.query(table, tail):
+            groups[row["doc_id"]].append(row)
+        return groups
 
 
 def load_site(con) -> SiteData:
-    """Read every table once and assemble one `DocData` per document."""
+    """Read every table once and assemble one `DocData` per document.
+
+    Millions of records are made and none becomes garbage meanwhile: the cyclic garbage
+    collector, which would walk the growing heap again and again, is paused (a 4× cost).
+    The new records are then handed to its oldest generation directly (`freeze` then
+    `unfreeze`), rather than as survivors of young collections: these would count towards
+    a full collection, a walk of the whole heap (a second or more for a province) that
+    finds nothing to free — the records live until the site is rendered.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _load_site(con)
+    finally:
+        gc.freeze()
+        gc.unfreeze()
+        if enabled:
+            gc.enable()
+
+
+def _load_site(con) -> SiteData:
+    read = _Reader(con)
     infos = db.query(con, "SELECT * FROM documents ORDER BY department, year, doc_id")
     docs = {i["doc_id"]: DocData(info=i) for i in infos}
     for s in db.query(con, "SELECT * FROM staffing"):
@@ -131,23 +209,24 @@ def load_site(con) -> SiteData:
         if d["doc_id"] in docs:
             target = docs[d["doc_id"]].divisions if d["kind"] == "division" else docs[d["doc_id"]].sub_units
             target.append(d["name"])
-    _load_tables(con, docs)
+    _load_tables(read, docs)
+    # (table, the rest of its query); no ORDER BY names a DECIMAL column (read as text).
     simple = {
-        "projects": "SELECT * FROM projects ORDER BY doc_id, project_no",
-        "sections": "SELECT * FROM sections ORDER BY doc_id, position",
-        "figures": "SELECT * FROM stated_figures ORDER BY doc_id, line, rowid",
-        "changes": "SELECT * FROM stated_changes ORDER BY doc_id, line, rowid",
-        "glossary": "SELECT * FROM glossary ORDER BY doc_id, position",
-        "issues": "SELECT * FROM issues WHERE doc_id IS NOT NULL ORDER BY doc_id, line NULLS FIRST, rowid",
-        "checks": "SELECT * FROM checks ORDER BY doc_id, CASE status WHEN 'fail' THEN 0 "
-                  "WHEN 'rounding' THEN 1 ELSE 2 END, line NULLS FIRST, rowid",
+        "projects": ("projects", "ORDER BY doc_id, project_no"),
+        "sections": ("sections", "ORDER BY doc_id, position"),
+        "figures": ("stated_figures", "ORDER BY doc_id, line, rowid"),
+        "changes": ("stated_changes", "ORDER BY doc_id, line, rowid"),
+        "glossary": ("glossary", "ORDER BY doc_id, position"),
+        "issues": ("issues", "WHERE doc_id IS NOT NULL ORDER BY doc_id, line NULLS FIRST, rowid"),
+        "checks": ("checks", "ORDER BY doc_id, CASE status WHEN 'fail' THEN 0 "
+                             "WHEN 'rounding' THEN 1 ELSE 2 END, line NULLS FIRST, rowid"),
     }
-    for attr, sql in simple.items():
-        for doc_id, rows in _grouped(con, sql).items():
+    for attr, (table, tail) in simple.items():
+        for doc_id, rows in read.grouped(table, tail).items():
             if doc_id in docs:
                 setattr(docs[doc_id], attr, rows)
-    indicators = _grouped(con, "SELECT * FROM indicators ORDER BY doc_id, target_no, position")
-    for doc_id, rows in _grouped(con, "SELECT * FROM performance_targets ORDER BY doc_id, target_no").items():
+    indicators = read.grouped("indicators", "ORDER BY doc_id, target_no, position")
+    for doc_id, rows in read.grouped("performance_targets", "ORDER BY doc_id, target_no").items():
         if doc_id not in docs:
             continue
         by_target: dict[int, list[Record]] = defaultdict(list)
@@ -162,18 +241,24 @@ def load_site(con) -> SiteData:
     return SiteData(docs=list(docs.values()), table_names=names, orphan_issues=orphans)
 
 
-def _load_tables(con, docs: dict[str, DocData]) -> None:
+def _load_tables(read: _Reader, docs: dict[str, DocData]) -> None:
+    # Most stored cells are empty (no amount, nothing printed): every reader treats a missing
+    # cell and an empty one alike (an empty `<td>`, an empty CSV cell, null in JSON, no
+    # figure), so they are not read.
     values: dict[tuple[str, str, int], dict[str, Cell]] = defaultdict(dict)
-    cur = con.execute("SELECT doc_id, table_key, row_no, column_key, amount, printed, line, inferred "
-                      "FROM table_values")
-    for doc_id, key, row_no, col, amount, printed, line, inferred in cur.fetchall():
-        values[(doc_id, key, row_no)][col] = Cell(amount, printed, line, bool(inferred))
-    for t in db.query(con, "SELECT * FROM source_tables ORDER BY doc_id, line NULLS LAST, rowid"):
+    columns = read.columns(
+        "SELECT doc_id, table_key, row_no, column_key, CAST(amount AS VARCHAR), printed, line, "
+        "coalesce(inferred, false) FROM table_values WHERE amount IS NOT NULL OR printed IS NOT NULL",
+        ["text", "text", None, "text", "decimal", "text", None, None])
+    for doc_id, key, row_no, col, amount, printed, line, inferred in zip(*columns):
+        values[(doc_id, key, row_no)][col] = Cell(amount, printed, line, inferred)
+    del columns
+    for t in read.query("source_tables", "ORDER BY doc_id, line NULLS LAST, rowid"):
         if t["doc_id"] in docs:
             docs[t["doc_id"]].tables[t["table_key"]] = TableData(
                 key=t["table_key"], title=t["title"], line=t["line"], empty=bool(t["empty"]),
                 note=t["note"], columns=list(t["columns"] or []), labels=list(t["column_labels"] or []))
-    for r in db.query(con, "SELECT * FROM table_rows ORDER BY doc_id, table_key, row_no"):
+    for r in read.query("table_rows", "ORDER BY doc_id, table_key, row_no"):
         doc = docs.get(r["doc_id"])
         table = doc.tables.get(r["table_key"]) if doc else None
         if table is None:

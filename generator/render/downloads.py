@@ -37,12 +37,19 @@ def neutralize(value: Any) -> Any:
     return value
 
 
+def _csv_cell(value: Any) -> Any:
+    return "" if value is None else neutralize(_plain(value))
+
+
 def csv_bytes(header: list[str], rows: list[list[Any]]) -> bytes:
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")
     writer.writerow([neutralize(h) for h in header])
-    for row in rows:
-        writer.writerow(["" if v is None else neutralize(_plain(v)) for v in row])
+    # Most cells are empty, numbers or text that cannot start a formula: those are written
+    # as they are, without a call per cell (csv writes None as ''; `_csv_cell` gives the same).
+    writer.writerows([[v if v is None or (t := v.__class__) is int
+                       or (t is str and not v.startswith(FORMULA_START))
+                       else _csv_cell(v) for v in row] for row in rows])
     return ("\ufeff" + buf.getvalue()).encode("utf-8")
 
 
@@ -84,11 +91,13 @@ def _row_fields(table: TableData) -> list[tuple[str, str]]:
 def table_csv(table: TableData) -> bytes:
     fields = _row_fields(table)
     header = [h for _, h in fields] + [f"{label}（万元）" for label in table.labels]
+    keys = [k for k, _ in fields]
+    columns = table.columns
     rows = []
     for r in table.rows:
         values = r["values"]
-        rows.append([r[k] for k, _ in fields]
-                    + [values[c].printed if c in values else None for c in table.columns])
+        rows.append([r[k] for k in keys]
+                    + [v.printed if (v := values.get(c)) is not None else None for c in columns])
     return csv_bytes(header, rows)
 
 
@@ -105,12 +114,19 @@ def table_json(doc: DocData, table: TableData, unit: str) -> dict[str, Any]:
         "empty": table.empty,
         "note": table.note,
         "columns": [{"key": k, "label": label} for k, label in zip(table.columns, table.labels)],
-        "rows": [{**{k: r[k] for k, _ in ROW_FIELDS},
-                  "is_total": bool(r["is_total"]),
-                  "values": {c: (r["values"][c].printed if c in r["values"] else None)
-                             for c in table.columns}}
-                 for r in table.rows],
+        "rows": [_json_row(r, table.columns) for r in table.rows],
     }
+
+
+_ROW_KEYS = [k for k, _ in ROW_FIELDS]
+
+
+def _json_row(r: dict[str, Any], columns: list[str]) -> dict[str, Any]:
+    row = {k: r[k] for k in _ROW_KEYS}
+    row["is_total"] = bool(r["is_total"])
+    values = r["values"]
+    row["values"] = {c: v.printed if (v := values.get(c)) is not None else None for c in columns}
+    return row
 
 
 def dumps(data: Any) -> str:
@@ -129,11 +145,13 @@ def write_document_tables(doc: DocData, out_dir: Path, archive: zipfile.ZipFile 
     """`budgets/<doc_id>/tables/<key>.csv|.json` for every table of one document."""
     folder = out_dir / "budgets" / doc.doc_id / "tables"
     folder.mkdir(parents=True, exist_ok=True)
+    base = str(folder)
     for table in doc.tables.values():
         data = table_csv(table)
-        (folder / f"{table.key}.csv").write_bytes(data)
-        (folder / f"{table.key}.json").write_text(
-            dumps(table_json(doc, table, doc.info["unit"])), encoding="utf-8")
+        with open(f"{base}/{table.key}.csv", "wb") as f:
+            f.write(data)
+        with open(f"{base}/{table.key}.json", "wb") as f:
+            f.write(dumps(table_json(doc, table, doc.info["unit"])).encode("utf-8"))
         if archive is not None:
             add_to_zip(archive, f"tables/{doc.doc_id}/{table.key}.csv", data)
     return len(doc.tables)

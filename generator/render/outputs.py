@@ -17,11 +17,13 @@ record in item order, so the site and the manifest are the same as with one proc
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import shutil
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from itertools import islice
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -109,6 +111,10 @@ class TrackedWriter(PageWriter):
             return [render_one(item) for item in items]
         global _TASK
         _TASK = (self, items, render_one)
+        # The loaded data (millions of objects) is moved out of the garbage collector's
+        # sight before the fork: a worker's collections then never walk it, which would
+        # cost time and copy every page of it into the worker (copy-on-write).
+        gc.freeze()
         try:
             # Interleaved shares balance the work (neighbours, e.g. a department's years,
             # are alike).
@@ -119,6 +125,7 @@ class TrackedWriter(PageWriter):
                                 (r for part in pool.map(_render_share, shares) for r in part)))
         finally:
             _TASK = None
+            gc.unfreeze()
         results = []
         for i in range(len(items)):
             units, paths, count, inputs, result = done[i]
@@ -135,17 +142,19 @@ class TrackedWriter(PageWriter):
     def _recorded(self, render_one: Callable[[Any], Any], item: Any) -> tuple:
         """Render one item in a worker; what this writer recorded for it, to send back."""
         self.units, self.paths, self.count, self._current = {}, [], 0, None
-        known = set(self.inputs)
+        known = len(self.inputs)  # inputs are only ever added (template keys, by `stale`)
         result = render_one(item)
         units = [(name, None if self.previous and unit is self.previous.outputs.get(name)
                   else unit) for name, unit in self.units.items()]
-        inputs = {k: v for k, v in self.inputs.items() if k not in known}
+        inputs = dict(islice(self.inputs.items(), known, None))  # the keys added since
         return units, self.paths, self.count, inputs, result
 
     def template_deps(self, name: str) -> list[str]:
         """`template:<name>` for the template and every template it extends, includes or imports."""
         if name not in self._templates:
             self._templates[name] = [f"template:{name}"]
+            if not self.has_template(name):
+                return self._templates[name]
             try:
                 source, filename, _ = self.env.loader.get_source(self.env, name)
             except TemplateNotFound:
@@ -160,6 +169,8 @@ class TrackedWriter(PageWriter):
         return self._templates[name]
 
     def _template_key(self, name: str) -> str:
+        if not self.has_template(name):
+            return ABSENT
         try:
             return digest(self.env.loader.get_source(self.env, name)[0])
         except TemplateNotFound:

@@ -92,10 +92,28 @@ def source_text(site_dir: Path, info: dict, mask: bool) -> str | None:
     return mask_phones(text) if mask else text
 
 
+# The opening of line n's span (the same in every source view), made once per line number.
+_LINE_OPENINGS: list[str] = [""]
+
+
+def _line_openings(n: int) -> list[str]:
+    for i in range(len(_LINE_OPENINGS), n + 1):
+        _LINE_OPENINGS.append(f'<span class="ln" id="L{i}"><a href="#L{i}" aria-label="第 {i} 行">{i}</a>')
+    return _LINE_OPENINGS
+
+
 def source_lines_html(text: str) -> Markup:
-    """One `<span id="L<n>">` per line, built with join (a template loop is too slow here)."""
-    parts = [f'<span class="ln" id="L{i}"><a href="#L{i}" aria-label="第 {i} 行">{i}</a>'
-             f"{escape(line)}\n</span>" for i, line in enumerate(text.split("\n"), start=1)]
+    """One `<span id="L<n>">` per line, built with join (a template loop is too slow here).
+
+    The text is escaped once as a whole (escaping never adds or removes a newline), and
+    each line is placed between its (cached) opening and the closing `\\n</span>`.
+    """
+    lines = escape(text).split("\n")
+    n = len(lines)
+    parts: list[str] = [""] * (3 * n)
+    parts[0::3] = _line_openings(n)[1:n + 1]
+    parts[1::3] = lines
+    parts[2::3] = ["\n</span>"] * n
     return Markup("".join(parts))
 
 
@@ -141,8 +159,9 @@ def render_document(doc: DocData, previous: DocData | None, following: DocData |
         charts = document_charts(doc)
         for c in charts:
             c.digest = ch.spec_digest(c.spec, c.renderer)
+        figures = fg.key_figures(doc)
         context = dict(
-            doc=doc, info=doc.info, figures=fg.key_figures(doc), fmap=fg.figure_map(doc),
+            doc=doc, info=doc.info, figures=figures, fmap={f.key: f for f in figures},
             charts=charts, tables=ordered_tables(doc), sections=sections_by_part(doc),
             classes=classes, has_source=(site_dir / doc.info["path"]).is_file(),
             previous=previous, next=following,

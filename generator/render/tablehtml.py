@@ -1,64 +1,196 @@
-"""The body rows of a parsed table as HTML.
+"""The rows of the long tables of a page as HTML.
 
-This is the hot loop of a build (a department-year has hundreds of rows, a province
-thousands of department-years), so it is plain Python with f-strings rather than a
-Jinja macro: ~10× faster. The table's caption, header and download links stay in the
-template (`_macros.html`, `parsed_table`), where a site can override them.
+This is the hot loop of a build (a department-year has hundreds of table rows and checks,
+a province thousands of department-years), so the rows are plain Python with f-strings
+rather than a Jinja loop or macro: ~10× faster. Everything around the rows — caption,
+header, download links — stays in the templates (`_macros.html`, `document.html`,
+`classification.html`), where a site can override it, and a site template may of course
+loop over the same records itself.
+
+Text is escaped as Jinja's autoescape does (`markupsafe.escape`), so a row reads the same
+whether it comes from here or from a template loop.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from html import escape
+from collections.abc import Callable, Iterable
+from decimal import Decimal
+from functools import lru_cache
 
 from markupsafe import Markup
+from markupsafe import escape as _markup_escape
+
+try:  # markupsafe's C escaping of a str, without wrapping each result in a Markup (~3× faster)
+    from markupsafe import _escape_inner
+except ImportError:  # pragma: no cover - another markupsafe
+    def _escape_inner(s: str) -> str:
+        return str(_markup_escape(s))
 
 from . import urls
-from .data import TableData
-from .formatting import fmt_printed
+from .data import Cell, DocData, Record, TableData
+from .formatting import fmt_amount, fmt_printed, per_person
 
 SIDES = {"income": "收入", "expense": "支出"}
 INFERRED = '<span class="visually-hidden">（列位置由恒等式推定）</span>*'
+_EMPTY_NUM = '<td class="num"></td>'
+CHECK_STATUS = {"pass": "✓ 通过", "rounding": "≈ 舍入", "fail": "✗ 不符"}
+
+# The same few thousand amounts are printed over and over (0.00, totals repeated by
+# sub-unit): formatting each (Decimal parse + format) once per process is enough.
+_printed = lru_cache(maxsize=1 << 16)(fmt_printed)
 
 
 def table_body(doc_id: str, table: TableData, link_for: Callable[[str, str | None], str | None],
                url: Callable[[str], str]) -> Markup:
-    width = 3 + len(table.columns) + table.has_sides + table.has_projects
-    source = url(urls.source(doc_id))
+    rows = table.rows
+    has_units, has_sides, has_projects = table.has_units, table.has_sides, table.has_projects
+    width = 3 + len(table.columns) + has_sides + has_projects
+    source = escape(url(urls.source(doc_id)))
+    columns = table.columns
+    key = table.key
     out: list[str] = []
     unit = None
-    for r in table.rows:
-        if table.has_units and r["unit"] and r["unit"] != unit:
+    for r in rows:
+        if has_units and r["unit"] and r["unit"] != unit:
             unit = r["unit"]
             out.append(f'<tr class="unit-head"><th scope="colgroup" colspan="{width}">'
                        f"单位：{escape(unit)}</th></tr>")
-        cls = f'kind-{escape(r["kind"] or "row")}' + (" total" if r["is_total"] else "")
-        cells = [f'<tr class="{cls}">']
-        if table.has_sides:
+        cells = [f'<tr class="kind-{escape(r["kind"] or "row")}{" total" if r["is_total"] else ""}">']
+        if has_sides:
             cells.append(f"<td>{SIDES.get(r['side'], '')}</td>")
         code = r["code"] or ""
-        link = link_for(table.key, r["code"])
-        code_html = f'<a href="{url(link)}">{escape(code)}</a>' if link else escape(code)
+        link = link_for(key, r["code"])
+        code_html = f'<a href="{escape(url(link))}">{escape(code)}</a>' if link else escape(code)
         raw = r["code_raw"]
         if raw and raw.replace(" ", "") != code:
             code_html += f' <span class="raw">（原文 {escape(raw)}）</span>'
-        cells.append(f'<td class="code">{code_html}</td>')
         name = r["name"] or ("合计" if r["is_total"] else "小计" if r["kind"] == "unit" else "")
-        cells.append(f'<th scope="row">{escape(name)}</th>')
-        if table.has_projects:
+        cells.append(f'<td class="code">{code_html}</td><th scope="row">{escape(name)}</th>')
+        if has_projects:
             cells.append(f"<td>{escape(r['project'] or '')}</td>")
         values = r["values"]
-        for c in table.columns:
-            v = values.get(c)
-            if v is None or v.printed is None:
-                cells.append('<td class="num"></td>')
-            elif v.inferred:
-                cells.append(f'<td class="num inferred">{fmt_printed(v.printed)}{INFERRED}</td>')
-            else:
-                cells.append(f'<td class="num">{fmt_printed(v.printed)}</td>')
+        cells += [_EMPTY_NUM if (v := values.get(c)) is None or v.printed is None
+                  else f'<td class="num inferred">{_printed(v.printed)}{INFERRED}</td>' if v.inferred
+                  else f'<td class="num">{_printed(v.printed)}</td>' for c in columns]
         line = r["line"]
         cells.append(f'<td class="line"><a class="src" href="{source}#L{line}" '
                      f'title="原文第 {line} 行">L{line}</a></td></tr>' if line else
                      '<td class="line"></td></tr>')
         out.append("".join(cells))
+    return Markup("\n".join(out))
+
+
+def escape(value: object) -> str:
+    """`markupsafe.escape(value)` as text (None → 'None', as a template prints it)."""
+    cls = value.__class__
+    if cls is str:
+        return _escape_inner(value)
+    if cls is int or cls is Decimal:  # digits, sign, point: nothing to escape
+        return str(value)
+    return str(_markup_escape(value))
+
+
+def _line_link(source: str, line: int | None) -> str:
+    return f'<a class="src" href="{source}#L{line}">L{line}</a>' if line else ""
+
+
+def check_rows(checks: Iterable[Record], source: str) -> Markup:
+    """The rows of a page's checks table (result, check, message, difference, source line);
+    `source` is the URL of the document's source view."""
+    source = escape(source)
+    out = []
+    for c in checks:
+        status = c["status"]
+        diff = c["difference"]
+        out.append(f'<tr class="status-{escape(status)}"><td>{escape(CHECK_STATUS.get(status, status))}</td>'
+                   f'<th scope="row">{escape(c["name"])} <code>{escape(c["slug"])}</code></th>'
+                   f'<td>{escape(c["message"])}</td>'
+                   f'<td class="num">{"" if diff is None else escape(fmt_amount(diff))}</td>'
+                   f'<td>{_line_link(source, c["line"])}</td></tr>')
+    return Markup("\n".join(out))
+
+
+def indicator_rows(indicators: Iterable[Record], source: str) -> Markup:
+    """The rows of a 绩效 target's indicators table (levels 1–3, value, source line)."""
+    source = escape(source)
+    return Markup("\n".join(
+        f'<tr><td>{escape(i["level1"] or "")}</td><td>{escape(i["level2"] or "")}</td>'
+        f'<th scope="row">{escape(i["name"])}</th><td>{escape(i["value"] or "")}</td>'
+        f'<td>{_line_link(source, i["line"])}</td></tr>' for i in indicators))
+
+
+def issue_items(issues: Iterable[Record], source: str) -> Markup:
+    """The `<li>` of a page's parse issues (slug, message, source line)."""
+    source = escape(source)
+    return Markup("".join(
+        f'<li class="severity-{escape(i["severity"])}"><code>{escape(i["slug"])}</code> '
+        f'{escape(i["message"])} {_line_link(source, i["line"])}</li>' for i in issues))
+
+
+def _sort_key(value: object) -> str:
+    return "" if value is None else escape(value)
+
+
+def summary_rows(items: Iterable, url: Callable[[str], str], show_dept: bool = True,
+                 show_region: bool = True, show_year: bool = True) -> Markup:
+    """The rows of a list of department-years (`_macros.html`, `summary_table`): department,
+    region, year, 支出总预算, 基本支出, 项目支出, “三公”经费, 编制数, failed checks."""
+    out = []
+    for s in items:
+        doc: DocData = s.doc
+        info = doc.info
+        cells = ["<tr>"]
+        if show_dept:
+            cells.append(f'<th scope="row"><a href="{escape(url(urls.budget(doc.doc_id)))}">'
+                         f'{escape(info["department"] or doc.doc_id)}</a></th>')
+        if show_region:
+            cells.append(f'<td><a href="{escape(url(urls.region(doc.region_slug)))}">'
+                         f'{escape(info["region"])}</a></td>' if doc.region_slug else "<td></td>")
+        if show_year:
+            year = info["year"]
+            shown = escape(year or "—")
+            if not show_dept:
+                shown = f'<a href="{escape(url(urls.budget(doc.doc_id)))}">{shown}</a>'
+            cells.append(f'<td data-sort="{escape(year or 0)}">{shown}</td>')
+        for f in (s.total, s.basic, s.project, s.three):
+            if f:
+                cells.append(f'<td class="num" data-sort="{escape(f.amount)}">'
+                             f'{escape(fmt_amount(f.amount))}</td>')
+            else:
+                cells.append('<td class="num" data-sort="">—</td>')
+        people = s.authorized
+        cells.append(f'<td class="num" data-sort="{_sort_key(people)}">'
+                     f'{"—" if people is None else escape(people)}</td>')
+        cells.append(f'<td class="num" data-sort="{escape(s.failed)}">{escape(s.failed)}</td></tr>')
+        out.append("".join(cells))
+    return Markup("\n".join(out))
+
+
+def classification_rows(rows: Iterable[tuple[DocData, dict[str, Cell], object]],
+                        columns: list[tuple[str, str]], url: Callable[[str], str]) -> Markup:
+    """The rows of a classification page: department, year, the amounts (linked to their
+    source line), 编制数 and 人均 (the 合计 per authorized post)."""
+    out = []
+    for doc, cells, s in rows:
+        info = doc.info
+        parts = [f'<tr><th scope="row"><a href="{escape(url(urls.budget(doc.doc_id)))}">'
+                 f'{escape(info["department"] or doc.doc_id)}</a></th>'
+                 f'<td data-sort="{escape(info["year"] or 0)}">{escape(info["year"])}</td>']
+        for key, _ in columns:
+            c = cells.get(key)
+            if not c:
+                parts.append('<td class="num" data-sort=""></td>')
+                continue
+            shown = escape(fmt_amount(c.amount))
+            if c.line:
+                shown = f'<a href="{escape(url(urls.source(doc.doc_id, c.line)))}">{shown}</a>'
+            parts.append(f'<td class="num" data-sort="{escape(c.amount)}">{shown}</td>')
+        people = s.authorized
+        parts.append(f'<td class="num" data-sort="{_sort_key(people)}">'
+                     f'{"—" if people is None else escape(people)}</td>')
+        total = cells.get("total")
+        pp: Decimal | None = per_person(total.amount if total else None, people)
+        parts.append(f'<td class="num" data-sort="{_sort_key(pp)}">'
+                     f'{"—" if pp is None else escape(fmt_amount(pp))}</td></tr>')
+        out.append("".join(parts))
     return Markup("\n".join(out))

@@ -10,14 +10,14 @@ the page kind (`document.html`); a more specific name is tried first
 
 from __future__ import annotations
 
+from collections.abc import Container
 from pathlib import Path
 from typing import Any
 
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from ..config import Config
-from . import formatting, urls
-from .tablehtml import table_body
+from . import formatting, tablehtml, urls
 
 BUILTIN_TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 
@@ -37,6 +37,7 @@ def make_env(config: Config) -> Environment:
         loader=ChoiceLoader([FileSystemLoader(str(d)) for d in template_dirs(config)]),
         autoescape=select_autoescape(["html", "xml", "svg"], default_for_string=True),
         undefined=StrictUndefined,
+        auto_reload=False,  # one environment per build: no need to stat templates per page
         trim_blocks=True,
         lstrip_blocks=True,
     )
@@ -45,11 +46,15 @@ def make_env(config: Config) -> Environment:
         printed=formatting.fmt_printed,
         change=formatting.fmt_change,
         percent=formatting.fmt_percent,
+        paragraphs=formatting.paragraphs,
     )
     env.globals.update(site_title=config.get("site.title"),
                        site_description=config.get("site.description"),
                        share=formatting.share, per_person=formatting.per_person, u=urls,
-                       table_body=table_body)
+                       table_body=tablehtml.table_body, check_rows=tablehtml.check_rows,
+                       indicator_rows=tablehtml.indicator_rows, issue_items=tablehtml.issue_items,
+                       summary_rows=tablehtml.summary_rows,
+                       classification_rows=tablehtml.classification_rows)
     return env
 
 
@@ -65,6 +70,11 @@ def asset_files(config: Config) -> dict[str, Path]:
     return found
 
 
+class _Anything:
+    def __contains__(self, name: object) -> bool:
+        return True
+
+
 class PageWriter:
     """Renders templates into `out_dir`, each page at `<path>/index.html`; counts pages."""
 
@@ -74,16 +84,41 @@ class PageWriter:
         self.base_url = base_url
         self.count = 0
         self.paths: list[str] = []
+        self._folders: set[str] = set()  # folders known to exist (a page has its own)
+        self._names: Container[str] | None = None
+
+    def has_template(self, name: str) -> bool:
+        """Whether the template `name` may exist (False is certain), from one listing of the
+        templates: most `document-<doc_id>.html` overrides do not exist, and a failed lookup
+        costs a file system search per template folder. Only names at the top of a template
+        folder are looked up in the listing (one in a symlinked subfolder may be missing)."""
+        if "/" in name:
+            return True
+        if self._names is None:
+            try:
+                self._names = frozenset(self.env.list_templates())
+            except TypeError:  # a loader that cannot list its templates: try each name
+                self._names = _Anything()
+        return name in self._names
+
+    def write_file(self, rel: str, data: bytes) -> None:
+        """`data` into the file `rel` under `out_dir`, its folder made if need be."""
+        folder, _, _ = rel.rpartition("/")
+        if folder not in self._folders:
+            (self.out_dir / folder).mkdir(parents=True, exist_ok=True)
+            self._folders.add(folder)
+        with open(f"{self.out_dir}/{rel}", "wb") as f:
+            f.write(data)
 
     def write(self, names: str | list[str], path: str, absolute: bool = False,
               in_sitemap: bool = True, **context: Any) -> None:
-        template = self.env.get_template(names) if isinstance(names, str) else \
-            self.env.select_template(names)
+        if isinstance(names, str):
+            template = self.env.get_template(names)
+        else:  # the most specific template that exists (the lookup fails the same if none does)
+            template = self.env.select_template([n for n in names if self.has_template(n)] or names)
         url = urls.Linker(path, self.base_url, absolute)
         html = template.render(url=url, page_path=path, **context)
-        target = self.out_dir / urls.file_for(path)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(html, encoding="utf-8")
+        self.write_file(urls.file_for(path), html.encode("utf-8"))
         self.count += 1
         if in_sitemap:
             self.paths.append(path)

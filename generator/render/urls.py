@@ -66,6 +66,11 @@ class Linker:
         self.base_url = base_url
         self.absolute = absolute
         self._cache: dict[str, str] = {}
+        # For a plain target whose first folder is not the page's own first folder (a
+        # classification page linking /budgets/…), the link is '../' per folder + target.
+        parts = self.dir.split("/") if self.dir else []
+        self._first = parts[0] if parts else None
+        self._up = "../" * len(parts) if _plain(parts) else None
 
     def __call__(self, target: str) -> str:
         target, hash_, fragment = target.partition("#")
@@ -80,11 +85,19 @@ class Linker:
         if target == "":
             rel = _relpath(".", self.dir or ".")
             return "./" if rel == "." else rel + "/"
+        if self._up is not None and target.partition("/")[0] != self._first:
+            bare = target[:-1] if target.endswith("/") else target
+            if _plain(bare.split("/")):
+                return self._up + target
         trailing = target.endswith("/")
         rel = _relpath(target.rstrip("/"), self.dir or ".")
         if rel == ".":
             return "./"
         return rel + ("/" if trailing else "")
+
+
+def _plain(parts: list[str]) -> bool:
+    return all(p not in ("", ".", "..") for p in parts)
 
 
 def _relpath(target: str, start: str) -> str:
