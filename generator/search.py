@@ -115,11 +115,12 @@ async def _index_site(site: Path, cache_dir: Path | None = None) -> int:
     cache = RunCache(cache_dir)
     try:
         with tempfile.TemporaryDirectory(prefix="pagefind-") as scratch:
-            unseen = sorted(set().union(*runs.values()) - cache.entries.keys())
+            every_run = set().union(*runs.values())
+            unseen = sorted(every_run - cache.entries.keys())
             if unseen:
                 words = await segment_runs(unseen, Path(scratch) / "words")
                 cache.entries.update((run, run_tails(words[run])) for run in unseen)
-            cache.save(set().union(*runs.values()))
+            cache.save(every_run)
             # One directory for the pass: one request to the service, not one per page (its
             # client reads a reply every 0.1 s).
             pages = Path(scratch) / "pages"
@@ -223,7 +224,8 @@ async def segment_runs(runs: list[str], scratch: Path) -> dict[str, list[str]]:
 
 
 RUNS_PER_RECORD = 2000
-RUN_SEPARATOR = "。\n"
+RUN_BREAK = "。"  # not a Han character: the binary never joins two runs across it
+RUN_SEPARATOR = RUN_BREAK + "\n"
 
 
 def read_fragments(bundle: Path) -> list[dict]:
@@ -240,7 +242,7 @@ def _words_by_run(content: str) -> list[list[str]]:
     out: list[list[str]] = []
     current: list[str] = []
     for piece in content.split("\u200b"):
-        for i, part in enumerate(piece.split("。")):
+        for i, part in enumerate(piece.split(RUN_BREAK)):
             if i:
                 out.append(current)
                 current = []
@@ -264,11 +266,6 @@ def run_tails(words: list[str]) -> list[str]:
             tails.update(joined[i:] for i in range(1, len(previous)))
         previous = word
     return sorted(tails)
-
-
-def page_url(page: str) -> str:
-    """The URL Pagefind gives a page file: 'budgets/x/index.html' → '/budgets/x/'."""
-    return "/" + page.removesuffix("index.html")
 
 
 class RunCache:
