@@ -85,7 +85,6 @@ def squash(text: str | None) -> str:
     """Text with all white space removed: for comparing names printed with stray spaces."""
     if text is None:
         return ""
-    return _WHITESPACE.sub("", text)
-
-
-_WHITESPACE = re.compile(r"[\s\u3000]+")
+    # str.split() cuts at exactly the characters re's \s matches (U+3000 included), and
+    # is several times faster than a regex substitution on these short names.
+    return "".join(text.split())

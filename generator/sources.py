@@ -37,8 +37,12 @@ def _looks_binary(data: bytes) -> bool:
     if sample.count(b"\x00") * 1000 > len(sample):  # more than one byte in a thousand
         return True
     head = data[:8192]
-    controls = sum(1 for b in head if b < 32 and b not in (0, 9, 10, 12, 13, 27))
+    controls = len(head.translate(None, _NOT_CONTROL))  # C speed: every file passes here
     return controls > max(8, len(head) // 50)
+
+
+# Every byte but the control bytes that do not occur in text (NUL is counted apart).
+_NOT_CONTROL = bytes(b for b in range(256) if b >= 32 or b in (0, 9, 10, 12, 13, 27))
 
 
 def decode(data: bytes) -> tuple[str, str] | None:

@@ -120,7 +120,7 @@ class PdfSingleSpaceLayout:
         single = other = 0
         for text in source.lines:
             if "\t" in text:
-                other += any(ch.isdigit() for ch in text)
+                other += any(map(str.isdigit, text))  # map: no Python frame per character
                 continue
             tokens = text.split()
             if len(tokens) < 2 or parse_amount(tokens[-1]) is None:

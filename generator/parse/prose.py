@@ -15,9 +15,13 @@ _MARKDOWN = re.compile(r"^\s*(?:[-*]\s+|#+\s+)|\*\*")
 
 
 def _clean(raw: str) -> str:
-    if not raw.strip() or _PAGE_NUMBER.match(raw):
+    stripped = raw.lstrip()
+    if not stripped or _PAGE_NUMBER.match(raw):
         return ""
-    return _MARKDOWN.sub("", raw).replace("\t", " ").strip(" \u3000\ufeff")
+    # Every line of a document passes here: the substitution only runs where a marker can be.
+    if stripped[0] in "-*#" or "**" in raw:
+        raw = _MARKDOWN.sub("", raw)
+    return raw.replace("\t", " ").strip(" \u3000\ufeff")
 
 
 class _CleanCache:

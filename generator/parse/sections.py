@@ -19,6 +19,7 @@ _PART_KEYS = {"一": "overview", "二": "tables", "三": "explanation", "四": "
 _HEADING = re.compile(r"^[\s\-*#]*([一二三四五六七八九十]{1,3})\s*[、.．]\s*(\S.*?)\s*$")
 _ITEM_START = re.compile(r"^\s*(?:[（(][一二三四五六七八九十\d]{1,3}[）)]|\d{1,2}\s*[、.．]|[一二三四五六七八九十]{1,3}、)")
 _PARAGRAPH_END = re.compile(r"[。：:；;！!？?]\s*$")
+_PAGE_NUMBER = re.compile(r"\d{1,3}")
 _PERFORMANCE_TITLE = re.compile(r"绩效目标(?:表|申报表)\s*$")
 _FUNCTION_ITEM = re.compile(r"[（(](?:[一二三四五六七八九十]{1,3}|\d{1,2})[）)]|(?:^|(?<=[。；;]))\s*\d{1,2}\s*[、.．]")
 
@@ -45,7 +46,7 @@ def _paragraphs(lines: list[str], start: int, end: int, wrapped: bool) -> str:
     for number in range(start, end + 1):
         raw = lines[number - 1]
         text = raw.replace("\t", " ").strip(" \u3000\ufeff-*#")
-        if not text or re.fullmatch(r"\d{1,3}", text):
+        if not text or _PAGE_NUMBER.fullmatch(text):
             continue
         if not wrapped or not current or _ITEM_START.match(text):
             if current:
