@@ -326,7 +326,8 @@ def build(site_dir: Path, output: Path | None = None, jobs: int | None = None,
             clock = time.perf_counter()
             from .search import build_search_index
 
-            build_search_index(staging, incremental.cache_dir(config) / "search")
+            build_search_index(staging, incremental.cache_dir(config) / "search",
+                               config.get("build.search_shard_size"), config.get("build.jobs"))
             report.timings["search"] = time.perf_counter() - clock
         incremental.forget_manifest(config)
         cleanup = swap_into_place(staging, output)

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .search_bundles import DEFAULT_SHARD_SIZE
+
 
 @dataclass(frozen=True)
 class Option:
@@ -39,6 +41,9 @@ OPTIONS: list[Option] = [
     Option("build", "chart_renderer", str, "native",
            "How charts are drawn: \"native\" (built-in, fast) or \"vl-convert\" (Vega-Lite)."),
     Option("build", "search", bool, True, "Build the Pagefind search index."),
+    Option("build", "search_shard_size", int, DEFAULT_SHARD_SIZE,
+           "Han characters of text per search shard: a bigger site is indexed in shards, one "
+           "Pagefind process each (about 220 bytes of memory per character); 0 = one index."),
     Option("privacy", "mask_phone_numbers", bool, True,
            "Mask personal mobile numbers (联系电话) found in 绩效 tables and text."),
     Option("serve", "host", str, "127.0.0.1", "Address `serve` listens on."),

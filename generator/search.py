@@ -2,9 +2,10 @@
 
 Pagefind's *extended* build (`pagefind[extended]`, pinned in pyproject.toml) segments
 Chinese into words; the standard build does not and finds nothing, so the extended
-binary is required rather than merely preferred. The index is built once, at the end of
-a build, over the whole staging folder by one Pagefind process — indexing page by page
-would start the service and rewrite the bundle for every page.
+binary is required rather than merely preferred. The index is built at the end of a
+build, over the finished staging folder: each Pagefind process indexes a whole folder
+in one request (page by page, the service would answer every 0.1 s), and a big site is
+split into shards, one process each, so that memory stays bounded (`search_bundles`).
 
 What gets indexed is decided in the templates, where a site can override it:
 `data-pagefind-body` marks the pages a citizen searches for (department-year,
@@ -32,12 +33,16 @@ are kept in a cache by the run itself (`RunCache`), so a rebuild sends only runs
 seen — none at all, usually, since 科目 names and boilerplate recur in every document —
 and the site itself is indexed once. Runs are read from the indexed part of the page's
 HTML with regular expressions, without honouring every `data-pagefind-ignore`: a stray
-tail can only add a weighted-down match, never lose one. The pages on disk are not
-changed: the index is built from copies with the tails added, in a scratch folder. Only
-the pages the search needs are read at all (`INDEXED_GLOBS`).
+tail can only add a weighted-down match, never lose one. A tail that begins a longer
+tail of the same page is left out (`page_tails`). The pages on disk are not changed:
+the index is built from copies in a scratch folder, prepared by worker processes
+(`search_copy`: without the elements search skips anyway, which Pagefind would still
+parse; then the tails added). Only the pages the search needs are read at all
+(`INDEXED_GLOBS`).
 
-The bundle is written to `pagefind/` at the site root; the search page loads it with
-relative URLs (`templates/search.html`, `assets/search.js`), nothing from another host.
+The bundle is written to `pagefind/` at the site root, with a big site's shards under it
+(listed in `pagefind/shards.json`); the search page loads them with relative URLs
+(`templates/search.html`, `assets/search.js`), nothing from another host.
 """
 
 from __future__ import annotations
@@ -46,11 +51,22 @@ import asyncio
 import gzip
 import hashlib
 import json
+import multiprocessing
 import os
 import re
 import tempfile
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
+
+from .search_bundles import (
+    DEFAULT_SHARD_SIZE,
+    BundleCache,
+    bundle_key,
+    index_folders,
+    install_bundles,
+    plan_shards,
+)
 
 BUNDLE_DIR = "pagefind"
 SEARCH_PAGE = "search/"
@@ -63,6 +79,21 @@ EXCLUDE_SELECTORS = ["td.num", "td.line", "a.src", "span.raw"]
 # body costs three times as long (the source views alone are most of the site's HTML).
 INDEXED_GLOBS = ("budgets/*/index.html", "departments/*/index.html", "regions/*/index.html",
                  "classifications/*/*/index.html")
+
+
+def _excluded_pattern(selectors: list[str]) -> re.Pattern:
+    """A pattern for the whole elements `tag.class` selectors name, up to the first end tag
+    of their name (table cells and links do not nest; a nested span would only leave some
+    text for Pagefind, which gets the same selectors and still skips it)."""
+    alternatives = []
+    for selector in selectors:
+        tag, cls = selector.split(".")
+        alternatives.append(rf'<{tag}\s[^>]*?class="(?:[^"]*\s)?{re.escape(cls)}(?:\s[^"]*)?"'
+                            rf'[^>]*>.*?</{tag}\s*>')
+    return re.compile("|".join(alternatives), re.S | re.I)
+
+
+EXCLUDED = _excluded_pattern(EXCLUDE_SELECTORS)
 HAN_WORD = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 
 
@@ -86,14 +117,61 @@ def pagefind_binary() -> Path:
     return get_executable()
 
 
-def build_search_index(site: Path, cache_dir: Path | None = None) -> int:
+def build_search_index(site: Path, cache_dir: Path | None = None,
+                       shard_size: int = DEFAULT_SHARD_SIZE, jobs: int = 0) -> int:
     """Index every page of `site` that has a `data-pagefind-body`; returns the page count.
 
     Writes the bundle (index, fragments, WebAssembly, UI script and styles) to
-    `site/pagefind/`. With a `cache_dir`, the word tails of every Han run seen before are
-    taken from there, so only new runs are segmented (see the module docstring).
+    `site/pagefind/`, with the shards of a big site under it (`search_bundles`). With a
+    `cache_dir`, the word tails of every Han run seen before and every bundle built before
+    are taken from there, so only new runs are segmented and only changed shards indexed.
+    `jobs` processes prepare the pages and run Pagefind (0: one per core).
     """
-    return asyncio.run(_index_site(Path(site).resolve(), cache_dir))
+    # pagefind's service takes $PAGEFIND_BINARY_PATH first, then this wheel's binary; check
+    # the wheel is there so a standard `pagefind` on PATH is never used by accident.
+    if "PAGEFIND_BINARY_PATH" not in os.environ:
+        pagefind_binary()
+    site = Path(site).resolve()
+    workers = jobs or os.cpu_count() or 1
+    try:
+        with tempfile.TemporaryDirectory(prefix="pagefind-") as scratch:
+            return _index_site(site, Path(scratch), cache_dir, shard_size, workers)
+    except SearchIndexError:
+        raise
+    except Exception as exc:  # the service reports its failures as plain exceptions
+        raise SearchIndexError(f"{site}: Pagefind failed: {exc}") from exc
+
+
+def _index_site(site: Path, scratch: Path, cache_dir: Path | None, shard_size: int,
+                workers: int) -> int:
+    pages = indexed_pages(site)
+    runs = prepare_pages(site, pages, scratch / "prepared", workers)
+    cache = RunCache(cache_dir)
+    every_run = set().union(*runs.values())
+    unseen = sorted(every_run - cache.entries.keys())
+    if unseen:
+        words = asyncio.run(segment_runs(unseen, scratch / "words"))
+        cache.entries.update((run, run_tails(words[run])) for run in unseen)
+    cache.save(every_run)
+    tails = {page: page_tails(cache.entries, page_runs) for page, page_runs in runs.items()}
+    weights = {page: sum(map(len, runs[page])) + sum(map(len, tails[page])) for page in pages}
+    plan = plan_shards(weights, shard_size)
+    folders = [scratch / "shards" / str(n) for n in range(len(plan))]
+    for folder, shard in zip(folders, plan):
+        write_with_tails(scratch / "prepared", folder, {page: tails[page] for page in shard})
+    salt = json.dumps([_tails_salt(), LANGUAGE, EXCLUDE_SELECTORS])
+    keys = [bundle_key(salt, folder) for folder in folders]
+    bundles = BundleCache(cache_dir)
+    missing = [(folder, scratch / "bundles" / key) for folder, key in zip(folders, keys)
+               if bundles.get(key) is None]
+    asyncio.run(index_folders(missing, _config, workers))
+    for _, bundle in missing:
+        bundles.put(bundle.name, bundle)
+    install_bundles([bundles.get(key) or scratch / "bundles" / key for key in keys],
+                    site / BUNDLE_DIR)
+    bundles.prune(set(keys))
+    return sum(len(list((bundles.get(key) or scratch / "bundles" / key).glob("fragment/*")))
+               for key in keys)
 
 
 def _config(**extra: Any) -> Any:
@@ -102,38 +180,57 @@ def _config(**extra: Any) -> Any:
     return IndexConfig(force_language=LANGUAGE, exclude_selectors=EXCLUDE_SELECTORS, **extra)
 
 
-async def _index_site(site: Path, cache_dir: Path | None = None) -> int:
-    from pagefind.index import PagefindIndex
+def prepare_pages(site: Path, pages: list[str], folder: Path, workers: int) -> dict[str, list[str]]:
+    """Write each page as Pagefind should read it to `folder` (`search_copy`), in `workers`
+    processes; returns each page's distinct Han runs (`page_runs`), sorted."""
+    shares = [pages[i::workers] for i in range(workers)] if len(pages) >= 64 else [pages]
+    tasks = [(site, folder, share) for share in shares if share]
+    if len(tasks) == 1:
+        results = [_prepare_share(tasks[0])]
+    else:
+        with ProcessPoolExecutor(max_workers=len(tasks),
+                                 mp_context=multiprocessing.get_context("fork")) as pool:
+            results = list(pool.map(_prepare_share, tasks))
+    same: dict[str, str] = {}  # one string per distinct run, however many pages have it
+    return {page: [same.setdefault(run, run) for run in runs]
+            for result in results for page, runs in result}
 
-    # pagefind's service takes $PAGEFIND_BINARY_PATH first, then this wheel's binary; check
-    # the wheel is there so a standard `pagefind` on PATH is never used by accident.
-    if "PAGEFIND_BINARY_PATH" not in os.environ:
-        pagefind_binary()
-    html = {page: without_ignored((site / page).read_text(encoding="utf-8"))
-            for page in indexed_pages(site)}
-    runs = {page: page_runs(text) for page, text in html.items()}
-    cache = RunCache(cache_dir)
-    try:
-        with tempfile.TemporaryDirectory(prefix="pagefind-") as scratch:
-            every_run = set().union(*runs.values())
-            unseen = sorted(every_run - cache.entries.keys())
-            if unseen:
-                words = await segment_runs(unseen, Path(scratch) / "words")
-                cache.entries.update((run, run_tails(words[run])) for run in unseen)
-            cache.save(every_run)
-            # One directory for the pass: one request to the service, not one per page (its
-            # client reads a reply every 0.1 s).
-            pages = Path(scratch) / "pages"
-            for page, text in html.items():
-                target = pages / page
-                target.parent.mkdir(parents=True, exist_ok=True)
-                tails = sorted(set().union(*(cache.entries[run] for run in runs[page])))
-                target.write_text(with_tails(text, tails), encoding="utf-8")
-            async with PagefindIndex(config=_config(output_path=str(site / BUNDLE_DIR))) as index:
-                await index.add_directory(str(pages))
-    except Exception as exc:  # the service reports its failures as plain exceptions
-        raise SearchIndexError(f"{site}: Pagefind failed: {exc}") from exc
-    return len(list((site / BUNDLE_DIR / "fragment").glob("*.pf_fragment")))
+
+def _prepare_share(task: tuple[Path, Path, list[str]]) -> list[tuple[str, list[str]]]:
+    site, folder, pages = task
+    out = []
+    for page in pages:
+        text = search_copy((site / page).read_text(encoding="utf-8"))
+        target = folder / page
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+        out.append((page, sorted(page_runs(text))))
+    return out
+
+
+def search_copy(html: str) -> str:
+    """The page as Pagefind should read it: without its ignored elements
+    (`without_ignored`) and without the cells the exclude selectors name (`EXCLUDED`).
+
+    Pagefind would skip both anyway, but it still parses them, and at a province's scale
+    the HTML it reads costs as much time and memory as the text it indexes."""
+    return EXCLUDED.sub("", without_ignored(html))
+
+
+def page_tails(tails_by_run: dict[str, list[str]], runs: list[str]) -> list[str]:
+    """A page's word tails: those of its runs, less every tail that begins a longer one
+    (a query word matches the start of an indexed word, so 积金 already stands for 积)."""
+    tails = sorted(set().union(*(tails_by_run[run] for run in runs)))
+    return [t for t, after in zip(tails, tails[1:] + [""]) if not after.startswith(t)]
+
+
+def write_with_tails(source: Path, folder: Path, tails: dict[str, list[str]]) -> None:
+    """Copy the pages `tails` names from `source` to `folder`, each with its tails."""
+    for page, page_tails_ in tails.items():
+        target = folder / page
+        target.parent.mkdir(parents=True, exist_ok=True)
+        text = (source / page).read_text(encoding="utf-8")
+        target.write_text(with_tails(text, page_tails_), encoding="utf-8")
 
 
 def indexed_pages(site: Path) -> list[str]:

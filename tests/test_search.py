@@ -11,6 +11,7 @@ Needs Debian's chromium (`make test` installs it).
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import tomllib
@@ -35,6 +36,8 @@ PREFIX = "site/"
 RUN_QUERIES = """async ([bundle, root, queries]) => {
   const pagefind = await import(bundle + "pagefind.js");
   await pagefind.options({baseUrl: root});
+  const list = await fetch(bundle + "shards.json").then(r => r.json());
+  for (const shard of list.shards) await pagefind.mergeIndex(bundle + shard, {baseUrl: root});
   const out = {};
   for (const q of queries) {
     const search = await pagefind.search(q);
@@ -57,8 +60,13 @@ def load_terms(path: Path = SEARCH_TERMS) -> tuple[list[dict], dict[str, str]]:
     return terms, aliases
 
 
-@pytest.fixture(scope="module")
-def search_site(tmp_path_factory):
+# Every test runs on the site as one index and as shards merged in the browser (a shard size
+# that splits the five documents over several Pagefind processes, as a province would be).
+SHARD_SIZES = {"one index": 0, "shards": 20_000}
+
+
+@pytest.fixture(scope="module", params=list(SHARD_SIZES))
+def search_site(request, tmp_path_factory):
     """The sample site with its search index, served at /site/; (base URL, browser, build dir)."""
     from playwright.sync_api import sync_playwright
 
@@ -66,12 +74,14 @@ def search_site(tmp_path_factory):
     site = root / "src"
     shutil.copytree(REPO / "content", site / "content")
     (site / "site.toml").write_text(
-        '[site]\ntitle = "测试站"\nbase_url = "/site/"\n[build]\ncharts = false\nsearch = true\n',
-        encoding="utf-8")
+        '[site]\ntitle = "测试站"\nbase_url = "/site/"\n[build]\ncharts = false\nsearch = true\n'
+        f"search_shard_size = {SHARD_SIZES[request.param]}\n", encoding="utf-8")
     www = root / "www"
     build(site, output=www / "site")
     out = www / "site"
     assert (out / "search" / "index.html").exists(), "render_site must call render_search_page"
+    shards = json.loads((out / BUNDLE_DIR / "shards.json").read_text(encoding="utf-8"))["shards"]
+    assert (len(shards) >= 2) == (SHARD_SIZES[request.param] > 0), shards
     with serve(www, PREFIX) as base, sync_playwright() as p:
         browser = launch(p)
         yield base, browser, out
@@ -170,6 +180,8 @@ def test_filters(search_site):
     filters, only_classes = page.evaluate("""async ([bundle, root]) => {
       const pagefind = await import(bundle + "pagefind.js");
       await pagefind.options({baseUrl: root});
+      const list = await fetch(bundle + "shards.json").then(r => r.json());
+      for (const shard of list.shards) await pagefind.mergeIndex(bundle + shard, {baseUrl: root});
       const filters = await pagefind.filters();
       const search = await pagefind.search("住房", {filters: {类型: "科目"}});
       const data = await Promise.all(search.results.map(r => r.data()));

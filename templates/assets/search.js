@@ -1,4 +1,5 @@
-/* The search page: Pagefind's UI over the bundle in <site root>/pagefind/.
+/* The search page: Pagefind's UI over the bundle in <site root>/pagefind/, with the
+   shards a big site is indexed in (listed in pagefind/shards.json) merged into it.
    The site root comes from a relative link rendered into the page (data-root), so the
    same page works at / and under any subpath. The query is kept in ?q= so that the
    header's plain GET form lands here with results, and a result page's back button
@@ -33,25 +34,35 @@
     result.sub_results = page.concat(rest.slice(0, 3));
     return result;
   }
-  var ui = new PagefindUI({
-    element: "#search",
-    bundlePath: root + "pagefind/",
-    baseUrl: root,
-    showSubResults: true,
-    showImages: false,
-    excerptLength: 24,
-    resetStyles: false,
-    autofocus: !params.get("q"),
-    processResult: bestSubResults,
-    processTerm: function (term) {
-      current = term || "";
-      var url = new URL(window.location.href);
-      if (term) url.searchParams.set("q", term); else url.searchParams.delete("q");
-      window.history.replaceState(null, "", url);
-      return term;
-    }
-  });
-  var header = document.getElementById("site-search-q");
-  if (header) header.value = params.get("q") || "";
-  if (params.get("q")) ui.triggerSearch(params.get("q"));
+  function start(shards) {
+    var ui = new PagefindUI({
+      element: "#search",
+      bundlePath: root + "pagefind/",
+      mergeIndex: shards.map(function (path) {
+        return {bundlePath: root + "pagefind/" + path, baseUrl: root};
+      }),
+      baseUrl: root,
+      showSubResults: true,
+      showImages: false,
+      excerptLength: 24,
+      resetStyles: false,
+      autofocus: !params.get("q"),
+      processResult: bestSubResults,
+      processTerm: function (term) {
+        current = term || "";
+        var url = new URL(window.location.href);
+        if (term) url.searchParams.set("q", term); else url.searchParams.delete("q");
+        window.history.replaceState(null, "", url);
+        return term;
+      }
+    });
+    var header = document.getElementById("site-search-q");
+    if (header) header.value = params.get("q") || "";
+    if (params.get("q")) ui.triggerSearch(params.get("q"));
+  }
+  /* A site within one shard has none to merge; a missing list is read as that. */
+  fetch(root + "pagefind/shards.json")
+    .then(function (r) { return r.ok ? r.json() : {shards: []}; })
+    .catch(function () { return {shards: []}; })
+    .then(function (list) { start(list.shards || []); });
 })();

@@ -1,0 +1,110 @@
+"""A big site's search index in shards: the plan, the copies Pagefind reads, the bundle
+cache that spares a rebuild re-indexing unchanged shards. Queries over merged shards run
+in the browser in test_search.py."""
+
+from __future__ import annotations
+
+import json
+
+from generator import search, search_bundles
+from generator.search_bundles import BundleCache, plan_shards
+
+
+def test_a_site_within_one_shard_gets_one_bundle():
+    weights = {"budgets/a/index.html": 10, "departments/a/index.html": 5}
+    assert plan_shards(weights, 100) == [sorted(weights)]
+    assert plan_shards(weights, 0) == [sorted(weights)]
+
+
+def test_every_page_is_in_one_shard_and_keeps_it_when_others_change():
+    weights = {f"budgets/d{i}/index.html": 1000 for i in range(200)}
+    weights.update({f"departments/d{i}/index.html": 100 for i in range(100)})
+    plan = plan_shards(weights, 32_000)
+    assert len(plan) == 7  # ceil(210,000 / 32,000)
+    assert sorted(p for shard in plan for p in shard) == sorted(weights)
+    assert all(shard == sorted(shard) for shard in plan)
+    assert all(any(p.startswith("departments/") for p in shard) for shard in plan)  # mixed kinds
+    changed = dict(weights, **{"budgets/d0/index.html": 1500})  # same count of shards
+    assert plan_shards(changed, 32_000) == plan
+
+
+def test_search_copy_drops_excluded_cells_and_ignored_elements():
+    html = ('<main data-pagefind-body><table><tr><th>行政运行</th><td class="num">1.00</td>'
+            '<td class="line"><a class="src" href="#L1">L1</a></td><td>说明</td></tr></table>'
+            '<p>文字<a class="src" href="source/#L9" title="原文第 9 行">原文</a></p>'
+            '<span class="code raw">2080101</span><div data-pagefind-ignore>图表</div></main>')
+    out = search.search_copy(html)
+    assert "行政运行" in out and "<td>说明</td>" in out and "文字" in out
+    for gone in ("1.00", "L1", "原文", "2080101", "图表"):
+        assert gone not in out, gone
+
+
+def test_page_tails_drop_tails_that_begin_a_longer_one():
+    tails = search.page_tails({"公积金": ["积金", "金"], "金额": ["额"], "费用": ["用"]},
+                               ["公积金", "金额", "费用"])
+    assert tails == ["用", "积金", "金", "额"]
+    assert search.page_tails({"x": ["积", "积金"]}, ["x"]) == ["积金"]
+
+
+def test_bundles_are_installed_with_their_list(tmp_path):
+    bundles = []
+    for n in range(3):
+        bundle = tmp_path / f"b{n}"
+        for name in ("pagefind-entry.json", "pagefind.js", f"pagefind.zh-cn_{n}.pf_meta",
+                     "index/a.pf_index", "fragment/f.pf_fragment", "filter/x.pf_filter"):
+            (bundle / name).parent.mkdir(parents=True, exist_ok=True)
+            (bundle / name).write_text(f"{n}:{name}", encoding="utf-8")
+        bundles.append(bundle)
+    site = tmp_path / "site" / "pagefind"
+    search_bundles.install_bundles(bundles, site)
+    assert json.loads((site / "shards.json").read_text()) == {"shards": ["shards/1/", "shards/2/"]}
+    assert (site / "pagefind.js").read_text() == "0:pagefind.js"
+    assert (site / "shards/2/fragment/f.pf_fragment").read_text() == "2:fragment/f.pf_fragment"
+    assert (site / "shards/1/pagefind.zh-cn_1.pf_meta").is_file()
+    assert not (site / "shards/1/pagefind.js").exists()  # scripts come from the primary
+
+
+def test_bundle_cache_keeps_what_this_build_used(tmp_path):
+    cache = BundleCache(tmp_path)
+    for key in ("old", "new"):
+        bundle = tmp_path / "out" / key
+        bundle.mkdir(parents=True)
+        (bundle / "pagefind-entry.json").write_text("{}", encoding="utf-8")
+        cache.put(key, bundle)
+    assert cache.get("old") and cache.get("new") and cache.get("other") is None
+    cache.prune({"new"})
+    assert cache.get("old") is None and cache.get("new") is not None
+    assert BundleCache(None).get("new") is None
+
+
+def _site(tmp_path, pages: dict[str, str]):
+    site = tmp_path / "site"
+    for page, text in pages.items():
+        (site / page).parent.mkdir(parents=True, exist_ok=True)
+        (site / page).write_text(f"<html><body><main data-pagefind-body><h1>{text}</h1>"
+                                 f"<p>{text}的部门预算说明</p></main></body></html>",
+                                 encoding="utf-8")
+    return site
+
+
+def test_a_rebuild_indexes_only_the_shards_whose_pages_changed(tmp_path, monkeypatch):
+    pages = {f"budgets/d{i}/index.html": f"第{i}号单位住房公积金" for i in range(12)}
+    indexed: list[int] = []
+    real = search.index_folders
+
+    async def counting(jobs, config, workers):
+        indexed.append(len(jobs))
+        await real(jobs, config, workers)
+    monkeypatch.setattr(search, "index_folders", counting)
+
+    def build(site):
+        count = search.build_search_index(site, tmp_path / "cache", shard_size=60, jobs=1)
+        shards = json.loads((site / "pagefind" / "shards.json").read_text())["shards"]
+        return count, 1 + len(shards)
+
+    count, bundles = build(_site(tmp_path / "a", pages))
+    assert count == 12 and bundles >= 3 and indexed == [bundles]
+    assert build(_site(tmp_path / "b", pages)) == (12, bundles) and indexed[-1] == 0
+    pages["budgets/d3/index.html"] = "第三号单位差旅费"
+    assert build(_site(tmp_path / "c", pages)) == (12, bundles) and indexed[-1] == 1
+    assert len(list((tmp_path / "cache" / "bundles").iterdir())) == bundles
