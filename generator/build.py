@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import ctypes
 import gc
+import multiprocessing
 import os
 import shutil
 import sys
@@ -33,7 +34,7 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from . import db, incremental
 from .checks import run_checks
@@ -87,6 +88,7 @@ class BuildReport:
     parsed: int = 0           # sources parsed (the others came from the parse cache)
     rendered: int = 0         # output units rendered (the others were linked from the last build)
     reused: int = 0
+    search: Any = None        # search.SearchIndexed, when the search index was built
 
     def summary(self) -> str:
         timings = ", ".join(f"{k} {v:.2f}s" for k, v in self.timings.items())
@@ -95,7 +97,7 @@ class BuildReport:
         return (f"built {len(self.documents)} document(s), {self.pages} page(s) into "
                 f"{self.output} ({timings}); {self.parsed} source(s) parsed, {self.rendered} "
                 f"output(s) rendered, {self.reused} reused; {len(self.failed)} file(s) could "
-                "not be parsed")
+                "not be parsed" + (f"; {self.search.summary()}" if self.search else ""))
 
 
 def _parse_and_pack(path: str, shown: str) -> tuple[Parsed, db.PackedRows | None]:
@@ -194,6 +196,40 @@ def load_database(path: Path, site_dir: Path, cache: ParseCache, documents: list
         return
     with ProcessPoolExecutor(max_workers=1) as pool:
         pool.submit(_load_database, *args).result()
+
+
+def render_database(path: Path, config: Config, staging: Path, previous, previous_dir: Path,
+                    manifest, jobs: int | None, in_child: bool) -> tuple[int, int]:
+    """Render the site from the database at `path` into `staging`; fills `manifest` with
+    this build's inputs and outputs; returns (pages, outputs linked from the last build).
+
+    A province is rendered by a forked child process: the site's data, read whole into
+    Python objects to render from (over 1 GB at 2,000 documents), is then given back to the
+    system when the child ends, instead of staying in the build process, where the
+    search stage and its Pagefind processes would come on top of it.
+    """
+    args = (path, config, staging, previous, previous_dir, manifest, jobs)
+    if not in_child:
+        return _render_database(*args)[:2]
+    with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork")) as pool:
+        pages, reused, inputs, outputs = pool.submit(_render_database, *args).result()
+    manifest.inputs, manifest.outputs = inputs, outputs
+    return pages, reused
+
+
+def _render_database(path, config, staging, previous, previous_dir, manifest, jobs) -> tuple:
+    from .render import render_site
+
+    con = db.connect(path, detachable=True)  # for db.publish
+    try:
+        pages = render_site(con, config, staging, previous, previous_dir, record=manifest,
+                            jobs=jobs)
+    finally:
+        con.close()
+    # A linked unit keeps the very record of the previous manifest.
+    reused = sum(unit is previous.outputs.get(name) for name, unit
+                 in manifest.outputs.items()) if previous else 0
+    return pages, reused, manifest.inputs, manifest.outputs
 
 
 def _load_database(path: Path, site_dir: Path, folder: Path, documents: list[DocSummary],
@@ -307,18 +343,10 @@ def build(site_dir: Path, output: Path | None = None, jobs: int | None = None,
                       report.failed, work)
         report.timings["load"] = time.perf_counter() - clock
         clock = time.perf_counter()
-        from .render import render_site
-
-        con = db.connect(work / "budget.duckdb", detachable=True)  # for db.publish
-        try:
-            report.pages = render_site(con, config, staging, previous, output, record=manifest,
-                                       jobs=jobs)
-        finally:
-            con.close()
+        report.pages, report.reused = render_database(
+            work / "budget.duckdb", config, staging, previous, output, manifest, jobs,
+            in_child=len(report.documents) >= LOAD_IN_CHILD)
         shutil.rmtree(work)
-        # A linked unit keeps the very record of the previous manifest.
-        report.reused = sum(unit is previous.outputs.get(name) for name, unit
-                            in manifest.outputs.items()) if previous else 0
         report.rendered = len(manifest.outputs) - report.reused
         report.timings["render"] = time.perf_counter() - clock
 
@@ -326,8 +354,9 @@ def build(site_dir: Path, output: Path | None = None, jobs: int | None = None,
             clock = time.perf_counter()
             from .search import build_search_index
 
-            build_search_index(staging, incremental.cache_dir(config) / "search",
-                               config.get("build.search_shard_size"), config.get("build.jobs"))
+            report.search = build_search_index(
+                staging, incremental.cache_dir(config) / "search",
+                config.get("build.search_shard_size"), config.get("build.jobs"))
             report.timings["search"] = time.perf_counter() - clock
         incremental.forget_manifest(config)
         cleanup = swap_into_place(staging, output)

@@ -56,6 +56,7 @@ import os
 import re
 import tempfile
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -117,9 +118,21 @@ def pagefind_binary() -> Path:
     return get_executable()
 
 
+@dataclass(frozen=True)
+class SearchIndexed:
+    """What a search index build did: pages indexed, bundles (1 + shards), bundles that
+    had to be indexed (the others came from the cache)."""
+    pages: int
+    bundles: int
+    indexed: int
+
+    def summary(self) -> str:
+        return f"search: {self.pages} pages in {self.bundles} bundle(s), {self.indexed} indexed"
+
+
 def build_search_index(site: Path, cache_dir: Path | None = None,
-                       shard_size: int = DEFAULT_SHARD_SIZE, jobs: int = 0) -> int:
-    """Index every page of `site` that has a `data-pagefind-body`; returns the page count.
+                       shard_size: int = DEFAULT_SHARD_SIZE, jobs: int = 0) -> SearchIndexed:
+    """Index every page of `site` that has a `data-pagefind-body`.
 
     Writes the bundle (index, fragments, WebAssembly, UI script and styles) to
     `site/pagefind/`, with the shards of a big site under it (`search_bundles`). With a
@@ -143,7 +156,7 @@ def build_search_index(site: Path, cache_dir: Path | None = None,
 
 
 def _index_site(site: Path, scratch: Path, cache_dir: Path | None, shard_size: int,
-                workers: int) -> int:
+                workers: int) -> SearchIndexed:
     pages = indexed_pages(site)
     runs = prepare_pages(site, pages, scratch / "prepared", workers)
     cache = RunCache(cache_dir)
@@ -170,8 +183,8 @@ def _index_site(site: Path, scratch: Path, cache_dir: Path | None, shard_size: i
     install_bundles([bundles.get(key) or scratch / "bundles" / key for key in keys],
                     site / BUNDLE_DIR)
     bundles.prune(set(keys))
-    return sum(len(list((bundles.get(key) or scratch / "bundles" / key).glob("fragment/*")))
-               for key in keys)
+    return SearchIndexed(sum(1 for _ in (site / BUNDLE_DIR).rglob("fragment/*.pf_fragment")),
+                         len(keys), len(missing))
 
 
 def _config(**extra: Any) -> Any:

@@ -84,6 +84,34 @@ def test_a_province_is_loaded_in_a_child_process_into_the_same_database(make_sit
     assert (site / "build" / "data" / "budget.duckdb").read_bytes() == in_process
 
 
+def test_a_province_is_rendered_in_a_child_process_into_the_same_site(make_site, monkeypatch):
+    site = _site(make_site)
+    in_process = build(site, output=site / "one")
+    monkeypatch.setattr(build_module, "LOAD_IN_CHILD", 1)
+    import generator.render as render_module
+
+    real, pid = render_module.render_site, site / "rendered-by"
+
+    def render_site(*args, **kwargs):
+        pid.write_text(str(os.getpid()))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(render_module, "render_site", render_site)
+    in_child = build(site, output=site / "two")
+    assert int(pid.read_text()) != os.getpid()
+    assert (in_child.pages, in_child.rendered) == (in_process.pages, in_process.rendered)
+
+    def files(root):
+        return {p.relative_to(root).as_posix(): p.read_bytes()
+                for p in sorted(root.rglob("*")) if p.is_file()}
+    assert files(site / "two") == files(site / "one")
+    # The manifest came back from the child: a rebuild after one change reuses the rest.
+    source = sorted((site / "content" / "disclosures").glob("*"))[0]
+    source.write_bytes(source.read_bytes() + b"\n")
+    again = build(site, output=site / "two")
+    assert again.parsed == 1 and again.reused > 0 and again.rendered < in_child.rendered
+
+
 def test_a_parse_cache_entry_gone_before_loading_is_parsed_again(make_site, monkeypatch):
     site = _site(make_site)
     real = build_module.parse_and_check

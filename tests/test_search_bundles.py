@@ -98,9 +98,10 @@ def test_a_rebuild_indexes_only_the_shards_whose_pages_changed(tmp_path, monkeyp
     monkeypatch.setattr(search, "index_folders", counting)
 
     def build(site):
-        count = search.build_search_index(site, tmp_path / "cache", shard_size=60, jobs=1)
+        done = search.build_search_index(site, tmp_path / "cache", shard_size=60, jobs=1)
         shards = json.loads((site / "pagefind" / "shards.json").read_text())["shards"]
-        return count, 1 + len(shards)
+        assert done.bundles == 1 + len(shards) and done.indexed == indexed[-1]
+        return done.pages, done.bundles
 
     count, bundles = build(_site(tmp_path / "a", pages))
     assert count == 12 and bundles >= 3 and indexed == [bundles]
