@@ -398,6 +398,36 @@ con.execute("DETACH published")
 """
 
 
+def detachable(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether `con` works on a database file it can let go of (`detach`)."""
+    path = con.execute("SELECT path FROM duckdb_databases() "
+                       "WHERE database_name = current_database()").fetchone()[0]
+    return bool(path) and bool(con.execute(
+        "SELECT count(*) FROM duckdb_databases() "
+        "WHERE database_name = 'memory' AND path IS NULL").fetchone()[0])
+
+
+def detach(con: duckdb.DuckDBPyConnection) -> tuple[str, str] | None:
+    """Let go of the database file of `con` (opened with `connect(..., detachable=True)`),
+    checkpointed, so that other processes can open it; returns what `reattach` needs, or
+    None when `con` cannot let it go (its own file, or in memory)."""
+    if not detachable(con):
+        return None
+    name, path = con.execute("SELECT database_name, path FROM duckdb_databases() "
+                             "WHERE database_name = current_database()").fetchone()
+    con.execute("CHECKPOINT")
+    con.execute("USE memory")
+    con.execute(f'DETACH "{name}"')
+    return name, path
+
+
+def reattach(con: duckdb.DuckDBPyConnection, handle: tuple[str, str]) -> None:
+    """Take back the database file `detach` let go of."""
+    name, path = handle
+    con.execute(f"ATTACH '{_sql_path(path)}' AS \"{name}\"")
+    con.execute(f'USE "{name}"')
+
+
 def publish(con: duckdb.DuckDBPyConnection, target: Path) -> None:
     """Write the database of `con` into a fresh file `target` (the download), whose bytes
     depend only on its content: two builds of the same input publish identical files.
@@ -422,17 +452,12 @@ def publish(con: duckdb.DuckDBPyConnection, target: Path) -> None:
         return
     for old in (target, target.with_name(target.name + ".wal")):
         old.unlink(missing_ok=True)
-    detachable = path and con.execute("SELECT count(*) FROM duckdb_databases() WHERE "
-                                      "database_name = 'memory' AND path IS NULL").fetchone()[0]
-    if detachable:
-        con.execute("CHECKPOINT")
-        con.execute("USE memory")
-        con.execute(f'DETACH "{name}"')
+    handle = detach(con)
+    if handle is not None:
         try:
-            done = _run_publish(Path(path), target)
+            done = _run_publish(Path(handle[1]), target)
         finally:
-            con.execute(f"ATTACH '{_sql_path(path)}' AS \"{name}\"")
-            con.execute(f'USE "{name}"')
+            reattach(con, handle)
     else:
         with tempfile.TemporaryDirectory(prefix=".publish-", dir=target.parent) as folder:
             handoff = Path(folder) / "handoff.duckdb"

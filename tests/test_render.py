@@ -158,3 +158,32 @@ def test_site_template_overrides_builtin(tmp_path):
     con.close()
     assert "自定义 404" in (out / "404.html").read_text(encoding="utf-8")
     assert not (out / "charts").exists() or not list((out / "charts").glob("*.svg"))
+
+
+def test_details_loaded_in_batches_by_workers_render_the_same_site(tmp_path, monkeypatch):
+    """Sections, issues and checks loaded a batch at a time by forked workers from the
+    database file (`data.Details`) give the very pages of loading them with the site."""
+    from generator.config import load_config
+    from generator.render import outputs, render_site
+    from tests.site_fixtures import load_fixture_db, make_site
+
+    site = make_site(tmp_path, charts=False)
+    outs = {}
+    for name, detachable in (("eager", False), ("batches", True)):
+        out = tmp_path / name
+        (out / "data").mkdir(parents=True)
+        path = tmp_path / f"{name}.duckdb"
+        con = db.connect(path)
+        load_fixture_db(con, fixture_documents())
+        con.close()
+        con = db.connect(path, detachable=detachable)
+        assert db.detachable(con) == detachable
+        if detachable:  # every document in a worker, two to a batch
+            monkeypatch.setattr(outputs, "MIN_ITEMS_PER_WORKER", 1)
+            monkeypatch.setattr(outputs, "BATCH", 2)
+        render_site(con, load_config(site), out, jobs=2)
+        con.close()
+        outs[name] = {p.relative_to(out).as_posix(): p.read_bytes()
+                      for p in sorted((out / "budgets").rglob("*")) if p.is_file()}
+    assert outs["batches"] and outs["batches"] == outs["eager"]
+    assert any("项检查".encode() in page for page in outs["batches"].values())

@@ -23,10 +23,11 @@ import shutil
 import zipfile
 from pathlib import Path
 
+from .. import db
 from ..config import Config
 from ..incremental import Manifest, digest
 from . import charts as ch
-from .data import SiteData, load_site
+from .data import Details, SiteData, load_site
 from .datapackage import datapackage
 from .downloads import add_to_zip, dumps, write_bulk
 from .indexes import classification_index, render_indexes
@@ -61,7 +62,11 @@ def render_site(con, config: Config, out_dir: Path, previous: Manifest | None = 
     mask = bool(config.get("privacy.mask_phone_numbers"))
     if mask:
         mask_database(con)
-    site = load_site(con)
+    # A province's sections, issues and checks are loaded a batch of documents at a time by
+    # the process rendering them, from the database file (`data.Details`), which `con`
+    # lets go of meanwhile; a connection that cannot (in memory) loads them all now.
+    in_batches = db.detachable(con)
+    site = load_site(con, details=not in_batches)
     env = make_env(config)
     pages = markdown_pages(config)
     env.globals["nav_pages"] = [(stem, title) for stem, title, _ in pages]
@@ -75,7 +80,13 @@ def render_site(con, config: Config, out_dir: Path, previous: Manifest | None = 
 
     ch.use_renderer(config.get("build.chart_renderer"))  # charts are named for it as pages render
     charts = render_indexes(site, writer, classes, class_entries, jobs)
-    charts += render_documents(site, writer, config.site_dir, mask, classes, jobs)
+    handle = db.detach(con) if in_batches else None
+    try:
+        charts += render_documents(site, writer, config.site_dir, mask, classes, jobs,
+                                   Details(handle[1] if handle else None))
+    finally:
+        if handle is not None:
+            db.reattach(con, handle)
     for stem, title, body in pages:
         if writer.stale(f"page:{stem}", [f"md:{stem}", "nav"], ["page.html"]):
             render_markdown_pages(writer, [(stem, title, body)])

@@ -8,8 +8,10 @@ in Python. Amounts stay `Decimal`; `printed` keeps the text as printed.
 from __future__ import annotations
 
 import gc
+import os
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -89,6 +91,7 @@ class DocData:
     checks: list[Record] = field(default_factory=list)
     dept_slug: str = ""
     region_slug: str = ""
+    failed_count: int = 0  # checks failed, known before `checks` itself is loaded
 
     @property
     def doc_id(self) -> str:
@@ -146,10 +149,11 @@ class _Reader:
                 amounts[value] = Decimal(value)
         return list(map(amounts.get, column))  # None stays None
 
-    def columns(self, sql: str, kinds: Sequence[str | None]) -> list[list[Any]]:
+    def columns(self, sql: str, kinds: Sequence[str | None], params: list | None = None
+                ) -> list[list[Any]]:
         """The result of `sql` by column; a column of kind 'text' or 'decimal' is shared or
         converted as above."""
-        rows = self.con.execute(sql).fetchall()
+        rows = self.con.execute(sql, params).fetchall()
         if not rows:
             return [[] for _ in kinds]
         out: list[list[Any]] = []
@@ -158,7 +162,7 @@ class _Reader:
                        self.decimal(column) if kind == "decimal" else list(column))
         return out
 
-    def query(self, table: str, tail: str = "") -> list[Record]:
+    def query(self, table: str, tail: str = "", params: list | None = None) -> list[Record]:
         """`SELECT * FROM <table> <tail>` as records; no ORDER BY in `tail` may name a
         DECIMAL column (it is selected as text)."""
         described = self.con.execute(f"DESCRIBE {table}").fetchall()
@@ -167,18 +171,24 @@ class _Reader:
                  for r in described]
         select = ", ".join(f'CAST("{n}" AS VARCHAR) AS "{n}"' if k == "decimal" else f'"{n}"'
                            for n, k in zip(names, kinds))
-        columns = self.columns(f"SELECT {select} FROM {table} {tail}", kinds)
+        columns = self.columns(f"SELECT {select} FROM {table} {tail}", kinds, params)
         return [dict(zip(names, row)) for row in zip(*columns)]
 
-    def grouped(self, table: str, tail: str = "") -> dict[str, list[Record]]:
+    def grouped(self, table: str, tail: str = "", params: list | None = None
+                ) -> dict[str, list[Record]]:
         groups: dict[str, list[Record]] = defaultdict(list)
-        for row in self.query(table, tail):
+        for row in self.query(table, tail, params):
             groups[row["doc_id"]].append(row)
         return groups
 
 
-def load_site(con) -> SiteData:
+def load_site(con, details: bool = True) -> SiteData:
     """Read every table once and assemble one `DocData` per document.
+
+    `details=False` leaves out each document's sections, issues and checks (`DETAILS`):
+    they are most of a province's data (about 700 MB as Python objects at 2,000
+    documents) and only its own page shows them, so the renderer loads them a batch of
+    documents at a time (`load_details`) and lets them go once the pages are written.
 
     Millions of records are made and none becomes garbage meanwhile: the cyclic garbage
     collector, which would walk the growing heap again and again, is paused (a 4× cost).
@@ -190,7 +200,7 @@ def load_site(con) -> SiteData:
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return _load_site(con)
+        return _load_site(con, details)
     finally:
         gc.freeze()
         gc.unfreeze()
@@ -198,7 +208,62 @@ def load_site(con) -> SiteData:
             gc.enable()
 
 
-def _load_site(con) -> SiteData:
+# A document's parts that only its own page shows, and the bulk of the data:
+# attribute → (table, ORDER BY of its query; no DECIMAL column named, they are read as text).
+DETAILS = {
+    "sections": ("sections", "doc_id, position"),
+    "issues": ("issues", "doc_id, line NULLS FIRST, rowid"),
+    "checks": ("checks", "doc_id, CASE status WHEN 'fail' THEN 0 WHEN 'rounding' THEN 1 ELSE 2 END, "
+                         "line NULLS FIRST, rowid"),
+}
+
+
+def load_details(con, docs: Sequence[DocData]) -> None:
+    """Fill in the `DETAILS` of `docs`, one query per table."""
+    by_id = {d.doc_id: d for d in docs}
+    read = _Reader(con)
+    for attr, (table, order) in DETAILS.items():
+        for doc in docs:
+            setattr(doc, attr, [])
+        rows = read.grouped(table, f"WHERE doc_id IN (SELECT unnest(?)) ORDER BY {order}",
+                            [list(by_id)])
+        for doc_id, found in rows.items():
+            setattr(by_id[doc_id], attr, found)
+
+
+def drop_details(docs: Sequence[DocData]) -> None:
+    """Let the `DETAILS` of `docs` go (their pages are written)."""
+    for doc in docs:
+        for attr in DETAILS:
+            setattr(doc, attr, [])
+
+
+class Details:
+    """Where the renderer gets documents' `DETAILS`, a batch at a time (`loaded`): the
+    database file at `path`, opened read-only once by each process that renders (forked
+    workers cannot share a connection); no path: they were loaded with the site."""
+
+    def __init__(self, path: str | None = None):
+        self.path = path
+        self._con: tuple[int, Any] | None = None  # (pid, connection)
+
+    @contextmanager
+    def loaded(self, docs: Sequence[DocData]) -> Iterator[None]:
+        if self.path is None:
+            yield
+            return
+        if self._con is None or self._con[0] != os.getpid():
+            import duckdb
+
+            self._con = (os.getpid(), duckdb.connect(self.path, read_only=True))
+        load_details(self._con[1], docs)
+        try:
+            yield
+        finally:
+            drop_details(docs)
+
+
+def _load_site(con, details: bool) -> SiteData:
     read = _Reader(con)
     infos = db.query(con, "SELECT * FROM documents ORDER BY department, year, doc_id")
     docs = {i["doc_id"]: DocData(info=i) for i in infos}
@@ -213,18 +278,21 @@ def _load_site(con) -> SiteData:
     # (table, the rest of its query); no ORDER BY names a DECIMAL column (read as text).
     simple = {
         "projects": ("projects", "ORDER BY doc_id, project_no"),
-        "sections": ("sections", "ORDER BY doc_id, position"),
         "figures": ("stated_figures", "ORDER BY doc_id, line, rowid"),
         "changes": ("stated_changes", "ORDER BY doc_id, line, rowid"),
         "glossary": ("glossary", "ORDER BY doc_id, position"),
-        "issues": ("issues", "WHERE doc_id IS NOT NULL ORDER BY doc_id, line NULLS FIRST, rowid"),
-        "checks": ("checks", "ORDER BY doc_id, CASE status WHEN 'fail' THEN 0 "
-                             "WHEN 'rounding' THEN 1 ELSE 2 END, line NULLS FIRST, rowid"),
     }
+    if details:
+        simple.update({attr: (table, f"WHERE doc_id IS NOT NULL ORDER BY {order}")
+                       for attr, (table, order) in DETAILS.items()})
     for attr, (table, tail) in simple.items():
         for doc_id, rows in read.grouped(table, tail).items():
             if doc_id in docs:
                 setattr(docs[doc_id], attr, rows)
+    for doc_id, failed in con.execute("SELECT doc_id, count(*) FROM checks WHERE status = 'fail' "
+                                      "GROUP BY doc_id").fetchall():
+        if doc_id in docs:
+            docs[doc_id].failed_count = failed
     indicators = read.grouped("indicators", "ORDER BY doc_id, target_no, position")
     for doc_id, rows in read.grouped("performance_targets", "ORDER BY doc_id, target_no").items():
         if doc_id not in docs:

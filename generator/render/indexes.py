@@ -43,7 +43,7 @@ def summarize(doc: DocData) -> DocSummary:
     total = f.get("expense_total") or f.get("income_total") or f.get("total_budget")
     staff = doc.staffing or {}
     return DocSummary(doc, total, f.get("basic"), f.get("project"), f.get("three_public"),
-                      staff.get("authorized"), len(doc.failed_checks))
+                      staff.get("authorized"), doc.failed_count)
 
 
 def _sum(items: list[DocSummary]) -> Decimal:

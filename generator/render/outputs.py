@@ -23,6 +23,7 @@ import os
 import shutil
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import AbstractContextManager as ContextManager
 from itertools import islice
 from pathlib import Path
 from typing import Any, TypeVar
@@ -98,8 +99,12 @@ class TrackedWriter(PageWriter):
         if self.env.globals.get("charts_enabled"):
             self.attach(c.path for c in charts if c is not None)
 
-    def each(self, items: Sequence[T], render_one: Callable[[T], R], jobs: int = 1) -> list[R]:
+    def each(self, items: Sequence[T], render_one: Callable[[T], R], jobs: int = 1,
+             batches: Callable[[Sequence[T]], ContextManager] | None = None) -> list[R]:
         """`[render_one(item) for item in items]`, in `jobs` forked processes where it pays.
+
+        With `batches`, items are rendered `BATCH` at a time inside `batches(batch)` (which
+        loads what they need and lets it go afterwards), in the process that renders them.
 
         Each worker renders a share of the items with a copy of this writer; what the
         copies record (units, sitemap paths, counts, template keys) comes back per item and
@@ -108,9 +113,9 @@ class TrackedWriter(PageWriter):
         """
         workers = min(jobs, len(items) // MIN_ITEMS_PER_WORKER)
         if workers <= 1:
-            return [render_one(item) for item in items]
+            return _in_batches(items, render_one, batches)
         global _TASK
-        _TASK = (self, items, render_one)
+        _TASK = (self, items, render_one, batches)
         # The loaded data (millions of objects) is moved out of the garbage collector's
         # sight before the fork: a worker's collections then never walk it, which would
         # cost time and copy every page of it into the worker (copy-on-write).
@@ -201,10 +206,28 @@ class TrackedWriter(PageWriter):
 
 # Fewer items than this per worker: forking costs more than it saves.
 MIN_ITEMS_PER_WORKER = 8
-# What the forked workers render: (writer, items, render_one), set just before the fork.
-_TASK: tuple[TrackedWriter, Sequence[Any], Callable[[Any], Any]] | None = None
+# What the forked workers render: (writer, items, render_one, batches), set before the fork.
+_TASK: tuple[TrackedWriter, Sequence[Any], Callable[[Any], Any], Callable | None] | None = None
 
 
 def _render_share(indices: list[int]) -> list[tuple]:
-    writer, items, render_one = _TASK
-    return [writer._recorded(render_one, items[i]) for i in indices]
+    writer, items, render_one, batches = _TASK
+    return _in_batches([items[i] for i in indices],
+                       lambda item: writer._recorded(render_one, item), batches)
+
+
+# Items rendered at once inside `batches(...)`: what they load is held this many at a time.
+BATCH = 32
+
+
+def _in_batches(items: Sequence[T], render_one: Callable[[T], R],
+                batches: Callable[[Sequence[T]], ContextManager] | None) -> list[R]:
+    """`[render_one(item) for item in items]`, `BATCH` items at a time inside `batches`."""
+    if batches is None:
+        return [render_one(item) for item in items]
+    out: list[R] = []
+    for start in range(0, len(items), BATCH):
+        chunk = items[start:start + BATCH]
+        with batches(chunk):
+            out += [render_one(item) for item in chunk]
+    return out

@@ -13,7 +13,7 @@ from ..sources import decode
 from . import charts as ch
 from . import figures as fg
 from . import urls
-from .data import DocData, SiteData, TableData
+from .data import Details, DocData, SiteData, TableData
 from .downloads import write_document_tables
 from .formatting import mask_phones
 from .outputs import TrackedWriter
@@ -129,7 +129,8 @@ def write_original(out_dir: Path, doc: DocData, text: str, encoding: str) -> Non
 
 
 def render_documents(site: SiteData, writer: TrackedWriter, site_dir: Path, mask: bool,
-                     classes: ClassIndex, jobs: int = 1) -> list[ch.Chart]:
+                     classes: ClassIndex, jobs: int = 1,
+                     details: Details | None = None) -> list[ch.Chart]:
     """Every department-year page, its source view and its table downloads (in `jobs`
     worker processes); returns the charts the pages show.
 
@@ -145,7 +146,8 @@ def render_documents(site: SiteData, writer: TrackedWriter, site_dir: Path, mask
         following = years[i + 1] if i + 1 < len(years) else None
         return render_document(doc, previous, following, writer, site_dir, mask, classes)
 
-    return [c for charts in writer.each(site.docs, render_one, jobs) for c in charts]
+    batches = details.loaded if details is not None and details.path else None
+    return [c for charts in writer.each(site.docs, render_one, jobs, batches) for c in charts]
 
 
 def render_document(doc: DocData, previous: DocData | None, following: DocData | None,
