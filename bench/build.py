@@ -54,18 +54,30 @@ GOALS = {"cold_2000_s": 60.0, "rebuild_s": 3.0, "peak_mb": 1536.0}
 
 # ---------------------------------------------------------------- inside one build process
 
-def _timed(stages: dict[str, float], stage: str, fn):
+def _timed(log: Path, stage: str, fn):
+    """`fn`, timed into the file `log` (a line per call, appended): the build runs stages in
+    child processes (loading, rendering), whose own memory the timings would not leave."""
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
         start = time.perf_counter()
         try:
             return fn(*args, **kwargs)
         finally:
-            stages[stage] += time.perf_counter() - start
+            with open(log, "a", encoding="utf-8") as f:
+                f.write(f"{stage}\t{time.perf_counter() - start}\n")
     return wrapper
 
 
-def _instrument(stages: dict[str, float]) -> list[str]:
+def _logged_stages(log: Path) -> dict[str, float]:
+    stages: dict[str, float] = defaultdict(float)
+    if log.exists():
+        for line in log.read_text(encoding="utf-8").splitlines():
+            stage, seconds = line.split("\t")
+            stages[stage] += float(seconds)
+    return stages
+
+
+def _instrument(log: Path) -> list[str]:
     """Wrap the functions of each stage where the build looks them up; returns what was found."""
     import importlib
 
@@ -83,7 +95,7 @@ def _instrument(stages: dict[str, float]) -> list[str]:
         except ImportError:
             continue
         if hasattr(module, attr):
-            setattr(module, attr, _timed(stages, stage, getattr(module, attr)))
+            setattr(module, attr, _timed(log, stage, getattr(module, attr)))
             found.append(f"{module_name}.{attr}")
     return found
 
@@ -92,11 +104,13 @@ def run_one_build(site: Path) -> dict:
     """Build `site` once in this process; timings, page count and peak memory as a dict."""
     from generator.build import build
 
-    stages: dict[str, float] = defaultdict(float)
-    _instrument(stages)
+    log = Path(tempfile.mkdtemp(prefix="bench-stages-")) / "stages.tsv"
+    _instrument(log)
     start = time.perf_counter()
     report = build(site)
     wall = time.perf_counter() - start
+    stages = _logged_stages(log)
+    shutil.rmtree(log.parent, ignore_errors=True)
     timings = dict(report.timings)
     out = {s: stages.get(s, 0.0) for s in ("load", "check", "charts", "downloads", "publish")}
     out["load"] = timings.get("load", out["load"])
