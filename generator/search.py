@@ -166,22 +166,22 @@ def _index_site(site: Path, scratch: Path, cache_dir: Path | None, shard_size: i
         words = asyncio.run(segment_runs(unseen, scratch / "words"))
         cache.entries.update((run, run_tails(words[run])) for run in unseen)
     cache.save(every_run)
-    tails = {page: page_tails(cache.entries, page_runs) for page, page_runs in runs.items()}
+    tails = {page: page_tails(cache.entries, found) for page, found in runs.items()}
     weights = {page: sum(map(len, runs[page])) + sum(map(len, tails[page])) for page in pages}
     plan = plan_shards(weights, shard_size)
-    folders = [scratch / "shards" / str(n) for n in range(len(plan))]
-    for folder, shard in zip(folders, plan):
-        write_with_tails(scratch / "prepared", folder, {page: tails[page] for page in shard})
     salt = json.dumps([_tails_salt(), LANGUAGE, EXCLUDE_SELECTORS])
-    keys = [bundle_key(salt, folder) for folder in folders]
+    folders = [scratch / "shards" / str(n) for n in range(len(plan))]
+    keys = [bundle_key(salt, write_with_tails(scratch / "prepared", folder,
+                                              {page: tails[page] for page in shard}))
+            for folder, shard in zip(folders, plan)]
     bundles = BundleCache(cache_dir)
+    located = {key: bundles.get(key) for key in keys}
     missing = [(folder, scratch / "bundles" / key) for folder, key in zip(folders, keys)
-               if bundles.get(key) is None]
+               if located[key] is None]
     asyncio.run(index_folders(missing, _config, workers))
     for _, bundle in missing:
-        bundles.put(bundle.name, bundle)
-    install_bundles([bundles.get(key) or scratch / "bundles" / key for key in keys],
-                    site / BUNDLE_DIR)
+        located[bundle.name] = bundles.put(bundle.name, bundle)
+    install_bundles([located[key] for key in keys], site / BUNDLE_DIR)
     bundles.prune(set(keys))
     return SearchIndexed(sum(1 for _ in (site / BUNDLE_DIR).rglob("fragment/*.pf_fragment")),
                          len(keys), len(missing))
@@ -237,13 +237,17 @@ def page_tails(tails_by_run: dict[str, list[str]], runs: list[str]) -> list[str]
     return [t for t, after in zip(tails, tails[1:] + [""]) if not after.startswith(t)]
 
 
-def write_with_tails(source: Path, folder: Path, tails: dict[str, list[str]]) -> None:
-    """Copy the pages `tails` names from `source` to `folder`, each with its tails."""
-    for page, page_tails_ in tails.items():
+def write_with_tails(source: Path, folder: Path, tails: dict[str, list[str]]) -> dict[str, bytes]:
+    """Copy the pages `tails` names from `source` to `folder`, each with its tails; returns
+    the SHA-256 of each page as written (for `bundle_key`)."""
+    written = {}
+    for page, found in tails.items():
         target = folder / page
         target.parent.mkdir(parents=True, exist_ok=True)
-        text = (source / page).read_text(encoding="utf-8")
-        target.write_text(with_tails(text, page_tails_), encoding="utf-8")
+        data = with_tails((source / page).read_text(encoding="utf-8"), found).encode("utf-8")
+        target.write_bytes(data)
+        written[page] = hashlib.sha256(data).digest()
+    return written
 
 
 def indexed_pages(site: Path) -> list[str]:

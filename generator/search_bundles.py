@@ -61,12 +61,12 @@ def plan_shards(weights: dict[str, int], shard_size: int) -> list[list[str]]:
     return [shard for shard in shards if shard]
 
 
-def bundle_key(salt: str, folder: Path) -> str:
-    """The hash of a shard's pages as Pagefind will read them (paths and bytes), and `salt`."""
+def bundle_key(salt: str, pages: dict[str, bytes]) -> str:
+    """The key of a shard: the hash of `salt` and of its pages as Pagefind will read them
+    (path → SHA-256 of the bytes)."""
     digest = hashlib.sha256(salt.encode("utf-8"))
-    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-        digest.update(path.relative_to(folder).as_posix().encode("utf-8") + b"\0")
-        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    for page in sorted(pages):
+        digest.update(page.encode("utf-8") + b"\0" + pages[page])
     return digest.hexdigest()
 
 

@@ -67,18 +67,24 @@ def test_doc_ids_are_unique_and_stable(make_site):
     assert all(i.isascii() for i in first)
 
 
+def _record_pid(monkeypatch, module, name: str, into):
+    """Wrap `module.name` so that each call writes the calling process's id to `into`."""
+    real = getattr(module, name)
+
+    def recorded(*args, **kwargs):
+        into.write_text(str(os.getpid()))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(module, name, recorded)
+    return into
+
+
 def test_a_province_is_loaded_in_a_child_process_into_the_same_database(make_site, monkeypatch):
     site = _site(make_site)
     build(site)
     in_process = (site / "build" / "data" / "budget.duckdb").read_bytes()
     monkeypatch.setattr(build_module, "LOAD_IN_CHILD", 1)
-    real, pid = build_module.load_parsed, site / "loaded-by"
-
-    def load_parsed(*args, **kwargs):
-        pid.write_text(str(os.getpid()))
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(build_module, "load_parsed", load_parsed)
+    pid = _record_pid(monkeypatch, build_module, "load_parsed", site / "loaded-by")
     build(site, clean=True)
     assert int(pid.read_text()) != os.getpid()
     assert (site / "build" / "data" / "budget.duckdb").read_bytes() == in_process
@@ -90,13 +96,7 @@ def test_a_province_is_rendered_in_a_child_process_into_the_same_site(make_site,
     monkeypatch.setattr(build_module, "LOAD_IN_CHILD", 1)
     import generator.render as render_module
 
-    real, pid = render_module.render_site, site / "rendered-by"
-
-    def render_site(*args, **kwargs):
-        pid.write_text(str(os.getpid()))
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(render_module, "render_site", render_site)
+    pid = _record_pid(monkeypatch, render_module, "render_site", site / "rendered-by")
     in_child = build(site, output=site / "two")
     assert int(pid.read_text()) != os.getpid()
     assert (in_child.pages, in_child.rendered) == (in_process.pages, in_process.rendered)

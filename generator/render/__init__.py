@@ -81,10 +81,12 @@ def render_site(con, config: Config, out_dir: Path, previous: Manifest | None = 
     ch.use_renderer(config.get("build.chart_renderer"))  # charts are named for it as pages render
     charts = render_indexes(site, writer, classes, class_entries, jobs)
     handle = db.detach(con) if in_batches else None
+    details = Details(handle[1]) if handle else None
     try:
-        charts += render_documents(site, writer, config.site_dir, mask, classes, jobs,
-                                   Details(handle[1] if handle else None))
+        charts += render_documents(site, writer, config.site_dir, mask, classes, jobs, details)
     finally:
+        if details is not None:
+            details.close()
         if handle is not None:
             db.reattach(con, handle)
     for stem, title, body in pages:

@@ -241,17 +241,14 @@ def drop_details(docs: Sequence[DocData]) -> None:
 class Details:
     """Where the renderer gets documents' `DETAILS`, a batch at a time (`loaded`): the
     database file at `path`, opened read-only once by each process that renders (forked
-    workers cannot share a connection); no path: they were loaded with the site."""
+    workers cannot share a connection)."""
 
-    def __init__(self, path: str | None = None):
+    def __init__(self, path: str):
         self.path = path
         self._con: tuple[int, Any] | None = None  # (pid, connection)
 
     @contextmanager
     def loaded(self, docs: Sequence[DocData]) -> Iterator[None]:
-        if self.path is None:
-            yield
-            return
         if self._con is None or self._con[0] != os.getpid():
             import duckdb
 
@@ -261,6 +258,12 @@ class Details:
             yield
         finally:
             drop_details(docs)
+
+    def close(self) -> None:
+        """Close this process's connection (workers' end with them)."""
+        if self._con is not None and self._con[0] == os.getpid():
+            self._con[1].close()
+        self._con = None
 
 
 def _load_site(con, details: bool) -> SiteData:

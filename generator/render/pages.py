@@ -146,7 +146,7 @@ def render_documents(site: SiteData, writer: TrackedWriter, site_dir: Path, mask
         following = years[i + 1] if i + 1 < len(years) else None
         return render_document(doc, previous, following, writer, site_dir, mask, classes)
 
-    batches = details.loaded if details is not None and details.path else None
+    batches = details.loaded if details is not None else None
     return [c for charts in writer.each(site.docs, render_one, jobs, batches) for c in charts]
 
 
