@@ -105,6 +105,35 @@ def test_bulk_downloads(site):
     con.close()
 
 
+@pytest.mark.parametrize("data", [b"", b" \n", b"[\n{}\n]\n", b"\n\t[1]" + b" " * 9000,
+                                  b" " * 5000 + b"[2]\r\n", b" " * 9000])
+def test_bulk_json_rows_are_copied_stripped(tmp_path, data):
+    """The bulk JSON streams DuckDB's output through without its surrounding whitespace,
+    as bytes.strip() would, however long the whitespace runs."""
+    from generator.render.downloads import copy_range, stripped_span
+
+    src = tmp_path / "rows"
+    src.write_bytes(data)
+    out = io.BytesIO()
+    with src.open("rb") as f:
+        start, end = stripped_span(f, len(data))
+        copy_range(f, out, start, end)
+    assert out.getvalue() == data.strip()
+
+
+def test_streamed_zip_member_is_the_written_one(tmp_path):
+    """A bulk CSV streamed into the zip gives the very bytes of one written whole."""
+    from generator.render.downloads import add_file_to_zip, add_to_zip
+
+    data = "科目,金额\r\n".encode("utf-8") * 300_000  # several copy chunks
+    (tmp_path / "t.csv").write_bytes(data)
+    for name, add in (("whole", lambda z: add_to_zip(z, "t.csv", data)),
+                      ("streamed", lambda z: add_file_to_zip(z, "t.csv", tmp_path / "t.csv"))):
+        with zipfile.ZipFile(tmp_path / f"{name}.zip", "w", zipfile.ZIP_DEFLATED) as z:
+            add(z)
+    assert (tmp_path / "whole.zip").read_bytes() == (tmp_path / "streamed.zip").read_bytes()
+
+
 def test_sitemap_lists_pages(site):
     out, _ = site
     xml = (out / "sitemap.xml").read_text(encoding="utf-8")

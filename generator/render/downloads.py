@@ -13,6 +13,7 @@ import csv
 import io
 import json
 import re
+import shutil
 import zipfile
 from datetime import date, datetime
 from decimal import Decimal
@@ -28,6 +29,7 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 FORMULA_SQL = "^[-=+@\t\r]"
 NUMBER_SQL = "^-?[0-9]+([.][0-9]+)?$"
 BULK_TABLES = db.DOC_TABLES + ("table_names",)
+COPY_CHUNK = 1 << 20
 
 
 def neutralize(value: Any) -> Any:
@@ -133,12 +135,62 @@ def dumps(data: Any) -> str:
     return json.dumps(data, ensure_ascii=False, default=_json_value)  # no indent: C encoder
 
 
-def add_to_zip(archive: zipfile.ZipFile, name: str, data: bytes | str) -> None:
-    """Add a file with a fixed timestamp, so two builds of the same input give the same zip."""
+def _zip_info(name: str) -> zipfile.ZipInfo:
+    """A member with a fixed timestamp, so two builds of the same input give the same zip."""
     info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
     info.compress_type = zipfile.ZIP_DEFLATED
+    info._compresslevel = 1  # what writestr(compresslevel=1) sets; open() reads it from here
     info.external_attr = 0o644 << 16
-    archive.writestr(info, data, compresslevel=1)
+    return info
+
+
+def add_to_zip(archive: zipfile.ZipFile, name: str, data: bytes | str) -> None:
+    archive.writestr(_zip_info(name), data, compresslevel=1)
+
+
+def add_file_to_zip(archive: zipfile.ZipFile, name: str, path: Path) -> None:
+    """Stream a file into the zip (a province's bulk CSV is too big to hold twice)."""
+    info = _zip_info(name)
+    info.file_size = path.stat().st_size  # lets zipfile choose zip64 up front
+    with path.open("rb") as src, archive.open(info, "w") as dst:
+        shutil.copyfileobj(src, dst, COPY_CHUNK)
+
+
+def copy_range(src, dst, start: int, end: int) -> None:
+    """Copy bytes [start, end) of an open file in chunks."""
+    src.seek(start)
+    left = end - start
+    while left > 0:
+        chunk = src.read(min(COPY_CHUNK, left))
+        if not chunk:
+            break
+        dst.write(chunk)
+        left -= len(chunk)
+
+
+def stripped_span(f, size: int) -> tuple[int, int]:
+    """Where the text of a file starts and ends without surrounding whitespace (as bytes.strip())."""
+    f.seek(0)
+    head = f.read(min(size, 4096))
+    start = len(head) - len(head.lstrip())
+    if start == len(head) and size > len(head):  # a 4 kB run of whitespace: look further
+        f.seek(0)
+        return _slow_span(f.read())
+    end = size
+    while end > start:
+        step = min(4096, end - start)
+        f.seek(end - step)
+        tail = f.read(step)
+        kept = len(tail.rstrip())
+        end -= step - kept
+        if kept:
+            break
+    return start, end
+
+
+def _slow_span(data: bytes) -> tuple[int, int]:
+    start = len(data) - len(data.lstrip())
+    return start, start + len(data.strip())
 
 
 def write_document_tables(doc: DocData, out_dir: Path, archive: zipfile.ZipFile | None) -> int:
@@ -197,17 +249,21 @@ def write_bulk(con, out_dir: Path, archive: zipfile.ZipFile) -> dict[str, dict[s
         tmp = data_dir / f".{name}.tmp"
         con.execute(f"COPY ({_export_select(name, columns, True)}) TO '{_sql_path(tmp)}' "
                     "(FORMAT csv, HEADER true, NEW_LINE '\\r\\n')")
-        with csv_path.open("wb") as f:
+        with csv_path.open("wb") as f, tmp.open("rb") as src:
             f.write(b"\xef\xbb\xbf")
-            f.write(tmp.read_bytes())
-        add_to_zip(archive, f"database/{name}.csv", csv_path.read_bytes())
+            shutil.copyfileobj(src, f, COPY_CHUNK)
+        add_file_to_zip(archive, f"database/{name}.csv", csv_path)
         con.execute(f"COPY ({_export_select(name, columns, False)}) TO '{_sql_path(tmp)}' "
                     "(FORMAT json, ARRAY true)")
-        with json_path.open("wb") as f:
+        with json_path.open("wb") as f, tmp.open("rb") as src:
             head = {"table": name, "unit": "万元", "amounts": "exact decimal strings"}
             f.write(json.dumps(head, ensure_ascii=False)[:-1].encode("utf-8") + b', "rows": ')
-            rows = tmp.read_bytes().strip()
-            f.write((rows or b"[]") + b"}\n")
+            start, end = stripped_span(src, tmp.stat().st_size)
+            if end > start:
+                copy_range(src, f, start, end)
+            else:
+                f.write(b"[]")
+            f.write(b"}\n")
         tmp.unlink()
         parquet = _sql_path(data_dir / "parquet" / f"{name}.parquet")
         con.execute(f"COPY (SELECT * FROM {name}) TO '{parquet}' (FORMAT parquet)")
