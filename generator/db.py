@@ -133,6 +133,11 @@ def connect(path: Path | str = ":memory:", detachable: bool = False) -> duckdb.D
         con.execute("USE working")
     else:
         con = duckdb.connect(str(path))
+    # Memory DuckDB's allocator no longer needs goes back to the system within a second or
+    # so, rather than staying with the process (hundreds of MB after a province's loading
+    # or exports, while the render workers or `publish` run beside it).
+    con.execute("SET allocator_flush_threshold = '16MB'")
+    con.execute("SET allocator_background_threads = true")
     con.execute(SCHEMA)
     if not con.execute("SELECT count(*) FROM table_names").fetchone()[0]:
         con.executemany("INSERT INTO table_names VALUES (?, ?)", list(TABLE_KEYS.items()))

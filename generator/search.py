@@ -157,6 +157,25 @@ def build_search_index(site: Path, cache_dir: Path | None = None,
 
 def _index_site(site: Path, scratch: Path, cache_dir: Path | None, shard_size: int,
                 workers: int) -> SearchIndexed:
+    folders, keys = write_shards(site, scratch, cache_dir, shard_size, workers)
+    bundles = BundleCache(cache_dir)
+    located = {key: bundles.get(key) for key in keys}
+    missing = [(folder, scratch / "bundles" / key) for folder, key in zip(folders, keys)
+               if located[key] is None]
+    asyncio.run(index_folders(missing, _config, workers))
+    for _, bundle in missing:
+        located[bundle.name] = bundles.put(bundle.name, bundle)
+    install_bundles([located[key] for key in keys], site / BUNDLE_DIR)
+    bundles.prune(set(keys))
+    return SearchIndexed(sum(1 for _ in (site / BUNDLE_DIR).rglob("fragment/*.pf_fragment")),
+                         len(keys), len(missing))
+
+
+def write_shards(site: Path, scratch: Path, cache_dir: Path | None, shard_size: int,
+                 workers: int) -> tuple[list[Path], list[str]]:
+    """Prepare the indexed pages of `site`, with their tails, in one folder per shard under
+    `scratch`; returns the folders and their bundle keys. (A province's runs and tails, a
+    few hundred MB, are let go when this returns, before Pagefind runs.)"""
     pages = indexed_pages(site)
     runs = prepare_pages(site, pages, scratch / "prepared", workers)
     cache = RunCache(cache_dir)
@@ -174,17 +193,7 @@ def _index_site(site: Path, scratch: Path, cache_dir: Path | None, shard_size: i
     keys = [bundle_key(salt, write_with_tails(scratch / "prepared", folder,
                                               {page: tails[page] for page in shard}))
             for folder, shard in zip(folders, plan)]
-    bundles = BundleCache(cache_dir)
-    located = {key: bundles.get(key) for key in keys}
-    missing = [(folder, scratch / "bundles" / key) for folder, key in zip(folders, keys)
-               if located[key] is None]
-    asyncio.run(index_folders(missing, _config, workers))
-    for _, bundle in missing:
-        located[bundle.name] = bundles.put(bundle.name, bundle)
-    install_bundles([located[key] for key in keys], site / BUNDLE_DIR)
-    bundles.prune(set(keys))
-    return SearchIndexed(sum(1 for _ in (site / BUNDLE_DIR).rglob("fragment/*.pf_fragment")),
-                         len(keys), len(missing))
+    return folders, keys
 
 
 def _config(**extra: Any) -> Any:

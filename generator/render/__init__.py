@@ -27,7 +27,7 @@ from .. import db
 from ..config import Config
 from ..incremental import Manifest, digest
 from . import charts as ch
-from .data import Details, SiteData, load_site
+from .data import Details, SiteData, drop_documents, load_site
 from .datapackage import datapackage
 from .downloads import add_to_zip, dumps, write_bulk
 from .indexes import classification_index, render_indexes
@@ -54,7 +54,9 @@ def render_site(con, config: Config, out_dir: Path, previous: Manifest | None = 
     With `previous` (the manifest of the build in `previous_dir`), outputs whose inputs did
     not change are linked from there; `record` receives this build's inputs and outputs.
     `jobs` worker processes render the documents and draw the charts (default: the
-    config's `build.jobs`; 0 = one per core).
+    config's `build.jobs`; 0 = one per core). A connection that can let go of its file
+    (`db.connect(..., detachable=True)`) is closed while the documents render, so that the
+    workers fork without DuckDB's memory, and is closed when this returns.
     """
     if jobs is None:
         jobs = config.get("build.jobs")
@@ -80,30 +82,25 @@ def render_site(con, config: Config, out_dir: Path, previous: Manifest | None = 
 
     ch.use_renderer(config.get("build.chart_renderer"))  # charts are named for it as pages render
     charts = render_indexes(site, writer, classes, class_entries, jobs)
-    handle = db.detach(con) if in_batches else None
-    details = Details(handle[1]) if handle else None
-    try:
-        charts += render_documents(site, writer, config.site_dir, mask, classes, jobs, details)
-    finally:
-        if details is not None:
+    if in_batches:
+        # The workers fork from this process: DuckDB's memory (a hundred MB and more for a
+        # province, which its allocator keeps after the file is detached) goes back first,
+        # with the connection, closed here; a new one is opened after.
+        path = db.detach(con)[1]
+        con.close()
+        details = Details(path)
+        try:
+            charts += render_documents(site, writer, config.site_dir, mask, classes, jobs, details)
+        finally:
             details.close()
-        if handle is not None:
-            db.reattach(con, handle)
-    for stem, title, body in pages:
-        if writer.stale(f"page:{stem}", [f"md:{stem}", "nav"], ["page.html"]):
-            render_markdown_pages(writer, [(stem, title, body)])
-    if search and writer.stale("search", ["nav"], ["search.html"]):
-        from ..search import render_search_page
-
-        render_search_page(writer)
-    render_downloads(con, config, site, writer)
-    if writer.stale("404", ["nav"], ["404.html"]):
-        render_404(writer)
-        writer.attach_unlisted(["404.html"])
-    if writer.stale("sitemap", ["docs", "classes", "nav"]):
-        write_sitemap(out_dir, config.base_url, writer.paths)
-        writer.attach(["sitemap.xml", "robots.txt"])
-
+        con = db.connect(path, detachable=True)
+    else:
+        charts += render_documents(site, writer, config.site_dir, mask, classes, jobs)
+    try:
+        render_rest(con, config, site, pages, writer)
+    finally:
+        if in_batches:
+            con.close()
     if config.get("build.charts"):
         ch.render_charts(charts, out_dir, config.site_dir / ".cache" / "charts", jobs,
                          renderer=config.get("build.chart_renderer"))
@@ -112,6 +109,29 @@ def render_site(con, config: Config, out_dir: Path, previous: Manifest | None = 
         record.inputs = {k: v for k, v in writer.inputs.items() if k in used}
         record.outputs = writer.units
     return writer.count
+
+
+def render_rest(con, config: Config, site: SiteData, pages: list, writer: TrackedWriter) -> None:
+    """What follows the documents' pages: markdown pages, search page, bulk downloads,
+    404 and sitemap."""
+    for stem, title, body in pages:
+        if writer.stale(f"page:{stem}", [f"md:{stem}", "nav"], ["page.html"]):
+            render_markdown_pages(writer, [(stem, title, body)])
+    if config.get("build.search") and writer.stale("search", ["nav"], ["search.html"]):
+        from ..search import render_search_page
+
+        render_search_page(writer)
+    # Every page is written: the documents' data is let go before DuckDB writes the bulk
+    # files (a province's tables would otherwise be held beside DuckDB's memory).
+    table_files = [(doc.doc_id, key) for doc in site.docs for key in doc.tables]
+    drop_documents(site.docs)
+    render_downloads(con, config, table_files, writer)
+    if writer.stale("404", ["nav"], ["404.html"]):
+        render_404(writer)
+        writer.attach_unlisted(["404.html"])
+    if writer.stale("sitemap", ["docs", "classes", "nav"]):
+        write_sitemap(writer.out_dir, config.base_url, writer.paths)
+        writer.attach(["sitemap.xml", "robots.txt"])
 
 
 def input_keys(config: Config, site: SiteData, pages: list, classes: ClassIndex) -> dict[str, str]:
@@ -136,9 +156,11 @@ def copy_assets(config: Config, writer: TrackedWriter) -> None:
             writer.attach([f"assets/{rel}"])
 
 
-def render_downloads(con, config: Config, site: SiteData, writer: TrackedWriter) -> None:
+def render_downloads(con, config: Config, table_files: list[tuple[str, str]],
+                     writer: TrackedWriter) -> None:
     """The bulk data under `data/` and its pages (after each document's own table
-    downloads, which `render_documents` writes and the zip bundles)."""
+    downloads, which `render_documents` writes and the zip bundles: `table_files` are
+    their (doc_id, table key))."""
     out_dir = writer.out_dir
     if not writer.stale("data", ["docs", "nav"], ["data.html", "dictionary.html"]):
         return
@@ -146,10 +168,9 @@ def render_downloads(con, config: Config, site: SiteData, writer: TrackedWriter)
     data_dir.mkdir(parents=True, exist_ok=True)
     with zipfile.ZipFile(data_dir / "tables-csv.zip", "w", zipfile.ZIP_DEFLATED,
                          compresslevel=1) as archive:
-        for doc in site.docs:
-            for table in doc.tables.values():
-                csv_file = out_dir / "budgets" / doc.doc_id / "tables" / f"{table.key}.csv"
-                add_to_zip(archive, f"tables/{doc.doc_id}/{table.key}.csv", csv_file.read_bytes())
+        for doc_id, key in table_files:
+            csv_file = out_dir / "budgets" / doc_id / "tables" / f"{key}.csv"
+            add_to_zip(archive, f"tables/{doc_id}/{key}.csv", csv_file.read_bytes())
         described = write_bulk(con, out_dir, archive)
     from ..db import publish  # the DuckDB file under data/ is a download too: a
     publish(con, data_dir / "budget.duckdb")  # reproducible copy of the working database

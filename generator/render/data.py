@@ -22,6 +22,57 @@ from ..slugs import SlugRegistry
 Record = dict[str, Any]
 
 
+class SlottedRecord:
+    """A record read like a dict (`r["name"]`, `r.get("name")`, `"name" in r`), with its
+    fields in slots: a sixth of a dict's memory. A province has hundreds of thousands of
+    table rows and indicators, and the render workers copy (copy-on-write) the memory of
+    every record they touch, so the records' size counts three times over."""
+
+    __slots__ = ()
+
+    def __getitem__(self, key: str) -> Any:
+        try:
+            return getattr(self, key)
+        except (AttributeError, TypeError):
+            raise KeyError(key) from None
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        setattr(self, key, value)
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return getattr(self, key, default)
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, str) and hasattr(self, key)
+
+    def keys(self) -> list[str]:
+        return [k for k in self.__slots__ if hasattr(self, k)]
+
+    def items(self) -> list[tuple[str, Any]]:
+        return [(k, getattr(self, k)) for k in self.keys()]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.keys())
+
+    def __len__(self) -> int:
+        return len(self.keys())
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, (SlottedRecord, dict)):
+            return dict(self.items()) == dict(other.items())
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, like a dict
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({dict(self.items())!r})"
+
+
+def slotted_type(name: str, fields: Sequence[str]) -> type[SlottedRecord]:
+    """A `SlottedRecord` class with these fields (column names, and any added later)."""
+    return type(name, (SlottedRecord,), {"__slots__": tuple(fields)})
+
+
 @dataclass(slots=True)
 class Cell:
     """One amount: the exact value, its printed text and the source line."""
@@ -162,9 +213,11 @@ class _Reader:
                        self.decimal(column) if kind == "decimal" else list(column))
         return out
 
-    def query(self, table: str, tail: str = "", params: list | None = None) -> list[Record]:
+    def query(self, table: str, tail: str = "", params: list | None = None,
+              added: Sequence[str] | None = None) -> list[Record]:
         """`SELECT * FROM <table> <tail>` as records; no ORDER BY in `tail` may name a
-        DECIMAL column (it is selected as text)."""
+        DECIMAL column (it is selected as text). With `added` (the names of fields set
+        later), `SlottedRecord`s instead of dicts."""
         described = self.con.execute(f"DESCRIBE {table}").fetchall()
         names = [r[0] for r in described]
         kinds = ["decimal" if r[1].startswith("DECIMAL") else "text" if r[1] == "VARCHAR" else None
@@ -172,12 +225,21 @@ class _Reader:
         select = ", ".join(f'CAST("{n}" AS VARCHAR) AS "{n}"' if k == "decimal" else f'"{n}"'
                            for n, k in zip(names, kinds))
         columns = self.columns(f"SELECT {select} FROM {table} {tail}", kinds, params)
-        return [dict(zip(names, row)) for row in zip(*columns)]
+        if added is None:
+            return [dict(zip(names, row)) for row in zip(*columns)]
+        record = slotted_type(f"{table}_record", names + [n for n in added if n not in names])
+        out = []
+        for row in zip(*columns):
+            r = record()
+            for n, v in zip(names, row):
+                setattr(r, n, v)
+            out.append(r)
+        return out
 
-    def grouped(self, table: str, tail: str = "", params: list | None = None
-                ) -> dict[str, list[Record]]:
+    def grouped(self, table: str, tail: str = "", params: list | None = None,
+                added: Sequence[str] | None = None) -> dict[str, list[Record]]:
         groups: dict[str, list[Record]] = defaultdict(list)
-        for row in self.query(table, tail, params):
+        for row in self.query(table, tail, params, added):
             groups[row["doc_id"]].append(row)
         return groups
 
@@ -229,6 +291,14 @@ def load_details(con, docs: Sequence[DocData]) -> None:
                             [list(by_id)])
         for doc_id, found in rows.items():
             setattr(by_id[doc_id], attr, found)
+
+
+def drop_documents(docs: Sequence[DocData]) -> None:
+    """Let go of everything of `docs` but their `info` and slugs (their pages are written)."""
+    for doc in docs:
+        doc.tables, doc.projects, doc.targets, doc.figures = {}, [], [], []
+        doc.changes, doc.glossary, doc.divisions, doc.sub_units = [], [], [], []
+    drop_details(docs)
 
 
 def drop_details(docs: Sequence[DocData]) -> None:
@@ -296,7 +366,7 @@ def _load_site(con, details: bool) -> SiteData:
                                       "GROUP BY doc_id").fetchall():
         if doc_id in docs:
             docs[doc_id].failed_count = failed
-    indicators = read.grouped("indicators", "ORDER BY doc_id, target_no, position")
+    indicators = read.grouped("indicators", "ORDER BY doc_id, target_no, position", added=())
     for doc_id, rows in read.grouped("performance_targets", "ORDER BY doc_id, target_no").items():
         if doc_id not in docs:
             continue
@@ -329,7 +399,7 @@ def _load_tables(read: _Reader, docs: dict[str, DocData]) -> None:
             docs[t["doc_id"]].tables[t["table_key"]] = TableData(
                 key=t["table_key"], title=t["title"], line=t["line"], empty=bool(t["empty"]),
                 note=t["note"], columns=list(t["columns"] or []), labels=list(t["column_labels"] or []))
-    for r in read.query("table_rows", "ORDER BY doc_id, table_key, row_no"):
+    for r in read.query("table_rows", "ORDER BY doc_id, table_key, row_no", added=["values"]):
         doc = docs.get(r["doc_id"])
         table = doc.tables.get(r["table_key"]) if doc else None
         if table is None:

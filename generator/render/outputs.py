@@ -121,9 +121,7 @@ class TrackedWriter(PageWriter):
         # cost time and copy every page of it into the worker (copy-on-write).
         gc.freeze()
         try:
-            # Interleaved shares balance the work (neighbours, e.g. a department's years,
-            # are alike).
-            shares = [list(range(i, len(items), workers)) for i in range(workers)]
+            shares = _shares(len(items), workers)
             with ProcessPoolExecutor(max_workers=workers,
                                      mp_context=multiprocessing.get_context("fork")) as pool:
                 done = dict(zip((i for share in shares for i in share),
@@ -214,6 +212,20 @@ def _render_share(indices: list[int]) -> list[tuple]:
     writer, items, render_one, batches = _TASK
     return _in_batches([items[i] for i in indices],
                        lambda item: writer._recorded(render_one, item), batches)
+
+
+def _shares(count: int, workers: int) -> list[list[int]]:
+    """Item indices per worker: blocks of `BATCH` neighbours, dealt out in turn.
+
+    Dealt-out blocks balance the work (neighbours, e.g. a department's years, are alike),
+    and a worker touches only the memory of its own blocks: the records of neighbouring
+    items lie side by side, so with items dealt out one by one every worker would copy
+    (copy-on-write) nearly every page of the data it was forked with.
+    """
+    blocks = [range(start, min(start + BATCH, count)) for start in range(0, count, BATCH)]
+    if len(blocks) < workers:  # few items: one at a time, so every worker has some
+        blocks = [range(i, i + 1) for i in range(count)]
+    return [[i for block in blocks[w::workers] for i in block] for w in range(workers)]
 
 
 # Items rendered at once inside `batches(...)`: what they load is held this many at a time.
