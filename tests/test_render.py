@@ -216,3 +216,33 @@ def test_details_loaded_in_batches_by_workers_render_the_same_site(tmp_path, mon
                       for p in sorted((out / "budgets").rglob("*")) if p.is_file()}
     assert outs["batches"] and outs["batches"] == outs["eager"]
     assert any("项检查".encode() in page for page in outs["batches"].values())
+
+
+def test_slotted_records_read_like_dicts():
+    """Table rows and indicators are slotted records: what the renderers ask of a dict works."""
+    from generator.render.data import slotted_type
+
+    row_type = slotted_type("row", ["name", "code", "values"])
+    r = row_type()
+    r["name"], r.code = "基本支出", None
+    assert r["name"] == "基本支出" and r.get("code") is None and r.get("values", {}) == {}
+    assert "name" in r and "values" not in r and list(r) == ["name", "code"]
+    r["values"] = {"total": 1}
+    assert r == {"name": "基本支出", "code": None, "values": {"total": 1}}
+    with pytest.raises(KeyError):
+        r["missing"]
+
+
+@pytest.mark.parametrize("count,workers", [(0, 2), (5, 2), (64, 2), (70, 2), (1000, 3)])
+def test_render_shares_cover_every_item_once(count, workers):
+    """Workers get blocks of neighbouring items; every item is rendered exactly once and
+    no worker is left without work while there is some."""
+    from generator.render.outputs import BATCH, _shares
+
+    shares = _shares(count, workers)
+    flat = sorted(i for share in shares for i in share)
+    assert flat == list(range(count))
+    if count >= workers:
+        assert all(shares)
+    if count >= 2 * BATCH * workers:
+        assert all(share[:BATCH] == list(range(share[0], share[0] + BATCH)) for share in shares)
