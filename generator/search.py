@@ -131,14 +131,16 @@ class SearchIndexed:
 
 
 def build_search_index(site: Path, cache_dir: Path | None = None,
-                       shard_size: int = DEFAULT_SHARD_SIZE, jobs: int = 0) -> SearchIndexed:
+                       shard_size: int = DEFAULT_SHARD_SIZE, jobs: int = 0,
+                       reuse: bool = True) -> SearchIndexed:
     """Index every page of `site` that has a `data-pagefind-body`.
 
     Writes the bundle (index, fragments, WebAssembly, UI script and styles) to
     `site/pagefind/`, with the shards of a big site under it (`search_bundles`). With a
     `cache_dir`, the word tails of every Han run seen before and every bundle built before
     are taken from there, so only new runs are segmented and only changed shards indexed.
-    `jobs` processes prepare the pages and run Pagefind (0: one per core).
+    `jobs` processes prepare the pages and run Pagefind (0: one per core). `reuse=False`
+    (a clean build) takes nothing from the cache, and refreshes it.
     """
     # pagefind's service takes $PAGEFIND_BINARY_PATH first, then this wheel's binary; check
     # the wheel is there so a standard `pagefind` on PATH is never used by accident.
@@ -148,7 +150,7 @@ def build_search_index(site: Path, cache_dir: Path | None = None,
     workers = jobs or os.cpu_count() or 1
     try:
         with tempfile.TemporaryDirectory(prefix="pagefind-") as scratch:
-            return _index_site(site, Path(scratch), cache_dir, shard_size, workers)
+            return _index_site(site, Path(scratch), cache_dir, shard_size, workers, reuse)
     except SearchIndexError:
         raise
     except Exception as exc:  # the service reports its failures as plain exceptions
@@ -156,9 +158,9 @@ def build_search_index(site: Path, cache_dir: Path | None = None,
 
 
 def _index_site(site: Path, scratch: Path, cache_dir: Path | None, shard_size: int,
-                workers: int) -> SearchIndexed:
-    folders, keys = write_shards(site, scratch, cache_dir, shard_size, workers)
-    bundles = BundleCache(cache_dir)
+                workers: int, reuse: bool) -> SearchIndexed:
+    folders, keys = write_shards(site, scratch, cache_dir, shard_size, workers, reuse)
+    bundles = BundleCache(cache_dir, read=reuse)
     located = {key: bundles.get(key) for key in keys}
     missing = [(folder, scratch / "bundles" / key) for folder, key in zip(folders, keys)
                if located[key] is None]
@@ -172,13 +174,13 @@ def _index_site(site: Path, scratch: Path, cache_dir: Path | None, shard_size: i
 
 
 def write_shards(site: Path, scratch: Path, cache_dir: Path | None, shard_size: int,
-                 workers: int) -> tuple[list[Path], list[str]]:
+                 workers: int, reuse: bool = True) -> tuple[list[Path], list[str]]:
     """Prepare the indexed pages of `site`, with their tails, in one folder per shard under
     `scratch`; returns the folders and their bundle keys. (A province's runs and tails, a
     few hundred MB, are let go when this returns, before Pagefind runs.)"""
     pages = indexed_pages(site)
     runs = prepare_pages(site, pages, scratch / "prepared", workers)
-    cache = RunCache(cache_dir)
+    cache = RunCache(cache_dir, read=reuse)
     every_run = set().union(*runs.values())
     unseen = sorted(every_run - cache.entries.keys())
     if unseen:
@@ -398,11 +400,11 @@ class RunCache:
     dictionary or rule never reuses old tails.
     """
 
-    def __init__(self, folder: Path | None):
+    def __init__(self, folder: Path | None, read: bool = True):
         self.path = folder / "runs.json" if folder is not None else None
         self.salt = _tails_salt()
         self.entries: dict[str, list[str]] = {}
-        if self.path is not None:
+        if self.path is not None and read:
             try:
                 data = json.loads(self.path.read_text(encoding="utf-8"))
                 if data.get("salt") == self.salt:

@@ -71,13 +71,15 @@ def bundle_key(salt: str, pages: dict[str, bytes]) -> str:
 
 
 class BundleCache:
-    """Finished bundles by key, in `<folder>/bundles/<key>/`; no folder: no cache."""
+    """Finished bundles by key, in `<folder>/bundles/<key>/`; no folder: no cache.
+    `read=False` (a clean build) never reuses a bundle, and replaces it with the new one."""
 
-    def __init__(self, folder: Path | None):
+    def __init__(self, folder: Path | None, read: bool = True):
         self.root = folder / "bundles" if folder is not None else None
+        self.read = read
 
     def get(self, key: str) -> Path | None:
-        if self.root is None:
+        if self.root is None or not self.read:
             return None
         path = self.root / key
         return path if (path / "pagefind-entry.json").is_file() else None
@@ -89,8 +91,10 @@ class BundleCache:
         self.root.mkdir(parents=True, exist_ok=True)
         target = self.root / key
         if target.exists():
-            shutil.rmtree(bundle)
-            return target
+            if self.read:  # put meanwhile by another build: the same pages, the same bundle
+                shutil.rmtree(bundle)
+                return target
+            shutil.rmtree(target)
         tmp = self.root / f".{key}.{os.getpid()}.tmp"
         shutil.rmtree(tmp, ignore_errors=True)
         shutil.move(str(bundle), tmp)

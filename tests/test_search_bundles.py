@@ -97,8 +97,9 @@ def test_a_rebuild_indexes_only_the_shards_whose_pages_changed(tmp_path, monkeyp
         await real(jobs, config, workers)
     monkeypatch.setattr(search, "index_folders", counting)
 
-    def build(site):
-        done = search.build_search_index(site, tmp_path / "cache", shard_size=60, jobs=1)
+    def build(site, reuse=True):
+        done = search.build_search_index(site, tmp_path / "cache", shard_size=60, jobs=1,
+                                         reuse=reuse)
         shards = json.loads((site / "pagefind" / "shards.json").read_text())["shards"]
         assert done.bundles == 1 + len(shards) and done.indexed == indexed[-1]
         return done.pages, done.bundles
@@ -109,3 +110,7 @@ def test_a_rebuild_indexes_only_the_shards_whose_pages_changed(tmp_path, monkeyp
     pages["budgets/d3/index.html"] = "第三号单位差旅费"
     assert build(_site(tmp_path / "c", pages)) == (12, bundles) and indexed[-1] == 1
     assert len(list((tmp_path / "cache" / "bundles").iterdir())) == bundles
+    # a clean build (`build --clean`) indexes every shard again, and leaves the cache whole
+    assert build(_site(tmp_path / "d", pages), reuse=False) == (12, bundles)
+    assert indexed[-1] == bundles
+    assert build(_site(tmp_path / "e", pages)) == (12, bundles) and indexed[-1] == 0
