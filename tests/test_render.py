@@ -229,7 +229,7 @@ def test_slotted_records_read_like_dicts():
     assert "name" in r and "values" not in r and list(r) == ["name", "code"]
     r["values"] = {"total": 1}
     assert r == {"name": "基本支出", "code": None, "values": {"total": 1}}
-    with pytest.raises(KeyError):
+    with pytest.raises(AttributeError):
         r["missing"]
 
 

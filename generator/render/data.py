@@ -30,14 +30,10 @@ class SlottedRecord:
 
     __slots__ = ()
 
-    def __getitem__(self, key: str) -> Any:
-        try:
-            return getattr(self, key)
-        except (AttributeError, TypeError):
-            raise KeyError(key) from None
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        setattr(self, key, value)
+    # `r[key]` is the attribute lookup itself, in C: the pages read millions of fields.
+    # A missing field raises AttributeError (nothing asks a record for one it lacks).
+    __getitem__ = object.__getattribute__
+    __setitem__ = object.__setattr__
 
     def get(self, key: str, default: Any = None) -> Any:
         return getattr(self, key, default)
