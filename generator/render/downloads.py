@@ -170,27 +170,23 @@ def copy_range(src, dst, start: int, end: int) -> None:
 
 def stripped_span(f, size: int) -> tuple[int, int]:
     """Where the text of a file starts and ends without surrounding whitespace (as bytes.strip())."""
-    f.seek(0)
-    head = f.read(min(size, 4096))
-    start = len(head) - len(head.lstrip())
-    if start == len(head) and size > len(head):  # a 4 kB run of whitespace: look further
-        f.seek(0)
-        return _slow_span(f.read())
+    start = 0
+    while start < size:
+        f.seek(start)
+        block = f.read(min(4096, size - start))
+        skipped = len(block) - len(block.lstrip())
+        start += skipped
+        if skipped < len(block):
+            break
     end = size
     while end > start:
         step = min(4096, end - start)
         f.seek(end - step)
-        tail = f.read(step)
-        kept = len(tail.rstrip())
+        kept = len(f.read(step).rstrip())
         end -= step - kept
         if kept:
             break
     return start, end
-
-
-def _slow_span(data: bytes) -> tuple[int, int]:
-    start = len(data) - len(data.lstrip())
-    return start, start + len(data.strip())
 
 
 def write_document_tables(doc: DocData, out_dir: Path, archive: zipfile.ZipFile | None) -> int:
