@@ -176,8 +176,8 @@ def _index_site(site: Path, scratch: Path, cache_dir: Path | None, shard_size: i
 def write_shards(site: Path, scratch: Path, cache_dir: Path | None, shard_size: int,
                  workers: int, reuse: bool = True) -> tuple[list[Path], list[str]]:
     """Prepare the indexed pages of `site`, with their tails, in one folder per shard under
-    `scratch`; returns the folders and their bundle keys. (A province's runs and tails, a
-    few hundred MB, are let go when this returns, before Pagefind runs.)"""
+    `scratch`; returns the folders and their bundle keys. (A province's runs and tails, over
+    100 MB at 2,000 documents, are let go when this returns, before Pagefind runs.)"""
     pages = indexed_pages(site)
     runs = prepare_pages(site, pages, scratch / "prepared", workers)
     cache = RunCache(cache_dir, read=reuse)

@@ -53,6 +53,12 @@ def _cells(*rows: list[str]) -> list[str]:
     return lines
 
 
+def _function_table(*rows: list[str]) -> Document:
+    """表五 (类/款/项, 科目名称, 合计/基本支出/项目支出) with these rows, read by the layout alone."""
+    return _read_only(["表五：", "一般公共预算支出情况表"]
+                      + _cells(["类", "款", "项", "科目名称", "合计", "基本支出", "项目支出"], *rows))
+
+
 # --- the seed ------------------------------------------------------------------------------
 
 def test_seed_table_parts_match_the_key():
@@ -275,15 +281,12 @@ def test_swapped_code_cells_break_the_order():
 
 
 def test_class_printed_again_after_its_rows():
-    lines = ["表五：", "一般公共预算支出情况表"]
-    lines += _cells(
-        ["类", "款", "项", "科目名称", "合计", "基本支出", "项目支出"],
+    doc = _function_table(
         ["201", "", "", "一般公共服务支出", "10.00", "10.00", ""],
         ["201", "03", "01", "行政运行", "10.00", "10.00", ""],
         ["201", "", "", "行政运行", "5.00", "5.00", ""],
         ["", "", "", "合计", "10.00", "10.00", ""],
     )
-    doc = _read_only(lines)
     assert [i.slug for i in doc.issues] == ["code-order"]
 
 
@@ -476,27 +479,21 @@ def test_empty_section_cell_between_class_and_item_is_reported(a, b, key, line):
 
 
 def test_empty_section_cell_without_a_section_above_keeps_the_code_reported():
-    lines = ["表五：", "一般公共预算支出情况表"]
-    lines += _cells(
-        ["类", "款", "项", "科目名称", "合计", "基本支出", "项目支出"],
+    doc = _function_table(
         ["201", "", "", "一般公共服务支出", "10.00", "10.00", ""],
         ["201", "", "01", "行政运行", "10.00", "10.00", ""],
         ["", "", "", "合计", "10.00", "10.00", ""],
     )
-    doc = _read_only(lines)
     row = doc.tables["general_public"].rows[1]
     assert row.code == "20101"
     assert "code-missing" in _issues_at(doc, row.line)
 
 
 def test_economic_code_in_a_function_table_is_reported():
-    lines = ["表五：", "一般公共预算支出情况表"]
-    lines += _cells(
-        ["类", "款", "项", "科目名称", "合计", "基本支出", "项目支出"],
+    doc = _function_table(
         ["301", "", "", "工资福利支出", "10.00", "10.00", ""],
         ["", "", "", "合计", "10.00", "10.00", ""],
     )
-    doc = _read_only(lines)
     assert [i.slug for i in doc.issues] == ["code-order"]
 
 
