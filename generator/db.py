@@ -23,7 +23,8 @@ import re
 import subprocess
 import sys
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import count
 from pathlib import Path
@@ -473,17 +474,61 @@ def publish(con: duckdb.DuckDBPyConnection, target: Path) -> None:
             finally:
                 con.execute("DETACH publish_handoff")
             done = _run_publish(handoff, target)
-    if done.returncode != 0:
+    if done[0] != 0:
         target.unlink(missing_ok=True)
-        raise RuntimeError(f"publishing {target.name} failed: {done.stderr.strip()[-2000:]}")
+        raise RuntimeError(f"publishing {target.name} failed: {done[1].strip()[-2000:]}")
 
 
-def _run_publish(source: Path, target: Path) -> subprocess.CompletedProcess:
-    env = dict(os.environ, DUCKDB_JE_MALLOC_CONF="junk:alloc", MALLOC_PERTURB_="165",
-               GLIBC_TUNABLES=":".join(filter(None, [os.environ.get("GLIBC_TUNABLES"),
-                                                      "glibc.malloc.tcache_count=0"])))
-    return subprocess.run([sys.executable, "-c", _PUBLISH_SCRIPT, str(source), str(target)],
-                          env=env, capture_output=True, text=True, check=False)
+@contextmanager
+def publishing(con: duckdb.DuckDBPyConnection, target: Path) -> Iterator[None]:
+    """`publish(con, target)`, while the body of the `with` reads from `con`.
+
+    When `con` can let its file go (`detachable`), the publishing process reads the file
+    at the same time as `con`, which has it back read-only meanwhile (DuckDB lets several
+    processes read a file, none write it); else `publish` runs after the body. Either way
+    the body must not write to `con`. A body that fails waits for the publishing process
+    and leaves no half-written `target`.
+    """
+    target = Path(target)
+    if not detachable(con):
+        yield
+        publish(con, target)
+        return
+    for old in (target, target.with_name(target.name + ".wal")):
+        old.unlink(missing_ok=True)
+    name, path = detach(con)
+    con.execute(f"ATTACH '{_sql_path(path)}' AS \"{name}\" (READ_ONLY)")
+    con.execute(f'USE "{name}"')
+    process = _start_publish(Path(path), target)
+    try:
+        yield
+    finally:
+        err = process.communicate()[1]
+        con.execute("USE memory")
+        con.execute(f'DETACH "{name}"')
+        reattach(con, (name, path))
+    if process.returncode != 0:
+        target.unlink(missing_ok=True)
+        raise RuntimeError(f"publishing {target.name} failed: {err.strip()[-2000:]}")
+
+
+def _publish_env() -> dict[str, str]:
+    return dict(os.environ, DUCKDB_JE_MALLOC_CONF="junk:alloc", MALLOC_PERTURB_="165",
+                GLIBC_TUNABLES=":".join(filter(None, [os.environ.get("GLIBC_TUNABLES"),
+                                                       "glibc.malloc.tcache_count=0"])))
+
+
+def _start_publish(source: Path, target: Path) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-c", _PUBLISH_SCRIPT, str(source), str(target)],
+                            env=_publish_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True)
+
+
+def _run_publish(source: Path, target: Path) -> tuple[int, str]:
+    """Publish `source` to `target` and wait: (exit status, standard error)."""
+    process = _start_publish(source, target)
+    err = process.communicate()[1]
+    return process.returncode, err
 
 
 def _sql_path(path: Path | str) -> str:

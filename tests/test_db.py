@@ -19,6 +19,7 @@ from generator.db import (
     load_documents,
     pack_document,
     publish,
+    publishing,
     query,
 )
 from generator.parse.document import parse_file
@@ -118,3 +119,28 @@ def test_publish_writes_the_same_bytes_for_the_same_content(tmp_path, detachable
     assert not list(tmp_path.glob("published*.wal"))
     con = connect(tmp_path / "published0.duckdb")
     assert query(con, "SELECT count(*) AS n FROM documents") == [{"n": 1}]
+
+
+@pytest.mark.parametrize("detachable", [True, False])
+def test_publishing_beside_reads_gives_the_same_file_and_a_writable_connection(tmp_path, detachable):
+    con = connect(tmp_path / "work.duckdb", detachable=detachable)
+    load_documents(con, [("x-2021", _tricky_document(), [])])
+    publish(con, tmp_path / "after.duckdb")
+    with publishing(con, tmp_path / "beside.duckdb"):
+        # the body reads while (detachable) another process publishes the same file
+        assert query(con, "SELECT count(*) AS n FROM documents") == [{"n": 1}]
+    assert (tmp_path / "beside.duckdb").read_bytes() == (tmp_path / "after.duckdb").read_bytes()
+    con.execute("DELETE FROM documents")  # written to again: the file is its own once more
+    assert query(con, "SELECT count(*) AS n FROM documents") == [{"n": 0}]
+    con.close()
+
+
+def test_publishing_lets_a_failing_body_fail_and_keeps_the_connection(tmp_path):
+    con = connect(tmp_path / "work.duckdb", detachable=True)
+    load_documents(con, [("x-2021", _tricky_document(), [])])
+    with pytest.raises(ZeroDivisionError):
+        with publishing(con, tmp_path / "beside.duckdb"):
+            1 / 0
+    con.execute("DELETE FROM documents")
+    assert query(con, "SELECT count(*) AS n FROM documents") == [{"n": 0}]
+    con.close()

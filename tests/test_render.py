@@ -105,6 +105,21 @@ def test_bulk_downloads(site):
     con.close()
 
 
+def test_bulk_csv_starts_with_one_bom_before_its_header_and_is_zipped_as_written(site):
+    out, _ = site
+    raw = (out / "data" / "csv" / "table_values.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbfdoc_id,") and b"\xef\xbb\xbf" not in raw[3:]
+    header, *rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
+    assert header[:4] == ["doc_id", "table_key", "row_no", "column_key"]
+    assert {r[0] for r in rows} == {p.name for p in (out / "budgets").iterdir() if p.is_dir()}
+    with zipfile.ZipFile(out / "data" / "tables-csv.zip") as z:
+        assert z.read("database/table_values.csv") == raw
+        assert z.read(f"tables/{DOC}/basic.csv") == (out / "budgets" / DOC / "tables" / "basic.csv").read_bytes()
+    data = json.loads((out / "data" / "json" / "table_values.json").read_text(encoding="utf-8"))
+    assert data["table"] == "table_values" and len(data["rows"]) == len(rows)
+    assert not list((out / "data").glob(".*"))  # no scratch file left behind
+
+
 @pytest.mark.parametrize("data", [b"", b" \n", b"[\n{}\n]\n", b"\n\t[1]" + b" " * 9000,
                                   b" " * 5000 + b"[2]\r\n", b" " * 9000])
 def test_bulk_json_rows_are_copied_stripped(tmp_path, data):

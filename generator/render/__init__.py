@@ -29,7 +29,7 @@ from ..incremental import Manifest, digest
 from . import charts as ch
 from .data import Details, SiteData, drop_documents, load_site
 from .datapackage import datapackage
-from .downloads import add_to_zip, dumps, write_bulk
+from .downloads import dumps, write_bulk
 from .indexes import classification_index, render_indexes
 from .outputs import TrackedWriter
 from .pages import ClassIndex, render_documents
@@ -166,14 +166,14 @@ def render_downloads(con, config: Config, table_files: list[tuple[str, str]],
         return
     data_dir = out_dir / "data"
     data_dir.mkdir(parents=True, exist_ok=True)
-    with zipfile.ZipFile(data_dir / "tables-csv.zip", "w", zipfile.ZIP_DEFLATED,
-                         compresslevel=1) as archive:
-        for doc_id, key in table_files:
-            csv_file = out_dir / "budgets" / doc_id / "tables" / f"{key}.csv"
-            add_to_zip(archive, f"tables/{doc_id}/{key}.csv", csv_file.read_bytes())
-        described = write_bulk(con, out_dir, archive)
-    from ..db import publish  # the DuckDB file under data/ is a download too: a
-    publish(con, data_dir / "budget.duckdb")  # reproducible copy of the working database
+    document_csvs = [(f"tables/{doc_id}/{key}.csv", out_dir / "budgets" / doc_id / "tables" / f"{key}.csv")
+                     for doc_id, key in table_files]
+    # The DuckDB file under data/ is a download too: a reproducible copy of the working
+    # database, written by another process while this one exports the tables.
+    with db.publishing(con, data_dir / "budget.duckdb"), \
+            zipfile.ZipFile(data_dir / "tables-csv.zip", "w", zipfile.ZIP_DEFLATED,
+                            compresslevel=1) as archive:
+        described = write_bulk(con, out_dir, archive, document_csvs)
     files = sorted(p for p in data_dir.rglob("*") if p.is_file() and not p.name.endswith(".wal"))
     package = datapackage(described, config.get("site.title"), files, data_dir)
     (data_dir / "datapackage.json").write_text(dumps(package), encoding="utf-8")

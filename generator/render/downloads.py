@@ -15,6 +15,7 @@ import json
 import re
 import shutil
 import zipfile
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -206,9 +207,11 @@ def write_document_tables(doc: DocData, out_dir: Path, archive: zipfile.ZipFile 
 
 
 def _export_select(name: str, columns: list[tuple[str, str]], for_csv: bool) -> str:
-    """SELECT for one table's export: amounts as exact text, lists joined, formulas defused."""
+    """SELECT for one table's export: amounts as exact text, lists joined, formulas defused.
+    For CSV, the first column's name begins with a BOM, so that DuckDB's header line starts
+    the file with it (Excel and WPS read the file as UTF-8 by it)."""
     parts = []
-    for column, duck_type in columns:
+    for n, (column, duck_type) in enumerate(columns):
         c = f'"{column}"'
         if duck_type.startswith("DECIMAL"):
             expr = f"CAST({c} AS VARCHAR)"
@@ -219,7 +222,8 @@ def _export_select(name: str, columns: list[tuple[str, str]], for_csv: bool) -> 
                     f"regexp_matches({c}, '{NUMBER_SQL}') THEN chr(39) || {c} ELSE {c} END")
         else:
             expr = c
-        parts.append(f"{expr} AS {c}")
+        alias = f'"\ufeff{column}"' if for_csv and n == 0 else c
+        parts.append(f"{expr} AS {alias}")
     return f"SELECT {', '.join(parts)} FROM {name}"
 
 
@@ -227,41 +231,56 @@ def _sql_path(path: Path) -> str:
     return path.as_posix().replace("'", "''")
 
 
-def write_bulk(con, out_dir: Path, archive: zipfile.ZipFile) -> dict[str, dict[str, Any]]:
-    """Every database table as CSV (also into the zip), JSON and Parquet under `data/`.
+def write_bulk(con, out_dir: Path, archive: zipfile.ZipFile,
+               zip_first: list[tuple[str, Path]] = ()) -> dict[str, dict[str, Any]]:
+    """Every database table as CSV (also into the zip), JSON and Parquet under `data/`;
+    `zip_first` (member name, file) go into the zip before them.
 
-    DuckDB writes the files (fast at a province's scale); the CSV gets its BOM and the
-    JSON its `{table, unit, rows}` wrapper around DuckDB's output. Returns per table its
-    columns (name, DuckDB type) and row count, for datapackage.json.
+    DuckDB writes the files (fast at a province's scale): the CSV with its BOM, the JSON
+    into a scratch file that gets its `{table, unit, rows}` wrapper around it. While DuckDB
+    writes the next file, a helper thread zips and wraps the ones before, in order, so the
+    zip comes out the same every time. Returns per table its columns (name, DuckDB type)
+    and row count, for datapackage.json.
     """
     data_dir = out_dir / "data"
     for sub in ("csv", "json", "parquet"):
         (data_dir / sub).mkdir(parents=True, exist_ok=True)
     described: dict[str, dict[str, Any]] = {}
-    for name in BULK_TABLES:
-        columns = [(r[0], r[1]) for r in con.execute(f"DESCRIBE {name}").fetchall()]
-        count = con.execute(f"SELECT count(*) FROM {name}").fetchone()[0]
-        csv_path, json_path = data_dir / "csv" / f"{name}.csv", data_dir / "json" / f"{name}.json"
-        tmp = data_dir / f".{name}.tmp"
-        con.execute(f"COPY ({_export_select(name, columns, True)}) TO '{_sql_path(tmp)}' "
-                    "(FORMAT csv, HEADER true, NEW_LINE '\\r\\n')")
-        with csv_path.open("wb") as f, tmp.open("rb") as src:
-            f.write(b"\xef\xbb\xbf")
-            shutil.copyfileobj(src, f, COPY_CHUNK)
-        add_file_to_zip(archive, f"database/{name}.csv", csv_path)
-        con.execute(f"COPY ({_export_select(name, columns, False)}) TO '{_sql_path(tmp)}' "
-                    "(FORMAT json, ARRAY true)")
-        with json_path.open("wb") as f, tmp.open("rb") as src:
-            head = {"table": name, "unit": "万元", "amounts": "exact decimal strings"}
-            f.write(json.dumps(head, ensure_ascii=False)[:-1].encode("utf-8") + b', "rows": ')
-            start, end = stripped_span(src, tmp.stat().st_size)
-            if end > start:
-                copy_range(src, f, start, end)
-            else:
-                f.write(b"[]")
-            f.write(b"}\n")
-        tmp.unlink()
-        parquet = _sql_path(data_dir / "parquet" / f"{name}.parquet")
-        con.execute(f"COPY (SELECT * FROM {name}) TO '{parquet}' (FORMAT parquet)")
-        described[name] = {"columns": columns, "rows": count}
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="bulk") as helper:
+        done = [helper.submit(_zip_files, archive, list(zip_first))]
+        for name in BULK_TABLES:
+            columns = [(r[0], r[1]) for r in con.execute(f"DESCRIBE {name}").fetchall()]
+            count = con.execute(f"SELECT count(*) FROM {name}").fetchone()[0]
+            csv_path, json_path = data_dir / "csv" / f"{name}.csv", data_dir / "json" / f"{name}.json"
+            con.execute(f"COPY ({_export_select(name, columns, True)}) TO '{_sql_path(csv_path)}' "
+                        "(FORMAT csv, HEADER true, NEW_LINE '\\r\\n')")
+            done.append(helper.submit(add_file_to_zip, archive, f"database/{name}.csv", csv_path))
+            tmp = data_dir / f".{name}.json.tmp"
+            con.execute(f"COPY ({_export_select(name, columns, False)}) TO '{_sql_path(tmp)}' "
+                        "(FORMAT json, ARRAY true)")
+            done.append(helper.submit(_wrap_json, name, tmp, json_path))
+            parquet = _sql_path(data_dir / "parquet" / f"{name}.parquet")
+            con.execute(f"COPY (SELECT * FROM {name}) TO '{parquet}' (FORMAT parquet)")
+            described[name] = {"columns": columns, "rows": count}
+        for step in done:
+            step.result()  # the helper's error, if any, is the build's
     return described
+
+
+def _zip_files(archive: zipfile.ZipFile, files: list[tuple[str, Path]]) -> None:
+    for member, path in files:
+        add_to_zip(archive, member, path.read_bytes())
+
+
+def _wrap_json(name: str, rows_file: Path, target: Path) -> None:
+    """DuckDB's JSON array of a table's rows, in its `{table, unit, rows}` wrapper."""
+    with target.open("wb") as f, rows_file.open("rb") as src:
+        head = {"table": name, "unit": "万元", "amounts": "exact decimal strings"}
+        f.write(json.dumps(head, ensure_ascii=False)[:-1].encode("utf-8") + b', "rows": ')
+        start, end = stripped_span(src, rows_file.stat().st_size)
+        if end > start:
+            copy_range(src, f, start, end)
+        else:
+            f.write(b"[]")
+        f.write(b"}\n")
+    rows_file.unlink()
