@@ -140,7 +140,7 @@ def test_streamed_zip_member_is_the_written_one(tmp_path):
     """A bulk CSV streamed into the zip gives the very bytes of one written whole."""
     from generator.render.downloads import add_file_to_zip, add_to_zip
 
-    data = "科目,金额\r\n".encode("utf-8") * 300_000  # several copy chunks
+    data = "科目,金额\r\n".encode() * 300_000  # several copy chunks
     (tmp_path / "t.csv").write_bytes(data)
     for name, add in (("whole", lambda z: add_to_zip(z, "t.csv", data)),
                       ("streamed", lambda z: add_file_to_zip(z, "t.csv", tmp_path / "t.csv"))):
