@@ -68,6 +68,7 @@ from .search_bundles import (
     install_bundles,
     plan_shards,
 )
+from .search_stable import stabilize_bundle
 
 BUNDLE_DIR = "pagefind"
 SEARCH_PAGE = "search/"
@@ -121,13 +122,19 @@ def pagefind_binary() -> Path:
 @dataclass(frozen=True)
 class SearchIndexed:
     """What a search index build did: pages indexed, bundles (1 + shards), bundles that
-    had to be indexed (the others came from the cache)."""
+    had to be indexed (the others came from the cache), and of those, any that could not
+    be made byte-stable."""
     pages: int
     bundles: int
     indexed: int
+    unstable: int = 0  # bundles left as Pagefind wrote them (`search_stable`)
 
     def summary(self) -> str:
-        return f"search: {self.pages} pages in {self.bundles} bundle(s), {self.indexed} indexed"
+        text = f"search: {self.pages} pages in {self.bundles} bundle(s), {self.indexed} indexed"
+        if self.unstable:
+            text += (f"; {self.unstable} bundle(s) not made byte-stable (a Pagefind version "
+                     "whose files search_stable does not know)")
+        return text
 
 
 def build_search_index(site: Path, cache_dir: Path | None = None,
@@ -165,12 +172,14 @@ def _index_site(site: Path, scratch: Path, cache_dir: Path | None, shard_size: i
     missing = [(folder, scratch / "bundles" / key) for folder, key in zip(folders, keys)
                if located[key] is None]
     asyncio.run(index_folders(missing, _config, workers))
+    unstable = 0
     for _, bundle in missing:
+        unstable += not stabilize_bundle(bundle)
         located[bundle.name] = bundles.put(bundle.name, bundle)
     install_bundles([located[key] for key in keys], site / BUNDLE_DIR)
     bundles.prune(set(keys))
     return SearchIndexed(sum(1 for _ in (site / BUNDLE_DIR).rglob("fragment/*.pf_fragment")),
-                         len(keys), len(missing))
+                         len(keys), len(missing), unstable)
 
 
 def write_shards(site: Path, scratch: Path, cache_dir: Path | None, shard_size: int,
