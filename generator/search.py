@@ -60,6 +60,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from . import search_stable
 from .search_bundles import (
     DEFAULT_SHARD_SIZE,
     BundleCache,
@@ -199,7 +200,9 @@ def write_shards(site: Path, scratch: Path, cache_dir: Path | None, shard_size: 
     tails = {page: page_tails(cache.entries, found) for page, found in runs.items()}
     weights = {page: sum(map(len, runs[page])) + sum(map(len, tails[page])) for page in pages}
     plan = plan_shards(weights, shard_size)
-    salt = json.dumps([_tails_salt(), LANGUAGE, EXCLUDE_SELECTORS])
+    # a bundle is cached as stabilized: a change to that code is a change of key too
+    stable = hashlib.sha256(Path(search_stable.__file__).read_bytes()).hexdigest()
+    salt = json.dumps([_tails_salt(), stable, LANGUAGE, EXCLUDE_SELECTORS])
     folders = [scratch / "shards" / str(n) for n in range(len(plan))]
     keys = [bundle_key(salt, write_with_tails(scratch / "prepared", folder,
                                               {page: tails[page] for page in shard}))
