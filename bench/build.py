@@ -13,8 +13,9 @@ miss a spike shorter than 0.2 s. "peak" is the max RSS (ru_maxrss) of the build 
 and of its largest worker: RSS counts pages shared by forked workers once per process,
 and the max of one process ignores processes running at the same time, so it is neither
 an upper nor a lower bound. A document's own CSV/JSON files are written with its page by
-the render workers, so "downloads" is the bulk data alone; "publish" is writing the
-DuckDB download (`db.publish`). Each build runs in a fresh Python process, so its peak
+the render workers, so "downloads" is the bulk data alone (`render_downloads`: the CSV,
+JSON and Parquet exports and the zip, with the DuckDB download written by another process
+meanwhile). Each build runs in a fresh Python process, so its peak
 memory is its own. Goals on a 2-core machine (issue #6): cold build of 2,000 ≤ 60 s,
 no-change rebuild ≤ 3 s, peak memory (the sampled PSS total) ≤ 1.5 GB.
 
@@ -48,7 +49,7 @@ title = "部门预算公开（基准）"
 charts = true
 search = true
 """
-STAGES = ("parse", "load", "check", "render", "charts", "downloads", "publish", "search")
+STAGES = ("parse", "load", "check", "render", "charts", "downloads", "search")
 GOALS = {"cold_2000_s": 60.0, "rebuild_s": 3.0, "peak_mb": 1536.0}
 
 
@@ -85,9 +86,7 @@ def _instrument(log: Path) -> list[str]:
                ("generator.db", "load_documents", "load"),
                ("generator.db", "load_source_issues", "load"),
                ("generator.render.charts", "render_charts", "charts"),
-               ("generator.render", "write_bulk", "downloads"),
-               ("generator.render", "datapackage", "downloads"),
-               ("generator.db", "publish", "publish")]
+               ("generator.render", "render_downloads", "downloads")]
     found = []
     for module_name, attr, stage in targets:
         try:
@@ -112,14 +111,13 @@ def run_one_build(site: Path) -> dict:
     stages = _logged_stages(log)
     shutil.rmtree(log.parent, ignore_errors=True)
     timings = dict(report.timings)
-    out = {s: stages.get(s, 0.0) for s in ("load", "check", "charts", "downloads", "publish")}
+    out = {s: stages.get(s, 0.0) for s in ("load", "check", "charts", "downloads")}
     out["load"] = timings.get("load", out["load"])
     # the checks may run inside the parse workers, where they cannot be timed from here
     out["parse"] = timings.get("parse", 0.0)
     out["search"] = timings.get("search", 0.0)
     # render as reported by the build, less the parts measured separately
-    out["render"] = max(0.0, timings.get("render", 0.0) - out["charts"] - out["downloads"]
-                        - out["publish"])
+    out["render"] = max(0.0, timings.get("render", 0.0) - out["charts"] - out["downloads"])
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     return {"wall": wall, "stages": out, "build_timings": timings, "pages": report.pages,
