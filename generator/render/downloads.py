@@ -215,16 +215,21 @@ def _export_select(name: str, columns: list[tuple[str, str]], for_csv: bool) -> 
         c = f'"{column}"'
         if duck_type.startswith("DECIMAL"):
             expr = f"CAST({c} AS VARCHAR)"
-        elif duck_type.endswith("[]"):
-            expr = f"array_to_string({c}, '|')" if for_csv else c
+        elif duck_type.endswith("[]") and for_csv:  # a list is one cell: joined, then defused
+            expr = _defused(f"array_to_string({c}, '|')")
         elif duck_type == "VARCHAR" and for_csv:
-            expr = (f"CASE WHEN regexp_matches({c}, '{FORMULA_SQL}') AND NOT "
-                    f"regexp_matches({c}, '{NUMBER_SQL}') THEN chr(39) || {c} ELSE {c} END")
+            expr = _defused(c)
         else:
             expr = c
         alias = f'"\ufeff{column}"' if for_csv and n == 0 else c
         parts.append(f"{expr} AS {alias}")
     return f"SELECT {', '.join(parts)} FROM {name}"
+
+
+def _defused(text: str) -> str:
+    """SQL for the text `text` with `neutralize`'s rule applied."""
+    return (f"CASE WHEN regexp_matches({text}, '{FORMULA_SQL}') AND NOT "
+            f"regexp_matches({text}, '{NUMBER_SQL}') THEN chr(39) || {text} ELSE {text} END")
 
 
 def _sql_path(path: Path) -> str:
