@@ -189,7 +189,8 @@ def write_shards(site: Path, scratch: Path, cache_dir: Path | None, shard_size: 
     `scratch`; returns the folders and their bundle keys. (A province's runs and tails, over
     100 MB at 2,000 documents, are let go when this returns, before Pagefind runs.)"""
     pages = indexed_pages(site)
-    runs = prepare_pages(site, pages, scratch / "prepared", workers)
+    prepared = scratch / "prepared"
+    runs = prepare_pages(site, pages, prepared, workers)
     cache = RunCache(cache_dir, read=reuse)
     every_run = set().union(*runs.values())
     unseen = sorted(every_run - cache.entries.keys())
@@ -197,16 +198,17 @@ def write_shards(site: Path, scratch: Path, cache_dir: Path | None, shard_size: 
         words = asyncio.run(segment_runs(unseen, scratch / "words"))
         cache.entries.update((run, run_tails(words[run])) for run in unseen)
     cache.save(every_run)
-    tails = {page: page_tails(cache.entries, found) for page, found in runs.items()}
-    weights = {page: sum(map(len, runs[page])) + sum(map(len, tails[page])) for page in pages}
-    plan = plan_shards(weights, shard_size)
+    finished = add_tails(prepared, runs, cache.entries, workers)
+    plan = plan_shards({page: weight for page, (weight, _) in finished.items()}, shard_size)
     # a bundle is cached as stabilized: a change to that code is a change of key too
     stable = hashlib.sha256(Path(search_stable.__file__).read_bytes()).hexdigest()
     salt = json.dumps([_tails_salt(), stable, LANGUAGE, EXCLUDE_SELECTORS])
     folders = [scratch / "shards" / str(n) for n in range(len(plan))]
-    keys = [bundle_key(salt, write_with_tails(scratch / "prepared", folder,
-                                              {page: tails[page] for page in shard}))
-            for folder, shard in zip(folders, plan)]
+    for folder, shard in zip(folders, plan):
+        for page in shard:
+            (folder / page).parent.mkdir(parents=True, exist_ok=True)
+            os.replace(prepared / page, folder / page)
+    keys = [bundle_key(salt, {page: finished[page][1] for page in shard}) for shard in plan]
     return folders, keys
 
 
@@ -219,14 +221,7 @@ def _config(**extra: Any) -> Any:
 def prepare_pages(site: Path, pages: list[str], folder: Path, workers: int) -> dict[str, list[str]]:
     """Write each page as Pagefind should read it to `folder` (`search_copy`), in `workers`
     processes; returns each page's distinct Han runs (`page_runs`), sorted."""
-    shares = [pages[i::workers] for i in range(workers)] if len(pages) >= 64 else [pages]
-    tasks = [(site, folder, share) for share in shares if share]
-    if len(tasks) == 1:
-        results = [_prepare_share(tasks[0])]
-    else:
-        with ProcessPoolExecutor(max_workers=len(tasks),
-                                 mp_context=multiprocessing.get_context("fork")) as pool:
-            results = list(pool.map(_prepare_share, tasks))
+    results = _in_workers(_prepare_share, [(site, folder, share) for share in _split(pages, workers)])
     same: dict[str, str] = {}  # one string per distinct run, however many pages have it
     return {page: [same.setdefault(run, run) for run in runs]
             for result in results for page, runs in result}
@@ -244,6 +239,52 @@ def _prepare_share(task: tuple[Path, Path, list[str]]) -> list[tuple[str, list[s
     return out
 
 
+def add_tails(folder: Path, runs: dict[str, list[str]], tails_by_run: dict[str, list[str]],
+              workers: int) -> dict[str, tuple[int, bytes]]:
+    """Add to each prepared page in `folder` its tails (`page_tails`, `with_tails`), in
+    `workers` processes (forked: they read `runs` and `tails_by_run` as they are); returns
+    each page's weight (Han characters of its runs and tails, for `plan_shards`) and the
+    SHA-256 of its bytes as written (for `bundle_key`)."""
+    global _TAILS_INPUT
+    _TAILS_INPUT = (folder, runs, tails_by_run)
+    try:
+        results = _in_workers(_tails_share, _split(sorted(runs), workers))
+    finally:
+        _TAILS_INPUT = None
+    return {page: (weight, digest) for result in results for page, weight, digest in result}
+
+
+_TAILS_INPUT: tuple[Path, dict[str, list[str]], dict[str, list[str]]] | None = None
+
+
+def _tails_share(pages: list[str]) -> list[tuple[str, int, bytes]]:
+    folder, runs, tails_by_run = _TAILS_INPUT
+    out = []
+    for page in pages:
+        tails = page_tails(tails_by_run, runs[page])
+        path = folder / page
+        data = with_tails(path.read_text(encoding="utf-8"), tails).encode("utf-8")
+        path.write_bytes(data)
+        weight = sum(map(len, runs[page])) + sum(map(len, tails))
+        out.append((page, weight, hashlib.sha256(data).digest()))
+    return out
+
+
+def _split(items: list, workers: int) -> list[list]:
+    """`items` dealt to `workers` shares (one share for a small site: forking costs more)."""
+    shares = [items[i::workers] for i in range(workers)] if len(items) >= 64 else [items]
+    return [share for share in shares if share]
+
+
+def _in_workers(fn, tasks: list) -> list:
+    """`[fn(t) for t in tasks]`, each task in its own forked process when there are several."""
+    if len(tasks) <= 1:
+        return [fn(t) for t in tasks]
+    with ProcessPoolExecutor(max_workers=len(tasks),
+                             mp_context=multiprocessing.get_context("fork")) as pool:
+        return list(pool.map(fn, tasks))
+
+
 def search_copy(html: str) -> str:
     """The page as Pagefind should read it: without its ignored elements
     (`without_ignored`) and without the cells the exclude selectors name (`EXCLUDED`).
@@ -258,19 +299,6 @@ def page_tails(tails_by_run: dict[str, list[str]], runs: list[str]) -> list[str]
     (a query word matches the start of an indexed word, so 积金 already stands for 积)."""
     tails = sorted(set().union(*(tails_by_run[run] for run in runs)))
     return [t for t, after in zip(tails, tails[1:] + [""]) if not after.startswith(t)]
-
-
-def write_with_tails(source: Path, folder: Path, tails: dict[str, list[str]]) -> dict[str, bytes]:
-    """Copy the pages `tails` names from `source` to `folder`, each with its tails; returns
-    the SHA-256 of each page as written (for `bundle_key`)."""
-    written = {}
-    for page, found in tails.items():
-        target = folder / page
-        target.parent.mkdir(parents=True, exist_ok=True)
-        data = with_tails((source / page).read_text(encoding="utf-8"), found).encode("utf-8")
-        target.write_bytes(data)
-        written[page] = hashlib.sha256(data).digest()
-    return written
 
 
 def indexed_pages(site: Path) -> list[str]:
