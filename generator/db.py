@@ -497,18 +497,22 @@ def publishing(con: duckdb.DuckDBPyConnection, target: Path) -> Iterator[None]:
     for old in (target, target.with_name(target.name + ".wal")):
         old.unlink(missing_ok=True)
     name, path = detach(con)
-    con.execute(f"ATTACH '{_sql_path(path)}' AS \"{name}\" (READ_ONLY)")
-    con.execute(f'USE "{name}"')
-    process = _start_publish(Path(path), target)
+    process = None
     try:
+        con.execute(f"ATTACH '{_sql_path(path)}' AS \"{name}\" (READ_ONLY)")
+        con.execute(f'USE "{name}"')
+        process = _start_publish(Path(path), target)
         yield
     finally:
-        err = process.communicate()[1]
+        err = process.communicate()[1] if process is not None else ""
+        if process is None or process.returncode != 0:
+            target.unlink(missing_ok=True)
         con.execute("USE memory")
-        con.execute(f'DETACH "{name}"')
+        if con.execute("SELECT count(*) FROM duckdb_databases() WHERE database_name = ?",
+                       [name]).fetchone()[0]:
+            con.execute(f'DETACH "{name}"')
         reattach(con, (name, path))
     if process.returncode != 0:
-        target.unlink(missing_ok=True)
         raise RuntimeError(f"publishing {target.name} failed: {err.strip()[-2000:]}")
 
 

@@ -15,6 +15,7 @@ import json
 import re
 import shutil
 import zipfile
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime
 from decimal import Decimal
@@ -237,7 +238,7 @@ def _sql_path(path: Path) -> str:
 
 
 def write_bulk(con, out_dir: Path, archive: zipfile.ZipFile,
-               zip_first: list[tuple[str, Path]] = ()) -> dict[str, dict[str, Any]]:
+               zip_first: Sequence[tuple[str, Path]] = ()) -> dict[str, dict[str, Any]]:
     """Every database table as CSV (also into the zip), JSON and Parquet under `data/`;
     `zip_first` (member name, file) go into the zip before them.
 
