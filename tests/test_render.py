@@ -15,6 +15,7 @@ from generator import db
 from generator.render.downloads import neutralize
 from generator.render.formatting import fmt_amount, mask_phones
 from generator.render.urls import Linker
+from tests.conftest import ROOT
 from tests.site_fixtures import PHONE, broken_links, build_fixture_site, fixture_documents
 
 DOC = "ka-shi-di-qu-xing-zheng-gong-shu-ban-gong-shi-2021"  # sample 000 (sub-units)
@@ -118,6 +119,27 @@ def test_bulk_csv_starts_with_one_bom_before_its_header_and_is_zipped_as_written
     data = json.loads((out / "data" / "json" / "table_values.json").read_text(encoding="utf-8"))
     assert data["table"] == "table_values" and len(data["rows"]) == len(rows)
     assert not list((out / "data").glob(".*"))  # no scratch file left behind
+
+
+def test_the_data_page_says_which_csv_is_too_long_for_a_spreadsheet(tmp_path):
+    """A province's table_values outgrows an Excel or WPS worksheet (1,048,576 rows): the
+    data page gives each table's row count and says which CSV would open cut short."""
+    from generator.config import load_config
+    from generator.render.site import SPREADSHEET_ROWS, render_data_pages
+    from generator.render.templating import PageWriter, make_env
+
+    env = make_env(load_config(ROOT))
+    env.globals.update(nav_pages=[], charts_enabled=False, mask_phones=True, table_names={},
+                       search_enabled=False)
+    writer = PageWriter(env, tmp_path, "/")
+    described = {"documents": {"rows": 2000, "columns": []},
+                 "table_values": {"rows": SPREADSHEET_ROWS + 5, "columns": []},
+                 "checks": {"rows": SPREADSHEET_ROWS - 1, "columns": []}}
+    render_data_pages(writer, described, [])
+    html = (tmp_path / "data" / "index.html").read_text(encoding="utf-8")
+    rows = re.findall(r'<tr><th scope="row">.*?</tr>', html)
+    assert [("too-long" in r) for r in rows] == [False, True, False]
+    assert f">{SPREADSHEET_ROWS + 5}<" in rows[1] and "请用 Parquet 或 DuckDB" in html
 
 
 @pytest.mark.parametrize("data", [b"", b" \n", b"[\n{}\n]\n", b"\n\t[1]" + b" " * 9000,

@@ -39,11 +39,18 @@ def render_markdown_pages(writer: PageWriter, pages: list[tuple[str, str, Markup
         writer.write("page.html", urls.page(stem), title=title, body=body)
 
 
+# Rows of one Excel or WPS worksheet, the header included: a bigger CSV opens cut short.
+SPREADSHEET_ROWS = 1_048_576
+
+
 def render_data_pages(writer: PageWriter, described: dict, files: list[tuple[str, int]]) -> None:
+    """The data hub (each table's downloads and row count; a CSV too long for a spreadsheet
+    says so) and the data dictionary."""
     dictionary = [(table, TABLES.get(table, ""), info["rows"],
                    [describe_column(table, c, t) | {"duck_type": t} for c, t in info["columns"]])
                   for table, info in described.items()]
-    writer.write("data.html", "data/", files=files, tables=list(described))
+    writer.write("data.html", "data/", files=files, spreadsheet_rows=SPREADSHEET_ROWS,
+                 tables=[(table, info["rows"]) for table, info in described.items()])
     writer.write("dictionary.html", "data/dictionary/", dictionary=dictionary)
 
 
