@@ -68,6 +68,7 @@ from .search_bundles import (
     index_folders,
     install_bundles,
     plan_shards,
+    run_pagefind,
 )
 from .search_stable import stabilize_bundle
 
@@ -371,13 +372,13 @@ async def segment_runs(runs: list[str], scratch: Path) -> dict[str, list[str]]:
     records' fragments in order. A run the fragment does not give back whole (which should
     not happen) counts as one word, so it still gets its tails.
     """
-    from pagefind.index import PagefindIndex
-
     chunks = [runs[i:i + RUNS_PER_RECORD] for i in range(0, len(runs), RUNS_PER_RECORD)]
-    async with PagefindIndex(config=_config(output_path=str(scratch))) as index:
+
+    async def add(index: Any) -> None:
         for n, chunk in enumerate(chunks):
             await index.add_custom_record(url=f"/runs/{n}/", content=RUN_SEPARATOR.join(chunk),
                                           language=LANGUAGE, meta={"title": str(n)})
+    await run_pagefind(_config(output_path=str(scratch)), scratch, add)
     words: dict[str, list[str]] = {}
     for fragment in read_fragments(scratch):
         n = int(fragment["url"].strip("/").split("/")[-1])

@@ -33,9 +33,13 @@ import json
 import math
 import os
 import shutil
+import time
 import zlib
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
+
+from .search_stable import bundle_problems
 
 DEFAULT_SHARD_SIZE = 2_000_000  # Han characters: a Pagefind process of about 450 MB
 SHARDS_FILE = "shards.json"
@@ -113,18 +117,44 @@ class BundleCache:
 async def index_folders(jobs: list[tuple[Path, Path]], config: Any, workers: int) -> None:
     """Index each (pages folder, bundle folder) pair with its own Pagefind process, at most
     `workers` at once."""
-    from pagefind.index import PagefindIndex
-
     gate = asyncio.Semaphore(max(1, workers))
 
     async def one(pages: Path, bundle: Path) -> None:
         async with gate:
-            async with PagefindIndex(config=config(output_path=str(bundle))) as index:
-                # One directory: one request to the service, not one per page (its client
-                # reads a reply every 0.1 s).
-                await index.add_directory(str(pages))
+            # One directory: one request to the service, not one per page (its client
+            # reads a reply every 0.1 s).
+            await run_pagefind(config(output_path=str(bundle)), bundle,
+                               lambda index: index.add_directory(str(pages)))
 
     await asyncio.gather(*(one(pages, bundle) for pages, bundle in jobs))
+
+
+ATTEMPTS = 3  # a bundle still incomplete after this many indexings fails the search
+SETTLE_SECONDS = 10.0  # how long a written bundle may take to be whole on disk
+
+
+async def run_pagefind(config: Any, bundle: Path,
+                       add: Callable[[Any], Awaitable[Any]]) -> None:
+    """One Pagefind service: `add(index)` puts the pages in, the bundle is written to
+    `bundle`, and the service is stopped only once the bundle is whole (`bundle_problems`):
+    stopping it as soon as it answers loses the writes still in flight. A bundle that is
+    not whole within `SETTLE_SECONDS` is indexed again; after `ATTEMPTS`, RuntimeError."""
+    from pagefind.service import PagefindService
+
+    problems: list[str] = []
+    for _ in range(ATTEMPTS):
+        shutil.rmtree(bundle, ignore_errors=True)
+        async with PagefindService() as service:
+            index = await service.create_index(config)
+            await add(index)
+            await index.write_files()
+            deadline = time.monotonic() + SETTLE_SECONDS
+            while (problems := bundle_problems(bundle)) and time.monotonic() < deadline:
+                await asyncio.sleep(0.05)
+        if not problems:
+            return
+    raise RuntimeError(f"{bundle.name}: the bundle Pagefind wrote is incomplete after "
+                       f"{ATTEMPTS} attempts: {'; '.join(problems[:5])}")
 
 
 def install_bundles(bundles: list[Path], target: Path) -> None:

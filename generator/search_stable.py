@@ -20,6 +20,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -76,6 +77,44 @@ def _plan_language(bundle: Path, meta_hash: str
     data = encode(meta)
     new_meta = bundle / f"pagefind.{_content_name(language, data, 13, set())}.pf_meta"
     return meta_path, (new_meta, data), files
+
+
+# What every bundle has besides its index; `bundle_problems` checks them and what the
+# metadata lists.
+BUNDLE_FILES = ("pagefind.js", "pagefind-worker.js", "wasm.unknown.pagefind")
+
+
+def bundle_problems(bundle: Path) -> list[str]:
+    """What is missing or empty in the Pagefind bundle at `bundle`: the entry file, each
+    language's metadata, and every fragment, word index and filter file it lists.
+
+    The service answers "written" once it has handed its files to its writer threads, not
+    when they are on disk; a service stopped at that moment leaves files empty (seen: an
+    empty `pagefind-entry.json` in one shard of eleven, under load)."""
+    found = [f"{name}: missing or empty" for name in BUNDLE_FILES if not _has_bytes(bundle / name)]
+    try:
+        languages = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))["languages"]
+        hashes = [info["hash"] for info in languages.values()]
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return found + ["pagefind-entry.json: missing, empty or not Pagefind's"]
+    for meta_hash in hashes:
+        try:
+            meta = read_file(bundle / f"pagefind.{meta_hash}.pf_meta")
+            listed = ([f"fragment/{page[0]}.pf_fragment" for page in meta[1]]
+                      + [f"index/{chunk[2]}.pf_index" for chunk in meta[2]]
+                      + [f"filter/{f[1]}.pf_filter" for f in meta[META_FILTERS]])
+        except (OSError, ValueError, EOFError, IndexError, TypeError, zlib.error):
+            found.append(f"pagefind.{meta_hash}.pf_meta: missing, cut short or not Pagefind's")
+            continue
+        found += [f"{name}: missing or empty" for name in listed if not _has_bytes(bundle / name)]
+    return found
+
+
+def _has_bytes(path: Path) -> bool:
+    try:
+        return path.stat().st_size > 0
+    except OSError:
+        return False
 
 
 def _content_name(language: str, data: bytes, length: int, taken: set[str]) -> str:

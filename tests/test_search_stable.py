@@ -11,7 +11,14 @@ import shutil
 import pytest
 
 from generator import search
-from generator.search_stable import MAGIC, decode, encode, read_file, stabilize_bundle
+from generator.search_stable import (
+    MAGIC,
+    bundle_problems,
+    decode,
+    encode,
+    read_file,
+    stabilize_bundle,
+)
 
 
 @pytest.mark.parametrize("item, hex_bytes", [  # RFC 8949, appendix A
@@ -92,3 +99,39 @@ def test_a_bundle_in_an_unknown_format_is_left_as_it_was(tmp_path):
     before = _tree(bundle)
     assert not stabilize_bundle(bundle)
     assert _tree(bundle) == before
+
+
+def test_bundle_problems_name_what_is_missing_or_empty(tmp_path):
+    site = _filter_site(tmp_path)
+    search.build_search_index(site, None, jobs=1)
+    bundle = site / "pagefind"
+    assert bundle_problems(bundle) == []
+    fragment = next((bundle / "fragment").iterdir())
+    fragment.write_bytes(b"")  # a write lost when the service stopped
+    (bundle / "filter" / next((bundle / "filter").iterdir()).name).unlink()
+    found = bundle_problems(bundle)
+    assert f"fragment/{fragment.name}: missing or empty" in found and len(found) == 2
+    (bundle / "pagefind-entry.json").write_text("", encoding="utf-8")
+    assert bundle_problems(bundle) == ["pagefind-entry.json: missing, empty or not Pagefind's"]
+
+
+def test_an_incomplete_bundle_is_indexed_again_and_never_published(tmp_path, monkeypatch):
+    from generator import search_bundles
+
+    site = _filter_site(tmp_path)
+    monkeypatch.setattr(search_bundles, "SETTLE_SECONDS", 0.1)
+    real, checked = search_bundles.bundle_problems, []
+
+    def lost_first_write(bundle):  # the first indexing loses its entry file, for good
+        checked.append(bundle.name)
+        if len(set(checked)) == 1 and checked.count(checked[0]) <= 3:
+            return ["pagefind-entry.json: missing, empty or not Pagefind's"]
+        return real(bundle)
+    monkeypatch.setattr(search_bundles, "bundle_problems", lost_first_write)
+    done = search.build_search_index(site, None, jobs=1)
+    assert done.pages == 12 and bundle_problems(site / "pagefind") == []
+    assert len(checked) > 3  # polled while settling, then indexed again
+
+    monkeypatch.setattr(search_bundles, "bundle_problems", lambda bundle: ["index/x: missing or empty"])
+    with pytest.raises(search.SearchIndexError, match="incomplete after 3 attempts"):
+        search.build_search_index(_filter_site(tmp_path / "again"), None, jobs=1)
