@@ -13,7 +13,8 @@ included) is therefore indexed in shards:
   kind of page ranked short department pages above the department-year page of the very
   project searched for);
 - at most `jobs` Pagefind processes run at once, so memory is bounded by the shard size,
-  not by the size of the site;
+  not by the size of the site; each is stopped only once its bundle is whole on disk
+  (`run_pagefind`: Pagefind answers before its writes are done);
 - the search page merges the shards into the primary in the browser (Pagefind's
   `mergeIndex`, which ranks and filters the results of all of them together);
   `pagefind/shards.json` lists them. A site within one shard gets one bundle, as before.
