@@ -87,7 +87,7 @@ class BundleCache:
         if self.root is None or not self.read:
             return None
         path = self.root / key
-        return path if (path / "pagefind-entry.json").is_file() else None
+        return path if path.is_dir() and not bundle_problems(path) else None  # whole, or not used
 
     def put(self, key: str, bundle: Path) -> Path:
         """Move a finished bundle in (atomically: a killed build leaves no half bundle)."""

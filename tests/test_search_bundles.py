@@ -64,14 +64,20 @@ def test_bundles_are_installed_with_their_list(tmp_path):
     assert not (site / "shards/1/pagefind.js").exists()  # scripts come from the primary
 
 
-def test_bundle_cache_keeps_what_this_build_used(tmp_path):
+def test_bundle_cache_keeps_what_this_build_used_and_never_gives_a_damaged_bundle(tmp_path):
+    from generator.search_stable import BUNDLE_FILES
+
     cache = BundleCache(tmp_path)
-    for key in ("old", "new"):
+    for key in ("old", "new", "damaged"):
         bundle = tmp_path / "out" / key
         bundle.mkdir(parents=True)
-        (bundle / "pagefind-entry.json").write_text("{}", encoding="utf-8")
+        for name in BUNDLE_FILES:
+            (bundle / name).write_text("x", encoding="utf-8")
+        (bundle / "pagefind-entry.json").write_text('{"languages": {}}', encoding="utf-8")
         cache.put(key, bundle)
+    (tmp_path / "bundles" / "damaged" / "pagefind-entry.json").write_text("", encoding="utf-8")
     assert cache.get("old") and cache.get("new") and cache.get("other") is None
+    assert cache.get("damaged") is None  # indexed again rather than published broken
     cache.prune({"new"})
     assert cache.get("old") is None and cache.get("new") is not None
     assert BundleCache(None).get("new") is None
