@@ -533,3 +533,20 @@ def test_income_row_whose_sources_miss_its_total_is_reported():
     assert rows["2010399"].values["superior_subsidy"] == Decimal("1423.62")
     assert "column-ambiguous" in _issues_at(doc, rows["2010399"].line)
     assert "column-ambiguous" in _issues_at(doc, rows["20103"].line)
+
+
+@pytest.mark.parametrize(("a", "b", "key", "line"), [
+    # bench/fuzz.py 9021:13314: 表五 类 201's code cell swapped with an empty cell of 表一
+    (919, 959, "general_public", 964),
+    # bench/fuzz.py 9021:31796: the same in 表二
+    (178, 218, "income", 223),
+])
+def test_class_row_that_lost_its_code_is_a_doubtful_sub_unit(a, b, key, line):
+    """Without its code, 一般公共服务支出 with amounts reads as a sub-unit's total; a sub-unit's
+    rows open with a 类, and the first coded row under this one is a 款: reported."""
+    def swap(lines):
+        lines[a], lines[b] = lines[b], lines[a]
+    doc = _mutated(swap)
+    row = next(r for r in doc.tables[key].rows if r.line == line)
+    assert (row.kind, row.code, row.name) == ("unit", None, "一般公共服务支出")
+    assert "row-unit-doubtful" in _issues_at(doc, line)

@@ -63,12 +63,16 @@ def code_doubts(key: str, rows: list[Row]) -> list[tuple[Row, str]]:
     """Coded rows that do not belong in this table or break the ascending code order."""
     out: list[tuple[Row, str]] = []
     previous: str | None = None
+    unit: Row | None = None  # a sub-unit whose first coded row is still to come
     for row in rows:
         if row.kind == "unit":  # a sub-unit's rows start the classification again
-            previous = None
+            previous, unit = None, row
             continue
         if not row.code:
             continue
+        if unit is not None and len(row.code) > 3 and row.kind != "project":
+            out.append((unit, unit_opening_doubt(unit, row.code)))
+        unit = None
         foreign = foreign_code(key, row.code, row.code_raw)
         if foreign:
             out.append((row, foreign))
@@ -78,6 +82,14 @@ def code_doubts(key: str, rows: list[Row]) -> list[tuple[Row, str]]:
                         "order (lines moved or repeated?)"))
         previous = row.code
     return out
+
+
+def unit_opening_doubt(unit: Row, first_code: str) -> str:
+    """Why an uncoded row read as a sub-unit is in doubt: a sub-unit's rows open with a 类
+    (3 digits), and the first coded row under this one is a 款 or 项 — more likely a 类 row
+    whose code was lost."""
+    return (f"uncoded row {(unit.name or '')[:40]!r} is followed by {first_code}, not a 类: a 类 "
+            "row that lost its code? read as a sub-unit, doubtful")
 
 
 def moved_values(parent: Row, children: list[Row], columns: list[str]) -> list[Row]:

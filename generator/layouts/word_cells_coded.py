@@ -13,7 +13,7 @@ from collections import Counter
 from ..model import Column, Document, Issue, Row, Table
 from ..numbers import split_code_and_name, squash
 from ..parse.columns import PROJECT_ECONOMIC_COLUMNS
-from .common import moved_values, report_unbalanced_rows
+from .common import moved_values, report_unbalanced_rows, unit_opening_doubt
 from .word_cells_cells import Cell, Group
 from .word_cells_codes import CodeContext
 from .word_cells_header import (
@@ -288,6 +288,7 @@ class _RowReader:
             return
         if row.code:
             self.codes.check_order(row.code, row.line, bool(self.has_project and row.project))
+            self._check_unit_opening(row)
             row.unit = self.unit
             row.kind = _KIND_BY_LENGTH.get(len(row.code), "item")
             if self.has_project and row.project:
@@ -328,6 +329,15 @@ class _RowReader:
         else:
             return  # a label row without amounts or code: nothing to keep
         self.table.rows.append(row)
+
+    def _check_unit_opening(self, row: Row) -> None:
+        """A sub-unit followed by a 款 or 项 rather than a 类 (`unit_opening_doubt`)."""
+        previous = self.table.rows[-1] if self.table.rows else None
+        if (previous is None or previous.kind != "unit" or len(row.code) <= 3
+                or (self.has_project and row.project)):
+            return
+        self._issue("row-unit-doubtful", f"{table_label(self.key)}: "
+                    f"{unit_opening_doubt(previous, row.code)}", previous.line)
 
     def _row_label(self, row: Row) -> str:
         return f"{table_label(self.key)} row {row.code_raw or row.name or row.project or '?'}"
