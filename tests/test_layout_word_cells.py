@@ -550,3 +550,14 @@ def test_class_row_that_lost_its_code_is_a_doubtful_sub_unit(a, b, key, line):
     row = next(r for r in doc.tables[key].rows if r.line == line)
     assert (row.kind, row.code, row.name) == ("unit", None, "一般公共服务支出")
     assert "row-unit-doubtful" in _issues_at(doc, line)
+
+
+def test_a_file_cut_inside_a_performance_target_puts_the_target_in_doubt():
+    """bench/fuzz.py 9022:9350: the file cut inside "其中：财政拨款：60" reads 6, a figure told
+    by the target's first line, ten lines above the cut: that line is flagged too."""
+    text = _seed_text()
+    cut = text.index("其中：财政拨款：60") + len("其中：财政拨款：6")
+    doc = _parse(text[:cut])
+    target = max(doc.performance, key=lambda t: t.line)
+    assert target.fiscal_amount == Decimal("6") and target.line < text[:cut].count("\n") + 1
+    assert "file-cut" in _issues_at(doc, target.line)

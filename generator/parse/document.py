@@ -50,6 +50,7 @@ def parse_text(source: SourceText, debug: bool = False) -> ParseResult:
             "parse-failed", f"the {layout.name} reader failed: {type(exc).__name__}: {exc}{where}",
             source.path, None, "error")])
     _require_tables(doc)
+    _flag_cut_item(doc)
     return ParseResult(source.path, doc, list(doc.issues))
 
 
@@ -71,6 +72,24 @@ def _require_tables(doc: Document) -> None:
         doc.issues.append(Issue(
             "table-missing", "core table(s) not found: " + ", ".join(missing)
             + " (truncated file or an unknown template?)", doc.path, None, "error"))
+
+
+def _flag_cut_item(doc: Document) -> None:
+    """A file cut inside its last line (`file-cut`, told by the layout) was cut inside the
+    last item read: a table row, a 绩效目标, a text section or a stated figure, whose
+    figures are told by the line it starts on, lines above the cut. That item is in doubt
+    too, on its own line."""
+    cut = next((i.line for i in doc.issues if i.slug == "file-cut" and i.line), None)
+    if cut is None:
+        return
+    starts = [r.line for t in doc.tables.values() for r in [*t.rows, *t.totals.values()] if r.line]
+    starts += [item.line for item in [*doc.performance, *doc.sections, *doc.figures, *doc.changes]
+               if item.line]  # a cut in the text: its section or figure, not a table far above
+    last = max((n for n in starts if n < cut), default=None)
+    if last is not None:
+        doc.issues.append(Issue("file-cut", f"line {last} starts the last item read before the "
+                                f"file ends inside line {cut}: its figures may be cut short or "
+                                "missing", doc.path, last, "warning"))
 
 
 def _innermost_line(exc: BaseException) -> str:
