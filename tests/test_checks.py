@@ -70,6 +70,16 @@ def test_text_figure_against_table():
     assert results(doc_with(t, figures=figures), "text-vs-table") == [("pass", 20), ("fail", 21)]
 
 
+def test_stated_income_and_fiscal_totals_against_their_tables():
+    """说明's 收入预算 and 财政拨款收支总预算 totals against 表二 合计 and 表四 支出总计 (a
+    sentence cut by lost lines can state another number: bench/fuzz.py 9021:13667)."""
+    income = Table("income", "表二", 1, totals={"total": row(9, total="5005.17")})
+    fiscal = Table("fiscal", "表四", 30, totals={"expense": row(39, total="5005.17")})
+    figures = [StatedFigure("income_total", D("450.11"), 50, "收入预算450.11万元"),
+               StatedFigure("fiscal_total", D("5005.17"), 60, "财政拨款收支总预算5005.17万元")]
+    assert results(doc_with(income, fiscal, figures=figures), "text-vs-table") == [("fail", 50), ("pass", 60)]
+
+
 def test_messages_name_file_line_and_figures():
     t = Table("expense", "表三", 1, rows=[row(41, "2010302", total="1345.48", basic="0", project="1345.40")])
     [result] = [r for r in run_checks(doc_with(t)) if r.slug == "row-basic-project"]

@@ -11,6 +11,8 @@ from .base import CheckResult, compare
 # figure key → (table, total side, column, what the table calls it)
 FIGURE_TARGETS: dict[str, tuple[str, str, str, str]] = {
     "total_budget": ("summary", "income", "amount", "表一 收入总计"),
+    "income_total": ("income", "total", "total", "表二 合计"),
+    "fiscal_total": ("fiscal", "expense", "total", "表四 支出总计"),
     "expense_total": ("expense", "total", "total", "表三 合计"),
     "expense_basic": ("expense", "total", "basic", "表三 基本支出"),
     "expense_project": ("expense", "total", "project", "表三 项目支出"),
