@@ -561,3 +561,15 @@ def test_a_file_cut_inside_a_performance_target_puts_the_target_in_doubt():
     target = max(doc.performance, key=lambda t: t.line)
     assert target.fiscal_amount == Decimal("6") and target.line < text[:cut].count("\n") + 1
     assert "file-cut" in _issues_at(doc, target.line)
+
+
+def test_class_whose_code_cell_changed_is_in_doubt_with_the_rows_under_it():
+    """表三's 类 cell "201" read as "203" (a swapped or misprinted code cell): its 款 20103
+    is not under it, and the 类 row's own figures are in doubt too, not only the 款's."""
+    def recode(lines):
+        assert lines[481] == "\t201"
+        lines[481] = "\t203"
+    doc = _mutated(recode)
+    rows = {r.code: r for r in doc.tables["expense"].rows}
+    assert "203" in rows and "code-order" in _issues_at(doc, rows["20103"].line)
+    assert "code-order" in _issues_at(doc, rows["203"].line)

@@ -39,6 +39,7 @@ class CodeContext:
         # code prefix seen, for `check_order`.
         self.printed_class: str | None = None
         self.printed_section: str | None = None
+        self.printed_lines: dict[str, int] = {}  # 类/款 printed → its row's line
         self.seen: set[str] = set()
 
     def new_unit(self) -> None:
@@ -60,17 +61,30 @@ class CodeContext:
             problem = f"{code} printed again after its own rows"
         elif len(code) in (5, 7) and self.printed_class and code[:3] != self.printed_class:
             problem = f"{code} is not under the 类 {self.printed_class} printed above it"
+            self._doubt_parent(self.printed_class, code)
         elif (len(code) == 7 and self.printed_section and code[:3] == self.printed_section[:3]
               and code[:5] != self.printed_section):
             problem = f"{code} is not under the 款 {self.printed_section} printed above it"
+            self._doubt_parent(self.printed_section, code)
         if problem:
             self._issue("code-order", f"{self.label} row at line {line}: code {problem}; "
                         "a code cell may be missing or misplaced", line, "warning")
         if len(code) == 3 and not has_project:
             self.printed_class, self.printed_section = code, None
+            self.printed_lines[code] = line
         elif len(code) == 5 and not has_project:
             self.printed_section = code
+            self.printed_lines[code] = line
         self.seen.update(code[:n] for n in (3, 5, 7) if n <= len(code))
+
+    def _doubt_parent(self, parent: str, child: str) -> None:
+        """The row of the 类 or 款 a code should be under, when it is not: that row's own
+        code may be the wrong one (a swapped code cell), so its figures are in doubt too."""
+        line = self.printed_lines.pop(parent, None)  # once per parent row
+        if line is not None:
+            self._issue("code-order", f"{self.label} row at line {line}: {parent} is followed by "
+                        f"{child}, which is not under it; this row's code may be the wrong one",
+                        line, "warning")
 
     def join(self, slots: list[str], line: int, figure_line: int | None = None) -> tuple[str, str]:
         """(code, code as printed) for the code cells of one row ("" where a cell is empty).
