@@ -62,7 +62,7 @@ def foreign_code(key: str, code: str, printed: str | None = None) -> str | None:
 def code_doubts(key: str, rows: list[Row]) -> list[tuple[Row, str]]:
     """Coded rows that do not belong in this table or break the ascending code order."""
     out: list[tuple[Row, str]] = []
-    previous: str | None = None
+    previous: Row | None = None
     unit: Row | None = None  # a sub-unit whose first coded row is still to come
     for row in rows:
         if row.kind == "unit":  # a sub-unit's rows start the classification again
@@ -76,11 +76,15 @@ def code_doubts(key: str, rows: list[Row]) -> list[tuple[Row, str]]:
         foreign = foreign_code(key, row.code, row.code_raw)
         if foreign:
             out.append((row, foreign))
-        elif previous is not None and (row.code < previous or row.code == previous
+        elif previous is not None and (row.code < previous.code or row.code == previous.code
                                        and row.kind != "project"):
-            out.append((row, f"code {row.code_raw} after {previous}: out of the 类/款/项 "
+            out.append((row, f"code {row.code_raw} after {previous.code}: out of the 类/款/项 "
                         "order (lines moved or repeated?)"))
-        previous = row.code
+            if row.code != previous.code and not any(r is previous for r, _ in out):
+                # either code may be the wrong one: the row above is in doubt too
+                out.append((previous, f"code {previous.code_raw} before {row.code}: out of the "
+                            "类/款/项 order (lines moved or repeated?)"))
+        previous = row
     return out
 
 
