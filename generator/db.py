@@ -451,32 +451,8 @@ def publish(con: duckdb.DuckDBPyConnection, target: Path) -> None:
     made first; what it writes does not depend on how its source is laid out.
     Rendering straight into `target` (tests do) only checkpoints it.
     """
-    target = Path(target)
-    name, path = con.execute("SELECT database_name, path FROM duckdb_databases() "
-                             "WHERE database_name = current_database()").fetchone()
-    if path and Path(path).resolve() == target.resolve():
-        con.execute("CHECKPOINT")
-        return
-    for old in (target, target.with_name(target.name + ".wal")):
-        old.unlink(missing_ok=True)
-    handle = detach(con)
-    if handle is not None:
-        try:
-            done = _run_publish(Path(handle[1]), target)
-        finally:
-            reattach(con, handle)
-    else:
-        with tempfile.TemporaryDirectory(prefix=".publish-", dir=target.parent) as folder:
-            handoff = Path(folder) / "handoff.duckdb"
-            con.execute(f"ATTACH '{_sql_path(handoff)}' AS publish_handoff")
-            try:
-                con.execute(f'COPY FROM DATABASE "{name}" TO publish_handoff')
-            finally:
-                con.execute("DETACH publish_handoff")
-            done = _run_publish(handoff, target)
-    if done[0] != 0:
-        target.unlink(missing_ok=True)
-        raise RuntimeError(f"publishing {target.name} failed: {done[1].strip()[-2000:]}")
+    with publishing(con, target):
+        pass
 
 
 @contextmanager
@@ -485,18 +461,24 @@ def publishing(con: duckdb.DuckDBPyConnection, target: Path) -> Iterator[None]:
 
     When `con` can let its file go (`detachable`), the publishing process reads the file
     at the same time as `con`, which has it back read-only meanwhile (DuckDB lets several
-    processes read a file, none write it); else `publish` runs after the body. Either way
-    the body must not write to `con`. A body that fails waits for the publishing process
-    and leaves no half-written `target`.
+    processes read a file, none write it); else the copy is made after the body. Either
+    way the body must not write to `con`. A body that fails waits for the publishing
+    process and leaves no half-written `target`.
     """
     target = Path(target)
-    if not detachable(con):
+    name, path = con.execute("SELECT database_name, path FROM duckdb_databases() "
+                             "WHERE database_name = current_database()").fetchone()
+    if path and Path(path).resolve() == target.resolve():
         yield
-        publish(con, target)
+        con.execute("CHECKPOINT")
         return
     for old in (target, target.with_name(target.name + ".wal")):
         old.unlink(missing_ok=True)
-    name, path = detach(con)
+    if not detachable(con):
+        yield
+        _publish_copy(con, name, target)
+        return
+    detach(con)
     process = None
     try:
         con.execute(f"ATTACH '{_sql_path(path)}' AS \"{name}\" (READ_ONLY)")
@@ -512,6 +494,26 @@ def publishing(con: duckdb.DuckDBPyConnection, target: Path) -> Iterator[None]:
                        [name]).fetchone()[0]:
             con.execute(f'DETACH "{name}"')
         reattach(con, (name, path))
+    _raise_if_failed(process, err, target)
+
+
+def _publish_copy(con: duckdb.DuckDBPyConnection, name: str, target: Path) -> None:
+    """Publish a database `con` cannot let go of (its own file, or in memory) from a copy."""
+    with tempfile.TemporaryDirectory(prefix=".publish-", dir=target.parent) as folder:
+        handoff = Path(folder) / "handoff.duckdb"
+        con.execute(f"ATTACH '{_sql_path(handoff)}' AS publish_handoff")
+        try:
+            con.execute(f'COPY FROM DATABASE "{name}" TO publish_handoff')
+        finally:
+            con.execute("DETACH publish_handoff")
+        process = _start_publish(handoff, target)
+        err = process.communicate()[1]
+    if process.returncode != 0:
+        target.unlink(missing_ok=True)
+    _raise_if_failed(process, err, target)
+
+
+def _raise_if_failed(process: subprocess.Popen, err: str, target: Path) -> None:
     if process.returncode != 0:
         raise RuntimeError(f"publishing {target.name} failed: {err.strip()[-2000:]}")
 
@@ -526,13 +528,6 @@ def _start_publish(source: Path, target: Path) -> subprocess.Popen:
     return subprocess.Popen([sys.executable, "-c", _PUBLISH_SCRIPT, str(source), str(target)],
                             env=_publish_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             text=True)
-
-
-def _run_publish(source: Path, target: Path) -> tuple[int, str]:
-    """Publish `source` to `target` and wait: (exit status, standard error)."""
-    process = _start_publish(source, target)
-    err = process.communicate()[1]
-    return process.returncode, err
 
 
 def _sql_path(path: Path | str) -> str:
