@@ -26,6 +26,9 @@ from typing import Any
 
 MAGIC = b"pagefind_dcd"
 META_FILTERS = 3  # [version, pages, index chunks, filters, sorts, meta fields]
+# What reading a file that is missing, cut short (gzip) or in another format raises.
+FORMAT_ERRORS = (OSError, ValueError, EOFError, KeyError, IndexError, TypeError,
+                 AttributeError, zlib.error)
 
 
 def stabilize_bundle(bundle: Path) -> bool:
@@ -37,7 +40,7 @@ def stabilize_bundle(bundle: Path) -> bool:
         entry_text = entry_path.read_text(encoding="utf-8")
         plans = [_plan_language(bundle, info["hash"])
                  for info in json.loads(entry_text)["languages"].values()]
-    except (OSError, ValueError, KeyError, IndexError, TypeError):
+    except FORMAT_ERRORS:
         return False
     rewritten: dict[Path, tuple[Path, bytes]] = {}
     for old_meta, new_meta, files in plans:
@@ -95,7 +98,7 @@ def bundle_problems(bundle: Path) -> list[str]:
     try:
         languages = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))["languages"]
         hashes = [info["hash"] for info in languages.values()]
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+    except FORMAT_ERRORS:
         return found + ["pagefind-entry.json: missing, empty or not Pagefind's"]
     for meta_hash in hashes:
         try:
@@ -103,7 +106,7 @@ def bundle_problems(bundle: Path) -> list[str]:
             listed = ([f"fragment/{page[0]}.pf_fragment" for page in meta[1]]
                       + [f"index/{chunk[2]}.pf_index" for chunk in meta[2]]
                       + [f"filter/{f[1]}.pf_filter" for f in meta[META_FILTERS]])
-        except (OSError, ValueError, EOFError, IndexError, TypeError, zlib.error):
+        except FORMAT_ERRORS:
             found.append(f"pagefind.{meta_hash}.pf_meta: missing, cut short or not Pagefind's")
             continue
         found += [f"{name}: missing or empty" for name in listed if not _has_bytes(bundle / name)]

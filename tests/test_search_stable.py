@@ -99,6 +99,10 @@ def test_a_bundle_in_an_unknown_format_is_left_as_it_was(tmp_path):
     before = _tree(bundle)
     assert not stabilize_bundle(bundle)
     assert _tree(bundle) == before
+    meta.write_bytes(gzip.compress(MAGIC + b"x" * 100)[:20])  # a gzip cut short
+    before = _tree(bundle)
+    assert not stabilize_bundle(bundle)
+    assert _tree(bundle) == before
 
 
 def test_bundle_problems_name_what_is_missing_or_empty(tmp_path):
