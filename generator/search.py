@@ -15,7 +15,7 @@ filters 类型 / 地区 / 年度 / 部门, `data-pagefind-ignore` drops charts, 
 navigation, and each named project is an `<h3 id="project-N">`, so Pagefind returns it
 as a sub-result that links to the project's entry. Cells rendered in Python
 (`render/tablehtml.py`) carry no attributes, so the amounts, line links and raw codes
-there are excluded by selector below: numbers would bloat the index without helping
+there are excluded by selector (`search_pages`): numbers would bloat the index without helping
 anyone find a page.
 
 Chinese words and what the browser makes of a query: the Pagefind binary cuts Chinese
@@ -36,8 +36,8 @@ HTML with regular expressions, without honouring every `data-pagefind-ignore`: a
 tail can only add a weighted-down match, never lose one. A tail that begins a longer
 tail of the same page is left out (`page_tails`). The pages on disk are not changed:
 the index is built from copies in a scratch folder, prepared by worker processes
-(`search_copy`: without the elements search skips anyway, which Pagefind would still
-parse; then the tails added). Only the pages the search needs are read at all
+(`search_pages`: without the elements search skips anyway, which Pagefind would still
+parse, and with tables as lines of text; then the tails added). Only the pages the search needs are read at all
 (`INDEXED_GLOBS`).
 
 The bundle is written to `pagefind/` at the site root, with a big site's shards under it
@@ -70,14 +70,12 @@ from .search_bundles import (
     plan_shards,
     run_pagefind,
 )
+from .search_pages import BODY_END, BODY_START, EXCLUDE_SELECTORS, search_copy
 from .search_stable import stabilize_bundle
 
 BUNDLE_DIR = "pagefind"
 SEARCH_PAGE = "search/"
 LANGUAGE = "zh-cn"
-# Parts of indexed pages that templates cannot mark: table cells built in Python and the
-# source-line links ("L130") that follow nearly every figure.
-EXCLUDE_SELECTORS = ["td.num", "td.line", "a.src", "span.raw"]
 # The pages a citizen searches for (department-year, department, classification, region):
 # only these are read at all. Reading every page and letting Pagefind skip those without a
 # body costs three times as long (the source views alone are most of the site's HTML).
@@ -85,19 +83,6 @@ INDEXED_GLOBS = ("budgets/*/index.html", "departments/*/index.html", "regions/*/
                  "classifications/*/*/index.html")
 
 
-def _excluded_pattern(selectors: list[str]) -> re.Pattern:
-    """A pattern for the whole elements `tag.class` selectors name, up to the first end tag
-    of their name (table cells and links do not nest; a nested span would only leave some
-    text for Pagefind, which gets the same selectors and still skips it)."""
-    alternatives = []
-    for selector in selectors:
-        tag, cls = selector.split(".")
-        alternatives.append(rf'<{tag}\s[^>]*?class="(?:[^"]*\s)?{re.escape(cls)}(?:\s[^"]*)?"'
-                            rf'[^>]*>.*?</{tag}\s*>')
-    return re.compile("|".join(alternatives), re.S | re.I)
-
-
-EXCLUDED = _excluded_pattern(EXCLUDE_SELECTORS)
 HAN_WORD = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 
 
@@ -286,15 +271,6 @@ def _in_workers(fn, tasks: list) -> list:
         return list(pool.map(fn, tasks))
 
 
-def search_copy(html: str) -> str:
-    """The page as Pagefind should read it: without its ignored elements
-    (`without_ignored`) and without the cells the exclude selectors name (`EXCLUDED`).
-
-    Pagefind would skip both anyway, but it still parses them, and at a province's scale
-    the HTML it reads costs as much time and memory as the text it indexes."""
-    return EXCLUDED.sub("", without_ignored(html))
-
-
 def page_tails(tails_by_run: dict[str, list[str]], runs: list[str]) -> list[str]:
     """A page's word tails: those of its runs, less every tail that begins a longer one
     (a query word matches the start of an indexed word, so 积金 already stands for 积)."""
@@ -306,52 +282,6 @@ def indexed_pages(site: Path) -> list[str]:
     """The pages the search may index (`INDEXED_GLOBS`), relative to the site, sorted."""
     return sorted({p.relative_to(site).as_posix() for pattern in INDEXED_GLOBS
                    for p in site.glob(pattern) if p.is_file()})
-
-
-# The element Pagefind indexes and the end of the main content.
-BODY_START = re.compile(r"<[a-z][^>]*\sdata-pagefind-body[\s>=]")
-BODY_END = re.compile(r"</main>|</body>")
-IGNORE_ATTR = " data-pagefind-ignore"
-VOID = {"area", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"}
-
-
-def without_ignored(html: str) -> str:
-    """The page without its `data-pagefind-ignore` elements (charts, check results, …).
-
-    Pagefind would skip them anyway, but it still parses them, and at a province's scale
-    the HTML it reads costs as much time and memory as the text it indexes. An element is
-    cut out with everything up to its matching end tag (nesting counted); one whose end
-    cannot be found is left for Pagefind.
-    """
-    kept, pos = [], 0
-    while (found := html.find(IGNORE_ATTR, pos)) != -1:
-        tag_start = html.rfind("<", pos, found)
-        name = html[tag_start + 1:found].split(None, 1)[0].lower() if tag_start != -1 else ""
-        end = _element_end(html, name, html.find(">", found)) if name.isalnum() else -1
-        if end == -1:
-            kept.append(html[pos:found + len(IGNORE_ATTR)])
-            pos = found + len(IGNORE_ATTR)
-            continue
-        kept.append(html[pos:tag_start])
-        pos = end
-    kept.append(html[pos:])
-    return "".join(kept)
-
-
-def _element_end(html: str, name: str, after: int) -> int:
-    """The index just past the end tag matching an element `name` whose start tag ends at
-    `after` (-1: not found)."""
-    if after == -1:
-        return -1
-    if name in VOID or html[after - 1] == "/":
-        return after + 1
-    opening = re.compile(rf"<{name}[\s>/]|</{name}\s*>", re.I)
-    depth = 1
-    for m in opening.finditer(html, after + 1):
-        depth += -1 if m.group().startswith("</") else 1
-        if depth == 0:
-            return m.end()
-    return -1
 
 
 def page_runs(html: str) -> set[str]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 
-from generator import search, search_bundles
+from generator import search, search_bundles, search_pages
 from generator.search_bundles import BundleCache, plan_shards
 
 
@@ -33,10 +33,26 @@ def test_search_copy_drops_excluded_cells_and_ignored_elements():
             '<td class="line"><a class="src" href="#L1">L1</a></td><td>说明</td></tr></table>'
             '<p>文字<a class="src" href="source/#L9" title="原文第 9 行">原文</a></p>'
             '<span class="code raw">2080101</span><div data-pagefind-ignore>图表</div></main>')
-    out = search.search_copy(html)
-    assert "行政运行" in out and "<td>说明</td>" in out and "文字" in out
-    for gone in ("1.00", "L1", "原文", "2080101", "图表"):
+    out = search_pages.search_copy(html)
+    assert "<p>行政运行 说明</p>" in out and "文字" in out
+    for gone in ("1.00", "L1", "原文", "2080101", "图表", "<table", "<td"):
         assert gone not in out, gone
+
+
+def test_tables_are_read_as_lines_and_a_row_seen_already_is_left_out():
+    html = ('<main data-pagefind-body><table><caption>表三 一般公共预算支出表</caption>'
+            '<thead><tr><th>科目编码</th><th>名称</th></tr></thead>'
+            '<tbody><tr><td>2080101</td><th> 行政<b>运行</b> </th></tr>'
+            '<tr><td>2080501</td><th>行政单位离退休</th></tr></tbody></table>'
+            '<h3 id="project-1">信息化建设</h3>'
+            '<table><tr><th>科目编码</th><th>名称</th></tr><tr><td>2080101</td><th>行政 运行</th></tr>'
+            '<tr><td>2080101</td><th>事业运行</th></tr><tr><td></td><td> </td></tr></table></main>')
+    out = search_pages.flat_tables(html)
+    assert out == ('<main data-pagefind-body><div><p>表三 一般公共预算支出表</p><p>科目编码 名称</p>'
+                   '<p>2080101 行政 运行</p><p>2080501 行政单位离退休</p></div>'
+                   '<h3 id="project-1">信息化建设</h3><div><p>2080101 事业运行</p></div></main>')
+    nested = '<table><tr><td><table><tr><td>甲</td></tr></table></td></tr></table>'
+    assert search_pages.flat_tables(nested) == nested
 
 
 def test_page_tails_drop_tails_that_begin_a_longer_one():

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 
-from generator import search
+from generator import search, search_pages
 
 
 def test_page_runs_read_only_the_indexed_part():
@@ -13,7 +13,7 @@ def test_page_runs_read_only_the_indexed_part():
             "<section data-pagefind-ignore><p>数据质量</p></section><p>差旅费 1.00 万元</p>"
             "<div data-pagefind-ignore>图表说明<div>嵌套内容</div>仍然忽略</div><p>项目名称</p>"
             "</main><footer>页脚文字</footer>")
-    runs = search.page_runs(search.without_ignored(html))
+    runs = search.page_runs(search_pages.without_ignored(html))
     assert {"住房公积金", "差旅费", "万元", "项目名称"} <= runs
     assert not runs & {"网站导航", "数据质量", "图表说明", "嵌套内容", "仍然忽略", "页脚文字"}
 
@@ -22,7 +22,7 @@ def test_ignored_elements_are_cut_whole_and_nothing_else():
     html = ('<main data-pagefind-body><img data-pagefind-ignore src="a.svg" alt="图"><p>正文一</p>'
             '<ul data-pagefind-ignore><li><ul><li>甲</li></ul></li><li>乙</li></ul><p>正文二</p>'
             '<p data-pagefind-ignore>没有结束标签</main>')
-    out = search.without_ignored(html)
+    out = search_pages.without_ignored(html)
     assert "正文一" in out and "正文二" in out
     assert "图" not in out and "甲" not in out and "乙" not in out
     assert "没有结束标签" in out  # an element whose end is not found is left for Pagefind
