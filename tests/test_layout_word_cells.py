@@ -573,3 +573,18 @@ def test_class_whose_code_cell_changed_is_in_doubt_with_the_rows_under_it():
     rows = {r.code: r for r in doc.tables["expense"].rows}
     assert "203" in rows and "code-order" in _issues_at(doc, rows["20103"].line)
     assert "code-order" in _issues_at(doc, rows["203"].line)
+
+
+def test_figures_glued_to_a_label_put_the_row_in_doubt():
+    """bench/fuzz.py 9024:19147: a 100 kB run of amounts glued to 表一's 收入总计 label: the
+    label no longer reads as 收入总计 and its 1423.62 became a plain income line. The row's
+    name holds figures, so the row is reported on its figure's line (any layout: the
+    document reader checks every table's names)."""
+    lines = _seed_text().split("\n")
+    assert lines[188].replace(" ", "").strip() == "收入总计" and lines[189].strip() == "1423.62"
+    lines[188] += "1234.56 " * 12_500
+    doc = _parse("\n".join(lines))
+    row = next(r for r in doc.tables["summary"].rows if r.line == 190)
+    assert row.values["amount"] == Decimal("1423.62")
+    assert "row-name-doubtful" in _issues_at(doc, 190)
+    assert not any(i.slug == "row-name-doubtful" for i in _parse(_seed_text()).issues)

@@ -7,11 +7,12 @@ is marked failed, so nothing half-parsed reaches the database.
 
 from __future__ import annotations
 
+import re
 import traceback
 from pathlib import Path
 
 from ..layouts import detect_layout
-from ..model import Document, Issue
+from ..model import TABLE_KEYS, Document, Issue
 from ..sources import SourceText, read_source
 from . import profile, statements
 
@@ -51,6 +52,7 @@ def parse_text(source: SourceText, debug: bool = False) -> ParseResult:
             source.path, None, "error")])
     _require_tables(doc)
     _flag_cut_item(doc)
+    _flag_figures_in_names(doc)
     return ParseResult(source.path, doc, list(doc.issues))
 
 
@@ -90,6 +92,28 @@ def _flag_cut_item(doc: Document) -> None:
         doc.issues.append(Issue("file-cut", f"line {last} starts the last item read before the "
                                 f"file ends inside line {cut}: its figures may be cut short or "
                                 "missing", doc.path, last, "warning"))
+
+
+# Amounts with decimals ("1,234.56"): a name may hold one (5.12地震灾后重建), never two.
+NAME_AMOUNT = re.compile(r"\d[\d,]*\.\d+")
+LONGEST_NAME = 200  # characters; the longest 科目 or project names are under 60
+
+
+def _flag_figures_in_names(doc: Document) -> None:
+    """A row whose name holds figures (two amounts or more) or runs past any real name
+    took in a line that was not its name: an amount line glued to a label, a label the
+    layout could not tell (收入总计 read as a plain line). Its figures are in doubt."""
+    for key, table in doc.tables.items():
+        for row in [*table.rows, *table.totals.values()]:
+            name = " ".join(filter(None, (row.name, row.project)))
+            if len(name) > LONGEST_NAME or len(NAME_AMOUNT.findall(name)) >= 2:
+                shown = name[:40] + ("…" if len(name) > 40 else "")
+                doc.issues.append(Issue(
+                    "row-name-doubtful", f"{TABLE_KEYS.get(key, key).split()[0]} row at line "
+                    f"{row.line}: the name "
+                    f"({len(name)} characters: {shown}) holds figures or runs past any real "
+                    "name; the row's label and figures may be misread", doc.path, row.line,
+                    "warning", table=key))
 
 
 def _innermost_line(exc: BaseException) -> str:
