@@ -11,7 +11,8 @@ lines; split a number; a wrong encoding; truncation; NUL bytes; a 100 kB line;
   that only the parser's error boundary caught (`parse-failed`);
 - a figure that differs from the unmutated document's figure at the same place (same
   table, side, unit, code, name and occurrence) without an issue on its line, its
-  table, or the document (an error);
+  table, or the document (an error); a failed check counts on its line and on the lines
+  of its summed parts;
 - a department or project name containing markup that is not kept verbatim as text.
 
 Exit status 1 on a finding, with a reproducer: `--replay S:I --write FILE` rebuilds the
@@ -31,7 +32,7 @@ import traceback
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
 
@@ -293,9 +294,17 @@ def _check_document(original: Document, mutated: bytes, hostile: list[str],
         checks = run_checks(doc)
     except Exception:  # noqa: BLE001 - any exception is a finding
         return [Finding("exception", "run_checks raised:\n" + traceback.format_exc(limit=6))]
-    findings = _unflagged_changes(original, doc, [c.as_issue() for c in checks if not c.passed])
+    findings = _unflagged_changes(original, doc, check_issues(checks))
     findings += _names_kept(doc, hostile)
     return findings
+
+
+def check_issues(checks: list) -> list[Issue]:
+    """The issues the checks raise: one on the line of each check that did not pass, and
+    one on each line of a failed check's summed parts (the page links those too)."""
+    out = [c.as_issue() for c in checks if not c.passed]
+    out += [replace(c.as_issue(), line=n) for c in checks if c.status == "fail" for n in c.part_lines]
+    return out
 
 
 def _unflagged_changes(original: Document, doc: Document, check_issues: list[Issue]) -> list[Finding]:

@@ -99,7 +99,8 @@ CREATE TABLE IF NOT EXISTS issues (
 );
 CREATE TABLE IF NOT EXISTS checks (
     doc_id VARCHAR, slug VARCHAR, name VARCHAR, status VARCHAR, path VARCHAR, line INTEGER,
-    expected DECIMAL(18,2), actual DECIMAL(18,2), difference DECIMAL(18,2), message VARCHAR
+    expected DECIMAL(18,2), actual DECIMAL(18,2), difference DECIMAL(18,2), message VARCHAR,
+    part_lines INTEGER[]  -- lines of the summed figures, where they are table rows
 );
 CREATE TABLE IF NOT EXISTS table_names (table_key VARCHAR, title VARCHAR);
 """
@@ -202,7 +203,9 @@ class PackedRows:
 
 
 # Tables loaded from CSV; the others have list columns and go through `bulk_insert`.
-CSV_TABLES = tuple(t for t in DOC_TABLES if not any(k.endswith("[]") for _, k in COLUMNS[t]))
+# (A list of integers goes into CSV as "[1,2]", which COPY casts; other lists do not.)
+CSV_TABLES = tuple(t for t in DOC_TABLES
+                   if not any(k.endswith("[]") and k != "INTEGER[]" for _, k in COLUMNS[t]))
 
 
 def pack_document(doc: Document,
@@ -251,6 +254,8 @@ def _csv_text(table: str, rows: list[tuple[Any, ...]]) -> bytes:
             columns[i] = [_NULL if v is None else format(v, "f") for v in column]
         elif kind == "boolean":
             columns[i] = [_NULL if v is None else "true" if v else "false" for v in column]
+        elif kind == "integers":
+            columns[i] = [_NULL if v is None else '"[' + ",".join(map(str, v)) + ']"' for v in column]
         else:
             column = [v if type(v) is str else _NULL if v is None else str(v) for v in column]
             everything = "".join(column)
@@ -273,7 +278,8 @@ def _csv_quoted(value: str) -> str:
 
 # How `_csv_text` writes each column of each table.
 _CSV_KINDS = {table: ["decimal" if kind.startswith("DECIMAL") else
-                      "boolean" if kind == "BOOLEAN" else "as-is" for _, kind in columns]
+                      "boolean" if kind == "BOOLEAN" else
+                      "integers" if kind == "INTEGER[]" else "as-is" for _, kind in columns]
               for table, columns in COLUMNS.items()}
 
 

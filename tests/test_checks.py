@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal as D
 
 from generator.checks import run_checks
-from generator.model import Document, Row, StatedFigure, Table
+from generator.model import Column, Document, Row, StatedFigure, Table
 
 
 def doc_with(*tables: Table, figures=()) -> Document:
@@ -85,3 +85,36 @@ def test_messages_name_file_line_and_figures():
     [result] = [r for r in run_checks(doc_with(t)) if r.slug == "row-basic-project"]
     text = str(result)
     assert text.startswith("content/x.txt:41: 表三 row 2010302: 合计 1345.48 ≠ 基本 0 + 项目 1345.40")
+
+
+def test_a_failed_sum_names_the_lines_of_its_parts():
+    """A failing parent = children names each child's line too (bench/fuzz.py 9023:2066: a
+    款 row that took a project's figure is only told by its parent's failing sum); the
+    text-vs-table check names the table row; a passing sum keeps them as well."""
+    t = Table("general_public", "表五", 1, rows=[
+        row(1, "201", total="31"), row(2, "20101", total="19"), row(4, "20103", total="11"),
+        row(6, "202", total="5"), row(7, "20201", total="5"),
+    ], totals={"total": row(9, total="35", basic="35")})
+    checks = [c for c in run_checks(doc_with(t, figures=[
+        StatedFigure("general_public_basic", D("34"), 20, "基本支出34万元")]))]
+    by = {(c.slug, c.line): c for c in checks}
+    assert by[("parent-children", 1)].status == "fail"  # 31 ≠ 19 + 11
+    assert by[("parent-children", 1)].part_lines == (2, 4)
+    assert by[("parent-children", 6)].status == "pass" and by[("parent-children", 6)].part_lines == (7,)
+    assert by[("text-vs-table", 20)].status == "fail" and by[("text-vs-table", 20)].part_lines == (9,)
+    assert by[("text-vs-table", 20)].as_row("d")[-1] == [9]
+
+
+def test_project_rows_add_up_by_economic_class():
+    """表七 printed by economic class: 合计 = the classes, for each row that prints one (a
+    header that swapped 项目支出合计 and 工资福利支出 moves every figure one column and keeps
+    every other sum: bench/fuzz.py 9022:21176)."""
+    columns = [Column(k, k) for k in ("total", "salaries", "goods_services", "households")]
+    t = Table("projects", "表七", 1, columns=columns, rows=[
+        row(2, "201", kind="class", total="174", salaries=None, goods_services="174", households=None),
+        row(3, "20103", kind="section", total=None, salaries="174", goods_services="174"),
+        row(4, "2010301", kind="project", total="10.01", salaries="5", goods_services="5"),
+        row(5, "2010302", kind="project", total="8", salaries=None, goods_services=None),
+    ], totals={"total": row(9, total="174", goods_services="174")})
+    assert results(doc_with(t), "row-economic-sum") == [
+        ("pass", 2), ("fail", 3), ("rounding", 4), ("pass", 9)]

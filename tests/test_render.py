@@ -296,3 +296,18 @@ def test_render_shares_cover_every_item_once(count, workers):
         assert all(shares)
     if count >= 2 * BATCH * workers:
         assert all(share[:BATCH] == list(range(share[0], share[0] + BATCH)) for share in shares)
+
+
+def test_a_failed_check_links_the_lines_of_its_parts():
+    from decimal import Decimal
+
+    from generator.render.tablehtml import check_rows
+
+    def check(status, parts):
+        return {"status": status, "name": "表五 上级科目 = 下级科目之和", "slug": "parent-children",
+                "message": "表五 row 201: 合计 31 ≠ 下级之和 30", "difference": Decimal(1),
+                "line": 12, "part_lines": parts}
+    failed = str(check_rows([check("fail", [14, 20])], "../source/"))
+    assert '<a class="src" href="../source/#L12">L12</a><span class="parts">各项 ' in failed
+    assert 'href="../source/#L14">L14</a> <a class="src" href="../source/#L20">L20</a>' in failed
+    assert "各项" not in str(check_rows([check("pass", [14, 20]), check("fail", None)], "../source/"))

@@ -32,7 +32,10 @@ class CheckResult:
     """One evaluation of one identity.
 
     `status` is "pass", "rounding" (a gap no larger than 0.01 per summed item: the
-    printed figures were rounded separately) or "fail" (a real mismatch).
+    printed figures were rounded separately) or "fail" (a real mismatch). `line` is the
+    line of the expected figure; `part_lines` those of the summed figures where they are
+    table rows (a failing sum puts them in doubt as much as the total: the parser may have
+    given a row a figure that is not its own).
     """
 
     slug: str
@@ -43,6 +46,7 @@ class CheckResult:
     line: int | None
     expected: Decimal | None = None
     actual: Decimal | None = None
+    part_lines: tuple[int, ...] = ()
 
     @property
     def difference(self) -> Decimal | None:
@@ -56,7 +60,8 @@ class CheckResult:
 
     def as_row(self, doc_id: str) -> tuple[Any, ...]:
         return (doc_id, self.slug, self.name, self.status, self.path, self.line,
-                self.expected, self.actual, self.difference, self.message)
+                self.expected, self.actual, self.difference, self.message,
+                list(self.part_lines) or None)
 
     def as_issue(self) -> Issue:
         severity = "info" if self.status == "rounding" else "warning"
@@ -82,8 +87,10 @@ def status_of(expected: Decimal, actual: Decimal, items: int) -> str:
 
 
 def compare(doc: Document, slug: str, name: str, line: int | None, expected: Decimal | None,
-            parts: Iterable[Decimal | None], message: str, items: int | None = None) -> CheckResult | None:
-    """Check `expected` = sum of `parts` (empty cells count as 0).
+            parts: Iterable[Decimal | None], message: str, items: int | None = None,
+            part_lines: Iterable[int | None] = ()) -> CheckResult | None:
+    """Check `expected` = sum of `parts` (empty cells count as 0); `part_lines` are the
+    source lines of the parts, where they are table rows.
 
     Returns None when there is nothing to compare (the expected cell and every part empty).
     `message` is formatted with {expected}, {actual} and {op} (= or ≠).
@@ -99,7 +106,8 @@ def compare(doc: Document, slug: str, name: str, line: int | None, expected: Dec
         text += f"（差 {fmt(exp - actual)}，在四舍五入范围内）"
     elif status == "fail":
         text += f"（差 {fmt(exp - actual)}）"
-    return CheckResult(slug, name, status, text, doc.path, line, exp, actual)
+    lines = tuple(sorted({n for n in part_lines if n and n != line}))
+    return CheckResult(slug, name, status, text, doc.path, line, exp, actual, lines)
 
 
 def row_label(table_key: str, row: Row) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from ..model import Document, Table
+from ..model import Document, Row, Table
 from .base import TABLE_SHORT, CheckResult, compare, tables
 
 
@@ -20,12 +20,13 @@ def _pair(doc: Document, slug: str, name: str, left: tuple[str, str, str], right
     lt, lcol, lside = left
     rt, rcol, rside = right
     a, line = _total(doc.tables.get(lt), lcol, lside)
-    b, _ = _total(doc.tables.get(rt), rcol, rside)
+    b, right_line = _total(doc.tables.get(rt), rcol, rside)
     if a is None or b is None:
         return []
     left_name, right_name = (part.strip() for part in name.split("=", 1))
     result = compare(doc, slug, name, line, a, [b],
-                     f"{left_name} {{expected}} {{op}} {right_name} {{actual}}", items=1)
+                     f"{left_name} {{expected}} {{op}} {right_name} {{actual}}", items=1,
+                     part_lines=[right_line])
     return [result] if result else []
 
 
@@ -44,21 +45,21 @@ def check_cross_totals(doc: Document) -> list[CheckResult]:
     return out
 
 
-def _class_sums(table: Table, column: str) -> dict[str, list[Decimal | None]]:
-    """类 code → the amounts that make up that class in `table`.
+def _class_rows(table: Table) -> dict[str, list[Row]]:
+    """类 code → the rows whose amounts make up that class in `table`.
 
     Normally the 类 rows themselves (one per sub-unit); a table that prints only 款 or 项
     rows contributes its highest-level rows under that class instead.
     """
-    by_class: dict[tuple[str | None, str], list] = {}
+    by_class: dict[tuple[str | None, str], list[Row]] = {}
     for row in table.rows:
         if row.code and row.kind != "project" and len(row.code) >= 3:
             by_class.setdefault((row.unit, row.code[:3]), []).append(row)
-    sums: dict[str, list[Decimal | None]] = {}
+    out: dict[str, list[Row]] = {}
     for (_, code), rows in by_class.items():
         top = min(len(r.code) for r in rows)
-        sums.setdefault(code, []).extend(r.get(column) for r in rows if len(r.code) == top)
-    return sums
+        out.setdefault(code, []).extend(r for r in rows if len(r.code) == top)
+    return out
 
 
 def check_summary_classes(doc: Document) -> list[CheckResult]:
@@ -70,18 +71,19 @@ def check_summary_classes(doc: Document) -> list[CheckResult]:
         if len(found) < 2:
             continue
         top, detail = found
-        sums = _class_sums(detail, right_col)
+        by_class = _class_rows(detail)
         for row in top.rows:
             if row.side != "expense" or not row.code or len(row.code) != 3:
                 continue
-            parts = sums.get(row.code)
-            if parts is None and row.get(left_col) in (None, Decimal(0)):
+            rows = by_class.get(row.code)
+            if rows is None and row.get(left_col) in (None, Decimal(0)):
                 continue
             name = f"{TABLE_SHORT[left]} {row.code} = {TABLE_SHORT[right]} {row.code}"
             result = compare(doc, f"{left}-vs-{right.replace('_', '-')}-classes", name, row.line,
-                             row.get(left_col), parts or [],
+                             row.get(left_col), [r.get(right_col) for r in rows or []],
                              f"{TABLE_SHORT[left]} {row.code} {row.name or ''} {{expected}} {{op}} "
-                             f"{TABLE_SHORT[right]} {row.code} {{actual}}")
+                             f"{TABLE_SHORT[right]} {row.code} {{actual}}",
+                             part_lines=[r.line for r in rows or []])
             if result:
                 out.append(result)
     return out

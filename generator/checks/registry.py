@@ -9,6 +9,7 @@ from .base import CheckResult
 from .cross import check_cross_totals, check_summary_classes
 from .text import check_performance_count, check_text_figures, check_text_parts
 from .within import (
+    check_economic_split,
     check_parent_children,
     check_row_splits,
     check_summary_balance,
@@ -24,6 +25,7 @@ ALL_CHECKS: list[Check] = [
     check_summary_balance,
     check_summary_class_sum,
     check_row_splits,
+    check_economic_split,
     check_parent_children,
     check_unit_rows,
     check_table_totals,

@@ -30,20 +30,23 @@ THREE_PUBLIC_FIGURES = {
 }
 
 
-def _table_value(doc: Document, figure: StatedFigure) -> tuple[Decimal | None, str] | None:
+def _table_value(doc: Document, figure: StatedFigure) -> tuple[Decimal | None, str, list[int | None]] | None:
+    """The table figure a stated figure describes: (value, label, its rows' lines)."""
     if figure.key in FIGURE_TARGETS:
         key, side, column, label = FIGURE_TARGETS[figure.key]
         table = doc.tables.get(key)
         if table is None or side not in table.totals:
             return None
-        return table.totals[side].get(column), label
+        row = table.totals[side]
+        return row.get(column), label, [row.line]
     if figure.key in THREE_PUBLIC_FIGURES:
         table = doc.tables.get("three_public")
         if table is None:
             return None
         if table.empty or not table.rows:
-            return Decimal(0), "三公经费表（空表）"
-        return table.rows[0].get(THREE_PUBLIC_FIGURES[figure.key]), "三公经费表"
+            return Decimal(0), "三公经费表（空表）", [table.line]
+        row = table.rows[0]
+        return row.get(THREE_PUBLIC_FIGURES[figure.key]), "三公经费表", [row.line]
     if figure.key.startswith(("general_public_class:", "general_public_item:")):
         return _general_public_by_name(doc, figure.key.split(":", 1)[1], 3 if "class" in figure.key else 7)
     return None
@@ -59,16 +62,18 @@ def _codes_named(doc: Document, name: str, length: int) -> set[str]:
     return codes
 
 
-def _general_public_by_name(doc: Document, name: str, length: int) -> tuple[Decimal | None, str] | None:
+def _general_public_by_name(doc: Document, name: str, length: int
+                            ) -> tuple[Decimal | None, str, list[int | None]] | None:
     table = doc.tables.get("general_public")
     codes = _codes_named(doc, name, length)
     if table is None or len(codes) != 1:
         return None
     code = codes.pop()
-    values = [r.get("total") for r in table.rows if r.code == code and r.kind != "project"]
-    if not values:
+    rows = [r for r in table.rows if r.code == code and r.kind != "project"]
+    if not rows:
         return None
-    return sum((v for v in values if v is not None), Decimal(0)), f"表五 {code}"
+    values = [v for v in (r.get("total") for r in rows) if v is not None]
+    return sum(values, Decimal(0)), f"表五 {code}", [r.line for r in rows]
 
 
 def check_text_figures(doc: Document) -> list[CheckResult]:
@@ -80,10 +85,11 @@ def check_text_figures(doc: Document) -> list[CheckResult]:
         target = _table_value(doc, figure)
         if target is None or target[0] is None:
             continue
-        value, label = target
+        value, label, lines = target
         result = compare(doc, "text-vs-table", f"说明 {figure.key} = {label}", figure.line,
                          figure.amount, [value],
-                         f"说明「{figure.text.strip()}」: {{expected}} {{op}} {label} {{actual}}", items=1)
+                         f"说明「{figure.text.strip()}」: {{expected}} {{op}} {label} {{actual}}", items=1,
+                         part_lines=lines)
         if result:
             out.append(result)
     return out

@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from ..model import Document, Row, Table
+from ..parse.columns import PROJECT_ECONOMIC_COLUMNS
 from .base import COLUMN_SHORT, TABLE_SHORT, CheckResult, compare, fmt, row_label, tables
 
 # Tables whose rows split a total into two parts, and the parts.
@@ -26,7 +27,8 @@ def column_sums(doc: Document, slug: str, name: str, total: Row, parts: list[Row
         text = message.replace("{column}", COLUMN_SHORT.get(column, column))
         if "{parts}" in text:
             text = text.replace("{parts}", " + ".join(fmt(v) for v in values))
-        result = compare(doc, slug, name, total.line, total.get(column), values, text)
+        result = compare(doc, slug, name, total.line, total.get(column), values, text,
+                         part_lines=[r.line for r in parts])
         if result:
             out.append(result)
     return out
@@ -43,7 +45,8 @@ def check_summary_balance(doc: Document) -> list[CheckResult]:
         key_out = "amount" if table.key == "summary" else "total"
         result = compare(doc, "summary-balance", f"{TABLE_SHORT[table.key]} 收入总计 = 支出总计",
                          income.line, income.get(key_in), [expense.get(key_out)],
-                         f"{TABLE_SHORT[table.key]}: 收入总计 {{expected}} {{op}} 支出总计 {{actual}}")
+                         f"{TABLE_SHORT[table.key]}: 收入总计 {{expected}} {{op}} 支出总计 {{actual}}",
+                         part_lines=[expense.line])
         if result:
             out.append(result)
     return out
@@ -84,6 +87,31 @@ def check_row_splits(doc: Document) -> list[CheckResult]:
                              [row.get(a), row.get(b)],
                              f"{label}: 合计 {{expected}} {{op}} {_cn(a)} {_f(row.get(a))} + {_cn(b)} {_f(row.get(b))}",
                              items=1)
+            if result:
+                out.append(result)
+    return out
+
+
+def check_economic_split(doc: Document) -> list[CheckResult]:
+    """表七 printed by economic class: each row's 合计 = 工资福利支出 + 商品和服务支出 + … (the
+    economic-class columns it prints), for every row that prints any of them, and the total."""
+    out = []
+    for table in tables(doc, "projects"):
+        printed = {c.key for c in table.columns}
+        parts = [key for key in PROJECT_ECONOMIC_COLUMNS if key in printed]
+        if len(parts) < 2:
+            continue
+        rows = [(row, row_label(table.key, row)) for row in table.rows]
+        if "total" in table.totals:
+            rows.append((table.totals["total"], f"{TABLE_SHORT[table.key]} 合计"))
+        for row, label in rows:
+            values = [row.get(key) for key in parts]
+            if all(v is None for v in values):
+                continue
+            result = compare(doc, "row-economic-sum", f"{TABLE_SHORT[table.key]} 合计 = 各经济分类之和",
+                             row.line, row.get("total"), values,
+                             f"{label}: 合计 {{expected}} {{op}} 各经济分类之和 {{actual}}",
+                             items=sum(v is not None for v in values))
             if result:
                 out.append(result)
     return out

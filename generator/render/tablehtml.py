@@ -96,7 +96,8 @@ def _line_link(source: str, line: int | None) -> str:
 
 def check_rows(checks: Iterable[Record], source: str) -> Markup:
     """The rows of a page's checks table (result, check, message, difference, source line);
-    `source` is the URL of the document's source view."""
+    `source` is the URL of the document's source view. A failed check links the lines of
+    its summed parts too (各项), since any of them may hold the wrong figure."""
     source = escape(source)
     out = []
     for c in checks:
@@ -106,8 +107,15 @@ def check_rows(checks: Iterable[Record], source: str) -> Markup:
                    f'<th scope="row">{escape(c["name"])} <code>{escape(c["slug"])}</code></th>'
                    f'<td>{escape(c["message"])}</td>'
                    f'<td class="num">{"" if diff is None else escape(fmt_amount(diff))}</td>'
-                   f'<td>{_line_link(source, c["line"])}</td></tr>')
+                   f'<td>{_line_link(source, c["line"])}{_part_links(source, c)}</td></tr>')
     return Markup("\n".join(out))
+
+
+def _part_links(source: str, check: Record) -> str:
+    parts = check["part_lines"] if check["status"] == "fail" else None
+    if not parts:
+        return ""
+    return '<span class="parts">各项 ' + " ".join(_line_link(source, n) for n in parts) + "</span>"
 
 
 def indicator_rows(indicators: Iterable[Record], source: str) -> Markup:
