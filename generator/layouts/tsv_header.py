@@ -92,6 +92,7 @@ def build_header(rows: list[TsvRow], table_key: str) -> HeaderMap:
             header.project_col = j
         elif role == "amount":
             amount_cols.append(j)
+    _codes_before_name(paths, header, amount_cols)
     _code_span(grid, header, amount_cols)
     captions = _captions(grid, set(amount_cols))
     used: set[str] = set()
@@ -161,6 +162,19 @@ def _role(path: list[str], table_key: str) -> str | None:
     if _NAME_LABEL.search(leaf):
         return "name"
     return "amount"
+
+
+def _codes_before_name(paths: list[list[str]], header: HeaderMap, amount_cols: list[int]) -> None:
+    """A position between the code cells and the name whose label is no known amount (a
+    项 garbled to "��") is a code cell: amounts stand right of the 科目名称, never left of it
+    (bench/fuzz.py 9025:9829: read as an amount column, it turned the rows' 项 codes into
+    figures and the caption over the amounts into a group)."""
+    if header.name_col is None or not header.code_cols:
+        return
+    for j in sorted(amount_cols):
+        if j < header.name_col and j - 1 in header.code_cols and not label_key(paths[j][-1]):
+            header.code_cols.append(j)
+            amount_cols.remove(j)
 
 
 def _code_span(grid: list[list[str]], header: HeaderMap, amount_cols: list[int]) -> None:
