@@ -429,20 +429,25 @@ def test_a_replacement_character_in_a_label_flags_its_line() -> None:
     assert _unflagged(original, doc) == []
 
 
-def test_a_garbled_code_label_in_the_header_is_still_a_code_column() -> None:
-    """bench/fuzz.py 9025:9829: a NUL byte in gb18030 text garbled 表五's header cell 项 to
-    U+FFFD: read as an amount column, it took the rows' 项 digits as figures and turned the
-    caption 一般公共预算支出 into a group over 合计 (keyed general_public, so no identity
-    checked the table). A label between the code cells and the name is a code cell."""
+@pytest.mark.parametrize(("seed", "index", "printed", "garbled"), [
+    (SEED_004, 215, "类\t款\t项\t\t\t\t", "类\t款\t\ufffd\ufffd\t\t\t\t"),  # 9025:9829, a name column
+    (SEED_002, 254, "类\t款\t项\t\t\t", "\ufffd\ufffd\t款\t项\t\t\t"),      # 9027:4253, no names
+])
+def test_a_garbled_code_label_in_the_header_is_still_a_code_column(seed, index, printed, garbled) -> None:
+    """bench/fuzz.py 9025:9829 and 9027:4253: a NUL byte in gb18030 text garbled 表五's
+    header cell 项 (or 类) to U+FFFD: read as an amount column, it took the rows' code
+    digits as figures and turned the caption 一般公共预算支出 into a group over 合计 (keyed
+    general_public, so no identity checked the table). A label beside the code cells, left
+    of the names (or of the known amounts), is a code cell."""
     def garble(lines: list[str]) -> list[str]:
-        assert lines[215] == "类\t款\t项\t\t\t\t"
-        lines[215] = "类\t款\t\ufffd\ufffd\t\t\t\t"
+        assert lines[index] == printed
+        lines[index] = garbled
         return lines
-    original, doc = _mutated(SEED_004, garble)
+    original, doc = _mutated(seed, garble)
     table, before = doc.tables["general_public"], original.tables["general_public"]
     assert [c.key for c in table.columns] == [c.key for c in before.columns] == ["total", "basic", "project"]
     assert [(r.code, r.values) for r in table.rows] == [(r.code, r.values) for r in before.rows]
-    assert ("source-garbled", 216, None) in _slugs(doc)
+    assert ("source-garbled", index + 1, None) in _slugs(doc)
     assert _unflagged(original, doc) == []
 
 

@@ -165,16 +165,25 @@ def _role(path: list[str], table_key: str) -> str | None:
 
 
 def _codes_before_name(paths: list[list[str]], header: HeaderMap, amount_cols: list[int]) -> None:
-    """A position between the code cells and the name whose label is no known amount (a
-    项 garbled to "��") is a code cell: amounts stand right of the 科目名称, never left of it
-    (bench/fuzz.py 9025:9829: read as an amount column, it turned the rows' 项 codes into
-    figures and the caption over the amounts into a group)."""
-    if header.name_col is None or not header.code_cols:
+    """A position beside a code cell, left of the 科目名称 (or, in a table without names, of
+    every known amount column), whose label is no known amount (a 项 or 类 garbled to "��")
+    is a code cell: amounts stand right of the names, never left of them (bench/fuzz.py
+    9025:9829, 9027:4253: read as an amount column, it turned the rows' codes into figures
+    and the caption over the amounts into a group)."""
+    known = [j for j in amount_cols if label_key(paths[j][-1])]
+    limit = header.name_col if header.name_col is not None else min(known, default=None)
+    if limit is None or not header.code_cols:
         return
-    for j in sorted(amount_cols):
-        if j < header.name_col and j - 1 in header.code_cols and not label_key(paths[j][-1]):
-            header.code_cols.append(j)
-            amount_cols.remove(j)
+    found = True
+    while found:  # beside a code cell, on either side: 类 may be the garbled one
+        found = False
+        for j in list(amount_cols):
+            beside = j - 1 in header.code_cols or j + 1 in header.code_cols
+            if j < limit and beside and not label_key(paths[j][-1]):
+                header.code_cols.append(j)
+                amount_cols.remove(j)
+                found = True
+    header.code_cols.sort()
 
 
 def _code_span(grid: list[list[str]], header: HeaderMap, amount_cols: list[int]) -> None:
