@@ -463,3 +463,23 @@ def test_a_project_row_whose_classes_miss_its_total_flags_its_line() -> None:
     row = next(r for r in doc.tables["projects"].rows if r.line == 258)
     assert row.values["total"] == Decimal("54") and row.values["households"] == Decimal("54")
     assert ("column-ambiguous", 258, "projects") in _slugs(doc)
+
+
+def test_a_table_printed_in_yuan_is_left_out_with_an_error() -> None:
+    """Every figure of the site is in 万元: a table printed in 元 would be shown ten
+    thousand times too large, and converting it needs more decimals than the amounts
+    keep; it is left out, with an error on its unit line (`parse/units.py`)."""
+    lines = _seed_text(SEED_004).split("\n")
+    assert lines[150] == "单位：万元"
+    lines[150] = "单位：元"
+    doc = _parse("\n".join(lines))
+    assert "expense" not in doc.tables and "summary" in doc.tables and "basic" in doc.tables
+    assert ("amount-unit-other", 151, "expense") in _slugs(doc)
+    assert not any(i.slug == "table-missing" for i in doc.issues)  # said once, as the unit
+
+    whole = _parse(_seed_text(SEED_002).replace("单位：万元", "单位：元"))
+    assert whole.unit == "元"
+    assert not [t for t in whole.tables.values() if t.rows or t.totals]
+    left_out = {i.table for i in whole.issues if i.slug == "amount-unit-other"}
+    assert {"summary", "expense", "general_public", "three_public"} <= left_out
+    assert not [i for i in _parse(_seed_text(SEED_002)).issues if i.slug == "amount-unit-other"]
