@@ -11,18 +11,22 @@ import re
 
 from ..numbers import squash
 
-# Ordered: the first pattern that matches a squashed title line decides its key.
+# Ordered: the first pattern that matches a squashed title line decides its key (财政拨款
+# 收支 before 收支). Each name comes in the local templates' long form (部门收支总体情况表,
+# 一般公共预算支出情况表) and the central template's short one (收支总表, 一般公共预算支出表),
+# with or without 部门（单位）, 预算 and a year or department in front.
+_DEPT = r"(部门(（单位）)?|单位)?"
 _TITLE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
-    ("summary", re.compile(r"部门(（单位）)?收支(预算)?总体情况表$")),
-    ("income", re.compile(r"部门(（单位）)?收入(预算)?总体情况表$")),
-    ("expense", re.compile(r"部门(（单位）)?支出(预算)?总体情况表$")),
-    ("fiscal", re.compile(r"财政拨款收支(预算)?总体情况表$")),
-    ("basic", re.compile(r"一般公共预算基本支出(预算)?情况表$")),
-    ("projects", re.compile(r"一般公共预算项目支出(预算)?情况表$")),
-    ("general_public", re.compile(r"一般公共预算(当年拨款)?支出(预算)?情况表$")),
-    ("three_public", re.compile(r"[“\"]?三公[”\"]?经费支出(预算)?情况表$")),
-    ("gov_fund", re.compile(r"政府性基金预算支出(预算)?情况表$")),
-    ("state_capital", re.compile(r"国有资本经营预算支出(预算)?情况表$")),
+    ("fiscal", re.compile(r"财政拨款收支(预算)?总(体情况)?表$")),
+    ("summary", re.compile(_DEPT + r"收支(预算)?总(体情况)?表$")),
+    ("income", re.compile(_DEPT + r"收入(预算)?总(体情况)?表$")),
+    ("expense", re.compile(_DEPT + r"支出(预算)?总(体情况)?表$")),
+    ("basic", re.compile(r"一般公共预算基本支出(预算)?(情况)?表$")),
+    ("projects", re.compile(r"一般公共预算项目支出(预算)?(情况)?表$")),
+    ("general_public", re.compile(r"一般公共预算(当年拨款)?(财政拨款)?支出(预算)?(情况)?表$")),
+    ("three_public", re.compile(r"[“\"]?三公[”\"]?经费支出(预算)?(情况)?表$")),
+    ("gov_fund", re.compile(r"政府性基金(预算)?支出(预算)?(情况)?表$")),
+    ("state_capital", re.compile(r"国有资本经营(预算)?支出(预算)?(情况)?表$")),
     ("carryover", re.compile(r"上年结转结余情况(明细)?表$")),
 ]
 

@@ -1,0 +1,47 @@
+"""Table titles: the local templates' long names and the central template's short ones
+(收支总表, 一般公共预算支出表 …) name the same tables, in every layout."""
+
+from __future__ import annotations
+
+import pytest
+
+from generator.golden import to_golden
+from generator.parse.document import parse_text
+from generator.parse.titles import table_key_for_title
+from generator.sources import SourceText, read_source
+
+from .conftest import sample_paths
+
+
+@pytest.mark.parametrize(("line", "key"), [
+    ("表一 部门收支总体情况表", "summary"), ("表1 收支总表", "summary"), ("2024年部门收支总表", "summary"),
+    ("部门（单位）收支总体情况表", "summary"), ("收支预算总表", "summary"),
+    ("财政拨款收支总表", "fiscal"), ("表四：财政拨款收支预算总体情况表", "fiscal"),
+    ("收入总表", "income"), ("部门支出总表", "expense"), ("一般公共预算支出表", "general_public"),
+    ("一般公共预算当年拨款支出情况表", "general_public"), ("一般公共预算基本支出表", "basic"),
+    ("一般公共预算项目支出表", "projects"), ("一般公共预算“三公”经费支出表", "three_public"),
+    ("政府性基金预算支出表", "gov_fund"), ("国有资本经营预算支出表", "state_capital"),
+    ("项目支出绩效目标表", None), ("部门整体支出绩效目标表", None),
+    ("政府性基金预算支出情况表为空表。", None), ("二、收入预算情况说明", None),
+])
+def test_title_names_its_table(line, key):
+    assert table_key_for_title(line) == key
+
+
+SHORT_NAMES = [("部门（单位）收支总体情况表", "收支总表"), ("部门收支总体情况表", "收支总表"),
+               ("部门（单位）收入总体情况表", "收入总表"), ("部门收入总体情况表", "收入总表"),
+               ("部门（单位）支出总体情况表", "支出总表"), ("部门支出总体情况表", "支出总表"),
+               ("财政拨款收支预算总体情况表", "财政拨款收支总表"),
+               ("财政拨款收支总体情况表", "财政拨款收支总表"), ("支出情况表", "支出表")]
+
+
+@pytest.mark.parametrize("path", sample_paths(), ids=lambda p: p.stem[:3])
+def test_short_titles_read_as_the_long_ones(path):
+    """Every sample with its titles renamed to the short forms reads to the same key."""
+    source, _ = read_source(path)
+    text = source.text
+    for long, short in SHORT_NAMES:
+        text = text.replace(long, short)
+    assert text != source.text
+    renamed = SourceText(source.path, text, text.split("\n"), source.encoding, source.sha256)
+    assert to_golden(parse_text(renamed).document) == to_golden(parse_text(source).document)
