@@ -33,7 +33,7 @@ from .pdf_padded_perf import PERF_TITLE_RE, read_performance
 from .pdf_padded_sides import read_two_sided
 
 PART_RE = re.compile(r"^\s*第[一二三四五六七八九十]+部分")
-_MAY_BE_TITLE = re.compile(r"^.{0,60}表\s*$").match
+_MAY_BE_TITLE = re.compile(r"^.{0,120}表\s*$").match
 TWO_SIDED = {"summary", "fiscal"}
 # Read in this order: 表七 names its units and function names from earlier tables.
 READ_ORDER = ["summary", "income", "expense", "fiscal", "general_public", "basic", "projects",

@@ -30,6 +30,10 @@ _TITLE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("carryover", re.compile(r"上年结转结余情况(明细)?表$")),
 ]
 
+# The longest title line, squashed: a county department's full name and the year can come
+# first ("新疆维吾尔自治区伊犁哈萨克自治州奎屯市人力资源和社会保障局2024年部门收支总体情况表", 43).
+MAX_TITLE_LENGTH = 90
+
 # "表一：", "表 1", "表十一", "表1-1" at the start of a line.
 TABLE_NUMBER_RE = re.compile(r"^表\s*([一二三四五六七八九十]+|\d+)(?:\s*[-－]\s*\d+)?\s*[：:]?")
 # A 目录 entry or a 说明 sentence that merely names a table.
@@ -46,7 +50,7 @@ def table_key_for_title(line: str) -> str | None:
         return None
     text = squash(line)
     text = TABLE_NUMBER_RE.sub("", text)
-    if not text or len(text) > 40:
+    if not text or len(text) > MAX_TITLE_LENGTH:
         return None
     for key, pattern in _TITLE_PATTERNS:
         if pattern.search(text):
