@@ -75,12 +75,25 @@ def _read_department(source: SourceText, parts: dict[str, tuple[int, int]]) -> t
 _TITLE_DEPT = re.compile(r"第一部分\s*(?:20\d{2}\s*年)?\s*(.+?)(?:部门)?(?:（单位）)?概况")
 
 
+# The cover: "XX局 2024 年部门预算公开", before the 目录 or 第一部分 (often over two lines).
+_COVER_DEPT = re.compile(r"^(.{2,60}?)\s*20\d{2}\s*年度?\s*(?:部门)?(?:（单位）)?(?:综合)?预算")
+_COVER_END = re.compile(r"目\s*录|第一部分")
+# What a heading may say where a name belongs: not a department.
+_GENERIC_NAMES = {"部门", "单位", "本部门", "本单位", "部门（单位）"}
+
+
 def _department_from_title(source: SourceText, parts: dict[str, tuple[int, int]]) -> tuple[str | None, int | None]:
+    """The department named in the 第一部分 heading ("第一部分 XX局概况"), else on the cover."""
     start = parts.get("overview", (1, 1))[0]
     text = JoinedText(source.lines, max(1, start - 1), start + 3)
     m = _TITLE_DEPT.search(text.text)
-    if m and len(m.group(1)) >= 2:
+    if m and len(m.group(1)) >= 2 and m.group(1).strip() not in _GENERIC_NAMES:
         return m.group(1).strip(), text.line_at(m.start(1))
+    cover = JoinedText(source.lines, 1, 15)
+    end = _COVER_END.search(cover.text)
+    m = _COVER_DEPT.search(cover.text[:end.start() if end else len(cover.text)])
+    if m and m.group(1).strip() not in _GENERIC_NAMES:
+        return m.group(1).strip(), cover.line_at(m.start(1))
     return None, None
 
 

@@ -1,0 +1,37 @@
+"""The department's name when the 编制部门 lines are missing: the 第一部分 heading, else the
+cover ("XX局 2024 年部门预算公开"), never a generic word."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from generator.parse.document import parse_text
+from generator.sources import SourceText, read_source
+
+from .conftest import SAMPLES
+
+
+def _without_department_lines(stem: str, heading: str | None) -> tuple[SourceText, SourceText]:
+    source, _ = read_source(SAMPLES / f"{stem}.txt")
+    text = "\n".join("" if re.search(r"编制(部门|单位)", line) else line for line in source.text.split("\n"))
+    if heading is not None:
+        text = re.sub(r"第一部分\s*(20\d\d\s*年)?[^\n]*?(\n[^\n]*?)?概况", heading, text, count=2)
+    return source, SourceText(source.path, text, text.split("\n"), source.encoding, source.sha256)
+
+
+@pytest.mark.parametrize("stem", ["002_612b4141f6be892e", "004_27a732d9d5264bbf"])
+def test_department_from_the_cover_when_the_heading_names_none(stem):
+    source, changed = _without_department_lines(stem, "第一部分 部门概况")
+    before, after = parse_text(source).document, parse_text(changed).document
+    assert after.department == before.department and after.region == before.region
+    cover_line = next(n for n, line in enumerate(changed.lines, 1) if line.strip())
+    assert after.department_line == cover_line
+
+
+def test_a_generic_heading_is_no_department():
+    _, changed = _without_department_lines("001_39ebdcf812bae707", "第一部分 部门概况")
+    doc = parse_text(changed).document
+    assert doc.department is None  # 001 has no cover: said, not made up
+    assert any(i.slug == "department-missing" for i in doc.issues)
