@@ -45,8 +45,38 @@ def _looks_binary(data: bytes) -> bool:
 _NOT_CONTROL = bytes(b for b in range(256) if b >= 32 or b in (0, 9, 10, 12, 13, 27))
 
 
+def utf16_encoding(data: bytes) -> str | None:
+    """"utf-16" for text Word or Notepad saved as "Unicode" (UTF-16 with its byte-order
+    mark); "utf-16-le"/"utf-16-be" for UTF-16 without one: NULs (the high byte of every
+    digit, tab and line end) mostly on one side, and the start decodes to text with
+    hardly a control character or a letter of U+0100–U+1FFF (Latin, Greek, Cyrillic …:
+    where a binary file's bytes land, and a Chinese budget has almost none). None for
+    any other file (a PDF's NULs fall on both sides)."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "utf-16"
+    sample = data[:65536]
+    nuls = sample.count(b"\x00")
+    if len(sample) < 16 or nuls * 50 < len(sample):  # not one byte in fifty
+        return None
+    odd = sample[1::2].count(b"\x00")
+    # (three in four: a Han character may have a NUL low byte, 一 is 00 4E, U+3000 00 30)
+    encoding = "utf-16-le" if odd * 4 >= nuls * 3 else "utf-16-be" if odd * 4 <= nuls else None
+    if encoding is None:
+        return None
+    text = sample.decode(encoding, errors="replace")
+    odd_chars = sum(1 for c in text if (c < " " and c not in "\t\n\r\x0c") or "\u0100" <= c < "\u2000")
+    return encoding if (odd_chars + text.count("\ufffd")) * 100 <= len(text) else None
+
+
 def decode(data: bytes) -> tuple[str, str] | None:
-    """Decode UTF-8 (with or without BOM) or GB18030 (a superset of GBK and GB2312)."""
+    """Decode UTF-16 (`utf16_encoding`), UTF-8 (with or without BOM) or GB18030 (a
+    superset of GBK and GB2312)."""
+    wide = utf16_encoding(data)
+    if wide is not None:
+        try:
+            return data.decode(wide), wide
+        except UnicodeDecodeError:
+            return None
     if data.startswith(b"\xef\xbb\xbf"):
         try:
             return data[3:].decode("utf-8"), "utf-8-sig"
@@ -70,13 +100,13 @@ def read_source(path: Path, display_path: str | None = None) -> tuple[SourceText
     digest = hashlib.sha256(data).hexdigest()
     if not data.strip():
         return None, [Issue("source-empty", "the file is empty", shown, None, "error")]
-    if _looks_binary(data):
+    if utf16_encoding(data) is None and _looks_binary(data):
         return None, [Issue("source-binary", "the file is binary, not extracted text "
                             "(convert the PDF or Word file to text first)", shown, None, "error")]
     decoded = decode(data)
     if decoded is None:
         line = data[: _first_bad_offset(data)].count(b"\n") + 1
-        return None, [Issue("source-encoding", "the file is neither UTF-8 nor GB18030/GBK text",
+        return None, [Issue("source-encoding", "the file is neither UTF-8, UTF-16 nor GB18030/GBK text",
                             shown, line, "error")]
     text, encoding = decoded
     text = text.replace("\r\n", "\n").replace("\r", "\n")
@@ -89,6 +119,9 @@ def read_source(path: Path, display_path: str | None = None) -> tuple[SourceText
         text = text.replace("\x00", "")
     if encoding == "gb18030":
         issues.append(Issue("source-gbk", "read as GB18030/GBK (not UTF-8)", shown, None, "info"))
+    elif encoding.startswith("utf-16"):
+        issues.append(Issue("source-utf16", "read as UTF-16 (Word's or Notepad's \"Unicode\" text)",
+                            shown, None, "info"))
     return SourceText(shown, text, text.split("\n"), encoding, digest), issues
 
 

@@ -68,6 +68,21 @@ def test_utf8_bom(tmp_path):
     assert to_golden(a.document) == to_golden(b.document)
 
 
+def test_utf16_copies_parse_like_the_utf8_original(tmp_path):
+    """Word's and Notepad's "Unicode" text is UTF-16 with a byte-order mark; a copy may
+    have lost the mark (little- or big-endian guessed from where the NULs fall)."""
+    for original in sample_paths():
+        text = original.read_text(encoding="utf-8")
+        expected = to_golden(parse_file(original).document)
+        for encoding in ("utf-16", "utf-16-le", "utf-16-be"):
+            copy = tmp_path / original.name
+            copy.write_bytes(text.encode(encoding))
+            result = parse_file(copy)
+            assert result.document is not None, (original.name, encoding, result.issues)
+            assert result.document.encoding == encoding and "source-utf16" in slugs(result)
+            assert to_golden(result.document) == expected
+
+
 def test_truncated_documents_report_issues_and_never_raise(tmp_path):
     for original in sample_paths():
         lines = original.read_text(encoding="utf-8").split("\n")
