@@ -35,3 +35,19 @@ def test_a_generic_heading_is_no_department():
     doc = parse_text(changed).document
     assert doc.department is None  # 001 has no cover: said, not made up
     assert any(i.slug == "department-missing" for i in doc.issues)
+
+
+@pytest.mark.parametrize(("department", "region"), [
+    ("新疆维吾尔自治区喀什地区喀什市人民政府办公室", "喀什市"),
+    ("克州人民政府办公室", "克孜勒苏柯尔克孜自治州"),
+    ("北京市海淀区教育委员会", "海淀区"),
+    ("中共北京市委宣传部", "北京市"),  # a Party organ: 中共 + its region + 委
+    ("中共阿图什市委组织部", "阿图什市"),
+    ("中国共产党克州纪律检查委员会", "克孜勒苏柯尔克孜自治州"),
+    ("中共喀什地区委员会办公室", "喀什地区"),
+    ("中共中央宣传部", None),
+])
+def test_region_of_a_department(department, region):
+    from generator.parse.regions import region_of
+
+    assert region_of(department) == region

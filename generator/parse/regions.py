@@ -20,13 +20,15 @@ SHORT_FORMS: dict[str, str] = {
 _PROVINCE = re.compile(r"^(.{2,10}?(?:自治区|省|(?<=北京|天津|上海|重庆)市))")
 # One division: a name of two or more characters and a division word.
 _DIVISION = re.compile(r"^(.{2,10}?(?:自治州|自治县|自治旗|地区|州|盟|市|县|区|旗))")
+# A Party organ names its region after 中共 and before 委 (中共北京市委宣传部, 中共XX县纪委).
+_PARTY_PREFIX = re.compile(r"^中国共产党|^中共")
 # Words that end in a division character but are not divisions.
 _NOT_DIVISIONS = re.compile(r"(园区|社区|城区|矿区|景区|片区|新区管委会|开发区|城市|市场|县域|地区性)$")
 
 
 def region_of(department: str) -> str | None:
     """The most specific administrative division a department name starts with."""
-    name = re.sub(r"\s+", "", department)
+    name = _PARTY_PREFIX.sub("", re.sub(r"\s+", "", department))
     province = None
     m = _PROVINCE.match(name)
     if m:
