@@ -33,9 +33,9 @@ class CheckResult:
 
     `status` is "pass", "rounding" (a gap no larger than 0.01 per summed item: the
     printed figures were rounded separately) or "fail" (a real mismatch). `line` is the
-    line of the expected figure; `part_lines` those of the summed figures where they are
-    table rows (a failing sum puts them in doubt as much as the total: the parser may have
-    given a row a figure that is not its own).
+    line of the expected figure; `part_lines`, for a check that did not pass, those of the
+    summed figures where they are table rows (a failing sum puts them in doubt as much as
+    the total: the parser may have given a row a figure that is not its own).
     """
 
     slug: str
@@ -106,7 +106,9 @@ def compare(doc: Document, slug: str, name: str, line: int | None, expected: Dec
         text += f"（差 {fmt(exp - actual)}，在四舍五入范围内）"
     elif status == "fail":
         text += f"（差 {fmt(exp - actual)}）"
-    lines = tuple(sorted({n for n in part_lines if n and n != line}))
+    # Only where the check did not pass: the parts are then in doubt, and a province's
+    # passing checks (most of a million) would carry them for nothing.
+    lines = tuple(sorted({n for n in part_lines if n and n != line})) if status != "pass" else ()
     return CheckResult(slug, name, status, text, doc.path, line, exp, actual, lines)
 
 

@@ -51,7 +51,7 @@ COLUMNS: dict[str, str] = {
     "subject": "变化主体", "direction": "方向：1 增加，-1 减少，0 持平", "term": "名词",
     "slug": "问题或检查的稳定标识", "severity": "严重程度", "message": "说明",
     "status": "检查结果", "expected": "应为（万元）", "actual_amount": "实为（万元）",
-    "difference": "差额（万元）", "part_lines": "加总各项所在行（表格行）",
+    "difference": "差额（万元）", "part_lines": "未通过的检查：加总各项所在行（表格行）",
 }
 
 AMOUNT_COLUMNS = {"amount", "fiscal_amount", "other_funds", "expected", "difference", "printed"}
