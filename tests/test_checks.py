@@ -118,3 +118,13 @@ def test_project_rows_add_up_by_economic_class():
     ], totals={"total": row(9, total="174", goods_services="174")})
     assert results(doc_with(t), "row-economic-sum") == [
         ("pass", 2), ("fail", 3), ("rounding", 4), ("pass", 9)]
+
+
+def test_messages_name_economic_columns_in_chinese():
+    columns = [Column(k, k) for k in ("total", "goods_services")]
+    t = Table("projects", "表七", 1, columns=columns, rows=[
+        row(2, "201", kind="class", total="10", goods_services="10"),
+        row(3, "20103", kind="section", total="10", goods_services="9"),
+    ])
+    failed = [str(r) for r in run_checks(doc_with(t)) if r.slug == "parent-children" and r.status == "fail"]
+    assert len(failed) == 1 and "商品和服务支出 10 ≠ 下级之和 9" in failed[0]
