@@ -10,8 +10,8 @@ Flattening tables: a 部门预算 page prints most 科目 names in several table
 表五, 表七 …), and the table markup around them is more than half of what Pagefind parses.
 Each table row becomes one `<p>` of its cells' text, and a row whose every cell has been
 seen already on the page is left out: the page is found by the same words, its excerpt
-still shows the first place they appear, and Pagefind reads a third less. (Measured on a
-shard of 334 pages of a 2,000-document province: 8.8 → see README.)
+still shows the first place they appear, and Pagefind reads a third less (a shard of 334
+pages of a 2,000-document province: 24 → 17 MB, 8.8 → 7.5 CPU-seconds of Pagefind).
 """
 
 from __future__ import annotations
