@@ -27,6 +27,13 @@ TABLE_KEYS: dict[str, str] = {
     "carryover": "上年结转结余情况明细表",
 }
 
+# Short Chinese names of tables, for messages a maintainer reads.
+TABLE_SHORT: dict[str, str] = {
+    "summary": "表一", "income": "表二", "expense": "表三", "fiscal": "表四",
+    "general_public": "表五", "basic": "表六", "projects": "表七", "three_public": "三公经费表",
+    "gov_fund": "政府性基金表", "state_capital": "国有资本经营表", "carryover": "结转结余表",
+}
+
 # Canonical column keys used by the templates. A table's `columns` lists the ones it has,
 # with the label as printed.
 COLUMN_LABELS: dict[str, str] = {

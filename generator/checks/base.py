@@ -7,18 +7,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from ..model import Document, Issue, Row, Table
+from ..model import TABLE_SHORT, Document, Issue, Row, Table
 from ..numbers import format_amount
 
 ROUNDING_STEP = Decimal("0.01")
 ZERO = Decimal(0)
 
-# Chinese names of tables, for messages a maintainer reads.
-TABLE_SHORT = {
-    "summary": "表一", "income": "表二", "expense": "表三", "fiscal": "表四",
-    "general_public": "表五", "basic": "表六", "projects": "表七", "three_public": "三公经费表",
-    "gov_fund": "政府性基金表", "state_capital": "国有资本经营表", "carryover": "结转结余表",
-}
 COLUMN_SHORT = {
     "total": "合计", "basic": "基本", "project": "项目", "personnel": "人员经费", "public": "公用经费",
     "amount": "金额", "general_public": "一般公共预算", "gov_fund": "政府性基金", "state_capital": "国有资本经营",

@@ -14,7 +14,7 @@ import traceback
 from pathlib import Path
 
 from ..layouts import detect_layout
-from ..model import TABLE_KEYS, Document, Issue
+from ..model import TABLE_SHORT, Document, Issue
 from ..sources import SourceText, read_source
 from . import profile, statements, units
 
@@ -113,7 +113,7 @@ def _flag_figures_in_names(doc: Document) -> None:
             if len(name) > LONGEST_NAME or len(NAME_AMOUNT.findall(name)) >= 2:
                 shown = name[:40] + ("…" if len(name) > 40 else "")
                 doc.issues.append(Issue(
-                    "row-name-doubtful", f"{TABLE_KEYS.get(key, key).split()[0]} row at line "
+                    "row-name-doubtful", f"{TABLE_SHORT.get(key, key)} row at line "
                     f"{row.line}: the name "
                     f"({len(name)} characters: {shown}) holds figures or runs past any real "
                     "name; the row's label and figures may be misread", doc.path, row.line,

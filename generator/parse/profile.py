@@ -12,13 +12,12 @@ from collections import Counter
 
 from ..model import Document, Issue, Staffing
 from ..sources import SourceText
-from . import regions, sections, statements
+from . import regions, sections, statements, units
 from .prose import JoinedText
 
 _DEPT_LINE = re.compile(r"编制(?:部门|单位)(?:（单位）|\(单位\))?\s*[:：]\s*(.+)")
 _DEPT_END = re.compile(r"\s{2,}|\s*单位\s*[:：]|\s*金额单位")
 _YEAR = re.compile(r"(20\d{2})\s*年(?:度)?[^。，,\d]{0,14}?预算")
-_UNIT = re.compile(r"单位\s*[:：]\s*(万元|元|千元|亿元)")
 _DIVISIONS = re.compile(
     r"下设\s*(\d+)\s*个\s*([^，,：:。\d]{1,8}?)\s*[，,]?\s*(?:分别(?:是|为)|包括|具体为)\s*[:：]?(.+?)[。；;]")
 _SUB_UNITS_INTRO = re.compile(r"二级预算单位(?:包括|有|分别是|为)\s*[:：]?")
@@ -103,8 +102,8 @@ def _read_year(source: SourceText) -> int | None:
 
 
 def _read_unit(source: SourceText) -> str:
-    units = Counter(m.group(1) for line in source.lines if "单位" in line for m in _UNIT.finditer(line))
-    return units.most_common(1)[0][0] if units else "万元"
+    printed = Counter(m.group(1) for line in source.lines if "单位" in line for m in units.UNIT.finditer(line))
+    return printed.most_common(1)[0][0] if printed else units.SITE_UNIT
 
 
 def _change(direction: str | None, amount: str | None) -> int | None:

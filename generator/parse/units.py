@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from ..model import TABLE_KEYS, Document, Issue
+from ..model import TABLE_SHORT, Document, Issue
 from ..sources import SourceText
 
 UNIT = re.compile(r"单位\s*[:：]\s*(万元|元|千元|亿元)")
@@ -43,7 +43,7 @@ def drop_other_units(source: SourceText, doc: Document) -> set[str]:
             continue
         where = "" if found else "（表上未注明，按全文）"
         doc.issues.append(Issue(
-            "amount-unit-other", f"{TABLE_KEYS.get(key, key).split()[0]}: amounts are printed "
+            "amount-unit-other", f"{TABLE_SHORT.get(key, key)}: amounts are printed "
             f"in {unit}{where}, not 万元 as every figure of the site: the table is left out "
             f"rather than shown ten thousand times off or rounded; see the source",
             doc.path, line, "error", table=key))
