@@ -65,3 +65,24 @@ def test_titles_after_a_long_department_name_and_year(path):
     assert text != source.text
     renamed = SourceText(source.path, text, text.split("\n"), source.encoding, source.sha256)
     assert to_golden(parse_text(renamed).document) == to_golden(parse_text(source).document)
+
+
+@pytest.mark.parametrize("stem", ["000_ab55e0fe6b52661f", "002_612b4141f6be892e", "003_1a51fd34a15064aa"])
+def test_a_table_continued_on_the_next_page_under_its_title_with_xu(stem):
+    """表三 broken by a page: a page number, the title again with （续）, the 编制部门 and
+    unit lines and the header again, then the rest of its rows. The table reads as one
+    (pdf-single-space and tsv left the rest unread: a title ending in （续） was none)."""
+    path = next(p for p in sample_paths() if p.stem == stem)
+    source, _ = read_source(path)
+    original = parse_text(source).document
+    table = original.tables["expense"]
+    first = min(r.line for r in [*table.rows, *table.totals.values()] if r.line)
+    lines = source.text.split("\n")
+    header = lines[table.line:first - 1]  # what stands between the title and the first figure
+    at = table.rows[3].line - 1
+    page = ["", "- 7 -", "", lines[table.line - 1].rstrip() + "（续）", *header, ""]
+    changed = lines[:at] + page + lines[at:]
+    text = "\n".join(changed)
+    renamed = SourceText(source.path, text, changed, source.encoding, source.sha256)
+    doc = parse_text(renamed).document
+    assert to_golden(doc)["expense"] == to_golden(original)["expense"]

@@ -14,7 +14,7 @@ import re
 from ..model import Document, Issue, Row, Table
 from ..numbers import squash
 from ..parse.columns import column_key_for_label
-from ..parse.titles import TABLE_NUMBER_RE, is_toc_entry, table_key_for_title
+from ..parse.titles import ENDS_LIKE_TITLE, TABLE_NUMBER_RE, is_toc_entry, table_key_for_title
 from ..sources import SourceText
 from .common import check_garbled_lines, code_doubts, report_unbalanced_rows
 from .pdf_padded_cells import has_decimal_amount, read_star_row
@@ -33,7 +33,13 @@ from .pdf_padded_perf import PERF_TITLE_RE, read_performance
 from .pdf_padded_sides import read_two_sided
 
 PART_RE = re.compile(r"^\s*第[一二三四五六七八九十]+部分")
-_MAY_BE_TITLE = re.compile(r"^.{0,120}表\s*$").match
+
+
+def _may_be_title(text: str) -> bool:
+    """A cheap test before `table_key_for_title` (run on every line)."""
+    return len(text) <= 130 and ENDS_LIKE_TITLE.search(text) is not None
+
+
 TWO_SIDED = {"summary", "fiscal"}
 # Read in this order: 表七 names its units and function names from earlier tables.
 READ_ORDER = ["summary", "income", "expense", "fiscal", "general_public", "basic", "projects",
@@ -120,7 +126,7 @@ def find_segments(lines: list[str]) -> tuple[dict[str, tuple[int, str, Lines]], 
             starts.append((i, None, ""))
             continue
         # Titles are short lines ending in 表: skip the title patterns for all others.
-        key = table_key_for_title(text) if _MAY_BE_TITLE(text) else None
+        key = table_key_for_title(text) if _may_be_title(text) else None
         if key and not is_toc_entry(text) and _table_follows(lines, i):
             starts.append((i, key, _numbered_title(lines, i)))
     segments: dict[str, tuple[int, str, Lines]] = {}

@@ -16,7 +16,7 @@ from functools import cached_property
 
 from ..model import TABLE_KEYS
 from ..numbers import parse_amount, squash
-from ..parse.titles import is_toc_entry, table_key_for_title
+from ..parse.titles import ENDS_LIKE_TITLE, is_toc_entry, table_key_for_title
 
 PERF_PROJECT = "performance-project"
 PERF_DEPARTMENT = "performance-department"
@@ -124,7 +124,7 @@ def clean_text(text: str | None) -> str | None:
 
 def block_key_for_line(text: str) -> str | None:
     """The table key (or performance kind) a title line names, or None."""
-    if len(text) > _MAX_TITLE or not text.rstrip().endswith("表") or is_toc_entry(text):
+    if len(text) > _MAX_TITLE or not ENDS_LIKE_TITLE.search(text) or is_toc_entry(text):
         return None
     key = table_key_for_title(text)
     if key:

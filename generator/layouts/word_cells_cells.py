@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from ..numbers import normalize_cell, parse_amount, squash
-from ..parse.titles import TABLE_NUMBER_RE, table_key_for_title
+from ..parse.titles import ENDS_LIKE_TITLE, TABLE_NUMBER_RE, table_key_for_title
 
 # Word bookmarks leak into the text as "[bookmark: _GoBack]".
 _BOOKMARK = re.compile(r"\[bookmark:[^\]]*\]")
@@ -117,7 +117,7 @@ def is_meta_line(text: str) -> bool:
         return True
     if "单位:万元" in s or "单位：万元" in s:
         return True
-    return s.endswith("表") and bool(table_key_for_title(s) or performance_kind(s))
+    return bool(ENDS_LIKE_TITLE.search(s)) and bool(table_key_for_title(s) or performance_kind(s))
 
 
 def _join(left: str, right: str) -> str:

@@ -36,6 +36,10 @@ MAX_TITLE_LENGTH = 90
 
 # "表一：", "表 1", "表十一", "表1-1" at the start of a line.
 TABLE_NUMBER_RE = re.compile(r"^表\s*([一二三四五六七八九十]+|\d+)(?:\s*[-－]\s*\d+)?\s*[：:]?")
+# A table's title printed again on the next page: "部门支出总体情况表（续）".
+_CONTINUED = re.compile(r"[（(]续表?[）)]$")
+# How a title line ends: "…表", or "…表（续）" (cheap pre-filters test this first).
+ENDS_LIKE_TITLE = re.compile(r"表\s*(?:[（(]\s*续表?\s*[）)])?\s*$")
 # A 目录 entry or a 说明 sentence that merely names a table.
 _TOC_PREFIX = re.compile(r"^[-•·]?\s*[一二三四五六七八九十]+、")
 
@@ -49,7 +53,7 @@ def table_key_for_title(line: str) -> str | None:
     if "表" not in line:  # cheap pre-filter: this runs on every line of every document
         return None
     text = squash(line)
-    text = TABLE_NUMBER_RE.sub("", text)
+    text = _CONTINUED.sub("", TABLE_NUMBER_RE.sub("", text))
     if not text or len(text) > MAX_TITLE_LENGTH:
         return None
     for key, pattern in _TITLE_PATTERNS:
