@@ -86,3 +86,21 @@ def test_a_table_continued_on_the_next_page_under_its_title_with_xu(stem):
     renamed = SourceText(source.path, text, changed, source.encoding, source.sha256)
     doc = parse_text(renamed).document
     assert to_golden(doc)["expense"] == to_golden(original)["expense"]
+
+
+@pytest.mark.parametrize("key", ["expense", "general_public"])
+def test_a_tsv_table_goes_on_after_a_page_number_and_its_header_again(key):
+    """A page number line inside a tab-separated table ("- 7 -"), then the 编制部门 and
+    unit lines and the header again, without the title: the table goes on (the page
+    number ended it, and the rest was left unread as rows-unplaced)."""
+    path = next(p for p in sample_paths() if p.stem == "002_612b4141f6be892e")
+    source, _ = read_source(path)
+    original = parse_text(source).document
+    table = original.tables[key]
+    first = min(r.line for r in [*table.rows, *table.totals.values()] if r.line)
+    lines = source.text.split("\n")
+    at = table.rows[3].line - 1
+    changed = lines[:at] + ["", "- 7 -", "", *lines[table.line:first - 1], ""] + lines[at:]
+    text = "\n".join(changed)
+    doc = parse_text(SourceText(source.path, text, changed, source.encoding, source.sha256)).document
+    assert to_golden(doc)[key] == to_golden(original)[key]

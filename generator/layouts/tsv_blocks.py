@@ -16,6 +16,7 @@ from functools import cached_property
 
 from ..model import TABLE_KEYS
 from ..numbers import parse_amount, squash
+from ..parse.prose import PAGE_NUMBER
 from ..parse.titles import ENDS_LIKE_TITLE, is_toc_entry, table_key_for_title
 
 PERF_PROJECT = "performance-project"
@@ -207,8 +208,8 @@ def _prose_line(block: Block, text: str, number: int) -> None:
     if block.rows and _TABLE_NUMBER.match(squash(text)):
         block.closed = True  # the number line of the next table (its title may be lost)
         return
-    if _META.match(squash(text)) or _META.match(text):
-        return
+    if _META.match(squash(text)) or _META.match(text) or PAGE_NUMBER.match(text):
+        return  # (a page number: the table may go on on the next page)
     if not block.rows:
         # A broken 编制部门 line continues here ("…人民政府" / "办公室").
         block.lines_before_rows += 1

@@ -10,13 +10,13 @@ from __future__ import annotations
 import bisect
 import re
 
-_PAGE_NUMBER = re.compile(r"^\s*(?:-\s*)?\d{1,3}(?:\s*-)?\s*$|^\s*第\s*\d+\s*页.*$")
+PAGE_NUMBER = re.compile(r"^\s*(?:-\s*)?\d{1,3}(?:\s*-)?\s*$|^\s*第\s*\d+\s*页.*$")
 _MARKDOWN = re.compile(r"^\s*(?:[-*]\s+|#+\s+)|\*\*")
 
 
 def _clean(raw: str) -> str:
     stripped = raw.lstrip()
-    if not stripped or _PAGE_NUMBER.match(raw):
+    if not stripped or PAGE_NUMBER.match(raw):
         return ""
     # Every line of a document passes here: the substitution only runs where a marker can be.
     if stripped[0] in "-*#" or "**" in raw:
