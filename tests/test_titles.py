@@ -1,7 +1,10 @@
-"""Table titles: the local templates' long names and the central template's short ones
-(收支总表, 一般公共预算支出表 …) name the same tables, in every layout."""
+"""Table titles and page breaks: the local templates' long names and the central
+template's short ones (收支总表, 一般公共预算支出表 …) name the same tables, in every layout;
+a table broken by a page (title again with （续）, or only its header again) reads as one."""
 
 from __future__ import annotations
+
+import re
 
 import pytest
 
@@ -104,3 +107,25 @@ def test_a_tsv_table_goes_on_after_a_page_number_and_its_header_again(key):
     text = "\n".join(changed)
     doc = parse_text(SourceText(source.path, text, changed, source.encoding, source.sha256)).document
     assert to_golden(doc)[key] == to_golden(original)[key]
+
+
+@pytest.mark.parametrize("form_feed", ["", "\f"])
+@pytest.mark.parametrize("key", ["expense", "general_public", "basic"])
+def test_a_pdf_table_goes_on_after_a_page_footer_and_its_header_again(key, form_feed):
+    """pdftotext of a table over two pages: the page footer ("- 7 -", maybe a form feed),
+    then only the column header again, no title. pdf-single-space cut the table there
+    (table-cut: the rest unread); a header after a page break is the page's own."""
+    path = next(p for p in sample_paths() if p.stem == "000_ab55e0fe6b52661f")
+    source, _ = read_source(path)
+    original = parse_text(source).document
+    table = original.tables[key]
+    first = min(r.line for r in [*table.rows, *table.totals.values()] if r.line)
+    lines = source.text.split("\n")
+    header = [line for line in lines[table.line:first - 1] if not re.search(r"编制|单位[:：]", line)]
+    at = next(r.line for r in table.rows[3:] if re.match(r"\d{3}\b", lines[r.line - 1])
+              and not lines[r.line - 2].strip()) - 1  # a row's first line, not a wrapped one
+    changed = lines[:at] + ["", "- 7 -", form_feed, *header, ""] + lines[at:]
+    text = "\n".join(changed)
+    doc = parse_text(SourceText(source.path, text, changed, source.encoding, source.sha256)).document
+    assert to_golden(doc)[key] == to_golden(original)[key]
+    assert not any(i.slug == "table-cut" for i in doc.issues)

@@ -30,6 +30,7 @@ from .pdf_single_space_lines import (
     find_regions,
     header_columns,
     note_text,
+    pages,
     split_header,
     unknown_labels,
 )
@@ -212,9 +213,9 @@ class _Reader:
         table = Table(key, region.title, region.line)
         header: list[tuple[int, str]] = []
         body: list[tuple[int, str]] = []
-        for part in region.parts:
+        for page in (page for part in region.parts for page in pages(part)):
             # Repeated page headers go; a row cut by the page break joins up again.
-            head, part_body = split_header(clean_body(part))
+            head, part_body = split_header(clean_body(page))
             header = header or head
             part_body, cut = cut_at_next_header(part_body)
             body.extend(part_body)

@@ -201,6 +201,30 @@ def split_header(
     return part, []
 
 
+def pages(part: list[tuple[int, str]]) -> list[list[tuple[int, str]]]:
+    """One part of a table split at its page breaks, where the next page prints the header
+    again: a page footer ("- 7 -") or a form feed, then a "类 款 项" line before any line
+    with amounts. Each page then loses its own header (`split_header`), so a table that
+    runs over pages without printing its title again reads as one; a second header with
+    no page break before it stays another table's (`cut_at_next_header`)."""
+    out: list[list[tuple[int, str]]] = [[]]
+    for index, (number, text) in enumerate(part):
+        breaks = "\f" in text or PAGE_FOOTER_RE.match(text.strip())
+        if breaks and out[-1] and _header_before_rows(part[index + 1:]):
+            out.append([])
+        out[-1].append((number, text))
+    return [page for page in out if page]
+
+
+def _header_before_rows(lines: list[tuple[int, str]]) -> bool:
+    for _, text in lines:
+        if _ends_in_amount(text):
+            return False
+        if HEADER_END_RE.search(squash(text)):
+            return True
+    return False
+
+
 def cut_at_next_header(
     body: list[tuple[int, str]],
 ) -> tuple[list[tuple[int, str]], tuple[int, int] | None]:
