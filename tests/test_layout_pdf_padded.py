@@ -353,6 +353,19 @@ def test_a_lost_or_moved_department_fund_line_is_an_issue(damage):
     assert "performance-doubtful" in _issues_at(doc, target.line)
 
 
+def test_department_funds_with_every_line_lost_are_unknown_not_zero():
+    """bench/fuzz.py 9033:4031: 上级安排, 本级安排 and 其他资金 all dropped: the target's
+    资金总额 was read as 0; it is unknown, with an issue on the target's line."""
+    lines = _seed_lines()
+    first = _index(lines, "上级安排 ")
+    last = _index(lines, "其他资金（万元）", first)
+    del lines[first:last + 1]
+    doc = _parse("\n".join(lines))
+    target = next(p for p in doc.performance if p.kind == "department")
+    assert target.amount is None and target.fiscal_amount is None
+    assert "performance-doubtful" in _issues_at(doc, target.line)
+
+
 def test_a_100_kb_line_in_a_performance_table_is_not_read():
     lines = _seed_lines()
     at = _index(lines, "本级安排 ")

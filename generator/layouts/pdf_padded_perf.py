@@ -153,6 +153,11 @@ def _department_funds(body: list[tuple[int, str]], target: PerformanceTarget,
             other = (other or Decimal(0)) + amount
         else:
             fiscal += amount
+    if in_funds and not sources:
+        # 资金来源 with no amount under it: its lines are lost, not zero (bench/fuzz.py
+        # 9033:4031 dropped 上级安排 … 其他资金 and read 资金总额 as 0).
+        doubts.append("资金来源 prints no amounts: its lines are lost")
+        in_funds = False
     target.fiscal_amount = fiscal if in_funds else None
     target.other_funds = other
     if in_funds:
