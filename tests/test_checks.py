@@ -128,3 +128,28 @@ def test_messages_name_economic_columns_in_chinese():
     ])
     failed = [str(r) for r in run_checks(doc_with(t)) if r.slug == "parent-children" and r.status == "fail"]
     assert len(failed) == 1 and "商品和服务支出 10 ≠ 下级之和 9" in failed[0]
+
+
+def test_income_total_adds_up_the_top_income_lines():
+    """表一 收入总计 = its top-level income lines, however the template nests them: the
+    three lines under 财政拨款（补助） are not added again; numbered templates add their
+    一、/二、 lines; a 小计 stands for the lines above it (bench/fuzz.py 9035:9721: 表一's
+    财政拨款 and 201 swapped, and only the expense side was checked)."""
+    def summary(*rows, total):
+        income = [Row(line=n, name=name, side="income", kind=kind, values={"amount": D(v) if v else None})
+                  for n, name, v, kind in rows]
+        return Table("summary", "表一", 1, rows=income, totals={"income": row(99, amount=total)})
+    flat = summary((2, "财政拨款（补助）", "100", "line"), (3, "一般公共预算", "100", "line"),
+                   (4, "政府性基金预算", None, "line"), (5, "事业收入", "17", "line"), total="117")
+    assert results(doc_with(flat), "summary-income-sum") == [("pass", 99)]
+    numbered = summary((2, "一、本年收入", "100", "line"), (3, "1. 一般公共预算拨款", "100", "line"),
+                       (4, "其中：一般财力", "100", "line"), (5, "二、上年结转结余", "0.33", "line"),
+                       total="100.33")
+    assert results(doc_with(numbered), "summary-income-sum") == [("pass", 99)]
+    subtotal = summary((2, "财政拨款（补助）", "50", "line"), (3, "事业收入", "10", "line"),
+                       (4, "小计", "60", "subtotal"), (5, "上年结余", "5", "line"), total="65")
+    assert results(doc_with(subtotal), "summary-income-sum") == [("pass", 99)]
+    swapped = summary((2, "财政拨款（补助）", "117", "line"), (3, "一般公共预算", "100", "line"),
+                      (5, "事业收入", "17", "line"), total="117")
+    [check] = [c for c in run_checks(doc_with(swapped)) if c.slug == "summary-income-sum"]
+    assert check.status == "fail" and check.part_lines == (2, 5)

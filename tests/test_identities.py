@@ -49,6 +49,7 @@ EXPECTED = {
     },
     "002_612b4141f6be892e": set(),
     "003_1a51fd34a15064aa": {
+        ("summary-income-sum", 137, "rounding"),          # 表一 一、本年收入 + 二、上年结转结余 = 收入总计
         ("table-total", 210, "rounding"),                 # 表二 总计行 = 各类之和
         ("row-basic-project", 260, "rounding"),           # 表三 总计行 合计 = 基本 + 项目
         ("table-total", 260, "rounding"),                 # 表三 总计行 基本支出 = 各类之和

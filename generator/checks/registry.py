@@ -7,6 +7,7 @@ from collections.abc import Callable
 from ..model import Document
 from .base import CheckResult
 from .cross import check_cross_totals, check_summary_classes
+from .income import check_summary_income_sum
 from .text import check_performance_count, check_text_figures, check_text_parts
 from .within import (
     check_economic_split,
@@ -23,6 +24,7 @@ Check = Callable[[Document], list[CheckResult]]
 
 ALL_CHECKS: list[Check] = [
     check_summary_balance,
+    check_summary_income_sum,
     check_summary_class_sum,
     check_row_splits,
     check_economic_split,
