@@ -70,24 +70,32 @@ def test_titles_after_a_long_department_name_and_year(path):
     assert to_golden(parse_text(renamed).document) == to_golden(parse_text(source).document)
 
 
+def _sample_table(stem: str, key: str):
+    """A sample's source, its document, one of its tables and the line of that table's
+    first figure."""
+    path = next(p for p in sample_paths() if p.stem == stem)
+    source, _ = read_source(path)
+    original = parse_text(source).document
+    table = original.tables[key]
+    first = min(r.line for r in [*table.rows, *table.totals.values()] if r.line)
+    return source, original, table, first
+
+
+def _parse_lines(source: SourceText, lines: list[str]):
+    return parse_text(SourceText(source.path, "\n".join(lines), lines, source.encoding, source.sha256)).document
+
+
 @pytest.mark.parametrize("stem", ["000_ab55e0fe6b52661f", "002_612b4141f6be892e", "003_1a51fd34a15064aa"])
 def test_a_table_continued_on_the_next_page_under_its_title_with_xu(stem):
     """表三 broken by a page: a page number, the title again with （续）, the 编制部门 and
     unit lines and the header again, then the rest of its rows. The table reads as one
     (pdf-single-space and tsv left the rest unread: a title ending in （续） was none)."""
-    path = next(p for p in sample_paths() if p.stem == stem)
-    source, _ = read_source(path)
-    original = parse_text(source).document
-    table = original.tables["expense"]
-    first = min(r.line for r in [*table.rows, *table.totals.values()] if r.line)
+    source, original, table, first = _sample_table(stem, "expense")
     lines = source.text.split("\n")
     header = lines[table.line:first - 1]  # what stands between the title and the first figure
     at = table.rows[3].line - 1
     page = ["", "- 7 -", "", lines[table.line - 1].rstrip() + "（续）", *header, ""]
-    changed = lines[:at] + page + lines[at:]
-    text = "\n".join(changed)
-    renamed = SourceText(source.path, text, changed, source.encoding, source.sha256)
-    doc = parse_text(renamed).document
+    doc = _parse_lines(source, lines[:at] + page + lines[at:])
     assert to_golden(doc)["expense"] == to_golden(original)["expense"]
 
 
@@ -96,16 +104,10 @@ def test_a_tsv_table_goes_on_after_a_page_number_and_its_header_again(key):
     """A page number line inside a tab-separated table ("- 7 -"), then the 编制部门 and
     unit lines and the header again, without the title: the table goes on (the page
     number ended it, and the rest was left unread as rows-unplaced)."""
-    path = next(p for p in sample_paths() if p.stem == "002_612b4141f6be892e")
-    source, _ = read_source(path)
-    original = parse_text(source).document
-    table = original.tables[key]
-    first = min(r.line for r in [*table.rows, *table.totals.values()] if r.line)
+    source, original, table, first = _sample_table("002_612b4141f6be892e", key)
     lines = source.text.split("\n")
     at = table.rows[3].line - 1
-    changed = lines[:at] + ["", "- 7 -", "", *lines[table.line:first - 1], ""] + lines[at:]
-    text = "\n".join(changed)
-    doc = parse_text(SourceText(source.path, text, changed, source.encoding, source.sha256)).document
+    doc = _parse_lines(source, lines[:at] + ["", "- 7 -", "", *lines[table.line:first - 1], ""] + lines[at:])
     assert to_golden(doc)[key] == to_golden(original)[key]
 
 
@@ -115,17 +117,11 @@ def test_a_pdf_table_goes_on_after_a_page_footer_and_its_header_again(key, form_
     """pdftotext of a table over two pages: the page footer ("- 7 -", maybe a form feed),
     then only the column header again, no title. pdf-single-space cut the table there
     (table-cut: the rest unread); a header after a page break is the page's own."""
-    path = next(p for p in sample_paths() if p.stem == "000_ab55e0fe6b52661f")
-    source, _ = read_source(path)
-    original = parse_text(source).document
-    table = original.tables[key]
-    first = min(r.line for r in [*table.rows, *table.totals.values()] if r.line)
+    source, original, table, first = _sample_table("000_ab55e0fe6b52661f", key)
     lines = source.text.split("\n")
     header = [line for line in lines[table.line:first - 1] if not re.search(r"编制|单位[:：]", line)]
     at = next(r.line for r in table.rows[3:] if re.match(r"\d{3}\b", lines[r.line - 1])
               and not lines[r.line - 2].strip()) - 1  # a row's first line, not a wrapped one
-    changed = lines[:at] + ["", "- 7 -", form_feed, *header, ""] + lines[at:]
-    text = "\n".join(changed)
-    doc = parse_text(SourceText(source.path, text, changed, source.encoding, source.sha256)).document
+    doc = _parse_lines(source, lines[:at] + ["", "- 7 -", form_feed, *header, ""] + lines[at:])
     assert to_golden(doc)[key] == to_golden(original)[key]
     assert not any(i.slug == "table-cut" for i in doc.issues)
