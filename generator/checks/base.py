@@ -9,6 +9,7 @@ from typing import Any
 
 from ..model import TABLE_SHORT, Document, Issue, Row, Table
 from ..numbers import format_amount
+from ..parse.columns import ECONOMIC_LABELS
 
 ROUNDING_STEP = Decimal("0.01")
 ZERO = Decimal(0)
@@ -17,11 +18,7 @@ COLUMN_SHORT = {
     "total": "合计", "basic": "基本", "project": "项目", "personnel": "人员经费", "public": "公用经费",
     "amount": "金额", "general_public": "一般公共预算", "gov_fund": "政府性基金", "state_capital": "国有资本经营",
     "overseas": "因公出国（境）费", "vehicle_total": "公务用车购置及运行费", "vehicle_purchase": "购置费",
-    "vehicle_operation": "运行费", "reception": "公务接待费",
-    "salaries": "工资福利支出", "goods_services": "商品和服务支出", "households": "对个人和家庭的补助",
-    "debt_interest": "债务利息及费用支出", "capital_construction": "资本性支出（基本建设）",
-    "capital": "资本性支出", "enterprise_construction": "对企业补助（基本建设）",
-    "enterprise": "对企业补助", "social_security_fund": "对社会保障基金补助", "other_expense": "其他支出",
+    "vehicle_operation": "运行费", "reception": "公务接待费", **ECONOMIC_LABELS,
 }
 
 

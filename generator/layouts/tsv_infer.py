@@ -15,7 +15,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from ..model import Column, Row, Table
-from ..parse.columns import PROJECT_ECONOMIC_COLUMNS
+from ..parse.columns import ECONOMIC_LABELS, PROJECT_ECONOMIC_COLUMNS
 from .tsv_blocks import Block, TsvRow, table_label
 from .tsv_header import HeaderMap
 
@@ -34,11 +34,7 @@ STANDARD_AMOUNTS: dict[str, list[str]] = {
 # The printed labels of the template columns (Column.label of an inferred column).
 _TEMPLATE_LABELS = {
     "total": "合计", "basic": "基本支出", "project": "项目支出", "personnel": "人员经费",
-    "public": "公用经费", "salaries": "工资福利支出", "goods_services": "商品和服务支出",
-    "households": "对个人和家庭的补助", "debt_interest": "债务利息及费用支出",
-    "capital_construction": "资本性支出（基本建设）", "capital": "资本性支出",
-    "enterprise_construction": "对企业补助（基本建设）", "enterprise": "对企业补助",
-    "social_security_fund": "对社会保障基金补助", "other_expense": "其他支出",
+    "public": "公用经费", **ECONOMIC_LABELS,
 }
 # How many text cells follow the code in each table's rows.
 _TEXT_CELLS = {"projects": 2}

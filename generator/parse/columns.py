@@ -63,11 +63,15 @@ _COLUMN_PATTERNS: list[tuple[str, str]] = [
 ]
 _COMPILED = [(key, re.compile(p)) for key, p in _COLUMN_PATTERNS]
 
-# Standard order of 表七's economic-class columns (the 2021+ template).
-PROJECT_ECONOMIC_COLUMNS = [
-    "salaries", "goods_services", "households", "debt_interest", "capital_construction",
-    "capital", "enterprise_construction", "enterprise", "social_security_fund", "other_expense",
-]
+# 表七's economic-class columns, in the standard order (the 2021+ template), and how the
+# template prints them.
+ECONOMIC_LABELS = {
+    "salaries": "工资福利支出", "goods_services": "商品和服务支出", "households": "对个人和家庭的补助",
+    "debt_interest": "债务利息及费用支出", "capital_construction": "资本性支出（基本建设）",
+    "capital": "资本性支出", "enterprise_construction": "对企业补助（基本建设）",
+    "enterprise": "对企业补助", "social_security_fund": "对社会保障基金补助", "other_expense": "其他支出",
+}
+PROJECT_ECONOMIC_COLUMNS = list(ECONOMIC_LABELS)
 
 
 def column_key_for_label(label: str) -> str | None:
