@@ -100,7 +100,7 @@ CREATE TABLE IF NOT EXISTS issues (
 CREATE TABLE IF NOT EXISTS checks (
     doc_id VARCHAR, slug VARCHAR, name VARCHAR, status VARCHAR, path VARCHAR, line INTEGER,
     expected DECIMAL(18,2), actual DECIMAL(18,2), difference DECIMAL(18,2), message VARCHAR,
-    part_lines INTEGER[]  -- lines of the summed figures, where they are table rows
+    part_lines INTEGER[]  -- a check that did not pass: the lines of its summed table rows
 );
 CREATE TABLE IF NOT EXISTS table_names (table_key VARCHAR, title VARCHAR);
 """

@@ -15,8 +15,8 @@ filters 类型 / 地区 / 年度 / 部门, `data-pagefind-ignore` drops charts, 
 navigation, and each named project is an `<h3 id="project-N">`, so Pagefind returns it
 as a sub-result that links to the project's entry. Cells rendered in Python
 (`render/tablehtml.py`) carry no attributes, so the amounts, line links and raw codes
-there are excluded by selector (`search_pages`): numbers would bloat the index without helping
-anyone find a page.
+there are excluded by selector (`search_pages`): numbers would bloat the index without
+helping anyone find a page.
 
 Chinese words and what the browser makes of a query: the Pagefind binary cuts Chinese
 into words with its own dictionary (jieba), but the browser cuts the *query* with
@@ -37,8 +37,8 @@ tail can only add a weighted-down match, never lose one. A tail that begins a lo
 tail of the same page is left out (`page_tails`). The pages on disk are not changed:
 the index is built from copies in a scratch folder, prepared by worker processes
 (`search_pages`: without the elements search skips anyway, which Pagefind would still
-parse, and with tables as lines of text; then the tails added). Only the pages the search needs are read at all
-(`INDEXED_GLOBS`).
+parse, and with tables as lines of text; then the tails added). Only the pages the
+search needs are read at all (`INDEXED_GLOBS`).
 
 The bundle is written to `pagefind/` at the site root, with a big site's shards under it
 (listed in `pagefind/shards.json`); the search page loads them with relative URLs

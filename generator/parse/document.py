@@ -113,10 +113,9 @@ def _flag_figures_in_names(doc: Document) -> None:
             if len(name) > LONGEST_NAME or len(NAME_AMOUNT.findall(name)) >= 2:
                 shown = name[:40] + ("…" if len(name) > 40 else "")
                 doc.issues.append(Issue(
-                    "row-name-doubtful", f"{TABLE_SHORT.get(key, key)} row at line "
-                    f"{row.line}: the name "
-                    f"({len(name)} characters: {shown}) holds figures or runs past any real "
-                    "name; the row's label and figures may be misread", doc.path, row.line,
+                    "row-name-doubtful", f"{TABLE_SHORT.get(key, key)} row at line {row.line}: "
+                    f"the name ({len(name)} characters: {shown}) holds figures or runs past any "
+                    "real name; the row's label and figures may be misread", doc.path, row.line,
                     "warning", table=key))
 
 
