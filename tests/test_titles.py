@@ -125,3 +125,19 @@ def test_a_pdf_table_goes_on_after_a_page_footer_and_its_header_again(key, form_
     doc = _parse_lines(source, lines[:at] + ["", "- 7 -", form_feed, *header, ""] + lines[at:])
     assert to_golden(doc)[key] == to_golden(original)[key]
     assert not any(i.slug == "table-cut" for i in doc.issues)
+
+
+@pytest.mark.parametrize("every", [7, 23, 31])
+@pytest.mark.parametrize("marker", ["第 {n} 页", "- {n} -", "共 20 页 第 {n} 页", "第{n}页/共20页", "— {n} —"])
+@pytest.mark.parametrize("path", sample_paths(), ids=lambda p: p.stem[:3])
+def test_page_numbers_anywhere_change_nothing(path, marker, every):
+    """A page's number line printed every few lines, wherever it falls: inside a table, a
+    wrapped row, a header over two lines, a list of 二级预算单位. It ended tables, joined
+    cells and split headers; now the document reads as without it."""
+    source, _ = read_source(path)
+    lines = []
+    for n, line in enumerate(source.text.split("\n"), 1):
+        lines.append(line)
+        if n % every == 0:
+            lines.append(marker.format(n=n // every))
+    assert to_golden(_parse_lines(source, lines)) == to_golden(parse_text(source).document)

@@ -6,10 +6,26 @@ from __future__ import annotations
 from decimal import Decimal
 
 from ..model import Document, Issue, Row, Table
+from ..parse.prose import PAGE_MARKER
 from ..sources import SourceText
 
 # Tables classified by 经济分类 (3xx/5xx codes); every other coded table uses 功能分类 (2xx).
 ECONOMIC_TABLES = {"basic"}
+
+
+def replace_page_markers(lines: list[str], by: str) -> list[str]:
+    """The lines with each page's number line ("第 6 页", "- 6 -": `PAGE_MARKER`) replaced
+    by `by` (a blank line, or a form feed where a reader marks page breaks), keeping the
+    line numbers: text extracted from a PDF prints it wherever a page ends, in the middle
+    of a table or of a wrapped row. `lines` itself when there is none."""
+    out = lines
+    for n, text in enumerate(lines):
+        first = text.lstrip()[:1]
+        if first and first in "第共-－—–" and PAGE_MARKER.match(text):  # cheap test first
+            if out is lines:
+                out = list(lines)
+            out[n] = by
+    return out
 
 
 def check_cut_number(source: SourceText, doc: Document) -> None:

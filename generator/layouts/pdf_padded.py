@@ -16,7 +16,12 @@ from ..numbers import squash
 from ..parse.columns import column_key_for_label
 from ..parse.titles import ENDS_LIKE_TITLE, TABLE_NUMBER_RE, is_toc_entry, table_key_for_title
 from ..sources import SourceText
-from .common import check_garbled_lines, code_doubts, report_unbalanced_rows
+from .common import (
+    check_garbled_lines,
+    code_doubts,
+    replace_page_markers,
+    report_unbalanced_rows,
+)
 from .pdf_padded_cells import has_decimal_amount, read_star_row
 from .pdf_padded_grid import (
     CODED,
@@ -72,7 +77,7 @@ class PdfPaddedLayout:
 
     def read(self, source: SourceText, doc: Document) -> None:
         check_garbled_lines(source, doc)
-        lines = source.lines
+        lines = replace_page_markers(source.lines, "")
         segments, perf_starts = find_segments(lines)
         names_by_code: dict[str, str] = {}
         for key in READ_ORDER:

@@ -21,7 +21,7 @@ from ..model import COLUMN_LABELS, Column, Document, Issue, Table
 from ..numbers import parse_amount, squash
 from ..parse.columns import PROJECT_ECONOMIC_COLUMNS
 from ..sources import SourceText
-from .common import check_cut_number, check_garbled_lines, code_doubts
+from .common import check_cut_number, check_garbled_lines, code_doubts, replace_page_markers
 from .pdf_single_space_lines import (
     Region,
     assemble_rows,
@@ -138,7 +138,8 @@ class PdfSingleSpaceLayout:
     def read(self, source: SourceText, doc: Document) -> None:
         check_cut_number(source, doc)
         check_garbled_lines(source, doc)
-        lines = _refuse_wide_lines(source.lines, doc)
+        # A page's number line marks a page break, as a form feed does (`pages`).
+        lines = replace_page_markers(_refuse_wide_lines(source.lines, doc), "\f")
         reader = _Reader(doc, lines)
         for region in find_regions(lines):
             reader.add(region)

@@ -17,6 +17,7 @@ from functools import lru_cache
 from ..numbers import parse_amount, squash
 from ..parse.columns import column_key_for_label
 from ..parse.titles import TABLE_NUMBER_RE, is_toc_entry, table_key_for_title
+from ..parse.prose import PAGE_MARKER
 
 # "201", "201 03", "201 03 01", "301 01", "2010301" at the start of a label.
 CODE_RE = re.compile(r"^(\d{3})(?:\s+(\d{2}))?(?:\s+(\d{2}))?(?=\s|$)|^(\d{5}|\d{7})(?=\s|$)")
@@ -24,7 +25,7 @@ CODE_RE = re.compile(r"^(\d{3})(?:\s+(\d{2}))?(?:\s+(\d{2}))?(?=\s|$)|^(\d{5}|\d
 BROKEN_CODE_RE = re.compile(r"^(\d{2})\s+(\d{2})\s+(\d{2})(?=\s|$)")
 # A 款 printed alone ("03") under its 类.
 SECTION_CODE_RE = re.compile(r"^(\d{2})(?=\s|$)")
-PAGE_FOOTER_RE = re.compile(r"^-\s*\d+\s*-$")
+PAGE_FOOTER_RE = PAGE_MARKER
 # The last header line of a one-sided table: "类 款 项" / "类 款" (maybe after a label).
 HEADER_END_RE = re.compile(r"类款(项)?$")
 # Lines that end a table region: the next part of the document or a 绩效目标表.
@@ -206,13 +207,17 @@ def pages(part: list[tuple[int, str]]) -> list[list[tuple[int, str]]]:
     again: a page footer ("- 7 -") or a form feed, then a "类 款 项" line before any line
     with amounts. Each page then loses its own header (`split_header`), so a table that
     runs over pages without printing its title again reads as one; a second header with
-    no page break before it stays another table's (`cut_at_next_header`)."""
+    no page break before it stays another table's (`cut_at_next_header`). A break before
+    the page has rows (one inside a header printed over two pages) splits nothing."""
     out: list[list[tuple[int, str]]] = [[]]
+    has_rows = False
     for index, (number, text) in enumerate(part):
         breaks = "\f" in text or PAGE_FOOTER_RE.match(text.strip())
-        if breaks and out[-1] and _header_before_rows(part[index + 1:]):
+        if breaks and has_rows and _header_before_rows(part[index + 1:]):
             out.append([])
+            has_rows = False
         out[-1].append((number, text))
+        has_rows = has_rows or _ends_in_amount(text)
     return [page for page in out if page]
 
 

@@ -16,7 +16,7 @@ from functools import cached_property
 
 from ..model import TABLE_KEYS
 from ..numbers import parse_amount, squash
-from ..parse.prose import PAGE_NUMBER
+from ..parse.prose import PAGE_MARKER, PAGE_NUMBER
 from ..parse.titles import ENDS_LIKE_TITLE, is_toc_entry, table_key_for_title
 
 PERF_PROJECT = "performance-project"
@@ -166,8 +166,8 @@ def find_blocks(lines: list[str], refused: list[RefusedLine] | None = None) -> l
             after_text = False
             continue
         text = raw.strip()
-        if not text:
-            continue
+        if not text or PAGE_MARKER.match(text):
+            continue  # a page's number ("第 6 页") stands between rows, or header rows
         after_text = True
         key = block_key_for_line(text)
         if key:

@@ -19,6 +19,7 @@ from decimal import Decimal
 
 from ..numbers import normalize_cell, parse_amount, squash
 from ..parse.titles import ENDS_LIKE_TITLE, TABLE_NUMBER_RE, table_key_for_title
+from ..parse.prose import PAGE_MARKER
 
 # Word bookmarks leak into the text as "[bookmark: _GoBack]".
 _BOOKMARK = re.compile(r"\[bookmark:[^\]]*\]")
@@ -143,7 +144,8 @@ def _can_reopen(groups: list[Group], pending: list[Loose]) -> bool:
 
 
 def split_cells(lines: list[str]) -> CellText:
-    """One linear pass: tab lines → cells, blank lines → row ends, the rest → loose lines."""
+    """One linear pass: tab lines → cells, blank lines → row ends, page numbers skipped,
+    the rest → loose lines."""
     out = CellText()
     current: Group | None = None
     pending: list[Loose] = []
@@ -168,6 +170,8 @@ def split_cells(lines: list[str]) -> CellText:
                 current = None
             out.loose.extend(pending)
             pending = []
+        elif PAGE_MARKER.match(raw):
+            continue  # a page's number ("第 6 页") is no cell, nor a row's end
         elif current is not None and not is_meta_line(raw):
             current.cells[-1].text = _join(current.cells[-1].text, raw)
             current.end = number

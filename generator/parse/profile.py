@@ -13,7 +13,7 @@ from collections import Counter
 from ..model import Document, Issue, Staffing
 from ..sources import SourceText
 from . import regions, sections, statements, units
-from .prose import JoinedText
+from .prose import PAGE_NUMBER, JoinedText
 
 _DEPT_LINE = re.compile(r"编制(?:部门|单位)(?:（单位）|\(单位\))?\s*[:：]\s*(.+)")
 _DEPT_END = re.compile(r"\s{2,}|\s*单位\s*[:：]|\s*金额单位")
@@ -155,7 +155,7 @@ def _read_sub_units(lines: list[str], span: tuple[int, int], text: JoinedText) -
     names: list[str] = []
     for number in range(start + 1, span[1] + 1):
         raw = lines[number - 1]
-        if not raw.strip():
+        if not raw.strip() or PAGE_NUMBER.match(raw):  # a page break inside the list
             continue
         item = _NUMBERED_ITEM.match(raw)
         if not item:

@@ -10,7 +10,14 @@ from __future__ import annotations
 import bisect
 import re
 
-PAGE_NUMBER = re.compile(r"^\s*(?:-\s*)?\d{1,3}(?:\s*-)?\s*$|^\s*第\s*\d+\s*页.*$")
+# A line that can only be a page's number, in any part of a document, tables included:
+# "第 6 页", "第6页 共20页", "共20页 第6页", "- 6 -", "— 6 —". (A bare "6" may be a cell.)
+PAGE_MARKER = re.compile(r"^\s*(?:第\s*\d{1,4}\s*页(?:\s*[,，、/]?\s*共\s*\d{1,4}\s*页)?"
+                         r"|共\s*\d{1,4}\s*页\s*[,，]?\s*第\s*\d{1,4}\s*页"
+                         r"|[-－—–]\s*\d{1,4}\s*[-－—–])\s*$")
+# In prose, a bare number or a line starting "第 6 页" is a page's number too.
+PAGE_NUMBER = re.compile(r"^\s*(?:-\s*)?\d{1,3}(?:\s*-)?\s*$|^\s*第\s*\d+\s*页.*$|"
+                         + PAGE_MARKER.pattern)
 _MARKDOWN = re.compile(r"^\s*(?:[-*]\s+|#+\s+)|\*\*")
 
 
