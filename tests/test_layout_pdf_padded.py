@@ -220,6 +220,18 @@ def test_split_number_in_two_sided_income_label_is_an_issue():
     assert "amount-doubtful" in _issues_at(doc, at + 1)
 
 
+def test_extra_empty_cells_at_line_ends_put_two_sided_figures_in_doubt(seed_doc):
+    """Every line with two more empty cells at its end: a two-sided row read from the
+    right takes the expense amount as the income's, and the expense cells into the income
+    label ("一、本年收入 1,904.25 201 一般公共服务支出"). No such figure stands without an
+    issue on its line (it did: 1,841.54 as 本年收入)."""
+    doc = _parse("\n".join(line + "  " for line in _seed_lines()))
+    before = {(r.side, r.name): r.values for r in seed_doc.tables["summary"].rows}
+    changed = [r for r in doc.tables["summary"].rows if before.get((r.side, r.name)) != r.values]
+    assert changed
+    assert all(_issues_at(doc, r.line) for r in changed)
+
+
 @pytest.mark.parametrize("mode", ["append", "insert"])
 def test_a_100_kb_line_is_refused_with_an_issue(mode):
     lines = _seed_lines()

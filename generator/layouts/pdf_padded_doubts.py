@@ -58,6 +58,18 @@ def number_tail_doubt(words: list[str], what: str = "the label") -> str | None:
             "number split by a space")
 
 
+def cells_inside_doubt(words: list[str], what: str = "the label", codes: bool = False) -> str | None:
+    """A label holding a whole printed amount, or (`codes`: a label that never has one) a
+    classification code: "一、本年收入 1,904.25 201 一般公共服务支出" read as one income
+    label. Extra empty cells at the line's end moved every cell to the right of where it
+    was read, and other cells into the label."""
+    for t in words:
+        if t and (PRINTED_AMOUNT_RE.match(t) or codes and CLASS_CODE_RE.match(t)):
+            return (f"{what} holds {t!r}: cells shifted (more cells than columns?), so "
+                    "amounts may stand in the wrong column")
+    return None
+
+
 def label_has_two_codes(label: list[str], code_cells: int) -> bool:
     """A code, then another code where the name should start: two rows run together."""
     tokens = [t for t in label if t]

@@ -16,6 +16,7 @@ from .common import code_doubts
 from .pdf_padded_cells import CLASS_CODE_RE, amount_of, is_value_token, normalize_name
 from .pdf_padded_doubts import (
     MAX_ROW_CHARS,
+    cells_inside_doubt,
     has_number_fragment,
     number_tail_doubt,
     odd_amount_doubt,
@@ -122,8 +123,10 @@ def read_two_sided(key: str, title: str, title_line: int, body: Lines, path: str
 def _doubts(income_tokens: list[str], income_amount: str, expense_tokens: list[str],
             values: list[str]) -> list[str]:
     """Signs of a number split by a space (see pdf_padded_doubts)."""
-    doubts = [number_tail_doubt(income_tokens, "the income label"),
-              number_tail_doubt(expense_tokens, "the expense label"),
+    doubts = [number_tail_doubt(income_tokens, "the income label")
+              or cells_inside_doubt(income_tokens, "the income label", codes=True),
+              number_tail_doubt(expense_tokens, "the expense label")
+              or cells_inside_doubt(expense_tokens, "the expense label"),
               odd_amount_doubt([income_amount, *values])]
     return [d for d in doubts if d]
 
