@@ -7,6 +7,7 @@ exception, so the build goes on with the other documents.
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -117,12 +118,48 @@ def read_source(path: Path, display_path: str | None = None) -> tuple[SourceText
         issues.append(Issue("source-nul", f"NUL bytes removed on line(s) {listed}", shown,
                             lines_with_nul[0], "warning"))
         text = text.replace("\x00", "")
+    text, normalized = normalize_characters(text)
+    if normalized:
+        issues.append(Issue("source-characters", normalized, shown, None, "info"))
     if encoding == "gb18030":
         issues.append(Issue("source-gbk", "read as GB18030/GBK (not UTF-8)", shown, None, "info"))
     elif encoding.startswith("utf-16"):
         issues.append(Issue("source-utf16", "read as UTF-16 (Word's or Notepad's \"Unicode\" text)",
                             shown, None, "info"))
     return SourceText(shown, text, text.split("\n"), encoding, digest), issues
+
+
+# Characters PDF and Word conversion leave that mean something plainer: no-break and other
+# Unicode spaces (a plain space to every reader; U+3000 stays, Word prints empty cells with
+# it), zero-width characters (nothing), full-width digits ("１，９０４．２５", a number).
+_SPACES = "\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f"
+_ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff"
+_FULLWIDTH_DIGITS = "０１２３４５６７８９"
+_ODD_CHARACTERS = re.compile(f"[{_SPACES}{_ZERO_WIDTH}{_FULLWIDTH_DIGITS}]")
+_PLAIN = str.maketrans({**{c: " " for c in _SPACES}, **{c: None for c in _ZERO_WIDTH},
+                        **{c: str(n) for n, c in enumerate(_FULLWIDTH_DIGITS)}})
+# A full-width point or comma between full-width digits belongs to the number.
+_FULLWIDTH_NUMBER_PUNCT = re.compile(f"(?<=[{_FULLWIDTH_DIGITS}])[．，](?=[{_FULLWIDTH_DIGITS}])")
+
+
+def normalize_characters(text: str) -> tuple[str, str | None]:
+    """`text` with no-break and other Unicode spaces as plain spaces, zero-width characters
+    removed and full-width digits as ASCII ones (`_PLAIN`), and what was changed, for an
+    info issue (None: nothing). Every reader then sees "1,904.25" however it was typed."""
+    first = _ODD_CHARACTERS.search(text)
+    if first is None:
+        return text, None
+    counts = {"spaces": 0, "zero-width": 0, "digits": 0}
+    for m in _ODD_CHARACTERS.finditer(text, first.start()):
+        c = m.group()
+        counts["spaces" if c in _SPACES else "zero-width" if c in _ZERO_WIDTH else "digits"] += 1
+    text = _FULLWIDTH_NUMBER_PUNCT.sub(lambda m: "." if m.group() == "．" else ",", text)
+    line = text.count("\n", 0, first.start()) + 1
+    done = ", ".join(f"{n} {what}" for what, n in (
+        ("no-break or other Unicode space(s) read as plain spaces", counts["spaces"]),
+        ("zero-width character(s) removed", counts["zero-width"]),
+        ("full-width digit(s) read as ASCII digits", counts["digits"])) if n)
+    return text.translate(_PLAIN), f"{done} (first on line {line})"
 
 
 def _first_bad_offset(data: bytes) -> int:

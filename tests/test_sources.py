@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from generator.golden import to_golden
 from generator.parse.document import parse_file
 
@@ -108,3 +110,23 @@ def test_stray_nul_bytes_are_removed_with_an_issue(tmp_path):
     nul = [i for i in r.issues if i.slug == "source-nul"]
     assert len(nul) == 1 and nul[0].line == 31
     assert to_golden(r.document) == to_golden(parse_file(original).document)
+
+
+FULLWIDTH = str.maketrans("0123456789.,", "０１２３４５６７８９．，")
+
+
+def test_unicode_spaces_and_fullwidth_digits_read_as_plain_ones(tmp_path):
+    """A copy with no-break spaces for spaces, zero-width spaces after 。 and every amount
+    in full-width digits ("１，９０４．２５") reads like the original, and says so (it read
+    as no layout at all, or kept amounts out of the 绩效 targets)."""
+    for original in sample_paths():
+        text = original.read_text(encoding="utf-8")
+        text = re.sub(r"\d[\d,]*\.\d+", lambda m: m.group().translate(FULLWIDTH), text)
+        text = text.replace(" ", "\u00a0").replace("。", "。\u200b")
+        copy = tmp_path / original.name
+        copy.write_text(text, encoding="utf-8")
+        result = parse_file(copy)
+        assert result.document is not None, (original.name, result.issues)
+        assert to_golden(result.document) == to_golden(parse_file(original).document)
+        notice = next(i for i in result.issues if i.slug == "source-characters")
+        assert notice.severity == "info" and "full-width digit" in notice.message
