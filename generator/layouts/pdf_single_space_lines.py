@@ -16,8 +16,8 @@ from functools import lru_cache
 
 from ..numbers import parse_amount, squash
 from ..parse.columns import column_key_for_label
-from ..parse.titles import TABLE_NUMBER_RE, is_toc_entry, table_key_for_title
 from ..parse.prose import PAGE_MARKER
+from ..parse.titles import TABLE_NUMBER_RE, is_toc_entry, table_key_for_title
 
 # "201", "201 03", "201 03 01", "301 01", "2010301" at the start of a label.
 CODE_RE = re.compile(r"^(\d{3})(?:\s+(\d{2}))?(?:\s+(\d{2}))?(?=\s|$)|^(\d{5}|\d{7})(?=\s|$)")

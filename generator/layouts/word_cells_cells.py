@@ -18,8 +18,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from ..numbers import normalize_cell, parse_amount, squash
-from ..parse.titles import ENDS_LIKE_TITLE, TABLE_NUMBER_RE, table_key_for_title
 from ..parse.prose import PAGE_MARKER
+from ..parse.titles import ENDS_LIKE_TITLE, TABLE_NUMBER_RE, table_key_for_title
 
 # Word bookmarks leak into the text as "[bookmark: _GoBack]".
 _BOOKMARK = re.compile(r"\[bookmark:[^\]]*\]")
