@@ -141,3 +141,15 @@ def test_page_numbers_anywhere_change_nothing(path, marker, every):
         if n % every == 0:
             lines.append(marker.format(n=n // every))
     assert to_golden(_parse_lines(source, lines)) == to_golden(parse_text(source).document)
+
+
+@pytest.mark.parametrize("every", [13, 29, 41])
+@pytest.mark.parametrize("path", sample_paths(), ids=lambda p: p.stem[:3])
+def test_form_feeds_at_page_starts_change_nothing(path, every):
+    """pdftotext ends each page with a form feed, so a page's first line starts with one:
+    in a cell or a wrapped name ("\\f）"), it became part of a word cell, of a 说明 科目's
+    name, and moved pdf-padded cells."""
+    source, _ = read_source(path)
+    lines = ["\f" + line if n % every == 0 else line
+             for n, line in enumerate(source.text.split("\n"), 1)]
+    assert to_golden(_parse_lines(source, lines)) == to_golden(parse_text(source).document)

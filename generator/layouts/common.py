@@ -28,6 +28,16 @@ def replace_page_markers(lines: list[str], by: str) -> list[str]:
     return out
 
 
+def without_form_feeds(lines: list[str]) -> list[str]:
+    """The lines without form feeds: pdftotext ends each page with one, so the next page's
+    first line starts with it ("\f表三 …", "\f\t208 …"), where a reader that splits cells
+    at spaces or tabs would take it for part of the first cell. `lines` itself when there
+    is none. (pdf-single-space keeps them: they mark its page breaks.)"""
+    if not any("\f" in line for line in lines):
+        return lines
+    return [line.replace("\f", "") if "\f" in line else line for line in lines]
+
+
 def check_cut_number(source: SourceText, doc: Document) -> None:
     """A file that stops in the middle of its last line may have cut a number short
     ("5005.17" → "5005"): that line's figures are in doubt."""

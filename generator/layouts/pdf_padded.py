@@ -21,6 +21,7 @@ from .common import (
     code_doubts,
     replace_page_markers,
     report_unbalanced_rows,
+    without_form_feeds,
 )
 from .pdf_padded_cells import has_decimal_amount, read_star_row
 from .pdf_padded_grid import (
@@ -77,7 +78,7 @@ class PdfPaddedLayout:
 
     def read(self, source: SourceText, doc: Document) -> None:
         check_garbled_lines(source, doc)
-        lines = replace_page_markers(source.lines, "")
+        lines = replace_page_markers(without_form_feeds(source.lines), "")
         segments, perf_starts = find_segments(lines)
         names_by_code: dict[str, str] = {}
         for key in READ_ORDER:

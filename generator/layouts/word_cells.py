@@ -17,7 +17,7 @@ from ..parse.titles import is_toc_entry, table_key_for_title
 from ..sources import SourceText
 
 # Not specific to PDF text; shared until a common home for layout helpers exists.
-from .common import check_cut_number, check_garbled_lines
+from .common import check_cut_number, check_garbled_lines, without_form_feeds
 from .word_cells_cells import (
     CellText,
     Group,
@@ -66,7 +66,7 @@ class WordCellsLayout:
     def read(self, source: SourceText, doc: Document) -> None:
         check_cut_number(source, doc)
         check_garbled_lines(source, doc)
-        cells = split_cells(source.lines)
+        cells = split_cells(without_form_feeds(source.lines))
         for region in _merge_repeats(_regions(cells)):
             if region.kind == "table" and region.key:
                 _read_table(region, doc)

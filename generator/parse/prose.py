@@ -28,7 +28,7 @@ def _clean(raw: str) -> str:
     # Every line of a document passes here: the substitution only runs where a marker can be.
     if stripped[0] in "-*#" or "**" in raw:
         raw = _MARKDOWN.sub("", raw)
-    return raw.replace("\t", " ").strip(" \u3000\ufeff")
+    return raw.replace("\t", " ").strip(" \u3000\ufeff\f")
 
 
 class _CleanCache:
