@@ -230,6 +230,18 @@ def test_digits_printed_after_other_funds_are_not_read_as_its_amount():
     assert target.other_funds is None and target.amount == 20
 
 
+@pytest.mark.parametrize("header", ["2024年部门预算公开", "2024年度部门预算"])
+def test_a_page_header_after_other_funds_is_not_its_amount(header):
+    """A page's running header ("2024年部门预算公开") printed right after "其他资金" at a
+    line end: its year is no amount (it stood as 其他资金 2024 万元)."""
+    lines = _seed_lines()
+    assert lines[1761].endswith("其他资金")
+    lines.insert(1762, header)
+    doc = parse("\n".join(lines))
+    target = next(p for p in doc.performance if p.line < 1762 < p.line + 40)
+    assert target.other_funds is None and target.amount == 20
+
+
 def _seed_lines() -> list[str]:
     return SEED_PATH.read_text(encoding="utf-8").split("\n")
 

@@ -22,8 +22,8 @@ FOOTER_RE = re.compile(r"^-\s*\d+\s*-$")
 # it); see `_read_funds` for line breaks.
 AMOUNT = r"(-?[\d,]+(?:\.\d+)?)(?![\d,.])"
 # What may follow an amount in the (squashed) funds text: the next label or the end; "1套"
-# (a goal sentence moved into the funds block) is no amount.
-AMOUNT_END = r"(?=$|其|财|年|（|\()"
+# (a goal sentence moved into the funds block) is no amount, nor "2024年…" (a page header).
+AMOUNT_END = r"(?=$|其|财|年度资金|（|\()"
 TOTAL_RE = re.compile(r"年度资金总额[：:]?" + AMOUNT + AMOUNT_END)
 FISCAL_RE = re.compile(r"财政拨款[：:]?" + AMOUNT + AMOUNT_END)
 OTHER_RE = re.compile(r"其他资金[：:]?" + AMOUNT + AMOUNT_END)
