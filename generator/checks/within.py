@@ -193,7 +193,7 @@ def check_table_totals(doc: Document) -> list[CheckResult]:
         what = "各单位之和" if slug == "sub-units-sum" else "各行之和"
         where = TABLE_SHORT[table.key]
         out += column_sums(doc, slug, f"{where} 合计 = {what}", total, top, _value_columns(table),
-                           f"{where} 合计 {{column}} {{expected}} {{op}} {what} {{actual}}")
+                           f"{where} 合计行（{{column}}）{{expected}} {{op}} {what} {{actual}}")
     return out
 
 
