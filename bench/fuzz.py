@@ -5,7 +5,8 @@ usage: python bench/fuzz.py [--iterations N] [--seed S] [--seconds T] [--replay 
 
 Each iteration takes one sample, applies one to three mutations (drop, duplicate or swap
 lines; split a number; a wrong encoding; truncation; NUL bytes; a 100 kB line;
-`<script>` and `=HYPERLINK(...)` in names), parses it and runs the checks. A finding is:
+`<script>` and `=HYPERLINK(...)` in names; a page number, a form feed, no-break spaces or
+full-width digits, as conversion leaves them), parses it and runs the checks. A finding is:
 
 - an exception that escapes `parse_file` or `run_checks`, or one a layout reader raised
   that only the parser's error boundary caught (`parse-failed`);
@@ -165,6 +166,33 @@ def long_line(m: Mutated, rng: random.Random) -> None:
     _set_lines(m, lines, step)
 
 
+FULLWIDTH_DIGITS = str.maketrans("0123456789.,", "０１２３４５６７８９．，")
+
+
+def conversion_marks(m: Mutated, rng: random.Random) -> None:
+    """What PDF and Word conversion put into text: a page's number line ("第 6 页", "- 6 -"),
+    a form feed at a page's first line, no-break spaces, full-width digits."""
+    lines = _lines(m)
+    if not lines:
+        return
+    kind = rng.choice(("page-number", "form-feed", "nbsp", "fullwidth"))
+    at = rng.randrange(len(lines))
+    if kind == "page-number":
+        marker = rng.choice(("第 {n} 页", "- {n} -", "共 20 页 第 {n} 页", "— {n} —")).format(n=at // 40 + 1)
+        lines.insert(at, marker)
+        step = f"page number {marker!r} before line {at + 1}"
+    elif kind == "form-feed":
+        lines[at] = "\f" + lines[at]
+        step = f"form feed at the start of line {at + 1}"
+    else:
+        n = rng.choice((1, 40))
+        for i in range(at, min(len(lines), at + n)):
+            lines[i] = (lines[i].replace(" ", "\u00a0") if kind == "nbsp"
+                        else NUMBER.sub(lambda x: x.group().translate(FULLWIDTH_DIGITS), lines[i]))
+        step = f"{kind} on lines {at + 1}..{min(len(lines), at + n)}"
+    _set_lines(m, lines, step)
+
+
 def hostile_names(m: Mutated, rng: random.Random) -> None:
     """Plant markup and formulas in the department name (编制部门) or a project name."""
     lines = _lines(m)
@@ -190,7 +218,7 @@ def hostile_names(m: Mutated, rng: random.Random) -> None:
 
 MUTATIONS: list[Callable[[Mutated, random.Random], None]] = [
     drop_lines, duplicate_lines, swap_lines, split_number, wrong_encoding, truncate, nul_bytes,
-    long_line, hostile_names]
+    long_line, hostile_names, conversion_marks]
 # Line-level mutations first; the byte-level ones (encoding, truncation, NUL) last.
 BYTE_LEVEL = {wrong_encoding, truncate, nul_bytes}
 
