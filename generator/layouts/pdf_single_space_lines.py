@@ -25,7 +25,6 @@ CODE_RE = re.compile(r"^(\d{3})(?:\s+(\d{2}))?(?:\s+(\d{2}))?(?=\s|$)|^(\d{5}|\d
 BROKEN_CODE_RE = re.compile(r"^(\d{2})\s+(\d{2})\s+(\d{2})(?=\s|$)")
 # A 款 printed alone ("03") under its 类.
 SECTION_CODE_RE = re.compile(r"^(\d{2})(?=\s|$)")
-PAGE_FOOTER_RE = PAGE_MARKER
 # The last header line of a one-sided table: "类 款 项" / "类 款" (maybe after a label).
 HEADER_END_RE = re.compile(r"类款(项)?$")
 # Lines that end a table region: the next part of the document or a 绩效目标表.
@@ -179,7 +178,7 @@ def clean_body(part: list[tuple[int, str]]) -> list[tuple[int, str]]:
     for number, text in part:
         stripped = text.strip()
         if stripped and (
-            PAGE_FOOTER_RE.match(stripped) or UNIT_LINE_RE.match(stripped) or _is_number_line(text)
+            PAGE_MARKER.match(stripped) or UNIT_LINE_RE.match(stripped) or _is_number_line(text)
         ):
             continue
         kept.append((number, text))
@@ -212,7 +211,7 @@ def pages(part: list[tuple[int, str]]) -> list[list[tuple[int, str]]]:
     out: list[list[tuple[int, str]]] = [[]]
     has_rows = False
     for index, (number, text) in enumerate(part):
-        breaks = "\f" in text or PAGE_FOOTER_RE.match(text.strip())
+        breaks = "\f" in text or PAGE_MARKER.match(text.strip())
         if breaks and has_rows and _header_before_rows(part[index + 1:]):
             out.append([])
             has_rows = False

@@ -12,12 +12,12 @@ import re
 
 from ..model import Document, Indicator, Issue, PerformanceTarget
 from ..numbers import parse_amount, squash
+from ..parse.prose import PAGE_MARKER
 
 TITLE_RE = re.compile(r"^项目支出绩效目标表")
 STOP_RE = re.compile(
     r"^(第[一二三四五六七八九十]+部分|（[一二三四五六七八九十]+）|[一二三四五六七八九十]+、)"
 )
-FOOTER_RE = re.compile(r"^-\s*\d+\s*-$")
 # An amount never runs on into more digits (a run of cells printed after it is not part of
 # it); see `_read_funds` for line breaks.
 AMOUNT = r"(-?[\d,]+(?:\.\d+)?)(?![\d,.])"
@@ -65,7 +65,7 @@ def _read_target(lines: list[str], start: int, end: int) -> tuple[PerformanceTar
     for number in range(start + 1, end + 1):
         text = lines[number - 1].strip()
         flat = squash(text)
-        if not text or FOOTER_RE.match(text):
+        if not text or PAGE_MARKER.match(text):
             continue
         if section == "indicators" and STOP_RE.match(flat):
             break
