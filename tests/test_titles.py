@@ -153,3 +153,25 @@ def test_form_feeds_at_page_starts_change_nothing(path, every):
     lines = ["\f" + line if n % every == 0 else line
              for n, line in enumerate(source.text.split("\n"), 1)]
     assert to_golden(_parse_lines(source, lines)) == to_golden(parse_text(source).document)
+
+
+@pytest.mark.parametrize("repeat", ["title", "header", "nothing"])
+@pytest.mark.parametrize("key", ["expense", "general_public", "basic"])
+def test_a_word_table_goes_on_over_a_page_break(key, repeat):
+    """word-cells (one cell a line, rows ended by a blank line): a page number between two
+    rows, then the title again with （续） and the header again, or only the header, or
+    nothing. The table reads as one, without a warning of its own."""
+    source, original, table, first = _sample_table("001_39ebdcf812bae707", key)
+    lines = source.text.split("\n")
+    # A bare tab is an empty cell; only an empty line ends a row.
+    header = lines[table.line:max(i for i in range(table.line, first - 1) if lines[i] == "")]
+    at = max(i for i in range(table.rows[3].line - 1) if lines[i] == "") + 1
+    page = ["- 7 -", ""] + {"title": [lines[table.line - 1] + "（续）", *header, ""],
+                            "header": [*header, ""], "nothing": []}[repeat]
+    doc = _parse_lines(source, lines[:at] + page + lines[at:])
+    assert to_golden(doc)[key] == to_golden(original)[key]
+    assert _table_slugs(doc, key) == _table_slugs(original, key)
+
+
+def _table_slugs(doc, key: str) -> list[str]:
+    return sorted(i.slug for i in doc.issues if i.table == key)
