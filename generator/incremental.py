@@ -22,6 +22,7 @@ import hashlib
 import json
 import os
 import pickle
+import time
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -141,8 +142,24 @@ class ParseCache:
         self.memory[key] = summary
 
     def keep(self, keys: set[str]) -> None:
-        """Forget the summaries of sources that are gone (a long `serve` session)."""
+        """Forget every entry but those of `keys` (this build's sources): in memory (a long
+        `serve` session) and on disk, where each edit of a source and each new generator
+        version would otherwise leave one more entry (over 100 kB a document) for good.
+        A temporary file is removed once it is an hour old (a killed build's; a running
+        build writes its own in seconds)."""
         self.memory = {k: v for k, v in self.memory.items() if k in keys}
+        try:
+            entries = list(self.folder.iterdir())
+        except OSError:
+            return
+        stale_before = time.time() - 3600
+        for path in entries:
+            try:
+                if path.suffix == ".pickle" and path.stem not in keys or \
+                        path.suffix == ".tmp" and path.stat().st_mtime < stale_before:
+                    path.unlink()
+            except OSError:
+                pass  # gone already, or not ours to delete: a later build tries again
 
     def _load(self, key: str, nth: int) -> Any | None:
         try:

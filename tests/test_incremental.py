@@ -4,6 +4,7 @@ site, file for file, as a clean build of the same input."""
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
 from pathlib import Path
 
@@ -103,6 +104,29 @@ def test_an_edited_source_rerenders_only_what_depends_on_it(make_site, tmp_path)
     assert_same_as_clean_build(site, tmp_path)
 
 
+def test_the_caches_keep_only_what_the_site_uses(make_site):
+    """An edited source's old entry is dropped from .cache/parse (each edit and each
+    generator version left one more, over 100 kB a document: gigabytes for a province),
+    and so is a killed build's temporary file once it is old; .cache/charts keeps the
+    charts the site shows, no others."""
+    site = incremental_site(make_site, charts=True)
+    build(site)
+    folder, charts = site / ".cache" / "parse", site / ".cache" / "charts"
+    first = {p.name for p in folder.glob("*.pickle")}
+    assert len(first) == 2
+    leftover = folder / ".abc.123.tmp"
+    leftover.write_bytes(b"x")
+    os.utime(leftover, (0, 0))
+    (charts / ("0" * 64 + ".svg")).write_text("<svg/>", encoding="utf-8")
+    edit_source(site)
+    build(site)
+    after = {p.name for p in folder.glob("*.pickle")}
+    assert len(after) == 2 and len(after - first) == 1
+    assert not leftover.exists()
+    cached = {p.name for p in charts.iterdir()}
+    assert cached and cached == {p.name for p in (site / "build" / "charts").iterdir()}
+
+
 def test_a_changed_template_rerenders_the_pages_that_use_it(make_site, tmp_path):
     site = incremental_site(make_site)
     build(site)
@@ -145,10 +169,10 @@ def test_a_deleted_source_removes_its_pages_and_rows(make_site, tmp_path):
     assert [r["doc_id"] for r in query(con, "SELECT doc_id FROM documents")] == [OTHER_DOC.split("/")[1]]
     con.close()
     assert_same_as_clean_build(site, tmp_path)
-    # and back again
+    # and back again: parsed again (its cache entry went with it), the other one not
     shutil.copy(next(p for p in sample_paths() if p.name == EDITED), site / "content" / "disclosures")
     report = build(site)
-    assert (site / "build" / EDITED_DOC / "index.html").is_file() and report.parsed == 0
+    assert (site / "build" / EDITED_DOC / "index.html").is_file() and report.parsed == 1
 
 
 def test_clean_build_from_the_command_line_renders_everything(make_site, capsys):

@@ -102,8 +102,9 @@ def render_site(con, config: Config, out_dir: Path, previous: Manifest | None = 
         if in_batches:
             con.close()
     if config.get("build.charts"):
-        ch.render_charts(charts, out_dir, config.site_dir / ".cache" / "charts", jobs,
-                         renderer=config.get("build.chart_renderer"))
+        cache = config.site_dir / ".cache" / "charts"
+        ch.render_charts(charts, out_dir, cache, jobs, renderer=config.get("build.chart_renderer"))
+        ch.prune_cache(out_dir, cache)
     if record is not None:
         used = {name for unit in writer.units.values() for name in unit["deps"]}
         record.inputs = {k: v for k, v in writer.inputs.items() if k in used}

@@ -218,6 +218,16 @@ def _draw(items: list[tuple[str, dict]], target: Path, cache_dir: Path | None) -
 MIN_CHARTS_PER_WORKER = 8
 
 
+def prune_cache(out_dir: Path, cache_dir: Path) -> None:
+    """Drop every cached SVG the site in `out_dir` does not use (its pages link each chart
+    they show from `charts/`, so that folder lists them all): each changed figure would
+    otherwise leave its old chart in the cache for good."""
+    used = {p.name for p in (out_dir / "charts").glob("*.svg")}
+    for path in cache_dir.glob("*"):
+        if path.name not in used:
+            path.unlink(missing_ok=True)
+
+
 def render_charts(charts: list[Chart], out_dir: Path, cache_dir: Path | None, jobs: int = 1,
                   renderer: str | None = None) -> int:
     """Write every chart's SVG into `out_dir/charts/`, from the cache where possible.
