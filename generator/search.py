@@ -38,7 +38,10 @@ tail of the same page is left out (`page_tails`). The pages on disk are not chan
 the index is built from copies in a scratch folder, prepared by worker processes
 (`search_pages`: without the elements search skips anyway, which Pagefind would still
 parse, and with tables as lines of text; then the tails added). Only the pages the
-search needs are read at all (`INDEXED_GLOBS`).
+search needs are read at all (`INDEXED_GLOBS`), and a rebuild prepares only the pages of
+the shards it must index again: what each page was prepared into (its weight and the hash
+of its copy, which plan the shards and key the bundles) is kept by the page's own bytes
+(`PageCache`).
 
 The bundle is written to `pagefind/` at the site root, with a big site's shards under it
 (listed in `pagefind/shards.json`); the search page loads them with relative URLs
@@ -55,6 +58,7 @@ import multiprocessing
 import os
 import re
 import tempfile
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -153,11 +157,16 @@ def build_search_index(site: Path, cache_dir: Path | None = None,
 
 def _index_site(site: Path, scratch: Path, cache_dir: Path | None, shard_size: int,
                 workers: int, reuse: bool) -> SearchIndexed:
-    folders, keys = write_shards(site, scratch, cache_dir, shard_size, workers, reuse)
     bundles = BundleCache(cache_dir, read=reuse)
-    located = {key: bundles.get(key) for key in keys}
+    located: dict[str, Path | None] = {}
+
+    def cached(key: str) -> bool:
+        located[key] = bundles.get(key)
+        return located[key] is not None
+
+    folders, keys = write_shards(site, scratch, cache_dir, shard_size, workers, reuse, cached)
     missing = [(folder, scratch / "bundles" / key) for folder, key in zip(folders, keys)
-               if located[key] is None]
+               if located.get(key) is None]
     asyncio.run(index_folders(missing, _config, workers))
     unstable = 0
     for _, bundle in missing:
@@ -170,32 +179,81 @@ def _index_site(site: Path, scratch: Path, cache_dir: Path | None, shard_size: i
 
 
 def write_shards(site: Path, scratch: Path, cache_dir: Path | None, shard_size: int,
-                 workers: int, reuse: bool = True) -> tuple[list[Path], list[str]]:
-    """Prepare the indexed pages of `site`, with their tails, in one folder per shard under
-    `scratch`; returns the folders and their bundle keys. (A province's runs and tails, over
-    100 MB at 2,000 documents, are let go when this returns, before Pagefind runs.)"""
+                 workers: int, reuse: bool = True,
+                 cached: Callable[[str], bool] = lambda key: False) -> tuple[list[Path], list[str]]:
+    """Plan the shards of the indexed pages of `site` and prepare, with their tails, the
+    pages of every shard that `cached` (bundle key → is that bundle at hand?) does not
+    have, one folder per shard under `scratch`; returns the folders and the bundle keys.
+
+    A page is prepared only when its shard must be indexed: what a prepared page weighs
+    and hashes to is kept by the page's own bytes (`PageCache`), so a rebuild reads every
+    page once (to hash it) and prepares only the changed pages and the shards they fall
+    in. (A province's runs and tails, over 100 MB at 2,000 documents, are let go when this
+    returns, before Pagefind runs.)
+    """
     pages = indexed_pages(site)
     prepared = scratch / "prepared"
-    runs = prepare_pages(site, pages, prepared, workers)
-    cache = RunCache(cache_dir, read=reuse)
-    every_run = set().union(*runs.values())
-    unseen = sorted(every_run - cache.entries.keys())
-    if unseen:
-        words = asyncio.run(segment_runs(unseen, scratch / "words"))
-        cache.entries.update((run, run_tails(words[run])) for run in unseen)
-    cache.save(every_run)
-    finished = add_tails(prepared, runs, cache.entries, workers)
-    plan = plan_shards({page: weight for page, (weight, _) in finished.items()}, shard_size)
-    # a bundle is cached as stabilized: a change to that code is a change of key too
-    stable = hashlib.sha256(Path(search_stable.__file__).read_bytes()).hexdigest()
-    salt = json.dumps([_tails_salt(), stable, LANGUAGE, EXCLUDE_SELECTORS])
+    runs_cache = RunCache(cache_dir, read=reuse)
+    records = PageCache(cache_dir, read=reuse)
+    known = records.known(site, pages, workers)
+    done = prepare_and_finish(site, [p for p in pages if p not in known], prepared, runs_cache,
+                              workers)
+    plan = plan_shards({page: (done.get(page) or known[page]).weight for page in pages},
+                       shard_size)
+    todo = [page for shard in plan if not cached(_shard_key(shard, done, known))
+            for page in shard if page not in done]
+    done.update(prepare_and_finish(site, todo, prepared, runs_cache, workers))
+    # Every page prepared: the runs no page has are dropped; else only added (bounded by the
+    # next build that prepares every page, e.g. `build --clean`).
+    runs_cache.save(None if len(done) < len(pages) else
+                    set().union(*(record.runs for record in done.values())))
+    records.save({page: done.get(page) or known[page] for page in pages})
     folders = [scratch / "shards" / str(n) for n in range(len(plan))]
+    keys = [_shard_key(shard, done, known) for shard in plan]
     for folder, shard in zip(folders, plan):
         for page in shard:
-            (folder / page).parent.mkdir(parents=True, exist_ok=True)
-            os.replace(prepared / page, folder / page)
-    keys = [bundle_key(salt, {page: finished[page][1] for page in shard}) for shard in plan]
+            if page in done:
+                (folder / page).parent.mkdir(parents=True, exist_ok=True)
+                os.replace(prepared / page, folder / page)
     return folders, keys
+
+
+def _shard_key(shard: list[str], done: dict[str, PageRecord], known: dict[str, PageRecord]) -> str:
+    return bundle_key(_bundle_salt(), {page: (done.get(page) or known[page]).digest for page in shard})
+
+
+def _bundle_salt() -> str:
+    # a bundle is cached as stabilized: a change to that code is a change of key too
+    stable = hashlib.sha256(Path(search_stable.__file__).read_bytes()).hexdigest()
+    return json.dumps([_tails_salt(), stable, LANGUAGE, EXCLUDE_SELECTORS])
+
+
+@dataclass(frozen=True)
+class PageRecord:
+    """A page as prepared for Pagefind: the SHA-256 of its HTML, its weight (Han
+    characters of its runs and tails, for `plan_shards`), the SHA-256 of the copy Pagefind
+    reads (for `bundle_key`) and its Han runs (only while this build runs: not stored)."""
+    html: bytes
+    weight: int
+    digest: bytes
+    runs: tuple[str, ...] = ()
+
+
+def prepare_and_finish(site: Path, pages: list[str], folder: Path, runs_cache: RunCache,
+                       workers: int) -> dict[str, PageRecord]:
+    """Prepare `pages` into `folder` (`prepare_pages`), segment the runs `runs_cache` does
+    not have, and add each page's tails (`add_tails`)."""
+    if not pages:
+        return {}
+    prepared = prepare_pages(site, pages, folder, workers)
+    runs = {page: found for page, (_, found) in prepared.items()}
+    unseen = sorted(set().union(*runs.values()) - runs_cache.entries.keys())
+    if unseen:
+        words = asyncio.run(segment_runs(unseen, folder.parent / "words"))
+        runs_cache.entries.update((run, run_tails(words[run])) for run in unseen)
+    finished = add_tails(folder, runs, runs_cache.entries, workers)
+    return {page: PageRecord(prepared[page][0], weight, digest, tuple(runs[page]))
+            for page, (weight, digest) in finished.items()}
 
 
 def _config(**extra: Any) -> Any:
@@ -204,25 +262,33 @@ def _config(**extra: Any) -> Any:
     return IndexConfig(force_language=LANGUAGE, exclude_selectors=EXCLUDE_SELECTORS, **extra)
 
 
-def prepare_pages(site: Path, pages: list[str], folder: Path, workers: int) -> dict[str, list[str]]:
+def prepare_pages(site: Path, pages: list[str], folder: Path,
+                  workers: int) -> dict[str, tuple[bytes, list[str]]]:
     """Write each page as Pagefind should read it to `folder` (`search_copy`), in `workers`
-    processes; returns each page's distinct Han runs (`page_runs`), sorted."""
+    processes; returns the SHA-256 of each page's HTML and its distinct Han runs
+    (`page_runs`), sorted."""
     results = _in_workers(_prepare_share, [(site, folder, share) for share in _split(pages, workers)])
     same: dict[str, str] = {}  # one string per distinct run, however many pages have it
-    return {page: [same.setdefault(run, run) for run in runs]
-            for result in results for page, runs in result}
+    return {page: (html, [same.setdefault(run, run) for run in runs])
+            for result in results for page, html, runs in result}
 
 
-def _prepare_share(task: tuple[Path, Path, list[str]]) -> list[tuple[str, list[str]]]:
+def _prepare_share(task: tuple[Path, Path, list[str]]) -> list[tuple[str, bytes, list[str]]]:
     site, folder, pages = task
     out = []
     for page in pages:
-        text = search_copy((site / page).read_text(encoding="utf-8"))
+        data = (site / page).read_bytes()
+        text = search_copy(data.decode("utf-8"))
         target = folder / page
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text, encoding="utf-8")
-        out.append((page, sorted(page_runs(text))))
+        out.append((page, hashlib.sha256(data).digest(), sorted(page_runs(text))))
     return out
+
+
+def _hash_share(task: tuple[Path, list[str]]) -> list[tuple[str, bytes]]:
+    site, pages = task
+    return [(page, hashlib.sha256((site / page).read_bytes()).digest()) for page in pages]
 
 
 def add_tails(folder: Path, runs: dict[str, list[str]], tails_by_run: dict[str, list[str]],
@@ -364,6 +430,52 @@ def run_tails(words: list[str]) -> list[str]:
     return sorted(tails)
 
 
+class PageCache:
+    """What each indexed page was prepared into, by the page's own bytes:
+    `<cache_dir>/pages.json`, {"salt": ..., "pages": {page: [html, weight, digest]}} (the
+    hashes in hex). The salt is the bundles' (`_bundle_salt`): other tails or another
+    binary prepare a page differently."""
+
+    def __init__(self, folder: Path | None, read: bool = True):
+        self.path = folder / "pages.json" if folder is not None else None
+        self.salt = _bundle_salt()
+        self.entries: dict[str, list] = {}
+        if self.path is not None and read:
+            try:
+                data = json.loads(self.path.read_text(encoding="utf-8"))
+                if data.get("salt") == self.salt:
+                    self.entries = data["pages"]
+            except (OSError, ValueError, KeyError, AttributeError):
+                self.entries = {}
+
+    def known(self, site: Path, pages: list[str], workers: int) -> dict[str, PageRecord]:
+        """The records of the `pages` whose HTML is as it was when they were stored."""
+        candidates = [page for page in pages if page in self.entries]
+        if not candidates:
+            return {}
+        shares = [(site, share) for share in _split(candidates, workers)]
+        found = {}
+        for result in _in_workers(_hash_share, shares):
+            for page, html in result:
+                try:
+                    stored, weight, digest = self.entries[page]
+                    if bytes.fromhex(stored) == html:
+                        found[page] = PageRecord(html, int(weight), bytes.fromhex(digest))
+                except (TypeError, ValueError):
+                    continue  # a damaged entry: the page is prepared again
+        return found
+
+    def save(self, records: dict[str, PageRecord]) -> None:
+        """Write the records of this build's pages (those of pages gone are dropped)."""
+        if self.path is None:
+            return
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        pages = {page: [r.html.hex(), r.weight, r.digest.hex()] for page, r in sorted(records.items())}
+        tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
+        tmp.write_text(json.dumps({"salt": self.salt, "pages": pages}), encoding="utf-8")
+        tmp.replace(self.path)
+
+
 class RunCache:
     """Word tails by Han run: `<cache_dir>/runs.json`, {"salt": ..., "runs": {run: tails}}.
 
@@ -383,11 +495,12 @@ class RunCache:
             except (OSError, ValueError, KeyError, AttributeError):
                 self.entries = {}
 
-    def save(self, keep: set[str]) -> None:
-        """Write the entries of the runs in this build (older ones are dropped)."""
+    def save(self, keep: set[str] | None) -> None:
+        """Write the entries of the runs in `keep` (the others are dropped); None: all."""
         if self.path is None:
             return
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        keep = set(self.entries) if keep is None else keep
         kept = {run: self.entries[run] for run in sorted(keep) if run in self.entries}
         tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
         tmp.write_text(json.dumps({"salt": self.salt, "runs": kept}, ensure_ascii=False),

@@ -136,3 +136,39 @@ def test_a_rebuild_indexes_only_the_shards_whose_pages_changed(tmp_path, monkeyp
     assert build(_site(tmp_path / "d", pages), reuse=False) == (12, bundles)
     assert indexed[-1] == bundles
     assert build(_site(tmp_path / "e", pages)) == (12, bundles) and indexed[-1] == 0
+
+
+def test_a_rebuild_prepares_only_the_pages_of_the_shards_it_indexes(tmp_path, monkeypatch):
+    """A page's prepared copy is kept by its bytes (`PageCache`): a rebuild hashes every
+    page but prepares only the changed ones and the other pages of their shards (it
+    prepared all 3,000 pages of a province for every change), and the bundles are the
+    same as a clean build's."""
+    pages = {f"budgets/d{i}/index.html": f"第{i}号单位住房公积金" for i in range(12)}
+    prepared: list[int] = []
+    real = search.prepare_pages
+
+    def counting(site, todo, folder, workers):
+        prepared.append(len(todo))
+        return real(site, todo, folder, workers)
+    monkeypatch.setattr(search, "prepare_pages", counting)
+
+    def build(name, reuse=True):
+        site = _site(tmp_path / name, pages)
+        prepared.clear()
+        search.build_search_index(site, tmp_path / "cache", shard_size=60, jobs=1, reuse=reuse)
+        return site, sum(prepared)
+
+    assert build("a")[1] == 12
+    assert build("b")[1] == 0
+    pages["budgets/d3/index.html"] = "第三号单位差旅费"
+    site, count = build("c")
+    shards = json.loads((site / "pagefind" / "shards.json").read_text())["shards"]
+    assert 1 <= count < 12 and len(shards) >= 2
+    clean, count = build("d", reuse=False)
+    assert count == 12
+    assert _bundle_files(site) == _bundle_files(clean)
+
+
+def _bundle_files(site) -> dict[str, bytes]:
+    return {p.relative_to(site).as_posix(): p.read_bytes()
+            for p in (site / "pagefind").rglob("*") if p.is_file()}
