@@ -61,6 +61,7 @@ import tempfile
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -222,6 +223,7 @@ def _shard_key(shard: list[str], done: dict[str, PageRecord], known: dict[str, P
     return bundle_key(_bundle_salt(), {page: (done.get(page) or known[page]).digest for page in shard})
 
 
+@lru_cache(maxsize=1)
 def _bundle_salt() -> str:
     # a bundle is cached as stabilized: a change to that code is a change of key too
     stable = hashlib.sha256(Path(search_stable.__file__).read_bytes()).hexdigest()
@@ -233,7 +235,7 @@ class PageRecord:
     """A page as prepared for Pagefind: the SHA-256 of its HTML, its weight (Han
     characters of its runs and tails, for `plan_shards`), the SHA-256 of the copy Pagefind
     reads (for `bundle_key`) and its Han runs (only while this build runs: not stored)."""
-    html: bytes
+    html_hash: bytes
     weight: int
     digest: bytes
     runs: tuple[str, ...] = ()
@@ -470,7 +472,7 @@ class PageCache:
         if self.path is None:
             return
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        pages = {page: [r.html.hex(), r.weight, r.digest.hex()] for page, r in sorted(records.items())}
+        pages = {page: [r.html_hash.hex(), r.weight, r.digest.hex()] for page, r in sorted(records.items())}
         tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
         tmp.write_text(json.dumps({"salt": self.salt, "pages": pages}), encoding="utf-8")
         tmp.replace(self.path)
