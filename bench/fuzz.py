@@ -5,8 +5,9 @@ usage: python bench/fuzz.py [--iterations N] [--seed S] [--seconds T] [--replay 
 
 Each iteration takes one sample, applies one to three mutations (drop, duplicate or swap
 lines; split a number; a wrong encoding; truncation; NUL bytes; a 100 kB line;
-`<script>` and `=HYPERLINK(...)` in names; a page number, a form feed, no-break spaces or
-full-width digits, as conversion leaves them), parses it and runs the checks. A finding is:
+`<script>` and `=HYPERLINK(...)` in names; a page number, a form feed, no-break spaces,
+full-width digits or Kangxi radicals, as conversion leaves them), parses it and runs the
+checks. A finding is:
 
 - an exception that escapes `parse_file` or `run_checks`, or one a layout reader raised
   that only the parser's error boundary caught (`parse-failed`);
@@ -30,6 +31,7 @@ import sys
 import tempfile
 import time
 import traceback
+import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from contextlib import contextmanager
@@ -167,15 +169,17 @@ def long_line(m: Mutated, rng: random.Random) -> None:
 
 
 FULLWIDTH_DIGITS = str.maketrans("0123456789.,", "０１２３４５６７８９．，")
+# Han characters as the Kangxi radicals some PDF fonts give them as (一 → ⼀, 支 → ⽀).
+RADICALS = str.maketrans({unicodedata.normalize("NFKC", chr(c)): chr(c) for c in range(0x2F00, 0x2FD6)})
 
 
 def conversion_marks(m: Mutated, rng: random.Random) -> None:
     """What PDF and Word conversion put into text: a page's number line ("第 6 页", "- 6 -"),
-    a form feed at a page's first line, no-break spaces, full-width digits."""
+    a form feed at a page's first line, no-break spaces, full-width digits, Kangxi radicals."""
     lines = _lines(m)
     if not lines:
         return
-    kind = rng.choice(("page-number", "form-feed", "nbsp", "fullwidth"))
+    kind = rng.choice(("page-number", "form-feed", "nbsp", "fullwidth", "radicals"))
     at = rng.randrange(len(lines))
     if kind == "page-number":
         marker = rng.choice(("第 {n} 页", "- {n} -", "共 20 页 第 {n} 页", "— {n} —")).format(n=at // 40 + 1)
@@ -187,8 +191,12 @@ def conversion_marks(m: Mutated, rng: random.Random) -> None:
     else:
         n = rng.choice((1, 40))
         for i in range(at, min(len(lines), at + n)):
-            lines[i] = (lines[i].replace(" ", "\u00a0") if kind == "nbsp"
-                        else NUMBER.sub(lambda x: x.group().translate(FULLWIDTH_DIGITS), lines[i]))
+            if kind == "nbsp":
+                lines[i] = lines[i].replace(" ", "\u00a0")
+            elif kind == "fullwidth":
+                lines[i] = NUMBER.sub(lambda x: x.group().translate(FULLWIDTH_DIGITS), lines[i])
+            else:
+                lines[i] = lines[i].translate(RADICALS)
         step = f"{kind} on lines {at + 1}..{min(len(lines), at + n)}"
     _set_lines(m, lines, step)
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -131,34 +132,44 @@ def read_source(path: Path, display_path: str | None = None) -> tuple[SourceText
 
 # Characters PDF and Word conversion leave that mean something plainer: no-break and other
 # Unicode spaces (a plain space to every reader; U+3000 stays, Word prints empty cells with
-# it), zero-width characters (nothing), full-width digits ("１，９０４．２５", a number).
+# it), zero-width characters (nothing), full-width digits ("１，９０４．２５", a number), and
+# the Kangxi radicals and compatibility ideographs some PDF fonts map Han characters to
+# ("⼀般公共服务⽀出": ⼀ U+2F00 and ⽀ U+2F40 look like 一 and 支 but match nothing).
 _SPACES = "\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f"
 _ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff"
 _FULLWIDTH_DIGITS = "０１２３４５６７８９"
-_ODD_CHARACTERS = re.compile(f"[{_SPACES}{_ZERO_WIDTH}{_FULLWIDTH_DIGITS}]")
+_HAN_FORMS = {c: unicodedata.normalize("NFKC", c) for c in map(chr, [
+    *range(0x2E80, 0x2EF4), *range(0x2F00, 0x2FD6), *range(0xF900, 0xFB00)])}
+_HAN_FORMS = {c: n for c, n in _HAN_FORMS.items() if n != c and len(n) == 1}
+_ODD_CHARACTERS = re.compile(f"[{_SPACES}{_ZERO_WIDTH}{_FULLWIDTH_DIGITS}"
+                             "\u2e80-\u2ef3\u2f00-\u2fd5\uf900-\ufaff]")
 _PLAIN = str.maketrans({**{c: " " for c in _SPACES}, **{c: None for c in _ZERO_WIDTH},
-                        **{c: str(n) for n, c in enumerate(_FULLWIDTH_DIGITS)}})
+                        **{c: str(n) for n, c in enumerate(_FULLWIDTH_DIGITS)}, **_HAN_FORMS})
 # A full-width point or comma between full-width digits belongs to the number.
 _FULLWIDTH_NUMBER_PUNCT = re.compile(f"(?<=[{_FULLWIDTH_DIGITS}])[．，](?=[{_FULLWIDTH_DIGITS}])")
 
 
 def normalize_characters(text: str) -> tuple[str, str | None]:
     """`text` with no-break and other Unicode spaces as plain spaces, zero-width characters
-    removed and full-width digits as ASCII ones (`_PLAIN`), and what was changed, for an
-    info issue (None: nothing). Every reader then sees "1,904.25" however it was typed."""
+    removed, full-width digits as ASCII ones and radical forms as the Han characters they
+    stand for (`_PLAIN`), and what was changed, for an info issue (None: nothing). Every
+    reader then sees "1,904.25" and "一般公共服务支出" however they were typed."""
     first = _ODD_CHARACTERS.search(text)
     if first is None:
         return text, None
-    counts = {"spaces": 0, "zero-width": 0, "digits": 0}
+    counts = {"spaces": 0, "zero-width": 0, "digits": 0, "han": 0}
     for m in _ODD_CHARACTERS.finditer(text, first.start()):
         c = m.group()
-        counts["spaces" if c in _SPACES else "zero-width" if c in _ZERO_WIDTH else "digits"] += 1
+        counts["spaces" if c in _SPACES else "zero-width" if c in _ZERO_WIDTH
+               else "digits" if c in _FULLWIDTH_DIGITS else "han"] += 1
     text = _FULLWIDTH_NUMBER_PUNCT.sub(lambda m: "." if m.group() == "．" else ",", text)
     line = text.count("\n", 0, first.start()) + 1
     done = ", ".join(f"{n} {what}" for what, n in (
         ("no-break or other Unicode space(s) read as plain spaces", counts["spaces"]),
         ("zero-width character(s) removed", counts["zero-width"]),
-        ("full-width digit(s) read as ASCII digits", counts["digits"])) if n)
+        ("full-width digit(s) read as ASCII digits", counts["digits"]),
+        ("Kangxi radical(s) or compatibility ideograph(s) read as the usual Han characters",
+         counts["han"])) if n)
     return text.translate(_PLAIN), f"{done} (first on line {line})"
 
 

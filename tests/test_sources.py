@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from generator.golden import to_golden
 from generator.parse.document import parse_file
@@ -130,3 +131,20 @@ def test_unicode_spaces_and_fullwidth_digits_read_as_plain_ones(tmp_path):
         assert to_golden(result.document) == to_golden(parse_file(original).document)
         notice = next(i for i in result.issues if i.slug == "source-characters")
         assert notice.severity == "info" and "full-width digit" in notice.message
+
+
+def test_kangxi_radicals_read_as_the_han_characters_they_look_like(tmp_path):
+    """pdftotext gives some fonts' Han characters as Kangxi radicals ("⼀般公共服务⽀出":
+    U+2F00, U+2F40), which look the same and match nothing: every title, name and 科目
+    was lost. A copy with every such character as its radical reads like the original."""
+    radical = {unicodedata.normalize("NFKC", chr(c)): chr(c) for c in range(0x2F00, 0x2FD6)}
+    for original in sample_paths():
+        text = original.read_text(encoding="utf-8")
+        copy = tmp_path / original.name
+        copy.write_text("".join(radical.get(ch, ch) for ch in text), encoding="utf-8")
+        assert copy.read_text(encoding="utf-8") != text
+        result = parse_file(copy)
+        assert result.document is not None, (original.name, result.issues)
+        assert to_golden(result.document) == to_golden(parse_file(original).document)
+        notice = next(i for i in result.issues if i.slug == "source-characters")
+        assert "Kangxi radical" in notice.message
