@@ -81,6 +81,14 @@ def split_code_and_name(cell: str) -> tuple[str | None, str]:
     return join_code(m.group(1)), m.group(2).strip()
 
 
+# A table's total row: 合计 or 总计, whatever the spacing ("合  计") or a colon after it.
+TOTAL_LABELS = frozenset({"合计", "总计", "总合计", "合计数"})
+
+
+def is_total_label(text: str | None) -> bool:
+    return squash(text).rstrip("：:") in TOTAL_LABELS
+
+
 def squash(text: str | None) -> str:
     """Text with all white space removed: for comparing names printed with stray spaces."""
     if text is None:

@@ -175,3 +175,17 @@ def test_a_word_table_goes_on_over_a_page_break(key, repeat):
 
 def _table_slugs(doc, key: str) -> list[str]:
     return sorted(i.slug for i in doc.issues if i.table == key)
+
+
+@pytest.mark.parametrize("label", ["总计", "合  计", "合计："])
+@pytest.mark.parametrize("path", sample_paths(), ids=lambda p: p.stem[:3])
+def test_total_labels_read_alike(path, label):
+    """合计 printed as 总计, letter-spaced or with a colon, in a total row or a column
+    header, in every layout. 合计： was read as a plain row (its figures under a name
+    "合计：", with no issue) or left a header unread; 总计 left pdf-padded's 表七 header
+    unknown."""
+    source, _ = read_source(path)
+    text = re.sub(r"(^|\t)合计(?=[\t ]|$)", lambda m: m.group(1) + label, source.text, flags=re.M)
+    assert text != source.text
+    lines = text.split("\n")
+    assert to_golden(_parse_lines(source, lines)) == to_golden(parse_text(source).document)

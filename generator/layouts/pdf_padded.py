@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from ..model import Document, Issue, Row, Table
-from ..numbers import squash
+from ..numbers import is_total_label, squash
 from ..parse.columns import column_key_for_label
 from ..parse.titles import ENDS_LIKE_TITLE, TABLE_NUMBER_RE, is_toc_entry, table_key_for_title
 from ..sources import SourceText
@@ -202,7 +202,7 @@ def _named_rows(key: str, grid: Grid, units: set[str]) -> tuple[list[Row], Row |
         name = "".join(t for t in raw.label if t)
         values = values_of(raw, grid.match.columns)
         row = Row(line=raw.line, name=name or None, values=values)
-        if squash(name) in {"总计", "合计"} and total is None:
+        if is_total_label(name) and total is None:
             row.kind, total = "line", row
             continue
         is_unit = squash(name) in units if units else "项目" not in name
@@ -228,7 +228,7 @@ def _fill_three_public(table: Table, grid: Grid, doc: Document) -> None:
     for raw in grid.rows:
         name = "".join(t for t in raw.label if t)
         item = re.sub(r"^其中[：:]|[（(]小计[）)]$", "", squash(name))
-        key = "total" if item in {"合计", "总计"} else column_key_for_label(item)
+        key = "total" if is_total_label(item) else column_key_for_label(item)
         if key is None:
             doc.issues.append(Issue("column-unknown", f"{table.title}: item {name!r} is not a "
                                     "known 三公 item", doc.path, raw.line, "warning", table.key))
@@ -280,7 +280,7 @@ def _check_unit_rows(key: str, short: str, table: Table, doc: Document) -> None:
     for row in table.rows:
         if row.kind != "unit" or squash(row.name or "") in units:
             continue
-        why = ("a second total row" if squash(row.name or "") in {"总计", "合计"}
+        why = ("a second total row" if is_total_label(row.name)
                else "no code, and the name is no known unit (a code line lost?)")
         doc.issues.append(Issue("row-misplaced", f"{short} row {row.name}: {why}", doc.path,
                                 row.line, "warning", key))

@@ -21,12 +21,12 @@ from ..numbers import squash
 Template = list[tuple[str, str, str]]
 
 _EXPENSE: Template = [
-    ("total", r"合计", "合计"),
+    ("total", r"合计|总计", "合计"),
     ("basic", r"基本支出", "基本支出"),
     ("project", r"项目支出", "项目支出"),
 ]
 _BASIC: Template = [
-    ("total", r"合计", "合计"),
+    ("total", r"合计|总计", "合计"),
     ("personnel", r"人员经费", "人员经费"),
     ("public", r"公用经费", "公用经费"),
 ]
@@ -48,7 +48,7 @@ _INCOME: Template = [
 ]
 _PROJECTS: Template = [
     # Every column of 表七 is project spending, so its 项目支出合计 is the row total.
-    ("total", r"项目支出合计|合计", "项目支出合计"),
+    ("total", r"项目支出合计|合计|总计", "项目支出合计"),
     ("salaries", r"工资福利支出", "工资福利支出"),
     ("goods_services", r"商品和?服务支出", "商品和服务支出"),
     ("households", r"对个人和家庭的?补助", "对个人和家庭的补助"),
@@ -61,13 +61,13 @@ _PROJECTS: Template = [
     ("other_expense", r"其他支出", "其他支出"),
 ]
 _FUND: Template = [
-    ("total", r"合计", "合计"),
+    ("total", r"合计|总计", "合计"),
     ("personnel", r"人员经费", "人员经费"),
     ("public", r"公用经费", "公用经费"),
     ("project", r"项目支出", "项目支出"),
 ]
 _CARRYOVER: Template = [
-    ("total", r"总计", "总计"),
+    ("total", r"总计|合计", "总计"),
     ("fiscal_total", r"财政拨款.*合计", "财政拨款 合计"),
     ("fiscal_personnel", r"人员经费", "财政拨款 基本支出 人员经费"),
     ("fiscal_public", r"公用经费", "财政拨款 基本支出 公用经费"),
@@ -79,14 +79,14 @@ _CARRYOVER: Template = [
 ]
 # 三公 printed with items as rows and fund sources as columns.
 _THREE_PUBLIC_BY_SOURCE: Template = [
-    ("total", r"合计", "合计"),
+    ("total", r"合计|总计", "合计"),
     ("general_public", r"一般公共预算", "一般公共预算"),
     ("gov_fund", r"政府性基金", "政府性基金"),
     ("state_capital", r"国有资本经营", "国有资本经营预算"),
 ]
 # 三公 printed the standard way: one row, items as columns.
 _THREE_PUBLIC_BY_ITEM: Template = [
-    ("total", r"合计", "合计"),
+    ("total", r"合计|总计", "合计"),
     ("overseas", r"因公出国[（(]境[）)]费", "因公出国（境）费"),
     ("vehicle_total", r"公务用车购置及运行(维护)?费", "公务用车购置及运行维护费"),
     ("vehicle_purchase", r"购置费", "公务用车购置费"),

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..model import Column, Issue, Row
-from ..numbers import squash
+from ..numbers import is_total_label, squash
 from ..parse.titles import TABLE_NUMBER_RE
 from .pdf_padded_cells import (
     CODE_HEADER_RE,
@@ -34,7 +34,6 @@ _CODE_CELLS_RE = re.compile(r"^\s*\d{3}((?: \d{2}){1,2}) ")
 MAX_FRAGMENTS = 8
 # The widest template has 12 value columns; a '※' row numbering far more is no header.
 MAX_COLUMNS = 40
-TOTAL_NAMES = {"总计", "合计"}
 META_PREFIXES = ("编制部门", "编制单位", "单位：", "单位:")
 
 
@@ -292,7 +291,7 @@ def build_rows(key: str, grid: Grid, names_by_code: dict[str, str]) -> tuple[lis
         row = Row(line=raw.line, name=name or None, code=label.code, code_raw=label.code_raw,
                   unit=current_unit, project=project, values=values, inferred=inferred)
         if label.code is None:
-            if squash(name) in TOTAL_NAMES and total is None:
+            if is_total_label(name) and total is None:
                 row.kind = "line"
                 total = row
                 continue

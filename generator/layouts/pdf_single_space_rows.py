@@ -10,11 +10,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from ..model import Issue, Row
-from ..numbers import squash
+from ..numbers import is_total_label, squash
 from .common import ECONOMIC_TABLES
 from .pdf_single_space_lines import BROKEN_CODE_RE, CODE_RE, SECTION_CODE_RE, RawRow
 
-TOTAL_LABELS = {"合计", "总计"}
 # Tables keyed by economic classification (301 01 …): 5 digits is a 款 "item" there.
 
 
@@ -93,7 +92,7 @@ def interpret_rows(
         parsed = read_code(first, current_class) if raw.pieces else None
         if parsed is None:
             name = raw.label
-            if name in TOTAL_LABELS:
+            if is_total_label(name):
                 total = Printed(Row(raw.line, name, kind="line"), raw.amounts)
                 # A 合计 after coded rows closes the table (a table printing its 合计
                 # first has no coded row before it).

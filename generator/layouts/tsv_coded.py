@@ -13,12 +13,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from ..model import TABLE_KEYS, Column, Document, Issue, Row, Table
-from ..numbers import squash
+from ..numbers import is_total_label, squash
 from .common import report_unbalanced_rows
 from .tsv_blocks import Block, TsvRow, clean_text, table_label
 from .tsv_codes import CodeState, kind_for_code, read_code_cells, split_code_name
 from .tsv_guards import (
-    TOTAL_LABELS,
     foreign_header,
     header_keys,
     misaligned,
@@ -213,7 +212,7 @@ def _read_row(row: TsvRow, header: HeaderMap, key: str, state: CodeState,
         if code.broken:
             ctx.broken.append((key, out, code.parts))
         return out
-    total = next((lab for lab in labels if lab in TOTAL_LABELS), None)
+    total = next((lab for lab in labels if is_total_label(lab)), None)
     if total:
         out.kind, out.name = "total", total
         return out
@@ -254,7 +253,7 @@ def _values(row: TsvRow, header: HeaderMap, key: str,
             unknown.append(f"{amount} under {column.label!r}")
         if text and amount is None:
             texts.append(squash(text))
-            if squash(text) not in TOTAL_LABELS:
+            if not is_total_label(text):
                 ctx.issue("cell-unreadable", f"{label} line {row.line}: {text!r} in "
                           f"column {column.label} is not an amount", row.line, key)
     unplaced: list[str] = []

@@ -19,7 +19,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..model import Row, Table
-from ..numbers import parse_amount, squash
+from ..numbers import is_total_label, parse_amount, squash
 from .tsv_blocks import TsvRow, table_label
 from .tsv_codes import split_code_name
 from .tsv_header import HeaderMap
@@ -27,7 +27,6 @@ from .tsv_header import HeaderMap
 if TYPE_CHECKING:
     from .tsv_coded import ReadContext
 
-TOTAL_LABELS = {"合计", "总计"}
 # The first digit of the classification each coded table uses: 支出功能分类 codes are
 # 2xx; 部门/政府预算支出经济分类 codes are 3xx / 5xx.
 _FUNCTION = frozenset("2")
@@ -45,7 +44,7 @@ def misaligned(row: TsvRow, header: HeaderMap) -> str | None:
     支出": the expense label of 表一/表四)."""
     for j in header.code_cols:
         text = squash(row.cell(j))
-        if text and not text.isdigit() and text not in TOTAL_LABELS:
+        if text and not text.isdigit() and not is_total_label(text):
             return f"{row.cell(j)[:30]!r} in a 类/款/项 cell"
     for j in (header.name_col, header.project_col):
         text = squash(row.cell(j))

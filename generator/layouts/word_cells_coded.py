@@ -11,7 +11,7 @@ import re
 from collections import Counter
 
 from ..model import Column, Document, Issue, Row, Table
-from ..numbers import split_code_and_name, squash
+from ..numbers import is_total_label, split_code_and_name, squash
 from ..parse.columns import PROJECT_ECONOMIC_COLUMNS
 from .common import moved_values, report_unbalanced_rows, unit_opening_doubt
 from .word_cells_cells import Cell, Group
@@ -36,7 +36,6 @@ _DEFAULT_COLUMNS: dict[str, list[str]] = {
     "basic": ["total", "personnel", "public"],
     "projects": ["total", *PROJECT_ECONOMIC_COLUMNS],
 }
-_TOTAL_NAMES = {"合计", "总计", "总合计", "合计数"}
 _SUBTOTAL_NAMES = {"小计"}
 _KIND_BY_LENGTH = {3: "class", 5: "section", 7: "item"}
 # 表六 economic classes and the side (人员经费 / 公用经费) their amounts belong to.
@@ -273,11 +272,11 @@ class _RowReader:
     @staticmethod
     def _is_total(row: Row) -> bool:
         labels = {squash(row.name), squash(row.project)}
-        return not row.code and bool(labels & (_TOTAL_NAMES | _SUBTOTAL_NAMES))
+        return not row.code and (bool(labels & _SUBTOTAL_NAMES) or any(map(is_total_label, labels)))
 
     def _place(self, row: Row) -> None:
         labels = {squash(row.name), squash(row.project)}
-        if labels & _TOTAL_NAMES and not row.code:
+        if any(map(is_total_label, labels)) and not row.code:
             row.kind = "line"
             self.table.totals["total"] = row
             row.name, row.project = squash(row.name or row.project), None

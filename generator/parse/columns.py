@@ -76,7 +76,7 @@ PROJECT_ECONOMIC_COLUMNS = list(ECONOMIC_LABELS)
 
 def column_key_for_label(label: str) -> str | None:
     """"一般公\\n共预算\\n拨款" → "general_public"; "合 计" → "total"; unknown → None."""
-    text = squash(label).replace("(", "（").replace(")", "）")
+    text = squash(label).replace("(", "（").replace(")", "）").rstrip("：:")
     for key, pattern in _COMPILED:
         if pattern.match(text):
             return key
