@@ -30,6 +30,16 @@ def test_department_from_the_cover_when_the_heading_names_none(stem):
     assert after.department_line == cover_line
 
 
+@pytest.mark.parametrize("unit", ["（单位：万元）", "(单位:万元)", "金额单位：万元", "单位：万元"])
+@pytest.mark.parametrize("stem", ["000_ab55e0fe6b52661f", "003_1a51fd34a15064aa"])
+def test_the_unit_after_the_department_is_not_part_of_its_name(stem, unit):
+    """"编制部门（单位）：XX局 （单位：万元）": the department was "XX局 （"."""
+    source, _ = read_source(SAMPLES / f"{stem}.txt")
+    text = source.text.replace("单位：万元", unit)
+    changed = SourceText(source.path, text, text.split("\n"), source.encoding, source.sha256)
+    assert parse_text(changed).document.department == parse_text(source).document.department
+
+
 def test_a_generic_heading_is_no_department():
     _, changed = _without_department_lines("001_39ebdcf812bae707", "第一部分 部门概况")
     doc = parse_text(changed).document

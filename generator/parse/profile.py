@@ -16,7 +16,7 @@ from . import regions, sections, statements, units
 from .prose import PAGE_NUMBER, JoinedText
 
 _DEPT_LINE = re.compile(r"编制(?:部门|单位)(?:（单位）|\(单位\))?\s*[:：]\s*(.+)")
-_DEPT_END = re.compile(r"\s{2,}|\s*单位\s*[:：]|\s*金额单位")
+_DEPT_END = re.compile(r"\s{2,}|\s*[（(]?\s*(?:金额)?单位\s*[:：]")
 _YEAR = re.compile(r"(20\d{2})\s*年(?:度)?[^。，,\d]{0,14}?预算")
 _DIVISIONS = re.compile(
     r"下设\s*(\d+)\s*个\s*([^，,：:。\d]{1,8}?)\s*[，,]?\s*(?:分别(?:是|为)|包括|具体为)\s*[:：]?(.+?)[。；;]")
