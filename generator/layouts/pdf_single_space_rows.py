@@ -14,8 +14,6 @@ from ..numbers import is_total_label, squash
 from .common import ECONOMIC_TABLES
 from .pdf_single_space_lines import BROKEN_CODE_RE, CODE_RE, SECTION_CODE_RE, RawRow
 
-# Tables keyed by economic classification (301 01 …): 5 digits is a 款 "item" there.
-
 
 @dataclass
 class Printed:
