@@ -441,14 +441,7 @@ class PageCache:
     def __init__(self, folder: Path | None, read: bool = True):
         self.path = folder / "pages.json" if folder is not None else None
         self.salt = _bundle_salt()
-        self.entries: dict[str, list] = {}
-        if self.path is not None and read:
-            try:
-                data = json.loads(self.path.read_text(encoding="utf-8"))
-                if data.get("salt") == self.salt:
-                    self.entries = data["pages"]
-            except (OSError, ValueError, KeyError, AttributeError):
-                self.entries = {}
+        self.entries: dict[str, list] = _read_salted(self.path, self.salt, "pages") if read else {}
 
     def known(self, site: Path, pages: list[str], workers: int) -> dict[str, PageRecord]:
         """The records of the `pages` whose HTML is as it was when they were stored."""
@@ -469,13 +462,8 @@ class PageCache:
 
     def save(self, records: dict[str, PageRecord]) -> None:
         """Write the records of this build's pages (those of pages gone are dropped)."""
-        if self.path is None:
-            return
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         pages = {page: [r.html_hash.hex(), r.weight, r.digest.hex()] for page, r in sorted(records.items())}
-        tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
-        tmp.write_text(json.dumps({"salt": self.salt, "pages": pages}), encoding="utf-8")
-        tmp.replace(self.path)
+        _write_salted(self.path, self.salt, "pages", pages)
 
 
 class RunCache:
@@ -488,26 +476,35 @@ class RunCache:
     def __init__(self, folder: Path | None, read: bool = True):
         self.path = folder / "runs.json" if folder is not None else None
         self.salt = _tails_salt()
-        self.entries: dict[str, list[str]] = {}
-        if self.path is not None and read:
-            try:
-                data = json.loads(self.path.read_text(encoding="utf-8"))
-                if data.get("salt") == self.salt:
-                    self.entries = data["runs"]
-            except (OSError, ValueError, KeyError, AttributeError):
-                self.entries = {}
+        self.entries: dict[str, list[str]] = _read_salted(self.path, self.salt, "runs") if read else {}
 
     def save(self, keep: set[str] | None) -> None:
         """Write the entries of the runs in `keep` (the others are dropped); None: all."""
-        if self.path is None:
-            return
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         keep = set(self.entries) if keep is None else keep
         kept = {run: self.entries[run] for run in sorted(keep) if run in self.entries}
-        tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
-        tmp.write_text(json.dumps({"salt": self.salt, "runs": kept}, ensure_ascii=False),
-                       encoding="utf-8")
-        tmp.replace(self.path)
+        _write_salted(self.path, self.salt, "runs", kept)
+
+
+def _read_salted(path: Path | None, salt: str, field: str) -> dict:
+    """`field` of a cache file {"salt": ..., field: {...}} written under the same salt, else
+    nothing (no file, another salt, a damaged file)."""
+    if path is None:
+        return {}
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return data[field] if data.get("salt") == salt else {}
+    except (OSError, ValueError, KeyError, AttributeError, TypeError):
+        return {}
+
+
+def _write_salted(path: Path | None, salt: str, field: str, entries: dict) -> None:
+    """Write {"salt": salt, field: entries} to `path` atomically (nothing without a path)."""
+    if path is None:
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_text(json.dumps({"salt": salt, field: entries}, ensure_ascii=False), encoding="utf-8")
+    tmp.replace(path)
 
 
 def _tails_salt() -> str:
