@@ -22,6 +22,7 @@ from .tsv_blocks import (
     Block,
     RefusedLine,
     find_blocks,
+    join_quoted_cells,
     table_label,
 )
 from .tsv_coded import ReadContext, read_coded_table
@@ -72,7 +73,7 @@ class TsvLayout:
         check_garbled_lines(source, doc)
         ctx = ReadContext(doc)
         refused: list[RefusedLine] = []
-        blocks = find_blocks(source.lines, refused)
+        blocks = find_blocks(join_quoted_cells(source.lines), refused)
         for line in refused:
             where = f"in {table_label(line.key)}" if line.key else "outside any table"
             ctx.issue("row-too-wide", f"line {line.line} {where}: {line.cells} tab-separated "
