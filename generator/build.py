@@ -356,7 +356,8 @@ def build(site_dir: Path, output: Path | None = None, jobs: int | None = None,
 
             report.search = build_search_index(
                 staging, incremental.cache_dir(config) / "search",
-                config.get("build.search_shard_size"), config.get("build.jobs"), reuse=not clean)
+                config.get("build.search_shard_size"), config.get("build.jobs"), reuse=not clean,
+                pagefind_jobs=config.get("build.search_jobs"))
             report.timings["search"] = time.perf_counter() - clock
         incremental.forget_manifest(config)
         cleanup = swap_into_place(staging, output)

@@ -44,6 +44,8 @@ OPTIONS: list[Option] = [
     Option("build", "search_shard_size", int, DEFAULT_SHARD_SIZE,
            "Han characters of text per search shard: a bigger site is indexed in shards, one "
            "Pagefind process each (about 220 bytes of memory per character); 0 = one index."),
+    Option("build", "search_jobs", int, 0,
+           "Pagefind processes at once, each holding one shard in memory; 0 = build.jobs."),
     Option("privacy", "mask_phone_numbers", bool, True,
            "Mask personal mobile numbers (联系电话) found in 绩效 tables and text."),
     Option("serve", "host", str, "127.0.0.1", "Address `serve` listens on."),
@@ -114,8 +116,9 @@ def load_config(site_dir: Path, strict: bool = False, overrides: dict[str, Any] 
     values.update(overrides or {})
     if values["serve.port"] < 0 or values["serve.port"] > 65535:
         problems.append("'serve.port' must be between 0 and 65535")
-    if values["build.jobs"] < 0:
-        problems.append("'build.jobs' must be 0 (auto) or more")
+    for key in ("build.jobs", "build.search_jobs"):
+        if values[key] < 0:
+            problems.append(f"'{key}' must be 0 (auto) or more")
     if values["build.chart_renderer"] not in ("native", "vl-convert"):
         problems.append("'build.chart_renderer' must be \"native\" or \"vl-convert\", "
                         f"got {values['build.chart_renderer']!r}")

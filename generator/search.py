@@ -131,14 +131,16 @@ class SearchIndexed:
 
 def build_search_index(site: Path, cache_dir: Path | None = None,
                        shard_size: int = DEFAULT_SHARD_SIZE, jobs: int = 0,
-                       reuse: bool = True) -> SearchIndexed:
+                       reuse: bool = True, pagefind_jobs: int = 0) -> SearchIndexed:
     """Index every page of `site` that has a `data-pagefind-body`.
 
     Writes the bundle (index, fragments, WebAssembly, UI script and styles) to
     `site/pagefind/`, with the shards of a big site under it (`search_bundles`). With a
     `cache_dir`, the word tails of every Han run seen before and every bundle built before
     are taken from there, so only new runs are segmented and only changed shards indexed.
-    `jobs` processes prepare the pages and run Pagefind (0: one per core). `reuse=False`
+    `jobs` processes prepare the pages and run Pagefind (0: one per core); `pagefind_jobs`,
+    if set, is how many Pagefind processes run at once instead (each holds a shard in
+    memory). `reuse=False`
     (a clean build) takes nothing from the cache, and refreshes it.
     """
     # pagefind's service takes $PAGEFIND_BINARY_PATH first, then this wheel's binary; check
@@ -149,7 +151,8 @@ def build_search_index(site: Path, cache_dir: Path | None = None,
     workers = jobs or os.cpu_count() or 1
     try:
         with tempfile.TemporaryDirectory(prefix="pagefind-") as scratch:
-            return _index_site(site, Path(scratch), cache_dir, shard_size, workers, reuse)
+            return _index_site(site, Path(scratch), cache_dir, shard_size, workers, reuse,
+                               pagefind_jobs or workers)
     except SearchIndexError:
         raise
     except Exception as exc:  # the service reports its failures as plain exceptions
@@ -157,7 +160,7 @@ def build_search_index(site: Path, cache_dir: Path | None = None,
 
 
 def _index_site(site: Path, scratch: Path, cache_dir: Path | None, shard_size: int,
-                workers: int, reuse: bool) -> SearchIndexed:
+                workers: int, reuse: bool, pagefind_workers: int) -> SearchIndexed:
     bundles = BundleCache(cache_dir, read=reuse)
     located: dict[str, Path | None] = {}
 
@@ -168,7 +171,7 @@ def _index_site(site: Path, scratch: Path, cache_dir: Path | None, shard_size: i
     folders, keys = write_shards(site, scratch, cache_dir, shard_size, workers, reuse, cached)
     missing = [(folder, scratch / "bundles" / key) for folder, key in zip(folders, keys)
                if located.get(key) is None]
-    asyncio.run(index_folders(missing, _config, workers))
+    asyncio.run(index_folders(missing, _config, pagefind_workers))
     unstable = 0
     for _, bundle in missing:
         unstable += not stabilize_bundle(bundle)

@@ -172,3 +172,20 @@ def test_a_rebuild_prepares_only_the_pages_of_the_shards_it_indexes(tmp_path, mo
 def _bundle_files(site) -> dict[str, bytes]:
     return {p.relative_to(site).as_posix(): p.read_bytes()
             for p in (site / "pagefind").rglob("*") if p.is_file()}
+
+
+def test_search_jobs_sets_the_pagefind_processes_alone(tmp_path, monkeypatch):
+    """`build.search_jobs`: how many Pagefind processes run at once, whatever `jobs` (the
+    page preparation's workers) is; unset, `jobs`."""
+    pages = {f"budgets/d{i}/index.html": f"第{i}号单位住房公积金" for i in range(6)}
+    seen: list[int] = []
+    real = search.index_folders
+
+    async def recording(jobs, config, workers):
+        seen.append(workers)
+        await real(jobs, config, workers)
+    monkeypatch.setattr(search, "index_folders", recording)
+    search.build_search_index(_site(tmp_path / "a", pages), None, shard_size=60, jobs=2,
+                              pagefind_jobs=1)
+    search.build_search_index(_site(tmp_path / "b", pages), None, shard_size=60, jobs=2)
+    assert seen == [1, 2]
