@@ -16,7 +16,6 @@ from functools import lru_cache
 
 from ..numbers import parse_amount, squash
 from ..parse.columns import column_key_for_label
-from ..parse.prose import PAGE_MARKER
 from ..parse.titles import TABLE_NUMBER_RE, is_toc_entry, table_key_for_title
 
 # "201", "201 03", "201 03 01", "301 01", "2010301" at the start of a label.
@@ -173,12 +172,13 @@ def _untitled(
 
 
 def clean_body(part: list[tuple[int, str]]) -> list[tuple[int, str]]:
-    """Drop the table-number line ("表二："), page footers and the 编制部门 line."""
+    """Drop the table-number line ("表二：") and the 编制部门 line (a page's number line is
+    a form feed by now: `PdfSingleSpaceLayout.read`)."""
     kept = []
     for number, text in part:
         stripped = text.strip()
         if stripped and (
-            PAGE_MARKER.match(stripped) or UNIT_LINE_RE.match(stripped) or _is_number_line(text)
+            UNIT_LINE_RE.match(stripped) or _is_number_line(text)
         ):
             continue
         kept.append((number, text))
@@ -203,7 +203,8 @@ def split_header(
 
 def pages(part: list[tuple[int, str]]) -> list[list[tuple[int, str]]]:
     """One part of a table split at its page breaks, where the next page prints the header
-    again: a page footer ("- 7 -") or a form feed, then a "类 款 项" line before any line
+    again: a form feed (pdftotext's, or a page's number line, which
+    `PdfSingleSpaceLayout.read` turns into one), then a "类 款 项" line before any line
     with amounts. Each page then loses its own header (`split_header`), so a table that
     runs over pages without printing its title again reads as one; a second header with
     no page break before it stays another table's (`cut_at_next_header`). A break before
@@ -211,8 +212,7 @@ def pages(part: list[tuple[int, str]]) -> list[list[tuple[int, str]]]:
     out: list[list[tuple[int, str]]] = [[]]
     has_rows = False
     for index, (number, text) in enumerate(part):
-        breaks = "\f" in text or PAGE_MARKER.match(text.strip())
-        if breaks and has_rows and _header_before_rows(part[index + 1:]):
+        if "\f" in text and has_rows and _header_before_rows(part[index + 1:]):
             out.append([])
             has_rows = False
         out[-1].append((number, text))

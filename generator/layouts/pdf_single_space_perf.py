@@ -12,7 +12,6 @@ import re
 
 from ..model import Document, Indicator, Issue, PerformanceTarget
 from ..numbers import parse_amount, squash
-from ..parse.prose import PAGE_MARKER
 
 TITLE_RE = re.compile(r"^项目支出绩效目标表")
 STOP_RE = re.compile(
@@ -65,7 +64,7 @@ def _read_target(lines: list[str], start: int, end: int) -> tuple[PerformanceTar
     for number in range(start + 1, end + 1):
         text = lines[number - 1].strip()
         flat = squash(text)
-        if not text or PAGE_MARKER.match(text):
+        if not text:  # a page's number line is a form feed by now, stripped away
             continue
         if section == "indicators" and STOP_RE.match(flat):
             break
