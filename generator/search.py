@@ -202,18 +202,19 @@ def write_shards(site: Path, scratch: Path, cache_dir: Path | None, shard_size: 
     known = records.known(site, pages, workers)
     done = prepare_and_finish(site, [p for p in pages if p not in known], prepared, runs_cache,
                               workers)
-    plan = plan_shards({page: (done.get(page) or known[page]).weight for page in pages},
-                       shard_size)
-    todo = [page for shard in plan if not cached(_shard_key(shard, done, known))
+    current = {**known, **done}  # every page's record: as stored, or as just prepared
+    plan = plan_shards({page: current[page].weight for page in pages}, shard_size)
+    todo = [page for shard in plan if not cached(_shard_key(shard, current))
             for page in shard if page not in done]
     done.update(prepare_and_finish(site, todo, prepared, runs_cache, workers))
+    current.update(done)
     # Every page prepared: the runs no page has are dropped; else only added (bounded by the
     # next build that prepares every page, e.g. `build --clean`).
     runs_cache.save(None if len(done) < len(pages) else
                     set().union(*(record.runs for record in done.values())))
-    records.save({page: done.get(page) or known[page] for page in pages})
+    records.save(current)
     folders = [scratch / "shards" / str(n) for n in range(len(plan))]
-    keys = [_shard_key(shard, done, known) for shard in plan]
+    keys = [_shard_key(shard, current) for shard in plan]
     for folder, shard in zip(folders, plan):
         for page in shard:
             if page in done:
@@ -222,8 +223,8 @@ def write_shards(site: Path, scratch: Path, cache_dir: Path | None, shard_size: 
     return folders, keys
 
 
-def _shard_key(shard: list[str], done: dict[str, PageRecord], known: dict[str, PageRecord]) -> str:
-    return bundle_key(_bundle_salt(), {page: (done.get(page) or known[page]).digest for page in shard})
+def _shard_key(shard: list[str], records: dict[str, PageRecord]) -> str:
+    return bundle_key(_bundle_salt(), {page: records[page].digest for page in shard})
 
 
 @lru_cache(maxsize=1)

@@ -138,9 +138,9 @@ def read_source(path: Path, display_path: str | None = None) -> tuple[SourceText
 _SPACES = "\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f"
 _ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff"
 _FULLWIDTH_DIGITS = "０１２３４５６７８９"
-_HAN_FORMS = {c: unicodedata.normalize("NFKC", c) for c in map(chr, [
-    *range(0x2E80, 0x2EF4), *range(0x2F00, 0x2FD6), *range(0xF900, 0xFB00)])}
-_HAN_FORMS = {c: n for c, n in _HAN_FORMS.items() if n != c and len(n) == 1}
+_HAN_FORMS = {c: n for c in map(chr, [*range(0x2E80, 0x2EF4), *range(0x2F00, 0x2FD6),
+                                      *range(0xF900, 0xFB00)])
+              if len(n := unicodedata.normalize("NFKC", c)) == 1 and n != c}
 _ODD_CHARACTERS = re.compile(f"[{_SPACES}{_ZERO_WIDTH}{_FULLWIDTH_DIGITS}"
                              "\u2e80-\u2ef3\u2f00-\u2fd5\uf900-\ufaff]")
 _PLAIN = str.maketrans({**{c: " " for c in _SPACES}, **{c: None for c in _ZERO_WIDTH},
