@@ -77,6 +77,41 @@ class Issue:
         return f"{self.location()}: {self.message} [{self.slug}]"
 
 
+@dataclass(frozen=True)
+class Origin:
+    """Where a cell was printed.
+
+    `line` is the 1-based line of `Grid.text` that shows it. A PDF adds its 1-based `page`
+    and `box` (x0, top, x1, bottom in PDF points, measured from the page's top-left); a
+    workbook its `sheet` and `cell` ("C7"); a Word file `cell` as "表2 行5 列3".
+    """
+
+    line: int
+    page: int | None = None
+    box: tuple[float, float, float, float] | None = None
+    sheet: str | None = None
+    cell: str | None = None
+
+    def label(self) -> str:
+        """How a message names the place: 第12页, Sheet1!C7, 表2 行5 列3, or line 41."""
+        if self.sheet is not None:
+            return f"{self.sheet}!{self.cell}" if self.cell else self.sheet
+        if self.cell is not None:
+            return self.cell
+        if self.page is not None:
+            return f"第{self.page}页"
+        return f"line {self.line}"
+
+    def as_dict(self) -> dict:
+        """Plain data for the database and the downloads (only the parts that are set)."""
+        out: dict = {"line": self.line}
+        for key in ("page", "box", "sheet", "cell"):
+            value = getattr(self, key)
+            if value is not None:
+                out[key] = list(value) if key == "box" else value
+        return out
+
+
 @dataclass
 class Row:
     """One printed row of a table.
@@ -88,6 +123,8 @@ class Row:
     `values` maps column key → amount (None for an empty cell).
     `inferred` names the columns whose placement was decided by identities rather than
     read from the text.
+    `origins` maps column key → where that figure was printed (page and box, sheet and
+    cell), for inputs that show more than a text line; the label's own under "name".
     `kind` says what the row is: "unit" (a sub-unit's own total row), "class" (类),
     "section" (款), "item" (项), "project" (a 表七 project line: one project, named or
     not), "line" (a labelled line of a two-sided table such as 表一), "subtotal" (小计).
@@ -103,6 +140,7 @@ class Row:
     values: dict[str, Amount] = field(default_factory=dict)
     inferred: tuple[str, ...] = ()
     kind: str | None = None
+    origins: dict[str, Origin] = field(default_factory=dict)
 
     @property
     def level(self) -> int:
@@ -130,6 +168,9 @@ class Table:
     "income" and "expense" for a two-sided one (收入总计 / 支出总计), and "subtotal"
     where a 小计 line is printed.
     `empty` is True when the document states the table is empty (空表).
+    `unit` is the unit the table prints its amounts in (元, 万元 …); the amounts in `rows`
+    are converted exactly to 万元 whatever it is (元 → 万元 moves the point four places,
+    so 156,211,123 元 is 15621.1123 万元: no rounding anywhere).
     """
 
     key: str
@@ -140,6 +181,7 @@ class Table:
     totals: dict[str, Row] = field(default_factory=dict)
     empty: bool = False
     note: str | None = None
+    unit: str = "万元"
 
     def column_keys(self) -> list[str]:
         return [c.key for c in self.columns]
