@@ -14,8 +14,10 @@ to 15 significant digits, unrounded otherwise (Excel would cut it to 11 characte
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from functools import lru_cache
 
 # Excel's built-in formats by id (ECMA-376 §18.8.30); the locale ones (5-8 currency,
 # 27-36 and 50-58 East Asian dates) as their usual zh-CN codes.
@@ -71,10 +73,59 @@ def _literal(token: str) -> str:
     return token
 
 
+@dataclass(frozen=True)
+class _Section:
+    """One section of a format code, taken apart once: the literal text around the
+    number, its decimal places, and how it scales the value."""
+
+    general: bool = False  # General, @, scientific or fractions: the plain value
+    literal: str | None = None  # a section with no digit placeholder prints only this
+    before: str = ""
+    after: str = ""
+    thousands: bool = False  # "," between the integer placeholders
+    divide: int = 1  # 1000 per "," right after the number
+    percent: bool = False
+    max_places: int = 0
+    min_places: int = 0
+    whole_zero: bool = True  # a "0" in the integer part: 0.5 prints 0.50, not .50
+    point: bool = False
+
+
+def _compile_section(section: str) -> _Section:
+    tokens = _tokens(section)
+    placeholders = [i for i, t in enumerate(tokens) if t in ("0", "#", "?")]
+    if "general" in section.lower() or section.strip() in ("@", "") \
+            or any(t in ("E", "e", "/") for t in tokens):
+        return _Section(general=True)
+    if not placeholders:
+        return _Section(literal="".join(_literal(t) for t in tokens).strip())
+    first, last = placeholders[0], placeholders[-1]
+    number, after = tokens[first:last + 1], tokens[last + 1:]
+    commas = len(after) - len("".join(after).lstrip(",")) if after and after[0] == "," else 0
+    after = after[commas:]
+    point = number.index(".") if "." in number else len(number)
+    integer_part, fraction_part = number[:point], number[point + 1:]
+    return _Section(
+        before="".join(_literal(t) for t in tokens[:first]),
+        after="".join(_literal(t) for t in after), thousands="," in integer_part,
+        divide=1000 ** commas, percent="%" in tokens,
+        max_places=sum(t in ("0", "#", "?") for t in fraction_part),
+        min_places=sum(t == "0" for t in fraction_part),
+        whole_zero="0" in integer_part, point="." in number)
+
+
+@lru_cache(maxsize=512)
+def _compile(code: str) -> tuple[bool, tuple[_Section | None, ...]]:
+    """(is a date format, its sections: None where empty) for a format code; a workbook
+    has few codes, so each is taken apart once."""
+    sections = _sections(code)
+    tokens = [t for t in _tokens(sections[0]) if len(t) == 1]
+    is_date = any(t in _DATE_LETTERS for t in tokens) and not any(t in "0#?" for t in tokens)
+    return is_date, tuple(_compile_section(s) if s else None for s in sections)
+
+
 def is_date_format(code: str) -> bool:
-    section = _sections(code)[0]
-    tokens = [t for t in _tokens(section) if len(t) == 1]
-    return any(t in _DATE_LETTERS for t in tokens) and not any(t in "0#?" for t in tokens)
+    return _compile(code)[0]
 
 
 def display_number(stored: str, code: str | None) -> str:
@@ -86,16 +137,15 @@ def display_number(stored: str, code: str | None) -> str:
         return stored
     if not value.is_finite():
         return stored
-    code = code or "General"
-    if is_date_format(code):
+    is_date, sections = _compile(code or "General")
+    if is_date:
         return _display_date(value, code)
-    sections = _sections(code)
     if value < 0 and len(sections) > 1 and sections[1]:
         section, value, sign = sections[1], -value, ""  # the section prints its own sign
     elif value == 0 and len(sections) > 2 and sections[2]:
         section, sign = sections[2], ""
     else:
-        section, sign = sections[0], "-" if value < 0 else ""
+        section, sign = sections[0] or _Section(general=True), "-" if value < 0 else ""
         value = abs(value)
     return _render_section(value, section, sign)
 
@@ -111,38 +161,25 @@ def plain_number(value: Decimal) -> str:
     return format(value.normalize(), "f")
 
 
-def _render_section(value: Decimal, section: str, sign: str) -> str:
-    tokens = _tokens(section)
-    placeholders = [i for i, t in enumerate(tokens) if t in ("0", "#", "?")]
-    if "general" in section.lower() or section.strip() in ("@", "") \
-            or any(t in ("E", "e", "/") for t in tokens):
+def _render_section(value: Decimal, section: _Section, sign: str) -> str:
+    if section.general:
         return sign + plain_number(value)
-    if not placeholders:  # a section of literal text only, e.g. "-" for zero
-        return "".join(_literal(t) for t in tokens).strip()
-    first, last = placeholders[0], placeholders[-1]
-    number = tokens[first:last + 1]
-    after = tokens[last + 1:]
-    # trailing commas right after the number divide by 1000 each ("#,##0," shows thousands)
-    while after and after[0] == ",":
-        value /= 1000
-        after = after[1:]
-    if "%" in tokens:
+    if section.literal is not None:  # e.g. "-" for zero
+        return section.literal
+    if section.divide != 1:
+        value /= section.divide
+    if section.percent:
         value *= 100
-    point = number.index(".") if "." in number else len(number)
-    integer_part, fraction_part = number[:point], number[point + 1:]
-    max_places = sum(t in ("0", "#", "?") for t in fraction_part)
-    min_places = sum(t == "0" for t in fraction_part)
-    text = _fixed(value, max_places, min_places)
+    text = _fixed(value, section.max_places, section.min_places)
     whole, _, fraction = text.partition(".")
-    if "," in integer_part:
+    if section.thousands:
         whole = f"{int(whole):,}"
-    if whole == "0" and "0" not in integer_part:
+    if whole == "0" and not section.whole_zero:
         whole = ""  # "#.00" prints .50
-    body = whole + ("." + fraction if fraction or "." in number and min_places else "")
-    if not body.strip("0.,") and sign == "-":
+    body = whole + ("." + fraction if fraction or section.point and section.min_places else "")
+    if sign == "-" and not body.strip("0.,"):
         sign = ""  # -0.001 shown with two places is 0.00, not -0.00
-    before = "".join(_literal(t) for t in tokens[:first])
-    return (sign + before + body + "".join(_literal(t) for t in after)).strip()
+    return (sign + section.before + body + section.after).strip()
 
 
 def _fixed(value: Decimal, max_places: int, min_places: int) -> str:

@@ -70,7 +70,9 @@ def _text(element) -> str:
 
 
 def _cell_text(tc) -> str:
-    return " ".join(t for p in tc.iter(_W + "p") if (t := _text(p)))
+    # runs' text only (itertext in C is most of the reader's speed); a tab or break inside
+    # a cell's paragraph joins its two sides
+    return " ".join(t for p in tc.iter(_W + "p") if (t := "".join(p.itertext(_W + "t")).strip()))
 
 
 def _int_val(parent, tag: str, default: int) -> int:
@@ -117,10 +119,12 @@ def _row_cells(tr):
     vertical merge's continuation)."""
     col = _int_val(tr.find(_W + "trPr"), _W + "gridBefore", 0)
     for tc in _row_tcs(tr):
-        properties = tc.find(_W + "tcPr")
-        span = _int_val(properties, _W + "gridSpan", 1)
-        merge = properties.find(_W + "vMerge") if properties is not None else None
-        continues = merge is not None and merge.get(_W + "val", "continue") == "continue"
+        properties = tc[0] if len(tc) and tc[0].tag == _W + "tcPr" else None
+        span, continues = 1, False
+        if properties is not None:
+            span = _int_val(properties, _W + "gridSpan", 1)
+            merge = properties.find(_W + "vMerge")
+            continues = merge is not None and merge.get(_W + "val", "continue") == "continue"
         text = "" if continues else _cell_text(tc).replace("\t", " ")
         if text:
             yield col, text

@@ -26,6 +26,8 @@ from decimal import Decimal
 from pathlib import Path
 from xml.etree.ElementTree import ParseError
 
+from lxml.etree import XMLSyntaxError
+
 from ..grid import Cell, Grid, GridRow
 from ..model import Issue, Origin
 from .numfmt import plain_number
@@ -39,7 +41,8 @@ def read_workbook(path: Path, display_path: str) -> Grid:
     kind = path.suffix.lower().lstrip(".")
     try:
         sheets = _read_xls(path) if kind == "xls" else read_xlsx(path)
-    except (OSError, zipfile.BadZipFile, KeyError, ParseError, ValueError, IndexError) as error:
+    except (OSError, zipfile.BadZipFile, KeyError, ParseError, XMLSyntaxError, ValueError,
+            IndexError) as error:
         return _unreadable(display_path, kind, error)
     except Exception as error:  # python-calamine's own errors (CalamineError, ZipError, …)
         if type(error).__module__.startswith("python_calamine"):
