@@ -21,6 +21,7 @@ the format's rounding or separators; nor can it tell a formula without a cached 
 from __future__ import annotations
 
 import zipfile
+from bisect import bisect_right
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -64,19 +65,26 @@ def sheets_to_grid(sheets: list[SheetCells], display_path: str, kind: str) -> Gr
     issues: list[Issue] = []
     for index, sheet in enumerate(sheets, start=1):
         lines.append(SHEET_MARKER.format(sheet.name))
+        # sheet rows (in order, 0 for the marker) and their lines in the text
+        row_numbers, row_lines = [0], [len(lines)]
         for row_number, cells in sheet.rows:
             lines.append(_row_line(cells))
             line = len(lines)
+            row_numbers.append(row_number)
+            row_lines.append(line)
             rows.append(GridRow(
                 [Cell(text, Origin(line, sheet=sheet.name, cell=f"{column_letters(col)}{row_number}"),
                       col=col) for col, text in cells],
                 line, page=index, ruled=True))
-        issues.extend(
-            Issue("cell-formula-uncached",
-                  f"{sheet.name}!{ref}: a formula saved without its value; the figure is missing "
-                  "(open and save the file in Excel or LibreOffice to store it)",
-                  display_path, None, "warning")
-            for ref in sheet.uncached)
+        for ref in sheet.uncached:
+            # the formula's row, or the nearest row above it that has text
+            row_number = int(ref.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ"))
+            line = row_lines[bisect_right(row_numbers, row_number) - 1]
+            issues.append(Issue(
+                "cell-formula-uncached",
+                f"{sheet.name}!{ref}: a formula saved without its value; the figure is missing "
+                "(open and save the file in Excel or LibreOffice to store it)",
+                display_path, line, "warning"))
     return Grid(display_path, kind, "\n".join(lines), rows, pages=len(sheets), issues=issues)
 
 
