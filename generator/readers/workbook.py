@@ -4,7 +4,8 @@ Every sheet becomes the rows that have something in them (`GridRow.page` = the s
 1-based index, `Cell.col` = the 0-based column, `ruled` = True since the sheet itself
 says which column a cell is in); each cell's `Origin` names the sheet and the cell
 ("Sheet1!C7"). A merged range counts once: its value in its first cell, the others
-empty. Numbers are the text the cell shows, in exact decimals (see `numfmt`).
+empty. Numbers are the text the cell shows, in exact decimals (see `numfmt`). Hidden
+sheets are read too (a template may keep a table there); charts, images and comments not.
 
 `Grid.text` has a line `=== 工作表: NAME ===` before each sheet, then one line per row with
 the cells separated by tabs (an empty column is an empty field), so a message's line and
