@@ -36,37 +36,58 @@ class PageContent:
     has_images: bool
 
 
-def _display_box(left: float, bottom: float, right: float, top: float,
-                 width: float, height: float, rotation: int) -> Box:
-    """A PDF-space rectangle (origin bottom-left of the unrotated page) as (x0, top, x1,
-    bottom) from the top-left of the displayed page; `rotation` is /Rotate, clockwise."""
-    if rotation == 90:
-        return bottom, left, top, right
-    if rotation == 180:
-        return width - right, bottom, width - left, top
-    if rotation == 270:
-        return height - top, width - right, height - bottom, width - left
-    return left, height - top, right, height - bottom
+@dataclass
+class _Frame:
+    """The visible page in PDF space (origin and size, unrotated) and its /Rotate."""
+
+    left: float
+    bottom: float
+    raw_width: float
+    raw_height: float
+    rotation: int
+
+    @property
+    def width(self) -> float:
+        return self.raw_height if self.rotation in (90, 270) else self.raw_width
+
+    @property
+    def height(self) -> float:
+        return self.raw_width if self.rotation in (90, 270) else self.raw_height
+
+    def box(self, left: float, bottom: float, right: float, top: float) -> Box:
+        """A PDF-space rectangle as (x0, top, x1, bottom) from the top-left of the page as
+        displayed (/Rotate turns it clockwise)."""
+        left, right = left - self.left, right - self.left
+        bottom, top = bottom - self.bottom, top - self.bottom
+        w, h = self.raw_width, self.raw_height
+        if self.rotation == 90:
+            return bottom, left, top, right
+        if self.rotation == 180:
+            return w - right, bottom, w - left, top
+        if self.rotation == 270:
+            return h - top, w - right, h - bottom, w - left
+        return left, h - top, right, h - bottom
 
 
 def read_page_content(page) -> PageContent:
     """The characters, ruling lines and image flag of a pypdfium2 `PdfPage` (closes the
-    text page it opens; the caller closes the page)."""
-    width, height = page.get_width(), page.get_height()  # unrotated: the rotation is ours
-    rotation = page.get_rotation() % 360
-    if rotation in (90, 270):
-        width, height = height, width
-    raw_width, raw_height = (height, width) if rotation in (90, 270) else (width, height)
+    text page it opens; the caller closes the page). What lies outside the page's visible
+    box (text a word processor let overflow onto the next page's margin) is left out."""
+    crop = pdfium_c.FS_RECTF()
+    if not pdfium_c.FPDF_GetPageBoundingBox(page.raw, crop):
+        crop.left, crop.bottom, crop.right, crop.top = 0, 0, page.get_width(), page.get_height()
+    frame = _Frame(crop.left, crop.bottom, crop.right - crop.left, crop.top - crop.bottom,
+                   page.get_rotation() % 360)
     textpage = page.get_textpage()
     try:
-        chars = _page_chars(textpage, raw_width, raw_height, rotation)
+        chars = _page_chars(textpage, frame)
     finally:
         textpage.close()
-    horizontal, vertical, has_images = _page_rules(page, raw_width, raw_height, rotation)
-    return PageContent(width, height, chars, horizontal, vertical, has_images)
+    horizontal, vertical, has_images = _page_rules(page, frame)
+    return PageContent(frame.width, frame.height, chars, horizontal, vertical, has_images)
 
 
-def _page_chars(textpage, width: float, height: float, rotation: int) -> list[Char]:
+def _page_chars(textpage, frame: _Frame) -> list[Char]:
     """Every printed character with its loose box (the font's full height and advance,
     so a line's characters share top and bottom and gaps between them are real gaps).
     PDFium's generated spaces and line breaks are left out: the layout finds its own."""
@@ -82,19 +103,20 @@ def _page_chars(textpage, width: float, height: float, rotation: int) -> list[Ch
     rect = pdfium_c.FS_RECTF()
     get_box = pdfium_c.FPDFText_GetLooseCharBox
     is_generated = pdfium_c.FPDFText_IsGenerated
+    page_width, page_height = frame.width, frame.height
     chars: list[Char] = []
     for i, ch in enumerate(text):
         if ch.isspace() or ch == "\ufffe" or is_generated(raw, i) == 1:
             continue
         if not get_box(raw, i, rect):
             continue
-        x0, top, x1, bottom = _display_box(rect.left, rect.bottom, rect.right, rect.top,
-                                           width, height, rotation)
-        chars.append((ch, x0, top, x1, bottom))
+        x0, top, x1, bottom = frame.box(rect.left, rect.bottom, rect.right, rect.top)
+        if x1 > 1 and x0 < page_width - 1 and bottom > 1 and top < page_height - 1:
+            chars.append((ch, x0, top, x1, bottom))
     return chars
 
 
-def _page_rules(page, width: float, height: float, rotation: int) -> tuple[list[Box], list[Box], bool]:
+def _page_rules(page, frame: _Frame) -> tuple[list[Box], list[Box], bool]:
     """The page's ruling lines, horizontal and vertical, and whether it has images.
 
     A thin path object is a line; a stroked rectangle gives its four edges; a filled
@@ -109,7 +131,7 @@ def _page_rules(page, width: float, height: float, rotation: int) -> tuple[list[
             has_images = True
             continue
         left, bottom, right, top = obj.get_bounds()
-        box = _display_box(left, bottom, right, top, width, height, rotation)
+        box = frame.box(left, bottom, right, top)
         x0, y0, x1, y1 = box
         w, h = x1 - x0, y1 - y0
         if min(w, h) <= RULE_THICKNESS:
