@@ -192,7 +192,10 @@ def _main(argv: list[str]) -> int:
         print("usage: python -m generator.readers.pdf FILE [--page N]")
         return 2
     page = int(argv[argv.index("--page") + 1]) if "--page" in argv else None
-    _print_grid(read_pdf(Path(argv[0]), argv[0]), page)
+    try:
+        _print_grid(read_pdf(Path(argv[0]), argv[0]), page)
+    except BrokenPipeError:  # piped into head
+        sys.stderr.close()
     return 0
 
 
