@@ -234,3 +234,10 @@ def test_a_frame_around_text_is_no_table_and_a_grid_is():
                        [(10, 10, 10.5, 40), (150, 10, 150.5, 40), (300, 10, 300.5, 40)])
     line = split_cells(group_lines(chars)[0], grid)
     assert [(c.text, c.col) for c in line.cells] == [("收入", 0), ("100", 1)] and line.ruled
+
+
+def test_a_page_whose_font_has_no_unicode_map_is_flagged():
+    private_use = {code: chr(0xE000 + code) for code in range(0x41, 0x5B)}  # A-Z → U+E041…
+    grid = _read(text_pdf(b"BT /F1 12 Tf 72 700 Td (TOTAL 1234) Tj ET", private_use))
+    assert [(i.slug, i.severity, i.line) for i in grid.issues] == [("pdf-garbled-text", "warning", 1)]
+    assert grid.issues[0].message.startswith("第1页")

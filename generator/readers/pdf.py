@@ -32,6 +32,9 @@ POINTS_PER_COLUMN = 4.5
 # Cells of one row are at least this many spaces apart in the rendition, so a reader of the
 # text can tell two cells from one cell with a space in it.
 MIN_CELL_SPACING = 2
+# A page whose text is more than this share of undecodable characters (U+FFFD, private
+# use, controls: a font without a Unicode map) has a text layer that says nothing.
+GARBLED_SHARE = 0.2
 
 
 def read_pdf(path: Path, display_path: str) -> Grid:
@@ -82,6 +85,10 @@ def _read_pages(document: pdfium.PdfDocument, grid: Grid) -> None:
             scanned.append(number)
             grid.issues.append(Issue("pdf-no-text", f"第{number}页没有文字层（扫描件？），未做 OCR",
                                      grid.path, len(lines) + 1, "warning"))
+        if content is not None and _garbled_share(content) > GARBLED_SHARE:
+            grid.issues.append(Issue(
+                "pdf-garbled-text", f"第{number}页的文字无法解码（字体没有 Unicode 映射）: "
+                "its labels and figures are in doubt", grid.path, len(lines) + 1, "warning"))
         page_lines, changed = _page_rows(content, number, len(lines), grid.rows)
         if changed and first_normalized_page is None:
             first_normalized_page = number
@@ -97,6 +104,14 @@ def _read_pages(document: pdfium.PdfDocument, grid: Grid) -> None:
             "source-characters", f"{normalized} character(s) read as their usual forms "
             f"(Kangxi radicals, full-width digits, odd spaces), first on 第{first_normalized_page}页",
             grid.path, None, "info"))
+
+
+def _garbled_share(content: PageContent) -> float:
+    if not content.chars:
+        return 0.0
+    bad = sum(1 for c in content.chars
+              if c[0] == "\ufffd" or "\ue000" <= c[0] <= "\uf8ff" or c[0] < " ")
+    return bad / len(content.chars)
 
 
 def _no_text_issue(grid: Grid, scanned: list[int]) -> Issue:
