@@ -77,18 +77,9 @@ def _read_pages(document: pdfium.PdfDocument, grid: Grid) -> None:
     grid.pages = len(document)
     for number in range(1, grid.pages + 1):
         content, problem = _page_content(document, number)
-        if problem is not None:
-            grid.issues.append(Issue("pdf-unreadable", f"第{number}页: {problem}",
-                                     grid.path, len(lines) + 1, "error"))
-            content = None
-        if content is not None and not content.chars and content.has_images:
-            scanned.append(number)
-            grid.issues.append(Issue("pdf-no-text", f"第{number}页没有文字层（扫描件？），未做 OCR",
-                                     grid.path, len(lines) + 1, "warning"))
-        if content is not None and _garbled_share(content) > GARBLED_SHARE:
-            grid.issues.append(Issue(
-                "pdf-garbled-text", f"第{number}页的文字无法解码（字体没有 Unicode 映射）: "
-                "its labels and figures are in doubt", grid.path, len(lines) + 1, "warning"))
+        page_issues = _page_issues(content, problem, number, grid.path, len(lines) + 1)
+        scanned += [number for i in page_issues if i.slug == "pdf-no-text"]
+        grid.issues += page_issues
         page_lines, changed = _page_rows(content, number, len(lines), grid.rows)
         if changed and first_normalized_page is None:
             first_normalized_page = number
@@ -104,6 +95,19 @@ def _read_pages(document: pdfium.PdfDocument, grid: Grid) -> None:
             "source-characters", f"{normalized} character(s) read as their usual forms "
             f"(Kangxi radicals, full-width digits, odd spaces), first on 第{first_normalized_page}页",
             grid.path, None, "info"))
+
+
+def _page_issues(content: PageContent | None, problem: str | None, number: int, path: str,
+                 line: int) -> list[Issue]:
+    """What is wrong with page `number` (its text view starts on `line`)."""
+    if content is None:
+        return [Issue("pdf-unreadable", f"第{number}页: {problem}", path, line, "error")]
+    if not content.chars and content.has_images:
+        return [Issue("pdf-no-text", f"第{number}页没有文字层（扫描件？），未做 OCR", path, line, "warning")]
+    if _garbled_share(content) > GARBLED_SHARE:
+        return [Issue("pdf-garbled-text", f"第{number}页的文字无法解码（字体没有 Unicode 映射）: "
+                      "its labels and figures are in doubt", path, line, "warning")]
+    return []
 
 
 def _garbled_share(content: PageContent) -> float:
