@@ -96,6 +96,7 @@ def test_extra_figures_of_the_key():
     ("一、收支预算总表情况说明", "overview"),
     # the department's name before the year is not the section's subject
     ("三、关于喀什地区政府采购中心2021年支出预算情况说明", "expense"),
+    ("三、支出预算情况说明（2021年）", "expense"),
 ])
 def test_section_kinds(title, kind):
     assert _section_kind(title) == kind

@@ -125,10 +125,13 @@ _BEFORE_YEAR = re.compile(r"^.*?20\d{2}\s*年(?:度)?")
 
 
 def _section_kind(title: str) -> str | None:
-    title = _BEFORE_YEAR.sub("", title, count=1)
-    for kind, pattern in _SECTION_KINDS:
-        if re.search(pattern, title):
-            return kind
+    """The section's subject: after the heading's year first (past the department's name),
+    then the whole heading (a year printed after the subject: "支出预算情况（2021年）")."""
+    after_year = _BEFORE_YEAR.sub("", title, count=1)
+    for text in dict.fromkeys((after_year, title)):
+        for kind, pattern in _SECTION_KINDS:
+            if re.search(pattern, text):
+                return kind
     return None
 
 
