@@ -1,7 +1,7 @@
 """One source file → one `Document`, inside its own error boundary.
 
 Order: decode → detect layout → prose (profile, sections, stated figures) → tables by
-the layout → tables in another unit than 万元 left out (`units`) → the checks a whole
+the layout → tables in another unit than 万元 converted exactly (`units`) → the checks a whole
 document needs (core tables, a cut last item, names holding figures). A crash in a
 layout reader becomes a `parse-failed` issue and the document is marked failed, so
 nothing half-parsed reaches the database.
@@ -45,7 +45,7 @@ def parse_text(source: SourceText, debug: bool = False) -> ParseResult:
         profile.read_profile(source, doc)
         layout.read(source, doc)
         statements.flag_unmatched_items(doc)
-        left_out = units.drop_other_units(source, doc)
+        units.convert_other_units(source, doc)
     except Exception as exc:  # one bad file must not stop the build
         if debug:
             raise
@@ -53,7 +53,7 @@ def parse_text(source: SourceText, debug: bool = False) -> ParseResult:
         return ParseResult(source.path, None, [Issue(
             "parse-failed", f"the {layout.name} reader failed: {type(exc).__name__}: {exc}{where}",
             source.path, None, "error")])
-    _require_tables(doc, left_out)
+    _require_tables(doc)
     _flag_cut_item(doc)
     _flag_figures_in_names(doc)
     return ParseResult(source.path, doc, list(doc.issues))
@@ -70,10 +70,9 @@ def parse_file(path: Path, display_path: str | None = None, debug: bool = False)
     return result
 
 
-def _require_tables(doc: Document, left_out: set[str]) -> None:
-    """A disclosure without its core tables is truncated or from another template (or
-    printed them in a unit the site does not show: `left_out`, reported already)."""
-    missing = [key for key in ("summary", "expense") if key not in doc.tables and key not in left_out]
+def _require_tables(doc: Document) -> None:
+    """A disclosure without its core tables is truncated or from another template."""
+    missing = [key for key in ("summary", "expense") if key not in doc.tables]
     if missing:
         doc.issues.append(Issue(
             "table-missing", "core table(s) not found: " + ", ".join(missing)
