@@ -15,6 +15,7 @@ from pathlib import Path
 
 from ..layouts import detect_layout
 from ..model import TABLE_SHORT, Document, Issue
+from ..readers import missing_reader
 from ..sources import SourceText, read_source
 from . import profile, statements, units
 
@@ -60,6 +61,9 @@ def parse_text(source: SourceText, debug: bool = False) -> ParseResult:
 
 
 def parse_file(path: Path, display_path: str | None = None, debug: bool = False) -> ParseResult:
+    unread = missing_reader(path, display_path or str(path))
+    if unread is not None:
+        return ParseResult(unread.path, None, [unread])
     source, issues = read_source(path, display_path)
     if source is None:
         return ParseResult(display_path or str(path), None, issues)
