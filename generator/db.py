@@ -34,6 +34,7 @@ from typing import Any
 
 import duckdb
 
+from .merge import SourceFile, sources_of
 from .model import TABLE_KEYS, Document, Issue
 from .numbers import format_amount, in_printed_unit
 
@@ -51,6 +52,10 @@ CREATE TABLE IF NOT EXISTS documents (
     year          INTEGER,              -- budget year
     unit          VARCHAR NOT NULL,     -- amount unit as printed (万元)
     line_count    INTEGER NOT NULL      -- lines in the source
+);
+CREATE TABLE IF NOT EXISTS document_sources (
+    doc_id VARCHAR, position INTEGER, path VARCHAR, file_name VARCHAR, sha256 VARCHAR,
+    first_line INTEGER, line_count INTEGER
 );
 CREATE TABLE IF NOT EXISTS staffing (
     doc_id VARCHAR, authorized INTEGER, actual INTEGER, in_service INTEGER,
@@ -124,7 +129,7 @@ def _schema_columns() -> dict[str, list[tuple[str, str]]]:
 
 COLUMNS = _schema_columns()
 
-DOC_TABLES = ("documents", "staffing", "divisions", "source_tables", "table_rows", "table_values",
+DOC_TABLES = ("documents", "document_sources", "staffing", "divisions", "source_tables", "table_rows", "table_values",
               "projects", "performance_targets", "indicators", "sections", "stated_figures",
               "stated_changes", "glossary", "issues", "checks")
 
@@ -150,13 +155,17 @@ def connect(path: Path | str = ":memory:", detachable: bool = False) -> duckdb.D
     return con
 
 
-def document_rows(doc_id: str, doc: Document) -> dict[str, list[tuple[Any, ...]]]:
-    """Every row this document contributes, per database table."""
+def document_rows(doc_id: str, doc: Document, sources: list[SourceFile] | None = None
+                  ) -> dict[str, list[tuple[Any, ...]]]:
+    """Every row this document contributes, per database table; `sources`: the files it
+    was read from, when more than its own (`merge`)."""
     out: dict[str, list[tuple[Any, ...]]] = {name: [] for name in DOC_TABLES}
     p = Path(doc.path)
     out["documents"].append((doc_id, doc.path, p.name, doc.sha256, doc.encoding, doc.layout,
                              doc.department, doc.department_line, doc.region, doc.year, doc.unit,
                              doc.line_count))
+    out["document_sources"] += [(doc_id, i, f.path, Path(f.path).name, f.sha256, f.first_line,
+                                 f.line_count) for i, f in enumerate(sources or sources_of(doc))]
     s = doc.staffing
     out["staffing"].append((doc_id, s.authorized, s.actual, s.in_service, s.in_service_change,
                             s.retired, s.retired_change, s.lixiu, s.lixiu_change, s.line))
@@ -222,8 +231,8 @@ CSV_TABLES = tuple(t for t in DOC_TABLES
 
 
 def pack_document(doc: Document,
-                  check_rows: Callable[[str], Iterable[tuple[Any, ...]]] = lambda _: ()
-                  ) -> PackedRows:
+                  check_rows: Callable[[str], Iterable[tuple[Any, ...]]] = lambda _: (),
+                  sources: list[SourceFile] | None = None) -> PackedRows:
     """`document_rows` and the check rows (`check_rows(doc_id)`) as `PackedRows`.
 
     The placeholder must not occur in the document's own text: each CSV must hold it exactly
@@ -231,7 +240,7 @@ def pack_document(doc: Document,
     """
     for n in count():
         mark = f"{{doc_id-{n}}}" if n else "{doc_id}"
-        rows = document_rows(mark, doc)
+        rows = document_rows(mark, doc, sources)
         rows["checks"] = list(check_rows(mark))
         packed = PackedRows(mark.encode("utf-8"), {}, {})
         for name in DOC_TABLES:

@@ -36,6 +36,9 @@ class ParseResult:
 def parse_text(source: SourceText, debug: bool = False) -> ParseResult:
     layout, scores = detect_layout(source)
     if layout is None:
+        narrative = _narrative_only(source)
+        if narrative is not None:
+            return ParseResult(source.path, narrative, list(narrative.issues))
         shown = ", ".join(f"{k} {v:.2f}" for k, v in sorted(scores.items()))
         return ParseResult(source.path, None, [Issue(
             "layout-unknown", f"no known layout fits this file (scores: {shown})",
@@ -58,6 +61,26 @@ def parse_text(source: SourceText, debug: bool = False) -> ParseResult:
     _flag_cut_item(doc)
     _flag_figures_in_names(doc)
     return ParseResult(source.path, doc, list(doc.issues))
+
+
+TEXT_ONLY = "text-only"
+
+
+def _narrative_only(source: SourceText) -> Document | None:
+    """A file of prose without tables that names its department and year and has 说明
+    sections: the narrative half of a department-year published as two files (江苏's
+    `_text_` PDF beside its `_tables_` one), made one with its tables by `generator.merge`.
+    Anything else no layout fits stays unread."""
+    doc = Document(path=source.path, layout=TEXT_ONLY, sha256=source.sha256,
+                   encoding=source.encoding, line_count=len(source.lines))
+    profile.read_profile(source, doc)
+    if doc.department is None or doc.year is None or not (doc.sections or doc.figures):
+        return None
+    doc.issues.append(Issue("tables-none", "no tables in this file: read as the text of a "
+                            "department-year whose tables are in another file", doc.path, None,
+                            "info"))
+    _require_tables(doc)  # said all the same: the build answers it only with the tables file
+    return doc
 
 
 def parse_file(path: Path, display_path: str | None = None, debug: bool = False) -> ParseResult:

@@ -149,6 +149,7 @@ class DocData:
     """One department-year, with everything its page, downloads and charts show."""
 
     info: Record
+    sources: list[Record] = field(default_factory=list)  # its files (`merge`): path, first_line …
     staffing: Record | None = None
     divisions: list[str] = field(default_factory=list)
     sub_units: list[str] = field(default_factory=list)
@@ -370,6 +371,7 @@ def _load_site(con, details: bool) -> SiteData:
         "figures": ("stated_figures", "ORDER BY doc_id, line, rowid"),
         "changes": ("stated_changes", "ORDER BY doc_id, line, rowid"),
         "glossary": ("glossary", "ORDER BY doc_id, position"),
+        "sources": ("document_sources", "ORDER BY doc_id, position"),
     }
     if details:
         simple.update({attr: (table, f"WHERE doc_id IS NOT NULL ORDER BY {order}")
