@@ -18,6 +18,7 @@ from ..model import TABLE_SHORT, Document, Issue
 from ..readers import missing_reader
 from ..sources import SourceText, read_source
 from . import profile, statements, units
+from .titles import is_toc_entry, table_key_for_title
 
 
 class ParseResult:
@@ -70,7 +71,10 @@ def _narrative_only(source: SourceText) -> Document | None:
     """A file of prose without tables that names its department and year and has 说明
     sections: the narrative half of a department-year published as two files (江苏's
     `_text_` PDF beside its `_tables_` one), made one with its tables by `generator.merge`.
-    Anything else no layout fits stays unread."""
+    Anything else no layout fits stays unread, as does a file printing a table's title: a
+    disclosure cut short (or in a layout not known) rather than a narrative."""
+    if any(table_key_for_title(line) and not is_toc_entry(line) for line in source.lines):
+        return None
     doc = Document(path=source.path, layout=TEXT_ONLY, sha256=source.sha256,
                    encoding=source.encoding, line_count=len(source.lines))
     profile.read_profile(source, doc)
