@@ -9,12 +9,15 @@ nothing half-parsed reaches the database.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import traceback
 from pathlib import Path
 
+from ..grid import Grid
 from ..layouts import detect_layout
 from ..model import TABLE_SHORT, Document, Issue
+from ..readers import reader_for
 from ..sources import SourceText, read_source
 from . import profile, statements, units
 
@@ -34,11 +37,15 @@ class ParseResult:
 
 def parse_text(source: SourceText, debug: bool = False) -> ParseResult:
     layout, scores = detect_layout(source)
-    if layout is None:
+    if layout is None:  # no legacy layout claims it: a pdftotext rendering of any template
+        from ..readers.text import read_text
+        result = parse_grid(read_text(source), source, debug)
+        if result.document is None or result.document.tables:
+            return result
         shown = ", ".join(f"{k} {v:.2f}" for k, v in sorted(scores.items()))
         return ParseResult(source.path, None, [Issue(
-            "layout-unknown", f"no known layout fits this file (scores: {shown})",
-            source.path, 1, "error")])
+            "layout-unknown", f"no known layout fits this file (scores: {shown}) and no table "
+            "of a catalogued template was found", source.path, 1, "error")])
     doc = Document(path=source.path, layout=layout.name, sha256=source.sha256,
                    encoding=source.encoding, line_count=len(source.lines))
     try:
@@ -59,7 +66,33 @@ def parse_text(source: SourceText, debug: bool = False) -> ParseResult:
     return ParseResult(source.path, doc, list(doc.issues))
 
 
+def parse_grid(grid: Grid, source: SourceText, debug: bool = False) -> ParseResult:
+    """A reader's grid → Document: the prose readers on the grid's text, then the tables by
+    the segmenter and the shape interpreters (`generator.tables`)."""
+    from ..tables.pipeline import read_tables
+    doc = Document(path=source.path, layout=grid.format, sha256=source.sha256,
+                   encoding=source.encoding, line_count=len(source.lines))
+    try:
+        profile.read_profile(source, doc)
+        read_tables(grid, doc)
+        statements.flag_unmatched_items(doc)
+    except Exception as exc:  # one bad file must not stop the build
+        if debug:
+            raise
+        return ParseResult(source.path, None, [Issue(
+            "parse-failed", f"the {grid.format} reader failed: {type(exc).__name__}: {exc}"
+            f"{_innermost_line(exc)}", source.path, None, "error")])
+    _require_tables(doc, set())
+    return ParseResult(source.path, doc, list(doc.issues))
+
+
 def parse_file(path: Path, display_path: str | None = None, debug: bool = False) -> ParseResult:
+    reader = reader_for(path)
+    if reader is not None:
+        from ..tables.pipeline import source_of
+        grid = reader(path, display_path or str(path))
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        return parse_grid(grid, source_of(grid, digest, "binary"), debug)
     source, issues = read_source(path, display_path)
     if source is None:
         return ParseResult(display_path or str(path), None, issues)

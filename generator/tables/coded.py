@@ -1,0 +1,106 @@
+"""Coded classification tables (功能分类 / 经济分类, with sub-units) and named-row tables:
+one row per printed line with a code (类 款 项) or a name, amounts in the header's columns.
+
+The header is every line above the first line with an amount; its leaf columns come from
+`header.read_columns` (with x-extents) or, for a rendering without them, from the column
+labels in print order. A name wrapped around its amounts (a half above, a half below) is
+joined to its row. The 合计 row is the table's total; a line such as 人员经费合计 is a
+row of kind "line".
+"""
+
+from __future__ import annotations
+
+from ..grid import Cell, GridRow
+from ..model import Column, Issue, Row, Table
+from ..numbers import squash
+from ..readers.text import is_amount
+from .amounts import has_amount, label_text, to_wan
+from .catalogue import Catalogue
+from .codes import read_code, row_kind, split_fused
+from .header import Column as HeaderColumn
+from .header import place, read_columns
+from .segment import Segment
+
+
+def read_coded(seg: Segment, catalogue: Catalogue, unit: str, path: str) -> tuple[Table, list[Issue]]:
+    header_rows, body = _split_header(seg.rows)
+    columns = _columns(header_rows, catalogue)
+    table = Table(key=seg.kind.key, title=seg.kind.key, line=seg.line, unit=unit, note=seg.title,
+                  columns=[Column(c.key, c.label) for c in columns])
+    issues: list[Issue] = []
+    last: Row | None = None
+    fragment = ""  # a name's first half, printed on the line above its amounts
+    for grid_row in body:
+        code, code_raw, used = read_code(grid_row.cells)
+        rest = grid_row.cells[used:]
+        if code is None and rest:
+            fused, name = split_fused(rest[0].text)
+            if fused:
+                code, code_raw = fused, fused
+                rest = [Cell(name, rest[0].origin, rest[0].col, rest[0].x0, rest[0].x1), *rest[1:]]
+        labels = [c for c in rest if not is_amount(c.text)]
+        amounts = [c for c in rest if is_amount(c.text)]
+        name = label_text(labels)
+        if not amounts and code is None:
+            if last is not None and last.line == grid_row.line - 1 and fragment == "" and not _starts_row(name):
+                last.name = (last.name or "") + name  # the second half of a wrapped name
+                continue
+            fragment = name
+            continue
+        row = Row(line=grid_row.line, name=(fragment + name) or None, code=code, code_raw=code_raw,
+                  kind=row_kind(code) or "line", origins={"name": grid_row.cells[0].origin})
+        fragment = ""
+        for column, cell in place(amounts, columns):
+            key = column.key if column.variant in (None, "final") else f"{column.key}_{column.variant}"
+            row.values[key] = to_wan(cell.text, unit)
+            row.origins[key] = cell.origin
+        if len(amounts) > len(columns):
+            issues.append(Issue("row-misaligned", f"{seg.title} line {grid_row.line}: {len(amounts)} "
+                                f"amounts for {len(columns)} columns", path, grid_row.line, "warning",
+                                table=table.key or None))
+        if code is None and catalogue.is_total(row.name) and "total" not in table.totals:
+            row.kind = "total"
+            table.totals["total"] = row
+        else:
+            table.rows.append(row)
+        last = row
+    return table, issues
+
+
+def _starts_row(name: str) -> bool:
+    return name[:1].isdigit() or squash(name).startswith(("合计", "总计"))
+
+
+def _split_header(rows: list[GridRow]) -> tuple[list[GridRow], list[GridRow]]:
+    for index, row in enumerate(rows):
+        if has_amount(row) and not _only_code(row):
+            start = index
+            # a code line's name may wrap above it: those label lines belong to the body
+            while start > 0 and not has_amount(rows[start - 1]) and _is_name_piece(rows[start - 1]):
+                start -= 1
+            return rows[:start], rows[start:]
+    return rows, []
+
+
+def _only_code(row: GridRow) -> bool:
+    _code, _raw, used = read_code(row.cells)
+    return used > 0 and not any(is_amount(c.text) for c in row.cells[used:])
+
+
+def _is_name_piece(row: GridRow) -> bool:
+    """A lone piece of text under the header, left of the amounts: a wrapped name's half."""
+    return len(row.cells) == 1 and len(squash(row.cells[0].text)) >= 4 and not any(
+        word in row.cells[0].text for word in ("科目", "项目", "编码", "名称"))
+
+
+def _columns(header: list[GridRow], catalogue: Catalogue) -> list[HeaderColumn]:
+    """Leaf columns with a key; without x-extents, the keyed labels in print order."""
+    if any(c.x0 is not None for r in header for c in r.cells):
+        return [c for c in read_columns(header, catalogue) if c.key]
+    keyed = []
+    for row in header:
+        for cell in row.cells:
+            key = catalogue.column_key(cell.text)
+            if key:
+                keyed.append(HeaderColumn(key, cell.text, None, None, pieces=[cell]))
+    return keyed

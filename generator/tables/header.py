@@ -1,0 +1,133 @@
+"""The header interpreter: a table's header rows (one level or several) → its leaf
+columns, each with a column key (from the catalogue's header synonyms) and where it
+stands; and the placement of a row's amounts into those columns.
+
+A header printed over several lines breaks its labels into pieces ("因公出" / "国（境）" /
+"费"); pieces that stand over each other are one label. A label standing over others
+("公务用车购置及运行费" over 小计 / 购置费 / 运行费) is a group: its 小计 or 合计 takes the
+group's key; in a 预算数 / 决算数 pair under each label, each takes the label's key with
+its variant. Placement: with `col` given (a ruled table) by it; else when a row prints as
+many amounts as there are columns, in order; else by horizontal overlap with the
+columns' extents, the nearest centre on a tie (any unit: characters or points).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..grid import Cell, GridRow
+from ..numbers import squash
+from .catalogue import Catalogue
+
+SUBTOTAL_LABELS = ("小计", "合计")
+VARIANTS = {"预算数": "budget", "决算数": "final"}
+
+
+@dataclass
+class Column:
+    """A leaf column: its key, its label as printed (pieces joined), its extent, the
+    variant (budget / final) when labels come in 预算数 / 决算数 pairs."""
+
+    key: str | None
+    label: str
+    x0: float | None
+    x1: float | None
+    variant: str | None = None
+    pieces: list[Cell] = field(default_factory=list)
+
+    @property
+    def centre(self) -> float:
+        return ((self.x0 or 0) + (self.x1 or 0)) / 2
+
+
+def read_columns(header: list[GridRow], catalogue: Catalogue) -> list[Column]:
+    """The leaf columns of a header (cells with x-extents), left to right."""
+    stacks = _stack_pieces(header)
+    leaves = [s for s in stacks if not _is_group(s, stacks)]
+    for leaf in leaves:
+        leaf.key = catalogue.column_key(leaf.label)
+        groups = [s for s in stacks if s is not leaf and _is_group(s, stacks) and _overlap(s, leaf) > 0]
+        flat = squash(leaf.label)
+        if flat in VARIANTS and groups:
+            leaf.variant = VARIANTS[flat]
+            leaf.key = catalogue.column_key(_lowest(groups).label) or "total"
+        elif flat in SUBTOTAL_LABELS and groups:
+            keyed = [g for g in groups if catalogue.column_key(g.label) not in (None, "total")]
+            if keyed:
+                leaf.key = catalogue.column_key(_lowest(keyed).label)
+    return sorted(leaves, key=lambda c: c.x0 or 0)
+
+
+def _lowest(groups: list[Column]) -> Column:
+    return max(groups, key=lambda g: g.pieces[-1].origin.line)
+
+
+def _stack_pieces(header: list[GridRow]) -> list[Column]:
+    """Pieces standing over each other on consecutive header lines → one label."""
+    stacks: list[Column] = []
+    open_stacks: list[tuple[Column, int]] = []  # stack, index of the header row it last grew in
+    for index, row in enumerate(header):
+        for cell in row.cells:
+            if cell.x0 is None:
+                continue
+            below = [s for s, last in open_stacks if last == index - 1 and _overlap_cell(s, cell) > 0
+                     and not _is_label_complete(s.label)]
+            if len(below) == 1 and _narrow_match(below[0], cell):
+                stack = below[0]
+                stack.label += cell.text.strip()
+                stack.x0, stack.x1 = min(stack.x0, cell.x0), max(stack.x1, cell.x1)
+                stack.pieces.append(cell)
+                open_stacks = [(s, index if s is stack else last) for s, last in open_stacks]
+                continue
+            stack = Column(None, cell.text.strip(), cell.x0, cell.x1, pieces=[cell])
+            stacks.append(stack)
+            open_stacks.append((stack, index))
+    return stacks
+
+
+def _is_label_complete(label: str) -> bool:
+    flat = squash(label)
+    return flat.endswith(("费", "计", "数", "出", "金额")) and len(flat) >= 2
+
+
+def _narrow_match(stack: Column, cell: Cell) -> bool:
+    """A piece continues a label above it when it is no wider than the label plus a little."""
+    width = (cell.x1 or 0) - (cell.x0 or 0)
+    return width <= ((stack.x1 or 0) - (stack.x0 or 0)) * 1.5 + 2
+
+
+def _is_group(stack: Column, stacks: list[Column]) -> bool:
+    """A label over two or more labels on lower lines."""
+    line = stack.pieces[-1].origin.line
+    under = [s for s in stacks if s is not stack and s.pieces[0].origin.line > line and _overlap(stack, s) > 0]
+    return len(under) >= 2
+
+
+def _overlap(a: Column, b: Column) -> float:
+    return min(a.x1 or 0, b.x1 or 0) - max(a.x0 or 0, b.x0 or 0)
+
+
+def _overlap_cell(a: Column, cell: Cell) -> float:
+    return min(a.x1 or 0, cell.x1 or 0) - max(a.x0 or 0, cell.x0 or 0)
+
+
+def place(amounts: list[Cell], columns: list[Column]) -> list[tuple[Column, Cell]]:
+    """Each amount with its column (see the module docstring); an amount no column takes
+    is left out (the caller reports it)."""
+    if not columns:
+        return []
+    if all(a.col is not None for a in amounts) and all(c.pieces and c.pieces[0].col is not None for c in columns):
+        by_col = {c.pieces[0].col: c for c in columns}
+        return [(by_col[a.col], a) for a in amounts if a.col in by_col]
+    if len(amounts) == len(columns) or any(a.x0 is None for a in amounts) or any(c.x0 is None for c in columns):
+        return list(zip(columns, amounts))
+    placed: list[tuple[Column, Cell]] = []
+    free = list(columns)
+    for amount in sorted(amounts, key=lambda a: a.x0 or 0):
+        if not free:
+            break
+        best = max(free, key=lambda c: (_overlap_cell(c, amount), -abs(c.centre - ((amount.x0 or 0) + (amount.x1 or 0)) / 2)))
+        placed.append((best, amount))
+        # keep left-to-right order: columns left of the one taken can take no later amount
+        free = [c for c in free if (c.x0 or 0) > (best.x0 or 0)]
+    return placed
