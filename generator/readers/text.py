@@ -20,8 +20,12 @@ from ..sources import SourceText
 
 _RUN = re.compile(r"\S+(?: \S+)*")  # text between gaps of two spaces or more
 _TOKEN = re.compile(r"\S+")
-# Share of the lines with cells that must show a two-space gap for a -layout rendering.
-LAYOUT_GAP_SHARE = 0.3
+_GAP = re.compile(r"\S {2,}\S")
+# A -layout rendering shows gaps of two spaces or more inside lines (table columns,
+# centred titles) on this share of its lines, or this many; the default and -raw modes
+# never print one.
+LAYOUT_GAP_SHARE = 0.05
+LAYOUT_GAP_LINES = 20
 
 
 def read_text(source: SourceText) -> Grid:
@@ -49,8 +53,8 @@ def _is_layout(lines: list[str]) -> bool:
     with_text = [line for line in lines if line.strip()]
     if not with_text:
         return False
-    gapped = sum(1 for line in with_text if "  " in line.strip())
-    return gapped >= LAYOUT_GAP_SHARE * len(with_text)
+    gapped = sum(1 for line in with_text if _GAP.search(line))
+    return gapped >= min(LAYOUT_GAP_LINES, LAYOUT_GAP_SHARE * len(with_text))
 
 
 def display_width(text: str) -> int:

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 from ..grid import Cell, GridRow
 from ..numbers import parse_amount
 from ..readers.text import is_amount
+
+# How a line's label starts (一、 1. （一） or a total): in single-space text a new label.
+LABEL_START = re.compile(r"^(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\d+[.．、]\S|[收支]?[入出]?(?:总计|合计))")
 
 # Powers of ten from a printed unit to 万元 (Decimal.scaleb: exact, no rounding).
 TO_WAN = {"元": -4, "千元": -1, "万元": 0, "亿元": 4}
@@ -38,8 +42,8 @@ def pieces(cells: list[Cell]) -> list[tuple[list[Cell], list[Cell]]]:
             if not out:
                 out.append(([], []))
             out[-1][1].append(cell)
-        elif out and not out[-1][1]:
-            out[-1][0].append(cell)  # a label in pieces: "1." "一般公共预算资金"
+        elif out and not out[-1][1] and (cell.x0 is None and not LABEL_START.match(cell.text)):
+            out[-1][0].append(cell)  # single-space text: "1." "一般公共预算资金" is one label
         else:
             out.append(([cell], []))
     return out

@@ -30,7 +30,11 @@ def read_coded(seg: Segment, catalogue: Catalogue, unit: str, path: str) -> tupl
     issues: list[Issue] = []
     last: Row | None = None
     fragment = ""  # a name's first half, printed on the line above its amounts
+    header_words = {squash(c.text) for r in header_rows for c in r.cells}
     for grid_row in body:
+        if not has_amount(grid_row) and all(squash(c.text) in header_words for c in grid_row.cells):
+            fragment = ""  # the header printed again on the next page
+            continue
         code, code_raw, used = read_code(grid_row.cells)
         rest = grid_row.cells[used:]
         if code is None and rest:

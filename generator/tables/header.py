@@ -7,8 +7,9 @@ A header printed over several lines breaks its labels into pieces ("因公出" /
 ("公务用车购置及运行费" over 小计 / 购置费 / 运行费) is a group: its 小计 or 合计 takes the
 group's key; in a 预算数 / 决算数 pair under each label, each takes the label's key with
 its variant. Placement: with `col` given (a ruled table) by it; else when a row prints as
-many amounts as there are columns, in order; else by horizontal overlap with the
-columns' extents, the nearest centre on a tie (any unit: characters or points).
+many amounts as there are columns, in order; else by the nearest centre (header labels
+are centred over their columns), the larger overlap with the columns' extents on a tie
+(any unit: characters or points).
 """
 
 from __future__ import annotations
@@ -37,16 +38,26 @@ class Column:
 
     @property
     def centre(self) -> float:
+        """The centre of the label's narrowest piece: a label is centred over its column,
+        and where a rendering squeezes a line against its neighbour's it is the long
+        pieces that move ("公务用车运" over "行维护费")."""
+        if self.pieces and all(p.x0 is not None for p in self.pieces):
+            piece = min(self.pieces, key=lambda p: (p.x1 or 0) - (p.x0 or 0))
+            return ((piece.x0 or 0) + (piece.x1 or 0)) / 2
         return ((self.x0 or 0) + (self.x1 or 0)) / 2
 
 
 def read_columns(header: list[GridRow], catalogue: Catalogue) -> list[Column]:
     """The leaf columns of a header (cells with x-extents), left to right."""
-    stacks = _stack_pieces(header)
+    stacks = _stack_pieces(header, [s for synonyms in catalogue.columns.values() for s in synonyms])
     leaves = [s for s in stacks if not _is_group(s, stacks)]
+    # a heading over every leaf ("一般公共预算基本支出" over 合计 人员经费 公用经费) names the
+    # table, not a group of its columns
+    groups_all = [s for s in stacks if _is_group(s, stacks)
+                  and not all(_overlap(s, leaf) > 0 for leaf in leaves if catalogue.column_key(leaf.label))]
     for leaf in leaves:
         leaf.key = catalogue.column_key(leaf.label)
-        groups = [s for s in stacks if s is not leaf and _is_group(s, stacks) and _overlap(s, leaf) > 0]
+        groups = [s for s in groups_all if _overlap(s, leaf) > 0]
         flat = squash(leaf.label)
         if flat in VARIANTS and groups:
             leaf.variant = VARIANTS[flat]
@@ -62,17 +73,19 @@ def _lowest(groups: list[Column]) -> Column:
     return max(groups, key=lambda g: g.pieces[-1].origin.line)
 
 
-def _stack_pieces(header: list[GridRow]) -> list[Column]:
-    """Pieces standing over each other on consecutive header lines → one label."""
+def _stack_pieces(header: list[GridRow], labels: list[str]) -> list[Column]:
+    """Pieces standing over each other on consecutive header lines → one label. Where
+    pieces of two labels overlap (a squeezed line), a piece continues the label it
+    spells a known header label with ("公务接" + "待费", not "公务接" + "公务用车运")."""
     stacks: list[Column] = []
     open_stacks: list[tuple[Column, int]] = []  # stack, index of the header row it last grew in
     for index, row in enumerate(header):
         for cell in row.cells:
             if cell.x0 is None:
                 continue
-            below = [s for s, last in open_stacks if last == index - 1 and _overlap_cell(s, cell) > 0
-                     and not _is_label_complete(s.label)]
-            if len(below) == 1 and _narrow_match(below[0], cell):
+            below = [s for s, last in open_stacks if index - 2 <= last < index and not _is_label_complete(s.label)
+                     and _narrow_match(s, cell) and _continues(s, cell, labels)]
+            if below:
                 stack = below[0]
                 stack.label += cell.text.strip()
                 stack.x0, stack.x1 = min(stack.x0, cell.x0), max(stack.x1, cell.x1)
@@ -85,9 +98,28 @@ def _stack_pieces(header: list[GridRow]) -> list[Column]:
     return stacks
 
 
+def _continues(stack: Column, cell: Cell, labels: list[str]) -> bool:
+    """Whether `cell` continues the label of `stack`: together they begin a known header
+    label and touch; or they overlap by half the narrower and the label holds a known
+    one already or neither has anything to do with one."""
+    label, piece = squash(stack.label), squash(cell.text)
+    overlap = _overlap_cell(stack, cell)
+    if any(known.startswith(label + piece) for known in labels):
+        return overlap > 0
+    if overlap < 0.5 * min(_width(stack), (cell.x1 or 0) - (cell.x0 or 0)):
+        return False
+    if any(known in label for known in labels):
+        return True
+    return not any(known.startswith(label) or known.startswith(piece) for known in labels)
+
+
+def _width(stack: Column) -> float:
+    return (stack.x1 or 0) - (stack.x0 or 0)
+
+
 def _is_label_complete(label: str) -> bool:
     flat = squash(label)
-    return flat.endswith(("费", "计", "数", "出", "金额")) and len(flat) >= 2
+    return flat.endswith(("费", "计", "数", "支出", "金额")) and len(flat) >= 2
 
 
 def _narrow_match(stack: Column, cell: Cell) -> bool:
@@ -126,7 +158,8 @@ def place(amounts: list[Cell], columns: list[Column]) -> list[tuple[Column, Cell
     for amount in sorted(amounts, key=lambda a: a.x0 or 0):
         if not free:
             break
-        best = max(free, key=lambda c: (_overlap_cell(c, amount), -abs(c.centre - ((amount.x0 or 0) + (amount.x1 or 0)) / 2)))
+        centre = ((amount.x0 or 0) + (amount.x1 or 0)) / 2
+        best = min(free, key=lambda c: (abs(c.centre - centre), -_overlap_cell(c, amount)))
         placed.append((best, amount))
         # keep left-to-right order: columns left of the one taken can take no later amount
         free = [c for c in free if (c.x0 or 0) > (best.x0 or 0)]
