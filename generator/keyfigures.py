@@ -22,7 +22,10 @@ def key_figures(doc: Document) -> dict:
     summary, fiscal = doc.table("summary"), doc.table("fiscal")
     general, basic = doc.table("general_public"), doc.table("basic")
     three, fund = doc.table("three_public"), doc.table("gov_fund")
-    stated = {f.key: f for f in doc.figures}
+    # the prose's figures stand in only for a table the document does not print (a
+    # narrative-only file): a table that leaves a cell empty leaves the field empty
+    printed = set(doc.tables)
+    stated = {f.key: f for f in doc.figures if _table_of(f.key) not in printed}
     out = {
         "department": doc.department, "year": doc.year, "unit": unit,
         "summary": {
@@ -48,6 +51,17 @@ def key_figures(doc: Document) -> dict:
         "function_classes": _classes(general, unit),
     }
     return out
+
+
+def _table_of(figure_key: str) -> str:
+    """The table a stated figure's key belongs to (basic_personnel → basic)."""
+    for prefix, table in (("income_total", "summary"), ("expense_total", "summary"),
+                          ("fiscal_", "fiscal"), ("general_public_", "general_public"),
+                          ("basic_", "basic"), ("three_public_", "three_public"),
+                          ("gov_fund_", "gov_fund")):
+        if figure_key.startswith(prefix):
+            return table
+    return ""
 
 
 def _text(value: Decimal | None) -> str | None:

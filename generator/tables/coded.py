@@ -14,7 +14,7 @@ from ..grid import Cell, GridRow
 from ..model import Column, Issue, Row, Table
 from ..numbers import squash
 from ..readers.text import is_amount
-from .amounts import has_amount, label_text, to_wan
+from .amounts import has_amount, label_text, pieces, to_wan
 from .catalogue import Catalogue
 from .codes import read_code, row_kind, split_fused
 from .header import Column as HeaderColumn
@@ -42,6 +42,8 @@ def read_coded(seg: Segment, catalogue: Catalogue, unit: str, path: str) -> tupl
             if fused:
                 code, code_raw = fused, fused
                 rest = [Cell(name, rest[0].origin, rest[0].col, rest[0].x0, rest[0].x1), *rest[1:]]
+        if code is None and _labelled_lines(grid_row.line, rest, columns, unit, table):
+            continue  # "人员经费合计 4884.09  公用经费合计 480.66"
         labels = [c for c in rest if not is_amount(c.text)]
         amounts = [c for c in rest if is_amount(c.text)]
         name = label_text(labels)
@@ -69,6 +71,21 @@ def read_coded(seg: Segment, catalogue: Catalogue, unit: str, path: str) -> tupl
             table.rows.append(row)
         last = row
     return table, issues
+
+
+def _labelled_lines(line: int, cells: list[Cell], columns: list[HeaderColumn], unit: str,
+                    table: Table) -> bool:
+    """Two or more label-and-amount pairs on one line without a code: one row each, the
+    amount in the first column."""
+    pairs = pieces(cells)
+    if len(pairs) < 2 or not all(labels and len(figures) == 1 for labels, figures in pairs):
+        return False
+    key = columns[0].key if columns else "total"
+    for labels, figures in pairs:
+        table.rows.append(Row(line=line, name=label_text(labels), kind="line",
+                              values={key: to_wan(figures[0].text, unit)},
+                              origins={"name": labels[0].origin, key: figures[0].origin}))
+    return True
 
 
 def _starts_row(name: str) -> bool:

@@ -50,23 +50,46 @@ class Column:
 def read_columns(header: list[GridRow], catalogue: Catalogue) -> list[Column]:
     """The leaf columns of a header (cells with x-extents), left to right."""
     stacks = _stack_pieces(header, [s for synonyms in catalogue.columns.values() for s in synonyms])
-    leaves = [s for s in stacks if not _is_group(s, stacks)]
-    # a heading over every leaf ("一般公共预算基本支出" over 合计 人员经费 公用经费) names the
-    # table, not a group of its columns
-    groups_all = [s for s in stacks if _is_group(s, stacks)
-                  and not all(_overlap(s, leaf) > 0 for leaf in leaves if catalogue.column_key(leaf.label))]
+    groups = [s for s in stacks if _is_group(s, stacks)]
+    leaves = sorted((s for s in stacks if s not in groups), key=lambda c: c.x0 or 0)
     for leaf in leaves:
         leaf.key = catalogue.column_key(leaf.label)
-        groups = [s for s in groups_all if _overlap(s, leaf) > 0]
+    variants = [leaf for leaf in leaves if squash(leaf.label) in VARIANTS]
+    if len({squash(v.label) for v in variants}) == len(VARIANTS):
+        return _variant_columns(stacks, variants, catalogue)
+    _key_subtotals([leaf for leaf in leaves if leaf.key], groups, catalogue)
+    return leaves
+
+
+def _variant_columns(stacks: list[Column], variants: list[Column], catalogue: Catalogue) -> list[Column]:
+    """A 决算 header: each label over a 预算数 / 决算数 pair. The labels are the lowest
+    keyed labels (not groups of other labels), left to right, one per pair; a rendering
+    that squeezes a label off its pair does not matter, their order does."""
+    named = [s for s in stacks if s not in variants]
+    groups = [s for s in named if _is_group(s, named)]
+    labels = sorted((s for s in named if s not in groups and catalogue.column_key(s.label)),
+                    key=lambda c: c.centre)
+    for label in labels:
+        label.key = catalogue.column_key(label.label)
+    _key_subtotals(labels, groups, catalogue)
+    if len(variants) != 2 * len(labels):
+        labels = [min(labels, key=lambda c, v=v: abs(c.centre - v.centre)) for v in variants[::2]] if labels else []
+    for index, variant in enumerate(variants):
+        variant.variant = VARIANTS[squash(variant.label)]
+        variant.key = labels[index // 2].key if index // 2 < len(labels) else None
+    return variants
+
+
+def _key_subtotals(keyed: list[Column], groups: list[Column], catalogue: Catalogue) -> None:
+    for leaf in keyed:
+        over = [g for g in groups if _overlap(g, leaf) > 0]
         flat = squash(leaf.label)
-        if flat in VARIANTS and groups:
-            leaf.variant = VARIANTS[flat]
-            leaf.key = catalogue.column_key(_lowest(groups).label) or "total"
-        elif flat in SUBTOTAL_LABELS and groups:
-            keyed = [g for g in groups if catalogue.column_key(g.label) not in (None, "total")]
-            if keyed:
-                leaf.key = catalogue.column_key(_lowest(keyed).label)
-    return sorted(leaves, key=lambda c: c.x0 or 0)
+        if flat in SUBTOTAL_LABELS and leaf is not keyed[0]:
+            # the 小计 of a group ("公务用车购置及运行费" over 小计 购置费 运行费); the first
+            # column's 合计 is the table's total, whatever heading stands over it
+            named = [g for g in over if catalogue.column_key(g.label) not in (None, "total")]
+            if named:
+                leaf.key = catalogue.column_key(_lowest(named).label)
 
 
 def _lowest(groups: list[Column]) -> Column:

@@ -51,8 +51,14 @@ def find_tables(grid: Grid, catalogue: Catalogue) -> tuple[list[Segment], list[I
     """The tables of `grid`, in print order, one per kind; issues for what was dropped."""
     segments: list[Segment] = []
     current: Segment | None = None
-    for row in grid.rows:
+    skip = None
+    for index, row in enumerate(grid.rows):
+        if row is skip:
+            continue
         match = catalogue.match_title(row.text())
+        if match is None and index + 1 < len(grid.rows) and _title_tail(grid.rows[index + 1]):
+            match = catalogue.match_title(row.text() + grid.rows[index + 1].text())
+            skip = grid.rows[index + 1] if match else None  # a title wrapped: "…支出预" / "算表"
         if match is not None:
             kind, _continued = match
             if current is not None and current.kind.kind == kind.kind and current.rows:
@@ -64,6 +70,11 @@ def find_tables(grid: Grid, catalogue: Catalogue) -> tuple[list[Segment], list[I
         if current is not None and not _take_row(current, row):
             current = None
     return _one_per_kind(segments, grid.path)
+
+
+def _title_tail(row: GridRow) -> bool:
+    text = squash(row.text())
+    return len(text) <= 6 and text.endswith(("表", "表（续）", "表(续)"))
 
 
 def _take_row(segment: Segment, row: GridRow) -> bool:
