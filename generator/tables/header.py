@@ -21,6 +21,7 @@ from ..numbers import squash
 from .catalogue import Catalogue
 
 SUBTOTAL_LABELS = ("小计", "合计")
+GROUP_REACH = 0.1
 VARIANTS = {"预算数": "budget", "决算数": "final"}
 
 
@@ -100,6 +101,8 @@ def _stack_pieces(header: list[GridRow], labels: list[str]) -> list[Column]:
     """Pieces standing over each other on consecutive header lines → one label. Where
     pieces of two labels overlap (a squeezed line), a piece continues the label it
     spells a known header label with ("公务接" + "待费", not "公务接" + "公务用车运")."""
+    header = [GridRow(cells=[p for c in row.cells for p in _split_squeezed(c, labels)], line=row.line,
+                      page=row.page, ruled=row.ruled) for row in header]
     stacks: list[Column] = []
     open_stacks: list[tuple[Column, int]] = []  # stack, index of the header row it last grew in
     for index, row in enumerate(header):
@@ -121,14 +124,32 @@ def _stack_pieces(header: list[GridRow], labels: list[str]) -> list[Column]:
     return stacks
 
 
+def _split_squeezed(cell: Cell, labels: list[str]) -> list[Cell]:
+    """A header cell holding two labels one space apart ("公务用车购 公务用车运行", where a
+    rendering squeezed two columns' labels together) → two cells, when each part begins
+    or holds a known label."""
+    parts = cell.text.split()
+    if len(parts) < 2 or cell.x0 is None or not all(
+            any(k.startswith(p) or p.startswith(k) for k in labels) for p in parts):
+        return [cell]
+    from ..readers.text import display_width
+    out, x = [], cell.x0
+    for part in parts:
+        width = display_width(part)
+        out.append(Cell(part, cell.origin, cell.col, x, x + width))
+        x += width + 1
+    return out
+
+
 def _continues(stack: Column, cell: Cell, labels: list[str]) -> bool:
     """Whether `cell` continues the label of `stack`: together they begin a known header
-    label and touch; or they overlap by half the narrower and the label holds a known
+    label and stand close; or they overlap by half the narrower and the label holds a known
     one already or neither has anything to do with one."""
     label, piece = squash(stack.label), squash(cell.text)
     overlap = _overlap_cell(stack, cell)
     if any(known.startswith(label + piece) for known in labels):
-        return overlap > 0
+        # a known label's pieces: a squeezed line may push one aside by up to their widths
+        return overlap + _width(stack) + (cell.x1 or 0) - (cell.x0 or 0) > 0
     if overlap < 0.5 * min(_width(stack), (cell.x1 or 0) - (cell.x0 or 0)):
         return False
     if any(known in label for known in labels):
@@ -152,9 +173,12 @@ def _narrow_match(stack: Column, cell: Cell) -> bool:
 
 
 def _is_group(stack: Column, stacks: list[Column]) -> bool:
-    """A label over two or more labels on lower lines."""
+    """A label over two or more labels on lower lines (reaching a tenth of its width past
+    its ends: a rendering may squeeze the label a character narrower than its columns)."""
     line = stack.pieces[-1].origin.line
-    under = [s for s in stacks if s is not stack and s.pieces[0].origin.line > line and _overlap(stack, s) > 0]
+    reach = GROUP_REACH * _width(stack)
+    under = [s for s in stacks if s is not stack and s.pieces[0].origin.line > line
+             and _overlap(stack, s) + reach > 0]
     return len(under) >= 2
 
 
