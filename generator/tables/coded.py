@@ -18,7 +18,8 @@ from .amounts import has_amount, label_text, pieces, to_wan
 from .catalogue import Catalogue
 from .codes import read_code, row_kind, split_fused
 from .header import Column as HeaderColumn
-from .header import place, read_columns
+from .header import read_columns
+from .place import calibrate, place
 from .segment import Segment
 
 
@@ -28,35 +29,19 @@ def read_coded(seg: Segment, catalogue: Catalogue, unit: str, path: str) -> tupl
     table = Table(key=seg.kind.key, title=seg.kind.key, line=seg.line, unit=unit, note=seg.title,
                   columns=[Column(c.key, c.label) for c in columns])
     issues: list[Issue] = []
-    last: Row | None = None
-    fragment = ""  # a name's first half, printed on the line above its amounts
     header_words = {squash(c.text) for r in header_rows for c in r.cells}
-    for grid_row in body:
-        if not has_amount(grid_row) and all(squash(c.text) in header_words for c in grid_row.cells):
-            fragment = ""  # the header printed again on the next page
-            continue
-        code, code_raw, used = read_code(grid_row.cells)
-        rest = grid_row.cells[used:]
-        if code is None and rest:
-            fused, name = split_fused(rest[0].text)
-            if fused:
-                code, code_raw = fused, fused
-                rest = [Cell(name, rest[0].origin, rest[0].col, rest[0].x0, rest[0].x1), *rest[1:]]
-        if code is None and _labelled_lines(grid_row.line, rest, columns, unit, table):
+    lines = [line for line in (_read_line(r) for r in body
+                               if has_amount(r) or not all(squash(c.text) in header_words for c in r.cells))]
+    edges = calibrate([line[4] for line in lines], columns)
+    for index, (grid_row, code, code_raw, labels, amounts) in enumerate(lines):
+        if code is None and _labelled_lines(grid_row.line, [c for c in grid_row.cells if c in labels or c in amounts],
+                                            columns, unit, table):
             continue  # "人员经费合计 4884.09  公用经费合计 480.66"
-        labels = [c for c in rest if not is_amount(c.text)]
-        amounts = [c for c in rest if is_amount(c.text)]
-        name = label_text(labels)
         if not amounts and code is None:
-            if last is not None and last.line == grid_row.line - 1 and fragment == "" and not _starts_row(name):
-                last.name = (last.name or "") + name  # the second half of a wrapped name
-                continue
-            fragment = name
-            continue
-        row = Row(line=grid_row.line, name=(fragment + name) or None, code=code, code_raw=code_raw,
-                  kind=row_kind(code) or "line", origins={"name": grid_row.cells[0].origin})
-        fragment = ""
-        for column, cell in place(amounts, columns):
+            continue  # a wrapped name's half: joined to its row by _wrapped_name
+        row = Row(line=grid_row.line, name=_wrapped_name(lines, index) or None, code=code,
+                  code_raw=code_raw, kind=row_kind(code) or "line", origins={"name": grid_row.cells[0].origin})
+        for column, cell in place(amounts, columns, edges):
             key = column.key if column.variant in (None, "final") else f"{column.key}_{column.variant}"
             row.values[key] = to_wan(cell.text, unit)
             row.origins[key] = cell.origin
@@ -69,8 +54,56 @@ def read_coded(seg: Segment, catalogue: Catalogue, unit: str, path: str) -> tupl
             table.totals["total"] = row
         else:
             table.rows.append(row)
-        last = row
     return table, issues
+
+
+Line = tuple[GridRow, "str | None", "str | None", list[Cell], list[Cell]]
+
+
+def _read_line(grid_row: GridRow) -> Line:
+    """A body line: its code, its label cells and its amount cells."""
+    code, code_raw, used = read_code(grid_row.cells)
+    rest = grid_row.cells[used:]
+    if code is None and rest:
+        fused, name = split_fused(rest[0].text)
+        if fused:  # "310资本性支出"
+            code, code_raw = fused, fused
+            rest = [Cell(name, rest[0].origin, rest[0].col, rest[0].x0, rest[0].x1), *rest[1:]]
+    labels = [c for c in rest if not is_amount(c.text)]
+    amounts = [c for c in rest if is_amount(c.text)]
+    return grid_row, code, code_raw, labels, amounts
+
+
+def _is_piece(line: Line) -> bool:
+    return not line[4] and line[1] is None
+
+
+def _wrapped_name(lines: list[Line], index: int) -> str:
+    """A row's name with the halves of it printed on the lines around it: a line of text
+    alone above the row is its first half when the row above took none (or took its own
+    second half already) or this row prints no name of its own; a line of text alone
+    below is its second half when it took a first half, or prints no name."""
+    name = label_text(lines[index][3])
+    head = ""
+    if index > 0 and _is_piece(lines[index - 1]) and not _tail_of_previous(lines, index - 1):
+        head = label_text(lines[index - 1][3])
+    tail = ""
+    if index + 1 < len(lines) and _is_piece(lines[index + 1]) and _tail_of_previous(lines, index + 1):
+        tail = label_text(lines[index + 1][3])
+    return head + name + tail
+
+
+def _tail_of_previous(lines: list[Line], piece: int) -> bool:
+    """Whether the text line `piece` ends the name of the row above it (else it begins the
+    row below)."""
+    if piece == 0 or _is_piece(lines[piece - 1]) or _starts_row(label_text(lines[piece][3])):
+        return False
+    row = piece - 1
+    had_head = row > 0 and _is_piece(lines[row - 1]) and not _tail_of_previous(lines, row - 1)
+    if had_head or not lines[row][3]:
+        return True
+    following = lines[piece + 1] if piece + 1 < len(lines) else None
+    return following is None or _is_piece(following) or bool(following[3])
 
 
 def _labelled_lines(line: int, cells: list[Cell], columns: list[HeaderColumn], unit: str,

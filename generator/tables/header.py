@@ -6,10 +6,7 @@ A header printed over several lines breaks its labels into pieces ("因公出" /
 "费"); pieces that stand over each other are one label. A label standing over others
 ("公务用车购置及运行费" over 小计 / 购置费 / 运行费) is a group: its 小计 or 合计 takes the
 group's key; in a 预算数 / 决算数 pair under each label, each takes the label's key with
-its variant. Placement: with `col` given (a ruled table) by it; else when a row prints as
-many amounts as there are columns, in order; else by the nearest centre (header labels
-are centred over their columns), the larger overlap with the columns' extents on a tie
-(any unit: characters or points).
+its variant. Placing a row's amounts into these columns is `place.py`'s.
 """
 
 from __future__ import annotations
@@ -188,26 +185,3 @@ def _overlap(a: Column, b: Column) -> float:
 
 def _overlap_cell(a: Column, cell: Cell) -> float:
     return min(a.x1 or 0, cell.x1 or 0) - max(a.x0 or 0, cell.x0 or 0)
-
-
-def place(amounts: list[Cell], columns: list[Column]) -> list[tuple[Column, Cell]]:
-    """Each amount with its column (see the module docstring); an amount no column takes
-    is left out (the caller reports it)."""
-    if not columns:
-        return []
-    if all(a.col is not None for a in amounts) and all(c.pieces and c.pieces[0].col is not None for c in columns):
-        by_col = {c.pieces[0].col: c for c in columns}
-        return [(by_col[a.col], a) for a in amounts if a.col in by_col]
-    if len(amounts) == len(columns) or any(a.x0 is None for a in amounts) or any(c.x0 is None for c in columns):
-        return list(zip(columns, amounts))
-    placed: list[tuple[Column, Cell]] = []
-    free = list(columns)
-    for amount in sorted(amounts, key=lambda a: a.x0 or 0):
-        if not free:
-            break
-        centre = ((amount.x0 or 0) + (amount.x1 or 0)) / 2
-        best = min(free, key=lambda c: (abs(c.centre - centre), -_overlap_cell(c, amount)))
-        placed.append((best, amount))
-        # keep left-to-right order: columns left of the one taken can take no later amount
-        free = [c for c in free if (c.x0 or 0) > (best.x0 or 0)]
-    return placed

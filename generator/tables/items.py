@@ -15,7 +15,7 @@ from ..model import Column, Issue, Row, Table
 from .amounts import has_amount, label_text, pieces, to_wan
 from .catalogue import Catalogue
 from .coded import _columns
-from .header import place
+from .place import place
 from .segment import Segment
 
 
