@@ -75,6 +75,7 @@ def parse_grid(grid: Grid, source: SourceText, debug: bool = False) -> ParseResu
     try:
         profile.read_profile(source, doc)
         read_tables(grid, doc)
+        _year_from_file_name(doc)
         statements.flag_unmatched_items(doc)
     except Exception as exc:  # one bad file must not stop the build
         if debug:
@@ -84,6 +85,22 @@ def parse_grid(grid: Grid, source: SourceText, debug: bool = False) -> ParseResu
             f"{_innermost_line(exc)}", source.path, None, "error")])
     _require_tables(doc, set())
     return ParseResult(source.path, doc, list(doc.issues))
+
+
+_FILE_YEAR = re.compile(r"(?<!\d)(20\d\d)(?!\d)")
+
+
+def _year_from_file_name(doc: Document) -> None:
+    """A document that prints no year (a file of tables only) has it in its file name,
+    as publishers name them (江苏省委办公厅2017年预算公开表格.pdf)."""
+    if doc.year is not None:
+        return
+    years = set(_FILE_YEAR.findall(Path(doc.path).name))
+    if len(years) == 1:
+        doc.year = int(years.pop())
+        doc.issues = [i for i in doc.issues if i.slug != "year-missing"]
+        doc.issues.append(Issue("year-from-file-name", f"the document prints no budget year; "
+                                f"{doc.year} is taken from its file name", doc.path, None, "info"))
 
 
 def parse_file(path: Path, display_path: str | None = None, debug: bool = False) -> ParseResult:
