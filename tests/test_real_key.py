@@ -63,3 +63,21 @@ def test_narrative_files_read_department_year_and_unit(capsys) -> None:
         key = KEY[path.name.split(".")[0]]
         assert out["year"] == key["year"] and out["unit"] == key["unit"], path.name
         assert out["department"] in (key["department"], key["department_short"]), path.name
+
+
+PDFS = Path(__file__).resolve().parents[1] / "content" / "disclosures"
+
+
+def _pdfs() -> list[Path]:
+    return sorted(p for p in PDFS.glob("*.pdf") if p.stem in KEY)
+
+
+@pytest.mark.parametrize("path", [p for p in _pdfs() if NARRATIVE not in p.name], ids=lambda p: p.stem)
+def test_pdf_reads_every_key_figure(path: Path, capsys) -> None:
+    """The PDFs themselves (generator/readers/pdf.py → the same pipeline): every figure."""
+    s = _score(path, capsys)
+    assert s.missing == 0 and s.wrong == 0, "\n".join(s.lines)
+
+
+def test_all_real_pdfs_present() -> None:
+    assert len(_pdfs()) == 16

@@ -170,9 +170,13 @@ def _narrow_match(stack: Column, cell: Cell) -> bool:
 
 
 def _is_group(stack: Column, stacks: list[Column]) -> bool:
-    """A label over two or more labels on lower lines (reaching a tenth of its width past
+    """A label over two or more labels on lower lines, or over a ruled cell of its column
+    (reaching a tenth of its width past
     its ends: a rendering may squeeze the label a character narrower than its columns)."""
     line = stack.pieces[-1].origin.line
+    col = stack.pieces[0].col
+    if col is not None and any(s.pieces[0].col == col and s.pieces[0].origin.line > line for s in stacks):
+        return True  # a ruled cell over others: its col is the first of the columns it spans
     reach = GROUP_REACH * _width(stack)
     under = [s for s in stacks if s is not stack and s.pieces[0].origin.line > line
              and _overlap(stack, s) + reach > 0]
