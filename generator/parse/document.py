@@ -36,6 +36,11 @@ class ParseResult:
 
 
 def parse_text(source: SourceText, debug: bool = False) -> ParseResult:
+    from ..tables.catalogue import load_catalogue
+    template = load_catalogue().template_of(source.lines)
+    if template is not None and not template.legacy:  # the catalogue's pipeline reads it
+        from ..readers.text import read_text
+        return parse_grid(read_text(source), source, debug)
     layout, scores = detect_layout(source)
     if layout is None:  # no legacy layout claims it: a pdftotext rendering of any template
         from ..readers.text import read_text

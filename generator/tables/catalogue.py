@@ -40,9 +40,20 @@ class TableKind:
 
 
 @dataclass(frozen=True)
+class Template:
+    """One [[template]] entry: name, description, the markers that tell it, and whether
+    its text renderings are read by the legacy layouts (generator/layouts)."""
+
+    name: str
+    description: str
+    markers: tuple[re.Pattern[str], ...] = ()
+    legacy: bool = False
+
+
+@dataclass(frozen=True)
 class Catalogue:
     kinds: tuple[TableKind, ...]
-    templates: dict[str, str]
+    templates: dict[str, Template]
     columns: dict[str, tuple[str, ...]]
     labels: dict[str, frozenset[str]]
 
@@ -58,6 +69,17 @@ class Catalogue:
         for kind in self.kinds:
             if kind.pattern.fullmatch(flat):
                 return kind, bool(_CONTINUED.search(flat))
+        return None
+
+    def template_of(self, lines: list[str]) -> Template | None:
+        """The first template whose markers a line shows (white space removed), else None."""
+        for line in lines:
+            if "表" not in line:
+                continue
+            flat = squash(line)
+            for template in self.templates.values():
+                if any(marker.search(flat) for marker in template.markers):
+                    return template
         return None
 
     def column_key(self, label: str) -> str | None:
@@ -89,6 +111,8 @@ def load_catalogue(path: Path = CATALOGUE_PATH) -> Catalogue:
             pattern=pattern))
     return Catalogue(
         kinds=tuple(kinds),
-        templates={t["name"]: t["description"] for t in data["template"]},
+        templates={t["name"]: Template(t["name"], t["description"],
+                                       tuple(re.compile(m) for m in t.get("markers", ())),
+                                       t.get("legacy", False)) for t in data["template"]},
         columns={k: tuple(v) for k, v in data["columns"].items()},
         labels={k: frozenset(v) for k, v in data["labels"].items()})

@@ -28,7 +28,7 @@ def read_two_sided(seg: Segment, catalogue: Catalogue, unit: str, path: str) -> 
     if len(bounds) >= 2 and all(c.x0 is not None for r in body for c in r.cells):
         _read_by_columns(body, bounds, table, unit)
     else:
-        _read_in_order(seg.rows, table, unit)
+        _read_in_order(body, table, unit)
     totals_before: dict[int, int] = {}
     for row in table.rows:
         row.side = _side(row.name or "", catalogue, totals_before.get(row.line, 0))
@@ -103,28 +103,19 @@ def _left_without_amount(on_line: dict[int, Row], side: int) -> Row | None:
 
 
 def _read_in_order(rows: list[GridRow], table: Table, unit: str) -> None:
-    """Without column positions: each label takes the amounts after it; a line of amounts
-    alone gives them to the labels without amounts on the line above, in order."""
-    waiting: list[Row] = []
-    for grid_row in rows:
-        lines = pieces(grid_row.cells)
-        if lines and not lines[0][0] and waiting:
-            for row, amount in zip(waiting, lines[0][1]):
-                row.values["amount"] = to_wan(amount.text, unit)
-                row.origins["amount"] = amount.origin
-            lines = lines[1:]
-        waiting = []
-        for labels, amounts in lines:
-            name = label_text(labels)
-            if not name:
-                continue
-            row = Row(line=grid_row.line, name=name, kind="line", origins={"name": labels[0].origin})
-            if amounts:
-                row.values["amount"] = to_wan(amounts[0].text, unit)
-                row.origins["amount"] = amounts[0].origin
-            else:
-                waiting.append(row)
-            table.rows.append(row)
+    """Without column positions: the body as one stream of cells, each label taking the
+    amount after it (the default rendering prints a row's cells on lines of their own,
+    "156,211,123 一、一般公共服务支出" gluing an amount to the next label)."""
+    cells = [c for r in rows for c in r.cells]
+    for labels, amounts in pieces(cells):
+        name = label_text(labels)
+        if not name:
+            continue
+        row = Row(line=labels[0].origin.line, name=name, kind="line", origins={"name": labels[0].origin})
+        if amounts:
+            row.values["amount"] = to_wan(amounts[0].text, unit)
+            row.origins["amount"] = amounts[0].origin
+        table.rows.append(row)
 
 
 def _side(name: str, catalogue: Catalogue, totals_before: int) -> str:
