@@ -10,7 +10,8 @@ from ..numbers import parse_amount
 from ..readers.text import is_amount
 
 # How a line's label starts (一、 1. （一） or a total): in single-space text a new label.
-LABEL_START = re.compile(r"^(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\d+[.．、]\S|[收支]?[入出]?(?:总计|合计))")
+LABEL_START = re.compile(r"^(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\d+[.．、]\S|[收支]?[入出]?(?:总计|合计)"
+                         r"|(?:本年|当年|上年|年初|年末)(?:收入|支出|结转)|结转下年|结余分配|使用非财政拨款)")
 
 # Powers of ten from a printed unit to 万元 (Decimal.scaleb: exact, no rounding).
 TO_WAN = {"元": -4, "千元": -1, "万元": 0, "亿元": 4}

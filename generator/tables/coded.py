@@ -18,7 +18,7 @@ from .amounts import has_amount, label_text, pieces, to_wan
 from .catalogue import Catalogue
 from .codes import read_code, row_kind, split_fused
 from .header import Column as HeaderColumn
-from .header import read_columns
+from .header import VARIANTS, read_columns
 from .place import calibrate, place
 from .segment import Segment
 
@@ -148,13 +148,15 @@ def _is_name_piece(row: GridRow) -> bool:
 
 
 def _columns(header: list[GridRow], catalogue: Catalogue) -> list[HeaderColumn]:
-    """Leaf columns with a key; without x-extents, the keyed labels in print order."""
+    """Leaf columns with a key. Without x-extents: the keyed labels of the header line
+    that has the most of them and of the lines after it, in print order (the lines
+    above hold the headings over them: 一般公共预算基本支出 over 合计 人员经费 公用经费)."""
     if any(c.x0 is not None for r in header for c in r.cells):
         return [c for c in read_columns(header, catalogue) if c.key]
-    keyed = []
-    for row in header:
-        for cell in row.cells:
-            key = catalogue.column_key(cell.text)
-            if key:
-                keyed.append(HeaderColumn(key, cell.text, None, None, pieces=[cell]))
-    return keyed
+    keyed = [[HeaderColumn(key, c.text, None, None, pieces=[c]) for c in row.cells
+              if (key := catalogue.column_key(c.text)) and squash(c.text) not in VARIANTS]
+             for row in header]  # 预算数 / 决算数 pairs cannot be told apart without positions
+    if not any(keyed):
+        return []
+    widest = max(range(len(keyed)), key=lambda i: (len(keyed[i]), -i))
+    return [column for line in keyed[widest:] for column in line]

@@ -15,7 +15,7 @@ from ..model import Column, Issue, Row, Table
 from .amounts import has_amount, label_text, pieces, to_wan
 from .catalogue import Catalogue
 from .coded import _columns
-from .place import place
+from .place import identities_hold, place
 from .segment import Segment
 
 
@@ -35,6 +35,14 @@ def read_items(seg: Segment, catalogue: Catalogue, unit: str, path: str) -> tupl
             key = column.key if column.variant in (None, "final") else f"{column.key}_{column.variant}"
             row.values.setdefault(key, to_wan(cell.text, unit))
             row.origins.setdefault(key, cell.origin)
+        if amounts[0].x0 is None and (len(amounts) != len(columns)
+                                      or not identities_hold(row.values, seg.kind.identities)):
+            # without positions only a row that fills every column and keeps the table's
+            # identities is placed: the header's print order need not be its column order
+            row.values, row.origins = {}, {}
+            return table, [Issue("column-ambiguous", f"{seg.title} line {row.line}: {len(amounts)} "
+                                 f"amounts for {len(columns)} columns and no positions to place them",
+                                 path, row.line, "warning", table=table.key or None)]
     else:  # items as rows: "因公出国（境）费  12.00"
         for grid_row in body:
             for labels, figures in pieces(grid_row.cells):

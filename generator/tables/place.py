@@ -45,6 +45,18 @@ def place(amounts: list[Cell], columns: list[Column], edges: list[float] | None 
     return _by_centres(ordered, columns)
 
 
+def identities_hold(values: dict, identities: tuple[str, ...]) -> bool:
+    """Whether every catalogue identity ("total = basic + project") whose terms are all
+    in `values` holds exactly."""
+    for identity in identities:
+        left, right = (side.strip() for side in identity.split("="))
+        terms = [t.strip() for t in right.split("+")]
+        if left in values and all(t in values for t in terms):
+            if values[left] != sum(values[t] for t in terms):
+                return False
+    return True
+
+
 def _by_edges(amounts: list[Cell], columns: list[Column], edges: list[float]) -> list[tuple[Column, Cell]]:
     anchored = columns[0].key in ("total", "grand_total")
     shift = (amounts[0].x1 or 0) - edges[0] if anchored else 0.0
