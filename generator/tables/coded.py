@@ -17,8 +17,8 @@ from ..readers.text import is_amount
 from .amounts import has_amount, label_text, pieces, to_wan
 from .catalogue import Catalogue
 from .codes import read_code, row_kind, split_fused
-from .header import Column as HeaderColumn
 from .header import VARIANTS, read_columns
+from .header import Column as HeaderColumn
 from .place import calibrate, place
 from .segment import Segment
 
