@@ -52,13 +52,14 @@ def find_tables(grid: Grid, catalogue: Catalogue) -> tuple[list[Segment], list[I
     segments: list[Segment] = []
     current: Segment | None = None
     skip = None
-    for index, row in enumerate(grid.rows):
+    rows = _titles_first(grid.rows, catalogue)
+    for index, row in enumerate(rows):
         if row is skip:
             continue
         match = catalogue.match_title(row.text())
-        if match is None and index + 1 < len(grid.rows) and _title_tail(grid.rows[index + 1]):
-            match = catalogue.match_title(row.text() + grid.rows[index + 1].text())
-            skip = grid.rows[index + 1] if match else None  # a title wrapped: "…支出预" / "算表"
+        if match is None and index + 1 < len(rows) and _title_tail(rows[index + 1]):
+            match = catalogue.match_title(row.text() + rows[index + 1].text())
+            skip = rows[index + 1] if match else None  # a title wrapped: "…支出预" / "算表"
         if match is not None:
             kind, _continued = match
             if current is not None and current.kind.kind == kind.kind and current.rows:
@@ -70,6 +71,31 @@ def find_tables(grid: Grid, catalogue: Catalogue) -> tuple[list[Segment], list[I
         if current is not None and not _take_row(current, row):
             current = None
     return _one_per_kind(segments, grid.path)
+
+
+def _titles_first(rows: list[GridRow], catalogue: Catalogue) -> list[GridRow]:
+    """Rows in reading order, except a page whose title comes after its table (`-raw` of a
+    PDF that draws the title last): the page starts with its 部门 / 单位 line, has figures
+    before its only title and none after. Such a page is read title first, then the lines
+    after the title (the header), then the body."""
+    from itertools import groupby
+    out: list[GridRow] = []
+    for _page, group in groupby(rows, key=lambda r: r.page):
+        page = list(group)
+        titles = [i for i, r in enumerate(page) if catalogue.match_title(r.text())]
+        opens = any(UNIT_RE.search(squash(r.text())) or _HEADING_LINE.match(squash(r.text())) for r in page[:2])
+        if len(titles) == 1 and titles[0] > 0 and opens:
+            t = titles[0]
+            before, after = page[:t], page[t + 1:]
+            if any(_has_amount(r) for r in before) and not any(_has_amount(r) for r in after):
+                page = [page[t], *after, *before]
+        out.extend(page)
+    return out
+
+
+def _has_amount(row: GridRow) -> bool:
+    from ..readers.text import is_amount
+    return any(is_amount(c.text) for c in row.cells)
 
 
 def _title_tail(row: GridRow) -> bool:
