@@ -14,6 +14,7 @@ from .coded import read_coded
 from .items import read_items
 from .segment import find_tables
 from .two_sided import read_two_sided
+from .verify import verify_coded, verify_two_sided
 
 INTERPRETERS = {"two_sided": read_two_sided, "coded": read_coded, "named": read_coded,
                 "items": read_items}
@@ -40,9 +41,20 @@ def read_tables(grid: Grid, doc: Document, catalogue: Catalogue | None = None) -
             continue
         unit = seg.unit or document_unit
         table, found = interpreter(seg, catalogue, unit, grid.path)
+        if not any(c.x0 is not None or c.col is not None for r in seg.rows for c in r.cells):
+            found += _verify(table, seg, grid.path)
         table.empty = table.empty or not (table.rows or table.totals)
         doc.tables[seg.kind.key] = table
         doc.issues.extend(found)
     if not segments:
         doc.issues.append(Issue("table-missing", "no table of a known template found",
                                 grid.path, None, "error"))
+
+
+def _verify(table, seg, path: str) -> list[Issue]:
+    """Figures placed without positions: kept where the identities confirm them."""
+    if seg.kind.shape == "two_sided":
+        return verify_two_sided(table, path, seg.title)
+    if seg.kind.shape in ("coded", "named"):
+        return verify_coded(table, seg.kind.identities, path, seg.title)
+    return []

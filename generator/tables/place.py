@@ -16,6 +16,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from statistics import median
 
 from ..grid import Cell
@@ -45,14 +46,14 @@ def place(amounts: list[Cell], columns: list[Column], edges: list[float] | None 
     return _by_centres(ordered, columns)
 
 
-def identities_hold(values: dict, identities: tuple[str, ...]) -> bool:
+def identities_hold(values: dict, identities: tuple[str, ...], slack: Decimal = Decimal(0)) -> bool:
     """Whether every catalogue identity ("total = basic + project") whose terms are all
-    in `values` holds exactly."""
+    in `values` holds, within `slack` per term (a document's rounding)."""
     for identity in identities:
         left, right = (side.strip() for side in identity.split("="))
         terms = [t.strip() for t in right.split("+")]
         if left in values and all(t in values for t in terms):
-            if values[left] != sum(values[t] for t in terms):
+            if abs(values[left] - sum(values[t] for t in terms)) > slack * len(terms):
                 return False
     return True
 
