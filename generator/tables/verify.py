@@ -5,7 +5,9 @@ its place, so an unreadable table yields missing figures, never wrong ones.
 Sums may miss by a rounding step per term (0.01 万元, 1 元: documents print rounded parts
 and drop decimals), never more: figures in the wrong column miss by far more.
 
-- Coded tables: each row must keep the catalogue's identities (合计 = 基本支出 + 项目支出);
+- Coded tables: each row's figures must make up one of the catalogue's identities and keep
+  them all (合计 = 基本支出 + 项目支出); else only its total stays (its first amount, when the
+  first column is the total);
   the 类 rows must add up to the 合计 row.
 - Two-sided tables: 收入 and 支出 totals must agree; each side's top lines (一、二、…) must
   add up to one of its total or subtotal lines (收入总计, 本年收入合计, 当年收入小计 …).
@@ -37,16 +39,35 @@ def _near(a: Decimal | None, b: Decimal | None, terms: int, step: Decimal) -> bo
 def verify_coded(table: Table, identities: tuple[str, ...], path: str, title: str) -> list[Issue]:
     dropped = 0
     step = rounding_step(table.unit)
+    first = table.columns[0].key if table.columns else None
     for row in [*table.rows, *table.totals.values()]:
-        if row.values and not identities_hold(row.values, identities, step):
-            dropped += _clear(row)
+        if row.values and not _confirmed(row.values, identities, step):
+            dropped += _keep_total(row, first)
     total = table.totals.get("total")
     classes = [r for r in table.rows if r.kind == "class" and r.get("total") is not None]
     if classes and (total is None or not _near(total.get("total"), sum(r.get("total") for r in classes),
                                                len(classes), step)):
         for row in table.rows:
-            dropped += _clear(row)
+            if row.code is not None:
+                dropped += _clear(row)
     return _issue(dropped, table, path, title)
+
+
+def _confirmed(values: dict, identities: tuple[str, ...], step: Decimal) -> bool:
+    """A row's figures are confirmed by an identity over them all that holds."""
+    checked = [i for i in identities if {t.strip() for t in re.split(r"[=+]", i)} <= set(values)]
+    return bool(checked) and identities_hold(values, identities, step)
+
+
+def _keep_total(row: Row, first: str | None) -> int:
+    """Unconfirmed figures go, but the total: a row's first amount when the first column
+    is the total (a total is printed whenever one of its parts is)."""
+    if first != "total" or "total" not in row.values:
+        return _clear(row)
+    dropped = len(row.values) - 1
+    row.values = {"total": row.values["total"]}
+    row.origins = {k: v for k, v in row.origins.items() if k in ("name", "total")}
+    return dropped
 
 
 def verify_two_sided(table: Table, path: str, title: str) -> list[Issue]:
