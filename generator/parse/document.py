@@ -9,13 +9,15 @@ nothing half-parsed reaches the database.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import traceback
 from pathlib import Path
 
+from ..grid import Grid
 from ..layouts import detect_layout
 from ..model import TABLE_SHORT, Document, Issue
-from ..readers import missing_reader
+from ..readers import missing_reader, reader_for
 from ..sources import SourceText, read_source
 from . import profile, statements, units
 from .titles import is_toc_entry, table_key_for_title
@@ -35,15 +37,24 @@ class ParseResult:
 
 
 def parse_text(source: SourceText, debug: bool = False) -> ParseResult:
+    from ..tables.catalogue import load_catalogue
+    template = load_catalogue().template_of(source.lines)
+    if template is not None and not template.legacy:  # the catalogue's pipeline reads it
+        from ..readers.text import read_text
+        return parse_grid(read_text(source), source, debug)
     layout, scores = detect_layout(source)
-    if layout is None:
+    if layout is None:  # no legacy layout claims it: a pdftotext rendering of any template
+        from ..readers.text import read_text
+        result = parse_grid(read_text(source), source, debug)
+        if result.document is None or result.document.tables:
+            return result
         narrative = _narrative_only(source)
         if narrative is not None:
             return ParseResult(source.path, narrative, list(narrative.issues))
         shown = ", ".join(f"{k} {v:.2f}" for k, v in sorted(scores.items()))
         return ParseResult(source.path, None, [Issue(
-            "layout-unknown", f"no known layout fits this file (scores: {shown})",
-            source.path, 1, "error")])
+            "layout-unknown", f"no known layout fits this file (scores: {shown}) and no table "
+            "of a catalogued template was found", source.path, 1, "error")])
     doc = Document(path=source.path, layout=layout.name, sha256=source.sha256,
                    encoding=source.encoding, line_count=len(source.lines))
     try:
@@ -87,10 +98,56 @@ def _narrative_only(source: SourceText) -> Document | None:
     return doc
 
 
+def parse_grid(grid: Grid, source: SourceText, debug: bool = False) -> ParseResult:
+    """A reader's grid → Document: the prose readers on the grid's text, then the tables by
+    the segmenter and the shape interpreters (`generator.tables`)."""
+    from ..tables.pipeline import read_tables
+    doc = Document(path=source.path, layout=grid.format, sha256=source.sha256,
+                   encoding=source.encoding, line_count=len(source.lines))
+    try:
+        profile.read_profile(source, doc)
+        read_tables(grid, doc)
+        _year_from_file_name(doc)
+        statements.flag_unmatched_items(doc)
+    except Exception as exc:  # one bad file must not stop the build
+        if debug:
+            raise
+        return ParseResult(source.path, None, [Issue(
+            "parse-failed", f"the {grid.format} reader failed: {type(exc).__name__}: {exc}"
+            f"{_innermost_line(exc)}", source.path, None, "error")])
+    _require_tables(doc)
+    return ParseResult(source.path, doc, list(doc.issues))
+
+
+_FILE_YEAR = re.compile(r"(?<!\d)(20\d\d)(?!\d)")
+
+
+def _year_from_file_name(doc: Document) -> None:
+    """A document that prints no year (a file of tables only) has it in its file name,
+    as publishers name them (江苏省委办公厅2017年预算公开表格.pdf)."""
+    if doc.year is not None:
+        return
+    years = set(_FILE_YEAR.findall(Path(doc.path).name))
+    if len(years) == 1:
+        doc.year = int(years.pop())
+        doc.issues = [i for i in doc.issues if i.slug != "year-missing"]
+        doc.issues.append(Issue("year-from-file-name", f"the document prints no budget year; "
+                                f"{doc.year} is taken from its file name", doc.path, None, "info"))
+
+
 def parse_file(path: Path, display_path: str | None = None, debug: bool = False) -> ParseResult:
     unread = missing_reader(path, display_path or str(path))
     if unread is not None:
         return ParseResult(unread.path, None, [unread])
+    reader = reader_for(path)
+    if reader is not None:
+        from ..tables.pipeline import source_of
+        grid = reader(path, display_path or str(path))
+        if not grid.rows:  # encrypted, corrupt, scanned: the reader said why
+            return ParseResult(grid.path, None, grid.issues or [Issue(
+                "source-empty", "nothing readable in this file", grid.path, None, "error")])
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        return parse_grid(grid, source_of(grid, digest, "binary"), debug)
     source, issues = read_source(path, display_path)
     if source is None:
         return ParseResult(display_path or str(path), None, issues)
