@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
-from . import db, incremental
+from . import cachefile, db, incremental
 from .checks import run_checks
 from .config import Config, load_config
 from .incremental import ParseCache
@@ -74,6 +74,10 @@ class Parsed:
     path: str
     document: DocSummary | None
     issues: list[Issue]
+
+
+# The parse cache holds a `Parsed` as plain data (`cachefile`).
+cachefile.register(DocSummary, Parsed, Issue)
 
 
 @dataclass

@@ -112,19 +112,19 @@ def test_the_caches_keep_only_what_the_site_uses(make_site):
     site = incremental_site(make_site, charts=True)
     build(site)
     folder, charts = site / ".cache" / "parse", site / ".cache" / "charts"
-    first = {p.name for p in folder.glob("*.pickle")}
+    first = {p.name for p in folder.glob("*.entry")}
     assert len(first) == 2
     leftover = folder / ".abc.123.tmp"
     leftover.write_bytes(b"x")
     os.utime(leftover, (0, 0))
-    (charts / ("0" * 64 + ".svg")).write_text("<svg/>", encoding="utf-8")
+    (charts / ("0" * 20 + ".entry")).write_text("<svg/>", encoding="utf-8")
     edit_source(site)
     build(site)
-    after = {p.name for p in folder.glob("*.pickle")}
+    after = {p.name for p in folder.glob("*.entry")}
     assert len(after) == 2 and len(after - first) == 1
     assert not leftover.exists()
     cached = {p.name for p in charts.iterdir()}
-    assert cached and cached == {p.name for p in (site / "build" / "charts").iterdir()}
+    assert cached and cached == {p.stem + ".entry" for p in (site / "build" / "charts").iterdir()}
 
 
 def test_a_changed_template_rerenders_the_pages_that_use_it(make_site, tmp_path):
