@@ -44,7 +44,7 @@ from .layouts import all_layouts
 from .model import Issue
 from .parse.document import ParseResult, parse_file
 from .progress import progress
-from .slugs import SlugRegistry
+from .slugs import doc_ids
 from .sources import discover
 
 D = TypeVar("D")
@@ -277,19 +277,14 @@ def parse_sources(config: Config, jobs: int = 0) -> list[ParseResult]:
 
 
 def assign_ids(documents: list[D]) -> dict[str, D]:
-    """doc_id = slug(department)-year, unique across the site (stable for a given input).
+    """doc_id = slug(department)-year (`slugs.doc_ids`), unique across the site; a
+    document's doc_id depends on its own name, year and path, never on the order of files.
 
     `documents` are `Document`s or `DocSummary`s: only department, year and path count.
     """
-    registry = SlugRegistry()
-    ids: dict[str, D] = {}
-    for doc in sorted(documents, key=lambda d: (d.department or "", d.year or 0, d.path)):
-        base = f"{registry.slug(doc.department or Path(doc.path).stem)}-{doc.year or 'unknown'}"
-        doc_id, n = base, 2
-        while doc_id in ids:
-            doc_id, n = f"{base}-{n}", n + 1
-        ids[doc_id] = doc
-    return ids
+    ordered = sorted(documents, key=lambda d: (d.department or "", d.year or 0, d.path))
+    ids = doc_ids((d.department or Path(d.path).stem, d.year, d.path) for d in ordered)
+    return dict(zip(ids, ordered))
 
 
 def build(site_dir: Path, output: Path | None = None, jobs: int | None = None,
