@@ -44,6 +44,7 @@ from .layouts import all_layouts
 from .model import Issue
 from .parse.document import ParseResult, parse_file
 from .progress import progress
+from .render.mdpages import read_markdown_pages
 from .slugs import doc_ids
 from .sources import discover
 
@@ -86,6 +87,7 @@ class BuildReport:
     documents: list[DocSummary] = field(default_factory=list)  # their rows are in the database
     failed: list[ParseResult] = field(default_factory=list)
     issues: list[Issue] = field(default_factory=list)
+    page_issues: list[Issue] = field(default_factory=list)  # Markdown pages refused or cut
     timings: dict[str, float] = field(default_factory=dict)
     pages: int = 0
     up_to_date: bool = False  # nothing changed since the last build: build/ was left as it was
@@ -328,6 +330,7 @@ def build(site_dir: Path, output: Path | None = None, jobs: int | None = None,
     for p in parsed:
         report.issues += p.issues
     del parsed
+    report.page_issues = read_markdown_pages(config)[1]
 
     staging = Path(tempfile.mkdtemp(prefix=f".{output.name}-staging-", dir=output.parent))
     try:
