@@ -7,10 +7,10 @@ same whether a file was touched, copied or restored:
   its database rows (checks included), keyed by the source's bytes, its path and the
   generator's version: an unchanged source is never parsed twice. Its entries are plain
   data checked when read (`cachefile`): a damaged one is parsed again, never published;
-- the build manifest (`<site>/.cache/build-manifest.json`) holds the fingerprint of every
-  input of the last build (sources, templates, Markdown pages, config, generator version)
-  and, per output, the inputs it depends on and the files it wrote
-  (`render/outputs.py` uses it to re-render only what changed).
+- the build manifest (`<site>/.cache/build-manifest.entry`, JSON in a verified entry)
+  holds the fingerprint of every input of the last build (sources, templates, Markdown
+  pages, config, generator version) and, per output, the inputs it depends on and the
+  files it wrote (`render/outputs.py` uses it to re-render only what changed).
 
 The manifest describes the `build/` folder in place: it is removed before a swap and
 written after it, so a build killed in between leaves no manifest and the next build is
@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,7 +33,7 @@ from .sources import discover
 if TYPE_CHECKING:
     from .db import PackedRows
 
-MANIFEST_NAME = "build-manifest.json"
+MANIFEST_NAME = "build-manifest.entry"
 MANIFEST_FORMAT = 2
 # Keys that do not change what is built: where it is served, how many workers build it.
 UNBUILT_KEYS = ("serve.", "build.jobs")
@@ -205,15 +204,19 @@ def manifest_path(config: Config) -> Path:
 
 def load_manifest(config: Config, output: Path) -> Manifest | None:
     """The manifest of the build now in `output`, or None (no build, another folder, unreadable)."""
+    parts = read_entry(manifest_path(config))
     try:
-        data = json.loads(manifest_path(config).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    if data.get("format") != MANIFEST_FORMAT or data.get("output") != str(output) \
+        data = json.loads(parts[0]) if parts else None
+    except ValueError:
+        data = None
+    if not isinstance(data, dict) or data.get("format") != MANIFEST_FORMAT or data.get("output") != str(output) \
             or not output.is_dir():
         return None
     data.pop("format")
-    return Manifest(**data)
+    try:
+        return Manifest(**data)
+    except TypeError:  # verified, yet not a manifest of this version
+        return None
 
 
 def forget_manifest(config: Config) -> None:
@@ -222,9 +225,6 @@ def forget_manifest(config: Config) -> None:
 
 
 def save_manifest(config: Config, manifest: Manifest) -> None:
-    path = manifest_path(config)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(json.dumps({"format": MANIFEST_FORMAT, **manifest.__dict__}, ensure_ascii=False,
-                              sort_keys=True), encoding="utf-8")
-    tmp.replace(path)
+    data = json.dumps({"format": MANIFEST_FORMAT, **manifest.__dict__}, ensure_ascii=False,
+                      sort_keys=True)
+    write_entry(manifest_path(config), [data.encode("utf-8")])

@@ -38,7 +38,7 @@ def cache_files(site: Path, kind: str) -> list[Path]:
 
 def rebuild_everything(site: Path):
     """A build that renders every page again from the caches (as after a template change)."""
-    (site / ".cache" / "build-manifest.json").unlink()
+    (site / ".cache" / "build-manifest.entry").unlink()
     return build(site)
 
 
@@ -81,14 +81,15 @@ def test_random_bit_flips_in_any_cache_rebuild_the_same_site(make_site, capsys):
     site = cached_site(make_site)
     before = published(site)
     rng = random.Random(19)
-    for path in cache_files(site, "parse") + cache_files(site, "charts"):
+    manifest = site / ".cache" / "build-manifest.entry"
+    for path in cache_files(site, "parse") + cache_files(site, "charts") + [manifest]:
         data = bytearray(path.read_bytes())
         for _ in range(3):
             i = rng.randrange(len(data))
             data[i] ^= 1 << rng.randrange(8)
         path.write_bytes(bytes(data))
-    (site / ".cache" / "build-manifest.json").unlink()
     assert main(["build", str(site)]) == 0
+    assert "up to date" not in capsys.readouterr().out  # the damaged manifest was not trusted
     assert published(site) == before
 
 
