@@ -7,7 +7,8 @@ Copies the shipped site (content/ and site.toml, search off) to a temporary fold
 N synthesized disclosures (bench/synth.py; 0 = the shipped site alone), and prints:
 
 - a cold build (`--clean`: every source parsed) and a rebuild with every source from the
-  parse cache (the manifest removed, so everything is rendered again), by stage;
+  parse cache (the manifest removed, so everything is rendered again), by stage, and a
+  no-change rebuild (which reads the manifest only);
 - the time to read every cache entry back (summary and rows, verified), the best of R
   rounds, and the cache's size on disk.
 
@@ -66,6 +67,9 @@ def main() -> int:
         warm = build(site)
         assert warm.parsed == 0, "a source was parsed again"
         print(f"rebuild from the parse cache: {time.perf_counter() - start:.2f}s ({stages(warm)})")
+        start = time.perf_counter()
+        assert build(site).up_to_date, "the second build found a change"
+        print(f"no-change rebuild: {time.perf_counter() - start:.3f}s")
 
         folder = incremental.cache_dir(config) / "parse"
         keys = [d.cache_key for d in warm.documents]
