@@ -58,7 +58,7 @@ def read_entry(path: Path, start: int = 0, stop: int | None = None) -> list[byte
     (and the entry deleted) when it is missing, damaged or from another generator version."""
     try:
         with path.open("rb") as f:
-            header = json.loads(f.readline(4096))
+            header = json.loads(f.readline(1 << 20))  # a header is a few kB
             sizes = [int(size) for size, _ in header["parts"]]
             offset = f.tell()
             if header["format"] != ENTRY_FORMAT or header["generator"] != generator_version() \
