@@ -84,7 +84,7 @@ def read_inputs(config: Config) -> SiteInputs:
         return {p.as_posix(): hashlib.sha256(p.read_bytes()).hexdigest() for p in paths}
 
     sources = {p.relative_to(config.site_dir).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-               for p in discover(config.content_dir)}
+               for p in discover(config.content_dir, config.inside)}
     others: dict[str, str] = {}
     for folder in template_dirs(config) + [config.content_dir / "pages"]:
         if folder.is_dir():
@@ -182,6 +182,8 @@ class Manifest:
     settings: str = ""
     inputs: dict[str, str] = field(default_factory=dict)
     outputs: dict[str, dict[str, list[str]]] = field(default_factory=dict)
+    documents: int = 0                             # in the site
+    failed: list[str] = field(default_factory=list)  # sources that could not be parsed
 
 
 def manifest_path(config: Config) -> Path:

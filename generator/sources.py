@@ -9,10 +9,15 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .model import Issue
+
+if TYPE_CHECKING:
+    from .config import Config
 
 SOURCE_SUFFIXES = {".txt", ".md", ".text"}
 
@@ -181,9 +186,29 @@ def _first_bad_offset(data: bytes) -> int:
     return 0
 
 
-def discover(content_dir: Path) -> list[Path]:
-    """Source files under content/disclosures, in a stable order."""
+def discover(content_dir: Path, inside: Callable[[Path], bool] | None = None) -> list[Path]:
+    """Source files under content/disclosures, in a stable order; with `inside`
+    (`Config.inside`), only those that are not links out of the site."""
     root = content_dir / "disclosures"
     if not root.is_dir():
         return []
-    return sorted(p for p in root.rglob("*") if p.is_file() and p.suffix.lower() in SOURCE_SUFFIXES)
+    return sorted(p for p in root.rglob("*") if p.is_file() and p.suffix.lower() in SOURCE_SUFFIXES
+                  and (inside is None or inside(p)))
+
+
+def links_out_of_site(config: Config) -> list[Issue]:
+    """A warning for each symbolic link in content/disclosures, content/pages and
+    templates/ that leads out of the site folder: a build does not follow them."""
+    issues = []
+    for folder in (config.content_dir / "disclosures", config.content_dir / "pages",
+                   config.site_dir / "templates"):
+        if not folder.exists():
+            continue
+        links = [folder] if not config.inside(folder) else \
+            [p for p in sorted(folder.rglob("*")) if p.is_symlink() and not config.inside(p)]
+        for link in links:
+            shown = link.relative_to(config.site_dir).as_posix() \
+                if link.is_relative_to(config.site_dir) else str(link)
+            issues.append(Issue("link-out-of-site", "a symbolic link out of the site folder "
+                                f"(to {link.resolve()}): not read", shown, None, "warning"))
+    return issues

@@ -27,7 +27,7 @@ def markdown_pages(config: Config) -> list[tuple[str, str, Markup]]:
     folder = config.content_dir / "pages"
     md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).enable("table")
     out = []
-    for path in sorted(folder.glob("*.md")) if folder.is_dir() else []:
+    for path in sorted(p for p in folder.glob("*.md") if config.inside(p)) if folder.is_dir() else []:
         text = path.read_text(encoding="utf-8")
         title = next((ln[2:].strip() for ln in text.splitlines() if ln.startswith("# ")), path.stem)
         out.append((path.stem, title, Markup(md.render(text))))
