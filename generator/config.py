@@ -92,7 +92,10 @@ class Config:
         """Whether `path`, its symbolic links followed, lies in the site folder (or in the
         content folder where site.toml puts it elsewhere): a build reads nothing else of the
         site's, so a link in content/ or templates/ cannot publish a file from elsewhere."""
-        target = path.resolve()
+        try:
+            target = path.resolve()
+        except (OSError, RuntimeError):  # a loop of links leads nowhere
+            return False
         return any(target.is_relative_to(root) for root in self._roots)
 
     @property

@@ -78,7 +78,8 @@ class SiteInputs:
 
 
 def read_inputs(config: Config) -> SiteInputs:
-    from .render.templating import template_dirs  # rendering knows where templates live
+    # rendering knows where templates live
+    from .render.templating import BUILTIN_TEMPLATES, template_dirs
 
     def hashed(paths: list[Path]) -> dict[str, str]:
         return {p.as_posix(): hashlib.sha256(p.read_bytes()).hexdigest() for p in paths}
@@ -88,7 +89,8 @@ def read_inputs(config: Config) -> SiteInputs:
     others: dict[str, str] = {}
     for folder in template_dirs(config) + [config.content_dir / "pages"]:
         if folder.is_dir():
-            others.update(hashed(sorted(p for p in folder.rglob("*") if p.is_file())))
+            others.update(hashed(sorted(p for p in folder.rglob("*") if p.is_file()
+                                        and (folder == BUILTIN_TEMPLATES or config.inside(p)))))
     return SiteInputs(sources, others, digest(generator_version(), config_key(config)))
 
 

@@ -7,6 +7,7 @@ exception, so the build goes on with the other documents.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import unicodedata
 from collections.abc import Callable
@@ -210,5 +211,5 @@ def links_out_of_site(config: Config) -> list[Issue]:
             shown = link.relative_to(config.site_dir).as_posix() \
                 if link.is_relative_to(config.site_dir) else str(link)
             issues.append(Issue("link-out-of-site", "a symbolic link out of the site folder "
-                                f"(to {link.resolve()}): not read", shown, None, "warning"))
+                                f"(to {os.path.realpath(link)}): not read", shown, None, "warning"))
     return issues

@@ -276,10 +276,11 @@ def test_symlinks_out_of_the_site_are_not_followed(make_site, tmp_path_factory, 
     for name, target in links.items():
         (site / name).parent.mkdir(parents=True, exist_ok=True)
         (site / name).symlink_to(target)
+    (site / "content" / "pages" / "loop.md").symlink_to(site / "content" / "pages" / "loop.md")
     assert main(["build", str(site)]) == 0
     err = capsys.readouterr().err
     for name in ("content/pages/leak.md", "content/disclosures/other.txt", "templates/page.html",
-                 "templates/assets/extra.css"):
+                 "templates/assets/extra.css", "content/pages/loop.md"):
         assert f"{name}: a symbolic link out of the site folder" in err
     assert "inside.md" not in err
     built = site / "build"
