@@ -99,8 +99,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("site_dir", nargs="?", default=".", help="folder with site.toml and content/")
     p.add_argument("--output", "-o", help="output folder (default: build.output_dir)")
     p.add_argument("--strict", action="store_true",
-                   help="warnings are errors: unknown site.toml keys, and a source that could not "
-                        "be parsed (exit 1; without it, only when none could)")
+                   help="unknown site.toml keys are errors (exit 2), and a source that could not "
+                        "be parsed fails the build (exit 1; without it, only when none could)")
     p.add_argument("--no-wait", action="store_true",
                    help="fail (exit 2) instead of waiting while another build of the output runs")
     p.add_argument("--clean", action="store_true",
