@@ -37,8 +37,8 @@ def read_tables(grid: Grid, doc: Document, catalogue: Catalogue | None = None) -
     doc.unit = summary.unit if summary else document_unit
     for seg in segments:
         interpreter = INTERPRETERS.get(seg.kind.shape)
-        if interpreter is None or not seg.kind.key:
-            continue
+        if interpreter is None or not seg.kind.key or not (seg.rows or seg.notes):
+            continue  # a 目录 entry heads nothing
         unit = seg.unit or document_unit
         table, found = interpreter(seg, catalogue, unit, grid.path)
         if not any(c.x0 is not None or c.col is not None for r in seg.rows for c in r.cells):
