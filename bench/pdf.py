@@ -53,8 +53,8 @@ def main() -> int:
     args = parser.parse_args()
     files = args.files or default_files()
     if not files:
-        print("no PDF files given or found", file=sys.stderr)
-        return 2
+        print("no PDF files given or found (content/disclosures/*.pdf, ../shared/real/*.pdf)")
+        return 0
     pages = rows = 0
     start, cpu_start = time.perf_counter(), time.process_time()
     for _ in range(args.rounds):

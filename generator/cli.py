@@ -66,7 +66,8 @@ def _cmd_check(args: argparse.Namespace) -> int:
         print(format_report(report, verbose=args.verbose))
     failed = sum(r.failed_to_parse for r in reports)
     mismatches = sum(c.status == "fail" for r in reports for c in r.checks)
-    print(f"{len(reports)} document(s): {failed} failed to parse, {mismatches} identity mismatch(es)")
+    print(f"{len(reports)} file(s): {failed} not read or failed to parse, "
+          f"{mismatches} identity mismatch(es)")
     return 1 if failed or not reports else 0
 
 

@@ -216,3 +216,28 @@ def _with_scanned_page() -> bytes:
     out = BytesIO()
     text.save(out)
     return out.getvalue()
+
+
+def _chars(text: str, x: float, top: float, size: float = 10.0) -> list:
+    return [(ch, x + i * size, top, x + (i + 1) * size, top + size) for i, ch in enumerate(text)]
+
+
+def test_a_frame_around_text_is_no_table_and_a_grid_is():
+    from generator.readers.pdf_layout import find_tables, group_lines, split_cells
+
+    chars = _chars("收入", 20, 20) + _chars("100", 200, 20)
+    frame = find_tables([(10, 10, 300, 10.5), (10, 40, 300, 40.5)],
+                        [(10, 10, 10.5, 40), (300, 10, 300.5, 40)])
+    line = split_cells(group_lines(chars)[0], frame)
+    assert [(c.text, c.col) for c in line.cells] == [("收入", None), ("100", None)] and not line.ruled
+    grid = find_tables([(10, 10, 300, 10.5), (10, 40, 300, 40.5)],
+                       [(10, 10, 10.5, 40), (150, 10, 150.5, 40), (300, 10, 300.5, 40)])
+    line = split_cells(group_lines(chars)[0], grid)
+    assert [(c.text, c.col) for c in line.cells] == [("收入", 0), ("100", 1)] and line.ruled
+
+
+def test_a_page_whose_font_has_no_unicode_map_is_flagged():
+    private_use = {code: chr(0xE000 + code) for code in range(0x41, 0x5B)}  # A-Z → U+E041…
+    grid = _read(text_pdf(b"BT /F1 12 Tf 72 700 Td (TOTAL 1234) Tj ET", private_use))
+    assert [(i.slug, i.severity, i.line) for i in grid.issues] == [("pdf-garbled-text", "warning", 1)]
+    assert grid.issues[0].message.startswith("第1页")

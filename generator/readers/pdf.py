@@ -32,6 +32,9 @@ POINTS_PER_COLUMN = 4.5
 # Cells of one row are at least this many spaces apart in the rendition, so a reader of the
 # text can tell two cells from one cell with a space in it.
 MIN_CELL_SPACING = 2
+# A page whose text is more than this share of undecodable characters (U+FFFD, private
+# use, controls: a font without a Unicode map) has a text layer that says nothing.
+GARBLED_SHARE = 0.2
 
 
 def read_pdf(path: Path, display_path: str) -> Grid:
@@ -74,14 +77,9 @@ def _read_pages(document: pdfium.PdfDocument, grid: Grid) -> None:
     grid.pages = len(document)
     for number in range(1, grid.pages + 1):
         content, problem = _page_content(document, number)
-        if problem is not None:
-            grid.issues.append(Issue("pdf-unreadable", f"第{number}页: {problem}",
-                                     grid.path, len(lines) + 1, "error"))
-            content = None
-        if content is not None and not content.chars and content.has_images:
-            scanned.append(number)
-            grid.issues.append(Issue("pdf-no-text", f"第{number}页没有文字层（扫描件？），未做 OCR",
-                                     grid.path, len(lines) + 1, "warning"))
+        page_issues = _page_issues(content, problem, number, grid.path, len(lines) + 1)
+        scanned += [number for i in page_issues if i.slug == "pdf-no-text"]
+        grid.issues += page_issues
         page_lines, changed = _page_rows(content, number, len(lines), grid.rows)
         if changed and first_normalized_page is None:
             first_normalized_page = number
@@ -97,6 +95,27 @@ def _read_pages(document: pdfium.PdfDocument, grid: Grid) -> None:
             "source-characters", f"{normalized} character(s) read as their usual forms "
             f"(Kangxi radicals, full-width digits, odd spaces), first on 第{first_normalized_page}页",
             grid.path, None, "info"))
+
+
+def _page_issues(content: PageContent | None, problem: str | None, number: int, path: str,
+                 line: int) -> list[Issue]:
+    """What is wrong with page `number` (its text view starts on `line`)."""
+    if content is None:
+        return [Issue("pdf-unreadable", f"第{number}页: {problem}", path, line, "error")]
+    if not content.chars and content.has_images:
+        return [Issue("pdf-no-text", f"第{number}页没有文字层（扫描件？），未做 OCR", path, line, "warning")]
+    if _garbled_share(content) > GARBLED_SHARE:
+        return [Issue("pdf-garbled-text", f"第{number}页的文字无法解码（字体没有 Unicode 映射）: "
+                      "its labels and figures are in doubt", path, line, "warning")]
+    return []
+
+
+def _garbled_share(content: PageContent) -> float:
+    if not content.chars:
+        return 0.0
+    bad = sum(1 for c in content.chars
+              if c[0] == "\ufffd" or "\ue000" <= c[0] <= "\uf8ff" or c[0] < " ")
+    return bad / len(content.chars)
 
 
 def _no_text_issue(grid: Grid, scanned: list[int]) -> Issue:
@@ -192,7 +211,10 @@ def _main(argv: list[str]) -> int:
         print("usage: python -m generator.readers.pdf FILE [--page N]")
         return 2
     page = int(argv[argv.index("--page") + 1]) if "--page" in argv else None
-    _print_grid(read_pdf(Path(argv[0]), argv[0]), page)
+    try:
+        _print_grid(read_pdf(Path(argv[0]), argv[0]), page)
+    except BrokenPipeError:  # piped into head
+        sys.stderr.close()
     return 0
 
 

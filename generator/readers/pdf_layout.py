@@ -144,7 +144,9 @@ def split_cells(line: Line, tables: list[Table]) -> LaidLine:
     table = next((t for t in tables if t.top - RULE_TOLERANCE <= centre <= t.bottom + RULE_TOLERANCE),
                  None)
     crossing = _crossing_rules(table, line) if table is not None else []
-    if len(crossing) < 2:
+    # Two rulings only are a frame (a box around a note, a page border, a full-width
+    # title row): its text is cut at gaps like any unruled line.
+    if len(crossing) < 3:
         return LaidLine(_gap_cells(line.chars), line.top, line.bottom, table)
     pieces: dict[int, list[Char]] = {}
     outside: list[Char] = []

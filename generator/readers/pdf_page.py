@@ -90,7 +90,7 @@ def read_page_content(page) -> PageContent:
 def _page_chars(textpage, frame: _Frame) -> list[Char]:
     """Every printed character with its loose box (the font's full height and advance,
     so a line's characters share top and bottom and gaps between them are real gaps).
-    PDFium's generated spaces and line breaks are left out: the layout finds its own."""
+    Spaces and line breaks (PDFium generates some) are left out: the layout finds its own."""
     count = textpage.count_chars()
     if count <= 0:
         return []
@@ -102,11 +102,10 @@ def _page_chars(textpage, frame: _Frame) -> list[Char]:
         text = "".join(chr(pdfium_c.FPDFText_GetUnicode(raw, i) or 0xFFFD) for i in range(count))
     rect = pdfium_c.FS_RECTF()
     get_box = pdfium_c.FPDFText_GetLooseCharBox
-    is_generated = pdfium_c.FPDFText_IsGenerated
     page_width, page_height = frame.width, frame.height
     chars: list[Char] = []
     for i, ch in enumerate(text):
-        if ch.isspace() or ch == "\ufffe" or is_generated(raw, i) == 1:
+        if ch.isspace() or ch == "\ufffe":  # PDFium's generated characters are all spaces
             continue
         if not get_box(raw, i, rect):
             continue
@@ -121,17 +120,17 @@ def _page_rules(page, frame: _Frame) -> tuple[list[Box], list[Box], bool]:
 
     A thin path object is a line; a stroked rectangle gives its four edges; a filled
     rectangle (a shaded header) is no ruling: its edges usually coincide with real lines.
+    Objects are walked with the raw API (a page may hold thousands: no wrapper for each),
+    into form XObjects too, whose objects' bounds are in the form's space.
     """
     horizontal: list[Box] = []
     vertical: list[Box] = []
     has_images = False
-    fill_mode, stroked = ctypes.c_int(), ctypes.c_int()
-    for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_IMAGE]):
-        if obj.type == pdfium_c.FPDF_PAGEOBJ_IMAGE:
+    for obj, matrix in _path_and_image_objects(page.raw):
+        if obj is None:
             has_images = True
             continue
-        left, bottom, right, top = obj.get_bounds()
-        box = frame.box(left, bottom, right, top)
+        box = _object_box(obj, matrix, frame)
         x0, y0, x1, y1 = box
         w, h = x1 - x0, y1 - y0
         if min(w, h) <= RULE_THICKNESS:
@@ -139,9 +138,62 @@ def _page_rules(page, frame: _Frame) -> tuple[list[Box], list[Box], bool]:
                 horizontal.append(box)
             elif w <= RULE_THICKNESS and h >= RULE_MIN_LENGTH:
                 vertical.append(box)
-            continue
-        pdfium_c.FPDFPath_GetDrawMode(obj.raw, fill_mode, ctypes.byref(stroked))
-        if stroked.value and pdfium_c.FPDFPath_CountSegments(obj.raw) <= 5:
+        elif _is_stroked_rectangle(obj):
             horizontal += [(x0, y0, x1, y0), (x0, y1, x1, y1)]
             vertical += [(x0, y0, x0, y1), (x1, y0, x1, y1)]
     return horizontal, vertical, has_images
+
+
+_IDENTITY = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+
+
+def _path_and_image_objects(raw_page, form=None, matrix=_IDENTITY, depth=0):
+    """(path object, matrix of its enclosing forms) for every path, (None, …) for every
+    image, on the page or (recursively) inside a form object."""
+    if form is None:
+        count, get = pdfium_c.FPDFPage_CountObjects(raw_page), pdfium_c.FPDFPage_GetObject
+        owner = raw_page
+    else:
+        count, get = pdfium_c.FPDFFormObj_CountObjects(form), pdfium_c.FPDFFormObj_GetObject
+        owner = form
+    get_type = pdfium_c.FPDFPageObj_GetType
+    for i in range(count):
+        obj = get(owner, i)
+        kind = get_type(obj)
+        if kind == pdfium_c.FPDF_PAGEOBJ_PATH:
+            yield obj, matrix
+        elif kind == pdfium_c.FPDF_PAGEOBJ_IMAGE:
+            yield None, matrix
+        elif kind == pdfium_c.FPDF_PAGEOBJ_FORM and depth < 8:
+            inner = pdfium_c.FS_MATRIX()
+            pdfium_c.FPDFPageObj_GetMatrix(obj, inner)
+            composed = _compose((inner.a, inner.b, inner.c, inner.d, inner.e, inner.f), matrix)
+            yield from _path_and_image_objects(raw_page, obj, composed, depth + 1)
+
+
+def _compose(inner: tuple, outer: tuple) -> tuple:
+    """The matrix applying `inner`, then `outer` (PDF row-vector convention)."""
+    a, b, c, d, e, f = inner
+    A, B, C, D, E, F = outer
+    return (a * A + b * C, a * B + b * D, c * A + d * C, c * B + d * D,
+            e * A + f * C + E, e * B + f * D + F)
+
+
+_bounds = [ctypes.c_float() for _ in range(4)]
+
+
+def _object_box(obj, matrix: tuple, frame: _Frame) -> Box:
+    left, bottom, right, top = _bounds
+    pdfium_c.FPDFPageObj_GetBounds(obj, left, bottom, right, top)
+    x0, y0, x1, y1 = left.value, bottom.value, right.value, top.value
+    if matrix is not _IDENTITY:
+        a, b, c, d, e, f = matrix
+        xs, ys = zip(*((x * a + y * c + e, x * b + y * d + f) for x in (x0, x1) for y in (y0, y1)))
+        x0, y0, x1, y1 = min(xs), min(ys), max(xs), max(ys)
+    return frame.box(x0, y0, x1, y1)
+
+
+def _is_stroked_rectangle(obj) -> bool:
+    fill_mode, stroked = ctypes.c_int(), ctypes.c_int()
+    pdfium_c.FPDFPath_GetDrawMode(obj, fill_mode, ctypes.byref(stroked))
+    return bool(stroked.value) and pdfium_c.FPDFPath_CountSegments(obj) <= 5
