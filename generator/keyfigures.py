@@ -31,8 +31,8 @@ def key_figures(doc: Document) -> dict:
         "summary": {
             "income_total": _total(summary, "income", unit) or _stated(stated, "income_total", unit),
             "expense_total": _total(summary, "expense", unit) or _stated(stated, "expense_total", unit),
-            "income": _lines(summary, "income", unit),
-            "expense": _lines(summary, "expense", unit),
+            "income": _lines(summary, "income", unit) or _stated_lines(stated, "summary_income:", unit),
+            "expense": _lines(summary, "expense", unit) or _stated_lines(stated, "summary_expense:", unit),
         },
         "fiscal": {"income_total": _total(fiscal, "income", unit) or _stated(stated, "fiscal_total", unit),
                    "expense_total": _total(fiscal, "expense", unit) or _stated(stated, "fiscal_total", unit)},
@@ -55,7 +55,7 @@ def key_figures(doc: Document) -> dict:
 
 def _table_of(figure_key: str) -> str:
     """The table a stated figure's key belongs to (basic_personnel → basic)."""
-    for prefix, table in (("income_total", "summary"), ("expense_total", "summary"),
+    for prefix, table in (("income_total", "summary"), ("summary_", "summary"), ("expense_total", "summary"),
                           ("fiscal_", "fiscal"), ("general_public_", "general_public"),
                           ("basic_", "basic"), ("three_public_", "three_public"),
                           ("gov_fund_", "gov_fund")):
@@ -89,6 +89,12 @@ def _line(table: Table | None, label: str, unit: str) -> str | None:
 def _stated(stated: dict[str, StatedFigure], key: str, unit: str) -> str | None:
     figure = stated.get(key)
     return _text(from_wan(figure.amount, unit)) if figure and figure.amount is not None else None
+
+
+def _stated_lines(stated: dict[str, StatedFigure], prefix: str, unit: str) -> list[dict]:
+    """The summary's lines as the prose lists them (key `summary_income:NAME`)."""
+    return [{"name": key[len(prefix):], "amount": _stated(stated, key, unit)}
+            for key in stated if key.startswith(prefix) and stated[key].amount is not None]
 
 
 def _lines(table: Table | None, side: str, unit: str) -> list[dict]:

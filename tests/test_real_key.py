@@ -58,6 +58,17 @@ def test_rendering_kind_reads_the_key_figures(kind: str, capsys) -> None:
     assert wrong <= most_wrong and exact >= share * total, "\n".join(report)
 
 
+@pytest.mark.parametrize("kind", sorted(FLOORS))
+def test_narrative_files_read_the_key_figures_from_the_prose(kind: str, capsys) -> None:
+    """The narrative-only files in every rendering: the prose's figures, the summary's
+    income and expense lines as the overview lists them, every one exact."""
+    paths = sorted((REAL / "text").glob(f"*{NARRATIVE}*.{kind}.txt"))
+    assert paths
+    for path in paths:
+        s = _score(path, capsys)
+        assert s.missing == 0 and s.wrong == 0, f"{path.name}: " + "; ".join(s.lines)
+
+
 def test_narrative_files_read_department_year_and_unit(capsys) -> None:
     """The narrative-only files: who, when and the unit come from the prose."""
     for path in sorted((REAL / "text").glob(f"*{NARRATIVE}*.layout.txt")):

@@ -28,6 +28,7 @@ narrative-only files state every figure in prose). The keys (`StatedFigure.key`)
 | `procurement_total`, `_goods`, `_works`, `_services` | 政府采购预算 and its parts |
 | `performance_project_count` | projects under 绩效 management (a count) |
 | `general_public_class:NAME`, `general_public_item:NAME` | a 类 / 项 of 一般公共预算 named in the text |
+| `summary_income:NAME`, `summary_expense:NAME` | a line of the 收支总表 the overview lists ("1．财政拨款收入预算总计 …", "2．社会保障和就业（类）支出 …"), named as the prose names it |
 
 The first match in a section counts, and the first section that states a key. Every
 pattern is anchored on its wording and bounded, so reading stays linear in the text.
@@ -146,6 +147,8 @@ def read_statements(source: SourceText, parts: dict[str, tuple[int, int]], doc: 
         text = JoinedText(source.lines, section.line + 1, stop,
                           separator="" if doc.layout.startswith("pdf") else "\n")
         _read_figures(text, kind, doc)
+        if kind == "overview":
+            _read_summary_lines(text, doc)
         if kind == "general_public":
             _read_class_and_items(text, doc)
         _read_changes(text, doc)
@@ -182,6 +185,41 @@ def _read_class_and_items(text: JoinedText, doc: Document) -> None:
         doc.figures.append(StatedFigure(f"general_public_item:{name}", _amount(m.group(2)),
                                         text.line_at(m.start()) or 0,
                                         _snippet(text.text, m.start(), m.end())))
+
+
+# A clause of the overview's lists: its start (a sentence or an ordinal), the line's name,
+# its amount ("1．财政拨款收入预算总计27664.22万元", "（2）政府性基金收入预算0万元",
+# "上年结转资金预算为0万元", "2．社会保障和就业支出 2000.39 万元")
+_LISTED = re.compile(r"(?:^|[。；;：:])\s*(?:(?:\d{1,2}\s*[．.、]|[（(][一二三四五六七八九十\d]{1,2}[）)])\s*)?"
+                     r"([^\d，,。；;：:、%]{2,30}?)\s*(?:预算数)?\s*为?\s*" + AMT)
+_INCOME_LINE = re.compile(r"(?:收入|资金)(?:预算)?(?:总计)?$")
+_EXPENSE_LINE = re.compile(r"支出$")
+# the totals and the 支出用途 lines are not lines of the lists
+_EXPENSE_TOTAL = re.compile(r"(?<!、)支出预算总计")
+_NOT_LISTED = {"收入预算总计", "支出预算总计", "基本支出", "项目支出"}
+
+
+def _read_summary_lines(text: JoinedText, doc: Document) -> None:
+    """The 收支总表's lines as the overview lists them: 收入 sources by name, 支出 by
+    function class (the 支出 lines only once the 支出预算总计 is stated, so that a
+    收入 line's wording never lands on the expense side)."""
+    seen = {f.key for f in doc.figures}
+    found = _EXPENSE_TOTAL.search(text.text)  # not the opening 收入、支出预算总计
+    expense_from = found.start() if found else -1
+    for m in _LISTED.finditer(text.text):
+        name = squash(m.group(1))
+        if name in _NOT_LISTED or "总预算" in name:
+            continue
+        if _EXPENSE_LINE.search(name) and 0 <= expense_from < m.start():
+            key = f"summary_expense:{name}"
+        elif _INCOME_LINE.search(name) and (expense_from < 0 or m.start() < expense_from):
+            key = f"summary_income:{name}"
+        else:
+            continue
+        if key not in seen:
+            seen.add(key)
+            doc.figures.append(StatedFigure(key, _amount(m.group(2)), text.line_at(m.start(1)) or 0,
+                                            _snippet(text.text, m.start(1), m.end())))
 
 
 # What a stated change is about, when the clause names it (the last one named wins).
