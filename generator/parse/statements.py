@@ -191,28 +191,31 @@ def _read_class_and_items(text: JoinedText, doc: Document) -> None:
 # its amount ("1．财政拨款收入预算总计27664.22万元", "（2）政府性基金收入预算0万元",
 # "上年结转资金预算为0万元", "2．社会保障和就业支出 2000.39 万元")
 _LISTED = re.compile(r"(?:^|[。；;：:])\s*(?:(?:\d{1,2}\s*[．.、]|[（(][一二三四五六七八九十\d]{1,2}[）)])\s*)?"
-                     r"([^\d，,。；;：:、%]{2,30}?)\s*(?:预算数)?\s*为?\s*" + AMT)
+                     r"([^\d，,。；;：:、%]{2,20}?)\s*(?:预算数)?\s*为?\s*" + AMT)
 _INCOME_LINE = re.compile(r"(?:收入|资金)(?:预算)?(?:总计)?$")
 _EXPENSE_LINE = re.compile(r"支出$")
 # the totals and the 支出用途 lines are not lines of the lists
-_EXPENSE_TOTAL = re.compile(r"(?<!、)支出预算总计")
+# the two totals the lists follow (not the opening "收入、支出预算总计")
+_INCOME_TOTAL = re.compile(r"(?<![、\w])收入预算总计")
+_EXPENSE_TOTAL = re.compile(r"(?<![、\w])支出预算总计")
 _NOT_LISTED = {"收入预算总计", "支出预算总计", "基本支出", "项目支出"}
 
 
 def _read_summary_lines(text: JoinedText, doc: Document) -> None:
-    """The 收支总表's lines as the overview lists them: 收入 sources by name, 支出 by
-    function class (the 支出 lines only once the 支出预算总计 is stated, so that a
-    收入 line's wording never lands on the expense side)."""
+    """The 收支总表's lines as the overview lists them under its two totals: 收入 sources
+    by name after "（一）收入预算总计 …", 支出 by function class after "（二）支出预算总计 …"
+    (an overview that states no such totals lists no lines)."""
     seen = {f.key for f in doc.figures}
-    found = _EXPENSE_TOTAL.search(text.text)  # not the opening 收入、支出预算总计
-    expense_from = found.start() if found else -1
-    for m in _LISTED.finditer(text.text):
+    income, expense = _INCOME_TOTAL.search(text.text), _EXPENSE_TOTAL.search(text.text)
+    if not (income and expense and income.start() < expense.start()):
+        return
+    for m in _LISTED.finditer(text.text, income.start()):
         name = squash(m.group(1))
         if name in _NOT_LISTED or "总预算" in name:
             continue
-        if _EXPENSE_LINE.search(name) and 0 <= expense_from < m.start():
+        if _EXPENSE_LINE.search(name) and expense.start() < m.start():
             key = f"summary_expense:{name}"
-        elif _INCOME_LINE.search(name) and (expense_from < 0 or m.start() < expense_from):
+        elif _INCOME_LINE.search(name) and m.start() < expense.start():
             key = f"summary_income:{name}"
         else:
             continue
