@@ -14,7 +14,7 @@ from __future__ import annotations
 from ..model import Column, Issue, Row, Table
 from ..numbers import squash
 from .amounts import has_amount, label_text, pieces, to_wan
-from .by_identities import place_by_identities
+from .by_identities import place_by_identities, place_in_catalogue_order
 from .catalogue import Catalogue
 from .coded import _columns
 from .header import VARIANTS
@@ -80,10 +80,45 @@ def _place_without_positions(row: Row, header: list, amounts: list, seg: Segment
         first = next((line for line in lines if "total" in line), None)
         if first is not None and sum(line.count("total") for line in lines) >= 2:
             first[first.index("total")] = "grand_total"
-    values = place_by_identities(lines, [to_wan(a.text, unit) for a in amounts], seg.kind.identities,
-                                 rounding_step(unit))
+    figures = [to_wan(a.text, unit) for a in amounts]
+    values = place_by_identities(lines, figures, seg.kind.identities, rounding_step(unit))
+    if len(values) < len(amounts):
+        ordered = _in_catalogue_order(lines, header, figures, seg, unit)
+        values = ordered if len(ordered) > len(values) else values
     row.values = values
-    row.origins = {k: amounts[[to_wan(a.text, unit) for a in amounts].index(v)].origin for k, v in values.items()}
+    row.origins = {k: amounts[figures.index(v)].origin for k, v in values.items()}
+
+
+# The Jiangsu 合计 over the 三公 小计 and the other items it prints beside them.
+GRAND_TOTAL = "grand_total = total + meeting + training"
+
+
+def _in_catalogue_order(lines: list[list[str]], header: list, figures: list, seg: Segment,
+                        unit: str) -> dict:
+    """The header's keys in the catalogue's column order (-raw prints a multi-level
+    header's labels in another order, and drops blank cells) → `place_in_catalogue_order`."""
+    keys = list(dict.fromkeys(k for line in lines for k in line))
+    order = {key: i for i, key in enumerate(seg.kind.columns)}
+    if any(k not in order for k in keys):
+        return {}  # a key the catalogue does not order: no order to assume
+    if len(keys) != sum(len(line) for line in lines) or len(keys) < len(figures):
+        keys = _template_columns(keys, seg.kind.columns)
+    printed = [VARIANTS[squash(c.text)] for r in header for c in r.cells if squash(c.text) in VARIANTS]
+    variants = tuple(dict.fromkeys(printed))
+    if variants and len(printed) != len(keys) * len(variants):
+        return {}
+    identities = (*seg.kind.identities, GRAND_TOTAL) if "grand_total" in keys else seg.kind.identities
+    return place_in_catalogue_order(sorted(keys, key=order.__getitem__), figures, identities,
+                                    rounding_step(unit), variants)
+
+
+def _template_columns(found: list[str], columns: tuple[str, ...]) -> list[str]:
+    """The template's columns up to the last one the header names, for a header whose
+    labels print in pieces no line joins (-raw: "因公出" / "国（境）" / "费"): the
+    catalogue lists them in the templates' order; 合计 over 小计 only beside 会议费/培训费."""
+    last = max((columns.index(k) for k in found), default=-1)
+    keys = list(columns[:last + 1])
+    return keys if {"meeting", "training"} & set(keys) else [k for k in keys if k != "grand_total"]
 
 
 def _keyed_lines(header: list, catalogue: Catalogue) -> list[list[str]]:
