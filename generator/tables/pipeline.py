@@ -12,6 +12,7 @@ from ..sources import SourceText
 from .catalogue import Catalogue, load_catalogue
 from .coded import read_coded
 from .items import read_items
+from .rejoin import rejoin_wrapped_rows
 from .segment import find_tables
 from .two_sided import read_two_sided
 from .verify import verify_coded, verify_two_sided
@@ -40,8 +41,11 @@ def read_tables(grid: Grid, doc: Document, catalogue: Catalogue | None = None) -
         if interpreter is None or not seg.kind.key or not (seg.rows or seg.notes):
             continue  # a 目录 entry heads nothing
         unit = seg.unit or document_unit
+        positioned = any(c.x0 is not None or c.col is not None for r in seg.rows for c in r.cells)
+        if not positioned and seg.kind.shape == "coded":
+            rejoin_wrapped_rows(seg, grid)
         table, found = interpreter(seg, catalogue, unit, grid.path)
-        if not any(c.x0 is not None or c.col is not None for r in seg.rows for c in r.cells):
+        if not positioned:
             found += _verify(table, seg, grid.path)
         table.title = TABLE_KEYS.get(table.key, table.key)  # the standard title; the printed one is the note
         table.empty = table.empty or not (table.rows or table.totals)
