@@ -11,6 +11,7 @@ from ..model import TABLE_KEYS, Document, Issue
 from ..sources import SourceText
 from .catalogue import Catalogue, load_catalogue
 from .coded import read_coded
+from .columnar import coded_total, two_sided_totals
 from .items import read_items
 from .rejoin import rejoin_wrapped_rows
 from .segment import find_tables
@@ -46,7 +47,7 @@ def read_tables(grid: Grid, doc: Document, catalogue: Catalogue | None = None) -
             rejoin_wrapped_rows(seg, grid)
         table, found = interpreter(seg, catalogue, unit, grid.path)
         if not positioned:
-            found += _verify(table, seg, grid.path)
+            found += _verify(table, seg, grid.path) + _columnar(table, seg, catalogue, unit, grid.path)
         table.title = TABLE_KEYS.get(table.key, table.key)  # the standard title; the printed one is the note
         table.empty = table.empty or not (table.rows or table.totals)
         doc.tables[seg.kind.key] = table
@@ -62,4 +63,13 @@ def _verify(table, seg, path: str) -> list[Issue]:
         return verify_two_sided(table, path, seg.title)
     if seg.kind.shape in ("coded", "named"):
         return verify_coded(table, seg.kind.identities, path, seg.title)
+    return []
+
+
+def _columnar(table, seg, catalogue: Catalogue, unit: str, path: str) -> list[Issue]:
+    """Totals of a table printed cell by cell (pdftotext's default mode), where confirmed."""
+    if seg.kind.shape == "two_sided":
+        return two_sided_totals(table, seg, catalogue, unit, path)
+    if seg.kind.shape == "coded":
+        return coded_total(table, seg, seg.kind.identities, unit, path)
     return []
