@@ -8,14 +8,22 @@ and are read here, each only where an identity confirms it (missing, never wrong
   right after it ("99,706,020 / 88,537,451 / 11,168,569": 合计 = 人员经费 + 公用经费, the
   parts in the identity's order, which is the header's);
 - a two-sided table's 收入总计 and 支出总计: equal, the largest amount of the table, and
-  the amount printed next to each of the two labels.
+  the amount printed next to each of the two labels;
+- a function-classified table's 类 rows: a class is known by its standard name
+  (function_classes.toml), its total is the amount printed right after the name, and
+  the classes' totals must add up to the table's 合计 (one class whose amount did not
+  follow its name: the difference, where the table prints it).
 
 Figures these leave out stay missing, with the `rendering-columns-lost` issue.
 """
 
 from __future__ import annotations
 
+import re
+import tomllib
 from decimal import Decimal
+from functools import cache
+from pathlib import Path
 
 from ..grid import Cell
 from ..model import Issue, Row, Table
@@ -34,8 +42,8 @@ def _cells(seg: Segment) -> list[Cell]:
 
 
 def _amounts(cells: list[Cell], unit: str) -> list[tuple[int, Decimal, Cell]]:
-    from ..readers.text import is_amount
-    return [(i, v, c) for i, c in enumerate(cells) if is_amount(c.text)
+    """The amounts among the cells, in print order (not the codes: "2040401", "05", "201")."""
+    return [(i, v, c) for i, c in enumerate(cells) if _is_plain_amount(c.text)
             and (v := to_wan(c.text, unit)) is not None]
 
 
@@ -67,6 +75,69 @@ def coded_total(table: Table, seg: Segment, identities: tuple[str, ...], unit: s
             row.values[key], row.origins[key] = value, part.origin
     table.totals["total"] = row
     return [_lost(seg, path, table, "合计 read from its amounts")]
+
+
+CLASSES_PATH = Path(__file__).with_name("function_classes.toml")
+_ORDINAL = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|（[一二三四五六七八九十]+）|\d+[、.．])")
+# an amount, not a code or a code part: no leading zero ("05"), not a bare 类 code ("201",
+# "301"), not a 款 or 项 code ("20404", "2040401")
+_CODE_LIKE = re.compile(r"^(?:0\d+|[23]\d{2}|\d{5}|\d{7})$")
+
+
+@cache
+def class_codes() -> dict[str, str]:
+    """Standard 类 name → its code."""
+    data = tomllib.loads(CLASSES_PATH.read_text(encoding="utf-8"))
+    return {name: code for code, names in data["classes"].items() for name in names}
+
+
+def coded_classes(table: Table, seg: Segment, unit: str, path: str) -> list[Issue]:
+    """The 类 rows of a function-classified table whose codes the rendering lost."""
+    if any(r.kind == "class" and r.get("total") is not None for r in table.rows):
+        return []
+    cells = _cells(seg)
+    amounts = _amounts(cells, unit)
+    total_row = table.totals.get("total")
+    if total_row is None or total_row.get("total") is None:
+        if not amounts:
+            return []
+        # no 合计 read: the largest amount, where the classes add up to it
+        _, largest, cell = max(amounts, key=lambda a: a[1])
+        total_row = Row(line=cell.origin.line or seg.line, name="合计", kind="total",
+                        values={"total": largest}, origins={"total": cell.origin})
+    codes = class_codes()
+    found: dict[str, tuple[str, Cell | None]] = {}
+    for i, cell in enumerate(cells):
+        name = _ORDINAL.sub("", squash(cell.text))
+        if name in codes and codes[name] not in found:
+            after = cells[i + 1] if i + 1 < len(cells) else None
+            ok = after is not None and _is_plain_amount(after.text)
+            found[codes[name]] = (name, after if ok else None)
+    if not found:
+        return []
+    step = rounding_step(unit)
+    values = {code: to_wan(c.text, unit) for code, (_, c) in found.items() if c is not None}
+    lost = [code for code, (_, c) in found.items() if c is None]
+    rest = total_row.get("total") - sum(values.values(), Decimal(0))
+    if len(lost) == 1:
+        printed = [c for _, v, c in amounts if v == rest]
+        if not printed:
+            return []
+        found[lost[0]] = (found[lost[0]][0], printed[0])
+        values[lost[0]] = rest
+    elif lost or abs(rest) > step * len(values):
+        return []
+    table.totals["total"] = total_row
+    for code in sorted(found):
+        name, cell = found[code]
+        table.rows.append(Row(line=cell.origin.line or seg.line, name=name, code=code, kind="class",
+                              values={"total": values[code]}, origins={"total": cell.origin}))
+    return [_lost(seg, path, table, "its 类 rows read by their names")]
+
+
+def _is_plain_amount(text: str) -> bool:
+    from ..readers.text import is_amount
+    return is_amount(text) and not _CODE_LIKE.match(text.strip())
 
 
 def two_sided_totals(table: Table, seg: Segment, catalogue: Catalogue, unit: str, path: str) -> list[Issue]:

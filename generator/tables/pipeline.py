@@ -5,13 +5,14 @@ wins over the document's; amounts converted to 万元 exactly, `Table.unit` as p
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import replace
 
 from ..grid import Grid
 from ..model import TABLE_KEYS, Document, Issue
 from ..sources import SourceText
 from .catalogue import Catalogue, load_catalogue
 from .coded import read_coded
-from .columnar import coded_total, two_sided_totals
+from .columnar import coded_classes, coded_total, two_sided_totals
 from .items import read_items
 from .rejoin import rejoin_wrapped_rows
 from .segment import find_tables
@@ -43,11 +44,12 @@ def read_tables(grid: Grid, doc: Document, catalogue: Catalogue | None = None) -
             continue  # a 目录 entry heads nothing
         unit = seg.unit or document_unit
         positioned = any(c.x0 is not None or c.col is not None for r in seg.rows for c in r.cells)
+        printed = list(seg.rows)  # the rows as printed, before any rejoining
         if not positioned and seg.kind.shape == "coded":
             rejoin_wrapped_rows(seg, grid)
         table, found = interpreter(seg, catalogue, unit, grid.path)
         if not positioned:
-            found += _verify(table, seg, grid.path) + _columnar(table, seg, catalogue, unit, grid.path)
+            found += _verify(table, seg, grid.path) + _columnar(table, seg, printed, catalogue, unit, grid.path)
         table.title = TABLE_KEYS.get(table.key, table.key)  # the standard title; the printed one is the note
         table.empty = table.empty or not (table.rows or table.totals)
         doc.tables[seg.kind.key] = table
@@ -66,10 +68,14 @@ def _verify(table, seg, path: str) -> list[Issue]:
     return []
 
 
-def _columnar(table, seg, catalogue: Catalogue, unit: str, path: str) -> list[Issue]:
+def _columnar(table, seg, printed, catalogue: Catalogue, unit: str, path: str) -> list[Issue]:
     """Totals of a table printed cell by cell (pdftotext's default mode), where confirmed."""
+    seg = replace(seg, rows=printed)
     if seg.kind.shape == "two_sided":
         return two_sided_totals(table, seg, catalogue, unit, path)
-    if seg.kind.shape == "coded":
-        return coded_total(table, seg, seg.kind.identities, unit, path)
-    return []
+    if seg.kind.shape != "coded":
+        return []
+    found = coded_total(table, seg, seg.kind.identities, unit, path)
+    if seg.kind.classification == "function":
+        found += coded_classes(table, seg, unit, path)
+    return found
