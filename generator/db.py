@@ -47,6 +47,8 @@ CREATE TABLE IF NOT EXISTS documents (
     department_line INTEGER,            -- source line of the department name
     region        VARCHAR,              -- full official region name
     year          INTEGER,              -- budget year
+    kind          VARCHAR,              -- budget (预算) or final_accounts (决算)
+    scope         VARCHAR,              -- department (部门) or unit (单位)
     unit          VARCHAR NOT NULL,     -- amount unit as printed (万元)
     line_count    INTEGER NOT NULL      -- lines in the source
 );
@@ -151,7 +153,8 @@ def document_rows(doc_id: str, doc: Document) -> dict[str, list[tuple[Any, ...]]
     out: dict[str, list[tuple[Any, ...]]] = {name: [] for name in DOC_TABLES}
     p = Path(doc.path)
     out["documents"].append((doc_id, doc.path, p.name, doc.sha256, doc.encoding, doc.layout,
-                             doc.department, doc.department_line, doc.region, doc.year, doc.unit,
+                             doc.department, doc.department_line, doc.region, doc.year, doc.kind,
+                             doc.scope, doc.unit,
                              doc.line_count))
     s = doc.staffing
     out["staffing"].append((doc_id, s.authorized, s.actual, s.in_service, s.in_service_change,

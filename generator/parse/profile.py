@@ -18,6 +18,9 @@ from .prose import PAGE_NUMBER, JoinedText
 _DEPT_LINE = re.compile(r"编制(?:部门|单位)(?:（单位）|\(单位\))?\s*[:：]\s*(.+)")
 _DEPT_END = re.compile(r"\s{2,}|\s*[（(]?\s*(?:金额)?单位\s*[:：]")
 _YEAR = re.compile(r"(20\d{2})\s*年(?:度)?[^。，,\d]{0,14}?预算")
+_FINAL_YEAR = re.compile(r"(20\d{2})\s*年(?:度)?[^。，,\d]{0,14}?决算")
+# "部门预算", "单位决算", "部门（单位）预算", "区级单位预算": what the title says the file is.
+_KIND_SCOPE = re.compile(r"(部门|单位)\s*(?:[（(]\s*单位\s*[)）])?\s*(预算|决算)")
 _DIVISIONS = re.compile(
     r"下设\s*(\d+)\s*个\s*([^，,：:。\d]{1,8}?)\s*[，,]?\s*(?:分别(?:是|为)|包括|具体为)\s*[:：]?(.+?)[。；;]")
 _SUB_UNITS_INTRO = re.compile(r"二级预算单位(?:包括|有|分别是|为)\s*[:：]?")
@@ -29,7 +32,8 @@ def read_profile(source: SourceText, doc: Document) -> None:
     """Fill the document's identity, 概况 and text sections from the prose."""
     parts = sections.find_parts(source.lines)
     doc.department, doc.department_line = _read_department(source, parts)
-    doc.year = _read_year(source)
+    doc.kind, doc.scope = read_kind_scope(source)
+    doc.year = _read_year(source, doc.kind)
     doc.unit = _read_unit(source)
     if doc.department:
         doc.region = regions.region_of(doc.department)
@@ -96,8 +100,25 @@ def _department_from_title(source: SourceText, parts: dict[str, tuple[int, int]]
     return None, None
 
 
-def _read_year(source: SourceText) -> int | None:
-    years = Counter(int(m.group(1)) for m in _YEAR.finditer(JoinedText(source.lines, 1, 400).text))
+def read_kind_scope(source: SourceText) -> tuple[str, str]:
+    """(kind, scope): "budget" (预算) or "final_accounts" (决算), "department" (部门) or
+    "unit" (单位), as the cover or title says ("2024 年度部门决算", "2026年区级单位预算").
+
+    The cover (first 15 lines) decides; without one, the most frequent phrase in the first
+    400 lines. Nothing said: a department budget, what most files are.
+    """
+    for last in (15, 400):
+        found = Counter(m.groups() for m in _KIND_SCOPE.finditer(JoinedText(source.lines, 1, last).text))
+        if found:
+            scope, kind = found.most_common(1)[0][0]
+            return ("final_accounts" if kind == "决算" else "budget",
+                    "unit" if scope == "单位" else "department")
+    return "budget", "department"
+
+
+def _read_year(source: SourceText, kind: str = "budget") -> int | None:
+    pattern = _FINAL_YEAR if kind == "final_accounts" else _YEAR
+    years = Counter(int(m.group(1)) for m in pattern.finditer(JoinedText(source.lines, 1, 400).text))
     return years.most_common(1)[0][0] if years else None
 
 
