@@ -216,3 +216,17 @@ def test_kind_and_scope_from_the_cover(cover, expected):
     lines = cover.split("\n")
     assert read_kind_scope(SourceText(path="x.txt", text=cover, lines=lines, encoding="utf-8",
                                       sha256="0")) == expected
+
+
+def test_a_document_page_steps_through_files_of_its_own_kind_and_lists_the_others_beside(site):
+    from generator.build import assign_ids
+
+    ids = {(d.year, d.kind, d.scope): doc_id for doc_id, d in assign_ids(documents()).items()
+           if "办公厅" in d.department}
+    html = (site / "budgets" / ids[(2020, "budget", "department")] / "index.html").read_text(encoding="utf-8")
+    assert f'rel="prev" href="../{ids[(2018, "budget", "department")]}/"' in html
+    assert f'href="../{ids[(2020, "final_accounts", "department")]}/">同年部门决算</a>' in html
+    assert "2020年部门预算" in html
+    unit = (site / "budgets" / ids[(2018, "budget", "unit")] / "index.html").read_text(encoding="utf-8")
+    assert 'rel="prev"' not in unit and 'rel="next"' not in unit  # the only 单位预算
+    assert "2018年单位预算" in unit and "同年部门预算" in unit
