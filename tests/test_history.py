@@ -230,3 +230,15 @@ def test_a_document_page_steps_through_files_of_its_own_kind_and_lists_the_other
     unit = (site / "budgets" / ids[(2018, "budget", "unit")] / "index.html").read_text(encoding="utf-8")
     assert 'rel="prev"' not in unit and 'rel="next"' not in unit  # the only 单位预算
     assert "2018年单位预算" in unit and "同年部门预算" in unit
+
+
+def test_term_links_escape_the_text_and_link_each_term_once():
+    from generator.render.glossary import TermLinker
+
+    terms = TermLinker(lambda path: "../../" + path)
+    first = terms.link("<b>一般公共预算基本支出</b>")
+    assert first.startswith("&lt;b&gt;") and first.count('class="term"') == 2
+    assert 'href="../../glossary/#general-public-budget"' in first
+    assert terms.link("基本支出与“三公”经费") .count('class="term"') == 1  # only 三公 is new
+    text = terms.paragraphs("人员经费\n\n人员经费")
+    assert text.count("<p>") == 2 and text.count('class="term"') == 1

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 from markupsafe import Markup, escape
 
+from .formatting import paragraphs
+
 
 @dataclass(frozen=True)
 class Term:
@@ -99,13 +101,12 @@ class TermLinker:
             if term.anchor in self._linked:
                 return m.group(0)
             self._linked.add(term.anchor)
+            hint = term.definition if len(term.definition) <= 60 else term.definition[:59] + "…"
             return (f'<a class="term" href="{self._href}#{term.anchor}" '
-                    f'title="{escape(term.definition[:60])}…">{m.group(0)}</a>')
+                    f'title="{escape(hint)}">{m.group(0)}</a>')
 
         return Markup(_FORMS.sub(replace, escaped))
 
     def paragraphs(self, text: str | None) -> Markup:
         """Each non-blank line as `<p>…</p>`, with terms linked (as `formatting.paragraphs`)."""
-        if not text:
-            return Markup("")
-        return Markup("".join(f"<p>{self.link(line)}</p>" for line in text.split("\n") if line.strip()))
+        return paragraphs(text, self.link)

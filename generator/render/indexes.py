@@ -144,13 +144,12 @@ def render_indexes(site: SiteData, writer: TrackedWriter, classes: ClassIndex,
         if not slug or not stale(f"region:{slug}", items, "region.html"):
             continue
         year = max(i.year or 0 for i in items)
-        top = sorted((s for s in items if s.year == year and is_department_budget(s)),
-                     key=lambda s: -(s.total.amount if s.total and s.total.amount else 0))
+        top = sorted((s for s in items if s.year == year and is_department_budget(s) and s.total),
+                     key=lambda s: -(s.total.amount or 0))
         bars = ch.bar_chart(f"region-{slug}", f"{year}年各部门支出总预算（{len(top)} 个部门）",
                             [(s.doc.dept_name or s.doc.info["department"] or s.doc.doc_id,
-                              s.total.amount) for s in top if s.total])
-        writer.write("region.html", urls.region(slug), name=region, items=items,
-                     chart=chart(bars), trend=None)
+                              s.total.amount) for s in top])
+        writer.write("region.html", urls.region(slug), name=region, items=items, chart=chart(bars))
     if stale("regions", None, "regions.html"):
         writer.write("regions.html", "regions/", regions=sorted(
             ((r, region_slugs.get(r), items, _year_counts(items)) for r, items in by_region.items()),
