@@ -27,7 +27,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from .slugs import short_hash, slugify
+from .slugs import unique_slugs
 
 # Each rule: (what it does, pattern, replacement), applied in order.
 RULES: tuple[tuple[str, re.Pattern[str], str], ...] = (
@@ -101,15 +101,8 @@ def group_departments(docs: Iterable[Any], names: DepartmentNames) -> None:
         name = d.info["department"] or d.info["file_name"].rsplit(".", 1)[0]
         keys[d.doc_id] = names.key(name)
         printed[keys[d.doc_id]].append((d.info["year"], name))
-    slugs = department_slugs(printed)
+    slugs = unique_slugs(printed)  # of the keys: the pinyin and a hash of the key
     for d in docs:
         key = keys[d.doc_id]
         d.dept_slug, d.dept_name = slugs[key], names.shown_name(key, printed[key])
 
-
-def department_slugs(keys: Iterable[str]) -> dict[str, str]:
-    """A URL slug per department key: its pinyin, with a short hash of the key when two
-    keys share the pinyin (市政局, 市正局), so that they never share a URL."""
-    keys = sorted(set(keys))
-    plain = Counter(slugify(k) for k in keys)
-    return {k: slugify(k) if plain[slugify(k)] == 1 else f"{slugify(k)}-{short_hash(k)}" for k in keys}

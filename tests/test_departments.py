@@ -67,11 +67,3 @@ def test_aliases_in_site_toml(tmp_path):
     with pytest.raises(ConfigError, match="departments.aliases"):
         load_config(tmp_path)
 
-
-def test_department_slugs_are_distinct_and_depend_on_their_own_key():
-    from generator.departments import department_slugs
-
-    slugs = department_slugs(["市政局", "市正局", "中共江苏省委办公厅"])
-    assert len(set(slugs.values())) == 3
-    assert slugs["中共江苏省委办公厅"] == department_slugs(["中共江苏省委办公厅"])["中共江苏省委办公厅"]
-    assert slugs["市政局"].startswith("shi-zheng-ju-")
