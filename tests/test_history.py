@@ -37,6 +37,13 @@ def _doc(sample: int, department: str, year: int, scale: str = "1", kind: str = 
     return doc
 
 
+def _text_part(doc):
+    """A budget's second file, with fewer figures (no 三公 table) and other amounts."""
+    del doc.tables["three_public"]
+    doc.path = doc.path.replace(".txt", "-text.txt")
+    return doc
+
+
 def documents():
     return [
         _doc(1, "中国共产党江苏省委员会办公厅", 2017),
@@ -45,6 +52,7 @@ def documents():
         _doc(1, "江苏省委办公厅", 2020, "1.20"),
         _doc(1, "江苏省委办公厅", 2020, "1.15", kind="final_accounts"),
         _doc(2, "江苏省人民检察院", 2017),
+        _text_part(_doc(2, "江苏省人民检察院", 2017, "0.5")),  # a second file of that budget
         _doc(2, "江苏省人民检察院", 2020, "0.90"),
         _doc(3, "江苏省财政厅", 2020),
     ]
@@ -56,6 +64,8 @@ def site(tmp_path_factory) -> Path:
 
     root = tmp_path_factory.mktemp("history")
     folder = make_site(root)
+    sources = folder / "content" / "disclosures"
+    (sources / f"{SAMPLES[2]}-text.txt").write_bytes((sources / f"{SAMPLES[2]}.txt").read_bytes())
     out = root / "out"
     (out / "data").mkdir(parents=True)
     con = db.connect(out / "data" / "budget.duckdb")
@@ -123,7 +133,14 @@ def test_variant_names_are_one_department_with_one_page(site):
     # The 部门预算 and 单位预算 of 2018 are listed side by side, each its own document.
     assert html.count("2018年部门预算") == 1 and html.count("2018年单位预算") == 1
     assert "2020年部门决算" in html
+    assert f"{SAMPLES[1]}.txt" not in html  # one file a year and kind: no file name needed
     assert broken_links(site) == []
+
+
+def test_two_files_of_one_year_and_kind_are_told_apart_by_file_name(site):
+    html = (site / "departments" / name_slug("江苏省人民检察院") / "index.html").read_text(encoding="utf-8")
+    assert f"{SAMPLES[2]}.txt" in html and f"{SAMPLES[2]}-text.txt" in html
+    assert html.count("2017年部门预算") == 2
 
 
 def test_a_trend_joins_only_its_own_years_on_a_time_axis_with_the_gap_shown(site):
@@ -168,6 +185,10 @@ def test_a_total_over_departments_says_how_many_and_adds_only_one_year_of_depart
     assert "各年度预算合计" not in html
     year = (site / "years" / "2018" / "index.html").read_text(encoding="utf-8")
     assert "1 个部门的部门预算支出总预算合计" in year  # the 2018 单位预算 is not added
+    # Two files of the procuratorate's 2017 budget are one department-year, added once.
+    year = (site / "years" / "2017" / "index.html").read_text(encoding="utf-8")
+    once = sum(total(d) for d in documents() if d.year == 2017 and "-text" not in d.path)
+    assert f"2 个部门的部门预算支出总预算合计 {once:,}" in year
 
 
 def test_year_on_year_table_is_computed_from_the_tables_with_the_stated_change_beside(site):

@@ -10,7 +10,7 @@ from . import charts as ch
 from . import figures as fg
 from . import urls
 from .data import Cell, DocData, SiteData
-from .history import department_history, kind_of
+from .history import amounts, department_history, kind_of
 from .outputs import TrackedWriter
 from .pages import ClassIndex
 
@@ -54,14 +54,27 @@ def is_department_budget(s: DocSummary) -> bool:
     return kind_of(s) == ("budget", "department")
 
 
+def _added(items: list[DocSummary]) -> list[DocSummary]:
+    """What a total over `items` adds: each department's 部门预算 with a total, once a year
+    (of two files of one budget, a tables file and a text file, the one with more figures,
+    as its trend takes)."""
+    best: dict[tuple[str, int | None], DocSummary] = {}
+    for s in items:
+        if not (is_department_budget(s) and s.total and s.total.amount is not None):
+            continue
+        key = (s.doc.dept_slug, s.year)
+        if key not in best or len(amounts(s)) > len(amounts(best[key])):
+            best[key] = s
+    return list(best.values())
+
+
 def _sum(items: list[DocSummary]) -> Decimal:
-    return sum((s.total.amount for s in items if is_department_budget(s) and s.total
-                and s.total.amount is not None), Decimal(0))
+    return sum((s.total.amount for s in _added(items)), Decimal(0))
 
 
 def _counted(items: list[DocSummary]) -> int:
-    """How many department-years a total over `items` covers (see `_sum`)."""
-    return sum(1 for s in items if is_department_budget(s) and s.total and s.total.amount is not None)
+    """How many department-years a total over `items` covers (see `_added`)."""
+    return len(_added(items))
 
 
 def _with_digest(chart: ch.Chart | None, sink: list[ch.Chart]) -> ch.Chart | None:
@@ -133,7 +146,7 @@ def render_indexes(site: SiteData, writer: TrackedWriter, classes: ClassIndex,
                          name=items[0].doc.dept_name or items[0].doc.info["department"] or slug,
                          printed_names=sorted({s.doc.info["department"] for s in items
                                        if s.doc.info["department"]}),
-                         history=history, trend=history.trend)
+                         history=history, trend=history.trend, twins=_twins(items))
     if stale("departments", None, "departments.html"):
         writer.write("departments.html", "departments/", groups=sorted(
             by_dept.items(), key=lambda kv: kv[1][0].doc.dept_name or ""))
@@ -171,6 +184,13 @@ def render_indexes(site: SiteData, writer: TrackedWriter, classes: ClassIndex,
 
     render_classifications(writer, classes, class_entries, by_doc, jobs)
     return charts
+
+
+def _twins(items: list[DocSummary]) -> set[str]:
+    """doc_ids of files that share their year and kind with another file of the department
+    (a tables file and a text file of one budget): their list names the file too."""
+    counts = Counter((s.year, s.doc.kind_label) for s in items)
+    return {s.doc.doc_id for s in items if counts[(s.year, s.doc.kind_label)] > 1}
 
 
 def _year_counts(items: list[DocSummary]) -> str:
