@@ -7,8 +7,8 @@ and are read here, each only where an identity confirms it (missing, never wrong
 - a coded table's 合计 row: the largest amount of the table, printed with its parts
   right after it ("99,706,020 / 88,537,451 / 11,168,569": 合计 = 人员经费 + 公用经费, the
   parts in the identity's order, which is the header's);
-- a two-sided table's 收入总计 and 支出总计: equal, the largest amount of the table, and
-  the amount printed next to each of the two labels;
+- a two-sided table's 收入总计 and 支出总计: equal, the largest amount of the table
+  (printed at least twice), and printed next to each of the two labels;
 - a function-classified table's 类 rows: a class is known by its standard name
   (function_classes.toml), its total is the amount printed right after the name, and
   the classes' totals must add up to the table's 合计 (one class whose amount did not
@@ -154,10 +154,12 @@ def two_sided_totals(table: Table, seg: Segment, catalogue: Catalogue, unit: str
         labels = {squash(label) for label in catalogue.labels[f"{side}_total"]}
         for i, cell in enumerate(cells):
             if squash(cell.text) in labels:
-                close = [(abs(j - i), c) for j, v, c in amounts if 0 < abs(j - i) <= NEAR_LABEL]
-                if close and all(to_wan(c.text, unit) == largest for _, c in close):
-                    near[side] = (cell.text, min(close, key=lambda pair: pair[0])[1])
+                close = [c for j, v, c in amounts if 0 < abs(j - i) <= NEAR_LABEL and v == largest]
+                if close:
+                    near[side] = (cell.text, close[0])
                     break
+    if sum(1 for _, v, _ in amounts if v == largest) < 2:
+        return []  # each side prints its total
     if len(near) < 2:
         return []
     for side, (label, cell) in near.items():
