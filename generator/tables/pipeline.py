@@ -14,7 +14,7 @@ from .catalogue import Catalogue, load_catalogue
 from .coded import read_coded
 from .columnar import coded_classes, coded_total, two_sided_totals
 from .items import read_items
-from .rejoin import rejoin_wrapped_rows
+from .rejoin import reattach_glued_amounts, rejoin_wrapped_rows
 from .segment import find_tables
 from .two_sided import read_two_sided
 from .verify import verify_coded, verify_two_sided
@@ -47,6 +47,8 @@ def read_tables(grid: Grid, doc: Document, catalogue: Catalogue | None = None) -
         printed = list(seg.rows)  # the rows as printed, before any rejoining
         if not positioned and seg.kind.shape == "coded":
             rejoin_wrapped_rows(seg, grid)
+        if not positioned and seg.kind.shape == "two_sided":
+            reattach_glued_amounts(seg)
         table, found = interpreter(seg, catalogue, unit, grid.path)
         if not positioned:
             found += _verify(table, seg, grid.path) + _columnar(table, seg, printed, catalogue, unit, grid.path)

@@ -3,6 +3,10 @@ mode, `-raw`) prints over several lines: the code alone ("201"), the name in pie
 ("一般公共服务" / "支出"), then the amounts ("264.87 62.63 202.24"). They are joined back
 into one row before the interpreter reads the table, each cell keeping its own line.
 
+In a two-sided table the default mode glues a left-hand line's amount to the right-hand
+line's label ("一、财政拨款收入" / "96,282,213.44 一、公共安全支出"): the amount goes back to the
+line above when that line is a label without an amount.
+
 A bare class code of three digits looks like a page number to the segmenter, which
 leaves it out: it is taken back where the lines after it are such a row's name and
 amounts.
@@ -62,3 +66,17 @@ def _with_bare_codes(rows: list[GridRow], grid: Grid) -> list[GridRow]:
     merged = sorted([*rows, *bare], key=lambda r: r.line)
     return [r for i, r in enumerate(merged) if r.line in taken or (
         i + 1 < len(merged) and merged[i + 1].line in taken and _text_only(merged[i + 1], is_amount))]
+
+
+def reattach_glued_amounts(seg: Segment) -> None:
+    """"label" / "amount label" → "label amount" / "label" (two-sided tables)."""
+    from ..readers.text import is_amount
+    rows = list(seg.rows)
+    for i in range(1, len(rows)):
+        above, row = rows[i - 1], rows[i]
+        if len(row.cells) >= 2 and is_amount(row.cells[0].text) and not is_amount(row.cells[1].text) \
+                and above.cells and not any(is_amount(c.text) for c in above.cells):
+            rows[i - 1] = GridRow(cells=[*above.cells, row.cells[0]], line=above.line, page=above.page,
+                                  ruled=above.ruled)
+            rows[i] = GridRow(cells=row.cells[1:], line=row.line, page=row.page, ruled=row.ruled)
+    seg.rows = rows
