@@ -9,8 +9,8 @@ and are read here, each only where an identity confirms it (missing, never wrong
   parts in the identity's order, which is the header's);
 - a two-sided table's 收入总计 and 支出总计: equal, the largest amount of the table
   (printed at least twice), and printed next to each of the two labels;
-- a function-classified table's 类 rows: a class is known by its standard name
-  (function_classes.toml), its total is the amount printed right after the name, and
+- a classified table's 类 rows: a class is known by its standard name (classes.toml,
+  功能分类 or 经济分类), its total is the amount printed right after the name, and
   the classes' totals must add up to the table's 合计 (one class whose amount did not
   follow its name: the difference, where the table prints it).
 
@@ -77,7 +77,7 @@ def coded_total(table: Table, seg: Segment, identities: tuple[str, ...], unit: s
     return [_lost(seg, path, table, "合计 read from its amounts")]
 
 
-CLASSES_PATH = Path(__file__).with_name("function_classes.toml")
+CLASSES_PATH = Path(__file__).with_name("classes.toml")
 _ORDINAL = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|（[一二三四五六七八九十]+）|\d+[、.．])")
 # an amount, not a code or a code part: no leading zero ("05"), not a bare 类 code ("201",
 # "301"), not a 款 or 项 code ("20404", "2040401")
@@ -85,14 +85,15 @@ _CODE_LIKE = re.compile(r"^(?:0\d+|[23]\d{2}|\d{5}|\d{7})$")
 
 
 @cache
-def class_codes() -> dict[str, str]:
-    """Standard 类 name → its code."""
+def class_codes(classification: str = "function") -> dict[str, str]:
+    """Standard 类 name → its code, of the 功能分类 ("function") or 经济分类 ("economic")."""
     data = tomllib.loads(CLASSES_PATH.read_text(encoding="utf-8"))
-    return {name: code for code, names in data["classes"].items() for name in names}
+    return {name: code for code, names in data[classification].items() for name in names}
 
 
-def coded_classes(table: Table, seg: Segment, unit: str, path: str) -> list[Issue]:
-    """The 类 rows of a function-classified table whose codes the rendering lost."""
+def coded_classes(table: Table, seg: Segment, unit: str, path: str,
+                  classification: str = "function") -> list[Issue]:
+    """The 类 rows of a classified table whose codes the rendering lost."""
     if any(r.kind == "class" and r.get("total") is not None for r in table.rows):
         return []
     cells = _cells(seg)
@@ -105,7 +106,7 @@ def coded_classes(table: Table, seg: Segment, unit: str, path: str) -> list[Issu
         _, largest, cell = max(amounts, key=lambda a: a[1])
         total_row = Row(line=cell.origin.line or seg.line, name="合计", kind="total",
                         values={"total": largest}, origins={"total": cell.origin})
-    codes = class_codes()
+    codes = class_codes(classification)
     found: dict[str, tuple[str, Cell | None]] = {}
     for i, cell in enumerate(cells):
         name = _ORDINAL.sub("", squash(cell.text))
@@ -128,10 +129,15 @@ def coded_classes(table: Table, seg: Segment, unit: str, path: str) -> list[Issu
     elif lost or abs(rest) > step * len(values):
         return []
     table.totals["total"] = total_row
+    printed = {r.code: r for r in table.rows if r.kind == "class" and r.code}
     for code in sorted(found):
         name, cell = found[code]
-        table.rows.append(Row(line=cell.origin.line or seg.line, name=name, code=code, kind="class",
-                              values={"total": values[code]}, origins={"total": cell.origin}))
+        row = printed.get(code)  # a class row read without its amount takes it
+        if row is None:
+            row = Row(line=cell.origin.line or seg.line, name=name, code=code, kind="class")
+            table.rows.append(row)
+        row.name = name  # as the rendering printed it whole (a rejoined name may have taken more)
+        row.values["total"], row.origins["total"] = values[code], cell.origin
     return [_lost(seg, path, table, "its 类 rows read by their names")]
 
 

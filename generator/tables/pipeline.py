@@ -78,6 +78,6 @@ def _columnar(table, seg, printed, catalogue: Catalogue, unit: str, path: str) -
     if seg.kind.shape != "coded":
         return []
     found = coded_total(table, seg, seg.kind.identities, unit, path)
-    if seg.kind.classification == "function":
-        found += coded_classes(table, seg, unit, path)
+    if seg.kind.classification in ("function", "economic"):
+        found += coded_classes(table, seg, unit, path, seg.kind.classification)
     return found
