@@ -4,15 +4,16 @@ Written to `search/index/` in the site (all JSON, keys sorted, so two builds of 
 pages give the same bytes):
 
 - `meta.json`: {"version", "buckets": N, "chunk": units per unit file, "filters": the
-  filter names, "values": per filter, its values, "pages": [[url, title, value index per
-  filter (-1: none)], …]}, pages sorted by URL; a page's number is its place here.
+  filter names, "values": per filter, its values, "pages": for each page, the index of
+  its value of each filter (-1: none), flat}: what every query needs, a few bytes a page.
+  Pages are numbered in the order of their URLs.
 - `t/<bucket>.json`: the postings of every term whose hash (`term_hash`, FNV-1a over its
   UTF-8 bytes) falls in the bucket (hash mod N, N a power of two): {term: [page delta,
   n, unit, slot code, … n pairs, page delta, …]}, pages ascending, the slot code being
   slot × 4 + field (pages.NAME, TITLE or BODY). A query fetches only its own terms'
   buckets.
-- `u/<page>-<chunk>.json`: a page's units, `chunk` at a time: [[anchor, label, text], …];
-  fetched only for the results shown (their excerpts).
+- `u/<page>-<chunk>.json`: a page's units, `chunk` at a time: {"page": [url, title],
+  "units": [[anchor, label, text], …]}; fetched only for the results shown.
 
 Each page is analysed on its own (`analyse_page`) and the result kept in the cache by the
 page's bytes, so a rebuild analyses only the pages that changed and merges the rest from
@@ -32,7 +33,7 @@ from .pages import PageUnits
 INDEX_DIR = "search/index"
 VERSION = 1
 FILTERS = ["类型", "地区", "年度", "部门"]
-CHUNK = 64  # units per unit file
+CHUNK = 16  # units per unit file: a result loads one or two
 BUCKET_BYTES = 24_000  # about what a term file should weigh (JSON, before compression)
 
 
@@ -95,7 +96,8 @@ def write_index(site: Path, analysed: list[dict]) -> int:
     for number, page in enumerate(analysed):
         units = page["units"]
         for chunk in range(0, max(len(units), 1), CHUNK):
-            _write_json(folder / "u" / f"{number}-{chunk // CHUNK}.json", units[chunk:chunk + CHUNK])
+            _write_json(folder / "u" / f"{number}-{chunk // CHUNK}.json",
+                        {"page": page["meta"][:2], "units": units[chunk:chunk + CHUNK]})
             written += 1
     _write_json(folder / "meta.json", _meta(analysed, buckets))
     return written + 1
@@ -105,8 +107,8 @@ def _meta(analysed: list[dict], buckets: int) -> dict:
     values: list[list[str]] = [sorted({a["meta"][2][f] for a in analysed if f in a["meta"][2]})
                                for f in FILTERS]
     where = [{v: i for i, v in enumerate(vs)} for vs in values]
-    pages = [[url, title] + [where[i].get(filters.get(f), -1) for i, f in enumerate(FILTERS)]
-             for url, title, filters in (a["meta"] for a in analysed)]
+    pages = [where[i].get(filters.get(f), -1) for _, _, filters in (a["meta"] for a in analysed)
+             for i, f in enumerate(FILTERS)]
     return {"version": VERSION, "buckets": buckets, "chunk": CHUNK, "filters": FILTERS,
             "values": values, "pages": pages}
 

@@ -163,8 +163,8 @@
     out.push(text.slice(at, to) + (to < text.length ? "…" : ""));
     return out;
   }
-  function pageUrl(meta, page, anchor) {
-    var url = new URL(meta.pages[page][0], root);
+  function pageUrl(path, anchor) {
+    var url = new URL(path, root);
     if (anchor && anchor !== "main") url.hash = anchor;
     return url.href;
   }
@@ -184,7 +184,7 @@
     var meta = current.meta;
     return current.results.filter(function (r) {
       return meta.filters.every(function (f, i) {
-        return chosen[f] === undefined || String(meta.pages[r.page][2 + i]) === chosen[f];
+        return chosen[f] === undefined || String(meta.pages[r.page * meta.filters.length + i]) === chosen[f];
       });
     });
   }
@@ -194,7 +194,7 @@
     meta.filters.forEach(function (f, i) {
       var counts = new Map();
       current.results.forEach(function (r) {
-        var v = meta.pages[r.page][2 + i];
+        var v = meta.pages[r.page * meta.filters.length + i];
         if (v >= 0) counts.set(v, (counts.get(v) || 0) + 1);
       });
       if (counts.size < 2 && chosen[f] === undefined) return;
@@ -228,25 +228,28 @@
     var needles = needlesOf(current), meta = current.meta, chunk = meta.chunk;
     return Promise.all(page.map(function (r) {
       var subs = r.units.slice(0, SUBS);
-      var files = subs.map(function (u) { return load("u/" + r.page + "-" + Math.floor(u[0] / chunk) + ".json"); });
-      var item = el("li", {}, [el("a", {"class": "result-title", href: pageUrl(meta, r.page)}, [meta.pages[r.page][1]])]);
-      var facts = meta.filters.map(function (f, i) { return meta.values[i][meta.pages[r.page][2 + i]]; })
-        .filter(function (v) { return v !== undefined; });
-      item.appendChild(el("div", {"class": "meta"}, [facts.join(" · ")]));
-      list.appendChild(item);
-      return Promise.all(files).then(function (chunks) {
+      return Promise.all(subs.map(function (u) {
+        return load("u/" + r.page + "-" + Math.floor(u[0] / chunk) + ".json");
+      })).then(function (files) {
+        var path = files[0].page[0];
+        var facts = meta.filters.map(function (f, i) {
+          return meta.values[i][meta.pages[r.page * meta.filters.length + i]];
+        }).filter(function (v) { return v !== undefined; });
         var ul = el("ul");
         subs.forEach(function (u, k) {
-          var unit = chunks[k][u[0] % chunk];
-          if (!unit) return;
+          var unit = files[k].units[u[0] % chunk];
           var label = unit[1] && unit[0] !== "main" ? [el("span", {"class": "meta"}, [unit[1] + "："])] : [];
-          ul.appendChild(el("li", {}, label.concat([el("a", {href: pageUrl(meta, r.page, unit[0])}, excerpt(unit[2], needles))])));
+          ul.appendChild(el("li", {}, label.concat([el("a", {href: pageUrl(path, unit[0])}, excerpt(unit[2], needles))])));
         });
-        item.appendChild(ul);
+        return el("li", {}, [el("a", {"class": "result-title", href: pageUrl(path)}, [files[0].page[1]]),
+                             el("div", {"class": "meta"}, [facts.join(" · ")]), ul]);
       });
-    }));
+    })).then(function (items) {
+      items.forEach(function (item) { list.appendChild(item); });
+    });
   }
   function run(query, push) {
+    window.searchStartAt = window.searchStartAt || performance.now();
     query = query.trim();
     input.value = query;
     var header = document.getElementById("site-search-q");
@@ -267,7 +270,10 @@
       return render(true);
     }).catch(function () {
       status.textContent = "搜索索引不可用（本站构建时未建立搜索索引）。请按部门或科目浏览。";
-    }).then(function () { document.body.setAttribute("data-search-done", query); });
+    }).then(function () {
+      window.searchDoneAt = performance.now();
+      document.body.setAttribute("data-search-done", query);
+    });
   }
   form.addEventListener("submit", function (e) {
     e.preventDefault();
