@@ -11,7 +11,7 @@ import pytest
 
 from generator.build import build
 from generator.search import INDEX_DIR
-from generator.search.analyzer import index_terms, query_terms
+from generator.search.analyzer import index_terms, query_terms, squeezed
 from generator.search.index import term_hash
 from generator.search.pages import NAME, TITLE, read_page
 from tests.conftest import sample_paths
@@ -23,18 +23,18 @@ STRINGS = ["信息化", "克州人民政府办公室", "PPP 项目", "ＰＰＰ�
            "Ⅻ号", "资源勘探工业信息等支出", "x", "新疆𠀀维吾尔"]
 
 
-def test_bigrams_single_characters_and_words_at_their_slots():
-    assert index_terms("信息化 PPP") == [("信", 0), ("信息", 0), ("息", 1), ("息化", 1),
-                                        ("化", 2), ("ppp", 3)]
-    assert query_terms("信息化") == [("信息", 0), ("息化", 1)]
-    assert query_terms("化") == [("化", 0)]
-    # separators take no slot, but two Han characters apart are no bigram
-    assert query_terms("PPP 项目") == [("ppp", 0), ("项目", 1)]
-    assert query_terms("信 息") == [("信", 0), ("息", 1)]
-    assert ("信息", 0) not in index_terms("信 息")
+def test_bigrams_single_characters_and_words():
+    assert index_terms("信息化 PPP") == {"信", "信息", "息", "息化", "化", "ppp"}
+    assert query_terms("信息化") == ["信息", "息化"]
+    assert query_terms("化") == ["化"]
+    assert query_terms("PPP 项目") == ["ppp", "项目"]
+    # two Han characters apart are no bigram, in the text or in the query
+    assert query_terms("信 息") == ["信", "息"]
+    assert "信息" not in index_terms("信 息")
     # full-width digits and Kangxi radicals read as the plain ones
-    assert query_terms("２０１０３０１") == [("2010301", 0)]
-    assert query_terms("⼀般") == [("一般", 0)]
+    assert query_terms("２０１０３０１") == ["2010301"]
+    assert query_terms("⼀般") == ["一般"]
+    assert squeezed("PPP 项目，信息") == "ppp项目信息"
 
 
 def test_the_search_page_analyzes_like_python():
@@ -49,13 +49,14 @@ def test_the_search_page_analyzes_like_python():
         page = browser.new_page()
         page.set_content(f"<script>{script}</script>")
         got = page.evaluate("""(strings) => strings.map(s => [
-            searchAnalyzer.queryTerms(s), searchAnalyzer.indexTerms(s, 5),
-            searchAnalyzer.queryTerms(s).map(t => searchAnalyzer.termHash(t[0]))])""", STRINGS)
+            searchAnalyzer.queryTerms(s), searchAnalyzer.indexTerms(s), searchAnalyzer.squeezed(s),
+            searchAnalyzer.queryTerms(s).map(t => searchAnalyzer.termHash(t))])""", STRINGS)
         browser.close()
-    for text, (query, indexed, hashes) in zip(STRINGS, got):
-        assert [tuple(t) for t in query] == query_terms(text), text
-        assert [tuple(t) for t in indexed] == index_terms(text, 5), text
-        assert hashes == [term_hash(t) for t, _ in query_terms(text)], text
+    for text, (query, indexed, squeeze, hashes) in zip(STRINGS, got):
+        assert query == query_terms(text), text
+        assert set(indexed) == index_terms(text) and len(indexed) == len(set(indexed)), text
+        assert squeeze == squeezed(text), text
+        assert hashes == [term_hash(t) for t in query_terms(text)], text
 
 
 def test_a_page_is_read_into_units_with_anchors_and_fields():

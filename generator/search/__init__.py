@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import multiprocessing
 import os
+import tempfile
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -61,26 +62,27 @@ def build_search_index(site: Path, cache_dir: Path | None = None, jobs: int = 0,
 
     With a `cache_dir`, a page whose bytes were analysed before is taken from there;
     `reuse=False` (a clean build) analyses every page and refreshes the cache. `jobs`
-    worker processes analyse the pages (0: one per core).
+    worker processes analyse the pages (0: one per core) and store what they find in the
+    cache; the index is then merged from it, page by page.
     """
     site = Path(site)
-    cache = PageCache(cache_dir, _salt(), read=reuse)
-    found: dict[str, dict] = {}
-    todo: list[tuple[str, str]] = []
-    for page in indexed_pages(site):
-        key = cache.key((site / page).read_bytes())
-        entry = cache.get(key)
-        if entry is not None:
-            found[page] = entry
-        else:
-            todo.append((page, key))
-    for (page, key), analysed in zip(todo, _analyse_all(site, [p for p, _ in todo],
-                                                        jobs or os.cpu_count() or 1)):
-        cache.put(key, analysed)
-        found[page] = analysed
-    files = write_index(site, [a for a in found.values() if a is not None])
-    cache.prune()
-    return SearchIndexed(len(found), len(todo), files)
+    with tempfile.TemporaryDirectory(prefix="search-") as scratch:
+        cache = PageCache(Path(cache_dir) if cache_dir is not None else Path(scratch),
+                          _salt(), read=reuse)
+        keys = {page: cache.key((site / page).read_bytes()) for page in indexed_pages(site)}
+        todo = [(page, key) for page, key in keys.items() if not cache.has(key)]
+        _analyse_all(site, todo, cache, jobs or os.cpu_count() or 1)
+        records = (cache.get(key) for key in keys.values())
+        count = [0]
+
+        def counted():
+            for record in records:
+                if record:
+                    count[0] += 1
+                    yield record
+        files = write_index(site, counted())
+        cache.prune()
+    return SearchIndexed(count[0], len(todo), files)
 
 
 def indexed_pages(site: Path) -> list[str]:
@@ -94,26 +96,25 @@ def page_url(page: str) -> str:
     return page[:-len("index.html")] if page.endswith("index.html") else page
 
 
-def _analyse_all(site: Path, todo: list[str], workers: int) -> list[dict | None]:
+def _analyse_all(site: Path, todo: list[tuple[str, str]], cache: PageCache,
+                 workers: int) -> None:
+    """Analyse the `todo` pages into `cache`, in `workers` forked processes."""
     shares = [todo[i::workers] for i in range(workers)] if len(todo) >= 64 else [todo]
-    shares = [s for s in shares if s]
-    if len(shares) <= 1:
-        results = [_analyse_share((site, s)) for s in shares]
-    else:
-        with ProcessPoolExecutor(max_workers=len(shares),
-                                 mp_context=multiprocessing.get_context("fork")) as pool:
-            results = list(pool.map(_analyse_share, [(site, s) for s in shares]))
-    by_page = {page: a for result in results for page, a in result}
-    return [by_page[page] for page in todo]
+    tasks = [(site, cache, share) for share in shares if share]
+    if len(tasks) <= 1:
+        for task in tasks:
+            _analyse_share(task)
+        return
+    with ProcessPoolExecutor(max_workers=len(tasks),
+                             mp_context=multiprocessing.get_context("fork")) as pool:
+        list(pool.map(_analyse_share, tasks))
 
 
-def _analyse_share(task: tuple[Path, list[str]]) -> list[tuple[str, dict | None]]:
-    site, share = task
-    out = []
-    for page in share:
+def _analyse_share(task: tuple[Path, PageCache, list[tuple[str, str]]]) -> None:
+    site, cache, share = task
+    for page, key in share:
         units = pages.read_page((site / page).read_text(encoding="utf-8"))
-        out.append((page, analyse_page(page_url(page), units) if units else None))
-    return out
+        cache.put(key, analyse_page(page_url(page), units) if units else None)
 
 
 def _salt() -> str:

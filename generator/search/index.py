@@ -1,23 +1,27 @@
 """The search index files: postings of the analyzer's terms, split by term hash.
 
-Written to `search/index/` in the site (all JSON, keys sorted, so two builds of the same
-pages give the same bytes):
+Written to `search/index/` in the site (JSON, keys sorted, so two builds of the same pages
+give the same bytes):
 
 - `meta.json`: {"version", "buckets": N, "chunk": units per unit file, "filters": the
   filter names, "values": per filter, its values, "pages": for each page, the index of
   its value of each filter (-1: none), flat}: what every query needs, a few bytes a page.
   Pages are numbered in the order of their URLs.
 - `t/<bucket>.json`: the postings of every term whose hash (`term_hash`, FNV-1a over its
-  UTF-8 bytes) falls in the bucket (hash mod N, N a power of two): {term: [page delta,
-  n, unit, slot code, … n pairs, page delta, …]}, pages ascending, the slot code being
-  slot × 4 + field (pages.NAME, TITLE or BODY). A query fetches only its own terms'
-  buckets.
-- `u/<page>-<chunk>.json`: a page's units, `chunk` at a time: {"page": [url, title],
-  "units": [[anchor, label, text], …]}; fetched only for the results shown.
+  UTF-8 bytes) falls in the bucket (hash mod N, N a power of two): {term: [page delta, n,
+  code delta × n, page delta, …]}, pages ascending; a code is unit × 4 + the best field
+  the term occurs in within the unit (pages.NAME, TITLE or BODY), the codes of a page
+  ascending and each given as its difference from the one before. A query fetches only its
+  own terms' buckets.
+- `u/<page>-<chunk>.json`: {"page": [url, title], "units": [[anchor, label, text], …]}, a
+  page's units `CHUNK` at a time; fetched only for the results shown.
 
-Each page is analysed on its own (`analyse_page`) and the result kept in the cache by the
-page's bytes, so a rebuild analyses only the pages that changed and merges the rest from
-the cache (`PageCache`); the merge gives the same bytes as a clean build.
+Each page is analysed on its own (`analyse_page`), its postings already cut into `GROUPS`
+JSON texts by term hash, and kept in the cache by the page's bytes, so a rebuild analyses
+only the pages that changed. The merge (`write_index`) reads the pages in order, writes
+their unit files as it goes, then merges one group at a time: a group's terms fill the
+buckets whose number ends in the group's bits, and memory holds the pages' postings as
+text plus one group's worth of lists. It gives the same bytes as a clean build.
 """
 
 from __future__ import annotations
@@ -25,16 +29,18 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from collections.abc import Iterable
 from pathlib import Path
 
 from .analyzer import index_terms
 from .pages import PageUnits
 
 INDEX_DIR = "search/index"
-VERSION = 1
+VERSION = 2
 FILTERS = ["类型", "地区", "年度", "部门"]
-CHUNK = 16  # units per unit file: a result loads one or two
-BUCKET_BYTES = 24_000  # about what a term file should weigh (JSON, before compression)
+CHUNK = 32  # units per unit file: a result loads one or two
+GROUPS = 16  # postings of a page, cut by term hash (a power of two, at most the buckets)
+BUCKET_CODES = 6_000  # about how many codes a term file should hold (some 25 kB of JSON)
 
 
 def term_hash(term: str) -> int:
@@ -47,74 +53,88 @@ def term_hash(term: str) -> int:
 
 def analyse_page(url: str, page: PageUnits) -> dict:
     """A page as the index stores it: {"meta": [url, title, filters], "units": [[anchor,
-    label, text], …], "postings": {term: [unit, slot code, …]}}. A unit's fields are read
-    one after the other with a slot left between them, so a phrase never spans two."""
+    label, text], …], "codes": how many, "groups": [JSON text of {term: [code delta, …]}
+    per hash group]}."""
     postings: dict[str, list[int]] = {}
     units = []
     for number, unit in enumerate(page.units):
-        slot = 0
-        for kind, text in unit.fields:
-            terms = index_terms(text, slot)
-            for term, at in terms:
-                postings.setdefault(term, []).extend((number, at * 4 + kind))
-            slot = (terms[-1][1] + 2) if terms else slot
+        seen: set[str] = set()
+        for kind, text in sorted(unit.fields, key=lambda f: -f[0]):
+            terms = index_terms(text) - seen
+            seen |= terms
+            code = number * 4 + kind
+            for term in terms:
+                postings.setdefault(term, []).append(code)
         units.append([unit.anchor, unit.label, " ".join(unit.text().split())])
+    groups: list[dict[str, list[int]]] = [{} for _ in range(GROUPS)]
+    for term in sorted(postings):
+        codes = sorted(postings[term])
+        groups[term_hash(term) & (GROUPS - 1)][term] = [b - a for a, b in zip([0] + codes, codes)]
     return {"meta": [url, page.title, {k: page.filters[k] for k in FILTERS if k in page.filters}],
-            "units": units, "postings": dict(sorted(postings.items()))}
+            "units": units, "codes": sum(map(len, postings.values())),
+            "groups": [_json(g) for g in groups]}
 
 
-def write_index(site: Path, analysed: list[dict]) -> int:
-    """Write the index of `analysed` pages (sorted here by URL) into `site`; returns the
-    number of files written."""
-    analysed = sorted(analysed, key=lambda a: a["meta"][0])
+def write_index(site: Path, pages: Iterable[dict]) -> int:
+    """Write the index of `pages` (analysed, in URL order) into `site`; returns the number
+    of files written."""
     folder = site / INDEX_DIR
     (folder / "t").mkdir(parents=True, exist_ok=True)
     (folder / "u").mkdir(parents=True, exist_ok=True)
-    merged: dict[str, list[int]] = {}
-    last: dict[str, int] = {}
-    size = 0
-    for number, page in enumerate(analysed):
-        for term, ints in page["postings"].items():
-            entry = merged.get(term)
-            if entry is None:
-                entry = merged[term] = []
-            entry.append(number - last.get(term, 0))
-            entry.append(len(ints) // 2)
-            entry.extend(ints)
-            last[term] = number
-            size += len(ints) * 4 + 8
-    buckets = 1
-    while size / buckets > BUCKET_BYTES:
-        buckets *= 2
-    files: list[dict[str, list[int]]] = [{} for _ in range(buckets)]
-    for term in sorted(merged):
-        files[term_hash(term) & (buckets - 1)][term] = merged[term]
-    written = 0
-    for n, content in enumerate(files):
-        _write_json(folder / "t" / f"{n:x}.json", content)
-        written += 1
-    for number, page in enumerate(analysed):
+    metas, groups, codes, written = [], [], 0, 0
+    for number, page in enumerate(pages):
+        metas.append(page["meta"])
+        groups.append(page["groups"])
+        codes += page["codes"]
         units = page["units"]
         for chunk in range(0, max(len(units), 1), CHUNK):
-            _write_json(folder / "u" / f"{number}-{chunk // CHUNK}.json",
-                        {"page": page["meta"][:2], "units": units[chunk:chunk + CHUNK]})
+            _write(folder / "u" / f"{number}-{chunk // CHUNK}.json",
+                   {"page": page["meta"][:2], "units": units[chunk:chunk + CHUNK]})
             written += 1
-    _write_json(folder / "meta.json", _meta(analysed, buckets))
+    buckets = GROUPS
+    while codes / buckets > BUCKET_CODES:
+        buckets *= 2
+    for g in range(GROUPS):
+        files = _merge_group([page_groups[g] for page_groups in groups], buckets, g)
+        for n, content in files.items():
+            _write(folder / "t" / f"{n:x}.json", content)
+            written += 1
+    _write(folder / "meta.json", _meta(metas, buckets))
     return written + 1
 
 
-def _meta(analysed: list[dict], buckets: int) -> dict:
-    values: list[list[str]] = [sorted({a["meta"][2][f] for a in analysed if f in a["meta"][2]})
-                               for f in FILTERS]
+def _merge_group(texts: list[str], buckets: int, group: int) -> dict[int, dict[str, list[int]]]:
+    """The bucket files of one hash group, from each page's postings of the group."""
+    merged: dict[str, list[int]] = {}
+    last: dict[str, int] = {}
+    for number, text in enumerate(texts):
+        for term, deltas in json.loads(text).items():
+            entry = merged.get(term)
+            if entry is None:
+                entry = merged[term] = []
+            entry += (number - last.get(term, 0), len(deltas))
+            entry += deltas
+            last[term] = number
+    files: dict[int, dict[str, list[int]]] = {n: {} for n in range(group, buckets, GROUPS)}
+    for term in sorted(merged):
+        files[term_hash(term) & (buckets - 1)][term] = merged[term]
+    return files
+
+
+def _meta(metas: list[list], buckets: int) -> dict:
+    values: list[list[str]] = [sorted({m[2][f] for m in metas if f in m[2]}) for f in FILTERS]
     where = [{v: i for i, v in enumerate(vs)} for vs in values]
-    pages = [where[i].get(filters.get(f), -1) for _, _, filters in (a["meta"] for a in analysed)
-             for i, f in enumerate(FILTERS)]
+    pages = [where[i].get(m[2].get(f), -1) for m in metas for i, f in enumerate(FILTERS)]
     return {"version": VERSION, "buckets": buckets, "chunk": CHUNK, "filters": FILTERS,
             "values": values, "pages": pages}
 
 
-def _write_json(path: Path, data) -> None:
-    path.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+def _json(data) -> str:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+def _write(path: Path, data) -> None:
+    path.write_text(_json(data), encoding="utf-8")
 
 
 class PageCache:
@@ -130,21 +150,22 @@ class PageCache:
     def key(self, html: bytes) -> str:
         return hashlib.sha256(self.salt.encode() + html).hexdigest()
 
-    def get(self, key: str) -> dict | None:
+    def has(self, key: str) -> bool:
         self.used.add(key)
-        if self.folder is None or not self.read:
-            return None
+        return self.read and self.folder is not None and (self.folder / f"{key}.json").exists()
+
+    def get(self, key: str) -> dict | None:
         try:
             return json.loads((self.folder / f"{key}.json").read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+        except (OSError, ValueError, TypeError):
             return None
 
-    def put(self, key: str, analysed: dict) -> None:
+    def put(self, key: str, analysed: dict | None) -> None:
         if self.folder is None:
             return
         self.folder.mkdir(parents=True, exist_ok=True)
         tmp = self.folder / f".{key}.{os.getpid()}.tmp"
-        tmp.write_text(json.dumps(analysed, ensure_ascii=False), encoding="utf-8")
+        tmp.write_text(_json(analysed), encoding="utf-8")
         tmp.replace(self.folder / f"{key}.json")
 
     def prune(self) -> None:

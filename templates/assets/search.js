@@ -8,47 +8,44 @@
 (function () {
   "use strict";
   var HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff";
-  var SLOT = new RegExp("[" + HAN + "]|[0-9a-z]+", "g");
+  var RUN = new RegExp("[" + HAN + "]+|[0-9a-z]+", "g");
   var HAN_CHAR = new RegExp("^[" + HAN + "]$");
   var WEIGHT = [1, 10, 100];  // body, title, name (generator/search/pages.py)
-  var PER_PAGE = 10, SUBS = 3;
+  var PER_PAGE = 10, SUBS = 3, CHECKED = 8;
 
   function normalize(text) { return text.normalize("NFKC").toLowerCase(); }
-  function slots(text) {
-    var out = [], m, norm = normalize(text);
-    SLOT.lastIndex = 0;
-    while ((m = SLOT.exec(norm))) out.push([m[0], m.index + m[0].length]);
+  function runs(text) { return normalize(text).match(RUN) || []; }
+  function isHan(run) { return !/^[0-9a-z]/.test(run); }
+  function bigrams(run) {
+    var out = [];
+    for (var i = 0; i + 1 < run.length; i++) out.push(run.slice(i, i + 2));
     return out;
   }
-  function isHan(token) { return token.length === 1 && HAN_CHAR.test(token); }
-  function indexTerms(text, start) {
-    var found = slots(text), out = [];
-    for (var i = 0; i < found.length; i++) {
-      out.push([found[i][0], start + i]);
-      var next = found[i + 1];
-      if (isHan(found[i][0]) && next && next[1] === found[i][1] + 1 && isHan(next[0]))
-        out.push([found[i][0] + next[0], start + i]);
-    }
-    return out;
+  function indexTerms(text) {
+    var terms = new Set();
+    runs(text).forEach(function (run) {
+      if (!isHan(run)) { terms.add(run); return; }
+      run.split("").concat(bigrams(run)).forEach(function (t) { terms.add(t); });
+    });
+    return Array.from(terms);
   }
   function queryTerms(text) {
-    var found = slots(text), out = [];
-    for (var i = 0; i < found.length; i++) {
-      var token = found[i][0], end = found[i][1], han = isHan(token);
-      var next = found[i + 1], prev = found[i - 1];
-      var joined = han && next && next[1] === end + 1 && isHan(next[0]);
-      var prevJoined = han && prev && prev[1] === end - 1 && isHan(prev[0]);
-      if (joined) out.push([token + next[0], i]);
-      else if (!han || !prevJoined) out.push([token, i]);
-    }
+    var out = [];
+    runs(text).forEach(function (run) {
+      (!isHan(run) || run.length === 1 ? [run] : bigrams(run)).forEach(function (t) {
+        if (out.indexOf(t) < 0) out.push(t);
+      });
+    });
     return out;
   }
+  function squeezed(text) { return runs(text).join(""); }
   function termHash(term) {
     var bytes = new TextEncoder().encode(term), h = 0x811c9dc5;
     for (var i = 0; i < bytes.length; i++) h = Math.imul(h ^ bytes[i], 0x01000193) >>> 0;
     return h >>> 0;
   }
-  window.searchAnalyzer = {queryTerms: queryTerms, indexTerms: indexTerms, termHash: termHash};
+  window.searchAnalyzer = {queryTerms: queryTerms, indexTerms: indexTerms, squeezed: squeezed,
+                           termHash: termHash};
 
   var form = document.getElementById("search");
   if (!form) return;
@@ -63,51 +60,43 @@
     return loaded[path];
   }
 
-  /* {page: [[unit, slot code], …]} of one term, from its bucket file. */
+  /* {page: [unit code, …]} of one term, from its bucket file. */
   function postings(meta, term) {
     var bucket = (termHash(term) & (meta.buckets - 1)).toString(16);
     return load("t/" + bucket + ".json").then(function (file) {
       var flat = file[term] || [], out = new Map(), page = 0, i = 0;
       while (i < flat.length) {
         page += flat[i];
-        var n = flat[i + 1], occ = [];
-        for (var k = 0; k < n; k++) occ.push([flat[i + 2 + 2 * k], flat[i + 3 + 2 * k]]);
-        out.set(page, occ);
-        i += 2 + 2 * n;
+        var n = flat[i + 1], codes = [], code = 0;
+        for (var k = 0; k < n; k++) codes.push(code += flat[i + 2 + k]);
+        out.set(page, codes);
+        i += 2 + n;
       }
       return out;
     });
   }
 
-  /* Scored units of the pages every term occurs in; `exact`: at their slots. */
-  function match(terms, lists, exact) {
-    var order = lists.map(function (l, i) { return i; }).sort(function (a, b) {
-      return lists[a].size - lists[b].size;
-    });
-    var pages = new Map(), rare = order[0];
-    lists[rare].forEach(function (occ, page) {
+  /* Scored units of the pages holding every term: in one unit (`exact`: candidates the
+     page checks against the text it shows), or anywhere in the page (the fallback). */
+  function match(lists, exact) {
+    var rare = lists.reduce(function (a, l) { return l.size < a.size ? l : a; });
+    var out = [];
+    rare.forEach(function (codes, page) {
       if (!lists.every(function (l) { return l.has(page); })) return;
       var units = new Map();
-      if (exact) {
-        var sets = lists.map(function (l) {
-          return new Set(l.get(page).map(function (o) { return o[0] * 1048576 + (o[1] >> 2); }));
-        });
-        occ.forEach(function (o) {
-          var start = (o[1] >> 2) - terms[rare][1];
-          var ok = terms.every(function (t, i) { return sets[i].has(o[0] * 1048576 + start + t[1]); });
-          if (ok) units.set(o[0], Math.max(units.get(o[0]) || 0, WEIGHT[o[1] & 3]));
-        });
-      } else {
-        lists.forEach(function (l) {
-          var best = new Map();
-          l.get(page).forEach(function (o) { best.set(o[0], Math.max(best.get(o[0]) || 0, WEIGHT[o[1] & 3])); });
-          best.forEach(function (w, u) { units.set(u, (units.get(u) || 0) + w); });
-        });
-      }
-      if (units.size) pages.set(page, units);
-    });
-    var out = [];
-    pages.forEach(function (units, page) {
+      lists.forEach(function (l, i) {
+        var best = new Map();
+        l.get(page).forEach(function (c) { best.set(c >> 2, Math.max(best.get(c >> 2) || 0, WEIGHT[c & 3])); });
+        if (exact && i === 0) { units = best; return; }
+        var next = new Map();
+        if (exact) units.forEach(function (w, u) { if (best.has(u)) next.set(u, Math.min(w, best.get(u))); });
+        else {
+          units.forEach(function (w, u) { next.set(u, w); });
+          best.forEach(function (w, u) { next.set(u, (next.get(u) || 0) + w); });
+        }
+        units = next;
+      });
+      if (!units.size) return;
       var list = Array.from(units).sort(function (a, b) { return b[1] - a[1] || a[0] - b[0]; });
       out.push({page: page, units: list, score: list[0][1] + Math.min(list.length, 20) / 100});
     });
@@ -118,10 +107,10 @@
     var terms = queryTerms(query);
     if (!terms.length) return Promise.resolve(null);
     return load("meta.json").then(function (meta) {
-      return Promise.all(terms.map(function (t) { return postings(meta, t[0]); })).then(function (lists) {
-        var exact = match(terms, lists, true);
+      return Promise.all(terms.map(function (t) { return postings(meta, t); })).then(function (lists) {
+        var exact = match(lists, true);
         return {meta: meta, terms: terms, exact: exact.length > 0,
-                results: exact.length ? exact : match(terms, lists, false)};
+                results: exact.length ? exact : match(lists, false)};
       });
     });
   }
@@ -177,13 +166,13 @@
   var current = null, shown = 0, chosen = {};
 
   function needlesOf(state) {
-    if (state.exact) return [slots(state.query).map(function (s) { return s[0]; }).join("")];
-    return state.terms.map(function (t) { return t[0]; });
+    if (state.exact) return [squeezed(state.query)];
+    return state.terms;
   }
   function filtered() {
     var meta = current.meta;
     return current.results.filter(function (r) {
-      return meta.filters.every(function (f, i) {
+      return !current.dropped.has(r.page) && meta.filters.every(function (f, i) {
         return chosen[f] === undefined || String(meta.pages[r.page * meta.filters.length + i]) === chosen[f];
       });
     });
@@ -212,40 +201,54 @@
     });
     filterBox.hidden = !filterBox.firstChild;
   }
+  /* A result as shown, with up to SUBS units: when the match is exact, only units whose
+     text holds the query (the index found units holding all its terms); null: none. */
+  function resultItem(r, needles) {
+    var meta = current.meta, chunk = meta.chunk;
+    var units = r.units.slice(0, current.exact ? CHECKED : SUBS);
+    return Promise.all(units.map(function (u) {
+      return load("u/" + r.page + "-" + Math.floor(u[0] / chunk) + ".json");
+    })).then(function (files) {
+      var shown = units.map(function (u, k) { return files[k].units[u[0] % chunk]; }).filter(function (unit) {
+        return unit && (!current.exact || squeezed(unit[2]).indexOf(needles[0]) >= 0);
+      }).slice(0, SUBS);
+      if (!shown.length) return null;
+      var path = files[0].page[0];
+      var facts = meta.filters.map(function (f, i) {
+        return meta.values[i][meta.pages[r.page * meta.filters.length + i]];
+      }).filter(function (v) { return v !== undefined; });
+      var ul = el("ul");
+      shown.forEach(function (unit) {
+        var label = unit[1] && unit[0] !== "main" ? [el("span", {"class": "meta"}, [unit[1] + "："])] : [];
+        ul.appendChild(el("li", {}, label.concat([el("a", {href: pageUrl(path, unit[0])}, excerpt(unit[2], needles))])));
+      });
+      return el("li", {}, [el("a", {"class": "result-title", href: pageUrl(path)}, [files[0].page[1]]),
+                           el("div", {"class": "meta"}, [facts.join(" · ")]), ul]);
+    });
+  }
   function render(reset) {
-    var results = filtered();
     if (reset) {
       shown = 0;
       while (list.firstChild) list.removeChild(list.firstChild);
     }
-    var text = "“" + current.query + "”：" + (results.length ? results.length + " 个页面" : "没有找到结果");
-    if (results.length && !current.exact)
-      text = "没有与“" + current.query + "”完全一致的结果；以下 " + results.length + " 个页面包含其中全部字词";
-    status.textContent = text;
-    var page = results.slice(shown, shown + PER_PAGE);
-    shown += page.length;
-    more.hidden = shown >= results.length;
-    var needles = needlesOf(current), meta = current.meta, chunk = meta.chunk;
-    return Promise.all(page.map(function (r) {
-      var subs = r.units.slice(0, SUBS);
-      return Promise.all(subs.map(function (u) {
-        return load("u/" + r.page + "-" + Math.floor(u[0] / chunk) + ".json");
-      })).then(function (files) {
-        var path = files[0].page[0];
-        var facts = meta.filters.map(function (f, i) {
-          return meta.values[i][meta.pages[r.page * meta.filters.length + i]];
-        }).filter(function (v) { return v !== undefined; });
-        var ul = el("ul");
-        subs.forEach(function (u, k) {
-          var unit = files[k].units[u[0] % chunk];
-          var label = unit[1] && unit[0] !== "main" ? [el("span", {"class": "meta"}, [unit[1] + "："])] : [];
-          ul.appendChild(el("li", {}, label.concat([el("a", {href: pageUrl(path, unit[0])}, excerpt(unit[2], needles))])));
+    var needles = needlesOf(current), added = 0;
+    function batch() {
+      var results = filtered(), page = results.slice(shown, shown + PER_PAGE - added);
+      shown += page.length;
+      return Promise.all(page.map(function (r) { return resultItem(r, needles); })).then(function (items) {
+        items.forEach(function (item, k) {
+          if (item) { list.appendChild(item); added++; } else { current.dropped.add(page[k].page); shown--; }
         });
-        return el("li", {}, [el("a", {"class": "result-title", href: pageUrl(path)}, [files[0].page[1]]),
-                             el("div", {"class": "meta"}, [facts.join(" · ")]), ul]);
+        if (added < PER_PAGE && shown < filtered().length) return batch();
       });
-    })).then(function (items) {
-      items.forEach(function (item) { list.appendChild(item); });
+    }
+    return batch().then(function () {
+      var count = filtered().length;
+      var text = "“" + current.query + "”：" + (count ? count + " 个页面" : "没有找到结果");
+      if (count && !current.exact)
+        text = "没有与“" + current.query + "”完全一致的结果；以下 " + count + " 个页面包含其中全部字词";
+      status.textContent = text;
+      more.hidden = shown >= count;
     });
   }
   function run(query, push) {
@@ -259,7 +262,7 @@
     if (push) window.history.pushState(null, "", url); else window.history.replaceState(null, "", url);
     chosen = {};
     return search(query).then(function (found) {
-      current = found && {meta: found.meta, terms: found.terms, exact: found.exact, results: found.results, query: query};
+      current = found && {meta: found.meta, terms: found.terms, exact: found.exact, results: found.results, query: query, dropped: new Set()};
       if (!current) {
         while (list.firstChild) list.removeChild(list.firstChild);
         filterBox.hidden = true;
