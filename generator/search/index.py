@@ -30,6 +30,7 @@ import hashlib
 import json
 import os
 from collections.abc import Iterable
+from functools import lru_cache
 from pathlib import Path
 
 from .analyzer import index_terms
@@ -43,6 +44,7 @@ GROUPS = 16  # postings of a page, cut by term hash (a power of two, at most the
 BUCKET_CODES = 6_000  # about how many codes a term file should hold (some 25 kB of JSON)
 
 
+@lru_cache(maxsize=1 << 20)  # a province has some 100 k distinct terms, met on every page
 def term_hash(term: str) -> int:
     """32-bit FNV-1a of the term's UTF-8 bytes (search.js computes the same)."""
     h = 0x811C9DC5
@@ -64,11 +66,15 @@ def analyse_page(url: str, page: PageUnits) -> dict:
             seen |= terms
             code = number * 4 + kind
             for term in terms:
-                postings.setdefault(term, []).append(code)
+                entry = postings.get(term)
+                if entry is None:
+                    postings[term] = [code]
+                else:
+                    entry.append(code)
         units.append([unit.anchor, unit.label, " ".join(unit.text().split())])
     groups: list[dict[str, list[int]]] = [{} for _ in range(GROUPS)]
     for term in sorted(postings):
-        codes = sorted(postings[term])
+        codes = postings[term]  # ascending: units are read in order, a term once per unit
         groups[term_hash(term) & (GROUPS - 1)][term] = [b - a for a, b in zip([0] + codes, codes)]
     return {"meta": [url, page.title, {k: page.filters[k] for k in FILTERS if k in page.filters}],
             "units": units, "codes": sum(map(len, postings.values())),
