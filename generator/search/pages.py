@@ -14,7 +14,8 @@ What search skips is cut out first: elements marked `data-pagefind-ignore` (char
 results, navigation, nested ones counted) and the cells that templates cannot mark
 (`EXCLUDE_SELECTORS`: amounts, source-line links), and tables' header rows. A row whose text was seen already on the
 page (科目 names recur in 表一, 表三, 表五 …) is left out: the page is found by the same
-words, at the first place they appear.
+words, at the first place they appear. A long text is cut at sentence ends into units of
+about `UNIT_CHARS` characters (`split_long`).
 
 Filters come from `data-pagefind-filter` attributes: `name:value`, or `name` alone for the
 element's own text (类型, 地区, 年度, 部门).
@@ -129,7 +130,7 @@ class _Walker:
             text = unit.text()
             if text and text not in seen:
                 seen.add(text)
-                units.append(unit)
+                units += split_long(unit)
         return PageUnits(" ".join(title.split()), self.filters, units)
 
     def open(self, tag: str, attrs: dict[str, str]) -> None:
@@ -195,6 +196,32 @@ class _Walker:
             self.units.append(self.unit)
         self.unit = None
         self.kind = BODY
+
+
+UNIT_CHARS = 160  # a longer body is cut at sentence ends into units of about this size
+SENTENCE_END = re.compile(r"(?<=[。！？；])")
+
+
+def split_long(unit: Unit) -> list[Unit]:
+    """`unit`, its body cut at sentence ends into pieces of about `UNIT_CHARS`, each piece a
+    unit of its own (same anchor, labelled with the unit's heading): a result loads and
+    shows the sentences it matched, not a whole section. A phrase never spans a sentence
+    end, so nothing findable is cut."""
+    if len(unit.text()) <= UNIT_CHARS:
+        return [unit]
+    head = [f for f in unit.fields if f[0] != BODY]
+    body = " ".join(t.strip() for k, t in unit.fields if k == BODY and t.strip())
+    pieces, current = [], ""
+    for sentence in SENTENCE_END.split(body):
+        if current and len(current) + len(sentence) > UNIT_CHARS:
+            pieces.append(current)
+            current = ""
+        current += sentence
+    pieces.append(current)
+    label = " ".join(" ".join(t.split()) for _, t in head) or unit.label
+    out = [Unit(unit.anchor, unit.label, head + [(BODY, pieces[0])])]
+    out += [Unit(unit.anchor, label, [(BODY, piece)]) for piece in pieces[1:] if piece.strip()]
+    return out
 
 
 def without_ignored(html: str) -> str:

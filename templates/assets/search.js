@@ -11,7 +11,7 @@
   var RUN = new RegExp("[" + HAN + "]+|[0-9a-z]+", "g");
   var HAN_CHAR = new RegExp("^[" + HAN + "]$");
   var WEIGHT = [1, 10, 100];  // body, title, name (generator/search/pages.py)
-  var PER_PAGE = 10, SUBS = 3, CHECKED = 8;
+  var PER_PAGE = 10, SUBS = 3, CHECKED = 4;
 
   function normalize(text) { return text.normalize("NFKC").toLowerCase(); }
   function runs(text) { return normalize(text).match(RUN) || []; }
