@@ -10,8 +10,8 @@ the postings of its own terms. Pages are analysed in worker processes and each r
 kept in `.cache/search/` by the page's bytes: a rebuild analyses only the changed pages.
 
 The search page (`templates/search.html`, `assets/search.js`) matches the exact string
-typed (every term at its slot: a phrase), falls back to "all terms" only when nothing
-matches exactly (and says so), ranks name matches (a department, project or 科目) before
+typed (the units holding all its terms, kept when their text holds the string), falls back
+to "all terms" only when no unit holds them all (and says so), ranks name matches (a department, project or 科目) before
 titles before body text, and groups results by page. Nothing is loaded from another host.
 """
 

@@ -1,8 +1,9 @@
 /* The search page: queries the site's own index in search/index/ (generator/search/).
    The analyzer below applies the rules of generator/search/analyzer.py, line for line
-   (tests/test_search_analyzer.py checks that both give the same terms). A query matches
-   the exact string typed (every term at its slot: a phrase); only when nothing matches
-   exactly does it fall back to pages holding all its terms, and says so. Results are
+   (tests/test_search_index.py checks that both give the same terms). A query matches
+   the exact string typed: the index gives the units holding all its terms, and a unit is
+   shown when its text holds the string; only when no unit holds them all does it fall
+   back to pages holding them anywhere, and says so. Results are
    grouped by page, name matches (a department, project, 科目) first, then titles, then
    text. Every value shown is inserted as text (DOM nodes), never as HTML. */
 (function () {
@@ -115,7 +116,7 @@
     });
   }
 
-  /* The stretches of `text` that hold the query: its slot characters compared, the rest skipped. */
+  /* The stretches of `text` that hold the query: its Han characters, letters and digits compared, the rest skipped. */
   function spans(text, needles) {
     var chars = [], where = [];
     for (var i = 0; i < text.length; i++) {
