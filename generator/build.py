@@ -268,7 +268,7 @@ def render_database(path: Path, config: Config, staging: Path, previous, previou
     A province is rendered by a forked child process: the site's data, read whole into
     Python objects to render from (over 1 GB at 2,000 documents), is then given back to the
     system when the child ends, instead of staying in the build process, where the
-    search stage and its Pagefind processes would come on top of it.
+    search stage would come on top of it.
     """
     args = (path, config, staging, previous, previous_dir, manifest, jobs)
     if not in_child:
@@ -430,9 +430,8 @@ def _build(config: Config, report: BuildReport, jobs: int | None, clean: bool,
             from .search import build_search_index
 
             report.search = build_search_index(
-                staging, incremental.cache_dir(config) / "search",
-                config.get("build.search_shard_size"), config.get("build.jobs"), reuse=not clean,
-                pagefind_jobs=config.get("build.search_jobs"))
+                staging, incremental.cache_dir(config) / "search", config.get("build.jobs"),
+                reuse=not clean)
             report.timings["search"] = time.perf_counter() - clock
         incremental.forget_manifest(config)
         cleanup = output_guard.swap_into_place(staging, output)
