@@ -44,12 +44,16 @@ def _cmd_build(args: argparse.Namespace) -> int:
 
 def _cmd_serve(args: argparse.Namespace) -> int:
     from .config import load_config
-    from .serve import serve
+    from .serve import ServeError, serve
 
     site_dir = Path(args.site_dir).resolve()
     overrides = {k: v for k, v in (("serve.host", args.host), ("serve.port", args.port)) if v is not None}
     config = load_config(site_dir, overrides=overrides)
-    serve(site_dir, config.get("serve.host"), config.get("serve.port"))
+    try:
+        serve(site_dir, config.get("serve.host"), config.get("serve.port"))
+    except ServeError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
     return 0
 
 
