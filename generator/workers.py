@@ -87,6 +87,8 @@ def map_in_workers(fn: Callable[[Any], Any], tasks: list, workers: int, limit: f
     that dies (e.g. out of memory) gives `on_lost(task, "crashed")`; both are replaced.
     An exception raised by `fn` is raised here, as `map` would."""
     results: list = [None] * len(tasks)
+    if not tasks:
+        return results
     queue = iter(range(len(tasks)))
     pool: list[_Worker] = []
     done = iter(progress(range(len(tasks)), label, len(tasks)))
@@ -95,7 +97,7 @@ def map_in_workers(fn: Callable[[Any], Any], tasks: list, workers: int, limit: f
             pool.append(_start_worker(fn, start))
         busy = sum(_give(w, queue, tasks, limit) for w in pool)
         while busy:
-            for worker in _ready(pool, limit):
+            for worker in _ready(pool):
                 index = worker.index
                 outcome = _outcome(worker)
                 if outcome is None:  # answered
@@ -136,7 +138,7 @@ def _give(worker: _Worker, queue: Iterator[int], tasks: list, limit: float) -> b
     return True
 
 
-def _ready(pool: list[_Worker], limit: float) -> list[_Worker]:
+def _ready(pool: list[_Worker]) -> list[_Worker]:
     """The busy workers that answered, died or ran out of time (waits for one at least)."""
     busy = [w for w in pool if w.index >= 0]
     soonest = min(w.deadline for w in busy)
