@@ -142,8 +142,6 @@ def _map(fn, tasks: list, jobs: int, label: str, limit: int, on_lost) -> list:
                               label, start=_worker_start)
     return [fn(t) for t in progress(tasks, label)]
 
-
-
 def _worker_start() -> None:
     """Garbage collection in a parse worker. A document's objects are freed by reference
     counting as soon as it is packed, so the collector finds nothing, yet its default
@@ -152,7 +150,6 @@ def _worker_start() -> None:
     inherited from the build process (frozen)."""
     gc.freeze()
     gc.set_threshold(100_000)
-
 
 def parse_and_check(config: Config, cache: ParseCache, hashes: dict[str, str],
                     jobs: int = 0) -> tuple[list[Parsed], int]:
@@ -182,10 +179,8 @@ def parse_and_check(config: Config, cache: ParseCache, hashes: dict[str, str],
     cache.keep({p.document.cache_key if p.document else keys.get(p.path) for p in results})
     return results, len(todo)
 
-
 # From this many documents on, the database is loaded by a child process.
 LOAD_IN_CHILD = 64
-
 
 def load_database(path: Path, site_dir: Path, cache: ParseCache, documents: list[DocSummary],
                   failed: list[ParseResult], scratch: Path) -> None:
@@ -202,7 +197,6 @@ def load_database(path: Path, site_dir: Path, cache: ParseCache, documents: list
         return
     with ProcessPoolExecutor(max_workers=1) as pool:
         pool.submit(_load_database, *args).result()
-
 
 def render_database(path: Path, config: Config, staging: Path, previous, previous_dir: Path,
                     manifest, jobs: int | None, in_child: bool) -> tuple[int, int]:
@@ -222,7 +216,6 @@ def render_database(path: Path, config: Config, staging: Path, previous, previou
     manifest.inputs, manifest.outputs = inputs, outputs
     return pages, reused
 
-
 def _render_database(path, config, staging, previous, previous_dir, manifest, jobs) -> tuple:
     from .render import render_site
 
@@ -237,7 +230,6 @@ def _render_database(path, config, staging, previous, previous_dir, manifest, jo
                  in manifest.outputs.items()) if previous else 0
     return pages, reused, manifest.inputs, manifest.outputs
 
-
 def _load_database(path: Path, site_dir: Path, folder: Path, documents: list[DocSummary],
                    failed: list[list[Issue]], scratch: Path) -> None:
     con = db.connect(path)
@@ -248,7 +240,6 @@ def _load_database(path: Path, site_dir: Path, folder: Path, documents: list[Doc
         con.execute("CHECKPOINT")
     finally:
         con.close()
-
 
 def load_parsed(con, site_dir: Path, cache: ParseCache, documents: list[DocSummary],
                 scratch: Path | None = None) -> None:
@@ -266,10 +257,8 @@ def load_parsed(con, site_dir: Path, cache: ParseCache, documents: list[DocSumma
     db.load_packed(con, ((doc_id, rows(doc)) for doc_id, doc in assign_ids(documents).items()),
                    scratch)
 
-
 def _parse_whole(task: tuple[str, str]) -> ParseResult:
     return parse_file(Path(task[0]), task[1])
-
 
 def parse_sources(config: Config, jobs: int = 0) -> list[ParseResult]:
     """Parse every source under content/disclosures into whole `Document`s (no cache, no
@@ -277,7 +266,6 @@ def parse_sources(config: Config, jobs: int = 0) -> list[ParseResult]:
     limit = config.get("build.parse_timeout")
     return _map(_parse_whole, _sources(config), jobs, "parse", limit,
                 lambda task, reason: lost_parse(task[1], reason, limit))
-
 
 def assign_ids(documents: list[D]) -> dict[str, D]:
     """doc_id = slug(department)-year, unique across the site (stable for a given input).
@@ -293,7 +281,6 @@ def assign_ids(documents: list[D]) -> dict[str, D]:
             doc_id, n = f"{base}-{n}", n + 1
         ids[doc_id] = doc
     return ids
-
 
 def build(site_dir: Path, output: Path | None = None, jobs: int | None = None,
           config: Config | None = None, clean: bool = False,
@@ -376,7 +363,6 @@ def build(site_dir: Path, output: Path | None = None, jobs: int | None = None,
         cleanup.join()
     return report
 
-
 def swap_into_place(staging: Path, output: Path) -> threading.Thread | None:
     """Replace `output` with `staging` so that readers see the old or the new site, never a mix.
 
@@ -397,7 +383,6 @@ def swap_into_place(staging: Path, output: Path) -> threading.Thread | None:
         shutil.rmtree(old, ignore_errors=True)
     return None
 
-
 def _remove_in_background(folder: Path) -> threading.Thread:
     """Delete a replaced site without making the caller (e.g. `serve` before its reload)
     wait: it is renamed to an `-old-` name first, which the next build also clears."""
@@ -409,7 +394,6 @@ def _remove_in_background(folder: Path) -> threading.Thread:
     thread = threading.Thread(target=shutil.rmtree, args=(trash,), kwargs={"ignore_errors": True})
     thread.start()
     return thread
-
 
 def _exchange(a: Path, b: Path) -> bool:
     """Atomically exchange two paths (Linux renameat2); False where not available."""
@@ -423,7 +407,6 @@ def _exchange(a: Path, b: Path) -> bool:
     at_fdcwd, rename_exchange = -100, 2
     result = renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange)
     return result == 0
-
 
 def recover_interrupted_swap(output: Path) -> None:
     """Undo what a killed build left behind: put a moved-aside site back, drop stale staging."""
