@@ -1,6 +1,7 @@
 """The build, top to bottom.
 
-config → input hashes (nothing changed: done) → parse and checks (each file in its own
+config → the output folder checked and locked, one build at a time (`output_guard`) →
+input hashes (nothing changed: done) → parse and checks (each file in its own
 error boundary, in parallel; unchanged files from the parse cache) → DuckDB → render (only
 the outputs whose inputs changed, in worker processes forked once the data is loaded; the
 rest is linked from the previous build) → search index → atomic swap into build/ → build
@@ -22,30 +23,28 @@ has succeeded, so a failed or killed build leaves the previous site intact.
 
 from __future__ import annotations
 
-import ctypes
+import dataclasses
 import gc
 import multiprocessing
 import os
 import shutil
-import sys
-import tempfile
-import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
-from . import db, incremental
+from . import cachefile, db, incremental, merge, output_guard
 from .checks import run_checks
 from .config import Config, load_config
 from .incremental import ParseCache
 from .layouts import all_layouts
-from .model import Issue
+from .model import Document, Issue
 from .parse.document import ParseResult, lost_parse, lost_worker, parse_file
 from .progress import progress
-from .slugs import SlugRegistry
-from .sources import discover
+from .render.mdpages import read_markdown_pages
+from .slugs import doc_ids
+from .sources import discover, links_out_of_site
 from .workers import map_in_workers
 
 D = TypeVar("D")
@@ -62,10 +61,13 @@ class DocSummary:
     department: str | None
     year: int | None
     region: str | None
+    tables: int = 0                # tables read (0: a narrative file, see `merge`)
+    companion: str | None = None   # the narrative file merged into it (`merge`), and
+    companion_sha256: str = ""     # its hash: the rows depend on both files
 
     @property
     def cache_key(self) -> str:
-        return ParseCache.key(self.path, self.sha256)
+        return ParseCache.key(self.path, self.sha256 + self.companion_sha256)
 
 
 @dataclass(frozen=True)
@@ -77,12 +79,17 @@ class Parsed:
     issues: list[Issue]
 
 
+# The parse cache holds a `Parsed` as plain data (`cachefile`).
+cachefile.register(DocSummary, Parsed, Issue)
+
+
 @dataclass
 class BuildReport:
     output: Path
     documents: list[DocSummary] = field(default_factory=list)  # their rows are in the database
     failed: list[ParseResult] = field(default_factory=list)
     issues: list[Issue] = field(default_factory=list)
+    page_issues: list[Issue] = field(default_factory=list)  # Markdown pages refused or cut
     timings: dict[str, float] = field(default_factory=dict)
     pages: int = 0
     up_to_date: bool = False  # nothing changed since the last build: build/ was left as it was
@@ -90,6 +97,8 @@ class BuildReport:
     rendered: int = 0         # output units rendered (the others were linked from the last build)
     reused: int = 0
     search: Any = None        # search.SearchIndexed, when the search index was built
+    in_site: int = 0          # documents in the site (also when it was up to date)
+    skipped: list[Issue] = field(default_factory=list)  # links out of the site, not followed
 
     def summary(self) -> str:
         timings = ", ".join(f"{k} {v:.2f}s" for k, v in self.timings.items())
@@ -106,10 +115,51 @@ def _parse_and_pack(path: str, shown: str) -> tuple[Parsed, db.PackedRows | None
     doc = result.document
     if doc is None:
         return Parsed(shown, None, result.issues), None
+    return _check_and_pack(doc, result.issues)
+
+
+def _check_and_pack(doc: Document, issues: list[Issue], sources: list | None = None,
+                    companion: DocSummary | None = None) -> tuple[Parsed, db.PackedRows]:
     checks = run_checks(doc)
-    rows = db.pack_document(doc, lambda doc_id: [c.as_row(doc_id) for c in checks])
-    summary = DocSummary(doc.path, doc.sha256, doc.layout, doc.department, doc.year, doc.region)
-    return Parsed(shown, summary, result.issues), rows
+    rows = db.pack_document(doc, lambda doc_id: [c.as_row(doc_id) for c in checks], sources)
+    summary = DocSummary(doc.path, doc.sha256, doc.layout, doc.department, doc.year, doc.region,
+                         len(doc.tables), companion and companion.path,
+                         companion.sha256 if companion else "")
+    return Parsed(doc.path, summary, issues), rows
+
+
+def _merge_and_pack(site_dir: Path, tables: DocSummary, text: DocSummary
+                    ) -> tuple[Parsed, db.PackedRows]:
+    """The department-year of a tables file and its narrative file (`merge`), checked and
+    packed: both are parsed again (a few files of a site), as whole documents."""
+    tables_doc, text_doc = (parse_file(site_dir / d.path, d.path).document for d in (tables, text))
+    if tables_doc is None or text_doc is None or tables_doc.sha256 != tables.sha256 \
+            or text_doc.sha256 != text.sha256:
+        raise RuntimeError(f"{tables.path} or {text.path} changed during the build: build again")
+    doc, sources = merge.merge(tables_doc, text_doc)
+    return _check_and_pack(doc, list(doc.issues), sources, text)
+
+
+def merge_companions(site_dir: Path, cache: ParseCache, results: list[Parsed]
+                     ) -> tuple[list[Parsed], set[str]]:
+    """Each tables file and narrative file of one department-year as one document
+    (`merge.companions`), from the parse cache where it was merged before; returns the
+    results with the narrative files' gone and the merged ones' cache keys."""
+    parsed = [p for p in results if p.document is not None]
+    pairs = merge.companions(parsed, lambda p: p.document.department,
+                             lambda p: p.document.year, lambda p: p.document.tables > 0)
+    replaced: dict[str, Parsed | None] = {}
+    for tables, text in pairs:
+        key = dataclasses.replace(tables.document, companion=text.document.path,
+                                  companion_sha256=text.document.sha256).cache_key
+        merged = cache.get(key)
+        if merged is None:
+            merged, rows = _merge_and_pack(site_dir, tables.document, text.document)
+            cache.put(key, merged, rows)
+            cache.remember(key, merged)
+        replaced[tables.path], replaced[text.path] = merged, None
+    out = [replaced.get(p.path, p) for p in results]
+    return [p for p in out if p is not None], {p.document.cache_key for p in replaced.values() if p}
 
 
 def _parse_one(task: tuple[str, str, str | None, str]) -> Parsed:
@@ -128,7 +178,7 @@ def _parse_one(task: tuple[str, str, str | None, str]) -> Parsed:
 def _sources(config: Config) -> list[tuple[str, str]]:
     """(path, path shown in messages: relative to the site) of every source."""
     return [(str(p), p.relative_to(config.site_dir).as_posix())
-            for p in discover(config.content_dir)]
+            for p in discover(config.content_dir, config.inside)]
 
 
 def _map(fn, tasks: list, jobs: int, label: str, limit: int, on_lost) -> list:
@@ -142,6 +192,7 @@ def _map(fn, tasks: list, jobs: int, label: str, limit: int, on_lost) -> list:
                               label, start=_worker_start)
     return [fn(t) for t in progress(tasks, label)]
 
+
 def _worker_start() -> None:
     """Garbage collection in a parse worker. A document's objects are freed by reference
     counting as soon as it is packed, so the collector finds nothing, yet its default
@@ -150,6 +201,7 @@ def _worker_start() -> None:
     inherited from the build process (frozen)."""
     gc.freeze()
     gc.set_threshold(100_000)
+
 
 def parse_and_check(config: Config, cache: ParseCache, hashes: dict[str, str],
                     jobs: int = 0) -> tuple[list[Parsed], int]:
@@ -176,11 +228,15 @@ def parse_and_check(config: Config, cache: ParseCache, hashes: dict[str, str],
         elif key is not None and not lost_worker(parsed.issues):  # try again next build
             cache.remember(key, parsed)
     results = [found[shown] for _, shown in work]
-    cache.keep({p.document.cache_key if p.document else keys.get(p.path) for p in results})
-    return results, len(todo)
+    merged, merged_keys = merge_companions(config.site_dir, cache, results)
+    cache.keep({p.document.cache_key if p.document else keys.get(p.path) for p in results}
+               | merged_keys)
+    return merged, len(todo)
+
 
 # From this many documents on, the database is loaded by a child process.
 LOAD_IN_CHILD = 64
+
 
 def load_database(path: Path, site_dir: Path, cache: ParseCache, documents: list[DocSummary],
                   failed: list[ParseResult], scratch: Path) -> None:
@@ -197,6 +253,7 @@ def load_database(path: Path, site_dir: Path, cache: ParseCache, documents: list
         return
     with ProcessPoolExecutor(max_workers=1) as pool:
         pool.submit(_load_database, *args).result()
+
 
 def render_database(path: Path, config: Config, staging: Path, previous, previous_dir: Path,
                     manifest, jobs: int | None, in_child: bool) -> tuple[int, int]:
@@ -216,6 +273,7 @@ def render_database(path: Path, config: Config, staging: Path, previous, previou
     manifest.inputs, manifest.outputs = inputs, outputs
     return pages, reused
 
+
 def _render_database(path, config, staging, previous, previous_dir, manifest, jobs) -> tuple:
     from .render import render_site
 
@@ -230,6 +288,7 @@ def _render_database(path, config, staging, previous, previous_dir, manifest, jo
                  in manifest.outputs.items()) if previous else 0
     return pages, reused, manifest.inputs, manifest.outputs
 
+
 def _load_database(path: Path, site_dir: Path, folder: Path, documents: list[DocSummary],
                    failed: list[list[Issue]], scratch: Path) -> None:
     con = db.connect(path)
@@ -241,13 +300,19 @@ def _load_database(path: Path, site_dir: Path, folder: Path, documents: list[Doc
     finally:
         con.close()
 
+
 def load_parsed(con, site_dir: Path, cache: ParseCache, documents: list[DocSummary],
                 scratch: Path | None = None) -> None:
     """Load the parsed documents into the database, under their doc_ids, one at a time
     from the parse cache (a source whose entry has gone meanwhile is parsed again)."""
     def rows(doc: DocSummary) -> db.PackedRows:
         packed = cache.rows(doc.cache_key)
-        if packed is None:
+        if packed is None and doc.companion is not None:
+            text = DocSummary(doc.companion, doc.companion_sha256, "", None, None, None)
+            parsed, packed = _merge_and_pack(site_dir, dataclasses.replace(
+                doc, companion=None, companion_sha256=""), text)
+            cache.put(doc.cache_key, parsed, packed)
+        elif packed is None:
             parsed, packed = _parse_and_pack(str(site_dir / doc.path), doc.path)
             if parsed.document != doc or packed is None:
                 raise RuntimeError(f"{doc.path} changed during the build: build again")
@@ -257,8 +322,10 @@ def load_parsed(con, site_dir: Path, cache: ParseCache, documents: list[DocSumma
     db.load_packed(con, ((doc_id, rows(doc)) for doc_id, doc in assign_ids(documents).items()),
                    scratch)
 
+
 def _parse_whole(task: tuple[str, str]) -> ParseResult:
     return parse_file(Path(task[0]), task[1])
+
 
 def parse_sources(config: Config, jobs: int = 0) -> list[ParseResult]:
     """Parse every source under content/disclosures into whole `Document`s (no cache, no
@@ -267,24 +334,22 @@ def parse_sources(config: Config, jobs: int = 0) -> list[ParseResult]:
     return _map(_parse_whole, _sources(config), jobs, "parse", limit,
                 lambda task, reason: lost_parse(task[1], reason, limit))
 
+
 def assign_ids(documents: list[D]) -> dict[str, D]:
-    """doc_id = slug(department)-year, unique across the site (stable for a given input).
+    """doc_id = slug(department)-year (`slugs.doc_ids`), unique across the site; a
+    document's doc_id depends on its own name, year and path, never on the order of files.
 
     `documents` are `Document`s or `DocSummary`s: only department, year and path count.
     """
-    registry = SlugRegistry()
-    ids: dict[str, D] = {}
-    for doc in sorted(documents, key=lambda d: (d.department or "", d.year or 0, d.path)):
-        base = f"{registry.slug(doc.department or Path(doc.path).stem)}-{doc.year or 'unknown'}"
-        doc_id, n = base, 2
-        while doc_id in ids:
-            doc_id, n = f"{base}-{n}", n + 1
-        ids[doc_id] = doc
-    return ids
+    ordered = sorted(documents, key=lambda d: (d.department or "", d.year or 0, d.path))
+    ids = doc_ids((d.department or Path(d.path).stem, d.year, d.path) for d in ordered)
+    return dict(zip(ids, ordered))
+
 
 def build(site_dir: Path, output: Path | None = None, jobs: int | None = None,
           config: Config | None = None, clean: bool = False,
-          cache: ParseCache | None = None, background_cleanup: bool = False) -> BuildReport:
+          cache: ParseCache | None = None, background_cleanup: bool = False,
+          wait: bool = True) -> BuildReport:
     """Build the site into `output` (default: the config's output_dir).
 
     Incremental: unchanged sources are not parsed again and outputs whose inputs did not
@@ -292,20 +357,29 @@ def build(site_dir: Path, output: Path | None = None, jobs: int | None = None,
     `clean` ignores the caches and the previous build. `cache` lets a long-running caller
     (`serve`) keep parse results in memory between builds; `background_cleanup` returns
     before the replaced site is deleted (so `serve` can reload the browser sooner).
+    One build at a time per output folder: another one waits, or with `wait=False` fails
+    (`output_guard.OutputError`, as for an output folder that may not be replaced).
     """
     config = config or load_config(site_dir)
     output = (output or config.output_dir).resolve()
-    report = BuildReport(output=output)
-    output.parent.mkdir(parents=True, exist_ok=True)
-    recover_interrupted_swap(output)
+    output_guard.check_output(config, output)
+    with output_guard.build_lock(output, wait):
+        output_guard.recover_interrupted_swap(output)
+        return _build(config, BuildReport(output, skipped=links_out_of_site(config)), jobs,
+                      clean, cache, background_cleanup)
 
+
+def _build(config: Config, report: BuildReport, jobs: int | None, clean: bool,
+           cache: ParseCache | None, background_cleanup: bool) -> BuildReport:
     # Every input is hashed first: if none changed since the last build, build/ stays as it is.
+    output = report.output
     clock = time.perf_counter()
     inputs = incremental.read_inputs(config)
     previous = None if clean else incremental.load_manifest(config, output)
     report.timings["hash"] = time.perf_counter() - clock
     if previous is not None and previous.fingerprint == inputs.fingerprint:
-        report.up_to_date = True
+        report.up_to_date, report.in_site = True, previous.documents
+        report.failed = [ParseResult(path, None, []) for path in previous.failed]
         return report
     if previous is not None and previous.settings != inputs.settings:
         previous = None  # another config or generator version: nothing can be reused
@@ -323,8 +397,11 @@ def build(site_dir: Path, output: Path | None = None, jobs: int | None = None,
     for p in parsed:
         report.issues += p.issues
     del parsed
+    report.page_issues = read_markdown_pages(config)[1]
+    report.in_site = manifest.documents = len(report.documents)
+    manifest.failed = [f.path for f in report.failed]
 
-    staging = Path(tempfile.mkdtemp(prefix=f".{output.name}-staging-", dir=output.parent))
+    staging = output_guard.make_staging(output)
     try:
         # The database is always loaded whole (it is fast, and its exports must list the
         # documents in the same order as a clean build); rendering is what is incremental.
@@ -354,7 +431,7 @@ def build(site_dir: Path, output: Path | None = None, jobs: int | None = None,
                 pagefind_jobs=config.get("build.search_jobs"))
             report.timings["search"] = time.perf_counter() - clock
         incremental.forget_manifest(config)
-        cleanup = swap_into_place(staging, output)
+        cleanup = output_guard.swap_into_place(staging, output)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
@@ -362,59 +439,3 @@ def build(site_dir: Path, output: Path | None = None, jobs: int | None = None,
     if cleanup is not None and not background_cleanup:
         cleanup.join()
     return report
-
-def swap_into_place(staging: Path, output: Path) -> threading.Thread | None:
-    """Replace `output` with `staging` so that readers see the old or the new site, never a mix.
-
-    On Linux the two folders are exchanged in one atomic step (renameat2 with
-    RENAME_EXCHANGE), so there is no instant without a site. Elsewhere two renames are
-    used: the old site moves aside, the new one moves in; a crash between them leaves
-    the previous site in `.<name>-old-*`, which the next build puts back
-    (`recover_interrupted_swap`). Returns the thread deleting the replaced site, if any.
-    """
-    if output.exists() and _exchange(staging, output):
-        return _remove_in_background(staging)  # now holds the previous site
-    old = None
-    if output.exists():
-        old = output.with_name(f".{output.name}-old-{os.getpid()}")
-        os.rename(output, old)
-    os.rename(staging, output)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
-    return None
-
-def _remove_in_background(folder: Path) -> threading.Thread:
-    """Delete a replaced site without making the caller (e.g. `serve` before its reload)
-    wait: it is renamed to an `-old-` name first, which the next build also clears."""
-    trash = folder.with_name(folder.name.replace("-staging-", "-old-", 1))
-    try:
-        os.rename(folder, trash)
-    except OSError:
-        trash = folder
-    thread = threading.Thread(target=shutil.rmtree, args=(trash,), kwargs={"ignore_errors": True})
-    thread.start()
-    return thread
-
-def _exchange(a: Path, b: Path) -> bool:
-    """Atomically exchange two paths (Linux renameat2); False where not available."""
-    if sys.platform != "linux":
-        return False
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        renameat2 = libc.renameat2
-    except (OSError, AttributeError):
-        return False
-    at_fdcwd, rename_exchange = -100, 2
-    result = renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange)
-    return result == 0
-
-def recover_interrupted_swap(output: Path) -> None:
-    """Undo what a killed build left behind: put a moved-aside site back, drop stale staging."""
-    parent = output.parent
-    if not parent.is_dir():
-        return
-    olds = sorted(parent.glob(f".{output.name}-old-*"), key=lambda p: p.stat().st_mtime)
-    if not output.exists() and olds:
-        os.rename(olds.pop(), output)
-    for stale in olds + list(parent.glob(f".{output.name}-staging-*")):
-        shutil.rmtree(stale, ignore_errors=True)

@@ -4,6 +4,33 @@ Each 说明 section is recognised by its heading (收支总体, 收入, 支出, 
 当年拨款, 基本支出, 项目支出, 三公, 其他重要事项 …); inside it, figures are found by their
 wording. Keys are stable English names so checks can compare them with the tables:
 `expense_basic` (说明三 基本支出) vs 表三 基本支出, `general_public_basic` (说明五) vs 表五, …
+and key figures can fall back to them where a document prints no tables (the Jiangsu
+narrative-only files state every figure in prose). The keys (`StatedFigure.key`):
+
+| key | what the text states |
+|---|---|
+| `total_budget` | 收支总预算 (收入、支出预算总计) |
+| `income_total`, `expense_total` | 收入 / 支出预算总计 (合计) |
+| `income_general_public` | 一般公共预算收入 |
+| `expense_basic`, `expense_project` | 支出预算's 基本支出 / 项目支出 |
+| `fiscal_total` | 财政拨款收、支总预算 |
+| `fiscal_income_total` | 财政拨款收入预算总计 |
+| `fiscal_expense_total` | 财政拨款(预算)支出 (section 财政拨款支出预算情况) |
+| `general_public_total`, `_basic`, `_project` | 一般公共预算(当年/财政)拨款 (支出预算) and its split |
+| `basic_total`, `basic_personnel`, `basic_public` | 基本支出, 人员经费, 公用经费 |
+| `three_public_total` | “三公”经费 |
+| `three_public_overseas` | 因公出国（境）费 |
+| `three_public_vehicle_total` | 公务用车购置及运行(维护)费 |
+| `three_public_vehicle_purchase`, `three_public_vehicle_operation` | 公务用车购置费, 运行(维护)费 |
+| `three_public_reception` | 公务接待费 |
+| `gov_fund_total` | 政府性基金预算 (支出); absent where the text says only 无 |
+| `operating_costs` | 机关运行经费 |
+| `procurement_total`, `_goods`, `_works`, `_services` | 政府采购预算 and its parts |
+| `performance_project_count` | projects under 绩效 management (a count) |
+| `general_public_class:NAME`, `general_public_item:NAME` | a 类 / 项 of 一般公共预算 named in the text |
+
+The first match in a section counts, and the first section that states a key. Every
+pattern is anchored on its wording and bounded, so reading stays linear in the text.
 """
 
 from __future__ import annotations
@@ -20,45 +47,59 @@ from .prose import JoinedText
 AMT = r"(-?\d[\d,]*(?:\.\s?\d+)?)\s*万"
 PCT = r"(-?\d+(?:\.\d+)?)\s*%"
 
-# Section kind by heading wording (first match wins).
+# Section kind by heading wording, the most specific first (a 三公 or 机关运行经费 heading
+# also says 一般公共预算 and 支出预算; 财政拨款基本支出 is 基本支出, not 支出预算). The
+# heading is matched after its year, so a department's name ("…财政局2021年…") counts not.
 _SECTION_KINDS: list[tuple[str, str]] = [
-    ("fiscal", r"财政拨款收支"),  # before overview: 财政拨款收支预算情况的总体说明
-    ("overview", r"收支预算.*总体"),
-    ("income", r"收入预算"),
-    ("expense", r"支出预算情况"),
-    ("general_public", r"一般公共预算当年拨款|一般公共预算拨款情况"),
-    ("basic", r"基本支出"),
-    ("projects", r"项目支出"),
     ("three_public", r"三公"),
+    ("operating", r"机关运行经费"),
+    ("procurement", r"政府采购"),
     ("gov_fund", r"政府性基金"),
     ("state_capital", r"国有资本"),
     ("carryover", r"结转结余"),
+    ("fiscal", r"财政拨款收支"),  # before overview: 财政拨款收支预算情况的总体说明
+    ("basic", r"基本支出"),
+    ("projects", r"项目支出"),
+    ("general_public", r"一般公共预算当年拨款|一般公共预算拨款情况|一般公共预算(?:财政拨款)?支出[预决]算"),
+    ("fiscal_expense", r"财政拨款支出"),
+    ("overview", r"收支预算.*(?:总体|总表)"),
+    ("income", r"收入预算"),
+    ("expense", r"支出预算情况"),
     ("other", r"其他重要事项"),
 ]
+# what a figure's wording may put between its name and the amount: 预算, 支出, 数, 为 …
+_SAID = r"(?:预算|支出|数|为|安排|共计|合计|总计|总额)*\s*"
 
-# (section kind or "*", figure key, pattern). The first match in the section counts.
+# (section kind or "*", figure key, pattern); the keys are listed in the module docstring.
 _FIGURES: list[tuple[str, str, str]] = [
-    ("overview", "total_budget", r"收支(?:总)?预算(?:总额)?(?:为|共计)?\s*" + AMT),
-    ("income", "income_total", r"收入预算(?:总额)?(?:为|共计)?\s*" + AMT),
+    ("overview", "total_budget", r"(?:收支|收入、支出)(?:总)?预算(?:总额|总计)?(?:为|共计)?\s*" + AMT),
+    ("overview", "income_total", r"收入预算总计(?:为)?\s*" + AMT),
+    ("overview", "expense_total", r"(?<!、)支出预算总计(?:为)?\s*" + AMT),
+    ("overview", "fiscal_income_total", r"财政拨款收入预算总计(?:为)?\s*" + AMT),
+    ("income", "income_total", r"收入预算(?:总额|合计|总计)?(?:为|共计)?\s*" + AMT),
     ("income", "income_general_public", r"一般公共预算(?:拨款|收入)?\s*" + AMT),
-    ("expense", "expense_total", r"支出预算(?:总额)?(?:为|共计)?\s*" + AMT),
+    ("expense", "expense_total", r"支出预算(?:总额|合计|总计)?(?:为|共计)?\s*" + AMT),
     ("expense", "expense_basic", r"基本支出\s*" + AMT),
     ("expense", "expense_project", r"项目支出\s*" + AMT),
-    ("fiscal", "fiscal_total", r"财政拨款收支总预算\s*" + AMT),
-    ("general_public", "general_public_total", r"拨款(?:合计|总额)?(?:为|共计)?\s*" + AMT),
+    ("fiscal", "fiscal_total", r"财政拨款收、?支总预算\s*" + AMT),
+    ("fiscal_expense", "fiscal_expense_total", r"财政拨款(?:预算)?支出(?:预算)?(?:为|共计)?\s*" + AMT),
+    ("general_public", "general_public_total",
+     r"(?:拨款(?:合计|总额)?|一般公共预算(?:财政)?拨款支出预算)(?:为|共计)?\s*" + AMT),
     ("general_public", "general_public_basic", r"基本支出\s*" + AMT),
     ("general_public", "general_public_project", r"项目支出\s*" + AMT),
     ("basic", "basic_total", r"基本支出(?:预算)?\s*" + AMT),
     ("basic", "basic_personnel", r"人员经费\s*" + AMT),
     ("basic", "basic_public", r"公用经费\s*" + AMT),
     ("three_public", "three_public_total", r"“?三公”?经费(?:预算)?(?:数|支出)?(?:为|共计|合计)?\s*" + AMT),
-    ("three_public", "three_public_overseas", r"因公出国[（(]境[）)](?:费用?)?(?:预算)?(?:为)?\s*" + AMT),
-    ("three_public", "three_public_vehicle_purchase", r"公务用车购置费?(?:预算)?(?:为)?\s*" + AMT),
-    ("three_public", "three_public_vehicle_operation", r"公务用车运行(?:维护)?费?(?:预算)?(?:为)?\s*" + AMT),
-    ("three_public", "three_public_reception", r"公务接待费?(?:预算)?(?:为)?\s*" + AMT),
-    ("*", "operating_costs", r"机关运行经费(?:财政拨款)?(?:预算)?(?:为|共计)?\s*" + AMT),
+    ("three_public", "three_public_overseas", r"因公出国[（(]境[）)](?:费用?)?" + _SAID + AMT),
+    ("three_public", "three_public_vehicle_total", r"公务用车购置及运行(?:维护)?费?" + _SAID + AMT),
+    ("three_public", "three_public_vehicle_purchase", r"公务用车购置费?" + _SAID + AMT),
+    ("three_public", "three_public_vehicle_operation", r"公务用车运行(?:维护)?费?" + _SAID + AMT),
+    ("three_public", "three_public_reception", r"公务接待费?" + _SAID + AMT),
+    ("gov_fund", "gov_fund_total", r"政府性基金" + _SAID + AMT),
+    ("*", "operating_costs", r"机关运行经费(?:财政拨款)?" + _SAID + AMT),
     ("*", "performance_project_count", r"(?:实行绩效管理的[^。；]{0,16}?项目|预算安排项目共)\s*(\d+)\s*个"),
-    ("*", "procurement_total", r"政府采购预算(?:总额)?(?:为|共计)?\s*" + AMT),
+    ("*", "procurement_total", r"政府采购(?:支出)?预算(?:总额)?(?:为|共计)?\s*" + AMT),
     ("*", "procurement_goods", r"政府采购货物预算\s*" + AMT),
     ("*", "procurement_works", r"政府采购工程预算\s*" + AMT),
     ("*", "procurement_services", r"政府采购服务预算\s*" + AMT),
@@ -81,10 +122,17 @@ def _amount(text: str | None) -> Decimal | None:
         return None
 
 
+_BEFORE_YEAR = re.compile(r"^.*?20\d{2}\s*年(?:度)?")
+
+
 def _section_kind(title: str) -> str | None:
-    for kind, pattern in _SECTION_KINDS:
-        if re.search(pattern, title):
-            return kind
+    """The section's subject: after the heading's year first (past the department's name),
+    then the whole heading (a year printed after the subject: "支出预算情况（2021年）")."""
+    after_year = _BEFORE_YEAR.sub("", title, count=1)
+    for text in dict.fromkeys((after_year, title)):
+        for kind, pattern in _SECTION_KINDS:
+            if re.search(pattern, text):
+                return kind
     return None
 
 
