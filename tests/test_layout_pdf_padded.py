@@ -394,3 +394,35 @@ def test_a_repeated_line_of_a_two_sided_table_is_an_issue():
     lines.insert(at + 1, lines[at])
     doc = _parse("\n".join(lines))
     assert "row-misplaced" in _issues_at(doc, at + 2)
+
+
+def test_three_public_by_shared_interpreter():
+    """The 三公 table goes through the shared segmenter and items interpreter: items as
+    rows, the 合计 column is each item's amount, the ※ 1 2 3 4 row is the header's."""
+    lines = _seed_text().split("\n")
+    start = next(i for i, t in enumerate(lines) if t.startswith("财政拨款“三公”经费支出情况表"))
+    printed = {"合计": "12.10", "因公出国（境）费": "2.00", "公务接待费": "4.10",
+               "公务用车购置及运行费（小计）": "6.00", "其中：公务用车购置费": "1.00", "公务用车运行费": "5.00"}
+    for i in range(start, start + 30):
+        label = lines[i].strip()
+        if label in printed:
+            lines[i] = lines[i].rstrip() + f" {printed[label]} {printed[label]}   "
+        elif "为空表" in lines[i] or "没有使用财政拨款" in lines[i]:
+            lines[i] = ""
+    doc = _parse("\n".join(lines))
+    table = doc.tables["three_public"]
+    assert not table.empty and len(table.rows) == 1
+    row = table.rows[0]
+    assert row.name == "三公经费"
+    assert {k: str(v) for k, v in row.values.items()} == {
+        "total": "12.10", "overseas": "2.00", "reception": "4.10", "vehicle_total": "6.00",
+        "vehicle_purchase": "1.00", "vehicle_operation": "5.00"}
+    assert row.origins["reception"].line == row.line + 4
+    assert not [i for i in doc.issues if i.table == "three_public"]
+
+
+def test_three_public_stated_empty_but_printing_amounts():
+    text = _seed_text().replace("\n合计     \n", "\n合计 3.00 3.00    \n", 1)
+    doc = _parse(text)
+    assert any(i.slug == "empty-table-has-amounts" for i in doc.issues)
+    assert doc.tables["three_public"].rows[0].values["total"] == Decimal("3.00")

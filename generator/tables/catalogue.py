@@ -36,6 +36,7 @@ class TableKind:
     classification: str | None = None
     identities: tuple[str, ...] = ()
     columns: tuple[str, ...] = ()
+    row_name: str | None = None  # "items" tables: the name of their one row (三公经费)
     pattern: re.Pattern[str] = field(default=None, compare=False, repr=False)  # type: ignore[assignment]
 
 
@@ -108,7 +109,7 @@ def load_catalogue(path: Path = CATALOGUE_PATH) -> Catalogue:
             templates=tuple(entry["templates"]), titles=titles,
             classification=entry.get("classification"),
             identities=tuple(entry.get("identities", ())), columns=tuple(entry.get("columns", ())),
-            pattern=pattern))
+            row_name=entry.get("row_name"), pattern=pattern))
     return Catalogue(
         kinds=tuple(kinds),
         templates={t["name"]: Template(t["name"], t["description"],
