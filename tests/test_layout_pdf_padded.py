@@ -426,3 +426,19 @@ def test_three_public_stated_empty_but_printing_amounts():
     doc = _parse(text)
     assert any(i.slug == "empty-table-has-amounts" for i in doc.issues)
     assert doc.tables["three_public"].rows[0].values["total"] == Decimal("3.00")
+
+
+def test_three_public_items_as_columns():
+    """The standard orientation (one row, items as columns, 小计 under 公务用车): placed by
+    the table's identities, each item in its column."""
+    lines = _seed_text().split("\n")
+    start = next(i for i, t in enumerate(lines) if t.startswith("财政拨款“三公”经费支出情况表"))
+    end = next(i for i, t in enumerate(lines) if i > start and "为空表" in t)
+    lines[start:end + 1] = ["财政拨款“三公”经费支出情况表 ", "", "编制部门：某局 单位：万元 ", "",
+                            "合计 因公出国（境）费 公务用车购置及运行费 公务接待费 ", "",
+                            "小计 公务用车购置费 公务用车运行费 ", "", "※ 1 2 3 4 5 6 ", "",
+                            "12.10 2.00 6.00 1.00 5.00 4.10 ", ""]
+    row = _parse("\n".join(lines)).tables["three_public"].rows[0]
+    assert {k: str(v) for k, v in row.values.items()} == {
+        "total": "12.10", "overseas": "2.00", "vehicle_total": "6.00", "vehicle_purchase": "1.00",
+        "vehicle_operation": "5.00", "reception": "4.10"}

@@ -77,23 +77,6 @@ _CARRYOVER: Template = [
     ("non_fiscal_public", r"公用经费.*公用经费", "非财政拨款 基本支出 公用经费"),
     ("non_fiscal_project", r"项目支出.*项目支出", "非财政拨款 项目支出"),
 ]
-# 三公 printed with items as rows and fund sources as columns.
-_THREE_PUBLIC_BY_SOURCE: Template = [
-    ("total", r"合计|总计", "合计"),
-    ("general_public", r"一般公共预算", "一般公共预算"),
-    ("gov_fund", r"政府性基金", "政府性基金"),
-    ("state_capital", r"国有资本经营", "国有资本经营预算"),
-]
-# 三公 printed the standard way: one row, items as columns.
-_THREE_PUBLIC_BY_ITEM: Template = [
-    ("total", r"合计|总计", "合计"),
-    ("overseas", r"因公出国[（(]境[）)]费", "因公出国（境）费"),
-    ("vehicle_total", r"公务用车购置及运行(维护)?费", "公务用车购置及运行维护费"),
-    ("vehicle_purchase", r"购置费", "公务用车购置费"),
-    ("vehicle_operation", r"运行(维护)?费", "公务用车运行维护费"),
-    ("reception", r"公务接待费", "公务接待费"),
-]
-
 TEMPLATES: dict[str, list[Template]] = {
     "income": [_INCOME],
     "expense": [_EXPENSE],
@@ -103,7 +86,6 @@ TEMPLATES: dict[str, list[Template]] = {
     "gov_fund": [_FUND, _EXPENSE],
     "state_capital": [_FUND, _EXPENSE],
     "carryover": [_CARRYOVER],
-    "three_public": [_THREE_PUBLIC_BY_SOURCE, _THREE_PUBLIC_BY_ITEM],
 }
 _COMPILED = {key: [[(k, re.compile(p), label) for k, p, label in t] for t in ts]
              for key, ts in TEMPLATES.items()}
@@ -113,7 +95,6 @@ _COMPILED = {key: [[(k, re.compile(p), label) for k, p, label in t] for t in ts]
 class ColumnMatch:
     columns: list[Column]
     known: bool  # False: the header fits no template, columns are col_<n>
-    by_item: bool = False  # 三公 with items as columns
 
 
 def header_text(lines: list[str]) -> str:
@@ -128,8 +109,7 @@ def match_columns(table_key: str, header: str, count: int) -> ColumnMatch:
             continue
         if all(pattern.search(header) for _, pattern, _ in template):
             columns = [Column(_key_for(key, label), label) for key, _, label in template]
-            by_item = table_key == "three_public" and template[1][0] == "overseas"
-            return ColumnMatch(columns, True, by_item)
+            return ColumnMatch(columns, True)
     return ColumnMatch([Column(f"col_{n}", f"第{n}列") for n in range(1, count + 1)], False)
 
 
