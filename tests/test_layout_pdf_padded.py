@@ -442,3 +442,32 @@ def test_three_public_items_as_columns():
     assert {k: str(v) for k, v in row.values.items()} == {
         "total": "12.10", "overseas": "2.00", "vehicle_total": "6.00", "vehicle_purchase": "1.00",
         "vehicle_operation": "5.00", "reception": "4.10"}
+
+
+def _carryover_with(line_691: str):
+    lines = _seed_text().split("\n")
+    assert lines[690].startswith("工作队员生活补助项目")
+    lines[690] = line_691
+    return _parse("\n".join(lines))
+
+
+def test_carryover_columns_counted_from_the_line_end():
+    """上年结转结余 by the shared interpreter: the catalogue's two-level header; each amount's
+    column counted from the line's end (empty cells are runs of spaces)."""
+    doc = _carryover_with("工作队员生活补助项目（自治区） 0.25  0.25      0.25 ")
+    row = next(r for r in doc.tables["carryover"].rows if r.kind == "project")
+    assert row.unit == "新疆维吾尔自治区喀什地区政务服务和公共资源管理局"
+    assert {k: str(v) for k, v in row.values.items() if v is not None} == {
+        "total": "0.25", "fiscal_personnel": "0.25", "non_fiscal_project": "0.25"}
+    assert row.origins["non_fiscal_project"].line == 691
+    assert not [i for i in doc.issues if i.line == 691]
+
+
+@pytest.mark.parametrize("line, slug", [
+    ("工作队员生活补助项目（自治区） 0.25 0.25 0.25", "column-ambiguous"),  # end trimmed
+    ("工作队员生活补助项目（自治区） 0.2 5 0.25 0.25       ", "amount-doubtful"),  # split number
+    (" 0.25 0.25 0.25       ", "row-unlabelled"),
+])
+def test_carryover_doubtful_rows_flagged(line, slug):
+    doc = _carryover_with(line)
+    assert any(i.slug == slug and i.line == 691 and i.table == "carryover" for i in doc.issues)

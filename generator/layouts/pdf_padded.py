@@ -13,7 +13,7 @@ import re
 
 from ..grid import Cell, GridRow
 from ..grid import Grid as PaddedGrid
-from ..model import Document, Issue, Origin, Row, Table
+from ..model import Document, Issue, Origin, Table
 from ..numbers import is_total_label, squash
 from ..parse.titles import ENDS_LIKE_TITLE, TABLE_NUMBER_RE, is_toc_entry, table_key_for_title
 from ..readers.padded import padded_rows
@@ -38,7 +38,6 @@ from .pdf_padded_grid import (
     is_meta_line,
     read_grid,
     table_number_of,
-    values_of,
 )
 from .pdf_padded_perf import PERF_TITLE_RE, read_performance
 from .pdf_padded_sides import read_two_sided
@@ -54,7 +53,7 @@ def _may_be_title(text: str) -> bool:
 TWO_SIDED = {"summary", "fiscal"}
 # Tables read by the shared segmenter and shape interpreters (generator/tables), the
 # others still by this layout's own code (issue 15: one shape at a time).
-SHARED = {"three_public"}
+SHARED = {"three_public", "carryover"}
 # Read in this order: 表七 names its units and function names from earlier tables.
 READ_ORDER = ["summary", "income", "expense", "fiscal", "general_public", "basic", "projects",
               "gov_fund", "state_capital", "carryover", "three_public"]
@@ -112,8 +111,7 @@ class PdfPaddedLayout:
         grid = read_grid(key, body)
         doc.issues.extend(grid_issues(key, title, grid, doc.path, title_line))
         table = Table(key=key, title=title, line=title_line, columns=list(grid.match.columns))
-        rows, total = build_rows(key, grid, names_by_code) if key in CODED else \
-            _named_rows(key, grid, _known_units(doc))
+        rows, total = build_rows(key, grid, names_by_code)
         table.rows = rows
         if total is not None:
             table.totals["total"] = total
@@ -202,26 +200,6 @@ def _known_units(doc: Document) -> set[str]:
     return units
 
 
-def _named_rows(key: str, grid: Grid, units: set[str]) -> tuple[list[Row], Row | None]:
-    """上年结转结余: rows named, not coded — a unit's own row, then its projects."""
-    rows, total, unit = [], None, None
-    for raw in grid.rows:
-        name = "".join(t for t in raw.label if t)
-        values = values_of(raw, grid.match.columns)
-        row = Row(line=raw.line, name=name or None, values=values)
-        if is_total_label(name) and total is None:
-            row.kind, total = "line", row
-            continue
-        is_unit = squash(name) in units if units else "项目" not in name
-        if is_unit:
-            unit = name
-            row.kind, row.unit = "unit", name
-        else:
-            row.kind, row.unit, row.project = "project", unit, name
-        rows.append(row)
-    return rows, total
-
-
 def _read_shared(key: str, title: str, title_line: int, body: Lines, doc: Document) -> Table:
     """A table of a shape the shared pipeline reads: the title and body lines as a cell
     grid (`readers.padded`) → the shared segmenter → the shape's interpreter. The printed
@@ -238,6 +216,8 @@ def _read_shared(key: str, title: str, title_line: int, body: Lines, doc: Docume
     table, found = INTERPRETERS[seg.kind.shape](seg, catalogue, seg.unit or doc.unit or "万元", doc.path)
     doc.issues.extend(found)
     table.title, table.note = seg.title, None
+    for row in [*table.rows, *table.totals.values()]:  # this layout lists every column
+        row.values = {c.key: row.values.get(c.key) for c in table.columns} | row.values
     stated_empty = any("为空表" in text for _, text in body)
     if stated_empty and not any(v is not None for r in table.rows for v in r.values.values()):
         table.empty, table.rows, table.totals = True, [], {}

@@ -66,17 +66,7 @@ _FUND: Template = [
     ("public", r"公用经费", "公用经费"),
     ("project", r"项目支出", "项目支出"),
 ]
-_CARRYOVER: Template = [
-    ("total", r"总计|合计", "总计"),
-    ("fiscal_total", r"财政拨款.*合计", "财政拨款 合计"),
-    ("fiscal_personnel", r"人员经费", "财政拨款 基本支出 人员经费"),
-    ("fiscal_public", r"公用经费", "财政拨款 基本支出 公用经费"),
-    ("fiscal_project", r"项目支出", "财政拨款 项目支出"),
-    ("non_fiscal_total", r"非财政拨款.*合计", "非财政拨款 合计"),
-    ("non_fiscal_personnel", r"人员经费.*人员经费", "非财政拨款 基本支出 人员经费"),
-    ("non_fiscal_public", r"公用经费.*公用经费", "非财政拨款 基本支出 公用经费"),
-    ("non_fiscal_project", r"项目支出.*项目支出", "非财政拨款 项目支出"),
-]
+
 TEMPLATES: dict[str, list[Template]] = {
     "income": [_INCOME],
     "expense": [_EXPENSE],
@@ -85,7 +75,6 @@ TEMPLATES: dict[str, list[Template]] = {
     "projects": [_PROJECTS, _PROJECTS[:1]],
     "gov_fund": [_FUND, _EXPENSE],
     "state_capital": [_FUND, _EXPENSE],
-    "carryover": [_CARRYOVER],
 }
 _COMPILED = {key: [[(k, re.compile(p), label) for k, p, label in t] for t in ts]
              for key, ts in TEMPLATES.items()}

@@ -1,12 +1,13 @@
 """Reader for padded PDF text (layout `pdf-padded`, sample 003): every table cell printed
 as its text plus one space, so a run of spaces is a run of empty cells.
 
-Counting cells tells a cell's column only from the line's right end (a label may hold
-spaces of its own: "收 入 总 计", a 6-space indent), and header lines do not count like
-body lines (a multi-level header prints each heading once), so the reader gives no
-positions: each non-empty token is a cell in print order, with `col`, `x0` and `x1`
-None, and the interpreters place amounts as they do for single-space text. It knows no
-table kinds.
+Each non-empty token is a cell in print order. Counting cells tells a cell's column
+only from the line's right end (a label may hold spaces of its own: "收 入 总 计", a
+6-space indent), so an amount on a line that keeps its final space gets `col` counted
+from the right, as a negative index (-1: the last column); labels, and every cell of a
+line whose trailing spaces were trimmed, get None. Header lines do not count like body
+lines (a multi-level header prints each heading once): no x-extents. It knows no table
+kinds.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import re
 
 from ..grid import Cell, Grid, GridRow
 from ..model import Origin
+from .text import is_amount
 
 _TOKEN = re.compile(r"\S+")
 
@@ -24,6 +26,12 @@ def padded_rows(lines: list[tuple[int, str]], page: int | None = None) -> list[G
     rows = []
     for number, text in lines:
         cells = [Cell(t.group(), Origin(line=number, page=page)) for t in _TOKEN.finditer(text)]
+        if cells and text.endswith(" "):
+            slots = text[:-1].split(" ")
+            amounts = [i - len(slots) for i, slot in enumerate(slots) if slot and is_amount(slot)]
+            if len(amounts) == sum(is_amount(c.text) for c in cells):
+                for cell in (c for c in cells if is_amount(c.text)):
+                    cell.col = amounts.pop(0)
         if cells:
             rows.append(GridRow(cells=cells, line=number, page=page))
     return rows
