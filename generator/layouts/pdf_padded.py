@@ -10,6 +10,7 @@ and turns each into a `Table`.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from ..grid import Cell, GridRow
 from ..grid import Grid as PaddedGrid
@@ -53,7 +54,7 @@ def _may_be_title(text: str) -> bool:
 TWO_SIDED = {"summary", "fiscal"}
 # Tables read by the shared segmenter and shape interpreters (generator/tables), the
 # others still by this layout's own code (issue 15: one shape at a time).
-SHARED = {"three_public", "carryover"}
+SHARED = {"expense", "general_public", "basic", "carryover", "three_public"}
 # Read in this order: 表七 names its units and function names from earlier tables.
 READ_ORDER = ["summary", "income", "expense", "fiscal", "general_public", "basic", "projects",
               "gov_fund", "state_capital", "carryover", "three_public"]
@@ -206,8 +207,9 @@ def _read_shared(key: str, title: str, title_line: int, body: Lines, doc: Docume
     title stays the title, as in this layout's other tables."""
     catalogue = load_catalogue()
     title_row = GridRow([Cell(title, Origin(line=title_line))], title_line)
-    grid = PaddedGrid(path=doc.path, format="pdf-padded", text="",
-                      rows=[title_row, *padded_rows(body)])
+    rows, unread = padded_rows(body, doc.path)
+    doc.issues.extend(replace(i, table=key) for i in unread)
+    grid = PaddedGrid(path=doc.path, format="pdf-padded", text="", rows=[title_row, *rows])
     segments, issues = find_tables(grid, catalogue)
     doc.issues.extend(issues)
     seg = next((s for s in segments if s.kind.key == key), None)
@@ -225,6 +227,11 @@ def _read_shared(key: str, title: str, title_line: int, body: Lines, doc: Docume
         doc.issues.append(Issue("empty-table-has-amounts", f"{table.title}: stated empty "
                                 "(为空表) but prints amounts", doc.path, table.line,
                                 "warning", table.key))
+    short = seg.title.split()[0]
+    for row, doubt in code_doubts(key, table.rows):
+        doc.issues.append(Issue("row-misplaced", f"{short} row {row.code_raw}: {doubt}", doc.path,
+                                row.line, "warning", key))
+    report_unbalanced_rows(table, doc, short)
     return table
 
 

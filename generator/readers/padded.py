@@ -15,16 +15,24 @@ from __future__ import annotations
 import re
 
 from ..grid import Cell, Grid, GridRow
-from ..model import Origin
+from ..model import Issue, Origin
 from .text import is_amount
 
 _TOKEN = re.compile(r"\S+")
+# A line longer than this is no table row (a row of 30 amounts is ~400 characters).
+MAX_ROW_CHARS = 2000
 
 
-def padded_rows(lines: list[tuple[int, str]], page: int | None = None) -> list[GridRow]:
-    """(line number, text) pairs → one GridRow per line with text."""
-    rows = []
+def padded_rows(lines: list[tuple[int, str]], path: str, page: int | None = None
+                ) -> tuple[list[GridRow], list[Issue]]:
+    """(line number, text) pairs → one GridRow per line with text; a line too long to be
+    a table row is left out, with an issue."""
+    rows, issues = [], []
     for number, text in lines:
+        if len(text) > MAX_ROW_CHARS:
+            issues.append(Issue("row-unread", f"line {number}: a line of {len(text)} characters is "
+                                "no table row; not read", path, number, "warning"))
+            continue
         cells = [Cell(t.group(), Origin(line=number, page=page)) for t in _TOKEN.finditer(text)]
         if cells and text.endswith(" "):
             slots = text[:-1].split(" ")
@@ -34,7 +42,7 @@ def padded_rows(lines: list[tuple[int, str]], page: int | None = None) -> list[G
                     cell.col = amounts.pop(0)
         if cells:
             rows.append(GridRow(cells=cells, line=number, page=page))
-    return rows
+    return rows, issues
 
 
 def read_padded(path: str, text: str) -> Grid:
@@ -43,6 +51,8 @@ def read_padded(path: str, text: str) -> Grid:
     page = 1
     for number, raw in enumerate(text.split("\n"), 1):
         page += raw.count("\f")
-        grid.rows += padded_rows([(number, raw.replace("\f", " "))], page)
+        rows, issues = padded_rows([(number, raw.replace("\f", " "))], path, page)
+        grid.rows += rows
+        grid.issues += issues
     grid.pages = page
     return grid

@@ -29,12 +29,15 @@ def read_coded(seg: Segment, catalogue: Catalogue, unit: str, path: str) -> tupl
     table = Table(key=seg.kind.key, title=seg.kind.key, line=seg.line, unit=unit, note=seg.title,
                   columns=[Column(c.key, c.label) for c in columns])
     issues: list[Issue] = []
+    body = _cut_at_next_header(seg, body, path, issues)
     header_words = {squash(c.text) for r in header_rows for c in r.cells}
     lines = [line for line in (_read_line(r) for r in body
                                if has_amount(r) or not all(squash(c.text) in header_words for c in r.cells))]
     edges = calibrate([line[4] for line in lines], columns)
     # Padded text (columns counted from the line end): its rows' doubts are reported here
     counted = any(c.col is not None and c.col < 0 for line in lines for c in line[4])
+    if counted:
+        issues += _header_doubts(seg, header_rows, len(columns), path)
     for index, (grid_row, code, code_raw, labels, amounts) in enumerate(lines):
         if code is None and _labelled_lines(grid_row.line, [c for c in grid_row.cells if c in labels or c in amounts],
                                             columns, unit, table):
@@ -65,6 +68,38 @@ def read_coded(seg: Segment, catalogue: Catalogue, unit: str, path: str) -> tupl
 
 def _has_place(cell: Cell) -> bool:
     return cell.col is not None or cell.x0 is not None
+
+
+def _cut_at_next_header(seg: Segment, body: list[GridRow], path: str, issues: list[Issue]) -> list[GridRow]:
+    """A column-number row (※ 1 2 3) under the first amounts is another table's header
+    (its title lost): the table ends before that header's lines."""
+    at = next((i for i, r in enumerate(body) if is_index_row(r)), None)
+    if at is None:
+        return body
+    end = at
+    while end > 0 and not has_amount(body[end - 1]):
+        end -= 1
+    issues.append(Issue("table-cut", f"{seg.title}: another table's header at line {body[at].line} "
+                        "(its title lost?); the rows from there on are not read", path,
+                        body[at].line, "warning", table=seg.kind.key or None))
+    return body[:end]
+
+
+def _header_doubts(seg: Segment, header: list[GridRow], columns: int, path: str) -> list[Issue]:
+    """Where columns are counted from the line end, the header's column-number row must
+    number them: missing, the columns are the labels' (header-missing); numbering others,
+    it is no header row (row-unread)."""
+    numbered = [r for r in header if is_index_row(r)]
+    if not numbered:
+        return [Issue("header-missing", f"{seg.title}: no column-number row (※ 1 2 3) under the "
+                      "header: its columns are taken from the labels", path, seg.line, "warning",
+                      table=seg.kind.key or None)]
+    count = sum(c.text.isdigit() for c in numbered[-1].cells)
+    if count == columns:
+        return []
+    return [Issue("row-unread", f"{seg.title} line {numbered[-1].line}: the column-number row "
+                  f"numbers {count} columns, the header has {columns}; not read as the header",
+                  path, numbered[-1].line, "warning", table=seg.kind.key or None)]
 
 
 def _row_doubts(seg: Segment, line: int, row: Row, amounts: list[Cell], columns: int,
