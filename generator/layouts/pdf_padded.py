@@ -54,7 +54,7 @@ def _may_be_title(text: str) -> bool:
 TWO_SIDED = {"summary", "fiscal"}
 # Tables read by the shared segmenter and shape interpreters (generator/tables), the
 # others still by this layout's own code (issue 15: one shape at a time).
-SHARED = {"expense", "general_public", "basic", "carryover", "three_public"}
+SHARED = {"expense", "general_public", "basic", "gov_fund", "state_capital", "carryover", "three_public"}
 # Read in this order: 表七 names its units and function names from earlier tables.
 READ_ORDER = ["summary", "income", "expense", "fiscal", "general_public", "basic", "projects",
               "gov_fund", "state_capital", "carryover", "three_public"]

@@ -128,9 +128,11 @@ def _take_row(segment: Segment, row: GridRow) -> bool:
 def _is_prose(row: GridRow, text: str) -> bool:
     from ..readers.text import is_amount
     cells = row.cells
-    if any(is_amount(c.text) and not _is_year(c, cells[i + 1] if i + 1 < len(cells) else None)
-           for i, c in enumerate(cells)):
+    years = [_is_year(c, cells[i + 1] if i + 1 < len(cells) else None) for i, c in enumerate(cells)]
+    if any(is_amount(c.text) and not year for c, year in zip(cells, years)):
         return False
+    if any(years):  # "…管理局 2024 年没有使用…的支" (a sentence cut by the line end)
+        return len(text) >= PROSE_MIN_CHARS
     return len(text) >= PROSE_MIN_CHARS and any(p in text for p in "，。；")
 
 
