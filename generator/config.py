@@ -50,6 +50,9 @@ OPTIONS: list[Option] = [
            "Pagefind processes at once, each holding one shard in memory; 0 = build.jobs."),
     Option("privacy", "mask_phone_numbers", bool, True,
            "Mask personal mobile numbers (联系电话) found in 绩效 tables and text."),
+    Option("departments", "aliases", dict, {},
+           "Printed department name → the name it is shown under: names mapped to one name "
+           "are one department (one page, one trend), beside the built-in rules."),
     Option("serve", "host", str, "127.0.0.1", "Address `serve` listens on."),
     Option("serve", "port", int, 8000, "Port `serve` listens on."),
 ]
@@ -141,6 +144,10 @@ def load_config(site_dir: Path, strict: bool = False, overrides: dict[str, Any] 
     if values["build.chart_renderer"] not in ("native", "vl-convert"):
         problems.append("'build.chart_renderer' must be \"native\" or \"vl-convert\", "
                         f"got {values['build.chart_renderer']!r}")
+    aliases = values["departments.aliases"]
+    bad = [k for k, v in aliases.items() if not isinstance(v, str) or not v.strip() or not k.strip()]
+    if bad:
+        problems.append(f"'departments.aliases' maps names to names; not a name: {bad}")
     if strict and warnings:
         problems += warnings
     if problems:
