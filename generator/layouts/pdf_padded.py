@@ -14,7 +14,7 @@ from dataclasses import replace
 
 from ..grid import Cell, GridRow
 from ..grid import Grid as PaddedGrid
-from ..model import Document, Issue, Origin, Table
+from ..model import TABLE_KEYS, Document, Issue, Origin, Table
 from ..numbers import is_total_label, squash
 from ..parse.titles import ENDS_LIKE_TITLE, TABLE_NUMBER_RE, is_toc_entry, table_key_for_title
 from ..readers.padded import padded_rows
@@ -206,7 +206,9 @@ def _read_shared(key: str, title: str, title_line: int, body: Lines, doc: Docume
     grid (`readers.padded`) → the shared segmenter → the shape's interpreter. The printed
     title stays the title, as in this layout's other tables."""
     catalogue = load_catalogue()
-    title_row = GridRow([Cell(title, Origin(line=title_line))], title_line)
+    # the standard title, which the catalogue knows, stands for the printed one (its table
+    # was found by this layout: a title after a long department name matches no pattern)
+    title_row = GridRow([Cell(TABLE_KEYS[key], Origin(line=title_line))], title_line)
     rows, unread = padded_rows(body, doc.path)
     doc.issues.extend(replace(i, table=key) for i in unread)
     grid = PaddedGrid(path=doc.path, format="pdf-padded", text="", rows=[title_row, *rows])
@@ -215,9 +217,10 @@ def _read_shared(key: str, title: str, title_line: int, body: Lines, doc: Docume
     seg = next((s for s in segments if s.kind.key == key), None)
     if seg is None:
         return Table(key=key, title=title, line=title_line, empty=True)
+    seg.title = title  # messages name the table as printed
     table, found = INTERPRETERS[seg.kind.shape](seg, catalogue, seg.unit or doc.unit or "万元", doc.path)
     doc.issues.extend(found)
-    table.title, table.note = seg.title, None
+    table.title, table.note = title, None
     for row in [*table.rows, *table.totals.values()]:  # this layout lists every column
         row.values = {c.key: row.values.get(c.key) for c in table.columns} | row.values
     stated_empty = any("为空表" in text for _, text in body)
@@ -227,7 +230,7 @@ def _read_shared(key: str, title: str, title_line: int, body: Lines, doc: Docume
         doc.issues.append(Issue("empty-table-has-amounts", f"{table.title}: stated empty "
                                 "(为空表) but prints amounts", doc.path, table.line,
                                 "warning", table.key))
-    short = seg.title.split()[0]
+    short = title.split()[0] if title else key
     for row, doubt in code_doubts(key, table.rows):
         doc.issues.append(Issue("row-misplaced", f"{short} row {row.code_raw}: {doubt}", doc.path,
                                 row.line, "warning", key))

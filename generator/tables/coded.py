@@ -29,8 +29,8 @@ def read_coded(seg: Segment, catalogue: Catalogue, unit: str, path: str) -> tupl
     table = Table(key=seg.kind.key, title=seg.kind.key, line=seg.line, unit=unit, note=seg.title,
                   columns=[Column(c.key, c.label) for c in columns])
     issues: list[Issue] = []
-    body = _cut_at_next_header(seg, body, path, issues)
     header_words = {squash(c.text) for r in header_rows for c in r.cells}
+    body = _cut_at_next_header(seg, body, header_words, path, issues)
     lines = [line for line in (_read_line(r) for r in body
                                if has_amount(r) or not all(squash(c.text) in header_words for c in r.cells))]
     edges = calibrate([line[4] for line in lines], columns)
@@ -70,19 +70,27 @@ def _has_place(cell: Cell) -> bool:
     return cell.col is not None or cell.x0 is not None
 
 
-def _cut_at_next_header(seg: Segment, body: list[GridRow], path: str, issues: list[Issue]) -> list[GridRow]:
-    """A column-number row (※ 1 2 3) under the first amounts is another table's header
-    (its title lost): the table ends before that header's lines."""
-    at = next((i for i, r in enumerate(body) if is_index_row(r)), None)
-    if at is None:
-        return body
-    end = at
-    while end > 0 and not has_amount(body[end - 1]):
-        end -= 1
-    issues.append(Issue("table-cut", f"{seg.title}: another table's header at line {body[at].line} "
-                        "(its title lost?); the rows from there on are not read", path,
-                        body[at].line, "warning", table=seg.kind.key or None))
-    return body[:end]
+def _cut_at_next_header(seg: Segment, body: list[GridRow], header_words: set[str], path: str,
+                        issues: list[Issue]) -> list[GridRow]:
+    """A column-number row (※ 1 2 3) under the first amounts: under the table's own header
+    printed again (a page break), header and number row are left out; under another
+    header, it is another table's (its title lost): the table ends before that header."""
+    kept: list[GridRow] = []
+    for row in body:
+        if not is_index_row(row):
+            kept.append(row)
+            continue
+        start = len(kept)
+        while start > 0 and not has_amount(kept[start - 1]):
+            start -= 1
+        if all(squash(c.text) in header_words for r in kept[start:] for c in r.cells):
+            del kept[start:]
+            continue
+        issues.append(Issue("table-cut", f"{seg.title}: another table's header at line {row.line} "
+                            "(its title lost?); the rows from there on are not read", path,
+                            row.line, "warning", table=seg.kind.key or None))
+        return kept[:start]
+    return kept
 
 
 def _header_doubts(seg: Segment, header: list[GridRow], columns: int, path: str) -> list[Issue]:
