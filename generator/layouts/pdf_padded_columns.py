@@ -20,16 +20,6 @@ from ..numbers import squash
 # the canonical one; the pattern also accepts the variants seen in disclosures.
 Template = list[tuple[str, str, str]]
 
-_EXPENSE: Template = [
-    ("total", r"合计|总计", "合计"),
-    ("basic", r"基本支出", "基本支出"),
-    ("project", r"项目支出", "项目支出"),
-]
-_BASIC: Template = [
-    ("total", r"合计|总计", "合计"),
-    ("personnel", r"人员经费", "人员经费"),
-    ("public", r"公用经费", "公用经费"),
-]
 _INCOME: Template = [
     ("total", r"总计|合计", "总计"),
     ("fiscal_subtotal", r"财政拨款[（(]补助[）)]小计|财政拨款小计", "财政拨款（补助）小计"),
@@ -60,21 +50,10 @@ _PROJECTS: Template = [
     ("social_security_fund", r"对社会保障基金补助", "对社会保障基金补助"),
     ("other_expense", r"其他支出", "其他支出"),
 ]
-_FUND: Template = [
-    ("total", r"合计|总计", "合计"),
-    ("personnel", r"人员经费", "人员经费"),
-    ("public", r"公用经费", "公用经费"),
-    ("project", r"项目支出", "项目支出"),
-]
 
 TEMPLATES: dict[str, list[Template]] = {
     "income": [_INCOME],
-    "expense": [_EXPENSE],
-    "general_public": [_EXPENSE],
-    "basic": [_BASIC],
     "projects": [_PROJECTS, _PROJECTS[:1]],
-    "gov_fund": [_FUND, _EXPENSE],
-    "state_capital": [_FUND, _EXPENSE],
 }
 _COMPILED = {key: [[(k, re.compile(p), label) for k, p, label in t] for t in ts]
              for key, ts in TEMPLATES.items()}
