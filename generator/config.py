@@ -14,8 +14,6 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from .search_bundles import DEFAULT_SHARD_SIZE
-
 
 @dataclass(frozen=True)
 class Option:
@@ -39,15 +37,14 @@ OPTIONS: list[Option] = [
     Option("build", "content_dir", str, "content", "Folder with disclosures/ and pages/."),
     Option("build", "output_dir", str, "build", "Folder the site is written to (replaced atomically)."),
     Option("build", "jobs", int, 0, "Worker processes for parsing, rendering and charts; 0 = one per core."),
+    Option("build", "parse_timeout", int, 60,
+           "Seconds a source may take to parse; a file over it is left out with an issue "
+           "(`parse-timeout`) and the build goes on; 0 = no limit."),
     Option("build", "charts", bool, True, "Render static SVG charts."),
     Option("build", "chart_renderer", str, "native",
            "How charts are drawn: \"native\" (built-in, fast) or \"vl-convert\" (Vega-Lite)."),
-    Option("build", "search", bool, True, "Build the Pagefind search index."),
-    Option("build", "search_shard_size", int, DEFAULT_SHARD_SIZE,
-           "Han characters of text per search shard: a bigger site is indexed in shards, one "
-           "Pagefind process each (about 220 bytes of memory per character); 0 = one index."),
-    Option("build", "search_jobs", int, 0,
-           "Pagefind processes at once, each holding one shard in memory; 0 = build.jobs."),
+    Option("build", "search", bool, True,
+           "Build the search index (search/index/) and the search page."),
     Option("privacy", "mask_phone_numbers", bool, True,
            "Mask personal mobile numbers (联系电话) found in 绩效 tables and text."),
     Option("departments", "aliases", dict, {},
@@ -138,7 +135,7 @@ def load_config(site_dir: Path, strict: bool = False, overrides: dict[str, Any] 
     values.update(overrides or {})
     if values["serve.port"] < 0 or values["serve.port"] > 65535:
         problems.append("'serve.port' must be between 0 and 65535")
-    for key in ("build.jobs", "build.search_jobs"):
+    for key in ("build.jobs", "build.parse_timeout"):
         if values[key] < 0:
             problems.append(f"'{key}' must be 0 (auto) or more")
     if values["build.chart_renderer"] not in ("native", "vl-convert"):

@@ -36,6 +36,7 @@ pattern is anchored on its wording and bounded, so reading stays linear in the t
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from decimal import Decimal, InvalidOperation
 
 from ..model import Document, Issue, StatedChange, StatedFigure
@@ -192,11 +193,16 @@ _SUBJECT_WORDS = re.compile(
     r"事业收入|上级专项收入|上级补助收入|单位其他资金收入|其他收入")
 
 
-def _change_subject(text: str, start: int) -> str:
+_CLAUSE_END = re.compile(r"[。；;\n]")
+
+
+def _change_subject(text: str, start: int, clause_ends: list[int]) -> str:
     """The subject of the change whose wording starts at `start`: a 科目 chain ("…（项）"),
-    a known budget term named in the clause, or else the clause's opening words."""
-    clause_start = max(text.rfind(c, 0, start) for c in "。；;\n") + 1
-    clause = text[clause_start:start]
+    a known budget term named in the clause, or else the clause's opening words.
+    `clause_ends`: where each clause of `text` ends, in order (looked up, not searched
+    for again from each change: a long text has many changes)."""
+    before = bisect_left(clause_ends, start)
+    clause = text[clause_ends[before - 1] + 1 if before else 0:start]
     clause = re.sub(r"^.*其中\s*[：:]", "", clause)
     # a sub-heading glued on by PDF wrapping: "…具体使用情况1.一般公共服务支出（类）…"
     clause = re.sub(r"^.{0,40}?情况\s*(?=\d{1,2}\s*[.．、]|[（(][一二三四五六七八九十\d]{1,3}[）)])", "", clause)
@@ -213,13 +219,14 @@ def _change_subject(text: str, start: int) -> str:
 
 
 def _read_changes(text: JoinedText, doc: Document) -> None:
+    clause_ends = [m.start() for m in _CLAUSE_END.finditer(text.text)]
     for m in _CHANGE.finditer(text.text):
         if m.group(2) is None and m.group(3) is None:
             continue  # template wording with no figure ("比上年增加（减少）…")
         word = m.group(1)
         direction = {"增加": 1, "增长": 1, "减少": -1, "下降": -1}.get(word, 0)
         doc.changes.append(StatedChange(
-            subject=_change_subject(text.text, m.start()), direction=direction,
+            subject=_change_subject(text.text, m.start(), clause_ends), direction=direction,
             amount=_amount(m.group(2)), percent=_amount(m.group(3)),
             line=text.line_at(m.start()) or 0, text=_snippet(text.text, m.start(), m.end())))
 
