@@ -394,3 +394,80 @@ def test_a_repeated_line_of_a_two_sided_table_is_an_issue():
     lines.insert(at + 1, lines[at])
     doc = _parse("\n".join(lines))
     assert "row-misplaced" in _issues_at(doc, at + 2)
+
+
+def test_three_public_by_shared_interpreter():
+    """The 三公 table goes through the shared segmenter and items interpreter: items as
+    rows, the 合计 column is each item's amount, the ※ 1 2 3 4 row is the header's."""
+    lines = _seed_text().split("\n")
+    start = next(i for i, t in enumerate(lines) if t.startswith("财政拨款“三公”经费支出情况表"))
+    printed = {"合计": "12.10", "因公出国（境）费": "2.00", "公务接待费": "4.10",
+               "公务用车购置及运行费（小计）": "6.00", "其中：公务用车购置费": "1.00", "公务用车运行费": "5.00"}
+    for i in range(start, start + 30):
+        label = lines[i].strip()
+        if label in printed:
+            lines[i] = lines[i].rstrip() + f" {printed[label]} {printed[label]}   "
+        elif "为空表" in lines[i] or "没有使用财政拨款" in lines[i]:
+            lines[i] = ""
+    doc = _parse("\n".join(lines))
+    table = doc.tables["three_public"]
+    assert not table.empty and len(table.rows) == 1
+    row = table.rows[0]
+    assert row.name == "三公经费"
+    assert {k: str(v) for k, v in row.values.items()} == {
+        "total": "12.10", "overseas": "2.00", "reception": "4.10", "vehicle_total": "6.00",
+        "vehicle_purchase": "1.00", "vehicle_operation": "5.00"}
+    assert row.origins["reception"].line == row.line + 4
+    assert not [i for i in doc.issues if i.table == "three_public"]
+
+
+def test_three_public_stated_empty_but_printing_amounts():
+    text = _seed_text().replace("\n合计     \n", "\n合计 3.00 3.00    \n", 1)
+    doc = _parse(text)
+    assert any(i.slug == "empty-table-has-amounts" for i in doc.issues)
+    assert doc.tables["three_public"].rows[0].values["total"] == Decimal("3.00")
+
+
+def test_three_public_items_as_columns():
+    """The standard orientation (one row, items as columns, 小计 under 公务用车): placed by
+    the table's identities, each item in its column."""
+    lines = _seed_text().split("\n")
+    start = next(i for i, t in enumerate(lines) if t.startswith("财政拨款“三公”经费支出情况表"))
+    end = next(i for i, t in enumerate(lines) if i > start and "为空表" in t)
+    lines[start:end + 1] = ["财政拨款“三公”经费支出情况表 ", "", "编制部门：某局 单位：万元 ", "",
+                            "合计 因公出国（境）费 公务用车购置及运行费 公务接待费 ", "",
+                            "小计 公务用车购置费 公务用车运行费 ", "", "※ 1 2 3 4 5 6 ", "",
+                            "12.10 2.00 6.00 1.00 5.00 4.10 ", ""]
+    row = _parse("\n".join(lines)).tables["three_public"].rows[0]
+    assert {k: str(v) for k, v in row.values.items()} == {
+        "total": "12.10", "overseas": "2.00", "vehicle_total": "6.00", "vehicle_purchase": "1.00",
+        "vehicle_operation": "5.00", "reception": "4.10"}
+
+
+def _carryover_with(line_691: str):
+    lines = _seed_text().split("\n")
+    assert lines[690].startswith("工作队员生活补助项目")
+    lines[690] = line_691
+    return _parse("\n".join(lines))
+
+
+def test_carryover_columns_counted_from_the_line_end():
+    """上年结转结余 by the shared interpreter: the catalogue's two-level header; each amount's
+    column counted from the line's end (empty cells are runs of spaces)."""
+    doc = _carryover_with("工作队员生活补助项目（自治区） 0.25  0.25      0.25 ")
+    row = next(r for r in doc.tables["carryover"].rows if r.kind == "project")
+    assert row.unit == "新疆维吾尔自治区喀什地区政务服务和公共资源管理局"
+    assert {k: str(v) for k, v in row.values.items() if v is not None} == {
+        "total": "0.25", "fiscal_personnel": "0.25", "non_fiscal_project": "0.25"}
+    assert row.origins["non_fiscal_project"].line == 691
+    assert not [i for i in doc.issues if i.line == 691]
+
+
+@pytest.mark.parametrize("line, slug", [
+    ("工作队员生活补助项目（自治区） 0.25 0.25 0.25", "column-ambiguous"),  # end trimmed
+    ("工作队员生活补助项目（自治区） 0.2 5 0.25 0.25       ", "amount-doubtful"),  # split number
+    (" 0.25 0.25 0.25       ", "row-unlabelled"),
+])
+def test_carryover_doubtful_rows_flagged(line, slug):
+    doc = _carryover_with(line)
+    assert any(i.slug == slug and i.line == 691 and i.table == "carryover" for i in doc.issues)

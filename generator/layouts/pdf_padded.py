@@ -10,12 +10,18 @@ and turns each into a `Table`.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
-from ..model import Document, Issue, Row, Table
+from ..grid import Cell, GridRow
+from ..grid import Grid as PaddedGrid
+from ..model import TABLE_KEYS, Document, Issue, Origin, Table
 from ..numbers import is_total_label, squash
-from ..parse.columns import column_key_for_label
 from ..parse.titles import ENDS_LIKE_TITLE, TABLE_NUMBER_RE, is_toc_entry, table_key_for_title
+from ..readers.padded import padded_rows
 from ..sources import SourceText
+from ..tables.catalogue import load_catalogue
+from ..tables.pipeline import INTERPRETERS
+from ..tables.segment import find_tables
 from .common import (
     check_garbled_lines,
     code_doubts,
@@ -33,7 +39,6 @@ from .pdf_padded_grid import (
     is_meta_line,
     read_grid,
     table_number_of,
-    values_of,
 )
 from .pdf_padded_perf import PERF_TITLE_RE, read_performance
 from .pdf_padded_sides import read_two_sided
@@ -47,6 +52,9 @@ def _may_be_title(text: str) -> bool:
 
 
 TWO_SIDED = {"summary", "fiscal"}
+# Tables read by the shared segmenter and shape interpreters (generator/tables), the
+# others still by this layout's own code (issue 15: one shape at a time).
+SHARED = {"expense", "general_public", "basic", "gov_fund", "state_capital", "carryover", "three_public"}
 # Read in this order: 表七 names its units and function names from earlier tables.
 READ_ORDER = ["summary", "income", "expense", "fiscal", "general_public", "basic", "projects",
               "gov_fund", "state_capital", "carryover", "three_public"]
@@ -99,17 +107,15 @@ class PdfPaddedLayout:
             table, issues = read_two_sided(key, title, title_line, body, doc.path)
             doc.issues.extend(issues)
             return table
+        if key in SHARED:
+            return _read_shared(key, title, title_line, body, doc)
         grid = read_grid(key, body)
         doc.issues.extend(grid_issues(key, title, grid, doc.path, title_line))
         table = Table(key=key, title=title, line=title_line, columns=list(grid.match.columns))
-        if key == "three_public":
-            _fill_three_public(table, grid, doc)
-        else:
-            rows, total = build_rows(key, grid, names_by_code) if key in CODED else \
-                _named_rows(key, grid, _known_units(doc))
-            table.rows = rows
-            if total is not None:
-                table.totals["total"] = total
+        rows, total = build_rows(key, grid, names_by_code)
+        table.rows = rows
+        if total is not None:
+            table.totals["total"] = total
         _check_rows(key, title, grid, table, doc)
         _apply_empty_statement(table, grid, doc)
         return table
@@ -195,49 +201,41 @@ def _known_units(doc: Document) -> set[str]:
     return units
 
 
-def _named_rows(key: str, grid: Grid, units: set[str]) -> tuple[list[Row], Row | None]:
-    """上年结转结余: rows named, not coded — a unit's own row, then its projects."""
-    rows, total, unit = [], None, None
-    for raw in grid.rows:
-        name = "".join(t for t in raw.label if t)
-        values = values_of(raw, grid.match.columns)
-        row = Row(line=raw.line, name=name or None, values=values)
-        if is_total_label(name) and total is None:
-            row.kind, total = "line", row
-            continue
-        is_unit = squash(name) in units if units else "项目" not in name
-        if is_unit:
-            unit = name
-            row.kind, row.unit = "unit", name
-        else:
-            row.kind, row.unit, row.project = "project", unit, name
-        rows.append(row)
-    return rows, total
-
-
-def _fill_three_public(table: Table, grid: Grid, doc: Document) -> None:
-    """三公: one row with keys total, overseas, vehicle_*, reception."""
-    if grid.match.by_item:  # the standard template: items are columns
-        first = next((r for r in grid.rows if any(r.values)), None)
-        if first is not None:
-            table.rows = [Row(line=first.line, name="三公经费", kind="line",
-                              values=values_of(first, grid.match.columns))]
-        return
-    # Items printed as rows, fund sources as columns: take each item's 合计 column.
-    values, line = {}, None
-    for raw in grid.rows:
-        name = "".join(t for t in raw.label if t)
-        item = re.sub(r"^其中[：:]|[（(]小计[）)]$", "", squash(name))
-        key = "total" if is_total_label(item) else column_key_for_label(item)
-        if key is None:
-            doc.issues.append(Issue("column-unknown", f"{table.title}: item {name!r} is not a "
-                                    "known 三公 item", doc.path, raw.line, "warning", table.key))
-            continue
-        values[key] = values_of(raw, grid.match.columns[:1]).get(grid.match.columns[0].key) \
-            if grid.match.columns else None
-        line = line or raw.line
-    if values:
-        table.rows = [Row(line=line or table.line, name="三公经费", kind="line", values=values)]
+def _read_shared(key: str, title: str, title_line: int, body: Lines, doc: Document) -> Table:
+    """A table of a shape the shared pipeline reads: the title and body lines as a cell
+    grid (`readers.padded`) → the shared segmenter → the shape's interpreter. The printed
+    title stays the title, as in this layout's other tables."""
+    catalogue = load_catalogue()
+    # the standard title, which the catalogue knows, stands for the printed one (its table
+    # was found by this layout: a title after a long department name matches no pattern)
+    title_row = GridRow([Cell(TABLE_KEYS[key], Origin(line=title_line))], title_line)
+    rows, unread = padded_rows(body, doc.path)
+    doc.issues.extend(replace(i, table=key) for i in unread)
+    grid = PaddedGrid(path=doc.path, format="pdf-padded", text="", rows=[title_row, *rows])
+    segments, issues = find_tables(grid, catalogue)
+    doc.issues.extend(issues)
+    seg = next((s for s in segments if s.kind.key == key), None)
+    if seg is None:
+        return Table(key=key, title=title, line=title_line, empty=True)
+    seg.title = title  # messages name the table as printed
+    table, found = INTERPRETERS[seg.kind.shape](seg, catalogue, seg.unit or doc.unit or "万元", doc.path)
+    doc.issues.extend(found)
+    table.title, table.note = title, None
+    for row in [*table.rows, *table.totals.values()]:  # this layout lists every column
+        row.values = {c.key: row.values.get(c.key) for c in table.columns} | row.values
+    stated_empty = any("为空表" in text for _, text in body)
+    if stated_empty and not any(v is not None for r in table.rows for v in r.values.values()):
+        table.empty, table.rows, table.totals = True, [], {}
+    elif stated_empty:
+        doc.issues.append(Issue("empty-table-has-amounts", f"{table.title}: stated empty "
+                                "(为空表) but prints amounts", doc.path, table.line,
+                                "warning", table.key))
+    short = title.split()[0] if title else key
+    for row, doubt in code_doubts(key, table.rows):
+        doc.issues.append(Issue("row-misplaced", f"{short} row {row.code_raw}: {doubt}", doc.path,
+                                row.line, "warning", key))
+    report_unbalanced_rows(table, doc, short)
+    return table
 
 
 def _check_rows(key: str, title: str, grid: Grid, table: Table, doc: Document) -> None:
@@ -254,7 +252,7 @@ def _check_rows(key: str, title: str, grid: Grid, table: Table, doc: Document) -
         what = f"{short} row {row.code_raw or row.name}" if row else short
         for slug, why in raw.doubts:
             add(slug, raw.line, f"{what}: {why}")
-        if key != "three_public" and not any(raw.label):  # 三公 prints one unlabelled row
+        if not any(raw.label):
             add("row-unlabelled", raw.line, f"{short}: amounts with no code or name (their "
                 "label's line lost or moved?)")
         if raw.inferred and not raw.doubts:

@@ -20,16 +20,6 @@ from ..numbers import squash
 # the canonical one; the pattern also accepts the variants seen in disclosures.
 Template = list[tuple[str, str, str]]
 
-_EXPENSE: Template = [
-    ("total", r"合计|总计", "合计"),
-    ("basic", r"基本支出", "基本支出"),
-    ("project", r"项目支出", "项目支出"),
-]
-_BASIC: Template = [
-    ("total", r"合计|总计", "合计"),
-    ("personnel", r"人员经费", "人员经费"),
-    ("public", r"公用经费", "公用经费"),
-]
 _INCOME: Template = [
     ("total", r"总计|合计", "总计"),
     ("fiscal_subtotal", r"财政拨款[（(]补助[）)]小计|财政拨款小计", "财政拨款（补助）小计"),
@@ -60,50 +50,10 @@ _PROJECTS: Template = [
     ("social_security_fund", r"对社会保障基金补助", "对社会保障基金补助"),
     ("other_expense", r"其他支出", "其他支出"),
 ]
-_FUND: Template = [
-    ("total", r"合计|总计", "合计"),
-    ("personnel", r"人员经费", "人员经费"),
-    ("public", r"公用经费", "公用经费"),
-    ("project", r"项目支出", "项目支出"),
-]
-_CARRYOVER: Template = [
-    ("total", r"总计|合计", "总计"),
-    ("fiscal_total", r"财政拨款.*合计", "财政拨款 合计"),
-    ("fiscal_personnel", r"人员经费", "财政拨款 基本支出 人员经费"),
-    ("fiscal_public", r"公用经费", "财政拨款 基本支出 公用经费"),
-    ("fiscal_project", r"项目支出", "财政拨款 项目支出"),
-    ("non_fiscal_total", r"非财政拨款.*合计", "非财政拨款 合计"),
-    ("non_fiscal_personnel", r"人员经费.*人员经费", "非财政拨款 基本支出 人员经费"),
-    ("non_fiscal_public", r"公用经费.*公用经费", "非财政拨款 基本支出 公用经费"),
-    ("non_fiscal_project", r"项目支出.*项目支出", "非财政拨款 项目支出"),
-]
-# 三公 printed with items as rows and fund sources as columns.
-_THREE_PUBLIC_BY_SOURCE: Template = [
-    ("total", r"合计|总计", "合计"),
-    ("general_public", r"一般公共预算", "一般公共预算"),
-    ("gov_fund", r"政府性基金", "政府性基金"),
-    ("state_capital", r"国有资本经营", "国有资本经营预算"),
-]
-# 三公 printed the standard way: one row, items as columns.
-_THREE_PUBLIC_BY_ITEM: Template = [
-    ("total", r"合计|总计", "合计"),
-    ("overseas", r"因公出国[（(]境[）)]费", "因公出国（境）费"),
-    ("vehicle_total", r"公务用车购置及运行(维护)?费", "公务用车购置及运行维护费"),
-    ("vehicle_purchase", r"购置费", "公务用车购置费"),
-    ("vehicle_operation", r"运行(维护)?费", "公务用车运行维护费"),
-    ("reception", r"公务接待费", "公务接待费"),
-]
 
 TEMPLATES: dict[str, list[Template]] = {
     "income": [_INCOME],
-    "expense": [_EXPENSE],
-    "general_public": [_EXPENSE],
-    "basic": [_BASIC],
     "projects": [_PROJECTS, _PROJECTS[:1]],
-    "gov_fund": [_FUND, _EXPENSE],
-    "state_capital": [_FUND, _EXPENSE],
-    "carryover": [_CARRYOVER],
-    "three_public": [_THREE_PUBLIC_BY_SOURCE, _THREE_PUBLIC_BY_ITEM],
 }
 _COMPILED = {key: [[(k, re.compile(p), label) for k, p, label in t] for t in ts]
              for key, ts in TEMPLATES.items()}
@@ -113,7 +63,6 @@ _COMPILED = {key: [[(k, re.compile(p), label) for k, p, label in t] for t in ts]
 class ColumnMatch:
     columns: list[Column]
     known: bool  # False: the header fits no template, columns are col_<n>
-    by_item: bool = False  # 三公 with items as columns
 
 
 def header_text(lines: list[str]) -> str:
@@ -128,8 +77,7 @@ def match_columns(table_key: str, header: str, count: int) -> ColumnMatch:
             continue
         if all(pattern.search(header) for _, pattern, _ in template):
             columns = [Column(_key_for(key, label), label) for key, _, label in template]
-            by_item = table_key == "three_public" and template[1][0] == "overseas"
-            return ColumnMatch(columns, True, by_item)
+            return ColumnMatch(columns, True)
     return ColumnMatch([Column(f"col_{n}", f"第{n}列") for n in range(1, count + 1)], False)
 
 

@@ -1,5 +1,5 @@
 """One-sided tables of the pdf-padded layout (表二 三 五 六 七, 政府性基金, 国有资本经营,
-上年结转结余, 三公): header → columns, body lines → whole rows → `Row`s."""
+上年结转结余): header → columns, body lines → whole rows → `Row`s."""
 
 from __future__ import annotations
 

@@ -30,8 +30,18 @@ def from_wan(value: Decimal | None, unit: str) -> Decimal | None:
     return None if value is None else value.scaleb(-TO_WAN.get(unit, 0))
 
 
+# The header's column-number row: "※ 1 2 3 4", "栏次 1 2 3" (the numbers are no amounts).
+_INDEX_MARKS = frozenset({"※", "栏次", "行次", "项目"})
+
+
+def is_index_row(row: GridRow) -> bool:
+    """1 2 3 …, after an optional ※ / 栏次: the columns' numbers under a header."""
+    numbers = [c.text.strip() for c in row.cells if c.text.strip() not in _INDEX_MARKS]
+    return len(numbers) >= 2 and numbers == [str(i) for i in range(1, len(numbers) + 1)]
+
+
 def has_amount(row: GridRow) -> bool:
-    return any(is_amount(c.text) for c in row.cells)
+    return any(is_amount(c.text) for c in row.cells) and not is_index_row(row)
 
 
 def pieces(cells: list[Cell]) -> list[tuple[list[Cell], list[Cell]]]:

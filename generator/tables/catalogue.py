@@ -36,6 +36,9 @@ class TableKind:
     classification: str | None = None
     identities: tuple[str, ...] = ()
     columns: tuple[str, ...] = ()
+    row_name: str | None = None  # "items" tables: the name of their one row (三公经费)
+    header: tuple[tuple[str, str], ...] = ()  # fixed leaf columns (key, label), see the toml
+    units: bool = False  # rows are units and their projects, see the toml
     pattern: re.Pattern[str] = field(default=None, compare=False, repr=False)  # type: ignore[assignment]
 
 
@@ -108,6 +111,8 @@ def load_catalogue(path: Path = CATALOGUE_PATH) -> Catalogue:
             templates=tuple(entry["templates"]), titles=titles,
             classification=entry.get("classification"),
             identities=tuple(entry.get("identities", ())), columns=tuple(entry.get("columns", ())),
+            row_name=entry.get("row_name"), header=tuple(tuple(c) for c in entry.get("header", ())),
+            units=entry.get("units", False),
             pattern=pattern))
     return Catalogue(
         kinds=tuple(kinds),

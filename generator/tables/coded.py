@@ -14,7 +14,7 @@ from ..grid import Cell, GridRow
 from ..model import Column, Issue, Row, Table
 from ..numbers import squash
 from ..readers.text import is_amount
-from .amounts import has_amount, label_text, pieces, to_wan
+from .amounts import has_amount, is_index_row, label_text, pieces, to_wan
 from .catalogue import Catalogue
 from .codes import read_code, row_kind, split_fused
 from .header import VARIANTS, read_columns
@@ -25,14 +25,19 @@ from .segment import Segment
 
 def read_coded(seg: Segment, catalogue: Catalogue, unit: str, path: str) -> tuple[Table, list[Issue]]:
     header_rows, body = _split_header(seg.rows)
-    columns = _columns(header_rows, catalogue)
+    columns = _fixed_columns(header_rows, seg.kind.header) or _columns(header_rows, catalogue)
     table = Table(key=seg.kind.key, title=seg.kind.key, line=seg.line, unit=unit, note=seg.title,
                   columns=[Column(c.key, c.label) for c in columns])
     issues: list[Issue] = []
     header_words = {squash(c.text) for r in header_rows for c in r.cells}
+    body = _cut_at_next_header(seg, body, header_words, path, issues)
     lines = [line for line in (_read_line(r) for r in body
                                if has_amount(r) or not all(squash(c.text) in header_words for c in r.cells))]
     edges = calibrate([line[4] for line in lines], columns)
+    # Padded text (columns counted from the line end): its rows' doubts are reported here
+    counted = any(c.col is not None and c.col < 0 for line in lines for c in line[4])
+    if counted:
+        issues += _header_doubts(seg, header_rows, len(columns), path)
     for index, (grid_row, code, code_raw, labels, amounts) in enumerate(lines):
         if code is None and _labelled_lines(grid_row.line, [c for c in grid_row.cells if c in labels or c in amounts],
                                             columns, unit, table):
@@ -49,12 +54,107 @@ def read_coded(seg: Segment, catalogue: Catalogue, unit: str, path: str) -> tupl
             issues.append(Issue("row-misaligned", f"{seg.title} line {grid_row.line}: {len(amounts)} "
                                 f"amounts for {len(columns)} columns", path, grid_row.line, "warning",
                                 table=table.key or None))
+        if counted:
+            issues += _row_doubts(seg, grid_row.line, row, amounts, len(columns), path)
         if code is None and catalogue.is_total(row.name) and "total" not in table.totals:
             row.kind = "total"
             table.totals["total"] = row
         else:
             table.rows.append(row)
+    if seg.kind.units:
+        _units_and_projects(table.rows)
     return table, issues
+
+
+def _has_place(cell: Cell) -> bool:
+    return cell.col is not None or cell.x0 is not None
+
+
+def _cut_at_next_header(seg: Segment, body: list[GridRow], header_words: set[str], path: str,
+                        issues: list[Issue]) -> list[GridRow]:
+    """A column-number row (※ 1 2 3) under the first amounts: under the table's own header
+    printed again (a page break), header and number row are left out; under another
+    header, it is another table's (its title lost): the table ends before that header."""
+    kept: list[GridRow] = []
+    for row in body:
+        if not is_index_row(row):
+            kept.append(row)
+            continue
+        start = len(kept)
+        while start > 0 and not has_amount(kept[start - 1]):
+            start -= 1
+        if all(squash(c.text) in header_words for r in kept[start:] for c in r.cells):
+            del kept[start:]
+            continue
+        issues.append(Issue("table-cut", f"{seg.title}: another table's header at line {row.line} "
+                            "(its title lost?); the rows from there on are not read", path,
+                            row.line, "warning", table=seg.kind.key or None))
+        return kept[:start]
+    return kept
+
+
+def _header_doubts(seg: Segment, header: list[GridRow], columns: int, path: str) -> list[Issue]:
+    """Where columns are counted from the line end, the header's column-number row must
+    number them: missing, the columns are the labels' (header-missing); numbering others,
+    it is no header row (row-unread)."""
+    numbered = [r for r in header if is_index_row(r)]
+    if not numbered:
+        return [Issue("header-missing", f"{seg.title}: no column-number row (※ 1 2 3) under the "
+                      "header: its columns are taken from the labels", path, seg.line, "warning",
+                      table=seg.kind.key or None)]
+    count = sum(c.text.isdigit() for c in numbered[-1].cells)
+    if count == columns:
+        return []
+    return [Issue("row-unread", f"{seg.title} line {numbered[-1].line}: the column-number row "
+                  f"numbers {count} columns, the header has {columns}; not read as the header",
+                  path, numbered[-1].line, "warning", table=seg.kind.key or None)]
+
+
+def _row_doubts(seg: Segment, line: int, row: Row, amounts: list[Cell], columns: int,
+                path: str) -> list[Issue]:
+    """What makes a row's figures doubtful, where the other rows tell their columns by
+    counting from the line end: amounts and no label; a row that does not tell them (its
+    end trimmed, or more cells than the table has columns: a number split by a space); an
+    amount printed with other decimals than the rest of its row ("0.2 5")."""
+    found = []
+
+    def add(slug: str, why: str) -> None:
+        found.append(Issue(slug, f"{seg.title} line {line}: {why}", path, line, "warning",
+                           table=seg.kind.key or None))
+    if amounts and not row.name and not row.code:
+        add("row-unlabelled", "amounts with no code or name (their label's line lost or moved?)")
+    if amounts and len(amounts) < columns and not all(
+            _has_place(a) and (a.col is None or a.col >= -columns) for a in amounts):
+        add("column-ambiguous", "the line does not tell its amounts' columns (its end trimmed, or "
+            "a number split by a space?): amounts kept left to right")
+    places = {len(a.text.partition(".")[2]) for a in amounts if "." in a.text}
+    if len(places) > 1 or (places and any("." not in a.text for a in amounts)):
+        add("amount-doubtful", "amounts printed with different decimals (a number split by a space?)")
+    return found
+
+
+def _units_and_projects(rows: list[Row]) -> None:
+    """Named rows (上年结转结余): a unit's own row, then its projects (a name saying 项目)."""
+    unit = None
+    for row in rows:
+        if row.kind != "line" or not row.name:
+            continue
+        if "项目" in (row.name or ""):
+            row.kind, row.unit, row.project = "project", unit, row.name
+        else:
+            unit = row.name
+            row.kind, row.unit = "unit", row.name
+
+
+def _fixed_columns(header: list[GridRow], fixed: tuple[tuple[str, str], ...]) -> list[HeaderColumn]:
+    """The catalogue's leaf columns, for a header without positions whose column-number
+    row numbers as many (a multi-level header cannot be told apart without them)."""
+    if not fixed or any(c.x0 is not None for r in header for c in r.cells):
+        return []
+    numbered = [r for r in header if is_index_row(r)]
+    if not numbered or sum(c.text.isdigit() for c in numbered[-1].cells) != len(fixed):
+        return []
+    return [HeaderColumn(key, label, None, None) for key, label in fixed]
 
 
 Line = tuple[GridRow, "str | None", "str | None", list[Cell], list[Cell]]

@@ -34,7 +34,7 @@ def read_items(seg: Segment, catalogue: Catalogue, unit: str, path: str) -> tupl
     header, body = gathered or (seg.rows[:first], seg.rows[first:])
     columns = _columns(header, catalogue)
     _name_totals(columns)
-    row = Row(line=body[0].line, name=seg.kind.kind, kind="line")
+    row = Row(line=body[0].line, name=seg.kind.row_name or seg.kind.kind, kind="line")
     amounts = [c for c in body[0].cells if c.text and _is_figure(c.text)]
     if len(columns) >= 2 and len(pieces(body[0].cells)) <= 1:
         for column, cell in place(amounts, columns):

@@ -1,6 +1,7 @@
 """Placing a row's amounts into the header's columns.
 
-- With `col` given (a ruled table, a sheet), by it.
+- With `col` given (a ruled table, a sheet), by it; a negative `col` counts from the
+  right (padded text, where only the line's end tells the column).
 - A row printing as many amounts as there are columns: in order.
 - Without positions (single-space text): in order, the first column first (the caller
   reports a row with fewer amounts than columns).
@@ -35,6 +36,8 @@ def place(amounts: list[Cell], columns: list[Column], edges: list[float] | None 
     """Each amount with its column; an amount no column takes is left out."""
     if not columns or not amounts:
         return []
+    if all(a.col is not None and -len(columns) <= a.col < 0 for a in amounts):
+        return [(columns[a.col], a) for a in amounts]
     if all(a.col is not None for a in amounts) and all(c.pieces and c.pieces[0].col is not None for c in columns):
         by_col = {c.pieces[0].col: c for c in columns}
         return [(by_col[a.col], a) for a in amounts if a.col in by_col]

@@ -127,9 +127,18 @@ def _take_row(segment: Segment, row: GridRow) -> bool:
 
 def _is_prose(row: GridRow, text: str) -> bool:
     from ..readers.text import is_amount
-    if any(is_amount(c.text) for c in row.cells):
+    cells = row.cells
+    years = [_is_year(c, cells[i + 1] if i + 1 < len(cells) else None) for i, c in enumerate(cells)]
+    if any(is_amount(c.text) and not year for c, year in zip(cells, years)):
         return False
+    if any(years):  # "…管理局 2024 年没有使用…的支" (a sentence cut by the line end)
+        return len(text) >= PROSE_MIN_CHARS
     return len(text) >= PROSE_MIN_CHARS and any(p in text for p in "，。；")
+
+
+def _is_year(cell: Cell, after: Cell | None) -> bool:
+    """"2024 年没有使用…" in a sentence: a year, no amount."""
+    return after is not None and after.text.startswith("年") and len(cell.text.strip()) == 4
 
 
 def _one_per_kind(segments: list[Segment], path: str) -> tuple[list[Segment], list[Issue]]:

@@ -1,0 +1,58 @@
+"""Reader for padded PDF text (layout `pdf-padded`, sample 003): every table cell printed
+as its text plus one space, so a run of spaces is a run of empty cells.
+
+Each non-empty token is a cell in print order. Counting cells tells a cell's column
+only from the line's right end (a label may hold spaces of its own: "收 入 总 计", a
+6-space indent), so an amount on a line that keeps its final space gets `col` counted
+from the right, as a negative index (-1: the last column); labels, and every cell of a
+line whose trailing spaces were trimmed, get None. Header lines do not count like body
+lines (a multi-level header prints each heading once): no x-extents. It knows no table
+kinds.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..grid import Cell, Grid, GridRow
+from ..model import Issue, Origin
+from .text import is_amount
+
+_TOKEN = re.compile(r"\S+")
+# A line longer than this is no table row (a row of 30 amounts is ~400 characters).
+MAX_ROW_CHARS = 2000
+
+
+def padded_rows(lines: list[tuple[int, str]], path: str, page: int | None = None
+                ) -> tuple[list[GridRow], list[Issue]]:
+    """(line number, text) pairs → one GridRow per line with text; a line too long to be
+    a table row is left out, with an issue."""
+    rows, issues = [], []
+    for number, text in lines:
+        if len(text) > MAX_ROW_CHARS:
+            issues.append(Issue("row-unread", f"line {number}: a line of {len(text)} characters is "
+                                "no table row; not read", path, number, "warning"))
+            continue
+        cells = [Cell(t.group(), Origin(line=number, page=page)) for t in _TOKEN.finditer(text)]
+        if cells and text.endswith(" "):
+            slots = text[:-1].split(" ")
+            amounts = [i - len(slots) for i, slot in enumerate(slots) if slot and is_amount(slot)]
+            if len(amounts) == sum(is_amount(c.text) for c in cells):
+                for cell in (c for c in cells if is_amount(c.text)):
+                    cell.col = amounts.pop(0)
+        if cells:
+            rows.append(GridRow(cells=cells, line=number, page=page))
+    return rows, issues
+
+
+def read_padded(path: str, text: str) -> Grid:
+    """A whole padded text as a Grid (pages by form feeds)."""
+    grid = Grid(path=path, format="pdf-padded", text=text)
+    page = 1
+    for number, raw in enumerate(text.split("\n"), 1):
+        page += raw.count("\f")
+        rows, issues = padded_rows([(number, raw.replace("\f", " "))], path, page)
+        grid.rows += rows
+        grid.issues += issues
+    grid.pages = page
+    return grid
