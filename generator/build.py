@@ -23,6 +23,7 @@ has succeeded, so a failed or killed build leaves the previous site intact.
 from __future__ import annotations
 
 import ctypes
+import dataclasses
 import gc
 import multiprocessing
 import os
@@ -36,12 +37,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
-from . import db, incremental
+from . import db, incremental, merge
 from .checks import run_checks
 from .config import Config, load_config
 from .incremental import ParseCache
 from .layouts import all_layouts
-from .model import Issue
+from .model import Document, Issue
 from .parse.document import ParseResult, parse_file
 from .progress import progress
 from .slugs import SlugRegistry
@@ -61,10 +62,13 @@ class DocSummary:
     department: str | None
     year: int | None
     region: str | None
+    tables: int = 0                # tables read (0: a narrative file, see `merge`)
+    companion: str | None = None   # the narrative file merged into it (`merge`), and
+    companion_sha256: str = ""     # its hash: the rows depend on both files
 
     @property
     def cache_key(self) -> str:
-        return ParseCache.key(self.path, self.sha256)
+        return ParseCache.key(self.path, self.sha256 + self.companion_sha256)
 
 
 @dataclass(frozen=True)
@@ -105,10 +109,51 @@ def _parse_and_pack(path: str, shown: str) -> tuple[Parsed, db.PackedRows | None
     doc = result.document
     if doc is None:
         return Parsed(shown, None, result.issues), None
+    return _check_and_pack(doc, result.issues)
+
+
+def _check_and_pack(doc: Document, issues: list[Issue], sources: list | None = None,
+                    companion: DocSummary | None = None) -> tuple[Parsed, db.PackedRows]:
     checks = run_checks(doc)
-    rows = db.pack_document(doc, lambda doc_id: [c.as_row(doc_id) for c in checks])
-    summary = DocSummary(doc.path, doc.sha256, doc.layout, doc.department, doc.year, doc.region)
-    return Parsed(shown, summary, result.issues), rows
+    rows = db.pack_document(doc, lambda doc_id: [c.as_row(doc_id) for c in checks], sources)
+    summary = DocSummary(doc.path, doc.sha256, doc.layout, doc.department, doc.year, doc.region,
+                         len(doc.tables), companion and companion.path,
+                         companion.sha256 if companion else "")
+    return Parsed(doc.path, summary, issues), rows
+
+
+def _merge_and_pack(site_dir: Path, tables: DocSummary, text: DocSummary
+                    ) -> tuple[Parsed, db.PackedRows]:
+    """The department-year of a tables file and its narrative file (`merge`), checked and
+    packed: both are parsed again (a few files of a site), as whole documents."""
+    tables_doc, text_doc = (parse_file(site_dir / d.path, d.path).document for d in (tables, text))
+    if tables_doc is None or text_doc is None or tables_doc.sha256 != tables.sha256 \
+            or text_doc.sha256 != text.sha256:
+        raise RuntimeError(f"{tables.path} or {text.path} changed during the build: build again")
+    doc, sources = merge.merge(tables_doc, text_doc)
+    return _check_and_pack(doc, list(doc.issues), sources, text)
+
+
+def merge_companions(site_dir: Path, cache: ParseCache, results: list[Parsed]
+                     ) -> tuple[list[Parsed], set[str]]:
+    """Each tables file and narrative file of one department-year as one document
+    (`merge.companions`), from the parse cache where it was merged before; returns the
+    results with the narrative files' gone and the merged ones' cache keys."""
+    parsed = [p for p in results if p.document is not None]
+    pairs = merge.companions(parsed, lambda p: p.document.department,
+                             lambda p: p.document.year, lambda p: p.document.tables > 0)
+    replaced: dict[str, Parsed | None] = {}
+    for tables, text in pairs:
+        key = dataclasses.replace(tables.document, companion=text.document.path,
+                                  companion_sha256=text.document.sha256).cache_key
+        merged = cache.get(key)
+        if merged is None:
+            merged, rows = _merge_and_pack(site_dir, tables.document, text.document)
+            cache.put(key, merged, rows)
+            cache.remember(key, merged)
+        replaced[tables.path], replaced[text.path] = merged, None
+    out = [replaced.get(p.path, p) for p in results]
+    return [p for p in out if p is not None], {p.document.cache_key for p in replaced.values() if p}
 
 
 def _parse_one(task: tuple[str, str, str | None, str]) -> Parsed:
@@ -173,8 +218,10 @@ def parse_and_check(config: Config, cache: ParseCache, hashes: dict[str, str],
         elif key is not None:
             cache.remember(key, parsed)
     results = [found[shown] for _, shown in work]
-    cache.keep({p.document.cache_key if p.document else keys.get(p.path) for p in results})
-    return results, len(todo)
+    merged, merged_keys = merge_companions(config.site_dir, cache, results)
+    cache.keep({p.document.cache_key if p.document else keys.get(p.path) for p in results}
+               | merged_keys)
+    return merged, len(todo)
 
 
 # From this many documents on, the database is loaded by a child process.
@@ -250,7 +297,12 @@ def load_parsed(con, site_dir: Path, cache: ParseCache, documents: list[DocSumma
     from the parse cache (a source whose entry has gone meanwhile is parsed again)."""
     def rows(doc: DocSummary) -> db.PackedRows:
         packed = cache.rows(doc.cache_key)
-        if packed is None:
+        if packed is None and doc.companion is not None:
+            text = DocSummary(doc.companion, doc.companion_sha256, "", None, None, None)
+            parsed, packed = _merge_and_pack(site_dir, dataclasses.replace(
+                doc, companion=None, companion_sha256=""), text)
+            cache.put(doc.cache_key, parsed, packed)
+        elif packed is None:
             parsed, packed = _parse_and_pack(str(site_dir / doc.path), doc.path)
             if parsed.document != doc or packed is None:
                 raise RuntimeError(f"{doc.path} changed during the build: build again")

@@ -19,7 +19,11 @@ def _cmd_parse(args: argparse.Namespace) -> int:
             print(issue, file=sys.stderr)
     if result.document is None:
         return 1
-    data = to_golden(result.document) if args.golden else document_to_json(result.document)
+    if args.key:
+        from .keyfigures import key_figures
+        data = key_figures(result.document)
+    else:
+        data = to_golden(result.document) if args.golden else document_to_json(result.document)
     json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
     sys.stdout.write("\n")
     return 0
@@ -62,7 +66,8 @@ def _cmd_check(args: argparse.Namespace) -> int:
         print(format_report(report, verbose=args.verbose))
     failed = sum(r.failed_to_parse for r in reports)
     mismatches = sum(c.status == "fail" for r in reports for c in r.checks)
-    print(f"{len(reports)} document(s): {failed} failed to parse, {mismatches} identity mismatch(es)")
+    print(f"{len(reports)} file(s): {failed} not read or failed to parse, "
+          f"{mismatches} identity mismatch(es)")
     return 1 if failed or not reports else 0
 
 
@@ -77,6 +82,8 @@ def build_parser() -> argparse.ArgumentParser:
     mode = p.add_mutually_exclusive_group()
     mode.add_argument("--json", action="store_true", help="the full parsed document (default)")
     mode.add_argument("--golden", action="store_true", help="the answer-key shape")
+    mode.add_argument("--key", action="store_true",
+                      help="the key figures (the shape of tests/real/KEY.json)")
     p.add_argument("-v", "--verbose", action="store_true", help="print every issue to stderr")
     p.set_defaults(func=_cmd_parse)
 

@@ -1,9 +1,11 @@
 """DuckDB: the only module that imports duckdb. Documents in, tables for pages and downloads out.
 
-Amounts are DECIMAL(18,2) — every printed budget figure has at most two decimal places
-(万元 to the hundredth = 100 元). Values are stored in long form (one row per table
-cell) with their source line; `printed` keeps the amount's text as printed
-(e.g. "17.00"), so downloads can show it exactly.
+Amounts are DECIMAL(28,6) in 万元: a figure printed in 元 with fen (31,214,205.80 元) is
+3121.420580 万元, six decimal places, stored exactly (`numbers.to_site_unit`). Values are
+stored in long form (one row per table cell) with their source line and, where the input
+shows it, their page and box (PDF) or sheet and cell (workbook, Word); `printed` keeps the
+figure as printed in its table's unit (`printed_unit`: "17.00" 万元, "156211123" 元), so
+pages and downloads can show it exactly.
 
 Loading is per document and all-or-nothing: a document's rows go in inside one
 transaction, so a failure leaves nothing half-loaded. A build packs each document's rows
@@ -32,8 +34,9 @@ from typing import Any
 
 import duckdb
 
+from .merge import SourceFile, sources_of
 from .model import TABLE_KEYS, Document, Issue
-from .numbers import format_amount
+from .numbers import format_amount, in_printed_unit
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents (
@@ -50,6 +53,10 @@ CREATE TABLE IF NOT EXISTS documents (
     unit          VARCHAR NOT NULL,     -- amount unit as printed (万元)
     line_count    INTEGER NOT NULL      -- lines in the source
 );
+CREATE TABLE IF NOT EXISTS document_sources (
+    doc_id VARCHAR, position INTEGER, path VARCHAR, file_name VARCHAR, sha256 VARCHAR,
+    first_line INTEGER, line_count INTEGER
+);
 CREATE TABLE IF NOT EXISTS staffing (
     doc_id VARCHAR, authorized INTEGER, actual INTEGER, in_service INTEGER,
     in_service_change INTEGER, retired INTEGER, retired_change INTEGER,
@@ -58,7 +65,8 @@ CREATE TABLE IF NOT EXISTS staffing (
 CREATE TABLE IF NOT EXISTS divisions (doc_id VARCHAR, position INTEGER, name VARCHAR, kind VARCHAR);
 CREATE TABLE IF NOT EXISTS source_tables (
     doc_id VARCHAR, table_key VARCHAR, title VARCHAR, line INTEGER, empty BOOLEAN,
-    note VARCHAR, columns VARCHAR[], column_labels VARCHAR[], row_count INTEGER
+    note VARCHAR, columns VARCHAR[], column_labels VARCHAR[], row_count INTEGER,
+    printed_unit VARCHAR
 );
 CREATE TABLE IF NOT EXISTS table_rows (
     doc_id VARCHAR, table_key VARCHAR, row_no INTEGER, line INTEGER, kind VARCHAR,
@@ -67,15 +75,16 @@ CREATE TABLE IF NOT EXISTS table_rows (
 );
 CREATE TABLE IF NOT EXISTS table_values (
     doc_id VARCHAR, table_key VARCHAR, row_no INTEGER, column_key VARCHAR,
-    amount DECIMAL(18,2), printed VARCHAR, line INTEGER, inferred BOOLEAN
+    amount DECIMAL(28,6), printed VARCHAR, line INTEGER, inferred BOOLEAN,
+    printed_unit VARCHAR, page INTEGER, box DOUBLE[], sheet VARCHAR, cell VARCHAR
 );
 CREATE TABLE IF NOT EXISTS projects (
     doc_id VARCHAR, project_no INTEGER, name VARCHAR, unit VARCHAR, code VARCHAR,
-    amount DECIMAL(18,2), printed VARCHAR, line INTEGER, source VARCHAR
+    amount DECIMAL(28,6), printed VARCHAR, line INTEGER, source VARCHAR, printed_unit VARCHAR
 );
 CREATE TABLE IF NOT EXISTS performance_targets (
     doc_id VARCHAR, target_no INTEGER, kind VARCHAR, name VARCHAR, unit VARCHAR,
-    amount DECIMAL(18,2), fiscal_amount DECIMAL(18,2), other_funds DECIMAL(18,2),
+    amount DECIMAL(28,6), fiscal_amount DECIMAL(28,6), other_funds DECIMAL(28,6),
     goal VARCHAR, line INTEGER
 );
 CREATE TABLE IF NOT EXISTS indicators (
@@ -86,10 +95,10 @@ CREATE TABLE IF NOT EXISTS sections (
     doc_id VARCHAR, position INTEGER, part VARCHAR, title VARCHAR, text VARCHAR, line INTEGER
 );
 CREATE TABLE IF NOT EXISTS stated_figures (
-    doc_id VARCHAR, key VARCHAR, amount DECIMAL(18,2), percent DECIMAL(9,2), line INTEGER, text VARCHAR
+    doc_id VARCHAR, key VARCHAR, amount DECIMAL(28,6), percent DECIMAL(9,2), line INTEGER, text VARCHAR
 );
 CREATE TABLE IF NOT EXISTS stated_changes (
-    doc_id VARCHAR, subject VARCHAR, direction INTEGER, amount DECIMAL(18,2),
+    doc_id VARCHAR, subject VARCHAR, direction INTEGER, amount DECIMAL(28,6),
     percent DECIMAL(9,2), line INTEGER, text VARCHAR
 );
 CREATE TABLE IF NOT EXISTS glossary (doc_id VARCHAR, position INTEGER, term VARCHAR, text VARCHAR, line INTEGER);
@@ -99,7 +108,7 @@ CREATE TABLE IF NOT EXISTS issues (
 );
 CREATE TABLE IF NOT EXISTS checks (
     doc_id VARCHAR, slug VARCHAR, name VARCHAR, status VARCHAR, path VARCHAR, line INTEGER,
-    expected DECIMAL(18,2), actual DECIMAL(18,2), difference DECIMAL(18,2), message VARCHAR,
+    expected DECIMAL(28,6), actual DECIMAL(28,6), difference DECIMAL(28,6), message VARCHAR,
     part_lines INTEGER[]  -- a check that did not pass: the lines of its summed table rows
 );
 CREATE TABLE IF NOT EXISTS table_names (table_key VARCHAR, title VARCHAR);
@@ -120,7 +129,7 @@ def _schema_columns() -> dict[str, list[tuple[str, str]]]:
 
 COLUMNS = _schema_columns()
 
-DOC_TABLES = ("documents", "staffing", "divisions", "source_tables", "table_rows", "table_values",
+DOC_TABLES = ("documents", "document_sources", "staffing", "divisions", "source_tables", "table_rows", "table_values",
               "projects", "performance_targets", "indicators", "sections", "stated_figures",
               "stated_changes", "glossary", "issues", "checks")
 
@@ -146,13 +155,17 @@ def connect(path: Path | str = ":memory:", detachable: bool = False) -> duckdb.D
     return con
 
 
-def document_rows(doc_id: str, doc: Document) -> dict[str, list[tuple[Any, ...]]]:
-    """Every row this document contributes, per database table."""
+def document_rows(doc_id: str, doc: Document, sources: list[SourceFile] | None = None
+                  ) -> dict[str, list[tuple[Any, ...]]]:
+    """Every row this document contributes, per database table; `sources`: the files it
+    was read from, when more than its own (`merge`)."""
     out: dict[str, list[tuple[Any, ...]]] = {name: [] for name in DOC_TABLES}
     p = Path(doc.path)
     out["documents"].append((doc_id, doc.path, p.name, doc.sha256, doc.encoding, doc.layout,
                              doc.department, doc.department_line, doc.region, doc.year, doc.unit,
                              doc.line_count))
+    out["document_sources"] += [(doc_id, i, f.path, Path(f.path).name, f.sha256, f.first_line,
+                                 f.line_count) for i, f in enumerate(sources or sources_of(doc))]
     s = doc.staffing
     out["staffing"].append((doc_id, s.authorized, s.actual, s.in_service, s.in_service_change,
                             s.retired, s.retired_change, s.lixiu, s.lixiu_change, s.line))
@@ -162,20 +175,25 @@ def document_rows(doc_id: str, doc: Document) -> dict[str, list[tuple[Any, ...]]
         all_rows = [(r, False, None) for r in table.rows] + [(r, True, k) for k, r in table.totals.items()]
         out["source_tables"].append((doc_id, key, table.title, table.line, table.empty, table.note,
                                      [c.key for c in table.columns], [c.label for c in table.columns],
-                                     len(table.rows)))
+                                     len(table.rows), table.unit))
         for row_no, (row, is_total, total_key) in enumerate(all_rows):
             out["table_rows"].append((doc_id, key, row_no, row.line, row.kind, row.side, row.unit,
                                       row.code, row.code_raw, row.name, row.project, is_total,
                                       total_key, ",".join(row.inferred) or None))
             for col, amount in row.values.items():
-                out["table_values"].append((doc_id, key, row_no, col, amount, format_amount(amount),
-                                            row.line, col in row.inferred))
+                origin = row.origins.get(col)
+                out["table_values"].append((
+                    doc_id, key, row_no, col, amount, format_amount(in_printed_unit(amount, table.unit)),
+                    origin.line if origin else row.line, col in row.inferred, table.unit,
+                    *(_NO_PLACE if origin is None else
+                      (origin.page, list(origin.box) if origin.box else None, origin.sheet, origin.cell))))
     projects = doc.table("projects")
     if projects:
         for i, row in enumerate(r for r in projects.rows if r.kind == "project"):
             total = row.values.get("total")
             out["projects"].append((doc_id, i, row.project, row.unit, row.code, total,
-                                    format_amount(total), row.line, "projects"))
+                                    format_amount(in_printed_unit(total, projects.unit)), row.line,
+                                    "projects", projects.unit))
     for i, target in enumerate(doc.performance):
         out["performance_targets"].append((doc_id, i, target.kind, target.name, target.unit,
                                            target.amount, target.fiscal_amount, target.other_funds,
@@ -191,6 +209,9 @@ def document_rows(doc_id: str, doc: Document) -> dict[str, list[tuple[Any, ...]]
     return out
 
 
+_NO_PLACE = (None, None, None, None)  # page, box, sheet, cell of a figure without an Origin
+
+
 @dataclass
 class PackedRows:
     """One document's rows, ready to load under any doc_id: CSV text per table, where every
@@ -203,14 +224,15 @@ class PackedRows:
 
 
 # Tables loaded from CSV; the others have list columns and go through `bulk_insert`.
-# (A list of integers goes into CSV as "[1,2]", which COPY casts; other lists do not.)
+# (A list of numbers goes into CSV as "[1,2.5]", which COPY casts; lists of text do not.)
+_NUMBER_LISTS = ("INTEGER[]", "DOUBLE[]")
 CSV_TABLES = tuple(t for t in DOC_TABLES
-                   if not any(k.endswith("[]") and k != "INTEGER[]" for _, k in COLUMNS[t]))
+                   if not any(k.endswith("[]") and k not in _NUMBER_LISTS for _, k in COLUMNS[t]))
 
 
 def pack_document(doc: Document,
-                  check_rows: Callable[[str], Iterable[tuple[Any, ...]]] = lambda _: ()
-                  ) -> PackedRows:
+                  check_rows: Callable[[str], Iterable[tuple[Any, ...]]] = lambda _: (),
+                  sources: list[SourceFile] | None = None) -> PackedRows:
     """`document_rows` and the check rows (`check_rows(doc_id)`) as `PackedRows`.
 
     The placeholder must not occur in the document's own text: each CSV must hold it exactly
@@ -218,7 +240,7 @@ def pack_document(doc: Document,
     """
     for n in count():
         mark = f"{{doc_id-{n}}}" if n else "{doc_id}"
-        rows = document_rows(mark, doc)
+        rows = document_rows(mark, doc, sources)
         rows["checks"] = list(check_rows(mark))
         packed = PackedRows(mark.encode("utf-8"), {}, {})
         for name in DOC_TABLES:
@@ -279,7 +301,7 @@ def _csv_quoted(value: str) -> str:
 # How `_csv_text` writes each column of each table.
 _CSV_KINDS = {table: ["decimal" if kind.startswith("DECIMAL") else
                       "boolean" if kind == "BOOLEAN" else
-                      "integers" if kind == "INTEGER[]" else "as-is" for _, kind in columns]
+                      "integers" if kind in _NUMBER_LISTS else "as-is" for _, kind in columns]
               for table, columns in COLUMNS.items()}
 
 

@@ -96,3 +96,34 @@ def squash(text: str | None) -> str:
     # str.split() cuts at exactly the characters re's \s matches (U+3000 included), and
     # is several times faster than a regex substitution on these short names.
     return "".join(text.split())
+
+
+# Powers of ten from 万元 (the unit every stored amount is in) to each printed unit:
+# 1 万元 = 10⁴ 元 = 10 千元 = 10⁻⁴ 亿元.
+UNIT_SHIFT: dict[str, int] = {"万元": 0, "元": 4, "千元": 1, "亿元": -4}
+SITE_UNIT = "万元"
+
+
+def to_site_unit(value: Decimal | None, unit: str) -> Decimal | None:
+    """A figure printed in `unit` as 万元, exactly: the decimal point moves, every printed
+    digit stays (156211123 元 → 15621.1123; 31214205.80 元 → 3121.420580)."""
+    if value is None:
+        return None
+    return value.scaleb(-UNIT_SHIFT[unit])
+
+
+def in_printed_unit(value: Decimal | None, unit: str) -> Decimal | None:
+    """The inverse of `to_site_unit`: a stored 万元 amount as printed in `unit`."""
+    if value is None:
+        return None
+    return value.scaleb(UNIT_SHIFT.get(unit, 0))
+
+
+def trim_places(text: str) -> str:
+    """A stored amount's text with the zeros past the hundredth that DECIMAL(28,6) pads it
+    with dropped: "1314.400000" → "1314.40", "15621.112300" → "15621.1123" (as many
+    places as exactness needs, at least two, as the 万元 templates print)."""
+    point = text.find(".")
+    if point < 0 or len(text) - point <= 3:
+        return text
+    return text[: max(point + 3, len(text.rstrip("0")))]

@@ -13,8 +13,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .model import Issue
+from .readers import BINARY_SUFFIXES
 
 SOURCE_SUFFIXES = {".txt", ".md", ".text"}
+# Every file `discover` hands on: text renderings and the formats a reader is listed for
+# (PDF, Excel, Word: `readers.READERS`).
+DOCUMENT_SUFFIXES = SOURCE_SUFFIXES | BINARY_SUFFIXES
 
 
 @dataclass
@@ -182,8 +186,14 @@ def _first_bad_offset(data: bytes) -> int:
 
 
 def discover(content_dir: Path) -> list[Path]:
-    """Source files under content/disclosures, in a stable order."""
+    """Source files under content/disclosures (text, PDF, Excel, Word), in a stable order."""
     root = content_dir / "disclosures"
     if not root.is_dir():
         return []
-    return sorted(p for p in root.rglob("*") if p.is_file() and p.suffix.lower() in SOURCE_SUFFIXES)
+    return sorted(p for p in root.rglob("*") if p.is_file() and not is_scratch(p)
+                  and p.suffix.lower() in DOCUMENT_SUFFIXES)
+
+
+def is_scratch(path: Path) -> bool:
+    """A file no one published: hidden (.DS_Store) or an Office lock file (~$预算.xlsx)."""
+    return path.name.startswith((".", "~$"))

@@ -153,3 +153,28 @@ def test_income_total_adds_up_the_top_income_lines():
                       (5, "事业收入", "17", "line"), total="117")
     [check] = [c for c in run_checks(doc_with(swapped)) if c.slug == "summary-income-sum"]
     assert check.status == "fail" and check.part_lines == (2, 5)
+
+
+def yuan_row(line, code=None, **printed):
+    """A row of a table printed in 元, stored as 万元 the way the readers convert it."""
+    return Row(line=line, code=code, values={k: D(v).scaleb(-4) for k, v in printed.items()})
+
+
+def test_the_rounding_allowance_follows_the_printed_unit_and_places():
+    """A table printed in 元 integers may be off by 1 元 (0.0001 万元) per summed item, not
+    0.01 万元; one printed with fen may be off by 0.01 元; 万元 tables keep 0.01 万元."""
+    t = Table("expense", "表三", 1, unit="元", rows=[
+        yuan_row(10, "2010301", total="1000000", basic="600000", project="400000"),
+        yuan_row(11, "2010302", total="1000001", basic="600000", project="400000"),
+        yuan_row(12, "2010303", total="1000002", basic="600000", project="400000"),
+        yuan_row(13, "2010304", total="1000000.01", basic="600000.00", project="400000.00"),
+        yuan_row(14, "2010305", total="1000000.10", basic="600000.00", project="400000.00"),
+    ])
+    assert results(doc_with(t), "row-basic-project") == [
+        ("pass", 10), ("rounding", 11), ("fail", 12), ("rounding", 13), ("fail", 14)]
+    # The same gap of 100 元 (0.01 万元) is rounding in a 万元 table, a mismatch in 元.
+    wan = Table("expense", "表三", 1, rows=[row(10, "2010301", total="100.01", basic="60", project="40")])
+    assert results(doc_with(wan), "row-basic-project") == [("rounding", 10)]
+    yuan = Table("expense", "表三", 1, unit="元", rows=[
+        yuan_row(10, "2010301", total="1000100", basic="600000", project="400000")])
+    assert results(doc_with(yuan), "row-basic-project") == [("fail", 10)]

@@ -466,24 +466,30 @@ def test_a_project_row_whose_classes_miss_its_total_flags_its_line() -> None:
     assert ("column-ambiguous", 258, "projects") in _slugs(doc)
 
 
-def test_a_table_printed_in_yuan_is_left_out_with_an_error() -> None:
-    """Every figure of the site is in 万元: a table printed in 元 would be shown ten
-    thousand times too large, and converting it needs more decimals than the amounts
-    keep; it is left out, with an error on its unit line (`parse/units.py`)."""
+def test_a_table_printed_in_yuan_is_converted_exactly() -> None:
+    """A table printed in 元 is stored in 万元 with every printed digit (the decimal point
+    moves four places, nothing is rounded), keeps its printed unit, and says so with an
+    info on its unit line (`parse/units.py`); the other tables are untouched."""
     lines = _seed_text(SEED_004).split("\n")
     assert lines[150] == "单位：万元"
+    original = _parse("\n".join(lines))
     lines[150] = "单位：元"
     doc = _parse("\n".join(lines))
-    assert "expense" not in doc.tables and "summary" in doc.tables and "basic" in doc.tables
-    assert ("amount-unit-other", 151, "expense") in _slugs(doc)
-    assert not any(i.slug == "table-missing" for i in doc.issues)  # said once, as the unit
+    table, before = doc.tables["expense"], original.tables["expense"]
+    assert table.unit == "元" and before.unit == "万元" and doc.tables["summary"].unit == "万元"
+    assert [r.values for r in table.rows] == [
+        {c: None if v is None else v.scaleb(-4) for c, v in r.values.items()} for r in before.rows]
+    assert all(v is None or v == 0 or v.as_tuple().exponent <= -4
+               for r in table.rows for v in r.values.values())
+    assert ("amount-unit-converted", 151, "expense") in _slugs(doc)
+    assert not any(i.slug == "table-missing" for i in doc.issues)
 
     whole = _parse(_seed_text(SEED_002).replace("单位：万元", "单位：元"))
     assert whole.unit == "元"
-    assert not [t for t in whole.tables.values() if t.rows or t.totals]
-    left_out = {i.table for i in whole.issues if i.slug == "amount-unit-other"}
-    assert {"summary", "expense", "general_public", "three_public"} <= left_out
-    assert not [i for i in _parse(_seed_text(SEED_002)).issues if i.slug == "amount-unit-other"]
+    converted = {i.table for i in whole.issues if i.slug == "amount-unit-converted"}
+    assert {"summary", "expense", "general_public", "three_public"} <= converted
+    assert all(whole.tables[k].unit == "元" for k in converted)
+    assert not [i for i in _parse(_seed_text(SEED_002)).issues if i.slug == "amount-unit-converted"]
 
 
 def _wrapped(text: str, quote: str) -> str:

@@ -26,8 +26,8 @@ COLUMN_SHORT = {
 class CheckResult:
     """One evaluation of one identity.
 
-    `status` is "pass", "rounding" (a gap no larger than 0.01 per summed item: the
-    printed figures were rounded separately) or "fail" (a real mismatch). `line` is the
+    `status` is "pass", "rounding" (a gap no larger than one printed place per summed
+    item, `rounding_step`: the printed figures were rounded separately) or "fail" (a real mismatch). `line` is the
     line of the expected figure; `part_lines`, for a check that did not pass, those of the
     summed figures where they are table rows (a failing sum puts them in doubt as much as
     the total: the parser may have given a row a figure that is not its own).
@@ -74,11 +74,25 @@ def fmt(value: Decimal | None) -> str:
     return "空" if value is None else format_amount(value) or "0"
 
 
-def status_of(expected: Decimal, actual: Decimal, items: int) -> str:
+def rounding_step(figures: Iterable[Decimal | None]) -> Decimal:
+    """How far one printed figure may be off by rounding, in 万元: its last printed place.
+
+    Stored amounts keep their printed digits (a 元 table's are converted by moving the
+    point, `numbers.to_site_unit`), so the exponent tells the place: 1,314.40 万元 → 0.01;
+    156,211,123 元 = 15621.1123 万元 → 0.0001 (1 元); 31,214,205.80 元 → 0.000001. The
+    coarsest figure compared decides, and never more than 0.01 万元 (a 万元 table printing
+    "17" beside "17.50" rounds to the hundredth like its neighbours).
+    """
+    places = [f.as_tuple().exponent for f in figures if f is not None]
+    exponent = max((p for p in places if isinstance(p, int)), default=-2)
+    return min(ROUNDING_STEP, Decimal(1).scaleb(exponent))
+
+
+def status_of(expected: Decimal, actual: Decimal, items: int, step: Decimal = ROUNDING_STEP) -> str:
     gap = abs(expected - actual)
     if gap == 0:
         return "pass"
-    return "rounding" if gap <= ROUNDING_STEP * max(items, 1) else "fail"
+    return "rounding" if gap <= step * max(items, 1) else "fail"
 
 
 def compare(doc: Document, slug: str, name: str, line: int | None, expected: Decimal | None,
@@ -95,7 +109,8 @@ def compare(doc: Document, slug: str, name: str, line: int | None, expected: Dec
         return None
     exp = expected if expected is not None else ZERO
     actual = sum((p for p in parts if p is not None), ZERO)
-    status = status_of(exp, actual, items if items is not None else len(parts))
+    status = status_of(exp, actual, items if items is not None else len(parts),
+                       rounding_step([expected, *parts]))
     text = message.format(expected=fmt(expected), actual=fmt(actual), op="=" if status == "pass" else "≠")
     if status == "rounding":
         text += f"（差 {fmt(exp - actual)}，在四舍五入范围内）"

@@ -1,7 +1,7 @@
 """One source file → one `Document`, inside its own error boundary.
 
 Order: decode → detect layout → prose (profile, sections, stated figures) → tables by
-the layout → tables in another unit than 万元 left out (`units`) → the checks a whole
+the layout → tables in another unit than 万元 converted exactly (`units`) → the checks a whole
 document needs (core tables, a cut last item, names holding figures). A crash in a
 layout reader becomes a `parse-failed` issue and the document is marked failed, so
 nothing half-parsed reaches the database.
@@ -9,14 +9,18 @@ nothing half-parsed reaches the database.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import traceback
 from pathlib import Path
 
+from ..grid import Grid
 from ..layouts import detect_layout
 from ..model import TABLE_SHORT, Document, Issue
+from ..readers import missing_reader, reader_for
 from ..sources import SourceText, read_source
 from . import profile, statements, units
+from .titles import is_toc_entry, table_key_for_title
 
 
 class ParseResult:
@@ -33,19 +37,31 @@ class ParseResult:
 
 
 def parse_text(source: SourceText, debug: bool = False) -> ParseResult:
+    from ..tables.catalogue import load_catalogue
+    template = load_catalogue().template_of(source.lines)
+    if template is not None and not template.legacy:  # the catalogue's pipeline reads it
+        from ..readers.text import read_text
+        return parse_grid(read_text(source), source, debug)
     layout, scores = detect_layout(source)
-    if layout is None:
+    if layout is None:  # no legacy layout claims it: a pdftotext rendering of any template
+        from ..readers.text import read_text
+        result = parse_grid(read_text(source), source, debug)
+        if result.document is None or result.document.tables:
+            return result
+        narrative = _narrative_only(source)
+        if narrative is not None:
+            return ParseResult(source.path, narrative, list(narrative.issues))
         shown = ", ".join(f"{k} {v:.2f}" for k, v in sorted(scores.items()))
         return ParseResult(source.path, None, [Issue(
-            "layout-unknown", f"no known layout fits this file (scores: {shown})",
-            source.path, 1, "error")])
+            "layout-unknown", f"no known layout fits this file (scores: {shown}) and no table "
+            "of a catalogued template was found", source.path, 1, "error")])
     doc = Document(path=source.path, layout=layout.name, sha256=source.sha256,
                    encoding=source.encoding, line_count=len(source.lines))
     try:
         profile.read_profile(source, doc)
         layout.read(source, doc)
         statements.flag_unmatched_items(doc)
-        left_out = units.drop_other_units(source, doc)
+        units.convert_other_units(source, doc)
     except Exception as exc:  # one bad file must not stop the build
         if debug:
             raise
@@ -53,13 +69,85 @@ def parse_text(source: SourceText, debug: bool = False) -> ParseResult:
         return ParseResult(source.path, None, [Issue(
             "parse-failed", f"the {layout.name} reader failed: {type(exc).__name__}: {exc}{where}",
             source.path, None, "error")])
-    _require_tables(doc, left_out)
+    _require_tables(doc)
     _flag_cut_item(doc)
     _flag_figures_in_names(doc)
     return ParseResult(source.path, doc, list(doc.issues))
 
 
+TEXT_ONLY = "text-only"
+
+
+def _narrative_only(source: SourceText) -> Document | None:
+    """A file of prose without tables that names its department and year and has 说明
+    sections: the narrative half of a department-year published as two files (江苏's
+    `_text_` PDF beside its `_tables_` one), made one with its tables by `generator.merge`.
+    Anything else no layout fits stays unread, as does a file printing a table's title: a
+    disclosure cut short (or in a layout not known) rather than a narrative."""
+    if any(table_key_for_title(line) and not is_toc_entry(line) for line in source.lines):
+        return None
+    doc = Document(path=source.path, layout=TEXT_ONLY, sha256=source.sha256,
+                   encoding=source.encoding, line_count=len(source.lines))
+    profile.read_profile(source, doc)
+    if doc.department is None or doc.year is None or not (doc.sections or doc.figures):
+        return None
+    doc.issues.append(Issue("tables-none", "no tables in this file: read as the text of a "
+                            "department-year whose tables are in another file", doc.path, None,
+                            "info"))
+    _require_tables(doc)  # said all the same: the build answers it only with the tables file
+    return doc
+
+
+def parse_grid(grid: Grid, source: SourceText, debug: bool = False) -> ParseResult:
+    """A reader's grid → Document: the prose readers on the grid's text, then the tables by
+    the segmenter and the shape interpreters (`generator.tables`)."""
+    from ..tables.pipeline import read_tables
+    doc = Document(path=source.path, layout=grid.format, sha256=source.sha256,
+                   encoding=source.encoding, line_count=len(source.lines))
+    try:
+        profile.read_profile(source, doc)
+        read_tables(grid, doc)
+        _year_from_file_name(doc)
+        statements.flag_unmatched_items(doc)
+    except Exception as exc:  # one bad file must not stop the build
+        if debug:
+            raise
+        return ParseResult(source.path, None, [Issue(
+            "parse-failed", f"the {grid.format} reader failed: {type(exc).__name__}: {exc}"
+            f"{_innermost_line(exc)}", source.path, None, "error")])
+    _require_tables(doc)
+    return ParseResult(source.path, doc, list(doc.issues))
+
+
+_FILE_YEAR = re.compile(r"(?<!\d)(20\d\d)(?!\d)")
+
+
+def _year_from_file_name(doc: Document) -> None:
+    """A document that prints no year (a file of tables only) has it in its file name,
+    as publishers name them (江苏省委办公厅2017年预算公开表格.pdf)."""
+    if doc.year is not None:
+        return
+    years = set(_FILE_YEAR.findall(Path(doc.path).name))
+    if len(years) == 1:
+        doc.year = int(years.pop())
+        doc.issues = [i for i in doc.issues if i.slug != "year-missing"]
+        doc.issues.append(Issue("year-from-file-name", f"the document prints no budget year; "
+                                f"{doc.year} is taken from its file name", doc.path, None, "info"))
+
+
 def parse_file(path: Path, display_path: str | None = None, debug: bool = False) -> ParseResult:
+    unread = missing_reader(path, display_path or str(path))
+    if unread is not None:
+        return ParseResult(unread.path, None, [unread])
+    reader = reader_for(path)
+    if reader is not None:
+        from ..tables.pipeline import source_of
+        grid = reader(path, display_path or str(path))
+        if not grid.rows:  # encrypted, corrupt, scanned: the reader said why
+            return ParseResult(grid.path, None, grid.issues or [Issue(
+                "source-empty", "nothing readable in this file", grid.path, None, "error")])
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        return parse_grid(grid, source_of(grid, digest, "binary"), debug)
     source, issues = read_source(path, display_path)
     if source is None:
         return ParseResult(display_path or str(path), None, issues)
@@ -70,10 +158,9 @@ def parse_file(path: Path, display_path: str | None = None, debug: bool = False)
     return result
 
 
-def _require_tables(doc: Document, left_out: set[str]) -> None:
-    """A disclosure without its core tables is truncated or from another template (or
-    printed them in a unit the site does not show: `left_out`, reported already)."""
-    missing = [key for key in ("summary", "expense") if key not in doc.tables and key not in left_out]
+def _require_tables(doc: Document) -> None:
+    """A disclosure without its core tables is truncated or from another template."""
+    missing = [key for key in ("summary", "expense") if key not in doc.tables]
     if missing:
         doc.issues.append(Issue(
             "table-missing", "core table(s) not found: " + ", ".join(missing)

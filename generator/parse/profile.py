@@ -16,8 +16,13 @@ from . import regions, sections, statements, units
 from .prose import PAGE_NUMBER, JoinedText
 
 _DEPT_LINE = re.compile(r"编制(?:部门|单位)(?:（单位）|\(单位\))?\s*[:：]\s*(.+)")
+# Where 编制部门 is not printed: 预算主管部门：, 预算单位：, and a table's 部门： / 部门名称： line.
+_OTHER_DEPT_LINE = re.compile(r"^\s*(?:预算主管部门|预算单位|部门名称|部\s*门|单位名称)\s*[:：]\s*(.+)")
 _DEPT_END = re.compile(r"\s{2,}|\s*[（(]?\s*(?:金额)?单位\s*[:：]")
 _YEAR = re.compile(r"(20\d{2})\s*年(?:度)?[^。，,\d]{0,14}?预算")
+# The year as a title prints it: 2024年区级部门预算, 2024 年度部门决算, 2019年度部门预算公开;
+# never 比2023年预算 (the year before, in a comparison).
+_TITLE_YEAR = re.compile(r"(?<![比较上于])(20\d{2})\s*年度?\s*(?:区级|省级|市级|县级)?\s*(?:部门|单位)\s*[预决]算")
 _DIVISIONS = re.compile(
     r"下设\s*(\d+)\s*个\s*([^，,：:。\d]{1,8}?)\s*[，,]?\s*(?:分别(?:是|为)|包括|具体为)\s*[:：]?(.+?)[。；;]")
 _SUB_UNITS_INTRO = re.compile(r"二级预算单位(?:包括|有|分别是|为)\s*[:：]?")
@@ -65,10 +70,23 @@ def _read_department(source: SourceText, parts: dict[str, tuple[int, int]]) -> t
         if 2 <= len(name) <= 60:
             found[name] += 1
             first_line.setdefault(name, number)
+    if not found:
+        _count_other_department_lines(source, found, first_line)
     if found:
         best = max(found, key=lambda n: (found[n], -first_line[n]))
         return best, first_line[best]
     return _department_from_title(source, parts)
+
+
+def _count_other_department_lines(source: SourceText, found: Counter[str], first_line: dict[str, int]) -> None:
+    for number, raw in enumerate(source.lines, 1):
+        m = _OTHER_DEPT_LINE.match(raw) if "：" in raw or ":" in raw else None
+        if not m:
+            continue
+        name = _DEPT_END.split(m.group(1).strip(" \u3000\t"))[0].strip(" \u3000\t")
+        if 2 <= len(name) <= 60 and not re.search(r"[，。；]", name):
+            found[name] += 1
+            first_line.setdefault(name, number)
 
 
 _TITLE_DEPT = re.compile(r"第一部分\s*(?:20\d{2}\s*年)?\s*(.+?)(?:部门)?(?:（单位）)?概况")
@@ -97,6 +115,11 @@ def _department_from_title(source: SourceText, parts: dict[str, tuple[int, int]]
 
 
 def _read_year(source: SourceText) -> int | None:
+    """The year titles print (2024年区级部门预算), else the year most often before 预算."""
+    head = JoinedText(source.lines, 1, 400).text
+    titled = Counter(int(m.group(1)) for m in _TITLE_YEAR.finditer(head))
+    if titled:
+        return titled.most_common(1)[0][0]
     years = Counter(int(m.group(1)) for m in _YEAR.finditer(JoinedText(source.lines, 1, 400).text))
     return years.most_common(1)[0][0] if years else None
 

@@ -137,7 +137,8 @@ def render_rest(con, config: Config, site: SiteData, pages: list, writer: Tracke
 
 def input_keys(config: Config, site: SiteData, pages: list, classes: ClassIndex) -> dict[str, str]:
     """The content key of every input a unit can depend on (templates are keyed on demand)."""
-    keys = {f"doc:{d.doc_id}": digest(d.info["path"], d.info["sha256"], d.dept_slug, d.region_slug)
+    keys = {f"doc:{d.doc_id}": digest(d.info["path"], d.info["sha256"], d.dept_slug, d.region_slug,
+                                      *(s["sha256"] for s in d.sources[1:]))
             for d in site.docs}
     keys["docs"] = digest(*keys.values(), json.dumps(site.orphan_issues, default=str))
     keys["classes"] = digest(json.dumps(classes.names, sort_keys=True, ensure_ascii=False))

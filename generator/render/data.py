@@ -18,6 +18,7 @@ from decimal import Decimal
 from typing import Any
 
 from .. import db
+from ..numbers import SITE_UNIT, trim_places
 from ..slugs import SlugRegistry
 
 Record = dict[str, Any]
@@ -92,12 +93,14 @@ def record_maker(record: type[SlottedRecord], names: Sequence[str]) -> Callable[
 
 @dataclass(slots=True)
 class Cell:
-    """One amount: the exact value, its printed text and the source line."""
+    """One amount: the exact value (万元), its text as printed (in its table's unit), the
+    source line and, for a PDF, the page it is printed on."""
 
     amount: Decimal | None
     printed: str | None
     line: int | None
     inferred: bool = False
+    page: int | None = None
 
 
 @dataclass
@@ -112,6 +115,7 @@ class TableData:
     columns: list[str]
     labels: list[str]
     rows: list[Record] = field(default_factory=list)
+    unit: str = SITE_UNIT  # the unit its figures are printed in (`Cell.printed`)
 
     def body_rows(self) -> list[Record]:
         return [r for r in self.rows if not r["is_total"]]
@@ -145,6 +149,7 @@ class DocData:
     """One department-year, with everything its page, downloads and charts show."""
 
     info: Record
+    sources: list[Record] = field(default_factory=list)  # its files (`merge`): path, first_line …
     staffing: Record | None = None
     divisions: list[str] = field(default_factory=list)
     sub_units: list[str] = field(default_factory=list)
@@ -195,8 +200,9 @@ class _Reader:
     """Reads database tables as records (dicts, like `db.query`), cheaply.
 
     DECIMAL columns are fetched as text and made `Decimal` here, once per distinct value:
-    DuckDB's own conversion to `Decimal` is several times slower, and the value (digits
-    and exponent: '17.00' stays '17.00') is the same. Equal strings (a document's id and
+    DuckDB's own conversion to `Decimal` is several times slower. The six places the
+    column pads every amount to are trimmed to those exactness needs, at least two
+    ('17.000000' → '17.00' as the 万元 templates print it; '15621.112300' → '15621.1123'). Equal strings (a document's id and
     path on each of its rows, slugs, statuses, kinds, names) are one shared object: they
     are immutable, so nothing can tell, and a province's records take half the memory —
     which the forked workers would otherwise copy page by page as they touch them.
@@ -214,7 +220,7 @@ class _Reader:
         amounts = self.amounts
         for value in set(column).difference(amounts):
             if value is not None:
-                amounts[value] = Decimal(value)
+                amounts[value] = Decimal(trim_places(value))
         return list(map(amounts.get, column))  # None stays None
 
     def columns(self, sql: str, kinds: Sequence[str | None], params: list | None = None
@@ -365,6 +371,7 @@ def _load_site(con, details: bool) -> SiteData:
         "figures": ("stated_figures", "ORDER BY doc_id, line, rowid"),
         "changes": ("stated_changes", "ORDER BY doc_id, line, rowid"),
         "glossary": ("glossary", "ORDER BY doc_id, position"),
+        "sources": ("document_sources", "ORDER BY doc_id, position"),
     }
     if details:
         simple.update({attr: (table, f"WHERE doc_id IS NOT NULL ORDER BY {order}")
@@ -400,16 +407,18 @@ def _load_tables(read: _Reader, docs: dict[str, DocData]) -> None:
     values: dict[tuple[str, str, int], dict[str, Cell]] = defaultdict(dict)
     columns = read.columns(
         "SELECT doc_id, table_key, row_no, column_key, CAST(amount AS VARCHAR), printed, line, "
-        "coalesce(inferred, false) FROM table_values WHERE amount IS NOT NULL OR printed IS NOT NULL",
-        ["text", "text", None, "text", "decimal", "text", None, None])
-    for doc_id, key, row_no, col, amount, printed, line, inferred in zip(*columns):
-        values[(doc_id, key, row_no)][col] = Cell(amount, printed, line, inferred)
+        "coalesce(inferred, false), page FROM table_values "
+        "WHERE amount IS NOT NULL OR printed IS NOT NULL",
+        ["text", "text", None, "text", "decimal", "text", None, None, None])
+    for doc_id, key, row_no, col, amount, printed, line, inferred, page in zip(*columns):
+        values[(doc_id, key, row_no)][col] = Cell(amount, printed, line, inferred, page)
     del columns
     for t in read.query("source_tables", "ORDER BY doc_id, line NULLS LAST, rowid"):
         if t["doc_id"] in docs:
             docs[t["doc_id"]].tables[t["table_key"]] = TableData(
                 key=t["table_key"], title=t["title"], line=t["line"], empty=bool(t["empty"]),
-                note=t["note"], columns=list(t["columns"] or []), labels=list(t["column_labels"] or []))
+                note=t["note"], columns=list(t["columns"] or []), labels=list(t["column_labels"] or []),
+                unit=t["printed_unit"] or SITE_UNIT)
     for r in read.query("table_rows", "ORDER BY doc_id, table_key, row_no", added=["values"]):
         doc = docs.get(r["doc_id"])
         table = doc.tables.get(r["table_key"]) if doc else None

@@ -44,7 +44,11 @@ COLUMNS: dict[str, str] = {
     "row_no": "表内行号", "side": "收入（income）或支出（expense）侧", "code": "科目编码（合并后）",
     "code_raw": "科目编码（原文）", "project": "项目名称", "is_total": "是否合计行",
     "total_key": "合计行类别", "inferred": "由恒等式推定位置的列", "column_key": "列键",
-    "amount": "金额（万元，精确小数）", "printed": "金额原文（万元）", "project_no": "项目序号",
+    "amount": "金额（万元，精确小数，元表换算后最多 6 位小数）",
+    "printed": "金额原文（按 printed_unit 所示单位，不含千分位）",
+    "printed_unit": "原文金额单位（元、万元 …）", "page": "PDF 页码（1 起）",
+    "box": "PDF 页面上的位置 [x0, top, x1, bottom]（磅，自左上角）", "sheet": "工作表名",
+    "cell": "单元格（C7，或 Word 的 表2 行5 列3）", "project_no": "项目序号",
     "source": "来源表", "target_no": "绩效目标序号", "fiscal_amount": "财政拨款（万元）",
     "other_funds": "其他资金（万元）", "goal": "绩效目标", "level1": "一级指标", "level2": "二级指标",
     "value": "指标值", "part": "部分", "text": "原文", "key": "数字键", "percent": "百分比",
@@ -54,7 +58,7 @@ COLUMNS: dict[str, str] = {
     "difference": "差额（万元）", "part_lines": "未通过的检查：加总各项所在行（表格行）",
 }
 
-AMOUNT_COLUMNS = {"amount", "fiscal_amount", "other_funds", "expected", "difference", "printed"}
+AMOUNT_COLUMNS = {"amount", "fiscal_amount", "other_funds", "expected", "difference"}
 
 
 def field_type(duck_type: str) -> str:
@@ -82,8 +86,8 @@ def describe_column(table: str, column: str, duck_type: str) -> dict[str, Any]:
         field["unit"] = "万元"
         field["factor"] = 10000
         field["description"] += "；单位万元，乘以 factor 得元"
-        if column == "printed":
-            field["type"] = "string"
+    if column == "printed":
+        field["type"] = "string"
     return field
 
 

@@ -94,7 +94,7 @@ def _row_fields(table: TableData) -> list[tuple[str, str]]:
 
 def table_csv(table: TableData) -> bytes:
     fields = _row_fields(table)
-    header = [h for _, h in fields] + [f"{label}（万元）" for label in table.labels]
+    header = [h for _, h in fields] + [f"{label}（{table.unit}）" for label in table.labels]
     keys = [k for k, _ in fields]
     columns = table.columns
     rows = []
@@ -201,21 +201,22 @@ def write_document_tables(doc: DocData, out_dir: Path, archive: zipfile.ZipFile 
         with open(f"{base}/{table.key}.csv", "wb") as f:
             f.write(data)
         with open(f"{base}/{table.key}.json", "wb") as f:
-            f.write(dumps(table_json(doc, table, doc.info["unit"])).encode("utf-8"))
+            f.write(dumps(table_json(doc, table, table.unit)).encode("utf-8"))
         if archive is not None:
             add_to_zip(archive, f"tables/{doc.doc_id}/{table.key}.csv", data)
     return len(doc.tables)
 
 
 def _export_select(name: str, columns: list[tuple[str, str]], for_csv: bool) -> str:
-    """SELECT for one table's export: amounts as exact text, lists joined, formulas defused.
+    """SELECT for one table's export: amounts as exact text (`numbers.trim_places`), lists
+    joined, formulas defused.
     For CSV, the first column's name begins with a BOM, so that DuckDB's header line starts
     the file with it (Excel and WPS read the file as UTF-8 by it)."""
     parts = []
     for n, (column, duck_type) in enumerate(columns):
         c = f'"{column}"'
-        if duck_type.startswith("DECIMAL"):
-            expr = f"CAST({c} AS VARCHAR)"
+        if duck_type.startswith("DECIMAL"):  # the padding zeros past the hundredth go
+            expr = f"regexp_replace(CAST({c} AS VARCHAR), '(\\.\\d\\d\\d*?)0+$', '\\1')"
         elif duck_type.endswith("[]") and for_csv:  # a list is one cell: joined, then defused
             expr = _defused(f"array_to_string({c}, '|')")
         elif duck_type == "VARCHAR" and for_csv:
@@ -281,7 +282,8 @@ def _zip_files(archive: zipfile.ZipFile, files: list[tuple[str, Path]]) -> None:
 def _wrap_json(name: str, rows_file: Path, target: Path) -> None:
     """DuckDB's JSON array of a table's rows, in its `{table, unit, rows}` wrapper."""
     with target.open("wb") as f, rows_file.open("rb") as src:
-        head = {"table": name, "unit": "万元", "amounts": "exact decimal strings"}
+        head = {"table": name, "unit": "万元", "amounts": "exact decimal strings; `printed` "
+                "is the figure as printed, in `printed_unit`"}
         f.write(json.dumps(head, ensure_ascii=False)[:-1].encode("utf-8") + b', "rows": ')
         start, end = stripped_span(src, rows_file.stat().st_size)
         if end > start:

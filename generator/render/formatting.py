@@ -7,6 +7,8 @@ from decimal import Decimal
 
 from markupsafe import Markup, escape
 
+from ..numbers import trim_places
+
 # Personal mobile numbers (中国大陆手机号): 11 digits starting 13–19, optionally split
 # 3-4-4 by a space or hyphen, not part of a longer number. The pattern begins with the
 # literal "1" (no digit before it is checked just after), so the regex engine can skip
@@ -22,13 +24,16 @@ def mask_phones(text: str | None) -> str | None:
 
 
 def fmt_amount(value: Decimal | float | None, places: int | None = None) -> str:
-    """zh-CN amount: thousands separated by ',', decimals kept as printed ('17.00' stays)."""
+    """zh-CN amount: thousands separated by ',', decimals kept as printed ('17.00' stays),
+    past the hundredth only as many as exactness needs ('3121.420580' → '3,121.42058')."""
     if value is None:
         return "—"
     if isinstance(value, float):
         value = Decimal(str(value))
     if places is not None and isinstance(value, Decimal):
         value = value.quantize(Decimal(1).scaleb(-places))
+    elif isinstance(value, Decimal) and value.as_tuple().exponent < -2:
+        value = Decimal(trim_places(format(value, "f")))  # 3121.420580 → 3,121.42058
     return f"{value:,}"
 
 

@@ -9,15 +9,14 @@ from pathlib import Path
 from markupsafe import Markup
 
 from ..model import TABLE_KEYS
-from ..sources import decode
 from . import charts as ch
 from . import figures as fg
 from . import quality as ql
 from . import urls
 from .data import Details, DocData, SiteData, TableData
 from .downloads import write_document_tables
-from .formatting import mask_phones
 from .outputs import TrackedWriter
+from .sourceview import publish_originals, source_view
 
 SECTION_PARTS = [("overview", "部门概况"), ("explanation", "部门预算情况说明"),
                  ("glossary", "名词解释"), ("other", "其他")]
@@ -98,20 +97,6 @@ def sections_by_part(doc: DocData) -> list[tuple[str, list[dict]]]:
     return out
 
 
-def source_text(site_dir: Path, info: dict, mask: bool) -> str | None:
-    """The original text, decoded as the parser decoded it (masked when configured)."""
-    path = site_dir / info["path"]
-    try:
-        data = path.read_bytes()
-    except OSError:
-        return None
-    decoded = decode(data)
-    if decoded is None:
-        return None
-    text = decoded[0].replace("\r\n", "\n").replace("\r", "\n")
-    return mask_phones(text) if mask else text
-
-
 # The opening of line n's span (the same in every source view), made once per line number.
 _LINE_OPENINGS: list[str] = [""]
 
@@ -122,11 +107,12 @@ def _line_openings(n: int) -> list[str]:
     return _LINE_OPENINGS
 
 
-def source_lines_html(text: str) -> Markup:
+def source_lines_html(text: str, page_marks: dict[int, tuple[int, str]] | None = None) -> Markup:
     """One `<span id="L<n>">` per line, built with join (a template loop is too slow here).
 
     The text is escaped once as a whole (escaping never adds or removes a newline), and
     each line is placed between its (cached) opening and the closing `\\n</span>`.
+    `page_marks`: the first line of each PDF page → (page, link to the original there).
     """
     lines = escape(text).split("\n")
     n = len(lines)
@@ -134,6 +120,10 @@ def source_lines_html(text: str) -> Markup:
     parts[0::3] = _line_openings(n)[1:n + 1]
     parts[1::3] = lines
     parts[2::3] = ["\n</span>"] * n
+    for line, (page, href) in (page_marks or {}).items():
+        if 1 <= line <= n:
+            parts[3 * line - 2] = (f'<a class="page" href="{escape(href)}" title="原始文件第 {page} 页">'
+                                   f"第 {page} 页</a>" + parts[3 * line - 2])
     return Markup("".join(parts))
 
 
@@ -194,13 +184,13 @@ def render_document(doc: DocData, previous: DocData | None, following: DocData |
         writer.write(page_templates, urls.budget(doc.doc_id), **context)
         writer.attach_charts(charts)
     if writer.stale(f"source:{doc.doc_id}", [f"doc:{doc.doc_id}", "nav"], ["source.html"]):
-        text = source_text(site_dir, doc.info, mask)
-        if text is not None:
-            write_original(writer.out_dir, doc, text, doc.info["encoding"])
-            writer.attach([urls.original(doc.doc_id)])
+        view = source_view(site_dir, doc, mask)
+        if view is not None:
+            write_original(writer.out_dir, doc, view.text, doc.info["encoding"])
+            writer.attach([urls.original(doc.doc_id), *publish_originals(writer.out_dir, view)])
         writer.write("source.html", urls.source(doc.doc_id), doc=doc, info=doc.info,
-                     has_source=text is not None,
-                     lines=source_lines_html(text) if text is not None else None)
+                     has_source=view is not None, originals=view.originals if view else [],
+                     lines=source_lines_html(view.text, view.page_marks) if view else None)
     if writer.stale(f"tables:{doc.doc_id}", [f"doc:{doc.doc_id}"]):
         write_document_tables(doc, writer.out_dir, None)
         writer.attach(urls.table_file(doc.doc_id, t.key, ext)

@@ -29,6 +29,12 @@ def original(doc_id: str) -> str:
     return f"budgets/{doc_id}/source.txt"
 
 
+def original_file(doc_id: str, position: int, suffix: str) -> str:
+    """A published PDF, workbook or Word source (the second file of a merged
+    department-year: original-2.pdf)."""
+    return f"budgets/{doc_id}/original{'-' + str(position + 1) if position else ''}{suffix}"
+
+
 def table_file(doc_id: str, key: str, ext: str) -> str:
     return f"budgets/{doc_id}/tables/{key}.{ext}"
 

@@ -1,0 +1,95 @@
+"""Reader for `pdftotext` renderings (.txt): `-layout`, the default mode and `-raw`.
+
+Pages are split by form feeds (`GridRow.page`). In a `-layout` rendering cells are the
+runs of text between two or more spaces, with `x0`/`x1` in character columns (an East
+Asian wide character counts two, as pdftotext places it); in the default and `-raw`
+renderings a column gap is a single space, so every space splits a cell and x is unknown.
+In both, an amount printed one space from a label ("156,211,123 一、一般公共服务支出", where
+two columns nearly touch) is a cell of its own.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from ..grid import Cell, Grid, GridRow
+from ..model import Origin
+from ..numbers import AMOUNT_RE, normalize_cell
+from ..sources import SourceText
+
+_RUN = re.compile(r"\S+(?: \S+)*")  # text between gaps of two spaces or more
+_TOKEN = re.compile(r"\S+")
+_GAP = re.compile(r"\S {2,}\S")
+# A -layout rendering shows gaps of two spaces or more inside lines (table columns,
+# centred titles) on this share of its lines, or this many; the default and -raw modes
+# never print one.
+LAYOUT_GAP_SHARE = 0.05
+LAYOUT_GAP_LINES = 20
+
+
+def read_text(source: SourceText) -> Grid:
+    """A `pdftotext` rendering as a Grid: one GridRow per non-empty line."""
+    layout = _is_layout(source.lines)
+    grid = Grid(path=source.path, format="pdftotext-layout" if layout else "pdftotext-plain",
+                text=source.text)
+    page = 1
+    for number, raw in enumerate(source.lines, 1):
+        pages_here = raw.count("\f")
+        line = raw.replace("\f", " ")  # a form feed opens the next page at this line
+        if pages_here and not raw.startswith("\f"):
+            page_of_line, page = page, page + pages_here
+        else:
+            page += pages_here
+            page_of_line = page
+        cells = _layout_cells(line, number, page_of_line) if layout else _plain_cells(line, number, page_of_line)
+        if cells:
+            grid.rows.append(GridRow(cells=cells, line=number, page=page_of_line))
+    grid.pages = page
+    return grid
+
+
+def _is_layout(lines: list[str]) -> bool:
+    with_text = [line for line in lines if line.strip()]
+    if not with_text:
+        return False
+    gapped = sum(1 for line in with_text if _GAP.search(line))
+    return gapped >= min(LAYOUT_GAP_LINES, LAYOUT_GAP_SHARE * len(with_text))
+
+
+def display_width(text: str) -> int:
+    """Columns `text` takes in a -layout rendering (wide characters count two)."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def is_amount(token: str) -> bool:
+    return bool(AMOUNT_RE.match(normalize_cell(token)))
+
+
+def _layout_cells(line: str, number: int, page: int) -> list[Cell]:
+    cells: list[Cell] = []
+    for run in _RUN.finditer(line):
+        x0 = display_width(line[:run.start()])
+        for text, offset in _split_amounts(run.group()):
+            start = x0 + display_width(run.group()[:offset])
+            cells.append(Cell(text, Origin(line=number, page=page), x0=start,
+                              x1=start + display_width(text)))
+    return cells
+
+
+def _plain_cells(line: str, number: int, page: int) -> list[Cell]:
+    return [Cell(t.group(), Origin(line=number, page=page)) for t in _TOKEN.finditer(line)]
+
+
+def _split_amounts(run: str) -> list[tuple[str, int]]:
+    """A run's pieces with their offsets: amounts apart from the words next to them, the
+    words between two amounts kept together ("1. 一般公共预算资金" stays one cell)."""
+    tokens = [(t.group(), t.start()) for t in _TOKEN.finditer(run)]
+    pieces: list[tuple[str, int]] = []
+    for text, start in tokens:
+        if pieces and not is_amount(text) and not is_amount(pieces[-1][0]):
+            previous, offset = pieces[-1]
+            pieces[-1] = (run[offset:start + len(text)], offset)
+        else:
+            pieces.append((text, start))
+    return pieces

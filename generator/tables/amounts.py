@@ -1,0 +1,54 @@
+"""A row's cells as labels and amounts, and amounts in a table's unit → 万元, exactly."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from ..grid import Cell, GridRow
+from ..numbers import parse_amount
+from ..readers.text import is_amount
+
+# How a line's label starts (一、 1. （一） or a total): in single-space text a new label.
+LABEL_START = re.compile(r"^(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\d+[.．、]\S|[收支]?[入出]?(?:总计|合计)"
+                         r"|(?:本年|当年|上年|年初|年末)(?:收入|支出|结转)|结转下年|结余分配|使用非财政拨款)")
+
+# Powers of ten from a printed unit to 万元 (Decimal.scaleb: exact, no rounding).
+TO_WAN = {"元": -4, "千元": -1, "万元": 0, "亿元": 4}
+
+
+def to_wan(text: str, unit: str) -> Decimal | None:
+    """The amount a cell prints, in 万元: 156,211,123 元 → 15621.1123 (exact)."""
+    value = parse_amount(text)
+    if value is None:
+        return None
+    return value.scaleb(TO_WAN.get(unit, 0))
+
+
+def from_wan(value: Decimal | None, unit: str) -> Decimal | None:
+    """Back to the printed unit (exact): 15621.1123 万元 → 156211123 元."""
+    return None if value is None else value.scaleb(-TO_WAN.get(unit, 0))
+
+
+def has_amount(row: GridRow) -> bool:
+    return any(is_amount(c.text) for c in row.cells)
+
+
+def pieces(cells: list[Cell]) -> list[tuple[list[Cell], list[Cell]]]:
+    """A row as (label cells, amount cells) pairs in print order: a label, then the amounts
+    after it up to the next label. Amounts before any label get an empty label list."""
+    out: list[tuple[list[Cell], list[Cell]]] = []
+    for cell in cells:
+        if is_amount(cell.text):
+            if not out:
+                out.append(([], []))
+            out[-1][1].append(cell)
+        elif out and not out[-1][1] and (cell.x0 is None and not LABEL_START.match(cell.text)):
+            out[-1][0].append(cell)  # single-space text: "1." "一般公共预算资金" is one label
+        else:
+            out.append(([cell], []))
+    return out
+
+
+def label_text(cells: list[Cell]) -> str:
+    return "".join(c.text.strip() for c in cells)

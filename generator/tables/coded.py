@@ -1,0 +1,162 @@
+"""Coded classification tables (功能分类 / 经济分类, with sub-units) and named-row tables:
+one row per printed line with a code (类 款 项) or a name, amounts in the header's columns.
+
+The header is every line above the first line with an amount; its leaf columns come from
+`header.read_columns` (with x-extents) or, for a rendering without them, from the column
+labels in print order. A name wrapped around its amounts (a half above, a half below) is
+joined to its row. The 合计 row is the table's total; a line such as 人员经费合计 is a
+row of kind "line".
+"""
+
+from __future__ import annotations
+
+from ..grid import Cell, GridRow
+from ..model import Column, Issue, Row, Table
+from ..numbers import squash
+from ..readers.text import is_amount
+from .amounts import has_amount, label_text, pieces, to_wan
+from .catalogue import Catalogue
+from .codes import read_code, row_kind, split_fused
+from .header import VARIANTS, read_columns
+from .header import Column as HeaderColumn
+from .place import calibrate, place
+from .segment import Segment
+
+
+def read_coded(seg: Segment, catalogue: Catalogue, unit: str, path: str) -> tuple[Table, list[Issue]]:
+    header_rows, body = _split_header(seg.rows)
+    columns = _columns(header_rows, catalogue)
+    table = Table(key=seg.kind.key, title=seg.kind.key, line=seg.line, unit=unit, note=seg.title,
+                  columns=[Column(c.key, c.label) for c in columns])
+    issues: list[Issue] = []
+    header_words = {squash(c.text) for r in header_rows for c in r.cells}
+    lines = [line for line in (_read_line(r) for r in body
+                               if has_amount(r) or not all(squash(c.text) in header_words for c in r.cells))]
+    edges = calibrate([line[4] for line in lines], columns)
+    for index, (grid_row, code, code_raw, labels, amounts) in enumerate(lines):
+        if code is None and _labelled_lines(grid_row.line, [c for c in grid_row.cells if c in labels or c in amounts],
+                                            columns, unit, table):
+            continue  # "人员经费合计 4884.09  公用经费合计 480.66"
+        if not amounts and code is None:
+            continue  # a wrapped name's half: joined to its row by _wrapped_name
+        row = Row(line=grid_row.line, name=_wrapped_name(lines, index) or None, code=code,
+                  code_raw=code_raw, kind=row_kind(code) or "line", origins={"name": grid_row.cells[0].origin})
+        for column, cell in place(amounts, columns, edges):
+            key = column.key if column.variant in (None, "final") else f"{column.key}_{column.variant}"
+            row.values[key] = to_wan(cell.text, unit)
+            row.origins[key] = cell.origin
+        if len(amounts) > len(columns):
+            issues.append(Issue("row-misaligned", f"{seg.title} line {grid_row.line}: {len(amounts)} "
+                                f"amounts for {len(columns)} columns", path, grid_row.line, "warning",
+                                table=table.key or None))
+        if code is None and catalogue.is_total(row.name) and "total" not in table.totals:
+            row.kind = "total"
+            table.totals["total"] = row
+        else:
+            table.rows.append(row)
+    return table, issues
+
+
+Line = tuple[GridRow, "str | None", "str | None", list[Cell], list[Cell]]
+
+
+def _read_line(grid_row: GridRow) -> Line:
+    """A body line: its code, its label cells and its amount cells."""
+    code, code_raw, used = read_code(grid_row.cells)
+    rest = grid_row.cells[used:]
+    if code is None and rest:
+        fused, name = split_fused(rest[0].text)
+        if fused:  # "310资本性支出"
+            code, code_raw = fused, fused
+            rest = [Cell(name, rest[0].origin, rest[0].col, rest[0].x0, rest[0].x1), *rest[1:]]
+    labels = [c for c in rest if not is_amount(c.text)]
+    amounts = [c for c in rest if is_amount(c.text)]
+    return grid_row, code, code_raw, labels, amounts
+
+
+def _is_piece(line: Line) -> bool:
+    return not line[4] and line[1] is None
+
+
+def _wrapped_name(lines: list[Line], index: int) -> str:
+    """A row's name with the halves of it printed on the lines around it: a line of text
+    alone above the row is its first half when the row above took none (or took its own
+    second half already) or this row prints no name of its own; a line of text alone
+    below is its second half when it took a first half, or prints no name."""
+    name = label_text(lines[index][3])
+    head = ""
+    if index > 0 and _is_piece(lines[index - 1]) and not _tail_of_previous(lines, index - 1):
+        head = label_text(lines[index - 1][3])
+    tail = ""
+    if index + 1 < len(lines) and _is_piece(lines[index + 1]) and _tail_of_previous(lines, index + 1):
+        tail = label_text(lines[index + 1][3])
+    return head + name + tail
+
+
+def _tail_of_previous(lines: list[Line], piece: int) -> bool:
+    """Whether the text line `piece` ends the name of the row above it (else it begins the
+    row below)."""
+    if piece == 0 or _is_piece(lines[piece - 1]) or _starts_row(label_text(lines[piece][3])):
+        return False
+    row = piece - 1
+    had_head = row > 0 and _is_piece(lines[row - 1]) and not _tail_of_previous(lines, row - 1)
+    if had_head or not lines[row][3]:
+        return True
+    following = lines[piece + 1] if piece + 1 < len(lines) else None
+    return following is None or _is_piece(following) or bool(following[3])
+
+
+def _labelled_lines(line: int, cells: list[Cell], columns: list[HeaderColumn], unit: str,
+                    table: Table) -> bool:
+    """Two or more label-and-amount pairs on one line without a code: one row each, the
+    amount in the first column."""
+    pairs = pieces(cells)
+    if len(pairs) < 2 or not all(labels and len(figures) == 1 for labels, figures in pairs):
+        return False
+    key = columns[0].key if columns else "total"
+    for labels, figures in pairs:
+        table.rows.append(Row(line=line, name=label_text(labels), kind="line",
+                              values={key: to_wan(figures[0].text, unit)},
+                              origins={"name": labels[0].origin, key: figures[0].origin}))
+    return True
+
+
+def _starts_row(name: str) -> bool:
+    return name[:1].isdigit() or squash(name).startswith(("合计", "总计"))
+
+
+def _split_header(rows: list[GridRow]) -> tuple[list[GridRow], list[GridRow]]:
+    for index, row in enumerate(rows):
+        if has_amount(row) and not _only_code(row):
+            start = index
+            # a code line's name may wrap above it: those label lines belong to the body
+            while start > 0 and not has_amount(rows[start - 1]) and _is_name_piece(rows[start - 1]):
+                start -= 1
+            return rows[:start], rows[start:]
+    return rows, []
+
+
+def _only_code(row: GridRow) -> bool:
+    _code, _raw, used = read_code(row.cells)
+    return used > 0 and not any(is_amount(c.text) for c in row.cells[used:])
+
+
+def _is_name_piece(row: GridRow) -> bool:
+    """A lone piece of text under the header, left of the amounts: a wrapped name's half."""
+    return len(row.cells) == 1 and len(squash(row.cells[0].text)) >= 4 and not any(
+        word in row.cells[0].text for word in ("科目", "项目", "编码", "名称"))
+
+
+def _columns(header: list[GridRow], catalogue: Catalogue) -> list[HeaderColumn]:
+    """Leaf columns with a key. Without x-extents: the keyed labels of the header line
+    that has the most of them and of the lines after it, in print order (the lines
+    above hold the headings over them: 一般公共预算基本支出 over 合计 人员经费 公用经费)."""
+    if any(c.x0 is not None for r in header for c in r.cells):
+        return [c for c in read_columns(header, catalogue) if c.key]
+    keyed = [[HeaderColumn(key, c.text, None, None, pieces=[c]) for c in row.cells
+              if (key := catalogue.column_key(c.text)) and squash(c.text) not in VARIANTS]
+             for row in header]  # 预算数 / 决算数 pairs cannot be told apart without positions
+    if not any(keyed):
+        return []
+    widest = max(range(len(keyed)), key=lambda i: (len(keyed[i]), -i))
+    return [column for line in keyed[widest:] for column in line]

@@ -1,0 +1,52 @@
+"""The code reader: classification codes (科目编码) however a template prints them.
+
+"2010507", "201 05 07", three cells "201" "05" "07", "20105" then "07", a code fused to
+its name ("310资本性支出"), and an economic code printed without its leading zero
+("301 2" is 30102). Function codes have 3, 5 or 7 digits (类, 款, 项); economic codes 3 or
+5 (类, 款: a 5-digit economic code is a 款 'section' row, never an item).
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..grid import Cell
+
+_FUSED = re.compile(r"^(\d{3}(?:\d{2}){0,2})(?=[^\d\s.,])(.+)$")
+ROW_KINDS = {3: "class", 5: "section", 7: "item"}
+
+
+def read_code(cells: list[Cell]) -> tuple[str | None, str | None, int]:
+    """The code at the start of a row: (joined code, code as printed, cells used).
+
+    Parts: a first part of 3, 5 or 7 digits, then up to two parts of 1 or 2 digits
+    (a 1-digit part lost its leading zero). A fused "310资本性支出" gives its code and
+    leaves the name to the caller (cells used 0, see `split_fused`)."""
+    if not cells:
+        return None, None, 0
+    first = cells[0].text.strip()
+    if not first.isdigit() or len(first) not in (3, 5, 7):
+        return None, None, 0
+    parts = [first]
+    used = 1
+    if len(first) < 7:
+        for cell in cells[1:3]:
+            text = cell.text.strip()
+            if not (text.isdigit() and len(text) <= 2) or len("".join(parts)) >= 7:
+                break
+            parts.append(text.zfill(2))
+            used += 1
+    if used < len(cells) and "." not in cells[used].text and cells[used].text.strip().isdigit():
+        pass  # an integer amount follows: the parts read are still the code
+    return "".join(parts), " ".join(c.text.strip() for c in cells[:used]), used
+
+
+def split_fused(text: str) -> tuple[str | None, str]:
+    """"310资本性支出" → ("310", "资本性支出"); other text → (None, text)."""
+    m = _FUSED.match(text.strip())
+    return (m.group(1), m.group(2).strip()) if m else (None, text)
+
+
+def row_kind(code: str | None) -> str | None:
+    """The row kind a code's length gives: class (类), section (款), item (项)."""
+    return ROW_KINDS.get(len(code)) if code else None

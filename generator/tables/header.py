@@ -1,0 +1,191 @@
+"""The header interpreter: a table's header rows (one level or several) → its leaf
+columns, each with a column key (from the catalogue's header synonyms) and where it
+stands; and the placement of a row's amounts into those columns.
+
+A header printed over several lines breaks its labels into pieces ("因公出" / "国（境）" /
+"费"); pieces that stand over each other are one label. A label standing over others
+("公务用车购置及运行费" over 小计 / 购置费 / 运行费) is a group: its 小计 or 合计 takes the
+group's key; in a 预算数 / 决算数 pair under each label, each takes the label's key with
+its variant. Placing a row's amounts into these columns is `place.py`'s.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..grid import Cell, GridRow
+from ..numbers import squash
+from .catalogue import Catalogue
+
+SUBTOTAL_LABELS = ("小计", "合计")
+GROUP_REACH = 0.1
+VARIANTS = {"预算数": "budget", "决算数": "final"}
+
+
+@dataclass
+class Column:
+    """A leaf column: its key, its label as printed (pieces joined), its extent, the
+    variant (budget / final) when labels come in 预算数 / 决算数 pairs."""
+
+    key: str | None
+    label: str
+    x0: float | None
+    x1: float | None
+    variant: str | None = None
+    pieces: list[Cell] = field(default_factory=list)
+
+    @property
+    def centre(self) -> float:
+        """The centre of the label's narrowest piece: a label is centred over its column,
+        and where a rendering squeezes a line against its neighbour's it is the long
+        pieces that move ("公务用车运" over "行维护费")."""
+        if self.pieces and all(p.x0 is not None for p in self.pieces):
+            piece = min(self.pieces, key=lambda p: (p.x1 or 0) - (p.x0 or 0))
+            return ((piece.x0 or 0) + (piece.x1 or 0)) / 2
+        return ((self.x0 or 0) + (self.x1 or 0)) / 2
+
+
+def read_columns(header: list[GridRow], catalogue: Catalogue) -> list[Column]:
+    """The leaf columns of a header (cells with x-extents), left to right."""
+    stacks = _stack_pieces(header, [s for synonyms in catalogue.columns.values() for s in synonyms])
+    groups = [s for s in stacks if _is_group(s, stacks)]
+    leaves = sorted((s for s in stacks if s not in groups), key=lambda c: c.x0 or 0)
+    for leaf in leaves:
+        leaf.key = catalogue.column_key(leaf.label)
+    variants = [leaf for leaf in leaves if squash(leaf.label) in VARIANTS]
+    if len({squash(v.label) for v in variants}) == len(VARIANTS):
+        return _variant_columns(stacks, variants, catalogue)
+    _key_subtotals([leaf for leaf in leaves if leaf.key], groups, catalogue)
+    return leaves
+
+
+def _variant_columns(stacks: list[Column], variants: list[Column], catalogue: Catalogue) -> list[Column]:
+    """A 决算 header: each label over a 预算数 / 决算数 pair. The labels are the lowest
+    keyed labels (not groups of other labels), left to right, one per pair; a rendering
+    that squeezes a label off its pair does not matter, their order does."""
+    named = [s for s in stacks if s not in variants]
+    groups = [s for s in named if _is_group(s, named)]
+    labels = sorted((s for s in named if s not in groups and catalogue.column_key(s.label)),
+                    key=lambda c: c.centre)
+    for label in labels:
+        label.key = catalogue.column_key(label.label)
+    _key_subtotals(labels, groups, catalogue)
+    if len(variants) != 2 * len(labels):
+        labels = [min(labels, key=lambda c, v=v: abs(c.centre - v.centre)) for v in variants[::2]] if labels else []
+    for index, variant in enumerate(variants):
+        variant.variant = VARIANTS[squash(variant.label)]
+        variant.key = labels[index // 2].key if index // 2 < len(labels) else None
+    return variants
+
+
+def _key_subtotals(keyed: list[Column], groups: list[Column], catalogue: Catalogue) -> None:
+    for leaf in keyed:
+        over = [g for g in groups if _overlap(g, leaf) > 0]
+        flat = squash(leaf.label)
+        if flat in SUBTOTAL_LABELS and leaf is not keyed[0]:
+            # the 小计 of a group ("公务用车购置及运行费" over 小计 购置费 运行费); the first
+            # column's 合计 is the table's total, whatever heading stands over it
+            named = [g for g in over if catalogue.column_key(g.label) not in (None, "total")]
+            if named:
+                leaf.key = catalogue.column_key(_lowest(named).label)
+
+
+def _lowest(groups: list[Column]) -> Column:
+    return max(groups, key=lambda g: g.pieces[-1].origin.line)
+
+
+def _stack_pieces(header: list[GridRow], labels: list[str]) -> list[Column]:
+    """Pieces standing over each other on consecutive header lines → one label. Where
+    pieces of two labels overlap (a squeezed line), a piece continues the label it
+    spells a known header label with ("公务接" + "待费", not "公务接" + "公务用车运")."""
+    header = [GridRow(cells=[p for c in row.cells for p in _split_squeezed(c, labels)], line=row.line,
+                      page=row.page, ruled=row.ruled) for row in header]
+    stacks: list[Column] = []
+    open_stacks: list[tuple[Column, int]] = []  # stack, index of the header row it last grew in
+    for index, row in enumerate(header):
+        for cell in row.cells:
+            if cell.x0 is None:
+                continue
+            below = [s for s, last in open_stacks if index - 2 <= last < index and not _is_label_complete(s.label)
+                     and _narrow_match(s, cell) and _continues(s, cell, labels)]
+            if below:
+                stack = below[0]
+                stack.label += cell.text.strip()
+                stack.x0, stack.x1 = min(stack.x0, cell.x0), max(stack.x1, cell.x1)
+                stack.pieces.append(cell)
+                open_stacks = [(s, index if s is stack else last) for s, last in open_stacks]
+                continue
+            stack = Column(None, cell.text.strip(), cell.x0, cell.x1, pieces=[cell])
+            stacks.append(stack)
+            open_stacks.append((stack, index))
+    return stacks
+
+
+def _split_squeezed(cell: Cell, labels: list[str]) -> list[Cell]:
+    """A header cell holding two labels one space apart ("公务用车购 公务用车运行", where a
+    rendering squeezed two columns' labels together) → two cells, when each part begins
+    or holds a known label."""
+    parts = cell.text.split()
+    if len(parts) < 2 or cell.x0 is None or not all(
+            any(k.startswith(p) or p.startswith(k) for k in labels) for p in parts):
+        return [cell]
+    from ..readers.text import display_width
+    out, x = [], cell.x0
+    for part in parts:
+        width = display_width(part)
+        out.append(Cell(part, cell.origin, cell.col, x, x + width))
+        x += width + 1
+    return out
+
+
+def _continues(stack: Column, cell: Cell, labels: list[str]) -> bool:
+    """Whether `cell` continues the label of `stack`: together they begin a known header
+    label and stand close; or they overlap by half the narrower and the label holds a known
+    one already or neither has anything to do with one."""
+    label, piece = squash(stack.label), squash(cell.text)
+    overlap = _overlap_cell(stack, cell)
+    if any(known.startswith(label + piece) for known in labels):
+        # a known label's pieces: a squeezed line may push one aside by up to their widths
+        return overlap + _width(stack) + (cell.x1 or 0) - (cell.x0 or 0) > 0
+    if overlap < 0.5 * min(_width(stack), (cell.x1 or 0) - (cell.x0 or 0)):
+        return False
+    if any(known in label for known in labels):
+        return True
+    return not any(known.startswith(label) or known.startswith(piece) for known in labels)
+
+
+def _width(stack: Column) -> float:
+    return (stack.x1 or 0) - (stack.x0 or 0)
+
+
+def _is_label_complete(label: str) -> bool:
+    flat = squash(label)
+    return flat.endswith(("费", "计", "数", "支出", "金额")) and len(flat) >= 2
+
+
+def _narrow_match(stack: Column, cell: Cell) -> bool:
+    """A piece continues a label above it when it is no wider than the label plus a little."""
+    width = (cell.x1 or 0) - (cell.x0 or 0)
+    return width <= ((stack.x1 or 0) - (stack.x0 or 0)) * 1.5 + 2
+
+
+def _is_group(stack: Column, stacks: list[Column]) -> bool:
+    """A label over two or more labels on lower lines, or over a ruled cell of its column
+    (reaching a tenth of its width past
+    its ends: a rendering may squeeze the label a character narrower than its columns)."""
+    line = stack.pieces[-1].origin.line
+    col = stack.pieces[0].col
+    if col is not None and any(s.pieces[0].col == col and s.pieces[0].origin.line > line for s in stacks):
+        return True  # a ruled cell over others: its col is the first of the columns it spans
+    reach = GROUP_REACH * _width(stack)
+    under = [s for s in stacks if s is not stack and s.pieces[0].origin.line > line
+             and _overlap(stack, s) + reach > 0]
+    return len(under) >= 2
+
+
+def _overlap(a: Column, b: Column) -> float:
+    return min(a.x1 or 0, b.x1 or 0) - max(a.x0 or 0, b.x0 or 0)
+
+
+def _overlap_cell(a: Column, cell: Cell) -> float:
+    return min(a.x1 or 0, cell.x1 or 0) - max(a.x0 or 0, cell.x0 or 0)

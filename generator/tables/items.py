@@ -1,0 +1,73 @@
+"""Item tables such as 三公 (因公出国（境）费, 公务用车购置及运行费, 公务接待费 …), in either
+orientation: items as columns (a multi-level header over one row of amounts, the
+Shanghai, Jiangsu and 决算 templates) or items as rows (one label and its amount per
+line). The items are the catalogue entry's `columns`; labels map to them by the header
+synonyms. In a 决算 table each item has a 预算数 and a 决算数: the 决算数 is the item,
+the 预算数 goes under `<item>_budget`.
+
+When the 三公 part has its own 小计 and the table adds other items (会议费, 培训费, Jiangsu),
+the leftmost 合计 is `grand_total` and the 小计 is the 三公 `total`.
+"""
+
+from __future__ import annotations
+
+from ..model import Column, Issue, Row, Table
+from .amounts import has_amount, label_text, pieces, to_wan
+from .catalogue import Catalogue
+from .coded import _columns
+from .place import identities_hold, place
+from .segment import Segment
+
+
+def read_items(seg: Segment, catalogue: Catalogue, unit: str, path: str) -> tuple[Table, list[Issue]]:
+    table = Table(key=seg.kind.key, title=seg.kind.key, line=seg.line, unit=unit, note=seg.title)
+    first = next((i for i, r in enumerate(seg.rows) if has_amount(r)), None)
+    if first is None:
+        table.empty = True
+        return table, []
+    header, body = seg.rows[:first], seg.rows[first:]
+    columns = _columns(header, catalogue)
+    _name_totals(columns)
+    row = Row(line=body[0].line, name=seg.kind.kind, kind="line")
+    amounts = [c for c in body[0].cells if c.text and _is_figure(c.text)]
+    if len(columns) >= 2 and len(pieces(body[0].cells)) <= 1:
+        for column, cell in place(amounts, columns):
+            key = column.key if column.variant in (None, "final") else f"{column.key}_{column.variant}"
+            row.values.setdefault(key, to_wan(cell.text, unit))
+            row.origins.setdefault(key, cell.origin)
+        if amounts[0].x0 is None and (len(amounts) != len(columns)
+                                      or not identities_hold(row.values, seg.kind.identities)):
+            # without positions only a row that fills every column and keeps the table's
+            # identities is placed: the header's print order need not be its column order
+            row.values, row.origins = {}, {}
+            return table, [Issue("column-ambiguous", f"{seg.title} line {row.line}: {len(amounts)} "
+                                 f"amounts for {len(columns)} columns and no positions to place them",
+                                 path, row.line, "warning", table=table.key or None)]
+    else:  # items as rows: "因公出国（境）费  12.00"
+        for grid_row in body:
+            for labels, figures in pieces(grid_row.cells):
+                key = catalogue.column_key(label_text(labels))
+                if key and figures and key not in row.values:
+                    row.values[key] = to_wan(figures[0].text, unit)
+                    row.origins[key] = figures[0].origin
+    table.columns = [Column(c.key, c.label) for c in columns]
+    table.rows.append(row)
+    issues = [] if row.values else [Issue("row-misaligned", f"{seg.title} line {row.line}: no "
+                                          "amount could be placed", path, row.line, "warning",
+                                          table=table.key or None)]
+    return table, issues
+
+
+def _is_figure(text: str) -> bool:
+    from ..readers.text import is_amount
+    return is_amount(text)
+
+
+def _name_totals(columns) -> None:
+    """Two total columns (合计 and the 三公 小计): the leftmost is the grand total."""
+    totals = [c for c in columns if c.key == "total" and c.variant in (None, "final")]
+    if len(totals) >= 2 and any(c.key in ("meeting", "training") for c in columns):
+        totals[0].key = "grand_total"
+    elif len(totals) >= 2:
+        for extra in totals[1:]:
+            extra.key = "vehicle_total"

@@ -1,0 +1,60 @@
+"""Grid → Document: the segmenter finds the tables, the interpreter of each table's
+shape reads it, the prose readers read the text; units exactly (a table's own unit line
+wins over the document's; amounts converted to 万元 exactly, `Table.unit` as printed)."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from ..grid import Grid
+from ..model import Document, Issue
+from ..sources import SourceText
+from .catalogue import Catalogue, load_catalogue
+from .coded import read_coded
+from .items import read_items
+from .segment import find_tables
+from .two_sided import read_two_sided
+from .verify import verify_coded, verify_two_sided
+
+INTERPRETERS = {"two_sided": read_two_sided, "coded": read_coded, "named": read_coded,
+                "items": read_items}
+
+
+def source_of(grid: Grid, sha256: str = "", encoding: str = "utf-8") -> SourceText:
+    """The grid's text as a SourceText, for the prose readers."""
+    return SourceText(path=grid.path, text=grid.text, lines=grid.lines, encoding=encoding, sha256=sha256)
+
+
+def read_tables(grid: Grid, doc: Document, catalogue: Catalogue | None = None) -> None:
+    """Put every table of the grid the catalogue knows into `doc.tables` (and issues)."""
+    catalogue = catalogue or load_catalogue()
+    segments, issues = find_tables(grid, catalogue)
+    doc.issues.extend(grid.issues)
+    doc.issues.extend(issues)
+    printed = Counter(s.unit for s in segments if s.unit)
+    document_unit = printed.most_common(1)[0][0] if printed else doc.unit
+    summary = next((s for s in segments if s.kind.key == "summary" and s.unit), None)
+    doc.unit = summary.unit if summary else document_unit
+    for seg in segments:
+        interpreter = INTERPRETERS.get(seg.kind.shape)
+        if interpreter is None or not seg.kind.key:
+            continue
+        unit = seg.unit or document_unit
+        table, found = interpreter(seg, catalogue, unit, grid.path)
+        if not any(c.x0 is not None or c.col is not None for r in seg.rows for c in r.cells):
+            found += _verify(table, seg, grid.path)
+        table.empty = table.empty or not (table.rows or table.totals)
+        doc.tables[seg.kind.key] = table
+        doc.issues.extend(found)
+    if not segments:
+        doc.issues.append(Issue("table-missing", "no table of a known template found",
+                                grid.path, None, "error"))
+
+
+def _verify(table, seg, path: str) -> list[Issue]:
+    """Figures placed without positions: kept where the identities confirm them."""
+    if seg.kind.shape == "two_sided":
+        return verify_two_sided(table, path, seg.title)
+    if seg.kind.shape in ("coded", "named"):
+        return verify_coded(table, seg.kind.identities, path, seg.title)
+    return []

@@ -1,0 +1,157 @@
+"""The segmenter: one cell grid → the tables in it, each with its kind, title, unit, body
+rows and notes, whatever reader made the grid.
+
+It knows the page furniture every template prints around a table: the title (matched
+against the catalogue), a （续） title or the same title again on the next page (one table),
+the 编制部门 / 部门名称 line, the unit line (单位：元), `公开 01 表` labels, page-number lines,
+notes under the table (注：…), and the 目录, whose entries look like titles but head no
+rows (the entry of a kind with the most figures wins). A body ends at the next title or
+at the first line of prose.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..grid import Cell, Grid, GridRow
+from ..model import Issue
+from ..numbers import squash
+from .catalogue import Catalogue, TableKind
+
+UNIT_RE = re.compile(r"单位\s*[:：]\s*(亿元|万元|千元|元)")
+_HEADING_LINE = re.compile(r"^(?:编制(?:部门|单位)|预算(?:主管部门|单位)|部门(?:名称)?|单位名称)\s*[:：]")
+_TABLE_LABEL = re.compile(r"^公开\d+表[：:]?$")
+_PAGE_NUMBER = re.compile(r"^(?:[-—－–]*\d{1,3}[-—－–]*|第\d+页(?:共\d+页)?)$")
+_NOTE = re.compile(r"^(?:注[:：]|[:：]“|说明[:：]|本表|此表)")
+# A line of prose: long, one piece of text, sentence punctuation, no figures of a table.
+PROSE_MIN_CHARS = 30
+
+
+@dataclass
+class Segment:
+    """One table as printed: its catalogue kind, the title as printed and where, the
+    unit its own unit line gives (None: the document's), the body rows and the notes."""
+
+    kind: TableKind
+    title: str
+    line: int
+    page: int | None
+    unit: str | None = None
+    rows: list[GridRow] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    pages: int = 1
+
+    def amount_cells(self) -> int:
+        from ..readers.text import is_amount
+        return sum(is_amount(c.text) for r in self.rows for c in r.cells)
+
+
+def find_tables(grid: Grid, catalogue: Catalogue) -> tuple[list[Segment], list[Issue]]:
+    """The tables of `grid`, in print order, one per kind; issues for what was dropped."""
+    segments: list[Segment] = []
+    current: Segment | None = None
+    skip = None
+    rows = _titles_first(grid.rows, catalogue)
+    for index, row in enumerate(rows):
+        if row is skip:
+            continue
+        match = catalogue.match_title(row.text())
+        if match is None and index + 1 < len(rows) and _title_tail(rows[index + 1]):
+            match = catalogue.match_title(row.text() + rows[index + 1].text())
+            skip = rows[index + 1] if match else None  # a title wrapped: "…支出预" / "算表"
+        if match is not None:
+            kind, _continued = match
+            if current is not None and current.kind.kind == kind.kind and current.rows:
+                current.pages += 1  # (续), or the title again on the next page: one table
+                continue
+            current = Segment(kind, row.text(), row.line, row.page)
+            segments.append(current)
+            continue
+        if current is not None and not _take_row(current, row):
+            current = None
+    return _one_per_kind(segments, grid.path)
+
+
+def _titles_first(rows: list[GridRow], catalogue: Catalogue) -> list[GridRow]:
+    """Rows in reading order, except a page whose title comes after its table (`-raw` of a
+    PDF that draws the title last): the page starts with its 部门 / 单位 line, has figures
+    before its only title and none after. Such a page is read title first, then the lines
+    after the title (the header), then the body."""
+    from itertools import groupby
+    out: list[GridRow] = []
+    for _page, group in groupby(rows, key=lambda r: r.page):
+        page = list(group)
+        titles = [i for i, r in enumerate(page) if catalogue.match_title(r.text())]
+        opens = any(UNIT_RE.search(squash(r.text())) or _HEADING_LINE.match(squash(r.text())) for r in page[:2])
+        if len(titles) == 1 and titles[0] > 0 and opens:
+            t = titles[0]
+            before, after = page[:t], page[t + 1:]
+            if any(_has_amount(r) for r in before) and not any(_has_amount(r) for r in after):
+                page = [page[t], *after, *before]
+        out.extend(page)
+    return out
+
+
+def _has_amount(row: GridRow) -> bool:
+    from ..readers.text import is_amount
+    return any(is_amount(c.text) for c in row.cells)
+
+
+def _title_tail(row: GridRow) -> bool:
+    text = squash(row.text())
+    return len(text) <= 6 and text.endswith(("表", "表（续）", "表(续)"))
+
+
+def _take_row(segment: Segment, row: GridRow) -> bool:
+    """Add `row` to the segment's body, or to its unit or notes; False at prose (the end)."""
+    text = squash(row.text())
+    unit = UNIT_RE.search(text)
+    if unit:
+        segment.unit = segment.unit or unit.group(1)
+        rest = [c for c in row.cells if not UNIT_RE.search(squash(c.text)) and c.text not in ("单位:", "单位：")]
+        if not rest or _HEADING_LINE.match(squash(rest[0].text)):
+            return True
+        row = GridRow(cells=rest, line=row.line, page=row.page, ruled=row.ruled)
+        text = squash(row.text())
+    if _HEADING_LINE.match(text) or _TABLE_LABEL.match(text) or _PAGE_NUMBER.match(text):
+        return True
+    if _NOTE.match(text):
+        segment.notes.append(row.text())
+        return True
+    if _is_prose(row, text):
+        return False
+    segment.rows.append(row)
+    return True
+
+
+def _is_prose(row: GridRow, text: str) -> bool:
+    from ..readers.text import is_amount
+    if any(is_amount(c.text) for c in row.cells):
+        return False
+    return len(text) >= PROSE_MIN_CHARS and any(p in text for p in "，。；")
+
+
+def _one_per_kind(segments: list[Segment], path: str) -> tuple[list[Segment], list[Issue]]:
+    """Keep one segment per kind: the one with the most figures (a 目录 entry heads none)."""
+    best: dict[str, Segment] = {}
+    issues: list[Issue] = []
+    for seg in segments:
+        kept = best.get(seg.kind.kind)
+        if kept is None or seg.amount_cells() > kept.amount_cells():
+            if kept is not None and kept.amount_cells():
+                issues.append(_repeated(kept, seg, path))
+            best[seg.kind.kind] = seg
+        elif seg.amount_cells():
+            issues.append(_repeated(seg, kept, path))
+    return [s for s in segments if best.get(s.kind.kind) is s], issues
+
+
+def _repeated(dropped: Segment, kept: Segment, path: str) -> Issue:
+    return Issue("table-repeated", f"line {dropped.line}: {dropped.title} is printed again "
+                 f"with figures at line {kept.line}; the one with more figures is read",
+                 path, dropped.line, "warning", table=kept.kind.key or None)
+
+
+def cell_text(cell: Cell) -> str:
+    return squash(cell.text)

@@ -1,0 +1,140 @@
+"""Two-sided summary tables (收支总表, 财政拨款收支总表): 收入 lines and 支出 lines printed
+side by side (in Jiangsu a third side, 支出 by use), each line a label and its amount.
+
+A line's side comes from its label, not its place: the catalogue's expense words (支出,
+结转下年 …) put it on the expense side, the rest are income; of two 总计 on one row the
+first is income's. The totals are the lines named 收入总计 / 支出总计 (or 总计 alone), else
+收入合计 / 支出合计. With column positions, each cell's side is told by the header's amount
+columns (金额, 预算数, 决算数); without them, each label takes the amounts after it.
+"""
+
+from __future__ import annotations
+
+from ..grid import Cell, GridRow
+from ..model import Column, Issue, Row, Table
+from ..numbers import squash
+from ..readers.text import is_amount
+from .amounts import LABEL_START, has_amount, label_text, pieces, to_wan
+from .catalogue import Catalogue
+from .segment import Segment
+
+
+def read_two_sided(seg: Segment, catalogue: Catalogue, unit: str, path: str) -> tuple[Table, list[Issue]]:
+    table = Table(key=seg.kind.key, title=seg.kind.key, line=seg.line, unit=unit, note=seg.title,
+                  columns=[Column("amount", "金额")])
+    first = next((i for i, r in enumerate(seg.rows) if has_amount(r)), len(seg.rows))
+    bounds = _amount_columns(seg.rows[:first], catalogue)
+    body = seg.rows[first:]
+    if len(bounds) >= 2 and all(c.x0 is not None for r in body for c in r.cells):
+        _read_by_columns(body, bounds, table, unit)
+    else:
+        _read_in_order(body, table, unit)
+    totals_before: dict[int, int] = {}
+    for row in table.rows:
+        row.side = _side(row.name or "", catalogue, totals_before.get(row.line, 0))
+        totals_before[row.line] = totals_before.get(row.line, 0) + catalogue.is_total(row.name)
+    _find_totals(table, catalogue)
+    issues = []
+    if "income" not in table.totals:
+        issues.append(Issue("total-missing", f"{seg.title} (line {seg.line}): no 收入总计 or 收入合计 line",
+                            path, seg.line, "warning", table=table.key))
+    return table, issues
+
+
+def _amount_columns(header: list[GridRow], catalogue: Catalogue) -> list[float]:
+    """The centres of the header's amount columns (金额, 预算数, 决算数), left to right."""
+    centres = [((c.x0 or 0) + (c.x1 or 0)) / 2 for r in header for c in r.cells
+               if c.x0 is not None and squash(c.text).endswith(tuple(catalogue.labels["amount_headers"]))]
+    return sorted(centres)
+
+
+def _region(cell: Cell, bounds: list[float]) -> int:
+    """Which side a cell is on: an amount by its nearest amount column, a label by the
+    first amount column right of where it starts."""
+    if is_amount(cell.text):
+        centre = ((cell.x0 or 0) + (cell.x1 or 0)) / 2
+        return min(range(len(bounds)), key=lambda k: abs(bounds[k] - centre))
+    return next((k for k, b in enumerate(bounds) if (cell.x0 or 0) < b), len(bounds) - 1)
+
+
+def _read_by_columns(body: list[GridRow], bounds: list[float], table: Table, unit: str) -> None:
+    """Lines by side: a label wrapped over two lines is one ("2.政府性基金预" / "算"), and an
+    amount printed between the halves of its label goes to that label, not to the label
+    of another side printed on the amount's line."""
+    last: dict[int, Row] = {}  # side → its last label
+    for grid_row in body:
+        sides: dict[int, tuple[list[Cell], list[Cell]]] = {}
+        for cell in grid_row.cells:
+            labels, amounts = sides.setdefault(_region(cell, bounds), ([], []))
+            (amounts if is_amount(cell.text) else labels).append(cell)
+        on_line: dict[int, Row] = {}
+        for side in sorted(sides):
+            labels, amounts = sides[side]
+            name = label_text(labels)
+            previous = last.get(side)
+            if name and not amounts and previous and _continues(name, previous, grid_row.line):
+                previous.name = (previous.name or "") + name
+                continue
+            if name:
+                on_line[side] = last[side] = Row(line=grid_row.line, name=name, kind="line",
+                                                 origins={"name": labels[0].origin})
+                table.rows.append(on_line[side])
+            if not amounts:
+                continue
+            target = on_line.get(side) or _waiting(previous, grid_row.line) or _left_without_amount(on_line, side)
+            if target is not None and "amount" not in target.values:
+                target.values["amount"] = to_wan(amounts[0].text, unit)
+                target.origins["amount"] = amounts[0].origin
+
+
+def _continues(name: str, previous: Row, line: int) -> bool:
+    """A short piece under a label of the same side, starting no line of its own."""
+    return (line - previous.line <= 3 and len(squash(name)) <= 6 and not LABEL_START.match(name)
+            and not squash(previous.name).endswith(("支出", "收入", "计")))
+
+
+def _waiting(previous: Row | None, line: int) -> Row | None:
+    return previous if previous is not None and "amount" not in previous.values and line - previous.line <= 2 else None
+
+
+def _left_without_amount(on_line: dict[int, Row], side: int) -> Row | None:
+    left = [on_line[k] for k in sorted(on_line) if k < side]
+    return left[-1] if left and "amount" not in left[-1].values else None
+
+
+def _read_in_order(rows: list[GridRow], table: Table, unit: str) -> None:
+    """Without column positions: the body as one stream of cells, each label taking the
+    amount after it (the default rendering prints a row's cells on lines of their own,
+    "156,211,123 一、一般公共服务支出" gluing an amount to the next label)."""
+    cells = [c for r in rows for c in r.cells]
+    for labels, amounts in pieces(cells):
+        name = label_text(labels)
+        if not name:
+            continue
+        row = Row(line=labels[0].origin.line, name=name, kind="line", origins={"name": labels[0].origin})
+        if amounts:
+            row.values["amount"] = to_wan(amounts[0].text, unit)
+            row.origins["amount"] = amounts[0].origin
+        table.rows.append(row)
+
+
+def _side(name: str, catalogue: Catalogue, totals_before: int) -> str:
+    flat = squash(name)
+    if catalogue.is_total(flat):
+        return "expense" if totals_before else "income"
+    if any(word in flat for word in catalogue.labels["expense_words"]) and "收入" not in flat:
+        return "expense"
+    return "income"
+
+
+def _find_totals(table: Table, catalogue: Catalogue) -> None:
+    """收入总计 / 支出总计 (or 总计) first, else 收入合计 / 支出合计 (or 合计)."""
+    for side in ("income", "expense"):
+        named = catalogue.labels[f"{side}_total"]
+        candidates = [r for r in table.rows if r.side == side and (squash(r.name) in named or catalogue.is_total(r.name))]
+        grand = [r for r in candidates if "总计" in squash(r.name)]
+        chosen = (grand or candidates)[-1:]
+        if chosen:
+            chosen[0].kind = "total"
+            table.totals[side] = chosen[0]
+            table.rows.remove(chosen[0])

@@ -1,0 +1,110 @@
+"""Checking figures placed without column positions (the default and -raw renderings of
+pdftotext, single-space text): a figure is kept only where the table's identities confirm
+its place, so an unreadable table yields missing figures, never wrong ones.
+
+Sums may miss by a rounding step per term (0.01 万元, 1 元: documents print rounded parts
+and drop decimals), never more: figures in the wrong column miss by far more.
+
+- Coded tables: each row's figures must make up one of the catalogue's identities and keep
+  them all (合计 = 基本支出 + 项目支出); else only its total stays (its first amount, when the
+  first column is the total);
+  the 类 rows must add up to the 合计 row.
+- Two-sided tables: 收入 and 支出 totals must agree; each side's top lines (一、二、…) must
+  add up to one of its total or subtotal lines (收入总计, 本年收入合计, 当年收入小计 …).
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from ..model import Issue, Row, Table
+from ..numbers import squash
+from .amounts import TO_WAN
+from .place import identities_hold
+
+_TOP_LINE = re.compile(r"^[一二三四五六七八九十]+[、.．]")
+_USE_LINES = ("基本支出", "项目支出", "单位预留机动经费")
+
+
+def rounding_step(unit: str) -> Decimal:
+    """One step of the last printed place, in 万元: 0.01 万元, or 1 元."""
+    return Decimal("0.01") if unit == "万元" else Decimal(1).scaleb(TO_WAN.get(unit, 0))
+
+
+def _near(a: Decimal | None, b: Decimal | None, terms: int, step: Decimal) -> bool:
+    return a is not None and b is not None and abs(a - b) <= step * terms
+
+
+def verify_coded(table: Table, identities: tuple[str, ...], path: str, title: str) -> list[Issue]:
+    dropped = 0
+    step = rounding_step(table.unit)
+    first = table.columns[0].key if table.columns else None
+    for row in [*table.rows, *table.totals.values()]:
+        if row.values and not _confirmed(row.values, identities, step):
+            dropped += _keep_total(row, first)
+    total = table.totals.get("total")
+    classes = [r for r in table.rows if r.kind == "class" and r.get("total") is not None]
+    if classes and (total is None or not _near(total.get("total"), sum(r.get("total") for r in classes),
+                                               len(classes), step)):
+        for row in table.rows:
+            if row.code is not None:
+                dropped += _clear(row)
+    return _issue(dropped, table, path, title)
+
+
+def _confirmed(values: dict, identities: tuple[str, ...], step: Decimal) -> bool:
+    """A row's figures are confirmed by an identity over them all that holds."""
+    checked = [i for i in identities if {t.strip() for t in re.split(r"[=+]", i)} <= set(values)]
+    return bool(checked) and identities_hold(values, identities, step)
+
+
+def _keep_total(row: Row, first: str | None) -> int:
+    """Unconfirmed figures go, but the total: a row's first amount when the first column
+    is the total (a total is printed whenever one of its parts is)."""
+    if first != "total" or "total" not in row.values:
+        return _clear(row)
+    dropped = len(row.values) - 1
+    row.values = {"total": row.values["total"]}
+    row.origins = {k: v for k, v in row.origins.items() if k in ("name", "total")}
+    return dropped
+
+
+def verify_two_sided(table: Table, path: str, title: str) -> list[Issue]:
+    income, expense = table.totals.get("income"), table.totals.get("expense")
+    dropped = 0
+    if income is None or expense is None or income.get("amount") != expense.get("amount"):
+        for row in [*table.rows, *table.totals.values()]:
+            dropped += _clear(row)
+        return _issue(dropped, table, path, title)
+    for side, total in (("income", income), ("expense", expense)):
+        lines = [r for r in table.rows if r.side == side]
+        top = [r for r in lines if _TOP_LINE.match(squash(r.name)) and not _is_use_line(r)]
+        sums = [r.get("amount") for r in [*lines, total] if r.kind == "total" or _is_subtotal(r)]
+        top_sum = sum(r.get("amount") or 0 for r in top)
+        if top and not any(_near(top_sum, s, len(top), rounding_step(table.unit)) for s in sums):
+            for row in lines:
+                dropped += _clear(row)
+    return _issue(dropped, table, path, title)
+
+
+def _is_use_line(row: Row) -> bool:
+    return _TOP_LINE.sub("", squash(row.name)) in _USE_LINES
+
+
+def _is_subtotal(row: Row) -> bool:
+    return squash(row.name).endswith(("小计", "合计", "总计"))
+
+
+def _clear(row: Row) -> int:
+    count = len(row.values)
+    row.values, row.origins = {}, {k: v for k, v in row.origins.items() if k == "name"}
+    return count
+
+
+def _issue(dropped: int, table: Table, path: str, title: str) -> list[Issue]:
+    if not dropped:
+        return []
+    return [Issue("column-ambiguous", f"{title} (line {table.line}): {dropped} figure(s) not read: "
+                  "without column positions their places break the table's identities",
+                  path, table.line, "warning", table=table.key or None)]

@@ -1,0 +1,71 @@
+"""A table printed in 元, end to end: parsed, stored exactly in 万元 beside its printed
+figure and unit, checked with a 1 元 allowance, shown and downloaded as printed."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from decimal import Decimal
+
+from generator.build import build
+from generator.db import connect, query
+
+from .conftest import sample_paths
+
+SITE_TOML = '[site]\ntitle = "测试站点"\n[build]\nsearch = false\ncharts = false\n'
+# 表三 of sample 004 (printed in 万元), as a Shanghai-style table in 元: the first row's
+# figures carry a last 元 that 万元 to the hundredth cannot hold.
+EXPENSE_IN_YUAN = {
+    "1472.23\t1227.23\t245": "14722301\t12272301\t2450000",
+    "372.6\t0\t372.6": "3726000\t0\t3726000",
+    "1844.83\t1227.23\t617.6": "18448301\t12272301\t6176000",
+}
+
+
+def _yuan_site(make_site):
+    path = next(p for p in sample_paths() if p.name.startswith("004_"))
+    lines = path.read_text(encoding="utf-8").split("\n")
+    assert lines[150] == "单位：万元" and lines[144].startswith("表三")
+    lines[150] = "单位：元"
+    for n in range(151, 162):
+        for old, new in EXPENSE_IN_YUAN.items():
+            if lines[n].endswith(old):
+                lines[n] = lines[n][: -len(old)] + new
+    return make_site({"site.toml": SITE_TOML, f"content/disclosures/{path.name}": "\n".join(lines)})
+
+
+def test_a_table_in_yuan_is_stored_checked_shown_and_downloaded_exactly(make_site):
+    site = _yuan_site(make_site)
+    report = build(site)
+    assert len(report.documents) == 1 and not report.failed
+    con = connect(site / "build" / "data" / "budget.duckdb")
+    units = dict(con.execute("SELECT table_key, printed_unit FROM source_tables").fetchall())
+    assert units["expense"] == "元" and units["summary"] == "万元"
+    first = query(con, "SELECT column_key, amount, printed, printed_unit FROM table_values v "
+                  "JOIN table_rows r USING (doc_id, table_key, row_no) "
+                  "WHERE table_key = 'expense' AND r.code = '2010301' ORDER BY column_key")
+    assert [(c["column_key"], c["amount"], c["printed"], c["printed_unit"]) for c in first] == [
+        ("basic", Decimal("1227.2301"), "12272301", "元"),
+        ("project", Decimal("245"), "2450000", "元"),
+        ("total", Decimal("1472.2301"), "14722301", "元")]
+    checks = query(con, "SELECT status FROM checks WHERE slug = 'row-basic-project' AND line = ?",
+                   [next(c for c in query(con, "SELECT line FROM table_values WHERE printed = "
+                                               "'14722301'"))["line"]])
+    assert [c["status"] for c in checks] == ["pass"]
+
+    budget = next((site / "build" / "budgets").glob("*/index.html")).parent
+    html = (budget / "index.html").read_text(encoding="utf-8")
+    section = html[html.index('id="table-expense"'):]
+    section = section[: section.index("</section>")]
+    assert "单位：元" in section and "14,722,301" in section and "1,472.23" not in section
+    summary = html[html.index('id="table-summary"'):]
+    assert "单位：万元" in summary[: summary.index("</section>")]
+
+    rows = list(csv.DictReader(io.StringIO((budget / "tables" / "expense.csv").read_text("utf-8-sig"))))
+    assert any(r.get("合计（元）") == "14722301" for r in rows)
+    data = json.loads((budget / "tables" / "expense.json").read_text(encoding="utf-8"))
+    assert data["unit"] == "元"
+    bulk = (site / "build" / "data" / "csv" / "table_values.csv").read_text(encoding="utf-8-sig")
+    assert re.search(r",1472\.2301,14722301,", bulk) and ",1844.83,1844.83," in bulk
