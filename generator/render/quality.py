@@ -166,11 +166,21 @@ class Quality:
     inferred: int
     projects_listed: Decimal | None = None
     projects_total: Decimal | None = None
+    unnamed_count: int = 0
+    unnamed_amount: Decimal = Decimal(0)
 
     @property
     def projects_differ(self) -> bool:
+        """The named projects do not add up to the 项目支出 figure (a citizen would add them)."""
         return (self.projects_listed is not None and self.projects_total is not None
                 and self.projects_listed != self.projects_total)
+
+    @property
+    def projects_unlisted(self) -> Decimal | None:
+        """What neither the named nor the unnamed projects account for."""
+        if not self.projects_differ:
+            return None
+        return self.projects_total - self.projects_listed - self.unnamed_amount
 
 
 def document_quality(doc: DocData, project_total: Decimal | None) -> Quality:
@@ -189,6 +199,7 @@ def document_quality(doc: DocData, project_total: Decimal | None) -> Quality:
     inferred = sum(1 for t in doc.tables.values() for r in t.rows
                    for v in r["values"].values() if v.inferred)
     listed = [p["amount"] for p in doc.projects if p["name"] and p["amount"] is not None]
+    unnamed = [p["amount"] for p in doc.projects if not p["name"] and p["amount"] is not None]
     return Quality(
         failed=failed,
         passed=sum(1 for c in doc.checks if c["status"] == "pass"),
@@ -198,6 +209,8 @@ def document_quality(doc: DocData, project_total: Decimal | None) -> Quality:
         inferred=inferred,
         projects_listed=sum(listed, Decimal(0)) if listed else None,
         projects_total=project_total,
+        unnamed_count=len(unnamed),
+        unnamed_amount=sum(unnamed, Decimal(0)),
     )
 
 
