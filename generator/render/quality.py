@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from .data import DocData, Record
+from .formatting import fmt_amount
 
 CHECK_TITLES = {
     "summary-balance": "收入总计与支出总计不相等",
@@ -133,7 +134,9 @@ def check_title(check: Record) -> str:
     where = (check["name"] or "").split(" ", 1)[0]
     if title is None:
         return chinese_words(check["name"] or "检查")
-    return f"{where}：{title}" if where.startswith(("表", "三公", "说明")) else title
+    if where.startswith(("表", "三公", "说明")) and not title.startswith(where):
+        return f"{where}：{title}"
+    return title
 
 
 def issue_title(slug: str) -> str:
@@ -168,6 +171,16 @@ class Quality:
     projects_total: Decimal | None = None
     unnamed_count: int = 0
     unnamed_amount: Decimal = Decimal(0)
+
+    @property
+    def failure_titles(self) -> list[str]:
+        """Each failed check once for the banner (a check failing in two columns of the same
+        row reads the same), with its difference."""
+        seen: dict[str, None] = {}
+        for c in self.failed:
+            diff = c["difference"]
+            seen.setdefault(check_title(c) + ("" if diff is None else f"（差 {fmt_amount(diff)}）"))
+        return list(seen)
 
     @property
     def projects_differ(self) -> bool:
