@@ -61,6 +61,22 @@ def document_pages(out: Path) -> list[str]:
     return sorted(f"budgets/{p.parent.name}/" for p in (out / "budgets").glob("*/index.html"))
 
 
+def each_document(shipped, opened: bool = False):
+    """Each department-year page loaded in one phone tab (every <details> opened when asked):
+    yields (path, tab)."""
+    out, base, browser = shipped
+    context = browser.new_context(viewport=PHONE, locale="zh-CN")
+    tab = context.new_page()
+    try:
+        for path in document_pages(out):
+            tab.goto(base + path, wait_until="load")
+            if opened:
+                tab.evaluate(OPEN_ALL)
+            yield path, tab
+    finally:
+        context.close()
+
+
 def failed_checks(out: Path) -> dict[str, int]:
     con = connect(out / "data" / "budget.duckdb")
     rows = query(con, "SELECT doc_id, count(*) AS n FROM checks WHERE status = 'fail' GROUP BY doc_id")
@@ -91,30 +107,21 @@ def test_no_page_scrolls_sideways(shipped, viewport):
 
 
 def test_department_pages_fit_in_twelve_phone_screens(shipped):
-    out, base, browser = shipped
-    context = browser.new_context(viewport=PHONE, locale="zh-CN")
-    tab = context.new_page()
     heights = {}
-    for path in document_pages(out):
-        tab.goto(base + path, wait_until="load")
+    for path, tab in each_document(shipped):
         heights[path] = tab.evaluate(SIZE)[1]
         tab.evaluate(OPEN_ALL)
         opened = tab.evaluate(SIZE)[1]
         assert opened > heights[path], path  # the full tables are there, one tap away
-    context.close()
+    assert len(heights) >= 5
     too_long = {p: round(h / PHONE["height"], 1) for p, h in heights.items()
                 if h > MAX_SCREENS * PHONE["height"]}
     assert too_long == {}
 
 
 def test_wide_table_scrolls_in_its_box_with_names_fixed(shipped):
-    out, base, browser = shipped
-    context = browser.new_context(viewport=PHONE, locale="zh-CN")
-    tab = context.new_page()
     checked = 0
-    for path in document_pages(out):
-        tab.goto(base + path, wait_until="load")
-        tab.evaluate(OPEN_ALL)
+    for path, tab in each_document(shipped, opened=True):
         moved = tab.evaluate("""() => [...document.querySelectorAll('.parsed-table .table-wrap')]
             .filter(w => w.scrollWidth > w.clientWidth + 40).map(w => {
               const name = w.querySelector('tbody th[scope=row]');
@@ -122,25 +129,19 @@ def test_wide_table_scrolls_in_its_box_with_names_fixed(shipped):
               const before = name.getBoundingClientRect().left;
               w.scrollLeft = 200;
               const after = name.getBoundingClientRect().left;
-              const cell = w.querySelector('tbody td.num');
               return [before, after, name.getBoundingClientRect().width, w.scrollLeft];
             })""")
         for before, after, name_width, scrolled in moved:
             assert scrolled > 0 and abs(after - before) < 1, (path, before, after)
             assert name_width >= 100, (path, name_width)  # names keep a readable width (≥ 6 字)
             checked += 1
-    context.close()
     assert checked > 0
 
 
 def test_a_failing_document_says_so_beside_its_numbers(shipped):
-    out, base, browser = shipped
-    failing = failed_checks(out)
-    context = browser.new_context(viewport=PHONE, locale="zh-CN")
-    tab = context.new_page()
-    for path in document_pages(out):
+    failing = failed_checks(shipped[0])
+    for path, tab in each_document(shipped):
         doc_id = path.split("/")[1]
-        tab.goto(base + path, wait_until="load")
         alert = tab.locator(".alert")
         if doc_id not in failing:
             assert alert.count() == 0, path
@@ -149,17 +150,12 @@ def test_a_failing_document_says_so_beside_its_numbers(shipped):
         assert f"{failing[doc_id]} 项" in alert.inner_text(), path
         assert alert.bounding_box()["y"] < PHONE["height"], path  # on the first screen
         assert tab.locator("tr.flagged, .figure.flagged").count() > 0, path
-    context.close()
     assert failing  # the shipped samples include documents that fail checks
 
 
 def test_project_list_that_does_not_add_up_says_so(shipped):
-    out, base, browser = shipped
-    context = browser.new_context(viewport=PHONE, locale="zh-CN")
-    tab = context.new_page()
     differing = 0
-    for path in document_pages(out):
-        tab.goto(base + path, wait_until="load")
+    for path, tab in each_document(shipped):
         if tab.locator("#projects").count() == 0:
             continue
         amounts = tab.eval_on_selector_all(
@@ -177,36 +173,25 @@ def test_project_list_that_does_not_add_up_says_so(shipped):
             text = note.inner_text()
             assert f"已列名项目 {listed:,.2f} 万元" in text and f"项目支出合计 {total:,.2f} 万元" in text, (path, text)
             assert tab.locator(".figure.flagged", has_text="项目支出").count() == 1, path
-    context.close()
     assert differing > 0
 
 
 def test_pages_show_no_check_slugs(shipped):
-    out, base, browser = shipped
-    con = connect(out / "data" / "budget.duckdb")
+    con = connect(shipped[0] / "data" / "budget.duckdb")
     slugs = {r["slug"] for r in query(con, "SELECT DISTINCT slug FROM checks UNION SELECT DISTINCT slug FROM issues")}
     con.close()
-    context = browser.new_context(viewport=PHONE, locale="zh-CN")
-    tab = context.new_page()
-    for path in document_pages(out):
-        tab.goto(base + path, wait_until="load")
-        tab.evaluate(OPEN_ALL)
+    for path, tab in each_document(shipped, opened=True):
         text = tab.inner_text("main")
         shown = {s for s in slugs if re.search(rf"(?<![\w-]){re.escape(s)}(?![\w-])", text)}
         assert shown == set(), path
-    context.close()
 
 
 def test_supplied_names_come_from_the_same_documents_other_tables(shipped):
-    out, base, browser = shipped
-    context = browser.new_context(viewport=PHONE, locale="zh-CN")
-    tab = context.new_page()
     supplied = 0
-    for path in document_pages(out):
+    for path, tab in each_document(shipped):
         tables = {p.stem: json.loads(p.read_text(encoding="utf-8"))
-                  for p in (out / path / "tables").glob("*.json")}
+                  for p in (shipped[0] / path / "tables").glob("*.json")}
         named = {(r["code"], r["name"]) for t in tables.values() for r in t["rows"] if r["code"] and r["name"]}
-        tab.goto(base + path, wait_until="load")
         for key, code, name in tab.eval_on_selector_all("tr:has(sup.supplied)", """rs => rs.map(r => [
                 r.closest('section.parsed-table').id.replace('table-', ''),
                 r.querySelector('td.code a, td.code').firstChild.textContent.trim(),
@@ -215,5 +200,4 @@ def test_supplied_names_come_from_the_same_documents_other_tables(shipped):
             assert printed["name"] is None, (path, key, code)  # supplied only where none is printed
             assert (code, name) in named, (path, key, code, name)
             supplied += 1
-    context.close()
     assert supplied > 0
