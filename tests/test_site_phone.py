@@ -9,6 +9,7 @@ phone and a 1280×800 desktop: what a citizen on a phone needs from a department
   figure says so with both sums; the page shows no check slug.
 - Names a table prints as codes only (表三) are supplied from the same document's other
   tables, and marked as supplied.
+- The source view keeps numbers whole (it broke them anywhere: `word-break: break-all`).
 """
 
 from __future__ import annotations
@@ -201,3 +202,33 @@ def test_supplied_names_come_from_the_same_documents_other_tables(shipped):
             assert (code, name) in named, (path, key, code, name)
             supplied += 1
     assert supplied > 0
+
+
+def test_source_view_keeps_numbers_whole(shipped):
+    out, base, browser = shipped
+    context = browser.new_context(viewport=PHONE, locale="zh-CN")
+    tab = context.new_page()
+    numbers = 0
+    for path in document_pages(out):
+        tab.goto(base + path + "source/", wait_until="load")
+        broken, seen = tab.evaluate(r"""() => {
+            let broken = [], seen = 0;
+            for (const ln of [...document.querySelectorAll('pre.source .ln')].slice(0, 400)) {
+              const walker = document.createTreeWalker(ln, NodeFilter.SHOW_TEXT);
+              for (let node; (node = walker.nextNode());) {
+                for (const m of node.textContent.matchAll(/\d[\d,]*\.\d+/g)) {
+                  const range = document.createRange();
+                  range.setStart(node, m.index);
+                  range.setEnd(node, m.index + m[0].length);
+                  const tops = new Set([...range.getClientRects()].map(r => Math.round(r.top)));
+                  seen += 1;
+                  if (tops.size > 1) broken.push(m[0]);
+                }
+              }
+            }
+            return [broken, seen];
+        }""")
+        assert broken == [], (path, broken[:5])
+        numbers += seen
+    context.close()
+    assert numbers > 100
