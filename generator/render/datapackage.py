@@ -34,6 +34,7 @@ COLUMNS: dict[str, str] = {
     "path": "源文件路径（相对站点目录）", "file_name": "源文件名", "sha256": "源文件 SHA-256",
     "encoding": "源文件编码", "layout": "解析所用版式", "department": "编制部门全称",
     "department_line": "部门名称所在行", "region": "地区全称", "year": "预算年度",
+    "scope": "范围：部门（department）或单位（unit）",
     "unit": "金额单位（文件）或二级预算单位（行）", "line_count": "源文件行数",
     "authorized": "编制数", "actual": "实有人数", "in_service": "在职人数",
     "in_service_change": "在职人数较上年变化", "retired": "退休人数", "retired_change": "退休人数较上年变化",
