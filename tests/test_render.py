@@ -252,7 +252,7 @@ def test_details_loaded_in_batches_by_workers_render_the_same_site(tmp_path, mon
         outs[name] = {p.relative_to(out).as_posix(): p.read_bytes()
                       for p in sorted((out / "budgets").rglob("*")) if p.is_file()}
     assert outs["batches"] and outs["batches"] == outs["eager"]
-    assert any("项检查".encode() in page for page in outs["batches"].values())
+    assert any("项核对".encode() in page for page in outs["batches"].values())
 
 
 def test_slotted_records_read_like_dicts():

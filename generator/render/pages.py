@@ -11,6 +11,7 @@ from markupsafe import Markup
 from ..model import TABLE_KEYS
 from . import charts as ch
 from . import figures as fg
+from . import quality as ql
 from . import urls
 from .data import Details, DocData, SiteData, TableData
 from .downloads import write_document_tables
@@ -35,6 +36,25 @@ class ClassIndex:
         if table_key == "basic":
             return "economic"
         return None
+
+    def supplied_names(self, doc: DocData) -> dict[str, dict[str, str]]:
+        """Per table: names for the codes it prints without one, from the same document's
+        other tables of the same classification (表三 prints codes only; 表五 names them)."""
+        known: dict[str, dict[str, str]] = {"function": {}, "economic": {}}
+        for t in doc.tables.values():
+            kind = self.kind_for(t.key)
+            if kind:
+                for r in t.rows:
+                    if r["code"] and r["name"]:
+                        known[kind].setdefault(r["code"], r["name"])
+        out = {}
+        for t in doc.tables.values():
+            kind = self.kind_for(t.key)
+            missing = {r["code"] for r in t.rows if r["code"] and not r["name"]} if kind else set()
+            names = {code: known[kind][code] for code in missing if code in known[kind]}
+            if names:
+                out[t.key] = names
+        return out
 
     def link(self, table_key: str, code: str | None) -> str | None:
         kind = self.kind_for(table_key)
@@ -160,8 +180,11 @@ def render_document(doc: DocData, previous: DocData | None, following: DocData |
         for c in charts:
             c.digest = ch.spec_digest(c.spec, c.renderer)
         figures = fg.key_figures(doc)
+        fmap = {f.key: f for f in figures}
+        quality = ql.document_quality(doc, fmap["project"].amount if "project" in fmap else None)
         context = dict(
-            doc=doc, info=doc.info, figures=figures, fmap={f.key: f for f in figures},
+            doc=doc, info=doc.info, figures=figures, fmap=fmap, quality=quality,
+            supplied=classes.supplied_names(doc), ql=ql,
             charts=charts, tables=ordered_tables(doc), sections=sections_by_part(doc),
             classes=classes, has_source=(site_dir / doc.info["path"]).is_file(),
             previous=previous, next=following, beside=beside,

@@ -29,6 +29,7 @@ except ImportError:  # pragma: no cover - another markupsafe
 from . import urls
 from .data import Cell, DocData, Record, TableData
 from .formatting import fmt_amount, fmt_printed, per_person
+from .quality import check_title, chinese_words
 
 SIDES = {"income": "收入", "expense": "支出"}
 INFERRED = '<span class="visually-hidden">（列位置由恒等式推定）</span>*'
@@ -40,14 +41,26 @@ CHECK_STATUS = {"pass": "✓ 通过", "rounding": "≈ 舍入", "fail": "✗ 不
 _printed = lru_cache(maxsize=1 << 16)(fmt_printed)
 
 
+SUPPLIED = '<sup class="supplied" title="原表未印名称，取自本文件其他表格">补</sup>'
+FLAGGED = '<span class="flag" aria-hidden="true">⚠</span><span class="visually-hidden">（本行核对不符）</span>'
+
+
 def table_body(doc_id: str, table: TableData, link_for: Callable[[str, str | None], str | None],
-               url: Callable[[str], str]) -> Markup:
+               url: Callable[[str], str], supplied: dict[str, str] | None = None,
+               flagged: frozenset[int] = frozenset()) -> Markup:
+    """The rows of a parsed table: name first (the column that stays put when the table
+    scrolls sideways), then code, side, project, the amounts and the source line.
+
+    `supplied` names the codes the table prints without a name (from the same document's
+    other tables; marked 补); a row on one of the `flagged` lines (a failed check's) is marked ⚠.
+    """
     rows = table.rows
     has_units, has_sides, has_projects = table.has_units, table.has_sides, table.has_projects
     width = 3 + len(table.columns) + has_sides + has_projects
     source = escape(url(urls.source(doc_id)))
     columns = table.columns
     key = table.key
+    supplied = supplied or {}
     out: list[str] = []
     unit = None
     for r in rows:
@@ -55,24 +68,30 @@ def table_body(doc_id: str, table: TableData, link_for: Callable[[str, str | Non
             unit = r["unit"]
             out.append(f'<tr class="unit-head"><th scope="colgroup" colspan="{width}">'
                        f"单位：{escape(unit)}</th></tr>")
-        cells = [f'<tr class="kind-{escape(r["kind"] or "row")}{" total" if r["is_total"] else ""}">']
-        if has_sides:
-            cells.append(f"<td>{SIDES.get(r['side'], '')}</td>")
+        line = r["line"]
+        bad = line in flagged
+        cells = [f'<tr class="kind-{escape(r["kind"] or "row")}{" total" if r["is_total"] else ""}'
+                 f'{" flagged" if bad else ""}">']
         code = r["code"] or ""
+        name = r["name"] or ("合计" if r["is_total"] else "小计" if r["kind"] == "unit" else "")
+        name_html = escape(name)
+        if not name and code in supplied:
+            name_html = escape(supplied[code]) + SUPPLIED
+        cells.append(f'<th scope="row">{FLAGGED if bad else ""}{name_html}</th>')
         link = link_for(key, r["code"])
         code_html = f'<a href="{escape(url(link))}">{escape(code)}</a>' if link else escape(code)
         raw = r["code_raw"]
         if raw and raw.replace(" ", "") != code:
             code_html += f' <span class="raw">（原文 {escape(raw)}）</span>'
-        name = r["name"] or ("合计" if r["is_total"] else "小计" if r["kind"] == "unit" else "")
-        cells.append(f'<td class="code">{code_html}</td><th scope="row">{escape(name)}</th>')
+        cells.append(f'<td class="code">{code_html}</td>')
+        if has_sides:
+            cells.append(f"<td>{SIDES.get(r['side'], '')}</td>")
         if has_projects:
-            cells.append(f"<td>{escape(r['project'] or '')}</td>")
+            cells.append(f'<td class="project">{escape(r["project"] or "")}</td>')
         values = r["values"]
         cells += [_EMPTY_NUM if (v := values.get(c)) is None or v.printed is None
                   else f'<td class="num inferred">{_printed(v.printed)}{INFERRED}</td>' if v.inferred
                   else f'<td class="num">{_printed(v.printed)}</td>' for c in columns]
-        line = r["line"]
         cells.append(f'<td class="line"><a class="src" href="{source}#L{line}" '
                      f'title="原文第 {line} 行">L{line}</a></td></tr>' if line else
                      '<td class="line"></td></tr>')
@@ -96,7 +115,8 @@ def _line_link(source: str, line: int | None) -> str:
 
 def check_rows(checks: Iterable[Record], source: str) -> Markup:
     """The rows of a page's checks table (result, check, message, difference, source line);
-    `source` is the URL of the document's source view. A failed check links the lines of
+    `source` is the URL of the document's source view. Titles in Chinese (quality.py); the
+    slugs stay in the downloads. A failed check links the lines of
     its summed parts too (各项), since any of them may hold the wrong figure."""
     source = escape(source)
     out = []
@@ -104,8 +124,8 @@ def check_rows(checks: Iterable[Record], source: str) -> Markup:
         status = c["status"]
         diff = c["difference"]
         out.append(f'<tr class="status-{escape(status)}"><td>{escape(CHECK_STATUS.get(status, status))}</td>'
-                   f'<th scope="row">{escape(c["name"])} <code>{escape(c["slug"])}</code></th>'
-                   f'<td>{escape(c["message"])}</td>'
+                   f'<th scope="row">{escape(check_title(c))}</th>'
+                   f'<td>{escape(chinese_words(c["message"] or ""))}</td>'
                    f'<td class="num">{"" if diff is None else escape(fmt_amount(diff))}</td>'
                    f'<td>{_line_link(source, c["line"])}{_part_links(source, c)}</td></tr>')
     return Markup("\n".join(out))
@@ -128,11 +148,11 @@ def indicator_rows(indicators: Iterable[Record], source: str) -> Markup:
 
 
 def issue_items(issues: Iterable[Record], source: str) -> Markup:
-    """The `<li>` of a page's parse issues (slug, message, source line)."""
+    """The `<li>` of a page's parse issues (message, source line; the slug is in the downloads)."""
     source = escape(source)
     return Markup("".join(
-        f'<li class="severity-{escape(i["severity"])}"><code>{escape(i["slug"])}</code> '
-        f'{escape(i["message"])} {_line_link(source, i["line"])}</li>' for i in issues))
+        f'<li class="severity-{escape(i["severity"])}">'
+        f'{escape(chinese_words(i["message"] or ""))} {_line_link(source, i["line"])}</li>' for i in issues))
 
 
 def _sort_key(value: object) -> str:
