@@ -4,8 +4,10 @@ Written to `search/index/` in the site (JSON, keys sorted, so two builds of the 
 give the same bytes):
 
 - `meta.json`: {"version", "buckets": N, "chunk": units per unit file, "filters": the
-  filter names, "values": per filter, its values, "pages": for each page, the index of
-  its value of each filter (-1: none), flat}: what every query needs, a few bytes a page.
+  filter names}: all a query needs before its term files, some 100 bytes.
+- `filters.json`: {"values": per filter, its values, "pages": for each page, the index of
+  its value of each filter (-1: none), flat}: fetched only once results are on screen, to
+  offer the filters (a province's 900 department names weigh some 70 kB).
   Pages are numbered in the order of their URLs.
 - `t/<bucket>.json`: the postings of every term whose hash (`term_hash`, FNV-1a over its
   UTF-8 bytes) falls in the bucket (hash mod N, N a power of two): {term: [page delta, n,
@@ -13,7 +15,8 @@ give the same bytes):
   the term occurs in within the unit (pages.NAME, TITLE or BODY), the codes of a page
   ascending and each given as its difference from the one before. A query fetches only its
   own terms' buckets.
-- `u/<page>-<chunk>.json`: {"page": [url, title], "units": [[anchor, label, text], …]}, a
+- `u/<page>-<chunk>.json`: {"page": [url, title, facts: its filters' values in
+  `FILTERS` order, those it has], "units": [[anchor, label, text], …]}, a
   page's units `CHUNK` at a time; fetched only for the results shown.
 
 Each page is analysed on its own (`analyse_page`), its postings already cut into `GROUPS`
@@ -37,7 +40,7 @@ from .analyzer import index_terms
 from .pages import PageUnits
 
 INDEX_DIR = "search/index"
-VERSION = 2
+VERSION = 3
 FILTERS = ["类型", "地区", "年度", "部门"]
 CHUNK = 32  # units per unit file: a result loads one or two
 GROUPS = 16  # postings of a page, cut by term hash (a power of two, at most the buckets)
@@ -95,7 +98,7 @@ def write_index(site: Path, pages: Iterable[dict]) -> int:
         units = page["units"]
         for chunk in range(0, max(len(units), 1), CHUNK):
             _write(folder / "u" / f"{number}-{chunk // CHUNK}.json",
-                   {"page": page["meta"][:2], "units": units[chunk:chunk + CHUNK]})
+                   {"page": _page_head(page["meta"]), "units": units[chunk:chunk + CHUNK]})
             written += 1
     buckets = GROUPS
     while codes / buckets > BUCKET_CODES:
@@ -105,8 +108,10 @@ def write_index(site: Path, pages: Iterable[dict]) -> int:
         for n, content in files.items():
             _write(folder / "t" / f"{n:x}.json", content)
             written += 1
-    _write(folder / "meta.json", _meta(metas, buckets))
-    return written + 1
+    _write(folder / "meta.json", {"version": VERSION, "buckets": buckets, "chunk": CHUNK,
+                                  "filters": FILTERS})
+    _write(folder / "filters.json", _filters(metas))
+    return written + 2
 
 
 def _merge_group(texts: list[str], buckets: int, group: int) -> dict[int, dict[str, list[int]]]:
@@ -127,12 +132,16 @@ def _merge_group(texts: list[str], buckets: int, group: int) -> dict[int, dict[s
     return files
 
 
-def _meta(metas: list[list], buckets: int) -> dict:
+def _page_head(meta: list) -> list:
+    """A unit file's "page": url, title and the page's filter values (shown under it)."""
+    return [meta[0], meta[1], [meta[2][f] for f in FILTERS if f in meta[2]]]
+
+
+def _filters(metas: list[list]) -> dict:
     values: list[list[str]] = [sorted({m[2][f] for m in metas if f in m[2]}) for f in FILTERS]
     where = [{v: i for i, v in enumerate(vs)} for vs in values]
     pages = [where[i].get(m[2].get(f), -1) for m in metas for i, f in enumerate(FILTERS)]
-    return {"version": VERSION, "buckets": buckets, "chunk": CHUNK, "filters": FILTERS,
-            "values": values, "pages": pages}
+    return {"values": values, "pages": pages}
 
 
 def _json(data) -> str:
