@@ -15,6 +15,7 @@ search (`window.searchRun`, results rendered). Goals (issue 17): first query ≤
 from __future__ import annotations
 
 import gzip
+import json
 import statistics
 import sys
 import tomllib
@@ -26,6 +27,8 @@ sys.path.insert(0, str(REPO))
 
 from generator.render.screenshots import launch, serve
 from generator.search import INDEX_DIR
+from generator.search.analyzer import query_terms
+from generator.search.index import term_hash
 
 FIRST_QUERY = "信息化"
 TIMED = """async (queries) => {
@@ -100,6 +103,11 @@ def main(argv: list[str]) -> int:
     report("search page (HTML, CSS, search.js)", page_files)
     report(f"first query «{first_query}» transfers", query_files)
     report("then, for the filters", later_files)
+    buckets = json.loads((index / "meta.json").read_text(encoding="utf-8"))["buckets"]
+    wanted = {f"{term_hash(t) & (buckets - 1):x}.json" for t in query_terms(first_query)}
+    fetched = {u.rsplit("/", 1)[1] for u in query_files if f"/{INDEX_DIR}/t/" in u}
+    print(f"term files fetched: {len(fetched)}, those of the query's own terms: "
+          f"{len(wanted)}, others: {len(fetched - wanted)}")
     print(f"first query: {first:.0f} ms from navigation to {shown} results on screen "
           f"({first - started:.0f} ms of it searching: index files fetched, matched, shown)")
     print(f"median query: {statistics.median(times):.1f} ms over {len(times)} terms "
