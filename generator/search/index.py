@@ -34,6 +34,7 @@ import json
 import os
 from collections.abc import Iterable
 from functools import lru_cache
+from operator import sub
 from pathlib import Path
 
 from .analyzer import index_terms
@@ -58,8 +59,9 @@ def term_hash(term: str) -> int:
 
 def analyse_page(url: str, page: PageUnits) -> dict:
     """A page as the index stores it: {"meta": [url, title, filters], "units": [[anchor,
-    label, text], …], "codes": how many, "groups": [JSON text of {term: [code delta, …]}
-    per hash group]}."""
+    label, text], …], "codes": how many, "groups": [JSON text of {term: [n, "code delta,…" (n of
+    them, as the bucket file writes them)]} per hash group]}: the merge copies the deltas'
+    text into the bucket files, never decoding and encoding the numbers again."""
     postings: dict[str, list[int]] = {}
     units = []
     for number, unit in enumerate(page.units):
@@ -75,10 +77,11 @@ def analyse_page(url: str, page: PageUnits) -> dict:
                 else:
                     entry.append(code)
         units.append([unit.anchor, unit.label, " ".join(unit.text().split())])
-    groups: list[dict[str, list[int]]] = [{} for _ in range(GROUPS)]
+    groups: list[dict[str, list]] = [{} for _ in range(GROUPS)]
     for term in sorted(postings):
         codes = postings[term]  # ascending: units are read in order, a term once per unit
-        groups[term_hash(term) & (GROUPS - 1)][term] = [b - a for a, b in zip([0] + codes, codes)]
+        deltas = ",".join(map(str, map(sub, codes, [0] + codes)))
+        groups[term_hash(term) & (GROUPS - 1)][term] = [len(codes), deltas]
     return {"meta": [url, page.title, {k: page.filters[k] for k in FILTERS if k in page.filters}],
             "units": units, "codes": sum(map(len, postings.values())),
             "groups": [_json(g) for g in groups]}
@@ -106,7 +109,7 @@ def write_index(site: Path, pages: Iterable[dict]) -> int:
     for g in range(GROUPS):
         files = _merge_group([page_groups[g] for page_groups in groups], buckets, g)
         for n, content in files.items():
-            _write(folder / "t" / f"{n:x}.json", content)
+            (folder / "t" / f"{n:x}.json").write_text(content, encoding="utf-8")
             written += 1
     _write(folder / "meta.json", {"version": VERSION, "buckets": buckets, "chunk": CHUNK,
                                   "filters": FILTERS})
@@ -114,22 +117,23 @@ def write_index(site: Path, pages: Iterable[dict]) -> int:
     return written + 2
 
 
-def _merge_group(texts: list[str], buckets: int, group: int) -> dict[int, dict[str, list[int]]]:
-    """The bucket files of one hash group, from each page's postings of the group."""
-    merged: dict[str, list[int]] = {}
+def _merge_group(texts: list[str], buckets: int, group: int) -> dict[int, str]:
+    """The bucket files of one hash group (their JSON text: {term: [page delta, n, code
+    delta × n, …]}, keys sorted, as `_json` would write it), from each page's postings of
+    the group."""
+    merged: dict[str, list[str]] = {}
     last: dict[str, int] = {}
     for number, text in enumerate(texts):
-        for term, deltas in json.loads(text).items():
+        for term, (n, deltas) in json.loads(text).items():
             entry = merged.get(term)
             if entry is None:
                 entry = merged[term] = []
-            entry += (number - last.get(term, 0), len(deltas))
-            entry += deltas
+            entry.append(f"{number - last.get(term, 0)},{n},{deltas}")
             last[term] = number
-    files: dict[int, dict[str, list[int]]] = {n: {} for n in range(group, buckets, GROUPS)}
+    files: dict[int, list[str]] = {n: [] for n in range(group, buckets, GROUPS)}
     for term in sorted(merged):
-        files[term_hash(term) & (buckets - 1)][term] = merged[term]
-    return files
+        files[term_hash(term) & (buckets - 1)].append(f"{_json(term)}:[{','.join(merged[term])}]")
+    return {n: "{" + ",".join(parts) + "}" for n, parts in files.items()}
 
 
 def _page_head(meta: list) -> list:
