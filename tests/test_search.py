@@ -125,6 +125,12 @@ def test_index_is_local_and_small(search_site):
     meta = json.loads((out / INDEX_DIR / "meta.json").read_text(encoding="utf-8"))
     assert meta["buckets"] & (meta["buckets"] - 1) == 0
     assert len(list((out / INDEX_DIR / "t").glob("*.json"))) == meta["buckets"]
+    # What every query loads first holds no per-page or per-department data: that is in
+    # filters.json, fetched once results are shown.
+    assert set(meta) == {"version", "buckets", "chunk", "filters"}
+    filters = json.loads((out / INDEX_DIR / "filters.json").read_text(encoding="utf-8"))
+    assert len(filters["values"]) == len(meta["filters"])
+    assert any(values for values in filters["values"]) and filters["pages"]
     assert not (out / "pagefind").exists()
     html = (out / "search" / "index.html").read_text(encoding="utf-8")
     assert "../assets/search.js" in html and "http" not in html.split("<body>", 1)[1]
@@ -226,6 +232,8 @@ def test_filters(search_site):
     base, browser, _ = search_site
     context, page, errors, outside = open_search(browser, base + "search/?q=住房")
     page.wait_for_selector("#search-results > li")
+    # The filters' values are fetched once results are shown, and only then offered.
+    page.wait_for_selector("select[data-filter=类型]")
     kinds = page.locator("select[data-filter=类型] option").all_inner_texts()
     assert any(k.startswith("科目") for k in kinds) and any(k.startswith("部门预算") for k in kinds)
     before = page.locator("#search-results > li").count()

@@ -4,8 +4,10 @@ Written to `search/index/` in the site (JSON, keys sorted, so two builds of the 
 give the same bytes):
 
 - `meta.json`: {"version", "buckets": N, "chunk": units per unit file, "filters": the
-  filter names, "values": per filter, its values, "pages": for each page, the index of
-  its value of each filter (-1: none), flat}: what every query needs, a few bytes a page.
+  filter names}: all a query needs before its term files, some 100 bytes.
+- `filters.json`: {"values": per filter, its values, "pages": for each page, the index of
+  its value of each filter (-1: none), flat}: fetched only once results are on screen, to
+  offer the filters (a province's 900 department names weigh some 70 kB).
   Pages are numbered in the order of their URLs.
 - `t/<bucket>.json`: the postings of every term whose hash (`term_hash`, FNV-1a over its
   UTF-8 bytes) falls in the bucket (hash mod N, N a power of two): {term: [page delta, n,
@@ -13,7 +15,8 @@ give the same bytes):
   the term occurs in within the unit (pages.NAME, TITLE or BODY), the codes of a page
   ascending and each given as its difference from the one before. A query fetches only its
   own terms' buckets.
-- `u/<page>-<chunk>.json`: {"page": [url, title], "units": [[anchor, label, text], …]}, a
+- `u/<page>-<chunk>.json`: {"page": [url, title, facts: its filters' values in
+  `FILTERS` order, those it has], "units": [[anchor, label, text], …]}, a
   page's units `CHUNK` at a time; fetched only for the results shown.
 
 Each page is analysed on its own (`analyse_page`), its postings already cut into `GROUPS`
@@ -31,13 +34,14 @@ import json
 import os
 from collections.abc import Iterable
 from functools import lru_cache
+from operator import sub
 from pathlib import Path
 
 from .analyzer import index_terms
 from .pages import PageUnits
 
 INDEX_DIR = "search/index"
-VERSION = 2
+VERSION = 3
 FILTERS = ["类型", "地区", "年度", "部门"]
 CHUNK = 32  # units per unit file: a result loads one or two
 GROUPS = 16  # postings of a page, cut by term hash (a power of two, at most the buckets)
@@ -55,8 +59,9 @@ def term_hash(term: str) -> int:
 
 def analyse_page(url: str, page: PageUnits) -> dict:
     """A page as the index stores it: {"meta": [url, title, filters], "units": [[anchor,
-    label, text], …], "codes": how many, "groups": [JSON text of {term: [code delta, …]}
-    per hash group]}."""
+    label, text], …], "codes": how many, "groups": [JSON text of {term: [n, "code delta,…" (n of
+    them, as the bucket file writes them)]} per hash group]}: the merge copies the deltas'
+    text into the bucket files, never decoding and encoding the numbers again."""
     postings: dict[str, list[int]] = {}
     units = []
     for number, unit in enumerate(page.units):
@@ -72,10 +77,11 @@ def analyse_page(url: str, page: PageUnits) -> dict:
                 else:
                     entry.append(code)
         units.append([unit.anchor, unit.label, " ".join(unit.text().split())])
-    groups: list[dict[str, list[int]]] = [{} for _ in range(GROUPS)]
+    groups: list[dict[str, list]] = [{} for _ in range(GROUPS)]
     for term in sorted(postings):
         codes = postings[term]  # ascending: units are read in order, a term once per unit
-        groups[term_hash(term) & (GROUPS - 1)][term] = [b - a for a, b in zip([0] + codes, codes)]
+        deltas = ",".join(map(str, map(sub, codes, [0] + codes)))
+        groups[term_hash(term) & (GROUPS - 1)][term] = [len(codes), deltas]
     return {"meta": [url, page.title, {k: page.filters[k] for k in FILTERS if k in page.filters}],
             "units": units, "codes": sum(map(len, postings.values())),
             "groups": [_json(g) for g in groups]}
@@ -95,7 +101,7 @@ def write_index(site: Path, pages: Iterable[dict]) -> int:
         units = page["units"]
         for chunk in range(0, max(len(units), 1), CHUNK):
             _write(folder / "u" / f"{number}-{chunk // CHUNK}.json",
-                   {"page": page["meta"][:2], "units": units[chunk:chunk + CHUNK]})
+                   {"page": _page_head(page["meta"]), "units": units[chunk:chunk + CHUNK]})
             written += 1
     buckets = GROUPS
     while codes / buckets > BUCKET_CODES:
@@ -103,36 +109,43 @@ def write_index(site: Path, pages: Iterable[dict]) -> int:
     for g in range(GROUPS):
         files = _merge_group([page_groups[g] for page_groups in groups], buckets, g)
         for n, content in files.items():
-            _write(folder / "t" / f"{n:x}.json", content)
+            (folder / "t" / f"{n:x}.json").write_text(content, encoding="utf-8")
             written += 1
-    _write(folder / "meta.json", _meta(metas, buckets))
-    return written + 1
+    _write(folder / "meta.json", {"version": VERSION, "buckets": buckets, "chunk": CHUNK,
+                                  "filters": FILTERS})
+    _write(folder / "filters.json", _filters(metas))
+    return written + 2
 
 
-def _merge_group(texts: list[str], buckets: int, group: int) -> dict[int, dict[str, list[int]]]:
-    """The bucket files of one hash group, from each page's postings of the group."""
-    merged: dict[str, list[int]] = {}
+def _merge_group(texts: list[str], buckets: int, group: int) -> dict[int, str]:
+    """The bucket files of one hash group (their JSON text: {term: [page delta, n, code
+    delta × n, …]}, keys sorted, as `_json` would write it), from each page's postings of
+    the group."""
+    merged: dict[str, list[str]] = {}
     last: dict[str, int] = {}
     for number, text in enumerate(texts):
-        for term, deltas in json.loads(text).items():
+        for term, (n, deltas) in json.loads(text).items():
             entry = merged.get(term)
             if entry is None:
                 entry = merged[term] = []
-            entry += (number - last.get(term, 0), len(deltas))
-            entry += deltas
+            entry.append(f"{number - last.get(term, 0)},{n},{deltas}")
             last[term] = number
-    files: dict[int, dict[str, list[int]]] = {n: {} for n in range(group, buckets, GROUPS)}
+    files: dict[int, list[str]] = {n: [] for n in range(group, buckets, GROUPS)}
     for term in sorted(merged):
-        files[term_hash(term) & (buckets - 1)][term] = merged[term]
-    return files
+        files[term_hash(term) & (buckets - 1)].append(f"{_json(term)}:[{','.join(merged[term])}]")
+    return {n: "{" + ",".join(parts) + "}" for n, parts in files.items()}
 
 
-def _meta(metas: list[list], buckets: int) -> dict:
+def _page_head(meta: list) -> list:
+    """A unit file's "page": url, title and the page's filter values (shown under it)."""
+    return [meta[0], meta[1], [meta[2][f] for f in FILTERS if f in meta[2]]]
+
+
+def _filters(metas: list[list]) -> dict:
     values: list[list[str]] = [sorted({m[2][f] for m in metas if f in m[2]}) for f in FILTERS]
     where = [{v: i for i, v in enumerate(vs)} for vs in values]
     pages = [where[i].get(m[2].get(f), -1) for m in metas for i, f in enumerate(FILTERS)]
-    return {"version": VERSION, "buckets": buckets, "chunk": CHUNK, "filters": FILTERS,
-            "values": values, "pages": pages}
+    return {"values": values, "pages": pages}
 
 
 def _json(data) -> str:

@@ -170,27 +170,30 @@
     if (state.exact) return [squeezed(state.query)];
     return state.terms;
   }
+  /* Results as filtered: the filters' values (filters.json) are loaded once the first
+     results are on screen, and a filter can be chosen only after that. */
   function filtered() {
-    var meta = current.meta;
+    var names = current.meta.filters, pages = current.filters && current.filters.pages;
     return current.results.filter(function (r) {
-      return !current.dropped.has(r.page) && meta.filters.every(function (f, i) {
-        return chosen[f] === undefined || String(meta.pages[r.page * meta.filters.length + i]) === chosen[f];
-      });
+      return !current.dropped.has(r.page) && (!pages || names.every(function (f, i) {
+        return chosen[f] === undefined || String(pages[r.page * names.length + i]) === chosen[f];
+      }));
     });
   }
-  function showFilters() {
-    var meta = current.meta;
+  function showFilters(state) {
+    if (state !== current) return;
+    var meta = current.meta, data = current.filters;
     while (filterBox.firstChild) filterBox.removeChild(filterBox.firstChild);
     meta.filters.forEach(function (f, i) {
       var counts = new Map();
       current.results.forEach(function (r) {
-        var v = meta.pages[r.page * meta.filters.length + i];
+        var v = data.pages[r.page * meta.filters.length + i];
         if (v >= 0) counts.set(v, (counts.get(v) || 0) + 1);
       });
       if (counts.size < 2 && chosen[f] === undefined) return;
       var select = el("select", {"aria-label": f, "data-filter": f}, [el("option", {value: ""}, ["全部" + f])]);
       Array.from(counts.keys()).sort(function (a, b) { return a - b; }).forEach(function (v) {
-        var option = el("option", {value: String(v)}, [meta.values[i][v] + "（" + counts.get(v) + "）"]);
+        var option = el("option", {value: String(v)}, [data.values[i][v] + "（" + counts.get(v) + "）"]);
         if (chosen[f] === String(v)) option.selected = true;
         select.appendChild(option);
       });
@@ -215,9 +218,7 @@
       }).slice(0, SUBS);
       if (!shown.length) return null;
       var path = files[0].page[0];
-      var facts = meta.filters.map(function (f, i) {
-        return meta.values[i][meta.pages[r.page * meta.filters.length + i]];
-      }).filter(function (v) { return v !== undefined; });
+      var facts = files[0].page[2] || [];
       var ul = el("ul");
       shown.forEach(function (unit) {
         var label = unit[1] && unit[0] !== "main" ? [el("span", {"class": "meta"}, [unit[1] + "："])] : [];
@@ -254,6 +255,7 @@
   }
   function run(query, push) {
     window.searchStartAt = window.searchStartAt || performance.now();
+    window.searchShownAt = null;
     query = query.trim();
     input.value = query;
     var header = document.getElementById("site-search-q");
@@ -270,12 +272,18 @@
         more.hidden = true;
         return;
       }
-      showFilters();
-      return render(true);
+      filterBox.hidden = true;
+      var state = current;
+      return render(true).then(function () {
+        window.searchShownAt = performance.now();
+        if (state.results.length < 2) return;
+        return load("filters.json").then(function (data) { state.filters = data; showFilters(state); },
+                                         function () { /* no filters: the results stand */ });
+      });
     }).catch(function () {
       status.textContent = "搜索索引不可用（本站构建时未建立搜索索引）。请按部门或科目浏览。";
     }).then(function () {
-      window.searchDoneAt = performance.now();
+      window.searchDoneAt = window.searchShownAt || performance.now();
       document.body.setAttribute("data-search-done", query);
     });
   }
