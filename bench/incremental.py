@@ -28,7 +28,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 EDITED = "004_27a732d9d5264bbf.txt"
-PAGE = "budgets/a-tu-shen-shi-ren-min-zheng-fu-ban-gong-shi-2021/"
+PAGE = "budgets/a-tu-shi-shi-ren-min-zheng-fu-ban-gong-shi-cb5358-2021/"
 PHRASE = "负责阿图什市人民政府会议的会务"
 GOALS = {"save_to_reload_s": 1.0, "no_change_build_s": 3.0}
 

@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
-from . import db, incremental, merge
+from . import cachefile, db, incremental, merge
 from .checks import run_checks
 from .config import Config, load_config
 from .incremental import ParseCache
@@ -45,7 +45,8 @@ from .layouts import all_layouts
 from .model import Document, Issue
 from .parse.document import ParseResult, parse_file
 from .progress import progress
-from .slugs import SlugRegistry
+from .render.mdpages import read_markdown_pages
+from .slugs import doc_ids
 from .sources import discover
 
 D = TypeVar("D")
@@ -80,12 +81,17 @@ class Parsed:
     issues: list[Issue]
 
 
+# The parse cache holds a `Parsed` as plain data (`cachefile`).
+cachefile.register(DocSummary, Parsed, Issue)
+
+
 @dataclass
 class BuildReport:
     output: Path
     documents: list[DocSummary] = field(default_factory=list)  # their rows are in the database
     failed: list[ParseResult] = field(default_factory=list)
     issues: list[Issue] = field(default_factory=list)
+    page_issues: list[Issue] = field(default_factory=list)  # Markdown pages refused or cut
     timings: dict[str, float] = field(default_factory=dict)
     pages: int = 0
     up_to_date: bool = False  # nothing changed since the last build: build/ was left as it was
@@ -325,19 +331,14 @@ def parse_sources(config: Config, jobs: int = 0) -> list[ParseResult]:
 
 
 def assign_ids(documents: list[D]) -> dict[str, D]:
-    """doc_id = slug(department)-year, unique across the site (stable for a given input).
+    """doc_id = slug(department)-year (`slugs.doc_ids`), unique across the site; a
+    document's doc_id depends on its own name, year and path, never on the order of files.
 
     `documents` are `Document`s or `DocSummary`s: only department, year and path count.
     """
-    registry = SlugRegistry()
-    ids: dict[str, D] = {}
-    for doc in sorted(documents, key=lambda d: (d.department or "", d.year or 0, d.path)):
-        base = f"{registry.slug(doc.department or Path(doc.path).stem)}-{doc.year or 'unknown'}"
-        doc_id, n = base, 2
-        while doc_id in ids:
-            doc_id, n = f"{base}-{n}", n + 1
-        ids[doc_id] = doc
-    return ids
+    ordered = sorted(documents, key=lambda d: (d.department or "", d.year or 0, d.path))
+    ids = doc_ids((d.department or Path(d.path).stem, d.year, d.path) for d in ordered)
+    return dict(zip(ids, ordered))
 
 
 def build(site_dir: Path, output: Path | None = None, jobs: int | None = None,
@@ -381,6 +382,7 @@ def build(site_dir: Path, output: Path | None = None, jobs: int | None = None,
     for p in parsed:
         report.issues += p.issues
     del parsed
+    report.page_issues = read_markdown_pages(config)[1]
 
     staging = Path(tempfile.mkdtemp(prefix=f".{output.name}-staging-", dir=output.parent))
     try:

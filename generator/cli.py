@@ -42,6 +42,8 @@ def _cmd_build(args: argparse.Namespace) -> int:
     for failed in report.failed:
         for issue in failed.issues:
             print(issue, file=sys.stderr)
+    for issue in report.page_issues:
+        print(issue, file=sys.stderr)
     print(report.summary())
     return 0
 

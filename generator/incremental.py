@@ -3,13 +3,14 @@
 Everything is keyed by content hashes, never by modification times, so a build is the
 same whether a file was touched, copied or restored:
 
-- the parse cache (`<site>/.cache/parse/<key>.pickle`) holds each source's summary and
+- the parse cache (`<site>/.cache/parse/<key>.entry`) holds each source's summary and
   its database rows (checks included), keyed by the source's bytes, its path and the
-  generator's version: an unchanged source is never parsed twice;
-- the build manifest (`<site>/.cache/build-manifest.json`) holds the fingerprint of every
-  input of the last build (sources, templates, Markdown pages, config, generator version)
-  and, per output, the inputs it depends on and the files it wrote
-  (`render/outputs.py` uses it to re-render only what changed).
+  generator's version: an unchanged source is never parsed twice. Its entries are plain
+  data checked when read (`cachefile`): a damaged one is parsed again, never published;
+- the build manifest (`<site>/.cache/build-manifest.entry`, JSON in a verified entry)
+  holds the fingerprint of every input of the last build (sources, templates, Markdown
+  pages, config, generator version) and, per output, the inputs it depends on and the
+  files it wrote (`render/outputs.py` uses it to re-render only what changed).
 
 The manifest describes the `build/` folder in place: it is removed before a swap and
 written after it, so a build killed in between leaves no manifest and the next build is
@@ -20,19 +21,19 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import pickle
 import time
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from . import __version__
+from .cachefile import SUFFIX, dumps, generator_version, loads, read_entry, write_entry
 from .config import Config
 from .sources import discover
 
-MANIFEST_NAME = "build-manifest.json"
+if TYPE_CHECKING:
+    from .db import PackedRows
+
+MANIFEST_NAME = "build-manifest.entry"
 MANIFEST_FORMAT = 2
 # Keys that do not change what is built: where it is served, how many workers build it.
 UNBUILT_KEYS = ("serve.", "build.jobs")
@@ -44,15 +45,6 @@ def digest(*parts: str | bytes) -> str:
         h.update(part.encode("utf-8") if isinstance(part, str) else part)
         h.update(b"\0")
     return h.hexdigest()
-
-
-@lru_cache(maxsize=1)
-def generator_version() -> str:
-    """The package version and a hash of the generator's own code: a changed parser or
-    renderer invalidates every cache, even without a version bump."""
-    package = Path(__file__).resolve().parent
-    files = sorted(package.rglob("*.py"))
-    return __version__ + "+" + digest(*(p.read_bytes() for p in files))[:16]
 
 
 def config_key(config: Config) -> str:
@@ -93,11 +85,12 @@ def read_inputs(config: Config) -> SiteInputs:
 
 
 class ParseCache:
-    """Parse results by content: `<site>/.cache/parse/<key>.pickle`.
+    """Parse results by content: `<site>/.cache/parse/<key>.entry`.
 
-    An entry holds two pickles: what a build keeps of a source while it runs (a small
-    summary: path, department, year, issues; `get`) and the source's rows packed for the
-    database (`rows`), read only while the database is loaded. The parse workers write the
+    An entry (`cachefile`) has two parts: what a build keeps of a source while it runs (a
+    small summary: path, department, year, issues; `get`) and the source's rows packed for
+    the database (`rows`), read only while the database is loaded. Each part is verified
+    when it is read; one that fails reads as missing (the source is parsed again). The parse workers write the
     entries (`put`). The key covers the source bytes, the path shown in messages and the
     generator version. A long-running `serve` also keeps the summaries in memory between
     rebuilds.
@@ -118,23 +111,26 @@ class ParseCache:
             return None
         if key in self.memory:
             return self.memory[key]
-        value = self._load(key, 1)
+        value = self._load(key, 0)
         if value is not None:
             self.memory[key] = value
         return value
 
     def rows(self, key: str) -> Any | None:
         """The packed rows stored under `key`, whatever `read` says (they were just written)."""
-        return self._load(key, 2)
+        path = self.folder / f"{key}{SUFFIX}"
+        parts = read_entry(path, 1)
+        if not parts:
+            return None
+        try:
+            return _unpack_rows(parts)
+        except ValueError:  # verified, yet not what this version writes: parse again
+            path.unlink(missing_ok=True)
+            return None
 
     def put(self, key: str, summary: Any, rows: Any = None) -> None:
-        self.folder.mkdir(parents=True, exist_ok=True)
-        tmp = self.folder / f".{key}.{os.getpid()}.tmp"
-        with tmp.open("wb") as f:
-            pickle.dump(summary, f, protocol=pickle.HIGHEST_PROTOCOL)
-            if rows is not None:
-                pickle.dump(rows, f, protocol=pickle.HIGHEST_PROTOCOL)
-        tmp.replace(self.folder / f"{key}.pickle")
+        parts = [dumps(summary)] + (_pack_rows(rows) if rows is not None else [])
+        write_entry(self.folder / f"{key}{SUFFIX}", parts)
         self.memory[key] = summary
 
     def remember(self, key: str, summary: Any) -> None:
@@ -155,21 +151,39 @@ class ParseCache:
         stale_before = time.time() - 3600
         for path in entries:
             try:
-                if path.suffix == ".pickle" and path.stem not in keys or \
+                if path.suffix == ".pickle" or path.suffix == SUFFIX and path.stem not in keys or \
                         path.suffix == ".tmp" and path.stat().st_mtime < stale_before:
                     path.unlink()
             except OSError:
                 pass  # gone already, or not ours to delete: a later build tries again
 
-    def _load(self, key: str, nth: int) -> Any | None:
-        try:
-            with (self.folder / f"{key}.pickle").open("rb") as f:
-                for _ in range(nth):
-                    value = pickle.load(f)
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError,
-                TypeError, ValueError):
+    def _load(self, key: str, part: int) -> Any | None:
+        path = self.folder / f"{key}{SUFFIX}"
+        parts = read_entry(path, part, part + 1)
+        if parts is None:
             return None
-        return value
+        try:
+            return loads(parts[0])
+        except ValueError:  # verified, yet not what this version writes: parse again
+            path.unlink(missing_ok=True)
+            return None
+
+
+def _pack_rows(rows: PackedRows) -> list[bytes]:
+    """Packed rows as entry parts: their mark, list-column rows and table names as JSON,
+    then each table's CSV bytes as a part of its own (as JSON strings they took three
+    times as long to read back as the rest of the entry)."""
+    meta = {"mark": rows.mark, "listed": rows.listed, "tables": list(rows.csv)}
+    return [dumps(meta), *rows.csv.values()]
+
+
+def _unpack_rows(parts: list[bytes]) -> PackedRows:
+    from .db import PackedRows
+
+    meta = loads(parts[0])
+    if not isinstance(meta, dict) or len(meta.get("tables", ())) != len(parts) - 1:
+        raise ValueError("not packed rows")
+    return PackedRows(meta["mark"], dict(zip(meta["tables"], parts[1:])), meta["listed"])
 
 
 @dataclass
@@ -190,15 +204,19 @@ def manifest_path(config: Config) -> Path:
 
 def load_manifest(config: Config, output: Path) -> Manifest | None:
     """The manifest of the build now in `output`, or None (no build, another folder, unreadable)."""
+    parts = read_entry(manifest_path(config))
     try:
-        data = json.loads(manifest_path(config).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    if data.get("format") != MANIFEST_FORMAT or data.get("output") != str(output) \
+        data = json.loads(parts[0]) if parts else None
+    except ValueError:
+        data = None
+    if not isinstance(data, dict) or data.get("format") != MANIFEST_FORMAT or data.get("output") != str(output) \
             or not output.is_dir():
         return None
     data.pop("format")
-    return Manifest(**data)
+    try:
+        return Manifest(**data)
+    except TypeError:  # verified, yet not a manifest of this version
+        return None
 
 
 def forget_manifest(config: Config) -> None:
@@ -207,9 +225,6 @@ def forget_manifest(config: Config) -> None:
 
 
 def save_manifest(config: Config, manifest: Manifest) -> None:
-    path = manifest_path(config)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(json.dumps({"format": MANIFEST_FORMAT, **manifest.__dict__}, ensure_ascii=False,
-                              sort_keys=True), encoding="utf-8")
-    tmp.replace(path)
+    data = json.dumps({"format": MANIFEST_FORMAT, **manifest.__dict__}, ensure_ascii=False,
+                      sort_keys=True)
+    write_entry(manifest_path(config), [data.encode("utf-8")])

@@ -144,6 +144,8 @@ class Rebuilder:
         for failed in report.failed:
             for issue in failed.issues:
                 self.log(str(issue))
+        for issue in report.page_issues:
+            self.log(str(issue))
         self.log(report.summary())
         self.state.update(None, site_changed=not report.up_to_date)
         return report

@@ -118,7 +118,7 @@ def test_a_parse_cache_entry_gone_before_loading_is_parsed_again(make_site, monk
 
     def parse_then_lose_the_cache(config, cache, *args, **kwargs):
         result = real(config, cache, *args, **kwargs)
-        for entry in cache.folder.glob("*.pickle"):
+        for entry in cache.folder.glob("*.entry"):
             entry.unlink()
         return result
 

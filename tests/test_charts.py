@@ -274,7 +274,7 @@ def test_render_charts_draws_natively_in_process_and_then_uses_the_cache(tmp_pat
     assert ch.render_charts(charts, tmp_path / "one", cache, jobs=4) == 3
     files = sorted(p.name for p in (tmp_path / "one" / "charts").iterdir())
     assert files == sorted({f"{c.digest}.svg" for c in charts})
-    assert sorted(p.name for p in cache.glob("*.svg")) == files
+    assert sorted(p.stem + ".svg" for p in cache.glob("*.entry")) == files
     many = parse((tmp_path / "one" / charts[2].path).read_text(encoding="utf-8"))
     assert len(list(many.iter(f"{SVG}rect"))) == ch.MAX_BARS
     trend = parse((tmp_path / "one" / charts[3].path).read_text(encoding="utf-8"))

@@ -18,8 +18,8 @@ from .test_atomic import duckdb_content
 SITE_TOML = '[site]\ntitle = "增量构建"\n[build]\nsearch = false\ncharts = {charts}\n'
 EDITED = "004_27a732d9d5264bbf.txt"  # 阿图什市人民政府办公室 2021
 OTHER = "001_39ebdcf812bae707.txt"   # 克州人民政府办公室 (another department and region)
-EDITED_DOC = "budgets/a-tu-shen-shi-ren-min-zheng-fu-ban-gong-shi-2021/"
-OTHER_DOC = "budgets/ke-zhou-ren-min-zheng-fu-ban-gong-shi-2021/"
+EDITED_DOC = "budgets/a-tu-shi-shi-ren-min-zheng-fu-ban-gong-shi-cb5358-2021/"
+OTHER_DOC = "budgets/ke-zhou-ren-min-zheng-fu-ban-gong-shi-ed00dd-2021/"
 
 
 def incremental_site(make_site, charts: bool = False) -> Path:
@@ -90,9 +90,9 @@ def test_an_edited_source_rerenders_only_what_depends_on_it(make_site, tmp_path)
     # its page, source view, downloads, department, region, year and the listings
     for path in (EDITED_DOC + "index.html", EDITED_DOC + "source/index.html",
                  EDITED_DOC + "source.txt",
-                     EDITED_DOC + "tables/a-tu-shen-shi-ren-min-zheng-fu-ban-gong-shi-2021-summary.csv",
-                 "departments/a-tu-shen-shi-ren-min-zheng-fu-ban-gong-shi/index.html",
-                 "regions/a-tu-shen-shi/index.html", "years/2021/index.html", "index.html",
+                 EDITED_DOC + "tables/a-tu-shi-shi-ren-min-zheng-fu-ban-gong-shi-cb5358-2021-summary.csv",
+                 "departments/a-tu-shi-shi-ren-min-zheng-fu-ban-gong-shi-cb5358/index.html",
+                 "regions/a-tu-shi-shi-c34a63/index.html", "years/2021/index.html", "index.html",
                  "departments/index.html", "data/budget.duckdb", "sitemap.xml"):
         assert path in changed, path
     # … and nothing of the other department: page, source, downloads, department, region, year
@@ -113,19 +113,19 @@ def test_the_caches_keep_only_what_the_site_uses(make_site):
     site = incremental_site(make_site, charts=True)
     build(site)
     folder, charts = site / ".cache" / "parse", site / ".cache" / "charts"
-    first = {p.name for p in folder.glob("*.pickle")}
+    first = {p.name for p in folder.glob("*.entry")}
     assert len(first) == 2
     leftover = folder / ".abc.123.tmp"
     leftover.write_bytes(b"x")
     os.utime(leftover, (0, 0))
-    (charts / ("0" * 64 + ".svg")).write_text("<svg/>", encoding="utf-8")
+    (charts / ("0" * 20 + ".entry")).write_text("<svg/>", encoding="utf-8")
     edit_source(site)
     build(site)
-    after = {p.name for p in folder.glob("*.pickle")}
+    after = {p.name for p in folder.glob("*.entry")}
     assert len(after) == 2 and len(after - first) == 1
     assert not leftover.exists()
     cached = {p.name for p in charts.iterdir()}
-    assert cached and cached == {p.name for p in (site / "build" / "charts").iterdir()}
+    assert cached and cached == {p.stem + ".entry" for p in (site / "build" / "charts").iterdir()}
 
 
 def test_a_changed_template_rerenders_the_pages_that_use_it(make_site, tmp_path):
@@ -165,7 +165,7 @@ def test_a_deleted_source_removes_its_pages_and_rows(make_site, tmp_path):
     (site / "content" / "disclosures" / EDITED).unlink()
     build(site)
     assert not (site / "build" / EDITED_DOC).exists()
-    assert not (site / "build" / "regions" / "a-tu-shen-shi").exists()
+    assert not (site / "build" / "regions" / "a-tu-shi-shi-c34a63").exists()
     con = connect(site / "build" / "data" / "budget.duckdb")
     assert [r["doc_id"] for r in query(con, "SELECT doc_id FROM documents")] == [OTHER_DOC.split("/")[1]]
     con.close()

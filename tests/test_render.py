@@ -18,7 +18,7 @@ from generator.render.urls import Linker
 from tests.conftest import ROOT
 from tests.site_fixtures import PHONE, broken_links, build_fixture_site, fixture_documents
 
-DOC = "ka-shi-di-qu-xing-zheng-gong-shu-ban-gong-shi-2021"  # sample 000 (sub-units)
+DOC = "ka-shi-di-qu-xing-zheng-gong-shu-ban-gong-shi-e8c2be-2021"  # sample 000 (sub-units)
 
 
 @pytest.fixture(scope="module")
@@ -44,7 +44,7 @@ def test_page_kinds_exist(site):
         assert (out / path).exists(), path
     dept_pages = list((out / "departments").glob("*/index.html"))
     assert len(dept_pages) == 5
-    two_years = out / "departments" / "ke-zhou-ren-min-zheng-fu-ban-gong-shi" / "index.html"
+    two_years = out / "departments" / "ke-zhou-ren-min-zheng-fu-ban-gong-shi-ed00dd" / "index.html"
     assert "历年预算" in two_years.read_text(encoding="utf-8")  # the trend chart
 
 

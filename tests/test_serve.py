@@ -88,7 +88,7 @@ def test_edit_add_and_delete_a_source_under_a_running_server(server):
         tmp.rename(copy)
 
     change(server, save_by_rename)
-    added = "budgets/a-tu-shen-shi-ce-shi-ju-2021/"
+    added = "budgets/a-tu-shi-shi-ce-shi-ju-3e4d07-2021/"
     assert fetch(server.url + added)[0] == 200
     change(server, copy.unlink)
     assert fetch(server.url + added)[0] == 404

@@ -23,9 +23,9 @@ from tests.site_fixtures import build_fixture_site, open_page
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 # No skip: a browser test that silently does not run would pass CI without checking anything.
 assert Path(CHROMIUM).exists(), f"{CHROMIUM} missing: run `make test` (it installs Debian's chromium)"
-DOC = "ka-shi-di-qu-xing-zheng-gong-shu-ban-gong-shi-2021"
+DOC = "ka-shi-di-qu-xing-zheng-gong-shu-ban-gong-shi-e8c2be-2021"
 PAGES = ["", f"budgets/{DOC}/", f"budgets/{DOC}/source/", "departments/",
-         "departments/ke-zhou-ren-min-zheng-fu-ban-gong-shi/", "regions/", "regions/ka-shi-di-qu/",
+         "departments/ke-zhou-ren-min-zheng-fu-ban-gong-shi-ed00dd/", "regions/", "regions/ka-shi-di-qu-423d91/",
          "years/", "years/2021/", "classifications/", "classifications/function/2210201/",
          "data/", "data/dictionary/", "pages/about/", "pages/methodology/", "404.html",
          "no-such-page/"]

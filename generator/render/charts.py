@@ -3,7 +3,8 @@
 A chart is readable without JavaScript (an `<img>` of a static SVG, with a text
 alternative and its numbers as a table beside it). Its Vega-Lite spec, built with Altair,
 is its definition: the hash of the spec (with the renderer and its version, and the
-locale) names the SVG, cached under `<site>/.cache/charts/<hash>.svg` and published
+locale) names the SVG, cached under `<site>/.cache/charts/<hash>.entry` (a verified
+entry, see `cachefile`: a damaged one is drawn again, never published) and published
 content-addressed as `charts/<hash>.svg`: an unchanged chart is never drawn twice, across
 pages or builds, and switching renderers never reuses an SVG drawn by the other.
 
@@ -29,13 +30,13 @@ from __future__ import annotations
 import hashlib
 import json
 import multiprocessing
-import shutil
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 
+from ..cachefile import SUFFIX, read_entry, write_entry
 from . import svgchart
 from .formatting import fmt_amount
 from .svgchart import COLOR, FONT
@@ -199,11 +200,10 @@ def _render_svg(spec: dict) -> str:
 
 
 def _store(svg: str, digest: str, target: Path, cache_dir: Path | None) -> None:
-    (target / f"{digest}.svg").write_text(svg, encoding="utf-8")
+    data = svg.encode("utf-8")
+    (target / f"{digest}.svg").write_bytes(data)
     if cache_dir is not None:
-        tmp = cache_dir / f".{digest}.tmp"
-        tmp.write_text(svg, encoding="utf-8")
-        tmp.replace(cache_dir / f"{digest}.svg")
+        write_entry(cache_dir / f"{digest}{SUFFIX}", [data])
 
 
 def _draw(items: list[tuple[str, dict]], target: Path, cache_dir: Path | None) -> int:
@@ -222,9 +222,9 @@ def prune_cache(out_dir: Path, cache_dir: Path) -> None:
     """Drop every cached SVG the site in `out_dir` does not use (its pages link each chart
     they show from `charts/`, so that folder lists them all): each changed figure would
     otherwise leave its old chart in the cache for good."""
-    used = {p.name for p in (out_dir / "charts").glob("*.svg")}
+    used = {p.stem for p in (out_dir / "charts").glob("*.svg")}
     for path in cache_dir.glob("*"):
-        if path.name not in used:
+        if path.suffix != SUFFIX or path.stem not in used:
             path.unlink(missing_ok=True)
 
 
@@ -249,9 +249,9 @@ def render_charts(charts: list[Chart], out_dir: Path, cache_dir: Path | None, jo
         chart.digest = chart.digest or spec_digest(chart.spec, renderer)
         if chart.digest in todo or (target / f"{chart.digest}.svg").exists():
             continue
-        cached = cache_dir / f"{chart.digest}.svg" if cache_dir else None
-        if cached is not None and cached.exists():
-            shutil.copyfile(cached, target / f"{chart.digest}.svg")
+        cached = read_entry(cache_dir / f"{chart.digest}{SUFFIX}") if cache_dir else None
+        if cached is not None:
+            (target / f"{chart.digest}.svg").write_bytes(cached[0])
         else:
             todo[chart.digest] = chart
     if not todo:

@@ -19,7 +19,7 @@ from typing import Any
 
 from .. import db
 from ..numbers import SITE_UNIT, trim_places
-from ..slugs import SlugRegistry
+from ..slugs import unique_slugs
 
 Record = dict[str, Any]
 
@@ -433,10 +433,10 @@ def _load_tables(read: _Reader, docs: dict[str, DocData]) -> None:
 
 
 def _assign_slugs(docs: list[DocData]) -> None:
-    """Department slugs exactly as `build.assign_ids` hands them out (same order, same registry)."""
-    departments = SlugRegistry()
-    regions = SlugRegistry()
-    for d in sorted(docs, key=lambda d: (d.info["department"] or "", d.info["year"] or 0, d.info["path"])):
-        name = d.info["department"] or d.info["file_name"].rsplit(".", 1)[0]
-        d.dept_slug = departments.slug(name)
-        d.region_slug = regions.slug(d.info["region"]) if d.info["region"] else ""
+    """Department and region slugs, as `build.assign_ids` makes them (`slugs.unique_slugs`)."""
+    names = {id(d): d.info["department"] or d.info["file_name"].rsplit(".", 1)[0] for d in docs}
+    departments = unique_slugs(names.values())
+    regions = unique_slugs(d.info["region"] for d in docs if d.info["region"])
+    for d in docs:
+        d.dept_slug = departments[names[id(d)]]
+        d.region_slug = regions[d.info["region"]] if d.info["region"] else ""

@@ -6,13 +6,13 @@ import shutil
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-from markdown_it import MarkdownIt
 from markupsafe import Markup
 
 from ..config import Config
 from ..tidy import MEASURE_ZH
 from . import urls
 from .datapackage import COLUMN_KEYS, TABLES, describe_column
+from .mdpages import read_markdown_pages
 from .templating import PageWriter, asset_files
 
 
@@ -24,20 +24,13 @@ def copy_assets(config: Config, out_dir: Path) -> None:
 
 
 def markdown_pages(config: Config) -> list[tuple[str, str, Markup]]:
-    """(stem, title, html) of `content/pages/*.md`; the title is the first `# ` heading."""
-    folder = config.content_dir / "pages"
-    md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).enable("table")
-    out = []
-    for path in sorted(folder.glob("*.md")) if folder.is_dir() else []:
-        text = path.read_text(encoding="utf-8")
-        title = next((ln[2:].strip() for ln in text.splitlines() if ln.startswith("# ")), path.stem)
-        out.append((path.stem, title, Markup(md.render(text))))
-    return out
+    """(slug, title, html) of the publishable `content/pages/*.md` (`mdpages`)."""
+    return read_markdown_pages(config)[0]
 
 
 def render_markdown_pages(writer: PageWriter, pages: list[tuple[str, str, Markup]]) -> None:
-    for stem, title, body in pages:
-        writer.write("page.html", urls.page(stem), title=title, body=body)
+    for slug, title, body in pages:
+        writer.write("page.html", urls.page(slug), title=title, body=body)
 
 
 # Rows of one Excel or WPS worksheet, the header included: a bigger CSV opens cut short.
