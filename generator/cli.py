@@ -60,17 +60,18 @@ def _cmd_serve(args: argparse.Namespace) -> int:
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
-    from .report import check_paths, format_report
+    from .report import check_paths, format_report, summary_line
 
     paths = [Path(p) for p in args.paths] or [Path("content/disclosures")]
     reports = check_paths(paths, debug=args.debug)
     for report in reports:
         print(format_report(report, verbose=args.verbose))
+    print(summary_line(reports))
     failed = sum(r.failed_to_parse for r in reports)
     mismatches = sum(c.status == "fail" for r in reports for c in r.checks)
-    print(f"{len(reports)} file(s): {failed} not read or failed to parse, "
-          f"{mismatches} identity mismatch(es)")
-    return 1 if failed or not reports else 0
+    if failed or not reports:
+        return 1
+    return 1 if args.strict and mismatches else 0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -91,7 +92,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("check", help="parse and check documents; print a report per document")
     p.add_argument("paths", nargs="*", help="files or folders (default: content/disclosures)")
-    p.add_argument("-v", "--verbose", action="store_true", help="list passed checks too")
+    p.add_argument("-v", "--verbose", action="store_true",
+                   help="list every error, warning and info (default: a few of each kind)")
+    p.add_argument("--strict", action="store_true",
+                   help="exit 1 when an identity fails too (default: only for unread files)")
     p.set_defaults(func=_cmd_check)
 
     p = sub.add_parser("build", help="build the static site")
