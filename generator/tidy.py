@@ -87,19 +87,28 @@ def line_item_rows(doc_id: str, doc: Document) -> list[tuple[Any, ...]]:
                 line = origin.line if origin else row.line
                 page = origin.page if origin else None
                 out.append((doc_id, doc.department, doc.year, key, row.side, row.unit,
-                            _level(row, is_total), row.code, row.name, row.project, column,
+                            row_level(row.code, row.kind, is_total), row.code, row.name, row.project, column,
                             labels.get(column), amount, SITE_UNIT, format_amount(in_printed_unit(amount, table.unit)),
                             table.unit, is_total, detail, column in row.inferred, line, page,
                             source_of(doc.path, line, page)))
     return out
 
 
-def _level(row: Row, is_total: bool) -> str:
+def row_level(code: str | None, kind: str | None, is_total: bool) -> str:
+    """A row's type in Chinese: 合计; 类/款/项 by its code's length (3/5/7 digits; an
+    economic code's 3/5); else 单位, 项目, 小计 or 栏目 (a labelled line) by its kind."""
     if is_total:
         return "合计"
-    if row.code and row.kind in ("class", "section", "item", None):
-        return LEVEL_ZH.get(row.level, ROW_KIND_ZH.get(row.kind or "", "栏目"))
-    return ROW_KIND_ZH.get(row.kind or "", "栏目")
+    level = {3: 1, 5: 2, 7: 3}.get(len(code), 0) if code else 0
+    if level and kind in ("class", "section", "item", None):
+        return LEVEL_ZH[level]
+    return ROW_KIND_ZH.get(kind or "", "栏目")
+
+
+def first_row_is_total(table_key: str, has_total_row: bool) -> bool:
+    """三公经费表 prints the department's figures (its 合计) first, then its units': where
+    no row is labelled 合计, the first row is the total (as `keyfigures.measures` reads it)."""
+    return table_key == "three_public" and not has_total_row
 
 
 def _classified_rows(table: Table) -> Iterator[tuple[Row, bool, bool | None]]:
@@ -112,7 +121,7 @@ def _classified_rows(table: Table) -> Iterator[tuple[Row, bool, bool | None]]:
     """
     rows = list(table.rows)
     totals = list(table.totals.values())
-    if table.key == "three_public" and rows and not totals:
+    if first_row_is_total(table.key, bool(totals)) and rows:
         totals, rows = rows[:1], rows[1:]
     two_sided = any(r.side for r in rows)
     for row in rows:

@@ -173,3 +173,47 @@ def test_each_printed_amount_is_one_line_item(con) -> None:
 
 def _read_csv(path: Path) -> list[dict[str, str]]:
     return list(csv.DictReader(io.StringIO(path.read_bytes().decode("utf-8-sig"))))
+
+
+def _doc_id(con, file_name: str) -> str:
+    return con.execute("SELECT doc_id FROM documents WHERE file_name = ?", [file_name]).fetchone()[0]
+
+
+def test_a_table_csv_says_whose_which_year_and_what_each_row_is(site, con) -> None:
+    """克州's 三公 CSV: named after the department-year, every row with doc_id, 部门, 年度
+    and unit, the first row (the department's) called 合计; 喀什's 表三 names the columns
+    placed by inference, as the database does."""
+    doc_id = _doc_id(con, "001_39ebdcf812bae707.txt")
+    department, year = con.execute("SELECT department, year FROM documents WHERE doc_id = ?",
+                                   [doc_id]).fetchone()
+    rows = _read_csv(site / "budgets" / doc_id / "tables" / f"{doc_id}-three_public.csv")
+    assert {(r["文件标识 doc_id"], r["部门"], r["年度"], r["金额单位"]) for r in rows} == {
+        (doc_id, department, str(year), "万元")}
+    assert [r["行类型"] for r in rows][:2] == ["合计", "栏目"]
+    doc_id = _doc_id(con, "000_ab55e0fe6b52661f.txt")
+    rows = _read_csv(site / "budgets" / doc_id / "tables" / f"{doc_id}-expense.csv")
+    inferred_lines = {line for (line,) in con.execute(
+        "SELECT DISTINCT line FROM line_items WHERE doc_id = ? AND table_key = 'expense' AND inferred",
+        [doc_id]).fetchall()}
+    marked = {int(r["源文件行号"]) for r in rows if r["推定位置的列"]}
+    assert inferred_lines and marked == inferred_lines
+    assert {r["行类型"] for r in rows} >= {"类", "款", "项", "单位", "合计"}
+    data = json.loads((site / "budgets" / doc_id / "tables" / f"{doc_id}-expense.json").read_text("utf-8"))
+    assert {row["line"] for row in data["rows"] if row["inferred"]} == inferred_lines
+
+
+def test_the_new_tables_are_downloads_and_every_column_key_and_measure_is_explained(site, con) -> None:
+    data = site / "data"
+    for name in ("key_figures", "line_items"):
+        rows = _read_csv(data / "csv" / f"{name}.csv")
+        assert len(rows) == con.execute(f"SELECT count(*) FROM {name}").fetchone()[0] > 0
+        assert (data / "parquet" / f"{name}.parquet").stat().st_size > 0
+    package = json.loads((data / "datapackage.json").read_text(encoding="utf-8"))
+    assert package["resources"][0]["name"] == "key_figures-csv"
+    keys = {k for (k,) in con.execute("SELECT DISTINCT column_key FROM table_values").fetchall()}
+    schema = (ROOT / "docs" / "schema.md").read_text(encoding="utf-8")
+    dictionary = (site / "data" / "dictionary" / "index.html").read_text(encoding="utf-8")
+    for key in keys | set(MEASURES):
+        assert f"| `{key}` |" in schema, key
+        assert f"<code>{key}</code>" in dictionary, key
+    assert "dictionary/#key_figures" in (site / "data" / "index.html").read_text(encoding="utf-8")

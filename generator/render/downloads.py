@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import db
-from ..tidy import LEVEL_ZH, ROW_KIND_ZH
+from ..tidy import first_row_is_total, row_level
 from . import urls
 from .data import DocData, TableData
 
@@ -111,10 +111,11 @@ def table_csv(doc: DocData, table: TableData) -> bytes:
     columns = table.columns
     labels = dict(zip(columns, table.labels))
     who = [doc.doc_id, doc.info["department"], doc.info["year"], table.unit]
+    first_total = first_row_is_total(table.key, any(r["is_total"] for r in table.rows))
     rows = []
-    for r in table.rows:
+    for n, r in enumerate(table.rows):
         values = r["values"]
-        described = {k: r[k] for k in keys} | {"kind": _row_kind_zh(r)}
+        described = {k: r[k] for k in keys} | {"kind": "合计" if first_total and n == 0 else _row_kind_zh(r)}
         if "side" in described:
             described["side"] = SIDE_ZH.get(r["side"], r["side"])
         described["total_key"] = TOTAL_ZH.get(r["total_key"], r["total_key"]) if r["is_total"] else None
@@ -124,13 +125,8 @@ def table_csv(doc: DocData, table: TableData) -> bytes:
     return csv_bytes(header, rows)
 
 
-def _row_kind_zh(r: dict[str, Any]) -> str | None:
-    """行类型 in Chinese: 类/款/项 by the code's length, 合计 for a total row."""
-    if r["is_total"]:
-        return "合计"
-    if r["code"] and r["kind"] in ("class", "section", "item", None):
-        return LEVEL_ZH.get({3: 1, 5: 2, 7: 3}.get(len(r["code"]), 0)) or ROW_KIND_ZH.get(r["kind"] or "")
-    return ROW_KIND_ZH.get(r["kind"] or "", "栏目")
+def _row_kind_zh(r: dict[str, Any]) -> str:
+    return row_level(r["code"], r["kind"], bool(r["is_total"]))
 
 
 def table_json(doc: DocData, table: TableData, unit: str) -> dict[str, Any]:
