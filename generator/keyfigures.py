@@ -57,10 +57,7 @@ def measures(doc: Document) -> dict[str, Figure | None]:
     unit = doc.unit
     summary, general = doc.table("summary"), doc.table("general_public")
     basic, three = doc.table("basic"), doc.table("three_public")
-    # the prose's figures stand in only for a table the document does not print (a
-    # narrative-only file): a table that leaves a cell empty leaves the field empty
-    printed = set(doc.tables)
-    stated = {f.key: f for f in doc.figures if _table_of(f.key) not in printed}
+    stated = _stated_figures(doc)
     out: dict[str, Figure | None] = {
         "income_total": _total(summary, "income") or _stated(stated, "income_total", unit),
         "expense_total": _total(summary, "expense") or _stated(stated, "expense_total", unit),
@@ -94,8 +91,7 @@ def key_figures(doc: Document) -> dict:
         in_unit = sections["three_public"]["unit"] if section == "three_public" else unit
         sections[section][name] = _text(figures[measure], in_unit)
     summary, fiscal = doc.table("summary"), doc.table("fiscal")
-    printed = set(doc.tables)
-    stated = {f.key: f for f in doc.figures if _table_of(f.key) not in printed}
+    stated = _stated_figures(doc)
     sections["summary"] |= {"income": _lines(summary, "income", unit),
                             "expense": _lines(summary, "expense", unit)}
     return {
@@ -110,6 +106,14 @@ def key_figures(doc: Document) -> dict:
         "government_fund": _fund(doc.table("gov_fund"), stated, unit),
         "function_classes": _classes(doc.table("general_public"), unit),
     }
+
+
+def _stated_figures(doc: Document) -> dict[str, StatedFigure]:
+    """The figures the prose states, by key, that stand in for a table: only for a table
+    the document does not print (a narrative-only file); a table that leaves a cell empty
+    leaves the field empty."""
+    printed = set(doc.tables)
+    return {f.key: f for f in doc.figures if _table_of(f.key) not in printed}
 
 
 def _table_of(figure_key: str) -> str:

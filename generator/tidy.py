@@ -124,23 +124,33 @@ def _classified_rows(table: Table) -> Iterator[tuple[Row, bool, bool | None]]:
     if first_row_is_total(table.key, bool(totals)) and rows:
         totals, rows = rows[:1], rows[1:]
     two_sided = any(r.side for r in rows)
+    having_parts = _rows_with_parts(rows)
     for row in rows:
-        detail = None if two_sided else row.kind != "subtotal" and not _has_parts(row, rows)
+        detail = None if two_sided else row.kind != "subtotal" and id(row) not in having_parts
         yield row, False, detail
     for row in totals:
         yield row, True, None
 
 
-def _has_parts(row: Row, rows: list[Row]) -> bool:
-    """Whether another row of the table is part of `row` (a 类's 款, a 单位's lines, the
-    projects under an 项)."""
-    for other in rows:
-        if other is row or other.side != row.side:
-            continue
+def _rows_with_parts(rows: list[Row]) -> set[int]:
+    """The ids of the rows another row of the table is part of: a 类 with its 款 (a code
+    that begins another's), a 单位 with its own lines, an 项 with the projects under it."""
+    prefixes: set[tuple] = set()
+    project_codes: set[tuple] = set()
+    units_with_lines: set[tuple] = set()
+    for row in rows:
+        if row.code:
+            prefixes.update((row.side, row.unit, row.code[:k]) for k in range(1, len(row.code)))
+            if row.kind == "project":
+                project_codes.add((row.side, row.unit, row.code))
+        if not (row.code is None and row.kind == "unit"):
+            units_with_lines.add((row.side, row.unit))
+    out = set()
+    for row in rows:
+        key = (row.side, row.unit, row.code)
         if row.code is None and row.kind == "unit":
-            if other.unit == row.unit:
-                return True
-        elif row.code and other.code and other.unit == row.unit and other.code.startswith(row.code) and (
-                len(other.code) > len(row.code) or (other.kind == "project" and row.kind != "project")):
-            return True
-    return False
+            if (row.side, row.unit) in units_with_lines:
+                out.add(id(row))
+        elif row.code and (key in prefixes or (row.kind != "project" and key in project_codes)):
+            out.add(id(row))
+    return out
