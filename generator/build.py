@@ -1,6 +1,7 @@
 """The build, top to bottom.
 
-config → input hashes (nothing changed: done) → parse and checks (each file in its own
+config → the output folder checked and locked, one build at a time (`output_guard`) →
+input hashes (nothing changed: done) → parse and checks (each file in its own
 error boundary, in parallel; unchanged files from the parse cache) → DuckDB → render (only
 the outputs whose inputs changed, in worker processes forked once the data is loaded; the
 rest is linked from the previous build) → search index → atomic swap into build/ → build
@@ -22,22 +23,18 @@ has succeeded, so a failed or killed build leaves the previous site intact.
 
 from __future__ import annotations
 
-import ctypes
 import dataclasses
 import gc
 import multiprocessing
 import os
 import shutil
-import sys
-import tempfile
-import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
-from . import cachefile, db, incremental, merge
+from . import cachefile, db, incremental, merge, output_guard
 from .checks import run_checks
 from .config import Config, load_config
 from .incremental import ParseCache
@@ -47,7 +44,7 @@ from .parse.document import ParseResult, parse_file
 from .progress import progress
 from .render.mdpages import read_markdown_pages
 from .slugs import doc_ids
-from .sources import discover
+from .sources import discover, links_out_of_site
 
 D = TypeVar("D")
 
@@ -99,6 +96,8 @@ class BuildReport:
     rendered: int = 0         # output units rendered (the others were linked from the last build)
     reused: int = 0
     search: Any = None        # search.SearchIndexed, when the search index was built
+    in_site: int = 0          # documents in the site (also when it was up to date)
+    skipped: list[Issue] = field(default_factory=list)  # links out of the site, not followed
 
     def summary(self) -> str:
         timings = ", ".join(f"{k} {v:.2f}s" for k, v in self.timings.items())
@@ -178,7 +177,7 @@ def _parse_one(task: tuple[str, str, str | None, str]) -> Parsed:
 def _sources(config: Config) -> list[tuple[str, str]]:
     """(path, path shown in messages: relative to the site) of every source."""
     return [(str(p), p.relative_to(config.site_dir).as_posix())
-            for p in discover(config.content_dir)]
+            for p in discover(config.content_dir, config.inside)]
 
 
 def _map(fn, tasks: list, jobs: int, label: str) -> list:
@@ -343,7 +342,8 @@ def assign_ids(documents: list[D]) -> dict[str, D]:
 
 def build(site_dir: Path, output: Path | None = None, jobs: int | None = None,
           config: Config | None = None, clean: bool = False,
-          cache: ParseCache | None = None, background_cleanup: bool = False) -> BuildReport:
+          cache: ParseCache | None = None, background_cleanup: bool = False,
+          wait: bool = True) -> BuildReport:
     """Build the site into `output` (default: the config's output_dir).
 
     Incremental: unchanged sources are not parsed again and outputs whose inputs did not
@@ -351,20 +351,29 @@ def build(site_dir: Path, output: Path | None = None, jobs: int | None = None,
     `clean` ignores the caches and the previous build. `cache` lets a long-running caller
     (`serve`) keep parse results in memory between builds; `background_cleanup` returns
     before the replaced site is deleted (so `serve` can reload the browser sooner).
+    One build at a time per output folder: another one waits, or with `wait=False` fails
+    (`output_guard.OutputError`, as for an output folder that may not be replaced).
     """
     config = config or load_config(site_dir)
     output = (output or config.output_dir).resolve()
-    report = BuildReport(output=output)
-    output.parent.mkdir(parents=True, exist_ok=True)
-    recover_interrupted_swap(output)
+    output_guard.check_output(config, output)
+    with output_guard.build_lock(output, wait):
+        output_guard.recover_interrupted_swap(output)
+        return _build(config, BuildReport(output, skipped=links_out_of_site(config)), jobs,
+                      clean, cache, background_cleanup)
 
+
+def _build(config: Config, report: BuildReport, jobs: int | None, clean: bool,
+           cache: ParseCache | None, background_cleanup: bool) -> BuildReport:
     # Every input is hashed first: if none changed since the last build, build/ stays as it is.
+    output = report.output
     clock = time.perf_counter()
     inputs = incremental.read_inputs(config)
     previous = None if clean else incremental.load_manifest(config, output)
     report.timings["hash"] = time.perf_counter() - clock
     if previous is not None and previous.fingerprint == inputs.fingerprint:
-        report.up_to_date = True
+        report.up_to_date, report.in_site = True, previous.documents
+        report.failed = [ParseResult(path, None, []) for path in previous.failed]
         return report
     if previous is not None and previous.settings != inputs.settings:
         previous = None  # another config or generator version: nothing can be reused
@@ -383,8 +392,10 @@ def build(site_dir: Path, output: Path | None = None, jobs: int | None = None,
         report.issues += p.issues
     del parsed
     report.page_issues = read_markdown_pages(config)[1]
+    report.in_site = manifest.documents = len(report.documents)
+    manifest.failed = [f.path for f in report.failed]
 
-    staging = Path(tempfile.mkdtemp(prefix=f".{output.name}-staging-", dir=output.parent))
+    staging = output_guard.make_staging(output)
     try:
         # The database is always loaded whole (it is fast, and its exports must list the
         # documents in the same order as a clean build); rendering is what is incremental.
@@ -414,7 +425,7 @@ def build(site_dir: Path, output: Path | None = None, jobs: int | None = None,
                 pagefind_jobs=config.get("build.search_jobs"))
             report.timings["search"] = time.perf_counter() - clock
         incremental.forget_manifest(config)
-        cleanup = swap_into_place(staging, output)
+        cleanup = output_guard.swap_into_place(staging, output)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
@@ -422,63 +433,3 @@ def build(site_dir: Path, output: Path | None = None, jobs: int | None = None,
     if cleanup is not None and not background_cleanup:
         cleanup.join()
     return report
-
-
-def swap_into_place(staging: Path, output: Path) -> threading.Thread | None:
-    """Replace `output` with `staging` so that readers see the old or the new site, never a mix.
-
-    On Linux the two folders are exchanged in one atomic step (renameat2 with
-    RENAME_EXCHANGE), so there is no instant without a site. Elsewhere two renames are
-    used: the old site moves aside, the new one moves in; a crash between them leaves
-    the previous site in `.<name>-old-*`, which the next build puts back
-    (`recover_interrupted_swap`). Returns the thread deleting the replaced site, if any.
-    """
-    if output.exists() and _exchange(staging, output):
-        return _remove_in_background(staging)  # now holds the previous site
-    old = None
-    if output.exists():
-        old = output.with_name(f".{output.name}-old-{os.getpid()}")
-        os.rename(output, old)
-    os.rename(staging, output)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
-    return None
-
-
-def _remove_in_background(folder: Path) -> threading.Thread:
-    """Delete a replaced site without making the caller (e.g. `serve` before its reload)
-    wait: it is renamed to an `-old-` name first, which the next build also clears."""
-    trash = folder.with_name(folder.name.replace("-staging-", "-old-", 1))
-    try:
-        os.rename(folder, trash)
-    except OSError:
-        trash = folder
-    thread = threading.Thread(target=shutil.rmtree, args=(trash,), kwargs={"ignore_errors": True})
-    thread.start()
-    return thread
-
-
-def _exchange(a: Path, b: Path) -> bool:
-    """Atomically exchange two paths (Linux renameat2); False where not available."""
-    if sys.platform != "linux":
-        return False
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        renameat2 = libc.renameat2
-    except (OSError, AttributeError):
-        return False
-    at_fdcwd, rename_exchange = -100, 2
-    result = renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange)
-    return result == 0
-
-
-def recover_interrupted_swap(output: Path) -> None:
-    """Undo what a killed build left behind: put a moved-aside site back, drop stale staging."""
-    parent = output.parent
-    if not parent.is_dir():
-        return
-    olds = sorted(parent.glob(f".{output.name}-old-*"), key=lambda p: p.stat().st_mtime)
-    if not output.exists() and olds:
-        os.rename(olds.pop(), output)
-    for stale in olds + list(parent.glob(f".{output.name}-staging-*")):
-        shutil.rmtree(stale, ignore_errors=True)

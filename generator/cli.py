@@ -38,13 +38,22 @@ def _cmd_build(args: argparse.Namespace) -> int:
     for warning in config.warnings:
         print(f"{site_dir / 'site.toml'}: warning: {warning}", file=sys.stderr)
     output = Path(args.output).resolve() if args.output else None
-    report = build(site_dir, output=output, config=config, clean=args.clean)
-    for failed in report.failed:
-        for issue in failed.issues:
-            print(issue, file=sys.stderr)
-    for issue in report.page_issues:
+    report = build(site_dir, output=output, config=config, clean=args.clean, wait=not args.no_wait)
+    for issue in [*report.skipped, *(i for failed in report.failed for i in failed.issues),
+                  *report.page_issues]:
         print(issue, file=sys.stderr)
     print(report.summary())
+    failed = [f.path for f in report.failed]
+    disclosures = (config.content_dir / "disclosures").relative_to(site_dir).as_posix() \
+        if config.content_dir.is_relative_to(site_dir) else config.content_dir / "disclosures"
+    if not report.in_site:
+        print(f"error: no source could be parsed ({len(failed)} under {disclosures})"
+              if failed else f"error: no source found under {disclosures}", file=sys.stderr)
+        return 1
+    if args.strict and failed:
+        print(f"error: {len(failed)} source(s) could not be parsed: {', '.join(failed[:10])}"
+              + (" …" if len(failed) > 10 else ""), file=sys.stderr)
+        return 1
     return 0
 
 
@@ -101,7 +110,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("build", help="build the static site")
     p.add_argument("site_dir", nargs="?", default=".", help="folder with site.toml and content/")
     p.add_argument("--output", "-o", help="output folder (default: build.output_dir)")
-    p.add_argument("--strict", action="store_true", help="unknown site.toml keys are errors")
+    p.add_argument("--strict", action="store_true",
+                   help="unknown site.toml keys are errors (exit 2), and a source that could not "
+                        "be parsed fails the build (exit 1; without it, only when none could)")
+    p.add_argument("--no-wait", action="store_true",
+                   help="fail (exit 2) instead of waiting while another build of the output runs")
     p.add_argument("--clean", action="store_true",
                    help="rebuild everything, ignoring the caches and the previous build")
     p.set_defaults(func=_cmd_build)
@@ -116,6 +129,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     from .config import ConfigError
+    from .output_guard import OutputError
 
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -124,4 +138,7 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as exc:
         for problem in exc.problems:
             print(f"{exc.path}: error: {problem}", file=sys.stderr)
+        return 2
+    except OutputError as exc:
+        print(f"error: {exc}", file=sys.stderr)
         return 2

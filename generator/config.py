@@ -7,8 +7,10 @@ are warnings (errors with `--strict`). The README's table of keys is checked aga
 
 from __future__ import annotations
 
+import os
 import tomllib
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -78,6 +80,23 @@ class Config:
     @property
     def output_dir(self) -> Path:
         return self.site_dir / self.values["build.output_dir"]
+
+    @cached_property
+    def _roots(self) -> tuple[Path, ...]:
+        site = self.site_dir.resolve()
+        content = Path(os.path.normpath(self.site_dir / self.values["build.content_dir"]))
+        elsewhere = not content.is_relative_to(os.path.normpath(self.site_dir))
+        return (site, content.resolve()) if elsewhere else (site,)
+
+    def inside(self, path: Path) -> bool:
+        """Whether `path`, its symbolic links followed, lies in the site folder (or in the
+        content folder where site.toml puts it elsewhere): a build reads nothing else of the
+        site's, so a link in content/ or templates/ cannot publish a file from elsewhere."""
+        try:
+            target = path.resolve()
+        except (OSError, RuntimeError):  # a loop of links leads nowhere
+            return False
+        return any(target.is_relative_to(root) for root in self._roots)
 
     @property
     def base_url(self) -> str:

@@ -70,17 +70,19 @@ class SiteInputs:
 
 
 def read_inputs(config: Config) -> SiteInputs:
-    from .render.templating import template_dirs  # rendering knows where templates live
+    # rendering knows where templates live
+    from .render.templating import BUILTIN_TEMPLATES, template_dirs
 
     def hashed(paths: list[Path]) -> dict[str, str]:
         return {p.as_posix(): hashlib.sha256(p.read_bytes()).hexdigest() for p in paths}
 
     sources = {p.relative_to(config.site_dir).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-               for p in discover(config.content_dir)}
+               for p in discover(config.content_dir, config.inside)}
     others: dict[str, str] = {}
     for folder in template_dirs(config) + [config.content_dir / "pages"]:
         if folder.is_dir():
-            others.update(hashed(sorted(p for p in folder.rglob("*") if p.is_file())))
+            others.update(hashed(sorted(p for p in folder.rglob("*") if p.is_file()
+                                        and (folder == BUILTIN_TEMPLATES or config.inside(p)))))
     return SiteInputs(sources, others, digest(generator_version(), config_key(config)))
 
 
@@ -196,6 +198,8 @@ class Manifest:
     settings: str = ""
     inputs: dict[str, str] = field(default_factory=dict)
     outputs: dict[str, dict[str, list[str]]] = field(default_factory=dict)
+    documents: int = 0                             # in the site
+    failed: list[str] = field(default_factory=list)  # sources that could not be parsed
 
 
 def manifest_path(config: Config) -> Path:

@@ -7,13 +7,19 @@ exception, so the build goes on with the other documents.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .model import Issue
 from .readers import BINARY_SUFFIXES
+
+if TYPE_CHECKING:
+    from .config import Config
 
 SOURCE_SUFFIXES = {".txt", ".md", ".text"}
 # Every file `discover` hands on: text renderings and the formats a reader is listed for
@@ -185,15 +191,34 @@ def _first_bad_offset(data: bytes) -> int:
     return 0
 
 
-def discover(content_dir: Path) -> list[Path]:
-    """Source files under content/disclosures (text, PDF, Excel, Word), in a stable order."""
+def discover(content_dir: Path, inside: Callable[[Path], bool] | None = None) -> list[Path]:
+    """Source files under content/disclosures (text, PDF, Excel, Word), in a stable order;
+    with `inside` (`Config.inside`), only those that are not links out of the site."""
     root = content_dir / "disclosures"
     if not root.is_dir():
         return []
     return sorted(p for p in root.rglob("*") if p.is_file() and not is_scratch(p)
-                  and p.suffix.lower() in DOCUMENT_SUFFIXES)
+                  and p.suffix.lower() in DOCUMENT_SUFFIXES and (inside is None or inside(p)))
 
 
 def is_scratch(path: Path) -> bool:
     """A file no one published: hidden (.DS_Store) or an Office lock file (~$预算.xlsx)."""
     return path.name.startswith((".", "~$"))
+
+
+def links_out_of_site(config: Config) -> list[Issue]:
+    """A warning for each symbolic link in content/disclosures, content/pages and
+    templates/ that leads out of the site folder: a build does not follow them."""
+    issues = []
+    for folder in (config.content_dir / "disclosures", config.content_dir / "pages",
+                   config.site_dir / "templates"):
+        if not folder.exists():
+            continue
+        links = [folder] if not config.inside(folder) else \
+            [p for p in sorted(folder.rglob("*")) if p.is_symlink() and not config.inside(p)]
+        for link in links:
+            shown = link.relative_to(config.site_dir).as_posix() \
+                if link.is_relative_to(config.site_dir) else str(link)
+            issues.append(Issue("link-out-of-site", "a symbolic link out of the site folder "
+                                f"(to {os.path.realpath(link)}): not read", shown, None, "warning"))
+    return issues

@@ -29,7 +29,8 @@ RUNNER = """
 import os, signal, sys
 from pathlib import Path
 sys.path.insert(0, {root!r})
-import generator.build as b
+import generator.build
+import generator.output_guard as b
 site, mode = Path(sys.argv[1]), sys.argv[2]
 if mode == "fallback-between-renames":
     b._exchange = lambda a, c: False  # the portable two-rename swap (non-Linux hosts)
@@ -48,7 +49,7 @@ if mode in ("between-renames", "fallback-between-renames"):
             real.replace(src, dst, *a, **k)
             self._kill_if_output(src)
     b.os = KillAfterMovingTheOutput()
-b.build(site)
+generator.build.build(site)
 """
 
 
@@ -159,7 +160,7 @@ def test_swap_never_leaves_an_instant_without_build(make_site):
 def test_fallback_swap_killed_between_renames_is_recovered(make_site):
     """Where no atomic exchange exists, a kill between the two renames leaves the old site
     aside; the next build (recover_interrupted_swap) puts it back unchanged first."""
-    from generator.build import recover_interrupted_swap
+    from generator.output_guard import recover_interrupted_swap
 
     site = small_site(make_site)
     timed_build(site)

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from generator.build import build
 from generator.cli import main
+from generator.output_guard import MARKER
 from generator.render.templating import BUILTIN_TEMPLATES
 
 from .conftest import sample_paths
@@ -39,8 +40,9 @@ def edit_source(site: Path, name: str = EDITED) -> None:
 
 
 def inodes(folder: Path) -> dict[str, int]:
+    """The site's files (the marker of a build aside: every build writes it)."""
     return {p.relative_to(folder).as_posix(): p.stat().st_ino
-            for p in folder.rglob("*") if p.is_file()}
+            for p in folder.rglob("*") if p.is_file() and p.name != MARKER}
 
 
 def rewritten(before: dict[str, int], folder: Path) -> set[str]:

@@ -25,8 +25,11 @@ _spec.loader.exec_module(score_module)
 # The narrative-only Jiangsu files state their figures in prose only (the prose reader's
 # work, see generator/parse/statements.py); they are scored apart.
 NARRATIVE = "_text_"
-# kind → (minimum share exact, maximum wrong) over the tables documents of that kind
-FLOORS = {"layout": (0.95, 0)}
+# kind → (minimum share exact, maximum wrong) over the tables documents of that kind. The
+# default and -raw renderings lose column positions (and -raw the order of some headers,
+# the default mode the rows of coded tables): their floors are what the pipeline reaches
+# today (raw 83.6 %, default 27.9 %), figures it cannot confirm stay missing, never wrong.
+FLOORS = {"layout": (0.95, 0), "raw": (0.83, 0), "plain": (0.27, 0)}
 
 
 def _renderings(kind: str) -> list[Path]:

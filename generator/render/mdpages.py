@@ -61,7 +61,8 @@ def read_markdown_pages(config: Config) -> tuple[list[tuple[str, str, Markup]], 
     """(slug, title, html) of each publishable page, by slug; and an issue for each page
     refused or cut. The title is the first `# ` heading (else the file name)."""
     folder = config.content_dir / "pages"
-    files = sorted(p for p in folder.glob("*.md") if p.is_file()) if folder.is_dir() else []
+    files = sorted(p for p in folder.glob("*.md") if p.is_file() and config.inside(p)) \
+        if folder.is_dir() else []
     issues: list[Issue] = []
     by_slug: dict[str, list[Path]] = defaultdict(list)
     for path in files:

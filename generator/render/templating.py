@@ -14,7 +14,14 @@ from collections.abc import Container
 from pathlib import Path
 from typing import Any
 
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import (
+    ChoiceLoader,
+    Environment,
+    FileSystemLoader,
+    StrictUndefined,
+    TemplateNotFound,
+    select_autoescape,
+)
 
 from ..config import Config
 from . import formatting, tablehtml, urls
@@ -26,15 +33,31 @@ def template_dirs(config: Config) -> list[Path]:
     """Site templates first, then the built-ins (once, if the site is the repo itself)."""
     dirs = []
     site = (config.site_dir / "templates").resolve()
-    if site.is_dir() and site != BUILTIN_TEMPLATES:
+    if site.is_dir() and site != BUILTIN_TEMPLATES and config.inside(site):
         dirs.append(site)
     dirs.append(BUILTIN_TEMPLATES)
     return dirs
 
 
+class SiteLoader(FileSystemLoader):
+    """A site's own templates: one that is a link out of the site folder is not used (the
+    built-in template of that name is)."""
+
+    def __init__(self, folder: Path, config: Config):
+        super().__init__(str(folder))
+        self.config = config
+
+    def get_source(self, environment: Environment, template: str) -> tuple:
+        source = super().get_source(environment, template)
+        if not self.config.inside(Path(source[1])):
+            raise TemplateNotFound(template)
+        return source
+
+
 def make_env(config: Config) -> Environment:
     env = Environment(
-        loader=ChoiceLoader([FileSystemLoader(str(d)) for d in template_dirs(config)]),
+        loader=ChoiceLoader([FileSystemLoader(str(d)) if d == BUILTIN_TEMPLATES else SiteLoader(d, config)
+                             for d in template_dirs(config)]),
         autoescape=select_autoescape(["html", "xml", "svg"], default_for_string=True),
         undefined=StrictUndefined,
         auto_reload=False,  # one environment per build: no need to stat templates per page
@@ -65,7 +88,7 @@ def asset_files(config: Config) -> dict[str, Path]:
         assets = d / "assets"
         if assets.is_dir():
             for p in assets.rglob("*"):
-                if p.is_file():
+                if p.is_file() and (d == BUILTIN_TEMPLATES or config.inside(p)):
                     found[p.relative_to(assets).as_posix()] = p
     return found
 

@@ -20,8 +20,8 @@ def read_code(cells: list[Cell]) -> tuple[str | None, str | None, int]:
     """The code at the start of a row: (joined code, code as printed, cells used).
 
     Parts: a first part of 3, 5 or 7 digits, then up to two parts of 1 or 2 digits
-    (a 1-digit part lost its leading zero). A fused "310资本性支出" gives its code and
-    leaves the name to the caller (cells used 0, see `split_fused`)."""
+    (a 1-digit part lost its leading zero). A code fused to its name ("310资本性支出") is
+    `split_fused`'s."""
     if not cells:
         return None, None, 0
     first = cells[0].text.strip()
@@ -36,8 +36,6 @@ def read_code(cells: list[Cell]) -> tuple[str | None, str | None, int]:
                 break
             parts.append(text.zfill(2))
             used += 1
-    if used < len(cells) and "." not in cells[used].text and cells[used].text.strip().isdigit():
-        pass  # an integer amount follows: the parts read are still the code
     return "".join(parts), " ".join(c.text.strip() for c in cells[:used]), used
 
 

@@ -12,11 +12,15 @@ the leftmost 合计 is `grand_total` and the 小计 is the 三公 `total`.
 from __future__ import annotations
 
 from ..model import Column, Issue, Row, Table
+from ..numbers import squash
 from .amounts import has_amount, label_text, pieces, to_wan
+from .by_identities import place_by_identities
 from .catalogue import Catalogue
 from .coded import _columns
-from .place import identities_hold, place
+from .header import VARIANTS
+from .place import place
 from .segment import Segment
+from .verify import rounding_step
 
 
 def read_items(seg: Segment, catalogue: Catalogue, unit: str, path: str) -> tuple[Table, list[Issue]]:
@@ -35,14 +39,15 @@ def read_items(seg: Segment, catalogue: Catalogue, unit: str, path: str) -> tupl
             key = column.key if column.variant in (None, "final") else f"{column.key}_{column.variant}"
             row.values.setdefault(key, to_wan(cell.text, unit))
             row.origins.setdefault(key, cell.origin)
-        if amounts[0].x0 is None and (len(amounts) != len(columns)
-                                      or not identities_hold(row.values, seg.kind.identities)):
-            # without positions only a row that fills every column and keeps the table's
-            # identities is placed: the header's print order need not be its column order
-            row.values, row.origins = {}, {}
-            return table, [Issue("column-ambiguous", f"{seg.title} line {row.line}: {len(amounts)} "
-                                 f"amounts for {len(columns)} columns and no positions to place them",
-                                 path, row.line, "warning", table=table.key or None)]
+        if amounts[0].x0 is None:
+            # without positions the header's print order need not be its column order
+            _place_without_positions(row, header, amounts, seg, catalogue, unit)
+            if len(row.values) < len(amounts):
+                issues = [Issue("column-ambiguous", f"{seg.title} line {row.line}: {len(row.values)} of "
+                                f"{len(amounts)} amounts placed by the identities (no column positions)",
+                                path, row.line, "warning", table=table.key or None)]
+                table.rows.append(row)
+                return table, issues
     else:  # items as rows: "因公出国（境）费  12.00"
         for grid_row in body:
             for labels, figures in pieces(grid_row.cells):
@@ -56,6 +61,45 @@ def read_items(seg: Segment, catalogue: Catalogue, unit: str, path: str) -> tupl
                                           "amount could be placed", path, row.line, "warning",
                                           table=table.key or None)]
     return table, issues
+
+
+def _place_without_positions(row: Row, header: list, amounts: list, seg: Segment,
+                             catalogue: Catalogue, unit: str) -> None:
+    """The header's keyed labels line by line (a label split over two lines joined; a
+    group label whose parts are all there stands for its 小计) → `place_by_identities`."""
+    lines = _keyed_lines(header, catalogue)
+    keys = {k for line in lines for k in line}
+    for identity in seg.kind.identities:
+        left, right = (side.strip() for side in identity.split("="))
+        parts = {t.strip() for t in right.split("+")}
+        if left != "total" and left in keys and parts <= keys and sum(line.count("total") for line in lines) >= 2:
+            lines = [[k for k in line if k != left] for line in lines]  # the group heading
+            later = [line for line in lines if "total" in line][-1]
+            later[later.index("total")] = left  # its 小计
+    if any(k in keys for k in ("meeting", "training")):
+        first = next((line for line in lines if "total" in line), None)
+        if first is not None and sum(line.count("total") for line in lines) >= 2:
+            first[first.index("total")] = "grand_total"
+    values = place_by_identities(lines, [to_wan(a.text, unit) for a in amounts], seg.kind.identities,
+                                 rounding_step(unit))
+    row.values = values
+    row.origins = {k: amounts[[to_wan(a.text, unit) for a in amounts].index(v)].origin for k, v in values.items()}
+
+
+def _keyed_lines(header: list, catalogue: Catalogue) -> list[list[str]]:
+    lines: list[list[str]] = []
+    carry = ""
+    for grid_row in header:
+        keys = []
+        for cell in grid_row.cells:
+            text = carry + cell.text
+            heading = any(h in squash(text) for h in catalogue.labels["headings"])
+            key = catalogue.column_key(text) if squash(cell.text) not in VARIANTS and not heading else None
+            carry = "" if key or heading else (text if cell is grid_row.cells[-1] else "")
+            if key:
+                keys.append(key)
+        lines.append(keys)
+    return lines
 
 
 def _is_figure(text: str) -> bool:

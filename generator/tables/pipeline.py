@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections import Counter
 
 from ..grid import Grid
-from ..model import Document, Issue
+from ..model import TABLE_KEYS, Document, Issue
 from ..sources import SourceText
 from .catalogue import Catalogue, load_catalogue
 from .coded import read_coded
@@ -37,12 +37,13 @@ def read_tables(grid: Grid, doc: Document, catalogue: Catalogue | None = None) -
     doc.unit = summary.unit if summary else document_unit
     for seg in segments:
         interpreter = INTERPRETERS.get(seg.kind.shape)
-        if interpreter is None or not seg.kind.key:
-            continue
+        if interpreter is None or not seg.kind.key or not (seg.rows or seg.notes):
+            continue  # a 目录 entry heads nothing
         unit = seg.unit or document_unit
         table, found = interpreter(seg, catalogue, unit, grid.path)
         if not any(c.x0 is not None or c.col is not None for r in seg.rows for c in r.cells):
             found += _verify(table, seg, grid.path)
+        table.title = TABLE_KEYS.get(table.key, table.key)  # the standard title; the printed one is the note
         table.empty = table.empty or not (table.rows or table.totals)
         doc.tables[seg.kind.key] = table
         doc.issues.extend(found)

@@ -144,7 +144,9 @@ def _one_per_kind(segments: list[Segment], path: str) -> tuple[list[Segment], li
             best[seg.kind.kind] = seg
         elif seg.amount_cells():
             issues.append(_repeated(seg, kept, path))
-    return [s for s in segments if best.get(s.kind.kind) is s], issues
+    # A title followed by nothing of its own (no row, no note) is a 目录 entry or a title
+    # cut off by the end of the file: it heads no table.
+    return [s for s in segments if best.get(s.kind.kind) is s and (s.rows or s.notes)], issues
 
 
 def _repeated(dropped: Segment, kept: Segment, path: str) -> Issue:

@@ -10,7 +10,8 @@ and drop decimals), never more: figures in the wrong column miss by far more.
   first column is the total);
   the 类 rows must add up to the 合计 row.
 - Two-sided tables: 收入 and 支出 totals must agree; each side's top lines (一、二、…) must
-  add up to one of its total or subtotal lines (收入总计, 本年收入合计, 当年收入小计 …).
+  add up to one of its total or subtotal lines (收入总计, 本年收入合计, 当年收入小计 …) or to
+  the table's total, else the side's lines are not read.
 """
 
 from __future__ import annotations
@@ -72,19 +73,27 @@ def _keep_total(row: Row, first: str | None) -> int:
 
 def verify_two_sided(table: Table, path: str, title: str) -> list[Issue]:
     income, expense = table.totals.get("income"), table.totals.get("expense")
+    totals = [t.get("amount") for t in (income, expense) if t is not None and t.get("amount") is not None]
     dropped = 0
-    if income is None or expense is None or income.get("amount") != expense.get("amount"):
+    if len(totals) == 2 and totals[0] != totals[1]:
         for row in [*table.rows, *table.totals.values()]:
             dropped += _clear(row)
         return _issue(dropped, table, path, title)
-    for side, total in (("income", income), ("expense", expense)):
+    step = rounding_step(table.unit)
+    for side in ("income", "expense"):
         lines = [r for r in table.rows if r.side == side]
         top = [r for r in lines if _TOP_LINE.match(squash(r.name)) and not _is_use_line(r)]
-        sums = [r.get("amount") for r in [*lines, total] if r.kind == "total" or _is_subtotal(r)]
+        # what the top lines may add up to: a total or subtotal of the side, or the
+        # table's total (收入 = 支出) when the side's own total lost its figure
+        sums = [r.get("amount") for r in lines if _is_subtotal(r)] + totals
         top_sum = sum(r.get("amount") or 0 for r in top)
-        if top and not any(_near(top_sum, s, len(top), rounding_step(table.unit)) for s in sums):
+        if not top or not any(_near(top_sum, s, len(top), step) for s in sums):
             for row in lines:
                 dropped += _clear(row)
+        own = table.totals.get(side)
+        if own is not None and own.values and len(totals) < 2 and not (
+                top and _near(top_sum, own.get("amount"), len(top), step)):
+            dropped += _clear(own)  # a lone total is kept only where its lines confirm it
     return _issue(dropped, table, path, title)
 
 

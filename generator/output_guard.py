@@ -1,0 +1,197 @@
+"""The output folder: which folder a build may replace, one build at a time, the atomic swap.
+
+A build writes the whole site into a staging folder next to the output
+(`.<name>-staging-*`) and swaps it in at the end. Before anything is written:
+
+- `check_output` refuses an output folder that would take the sources with it: the site
+  folder, one holding it, `site.toml`, `content/` or `templates/`, one inside `content/` or
+  `templates/`, and a non-empty folder that is not a previous build (every build leaves
+  the small marker file `MARKER` in it);
+- `build_lock` takes an exclusive lock on `.<name>.lock` next to the output. The system
+  releases it when the process ends, however it ends, so a killed build never leaves it
+  stuck. A second build of the same folder waits (or, with `wait=False`, fails) instead
+  of deleting the first one's staging folder: staging and old folders are removed only
+  with the lock held (`recover_interrupted_swap`), when no live build owns them.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import shutil
+import sys
+import tempfile
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from .config import Config
+
+try:
+    import fcntl
+except ImportError:  # Windows: no lock (builds there must not overlap)
+    fcntl = None  # type: ignore[assignment]
+
+MARKER = ".generator-build"
+MARKER_TEXT = b"Written by `python -m generator build`: this folder is replaced by every build.\n"
+
+
+class OutputError(Exception):
+    """The site cannot be written to the output folder; the message says why."""
+
+
+def _stderr(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def check_output(config: Config, output: Path) -> None:
+    """Raise `OutputError` when a build into `output` (resolved) could destroy the sources
+    or files that are not a previous build."""
+    site = config.site_dir.resolve()
+    if output == site:
+        raise OutputError(f"{output} is the site folder: choose another output folder")
+    if site.is_relative_to(output):
+        raise OutputError(f"{output} holds the site folder {site}: choose another output folder")
+    for label, folder in (("content/", config.content_dir), ("templates/", site / "templates")):
+        folder = folder.resolve()
+        if output == folder or folder.is_relative_to(output):
+            raise OutputError(f"{output} {'is' if output == folder else 'holds'} {label} "
+                              f"({folder}): choose another output folder")
+        if output.is_relative_to(folder):
+            raise OutputError(f"{output} lies inside {label} ({folder}): choose another output folder")
+    if output.exists() and not output.is_dir():
+        raise OutputError(f"{output} is a file, not a folder")
+    held = [name for name in ("site.toml", "content", "templates") if (output / name).exists()]
+    if held:  # another site's folder
+        raise OutputError(f"{output} holds {', '.join(held)}: choose another output folder")
+    if output.is_dir() and not (output / MARKER).is_file() and not _empty(output) \
+            and not _last_build(config, output):
+        raise OutputError(f"{output} is not empty and is not a previous build: a build replaces "
+                          "the whole folder; empty it, or choose another output folder")
+
+
+def _empty(folder: Path) -> bool:
+    return next(folder.iterdir(), None) is None
+
+
+def _last_build(config: Config, output: Path) -> bool:
+    """A build made before builds were marked: the build manifest names it."""
+    from .incremental import load_manifest
+
+    return load_manifest(config, output) is not None
+
+
+def _not_writable(output: Path, folder: Path, exc: OSError) -> OutputError:
+    return OutputError(f"cannot write the site to {output}: {folder} is not writable "
+                       f"({exc.strerror or exc})")
+
+
+@contextmanager
+def build_lock(output: Path, wait: bool = True, log: Callable[[str], None] = _stderr) -> Iterator[None]:
+    """Hold the lock of the output folder `output` (resolved) for a build; see the module."""
+    try:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(output.with_name(f".{output.name}.lock"), os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as exc:
+        raise _not_writable(output, output.parent, exc) from exc
+    try:
+        if fcntl is not None and not _try_lock(fd):
+            holder = os.pread(fd, 32, 0).decode("ascii", "replace").strip() or "?"
+            busy = f"another build of {output} is running (pid {holder})"
+            if not wait:
+                raise OutputError(f"{busy}: try again when it has finished")
+            log(f"另一个构建正在进行 / {busy}; waiting")
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"{os.getpid()}\n".encode("ascii"), 0)
+        yield
+    finally:
+        os.close(fd)  # releases the lock
+
+
+def _try_lock(fd: int) -> bool:
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False
+    return True
+
+
+def make_staging(output: Path) -> Path:
+    """A new, empty staging folder next to `output`."""
+    try:
+        return Path(tempfile.mkdtemp(prefix=f".{output.name}-staging-", dir=output.parent))
+    except OSError as exc:
+        raise _not_writable(output, output.parent, exc) from exc
+
+
+def swap_into_place(staging: Path, output: Path) -> threading.Thread | None:
+    """Mark `staging` as a build and replace `output` with it so that readers see the old
+    or the new site, never a mix.
+
+    On Linux the two folders are exchanged in one atomic step (renameat2 with
+    RENAME_EXCHANGE), so there is no instant without a site. Elsewhere two renames are
+    used: the old site moves aside, the new one moves in; a crash between them leaves
+    the previous site in `.<name>-old-*`, which the next build puts back
+    (`recover_interrupted_swap`). Returns the thread deleting the replaced site, if any.
+    """
+    (staging / MARKER).write_bytes(MARKER_TEXT)
+    if output.exists() and _exchange(staging, output):
+        return _remove_in_background(staging)  # now holds the previous site
+    old = None
+    if output.exists():
+        old = output.with_name(f".{output.name}-old-{os.getpid()}")
+        os.rename(output, old)
+    os.rename(staging, output)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+    return None
+
+
+def _remove_in_background(folder: Path) -> threading.Thread:
+    """Delete a replaced site without making the caller (e.g. `serve` before its reload)
+    wait: it is renamed to an `-old-` name first, which the next build also clears."""
+    trash = folder.with_name(folder.name.replace("-staging-", "-old-", 1))
+    try:
+        os.rename(folder, trash)
+    except OSError:
+        trash = folder
+    thread = threading.Thread(target=shutil.rmtree, args=(trash,), kwargs={"ignore_errors": True})
+    thread.start()
+    return thread
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Atomically exchange two paths (Linux renameat2); False where not available."""
+    if sys.platform != "linux":
+        return False
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    result = renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange)
+    return result == 0
+
+
+def _mtime(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:  # just deleted (by the thread of `_remove_in_background`)
+        return 0.0
+
+
+def recover_interrupted_swap(output: Path) -> None:
+    """Undo what a killed build left behind: put a moved-aside site back, drop stale
+    staging. Call it holding the output's lock (`build_lock`): then no live build owns
+    a staging folder."""
+    parent = output.parent
+    if not parent.is_dir():
+        return
+    olds = sorted(parent.glob(f".{output.name}-old-*"), key=_mtime)
+    if not output.exists() and olds:
+        os.rename(olds.pop(), output)
+    for stale in olds + list(parent.glob(f".{output.name}-staging-*")):
+        shutil.rmtree(stale, ignore_errors=True)
