@@ -37,6 +37,7 @@ from typing import Any, TypeVar
 from . import cachefile, db, incremental, merge, output_guard
 from .checks import run_checks
 from .config import Config, load_config
+from .departments import DepartmentNames
 from .incremental import ParseCache
 from .layouts import all_layouts
 from .model import Document, Issue
@@ -61,6 +62,8 @@ class DocSummary:
     year: int | None
     region: str | None
     tables: int = 0                # tables read (0: a narrative file, see `merge`)
+    kind: str = "budget"           # 预算 budget / 决算 final_accounts (`Document.kind`)
+    scope: str = "department"      # 部门 department / 单位 unit
     companion: str | None = None   # the narrative file merged into it (`merge`), and
     companion_sha256: str = ""     # its hash: the rows depend on both files
 
@@ -122,7 +125,7 @@ def _check_and_pack(doc: Document, issues: list[Issue], sources: list | None = N
     checks = run_checks(doc)
     rows = db.pack_document(doc, lambda doc_id: [c.as_row(doc_id) for c in checks], sources)
     summary = DocSummary(doc.path, doc.sha256, doc.layout, doc.department, doc.year, doc.region,
-                         len(doc.tables), companion and companion.path,
+                         len(doc.tables), doc.kind, doc.scope, companion and companion.path,
                          companion.sha256 if companion else "")
     return Parsed(doc.path, summary, issues), rows
 
@@ -139,13 +142,20 @@ def _merge_and_pack(site_dir: Path, tables: DocSummary, text: DocSummary
     return _check_and_pack(doc, list(doc.issues), sources, text)
 
 
-def merge_companions(site_dir: Path, cache: ParseCache, results: list[Parsed]
+def _department_year_key(names: DepartmentNames, doc: DocSummary) -> str | None:
+    """Which department-year a file belongs to, whichever variant of the name it prints
+    (江苏省委办公厅 in the narrative, 中共江苏省委办公厅 on the tables: `departments`)."""
+    return doc.department and f"{names.key(doc.department)}|{doc.kind}|{doc.scope}"
+
+
+def merge_companions(config: Config, cache: ParseCache, results: list[Parsed]
                      ) -> tuple[list[Parsed], set[str]]:
     """Each tables file and narrative file of one department-year as one document
     (`merge.companions`), from the parse cache where it was merged before; returns the
     results with the narrative files' gone and the merged ones' cache keys."""
     parsed = [p for p in results if p.document is not None]
-    pairs = merge.companions(parsed, lambda p: p.document.department,
+    names = DepartmentNames(config.get("departments.aliases"))
+    pairs = merge.companions(parsed, lambda p: _department_year_key(names, p.document),
                              lambda p: p.document.year, lambda p: p.document.tables > 0)
     replaced: dict[str, Parsed | None] = {}
     for tables, text in pairs:
@@ -153,7 +163,7 @@ def merge_companions(site_dir: Path, cache: ParseCache, results: list[Parsed]
                                   companion_sha256=text.document.sha256).cache_key
         merged = cache.get(key)
         if merged is None:
-            merged, rows = _merge_and_pack(site_dir, tables.document, text.document)
+            merged, rows = _merge_and_pack(config.site_dir, tables.document, text.document)
             cache.put(key, merged, rows)
             cache.remember(key, merged)
         replaced[tables.path], replaced[text.path] = merged, None
@@ -223,7 +233,7 @@ def parse_and_check(config: Config, cache: ParseCache, hashes: dict[str, str],
         elif key is not None:
             cache.remember(key, parsed)
     results = [found[shown] for _, shown in work]
-    merged, merged_keys = merge_companions(config.site_dir, cache, results)
+    merged, merged_keys = merge_companions(config, cache, results)
     cache.keep({p.document.cache_key if p.document else keys.get(p.path) for p in results}
                | merged_keys)
     return merged, len(todo)
@@ -258,7 +268,7 @@ def render_database(path: Path, config: Config, staging: Path, previous, previou
     A province is rendered by a forked child process: the site's data, read whole into
     Python objects to render from (over 1 GB at 2,000 documents), is then given back to the
     system when the child ends, instead of staying in the build process, where the
-    search stage and its Pagefind processes would come on top of it.
+    search stage would come on top of it.
     """
     args = (path, config, staging, previous, previous_dir, manifest, jobs)
     if not in_child:
@@ -420,9 +430,8 @@ def _build(config: Config, report: BuildReport, jobs: int | None, clean: bool,
             from .search import build_search_index
 
             report.search = build_search_index(
-                staging, incremental.cache_dir(config) / "search",
-                config.get("build.search_shard_size"), config.get("build.jobs"), reuse=not clean,
-                pagefind_jobs=config.get("build.search_jobs"))
+                staging, incremental.cache_dir(config) / "search", config.get("build.jobs"),
+                reuse=not clean)
             report.timings["search"] = time.perf_counter() - clock
         incremental.forget_manifest(config)
         cleanup = output_guard.swap_into_place(staging, output)

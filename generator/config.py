@@ -14,8 +14,6 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from .search_bundles import DEFAULT_SHARD_SIZE
-
 
 @dataclass(frozen=True)
 class Option:
@@ -42,14 +40,13 @@ OPTIONS: list[Option] = [
     Option("build", "charts", bool, True, "Render static SVG charts."),
     Option("build", "chart_renderer", str, "native",
            "How charts are drawn: \"native\" (built-in, fast) or \"vl-convert\" (Vega-Lite)."),
-    Option("build", "search", bool, True, "Build the Pagefind search index."),
-    Option("build", "search_shard_size", int, DEFAULT_SHARD_SIZE,
-           "Han characters of text per search shard: a bigger site is indexed in shards, one "
-           "Pagefind process each (about 220 bytes of memory per character); 0 = one index."),
-    Option("build", "search_jobs", int, 0,
-           "Pagefind processes at once, each holding one shard in memory; 0 = build.jobs."),
+    Option("build", "search", bool, True,
+           "Build the search index (search/index/) and the search page."),
     Option("privacy", "mask_phone_numbers", bool, True,
            "Mask personal mobile numbers (联系电话) found in 绩效 tables and text."),
+    Option("departments", "aliases", dict, {},
+           "Printed department name → the name it is shown under: names mapped to one name "
+           "are one department (one page, one trend), beside the built-in rules."),
     Option("serve", "host", str, "127.0.0.1", "Address `serve` listens on."),
     Option("serve", "port", int, 8000, "Port `serve` listens on."),
 ]
@@ -135,12 +132,16 @@ def load_config(site_dir: Path, strict: bool = False, overrides: dict[str, Any] 
     values.update(overrides or {})
     if values["serve.port"] < 0 or values["serve.port"] > 65535:
         problems.append("'serve.port' must be between 0 and 65535")
-    for key in ("build.jobs", "build.search_jobs"):
+    for key in ("build.jobs",):
         if values[key] < 0:
             problems.append(f"'{key}' must be 0 (auto) or more")
     if values["build.chart_renderer"] not in ("native", "vl-convert"):
         problems.append("'build.chart_renderer' must be \"native\" or \"vl-convert\", "
                         f"got {values['build.chart_renderer']!r}")
+    aliases = values["departments.aliases"]
+    bad = [k for k, v in aliases.items() if not isinstance(v, str) or not v.strip() or not k.strip()]
+    if bad:
+        problems.append(f"'departments.aliases' maps names to names; not a name: {bad}")
     if strict and warnings:
         problems += warnings
     if problems:

@@ -51,6 +51,8 @@ CREATE TABLE IF NOT EXISTS documents (
     department_line INTEGER,            -- source line of the department name
     region        VARCHAR,              -- full official region name
     year          INTEGER,              -- budget year
+    kind          VARCHAR,              -- budget (预算) or final_accounts (决算)
+    scope         VARCHAR,              -- department (部门) or unit (单位)
     unit          VARCHAR NOT NULL,     -- amount unit as printed (万元)
     line_count    INTEGER NOT NULL      -- lines in the source
 );
@@ -175,7 +177,8 @@ def document_rows(doc_id: str, doc: Document, sources: list[SourceFile] | None =
     out: dict[str, list[tuple[Any, ...]]] = {name: [] for name in DOC_TABLES}
     p = Path(doc.path)
     out["documents"].append((doc_id, doc.path, p.name, doc.sha256, doc.encoding, doc.layout,
-                             doc.department, doc.department_line, doc.region, doc.year, doc.unit,
+                             doc.department, doc.department_line, doc.region, doc.year, doc.kind,
+                             doc.scope, doc.unit,
                              doc.line_count))
     out["document_sources"] += [(doc_id, i, f.path, Path(f.path).name, f.sha256, f.first_line,
                                  f.line_count) for i, f in enumerate(sources or sources_of(doc))]

@@ -275,6 +275,11 @@ class Document:
     department_line: int | None = None
     region: str | None = None
     year: int | None = None
+    # What the document is: a 预算 ("budget") or a 决算 ("final_accounts"), of a whole
+    # 部门 ("department", its units summed) or of one 单位 ("unit"). The same body and
+    # year may publish both scopes: two documents, never summed.
+    kind: str = "budget"
+    scope: str = "department"
     unit: str = "万元"
     staffing: Staffing = field(default_factory=Staffing)
     division_count: int | None = None

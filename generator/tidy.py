@@ -10,7 +10,6 @@ row and column each measure is, and the downloads and `parse --key` cannot disag
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 from .keyfigures import MEASURES, measures
@@ -41,18 +40,6 @@ MEASURE_ZH = {
 assert set(MEASURE_ZH) == set(MEASURES)
 
 
-def kind_and_scope(doc: Document) -> tuple[str, str]:
-    """预算 "budget" or 决算 "final_accounts"; 部门 "department" or 单位 "unit": the
-    document's own (`Document.kind`, `.scope`) where the parser sets them, else what the
-    file name says."""
-    name = Path(doc.path).name
-    kind = getattr(doc, "kind", None) or (
-        "final_accounts" if "final_accounts" in name or "决算" in name else "budget")
-    scope = getattr(doc, "scope", None) or (
-        "unit" if "_unit_" in name or "单位预算" in name or "单位决算" in name else "department")
-    return kind, scope
-
-
 def source_of(path: str, line: int | None, page: int | None = None) -> str:
     """`content/x.pdf:120` (with `#p3` for a PDF's page): where a figure is printed."""
     where = f"{path}:{line}" if line is not None else path
@@ -61,7 +48,7 @@ def source_of(path: str, line: int | None, page: int | None = None) -> str:
 
 def key_figure_rows(doc_id: str, doc: Document) -> list[tuple[Any, ...]]:
     """One row per measure (amount NULL where the document gives none), in `MEASURES` order."""
-    kind, scope = kind_and_scope(doc)
+    kind, scope = doc.kind, doc.scope
     out = []
     for measure, figure in measures(doc).items():
         if figure is None:

@@ -230,21 +230,6 @@ def test_two_builds_of_the_same_input_are_byte_identical(make_site, tmp_path):
     assert not list((site / "build" / "data").glob("*.wal"))
 
 
-def test_two_clean_builds_with_search_give_the_same_search_bundle(make_site):
-    """Pagefind writes its filters in hash-map order, another each run; the build sorts
-    them (`search_stable`), so even the search bundle is byte-identical."""
-    paths = sorted(sample_paths(), key=lambda p: p.stat().st_size)[:2]
-    files: dict[str, str | bytes] = {"site.toml": SITE_TOML.replace("search = false", "search = true")}
-    files.update({f"content/disclosures/{p.name}": p.read_bytes() for p in paths})
-    site = make_site(files)
-    hashes = []
-    for _ in range(3):
-        build(site, clean=True)  # clean: the search is indexed again, not taken from the cache
-        hashes.append(tree_hashes(site / "build" / "pagefind"))
-    assert any(name.startswith("filter/") for name in hashes[0])
-    assert hashes[0] == hashes[1] == hashes[2]
-
-
 def test_two_builds_store_the_same_database_content(make_site, tmp_path):
     """Whatever its bytes, the DuckDB download holds the same rows every time."""
     site = small_site(make_site)

@@ -316,3 +316,30 @@ def test_the_renderer_is_a_checked_option(tmp_path: Path):
     (tmp_path / "site.toml").write_text('[build]\nchart_renderer = "png"\n', encoding="utf-8")
     with pytest.raises(ConfigError, match="chart_renderer"):
         load_config(tmp_path)
+
+
+def test_trend_years_stand_at_their_real_distance_and_a_missing_year_breaks_the_line():
+    """2021, 2024, 2025 (the Xinjiang samples' years): three steps, then one; the line
+    from 2021 to 2024 is not drawn, and 2022–2023 are labelled grey (no data)."""
+    svg = parse(sc.trend_svg("t", {"a": [(2021, D("5")), (2024, D("3")), (2025, D("4"))]}))
+    (path,) = [p for p in svg.iter(f"{SVG}path") if p.get("stroke-width") == "2"]
+    runs = [[float(pt.split(",")[0]) for pt in run.split("L")] for run in path.get("d").split("M") if run]
+    assert len(runs) == 2 and len(runs[0]) == 1 and len(runs[1]) == 2
+    (x2021,), (x2024, x2025) = runs
+    assert x2024 - x2021 == pytest.approx(3 * (x2025 - x2024), abs=0.02)
+    grey = [t.text for t in svg.iter(f"{SVG}text") if t.get("class") == "no-data"]
+    assert grey == ["2022", "2023"]
+    assert_text_inside(svg)
+
+
+def test_trend_spec_is_a_time_axis_with_one_line_per_run_of_years():
+    chart = ch.trend_chart("t", "x", {"a": [(2021, D("5")), (2024, D("3")), (2025, D("4"))]})
+    assert chart.spec["encoding"]["x"]["type"] == "quantitative"
+    runs = {v["run"] for v in chart.spec["data"]["values"]}
+    assert len(runs) == 2 and chart.spec["encoding"]["detail"]["field"] == "run"
+
+
+def test_year_ticks_thin_out_over_long_spans():
+    assert sc.year_ticks(2017, 2020) == [2017, 2018, 2019, 2020]
+    ticks = sc.year_ticks(2000, 2025)
+    assert len(ticks) <= 8 and ticks[0] == 2000 and len(set(b - a for a, b in zip(ticks, ticks[1:]))) == 1

@@ -40,8 +40,7 @@ def test_base_url_gets_a_trailing_slash(tmp_path):
 
 
 def test_job_counts_below_zero_are_refused(tmp_path):
-    (tmp_path / "site.toml").write_text("[build]\njobs = -1\nsearch_jobs = -2\n", encoding="utf-8")
+    (tmp_path / "site.toml").write_text("[build]\njobs = -1\n", encoding="utf-8")
     with pytest.raises(ConfigError) as info:
         load_config(tmp_path)
-    assert sorted(info.value.problems) == ["'build.jobs' must be 0 (auto) or more",
-                                           "'build.search_jobs' must be 0 (auto) or more"]
+    assert sorted(info.value.problems) == ["'build.jobs' must be 0 (auto) or more"]

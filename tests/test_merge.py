@@ -71,3 +71,18 @@ def test_a_narrative_and_a_tables_file_make_one_department_year(make_site):
     assert "x_dept_budget_text_2021.txt" in view and "合成" in view
     source_txt = (budget / "source.txt").read_text(encoding="utf-8")
     assert source_txt.split("\n")[0] == tables.split("\n")[0]
+
+
+def test_files_printing_variants_of_one_name_make_one_department_year(make_site):
+    """The narrative may print the department otherwise than its tables (江苏省委办公厅 beside
+    中共江苏省委办公厅): the department's key (`departments`: rules and site.toml aliases)
+    pairs them, not the name as printed."""
+    text, tables = _halves()
+    text = text.replace("阿图什市人民政府办公室", "阿图什市政府办")
+    site_toml = SITE_TOML + '[departments.aliases]\n"阿图什市政府办" = "阿图什市人民政府办公室"\n'
+    files = {"content/disclosures/x_dept_budget_text_2021.txt": text,
+             "content/disclosures/x_dept_budget_tables_2021.txt": tables}
+    report = build(make_site({"site.toml": site_toml, **files}))
+    assert len(report.documents) == 1 and not report.failed
+    unpaired = build(make_site({"site.toml": SITE_TOML, **files}), clean=True)
+    assert len(unpaired.documents) == 2  # without the alias the names are two departments

@@ -25,12 +25,14 @@ from pathlib import Path
 
 from .. import db
 from ..config import Config
+from ..departments import DepartmentNames, group_departments
 from ..incremental import Manifest, digest
 from . import charts as ch
 from . import urls
 from .data import Details, SiteData, drop_documents, load_site
 from .datapackage import datapackage
 from .downloads import dumps, write_bulk, zip_member
+from .glossary import TERMS
 from .indexes import classification_index, render_indexes
 from .outputs import TrackedWriter
 from .pages import ClassIndex, render_documents
@@ -70,6 +72,7 @@ def render_site(con, config: Config, out_dir: Path, previous: Manifest | None = 
     # lets go of meanwhile; a connection that cannot (in memory) loads them all now.
     in_batches = db.detachable(con)
     site = load_site(con, details=not in_batches)
+    group_departments(site.docs, DepartmentNames(config.get("departments.aliases")))
     env = make_env(config)
     pages = markdown_pages(config)
     env.globals["nav_pages"] = [(stem, title) for stem, title, _ in pages]
@@ -119,6 +122,8 @@ def render_rest(con, config: Config, site: SiteData, pages: list, writer: Tracke
     for stem, title, body in pages:
         if writer.stale(f"page:{stem}", [f"md:{stem}", "nav"], ["page.html"]):
             render_markdown_pages(writer, [(stem, title, body)])
+    if writer.stale("glossary", ["nav"], ["glossary.html"]):
+        writer.write("glossary.html", "glossary/", terms=TERMS)
     if config.get("build.search") and writer.stale("search", ["nav"], ["search.html"]):
         from ..search import render_search_page
 
@@ -138,8 +143,8 @@ def render_rest(con, config: Config, site: SiteData, pages: list, writer: Tracke
 
 def input_keys(config: Config, site: SiteData, pages: list, classes: ClassIndex) -> dict[str, str]:
     """The content key of every input a unit can depend on (templates are keyed on demand)."""
-    keys = {f"doc:{d.doc_id}": digest(d.info["path"], d.info["sha256"], d.dept_slug, d.region_slug,
-                                      *(s["sha256"] for s in d.sources[1:]))
+    keys = {f"doc:{d.doc_id}": digest(d.info["path"], d.info["sha256"], d.dept_slug, d.dept_name,
+                                      d.region_slug, *(s["sha256"] for s in d.sources[1:]))
             for d in site.docs}
     keys["docs"] = digest(*keys.values(), json.dumps(site.orphan_issues, default=str))
     keys["classes"] = digest(json.dumps(classes.names, sort_keys=True, ensure_ascii=False))

@@ -145,22 +145,31 @@ def _trend_template() -> str:
     import altair as alt
 
     chart = alt.Chart(alt.Data(values=[])).mark_line(point=True).encode(
-        x=alt.X("year:O", title="年度", axis=alt.Axis(labelAngle=0)),
+        # A time axis: years at their real distance (2021, 2024, 2025 are not evenly spaced).
+        x=alt.X("year:Q", title="年度", scale=alt.Scale(zero=False),
+                axis=alt.Axis(labelAngle=0, format="d", tickMinStep=1)),
         y=alt.Y("amount:Q", title="万元", axis=alt.Axis(format=",.2~f")),
-        color=alt.Color("series:N", title=None, legend=alt.Legend(orient="bottom")),
+        color=alt.Color("series:N", title=None, legend=alt.Legend(orient="bottom"),
+                        sort=None),
+        # One line per run of consecutive years: a missing year breaks the line.
+        detail=alt.Detail("run:N"),
     ).properties(width=280, height=180)
     return json.dumps(_config(chart).to_dict(validate=False), ensure_ascii=False)
 
 
 def trend_chart(name: str, title: str, series: dict[str, list[tuple[int, Decimal]]]) -> Chart | None:
-    """Lines by year, one per series (e.g. 支出总预算, 基本支出, 项目支出)."""
+    """Lines on a time axis, one per series (e.g. 支出总预算, 基本支出, 项目支出), each one
+    department's own years: a year missing inside a series is a gap, not a joined line."""
     lines = {s: [(y, v) for y, v in pts if v is not None] for s, pts in series.items()}
     lines = {s: pts for s, pts in lines.items() if pts}
     points = [(s, y, v) for s, pts in lines.items() for y, v in pts]
     if not points:
         return None
     spec = json.loads(_trend_template())
-    spec["data"] = {"values": [{"series": s, "year": str(y), "amount": float(v)} for s, y, v in points]}
+    spec["data"] = {"values": [{"series": s, "run": f"{s} {i}", "year": y, "amount": float(v)}
+                               for s, pts in lines.items()
+                               for i, run in enumerate(svgchart.runs(sorted(pts)))
+                               for y, v in run]}
     spec["description"] = title
     return Chart(name, title, spec, [(f"{y} {s}", v) for s, y, v in points],
                  kind="trend", series=lines)

@@ -163,12 +163,19 @@ class DocData:
     issues: list[Record] = field(default_factory=list)
     checks: list[Record] = field(default_factory=list)
     dept_slug: str = ""
+    dept_name: str = ""  # the department's name across its years (`group_departments`)
     region_slug: str = ""
     failed_count: int = 0  # checks failed, known before `checks` itself is loaded
 
     @property
     def doc_id(self) -> str:
         return self.info["doc_id"]
+
+    @property
+    def kind_label(self) -> str:
+        """部门预算, 单位预算, 部门决算 or 单位决算: what the file is."""
+        scope = "单位" if self.info.get("scope") == "unit" else "部门"
+        return scope + ("决算" if self.info.get("kind") == "final_accounts" else "预算")
 
     def table(self, key: str) -> TableData | None:
         return self.tables.get(key)
@@ -440,3 +447,4 @@ def _assign_slugs(docs: list[DocData]) -> None:
     for d in docs:
         d.dept_slug = departments[names[id(d)]]
         d.region_slug = regions[d.info["region"]] if d.info["region"] else ""
+

@@ -38,6 +38,7 @@ COLUMNS: dict[str, str] = {
     "path": "源文件路径（相对站点目录）", "file_name": "源文件名", "sha256": "源文件 SHA-256",
     "encoding": "源文件编码", "layout": "解析所用版式", "department": "编制部门全称",
     "department_line": "部门名称所在行", "region": "地区全称", "year": "预算年度",
+    "scope": "范围：部门（department）或单位（unit）",
     "unit": "金额单位（文件）或二级预算单位（行）", "line_count": "源文件行数",
     "authorized": "编制数", "actual": "实有人数", "in_service": "在职人数",
     "in_service_change": "在职人数较上年变化", "retired": "退休人数", "retired_change": "退休人数较上年变化",
@@ -60,7 +61,7 @@ COLUMNS: dict[str, str] = {
     "slug": "问题或检查的稳定标识", "severity": "严重程度", "message": "说明",
     "status": "检查结果", "expected": "应为（万元）", "actual_amount": "实为（万元）",
     "difference": "差额（万元）", "measure": "指标（income_total、three_public_total …，见数据字典）",
-    "scope": "department 部门 或 unit 单位", "sub_unit": "二级预算单位",
+    "sub_unit": "二级预算单位",
     "level": "层级：类、款、项、单位、项目、栏目、小计、合计", "column_label": "列名（原文）",
     "detail": "计入合计的明细行（无下级）；收支总表为空", "part_lines": "未通过的检查：加总各项所在行（表格行）",
 }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from decimal import Decimal
 
 from markupsafe import Markup, escape
@@ -47,11 +48,12 @@ def fmt_printed(printed: str | None) -> str:
         return printed
 
 
-def paragraphs(text: str | None) -> Markup:
-    """Each non-blank line of a text section as `<p>…</p>` (escaped), in one string."""
+def paragraphs(text: str | None, line_html: Callable[[str], Markup | str] = escape) -> Markup:
+    """Each non-blank line of a text section as `<p>…</p>` (escaped, or made HTML by
+    `line_html`, e.g. with glossary links), in one string."""
     if not text:
         return Markup("")
-    return Markup("".join([f"<p>{escape(line)}</p>" for line in text.split("\n") if line.strip()]))
+    return Markup("".join([f"<p>{line_html(line)}</p>" for line in text.split("\n") if line.strip()]))
 
 
 def fmt_change(value: int | Decimal | None) -> str:

@@ -10,6 +10,7 @@ from . import charts as ch
 from . import figures as fg
 from . import urls
 from .data import Cell, DocData, SiteData
+from .history import amounts, department_history, kind_of
 from .outputs import TrackedWriter
 from .pages import ClassIndex
 
@@ -46,8 +47,34 @@ def summarize(doc: DocData) -> DocSummary:
                       staff.get("authorized"), doc.failed_count)
 
 
+def is_department_budget(s: DocSummary) -> bool:
+    """A 部门预算: what totals over departments add up (a 单位预算 is part of its department's
+    budget and a 决算 is another kind of figure: adding either would count money twice or
+    mix plans with outcomes)."""
+    return kind_of(s) == ("budget", "department")
+
+
+def _added(items: list[DocSummary]) -> list[DocSummary]:
+    """What a total over `items` adds: each department's 部门预算 with a total, once a year
+    (of two files of one budget, a tables file and a text file, the one with more figures,
+    as its trend takes)."""
+    best: dict[tuple[str, int | None], DocSummary] = {}
+    for s in items:
+        if not (is_department_budget(s) and s.total and s.total.amount is not None):
+            continue
+        key = (s.doc.dept_slug, s.year)
+        if key not in best or len(amounts(s)) > len(amounts(best[key])):
+            best[key] = s
+    return list(best.values())
+
+
 def _sum(items: list[DocSummary]) -> Decimal:
-    return sum((s.total.amount for s in items if s.total and s.total.amount is not None), Decimal(0))
+    return sum((s.total.amount for s in _added(items)), Decimal(0))
+
+
+def _counted(items: list[DocSummary]) -> int:
+    """How many department-years a total over `items` covers (see `_added`)."""
+    return len(_added(items))
 
 
 def _with_digest(chart: ch.Chart | None, sink: list[ch.Chart]) -> ch.Chart | None:
@@ -57,22 +84,15 @@ def _with_digest(chart: ch.Chart | None, sink: list[ch.Chart]) -> ch.Chart | Non
     return chart
 
 
-def trend(name: str, title: str, items: list[DocSummary]) -> ch.Chart | None:
-    """Totals by year (summed), once there are at least two years."""
-    per_year: dict[int, dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
+def totals_by_region(name: str, title: str, items: list[DocSummary]) -> ch.Chart | None:
+    """One year's department budgets summed by region, each bar and the title saying how
+    many departments they add up: a region's bar is those departments, not the region."""
+    groups: dict[str, list[DocSummary]] = defaultdict(list)
     for s in items:
-        if s.year is None:
-            continue
-        for label, fig in (("支出总预算", s.total), ("基本支出", s.basic), ("项目支出", s.project)):
-            if fig and fig.amount is not None:
-                per_year[s.year][label] += fig.amount
-    if len(per_year) < 2:
-        return None
-    series: dict[str, list[tuple[int, Decimal]]] = defaultdict(list)
-    for y in sorted(per_year):
-        for label, v in per_year[y].items():
-            series[label].append((y, v))
-    return ch.trend_chart(name, title, dict(series))
+        groups[s.doc.info["region"] or "（未注明地区）"].append(s)
+    rows = sorted(((f"{region}（{_counted(group)} 个部门）", _sum(group))
+                   for region, group in groups.items() if _counted(group)), key=lambda x: -x[1])
+    return ch.bar_chart(name, f"{title}（{_counted(items)} 个部门的部门预算合计）", rows)
 
 
 def render_indexes(site: SiteData, writer: TrackedWriter, classes: ClassIndex,
@@ -81,6 +101,9 @@ def render_indexes(site: SiteData, writer: TrackedWriter, classes: ClassIndex,
 
     A page that lists some department-years depends on those documents; a listing of all
     of them (home, departments/, regions/, years/, classifications/) on every document.
+    Totals over departments add up one year's 部门预算 and say how many; no chart compares
+    totals of different sets of departments over time: only a department's own page has a
+    trend.
     """
     charts: list[ch.Chart] = []
     summaries = [summarize(d) for d in site.docs]
@@ -102,16 +125,11 @@ def render_indexes(site: SiteData, writer: TrackedWriter, classes: ClassIndex,
         by_region[s.doc.info["region"] or "（未注明地区）"].append(s)
     if stale("home", None, "home.html"):
         latest_items = [s for s in summaries if s.year == latest]
-        # only regions that have a budget in that year (a 0 bar would read as "no money")
-        region_totals = sorted(((r, _sum(in_year)) for r, items in by_region.items()
-                                if (in_year := [s for s in items if s.year == latest])),
-                               key=lambda x: -x[1])
-        overview = chart(ch.bar_chart("overview", f"{latest or ''}年各地区部门预算支出合计",
-                                      region_totals))
+        overview = chart(totals_by_region("overview", f"{latest or ''}年各地区部门预算支出",
+                                          latest_items))
         writer.write("home.html", urls.home(), summaries=summaries, overview=overview,
-                     home_trend=chart(trend("trend", "各年度预算合计", summaries)),
-                     grand_total=_sum(latest_items), latest=latest, years=years,
-                     region_count=len(by_region))
+                     grand_total=_sum(latest_items), grand_count=_counted(latest_items),
+                     latest=latest, years=years, region_count=len(by_region))
 
     if stale("budgets", None, "budgets.html"):  # /budgets/ itself, above every document page
         writer.write("budgets.html", "budgets/", summaries=summaries)
@@ -120,30 +138,34 @@ def render_indexes(site: SiteData, writer: TrackedWriter, classes: ClassIndex,
     for s in summaries:
         by_dept[s.doc.dept_slug].append(s)
     for slug, items in by_dept.items():
+        items.sort(key=lambda s: (s.year or 0, kind_of(s), s.doc.doc_id))
         if stale(f"department:{slug}", items, "department.html"):
+            history = department_history(slug, items)
+            chart(history.trend)
             writer.write("department.html", urls.department(slug), items=items,
-                         name=items[0].doc.info["department"] or slug,
-                         trend=chart(trend(f"dept-{slug}", "历年预算", items)))
+                         name=items[0].doc.dept_name or items[0].doc.info["department"] or slug,
+                         printed_names=sorted({s.doc.info["department"] for s in items
+                                       if s.doc.info["department"]}),
+                         history=history, trend=history.trend, twins=_twins(items))
     if stale("departments", None, "departments.html"):
         writer.write("departments.html", "departments/", groups=sorted(
-            by_dept.items(), key=lambda kv: kv[1][0].doc.info["department"] or ""))
+            by_dept.items(), key=lambda kv: kv[1][0].doc.dept_name or ""))
 
     region_slugs = {s.doc.info["region"]: s.doc.region_slug for s in summaries if s.doc.region_slug}
     for region, items in by_region.items():
         slug = region_slugs.get(region)
         if not slug or not stale(f"region:{slug}", items, "region.html"):
             continue
-        top = sorted((s for s in items if s.year == max(i.year or 0 for i in items)),
-                     key=lambda s: -(s.total.amount if s.total and s.total.amount else 0))
-        bars = ch.bar_chart(f"region-{slug}", "各部门支出总预算（最近年度）",
-                            [(s.doc.info["department"] or s.doc.doc_id, s.total.amount)
-                             for s in top if s.total])
-        writer.write("region.html", urls.region(slug), name=region, items=items,
-                     chart=chart(bars),
-                     trend=chart(trend(f"region-trend-{slug}", "历年预算合计", items)))
+        year = max(i.year or 0 for i in items)
+        top = sorted((s for s in items if s.year == year and is_department_budget(s) and s.total),
+                     key=lambda s: -(s.total.amount or 0))
+        bars = ch.bar_chart(f"region-{slug}", f"{year}年各部门支出总预算（{len(top)} 个部门）",
+                            [(s.doc.dept_name or s.doc.info["department"] or s.doc.doc_id,
+                              s.total.amount) for s in top])
+        writer.write("region.html", urls.region(slug), name=region, items=items, chart=chart(bars))
     if stale("regions", None, "regions.html"):
         writer.write("regions.html", "regions/", regions=sorted(
-            ((r, region_slugs.get(r), items, _sum(items)) for r, items in by_region.items()),
+            ((r, region_slugs.get(r), items, _year_counts(items)) for r, items in by_region.items()),
             key=lambda x: x[0]))
 
     by_year: dict[int | None, list[DocSummary]] = defaultdict(list)
@@ -152,21 +174,29 @@ def render_indexes(site: SiteData, writer: TrackedWriter, classes: ClassIndex,
     for y, items in by_year.items():
         if not stale(f"year:{y}", items, "year.html"):
             continue
-        totals: dict[str, Decimal] = defaultdict(Decimal)
-        for s in items:
-            if s.total and s.total.amount is not None:
-                totals[s.doc.info["region"] or "（未注明地区）"] += s.total.amount
-        bars = ch.bar_chart(f"year-{y}", f"{y}年各地区支出总预算",
-                            sorted(totals.items(), key=lambda x: -x[1]))
+        bars = totals_by_region(f"year-{y}", f"{y}年各地区支出总预算", items)
         writer.write("year.html", urls.year(y), year=y, items=items, total=_sum(items),
-                     chart=chart(bars))
+                     counted=_counted(items), chart=chart(bars))
     if stale("years", None, "years.html"):
         writer.write("years.html", "years/", years=sorted(
-            ((y, items, _sum(items)) for y, items in by_year.items()),
+            ((y, items, _sum(items), _counted(items)) for y, items in by_year.items()),
             key=lambda x: (x[0] is None, x[0] or 0)))
 
     render_classifications(writer, classes, class_entries, by_doc, jobs)
     return charts
+
+
+def _twins(items: list[DocSummary]) -> set[str]:
+    """doc_ids of files that share their year and kind with another file of the department
+    (a tables file and a text file of one budget): their list names the file too."""
+    counts = Counter((s.year, s.doc.kind_label) for s in items)
+    return {s.doc.doc_id for s in items if counts[(s.year, s.doc.kind_label)] > 1}
+
+
+def _year_counts(items: list[DocSummary]) -> str:
+    """'2021 年 3 份、2024 年 1 份': what a region's documents cover (not summed over years)."""
+    counts = Counter(s.year for s in items)
+    return "、".join(f"{y or '未注明'}年 {n} 份" for y, n in sorted(counts.items(), key=lambda x: x[0] or 0))
 
 
 def classification_index(site: SiteData) -> tuple[ClassIndex, dict]:

@@ -128,13 +128,19 @@ def render_documents(site: SiteData, writer: TrackedWriter, site_dir: Path, mask
     years, and links to the classification pages: those are its inputs.
     """
     by_dept = site.by("dept_slug")
+    for docs in by_dept.values():  # a department's files may print different names
+        docs.sort(key=lambda d: (d.info["year"] or 0, d.kind_label, d.doc_id))
 
     def render_one(doc: DocData) -> list[ch.Chart]:
-        years = by_dept[doc.dept_slug]
+        # Previous and next: the department's files of the same kind (部门预算 to 部门预算);
+        # its other files of that year (a 决算, a 单位预算) are listed beside, never in line.
+        years = [d for d in by_dept[doc.dept_slug] if d.kind_label == doc.kind_label]
         i = years.index(doc)
         previous = years[i - 1] if i > 0 else None
         following = years[i + 1] if i + 1 < len(years) else None
-        return render_document(doc, previous, following, writer, site_dir, mask, classes)
+        beside = [d for d in by_dept[doc.dept_slug]
+                  if d is not doc and d.info["year"] == doc.info["year"]]
+        return render_document(doc, previous, following, writer, site_dir, mask, classes, beside)
 
     batches = details.loaded if details is not None else None
     return [c for charts in writer.each(site.docs, render_one, jobs, batches) for c in charts]
@@ -142,10 +148,12 @@ def render_documents(site: SiteData, writer: TrackedWriter, site_dir: Path, mask
 
 def render_document(doc: DocData, previous: DocData | None, following: DocData | None,
                     writer: TrackedWriter, site_dir: Path, mask: bool,
-                    classes: ClassIndex) -> list[ch.Chart]:
-    """One department-year: its page, source view and table downloads (each a unit)."""
+                    classes: ClassIndex, beside: list[DocData] | None = None) -> list[ch.Chart]:
+    """One department-year: its page, source view and table downloads (each a unit).
+    `beside`: the department's other files of the same year (its 决算, its 单位预算)."""
     charts: list[ch.Chart] = []
-    neighbours = [f"doc:{d.doc_id}" for d in (doc, previous, following) if d is not None]
+    beside = beside or []
+    neighbours = [f"doc:{d.doc_id}" for d in (doc, previous, following, *beside) if d is not None]
     page_templates = [f"document-{doc.doc_id}.html", "document.html"]
     if writer.stale(f"document:{doc.doc_id}", neighbours + ["classes", "nav"], page_templates):
         charts = document_charts(doc)
@@ -156,7 +164,7 @@ def render_document(doc: DocData, previous: DocData | None, following: DocData |
             doc=doc, info=doc.info, figures=figures, fmap={f.key: f for f in figures},
             charts=charts, tables=ordered_tables(doc), sections=sections_by_part(doc),
             classes=classes, has_source=(site_dir / doc.info["path"]).is_file(),
-            previous=previous, next=following,
+            previous=previous, next=following, beside=beside,
         )
         writer.write(page_templates, urls.budget(doc.doc_id), **context)
         writer.attach_charts(charts)

@@ -1,8 +1,8 @@
 """Native SVG drawing of the site's two chart kinds, in pure Python (well under 1 ms a chart).
 
 `bar_svg` draws horizontal bars (the name above each bar, the amount right of it, an x axis
-titled with the unit); `trend_svg` draws one line with point markers per series over the
-years, a y axis of amounts and a legend at the bottom. Both mirror the Vega-Lite design in
+titled with the unit); `trend_svg` draws one line with point markers per series on a time
+axis (years at their real distance, a missing year a gap in the line), a y axis of amounts and a legend at the bottom. Both mirror the Vega-Lite design in
 `charts.py` (which stays the definition of a chart: its spec's hash names the file) and
 take plain data: labels and `Decimal` amounts.
 
@@ -26,7 +26,7 @@ from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal, localcon
 from functools import lru_cache
 from xml.sax.saxutils import escape
 
-VERSION = 1
+VERSION = 2
 
 FONT = ("PingFang SC, Hiragino Sans GB, Microsoft YaHei, Noto Sans CJK SC, "
         "Source Han Sans SC, WenQuanYi Micro Hei, sans-serif")
@@ -236,15 +236,47 @@ def bar_svg(title: str, rows: Iterable[tuple[str, Decimal | None]], unit: str) -
     return "".join(out)
 
 
+def year_positions(years: Sequence[int], left: float, right: float) -> dict[int, float]:
+    """x of every year from the first to the last, evenly by year value: 2021, 2024 and
+    2025 stand three steps then one step apart, never evenly spaced."""
+    first, last = min(years), max(years)
+    step = (right - left) / (last - first + 1)
+    return {y: left + step * (y - first + 0.5) for y in range(first, last + 1)}
+
+
+def year_ticks(first: int, last: int, most: int = 8) -> list[int]:
+    """The years labelled on the axis: every year, or every 2nd/5th/10th… when there are
+    more than `most`."""
+    step = 1
+    while (last - first) // step + 1 > most:
+        step = {1: 2, 2: 5}.get(step, step * 2)
+    return list(range(first, last + 1, step))
+
+
+def runs(points: Sequence[tuple[int, Decimal]]) -> list[list[tuple[int, Decimal]]]:
+    """A series cut where a year is missing: each run covers consecutive years only, so a
+    line never joins two years across a gap."""
+    out: list[list[tuple[int, Decimal]]] = []
+    for year, value in points:
+        if out and out[-1][-1][0] == year - 1:
+            out[-1].append((year, value))
+        else:
+            out.append([(year, value)])
+    return out
+
+
 def trend_svg(title: str, series: Mapping[str, Sequence[tuple[int, Decimal | None]]],
               unit: str = "万元", x_title: str = "年度") -> str:
-    """One line with point markers per series over the years (in the order the series
-    come, each in its own colour), amounts on the y axis, the legend at the bottom."""
+    """One line with point markers per series on a time axis (in the order the series
+    come, each in its own colour), amounts on the y axis, the legend at the bottom.
+
+    Years sit at their real distance; a year without a figure leaves a gap in the line
+    (and, when no series has it, its axis label is grey)."""
     lines = [(clean(name), sorted((int(y), v) for y, v in
                                   ((y, _finite(v)) for y, v in points) if v is not None))
              for name, points in series.items()]
     lines = [(name, pts) for name, pts in lines if pts]
-    years = sorted({y for _, pts in lines for y, _ in pts})
+    present = {y for _, pts in lines for y, _ in pts}
     values = [v for _, pts in lines for _, v in pts] or [Decimal(0)]
     d0, d1, ticks = nice_ticks(min(min(values), Decimal(0)), max(max(values), Decimal(0)), 5)
     span = float(d1 - d0)
@@ -254,8 +286,8 @@ def trend_svg(title: str, series: Mapping[str, Sequence[tuple[int, Decimal | Non
     bottom = top + TREND_HEIGHT
     left = PAD + 16 + max(text_width(s, LABEL_SIZE) for s in tick_text) + 10
     right = WIDTH - PAD
-    step = (right - left) / max(len(years), 1)
-    xs = {y: left + step * (i + 0.5) for i, y in enumerate(years)}
+    xs = year_positions(sorted(present) or [0], left, right)
+    years = year_ticks(min(xs), max(xs))
 
     def y_of(v: Decimal) -> float:
         return bottom - float(v - d0) / span * TREND_HEIGHT
@@ -285,8 +317,9 @@ def trend_svg(title: str, series: Mapping[str, Sequence[tuple[int, Decimal | Non
                + "".join(f'<text x="{_px(left - 7)}" y="{_px(y_of(t) + 4)}">{esc(s)}</text>'
                          for t, s in zip(ticks, tick_text)) + "</g>")
     out.append(f'<g fill="{INK}" font-size="{LABEL_SIZE}" text-anchor="middle">'
-               + "".join(f'<text x="{_px(xs[y])}" y="{_px(bottom + 18)}">{y}</text>'
-                         for y in years)
+               + "".join(f'<text x="{_px(xs[y])}" y="{_px(bottom + 18)}"'
+                         + ("" if y in present else f' fill="{AXIS}" class="no-data"')
+                         + f">{y}</text>" for y in years)
                + _label(_px((left + right) / 2), _px(bottom + 34), clean(x_title),
                         WIDTH - 2 * PAD, LABEL_SIZE, ' font-weight="bold"')
                + _label("0", "0", clean(unit), TREND_HEIGHT, LABEL_SIZE,
@@ -296,7 +329,8 @@ def trend_svg(title: str, series: Mapping[str, Sequence[tuple[int, Decimal | Non
     for i, (_, pts) in enumerate(lines):
         color = PALETTE[i % len(PALETTE)]
         coords = [(_px(xs[y]), _px(y_of(v))) for y, v in pts]
-        d = "".join(("M" if j == 0 else "L") + f"{cx},{cy}" for j, (cx, cy) in enumerate(coords))
+        d = "".join("M" + "L".join(f"{_px(xs[y])},{_px(y_of(v))}" for y, v in run)
+                    for run in runs(pts))
         out.append(f'<path d="{d}" fill="none" stroke="{color}" stroke-width="2"/>')
         out.append(f'<g fill="{color}">'
                    + "".join(f'<circle cx="{cx}" cy="{cy}" r="3.5"/>' for cx, cy in coords)

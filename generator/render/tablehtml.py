@@ -159,6 +159,8 @@ def summary_rows(items: Iterable, url: Callable[[str], str], show_dept: bool = T
             shown = escape(year or "—")
             if not show_dept:
                 shown = f'<a href="{escape(url(urls.budget(doc.doc_id)))}">{shown}</a>'
+            if doc.kind_label != "部门预算":  # a 决算 or a 单位 file, never read as a 部门预算
+                shown += f' <span class="kind">{escape(doc.kind_label)}</span>'
             cells.append(f'<td data-sort="{escape(year or 0)}">{shown}</td>')
         for f in (s.total, s.basic, s.project, s.three):
             if f:

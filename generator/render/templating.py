@@ -25,6 +25,7 @@ from jinja2 import (
 
 from ..config import Config
 from . import formatting, tablehtml, urls
+from .glossary import TermLinker
 
 BUILTIN_TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 
@@ -76,7 +77,7 @@ def make_env(config: Config) -> Environment:
                        share=formatting.share, per_person=formatting.per_person, u=urls,
                        table_body=tablehtml.table_body, check_rows=tablehtml.check_rows,
                        indicator_rows=tablehtml.indicator_rows, issue_items=tablehtml.issue_items,
-                       summary_rows=tablehtml.summary_rows,
+                       summary_rows=tablehtml.summary_rows, term_linker=TermLinker,
                        classification_rows=tablehtml.classification_rows)
     return env
 

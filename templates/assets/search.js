@@ -1,68 +1,293 @@
-/* The search page: Pagefind's UI over the bundle in <site root>/pagefind/, with the
-   shards a big site is indexed in (listed in pagefind/shards.json) merged into it.
-   The site root comes from a relative link rendered into the page (data-root), so the
-   same page works at / and under any subpath. The query is kept in ?q= so that the
-   header's plain GET form lands here with results, and a result page's back button
-   returns to the same search. */
+/* The search page: queries the site's own index in search/index/ (generator/search/).
+   The analyzer below applies the rules of generator/search/analyzer.py, line for line
+   (tests/test_search_index.py checks that both give the same terms). A query matches
+   the exact string typed: the index gives the units holding all its terms, and a unit is
+   shown when its text holds the string; only when no unit holds them all does it fall
+   back to pages holding them anywhere, and says so. Results are
+   grouped by page, name matches (a department, project, 科目) first, then titles, then
+   text. Every value shown is inserted as text (DOM nodes), never as HTML. */
 (function () {
   "use strict";
-  var box = document.getElementById("search");
-  if (!box) return;
-  if (typeof PagefindUI === "undefined") {
-    document.getElementById("search-unavailable").hidden = false;
-    return;
-  }
-  var root = new URL(box.getAttribute("data-root"), window.location.href).pathname;
-  var params = new URLSearchParams(window.location.search);
-  var current = "";
+  var HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff";
+  var RUN = new RegExp("[" + HAN + "]+|[0-9a-z]+", "g");
+  var HAN_CHAR = new RegExp("^[" + HAN + "]$");
+  var WEIGHT = [1, 10, 100];  // body, title, name (generator/search/pages.py)
+  var PER_PAGE = 10, SUBS = 3, CHECKED = 4;
 
-  /* Pagefind's UI shows the three sub-results with the most matches, which for a long page
-     are its long sections; show first the headings that name what was searched (a project's
-     own entry), then the sections where the matches weigh most. */
-  function bestSubResults(result) {
-    var subs = result.sub_results || [];
-    if (subs.length <= 3) return result;
-    var page = subs[0].url === result.url ? [subs[0]] : [];
-    var term = current.replace(/\s+/g, "");
-    function score(s) {
-      var named = term && s.title.replace(/\s+/g, "").indexOf(term) >= 0 ? 1e12 : 0;
-      return named + (s.weighted_locations || []).reduce(function (sum, l) {
-        return sum + l.balanced_score;
-      }, 0);
-    }
-    var rest = subs.slice(page.length).sort(function (a, b) { return score(b) - score(a); });
-    result.sub_results = page.concat(rest.slice(0, 3));
-    return result;
+  function normalize(text) { return text.normalize("NFKC").toLowerCase(); }
+  function runs(text) { return normalize(text).match(RUN) || []; }
+  function isHan(run) { return !/^[0-9a-z]/.test(run); }
+  function bigrams(run) {
+    var out = [];
+    for (var i = 0; i + 1 < run.length; i++) out.push(run.slice(i, i + 2));
+    return out;
   }
-  function start(shards) {
-    var ui = new PagefindUI({
-      element: "#search",
-      bundlePath: root + "pagefind/",
-      mergeIndex: shards.map(function (path) {
-        return {bundlePath: root + "pagefind/" + path, baseUrl: root};
-      }),
-      baseUrl: root,
-      showSubResults: true,
-      showImages: false,
-      excerptLength: 24,
-      resetStyles: false,
-      autofocus: !params.get("q"),
-      processResult: bestSubResults,
-      processTerm: function (term) {
-        current = term || "";
-        var url = new URL(window.location.href);
-        if (term) url.searchParams.set("q", term); else url.searchParams.delete("q");
-        window.history.replaceState(null, "", url);
-        return term;
-      }
+  function indexTerms(text) {
+    var terms = new Set();
+    runs(text).forEach(function (run) {
+      if (!isHan(run)) { terms.add(run); return; }
+      run.split("").concat(bigrams(run)).forEach(function (t) { terms.add(t); });
     });
-    var header = document.getElementById("site-search-q");
-    if (header) header.value = params.get("q") || "";
-    if (params.get("q")) ui.triggerSearch(params.get("q"));
+    return Array.from(terms);
   }
-  /* A site within one shard has none to merge; a missing list is read as that. */
-  fetch(root + "pagefind/shards.json")
-    .then(function (r) { return r.ok ? r.json() : {shards: []}; })
-    .catch(function () { return {shards: []}; })
-    .then(function (list) { start(list.shards || []); });
+  function queryTerms(text) {
+    var out = [];
+    runs(text).forEach(function (run) {
+      (!isHan(run) || run.length === 1 ? [run] : bigrams(run)).forEach(function (t) {
+        if (out.indexOf(t) < 0) out.push(t);
+      });
+    });
+    return out;
+  }
+  function squeezed(text) { return runs(text).join(""); }
+  function termHash(term) {
+    var bytes = new TextEncoder().encode(term), h = 0x811c9dc5;
+    for (var i = 0; i < bytes.length; i++) h = Math.imul(h ^ bytes[i], 0x01000193) >>> 0;
+    return h >>> 0;
+  }
+  window.searchAnalyzer = {queryTerms: queryTerms, indexTerms: indexTerms, squeezed: squeezed,
+                           termHash: termHash};
+
+  var form = document.getElementById("search");
+  if (!form) return;
+  var root = new URL(form.getAttribute("data-root"), window.location.href).href;
+  var base = root + "search/index/";
+  var loaded = {};
+  function load(path) {
+    if (!loaded[path]) loaded[path] = fetch(base + path).then(function (r) {
+      if (!r.ok) throw new Error(path + ": " + r.status);
+      return r.json();
+    });
+    return loaded[path];
+  }
+
+  /* {page: [unit code, …]} of one term, from its bucket file. */
+  function postings(meta, term) {
+    var bucket = (termHash(term) & (meta.buckets - 1)).toString(16);
+    return load("t/" + bucket + ".json").then(function (file) {
+      var flat = file[term] || [], out = new Map(), page = 0, i = 0;
+      while (i < flat.length) {
+        page += flat[i];
+        var n = flat[i + 1], codes = [], code = 0;
+        for (var k = 0; k < n; k++) codes.push(code += flat[i + 2 + k]);
+        out.set(page, codes);
+        i += 2 + n;
+      }
+      return out;
+    });
+  }
+
+  /* Scored units of the pages holding every term: in one unit (`exact`: candidates the
+     page checks against the text it shows), or anywhere in the page (the fallback). */
+  function match(lists, exact) {
+    var rare = lists.reduce(function (a, l) { return l.size < a.size ? l : a; });
+    var out = [];
+    rare.forEach(function (codes, page) {
+      if (!lists.every(function (l) { return l.has(page); })) return;
+      var units = new Map();
+      lists.forEach(function (l, i) {
+        var best = new Map();
+        l.get(page).forEach(function (c) { best.set(c >> 2, Math.max(best.get(c >> 2) || 0, WEIGHT[c & 3])); });
+        if (exact && i === 0) { units = best; return; }
+        var next = new Map();
+        if (exact) units.forEach(function (w, u) { if (best.has(u)) next.set(u, Math.min(w, best.get(u))); });
+        else {
+          units.forEach(function (w, u) { next.set(u, w); });
+          best.forEach(function (w, u) { next.set(u, (next.get(u) || 0) + w); });
+        }
+        units = next;
+      });
+      if (!units.size) return;
+      var list = Array.from(units).sort(function (a, b) { return b[1] - a[1] || a[0] - b[0]; });
+      out.push({page: page, units: list, score: list[0][1] + Math.min(list.length, 20) / 100});
+    });
+    return out.sort(function (a, b) { return b.score - a.score || a.page - b.page; });
+  }
+
+  function search(query) {
+    var terms = queryTerms(query);
+    if (!terms.length) return Promise.resolve(null);
+    return load("meta.json").then(function (meta) {
+      return Promise.all(terms.map(function (t) { return postings(meta, t); })).then(function (lists) {
+        var exact = match(lists, true);
+        return {meta: meta, terms: terms, exact: exact.length > 0,
+                results: exact.length ? exact : match(lists, false)};
+      });
+    });
+  }
+
+  /* The stretches of `text` that hold the query: its Han characters, letters and digits compared, the rest skipped. */
+  function spans(text, needles) {
+    var chars = [], where = [];
+    for (var i = 0; i < text.length; i++) {
+      var c = normalize(text[i]);
+      if (/^[0-9a-z]$/.test(c) || HAN_CHAR.test(c)) { chars.push(c); where.push(i); }
+    }
+    var joined = chars.join(""), out = [];
+    needles.forEach(function (needle) {
+      for (var at = joined.indexOf(needle); needle && at >= 0; at = joined.indexOf(needle, at + 1))
+        out.push([where[at], where[at + needle.length - 1] + 1]);
+    });
+    return out.sort(function (a, b) { return a[0] - b[0]; });
+  }
+  function el(tag, attrs, children) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (k) { node.setAttribute(k, attrs[k]); });
+    (children || []).forEach(function (c) {
+      node.appendChild(typeof c === "string" ? document.createTextNode(c) : c);
+    });
+    return node;
+  }
+  /* An excerpt around the first match, the matches in <mark>. */
+  function excerpt(text, needles) {
+    var found = spans(text, needles), from = 0, to = text.length, out = [];
+    if (found.length) from = Math.max(0, found[0][0] - 20);
+    if (to - from > 90) to = from + 90;
+    var at = from;
+    if (from > 0) out.push("…");
+    found.forEach(function (s) {
+      if (s[0] < at || s[1] > to) return;
+      out.push(text.slice(at, s[0]), el("mark", {}, [text.slice(s[0], s[1])]));
+      at = s[1];
+    });
+    out.push(text.slice(at, to) + (to < text.length ? "…" : ""));
+    return out;
+  }
+  function pageUrl(path, anchor) {
+    var url = new URL(path, root);
+    if (anchor && anchor !== "main") url.hash = anchor;
+    return url.href;
+  }
+
+  var status = document.getElementById("search-status");
+  var list = document.getElementById("search-results");
+  var more = document.getElementById("search-more");
+  var filterBox = document.getElementById("search-filters");
+  var input = document.getElementById("search-q");
+  var current = null, shown = 0, chosen = {};
+
+  function needlesOf(state) {
+    if (state.exact) return [squeezed(state.query)];
+    return state.terms;
+  }
+  function filtered() {
+    var meta = current.meta;
+    return current.results.filter(function (r) {
+      return !current.dropped.has(r.page) && meta.filters.every(function (f, i) {
+        return chosen[f] === undefined || String(meta.pages[r.page * meta.filters.length + i]) === chosen[f];
+      });
+    });
+  }
+  function showFilters() {
+    var meta = current.meta;
+    while (filterBox.firstChild) filterBox.removeChild(filterBox.firstChild);
+    meta.filters.forEach(function (f, i) {
+      var counts = new Map();
+      current.results.forEach(function (r) {
+        var v = meta.pages[r.page * meta.filters.length + i];
+        if (v >= 0) counts.set(v, (counts.get(v) || 0) + 1);
+      });
+      if (counts.size < 2 && chosen[f] === undefined) return;
+      var select = el("select", {"aria-label": f, "data-filter": f}, [el("option", {value: ""}, ["全部" + f])]);
+      Array.from(counts.keys()).sort(function (a, b) { return a - b; }).forEach(function (v) {
+        var option = el("option", {value: String(v)}, [meta.values[i][v] + "（" + counts.get(v) + "）"]);
+        if (chosen[f] === String(v)) option.selected = true;
+        select.appendChild(option);
+      });
+      select.addEventListener("change", function () {
+        if (select.value) chosen[f] = select.value; else delete chosen[f];
+        render(true);
+      });
+      filterBox.appendChild(select);
+    });
+    filterBox.hidden = !filterBox.firstChild;
+  }
+  /* A result as shown, with up to SUBS units: when the match is exact, only units whose
+     text holds the query (the index found units holding all its terms); null: none. */
+  function resultItem(r, needles) {
+    var meta = current.meta, chunk = meta.chunk;
+    var units = r.units.slice(0, current.exact ? CHECKED : SUBS);
+    return Promise.all(units.map(function (u) {
+      return load("u/" + r.page + "-" + Math.floor(u[0] / chunk) + ".json");
+    })).then(function (files) {
+      var shown = units.map(function (u, k) { return files[k].units[u[0] % chunk]; }).filter(function (unit) {
+        return unit && (!current.exact || squeezed(unit[2]).indexOf(needles[0]) >= 0);
+      }).slice(0, SUBS);
+      if (!shown.length) return null;
+      var path = files[0].page[0];
+      var facts = meta.filters.map(function (f, i) {
+        return meta.values[i][meta.pages[r.page * meta.filters.length + i]];
+      }).filter(function (v) { return v !== undefined; });
+      var ul = el("ul");
+      shown.forEach(function (unit) {
+        var label = unit[1] && unit[0] !== "main" ? [el("span", {"class": "meta"}, [unit[1] + "："])] : [];
+        ul.appendChild(el("li", {}, label.concat([el("a", {href: pageUrl(path, unit[0])}, excerpt(unit[2], needles))])));
+      });
+      return el("li", {}, [el("a", {"class": "result-title", href: pageUrl(path)}, [files[0].page[1]]),
+                           el("div", {"class": "meta"}, [facts.join(" · ")]), ul]);
+    });
+  }
+  function render(reset) {
+    if (reset) {
+      shown = 0;
+      while (list.firstChild) list.removeChild(list.firstChild);
+    }
+    var needles = needlesOf(current), added = 0;
+    function batch() {
+      var results = filtered(), page = results.slice(shown, shown + PER_PAGE - added);
+      shown += page.length;
+      return Promise.all(page.map(function (r) { return resultItem(r, needles); })).then(function (items) {
+        items.forEach(function (item, k) {
+          if (item) { list.appendChild(item); added++; } else { current.dropped.add(page[k].page); shown--; }
+        });
+        if (added < PER_PAGE && shown < filtered().length) return batch();
+      });
+    }
+    return batch().then(function () {
+      var count = filtered().length;
+      var text = "“" + current.query + "”：" + (count ? count + " 个页面" : "没有找到结果");
+      if (count && !current.exact)
+        text = "没有与“" + current.query + "”完全一致的结果；以下 " + count + " 个页面包含其中全部字词";
+      status.textContent = text;
+      more.hidden = shown >= count;
+    });
+  }
+  function run(query, push) {
+    window.searchStartAt = window.searchStartAt || performance.now();
+    query = query.trim();
+    input.value = query;
+    var header = document.getElementById("site-search-q");
+    if (header) header.value = query;
+    var url = new URL(window.location.href);
+    if (query) url.searchParams.set("q", query); else url.searchParams.delete("q");
+    if (push) window.history.pushState(null, "", url); else window.history.replaceState(null, "", url);
+    chosen = {};
+    return search(query).then(function (found) {
+      current = found && {meta: found.meta, terms: found.terms, exact: found.exact, results: found.results, query: query, dropped: new Set()};
+      if (!current) {
+        while (list.firstChild) list.removeChild(list.firstChild);
+        filterBox.hidden = true;
+        more.hidden = true;
+        return;
+      }
+      showFilters();
+      return render(true);
+    }).catch(function () {
+      status.textContent = "搜索索引不可用（本站构建时未建立搜索索引）。请按部门或科目浏览。";
+    }).then(function () {
+      window.searchDoneAt = performance.now();
+      document.body.setAttribute("data-search-done", query);
+    });
+  }
+  form.addEventListener("submit", function (e) {
+    e.preventDefault();
+    run(input.value, true);
+  });
+  more.addEventListener("click", function () { render(false); });
+  window.addEventListener("popstate", function () {
+    run(new URLSearchParams(window.location.search).get("q") || "", false);
+  });
+  window.searchRun = run;
+  var q = new URLSearchParams(window.location.search).get("q");
+  if (q) run(q, false); else input.focus();
 })();

@@ -1,0 +1,125 @@
+"""Full-text search: an index of our own on Han character bigrams, and the search page.
+
+The pipeline's last stage before the swap: every page a citizen searches for
+(`INDEXED_GLOBS`: department-year, department, classification, region) is read from the
+finished staging folder into units (`pages`: the page head, each table row, project,
+绩效 target, text section), their text into terms (`analyzer`: Han bigrams, single Han
+characters, ASCII words — the rules search.js applies to the query), and the terms'
+postings are written in small files by term hash (`index`), so that a query fetches only
+the postings of its own terms. Pages are analysed in worker processes and each result is
+kept in `.cache/search/` by the page's bytes: a rebuild analyses only the changed pages.
+
+The search page (`templates/search.html`, `assets/search.js`) matches the exact string
+typed (the units holding all its terms, kept when their text holds the string), falls back
+to "all terms" only when no unit holds them all (and says so), ranks name matches (a department, project or 科目) before
+titles before body text, and groups results by page. Nothing is loaded from another host.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import multiprocessing
+import os
+import tempfile
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from . import analyzer, index, pages
+from .index import INDEX_DIR, PageCache, analyse_page, write_index
+
+SEARCH_PAGE = "search/"
+# The pages a citizen searches for (department-year, department, classification, region).
+INDEXED_GLOBS = ("budgets/*/index.html", "departments/*/index.html", "regions/*/index.html",
+                 "classifications/*/*/index.html")
+
+__all__ = ["INDEX_DIR", "SEARCH_PAGE", "SearchIndexed", "build_search_index",
+           "render_search_page", "indexed_pages"]
+
+
+def render_search_page(writer: Any) -> None:
+    """`search/index.html`: the search UI; the header's search box submits here (`?q=`)."""
+    writer.write("search.html", SEARCH_PAGE, in_sitemap=False)
+
+
+@dataclass(frozen=True)
+class SearchIndexed:
+    """What a search index build did: pages indexed, of those analysed anew (the others
+    came from the cache), files written."""
+    pages: int
+    analysed: int
+    files: int
+
+    def summary(self) -> str:
+        return (f"search: {self.pages} pages indexed ({self.analysed} analysed), "
+                f"{self.files} index files")
+
+
+def build_search_index(site: Path, cache_dir: Path | None = None, jobs: int = 0,
+                       reuse: bool = True) -> SearchIndexed:
+    """Index the pages of `site` (`INDEXED_GLOBS`) into `site/search/index/`.
+
+    With a `cache_dir`, a page whose bytes were analysed before is taken from there;
+    `reuse=False` (a clean build) analyses every page and refreshes the cache. `jobs`
+    worker processes analyse the pages (0: one per core) and store what they find in the
+    cache; the index is then merged from it, page by page.
+    """
+    site = Path(site)
+    with tempfile.TemporaryDirectory(prefix="search-") as scratch:
+        cache = PageCache(Path(cache_dir) if cache_dir is not None else Path(scratch),
+                          _salt(), read=reuse)
+        keys = {page: cache.key((site / page).read_bytes()) for page in indexed_pages(site)}
+        todo = [(page, key) for page, key in keys.items() if not cache.has(key)]
+        _analyse_all(site, todo, cache, jobs or os.cpu_count() or 1)
+        records = (cache.get(key) for key in keys.values())
+        count = [0]
+
+        def counted():
+            for record in records:
+                if record:
+                    count[0] += 1
+                    yield record
+        files = write_index(site, counted())
+        cache.prune()
+    return SearchIndexed(count[0], len(todo), files)
+
+
+def indexed_pages(site: Path) -> list[str]:
+    """The pages the search indexes (`INDEXED_GLOBS`), relative to the site, sorted."""
+    return sorted({p.relative_to(site).as_posix() for pattern in INDEXED_GLOBS
+                   for p in site.glob(pattern) if p.is_file()})
+
+
+def page_url(page: str) -> str:
+    """The site path of an indexed page file: `budgets/x/index.html` → `budgets/x/`."""
+    return page[:-len("index.html")] if page.endswith("index.html") else page
+
+
+def _analyse_all(site: Path, todo: list[tuple[str, str]], cache: PageCache,
+                 workers: int) -> None:
+    """Analyse the `todo` pages into `cache`, in `workers` forked processes."""
+    shares = [todo[i::workers] for i in range(workers)] if len(todo) >= 64 else [todo]
+    tasks = [(site, cache, share) for share in shares if share]
+    if len(tasks) <= 1:
+        for task in tasks:
+            _analyse_share(task)
+        return
+    with ProcessPoolExecutor(max_workers=len(tasks),
+                             mp_context=multiprocessing.get_context("fork")) as pool:
+        list(pool.map(_analyse_share, tasks))
+
+
+def _analyse_share(task: tuple[Path, PageCache, list[tuple[str, str]]]) -> None:
+    site, cache, share = task
+    for page, key in share:
+        units = pages.read_page((site / page).read_text(encoding="utf-8"))
+        cache.put(key, analyse_page(page_url(page), units) if units else None)
+
+
+def _salt() -> str:
+    """The index code's own hash: another analyzer or format never reuses a cached page."""
+    digest = hashlib.sha256()
+    for module in (analyzer, index, pages):
+        digest.update(Path(module.__file__).read_bytes())
+    return digest.hexdigest()

@@ -1,0 +1,66 @@
+"""The analyzer: how text becomes search terms, the same at index and at query time.
+
+The rules (templates/assets/search.js implements them again, line for line, and
+tests/test_search_index.py checks that the two agree on a set of strings):
+
+1. The text is normalized with NFKC (full-width digits and letters become ASCII, Kangxi
+   radicals become the ideographs they stand for) and lower-cased.
+2. It is read as runs: a run of Han characters (`HAN`) or a run of ASCII letters and digits
+   (`[0-9a-z]+`, a *word*); everything else (spaces, punctuation, other scripts) separates
+   runs.
+3. A unit of text (a table row, a project, a section: `pages.py`) is indexed under every
+   Han *bigram* of its Han runs (two characters side by side), every single Han character
+   and every word. This is the CJK bigram analyzer of Lucene and Elasticsearch: no
+   dictionary, so the index and the query can never cut a word differently.
+4. A query's terms are the bigrams of its Han runs of two or more characters, its lone
+   Han characters and its words. A unit is a candidate when it holds all of them; it
+   *matches exactly* when its `squeezed` text (its Han characters and words, everything
+   else dropped) contains the query's squeezed text: the string typed, spaces and
+   punctuation aside. The search page checks that on the units it shows.
+
+Han characters are the CJK Unified Ideographs with Extension A and the compatibility block;
+rarer extensions are outside the Basic Multilingual Plane and no budget uses them.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+RUN = re.compile(rf"[{HAN}]+|[0-9a-z]+")
+
+
+def normalize(text: str) -> str:
+    """Rule 1: NFKC, lower case."""
+    return unicodedata.normalize("NFKC", text).lower()
+
+
+def _is_han(run: str) -> bool:
+    return not ("0" <= run[0] <= "9" or "a" <= run[0] <= "z")
+
+
+def index_terms(text: str) -> set[str]:
+    """Every term a unit of `text` is indexed under (rule 3)."""
+    terms: set[str] = set()
+    for run in RUN.findall(normalize(text)):
+        if _is_han(run):
+            terms.update(run)
+            terms.update(map(str.__add__, run, run[1:]))
+        else:
+            terms.add(run)
+    return terms
+
+
+def query_terms(text: str) -> list[str]:
+    """The terms of a query (rule 4), distinct, in the order they first appear."""
+    out: list[str] = []
+    for run in RUN.findall(normalize(text)):
+        pieces = [run] if not _is_han(run) or len(run) == 1 else map(str.__add__, run, run[1:])
+        out += [p for p in pieces if p not in out]
+    return out
+
+
+def squeezed(text: str) -> str:
+    """The runs of `text`, normalized, joined without what separated them (rule 4)."""
+    return "".join(RUN.findall(normalize(text)))

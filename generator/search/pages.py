@@ -1,0 +1,261 @@
+"""Indexed pages as search units: what a reader wants to land on.
+
+A page's indexed part (the element marked `data-pagefind-body`, the attribute names kept
+from the earlier Pagefind index) is read as a sequence of *units*: the page head (its `<h1>`
+and what follows up to the first section heading: key figures, region, year), each table
+row, each project (`<h3 id="project-N">`), each 绩效 target (`<summary>`), each text
+section (`<h2>`…`<h4>` and the paragraphs under it), each glossary term. A unit has an
+anchor (the nearest `id` around or on it, so a result links to the row's table, the project
+or the target), a label (the heading it falls under) and its text in three fields: the
+*name* (the `<h1>`, a project's or target's name, a row's `<th>`: a department, project or
+科目), a *title* (a section heading) and the *body*.
+
+What search skips is cut out first: elements marked `data-pagefind-ignore` (charts, check
+results, navigation, nested ones counted) and the cells that templates cannot mark
+(`EXCLUDE_SELECTORS`: amounts, source-line links), and tables' header rows. A row whose text was seen already on the
+page (科目 names recur in 表一, 表三, 表五 …) is left out: the page is found by the same
+words, at the first place they appear. A long text is cut at sentence ends into units of
+about `UNIT_CHARS` characters (`split_long`).
+
+Filters come from `data-pagefind-filter` attributes: `name:value`, or `name` alone for the
+element's own text (类型, 地区, 年度, 部门).
+"""
+
+from __future__ import annotations
+
+import html as htmllib
+import re
+from dataclasses import dataclass, field
+
+# Parts of indexed pages that templates cannot mark: table cells built in Python and the
+# source-line links ("L130") that follow nearly every figure.
+EXCLUDE_SELECTORS = ["td.num", "td.line", "a.src", "span.raw"]
+
+NAME, TITLE, BODY = 2, 1, 0  # the fields of a unit's text, best first
+
+
+def _excluded_pattern(selectors: list[str]) -> re.Pattern:
+    """A pattern for the whole elements `tag.class` selectors name, up to the first end tag
+    of their name (table cells and links do not nest)."""
+    alternatives = []
+    for selector in selectors:
+        tag, cls = selector.split(".")
+        alternatives.append(rf'<{tag}\s[^>]*?class="(?:[^"]*\s)?{re.escape(cls)}(?:\s[^"]*)?"'
+                            rf'[^>]*>.*?</{tag}\s*>')
+    return re.compile("|".join(alternatives), re.S | re.I)
+
+
+EXCLUDED = _excluded_pattern(EXCLUDE_SELECTORS)
+# A table's header rows: column names, printed on every table, found by no one.
+THEAD = re.compile(r"<thead\b.*?</thead\s*>", re.S | re.I)
+# The element search indexes and the end of the main content.
+BODY_START = re.compile(r"<[a-z][^>]*\sdata-pagefind-body[\s>=]")
+BODY_END = re.compile(r"</main>|</body>")
+IGNORE_ATTR = " data-pagefind-ignore"
+VOID = {"area", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"}
+TOKEN = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)([^>]*)>|<!--.*?-->|([^<]+)", re.S)
+ATTR = re.compile(r'([a-zA-Z-]+)(?:\s*=\s*"([^"]*)")?')
+TITLE_TAGS = {"h2", "h4", "caption"}
+NAME_TAGS = {"h1", "h3", "summary", "dt"}
+BREAKS = {"p", "li", "br", "div", "dd", "td", "th", "tr", "section", "article"}
+
+
+@dataclass
+class Unit:
+    """One place in a page a result can land on."""
+    anchor: str
+    label: str
+    fields: list[tuple[int, str]] = field(default_factory=list)  # (NAME/TITLE/BODY, text)
+
+    def add(self, kind: int, text: str) -> None:
+        if self.fields and self.fields[-1][0] == kind:
+            self.fields[-1] = (kind, self.fields[-1][1] + text)
+        else:
+            self.fields.append((kind, text))
+
+    def text(self) -> str:
+        return " ".join(t.strip() for _, t in self.fields if t.strip())
+
+
+@dataclass
+class PageUnits:
+    """A page as search reads it: its title, filters and units."""
+    title: str
+    filters: dict[str, str]
+    units: list[Unit]
+
+
+def read_page(html: str) -> PageUnits | None:
+    """The units of the indexed part of `html`; None for a page without one."""
+    start = BODY_START.search(html)
+    if start is None:
+        return None
+    end = BODY_END.search(html, start.end())
+    body = without_ignored(html[start.start():end.start() if end else None])
+    body = THEAD.sub("", EXCLUDED.sub("", body))
+    return _Walker().walk(body)
+
+
+class _Walker:
+    """One pass over the tags and text of a page's indexed part (`read_page`)."""
+
+    def __init__(self) -> None:
+        self.units: list[Unit] = []
+        self.unit: Unit | None = None
+        self.kind = BODY
+        self.ids: list[tuple[str, str]] = []  # (tag, id) of the open elements that have one
+        self.label = ""
+        self.filters: dict[str, str] = {}
+        self.capture: list[list] = []  # [tag, filter name, text] of open filter elements
+        self.heading: list[str] | None = None
+
+    def walk(self, body: str) -> PageUnits:
+        for m in TOKEN.finditer(body):
+            closing, tag, attrs, text = m.groups()
+            if text is not None:
+                self.text(htmllib.unescape(text))
+            elif tag:
+                tag = tag.lower()
+                if closing:
+                    self.close(tag)
+                else:
+                    self.open(tag, dict((k.lower(), htmllib.unescape(v or ""))
+                                        for k, v in ATTR.findall(attrs)))
+        self.end_unit()
+        title = next((u.fields[0][1].strip() for u in self.units if u.fields
+                      and u.fields[0][0] == NAME), "")
+        seen: set[str] = set()
+        units = []
+        for unit in self.units:
+            text = unit.text()
+            if text and text not in seen:
+                seen.add(text)
+                units += split_long(unit)
+        return PageUnits(" ".join(title.split()), self.filters, units)
+
+    def open(self, tag: str, attrs: dict[str, str]) -> None:
+        if "data-pagefind-filter" in attrs:
+            name, _, value = attrs["data-pagefind-filter"].partition(":")
+            if value:
+                self.filters.setdefault(name.strip(), value.strip())
+            else:
+                self.capture.append([tag, name.strip(), ""])
+        anchor = attrs.get("id", "")
+        if tag in NAME_TAGS or tag in TITLE_TAGS or tag == "tr":
+            self.end_unit()
+            kind = NAME if tag in NAME_TAGS else TITLE if tag in TITLE_TAGS else BODY
+            self.start_unit(anchor or self.anchor(), kind)
+            if tag != "tr":
+                self.heading = [tag, ""]
+        elif tag == "th" and self.unit is not None and attrs.get("scope") == "row":
+            self.kind = NAME
+        elif tag in BREAKS and self.unit is not None:
+            self.unit.add(self.kind, " ")
+        if anchor and tag not in VOID:
+            self.ids.append((tag, anchor))
+
+    def close(self, tag: str) -> None:
+        if self.capture and self.capture[-1][0] == tag:
+            _, name, text = self.capture.pop()
+            if " ".join(text.split()):
+                self.filters.setdefault(name, " ".join(text.split()))
+        if self.heading is not None and self.heading[0] == tag:
+            if tag in TITLE_TAGS or tag == "h3":
+                self.label = " ".join(self.heading[1].split())
+            self.heading = None
+            self.kind = BODY
+        elif tag == "th":
+            self.kind = BODY
+        elif tag == "tr":
+            self.end_unit()
+        if self.ids and self.ids[-1][0] == tag:
+            self.ids.pop()
+        if tag in BREAKS and self.unit is not None:
+            self.unit.add(self.kind, " ")
+
+    def text(self, text: str) -> None:
+        for entry in self.capture:
+            entry[2] += text
+        if self.heading is not None:
+            self.heading[1] += text
+        if not text.strip() and self.unit is None:
+            return
+        if self.unit is None:
+            self.start_unit(self.anchor(), BODY)
+        self.unit.add(self.kind, text)
+
+    def anchor(self) -> str:
+        return self.ids[-1][1] if self.ids else ""
+
+    def start_unit(self, anchor: str, kind: int) -> None:
+        self.unit = Unit(anchor, self.label)
+        self.kind = kind
+
+    def end_unit(self) -> None:
+        if self.unit is not None and self.unit.text():
+            self.units.append(self.unit)
+        self.unit = None
+        self.kind = BODY
+
+
+UNIT_CHARS = 160  # a longer body is cut at sentence ends into units of about this size
+SENTENCE_END = re.compile(r"(?<=[。！？；])")
+
+
+def split_long(unit: Unit) -> list[Unit]:
+    """`unit`, its body cut at sentence ends into pieces of about `UNIT_CHARS`, each piece a
+    unit of its own (same anchor, labelled with the unit's heading): a result loads and
+    shows the sentences it matched, not a whole section. A phrase never spans a sentence
+    end, so nothing findable is cut."""
+    if len(unit.text()) <= UNIT_CHARS:
+        return [unit]
+    head = [f for f in unit.fields if f[0] != BODY]
+    body = " ".join(t.strip() for k, t in unit.fields if k == BODY and t.strip())
+    pieces, current = [], ""
+    for sentence in SENTENCE_END.split(body):
+        if current and len(current) + len(sentence) > UNIT_CHARS:
+            pieces.append(current)
+            current = ""
+        current += sentence
+    pieces.append(current)
+    label = " ".join(" ".join(t.split()) for _, t in head) or unit.label
+    out = [Unit(unit.anchor, unit.label, head + [(BODY, pieces[0])])]
+    out += [Unit(unit.anchor, label, [(BODY, piece)]) for piece in pieces[1:] if piece.strip()]
+    return out
+
+
+def without_ignored(html: str) -> str:
+    """The page without its `data-pagefind-ignore` elements (charts, check results, …).
+
+    An element is cut out with everything up to its matching end tag (nesting counted);
+    one whose end cannot be found is left in.
+    """
+    kept, pos = [], 0
+    while (found := html.find(IGNORE_ATTR, pos)) != -1:
+        tag_start = html.rfind("<", pos, found)
+        name = html[tag_start + 1:found].split(None, 1)[0].lower() if tag_start != -1 else ""
+        end = _element_end(html, name, html.find(">", found)) if name.isalnum() else -1
+        if end == -1:
+            kept.append(html[pos:found + len(IGNORE_ATTR)])
+            pos = found + len(IGNORE_ATTR)
+            continue
+        kept.append(html[pos:tag_start])
+        pos = end
+    kept.append(html[pos:])
+    return "".join(kept)
+
+
+def _element_end(html: str, name: str, after: int) -> int:
+    """The index just past the end tag matching an element `name` whose start tag ends at
+    `after` (-1: not found)."""
+    if after == -1:
+        return -1
+    if name in VOID or html[after - 1] == "/":
+        return after + 1
+    opening = re.compile(rf"<{name}[\s>/]|</{name}\s*>", re.I)
+    depth = 1
+    for m in opening.finditer(html, after + 1):
+        depth += -1 if m.group().startswith("</") else 1
+        if depth == 0:
+            return m.end()
+    return -1

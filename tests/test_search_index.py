@@ -1,0 +1,124 @@
+"""The search index: the analyzer (Python and the search page's JavaScript agree), the
+units a page is read into, byte-identical builds and per-document updates."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+import pytest
+
+from generator.build import build
+from generator.search import INDEX_DIR
+from generator.search.analyzer import index_terms, query_terms, squeezed
+from generator.search.index import term_hash
+from generator.search.pages import NAME, TITLE, read_page
+from tests.conftest import sample_paths
+
+REPO = Path(__file__).resolve().parents[1]
+SITE_TOML = '[site]\ntitle = "检索"\n[build]\nsearch = true\ncharts = false\n'
+STRINGS = ["信息化", "克州人民政府办公室", "PPP 项目", "ＰＰＰ项目２０２１", "2010301", "费",
+           "住房公积金（30113）", "一 二", "⼀般公共预算", "a1b2 c3", "", "。，", "差旅费、会议费",
+           "Ⅻ号", "资源勘探工业信息等支出", "x", "新疆𠀀维吾尔"]
+
+
+def test_bigrams_single_characters_and_words():
+    assert index_terms("信息化 PPP") == {"信", "信息", "息", "息化", "化", "ppp"}
+    assert query_terms("信息化") == ["信息", "息化"]
+    assert query_terms("化") == ["化"]
+    assert query_terms("PPP 项目") == ["ppp", "项目"]
+    # two Han characters apart are no bigram, in the text or in the query
+    assert query_terms("信 息") == ["信", "息"]
+    assert "信息" not in index_terms("信 息")
+    # full-width digits and Kangxi radicals read as the plain ones
+    assert query_terms("２０１０３０１") == ["2010301"]
+    assert query_terms("⼀般") == ["一般"]
+    assert squeezed("PPP 项目，信息") == "ppp项目信息"
+
+
+def test_the_search_page_analyzes_like_python():
+    """search.js implements the same rules: every string gives the same terms and hashes."""
+    from playwright.sync_api import sync_playwright
+
+    from generator.render.screenshots import launch
+
+    script = (REPO / "templates" / "assets" / "search.js").read_text(encoding="utf-8")
+    with sync_playwright() as p:
+        browser = launch(p)
+        page = browser.new_page()
+        page.set_content(f"<script>{script}</script>")
+        got = page.evaluate("""(strings) => strings.map(s => [
+            searchAnalyzer.queryTerms(s), searchAnalyzer.indexTerms(s), searchAnalyzer.squeezed(s),
+            searchAnalyzer.queryTerms(s).map(t => searchAnalyzer.termHash(t))])""", STRINGS)
+        browser.close()
+    for text, (query, indexed, squeeze, hashes) in zip(STRINGS, got):
+        assert query == query_terms(text), text
+        assert set(indexed) == index_terms(text) and len(indexed) == len(set(indexed)), text
+        assert squeeze == squeezed(text), text
+        assert hashes == [term_hash(t) for t in query_terms(text)], text
+
+
+def test_a_page_is_read_into_units_with_anchors_and_fields():
+    html = ('<header><p>网站导航</p></header><main data-pagefind-body>'
+            '<h1 data-pagefind-filter="类型:部门预算"><span data-pagefind-filter="部门">甲局</span>'
+            ' 2024年部门预算</h1><p>地区：乙市</p>'
+            '<section id="tables"><h3>表三 支出表</h3><table><thead><tr><th>科目名称</th></tr></thead>'
+            '<tr><td class="code">2010301</td><th scope="row">行政运行</th><td class="num">1.00</td></tr>'
+            '<tr><td class="code">2010301</td><th scope="row">行政运行</th><td class="num">1.00</td></tr>'
+            '</table></section><div data-pagefind-ignore><p>图表说明</p></div>'
+            '<h3 id="project-2">驻京办业务专项</h3><span>5.00 万元 <a class="src" href="#">L9</a></span>'
+            '</main><footer>页脚</footer>')
+    page = read_page(html)
+    assert page.title == "甲局 2024年部门预算"
+    assert page.filters == {"类型": "部门预算", "部门": "甲局"}
+    texts = [" ".join(u.text().split()) for u in page.units]
+    assert texts == ["甲局 2024年部门预算 地区：乙市", "表三 支出表", "2010301 行政运行",
+                     "驻京办业务专项 5.00 万元"]
+    head, table, row, project = page.units
+    assert head.fields[0][0] == NAME and table.fields[0] == (NAME, "表三 支出表")
+    assert row.anchor == "tables" and row.label == "表三 支出表" and (NAME, "行政运行") in row.fields
+    assert project.anchor == "project-2" and project.fields[0] == (NAME, "驻京办业务专项")
+    assert read_page("<main><h1>无正文</h1></main>") is None
+    assert TITLE != NAME
+
+
+def tree_hashes(folder: Path) -> dict[str, str]:
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture
+def two_document_site(make_site):
+    paths = sorted(sample_paths(), key=lambda p: p.stat().st_size)[:2]
+    files: dict[str, str | bytes] = {"site.toml": SITE_TOML}
+    files.update({f"content/disclosures/{p.name}": p.read_bytes() for p in paths})
+    return make_site(files), paths
+
+
+def test_two_clean_builds_give_the_same_index(two_document_site):
+    site, _ = two_document_site
+    hashes = []
+    for _ in range(2):
+        report = build(site, clean=True)
+        assert report.search.analysed == report.search.pages > 0
+        hashes.append(tree_hashes(site / "build" / INDEX_DIR))
+    assert any(name.startswith("t/") for name in hashes[0])
+    assert hashes[0] == hashes[1]
+
+
+def test_a_one_document_edit_gives_the_index_of_a_clean_build(two_document_site):
+    """The edited document's pages are analysed again, the rest come from the cache, and
+    the merged index is byte for byte the one a clean build writes."""
+    site, paths = two_document_site
+    first = build(site)
+    source = site / "content" / "disclosures" / paths[0].name
+    text = source.read_bytes().decode("utf-8-sig")
+    assert "工作" in text  # in the 说明 text: one page changes, the department's does not
+    source.write_text(text.replace("工作", "工做"), encoding="utf-8")
+    edited = build(site)
+    assert 0 < edited.search.analysed < first.search.pages
+    incremental = tree_hashes(site / "build" / INDEX_DIR)
+    build(site, clean=True)
+    assert incremental == tree_hashes(site / "build" / INDEX_DIR)
+    assert os.listdir(site / ".cache" / "search" / "pages")
