@@ -39,6 +39,7 @@ lint: install
 
 bench: install build
 	$(BIN)/python bench/parse.py
+	$(BIN)/python bench/longtext.py
 	$(BIN)/python bench/pdf.py
 	$(BIN)/python bench/search.py
 	$(BIN)/python bench/incremental.py

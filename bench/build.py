@@ -82,7 +82,7 @@ def _instrument(log: Path) -> list[str]:
     """Wrap the functions of each stage where the build looks them up; returns what was found."""
     import importlib
 
-    targets = [("generator.build", "run_checks", "check"),
+    targets = [("generator.parse_stage", "run_checks", "check"),
                ("generator.db", "load_documents", "load"),
                ("generator.db", "load_source_issues", "load"),
                ("generator.render.charts", "render_charts", "charts"),

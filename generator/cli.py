@@ -59,20 +59,27 @@ def _cmd_build(args: argparse.Namespace) -> int:
 
 def _cmd_serve(args: argparse.Namespace) -> int:
     from .config import load_config
-    from .serve import serve
+    from .serve import ServeError, serve
 
     site_dir = Path(args.site_dir).resolve()
     overrides = {k: v for k, v in (("serve.host", args.host), ("serve.port", args.port)) if v is not None}
     config = load_config(site_dir, overrides=overrides)
-    serve(site_dir, config.get("serve.host"), config.get("serve.port"))
+    try:
+        serve(site_dir, config.get("serve.host"), config.get("serve.port"))
+    except ServeError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
     return 0
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
+    from .config import load_config
     from .report import check_paths, format_report, summary_line
 
     paths = [Path(p) for p in args.paths] or [Path("content/disclosures")]
-    reports = check_paths(paths, debug=args.debug)
+    config = load_config(Path.cwd())  # the site checked is usually the current folder
+    limit = config.get("build.parse_timeout") if args.timeout is None else args.timeout
+    reports = check_paths(paths, debug=args.debug, limit=limit, jobs=config.get("build.jobs"))
     for report in reports:
         print(format_report(report, verbose=args.verbose))
     print(summary_line(reports))
@@ -105,6 +112,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="list every error, warning and info (default: a few of each kind)")
     p.add_argument("--strict", action="store_true",
                    help="exit 1 when an identity fails too (default: only for unread files)")
+    p.add_argument("--timeout", type=int, metavar="SECONDS",
+                   help="time limit to parse one file (default: build.parse_timeout; 0 = none)")
     p.set_defaults(func=_cmd_check)
 
     p = sub.add_parser("build", help="build the static site")

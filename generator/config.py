@@ -37,6 +37,9 @@ OPTIONS: list[Option] = [
     Option("build", "content_dir", str, "content", "Folder with disclosures/ and pages/."),
     Option("build", "output_dir", str, "build", "Folder the site is written to (replaced atomically)."),
     Option("build", "jobs", int, 0, "Worker processes for parsing, rendering and charts; 0 = one per core."),
+    Option("build", "parse_timeout", int, 60,
+           "Seconds a source may take to parse; a file over it is left out with an issue "
+           "(`parse-timeout`) and the build goes on; 0 = no limit."),
     Option("build", "charts", bool, True, "Render static SVG charts."),
     Option("build", "chart_renderer", str, "native",
            "How charts are drawn: \"native\" (built-in, fast) or \"vl-convert\" (Vega-Lite)."),
@@ -132,7 +135,7 @@ def load_config(site_dir: Path, strict: bool = False, overrides: dict[str, Any] 
     values.update(overrides or {})
     if values["serve.port"] < 0 or values["serve.port"] > 65535:
         problems.append("'serve.port' must be between 0 and 65535")
-    for key in ("build.jobs",):
+    for key in ("build.jobs", "build.parse_timeout"):
         if values[key] < 0:
             problems.append(f"'{key}' must be 0 (auto) or more")
     if values["build.chart_renderer"] not in ("native", "vl-convert"):

@@ -571,9 +571,11 @@ def _publish_env() -> dict[str, str]:
 
 
 def _start_publish(source: Path, target: Path) -> subprocess.Popen:
+    from .workers import die_with_parent  # a killed build must not leave it running
+
     return subprocess.Popen([sys.executable, "-c", _PUBLISH_SCRIPT, str(source), str(target)],
                             env=_publish_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True)
+                            text=True, preexec_fn=die_with_parent)
 
 
 def _sql_path(path: Path | str) -> str:

@@ -92,8 +92,9 @@ def key_figures(doc: Document) -> dict:
         sections[section][name] = _text(figures[measure], in_unit)
     summary, fiscal = doc.table("summary"), doc.table("fiscal")
     stated = _stated_figures(doc)
-    sections["summary"] |= {"income": _lines(summary, "income", unit),
-                            "expense": _lines(summary, "expense", unit)}
+    sections["summary"] |= {
+        "income": _lines(summary, "income", unit) or _stated_lines(stated, "summary_income:", unit),
+        "expense": _lines(summary, "expense", unit) or _stated_lines(stated, "summary_expense:", unit)}
     return {
         "department": doc.department, "year": doc.year, "unit": unit,
         "summary": sections["summary"],
@@ -118,7 +119,7 @@ def _stated_figures(doc: Document) -> dict[str, StatedFigure]:
 
 def _table_of(figure_key: str) -> str:
     """The table a stated figure's key belongs to (basic_personnel → basic)."""
-    for prefix, table in (("income_total", "summary"), ("expense_total", "summary"),
+    for prefix, table in (("income_total", "summary"), ("summary_", "summary"), ("expense_total", "summary"),
                           ("fiscal_", "fiscal"), ("general_public_", "general_public"),
                           ("basic_", "basic"), ("three_public_", "three_public"),
                           ("gov_fund_", "gov_fund")):
@@ -162,6 +163,12 @@ def _line(table: Table | None, label: str) -> Figure | None:
 def _stated(stated: dict[str, StatedFigure], key: str, unit: str) -> Figure | None:
     figure = stated.get(key)
     return Figure(figure.amount, unit, figure.line) if figure and figure.amount is not None else None
+
+
+def _stated_lines(stated: dict[str, StatedFigure], prefix: str, unit: str) -> list[dict]:
+    """The summary's lines as the prose lists them (key `summary_income:NAME`)."""
+    return [{"name": key[len(prefix):], "amount": _text(_stated(stated, key, unit), unit)}
+            for key in stated if key.startswith(prefix) and stated[key].amount is not None]
 
 
 def _lines(table: Table | None, side: str, unit: str) -> list[dict]:

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import os
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .checks import CheckResult, run_checks
+from .layouts import all_layouts
 from .model import Issue
-from .parse.document import ParseResult, parse_file
+from .parse.document import ParseResult, lost_parse, parse_file
 from .sources import DOCUMENT_SUFFIXES, is_scratch
+from .workers import map_in_workers
 
 
 @dataclass
@@ -58,18 +61,27 @@ def unknown_format(path: Path) -> Issue | None:
     return Issue("format-unknown", f"not read: {why}", str(path), None, "error")
 
 
-def check_paths(paths: list[Path], debug: bool = False) -> list[DocumentReport]:
-    reports = []
-    for path in expand_paths(paths):
-        unknown = unknown_format(path) if path.exists() else Issue(
-            "source-unreadable", "not read: no such file or folder", str(path), None, "error")
-        if unknown is not None:
-            reports.append(DocumentReport(ParseResult(str(path), None, [unknown])))
-            continue
-        result = parse_file(path, str(path), debug=debug)
-        checks = run_checks(result.document) if result.document else []
-        reports.append(DocumentReport(result, checks))
-    return reports
+def check_paths(paths: list[Path], debug: bool = False, limit: int = 0,
+                jobs: int = 0) -> list[DocumentReport]:
+    """Parse and check each file, in `jobs` worker processes (0: one per core) under a time
+    limit of `limit` seconds a file (0: none; a file over it is reported `parse-timeout`).
+    `debug` parses here, without a limit, so that a reader's exception shows its traceback."""
+    files = [str(p) for p in expand_paths(paths)]
+    if debug or limit <= 0:
+        return [_check_one(path, debug) for path in files]
+    all_layouts()  # imported once, here: forked workers inherit them
+    return map_in_workers(_check_one, files, jobs or os.cpu_count() or 1, limit,
+                          lambda path, reason: DocumentReport(lost_parse(path, reason, limit)))
+
+
+def _check_one(shown: str, debug: bool = False) -> DocumentReport:
+    path = Path(shown)
+    unknown = unknown_format(path) if path.exists() else Issue(
+        "source-unreadable", "not read: no such file or folder", shown, None, "error")
+    if unknown is not None:
+        return DocumentReport(ParseResult(shown, None, [unknown]))
+    result = parse_file(path, shown, debug=debug)
+    return DocumentReport(result, run_checks(result.document) if result.document else [])
 
 
 # What an issue's slug means, in Chinese then English, for the maintainer reading `check`.

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import functools
 import html
+import os
 import re
 import sys
 import threading
@@ -51,6 +52,10 @@ pre{{background:#fff4f4;border-left:4px solid #c0392b;padding:1rem;white-space:p
 </head><body><h1>构建失败 · build failed</h1>
 <p>The last good build is kept; this page reloads when the error is fixed.</p>
 <pre id="build-error">{message}</pre>{script}</body></html>"""
+
+
+class ServeError(Exception):
+    """The preview cannot start (e.g. its address is in use): a message for the user."""
 
 
 class SiteState:
@@ -211,16 +216,18 @@ class PreviewHandler(SimpleHTTPRequestHandler):
             self.end_headers()
             return None
         generation, error = self.server.state.snapshot()  # before reading: never miss a reload
+        # os.path's tests, not Path's: they answer False for a name the system refuses
+        # (a path part over 255 bytes), which is then a 404, not a dropped connection.
         target = Path(self.translate_path(self.path))
-        if target.is_dir() and path.endswith("/"):
+        if os.path.isdir(target) and path.endswith("/"):
             target = target / "index.html"
         is_page = target.suffix == ".html" or path.endswith("/")
         if error is not None and is_page:
             body = ERROR_PAGE.format(message=html.escape(error), script=self._script(generation))
             return self._send_html(body.encode("utf-8"), HTTPStatus.INTERNAL_SERVER_ERROR)
-        if target.suffix == ".html" and target.is_file():
+        if target.suffix == ".html" and os.path.isfile(target):
             return self._send_html(self._with_script(target.read_bytes(), generation))
-        if not target.exists() and not target.is_dir():
+        if not os.path.exists(target):
             missing = self.server.root / "404.html"
             if missing.is_file():
                 return self._send_html(self._with_script(missing.read_bytes(), generation),
@@ -271,6 +278,9 @@ class PreviewServer(ThreadingHTTPServer):
     """The preview: HTTP server, file watcher and rebuilder. `start()`, then `stop()`."""
 
     daemon_threads = True
+    # Connections waiting to be accepted (socketserver's default is 5): a page's burst of
+    # asset requests, or a few browsers at once, would otherwise stall for a minute.
+    request_queue_size = 1024
 
     def __init__(self, site_dir: Path, host: str = "127.0.0.1", port: int = 8000, log=print):
         self.site_dir = site_dir.resolve()
@@ -284,7 +294,11 @@ class PreviewServer(ThreadingHTTPServer):
         self.watched: set[Path] = set()
         self._watch_new_folders()
         self.observer.schedule(self.handler, str(self.site_dir), recursive=False)
-        super().__init__((host, port), functools.partial(PreviewHandler, directory=str(self.root)))
+        try:
+            super().__init__((host, port), functools.partial(PreviewHandler, directory=str(self.root)))
+        except OSError as exc:
+            raise ServeError(f"cannot listen on {host}:{port}: {exc.strerror} (is another "
+                             "`serve` running? choose another port with --port)") from exc
 
     def _watch_new_folders(self) -> None:
         for folder in self.handler.roots:

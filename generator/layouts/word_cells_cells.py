@@ -121,12 +121,19 @@ def is_meta_line(text: str) -> bool:
     return bool(ENDS_LIKE_TITLE.search(s)) and bool(table_key_for_title(s) or performance_kind(s))
 
 
-def _join(left: str, right: str) -> str:
-    """Join a cell's continuation line: no space between CJK text, one between Latin words."""
-    right = right.strip()
-    if _ASCII_END.search(left.rstrip()) and _ASCII_START.match(right):
-        return left.rstrip() + " " + right
-    return left.rstrip() + right
+def _join(first: str, more: list[str]) -> str:
+    """A cell's text and its continuation lines (each not blank): no space between CJK
+    text, one between Latin words. Joined once, not line by line: prose run into a cell
+    can be thousands of lines."""
+    pieces = [first.rstrip()]
+    last = pieces[0][-1:]
+    for line in more:
+        line = line.strip()
+        if _ASCII_END.match(last) and _ASCII_START.match(line):
+            pieces.append(" ")
+        pieces.append(line)
+        last = line[-1:]
+    return "".join(pieces)
 
 
 def _can_reopen(groups: list[Group], pending: list[Loose]) -> bool:
@@ -149,8 +156,16 @@ def split_cells(lines: list[str]) -> CellText:
     out = CellText()
     current: Group | None = None
     pending: list[Loose] = []
+    more: list[str] = []  # continuation lines of the current row's last cell
+
+    def close_cell() -> None:
+        if more:  # (only ever filled while a row is open)
+            current.cells[-1].text = _join(current.cells[-1].text, more)
+            more.clear()
+
     for number, raw in enumerate(lines, 1):
         if raw.startswith("\t"):
+            close_cell()  # new cells follow
             if current is None:
                 if _can_reopen(out.groups, pending):
                     current = out.groups.pop()
@@ -166,6 +181,7 @@ def split_cells(lines: list[str]) -> CellText:
             current.end = number
         elif not raw.strip():
             if current is not None:
+                close_cell()
                 out.groups.append(current)
                 current = None
             out.loose.extend(pending)
@@ -173,14 +189,16 @@ def split_cells(lines: list[str]) -> CellText:
         elif PAGE_MARKER.match(raw):
             continue  # a page's number ("第 6 页") is no cell, nor a row's end
         elif current is not None and not is_meta_line(raw):
-            current.cells[-1].text = _join(current.cells[-1].text, raw)
+            more.append(raw)
             current.end = number
         else:
             if current is not None:
+                close_cell()
                 out.groups.append(current)
                 current = None
             pending.append(Loose(number, raw))
     if current is not None:
+        close_cell()
         out.groups.append(current)
     out.loose.extend(pending)
     for group in out.groups:

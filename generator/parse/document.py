@@ -158,6 +158,24 @@ def parse_file(path: Path, display_path: str | None = None, debug: bool = False)
     return result
 
 
+def lost_parse(shown: str, reason: str, limit: float) -> ParseResult:
+    """A file whose parse worker was killed after `limit` seconds (reason "timeout") or
+    died ("crashed"): left out of the site, with the issue saying why."""
+    if reason == "timeout":
+        issue = Issue("parse-timeout", f"parsing took over {limit:g} s (build.parse_timeout), "
+                      "the file is left out: is it a disclosure? If it is, raise the limit",
+                      shown, None, "error")
+    else:
+        issue = Issue("parse-crashed", "the worker parsing this file died (out of memory?), "
+                      "the file is left out", shown, None, "error")
+    return ParseResult(shown, None, [issue])
+
+
+def lost_worker(issues: list[Issue]) -> bool:
+    """Whether these are the issues of `lost_parse` (not of the file's content)."""
+    return any(i.slug in ("parse-timeout", "parse-crashed") for i in issues)
+
+
 def _require_tables(doc: Document) -> None:
     """A disclosure without its core tables is truncated or from another template."""
     missing = [key for key in ("summary", "expense") if key not in doc.tables]

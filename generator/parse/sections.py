@@ -42,7 +42,7 @@ def find_parts(lines: list[str]) -> dict[str, tuple[int, int]]:
 def _paragraphs(lines: list[str], start: int, end: int, wrapped: bool) -> str:
     """Text of lines start..end with paragraphs rebuilt: PDF layouts wrap lines mid-sentence."""
     paragraphs: list[str] = []
-    current = ""
+    current: list[str] = []  # the lines of the paragraph being read, joined once it ends
     for number in range(start, end + 1):
         raw = lines[number - 1]
         text = raw.replace("\t", " ").strip(" \u3000\ufeff-*#")
@@ -50,15 +50,15 @@ def _paragraphs(lines: list[str], start: int, end: int, wrapped: bool) -> str:
             continue
         if not wrapped or not current or _ITEM_START.match(text):
             if current:
-                paragraphs.append(current)
-            current = text
+                paragraphs.append("".join(current))
+            current = [text]
         else:
-            current += text
+            current.append(text)
         if wrapped and _PARAGRAPH_END.search(text):
-            paragraphs.append(current)
-            current = ""
+            paragraphs.append("".join(current))
+            current = []
     if current:
-        paragraphs.append(current)
+        paragraphs.append("".join(current))
     return "\n".join(p.strip() for p in paragraphs)
 
 
@@ -121,7 +121,7 @@ _TERM = re.compile(r"^\s*(?:[一二三四五六七八九十]{1,3}|\d{1,2})\s*[�
 
 def _glossary(lines: list[str], start: int, end: int, wrapped: bool) -> list[tuple[str, str, int]]:
     text = _paragraphs(lines, start + 1, end, wrapped)
-    entries = []
+    entries: list[tuple[str, list[str], int]] = []
     line_of = {}
     for number in range(start + 1, end + 1):
         key = re.sub(r"\s+", "", lines[number - 1])[:12]
@@ -131,8 +131,7 @@ def _glossary(lines: list[str], start: int, end: int, wrapped: bool) -> list[tup
         m = _TERM.match(paragraph)
         if m:
             number = line_of.get(re.sub(r"\s+", "", paragraph)[:12], start)
-            entries.append((m.group(1).strip(), m.group(2).strip(), number))
+            entries.append((m.group(1).strip(), [m.group(2).strip()], number))
         elif entries and not paragraph.startswith(("名词解释", "第四部分")):
-            term, body, number = entries[-1]
-            entries[-1] = (term, body + paragraph, number)
-    return entries
+            entries[-1][1].append(paragraph)  # joined once at the end: linear in the text
+    return [(term, "".join(body), number) for term, body, number in entries]

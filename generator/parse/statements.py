@@ -28,6 +28,7 @@ narrative-only files state every figure in prose). The keys (`StatedFigure.key`)
 | `procurement_total`, `_goods`, `_works`, `_services` | 政府采购预算 and its parts |
 | `performance_project_count` | projects under 绩效 management (a count) |
 | `general_public_class:NAME`, `general_public_item:NAME` | a 类 / 项 of 一般公共预算 named in the text |
+| `summary_income:NAME`, `summary_expense:NAME` | a line of the 收支总表 the overview lists ("1．财政拨款收入预算总计 …", "2．社会保障和就业（类）支出 …"), named as the prose names it |
 
 The first match in a section counts, and the first section that states a key. Every
 pattern is anchored on its wording and bounded, so reading stays linear in the text.
@@ -36,6 +37,7 @@ pattern is anchored on its wording and bounded, so reading stays linear in the t
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from decimal import Decimal, InvalidOperation
 
 from ..model import Document, Issue, StatedChange, StatedFigure
@@ -146,6 +148,8 @@ def read_statements(source: SourceText, parts: dict[str, tuple[int, int]], doc: 
         text = JoinedText(source.lines, section.line + 1, stop,
                           separator="" if doc.layout.startswith("pdf") else "\n")
         _read_figures(text, kind, doc)
+        if kind == "overview":
+            _read_summary_lines(text, doc)
         if kind == "general_public":
             _read_class_and_items(text, doc)
         _read_changes(text, doc)
@@ -184,6 +188,44 @@ def _read_class_and_items(text: JoinedText, doc: Document) -> None:
                                         _snippet(text.text, m.start(), m.end())))
 
 
+# A clause of the overview's lists: its start (a sentence or an ordinal), the line's name,
+# its amount ("1．财政拨款收入预算总计27664.22万元", "（2）政府性基金收入预算0万元",
+# "上年结转资金预算为0万元", "2．社会保障和就业支出 2000.39 万元")
+_LISTED = re.compile(r"(?:^|[。；;：:])\s*(?:(?:\d{1,2}\s*[．.、]|[（(][一二三四五六七八九十\d]{1,2}[）)])\s*)?"
+                     r"([^\d，,。；;：:、%]{2,20}?)\s*(?:预算数)?\s*为?\s*" + AMT)
+_INCOME_LINE = re.compile(r"(?:收入|资金)(?:预算)?(?:总计)?$")
+_EXPENSE_LINE = re.compile(r"支出$")
+# the totals and the 支出用途 lines are not lines of the lists
+# the two totals the lists follow (not the opening "收入、支出预算总计")
+_INCOME_TOTAL = re.compile(r"(?<![、\w])收入预算总计")
+_EXPENSE_TOTAL = re.compile(r"(?<![、\w])支出预算总计")
+_NOT_LISTED = {"收入预算总计", "支出预算总计", "基本支出", "项目支出"}
+
+
+def _read_summary_lines(text: JoinedText, doc: Document) -> None:
+    """The 收支总表's lines as the overview lists them under its two totals: 收入 sources
+    by name after "（一）收入预算总计 …", 支出 by function class after "（二）支出预算总计 …"
+    (an overview that states no such totals lists no lines)."""
+    seen = {f.key for f in doc.figures}
+    income, expense = _INCOME_TOTAL.search(text.text), _EXPENSE_TOTAL.search(text.text)
+    if not (income and expense and income.start() < expense.start()):
+        return
+    for m in _LISTED.finditer(text.text, income.start()):
+        name = squash(m.group(1))
+        if name in _NOT_LISTED or "总预算" in name:
+            continue
+        if _EXPENSE_LINE.search(name) and expense.start() < m.start():
+            key = f"summary_expense:{name}"
+        elif _INCOME_LINE.search(name) and m.start() < expense.start():
+            key = f"summary_income:{name}"
+        else:
+            continue
+        if key not in seen:
+            seen.add(key)
+            doc.figures.append(StatedFigure(key, _amount(m.group(2)), text.line_at(m.start(1)) or 0,
+                                            _snippet(text.text, m.start(1), m.end())))
+
+
 # What a stated change is about, when the clause names it (the last one named wins).
 _SUBJECT_WORDS = re.compile(
     r"机关运行经费|“?三公”?经费|因公出国[（(]境[）)]费?|公务用车购置费|公务用车运行(?:维护)?费|公务接待费|"
@@ -192,11 +234,16 @@ _SUBJECT_WORDS = re.compile(
     r"事业收入|上级专项收入|上级补助收入|单位其他资金收入|其他收入")
 
 
-def _change_subject(text: str, start: int) -> str:
+_CLAUSE_END = re.compile(r"[。；;\n]")
+
+
+def _change_subject(text: str, start: int, clause_ends: list[int]) -> str:
     """The subject of the change whose wording starts at `start`: a 科目 chain ("…（项）"),
-    a known budget term named in the clause, or else the clause's opening words."""
-    clause_start = max(text.rfind(c, 0, start) for c in "。；;\n") + 1
-    clause = text[clause_start:start]
+    a known budget term named in the clause, or else the clause's opening words.
+    `clause_ends`: where each clause of `text` ends, in order (looked up, not searched
+    for again from each change: a long text has many changes)."""
+    before = bisect_left(clause_ends, start)
+    clause = text[clause_ends[before - 1] + 1 if before else 0:start]
     clause = re.sub(r"^.*其中\s*[：:]", "", clause)
     # a sub-heading glued on by PDF wrapping: "…具体使用情况1.一般公共服务支出（类）…"
     clause = re.sub(r"^.{0,40}?情况\s*(?=\d{1,2}\s*[.．、]|[（(][一二三四五六七八九十\d]{1,3}[）)])", "", clause)
@@ -213,13 +260,14 @@ def _change_subject(text: str, start: int) -> str:
 
 
 def _read_changes(text: JoinedText, doc: Document) -> None:
+    clause_ends = [m.start() for m in _CLAUSE_END.finditer(text.text)]
     for m in _CHANGE.finditer(text.text):
         if m.group(2) is None and m.group(3) is None:
             continue  # template wording with no figure ("比上年增加（减少）…")
         word = m.group(1)
         direction = {"增加": 1, "增长": 1, "减少": -1, "下降": -1}.get(word, 0)
         doc.changes.append(StatedChange(
-            subject=_change_subject(text.text, m.start()), direction=direction,
+            subject=_change_subject(text.text, m.start(), clause_ends), direction=direction,
             amount=_amount(m.group(2)), percent=_amount(m.group(3)),
             line=text.line_at(m.start()) or 0, text=_snippet(text.text, m.start(), m.end())))
 

@@ -8,7 +8,10 @@ amount. A figure no interleaving confirms stays unplaced (missing, never wrong).
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
+from itertools import combinations
+from math import comb
 
 from .place import identities_hold
 
@@ -49,3 +52,63 @@ def _interleavings(lines: list[list[str]]):
         rest = [*lines[:index], line[1:], *lines[index + 1:]] if len(line) > 1 else [*lines[:index], *lines[index + 1:]]
         for tail in _interleavings(rest):
             yield [line[0], *tail]
+
+
+# Blank cells tried at most (a -raw line drops them; choosing which were blank).
+MAX_BLANK_CHOICES = 5000
+
+
+def place_in_catalogue_order(keys: list[str], amounts: list[Decimal], identities: tuple[str, ...],
+                             slack: Decimal, variants: tuple[str, ...] = (),
+                             pinned: bool = False) -> dict[str, Decimal]:
+    """Column key → amount with the header's columns in the catalogue's order (the order
+    the templates print them in: 合计, 小计, then each item and its parts), when the
+    rendering printed the labels in another order. A rendering that drops blank cells
+    prints fewer amounts than columns: every choice of blank columns is tried (a blank is
+    0 for the identities). `variants` (budget, final …): each column prints one amount
+    per variant, in that order, and the identities hold per variant. A column is placed
+    where every choice that keeps the identities agrees on it; a column blank in every
+    such choice stays unplaced (empty, as printed). `pinned`: the print order is not
+    trusted either (the default mode of pdftotext), so a column is kept only where no swap
+    of its amount with another column's keeps the identities too (因公出国 and 公务接待
+    add up alike: the order alone would tell them apart)."""
+    columns = [_variant_key(k, v) for k in keys for v in (variants or ("",))]
+    checks = [_variant_identity(i, v) for i in identities for v in (variants or ("",))]
+    checks = [i for i in checks if {t.strip() for t in i.replace("=", "+").split("+")} <= set(columns)]
+    blanks = len(columns) - len(amounts)
+    if blanks < 0 or not checks or comb(len(columns), blanks) > MAX_BLANK_CHOICES:
+        return {}
+    agreed: dict[str, Decimal | None] | None = None
+    for blank in combinations(range(len(columns)), blanks):
+        printed = iter(amounts)
+        values = {k: (Decimal(0) if i in blank else next(printed)) for i, k in enumerate(columns)}
+        if not identities_hold(values, tuple(checks), slack):
+            continue
+        shown = {k: (None if i in blank else values[k]) for i, k in enumerate(columns)}
+        if pinned:
+            shown = {k: (_UNPINNED if _swappable(values, k, checks, slack) else v) for k, v in shown.items()}
+        agreed = shown if agreed is None else {k: v for k, v in agreed.items() if shown.get(k, 0) == v}
+    return {k: v for k, v in (agreed or {}).items() if isinstance(v, Decimal)}
+
+
+_UNPINNED = "unpinned"
+
+
+def _swappable(values: dict[str, Decimal], key: str, identities: list[str], slack: Decimal) -> bool:
+    """Whether `key`'s amount can trade places with another column's and keep the identities."""
+    for other, amount in values.items():
+        if amount != values[key]:
+            swapped = {**values, key: amount, other: values[key]}
+            if identities_hold(swapped, tuple(identities), slack):
+                return True
+    return False
+
+
+def _variant_key(key: str, variant: str) -> str:
+    return key if variant in ("", "final") else f"{key}_{variant}"
+
+
+def _variant_identity(identity: str, variant: str) -> str:
+    terms = re.split(r"(\s*[=+]\s*)", identity)
+    return "".join(t if t.strip() in ("=", "+") else _variant_key(t.strip(), variant) for t in terms)
+

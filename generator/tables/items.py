@@ -11,10 +11,11 @@ the leftmost 合计 is `grand_total` and the 小计 is the 三公 `total`.
 
 from __future__ import annotations
 
+from ..grid import GridRow
 from ..model import Column, Issue, Row, Table
 from ..numbers import squash
 from .amounts import has_amount, label_text, pieces, to_wan
-from .by_identities import place_by_identities
+from .by_identities import place_by_identities, place_in_catalogue_order
 from .catalogue import Catalogue
 from .coded import _columns
 from .header import VARIANTS
@@ -29,7 +30,8 @@ def read_items(seg: Segment, catalogue: Catalogue, unit: str, path: str) -> tupl
     if first is None:
         table.empty = True
         return table, []
-    header, body = seg.rows[:first], seg.rows[first:]
+    gathered = _gathered(seg.rows)
+    header, body = gathered or (seg.rows[:first], seg.rows[first:])
     columns = _columns(header, catalogue)
     _name_totals(columns)
     row = Row(line=body[0].line, name=seg.kind.kind, kind="line")
@@ -41,7 +43,7 @@ def read_items(seg: Segment, catalogue: Catalogue, unit: str, path: str) -> tupl
             row.origins.setdefault(key, cell.origin)
         if amounts[0].x0 is None:
             # without positions the header's print order need not be its column order
-            _place_without_positions(row, header, amounts, seg, catalogue, unit)
+            _place_without_positions(row, header, amounts, seg, catalogue, unit, bool(gathered))
             if len(row.values) < len(amounts):
                 issues = [Issue("column-ambiguous", f"{seg.title} line {row.line}: {len(row.values)} of "
                                 f"{len(amounts)} amounts placed by the identities (no column positions)",
@@ -64,7 +66,7 @@ def read_items(seg: Segment, catalogue: Catalogue, unit: str, path: str) -> tupl
 
 
 def _place_without_positions(row: Row, header: list, amounts: list, seg: Segment,
-                             catalogue: Catalogue, unit: str) -> None:
+                             catalogue: Catalogue, unit: str, gathered: bool = False) -> None:
     """The header's keyed labels line by line (a label split over two lines joined; a
     group label whose parts are all there stands for its 小计) → `place_by_identities`."""
     lines = _keyed_lines(header, catalogue)
@@ -80,10 +82,59 @@ def _place_without_positions(row: Row, header: list, amounts: list, seg: Segment
         first = next((line for line in lines if "total" in line), None)
         if first is not None and sum(line.count("total") for line in lines) >= 2:
             first[first.index("total")] = "grand_total"
-    values = place_by_identities(lines, [to_wan(a.text, unit) for a in amounts], seg.kind.identities,
-                                 rounding_step(unit))
+    figures = [to_wan(a.text, unit) for a in amounts]
+    values = {} if gathered else place_by_identities(lines, figures, seg.kind.identities, rounding_step(unit))
+    if len(values) < len(amounts):
+        ordered = _in_catalogue_order(lines, header, figures, seg, unit, pinned=gathered)
+        values = ordered if len(ordered) > len(values) else values
     row.values = values
-    row.origins = {k: amounts[[to_wan(a.text, unit) for a in amounts].index(v)].origin for k, v in values.items()}
+    row.origins = {k: amounts[figures.index(v)].origin for k, v in values.items()}
+
+
+# The Jiangsu 合计 over the 三公 小计 and the other items it prints beside them.
+GRAND_TOTAL = "grand_total = total + meeting + training"
+
+
+def _in_catalogue_order(lines: list[list[str]], header: list, figures: list, seg: Segment,
+                        unit: str, pinned: bool = False) -> dict:
+    """The header's keys in the catalogue's column order (-raw prints a multi-level
+    header's labels in another order, and drops blank cells) → `place_in_catalogue_order`."""
+    keys = list(dict.fromkeys(k for line in lines for k in line))
+    order = {key: i for i, key in enumerate(seg.kind.columns)}
+    if any(k not in order for k in keys):
+        return {}  # a key the catalogue does not order: no order to assume
+    if len(keys) != sum(len(line) for line in lines) or len(keys) < len(figures):
+        keys = _template_columns(keys, seg.kind.columns)
+    printed = [VARIANTS[squash(c.text)] for r in header for c in r.cells if squash(c.text) in VARIANTS]
+    variants = tuple(dict.fromkeys(printed))
+    if variants and len(printed) != len(keys) * len(variants):
+        return {}
+    identities = (*seg.kind.identities, GRAND_TOTAL) if "grand_total" in keys else seg.kind.identities
+    return place_in_catalogue_order(sorted(keys, key=order.__getitem__), figures, identities,
+                                    rounding_step(unit), variants, pinned)
+
+
+def _gathered(rows: list) -> tuple[list, list] | None:
+    """A header and its one row of amounts that the default mode of pdftotext prints
+    cell by cell, labels and amounts interleaved ("合计" / "小计" / "1,384.74" / "484.30" /
+    "因公出国" …): the labels as the header, the amounts, in print order, as the row.
+    None for any other table (an amount beside a label, positions known, one amounts line)."""
+    figures = [r for r in rows if has_amount(r)]
+    if len(figures) < 2 or any(c.x0 is not None or c.col is not None for r in rows for c in r.cells):
+        return None
+    if not all(_is_figure(c.text) for r in figures for c in r.cells):
+        return None
+    merged = GridRow(cells=[c for r in figures for c in r.cells], line=figures[0].line, page=figures[0].page)
+    return [r for r in rows if not has_amount(r)], [merged]
+
+
+def _template_columns(found: list[str], columns: tuple[str, ...]) -> list[str]:
+    """The template's columns up to the last one the header names, for a header whose
+    labels print in pieces no line joins (-raw: "因公出" / "国（境）" / "费"): the
+    catalogue lists them in the templates' order; 合计 over 小计 only beside 会议费/培训费."""
+    last = max((columns.index(k) for k in found), default=-1)
+    keys = list(columns[:last + 1])
+    return keys if {"meeting", "training"} & set(keys) else [k for k in keys if k != "grand_total"]
 
 
 def _keyed_lines(header: list, catalogue: Catalogue) -> list[list[str]]:

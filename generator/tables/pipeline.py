@@ -5,13 +5,16 @@ wins over the document's; amounts converted to 万元 exactly, `Table.unit` as p
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import replace
 
 from ..grid import Grid
 from ..model import TABLE_KEYS, Document, Issue
 from ..sources import SourceText
 from .catalogue import Catalogue, load_catalogue
 from .coded import read_coded
+from .columnar import coded_classes, coded_total, two_sided_totals
 from .items import read_items
+from .rejoin import reattach_glued_amounts, rejoin_wrapped_rows
 from .segment import find_tables
 from .two_sided import read_two_sided
 from .verify import verify_coded, verify_two_sided
@@ -40,9 +43,15 @@ def read_tables(grid: Grid, doc: Document, catalogue: Catalogue | None = None) -
         if interpreter is None or not seg.kind.key or not (seg.rows or seg.notes):
             continue  # a 目录 entry heads nothing
         unit = seg.unit or document_unit
+        positioned = any(c.x0 is not None or c.col is not None for r in seg.rows for c in r.cells)
+        printed = list(seg.rows)  # the rows as printed, before any rejoining
+        if not positioned and seg.kind.shape == "coded":
+            rejoin_wrapped_rows(seg, grid)
+        if not positioned and seg.kind.shape == "two_sided":
+            reattach_glued_amounts(seg)
         table, found = interpreter(seg, catalogue, unit, grid.path)
-        if not any(c.x0 is not None or c.col is not None for r in seg.rows for c in r.cells):
-            found += _verify(table, seg, grid.path)
+        if not positioned:
+            found += _verify(table, seg, grid.path) + _columnar(table, seg, printed, catalogue, unit, grid.path)
         table.title = TABLE_KEYS.get(table.key, table.key)  # the standard title; the printed one is the note
         table.empty = table.empty or not (table.rows or table.totals)
         doc.tables[seg.kind.key] = table
@@ -59,3 +68,16 @@ def _verify(table, seg, path: str) -> list[Issue]:
     if seg.kind.shape in ("coded", "named"):
         return verify_coded(table, seg.kind.identities, path, seg.title)
     return []
+
+
+def _columnar(table, seg, printed, catalogue: Catalogue, unit: str, path: str) -> list[Issue]:
+    """Totals of a table printed cell by cell (pdftotext's default mode), where confirmed."""
+    seg = replace(seg, rows=printed)
+    if seg.kind.shape == "two_sided":
+        return two_sided_totals(table, seg, catalogue, unit, path)
+    if seg.kind.shape != "coded":
+        return []
+    found = coded_total(table, seg, seg.kind.identities, unit, path)
+    if seg.kind.classification in ("function", "economic"):
+        found += coded_classes(table, seg, unit, path, seg.kind.classification)
+    return found

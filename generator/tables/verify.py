@@ -40,7 +40,8 @@ def _near(a: Decimal | None, b: Decimal | None, terms: int, step: Decimal) -> bo
 def verify_coded(table: Table, identities: tuple[str, ...], path: str, title: str) -> list[Issue]:
     dropped = 0
     step = rounding_step(table.unit)
-    first = table.columns[0].key if table.columns else None
+    # without columns a row's only figure is a label's own ("人员经费合计 95.36"): a total
+    first = table.columns[0].key if table.columns else "total"
     for row in [*table.rows, *table.totals.values()]:
         if row.values and not _confirmed(row.values, identities, step):
             dropped += _keep_total(row, first)

@@ -1,0 +1,180 @@
+"""Totals of tables the default mode of pdftotext prints cell by cell, without column
+positions: a ruled table's cells come column by column in places (a run of codes, a run
+of names, each amount column), labels apart from their amounts ("156,211,123" /
+"一、一般公共服务支出"), so most rows cannot be put together again. Two things survive
+and are read here, each only where an identity confirms it (missing, never wrong):
+
+- a coded table's 合计 row: the largest amount of the table, printed with its parts
+  right after it ("99,706,020 / 88,537,451 / 11,168,569": 合计 = 人员经费 + 公用经费, the
+  parts in the identity's order, which is the header's);
+- a two-sided table's 收入总计 and 支出总计: equal, the largest amount of the table
+  (printed at least twice), and printed next to each of the two labels;
+- a classified table's 类 rows: a class is known by its standard name (classes.toml,
+  功能分类 or 经济分类), its total is the amount printed right after the name, and
+  the classes' totals must add up to the table's 合计 (one class whose amount did not
+  follow its name: the difference, where the table prints it).
+
+Figures these leave out stay missing, with the `rendering-columns-lost` issue.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from decimal import Decimal
+from functools import cache
+from pathlib import Path
+
+from ..grid import Cell
+from ..model import Issue, Row, Table
+from ..numbers import squash
+from .amounts import to_wan
+from .catalogue import Catalogue
+from .segment import Segment
+from .verify import rounding_step
+
+# how many cells away from a total's label its amount may print
+NEAR_LABEL = 2
+
+
+def _cells(seg: Segment) -> list[Cell]:
+    return [c for r in seg.rows for c in r.cells if c.text.strip()]
+
+
+def _amounts(cells: list[Cell], unit: str) -> list[tuple[int, Decimal, Cell]]:
+    """The amounts among the cells, in print order (not the codes: "2040401", "05", "201")."""
+    return [(i, v, c) for i, c in enumerate(cells) if _is_plain_amount(c.text)
+            and (v := to_wan(c.text, unit)) is not None]
+
+
+def coded_total(table: Table, seg: Segment, identities: tuple[str, ...], unit: str, path: str) -> list[Issue]:
+    """The 合计 row of a coded table whose rows were lost, from its largest amount and
+    the parts printed after it (the first identity over `total`)."""
+    if table.totals.get("total") is not None and table.totals["total"].values:
+        return []
+    identity = next((i for i in identities if i.split("=")[0].strip() == "total"), None)
+    amounts = _amounts(_cells(seg), unit)
+    if identity is None or not amounts:
+        return []
+    parts = [t.strip() for t in identity.split("=")[1].split("+")]
+    largest = max(v for _, v, _ in amounts)
+    step = rounding_step(unit)
+    found: list[tuple[Cell, list[tuple[Decimal, Cell]]]] = []
+    for n, (_, value, cell) in enumerate(amounts):
+        after = [(v, c) for _, v, c in amounts[n + 1:n + 1 + len(parts)]]
+        if value == largest and len(after) == len(parts) and \
+                abs(sum(v for v, _ in after) - value) <= step * len(parts):
+            found.append((cell, after))
+    if not found:
+        return []
+    cell, after = found[0]
+    row = Row(line=cell.origin.line or seg.line, name="合计", kind="total",
+              values={"total": largest}, origins={"total": cell.origin})
+    if all([v for v, _ in a] == [v for v, _ in after] for _, a in found):
+        for key, (value, part) in zip(parts, after):
+            row.values[key], row.origins[key] = value, part.origin
+    table.totals["total"] = row
+    return [_lost(seg, path, table, "合计 read from its amounts")]
+
+
+CLASSES_PATH = Path(__file__).with_name("classes.toml")
+_ORDINAL = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|（[一二三四五六七八九十]+）|\d+[、.．])")
+# an amount, not a code or a code part: no leading zero ("05"), not a bare 类 code ("201",
+# "301"), not a 款 or 项 code ("20404", "2040401")
+_CODE_LIKE = re.compile(r"^(?:0\d+|[23]\d{2}|\d{5}|\d{7})$")
+
+
+@cache
+def class_codes(classification: str = "function") -> dict[str, str]:
+    """Standard 类 name → its code, of the 功能分类 ("function") or 经济分类 ("economic")."""
+    data = tomllib.loads(CLASSES_PATH.read_text(encoding="utf-8"))
+    return {name: code for code, names in data[classification].items() for name in names}
+
+
+def coded_classes(table: Table, seg: Segment, unit: str, path: str,
+                  classification: str = "function") -> list[Issue]:
+    """The 类 rows of a classified table whose codes the rendering lost."""
+    if any(r.kind == "class" and r.get("total") is not None for r in table.rows):
+        return []
+    cells = _cells(seg)
+    amounts = _amounts(cells, unit)
+    total_row = table.totals.get("total")
+    if total_row is None or total_row.get("total") is None:
+        if not amounts:
+            return []
+        # no 合计 read: the largest amount, where the classes add up to it
+        _, largest, cell = max(amounts, key=lambda a: a[1])
+        total_row = Row(line=cell.origin.line or seg.line, name="合计", kind="total",
+                        values={"total": largest}, origins={"total": cell.origin})
+    codes = class_codes(classification)
+    found: dict[str, tuple[str, Cell | None]] = {}
+    for i, cell in enumerate(cells):
+        name = _ORDINAL.sub("", squash(cell.text))
+        if name in codes and codes[name] not in found:
+            after = cells[i + 1] if i + 1 < len(cells) else None
+            ok = after is not None and _is_plain_amount(after.text)
+            found[codes[name]] = (name, after if ok else None)
+    if not found:
+        return []
+    step = rounding_step(unit)
+    values = {code: to_wan(c.text, unit) for code, (_, c) in found.items() if c is not None}
+    lost = [code for code, (_, c) in found.items() if c is None]
+    rest = total_row.get("total") - sum(values.values(), Decimal(0))
+    if len(lost) == 1:
+        printed = [c for _, v, c in amounts if v == rest]
+        if not printed:
+            return []
+        found[lost[0]] = (found[lost[0]][0], printed[0])
+        values[lost[0]] = rest
+    elif lost or abs(rest) > step * len(values):
+        return []
+    table.totals["total"] = total_row
+    printed = {r.code: r for r in table.rows if r.kind == "class" and r.code}
+    for code in sorted(found):
+        name, cell = found[code]
+        row = printed.get(code)  # a class row read without its amount takes it
+        if row is None:
+            row = Row(line=cell.origin.line or seg.line, name=name, code=code, kind="class")
+            table.rows.append(row)
+        row.name = name  # as the rendering printed it whole (a rejoined name may have taken more)
+        row.values["total"], row.origins["total"] = values[code], cell.origin
+    return [_lost(seg, path, table, "its 类 rows read by their names")]
+
+
+def _is_plain_amount(text: str) -> bool:
+    from ..readers.text import is_amount
+    return is_amount(text) and not _CODE_LIKE.match(text.strip())
+
+
+def two_sided_totals(table: Table, seg: Segment, catalogue: Catalogue, unit: str, path: str) -> list[Issue]:
+    """收入总计 = 支出总计 = the table's largest amount, printed next to both labels."""
+    if all(table.totals.get(s) is not None and table.totals[s].values for s in ("income", "expense")):
+        return []
+    cells = _cells(seg)
+    amounts = _amounts(cells, unit)
+    if not amounts:
+        return []
+    largest = max(v for _, v, _ in amounts)
+    near: dict[str, tuple[str, Cell]] = {}
+    for side in ("income", "expense"):
+        labels = {squash(label) for label in catalogue.labels[f"{side}_total"]}
+        for i, cell in enumerate(cells):
+            if squash(cell.text) in labels:
+                close = [c for j, v, c in amounts if 0 < abs(j - i) <= NEAR_LABEL and v == largest]
+                if close:
+                    near[side] = (cell.text, close[0])
+                    break
+    if sum(1 for _, v, _ in amounts if v == largest) < 2:
+        return []  # each side prints its total
+    if len(near) < 2:
+        return []
+    for side, (label, cell) in near.items():
+        table.totals[side] = Row(line=cell.origin.line or seg.line, name=label, kind="total", side=side,
+                                 values={"amount": largest}, origins={"amount": cell.origin})
+    return [_lost(seg, path, table, "收入总计 and 支出总计 read from their amounts")]
+
+
+def _lost(seg: Segment, path: str, table: Table, what: str) -> Issue:
+    return Issue("rendering-columns-lost", f"{seg.title} (line {seg.line}): the rendering prints the "
+                 f"table's cells column by column, without positions; {what}, its other rows not read",
+                 path, seg.line, "warning", table=table.key or None)

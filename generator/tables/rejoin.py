@@ -1,0 +1,82 @@
+"""Rows of a coded table that a rendering without column positions (pdftotext default
+mode, `-raw`) prints over several lines: the code alone ("201"), the name in pieces
+("一般公共服务" / "支出"), then the amounts ("264.87 62.63 202.24"). They are joined back
+into one row before the interpreter reads the table, each cell keeping its own line.
+
+In a two-sided table the default mode glues a left-hand line's amount to the right-hand
+line's label ("一、财政拨款收入" / "96,282,213.44 一、公共安全支出"): the amount goes back to the
+line above when that line is a label without an amount.
+
+A bare class code of three digits looks like a page number to the segmenter, which
+leaves it out: it is taken back where the lines after it are such a row's name and
+amounts.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..grid import Cell, Grid, GridRow
+from .amounts import label_text
+from .codes import read_code
+from .segment import Segment
+
+_BARE_CLASS = re.compile(r"^\d{3}$")
+
+
+def rejoin_wrapped_rows(seg: Segment, grid: Grid) -> None:
+    """Join each code line, its name pieces and its amounts line into one row."""
+    from ..readers.text import is_amount
+    rows = _with_bare_codes(seg.rows, grid)
+    out: list[GridRow] = []
+    index = 0
+    while index < len(rows):
+        row = rows[index]
+        code, _raw, used = read_code(row.cells)
+        end = index + 1
+        while end < len(rows) and _text_only(rows[end], is_amount):
+            end += 1
+        closing = rows[end] if end < len(rows) else None
+        if code is not None and not any(is_amount(c.text) for c in row.cells[used:]) and closing \
+                and closing.cells and all(is_amount(c.text) for c in closing.cells):
+            names = [c for r in [row, *rows[index + 1:end]] for c in (r.cells[used:] if r is row else r.cells)]
+            name = [Cell(label_text(names), names[0].origin)] if names else []
+            out.append(GridRow(cells=[*row.cells[:used], *name, *closing.cells], line=row.line,
+                               page=row.page, ruled=row.ruled))
+            index = end + 1
+        else:
+            out.append(row)
+            index += 1
+    seg.rows = out
+
+
+def _text_only(row: GridRow, is_amount) -> bool:
+    return bool(row.cells) and read_code(row.cells)[0] is None and not any(is_amount(c.text) for c in row.cells)
+
+
+def _with_bare_codes(rows: list[GridRow], grid: Grid) -> list[GridRow]:
+    """The segment's rows with the bare 3-digit lines between them that open a row (text
+    follows them, then amounts)."""
+    if not rows:
+        return rows
+    taken = {r.line for r in rows}
+    bare = [g for g in grid.rows if rows[0].line < g.line < rows[-1].line and g.line not in taken
+            and len(g.cells) == 1 and _BARE_CLASS.match(g.cells[0].text.strip())]
+    from ..readers.text import is_amount
+    merged = sorted([*rows, *bare], key=lambda r: r.line)
+    return [r for i, r in enumerate(merged) if r.line in taken or (
+        i + 1 < len(merged) and merged[i + 1].line in taken and _text_only(merged[i + 1], is_amount))]
+
+
+def reattach_glued_amounts(seg: Segment) -> None:
+    """"label" / "amount label" → "label amount" / "label" (two-sided tables)."""
+    from ..readers.text import is_amount
+    rows = list(seg.rows)
+    for i in range(1, len(rows)):
+        above, row = rows[i - 1], rows[i]
+        if len(row.cells) >= 2 and is_amount(row.cells[0].text) and not is_amount(row.cells[1].text) \
+                and above.cells and not any(is_amount(c.text) for c in above.cells):
+            rows[i - 1] = GridRow(cells=[*above.cells, row.cells[0]], line=above.line, page=above.page,
+                                  ruled=above.ruled)
+            rows[i] = GridRow(cells=row.cells[1:], line=row.line, page=row.page, ruled=row.ruled)
+    seg.rows = rows
