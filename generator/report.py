@@ -100,6 +100,7 @@ SLUG_ZH: dict[str, str] = {
     "source-unreadable": "文件不存在或不可读 — no such file, or unreadable",
     "year-from-file-name": "年度取自文件名 — year taken from the file name",
     "region-unknown": "地区未识别 — region not recognised",
+    "parse-timeout": "解析超时，文件未读 — parsing took longer than the time limit",
 }
 SEVERITY_GROUPS = (("error", "错误（需要修改）errors to fix"), ("warning", "警告（请查看）warnings to look at"))
 EXAMPLES = {"error": 3, "warning": 1}  # printed per group without --verbose
