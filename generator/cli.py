@@ -74,7 +74,7 @@ def _cmd_serve(args: argparse.Namespace) -> int:
 
 def _cmd_check(args: argparse.Namespace) -> int:
     from .config import load_config
-    from .report import check_paths, format_report
+    from .report import check_paths, format_report, summary_line
 
     paths = [Path(p) for p in args.paths] or [Path("content/disclosures")]
     config = load_config(Path.cwd())  # the site checked is usually the current folder
@@ -82,11 +82,12 @@ def _cmd_check(args: argparse.Namespace) -> int:
     reports = check_paths(paths, debug=args.debug, limit=limit, jobs=config.get("build.jobs"))
     for report in reports:
         print(format_report(report, verbose=args.verbose))
+    print(summary_line(reports))
     failed = sum(r.failed_to_parse for r in reports)
     mismatches = sum(c.status == "fail" for r in reports for c in r.checks)
-    print(f"{len(reports)} file(s): {failed} not read or failed to parse, "
-          f"{mismatches} identity mismatch(es)")
-    return 1 if failed or not reports else 0
+    if failed or not reports:
+        return 1
+    return 1 if args.strict and mismatches else 0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -107,7 +108,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("check", help="parse and check documents; print a report per document")
     p.add_argument("paths", nargs="*", help="files or folders (default: content/disclosures)")
-    p.add_argument("-v", "--verbose", action="store_true", help="list passed checks too")
+    p.add_argument("-v", "--verbose", action="store_true",
+                   help="list every error, warning and info (default: a few of each kind)")
+    p.add_argument("--strict", action="store_true",
+                   help="exit 1 when an identity fails too (default: only for unread files)")
     p.add_argument("--timeout", type=int, metavar="SECONDS",
                    help="time limit to parse one file (default: build.parse_timeout; 0 = none)")
     p.set_defaults(func=_cmd_check)

@@ -37,6 +37,7 @@ import duckdb
 from .merge import SourceFile, sources_of
 from .model import TABLE_KEYS, Document, Issue
 from .numbers import format_amount, in_printed_unit
+from .tidy import key_figure_rows, line_item_rows
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents (
@@ -114,6 +115,18 @@ CREATE TABLE IF NOT EXISTS checks (
     part_lines INTEGER[]  -- a check that did not pass: the lines of its summed table rows
 );
 CREATE TABLE IF NOT EXISTS table_names (table_key VARCHAR, title VARCHAR);
+CREATE TABLE IF NOT EXISTS key_figures (
+    doc_id VARCHAR, department VARCHAR, region VARCHAR, year INTEGER, kind VARCHAR,
+    scope VARCHAR, measure VARCHAR, amount DECIMAL(28,6), unit VARCHAR, printed VARCHAR,
+    printed_unit VARCHAR, line INTEGER, source VARCHAR
+);
+CREATE TABLE IF NOT EXISTS line_items (
+    doc_id VARCHAR, department VARCHAR, year INTEGER, table_key VARCHAR, side VARCHAR,
+    sub_unit VARCHAR, level VARCHAR, code VARCHAR, name VARCHAR, project VARCHAR,
+    column_key VARCHAR, column_label VARCHAR, amount DECIMAL(28,6), unit VARCHAR,
+    printed VARCHAR, printed_unit VARCHAR, is_total BOOLEAN, detail BOOLEAN, inferred BOOLEAN,
+    line INTEGER, page INTEGER, source VARCHAR
+);
 """
 
 
@@ -133,7 +146,7 @@ COLUMNS = _schema_columns()
 
 DOC_TABLES = ("documents", "document_sources", "staffing", "divisions", "source_tables", "table_rows", "table_values",
               "projects", "performance_targets", "indicators", "sections", "stated_figures",
-              "stated_changes", "glossary", "issues", "checks")
+              "stated_changes", "glossary", "issues", "checks", "key_figures", "line_items")
 
 
 def connect(path: Path | str = ":memory:", detachable: bool = False) -> duckdb.DuckDBPyConnection:
@@ -209,6 +222,8 @@ def document_rows(doc_id: str, doc: Document, sources: list[SourceFile] | None =
                               for c in doc.changes]
     out["glossary"] += [(doc_id, i, t, x, ln) for i, (t, x, ln) in enumerate(doc.glossary)]
     out["issues"] += [issue_row(doc_id, i) for i in doc.issues]
+    out["key_figures"] = key_figure_rows(doc_id, doc)
+    out["line_items"] = line_item_rows(doc_id, doc)
     return out
 
 

@@ -84,26 +84,112 @@ def _check_one(shown: str, debug: bool = False) -> DocumentReport:
     return DocumentReport(result, run_checks(result.document) if result.document else [])
 
 
+# What an issue's slug means, in Chinese then English, for the maintainer reading `check`.
+SLUG_ZH: dict[str, str] = {
+    "row-misaligned": "行的金额个数与列数不符 — a row prints more or fewer amounts than columns",
+    "column-inferred": "金额的列位置由恒等式推定 — column placed by the identities, not read",
+    "column-ambiguous": "金额的列位置无法确定 — column could not be decided",
+    "code-repaired": "科目编码按规则补正 — classification code repaired",
+    "staffing-missing": "未读到人员编制 — staffing not found",
+    "unnamed-project": "项目无名称 — project without a name",
+    "total-missing": "未读到合计行 — total row not found",
+    "row-unlabelled": "行无名称 — row without a label",
+    "header-misaligned": "表头与列不齐 — header not aligned with the columns",
+    "table-title-missing": "表无标题 — table without a title",
+    "format-unknown": "文件格式不可读 — a format the site does not read",
+    "source-unreadable": "文件不存在或不可读 — no such file, or unreadable",
+    "year-from-file-name": "年度取自文件名 — year taken from the file name",
+    "region-unknown": "地区未识别 — region not recognised",
+    "parse-timeout": "解析超时，文件未读 — parsing took longer than the time limit",
+}
+SEVERITY_GROUPS = (("error", "错误（需要修改）errors to fix"), ("warning", "警告（请查看）warnings to look at"))
+EXAMPLES = {"error": 3, "warning": 1}  # printed per group without --verbose
+
+
+@dataclass
+class Finding:
+    """One line of the report: a failed identity or an issue, by severity and slug."""
+
+    severity: str  # error, warning or info
+    slug: str
+    title: str
+    line: int | None
+    text: str
+
+
+def findings(report: DocumentReport) -> list[Finding]:
+    """A document's failed identities (errors: its figures do not add up), its issues by
+    their own severity, and the rounding gaps (infos: the printed figures were rounded)."""
+    r = report.result
+    out = []
+    for check in report.checks:
+        if check.status == "pass":
+            continue
+        severity = "error" if check.status == "fail" else "info"
+        out.append(Finding(severity, check.slug, f"恒等式不符：{check.name} — identity fails",
+                           check.line, str(check)))
+    issues = r.document.issues if r.document is not None else r.issues
+    for issue in issues:
+        out.append(Finding(issue.severity, issue.slug, SLUG_ZH.get(issue.slug, issue.slug),
+                           issue.line, str(issue)))
+    return out
+
+
 def format_report(report: DocumentReport, verbose: bool = False) -> str:
+    """One document's block: who and what was read, then its errors and warnings grouped by
+    kind (a few examples each; every one with `verbose`), then the count of infos."""
     r = report.result
     if r.document is None:
         unread = any(i.message.startswith("not read:") for i in r.issues)
-        lines = [f"{r.path}: {'not read' if unread else 'FAILED to parse'}"]
-        lines += [f"  {issue}" for issue in r.issues]
-        return "\n".join(lines)
-    doc = r.document
-    statuses = Counter(c.status for c in report.checks)
-    rows = sum(len(t.rows) for t in doc.tables.values())
-    lines = [
-        f"{doc.path}: {doc.department or '?'} {doc.year or '?'} ({doc.region or '?'})",
-        f"  layout {doc.layout}, encoding {doc.encoding}; {len(doc.tables)} tables "
-        f"({', '.join(doc.tables)}), {rows} rows, {len(doc.project_targets())} 项目绩效目标表",
-        f"  checks: {statuses.get('pass', 0)} passed, {statuses.get('fail', 0)} failed, "
-        f"{statuses.get('rounding', 0)} rounding",
-    ]
-    for check in report.checks:
-        if check.status != "pass" or verbose:
-            lines.append(f"  {check.status.upper():8} {check}")
-    for issue in doc.issues:
-        lines.append(f"  {issue.severity.upper():8} {issue}")
+        lines = [f"{r.path}: {'未读取 not read' if unread else '无法解析 FAILED to parse'}"]
+    else:
+        doc = r.document
+        statuses = Counter(c.status for c in report.checks)
+        rows = sum(len(t.rows) for t in doc.tables.values())
+        lines = [
+            f"{doc.path}: {doc.department or '?'} {doc.year or '?'}（{doc.region or '?'}）",
+            f"  读取 read: layout {doc.layout}, {doc.encoding}; {len(doc.tables)} 张表 tables "
+            f"({', '.join(doc.tables)}), {rows} 行 rows, {len(doc.project_targets())} 项目绩效目标表",
+            f"  恒等式 identities: {statuses.get('pass', 0)} 通过 passed, {statuses.get('fail', 0)} 不符 failed, "
+            f"{statuses.get('rounding', 0)} 舍入 rounding",
+        ]
+    found = findings(report)
+    for severity, heading in SEVERITY_GROUPS:
+        group = [f for f in found if f.severity == severity]
+        if group:
+            lines.append(f"  {heading}: {len(group)}")
+            lines += _grouped(group, None if verbose else EXAMPLES[severity])
+    infos = [f for f in found if f.severity == "info"]
+    if infos:
+        lines.append(f"  信息 infos: {len(infos)}" + ("" if verbose else "（-v 列出 list them）"))
+        if verbose:
+            lines += _grouped(infos, None)
     return "\n".join(lines)
+
+
+def _grouped(group: list[Finding], examples: int | None) -> list[str]:
+    """Findings of one severity by slug: the slug's title, the count and its lines, then
+    `examples` of them in full (all when None)."""
+    by_slug: dict[tuple[str, str], list[Finding]] = {}
+    for f in group:
+        by_slug.setdefault((f.slug, f.title), []).append(f)
+    lines = []
+    for (slug, title), items in by_slug.items():
+        at = sorted({f.line for f in items if f.line})
+        where = ("，行 lines " + ", ".join(map(str, at[:12])) + (" …" if len(at) > 12 else "")) if at else ""
+        lines.append(f"    [{slug}] {title} ×{len(items)}{where}")
+        shown = items if examples is None else items[:examples]
+        lines += [f"      {f.text}" for f in shown]
+        if len(shown) < len(items):
+            lines.append(f"      …另 {len(items) - len(shown)} 处 more（-v 全部列出）")
+    return lines
+
+
+def summary_line(reports: list[DocumentReport]) -> str:
+    """The last line: files, unread ones, and the errors, warnings and infos in all."""
+    unread = sum(r.failed_to_parse for r in reports)
+    counts = Counter(f.severity for r in reports for f in findings(r))
+    mismatches = sum(c.status == "fail" for r in reports for c in r.checks)
+    return (f"{len(reports)} 个文件 file(s): {unread} 个未读取或无法解析 not read or failed to parse; "
+            f"错误 errors {counts.get('error', 0)}（恒等式不符 identity mismatches {mismatches}），"
+            f"警告 warnings {counts.get('warning', 0)}，信息 infos {counts.get('info', 0)}")

@@ -33,8 +33,8 @@ def test_check_exits_nonzero_when_a_document_fails(tmp_path):
     bad.write_bytes(b"")
     r = run("check", str(sample_paths()[1]), str(bad))
     assert r.returncode == 1
-    assert f"{bad}: FAILED to parse" in r.stdout
-    assert "checks:" in r.stdout
+    assert f"{bad}: 无法解析 FAILED to parse" in r.stdout
+    assert "恒等式 identities:" in r.stdout
 
 
 def test_check_succeeds_on_the_samples():
@@ -62,8 +62,31 @@ def test_check_reports_every_file_of_the_folder_and_fails_on_unread_ones(tmp_pat
     assert r.returncode == 1
     heads = [line for line in r.stdout.splitlines() if line.startswith(str(folder))]
     assert sorted(h.split(":")[0] for h in heads) == sorted(str(folder / n) for n in [sample.name, *files])
-    assert f"{folder / 'c.doc'}: not read" in r.stdout and "save it as .docx" in r.stdout
-    assert f"{folder / 'd.jpg'}: not read" in r.stdout and "no OCR" in r.stdout
+    assert f"{folder / 'c.doc'}: 未读取 not read" in r.stdout and "save it as .docx" in r.stdout
+    assert f"{folder / 'd.jpg'}: 未读取 not read" in r.stdout and "no OCR" in r.stdout
     assert ".DS_Store" not in r.stdout and "~$f.xlsx" not in r.stdout
-    assert r.stdout.rstrip().endswith("identity mismatch(es)") and "6 file(s)" in r.stdout
+    last = r.stdout.rstrip().splitlines()[-1]
+    assert last.startswith("6 个文件 file(s): 5 个未读取")
     assert "Traceback" not in r.stderr
+
+
+def test_check_groups_errors_warnings_and_infos_and_strict_fails_on_mismatches():
+    """The five samples: nine identities fail (克州 6, 阿图什 3). Without --strict check
+    exits 0 and says so; with --strict it exits 1. Each document lists its errors, then
+    its warnings, by kind with a few examples each, and counts its infos; -v lists all."""
+    samples = [str(p) for p in sample_paths()]
+    r = run("check", *samples)
+    assert r.returncode == 0, r.stdout[-2000:]
+    assert run("check", "--strict", *samples).returncode == 1
+    assert run("check", "--strict", samples[2]).returncode == 0  # 喀什市: no mismatch
+    out = r.stdout
+    assert "恒等式不符 identity mismatches 9" in out.splitlines()[-1]
+    assert out.count("错误（需要修改）errors to fix") == 2 and "警告（请查看）warnings to look at" in out
+    assert "信息 infos:" in out and "\n  WARNING" not in out
+    # a kind's examples are cut short, with the count of the rest; -v shows every one
+    assert "…另 " in out
+    verbose = run("check", "-v", *samples).stdout
+    assert "…另 " not in verbose and len(verbose.splitlines()) > 2 * len(out.splitlines())
+    # grouped by slug, each group saying what it is in Chinese
+    assert "[column-inferred] 金额的列位置由恒等式推定" in out
+    assert "[row-basic-project] 恒等式不符：" in out

@@ -91,7 +91,8 @@ def test_an_edited_source_rerenders_only_what_depends_on_it(make_site, tmp_path)
     assert "测试标记" in (site / "build" / EDITED_DOC / "index.html").read_text(encoding="utf-8")
     # its page, source view, downloads, department, region, year and the listings
     for path in (EDITED_DOC + "index.html", EDITED_DOC + "source/index.html",
-                 EDITED_DOC + "source.txt", EDITED_DOC + "tables/summary.csv",
+                 EDITED_DOC + "source.txt",
+                 EDITED_DOC + "tables/a-tu-shi-shi-ren-min-zheng-fu-ban-gong-shi-cb5358-2021-summary.csv",
                  "departments/a-tu-shi-shi-ren-min-zheng-fu-ban-gong-shi-cb5358/index.html",
                  "regions/a-tu-shi-shi-c34a63/index.html", "years/2021/index.html", "index.html",
                  "departments/index.html", "data/budget.duckdb", "sitemap.xml"):

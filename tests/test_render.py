@@ -71,12 +71,17 @@ def test_source_view_has_line_anchors_and_masks(site):
 
 def test_table_csv_and_json(site):
     out, _ = site
-    raw = (out / "budgets" / DOC / "tables" / "expense.csv").read_bytes()
+    raw = (out / "budgets" / DOC / "tables" / f"{DOC}-expense.csv").read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
     rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
     first = next(r for r in rows if r["科目编码"] == "2010301")
     assert first["合计（万元）"] == "1928" and first["单位"].startswith("新疆")
-    data = json.loads((out / "budgets" / DOC / "tables" / "expense.json").read_text(encoding="utf-8"))
+    # each row says whose, which year and which unit; row types are Chinese
+    assert first["文件标识 doc_id"] == DOC and first["年度"].isdigit() and first["金额单位"] == "万元"
+    assert first["部门"] and first["行类型"] == "项"
+    assert {r["行类型"] for r in rows} <= {"类", "款", "项", "单位", "项目", "栏目", "小计", "合计"}
+    assert any(r["行类型"] == "合计" and r["合计行"] == "合计" for r in rows)
+    data = json.loads((out / "budgets" / DOC / "tables" / f"{DOC}-expense.json").read_text(encoding="utf-8"))
     assert data["unit"] == "万元"
     total = next(r for r in data["rows"] if r["is_total"])
     assert total["values"] == {"total": "5005.17", "basic": "3342.67", "project": "1662.5"}
@@ -86,7 +91,7 @@ def test_bulk_downloads(site):
     out, _ = site
     with zipfile.ZipFile(out / "data" / "tables-csv.zip") as z:
         names = z.namelist()
-    assert f"tables/{DOC}/basic.csv" in names and "database/table_values.csv" in names
+    assert f"tables/{DOC}/{DOC}-basic.csv" in names and "database/table_values.csv" in names
     pkg = json.loads((out / "data" / "datapackage.json").read_text(encoding="utf-8"))
     paths = {r["path"] for r in pkg["resources"]}
     on_disk = {p.relative_to(out / "data").as_posix() for p in (out / "data").rglob("*")
@@ -115,7 +120,7 @@ def test_bulk_csv_starts_with_one_bom_before_its_header_and_is_zipped_as_written
     assert {r[0] for r in rows} == {p.name for p in (out / "budgets").iterdir() if p.is_dir()}
     with zipfile.ZipFile(out / "data" / "tables-csv.zip") as z:
         assert z.read("database/table_values.csv") == raw
-        assert z.read(f"tables/{DOC}/basic.csv") == (out / "budgets" / DOC / "tables" / "basic.csv").read_bytes()
+        assert z.read(f"tables/{DOC}/{DOC}-basic.csv") == (out / "budgets" / DOC / "tables" / f"{DOC}-basic.csv").read_bytes()
     data = json.loads((out / "data" / "json" / "table_values.json").read_text(encoding="utf-8"))
     assert data["table"] == "table_values" and len(data["rows"]) == len(rows)
     assert not list((out / "data").glob(".*"))  # no scratch file left behind

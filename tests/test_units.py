@@ -63,9 +63,9 @@ def test_a_table_in_yuan_is_stored_checked_shown_and_downloaded_exactly(make_sit
     summary = html[html.index('id="table-summary"'):]
     assert "单位：万元" in summary[: summary.index("</section>")]
 
-    rows = list(csv.DictReader(io.StringIO((budget / "tables" / "expense.csv").read_text("utf-8-sig"))))
+    rows = list(csv.DictReader(io.StringIO((budget / "tables" / f"{budget.name}-expense.csv").read_text("utf-8-sig"))))
     assert any(r.get("合计（元）") == "14722301" for r in rows)
-    data = json.loads((budget / "tables" / "expense.json").read_text(encoding="utf-8"))
+    data = json.loads((budget / "tables" / f"{budget.name}-expense.json").read_text(encoding="utf-8"))
     assert data["unit"] == "元"
     bulk = (site / "build" / "data" / "csv" / "table_values.csv").read_text(encoding="utf-8-sig")
     assert re.search(r",1472\.2301,14722301,", bulk) and ",1844.83,1844.83," in bulk

@@ -28,9 +28,10 @@ from ..config import Config
 from ..departments import DepartmentNames, group_departments
 from ..incremental import Manifest, digest
 from . import charts as ch
+from . import urls
 from .data import Details, SiteData, drop_documents, load_site
 from .datapackage import datapackage
-from .downloads import dumps, write_bulk
+from .downloads import dumps, write_bulk, zip_member
 from .glossary import TERMS
 from .indexes import classification_index, render_indexes
 from .outputs import TrackedWriter
@@ -173,7 +174,7 @@ def render_downloads(con, config: Config, table_files: list[tuple[str, str]],
         return
     data_dir = out_dir / "data"
     data_dir.mkdir(parents=True, exist_ok=True)
-    document_csvs = [(f"tables/{doc_id}/{key}.csv", out_dir / "budgets" / doc_id / "tables" / f"{key}.csv")
+    document_csvs = [(zip_member(doc_id, key), out_dir / urls.table_file(doc_id, key, "csv"))
                      for doc_id, key in table_files]
     # The DuckDB file under data/ is a download too: a reproducible copy of the working
     # database, written by another process while this one exports the tables.

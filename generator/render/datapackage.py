@@ -11,6 +11,10 @@ from pathlib import Path
 from typing import Any
 
 TABLES: dict[str, str] = {
+    "key_figures": "关键数字：每份文件每个指标一行（收支总计、一般公共预算支出、基本支出、三公经费），"
+                   "含部门、年度、预算/决算、部门/单位 — key figures, one row per document and measure",
+    "line_items": "明细金额：每个打印金额恰好一行，含层级（类/款/项）、是否合计、是否计入合计（detail）、"
+                  "是否推定；按表和列对 detail 行求和即得打印的合计 — every printed amount once",
     "documents": "每份部门预算公开文件一行 — one row per disclosure (department × year)",
     "staffing": "编制数、实有人数、在职/退休/离休人数及其较上年变化",
     "divisions": "内设机构（division）与二级预算单位（sub_unit）",
@@ -56,7 +60,66 @@ COLUMNS: dict[str, str] = {
     "subject": "变化主体", "direction": "方向：1 增加，-1 减少，0 持平", "term": "名词",
     "slug": "问题或检查的稳定标识", "severity": "严重程度", "message": "说明",
     "status": "检查结果", "expected": "应为（万元）", "actual_amount": "实为（万元）",
-    "difference": "差额（万元）", "part_lines": "未通过的检查：加总各项所在行（表格行）",
+    "difference": "差额（万元）", "measure": "指标（income_total、three_public_total …，见数据字典）",
+    "sub_unit": "二级预算单位",
+    "level": "层级：类、款、项、单位、项目、栏目、小计、合计", "column_label": "列名（原文）",
+    "detail": "计入合计的明细行（无下级）；收支总表为空", "part_lines": "未通过的检查：加总各项所在行（表格行）",
+}
+
+# Every `column_key` of table_values and line_items: 中文 — English. A key no table prints
+# under its own label is named by its table's header (预算数/决算数/金额 → total or amount).
+COLUMN_KEYS: dict[str, str] = {
+    "total": "合计（预算数、决算数、小计）— total of the row",
+    "amount": "金额（收支总表各行的预算数/决算数）— amount of a two-sided table's line",
+    "basic": "基本支出 — basic expenditure", "project": "项目支出 — project expenditure",
+    "personnel": "人员经费 — personnel costs", "public": "公用经费 — public (office) costs",
+    "reserve": "单位预留机动经费 — reserve", "carry_forward": "结转下年 — carried forward",
+    "general_public": "一般公共预算（拨款）— general public budget funds",
+    "gov_fund": "政府性基金预算（拨款）— government fund budget",
+    "state_capital": "国有资本经营预算 — state capital operations budget",
+    "general_public_transfer": "一般公共预算调入 — general budget transfer in",
+    "gov_fund_transfer": "政府性基金调入 — government fund transfer in",
+    "state_capital_transfer": "国有资本经营预算调入 — state capital transfer in",
+    "business": "事业收入 — institutional revenue", "operating": "事业单位经营收入 — business revenue",
+    "other": "其他收入 — other revenue", "edu_fee": "财政专户（教育收费）— education fees",
+    "carryover": "上年结转/结余 — carried over from last year",
+    "fund_makeup": "用事业基金弥补收支差额 — deficit covered by the institution's fund",
+    "superior_special": "上级专项收入 — earmarked funds from above",
+    "superior_subsidy": "上级补助收入 — subsidies from above",
+    "unit_funds": "单位资金 — unit's own funds", "grand_total": "总计 — grand total",
+    "fiscal_total": "财政拨款合计 — fiscal appropriations, total",
+    "fiscal_subtotal": "财政拨款小计 — fiscal appropriations, subtotal",
+    "fiscal_personnel": "财政拨款：人员经费 — fiscal: personnel",
+    "fiscal_public": "财政拨款：公用经费 — fiscal: public costs",
+    "fiscal_project": "财政拨款：项目支出 — fiscal: projects",
+    "non_fiscal_total": "非财政拨款合计 — non-fiscal funds, total",
+    "non_fiscal_subtotal": "非财政拨款小计 — non-fiscal funds, subtotal",
+    "non_fiscal_personnel": "非财政拨款：人员经费 — non-fiscal: personnel",
+    "non_fiscal_public": "非财政拨款：公用经费 — non-fiscal: public costs",
+    "non_fiscal_project": "非财政拨款：项目支出 — non-fiscal: projects",
+    "non_fiscal_carryover": "非财政拨款结转 — non-fiscal carry-over",
+    "salaries": "工资福利支出 — wages and benefits", "goods_services": "商品和服务支出 — goods and services",
+    "households": "对个人和家庭的补助 — transfers to households",
+    "enterprise": "对企业补助 — subsidies to enterprises",
+    "enterprise_construction": "对企业补助（基本建设）— enterprise subsidies (construction)",
+    "capital": "资本性支出 — capital expenditure",
+    "capital_construction": "资本性支出（基本建设）— capital expenditure (construction)",
+    "social_security_fund": "对社会保障基金补助 — social security fund",
+    "debt_interest": "债务利息及费用支出 — debt interest", "other_expense": "其他支出 — other expenditure",
+    "overseas": "因公出国（境）费 — official travel abroad",
+    "vehicle_total": "公务用车购置及运行费 — official vehicles, total",
+    "vehicle_purchase": "公务用车购置费 — vehicle purchase",
+    "vehicle_operation": "公务用车运行（维护）费 — vehicle operation",
+    "reception": "公务接待费 — official reception",
+    "total_budget": "“三公”经费预算数（决算表中）— 三公 budget figure, total",
+    "overseas_budget": "因公出国（境）费预算数 — overseas travel, budget figure",
+    "vehicle_purchase_budget": "公务用车购置费预算数 — vehicle purchase, budget figure",
+    "vehicle_operation_budget": "公务用车运行费预算数 — vehicle operation, budget figure",
+    "reception_budget": "公务接待费预算数 — reception, budget figure",
+    "meeting": "会议费 — meetings", "training": "培训费 — training",
+    "operating_costs": "机关运行经费 — administrative running costs",
+    "unplaced_1": "未能定位的第 1 个金额（列未确定，不要加总）— figure whose column was not placed",
+    "unplaced_2": "未能定位的第 2 个金额（列未确定，不要加总）— second unplaced figure",
 }
 
 AMOUNT_COLUMNS = {"amount", "fiscal_amount", "other_funds", "expected", "difference"}
@@ -75,8 +138,19 @@ def field_type(duck_type: str) -> str:
     return "string"
 
 
+# Where a column means something of its own in one table.
+TABLE_COLUMNS: dict[tuple[str, str], str] = {
+    ("key_figures", "kind"): "budget 预算 或 final_accounts 决算",
+    ("key_figures", "unit"): "amount 的单位，总是万元", ("line_items", "unit"): "amount 的单位，总是万元",
+    ("key_figures", "source"): "出处：文件路径:行号（PDF 另注页码）",
+    ("line_items", "source"): "出处：文件路径:行号（PDF 另注页码）",
+    ("line_items", "inferred"): "该金额的列位置由恒等式推定，而非从原文读出",
+    ("line_items", "is_total"): "是否合计行（三公表的第一行即部门合计）",
+}
+
+
 def describe_column(table: str, column: str, duck_type: str) -> dict[str, Any]:
-    desc = COLUMNS.get(column, "")
+    desc = TABLE_COLUMNS.get((table, column)) or COLUMNS.get(column, "")
     if table == "checks" and column == "actual":
         desc = COLUMNS["actual_amount"]
     field: dict[str, Any] = {"name": column, "type": field_type(duck_type), "description": desc}
@@ -112,7 +186,7 @@ def datapackage(described: dict[str, dict[str, Any]], title: str, files: list[Pa
     extra = {
         "budget.duckdb": ("duckdb", "application/octet-stream", "全部数据的 DuckDB 数据库文件"),
         "tables-csv.zip": ("zip", "application/zip",
-                           "每份文件每张表的 CSV（tables/<doc_id>/<table_key>.csv）及数据库各表 CSV（database/）"),
+                           "每份文件每张表的 CSV（tables/<doc_id>/<doc_id>-<table_key>.csv）及数据库各表 CSV（database/）"),
     }
     for path in files:
         rel = path.relative_to(data_dir).as_posix()

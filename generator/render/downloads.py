@@ -23,6 +23,8 @@ from pathlib import Path
 from typing import Any
 
 from .. import db
+from ..tidy import first_row_is_total, row_level
+from . import urls
 from .data import DocData, TableData
 
 NUMBER_RE = re.compile(r"^-?\d+(?:\.\d+)?$")
@@ -30,7 +32,9 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 # The same rules in DuckDB regex syntax, for the bulk exports DuckDB writes.
 FORMULA_SQL = "^[-=+@\t\r]"
 NUMBER_SQL = "^-?[0-9]+([.][0-9]+)?$"
-BULK_TABLES = db.DOC_TABLES + ("table_names",)
+# The tables to start with first (they are what the data page lists first).
+BULK_TABLES = ("key_figures", "line_items") + tuple(
+    t for t in db.DOC_TABLES if t not in ("key_figures", "line_items")) + ("table_names",)
 COPY_CHUNK = 1 << 20
 
 
@@ -79,6 +83,10 @@ def _json_value(value: Any) -> Any:
 ROW_FIELDS = [("line", "源文件行号"), ("side", "收支"), ("unit", "单位"), ("code", "科目编码"),
               ("code_raw", "科目编码（原文）"), ("name", "科目名称"), ("project", "项目名称"),
               ("kind", "行类型"), ("total_key", "合计行")]
+# The first columns of every parsed-table CSV: whose, which year, the unit of its amounts.
+DOC_FIELDS = ["文件标识 doc_id", "部门", "年度", "金额单位"]
+SIDE_ZH = {"income": "收入", "expense": "支出"}
+TOTAL_ZH = {"total": "合计", "income": "收入总计", "expense": "支出总计", "subtotal": "小计"}
 
 
 def _row_fields(table: TableData) -> list[tuple[str, str]]:
@@ -92,23 +100,40 @@ def _row_fields(table: TableData) -> list[tuple[str, str]]:
     return [(k, h) for k, h in ROW_FIELDS if k not in skip]
 
 
-def table_csv(table: TableData) -> bytes:
+def table_csv(doc: DocData, table: TableData) -> bytes:
+    """One parsed table as printed, each row saying whose it is (doc_id, 部门, 年度) and
+    the unit of its amounts, its row type in Chinese (类/款/项 …), and which of its
+    columns were placed by inference rather than read (推定列)."""
     fields = _row_fields(table)
-    header = [h for _, h in fields] + [f"{label}（{table.unit}）" for label in table.labels]
+    header = (DOC_FIELDS + [h for _, h in fields] + ["推定位置的列"]
+              + [f"{label}（{table.unit}）" for label in table.labels])
     keys = [k for k, _ in fields]
     columns = table.columns
+    labels = dict(zip(columns, table.labels))
+    who = [doc.doc_id, doc.info["department"], doc.info["year"], table.unit]
+    first_total = first_row_is_total(table.key, any(r["is_total"] for r in table.rows))
     rows = []
-    for r in table.rows:
+    for n, r in enumerate(table.rows):
         values = r["values"]
-        rows.append([r[k] for k in keys]
+        described = {k: r[k] for k in keys} | {"kind": "合计" if first_total and n == 0 else _row_kind_zh(r)}
+        if "side" in described:
+            described["side"] = SIDE_ZH.get(r["side"], r["side"])
+        described["total_key"] = TOTAL_ZH.get(r["total_key"], r["total_key"]) if r["is_total"] else None
+        inferred = "、".join(labels.get(c, c) for c in (r["inferred"] or "").split(",") if c)
+        rows.append(who + [described[k] for k in keys] + [inferred or None]
                     + [v.printed if (v := values.get(c)) is not None else None for c in columns])
     return csv_bytes(header, rows)
+
+
+def _row_kind_zh(r: dict[str, Any]) -> str:
+    return row_level(r["code"], r["kind"], bool(r["is_total"]))
 
 
 def table_json(doc: DocData, table: TableData, unit: str) -> dict[str, Any]:
     return {
         "doc_id": doc.doc_id,
         "department": doc.info["department"],
+        "region": doc.info["region"],
         "year": doc.info["year"],
         "table_key": table.key,
         "title": table.title,
@@ -127,7 +152,9 @@ _ROW_KEYS = [k for k, _ in ROW_FIELDS]
 
 def _json_row(r: dict[str, Any], columns: list[str]) -> dict[str, Any]:
     row = {k: r[k] for k in _ROW_KEYS}
+    row["kind_zh"] = _row_kind_zh(r)
     row["is_total"] = bool(r["is_total"])
+    row["inferred"] = [c for c in (r["inferred"] or "").split(",") if c]
     values = r["values"]
     row["values"] = {c: v.printed if (v := values.get(c)) is not None else None for c in columns}
     return row
@@ -192,19 +219,23 @@ def stripped_span(f, size: int) -> tuple[int, int]:
 
 
 def write_document_tables(doc: DocData, out_dir: Path, archive: zipfile.ZipFile | None) -> int:
-    """`budgets/<doc_id>/tables/<key>.csv|.json` for every table of one document."""
-    folder = out_dir / "budgets" / doc.doc_id / "tables"
-    folder.mkdir(parents=True, exist_ok=True)
-    base = str(folder)
+    """`budgets/<doc_id>/tables/<doc_id>-<key>.csv|.json` (`urls.table_file`) for every
+    table of one document."""
+    (out_dir / "budgets" / doc.doc_id / "tables").mkdir(parents=True, exist_ok=True)
     for table in doc.tables.values():
-        data = table_csv(table)
-        with open(f"{base}/{table.key}.csv", "wb") as f:
+        data = table_csv(doc, table)
+        with open(out_dir / urls.table_file(doc.doc_id, table.key, "csv"), "wb") as f:
             f.write(data)
-        with open(f"{base}/{table.key}.json", "wb") as f:
+        with open(out_dir / urls.table_file(doc.doc_id, table.key, "json"), "wb") as f:
             f.write(dumps(table_json(doc, table, table.unit)).encode("utf-8"))
         if archive is not None:
-            add_to_zip(archive, f"tables/{doc.doc_id}/{table.key}.csv", data)
+            add_to_zip(archive, zip_member(doc.doc_id, table.key), data)
     return len(doc.tables)
+
+
+def zip_member(doc_id: str, key: str) -> str:
+    """A parsed table's CSV in tables-csv.zip: named as its download is."""
+    return f"tables/{doc_id}/{doc_id}-{key}.csv"
 
 
 def _export_select(name: str, columns: list[tuple[str, str]], for_csv: bool) -> str:

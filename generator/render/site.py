@@ -9,8 +9,9 @@ from xml.sax.saxutils import escape
 from markupsafe import Markup
 
 from ..config import Config
+from ..tidy import MEASURE_ZH
 from . import urls
-from .datapackage import TABLES, describe_column
+from .datapackage import COLUMN_KEYS, TABLES, describe_column
 from .mdpages import read_markdown_pages
 from .templating import PageWriter, asset_files
 
@@ -44,7 +45,8 @@ def render_data_pages(writer: PageWriter, described: dict, files: list[tuple[str
                   for table, info in described.items()]
     writer.write("data.html", "data/", files=files, spreadsheet_rows=SPREADSHEET_ROWS,
                  tables=[(table, info["rows"]) for table, info in described.items()])
-    writer.write("dictionary.html", "data/dictionary/", dictionary=dictionary)
+    writer.write("dictionary.html", "data/dictionary/", dictionary=dictionary,
+                 measures=list(MEASURE_ZH.items()), column_keys=list(COLUMN_KEYS.items()))
 
 
 def render_404(writer: PageWriter) -> None:

@@ -36,7 +36,9 @@ def original_file(doc_id: str, position: int, suffix: str) -> str:
 
 
 def table_file(doc_id: str, key: str, ext: str) -> str:
-    return f"budgets/{doc_id}/tables/{key}.{ext}"
+    """One parsed table's download; its name says whose and which year (the doc_id) and
+    which table, so a saved file still says what it is."""
+    return f"budgets/{doc_id}/tables/{doc_id}-{key}.{ext}"
 
 
 def department(slug: str) -> str:
