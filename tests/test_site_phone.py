@@ -190,8 +190,8 @@ def test_pages_show_no_check_slugs(shipped):
 def test_supplied_names_come_from_the_same_documents_other_tables(shipped):
     supplied = 0
     for path, tab in each_document(shipped):
-        tables = {p.stem: json.loads(p.read_text(encoding="utf-8"))
-                  for p in (shipped[0] / path / "tables").glob("*.json")}
+        tables = {t["table_key"]: t for t in (json.loads(p.read_text(encoding="utf-8"))
+                                              for p in (shipped[0] / path / "tables").glob("*.json"))}
         named = {(r["code"], r["name"]) for t in tables.values() for r in t["rows"] if r["code"] and r["name"]}
         for key, code, name in tab.eval_on_selector_all("tr:has(sup.supplied)", """rs => rs.map(r => [
                 r.closest('section.parsed-table').id.replace('table-', ''),
