@@ -79,7 +79,6 @@ ISSUE_TITLES = {
     "table-missing": "缺少表格",
     "table-cut": "表格被截断",
     "table-truncated": "表格被截断",
-    "table-duplicate": "表格重复",
     "table-repeated": "表格重复",
     "table-unread": "表格未能读出",
     "table-unreadable": "表格无法读出",
