@@ -13,8 +13,9 @@ from decimal import Decimal
 
 from ..issue_titles import check_title as title_of_check
 from ..issue_titles import chinese_words, issue_title  # noqa: F401 (templates call ql.chinese_words)
-from .data import DocData, Record
+from .data import DocData
 from .formatting import fmt_amount
+from .records import Record
 
 
 def check_title(check: Record) -> str:
