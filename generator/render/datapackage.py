@@ -55,6 +55,7 @@ COLUMNS: dict[str, str] = {
     "box": "PDF 页面上的位置 [x0, top, x1, bottom]（磅，自左上角）", "sheet": "工作表名",
     "cell": "单元格（C7，或 Word 的 表2 行5 列3）", "project_no": "项目序号",
     "source": "来源表", "target_no": "绩效目标序号", "fiscal_amount": "财政拨款（万元）",
+    "amount_label": "总额栏名（原文：年度资金总额、年度预算总额 …）",
     "other_funds": "其他资金（万元）", "goal": "绩效目标", "level1": "一级指标", "level2": "二级指标",
     "value": "指标值", "part": "部分", "text": "原文", "key": "数字键", "percent": "百分比",
     "subject": "变化主体", "direction": "方向：1 增加，-1 减少，0 持平", "term": "名词",

@@ -59,6 +59,7 @@ class Catalogue:
     templates: dict[str, Template]
     columns: dict[str, tuple[str, ...]]
     labels: dict[str, frozenset[str]]
+    key_values: dict[str, tuple[str, ...]] = field(default_factory=dict)  # [key_value]
 
     def kind(self, name: str) -> TableKind:
         return next(k for k in self.kinds if k.kind == name)
@@ -120,4 +121,5 @@ def load_catalogue(path: Path = CATALOGUE_PATH) -> Catalogue:
                                        tuple(re.compile(m) for m in t.get("markers", ())),
                                        t.get("legacy", False)) for t in data["template"]},
         columns={k: tuple(v) for k, v in data["columns"].items()},
-        labels={k: frozenset(v) for k, v in data["labels"].items()})
+        labels={k: frozenset(v) for k, v in data["labels"].items()},
+        key_values={k: tuple(v) for k, v in data.get("key_value", {}).items()})
