@@ -2,7 +2,8 @@
 space, so runs of spaces mark empty cells and column positions can be counted.
 
 How a row is read is explained in `pdf_padded_cells`; one-sided tables are read in
-`pdf_padded_grid`, 表一/表四 in `pdf_padded_sides`, the 绩效目标表 in `pdf_padded_perf`.
+`pdf_padded_grid`, 表一/表四 in `pdf_padded_sides`; the 绩效目标表 by the shared key-value
+interpreter (`tables/performance.py`).
 This module finds the tables (title lines), cuts the text into one segment per table
 and turns each into a `Table`.
 """
@@ -14,12 +15,13 @@ from dataclasses import replace
 
 from ..grid import Cell, GridRow
 from ..grid import Grid as PaddedGrid
-from ..model import TABLE_KEYS, Document, Issue, Origin, Table
+from ..model import TABLE_KEYS, Document, Issue, Origin, PerformanceTarget, Table
 from ..numbers import is_total_label, squash
 from ..parse.titles import ENDS_LIKE_TITLE, TABLE_NUMBER_RE, is_toc_entry, table_key_for_title
 from ..readers.padded import padded_rows
 from ..sources import SourceText
 from ..tables.catalogue import load_catalogue
+from ..tables.performance import read_performance
 from ..tables.pipeline import INTERPRETERS
 from ..tables.segment import find_tables
 from .common import (
@@ -40,10 +42,10 @@ from .pdf_padded_grid import (
     read_grid,
     table_number_of,
 )
-from .pdf_padded_perf import PERF_TITLE_RE, read_performance
 from .pdf_padded_sides import read_two_sided
 
 PART_RE = re.compile(r"^\s*第[一二三四五六七八九十]+部分")
+PERF_TITLE_RE = re.compile(r"^\s*(项目支出绩效目标表|部门整体(支出)?绩效目标表)\s*$")
 
 
 def _may_be_title(text: str) -> bool:
@@ -99,7 +101,7 @@ class PdfPaddedLayout:
                 for row in table.rows:
                     if row.code and row.name:
                         names_by_code.setdefault(row.code, row.name)
-        read_performance(lines, perf_starts, doc)
+        _read_performance(lines, perf_starts, doc)
 
     def _read_table(self, key: str, title: str, title_line: int, body: Lines, doc: Document,
                     names_by_code: dict[str, str]) -> Table:
@@ -119,6 +121,31 @@ class PdfPaddedLayout:
         _check_rows(key, title, grid, table, doc)
         _apply_empty_statement(table, grid, doc)
         return table
+
+
+def _read_performance(lines: list[str], starts: list[int], doc: Document) -> None:
+    """The 绩效目标表 from the first one's title on, by the shared segmenter and key-value
+    interpreter (`tables.performance`). A line too long to be a table line is not read:
+    the target it stands in is in doubt."""
+    if not starts:
+        return
+    catalogue = load_catalogue()
+    rows, unread = padded_rows([(n, lines[n - 1]) for n in range(starts[0], len(lines) + 1)], doc.path)
+    segments, _ = find_tables(PaddedGrid(path=doc.path, format="pdf-padded", text="", rows=rows), catalogue)
+    read: list[PerformanceTarget] = []
+    for seg in (s for s in segments if s.kind.shape == "key_value"):
+        target, issues = read_performance(seg, catalogue, doc.path)
+        doc.issues.extend(issues)
+        if target is not None:
+            read.append(target)
+    for issue in unread:
+        target = next((t for t in reversed(read) if t.line < issue.line), None)
+        if target is not None:
+            doc.issues.append(Issue("performance-doubtful", f"{squash(lines[target.line - 1])} "
+                                    f"{target.name}：第 {issue.line} 行（{len(lines[issue.line - 1])} "
+                                    "个字符）不是表格行，未读", doc.path, target.line, "warning",
+                                    "performance"))
+    doc.performance.extend(read)
 
 
 def find_segments(lines: list[str]) -> tuple[dict[str, tuple[int, str, Lines]], list[int]]:
