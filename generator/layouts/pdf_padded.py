@@ -23,6 +23,7 @@ from ..sources import SourceText
 from ..tables.catalogue import load_catalogue
 from ..tables.performance import read_performance
 from ..tables.pipeline import INTERPRETERS
+from ..tables.rejoin import rejoin_wrapped_rows
 from ..tables.segment import find_tables
 from .common import (
     check_garbled_lines,
@@ -56,7 +57,7 @@ def _may_be_title(text: str) -> bool:
 TWO_SIDED = {"summary", "fiscal"}
 # Tables read by the shared segmenter and shape interpreters (generator/tables), the
 # others still by this layout's own code (issue 15: one shape at a time).
-SHARED = {"expense", "general_public", "basic", "gov_fund", "state_capital", "carryover", "three_public"}
+SHARED = {"income", "expense", "general_public", "basic", "gov_fund", "state_capital", "carryover", "three_public"}
 # Read in this order: 表七 names its units and function names from earlier tables.
 READ_ORDER = ["summary", "income", "expense", "fiscal", "general_public", "basic", "projects",
               "gov_fund", "state_capital", "carryover", "three_public"]
@@ -245,9 +246,18 @@ def _read_shared(key: str, title: str, title_line: int, body: Lines, doc: Docume
     if seg is None:
         return Table(key=key, title=title, line=title_line, empty=True)
     seg.title = title  # messages name the table as printed
+    if seg.kind.shape in ("coded", "named"):
+        rejoin_wrapped_rows(seg, grid)  # "208 05 05" / name pieces / the amounts line
     table, found = INTERPRETERS[seg.kind.shape](seg, catalogue, seg.unit or doc.unit or "万元", doc.path)
     doc.issues.extend(found)
     table.title, table.note = title, None
+    last = table.rows[-1] if table.rows else None
+    if last is not None and last.code and not any(v is not None for v in last.values.values()):
+        # a wrapped row whose amounts line never came (the text ends inside it)
+        table.rows.pop()
+        doc.issues.append(Issue("row-unread", f"{title.split()[0] if title else key} 第 {last.line} 行："
+                                f"{last.code_raw} {last.name or ''} 没有金额行（文本在此中断），未读",
+                                doc.path, last.line, "warning", key))
     for row in [*table.rows, *table.totals.values()]:  # this layout lists every column
         row.values = {c.key: row.values.get(c.key) for c in table.columns} | row.values
     stated_empty = any("为空表" in text for _, text in body)
