@@ -210,3 +210,28 @@ def test_a_two_sided_fiscal_table_balances_on_its_amounts():
                                               "expense": row(8, total="9", general_public="9")})
     assert results(doc_with(one_column), "summary-balance") == [("pass", 7)]
     assert results(doc_with(spread), "summary-balance") == [("fail", 7)]
+
+
+def test_the_year_total_of_a_final_accounts_summary_stands_for_its_lines():
+    """决算 表一: 一、… 八、 add up to 本年收入合计, and 总计 = 本年收入合计 + 年初结转和结余;
+    表二/表三 合计 list the year's own income and spending: against 本年收入合计 / 本年支出合计,
+    not 总计 (上海 规划和自然资源局 2024: 9,746.50 + 112.88 = 9,859.38; 支出 9,759.38 + 100.00)."""
+    def line(n, name, amount, side="income"):
+        return Row(line=n, name=name, side=side, kind="line", values={"amount": D(amount) if amount else None})
+    summary = Table("summary", "表一", 1, rows=[
+        line(2, "一、一般公共预算财政拨款收入", "9746.50"), line(3, "二、政府性基金预算财政拨款收入", None),
+        line(2, "一、一般公共服务支出", None, "expense"), line(4, "本年收入合计", "9746.50"),
+        line(4, "本年支出合计", "9759.38", "expense"), line(5, "使用非财政拨款结余", None),
+        line(6, "年初结转和结余", "112.88"), line(6, "年末结转和结余", "100.00", "expense")],
+        totals={"income": row(7, amount="9859.38"), "expense": row(7, amount="9859.38")})
+    income = Table("income", "表二", 10, totals={"total": row(11, total="9746.50")})
+    expense = Table("expense", "表三", 20, totals={"total": row(21, total="9759.38")})
+    doc = doc_with(summary, income, expense)
+    assert results(doc, "summary-income-sum") == [("pass", 7)]
+    assert results(doc, "income-vs-summary") == [("pass", 11)]
+    [check] = [c for c in run_checks(doc) if c.slug == "expense-vs-summary"]
+    assert check.status == "pass" and check.message == "表三 合计 9759.38 = 表一 本年支出合计 9759.38"
+    without = Table("summary", "表一", 1, rows=[line(2, "一、财政拨款收入", "100")],
+                    totals={"income": row(7, amount="100"), "expense": row(7, amount="100")})
+    assert results(doc_with(without, Table("income", "表二", 10, totals={"total": row(11, total="90")})),
+                   "income-vs-summary") == [("fail", 11)]
