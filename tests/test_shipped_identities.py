@@ -116,3 +116,12 @@ def test_side_by_side_groups_and_a_total_alone_on_its_page_are_read(shipped) -> 
     assert (total.get("total"), total.get("fiscal_total"), total.get("business"), total.origins["total"].page) == (
         Decimal("15621.1123"), Decimal("15621.1123"), Decimal("0.0000"), 15)
 
+
+
+def test_a_table_of_contents_entry_over_a_list_of_units_heads_no_table(shipped) -> None:
+    """规划和自然资源局 2024: the 目录's last entry (九、国有资本经营预算…决算表, p6) is
+    followed by the list of units (序号 1 … 5, no figures); the table is p19's, empty, its
+    note saying so."""
+    docs = {name: doc for name, doc, _ in shipped}
+    table = docs["shanghai_putuo_planning_dept_final_accounts_2024.pdf"].tables["state_capital"]
+    assert not table.rows and table.line > 93
