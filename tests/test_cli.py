@@ -90,3 +90,21 @@ def test_check_groups_errors_warnings_and_infos_and_strict_fails_on_mismatches()
     # grouped by slug, each group saying what it is in Chinese
     assert "[column-inferred] 金额的列位置由恒等式推定" in out
     assert "[row-basic-project] 恒等式不符：" in out
+
+
+def test_check_of_a_site_or_content_folder_reads_its_disclosures_not_its_pages(tmp_path):
+    """`check content` (or the site folder) checks what the build reads: the disclosures
+    under content/disclosures (or build.content_dir's), not the Markdown pages beside them."""
+    site = tmp_path / "site"
+    for content in ("content", "docs"):
+        (site / content / "disclosures").mkdir(parents=True)
+        (site / content / "pages").mkdir()
+        (site / content / "pages" / "about.md").write_text("# 关于\n", encoding="utf-8")
+    sample = sample_paths()[2]
+    (site / "docs" / "disclosures" / sample.name).write_bytes(sample.read_bytes())
+    (site / "site.toml").write_text('[build]\ncontent_dir = "docs"\n', encoding="utf-8")
+    for folder in (site, site / "docs"):
+        r = run("check", str(folder))
+        assert r.returncode == 0, r.stdout[-2000:]
+        assert "about.md" not in r.stdout and "layout-unknown" not in r.stdout
+        assert r.stdout.rstrip().splitlines()[-1].startswith("1 个文件 file(s): 0 个未读取")

@@ -48,8 +48,16 @@ class Segment:
     pages: int = 1
 
     def amount_cells(self) -> int:
+        """The figures of the body; a row's 序号 (1, 2 … before a name) is none."""
         from ..readers.text import is_amount
-        return sum(is_amount(c.text) for r in self.rows for c in r.cells)
+        return sum(is_amount(c.text) and not (i == 0 and _is_serial(r.cells))
+                   for r in self.rows for i, c in enumerate(r.cells))
+
+
+def _is_serial(cells: list[Cell]) -> bool:
+    from ..readers.text import is_amount
+    return len(cells) > 1 and cells[0].text.isdigit() and len(cells[0].text) <= 2 \
+        and not is_amount(cells[1].text)
 
 
 def find_tables(grid: Grid, catalogue: Catalogue) -> tuple[list[Segment], list[Issue]]:
@@ -165,7 +173,7 @@ def _one_per_kind(segments: list[Segment], path: str) -> tuple[list[Segment], li
     issues: list[Issue] = []
     for seg in (s for s in segments if s.kind.shape != "key_value"):
         kept = best.get(seg.kind.kind)
-        if kept is None or seg.amount_cells() > kept.amount_cells():
+        if kept is None or seg.amount_cells() > kept.amount_cells() or _notes_decide(seg, kept):
             if kept is not None and kept.amount_cells():
                 issues.append(_repeated(kept, seg, path))
             best[seg.kind.kind] = seg
@@ -176,6 +184,12 @@ def _one_per_kind(segments: list[Segment], path: str) -> tuple[list[Segment], li
     # A key-value table (绩效目标表) is printed once per project: every one is kept.
     return [s for s in segments if (s.rows or s.notes) and (
         best.get(s.kind.kind) is s or s.kind.shape == "key_value")], issues
+
+
+def _notes_decide(seg: Segment, kept: Segment) -> bool:
+    """With as many figures (none: an empty table, or a 目录 entry over a list of units),
+    the one printing the table's notes (注：…, 说明：本表无数据) is the table."""
+    return seg.amount_cells() == kept.amount_cells() and bool(seg.notes) and not kept.notes
 
 
 def _repeated(dropped: Segment, kept: Segment, path: str) -> Issue:
