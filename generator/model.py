@@ -200,7 +200,10 @@ class Indicator:
 
 @dataclass
 class PerformanceTarget:
-    """项目支出绩效目标表 (kind "project") or 部门整体绩效目标表 (kind "department")."""
+    """项目支出绩效目标表 (kind "project") or 部门整体绩效目标表 (kind "department").
+
+    `amount` is the year's total, whatever the template calls it; `amount_label` its
+    label as printed (年度资金总额, 年度预算总额, 资金总额)."""
 
     kind: str
     name: str
@@ -211,6 +214,7 @@ class PerformanceTarget:
     unit: str | None = None
     goal: str | None = None
     indicators: list[Indicator] = field(default_factory=list)
+    amount_label: str | None = None
 
 
 @dataclass

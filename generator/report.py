@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .checks import CheckResult, run_checks
+from .config import load_config
 from .issue_titles import check_title, issue_title
 from .layouts import all_layouts
 from .model import TABLE_SHORT, Issue
@@ -28,14 +29,27 @@ class DocumentReport:
 
 def expand_paths(paths: list[Path]) -> list[Path]:
     """Files as given; folders expanded to every file below them (but hidden and lock
-    files): a file the build would not read is reported, not passed over in silence."""
+    files): a file the build would not read is reported, not passed over in silence. A
+    site folder (site.toml) or a content folder (with disclosures/) is checked as the
+    build reads it: its disclosures, not its pages (content/pages/*.md are no documents)."""
     out: list[Path] = []
     for path in paths:
         if path.is_dir():
-            out += sorted(p for p in path.rglob("*") if p.is_file() and not is_scratch(p))
+            folder = disclosures_of(path)
+            out += sorted(p for p in folder.rglob("*") if p.is_file() and not is_scratch(p))
         else:
             out.append(path)
     return out
+
+
+def disclosures_of(folder: Path) -> Path:
+    """The disclosures folder the build reads for `folder`: a site folder's (its
+    build.content_dir), a content folder's, else `folder` itself."""
+    if (folder / "site.toml").is_file():
+        return load_config(folder).content_dir / "disclosures"
+    if (folder / "disclosures").is_dir():
+        return folder / "disclosures"
+    return folder
 
 
 # Why a file of another format is not read, for the maintainer who put it there.

@@ -97,3 +97,21 @@ def test_check_groups_errors_warnings_and_infos_and_strict_fails_on_mismatches()
     # pdf-padded layouts are being moved onto the shared pipeline and still speak English)
     kashgar = re.sub(r"\[[a-z-]+\]", "", verbose.split(f"{samples[1]}:")[0])  # slugs stay
     assert kashgar.count("\n      ") > 100 and not re.search(r"\b(?:row|line|read|printed|not)\b", kashgar)
+
+
+def test_check_of_a_site_or_content_folder_reads_its_disclosures_not_its_pages(tmp_path):
+    """`check content` (or the site folder) checks what the build reads: the disclosures
+    under content/disclosures (or build.content_dir's), not the Markdown pages beside them."""
+    site = tmp_path / "site"
+    for content in ("content", "docs"):
+        (site / content / "disclosures").mkdir(parents=True)
+        (site / content / "pages").mkdir()
+        (site / content / "pages" / "about.md").write_text("# 关于\n", encoding="utf-8")
+    sample = sample_paths()[2]
+    (site / "docs" / "disclosures" / sample.name).write_bytes(sample.read_bytes())
+    (site / "site.toml").write_text('[build]\ncontent_dir = "docs"\n', encoding="utf-8")
+    for folder in (site, site / "docs"):
+        r = run("check", str(folder))
+        assert r.returncode == 0, r.stdout[-2000:]
+        assert "about.md" not in r.stdout and "layout-unknown" not in r.stdout
+        assert r.stdout.rstrip().splitlines()[-1].startswith("1 个文件：0 个未读取")

@@ -21,10 +21,11 @@ from .header import VARIANTS, read_columns
 from .header import Column as HeaderColumn
 from .place import calibrate, place
 from .segment import Segment
+from .side_by_side import unfold_side_by_side
 
 
 def read_coded(seg: Segment, catalogue: Catalogue, unit: str, path: str) -> tuple[Table, list[Issue]]:
-    header_rows, body = _split_header(seg.rows)
+    header_rows, body = unfold_side_by_side(*_split_header(seg.rows))
     columns = _fixed_columns(header_rows, seg.kind.header) or _columns(header_rows, catalogue)
     table = Table(key=seg.kind.key, title=seg.kind.key, line=seg.line, unit=unit, note=seg.title,
                   columns=[Column(c.key, c.label) for c in columns])
@@ -40,12 +41,13 @@ def read_coded(seg: Segment, catalogue: Catalogue, unit: str, path: str) -> tupl
         issues += _header_doubts(seg, header_rows, len(columns), path)
     for index, (grid_row, code, code_raw, labels, amounts) in enumerate(lines):
         if code is None and _labelled_lines(grid_row.line, [c for c in grid_row.cells if c in labels or c in amounts],
-                                            columns, unit, table):
+                                            columns, unit, table, catalogue):
             continue  # "人员经费合计 4884.09  公用经费合计 480.66"
         if not amounts and code is None:
             continue  # a wrapped name's half: joined to its row by _wrapped_name
-        row = Row(line=grid_row.line, name=_wrapped_name(lines, index) or None, code=code,
-                  code_raw=code_raw, kind=row_kind(code) or "line", origins={"name": grid_row.cells[0].origin})
+        name = _wrapped_name(lines, index) or None
+        row = Row(line=grid_row.line, name=name, code=code, code_raw=code_raw,
+                  kind=row_kind(code) or _label_kind(name, catalogue), origins={"name": grid_row.cells[0].origin})
         for column, cell in place(amounts, columns, edges):
             key = column.key if column.variant in (None, "final") else f"{column.key}_{column.variant}"
             row.values[key] = to_wan(cell.text, unit)
@@ -63,7 +65,25 @@ def read_coded(seg: Segment, catalogue: Catalogue, unit: str, path: str) -> tupl
             table.rows.append(row)
     if seg.kind.units:
         _units_and_projects(table.rows)
+    _lone_row_is_total(table)
     return table, issues
+
+
+def _label_kind(name: str | None, catalogue: Catalogue) -> str:
+    """A row without a code: a 小计 or a part's total (人员经费合计, 公用经费合计: the 决算
+    基本支出 table's) is a subtotal, not a line of its own (it counts nothing twice)."""
+    flat = squash(name)
+    return "subtotal" if flat.endswith(("小计", "合计")) and not catalogue.is_total(flat) else "line"
+
+
+def _lone_row_is_total(table: Table) -> None:
+    """A table printing one row of amounts with neither code nor name under its header is
+    the department's total (Jiangsu's 支出预算总表: 合计 基本支出 项目支出 … and one row)."""
+    if "total" not in table.totals and len(table.rows) == 1:
+        row = table.rows[0]
+        if row.code is None and not row.name and row.values:
+            row.kind = "total"
+            table.totals["total"] = table.rows.pop()
 
 
 def _has_place(cell: Cell) -> bool:
@@ -207,7 +227,7 @@ def _tail_of_previous(lines: list[Line], piece: int) -> bool:
 
 
 def _labelled_lines(line: int, cells: list[Cell], columns: list[HeaderColumn], unit: str,
-                    table: Table) -> bool:
+                    table: Table, catalogue: Catalogue) -> bool:
     """Two or more label-and-amount pairs on one line without a code: one row each, the
     amount in the first column."""
     pairs = pieces(cells)
@@ -215,7 +235,7 @@ def _labelled_lines(line: int, cells: list[Cell], columns: list[HeaderColumn], u
         return False
     key = columns[0].key if columns else "total"
     for labels, figures in pairs:
-        table.rows.append(Row(line=line, name=label_text(labels), kind="line",
+        table.rows.append(Row(line=line, name=label_text(labels), kind=_label_kind(label_text(labels), catalogue),
                               values={key: to_wan(figures[0].text, unit)},
                               origins={"name": labels[0].origin, key: figures[0].origin}))
     return True

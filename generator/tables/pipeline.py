@@ -66,8 +66,13 @@ def _verify(table, seg, path: str) -> list[Issue]:
     if seg.kind.shape == "two_sided":
         return verify_two_sided(table, path, seg.title)
     if seg.kind.shape in ("coded", "named"):
-        return verify_coded(table, seg.kind.identities, path, seg.title)
+        return verify_coded(table, _identities(table, seg), path, seg.title)
     return []
+
+
+def _identities(table, seg) -> tuple[str, ...]:
+    """The kind's identities, with the optional parts the table's header prints."""
+    return seg.kind.identities_over(table.column_keys() or None)
 
 
 def _columnar(table, seg, printed, catalogue: Catalogue, unit: str, path: str) -> list[Issue]:
@@ -77,7 +82,7 @@ def _columnar(table, seg, printed, catalogue: Catalogue, unit: str, path: str) -
         return two_sided_totals(table, seg, catalogue, unit, path)
     if seg.kind.shape != "coded":
         return []
-    found = coded_total(table, seg, seg.kind.identities, unit, path)
+    found = coded_total(table, seg, _identities(table, seg), unit, path)
     if seg.kind.classification in ("function", "economic"):
         found += coded_classes(table, seg, unit, path, seg.kind.classification)
     return found
