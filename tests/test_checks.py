@@ -84,7 +84,7 @@ def test_messages_name_file_line_and_figures():
     t = Table("expense", "表三", 1, rows=[row(41, "2010302", total="1345.48", basic="0", project="1345.40")])
     [result] = [r for r in run_checks(doc_with(t)) if r.slug == "row-basic-project"]
     text = str(result)
-    assert text.startswith("content/x.txt:41: 表三 row 2010302: 合计 1345.48 ≠ 基本 0 + 项目 1345.40")
+    assert text.startswith("content/x.txt:41: 表三「2010302」行：合计 1345.48 ≠ 基本 0 + 项目 1345.40")
 
 
 def test_a_failed_sum_names_the_lines_of_its_parts():

@@ -61,7 +61,7 @@ def check_summary_income_sum(doc: Document) -> list[CheckResult]:
             continue
         result = compare(doc, "summary-income-sum", "表一 收入总计 = 各项收入之和", total.line,
                          total.get("amount"), [r.get("amount") for r in top],
-                         "表一: 收入总计 {expected} {op} 各项收入之和 {actual}",
+                         "表一：收入总计 {expected} {op} 各项收入之和 {actual}",
                          part_lines=[r.line for r in top])
         if result:
             out.append(result)

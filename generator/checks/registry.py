@@ -48,6 +48,6 @@ def run_checks(doc: Document) -> list[CheckResult]:
             results += check(doc)
         except Exception as exc:  # a check bug must not lose the document
             results.append(CheckResult("check-crashed", check.__name__, "fail",
-                                       f"{check.__name__} failed: {type(exc).__name__}: {exc}",
+                                       f"检查 {check.__name__} 出错：{type(exc).__name__}: {exc}",
                                        doc.path, None))
     return results

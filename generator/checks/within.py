@@ -43,7 +43,7 @@ def check_summary_balance(doc: Document) -> list[CheckResult]:
         key_out = "total" if table.key == "fiscal" and "total" in expense.values else "amount"
         result = compare(doc, "summary-balance", f"{TABLE_SHORT[table.key]} 收入总计 = 支出总计",
                          income.line, income.get("amount"), [expense.get(key_out)],
-                         f"{TABLE_SHORT[table.key]}: 收入总计 {{expected}} {{op}} 支出总计 {{actual}}",
+                         f"{TABLE_SHORT[table.key]}：收入总计 {{expected}} {{op}} 支出总计 {{actual}}",
                          part_lines=[expense.line])
         if result:
             out.append(result)
@@ -61,7 +61,7 @@ def check_summary_class_sum(doc: Document) -> list[CheckResult]:
         columns = ["amount"] if table.key == "summary" else ["total", "general_public", "gov_fund", "state_capital"]
         where = TABLE_SHORT[table.key]
         out += column_sums(doc, "summary-class-sum", f"{where} 支出总计 = 各类之和", total, lines, columns,
-                           f"{where}: 支出总计 {{column}} {{expected}} {{op}} 各类之和 {{actual}}")
+                           f"{where}：支出总计 {{column}} {{expected}} {{op}} 各类之和 {{actual}}")
     return out
 
 
@@ -99,7 +99,7 @@ def _row_identity(doc: Document, table: Table, left: str, parts: list[str]) -> l
         shown = " + ".join(f"{_cn(p)} {_f(row.get(p))}" for p in parts)
         result = compare(doc, slug, f"{where} 合计 = {' + '.join(parts)}", row.line, total,
                          [row.get(p) for p in parts],
-                         f"{label}: 合计 {{expected}} {{op}} {shown}", items=len(parts) - 1)
+                         f"{label}：合计 {{expected}} {{op}} {shown}", items=len(parts) - 1)
         if result:
             out.append(result)
     return out
@@ -123,7 +123,7 @@ def check_economic_split(doc: Document) -> list[CheckResult]:
                 continue
             result = compare(doc, "row-economic-sum", f"{TABLE_SHORT[table.key]} 合计 = 各经济分类之和",
                              row.line, row.get("total"), values,
-                             f"{label}: 合计 {{expected}} {{op}} 各经济分类之和 {{actual}}",
+                             f"{label}：合计 {{expected}} {{op}} 各经济分类之和 {{actual}}",
                              items=sum(v is not None for v in values))
             if result:
                 out.append(result)
@@ -178,8 +178,8 @@ def check_parent_children(doc: Document) -> list[CheckResult]:
                 continue
             out += column_sums(doc, "parent-children", f"{TABLE_SHORT[table.key]} 上级科目 = 下级科目之和",
                                parent, kids, columns,
-                               f"{row_label(table.key, parent)}: {{column}} {{expected}} {{op}} "
-                               "下级之和 {actual} ({parts})")
+                               f"{row_label(table.key, parent)}：{{column}} {{expected}} {{op}} "
+                               "下级之和 {actual}（{parts}）")
     return out
 
 
@@ -221,7 +221,7 @@ def check_unit_rows(doc: Document) -> list[CheckResult]:
                 continue
             out += column_sums(doc, "parent-children", f"{TABLE_SHORT[table.key]} 单位小计 = 各类之和",
                                unit_row, classes, _value_columns(table),
-                               f"{row_label(table.key, unit_row)}: {{column}} {{expected}} {{op}} 各类之和 {{actual}}")
+                               f"{row_label(table.key, unit_row)}：{{column}} {{expected}} {{op}} 各类之和 {{actual}}")
     return out
 
 
@@ -236,7 +236,7 @@ def check_three_public(doc: Document) -> list[CheckResult]:
             ):
                 result = compare(doc, "three-public-parts", slug_name, row.line, row.get(expected),
                                  [row.get(p) for p in parts],
-                                 f"三公经费表: {slug_name.split(' = ')[0]} {{expected}} {{op}} {{actual}}", items=1)
+                                 f"三公经费表：{slug_name.split(' = ')[0]} {{expected}} {{op}} {{actual}}", items=1)
                 if result:
                     out.append(result)
     return out

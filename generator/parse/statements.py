@@ -279,5 +279,5 @@ def flag_unmatched_items(doc: Document) -> None:
     for figure in doc.figures:
         kind, _, name = figure.key.partition(":")
         if kind in ("general_public_class", "general_public_item") and squash(name) not in names:
-            doc.issues.append(Issue("figure-unmatched", f"说明 names 科目 「{name}」 ({figure.amount}), "
-                                    "which no table prints", doc.path, figure.line, "warning"))
+            doc.issues.append(Issue("figure-unmatched", f"说明中提到科目「{name}」（{figure.amount}），"
+                                    "但没有任何表格印出它", doc.path, figure.line, "warning"))

@@ -53,8 +53,8 @@ def read_coded(seg: Segment, catalogue: Catalogue, unit: str, path: str) -> tupl
             row.values[key] = to_wan(cell.text, unit)
             row.origins[key] = cell.origin
         if len(amounts) > len(columns):
-            issues.append(Issue("row-misaligned", f"{seg.title} line {grid_row.line}: {len(amounts)} "
-                                f"amounts for {len(columns)} columns", path, grid_row.line, "warning",
+            issues.append(Issue("row-misaligned", f"{seg.title} 第 {grid_row.line} 行：{len(amounts)} 个"
+                                f"金额，但只有 {len(columns)} 列", path, grid_row.line, "warning",
                                 table=table.key or None))
         if counted:
             issues += _row_doubts(seg, grid_row.line, row, amounts, len(columns), path)
@@ -106,8 +106,8 @@ def _cut_at_next_header(seg: Segment, body: list[GridRow], header_words: set[str
         if all(squash(c.text) in header_words for r in kept[start:] for c in r.cells):
             del kept[start:]
             continue
-        issues.append(Issue("table-cut", f"{seg.title}: another table's header at line {row.line} "
-                            "(its title lost?); the rows from there on are not read", path,
+        issues.append(Issue("table-cut", f"{seg.title}：第 {row.line} 行是另一张表的表头"
+                            "（其标题丢失？），从那里起的各行未读取", path,
                             row.line, "warning", table=seg.kind.key or None))
         return kept[:start]
     return kept
@@ -119,14 +119,14 @@ def _header_doubts(seg: Segment, header: list[GridRow], columns: int, path: str)
     it is no header row (row-unread)."""
     numbered = [r for r in header if is_index_row(r)]
     if not numbered:
-        return [Issue("header-missing", f"{seg.title}: no column-number row (※ 1 2 3) under the "
-                      "header: its columns are taken from the labels", path, seg.line, "warning",
+        return [Issue("header-missing", f"{seg.title}：表头下没有列序号行（※ 1 2 3），"
+                      "按表头文字确定各列", path, seg.line, "warning",
                       table=seg.kind.key or None)]
     count = sum(c.text.isdigit() for c in numbered[-1].cells)
     if count == columns:
         return []
-    return [Issue("row-unread", f"{seg.title} line {numbered[-1].line}: the column-number row "
-                  f"numbers {count} columns, the header has {columns}; not read as the header",
+    return [Issue("row-unread", f"{seg.title} 第 {numbered[-1].line} 行：列序号行"
+                  f"编了 {count} 列，表头有 {columns} 列，不作为表头读取",
                   path, numbered[-1].line, "warning", table=seg.kind.key or None)]
 
 
@@ -139,17 +139,17 @@ def _row_doubts(seg: Segment, line: int, row: Row, amounts: list[Cell], columns:
     found = []
 
     def add(slug: str, why: str) -> None:
-        found.append(Issue(slug, f"{seg.title} line {line}: {why}", path, line, "warning",
+        found.append(Issue(slug, f"{seg.title} 第 {line} 行：{why}", path, line, "warning",
                            table=seg.kind.key or None))
     if amounts and not row.name and not row.code:
-        add("row-unlabelled", "amounts with no code or name (their label's line lost or moved?)")
+        add("row-unlabelled", "有金额但没有编码或名称（名称所在行丢失或移位？）")
     if amounts and len(amounts) < columns and not all(
             _has_place(a) and (a.col is None or a.col >= -columns) for a in amounts):
-        add("column-ambiguous", "the line does not tell its amounts' columns (its end trimmed, or "
-            "a number split by a space?): amounts kept left to right")
+        add("column-ambiguous", "这一行看不出各金额所在的列（行尾被截断，"
+            "还是一个数字被空格隔开？）：金额按从左到右的顺序保留")
     places = {len(a.text.partition(".")[2]) for a in amounts if "." in a.text}
     if len(places) > 1 or (places and any("." not in a.text for a in amounts)):
-        add("amount-doubtful", "amounts printed with different decimals (a number split by a space?)")
+        add("amount-doubtful", "金额的小数位数不一致（一个数字被空格隔开？）")
     return found
 
 

@@ -74,7 +74,7 @@ def coded_total(table: Table, seg: Segment, identities: tuple[str, ...], unit: s
         for key, (value, part) in zip(parts, after):
             row.values[key], row.origins[key] = value, part.origin
     table.totals["total"] = row
-    return [_lost(seg, path, table, "合计 read from its amounts")]
+    return [_lost(seg, path, table, "合计按金额推定")]
 
 
 CLASSES_PATH = Path(__file__).with_name("classes.toml")
@@ -138,7 +138,7 @@ def coded_classes(table: Table, seg: Segment, unit: str, path: str,
             table.rows.append(row)
         row.name = name  # as the rendering printed it whole (a rejoined name may have taken more)
         row.values["total"], row.origins["total"] = values[code], cell.origin
-    return [_lost(seg, path, table, "its 类 rows read by their names")]
+    return [_lost(seg, path, table, "各类行按名称读取")]
 
 
 def _is_plain_amount(text: str) -> bool:
@@ -171,10 +171,10 @@ def two_sided_totals(table: Table, seg: Segment, catalogue: Catalogue, unit: str
     for side, (label, cell) in near.items():
         table.totals[side] = Row(line=cell.origin.line or seg.line, name=label, kind="total", side=side,
                                  values={"amount": largest}, origins={"amount": cell.origin})
-    return [_lost(seg, path, table, "收入总计 and 支出总计 read from their amounts")]
+    return [_lost(seg, path, table, "收入总计和支出总计按金额推定")]
 
 
 def _lost(seg: Segment, path: str, table: Table, what: str) -> Issue:
-    return Issue("rendering-columns-lost", f"{seg.title} (line {seg.line}): the rendering prints the "
-                 f"table's cells column by column, without positions; {what}, its other rows not read",
+    return Issue("rendering-columns-lost", f"{seg.title}（第 {seg.line} 行）：文本版本逐列印出表格单元，"
+                 f"没有位置信息；{what}，其余各行未读取",
                  path, seg.line, "warning", table=table.key or None)

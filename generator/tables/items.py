@@ -45,8 +45,8 @@ def read_items(seg: Segment, catalogue: Catalogue, unit: str, path: str) -> tupl
             # without positions the header's print order need not be its column order
             _place_without_positions(row, header, amounts, seg, catalogue, unit, bool(gathered))
             if len(row.values) < len(amounts):
-                issues = [Issue("column-ambiguous", f"{seg.title} line {row.line}: {len(row.values)} of "
-                                f"{len(amounts)} amounts placed by the identities (no column positions)",
+                issues = [Issue("column-ambiguous", f"{seg.title} 第 {row.line} 行：{len(amounts)} 个金额中"
+                                f"有 {len(row.values)} 个按恒等式放置（没有列位置）",
                                 path, row.line, "warning", table=table.key or None)]
                 table.rows.append(row)
                 return table, issues
@@ -59,8 +59,8 @@ def read_items(seg: Segment, catalogue: Catalogue, unit: str, path: str) -> tupl
                     row.origins[key] = figures[0].origin
     table.columns = [Column(c.key, c.label) for c in columns]
     table.rows.append(row)
-    issues = [] if row.values else [Issue("row-misaligned", f"{seg.title} line {row.line}: no "
-                                          "amount could be placed", path, row.line, "warning",
+    issues = [] if row.values else [Issue("row-misaligned", f"{seg.title} 第 {row.line} 行："
+                                          "没有金额能放进列中", path, row.line, "warning",
                                           table=table.key or None)]
     return table, issues
 

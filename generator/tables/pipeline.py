@@ -57,7 +57,7 @@ def read_tables(grid: Grid, doc: Document, catalogue: Catalogue | None = None) -
         doc.tables[seg.kind.key] = table
         doc.issues.extend(found)
     if not segments:
-        doc.issues.append(Issue("table-missing", "no table of a known template found",
+        doc.issues.append(Issue("table-missing", "没有找到任何已知模板的表格",
                                 grid.path, None, "error"))
 
 

@@ -193,8 +193,8 @@ def _notes_decide(seg: Segment, kept: Segment) -> bool:
 
 
 def _repeated(dropped: Segment, kept: Segment, path: str) -> Issue:
-    return Issue("table-repeated", f"line {dropped.line}: {dropped.title} is printed again "
-                 f"with figures at line {kept.line}; the one with more figures is read",
+    return Issue("table-repeated", f"第 {dropped.line} 行：{dropped.title}在第 {kept.line} 行"
+                 "带数字重复印出，读取数字较多的那一份",
                  path, dropped.line, "warning", table=kept.kind.key or None)
 
 

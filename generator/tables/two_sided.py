@@ -36,7 +36,7 @@ def read_two_sided(seg: Segment, catalogue: Catalogue, unit: str, path: str) -> 
     _find_totals(table, catalogue)
     issues = []
     if "income" not in table.totals:
-        issues.append(Issue("total-missing", f"{seg.title} (line {seg.line}): no 收入总计 or 收入合计 line",
+        issues.append(Issue("total-missing", f"{seg.title}（第 {seg.line} 行）：没有收入总计或收入合计行",
                             path, seg.line, "warning", table=table.key))
     return table, issues
 

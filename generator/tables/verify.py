@@ -115,6 +115,6 @@ def _clear(row: Row) -> int:
 def _issue(dropped: int, table: Table, path: str, title: str) -> list[Issue]:
     if not dropped:
         return []
-    return [Issue("column-ambiguous", f"{title} (line {table.line}): {dropped} figure(s) not read: "
-                  "without column positions their places break the table's identities",
+    return [Issue("column-ambiguous", f"{title}（第 {table.line} 行）：{dropped} 个数字未读取："
+                  "没有列位置，按现有位置放置会使表内恒等式不成立",
                   path, table.line, "warning", table=table.key or None)]
