@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from decimal import Decimal as D
 
-from generator.tables.by_identities import place_in_catalogue_order
+from generator.tables.by_identities import place_in_catalogue_order, place_in_print_orders
 from generator.tables.columnar import class_codes
 
 THREE_PUBLIC = ("total = overseas + vehicle_total + reception", "vehicle_total = vehicle_purchase + vehicle_operation")
@@ -32,6 +32,37 @@ def test_untrusted_print_order_keeps_only_pinned_columns() -> None:
     pinned = place_in_catalogue_order(KEYS, amounts, THREE_PUBLIC, D("0.01"), pinned=True)
     # 因公出国 and 接待 add up alike (and so do 购置 and 运行): only the sums are pinned
     assert pinned == {"total": D(10), "vehicle_total": D(5)}
+
+
+SHANGHAI = ("total", "overseas", "reception", "vehicle_total", "vehicle_purchase", "vehicle_operation",
+            "operating_costs")
+JIANGSU = ("grand_total", "total", "overseas", "vehicle_total", "vehicle_purchase", "vehicle_operation",
+           "reception", "meeting", "training")
+WITH_GRAND = (*THREE_PUBLIC, "grand_total = total + meeting + training")
+
+
+def test_print_order_places_the_sums_and_the_text_confirms_the_items() -> None:
+    # 上海: 合计 47.91, 因公出国 0, 接待 1.35, 公务用车 46.56 (购置 25, 运行 21.56), 机关运行 443.18
+    amounts = [D("47.91"), D(0), D("1.35"), D("46.56"), D(25), D("21.56"), D("443.18")]
+    alone = place_in_print_orders([SHANGHAI], amounts, THREE_PUBLIC, D("0.01"))
+    assert alone == {"total": D("47.91"), "vehicle_total": D("46.56"), "operating_costs": D("443.18")}
+    stated = {"overseas": D(0), "reception": D("1.35"), "vehicle_purchase": D(25)}
+    placed = place_in_print_orders([SHANGHAI], amounts, THREE_PUBLIC, D("0.01"), stated=stated)
+    assert placed["reception"] == D("1.35") and placed["vehicle_operation"] == D("21.56")
+    assert placed["overseas"] == 0
+    # a text that contradicts every placement places nothing
+    assert place_in_print_orders([SHANGHAI], amounts, THREE_PUBLIC, D("0.01"), stated={"reception": D(7)}) == {}
+
+
+def test_an_amount_printed_after_its_place_is_moved_back() -> None:
+    # 江苏: 公务接待 101.26 printed after 会议费 and 培训费 (its label wrapped); 购置 blank
+    amounts = [D("1276.7"), D("418.26"), D(80), D(237), D(237), D("158.44"), D(700), D("101.26")]
+    stated = {"overseas": D(80), "reception": D("101.26"), "vehicle_operation": D(237)}
+    placed = place_in_print_orders([JIANGSU], amounts, WITH_GRAND, D("0.01"), stated=stated)
+    assert placed["grand_total"] == D("1276.7") and placed["total"] == D("418.26")
+    assert placed["reception"] == D("101.26") and placed["vehicle_operation"] == 237
+    # 会议费 and 培训费 add up alike and the text does not state them; 购置 or 运行 blank
+    assert not {"meeting", "training", "vehicle_purchase"} & set(placed)
 
 
 def test_budget_and_final_variants_hold_their_identities_apart() -> None:

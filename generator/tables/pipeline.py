@@ -6,9 +6,11 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import replace
+from decimal import Decimal
 
 from ..grid import Grid
 from ..model import TABLE_KEYS, Document, Issue
+from ..parse.statements import stated_under_table
 from ..sources import SourceText
 from .catalogue import Catalogue, load_catalogue
 from .coded import read_coded
@@ -38,7 +40,7 @@ def read_tables(grid: Grid, doc: Document, catalogue: Catalogue | None = None) -
     document_unit = printed.most_common(1)[0][0] if printed else doc.unit
     summary = next((s for s in segments if s.kind.key == "summary" and s.unit), None)
     doc.unit = summary.unit if summary else document_unit
-    for seg in segments:
+    for index, seg in enumerate(segments):
         interpreter = INTERPRETERS.get(seg.kind.shape)
         if interpreter is None or not seg.kind.key or not (seg.rows or seg.notes):
             continue  # a 目录 entry heads nothing
@@ -49,7 +51,11 @@ def read_tables(grid: Grid, doc: Document, catalogue: Catalogue | None = None) -
             rejoin_wrapped_rows(seg, grid)
         if not positioned and seg.kind.shape == "two_sided":
             reattach_glued_amounts(seg)
-        table, found = interpreter(seg, catalogue, unit, grid.path)
+        if seg.kind.shape == "items":
+            following = segments[index + 1].line if index + 1 < len(segments) else len(grid.lines) + 1
+            table, found = read_items(seg, catalogue, unit, grid.path, _stated_items(doc, seg, grid, following))
+        else:
+            table, found = interpreter(seg, catalogue, unit, grid.path)
         if not positioned:
             found += _verify(table, seg, grid.path) + _columnar(table, seg, printed, catalogue, unit, grid.path)
         table.title = TABLE_KEYS.get(table.key, table.key)  # the standard title; the printed one is the note
@@ -59,6 +65,25 @@ def read_tables(grid: Grid, doc: Document, catalogue: Catalogue | None = None) -
     if not segments:
         doc.issues.append(Issue("table-missing", "no table of a known template found",
                                 grid.path, None, "error"))
+
+
+# how many lines under a table its own 说明 may take
+NOTE_LINES = 40
+
+
+def _stated_items(doc: Document, seg, grid: Grid, following: int) -> dict[str, Decimal]:
+    """The 三公 figures (`three_public_overseas` …, `operating_costs`) by column, in 万元,
+    that the 说明 text states: the text printed under the table first, then the 说明 part."""
+    last = max((c.origin.line or seg.line for r in seg.rows for c in r.cells), default=seg.line)
+    stop = min(following - 1, last + NOTE_LINES, len(grid.lines))
+    under = stated_under_table(grid.lines, last + 1, stop, seg.kind.key) if stop > last else {}
+    stated: dict[str, Decimal] = {}
+    figures = [*under.items(), *((f.key, f.amount) for f in doc.figures)]
+    for key, amount in figures:
+        column = key.removeprefix("three_public_")
+        if column in seg.kind.columns and amount is not None:
+            stated.setdefault(column, amount)
+    return stated
 
 
 def _verify(table, seg, path: str) -> list[Issue]:
