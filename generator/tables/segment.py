@@ -108,7 +108,9 @@ def _page_edges(rows: list[GridRow]) -> set[int]:
     """The indexes of rows where a page-number line may stand: the first and last rows of
     each page, and every row of a grid with column positions (-layout, where the number
     may sit beside the table's last line). In the default mode of pdftotext a lone small
-    integer inside a page is a table's cell ("80", "237"), printed on its own line."""
+    integer inside a page is a table's cell ("80", "237"), printed on its own line; it is
+    kept in a one-row table (三公), where every amount counts (a coded table without
+    positions is read by its totals only)."""
     if any(c.x0 is not None or c.col is not None for r in rows for c in r.cells):
         return set(range(len(rows)))
     edges: set[int] = set()
@@ -130,7 +132,8 @@ def _take_row(segment: Segment, row: GridRow, page_edge: bool = True) -> bool:
             return True
         row = GridRow(cells=rest, line=row.line, page=row.page, ruled=row.ruled)
         text = squash(row.text())
-    if _HEADING_LINE.match(text) or _TABLE_LABEL.match(text) or (page_edge and _PAGE_NUMBER.match(text)):
+    number = _PAGE_NUMBER.match(text) and (page_edge or segment.kind.shape != "items")
+    if _HEADING_LINE.match(text) or _TABLE_LABEL.match(text) or number:
         return True
     if _NOTE.match(text):
         segment.notes.append(row.text())
