@@ -92,7 +92,7 @@ def class_codes(classification: str = "function") -> dict[str, str]:
 
 
 def coded_classes(table: Table, seg: Segment, unit: str, path: str,
-                  classification: str = "function") -> list[Issue]:
+                  classification: str = "function", headings: frozenset[str] = frozenset()) -> list[Issue]:
     """The 类 rows of a classified table whose codes the rendering lost."""
     if any(r.kind == "class" and r.get("total") is not None for r in table.rows):
         return []
@@ -106,17 +106,10 @@ def coded_classes(table: Table, seg: Segment, unit: str, path: str,
         _, largest, cell = max(amounts, key=lambda a: a[1])
         total_row = Row(line=cell.origin.line or seg.line, name="合计", kind="total",
                         values={"total": largest}, origins={"total": cell.origin})
-    codes = class_codes(classification)
-    found: dict[str, tuple[str, Cell | None]] = {}
-    for i, cell in enumerate(cells):
-        name = _ORDINAL.sub("", squash(cell.text))
-        if name in codes and codes[name] not in found:
-            after = cells[i + 1] if i + 1 < len(cells) else None
-            ok = after is not None and _is_plain_amount(after.text)
-            found[codes[name]] = (name, after if ok else None)
+    step = rounding_step(unit)
+    found = _class_names(cells, class_codes(classification), unit, step, headings)
     if not found:
         return []
-    step = rounding_step(unit)
     values = {code: to_wan(c.text, unit) for code, (_, c) in found.items() if c is not None}
     lost = [code for code, (_, c) in found.items() if c is None]
     rest = total_row.get("total") - sum(values.values(), Decimal(0))
@@ -139,6 +132,68 @@ def coded_classes(table: Table, seg: Segment, unit: str, path: str,
         row.name = name  # as the rendering printed it whole (a rejoined name may have taken more)
         row.values["total"], row.origins["total"] = values[code], cell.origin
     return [_lost(seg, path, table, "its 类 rows read by their names")]
+
+
+def _class_names(cells: list[Cell], codes: dict[str, str], unit: str, step: Decimal,
+                 headings: frozenset[str] = frozenset()) -> dict[str, tuple[str, Cell | None]]:
+    """Class code → (its name as printed, the cell of its total or None). A name may print
+    more than once (in a header printed column by column, then in its row): the occurrence
+    whose amounts after it add up as a row's do (合计 = 基本支出 + 项目支出, or 合计 and one
+    part where the other is blank) wins, else the first one followed by an amount. A class
+    whose name prints only in the header (the first row of a page): the first run of
+    amounts after a code or a column heading (`headings`: 合计, 项 …) that follows its
+    name, before the next class."""
+    found: dict[str, tuple[str, Cell | None]] = {}
+    first: dict[str, int] = {}
+    whole: set[str] = set()
+    for i, cell in enumerate(cells):
+        name = _ORDINAL.sub("", squash(cell.text))
+        code = codes.get(name)
+        if code is None or code in whole:
+            continue
+        first.setdefault(code, i)
+        after = _run_after(cells, i, unit)
+        if after and _adds_up(after, step):
+            found[code] = (name, cells[i + 1])
+            whole.add(code)
+        elif code not in found or (found[code][1] is None and after):
+            found[code] = (name, cells[i + 1] if after else None)
+    index = {id(c): i for i, c in enumerate(cells)}
+    bounds = sorted({*first.values(), *(index[id(c)] for _, c in found.values() if c is not None)})
+    for code, (name, cell) in list(found.items()):
+        if cell is None:
+            end = next((b for b in bounds if b > first[code]), len(cells))
+            found[code] = (name, _headless_run(cells, first[code], end, unit, step, headings))
+    return found
+
+
+def _run_after(cells: list[Cell], i: int, unit: str) -> list[Decimal]:
+    """The amounts printed right after cell `i` (up to three: 合计, 基本支出, 项目支出)."""
+    run = []
+    for c in cells[i + 1:i + 4]:
+        if not _is_plain_amount(c.text):
+            break
+        run.append(to_wan(c.text, unit))
+    return run
+
+
+def _headless_run(cells: list[Cell], start: int, end: int, unit: str, step: Decimal,
+                  headings: frozenset[str]) -> Cell | None:
+    """The first run of amounts between `start` and `end` printed after a code or a column
+    heading (not after a name: that is another row's), whose amounts add up as a row's."""
+    for j in range(start + 1, end):
+        before = squash(cells[j - 1].text)
+        if _is_plain_amount(cells[j].text) and (_CODE_LIKE.match(before) or before in headings):
+            run = _run_after(cells, j - 1, unit)
+            return cells[j] if _adds_up(run, step) else None
+    return None
+
+
+def _adds_up(amounts: list[Decimal], step: Decimal) -> bool:
+    """A row's run of amounts: 合计, 基本支出, 项目支出 (or 合计 and its one printed part)."""
+    if len(amounts) >= 3 and abs(amounts[0] - amounts[1] - amounts[2]) <= 2 * step:
+        return True
+    return len(amounts) == 2 and amounts[0] == amounts[1]
 
 
 def _is_plain_amount(text: str) -> bool:

@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from ..grid import Grid
 from ..model import TABLE_KEYS, Document, Issue
+from ..numbers import squash
 from ..parse.statements import stated_under_table
 from ..sources import SourceText
 from .catalogue import Catalogue, load_catalogue
@@ -95,6 +96,10 @@ def _verify(table, seg, path: str) -> list[Issue]:
     return []
 
 
+# the code columns' headings (功能分类科目编码 类 款 项)
+CODE_LEVELS = ("类", "款", "项")
+
+
 def _columnar(table, seg, printed, catalogue: Catalogue, unit: str, path: str) -> list[Issue]:
     """Totals of a table printed cell by cell (pdftotext's default mode), where confirmed."""
     seg = replace(seg, rows=printed)
@@ -104,5 +109,7 @@ def _columnar(table, seg, printed, catalogue: Catalogue, unit: str, path: str) -
         return []
     found = coded_total(table, seg, seg.kind.identities, unit, path)
     if seg.kind.classification in ("function", "economic"):
-        found += coded_classes(table, seg, unit, path, seg.kind.classification)
+        headings = frozenset({*(squash(s) for group in catalogue.columns.values() for s in group),
+                              *catalogue.labels["total"], *CODE_LEVELS})
+        found += coded_classes(table, seg, unit, path, seg.kind.classification, headings)
     return found
