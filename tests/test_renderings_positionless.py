@@ -78,3 +78,66 @@ def test_standard_class_names_know_their_codes() -> None:
     assert class_codes()["住房保障支出"] == "221"
     assert class_codes()["医疗卫生与计划生育支出"] == "210"  # an older year's name
     assert class_codes("economic")["工资福利支出"] == "301"
+
+
+# 江苏's 收支预算总表 as pdftotext's default mode prints it: each column on its own, an amount
+# glued to the label right of it on its row ("17,981.68 二、外交支出": 收入 row 2).
+SIDE_BY_SIDE = """收支预算总表
+部门：江苏省某厅
+单位：万元
+收入
+支出
+功能分类
+项目名称
+一、财政拨款
+1.一般公共预
+算
+金额
+100.00 一、一般公共服务支出
+一、基本支出
+70.00
+100.00 二、外交支出
+二、项目支出
+30.00
+三、单位预留机动经费
+三、国防支出
+2.政府性基金预算
+二、财政专户管理资金
+四、公共安全支出
+三、其他资金
+65.00
+{other} 五、教育支出
+八、社会保障和就业支出
+40.00
+5.00
+当年收入小计
+105.00
+当年支出小计
+收入合计
+105.00
+支出合计
+105.00
+"""
+
+
+def _side_by_side(tmp_path, other: str) -> dict:
+    from generator.parse.document import parse_file
+    path = tmp_path / "jiangsu.plain.txt"
+    path.write_text(SIDE_BY_SIDE.format(other=other), encoding="utf-8")
+    summary = parse_file(path).document.tables["summary"]
+    return {(r.side, r.name): r.get("amount") for r in summary.rows if r.get("amount") is not None}
+
+
+def test_side_by_side_lines_by_the_label_an_amount_is_glued_to(tmp_path) -> None:
+    lines = _side_by_side(tmp_path, other="5.00")
+    assert lines[("income", "一、财政拨款")] == 100 and lines[("income", "1.一般公共预算")] == 100
+    assert lines[("income", "三、其他资金")] == 5 and lines[("income", "当年收入小计")] == 105
+    assert ("income", "2.政府性基金预算") not in lines and ("income", "二、财政专户管理资金") not in lines
+    # 八 takes the amount after it; 65.00 is the one amount left: the function label before it
+    assert lines[("expense", "八、社会保障和就业支出")] == 40 and lines[("expense", "四、公共安全支出")] == 65
+    assert ("expense", "一、一般公共服务支出") not in lines  # 70.00 after it is 基本支出's
+
+
+def test_side_by_side_lines_that_do_not_add_up_are_not_read(tmp_path) -> None:
+    lines = _side_by_side(tmp_path, other="7.00")  # 100 + 7 ≠ 105: 收入 not confirmed
+    assert not any(side == "income" and not name.endswith("计") for side, name in lines)

@@ -16,6 +16,7 @@ from ..sources import SourceText
 from .catalogue import Catalogue, load_catalogue
 from .coded import read_coded
 from .columnar import coded_classes, coded_total, two_sided_totals
+from .glued import glued_side_lines
 from .items import read_items
 from .rejoin import reattach_glued_amounts, rejoin_wrapped_rows
 from .segment import find_tables
@@ -104,7 +105,8 @@ def _columnar(table, seg, printed, catalogue: Catalogue, unit: str, path: str) -
     """Totals of a table printed cell by cell (pdftotext's default mode), where confirmed."""
     seg = replace(seg, rows=printed)
     if seg.kind.shape == "two_sided":
-        return two_sided_totals(table, seg, catalogue, unit, path)
+        return two_sided_totals(table, seg, catalogue, unit, path) + \
+            glued_side_lines(table, seg, catalogue, unit, path)
     if seg.kind.shape != "coded":
         return []
     found = coded_total(table, seg, seg.kind.identities, unit, path)
