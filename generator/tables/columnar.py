@@ -34,7 +34,7 @@ from .segment import Segment
 from .verify import rounding_step
 
 # how many cells away from a total's label its amount may print
-NEAR_LABEL = 2
+NEAR_LABEL = 3
 
 
 def _cells(seg: Segment) -> list[Cell]:
@@ -146,10 +146,9 @@ def _class_names(cells: list[Cell], codes: dict[str, str], unit: str, step: Deci
     found: dict[str, tuple[str, Cell | None]] = {}
     first: dict[str, int] = {}
     whole: set[str] = set()
-    for i, cell in enumerate(cells):
-        name = _ORDINAL.sub("", squash(cell.text))
-        code = codes.get(name)
-        if code is None or code in whole:
+    for i, name in _names(cells, codes):
+        code = codes[name]
+        if code in whole:
             continue
         first.setdefault(code, i)
         after = _run_after(cells, i, unit)
@@ -165,6 +164,24 @@ def _class_names(cells: list[Cell], codes: dict[str, str], unit: str, step: Deci
             end = next((b for b in bounds if b > first[code]), len(cells))
             found[code] = (name, _headless_run(cells, first[code], end, unit, step, headings))
     return found
+
+
+# how many cells a class name wrapped over may take ("社会保障和就" / "业支出")
+NAME_PIECES = 3
+
+
+def _names(cells: list[Cell], codes: dict[str, str]):
+    """(index of its last cell, name) of every standard class name printed, whole or
+    wrapped over the next cells."""
+    for i, cell in enumerate(cells):
+        name = ""
+        for j in range(i, min(i + NAME_PIECES, len(cells))):
+            if _is_plain_amount(cells[j].text):
+                break
+            name += squash(cells[j].text) if j > i else _ORDINAL.sub("", squash(cell.text))
+            if name in codes:
+                yield j, name
+                break
 
 
 def _run_after(cells: list[Cell], i: int, unit: str) -> list[Decimal]:
@@ -211,14 +228,10 @@ def two_sided_totals(table: Table, seg: Segment, catalogue: Catalogue, unit: str
         return []
     largest = max(v for _, v, _ in amounts)
     near: dict[str, tuple[str, Cell]] = {}
-    for side in ("income", "expense"):
-        labels = {squash(label) for label in catalogue.labels[f"{side}_total"]}
-        for i, cell in enumerate(cells):
-            if squash(cell.text) in labels:
-                close = [c for j, v, c in amounts if 0 < abs(j - i) <= NEAR_LABEL and v == largest]
-                if close:
-                    near[side] = (cell.text, close[0])
-                    break
+    for side, i in _total_labels(cells, catalogue):
+        close = [c for j, v, c in amounts if 0 < abs(j - i) <= NEAR_LABEL and v == largest]
+        if close and side not in near:
+            near[side] = (cells[i].text, close[0])
     if sum(1 for _, v, _ in amounts if v == largest) < 2:
         return []  # each side prints its total
     if len(near) < 2:
@@ -227,6 +240,22 @@ def two_sided_totals(table: Table, seg: Segment, catalogue: Catalogue, unit: str
         table.totals[side] = Row(line=cell.origin.line or seg.line, name=label, kind="total", side=side,
                                  values={"amount": largest}, origins={"amount": cell.origin})
     return [_lost(seg, path, table, "收入总计 and 支出总计 read from their amounts")]
+
+
+def _total_labels(cells: list[Cell], catalogue: Catalogue) -> list[tuple[str, int]]:
+    """(side, cell index) of the total labels: 收入总计 / 支出总计 by their words, a bare
+    总计 by its order (the default mode prints the 收入 side first: the first is 收入's,
+    the next 支出's)."""
+    named = {side: {squash(label) for label in catalogue.labels[f"{side}_total"]} for side in ("income", "expense")}
+    found, bare = [], 0
+    for i, cell in enumerate(cells):
+        text = squash(cell.text)
+        side = next((s for s, labels in named.items() if text in labels), None)
+        if side is None and text == "总计" and bare < 2:
+            side, bare = ("income", "expense")[bare], bare + 1
+        if side is not None:
+            found.append((side, i))
+    return found
 
 
 def _lost(seg: Segment, path: str, table: Table, what: str) -> Issue:
