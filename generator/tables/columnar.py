@@ -242,6 +242,35 @@ def two_sided_totals(table: Table, seg: Segment, catalogue: Catalogue, unit: str
     return [_lost(seg, path, table, "收入总计 and 支出总计 read from their amounts")]
 
 
+# the labelled total lines a coded table may print ("人员经费合计 95.36  公用经费合计 10.23")
+# and the 说明 text's figure for each
+LABELLED_TOTALS = {"人员经费合计": "basic_personnel", "公用经费合计": "basic_public"}
+
+
+def stated_lines(table: Table, seg: Segment, stated: dict[str, Decimal], unit: str, path: str) -> list[Issue]:
+    """A labelled total line (人员经费合计 …) whose amount the rendering printed elsewhere:
+    the amount the 说明 text states for it, where the table prints that amount too."""
+    cells = _cells(seg)
+    printed = {v for _, v, _ in _amounts(cells, unit)}
+    labels = {squash(c.text) for c in cells}
+    key = table.columns[0].key if table.columns else "total"
+    read = []
+    for label, figure in LABELLED_TOTALS.items():
+        value = stated.get(figure)
+        if label not in labels or value is None or value not in printed or any(
+                squash(r.name).startswith(label) and r.values for r in table.rows):
+            continue
+        cell = next(c for _, v, c in _amounts(cells, unit) if v == value)
+        table.rows.append(Row(line=cell.origin.line or seg.line, name=label, kind="line",
+                              values={key: value}, origins={key: cell.origin}))
+        read.append(label)
+    if not read:
+        return []
+    return [Issue("column-inferred", f"{seg.title}（第 {seg.line} 行）：本文本丢失了列位置，"
+                  f"{'、'.join(read)} 取说明中所述且表中印有的金额", path, seg.line, "warning",
+                  table=table.key or None)]
+
+
 def _total_labels(cells: list[Cell], catalogue: Catalogue) -> list[tuple[str, int]]:
     """(side, cell index) of the total labels: 收入总计 / 支出总计 by their words, a bare
     总计 by its order (the default mode prints the 收入 side first: the first is 收入's,

@@ -15,7 +15,7 @@ from ..parse.statements import stated_under_table
 from ..sources import SourceText
 from .catalogue import Catalogue, load_catalogue
 from .coded import read_coded
-from .columnar import coded_classes, coded_total, two_sided_totals
+from .columnar import coded_classes, coded_total, stated_lines, two_sided_totals
 from .glued import glued_side_lines
 from .items import read_items
 from .rejoin import reattach_glued_amounts, rejoin_wrapped_rows
@@ -59,7 +59,8 @@ def read_tables(grid: Grid, doc: Document, catalogue: Catalogue | None = None) -
         else:
             table, found = interpreter(seg, catalogue, unit, grid.path)
         if not positioned:
-            found += _verify(table, seg, grid.path) + _columnar(table, seg, printed, catalogue, unit, grid.path)
+            found += _verify(table, seg, grid.path) + _columnar(table, seg, printed, catalogue, unit, grid.path,
+                                                                 {f.key: f.amount for f in doc.figures})
         table.title = TABLE_KEYS.get(table.key, table.key)  # the standard title; the printed one is the note
         table.empty = table.empty or not (table.rows or table.totals)
         doc.tables[seg.kind.key] = table
@@ -101,7 +102,8 @@ def _verify(table, seg, path: str) -> list[Issue]:
 CODE_LEVELS = ("类", "款", "项")
 
 
-def _columnar(table, seg, printed, catalogue: Catalogue, unit: str, path: str) -> list[Issue]:
+def _columnar(table, seg, printed, catalogue: Catalogue, unit: str, path: str,
+              stated: dict[str, Decimal]) -> list[Issue]:
     """Totals of a table printed cell by cell (pdftotext's default mode), where confirmed."""
     seg = replace(seg, rows=printed)
     if seg.kind.shape == "two_sided":
@@ -114,4 +116,6 @@ def _columnar(table, seg, printed, catalogue: Catalogue, unit: str, path: str) -
         headings = frozenset({*(squash(s) for group in catalogue.columns.values() for s in group),
                               *catalogue.labels["total"], *CODE_LEVELS})
         found += coded_classes(table, seg, unit, path, seg.kind.classification, headings)
+    if seg.kind.classification == "economic":
+        found += stated_lines(table, seg, stated, unit, path)
     return found
