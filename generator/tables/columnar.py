@@ -162,8 +162,26 @@ def _class_names(cells: list[Cell], codes: dict[str, str], unit: str, step: Deci
     for code, (name, cell) in list(found.items()):
         if cell is None:
             end = next((b for b in bounds if b > first[code]), len(cells))
-            found[code] = (name, _headless_run(cells, first[code], end, unit, step, headings))
+            cell = _headless_run(cells, first[code], end, unit, step, headings)
+            found[code] = (name, cell or _sum_of_children(cells, code, unit))
     return found
+
+
+def _sum_of_children(cells: list[Cell], code: str, unit: str) -> Cell | None:
+    """A class's amount printed apart from its name: the amount its 款 rows add up to
+    (each printed "30201 办公费 489.30", code, name, amount), where the table prints it."""
+    children: list[Decimal] = []
+    for i, cell in enumerate(cells):
+        text = cell.text.strip()
+        if len(text) == len(code) + 2 and text.startswith(code) and text.isdigit():
+            after = cells[i + 2].text if i + 2 < len(cells) else ""
+            if not _is_plain_amount(after):
+                return None  # a child whose amount printed elsewhere: no sum to trust
+            children.append(to_wan(after, unit))
+    if not children:
+        return None
+    total = sum(children, Decimal(0))
+    return next((c for _, v, c in _amounts(cells, unit) if v == total), None)
 
 
 # how many cells a class name wrapped over may take ("社会保障和就" / "业支出")
