@@ -104,8 +104,8 @@ SIDE_BY_SIDE = """收支预算总表
 2.政府性基金预算
 二、财政专户管理资金
 四、公共安全支出
+{public_safety}
 三、其他资金
-65.00
 {other} 五、教育支出
 八、社会保障和就业支出
 40.00
@@ -120,10 +120,10 @@ SIDE_BY_SIDE = """收支预算总表
 """
 
 
-def _side_by_side(tmp_path, other: str) -> dict:
+def _side_by_side(tmp_path, other: str, public_safety: str = "65.00") -> dict:
     from generator.parse.document import parse_file
     path = tmp_path / "jiangsu.plain.txt"
-    path.write_text(SIDE_BY_SIDE.format(other=other), encoding="utf-8")
+    path.write_text(SIDE_BY_SIDE.format(other=other, public_safety=public_safety), encoding="utf-8")
     summary = parse_file(path).document.tables["summary"]
     return {(r.side, r.name): r.get("amount") for r in summary.rows if r.get("amount") is not None}
 
@@ -133,9 +133,21 @@ def test_side_by_side_lines_by_the_label_an_amount_is_glued_to(tmp_path) -> None
     assert lines[("income", "一、财政拨款")] == 100 and lines[("income", "1.一般公共预算")] == 100
     assert lines[("income", "三、其他资金")] == 5 and lines[("income", "当年收入小计")] == 105
     assert ("income", "2.政府性基金预算") not in lines and ("income", "二、财政专户管理资金") not in lines
-    # 八 takes the amount after it; 65.00 is the one amount left: the function label before it
+    # below the use lines, a function line takes the amount after it; 四 + 八 = 105
     assert lines[("expense", "八、社会保障和就业支出")] == 40 and lines[("expense", "四、公共安全支出")] == 65
     assert ("expense", "一、一般公共服务支出") not in lines  # 70.00 after it is 基本支出's
+
+
+def test_side_by_side_amount_printed_apart_from_its_label_leaves_the_side_unread(tmp_path) -> None:
+    # 四's 65.00 printed after 三、其他资金, not after its label: no function line is read
+    text = SIDE_BY_SIDE.replace("{public_safety}\n三、其他资金\n", "三、其他资金\n65.00\n")
+    from generator.parse.document import parse_file
+    path = tmp_path / "moved.plain.txt"
+    path.write_text(text.format(other="5.00"), encoding="utf-8")
+    summary = parse_file(path).document.tables["summary"]
+    assert not [r for r in summary.rows if r.side == "expense" and r.name.startswith(("四", "八"))
+                and r.get("amount") is not None]
+    assert any(r.name == "三、其他资金" and r.get("amount") == 5 for r in summary.rows)
 
 
 def test_side_by_side_lines_that_do_not_add_up_are_not_read(tmp_path) -> None:

@@ -6,11 +6,12 @@ the next column on its row ("17,981.68 二、外交支出": the 收入 amount of
 A label's row is its ordinal (一 … 二十 on the function side, 一 二 三 on the use side);
 the 收入 labels take rows in their print order (一、 then its 1. 2. lines, then 二、 …). So:
 
-- an amount glued to function label k is the 收入 amount of row k;
+- an amount glued to function label k is the 收入 amount of row k (printed on a line of its
+  own, one of the two amounts right before the label: the identities choose);
 - an amount glued to use label k is the function amount of row k; a function line below
-  the use lines (no label right of it) takes the amount printed right after it, and one
-  function amount left over (printed elsewhere) goes to the nearest function label before
-  it that has none, where it is the only amount that makes the lines add up.
+  the use lines (no label right of it) takes the amount printed right after it. An amount
+  printed anywhere else is not placed: a wrapped label can print it after a later label
+  ("十七、国土海洋气象等支" / "1,836.22" / "出": 八's amount), so the side is not read.
 
 Every side is kept only where its identities hold: each 一、 line = its 1. 2. lines (where
 printed), the 一、 lines add up to the side's 小计 (or, without one, the table's total).
@@ -21,6 +22,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
+from itertools import product
 
 from ..grid import Cell
 from ..model import Issue, Row, Table
@@ -126,26 +128,65 @@ def _subtotal(cells: list[Cell], word: str) -> int | None:
 
 
 def _income_lines(cells, labels: _Labels, glued: dict, unit: str, step: Decimal) -> list:
+    """The 收入 lines: each row's amount is the one glued to its function label, or (where
+    the rendering put them on lines of their own) one of the amounts printed right before
+    that label, or none; every choice that keeps the identities is tried, and a row is
+    read where they all agree."""
     rows = labels.income_rows(cells)
-    values: dict[int, Cell] = {}
-    for row, index in labels.function.items():
-        if index in glued and row <= len(rows):
-            values[rows[row - 1]] = cells[glued[index]]
     label = _subtotal(cells, "收入小计")
-    if not values or label is None:
+    if label is None or not rows:
+        return []
+    choices: list[list[int | None]] = []
+    for row in range(1, len(rows) + 1):
+        index = labels.function.get(row)
+        if index is None:
+            choices.append([None])
+        elif index in glued:
+            choices.append([glued[index]])
+        else:
+            choices.append([None, *_amounts_before(cells, index)])
+    if sum(len(c) for c in choices) > MAX_CHOICES:
         return []
     subtotal = to_wan(cells[label + 1].text, unit)
-    amount = {i: to_wan(c.text, unit) for i, c in values.items()}
-    tops = [i for i in rows if _TOP.match(squash(cells[i].text))]
-    if abs(sum(amount.get(i, 0) for i in tops) - subtotal) > step * len(tops):
+    agreed: dict[int, int | None] | None = None
+    for choice in product(*choices):
+        picked = [a for a in choice if a is not None]
+        amount = {rows[k]: to_wan(cells[a].text, unit) for k, a in enumerate(choice) if a is not None}
+        if len(set(picked)) == len(picked) and _income_holds(amount, rows, subtotal, cells, step):
+            mine = dict(zip(rows, choice))
+            agreed = mine if agreed is None else {k: a for k, a in agreed.items() if mine[k] == a}
+    values = {i: cells[a] for i, a in (agreed or {}).items() if a is not None}
+    if not values:
         return []
-    for group_start in tops:  # each 一、 line = its numbered lines, where it prints any
-        subs = _subs_of(group_start, rows, tops)
-        if subs and group_start in amount and abs(
-                amount[group_start] - sum(amount.get(i, 0) for i in subs)) > step * len(subs):
-            return []
     return [*((_name(cells, i), "income", values[i]) for i in rows if i in values),
             (cells[label].text.strip(), "income", cells[label + 1])]
+
+
+# choices of 收入 amounts tried at most (rows × amounts before each label)
+MAX_CHOICES = 24
+# how many amounts printed right before a function label may be its row's 收入 amount
+BEFORE_LABEL = 2
+
+
+def _amounts_before(cells: list[Cell], index: int) -> list[int]:
+    found = []
+    for j in range(index - 1, max(-1, index - 1 - BEFORE_LABEL), -1):
+        if not _is_plain_amount(cells[j].text):
+            break
+        found.append(j)
+    return found
+
+
+def _income_holds(amount: dict[int, Decimal], rows: list[int], subtotal: Decimal, cells, step: Decimal) -> bool:
+    """The 一、 lines add up to the 小计, each 一、 line to its numbered lines."""
+    tops = [i for i in rows if _TOP.match(squash(cells[i].text))]
+    if not amount or abs(sum(amount.get(i, 0) for i in tops) - subtotal) > step * len(tops):
+        return False
+    for top in tops:
+        subs = _subs_of(top, rows, tops)
+        if subs and top in amount and abs(amount[top] - sum(amount.get(i, 0) for i in subs)) > step * len(subs):
+            return False
+    return True
 
 
 def _subs_of(top: int, rows: list[int], tops: list[int]) -> list[int]:
@@ -174,23 +215,10 @@ def _function_lines(cells, labels: _Labels, glued: dict, unit: str, step: Decima
             values[index] = after
     rest = subtotal - sum(to_wan(cells[a].text, unit) for a in values.values())
     if abs(rest) > step * max(1, len(values)):
-        lost = _lost_amount(cells, labels, values, claimed, rest, unit)
-        if lost is None:
-            return []
-        values[lost[0]] = lost[1]
+        # a function amount printed elsewhere (after a label that wrapped, which can put
+        # it after a later label): no place to confirm it, so no function line is read
+        return []
     return [(cells[i].text.strip(), "expense", cells[a]) for i, a in sorted(values.items())]
-
-
-def _lost_amount(cells, labels: _Labels, values: dict, claimed: set, rest: Decimal, unit: str):
-    """The one unclaimed amount equal to what the function lines lack, and the nearest
-    function label before it that has no amount."""
-    taken = claimed | set(values.values())
-    printed = [j for j, c in enumerate(cells) if j not in taken and _is_plain_amount(c.text)
-               and to_wan(c.text, unit) == rest]
-    if len(printed) != 1:
-        return None
-    before = [i for i in labels.function.values() if i < printed[0] and i not in values]
-    return (max(before), printed[0]) if before else None
 
 
 def _name(cells: list[Cell], i: int) -> str:
