@@ -41,6 +41,7 @@ class TableKind:
     header: tuple[tuple[str, str], ...] = ()  # fixed leaf columns (key, label), see the toml
     units: bool = False  # rows are units and their projects, see the toml
     optional: tuple[str, ...] = ()  # identity parts a template may not print, see the toml
+    orders: tuple[tuple[str, ...], ...] = ()  # "items" tables: the templates' column orders
     pattern: re.Pattern[str] = field(default=None, compare=False, repr=False)  # type: ignore[assignment]
 
 
@@ -155,6 +156,7 @@ def load_catalogue(path: Path = CATALOGUE_PATH) -> Catalogue:
             identities=tuple(entry.get("identities", ())), columns=tuple(entry.get("columns", ())),
             row_name=entry.get("row_name"), header=tuple(tuple(c) for c in entry.get("header", ())),
             units=entry.get("units", False), optional=tuple(entry.get("optional", ())),
+            orders=tuple(tuple(o) for o in entry.get("orders", ())),
             pattern=pattern))
     return Catalogue(
         kinds=tuple(kinds),

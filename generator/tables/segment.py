@@ -66,6 +66,7 @@ def find_tables(grid: Grid, catalogue: Catalogue) -> tuple[list[Segment], list[I
     current: Segment | None = None
     skip = None
     rows = _titles_first(grid.rows, catalogue)
+    edges = _page_edges(rows)
     for index, row in enumerate(rows):
         if row is skip:
             continue
@@ -82,7 +83,7 @@ def find_tables(grid: Grid, catalogue: Catalogue) -> tuple[list[Segment], list[I
             current = Segment(kind, row.text(), row.line, row.page)
             segments.append(current)
             continue
-        if current is not None and not _take_row(current, row):
+        if current is not None and not _take_row(current, row, index in edges):
             current = None
     return _one_per_kind(segments, grid.path)
 
@@ -117,8 +118,25 @@ def _title_tail(row: GridRow) -> bool:
     return len(text) <= 6 and text.endswith(("表", "表（续）", "表(续)"))
 
 
-def _take_row(segment: Segment, row: GridRow) -> bool:
-    """Add `row` to the segment's body, or to its unit or notes; False at prose (the end)."""
+def _page_edges(rows: list[GridRow]) -> set[int]:
+    """The indexes of rows where a page-number line may stand: the first and last rows of
+    each page, and every row of a grid with column positions (-layout, where the number
+    may sit beside the table's last line). In the default mode of pdftotext a lone small
+    integer inside a page is a table's cell ("80", "237"), printed on its own line; it is
+    kept in a one-row table (三公), where every amount counts (a coded table without
+    positions is read by its totals only)."""
+    if any(c.x0 is not None or c.col is not None for r in rows for c in r.cells):
+        return set(range(len(rows)))
+    edges: set[int] = set()
+    for i, row in enumerate(rows):
+        if i == 0 or rows[i - 1].page != row.page:
+            edges.update((i, i - 1))
+    return edges | {len(rows) - 1}
+
+
+def _take_row(segment: Segment, row: GridRow, page_edge: bool = True) -> bool:
+    """Add `row` to the segment's body, or to its unit or notes; False at prose (the end).
+    `page_edge`: the row may be the page's number."""
     text = squash(row.text())
     if segment.kind.shape == "key_value":
         return _take_key_value_row(segment, row, text)
@@ -130,7 +148,8 @@ def _take_row(segment: Segment, row: GridRow) -> bool:
             return True
         row = GridRow(cells=rest, line=row.line, page=row.page, ruled=row.ruled)
         text = squash(row.text())
-    if _HEADING_LINE.match(text) or _TABLE_LABEL.match(text) or _PAGE_NUMBER.match(text):
+    number = _PAGE_NUMBER.match(text) and (page_edge or segment.kind.shape != "items")
+    if _HEADING_LINE.match(text) or _TABLE_LABEL.match(text) or number:
         return True
     if _NOTE.match(text):
         segment.notes.append(row.text())
