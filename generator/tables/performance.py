@@ -27,6 +27,7 @@ from decimal import Decimal
 from ..grid import Cell, GridRow
 from ..model import Indicator, Issue, PerformanceTarget
 from ..numbers import parse_amount, squash
+from .amounts import name_text
 from .catalogue import Catalogue
 from .segment import Segment
 
@@ -36,11 +37,6 @@ _AMOUNT = r"(-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)"
 _AFTER_LABEL = r"(?:[（(]万元[)）])?[：:]?"
 # An amount glued to more digits ("0.00" + a repeated "5.30" squash to "0.005.30").
 _GLUED = re.compile(r"[\d.,]")
-# A space in text without cell positions is not known to be printed: kept only between
-# two letters or digits ("12345 在线…" → "12345在线…").
-_LOOSE_SPACE = re.compile(r"(?<![A-Za-z0-9])[ \u3000]+|[ \u3000]+(?![A-Za-z0-9])")
-# In a cell as printed, only a wrap between two wide characters goes ("2025 年…" stays).
-_WRAP_SPACE = re.compile(r"(?<=[^\x00-\x7f])\s+(?=[^\x00-\x7f])")
 _LEVEL_CELL = re.compile(r"^.{1,10}指标$")
 
 
@@ -112,9 +108,7 @@ def _indicator_start(rows: list[GridRow], labels: _Labels) -> int:
 
 
 def _clean(cells: list[Cell], ruled: bool) -> str:
-    """Cells' text as one value: wrap spaces out (see `_LOOSE_SPACE`, `_WRAP_SPACE`)."""
-    text = " ".join(c.text.strip() for c in cells if c.text.strip())
-    return (_WRAP_SPACE if ruled else _LOOSE_SPACE).sub("", text.strip())
+    return name_text([c.text for c in cells], ruled)
 
 
 def _read_texts(head: list[GridRow], labels: _Labels, target: PerformanceTarget) -> set[int]:
