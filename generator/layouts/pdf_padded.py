@@ -23,6 +23,7 @@ from ..sources import SourceText
 from ..tables.catalogue import load_catalogue
 from ..tables.performance import read_performance
 from ..tables.pipeline import INTERPRETERS
+from ..tables.projects import name_projects
 from ..tables.rejoin import rejoin_wrapped_rows
 from ..tables.segment import find_tables
 from .common import (
@@ -57,7 +58,7 @@ def _may_be_title(text: str) -> bool:
 TWO_SIDED = {"summary", "fiscal"}
 # Tables read by the shared segmenter and shape interpreters (generator/tables), the
 # others still by this layout's own code (issue 15: one shape at a time).
-SHARED = {"income", "expense", "general_public", "basic", "gov_fund", "state_capital", "carryover", "three_public"}
+SHARED = {"income", "projects", "expense", "general_public", "basic", "gov_fund", "state_capital", "carryover", "three_public"}
 # Read in this order: 表七 names its units and function names from earlier tables.
 READ_ORDER = ["summary", "income", "expense", "fiscal", "general_public", "basic", "projects",
               "gov_fund", "state_capital", "carryover", "three_public"]
@@ -111,7 +112,7 @@ class PdfPaddedLayout:
             doc.issues.extend(issues)
             return table
         if key in SHARED:
-            return _read_shared(key, title, title_line, body, doc)
+            return _read_shared(key, title, title_line, body, doc, names_by_code)
         grid = read_grid(key, body)
         doc.issues.extend(grid_issues(key, title, grid, doc.path, title_line))
         table = Table(key=key, title=title, line=title_line, columns=list(grid.match.columns))
@@ -229,7 +230,8 @@ def _known_units(doc: Document) -> set[str]:
     return units
 
 
-def _read_shared(key: str, title: str, title_line: int, body: Lines, doc: Document) -> Table:
+def _read_shared(key: str, title: str, title_line: int, body: Lines, doc: Document,
+                 names_by_code: dict[str, str]) -> Table:
     """A table of a shape the shared pipeline reads: the title and body lines as a cell
     grid (`readers.padded`) → the shared segmenter → the shape's interpreter. The printed
     title stays the title, as in this layout's other tables."""
@@ -251,6 +253,8 @@ def _read_shared(key: str, title: str, title_line: int, body: Lines, doc: Docume
     table, found = INTERPRETERS[seg.kind.shape](seg, catalogue, seg.unit or doc.unit or "万元", doc.path)
     doc.issues.extend(found)
     table.title, table.note = title, None
+    if key == "projects":
+        name_projects(table, seg, names_by_code)
     last = table.rows[-1] if table.rows else None
     if last is not None and last.code and not any(v is not None for v in last.values.values()):
         # a wrapped row whose amounts line never came (the text ends inside it)
@@ -271,6 +275,12 @@ def _read_shared(key: str, title: str, title_line: int, body: Lines, doc: Docume
     for row, doubt in code_doubts(key, table.rows):
         doc.issues.append(Issue("row-misplaced", f"{short} row {row.code_raw}: {doubt}", doc.path,
                                 row.line, "warning", key))
+    if key == "projects":
+        _check_unit_rows(key, short, table, doc)
+        for row in table.rows:
+            if row.kind == "project" and row.project is None:
+                doc.issues.append(Issue("unnamed-project", f"{short} 第 {row.line} 行 {row.code_raw}："
+                                        "有金额而无项目名称", doc.path, row.line, "warning", key))
     report_unbalanced_rows(table, doc, short)
     return table
 
