@@ -16,13 +16,13 @@ from dataclasses import replace
 
 from ..grid import Cell, GridRow
 from ..grid import Grid as PaddedGrid
-from ..model import TABLE_KEYS, Document, Issue, Origin, PerformanceTarget, Table
+from ..model import TABLE_KEYS, Document, Issue, Origin, Table
 from ..numbers import is_total_label, squash
 from ..parse.titles import ENDS_LIKE_TITLE, TABLE_NUMBER_RE, is_toc_entry, table_key_for_title
 from ..readers.padded import padded_rows
 from ..sources import SourceText
 from ..tables.catalogue import load_catalogue
-from ..tables.performance import read_performance
+from ..tables.performance import read_key_value_tables
 from ..tables.pipeline import INTERPRETERS
 from ..tables.projects import name_projects
 from ..tables.rejoin import rejoin_wrapped_rows
@@ -114,13 +114,9 @@ def _read_performance(lines: list[str], starts: list[int], doc: Document) -> Non
         return
     catalogue = load_catalogue()
     rows, unread = padded_rows([(n, lines[n - 1]) for n in range(starts[0], len(lines) + 1)], doc.path)
-    segments, _ = find_tables(PaddedGrid(path=doc.path, format="pdf-padded", text="", rows=rows), catalogue)
-    read: list[PerformanceTarget] = []
-    for seg in (s for s in segments if s.kind.shape == "key_value"):
-        target, issues = read_performance(seg, catalogue, doc.path)
-        doc.issues.extend(issues)
-        if target is not None:
-            read.append(target)
+    read, issues = read_key_value_tables(PaddedGrid(path=doc.path, format="pdf-padded", text="", rows=rows),
+                                         catalogue)
+    doc.issues.extend(issues)
     for issue in unread:
         target = next((t for t in reversed(read) if t.line < issue.line), None)
         if target is not None:
