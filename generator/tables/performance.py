@@ -109,7 +109,7 @@ def read_performance(seg: Segment, catalogue: Catalogue, path: str
 
 
 def _starts_with(row: GridRow, labels: _Labels, word: str) -> bool:
-    return any(squash(c.text).startswith(word) for c in row.cells[:2])
+    return any(squash(c.text).startswith(word) for c in [c for c in row.cells if c.text.strip()][:2])
 
 
 def _indicator_start(rows: list[GridRow], labels: _Labels) -> int:
