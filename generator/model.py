@@ -93,14 +93,14 @@ class Origin:
     cell: str | None = None
 
     def label(self) -> str:
-        """How a message names the place: 第12页, Sheet1!C7, 表2 行5 列3, or line 41."""
+        """How a message names the place: 第 12 页, Sheet1!C7, 表2 行5 列3, or 第 41 行."""
         if self.sheet is not None:
             return f"{self.sheet}!{self.cell}" if self.cell else self.sheet
         if self.cell is not None:
             return self.cell
         if self.page is not None:
-            return f"第{self.page}页"
-        return f"line {self.line}"
+            return f"第 {self.page} 页"
+        return f"第 {self.line} 行"
 
     def as_dict(self) -> dict:
         """Plain data for the database and the downloads (only the parts that are set)."""

@@ -87,6 +87,7 @@ COLUMN_KEYS: dict[str, str] = {
     "fund_makeup": "用事业基金弥补收支差额 — deficit covered by the institution's fund",
     "superior_special": "上级专项收入 — earmarked funds from above",
     "superior_subsidy": "上级补助收入 — subsidies from above",
+    "subordinate": "附属单位上缴收入 — revenue handed up by subordinate units",
     "unit_funds": "单位资金 — unit's own funds", "grand_total": "总计 — grand total",
     "fiscal_total": "财政拨款合计 — fiscal appropriations, total",
     "fiscal_subtotal": "财政拨款小计 — fiscal appropriations, subtotal",
