@@ -159,25 +159,29 @@ def snapshot_code(into: Path) -> Path:
 
 
 def _process_tree(root: int) -> list[int]:
-    """`root` and all its descendants, from each process's /proc/<pid>/task/*/children
-    (a scan of every /proc/<pid>/stat where the kernel does not list children)."""
-    if not Path(f"/proc/{root}/task").is_dir() or not any(
-            Path(f"/proc/{root}/task").glob("*/children")):
-        return _process_tree_scanned(root)
+    """`root` and all its descendants, from each process's /proc/<pid>/task/*/children,
+    or, where the kernel does not list children, the parent pid in each /proc/<pid>/stat."""
+    listed = any(Path(f"/proc/{root}/task").glob("*/children"))
+    children_of = _listed_children if listed else _scanned_children().__getitem__
     tree, todo = [], [root]
     while todo:
         pid = todo.pop()
         tree.append(pid)
-        for listed in Path(f"/proc/{pid}/task").glob("*/children"):
-            try:
-                todo.extend(int(child) for child in listed.read_text().split())
-            except OSError:
-                continue  # the process ended meanwhile
+        todo.extend(children_of(pid))
     return tree
 
 
-def _process_tree_scanned(root: int) -> list[int]:
-    """`root` and all its descendants, from the parent pid in each /proc/<pid>/stat."""
+def _listed_children(pid: int) -> list[int]:
+    children = []
+    for listed in Path(f"/proc/{pid}/task").glob("*/children"):
+        try:
+            children += [int(child) for child in listed.read_text().split()]
+        except OSError:
+            continue  # the process ended meanwhile
+    return children
+
+
+def _scanned_children() -> defaultdict[int, list[int]]:
     children = defaultdict(list)
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
@@ -185,12 +189,7 @@ def _process_tree_scanned(root: int) -> list[int]:
         except (OSError, IndexError):
             continue  # the process ended meanwhile
         children[int(fields[1])].append(int(stat.parent.name))
-    tree, todo = [], [root]
-    while todo:
-        pid = todo.pop()
-        tree.append(pid)
-        todo.extend(children.get(pid, ()))
-    return tree
+    return children
 
 
 def _memory_kb(pid: int) -> int | None:
