@@ -3,8 +3,9 @@
 A chart is readable without JavaScript (an `<img>` of a static SVG, with a text
 alternative and its numbers as a table beside it). Its Vega-Lite spec (its kind's spec,
 kept as data as Altair builds it, with its own data) is its definition: the hash of the
-spec (with the renderer and its version, and the locale) names the SVG, cached under `<site>/.cache/charts/<hash>.entry` (a verified
-entry, see `cachefile`: a damaged one is drawn again, never published) and published
+spec (with the renderer and its version, and the locale) names the SVG, cached under
+`<site>/.cache/charts/<hash>.entry` (a verified entry, see `cachefile`: a damaged one is
+drawn again, never published) and published
 content-addressed as `charts/<hash>.svg`: an unchanged chart is never drawn twice, across
 pages or builds, and switching renderers never reuses an SVG drawn by the other.
 
