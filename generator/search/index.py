@@ -17,7 +17,7 @@ give the same bytes):
   (pages.NAME, TITLE or BODY), the codes of a page ascending and each given as its
   difference from the one before. A query fetches only its own terms' buckets.
 - `u/<page>-<file>.json`: {"page": [url, title, facts: its filters' values in `FILTERS`
-  order, those it has], "strings": the anchors and labels of its units, "units": [[anchor,
+  order, those it has and its title does not show], "strings": the anchors and labels of its units, "units": [[anchor,
   label (both as places in "strings"), text], …]}: a page's units, cut into files of about
   `UNIT_FILE_BYTES`, at most `CHUNK` units each; a unit's id is its file × `CHUNK` + its
   place there, so a result fetches the small files of the units it shows and nothing else.
@@ -47,9 +47,9 @@ INDEX_DIR = "search/index"
 VERSION = 4
 FILTERS = ["类型", "地区", "年度", "部门"]
 CHUNK = 32  # the most units a unit file holds: a unit id is file × CHUNK + place
-UNIT_FILE_BYTES = 2048  # about how large a unit file grows: a result shown loads 1–3 of them
+UNIT_FILE_BYTES = 1536  # about how large a unit file grows: a result shown loads 1 or 2
 GROUPS = 16  # postings of a page, cut by term hash (a power of two, at most the buckets)
-BUCKET_BYTES = 4096  # about how large a term file should be, on average
+BUCKET_BYTES = 8192  # about how large a term file is on average: a term's neighbours
 # The digits of `varint`: 64 characters a JSON string holds as they are.
 DIGITS = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_"
 
@@ -190,8 +190,10 @@ def _merge_group(texts: list[str], buckets: int, group: int) -> dict[int, str]:
 
 
 def _page_head(meta: list) -> list:
-    """A unit file's "page": url, title and the page's filter values (shown under it)."""
-    return [meta[0], meta[1], [meta[2][f] for f in FILTERS if f in meta[2]]]
+    """A unit file's "page": url, title and the page's filter values its title does not
+    show already (shown under it)."""
+    return [meta[0], meta[1], [meta[2][f] for f in FILTERS if f in meta[2]
+                               and meta[2][f] not in meta[1]]]
 
 
 def _filters(metas: list[list]) -> dict:

@@ -12,7 +12,7 @@
   var RUN = new RegExp("[" + HAN + "]+|[0-9a-z]+", "g");
   var HAN_CHAR = new RegExp("^[" + HAN + "]$");
   var WEIGHT = [1, 10, 100];  // body, title, name (generator/search/pages.py)
-  var PER_PAGE = 10, SUBS = 3, CHECKED = 4;
+  var PER_PAGE = 10, SUBS = 3, MIN_SUBS = 2, CHECKED = 4;
 
   function normalize(text) { return text.normalize("NFKC").toLowerCase(); }
   function runs(text) { return normalize(text).match(RUN) || []; }
@@ -238,36 +238,50 @@
     });
     filterBox.hidden = !filterBox.firstChild;
   }
-  /* A result as shown, with up to SUBS units, their files fetched SUBS at a time: when
-     the match is exact, only units whose text holds the query (the index found units
-     holding all its terms), of at most CHECKED; null: none. */
+  /* A result as shown: up to SUBS of its units, best first, from as few unit files as
+     give at least MIN_SUBS (the best unit's file, then the next best unit's, …, of the
+     first CHECKED units). When the match is exact, a unit is shown only when its text
+     holds the query (the index found units holding all its terms); null: none. */
   function resultItem(r, needles) {
-    var chunk = current.meta.chunk, limit = Math.min(r.units.length, current.exact ? CHECKED : SUBS);
-    var shown = [], head = null, next = 0;
+    var chunk = current.meta.chunk, exact = current.exact, files = {}, counts = {}, head = null;
+    var first = r.units.slice(0, exact ? CHECKED : SUBS);
+    function fileOf(u) { return Math.floor(u[0] / chunk); }
+    r.units.forEach(function (u) { counts[fileOf(u)] = (counts[fileOf(u)] || 0) + 1; });
+    function shown() {
+      var out = [];
+      r.units.forEach(function (u) {
+        var file = files[fileOf(u)], unit = file && file.units[u[0] % chunk];
+        if (out.length < SUBS && unit && (!exact || squeezed(unit[2]).indexOf(needles[0]) >= 0))
+          out.push([file.strings[unit[0]], file.strings[unit[1]], unit[2]]);
+      });
+      return out;
+    }
     function more() {
-      var want = r.units.slice(next, Math.min(limit, next + SUBS - shown.length));
-      next += want.length;
-      return Promise.all(want.map(function (u) {
-        return load("u/" + r.page + "-" + Math.floor(u[0] / chunk) + ".json");
-      })).then(function (files) {
-        files.forEach(function (file, k) {
-          var unit = file.units[want[k][0] % chunk];
-          head = head || file.page;
-          if (unit && (!current.exact || squeezed(unit[2]).indexOf(needles[0]) >= 0))
-            shown.push([file.strings[unit[0]], file.strings[unit[1]], unit[2]]);
-        });
-        if (shown.length < SUBS && next < limit) return more();
+      var want = [], expect = shown().length;
+      first.forEach(function (u) {
+        var f = fileOf(u);
+        if (expect >= MIN_SUBS || f in files || want.indexOf(f) >= 0) return;
+        want.push(f);
+        expect += counts[f];
+      });
+      return want.length && Promise.all(want.map(function (f) {
+        return load("u/" + r.page + "-" + f + ".json");
+      })).then(function (loaded) {
+        want.forEach(function (f, k) { files[f] = loaded[k]; head = head || loaded[k].page; });
+        return more();
       });
     }
-    return more().then(function () {
-      if (!shown.length) return null;
+    return Promise.resolve(more()).then(function () {
+      var units = shown();
+      if (!units.length) return null;
       var ul = el("ul");
-      shown.forEach(function (unit) {
+      units.forEach(function (unit) {
         var label = unit[1] && unit[0] !== "main" ? [el("span", {"class": "meta"}, [unit[1] + "："])] : [];
         ul.appendChild(el("li", {}, label.concat([el("a", {href: pageUrl(head[0], unit[0])}, excerpt(unit[2], needles))])));
       });
-      return el("li", {}, [el("a", {"class": "result-title", href: pageUrl(head[0])}, [head[1]]),
-                           el("div", {"class": "meta"}, [(head[2] || []).join(" · ")]), ul]);
+      var facts = head[2] && head[2].length ? [el("div", {"class": "meta"}, [head[2].join(" · ")])] : [];
+      return el("li", {}, [el("a", {"class": "result-title", href: pageUrl(head[0])}, [head[1]])]
+                .concat(facts, [ul]));
     });
   }
   function render(reset) {
