@@ -318,7 +318,9 @@
     if (header) header.value = query;
     var url = new URL(window.location.href);
     if (query) url.searchParams.set("q", query); else url.searchParams.delete("q");
-    if (push) window.history.pushState(null, "", url); else window.history.replaceState(null, "", url);
+    // a history entry costs the browser more than the search: none for the URL it shows
+    if (push) window.history.pushState(null, "", url);
+    else if (url.href !== window.location.href) window.history.replaceState(null, "", url);
     chosen = {};
     return search(query).then(function (found) {
       current = found && {meta: found.meta, terms: found.terms, exact: found.exact, results: found.results, query: query, dropped: new Set()};
