@@ -94,7 +94,7 @@ def _place_without_positions(row: Row, header: list, amounts: list, seg: Segment
     else:
         values = {} if gathered else place_by_identities(lines, figures, seg.kind.identities, rounding_step(unit))
     if len(values) < len(amounts) and not (gathered and seg.kind.orders):
-        ordered = _in_catalogue_order(lines, header, figures, seg, unit, pinned=gathered)
+        ordered = _in_catalogue_order(lines, header, figures, seg, unit, pinned=gathered, stated=stated)
         values = ordered if len(ordered) > len(values) else values
     row.values = values
     row.origins = {k: amounts[figures.index(v)].origin for k, v in values.items()}
@@ -122,7 +122,7 @@ def _variants(header: list) -> tuple[str, ...]:
 
 
 def _in_catalogue_order(lines: list[list[str]], header: list, figures: list, seg: Segment,
-                        unit: str, pinned: bool = False) -> dict:
+                        unit: str, pinned: bool = False, stated: dict[str, Decimal] | None = None) -> dict:
     """The header's keys in the catalogue's column order (-raw prints a multi-level
     header's labels in another order, and drops blank cells) → `place_in_catalogue_order`."""
     keys = list(dict.fromkeys(k for line in lines for k in line))
@@ -137,7 +137,7 @@ def _in_catalogue_order(lines: list[list[str]], header: list, figures: list, seg
         return {}
     identities = (*seg.kind.identities, GRAND_TOTAL) if "grand_total" in keys else seg.kind.identities
     return place_in_catalogue_order(sorted(keys, key=order.__getitem__), figures, identities,
-                                    rounding_step(unit), variants, pinned)
+                                    rounding_step(unit), variants, pinned, stated)
 
 
 def _gathered(rows: list) -> tuple[list, list] | None:
