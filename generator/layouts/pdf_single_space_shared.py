@@ -13,11 +13,14 @@ from ..readers.single_space import single_space_rows
 from ..tables.amounts import has_amount
 from ..tables.catalogue import load_catalogue
 from ..tables.items import read_items
+from ..tables.pipeline import INTERPRETERS
+from ..tables.rejoin import rejoin_wrapped_rows
 from ..tables.segment import find_tables
+from ..tables.verify import verify_coded
 from .pdf_single_space_lines import Region, note_text
 
 # Tables of the shapes the shared interpreters read for this layout.
-SHARED = {"three_public"}
+SHARED = {"three_public", "gov_fund", "state_capital"}
 
 
 def read_shared(region: Region, doc: Document) -> Table:
@@ -35,12 +38,21 @@ def read_shared(region: Region, doc: Document) -> Table:
         return Table(key=region.key, title=region.title, line=region.line, empty=True)
     seg.title = region.title  # messages name the table as printed
     unit = seg.unit or doc.unit or "万元"
-    table, found = read_items(seg, catalogue, unit, doc.path, _stated(doc, seg.kind.columns))
+    if seg.kind.shape == "items":
+        table, found = read_items(seg, catalogue, unit, doc.path, _stated(doc, seg.kind.columns))
+    else:
+        rejoin_wrapped_rows(seg, grid)  # "208 05 05 name" / name pieces / the amounts line
+        table, found = INTERPRETERS[seg.kind.shape](seg, catalogue, unit, doc.path)
+        found += verify_coded(table, seg.kind.identities_over(table.column_keys() or None), doc.path, seg.title)
+        if table.rows and not table.columns:
+            found.append(Issue("header-missing", f"{region.title}（标题在第 {region.line} 行）：各行之前"
+                               "没有列标题，金额未读取（标题放错了位置？）", doc.path, None, "warning",
+                               table.key))
     doc.issues.extend(found)
     table.title, table.note = region.title, None
     if not table.rows:
         _empty_or_unreadable(table, region, doc)
-    else:
+    elif seg.kind.shape == "items":
         table.columns = _named_columns(seg, catalogue, table)
     for row in table.rows:  # this layout lists every column, and says what it placed
         printed = sum(v is not None for v in row.values.values())
