@@ -464,6 +464,8 @@ def test_reader_makes_unplaced_cells_of_single_space_lines():
         (4, 2, ["合计", "63"]),
     ]
     assert all(c.col is None and c.x0 is None for r in grid.rows for c in r.cells)
+    row = read_single_space("x.txt", "合  计 类 款 项 项  目").rows[0]
+    assert [c.text for c in row.cells] == ["合计", "类", "款", "项", "项目"]
 
 
 def test_three_public_amounts_placed_by_identities_and_the_stated_figures():

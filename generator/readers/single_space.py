@@ -20,10 +20,16 @@ from ..model import Origin
 _DANGLING_POINT = re.compile(r"^-?[\d,]+\.$")
 
 
+# "合  计", "项  目": a word letter-spaced by two spaces or more, one wide character a piece
+# (cells are one space apart, so "类 款 项" stays three cells).
+_LETTER_SPACED = re.compile(r"(?<![^\s])([\u4e00-\u9fff])(?: {2,}([\u4e00-\u9fff]))+(?![^\s])")
+
+
 def single_space_cells(text: str) -> list[str]:
-    """The cells of one line, a number split after its point joined."""
+    """The cells of one line, a number split after its point joined, a letter-spaced
+    word one cell."""
     cells: list[str] = []
-    for token in text.split():
+    for token in _LETTER_SPACED.sub(lambda m: "".join(m.group().split()), text).split():
         if cells and _DANGLING_POINT.match(cells[-1]) and token.isdigit():
             cells[-1] += token
         else:
