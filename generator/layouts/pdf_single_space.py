@@ -44,8 +44,8 @@ from .pdf_single_space_rows import (
     interpret_rows,
     split_project_names,
 )
+from .pdf_single_space_shared import SHARED, read_shared
 from .pdf_single_space_sided import TwoSidedReader, active_sources
-from .pdf_single_space_three import read_three_public
 
 TABLE_LABELS = {
     "summary": "表一",
@@ -221,8 +221,8 @@ class _Reader:
             active = active_sources(self.doc.tables.get("summary"))
             reader = TwoSidedReader(region, self.doc.path, self.doc.issues)
             self.doc.tables[key] = reader.read(active)
-        elif key == "three_public":
-            self.deferred.append(region)  # its tie-break reads 表六, placed in finish()
+        elif key in SHARED:
+            self.deferred.append(region)  # read after the others, as their issues come first
             self.doc.tables[key] = Table(key, region.title, region.line)
         else:
             self.doc.tables[key] = self._one_sided(region)
@@ -366,9 +366,7 @@ class _Reader:
                             label, printed, table.columns, self.doc.path, self.doc.issues
                         )
         for region in self.deferred:
-            tables[region.key] = read_three_public(
-                region, tables.get("basic"), self.doc.path, self.doc.issues
-            )
+            tables[region.key] = read_shared(region, self.doc)
 
     def _place_income(
         self, label: str, table: Table, printed: list[Printed], active: list[str]

@@ -171,7 +171,8 @@ def _keyed_lines(header: list, catalogue: Catalogue) -> list[list[str]]:
         for cell in grid_row.cells:
             text = carry + cell.text
             heading = any(h in squash(text) for h in catalogue.labels["headings"])
-            key = catalogue.column_key(text) if squash(cell.text) not in VARIANTS and not heading else None
+            key = (catalogue.column_key(text) or ("total" if catalogue.is_total(cell.text) else None)) \
+                if squash(cell.text) not in VARIANTS and not heading else None
             carry = "" if key or heading else (text if cell is grid_row.cells[-1] else "")
             if key:
                 keys.append(key)
