@@ -12,11 +12,11 @@ from __future__ import annotations
 
 from ..grid import Cell, GridRow
 from ..model import Column, Issue, Row, Table
-from ..numbers import squash
+from ..numbers import is_total_label, squash
 from ..readers.text import is_amount
 from .amounts import has_amount, is_index_row, label_text, pieces, to_wan
 from .catalogue import Catalogue
-from .codes import read_code, row_kind, split_fused
+from .codes import is_repeated_digit_section, read_code, row_kind, split_fused
 from .header import VARIANTS, read_columns
 from .header import Column as HeaderColumn
 from .place import calibrate, place
@@ -33,9 +33,11 @@ def read_coded(seg: Segment, catalogue: Catalogue, unit: str, path: str) -> tupl
     body = _cut_at_next_header(seg, body, header_words, path, issues)
     lines = [line for line in (_read_line(r) for r in body
                                if has_amount(r) or not all(squash(c.text) in header_words for c in r.cells))]
+    lines = _text_in_value_columns(lines, columns, seg, path, issues)
     edges = calibrate([line[4] for line in lines], columns)
-    # Padded text (columns counted from the line end): its rows' doubts are reported here
-    counted = any(c.col is not None and c.col < 0 for line in lines for c in line[4])
+    # Padded text (columns counted from the line end, no cell structure): its rows' doubts
+    # are reported here
+    counted = any(c.col is not None and c.col < 0 for line in lines if not line[0].ruled for c in line[4])
     if counted:
         issues += _header_doubts(seg, header_rows, len(columns), path)
     for index, (grid_row, code, code_raw, labels, amounts) in enumerate(lines):
@@ -54,6 +56,10 @@ def read_coded(seg: Segment, catalogue: Catalogue, unit: str, path: str) -> tupl
             issues.append(Issue("row-misaligned", f"{seg.title} line {grid_row.line}: {len(amounts)} "
                                 f"amounts for {len(columns)} columns", path, grid_row.line, "warning",
                                 table=table.key or None))
+        if code_raw and " " in code_raw and is_repeated_digit_section(*_first_two(code_raw)):
+            at = grid_row.cells[0].origin.line
+            issues.append(Issue("code-repaired", f"{seg.title} 第 {at} 行：款“{code_raw.split()[1]}”印作"
+                                f"三位（重复了类的末位），读作 {code}", path, at, "info", table=table.key or None))
         if counted:
             issues += _row_doubts(seg, grid_row.line, row, amounts, len(columns), path)
         if code is None and catalogue.is_total(row.name) and "total" not in table.totals:
@@ -63,7 +69,66 @@ def read_coded(seg: Segment, catalogue: Catalogue, unit: str, path: str) -> tupl
             table.rows.append(row)
     if seg.kind.units:
         _units_and_projects(table.rows)
+    elif seg.kind.shape == "coded":
+        issues += _sub_units(table, seg, {r.line for r in body if r.ruled}, path)
     return table, issues
+
+
+def _sub_units(table: Table, seg: Segment, ruled: set[int], path: str) -> list[Issue]:
+    """In a table whose cells know their columns (Word, a sheet): an uncoded row with figures
+    right above a coded row is a sub-unit's own total (二级预算单位): kind unit, and the rows
+    under it, up to the next, carry its name; one heading no coded row (a header row carrying
+    a figure, a row of another table) is reported and left out. (A PDF rendering's uncoded
+    lines are labelled lines: 人员经费合计 …)"""
+    issues: list[Issue] = []
+    kept: list[Row] = []
+    unit = None
+    for index, row in enumerate(table.rows):
+        if (row.line in ruled and row.code is None and row.kind == "line" and row.name
+                and not squash(row.name).endswith(("合计", "小计"))  # 人员经费合计: no sub-unit
+                and any(v is not None for v in row.values.values())):
+            following = table.rows[index + 1] if index + 1 < len(table.rows) else None
+            if following is not None and following.code is not None:
+                row.kind = "unit"
+                unit = row.unit = row.name
+            else:
+                at = next((o.line for k, o in row.origins.items() if k != "name"), row.line)  # its figure
+                issues.append(Issue("row-uncoded", f"{seg.title} 第 {at} 行：“{row.name[:40]}”无编码，"
+                                    "其下也无编码行（不是下级单位的合计；别的表的行？），未读", path,
+                                    at, "warning", table=table.key or None))
+                continue
+        elif unit is not None:
+            row.unit = unit
+        kept.append(row)
+    table.rows = kept
+    return issues
+
+
+def _text_in_value_columns(lines: list[Line], columns: list[HeaderColumn], seg: Segment, path: str,
+                           issues: list[Issue]) -> list[Line]:
+    """Where the cells know their columns (a Word table, a sheet) and the header's do too,
+    text standing in a value column of a coded row is no part of its name (a figure garbled,
+    text run into the cell): left out, with an issue on the row's figures. (Uncoded lines
+    may print label, figure, label, figure: 人员经费合计 4884.09 公用经费合计 480.66.)"""
+    starts = [c.pieces[0].col for c in columns if c.pieces and c.pieces[0].col is not None]
+    if not columns or len(starts) != len(columns):
+        return lines
+    out: list[Line] = []
+    for grid_row, code, code_raw, labels, amounts in lines:
+        stray = [c for c in labels if code is not None and grid_row.ruled and c.col is not None
+                 and c.col >= min(starts) and c.text.strip("-—－/／ ")]
+        if stray:
+            issues.append(Issue("column-ambiguous", f"{seg.title} 第 {grid_row.line} 行：数值列中印有文字"
+                                f"“{squash(stray[0].text)[:20]}”，不作名称；该行各数所在的列存疑", path,
+                                grid_row.line, "warning", table=seg.kind.key or None))
+            labels = [c for c in labels if c not in stray]
+        out.append((grid_row, code, code_raw, labels, amounts))
+    return out
+
+
+def _first_two(code_raw: str) -> tuple[list[str], str]:
+    first, second = code_raw.split()[:2]
+    return [first], second
 
 
 def _has_place(cell: Cell) -> bool:
@@ -233,7 +298,15 @@ def _split_header(rows: list[GridRow]) -> tuple[list[GridRow], list[GridRow]]:
             while start > 0 and not has_amount(rows[start - 1]) and _is_name_piece(rows[start - 1]):
                 start -= 1
             return rows[:start], rows[start:]
-    return rows, []
+    # no figures (an empty table): its 合计 row, if any, is no header label
+    empty_total = next((i for i, row in enumerate(rows) if _empty_total_row(row)), len(rows))
+    return rows[:empty_total], rows[empty_total:]
+
+
+def _empty_total_row(row: GridRow) -> bool:
+    """A 合计 row printed without figures (an empty table), in a table whose cells know their
+    columns: a body row, not a header label."""
+    return row.ruled and len(row.cells) == 1 and is_total_label(row.cells[0].text)
 
 
 def _only_code(row: GridRow) -> bool:

@@ -3,10 +3,10 @@ rows and notes, whatever reader made the grid.
 
 It knows the page furniture every template prints around a table: the title (matched
 against the catalogue), a （续） title or the same title again on the next page (one table),
-the 编制部门 / 部门名称 line, the unit line (单位：元), `公开 01 表` labels, page-number lines,
+the 编制部门 / 部门名称 line, the unit line (单位：元), `公开 01 表` / `表四：` labels, page-number lines,
 notes under the table (注：…), and the 目录, whose entries look like titles but head no
-rows (the entry of a kind with the most figures wins). A body ends at the next title or
-at the first line of prose.
+rows (the entry of a kind with the most figures wins). A body ends at the next title, at
+a part heading (第三部分 …) or at the first line of prose.
 """
 
 from __future__ import annotations
@@ -21,9 +21,10 @@ from .catalogue import Catalogue, TableKind
 
 UNIT_RE = re.compile(r"单位\s*[:：]\s*(亿元|万元|千元|元)")
 _HEADING_LINE = re.compile(r"^(?:编制(?:部门|单位)|预算(?:主管部门|单位)|部门(?:名称)?|单位名称)\s*[:：]")
-_TABLE_LABEL = re.compile(r"^公开\d+表[：:]?$")
+_TABLE_LABEL = re.compile(r"^(?:公开\d+表|表(?:[一二三四五六七八九十]+|\d+))[：:]?$")  # 公开01表, 表四：
 _PAGE_NUMBER = re.compile(r"^(?:[-—－–]*\d{1,3}[-—－–]*|第\d+页(?:共\d+页)?)$")
-_NOTE = re.compile(r"^(?:注[:：]|[:：]“|说明[:：]|本表|此表)")
+_NOTE = re.compile(r"^(?:备?注[:：]|[:：]“|说明[:：]|本表|此表)")
+_PART_HEADING = re.compile(r"^第[一二三四五六七八九十]+部分")  # 第三部分 …情况说明: the tables end
 # A line of prose: long, one piece of text, sentence punctuation, no figures of a table.
 PROSE_MIN_CHARS = 30
 
@@ -119,7 +120,7 @@ def _take_row(segment: Segment, row: GridRow) -> bool:
     if _NOTE.match(text):
         segment.notes.append(row.text())
         return True
-    if _is_prose(row, text):
+    if _is_prose(row, text) or _PART_HEADING.match(text):
         return False
     segment.rows.append(row)
     return True
