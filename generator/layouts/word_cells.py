@@ -14,11 +14,7 @@ from dataclasses import dataclass, field
 
 from ..model import Document, Issue
 from ..parse.titles import is_toc_entry, table_key_for_title
-from ..sources import SourceText
-
-# Not specific to PDF text; shared until a common home for layout helpers exists.
-from .common import check_cut_number, check_garbled_lines, without_form_feeds
-from .word_cells_cells import (
+from ..readers.word_cells import (
     CellText,
     Group,
     Loose,
@@ -26,11 +22,17 @@ from .word_cells_cells import (
     clean_text,
     is_part_heading,
     performance_kind,
+    read_word_cells,
     split_cells,
 )
+from ..sources import SourceText
+
+# Not specific to PDF text; shared until a common home for layout helpers exists.
+from .common import check_cut_number, check_garbled_lines, without_form_feeds
 from .word_cells_coded import read_coded_table
 from .word_cells_header import split_header, table_label
 from .word_cells_performance import read_performance
+from .word_cells_shared import SHARED, read_shared, shared_segments
 from .word_cells_sides import read_three_public, read_two_sided
 
 # Fewer one-cell tab lines than this is not a Word table export.
@@ -66,9 +68,14 @@ class WordCellsLayout:
     def read(self, source: SourceText, doc: Document) -> None:
         check_cut_number(source, doc)
         check_garbled_lines(source, doc)
-        cells = split_cells(without_form_feeds(source.lines))
+        lines = without_form_feeds(source.lines)
+        cells = split_cells(lines)
+        shared = shared_segments(read_word_cells(doc.path, lines), doc)
         for region in _merge_repeats(_regions(cells)):
-            if region.kind == "table" and region.key:
+            if region.kind == "table" and region.key in SHARED:
+                if region.key in shared:
+                    doc.tables[region.key] = read_shared(shared[region.key], region.title, doc)
+            elif region.kind == "table" and region.key:
                 _read_table(region, doc)
             elif region.kind == "performance" and region.key:
                 target = read_performance(region.key, region.title, region.line,

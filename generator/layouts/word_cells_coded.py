@@ -13,8 +13,8 @@ from collections import Counter
 from ..model import Column, Document, Issue, Row, Table
 from ..numbers import is_total_label, split_code_and_name, squash
 from ..parse.columns import PROJECT_ECONOMIC_COLUMNS
+from ..readers.word_cells import Cell, Group
 from .common import moved_values, report_unbalanced_rows, unit_opening_doubt
-from .word_cells_cells import Cell, Group
 from .word_cells_codes import CodeContext
 from .word_cells_header import (
     Layout,

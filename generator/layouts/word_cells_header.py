@@ -20,7 +20,7 @@ from ..model import TABLE_KEYS, Column, Document, Issue
 from ..numbers import squash
 from ..parse.columns import PROJECT_ECONOMIC_COLUMNS, column_key_for_label
 from ..parse.titles import table_key_for_title
-from .word_cells_cells import Cell, Group, is_meta_line, performance_kind
+from ..readers.word_cells import Cell, Group, is_meta_line, performance_kind
 
 _CODE_CELL = re.compile(r"^\d{1,7}$")
 _SUBHEADER = {"类", "款", "项", ""}

@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from ..model import Document, Indicator, Issue, PerformanceTarget
 from ..numbers import normalize_cell, parse_amount, squash
-from .word_cells_cells import Group, clean_text, performance_kind
+from ..readers.word_cells import Group, clean_text, performance_kind
 
 _NAME_LABELS = {"项目名称", "部门名称", "单位名称"}
 _UNIT_LABELS = {"预算单位", "实施单位", "主管部门", "项目单位", "预算部门"}
