@@ -16,24 +16,28 @@ from ..numbers import is_total_label, squash
 from ..readers.text import is_amount
 from .amounts import has_amount, is_index_row, label_text, pieces, to_wan
 from .catalogue import Catalogue
+from .code_levels import CodeCarry, code_columns
 from .codes import is_repeated_digit_section, read_code, row_kind, split_fused
 from .header import VARIANTS, read_columns
 from .header import Column as HeaderColumn
 from .place import calibrate, place
+from .ruled import Line, cell_doubts, column_order, sub_units, unknown_columns
 from .segment import Segment
 
 
 def read_coded(seg: Segment, catalogue: Catalogue, unit: str, path: str) -> tuple[Table, list[Issue]]:
     header_rows, body = _split_header(seg.rows)
     columns = _fixed_columns(header_rows, seg.kind.header) or _columns(header_rows, catalogue)
+    columns, issues = unknown_columns(header_rows, columns, catalogue, seg, path)
+    issues += column_order(columns, seg.kind.identities, seg, path)
     table = Table(key=seg.kind.key, title=seg.kind.key, line=seg.line, unit=unit, note=seg.title,
                   columns=[Column(c.key, c.label) for c in columns])
-    issues: list[Issue] = []
     header_words = {squash(c.text) for r in header_rows for c in r.cells}
     body = _cut_at_next_header(seg, body, header_words, path, issues)
-    lines = [line for line in (_read_line(r) for r in body
+    reader = _LineReader(seg, header_rows, path, issues)
+    lines = [line for line in (reader.read(r) for r in body
                                if has_amount(r) or not all(squash(c.text) in header_words for c in r.cells))]
-    lines = _text_in_value_columns(lines, columns, seg, path, issues)
+    lines = cell_doubts(lines, columns, seg, path, issues)
     edges = calibrate([line[4] for line in lines], columns)
     # Padded text (columns counted from the line end, no cell structure): its rows' doubts
     # are reported here
@@ -70,60 +74,8 @@ def read_coded(seg: Segment, catalogue: Catalogue, unit: str, path: str) -> tupl
     if seg.kind.units:
         _units_and_projects(table.rows)
     elif seg.kind.shape == "coded":
-        issues += _sub_units(table, seg, {r.line for r in body if r.ruled}, path)
+        issues += sub_units(table, seg, {r.line for r in body if r.ruled}, path)
     return table, issues
-
-
-def _sub_units(table: Table, seg: Segment, ruled: set[int], path: str) -> list[Issue]:
-    """In a table whose cells know their columns (Word, a sheet): an uncoded row with figures
-    right above a coded row is a sub-unit's own total (二级预算单位): kind unit, and the rows
-    under it, up to the next, carry its name; one heading no coded row (a header row carrying
-    a figure, a row of another table) is reported and left out. (A PDF rendering's uncoded
-    lines are labelled lines: 人员经费合计 …)"""
-    issues: list[Issue] = []
-    kept: list[Row] = []
-    unit = None
-    for index, row in enumerate(table.rows):
-        if (row.line in ruled and row.code is None and row.kind == "line" and row.name
-                and not squash(row.name).endswith(("合计", "小计"))  # 人员经费合计: no sub-unit
-                and any(v is not None for v in row.values.values())):
-            following = table.rows[index + 1] if index + 1 < len(table.rows) else None
-            if following is not None and following.code is not None:
-                row.kind = "unit"
-                unit = row.unit = row.name
-            else:
-                at = next((o.line for k, o in row.origins.items() if k != "name"), row.line)  # its figure
-                issues.append(Issue("row-uncoded", f"{seg.title} 第 {at} 行：“{row.name[:40]}”无编码，"
-                                    "其下也无编码行（不是下级单位的合计；别的表的行？），未读", path,
-                                    at, "warning", table=table.key or None))
-                continue
-        elif unit is not None:
-            row.unit = unit
-        kept.append(row)
-    table.rows = kept
-    return issues
-
-
-def _text_in_value_columns(lines: list[Line], columns: list[HeaderColumn], seg: Segment, path: str,
-                           issues: list[Issue]) -> list[Line]:
-    """Where the cells know their columns (a Word table, a sheet) and the header's do too,
-    text standing in a value column of a coded row is no part of its name (a figure garbled,
-    text run into the cell): left out, with an issue on the row's figures. (Uncoded lines
-    may print label, figure, label, figure: 人员经费合计 4884.09 公用经费合计 480.66.)"""
-    starts = [c.pieces[0].col for c in columns if c.pieces and c.pieces[0].col is not None]
-    if not columns or len(starts) != len(columns):
-        return lines
-    out: list[Line] = []
-    for grid_row, code, code_raw, labels, amounts in lines:
-        stray = [c for c in labels if code is not None and grid_row.ruled and c.col is not None
-                 and c.col >= min(starts) and c.text.strip("-—－/／ ")]
-        if stray:
-            issues.append(Issue("column-ambiguous", f"{seg.title} 第 {grid_row.line} 行：数值列中印有文字"
-                                f"“{squash(stray[0].text)[:20]}”，不作名称；该行各数所在的列存疑", path,
-                                grid_row.line, "warning", table=seg.kind.key or None))
-            labels = [c for c in labels if c not in stray]
-        out.append((grid_row, code, code_raw, labels, amounts))
-    return out
 
 
 def _first_two(code_raw: str) -> tuple[list[str], str]:
@@ -222,12 +174,32 @@ def _fixed_columns(header: list[GridRow], fixed: tuple[tuple[str, str], ...]) ->
     return [HeaderColumn(key, label, None, None) for key, label in fixed]
 
 
-Line = tuple[GridRow, "str | None", "str | None", list[Cell], list[Cell]]
 
 
-def _read_line(grid_row: GridRow) -> Line:
-    """A body line: its code, its label cells and its amount cells."""
-    code, code_raw, used = read_code(grid_row.cells)
+class _LineReader:
+    """Body lines in order: codes by their 类/款/项 columns where the header shows them
+    (merged cells filled from the rows above, `code_levels`), else as printed."""
+
+    def __init__(self, seg: Segment, header: list[GridRow], path: str, issues: list[Issue]):
+        self.seg, self.path, self.issues = seg, path, issues
+        self.levels = code_columns(header)
+        self.carry = CodeCarry()
+
+    def read(self, grid_row: GridRow) -> Line:
+        if not (self.levels and grid_row.ruled):
+            return _read_line(grid_row, *read_code(grid_row.cells))
+        code, code_raw, used, slug, note = self.carry.read(grid_row, self.levels)
+        if slug:
+            at = grid_row.line if slug == "code-missing" else grid_row.cells[0].origin.line
+            self.issues.append(Issue(slug, f"{self.seg.title} 第 {at} 行：{note}", self.path, at,
+                                     "warning" if slug == "code-missing" else "info",
+                                     table=self.seg.kind.key or None))
+        return _read_line(grid_row, code, code_raw, used)
+
+
+def _read_line(grid_row: GridRow, code: str | None, code_raw: str | None, used: int) -> Line:
+    """A body line: its code (read from its first `used` cells), its label cells and its
+    amount cells."""
     rest = grid_row.cells[used:]
     if code is None and rest:
         fused, name = split_fused(rest[0].text)

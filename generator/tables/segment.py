@@ -113,7 +113,7 @@ def _take_row(segment: Segment, row: GridRow) -> bool:
         rest = [c for c in row.cells if not UNIT_RE.search(squash(c.text)) and c.text not in ("单位:", "单位：")]
         if not rest or _HEADING_LINE.match(squash(rest[0].text)):
             return True
-        row = GridRow(cells=rest, line=row.line, page=row.page, ruled=row.ruled)
+        row = GridRow(cells=rest, line=row.line, page=row.page, ruled=row.ruled, width=row.width)
         text = squash(row.text())
     if _HEADING_LINE.match(text) or _TABLE_LABEL.match(text) or _PAGE_NUMBER.match(text):
         return True
