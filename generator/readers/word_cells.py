@@ -250,7 +250,7 @@ def _table_row(group: Group) -> GridRow:
     else:  # text in the last cell (a cell moved): its first figure with decimals
         line = next((c.line for c in group.cells if c.amount is not None and "." in c.number_text), group.line)
     return GridRow([GridCell(_grid_text(c), Origin(line=c.line), col=i - width)
-                    for i, c in enumerate(group.cells) if c.clean], line, ruled=True)
+                    for i, c in enumerate(group.cells) if c.clean], line, ruled=True, width=width)
 
 
 def _grid_text(cell: Cell) -> str:
