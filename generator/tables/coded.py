@@ -21,6 +21,7 @@ from .codes import is_repeated_digit_section, read_code, row_kind, split_fused
 from .header import VARIANTS, read_columns
 from .header import Column as HeaderColumn
 from .place import calibrate, place
+from .projects import project_column, project_rows, split_projects
 from .ruled import Line, cell_doubts, column_order, sub_units, unknown_columns
 from .segment import Segment
 
@@ -38,6 +39,7 @@ def read_coded(seg: Segment, catalogue: Catalogue, unit: str, path: str) -> tupl
     lines = [line for line in (reader.read(r) for r in body
                                if has_amount(r) or not all(squash(c.text) in header_words for c in r.cells))]
     lines = cell_doubts(lines, columns, seg, path, issues)
+    lines, project_cells = split_projects(lines, project_column(header_rows))
     edges = calibrate([line[4] for line in lines], columns)
     # Padded text (columns counted from the line end, no cell structure): its rows' doubts
     # are reported here
@@ -71,6 +73,8 @@ def read_coded(seg: Segment, catalogue: Catalogue, unit: str, path: str) -> tupl
             table.totals["total"] = row
         else:
             table.rows.append(row)
+    if project_cells or seg.kind.key == "projects":
+        issues += project_rows(table, project_cells, seg, path)
     if seg.kind.units:
         _units_and_projects(table.rows)
     elif seg.kind.shape == "coded":
