@@ -75,6 +75,10 @@ class WordCellsLayout:
             if region.kind == "table" and region.key in SHARED:
                 if region.key in shared:
                     doc.tables[region.key] = read_shared(shared[region.key], region.title, doc)
+                else:
+                    doc.issues.append(Issue("table-unreadable", f"{table_label(region.key)}：标题下没有"
+                                            "表格的行（文件不全？）", doc.path, region.line, "error",
+                                            region.key))
             elif region.kind == "table" and region.key:
                 _read_table(region, doc)
             elif region.kind == "performance" and region.key:

@@ -61,7 +61,7 @@ def read_coded_table(key: str, title: str, line: int, layout: Layout,
     for group in layout.data:
         reader.read(group)
     _drop_lone_units(table, doc)
-    _moved_value_doubts(table, doc)
+    moved_value_doubts(table, doc)
     report_unbalanced_rows(table, doc, table_label(key))
     if not any(r.values.get(c.key) is not None for r in [*table.rows, *table.totals.values()]
                for c in table.columns):
@@ -121,7 +121,7 @@ def _hierarchy(table: Table) -> list[tuple[Row, list[Row]]]:
     return out
 
 
-def _moved_value_doubts(table: Table, doc: Document) -> None:
+def moved_value_doubts(table: Table, doc: Document) -> None:
     """Rows whose figure stands one column over, told by the breakdown of the row above
     them (see `moved_values`): their columns are reported as uncertain."""
     columns = [c.key for c in table.columns if not c.key.startswith("col_")]

@@ -14,12 +14,13 @@ from ..tables.catalogue import load_catalogue
 from ..tables.pipeline import INTERPRETERS
 from ..tables.segment import Segment, find_tables
 from .common import report_unbalanced_rows
+from .word_cells_coded import moved_value_doubts
 from .word_cells_codes import CodeContext
 from .word_cells_header import table_label
 
 # Tables read by the shared segmenter and interpreters; the others still by this layout's
 # own code.
-SHARED = {"expense", "general_public", "basic", "gov_fund", "state_capital", "carryover"}
+SHARED = {"expense", "general_public", "basic", "projects", "gov_fund", "state_capital", "carryover"}
 
 
 def shared_segments(grid: Grid, doc: Document) -> dict[str, Segment]:
@@ -52,6 +53,7 @@ def read_shared(seg: Segment, title: str, doc: Document) -> Table:
         doc.issues.append(Issue("total-missing", f"{label}：未见合计行（表格不全？）", doc.path,
                                 table.line, "warning", table.key))
     _check_code_order(table, doc, label)
+    moved_value_doubts(table, doc)
     if table.key == "basic":
         _check_economic_side(table, doc, label)
     report_unbalanced_rows(table, doc, label)

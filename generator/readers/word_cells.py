@@ -245,8 +245,9 @@ def _table_row(group: Group) -> GridRow:
     width = len(group.cells)
     named = max((i for i, c in enumerate(group.cells) if c.clean and c.amount is None), default=-1)
     # the figures follow the last name (a code before it reads as a number too)
-    if named + 1 < width:
-        line = group.cells[named + 1].line
+    if named + 1 < width:  # the first figure after it, else the cell after it (no figures)
+        line = next((c.line for c in group.cells[named + 1:] if c.amount is not None),
+                    group.cells[named + 1].line)
     else:  # text in the last cell (a cell moved): its first figure with decimals
         line = next((c.line for c in group.cells if c.amount is not None and "." in c.number_text), group.line)
     return GridRow([GridCell(_grid_text(c), Origin(line=c.line), col=i - width)
