@@ -42,6 +42,21 @@ def code_columns(header: list[GridRow]) -> dict[int, int]:
     return {}
 
 
+def code_columns_of_body(rows: list[GridRow]) -> dict[int, int]:
+    """Without a 类 款 项 header row: the 类/款/项 columns of the body's rows that print all
+    three parts in three cells side by side ("201" "03" "01"), where they agree; else {}."""
+    found: set[tuple[int | None, ...]] = set()
+    for row in rows:
+        parts = row.cells[:3]
+        if (len(parts) == 3 and [len(c.text.strip()) for c in parts] == [3, 2, 2]
+                and all(c.text.strip().isdigit() and c.col is not None for c in parts)):
+            found.add(tuple(column_from_left(c, row) for c in parts))
+    if len(found) != 1:
+        return {}
+    first, second, third = found.pop()
+    return {first: 0, second: 1, third: 2} if second == first + 1 and third == first + 2 else {}
+
+
 @dataclass
 class CodeCarry:
     """The 类 and 款 printed or read on the rows above, for the merged cells below them."""

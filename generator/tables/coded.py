@@ -16,7 +16,7 @@ from ..numbers import is_total_label, squash
 from ..readers.text import is_amount
 from .amounts import has_amount, is_index_row, label_text, pieces, to_wan
 from .catalogue import Catalogue
-from .code_levels import CodeCarry, code_columns
+from .code_levels import CodeCarry, code_columns, code_columns_of_body
 from .codes import is_repeated_digit_section, read_code, row_kind, split_fused
 from .header import VARIANTS, read_columns
 from .header import Column as HeaderColumn
@@ -35,7 +35,7 @@ def read_coded(seg: Segment, catalogue: Catalogue, unit: str, path: str) -> tupl
                   columns=[Column(c.key, c.label) for c in columns])
     header_words = {squash(c.text) for r in header_rows for c in r.cells}
     body = _cut_at_next_header(seg, body, header_words, path, issues)
-    reader = _LineReader(seg, header_rows, path, issues)
+    reader = _LineReader(seg, header_rows, body, path, issues)
     lines = [line for line in (reader.read(r) for r in body
                                if has_amount(r) or not all(squash(c.text) in header_words for c in r.cells))]
     lines = cell_doubts(lines, columns, seg, path, issues)
@@ -77,7 +77,7 @@ def read_coded(seg: Segment, catalogue: Catalogue, unit: str, path: str) -> tupl
         issues += project_rows(table, project_cells, seg, path)
     if seg.kind.units:
         _units_and_projects(table.rows)
-    elif seg.kind.shape == "coded":
+    elif seg.kind.shape == "coded" or any(r.code for r in table.rows):  # 表二 收入 by function class
         issues += sub_units(table, seg, {r.line for r in body if r.ruled}, path)
     return table, issues
 
@@ -184,9 +184,10 @@ class _LineReader:
     """Body lines in order: codes by their 类/款/项 columns where the header shows them
     (merged cells filled from the rows above, `code_levels`), else as printed."""
 
-    def __init__(self, seg: Segment, header: list[GridRow], path: str, issues: list[Issue]):
+    def __init__(self, seg: Segment, header: list[GridRow], body: list[GridRow], path: str,
+                 issues: list[Issue]):
         self.seg, self.path, self.issues = seg, path, issues
-        self.levels = code_columns(header)
+        self.levels = code_columns(header) or code_columns_of_body([r for r in body if r.ruled])
         self.carry = CodeCarry()
 
     def read(self, grid_row: GridRow) -> Line:
