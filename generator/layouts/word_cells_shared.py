@@ -20,7 +20,7 @@ from .word_cells_header import table_label
 
 # Tables read by the shared segmenter and interpreters; the others still by this layout's
 # own code.
-SHARED = {"expense", "general_public", "basic", "projects", "gov_fund", "state_capital", "carryover"}
+SHARED = {"income", "expense", "general_public", "basic", "projects", "gov_fund", "state_capital", "carryover"}
 
 
 def shared_segments(grid: Grid, doc: Document) -> dict[str, Segment]:
