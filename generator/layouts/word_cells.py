@@ -29,7 +29,6 @@ from ..sources import SourceText
 
 # Not specific to PDF text; shared until a common home for layout helpers exists.
 from .common import check_cut_number, check_garbled_lines, without_form_feeds
-from .word_cells_coded import read_coded_table
 from .word_cells_header import split_header, table_label
 from .word_cells_performance import read_performance
 from .word_cells_shared import SHARED, read_shared, shared_segments
@@ -112,7 +111,7 @@ def _read_table(region: _Region, doc: Document) -> None:
         doc.issues.append(Issue("table-unreadable", f"{table_label(key)}: no rows under the title "
                                 "(file cut short?)", doc.path, region.line, "error", key))
         return
-    reader = _READERS.get(key, read_coded_table)
+    reader = _READERS[key]
     table = reader(key, region.title, region.line, layout, doc)
     if table is not None:
         table.note = _note(region.loose)

@@ -14,8 +14,7 @@ from ..tables.catalogue import load_catalogue
 from ..tables.pipeline import INTERPRETERS
 from ..tables.segment import Segment, find_tables
 from .common import report_unbalanced_rows
-from .word_cells_coded import moved_value_doubts
-from .word_cells_codes import CodeContext
+from .word_cells_doubts import check_code_order, check_economic_side, moved_value_doubts
 from .word_cells_header import table_label
 
 # Tables read by the shared segmenter and interpreters; the others still by this layout's
@@ -52,36 +51,9 @@ def read_shared(seg: Segment, title: str, doc: Document) -> Table:
     if total is None:
         doc.issues.append(Issue("total-missing", f"{label}：未见合计行（表格不全？）", doc.path,
                                 table.line, "warning", table.key))
-    _check_code_order(table, doc, label)
+    check_code_order(table, doc, label)
     moved_value_doubts(table, doc)
     if table.key == "basic":
-        _check_economic_side(table, doc, label)
+        check_economic_side(table, doc, label)
     report_unbalanced_rows(table, doc, label)
     return table
-
-
-# 表六 economic classes and the side (人员经费 / 公用经费) their amounts belong to.
-_ECONOMIC_SIDE = {"301": "personnel", "303": "personnel", "302": "public"}
-_SIDE_NAMES = {"personnel": "人员经费", "public": "公用经费"}
-
-
-def _check_economic_side(table: Table, doc: Document, label: str) -> None:
-    """表六: 工资福利 (301) and 对个人和家庭的补助 (303) are 人员经费, 商品和服务 (302)
-    公用经费; an amount on the other side is a value cell moved within the row."""
-    for row in table.rows:
-        side = _ECONOMIC_SIDE.get((row.code or "")[:3])
-        other = {"personnel": "public", "public": "personnel"}.get(side or "")
-        if other and row.values.get(other) is not None:
-            doc.issues.append(Issue("column-ambiguous", f"{label} 第 {row.line} 行 {row.code_raw}：数印在"
-                                    f"{_SIDE_NAMES[other]}下，而经济分类 {row.code[:3]} 属{_SIDE_NAMES[side]}；"
-                                    "所在的列存疑", doc.path, row.line, "warning", table.key))
-
-
-def _check_code_order(table: Table, doc: Document, label: str) -> None:
-    """Codes out of their 类/款/项 nesting (`CodeContext.check_order`)."""
-    codes = CodeContext(label, doc, table.key)
-    for row in table.rows:
-        if row.kind == "unit":
-            codes.new_unit()
-        elif row.code:
-            codes.check_order(row.code, row.line, row.kind == "project")
