@@ -92,7 +92,9 @@ class Catalogue:
         best: tuple[int, str] | None = None
         for key, synonyms in self.columns.items():
             for synonym in synonyms:
-                if synonym in flat and (best is None or len(synonym) > best[0]):
+                # "^…": the whole label only (国有资本经营预算, not …预算支出情况表 under a table)
+                hit = flat == synonym[1:] if synonym.startswith("^") else synonym in flat
+                if hit and (best is None or len(synonym) > best[0]):
                     best = (len(synonym), key)
         return best[1] if best else None
 
