@@ -19,7 +19,7 @@ from .word_cells_header import table_label
 
 # Tables read by the shared segmenter and interpreters; the others still by this layout's
 # own code.
-SHARED = {"income", "expense", "general_public", "basic", "projects", "gov_fund", "state_capital", "carryover"}
+SHARED = {"income", "expense", "general_public", "basic", "projects", "three_public", "gov_fund", "state_capital", "carryover"}
 
 
 def shared_segments(grid: Grid, doc: Document) -> dict[str, Segment]:
@@ -48,7 +48,7 @@ def read_shared(seg: Segment, title: str, doc: Document) -> Table:
     if not any(v is not None for r in [*table.rows, *table.totals.values()] for v in r.values.values()):
         table.empty, table.rows, table.totals = True, [], {}
         return table
-    if total is None:
+    if total is None and seg.kind.shape in ("coded", "named"):
         doc.issues.append(Issue("total-missing", f"{label}：未见合计行（表格不全？）", doc.path,
                                 table.line, "warning", table.key))
     check_code_order(table, doc, label)
