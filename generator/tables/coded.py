@@ -24,10 +24,11 @@ from .place import calibrate, place
 from .projects import project_column, project_rows, split_projects
 from .ruled import Line, cell_doubts, column_order, sub_units, unknown_columns
 from .segment import Segment
+from .side_by_side import unfold_side_by_side
 
 
 def read_coded(seg: Segment, catalogue: Catalogue, unit: str, path: str) -> tuple[Table, list[Issue]]:
-    header_rows, body = _split_header(seg.rows)
+    header_rows, body = unfold_side_by_side(*_split_header(seg.rows))
     columns = _fixed_columns(header_rows, seg.kind.header) or _columns(header_rows, catalogue)
     columns, issues = unknown_columns(header_rows, columns, catalogue, seg, path)
     issues += column_order(columns, seg.kind.identities, seg, path)
@@ -48,19 +49,20 @@ def read_coded(seg: Segment, catalogue: Catalogue, unit: str, path: str) -> tupl
         issues += _header_doubts(seg, header_rows, len(columns), path)
     for index, (grid_row, code, code_raw, labels, amounts) in enumerate(lines):
         if code is None and _labelled_lines(grid_row.line, [c for c in grid_row.cells if c in labels or c in amounts],
-                                            columns, unit, table):
+                                            columns, unit, table, catalogue):
             continue  # "人员经费合计 4884.09  公用经费合计 480.66"
         if not amounts and code is None:
             continue  # a wrapped name's half: joined to its row by _wrapped_name
-        row = Row(line=grid_row.line, name=_wrapped_name(lines, index) or None, code=code,
-                  code_raw=code_raw, kind=row_kind(code) or "line", origins={"name": grid_row.cells[0].origin})
+        name = _wrapped_name(lines, index) or None
+        row = Row(line=grid_row.line, name=name, code=code, code_raw=code_raw,
+                  kind=row_kind(code) or _label_kind(name, catalogue), origins={"name": grid_row.cells[0].origin})
         for column, cell in place(amounts, columns, edges):
             key = column.key if column.variant in (None, "final") else f"{column.key}_{column.variant}"
             row.values[key] = to_wan(cell.text, unit)
             row.origins[key] = cell.origin
         if len(amounts) > len(columns):
-            issues.append(Issue("row-misaligned", f"{seg.title} line {grid_row.line}: {len(amounts)} "
-                                f"amounts for {len(columns)} columns", path, grid_row.line, "warning",
+            issues.append(Issue("row-misaligned", f"{seg.title} 第 {grid_row.line} 行：{len(amounts)} 个"
+                                f"金额，但只有 {len(columns)} 列", path, grid_row.line, "warning",
                                 table=table.key or None))
         if code_raw and " " in code_raw and is_repeated_digit_section(*_first_two(code_raw)):
             at = grid_row.cells[0].origin.line
@@ -79,12 +81,30 @@ def read_coded(seg: Segment, catalogue: Catalogue, unit: str, path: str) -> tupl
         _units_and_projects(table.rows)
     elif seg.kind.shape == "coded" or any(r.code for r in table.rows):  # 表二 收入 by function class
         issues += sub_units(table, seg, {r.line for r in body if r.ruled}, path)
+    _lone_row_is_total(table)
     return table, issues
 
 
 def _first_two(code_raw: str) -> tuple[list[str], str]:
     first, second = code_raw.split()[:2]
     return [first], second
+
+
+def _label_kind(name: str | None, catalogue: Catalogue) -> str:
+    """A row without a code: a 小计 or a part's total (人员经费合计, 公用经费合计: the 决算
+    基本支出 table's) is a subtotal, not a line of its own (it counts nothing twice)."""
+    flat = squash(name)
+    return "subtotal" if flat.endswith(("小计", "合计")) and not catalogue.is_total(flat) else "line"
+
+
+def _lone_row_is_total(table: Table) -> None:
+    """A table printing one row of amounts with neither code nor name under its header is
+    the department's total (Jiangsu's 支出预算总表: 合计 基本支出 项目支出 … and one row)."""
+    if "total" not in table.totals and len(table.rows) == 1:
+        row = table.rows[0]
+        if row.code is None and not row.name and row.values:
+            row.kind = "total"
+            table.totals["total"] = table.rows.pop()
 
 
 def _has_place(cell: Cell) -> bool:
@@ -107,8 +127,8 @@ def _cut_at_next_header(seg: Segment, body: list[GridRow], header_words: set[str
         if all(squash(c.text) in header_words for r in kept[start:] for c in r.cells):
             del kept[start:]
             continue
-        issues.append(Issue("table-cut", f"{seg.title}: another table's header at line {row.line} "
-                            "(its title lost?); the rows from there on are not read", path,
+        issues.append(Issue("table-cut", f"{seg.title}：第 {row.line} 行是另一张表的表头"
+                            "（其标题丢失？），从那里起的各行未读取", path,
                             row.line, "warning", table=seg.kind.key or None))
         return kept[:start]
     return kept
@@ -120,14 +140,14 @@ def _header_doubts(seg: Segment, header: list[GridRow], columns: int, path: str)
     it is no header row (row-unread)."""
     numbered = [r for r in header if is_index_row(r)]
     if not numbered:
-        return [Issue("header-missing", f"{seg.title}: no column-number row (※ 1 2 3) under the "
-                      "header: its columns are taken from the labels", path, seg.line, "warning",
+        return [Issue("header-missing", f"{seg.title}：表头下没有列序号行（※ 1 2 3），"
+                      "按表头文字确定各列", path, seg.line, "warning",
                       table=seg.kind.key or None)]
     count = sum(c.text.isdigit() for c in numbered[-1].cells)
     if count == columns:
         return []
-    return [Issue("row-unread", f"{seg.title} line {numbered[-1].line}: the column-number row "
-                  f"numbers {count} columns, the header has {columns}; not read as the header",
+    return [Issue("row-unread", f"{seg.title} 第 {numbered[-1].line} 行：列序号行"
+                  f"编了 {count} 列，表头有 {columns} 列，不作为表头读取",
                   path, numbered[-1].line, "warning", table=seg.kind.key or None)]
 
 
@@ -140,17 +160,17 @@ def _row_doubts(seg: Segment, line: int, row: Row, amounts: list[Cell], columns:
     found = []
 
     def add(slug: str, why: str) -> None:
-        found.append(Issue(slug, f"{seg.title} line {line}: {why}", path, line, "warning",
+        found.append(Issue(slug, f"{seg.title} 第 {line} 行：{why}", path, line, "warning",
                            table=seg.kind.key or None))
     if amounts and not row.name and not row.code:
-        add("row-unlabelled", "amounts with no code or name (their label's line lost or moved?)")
+        add("row-unlabelled", "有金额但没有编码或名称（名称所在行丢失或移位？）")
     if amounts and len(amounts) < columns and not all(
             _has_place(a) and (a.col is None or a.col >= -columns) for a in amounts):
-        add("column-ambiguous", "the line does not tell its amounts' columns (its end trimmed, or "
-            "a number split by a space?): amounts kept left to right")
+        add("column-ambiguous", "这一行看不出各金额所在的列（行尾被截断，"
+            "还是一个数字被空格隔开？）：金额按从左到右的顺序保留")
     places = {len(a.text.partition(".")[2]) for a in amounts if "." in a.text}
     if len(places) > 1 or (places and any("." not in a.text for a in amounts)):
-        add("amount-doubtful", "amounts printed with different decimals (a number split by a space?)")
+        add("amount-doubtful", "金额的小数位数不一致（一个数字被空格隔开？）")
     return found
 
 
@@ -249,7 +269,7 @@ def _tail_of_previous(lines: list[Line], piece: int) -> bool:
 
 
 def _labelled_lines(line: int, cells: list[Cell], columns: list[HeaderColumn], unit: str,
-                    table: Table) -> bool:
+                    table: Table, catalogue: Catalogue) -> bool:
     """Two or more label-and-amount pairs on one line without a code: one row each, the
     amount in the first column."""
     pairs = pieces(cells)
@@ -257,7 +277,7 @@ def _labelled_lines(line: int, cells: list[Cell], columns: list[HeaderColumn], u
         return False
     key = columns[0].key if columns else "total"
     for labels, figures in pairs:
-        table.rows.append(Row(line=line, name=label_text(labels), kind="line",
+        table.rows.append(Row(line=line, name=label_text(labels), kind=_label_kind(label_text(labels), catalogue),
                               values={key: to_wan(figures[0].text, unit)},
                               origins={"name": labels[0].origin, key: figures[0].origin}))
     return True
