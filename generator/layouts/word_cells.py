@@ -30,8 +30,7 @@ from ..sources import SourceText
 # Not specific to PDF text; shared until a common home for layout helpers exists.
 from .common import check_cut_number, check_garbled_lines, without_form_feeds
 from .word_cells_header import split_header, table_label
-from .word_cells_performance import read_performance
-from .word_cells_shared import SHARED, read_shared, shared_segments
+from .word_cells_shared import SHARED, read_shared, read_targets, shared_segments
 from .word_cells_sides import read_three_public, read_two_sided
 
 # Fewer one-cell tab lines than this is not a Word table export.
@@ -69,7 +68,7 @@ class WordCellsLayout:
         check_garbled_lines(source, doc)
         lines = without_form_feeds(source.lines)
         cells = split_cells(lines)
-        shared = shared_segments(read_word_cells(doc.path, lines), doc)
+        shared, targets = shared_segments(read_word_cells(doc.path, lines), doc)
         for region in _merge_repeats(_regions(cells)):
             if region.kind == "table" and region.key in SHARED:
                 if region.key in shared:
@@ -80,11 +79,7 @@ class WordCellsLayout:
                                             region.key))
             elif region.kind == "table" and region.key:
                 _read_table(region, doc)
-            elif region.kind == "performance" and region.key:
-                target = read_performance(region.key, region.title, region.line,
-                                          region.groups, doc)
-                if target is not None:
-                    doc.performance.append(target)
+        read_targets(targets, doc)
 
 
 def _merge_repeats(regions: list[_Region]) -> list[_Region]:

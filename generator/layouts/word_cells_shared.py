@@ -11,6 +11,7 @@ from ..grid import Grid
 from ..model import Document, Issue, Table
 from ..numbers import squash
 from ..tables.catalogue import load_catalogue
+from ..tables.performance import read_performance
 from ..tables.pipeline import INTERPRETERS
 from ..tables.segment import Segment, find_tables
 from .common import report_unbalanced_rows
@@ -22,12 +23,35 @@ from .word_cells_header import table_label
 SHARED = {"income", "expense", "general_public", "basic", "projects", "three_public", "gov_fund", "state_capital", "carryover"}
 
 
-def shared_segments(grid: Grid, doc: Document) -> dict[str, Segment]:
-    """The segments of the tables in SHARED, by table key."""
+# Label/value pairs and indicator rows print a few cells; far more is a run of cells pasted in.
+MAX_TARGET_ROW_CELLS = 40
+
+
+def shared_segments(grid: Grid, doc: Document) -> tuple[dict[str, Segment], list[Segment]]:
+    """The segments of the tables in SHARED, by table key; and the 绩效目标表's."""
     segments, issues = find_tables(grid, load_catalogue())
     found = {s.kind.key: s for s in segments if s.kind.key in SHARED}
     doc.issues.extend(i for i in issues if i.table in found)
-    return found
+    return found, [s for s in segments if s.kind.shape == "key_value"]
+
+
+def read_targets(segments: list[Segment], doc: Document) -> None:
+    """The 绩效目标表 by the shared key-value interpreter. Word prints one cell a line: a
+    line printing several (a run of cells pasted in) leaves which cell follows a label such
+    as 年度资金总额 unknown, so the target's figures are in doubt."""
+    catalogue = load_catalogue()
+    for seg in segments:
+        crowded = next((r.line for r in seg.rows if len({c.origin.line for c in r.cells}) < len(r.cells)), None)
+        seg.rows = [r for r in seg.rows if len(r.cells) <= MAX_TARGET_ROW_CELLS]  # no row of it
+        target, issues = read_performance(seg, catalogue, doc.path)
+        doc.issues.extend(issues)
+        if target is None:
+            continue
+        if crowded is not None:
+            doc.issues.append(Issue("performance-doubtful", f"绩效目标表 {target.name}：第 {crowded} 行印有"
+                                    "多个单元格，单元格错位，其数存疑", doc.path, target.line, "warning",
+                                    "performance"))
+        doc.performance.append(target)
 
 
 def read_shared(seg: Segment, title: str, doc: Document) -> Table:
