@@ -3,9 +3,10 @@
 Every table cell prints on its own line behind a tab, rows end with a blank line, empty
 cells print as a bare tab or a tab and an ideographic space (U+3000), and amounts often
 carry U+3000 before or after them. Titles may be plain lines ("表一：" + "部门收支总体情况表")
-or cells of their own. The reader splits the text into cells and rows once
-(`word_cells_cells`), cuts it into regions at table titles, 绩效目标表 titles and part
-headings, and hands each region to the reader for its table kind.
+or cells of their own. `readers.word_cells` splits the text into cells and rows once and
+makes it a cell grid; the shared segmenter and interpreters read every table but 表一/表四
+(`word_cells_shared`) and the 绩效目标表; the two-sided 表一/表四 are still read here
+(`word_cells_sides`), from the regions the text is cut into at titles and part headings.
 """
 
 from __future__ import annotations
