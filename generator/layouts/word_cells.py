@@ -21,9 +21,9 @@ from ..readers.word_cells import (
     Loose,
     cell_line_stats,
     clean_text,
+    grid_of_cells,
     is_part_heading,
     performance_kind,
-    read_word_cells,
     split_cells,
 )
 from ..sources import SourceText
@@ -69,7 +69,7 @@ class WordCellsLayout:
         check_garbled_lines(source, doc)
         lines = without_form_feeds(source.lines)
         cells = split_cells(lines)
-        shared, targets = shared_segments(read_word_cells(doc.path, lines), doc)
+        shared, targets = shared_segments(grid_of_cells(doc.path, lines, cells), doc)
         for region in _merge_repeats(_regions(cells)):
             if region.kind == "table" and region.key in SHARED:
                 if region.key in shared:

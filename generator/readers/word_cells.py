@@ -230,28 +230,36 @@ def read_word_cells(path: str, lines: list[str]) -> Grid:
     prints once and only the right end lines a row up with its header; a plain line
     (title, 编制部门, prose) as a one-cell row without a column. Form feeds are dropped
     (a page's first line would start with one). It knows no table kinds."""
-    cells = split_cells([line.replace("\f", "") for line in lines])
+    return grid_of_cells(path, lines, split_cells([line.replace("\f", "") for line in lines]))
+
+
+def grid_of_cells(path: str, lines: list[str], cells: CellText) -> Grid:
+    """The Grid of text already split by `split_cells` (see `read_word_cells`)."""
     grid = Grid(path=path, format="word-cells", text="\n".join(lines))
-    rows: list[GridRow] = [_table_row(g) for g in cells.groups if not g.is_empty()]
-    rows += [GridRow([GridCell(clean_text(x.text), Origin(line=x.line))], x.line)
-             for x in cells.loose if clean_text(x.text)]
+    rows = [row for row in map(_table_row, cells.groups) if row is not None]
+    rows += [GridRow([GridCell(text, Origin(line=x.line))], x.line)
+             for x in cells.loose if (text := clean_text(x.text))]
     grid.rows = sorted(rows, key=lambda r: r.line)
     return grid
 
 
-def _table_row(group: Group) -> GridRow:
-    """A printed row; its line is that of its first figure cell, printed or empty (a row
-    spans a line per cell, and a message about the row points at its figures)."""
-    width = len(group.cells)
-    named = max((i for i, c in enumerate(group.cells) if c.clean and c.amount is None), default=-1)
+def _table_row(group: Group) -> GridRow | None:
+    """A printed row (None when every cell is empty); its line is that of its first figure
+    cell, printed or empty (a row spans a line per cell, and a message about the row points
+    at its figures)."""
+    cells = group.cells
+    width = len(cells)
+    printed = [(i, c) for i, c in enumerate(cells) if c.clean]
+    if not printed:
+        return None
+    named = max((i for i, c in printed if c.amount is None), default=-1)
     # the figures follow the last name (a code before it reads as a number too)
     if named + 1 < width:  # the first figure after it, else the cell after it (no figures)
-        line = next((c.line for c in group.cells[named + 1:] if c.amount is not None),
-                    group.cells[named + 1].line)
+        line = next((c.line for i, c in printed if i > named and c.amount is not None), cells[named + 1].line)
     else:  # text in the last cell (a cell moved): its first figure with decimals
-        line = next((c.line for c in group.cells if c.amount is not None and "." in c.number_text), group.line)
-    return GridRow([GridCell(_grid_text(c), Origin(line=c.line), col=i - width)
-                    for i, c in enumerate(group.cells) if c.clean], line, ruled=True, width=width)
+        line = next((c.line for _, c in printed if c.amount is not None and "." in c.number_text), group.line)
+    return GridRow([GridCell(_grid_text(c), Origin(line=c.line), col=i - width) for i, c in printed],
+                   line, ruled=True, width=width)
 
 
 def _grid_text(cell: Cell) -> str:

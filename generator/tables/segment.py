@@ -98,7 +98,12 @@ def _titles_first(rows: list[GridRow], catalogue: Catalogue) -> list[GridRow]:
     out: list[GridRow] = []
     for _page, group in groupby(rows, key=lambda r: r.page):
         page = list(group)
-        titles = [i for i, r in enumerate(page) if catalogue.match_title(r.text())]
+        titles = []
+        for i, r in enumerate(page):
+            if catalogue.match_title(r.text()):
+                titles.append(i)
+                if len(titles) > 1:
+                    break  # a page with two titles is read as printed
         opens = any(UNIT_RE.search(squash(r.text())) or _HEADING_LINE.match(squash(r.text())) for r in page[:2])
         if len(titles) == 1 and titles[0] > 0 and opens:
             t = titles[0]
@@ -115,6 +120,8 @@ def _has_amount(row: GridRow) -> bool:
 
 
 def _title_tail(row: GridRow) -> bool:
+    if len(row.cells) > 3:
+        return False  # the end of a wrapped title is a few characters
     text = squash(row.text())
     return len(text) <= 6 and text.endswith(("表", "表（续）", "表(续)"))
 
@@ -173,6 +180,8 @@ def _take_key_value_row(segment: Segment, row: GridRow, text: str) -> bool:
 
 def _is_prose(row: GridRow, text: str) -> bool:
     from ..readers.text import is_amount
+    if len(text) < PROSE_MIN_CHARS:
+        return False  # (every case below needs a long line)
     cells = row.cells
     years = [_is_year(c, cells[i + 1] if i + 1 < len(cells) else None) for i, c in enumerate(cells)]
     if any(is_amount(c.text) and not year for c, year in zip(cells, years)):
