@@ -115,7 +115,8 @@ def unknown_columns(header: list[GridRow], columns: list[HeaderColumn], catalogu
     if not columns or not all(c.pieces and c.pieces[0].col is not None for c in columns):
         return columns, []
     row = next((r for r in header if any(p in r.cells for p in columns[0].pieces)), None)
-    if row is None or not row.ruled:
+    if row is None or not row.ruled or row.width is None:
+        # (ruled PDF headers: their unknown labels want catalogue synonyms first, 上缴上级支出 …)
         return columns, []
     known = {id(p) for c in columns for p in c.pieces}
     first = columns[0].pieces[0].col
@@ -126,7 +127,7 @@ def unknown_columns(header: list[GridRow], columns: list[HeaderColumn], catalogu
         n = cell.col - first + 1
         out.append(HeaderColumn(f"col_{n}", squash(cell.text), None, None, pieces=[cell]))
         issues.append(Issue("column-unknown", f"{seg.title} 第 {n} 列“{squash(cell.text)}”（表头第 {row.line} "
-                            f"行）：不认识的列名，其数按 col_{n} 保留", path, None, "warning",
+                            f"行）：不认识的列名，其数保留在第 {n} 列", path, None, "warning",
                             table=seg.kind.key or None))
     out.sort(key=lambda c: c.pieces[0].col or 0)
     return out, issues
