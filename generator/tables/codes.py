@@ -2,7 +2,7 @@
 
 "2010507", "201 05 07", three cells "201" "05" "07", "20105" then "07", a code fused to
 its name ("310资本性支出"), and an economic code printed without its leading zero
-("301 2" is 30102). Function codes have 3, 5 or 7 digits (类, 款, 项); economic codes 3 or
+("301 2" is 30102), or a 款 with its 类's last digit repeated ("301 103" is 30103). Function codes have 3, 5 or 7 digits (类, 款, 项); economic codes 3 or
 5 (类, 款: a 5-digit economic code is a 款 'section' row, never an item).
 """
 
@@ -32,11 +32,20 @@ def read_code(cells: list[Cell]) -> tuple[str | None, str | None, int]:
     if len(first) < 7:
         for cell in cells[1:3]:
             text = cell.text.strip()
+            if is_repeated_digit_section(parts, text):
+                text = text[1:]
             if not (text.isdigit() and len(text) <= 2) or len("".join(parts)) >= 7:
                 break
             parts.append(text.zfill(2))
             used += 1
     return "".join(parts), " ".join(c.text.strip() for c in cells[:used]), used
+
+
+def is_repeated_digit_section(parts: list[str], text: str) -> bool:
+    """A 款 printed with three digits, its 类's last digit repeated ("301" "103" is 30103, as
+    Word-converted 表六 print it)."""
+    return (len(parts) == 1 and len(parts[0]) == 3 and len(text) == 3 and text.isdigit()
+            and text[0] == parts[0][-1])
 
 
 def split_fused(text: str) -> tuple[str | None, str]:

@@ -115,8 +115,10 @@ def _starts_with(row: GridRow, labels: _Labels, word: str) -> bool:
 def _indicator_start(rows: list[GridRow], labels: _Labels) -> int:
     heads = labels.words.get("indicators", ())
     for i, row in enumerate(rows):
-        first = next((squash(c.text) for c in row.cells if c.text.strip()), "")
-        if first.startswith(heads):
+        # its first cell, or its second after a row label merged over the indicators
+        # (a Word table's 绩效指标 | 一级指标 | 二级指标 …)
+        first = [squash(c.text) for c in row.cells if c.text.strip()][:2]
+        if any(text.startswith(heads) for text in first[:2 if row.ruled else 1]):
             return i
     return len(rows)
 

@@ -1,0 +1,149 @@
+"""Doubts about rows whose cells know their columns (a Word table, a sheet): such a table
+prints the same cells on every row, so a row that prints more or fewer, text where the
+figures stand, a figure left of them, or a figure in a row that heads nothing, is a row
+that lost, gained or moved a cell. What can be read is read; the figures in doubt are
+reported on their lines. Also the header's doubts: a label no column key knows (its figures
+kept as col_N), columns out of the order the catalogue's identities print them in.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from ..grid import Cell, GridRow
+from ..model import Issue, Row, Table
+from ..numbers import squash
+from .catalogue import Catalogue
+from .header import Column as HeaderColumn
+from .segment import Segment
+
+Line = tuple[GridRow, "str | None", "str | None", list[Cell], list[Cell]]
+# A row may print a few cells more than the others (a split name); far more is not a row.
+MAX_CELLS_OVER = 8
+# An amount with two decimals standing alone in text (not "5.12地震", not a code).
+_AMOUNT_IN_TEXT = re.compile(r"(?<![\d.,])\d+\.\d{2}(?=\s|$)")
+
+
+def _issue(seg: Segment, slug: str, line: int | None, text: str, severity: str = "warning") -> Issue:
+    where = f"{seg.title} 第 {line} 行：" if line is not None else f"{seg.title}："
+    return Issue(slug, where + text, "", line, severity, table=seg.kind.key or None)
+
+
+def cell_doubts(lines: list[Line], columns: list[HeaderColumn], seg: Segment, path: str,
+                issues: list[Issue]) -> list[Line]:
+    """The body lines to read, with the doubts of rows printing an odd number of cells or
+    text among the figures (see the module docstring); a row of far more cells is not read."""
+    widths = Counter(line[0].width for line in lines if line[0].width is not None and line[4])
+    modal = widths.most_common(1)[0][0] if widths else None
+    starts = [c.pieces[0].col for c in columns if c.pieces and c.pieces[0].col is not None]
+    values_from = min(starts) if columns and len(starts) == len(columns) else None
+    out: list[Line] = []
+    found: list[Issue] = []
+    for grid_row, code, code_raw, labels, amounts in lines:
+        in_values = [c for c in labels if grid_row.ruled and values_from is not None and c.col is not None
+                     and c.col >= values_from and c.text.strip("-—－/／ ")]
+        left = [c for c in (*labels, *amounts) if grid_row.ruled and values_from is not None
+                and c.col is not None and c.col < values_from
+                and (_AMOUNT_IN_TEXT.search(c.text) if c in labels else "." in c.text)]
+        odd = modal is not None and grid_row.width not in (None, modal) and bool(amounts)
+        if odd and grid_row.width > modal + MAX_CELLS_OVER:
+            found.append(_issue(seg, "row-width", grid_row.line, f"印 {grid_row.width} 个单元格，本表各行为 "
+                                f"{modal} 个，不是表中的行，未读", "error"))
+            continue
+        if in_values and (odd or code is None):
+            found.append(_issue(seg, "column-ambiguous", grid_row.line, f"名称“{squash(in_values[0].text)[:20]}”"
+                                "印在数值列中（该行少了单元格？）：各数自右排列，所在的列存疑"))
+        elif in_values:  # a coded row's name is left of the figures: this is no name
+            found.append(_issue(seg, "column-ambiguous", grid_row.line, f"数值列中印有文字"
+                                f"“{squash(in_values[0].text)[:20]}”，不作名称；该行各数所在的列存疑"))
+            labels = [c for c in labels if c not in in_values]
+        elif left:
+            found.append(_issue(seg, "column-ambiguous", grid_row.line, f"数“{squash(left[0].text)[:20]}”"
+                                "印在数值列左侧：该行的单元格多于表头，所在的列存疑"))
+        elif odd:
+            found.append(_issue(seg, "row-width", grid_row.line, f"印 {grid_row.width} 个单元格，本表各行为 "
+                                f"{modal} 个；可能少了或多了编码、名称单元格，各数所在的列存疑"))
+        out.append((grid_row, code, code_raw, labels, amounts))
+    issues += [Issue(i.slug, i.message, path, i.line, i.severity, i.table) for i in found]
+    return out
+
+
+def sub_units(table: Table, seg: Segment, ruled: set[int], path: str) -> list[Issue]:
+    """In a table whose cells know their columns: an uncoded row with figures right above a
+    coded row is a sub-unit's own total (二级预算单位): kind unit, and the rows under it, up
+    to the next, carry its name; in doubt when its first coded row is no 类 (a 类 row that
+    lost its code?) or when it comes after coded rows of no sub-unit (a garbled row?). One
+    heading no coded row (a header row carrying a figure, a row of another table) is
+    reported and left out. (A PDF rendering's uncoded lines are labelled lines: 人员经费合计 …)"""
+    found: list[Issue] = []
+    kept: list[Row] = []
+    unit = None
+    coded_seen = False
+    for index, row in enumerate(table.rows):
+        if not (row.line in ruled and row.code is None and row.kind == "line" and row.name
+                and not squash(row.name).endswith(("合计", "小计"))  # 人员经费合计: no sub-unit
+                and any(v is not None for v in row.values.values())):
+            coded_seen = coded_seen or row.code is not None
+            row.unit = unit if unit is not None else row.unit
+            kept.append(row)
+            continue
+        name = row.name[:40]
+        if unit is None and coded_seen:
+            found.append(_issue(seg, "row-unit-late", row.line, f"无编码的“{name}”有数，却在不属任何下级"
+                                "单位的编码行之后；按下级单位读，存疑"))
+        following = table.rows[index + 1] if index + 1 < len(table.rows) else None
+        if following is None or following.code is None:
+            at = next((o.line for k, o in row.origins.items() if k != "name"), row.line)  # its figure
+            found.append(_issue(seg, "row-uncoded", at, f"“{name}”无编码，其下也无编码行（不是下级单位的"
+                                "合计；别的表的行？），未读"))
+            continue
+        if len(following.code) > 3 and following.kind != "project":
+            found.append(_issue(seg, "row-unit-doubtful", row.line, f"无编码的“{name}”之下首行是 "
+                                f"{following.code}，不是类：是丢了编码的类行？按下级单位读，存疑"))
+        row.kind = "unit"
+        unit = row.unit = row.name
+        kept.append(row)
+    table.rows = kept
+    return [Issue(i.slug, i.message, path, i.line, i.severity, i.table) for i in found]
+
+
+def unknown_columns(header: list[GridRow], columns: list[HeaderColumn], catalogue: Catalogue,
+                    seg: Segment, path: str) -> tuple[list[HeaderColumn], list[Issue]]:
+    """A ruled header's label right of the first keyed one that no column key knows: kept as
+    col_N (N its place among the value columns), its figures read there, reported."""
+    if not columns or not all(c.pieces and c.pieces[0].col is not None for c in columns):
+        return columns, []
+    row = next((r for r in header if any(p in r.cells for p in columns[0].pieces)), None)
+    if row is None or not row.ruled or row.width is None:
+        # (ruled PDF headers: their unknown labels want catalogue synonyms first, 上缴上级支出 …)
+        return columns, []
+    known = {id(p) for c in columns for p in c.pieces}
+    first = columns[0].pieces[0].col
+    out, issues = list(columns), []
+    for cell in row.cells:
+        if id(cell) in known or cell.col is None or cell.col < first or catalogue.column_key(cell.text):
+            continue
+        n = cell.col - first + 1
+        out.append(HeaderColumn(f"col_{n}", squash(cell.text), None, None, pieces=[cell]))
+        issues.append(Issue("column-unknown", f"{seg.title} 第 {n} 列“{squash(cell.text)}”（表头第 {row.line} "
+                            f"行）：不认识的列名，其数保留在第 {n} 列", path, None, "warning",
+                            table=seg.kind.key or None))
+    out.sort(key=lambda c: c.pieces[0].col or 0)
+    return out, issues
+
+
+def column_order(columns: list[HeaderColumn], identities: tuple[str, ...], seg: Segment,
+                 path: str) -> list[Issue]:
+    """Columns printed out of the order of an identity (合计 before its parts, the parts in
+    their order): a label lost or swapped, so every figure of the table is in doubt."""
+    keys = [c.key for c in columns]
+    for identity in identities:
+        left, right = (side.strip() for side in identity.split("="))
+        order = [left, *(t.strip() for t in right.split("+"))]
+        printed = [k for k in keys if k in order]
+        if printed != sorted(printed, key=order.index):
+            labels = "、".join(squash(c.label) for c in columns if c.key in order)
+            return [Issue("column-order", f"{seg.title}：表头各列（{labels}）不是通常的次序，可能丢了或错放了"
+                          "列名，全表各数存疑", path, None, "warning", table=seg.kind.key or None)]
+    return []
