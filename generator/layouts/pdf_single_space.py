@@ -165,8 +165,8 @@ def _read_performance(lines: list[str], doc: Document) -> None:
     last = targets[-1] if targets else None
     if last is not None and last.goal is None and not last.indicators and lines[-1].rstrip()[-1:].isdigit():
         # the file stops inside the table's funds (`check_cut_number`): said on its line too
-        doc.issues.append(Issue("file-cut", f"项目支出绩效目标表 {last.name!r}：文件在其资金行中断"
-                                f"（第 {len(lines)} 行），金额可能不全", doc.path, last.line))
+        doc.issues.append(Issue("file-cut", f"项目支出绩效目标表「{last.name}」：文件在其资金行中途结束"
+                                f"（第 {len(lines)} 行），金额可能不完整", doc.path, last.line))
 
 
 def _refuse_wide_lines(lines: list[str], doc: Document) -> list[str]:
