@@ -68,12 +68,13 @@ def find_tables(grid: Grid, catalogue: Catalogue) -> tuple[list[Segment], list[I
     skip = None
     rows = _titles_first(grid.rows, catalogue)
     edges = _page_edges(rows)
+    texts = [row.text() for row in rows]  # each row's text once (a grid has thousands)
     for index, row in enumerate(rows):
         if row is skip:
             continue
-        match = catalogue.match_title(row.text())
-        if match is None and index + 1 < len(rows) and _title_tail(rows[index + 1]):
-            match = catalogue.match_title(row.text() + rows[index + 1].text())
+        match = catalogue.match_title(texts[index])
+        if match is None and index + 1 < len(rows) and _title_tail(rows[index + 1], texts[index + 1]):
+            match = catalogue.match_title(texts[index] + texts[index + 1])
             skip = rows[index + 1] if match else None  # a title wrapped: "…支出预" / "算表"
         if match is not None:
             kind, continued = match
@@ -81,7 +82,7 @@ def find_tables(grid: Grid, catalogue: Catalogue) -> tuple[list[Segment], list[I
             if same and (continued or kind.shape != "key_value"):
                 current.pages += 1  # (续), or the title again on the next page: one table
                 continue
-            current = Segment(kind, row.text(), row.line, row.page)
+            current = Segment(kind, texts[index], row.line, row.page)
             segments.append(current)
             continue
         if current is not None and not _take_row(current, row, index in edges):
@@ -98,13 +99,8 @@ def _titles_first(rows: list[GridRow], catalogue: Catalogue) -> list[GridRow]:
     out: list[GridRow] = []
     for _page, group in groupby(rows, key=lambda r: r.page):
         page = list(group)
-        titles = []
-        for i, r in enumerate(page):
-            if catalogue.match_title(r.text()):
-                titles.append(i)
-                if len(titles) > 1:
-                    break  # a page with two titles is read as printed
         opens = any(UNIT_RE.search(squash(r.text())) or _HEADING_LINE.match(squash(r.text())) for r in page[:2])
+        titles = [i for i, r in enumerate(page) if catalogue.match_title(r.text())] if opens else []
         if len(titles) == 1 and titles[0] > 0 and opens:
             t = titles[0]
             before, after = page[:t], page[t + 1:]
@@ -119,10 +115,10 @@ def _has_amount(row: GridRow) -> bool:
     return any(is_amount(c.text) for c in row.cells)
 
 
-def _title_tail(row: GridRow) -> bool:
+def _title_tail(row: GridRow, row_text: str) -> bool:
     if len(row.cells) > 3:
         return False  # the end of a wrapped title is a few characters
-    text = squash(row.text())
+    text = squash(row_text)
     return len(text) <= 6 and text.endswith(("表", "表（续）", "表(续)"))
 
 
