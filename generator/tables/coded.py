@@ -10,6 +10,8 @@ row of kind "line".
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from ..grid import Cell, GridRow
 from ..model import Column, Issue, Row, Table
 from ..numbers import squash
@@ -19,6 +21,7 @@ from .catalogue import Catalogue
 from .codes import read_code, row_kind, split_fused
 from .header import VARIANTS, read_columns
 from .header import Column as HeaderColumn
+from .label_levels import level_name, split_levels
 from .place import calibrate, place
 from .segment import Segment
 from .side_by_side import unfold_side_by_side
@@ -34,6 +37,10 @@ def read_coded(seg: Segment, catalogue: Catalogue, unit: str, path: str) -> tupl
     body = _cut_at_next_header(seg, body, header_words, path, issues)
     lines = [line for line in (_read_line(r) for r in body
                                if has_amount(r) or not all(squash(c.text) in header_words for c in r.cells))]
+    is_total = _total_labels(seg.kind.key, catalogue)
+    levels = split_levels(lines, is_total)  # 收入预算总表: 其他资金 | 小计 / 事业收入 …
+    if levels:
+        lines = levels[0]
     edges = calibrate([line[4] for line in lines], columns)
     # Padded text (columns counted from the line end): its rows' doubts are reported here
     counted = any(c.col is not None and c.col < 0 for line in lines for c in line[4])
@@ -45,9 +52,10 @@ def read_coded(seg: Segment, catalogue: Catalogue, unit: str, path: str) -> tupl
             continue  # "人员经费合计 4884.09  公用经费合计 480.66"
         if not amounts and code is None:
             continue  # a wrapped name's half: joined to its row by _wrapped_name
-        name = _wrapped_name(lines, index) or None
+        name = (level_name(lines[index], levels[1].get(index)) if levels else _wrapped_name(lines, index)) or None
+        named = labels[0] if levels and labels else grid_row.cells[0]
         row = Row(line=grid_row.line, name=name, code=code, code_raw=code_raw,
-                  kind=row_kind(code) or _label_kind(name, catalogue), origins={"name": grid_row.cells[0].origin})
+                  kind=row_kind(code) or _label_kind(name, catalogue), origins={"name": named.origin})
         for column, cell in place(amounts, columns, edges):
             key = column.key if column.variant in (None, "final") else f"{column.key}_{column.variant}"
             row.values[key] = to_wan(cell.text, unit)
@@ -58,7 +66,7 @@ def read_coded(seg: Segment, catalogue: Catalogue, unit: str, path: str) -> tupl
                                 table=table.key or None))
         if counted:
             issues += _row_doubts(seg, grid_row.line, row, amounts, len(columns), path)
-        if code is None and catalogue.is_total(row.name) and "total" not in table.totals:
+        if code is None and is_total(row.name) and "total" not in table.totals:
             row.kind = "total"
             table.totals["total"] = row
         else:
@@ -67,6 +75,13 @@ def read_coded(seg: Segment, catalogue: Catalogue, unit: str, path: str) -> tupl
         _units_and_projects(table.rows)
     _lone_row_is_total(table)
     return table, issues
+
+
+def _total_labels(key: str, catalogue: Catalogue) -> Callable[[str | None], bool]:
+    """Whether a label names the table's total: 合计 / 总计, or its side's (收入总计 in a
+    收入 table: Jiangsu's 收入预算总表)."""
+    own = frozenset(catalogue.labels.get(f"{key}_total", ()))
+    return lambda label: catalogue.is_total(label) or squash(label) in own
 
 
 def _label_kind(name: str | None, catalogue: Catalogue) -> str:
