@@ -69,13 +69,13 @@ class BuildReport:
     skipped: list[Issue] = field(default_factory=list)  # links out of the site, not followed
 
     def summary(self) -> str:
-        timings = ", ".join(f"{k} {v:.2f}s" for k, v in self.timings.items())
+        timings = "，".join(f"{k} {v:.2f} 秒" for k, v in self.timings.items())
         if self.up_to_date:
-            return f"{self.output} is up to date ({timings})"
-        return (f"built {len(self.documents)} document(s), {self.pages} page(s) into "
-                f"{self.output} ({timings}); {self.parsed} source(s) parsed, {self.rendered} "
-                f"output(s) rendered, {self.reused} reused; {len(self.failed)} file(s) could "
-                "not be parsed" + (f"; {self.search.summary()}" if self.search else ""))
+            return f"{self.output} 已是最新，未重新生成（{timings}）"
+        return (f"已生成 {len(self.documents)} 份文件、{self.pages} 个页面，输出到 {self.output}"
+                f"（{timings}）；解析 {self.parsed} 个来源文件，渲染 {self.rendered} 个输出，"
+                f"沿用上次 {self.reused} 个；{len(self.failed)} 个文件无法解析"
+                + (f"；{self.search.summary()}" if self.search else ""))
 
 
 LOAD_IN_CHILD = 64

@@ -63,13 +63,13 @@ def read_entry(path: Path, start: int = 0, stop: int | None = None) -> list[byte
             offset = f.tell()
             if header["format"] != ENTRY_FORMAT or header["generator"] != generator_version() \
                     or os.fstat(f.fileno()).st_size != offset + sum(sizes) or start >= len(sizes):
-                raise ValueError("not an entry of this version, or truncated")
+                raise ValueError("不是本版本写入的缓存条目，或已被截断")
             f.seek(offset + sum(sizes[:start]))
             parts = []
             for size, (_, sha256) in zip(sizes[start:stop], header["parts"][start:stop]):
                 parts.append(f.read(size))
                 if hashlib.sha256(parts[-1]).hexdigest() != sha256:
-                    raise ValueError("content does not match its hash")
+                    raise ValueError("内容与其哈希值不符")
     except FileNotFoundError:
         return None
     except (OSError, ValueError, KeyError, IndexError, TypeError):
@@ -95,7 +95,7 @@ def loads(data: bytes) -> Any:
     try:
         return json.loads(data, object_hook=_untagged)
     except (TypeError, ArithmeticError) as error:  # a dataclass's fields, a Decimal's text
-        raise ValueError(f"not plain cache data: {error}") from error
+        raise ValueError(f"不是纯数据的缓存内容：{error}") from error
 
 
 def _tagged(value: Any) -> Any:
@@ -109,7 +109,7 @@ def _tagged(value: Any) -> Any:
     if dataclasses.is_dataclass(value) and _TYPES.get(type(value).__name__) is type(value):
         fields = {f.name: getattr(value, f.name) for f in dataclasses.fields(value)}
         return {"$type": type(value).__name__, **fields}
-    raise TypeError(f"not plain cache data: {type(value).__name__}")
+    raise TypeError(f"不是纯数据的缓存内容：{type(value).__name__}")
 
 
 def _untagged(obj: dict) -> Any:
@@ -122,6 +122,6 @@ def _untagged(obj: dict) -> Any:
     if "$type" in obj:
         cls = _TYPES.get(obj.pop("$type"))
         if cls is None:
-            raise ValueError("unknown type in a cache entry")
+            raise ValueError("缓存条目中有未知的类型")
         return cls(**obj)
     return obj

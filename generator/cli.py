@@ -90,48 +90,63 @@ def _cmd_check(args: argparse.Namespace) -> int:
     return 1 if args.strict and mismatches else 0
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m generator",
-                                     description="Budget disclosure site generator (部门预算公开)")
-    parser.add_argument("--debug", action="store_true", help="show tracebacks")
-    sub = parser.add_subparsers(dest="command", required=True)
+class _ChineseHelp(argparse.HelpFormatter):
+    """argparse's help, its usage line headed in Chinese."""
 
-    p = sub.add_parser("parse", help="parse one disclosure and print it as JSON")
-    p.add_argument("file")
+    def add_usage(self, usage, actions, groups, prefix=None) -> None:  # noqa: ANN001
+        super().add_usage(usage, actions, groups, "用法：" if prefix is None else prefix)
+
+
+def _in_chinese(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
+    """The headings argparse prints in English (its groups' titles), and -h, in Chinese."""
+    parser._positionals.title, parser._optionals.title = "位置参数", "选项"
+    parser.add_argument("-h", "--help", action="help", help="显示本帮助并退出")
+    return parser
+
+
+def build_parser() -> argparse.ArgumentParser:
+    options = {"add_help": False, "formatter_class": _ChineseHelp}
+    parser = _in_chinese(argparse.ArgumentParser(
+        prog="python -m generator", description="预算公开静态网站生成器（部门预算公开 / 部门决算公开）", **options))
+    parser.add_argument("--debug", action="store_true", help="出错时显示完整的调用栈（traceback）")
+    sub = parser.add_subparsers(dest="command", required=True, title="命令")
+
+    p = _in_chinese(sub.add_parser("parse", help="解析一个公开文件，以 JSON 输出", description="解析一个公开文件，以 JSON 输出", **options))
+    p.add_argument("file", help="公开文件（PDF、Excel、Word 或 pdftotext 文本）")
     mode = p.add_mutually_exclusive_group()
-    mode.add_argument("--json", action="store_true", help="the full parsed document (default)")
-    mode.add_argument("--golden", action="store_true", help="the answer-key shape")
+    mode.add_argument("--json", action="store_true", help="完整的解析结果（默认）")
+    mode.add_argument("--golden", action="store_true", help="答案文件（golden）的格式")
     mode.add_argument("--key", action="store_true",
-                      help="the key figures (the shape of tests/real/KEY.json)")
-    p.add_argument("-v", "--verbose", action="store_true", help="print every issue to stderr")
+                      help="关键数字（tests/real/KEY.json 的格式）")
+    p.add_argument("-v", "--verbose", action="store_true", help="把每个问题都输出到标准错误（stderr）")
     p.set_defaults(func=_cmd_parse)
 
-    p = sub.add_parser("check", help="parse and check documents; print a report per document")
-    p.add_argument("paths", nargs="*", help="files or folders (default: content/disclosures)")
+    p = _in_chinese(sub.add_parser("check", help="解析并核对文件，逐份输出核对报告", description="解析并核对文件，逐份输出核对报告", **options))
+    p.add_argument("paths", nargs="*", help="文件或文件夹（默认：content/disclosures）")
     p.add_argument("-v", "--verbose", action="store_true",
-                   help="list every error, warning and info (default: a few of each kind)")
+                   help="列出全部错误、警告和提示（默认：每类列几条）")
     p.add_argument("--strict", action="store_true",
-                   help="exit 1 when an identity fails too (default: only for unread files)")
+                   help="有勾稽关系不成立时也以 1 退出（默认：只在有文件无法读取时）")
     p.add_argument("--timeout", type=int, metavar="SECONDS",
-                   help="time limit to parse one file (default: build.parse_timeout; 0 = none)")
+                   help="解析一个文件的时间上限（秒；默认：build.parse_timeout；0 = 不限）")
     p.set_defaults(func=_cmd_check)
 
-    p = sub.add_parser("build", help="build the static site")
-    p.add_argument("site_dir", nargs="?", default=".", help="folder with site.toml and content/")
-    p.add_argument("--output", "-o", help="output folder (default: build.output_dir)")
+    p = _in_chinese(sub.add_parser("build", help="生成静态网站", description="生成静态网站", **options))
+    p.add_argument("site_dir", nargs="?", default=".", help="含 site.toml 和 content/ 的文件夹（默认：当前文件夹）")
+    p.add_argument("--output", "-o", help="输出文件夹（默认：build.output_dir）")
     p.add_argument("--strict", action="store_true",
-                   help="unknown site.toml keys are errors (exit 2), and a source that could not "
-                        "be parsed fails the build (exit 1; without it, only when none could)")
+                   help="site.toml 中的未知设置项算作错误（退出码 2），有文件无法解析时生成失败"
+                        "（退出码 1；不加此项时，只在没有一个文件能解析时失败）")
     p.add_argument("--no-wait", action="store_true",
-                   help="fail (exit 2) instead of waiting while another build of the output runs")
+                   help="同一输出文件夹正在被另一次生成使用时，直接失败（退出码 2），不等待")
     p.add_argument("--clean", action="store_true",
-                   help="rebuild everything, ignoring the caches and the previous build")
+                   help="全部重新生成，不使用缓存和上一次的生成结果")
     p.set_defaults(func=_cmd_build)
 
-    p = sub.add_parser("serve", help="build, serve with live reload and rebuild on change")
-    p.add_argument("site_dir", nargs="?", default=".", help="folder with site.toml and content/")
-    p.add_argument("--host", help="address to listen on (default: serve.host)")
-    p.add_argument("--port", type=int, help="port to listen on (default: serve.port; 0 = any free)")
+    p = _in_chinese(sub.add_parser("serve", help="生成并在本地预览，文件有改动时重新生成并自动刷新页面", description="生成并在本地预览，文件有改动时重新生成并自动刷新页面", **options))
+    p.add_argument("site_dir", nargs="?", default=".", help="含 site.toml 和 content/ 的文件夹（默认：当前文件夹）")
+    p.add_argument("--host", help="监听的地址（默认：serve.host）")
+    p.add_argument("--port", type=int, help="监听的端口（默认：serve.port；0 = 任一空闲端口）")
     p.set_defaults(func=_cmd_serve)
     return parser
 

@@ -86,7 +86,7 @@ def _merge_and_pack(site_dir: Path, tables: DocSummary, text: DocSummary
     tables_doc, text_doc = (parse_file(site_dir / d.path, d.path).document for d in (tables, text))
     if tables_doc is None or text_doc is None or tables_doc.sha256 != tables.sha256 \
             or text_doc.sha256 != text.sha256:
-        raise RuntimeError(f"{tables.path} or {text.path} changed during the build: build again")
+        raise RuntimeError(f"{tables.path} 或 {text.path} 在生成过程中被修改：请重新生成")
     doc, sources = merge.merge(tables_doc, text_doc)
     return _check_and_pack(doc, list(doc.issues), sources, text)
 
@@ -218,6 +218,6 @@ def packed_rows(site_dir: Path, cache: ParseCache, doc: DocSummary) -> db.Packed
     elif packed is None:
         parsed, packed = _parse_and_pack(str(site_dir / doc.path), doc.path)
         if parsed.document != doc or packed is None:
-            raise RuntimeError(f"{doc.path} changed during the build: build again")
+            raise RuntimeError(f"{doc.path} 在生成过程中被修改：请重新生成")
         cache.put(doc.cache_key, parsed, packed)
     return packed

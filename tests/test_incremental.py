@@ -183,9 +183,9 @@ def test_clean_build_from_the_command_line_renders_everything(make_site, capsys)
     assert main(["build", str(site)]) == 0
     before = inodes(site / "build")
     assert main(["build", str(site)]) == 0
-    assert "up to date" in capsys.readouterr().out
+    assert "已是最新" in capsys.readouterr().out
     assert main(["build", str(site), "--clean"]) == 0
-    assert "2 source(s) parsed" in capsys.readouterr().out
+    assert "解析 2 个来源文件" in capsys.readouterr().out
     assert rewritten(before, site / "build") == set(inodes(site / "build"))
 
 

@@ -52,8 +52,8 @@ class SearchIndexed:
     files: int
 
     def summary(self) -> str:
-        return (f"search: {self.pages} pages indexed ({self.analysed} analysed), "
-                f"{self.files} index files")
+        return (f"搜索：已索引 {self.pages} 个页面（其中 {self.analysed} 个重新分析），"
+                f"索引文件 {self.files} 个")
 
 
 def build_search_index(site: Path, cache_dir: Path | None = None, jobs: int = 0,

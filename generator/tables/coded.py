@@ -10,6 +10,8 @@ row of kind "line".
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from ..grid import Cell, GridRow
 from ..model import Column, Issue, Row, Table
 from ..numbers import is_total_label, squash
@@ -20,6 +22,7 @@ from .code_levels import CodeCarry, code_columns, code_columns_of_body
 from .codes import is_repeated_digit_section, read_code, row_kind, split_fused
 from .header import VARIANTS, read_columns
 from .header import Column as HeaderColumn
+from .label_levels import level_name, split_levels
 from .place import calibrate, place
 from .projects import project_column, project_rows, split_projects
 from .ruled import Line, cell_doubts, column_order, sub_units, unknown_columns
@@ -42,6 +45,10 @@ def read_coded(seg: Segment, catalogue: Catalogue, unit: str, path: str) -> tupl
     lines = cell_doubts(lines, columns, seg, path, issues)
     project_col = project_column(header_rows)
     lines, project_cells = split_projects(lines, project_col)
+    is_total = _total_labels(seg.kind.key, catalogue)
+    levels = split_levels(lines, is_total)  # 收入预算总表: 其他资金 | 小计 / 事业收入 …
+    if levels:
+        lines = levels[0]
     edges = calibrate([line[4] for line in lines], columns)
     # Padded text (columns counted from the line end, no cell structure): its rows' doubts
     # are reported here
@@ -54,9 +61,10 @@ def read_coded(seg: Segment, catalogue: Catalogue, unit: str, path: str) -> tupl
             continue  # "人员经费合计 4884.09  公用经费合计 480.66"
         if not amounts and code is None:
             continue  # a wrapped name's half: joined to its row by _wrapped_name
-        name = _wrapped_name(lines, index) or None
+        name = (level_name(lines[index], levels[1].get(index)) if levels else _wrapped_name(lines, index)) or None
+        named = labels[0] if levels and labels else grid_row.cells[0]
         row = Row(line=grid_row.line, name=name, code=code, code_raw=code_raw,
-                  kind=row_kind(code) or _label_kind(name, catalogue), origins={"name": grid_row.cells[0].origin})
+                  kind=row_kind(code) or _label_kind(name, catalogue), origins={"name": named.origin})
         for column, cell in place(amounts, columns, edges):
             key = column.key if column.variant in (None, "final") else f"{column.key}_{column.variant}"
             row.values[key] = to_wan(cell.text, unit)
@@ -71,7 +79,7 @@ def read_coded(seg: Segment, catalogue: Catalogue, unit: str, path: str) -> tupl
                                 f"三位（重复了类的末位），读作 {code}", path, at, "info", table=table.key or None))
         if counted:
             issues += _row_doubts(seg, grid_row.line, row, amounts, len(columns), path)
-        if code is None and catalogue.is_total(row.name) and "total" not in table.totals:
+        if code is None and is_total(row.name) and "total" not in table.totals:
             row.kind = "total"
             table.totals["total"] = row
         else:
@@ -89,6 +97,13 @@ def read_coded(seg: Segment, catalogue: Catalogue, unit: str, path: str) -> tupl
 def _first_two(code_raw: str) -> tuple[list[str], str]:
     first, second = code_raw.split()[:2]
     return [first], second
+
+
+def _total_labels(key: str, catalogue: Catalogue) -> Callable[[str | None], bool]:
+    """Whether a label names the table's total: 合计 / 总计, or its side's (收入总计 in a
+    收入 table: Jiangsu's 收入预算总表)."""
+    own = frozenset(catalogue.labels.get(f"{key}_total", ()))
+    return lambda label: catalogue.is_total(label) or squash(label) in own
 
 
 def _label_kind(name: str | None, catalogue: Catalogue) -> str:
