@@ -86,9 +86,13 @@ def project_column(header: list[GridRow]) -> int | None:
     """The 项目名称 column, where the header's cells know their columns (as the rows count
     them: a merged 科目编码 cell over 类 款 项 prints once, so a Word header row's columns
     line up with its rows' from the right only)."""
+    columns = [c.col for r in header for c in r.cells if c.col is not None]
     for row in header:
         for cell in row.cells:
-            if squash(cell.text) == PROJECT_LABEL and cell.col is not None:
+            # a 项目名称 heading over the first column names the rows themselves (江苏's
+            # 收入预算总表: 项目名称 | 金额), not projects beside a 科目 or 单位
+            if squash(cell.text) == PROJECT_LABEL and cell.col is not None \
+                    and any(col < cell.col for col in columns):
                 return cell.col
     return None
 
