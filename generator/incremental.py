@@ -1,7 +1,8 @@
 """What an incremental build keeps between builds: the parse cache and the build manifest.
 
 Everything is keyed by content hashes, never by modification times, so a build is the
-same whether a file was touched, copied or restored:
+same whether a file was touched, copied or restored (a file's stat only spares reading
+it again when it is unchanged: `statcache`):
 
 - the parse cache (`<site>/.cache/parse/<key>.entry`) holds each source's summary and
   its database rows (checks included), keyed by the source's bytes, its path and the
@@ -29,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 from .cachefile import SUFFIX, dumps, generator_version, loads, read_entry, write_entry
 from .config import Config
 from .sources import discover
+from .statcache import StatCache
 
 if TYPE_CHECKING:
     from .db import PackedRows
@@ -70,19 +72,21 @@ class SiteInputs:
 
 
 def read_inputs(config: Config) -> SiteInputs:
+    """The hash of every input; a file's bytes are read only when its stat changed since
+    the last build (`statcache`)."""
     # rendering knows where templates live
     from .render.templating import BUILTIN_TEMPLATES, template_dirs
 
-    def hashed(paths: list[Path]) -> dict[str, str]:
-        return {p.as_posix(): hashlib.sha256(p.read_bytes()).hexdigest() for p in paths}
-
-    sources = {p.relative_to(config.site_dir).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+    stats = StatCache(cache_dir(config))
+    sources = {p.relative_to(config.site_dir).as_posix(): stats.sha256(p)
                for p in discover(config.content_dir, config.inside)}
     others: dict[str, str] = {}
     for folder in template_dirs(config) + [config.content_dir / "pages"]:
         if folder.is_dir():
-            others.update(hashed(sorted(p for p in folder.rglob("*") if p.is_file()
-                                        and (folder == BUILTIN_TEMPLATES or config.inside(p)))))
+            others.update((p.as_posix(), stats.sha256(p)) for p in sorted(
+                p for p in folder.rglob("*") if p.is_file()
+                and (folder == BUILTIN_TEMPLATES or config.inside(p))))
+    stats.save()
     return SiteInputs(sources, others, digest(generator_version(), config_key(config)))
 
 

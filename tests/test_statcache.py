@@ -1,0 +1,130 @@
+"""A no-change rebuild decides from each input's stat, without reading its bytes, and
+still sees every change: one that keeps size and mtime, an edit within the same second."""
+
+from __future__ import annotations
+
+import builtins
+import io
+import os
+import time
+from pathlib import Path
+
+from generator import statcache
+from generator.build import build
+
+from .test_incremental import EDITED, edit_source, incremental_site
+
+AN_HOUR_AGO = -3600
+
+
+def age_inputs(site: Path, seconds: int = AN_HOUR_AGO) -> None:
+    """Set every input's mtime `seconds` from now: a record taken now is then not racy."""
+    for folder in (site / "content", site / "templates"):
+        for p in folder.rglob("*") if folder.is_dir() else ():
+            if p.is_file():
+                os.utime(p, ns=(p.stat().st_atime_ns, p.stat().st_mtime_ns + seconds * 10**9))
+
+
+def opened_under(monkeypatch, folder: Path) -> list[str]:
+    """The files under `folder` opened from now on (by open, io.open or Path.read_*)."""
+    opened: list[str] = []
+    real_open = io.open
+
+    def counting_open(file, *args, **kwargs):
+        if isinstance(file, (str, os.PathLike)) and Path(file).resolve().is_relative_to(folder):
+            opened.append(str(file))
+        return real_open(file, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "open", counting_open)
+    monkeypatch.setattr(io, "open", counting_open)
+    return opened
+
+
+def snapshot(site: Path) -> dict[str, tuple[int, int]]:
+    """Every file of the site (build/ and .cache/ included) with its inode and mtime; but
+    the build lock, where every build writes its process id (`output_guard.build_lock`)."""
+    return {p.relative_to(site).as_posix(): (p.stat().st_ino, p.stat().st_mtime_ns)
+            for p in site.rglob("*") if p.is_file() and p.name != ".build.lock"}
+
+
+def built_again(site: Path) -> bool:
+    """Whether a build saw a change (False: it found the site up to date)."""
+    return not build(site).up_to_date
+
+
+def test_a_no_change_rebuild_reads_no_source_and_writes_nothing(make_site, monkeypatch):
+    # Setting the mtimes back gave every input a ctime of now, and a record is believed
+    # only RACY_NS after its files' ctimes: without the wait, the record of the first build.
+    monkeypatch.setattr(statcache, "RACY_NS", 0)
+    site = incremental_site(make_site)
+    age_inputs(site)
+    assert built_again(site)
+    before = snapshot(site)
+    opened = opened_under(monkeypatch, (site / "content").resolve())
+    assert not built_again(site)
+    assert opened == []
+    assert snapshot(site) == before
+
+
+def test_a_change_keeping_size_and_mtime_is_seen(make_site):
+    site = incremental_site(make_site)
+    age_inputs(site)
+    build(site)
+    path = site / "content" / "disclosures" / EDITED
+    st = path.stat()
+    data = path.read_bytes()
+    changed = data.replace("阿图什".encode(), "阿图仕".encode(), 1)
+    assert changed != data and len(changed) == len(data)
+    path.write_bytes(changed)  # same inode; a new ctime
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))  # touch -d back to the old mtime
+    assert path.stat().st_size == st.st_size and path.stat().st_mtime_ns == st.st_mtime_ns
+    assert built_again(site)
+    assert not built_again(site)
+
+
+def test_a_file_replaced_by_another_with_the_same_stat_times_is_seen(make_site):
+    site = incremental_site(make_site)
+    age_inputs(site)
+    build(site)
+    path = site / "content" / "disclosures" / EDITED
+    st = path.stat()
+    data = path.read_bytes()
+    replacement = path.with_name("replacement.tmp")
+    replacement.write_bytes(data.replace("阿图什".encode(), "阿图仕".encode(), 1))
+    os.utime(replacement, ns=(st.st_atime_ns, st.st_mtime_ns))
+    replacement.replace(path)  # as an editor saves: another inode, same size and mtime
+    assert path.stat().st_ino != st.st_ino and path.stat().st_mtime_ns == st.st_mtime_ns
+    assert built_again(site)
+
+
+def test_an_edit_within_the_same_second_is_seen(make_site, monkeypatch):
+    """Racily clean: on a file system that keeps whole seconds and no ctime or inode
+    (simulated), a file written again within the second its stat was recorded in has the
+    recorded stat; only its bytes can tell."""
+    monkeypatch.setattr(statcache, "_stat_key",
+                        lambda st: [st.st_size, st.st_mtime_ns // 10**9 * 10**9])
+    site = incremental_site(make_site)
+    build(site)
+    path = site / "content" / "disclosures" / EDITED
+    this_second = time.time_ns() // 10**9 * 10**9
+    os.utime(path, ns=(this_second, this_second))
+    assert not built_again(site)  # its stat is recorded within the second
+    data = path.read_bytes()
+    changed = data.replace("阿图什".encode(), "阿图仕".encode(), 1)
+    path.write_bytes(changed)
+    os.utime(path, ns=(this_second, this_second))
+    assert statcache._stat_key(path.stat())[1] == this_second and len(changed) == len(data)
+    assert built_again(site)
+    assert not built_again(site)
+
+
+def test_a_damaged_stat_record_is_rebuilt_not_believed(make_site):
+    site = incremental_site(make_site)
+    age_inputs(site)
+    build(site)
+    record = site / ".cache" / "input-stats.entry"
+    assert record.exists()
+    record.write_bytes(record.read_bytes()[:-10])
+    edit_source(site)
+    assert built_again(site)
+    assert record.exists() and not built_again(site)
