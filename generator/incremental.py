@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .cachefile import SUFFIX, dumps, generator_version, loads, read_entry, write_entry
-from .config import Config
+from .config import BUILTIN_TEMPLATES, Config, template_dirs
 from .sources import discover
 from .statcache import StatCache
 
@@ -36,7 +36,9 @@ if TYPE_CHECKING:
     from .db import PackedRows
 
 MANIFEST_NAME = "build-manifest.entry"
-MANIFEST_FORMAT = 2
+MANIFEST_FORMAT = 3
+# What a no-change rebuild reads of the manifest: the first part of its entry.
+MANIFEST_HEAD = ("output", "fingerprint", "settings", "documents", "failed")
 # Keys that do not change what is built: where it is served, how many workers build it.
 UNBUILT_KEYS = ("serve.", "build.jobs")
 
@@ -74,9 +76,6 @@ class SiteInputs:
 def read_inputs(config: Config) -> SiteInputs:
     """The hash of every input; a file's bytes are read only when its stat changed since
     the last build (`statcache`)."""
-    # rendering knows where templates live
-    from .render.templating import BUILTIN_TEMPLATES, template_dirs
-
     stats = StatCache(cache_dir(config))
     sources = {p.relative_to(config.site_dir).as_posix(): stats.sha256(p)
                for p in discover(config.content_dir, config.inside)}
@@ -210,19 +209,21 @@ def manifest_path(config: Config) -> Path:
     return cache_dir(config) / MANIFEST_NAME
 
 
-def load_manifest(config: Config, output: Path) -> Manifest | None:
-    """The manifest of the build now in `output`, or None (no build, another folder, unreadable)."""
+def load_manifest(config: Config, output: Path, whole: bool = True) -> Manifest | None:
+    """The manifest of the build now in `output`, or None (no build, another folder,
+    unreadable). With `whole=False`, its head alone (`MANIFEST_HEAD`: enough to tell
+    that nothing changed): the entry is verified whole (a damaged one is never trusted),
+    but its per-output record, megabytes of JSON for a province, is not decoded."""
     parts = read_entry(manifest_path(config))
     try:
-        data = json.loads(parts[0]) if parts else None
+        data = [json.loads(part) for part in (parts or [])[:None if whole else 1]]
     except ValueError:
-        data = None
-    if not isinstance(data, dict) or data.get("format") != MANIFEST_FORMAT or data.get("output") != str(output) \
-            or not output.is_dir():
+        data = []
+    if not data or not all(isinstance(d, dict) for d in data) or data[0].get("format") != MANIFEST_FORMAT \
+            or data[0].get("output") != str(output) or not output.is_dir():
         return None
-    data.pop("format")
     try:
-        return Manifest(**data)
+        return Manifest(**{k: v for d in data for k, v in d.items() if k != "format"})
     except TypeError:  # verified, yet not a manifest of this version
         return None
 
@@ -233,6 +234,9 @@ def forget_manifest(config: Config) -> None:
 
 
 def save_manifest(config: Config, manifest: Manifest) -> None:
-    data = json.dumps({"format": MANIFEST_FORMAT, **manifest.__dict__}, ensure_ascii=False,
-                      sort_keys=True)
-    write_entry(manifest_path(config), [data.encode("utf-8")])
+    """Written as two parts: the head (`MANIFEST_HEAD`), then the inputs and outputs."""
+    head = {k: v for k, v in manifest.__dict__.items() if k in MANIFEST_HEAD}
+    rest = {k: v for k, v in manifest.__dict__.items() if k not in MANIFEST_HEAD}
+    write_entry(manifest_path(config), [
+        json.dumps({"format": MANIFEST_FORMAT, **part}, ensure_ascii=False, sort_keys=True).encode("utf-8")
+        for part in (head, rest)])

@@ -6,6 +6,8 @@ from __future__ import annotations
 import builtins
 import io
 import os
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -128,3 +130,18 @@ def test_a_damaged_stat_record_is_rebuilt_not_believed(make_site):
     edit_source(site)
     assert built_again(site)
     assert record.exists() and not built_again(site)
+
+
+def test_a_no_change_rebuild_imports_neither_duckdb_nor_the_renderer(make_site):
+    """The CLI, run again with nothing changed, stops before the parse stage is imported."""
+    site = incremental_site(make_site)
+    build(site)
+    heavy = ("duckdb", "jinja2", "markdown_it", "pypinyin", "generator.parse_stage",
+             "generator.render")
+    code = ("import sys\nfrom generator.cli import main\n"
+            f"status = main(['build', {str(site)!r}])\n"
+            f"print(status, [m for m in {heavy!r} if m in sys.modules])")
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True)
+    assert "is up to date" in run.stdout
+    assert run.stdout.strip().splitlines()[-1] == "0 []"
