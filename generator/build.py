@@ -213,7 +213,7 @@ def _build(config: Config, report: BuildReport, jobs: int | None, clean: bool,
     # Every input is hashed first: if none changed since the last build, build/ stays as it is.
     output = report.output
     clock = time.perf_counter()
-    inputs = incremental.read_inputs(config)
+    inputs = incremental.read_inputs(config, clean)
     previous = None if clean else incremental.load_manifest(config, output, whole=False)
     report.timings["hash"] = time.perf_counter() - clock
     if previous is not None and previous.fingerprint == inputs.fingerprint:

@@ -73,10 +73,10 @@ class SiteInputs:
         return digest(self.settings, json.dumps([self.sources, self.others], sort_keys=True))
 
 
-def read_inputs(config: Config) -> SiteInputs:
+def read_inputs(config: Config, clean: bool = False) -> SiteInputs:
     """The hash of every input; a file's bytes are read only when its stat changed since
-    the last build (`statcache`)."""
-    stats = StatCache(cache_dir(config))
+    the last build (`statcache`), or, `clean`, always."""
+    stats = StatCache(cache_dir(config), read=not clean)
     sources = {p.relative_to(config.site_dir).as_posix(): stats.sha256(p)
                for p in discover(config.content_dir, config.inside)}
     others: dict[str, str] = {}

@@ -48,12 +48,12 @@ class StatCache:
     """Hashes of files by path, trusted while their stat is unchanged (`sha256`); `save`
     writes the record again only when a hash was computed."""
 
-    def __init__(self, folder: Path):
+    def __init__(self, folder: Path, read: bool = True):
         self.path = folder / NAME
         self.taken_ns = time.time_ns()  # before any stat is taken: the record's moment
         self.records: dict[str, list] = {}  # path → [size, mtime_ns, inode, ctime_ns, sha256]
         self.old_taken_ns = 0  # when the record read was taken (`_read`)
-        self.old = self._read()
+        self.old = self._read() if read else {}  # not read: every file is hashed
         self.hashed = 0  # files whose bytes were read
 
     def _read(self) -> dict[str, list]:

@@ -150,3 +150,14 @@ def test_a_no_change_rebuild_imports_neither_duckdb_nor_the_renderer(make_site):
                          check=True)
     assert "is up to date" in run.stdout
     assert run.stdout.strip().splitlines()[-1] == "0 []"
+
+
+def test_a_clean_build_hashes_every_input_again(make_site, monkeypatch):
+    """`build --clean` believes no cache, the stat record included."""
+    monkeypatch.setattr(statcache, "RACY_NS", 0)  # the record is believed (see the first test)
+    site = aged_site_built(make_site)
+    hashed: list[str] = []
+    real = statcache.file_sha256
+    monkeypatch.setattr(statcache, "file_sha256", lambda path: hashed.append(path.name) or real(path))
+    build(site, clean=True)
+    assert EDITED in hashed
