@@ -23,30 +23,44 @@ has succeeded, so a failed or killed build leaves the previous site intact.
 
 from __future__ import annotations
 
+import importlib
 import multiprocessing
 import shutil
 import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from . import db, incremental, output_guard
+from . import incremental, output_guard, workers  # noqa: F401 (workers: every forked child dies with the build)
 from .config import Config, load_config
 from .incremental import ParseCache
-from .model import Issue
-from .parse.document import ParseResult
-from .parse_stage import (  # noqa: F401 (re-exported: the bench and tests use them)
-    DocSummary,
-    Parsed,
-    _parse_and_pack,
-    packed_rows,
-    parse_and_check,
-    parse_sources,
-)
-from .render.mdpages import read_markdown_pages
-from .slugs import doc_ids
 from .sources import links_out_of_site
+
+if TYPE_CHECKING:
+    from .model import Issue
+    from .parse.document import ParseResult
+    from .parse_stage import DocSummary
+
+# The parse stage, imported when something changed (a rebuild with nothing changed needs
+# neither it nor DuckDB, jinja2 or pypinyin, which took most of its time). Re-exported:
+# the bench and tests use them, and patch `parse_and_check` here.
+_PARSE_STAGE = ("DocSummary", "Parsed", "_parse_and_pack", "packed_rows", "parse_and_check",
+                "parse_sources")
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _PARSE_STAGE:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(".parse_stage", __package__), name)
+    globals()[name] = value
+    return value
+
+
+def _parse_stage(name: str) -> Any:
+    """`name` of the parse stage as bound here (the bench or a test may have replaced it)."""
+    return globals()[name] if name in globals() else __getattr__(name)
+
 
 D = TypeVar("D")
 
@@ -118,6 +132,7 @@ def render_database(path: Path, config: Config, staging: Path, previous, previou
 
 
 def _render_database(path, config, staging, previous, previous_dir, manifest, jobs) -> tuple:
+    from . import db
     from .render import render_site
 
     con = db.connect(path, detachable=True)  # for db.publish
@@ -134,6 +149,8 @@ def _render_database(path, config, staging, previous, previous_dir, manifest, jo
 
 def _load_database(path: Path, site_dir: Path, folder: Path, documents: list[DocSummary],
                    failed: list[list[Issue]], scratch: Path) -> None:
+    from . import db
+
     con = db.connect(path)
     try:
         load_parsed(con, site_dir, ParseCache(folder), documents, scratch)
@@ -148,6 +165,9 @@ def load_parsed(con, site_dir: Path, cache: ParseCache, documents: list[DocSumma
                 scratch: Path | None = None) -> None:
     """Load the parsed documents into the database, under their doc_ids, one at a time
     from the parse cache (a source whose entry has gone meanwhile is parsed again)."""
+    from . import db
+
+    packed_rows = _parse_stage("packed_rows")
     db.load_packed(con, ((doc_id, packed_rows(site_dir, cache, doc)) for doc_id, doc in assign_ids(documents).items()),
                    scratch)
 
@@ -158,6 +178,8 @@ def assign_ids(documents: list[D]) -> dict[str, D]:
 
     `documents` are `Document`s or `DocSummary`s: only department, year and path count.
     """
+    from .slugs import doc_ids
+
     ordered = sorted(documents, key=lambda d: (d.department or "", d.year or 0, d.path))
     ids = doc_ids((d.department or Path(d.path).stem, d.year, d.path) for d in ordered)
     return dict(zip(ids, ordered))
@@ -191,22 +213,28 @@ def _build(config: Config, report: BuildReport, jobs: int | None, clean: bool,
     # Every input is hashed first: if none changed since the last build, build/ stays as it is.
     output = report.output
     clock = time.perf_counter()
-    inputs = incremental.read_inputs(config)
-    previous = None if clean else incremental.load_manifest(config, output)
+    inputs = incremental.read_inputs(config, clean)
+    previous = None if clean else incremental.load_manifest(config, output, whole=False)
     report.timings["hash"] = time.perf_counter() - clock
     if previous is not None and previous.fingerprint == inputs.fingerprint:
         report.up_to_date, report.in_site = True, previous.documents
-        report.failed = [ParseResult(path, None, []) for path in previous.failed]
+        if previous.failed:
+            from .parse.document import ParseResult
+            report.failed = [ParseResult(path, None, []) for path in previous.failed]
         return report
-    if previous is not None and previous.settings != inputs.settings:
+    if previous is not None and previous.settings == inputs.settings:
+        previous = incremental.load_manifest(config, output)  # its record of every output
+    else:
         previous = None  # another config or generator version: nothing can be reused
+    from .parse.document import ParseResult
+    from .render.mdpages import read_markdown_pages
     manifest = incremental.Manifest(output=str(output), fingerprint=inputs.fingerprint,
                                     settings=inputs.settings)
 
     clock = time.perf_counter()
     if cache is None or clean:
         cache = ParseCache(incremental.cache_dir(config) / "parse", read=not clean)
-    parsed, report.parsed = parse_and_check(
+    parsed, report.parsed = _parse_stage("parse_and_check")(
         config, cache, inputs.sources, jobs if jobs is not None else config.get("build.jobs"))
     report.timings["parse"] = time.perf_counter() - clock
     report.documents = [p.document for p in parsed if p.document is not None]

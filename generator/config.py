@@ -55,6 +55,11 @@ OPTIONS: list[Option] = [
 ]
 
 
+# The built-in templates (a site's own templates/ comes first): where they live is config,
+# so a build can tell nothing changed without importing the renderer.
+BUILTIN_TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
+
+
 class ConfigError(Exception):
     """site.toml cannot be used; `problems` lists every reason."""
 
@@ -150,3 +155,13 @@ def load_config(site_dir: Path, strict: bool = False, overrides: dict[str, Any] 
     if problems:
         raise ConfigError(path, problems)
     return Config(site_dir=site_dir, values=values, warnings=warnings)
+
+
+def template_dirs(config: Config) -> list[Path]:
+    """Site templates first, then the built-ins (once, if the site is the repo itself)."""
+    dirs = []
+    site = (config.site_dir / "templates").resolve()
+    if site.is_dir() and site != BUILTIN_TEMPLATES and config.inside(site):
+        dirs.append(site)
+    dirs.append(BUILTIN_TEMPLATES)
+    return dirs

@@ -1,7 +1,8 @@
 """What an incremental build keeps between builds: the parse cache and the build manifest.
 
 Everything is keyed by content hashes, never by modification times, so a build is the
-same whether a file was touched, copied or restored:
+same whether a file was touched, copied or restored (a file's stat only spares reading
+it again when it is unchanged: `statcache`):
 
 - the parse cache (`<site>/.cache/parse/<key>.entry`) holds each source's summary and
   its database rows (checks included), keyed by the source's bytes, its path and the
@@ -27,14 +28,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .cachefile import SUFFIX, dumps, generator_version, loads, read_entry, write_entry
-from .config import Config
+from .config import BUILTIN_TEMPLATES, Config, template_dirs
 from .sources import discover
+from .statcache import StatCache
 
 if TYPE_CHECKING:
     from .db import PackedRows
 
 MANIFEST_NAME = "build-manifest.entry"
-MANIFEST_FORMAT = 2
+MANIFEST_FORMAT = 3
+# What a no-change rebuild reads of the manifest: the first part of its entry.
+MANIFEST_HEAD = ("output", "fingerprint", "settings", "documents", "failed")
 # Keys that do not change what is built: where it is served, how many workers build it.
 UNBUILT_KEYS = ("serve.", "build.jobs")
 
@@ -69,20 +73,19 @@ class SiteInputs:
         return digest(self.settings, json.dumps([self.sources, self.others], sort_keys=True))
 
 
-def read_inputs(config: Config) -> SiteInputs:
-    # rendering knows where templates live
-    from .render.templating import BUILTIN_TEMPLATES, template_dirs
-
-    def hashed(paths: list[Path]) -> dict[str, str]:
-        return {p.as_posix(): hashlib.sha256(p.read_bytes()).hexdigest() for p in paths}
-
-    sources = {p.relative_to(config.site_dir).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+def read_inputs(config: Config, clean: bool = False) -> SiteInputs:
+    """The hash of every input; a file's bytes are read only when its stat changed since
+    the last build (`statcache`), or, `clean`, always."""
+    stats = StatCache(cache_dir(config), read=not clean)
+    sources = {p.relative_to(config.site_dir).as_posix(): stats.sha256(p)
                for p in discover(config.content_dir, config.inside)}
     others: dict[str, str] = {}
     for folder in template_dirs(config) + [config.content_dir / "pages"]:
         if folder.is_dir():
-            others.update(hashed(sorted(p for p in folder.rglob("*") if p.is_file()
-                                        and (folder == BUILTIN_TEMPLATES or config.inside(p)))))
+            others.update((p.as_posix(), stats.sha256(p)) for p in sorted(
+                p for p in folder.rglob("*") if p.is_file()
+                and (folder == BUILTIN_TEMPLATES or config.inside(p))))
+    stats.save()
     return SiteInputs(sources, others, digest(generator_version(), config_key(config)))
 
 
@@ -206,19 +209,21 @@ def manifest_path(config: Config) -> Path:
     return cache_dir(config) / MANIFEST_NAME
 
 
-def load_manifest(config: Config, output: Path) -> Manifest | None:
-    """The manifest of the build now in `output`, or None (no build, another folder, unreadable)."""
+def load_manifest(config: Config, output: Path, whole: bool = True) -> Manifest | None:
+    """The manifest of the build now in `output`, or None (no build, another folder,
+    unreadable). With `whole=False`, its head alone (`MANIFEST_HEAD`: enough to tell
+    that nothing changed): the entry is verified whole (a damaged one is never trusted),
+    but its per-output record, megabytes of JSON for a province, is not decoded."""
     parts = read_entry(manifest_path(config))
     try:
-        data = json.loads(parts[0]) if parts else None
+        data = [json.loads(part) for part in (parts or [])[:None if whole else 1]]
     except ValueError:
-        data = None
-    if not isinstance(data, dict) or data.get("format") != MANIFEST_FORMAT or data.get("output") != str(output) \
-            or not output.is_dir():
+        data = []
+    if not data or not all(isinstance(d, dict) for d in data) or data[0].get("format") != MANIFEST_FORMAT \
+            or data[0].get("output") != str(output) or not output.is_dir():
         return None
-    data.pop("format")
     try:
-        return Manifest(**data)
+        return Manifest(**{k: v for d in data for k, v in d.items() if k != "format"})
     except TypeError:  # verified, yet not a manifest of this version
         return None
 
@@ -229,6 +234,9 @@ def forget_manifest(config: Config) -> None:
 
 
 def save_manifest(config: Config, manifest: Manifest) -> None:
-    data = json.dumps({"format": MANIFEST_FORMAT, **manifest.__dict__}, ensure_ascii=False,
-                      sort_keys=True)
-    write_entry(manifest_path(config), [data.encode("utf-8")])
+    """Written as two parts: the head (`MANIFEST_HEAD`), then the inputs and outputs."""
+    head = {k: v for k, v in manifest.__dict__.items() if k in MANIFEST_HEAD}
+    rest = {k: v for k, v in manifest.__dict__.items() if k not in MANIFEST_HEAD}
+    write_entry(manifest_path(config), [
+        json.dumps({"format": MANIFEST_FORMAT, **part}, ensure_ascii=False, sort_keys=True).encode("utf-8")
+        for part in (head, rest)])

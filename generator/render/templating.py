@@ -23,21 +23,9 @@ from jinja2 import (
     select_autoescape,
 )
 
-from ..config import Config
+from ..config import BUILTIN_TEMPLATES, Config, template_dirs  # noqa: F401 (re-exported)
 from . import formatting, tablehtml, urls
 from .glossary import TermLinker
-
-BUILTIN_TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
-
-
-def template_dirs(config: Config) -> list[Path]:
-    """Site templates first, then the built-ins (once, if the site is the repo itself)."""
-    dirs = []
-    site = (config.site_dir / "templates").resolve()
-    if site.is_dir() and site != BUILTIN_TEMPLATES and config.inside(site):
-        dirs.append(site)
-    dirs.append(BUILTIN_TEMPLATES)
-    return dirs
 
 
 class SiteLoader(FileSystemLoader):
