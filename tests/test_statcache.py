@@ -148,7 +148,7 @@ def test_a_no_change_rebuild_imports_neither_duckdb_nor_the_renderer(make_site):
             f"print(status, [m for m in {heavy!r} if m in sys.modules])")
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True)
-    assert "is up to date" in run.stdout
+    assert "已是最新" in run.stdout
     assert run.stdout.strip().splitlines()[-1] == "0 []"
 
 
