@@ -116,6 +116,15 @@ def test_rows_keep_lines_kinds_and_printed_codes() -> None:
     assert sum(1 for i in doc.issues if i.slug == "column-inferred") == 6
 
 
+def test_tables_keep_their_printed_titles() -> None:
+    """The title as printed, with the number line above it; the standard name is the key."""
+    doc = _parse(_seed_text("004_27a732d9d5264bbf"))
+    assert doc.tables["expense"].title == "表三 部门（单位）支出总体情况表"
+    assert doc.tables["fiscal"].title == "表四 财政拨款收支预算总体情况表"
+    assert doc.tables["gov_fund"].title == "表九 政府性基金预算支出情况表"
+    assert doc.tables["projects"].title == "表七 一般公共预算项目支出情况表"  # untitled: standard
+
+
 def test_two_sided_and_other_tables_002() -> None:
     doc = _parse(_seed_text("002_612b4141f6be892e"))
     fiscal = doc.tables["fiscal"]

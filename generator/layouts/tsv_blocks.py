@@ -17,7 +17,7 @@ from functools import cached_property
 from ..model import TABLE_KEYS
 from ..numbers import parse_amount, squash
 from ..parse.prose import PAGE_MARKER, PAGE_NUMBER
-from ..parse.titles import ENDS_LIKE_TITLE, is_toc_entry, table_key_for_title
+from ..parse.titles import ENDS_LIKE_TITLE, is_toc_entry, numbered_title, table_key_for_title
 
 PERF_PROJECT = "performance-project"
 PERF_DEPARTMENT = "performance-department"
@@ -200,8 +200,10 @@ def find_blocks(lines: list[str], refused: list[RefusedLine] | None = None) -> l
     blocks: list[Block] = []
     current: Block | None = None
     after_text = True
+    before: str | None = None  # the last line of text: a title's number ("表一：")
     for number, raw in enumerate(lines, 1):
         if "\t" in raw:
+            before = None
             if raw.count("\t") >= MAX_CELLS:
                 if refused is not None:
                     open_block = current is not None and not current.closed
@@ -225,8 +227,9 @@ def find_blocks(lines: list[str], refused: list[RefusedLine] | None = None) -> l
             continue  # a page's number ("第 6 页") stands between rows, or header rows
         after_text = True
         key = block_key_for_line(text)
+        text_before, before = before, text
         if key:
-            current = _start_block(blocks, current, key, text, number)
+            current = _start_block(blocks, current, key, numbered_title(text, text_before), number)
             continue
         if current is None or current.closed:
             continue

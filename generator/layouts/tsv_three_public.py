@@ -24,7 +24,7 @@ _ITEM_NOISE = re.compile(r"^其中[:：]|[（(]小计[)）]$")
 
 
 def read_three_public(block: Block, key: str, ctx: ReadContext) -> Table:
-    table = Table(key, TABLE_KEYS[key], block.line, note=block.note)
+    table = Table(key, block.title or TABLE_KEYS[key], block.line, note=block.note)
     table.columns = [Column(k, _LABELS[k]) for k in KEYS]
     start = next((i for i, r in enumerate(block.rows) if r.has_amount()), len(block.rows))
     header, data = block.rows[:start], block.rows[start:]
