@@ -251,7 +251,7 @@ def _columns(header: list[GridRow], catalogue: Catalogue) -> list[HeaderColumn]:
     """Leaf columns with a key. Without x-extents: the keyed labels of the header line
     that has the most of them and of the lines after it, in print order (the lines
     above hold the headings over them: 一般公共预算基本支出 over 合计 人员经费 公用经费)."""
-    if any(c.x0 is not None for r in header for c in r.cells):
+    if any(c.x0 is not None or c.col is not None and c.col >= 0 for r in header for c in r.cells):
         return [c for c in read_columns(header, catalogue) if c.key]
     keyed = [[HeaderColumn(key, c.text, None, None, pieces=[c]) for c in row.cells
               if (key := catalogue.column_key(c.text)) and squash(c.text) not in VARIANTS]

@@ -46,7 +46,9 @@ class Column:
 
 
 def read_columns(header: list[GridRow], catalogue: Catalogue) -> list[Column]:
-    """The leaf columns of a header (cells with x-extents), left to right."""
+    """The leaf columns of a header (cells with x-extents, or with columns: see
+    `with_column_extents`), left to right."""
+    header = with_column_extents(header)
     stacks = _stack_pieces(header, [s for synonyms in catalogue.columns.values() for s in synonyms])
     groups = [s for s in stacks if _is_group(s, stacks)]
     leaves = sorted((s for s in stacks if s not in groups), key=lambda c: c.x0 or 0)
@@ -57,6 +59,17 @@ def read_columns(header: list[GridRow], catalogue: Catalogue) -> list[Column]:
         return _variant_columns(stacks, variants, catalogue)
     _key_subtotals([leaf for leaf in leaves if leaf.key], groups, catalogue)
     return leaves
+
+
+def with_column_extents(rows: list[GridRow]) -> list[GridRow]:
+    """Rows whose cells give their column but no extent (a sheet, tab-separated text) with
+    each cell standing over its own column, x0 = col, x1 = col + 1: a merged cell names the
+    first of the columns it spans, so a group label stands over its first sub-column (the
+    lower rows' labels under it make it a group, as in a ruled PDF table)."""
+    if not any(c.x0 is None and c.col is not None for r in rows for c in r.cells):
+        return rows
+    return [GridRow([Cell(c.text, c.origin, c.col, c.col, c.col + 1) if c.x0 is None and c.col is not None
+                     else c for c in r.cells], r.line, r.page, r.ruled) for r in rows]
 
 
 def _variant_columns(stacks: list[Column], variants: list[Column], catalogue: Catalogue) -> list[Column]:
