@@ -20,9 +20,9 @@ import pytest
 
 from generator.golden import to_golden
 from generator.layouts.tsv import TsvLayout
-from generator.layouts.tsv_blocks import join_quoted_cells
 from generator.model import Document
 from generator.parse.document import parse_text
+from generator.readers.tsv import join_quoted_cells
 from generator.sources import SourceText
 
 ROOT = Path(__file__).resolve().parent.parent

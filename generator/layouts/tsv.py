@@ -4,32 +4,28 @@ Converted Word/PDF text where each table row is one line and its cells are separ
 tabs (empty cells as empty fields), between prose paragraphs. The reader splits the
 text into table blocks (`tsv_blocks`), reads each by its kind — two-sided 表一/表四
 (`tsv_two_sided`), coded 表二/三/五/六/七 and the fund tables (`tsv_coded`), “三公”
-(`tsv_three_public`), 绩效目标表 (`tsv_performance`) — then reads broken codes from the
+(the shared segmenter and items interpreter: `read_shared`), 绩效目标表 (`tsv_performance`) — then reads broken codes from the
 rest of the document (`tsv_codes`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
-from ..model import Document, Table
+from ..grid import Cell, Grid, GridRow
+from ..model import TABLE_KEYS, Document, Origin, Table
+from ..readers.tsv import MAX_CELLS, join_quoted_cells, tsv_row
 from ..sources import SourceText
+from ..tables.catalogue import load_catalogue
+from ..tables.pipeline import INTERPRETERS
+from ..tables.segment import find_tables
 from .common import check_garbled_lines
-from .tsv_blocks import (
-    MAX_CELLS,
-    PERF_DEPARTMENT,
-    PERF_PROJECT,
-    Block,
-    RefusedLine,
-    find_blocks,
-    join_quoted_cells,
-    table_label,
-)
+from .tsv_blocks import PERF_DEPARTMENT, PERF_PROJECT, Block, RefusedLine, find_blocks, table_label
 from .tsv_coded import ReadContext, read_coded_table
 from .tsv_codes import repair_broken_codes
 from .tsv_infer import untitled_table_key
 from .tsv_performance import read_performance
-from .tsv_three_public import read_three_public
 from .tsv_two_sided import read_two_sided
 
 # Rows with at least this many filled cells on enough lines make a tab-separated table.
@@ -41,7 +37,7 @@ _SHAPES = {"projects": "code, function name, project name, amounts",
 _READERS: dict[str, Callable[[Block, str, ReadContext], Table]] = {
     "summary": read_two_sided,
     "fiscal": read_two_sided,
-    "three_public": read_three_public,
+    "three_public": lambda block, key, ctx: read_shared(block, key, ctx),
 }
 
 
@@ -131,3 +127,27 @@ def _ends_inside_table(lines: list[str], read: list[tuple[Block, str, int]],
                       "rows after it may be missing", first if performance else last, table,
                       "error")
             return
+
+
+def read_shared(block: Block, key: str, ctx: ReadContext) -> Table:
+    """A table of a shape the shared pipeline reads: the block's rows as a cell grid
+    (`readers.tsv`) under its title → the shared segmenter → the shape's interpreter. The
+    amounts stay in the printed unit (`parse.units` converts the table afterwards)."""
+    catalogue = load_catalogue()
+    # the standard title, which the catalogue knows, stands for the printed one
+    title_row = GridRow([Cell(TABLE_KEYS[key], Origin(line=block.line))], block.line)
+    rows = [tsv_row(r.line, r.cells) for r in block.rows]
+    segments, issues = find_tables(Grid(ctx.doc.path, "tsv", "", [title_row, *rows]), catalogue)
+    title = block.title or TABLE_KEYS[key]
+    ctx.doc.issues.extend(replace(i, table=key) for i in issues)
+    seg = next((s for s in segments if s.kind.key == key), None)
+    if seg is None:
+        return Table(key, title, block.line, note=block.note, empty=True)
+    seg.title = title  # messages name the table as printed
+    table, found = INTERPRETERS[seg.kind.shape](seg, catalogue, "万元", ctx.doc.path)
+    ctx.doc.issues.extend(found)
+    table.title, table.note = title, block.note
+    for row in [*table.rows, *table.totals.values()]:  # this layout lists every column
+        row.values = {c.key: row.values.get(c.key) for c in table.columns} | row.values
+    table.empty = not table.rows
+    return table

@@ -1,0 +1,70 @@
+"""readers/tsv.py (tab-separated lines → cells with their columns) and what the shared
+interpreters read from such cells: a header whose merged group labels name only their
+first column, and a row-wise 三公 table with one amount column per fund source."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from generator.grid import Cell, Grid, GridRow
+from generator.model import Origin
+from generator.readers.tsv import split_cells, tsv_row
+from generator.tables.catalogue import load_catalogue
+from generator.tables.header import read_columns
+from generator.tables.items import read_items
+from generator.tables.segment import find_tables
+
+
+def _rows(lines: list[str], first: int = 2) -> list[GridRow]:
+    return [tsv_row(n, split_cells(text)) for n, text in enumerate(lines, first)]
+
+
+def _three_public(lines: list[str]):
+    title = GridRow([Cell("一般公共预算“三公”经费支出情况表", Origin(line=1))], 1)
+    catalogue = load_catalogue()
+    segments, issues = find_tables(Grid("t.txt", "tsv", "", [title, *_rows(lines)]), catalogue)
+    assert issues == [] and len(segments) == 1
+    return read_items(segments[0], catalogue, "万元", "t.txt")
+
+
+def test_a_tab_line_is_cells_with_their_columns() -> None:
+    row = tsv_row(7, split_cells("201\t03\t\t\u3000行政运行 \t1.00"))
+    assert [(c.text, c.col, c.origin.line) for c in row.cells] == [
+        ("201", 0, 7), ("03", 1, 7), ("行政运行", 3, 7), ("1.00", 4, 7)]
+    assert row.ruled and row.line == 7
+
+
+def test_a_group_label_over_its_columns_gives_its_key_to_their_total() -> None:
+    """合计 under 因公出国（境）费 is that item; 合 计 under the 公务用车 group is its 小计."""
+    header = _rows(["合 计\t因公出国 (境)费\t公务用车购置及运行费\t\t\t公务接待费",
+                    "\t合计\t合 计\t公务用车购 置费\t公务用车运行 费\t"])
+    keys = [(c.key, c.pieces[0].col) for c in read_columns(header, load_catalogue())]
+    assert keys == [("total", 0), ("overseas", 1), ("vehicle_total", 2), ("vehicle_purchase", 3),
+                    ("vehicle_operation", 4), ("reception", 5)]
+
+
+def test_three_public_by_columns_places_every_amount_by_its_column() -> None:
+    table, issues = _three_public(["合 计\t因公出国 (境)费\t公务用车购置及运行费\t\t\t公务接待费",
+                                   "\t合计\t合 计\t公务用车购 置费\t公务用车运行 费\t",
+                                   "176.6\t1\t175.6\t0\t175.6\t0"])
+    values = table.rows[0].values
+    assert (values["overseas"], values["vehicle_total"], values["reception"]) == (
+        Decimal("1"), Decimal("175.6"), Decimal("0"))
+    assert table.columns[1].label == "因公出国（境）费" and issues == []
+
+
+def test_three_public_by_rows_keeps_a_row_per_fund_source() -> None:
+    table, _ = _three_public(["“三公”经费支出内容\t合计\t资金来源\t\t",
+                              "\t\t一般公共预算\t政府性基金\t国有资本经营预算",
+                              "合计\t52.10\t50.10\t2.00\t",
+                              "因公出国（境）费\t50.00\t50.00\t\t",
+                              "公务用车购置及运行费 （小计）\t2.10\t0.10\t2.00\t",
+                              "其中：公务用车购置费\t\t\t\t"])
+    assert [r.name for r in table.rows] == ["三公经费", "一般公共预算", "政府性基金", "国有资本经营预算"]
+    assert table.rows[0].values == {"total": Decimal("52.10"), "overseas": Decimal("50.00"),
+                                    "vehicle_total": Decimal("2.10")}
+    assert table.rows[2].values == {"total": Decimal("2.00"), "vehicle_total": Decimal("2.00")}
+    assert table.rows[3].values == {}
+    assert [(c.key, c.label) for c in table.columns] == [
+        ("total", "合计"), ("overseas", "因公出国（境）费"), ("vehicle_total", "公务用车购置及运行费"),
+        ("vehicle_purchase", "公务用车购置费")]
