@@ -6,7 +6,7 @@ import re
 from decimal import Decimal
 
 from ..grid import Cell, GridRow
-from ..numbers import parse_amount
+from ..numbers import parse_amount, unwrap
 from ..readers.text import is_amount
 
 # How a line's label starts (一、 1. （一） or a total): in single-space text a new label.
@@ -61,4 +61,5 @@ def pieces(cells: list[Cell]) -> list[tuple[list[Cell], list[Cell]]]:
 
 
 def label_text(cells: list[Cell]) -> str:
-    return "".join(c.text.strip() for c in cells)
+    """The label the cells print, without wrap spaces between wide characters ("合 计")."""
+    return "".join(unwrap(c.text) for c in cells)

@@ -10,9 +10,11 @@ row of kind "line".
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from ..grid import Cell, GridRow
 from ..model import Column, Issue, Row, Table
-from ..numbers import squash
+from ..numbers import is_total_label, squash, unwrap
 from ..readers.text import is_amount
 from .amounts import has_amount, is_index_row, label_text, pieces, to_wan
 from .catalogue import Catalogue
@@ -44,6 +46,8 @@ def read_coded(seg: Segment, catalogue: Catalogue, unit: str, path: str) -> tupl
             continue  # "人员经费合计 4884.09  公用经费合计 480.66"
         if not amounts and code is None:
             continue  # a wrapped name's half: joined to its row by _wrapped_name
+        if code is None and _is_placeholder(labels, amounts):
+            continue  # "无 0 0 0": the placeholder row of an empty table
         row = Row(line=grid_row.line, name=_wrapped_name(lines, index) or None, code=code,
                   code_raw=code_raw, kind=row_kind(code) or "line", origins={"name": grid_row.cells[0].origin})
         for column, cell in place(amounts, columns, edges):
@@ -225,8 +229,20 @@ def _starts_row(name: str) -> bool:
     return name[:1].isdigit() or squash(name).startswith(("合计", "总计"))
 
 
+# What an empty table prints in its one row ("无 0 0 0").
+PLACEHOLDERS = frozenset({"无", "空", "无数据"})
+
+
+def _is_placeholder(labels: list[Cell], amounts: list[Cell]) -> bool:
+    return label_text(labels) in PLACEHOLDERS and not any(to_wan(a.text, "万元") for a in amounts)
+
+
 def _split_header(rows: list[GridRow]) -> tuple[list[GridRow], list[GridRow]]:
+    """Header rows above the first row with amounts; in a table without amounts, above its
+    合计 row (an empty table prints its total row blank)."""
     for index, row in enumerate(rows):
+        if not any(has_amount(r) for r in rows[index:]) and row.cells and is_total_label(row.cells[0].text):
+            return rows[:index], rows[index:]
         if has_amount(row) and not _only_code(row):
             start = index
             # a code line's name may wrap above it: those label lines belong to the body
@@ -252,7 +268,7 @@ def _columns(header: list[GridRow], catalogue: Catalogue) -> list[HeaderColumn]:
     that has the most of them and of the lines after it, in print order (the lines
     above hold the headings over them: 一般公共预算基本支出 over 合计 人员经费 公用经费)."""
     if any(c.x0 is not None or c.col is not None and c.col >= 0 for r in header for c in r.cells):
-        return [c for c in read_columns(header, catalogue) if c.key]
+        return [replace(c, label=unwrap(c.label)) for c in read_columns(header, catalogue) if c.key]
     keyed = [[HeaderColumn(key, c.text, None, None, pieces=[c]) for c in row.cells
               if (key := catalogue.column_key(c.text)) and squash(c.text) not in VARIANTS]
              for row in header]  # 预算数 / 决算数 pairs cannot be told apart without positions
