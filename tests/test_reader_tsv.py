@@ -68,3 +68,26 @@ def test_three_public_by_rows_keeps_a_row_per_fund_source() -> None:
     assert [(c.key, c.label) for c in table.columns] == [
         ("total", "合计"), ("overseas", "因公出国（境）费"), ("vehicle_total", "公务用车购置及运行费"),
         ("vehicle_purchase", "公务用车购置费")]
+
+
+def _coded(title: str, lines: list[str]):
+    from generator.tables.coded import read_coded
+    catalogue = load_catalogue()
+    grid = Grid("t.txt", "tsv", "", [GridRow([Cell(title, Origin(line=1))], 1), *_rows(lines)])
+    segments, _ = find_tables(grid, catalogue)
+    return read_coded(segments[0], catalogue, "万元", "t.txt")
+
+
+def test_an_empty_fund_table_reads_its_placeholder_and_blank_total_as_no_rows() -> None:
+    """"无 0 0 0" is no row; a blank 合计 row under the header is no header row (it added a
+    second 合计 column); letter-spaced labels lose their wrap spaces."""
+    table, _ = _coded("政府性基金预算支出情况表", [
+        "功能分类科目编码\t\t\t功能分类科目名称\t合 计\t基本支出\t项目支出", "类\t款\t项\t\t\t\t",
+        "\t\t\t无\t0\t0\t0", "\t\t\t合 计\t0\t0\t0"])
+    assert table.rows == [] and table.totals["total"].name == "合计"
+    assert [(c.key, c.label) for c in table.columns] == [("total", "合计"), ("basic", "基本支出"),
+                                                         ("project", "项目支出")]
+    empty, _ = _coded("国有资本经营预算支出情况表", [
+        "科 目\t\t\t国有资本经营预算支出\t\t\t", "功能分类科目编码\t\t\t功能分类科目名称\t合计\t基本支出\t\t项目支出",
+        "类\t款\t项\t\t\t人员经费\t公用经费\t", "合计\t\t\t\t\t\t\t"])
+    assert [c.key for c in empty.columns] == ["total", "personnel", "public", "project"]

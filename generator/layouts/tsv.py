@@ -20,7 +20,7 @@ from ..sources import SourceText
 from ..tables.catalogue import load_catalogue
 from ..tables.pipeline import INTERPRETERS
 from ..tables.segment import find_tables
-from .common import check_garbled_lines
+from .common import check_garbled_lines, code_doubts, report_unbalanced_rows
 from .tsv_blocks import PERF_DEPARTMENT, PERF_PROJECT, Block, RefusedLine, find_blocks, table_label
 from .tsv_coded import ReadContext, read_coded_table
 from .tsv_codes import repair_broken_codes
@@ -38,6 +38,8 @@ _READERS: dict[str, Callable[[Block, str, ReadContext], Table]] = {
     "summary": read_two_sided,
     "fiscal": read_two_sided,
     "three_public": lambda block, key, ctx: read_shared(block, key, ctx),
+    "gov_fund": lambda block, key, ctx: read_shared(block, key, ctx),
+    "state_capital": lambda block, key, ctx: read_shared(block, key, ctx),
 }
 
 
@@ -150,4 +152,9 @@ def read_shared(block: Block, key: str, ctx: ReadContext) -> Table:
     for row in [*table.rows, *table.totals.values()]:  # this layout lists every column
         row.values = {c.key: row.values.get(c.key) for c in table.columns} | row.values
     table.empty = not table.rows
+    if seg.kind.shape in ("coded", "named"):
+        for row, doubt in code_doubts(key, table.rows):
+            ctx.issue("row-misplaced", f"{table_label(key)} 第 {row.line} 行：{row.code_raw} {doubt}",
+                      row.line, key)
+        report_unbalanced_rows(table, ctx.doc, table_label(key))
     return table

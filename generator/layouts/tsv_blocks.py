@@ -15,7 +15,7 @@ from decimal import Decimal
 from functools import cached_property
 
 from ..model import TABLE_KEYS
-from ..numbers import parse_amount, squash
+from ..numbers import parse_amount, squash, unwrap
 from ..parse.prose import PAGE_MARKER, PAGE_NUMBER
 from ..parse.titles import ENDS_LIKE_TITLE, is_toc_entry, numbered_title, table_key_for_title
 from ..readers.tsv import MAX_CELLS, split_cells
@@ -33,7 +33,6 @@ _MAX_TITLE = 80
 _NOTE = re.compile(r"^(备\s*注|注)\s*[:：]")
 # A title with too many prose lines before any row is a mention, not a table.
 _MAX_LINES_BEFORE_ROWS = 4
-_SPACE_BETWEEN_WIDE = re.compile(r"(?<=[^\x00-\x7f])\s+(?=[^\x00-\x7f])")
 # "表 7", "表六：" on its own line: the number line that starts the next table.
 _TABLE_NUMBER = re.compile(r"^表\s*([一二三四五六七八九十]+|\d+)(\s*[-－]\s*\d+)?\s*[:：]?$")
 
@@ -109,8 +108,7 @@ def clean_text(text: str | None) -> str | None:
     """
     if text is None:
         return None
-    text = _SPACE_BETWEEN_WIDE.sub("", text.strip())
-    return text or None
+    return unwrap(text) or None
 
 
 def block_key_for_line(text: str) -> str | None:
