@@ -91,3 +91,25 @@ def test_an_empty_fund_table_reads_its_placeholder_and_blank_total_as_no_rows() 
         "科 目\t\t\t国有资本经营预算支出\t\t\t", "功能分类科目编码\t\t\t功能分类科目名称\t合计\t基本支出\t\t项目支出",
         "类\t款\t项\t\t\t人员经费\t公用经费\t", "合计\t\t\t\t\t\t\t"])
     assert [c.key for c in empty.columns] == ["total", "personnel", "public", "project"]
+
+
+_EXPENSE_HEADER = ["功能分类科目编码\t\t\t功能分类科目名称\t合计\t基本支出\t项目支出", "类\t款\t项\t\t\t\t"]
+
+
+def test_codes_in_their_columns_broken_codes_and_rows_that_do_not_fit() -> None:
+    """The code is read from the 类/款/项 columns only (the 0 after 208 is an amount); a code
+    whose parts have the wrong length is kept as printed, without a code; a row whose 项
+    cell holds a name, or whose name cell a bare number, is not read; the last row with
+    amounts and no label is the total; "1. 26" in one cell is 1.26."""
+    table, issues = _coded("部门支出总体情况表", [*_EXPENSE_HEADER,
+                                           "208\t\t\t社会保障和就业支出\t0\t0\t",
+                                           "20\t03\t01\t行政运行\t1. 26\t1.26\t",
+                                           "302\t01\t办公费\t4.35\t\t\t",
+                                           "201\t03\t\t01\t5.00\t5.00\t",
+                                           "\t\t\t\t1.26\t1.26\t"])
+    assert [(r.code, r.code_raw, r.kind) for r in table.rows] == [("208", "208", "class"),
+                                                                 (None, "20 03 01", None)]
+    assert table.rows[0].values == {"total": Decimal("0"), "basic": Decimal("0")}
+    assert table.rows[1].values == {"total": Decimal("1.26"), "basic": Decimal("1.26")}
+    assert table.totals["total"].values["total"] == Decimal("1.26") and table.totals["total"].line == 8
+    assert [(i.slug, i.line) for i in issues] == [("row-misaligned", 6), ("row-misaligned", 7)]

@@ -6,7 +6,7 @@ import re
 from decimal import Decimal
 
 from ..grid import Cell, GridRow
-from ..numbers import parse_amount, unwrap
+from ..numbers import parse_amount, squash, unwrap
 from ..readers.text import is_amount
 
 # How a line's label starts (一、 1. （一） or a total): in single-space text a new label.
@@ -40,8 +40,17 @@ def is_index_row(row: GridRow) -> bool:
     return len(numbers) >= 2 and numbers == [str(i) for i in range(1, len(numbers) + 1)]
 
 
+def is_amount_cell(cell: Cell) -> bool:
+    """An amount; in a cell that gives its column but no extent (a sheet, tab-separated
+    text) the whole cell is one figure, so white space inside it ("1. 26", a number split
+    in conversion) splits nothing."""
+    if is_amount(cell.text):
+        return True
+    return cell.col is not None and cell.x0 is None and " " in cell.text.strip() and is_amount(squash(cell.text))
+
+
 def has_amount(row: GridRow) -> bool:
-    return any(is_amount(c.text) for c in row.cells) and not is_index_row(row)
+    return any(is_amount_cell(c) for c in row.cells) and not is_index_row(row)
 
 
 def pieces(cells: list[Cell]) -> list[tuple[list[Cell], list[Cell]]]:

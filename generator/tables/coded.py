@@ -16,12 +16,13 @@ from ..grid import Cell, GridRow
 from ..model import Column, Issue, Row, Table
 from ..numbers import is_total_label, squash, unwrap
 from ..readers.text import is_amount
-from .amounts import has_amount, is_index_row, label_text, pieces, to_wan
+from .amounts import has_amount, is_amount_cell, is_index_row, label_text, pieces, to_wan
 from .catalogue import Catalogue
-from .codes import read_code, row_kind, split_fused
+from .codes import code_columns, read_code, read_code_cells, row_kind, split_fused
 from .header import VARIANTS, read_columns
 from .header import Column as HeaderColumn
 from .place import calibrate, place
+from .ruled import misfit, name_columns
 from .segment import Segment
 
 
@@ -33,7 +34,9 @@ def read_coded(seg: Segment, catalogue: Catalogue, unit: str, path: str) -> tupl
     issues: list[Issue] = []
     header_words = {squash(c.text) for r in header_rows for c in r.cells}
     body = _cut_at_next_header(seg, body, header_words, path, issues)
-    lines = [line for line in (_read_line(r) for r in body
+    code_cols = code_columns(header_rows)
+    body = _fitting(seg, body, code_cols, name_columns(header_rows, code_cols), path, issues)
+    lines = [line for line in (_read_line(r, code_cols) for r in body
                                if has_amount(r) or not all(squash(c.text) in header_words for c in r.cells))]
     edges = calibrate([line[4] for line in lines], columns)
     # Padded text (columns counted from the line end): its rows' doubts are reported here
@@ -48,8 +51,11 @@ def read_coded(seg: Segment, catalogue: Catalogue, unit: str, path: str) -> tupl
             continue  # a wrapped name's half: joined to its row by _wrapped_name
         if code is None and _is_placeholder(labels, amounts):
             continue  # "无 0 0 0": the placeholder row of an empty table
+        # a code printed in parts of the wrong length (code None, code_raw set) is broken:
+        # its kind stays None for the caller to settle once the code is known
+        kind = row_kind(code) or ("line" if code_raw is None else None)
         row = Row(line=grid_row.line, name=_wrapped_name(lines, index) or None, code=code,
-                  code_raw=code_raw, kind=row_kind(code) or "line", origins={"name": grid_row.cells[0].origin})
+                  code_raw=code_raw, kind=kind, origins={"name": grid_row.cells[0].origin})
         for column, cell in place(amounts, columns, edges):
             key = column.key if column.variant in (None, "final") else f"{column.key}_{column.variant}"
             row.values[key] = to_wan(cell.text, unit)
@@ -65,9 +71,45 @@ def read_coded(seg: Segment, catalogue: Catalogue, unit: str, path: str) -> tupl
             table.totals["total"] = row
         else:
             table.rows.append(row)
+    if any(c.col is not None and c.col >= 0 and c.x0 is None for line in lines for c in line[4]):  # columns, no extents
+        issues += _unlabelled_rows(seg, table, path)
     if seg.kind.units:
         _units_and_projects(table.rows)
     return table, issues
+
+
+def _fitting(seg: Segment, body: list[GridRow], code_cols: set[int], name_cols: set[int], path: str,
+             issues: list[Issue]) -> list[GridRow]:
+    """The rows whose cells fit the header's columns (`ruled.misfit`); the others not read."""
+    if not code_cols and not name_cols:
+        return body
+    kept = []
+    for row in body:
+        why = misfit(row, code_cols, name_cols)
+        if why is None:
+            kept.append(row)
+            continue
+        issues.append(Issue("row-misaligned", f"{seg.title} 第 {row.line} 行：{why}（另一张表的行，或单元格错位？），"
+                            "未读取", path, row.line, "warning", table=seg.kind.key or None))
+    return kept
+
+
+def _unlabelled_rows(seg: Segment, table: Table, path: str) -> list[Issue]:
+    """Rows with amounts and no code or name: the table's total when it prints none (some
+    templates leave 合计 out), if it comes last, or first and equal to the sum of the 类
+    rows; any other is not read (a row of another table, its label lost)."""
+    issues = []
+    for row in [r for r in table.rows if r.code is None and r.code_raw is None and not r.name and r.values]:
+        classes = [r.values.get("total") or 0 for r in table.rows if r.kind == "class"]
+        last, first = row is table.rows[-1], row is table.rows[0]
+        if "total" not in table.totals and (last or first and classes and row.values.get("total") == sum(classes)):
+            row.kind = "total"
+            table.totals["total"] = row
+        else:
+            issues.append(Issue("row-unlabelled", f"{seg.title} 第 {row.line} 行：有金额而无编码和名称，未读取",
+                                path, row.line, "warning", table=table.key or None))
+        table.rows.remove(row)
+    return issues
 
 
 def _has_place(cell: Cell) -> bool:
@@ -164,17 +206,22 @@ def _fixed_columns(header: list[GridRow], fixed: tuple[tuple[str, str], ...]) ->
 Line = tuple[GridRow, "str | None", "str | None", list[Cell], list[Cell]]
 
 
-def _read_line(grid_row: GridRow) -> Line:
-    """A body line: its code, its label cells and its amount cells."""
-    code, code_raw, used = read_code(grid_row.cells)
-    rest = grid_row.cells[used:]
+def _read_line(grid_row: GridRow, code_cols: set[int]) -> Line:
+    """A body line: its code, its label cells and its amount cells (the code from the code
+    columns where the header has them)."""
+    code, code_raw, parts = read_code_cells(grid_row.cells, code_cols) if code_cols else (None, None, [])
+    if parts:
+        rest = [c for c in grid_row.cells if c not in parts]
+    else:
+        code, code_raw, used = read_code(grid_row.cells)
+        rest = grid_row.cells[used:]
     if code is None and rest:
         fused, name = split_fused(rest[0].text)
         if fused:  # "310资本性支出"
             code, code_raw = fused, fused
             rest = [Cell(name, rest[0].origin, rest[0].col, rest[0].x0, rest[0].x1), *rest[1:]]
-    labels = [c for c in rest if not is_amount(c.text)]
-    amounts = [c for c in rest if is_amount(c.text)]
+    labels = [c for c in rest if not is_amount_cell(c)]
+    amounts = [c for c in rest if is_amount_cell(c)]
     return grid_row, code, code_raw, labels, amounts
 
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import re
 
-from ..grid import Cell
+from ..grid import Cell, GridRow
+from ..numbers import squash
 
 _FUSED = re.compile(r"^(\d{3}(?:\d{2}){0,2})(?=[^\d\s.,])(.+)$")
 ROW_KINDS = {3: "class", 5: "section", 7: "item"}
@@ -48,3 +49,29 @@ def split_fused(text: str) -> tuple[str | None, str]:
 def row_kind(code: str | None) -> str | None:
     """The row kind a code's length gives: class (类), section (款), item (项)."""
     return ROW_KINDS.get(len(code)) if code else None
+
+
+# The header labels over a code printed in cells of its own, one per part.
+CODE_PART_LABELS = ("类", "款", "项")
+
+
+def code_columns(header: list[GridRow]) -> set[int]:
+    """The columns the header labels 类, 款, 项 in a grid whose cells give their column
+    but no extent (a sheet, tab-separated text), or none (a PDF's ruled cells keep their
+    extents' reading)."""
+    return {c.col for r in header for c in r.cells
+            if c.col is not None and c.col >= 0 and c.x0 is None and squash(c.text) in CODE_PART_LABELS}
+
+
+def read_code_cells(cells: list[Cell], columns: set[int]) -> tuple[str | None, str | None, list[Cell]]:
+    """The code printed in the code columns: (code, code as printed, its cells). Parts of
+    another length than a code has ("20 03 01", "2 0 0": a digit lost in conversion) give
+    the printed code and no code (a broken code, for the caller to repair or report);
+    cells that are not all digits are no code (None, None, [])."""
+    parts = [c for c in cells if c.col in columns]
+    if not parts or not all(p.text.strip().isdigit() for p in parts):
+        return None, None, []
+    code, raw, used = read_code(parts)
+    if code is None or used < len(parts):
+        return None, " ".join(p.text.strip() for p in parts), parts
+    return code, raw, parts

@@ -1,0 +1,41 @@
+"""Rows of a table whose cells give their column (a sheet, a Word table, tab-separated
+text): whether each cell holds what the header says its column holds.
+
+Converted text moves lines between tables and shifts a row's cells: a row of 表六
+("302 | 01 | 办公费 | 4.35") under the header of 表五 puts "办公费" in the 项 cell and 4.35
+under 合计. Nothing in the row says where it belongs but its cells, so a row whose code
+cells hold text, whose name cell holds a bare number, or whose code stands in the name
+cell beside empty code cells is not read (missing, never wrong), with an issue.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..grid import GridRow
+from ..numbers import is_total_label, parse_amount, squash
+
+_NAME_LABEL = re.compile(r"名称$|^项目$|^科目$|内容$")
+# "231 债务还本支出", "201 03 01 行政运行": a code and a name in one cell.
+_CODE_AND_NAME = re.compile(r"^\d{3}(?:\s*\d{2}){0,2}\s*[^\d\s.．、]")
+
+
+def name_columns(header: list[GridRow], code_cols: set[int]) -> set[int]:
+    """The columns the header labels as names (科目名称, 项目, …), the code columns aside."""
+    return {c.col for r in header for c in r.cells if c.col is not None and c.x0 is None
+            and c.col not in code_cols and _NAME_LABEL.search(squash(c.text))}
+
+
+def misfit(row: GridRow, code_cols: set[int], name_cols: set[int]) -> str | None:
+    """Why the row's cells do not fit the header's columns, or None."""
+    for cell in row.cells:
+        text = squash(cell.text)
+        if cell.col in code_cols and not text.isdigit() and not is_total_label(text):
+            return f"类/款/项列是“{cell.text[:30]}”"
+        if cell.col in name_cols and (text.isdigit() or parse_amount(text) is not None):
+            return f"名称列是数字“{text[:20]}”"
+    if code_cols and not any(c.col in code_cols for c in row.cells):
+        name = next((c.text for c in row.cells if c.col in name_cols), "")
+        if _CODE_AND_NAME.match(name.strip()):
+            return f"类/款/项列为空而名称列是编码和名称“{name[:30]}”"
+    return None
