@@ -20,10 +20,11 @@ from ..sources import SourceText
 from ..tables.catalogue import load_catalogue
 from ..tables.pipeline import INTERPRETERS
 from ..tables.segment import find_tables
-from .common import check_garbled_lines, code_doubts, report_unbalanced_rows
+from .common import check_garbled_lines, report_unbalanced_rows
 from .tsv_blocks import PERF_DEPARTMENT, PERF_PROJECT, Block, RefusedLine, find_blocks, table_label
 from .tsv_coded import ReadContext, read_coded_table
 from .tsv_codes import repair_broken_codes
+from .tsv_guards import refuse_foreign_codes, refuse_lone_unit_rows
 from .tsv_infer import untitled_table_key
 from .tsv_performance import read_performance
 from .tsv_two_sided import read_two_sided
@@ -152,9 +153,11 @@ def read_shared(block: Block, key: str, ctx: ReadContext) -> Table:
     for row in [*table.rows, *table.totals.values()]:  # this layout lists every column
         row.values = {c.key: row.values.get(c.key) for c in table.columns} | row.values
     table.empty = not table.rows
+    for row in table.rows:  # a code broken in conversion: read from the rest of the document
+        if row.code is None and row.code_raw:
+            ctx.broken.append((key, row, tuple(row.code_raw.split())))
     if seg.kind.shape in ("coded", "named"):
-        for row, doubt in code_doubts(key, table.rows):
-            ctx.issue("row-misplaced", f"{table_label(key)} 第 {row.line} 行：{row.code_raw} {doubt}",
-                      row.line, key)
+        refuse_foreign_codes(table, ctx, ctx.broken)
+        refuse_lone_unit_rows(table, ctx)
         report_unbalanced_rows(table, ctx.doc, table_label(key))
     return table
