@@ -113,3 +113,24 @@ def test_codes_in_their_columns_broken_codes_and_rows_that_do_not_fit() -> None:
     assert table.rows[1].values == {"total": Decimal("1.26"), "basic": Decimal("1.26")}
     assert table.totals["total"].values["total"] == Decimal("1.26") and table.totals["total"].line == 8
     assert [(i.slug, i.line) for i in issues] == [("row-misaligned", 6), ("row-misaligned", 7)]
+
+
+def test_lone_section_codes_unknown_and_foreign_columns_sub_units_garbled_labels() -> None:
+    """A 款 under an empty 类 cell takes the class above; a label no synonym names keeps its
+    amounts as col_<n> (column-unknown); a label garbled to "��" beside 类 款 is the 项
+    column; a named row without a code opens a sub-unit; another table's header (its title
+    lost) ends the table (header-foreign); a run of numbers in a header cell is no label."""
+    table, issues = _coded("部门支出总体情况表", [
+        "功能分类科目编码\t\t\t功能分类科目名称\t合计\t基本支出\t项目支出\t\t1234.56 1234.56",
+        "类\t款\t��\t\t\t\t\t预备列", "\t\t\t某某中心\t100.00\t60.00\t40.00\t",
+        "201\t\t\t一般公共服务支出\t100.00\t60.00\t40.00\t5", "\t03\t\t政府办公厅\t100.00\t60.00\t40.00\t",
+        "201\t03\t01\t行政运行\t60.00\t60.00\t\t",
+        "功能分类科目编码\t\t\t功能分类科目名称\t项目名称\t合计\t工资福利支出\t商品和服务支出",
+        "201\t03\t01\t行政运行\t某项目\t9.00\t1.00\t8.00"])
+    assert [(r.code, r.kind, r.unit) for r in table.rows] == [
+        (None, "unit", "某某中心"), ("201", "class", "某某中心"), ("20103", "section", "某某中心"),
+        ("2010301", "item", "某某中心")]
+    assert table.column_keys() == ["total", "basic", "project", "col_8"]
+    assert table.rows[1].values["col_8"] == Decimal(5)
+    assert {(i.slug, i.line) for i in issues} == {("column-unknown", 3), ("header-cell-dropped", 2),
+                                                 ("header-foreign", 8)}

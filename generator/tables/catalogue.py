@@ -39,6 +39,7 @@ class TableKind:
     row_name: str | None = None  # "items" tables: the name of their one row (三公经费)
     header: tuple[tuple[str, str], ...] = ()  # fixed leaf columns (key, label), see the toml
     units: bool = False  # rows are units and their projects, see the toml
+    sub_units: bool = False  # a named row without a code is a sub-unit's total, see the toml
     pattern: re.Pattern[str] = field(default=None, compare=False, repr=False)  # type: ignore[assignment]
 
 
@@ -112,7 +113,7 @@ def load_catalogue(path: Path = CATALOGUE_PATH) -> Catalogue:
             classification=entry.get("classification"),
             identities=tuple(entry.get("identities", ())), columns=tuple(entry.get("columns", ())),
             row_name=entry.get("row_name"), header=tuple(tuple(c) for c in entry.get("header", ())),
-            units=entry.get("units", False),
+            units=entry.get("units", False), sub_units=entry.get("sub_units", False),
             pattern=pattern))
     return Catalogue(
         kinds=tuple(kinds),

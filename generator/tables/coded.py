@@ -18,25 +18,31 @@ from ..numbers import is_total_label, squash, unwrap
 from ..readers.text import is_amount
 from .amounts import has_amount, is_amount_cell, is_index_row, label_text, pieces, to_wan
 from .catalogue import Catalogue
-from .codes import code_columns, read_code, read_code_cells, row_kind, split_fused
+from .codes import CodeState, code_columns, read_code, read_code_cells, row_kind, split_fused
 from .header import VARIANTS, read_columns
 from .header import Column as HeaderColumn
 from .place import calibrate, place
-from .ruled import misfit, name_columns
+from .ruled import foreign_header, misfit, name_columns, without_number_runs
 from .segment import Segment
 
 
 def read_coded(seg: Segment, catalogue: Catalogue, unit: str, path: str) -> tuple[Table, list[Issue]]:
     header_rows, body = _split_header(seg.rows)
-    columns = _fixed_columns(header_rows, seg.kind.header) or _columns(header_rows, catalogue)
+    header_rows, runs = without_number_runs(header_rows)
+    columns = _fixed_columns(header_rows, seg.kind.header) or _columns(header_rows, catalogue, unknown=True)
     table = Table(key=seg.kind.key, title=seg.kind.key, line=seg.line, unit=unit, note=seg.title,
                   columns=[Column(c.key, c.label) for c in columns])
-    issues: list[Issue] = []
+    issues: list[Issue] = _unknown_columns(seg, columns, path) + [
+        Issue("header-cell-dropped", f"{seg.title} 第 {r.line} 行：表头中的一串数字不是列名，略去", path, r.line,
+              "info", table=seg.kind.key or None) for r in runs]
+    if code_columns(header_rows):  # columns known: another table's header ends this one
+        body = _cut_at_foreign_header(seg, body, {c.key for c in columns if c.key}, catalogue, path, issues)
     header_words = {squash(c.text) for r in header_rows for c in r.cells}
     body = _cut_at_next_header(seg, body, header_words, path, issues)
     code_cols = code_columns(header_rows)
     body = _fitting(seg, body, code_cols, name_columns(header_rows, code_cols), path, issues)
-    lines = [line for line in (_read_line(r, code_cols) for r in body
+    state = CodeState()
+    lines = [line for line in (_read_line(r, code_cols, state) for r in body
                                if has_amount(r) or not all(squash(c.text) in header_words for c in r.cells))]
     edges = calibrate([line[4] for line in lines], columns)
     # Padded text (columns counted from the line end): its rows' doubts are reported here
@@ -73,6 +79,8 @@ def read_coded(seg: Segment, catalogue: Catalogue, unit: str, path: str) -> tupl
             table.rows.append(row)
     if any(c.col is not None and c.col >= 0 and c.x0 is None for line in lines for c in line[4]):  # columns, no extents
         issues += _unlabelled_rows(seg, table, path)
+    if seg.kind.sub_units:
+        _sub_units(table.rows)
     if seg.kind.units:
         _units_and_projects(table.rows)
     return table, issues
@@ -110,6 +118,39 @@ def _unlabelled_rows(seg: Segment, table: Table, path: str) -> list[Issue]:
                                 path, row.line, "warning", table=table.key or None))
         table.rows.remove(row)
     return issues
+
+
+def _cut_at_foreign_header(seg: Segment, body: list[GridRow], keys: set[str], catalogue: Catalogue,
+                           path: str, issues: list[Issue]) -> list[GridRow]:
+    index = foreign_header(body, keys, catalogue.column_key)
+    if index is None:
+        return body
+    line = body[index].line
+    issues.append(Issue("header-foreign", f"{seg.title} 第 {line} 行：另一张表的表头（其标题丢失？），"
+                        "以下各行未读取", path, line, "error", table=seg.kind.key or None))
+    return body[:index]
+
+
+def _with_unknown(leaves: list[HeaderColumn], header: list[GridRow]) -> list[HeaderColumn]:
+    """Columns of a header whose cells give their column: a label no synonym names, right
+    of the codes and names, is an amount column all the same, kept by its position as
+    col_<n> (`unknown_columns` says so)."""
+    code_cols = code_columns(header)
+    skip = code_cols | name_columns(header, code_cols)
+    out = []
+    for leaf in leaves:
+        col = leaf.pieces[0].col if leaf.pieces else None
+        if leaf.key is None and col is not None and col not in skip and col > max(skip, default=-1):
+            leaf.key = f"col_{col + 1}"
+        if leaf.key:
+            out.append(leaf)
+    return out
+
+
+def _unknown_columns(seg: Segment, columns: list[HeaderColumn], path: str) -> list[Issue]:
+    return [Issue("column-unknown", f"{seg.title}：列“{c.label}”不是已知的列，按位置保留为 {c.key}", path,
+                  c.pieces[0].origin.line if c.pieces else seg.line, "warning", table=seg.kind.key or None)
+            for c in columns if c.key.startswith("col_")]
 
 
 def _has_place(cell: Cell) -> bool:
@@ -179,6 +220,18 @@ def _row_doubts(seg: Segment, line: int, row: Row, amounts: list[Cell], columns:
     return found
 
 
+def _sub_units(rows: list[Row]) -> None:
+    """A named row without a code is a sub-unit's own total row (二级预算单位); the coded
+    rows after it are the sub-unit's."""
+    unit = None
+    for row in rows:
+        if row.kind == "line" and row.code is None and row.code_raw is None and row.name:
+            row.kind, row.unit = "unit", row.name
+            unit = row.name
+        elif row.code:
+            row.unit = unit
+
+
 def _units_and_projects(rows: list[Row]) -> None:
     """Named rows (上年结转结余): a unit's own row, then its projects (a name saying 项目)."""
     unit = None
@@ -206,10 +259,11 @@ def _fixed_columns(header: list[GridRow], fixed: tuple[tuple[str, str], ...]) ->
 Line = tuple[GridRow, "str | None", "str | None", list[Cell], list[Cell]]
 
 
-def _read_line(grid_row: GridRow, code_cols: set[int]) -> Line:
+def _read_line(grid_row: GridRow, code_cols: set[int], state: CodeState | None = None) -> Line:
     """A body line: its code, its label cells and its amount cells (the code from the code
     columns where the header has them)."""
-    code, code_raw, parts = read_code_cells(grid_row.cells, code_cols) if code_cols else (None, None, [])
+    code, code_raw, parts = read_code_cells(grid_row.cells, code_cols, state or CodeState()) if code_cols \
+        else (None, None, [])
     if parts:
         rest = [c for c in grid_row.cells if c not in parts]
     else:
@@ -310,12 +364,14 @@ def _is_name_piece(row: GridRow) -> bool:
         word in row.cells[0].text for word in ("科目", "项目", "编码", "名称"))
 
 
-def _columns(header: list[GridRow], catalogue: Catalogue) -> list[HeaderColumn]:
+def _columns(header: list[GridRow], catalogue: Catalogue, unknown: bool = False) -> list[HeaderColumn]:
     """Leaf columns with a key. Without x-extents: the keyed labels of the header line
     that has the most of them and of the lines after it, in print order (the lines
     above hold the headings over them: 一般公共预算基本支出 over 合计 人员经费 公用经费)."""
     if any(c.x0 is not None or c.col is not None and c.col >= 0 for r in header for c in r.cells):
-        return [replace(c, label=unwrap(c.label)) for c in read_columns(header, catalogue) if c.key]
+        leaves = [replace(c, label=unwrap(c.label)) for c in read_columns(header, catalogue)]
+        extents = any(c.x0 is not None for r in header for c in r.cells)
+        return _with_unknown(leaves, header) if unknown and not extents else [c for c in leaves if c.key]
     keyed = [[HeaderColumn(key, c.text, None, None, pieces=[c]) for c in row.cells
               if (key := catalogue.column_key(c.text)) and squash(c.text) not in VARIANTS]
              for row in header]  # 预算数 / 决算数 pairs cannot be told apart without positions

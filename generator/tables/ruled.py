@@ -39,3 +39,39 @@ def misfit(row: GridRow, code_cols: set[int], name_cols: set[int]) -> str | None
         if _CODE_AND_NAME.match(name.strip()):
             return f"类/款/项列为空而名称列是编码和名称“{name[:30]}”"
     return None
+
+
+_NUMBER_CHARS = frozenset("0123456789.,，．- ")
+
+
+def without_number_runs(header: list[GridRow]) -> tuple[list[GridRow], list[GridRow]]:
+    """The header rows without the cells that are runs of numbers ("1234.56 1234.56 …": a
+    header prints no amounts; a line pasted onto a label), and the rows that had them."""
+    out, touched = [], []
+    for row in header:
+        kept = [c for c in row.cells if not _is_number_run(c.text)]
+        if len(kept) < len(row.cells):
+            touched.append(row)
+            row = GridRow(kept, row.line, row.page, row.ruled)
+        out.append(row)
+    return out, touched
+
+
+def _is_number_run(text: str) -> bool:
+    chars = set(text.strip())
+    return chars <= _NUMBER_CHARS and bool(chars & set("0123456789")) and not text.strip().isdigit() \
+        and len(text.split()) > 1
+
+
+def foreign_header(body: list[GridRow], keys: set[str], column_key) -> int | None:
+    """The index of the first body row that is another table's header (its title lost):
+    no amount, and two or more labels of known columns, fewer than half of them this
+    table's; None if there is none."""
+    from ..readers.text import is_amount
+    for index, row in enumerate(body):
+        if any(is_amount(c.text) for c in row.cells):
+            continue
+        found = {k for c in row.cells if (k := column_key(c.text))}
+        if len(found) >= 2 and keys and len(found & keys) * 2 < len(found):
+            return index
+    return None
