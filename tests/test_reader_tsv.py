@@ -134,3 +134,17 @@ def test_lone_section_codes_unknown_and_foreign_columns_sub_units_garbled_labels
     assert table.rows[1].values["col_8"] == Decimal(5)
     assert {(i.slug, i.line) for i in issues} == {("column-unknown", 3), ("header-cell-dropped", 2),
                                                  ("header-foreign", 8)}
+
+
+def test_a_label_in_an_amount_column_and_a_column_named_twice_are_not_read() -> None:
+    """A row printing a label where the header has an amount column is another table's
+    row; header rows upside down name one column twice (合计 over the caption): that
+    column is not read, the others are."""
+    table, issues = _coded("一般公共预算基本支出情况表", [
+        "类\t款\t经济分类科目名称\t合计\t人员经费\t公用经费", "经济分类科目编码\t\t项目\t一般公共预算基本支出\t\t",
+        "302\t01\t办公费\t4.35\t0.00\t4.35", "一般公共预算\t1834.83\t202 外交支出\t0\t0\t0"])
+    assert table.column_keys() == ["personnel", "public"]
+    assert [(r.code, r.values) for r in table.rows] == [("30201", {"personnel": Decimal("0.00"),
+                                                                   "public": Decimal("4.35")})]
+    assert ("column-ambiguous", 3) in {(i.slug, i.line) for i in issues}
+    assert ("row-misaligned", 5) in {(i.slug, i.line) for i in issues}

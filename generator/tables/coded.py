@@ -40,7 +40,15 @@ def read_coded(seg: Segment, catalogue: Catalogue, unit: str, path: str) -> tupl
     header_words = {squash(c.text) for r in header_rows for c in r.cells}
     body = _cut_at_next_header(seg, body, header_words, path, issues)
     code_cols = code_columns(header_rows)
-    body = _fitting(seg, body, code_cols, name_columns(header_rows, code_cols), path, issues)
+    # columns known and no extents (a sheet, tab-separated text): which cell is an amount column's
+    col_only = all(c.x0 is None for r in header_rows for c in r.cells) and any(
+        c.col is not None and c.col >= 0 for r in header_rows for c in r.cells)
+    amount_cols = {c.pieces[0].col for c in columns if c.pieces} - {None} if col_only else set()
+    if col_only:
+        columns = _one_label_per_column(seg, columns, path, issues)
+        amount_cols = {c.pieces[0].col for c in columns if c.pieces} - {None}
+        table.columns = [Column(c.key, c.label) for c in columns]
+    body = _fitting(seg, body, code_cols, name_columns(header_rows, code_cols), amount_cols, path, issues)
     state = CodeState()
     lines = [line for line in (_read_line(r, code_cols, state) for r in body
                                if has_amount(r) or not all(squash(c.text) in header_words for c in r.cells))]
@@ -86,14 +94,29 @@ def read_coded(seg: Segment, catalogue: Catalogue, unit: str, path: str) -> tupl
     return table, issues
 
 
-def _fitting(seg: Segment, body: list[GridRow], code_cols: set[int], name_cols: set[int], path: str,
-             issues: list[Issue]) -> list[GridRow]:
+def _one_label_per_column(seg: Segment, columns: list[HeaderColumn], path: str,
+                          issues: list[Issue]) -> list[HeaderColumn]:
+    """Two header rows naming one column with two different columns (header rows swapped
+    or shifted): its amounts cannot be told, so the column is not read, with an issue."""
+    cols = [c.pieces[0].col for c in columns if c.pieces]
+    doubled = {col for col in cols if cols.count(col) > 1}
+    for col in sorted(doubled):
+        named = [c for c in columns if c.pieces and c.pieces[0].col == col]
+        line = named[-1].pieces[0].origin.line
+        issues.append(Issue("column-ambiguous", f"{seg.title} 第 {line} 行：表头第 {col + 1} 列有两个列名（"
+                            f"{'、'.join(c.label for c in named)}；表头行错位？），该列的金额不读取", path, line,
+                            "warning", table=seg.kind.key or None))
+    return [c for c in columns if not (c.pieces and c.pieces[0].col in doubled)]
+
+
+def _fitting(seg: Segment, body: list[GridRow], code_cols: set[int], name_cols: set[int],
+             amount_cols: set[int], path: str, issues: list[Issue]) -> list[GridRow]:
     """The rows whose cells fit the header's columns (`ruled.misfit`); the others not read."""
-    if not code_cols and not name_cols:
+    if not code_cols and not name_cols and not amount_cols:
         return body
     kept = []
     for row in body:
-        why = misfit(row, code_cols, name_cols)
+        why = misfit(row, code_cols, name_cols, amount_cols)
         if why is None:
             kept.append(row)
             continue

@@ -186,6 +186,8 @@ def _is_group(stack: Column, stacks: list[Column]) -> bool:
     """A label over two or more labels on lower lines, or over a ruled cell of its column
     (reaching a tenth of its width past
     its ends: a rendering may squeeze the label a character narrower than its columns)."""
+    if stack.pieces and stack.pieces[0].x0 == stack.pieces[0].col and squash(stack.label) in SUBTOTAL_LABELS:
+        return False  # columns without extents: a 合计 cell heads no columns (header rows swapped?)
     line = stack.pieces[-1].origin.line
     col = stack.pieces[0].col
     if col is not None and any(s.pieces[0].col == col and s.pieces[0].origin.line > line for s in stacks):

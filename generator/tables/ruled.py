@@ -26,10 +26,14 @@ def name_columns(header: list[GridRow], code_cols: set[int]) -> set[int]:
             and c.col not in code_cols and _NAME_LABEL.search(squash(c.text))}
 
 
-def misfit(row: GridRow, code_cols: set[int], name_cols: set[int]) -> str | None:
-    """Why the row's cells do not fit the header's columns, or None."""
+def misfit(row: GridRow, code_cols: set[int], name_cols: set[int], amount_cols: set[int] = frozenset()
+           ) -> str | None:
+    """Why the row's cells do not fit the header's columns, or None: a label in an amount
+    column ("行政运行" under 合计: a row of a table with a name column) is one."""
     for cell in row.cells:
         text = squash(cell.text)
+        if cell.col in amount_cols and parse_amount(text) is None:
+            return f"金额列是“{cell.text[:30]}”"
         if cell.col in code_cols and not text.isdigit() and not is_total_label(text):
             return f"类/款/项列是“{cell.text[:30]}”"
         if cell.col in name_cols and (text.isdigit() or parse_amount(text) is not None):
