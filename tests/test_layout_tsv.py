@@ -319,10 +319,10 @@ def test_a_row_of_table_six_moved_into_table_four_is_not_read() -> None:
     (SEED_002, 143, 183, ("header-stray", 143, "income")),
     # 表四's label row in 表三 (its 合计 went to 表四)
     (SEED_004, 158, 198, ("row-misaligned", 158, "expense")),
-    # 表五's title inside 表四: 表四's rows under 表五's key have no codes
-    (SEED_004, 168, 208, ("row-uncoded", 174, "general_public")),
-    # 表六's two header rows upside down: 合计 is under an unknown label
-    (SEED_004, 232, 233, ("column-unknown", 234, "basic")),
+    # 表五's title inside 表四: 表四's rows under 表五's header print labels in its amount columns
+    (SEED_004, 168, 208, ("row-misaligned", 174, "general_public")),
+    # 表六's two header rows upside down: 合计 and the caption name one column, not read
+    (SEED_004, 232, 233, ("column-ambiguous", 233, "basic")),
 ])
 def test_swapped_lines_never_move_a_figure_silently(seed, a, b, issue) -> None:
     original, doc = _mutated(seed, lambda lines: _swap(lines, a, b))

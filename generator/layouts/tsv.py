@@ -40,6 +40,9 @@ _READERS: dict[str, Callable[[Block, str, ReadContext], Table]] = {
     "fiscal": read_two_sided,
     "three_public": lambda block, key, ctx: read_shared(block, key, ctx),
     "gov_fund": lambda block, key, ctx: read_shared(block, key, ctx),
+    "expense": lambda block, key, ctx: read_shared(block, key, ctx),
+    "general_public": lambda block, key, ctx: read_shared(block, key, ctx),
+    "basic": lambda block, key, ctx: read_shared(block, key, ctx),
     "state_capital": lambda block, key, ctx: read_shared(block, key, ctx),
 }
 
