@@ -88,7 +88,7 @@ CREATE TABLE IF NOT EXISTS projects (
 CREATE TABLE IF NOT EXISTS performance_targets (
     doc_id VARCHAR, target_no INTEGER, kind VARCHAR, name VARCHAR, unit VARCHAR,
     amount DECIMAL(28,6), fiscal_amount DECIMAL(28,6), other_funds DECIMAL(28,6),
-    goal VARCHAR, line INTEGER
+    goal VARCHAR, line INTEGER, amount_label VARCHAR
 );
 CREATE TABLE IF NOT EXISTS indicators (
     doc_id VARCHAR, target_no INTEGER, position INTEGER, level1 VARCHAR, level2 VARCHAR,
@@ -213,7 +213,7 @@ def document_rows(doc_id: str, doc: Document, sources: list[SourceFile] | None =
     for i, target in enumerate(doc.performance):
         out["performance_targets"].append((doc_id, i, target.kind, target.name, target.unit,
                                            target.amount, target.fiscal_amount, target.other_funds,
-                                           target.goal, target.line))
+                                           target.goal, target.line, target.amount_label))
         out["indicators"] += [(doc_id, i, j, ind.level1, ind.level2, ind.name, ind.value, ind.line)
                               for j, ind in enumerate(target.indicators)]
     out["sections"] += [(doc_id, i, s.part, s.title, s.text, s.line) for i, s in enumerate(doc.sections)]

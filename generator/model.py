@@ -93,14 +93,14 @@ class Origin:
     cell: str | None = None
 
     def label(self) -> str:
-        """How a message names the place: 第12页, Sheet1!C7, 表2 行5 列3, or line 41."""
+        """How a message names the place: 第 12 页, Sheet1!C7, 表2 行5 列3, or 第 41 行."""
         if self.sheet is not None:
             return f"{self.sheet}!{self.cell}" if self.cell else self.sheet
         if self.cell is not None:
             return self.cell
         if self.page is not None:
-            return f"第{self.page}页"
-        return f"line {self.line}"
+            return f"第 {self.page} 页"
+        return f"第 {self.line} 行"
 
     def as_dict(self) -> dict:
         """Plain data for the database and the downloads (only the parts that are set)."""
@@ -200,7 +200,10 @@ class Indicator:
 
 @dataclass
 class PerformanceTarget:
-    """项目支出绩效目标表 (kind "project") or 部门整体绩效目标表 (kind "department")."""
+    """项目支出绩效目标表 (kind "project") or 部门整体绩效目标表 (kind "department").
+
+    `amount` is the year's total, whatever the template calls it; `amount_label` its
+    label as printed (年度资金总额, 年度预算总额, 资金总额)."""
 
     kind: str
     name: str
@@ -211,6 +214,7 @@ class PerformanceTarget:
     unit: str | None = None
     goal: str | None = None
     indicators: list[Indicator] = field(default_factory=list)
+    amount_label: str | None = None
 
 
 @dataclass

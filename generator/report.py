@@ -8,8 +8,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .checks import CheckResult, run_checks
+from .config import load_config
+from .issue_titles import check_title, issue_title
 from .layouts import all_layouts
-from .model import Issue
+from .model import TABLE_SHORT, Issue
 from .parse.document import ParseResult, lost_parse, parse_file
 from .sources import DOCUMENT_SUFFIXES, is_scratch
 from .workers import map_in_workers
@@ -27,26 +29,41 @@ class DocumentReport:
 
 def expand_paths(paths: list[Path]) -> list[Path]:
     """Files as given; folders expanded to every file below them (but hidden and lock
-    files): a file the build would not read is reported, not passed over in silence."""
+    files): a file the build would not read is reported, not passed over in silence. A
+    site folder (site.toml) or a content folder (with disclosures/) is checked as the
+    build reads it: its disclosures, not its pages (content/pages/*.md are no documents)."""
     out: list[Path] = []
     for path in paths:
         if path.is_dir():
-            out += sorted(p for p in path.rglob("*") if p.is_file() and not is_scratch(p))
+            folder = disclosures_of(path)
+            out += sorted(p for p in folder.rglob("*") if p.is_file() and not is_scratch(p))
         else:
             out.append(path)
     return out
 
 
+def disclosures_of(folder: Path) -> Path:
+    """The disclosures folder the build reads for `folder`: a site folder's (its
+    build.content_dir), a content folder's, else `folder` itself."""
+    if (folder / "site.toml").is_file():
+        return load_config(folder).content_dir / "disclosures"
+    if (folder / "disclosures").is_dir():
+        return folder / "disclosures"
+    return folder
+
+
 # Why a file of another format is not read, for the maintainer who put it there.
 NOT_READ = {
-    ".doc": "Word 97–2003 (.doc) is not read: save it as .docx",
-    ".wps": "WPS text (.wps) is not read: save it as .docx",
-    ".et": "WPS spreadsheets (.et) are not read: save it as .xlsx",
-    ".ofd": "OFD is not read: export it as PDF",
-    ".zip": "archives are not read: unpack them into the folder",
-    ".rar": "archives are not read: unpack them into the folder",
+    ".doc": "不读取 Word 97–2003 文件（.doc）：请另存为 .docx",
+    ".wps": "不读取 WPS 文字文件（.wps）：请另存为 .docx",
+    ".et": "不读取 WPS 表格文件（.et）：请另存为 .xlsx",
+    ".ofd": "不读取 OFD 文件：请导出为 PDF",
+    ".zip": "不读取压缩包：请解压到这个文件夹",
+    ".rar": "不读取压缩包：请解压到这个文件夹",
 }
 IMAGES = {".jpg", ".jpeg", ".png", ".gif", ".tif", ".tiff", ".bmp", ".webp"}
+# Slugs of a file left unread (rather than read and failed).
+UNREAD = {"format-unknown", "reader-missing", "source-unreadable"}
 
 
 def unknown_format(path: Path) -> Issue | None:
@@ -55,10 +72,10 @@ def unknown_format(path: Path) -> Issue | None:
     if suffix in DOCUMENT_SUFFIXES:
         return None
     why = NOT_READ.get(suffix) or (
-        "images are not read (no OCR): publish the PDF with its text layer" if suffix in IMAGES
-        else f"{suffix or 'files without a suffix'} is not a format the site reads "
-             "(.pdf, .xlsx, .xlsm, .xls, .docx, .txt)")
-    return Issue("format-unknown", f"not read: {why}", str(path), None, "error")
+        "不读取图片（不做 OCR）：请发布带文字层的 PDF" if suffix in IMAGES
+        else f"网站不读取{suffix + ' 格式的文件' if suffix else '没有扩展名的文件'}"
+             "（可读：.pdf、.xlsx、.xlsm、.xls、.docx、.txt）")
+    return Issue("format-unknown", f"未读取：{why}", str(path), None, "error")
 
 
 def check_paths(paths: list[Path], debug: bool = False, limit: int = 0,
@@ -77,32 +94,14 @@ def check_paths(paths: list[Path], debug: bool = False, limit: int = 0,
 def _check_one(shown: str, debug: bool = False) -> DocumentReport:
     path = Path(shown)
     unknown = unknown_format(path) if path.exists() else Issue(
-        "source-unreadable", "not read: no such file or folder", shown, None, "error")
+        "source-unreadable", "未读取：没有这个文件或文件夹", shown, None, "error")
     if unknown is not None:
         return DocumentReport(ParseResult(shown, None, [unknown]))
     result = parse_file(path, shown, debug=debug)
     return DocumentReport(result, run_checks(result.document) if result.document else [])
 
 
-# What an issue's slug means, in Chinese then English, for the maintainer reading `check`.
-SLUG_ZH: dict[str, str] = {
-    "row-misaligned": "行的金额个数与列数不符 — a row prints more or fewer amounts than columns",
-    "column-inferred": "金额的列位置由恒等式推定 — column placed by the identities, not read",
-    "column-ambiguous": "金额的列位置无法确定 — column could not be decided",
-    "code-repaired": "科目编码按规则补正 — classification code repaired",
-    "staffing-missing": "未读到人员编制 — staffing not found",
-    "unnamed-project": "项目无名称 — project without a name",
-    "total-missing": "未读到合计行 — total row not found",
-    "row-unlabelled": "行无名称 — row without a label",
-    "header-misaligned": "表头与列不齐 — header not aligned with the columns",
-    "table-title-missing": "表无标题 — table without a title",
-    "format-unknown": "文件格式不可读 — a format the site does not read",
-    "source-unreadable": "文件不存在或不可读 — no such file, or unreadable",
-    "year-from-file-name": "年度取自文件名 — year taken from the file name",
-    "region-unknown": "地区未识别 — region not recognised",
-    "parse-timeout": "解析超时，文件未读 — parsing took longer than the time limit",
-}
-SEVERITY_GROUPS = (("error", "错误（需要修改）errors to fix"), ("warning", "警告（请查看）warnings to look at"))
+SEVERITY_GROUPS = (("error", "错误（需要修改）"), ("warning", "警告（请查看）"))
 EXAMPLES = {"error": 3, "warning": 1}  # printed per group without --verbose
 
 
@@ -126,11 +125,12 @@ def findings(report: DocumentReport) -> list[Finding]:
         if check.status == "pass":
             continue
         severity = "error" if check.status == "fail" else "info"
-        out.append(Finding(severity, check.slug, f"恒等式不符：{check.name} — identity fails",
-                           check.line, str(check)))
+        # The group (错误 or 信息) tells a mismatch from a rounding gap: no status word.
+        out.append(Finding(severity, check.slug, check_title(check.slug, check.name),
+                           check.line, f"{check.location()}: {check.message} [{check.slug}]"))
     issues = r.document.issues if r.document is not None else r.issues
     for issue in issues:
-        out.append(Finding(issue.severity, issue.slug, SLUG_ZH.get(issue.slug, issue.slug),
+        out.append(Finding(issue.severity, issue.slug, issue_title(issue.slug),
                            issue.line, str(issue)))
     return out
 
@@ -140,28 +140,29 @@ def format_report(report: DocumentReport, verbose: bool = False) -> str:
     kind (a few examples each; every one with `verbose`), then the count of infos."""
     r = report.result
     if r.document is None:
-        unread = any(i.message.startswith("not read:") for i in r.issues)
-        lines = [f"{r.path}: {'未读取 not read' if unread else '无法解析 FAILED to parse'}"]
+        unread = any(i.slug in UNREAD for i in r.issues)
+        lines = [f"{r.path}: {'未读取' if unread else '无法解析'}"]
     else:
         doc = r.document
         statuses = Counter(c.status for c in report.checks)
         rows = sum(len(t.rows) for t in doc.tables.values())
         lines = [
             f"{doc.path}: {doc.department or '?'} {doc.year or '?'}（{doc.region or '?'}）",
-            f"  读取 read: layout {doc.layout}, {doc.encoding}; {len(doc.tables)} 张表 tables "
-            f"({', '.join(doc.tables)}), {rows} 行 rows, {len(doc.project_targets())} 项目绩效目标表",
-            f"  恒等式 identities: {statuses.get('pass', 0)} 通过 passed, {statuses.get('fail', 0)} 不符 failed, "
-            f"{statuses.get('rounding', 0)} 舍入 rounding",
+            f"  读取：版式 {doc.layout}，{doc.encoding}；{len(doc.tables)} 张表"
+            f"（{'、'.join(TABLE_SHORT.get(k, k) for k in doc.tables)}），{rows} 行，"
+            f"{len(doc.project_targets())} 张项目绩效目标表",
+            f"  恒等式：{statuses.get('pass', 0)} 通过，{statuses.get('fail', 0)} 不符，"
+            f"{statuses.get('rounding', 0)} 在舍入范围内",
         ]
     found = findings(report)
     for severity, heading in SEVERITY_GROUPS:
         group = [f for f in found if f.severity == severity]
         if group:
-            lines.append(f"  {heading}: {len(group)}")
+            lines.append(f"  {heading}：{len(group)}")
             lines += _grouped(group, None if verbose else EXAMPLES[severity])
     infos = [f for f in found if f.severity == "info"]
     if infos:
-        lines.append(f"  信息 infos: {len(infos)}" + ("" if verbose else "（-v 列出 list them）"))
+        lines.append(f"  信息：{len(infos)}" + ("" if verbose else "（-v 列出）"))
         if verbose:
             lines += _grouped(infos, None)
     return "\n".join(lines)
@@ -176,12 +177,12 @@ def _grouped(group: list[Finding], examples: int | None) -> list[str]:
     lines = []
     for (slug, title), items in by_slug.items():
         at = sorted({f.line for f in items if f.line})
-        where = ("，行 lines " + ", ".join(map(str, at[:12])) + (" …" if len(at) > 12 else "")) if at else ""
+        where = ("，第 " + "、".join(map(str, at[:12])) + (" …" if len(at) > 12 else "") + " 行") if at else ""
         lines.append(f"    [{slug}] {title} ×{len(items)}{where}")
         shown = items if examples is None else items[:examples]
         lines += [f"      {f.text}" for f in shown]
         if len(shown) < len(items):
-            lines.append(f"      …另 {len(items) - len(shown)} 处 more（-v 全部列出）")
+            lines.append(f"      …另 {len(items) - len(shown)} 处（-v 全部列出）")
     return lines
 
 
@@ -190,6 +191,6 @@ def summary_line(reports: list[DocumentReport]) -> str:
     unread = sum(r.failed_to_parse for r in reports)
     counts = Counter(f.severity for r in reports for f in findings(r))
     mismatches = sum(c.status == "fail" for r in reports for c in r.checks)
-    return (f"{len(reports)} 个文件 file(s): {unread} 个未读取或无法解析 not read or failed to parse; "
-            f"错误 errors {counts.get('error', 0)}（恒等式不符 identity mismatches {mismatches}），"
-            f"警告 warnings {counts.get('warning', 0)}，信息 infos {counts.get('info', 0)}")
+    return (f"{len(reports)} 个文件：{unread} 个未读取或无法解析；"
+            f"错误 {counts.get('error', 0)}（其中恒等式不符 {mismatches}），"
+            f"警告 {counts.get('warning', 0)}，信息 {counts.get('info', 0)}")

@@ -108,17 +108,17 @@ def read_source(path: Path, display_path: str | None = None) -> tuple[SourceText
     try:
         data = path.read_bytes()
     except OSError as exc:
-        return None, [Issue("source-unreadable", f"cannot read file: {exc.strerror}", shown, None, "error")]
+        return None, [Issue("source-unreadable", f"无法读取文件：{exc.strerror}", shown, None, "error")]
     digest = hashlib.sha256(data).hexdigest()
     if not data.strip():
-        return None, [Issue("source-empty", "the file is empty", shown, None, "error")]
+        return None, [Issue("source-empty", "文件是空的", shown, None, "error")]
     if utf16_encoding(data) is None and _looks_binary(data):
-        return None, [Issue("source-binary", "the file is binary, not extracted text "
-                            "(convert the PDF or Word file to text first)", shown, None, "error")]
+        return None, [Issue("source-binary", "文件是二进制格式，不是提取出的文本"
+                            "（请先把 PDF 或 Word 文件转成文本）", shown, None, "error")]
     decoded = decode(data)
     if decoded is None:
         line = data[: _first_bad_offset(data)].count(b"\n") + 1
-        return None, [Issue("source-encoding", "the file is neither UTF-8, UTF-16 nor GB18030/GBK text",
+        return None, [Issue("source-encoding", "文件不是 UTF-8、UTF-16 或 GB18030/GBK 编码的文本",
                             shown, line, "error")]
     text, encoding = decoded
     text = text.replace("\r\n", "\n").replace("\r", "\n")
@@ -126,16 +126,16 @@ def read_source(path: Path, display_path: str | None = None) -> tuple[SourceText
     if "\x00" in text:
         lines_with_nul = [i for i, line in enumerate(text.split("\n"), 1) if "\x00" in line]
         listed = ", ".join(map(str, lines_with_nul[:5])) + (" …" if len(lines_with_nul) > 5 else "")
-        issues.append(Issue("source-nul", f"NUL bytes removed on line(s) {listed}", shown,
+        issues.append(Issue("source-nul", f"已删除第 {listed} 行中的 NUL 字节", shown,
                             lines_with_nul[0], "warning"))
         text = text.replace("\x00", "")
     text, normalized = normalize_characters(text)
     if normalized:
         issues.append(Issue("source-characters", normalized, shown, None, "info"))
     if encoding == "gb18030":
-        issues.append(Issue("source-gbk", "read as GB18030/GBK (not UTF-8)", shown, None, "info"))
+        issues.append(Issue("source-gbk", "按 GB18030/GBK 编码读取（不是 UTF-8）", shown, None, "info"))
     elif encoding.startswith("utf-16"):
-        issues.append(Issue("source-utf16", "read as UTF-16 (Word's or Notepad's \"Unicode\" text)",
+        issues.append(Issue("source-utf16", "按 UTF-16 编码读取（Word 或记事本的“Unicode”文本）",
                             shown, None, "info"))
     return SourceText(shown, text, text.split("\n"), encoding, digest), issues
 
@@ -174,13 +174,12 @@ def normalize_characters(text: str) -> tuple[str, str | None]:
                else "digits" if c in _FULLWIDTH_DIGITS else "han"] += 1
     text = _FULLWIDTH_NUMBER_PUNCT.sub(lambda m: "." if m.group() == "．" else ",", text)
     line = text.count("\n", 0, first.start()) + 1
-    done = ", ".join(f"{n} {what}" for what, n in (
-        ("no-break or other Unicode space(s) read as plain spaces", counts["spaces"]),
-        ("zero-width character(s) removed", counts["zero-width"]),
-        ("full-width digit(s) read as ASCII digits", counts["digits"]),
-        ("Kangxi radical(s) or compatibility ideograph(s) read as the usual Han characters",
-         counts["han"])) if n)
-    return text.translate(_PLAIN), f"{done} (first on line {line})"
+    done = "，".join(what.format(n) for what, n in (
+        ("{} 个不换行空格或其他 Unicode 空格按普通空格读取", counts["spaces"]),
+        ("删除了 {} 个零宽字符", counts["zero-width"]),
+        ("{} 个全角数字按半角数字读取", counts["digits"]),
+        ("{} 个康熙部首或兼容汉字按常用汉字读取", counts["han"])) if n)
+    return text.translate(_PLAIN), f"{done}（首次出现在第 {line} 行）"
 
 
 def _first_bad_offset(data: bytes) -> int:
@@ -219,6 +218,6 @@ def links_out_of_site(config: Config) -> list[Issue]:
         for link in links:
             shown = link.relative_to(config.site_dir).as_posix() \
                 if link.is_relative_to(config.site_dir) else str(link)
-            issues.append(Issue("link-out-of-site", "a symbolic link out of the site folder "
-                                f"(to {os.path.realpath(link)}): not read", shown, None, "warning"))
+            issues.append(Issue("link-out-of-site", "指向站点文件夹之外的符号链接"
+                                f"（指向 {os.path.realpath(link)}）：未读取", shown, None, "warning"))
     return issues

@@ -152,4 +152,4 @@ def test_a_file_whose_reader_is_missing_is_reported_and_the_build_goes_on(make_s
     assert len(report.documents) == 2
     assert [(f.issues[0].slug, f.issues[0].path) for f in report.failed] == [
         ("reader-missing", "content/disclosures/2018_tables.pdf")]
-    assert report.failed[0].issues[0].message.startswith("not read: this version has no PDF reader")
+    assert report.failed[0].issues[0].message.startswith("未读取：此版本没有 PDF 读取器")

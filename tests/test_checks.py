@@ -84,7 +84,7 @@ def test_messages_name_file_line_and_figures():
     t = Table("expense", "表三", 1, rows=[row(41, "2010302", total="1345.48", basic="0", project="1345.40")])
     [result] = [r for r in run_checks(doc_with(t)) if r.slug == "row-basic-project"]
     text = str(result)
-    assert text.startswith("content/x.txt:41: 表三 row 2010302: 合计 1345.48 ≠ 基本 0 + 项目 1345.40")
+    assert text.startswith("content/x.txt:41: 表三「2010302」行：合计 1345.48 ≠ 基本 0 + 项目 1345.40")
 
 
 def test_a_failed_sum_names_the_lines_of_its_parts():
@@ -178,3 +178,60 @@ def test_the_rounding_allowance_follows_the_printed_unit_and_places():
     yuan = Table("expense", "表三", 1, unit="元", rows=[
         yuan_row(10, "2010301", total="1000100", basic="600000", project="400000")])
     assert results(doc_with(yuan), "row-basic-project") == [("fail", 10)]
+
+
+def test_an_identity_applies_to_the_columns_a_table_prints():
+    """Jiangsu prints 一般公共预算 and 基本支出 tables of one 金额 column: 合计 = 基本 + 项目 and
+    合计 = 人员经费 + 公用经费 are not applicable there (no result, neither pass nor fail).
+    Its 支出预算总表 prints 单位预留机动经费 as a third part, which the identity then counts;
+    a template without that column keeps 合计 = 基本 + 项目."""
+    amount_only = [Column("total", "金额")]
+    general = Table("general_public", "表五", 1, columns=amount_only,
+                    rows=[row(3, "201", total="20153.75")], totals={"total": row(2, total="24458.43")})
+    basic = Table("basic", "表六", 1, columns=amount_only, rows=[row(5, "301", total="7308.27")])
+    assert results(doc_with(general, basic), "row-basic-project") == []
+    assert results(doc_with(general, basic), "row-personnel-public") == []
+    three_parts = Table("expense", "表三", 1, columns=[Column(k, k) for k in (
+        "total", "basic", "project", "reserve", "carry_forward")],
+        totals={"total": row(7, total="24458.43", basic="10403.11", project="12081.46", reserve="1973.86")})
+    [check] = [c for c in run_checks(doc_with(three_parts)) if c.slug == "row-basic-project"]
+    assert check.status == "pass" and "+ 单位预留机动经费 1973.86 + 结转下年 空" in check.message
+    no_reserve = Table("expense", "表三", 1, columns=[Column(k, k) for k in ("total", "basic", "project")],
+                       totals={"total": row(7, total="24458.43", basic="10403.11", project="12081.46")})
+    assert results(doc_with(no_reserve), "row-basic-project") == [("fail", 7)]
+
+
+def test_a_two_sided_fiscal_table_balances_on_its_amounts():
+    """表四 read as two sides of one 金额 column keeps 支出总计 as its amount (Shanghai,
+    Jiangsu); Xinjiang's spreads it over 合计 / 一般公共预算 … columns."""
+    one_column = Table("fiscal", "表四", 1, totals={"income": row(7, amount="3121.42"),
+                                                  "expense": row(8, amount="3121.42")})
+    spread = Table("fiscal", "表四", 1, totals={"income": row(7, amount="10"),
+                                              "expense": row(8, total="9", general_public="9")})
+    assert results(doc_with(one_column), "summary-balance") == [("pass", 7)]
+    assert results(doc_with(spread), "summary-balance") == [("fail", 7)]
+
+
+def test_the_year_total_of_a_final_accounts_summary_stands_for_its_lines():
+    """决算 表一: 一、… 八、 add up to 本年收入合计, and 总计 = 本年收入合计 + 年初结转和结余;
+    表二/表三 合计 list the year's own income and spending: against 本年收入合计 / 本年支出合计,
+    not 总计 (上海 规划和自然资源局 2024: 9,746.50 + 112.88 = 9,859.38; 支出 9,759.38 + 100.00)."""
+    def line(n, name, amount, side="income"):
+        return Row(line=n, name=name, side=side, kind="line", values={"amount": D(amount) if amount else None})
+    summary = Table("summary", "表一", 1, rows=[
+        line(2, "一、一般公共预算财政拨款收入", "9746.50"), line(3, "二、政府性基金预算财政拨款收入", None),
+        line(2, "一、一般公共服务支出", None, "expense"), line(4, "本年收入合计", "9746.50"),
+        line(4, "本年支出合计", "9759.38", "expense"), line(5, "使用非财政拨款结余", None),
+        line(6, "年初结转和结余", "112.88"), line(6, "年末结转和结余", "100.00", "expense")],
+        totals={"income": row(7, amount="9859.38"), "expense": row(7, amount="9859.38")})
+    income = Table("income", "表二", 10, totals={"total": row(11, total="9746.50")})
+    expense = Table("expense", "表三", 20, totals={"total": row(21, total="9759.38")})
+    doc = doc_with(summary, income, expense)
+    assert results(doc, "summary-income-sum") == [("pass", 7)]
+    assert results(doc, "income-vs-summary") == [("pass", 11)]
+    [check] = [c for c in run_checks(doc) if c.slug == "expense-vs-summary"]
+    assert check.status == "pass" and check.message == "表三 合计 9759.38 = 表一 本年支出合计 9759.38"
+    without = Table("summary", "表一", 1, rows=[line(2, "一、财政拨款收入", "100")],
+                    totals={"income": row(7, amount="100"), "expense": row(7, amount="100")})
+    assert results(doc_with(without, Table("income", "表二", 10, totals={"total": row(11, total="90")})),
+                   "income-vs-summary") == [("fail", 11)]

@@ -105,7 +105,8 @@ def test_rows_carry_lines_and_kinds(seed_doc):
     assert (first.code, first.kind, first.line) == ("201", "class", 262)
     wrapped = next(r for r in seed_doc.tables["income"].rows if r.code == "2080505")
     assert wrapped.name == "机关事业单位基本养老保险缴费支出"
-    assert wrapped.line == 230  # the line its amounts are printed on
+    # the row starts at its code's line; each amount keeps the line it is printed on
+    assert (wrapped.line, wrapped.origins["total"].line) == (226, 230)
     summary = seed_doc.tables["summary"]
     assert summary.totals["income"].values["amount"] == Decimal("1904.49")
     assert all(r.kind == "project" for r in seed_doc.tables["projects"].rows
@@ -141,6 +142,7 @@ def test_truncated_copy_gives_issues_not_exceptions():
     assert doc is not None
     assert "income" in doc.tables
     assert not any(r.code == "2080505" for r in doc.tables["income"].rows)
+    assert ("row-unread", 226) in {(i.slug, i.line) for i in doc.issues if i.table == "income"}
 
 
 def test_trimmed_line_ends_are_placed_by_identity():

@@ -2,19 +2,13 @@
 
 from __future__ import annotations
 
+import ast
 import re
 from decimal import Decimal
 from pathlib import Path
 
-from generator.render.quality import (
-    CHECK_TITLES,
-    ISSUE_TITLES,
-    Quality,
-    change_quote,
-    change_subject,
-    check_title,
-    chinese_words,
-)
+from generator.issue_titles import CHECK_TITLES, ISSUE_TITLES, chinese_words
+from generator.render.quality import Quality, change_quote, change_subject, check_title
 
 CHECKS = Path(__file__).resolve().parents[1] / "generator" / "checks"
 
@@ -27,6 +21,29 @@ def test_every_check_slug_has_a_chinese_title():
     english = [t for t in {**CHECK_TITLES, **ISSUE_TITLES}.values()
                if not re.search(r"[\u4e00-\u9fff]", t) or re.search(r"[a-z]", re.sub(r"Word|Excel", "", t))]
     assert english == []
+
+
+def _issue_slugs() -> set[str]:
+    """Every slug a literal `Issue(...)` (or a layout's issue helper) names in generator/."""
+    found = set()
+    for path in CHECKS.parent.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not (isinstance(node, ast.Call) and node.args and isinstance(node.args[0], ast.Constant)):
+                continue
+            func = node.func.id if isinstance(node.func, ast.Name) else getattr(node.func, "attr", "")
+            slug = node.args[0].value
+            if func in ("Issue", "issue", "_issue", "add") and isinstance(slug, str) \
+                    and re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)+", slug):
+                found.add(slug)
+    return found
+
+
+def test_every_issue_slug_has_a_chinese_title():
+    """`check` and the page's 数据质量 panel title each group by its slug: none falls back
+    to the catch-all title."""
+    slugs = _issue_slugs()
+    assert len(slugs) > 50 and "table-repeated" in slugs
+    assert sorted(s for s in slugs if s not in ISSUE_TITLES and s not in CHECK_TITLES) == []
 
 
 def test_check_title_names_its_table_once():

@@ -179,7 +179,7 @@ def test_a_scanned_pdf_is_an_error_and_a_scanned_page_a_warning_naming_it():
     assert grid.rows == [] and grid.pages == 2
     mixed = _read(_with_scanned_page())
     issues = [(i.slug, i.severity, i.message) for i in mixed.issues]
-    assert issues == [("pdf-no-text", "warning", "第2页没有文字层（扫描件？），未做 OCR")]
+    assert issues == [("pdf-no-text", "warning", "第 2 页没有文字层（扫描件？），未做 OCR")]
     assert mixed.rows and all(r.page != 2 for r in mixed.rows)
 
 
@@ -240,4 +240,4 @@ def test_a_page_whose_font_has_no_unicode_map_is_flagged():
     private_use = {code: chr(0xE000 + code) for code in range(0x41, 0x5B)}  # A-Z → U+E041…
     grid = _read(text_pdf(b"BT /F1 12 Tf 72 700 Td (TOTAL 1234) Tj ET", private_use))
     assert [(i.slug, i.severity, i.line) for i in grid.issues] == [("pdf-garbled-text", "warning", 1)]
-    assert grid.issues[0].message.startswith("第1页")
+    assert grid.issues[0].message.startswith("第 1 页")

@@ -106,7 +106,7 @@ def test_a_formula_without_cached_value_is_missing_not_zero(tmp_path):
     grid = read_workbook(_budget_book(tmp_path / "b.xlsx"), "content/b.xlsx")
     assert "收支总表!B8" not in _cells(grid)
     assert [(i.slug, i.severity) for i in grid.issues] == [("cell-formula-uncached", "warning")]
-    assert "收支总表!B8" in grid.issues[0].message
+    assert "工作表「收支总表」B8 单元格" in grid.issues[0].message
     assert grid.lines[grid.issues[0].line - 1].split("\t")[0] == "合计"  # A8, its row
 
 

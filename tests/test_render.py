@@ -233,7 +233,7 @@ def test_site_template_overrides_builtin(tmp_path):
 
 def test_details_loaded_in_batches_by_workers_render_the_same_site(tmp_path, monkeypatch):
     """Sections, issues and checks loaded a batch at a time by forked workers from the
-    database file (`data.Details`) give the very pages of loading them with the site."""
+    database file (`load.Details`) give the very pages of loading them with the site."""
     from generator.config import load_config
     from generator.render import outputs, render_site
     from tests.site_fixtures import load_fixture_db, make_site
@@ -262,7 +262,7 @@ def test_details_loaded_in_batches_by_workers_render_the_same_site(tmp_path, mon
 
 def test_slotted_records_read_like_dicts():
     """Table rows and indicators are slotted records: what the renderers ask of a dict works."""
-    from generator.render.data import slotted_type
+    from generator.render.records import slotted_type
 
     row_type = slotted_type("row", ["name", "code", "values"])
     r = row_type()
@@ -279,7 +279,7 @@ def test_slotted_records_read_like_dicts():
 def test_records_are_made_with_every_field_set(names):
     """`record_maker` writes the fields out (identifiers) or loops (anything else, such as
     a keyword such as `class`): either way each field has its value and added ones stay unset."""
-    from generator.render.data import record_maker, slotted_type
+    from generator.render.records import record_maker, slotted_type
 
     row_type = slotted_type("row", names + ["values"])
     make = record_maker(row_type, names)

@@ -130,7 +130,7 @@ def test_unicode_spaces_and_fullwidth_digits_read_as_plain_ones(tmp_path):
         assert result.document is not None, (original.name, result.issues)
         assert to_golden(result.document) == to_golden(parse_file(original).document)
         notice = next(i for i in result.issues if i.slug == "source-characters")
-        assert notice.severity == "info" and "full-width digit" in notice.message
+        assert notice.severity == "info" and "全角数字按半角数字读取" in notice.message
 
 
 def test_kangxi_radicals_read_as_the_han_characters_they_look_like(tmp_path):
@@ -147,4 +147,4 @@ def test_kangxi_radicals_read_as_the_han_characters_they_look_like(tmp_path):
         assert result.document is not None, (original.name, result.issues)
         assert to_golden(result.document) == to_golden(parse_file(original).document)
         notice = next(i for i in result.issues if i.slug == "source-characters")
-        assert "Kangxi radical" in notice.message
+        assert "康熙部首或兼容汉字按常用汉字读取" in notice.message

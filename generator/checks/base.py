@@ -9,7 +9,7 @@ from typing import Any
 
 from ..model import TABLE_SHORT, Document, Issue, Row, Table
 from ..numbers import format_amount
-from ..parse.columns import ECONOMIC_LABELS
+from ..parse.columns import ECONOMIC_LABELS, INCOME_LABELS
 
 ROUNDING_STEP = Decimal("0.01")
 ZERO = Decimal(0)
@@ -18,7 +18,7 @@ COLUMN_SHORT = {
     "total": "合计", "basic": "基本", "project": "项目", "personnel": "人员经费", "public": "公用经费",
     "amount": "金额", "general_public": "一般公共预算", "gov_fund": "政府性基金", "state_capital": "国有资本经营",
     "overseas": "因公出国（境）费", "vehicle_total": "公务用车购置及运行费", "vehicle_purchase": "购置费",
-    "vehicle_operation": "运行费", "reception": "公务接待费", **ECONOMIC_LABELS,
+    "vehicle_operation": "运行费", "reception": "公务接待费", **ECONOMIC_LABELS, **INCOME_LABELS,
 }
 
 
@@ -131,7 +131,7 @@ def row_label(table_key: str, row: Row) -> str:
         label = f"{row.unit} {label}"
     if row.project and row.code:
         label += f" {row.project}"
-    return f"{where} row {label}".rstrip()
+    return f"{where}「{label}」行" if label else where
 
 
 def tables(doc: Document, *keys: str) -> list[Table]:

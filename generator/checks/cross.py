@@ -5,7 +5,9 @@ from __future__ import annotations
 from decimal import Decimal
 
 from ..model import Document, Row, Table
+from ..numbers import squash
 from .base import TABLE_SHORT, CheckResult, compare, tables
+from .income import is_subtotal
 
 
 def _total(table: Table | None, column: str, side: str = "total") -> tuple[Decimal | None, int | None]:
@@ -32,10 +34,8 @@ def _pair(doc: Document, slug: str, name: str, left: tuple[str, str, str], right
 
 def check_cross_totals(doc: Document) -> list[CheckResult]:
     out: list[CheckResult] = []
-    out += _pair(doc, "income-vs-summary", "表二 合计 = 表一 收入总计",
-                 ("income", "total", "total"), ("summary", "amount", "income"))
-    out += _pair(doc, "expense-vs-summary", "表三 合计 = 表一 支出总计",
-                 ("expense", "total", "total"), ("summary", "amount", "expense"))
+    out += _versus_summary(doc, "income-vs-summary", "income", "表二", "收入总计")
+    out += _versus_summary(doc, "expense-vs-summary", "expense", "表三", "支出总计")
     out += _pair(doc, "basic-vs-general-public", "表六 合计 = 表五 基本支出",
                  ("basic", "total", "total"), ("general_public", "basic", "total"))
     out += _pair(doc, "projects-vs-general-public", "表七 合计 = 表五 项目支出",
@@ -43,6 +43,30 @@ def check_cross_totals(doc: Document) -> list[CheckResult]:
     out += _pair(doc, "fiscal-vs-general-public", "表四 支出总计（一般公共预算）= 表五 合计",
                  ("fiscal", "general_public", "expense"), ("general_public", "total", "total"))
     return out
+
+
+def _versus_summary(doc: Document, slug: str, side: str, short: str, total_name: str) -> list[CheckResult]:
+    """表二/表三 合计 = 表一's year total of that side: its 本年收入合计 / 本年支出合计 (当年…
+    小计) where printed (the 决算 and Jiangsu 表一 add 年初结转和结余 / 年末结转和结余 to
+    it for 总计, 表二/表三 list the year's own), else its 收入总计 / 支出总计."""
+    summary = doc.tables.get("summary")
+    year = _year_total(summary, side) if summary is not None and not summary.empty else None
+    if year is None:
+        return _pair(doc, slug, f"{short} 合计 = 表一 {total_name}", (side, "total", "total"),
+                     ("summary", "amount", side))
+    a, line = _total(doc.tables.get(side), "total")
+    if a is None or year.get("amount") is None:
+        return []
+    name = f"{short} 合计 = 表一 {squash(year.name)}"
+    result = compare(doc, slug, name, line, a, [year.get("amount")],
+                     f"{short} 合计 {{expected}} {{op}} 表一 {squash(year.name)} {{actual}}", items=1,
+                     part_lines=[year.line])
+    return [result] if result else []
+
+
+def _year_total(summary: Table, side: str) -> Row | None:
+    lines = [r for r in summary.rows if r.side == side and is_subtotal(r)]
+    return lines[-1] if lines else None
 
 
 def _class_rows(table: Table) -> dict[str, list[Row]]:

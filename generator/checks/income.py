@@ -6,8 +6,8 @@ total:
   lines that start with a Chinese ordinal;
 - flat (财政拨款（补助） with 一般公共预算, 政府性基金预算 and 国有资本经营预算 under it, then
   事业收入, 其他收入 …): every line but those three under 财政拨款;
-- a 小计 (本年收入小计) sums the lines above it: the total is then that 小计 and the lines
-  after it (上年结余).
+- a 小计 or 合计 line (本年收入合计, 当年收入小计) sums the lines above it, whatever their
+  numbering: the total is then that line and the lines after it (年初结转和结余, 上年结余).
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ import re
 
 from ..model import Document, Row
 from ..numbers import squash
+from ..tables.catalogue import load_catalogue
 from .base import CheckResult, compare, tables
 
 ORDINAL = re.compile(r"^[一二三四五六七八九十]+[、.．]")
@@ -25,6 +26,9 @@ FISCAL_PARTS = {"一般公共预算", "政府性基金预算", "国有资本经�
 def top_income_lines(rows: list[Row]) -> list[Row]:
     """The income lines whose sum is 收入总计 (see the module docstring)."""
     income = [r for r in rows if r.side == "income"]
+    subtotals = [i for i, r in enumerate(income) if is_subtotal(r)]
+    if subtotals:
+        return income[subtotals[-1]:]
     numbered = [r for r in income if ORDINAL.match(squash(r.name or ""))]
     if numbered:
         return numbered
@@ -35,8 +39,16 @@ def top_income_lines(rows: list[Row]) -> list[Row]:
             continue
         under_fiscal = name.startswith("财政拨款")
         top.append(row)
-    subtotals = [i for i, r in enumerate(top) if r.kind == "subtotal"]
-    return top[subtotals[-1]:] if subtotals else top
+    return top
+
+
+def is_subtotal(row: Row) -> bool:
+    """A 小计 line, or the year's own total (本年收入合计, 当年收入小计: 总计 adds the
+    carry-over, 年初结转和结余, to it)."""
+    name = squash(row.name or "")
+    labels = load_catalogue().labels
+    totals = labels["total"] | labels["income_total"] | labels["expense_total"]
+    return row.kind == "subtotal" or (name.endswith(("合计", "小计")) and name not in totals)
 
 
 def check_summary_income_sum(doc: Document) -> list[CheckResult]:
@@ -49,7 +61,7 @@ def check_summary_income_sum(doc: Document) -> list[CheckResult]:
             continue
         result = compare(doc, "summary-income-sum", "表一 收入总计 = 各项收入之和", total.line,
                          total.get("amount"), [r.get("amount") for r in top],
-                         "表一: 收入总计 {expected} {op} 各项收入之和 {actual}",
+                         "表一：收入总计 {expected} {op} 各项收入之和 {actual}",
                          part_lines=[r.line for r in top])
         if result:
             out.append(result)

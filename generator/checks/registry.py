@@ -12,7 +12,7 @@ from .text import check_performance_count, check_text_figures, check_text_parts
 from .within import (
     check_economic_split,
     check_parent_children,
-    check_row_splits,
+    check_row_identities,
     check_summary_balance,
     check_summary_class_sum,
     check_table_totals,
@@ -26,7 +26,7 @@ ALL_CHECKS: list[Check] = [
     check_summary_balance,
     check_summary_income_sum,
     check_summary_class_sum,
-    check_row_splits,
+    check_row_identities,
     check_economic_split,
     check_parent_children,
     check_unit_rows,
@@ -48,6 +48,6 @@ def run_checks(doc: Document) -> list[CheckResult]:
             results += check(doc)
         except Exception as exc:  # a check bug must not lose the document
             results.append(CheckResult("check-crashed", check.__name__, "fail",
-                                       f"{check.__name__} failed: {type(exc).__name__}: {exc}",
+                                       f"检查 {check.__name__} 出错：{type(exc).__name__}: {exc}",
                                        doc.path, None))
     return results

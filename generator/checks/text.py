@@ -86,9 +86,9 @@ def check_text_figures(doc: Document) -> list[CheckResult]:
         if target is None or target[0] is None:
             continue
         value, label, lines = target
-        result = compare(doc, "text-vs-table", f"说明 {figure.key} = {label}", figure.line,
+        result = compare(doc, "text-vs-table", f"说明所述数字 = {label}", figure.line,
                          figure.amount, [value],
-                         f"说明「{figure.text.strip()}」: {{expected}} {{op}} {label} {{actual}}", items=1,
+                         f"说明「{figure.text.strip()}」：{{expected}} {{op}} {label} {{actual}}", items=1,
                          part_lines=lines)
         if result:
             out.append(result)
@@ -103,7 +103,7 @@ def check_text_parts(doc: Document) -> list[CheckResult]:
         return []
     result = compare(doc, "text-parts-sum", "说明 人员经费 + 公用经费 = 基本支出", personnel.line,
                      total.amount, [personnel.amount, public.amount],
-                     f"说明: 基本支出 {{expected}} {{op}} 人员经费 {personnel.amount} + 公用经费 {public.amount}",
+                     f"说明：基本支出 {{expected}} {{op}} 人员经费 {personnel.amount} + 公用经费 {public.amount}",
                      items=1)
     return [result] if result else []
 

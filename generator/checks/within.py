@@ -6,14 +6,11 @@ from decimal import Decimal
 
 from ..model import Document, Row, Table
 from ..parse.columns import PROJECT_ECONOMIC_COLUMNS
+from ..tables.catalogue import identity_terms, load_catalogue
 from .base import COLUMN_SHORT, TABLE_SHORT, CheckResult, compare, fmt, row_label, tables
 
-# Tables whose rows split a total into two parts, and the parts.
-ROW_SPLITS = {
-    "expense": ("basic", "project"),
-    "general_public": ("basic", "project"),
-    "basic": ("personnel", "public"),
-}
+# Tables whose rows are checked against their kind's identities (catalogue.toml).
+ROW_IDENTITY_TABLES = ("expense", "general_public", "basic")
 HIERARCHY_TABLES = ("income", "expense", "general_public", "basic", "projects")
 
 
@@ -41,11 +38,12 @@ def check_summary_balance(doc: Document) -> list[CheckResult]:
         income, expense = table.totals.get("income"), table.totals.get("expense")
         if income is None or expense is None:
             continue
-        key_in = "amount"
-        key_out = "amount" if table.key == "summary" else "total"
+        # 表四's 支出总计 spreads over 合计 / 一般公共预算 / … where a template prints those
+        # columns (Xinjiang); a two-sided table of one 金额 column holds it as its amount
+        key_out = "total" if table.key == "fiscal" and "total" in expense.values else "amount"
         result = compare(doc, "summary-balance", f"{TABLE_SHORT[table.key]} 收入总计 = 支出总计",
-                         income.line, income.get(key_in), [expense.get(key_out)],
-                         f"{TABLE_SHORT[table.key]}: 收入总计 {{expected}} {{op}} 支出总计 {{actual}}",
+                         income.line, income.get("amount"), [expense.get(key_out)],
+                         f"{TABLE_SHORT[table.key]}：收入总计 {{expected}} {{op}} 支出总计 {{actual}}",
                          part_lines=[expense.line])
         if result:
             out.append(result)
@@ -63,32 +61,47 @@ def check_summary_class_sum(doc: Document) -> list[CheckResult]:
         columns = ["amount"] if table.key == "summary" else ["total", "general_public", "gov_fund", "state_capital"]
         where = TABLE_SHORT[table.key]
         out += column_sums(doc, "summary-class-sum", f"{where} 支出总计 = 各类之和", total, lines, columns,
-                           f"{where}: 支出总计 {{column}} {{expected}} {{op}} 各类之和 {{actual}}")
+                           f"{where}：支出总计 {{column}} {{expected}} {{op}} 各类之和 {{actual}}")
     return out
 
 
-def check_row_splits(doc: Document) -> list[CheckResult]:
-    """表三/表五 合计 = 基本支出 + 项目支出; 表六 合计 = 人员经费 + 公用经费 (every row and the total)."""
+def check_row_identities(doc: Document) -> list[CheckResult]:
+    """Each row and the total of a coded table against its kind's identities, as the
+    catalogue gives them (表三/表五 合计 = 基本支出 + 项目支出 [+ 单位预留机动经费 …];
+    表六 合计 = 人员经费 + 公用经费); an identity over a column the table does not print is
+    not applicable (`TableKind.applicable_identities`)."""
+    catalogue = load_catalogue()
     out = []
-    for table in tables(doc, *ROW_SPLITS):
-        a, b = ROW_SPLITS[table.key]
-        slug = "row-basic-project" if a == "basic" else "row-personnel-public"
-        # (row, labelled as a body row): `in` compares rows by value, so it is asked once
-        # for the total row, not for every body row (which is quadratic in the rows).
-        rows = [(row, True) for row in table.rows]
-        if "total" in table.totals:
-            rows.append((table.totals["total"], table.totals["total"] in table.rows))
-        for row, in_body in rows:
-            total = row.get("total")
-            if total is None:
-                continue
-            label = row_label(table.key, row) if in_body else f"{TABLE_SHORT[table.key]} 合计"
-            result = compare(doc, slug, f"{TABLE_SHORT[table.key]} 合计 = {a} + {b}", row.line, total,
-                             [row.get(a), row.get(b)],
-                             f"{label}: 合计 {{expected}} {{op}} {_cn(a)} {_f(row.get(a))} + {_cn(b)} {_f(row.get(b))}",
-                             items=1)
-            if result:
-                out.append(result)
+    for table in tables(doc, *ROW_IDENTITY_TABLES):
+        kind = catalogue.kind_of_table(table.key)
+        if kind is None:
+            continue
+        for identity in kind.applicable_identities(_value_columns(table)):
+            out += _row_identity(doc, table, *identity_terms(identity))
+    return out
+
+
+def _row_identity(doc: Document, table: Table, left: str, parts: list[str]) -> list[CheckResult]:
+    # the slug names the parts every template prints (row-basic-project, row-personnel-public)
+    slug = "row-" + "-".join(parts[:2])
+    where = TABLE_SHORT[table.key]
+    out = []
+    # (row, labelled as a body row): `in` compares rows by value, so it is asked once
+    # for the total row, not for every body row (which is quadratic in the rows).
+    rows = [(row, True) for row in table.rows]
+    if "total" in table.totals:
+        rows.append((table.totals["total"], table.totals["total"] in table.rows))
+    for row, in_body in rows:
+        total = row.get(left)
+        if total is None:
+            continue
+        label = row_label(table.key, row) if in_body else f"{where} 合计"
+        shown = " + ".join(f"{_cn(p)} {_f(row.get(p))}" for p in parts)
+        result = compare(doc, slug, f"{where} 合计 = {' + '.join(parts)}", row.line, total,
+                         [row.get(p) for p in parts],
+                         f"{label}：合计 {{expected}} {{op}} {shown}", items=len(parts) - 1)
+        if result:
+            out.append(result)
     return out
 
 
@@ -110,7 +123,7 @@ def check_economic_split(doc: Document) -> list[CheckResult]:
                 continue
             result = compare(doc, "row-economic-sum", f"{TABLE_SHORT[table.key]} 合计 = 各经济分类之和",
                              row.line, row.get("total"), values,
-                             f"{label}: 合计 {{expected}} {{op}} 各经济分类之和 {{actual}}",
+                             f"{label}：合计 {{expected}} {{op}} 各经济分类之和 {{actual}}",
                              items=sum(v is not None for v in values))
             if result:
                 out.append(result)
@@ -118,7 +131,8 @@ def check_economic_split(doc: Document) -> list[CheckResult]:
 
 
 def _cn(column: str) -> str:
-    return {"basic": "基本", "project": "项目", "personnel": "人员经费", "public": "公用经费"}.get(column, column)
+    return {"basic": "基本", "project": "项目", "personnel": "人员经费", "public": "公用经费",
+            "reserve": "单位预留机动经费", "carry_forward": "结转下年"}.get(column, column)
 
 
 def _f(value: Decimal | None) -> str:
@@ -164,8 +178,8 @@ def check_parent_children(doc: Document) -> list[CheckResult]:
                 continue
             out += column_sums(doc, "parent-children", f"{TABLE_SHORT[table.key]} 上级科目 = 下级科目之和",
                                parent, kids, columns,
-                               f"{row_label(table.key, parent)}: {{column}} {{expected}} {{op}} "
-                               "下级之和 {actual} ({parts})")
+                               f"{row_label(table.key, parent)}：{{column}} {{expected}} {{op}} "
+                               "下级之和 {actual}（{parts}）")
     return out
 
 
@@ -207,7 +221,7 @@ def check_unit_rows(doc: Document) -> list[CheckResult]:
                 continue
             out += column_sums(doc, "parent-children", f"{TABLE_SHORT[table.key]} 单位小计 = 各类之和",
                                unit_row, classes, _value_columns(table),
-                               f"{row_label(table.key, unit_row)}: {{column}} {{expected}} {{op}} 各类之和 {{actual}}")
+                               f"{row_label(table.key, unit_row)}：{{column}} {{expected}} {{op}} 各类之和 {{actual}}")
     return out
 
 
@@ -222,7 +236,7 @@ def check_three_public(doc: Document) -> list[CheckResult]:
             ):
                 result = compare(doc, "three-public-parts", slug_name, row.line, row.get(expected),
                                  [row.get(p) for p in parts],
-                                 f"三公经费表: {slug_name.split(' = ')[0]} {{expected}} {{op}} {{actual}}", items=1)
+                                 f"三公经费表：{slug_name.split(' = ')[0]} {{expected}} {{op}} {{actual}}", items=1)
                 if result:
                     out.append(result)
     return out

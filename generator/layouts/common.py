@@ -47,7 +47,7 @@ def check_cut_number(source: SourceText, doc: Document) -> None:
         doc.issues.append(
             Issue(
                 "file-cut",
-                f"the file ends inside line {len(source.lines)}, on a number that may be cut short",
+                f"文件在第 {len(source.lines)} 行中途结束，最后的数字可能不完整",
                 doc.path,
                 len(source.lines),
                 "warning",
@@ -65,24 +65,24 @@ def check_garbled_lines(source: SourceText, doc: Document) -> None:
     no longer reads as a 总计), so every figure on it is in doubt."""
     garbled = [n for n, line in enumerate(source.lines, 1) if "\ufffd" in line]
     if len(garbled) > _MAX_GARBLED_LINES:
-        doc.issues.append(Issue("source-garbled", f"{len(garbled)} lines hold replacement "
-                                "characters (U+FFFD): text was lost in an earlier conversion; "
-                                "figures in doubt", doc.path, None, "error"))
+        doc.issues.append(Issue("source-garbled", f"{len(garbled)} 行含有替换字符（U+FFFD）："
+                                "之前的格式转换丢失了文字，"
+                                "数字不可靠", doc.path, None, "error"))
         return
     for n in garbled:
-        doc.issues.append(Issue("source-garbled", f"line {n} holds a replacement character "
-                                "(U+FFFD): text was lost there in an earlier conversion; its "
-                                "labels and figures are in doubt", doc.path, n, "warning"))
+        doc.issues.append(Issue("source-garbled", f"第 {n} 行含有替换字符（U+FFFD）："
+                                "之前的格式转换在这里丢失了文字，"
+                                "这一行的名称和数字不可靠", doc.path, n, "warning"))
 
 
 def foreign_code(key: str, code: str, printed: str | None = None) -> str | None:
     """Why `code` does not belong in table `key` (an economic code in a function table or
     the reverse), or None."""
     economic = key in ECONOMIC_TABLES
-    family, kind = (("3", "5"), "an economic (3xx, 5xx)") if economic else (("2",), "a function (2xx)")
+    family, kind = (("3", "5"), "支出经济分类（3xx、5xx）") if economic else (("2",), "支出功能分类（2xx）")
     if code.startswith(family):
         return None
-    return f"code {printed or code} is not {kind} classification code: a row of another table?"
+    return f"编码 {printed or code} 不是{kind}科目编码：是另一张表的行？"
 
 
 def code_doubts(key: str, rows: list[Row]) -> list[tuple[Row, str]]:
@@ -104,12 +104,12 @@ def code_doubts(key: str, rows: list[Row]) -> list[tuple[Row, str]]:
             out.append((row, foreign))
         elif previous is not None and (row.code < previous.code or row.code == previous.code
                                        and row.kind != "project"):
-            out.append((row, f"code {row.code_raw} after {previous.code}: out of the 类/款/项 "
-                        "order (lines moved or repeated?)"))
+            out.append((row, f"编码 {row.code_raw} 排在 {previous.code} 之后，不符合类/款/项"
+                        "顺序（行被移动或重复？）"))
             if row.code != previous.code and not any(r is previous for r, _ in out):
                 # either code may be the wrong one: the row above is in doubt too
-                out.append((previous, f"code {previous.code_raw} before {row.code}: out of the "
-                            "类/款/项 order (lines moved or repeated?)"))
+                out.append((previous, f"编码 {previous.code_raw} 排在 {row.code} 之前，不符合"
+                            "类/款/项顺序（行被移动或重复？）"))
         previous = row
     return out
 
@@ -118,8 +118,8 @@ def unit_opening_doubt(unit: Row, first_code: str) -> str:
     """Why an uncoded row read as a sub-unit is in doubt: a sub-unit's rows open with a 类
     (3 digits), and the first coded row under this one is a 款 or 项 — more likely a 类 row
     whose code was lost."""
-    return (f"uncoded row {(unit.name or '')[:40]!r} is followed by {first_code}, not a 类: a 类 "
-            "row that lost its code? read as a sub-unit, doubtful")
+    return (f"没有编码的行「{(unit.name or '')[:40]}」之后是 {first_code}，不是类："
+            "是丢了编码的类行吗？按下属单位读取，存疑")
 
 
 def moved_values(parent: Row, children: list[Row], columns: list[str]) -> list[Row]:
@@ -186,7 +186,7 @@ def report_unbalanced_rows(table: Table, doc: Document, label: str) -> None:
         if row.line in doubted:
             continue
         what = row.code_raw or row.name or row.project or "?"
-        doc.issues.append(Issue("column-ambiguous", f"{label} row {what} (line {row.line}): its "
-                                f"parts add up to {found}, not to its 合计 {row.values['total']}; "
-                                "a figure may stand in the wrong column or row", doc.path,
+        doc.issues.append(Issue("column-ambiguous", f"{label}「{what}」行（第 {row.line} 行）："
+                                f"各分项之和为 {found}，不等于合计 {row.values['total']}，"
+                                "可能有数字放错了列或行", doc.path,
                                 row.line, "warning", table.key))

@@ -2,7 +2,8 @@
 space, so runs of spaces mark empty cells and column positions can be counted.
 
 How a row is read is explained in `pdf_padded_cells`; one-sided tables are read in
-`pdf_padded_grid`, 表一/表四 in `pdf_padded_sides`, the 绩效目标表 in `pdf_padded_perf`.
+`pdf_padded_grid`, 表一/表四 in `pdf_padded_sides`; the 绩效目标表 by the shared key-value
+interpreter (`tables/performance.py`).
 This module finds the tables (title lines), cuts the text into one segment per table
 and turns each into a `Table`.
 """
@@ -14,13 +15,15 @@ from dataclasses import replace
 
 from ..grid import Cell, GridRow
 from ..grid import Grid as PaddedGrid
-from ..model import TABLE_KEYS, Document, Issue, Origin, Table
+from ..model import TABLE_KEYS, Document, Issue, Origin, PerformanceTarget, Table
 from ..numbers import is_total_label, squash
 from ..parse.titles import ENDS_LIKE_TITLE, TABLE_NUMBER_RE, is_toc_entry, table_key_for_title
 from ..readers.padded import padded_rows
 from ..sources import SourceText
 from ..tables.catalogue import load_catalogue
+from ..tables.performance import read_performance
 from ..tables.pipeline import INTERPRETERS
+from ..tables.rejoin import rejoin_wrapped_rows
 from ..tables.segment import find_tables
 from .common import (
     check_garbled_lines,
@@ -40,10 +43,10 @@ from .pdf_padded_grid import (
     read_grid,
     table_number_of,
 )
-from .pdf_padded_perf import PERF_TITLE_RE, read_performance
 from .pdf_padded_sides import read_two_sided
 
 PART_RE = re.compile(r"^\s*第[一二三四五六七八九十]+部分")
+PERF_TITLE_RE = re.compile(r"^\s*(项目支出绩效目标表|部门整体(支出)?绩效目标表)\s*$")
 
 
 def _may_be_title(text: str) -> bool:
@@ -54,7 +57,7 @@ def _may_be_title(text: str) -> bool:
 TWO_SIDED = {"summary", "fiscal"}
 # Tables read by the shared segmenter and shape interpreters (generator/tables), the
 # others still by this layout's own code (issue 15: one shape at a time).
-SHARED = {"expense", "general_public", "basic", "gov_fund", "state_capital", "carryover", "three_public"}
+SHARED = {"income", "expense", "general_public", "basic", "gov_fund", "state_capital", "carryover", "three_public"}
 # Read in this order: 表七 names its units and function names from earlier tables.
 READ_ORDER = ["summary", "income", "expense", "fiscal", "general_public", "basic", "projects",
               "gov_fund", "state_capital", "carryover", "three_public"]
@@ -99,7 +102,7 @@ class PdfPaddedLayout:
                 for row in table.rows:
                     if row.code and row.name:
                         names_by_code.setdefault(row.code, row.name)
-        read_performance(lines, perf_starts, doc)
+        _read_performance(lines, perf_starts, doc)
 
     def _read_table(self, key: str, title: str, title_line: int, body: Lines, doc: Document,
                     names_by_code: dict[str, str]) -> Table:
@@ -119,6 +122,31 @@ class PdfPaddedLayout:
         _check_rows(key, title, grid, table, doc)
         _apply_empty_statement(table, grid, doc)
         return table
+
+
+def _read_performance(lines: list[str], starts: list[int], doc: Document) -> None:
+    """The 绩效目标表 from the first one's title on, by the shared segmenter and key-value
+    interpreter (`tables.performance`). A line too long to be a table line is not read:
+    the target it stands in is in doubt."""
+    if not starts:
+        return
+    catalogue = load_catalogue()
+    rows, unread = padded_rows([(n, lines[n - 1]) for n in range(starts[0], len(lines) + 1)], doc.path)
+    segments, _ = find_tables(PaddedGrid(path=doc.path, format="pdf-padded", text="", rows=rows), catalogue)
+    read: list[PerformanceTarget] = []
+    for seg in (s for s in segments if s.kind.shape == "key_value"):
+        target, issues = read_performance(seg, catalogue, doc.path)
+        doc.issues.extend(issues)
+        if target is not None:
+            read.append(target)
+    for issue in unread:
+        target = next((t for t in reversed(read) if t.line < issue.line), None)
+        if target is not None:
+            doc.issues.append(Issue("performance-doubtful", f"{squash(lines[target.line - 1])} "
+                                    f"{target.name}：第 {issue.line} 行（{len(lines[issue.line - 1])} "
+                                    "个字符）不是表格行，未读", doc.path, target.line, "warning",
+                                    "performance"))
+    doc.performance.extend(read)
 
 
 def find_segments(lines: list[str]) -> tuple[dict[str, tuple[int, str, Lines]], list[int]]:
@@ -218,9 +246,18 @@ def _read_shared(key: str, title: str, title_line: int, body: Lines, doc: Docume
     if seg is None:
         return Table(key=key, title=title, line=title_line, empty=True)
     seg.title = title  # messages name the table as printed
+    if seg.kind.shape in ("coded", "named"):
+        rejoin_wrapped_rows(seg, grid)  # "208 05 05" / name pieces / the amounts line
     table, found = INTERPRETERS[seg.kind.shape](seg, catalogue, seg.unit or doc.unit or "万元", doc.path)
     doc.issues.extend(found)
     table.title, table.note = title, None
+    last = table.rows[-1] if table.rows else None
+    if last is not None and last.code and not any(v is not None for v in last.values.values()):
+        # a wrapped row whose amounts line never came (the text ends inside it)
+        table.rows.pop()
+        doc.issues.append(Issue("row-unread", f"{title.split()[0] if title else key} 第 {last.line} 行："
+                                f"{last.code_raw} {last.name or ''} 没有金额行（文本在此中断），未读",
+                                doc.path, last.line, "warning", key))
     for row in [*table.rows, *table.totals.values()]:  # this layout lists every column
         row.values = {c.key: row.values.get(c.key) for c in table.columns} | row.values
     stated_empty = any("为空表" in text for _, text in body)

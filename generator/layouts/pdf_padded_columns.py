@@ -20,22 +20,6 @@ from ..numbers import squash
 # the canonical one; the pattern also accepts the variants seen in disclosures.
 Template = list[tuple[str, str, str]]
 
-_INCOME: Template = [
-    ("total", r"总计|合计", "总计"),
-    ("fiscal_subtotal", r"财政拨款[（(]补助[）)]小计|财政拨款小计", "财政拨款（补助）小计"),
-    ("general_public", r"一般公共预算", "一般公共预算"),
-    ("general_public_transfer", r"上级一般公共预算安排的?转移支付", "上级一般公共预算安排的转移支付"),
-    ("gov_fund", r"政府性基金预算", "政府性基金预算"),
-    ("gov_fund_transfer", r"上级政府性基金安排的?转移支付", "上级政府性基金安排的转移支付"),
-    ("state_capital", r"国有资本经营预算", "国有资本经营预算"),
-    ("state_capital_transfer", r"上级国有资本经营预算安排的?转移支付",
-     "上级国有资本经营预算安排的转移支付"),
-    ("edu_fee", r"财政专户[（(]教育收费[）)]|教育收费[（(]财政专户[）)]|财政专户核拨",
-     "财政专户（教育收费）"),
-    ("unit_funds", r"单位资金", "单位资金"),
-    ("carryover", r"财政拨款结转", "财政拨款结转"),
-    ("non_fiscal_carryover", r"非财政拨款结转结余", "非财政拨款结转结余"),
-]
 _PROJECTS: Template = [
     # Every column of 表七 is project spending, so its 项目支出合计 is the row total.
     ("total", r"项目支出合计|合计|总计", "项目支出合计"),
@@ -52,7 +36,6 @@ _PROJECTS: Template = [
 ]
 
 TEMPLATES: dict[str, list[Template]] = {
-    "income": [_INCOME],
     "projects": [_PROJECTS, _PROJECTS[:1]],
 }
 _COMPILED = {key: [[(k, re.compile(p), label) for k, p, label in t] for t in ts]

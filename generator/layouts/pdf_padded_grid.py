@@ -27,7 +27,7 @@ from .pdf_padded_infer import place_amounts
 
 Lines = list[tuple[int, str]]
 # Tables whose rows are classification codes (function or economic).
-CODED = {"income", "expense", "general_public", "basic", "projects", "gov_fund", "state_capital"}
+CODED = {"expense", "general_public", "basic", "projects", "gov_fund", "state_capital"}
 # A row's code cells as printed: "201 03 01", "301 01".
 _CODE_CELLS_RE = re.compile(r"^\s*\d{3}((?: \d{2}){1,2}) ")
 # A wrapped row spans a few lines; more pending lines than this are not one row.

@@ -161,8 +161,8 @@ def _refuse_wide_lines(lines: list[str], doc: Document) -> list[str]:
         if out is lines:
             out = list(lines)
         out[n - 1] = ""
-        doc.issues.append(Issue("row-too-wide", f"line {n}: {count} numbers in one line, far more "
-                                f"than a table row prints (at most {MAX_ROW_NUMBERS}); not read",
+        doc.issues.append(Issue("row-too-wide", f"第 {n} 行：一行有 {count} 个数字，远多于"
+                                f"表格一行所印的数字（最多 {MAX_ROW_NUMBERS} 个），未读取",
                                 doc.path, n, "error"))
     return out
 
@@ -183,15 +183,15 @@ class _Reader:
             first, last, count = region.untitled
             self._issue(
                 "table-title-missing",
-                f"lines {first}–{last}: a table numbered {squash(self.lines[first - 1])!r} prints "
-                f"no title; its {count} lines with amounts are not read (nor taken as "
-                f"{TABLE_LABELS[key]} rows)",
+                f"第 {first}–{last} 行：编号为「{squash(self.lines[first - 1])}」的表格"
+                f"没有标题，其中 {count} 行带金额的内容未读取（也不作为"
+                f"{TABLE_LABELS[key]}的行）",
                 first,
             )
         if key in self.doc.tables and self._has_rows(key):
             self._issue(
                 "table-repeated",
-                f"{TABLE_LABELS[key]} printed twice; the first is kept",
+                f"{TABLE_LABELS[key]}印了两次，保留第一份",
                 region.line,
             )
             return
@@ -223,9 +223,9 @@ class _Reader:
             if cut is not None:
                 self._issue(
                     "table-cut",
-                    f"{label} ends at line {cut[0]}: a second 类 款 项 header after its rows "
-                    f"starts another table (its title lost?); {cut[1]} lines with amounts from "
-                    "there are not read",
+                    f"{label}在第 {cut[0]} 行结束：各行之后又一个类 款 项表头"
+                    f"开始了另一张表（其标题丢失？），从那里起 {cut[1]} 行带金额的内容"
+                    "未读取",
                     cut[0],
                 )
                 break
@@ -235,14 +235,14 @@ class _Reader:
         if leftover and note is None:
             self._issue(
                 "row-unfinished",
-                f"{label}: label {leftover[0].text!r} has no amounts (truncated table?)",
+                f"{label}：名称「{leftover[0].text}」没有金额（表格不完整？）",
                 leftover[0].line,
             )
         rows, total = interpret_rows(key, label, raws, self.doc.path, self.doc.issues)
         check_code_chain(label, rows, self.doc.path, self.doc.issues)
         for row, doubt in code_doubts(key, [p.row for p in rows]):
             self._issue(
-                "row-misplaced", f"{label} row {row.code_raw or row.code}: {doubt}", row.line
+                "row-misplaced", f"{label}「{row.code_raw or row.code}」行：{doubt}", row.line
             )
         if rows and not named:
             # No header names a column: every amount's column is assumed, and a title
@@ -250,8 +250,8 @@ class _Reader:
             self.doc.issues.append(
                 Issue(
                     "header-missing",
-                    f"{label} (title at line {region.line}): no column header before its "
-                    "rows; standard columns assumed (a title out of place?)",
+                    f"{label}（标题在第 {region.line} 行）：各行之前没有列标题，"
+                    "按标准列读取（标题放错了位置？）",
                     self.doc.path,
                     None,
                     "warning",
@@ -261,14 +261,14 @@ class _Reader:
         if not rows and total is None:
             table.empty, table.note = note is not None, note[1] if note else None
             if note is None:
-                self._issue("table-unreadable", f"{label}: no rows found", region.line, "error")
+                self._issue("table-unreadable", f"{label}：没有找到任何行", region.line, "error")
         table.rows = [p.row for p in rows]
         if total is not None:
             table.totals["total"] = total.row
         elif rows:
             self._issue(
                 "total-missing",
-                f"{label}: no 合计 row after {len(rows)} rows (truncated table?)",
+                f"{label}：{len(rows)} 行之后没有合计行（表格不完整？）",
                 rows[-1].row.line,
             )
         self.printed[key], self.totals[key] = rows, total
@@ -290,8 +290,8 @@ class _Reader:
             self.doc.issues.append(
                 Issue(
                     "header-unreadable",
-                    f"{TABLE_LABELS[key]} (title at line {line}): a header piece of "
-                    f"{len(garbled[0])} characters is no column label; the columns are in doubt",
+                    f"{TABLE_LABELS[key]}（标题在第 {line} 行）：表头中一段"
+                    f"{len(garbled[0])} 个字符的文字不是列名，各列不可靠",
                     self.doc.path,
                     None,
                     "warning",
@@ -302,7 +302,7 @@ class _Reader:
         for n, printed in enumerate(unknown_labels(leftovers), len(columns) + 1):
             self._issue(
                 "column-unknown",
-                f"{TABLE_LABELS[key]}: column label {printed!r} not known; kept as col_{n}",
+                f"{TABLE_LABELS[key]}：列名「{printed}」无法识别，保留为第 {n} 列（col_{n}）",
                 line,
                 "info",
             )
@@ -311,7 +311,7 @@ class _Reader:
             if columns:
                 self._issue(
                     "column-unknown",
-                    f"{TABLE_LABELS[key]}: header not understood; standard columns assumed",
+                    f"{TABLE_LABELS[key]}：表头无法识别，按标准列读取",
                     line,
                 )
             columns = [Column(k, COLUMN_LABELS.get(k, k)) for k in default]
@@ -358,9 +358,8 @@ class _Reader:
             names = "、".join(c.label for c in table.columns if c.key in placed[0].row.inferred)
             self._issue(
                 "column-inferred",
-                f"{label}: {len(placed)} rows print fewer amounts than "
-                f"columns; placed in {table.columns[0].label} + {names} (表一 income "
-                f"sources)",
+                f"{label}：{len(placed)} 行的金额个数少于列数，"
+                f"放在{table.columns[0].label} + {names}（按表一的收入来源）",
                 placed[0].row.line,
             )
 

@@ -44,8 +44,8 @@ def read_performance(lines: list[str], doc: Document) -> None:
             doc.issues.append(
                 Issue(
                     "file-cut",
-                    f"项目支出绩效目标表 {target.name!r}: the file ends inside its funds line "
-                    f"(line {funds_end}); its amounts may be cut short",
+                    f"项目支出绩效目标表「{target.name}」：文件在其资金行中途结束"
+                    f"（第 {funds_end} 行），金额可能不完整",
                     doc.path,
                     target.line,
                 )

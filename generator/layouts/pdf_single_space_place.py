@@ -165,8 +165,8 @@ class SplitSolver:
                 if len(amounts) > 3:
                     self._ambiguous(
                         row,
-                        f"{len(amounts)} amounts printed for 3 columns; "
-                        f"extra {', '.join(map(str, amounts[3:]))} not placed",
+                        f"3 列印了 {len(amounts)} 个金额，"
+                        f"多出的 {'、'.join(map(str, amounts[3:]))} 未放入任何列",
                     )
             elif side in ("A", "B"):
                 key = self.a_key if side == "A" else self.b_key
@@ -176,9 +176,9 @@ class SplitSolver:
                 self.issues.append(
                     Issue(
                         "column-inferred",
-                        f"{self.label} row {row_label(row)}: "
-                        f"{amounts[1]} placed in {self.names[key]} (parent and "
-                        f"sibling sums; {self.names[other]} empty)",
+                        f"{self.label}「{row_label(row)}」行："
+                        f"{amounts[1]} 放在{self.names[key]}（按上级与"
+                        f"同级科目之和推定；{self.names[other]}为空）",
                         self.path,
                         row.line,
                     )
@@ -194,15 +194,15 @@ class SplitSolver:
                 shown = " ".join(map(str, amounts))
                 self._ambiguous(
                     row,
-                    f"amounts {shown}: cannot tell {self.names[self.a_key]} "
-                    f"from {self.names[self.b_key]}; kept in {self.names[self.total_key]} only",
+                    f"金额 {shown}：分不清{self.names[self.a_key]}"
+                    f"和{self.names[self.b_key]}，只保留在{self.names[self.total_key]}中",
                 )
 
     def _ambiguous(self, row: Row, message: str) -> None:
         self.issues.append(
             Issue(
                 "column-ambiguous",
-                f"{self.label} row {row_label(row)}: {message}",
+                f"{self.label}「{row_label(row)}」行：{message}",
                 self.path,
                 row.line,
             )
@@ -240,10 +240,10 @@ def place_by_sources(
         issues.append(
             Issue(
                 "column-ambiguous",
-                f"{label} row {row_label(row)}: "
-                f"{' '.join(map(str, rest))} printed for {len(parts)} columns "
-                f"({', '.join(names[k] for k in targets) or 'no known source'} in use); "
-                f"kept in {columns[0].label} only",
+                f"{label}「{row_label(row)}」行："
+                f"{' '.join(map(str, rest))} 印在 {len(parts)} 列中"
+                f"（有数的来源：{'、'.join(names[k] for k in targets) or '无已知来源'}），"
+                f"只保留在{columns[0].label}中",
                 path,
                 printed.row.line,
             )
@@ -268,9 +268,9 @@ def place_total_only(
         issues.append(
             Issue(
                 "column-ambiguous",
-                f"{label} row {row_label(row)}: "
-                f"{' '.join(map(str, amounts[1:]))} printed for {len(columns) - 1} "
-                f"columns; column not shown, kept as unplaced_1…",
+                f"{label}「{row_label(row)}」行："
+                f"{' '.join(map(str, amounts[1:]))} 印在 {len(columns) - 1} "
+                "列中，无法确定所属列，保留为未归列数字（unplaced_1…）",
                 path,
                 row.line,
             )

@@ -79,8 +79,8 @@ def interpret_rows(
             issues.append(
                 Issue(
                     "amount-unreadable",
-                    f"{label}: line {raw.line} ends in {raw.pieces[-1].text.split()[-1]!r}, "
-                    "a number that is no amount; the row's amounts are not read",
+                    f"{label}：第 {raw.line} 行以「{raw.pieces[-1].text.split()[-1]}」结尾，"
+                    "这个数字不是金额，这一行的金额未读取",
                     path,
                     raw.line,
                     "error",
@@ -100,7 +100,7 @@ def interpret_rows(
                 issues.append(
                     Issue(
                         "row-unlabelled",
-                        f"{label}: amounts {' '.join(map(str, raw.amounts))} printed with no label",
+                        f"{label}：金额 {' '.join(map(str, raw.amounts))} 没有印出名称",
                         path,
                         raw.line,
                     )
@@ -117,9 +117,9 @@ def interpret_rows(
                         issues.append(
                             Issue(
                                 "row-misplaced",
-                                f"{label} line {raw.line}: project {name!r} printed with no "
-                                f"code takes {above} from the row above, which printed no "
-                                "amounts (lines moved or broken?)",
+                                f"{label} 第 {raw.line} 行：项目「{name}」没有印出"
+                                f"编码，沿用上一行的 {above}，而上一行没有印出"
+                                "金额（行被移动或断开？）",
                                 path,
                                 raw.line,
                             )
@@ -128,9 +128,9 @@ def interpret_rows(
                     issues.append(
                         Issue(
                             "row-misplaced",
-                            f"{label} line {raw.line}: project {name!r} printed with no code "
-                            f"and no 项 row above it (above: {above or 'no code'}); a code "
-                            "line lost?",
+                            f"{label} 第 {raw.line} 行：项目「{name}」没有印出编码，"
+                            f"上面也没有项级科目行（上一行：{above or '无编码'}）："
+                            "编码所在行丢失了？",
                             path,
                             raw.line,
                         )
@@ -145,7 +145,7 @@ def interpret_rows(
             issues.append(
                 Issue(
                     "code-unreadable",
-                    f"{label} row {parsed.raw}: code cannot be completed (no 类 printed above it)",
+                    f"{label}「{parsed.raw}」行：编码无法补全（上面没有印出类级科目）",
                     path,
                     raw.line,
                 )
@@ -175,8 +175,8 @@ def _unclosed(
     issues.append(
         Issue(
             "row-unfinished",
-            f"{label}: label {raw.label[:40]!r} has no amounts before the next code (lines "
-            "moved or lost?); its row and the next are in doubt",
+            f"{label}：名称「{raw.label[:40]}」在下一个编码之前没有金额（行被"
+            "移动或丢失？），这一行和下一行都存疑",
             path,
             raw.line,
         )
@@ -185,8 +185,8 @@ def _unclosed(
         issues.append(
             Issue(
                 "row-unfinished",
-                f"{label}: the row above (line {raw.line}) printed no amounts; these "
-                "amounts may be that row's",
+                f"{label}：上一行（第 {raw.line} 行）没有印出金额，"
+                "这一行的金额可能属于上一行",
                 path,
                 following.line,
             )
@@ -206,8 +206,8 @@ def check_code_chain(label: str, rows: list[Printed], path: str, issues: list[Is
             issues.append(
                 Issue(
                     "row-misplaced",
-                    f"{label} row {row.code_raw or row.code}: printed again on the next row "
-                    f"(line {after.row.line}); which amounts are its own is unknown",
+                    f"{label}「{row.code_raw or row.code}」行：下一行（第 {after.row.line} 行）"
+                    "又印了一次，不知道哪些金额属于它",
                     path,
                     row.line,
                 )
@@ -216,9 +216,9 @@ def check_code_chain(label: str, rows: list[Printed], path: str, issues: list[Is
             issues.append(
                 Issue(
                     "row-misplaced",
-                    f"{label} line {row.line}: {row.name!r} has no code and no 类 row follows "
-                    f"(next: line {after.row.line}); a wrapped label's piece out of place, not "
-                    "a sub-unit?",
+                    f"{label} 第 {row.line} 行：「{row.name}」没有编码，后面也不是类级科目行"
+                    f"（下一行：第 {after.row.line} 行）：是折行名称的一段放错了位置，"
+                    "而不是下属单位？",
                     path,
                     row.line,
                 )
@@ -229,9 +229,9 @@ def check_code_chain(label: str, rows: list[Printed], path: str, issues: list[Is
             issues.append(
                 Issue(
                     "row-misplaced",
-                    f"{label} row {row.code_raw}: read as {row.code} (the 类 above), but the "
-                    f"row after it is {following or after.row.name or 'uncoded'}, not under it; "
-                    f"a 类 line lost or moved? its amounts may not be {row.code}'s",
+                    f"{label}「{row.code_raw}」行：按上面的类读作 {row.code}，但"
+                    f"下一行是 {following or after.row.name or '无编码的行'}，不在它之下："
+                    f"类级科目行丢失或移动了？它的金额可能不属于 {row.code}",
                     path,
                     row.line,
                 )
@@ -246,9 +246,9 @@ def _rows_after_total(
     issues.append(
         Issue(
             "table-cut",
-            f"{label} ends with its 合计 row at line {total.row.line}; {len(rest)} rows "
-            f"after it (lines {rest[0].line}–{rest[-1].line}) belong to another table (its "
-            "title lost?) and are not read",
+            f"{label}以第 {total.row.line} 行的合计行结束，其后 {len(rest)} 行"
+            f"（第 {rest[0].line}–{rest[-1].line} 行）属于另一张表（其"
+            "标题丢失？），未读取",
             path,
             rest[0].line,
         )
@@ -293,9 +293,8 @@ def split_project_names(
                 issues.append(
                     Issue(
                         "project-name-uncertain",
-                        f"表七 row {row.code_raw}: 科目名称 "
-                        f"not printed elsewhere; read {row.name!r} / {project!r} "
-                        f"from the line layout",
+                        f"表七「{row.code_raw}」行：其他表中没有印出这个科目名称，"
+                        f"按行内排版读作「{row.name}」/「{project}」",
                         path,
                         row.line,
                     )
@@ -309,8 +308,8 @@ def split_project_names(
             issues.append(
                 Issue(
                     "unnamed-project",
-                    f"表七 row {row.code_raw or row.code}: "
-                    f"project amount {amount} printed with no project name",
+                    f"表七「{row.code_raw or row.code}」行："
+                    f"项目金额 {amount} 没有印出项目名称",
                     path,
                     row.line,
                 )

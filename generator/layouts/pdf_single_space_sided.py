@@ -114,21 +114,21 @@ class TwoSidedReader:
         a 款/项 code means another table began (its title lost)."""
         if self._closed():
             if amount_tail(text.split())[1] or CODE_START_RE.match(text.strip()):
-                return "after the 收入总计/支出总计 line"
+                return "在收入总计/支出总计行之后"
             return None
         flat = squash(text)
         if HEADER_END_RE.search(flat):
-            return "a 类 款 项 header (a one-sided table)"
+            return "出现了类 款 项表头（单栏表格）"
         if CODE_START_RE.match(text.strip()):
-            return "a 款/项 classification code"
+            return "出现了款/项科目编码"
         return None
 
     def _cut(self, number: int, why: str, rest: list[tuple[int, str]]) -> None:
         """Stop reading at `number`: what follows belongs to another table."""
         with_amounts = sum(bool(amount_tail(t.split())[1]) for _, t in rest)
         message = (
-            f"{self.label} ends at line {number}: {why} (another table, its title lost?); "
-            f"{with_amounts} lines with amounts from here are not read"
+            f"{self.label}在第 {number} 行结束：{why}（另一张表，其标题丢失？），"
+            f"从这里起 {with_amounts} 行带金额的内容未读取"
         )
         if self._closed():
             self.issues.append(Issue("table-cut", message, self.path, number, "warning"))
@@ -137,8 +137,8 @@ class TwoSidedReader:
         self.issues.append(
             Issue(
                 "table-cut",
-                message + "; no 收入总计/支出总计 line, so the rows before may be another "
-                "table's too",
+                message + "；没有收入总计/支出总计行，"
+                "之前的行也可能属于另一张表",
                 self.path,
                 None,
                 "error",
@@ -181,8 +181,8 @@ class TwoSidedReader:
                 self.issues.append(
                     Issue(
                         "amount-unreadable",
-                        f"{self.label} line {number}: {rest[-1]!r} is a piece of a number (split "
-                        "apart?); the amounts of this line are in doubt",
+                        f"{self.label} 第 {number} 行：「{rest[-1]}」是一个数字的一部分（被"
+                        "拆开了？），这一行的金额存疑",
                         self.path,
                         number,
                         "error",
@@ -219,8 +219,8 @@ class TwoSidedReader:
             self.issues.append(
                 Issue(
                     "column-inferred",
-                    f"{self.label} row 小计: {row.values['amount']} "
-                    f"read as the income-side 小计 (no side printed)",
+                    f"{self.label}「小计」行：{row.values['amount']} "
+                    "按收入方的小计读取（没有印出属于哪一方）",
                     self.path,
                     number,
                 )
@@ -255,8 +255,8 @@ class TwoSidedReader:
             self.issues.append(
                 Issue(
                     "column-ambiguous",
-                    f"{self.label} row {label}: more amounts "
-                    f"than columns ({' '.join(map(str, extra))} not placed)",
+                    f"{self.label}「{label}」行：金额个数"
+                    f"多于列数（{' '.join(map(str, extra))} 未放入任何列）",
                     self.path,
                     number,
                 )
@@ -283,9 +283,9 @@ class TwoSidedReader:
             self.issues.append(
                 Issue(
                     "column-inferred",
-                    f"表四: {inferred} expense rows print fewer "
-                    f"amounts than columns; placed in 合计 + {names} (the only "
-                    f"fund type with income)",
+                    f"表四：{inferred} 个支出行的金额个数"
+                    f"少于列数，放在合计 + {names}（有收入的"
+                    "资金类型）",
                     self.path,
                     printed[0].row.line,
                 )

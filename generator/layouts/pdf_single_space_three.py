@@ -38,7 +38,7 @@ def read_three_public(region: Region, basic: Table | None, path: str, issues: li
             issues.append(
                 Issue(
                     "table-unreadable",
-                    "三公经费表: no amounts found",
+                    "三公经费表：没有找到金额",
                     path,
                     region.line,
                     "error",
@@ -79,11 +79,11 @@ def _place_three_public(
     if len(candidates) == 1:
         row.values.update(zip(candidates[0], amounts))
         row.inferred = candidates[0]
-        shown = ", ".join(f"{COLUMN_LABELS[k]} {a}" for k, a in zip(candidates[0], amounts))
+        shown = "，".join(f"{COLUMN_LABELS[k]} {a}" for k, a in zip(candidates[0], amounts))
         issues.append(
             Issue(
                 "column-inferred",
-                f"三公 row: {len(amounts)} amounts for 6 columns, read as {shown} (identities)",
+                f"三公经费表的行：{len(amounts)} 个金额对应 6 列，按恒等式读作 {shown}",
                 path,
                 row.line,
             )
@@ -97,8 +97,9 @@ def _place_three_public(
     issues.append(
         Issue(
             "column-ambiguous",
-            f"三公 row: amounts {' '.join(map(str, amounts))} fit "
-            f"{len(candidates)} readings; only {', '.join(sorted(common)) or 'none'} kept",
+            f"三公经费表的行：金额 {' '.join(map(str, amounts))} 有 "
+            f"{len(candidates)} 种读法，只保留"
+            f"{'、'.join(COLUMN_LABELS[k] for k in sorted(common)) or '空（都不保留）'}",
             path,
             row.line,
         )

@@ -94,7 +94,7 @@ class TsvLayout:
                 continue
             read.append((block, key, block.line))
             if key in doc.tables:
-                ctx.issue("table-duplicate", f"{table_label(key)} printed a second time at line "
+                ctx.issue("table-repeated", f"{table_label(key)} printed a second time at line "
                           f"{block.line}; the first is kept", block.line, key)
                 continue
             reader = _READERS.get(key, read_coded_table)

@@ -72,6 +72,16 @@ ECONOMIC_LABELS = {
     "enterprise": "对企业补助", "social_security_fund": "对社会保障基金补助", "other_expense": "其他支出",
 }
 PROJECT_ECONOMIC_COLUMNS = list(ECONOMIC_LABELS)
+# 表二's income columns, named as a message names them.
+INCOME_LABELS = {
+    "fiscal_subtotal": "财政拨款小计", "general_public_transfer": "上级一般公共预算转移支付",
+    "gov_fund_transfer": "上级政府性基金转移支付", "state_capital_transfer": "上级国有资本经营预算转移支付",
+    "edu_fee": "财政专户（教育收费）", "business": "事业收入", "operating": "事业单位经营收入",
+    "superior_subsidy": "上级补助收入", "subordinate": "附属单位上缴收入", "unit_funds": "单位资金",
+    "superior_special": "上级专项收入", "fund_makeup": "用事业基金弥补收支差额", "other": "其他收入",
+    "carryover": "上年结转", "non_fiscal_carryover": "非财政拨款结转结余",
+    "upper": "上缴上级支出", "operating_expense": "事业单位经营支出", "subsidy_subordinate": "对附属单位补助支出",
+}
 
 
 def column_key_for_label(label: str) -> str | None:

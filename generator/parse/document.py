@@ -16,7 +16,7 @@ from pathlib import Path
 
 from ..grid import Grid
 from ..layouts import detect_layout
-from ..model import TABLE_SHORT, Document, Issue
+from ..model import TABLE_KEYS, TABLE_SHORT, Document, Issue
 from ..readers import missing_reader, reader_for
 from ..sources import SourceText, read_source
 from . import profile, statements, units
@@ -53,8 +53,8 @@ def parse_text(source: SourceText, debug: bool = False) -> ParseResult:
             return ParseResult(source.path, narrative, list(narrative.issues))
         shown = ", ".join(f"{k} {v:.2f}" for k, v in sorted(scores.items()))
         return ParseResult(source.path, None, [Issue(
-            "layout-unknown", f"no known layout fits this file (scores: {shown}) and no table "
-            "of a catalogued template was found", source.path, 1, "error")])
+            "layout-unknown", f"没有已知版式适合这个文件（得分：{shown}），"
+            "也没有找到目录中任何模板的表格", source.path, 1, "error")])
     doc = Document(path=source.path, layout=layout.name, sha256=source.sha256,
                    encoding=source.encoding, line_count=len(source.lines))
     try:
@@ -67,7 +67,7 @@ def parse_text(source: SourceText, debug: bool = False) -> ParseResult:
             raise
         where = _innermost_line(exc)
         return ParseResult(source.path, None, [Issue(
-            "parse-failed", f"the {layout.name} reader failed: {type(exc).__name__}: {exc}{where}",
+            "parse-failed", f"{layout.name} 读取器出错：{type(exc).__name__}: {exc}{where}",
             source.path, None, "error")])
     _require_tables(doc)
     _flag_cut_item(doc)
@@ -91,8 +91,8 @@ def _narrative_only(source: SourceText) -> Document | None:
     profile.read_profile(source, doc)
     if doc.department is None or doc.year is None or not (doc.sections or doc.figures):
         return None
-    doc.issues.append(Issue("tables-none", "no tables in this file: read as the text of a "
-                            "department-year whose tables are in another file", doc.path, None,
+    doc.issues.append(Issue("tables-none", "这个文件没有表格：按说明文字读取，"
+                            "该部门该年度的表格在另一个文件中", doc.path, None,
                             "info"))
     _require_tables(doc)  # said all the same: the build answers it only with the tables file
     return doc
@@ -113,7 +113,7 @@ def parse_grid(grid: Grid, source: SourceText, debug: bool = False) -> ParseResu
         if debug:
             raise
         return ParseResult(source.path, None, [Issue(
-            "parse-failed", f"the {grid.format} reader failed: {type(exc).__name__}: {exc}"
+            "parse-failed", f"{grid.format} 读取器出错：{type(exc).__name__}: {exc}"
             f"{_innermost_line(exc)}", source.path, None, "error")])
     _require_tables(doc)
     return ParseResult(source.path, doc, list(doc.issues))
@@ -131,8 +131,8 @@ def _year_from_file_name(doc: Document) -> None:
     if len(years) == 1:
         doc.year = int(years.pop())
         doc.issues = [i for i in doc.issues if i.slug != "year-missing"]
-        doc.issues.append(Issue("year-from-file-name", f"the document prints no budget year; "
-                                f"{doc.year} is taken from its file name", doc.path, None, "info"))
+        doc.issues.append(Issue("year-from-file-name", "文件中没有印出预算年度，"
+                                f"{doc.year} 年取自文件名", doc.path, None, "info"))
 
 
 def parse_file(path: Path, display_path: str | None = None, debug: bool = False) -> ParseResult:
@@ -145,7 +145,7 @@ def parse_file(path: Path, display_path: str | None = None, debug: bool = False)
         grid = reader(path, display_path or str(path))
         if not grid.rows:  # encrypted, corrupt, scanned: the reader said why
             return ParseResult(grid.path, None, grid.issues or [Issue(
-                "source-empty", "nothing readable in this file", grid.path, None, "error")])
+                "source-empty", "这个文件中没有可读取的内容", grid.path, None, "error")])
         digest = hashlib.sha256(path.read_bytes()).hexdigest()
         return parse_grid(grid, source_of(grid, digest, "binary"), debug)
     source, issues = read_source(path, display_path)
@@ -162,12 +162,12 @@ def lost_parse(shown: str, reason: str, limit: float) -> ParseResult:
     """A file whose parse worker was killed after `limit` seconds (reason "timeout") or
     died ("crashed"): left out of the site, with the issue saying why."""
     if reason == "timeout":
-        issue = Issue("parse-timeout", f"parsing took over {limit:g} s (build.parse_timeout), "
-                      "the file is left out: is it a disclosure? If it is, raise the limit",
+        issue = Issue("parse-timeout", f"解析超过 {limit:g} 秒（build.parse_timeout），"
+                      "此文件未收录：它是公开文件吗？如果是，请调高这个上限",
                       shown, None, "error")
     else:
-        issue = Issue("parse-crashed", "the worker parsing this file died (out of memory?), "
-                      "the file is left out", shown, None, "error")
+        issue = Issue("parse-crashed", "解析这个文件的进程意外退出（内存不足？），"
+                      "此文件未收录", shown, None, "error")
     return ParseResult(shown, None, [issue])
 
 
@@ -181,8 +181,8 @@ def _require_tables(doc: Document) -> None:
     missing = [key for key in ("summary", "expense") if key not in doc.tables]
     if missing:
         doc.issues.append(Issue(
-            "table-missing", "core table(s) not found: " + ", ".join(missing)
-            + " (truncated file or an unknown template?)", doc.path, None, "error"))
+            "table-missing", "未找到主要表格：" + "、".join(TABLE_KEYS[key] for key in missing)
+            + "（文件不完整，还是未知的模板？）", doc.path, None, "error"))
 
 
 def _flag_cut_item(doc: Document) -> None:
@@ -198,9 +198,8 @@ def _flag_cut_item(doc: Document) -> None:
                if item.line]  # a cut in the text: its section or figure, not a table far above
     last = max((n for n in starts if n < cut), default=None)
     if last is not None:
-        doc.issues.append(Issue("file-cut", f"line {last} starts the last item read before the "
-                                f"file ends inside line {cut}: its figures may be cut short or "
-                                "missing", doc.path, last, "warning"))
+        doc.issues.append(Issue("file-cut", f"第 {last} 行开始的是文件在第 {cut} 行中途截断前"
+                                "读到的最后一项：其中的数字可能不完整或缺失", doc.path, last, "warning"))
 
 
 # Amounts with decimals ("1,234.56"): a name may hold one (5.12地震灾后重建), never two.
@@ -218,9 +217,9 @@ def _flag_figures_in_names(doc: Document) -> None:
             if len(name) > LONGEST_NAME or len(NAME_AMOUNT.findall(name)) >= 2:
                 shown = name[:40] + ("…" if len(name) > 40 else "")
                 doc.issues.append(Issue(
-                    "row-name-doubtful", f"{TABLE_SHORT.get(key, key)} row at line {row.line}: "
-                    f"the name ({len(name)} characters: {shown}) holds figures or runs past any "
-                    "real name; the row's label and figures may be misread", doc.path, row.line,
+                    "row-name-doubtful", f"{TABLE_SHORT.get(key, key)} 第 {row.line} 行："
+                    f"名称（{len(name)} 个字符：{shown}）含有数字或长过任何真实名称，"
+                    "这一行的名称和数字可能读错了", doc.path, row.line,
                     "warning", table=key))
 
 
@@ -229,4 +228,4 @@ def _innermost_line(exc: BaseException) -> str:
     if not frames:
         return ""
     last = frames[-1]
-    return f" (at {Path(last.filename).name}:{last.lineno})"
+    return f"（位于 {Path(last.filename).name}:{last.lineno}）"

@@ -42,20 +42,20 @@ def read_profile(source: SourceText, doc: Document) -> None:
     if doc.department:
         doc.region = regions.region_of(doc.department)
     if doc.region is None:
-        doc.issues.append(Issue("region-unknown", "cannot tell the region from the department name "
-                                f"{doc.department!r}", doc.path, doc.department_line, "warning"))
+        doc.issues.append(Issue("region-unknown", f"无法从部门名称「{doc.department or ''}」"
+                                "判断所属地区", doc.path, doc.department_line, "warning"))
     overview = parts.get("overview")
     if overview:
         text = JoinedText(source.lines, *overview)
         doc.staffing = _read_staffing(text)
         doc.division_count, doc.divisions = _read_divisions(text)
         doc.sub_units = _read_sub_units(source.lines, overview, text)
-    for key, message in (("department", "department (编制部门) not found"),
-                         ("year", "budget year not found")):
+    for key, message in (("department", "未找到部门名称（编制部门）"),
+                         ("year", "未找到预算年度")):
         if getattr(doc, key) is None:
             doc.issues.append(Issue(f"{key}-missing", message, doc.path, None, "error"))
     if doc.staffing.authorized is None:
-        doc.issues.append(Issue("staffing-missing", "staffing (编制数/实有人数) not found",
+        doc.issues.append(Issue("staffing-missing", "未找到人员编制（编制数/实有人数）",
                                 doc.path, overview[0] if overview else None, "warning"))
     sections.read_sections(source, parts, doc)
     statements.read_statements(source, parts, doc)

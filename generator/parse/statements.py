@@ -155,6 +155,18 @@ def read_statements(source: SourceText, parts: dict[str, tuple[int, int]], doc: 
         _read_changes(text, doc)
 
 
+def stated_under_table(lines: list[str], start: int, stop: int, kind: str) -> dict[str, Decimal]:
+    """Key → amount of the figures of a `kind` section (three_public …) that the text
+    printed right under a table states (上海's 其他相关情况说明 on the 三公 table's page),
+    lines `start` to `stop`; the first match of each key counts."""
+    text = JoinedText(lines, start, stop, separator="\n")
+    found: dict[str, Decimal] = {}
+    for figure_kind, key, pattern in _COMPILED:
+        if figure_kind in ("*", kind) and (m := pattern.search(text.text)) and _amount(m.group(1)) is not None:
+            found[key] = _amount(m.group(1))
+    return found
+
+
 def _snippet(text: str, start: int, end: int) -> str:
     return text[max(0, start - 20): min(len(text), end + 10)]
 
@@ -279,5 +291,5 @@ def flag_unmatched_items(doc: Document) -> None:
     for figure in doc.figures:
         kind, _, name = figure.key.partition(":")
         if kind in ("general_public_class", "general_public_item") and squash(name) not in names:
-            doc.issues.append(Issue("figure-unmatched", f"说明 names 科目 「{name}」 ({figure.amount}), "
-                                    "which no table prints", doc.path, figure.line, "warning"))
+            doc.issues.append(Issue("figure-unmatched", f"说明中提到科目「{name}」（{figure.amount}），"
+                                    "但没有任何表格印出它", doc.path, figure.line, "warning"))

@@ -48,8 +48,7 @@ def convert_other_units(source: SourceText, doc: Document) -> set[str]:
         table.unit = unit
         where = "" if found else "（表上未注明，按全文）"
         doc.issues.append(Issue(
-            "amount-unit-converted", f"{TABLE_SHORT.get(key, key)}: amounts are printed "
-            f"in {unit}{where}; stored exactly in 万元 (the decimal point moved, no digit "
-            "rounded), shown as printed", doc.path, line, "info", table=key))
+            "amount-unit-converted", f"{TABLE_SHORT.get(key, key)}：金额以{unit}印出{where}，"
+            "按万元精确存储（只移动小数点，不舍入任何数字），显示时与印出的相同", doc.path, line, "info", table=key))
         converted.add(key)
     return converted

@@ -54,7 +54,7 @@ def missing_reader(path: Path, shown: str) -> Issue | None:
     if entry is None or util.find_spec(f"{__name__}.{entry[0]}") is not None:
         return None
     kind = FORMAT_NAMES.get(path.suffix.lower(), path.suffix)
-    return Issue("reader-missing", f"not read: this version has no {kind} reader "
-                 f"(generator/readers/{entry[0]}.py); a text rendering (pdftotext -layout, "
-                 "or the sheet saved as tab-separated text) can be read meanwhile",
+    return Issue("reader-missing", f"未读取：此版本没有 {kind} 读取器"
+                 f"（generator/readers/{entry[0]}.py）；可先改用文本版本（pdftotext -layout，"
+                 "或把工作表另存为制表符分隔的文本）",
                  shown, None, "error")

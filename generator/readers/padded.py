@@ -30,8 +30,8 @@ def padded_rows(lines: list[tuple[int, str]], path: str, page: int | None = None
     rows, issues = [], []
     for number, text in lines:
         if len(text) > MAX_ROW_CHARS:
-            issues.append(Issue("row-unread", f"line {number}: a line of {len(text)} characters is "
-                                "no table row; not read", path, number, "warning"))
+            issues.append(Issue("row-unread", f"第 {number} 行：一行有 {len(text)} 个字符，"
+                                "不是表格行，未读取", path, number, "warning"))
             continue
         cells = [Cell(t.group(), Origin(line=number, page=page)) for t in _TOKEN.finditer(text)]
         if cells and text.endswith(" "):

@@ -46,7 +46,7 @@ def read_pdf(path: Path, display_path: str) -> Grid:
         grid.issues.append(_open_issue(exc, display_path))
         return grid
     except OSError as exc:
-        grid.issues.append(Issue("pdf-unreadable", f"cannot read the PDF: {exc.strerror}",
+        grid.issues.append(Issue("pdf-unreadable", f"无法读取 PDF：{exc.strerror}",
                                  display_path, None, "error"))
         return grid
     try:
@@ -58,12 +58,12 @@ def read_pdf(path: Path, display_path: str) -> Grid:
 
 def _open_issue(exc: pdfium.PdfiumError, display_path: str) -> Issue:
     if exc.err_code == pdfium_c.FPDF_ERR_PASSWORD:
-        return Issue("pdf-encrypted", "the PDF is encrypted (needs a password): not read",
+        return Issue("pdf-encrypted", "PDF 已加密（需要密码）：未读取",
                      display_path, None, "error")
     if exc.err_code == pdfium_c.FPDF_ERR_SECURITY:
-        return Issue("pdf-encrypted", "the PDF uses an unsupported encryption: not read",
+        return Issue("pdf-encrypted", "PDF 使用了不支持的加密方式：未读取",
                      display_path, None, "error")
-    return Issue("pdf-unreadable", f"the PDF is corrupt or truncated: not read ({exc})",
+    return Issue("pdf-unreadable", f"PDF 已损坏或不完整：未读取（{exc}）",
                  display_path, None, "error")
 
 
@@ -92,8 +92,8 @@ def _read_pages(document: pdfium.PdfDocument, grid: Grid) -> None:
         grid.issues = [i for i in grid.issues if i.slug != "pdf-no-text"] + [_no_text_issue(grid, scanned)]
     elif normalized:
         grid.issues.append(Issue(
-            "source-characters", f"{normalized} character(s) read as their usual forms "
-            f"(Kangxi radicals, full-width digits, odd spaces), first on 第{first_normalized_page}页",
+            "source-characters", f"{normalized} 个字符按常用写法读取"
+            f"（康熙部首、全角数字、特殊空格），首次出现在第 {first_normalized_page} 页",
             grid.path, None, "info"))
 
 
@@ -101,12 +101,12 @@ def _page_issues(content: PageContent | None, problem: str | None, number: int, 
                  line: int) -> list[Issue]:
     """What is wrong with page `number` (its text view starts on `line`)."""
     if content is None:
-        return [Issue("pdf-unreadable", f"第{number}页: {problem}", path, line, "error")]
+        return [Issue("pdf-unreadable", f"第 {number} 页：{problem}", path, line, "error")]
     if not content.chars and content.has_images:
-        return [Issue("pdf-no-text", f"第{number}页没有文字层（扫描件？），未做 OCR", path, line, "warning")]
+        return [Issue("pdf-no-text", f"第 {number} 页没有文字层（扫描件？），未做 OCR", path, line, "warning")]
     if _garbled_share(content) > GARBLED_SHARE:
-        return [Issue("pdf-garbled-text", f"第{number}页的文字无法解码（字体没有 Unicode 映射）: "
-                      "its labels and figures are in doubt", path, line, "warning")]
+        return [Issue("pdf-garbled-text", f"第 {number} 页的文字无法解码（字体没有 Unicode 映射）："
+                      "其中的名称和数字不可靠", path, line, "warning")]
     return []
 
 
@@ -120,9 +120,9 @@ def _garbled_share(content: PageContent) -> float:
 
 def _no_text_issue(grid: Grid, scanned: list[int]) -> Issue:
     if scanned and len(scanned) == grid.pages:
-        message = "没有文字层（扫描件？），未做 OCR: every page is an image, nothing was read"
+        message = "没有文字层（扫描件？），未做 OCR：每一页都是图片，没有读到任何内容"
     else:
-        message = "the PDF has no text at all: nothing was read"
+        message = "PDF 中完全没有文字：没有读到任何内容"
     return Issue("pdf-no-text", message, grid.path, None, "error")
 
 
@@ -130,11 +130,11 @@ def _page_content(document: pdfium.PdfDocument, number: int) -> tuple[PageConten
     try:
         page = document[number - 1]
     except pdfium.PdfiumError as exc:
-        return None, f"the page cannot be read ({exc})"
+        return None, f"无法读取此页（{exc}）"
     try:
         return read_page_content(page), None
     except pdfium.PdfiumError as exc:
-        return None, f"the page cannot be read ({exc})"
+        return None, f"无法读取此页（{exc}）"
     finally:
         page.close()
 

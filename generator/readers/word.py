@@ -35,7 +35,7 @@ def read_docx(path: Path, display_path: str) -> Grid:
         body = docx.Document(str(path)).element.body
     except (OSError, PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError,
             XMLSyntaxError) as error:
-        issue = Issue("docx-unreadable", f"cannot read the Word file: {error}", display_path,
+        issue = Issue("docx-unreadable", f"无法读取 Word 文件：{error}", display_path,
                       None, "error")
         return Grid(display_path, "docx", "", issues=[issue])
     reader = _BodyReader()
@@ -46,7 +46,7 @@ def read_docx(path: Path, display_path: str) -> Grid:
             reader.add_table(element)
     grid = Grid(display_path, "docx", "\n".join(reader.lines), reader.rows)
     if reader.tables == 0:
-        grid.issues.append(Issue("docx-no-tables", "the Word file has no tables; read as prose",
+        grid.issues.append(Issue("docx-no-tables", "Word 文件中没有表格，按正文读取",
                                  display_path, None, "info"))
     return grid
 

@@ -54,7 +54,7 @@ def read_workbook(path: Path, display_path: str) -> Grid:
 
 
 def _unreadable(display_path: str, kind: str, error: Exception) -> Grid:
-    issue = Issue("workbook-unreadable", f"cannot read the workbook: {error}", display_path,
+    issue = Issue("workbook-unreadable", f"无法读取工作簿：{error}", display_path,
                   None, "error")
     return Grid(display_path, kind, "", issues=[issue])
 
@@ -83,8 +83,8 @@ def sheets_to_grid(sheets: list[SheetCells], display_path: str, kind: str) -> Gr
             line = row_lines[bisect_right(row_numbers, row_number) - 1]
             issues.append(Issue(
                 "cell-formula-uncached",
-                f"{sheet.name}!{ref}: a formula saved without its value; the figure is missing "
-                "(open and save the file in Excel or LibreOffice to store it)",
+                f"工作表「{sheet.name}」{ref} 单元格：公式保存时没有存下计算结果，缺少这个数字"
+                "（用 Excel 或 LibreOffice 打开并保存一次即可存下）",
                 display_path, line, "warning"))
     return Grid(display_path, kind, "\n".join(lines), rows, pages=len(sheets), issues=issues)
 

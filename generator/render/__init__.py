@@ -2,7 +2,7 @@
 
 The order matters: phone numbers are masked in the database first, so every page and every
 download (and the DuckDB file itself) shows the same text; the database is read once
-(`data.load_site`); the classification index comes before any page because it decides which
+(`load.load_site`); the classification index comes before any page because it decides which
 codes get a page (the tables link their codes there); the chart renderer is chosen before
 any page, since a chart's file name depends on it; charts are collected while pages render
 and drawn once at the end, from the cache where possible; the department-year pages with
@@ -29,11 +29,12 @@ from ..departments import DepartmentNames, group_departments
 from ..incremental import Manifest, digest
 from . import charts as ch
 from . import urls
-from .data import Details, SiteData, drop_documents, load_site
+from .data import SiteData
 from .datapackage import datapackage
 from .downloads import dumps, write_bulk, zip_member
 from .glossary import TERMS
 from .indexes import classification_index, render_indexes
+from .load import Details, drop_documents, load_site
 from .outputs import TrackedWriter
 from .pages import ClassIndex, render_documents
 from .privacy import mask_database
@@ -68,7 +69,7 @@ def render_site(con, config: Config, out_dir: Path, previous: Manifest | None = 
     if mask:
         mask_database(con)
     # A province's sections, issues and checks are loaded a batch of documents at a time by
-    # the process rendering them, from the database file (`data.Details`), which `con`
+    # the process rendering them, from the database file (`load.Details`), which `con`
     # lets go of meanwhile; a connection that cannot (in memory) loads them all now.
     in_batches = db.detachable(con)
     site = load_site(con, details=not in_batches)

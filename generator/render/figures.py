@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from ..numbers import squash
-from .data import Cell, DocData, Record, TableData
+from .data import Cell, DocData, TableData
+from .records import Record
 
 THREE_PUBLIC_PARTS = {
     "overseas": "因公出国（境）费",

@@ -68,8 +68,8 @@ def read_markdown_pages(config: Config) -> tuple[list[tuple[str, str, Markup]], 
     for path in files:
         slug = slugify(path.stem, max_words=16)
         if not any(c.isalnum() for c in path.stem):
-            issues.append(Issue("page-name-unusable", f"page not published: its name "
-                                f"{path.name!r} has no letters or digits to make a URL of",
+            issues.append(Issue("page-name-unusable", "页面未发布：文件名"
+                                f"「{path.name}」中没有可用来生成网址的字母或数字",
                                 _shown(config, path), None, "error"))
         else:
             by_slug[slug].append(path)
@@ -78,9 +78,9 @@ def read_markdown_pages(config: Config) -> tuple[list[tuple[str, str, Markup]], 
         owner = next((p for p in paths if p.stem == slug), None) if len(paths) > 1 else paths[0]
         for path in paths:
             if path is not owner:
-                others = ", ".join(p.name for p in paths if p is not path)
-                issues.append(Issue("page-name-taken", f"page not published: its URL "
-                                    f"pages/{slug}/ is also that of {others}; rename one of them",
+                others = "、".join(p.name for p in paths if p is not path)
+                issues.append(Issue("page-name-taken", "页面未发布：它的网址"
+                                    f" pages/{slug}/ 与 {others} 的相同，请给其中一个改名",
                                     _shown(config, path), None, "error"))
         if owner is not None:
             page, issue = _read_page(config, owner, slug)
@@ -95,16 +95,16 @@ def _read_page(config: Config, path: Path, slug: str
     try:
         decoded = decode(path.read_bytes())
     except OSError as exc:
-        return None, Issue("page-unreadable", f"page not published: {exc.strerror}", shown,
+        return None, Issue("page-unreadable", f"页面未发布：{exc.strerror}", shown,
                            None, "error")
     if decoded is None or "\0" in decoded[0]:
-        return None, Issue("page-encoding", "page not published: not text in UTF-8, GB18030 or "
-                           "UTF-16", shown, None, "error")
+        return None, Issue("page-encoding", "页面未发布：不是 UTF-8、GB18030 或 "
+                           "UTF-16 编码的文本", shown, None, "error")
     text = decoded[0]
     title = next((ln[2:].strip() for ln in text.splitlines() if ln.startswith("# ")), path.stem)
     body, cut = render_markdown(text)
-    issue = Issue("page-too-deep", f"nested deeper than {MAX_NESTING} levels: what lies "
-                  "deeper is not shown", shown, cut, "warning") if cut else None
+    issue = Issue("page-too-deep", f"嵌套超过 {MAX_NESTING} 层："
+                  "更深的内容不显示", shown, cut, "warning") if cut else None
     return (slug, title, body), issue
 
 

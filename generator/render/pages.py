@@ -13,8 +13,9 @@ from . import charts as ch
 from . import figures as fg
 from . import quality as ql
 from . import urls
-from .data import Details, DocData, SiteData, TableData
+from .data import DocData, SiteData, TableData
 from .downloads import write_document_tables
+from .load import Details
 from .outputs import TrackedWriter
 from .sourceview import publish_originals, source_view
 

@@ -26,10 +26,12 @@ except ImportError:  # pragma: no cover - another markupsafe
     def _escape_inner(s: str) -> str:
         return str(_markup_escape(s))
 
+from ..issue_titles import chinese_words
 from . import urls
-from .data import Cell, DocData, Record, TableData
+from .data import Cell, DocData, TableData
 from .formatting import fmt_amount, fmt_printed, per_person
-from .quality import check_title, chinese_words
+from .quality import check_title
+from .records import Record
 
 SIDES = {"income": "收入", "expense": "支出"}
 INFERRED = '<span class="visually-hidden">（列位置由恒等式推定）</span>*'

@@ -94,12 +94,16 @@ def place_in_catalogue_order(keys: list[str], amounts: list[Decimal], identities
 _UNPINNED = "unpinned"
 
 
-def _swappable(values: dict[str, Decimal], key: str, identities: list[str], slack: Decimal) -> bool:
-    """Whether `key`'s amount can trade places with another column's and keep the identities."""
+def _swappable(values: dict[str, Decimal], key: str, identities: list[str], slack: Decimal,
+               stated: dict[str, Decimal] | None = None) -> bool:
+    """Whether `key`'s amount can trade places with another column's and keep the
+    identities (and the figures the text states)."""
+    stated = stated or {}
     for other, amount in values.items():
         if amount != values[key]:
             swapped = {**values, key: amount, other: values[key]}
-            if identities_hold(swapped, tuple(identities), slack):
+            if identities_hold(swapped, tuple(identities), slack) and \
+                    all(swapped[k] == v for k, v in stated.items() if k in swapped):
                 return True
     return False
 
@@ -112,3 +116,64 @@ def _variant_identity(identity: str, variant: str) -> str:
     terms = re.split(r"(\s*[=+]\s*)", identity)
     return "".join(t if t.strip() in ("=", "+") else _variant_key(t.strip(), variant) for t in terms)
 
+
+
+# Print-order candidates tried at most (orders × amounts moved × blank choices).
+MAX_CANDIDATES = 20000
+
+
+def place_in_print_orders(orders: list[tuple[str, ...]], amounts: list[Decimal], identities: tuple[str, ...],
+                          slack: Decimal, variants: tuple[str, ...] = (),
+                          stated: dict[str, Decimal] | None = None) -> dict[str, Decimal]:
+    """Column key → amount for a one-row table whose amounts the rendering prints in the
+    template's column order (`orders`: the templates' orders the header allows), blank
+    cells dropped, but whose header it scrambles (pdftotext's default mode). Every choice
+    of blank columns whose amounts keep the identities is a candidate; where none does, an
+    amount printed out of its place (after a label wrapped over lines) is moved, one at a
+    time. The figures the 说明 text states (`stated`) rule candidates out. A column is
+    placed where every candidate agrees on it, and its amount could not trade places with
+    another column's (因公出国 and 公务接待 add up alike) unless the text states it."""
+    stated = stated or {}
+    candidates = _print_order_candidates(orders, amounts, identities, slack, variants, moved=False)
+    if not candidates:
+        candidates = _print_order_candidates(orders, amounts, identities, slack, variants, moved=True)
+    candidates = [(values, shown, checks) for values, shown, checks in candidates
+                  if all(values[k] == v for k, v in stated.items() if k in values)]
+    agreed: dict | None = None
+    for values, shown, checks in candidates:
+        pinned = {k: v for k, v in shown.items()
+                  if stated.get(k) == values[k] or not _swappable(values, k, checks, slack, stated)}
+        agreed = pinned if agreed is None else {k: v for k, v in agreed.items() if pinned.get(k, _UNPINNED) == v}
+    return {k: v for k, v in (agreed or {}).items() if isinstance(v, Decimal)}
+
+
+def _print_order_candidates(orders, amounts, identities, slack, variants, moved: bool) -> list:
+    found, tried = [], 0
+    runs = _moved_runs(amounts) if moved else [amounts]
+    for order in orders:
+        columns = [_variant_key(k, v) for k in order for v in (variants or ("",))]
+        checks = [_variant_identity(i, v) for i in identities for v in (variants or ("",))]
+        checks = [i for i in checks if {t.strip() for t in i.replace("=", "+").split("+")} <= set(columns)]
+        blanks = len(columns) - len(amounts)
+        if blanks < 0 or not checks:
+            continue
+        for run in runs:
+            for blank in combinations(range(len(columns)), blanks):
+                tried += 1
+                if tried > MAX_CANDIDATES:
+                    return []
+                printed = iter(run)
+                values = {k: (Decimal(0) if i in blank else next(printed)) for i, k in enumerate(columns)}
+                if identities_hold(values, tuple(checks), slack):
+                    shown = {k: (None if i in blank else values[k]) for i, k in enumerate(columns)}
+                    found.append((values, shown, checks))
+    return found
+
+
+def _moved_runs(amounts: list[Decimal]) -> list[list[Decimal]]:
+    """The amounts with one of them printed elsewhere, every way."""
+    runs = []
+    for i, amount in enumerate(amounts):
+        rest = amounts[:i] + amounts[i + 1:]
+        runs += [rest[:j] + [amount] + rest[j:] for j in range(len(amounts)) if j != i]
+    return runs

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -40,7 +41,44 @@ class TableKind:
     header: tuple[tuple[str, str], ...] = ()  # fixed leaf columns (key, label), see the toml
     units: bool = False  # rows are units and their projects, see the toml
     sub_units: bool = False  # a named row without a code is a sub-unit's total, see the toml
+    optional: tuple[str, ...] = ()  # identity parts a template may not print, see the toml
+    orders: tuple[tuple[str, ...], ...] = ()  # "items" tables: the templates' column orders
     pattern: re.Pattern[str] = field(default=None, compare=False, repr=False)  # type: ignore[assignment]
+
+
+    def identities_over(self, printed: Collection[str] | None) -> tuple[str, ...]:
+        """The identities with the `optional` parts a table does not print taken out (all
+        of them where what it prints is not known): placing figures without positions
+        needs them even where the header was not read whole."""
+        out = []
+        for text in self.identities:
+            total, parts = identity_terms(text)
+            out.append(identity_text(total, [p for p in parts if p not in self.optional
+                                             or (printed is not None and p in printed)]))
+        return tuple(out)
+
+    def applicable_identities(self, printed: Collection[str]) -> tuple[str, ...]:
+        """The identities that apply to a table printing the columns `printed`: one over
+        a column the table does not print is not applicable (Jiangsu's 一般公共预算 tables
+        print one 金额 column: 合计 = 基本支出 + 项目支出 can neither hold nor fail on
+        them); an optional part counts where the table prints it (单位预留机动经费)."""
+        return tuple(i for i in self.identities_over(printed)
+                     if all(t in printed for t in _terms(i)))
+
+
+def identity_terms(identity: str) -> tuple[str, list[str]]:
+    """"total = basic + project" → ("total", ["basic", "project"])."""
+    left, right = identity.split("=")
+    return left.strip(), [t.strip() for t in right.split("+")]
+
+
+def identity_text(total: str, parts: list[str]) -> str:
+    return f"{total} = {' + '.join(parts)}"
+
+
+def _terms(identity: str) -> list[str]:
+    total, parts = identity_terms(identity)
+    return [total, *parts]
 
 
 @dataclass(frozen=True)
@@ -60,9 +98,14 @@ class Catalogue:
     templates: dict[str, Template]
     columns: dict[str, tuple[str, ...]]
     labels: dict[str, frozenset[str]]
+    key_values: dict[str, tuple[str, ...]] = field(default_factory=dict)  # [key_value]
 
     def kind(self, name: str) -> TableKind:
         return next(k for k in self.kinds if k.kind == name)
+
+    def kind_of_table(self, key: str) -> TableKind | None:
+        """The kind a `model.Document` table key stores (None for a key no kind has)."""
+        return next((k for k in self.kinds if k.key == key), None) if key else None
 
     def match_title(self, text: str) -> tuple[TableKind, bool] | None:
         """The table kind a title line names, and whether it says （续）; None if the line
@@ -114,6 +157,7 @@ def load_catalogue(path: Path = CATALOGUE_PATH) -> Catalogue:
             identities=tuple(entry.get("identities", ())), columns=tuple(entry.get("columns", ())),
             row_name=entry.get("row_name"), header=tuple(tuple(c) for c in entry.get("header", ())),
             units=entry.get("units", False), sub_units=entry.get("sub_units", False),
+            optional=tuple(entry.get("optional", ())), orders=tuple(tuple(o) for o in entry.get("orders", ())),
             pattern=pattern))
     return Catalogue(
         kinds=tuple(kinds),
@@ -121,4 +165,5 @@ def load_catalogue(path: Path = CATALOGUE_PATH) -> Catalogue:
                                        tuple(re.compile(m) for m in t.get("markers", ())),
                                        t.get("legacy", False)) for t in data["template"]},
         columns={k: tuple(v) for k, v in data["columns"].items()},
-        labels={k: frozenset(v) for k, v in data["labels"].items()})
+        labels={k: frozenset(v) for k, v in data["labels"].items()},
+        key_values={k: tuple(v) for k, v in data.get("key_value", {}).items()})

@@ -22,33 +22,31 @@ from .codes import CodeState, code_columns, read_code, read_code_cells, row_kind
 from .header import VARIANTS, read_columns
 from .header import Column as HeaderColumn
 from .place import calibrate, place
-from .ruled import foreign_header, misfit, name_columns, without_number_runs
+from .ruled import (
+    dropped_number_runs,
+    fit_to_columns,
+    is_column_grid,
+    unlabelled_rows,
+    with_unknown,
+    without_number_runs,
+)
 from .segment import Segment
+from .side_by_side import unfold_side_by_side
 
 
 def read_coded(seg: Segment, catalogue: Catalogue, unit: str, path: str) -> tuple[Table, list[Issue]]:
-    header_rows, body = _split_header(seg.rows)
+    header_rows, body = unfold_side_by_side(*_split_header(seg.rows))
     header_rows, runs = without_number_runs(header_rows)
     columns = _fixed_columns(header_rows, seg.kind.header) or _columns(header_rows, catalogue, unknown=True)
     table = Table(key=seg.kind.key, title=seg.kind.key, line=seg.line, unit=unit, note=seg.title,
                   columns=[Column(c.key, c.label) for c in columns])
-    issues: list[Issue] = _unknown_columns(seg, columns, path) + [
-        Issue("header-cell-dropped", f"{seg.title} 第 {r.line} 行：表头中的一串数字不是列名，略去", path, r.line,
-              "info", table=seg.kind.key or None) for r in runs]
-    if code_columns(header_rows):  # columns known: another table's header ends this one
-        body = _cut_at_foreign_header(seg, body, {c.key for c in columns if c.key}, catalogue, path, issues)
+    issues: list[Issue] = dropped_number_runs(seg, runs, path)
     header_words = {squash(c.text) for r in header_rows for c in r.cells}
     body = _cut_at_next_header(seg, body, header_words, path, issues)
     code_cols = code_columns(header_rows)
-    # columns known and no extents (a sheet, tab-separated text): which cell is an amount column's
-    col_only = all(c.x0 is None for r in header_rows for c in r.cells) and any(
-        c.col is not None and c.col >= 0 for r in header_rows for c in r.cells)
-    amount_cols = {c.pieces[0].col for c in columns if c.pieces} - {None} if col_only else set()
-    if col_only:
-        columns = _one_label_per_column(seg, columns, path, issues)
-        amount_cols = {c.pieces[0].col for c in columns if c.pieces} - {None}
+    if is_column_grid(header_rows):  # a sheet, tab-separated text: cells in their columns
+        body, columns = fit_to_columns(seg, header_rows, body, columns, catalogue, path, issues)
         table.columns = [Column(c.key, c.label) for c in columns]
-    body = _fitting(seg, body, code_cols, name_columns(header_rows, code_cols), amount_cols, path, issues)
     state = CodeState()
     lines = [line for line in (_read_line(r, code_cols, state) for r in body
                                if has_amount(r) or not all(squash(c.text) in header_words for c in r.cells))]
@@ -59,24 +57,25 @@ def read_coded(seg: Segment, catalogue: Catalogue, unit: str, path: str) -> tupl
         issues += _header_doubts(seg, header_rows, len(columns), path)
     for index, (grid_row, code, code_raw, labels, amounts) in enumerate(lines):
         if code is None and _labelled_lines(grid_row.line, [c for c in grid_row.cells if c in labels or c in amounts],
-                                            columns, unit, table):
+                                            columns, unit, table, catalogue):
             continue  # "人员经费合计 4884.09  公用经费合计 480.66"
         if not amounts and code is None:
             continue  # a wrapped name's half: joined to its row by _wrapped_name
         if code is None and _is_placeholder(labels, amounts):
             continue  # "无 0 0 0": the placeholder row of an empty table
+        name = _wrapped_name(lines, index) or None
         # a code printed in parts of the wrong length (code None, code_raw set) is broken:
         # its kind stays None for the caller to settle once the code is known
-        kind = row_kind(code) or ("line" if code_raw is None else None)
-        row = Row(line=grid_row.line, name=_wrapped_name(lines, index) or None, code=code,
-                  code_raw=code_raw, kind=kind, origins={"name": grid_row.cells[0].origin})
+        kind = row_kind(code) or (_label_kind(name, catalogue) if code_raw is None else None)
+        row = Row(line=grid_row.line, name=name, code=code, code_raw=code_raw, kind=kind,
+                  origins={"name": grid_row.cells[0].origin})
         for column, cell in place(amounts, columns, edges):
             key = column.key if column.variant in (None, "final") else f"{column.key}_{column.variant}"
             row.values[key] = to_wan(cell.text, unit)
             row.origins[key] = cell.origin
         if len(amounts) > len(columns):
-            issues.append(Issue("row-misaligned", f"{seg.title} line {grid_row.line}: {len(amounts)} "
-                                f"amounts for {len(columns)} columns", path, grid_row.line, "warning",
+            issues.append(Issue("row-misaligned", f"{seg.title} 第 {grid_row.line} 行：{len(amounts)} 个"
+                                f"金额，但只有 {len(columns)} 列", path, grid_row.line, "warning",
                                 table=table.key or None))
         if counted:
             issues += _row_doubts(seg, grid_row.line, row, amounts, len(columns), path)
@@ -86,94 +85,30 @@ def read_coded(seg: Segment, catalogue: Catalogue, unit: str, path: str) -> tupl
         else:
             table.rows.append(row)
     if any(c.col is not None and c.col >= 0 and c.x0 is None for line in lines for c in line[4]):  # columns, no extents
-        issues += _unlabelled_rows(seg, table, path)
+        issues += unlabelled_rows(seg, table, path)
     if seg.kind.sub_units:
         _sub_units(table.rows)
     if seg.kind.units:
         _units_and_projects(table.rows)
+    _lone_row_is_total(table)
     return table, issues
 
 
-def _one_label_per_column(seg: Segment, columns: list[HeaderColumn], path: str,
-                          issues: list[Issue]) -> list[HeaderColumn]:
-    """Two header rows naming one column with two different columns (header rows swapped
-    or shifted): its amounts cannot be told, so the column is not read, with an issue."""
-    cols = [c.pieces[0].col for c in columns if c.pieces]
-    doubled = {col for col in cols if cols.count(col) > 1}
-    for col in sorted(doubled):
-        named = [c for c in columns if c.pieces and c.pieces[0].col == col]
-        line = named[-1].pieces[0].origin.line
-        issues.append(Issue("column-ambiguous", f"{seg.title} 第 {line} 行：表头第 {col + 1} 列有两个列名（"
-                            f"{'、'.join(c.label for c in named)}；表头行错位？），该列的金额不读取", path, line,
-                            "warning", table=seg.kind.key or None))
-    return [c for c in columns if not (c.pieces and c.pieces[0].col in doubled)]
+def _label_kind(name: str | None, catalogue: Catalogue) -> str:
+    """A row without a code: a 小计 or a part's total (人员经费合计, 公用经费合计: the 决算
+    基本支出 table's) is a subtotal, not a line of its own (it counts nothing twice)."""
+    flat = squash(name)
+    return "subtotal" if flat.endswith(("小计", "合计")) and not catalogue.is_total(flat) else "line"
 
 
-def _fitting(seg: Segment, body: list[GridRow], code_cols: set[int], name_cols: set[int],
-             amount_cols: set[int], path: str, issues: list[Issue]) -> list[GridRow]:
-    """The rows whose cells fit the header's columns (`ruled.misfit`); the others not read."""
-    if not code_cols and not name_cols and not amount_cols:
-        return body
-    kept = []
-    for row in body:
-        why = misfit(row, code_cols, name_cols, amount_cols)
-        if why is None:
-            kept.append(row)
-            continue
-        issues.append(Issue("row-misaligned", f"{seg.title} 第 {row.line} 行：{why}（另一张表的行，或单元格错位？），"
-                            "未读取", path, row.line, "warning", table=seg.kind.key or None))
-    return kept
-
-
-def _unlabelled_rows(seg: Segment, table: Table, path: str) -> list[Issue]:
-    """Rows with amounts and no code or name: the table's total when it prints none (some
-    templates leave 合计 out), if it comes last, or first and equal to the sum of the 类
-    rows; any other is not read (a row of another table, its label lost)."""
-    issues = []
-    for row in [r for r in table.rows if r.code is None and r.code_raw is None and not r.name and r.values]:
-        classes = [r.values.get("total") or 0 for r in table.rows if r.kind == "class"]
-        last, first = row is table.rows[-1], row is table.rows[0]
-        if "total" not in table.totals and (last or first and classes and row.values.get("total") == sum(classes)):
+def _lone_row_is_total(table: Table) -> None:
+    """A table printing one row of amounts with neither code nor name under its header is
+    the department's total (Jiangsu's 支出预算总表: 合计 基本支出 项目支出 … and one row)."""
+    if "total" not in table.totals and len(table.rows) == 1:
+        row = table.rows[0]
+        if row.code is None and not row.name and row.values:
             row.kind = "total"
-            table.totals["total"] = row
-        else:
-            issues.append(Issue("row-unlabelled", f"{seg.title} 第 {row.line} 行：有金额而无编码和名称，未读取",
-                                path, row.line, "warning", table=table.key or None))
-        table.rows.remove(row)
-    return issues
-
-
-def _cut_at_foreign_header(seg: Segment, body: list[GridRow], keys: set[str], catalogue: Catalogue,
-                           path: str, issues: list[Issue]) -> list[GridRow]:
-    index = foreign_header(body, keys, catalogue.column_key)
-    if index is None:
-        return body
-    line = body[index].line
-    issues.append(Issue("header-foreign", f"{seg.title} 第 {line} 行：另一张表的表头（其标题丢失？），"
-                        "以下各行未读取", path, line, "error", table=seg.kind.key or None))
-    return body[:index]
-
-
-def _with_unknown(leaves: list[HeaderColumn], header: list[GridRow]) -> list[HeaderColumn]:
-    """Columns of a header whose cells give their column: a label no synonym names, right
-    of the codes and names, is an amount column all the same, kept by its position as
-    col_<n> (`unknown_columns` says so)."""
-    code_cols = code_columns(header)
-    skip = code_cols | name_columns(header, code_cols)
-    out = []
-    for leaf in leaves:
-        col = leaf.pieces[0].col if leaf.pieces else None
-        if leaf.key is None and col is not None and col not in skip and col > max(skip, default=-1):
-            leaf.key = f"col_{col + 1}"
-        if leaf.key:
-            out.append(leaf)
-    return out
-
-
-def _unknown_columns(seg: Segment, columns: list[HeaderColumn], path: str) -> list[Issue]:
-    return [Issue("column-unknown", f"{seg.title}：列“{c.label}”不是已知的列，按位置保留为 {c.key}", path,
-                  c.pieces[0].origin.line if c.pieces else seg.line, "warning", table=seg.kind.key or None)
-            for c in columns if c.key.startswith("col_")]
+            table.totals["total"] = table.rows.pop()
 
 
 def _has_place(cell: Cell) -> bool:
@@ -196,8 +131,8 @@ def _cut_at_next_header(seg: Segment, body: list[GridRow], header_words: set[str
         if all(squash(c.text) in header_words for r in kept[start:] for c in r.cells):
             del kept[start:]
             continue
-        issues.append(Issue("table-cut", f"{seg.title}: another table's header at line {row.line} "
-                            "(its title lost?); the rows from there on are not read", path,
+        issues.append(Issue("table-cut", f"{seg.title}：第 {row.line} 行是另一张表的表头"
+                            "（其标题丢失？），从那里起的各行未读取", path,
                             row.line, "warning", table=seg.kind.key or None))
         return kept[:start]
     return kept
@@ -209,14 +144,14 @@ def _header_doubts(seg: Segment, header: list[GridRow], columns: int, path: str)
     it is no header row (row-unread)."""
     numbered = [r for r in header if is_index_row(r)]
     if not numbered:
-        return [Issue("header-missing", f"{seg.title}: no column-number row (※ 1 2 3) under the "
-                      "header: its columns are taken from the labels", path, seg.line, "warning",
+        return [Issue("header-missing", f"{seg.title}：表头下没有列序号行（※ 1 2 3），"
+                      "按表头文字确定各列", path, seg.line, "warning",
                       table=seg.kind.key or None)]
     count = sum(c.text.isdigit() for c in numbered[-1].cells)
     if count == columns:
         return []
-    return [Issue("row-unread", f"{seg.title} line {numbered[-1].line}: the column-number row "
-                  f"numbers {count} columns, the header has {columns}; not read as the header",
+    return [Issue("row-unread", f"{seg.title} 第 {numbered[-1].line} 行：列序号行"
+                  f"编了 {count} 列，表头有 {columns} 列，不作为表头读取",
                   path, numbered[-1].line, "warning", table=seg.kind.key or None)]
 
 
@@ -229,17 +164,17 @@ def _row_doubts(seg: Segment, line: int, row: Row, amounts: list[Cell], columns:
     found = []
 
     def add(slug: str, why: str) -> None:
-        found.append(Issue(slug, f"{seg.title} line {line}: {why}", path, line, "warning",
+        found.append(Issue(slug, f"{seg.title} 第 {line} 行：{why}", path, line, "warning",
                            table=seg.kind.key or None))
     if amounts and not row.name and not row.code:
-        add("row-unlabelled", "amounts with no code or name (their label's line lost or moved?)")
+        add("row-unlabelled", "有金额但没有编码或名称（名称所在行丢失或移位？）")
     if amounts and len(amounts) < columns and not all(
             _has_place(a) and (a.col is None or a.col >= -columns) for a in amounts):
-        add("column-ambiguous", "the line does not tell its amounts' columns (its end trimmed, or "
-            "a number split by a space?): amounts kept left to right")
+        add("column-ambiguous", "这一行看不出各金额所在的列（行尾被截断，"
+            "还是一个数字被空格隔开？）：金额按从左到右的顺序保留")
     places = {len(a.text.partition(".")[2]) for a in amounts if "." in a.text}
     if len(places) > 1 or (places and any("." not in a.text for a in amounts)):
-        add("amount-doubtful", "amounts printed with different decimals (a number split by a space?)")
+        add("amount-doubtful", "金额的小数位数不一致（一个数字被空格隔开？）")
     return found
 
 
@@ -335,7 +270,7 @@ def _tail_of_previous(lines: list[Line], piece: int) -> bool:
 
 
 def _labelled_lines(line: int, cells: list[Cell], columns: list[HeaderColumn], unit: str,
-                    table: Table) -> bool:
+                    table: Table, catalogue: Catalogue) -> bool:
     """Two or more label-and-amount pairs on one line without a code: one row each, the
     amount in the first column."""
     pairs = pieces(cells)
@@ -343,7 +278,7 @@ def _labelled_lines(line: int, cells: list[Cell], columns: list[HeaderColumn], u
         return False
     key = columns[0].key if columns else "total"
     for labels, figures in pairs:
-        table.rows.append(Row(line=line, name=label_text(labels), kind="line",
+        table.rows.append(Row(line=line, name=label_text(labels), kind=_label_kind(label_text(labels), catalogue),
                               values={key: to_wan(figures[0].text, unit)},
                               origins={"name": labels[0].origin, key: figures[0].origin}))
     return True
@@ -394,7 +329,7 @@ def _columns(header: list[GridRow], catalogue: Catalogue, unknown: bool = False)
     if any(c.x0 is not None or c.col is not None and c.col >= 0 for r in header for c in r.cells):
         leaves = [replace(c, label=unwrap(c.label)) for c in read_columns(header, catalogue)]
         extents = any(c.x0 is not None for r in header for c in r.cells)
-        return _with_unknown(leaves, header) if unknown and not extents else [c for c in leaves if c.key]
+        return with_unknown(leaves, header) if unknown and not extents else [c for c in leaves if c.key]
     keyed = [[HeaderColumn(key, c.text, None, None, pieces=[c]) for c in row.cells
               if (key := catalogue.column_key(c.text)) and squash(c.text) not in VARIANTS]
              for row in header]  # 预算数 / 决算数 pairs cannot be told apart without positions

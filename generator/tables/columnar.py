@@ -34,7 +34,7 @@ from .segment import Segment
 from .verify import rounding_step
 
 # how many cells away from a total's label its amount may print
-NEAR_LABEL = 2
+NEAR_LABEL = 3
 
 
 def _cells(seg: Segment) -> list[Cell]:
@@ -74,7 +74,7 @@ def coded_total(table: Table, seg: Segment, identities: tuple[str, ...], unit: s
         for key, (value, part) in zip(parts, after):
             row.values[key], row.origins[key] = value, part.origin
     table.totals["total"] = row
-    return [_lost(seg, path, table, "合计 read from its amounts")]
+    return [_lost(seg, path, table, "合计按金额推定")]
 
 
 CLASSES_PATH = Path(__file__).with_name("classes.toml")
@@ -92,7 +92,7 @@ def class_codes(classification: str = "function") -> dict[str, str]:
 
 
 def coded_classes(table: Table, seg: Segment, unit: str, path: str,
-                  classification: str = "function") -> list[Issue]:
+                  classification: str = "function", headings: frozenset[str] = frozenset()) -> list[Issue]:
     """The 类 rows of a classified table whose codes the rendering lost."""
     if any(r.kind == "class" and r.get("total") is not None for r in table.rows):
         return []
@@ -106,17 +106,10 @@ def coded_classes(table: Table, seg: Segment, unit: str, path: str,
         _, largest, cell = max(amounts, key=lambda a: a[1])
         total_row = Row(line=cell.origin.line or seg.line, name="合计", kind="total",
                         values={"total": largest}, origins={"total": cell.origin})
-    codes = class_codes(classification)
-    found: dict[str, tuple[str, Cell | None]] = {}
-    for i, cell in enumerate(cells):
-        name = _ORDINAL.sub("", squash(cell.text))
-        if name in codes and codes[name] not in found:
-            after = cells[i + 1] if i + 1 < len(cells) else None
-            ok = after is not None and _is_plain_amount(after.text)
-            found[codes[name]] = (name, after if ok else None)
+    step = rounding_step(unit)
+    found = _class_names(cells, class_codes(classification), unit, step, headings)
     if not found:
         return []
-    step = rounding_step(unit)
     values = {code: to_wan(c.text, unit) for code, (_, c) in found.items() if c is not None}
     lost = [code for code, (_, c) in found.items() if c is None]
     rest = total_row.get("total") - sum(values.values(), Decimal(0))
@@ -138,7 +131,104 @@ def coded_classes(table: Table, seg: Segment, unit: str, path: str,
             table.rows.append(row)
         row.name = name  # as the rendering printed it whole (a rejoined name may have taken more)
         row.values["total"], row.origins["total"] = values[code], cell.origin
-    return [_lost(seg, path, table, "its 类 rows read by their names")]
+    return [_lost(seg, path, table, "各类行按名称读取")]
+
+
+def _class_names(cells: list[Cell], codes: dict[str, str], unit: str, step: Decimal,
+                 headings: frozenset[str] = frozenset()) -> dict[str, tuple[str, Cell | None]]:
+    """Class code → (its name as printed, the cell of its total or None). A name may print
+    more than once (in a header printed column by column, then in its row): the occurrence
+    whose amounts after it add up as a row's do (合计 = 基本支出 + 项目支出, or 合计 and one
+    part where the other is blank) wins, else the first one followed by an amount. A class
+    whose name prints only in the header (the first row of a page): the first run of
+    amounts after a code or a column heading (`headings`: 合计, 项 …) that follows its
+    name, before the next class."""
+    found: dict[str, tuple[str, Cell | None]] = {}
+    first: dict[str, int] = {}
+    whole: set[str] = set()
+    for i, name in _names(cells, codes):
+        code = codes[name]
+        if code in whole:
+            continue
+        first.setdefault(code, i)
+        after = _run_after(cells, i, unit)
+        if after and _adds_up(after, step):
+            found[code] = (name, cells[i + 1])
+            whole.add(code)
+        elif code not in found or (found[code][1] is None and after):
+            found[code] = (name, cells[i + 1] if after else None)
+    index = {id(c): i for i, c in enumerate(cells)}
+    bounds = sorted({*first.values(), *(index[id(c)] for _, c in found.values() if c is not None)})
+    for code, (name, cell) in list(found.items()):
+        if cell is None:
+            end = next((b for b in bounds if b > first[code]), len(cells))
+            cell = _headless_run(cells, first[code], end, unit, step, headings)
+            found[code] = (name, cell or _sum_of_children(cells, code, unit))
+    return found
+
+
+def _sum_of_children(cells: list[Cell], code: str, unit: str) -> Cell | None:
+    """A class's amount printed apart from its name: the amount its 款 rows add up to
+    (each printed "30201 办公费 489.30", code, name, amount), where the table prints it."""
+    children: list[Decimal] = []
+    for i, cell in enumerate(cells):
+        text = cell.text.strip()
+        if len(text) == len(code) + 2 and text.startswith(code) and text.isdigit():
+            after = cells[i + 2].text if i + 2 < len(cells) else ""
+            if not _is_plain_amount(after):
+                return None  # a child whose amount printed elsewhere: no sum to trust
+            children.append(to_wan(after, unit))
+    if not children:
+        return None
+    total = sum(children, Decimal(0))
+    return next((c for _, v, c in _amounts(cells, unit) if v == total), None)
+
+
+# how many cells a class name wrapped over may take ("社会保障和就" / "业支出")
+NAME_PIECES = 3
+
+
+def _names(cells: list[Cell], codes: dict[str, str]):
+    """(index of its last cell, name) of every standard class name printed, whole or
+    wrapped over the next cells."""
+    for i, cell in enumerate(cells):
+        name = ""
+        for j in range(i, min(i + NAME_PIECES, len(cells))):
+            if _is_plain_amount(cells[j].text):
+                break
+            name += squash(cells[j].text) if j > i else _ORDINAL.sub("", squash(cell.text))
+            if name in codes:
+                yield j, name
+                break
+
+
+def _run_after(cells: list[Cell], i: int, unit: str) -> list[Decimal]:
+    """The amounts printed right after cell `i` (up to three: 合计, 基本支出, 项目支出)."""
+    run = []
+    for c in cells[i + 1:i + 4]:
+        if not _is_plain_amount(c.text):
+            break
+        run.append(to_wan(c.text, unit))
+    return run
+
+
+def _headless_run(cells: list[Cell], start: int, end: int, unit: str, step: Decimal,
+                  headings: frozenset[str]) -> Cell | None:
+    """The first run of amounts between `start` and `end` printed after a code or a column
+    heading (not after a name: that is another row's), whose amounts add up as a row's."""
+    for j in range(start + 1, end):
+        before = squash(cells[j - 1].text)
+        if _is_plain_amount(cells[j].text) and (_CODE_LIKE.match(before) or before in headings):
+            run = _run_after(cells, j - 1, unit)
+            return cells[j] if _adds_up(run, step) else None
+    return None
+
+
+def _adds_up(amounts: list[Decimal], step: Decimal) -> bool:
+    """A row's run of amounts: 合计, 基本支出, 项目支出 (or 合计 and its one printed part)."""
+    if len(amounts) >= 3 and abs(amounts[0] - amounts[1] - amounts[2]) <= 2 * step:
+        return True
+    return len(amounts) == 2 and amounts[0] == amounts[1]
 
 
 def _is_plain_amount(text: str) -> bool:
@@ -156,14 +246,10 @@ def two_sided_totals(table: Table, seg: Segment, catalogue: Catalogue, unit: str
         return []
     largest = max(v for _, v, _ in amounts)
     near: dict[str, tuple[str, Cell]] = {}
-    for side in ("income", "expense"):
-        labels = {squash(label) for label in catalogue.labels[f"{side}_total"]}
-        for i, cell in enumerate(cells):
-            if squash(cell.text) in labels:
-                close = [c for j, v, c in amounts if 0 < abs(j - i) <= NEAR_LABEL and v == largest]
-                if close:
-                    near[side] = (cell.text, close[0])
-                    break
+    for side, i in _total_labels(cells, catalogue):
+        close = [c for j, v, c in amounts if 0 < abs(j - i) <= NEAR_LABEL and v == largest]
+        if close and side not in near:
+            near[side] = (cells[i].text, close[0])
     if sum(1 for _, v, _ in amounts if v == largest) < 2:
         return []  # each side prints its total
     if len(near) < 2:
@@ -171,10 +257,55 @@ def two_sided_totals(table: Table, seg: Segment, catalogue: Catalogue, unit: str
     for side, (label, cell) in near.items():
         table.totals[side] = Row(line=cell.origin.line or seg.line, name=label, kind="total", side=side,
                                  values={"amount": largest}, origins={"amount": cell.origin})
-    return [_lost(seg, path, table, "收入总计 and 支出总计 read from their amounts")]
+    return [_lost(seg, path, table, "收入总计和支出总计按金额推定")]
+
+
+# the labelled total lines a coded table may print ("人员经费合计 95.36  公用经费合计 10.23")
+# and the 说明 text's figure for each
+LABELLED_TOTALS = {"人员经费合计": "basic_personnel", "公用经费合计": "basic_public"}
+
+
+def stated_lines(table: Table, seg: Segment, stated: dict[str, Decimal], unit: str, path: str) -> list[Issue]:
+    """A labelled total line (人员经费合计 …) whose amount the rendering printed elsewhere:
+    the amount the 说明 text states for it, where the table prints that amount too."""
+    cells = _cells(seg)
+    printed = {v for _, v, _ in _amounts(cells, unit)}
+    labels = {squash(c.text) for c in cells}
+    key = table.columns[0].key if table.columns else "total"
+    read = []
+    for label, figure in LABELLED_TOTALS.items():
+        value = stated.get(figure)
+        if label not in labels or value is None or value not in printed or any(
+                squash(r.name).startswith(label) and r.values for r in table.rows):
+            continue
+        cell = next(c for _, v, c in _amounts(cells, unit) if v == value)
+        table.rows.append(Row(line=cell.origin.line or seg.line, name=label, kind="line",
+                              values={key: value}, origins={key: cell.origin}))
+        read.append(label)
+    if not read:
+        return []
+    return [Issue("column-inferred", f"{seg.title}（第 {seg.line} 行）：本文本丢失了列位置，"
+                  f"{'、'.join(read)} 取说明中所述且表中印有的金额", path, seg.line, "warning",
+                  table=table.key or None)]
+
+
+def _total_labels(cells: list[Cell], catalogue: Catalogue) -> list[tuple[str, int]]:
+    """(side, cell index) of the total labels: 收入总计 / 支出总计 by their words, a bare
+    总计 by its order (the default mode prints the 收入 side first: the first is 收入's,
+    the next 支出's)."""
+    named = {side: {squash(label) for label in catalogue.labels[f"{side}_total"]} for side in ("income", "expense")}
+    found, bare = [], 0
+    for i, cell in enumerate(cells):
+        text = squash(cell.text)
+        side = next((s for s, labels in named.items() if text in labels), None)
+        if side is None and text == "总计" and bare < 2:
+            side, bare = ("income", "expense")[bare], bare + 1
+        if side is not None:
+            found.append((side, i))
+    return found
 
 
 def _lost(seg: Segment, path: str, table: Table, what: str) -> Issue:
-    return Issue("rendering-columns-lost", f"{seg.title} (line {seg.line}): the rendering prints the "
-                 f"table's cells column by column, without positions; {what}, its other rows not read",
+    return Issue("rendering-columns-lost", f"{seg.title}（第 {seg.line} 行）：文本版本逐列印出表格单元，"
+                 f"没有位置信息；{what}，其余各行未读取",
                  path, seg.line, "warning", table=table.key or None)

@@ -12,12 +12,13 @@ the leftmost 合计 is `grand_total` and the 小计 is the 三公 `total`.
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 
 from ..grid import GridRow
 from ..model import Column, Issue, Row, Table
 from ..numbers import squash
 from .amounts import has_amount, label_text, pieces, to_wan
-from .by_identities import place_by_identities, place_in_catalogue_order
+from .by_identities import place_by_identities, place_in_catalogue_order, place_in_print_orders
 from .catalogue import Catalogue
 from .coded import _columns
 from .header import SUBTOTAL_LABELS, VARIANTS
@@ -27,7 +28,10 @@ from .segment import Segment
 from .verify import rounding_step
 
 
-def read_items(seg: Segment, catalogue: Catalogue, unit: str, path: str) -> tuple[Table, list[Issue]]:
+def read_items(seg: Segment, catalogue: Catalogue, unit: str, path: str,
+               stated: dict[str, Decimal] | None = None) -> tuple[Table, list[Issue]]:
+    """`stated`: the figures the 说明 text states, by column key (in 万元), which confirm
+    amounts placed without column positions."""
     table = Table(key=seg.kind.key, title=seg.kind.key, line=seg.line, unit=unit, note=seg.title)
     first = next((i for i, r in enumerate(seg.rows) if has_amount(r)), None)
     if first is None:
@@ -46,10 +50,10 @@ def read_items(seg: Segment, catalogue: Catalogue, unit: str, path: str) -> tupl
             row.origins.setdefault(key, cell.origin)
         if amounts[0].x0 is None:
             # without positions the header's print order need not be its column order
-            _place_without_positions(row, header, amounts, seg, catalogue, unit, bool(gathered))
+            _place_without_positions(row, header, amounts, seg, catalogue, unit, bool(gathered), stated)
             if len(row.values) < len(amounts):
-                issues = [Issue("column-ambiguous", f"{seg.title} line {row.line}: {len(row.values)} of "
-                                f"{len(amounts)} amounts placed by the identities (no column positions)",
+                issues = [Issue("column-ambiguous", f"{seg.title} 第 {row.line} 行：{len(amounts)} 个金额中"
+                                f"有 {len(row.values)} 个按恒等式放置（没有列位置）",
                                 path, row.line, "warning", table=table.key or None)]
                 table.rows.append(row)
                 return table, issues
@@ -74,8 +78,8 @@ def read_items(seg: Segment, catalogue: Catalogue, unit: str, path: str) -> tupl
         table.rows += [r for col, r in sources.items() if col not in firsts]
     table.columns = [Column(c.key, _item_label(c, catalogue)) for c in columns]
     table.rows.insert(0, row)
-    issues = [] if row.values else [Issue("row-misaligned", f"{seg.title} line {row.line}: no "
-                                          "amount could be placed", path, row.line, "warning",
+    issues = [] if row.values else [Issue("row-misaligned", f"{seg.title} 第 {row.line} 行："
+                                          "没有金额能放进列中", path, row.line, "warning",
                                           table=table.key or None)]
     return table, issues
 
@@ -107,7 +111,8 @@ def _source_rows(header: list[GridRow], first: Row) -> dict[int, Row]:
 
 
 def _place_without_positions(row: Row, header: list, amounts: list, seg: Segment,
-                             catalogue: Catalogue, unit: str, gathered: bool = False) -> None:
+                             catalogue: Catalogue, unit: str, gathered: bool = False,
+                             stated: dict[str, Decimal] | None = None) -> None:
     """The header's keyed labels line by line (a label split over two lines joined; a
     group label whose parts are all there stands for its 小计) → `place_by_identities`."""
     lines = _keyed_lines(header, catalogue)
@@ -124,8 +129,11 @@ def _place_without_positions(row: Row, header: list, amounts: list, seg: Segment
         if first is not None and sum(line.count("total") for line in lines) >= 2:
             first[first.index("total")] = "grand_total"
     figures = [to_wan(a.text, unit) for a in amounts]
-    values = {} if gathered else place_by_identities(lines, figures, seg.kind.identities, rounding_step(unit))
-    if len(values) < len(amounts):
+    if gathered and seg.kind.orders:
+        values = _in_print_order(lines, header, figures, seg, unit, stated or {})
+    else:
+        values = {} if gathered else place_by_identities(lines, figures, seg.kind.identities, rounding_step(unit))
+    if len(values) < len(amounts) and not (gathered and seg.kind.orders):
         ordered = _in_catalogue_order(lines, header, figures, seg, unit, pinned=gathered)
         values = ordered if len(ordered) > len(values) else values
     row.values = values
@@ -134,6 +142,23 @@ def _place_without_positions(row: Row, header: list, amounts: list, seg: Segment
 
 # The Jiangsu 合计 over the 三公 小计 and the other items it prints beside them.
 GRAND_TOTAL = "grand_total = total + meeting + training"
+
+
+def _in_print_order(lines: list[list[str]], header: list, figures: list, seg: Segment, unit: str,
+                    stated: dict[str, Decimal]) -> dict:
+    """The templates' column orders whose columns include every key the header names (the
+    fewest others) → `place_in_print_orders`."""
+    named = {k for line in lines for k in line}
+    fitting = [order for order in seg.kind.orders if named <= set(order)]
+    fewest = min((len(order) - len(named) for order in fitting), default=0)
+    variants = _variants(header)
+    return place_in_print_orders([o for o in fitting if len(o) - len(named) == fewest], figures,
+                                 (*seg.kind.identities, GRAND_TOTAL), rounding_step(unit), variants, stated)
+
+
+def _variants(header: list) -> tuple[str, ...]:
+    printed = [VARIANTS[squash(c.text)] for r in header for c in r.cells if squash(c.text) in VARIANTS]
+    return tuple(dict.fromkeys(printed))
 
 
 def _in_catalogue_order(lines: list[list[str]], header: list, figures: list, seg: Segment,

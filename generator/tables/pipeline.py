@@ -6,13 +6,17 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import replace
+from decimal import Decimal
 
 from ..grid import Grid
 from ..model import TABLE_KEYS, Document, Issue
+from ..numbers import squash
+from ..parse.statements import stated_under_table
 from ..sources import SourceText
 from .catalogue import Catalogue, load_catalogue
 from .coded import read_coded
-from .columnar import coded_classes, coded_total, two_sided_totals
+from .columnar import coded_classes, coded_total, stated_lines, two_sided_totals
+from .glued import glued_side_lines
 from .items import read_items
 from .rejoin import reattach_glued_amounts, rejoin_wrapped_rows
 from .segment import find_tables
@@ -38,7 +42,7 @@ def read_tables(grid: Grid, doc: Document, catalogue: Catalogue | None = None) -
     document_unit = printed.most_common(1)[0][0] if printed else doc.unit
     summary = next((s for s in segments if s.kind.key == "summary" and s.unit), None)
     doc.unit = summary.unit if summary else document_unit
-    for seg in segments:
+    for index, seg in enumerate(segments):
         interpreter = INTERPRETERS.get(seg.kind.shape)
         if interpreter is None or not seg.kind.key or not (seg.rows or seg.notes):
             continue  # a 目录 entry heads nothing
@@ -49,16 +53,40 @@ def read_tables(grid: Grid, doc: Document, catalogue: Catalogue | None = None) -
             rejoin_wrapped_rows(seg, grid)
         if not positioned and seg.kind.shape == "two_sided":
             reattach_glued_amounts(seg)
-        table, found = interpreter(seg, catalogue, unit, grid.path)
+        if seg.kind.shape == "items":
+            following = segments[index + 1].line if index + 1 < len(segments) else len(grid.lines) + 1
+            table, found = read_items(seg, catalogue, unit, grid.path, _stated_items(doc, seg, grid, following))
+        else:
+            table, found = interpreter(seg, catalogue, unit, grid.path)
         if not positioned:
-            found += _verify(table, seg, grid.path) + _columnar(table, seg, printed, catalogue, unit, grid.path)
+            found += _verify(table, seg, grid.path) + _columnar(table, seg, printed, catalogue, unit, grid.path,
+                                                                 {f.key: f.amount for f in doc.figures})
         table.title = TABLE_KEYS.get(table.key, table.key)  # the standard title; the printed one is the note
         table.empty = table.empty or not (table.rows or table.totals)
         doc.tables[seg.kind.key] = table
         doc.issues.extend(found)
     if not segments:
-        doc.issues.append(Issue("table-missing", "no table of a known template found",
+        doc.issues.append(Issue("table-missing", "没有找到任何已知模板的表格",
                                 grid.path, None, "error"))
+
+
+# how many lines under a table its own 说明 may take
+NOTE_LINES = 40
+
+
+def _stated_items(doc: Document, seg, grid: Grid, following: int) -> dict[str, Decimal]:
+    """The 三公 figures (`three_public_overseas` …, `operating_costs`) by column, in 万元,
+    that the 说明 text states: the text printed under the table first, then the 说明 part."""
+    last = max((c.origin.line or seg.line for r in seg.rows for c in r.cells), default=seg.line)
+    stop = min(following - 1, last + NOTE_LINES, len(grid.lines))
+    under = stated_under_table(grid.lines, last + 1, stop, seg.kind.key) if stop > last else {}
+    stated: dict[str, Decimal] = {}
+    figures = [*under.items(), *((f.key, f.amount) for f in doc.figures)]
+    for key, amount in figures:
+        column = key.removeprefix("three_public_")
+        if column in seg.kind.columns and amount is not None:
+            stated.setdefault(column, amount)
+    return stated
 
 
 def _verify(table, seg, path: str) -> list[Issue]:
@@ -66,18 +94,33 @@ def _verify(table, seg, path: str) -> list[Issue]:
     if seg.kind.shape == "two_sided":
         return verify_two_sided(table, path, seg.title)
     if seg.kind.shape in ("coded", "named"):
-        return verify_coded(table, seg.kind.identities, path, seg.title)
+        return verify_coded(table, _identities(table, seg), path, seg.title)
     return []
 
 
-def _columnar(table, seg, printed, catalogue: Catalogue, unit: str, path: str) -> list[Issue]:
+def _identities(table, seg) -> tuple[str, ...]:
+    """The kind's identities, with the optional parts the table's header prints."""
+    return seg.kind.identities_over(table.column_keys() or None)
+
+
+# the code columns' headings (功能分类科目编码 类 款 项)
+CODE_LEVELS = ("类", "款", "项")
+
+
+def _columnar(table, seg, printed, catalogue: Catalogue, unit: str, path: str,
+              stated: dict[str, Decimal]) -> list[Issue]:
     """Totals of a table printed cell by cell (pdftotext's default mode), where confirmed."""
     seg = replace(seg, rows=printed)
     if seg.kind.shape == "two_sided":
-        return two_sided_totals(table, seg, catalogue, unit, path)
+        return two_sided_totals(table, seg, catalogue, unit, path) + \
+            glued_side_lines(table, seg, catalogue, unit, path)
     if seg.kind.shape != "coded":
         return []
-    found = coded_total(table, seg, seg.kind.identities, unit, path)
+    found = coded_total(table, seg, _identities(table, seg), unit, path)
     if seg.kind.classification in ("function", "economic"):
-        found += coded_classes(table, seg, unit, path, seg.kind.classification)
+        headings = frozenset({*(squash(s) for group in catalogue.columns.values() for s in group),
+                              *catalogue.labels["total"], *CODE_LEVELS})
+        found += coded_classes(table, seg, unit, path, seg.kind.classification, headings)
+    if seg.kind.classification == "economic":
+        found += stated_lines(table, seg, stated, unit, path)
     return found

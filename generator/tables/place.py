@@ -1,7 +1,8 @@
 """Placing a row's amounts into the header's columns.
 
-- With `col` given (a ruled table, a sheet), by it; a negative `col` counts from the
-  right (padded text, where only the line's end tells the column).
+- With `col` given (a ruled table, a sheet), by it, on the header's page (another page
+  of a PDF counts its own rulings: with positions, by them); a negative `col` counts
+  from the right (padded text, where only the line's end tells the column).
 - A row printing as many amounts as there are columns: in order.
 - Without positions (single-space text): in order, the first column first (the caller
   reports a row with fewer amounts than columns).
@@ -38,7 +39,8 @@ def place(amounts: list[Cell], columns: list[Column], edges: list[float] | None 
         return []
     if all(a.col is not None and -len(columns) <= a.col < 0 for a in amounts):
         return [(columns[a.col], a) for a in amounts]
-    if all(a.col is not None for a in amounts) and all(c.pieces and c.pieces[0].col is not None for c in columns):
+    if all(a.col is not None for a in amounts) and all(c.pieces and c.pieces[0].col is not None for c in columns) \
+            and (_on_header_page(amounts, columns) or any(a.x0 is None for a in amounts)):
         by_col = {c.pieces[0].col: c for c in columns}
         return [(by_col[a.col], a) for a in amounts if a.col in by_col]
     if len(amounts) == len(columns) or any(a.x0 is None for a in amounts) or any(c.x0 is None for c in columns):
@@ -47,6 +49,14 @@ def place(amounts: list[Cell], columns: list[Column], edges: list[float] | None 
     if edges is not None:
         return _by_edges(ordered, columns, edges)
     return _by_centres(ordered, columns)
+
+
+def _on_header_page(amounts: list[Cell], columns: list[Column]) -> bool:
+    """Whether the amounts are printed on the page of the header: a ruling's index counts
+    the rulings of its own page, and a page that merges cells (a 合计 row alone on the
+    last page, its label over the code columns) has fewer of them."""
+    pages = {c.pieces[0].origin.page for c in columns}
+    return len(pages) == 1 and all(a.origin.page in pages for a in amounts)
 
 
 def identities_hold(values: dict, identities: tuple[str, ...], slack: Decimal = Decimal(0)) -> bool:

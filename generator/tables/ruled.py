@@ -13,7 +13,12 @@ from __future__ import annotations
 import re
 
 from ..grid import GridRow
+from ..model import Issue, Table
 from ..numbers import is_total_label, parse_amount, squash
+from .catalogue import Catalogue
+from .codes import code_columns
+from .header import Column as HeaderColumn
+from .segment import Segment
 
 _NAME_LABEL = re.compile(r"名称$|^项目$|^科目$|内容$")
 # "231 债务还本支出", "201 03 01 行政运行": a code and a name in one cell.
@@ -79,3 +84,110 @@ def foreign_header(body: list[GridRow], keys: set[str], column_key) -> int | Non
         if len(found) >= 2 and keys and len(found & keys) * 2 < len(found):
             return index
     return None
+
+
+def is_column_grid(header: list[GridRow]) -> bool:
+    """Cells that give their column and no extent (a sheet, tab-separated text)."""
+    cells = [c for r in header for c in r.cells]
+    return all(c.x0 is None for c in cells) and any(c.col is not None and c.col >= 0 for c in cells)
+
+
+def fit_to_columns(seg: Segment, header: list[GridRow], body: list[GridRow], columns: list[HeaderColumn],
+                   catalogue: Catalogue, path: str, issues: list[Issue]) -> tuple[list[GridRow], list[HeaderColumn]]:
+    """The body rows and columns of a table whose cells give their column, each doubt an
+    issue: unknown labels kept as col_<n>; another table's header ends the body; a column
+    two header rows name differently is not read; rows that do not fit (`misfit`) are not."""
+    issues += _unknown_columns(seg, columns, path)
+    code_cols = code_columns(header)
+    if code_cols:
+        body = _cut_at_foreign_header(seg, body, {c.key for c in columns if c.key}, catalogue, path, issues)
+    columns = _one_label_per_column(seg, columns, path, issues)
+    amount_cols = {c.pieces[0].col for c in columns if c.pieces} - {None}
+    return _fitting(seg, body, code_cols, name_columns(header, code_cols), amount_cols, path, issues), columns
+
+
+def dropped_number_runs(seg: Segment, rows: list[GridRow], path: str) -> list[Issue]:
+    return [Issue("header-cell-dropped", f"{seg.title} 第 {r.line} 行：表头中的一串数字不是列名，略去", path,
+                  r.line, "info", table=seg.kind.key or None) for r in rows]
+
+
+def _one_label_per_column(seg: Segment, columns: list[HeaderColumn], path: str,
+                          issues: list[Issue]) -> list[HeaderColumn]:
+    """Two header rows naming one column with two different columns (header rows swapped
+    or shifted): its amounts cannot be told, so the column is not read, with an issue."""
+    cols = [c.pieces[0].col for c in columns if c.pieces]
+    doubled = {col for col in cols if cols.count(col) > 1}
+    for col in sorted(doubled):
+        named = [c for c in columns if c.pieces and c.pieces[0].col == col]
+        line = named[-1].pieces[0].origin.line
+        issues.append(Issue("column-ambiguous", f"{seg.title} 第 {line} 行：表头第 {col + 1} 列有两个列名（"
+                            f"{'、'.join(c.label for c in named)}；表头行错位？），该列的金额不读取", path, line,
+                            "warning", table=seg.kind.key or None))
+    return [c for c in columns if not (c.pieces and c.pieces[0].col in doubled)]
+
+
+def _fitting(seg: Segment, body: list[GridRow], code_cols: set[int], name_cols: set[int],
+             amount_cols: set[int], path: str, issues: list[Issue]) -> list[GridRow]:
+    """The rows whose cells fit the header's columns (`ruled.misfit`); the others not read."""
+    if not code_cols and not name_cols and not amount_cols:
+        return body
+    kept = []
+    for row in body:
+        why = misfit(row, code_cols, name_cols, amount_cols)
+        if why is None:
+            kept.append(row)
+            continue
+        issues.append(Issue("row-misaligned", f"{seg.title} 第 {row.line} 行：{why}（另一张表的行，或单元格错位？），"
+                            "未读取", path, row.line, "warning", table=seg.kind.key or None))
+    return kept
+
+
+def unlabelled_rows(seg: Segment, table: Table, path: str) -> list[Issue]:
+    """Rows with amounts and no code or name: the table's total when it prints none (some
+    templates leave 合计 out), if it comes last, or first and equal to the sum of the 类
+    rows; any other is not read (a row of another table, its label lost)."""
+    issues = []
+    for row in [r for r in table.rows if r.code is None and r.code_raw is None and not r.name and r.values]:
+        classes = [r.values.get("total") or 0 for r in table.rows if r.kind == "class"]
+        last, first = row is table.rows[-1], row is table.rows[0]
+        if "total" not in table.totals and (last or first and classes and row.values.get("total") == sum(classes)):
+            row.kind = "total"
+            table.totals["total"] = row
+        else:
+            issues.append(Issue("row-unlabelled", f"{seg.title} 第 {row.line} 行：有金额而无编码和名称，未读取",
+                                path, row.line, "warning", table=table.key or None))
+        table.rows.remove(row)
+    return issues
+
+
+def _cut_at_foreign_header(seg: Segment, body: list[GridRow], keys: set[str], catalogue: Catalogue,
+                           path: str, issues: list[Issue]) -> list[GridRow]:
+    index = foreign_header(body, keys, catalogue.column_key)
+    if index is None:
+        return body
+    line = body[index].line
+    issues.append(Issue("header-foreign", f"{seg.title} 第 {line} 行：另一张表的表头（其标题丢失？），"
+                        "以下各行未读取", path, line, "error", table=seg.kind.key or None))
+    return body[:index]
+
+
+def with_unknown(leaves: list[HeaderColumn], header: list[GridRow]) -> list[HeaderColumn]:
+    """Columns of a header whose cells give their column: a label no synonym names, right
+    of the codes and names, is an amount column all the same, kept by its position as
+    col_<n> (`_unknown_columns` says so)."""
+    code_cols = code_columns(header)
+    skip = code_cols | name_columns(header, code_cols)
+    out = []
+    for leaf in leaves:
+        col = leaf.pieces[0].col if leaf.pieces else None
+        if leaf.key is None and col is not None and col not in skip and col > max(skip, default=-1):
+            leaf.key = f"col_{col + 1}"
+        if leaf.key:
+            out.append(leaf)
+    return out
+
+
+def _unknown_columns(seg: Segment, columns: list[HeaderColumn], path: str) -> list[Issue]:
+    return [Issue("column-unknown", f"{seg.title}：列“{c.label}”不是已知的列，按位置保留为 {c.key}", path,
+                  c.pieces[0].origin.line if c.pieces else seg.line, "warning", table=seg.kind.key or None)
+            for c in columns if c.key.startswith("col_")]

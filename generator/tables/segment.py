@@ -6,7 +6,8 @@ against the catalogue), a （续） title or the same title again on the next pa
 the 编制部门 / 部门名称 line, the unit line (单位：元), `公开 01 表` labels, page-number lines,
 notes under the table (注：…), and the 目录, whose entries look like titles but head no
 rows (the entry of a kind with the most figures wins). A body ends at the next title or
-at the first line of prose.
+at the first line of prose; a key-value table (绩效目标表, printed once per project, its
+goal in sentences) at the next title or section heading.
 """
 
 from __future__ import annotations
@@ -19,6 +20,10 @@ from ..model import Issue
 from ..numbers import squash
 from .catalogue import Catalogue, TableKind
 
+# A section heading of the text ends a key-value table (绩效目标表), whose goal is prose:
+# 第三部分 …, （五） …, 五、…
+_SECTION_HEADING = re.compile(r"^(?:第[一二三四五六七八九十]+部分|[（(][一二三四五六七八九十]+[)）]|"
+                              r"[一二三四五六七八九十]+、)")
 UNIT_RE = re.compile(r"单位\s*[:：]\s*(亿元|万元|千元|元)")
 _HEADING_LINE = re.compile(r"^(?:编制(?:部门|单位)|预算(?:主管部门|单位)|部门(?:名称)?|单位名称)\s*[:：]")
 _TABLE_LABEL = re.compile(r"^公开\d+表[：:]?$")
@@ -43,8 +48,16 @@ class Segment:
     pages: int = 1
 
     def amount_cells(self) -> int:
+        """The figures of the body; a row's 序号 (1, 2 … before a name) is none."""
         from ..readers.text import is_amount
-        return sum(is_amount(c.text) for r in self.rows for c in r.cells)
+        return sum(is_amount(c.text) and not (i == 0 and _is_serial(r.cells))
+                   for r in self.rows for i, c in enumerate(r.cells))
+
+
+def _is_serial(cells: list[Cell]) -> bool:
+    from ..readers.text import is_amount
+    return len(cells) > 1 and cells[0].text.isdigit() and len(cells[0].text) <= 2 \
+        and not is_amount(cells[1].text)
 
 
 def find_tables(grid: Grid, catalogue: Catalogue) -> tuple[list[Segment], list[Issue]]:
@@ -53,6 +66,7 @@ def find_tables(grid: Grid, catalogue: Catalogue) -> tuple[list[Segment], list[I
     current: Segment | None = None
     skip = None
     rows = _titles_first(grid.rows, catalogue)
+    edges = _page_edges(rows)
     for index, row in enumerate(rows):
         if row is skip:
             continue
@@ -61,14 +75,15 @@ def find_tables(grid: Grid, catalogue: Catalogue) -> tuple[list[Segment], list[I
             match = catalogue.match_title(row.text() + rows[index + 1].text())
             skip = rows[index + 1] if match else None  # a title wrapped: "…支出预" / "算表"
         if match is not None:
-            kind, _continued = match
-            if current is not None and current.kind.kind == kind.kind and current.rows:
+            kind, continued = match
+            same = current is not None and current.kind.kind == kind.kind and current.rows
+            if same and (continued or kind.shape != "key_value"):
                 current.pages += 1  # (续), or the title again on the next page: one table
                 continue
             current = Segment(kind, row.text(), row.line, row.page)
             segments.append(current)
             continue
-        if current is not None and not _take_row(current, row):
+        if current is not None and not _take_row(current, row, index in edges):
             current = None
     return _one_per_kind(segments, grid.path)
 
@@ -103,9 +118,28 @@ def _title_tail(row: GridRow) -> bool:
     return len(text) <= 6 and text.endswith(("表", "表（续）", "表(续)"))
 
 
-def _take_row(segment: Segment, row: GridRow) -> bool:
-    """Add `row` to the segment's body, or to its unit or notes; False at prose (the end)."""
+def _page_edges(rows: list[GridRow]) -> set[int]:
+    """The indexes of rows where a page-number line may stand: the first and last rows of
+    each page, and every row of a grid with column positions (-layout, where the number
+    may sit beside the table's last line). In the default mode of pdftotext a lone small
+    integer inside a page is a table's cell ("80", "237"), printed on its own line; it is
+    kept in a one-row table (三公), where every amount counts (a coded table without
+    positions is read by its totals only)."""
+    if any(c.x0 is not None or c.col is not None for r in rows for c in r.cells):
+        return set(range(len(rows)))
+    edges: set[int] = set()
+    for i, row in enumerate(rows):
+        if i == 0 or rows[i - 1].page != row.page:
+            edges.update((i, i - 1))
+    return edges | {len(rows) - 1}
+
+
+def _take_row(segment: Segment, row: GridRow, page_edge: bool = True) -> bool:
+    """Add `row` to the segment's body, or to its unit or notes; False at prose (the end).
+    `page_edge`: the row may be the page's number."""
     text = squash(row.text())
+    if segment.kind.shape == "key_value":
+        return _take_key_value_row(segment, row, text)
     unit = UNIT_RE.search(text)
     if unit:
         segment.unit = segment.unit or unit.group(1)
@@ -114,7 +148,8 @@ def _take_row(segment: Segment, row: GridRow) -> bool:
             return True
         row = GridRow(cells=rest, line=row.line, page=row.page, ruled=row.ruled)
         text = squash(row.text())
-    if _HEADING_LINE.match(text) or _TABLE_LABEL.match(text) or _PAGE_NUMBER.match(text):
+    number = _PAGE_NUMBER.match(text) and (page_edge or segment.kind.shape != "items")
+    if _HEADING_LINE.match(text) or _TABLE_LABEL.match(text) or number:
         return True
     if _NOTE.match(text):
         segment.notes.append(row.text())
@@ -122,6 +157,16 @@ def _take_row(segment: Segment, row: GridRow) -> bool:
     if _is_prose(row, text):
         return False
     segment.rows.append(row)
+    return True
+
+
+def _take_key_value_row(segment: Segment, row: GridRow, text: str) -> bool:
+    """A key-value table's rows are its labels and values (预算单位：…, a goal in
+    sentences): it ends at a section heading only; page numbers are left out."""
+    if _SECTION_HEADING.match(text):
+        return False
+    if not _PAGE_NUMBER.match(text):
+        segment.rows.append(row)
     return True
 
 
@@ -145,9 +190,9 @@ def _one_per_kind(segments: list[Segment], path: str) -> tuple[list[Segment], li
     """Keep one segment per kind: the one with the most figures (a 目录 entry heads none)."""
     best: dict[str, Segment] = {}
     issues: list[Issue] = []
-    for seg in segments:
+    for seg in (s for s in segments if s.kind.shape != "key_value"):
         kept = best.get(seg.kind.kind)
-        if kept is None or seg.amount_cells() > kept.amount_cells():
+        if kept is None or seg.amount_cells() > kept.amount_cells() or _notes_decide(seg, kept):
             if kept is not None and kept.amount_cells():
                 issues.append(_repeated(kept, seg, path))
             best[seg.kind.kind] = seg
@@ -155,12 +200,20 @@ def _one_per_kind(segments: list[Segment], path: str) -> tuple[list[Segment], li
             issues.append(_repeated(seg, kept, path))
     # A title followed by nothing of its own (no row, no note) is a 目录 entry or a title
     # cut off by the end of the file: it heads no table.
-    return [s for s in segments if best.get(s.kind.kind) is s and (s.rows or s.notes)], issues
+    # A key-value table (绩效目标表) is printed once per project: every one is kept.
+    return [s for s in segments if (s.rows or s.notes) and (
+        best.get(s.kind.kind) is s or s.kind.shape == "key_value")], issues
+
+
+def _notes_decide(seg: Segment, kept: Segment) -> bool:
+    """With as many figures (none: an empty table, or a 目录 entry over a list of units),
+    the one printing the table's notes (注：…, 说明：本表无数据) is the table."""
+    return seg.amount_cells() == kept.amount_cells() and bool(seg.notes) and not kept.notes
 
 
 def _repeated(dropped: Segment, kept: Segment, path: str) -> Issue:
-    return Issue("table-repeated", f"line {dropped.line}: {dropped.title} is printed again "
-                 f"with figures at line {kept.line}; the one with more figures is read",
+    return Issue("table-repeated", f"第 {dropped.line} 行：{dropped.title}在第 {kept.line} 行"
+                 "带数字重复印出，读取数字较多的那一份",
                  path, dropped.line, "warning", table=kept.kind.key or None)
 
 

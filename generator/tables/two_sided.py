@@ -25,18 +25,24 @@ def read_two_sided(seg: Segment, catalogue: Catalogue, unit: str, path: str) -> 
     first = next((i for i, r in enumerate(seg.rows) if has_amount(r)), len(seg.rows))
     bounds = _amount_columns(seg.rows[:first], catalogue)
     body = seg.rows[first:]
+    positioned = any(c.x0 is not None or c.col is not None for r in seg.rows for c in r.cells)
     if len(bounds) >= 2 and all(c.x0 is not None for r in body for c in r.cells):
         _read_by_columns(body, bounds, table, unit)
-    else:
+    elif positioned:
         _read_in_order(body, table, unit)
+    else:  # a row's label may print among the header's words, before the first amount
+        _read_in_order(seg.rows, table, unit, _header_words(catalogue))
     totals_before: dict[int, int] = {}
     for row in table.rows:
-        row.side = _side(row.name or "", catalogue, totals_before.get(row.line, 0))
-        totals_before[row.line] = totals_before.get(row.line, 0) + catalogue.is_total(row.name)
+        # of two 总计, the first is income's: on one line, or, without positions (the
+        # default mode prints the sides one after the other), in the table
+        where = row.line if positioned else 0
+        row.side = _side(row.name or "", catalogue, totals_before.get(where, 0))
+        totals_before[where] = totals_before.get(where, 0) + catalogue.is_total(row.name)
     _find_totals(table, catalogue)
     issues = []
     if "income" not in table.totals:
-        issues.append(Issue("total-missing", f"{seg.title} (line {seg.line}): no 收入总计 or 收入合计 line",
+        issues.append(Issue("total-missing", f"{seg.title}（第 {seg.line} 行）：没有收入总计或收入合计行",
                             path, seg.line, "warning", table=table.key))
     return table, issues
 
@@ -102,11 +108,20 @@ def _left_without_amount(on_line: dict[int, Row], side: int) -> Row | None:
     return left[-1] if left and "amount" not in left[-1].values else None
 
 
-def _read_in_order(rows: list[GridRow], table: Table, unit: str) -> None:
+# the header's words over a two-sided table's columns (收入 | 支出, 项目, 金额 …)
+SIDE_HEADINGS = ("收入", "支出", "项目", "项目名称")
+
+
+def _header_words(catalogue: Catalogue) -> frozenset[str]:
+    return frozenset((*SIDE_HEADINGS, *catalogue.labels["amount_headers"]))
+
+
+def _read_in_order(rows: list[GridRow], table: Table, unit: str, skip: frozenset[str] = frozenset()) -> None:
     """Without column positions: the body as one stream of cells, each label taking the
     amount after it (the default rendering prints a row's cells on lines of their own,
-    "156,211,123 一、一般公共服务支出" gluing an amount to the next label)."""
-    cells = [c for r in rows for c in r.cells]
+    "156,211,123 一、一般公共服务支出" gluing an amount to the next label). `skip`: the
+    header's words, which print among the labels and amounts in the default mode."""
+    cells = [c for r in rows for c in r.cells if squash(c.text) not in skip]
     for labels, amounts in pieces(cells):
         name = label_text(labels)
         if not name:

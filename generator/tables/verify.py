@@ -95,7 +95,22 @@ def verify_two_sided(table: Table, path: str, title: str) -> list[Issue]:
         if own is not None and own.values and len(totals) < 2 and not (
                 top and _near(top_sum, own.get("amount"), len(top), step)):
             dropped += _clear(own)  # a lone total is kept only where its lines confirm it
+        dropped += _verify_balances(lines, top, top_sum, totals, step)
     return _issue(dropped, table, path, title)
+
+
+_SUB_LINE = re.compile(r"^(?:\d+[、.．]|[（(][一二三四五六七八九十\d]+[)）])")
+
+
+def _verify_balances(lines: list[Row], top: list[Row], top_sum: Decimal, totals: list, step: Decimal) -> int:
+    """A side's lines below its 本年合计 (年初结转和结余, 使用非财政拨款结余, 年末结转和结余 …)
+    are kept only where the table's total confirms them: 总计 = the top lines + these."""
+    balances = [r for r in lines if r.get("amount") is not None and r not in top and not _is_subtotal(r)
+                and not _SUB_LINE.match(squash(r.name)) and not _is_use_line(r)]
+    if not balances or (totals and _near(totals[0], top_sum + sum(r.get("amount") for r in balances),
+                                         len(top) + len(balances), step)):
+        return 0
+    return sum(_clear(r) for r in balances)
 
 
 def _is_use_line(row: Row) -> bool:
@@ -115,6 +130,6 @@ def _clear(row: Row) -> int:
 def _issue(dropped: int, table: Table, path: str, title: str) -> list[Issue]:
     if not dropped:
         return []
-    return [Issue("column-ambiguous", f"{title} (line {table.line}): {dropped} figure(s) not read: "
-                  "without column positions their places break the table's identities",
+    return [Issue("column-ambiguous", f"{title}（第 {table.line} 行）：{dropped} 个数字未读取："
+                  "没有列位置，按现有位置放置会使表内恒等式不成立",
                   path, table.line, "warning", table=table.key or None)]
