@@ -1,11 +1,12 @@
 """Layout tsv: tables as tab-separated rows, one printed table row per line.
 
 Converted Word/PDF text where each table row is one line and its cells are separated by
-tabs (empty cells as empty fields), between prose paragraphs. The reader splits the
-text into table blocks (`tsv_blocks`), reads each by its kind — two-sided 表一/表四
-(`tsv_two_sided`), coded 表二/三/五/六/七 and the fund tables (`tsv_coded`), “三公”
-(the shared segmenter and items interpreter: `read_shared`), 绩效目标表 (`tsv_performance`) — then reads broken codes from the
-rest of the document (`tsv_codes`).
+tabs (empty cells as empty fields), between prose paragraphs. The text is split into
+table blocks (`tsv_blocks`); each block's rows become a cell grid (`readers.tsv`) read by
+the shared segmenter and the interpreter of its shape (`read_shared`: 三公, 表三/五/六 and
+the fund tables; `_read_performance`: 绩效目标表), the rest still by this layout's own
+code (two-sided 表一/表四 `tsv_two_sided`, 表二/表七/上年结转 `tsv_coded`, issue 15); broken
+codes are read from the rest of the document (`tsv_codes`).
 """
 
 from __future__ import annotations
@@ -14,10 +15,11 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from ..grid import Cell, Grid, GridRow
-from ..model import TABLE_KEYS, Document, Origin, Table
+from ..model import TABLE_KEYS, Document, Origin, PerformanceTarget, Table
 from ..readers.tsv import MAX_CELLS, join_quoted_cells, tsv_row
 from ..sources import SourceText
 from ..tables.catalogue import load_catalogue
+from ..tables.performance import read_performance
 from ..tables.pipeline import INTERPRETERS
 from ..tables.segment import find_tables
 from .common import check_garbled_lines, report_unbalanced_rows
@@ -26,7 +28,6 @@ from .tsv_coded import ReadContext, read_coded_table
 from .tsv_codes import repair_broken_codes
 from .tsv_guards import refuse_foreign_codes, refuse_lone_unit_rows
 from .tsv_infer import untitled_table_key
-from .tsv_performance import read_performance
 from .tsv_two_sided import read_two_sided
 
 # Rows with at least this many filled cells on enough lines make a tab-separated table.
@@ -88,9 +89,10 @@ class TsvLayout:
             if key is None:
                 continue
             if key in (PERF_PROJECT, PERF_DEPARTMENT):
-                target = read_performance(block, ctx)
-                doc.performance.append(target)
-                read.append((block, key, target.line))
+                target = _read_performance(block, ctx)
+                if target is not None:
+                    doc.performance.append(target)
+                read.append((block, key, target.line if target else block.line))
                 continue
             read.append((block, key, block.line))
             if key in doc.tables:
@@ -164,3 +166,18 @@ def read_shared(block: Block, key: str, ctx: ReadContext) -> Table:
         refuse_lone_unit_rows(table, ctx)
         report_unbalanced_rows(table, ctx.doc, table_label(key))
     return table
+
+
+def _read_performance(block: Block, ctx: ReadContext) -> PerformanceTarget | None:
+    """One 绩效目标表 by the shared segmenter and key-value interpreter (`tables.performance`):
+    its title line and its rows as a cell grid."""
+    catalogue = load_catalogue()
+    title_row = GridRow([Cell(block.title or "", Origin(line=block.line))], block.line)
+    rows = [tsv_row(r.line, r.cells) for r in block.rows]
+    segments, _ = find_tables(Grid(ctx.doc.path, "tsv", "", [title_row, *rows]), catalogue)
+    seg = next((s for s in segments if s.kind.shape == "key_value"), None)
+    if seg is None:
+        return None
+    target, issues = read_performance(seg, catalogue, ctx.doc.path)
+    ctx.doc.issues.extend(issues)
+    return target
