@@ -21,7 +21,7 @@ from ..sources import SourceText
 from ..tables.catalogue import load_catalogue
 from ..tables.performance import read_performance
 from ..tables.pipeline import INTERPRETERS
-from ..tables.segment import find_tables
+from ..tables.segment import Segment, find_tables
 from .common import check_garbled_lines, report_unbalanced_rows
 from .tsv_blocks import PERF_DEPARTMENT, PERF_PROJECT, Block, RefusedLine, find_blocks, table_label
 from .tsv_coded import ReadContext, read_coded_table
@@ -169,15 +169,12 @@ def read_shared(block: Block, key: str, ctx: ReadContext) -> Table:
 
 
 def _read_performance(block: Block, ctx: ReadContext) -> PerformanceTarget | None:
-    """One 绩效目标表 by the shared segmenter and key-value interpreter (`tables.performance`):
-    its title line and its rows as a cell grid."""
+    """One 绩效目标表 by the shared key-value interpreter (`tables.performance`): its title
+    line and its rows as a cell grid."""
     catalogue = load_catalogue()
-    title_row = GridRow([Cell(block.title or "", Origin(line=block.line))], block.line)
-    rows = [tsv_row(r.line, r.cells) for r in block.rows]
-    segments, _ = find_tables(Grid(ctx.doc.path, "tsv", "", [title_row, *rows]), catalogue)
-    seg = next((s for s in segments if s.kind.shape == "key_value"), None)
-    if seg is None:
-        return None
+    # the block is the table already (its title, its tab rows): no furniture to segment
+    seg = Segment(catalogue.kind("performance"), block.title or "", block.line, None,
+                  rows=[tsv_row(r.line, r.cells) for r in block.rows])
     target, issues = read_performance(seg, catalogue, ctx.doc.path)
     ctx.doc.issues.extend(issues)
     return target

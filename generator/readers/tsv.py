@@ -22,8 +22,8 @@ MAX_CELLS = 100
 
 def tsv_row(number: int, cells: list[str]) -> GridRow:
     """One tab line's cells (`split_cells`) as a GridRow: each filled cell with its column."""
-    return GridRow([Cell(text, Origin(line=number), col=j) for j, text in enumerate(cells) if text],
-                   number, ruled=True)
+    origin = Origin(line=number)  # frozen: one for the row's cells
+    return GridRow([Cell(text, origin, col=j) for j, text in enumerate(cells) if text], number, ruled=True)
 
 
 def split_cells(raw: str) -> list[str]:

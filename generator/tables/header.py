@@ -48,8 +48,11 @@ class Column:
 def read_columns(header: list[GridRow], catalogue: Catalogue) -> list[Column]:
     """The leaf columns of a header (cells with x-extents, or with columns: see
     `with_column_extents`), left to right."""
-    header = with_column_extents(header)
-    stacks = _stack_pieces(header, [s for synonyms in catalogue.columns.values() for s in synonyms])
+    whole = with_column_extents(header)
+    if whole is not header:  # a cell of a sheet or a tab field is a whole label: nothing to stack
+        stacks = [Column(None, c.text.strip(), c.x0, c.x1, pieces=[c]) for r in whole for c in r.cells]
+    else:
+        stacks = _stack_pieces(header, [s for synonyms in catalogue.columns.values() for s in synonyms])
     groups = [s for s in stacks if _is_group(s, stacks)]
     leaves = sorted((s for s in stacks if s not in groups), key=lambda c: c.x0 or 0)
     for leaf in leaves:
