@@ -8,16 +8,20 @@ Prints, for each of the three builds: wall time, time per stage (parse, load, ch
 render, charts, downloads, search) and peak memory, two ways. "peak total" is the
 machine's real peak: a thread of this (parent) process samples the build's whole process
 tree every 0.2 s, sums each process's PSS (/proc/<pid>/smaps_rollup; VmRSS where that is
-unreadable) and keeps the largest sum with the processes that made it up. Sampling can
-miss a spike shorter than 0.2 s. "peak" is the max RSS (ru_maxrss) of the build process
+unreadable) and keeps the largest sum with the processes that made it up (less often
+when a sample costs more than 10 ms of CPU: `TreeSampler`). Sampling can miss a spike
+shorter than the interval. "peak" is the max RSS (ru_maxrss) of the build process
 and of its largest worker: RSS counts pages shared by forked workers once per process,
 and the max of one process ignores processes running at the same time, so it is neither
 an upper nor a lower bound. A document's own CSV/JSON files are written with its page by
 the render workers, so "downloads" is the bulk data alone (`render_downloads`: the CSV,
 JSON and Parquet exports and the zip, with the DuckDB download written by another process
 meanwhile). Each build runs in a fresh Python process, so its peak
-memory is its own. Goals on a 2-core machine (issue #6): cold build of 2,000 ≤ 60 s,
-no-change rebuild ≤ 3 s, peak memory (the sampled PSS total) ≤ 1.5 GB.
+memory is its own. Goals on a 2-core machine (issue #17): cold build of 2,000 ≤ 60 s
+(its search stage ≤ 5 s), no-change rebuild ≤ 1 s, one-document change ≤ 3 s, peak memory
+(the sampled PSS total) ≤ 1.5 GB. The machine may be shared: each build also prints its
+CPU seconds, in all and per stage (the build process's and its waited-for children's),
+and the load average as it ended.
 
 The builds run a snapshot of the generator and templates taken when the benchmark starts:
 the generator's version hashes its own code, so an edit made in the working tree during a
@@ -29,6 +33,7 @@ from __future__ import annotations
 import argparse
 import functools
 import json
+import os
 import resource
 import shutil
 import subprocess
@@ -50,32 +55,45 @@ charts = true
 search = true
 """
 STAGES = ("parse", "load", "check", "render", "charts", "downloads", "search")
-GOALS = {"cold_2000_s": 60.0, "rebuild_s": 3.0, "peak_mb": 1536.0}
+GOALS = {"cold_2000_s": 60.0, "rebuild_s": 1.0, "one_change_s": 3.0, "search_cold_s": 5.0,
+         "peak_mb": 1536.0}
 
 
 # ---------------------------------------------------------------- inside one build process
 
+def cpu_seconds() -> float:
+    """CPU time (user + system) of this process and of its children that have ended and
+    been waited for (a worker pool's, once it is shut down; theirs, recursively)."""
+    own, children = (resource.getrusage(w) for w in (resource.RUSAGE_SELF,
+                                                        resource.RUSAGE_CHILDREN))
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
 def _timed(log: Path, stage: str, fn):
-    """`fn`, timed into the file `log` (a line per call, appended): the build runs stages in
-    child processes (loading, rendering), whose own memory the timings would not leave."""
+    """`fn`, timed into the file `log` (a line per call, appended: wall and CPU seconds):
+    the build runs stages in child processes (loading, rendering), whose own memory the
+    timings would not leave."""
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), cpu_seconds()
         try:
             return fn(*args, **kwargs)
         finally:
             with open(log, "a", encoding="utf-8") as f:
-                f.write(f"{stage}\t{time.perf_counter() - start}\n")
+                f.write(f"{stage}\t{time.perf_counter() - start}\t{cpu_seconds() - cpu}\n")
     return wrapper
 
 
-def _logged_stages(log: Path) -> dict[str, float]:
-    stages: dict[str, float] = defaultdict(float)
+def _logged_stages(log: Path) -> tuple[dict[str, float], dict[str, float]]:
+    """Wall and CPU seconds per stage."""
+    wall: dict[str, float] = defaultdict(float)
+    cpu: dict[str, float] = defaultdict(float)
     if log.exists():
         for line in log.read_text(encoding="utf-8").splitlines():
-            stage, seconds = line.split("\t")
-            stages[stage] += float(seconds)
-    return stages
+            stage, seconds, cpu_s = line.split("\t")
+            wall[stage] += float(seconds)
+            cpu[stage] += float(cpu_s)
+    return wall, cpu
 
 
 def _instrument(log: Path) -> list[str]:
@@ -86,7 +104,12 @@ def _instrument(log: Path) -> list[str]:
                ("generator.db", "load_documents", "load"),
                ("generator.db", "load_source_issues", "load"),
                ("generator.render.charts", "render_charts", "charts"),
-               ("generator.render", "render_downloads", "downloads")]
+               ("generator.render", "render_downloads", "downloads"),
+               # the build's own stages, for their CPU seconds (their wall is the build's)
+               ("generator.build", "parse_and_check", "cpu:parse"),
+               ("generator.build", "load_database", "cpu:load"),
+               ("generator.build", "render_database", "cpu:render"),
+               ("generator.search", "build_search_index", "cpu:search")]
     found = []
     for module_name, attr, stage in targets:
         try:
@@ -105,10 +128,10 @@ def run_one_build(site: Path) -> dict:
 
     log = Path(tempfile.mkdtemp(prefix="bench-stages-")) / "stages.tsv"
     _instrument(log)
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), cpu_seconds()
     report = build(site)
-    wall = time.perf_counter() - start
-    stages = _logged_stages(log)
+    wall, cpu = time.perf_counter() - start, cpu_seconds() - cpu
+    stages, stage_cpu = _logged_stages(log)
     shutil.rmtree(log.parent, ignore_errors=True)
     timings = dict(report.timings)
     out = {s: stages.get(s, 0.0) for s in ("load", "check", "charts", "downloads")}
@@ -120,7 +143,8 @@ def run_one_build(site: Path) -> dict:
     out["render"] = max(0.0, timings.get("render", 0.0) - out["charts"] - out["downloads"])
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    return {"wall": wall, "stages": out, "build_timings": timings, "pages": report.pages,
+    cpu_out = {s: stage_cpu.get(f"cpu:{s}", stage_cpu.get(s, 0.0)) for s in STAGES}
+    return {"wall": wall, "cpu": cpu, "stages": out, "stages_cpu": cpu_out, "build_timings": timings, "pages": report.pages,
             "documents": len(report.documents), "failed": len(report.failed),
             "peak_mb_self": own, "peak_mb_children": children}
 
@@ -135,7 +159,29 @@ def snapshot_code(into: Path) -> Path:
 
 
 def _process_tree(root: int) -> list[int]:
-    """`root` and all its descendants, from the parent pid in each /proc/<pid>/stat."""
+    """`root` and all its descendants, from each process's /proc/<pid>/task/*/children,
+    or, where the kernel does not list children, the parent pid in each /proc/<pid>/stat."""
+    listed = any(Path(f"/proc/{root}/task").glob("*/children"))
+    children_of = _listed_children if listed else _scanned_children().__getitem__
+    tree, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        tree.append(pid)
+        todo.extend(children_of(pid))
+    return tree
+
+
+def _listed_children(pid: int) -> list[int]:
+    children = []
+    for listed in Path(f"/proc/{pid}/task").glob("*/children"):
+        try:
+            children += [int(child) for child in listed.read_text().split()]
+        except OSError:
+            continue  # the process ended meanwhile
+    return children
+
+
+def _scanned_children() -> defaultdict[int, list[int]]:
     children = defaultdict(list)
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
@@ -143,12 +189,7 @@ def _process_tree(root: int) -> list[int]:
         except (OSError, IndexError):
             continue  # the process ended meanwhile
         children[int(fields[1])].append(int(stat.parent.name))
-    tree, todo = [], [root]
-    while todo:
-        pid = todo.pop()
-        tree.append(pid)
-        todo.extend(children.get(pid, ()))
-    return tree
+    return children
 
 
 def _memory_kb(pid: int) -> int | None:
@@ -165,7 +206,13 @@ def _memory_kb(pid: int) -> int | None:
 
 
 class TreeSampler(threading.Thread):
-    """Samples the PSS sum of a process tree until stopped; keeps the largest."""
+    """Samples the PSS sum of a process tree until stopped; keeps the largest.
+
+    Reading a process's PSS makes the kernel walk its page tables: some 30 ms of CPU for a
+    1 GB process. The sampler waits at least `interval` and at least 20 times what the last
+    sample cost, so that it takes no more than about 5 % of a core from the build it
+    measures (at 0.2 s it took 15 %, on a 2-core machine).
+    """
 
     def __init__(self, root: int, interval: float = 0.2):
         super().__init__(daemon=True)
@@ -175,6 +222,7 @@ class TreeSampler(threading.Thread):
 
     def run(self) -> None:
         while True:
+            cost = time.thread_time()
             parts = []
             for pid in _process_tree(self.root):
                 kb = _memory_kb(pid)
@@ -188,7 +236,8 @@ class TreeSampler(threading.Thread):
             if sum(kb for _, kb in parts) > self.peak_kb:
                 self.peak_kb = sum(kb for _, kb in parts)
                 self.peak_parts = sorted(parts, key=lambda p: -p[1])
-            if self.stop.wait(self.interval):
+            cost = time.thread_time() - cost
+            if self.stop.wait(max(self.interval, 20 * cost)):
                 return
 
 
@@ -212,6 +261,7 @@ def _build_in_child(site: Path, timeout: float | None, code: Path) -> dict:
         raise SystemExit(f"build failed (exit {proc.returncode}):\n{stderr[-4000:]}")
     result = json.loads(stdout.strip().splitlines()[-1])
     result["process"] = elapsed
+    result["load_average"] = os.getloadavg()[0]
     result["peak_mb_total"] = sampler.peak_kb / 1024
     result["peak_total_parts"] = [(name, kb / 1024) for name, kb in sampler.peak_parts]
     result["samples"] = sampler.samples
@@ -236,6 +286,7 @@ def change_one_document(site: Path, seed: int) -> Path:
 
 def _line(name: str, r: dict) -> str:
     stages = "  ".join(f"{s} {r['stages'][s]:.2f}" for s in STAGES)
+    stages_cpu = "  ".join(f"{s} {r['stages_cpu'][s]:.1f}" for s in STAGES)
     peak = max(r["peak_mb_self"], r["peak_mb_children"])
     parts = r["peak_total_parts"]
     top = ", ".join(f"{n} {mb:.0f}" for n, mb in parts[:4]) + (", …" if len(parts) > 4 else "")
@@ -244,6 +295,8 @@ def _line(name: str, r: dict) -> str:
             f"{'':<22} peak total {r['peak_mb_total']:.0f} MB (PSS, sampled "
             f"{r['samples']}x: {top})\n"
             f"{'':<22} stages: {stages}\n"
+            f"{'':<22} CPU {r['cpu']:.1f} s, per stage: {stages_cpu}; load average after "
+            f"{r['load_average']:.1f} (2 cores, shared)\n"
             f"{'':<22} build timings: "
             + "  ".join(f"{k} {v:.2f}" for k, v in r["build_timings"].items()))
 
@@ -295,8 +348,11 @@ def main() -> int:
         print(f"documents {cold['documents']} (failed {cold['failed']}), pages {cold['pages']}, "
               f"output {files} files, {size / 1e6:.0f} MB")
         peak = max(r["peak_mb_total"] for r in results.values())
-        print(f"goals: cold build of 2,000 <= {GOALS['cold_2000_s']:.0f} s; no-change rebuild <= "
-              f"{GOALS['rebuild_s']:.0f} s (measured {results['no-change']['wall']:.2f} s); "
+        print(f"goals: cold build of 2,000 <= {GOALS['cold_2000_s']:.0f} s (search stage <= "
+              f"{GOALS['search_cold_s']:.0f} s: {cold['stages']['search']:.2f} s); no-change "
+              f"rebuild <= {GOALS['rebuild_s']:.0f} s (measured {results['no-change']['wall']:.2f} "
+              f"s); one-document change <= {GOALS['one_change_s']:.0f} s (measured "
+              f"{results['one-change']['wall']:.2f} s); "
               f"peak memory <= {GOALS['peak_mb']:.0f} MB (sampled PSS total {peak:.0f} MB)")
     finally:
         shutil.rmtree(code, ignore_errors=True)

@@ -1,23 +1,29 @@
 """Search benchmark: index size, bytes a first query transfers, query times in Chromium.
 
-    python bench/search.py [BUILD_DIR]      # default build/ (run `make build` first)
+    python bench/search.py [BUILD_DIR [QUERY]]  # default build/ (run `make build` first)
+    python bench/search.py --synth 2000 SITE    # synthesize 2,000 disclosures into SITE
+                                                # (bench/synth.py), build it, measure it
 
-Serves BUILD_DIR on a local port and drives headless Chromium (Debian's chromium, or
+With --synth, SITE keeps its documents between runs (a second run only rebuilds, which
+reuses what did not change). Serves the build on a local port and drives headless Chromium (Debian's chromium, or
 $CHROMIUM). The first query opens `search/?q=…` in a fresh browser context and counts what
 the search itself downloads once the page is there (search/index/: meta.json, the term
 buckets, the unit files of the results shown; filters.json, fetched after the results are
 shown, is counted apart) and the time from navigation to results on
 screen. Later queries are the terms of tests/search_terms.toml, run through the page's own
-search (`window.searchRun`, results rendered). Goals (issue 17): first query ≤ 100 kB,
+search (`window.searchRun`, results rendered), with the bytes each fetched. Goals (issue 17): first query ≤ 100 kB,
 ≤ 300 ms; median query ≤ 100 ms.
 """
 
 from __future__ import annotations
 
+import argparse
 import gzip
 import json
+import shutil
 import statistics
 import sys
+import time
 import tomllib
 from pathlib import Path
 from urllib.parse import quote, urlsplit
@@ -32,14 +38,37 @@ from generator.search.index import term_hash
 
 FIRST_QUERY = "信息化"
 TIMED = """async (queries) => {
-  const times = [];
+  performance.setResourceTimingBufferSize(1e6);
+  const times = [], sizes = [];
   for (const q of queries) {
-    const start = performance.now();
+    const start = performance.now(), seen = performance.getEntriesByType("resource").length;
     await window.searchRun(q, false);
     times.push(performance.now() - start);
+    sizes.push(performance.getEntriesByType("resource").slice(seen)
+               .reduce((sum, e) => sum + e.encodedBodySize, 0));
   }
-  return times;
+  return [times, sizes];
 }"""
+SITE_TOML = '[site]\ntitle = "部门预算公开（搜索基准）"\n[build]\ncharts = false\nsearch = true\n'
+
+
+def synthesized_build(documents: int, site: Path) -> Path:
+    """`site` with `documents` synthesized disclosures (written once), built; its build dir."""
+    sys.path.insert(0, str(REPO / "bench"))
+    import synth
+
+    from generator.build import build
+
+    folder = site / "content" / "disclosures"
+    if len(list(folder.glob("*.txt"))) != documents:
+        shutil.rmtree(folder, ignore_errors=True)
+        synth.synthesize(documents, folder)
+    (site / "site.toml").write_text(SITE_TOML, encoding="utf-8")
+    start = time.perf_counter()
+    report = build(site)
+    print(f"built {len(report.documents)} documents in {time.perf_counter() - start:.0f} s"
+          f"{'; ' + report.search.summary() if report.search else ''}")
+    return site / "build"
 
 
 def kb(n: int) -> str:
@@ -61,9 +90,15 @@ def record(sizes: dict[str, int], request) -> None:
 def main(argv: list[str]) -> int:
     from playwright.sync_api import sync_playwright
 
-    build_dir = Path(argv[0] if argv else REPO / "build")
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("build_dir", nargs="?", type=Path, default=REPO / "build")
+    ap.add_argument("query", nargs="?", default=FIRST_QUERY)
+    ap.add_argument("--synth", type=int, metavar="N", help="build a site of N synthesized "
+                    "disclosures in the folder given (instead of BUILD_DIR) and measure it")
+    args = ap.parse_args(argv)
+    build_dir = synthesized_build(args.synth, args.build_dir) if args.synth else args.build_dir
     index = build_dir / INDEX_DIR
-    first_query = argv[1] if len(argv) > 1 else FIRST_QUERY
+    first_query = args.query
     if not (index / "meta.json").exists() or not (build_dir / "search/index.html").exists():
         print(f"{build_dir}: no search index or search page (run `make build`)", file=sys.stderr)
         return 1
@@ -89,7 +124,7 @@ def main(argv: list[str]) -> int:
         query_files = {u: s for u, s in index_files.items() if u not in later_files}
         page_files = {u: s for u, s in sizes.items() if u not in index_files}
         shown = page.locator("#search-results > li").count()
-        times = page.evaluate(TIMED, terms)
+        times, transfers = page.evaluate(TIMED, terms)
         context.close()
         browser.close()
 
@@ -111,7 +146,8 @@ def main(argv: list[str]) -> int:
     print(f"first query: {first:.0f} ms from navigation to {shown} results on screen "
           f"({first - started:.0f} ms of it searching: index files fetched, matched, shown)")
     print(f"median query: {statistics.median(times):.1f} ms over {len(times)} terms "
-          f"(max {max(times):.1f} ms), results rendered")
+          f"(max {max(times):.1f} ms), results rendered; median transfer "
+          f"{kb(statistics.median(transfers))} (max {kb(max(transfers))})")
     return 0
 
 

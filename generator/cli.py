@@ -36,7 +36,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
     site_dir = Path(args.site_dir).resolve()
     config = load_config(site_dir, strict=args.strict)
     for warning in config.warnings:
-        print(f"{site_dir / 'site.toml'}: warning: {warning}", file=sys.stderr)
+        print(f"{site_dir / 'site.toml'}: 警告：{warning}", file=sys.stderr)
     output = Path(args.output).resolve() if args.output else None
     report = build(site_dir, output=output, config=config, clean=args.clean, wait=not args.no_wait)
     for issue in [*report.skipped, *(i for failed in report.failed for i in failed.issues),
@@ -47,11 +47,11 @@ def _cmd_build(args: argparse.Namespace) -> int:
     disclosures = (config.content_dir / "disclosures").relative_to(site_dir).as_posix() \
         if config.content_dir.is_relative_to(site_dir) else config.content_dir / "disclosures"
     if not report.in_site:
-        print(f"error: no source could be parsed ({len(failed)} under {disclosures})"
-              if failed else f"error: no source found under {disclosures}", file=sys.stderr)
+        print(f"错误：没有能解析的文件（{disclosures} 下的 {len(failed)} 个都失败了）"
+              if failed else f"错误：{disclosures} 下没有文件", file=sys.stderr)
         return 1
     if args.strict and failed:
-        print(f"error: {len(failed)} source(s) could not be parsed: {', '.join(failed[:10])}"
+        print(f"错误：{len(failed)} 个文件无法解析：{'、'.join(failed[:10])}"
               + (" …" if len(failed) > 10 else ""), file=sys.stderr)
         return 1
     return 0
@@ -67,7 +67,7 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     try:
         serve(site_dir, config.get("serve.host"), config.get("serve.port"))
     except ServeError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"错误：{exc}", file=sys.stderr)
         return 1
     return 0
 
@@ -146,8 +146,8 @@ def main(argv: list[str] | None = None) -> int:
         return args.func(args)
     except ConfigError as exc:
         for problem in exc.problems:
-            print(f"{exc.path}: error: {problem}", file=sys.stderr)
+            print(f"{exc.path}: 错误：{problem}", file=sys.stderr)
         return 2
     except OutputError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"错误：{exc}", file=sys.stderr)
         return 2

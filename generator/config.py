@@ -114,37 +114,37 @@ def load_config(site_dir: Path, strict: bool = False, overrides: dict[str, Any] 
         try:
             raw = tomllib.loads(path.read_text(encoding="utf-8"))
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-            raise ConfigError(path, [f"not valid TOML: {exc}"]) from exc
+            raise ConfigError(path, [f"不是有效的 TOML：{exc}"]) from exc
     values = {o.key: o.default for o in OPTIONS}
     known = {o.key: o for o in OPTIONS}
     warnings: list[str] = []
     for section, table in raw.items():
         if not isinstance(table, dict):
-            warnings.append(f"unknown top-level key '{section}'")
+            warnings.append(f"未知的顶层配置项 '{section}'")
             continue
         for name, value in table.items():
             key = f"{section}.{name}"
             option = known.get(key)
             if option is None:
-                warnings.append(f"unknown key '{key}'")
+                warnings.append(f"未知的配置项 '{key}'")
                 continue
             if option.type is int and isinstance(value, bool) or not isinstance(value, option.type):
-                problems.append(f"'{key}' must be {option.type.__name__}, got {value!r}")
+                problems.append(f"'{key}' 应为 {option.type.__name__}，实际是 {value!r}")
                 continue
             values[key] = value
     values.update(overrides or {})
     if values["serve.port"] < 0 or values["serve.port"] > 65535:
-        problems.append("'serve.port' must be between 0 and 65535")
+        problems.append("'serve.port' 应在 0 到 65535 之间")
     for key in ("build.jobs", "build.parse_timeout"):
         if values[key] < 0:
-            problems.append(f"'{key}' must be 0 (auto) or more")
+            problems.append(f"'{key}' 应为 0（自动）或更大的数")
     if values["build.chart_renderer"] not in ("native", "vl-convert"):
-        problems.append("'build.chart_renderer' must be \"native\" or \"vl-convert\", "
-                        f"got {values['build.chart_renderer']!r}")
+        problems.append("'build.chart_renderer' 应为 \"native\" 或 \"vl-convert\"，"
+                        f"实际是 {values['build.chart_renderer']!r}")
     aliases = values["departments.aliases"]
     bad = [k for k, v in aliases.items() if not isinstance(v, str) or not v.strip() or not k.strip()]
     if bad:
-        problems.append(f"'departments.aliases' maps names to names; not a name: {bad}")
+        problems.append(f"'departments.aliases' 应把名称映射到名称；这些不是名称：{bad}")
     if strict and warnings:
         problems += warnings
     if problems:

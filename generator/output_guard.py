@@ -50,25 +50,25 @@ def check_output(config: Config, output: Path) -> None:
     or files that are not a previous build."""
     site = config.site_dir.resolve()
     if output == site:
-        raise OutputError(f"{output} is the site folder: choose another output folder")
+        raise OutputError(f"{output} 就是站点文件夹：请另选输出文件夹")
     if site.is_relative_to(output):
-        raise OutputError(f"{output} holds the site folder {site}: choose another output folder")
+        raise OutputError(f"{output} 包含站点文件夹 {site}：请另选输出文件夹")
     for label, folder in (("content/", config.content_dir), ("templates/", site / "templates")):
         folder = folder.resolve()
         if output == folder or folder.is_relative_to(output):
-            raise OutputError(f"{output} {'is' if output == folder else 'holds'} {label} "
-                              f"({folder}): choose another output folder")
+            raise OutputError(f"{output} {'就是' if output == folder else '包含'} {label}"
+                              f"（{folder}）：请另选输出文件夹")
         if output.is_relative_to(folder):
-            raise OutputError(f"{output} lies inside {label} ({folder}): choose another output folder")
+            raise OutputError(f"{output} 位于 {label}（{folder}）之内：请另选输出文件夹")
     if output.exists() and not output.is_dir():
-        raise OutputError(f"{output} is a file, not a folder")
+        raise OutputError(f"{output} 是文件，不是文件夹")
     held = [name for name in ("site.toml", "content", "templates") if (output / name).exists()]
     if held:  # another site's folder
-        raise OutputError(f"{output} holds {', '.join(held)}: choose another output folder")
+        raise OutputError(f"{output} 含有 {'、'.join(held)}：请另选输出文件夹")
     if output.is_dir() and not (output / MARKER).is_file() and not _empty(output) \
             and not _last_build(config, output):
-        raise OutputError(f"{output} is not empty and is not a previous build: a build replaces "
-                          "the whole folder; empty it, or choose another output folder")
+        raise OutputError(f"{output} 不是空文件夹，也不是以前的构建结果：构建会替换"
+                          "整个文件夹；请清空它，或另选输出文件夹")
 
 
 def _empty(folder: Path) -> bool:
@@ -83,8 +83,8 @@ def _last_build(config: Config, output: Path) -> bool:
 
 
 def _not_writable(output: Path, folder: Path, exc: OSError) -> OutputError:
-    return OutputError(f"cannot write the site to {output}: {folder} is not writable "
-                       f"({exc.strerror or exc})")
+    return OutputError(f"无法把站点写入 {output}：{folder} 不可写"
+                       f"（{exc.strerror or exc}）")
 
 
 @contextmanager
@@ -98,10 +98,10 @@ def build_lock(output: Path, wait: bool = True, log: Callable[[str], None] = _st
     try:
         if fcntl is not None and not _try_lock(fd):
             holder = os.pread(fd, 32, 0).decode("ascii", "replace").strip() or "?"
-            busy = f"another build of {output} is running (pid {holder})"
+            busy = f"{output} 的另一个构建正在进行（进程 {holder}）"
             if not wait:
-                raise OutputError(f"{busy}: try again when it has finished")
-            log(f"另一个构建正在进行 / {busy}; waiting")
+                raise OutputError(f"{busy}：请等它结束后再试")
+            log(f"{busy}，等待中")
             fcntl.flock(fd, fcntl.LOCK_EX)
         os.ftruncate(fd, 0)
         os.pwrite(fd, f"{os.getpid()}\n".encode("ascii"), 0)

@@ -148,7 +148,8 @@ def format_report(report: DocumentReport, verbose: bool = False) -> str:
         rows = sum(len(t.rows) for t in doc.tables.values())
         lines = [
             f"{doc.path}: {doc.department or '?'} {doc.year or '?'}（{doc.region or '?'}）",
-            f"  读取：版式 {doc.layout}，{doc.encoding}；{len(doc.tables)} 张表"
+            f"  读取：版式 {doc.layout}{'' if doc.encoding == 'binary' else '，' + doc.encoding}；"
+            f"{len(doc.tables)} 张表"
             f"（{'、'.join(TABLE_SHORT.get(k, k) for k in doc.tables)}），{rows} 行，"
             f"{len(doc.project_targets())} 张项目绩效目标表",
             f"  恒等式：{statuses.get('pass', 0)} 通过，{statuses.get('fail', 0)} 不符，"

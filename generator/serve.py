@@ -46,11 +46,11 @@ RELOAD_SCRIPT = """<script>(() => {{
   events.onmessage = (e) => {{ if (Number(e.data) !== built) location.reload(); }};
 }})();</script>"""
 ERROR_PAGE = """<!DOCTYPE html>
-<html lang="zh-CN"><head><meta charset="utf-8"><title>构建失败 · build failed</title>
+<html lang="zh-CN"><head><meta charset="utf-8"><title>构建失败</title>
 <style>body{{font:15px/1.5 system-ui,sans-serif;margin:2rem;color:#1d2329}}
 pre{{background:#fff4f4;border-left:4px solid #c0392b;padding:1rem;white-space:pre-wrap}}</style>
-</head><body><h1>构建失败 · build failed</h1>
-<p>The last good build is kept; this page reloads when the error is fixed.</p>
+</head><body><h1>构建失败</h1>
+<p>上一次成功的构建仍在使用；错误修正后本页会自动刷新。</p>
 <pre id="build-error">{message}</pre>{script}</body></html>"""
 
 
@@ -141,7 +141,7 @@ class Rebuilder:
             report = build(self.site_dir, config=config, cache=self.cache, background_cleanup=True)
         except Exception as exc:  # noqa: BLE001 — the server goes on, showing the error
             message = describe_error(exc, self.site_dir)
-            self.log(f"build failed: {message}")
+            self.log(f"构建失败：{message}")
             self.state.update(message, site_changed=False)
             return None
         finally:
@@ -297,8 +297,8 @@ class PreviewServer(ThreadingHTTPServer):
         try:
             super().__init__((host, port), functools.partial(PreviewHandler, directory=str(self.root)))
         except OSError as exc:
-            raise ServeError(f"cannot listen on {host}:{port}: {exc.strerror} (is another "
-                             "`serve` running? choose another port with --port)") from exc
+            raise ServeError(f"无法监听 {host}:{port}：{exc.strerror}（是否已有另一个 "
+                             "`serve` 在运行？可用 --port 换一个端口）") from exc
 
     def _watch_new_folders(self) -> None:
         for folder in self.handler.roots:
@@ -338,7 +338,7 @@ def serve(site_dir: Path, host: str = "127.0.0.1", port: int = 8000) -> None:
     """Serve until interrupted (Ctrl-C)."""
     server = PreviewServer(site_dir, host, port)
     server.start()
-    print(f"serving {server.root} on {server.url} (Ctrl-C to stop)", file=sys.stderr)
+    print(f"正在 {server.url} 预览 {server.root}（按 Ctrl-C 停止）", file=sys.stderr)
     try:
         while True:
             time.sleep(3600)

@@ -99,9 +99,9 @@ def test_two_builds_at_once_take_turns(make_site):
         first.kill()
     assert first.returncode == 0, first_err.decode(errors="replace")[-2000:]
     assert refused.returncode == 2, refused.stderr
-    assert f"another build of {site / 'build'} is running (pid {first.pid})" in refused.stderr
+    assert f"{site / 'build'} 的另一个构建正在进行（进程 {first.pid}）：请等它结束后再试" in refused.stderr
     assert second.returncode == 0, second.stderr[-2000:]
-    assert f"another build of {site / 'build'} is running (pid {first.pid}); waiting" in second.stderr
+    assert f"{site / 'build'} 的另一个构建正在进行（进程 {first.pid}），等待中" in second.stderr
     assert files_of(site / "build") == complete
     assert staging_folders(site) == []
 
@@ -132,7 +132,7 @@ def test_a_serve_rebuild_waits_for_the_lock_of_the_output(make_site, capfd):
         assert thread.is_alive() and rebuilder.builds == 0  # it cannot build while we hold the lock
     thread.join(timeout=300)
     assert rebuilder.builds == 1 and (site / "build" / "index.html").is_file()
-    assert f"another build of {site / 'build'} is running (pid {os.getpid()}); waiting" in capfd.readouterr().err
+    assert f"{site / 'build'} 的另一个构建正在进行（进程 {os.getpid()}），等待中" in capfd.readouterr().err
 
 
 def refused(site: Path, capsys, *args: str) -> str:
@@ -145,24 +145,24 @@ def refused(site: Path, capsys, *args: str) -> str:
 
 
 @pytest.mark.parametrize("output, says", [
-    (".", "is the site folder"),
-    ("..", "holds the site folder"),
-    ("content", "is content/"),
-    ("content/disclosures/site", "lies inside content/"),
-    ("templates/out", "lies inside templates/"),
+    (".", "就是站点文件夹"),
+    ("..", "包含站点文件夹"),
+    ("content", "就是 content/"),
+    ("content/disclosures/site", "位于 content/"),
+    ("templates/out", "位于 templates/"),
 ])
 def test_an_output_folder_that_holds_or_lies_in_the_sources_is_refused(make_site, capsys,
                                                                         output, says):
     site = small_site(make_site, 1)
     (site / "templates").mkdir()
     message = refused(site, capsys, "--output", str(site / output))
-    assert says in message and "error:" in message
+    assert says in message and "错误：" in message and "请另选输出文件夹" in message
 
 
 def test_an_output_dir_in_site_toml_that_is_the_content_is_refused(make_site, capsys):
     site = small_site(make_site, 1)
     (site / "site.toml").write_text(SITE_TOML + 'output_dir = "content"\n', encoding="utf-8")
-    assert "is content/" in refused(site, capsys)
+    assert "就是 content/" in refused(site, capsys)
 
 
 def test_another_sites_folder_is_refused(make_site, capsys):
@@ -171,7 +171,7 @@ def test_another_sites_folder_is_refused(make_site, capsys):
     (other / "content").mkdir(parents=True)
     (other / "site.toml").write_text(SITE_TOML, encoding="utf-8")
     (other / MARKER).write_text("", encoding="utf-8")  # even one that looks like a build
-    assert f"{other} holds site.toml, content: choose another" in refused(site, capsys, "-o", str(other))
+    assert f"{other} 含有 site.toml、content：请另选输出文件夹" in refused(site, capsys, "-o", str(other))
     assert (other / "site.toml").is_file() and (other / "content").is_dir()
 
 
@@ -191,7 +191,7 @@ def test_a_folder_of_other_files_is_refused_and_a_previous_build_is_replaced(mak
     other.mkdir()
     (other / "notes.txt").write_text("keep me", encoding="utf-8")
     message = refused(site, capsys, "--output", str(other))
-    assert f"{other} is not empty and is not a previous build" in message
+    assert f"{other} 不是空文件夹，也不是以前的构建结果" in message
     assert (other / "notes.txt").read_text(encoding="utf-8") == "keep me"
     (other / "notes.txt").unlink()  # an empty folder is fine
     assert main(["build", str(site), "--output", str(other)]) == 0
@@ -239,13 +239,13 @@ def test_a_read_only_output_folder_gives_a_clear_message(make_site):
         code, err = without_root(lambda: main(["build", str(site), "--output", str(locked / "out")]))
         assert code == 2, err[-2000:]
         assert "Traceback" not in err
-        assert f"cannot write the site to {locked / 'out'}: {locked} is not writable" in err
+        assert f"无法把站点写入 {locked / 'out'}：{locked} 不可写" in err
 
 
 def test_build_fails_when_no_source_could_be_parsed(make_site, capsys):
     site = make_site({"site.toml": SITE_TOML, "content/disclosures/a.txt": GARBAGE})
     assert main(["build", str(site)]) == 1
-    assert "no source could be parsed (1 under content/disclosures)" in capsys.readouterr().err
+    assert "没有能解析的文件（content/disclosures 下的 1 个都失败了）" in capsys.readouterr().err
     assert main(["build", str(site)]) == 1  # up to date: still a failure
 
 
@@ -254,7 +254,7 @@ def test_build_with_strict_fails_when_any_source_could_not_be_parsed(make_site, 
     (site / "content" / "disclosures" / "bad.txt").write_text(GARBAGE, encoding="utf-8")
     assert main(["build", str(site)]) == 0
     assert main(["build", str(site), "--strict"]) == 1  # up to date, yet strict
-    assert "1 source(s) could not be parsed: content/disclosures/bad.txt" in capsys.readouterr().err
+    assert "1 个文件无法解析：content/disclosures/bad.txt" in capsys.readouterr().err
     (site / "content" / "disclosures" / "bad.txt").unlink()
     assert main(["build", str(site), "--strict"]) == 0
 
@@ -281,7 +281,7 @@ def test_symlinks_out_of_the_site_are_not_followed(make_site, tmp_path_factory, 
     err = capsys.readouterr().err
     for name in ("content/pages/leak.md", "content/disclosures/other.txt", "templates/page.html",
                  "templates/assets/extra.css", "content/pages/loop.md"):
-        assert f"{name}: a symbolic link out of the site folder" in err
+        assert f"{name}: 指向站点文件夹之外的符号链接" in err
     assert "inside.md" not in err
     built = site / "build"
     leaks = [p for p in built.rglob("*") if p.is_file() and b"SECRET-TOKEN" in p.read_bytes()]

@@ -343,3 +343,57 @@ def test_year_ticks_thin_out_over_long_spans():
     assert sc.year_ticks(2017, 2020) == [2017, 2018, 2019, 2020]
     ticks = sc.year_ticks(2000, 2025)
     assert len(ticks) <= 8 and ticks[0] == 2000 and len(set(b - a for a, b in zip(ticks, ticks[1:]))) == 1
+
+
+def _altair_specs(unit: str) -> tuple[dict, dict]:
+    """The bar and trend specs as Altair builds them (what `charts` keeps as data)."""
+    import altair as alt
+
+    def configured(chart):
+        return chart.configure(font=sc.FONT).configure_axis(labelFontSize=11, titleFontSize=11) \
+            .configure_view(stroke=None)
+
+    base = alt.Chart(alt.Data(values=[])).encode(
+        y=alt.Y("order:O", axis=None, title=None),
+        x=alt.X("amount:Q", title=unit, axis=alt.Axis(format=",.2~f", tickCount=4, grid=False)),
+    )
+    bars = base.mark_bar(color=sc.COLOR, height={"band": 0.42}, yOffset=5)
+    names = base.mark_text(align="left", baseline="bottom", dy=-1, fontSize=12, color="#1d2329") \
+        .encode(x=alt.value(0), text="label:N")
+    amounts = base.mark_text(align="left", baseline="middle", dx=3, dy=5, fontSize=11,
+                             color="#1d2329").encode(text=alt.Text("amount:Q", format=",.2~f"))
+    bar = configured((bars + names + amounts).properties(width=260, height=34))
+    trend = alt.Chart(alt.Data(values=[])).mark_line(point=True).encode(
+        x=alt.X("year:Q", title="年度", scale=alt.Scale(zero=False),
+                axis=alt.Axis(labelAngle=0, format="d", tickMinStep=1)),
+        y=alt.Y("amount:Q", title="万元", axis=alt.Axis(format=",.2~f")),
+        color=alt.Color("series:N", title=None, legend=alt.Legend(orient="bottom"), sort=None),
+        detail=alt.Detail("run:N"),
+    ).properties(width=280, height=180)
+    return bar.to_dict(validate=False), configured(trend).to_dict(validate=False)
+
+
+@pytest.mark.parametrize("unit", ["万元", "元"])
+def test_chart_specs_kept_as_data_are_what_altair_builds(unit):
+    """The specs are data (no Altair import in a build); Altair still builds the same ones,
+    key order included (the spec's JSON names the chart's file). Only the Vega-Lite schema
+    URL may differ, with the installed Altair's version."""
+    import json
+
+    bar, trend = _altair_specs(unit)
+    kept = [json.loads(ch._bar_template(unit)), json.loads(ch._trend_template())]
+    for built, spec in zip((bar, trend), kept):
+        built.pop("$schema"), spec.pop("$schema")
+        assert json.dumps(spec, ensure_ascii=False) == json.dumps(built, ensure_ascii=False)
+    assert ch.bar_chart("x", "t", ROWS, unit).spec["layer"][0]["encoding"]["x"]["title"] == unit
+
+
+def test_a_build_does_not_import_altair(tmp_path):
+    import subprocess
+    import sys
+
+    code = ("import sys; from generator.render import charts as ch; "
+            "ch.bar_chart('x', 't', [('a', 1)]); ch.trend_chart('y', 't', {'s': [(2021, 1)]}); "
+            "print('altair' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"

@@ -22,7 +22,7 @@ def test_defaults_without_site_toml(tmp_path):
 
 def test_unknown_keys_warn_and_strict_fails(tmp_path):
     (tmp_path / "site.toml").write_text('[site]\ntitel = "x"\n', encoding="utf-8")
-    assert load_config(tmp_path).warnings == ["unknown key 'site.titel'"]
+    assert load_config(tmp_path).warnings == ["未知的配置项 'site.titel'"]
     with pytest.raises(ConfigError):
         load_config(tmp_path, strict=True)
 
@@ -43,4 +43,4 @@ def test_job_counts_below_zero_are_refused(tmp_path):
     (tmp_path / "site.toml").write_text("[build]\njobs = -1\n", encoding="utf-8")
     with pytest.raises(ConfigError) as info:
         load_config(tmp_path)
-    assert sorted(info.value.problems) == ["'build.jobs' must be 0 (auto) or more"]
+    assert sorted(info.value.problems) == ["'build.jobs' 应为 0（自动）或更大的数"]

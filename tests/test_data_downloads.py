@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import shutil
 from collections import defaultdict
 from decimal import Decimal
@@ -161,7 +162,7 @@ def test_line_items_sum_to_each_printed_total(con) -> None:
         else:
             unexplained.append((doc_id, table, column, difference))
     assert not unexplained, unexplained
-    assert exact > 3 * (rounding + flagged), (exact, rounding, flagged)  # 144, 24, 7 today
+    assert exact > 3 * (rounding + flagged), (exact, rounding, flagged)  # 164, 24, 6 today
 
 
 def test_each_printed_amount_is_one_line_item(con) -> None:
@@ -223,3 +224,25 @@ def test_the_new_tables_are_downloads_and_every_column_key_and_measure_is_explai
         assert f"| `{key}` |" in schema, key
         assert f"<code>{key}</code>" in dictionary, key
     assert "dictionary/#key_figures" in (site / "data" / "index.html").read_text(encoding="utf-8")
+
+
+# Latin letters a Chinese message may hold: names of formats and encodings, and the key of a
+# column kept unplaced (as it is called in table_values).
+_LATIN_ALLOWED = re.compile(r"unplaced_\d+|U\+FFFD|PDF|OCR|UTF-\d+|GB18030|GBK|Unicode")
+
+
+def test_issue_and_check_messages_are_chinese_and_slugs_stay_english(con) -> None:
+    """issues.csv and checks.csv (and the page's 数据质量 panel, which shows the same rows)
+    say what is wrong in Chinese, naming tables, rows and figures as printed; the slug is
+    the stable English key. (Issues of the tsv, word-cells and pdf-padded layouts are left
+    out: those layouts are being moved onto the shared pipeline and still speak English.)"""
+    rows = con.execute(
+        "SELECT i.slug, i.message FROM issues i JOIN documents d USING (doc_id) "
+        "WHERE d.layout IN ('pdf', 'pdf-single-space') "
+        "UNION ALL SELECT slug, message FROM checks WHERE status <> 'pass'").fetchall()
+    assert len(rows) > 150
+    assert all(re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)+", slug) for slug, _ in rows)
+    english = [(slug, message) for slug, message in rows
+               if re.search(r"[A-Za-z]{2,}", _LATIN_ALLOWED.sub("", message))]
+    assert english == []
+    assert any(re.search(r"表[一二三四五六七]「[^」]+」行：", message) for _, message in rows)

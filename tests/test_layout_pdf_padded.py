@@ -10,7 +10,6 @@ import pytest
 
 from generator.golden import to_golden
 from generator.layouts.pdf_padded import PdfPaddedLayout
-from generator.layouts.pdf_padded_cells import read_label, split_row
 from generator.parse.document import parse_text
 from generator.sources import SourceText, read_source
 
@@ -156,18 +155,6 @@ def test_trimmed_line_ends_are_placed_by_identity():
     row = next(r for r in doc.tables["expense"].rows if r.code == "2010302")
     # 1,584.39  1,584.39 keeps its inner empty cell: 基本支出 stays empty.
     assert row.values["basic"] is None and row.values["project"] == Decimal("1584.39")
-
-
-def test_cells_split_from_the_right():
-    split = split_row("201 03 01     行政运行 257.15 257.15  ", 3)
-    assert split is not None and split.values == ["257.15", "257.15", ""]
-    label = read_label(split.label, 3, None)
-    assert (label.code, label.names[-1]) == ("2010301", "行政运行")
-    assert split_row("208 05 05 ", 3) is None  # a code fragment of a wrapped row
-    broken = read_label(["20", "03", "01", "", "行政运行"], 3, "201")
-    assert (broken.code, broken.code_raw) == ("2010301", "20 03 01")
-    lone = read_label(["03", "", "政府办公厅"], 3, "201")
-    assert lone.code == "20103"
 
 
 # ---------------------------------------------------------------- mutated copies (issue #6)

@@ -26,6 +26,8 @@ import pytest
 from generator.build import build
 from generator.render.screenshots import launch, serve
 from generator.search import INDEX_DIR
+from generator.search.analyzer import query_terms
+from generator.search.index import term_hash
 from tests.site_fixtures import open_page
 
 REPO = Path(__file__).resolve().parents[1]
@@ -134,6 +136,33 @@ def test_index_is_local_and_small(search_site):
     assert not (out / "pagefind").exists()
     html = (out / "search" / "index.html").read_text(encoding="utf-8")
     assert "../assets/search.js" in html and "http" not in html.split("<body>", 1)[1]
+
+
+def test_a_query_fetches_its_terms_and_the_units_it_shows(search_site):
+    """The first query loads meta.json, its own terms' bucket files and the unit files of
+    the results on screen, nothing else; filters.json only once they are shown."""
+    base, browser, out = search_site
+    query = "住房公积金"
+    meta = json.loads((out / INDEX_DIR / "meta.json").read_text(encoding="utf-8"))
+    buckets = {f"t/{term_hash(t) & (meta['buckets'] - 1):x}.json" for t in query_terms(query)}
+    context = browser.new_context(locale="zh-CN")
+    page = context.new_page()
+    fetched: list[str] = []
+    page.on("request", lambda r: fetched.append(r.url.split("/" + INDEX_DIR + "/")[1])
+            if "/" + INDEX_DIR + "/" in r.url else None)
+    page.goto(base + "search/?q=" + query, wait_until="load")
+    page.wait_for_function("document.body.hasAttribute('data-search-done')")
+    page.wait_for_load_state("networkidle")
+    shown = {page_path(href) for href in page.locator("#search-results > li > a.result-title")
+             .evaluate_all("links => links.map(a => a.href)")}
+    subs = page.locator("#search-results > li ul a").count()
+    context.close()
+    units = [f for f in fetched if f.startswith("u/")]
+    assert len(shown) > 2 and len(fetched) == len(set(fetched)) and len(buckets) > 1
+    assert set(fetched) - set(units) == {"meta.json", "filters.json"} | buckets
+    assert fetched[-1] == "filters.json"
+    pages = {json.loads((out / INDEX_DIR / f).read_text(encoding="utf-8"))["page"][0] for f in units}
+    assert pages == shown and len(units) <= subs
 
 
 def test_every_known_page_is_in_the_pages_table():

@@ -4,6 +4,7 @@ units a page is read into, byte-identical builds and per-document updates."""
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 from pathlib import Path
 
@@ -12,7 +13,7 @@ import pytest
 from generator.build import build
 from generator.search import INDEX_DIR
 from generator.search.analyzer import index_terms, query_terms, squeezed
-from generator.search.index import term_hash
+from generator.search.index import CHUNK, UNIT_FILE_BYTES, term_hash, unit_files, varint
 from generator.search.pages import NAME, TITLE, read_page
 from tests.conftest import sample_paths
 
@@ -21,6 +22,7 @@ SITE_TOML = '[site]\ntitle = "检索"\n[build]\nsearch = true\ncharts = false\n'
 STRINGS = ["信息化", "克州人民政府办公室", "PPP 项目", "ＰＰＰ项目２０２１", "2010301", "费",
            "住房公积金（30113）", "一 二", "⼀般公共预算", "a1b2 c3", "", "。，", "差旅费、会议费",
            "Ⅻ号", "资源勘探工业信息等支出", "x", "新疆𠀀维吾尔"]
+NUMBERS = [0, 1, 31, 32, 33, 1023, 1024, 32767, 32768, 123456789, 0, 7]
 
 
 def test_bigrams_single_characters_and_words():
@@ -51,12 +53,42 @@ def test_the_search_page_analyzes_like_python():
         got = page.evaluate("""(strings) => strings.map(s => [
             searchAnalyzer.queryTerms(s), searchAnalyzer.indexTerms(s), searchAnalyzer.squeezed(s),
             searchAnalyzer.queryTerms(s).map(t => searchAnalyzer.termHash(t))])""", STRINGS)
+        read = page.evaluate("text => searchAnalyzer.numbers(text)", "".join(map(varint, NUMBERS)))
         browser.close()
+    assert read == NUMBERS
     for text, (query, indexed, squeeze, hashes) in zip(STRINGS, got):
         assert query == query_terms(text), text
         assert set(indexed) == index_terms(text) and len(indexed) == len(set(indexed)), text
         assert squeeze == squeezed(text), text
         assert hashes == [term_hash(t) for t in query_terms(text)], text
+
+
+def test_postings_numbers_are_short_and_json_safe():
+    assert [len(varint(n)) for n in (0, 31, 32, 1023, 1024)] == [1, 1, 2, 2, 3]
+    assert len({varint(n) for n in range(5000)}) == 5000
+    assert not set("".join(map(varint, NUMBERS))) & set('"\\ ,')
+
+
+def test_unit_files_are_small_and_ids_name_their_place():
+    """A unit id is its file × CHUNK + its place; files stay near UNIT_FILE_BYTES (a unit
+    larger than that has a file of its own), anchors and labels written once a file."""
+    head = ["budgets/x/", "甲局 2024年部门预算", ["部门预算"]]
+    units = [["table-3", "表三 支出表", f"行政运行 {n}"] for n in range(70)]
+    units += [["text", "情况说明", "说明文字。" * 40 + str(n)] for n in range(12)]
+    units.insert(5, ["text", "情况说明", "长" * 2000])
+    files, ids = unit_files(head, units)
+    decoded = [json.loads(text) for text in files]
+    for unit, uid in zip(units, ids):
+        file = decoded[uid // CHUNK]
+        anchor, label, text = file["units"][uid % CHUNK]
+        assert [file["strings"][anchor], file["strings"][label], text] == unit
+        assert file["page"] == head
+    assert len(ids) == len(set(ids)) == sum(len(f["units"]) for f in decoded)
+    assert all(len(f["units"]) <= CHUNK for f in decoded)
+    sizes = [len(text.encode("utf-8")) for text in files]
+    assert [s for s, f in zip(sizes, decoded) if s > UNIT_FILE_BYTES + 400 and len(f["units"]) > 1] == []
+    assert len(files) < 16
+    assert all(len(f["strings"]) == len(set(f["strings"])) for f in decoded)
 
 
 def test_a_page_is_read_into_units_with_anchors_and_fields():

@@ -109,3 +109,36 @@ def test_ruled_grid_department_funds_and_carried_levels():
     assert issues == []
     # personal data is never a value of the target
     assert "13899182812" not in repr(target) and "张三" not in repr(target)
+
+
+VALUE_LAST = [
+    "项 目 支 出 绩 效 目 标 表",
+    "预算单位 某某办公室 项目名称 协同办公网关",
+    "项目",
+    "项目资金（万元",
+    "） 年度资金总额： 20 其中：财政拨",
+    "款 20 其他资金",
+    "2024年部门预算公开",
+    "项目总体目标 维护协同办公系统1套。",
+    "一级指标 二级指标 三级指标 指标值（包含数字及文字描述）",
+    "产出指标",
+    "数量指标 维护协同办公系统 =1套",
+    "系统运行维护响应 ≤24小时",
+    "成本指标",
+    "维护系统成本 ≤20万元/套",
+    "满意度指标 满意度指标 使用人员满意度 =100%",
+]
+
+
+def test_value_last_rows_wrapped_name_and_a_page_header_after_other_funds():
+    """Single-space text: the value ends each indicator row; 成本指标 over indicators is a
+    二级; "2024年…" after 其他资金 is a page header, not its amount; the name wraps."""
+    (target,), issues = _targets(VALUE_LAST)
+    assert (target.name, target.amount, target.fiscal_amount, target.other_funds) == (
+        "协同办公网关项目", Decimal("20"), Decimal("20"), None)
+    assert [(i.level1, i.level2, i.name, i.value) for i in target.indicators] == [
+        ("产出指标", "数量指标", "维护协同办公系统", "=1套"),
+        ("产出指标", "数量指标", "系统运行维护响应", "≤24小时"),
+        ("产出指标", "成本指标", "维护系统成本", "≤20万元/套"),
+        ("满意度指标", "满意度指标", "使用人员满意度", "=100%")]
+    assert issues == []

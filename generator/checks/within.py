@@ -97,7 +97,7 @@ def _row_identity(doc: Document, table: Table, left: str, parts: list[str]) -> l
             continue
         label = row_label(table.key, row) if in_body else f"{where} 合计"
         shown = " + ".join(f"{_cn(p)} {_f(row.get(p))}" for p in parts)
-        result = compare(doc, slug, f"{where} 合计 = {' + '.join(parts)}", row.line, total,
+        result = compare(doc, slug, f"{where} 合计 = {' + '.join(map(_cn, parts))}", row.line, total,
                          [row.get(p) for p in parts],
                          f"{label}：合计 {{expected}} {{op}} {shown}", items=len(parts) - 1)
         if result:

@@ -1,11 +1,12 @@
 """Layout pdf-padded: PDF text where every table cell is printed as its text plus one
 space, so runs of spaces mark empty cells and column positions can be counted.
 
-How a row is read is explained in `pdf_padded_cells`; one-sided tables are read in
-`pdf_padded_grid`, 表一/表四 in `pdf_padded_sides`; the 绩效目标表 by the shared key-value
+This module finds the tables (title lines) and cuts the text into one segment per table.
+表一/表四 are read by `pdf_padded_sides` (cells read from the right, see
+`pdf_padded_cells`); every other table through the shared pipeline: `readers/padded.py`
+makes the segment's lines a cell grid, the shared segmenter and the shape's interpreter
+read it (表七's rows named by `tables/projects.py`), the 绩效目标表 by the key-value
 interpreter (`tables/performance.py`).
-This module finds the tables (title lines), cuts the text into one segment per table
-and turns each into a `Table`.
 """
 
 from __future__ import annotations
@@ -15,14 +16,15 @@ from dataclasses import replace
 
 from ..grid import Cell, GridRow
 from ..grid import Grid as PaddedGrid
-from ..model import TABLE_KEYS, Document, Issue, Origin, PerformanceTarget, Table
+from ..model import TABLE_KEYS, Document, Issue, Origin, Table
 from ..numbers import is_total_label, squash
 from ..parse.titles import ENDS_LIKE_TITLE, TABLE_NUMBER_RE, is_toc_entry, table_key_for_title
 from ..readers.padded import padded_rows
 from ..sources import SourceText
 from ..tables.catalogue import load_catalogue
-from ..tables.performance import read_performance
+from ..tables.performance import read_key_value_tables
 from ..tables.pipeline import INTERPRETERS
+from ..tables.projects import name_projects
 from ..tables.rejoin import rejoin_wrapped_rows
 from ..tables.segment import find_tables
 from .common import (
@@ -33,18 +35,10 @@ from .common import (
     without_form_feeds,
 )
 from .pdf_padded_cells import has_decimal_amount, read_star_row
-from .pdf_padded_grid import (
-    CODED,
-    Grid,
-    Lines,
-    build_rows,
-    grid_issues,
-    is_meta_line,
-    read_grid,
-    table_number_of,
-)
 from .pdf_padded_sides import read_two_sided
 
+Lines = list[tuple[int, str]]
+META_PREFIXES = ("编制部门", "编制单位", "单位：", "单位:")
 PART_RE = re.compile(r"^\s*第[一二三四五六七八九十]+部分")
 PERF_TITLE_RE = re.compile(r"^\s*(项目支出绩效目标表|部门整体(支出)?绩效目标表)\s*$")
 
@@ -54,10 +48,9 @@ def _may_be_title(text: str) -> bool:
     return len(text) <= 130 and ENDS_LIKE_TITLE.search(text) is not None
 
 
+# 表一/表四 are read by this layout's own code (pdf_padded_sides); every other table by the
+# shared segmenter and shape interpreters (generator/tables, issue 15).
 TWO_SIDED = {"summary", "fiscal"}
-# Tables read by the shared segmenter and shape interpreters (generator/tables), the
-# others still by this layout's own code (issue 15: one shape at a time).
-SHARED = {"income", "expense", "general_public", "basic", "gov_fund", "state_capital", "carryover", "three_public"}
 # Read in this order: 表七 names its units and function names from earlier tables.
 READ_ORDER = ["summary", "income", "expense", "fiscal", "general_public", "basic", "projects",
               "gov_fund", "state_capital", "carryover", "three_public"]
@@ -110,18 +103,7 @@ class PdfPaddedLayout:
             table, issues = read_two_sided(key, title, title_line, body, doc.path)
             doc.issues.extend(issues)
             return table
-        if key in SHARED:
-            return _read_shared(key, title, title_line, body, doc)
-        grid = read_grid(key, body)
-        doc.issues.extend(grid_issues(key, title, grid, doc.path, title_line))
-        table = Table(key=key, title=title, line=title_line, columns=list(grid.match.columns))
-        rows, total = build_rows(key, grid, names_by_code)
-        table.rows = rows
-        if total is not None:
-            table.totals["total"] = total
-        _check_rows(key, title, grid, table, doc)
-        _apply_empty_statement(table, grid, doc)
-        return table
+        return _read_shared(key, title, title_line, body, doc, names_by_code)
 
 
 def _read_performance(lines: list[str], starts: list[int], doc: Document) -> None:
@@ -132,13 +114,9 @@ def _read_performance(lines: list[str], starts: list[int], doc: Document) -> Non
         return
     catalogue = load_catalogue()
     rows, unread = padded_rows([(n, lines[n - 1]) for n in range(starts[0], len(lines) + 1)], doc.path)
-    segments, _ = find_tables(PaddedGrid(path=doc.path, format="pdf-padded", text="", rows=rows), catalogue)
-    read: list[PerformanceTarget] = []
-    for seg in (s for s in segments if s.kind.shape == "key_value"):
-        target, issues = read_performance(seg, catalogue, doc.path)
-        doc.issues.extend(issues)
-        if target is not None:
-            read.append(target)
+    read, issues = read_key_value_tables(PaddedGrid(path=doc.path, format="pdf-padded", text="", rows=rows),
+                                         catalogue)
+    doc.issues.extend(issues)
     for issue in unread:
         target = next((t for t in reversed(read) if t.line < issue.line), None)
         if target is not None:
@@ -229,7 +207,8 @@ def _known_units(doc: Document) -> set[str]:
     return units
 
 
-def _read_shared(key: str, title: str, title_line: int, body: Lines, doc: Document) -> Table:
+def _read_shared(key: str, title: str, title_line: int, body: Lines, doc: Document,
+                 names_by_code: dict[str, str]) -> Table:
     """A table of a shape the shared pipeline reads: the title and body lines as a cell
     grid (`readers.padded`) → the shared segmenter → the shape's interpreter. The printed
     title stays the title, as in this layout's other tables."""
@@ -251,6 +230,8 @@ def _read_shared(key: str, title: str, title_line: int, body: Lines, doc: Docume
     table, found = INTERPRETERS[seg.kind.shape](seg, catalogue, seg.unit or doc.unit or "万元", doc.path)
     doc.issues.extend(found)
     table.title, table.note = title, None
+    if key == "projects":
+        name_projects(table, seg, names_by_code)
     last = table.rows[-1] if table.rows else None
     if last is not None and last.code and not any(v is not None for v in last.values.values()):
         # a wrapped row whose amounts line never came (the text ends inside it)
@@ -271,41 +252,14 @@ def _read_shared(key: str, title: str, title_line: int, body: Lines, doc: Docume
     for row, doubt in code_doubts(key, table.rows):
         doc.issues.append(Issue("row-misplaced", f"{short} row {row.code_raw}: {doubt}", doc.path,
                                 row.line, "warning", key))
+    if key == "projects":
+        _check_unit_rows(key, short, table, doc)
+        for row in table.rows:
+            if row.kind == "project" and row.project is None:
+                doc.issues.append(Issue("unnamed-project", f"{short} 第 {row.line} 行 {row.code_raw}："
+                                        "有金额而无项目名称", doc.path, row.line, "warning", key))
     report_unbalanced_rows(table, doc, short)
     return table
-
-
-def _check_rows(key: str, title: str, grid: Grid, table: Table, doc: Document) -> None:
-    """Issues for rows whose columns were placed by identities or could not be, and
-    for rows that may not be the printed ones (see pdf_padded_doubts)."""
-    short = title.split()[0] if title else key
-
-    def add(slug: str, line: int, message: str) -> None:
-        doc.issues.append(Issue(slug, message, doc.path, line, "warning", key))
-
-    by_line = {r.line: r for r in table.rows + list(table.totals.values())}
-    for raw in grid.rows:
-        row = by_line.get(raw.line)
-        what = f"{short} row {row.code_raw or row.name}" if row else short
-        for slug, why in raw.doubts:
-            add(slug, raw.line, f"{what}: {why}")
-        if not any(raw.label):
-            add("row-unlabelled", raw.line, f"{short}: amounts with no code or name (their "
-                "label's line lost or moved?)")
-        if raw.inferred and not raw.doubts:
-            slug = "column-inferred" if raw.decided else "column-ambiguous"
-            how = "placed by the table identity" if raw.decided else "kept left to right"
-            add(slug, raw.line, f"{what}: line end trimmed, amounts {how}")
-    if key in CODED:
-        for row, doubt in code_doubts(key, table.rows):
-            add("row-misplaced", row.line, f"{short} row {row.code_raw}: {doubt}")
-        if grid.code_cells:
-            _check_unit_rows(key, short, table, doc)
-    for row in table.rows:
-        if row.kind == "project" and row.project is None:
-            add("unnamed-project", row.line, f"{short} row {row.code_raw}: amount with no "
-                "project name")
-    report_unbalanced_rows(table, doc, short)
 
 
 def _check_unit_rows(key: str, short: str, table: Table, doc: Document) -> None:
@@ -321,16 +275,12 @@ def _check_unit_rows(key: str, short: str, table: Table, doc: Document) -> None:
                                 row.line, "warning", key))
 
 
-def _apply_empty_statement(table: Table, grid: Grid, doc: Document) -> None:
-    """为空表: the table is empty; rows without amounts are only the printed frame."""
-    if not grid.stated_empty:
-        return
-    has_amounts = any(v is not None for r in table.rows for v in r.values.values())
-    if has_amounts:
-        doc.issues.append(Issue("empty-table-has-amounts", f"{table.title}: stated empty "
-                                "(为空表) but prints amounts", doc.path, table.line,
-                                "warning", table.key))
-        return
-    table.empty = True
-    table.rows = []
-    table.totals = {}
+def is_meta_line(text: str) -> bool:
+    return squash(text).startswith(META_PREFIXES)
+
+
+def table_number_of(text: str) -> str | None:
+    """The number of a line that holds only a table number ("表 2", "表三："), else None."""
+    number = squash(text)
+    m = TABLE_NUMBER_RE.match(number)
+    return m.group(1) if m and number == m.group(0).rstrip("：:") else None

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 
-from .pdf_padded_cells import CLASS_CODE_RE, PART_CODE_RE
+from .pdf_padded_cells import CLASS_CODE_RE
 
 # A number or a piece of one: digits with commas, points or a sign, nothing else.
 NUMBER_PIECE_RE = re.compile(r"^-?[\d,.]*\d[\d,.]*$")
@@ -68,37 +68,3 @@ def cells_inside_doubt(words: list[str], what: str = "the label", codes: bool = 
             return (f"{what} holds {t!r}: cells shifted (more cells than columns?), so "
                     "amounts may stand in the wrong column")
     return None
-
-
-def label_has_two_codes(label: list[str], code_cells: int) -> bool:
-    """A code, then another code where the name should start: two rows run together."""
-    tokens = [t for t in label if t]
-    if not code_cells or not tokens or not is_code(tokens[0]):
-        return False
-    i = 1
-    while i < min(code_cells, len(tokens)) and PART_CODE_RE.match(tokens[i]):
-        i += 1
-    return i < len(tokens) and is_code(tokens[i])
-
-
-def is_code(token: str) -> bool:
-    """A printed code cell: a 3-digit 类 or a 2-digit 款/项."""
-    return bool(CLASS_CODE_RE.match(token) or PART_CODE_RE.match(token))
-
-
-def row_doubts(label: list[str], values: list[str], code_cells: int) -> list[tuple[str, str]]:
-    """(slug, why) for each reason a whole row may not be the printed one."""
-    doubts = []
-    if label_has_two_codes(label, code_cells):
-        doubts.append(("row-joined", "two codes in one row: a code line joined to another row"))
-    words = [t for t in label if t]
-    codes = 0
-    while codes < min(code_cells, len(words)) and is_code(words[codes]):
-        codes += 1
-    tail = number_tail_doubt(words[codes:])
-    if tail:
-        doubts.append(("column-ambiguous", tail))
-    odd = odd_amount_doubt(values)
-    if odd:
-        doubts.append(("amount-doubtful", odd))
-    return doubts

@@ -43,7 +43,7 @@ from decimal import Decimal, InvalidOperation
 from ..model import Document, Issue, StatedChange, StatedFigure
 from ..numbers import squash
 from ..sources import SourceText
-from .prose import JoinedText
+from .prose import PAGE_NUMBER, JoinedText
 
 AMT = r"(-?\d[\d,]*(?:\.\s?\d+)?)\s*万"
 PCT = r"(-?\d+(?:\.\d+)?)\s*%"
@@ -159,10 +159,11 @@ def stated_under_table(lines: list[str], start: int, stop: int, kind: str) -> di
     """Key → amount of the figures of a `kind` section (three_public …) that the text
     printed right under a table states (上海's 其他相关情况说明 on the 三公 table's page),
     lines `start` to `stop`; the first match of each key counts."""
-    text = JoinedText(lines, start, stop, separator="\n")
+    # a few lines: joined here rather than by JoinedText, whose cache holds the whole source
+    text = "\n".join(line.strip() for line in lines[max(0, start - 1):stop] if not PAGE_NUMBER.match(line))
     found: dict[str, Decimal] = {}
     for figure_kind, key, pattern in _COMPILED:
-        if figure_kind in ("*", kind) and (m := pattern.search(text.text)) and _amount(m.group(1)) is not None:
+        if figure_kind in ("*", kind) and (m := pattern.search(text)) and _amount(m.group(1)) is not None:
             found[key] = _amount(m.group(1))
     return found
 

@@ -41,8 +41,26 @@ def padded_rows(lines: list[tuple[int, str]], path: str, page: int | None = None
                 for cell in (c for c in cells if is_amount(c.text)):
                     cell.col = amounts.pop(0)
         if cells:
-            rows.append(GridRow(cells=cells, line=number, page=page))
+            rows.append(GridRow(cells=_numbers_in_labels(cells), line=number, page=page))
     return rows, issues
+
+
+def _numbers_in_labels(cells: list[Cell]) -> list[Cell]:
+    """Amounts stand right of a row's labels: a number between two pieces of label text
+    (words, not a split number's ".66") is part of the label ("一般行政管理事务 12345
+    在线政务服务平台运行保障项目"), joined to the text after it. Numbers before the first
+    text (a code: 201 03 02) stay cells, and so do a sentence's numbers."""
+    if not cells or not is_amount(cells[-1].text):
+        return cells  # no row of amounts: a sentence ("… 2024 年没有使用 …") keeps its cells
+    out: list[Cell] = []
+    for i, cell in enumerate(cells):
+        after = cells[i + 1] if i + 1 < len(cells) else None
+        if out and any(not is_amount(c.text) for c in out) and is_amount(cell.text) \
+                and after is not None and any(ch.isalpha() for ch in after.text):
+            after.text = f"{cell.text} {after.text}"
+            continue
+        out.append(cell)
+    return out
 
 
 def read_padded(path: str, text: str) -> Grid:

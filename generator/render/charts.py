@@ -1,10 +1,11 @@
 """Charts: defined as Altair (Vega-Lite) specs, drawn once to static SVG, cached by spec hash.
 
 A chart is readable without JavaScript (an `<img>` of a static SVG, with a text
-alternative and its numbers as a table beside it). Its Vega-Lite spec, built with Altair,
-is its definition: the hash of the spec (with the renderer and its version, and the
-locale) names the SVG, cached under `<site>/.cache/charts/<hash>.entry` (a verified
-entry, see `cachefile`: a damaged one is drawn again, never published) and published
+alternative and its numbers as a table beside it). Its Vega-Lite spec (its kind's spec,
+kept as data as Altair builds it, with its own data) is its definition: the hash of the
+spec (with the renderer and its version, and the locale) names the SVG, cached under
+`<site>/.cache/charts/<hash>.entry` (a verified entry, see `cachefile`: a damaged one is
+drawn again, never published) and published
 content-addressed as `charts/<hash>.svg`: an unchanged chart is never drawn twice, across
 pages or builds, and switching renderers never reuses an SVG drawn by the other.
 
@@ -96,33 +97,93 @@ class Chart:
         return f"{self.title}：{parts}{more}。"
 
 
-def _config(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:  # noqa: F821 (imported lazily)
-    return chart.configure(font=FONT).configure_axis(labelFontSize=11, titleFontSize=11) \
-        .configure_view(stroke=None)
+# The Vega-Lite specs of the two chart kinds (data left empty), as Altair built them:
+# `tests/test_charts.py` builds them with Altair again and compares. Kept as data, since
+# importing Altair and building a chart took some 0.6 CPU-seconds in every build process
+# that drew one (a `serve` rebuild, a one-document change), for the same two dicts.
+# Every spec starts with the shared `config` (font, axis label sizes, no view border).
+_CONFIG = {'view': {'continuousWidth': 300, 'continuousHeight': 300, 'stroke': None},
+ 'axis': {'labelFontSize': 11, 'titleFontSize': 11},
+ 'font': FONT}
+
+_BAR_SPEC = {'layer': [{'mark': {'type': 'bar', 'color': COLOR, 'height': {'band': 0.42}, 'yOffset': 5},
+            'encoding': {'x': {'axis': {'format': ',.2~f', 'grid': False, 'tickCount': 4},
+                               'field': 'amount',
+                               'title': '万元',
+                               'type': 'quantitative'},
+                         'y': {'axis': None,
+                               'field': 'order',
+                               'title': None,
+                               'type': 'ordinal'}}},
+           {'mark': {'type': 'text',
+                     'align': 'left',
+                     'baseline': 'bottom',
+                     'color': '#1d2329',
+                     'dy': -1,
+                     'fontSize': 12},
+            'encoding': {'text': {'field': 'label', 'type': 'nominal'},
+                         'x': {'value': 0},
+                         'y': {'axis': None,
+                               'field': 'order',
+                               'title': None,
+                               'type': 'ordinal'}}},
+           {'mark': {'type': 'text',
+                     'align': 'left',
+                     'baseline': 'middle',
+                     'color': '#1d2329',
+                     'dx': 3,
+                     'dy': 5,
+                     'fontSize': 11},
+            'encoding': {'text': {'field': 'amount', 'format': ',.2~f', 'type': 'quantitative'},
+                         'x': {'axis': {'format': ',.2~f', 'grid': False, 'tickCount': 4},
+                               'field': 'amount',
+                               'title': '万元',
+                               'type': 'quantitative'},
+                         'y': {'axis': None,
+                               'field': 'order',
+                               'title': None,
+                               'type': 'ordinal'}}}],
+ 'data': {'values': []},
+ 'height': 34,
+ 'width': 260,
+ '$schema': 'https://vega.github.io/schema/vega-lite/v6.4.1.json'}
+
+_TREND_SPEC = {'data': {'values': []},
+ 'mark': {'type': 'line', 'point': True},
+ 'encoding': {'color': {'field': 'series',
+                        'legend': {'orient': 'bottom'},
+                        'sort': None,
+                        'title': None,
+                        'type': 'nominal'},
+              'detail': {'field': 'run', 'type': 'nominal'},
+              'x': {'axis': {'format': 'd', 'labelAngle': 0, 'tickMinStep': 1},
+                    'field': 'year',
+                    'scale': {'zero': False},
+                    'title': '年度',
+                    'type': 'quantitative'},
+              'y': {'axis': {'format': ',.2~f'},
+                    'field': 'amount',
+                    'title': '万元',
+                    'type': 'quantitative'}},
+ 'height': 180,
+ 'width': 280,
+ '$schema': 'https://vega.github.io/schema/vega-lite/v6.4.1.json'}
+
+
+def _with_config(spec: dict) -> dict:
+    return {"config": _CONFIG, **spec}
 
 
 @lru_cache(maxsize=8)
 def _bar_template(unit: str) -> str:
-    """The bar chart's Vega-Lite spec, built once with Altair (as JSON, data left empty).
-
-    Building a chart with Altair costs ~20 ms, more than a page; every bar chart shares
-    this spec and only gets its own data and height (see `bar_chart`).
-    """
-    import altair as alt  # here, not at the top: chart workers need only vl-convert
-
-    base = alt.Chart(alt.Data(values=[])).encode(
-        y=alt.Y("order:O", axis=None, title=None),
-        x=alt.X("amount:Q", title=unit, axis=alt.Axis(format=",.2~f", tickCount=4, grid=False)),
-    )
-    # Names go above their bars as text marks, not as axis labels: the SVG's layout then
-    # does not depend on how wide vl-convert measures CJK text (it may lack CJK fonts).
-    bars = base.mark_bar(color=COLOR, height={"band": 0.42}, yOffset=5)
-    names = base.mark_text(align="left", baseline="bottom", dy=-1, fontSize=12, color="#1d2329") \
-        .encode(x=alt.value(0), text="label:N")
-    amounts = base.mark_text(align="left", baseline="middle", dx=3, dy=5, fontSize=11,
-                             color="#1d2329").encode(text=alt.Text("amount:Q", format=",.2~f"))
-    chart = _config((bars + names + amounts).properties(width=260, height=34))
-    return json.dumps(chart.to_dict(validate=False), ensure_ascii=False)
+    """The bar chart's Vega-Lite spec (as JSON, data left empty), its amount axis titled
+    `unit`: every bar chart shares it and only gets its own data and height (see
+    `bar_chart`)."""
+    spec = json.loads(json.dumps(_with_config(_BAR_SPEC)))
+    for layer in spec["layer"]:
+        if "title" in layer["encoding"]["x"]:
+            layer["encoding"]["x"]["title"] = unit
+    return json.dumps(spec, ensure_ascii=False)
 
 
 def bar_chart(name: str, title: str, rows: list[tuple[str, Decimal]], unit: str = "万元") -> Chart | None:
@@ -142,19 +203,7 @@ def bar_chart(name: str, title: str, rows: list[tuple[str, Decimal]], unit: str 
 
 @lru_cache(maxsize=1)
 def _trend_template() -> str:
-    import altair as alt
-
-    chart = alt.Chart(alt.Data(values=[])).mark_line(point=True).encode(
-        # A time axis: years at their real distance (2021, 2024, 2025 are not evenly spaced).
-        x=alt.X("year:Q", title="年度", scale=alt.Scale(zero=False),
-                axis=alt.Axis(labelAngle=0, format="d", tickMinStep=1)),
-        y=alt.Y("amount:Q", title="万元", axis=alt.Axis(format=",.2~f")),
-        color=alt.Color("series:N", title=None, legend=alt.Legend(orient="bottom"),
-                        sort=None),
-        # One line per run of consecutive years: a missing year breaks the line.
-        detail=alt.Detail("run:N"),
-    ).properties(width=280, height=180)
-    return json.dumps(_config(chart).to_dict(validate=False), ensure_ascii=False)
+    return json.dumps(_with_config(_TREND_SPEC), ensure_ascii=False)
 
 
 def trend_chart(name: str, title: str, series: dict[str, list[tuple[int, Decimal]]]) -> Chart | None:

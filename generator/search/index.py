@@ -3,28 +3,32 @@
 Written to `search/index/` in the site (JSON, keys sorted, so two builds of the same pages
 give the same bytes):
 
-- `meta.json`: {"version", "buckets": N, "chunk": units per unit file, "filters": the
-  filter names}: all a query needs before its term files, some 100 bytes.
+- `meta.json`: {"version", "buckets": N, "chunk": the most units a unit file holds,
+  "filters": the filter names}: all a query needs before its term files, some 100 bytes
+  (the search page preloads it).
 - `filters.json`: {"values": per filter, its values, "pages": for each page, the index of
   its value of each filter (-1: none), flat}: fetched only once results are on screen, to
   offer the filters (a province's 900 department names weigh some 70 kB).
   Pages are numbered in the order of their URLs.
 - `t/<bucket>.json`: the postings of every term whose hash (`term_hash`, FNV-1a over its
-  UTF-8 bytes) falls in the bucket (hash mod N, N a power of two): {term: [page delta, n,
-  code delta × n, page delta, …]}, pages ascending; a code is unit × 4 + the best field
-  the term occurs in within the unit (pages.NAME, TITLE or BODY), the codes of a page
-  ascending and each given as its difference from the one before. A query fetches only its
-  own terms' buckets.
-- `u/<page>-<chunk>.json`: {"page": [url, title, facts: its filters' values in
-  `FILTERS` order, those it has], "units": [[anchor, label, text], …]}, a
-  page's units `CHUNK` at a time; fetched only for the results shown.
+  UTF-8 bytes) falls in the bucket (hash mod N, N a power of two): {term: "numbers"}, the
+  numbers written as `varint`s (page delta, n, code delta × n, page delta, …), pages
+  ascending. A code is unit id × 4 + the best field the term occurs in within the unit
+  (pages.NAME, TITLE or BODY), the codes of a page ascending and each given as its
+  difference from the one before. A query fetches only its own terms' buckets.
+- `u/<page>-<file>.json`: {"page": [url, title, facts: its filters' values in `FILTERS`
+  order, those it has and its title does not show], "strings": the anchors and labels of its units, "units": [[anchor,
+  label (both as places in "strings"), text], …]}: a page's units, cut into files of about
+  `UNIT_FILE_BYTES`, at most `CHUNK` units each; a unit's id is its file × `CHUNK` + its
+  place there, so a result fetches the small files of the units it shows and nothing else.
 
-Each page is analysed on its own (`analyse_page`), its postings already cut into `GROUPS`
-JSON texts by term hash, and kept in the cache by the page's bytes, so a rebuild analyses
-only the pages that changed. The merge (`write_index`) reads the pages in order, writes
-their unit files as it goes, then merges one group at a time: a group's terms fill the
-buckets whose number ends in the group's bits, and memory holds the pages' postings as
-text plus one group's worth of lists. It gives the same bytes as a clean build.
+Each page is analysed on its own (`analyse_page`): its unit files already written as JSON
+text, its postings cut into `GROUPS` JSON texts by term hash; the whole is kept in the
+cache by the page's bytes, so a rebuild analyses only the pages that changed. The merge
+(`write_index`) reads the pages in order, writes their unit files as it goes, then merges
+one group at a time: a group's terms fill the buckets whose number ends in the group's
+bits, and memory holds the pages' postings as text plus one group's worth of strings. It
+gives the same bytes as a clean build.
 """
 
 from __future__ import annotations
@@ -34,18 +38,20 @@ import json
 import os
 from collections.abc import Iterable
 from functools import lru_cache
-from operator import sub
 from pathlib import Path
 
 from .analyzer import index_terms
 from .pages import PageUnits
 
 INDEX_DIR = "search/index"
-VERSION = 3
+VERSION = 4
 FILTERS = ["类型", "地区", "年度", "部门"]
-CHUNK = 32  # units per unit file: a result loads one or two
+CHUNK = 32  # the most units a unit file holds: a unit id is file × CHUNK + place
+UNIT_FILE_BYTES = 1536  # about how large a unit file grows: a result shown loads 1 or 2
 GROUPS = 16  # postings of a page, cut by term hash (a power of two, at most the buckets)
-BUCKET_CODES = 6_000  # about how many codes a term file should hold (some 25 kB of JSON)
+BUCKET_BYTES = 8192  # about how large a term file is on average: a term's neighbours
+# The digits of `varint`: 64 characters a JSON string holds as they are.
+DIGITS = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_"
 
 
 @lru_cache(maxsize=1 << 20)  # a province has some 100 k distinct terms, met on every page
@@ -57,34 +63,83 @@ def term_hash(term: str) -> int:
     return h
 
 
+@lru_cache(maxsize=1 << 16)  # small numbers recur: deltas, counts
+def varint(number: int) -> str:
+    """A number ≥ 0 as digits of 5 bits, most significant first: the last from the upper
+    half of `DIGITS`, the others from the lower half (search.js reads them back)."""
+    digits = DIGITS[32 + (number & 31)]
+    number >>= 5
+    while number:
+        digits = DIGITS[number & 31] + digits
+        number >>= 5
+    return digits
+
+
 def analyse_page(url: str, page: PageUnits) -> dict:
-    """A page as the index stores it: {"meta": [url, title, filters], "units": [[anchor,
-    label, text], …], "codes": how many, "groups": [JSON text of {term: [n, "code delta,…" (n of
-    them, as the bucket file writes them)]} per hash group]}: the merge copies the deltas'
-    text into the bucket files, never decoding and encoding the numbers again."""
+    """A page as the index stores it: {"meta": [url, title, filters], "files": [JSON text
+    of each unit file], "groups": [JSON text of {term: "n, code delta × n" as varints} per
+    hash group], "size": what its postings add to the term files, in characters}. The merge
+    copies the postings' text into the term files, never decoding and encoding again."""
+    meta = [url, page.title, {k: page.filters[k] for k in FILTERS if k in page.filters}]
+    units = [[unit.anchor, unit.label, " ".join(unit.text().split())] for unit in page.units]
+    files, ids = unit_files(_page_head(meta), units)
     postings: dict[str, list[int]] = {}
-    units = []
     for number, unit in enumerate(page.units):
         seen: set[str] = set()
         for kind, text in sorted(unit.fields, key=lambda f: -f[0]):
             terms = index_terms(text) - seen
             seen |= terms
-            code = number * 4 + kind
+            code = ids[number] * 4 + kind
             for term in terms:
                 entry = postings.get(term)
                 if entry is None:
                     postings[term] = [code]
                 else:
                     entry.append(code)
-        units.append([unit.anchor, unit.label, " ".join(unit.text().split())])
-    groups: list[dict[str, list]] = [{} for _ in range(GROUPS)]
+    groups: list[dict[str, str]] = [{} for _ in range(GROUPS)]
     for term in sorted(postings):
         codes = postings[term]  # ascending: units are read in order, a term once per unit
-        deltas = ",".join(map(str, map(sub, codes, [0] + codes)))
-        groups[term_hash(term) & (GROUPS - 1)][term] = [len(codes), deltas]
-    return {"meta": [url, page.title, {k: page.filters[k] for k in FILTERS if k in page.filters}],
-            "units": units, "codes": sum(map(len, postings.values())),
-            "groups": [_json(g) for g in groups]}
+        numbers = [len(codes), codes[0]] + [b - a for a, b in zip(codes, codes[1:])]
+        groups[term_hash(term) & (GROUPS - 1)][term] = "".join(map(varint, numbers))
+    return {"meta": meta, "files": files, "groups": [_json(g) for g in groups],
+            "size": sum(len(numbers) + 1 for g in groups for numbers in g.values())}
+
+
+def unit_files(head: list, units: list[list[str]]) -> tuple[list[str], list[int]]:
+    """`units` ([anchor, label, text]) cut, in order, into unit files of about
+    `UNIT_FILE_BYTES` (at most `CHUNK` units): their JSON text, and each unit's id."""
+    files: list[str] = []
+    ids: list[int] = []
+    batch: list[list[str]] = []
+    strings: set[str] = set()
+    size = 0
+    for unit in units:
+        cost = _size(unit[2]) + sum(_size(s) for s in set(unit[:2]) - strings) + 8
+        if batch and (len(batch) == CHUNK or size + cost > UNIT_FILE_BYTES):
+            files.append(_unit_file(head, batch))
+            batch, strings, size = [], set(), 0
+            cost = _size(unit[2]) + sum(_size(s) for s in set(unit[:2])) + 8
+        ids.append(len(files) * CHUNK + len(batch))
+        batch.append(unit)
+        strings.update(unit[:2])
+        size += cost
+    if batch or not files:
+        files.append(_unit_file(head, batch))
+    return files, ids
+
+
+def _size(text: str) -> int:
+    return len(_json(text).encode("utf-8"))
+
+
+def _unit_file(head: list, units: list[list[str]]) -> str:
+    """A unit file's JSON text: the anchors and labels its units repeat, written once."""
+    strings: dict[str, int] = {}
+    for anchor, label, _ in units:
+        strings.setdefault(anchor, len(strings))
+        strings.setdefault(label, len(strings))
+    return _json({"page": head, "strings": list(strings),
+                  "units": [[strings[a], strings[b], text] for a, b, text in units]})
 
 
 def write_index(site: Path, pages: Iterable[dict]) -> int:
@@ -93,18 +148,16 @@ def write_index(site: Path, pages: Iterable[dict]) -> int:
     folder = site / INDEX_DIR
     (folder / "t").mkdir(parents=True, exist_ok=True)
     (folder / "u").mkdir(parents=True, exist_ok=True)
-    metas, groups, codes, written = [], [], 0, 0
+    metas, groups, size, written = [], [], 0, 0
     for number, page in enumerate(pages):
         metas.append(page["meta"])
         groups.append(page["groups"])
-        codes += page["codes"]
-        units = page["units"]
-        for chunk in range(0, max(len(units), 1), CHUNK):
-            _write(folder / "u" / f"{number}-{chunk // CHUNK}.json",
-                   {"page": _page_head(page["meta"]), "units": units[chunk:chunk + CHUNK]})
-            written += 1
+        size += page["size"]
+        for k, text in enumerate(page["files"]):
+            (folder / "u" / f"{number}-{k}.json").write_text(text, encoding="utf-8")
+        written += len(page["files"])
     buckets = GROUPS
-    while codes / buckets > BUCKET_CODES:
+    while size / buckets > BUCKET_BYTES:
         buckets *= 2
     for g in range(GROUPS):
         files = _merge_group([page_groups[g] for page_groups in groups], buckets, g)
@@ -118,27 +171,29 @@ def write_index(site: Path, pages: Iterable[dict]) -> int:
 
 
 def _merge_group(texts: list[str], buckets: int, group: int) -> dict[int, str]:
-    """The bucket files of one hash group (their JSON text: {term: [page delta, n, code
-    delta × n, …]}, keys sorted, as `_json` would write it), from each page's postings of
+    """The bucket files of one hash group (their JSON text: {term: "page delta, n, code
+    delta × n, …"}, keys sorted, as `_json` would write it), from each page's postings of
     the group."""
     merged: dict[str, list[str]] = {}
     last: dict[str, int] = {}
     for number, text in enumerate(texts):
-        for term, (n, deltas) in json.loads(text).items():
+        for term, numbers in json.loads(text).items():
             entry = merged.get(term)
             if entry is None:
                 entry = merged[term] = []
-            entry.append(f"{number - last.get(term, 0)},{n},{deltas}")
+            entry.append(varint(number - last.get(term, 0)) + numbers)
             last[term] = number
     files: dict[int, list[str]] = {n: [] for n in range(group, buckets, GROUPS)}
     for term in sorted(merged):
-        files[term_hash(term) & (buckets - 1)].append(f"{_json(term)}:[{','.join(merged[term])}]")
+        files[term_hash(term) & (buckets - 1)].append(f'{_json(term)}:"{"".join(merged[term])}"')
     return {n: "{" + ",".join(parts) + "}" for n, parts in files.items()}
 
 
 def _page_head(meta: list) -> list:
-    """A unit file's "page": url, title and the page's filter values (shown under it)."""
-    return [meta[0], meta[1], [meta[2][f] for f in FILTERS if f in meta[2]]]
+    """A unit file's "page": url, title and the page's filter values its title does not
+    show already (shown under it)."""
+    return [meta[0], meta[1], [meta[2][f] for f in FILTERS if f in meta[2]
+                               and meta[2][f] not in meta[1]]]
 
 
 def _filters(metas: list[list]) -> dict:

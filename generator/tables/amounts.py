@@ -72,3 +72,17 @@ def pieces(cells: list[Cell]) -> list[tuple[list[Cell], list[Cell]]]:
 def label_text(cells: list[Cell]) -> str:
     """The label the cells print, without wrap spaces between wide characters ("合 计")."""
     return "".join(unwrap(c.text) for c in cells)
+
+
+# A space in text without cell positions is not known to be printed: kept only between
+# two letters or digits ("12345 在线…" → "12345在线…").
+_LOOSE_SPACE = re.compile(r"(?<![A-Za-z0-9])[ \u3000]+|[ \u3000]+(?![A-Za-z0-9])")
+
+
+def name_text(texts: list[str], ruled: bool) -> str:
+    """Pieces of a name or value as one text, wrap spaces out: where the cells are the
+    input's own (`ruled`) only between two wide characters, else every space not
+    between two letters or digits."""
+    text = " ".join(t.strip() for t in texts if t.strip())
+    # in a cell as printed, only a wrap between two wide characters goes ("2025 年…" stays)
+    return unwrap(text) if ruled else _LOOSE_SPACE.sub("", text)

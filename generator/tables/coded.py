@@ -248,12 +248,25 @@ def _wrapped_name(lines: list[Line], index: int) -> str:
     below is its second half when it took a first half, or prints no name."""
     name = label_text(lines[index][3])
     head = ""
-    if index > 0 and _is_piece(lines[index - 1]) and not _tail_of_previous(lines, index - 1):
-        head = label_text(lines[index - 1][3])
+    above = index - 1
+    while above >= 0 and _is_piece(lines[above]) and not _tail_of_previous(lines, above):
+        head = label_text(lines[above][3]) + head
+        above -= 1
+        if name or not _under_total(lines, above):
+            break  # one half above; but a unit's row of amounts under 总计 (表七) takes
+            # every piece of its name ("新疆…和" / "公共资源管理局")
     tail = ""
     if index + 1 < len(lines) and _is_piece(lines[index + 1]) and _tail_of_previous(lines, index + 1):
         tail = label_text(lines[index + 1][3])
     return head + name + tail
+
+
+def _under_total(lines: list[Line], index: int) -> bool:
+    """Whether the lines up to `index` are text pieces under a total row (总计, no code)."""
+    while index >= 0 and _is_piece(lines[index]):
+        index -= 1
+    return index >= 0 and lines[index][1] is None and _starts_row(label_text(lines[index][3])) \
+        and not label_text(lines[index][3])[:1].isdigit()
 
 
 def _tail_of_previous(lines: list[Line], piece: int) -> bool:
@@ -261,6 +274,8 @@ def _tail_of_previous(lines: list[Line], piece: int) -> bool:
     row below)."""
     if piece == 0 or _is_piece(lines[piece - 1]) or _starts_row(label_text(lines[piece][3])):
         return False
+    if _under_total(lines, piece - 1):
+        return False  # 总计 takes no second half: the text begins the (unit's) row below
     row = piece - 1
     had_head = row > 0 and _is_piece(lines[row - 1]) and not _tail_of_previous(lines, row - 1)
     if had_head or not lines[row][3]:

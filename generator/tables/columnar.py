@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 import tomllib
 from decimal import Decimal
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from ..grid import Cell
@@ -191,7 +191,10 @@ NAME_PIECES = 3
 def _names(cells: list[Cell], codes: dict[str, str]):
     """(index of its last cell, name) of every standard class name printed, whole or
     wrapped over the next cells."""
+    starts = _name_starts(frozenset(codes))
     for i, cell in enumerate(cells):
+        if _ORDINAL.sub("", squash(cell.text))[:2] not in starts:
+            continue
         name = ""
         for j in range(i, min(i + NAME_PIECES, len(cells))):
             if _is_plain_amount(cells[j].text):
@@ -200,6 +203,11 @@ def _names(cells: list[Cell], codes: dict[str, str]):
             if name in codes:
                 yield j, name
                 break
+
+
+@cache
+def _name_starts(names: frozenset[str]) -> frozenset[str]:
+    return frozenset(name[:2] for name in names)
 
 
 def _run_after(cells: list[Cell], i: int, unit: str) -> list[Decimal]:
@@ -231,6 +239,7 @@ def _adds_up(amounts: list[Decimal], step: Decimal) -> bool:
     return len(amounts) == 2 and amounts[0] == amounts[1]
 
 
+@lru_cache(maxsize=1 << 16)  # cell texts repeat ("0.00", codes): bounded over a long build
 def _is_plain_amount(text: str) -> bool:
     from ..readers.text import is_amount
     return is_amount(text) and not _CODE_LIKE.match(text.strip())

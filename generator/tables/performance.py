@@ -24,11 +24,12 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from ..grid import Cell, GridRow
+from ..grid import Cell, Grid, GridRow
 from ..model import Indicator, Issue, PerformanceTarget
 from ..numbers import parse_amount, squash
+from .amounts import name_text
 from .catalogue import Catalogue
-from .segment import Segment
+from .segment import Segment, find_tables
 
 AMOUNT_KEYS = ("amount", "fiscal_amount", "other_funds")
 TEXT_KEYS = ("name", "unit", "goal", "funds", "private")
@@ -36,12 +37,8 @@ _AMOUNT = r"(-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)"
 _AFTER_LABEL = r"(?:[（(]万元[)）])?[：:]?"
 # An amount glued to more digits ("0.00" + a repeated "5.30" squash to "0.005.30").
 _GLUED = re.compile(r"[\d.,]")
-# A space in text without cell positions is not known to be printed: kept only between
-# two letters or digits ("12345 在线…" → "12345在线…").
-_LOOSE_SPACE = re.compile(r"(?<![A-Za-z0-9])[ \u3000]+|[ \u3000]+(?![A-Za-z0-9])")
-# In a cell as printed, only a wrap between two wide characters goes ("2025 年…" stays).
-_WRAP_SPACE = re.compile(r"(?<=[^\x00-\x7f])\s+(?=[^\x00-\x7f])")
 _LEVEL_CELL = re.compile(r"^.{1,10}指标$")
+_VALUE = re.compile(r"^[=≥≤<>＝＞＜]")  # a target value: "=1套", "≤24小时"
 
 
 @dataclass
@@ -63,6 +60,19 @@ class _Labels:
         """(key, synonym) of the label a cell starts with ("其中：" taken off), else None."""
         flat = squash(cell_text).removeprefix("其中").lstrip("：:")
         return next(((k, w) for w, k in self.by_length if flat.startswith(w)), None)
+
+
+def read_key_value_tables(grid: Grid, catalogue: Catalogue) -> tuple[list[PerformanceTarget], list[Issue]]:
+    """Every 绩效目标表 of a grid (the shared segmenter finds them), read in print order."""
+    segments, _ = find_tables(grid, catalogue)
+    targets: list[PerformanceTarget] = []
+    issues: list[Issue] = []
+    for seg in (s for s in segments if s.kind.shape == "key_value"):
+        target, found = read_performance(seg, catalogue, grid.path)
+        issues += found
+        if target is not None:
+            targets.append(target)
+    return targets, issues
 
 
 def read_performance(seg: Segment, catalogue: Catalogue, path: str
@@ -99,7 +109,7 @@ def read_performance(seg: Segment, catalogue: Catalogue, path: str
 
 
 def _starts_with(row: GridRow, labels: _Labels, word: str) -> bool:
-    return any(squash(c.text).startswith(word) for c in row.cells[:2])
+    return any(squash(c.text).startswith(word) for c in [c for c in row.cells if c.text.strip()][:2])
 
 
 def _indicator_start(rows: list[GridRow], labels: _Labels) -> int:
@@ -112,9 +122,7 @@ def _indicator_start(rows: list[GridRow], labels: _Labels) -> int:
 
 
 def _clean(cells: list[Cell], ruled: bool) -> str:
-    """Cells' text as one value: wrap spaces out (see `_LOOSE_SPACE`, `_WRAP_SPACE`)."""
-    text = " ".join(c.text.strip() for c in cells if c.text.strip())
-    return (_WRAP_SPACE if ruled else _LOOSE_SPACE).sub("", text.strip())
+    return name_text([c.text for c in cells], ruled)
 
 
 def _read_texts(head: list[GridRow], labels: _Labels, target: PerformanceTarget) -> set[int]:
@@ -136,6 +144,8 @@ def _read_texts(head: list[GridRow], labels: _Labels, target: PerformanceTarget)
                 if labels.key_of(after.text):
                     break
                 value.append(after)
+            if key == "name" and i + 1 + len(value) - bool(rest) >= len(cells):
+                value += _continued(head[index + 1:], labels)  # the name wraps on
             text = _clean(value, row.ruled)
             if key == "name" and text and not target.name:
                 target.name = text
@@ -147,6 +157,18 @@ def _read_texts(head: list[GridRow], labels: _Labels, target: PerformanceTarget)
                 target.goal, rows = _goal(text, head[index + 1:], labels)
                 goal_rows |= {id(row), *map(id, rows)}
     return goal_rows
+
+
+def _continued(after: list[GridRow], labels: _Labels) -> list[Cell]:
+    """The cells of the rows after a value that ran to its row's end, up to a row that
+    starts with a label."""
+    cells: list[Cell] = []
+    for row in after:
+        texts = [c for c in row.cells if c.text.strip()]
+        if texts and labels.key_of(texts[0].text):
+            break
+        cells += texts
+    return cells
 
 
 def _goal(first: str, after: list[GridRow], labels: _Labels) -> tuple[str | None, list[GridRow]]:
@@ -168,14 +190,19 @@ def _read_amounts(rows: list[GridRow], labels: _Labels, target: PerformanceTarge
                   doubts: list[str]) -> None:
     """年度资金总额 / 财政拨款 / 其他资金 from the rows' text with white space removed."""
     flat = "".join(squash(c.text) for r in rows for c in r.cells)
+    ends = ("万", "元", "（", "(", "其中", *(w for w, _ in labels.by_length))
     for key, pattern in labels.amounts.items():
-        matches = list(pattern.finditer(flat))
+        # what follows an amount is the end, a unit, the next label, or digits glued to it
+        # (a doubt below); "2024年…" (a page header) or "1套，…" (goal text) is no amount
+        printed = list(pattern.finditer(flat))
+        matches = [m for m in printed
+                   if m.end(2) == len(flat) or flat.startswith(ends, m.end(2)) or _GLUED.match(flat, m.end(2))]
+        if len(printed) > 1:
+            doubts.append(f"{printed[0].group(1)} 印了 {len(printed)} 次")
         if not matches:
             continue
         m = matches[0]
         label = m.group(1)
-        if len(matches) > 1:
-            doubts.append(f"{label} 印了 {len(matches)} 次")
         if _GLUED.match(flat, m.end(2)):
             doubts.append(f"{label} {flat[m.start(2):m.end(2) + 8]!r}：金额后还连着数字")
         setattr(target, key, parse_amount(m.group(2)))
@@ -235,6 +262,9 @@ def _indicators(rows: list[GridRow], labels: _Labels) -> list[Indicator]:
                        if squash(r.text()).endswith(ends)), 1)
     if all(r.ruled for r in rows):
         return _ruled_indicators(rows[0], rows[header:], labels)
+    last = squash(rows[header - 1].cells[-1].text) if rows[header - 1].cells else ""
+    if last.startswith("指标值"):  # no column after the value: it ends each row
+        return _value_last_indicators(rows[header:], labels)
     return _text_indicators(rows[header:], labels)
 
 
@@ -307,6 +337,40 @@ def _text_indicators(rows: list[GridRow], labels: _Labels) -> list[Indicator]:
             continue
         buffer = ""
         _set_level(levels, level, level1, level2)
+    return out
+
+
+def _value_last_indicators(rows: list[GridRow], labels: _Labels) -> list[Indicator]:
+    """Rows of text whose last cell is the 指标值 ("维护合格率 =100%"): leading level
+    names set the 一级/二级 (a level name with an indicator after it is a 二级 when the
+    template also uses it so: 成本指标), a lone piece of text is the start of a name
+    that wraps before its value."""
+    level1, level2 = labels.words.get("level1", ()), labels.words.get("level2", ())
+    out: list[Indicator] = []
+    levels: list[str | None] = [None, None]
+    pending, pending_line = "", 0
+    either = labels.words.get("level_either", ())
+    texts = [[c.text.strip() for c in row.cells if c.text.strip()] for row in rows]
+    for index, (row, cells) in enumerate(zip(rows, texts)):
+        after = cells[1:] or next((t for t in texts[index + 1:] if t), [""])
+        if cells and cells[0] in either and not _LEVEL_CELL.match(after[0]):
+            levels[1] = cells.pop(0)  # 成本指标 over indicators: a 二级 (2021 template)
+        elif cells and cells[0] in level1 and (len(cells) == 1 or _LEVEL_CELL.match(cells[1])
+                                               or cells[0] not in level2):
+            _set_level(levels, cells.pop(0), level1, level2)
+        # a "…指标" cell before a lone value is the 三级 itself ("评估营商环境主要指标 ≥8项")
+        if cells and _LEVEL_CELL.match(cells[0]) and not pending \
+                and not (len(cells) == 2 and _VALUE.match(cells[1])):
+            levels[1] = cells.pop(0)
+        if not cells:
+            continue
+        if len(cells) == 1 and not _VALUE.match(cells[0]):
+            pending_line = pending_line if pending else row.line
+            pending += cells[0]
+            continue
+        name = pending + name_text(cells[:-1], False)
+        out.append(Indicator(levels[0], levels[1], name, cells[-1], pending_line if pending else row.line))
+        pending = ""
     return out
 
 

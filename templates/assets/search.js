@@ -12,7 +12,7 @@
   var RUN = new RegExp("[" + HAN + "]+|[0-9a-z]+", "g");
   var HAN_CHAR = new RegExp("^[" + HAN + "]$");
   var WEIGHT = [1, 10, 100];  // body, title, name (generator/search/pages.py)
-  var PER_PAGE = 10, SUBS = 3, CHECKED = 4;
+  var PER_PAGE = 10, SUBS = 3, MIN_SUBS = 2, CHECKED = 4;
 
   function normalize(text) { return text.normalize("NFKC").toLowerCase(); }
   function runs(text) { return normalize(text).match(RUN) || []; }
@@ -45,8 +45,22 @@
     for (var i = 0; i < bytes.length; i++) h = Math.imul(h ^ bytes[i], 0x01000193) >>> 0;
     return h >>> 0;
   }
+  /* The numbers of a postings text: varints of 5-bit digits, most significant first, the
+     last of each from the upper half of DIGITS (generator/search/index.py writes them). */
+  var DIGITS = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_";
+  var DIGIT = new Int8Array(128);
+  for (var d = 0; d < 64; d++) DIGIT[DIGITS.charCodeAt(d)] = d;
+  function numbers(text) {
+    var out = [], v = 0;
+    for (var i = 0; i < text.length; i++) {
+      var digit = DIGIT[text.charCodeAt(i)];
+      v = v * 32 + (digit & 31);
+      if (digit >= 32) { out.push(v); v = 0; }
+    }
+    return out;
+  }
   window.searchAnalyzer = {queryTerms: queryTerms, indexTerms: indexTerms, squeezed: squeezed,
-                           termHash: termHash};
+                           termHash: termHash, numbers: numbers};
 
   var form = document.getElementById("search");
   if (!form) return;
@@ -61,45 +75,64 @@
     return loaded[path];
   }
 
-  /* {page: [unit code, …]} of one term, from its bucket file. */
+  /* One term's postings, from its bucket file, decoded once: the pages holding it
+     (ascending) and, for the k-th of them, its unit codes codes[start[k]] … codes[start[k + 1] - 1]. */
+  var decoded = {};
   function postings(meta, term) {
     var bucket = (termHash(term) & (meta.buckets - 1)).toString(16);
-    return load("t/" + bucket + ".json").then(function (file) {
-      var flat = file[term] || [], out = new Map(), page = 0, i = 0;
+    return decoded[term] || (decoded[term] = load("t/" + bucket + ".json").then(function (file) {
+      var flat = numbers(file[term] || ""), pages = [], start = [0], codes = [], page = 0, i = 0;
       while (i < flat.length) {
-        page += flat[i];
-        var n = flat[i + 1], codes = [], code = 0;
+        pages.push(page += flat[i]);
+        var n = flat[i + 1], code = 0;
         for (var k = 0; k < n; k++) codes.push(code += flat[i + 2 + k]);
-        out.set(page, codes);
+        start.push(codes.length);
         i += 2 + n;
       }
-      return out;
-    });
+      return {pages: pages, start: start, codes: codes};
+    }));
   }
 
-  /* Scored units of the pages holding every term: in one unit (`exact`: candidates the
-     page checks against the text it shows), or anywhere in the page (the fallback). */
-  function match(lists, exact) {
-    var rare = lists.reduce(function (a, l) { return l.size < a.size ? l : a; });
-    var out = [];
-    rare.forEach(function (codes, page) {
-      if (!lists.every(function (l) { return l.has(page); })) return;
-      var units = new Map();
-      lists.forEach(function (l, i) {
-        var best = new Map();
-        l.get(page).forEach(function (c) { best.set(c >> 2, Math.max(best.get(c >> 2) || 0, WEIGHT[c & 3])); });
-        if (exact && i === 0) { units = best; return; }
-        var next = new Map();
-        if (exact) units.forEach(function (w, u) { if (best.has(u)) next.set(u, Math.min(w, best.get(u))); });
-        else {
-          units.forEach(function (w, u) { next.set(u, w); });
-          best.forEach(function (w, u) { next.set(u, (next.get(u) || 0) + w); });
-        }
-        units = next;
+  /* [unit, weight] of the units holding every term (codes: each term's, ascending), a
+     unit weighing what its weakest field does. */
+  function together(codes) {
+    var units = codes[0].map(function (c) { return [c >> 2, WEIGHT[c & 3]]; });
+    for (var i = 1; i < codes.length && units.length; i++) {
+      var list = codes[i], k = 0, next = [];
+      units.forEach(function (u) {
+        while (k < list.length && list[k] >> 2 < u[0]) k++;
+        if (k < list.length && list[k] >> 2 === u[0]) next.push([u[0], Math.min(u[1], WEIGHT[list[k] & 3])]);
       });
-      if (!units.size) return;
-      var list = Array.from(units).sort(function (a, b) { return b[1] - a[1] || a[0] - b[0]; });
-      out.push({page: page, units: list, score: list[0][1] + Math.min(list.length, 20) / 100});
+      units = next;
+    }
+    return units;
+  }
+  /* [unit, weight] of the units holding any term, a unit weighing its terms' fields summed. */
+  function anywhere(codes) {
+    var units = new Map();
+    codes.forEach(function (list) {
+      list.forEach(function (c) { units.set(c >> 2, (units.get(c >> 2) || 0) + WEIGHT[c & 3]); });
+    });
+    return Array.from(units);
+  }
+  /* Scored units of the pages holding every term: in one unit (`exact`: candidates the
+     page checks against the text it shows), or anywhere in the page (the fallback). The
+     pages are walked in step, each list once. */
+  function match(lists, exact) {
+    var rare = lists.reduce(function (a, l) { return l.pages.length < a.pages.length ? l : a; });
+    var at = lists.map(function () { return 0; }), out = [];
+    rare.pages.forEach(function (page) {
+      var codes = [];
+      for (var i = 0; i < lists.length; i++) {
+        var l = lists[i];
+        while (l.pages[at[i]] < page) at[i]++;
+        if (l.pages[at[i]] !== page) return;
+        codes.push(l.codes.slice(l.start[at[i]], l.start[at[i] + 1]));
+      }
+      var units = (exact ? together : anywhere)(codes);
+      if (!units.length) return;
+      units.sort(function (a, b) { return b[1] - a[1] || a[0] - b[0]; });
+      out.push({page: page, units: units, score: units[0][1] + Math.min(units.length, 20) / 100});
     });
     return out.sort(function (a, b) { return b.score - a.score || a.page - b.page; });
   }
@@ -205,27 +238,50 @@
     });
     filterBox.hidden = !filterBox.firstChild;
   }
-  /* A result as shown, with up to SUBS units: when the match is exact, only units whose
-     text holds the query (the index found units holding all its terms); null: none. */
+  /* A result as shown: up to SUBS of its units, best first, from as few unit files as
+     give at least MIN_SUBS (the best unit's file, then the next best unit's, …, of the
+     first CHECKED units). When the match is exact, a unit is shown only when its text
+     holds the query (the index found units holding all its terms); null: none. */
   function resultItem(r, needles) {
-    var meta = current.meta, chunk = meta.chunk;
-    var units = r.units.slice(0, current.exact ? CHECKED : SUBS);
-    return Promise.all(units.map(function (u) {
-      return load("u/" + r.page + "-" + Math.floor(u[0] / chunk) + ".json");
-    })).then(function (files) {
-      var shown = units.map(function (u, k) { return files[k].units[u[0] % chunk]; }).filter(function (unit) {
-        return unit && (!current.exact || squeezed(unit[2]).indexOf(needles[0]) >= 0);
-      }).slice(0, SUBS);
-      if (!shown.length) return null;
-      var path = files[0].page[0];
-      var facts = files[0].page[2] || [];
-      var ul = el("ul");
-      shown.forEach(function (unit) {
-        var label = unit[1] && unit[0] !== "main" ? [el("span", {"class": "meta"}, [unit[1] + "："])] : [];
-        ul.appendChild(el("li", {}, label.concat([el("a", {href: pageUrl(path, unit[0])}, excerpt(unit[2], needles))])));
+    var chunk = current.meta.chunk, exact = current.exact, files = {}, counts = {}, head = null;
+    var first = r.units.slice(0, exact ? CHECKED : SUBS);
+    function fileOf(u) { return Math.floor(u[0] / chunk); }
+    r.units.forEach(function (u) { counts[fileOf(u)] = (counts[fileOf(u)] || 0) + 1; });
+    function shown() {
+      var out = [];
+      r.units.forEach(function (u) {
+        var file = files[fileOf(u)], unit = file && file.units[u[0] % chunk];
+        if (out.length < SUBS && unit && (!exact || squeezed(unit[2]).indexOf(needles[0]) >= 0))
+          out.push([file.strings[unit[0]], file.strings[unit[1]], unit[2]]);
       });
-      return el("li", {}, [el("a", {"class": "result-title", href: pageUrl(path)}, [files[0].page[1]]),
-                           el("div", {"class": "meta"}, [facts.join(" · ")]), ul]);
+      return out;
+    }
+    function more() {
+      var want = [], expect = shown().length;
+      first.forEach(function (u) {
+        var f = fileOf(u);
+        if (expect >= MIN_SUBS || f in files || want.indexOf(f) >= 0) return;
+        want.push(f);
+        expect += counts[f];
+      });
+      return want.length && Promise.all(want.map(function (f) {
+        return load("u/" + r.page + "-" + f + ".json");
+      })).then(function (loaded) {
+        want.forEach(function (f, k) { files[f] = loaded[k]; head = head || loaded[k].page; });
+        return more();
+      });
+    }
+    return Promise.resolve(more()).then(function () {
+      var units = shown();
+      if (!units.length) return null;
+      var ul = el("ul");
+      units.forEach(function (unit) {
+        var label = unit[1] && unit[0] !== "main" ? [el("span", {"class": "meta"}, [unit[1] + "："])] : [];
+        ul.appendChild(el("li", {}, label.concat([el("a", {href: pageUrl(head[0], unit[0])}, excerpt(unit[2], needles))])));
+      });
+      var facts = head[2] && head[2].length ? [el("div", {"class": "meta"}, [head[2].join(" · ")])] : [];
+      return el("li", {}, [el("a", {"class": "result-title", href: pageUrl(head[0])}, [head[1]])]
+                .concat(facts, [ul]));
     });
   }
   function render(reset) {
@@ -262,7 +318,9 @@
     if (header) header.value = query;
     var url = new URL(window.location.href);
     if (query) url.searchParams.set("q", query); else url.searchParams.delete("q");
-    if (push) window.history.pushState(null, "", url); else window.history.replaceState(null, "", url);
+    // a history entry costs the browser more than the search: none for the URL it shows
+    if (push) window.history.pushState(null, "", url);
+    else if (url.href !== window.location.href) window.history.replaceState(null, "", url);
     chosen = {};
     return search(query).then(function (found) {
       current = found && {meta: found.meta, terms: found.terms, exact: found.exact, results: found.results, query: query, dropped: new Set()};
@@ -297,5 +355,5 @@
   });
   window.searchRun = run;
   var q = new URLSearchParams(window.location.search).get("q");
-  if (q) run(q, false); else input.focus();
+  if (q) run(q, false); else { input.focus(); load("meta.json").catch(function () {}); }
 })();

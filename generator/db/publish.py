@@ -1,0 +1,158 @@
+"""The download `data/budget.duckdb`: a copy of the working database whose bytes depend
+only on its content, written by another process (`publish`, `publishing`)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+
+from .schema import _sql_path
+
+# Run by `publish` in a fresh Python process: argv = handoff database, target file.
+_PUBLISH_SCRIPT = """
+import sys
+import duckdb
+source, target = (p.replace("'", "''") for p in sys.argv[1:3])
+con = duckdb.connect()
+con.execute("SET threads = 1")
+con.execute("SET memory_limit = '200MB'")  # 600 MB without, for a province; same bytes every run
+con.execute("SET disabled_compression_methods = 'fsst'")
+con.execute(f"ATTACH '{source}' AS source (READ_ONLY)")
+con.execute(f"ATTACH '{target}' AS published (STORAGE_VERSION 'v1.0.0')")
+con.execute("COPY FROM DATABASE source TO published")
+con.execute("DETACH published")
+"""
+
+
+def detachable(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether `con` works on a database file it can let go of (`detach`)."""
+    path = con.execute("SELECT path FROM duckdb_databases() "
+                       "WHERE database_name = current_database()").fetchone()[0]
+    return bool(path) and bool(con.execute(
+        "SELECT count(*) FROM duckdb_databases() "
+        "WHERE database_name = 'memory' AND path IS NULL").fetchone()[0])
+
+
+def detach(con: duckdb.DuckDBPyConnection) -> tuple[str, str] | None:
+    """Let go of the database file of `con` (opened with `connect(..., detachable=True)`),
+    checkpointed, so that other processes can open it; returns what `reattach` needs, or
+    None when `con` cannot let it go (its own file, or in memory)."""
+    if not detachable(con):
+        return None
+    name, path = con.execute("SELECT database_name, path FROM duckdb_databases() "
+                             "WHERE database_name = current_database()").fetchone()
+    con.execute("CHECKPOINT")
+    con.execute("USE memory")
+    con.execute(f'DETACH "{name}"')
+    return name, path
+
+
+def reattach(con: duckdb.DuckDBPyConnection, handle: tuple[str, str]) -> None:
+    """Take back the database file `detach` let go of."""
+    name, path = handle
+    con.execute(f"ATTACH '{_sql_path(path)}' AS \"{name}\"")
+    con.execute(f'USE "{name}"')
+
+
+def publish(con: duckdb.DuckDBPyConnection, target: Path) -> None:
+    """Write the database of `con` into a fresh file `target` (the download), whose bytes
+    depend only on its content: two builds of the same input publish identical files.
+
+    DuckDB leaves arbitrary bytes in the files it writes: a random identifier in the
+    headers of a database in a storage format newer than v1.0.0, the random sample FSST
+    compression trains its symbol table on, and whatever memory held before in the unused
+    parts of blocks (string segments that are not compacted, the last pointer of a chain of
+    long-string blocks). So the copy is written in the v1.0.0 storage format, without
+    FSST, by one thread, in a fresh process whose allocators fill new memory with a fixed
+    byte (jemalloc, which DuckDB bundles on Linux: junk:alloc; glibc's malloc: perturb,
+    with its per-thread cache off, which perturb skips). That process reads the database
+    file itself when `con` can let it go (`connect(..., detachable=True)`), else a copy
+    made first; what it writes does not depend on how its source is laid out.
+    Rendering straight into `target` (tests do) only checkpoints it.
+    """
+    with publishing(con, target):
+        pass
+
+
+@contextmanager
+def publishing(con: duckdb.DuckDBPyConnection, target: Path) -> Iterator[None]:
+    """`publish(con, target)`, while the body of the `with` reads from `con`.
+
+    When `con` can let its file go (`detachable`), the publishing process reads the file
+    at the same time as `con`, which has it back read-only meanwhile (DuckDB lets several
+    processes read a file, none write it); else the copy is made after the body. Either
+    way the body must not write to `con`. A body that fails waits for the publishing
+    process and leaves no half-written `target`.
+    """
+    target = Path(target)
+    name, path = con.execute("SELECT database_name, path FROM duckdb_databases() "
+                             "WHERE database_name = current_database()").fetchone()
+    if path and Path(path).resolve() == target.resolve():
+        yield
+        con.execute("CHECKPOINT")
+        return
+    for old in (target, target.with_name(target.name + ".wal")):
+        old.unlink(missing_ok=True)
+    if not detachable(con):
+        yield
+        _publish_copy(con, name, target)
+        return
+    detach(con)
+    process = None
+    try:
+        con.execute(f"ATTACH '{_sql_path(path)}' AS \"{name}\" (READ_ONLY)")
+        con.execute(f'USE "{name}"')
+        process = _start_publish(Path(path), target)
+        yield
+    finally:
+        err = process.communicate()[1] if process is not None else ""
+        if process is None or process.returncode != 0:
+            target.unlink(missing_ok=True)
+        con.execute("USE memory")
+        if con.execute("SELECT count(*) FROM duckdb_databases() WHERE database_name = ?",
+                       [name]).fetchone()[0]:
+            con.execute(f'DETACH "{name}"')
+        reattach(con, (name, path))
+    _raise_if_failed(process, err, target)
+
+
+def _publish_copy(con: duckdb.DuckDBPyConnection, name: str, target: Path) -> None:
+    """Publish a database `con` cannot let go of (its own file, or in memory) from a copy."""
+    with tempfile.TemporaryDirectory(prefix=".publish-", dir=target.parent) as folder:
+        handoff = Path(folder) / "handoff.duckdb"
+        con.execute(f"ATTACH '{_sql_path(handoff)}' AS publish_handoff")
+        try:
+            con.execute(f'COPY FROM DATABASE "{name}" TO publish_handoff')
+        finally:
+            con.execute("DETACH publish_handoff")
+        process = _start_publish(handoff, target)
+        err = process.communicate()[1]
+    if process.returncode != 0:
+        target.unlink(missing_ok=True)
+    _raise_if_failed(process, err, target)
+
+
+def _raise_if_failed(process: subprocess.Popen, err: str, target: Path) -> None:
+    if process.returncode != 0:
+        raise RuntimeError(f"publishing {target.name} failed: {err.strip()[-2000:]}")
+
+
+def _publish_env() -> dict[str, str]:
+    return dict(os.environ, DUCKDB_JE_MALLOC_CONF="junk:alloc", MALLOC_PERTURB_="165",
+                GLIBC_TUNABLES=":".join(filter(None, [os.environ.get("GLIBC_TUNABLES"),
+                                                       "glibc.malloc.tcache_count=0"])))
+
+
+def _start_publish(source: Path, target: Path) -> subprocess.Popen:
+    from ..workers import die_with_parent  # a killed build must not leave it running
+
+    return subprocess.Popen([sys.executable, "-c", _PUBLISH_SCRIPT, str(source), str(target)],
+                            env=_publish_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, preexec_fn=die_with_parent)
