@@ -42,13 +42,17 @@ class GridRow:
     `line` is its line in `Grid.text`; `page` the PDF page or sheet index (1-based) it is
     on, so the segmenter can tell page breaks (a header printed again, a （续） title).
     `ruled` is True when the cells' `col` come from the input's own structure (ruling
-    lines, sheet columns, Word cells) rather than from the text.
+    lines, sheet columns, Word cells) rather than from the text. `width` is how many cells
+    the row prints, empty ones included, where the input shows it and `col` counts from the
+    row's end (Word table text): a row printing more or fewer cells than the others of its
+    table lost or gained one, and its leading cells are at `width + col` from the left.
     """
 
     cells: list[Cell]
     line: int
     page: int | None = None
     ruled: bool = False
+    width: int | None = None
 
     def text(self) -> str:
         return " ".join(c.text for c in self.cells if c.text)

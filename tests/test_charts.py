@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import random
 import re
-import time
 import xml.etree.ElementTree as ET
 from decimal import Decimal as D
 from pathlib import Path
@@ -291,13 +290,12 @@ def test_render_charts_draws_natively_in_process_and_then_uses_the_cache(tmp_pat
         ch.render_charts(charts_for_test(), tmp_path / "three", cache, renderer="vl-convert")
 
 
-def test_native_drawing_is_fast():
+def test_native_drawing_is_deterministic():
+    """The same chart draws the same bytes every time (the chart cache and byte-identical
+    builds rely on it); how fast it draws is bench/build.py's business, not a test's."""
     chart = ch.bar_chart("b", "十项", [(f"第{i}项支出", D(i * 1234) / 100) for i in range(10)])
-    ch.draw_native(chart)
-    start = time.perf_counter()
-    for _ in range(200):
-        ch.draw_native(chart)
-    assert (time.perf_counter() - start) / 200 < 0.002
+    first = ch.draw_native(chart)
+    assert first and all(ch.draw_native(chart) == first for _ in range(20))
 
 
 def test_vl_convert_renderer_still_draws(tmp_path):

@@ -452,3 +452,45 @@ def test_line_of_a_hundred_kilobytes_of_cells_is_refused():
     assert [(r.code, r.line) for r in rows] == [("2010502", 993)]
     assert not any(k.startswith("unplaced_") and len(k) > 11 for r in doc.tables["projects"].rows
                    for k in r.values)
+
+
+def test_reader_makes_unplaced_cells_of_single_space_lines():
+    from generator.readers.single_space import read_single_space
+
+    grid = read_single_space("x.txt", "表头\n\n201 03 01 行政运行 1834. 83 1834.83\n\f合计 63")
+    assert [(r.line, r.page, [c.text for c in r.cells]) for r in grid.rows] == [
+        (1, 1, ["表头"]),
+        (3, 1, ["201", "03", "01", "行政运行", "1834.83", "1834.83"]),
+        (4, 2, ["合计", "63"]),
+    ]
+    assert all(c.col is None and c.x0 is None for r in grid.rows for c in r.cells)
+    row = read_single_space("x.txt", "合  计 类 款 项 项  目").rows[0]
+    assert [c.text for c in row.cells] == ["合计", "类", "款", "项", "项目"]
+
+
+def test_three_public_amounts_placed_by_identities_and_the_stated_figures():
+    """"63 63 63" under six columns: 合计 and 公务用车 are sure; 购置费 or 运行费 only the
+    说明 text tells (公务用车运行费63.00万元), so what it states decides, and without it
+    the figure stays unplaced."""
+    lines = _seed_lines()
+    assert lines[1095] == "63 63 63" and "公务用车运行费63.00万元" in lines[1669]
+
+    def row(text_lines):
+        doc = parse("\n".join(text_lines))
+        return doc.tables["three_public"].rows[0], doc
+
+    placed, doc = row(lines)
+    assert (placed.get("total"), placed.get("vehicle_total"), placed.get("vehicle_operation"),
+            placed.get("vehicle_purchase")) == (63, 63, 63, None)
+    assert placed.origins["vehicle_operation"].line == 1096
+    assert [i.line for i in _issues_at(doc, "column-inferred") if i.table == "three_public"] == [1096]
+    swapped = list(lines)
+    swapped[1669] = swapped[1669].replace("公务用车购置0万元，公务用车运行费63.00万元",
+                                          "公务用车购置63.00万元，公务用车运行费0万元")
+    placed, _ = row(swapped)
+    assert (placed.get("vehicle_purchase"), placed.get("vehicle_operation")) == (63, None)
+    unstated = [t.replace("公务用车", "") if 1660 < n < 1690 else t for n, t in enumerate(lines)]
+    placed, doc = row(unstated)
+    assert (placed.get("total"), placed.get("vehicle_total")) == (63, 63)
+    assert placed.get("vehicle_purchase") is None and placed.get("vehicle_operation") is None
+    assert [i.line for i in _issues_at(doc, "column-ambiguous") if i.table == "three_public"] == [1096]

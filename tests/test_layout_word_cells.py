@@ -110,7 +110,7 @@ def test_seed_performance_targets():
     doc = _parse(_seed_text())
     first = doc.performance[0]
     assert (first.name, first.amount, first.fiscal_amount, first.unit, first.line) == (
-        "公务接待费", Decimal(40), Decimal(40), "克州人民政府办公室", 1773)
+        "公务接待费", Decimal(40), Decimal(40), "克州人民政府办公室", 1768)  # its title's line
     assert len(first.indicators) == 12
     assert first.indicators[0].level1 == "项目完成" and first.indicators[0].value == "≤330团队"
     assert doc.performance[-1].amount is None and doc.performance[-1].unit is None
@@ -325,8 +325,11 @@ def test_garbled_total_row_is_not_a_silent_sub_unit():
     def insert(lines):
         lines.insert(651, "1234.56 " * 12_500)  # a 100 kB line inside 表三's 合计 row
     doc = _mutated(insert)
-    late = [i for i in doc.issues if i.slug == "row-unit-late"]
-    assert late and late[0].table == "expense"
+    table = doc.tables["expense"]
+    assert not [r for r in table.rows if r.kind == "unit"]
+    garbled = next(r for r in table.rows if r.code is None)
+    assert "column-ambiguous" in _issues_at(doc, garbled.line)  # figures left of the value columns
+    assert "total-missing" in {i.slug for i in doc.issues if i.table == "expense"}
 
 
 def test_three_public_row_ending_in_a_label_is_skipped_not_raised():
@@ -450,12 +453,12 @@ def test_cells_run_into_a_performance_table_put_its_funds_in_doubt():
             lines[at] += "\t201\t03\t01\t7.00" * 5_000
         return edit
     doc = _mutated(append(2217))
-    target = next(p for p in doc.performance if p.line == 2211)
+    target = next(p for p in doc.performance if p.line == 2207)  # its title's line
     doubtful = [i for i in doc.issues if i.slug == "performance-doubtful"]
-    assert [i.line for i in doubtful] == [2211]
+    assert [i.line for i in doubtful] == [2207]
     assert target.amount in (None, Decimal("201"))
     doc = _mutated(append(2210))  # 业务活动经费's name row
-    assert 2211 not in {p.line for p in doc.performance}
+    assert 2207 not in {p.line for p in doc.performance}
 
 
 @pytest.mark.parametrize(("a", "b", "key", "line"), [
@@ -588,3 +591,34 @@ def test_figures_glued_to_a_label_put_the_row_in_doubt():
     assert row.values["amount"] == Decimal("1423.62")
     assert "row-name-doubtful" in _issues_at(doc, 190)
     assert not any(i.slug == "row-name-doubtful" for i in _parse(_seed_text()).issues)
+
+
+# --- the reader's cell grid and what the shared interpreters read from it ----------------
+
+def test_reader_grid_counts_columns_from_the_row_end():
+    from generator.readers.word_cells import read_word_cells
+    lines = ["表三：", "部门支出总体情况表"] + _cells(
+        ["201", "", "", "一般公共服务支出", "7 4.25\u3000", "", "１.00"])
+    grid = read_word_cells("s.txt", lines)
+    title, number, row = grid.rows
+    assert (title.cells[0].text, title.cells[0].col, title.ruled) == ("表三：", None, False)
+    assert number.cells[0].text == "部门支出总体情况表"
+    assert [(c.text, c.col) for c in row.cells] == [
+        ("201", -7), ("一般公共服务支出", -4), ("74.25", -3), ("1.00", -1)]
+    # the row's line is its first figure cell's (line 7), not its first cell's (line 3)
+    assert (row.line, row.width, row.ruled) == (7, 7, True)
+
+
+def test_merged_code_cells_are_told_by_their_columns_in_any_ruled_grid():
+    """tables/code_levels: the 类/款/项 header row gives each code cell its level; a Word row
+    that lost a cell at its end keeps its code cells (counted from the left by `width`)."""
+    doc = _function_table(
+        ["201", "", "", "一般公共服务支出", "10.00", "10.00", ""],
+        ["", "03", "", "政府办公厅", "10.00", "10.00", ""],
+        ["", "", "01", "行政运行", "10.00", "10.00"],  # the last cell lost
+        ["", "", "", "合计", "10.00", "10.00", ""],
+    )
+    rows = doc.tables["general_public"].rows
+    assert [r.code for r in rows] == ["201", "20103", "2010301"]
+    # its figures are placed from the right, their columns in doubt: reported
+    assert {i.slug for i in doc.issues if i.line == rows[2].line} == {"column-ambiguous"}

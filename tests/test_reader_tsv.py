@@ -97,8 +97,8 @@ _EXPENSE_HEADER = ["功能分类科目编码\t\t\t功能分类科目名称\t合�
 
 
 def test_codes_in_their_columns_broken_codes_and_rows_that_do_not_fit() -> None:
-    """The code is read from the 类/款/项 columns only (the 0 after 208 is an amount); a code
-    whose parts have the wrong length is kept as printed, without a code; a row whose 项
+    """The code is read from the 类/款/项 columns only (the 0 after 208 is an amount); a 类
+    that lost a digit is read as the class above (code-repaired); a row whose 项
     cell holds a name, or whose name cell a bare number, is not read; the last row with
     amounts and no label is the total; "1. 26" in one cell is 1.26."""
     table, issues = _coded("部门支出总体情况表", [*_EXPENSE_HEADER,
@@ -108,11 +108,12 @@ def test_codes_in_their_columns_broken_codes_and_rows_that_do_not_fit() -> None:
                                            "201\t03\t\t01\t5.00\t5.00\t",
                                            "\t\t\t\t1.26\t1.26\t"])
     assert [(r.code, r.code_raw, r.kind) for r in table.rows] == [("208", "208", "class"),
-                                                                 (None, "20 03 01", None)]
+                                                                 ("2080301", "20 03 01", "item")]
     assert table.rows[0].values == {"total": Decimal("0"), "basic": Decimal("0")}
     assert table.rows[1].values == {"total": Decimal("1.26"), "basic": Decimal("1.26")}
     assert table.totals["total"].values["total"] == Decimal("1.26") and table.totals["total"].line == 8
-    assert [(i.slug, i.line) for i in issues] == [("row-misaligned", 6), ("row-misaligned", 7)]
+    assert sorted((i.slug, i.line) for i in issues) == [("code-repaired", 5), ("row-misaligned", 6),
+                                                        ("row-misaligned", 7)]
 
 
 def test_lone_section_codes_unknown_and_foreign_columns_sub_units_garbled_labels() -> None:

@@ -21,6 +21,17 @@ def test_blank_cells_dropped_by_the_rendering_are_found_by_the_identities() -> N
     assert "vehicle_purchase" not in placed and "vehicle_operation" not in placed
 
 
+def test_the_text_tells_which_cell_was_blank() -> None:
+    # 购置 or 运行 blank: the 说明 text's 运行费 5 says which. A text that contradicts every
+    # choice (it may state another scope's figure) decides nothing: what every choice agrees
+    # on is placed, 购置 and 运行 are not
+    amounts = [D(10), D(2), D(5), D(5), D(3)]
+    placed = place_in_catalogue_order(KEYS, amounts, THREE_PUBLIC, D("0.01"), stated={"vehicle_operation": D(5)})
+    assert placed["vehicle_operation"] == 5 and "vehicle_purchase" not in placed
+    wrong = place_in_catalogue_order(KEYS, amounts, THREE_PUBLIC, D("0.01"), stated={"vehicle_operation": D(4)})
+    assert wrong == {"total": 10, "overseas": 2, "vehicle_total": 5, "reception": 3}
+
+
 def test_amounts_that_break_every_identity_are_not_placed() -> None:
     assert place_in_catalogue_order(KEYS, [D(10), D(2), D(9), D(5), D(3)], THREE_PUBLIC, D("0.01")) == {}
 

@@ -24,11 +24,19 @@ def column_sums(doc: Document, slug: str, name: str, total: Row, parts: list[Row
         text = message.replace("{column}", COLUMN_SHORT.get(column, column))
         if "{parts}" in text:
             text = text.replace("{parts}", " + ".join(fmt(v) for v in values))
+        # the parts' figures' lines, and the total's figure's where its row spans lines
         result = compare(doc, slug, name, total.line, total.get(column), values, text,
-                         part_lines=[r.line for r in parts])
+                         part_lines=[*(_line_of(r, column) for r in parts), _line_of(total, column)])
         if result:
             out.append(result)
     return out
+
+
+def _line_of(row: Row, column: str) -> int:
+    """The line a row's figure in `column` is printed on (a Word table row spans a line per
+    cell), else the row's."""
+    origin = row.origins.get(column)
+    return origin.line if origin is not None and origin.line else row.line
 
 
 def check_summary_balance(doc: Document) -> list[CheckResult]:

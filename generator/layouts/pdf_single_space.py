@@ -17,13 +17,10 @@ from __future__ import annotations
 
 import re
 
-from ..grid import Cell, Grid, GridRow
-from ..model import COLUMN_LABELS, Column, Document, Issue, Origin, Table
+from ..model import COLUMN_LABELS, Column, Document, Issue, Table
 from ..numbers import parse_amount, squash
 from ..parse.columns import PROJECT_ECONOMIC_COLUMNS
 from ..sources import SourceText
-from ..tables.catalogue import load_catalogue
-from ..tables.performance import read_key_value_tables
 from .common import check_cut_number, check_garbled_lines, code_doubts, replace_page_markers
 from .pdf_single_space_lines import (
     Region,
@@ -37,6 +34,7 @@ from .pdf_single_space_lines import (
     split_header,
     unknown_labels,
 )
+from .pdf_single_space_perf import read_performance
 from .pdf_single_space_place import SplitSolver, place_by_sources, place_direct, place_total_only
 from .pdf_single_space_rows import (
     Printed,
@@ -44,8 +42,8 @@ from .pdf_single_space_rows import (
     interpret_rows,
     split_project_names,
 )
+from .pdf_single_space_shared import SHARED, read_shared
 from .pdf_single_space_sided import TwoSidedReader, active_sources
-from .pdf_single_space_three import read_three_public
 
 TABLE_LABELS = {
     "summary": "表一",
@@ -146,27 +144,7 @@ class PdfSingleSpaceLayout:
         for region in find_regions(lines):
             reader.add(region)
         reader.finish()
-        _read_performance(lines, doc)
-
-
-def _read_performance(lines: list[str], doc: Document) -> None:
-    """The 项目支出绩效目标表, from the first one's title on, by the shared segmenter and
-    key-value interpreter (`tables.performance`): each line a row, its words the cells."""
-    catalogue = load_catalogue()
-    first = next((n for n, text in enumerate(lines, 1)
-                  if "绩" in text and (m := catalogue.match_title(text)) and m[0].shape == "key_value"), None)
-    if first is None:
-        return
-    rows = [GridRow([Cell(word, Origin(line=n)) for word in text.split()], n)
-            for n, text in enumerate(lines[first - 1:], first) if text.strip()]
-    targets, issues = read_key_value_tables(Grid(doc.path, "pdf-single-space", "", rows), catalogue)
-    doc.issues.extend(issues)
-    doc.performance.extend(targets)
-    last = targets[-1] if targets else None
-    if last is not None and last.goal is None and not last.indicators and lines[-1].rstrip()[-1:].isdigit():
-        # the file stops inside the table's funds (`check_cut_number`): said on its line too
-        doc.issues.append(Issue("file-cut", f"项目支出绩效目标表 {last.name!r}：文件在其资金行中断"
-                                f"（第 {len(lines)} 行），金额可能不全", doc.path, last.line))
+        read_performance(lines, doc)
 
 
 def _refuse_wide_lines(lines: list[str], doc: Document) -> list[str]:
@@ -221,8 +199,8 @@ class _Reader:
             active = active_sources(self.doc.tables.get("summary"))
             reader = TwoSidedReader(region, self.doc.path, self.doc.issues)
             self.doc.tables[key] = reader.read(active)
-        elif key == "three_public":
-            self.deferred.append(region)  # its tie-break reads 表六, placed in finish()
+        elif key in SHARED:
+            self.deferred.append(region)  # read after the others, as their issues come first
             self.doc.tables[key] = Table(key, region.title, region.line)
         else:
             self.doc.tables[key] = self._one_sided(region)
@@ -366,9 +344,7 @@ class _Reader:
                             label, printed, table.columns, self.doc.path, self.doc.issues
                         )
         for region in self.deferred:
-            tables[region.key] = read_three_public(
-                region, tables.get("basic"), self.doc.path, self.doc.issues
-            )
+            tables[region.key] = read_shared(region, self.doc)
 
     def _place_income(
         self, label: str, table: Table, printed: list[Printed], active: list[str]

@@ -11,7 +11,6 @@ from decimal import Decimal
 
 from ..model import Issue, Row
 from ..numbers import is_total_label, squash
-from .common import ECONOMIC_TABLES
 from .pdf_single_space_lines import BROKEN_CODE_RE, CODE_RE, SECTION_CODE_RE, RawRow
 
 
@@ -56,7 +55,7 @@ def _kind(code: str, table_key: str) -> str:
     if len(code) == 3:
         return "class"
     if len(code) == 5:
-        return "item" if table_key in ECONOMIC_TABLES else "section"
+        return "section"  # a 5-digit code is a 款, function (201 03) or economic (301 01)
     return "project" if table_key == "projects" else "item"
 
 

@@ -3,9 +3,10 @@
 Every table cell prints on its own line behind a tab, rows end with a blank line, empty
 cells print as a bare tab or a tab and an ideographic space (U+3000), and amounts often
 carry U+3000 before or after them. Titles may be plain lines ("表一：" + "部门收支总体情况表")
-or cells of their own. The reader splits the text into cells and rows once
-(`word_cells_cells`), cuts it into regions at table titles, 绩效目标表 titles and part
-headings, and hands each region to the reader for its table kind.
+or cells of their own. `readers.word_cells` splits the text into cells and rows once and
+makes it a cell grid; the shared segmenter and interpreters read every table but 表一/表四
+(`word_cells_shared`) and the 绩效目标表; the two-sided 表一/表四 are still read here
+(`word_cells_sides`), from the regions the text is cut into at titles and part headings.
 """
 
 from __future__ import annotations
@@ -14,23 +15,23 @@ from dataclasses import dataclass, field
 
 from ..model import Document, Issue
 from ..parse.titles import is_toc_entry, table_key_for_title
-from ..sources import SourceText
-
-# Not specific to PDF text; shared until a common home for layout helpers exists.
-from .common import check_cut_number, check_garbled_lines, without_form_feeds
-from .word_cells_cells import (
+from ..readers.word_cells import (
     CellText,
     Group,
     Loose,
     cell_line_stats,
     clean_text,
+    grid_of_cells,
     is_part_heading,
     performance_kind,
     split_cells,
 )
-from .word_cells_coded import read_coded_table
+from ..sources import SourceText
+
+# Not specific to PDF text; shared until a common home for layout helpers exists.
+from .common import check_cut_number, check_garbled_lines, without_form_feeds
 from .word_cells_header import split_header, table_label
-from .word_cells_performance import read_performance
+from .word_cells_shared import SHARED, read_shared, read_targets, shared_segments
 from .word_cells_sides import read_three_public, read_two_sided
 
 # Fewer one-cell tab lines than this is not a Word table export.
@@ -66,15 +67,20 @@ class WordCellsLayout:
     def read(self, source: SourceText, doc: Document) -> None:
         check_cut_number(source, doc)
         check_garbled_lines(source, doc)
-        cells = split_cells(without_form_feeds(source.lines))
+        lines = without_form_feeds(source.lines)
+        cells = split_cells(lines)
+        shared, targets = shared_segments(grid_of_cells(doc.path, lines, cells), doc)
         for region in _merge_repeats(_regions(cells)):
-            if region.kind == "table" and region.key:
+            if region.kind == "table" and region.key in SHARED:
+                if region.key in shared:
+                    doc.tables[region.key] = read_shared(shared[region.key], region.title, doc)
+                else:
+                    doc.issues.append(Issue("table-unreadable", f"{table_label(region.key)}：标题下没有"
+                                            "表格的行（文件不全？）", doc.path, region.line, "error",
+                                            region.key))
+            elif region.kind == "table" and region.key:
                 _read_table(region, doc)
-            elif region.kind == "performance" and region.key:
-                target = read_performance(region.key, region.title, region.line,
-                                          region.groups, doc)
-                if target is not None:
-                    doc.performance.append(target)
+        read_targets(targets, doc)
 
 
 def _merge_repeats(regions: list[_Region]) -> list[_Region]:
@@ -101,7 +107,7 @@ def _read_table(region: _Region, doc: Document) -> None:
         doc.issues.append(Issue("table-unreadable", f"{table_label(key)}: no rows under the title "
                                 "(file cut short?)", doc.path, region.line, "error", key))
         return
-    reader = _READERS.get(key, read_coded_table)
+    reader = _READERS[key]
     table = reader(key, region.title, region.line, layout, doc)
     if table is not None:
         table.note = _note(region.loose)

@@ -20,15 +20,13 @@ from ..model import TABLE_KEYS, Column, Document, Issue
 from ..numbers import squash
 from ..parse.columns import PROJECT_ECONOMIC_COLUMNS, column_key_for_label
 from ..parse.titles import table_key_for_title
-from .word_cells_cells import Cell, Group, is_meta_line, performance_kind
+from ..readers.word_cells import Cell, Group, is_meta_line, performance_kind
 
 _CODE_CELL = re.compile(r"^\d{1,7}$")
 _SUBHEADER = {"类", "款", "项", ""}
 _DASHES = {"-", "—", "--", "／", "/"}
 # A row of meta cells (title, 编制部门, 单位：万元) has only a few non-empty cells.
 _MAX_META_CELLS = 4
-# Labels of the code/name columns at the left of a header row.
-_LEAD_LABEL = re.compile(r"编码|名称|科目|功能分类|经济分类|^项目$|^单位$|^单位名称|^部门|^[类款项]$")
 # Columns every template prints in this order (合计 before its parts, 基本 before 项目 …).
 # A header out of this order has lost or swapped a label, so no column can be trusted.
 _COLUMN_ORDER = [
@@ -121,18 +119,6 @@ def split_header(groups: list[Group]) -> Layout:
     if leaves:
         out.leaf, out.leaf_line = leaves[-1].texts(), leaves[-1].line
     return out
-
-
-def lead_count(leaf: list[str]) -> int:
-    """How many leading header cells label code/name columns rather than values."""
-    n = 0
-    for text in leaf:
-        s = squash(text)
-        if column_key_for_label(s) is None and (not s or _LEAD_LABEL.search(s)):
-            n += 1
-        else:
-            break
-    return n
 
 
 def value_columns(labels: list[str], key: str, doc: Document, line: int,

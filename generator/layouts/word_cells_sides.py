@@ -13,7 +13,7 @@ from collections import Counter
 from ..model import COLUMN_LABELS, Column, Document, Issue, Row, Table
 from ..numbers import split_code_and_name, squash
 from ..parse.columns import column_key_for_label
-from .word_cells_cells import Cell, Group
+from ..readers.word_cells import Cell, Group
 from .word_cells_header import (
     Layout,
     amount_of,

@@ -33,32 +33,36 @@ def padded_rows(lines: list[tuple[int, str]], path: str, page: int | None = None
             issues.append(Issue("row-unread", f"第 {number} 行：一行有 {len(text)} 个字符，"
                                 "不是表格行，未读取", path, number, "warning"))
             continue
-        cells = [Cell(t.group(), Origin(line=number, page=page)) for t in _TOKEN.finditer(text)]
-        if cells and text.endswith(" "):
+        origin = Origin(line=number, page=page)  # one per line: every cell is on it
+        cells = [Cell(t.group(), origin) for t in _TOKEN.finditer(text)]
+        if not cells:
+            continue
+        amount = [is_amount(c.text) for c in cells]
+        if text.endswith(" ") and any(amount):
             slots = text[:-1].split(" ")
-            amounts = [i - len(slots) for i, slot in enumerate(slots) if slot and is_amount(slot)]
-            if len(amounts) == sum(is_amount(c.text) for c in cells):
-                for cell in (c for c in cells if is_amount(c.text)):
-                    cell.col = amounts.pop(0)
-        if cells:
-            rows.append(GridRow(cells=_numbers_in_labels(cells), line=number, page=page))
+            counted = [i - len(slots) for i, slot in enumerate(slots) if slot and is_amount(slot)]
+            if len(counted) == sum(amount):
+                for cell, col in zip((c for c, a in zip(cells, amount) if a), counted):
+                    cell.col = col
+        rows.append(GridRow(cells=_numbers_in_labels(cells, amount), line=number, page=page))
     return rows, issues
 
 
-def _numbers_in_labels(cells: list[Cell]) -> list[Cell]:
+def _numbers_in_labels(cells: list[Cell], amount: list[bool]) -> list[Cell]:
     """Amounts stand right of a row's labels: a number between two pieces of label text
     (words, not a split number's ".66") is part of the label ("一般行政管理事务 12345
     在线政务服务平台运行保障项目"), joined to the text after it. Numbers before the first
     text (a code: 201 03 02) stay cells, and so do a sentence's numbers."""
-    if not cells or not is_amount(cells[-1].text):
+    if not amount[-1] or all(amount):
         return cells  # no row of amounts: a sentence ("… 2024 年没有使用 …") keeps its cells
     out: list[Cell] = []
+    labelled = False  # a piece of text came before
     for i, cell in enumerate(cells):
         after = cells[i + 1] if i + 1 < len(cells) else None
-        if out and any(not is_amount(c.text) for c in out) and is_amount(cell.text) \
-                and after is not None and any(ch.isalpha() for ch in after.text):
+        if labelled and amount[i] and after is not None and any(ch.isalpha() for ch in after.text):
             after.text = f"{cell.text} {after.text}"
             continue
+        labelled = labelled or not amount[i]
         out.append(cell)
     return out
 

@@ -60,7 +60,8 @@ MAX_BLANK_CHOICES = 5000
 
 def place_in_catalogue_order(keys: list[str], amounts: list[Decimal], identities: tuple[str, ...],
                              slack: Decimal, variants: tuple[str, ...] = (),
-                             pinned: bool = False) -> dict[str, Decimal]:
+                             pinned: bool = False, stated: dict[str, Decimal] | None = None
+                             ) -> dict[str, Decimal]:
     """Column key → amount with the header's columns in the catalogue's order (the order
     the templates print them in: 合计, 小计, then each item and its parts), when the
     rendering printed the labels in another order. A rendering that drops blank cells
@@ -68,22 +69,27 @@ def place_in_catalogue_order(keys: list[str], amounts: list[Decimal], identities
     0 for the identities). `variants` (budget, final …): each column prints one amount
     per variant, in that order, and the identities hold per variant. A column is placed
     where every choice that keeps the identities agrees on it; a column blank in every
-    such choice stays unplaced (empty, as printed). `pinned`: the print order is not
+    such choice stays unplaced (empty, as printed); a choice that contradicts a figure
+    the 说明 text states (`stated`) is none. `pinned`: the print order is not
     trusted either (the default mode of pdftotext), so a column is kept only where no swap
     of its amount with another column's keeps the identities too (因公出国 and 公务接待
-    add up alike: the order alone would tell them apart)."""
+    add up alike: the order alone would tell them apart). The figures the 说明 text states
+    (`stated`, within `slack`) rule choices out, unless they rule out every choice."""
     columns = [_variant_key(k, v) for k in keys for v in (variants or ("",))]
     checks = [_variant_identity(i, v) for i in identities for v in (variants or ("",))]
     checks = [i for i in checks if {t.strip() for t in i.replace("=", "+").split("+")} <= set(columns)]
     blanks = len(columns) - len(amounts)
     if blanks < 0 or not checks or comb(len(columns), blanks) > MAX_BLANK_CHOICES:
         return {}
-    agreed: dict[str, Decimal | None] | None = None
+    choices = []
     for blank in combinations(range(len(columns)), blanks):
         printed = iter(amounts)
         values = {k: (Decimal(0) if i in blank else next(printed)) for i, k in enumerate(columns)}
-        if not identities_hold(values, tuple(checks), slack):
-            continue
+        if identities_hold(values, tuple(checks), slack):
+            choices.append((blank, values))
+    told = [(b, v) for b, v in choices if all(abs(v[k] - a) <= slack for k, a in (stated or {}).items() if k in v)]
+    agreed: dict[str, Decimal | None] | None = None
+    for blank, values in told or choices:
         shown = {k: (None if i in blank else values[k]) for i, k in enumerate(columns)}
         if pinned:
             shown = {k: (_UNPINNED if _swappable(values, k, checks, slack) else v) for k, v in shown.items()}

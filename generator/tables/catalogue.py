@@ -15,9 +15,10 @@ from ..numbers import squash
 CATALOGUE_PATH = Path(__file__).with_name("catalogue.toml")
 
 # What may come before a title's core: the table number (公开01表：, 表一, 一、, 5.), the
-# year (2024年, 2024年度), and 部门/单位 (部门“三公”…, 2024年部门财务收支预算总表).
+# year (2024年, 2024年度) with the department's name before it (…人力资源和社会保障局2024年),
+# and 部门/单位 (部门“三公”…, 2024年部门财务收支预算总表).
 _TITLE_PREFIX = (r"(?:公开\d+表[：:]?)?(?:表[一二三四五六七八九十\d]+[：:]?)?"
-                 r"(?:[一二三四五六七八九十]+[、.．]|\d+[.．、])?(?:20\d\d年度?)?"
+                 r"(?:[一二三四五六七八九十]+[、.．]|\d+[.．、])?(?:[^\d：:，。]{0,40}?20\d\d年度?)?"
                  r"(?:部门|单位|预算单位)?")
 # What may come after it: (续), (功能科目), (经济科目).
 _TITLE_SUFFIX = r"(?:[（(](?:续表?|功能科目|经济科目)[）)])*"
@@ -40,7 +41,6 @@ class TableKind:
     row_name: str | None = None  # "items" tables: the name of their one row (三公经费)
     header: tuple[tuple[str, str], ...] = ()  # fixed leaf columns (key, label), see the toml
     units: bool = False  # rows are units and their projects, see the toml
-    sub_units: bool = False  # a named row without a code is a sub-unit's total, see the toml
     optional: tuple[str, ...] = ()  # identity parts a template may not print, see the toml
     orders: tuple[tuple[str, ...], ...] = ()  # "items" tables: the templates' column orders
     pattern: re.Pattern[str] = field(default=None, compare=False, repr=False)  # type: ignore[assignment]
@@ -135,7 +135,9 @@ class Catalogue:
         best: tuple[int, str] | None = None
         for key, synonyms in self.columns.items():
             for synonym in synonyms:
-                if synonym in flat and (best is None or len(synonym) > best[0]):
+                # "^…": the whole label only (国有资本经营预算, not …预算支出情况表 under a table)
+                hit = flat == synonym[1:] if synonym.startswith("^") else synonym in flat
+                if hit and (best is None or len(synonym) > best[0]):
                     best = (len(synonym), key)
         return best[1] if best else None
 
@@ -156,7 +158,7 @@ def load_catalogue(path: Path = CATALOGUE_PATH) -> Catalogue:
             classification=entry.get("classification"),
             identities=tuple(entry.get("identities", ())), columns=tuple(entry.get("columns", ())),
             row_name=entry.get("row_name"), header=tuple(tuple(c) for c in entry.get("header", ())),
-            units=entry.get("units", False), sub_units=entry.get("sub_units", False),
+            units=entry.get("units", False),
             optional=tuple(entry.get("optional", ())), orders=tuple(tuple(o) for o in entry.get("orders", ())),
             pattern=pattern))
     return Catalogue(

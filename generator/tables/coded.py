@@ -18,11 +18,9 @@ from ..numbers import is_total_label, squash, unwrap
 from ..readers.text import is_amount
 from .amounts import has_amount, is_amount_cell, is_index_row, label_text, pieces, to_wan
 from .catalogue import Catalogue
-from .codes import CodeState, code_columns, read_code, read_code_cells, row_kind, split_fused
-from .header import VARIANTS, read_columns
-from .header import Column as HeaderColumn
-from .place import calibrate, place
-from .ruled import (
+from .code_levels import CodeCarry, code_columns, code_columns_of_body
+from .codes import is_repeated_digit_section, read_code, row_kind, split_fused
+from .column_fit import (
     dropped_number_runs,
     fit_to_columns,
     is_column_grid,
@@ -30,6 +28,11 @@ from .ruled import (
     with_unknown,
     without_number_runs,
 )
+from .header import VARIANTS, read_columns
+from .header import Column as HeaderColumn
+from .place import calibrate, place
+from .projects import project_column, project_rows, split_projects
+from .ruled import Line, cell_doubts, column_order, sub_units, unknown_columns
 from .segment import Segment
 from .side_by_side import unfold_side_by_side
 
@@ -38,21 +41,26 @@ def read_coded(seg: Segment, catalogue: Catalogue, unit: str, path: str) -> tupl
     header_rows, body = unfold_side_by_side(*_split_header(seg.rows))
     header_rows, runs = without_number_runs(header_rows)
     columns = _fixed_columns(header_rows, seg.kind.header) or _columns(header_rows, catalogue, unknown=True)
+    columns, issues = unknown_columns(header_rows, columns, catalogue, seg, path)
+    issues += column_order(columns, seg.kind.identities, seg, path)
+    issues += dropped_number_runs(seg, runs, path)
     table = Table(key=seg.kind.key, title=seg.kind.key, line=seg.line, unit=unit, note=seg.title,
                   columns=[Column(c.key, c.label) for c in columns])
-    issues: list[Issue] = dropped_number_runs(seg, runs, path)
     header_words = {squash(c.text) for r in header_rows for c in r.cells}
     body = _cut_at_next_header(seg, body, header_words, path, issues)
-    code_cols = code_columns(header_rows)
     if is_column_grid(header_rows):  # a sheet, tab-separated text: cells in their columns
         body, columns = fit_to_columns(seg, header_rows, body, columns, catalogue, path, issues)
         table.columns = [Column(c.key, c.label) for c in columns]
-    state = CodeState()
-    lines = [line for line in (_read_line(r, code_cols, state) for r in body
+    reader = _LineReader(seg, header_rows, body, path, issues)
+    lines = [line for line in (reader.read(r) for r in body
                                if has_amount(r) or not all(squash(c.text) in header_words for c in r.cells))]
+    lines = cell_doubts(lines, columns, seg, path, issues)
+    project_col = project_column(header_rows)
+    lines, project_cells = split_projects(lines, project_col)
     edges = calibrate([line[4] for line in lines], columns)
-    # Padded text (columns counted from the line end): its rows' doubts are reported here
-    counted = any(c.col is not None and c.col < 0 for line in lines for c in line[4])
+    # Padded text (columns counted from the line end, no cell structure): its rows' doubts
+    # are reported here
+    counted = any(c.col is not None and c.col < 0 for line in lines if not line[0].ruled for c in line[4])
     if counted:
         issues += _header_doubts(seg, header_rows, len(columns), path)
     for index, (grid_row, code, code_raw, labels, amounts) in enumerate(lines):
@@ -77,6 +85,10 @@ def read_coded(seg: Segment, catalogue: Catalogue, unit: str, path: str) -> tupl
             issues.append(Issue("row-misaligned", f"{seg.title} 第 {grid_row.line} 行：{len(amounts)} 个"
                                 f"金额，但只有 {len(columns)} 列", path, grid_row.line, "warning",
                                 table=table.key or None))
+        if code_raw and " " in code_raw and is_repeated_digit_section(*_first_two(code_raw)):
+            at = grid_row.cells[0].origin.line
+            issues.append(Issue("code-repaired", f"{seg.title} 第 {at} 行：款“{code_raw.split()[1]}”印作"
+                                f"三位（重复了类的末位），读作 {code}", path, at, "info", table=table.key or None))
         if counted:
             issues += _row_doubts(seg, grid_row.line, row, amounts, len(columns), path)
         if code is None and catalogue.is_total(row.name) and "total" not in table.totals:
@@ -86,12 +98,19 @@ def read_coded(seg: Segment, catalogue: Catalogue, unit: str, path: str) -> tupl
             table.rows.append(row)
     if any(c.col is not None and c.col >= 0 and c.x0 is None for line in lines for c in line[4]):  # columns, no extents
         issues += unlabelled_rows(seg, table, path)
-    if seg.kind.sub_units:
-        _sub_units(table.rows)
+    if project_col is not None:
+        issues += project_rows(table, project_cells, seg, path)
     if seg.kind.units:
         _units_and_projects(table.rows)
+    elif seg.kind.shape == "coded" or any(r.code for r in table.rows):  # 表二 收入 by function class
+        issues += sub_units(table, seg, {r.line for r in body if r.ruled}, path)
     _lone_row_is_total(table)
     return table, issues
+
+
+def _first_two(code_raw: str) -> tuple[list[str], str]:
+    first, second = code_raw.split()[:2]
+    return [first], second
 
 
 def _label_kind(name: str | None, catalogue: Catalogue) -> str:
@@ -178,18 +197,6 @@ def _row_doubts(seg: Segment, line: int, row: Row, amounts: list[Cell], columns:
     return found
 
 
-def _sub_units(rows: list[Row]) -> None:
-    """A named row without a code is a sub-unit's own total row (二级预算单位); the coded
-    rows after it are the sub-unit's."""
-    unit = None
-    for row in rows:
-        if row.kind == "line" and row.code is None and row.code_raw is None and row.name:
-            row.kind, row.unit = "unit", row.name
-            unit = row.name
-        elif row.code:
-            row.unit = unit
-
-
 def _units_and_projects(rows: list[Row]) -> None:
     """Named rows (上年结转结余): a unit's own row, then its projects (a name saying 项目)."""
     unit = None
@@ -214,19 +221,34 @@ def _fixed_columns(header: list[GridRow], fixed: tuple[tuple[str, str], ...]) ->
     return [HeaderColumn(key, label, None, None) for key, label in fixed]
 
 
-Line = tuple[GridRow, "str | None", "str | None", list[Cell], list[Cell]]
 
 
-def _read_line(grid_row: GridRow, code_cols: set[int], state: CodeState | None = None) -> Line:
-    """A body line: its code, its label cells and its amount cells (the code from the code
-    columns where the header has them)."""
-    code, code_raw, parts = read_code_cells(grid_row.cells, code_cols, state or CodeState()) if code_cols \
-        else (None, None, [])
-    if parts:
-        rest = [c for c in grid_row.cells if c not in parts]
-    else:
-        code, code_raw, used = read_code(grid_row.cells)
-        rest = grid_row.cells[used:]
+class _LineReader:
+    """Body lines in order: codes by their 类/款/项 columns where the header shows them
+    (merged cells filled from the rows above, `code_levels`), else as printed."""
+
+    def __init__(self, seg: Segment, header: list[GridRow], body: list[GridRow], path: str,
+                 issues: list[Issue]):
+        self.seg, self.path, self.issues = seg, path, issues
+        self.levels = code_columns(header) or code_columns_of_body([r for r in body if r.ruled])
+        self.carry = CodeCarry()
+
+    def read(self, grid_row: GridRow) -> Line:
+        if not (self.levels and grid_row.ruled):
+            return _read_line(grid_row, *read_code(grid_row.cells))
+        code, code_raw, used, slug, note = self.carry.read(grid_row, self.levels)
+        if slug:
+            at = grid_row.line if slug == "code-missing" else grid_row.cells[0].origin.line
+            self.issues.append(Issue(slug, f"{self.seg.title} 第 {at} 行：{note}", self.path, at,
+                                     "warning" if slug == "code-missing" else "info",
+                                     table=self.seg.kind.key or None))
+        return _read_line(grid_row, code, code_raw, used)
+
+
+def _read_line(grid_row: GridRow, code: str | None, code_raw: str | None, used: int) -> Line:
+    """A body line: its code (read from its first `used` cells), its label cells and its
+    amount cells."""
+    rest = grid_row.cells[used:]
     if code is None and rest:
         fused, name = split_fused(rest[0].text)
         if fused:  # "310资本性支出"
@@ -323,7 +345,15 @@ def _split_header(rows: list[GridRow]) -> tuple[list[GridRow], list[GridRow]]:
             while start > 0 and not has_amount(rows[start - 1]) and _is_name_piece(rows[start - 1]):
                 start -= 1
             return rows[:start], rows[start:]
-    return rows, []
+    # no figures (an empty table): its 合计 row, if any, is no header label
+    empty_total = next((i for i, row in enumerate(rows) if _empty_total_row(row)), len(rows))
+    return rows[:empty_total], rows[empty_total:]
+
+
+def _empty_total_row(row: GridRow) -> bool:
+    """A 合计 row printed without figures (an empty table), in a table whose cells know their
+    columns: a body row, not a header label."""
+    return row.ruled and len(row.cells) == 1 and is_total_label(row.cells[0].text)
 
 
 def _only_code(row: GridRow) -> bool:

@@ -15,7 +15,7 @@ import re
 from decimal import Decimal
 
 from ..grid import GridRow
-from ..model import Column, Issue, Row, Table
+from ..model import COLUMN_LABELS, Column, Issue, Row, Table
 from ..numbers import squash
 from .amounts import has_amount, label_text, pieces, to_wan
 from .by_identities import place_by_identities, place_in_catalogue_order, place_in_print_orders
@@ -39,7 +39,12 @@ def read_items(seg: Segment, catalogue: Catalogue, unit: str, path: str,
         return table, []
     gathered = _gathered(seg.rows)
     header, body = gathered or (seg.rows[:first], seg.rows[first:])
-    columns = _columns(header, catalogue)
+    leaves = _ruled_leaves(header, body, seg, catalogue)
+    if leaves:
+        return _read_ruled(table, leaves, body, seg, unit, path)
+    # the items are the entry's columns; another keyed label (a fund source: 国有资本经营预算
+    # over the 合计 of items printed as rows) is no item
+    columns = [c for c in _columns(header, catalogue) if not seg.kind.columns or c.key in seg.kind.columns]
     _name_totals(columns)
     row = Row(line=body[0].line, name=seg.kind.row_name or seg.kind.kind, kind="line")
     amounts = [c for c in body[0].cells if c.text and _is_figure(c.text)]
@@ -110,6 +115,55 @@ def _source_rows(header: list[GridRow], first: Row) -> dict[int, Row]:
             if col > min(labels)}
 
 
+def _ruled_leaves(header: list, body: list, seg: Segment, catalogue: Catalogue) -> list[str]:
+    """The leaf columns of a two-level header whose cells know their columns but print fewer
+    cells than the rows (a merged cell prints once: Word table text), for rows whose figures
+    count from their end: the first header line's keys, each group (公务用车购置及运行费)
+    followed by the parts an identity gives it that a later line prints; [] unless they are
+    as many as the first row's cells."""
+    row = body[0]
+    if not (row.ruled and row.width and header) or any(c.col is None or c.col >= 0 for c in row.cells):
+        return []
+    lines = [line for line in _keyed_lines(header, catalogue) if line]
+    if not lines:
+        return []
+    later = {k for line in lines[1:] for k in line}
+    leaves: list[str] = []
+    for key in lines[0]:
+        leaves.append(key)
+        for identity in seg.kind.identities:
+            left, right = (side.strip() for side in identity.split("="))
+            parts = [t.strip() for t in right.split("+")]
+            if left == key and left != "total" and set(parts) <= later:
+                leaves += parts
+    return leaves if len(leaves) == row.width and len(set(leaves)) == len(leaves) else []
+
+
+def _read_ruled(table: Table, leaves: list[str], body: list, seg: Segment, unit: str,
+                path: str) -> tuple[Table, list[Issue]]:
+    """Each row of figures by its cells' columns (from the row's end); the first is the
+    table's row, a further one (a unit's?) is kept unnamed and reported."""
+    table.columns = [Column(k, COLUMN_LABELS.get(k, k)) for k in leaves]
+    issues: list[Issue] = []
+    for grid_row in body:
+        figures = [c for c in grid_row.cells if _is_figure(c.text)]
+        if not figures or grid_row.width != len(leaves) or len(figures) != len(grid_row.cells):
+            if figures:
+                issues.append(Issue("row-width", f"{seg.title} 第 {grid_row.line} 行：不是 {len(leaves)} 个"
+                                    "数值单元格，未读", path, grid_row.line, "warning", table=table.key or None))
+            continue
+        row = Row(line=grid_row.line, name=None if table.rows else seg.kind.row_name or seg.kind.kind,
+                  kind="line")
+        for cell in figures:
+            key = leaves[len(leaves) + cell.col]
+            row.values[key], row.origins[key] = to_wan(cell.text, unit), cell.origin
+        if table.rows:
+            issues.append(Issue("row-unlabelled", f"{seg.title} 第 {row.line} 行：数没有名称（表以第一行为准）",
+                                path, row.line, "warning", table=table.key or None))
+        table.rows.append(row)
+    return table, issues
+
+
 def _place_without_positions(row: Row, header: list, amounts: list, seg: Segment,
                              catalogue: Catalogue, unit: str, gathered: bool = False,
                              stated: dict[str, Decimal] | None = None) -> None:
@@ -134,7 +188,7 @@ def _place_without_positions(row: Row, header: list, amounts: list, seg: Segment
     else:
         values = {} if gathered else place_by_identities(lines, figures, seg.kind.identities, rounding_step(unit))
     if len(values) < len(amounts) and not (gathered and seg.kind.orders):
-        ordered = _in_catalogue_order(lines, header, figures, seg, unit, pinned=gathered)
+        ordered = _in_catalogue_order(lines, header, figures, seg, unit, pinned=gathered, stated=stated)
         values = ordered if len(ordered) > len(values) else values
     row.values = values
     row.origins = {k: amounts[figures.index(v)].origin for k, v in values.items()}
@@ -162,7 +216,7 @@ def _variants(header: list) -> tuple[str, ...]:
 
 
 def _in_catalogue_order(lines: list[list[str]], header: list, figures: list, seg: Segment,
-                        unit: str, pinned: bool = False) -> dict:
+                        unit: str, pinned: bool = False, stated: dict[str, Decimal] | None = None) -> dict:
     """The header's keys in the catalogue's column order (-raw prints a multi-level
     header's labels in another order, and drops blank cells) → `place_in_catalogue_order`."""
     keys = list(dict.fromkeys(k for line in lines for k in line))
@@ -177,7 +231,7 @@ def _in_catalogue_order(lines: list[list[str]], header: list, figures: list, seg
         return {}
     identities = (*seg.kind.identities, GRAND_TOTAL) if "grand_total" in keys else seg.kind.identities
     return place_in_catalogue_order(sorted(keys, key=order.__getitem__), figures, identities,
-                                    rounding_step(unit), variants, pinned)
+                                    rounding_step(unit), variants, pinned, stated)
 
 
 def _gathered(rows: list) -> tuple[list, list] | None:
@@ -211,7 +265,8 @@ def _keyed_lines(header: list, catalogue: Catalogue) -> list[list[str]]:
         for cell in grid_row.cells:
             text = carry + cell.text
             heading = any(h in squash(text) for h in catalogue.labels["headings"])
-            key = catalogue.column_key(text) if squash(cell.text) not in VARIANTS and not heading else None
+            key = (catalogue.column_key(text) or ("total" if catalogue.is_total(cell.text) else None)) \
+                if squash(cell.text) not in VARIANTS and not heading else None
             carry = "" if key or heading else (text if cell is grid_row.cells[-1] else "")
             if key:
                 keys.append(key)

@@ -48,18 +48,38 @@ class _Labels:
     words: dict[str, tuple[str, ...]]
     by_length: list[tuple[str, str]] = field(default_factory=list)  # (synonym, key)
     amounts: dict[str, re.Pattern[str]] = field(default_factory=dict)
+    starts: re.Pattern[str] | None = None  # any label, longest first, at a cell's start
+    key: dict[str, str] = field(default_factory=dict)  # synonym → key
 
     def __post_init__(self) -> None:
         pairs = [(w, k) for k in (*AMOUNT_KEYS, *TEXT_KEYS) for w in self.words.get(k, ())]
         self.by_length = sorted(pairs, key=lambda p: -len(p[0]))
+        self.key = {w: k for w, k in reversed(self.by_length)}
+        self.starts = re.compile(r"\s*(?:其\s*中\s*[：:]?)?\s*(" + "|".join(
+            r"\s*".join(map(re.escape, w)) for w, _ in self.by_length) + ")")
         for key in AMOUNT_KEYS:
             names = sorted(self.words.get(key, ()), key=len, reverse=True)
             self.amounts[key] = re.compile("(" + "|".join(map(re.escape, names)) + ")" + _AFTER_LABEL + _AMOUNT)
 
     def key_of(self, cell_text: str) -> tuple[str, str] | None:
         """(key, synonym) of the label a cell starts with ("其中：" taken off), else None."""
-        flat = squash(cell_text).removeprefix("其中").lstrip("：:")
-        return next(((k, w) for w, k in self.by_length if flat.startswith(w)), None)
+        m = self.starts.match(cell_text)
+        if m is None:
+            return None
+        word = squash(m.group(1))
+        return self.key[word], word
+
+
+_LABELS: list[tuple[Catalogue, _Labels]] = []
+
+
+def _labels_of(catalogue: Catalogue) -> _Labels:
+    """The catalogue's labels, compiled once per catalogue (`load_catalogue` keeps one)."""
+    found = next((labels for known, labels in _LABELS if known is catalogue), None)
+    if found is None:
+        found = _Labels(catalogue.key_values)
+        _LABELS[:] = [*_LABELS[-3:], (catalogue, found)]
+    return found
 
 
 def read_key_value_tables(grid: Grid, catalogue: Catalogue) -> tuple[list[PerformanceTarget], list[Issue]]:
@@ -79,7 +99,7 @@ def read_performance(seg: Segment, catalogue: Catalogue, path: str
                      ) -> tuple[PerformanceTarget | None, list[Issue]]:
     """One 绩效目标表: its name, unit, amounts, goal and indicators; issues for what may not
     be the printed figures (`performance-doubtful`) and for a table without a name."""
-    labels = _Labels(catalogue.key_values)
+    labels = _labels_of(catalogue)
     kind = "project" if "项目" in squash(seg.title) else "department"
     target = PerformanceTarget(kind=kind, name="", line=seg.line)
     start = _indicator_start(seg.rows, labels)
@@ -115,8 +135,10 @@ def _starts_with(row: GridRow, labels: _Labels, word: str) -> bool:
 def _indicator_start(rows: list[GridRow], labels: _Labels) -> int:
     heads = labels.words.get("indicators", ())
     for i, row in enumerate(rows):
-        first = next((squash(c.text) for c in row.cells if c.text.strip()), "")
-        if first.startswith(heads):
+        # its first cell, or its second after a row label merged over the indicators
+        # (a Word table's 绩效指标 | 一级指标 | 二级指标 …)
+        first = [squash(c.text) for c in row.cells if c.text.strip()][:2]
+        if any(text.startswith(heads) for text in first[:2 if row.ruled else 1]):
             return i
     return len(rows)
 

@@ -1,193 +1,149 @@
-"""Rows of a table whose cells give their column (a sheet, a Word table, tab-separated
-text): whether each cell holds what the header says its column holds.
-
-Converted text moves lines between tables and shifts a row's cells: a row of 表六
-("302 | 01 | 办公费 | 4.35") under the header of 表五 puts "办公费" in the 项 cell and 4.35
-under 合计. Nothing in the row says where it belongs but its cells, so a row whose code
-cells hold text, whose name cell holds a bare number, or whose code stands in the name
-cell beside empty code cells is not read (missing, never wrong), with an issue.
+"""Doubts about rows whose cells know their columns (a Word table, a sheet): such a table
+prints the same cells on every row, so a row that prints more or fewer, text where the
+figures stand, a figure left of them, or a figure in a row that heads nothing, is a row
+that lost, gained or moved a cell. What can be read is read; the figures in doubt are
+reported on their lines. Also the header's doubts: a label no column key knows (its figures
+kept as col_N), columns out of the order the catalogue's identities print them in.
 """
 
 from __future__ import annotations
 
 import re
+from collections import Counter
 
-from ..grid import GridRow
-from ..model import Issue, Table
-from ..numbers import is_total_label, parse_amount, squash
+from ..grid import Cell, GridRow
+from ..model import Issue, Row, Table
+from ..numbers import squash
 from .catalogue import Catalogue
-from .codes import code_columns
 from .header import Column as HeaderColumn
 from .segment import Segment
 
-_NAME_LABEL = re.compile(r"名称$|^项目$|^科目$|内容$")
-# "231 债务还本支出", "201 03 01 行政运行": a code and a name in one cell.
-_CODE_AND_NAME = re.compile(r"^\d{3}(?:\s*\d{2}){0,2}\s*[^\d\s.．、]")
+Line = tuple[GridRow, "str | None", "str | None", list[Cell], list[Cell]]
+# A row may print a few cells more than the others (a split name); far more is not a row.
+MAX_CELLS_OVER = 8
+# An amount with two decimals standing alone in text (not "5.12地震", not a code).
+_AMOUNT_IN_TEXT = re.compile(r"(?<![\d.,])\d+\.\d{2}(?=\s|$)")
 
 
-def name_columns(header: list[GridRow], code_cols: set[int]) -> set[int]:
-    """The columns the header labels as names (科目名称, 项目, …), the code columns aside."""
-    return {c.col for r in header for c in r.cells if c.col is not None and c.x0 is None
-            and c.col not in code_cols and _NAME_LABEL.search(squash(c.text))}
+def _issue(seg: Segment, slug: str, line: int | None, text: str, severity: str = "warning") -> Issue:
+    where = f"{seg.title} 第 {line} 行：" if line is not None else f"{seg.title}："
+    return Issue(slug, where + text, "", line, severity, table=seg.kind.key or None)
 
 
-def misfit(row: GridRow, code_cols: set[int], name_cols: set[int], amount_cols: set[int] = frozenset()
-           ) -> str | None:
-    """Why the row's cells do not fit the header's columns, or None: a label in an amount
-    column ("行政运行" under 合计: a row of a table with a name column) is one."""
-    for cell in row.cells:
-        text = squash(cell.text)
-        if cell.col in amount_cols and parse_amount(text) is None:
-            return f"金额列是“{cell.text[:30]}”"
-        if cell.col in code_cols and not text.isdigit() and not is_total_label(text):
-            return f"类/款/项列是“{cell.text[:30]}”"
-        if cell.col in name_cols and (text.isdigit() or parse_amount(text) is not None):
-            return f"名称列是数字“{text[:20]}”"
-    if code_cols and not any(c.col in code_cols for c in row.cells):
-        name = next((c.text for c in row.cells if c.col in name_cols), "")
-        if _CODE_AND_NAME.match(name.strip()):
-            return f"类/款/项列为空而名称列是编码和名称“{name[:30]}”"
-    return None
-
-
-_NUMBER_CHARS = frozenset("0123456789.,，．- ")
-
-
-def without_number_runs(header: list[GridRow]) -> tuple[list[GridRow], list[GridRow]]:
-    """The header rows without the cells that are runs of numbers ("1234.56 1234.56 …": a
-    header prints no amounts; a line pasted onto a label), and the rows that had them."""
-    out, touched = [], []
-    for row in header:
-        kept = [c for c in row.cells if not _is_number_run(c.text)]
-        if len(kept) < len(row.cells):
-            touched.append(row)
-            row = GridRow(kept, row.line, row.page, row.ruled)
-        out.append(row)
-    return out, touched
-
-
-def _is_number_run(text: str) -> bool:
-    chars = set(text.strip())
-    return chars <= _NUMBER_CHARS and bool(chars & set("0123456789")) and not text.strip().isdigit() \
-        and len(text.split()) > 1
-
-
-def foreign_header(body: list[GridRow], keys: set[str], column_key) -> int | None:
-    """The index of the first body row that is another table's header (its title lost):
-    no amount, and two or more labels of known columns, fewer than half of them this
-    table's; None if there is none."""
-    from ..readers.text import is_amount
-    for index, row in enumerate(body):
-        if any(is_amount(c.text) for c in row.cells):
+def cell_doubts(lines: list[Line], columns: list[HeaderColumn], seg: Segment, path: str,
+                issues: list[Issue]) -> list[Line]:
+    """The body lines to read, with the doubts of rows printing an odd number of cells or
+    text among the figures (see the module docstring); a row of far more cells is not read."""
+    widths = Counter(line[0].width for line in lines if line[0].width is not None and line[4])
+    modal = widths.most_common(1)[0][0] if widths else None
+    starts = [c.pieces[0].col for c in columns if c.pieces and c.pieces[0].col is not None]
+    values_from = min(starts) if columns and len(starts) == len(columns) else None
+    out: list[Line] = []
+    found: list[Issue] = []
+    for grid_row, code, code_raw, labels, amounts in lines:
+        in_values = [c for c in labels if grid_row.ruled and values_from is not None and c.col is not None
+                     and c.col >= values_from and c.text.strip("-—－/／ ")]
+        left = [c for c in (*labels, *amounts) if grid_row.ruled and values_from is not None
+                and c.col is not None and c.col < values_from
+                and (_AMOUNT_IN_TEXT.search(c.text) if c in labels else "." in c.text)]
+        odd = modal is not None and grid_row.width not in (None, modal) and bool(amounts)
+        if odd and grid_row.width > modal + MAX_CELLS_OVER:
+            found.append(_issue(seg, "row-width", grid_row.line, f"印 {grid_row.width} 个单元格，本表各行为 "
+                                f"{modal} 个，不是表中的行，未读", "error"))
             continue
-        found = {k for c in row.cells if (k := column_key(c.text))}
-        if len(found) >= 2 and keys and len(found & keys) * 2 < len(found):
-            return index
-    return None
-
-
-def is_column_grid(header: list[GridRow]) -> bool:
-    """Cells that give their column and no extent (a sheet, tab-separated text)."""
-    cells = [c for r in header for c in r.cells]
-    return all(c.x0 is None for c in cells) and any(c.col is not None and c.col >= 0 for c in cells)
-
-
-def fit_to_columns(seg: Segment, header: list[GridRow], body: list[GridRow], columns: list[HeaderColumn],
-                   catalogue: Catalogue, path: str, issues: list[Issue]) -> tuple[list[GridRow], list[HeaderColumn]]:
-    """The body rows and columns of a table whose cells give their column, each doubt an
-    issue: unknown labels kept as col_<n>; another table's header ends the body; a column
-    two header rows name differently is not read; rows that do not fit (`misfit`) are not."""
-    issues += _unknown_columns(seg, columns, path)
-    code_cols = code_columns(header)
-    if code_cols:
-        body = _cut_at_foreign_header(seg, body, {c.key for c in columns if c.key}, catalogue, path, issues)
-    columns = _one_label_per_column(seg, columns, path, issues)
-    amount_cols = {c.pieces[0].col for c in columns if c.pieces} - {None}
-    return _fitting(seg, body, code_cols, name_columns(header, code_cols), amount_cols, path, issues), columns
-
-
-def dropped_number_runs(seg: Segment, rows: list[GridRow], path: str) -> list[Issue]:
-    return [Issue("header-cell-dropped", f"{seg.title} 第 {r.line} 行：表头中的一串数字不是列名，略去", path,
-                  r.line, "info", table=seg.kind.key or None) for r in rows]
-
-
-def _one_label_per_column(seg: Segment, columns: list[HeaderColumn], path: str,
-                          issues: list[Issue]) -> list[HeaderColumn]:
-    """Two header rows naming one column with two different columns (header rows swapped
-    or shifted): its amounts cannot be told, so the column is not read, with an issue."""
-    cols = [c.pieces[0].col for c in columns if c.pieces]
-    doubled = {col for col in cols if cols.count(col) > 1}
-    for col in sorted(doubled):
-        named = [c for c in columns if c.pieces and c.pieces[0].col == col]
-        line = named[-1].pieces[0].origin.line
-        issues.append(Issue("column-ambiguous", f"{seg.title} 第 {line} 行：表头第 {col + 1} 列有两个列名（"
-                            f"{'、'.join(c.label for c in named)}；表头行错位？），该列的金额不读取", path, line,
-                            "warning", table=seg.kind.key or None))
-    return [c for c in columns if not (c.pieces and c.pieces[0].col in doubled)]
-
-
-def _fitting(seg: Segment, body: list[GridRow], code_cols: set[int], name_cols: set[int],
-             amount_cols: set[int], path: str, issues: list[Issue]) -> list[GridRow]:
-    """The rows whose cells fit the header's columns (`ruled.misfit`); the others not read."""
-    if not code_cols and not name_cols and not amount_cols:
-        return body
-    kept = []
-    for row in body:
-        why = misfit(row, code_cols, name_cols, amount_cols)
-        if why is None:
-            kept.append(row)
-            continue
-        issues.append(Issue("row-misaligned", f"{seg.title} 第 {row.line} 行：{why}（另一张表的行，或单元格错位？），"
-                            "未读取", path, row.line, "warning", table=seg.kind.key or None))
-    return kept
-
-
-def unlabelled_rows(seg: Segment, table: Table, path: str) -> list[Issue]:
-    """Rows with amounts and no code or name: the table's total when it prints none (some
-    templates leave 合计 out), if it comes last, or first and equal to the sum of the 类
-    rows; any other is not read (a row of another table, its label lost)."""
-    issues = []
-    for row in [r for r in table.rows if r.code is None and r.code_raw is None and not r.name and r.values]:
-        classes = [r.values.get("total") or 0 for r in table.rows if r.kind == "class"]
-        last, first = row is table.rows[-1], row is table.rows[0]
-        if "total" not in table.totals and (last or first and classes and row.values.get("total") == sum(classes)):
-            row.kind = "total"
-            table.totals["total"] = row
-        else:
-            issues.append(Issue("row-unlabelled", f"{seg.title} 第 {row.line} 行：有金额而无编码和名称，未读取",
-                                path, row.line, "warning", table=table.key or None))
-        table.rows.remove(row)
-    return issues
-
-
-def _cut_at_foreign_header(seg: Segment, body: list[GridRow], keys: set[str], catalogue: Catalogue,
-                           path: str, issues: list[Issue]) -> list[GridRow]:
-    index = foreign_header(body, keys, catalogue.column_key)
-    if index is None:
-        return body
-    line = body[index].line
-    issues.append(Issue("header-foreign", f"{seg.title} 第 {line} 行：另一张表的表头（其标题丢失？），"
-                        "以下各行未读取", path, line, "error", table=seg.kind.key or None))
-    return body[:index]
-
-
-def with_unknown(leaves: list[HeaderColumn], header: list[GridRow]) -> list[HeaderColumn]:
-    """Columns of a header whose cells give their column: a label no synonym names, right
-    of the codes and names, is an amount column all the same, kept by its position as
-    col_<n> (`_unknown_columns` says so)."""
-    code_cols = code_columns(header)
-    skip = code_cols | name_columns(header, code_cols)
-    out = []
-    for leaf in leaves:
-        col = leaf.pieces[0].col if leaf.pieces else None
-        if leaf.key is None and col is not None and col not in skip and col > max(skip, default=-1):
-            leaf.key = f"col_{col + 1}"
-        if leaf.key:
-            out.append(leaf)
+        if in_values and (odd or code is None):
+            found.append(_issue(seg, "column-ambiguous", grid_row.line, f"名称“{squash(in_values[0].text)[:20]}”"
+                                "印在数值列中（该行少了单元格？）：各数自右排列，所在的列存疑"))
+        elif in_values:  # a coded row's name is left of the figures: this is no name
+            found.append(_issue(seg, "column-ambiguous", grid_row.line, f"数值列中印有文字"
+                                f"“{squash(in_values[0].text)[:20]}”，不作名称；该行各数所在的列存疑"))
+            labels = [c for c in labels if c not in in_values]
+        elif left:
+            found.append(_issue(seg, "column-ambiguous", grid_row.line, f"数“{squash(left[0].text)[:20]}”"
+                                "印在数值列左侧：该行的单元格多于表头，所在的列存疑"))
+        elif odd:
+            found.append(_issue(seg, "row-width", grid_row.line, f"印 {grid_row.width} 个单元格，本表各行为 "
+                                f"{modal} 个；可能少了或多了编码、名称单元格，各数所在的列存疑"))
+        out.append((grid_row, code, code_raw, labels, amounts))
+    issues += [Issue(i.slug, i.message, path, i.line, i.severity, i.table) for i in found]
     return out
 
 
-def _unknown_columns(seg: Segment, columns: list[HeaderColumn], path: str) -> list[Issue]:
-    return [Issue("column-unknown", f"{seg.title}：列“{c.label}”不是已知的列，按位置保留为 {c.key}", path,
-                  c.pieces[0].origin.line if c.pieces else seg.line, "warning", table=seg.kind.key or None)
-            for c in columns if c.key.startswith("col_")]
+def sub_units(table: Table, seg: Segment, ruled: set[int], path: str) -> list[Issue]:
+    """In a table whose cells know their columns: an uncoded row with figures right above a
+    coded row is a sub-unit's own total (二级预算单位): kind unit, and the rows under it, up
+    to the next, carry its name; in doubt when its first coded row is no 类 (a 类 row that
+    lost its code?) or when it comes after coded rows of no sub-unit (a garbled row?). One
+    heading no coded row (a header row carrying a figure, a row of another table) is
+    reported and left out. (A PDF rendering's uncoded lines are labelled lines: 人员经费合计 …)"""
+    found: list[Issue] = []
+    kept: list[Row] = []
+    unit = None
+    coded_seen = False
+    for index, row in enumerate(table.rows):
+        if not (row.line in ruled and row.code is None and row.kind == "line" and row.name
+                and not squash(row.name).endswith(("合计", "小计"))  # 人员经费合计: no sub-unit
+                and any(v is not None for v in row.values.values())):
+            coded_seen = coded_seen or row.code is not None
+            row.unit = unit if unit is not None else row.unit
+            kept.append(row)
+            continue
+        name = row.name[:40]
+        if unit is None and coded_seen:
+            found.append(_issue(seg, "row-unit-late", row.line, f"无编码的“{name}”有数，却在不属任何下级"
+                                "单位的编码行之后；按下级单位读，存疑"))
+        following = table.rows[index + 1] if index + 1 < len(table.rows) else None
+        if following is None or following.code is None:
+            at = next((o.line for k, o in row.origins.items() if k != "name"), row.line)  # its figure
+            found.append(_issue(seg, "row-uncoded", at, f"“{name}”无编码，其下也无编码行（不是下级单位的"
+                                "合计；别的表的行？），未读"))
+            continue
+        if len(following.code) > 3 and following.kind != "project":
+            found.append(_issue(seg, "row-unit-doubtful", row.line, f"无编码的“{name}”之下首行是 "
+                                f"{following.code}，不是类：是丢了编码的类行？按下级单位读，存疑"))
+        row.kind = "unit"
+        unit = row.unit = row.name
+        kept.append(row)
+    table.rows = kept
+    return [Issue(i.slug, i.message, path, i.line, i.severity, i.table) for i in found]
+
+
+def unknown_columns(header: list[GridRow], columns: list[HeaderColumn], catalogue: Catalogue,
+                    seg: Segment, path: str) -> tuple[list[HeaderColumn], list[Issue]]:
+    """A ruled header's label right of the first keyed one that no column key knows: kept as
+    col_N (N its place among the value columns), its figures read there, reported."""
+    if not columns or not all(c.pieces and c.pieces[0].col is not None for c in columns):
+        return columns, []
+    row = next((r for r in header if any(p in r.cells for p in columns[0].pieces)), None)
+    if row is None or not row.ruled or row.width is None:
+        # (ruled PDF headers: their unknown labels want catalogue synonyms first, 上缴上级支出 …)
+        return columns, []
+    known = {id(p) for c in columns for p in c.pieces}
+    first = columns[0].pieces[0].col
+    out, issues = list(columns), []
+    for cell in row.cells:
+        if id(cell) in known or cell.col is None or cell.col < first or catalogue.column_key(cell.text):
+            continue
+        n = cell.col - first + 1
+        out.append(HeaderColumn(f"col_{n}", squash(cell.text), None, None, pieces=[cell]))
+        issues.append(Issue("column-unknown", f"{seg.title} 第 {n} 列“{squash(cell.text)}”（表头第 {row.line} "
+                            f"行）：不认识的列名，其数保留在第 {n} 列", path, None, "warning",
+                            table=seg.kind.key or None))
+    out.sort(key=lambda c: c.pieces[0].col or 0)
+    return out, issues
+
+
+def column_order(columns: list[HeaderColumn], identities: tuple[str, ...], seg: Segment,
+                 path: str) -> list[Issue]:
+    """Columns printed out of the order of an identity (合计 before its parts, the parts in
+    their order): a label lost or swapped, so every figure of the table is in doubt."""
+    keys = [c.key for c in columns]
+    for identity in identities:
+        left, right = (side.strip() for side in identity.split("="))
+        order = [left, *(t.strip() for t in right.split("+"))]
+        printed = [k for k in keys if k in order]
+        if printed != sorted(printed, key=order.index):
+            labels = "、".join(squash(c.label) for c in columns if c.key in order)
+            return [Issue("column-order", f"{seg.title}：表头各列（{labels}）不是通常的次序，可能丢了或错放了"
+                          "列名，全表各数存疑", path, None, "warning", table=seg.kind.key or None)]
+    return []

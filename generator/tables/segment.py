@@ -3,11 +3,11 @@ rows and notes, whatever reader made the grid.
 
 It knows the page furniture every template prints around a table: the title (matched
 against the catalogue), a （续） title or the same title again on the next page (one table),
-the 编制部门 / 部门名称 line, the unit line (单位：元), `公开 01 表` labels, page-number lines,
+the 编制部门 / 部门名称 line, the unit line (单位：元), `公开 01 表` / `表四：` labels, page-number lines,
 notes under the table (注：…), and the 目录, whose entries look like titles but head no
-rows (the entry of a kind with the most figures wins). A body ends at the next title or
-at the first line of prose; a key-value table (绩效目标表, printed once per project, its
-goal in sentences) at the next title or section heading.
+rows (the entry of a kind with the most figures wins). A body ends at the next title, at
+a part heading (第三部分 …) or at the first line of prose; a key-value table (绩效目标表,
+printed once per project, its goal in sentences) at the next title or section heading.
 """
 
 from __future__ import annotations
@@ -26,9 +26,10 @@ _SECTION_HEADING = re.compile(r"^(?:第[一二三四五六七八九十]+部分|[
                               r"[一二三四五六七八九十]+、)")
 UNIT_RE = re.compile(r"单位\s*[:：]\s*(亿元|万元|千元|元)")
 _HEADING_LINE = re.compile(r"^(?:编制(?:部门|单位)|预算(?:主管部门|单位)|部门(?:名称)?|单位名称)\s*[:：]")
-_TABLE_LABEL = re.compile(r"^公开\d+表[：:]?$")
+_TABLE_LABEL = re.compile(r"^(?:公开\d+表|表(?:[一二三四五六七八九十]+|\d+))[：:]?$")  # 公开01表, 表四：
 _PAGE_NUMBER = re.compile(r"^(?:[-—－–]*\d{1,3}[-—－–]*|第\d+页(?:共\d+页)?)$")
-_NOTE = re.compile(r"^(?:注[:：]|[:：]“|说明[:：]|本表|此表)")
+_NOTE = re.compile(r"^(?:备?注[:：]|[:：]“|说明[:：]|本表|此表)")
+_PART_HEADING = re.compile(r"^第[一二三四五六七八九十]+部分")  # 第三部分 …情况说明: the tables end
 # A line of prose: long, one piece of text, sentence punctuation, no figures of a table.
 PROSE_MIN_CHARS = 30
 
@@ -67,12 +68,13 @@ def find_tables(grid: Grid, catalogue: Catalogue) -> tuple[list[Segment], list[I
     skip = None
     rows = _titles_first(grid.rows, catalogue)
     edges = _page_edges(rows)
+    texts = [row.text() for row in rows]  # each row's text once (a grid has thousands)
     for index, row in enumerate(rows):
         if row is skip:
             continue
-        match = catalogue.match_title(row.text())
-        if match is None and index + 1 < len(rows) and _title_tail(rows[index + 1]):
-            match = catalogue.match_title(row.text() + rows[index + 1].text())
+        match = catalogue.match_title(texts[index])
+        if match is None and index + 1 < len(rows) and _title_tail(rows[index + 1], texts[index + 1]):
+            match = catalogue.match_title(texts[index] + texts[index + 1])
             skip = rows[index + 1] if match else None  # a title wrapped: "…支出预" / "算表"
         if match is not None:
             kind, continued = match
@@ -80,7 +82,7 @@ def find_tables(grid: Grid, catalogue: Catalogue) -> tuple[list[Segment], list[I
             if same and (continued or kind.shape != "key_value"):
                 current.pages += 1  # (续), or the title again on the next page: one table
                 continue
-            current = Segment(kind, row.text(), row.line, row.page)
+            current = Segment(kind, texts[index], row.line, row.page)
             segments.append(current)
             continue
         if current is not None and not _take_row(current, row, index in edges):
@@ -97,8 +99,8 @@ def _titles_first(rows: list[GridRow], catalogue: Catalogue) -> list[GridRow]:
     out: list[GridRow] = []
     for _page, group in groupby(rows, key=lambda r: r.page):
         page = list(group)
-        titles = [i for i, r in enumerate(page) if catalogue.match_title(r.text())]
         opens = any(UNIT_RE.search(squash(r.text())) or _HEADING_LINE.match(squash(r.text())) for r in page[:2])
+        titles = [i for i, r in enumerate(page) if catalogue.match_title(r.text())] if opens else []
         if len(titles) == 1 and titles[0] > 0 and opens:
             t = titles[0]
             before, after = page[:t], page[t + 1:]
@@ -113,8 +115,10 @@ def _has_amount(row: GridRow) -> bool:
     return any(is_amount(c.text) for c in row.cells)
 
 
-def _title_tail(row: GridRow) -> bool:
-    text = squash(row.text())
+def _title_tail(row: GridRow, row_text: str) -> bool:
+    if len(row.cells) > 3:
+        return False  # the end of a wrapped title is a few characters
+    text = squash(row_text)
     return len(text) <= 6 and text.endswith(("表", "表（续）", "表(续)"))
 
 
@@ -146,7 +150,7 @@ def _take_row(segment: Segment, row: GridRow, page_edge: bool = True) -> bool:
         rest = [c for c in row.cells if not UNIT_RE.search(squash(c.text)) and c.text not in ("单位:", "单位：")]
         if not rest or _HEADING_LINE.match(squash(rest[0].text)):
             return True
-        row = GridRow(cells=rest, line=row.line, page=row.page, ruled=row.ruled)
+        row = GridRow(cells=rest, line=row.line, page=row.page, ruled=row.ruled, width=row.width)
         text = squash(row.text())
     number = _PAGE_NUMBER.match(text) and (page_edge or segment.kind.shape != "items")
     if _HEADING_LINE.match(text) or _TABLE_LABEL.match(text) or number:
@@ -154,7 +158,7 @@ def _take_row(segment: Segment, row: GridRow, page_edge: bool = True) -> bool:
     if _NOTE.match(text):
         segment.notes.append(row.text())
         return True
-    if _is_prose(row, text):
+    if _is_prose(row, text) or _PART_HEADING.match(text):
         return False
     segment.rows.append(row)
     return True
@@ -172,6 +176,8 @@ def _take_key_value_row(segment: Segment, row: GridRow, text: str) -> bool:
 
 def _is_prose(row: GridRow, text: str) -> bool:
     from ..readers.text import is_amount
+    if len(text) < PROSE_MIN_CHARS:
+        return False  # (every case below needs a long line)
     cells = row.cells
     years = [_is_year(c, cells[i + 1] if i + 1 < len(cells) else None) for i, c in enumerate(cells)]
     if any(is_amount(c.text) and not year for c, year in zip(cells, years)):

@@ -1,4 +1,4 @@
-"""Word table text → rows of cells, for the word-cells layout.
+"""Reader for Word table text (layout `word-cells`, sample 001): rows of cells → a Grid.
 
 Word's "save as text" prints every table cell on its own line behind a tab, and a blank
 line after each table row. Everything else (titles, 编制部门, 说明 prose) is plain text.
@@ -17,6 +17,9 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from ..grid import Cell as GridCell
+from ..grid import Grid, GridRow
+from ..model import Origin
 from ..numbers import normalize_cell, parse_amount, squash
 from ..parse.prose import PAGE_MARKER
 from ..parse.titles import ENDS_LIKE_TITLE, TABLE_NUMBER_RE, table_key_for_title
@@ -216,3 +219,55 @@ def cell_line_stats(lines: list[str]) -> tuple[int, int]:
             if raw.startswith("\t") and "\t" not in raw[1:]:
                 single += 1
     return single, tabbed
+
+
+_CODE_TEXT = re.compile(r"^\d{1,7}$")
+
+
+def read_word_cells(path: str, lines: list[str]) -> Grid:
+    """Word table text as a Grid: a table row's cells (empty ones left out) with `col`
+    counted from the row's end (-1: the last column), since a horizontally merged cell
+    prints once and only the right end lines a row up with its header; a plain line
+    (title, 编制部门, prose) as a one-cell row without a column. Form feeds are dropped
+    (a page's first line would start with one). It knows no table kinds."""
+    return grid_of_cells(path, lines, split_cells([line.replace("\f", "") for line in lines]))
+
+
+def grid_of_cells(path: str, lines: list[str], cells: CellText) -> Grid:
+    """The Grid of text already split by `split_cells` (see `read_word_cells`)."""
+    grid = Grid(path=path, format="word-cells", text="\n".join(lines))
+    rows = [row for row in map(_table_row, cells.groups) if row is not None]
+    rows += [GridRow([GridCell(text, Origin(line=x.line))], x.line)
+             for x in cells.loose if (text := clean_text(x.text))]
+    grid.rows = sorted(rows, key=lambda r: r.line)
+    return grid
+
+
+def _table_row(group: Group) -> GridRow | None:
+    """A printed row (None when every cell is empty); its line is that of its first figure
+    cell, printed or empty (a row spans a line per cell, and a message about the row points
+    at its figures)."""
+    cells = group.cells
+    width = len(cells)
+    printed = [(i, c) for i, c in enumerate(cells) if c.clean]
+    if not printed:
+        return None
+    named = max((i for i, c in printed if c.amount is None), default=-1)
+    # the figures follow the last name (a code before it reads as a number too)
+    if named + 1 < width:  # the first figure after it, else the cell after it (no figures)
+        line = next((c.line for i, c in printed if i > named and c.amount is not None), cells[named + 1].line)
+    else:  # text in the last cell (a cell moved): its first figure with decimals
+        line = next((c.line for _, c in printed if c.amount is not None and "." in c.number_text), group.line)
+    return GridRow([GridCell(_grid_text(c), Origin(line=c.line), col=i - width) for i, c in printed],
+                   line, ruled=True, width=width)
+
+
+def _grid_text(cell: Cell) -> str:
+    """An amount or a code with its full-width digits made ASCII, an amount without the
+    spaces a cell cannot hold between its digits ("7 4.25": a number split); other text as
+    printed."""
+    if cell.amount is not None:
+        return cell.number_text.replace(" ", "")
+    if _CODE_TEXT.match(cell.number_text):
+        return cell.number_text
+    return cell.clean

@@ -1,0 +1,95 @@
+"""pdf-single-space: the tables read by the shared pipeline (issue 15, one shape at a time):
+a table's lines as a cell grid (`readers.single_space`, every amount unplaced) → the shared
+segmenter → the shape's interpreter, which places the amounts by the catalogue's
+identities. The printed title stays the title, as in this layout's other tables."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from ..grid import Cell, Grid, GridRow
+from ..model import COLUMN_LABELS, TABLE_KEYS, Column, Document, Issue, Origin, Table
+from ..readers.single_space import single_space_rows
+from ..tables.amounts import has_amount
+from ..tables.catalogue import load_catalogue
+from ..tables.items import read_items
+from ..tables.pipeline import INTERPRETERS
+from ..tables.rejoin import rejoin_wrapped_rows
+from ..tables.segment import find_tables
+from ..tables.verify import verify_coded
+from .pdf_single_space_lines import Region, note_text
+
+# Tables of the shapes the shared interpreters read for this layout.
+SHARED = {"three_public", "gov_fund", "state_capital"}
+
+
+def read_shared(region: Region, doc: Document) -> Table:
+    """The region's table by the shared segmenter and its shape's interpreter."""
+    catalogue = load_catalogue()
+    # the standard title, which the catalogue knows, stands for the printed one (this
+    # layout found the table; a title after a long department name matches no pattern)
+    title_row = GridRow([Cell(TABLE_KEYS[region.key], Origin(line=region.line))], region.line)
+    grid = Grid(path=doc.path, format="pdf-single-space", text="",
+                rows=[title_row, *single_space_rows(region.lines())])
+    segments, issues = find_tables(grid, catalogue)
+    doc.issues.extend(issues)
+    seg = next((s for s in segments if s.kind.key == region.key), None)
+    if seg is None:
+        return Table(key=region.key, title=region.title, line=region.line, empty=True)
+    seg.title = region.title  # messages name the table as printed
+    unit = seg.unit or doc.unit or "万元"
+    if seg.kind.shape == "items":
+        table, found = read_items(seg, catalogue, unit, doc.path, _stated(doc, seg.kind.columns))
+    else:
+        rejoin_wrapped_rows(seg, grid)  # "208 05 05 name" / name pieces / the amounts line
+        table, found = INTERPRETERS[seg.kind.shape](seg, catalogue, unit, doc.path)
+        found += verify_coded(table, seg.kind.identities_over(table.column_keys() or None), doc.path, seg.title)
+        if table.rows and not table.columns:
+            found.append(Issue("header-missing", f"{region.title}（标题在第 {region.line} 行）：各行之前"
+                               "没有列标题，金额未读取（标题放错了位置？）", doc.path, None, "warning",
+                               table.key))
+    doc.issues.extend(found)
+    table.title, table.note = region.title, None
+    if not table.rows:
+        _empty_or_unreadable(table, region, doc)
+    elif seg.kind.shape == "items":
+        table.columns = _named_columns(seg, catalogue, table)
+    for row in table.rows:  # this layout lists every column, and says what it placed
+        printed = sum(v is not None for v in row.values.values())
+        row.values = {c.key: row.values.get(c.key) for c in table.columns} | row.values
+        if printed and printed < len(table.columns) and not any(i.line == row.line for i in found):
+            row.inferred = tuple(k for k, v in row.values.items() if v is not None)
+            shown = "，".join(f"{c.label} {row.values[c.key]}" for c in table.columns
+                             if row.values.get(c.key) is not None)
+            doc.issues.append(Issue("column-inferred", f"{region.title} 第 {row.line} 行：{printed} 个"
+                                    f"金额对应 {len(table.columns)} 列（没有列位置），按恒等式读作 {shown}",
+                                    doc.path, row.line, "warning", table.key))
+    return table
+
+
+def _named_columns(seg, catalogue, table: Table) -> list[Column]:
+    """The columns the header names or an amount went to, in the catalogue's order: a
+    header printed without positions tells no column order, its labels may wrap
+    ("因公出国" / "（境）费")."""
+    named = {catalogue.column_key(c.text) for r in seg.rows if not has_amount(r) for c in r.cells}
+    placed = {k for row in table.rows for k, v in row.values.items() if v is not None}
+    return [Column(k, COLUMN_LABELS.get(k, k)) for k in seg.kind.columns if k in named | placed]
+
+
+def _empty_or_unreadable(table: Table, region: Region, doc: Document) -> None:
+    """A table without amounts: empty as its note says (…为空表), else unreadable."""
+    note = note_text(region.lines())
+    table.empty, table.note = note is not None, note[1] if note else None
+    if note is None:
+        doc.issues.append(Issue("table-unreadable", f"{region.title}：没有找到金额", doc.path,
+                                region.line, "error", table.key))
+
+
+def _stated(doc: Document, columns: tuple[str, ...]) -> dict[str, Decimal]:
+    """The 三公 figures the 说明 text states, by column key (they confirm a placement)."""
+    stated: dict[str, Decimal] = {}
+    for figure in doc.figures:
+        column = figure.key.removeprefix("three_public_")
+        if column in columns and figure.amount is not None:
+            stated.setdefault(column, figure.amount)
+    return stated

@@ -1,0 +1,157 @@
+"""What word-cells has always said of a coded table beyond its figures, for the tables the
+shared interpreters read: codes out of their 类/款/项 nesting (`CodeOrder`), a figure one
+column over told by the row above (`moved_value_doubts`), 表六 amounts on the wrong side
+(人员经费 / 公用经费).
+
+Unlike `common.code_doubts` the nesting check does not require ascending codes: Word tables
+print 表六's economic 款 in their own order (302 211 after 303 09) and a 项 99 before 01, so
+only the nesting is checked. A code that breaks it (a 类 or 款 printed again after its rows, a
+款 under another 类, a 项 under another 款) is kept and reported: a row that lost or swapped a
+code cell reads as such a code, and its figures must not stand at the wrong place unreported.
+"""
+
+from __future__ import annotations
+
+from ..model import Document, Issue, Row, Table
+from .common import foreign_code, moved_values
+from .word_cells_header import table_label
+
+
+def check_code_order(table: Table, doc: Document, label: str) -> None:
+    """Codes out of their 类/款/项 nesting (`CodeOrder.check_order`)."""
+    codes = CodeOrder(label, doc, table.key)
+    for row in table.rows:
+        if row.kind == "unit":
+            codes.new_unit()
+        elif row.code:
+            codes.check_order(row.code, row.line, row.kind == "project")
+
+
+class CodeOrder:
+    """The 类 and 款 printed so far in a table, to tell a code out of their nesting."""
+
+    def __init__(self, table_label: str, doc: Document, key: str):
+        self.label, self.doc, self.key = table_label, doc, key
+        self._start_order()
+
+    def _start_order(self) -> None:
+        # The 类 and 款 rows printed so far (in the current sub-unit), and every code or
+        # code prefix seen, for `check_order`.
+        self.printed_class: str | None = None
+        self.printed_section: str | None = None
+        self.printed_lines: dict[str, int] = {}  # 类/款 printed → its row's line
+        self.seen: set[str] = set()
+
+    def new_unit(self) -> None:
+        """A sub-unit's rows start: its 类/款/项 order starts again."""
+        self._start_order()
+
+    def check_order(self, code: str, line: int, has_project: bool) -> None:
+        """Report a code out of the 类/款/项 order of the rows printed before it, or of
+        the other classification (`common.foreign_code`).
+
+        Unlike `common.code_doubts` this does not require ascending codes: Word tables
+        print 表六's economic 款 in their own order (302 211 after 303 09) and a 项 99
+        before 01, so only the nesting is checked."""
+        problem = None
+        foreign = foreign_code(self.key, code)
+        if foreign:
+            self._issue("code-order", f"{self.label} row at line {line}: {foreign}", line, "warning")
+        elif len(code) in (3, 5) and code in self.seen and not has_project:
+            problem = f"{code} printed again after its own rows"
+        elif len(code) in (5, 7) and self.printed_class and code[:3] != self.printed_class:
+            problem = f"{code} is not under the 类 {self.printed_class} printed above it"
+            self._doubt_parent(self.printed_class, code)
+        elif (len(code) == 7 and self.printed_section and code[:3] == self.printed_section[:3]
+              and code[:5] != self.printed_section):
+            problem = f"{code} is not under the 款 {self.printed_section} printed above it"
+            self._doubt_parent(self.printed_section, code)
+        if problem:
+            self._issue("code-order", f"{self.label} row at line {line}: code {problem}; "
+                        "a code cell may be missing or misplaced", line, "warning")
+        if len(code) == 3 and not has_project:
+            self.printed_class, self.printed_section = code, None
+            self.printed_lines[code] = line
+        elif len(code) == 5 and not has_project:
+            self.printed_section = code
+            self.printed_lines[code] = line
+        self.seen.update(code[:n] for n in (3, 5, 7) if n <= len(code))
+
+    def _doubt_parent(self, parent: str, child: str) -> None:
+        """The row of the 类 or 款 a code should be under, when it is not: that row's own
+        code may be the wrong one (a swapped code cell), so its figures are in doubt too."""
+        line = self.printed_lines.pop(parent, None)  # once per parent row
+        if line is not None:
+            self._issue("code-order", f"{self.label} row at line {line}: {parent} is followed by "
+                        f"{child}, which is not under it; this row's code may be the wrong one",
+                        line, "warning")
+
+    def _issue(self, slug: str, message: str, line: int, severity: str = "info") -> None:
+        self.doc.issues.append(Issue(slug, message, self.doc.path, line, severity, self.key))
+
+
+def _hierarchy(table: Table) -> list[tuple[Row, list[Row]]]:
+    """(parent, children) for every sum the table prints: 合计 over its top rows (sub-units,
+    表七 projects, or 类), a sub-unit over its 类, a 类 over its 款, a 款 over its 项."""
+    rows = table.rows
+    units = [r for r in rows if r.kind == "unit"]
+    if units:
+        top = units
+    elif table.key == "projects":
+        top = [r for r in rows if r.kind == "project"]
+    else:
+        coded = [r for r in rows if r.code]
+        shortest = min((len(r.code) for r in coded), default=0)
+        top = [r for r in coded if len(r.code) == shortest]
+    out = [(table.totals["total"], top)] if "total" in table.totals and top else []
+    if table.key == "projects":
+        return out
+    for unit in units:
+        out.append((unit, [r for r in rows if r.unit == unit.unit and r.code and len(r.code) == 3]))
+    for i, parent in enumerate(rows):
+        if not parent.code or parent.kind == "project":
+            continue
+        kids = []
+        for row in rows[i + 1:]:
+            if row.unit != parent.unit or not row.code or not row.code.startswith(parent.code):
+                break
+            if len(row.code) == len(parent.code) + 2:
+                kids.append(row)
+        if kids:
+            out.append((parent, kids))
+    return out
+
+
+def moved_value_doubts(table: Table, doc: Document) -> None:
+    """Rows whose figure stands one column over, told by the breakdown of the row above
+    them (see `moved_values`): their columns are reported as uncertain."""
+    columns = [c.key for c in table.columns if not c.key.startswith("col_")]
+    flagged: set[int] = set()
+    for parent, kids in _hierarchy(table):
+        for row in moved_values(parent, kids, columns):
+            if id(row) in flagged:
+                continue
+            flagged.add(id(row))
+            label = row.code_raw or row.name or row.project or "?"
+            doc.issues.append(Issue("column-ambiguous", f"{table_label(table.key)} row {label} "
+                                    f"(line {row.line}): its parts do not add up column by column "
+                                    f"to the row above it (line {parent.line}), though the 合计 do; "
+                                    "a figure may stand in the wrong column", doc.path, row.line,
+                                    "warning", table.key))
+
+
+# 表六 economic classes and the side (人员经费 / 公用经费) their amounts belong to.
+_ECONOMIC_SIDE = {"301": "personnel", "303": "personnel", "302": "public"}
+_SIDE_NAMES = {"personnel": "人员经费", "public": "公用经费"}
+
+
+def check_economic_side(table: Table, doc: Document, label: str) -> None:
+    """表六: 工资福利 (301) and 对个人和家庭的补助 (303) are 人员经费, 商品和服务 (302)
+    公用经费; an amount on the other side is a value cell moved within the row."""
+    for row in table.rows:
+        side = _ECONOMIC_SIDE.get((row.code or "")[:3])
+        other = {"personnel": "public", "public": "personnel"}.get(side or "")
+        if other and row.values.get(other) is not None:
+            doc.issues.append(Issue("column-ambiguous", f"{label} 第 {row.line} 行 {row.code_raw}：数印在"
+                                    f"{_SIDE_NAMES[other]}下，而经济分类 {row.code[:3]} 属{_SIDE_NAMES[side]}；"
+                                    "所在的列存疑", doc.path, row.line, "warning", table.key))

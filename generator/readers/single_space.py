@@ -1,0 +1,58 @@
+"""Reader for single-space PDF text (layout `pdf-single-space`, sample 000): pdftotext
+output where a table row's cells are separated by single spaces and an empty cell prints
+nothing.
+
+Each non-empty token is a cell in print order; a number split after its point by the
+extraction ("1834. 83") is one cell. Nothing on the line tells an amount's column (empty
+cells leave no trace), so every cell keeps `col`, `x0` and `x1` None: the amounts are
+unplaced, and the interpreters place them by the catalogue's identities. A form feed
+starts a new page. It knows no table kinds.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..grid import Cell, Grid, GridRow
+from ..model import Origin
+
+# "1834." followed by "83": a number the extraction split after its point.
+_DANGLING_POINT = re.compile(r"^-?[\d,]+\.$")
+
+
+# "合  计", "项  目": a word letter-spaced by two spaces or more, one wide character a piece
+# (cells are one space apart, so "类 款 项" stays three cells).
+_LETTER_SPACED = re.compile(r"(?<![^\s])([\u4e00-\u9fff])(?: {2,}([\u4e00-\u9fff]))+(?![^\s])")
+
+
+def single_space_cells(text: str) -> list[str]:
+    """The cells of one line, a number split after its point joined, a letter-spaced
+    word one cell."""
+    cells: list[str] = []
+    for token in _LETTER_SPACED.sub(lambda m: "".join(m.group().split()), text).split():
+        if cells and _DANGLING_POINT.match(cells[-1]) and token.isdigit():
+            cells[-1] += token
+        else:
+            cells.append(token)
+    return cells
+
+
+def single_space_rows(lines: list[tuple[int, str]], page: int | None = None) -> list[GridRow]:
+    """(line number, text) pairs → one GridRow per line with text, every cell unplaced."""
+    rows = []
+    for number, text in lines:
+        cells = [Cell(t, Origin(line=number, page=page)) for t in single_space_cells(text)]
+        if cells:
+            rows.append(GridRow(cells=cells, line=number, page=page))
+    return rows
+
+
+def read_single_space(path: str, text: str) -> Grid:
+    """A whole single-space text as a Grid (pages by form feeds)."""
+    grid = Grid(path=path, format="pdf-single-space", text=text)
+    page = 1
+    for number, raw in enumerate(text.split("\n"), 1):
+        page += raw.count("\f")
+        grid.rows += single_space_rows([(number, raw.replace("\f", " "))], page)
+    grid.pages = page
+    return grid
