@@ -89,6 +89,16 @@ def is_total_label(text: str | None) -> bool:
     return squash(text).rstrip("：:") in TOTAL_LABELS
 
 
+_SPACE_BETWEEN_WIDE = re.compile(r"(?<=[^\x00-\x7f])\s+(?=[^\x00-\x7f])")
+
+
+def unwrap(text: str) -> str:
+    """A label without the white space a wrapped or letter-spaced cell put between two wide
+    (CJK) characters: "合 计" → "合计", "一般公共服务支 出" → "一般公共服务支出"; "2025 年单位
+    运转项目" keeps its printed space."""
+    return _SPACE_BETWEEN_WIDE.sub("", text.strip())
+
+
 def squash(text: str | None) -> str:
     """Text with all white space removed: for comparing names printed with stray spaces."""
     if text is None:

@@ -19,9 +19,9 @@ import pytest
 
 from generator.golden import to_golden
 from generator.layouts.tsv import TsvLayout
-from generator.layouts.tsv_blocks import join_quoted_cells
 from generator.model import Document
 from generator.parse.document import parse_text
+from generator.readers.tsv import join_quoted_cells
 from generator.sources import SourceText
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -113,6 +113,15 @@ def test_rows_keep_lines_kinds_and_printed_codes() -> None:
     projects = doc.tables["projects"]
     assert all(r.kind == "project" and "goods_services" in r.inferred for r in projects.rows)
     assert sum(1 for i in doc.issues if i.slug == "column-inferred") == 6
+
+
+def test_tables_keep_their_printed_titles() -> None:
+    """The title as printed, with the number line above it; the standard name is the key."""
+    doc = _parse(_seed_text("004_27a732d9d5264bbf"))
+    assert doc.tables["expense"].title == "表三 部门（单位）支出总体情况表"
+    assert doc.tables["fiscal"].title == "表四 财政拨款收支预算总体情况表"
+    assert doc.tables["gov_fund"].title == "表九 政府性基金预算支出情况表"
+    assert doc.tables["projects"].title == "表七 一般公共预算项目支出情况表"  # untitled: standard
 
 
 def test_two_sided_and_other_tables_002() -> None:
@@ -309,10 +318,10 @@ def test_a_row_of_table_six_moved_into_table_four_is_not_read() -> None:
     (SEED_002, 143, 183, ("header-stray", 143, "income")),
     # 表四's label row in 表三 (its 合计 went to 表四)
     (SEED_004, 158, 198, ("row-misaligned", 158, "expense")),
-    # 表五's title inside 表四: 表四's rows under 表五's key have no codes
-    (SEED_004, 168, 208, ("row-uncoded", 174, "general_public")),
-    # 表六's two header rows upside down: 合计 is under an unknown label
-    (SEED_004, 232, 233, ("column-unknown", 234, "basic")),
+    # 表五's title inside 表四: 表四's rows under 表五's header print labels in its amount columns
+    (SEED_004, 168, 208, ("row-misaligned", 174, "general_public")),
+    # 表六's two header rows upside down: 合计 and the caption name one column, not read
+    (SEED_004, 232, 233, ("column-ambiguous", 233, "basic")),
 ])
 def test_swapped_lines_never_move_a_figure_silently(seed, a, b, issue) -> None:
     original, doc = _mutated(seed, lambda lines: _swap(lines, a, b))

@@ -114,7 +114,7 @@ def test_site_builds_from_a_real_rendering(make_site) -> None:
     tables = {r["table_key"]: r for r in query(con, "SELECT table_key, title, printed_unit FROM source_tables")}
     assert {"summary", "general_public", "basic", "three_public"} <= set(tables)
     assert (tables["summary"]["printed_unit"], tables["three_public"]["printed_unit"]) == ("元", "万元")
-    assert tables["summary"]["title"] == "表一 部门收支总体情况表"  # the standard title
+    assert tables["summary"]["title"] == "2026年部门财务收支预算总表"  # as printed; the standard name is the key
     total = query(con, "SELECT amount FROM table_values v JOIN table_rows r USING (doc_id, table_key, row_no) "
                   "WHERE v.table_key = 'summary' AND r.total_key = 'income'")
     assert [t["amount"] for t in total] == [Decimal("9628.221344")]  # 96,282,213.44 元, exactly

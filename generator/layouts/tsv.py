@@ -1,35 +1,33 @@
 """Layout tsv: tables as tab-separated rows, one printed table row per line.
 
 Converted Word/PDF text where each table row is one line and its cells are separated by
-tabs (empty cells as empty fields), between prose paragraphs. The reader splits the
-text into table blocks (`tsv_blocks`), reads each by its kind — two-sided 表一/表四
-(`tsv_two_sided`), coded 表二/三/五/六/七 and the fund tables (`tsv_coded`), “三公”
-(`tsv_three_public`), 绩效目标表 (`tsv_performance`) — then reads broken codes from the
-rest of the document (`tsv_codes`).
+tabs (empty cells as empty fields), between prose paragraphs. The text is split into
+table blocks (`tsv_blocks`); each block's rows become a cell grid (`readers.tsv`) read by
+the shared segmenter and the interpreter of its shape (`read_shared`: 三公, 表三/五/六 and
+the fund tables; `_read_performance`: 绩效目标表), the rest still by this layout's own
+code (two-sided 表一/表四 `tsv_two_sided`, 表二/表七/上年结转 `tsv_coded`, issue 15); broken
+codes are read from the rest of the document (`tsv_codes`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
-from ..model import Document, Table
+from ..grid import Cell, Grid, GridRow
+from ..model import TABLE_KEYS, Document, Origin, PerformanceTarget, Table
+from ..readers.tsv import MAX_CELLS, join_quoted_cells, tsv_row
 from ..sources import SourceText
-from .common import check_garbled_lines
-from .tsv_blocks import (
-    MAX_CELLS,
-    PERF_DEPARTMENT,
-    PERF_PROJECT,
-    Block,
-    RefusedLine,
-    find_blocks,
-    join_quoted_cells,
-    table_label,
-)
+from ..tables.catalogue import load_catalogue
+from ..tables.performance import read_performance
+from ..tables.pipeline import INTERPRETERS
+from ..tables.segment import Segment, find_tables
+from .common import check_garbled_lines, report_unbalanced_rows
+from .tsv_blocks import PERF_DEPARTMENT, PERF_PROJECT, Block, RefusedLine, find_blocks, table_label
 from .tsv_coded import ReadContext, read_coded_table
 from .tsv_codes import repair_broken_codes
+from .tsv_guards import refuse_foreign_codes, refuse_lone_unit_rows
 from .tsv_infer import untitled_table_key
-from .tsv_performance import read_performance
-from .tsv_three_public import read_three_public
 from .tsv_two_sided import read_two_sided
 
 # Rows with at least this many filled cells on enough lines make a tab-separated table.
@@ -41,7 +39,12 @@ _SHAPES = {"projects": "code, function name, project name, amounts",
 _READERS: dict[str, Callable[[Block, str, ReadContext], Table]] = {
     "summary": read_two_sided,
     "fiscal": read_two_sided,
-    "three_public": read_three_public,
+    "three_public": lambda block, key, ctx: read_shared(block, key, ctx),
+    "gov_fund": lambda block, key, ctx: read_shared(block, key, ctx),
+    "expense": lambda block, key, ctx: read_shared(block, key, ctx),
+    "general_public": lambda block, key, ctx: read_shared(block, key, ctx),
+    "basic": lambda block, key, ctx: read_shared(block, key, ctx),
+    "state_capital": lambda block, key, ctx: read_shared(block, key, ctx),
 }
 
 
@@ -86,9 +89,10 @@ class TsvLayout:
             if key is None:
                 continue
             if key in (PERF_PROJECT, PERF_DEPARTMENT):
-                target = read_performance(block, ctx)
-                doc.performance.append(target)
-                read.append((block, key, target.line))
+                target = _read_performance(block, ctx)
+                if target is not None:
+                    doc.performance.append(target)
+                read.append((block, key, target.line if target else block.line))
                 continue
             read.append((block, key, block.line))
             if key in doc.tables:
@@ -131,3 +135,46 @@ def _ends_inside_table(lines: list[str], read: list[tuple[Block, str, int]],
                       "rows after it may be missing", first if performance else last, table,
                       "error")
             return
+
+
+def read_shared(block: Block, key: str, ctx: ReadContext) -> Table:
+    """A table of a shape the shared pipeline reads: the block's rows as a cell grid
+    (`readers.tsv`) under its title → the shared segmenter → the shape's interpreter. The
+    amounts stay in the printed unit (`parse.units` converts the table afterwards)."""
+    catalogue = load_catalogue()
+    # the standard title, which the catalogue knows, stands for the printed one
+    title_row = GridRow([Cell(TABLE_KEYS[key], Origin(line=block.line))], block.line)
+    rows = [tsv_row(r.line, r.cells) for r in block.rows]
+    segments, issues = find_tables(Grid(ctx.doc.path, "tsv", "", [title_row, *rows]), catalogue)
+    title = block.title or TABLE_KEYS[key]
+    ctx.doc.issues.extend(replace(i, table=key) for i in issues)
+    seg = next((s for s in segments if s.kind.key == key), None)
+    if seg is None:
+        return Table(key, title, block.line, note=block.note, empty=True)
+    seg.title = title  # messages name the table as printed
+    table, found = INTERPRETERS[seg.kind.shape](seg, catalogue, "万元", ctx.doc.path)
+    ctx.doc.issues.extend(found)
+    table.title, table.note = title, block.note
+    for row in [*table.rows, *table.totals.values()]:  # this layout lists every column
+        row.values = {c.key: row.values.get(c.key) for c in table.columns} | row.values
+    table.empty = not table.rows
+    for row in table.rows:  # a code broken in conversion: read from the rest of the document
+        if row.code is None and row.code_raw:
+            ctx.broken.append((key, row, tuple(row.code_raw.split())))
+    if seg.kind.shape in ("coded", "named"):
+        refuse_foreign_codes(table, ctx, ctx.broken)
+        refuse_lone_unit_rows(table, ctx)
+        report_unbalanced_rows(table, ctx.doc, table_label(key))
+    return table
+
+
+def _read_performance(block: Block, ctx: ReadContext) -> PerformanceTarget | None:
+    """One 绩效目标表 by the shared key-value interpreter (`tables.performance`): its title
+    line and its rows as a cell grid."""
+    catalogue = load_catalogue()
+    # the block is the table already (its title, its tab rows): no furniture to segment
+    seg = Segment(catalogue.kind("performance"), block.title or "", block.line, None,
+                  rows=[tsv_row(r.line, r.cells) for r in block.rows])
+    target, issues = read_performance(seg, catalogue, ctx.doc.path)
+    ctx.doc.issues.extend(issues)
+    return target

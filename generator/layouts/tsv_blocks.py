@@ -15,9 +15,10 @@ from decimal import Decimal
 from functools import cached_property
 
 from ..model import TABLE_KEYS
-from ..numbers import parse_amount, squash
+from ..numbers import parse_amount, squash, unwrap
 from ..parse.prose import PAGE_MARKER, PAGE_NUMBER
-from ..parse.titles import ENDS_LIKE_TITLE, is_toc_entry, table_key_for_title
+from ..parse.titles import ENDS_LIKE_TITLE, is_toc_entry, numbered_title, table_key_for_title
+from ..readers.tsv import MAX_CELLS, split_cells
 
 PERF_PROJECT = "performance-project"
 PERF_DEPARTMENT = "performance-department"
@@ -29,16 +30,11 @@ _META = re.compile(
     r"|编制(部门|单位).*|(金额)?单位\s*[:：].*"
     r"|[（(]\s*\d{4}\s*年度?\s*[)）])$")
 _MAX_TITLE = 80
-_BLANKS = " \u3000\xa0\r\f\v"
 _NOTE = re.compile(r"^(备\s*注|注)\s*[:：]")
 # A title with too many prose lines before any row is a mention, not a table.
 _MAX_LINES_BEFORE_ROWS = 4
-_SPACE_BETWEEN_WIDE = re.compile(r"(?<=[^\x00-\x7f])\s+(?=[^\x00-\x7f])")
 # "表 7", "表六：" on its own line: the number line that starts the next table.
 _TABLE_NUMBER = re.compile(r"^表\s*([一二三四五六七八九十]+|\d+)(\s*[-－]\s*\d+)?\s*[:：]?$")
-#: No table of this layout prints more than a few dozen columns; a line with more cells
-#: than this is not a table row (e.g. a run of cells pasted onto a line) and is refused.
-MAX_CELLS = 100
 
 
 @dataclass
@@ -104,68 +100,6 @@ def table_label(key: str | None) -> str:
     return TABLE_KEYS.get(key, key).split(" ")[0]
 
 
-def split_cells(raw: str) -> list[str]:
-    """"201\\t03\\t\\t名称" → ["201", "03", "", "名称"], outer white space (incl. U+3000)
-    stripped, and the quotes of a quoted cell ('"行政运行"', as Excel writes a cell that
-    held a line break: `join_quoted_cells`). Text is kept as printed (a full-width comma in
-    a name stays); amounts and codes are normalized where they are read."""
-    return [_unquoted(c.strip(_BLANKS)) if c else "" for c in raw.split("\t")]
-
-
-def _unquoted(cell: str) -> str:
-    if len(cell) >= 2 and cell[0] == cell[-1] == '"':
-        return cell[1:-1].replace('""', '"').strip(_BLANKS)
-    return cell
-
-
-# A quoted cell still open after this many lines is no cell: a stray quote.
-MAX_CELL_LINES = 10
-
-
-def join_quoted_cells(lines: list[str]) -> list[str]:
-    """The lines with each row whose quoted cell runs over line breaks joined on its first
-    line, the cell's lines joined without a break ("行政运行（政府办" + "公厅（室）…）"), and
-    the lines it took left blank, so every line keeps its number. Excel's tab-separated
-    text quotes a cell that holds a line break; read line by line, the row fell apart into
-    pieces no header fits. `lines` itself when there is none."""
-    out = lines
-    i = 0
-    while i < len(lines):
-        if '"' not in lines[i] or not _ends_inside_quotes(lines[i]):
-            i += 1
-            continue
-        joined, j = lines[i], i + 1
-        while j < len(lines) and j - i <= MAX_CELL_LINES and _ends_inside_quotes(joined):
-            joined += lines[j].strip(_BLANKS)
-            j += 1
-        if _ends_inside_quotes(joined):
-            i += 1  # never closed: a stray quote, the lines stay as they are
-            continue
-        if out is lines:
-            out = list(lines)
-        out[i:j] = [joined] + [""] * (j - i - 1)
-        i = j
-    return out
-
-
-def _ends_inside_quotes(text: str) -> bool:
-    """Does `text` end inside a quoted cell (one whose first character is '"')?"""
-    inside, cell_start, i = False, True, 0
-    while i < len(text):
-        ch = text[i]
-        if inside:
-            if ch == '"':
-                if text[i + 1:i + 2] == '"':
-                    i += 2  # an escaped quote
-                    continue
-                inside = False
-        elif ch == '"' and cell_start:
-            inside = True
-        cell_start = not inside and ch == "\t"
-        i += 1
-    return inside
-
-
 def clean_text(text: str | None) -> str | None:
     """A cell's text with wrap spaces removed: "一般公共服务支 出" → "一般公共服务支出".
 
@@ -174,8 +108,7 @@ def clean_text(text: str | None) -> str | None:
     """
     if text is None:
         return None
-    text = _SPACE_BETWEEN_WIDE.sub("", text.strip())
-    return text or None
+    return unwrap(text) or None
 
 
 def block_key_for_line(text: str) -> str | None:
@@ -200,8 +133,10 @@ def find_blocks(lines: list[str], refused: list[RefusedLine] | None = None) -> l
     blocks: list[Block] = []
     current: Block | None = None
     after_text = True
+    before: str | None = None  # the last line of text: a title's number ("表一：")
     for number, raw in enumerate(lines, 1):
         if "\t" in raw:
+            before = None
             if raw.count("\t") >= MAX_CELLS:
                 if refused is not None:
                     open_block = current is not None and not current.closed
@@ -225,8 +160,9 @@ def find_blocks(lines: list[str], refused: list[RefusedLine] | None = None) -> l
             continue  # a page's number ("第 6 页") stands between rows, or header rows
         after_text = True
         key = block_key_for_line(text)
+        text_before, before = before, text
         if key:
-            current = _start_block(blocks, current, key, text, number)
+            current = _start_block(blocks, current, key, numbered_title(text, text_before), number)
             continue
         if current is None or current.closed:
             continue

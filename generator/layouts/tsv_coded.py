@@ -46,7 +46,7 @@ class ReadContext:
 
 def read_coded_table(block: Block, key: str, ctx: ReadContext) -> Table:
     """One coded table (see module doc) from its block of rows."""
-    table = Table(key, TABLE_KEYS.get(key, block.title or key), block.line, note=block.note)
+    table = Table(key, block.title or TABLE_KEYS.get(key, key), block.line, note=block.note)
     header: HeaderMap | None = None
     pending: list[TsvRow] = []
     state = CodeState()

@@ -36,7 +36,7 @@ class TwoSidedLayout:
 def read_two_sided(block: Block, key: str, ctx: ReadContext) -> Table:
     """表一 (values "amount" on both sides) or 表四 (income "amount"; expense "total",
     "general_public", "gov_fund", "state_capital")."""
-    table = Table(key, TABLE_KEYS[key], block.line, note=block.note)
+    table = Table(key, block.title or TABLE_KEYS[key], block.line, note=block.note)
     start = next((i for i, r in enumerate(block.rows) if _is_data(r)), len(block.rows))
     header, data = block.rows[:start], block.rows[start:]
     layout = _layout(header, data, key)

@@ -62,6 +62,17 @@ def table_key_for_title(line: str) -> str | None:
     return None
 
 
+def numbered_title(title: str, before: str | None) -> str:
+    """The title as printed, with the table number printed on the line before it:
+    "表一：" + "部门（单位）收支总体情况表" → "表一 部门（单位）收支总体情况表"."""
+    title = squash(title)
+    flat = squash(before or "")
+    number = TABLE_NUMBER_RE.fullmatch(flat)
+    if number is None or TABLE_NUMBER_RE.match(title):
+        return title
+    return f"表{number.group(1)} {title}"
+
+
 def is_toc_entry(line: str) -> bool:
     """A 目录 line such as "一、部门收支总体情况表" or "- 七、…"."""
     return bool(_TOC_PREFIX.match(line.strip()))

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from ..grid import Cell, Grid, GridRow
 from ..model import Origin
@@ -62,7 +63,10 @@ def display_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
+@lru_cache(maxsize=1 << 16)
 def is_amount(token: str) -> bool:
+    """Whether a cell's text is an amount (cached: the interpreters ask it of the same cells
+    several times, and a document repeats its figures)."""
     return bool(AMOUNT_RE.match(normalize_cell(token)))
 
 

@@ -6,7 +6,7 @@ import re
 from decimal import Decimal
 
 from ..grid import Cell, GridRow
-from ..numbers import parse_amount
+from ..numbers import parse_amount, squash, unwrap
 from ..readers.text import is_amount
 
 # How a line's label starts (一、 1. （一） or a total): in single-space text a new label.
@@ -40,8 +40,17 @@ def is_index_row(row: GridRow) -> bool:
     return len(numbers) >= 2 and numbers == [str(i) for i in range(1, len(numbers) + 1)]
 
 
+def is_amount_cell(cell: Cell) -> bool:
+    """An amount; in a cell that gives its column but no extent (a sheet, tab-separated
+    text) the whole cell is one figure, so white space inside it ("1. 26", a number split
+    in conversion) splits nothing."""
+    if is_amount(cell.text):
+        return True
+    return cell.col is not None and cell.x0 is None and " " in cell.text.strip() and is_amount(squash(cell.text))
+
+
 def has_amount(row: GridRow) -> bool:
-    return any(is_amount(c.text) for c in row.cells) and not is_index_row(row)
+    return any(is_amount_cell(c) for c in row.cells) and not is_index_row(row)
 
 
 def pieces(cells: list[Cell]) -> list[tuple[list[Cell], list[Cell]]]:
@@ -61,14 +70,13 @@ def pieces(cells: list[Cell]) -> list[tuple[list[Cell], list[Cell]]]:
 
 
 def label_text(cells: list[Cell]) -> str:
-    return "".join(c.text.strip() for c in cells)
+    """The label the cells print, without wrap spaces between wide characters ("合 计")."""
+    return "".join(unwrap(c.text) for c in cells)
 
 
 # A space in text without cell positions is not known to be printed: kept only between
 # two letters or digits ("12345 在线…" → "12345在线…").
 _LOOSE_SPACE = re.compile(r"(?<![A-Za-z0-9])[ \u3000]+|[ \u3000]+(?![A-Za-z0-9])")
-# In a cell as printed, only a wrap between two wide characters goes ("2025 年…" stays).
-_WRAP_SPACE = re.compile(r"(?<=[^\x00-\x7f])\s+(?=[^\x00-\x7f])")
 
 
 def name_text(texts: list[str], ruled: bool) -> str:
@@ -76,4 +84,5 @@ def name_text(texts: list[str], ruled: bool) -> str:
     input's own (`ruled`) only between two wide characters, else every space not
     between two letters or digits."""
     text = " ".join(t.strip() for t in texts if t.strip())
-    return (_WRAP_SPACE if ruled else _LOOSE_SPACE).sub("", text)
+    # in a cell as printed, only a wrap between two wide characters goes ("2025 年…" stays)
+    return unwrap(text) if ruled else _LOOSE_SPACE.sub("", text)

@@ -158,8 +158,8 @@ def load_catalogue(path: Path = CATALOGUE_PATH) -> Catalogue:
             classification=entry.get("classification"),
             identities=tuple(entry.get("identities", ())), columns=tuple(entry.get("columns", ())),
             row_name=entry.get("row_name"), header=tuple(tuple(c) for c in entry.get("header", ())),
-            units=entry.get("units", False), optional=tuple(entry.get("optional", ())),
-            orders=tuple(tuple(o) for o in entry.get("orders", ())),
+            units=entry.get("units", False),
+            optional=tuple(entry.get("optional", ())), orders=tuple(tuple(o) for o in entry.get("orders", ())),
             pattern=pattern))
     return Catalogue(
         kinds=tuple(kinds),

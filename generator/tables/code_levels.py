@@ -9,7 +9,10 @@ column, and the parts not printed come from the rows above. Misprints are repair
 * a broken 类 "20" "03" "02" under 类 201 → 2010302 (code-repaired);
 * an empty 款 between a printed 类 and 项 ("201" "" "99"): a printed 类 is no merged cell,
   so the 款 was lost: read under the 款 above of the same 类 (2010399), else kept as printed
-  (20199), with a code-missing warning either way.
+  (20199), with a code-missing warning either way;
+* parts that join to no code's length ("20" "03" "01" under no 类) are no code: the code as
+  printed is kept (code None, code_raw set) for the layout to repair from the rest of the
+  document (tsv's `repair_broken_codes`).
 """
 
 from __future__ import annotations
@@ -80,6 +83,8 @@ class CodeCarry:
             return None, None, 0, None, None
         raw = " ".join(parts[level] for level in sorted(parts))
         code, slug, note = self._join(parts, raw)
+        if len(code) not in (3, 5, 7):  # "20 03 01" under no class: broken, for the caller to repair
+            return None, raw, used, None, None
         self.last_class = code[:3] if len(code) >= 3 else self.last_class
         self.last_section = code[:5] if len(code) >= 5 else self.last_section
         return code, raw, used, slug, note

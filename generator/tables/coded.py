@@ -11,15 +11,24 @@ row of kind "line".
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 from ..grid import Cell, GridRow
 from ..model import Column, Issue, Row, Table
-from ..numbers import is_total_label, squash
+from ..numbers import is_total_label, squash, unwrap
 from ..readers.text import is_amount
-from .amounts import has_amount, is_index_row, label_text, pieces, to_wan
+from .amounts import has_amount, is_amount_cell, is_index_row, label_text, pieces, to_wan
 from .catalogue import Catalogue
 from .code_levels import CodeCarry, code_columns, code_columns_of_body
 from .codes import is_repeated_digit_section, read_code, row_kind, split_fused
+from .column_fit import (
+    dropped_number_runs,
+    fit_to_columns,
+    is_column_grid,
+    unlabelled_rows,
+    with_unknown,
+    without_number_runs,
+)
 from .header import VARIANTS, read_columns
 from .header import Column as HeaderColumn
 from .label_levels import level_name, split_levels
@@ -32,13 +41,18 @@ from .side_by_side import unfold_side_by_side
 
 def read_coded(seg: Segment, catalogue: Catalogue, unit: str, path: str) -> tuple[Table, list[Issue]]:
     header_rows, body = unfold_side_by_side(*_split_header(seg.rows))
-    columns = _fixed_columns(header_rows, seg.kind.header) or _columns(header_rows, catalogue)
+    header_rows, runs = without_number_runs(header_rows)
+    columns = _fixed_columns(header_rows, seg.kind.header) or _columns(header_rows, catalogue, unknown=True)
     columns, issues = unknown_columns(header_rows, columns, catalogue, seg, path)
     issues += column_order(columns, seg.kind.identities, seg, path)
+    issues += dropped_number_runs(seg, runs, path)
     table = Table(key=seg.kind.key, title=seg.kind.key, line=seg.line, unit=unit, note=seg.title,
                   columns=[Column(c.key, c.label) for c in columns])
     header_words = {squash(c.text) for r in header_rows for c in r.cells}
     body = _cut_at_next_header(seg, body, header_words, path, issues)
+    if is_column_grid(header_rows):  # a sheet, tab-separated text: cells in their columns
+        body, columns = fit_to_columns(seg, header_rows, body, columns, catalogue, path, issues)
+        table.columns = [Column(c.key, c.label) for c in columns]
     reader = _LineReader(seg, header_rows, body, path, issues)
     lines = [line for line in (reader.read(r) for r in body
                                if has_amount(r) or not all(squash(c.text) in header_words for c in r.cells))]
@@ -61,10 +75,15 @@ def read_coded(seg: Segment, catalogue: Catalogue, unit: str, path: str) -> tupl
             continue  # "人员经费合计 4884.09  公用经费合计 480.66"
         if not amounts and code is None:
             continue  # a wrapped name's half: joined to its row by _wrapped_name
+        if code is None and _is_placeholder(labels, amounts):
+            continue  # "无 0 0 0": the placeholder row of an empty table
         name = (level_name(lines[index], levels[1].get(index)) if levels else _wrapped_name(lines, index)) or None
         named = labels[0] if levels and labels else grid_row.cells[0]
-        row = Row(line=grid_row.line, name=name, code=code, code_raw=code_raw,
-                  kind=row_kind(code) or _label_kind(name, catalogue), origins={"name": named.origin})
+        # a code printed in parts of the wrong length (code None, code_raw set) is broken:
+        # its kind stays None for the caller to settle once the code is known
+        kind = row_kind(code) or (_label_kind(name, catalogue) if code_raw is None else None)
+        row = Row(line=grid_row.line, name=name, code=code, code_raw=code_raw, kind=kind,
+                  origins={"name": named.origin})
         for column, cell in place(amounts, columns, edges):
             key = column.key if column.variant in (None, "final") else f"{column.key}_{column.variant}"
             row.values[key] = to_wan(cell.text, unit)
@@ -84,6 +103,8 @@ def read_coded(seg: Segment, catalogue: Catalogue, unit: str, path: str) -> tupl
             table.totals["total"] = row
         else:
             table.rows.append(row)
+    if any(c.col is not None and c.col >= 0 and c.x0 is None for line in lines for c in line[4]):  # columns, no extents
+        issues += unlabelled_rows(seg, table, path)
     if project_col is not None:
         issues += project_rows(table, project_cells, seg, path)
     if seg.kind.units:
@@ -247,8 +268,8 @@ def _read_line(grid_row: GridRow, code: str | None, code_raw: str | None, used: 
         if fused:  # "310资本性支出"
             code, code_raw = fused, fused
             rest = [Cell(name, rest[0].origin, rest[0].col, rest[0].x0, rest[0].x1), *rest[1:]]
-    labels = [c for c in rest if not is_amount(c.text)]
-    amounts = [c for c in rest if is_amount(c.text)]
+    labels = [c for c in rest if not is_amount_cell(c)]
+    amounts = [c for c in rest if is_amount_cell(c)]
     return grid_row, code, code_raw, labels, amounts
 
 
@@ -318,8 +339,20 @@ def _starts_row(name: str) -> bool:
     return name[:1].isdigit() or squash(name).startswith(("合计", "总计"))
 
 
+# What an empty table prints in its one row ("无 0 0 0").
+PLACEHOLDERS = frozenset({"无", "空", "无数据"})
+
+
+def _is_placeholder(labels: list[Cell], amounts: list[Cell]) -> bool:
+    return label_text(labels) in PLACEHOLDERS and not any(to_wan(a.text, "万元") for a in amounts)
+
+
 def _split_header(rows: list[GridRow]) -> tuple[list[GridRow], list[GridRow]]:
+    """Header rows above the first row with amounts; in a table without amounts, above its
+    合计 row (an empty table prints its total row blank)."""
     for index, row in enumerate(rows):
+        if not any(has_amount(r) for r in rows[index:]) and row.cells and is_total_label(row.cells[0].text):
+            return rows[:index], rows[index:]
         if has_amount(row) and not _only_code(row):
             start = index
             # a code line's name may wrap above it: those label lines belong to the body
@@ -348,12 +381,14 @@ def _is_name_piece(row: GridRow) -> bool:
         word in row.cells[0].text for word in ("科目", "项目", "编码", "名称"))
 
 
-def _columns(header: list[GridRow], catalogue: Catalogue) -> list[HeaderColumn]:
+def _columns(header: list[GridRow], catalogue: Catalogue, unknown: bool = False) -> list[HeaderColumn]:
     """Leaf columns with a key. Without x-extents: the keyed labels of the header line
     that has the most of them and of the lines after it, in print order (the lines
     above hold the headings over them: 一般公共预算基本支出 over 合计 人员经费 公用经费)."""
-    if any(c.x0 is not None for r in header for c in r.cells):
-        return [c for c in read_columns(header, catalogue) if c.key]
+    if any(c.x0 is not None or c.col is not None and c.col >= 0 for r in header for c in r.cells):
+        leaves = [replace(c, label=unwrap(c.label)) for c in read_columns(header, catalogue)]
+        extents = any(c.x0 is not None for r in header for c in r.cells)
+        return with_unknown(leaves, header) if unknown and not extents else [c for c in leaves if c.key]
     keyed = [[HeaderColumn(key, c.text, None, None, pieces=[c]) for c in row.cells
               if (key := catalogue.column_key(c.text)) and squash(c.text) not in VARIANTS]
              for row in header]  # 预算数 / 决算数 pairs cannot be told apart without positions

@@ -46,8 +46,13 @@ class Column:
 
 
 def read_columns(header: list[GridRow], catalogue: Catalogue) -> list[Column]:
-    """The leaf columns of a header (cells with x-extents), left to right."""
-    stacks = _stack_pieces(header, [s for synonyms in catalogue.columns.values() for s in synonyms])
+    """The leaf columns of a header (cells with x-extents, or with columns: see
+    `with_column_extents`), left to right."""
+    whole = with_column_extents(header)
+    if whole is not header:  # a cell of a sheet or a tab field is a whole label: nothing to stack
+        stacks = [Column(None, c.text.strip(), c.x0, c.x1, pieces=[c]) for r in whole for c in r.cells]
+    else:
+        stacks = _stack_pieces(header, [s for synonyms in catalogue.columns.values() for s in synonyms])
     groups = [s for s in stacks if _is_group(s, stacks)]
     leaves = sorted((s for s in stacks if s not in groups), key=lambda c: c.x0 or 0)
     for leaf in leaves:
@@ -57,6 +62,17 @@ def read_columns(header: list[GridRow], catalogue: Catalogue) -> list[Column]:
         return _variant_columns(stacks, variants, catalogue)
     _key_subtotals([leaf for leaf in leaves if leaf.key], groups, catalogue)
     return leaves
+
+
+def with_column_extents(rows: list[GridRow]) -> list[GridRow]:
+    """Rows whose cells give their column but no extent (a sheet, tab-separated text) with
+    each cell standing over its own column, x0 = col, x1 = col + 1: a merged cell names the
+    first of the columns it spans, so a group label stands over its first sub-column (the
+    lower rows' labels under it make it a group, as in a ruled PDF table)."""
+    if not any(c.x0 is None and c.col is not None for r in rows for c in r.cells):
+        return rows
+    return [GridRow([Cell(c.text, c.origin, c.col, c.col, c.col + 1) if c.x0 is None and c.col is not None
+                     else c for c in r.cells], r.line, r.page, r.ruled) for r in rows]
 
 
 def _variant_columns(stacks: list[Column], variants: list[Column], catalogue: Catalogue) -> list[Column]:
@@ -173,6 +189,8 @@ def _is_group(stack: Column, stacks: list[Column]) -> bool:
     """A label over two or more labels on lower lines, or over a ruled cell of its column
     (reaching a tenth of its width past
     its ends: a rendering may squeeze the label a character narrower than its columns)."""
+    if stack.pieces and stack.pieces[0].x0 == stack.pieces[0].col and squash(stack.label) in SUBTOTAL_LABELS:
+        return False  # columns without extents: a 合计 cell heads no columns (header rows swapped?)
     line = stack.pieces[-1].origin.line
     col = stack.pieces[0].col
     if col is not None and any(s.pieces[0].col == col and s.pieces[0].origin.line > line for s in stacks):

@@ -11,6 +11,7 @@ the leftmost 合计 is `grand_total` and the 小计 is the 三公 `total`.
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 from ..grid import GridRow
@@ -20,7 +21,8 @@ from .amounts import has_amount, label_text, pieces, to_wan
 from .by_identities import place_by_identities, place_in_catalogue_order, place_in_print_orders
 from .catalogue import Catalogue
 from .coded import _columns
-from .header import VARIANTS
+from .header import SUBTOTAL_LABELS, VARIANTS
+from .header import Column as HeaderColumn
 from .place import place
 from .segment import Segment
 from .verify import rounding_step
@@ -61,18 +63,56 @@ def read_items(seg: Segment, catalogue: Catalogue, unit: str, path: str,
                 table.rows.append(row)
                 return table, issues
     else:  # items as rows: "因公出国（境）费  12.00"
+        sources = _source_rows(header, row)
+        items: dict[str, str] = {}
+        firsts: set[int | None] = set()  # the columns of each item's first amount
         for grid_row in body:
             for labels, figures in pieces(grid_row.cells):
                 key = catalogue.column_key(label_text(labels))
-                if key and figures and key not in row.values:
-                    row.values[key] = to_wan(figures[0].text, unit)
-                    row.origins[key] = figures[0].origin
-    table.columns = [Column(c.key, c.label) for c in columns]
-    table.rows.append(row)
+                if not key or key in items:
+                    continue
+                items[key] = _ITEM_NOISE.sub("", squash(label_text(labels)))
+                firsts.add(figures[0].col if figures else None)
+                for cell in figures[:1] + [f for f in figures[1:] if f.col in sources]:
+                    target = sources.get(cell.col, row) if cell is not figures[0] else row
+                    target.values[key] = to_wan(cell.text, unit)
+                    target.origins[key] = cell.origin
+        # the items in the catalogue's order (the templates' column order), whatever their row order
+        order = sorted(items, key=lambda k: seg.kind.columns.index(k) if k in seg.kind.columns else len(items))
+        columns = [HeaderColumn(key, items[key], None, None) for key in order] or columns
+        table.rows += [r for col, r in sources.items() if col not in firsts]
+    table.columns = [Column(c.key, _item_label(c, catalogue)) for c in columns]
+    table.rows.insert(0, row)
     issues = [] if row.values else [Issue("row-misaligned", f"{seg.title} 第 {row.line} 行："
                                           "没有金额能放进列中", path, row.line, "warning",
                                           table=table.key or None)]
     return table, issues
+
+
+# What an item's label prints besides its name: "其中：公务用车购置费", "公务用车购置及运行费（小计）".
+_ITEM_NOISE = re.compile(r"^其中[:：]|[（(]小计[)）]$")
+
+
+def _item_label(column: HeaderColumn, catalogue: Catalogue) -> str:
+    """A column's label without wrap spaces ("公务用车购 置费"); a group's 合计 or 小计 column
+    (合计 under 因公出国（境）费) by the item's name in the catalogue."""
+    label = squash(column.label)
+    if label in SUBTOTAL_LABELS and column.key not in (None, "total", "grand_total"):
+        return catalogue.columns[column.key][0]
+    return label
+
+
+def _source_rows(header: list[GridRow], first: Row) -> dict[int, Row]:
+    """Items as rows with their columns known (a sheet, tab-separated text): a row of the
+    items' amounts per column right of the first, named by the header's lowest label over
+    it (a fund source: 一般公共预算, 政府性基金 …)."""
+    labels: dict[int, str] = {}
+    for grid_row in header:
+        for cell in grid_row.cells:
+            if cell.col is not None and cell.x0 is None and not _is_figure(cell.text):
+                labels[cell.col] = squash(cell.text)
+    return {col: Row(line=first.line, name=label, kind="line") for col, label in sorted(labels.items())
+            if col > min(labels)}
 
 
 def _ruled_leaves(header: list, body: list, seg: Segment, catalogue: Catalogue) -> list[str]:

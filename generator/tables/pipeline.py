@@ -9,8 +9,8 @@ from dataclasses import replace
 from decimal import Decimal
 
 from ..grid import Grid
-from ..model import TABLE_KEYS, Document, Issue
-from ..numbers import squash
+from ..model import Document, Issue
+from ..numbers import squash, unwrap
 from ..parse.statements import stated_under_table
 from ..sources import SourceText
 from .catalogue import Catalogue, load_catalogue
@@ -61,7 +61,8 @@ def read_tables(grid: Grid, doc: Document, catalogue: Catalogue | None = None) -
         if not positioned:
             found += _verify(table, seg, grid.path) + _columnar(table, seg, printed, catalogue, unit, grid.path,
                                                                  {f.key: f.amount for f in doc.figures})
-        table.title = TABLE_KEYS.get(table.key, table.key)  # the standard title; the printed one is the note
+        # the title as printed (the standard name is the key); the note is what is printed under it
+        table.title, table.note = unwrap(seg.title), "\n".join(seg.notes) or None
         table.empty = table.empty or not (table.rows or table.totals)
         doc.tables[seg.kind.key] = table
         doc.issues.extend(found)

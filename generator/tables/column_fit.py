@@ -1,0 +1,213 @@
+"""Fitting rows to the columns of a grid whose cells give their column and no extent (a sheet,
+tab-separated text): whether each cell holds what the header says its column holds.
+
+Converted text moves lines between tables and shifts a row's cells: a row of 表六
+("302 | 01 | 办公费 | 4.35") under the header of 表五 puts "办公费" in the 项 cell and 4.35
+under 合计. Nothing in the row says where it belongs but its cells, so a row whose code
+cells hold text, whose name cell holds a bare number, or whose code stands in the name
+cell beside empty code cells is not read (missing, never wrong), with an issue.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..grid import GridRow
+from ..model import Issue, Table
+from ..numbers import is_total_label, parse_amount, squash
+from .catalogue import Catalogue
+from .header import Column as HeaderColumn
+from .segment import Segment
+
+_NAME_LABEL = re.compile(r"名称$|^项目$|^科目$|内容$")
+# "231 债务还本支出", "201 03 01 行政运行": a code and a name in one cell.
+_CODE_AND_NAME = re.compile(r"^\d{3}(?:\s*\d{2}){0,2}\s*[^\d\s.．、]")
+
+
+def name_columns(header: list[GridRow], code_cols: set[int]) -> set[int]:
+    """The columns the header labels as names (科目名称, 项目, …), the code columns aside."""
+    return {c.col for r in header for c in r.cells if c.col is not None and c.x0 is None
+            and c.col not in code_cols and _NAME_LABEL.search(squash(c.text))}
+
+
+def misfit(row: GridRow, code_cols: set[int], name_cols: set[int], amount_cols: set[int] = frozenset()
+           ) -> str | None:
+    """Why the row's cells do not fit the header's columns, or None: a label in an amount
+    column ("行政运行" under 合计: a row of a table with a name column) is one."""
+    for cell in row.cells:
+        text = squash(cell.text)
+        if cell.col in amount_cols and parse_amount(text) is None:
+            return f"金额列是“{cell.text[:30]}”"
+        if cell.col in code_cols and not text.isdigit() and not is_total_label(text):
+            return f"类/款/项列是“{cell.text[:30]}”"
+        if cell.col in name_cols and (text.isdigit() or parse_amount(text) is not None):
+            return f"名称列是数字“{text[:20]}”"
+    if code_cols and not any(c.col in code_cols for c in row.cells):
+        name = next((c.text for c in row.cells if c.col in name_cols), "")
+        if _CODE_AND_NAME.match(name.strip()):
+            return f"类/款/项列为空而名称列是编码和名称“{name[:30]}”"
+    return None
+
+
+# The header labels over a code printed in cells of its own, one per part.
+CODE_PART_LABELS = ("类", "款", "项")
+
+
+def code_part_columns(header: list[GridRow]) -> set[int]:
+    """The columns the header labels 类, 款, 项 in a grid whose cells give their column
+    but no extent (a sheet, tab-separated text), or none (a PDF's ruled cells keep their
+    extents' reading)."""
+    found: set[int] = set()
+    for row in header:
+        cells = [c for c in row.cells if c.col is not None and c.col >= 0 and c.x0 is None]
+        cols = {c.col for c in cells if squash(c.text) in CODE_PART_LABELS}
+        # a label garbled in conversion ("��" for 项) beside them is one of them too
+        others = {c.col for c in cells if len(squash(c.text)) <= 2} - cols
+        while cols and (beside := {c for c in others if c - 1 in cols or c + 1 in cols}):
+            cols |= beside
+            others -= beside
+        found |= cols
+    return found
+
+
+_NUMBER_CHARS = frozenset("0123456789.,，．- ")
+
+
+def without_number_runs(header: list[GridRow]) -> tuple[list[GridRow], list[GridRow]]:
+    """The header rows without the cells that are runs of numbers ("1234.56 1234.56 …": a
+    header prints no amounts; a line pasted onto a label), and the rows that had them."""
+    out, touched = [], []
+    for row in header:
+        kept = [c for c in row.cells if not _is_number_run(c.text)]
+        if len(kept) < len(row.cells):
+            touched.append(row)
+            row = GridRow(kept, row.line, row.page, row.ruled)
+        out.append(row)
+    return out, touched
+
+
+def _is_number_run(text: str) -> bool:
+    chars = set(text.strip())
+    return chars <= _NUMBER_CHARS and bool(chars & set("0123456789")) and not text.strip().isdigit() \
+        and len(text.split()) > 1
+
+
+def foreign_header(body: list[GridRow], keys: set[str], column_key) -> int | None:
+    """The index of the first body row that is another table's header (its title lost):
+    no amount, and two or more labels of known columns, fewer than half of them this
+    table's; None if there is none."""
+    from ..readers.text import is_amount
+    for index, row in enumerate(body):
+        if any(is_amount(c.text) for c in row.cells):
+            continue
+        found = {k for c in row.cells if (k := column_key(c.text))}
+        if len(found) >= 2 and keys and len(found & keys) * 2 < len(found):
+            return index
+    return None
+
+
+def is_column_grid(header: list[GridRow]) -> bool:
+    """Cells that give their column and no extent (a sheet, tab-separated text)."""
+    cells = [c for r in header for c in r.cells]
+    return all(c.x0 is None for c in cells) and any(c.col is not None and c.col >= 0 for c in cells)
+
+
+def fit_to_columns(seg: Segment, header: list[GridRow], body: list[GridRow], columns: list[HeaderColumn],
+                   catalogue: Catalogue, path: str, issues: list[Issue]) -> tuple[list[GridRow], list[HeaderColumn]]:
+    """The body rows and columns of a table whose cells give their column, each doubt an
+    issue: unknown labels kept as col_<n>; another table's header ends the body; a column
+    two header rows name differently is not read; rows that do not fit (`misfit`) are not."""
+    issues += _unknown_columns(seg, columns, path)
+    code_cols = code_part_columns(header)
+    if code_cols:
+        body = _cut_at_foreign_header(seg, body, {c.key for c in columns if c.key}, catalogue, path, issues)
+    columns = _one_label_per_column(seg, columns, path, issues)
+    amount_cols = {c.pieces[0].col for c in columns if c.pieces} - {None}
+    return _fitting(seg, body, code_cols, name_columns(header, code_cols), amount_cols, path, issues), columns
+
+
+def dropped_number_runs(seg: Segment, rows: list[GridRow], path: str) -> list[Issue]:
+    return [Issue("header-cell-dropped", f"{seg.title} 第 {r.line} 行：表头中的一串数字不是列名，略去", path,
+                  r.line, "info", table=seg.kind.key or None) for r in rows]
+
+
+def _one_label_per_column(seg: Segment, columns: list[HeaderColumn], path: str,
+                          issues: list[Issue]) -> list[HeaderColumn]:
+    """Two header rows naming one column with two different columns (header rows swapped
+    or shifted): its amounts cannot be told, so the column is not read, with an issue."""
+    cols = [c.pieces[0].col for c in columns if c.pieces]
+    doubled = {col for col in cols if cols.count(col) > 1}
+    for col in sorted(doubled):
+        named = [c for c in columns if c.pieces and c.pieces[0].col == col]
+        line = named[-1].pieces[0].origin.line
+        issues.append(Issue("column-ambiguous", f"{seg.title} 第 {line} 行：表头第 {col + 1} 列有两个列名（"
+                            f"{'、'.join(c.label for c in named)}；表头行错位？），该列的金额不读取", path, line,
+                            "warning", table=seg.kind.key or None))
+    return [c for c in columns if not (c.pieces and c.pieces[0].col in doubled)]
+
+
+def _fitting(seg: Segment, body: list[GridRow], code_cols: set[int], name_cols: set[int],
+             amount_cols: set[int], path: str, issues: list[Issue]) -> list[GridRow]:
+    """The rows whose cells fit the header's columns (`ruled.misfit`); the others not read."""
+    if not code_cols and not name_cols and not amount_cols:
+        return body
+    kept = []
+    for row in body:
+        why = misfit(row, code_cols, name_cols, amount_cols)
+        if why is None:
+            kept.append(row)
+            continue
+        issues.append(Issue("row-misaligned", f"{seg.title} 第 {row.line} 行：{why}（另一张表的行，或单元格错位？），"
+                            "未读取", path, row.line, "warning", table=seg.kind.key or None))
+    return kept
+
+
+def unlabelled_rows(seg: Segment, table: Table, path: str) -> list[Issue]:
+    """Rows with amounts and no code or name: the table's total when it prints none (some
+    templates leave 合计 out), if it comes last, or first and equal to the sum of the 类
+    rows; any other is not read (a row of another table, its label lost)."""
+    issues = []
+    for row in [r for r in table.rows if r.code is None and r.code_raw is None and not r.name and r.values]:
+        classes = [r.values.get("total") or 0 for r in table.rows if r.kind == "class"]
+        last, first = row is table.rows[-1], row is table.rows[0]
+        if "total" not in table.totals and (last or first and classes and row.values.get("total") == sum(classes)):
+            row.kind = "total"
+            table.totals["total"] = row
+        else:
+            issues.append(Issue("row-unlabelled", f"{seg.title} 第 {row.line} 行：有金额而无编码和名称，未读取",
+                                path, row.line, "warning", table=table.key or None))
+        table.rows.remove(row)
+    return issues
+
+
+def _cut_at_foreign_header(seg: Segment, body: list[GridRow], keys: set[str], catalogue: Catalogue,
+                           path: str, issues: list[Issue]) -> list[GridRow]:
+    index = foreign_header(body, keys, catalogue.column_key)
+    if index is None:
+        return body
+    line = body[index].line
+    issues.append(Issue("header-foreign", f"{seg.title} 第 {line} 行：另一张表的表头（其标题丢失？），"
+                        "以下各行未读取", path, line, "error", table=seg.kind.key or None))
+    return body[:index]
+
+
+def with_unknown(leaves: list[HeaderColumn], header: list[GridRow]) -> list[HeaderColumn]:
+    """Columns of a header whose cells give their column: a label no synonym names, right
+    of the codes and names, is an amount column all the same, kept by its position as
+    col_<n> (`_unknown_columns` says so)."""
+    code_cols = code_part_columns(header)
+    skip = code_cols | name_columns(header, code_cols)
+    out = []
+    for leaf in leaves:
+        col = leaf.pieces[0].col if leaf.pieces else None
+        if leaf.key is None and col is not None and col not in skip and col > max(skip, default=-1):
+            leaf.key = f"col_{col + 1}"
+        if leaf.key:
+            out.append(leaf)
+    return out
+
+
+def _unknown_columns(seg: Segment, columns: list[HeaderColumn], path: str) -> list[Issue]:
+    return [Issue("column-unknown", f"{seg.title}：列“{c.label}”不是已知的列，按位置保留为 {c.key}", path,
+                  c.pieces[0].origin.line if c.pieces else seg.line, "warning", table=seg.kind.key or None)
+            for c in columns if c.key.startswith("col_")]
