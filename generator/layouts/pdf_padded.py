@@ -245,12 +245,12 @@ def _read_shared(key: str, title: str, title_line: int, body: Lines, doc: Docume
     if stated_empty and not any(v is not None for r in table.rows for v in r.values.values()):
         table.empty, table.rows, table.totals = True, [], {}
     elif stated_empty:
-        doc.issues.append(Issue("empty-table-has-amounts", f"{table.title}: stated empty "
-                                "(为空表) but prints amounts", doc.path, table.line,
+        doc.issues.append(Issue("empty-table-has-amounts", f"{table.title}：注明为空表，"
+                                "却印有金额", doc.path, table.line,
                                 "warning", table.key))
     short = title.split()[0] if title else key
     for row, doubt in code_doubts(key, table.rows):
-        doc.issues.append(Issue("row-misplaced", f"{short} row {row.code_raw}: {doubt}", doc.path,
+        doc.issues.append(Issue("row-misplaced", f"{short}「{row.code_raw}」行：{doubt}", doc.path,
                                 row.line, "warning", key))
     if key == "projects":
         _check_unit_rows(key, short, table, doc)
@@ -269,9 +269,9 @@ def _check_unit_rows(key: str, short: str, table: Table, doc: Document) -> None:
     for row in table.rows:
         if row.kind != "unit" or squash(row.name or "") in units:
             continue
-        why = ("a second total row" if is_total_label(row.name)
-               else "no code, and the name is no known unit (a code line lost?)")
-        doc.issues.append(Issue("row-misplaced", f"{short} row {row.name}: {why}", doc.path,
+        why = ("第二个合计行" if is_total_label(row.name)
+               else "没有编码，名称也不是已知单位（编码行丢失？）")
+        doc.issues.append(Issue("row-misplaced", f"{short}「{row.name}」行：{why}", doc.path,
                                 row.line, "warning", key))
 
 

@@ -45,26 +45,26 @@ def odd_amount_doubt(values: list[str]) -> str | None:
     odd = [t for t in values if t and not PRINTED_AMOUNT_RE.match(t.strip())]
     if not odd:
         return None
-    return ("amount(s) " + ", ".join(repr(t) for t in odd[:3]) + " not printed like the "
-            "others (two decimals): a number split by a space?")
+    return ("金额" + "、".join(f"「{t}」" for t in odd[:3]) + "不像其他金额那样"
+            "印两位小数：一个数被空格拆开了？")
 
 
-def number_tail_doubt(words: list[str], what: str = "the label") -> str | None:
+def number_tail_doubt(words: list[str], what: str = "名称") -> str | None:
     """A label (codes left out) whose last word is a number or a piece of one."""
     words = [t for t in words if t]
     if not words or not is_number_piece(words[-1]):
         return None
-    return (f"{what} ends in a number ({words[-1]!r}): more amounts than columns, or a "
-            "number split by a space")
+    return (f"{what}以数字结尾（「{words[-1]}」）：金额多于列数，或一个"
+            "数被空格拆开了")
 
 
-def cells_inside_doubt(words: list[str], what: str = "the label", codes: bool = False) -> str | None:
+def cells_inside_doubt(words: list[str], what: str = "名称", codes: bool = False) -> str | None:
     """A label holding a whole printed amount, or (`codes`: a label that never has one) a
     classification code: "一、本年收入 1,904.25 201 一般公共服务支出" read as one income
     label. Extra empty cells at the line's end moved every cell to the right of where it
     was read, and other cells into the label."""
     for t in words:
         if t and (PRINTED_AMOUNT_RE.match(t) or codes and CLASS_CODE_RE.match(t)):
-            return (f"{what} holds {t!r}: cells shifted (more cells than columns?), so "
-                    "amounts may stand in the wrong column")
+            return (f"{what}里有「{t}」：单元格错位（单元格多于列数？），"
+                    "金额可能印错了列")
     return None

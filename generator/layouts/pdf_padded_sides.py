@@ -85,26 +85,26 @@ def read_two_sided(key: str, title: str, title_line: int, body: Lines, path: str
     issues: list[Issue] = []
 
     def add(slug: str, no: int, message: str) -> None:
-        issues.append(Issue(slug, f"{short}: {message}", path, no, "warning", key))
+        issues.append(Issue(slug, f"{short}：{message}", path, no, "warning", key))
 
     count = len(expense_columns)
     for no, text in body:
         if not text.strip():
             continue
         if len(text) > MAX_ROW_CHARS:
-            add("row-unread", no, f"a line of {len(text)} characters is no table row; not read")
+            add("row-unread", no, f"长 {len(text)} 个字符的一行不是表格行；未读")
             continue
         parts = _split_two_sided(text, count)
         if "income" in table.totals and "expense" in table.totals:
             # The 总计 line ends the table: what follows belongs to the next one.
             if parts is not None or has_number_fragment(text):
-                add("table-cut", no, "rows after the 收入总计/支出总计 line belong to another "
-                    "table (its title lost?) and are not read")
+                add("table-cut", no, "收入总计/支出总计行之后的行属于另一张"
+                    "表（其表名丢失？），未读")
                 break
             continue
         if parts is None:
             if has_number_fragment(text):
-                add("row-unread", no, "amounts on this line fit no row")
+                add("row-unread", no, "此行的金额不合任何行")
             continue
         income_tokens, income_amount, code, expense_tokens, values = parts
         for doubt in _doubts(income_tokens, income_amount, expense_tokens, values):
@@ -116,17 +116,17 @@ def read_two_sided(key: str, title: str, title_line: int, body: Lines, path: str
         if expense_name:
             _add_expense(table, no, code, expense_name, values, expense_columns)
     for row, doubt in code_doubts(key, [r for r in table.rows if r.side == "expense"]):
-        add("row-misplaced", row.line, f"row {row.code_raw}: {doubt}")
+        add("row-misplaced", row.line, f"「{row.code_raw}」行：{doubt}")
     return table, issues
 
 
 def _doubts(income_tokens: list[str], income_amount: str, expense_tokens: list[str],
             values: list[str]) -> list[str]:
     """Signs of a number split by a space (see pdf_padded_doubts)."""
-    doubts = [number_tail_doubt(income_tokens, "the income label")
-              or cells_inside_doubt(income_tokens, "the income label", codes=True),
-              number_tail_doubt(expense_tokens, "the expense label")
-              or cells_inside_doubt(expense_tokens, "the expense label"),
+    doubts = [number_tail_doubt(income_tokens, "收入方名称")
+              or cells_inside_doubt(income_tokens, "收入方名称", codes=True),
+              number_tail_doubt(expense_tokens, "支出方名称")
+              or cells_inside_doubt(expense_tokens, "支出方名称"),
               odd_amount_doubt([income_amount, *values])]
     return [d for d in doubts if d]
 

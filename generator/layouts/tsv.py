@@ -78,9 +78,9 @@ class TsvLayout:
         refused: list[RefusedLine] = []
         blocks = find_blocks(join_quoted_cells(source.lines), refused)
         for line in refused:
-            where = f"in {table_label(line.key)}" if line.key else "outside any table"
-            ctx.issue("row-too-wide", f"line {line.line} {where}: {line.cells} tab-separated "
-                      f"cells, far more than a table prints (at most {MAX_CELLS}); not read",
+            where = f"在{table_label(line.key)}内" if line.key else "不在任何表内"
+            ctx.issue("row-too-wide", f"第 {line.line} 行（{where}）：{line.cells} 个制表符分隔的"
+                      f"单元格，远多于表格所印（至多 {MAX_CELLS} 个）；未读",
                       line.line, line.key, "error")
         # Where each block's figures stand: the table key, or a 绩效目标表's first line.
         read: list[tuple[Block, str, int]] = []
@@ -96,8 +96,8 @@ class TsvLayout:
                 continue
             read.append((block, key, block.line))
             if key in doc.tables:
-                ctx.issue("table-repeated", f"{table_label(key)} printed a second time at line "
-                          f"{block.line}; the first is kept", block.line, key)
+                ctx.issue("table-repeated", f"{table_label(key)}在第 {block.line} 行"
+                          "再次印出；保留第一份", block.line, key)
                 continue
             reader = _READERS.get(key, read_coded_table)
             doc.tables[key] = reader(block, key, ctx)
@@ -110,11 +110,11 @@ class TsvLayout:
         first, last = block.rows[0].line, block.rows[-1].line
         key = untitled_table_key(block, set(doc.tables))
         if key is None:
-            ctx.issue("rows-unplaced", f"lines {first}–{last}: tab-separated rows with no table "
-                      "title and no recognisable shape; not read", first, None)
+            ctx.issue("rows-unplaced", f"第 {first}–{last} 行：制表符分隔的行既无表"
+                      "名，也认不出表形；未读", first, None)
             return None
-        ctx.issue("table-title-missing", f"lines {first}–{last}: rows with no title, read as "
-                  f"{table_label(key)} from their shape ({_SHAPES[key]})", first, key)
+        ctx.issue("table-title-missing", f"第 {first}–{last} 行：这些行没有表名，按"
+                  f"表形（{_SHAPES[key]}）读作{table_label(key)}", first, key)
         return key
 
 
@@ -130,9 +130,9 @@ def _ends_inside_table(lines: list[str], read: list[tuple[Block, str, int]],
         if block.rows and block.rows[-1].line == last:
             performance = key in (PERF_PROJECT, PERF_DEPARTMENT)
             table = None if performance else key
-            ctx.issue("table-truncated", f"{table_label(table) if table else '绩效目标表'}: the "
-                      f"file ends with its row at line {last} (cut short?); that row and the "
-                      "rows after it may be missing", first if performance else last, table,
+            ctx.issue("table-truncated", f"{table_label(table) if table else '绩效目标表'}：文件"
+                      f"在第 {last} 行的表行处结束（文件不全？）；该行及"
+                      "其后的行可能缺失", first if performance else last, table,
                       "error")
             return
 

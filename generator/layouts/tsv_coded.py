@@ -70,9 +70,9 @@ def read_coded_table(block: Block, key: str, ctx: ReadContext) -> Table:
                 first_keys = header_keys(built)
             foreign = foreign_header(built, first_keys)
             if foreign:
-                ctx.issue("header-foreign", f"{table_label(key)}: the header at line {built.line} "
-                          "has the columns of another table (its title lost?); the rows under "
-                          "it are not read", built.line, key, "error")
+                ctx.issue("header-foreign", f"{table_label(key)}：第 {built.line} 行的表头"
+                          "是另一张表的列（其表名丢失？）；其下的行"
+                          "未读", built.line, key, "error")
                 continue
             header = _use_header(built, table, ctx)
             headers.append(header)
@@ -81,14 +81,14 @@ def read_coded_table(block: Block, key: str, ctx: ReadContext) -> Table:
         if header is None:
             header = infer_header(row, key)
             if header is None:
-                ctx.issue("table-unreadable", f"{table_label(key)}: no header and rows of an "
-                          "unknown shape; the table is not read", row.line, key, "error")
+                ctx.issue("table-unreadable", f"{table_label(key)}：没有表头，行的"
+                          "表形也认不出；整表未读", row.line, key, "error")
                 return table
             _merge_columns(table, header)
         why = misaligned(row, header)
         if why:
-            ctx.issue("row-misaligned", f"{table_label(key)} line {row.line}: {why} (a row of "
-                      "another table, or shifted cells?); not read", row.line, key)
+            ctx.issue("row-misaligned", f"{table_label(key)}第 {row.line} 行：{why}（另一张表的"
+                      "行，或单元格错位？）；未读", row.line, key)
             continue
         out = _read_row(row, header, key, state, ctx)
         if out is None:
@@ -96,9 +96,9 @@ def read_coded_table(block: Block, key: str, ctx: ReadContext) -> Table:
         if header.inferred:
             inferred.add(id(out))
         elif header.doubt:
-            ctx.issue("column-ambiguous", f"{table_label(key)} line {row.line}: the header at "
-                      f"line {header.line} has {header.doubt} (a header row lost or garbled?); "
-                      "amounts kept by position", row.line, key)
+            ctx.issue("column-ambiguous", f"{table_label(key)}第 {row.line} 行：第 "
+                      f"{header.line} 行的表头有{header.doubt}（表头行丢失或错乱？）；"
+                      "金额按位置保留", row.line, key)
         if out.kind == "total":
             _set_total(table, out, ctx, key)
         elif out.kind == "unlabelled":
@@ -126,8 +126,8 @@ def _stray_header_rows(rows: list[TsvRow], key: str, ctx: ReadContext) -> None:
     """Header rows with text between them and the header below: not this table's header
     (a row moved here from another table), so not used."""
     lines = ", ".join(str(r.line) for r in rows)
-    ctx.issue("header-stray", f"{table_label(key)}: header row(s) at line {lines} stand apart "
-              "from the header below them; not used", rows[0].line, key)
+    ctx.issue("header-stray", f"{table_label(key)}：第 {lines} 行的表头行与其下的"
+              "表头不相连；未用", rows[0].line, key)
 
 
 def _use_header(header: HeaderMap, table: Table, ctx: ReadContext) -> HeaderMap:
@@ -139,15 +139,15 @@ def _use_header(header: HeaderMap, table: Table, ctx: ReadContext) -> HeaderMap:
                       for j, c in header.amounts]
     for column in header.unknown:
         if column.label not in seen:
-            ctx.issue("column-unknown", f"{table_label(key)}: column label {column.label!r} "
-                      f"is not a known column; kept as {column.key}", header.line, key)
+            ctx.issue("column-unknown", f"{table_label(key)}：列名「{column.label}」"
+                      f"不是已知的列；按 {column.key} 保留", header.line, key)
     if header.dropped:
-        ctx.issue("header-cell-dropped", f"{table_label(key)} header: {len(header.dropped)} "
-                  f"cell(s) of numbers ({header.dropped[0]!r}…) are not labels; left out",
+        ctx.issue("header-cell-dropped", f"{table_label(key)}表头：{len(header.dropped)} "
+                  f"个数字单元格（「{header.dropped[0]}」…）不是列名；略去",
                   header.line, key, "info")
     for text in header.conflicts:
-        ctx.issue("header-misaligned", f"{table_label(key)} header: {text}; the lower header "
-                  "row decides", header.line, key, "info")
+        ctx.issue("header-misaligned", f"{table_label(key)}表头：{text}；以下面一行"
+                  "表头为准", header.line, key, "info")
     if key == "projects":
         # 项目支出合计 is the project row's total.
         header.amounts = [(j, Column("total", c.label) if c.key == "project" else c)
@@ -250,35 +250,35 @@ def _values(row: TsvRow, header: HeaderMap, key: str,
         amount = row.amount(j)
         values[column.key] = amount
         if amount is not None and column.key.startswith("col_"):
-            unknown.append(f"{amount} under {column.label!r}")
+            unknown.append(f"「{column.label}」下的 {amount}")
         if text and amount is None:
             texts.append(squash(text))
             if not is_total_label(text):
-                ctx.issue("cell-unreadable", f"{label} line {row.line}: {text!r} in "
-                          f"column {column.label} is not an amount", row.line, key)
+                ctx.issue("cell-unreadable", f"{label}第 {row.line} 行：「{column.label}」列的"
+                          f"「{text}」不是金额", row.line, key)
     unplaced: list[str] = []
     for j, text in row.filled():
         if j in mapped:
             continue
         if row.amount(j) is not None:
-            unplaced.append(f"{text} in cell {j + 1}")
+            unplaced.append(f"第 {j + 1} 格的 {text}")
         else:
             texts.append(squash(text))
     if unknown:
-        ctx.issue("column-unknown", f"{label} line {row.line}: {', '.join(unknown[:3])}"
-                  f"{' …' if len(unknown) > 3 else ''}: a column no known label names; kept "
-                  "by position", row.line, key)
+        ctx.issue("column-unknown", f"{label}第 {row.line} 行：{'、'.join(unknown[:3])}"
+                  f"{'…' if len(unknown) > 3 else ''}：列名不是已知的列；按"
+                  "位置保留", row.line, key)
     if unplaced:
-        ctx.issue("column-unknown", f"{label} line {row.line}: {len(unplaced)} amount(s) in "
-                  f"cells no header labels ({', '.join(unplaced[:3])}"
-                  f"{' …' if len(unplaced) > 3 else ''}); not read", row.line, key)
+        ctx.issue("column-unknown", f"{label}第 {row.line} 行：{len(unplaced)} 个金额在"
+                  f"没有表头的单元格里（{'、'.join(unplaced[:3])}"
+                  f"{'…' if len(unplaced) > 3 else ''}）；未读", row.line, key)
     return values, texts
 
 
 def _set_total(table: Table, row: Row, ctx: ReadContext, key: str) -> None:
     """The 合计/总计 row; an empty table's 合计 with no amounts is not kept."""
     if "total" in table.totals:
-        ctx.issue("total-repeated", f"{table_label(key)}: a second 合计 row; the first is kept",
+        ctx.issue("total-repeated", f"{table_label(key)}：第二个合计行；保留第一个",
                   row.line, key)
         return
     row.kind, row.project = None, None
@@ -299,8 +299,8 @@ def _settle_unlabelled(table: Table, rows: list[Row], ctx: ReadContext, key: str
             row.kind, row.name = None, None
             table.totals["total"] = row
         else:
-            ctx.issue("row-unlabelled", f"{table_label(key)} line {row.line}: amounts with no "
-                      "code or label; not read", row.line, key)
+            ctx.issue("row-unlabelled", f"{table_label(key)}第 {row.line} 行：金额既无"
+                      "编码也无名称；未读", row.line, key)
 
 
 def _settle_project_rows(table: Table, ctx: ReadContext) -> None:
@@ -314,5 +314,5 @@ def _settle_project_rows(table: Table, ctx: ReadContext) -> None:
         if following is not None and following.code == row.code and following.project:
             continue
         row.kind = "project"
-        ctx.issue("unnamed-project", f"表七 row {row.code_raw}: an amount "
-                  f"{row.values.get('total')} with no project name", row.line, "projects")
+        ctx.issue("unnamed-project", f"表七「{row.code_raw}」行：有金额 "
+                  f"{row.values.get('total')} 而无项目名称", row.line, "projects")

@@ -101,16 +101,16 @@ def repair_broken_codes(doc: Document, broken: list[tuple[str, Row, tuple[str, .
         found = named if len(named) == 1 else (fits if len(fits) == 1 else set())
         label = table_label(key)
         if len(found) == 1:
-            how = "its name" if len(named) == 1 else "the one known code it fits"
+            how = "据其名称" if len(named) == 1 else "据唯一相符的已知编码"
             row.code = next(iter(found))
             row.kind = row.kind or kind_for_code(row.code)
             doc.issues.append(Issue(
-                "code-repaired", f"{label} row {row.code_raw}: broken code read as {row.code} "
-                f"(from {how})", doc.path, row.line, "warning", key))
+                "code-repaired", f"{label}「{row.code_raw}」行：残缺的编码读作 {row.code}"
+                f"（{how}）", doc.path, row.line, "warning", key))
         else:
             doc.issues.append(Issue(
-                "code-unresolved", f"{label} row {row.code_raw}: broken code, and "
-                f"{len(fits)} known codes fit it; the row is kept without a code",
+                "code-unresolved", f"{label}「{row.code_raw}」行：编码残缺，"
+                f"有 {len(fits)} 个已知编码与之相符；该行保留，不带编码",
                 doc.path, row.line, "warning", key))
 
 

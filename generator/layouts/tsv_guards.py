@@ -45,15 +45,15 @@ def misaligned(row: TsvRow, header: HeaderMap) -> str | None:
     for j in header.code_cols:
         text = squash(row.cell(j))
         if text and not text.isdigit() and not is_total_label(text):
-            return f"{row.cell(j)[:30]!r} in a 类/款/项 cell"
+            return f"类/款/项单元格里印着「{row.cell(j)[:30]}」"
     for j in (header.name_col, header.project_col):
         text = squash(row.cell(j))
         if text and (text.isdigit() or parse_amount(text) is not None):
-            return f"the number {text[:20]!r} in the name cell"
+            return f"名称单元格里印着数字「{text[:20]}」"
     if header.code_cols and not any(row.cell(j) for j in header.code_cols):
         name = row.cell(header.name_col)
         if split_code_name(name)[0]:
-            return f"the code and name {name[:30]!r} in the name cell, the 类/款/项 cells empty"
+            return f"编码和名称「{name[:30]}」印在名称单元格里，类/款/项单元格为空"
     return None
 
 
@@ -79,9 +79,9 @@ def refuse_foreign_codes(table: Table, ctx: ReadContext,
         return
     label = table_label(table.key)
     for row in foreign:
-        ctx.issue("row-misplaced", f"{label} line {row.line}: code {row.code_raw or row.code} is "
-                  f"not of the {_FAMILY_NAMES[family]} classification this table uses (a row "
-                  "of another table?); not read", row.line, table.key)
+        ctx.issue("row-misplaced", f"{label}第 {row.line} 行：编码 {row.code_raw or row.code} "
+                  f"不属本表所用的{_FAMILY_NAMES[family]}分类（另一张表"
+                  "的行？）；未读", row.line, table.key)
     dropped = {id(r) for r in foreign}
     table.rows = [r for r in table.rows if id(r) not in dropped]
     broken[:] = [b for b in broken if id(b[1]) not in dropped]
@@ -114,8 +114,8 @@ def refuse_lone_unit_rows(table: Table, ctx: ReadContext) -> None:
         return
     label = table_label(table.key)
     for row in lone:
-        ctx.issue("row-uncoded", f"{label} line {row.line}: {row.name!r} has no code and no "
-                  "coded rows under it (not a sub-unit's total; a row of another table?); "
-                  "not read", row.line, table.key)
+        ctx.issue("row-uncoded", f"{label}第 {row.line} 行：「{row.name}」既无编码，其下也无"
+                  "带编码的行（不是下属单位的合计；另一张表的行？）；"
+                  "未读", row.line, table.key)
     dropped = {id(r) for r in lone}
     table.rows = [r for r in rows if id(r) not in dropped]

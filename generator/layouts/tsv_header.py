@@ -101,7 +101,7 @@ def build_header(rows: list[TsvRow], table_key: str) -> HeaderMap:
         column = _column_for(labels, j)
         if column.key in used:
             # Two positions with one label: the group row that tells them apart is lost.
-            header.doubt = header.doubt or f"{column.label} printed over two columns"
+            header.doubt = header.doubt or f"「{column.label}」跨两列印出"
             column = Column(f"col_{j + 1}", labels[-1])
         used.add(column.key)
         header.amounts.append((j, column))
@@ -120,7 +120,7 @@ def _label_cell(text: str, header: HeaderMap) -> str:
         header.dropped.append(label[:20])
         return ""
     if len(label) > _MAX_LABEL:
-        header.doubt = header.doubt or f"a label of {len(label)} characters"
+        header.doubt = header.doubt or f"长 {len(label)} 个字符的列名"
     return label
 
 
@@ -255,5 +255,5 @@ def _conflicts(grid: list[list[str]], amount_cols: list[int]) -> list[str]:
                   or row is grid[-1] and row[j]]
         keys = {label_key(lab) for lab in labels} - {None, "total"}
         if len(keys) > 1:
-            found.append(f"column {j + 1} is labelled both {labels[0]} and {labels[-1]}")
+            found.append(f"第 {j + 1} 列既标「{labels[0]}」又标「{labels[-1]}」")
     return found

@@ -111,13 +111,13 @@ def check_inferred_rows(table: Table, ctx: ReadContext, which: set[int]) -> None
     for row in rows:
         row.inferred = tuple(keys)
         holds, detail = _identity(table.key, row)
-        where = f"{label} row {row.code_raw or row.name or row.line}"
+        where = f"{label}「{row.code_raw or row.name or row.line}」行"
         if holds:
-            ctx.issue("column-inferred", f"{where}: no header printed; amounts read as "
-                      f"{', '.join(keys)} ({detail})", row.line, table.key)
+            ctx.issue("column-inferred", f"{where}：未印表头；金额按列 "
+                      f"{'、'.join(keys)} 读取（{detail}）", row.line, table.key)
         else:
-            ctx.issue("column-ambiguous", f"{where}: no header printed and the amounts do not "
-                      f"fit the standard columns ({detail}); kept by position", row.line,
+            ctx.issue("column-ambiguous", f"{where}：未印表头，金额也不合"
+                      f"标准的列（{detail}）；按位置保留", row.line,
                       table.key)
 
 
@@ -125,14 +125,14 @@ def _identity(key: str, row: Row) -> tuple[bool, str]:
     values = row.values
     total = values.get("total")
     if total is None:
-        return False, "no 合计"
+        return False, "没有合计"
     parts = [k for k in values if k != "total"]
     if key in ("expense", "general_public", "gov_fund", "state_capital"):
         parts = ["basic", "project"]
     elif key == "basic":
         parts = ["personnel", "public"]
     elif any(k.startswith("col_") for k in values):
-        return False, "unknown columns"
+        return False, "列不明"
     found = sum((values.get(k) or Decimal(0) for k in parts), Decimal(0))
     sign = "=" if found == total else "≠"
-    return found == total, f"合计 {total} {sign} sum of the other columns {found}"
+    return found == total, f"合计 {total} {sign} 其余各列之和 {found}"

@@ -41,8 +41,8 @@ def read_two_sided(block: Block, key: str, ctx: ReadContext) -> Table:
     header, data = block.rows[:start], block.rows[start:]
     layout = _layout(header, data, key)
     if layout is None:
-        ctx.issue("table-unreadable", f"{table_label(key)}: cannot tell where the expense side "
-                  "starts; the table is not read", block.line, key, "error")
+        ctx.issue("table-unreadable", f"{table_label(key)}：看不出支出方从哪里"
+                  "开始；整表未读", block.line, key, "error")
         return table
     table.columns = [c for _, c in layout.income_cols]
     income_keys = set(table.column_keys())
@@ -63,15 +63,15 @@ def _foreign(row: TsvRow, layout: TwoSidedLayout, table: Table, ctx: ReadContext
     label = table_label(table.key)
     bare = [j for j in (0, layout.expense_col) if _bare_number(row.cell(j))]
     if bare:
-        ctx.issue("row-misplaced", f"{label} line {row.line}: {row.cell(bare[0])!r} where "
-                  f"{label} prints a label (a row of another table?); the row is not read",
+        ctx.issue("row-misplaced", f"{label}第 {row.line} 行：「{row.cell(bare[0])}」印在"
+                  f"{label}印名称的位置（另一张表的行？）；该行未读",
                   row.line, table.key)
         return True
     extra = [c for c in row.cells[layout.width:] if c]
     if extra:
-        ctx.issue("cell-unplaced", f"{label} line {row.line}: {len(extra)} filled cell(s) "
-                  f"beyond the table's {layout.width} columns (first {extra[0][:20]!r}); "
-                  "not read", row.line, table.key)
+        ctx.issue("cell-unplaced", f"{label}第 {row.line} 行：本表 {layout.width} 列之外"
+                  f"还有 {len(extra)} 个有内容的单元格（第一个为「{extra[0][:20]}」）；"
+                  "未读", row.line, table.key)
     return False
 
 
@@ -152,8 +152,8 @@ def _unreadable(row: TsvRow, columns: list[tuple[int, Column]], values: dict, ta
     for j, c in columns:
         text = row.cell(j)
         if text and values[c.key] is None:
-            ctx.issue("cell-unreadable", f"{table_label(table.key)} line {row.line}: {text!r} "
-                      f"is not an amount", row.line, table.key)
+            ctx.issue("cell-unreadable", f"{table_label(table.key)}第 {row.line} 行：「{text}」"
+                      "不是金额", row.line, table.key)
 
 
 def _unlabelled(row: TsvRow, side: str, values: dict, table: Table, ctx: ReadContext) -> None:
@@ -161,8 +161,8 @@ def _unlabelled(row: TsvRow, side: str, values: dict, table: Table, ctx: ReadCon
     the label in a code cell) are not read."""
     found = [str(v) for v in values.values() if v is not None]
     if found:
-        ctx.issue("row-unlabelled", f"{table_label(table.key)} line {row.line}: {side} amounts "
-                  f"{', '.join(found[:3])} with no label; not read", row.line, table.key)
+        ctx.issue("row-unlabelled", f"{table_label(table.key)}第 {row.line} 行：" + {"income": "收入", "expense": "支出"}.get(side, side) + "方金额 "
+                  f"{'、'.join(found[:3])} 没有名称；未读", row.line, table.key)
 
 
 def _read_expense(row: TsvRow, layout: TwoSidedLayout, table: Table, ctx: ReadContext) -> None:

@@ -104,8 +104,8 @@ def _read_table(region: _Region, doc: Document) -> None:
     assert key is not None
     layout = split_header(region.groups)
     if not layout.data:
-        doc.issues.append(Issue("table-unreadable", f"{table_label(key)}: no rows under the title "
-                                "(file cut short?)", doc.path, region.line, "error", key))
+        doc.issues.append(Issue("table-unreadable", f"{table_label(key)}：标题下没有表格的行"
+                                "（文件不全？）", doc.path, region.line, "error", key))
         return
     reader = _READERS[key]
     table = reader(key, region.title, region.line, layout, doc)

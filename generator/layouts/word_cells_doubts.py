@@ -56,19 +56,19 @@ class CodeOrder:
         problem = None
         foreign = foreign_code(self.key, code)
         if foreign:
-            self._issue("code-order", f"{self.label} row at line {line}: {foreign}", line, "warning")
+            self._issue("code-order", f"{self.label}第 {line} 行：{foreign}", line, "warning")
         elif len(code) in (3, 5) and code in self.seen and not has_project:
-            problem = f"{code} printed again after its own rows"
+            problem = f"{code} 在其下属行之后再次印出"
         elif len(code) in (5, 7) and self.printed_class and code[:3] != self.printed_class:
-            problem = f"{code} is not under the 类 {self.printed_class} printed above it"
+            problem = f"{code} 不在上面所印的类 {self.printed_class} 之下"
             self._doubt_parent(self.printed_class, code)
         elif (len(code) == 7 and self.printed_section and code[:3] == self.printed_section[:3]
               and code[:5] != self.printed_section):
-            problem = f"{code} is not under the 款 {self.printed_section} printed above it"
+            problem = f"{code} 不在上面所印的款 {self.printed_section} 之下"
             self._doubt_parent(self.printed_section, code)
         if problem:
-            self._issue("code-order", f"{self.label} row at line {line}: code {problem}; "
-                        "a code cell may be missing or misplaced", line, "warning")
+            self._issue("code-order", f"{self.label}第 {line} 行：编码 {problem}；"
+                        "可能缺了或错放了编码单元格", line, "warning")
         if len(code) == 3 and not has_project:
             self.printed_class, self.printed_section = code, None
             self.printed_lines[code] = line
@@ -82,8 +82,8 @@ class CodeOrder:
         code may be the wrong one (a swapped code cell), so its figures are in doubt too."""
         line = self.printed_lines.pop(parent, None)  # once per parent row
         if line is not None:
-            self._issue("code-order", f"{self.label} row at line {line}: {parent} is followed by "
-                        f"{child}, which is not under it; this row's code may be the wrong one",
+            self._issue("code-order", f"{self.label}第 {line} 行：{parent} 之后是"
+                        f"不属于它的 {child}；该行的编码可能有误",
                         line, "warning")
 
     def _issue(self, slug: str, message: str, line: int, severity: str = "info") -> None:
@@ -133,10 +133,10 @@ def moved_value_doubts(table: Table, doc: Document) -> None:
                 continue
             flagged.add(id(row))
             label = row.code_raw or row.name or row.project or "?"
-            doc.issues.append(Issue("column-ambiguous", f"{table_label(table.key)} row {label} "
-                                    f"(line {row.line}): its parts do not add up column by column "
-                                    f"to the row above it (line {parent.line}), though the 合计 do; "
-                                    "a figure may stand in the wrong column", doc.path, row.line,
+            doc.issues.append(Issue("column-ambiguous", f"{table_label(table.key)}「{label}」行"
+                                    f"（第 {row.line} 行）：各分项逐列相加不等于上一行"
+                                    f"（第 {parent.line} 行），合计却相等；"
+                                    "可能有数印错了列", doc.path, row.line,
                                     "warning", table.key))
 
 

@@ -133,8 +133,8 @@ def value_columns(labels: list[str], key: str, doc: Document, line: int,
             # On the table, not the header line: the figures of an unknown column (or of a
             # header that lost a label) are the ones in doubt.
             doc.issues.append(Issue(
-                "column-unknown", f"{table_label(key)} column {n} {squash(label)!r} (header at "
-                f"line {line}): unknown label, kept as col_{n}", doc.path, None, "warning", key))
+                "column-unknown", f"{table_label(key)}第 {n} 列「{squash(label)}」（表头在"
+                f"第 {line} 行）：列名不明，按 col_{n} 保留", doc.path, None, "warning", key))
             col = f"col_{n}"
         columns.append(Column(col, squash(label)))
     check_column_order(columns, key, doc, line)
@@ -149,9 +149,9 @@ def check_column_order(columns: list[Column], key: str, doc: Document, line: int
         printed = [k for k in keys if k in order]
         if printed != sorted(printed, key=order.index):
             doc.issues.append(Issue(
-                "column-order", f"{table_label(key)} header at line {line}: columns "
-                + ", ".join(squash(c.label) for c in columns if c.key in order)
-                + " are out of the usual order; a label may be missing or misplaced",
+                "column-order", f"{table_label(key)}第 {line} 行表头：列"
+                + "、".join(f"「{squash(c.label)}」" for c in columns if c.key in order)
+                + "不合通常的次序；可能缺了或错放了列名",
                 doc.path, None, "warning", key))
             return
 

@@ -43,8 +43,8 @@ def read_two_sided(key: str, title: str, line: int, layout: Layout,
     table = Table(key=key, title=title, line=line)
     split = _expense_start(layout.leaf, layout.data)
     if split is None:
-        doc.issues.append(Issue("table-unreadable", f"{table_label(key)}: cannot tell where the "
-                                "expense side starts", doc.path, line, "error", key))
+        doc.issues.append(Issue("table-unreadable", f"{table_label(key)}：看不出支出方"
+                                "从哪里开始", doc.path, line, "error", key))
         return None
     width = len(layout.leaf) or modal_width(layout.data)
     header_line = layout.leaf_line or line
@@ -60,9 +60,9 @@ def read_two_sided(key: str, title: str, line: int, layout: Layout,
     if layout.leaf and data_width and len(layout.leaf) != data_width or (
             key == "summary" and (len(income_cols) != 1 or len(expense_cols) != 1)):
         # A header that lost, gained or moved a label: no column can be trusted.
-        doc.issues.append(Issue("header-width", f"{table_label(key)} header at line {header_line}: "
-                                f"{len(layout.leaf)} cells where the rows print {data_width}; "
-                                "columns uncertain", doc.path, None, "warning", key))
+        doc.issues.append(Issue("header-width", f"{table_label(key)}第 {header_line} 行表头："
+                                f"{len(layout.leaf)} 个单元格，而数据行印 {data_width} 个；"
+                                "列存疑", doc.path, None, "warning", key))
     for group in layout.data:
         if group.is_empty():
             continue
@@ -71,9 +71,9 @@ def read_two_sided(key: str, title: str, line: int, layout: Layout,
             lines = sorted({c.line for c in group.cells if c.amount is not None} | {group.line})
             refused = len(group.cells) > width + _MAX_CELLS_OVER
             for at in lines:
-                doc.issues.append(Issue("row-width", f"{table_label(key)} row at line "
-                                        f"{group.line}: {len(group.cells)} cells, the header has "
-                                        f"{width}" + ("; not read" if refused else ""), doc.path,
+                doc.issues.append(Issue("row-width", f"{table_label(key)}第 "
+                                        f"{group.line} 行：{len(group.cells)} 个单元格，表头有 "
+                                        f"{width} 个" + ("；未读" if refused else ""), doc.path,
                                         at, "error" if refused else "warning", key))
             if refused:
                 # Far more cells than columns (a run of cells pasted into the row): no
@@ -83,8 +83,9 @@ def read_two_sided(key: str, title: str, line: int, layout: Layout,
         _read_side(table, "expense", group.cells[split:], expense_cols, doc)
     missing = [side for side in ("income", "expense") if side not in table.totals]
     if missing:
-        doc.issues.append(Issue("total-missing", f"{table_label(key)}: no 总计 row for "
-                                + " and ".join(missing) + " (table cut short?)",
+        doc.issues.append(Issue("total-missing", f"{table_label(key)}："
+                                + "、".join({"income": "收入", "expense": "支出"}.get(m, m) for m in missing)
+                                + "方未见总计行（表格不全？）",
                                 doc.path, line, "warning", key))
     return table
 
@@ -114,9 +115,9 @@ def _read_side(table: Table, side: str, cells: list[Cell], columns: list[Column]
     if name_cell.amount is not None:
         # An amount where the name belongs: the row lacks cells, so neither the line nor
         # the column of this figure can be told from its position. Kept, unnamed.
-        doc.issues.append(Issue("column-ambiguous", f"{table_label(table.key)} {side} side, line "
-                                f"{name_cell.line}: amount {name_cell.clean} printed where other "
-                                "rows print a name; kept without a name", doc.path,
+        doc.issues.append(Issue("column-ambiguous", f"{table_label(table.key)}" + {"income": "收入", "expense": "支出"}.get(side, side) + "方第 "
+                                f"{name_cell.line} 行：金额 {name_cell.clean} 印在别的行"
+                                "印名称的位置；保留，不带名称", doc.path,
                                 name_cell.line, "warning", table.key))
         values = dict.fromkeys(c.key for c in columns)
         values[columns[0].key] = name_cell.amount
@@ -127,9 +128,9 @@ def _read_side(table: Table, side: str, cells: list[Cell], columns: list[Column]
     named = [c for c in value_cells if is_text(c)]
     if named and any(v is not None for v in values.values()):
         # A name where a figure belongs: this side starts elsewhere in this row.
-        doc.issues.append(Issue("column-ambiguous", f"{table_label(table.key)} {side} side, line "
-                                f"{named[0].line}: {named[0].clean!r} printed among the figures; "
-                                "columns uncertain", doc.path, value_cells[0].line, "warning",
+        doc.issues.append(Issue("column-ambiguous", f"{table_label(table.key)}" + {"income": "收入", "expense": "支出"}.get(side, side) + "方第 "
+                                f"{named[0].line} 行：「{named[0].clean}」印在数字之间；"
+                                "列存疑", doc.path, value_cells[0].line, "warning",
                                 table.key))
     if not text and all(v is None for v in values.values()):
         return
@@ -146,8 +147,8 @@ def _read_side(table: Table, side: str, cells: list[Cell], columns: list[Column]
         table.totals[side] = row
         return
     if not text:
-        doc.issues.append(Issue("unlabelled-amount", f"{table_label(table.key)} {side} side, line "
-                                f"{row.line}: amount printed without a name", doc.path, row.line,
+        doc.issues.append(Issue("unlabelled-amount", f"{table_label(table.key)}" + {"income": "收入", "expense": "支出"}.get(side, side) + "方第 "
+                                f"{row.line} 行：印有金额而无名称", doc.path, row.line,
                                 "warning", table.key))
     row.kind = ("subtotal" if _SUBTOTAL.search(label) and not row.code
                 else _KIND_BY_LENGTH.get(len(row.code or ""), "line"))
@@ -165,15 +166,15 @@ def _check_side_label(table: Table, side: str, row: Row, text: str, doc: Documen
     if side == "income":
         code, name = split_code_and_name(text)
         if code and code.startswith("2") and _names_a_class(name):
-            doc.issues.append(Issue("row-misplaced", f"{label} income side, line {row.line}: "
-                                    f"{text!r} is a function class, printed where an income "
-                                    "source stands; sides uncertain", doc.path, row.line,
+            doc.issues.append(Issue("row-misplaced", f"{label}收入方第 {row.line} 行："
+                                    f"「{text}」是功能分类的类，却印在收入"
+                                    "来源的位置；收支两方存疑", doc.path, row.line,
                                     "warning", table.key))
     elif (amounts and row.kind == "line" and not row.code and text
           and not _UNCODED_EXPENSE.search(squash(text))):
-        doc.issues.append(Issue("row-uncoded", f"{label} expense side, line {row.line}: "
-                                f"{text[:40]!r} has no function code, unlike the other expense "
-                                "lines (a label of another row or side?); kept, doubtful",
+        doc.issues.append(Issue("row-uncoded", f"{label}支出方第 {row.line} 行："
+                                f"「{text[:40]}」不像其他支出行那样带功能分类编码"
+                                "（别的行或另一方的名称？）；保留，存疑",
                                 doc.path, row.line, "warning", table.key))
 
 
@@ -188,9 +189,9 @@ def _check_parts(table: Table, side: str, row: Row, doc: Document) -> None:
     printed = [k for k in parts if row.values[k] is not None]
     if (total is None) == (not printed):
         return
-    what = "合计 printed with every part empty" if printed == [] else "parts printed with an empty 合计"
-    doc.issues.append(Issue("column-ambiguous", f"{table_label(table.key)} {side} side, line "
-                            f"{row.line}: {what}; columns uncertain", doc.path, row.line,
+    what = "印有合计而各分项皆空" if printed == [] else "印有分项而合计为空"
+    doc.issues.append(Issue("column-ambiguous", f"{table_label(table.key)}" + {"income": "收入", "expense": "支出"}.get(side, side) + "方第 "
+                            f"{row.line} 行：{what}；列存疑", doc.path, row.line,
                             "warning", table.key))
 
 
@@ -212,20 +213,20 @@ def read_three_public(key: str, title: str, line: int, layout: Layout,
         if not width:
             table.empty = True  # rows printed, none with a figure
             return table
-        doc.issues.append(Issue("table-unreadable", f"{table_label(key)}: {width} value cells "
-                                "do not fit the 三公 columns", doc.path, line, "error", key))
+        doc.issues.append(Issue("table-unreadable", f"{table_label(key)}：{width} 个数值单元格"
+                                "与三公经费的列不合", doc.path, line, "error", key))
         return None
     if not from_header:
-        doc.issues.append(Issue("header-missing", f"{table_label(key)}: header does not name the "
-                                f"{width} columns; read in the standard order " + ", ".join(keys),
+        doc.issues.append(Issue("header-missing", f"{table_label(key)}：表头未标明这 "
+                                f"{width} 列；按标准次序读作 " + "、".join(COLUMN_LABELS.get(k, k) for k in keys),
                                 doc.path, line, "warning", key))
     table.columns = [Column(k, COLUMN_LABELS.get(k, k)) for k in keys]
     for group in rows:
         if not _figure_count(group) or len(group.cells) > _MAX_THREE_PUBLIC_CELLS:
             # Its last cell is a label (an amount among names), or far too many cells.
-            doc.issues.append(Issue("row-width", f"{table_label(key)} row at line {group.line}: "
-                                    f"{len(group.cells)} cells that do not end in figures; "
-                                    "skipped", doc.path, group.line, "warning", key))
+            doc.issues.append(Issue("row-width", f"{table_label(key)}第 {group.line} 行："
+                                    f"{len(group.cells)} 个单元格，末尾不是数字；"
+                                    "跳过", doc.path, group.line, "warning", key))
             continue
         table.rows.append(_three_public_row(table, group, keys, doc))
     return table
@@ -243,14 +244,14 @@ def _three_public_row(table: Table, group: Group, keys: list[str], doc: Document
     label = " ".join(c.clean for c in group.cells[:len(group.cells) - count] if c.clean) or None
     row = Row(line=value_cells[0].line, name=label, kind="line", values=dict.fromkeys(keys))
     row.values.update({k: amount_of(c) for k, c in zip(keys[len(keys) - count:], value_cells)})
-    where = f"{table_label(table.key)} row at line {row.line}"
+    where = f"{table_label(table.key)}第 {row.line} 行"
     if count < len(keys):
-        doc.issues.append(Issue("column-ambiguous", f"{where}: {count} cells for {len(keys)} "
-                                "columns; placed from the right", doc.path, row.line, "warning",
+        doc.issues.append(Issue("column-ambiguous", f"{where}：{count} 个单元格对 {len(keys)} "
+                                "列；从右向左放", doc.path, row.line, "warning",
                                 table.key))
     if table.rows and label is None:
-        doc.issues.append(Issue("row-unlabelled", f"{where}: figures without a label (the first "
-                                "row is read as the table)", doc.path, row.line, "warning",
+        doc.issues.append(Issue("row-unlabelled", f"{where}：数字没有名称（第一行"
+                                "读作整表）", doc.path, row.line, "warning",
                                 table.key))
     return row
 
