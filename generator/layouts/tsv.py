@@ -33,8 +33,8 @@ from .tsv_two_sided import read_two_sided
 # Rows with at least this many filled cells on enough lines make a tab-separated table.
 _MIN_TABLE_ROWS = 20
 
-_SHAPES = {"projects": "code, function name, project name, amounts",
-           "basic": "类/款 code, name, three amounts"}
+_SHAPES = {"projects": "编码、功能科目名称、项目名称、金额",
+           "basic": "类/款编码、名称、三列金额"}
 
 _READERS: dict[str, Callable[[Block, str, ReadContext], Table]] = {
     "summary": read_two_sided,

@@ -108,13 +108,14 @@ def check_inferred_rows(table: Table, ctx: ReadContext, which: set[int]) -> None
     rows = [r for r in list(table.rows) + list(table.totals.values()) if id(r) in which]
     label = table_label(table.key)
     keys = [c.key for c in table.columns]
+    labels = [c.label or c.key for c in table.columns]
     for row in rows:
         row.inferred = tuple(keys)
         holds, detail = _identity(table.key, row)
         where = f"{label}「{row.code_raw or row.name or row.line}」行"
         if holds:
             ctx.issue("column-inferred", f"{where}：未印表头；金额按列 "
-                      f"{'、'.join(keys)} 读取（{detail}）", row.line, table.key)
+                      f"{'、'.join(labels)} 读取（{detail}）", row.line, table.key)
         else:
             ctx.issue("column-ambiguous", f"{where}：未印表头，金额也不合"
                       f"标准的列（{detail}）；按位置保留", row.line,
