@@ -16,7 +16,7 @@ import re
 
 from ..grid import Cell, Grid, GridRow
 from ..model import Issue, Origin
-from .text import is_amount
+from .text import is_amount, paged_lines
 
 _TOKEN = re.compile(r"\S+")
 # A line longer than this is no table row (a row of 30 amounts is ~400 characters).
@@ -70,11 +70,8 @@ def _numbers_in_labels(cells: list[Cell], amount: list[bool]) -> list[Cell]:
 def read_padded(path: str, text: str) -> Grid:
     """A whole padded text as a Grid (pages by form feeds)."""
     grid = Grid(path=path, format="pdf-padded", text=text)
-    page = 1
-    for number, raw in enumerate(text.split("\n"), 1):
-        page += raw.count("\f")
-        rows, issues = padded_rows([(number, raw.replace("\f", " "))], path, page)
+    for number, line, page in paged_lines(text.split("\n"), grid):
+        rows, issues = padded_rows([(number, line)], path, page)
         grid.rows += rows
         grid.issues += issues
-    grid.pages = page
     return grid

@@ -15,6 +15,7 @@ import re
 
 from ..grid import Cell, Grid, GridRow
 from ..model import Origin
+from .text import paged_lines
 
 # "1834." followed by "83": a number the extraction split after its point.
 _DANGLING_POINT = re.compile(r"^-?[\d,]+\.$")
@@ -50,9 +51,6 @@ def single_space_rows(lines: list[tuple[int, str]], page: int | None = None) -> 
 def read_single_space(path: str, text: str) -> Grid:
     """A whole single-space text as a Grid (pages by form feeds)."""
     grid = Grid(path=path, format="pdf-single-space", text=text)
-    page = 1
-    for number, raw in enumerate(text.split("\n"), 1):
-        page += raw.count("\f")
-        grid.rows += single_space_rows([(number, raw.replace("\f", " "))], page)
-    grid.pages = page
+    for number, line, page in paged_lines(text.split("\n"), grid):
+        grid.rows += single_space_rows([(number, line)], page)
     return grid

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
 
 from ..grid import Cell, Grid, GridRow
@@ -34,20 +35,27 @@ def read_text(source: SourceText) -> Grid:
     layout = _is_layout(source.lines)
     grid = Grid(path=source.path, format="pdftotext-layout" if layout else "pdftotext-plain",
                 text=source.text)
+    for number, line, page in paged_lines(source.lines, grid):
+        cells = _layout_cells(line, number, page) if layout else _plain_cells(line, number, page)
+        if cells:
+            grid.rows.append(GridRow(cells=cells, line=number, page=page))
+    return grid
+
+
+def paged_lines(lines: Iterable[str], grid: Grid) -> Iterator[tuple[int, str, int]]:
+    """(line number, text, page) of each line of an extracted text, pages told by the form
+    feeds pdftotext ends each page with; `grid.pages` is set to the last page once read. A
+    form feed opens the next page at its line; one inside a line ends that line's page."""
     page = 1
-    for number, raw in enumerate(source.lines, 1):
+    for number, raw in enumerate(lines, 1):
         pages_here = raw.count("\f")
-        line = raw.replace("\f", " ")  # a form feed opens the next page at this line
         if pages_here and not raw.startswith("\f"):
             page_of_line, page = page, page + pages_here
         else:
             page += pages_here
             page_of_line = page
-        cells = _layout_cells(line, number, page_of_line) if layout else _plain_cells(line, number, page_of_line)
-        if cells:
-            grid.rows.append(GridRow(cells=cells, line=number, page=page_of_line))
+        yield number, raw.replace("\f", " "), page_of_line
     grid.pages = page
-    return grid
 
 
 def _is_layout(lines: list[str]) -> bool:
