@@ -41,10 +41,6 @@ def _renderings(kind: str) -> list[Path]:
                   if p.name.split(".")[0] in KEY and NARRATIVE not in p.name)
 
 
-def _score(path: Path, capsys=None):
-    return _scored(path)
-
-
 @functools.cache
 def _scored(path: Path):
     """The key's score of one file, parsed once per test session (several tests ask)."""
@@ -55,13 +51,13 @@ def _scored(path: Path):
 
 
 @pytest.mark.parametrize("kind", sorted(FLOORS))
-def test_rendering_kind_reads_the_key_figures(kind: str, capsys) -> None:
+def test_rendering_kind_reads_the_key_figures(kind: str) -> None:
     paths = _renderings(kind)
     assert paths, f"no {kind} renderings in tests/real/text"
     exact = total = wrong = 0
     report = []
     for path in paths:
-        s = _score(path, capsys)
+        s = _scored(path)
         n = s.exact + s.missing + s.wrong
         exact, total, wrong = exact + s.exact, total + n, wrong + s.wrong
         report.append(f"{path.name}: exact {s.exact}/{n} wrong {s.wrong} " + "; ".join(s.lines[:3]))
@@ -83,13 +79,13 @@ def test_text_renderings_together_read_95_percent_and_nothing_wrong() -> None:
 
 
 @pytest.mark.parametrize("kind", sorted(FLOORS))
-def test_narrative_files_read_the_key_figures_from_the_prose(kind: str, capsys) -> None:
+def test_narrative_files_read_the_key_figures_from_the_prose(kind: str) -> None:
     """The narrative-only files in every rendering: the prose's figures, the summary's
     income and expense lines as the overview lists them, every one exact."""
     paths = sorted((REAL / "text").glob(f"*{NARRATIVE}*.{kind}.txt"))
     assert paths
     for path in paths:
-        s = _score(path, capsys)
+        s = _scored(path)
         assert s.missing == 0 and s.wrong == 0, f"{path.name}: " + "; ".join(s.lines)
 
 
@@ -111,9 +107,9 @@ def _pdfs() -> list[Path]:
 
 
 @pytest.mark.parametrize("path", [p for p in _pdfs() if NARRATIVE not in p.name], ids=lambda p: p.stem)
-def test_pdf_reads_every_key_figure(path: Path, capsys) -> None:
+def test_pdf_reads_every_key_figure(path: Path) -> None:
     """The PDFs themselves (generator/readers/pdf.py → the same pipeline): every figure."""
-    s = _score(path, capsys)
+    s = _scored(path)
     assert s.missing == 0 and s.wrong == 0, "\n".join(s.lines)
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from itertools import groupby
 
 from ..grid import Cell, Grid, GridRow
 from ..model import Issue
@@ -95,7 +96,6 @@ def _titles_first(rows: list[GridRow], catalogue: Catalogue) -> list[GridRow]:
     PDF that draws the title last): the page starts with its 部门 / 单位 line, has figures
     before its only title and none after. Such a page is read title first, then the lines
     after the title (the header), then the body."""
-    from itertools import groupby
     out: list[GridRow] = []
     for _page, group in groupby(rows, key=lambda r: r.page):
         page = list(group)
