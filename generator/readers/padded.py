@@ -12,13 +12,10 @@ kinds.
 
 from __future__ import annotations
 
-import re
-
 from ..grid import Cell, Grid, GridRow
 from ..model import Issue, Origin
 from .text import is_amount, paged_lines
 
-_TOKEN = re.compile(r"\S+")
 # A line longer than this is no table row (a row of 30 amounts is ~400 characters).
 MAX_ROW_CHARS = 2000
 
@@ -33,12 +30,13 @@ def padded_rows(lines: list[tuple[int, str]], path: str, page: int | None = None
             issues.append(Issue("row-unread", f"第 {number} 行：一行有 {len(text)} 个字符，"
                                 "不是表格行，未读取", path, number, "warning"))
             continue
-        origin = Origin(line=number, page=page)  # one per line: every cell is on it
-        cells = [Cell(t.group(), origin) for t in _TOKEN.finditer(text)]
-        if not cells:
+        tokens = text.split()  # the runs of non-space characters (as re's \S+)
+        if not tokens:
             continue
-        amount = [is_amount(c.text) for c in cells]
-        if text.endswith(" ") and any(amount):
+        origin = Origin(line=number, page=page)  # one per line: every cell is on it
+        cells = [Cell(t, origin) for t in tokens]
+        amount = [is_amount(t) for t in tokens]
+        if text.endswith(" ") and True in amount:
             slots = text[:-1].split(" ")
             counted = [i - len(slots) for i, slot in enumerate(slots) if slot and is_amount(slot)]
             if len(counted) == sum(amount):
