@@ -110,8 +110,10 @@ class Catalogue:
     def match_title(self, text: str) -> tuple[TableKind, bool] | None:
         """The table kind a title line names, and whether it says （续）; None if the line
         is no title (a sentence naming a table, a 目录 line with its dots)."""
+        if "表" not in text:  # most lines: no need to squash them
+            return None
         flat = squash(text)
-        if "表" not in flat or "…" in flat or "。" in flat or "《" in flat or len(flat) > 60:
+        if "…" in flat or "。" in flat or "《" in flat or len(flat) > 60:
             return None
         for kind in self.kinds:
             if kind.pattern.fullmatch(flat):

@@ -350,8 +350,9 @@ def _is_placeholder(labels: list[Cell], amounts: list[Cell]) -> bool:
 def _split_header(rows: list[GridRow]) -> tuple[list[GridRow], list[GridRow]]:
     """Header rows above the first row with amounts; in a table without amounts, above its
     合计 row (an empty table prints its total row blank)."""
+    last = next((i for i in range(len(rows) - 1, -1, -1) if has_amount(rows[i])), -1)  # once
     for index, row in enumerate(rows):
-        if not any(has_amount(r) for r in rows[index:]) and row.cells and is_total_label(row.cells[0].text):
+        if index > last and row.cells and is_total_label(row.cells[0].text):
             return rows[:index], rows[index:]
         if has_amount(row) and not _only_code(row):
             start = index

@@ -86,7 +86,7 @@ def find_tables(grid: Grid, catalogue: Catalogue) -> tuple[list[Segment], list[I
             current = Segment(kind, texts[index], row.line, row.page)
             segments.append(current)
             continue
-        if current is not None and not _take_row(current, row, index in edges):
+        if current is not None and not _take_row(current, row, index in edges, texts[index]):
             current = None
     return _one_per_kind(segments, grid.path)
 
@@ -138,10 +138,11 @@ def _page_edges(rows: list[GridRow]) -> set[int]:
     return edges | {len(rows) - 1}
 
 
-def _take_row(segment: Segment, row: GridRow, page_edge: bool = True) -> bool:
+def _take_row(segment: Segment, row: GridRow, page_edge: bool = True,
+              row_text: str | None = None) -> bool:
     """Add `row` to the segment's body, or to its unit or notes; False at prose (the end).
-    `page_edge`: the row may be the page's number."""
-    text = squash(row.text())
+    `page_edge`: the row may be the page's number; `row_text`: its text, if known."""
+    text = squash(row.text() if row_text is None else row_text)
     if segment.kind.shape == "key_value":
         return _take_key_value_row(segment, row, text)
     unit = UNIT_RE.search(text)
