@@ -116,8 +116,8 @@ def _has_amount(row: GridRow) -> bool:
 
 
 def _title_tail(row: GridRow, row_text: str) -> bool:
-    if len(row.cells) > 3:
-        return False  # the end of a wrapped title is a few characters
+    if len(row.cells) > 3 or "表" not in row_text:
+        return False  # the end of a wrapped title is a few characters, ending in 表
     text = squash(row_text)
     return len(text) <= 6 and text.endswith(("表", "表（续）", "表(续)"))
 
