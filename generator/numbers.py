@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 # Full-width digits and punctuation that PDF/Word extraction leaves in amounts.
 _FULLWIDTH = str.maketrans("０１２３４５６７８９．，－　", "0123456789.,- ")
@@ -18,8 +19,10 @@ def normalize_cell(text: str) -> str:
     return text.translate(_FULLWIDTH).strip()
 
 
+@lru_cache(maxsize=1 << 16)  # a document prints its figures in several tables; readers ask twice
 def parse_amount(text: str | None) -> Decimal | None:
-    """The amount a cell prints, or None if the cell is not a plain amount.
+    """The amount a cell prints, or None if the cell is not a plain amount (a Decimal is
+    immutable: one value may be shared).
 
     "1,904.25" → 1904.25; "17.00" keeps its two places; "1834.8 3" and "1834. 83"
     (numbers split by a stray space in PDF extraction) → 1834.83. An empty cell or
@@ -99,6 +102,7 @@ def unwrap(text: str) -> str:
     return _SPACE_BETWEEN_WIDE.sub("", text.strip())
 
 
+@lru_cache(maxsize=1 << 16)  # asked of the same short labels over and over
 def squash(text: str | None) -> str:
     """Text with all white space removed: for comparing names printed with stray spaces."""
     if text is None:

@@ -99,6 +99,9 @@ class Catalogue:
     columns: dict[str, tuple[str, ...]]
     labels: dict[str, frozenset[str]]
     key_values: dict[str, tuple[str, ...]] = field(default_factory=dict)  # [key_value]
+    # column_key's answers by label: every table asks of the same few header labels
+    _column_keys: dict[str, str | None] = field(default_factory=dict, init=False, compare=False,
+                                                repr=False)
 
     def kind(self, name: str) -> TableKind:
         return next(k for k in self.kinds if k.kind == name)
@@ -133,6 +136,14 @@ class Catalogue:
 
     def column_key(self, label: str) -> str | None:
         """The column key a header label names (`[columns]`), or None."""
+        if label in self._column_keys:
+            return self._column_keys[label]
+        if len(self._column_keys) > 1 << 14:
+            self._column_keys.clear()  # (a bound for long builds of varied labels)
+        key = self._column_keys[label] = self._column_key(label)
+        return key
+
+    def _column_key(self, label: str) -> str | None:
         flat = squash(label)
         best: tuple[int, str] | None = None
         for key, synonyms in self.columns.items():
