@@ -4,8 +4,8 @@ Converted Word/PDF text where each table row is one line and its cells are separ
 tabs (empty cells as empty fields), between prose paragraphs. The text is split into
 table blocks (`tsv_blocks`); each block's rows become a cell grid (`readers.tsv`) read by
 the shared segmenter and the interpreter of its shape (`read_shared`: 三公, 表三/五/六 and
-the fund tables; `_read_performance`: 绩效目标表), the rest still by this layout's own
-code (two-sided 表一/表四 `tsv_two_sided`, 表二/表七/上年结转 `tsv_coded`, issue 15); broken
+the fund tables, two-sided 表一/表四; `_read_performance`: 绩效目标表), the rest still by
+this layout's own code (表二/表七/上年结转 `tsv_coded`, issue 15); broken
 codes are read from the rest of the document (`tsv_codes`).
 """
 
@@ -28,7 +28,6 @@ from .tsv_coded import ReadContext, read_coded_table
 from .tsv_codes import repair_broken_codes
 from .tsv_guards import refuse_foreign_codes, refuse_lone_unit_rows
 from .tsv_infer import untitled_table_key
-from .tsv_two_sided import read_two_sided
 
 # Rows with at least this many filled cells on enough lines make a tab-separated table.
 _MIN_TABLE_ROWS = 20
@@ -37,8 +36,8 @@ _SHAPES = {"projects": "编码、功能科目名称、项目名称、金额",
            "basic": "类/款编码、名称、三列金额"}
 
 _READERS: dict[str, Callable[[Block, str, ReadContext], Table]] = {
-    "summary": read_two_sided,
-    "fiscal": read_two_sided,
+    "summary": lambda block, key, ctx: read_shared(block, key, ctx),
+    "fiscal": lambda block, key, ctx: read_shared(block, key, ctx),
     "three_public": lambda block, key, ctx: read_shared(block, key, ctx),
     "gov_fund": lambda block, key, ctx: read_shared(block, key, ctx),
     "expense": lambda block, key, ctx: read_shared(block, key, ctx),
@@ -155,8 +154,9 @@ def read_shared(block: Block, key: str, ctx: ReadContext) -> Table:
     table, found = INTERPRETERS[seg.kind.shape](seg, catalogue, "万元", ctx.doc.path)
     ctx.doc.issues.extend(found)
     table.title, table.note = title, block.note
-    for row in [*table.rows, *table.totals.values()]:  # this layout lists every column
-        row.values = {c.key: row.values.get(c.key) for c in table.columns} | row.values
+    if seg.kind.shape != "two_sided":  # (a two-sided table lists each side's columns)
+        for row in [*table.rows, *table.totals.values()]:  # this layout lists every column
+            row.values = {c.key: row.values.get(c.key) for c in table.columns} | row.values
     table.empty = not table.rows
     for row in table.rows:  # a code broken in conversion: read from the rest of the document
         if row.code is None and row.code_raw:

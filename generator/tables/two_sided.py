@@ -17,6 +17,8 @@ from ..readers.text import is_amount
 from .amounts import LABEL_START, has_amount, label_text, pieces, to_wan
 from .catalogue import Catalogue
 from .segment import Segment
+from .two_sided_columns import is_column_grid, read_sides
+from .two_sided_lines import SIDE_NAMES, function_class, line_doubts
 
 
 def read_two_sided(seg: Segment, catalogue: Catalogue, unit: str, path: str) -> tuple[Table, list[Issue]]:
@@ -26,7 +28,10 @@ def read_two_sided(seg: Segment, catalogue: Catalogue, unit: str, path: str) -> 
     bounds = _amount_columns(seg.rows[:first], catalogue)
     body = seg.rows[first:]
     positioned = any(c.x0 is not None or c.col is not None for r in seg.rows for c in r.cells)
-    if len(bounds) >= 2 and all(c.x0 is not None for r in body for c in r.cells):
+    issues: list[Issue] = []
+    if is_column_grid(seg.rows):
+        issues += read_sides(seg.rows[:first], body, table, catalogue, unit, path, seg.title)
+    elif len(bounds) >= 2 and all(c.x0 is not None for r in body for c in r.cells):
         _read_by_columns(body, bounds, table, unit)
     elif positioned:
         _read_in_order(body, table, unit)
@@ -37,13 +42,15 @@ def read_two_sided(seg: Segment, catalogue: Catalogue, unit: str, path: str) -> 
         # of two 总计, the first is income's: on one line, or, without positions (the
         # default mode prints the sides one after the other), in the table
         where = row.line if positioned else 0
-        row.side = _side(row.name or "", catalogue, totals_before.get(where, 0))
+        row.side = row.side or _side(row.name or "", catalogue, totals_before.get(where, 0))
         totals_before[where] = totals_before.get(where, 0) + catalogue.is_total(row.name)
-    _find_totals(table, catalogue)
-    issues = []
-    if "income" not in table.totals:
-        issues.append(Issue("total-missing", f"{seg.title}（第 {seg.line} 行）：没有收入总计或收入合计行",
-                            path, seg.line, "warning", table=table.key))
+    issues += _find_totals(table, catalogue, path, seg.title)
+    issues += line_doubts(table, path, seg.title)
+    for side in ("income", "expense") if table.rows else ("income",):
+        if side not in table.totals:
+            name = SIDE_NAMES[side]
+            issues.append(Issue("total-missing", f"{seg.title}（第 {seg.line} 行）：没有{name}总计或{name}合计行",
+                                path, seg.line, "warning", table=table.key))
     return table, issues
 
 
@@ -135,6 +142,8 @@ def _read_in_order(rows: list[GridRow], table: Table, unit: str, skip: frozenset
 
 def _side(name: str, catalogue: Catalogue, totals_before: int) -> str:
     flat = squash(name)
+    if function_class(name)[0]:
+        return "expense"
     if catalogue.is_total(flat):
         return "expense" if totals_before else "income"
     if any(word in flat for word in catalogue.labels["expense_words"]) and "收入" not in flat:
@@ -142,8 +151,10 @@ def _side(name: str, catalogue: Catalogue, totals_before: int) -> str:
     return "income"
 
 
-def _find_totals(table: Table, catalogue: Catalogue) -> None:
-    """收入总计 / 支出总计 (or 总计) first, else 收入合计 / 支出合计 (or 合计)."""
+def _find_totals(table: Table, catalogue: Catalogue, path: str, title: str) -> list[Issue]:
+    """收入总计 / 支出总计 (or 总计) first, else 收入合计 / 支出合计 (or 合计); a 总计
+    printed twice on a side leaves the other in doubt (a line repeated?)."""
+    issues = []
     for side in ("income", "expense"):
         named = catalogue.labels[f"{side}_total"]
         candidates = [r for r in table.rows if r.side == side and (squash(r.name) in named or catalogue.is_total(r.name))]
@@ -153,3 +164,7 @@ def _find_totals(table: Table, catalogue: Catalogue) -> None:
             chosen[0].kind = "total"
             table.totals[side] = chosen[0]
             table.rows.remove(chosen[0])
+        issues += [Issue("row-misplaced", f"{title}第 {r.line} 行：{SIDE_NAMES[side]}方又一个总计行"
+                         f"（{squash(r.name)}）；取第 {chosen[0].line} 行的为总计", path, r.line, "warning", table.key)
+                   for r in grand[:-1]]
+    return issues
