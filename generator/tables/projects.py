@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from ..grid import Cell, GridRow
 from ..model import Issue, Row, Table
-from ..numbers import is_total_label, squash
+from ..numbers import is_total_label, squash, unwrap
 from .amounts import name_text
 from .codes import read_code
 from .ruled import Line
@@ -124,7 +124,7 @@ def project_rows(table: Table, cells: dict[int, Cell], seg: Segment, path: str) 
     for row in table.rows:
         cell = cells.get(row.line)
         if cell is not None:
-            row.project = squash(cell.text) if cell.text.strip() else None
+            row.project = unwrap(cell.text) or None
             row.origins["project"] = cell.origin
         figures = any(v is not None for v in row.values.values())
         if row.code and len(row.code) == 7:
