@@ -3,9 +3,9 @@
 Converted Word/PDF text where each table row is one line and its cells are separated by
 tabs (empty cells as empty fields), between prose paragraphs. The text is split into
 table blocks (`tsv_blocks`); each block's rows become a cell grid (`readers.tsv`) read by
-the shared segmenter and the interpreter of its shape (`read_shared`: 三公, 表三/五/六/七 and
-the fund tables; `_read_performance`: 绩效目标表), the rest still by this layout's own
-code (two-sided 表一/表四 `tsv_two_sided`, 表二/上年结转 `tsv_coded`, issue 15); broken
+the shared segmenter and the interpreter of its shape (`read_shared`: 三公, 表三/五/六/七, the
+fund tables and 上年结转结余; `_read_performance`: 绩效目标表), the rest still by this layout's
+own code (two-sided 表一/表四 `tsv_two_sided`, 表二 `tsv_coded`, issue 15); broken
 codes are read from the rest of the document (`tsv_codes`).
 """
 
@@ -46,6 +46,7 @@ _READERS: dict[str, Callable[[Block, str, ReadContext], Table]] = {
     "basic": lambda block, key, ctx: read_shared(block, key, ctx),
     "state_capital": lambda block, key, ctx: read_shared(block, key, ctx),
     "projects": lambda block, key, ctx: read_shared(block, key, ctx),
+    "carryover": lambda block, key, ctx: read_shared(block, key, ctx),
 }
 
 

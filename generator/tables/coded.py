@@ -34,7 +34,7 @@ from .header import Column as HeaderColumn
 from .inferred import inferred_columns, inferred_rows, project_column_of_body
 from .label_levels import level_name, split_levels
 from .place import calibrate, place
-from .projects import project_column, project_rows, split_projects
+from .projects import project_column, project_rows, split_projects, units_and_projects
 from .ruled import Line, cell_doubts, column_order, sub_units, unknown_columns
 from .segment import Segment
 from .side_by_side import unfold_side_by_side
@@ -112,7 +112,7 @@ def read_coded(seg: Segment, catalogue: Catalogue, unit: str, path: str) -> tupl
     if inferred:
         issues += inferred_rows(table, seg, path)
     if seg.kind.units:
-        _units_and_projects(table.rows)
+        units_and_projects(table.rows)
     elif seg.kind.shape == "coded" or any(r.code for r in table.rows):  # 表二 收入 by function class
         issues += sub_units(table, seg, {r.line for r in body if r.ruled}, path)
     _lone_row_is_total(table)
@@ -213,19 +213,6 @@ def _row_doubts(seg: Segment, line: int, row: Row, amounts: list[Cell], columns:
     if len(places) > 1 or (places and any("." not in a.text for a in amounts)):
         add("amount-doubtful", "金额的小数位数不一致（一个数字被空格隔开？）")
     return found
-
-
-def _units_and_projects(rows: list[Row]) -> None:
-    """Named rows (上年结转结余): a unit's own row, then its projects (a name saying 项目)."""
-    unit = None
-    for row in rows:
-        if row.kind != "line" or not row.name:
-            continue
-        if "项目" in (row.name or ""):
-            row.kind, row.unit, row.project = "project", unit, row.name
-        else:
-            unit = row.name
-            row.kind, row.unit = "unit", row.name
 
 
 def _fixed_columns(header: list[GridRow], fixed: tuple[tuple[str, str], ...]) -> list[HeaderColumn]:

@@ -82,6 +82,20 @@ def _mark_item_subtotals(rows: list[Row]) -> None:
             row.kind = "item"
 
 
+def units_and_projects(rows: list[Row]) -> None:
+    """Named rows (上年结转结余): a unit's own row, then its projects (a name saying 项目, or
+    naming spending: …经费, …费; a unit's name never does)."""
+    unit = None
+    for row in rows:
+        if row.kind != "line" or not row.name:
+            continue
+        if "项目" in row.name or squash(row.name).endswith("费"):
+            row.kind, row.unit, row.project = "project", unit, row.name
+        else:
+            unit = row.name
+            row.kind, row.unit = "unit", row.name
+
+
 def project_column(header: list[GridRow]) -> int | None:
     """The 项目名称 column, where the header's cells know their columns (as the rows count
     them: a merged 科目编码 cell over 类 款 项 prints once, so a Word header row's columns
