@@ -3,9 +3,9 @@
 Converted Word/PDF text where each table row is one line and its cells are separated by
 tabs (empty cells as empty fields), between prose paragraphs. The text is split into
 table blocks (`tsv_blocks`); each block's rows become a cell grid (`readers.tsv`) read by
-the shared segmenter and the interpreter of its shape (`read_shared`: 三公, 表三/五/六 and
-the fund tables, two-sided 表一/表四; `_read_performance`: 绩效目标表), the rest still by
-this layout's own code (表二/表七/上年结转 `tsv_coded`, issue 15); broken
+the shared segmenter and the interpreter of its shape (`read_shared`: 三公, two-sided
+表一/表四, 表三/五/六/七, the fund tables and 上年结转结余; `_read_performance`: 绩效目标表), the
+rest still by this layout's own code (表二 `tsv_coded`, issue 15); broken
 codes are read from the rest of the document (`tsv_codes`).
 """
 
@@ -44,6 +44,8 @@ _READERS: dict[str, Callable[[Block, str, ReadContext], Table]] = {
     "general_public": lambda block, key, ctx: read_shared(block, key, ctx),
     "basic": lambda block, key, ctx: read_shared(block, key, ctx),
     "state_capital": lambda block, key, ctx: read_shared(block, key, ctx),
+    "projects": lambda block, key, ctx: read_shared(block, key, ctx),
+    "carryover": lambda block, key, ctx: read_shared(block, key, ctx),
 }
 
 
