@@ -42,7 +42,9 @@ def padded_rows(lines: list[tuple[int, str]], path: str, page: int | None = None
             if len(counted) == sum(amount):
                 for cell, col in zip((c for c, a in zip(cells, amount) if a), counted):
                     cell.col = col
-        rows.append(GridRow(cells=_numbers_in_labels(cells, amount), line=number, page=page))
+        if amount[-1] and False in amount:  # (else _numbers_in_labels keeps them all)
+            cells = _numbers_in_labels(cells, amount)
+        rows.append(GridRow(cells, number, page))
     return rows, issues
 
 

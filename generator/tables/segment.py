@@ -31,6 +31,9 @@ _TABLE_LABEL = re.compile(r"^(?:公开\d+表|表(?:[一二三四五六七八九�
 _PAGE_NUMBER = re.compile(r"^(?:[-—－–]*\d{1,3}[-—－–]*|第\d+页(?:共\d+页)?)$")
 _NOTE = re.compile(r"^(?:备?注[:：]|[:：]“|说明[:：]|本表|此表)")
 _PART_HEADING = re.compile(r"^第[一二三四五六七八九十]+部分")  # 第三部分 …情况说明: the tables end
+# The first characters those lines (page number, heading, label, note, part heading) may
+# start with, besides a digit (\d: str.isdecimal).
+_FURNITURE_STARTS = frozenset("-—－–第编预部单公表备注:：说本此")
 # A line of prose: long, one piece of text, sentence punctuation, no figures of a table.
 PROSE_MIN_CHARS = 30
 
@@ -145,7 +148,7 @@ def _take_row(segment: Segment, row: GridRow, page_edge: bool = True,
     text = squash(row.text() if row_text is None else row_text)
     if segment.kind.shape == "key_value":
         return _take_key_value_row(segment, row, text)
-    unit = UNIT_RE.search(text)
+    unit = "单位" in text and UNIT_RE.search(text)
     if unit:
         segment.unit = segment.unit or unit.group(1)
         rest = [c for c in row.cells if not UNIT_RE.search(squash(c.text)) and c.text not in ("单位:", "单位：")]
@@ -153,13 +156,15 @@ def _take_row(segment: Segment, row: GridRow, page_edge: bool = True,
             return True
         row = GridRow(cells=rest, line=row.line, page=row.page, ruled=row.ruled, width=row.width)
         text = squash(row.text())
-    number = _PAGE_NUMBER.match(text) and (page_edge or segment.kind.shape != "items")
-    if _HEADING_LINE.match(text) or _TABLE_LABEL.match(text) or number:
-        return True
-    if _NOTE.match(text):
-        segment.notes.append(row.text())
-        return True
-    if _is_prose(row, text) or _PART_HEADING.match(text):
+    furniture = text[:1] in _FURNITURE_STARTS or text[:1].isdecimal()
+    if furniture:  # (most rows start otherwise: none of these patterns can match them)
+        number = _PAGE_NUMBER.match(text) and (page_edge or segment.kind.shape != "items")
+        if _HEADING_LINE.match(text) or _TABLE_LABEL.match(text) or number:
+            return True
+        if _NOTE.match(text):
+            segment.notes.append(row.text())
+            return True
+    if _is_prose(row, text) or furniture and _PART_HEADING.match(text):
         return False
     segment.rows.append(row)
     return True
