@@ -18,6 +18,7 @@ from .amounts import LABEL_START, has_amount, label_text, pieces, to_wan
 from .catalogue import Catalogue
 from .segment import Segment
 from .two_sided_columns import is_column_grid, read_sides
+from .two_sided_counted import read_counted
 from .two_sided_lines import SIDE_NAMES, function_class, line_doubts
 
 
@@ -33,6 +34,11 @@ def read_two_sided(seg: Segment, catalogue: Catalogue, unit: str, path: str) -> 
         issues += read_sides(seg.rows[:first], body, table, catalogue, unit, path, seg.title)
     elif len(bounds) >= 2 and all(c.x0 is not None for r in body for c in r.cells):
         _read_by_columns(body, bounds, table, unit)
+    elif any(c.col is not None and c.x0 is None for r in body for c in r.cells):  # counted from the line end
+        printed = next((squash(c.text) for r in seg.rows[:first] for c in r.cells
+                        if squash(c.text) in catalogue.labels["amount_headers"]), None)
+        issues += read_counted(seg, body, table, unit, path,
+                               lambda name: _side(name, catalogue, 0) == "expense", printed)
     elif positioned:
         _read_in_order(body, table, unit)
     else:  # a row's label may print among the header's words, before the first amount
@@ -44,6 +50,7 @@ def read_two_sided(seg: Segment, catalogue: Catalogue, unit: str, path: str) -> 
         where = row.line if positioned else 0
         row.side = row.side or _side(row.name or "", catalogue, totals_before.get(where, 0))
         totals_before[where] = totals_before.get(where, 0) + catalogue.is_total(row.name)
+    issues += _cut_after_totals(table, catalogue, body, seg.title, path)
     issues += _find_totals(table, catalogue, path, seg.title)
     issues += line_doubts(table, path, seg.title)
     for side in ("income", "expense") if table.rows else ("income",):
@@ -149,6 +156,28 @@ def _side(name: str, catalogue: Catalogue, totals_before: int) -> str:
     if any(word in flat for word in catalogue.labels["expense_words"]) and "收入" not in flat:
         return "expense"
     return "income"
+
+
+def _is_grand_total(row: Row, catalogue: Catalogue) -> bool:
+    flat = squash(row.name)
+    return "总计" in flat and (flat in catalogue.labels[f"{row.side}_total"] or catalogue.is_total(flat))
+
+
+def _cut_after_totals(table: Table, catalogue: Catalogue, body: list[GridRow], title: str, path: str) -> list[Issue]:
+    """Rows printed after the line by which both sides printed their 总计 are another
+    table's (its title lost): not read."""
+    firsts = [next((r.line for r in table.rows if r.side == side and _is_grand_total(r, catalogue)), None)
+              for side in ("income", "expense")]
+    if None in firsts:
+        return []
+    end = max(firsts)
+    after = [r for r in table.rows if r.line > end]
+    if not after:
+        return []
+    table.rows = [r for r in table.rows if r.line <= end]
+    first = next((r.line for r in body if r.line > end and r.cells), after[0].line)
+    return [Issue("table-cut", f"{title}：第 {first} 行起在收入总计/支出总计行之后，属于另一张表（其表名丢失？），"
+                  "未读", path, first, "warning", table.key)]
 
 
 def _find_totals(table: Table, catalogue: Catalogue, path: str, title: str) -> list[Issue]:
