@@ -79,8 +79,8 @@ def _placed(amounts: list[Cell], keys: list[str], last: bool) -> list[tuple[str,
 
 
 def _is_code(cell: Cell) -> bool:
-    code, _, used = read_code([cell])
-    return code is not None and used == 1 and is_amount(cell.text)
+    """A cell the code reader reads as a whole code (3, 5 or 7 digits alone)."""
+    return cell.text.isdigit() and read_code([cell])[2] == 1
 
 
 def _code_columns(body: list[GridRow]) -> set[int]:
