@@ -1,13 +1,18 @@
 """Two-sided summary tables (收支总表, 财政拨款收支总表): 收入 lines and 支出 lines printed
-side by side (in Jiangsu a third side, 支出 by use), each line a label and its amount.
+side by side (in Jiangsu a third side, 支出 by use), each line a label and its amount(s).
 
-A line's side comes from its label, not its place: the catalogue's expense words (支出,
-结转下年 …) put it on the expense side, the rest are income; of two 总计 on one row the
-first is income's. The totals are the lines named 收入总计 / 支出总计 (or 总计 alone), else
-收入合计 / 支出合计. With column positions, each cell's side is told by the header's amount
-columns (金额, 预算数, 决算数); without them, each label takes the amounts after it.
+How a line's cells are found depends on what the grid knows of columns: with x-extents,
+each cell's side is told by the header's amount columns (金额, 预算数, 决算数); where every
+cell gives its column (a sheet, tab-separated or Word table text), by the header's label
+headings (`two_sided_columns`); where only amounts give theirs, counted from the line end
+(padded text), each label takes the amounts after it (`two_sided_counted`); without any,
+each label takes the amount after it. A line's side then comes from its column where the
+grid tells it, else from its label: a function class (201 一般公共服务支出) or the
+catalogue's expense words (支出, 结转下年 …) put it on the expense side, the rest are
+income; of two 总计 on one row the first is income's. The totals are the lines named
+收入总计 / 支出总计 (or 总计 alone), else 收入合计 / 支出合计; rows after the 总计 line are
+another table's. Codes, kinds and doubts of the lines: `two_sided_lines`.
 """
-
 from __future__ import annotations
 
 from ..grid import Cell, GridRow
@@ -26,23 +31,9 @@ def read_two_sided(seg: Segment, catalogue: Catalogue, unit: str, path: str) -> 
     table = Table(key=seg.kind.key, title=seg.kind.key, line=seg.line, unit=unit, note=seg.title,
                   columns=[Column("amount", "金额")])
     first = next((i for i, r in enumerate(seg.rows) if has_amount(r)), len(seg.rows))
-    bounds = _amount_columns(seg.rows[:first], catalogue)
     body = seg.rows[first:]
     positioned = any(c.x0 is not None or c.col is not None for r in seg.rows for c in r.cells)
-    issues: list[Issue] = []
-    if is_column_grid(seg.rows):
-        issues += read_sides(seg.rows[:first], body, table, catalogue, unit, path, seg.title)
-    elif len(bounds) >= 2 and all(c.x0 is not None for r in body for c in r.cells):
-        _read_by_columns(body, bounds, table, unit)
-    elif any(c.col is not None and c.x0 is None for r in body for c in r.cells):  # counted from the line end
-        printed = next((squash(c.text) for r in seg.rows[:first] for c in r.cells
-                        if squash(c.text) in catalogue.labels["amount_headers"]), None)
-        issues += read_counted(seg, body, table, unit, path,
-                               lambda name: _side(name, catalogue, 0) == "expense", printed)
-    elif positioned:
-        _read_in_order(body, table, unit)
-    else:  # a row's label may print among the header's words, before the first amount
-        _read_in_order(seg.rows, table, unit, _header_words(catalogue))
+    issues = _read_lines(seg, first, table, catalogue, unit, path)
     totals_before: dict[int, int] = {}
     for row in table.rows:
         # of two 总计, the first is income's: on one line, or, without positions (the
@@ -120,6 +111,26 @@ def _waiting(previous: Row | None, line: int) -> Row | None:
 def _left_without_amount(on_line: dict[int, Row], side: int) -> Row | None:
     left = [on_line[k] for k in sorted(on_line) if k < side]
     return left[-1] if left and "amount" not in left[-1].values else None
+
+
+def _read_lines(seg: Segment, first: int, table: Table, catalogue: Catalogue, unit: str, path: str) -> list[Issue]:
+    """The body's lines into `table.rows`, by what the grid knows of columns (see the module)."""
+    header, body = seg.rows[:first], seg.rows[first:]
+    bounds = _amount_columns(header, catalogue)
+    if is_column_grid(seg.rows):
+        return read_sides(header, body, table, catalogue, unit, path, seg.title)
+    if len(bounds) >= 2 and all(c.x0 is not None for r in body for c in r.cells):
+        _read_by_columns(body, bounds, table, unit)
+    elif any(c.col is not None and c.x0 is None for r in body for c in r.cells):  # counted from the line end
+        printed = next((squash(c.text) for r in header for c in r.cells
+                        if squash(c.text) in catalogue.labels["amount_headers"]), None)
+        return read_counted(seg, body, table, unit, path, lambda name: _side(name, catalogue, 0) == "expense",
+                            printed)
+    elif any(c.x0 is not None or c.col is not None for r in seg.rows for c in r.cells):
+        _read_in_order(body, table, unit)
+    else:  # a row's label may print among the header's words, before the first amount
+        _read_in_order(seg.rows, table, unit, _header_words(catalogue))
+    return []
 
 
 # the header's words over a two-sided table's columns (收入 | 支出, 项目, 金额 …)
