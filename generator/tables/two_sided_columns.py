@@ -38,9 +38,11 @@ class Side:
 
 
 def is_column_grid(rows: list[GridRow]) -> bool:
-    """Cells that give their column but no extent (tab-separated text, Word table text, a sheet)."""
+    """Cells, labels too, that give their column but no extent (tab-separated text, Word
+    table text, a sheet; padded text counts only its amounts' columns)."""
     cells = [c for r in rows for c in r.cells]
-    return any(c.col is not None for c in cells) and all(c.x0 is None for c in cells)
+    return (any(c.col is not None and not is_amount_cell(c) for c in cells)
+            and all(c.x0 is None for c in cells))
 
 
 def read_sides(header: list[GridRow], body: list[GridRow], table: Table, catalogue: Catalogue,

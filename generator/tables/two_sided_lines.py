@@ -27,6 +27,8 @@ _NOWHERE = Origin(line=0)
 def function_class(label: str) -> tuple[str | None, str | None, str]:
     """(code, code as printed, name) of a label that starts with a classification code
     followed by words ("201 一般公共服务支出", "201一般公共服务支出"); else (None, None, label)."""
+    if not label[:1].isdigit():
+        return None, None, label  # most labels: no code to read
     parts = label.split()
     code, raw, used = read_code([Cell(p, _NOWHERE) for p in parts])
     name = " ".join(parts[used:])
