@@ -352,11 +352,10 @@ def test_a_header_missing_its_group_row_flags_every_row() -> None:
     assert _unflagged(original, doc) == []
 
 
-def test_a_row_above_the_header_is_checked_as_inferred() -> None:
-    """表三's first row swapped above 表二's header: read with columns from its shape,
-    and flagged."""
+def test_a_row_above_the_header_is_not_read() -> None:
+    """表三's first row swapped above 表二's header: not read, and flagged."""
     original, doc = _mutated(SEED_002, lambda lines: _swap(lines, 145, 185))
-    assert {("column-ambiguous", 145, "income")} <= _slugs(doc)
+    assert {("row-misaligned", 145, "income")} <= _slugs(doc)
     assert _unflagged(original, doc) == []
 
 

@@ -23,7 +23,15 @@ from ..tables.performance import read_performance
 from ..tables.pipeline import INTERPRETERS
 from ..tables.segment import Segment, find_tables
 from .common import check_garbled_lines, report_unbalanced_rows
-from .tsv_blocks import PERF_DEPARTMENT, PERF_PROJECT, Block, RefusedLine, find_blocks, table_label
+from .tsv_blocks import (
+    PERF_DEPARTMENT,
+    PERF_PROJECT,
+    Block,
+    RefusedLine,
+    TsvRow,
+    find_blocks,
+    table_label,
+)
 from .tsv_coded import ReadContext, read_coded_table
 from .tsv_codes import repair_broken_codes
 from .tsv_guards import refuse_foreign_codes, refuse_lone_unit_rows
@@ -47,6 +55,7 @@ _READERS: dict[str, Callable[[Block, str, ReadContext], Table]] = {
     "state_capital": lambda block, key, ctx: read_shared(block, key, ctx),
     "projects": lambda block, key, ctx: read_shared(block, key, ctx),
     "carryover": lambda block, key, ctx: read_shared(block, key, ctx),
+    "income": lambda block, key, ctx: read_shared(block, key, ctx),
 }
 
 
@@ -146,7 +155,7 @@ def read_shared(block: Block, key: str, ctx: ReadContext) -> Table:
     catalogue = load_catalogue()
     # the standard title, which the catalogue knows, stands for the printed one
     title_row = GridRow([Cell(TABLE_KEYS[key], Origin(line=block.line))], block.line)
-    rows = [tsv_row(r.line, r.cells) for r in block.rows]
+    rows = [tsv_row(r.line, r.cells) for r in _without_strays(block, key, ctx)]
     segments, issues = find_tables(Grid(ctx.doc.path, "tsv", "", [title_row, *rows]), catalogue)
     title = block.title or TABLE_KEYS[key]
     ctx.doc.issues.extend(replace(i, table=key) for i in issues)
@@ -168,6 +177,26 @@ def read_shared(block: Block, key: str, ctx: ReadContext) -> Table:
         refuse_lone_unit_rows(table, ctx)
         report_unbalanced_rows(table, ctx.doc, table_label(key))
     return table
+
+
+def _without_strays(block: Block, key: str, ctx: ReadContext) -> list[TsvRow]:
+    """The block's rows but those moved here from another table: rows of figures above the
+    header, and header rows with text between them and the header below."""
+    rows = block.rows
+    above = 0  # rows of figures printed above the header (moved from another table)
+    while above < len(rows) and rows[above].has_amount() and any(not r.has_amount() for r in rows[above + 1:above + 3]):
+        above += 1
+    for row in rows[:above]:
+        ctx.issue("row-misaligned", f"{table_label(key)}第 {row.line} 行：印在表头之上（另一张表的行？）；未读",
+                  row.line, key)
+    rows = rows[above:]
+    first_data = next((i for i, r in enumerate(rows) if r.has_amount()), len(rows))
+    cut = max((i for i in range(1, first_data) if rows[i].after_text), default=0)
+    if cut:
+        lines = "、".join(str(r.line) for r in rows[:cut])
+        ctx.issue("header-stray", f"{table_label(key)}：第 {lines} 行的表头行与其下的表头不相连；未用",
+                  rows[0].line, key)
+    return rows[cut:]
 
 
 def _read_performance(block: Block, ctx: ReadContext) -> PerformanceTarget | None:
