@@ -33,7 +33,6 @@ from .tsv_blocks import (
     table_label,
 )
 from .tsv_coded import ReadContext, read_coded_table
-from .tsv_codes import repair_broken_codes
 from .tsv_guards import refuse_foreign_codes, refuse_lone_unit_rows
 from .tsv_infer import untitled_table_key
 from .tsv_two_sided import read_two_sided
@@ -112,7 +111,6 @@ class TsvLayout:
                 continue
             reader = _READERS.get(key, read_coded_table)
             doc.tables[key] = reader(block, key, ctx)
-        repair_broken_codes(doc, ctx.broken)
         _ends_inside_table(source.lines, read, ctx)
 
     @staticmethod
@@ -169,9 +167,6 @@ def read_shared(block: Block, key: str, ctx: ReadContext) -> Table:
     for row in [*table.rows, *table.totals.values()]:  # this layout lists every column
         row.values = {c.key: row.values.get(c.key) for c in table.columns} | row.values
     table.empty = not table.rows
-    for row in table.rows:  # a code broken in conversion: read from the rest of the document
-        if row.code is None and row.code_raw:
-            ctx.broken.append((key, row, tuple(row.code_raw.split())))
     if seg.kind.shape in ("coded", "named"):
         refuse_foreign_codes(table, ctx, ctx.broken)
         refuse_lone_unit_rows(table, ctx)
