@@ -3,10 +3,10 @@
 Converted Word/PDF text where each table row is one line and its cells are separated by
 tabs (empty cells as empty fields), between prose paragraphs. The text is split into
 table blocks (`tsv_blocks`); each block's rows become a cell grid (`readers.tsv`) read by
-the shared segmenter and the interpreter of its shape (`read_shared`: 三公, 表三/五/六/七, the
-fund tables and 上年结转结余; `_read_performance`: 绩效目标表), the rest still by this layout's
-own code (two-sided 表一/表四 `tsv_two_sided`, 表二 `tsv_coded`, issue 15); broken
-codes are read from the rest of the document (`tsv_codes`).
+the shared segmenter and the interpreter of its shape (`read_shared`: every coded and
+named table, 三公; `_read_performance`: 绩效目标表), the two-sided 表一/表四 still by this
+layout's own code (`tsv_two_sided`, issue 15). Broken codes are repaired by the shared
+code reader once the document is read (`tables.codes.repair_broken_codes`).
 """
 
 from __future__ import annotations
@@ -32,9 +32,8 @@ from .tsv_blocks import (
     find_blocks,
     table_label,
 )
-from .tsv_coded import ReadContext, read_coded_table
+from .tsv_coded import ReadContext
 from .tsv_guards import refuse_foreign_codes, refuse_lone_unit_rows
-from .tsv_infer import untitled_table_key
 from .tsv_two_sided import read_two_sided
 
 # Rows with at least this many filled cells on enough lines make a tab-separated table.
@@ -109,8 +108,7 @@ class TsvLayout:
                 ctx.issue("table-repeated", f"{table_label(key)}在第 {block.line} 行"
                           "再次印出；保留第一份", block.line, key)
                 continue
-            reader = _READERS.get(key, read_coded_table)
-            doc.tables[key] = reader(block, key, ctx)
+            doc.tables[key] = _READERS[key](block, key, ctx)
         _ends_inside_table(source.lines, read, ctx)
 
     @staticmethod
@@ -125,6 +123,31 @@ class TsvLayout:
         ctx.issue("table-title-missing", f"第 {first}–{last} 行：这些行没有表名，按"
                   f"表形（{_SHAPES[key]}）读作{table_label(key)}", first, key)
         return key
+
+
+def untitled_table_key(block: Block, have: set[str]) -> str | None:
+    """Which standard table an untitled run of rows is, from the shape of its first coded
+    row with amounts (code cells, then text cells, then amounts), or None. Only the shapes
+    no other table has: 3 code cells + function name + project name + amounts is 表七; 2
+    code cells + name + 3 amounts is 表六."""
+    for row in block.rows:
+        if not row.has_amount():
+            continue
+        cells = row.cells
+        code = 0
+        while code < min(3, len(cells)) and (cells[code].isdigit() or not cells[code]):
+            code += 1
+        if not any(cells[:code]):
+            continue
+        first_amount = next((k for k in range(code, len(cells)) if row.amount(k) is not None), len(cells))
+        texts = sum(1 for k in range(code, first_amount) if cells[k])
+        amounts = len(cells) - first_amount
+        if code == 3 and texts == 2 and "projects" not in have:
+            return "projects"
+        if code == 2 and texts == 1 and amounts == 3 and "basic" not in have:
+            return "basic"
+        return None
+    return None
 
 
 def _ends_inside_table(lines: list[str], read: list[tuple[Block, str, int]],
@@ -168,7 +191,7 @@ def read_shared(block: Block, key: str, ctx: ReadContext) -> Table:
         row.values = {c.key: row.values.get(c.key) for c in table.columns} | row.values
     table.empty = not table.rows
     if seg.kind.shape in ("coded", "named"):
-        refuse_foreign_codes(table, ctx, ctx.broken)
+        refuse_foreign_codes(table, ctx)
         refuse_lone_unit_rows(table, ctx)
         report_unbalanced_rows(table, ctx.doc, table_label(key))
     return table

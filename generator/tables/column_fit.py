@@ -17,7 +17,7 @@ from ..model import Issue, Table
 from ..numbers import is_total_label, parse_amount, squash
 from .catalogue import Catalogue
 from .header import Column as HeaderColumn
-from .page_headers import follow_page_headers, is_header_repeat
+from .page_headers import follow_page_headers
 from .segment import Segment
 
 _NAME_LABEL = re.compile(r"名称$|^项目$|^科目$|内容$")
@@ -128,8 +128,7 @@ def fit_to_columns(seg: Segment, header: list[GridRow], body: list[GridRow], col
     columns = _one_column_per_key(seg, _one_label_per_column(seg, columns, path, issues), path, issues)
     body, columns = follow_page_headers(header, body, columns, catalogue)
     amount_cols = {c.pieces[0].col for c in columns if c.pieces} - {None}
-    words = {squash(c.text) for r in header for c in r.cells}
-    return _fitting(seg, body, code_cols, name_columns(header, code_cols), amount_cols, path, issues, words), columns
+    return _fitting(seg, body, code_cols, name_columns(header, code_cols), amount_cols, path, issues), columns
 
 
 def dropped_number_runs(seg: Segment, rows: list[GridRow], path: str) -> list[Issue]:
@@ -171,14 +170,13 @@ def _one_column_per_key(seg: Segment, columns: list[HeaderColumn], path: str,
 
 
 def _fitting(seg: Segment, body: list[GridRow], code_cols: set[int], name_cols: set[int],
-             amount_cols: set[int], path: str, issues: list[Issue], words: set[str]) -> list[GridRow]:
-    """The rows whose cells fit the header's columns (`ruled.misfit`); the others not read.
-    The header printed again (`words` only) is kept, for the interpreter to pass over."""
+             amount_cols: set[int], path: str, issues: list[Issue]) -> list[GridRow]:
+    """The rows whose cells fit the header's columns (`ruled.misfit`); the others not read."""
     if not code_cols and not name_cols and not amount_cols:
         return body
     kept = []
     for row in body:
-        why = None if is_header_repeat(row, words) else misfit(row, code_cols, name_cols, amount_cols)
+        why = misfit(row, code_cols, name_cols, amount_cols)
         if why is None:
             kept.append(row)
             continue

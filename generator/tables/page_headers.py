@@ -24,16 +24,19 @@ from .header import read_columns
 _ADDED = 1000
 
 
-def is_header_repeat(row: GridRow, words: set[str]) -> bool:
-    """A row of the header's own labels only, with no amount (the header printed again)."""
-    return bool(row.cells) and not has_amount(row) and all(squash(c.text) in words for c in row.cells)
+def is_header_repeat(row: GridRow, words: set[str], catalogue: Catalogue) -> bool:
+    """A row of header labels only (the header's own, or a column's the catalogue knows),
+    with no amount: the header printed again."""
+    return bool(row.cells) and not has_amount(row) and all(
+        squash(c.text) in words or catalogue.column_key(c.text) for c in row.cells) and (
+        len(row.cells) >= 2 or squash(row.cells[0].text) in words)
 
 
 def follow_page_headers(header: list[GridRow], body: list[GridRow], columns: list[HeaderColumn],
                         catalogue: Catalogue) -> tuple[list[GridRow], list[HeaderColumn]]:
     """The body with the rows under each repeated header moved to the table's columns, and
     the columns with those only a repeated header prints (see the module docstring); the
-    header rows themselves stay, as printed."""
+    repeated header rows are left out."""
     columns = list(columns)
     words = {squash(c.text) for r in header for c in r.cells}
     out: list[GridRow] = []
@@ -41,17 +44,16 @@ def follow_page_headers(header: list[GridRow], body: list[GridRow], columns: lis
     orders = [[c.key for c in columns]]
     index = 0
     while index < len(body):
-        if not is_header_repeat(body[index], words):
+        if not is_header_repeat(body[index], words, catalogue):
             out.append(_moved(body[index], moves) if moves else body[index])
             index += 1
             continue
         end = index
-        while end < len(body) and is_header_repeat(body[end], words):
+        while end < len(body) and is_header_repeat(body[end], words, catalogue):
             end += 1
         moves = _moves(body[index:end], columns, catalogue, orders)
         if all(to == col for col, to in moves.items()):
             moves = None  # the same positions as the first header
-        out.extend(body[index:end])
         index = end
     return out, _in_fullest_order(columns, orders)
 
