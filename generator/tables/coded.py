@@ -19,7 +19,7 @@ from ..numbers import is_total_label, squash, unwrap
 from ..readers.text import is_amount
 from .amounts import has_amount, is_amount_cell, is_index_row, label_text, pieces, to_wan
 from .catalogue import Catalogue
-from .code_levels import CodeCarry, code_columns, code_columns_of_body
+from .code_levels import CodeCarry, code_columns, code_columns_of_body, code_columns_of_span
 from .codes import is_repeated_digit_section, read_code, row_kind, split_fused
 from .column_fit import (
     dropped_number_runs,
@@ -233,7 +233,8 @@ class _LineReader:
     def __init__(self, seg: Segment, header: list[GridRow], body: list[GridRow], path: str,
                  issues: list[Issue]):
         self.seg, self.path, self.issues = seg, path, issues
-        self.levels = code_columns(header) or code_columns_of_body([r for r in body if r.ruled])
+        self.levels = code_columns(header) or code_columns_of_span(header) or \
+            code_columns_of_body([r for r in body if r.ruled])
         self.carry = CodeCarry()
 
     def read(self, grid_row: GridRow) -> Line:

@@ -17,6 +17,7 @@ from ..model import Issue, Table
 from ..numbers import is_total_label, parse_amount, squash
 from .catalogue import Catalogue
 from .header import Column as HeaderColumn
+from .page_headers import follow_page_headers
 from .segment import Segment
 
 _NAME_LABEL = re.compile(r"名称$|^项目$|^科目$|内容$")
@@ -125,6 +126,7 @@ def fit_to_columns(seg: Segment, header: list[GridRow], body: list[GridRow], col
     if code_cols:
         body = _cut_at_foreign_header(seg, body, {c.key for c in columns if c.key}, catalogue, path, issues)
     columns = _one_column_per_key(seg, _one_label_per_column(seg, columns, path, issues), path, issues)
+    body, columns = follow_page_headers(header, body, columns, catalogue)
     amount_cols = {c.pieces[0].col for c in columns if c.pieces} - {None}
     return _fitting(seg, body, code_cols, name_columns(header, code_cols), amount_cols, path, issues), columns
 

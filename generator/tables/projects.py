@@ -105,10 +105,15 @@ def project_column(header: list[GridRow]) -> int | None:
         for cell in row.cells:
             # a 项目名称 heading over the first column names the rows themselves (江苏's
             # 收入预算总表: 项目名称 | 金额), not projects beside a 科目 or 单位
-            if squash(cell.text) == PROJECT_LABEL and cell.col is not None \
+            if _is_project_label(squash(cell.text)) and cell.col is not None \
                     and any(col < cell.col for col in columns):
                 return cell.col
     return None
+
+
+def _is_project_label(flat: str) -> bool:
+    """项目名称, also with text pasted inside it (项目…名称: a conversion glued a stray piece in)."""
+    return flat == PROJECT_LABEL or flat.startswith("项目") and flat.endswith("名称") and len(flat) > len(PROJECT_LABEL)
 
 
 def split_projects(lines: list[Line], column: int | None) -> tuple[list[Line], dict[int, Cell]]:
