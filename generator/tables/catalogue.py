@@ -130,7 +130,14 @@ class Catalogue:
         return None
 
     def column_key(self, label: str) -> str | None:
-        """The column key a header label names (`[columns]`), or None."""
+        """The column key a header label names (`[columns]`), or None (remembered: every
+        table's header asks it of the same labels)."""
+        known = self.__dict__.setdefault("_column_keys", {})
+        if label not in known:
+            known[label] = self._column_key(label)
+        return known[label]
+
+    def _column_key(self, label: str) -> str | None:
         flat = squash(label)
         best: tuple[int, str] | None = None
         for key, synonyms in self.columns.items():
