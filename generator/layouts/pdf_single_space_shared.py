@@ -21,7 +21,7 @@ from .common import code_doubts
 from .pdf_single_space_lines import Region, note_text
 
 # Tables of the shapes the shared interpreters read for this layout.
-SHARED = {"three_public", "gov_fund", "state_capital", "expense", "general_public", "basic"}
+SHARED = {"three_public", "gov_fund", "state_capital", "expense", "general_public", "basic", "carryover"}
 
 
 def read_shared(region: Region, doc: Document) -> Table:
