@@ -18,9 +18,10 @@ from ..model import Column, Issue, Row, Table
 from ..numbers import is_total_label, squash, unwrap
 from ..readers.text import is_amount
 from .amounts import has_amount, is_amount_cell, is_index_row, label_text, pieces, to_wan
+from .by_sums import unit_lines
 from .catalogue import Catalogue
 from .code_levels import CodeCarry, code_columns, code_columns_of_body, code_columns_of_span
-from .codes import is_repeated_digit_section, read_code, row_kind, split_fused
+from .codes import BareSections, is_repeated_digit_section, read_code, row_kind, split_fused
 from .column_fit import (
     dropped_number_runs,
     fit_to_columns,
@@ -35,7 +36,7 @@ from .inferred import inferred_columns, inferred_rows, project_column_of_body
 from .label_levels import level_name, split_levels
 from .place import calibrate, place
 from .projects import project_column, project_rows, split_projects, units_and_projects
-from .ruled import Line, cell_doubts, column_order, sub_units, unknown_columns
+from .ruled import Line, cell_doubts, column_order, garbled_labels, sub_units, unknown_columns
 from .segment import Segment
 from .side_by_side import unfold_side_by_side
 
@@ -46,7 +47,7 @@ def read_coded(seg: Segment, catalogue: Catalogue, unit: str, path: str) -> tupl
     inferred = inferred_columns(header_rows, body, seg.kind.header)
     columns = inferred or _fixed_columns(header_rows, seg.kind.header) or _columns(header_rows, catalogue, unknown=True)
     columns, issues = unknown_columns(header_rows, columns, catalogue, seg, path)
-    issues += column_order(columns, seg.kind.identities, seg, path)
+    issues += column_order(columns, seg.kind.identities, seg, path) + garbled_labels(columns, seg, path)
     issues += dropped_number_runs(seg, runs, path)
     table = Table(key=seg.kind.key, title=seg.kind.key, line=seg.line, unit=unit, note=seg.title,
                   columns=[Column(c.key, c.label) for c in columns])
@@ -114,7 +115,7 @@ def read_coded(seg: Segment, catalogue: Catalogue, unit: str, path: str) -> tupl
     if seg.kind.units:
         units_and_projects(table.rows)
     elif seg.kind.shape == "coded" or any(r.code for r in table.rows):  # 表二 收入 by function class
-        issues += sub_units(table, seg, {r.line for r in body if r.ruled}, path)
+        issues += sub_units(table, seg, {r.line for r in body if r.ruled} | unit_lines(body), path)
     _lone_row_is_total(table)
     return table, issues
 
@@ -235,11 +236,11 @@ class _LineReader:
         self.seg, self.path, self.issues = seg, path, issues
         self.levels = code_columns(header) or code_columns_of_span(header) or \
             code_columns_of_body([r for r in body if r.ruled])
-        self.carry = CodeCarry()
+        self.carry, self.bare = CodeCarry(), BareSections()
 
     def read(self, grid_row: GridRow) -> Line:
         if not (self.levels and grid_row.ruled):
-            return _read_line(grid_row, *read_code(grid_row.cells))
+            return _read_line(grid_row, *self.bare.read(grid_row.cells))
         code, code_raw, used, slug, note = self.carry.read(grid_row, self.levels)
         if slug:
             at = grid_row.line if slug == "code-missing" else grid_row.cells[0].origin.line

@@ -9,6 +9,7 @@ its name ("310资本性支出"), and an economic code printed without its leadin
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from ..grid import Cell
 from ..model import TABLE_SHORT, Document, Issue
@@ -29,18 +30,24 @@ def read_code(cells: list[Cell]) -> tuple[str | None, str | None, int]:
     first = cells[0].text.strip()
     if not first.isdigit() or len(first) not in (3, 5, 7):
         return None, None, 0
+    return _read_code(tuple(c.text for c in cells[:3]))
+
+
+@lru_cache(maxsize=4096)  # the interpreters ask it of the same rows several times
+def _read_code(texts: tuple[str, ...]) -> tuple[str | None, str | None, int]:
+    first = texts[0].strip()
     parts = [first]
     used = 1
     if len(first) < 7:
-        for cell in cells[1:3]:
-            text = cell.text.strip()
+        for text in texts[1:3]:
+            text = text.strip()
             if is_repeated_digit_section(parts, text):
                 text = text[1:]
             if not (text.isdigit() and len(text) <= 2) or len("".join(parts)) >= 7:
                 break
             parts.append(text.zfill(2))
             used += 1
-    return "".join(parts), " ".join(c.text.strip() for c in cells[:used]), used
+    return "".join(parts), " ".join(t.strip() for t in texts[:used]), used
 
 
 def is_repeated_digit_section(parts: list[str], text: str) -> bool:
@@ -100,3 +107,26 @@ def _fits(parts: tuple[str, ...], code: str) -> bool:
     """"20 03 01" fits 2010301: each printed part begins its part of the code."""
     whole = [w for w in (code[:3], code[3:5], code[5:7]) if w]
     return len(parts) == len(whole) and all(w.startswith(p) for p, w in zip(parts, whole))
+
+
+class BareSections:
+    """Codes of a rendering without code columns, row after row: a 款 printed alone under
+    its 类 ("201 一般公共服务支出" / "03 政府办公厅…") takes that 类 (single-space text prints
+    a merged 类 cell once, on the 类's own row)."""
+
+    def __init__(self) -> None:
+        self.last_class: str | None = None
+
+    def read(self, cells: list[Cell]) -> tuple[str | None, str | None, int]:
+        code, raw, used = read_code(cells)
+        if code is not None:
+            self.last_class = code[:3]
+        elif self.last_class and len(cells) > 1 and _is_bare_section(cells[0].text, cells[1].text):
+            return self.last_class + cells[0].text.strip(), cells[0].text.strip(), 1
+        return code, raw, used
+
+
+def _is_bare_section(first: str, second: str) -> bool:
+    """"03" then a name (not a figure): a 款 code."""
+    first, second = first.strip(), second.strip()
+    return len(first) == 2 and first.isdigit() and not second[:1].isdigit() and second[:1] not in "-.("
