@@ -272,7 +272,7 @@ def _build(config: Config, report: BuildReport, jobs: int | None, clean: bool,
 
             report.search = build_search_index(
                 staging, incremental.cache_dir(config) / "search", config.get("build.jobs"),
-                reuse=not clean)
+                reuse=not clean, previous=output)
             report.timings["search"] = time.perf_counter() - clock
         incremental.forget_manifest(config)
         cleanup = output_guard.swap_into_place(staging, output)
