@@ -256,7 +256,13 @@ def _export_select(name: str, columns: list[tuple[str, str]], for_csv: bool) -> 
             expr = c
         alias = f'"\ufeff{column}"' if for_csv and n == 0 else c
         parts.append(f"{expr} AS {alias}")
-    return f"SELECT {', '.join(parts)} FROM {name}"
+    return f"SELECT {', '.join(parts)} FROM {name} {_export_order(columns)}"
+
+
+def _export_order(columns: list[tuple[str, str]]) -> str:
+    """Rows in doc_id order, each document's as loaded: the order of a clean build, also
+    for an incremental build's database, where the changed documents were loaded last."""
+    return "ORDER BY doc_id NULLS LAST, rowid" if any(c == "doc_id" for c, _ in columns) else ""
 
 
 def _defused(text: str) -> str:
@@ -298,11 +304,23 @@ def write_bulk(con, out_dir: Path, archive: zipfile.ZipFile,
                         "(FORMAT json, ARRAY true)")
             done.append(helper.submit(_wrap_json, name, tmp, json_path))
             parquet = _sql_path(data_dir / "parquet" / f"{name}.parquet")
-            con.execute(f"COPY (SELECT * FROM {name}) TO '{parquet}' (FORMAT parquet)")
+            _write_parquet(con, name, columns, parquet)
             described[name] = {"columns": columns, "rows": count}
         for step in done:
             step.result()  # the helper's error, if any, is the build's
     return described
+
+
+def _write_parquet(con, name: str, columns: list[tuple[str, str]], target: str) -> None:
+    """The Parquet export, from a fresh copy of the table: DuckDB's Parquet writer encodes a
+    column as the table's storage hands it over (of a table some of whose rows an
+    incremental build deleted, differently), and a fresh copy makes the bytes those of a
+    clean build."""
+    con.execute(f"CREATE TEMP TABLE parquet_export AS SELECT * FROM {name} {_export_order(columns)}")
+    try:
+        con.execute(f"COPY parquet_export TO '{target}' (FORMAT parquet)")
+    finally:
+        con.execute("DROP TABLE parquet_export")
 
 
 def _zip_files(archive: zipfile.ZipFile, files: list[tuple[str, Path]]) -> None:
