@@ -214,7 +214,7 @@ def _export_select(name: str, columns: list[tuple[str, str]], for_csv: bool) -> 
     for n, (column, expr) in enumerate(_export_exprs(columns, for_csv)):
         alias = f'"\ufeff{column}"' if for_csv and n == 0 else f'"{column}"'
         parts.append(f"{expr} AS {alias}")
-    return f"SELECT {', '.join(parts)} FROM {name}"
+    return f"SELECT {', '.join(parts)} FROM {name} {_export_order(columns)}"
 
 
 def _export_exprs(columns: list[tuple[str, str]], for_csv: bool) -> list[tuple[str, str]]:
@@ -232,6 +232,12 @@ def _export_exprs(columns: list[tuple[str, str]], for_csv: bool) -> list[tuple[s
             expr = c
         out.append((column, expr))
     return out
+
+
+def _export_order(columns: list[tuple[str, str]]) -> str:
+    """Rows in doc_id order, each document's as loaded: the order of a clean build, also
+    for an incremental build's database, where the changed documents were loaded last."""
+    return "ORDER BY doc_id NULLS LAST, rowid" if any(c == "doc_id" for c, _ in columns) else ""
 
 
 def _defused(text: str) -> str:
@@ -270,11 +276,23 @@ def write_bulk(con, out_dir: Path, archive: zipfile.ZipFile,
             done.append(helper.submit(add_file_to_zip, archive, f"database/{name}.csv", csv_path))
             _write_json(con, name, columns, json_path)
             parquet = _sql_path(data_dir / "parquet" / f"{name}.parquet")
-            con.execute(f"COPY (SELECT * FROM {name}) TO '{parquet}' (FORMAT parquet)")
+            _write_parquet(con, name, columns, parquet)
             described[name] = {"columns": columns, "rows": count}
         for step in done:
             step.result()  # the helper's error, if any, is the build's
     return described
+
+
+def _write_parquet(con, name: str, columns: list[tuple[str, str]], target: str) -> None:
+    """The Parquet export, from a fresh copy of the table: DuckDB's Parquet writer encodes a
+    column as the table's storage hands it over (of a table some of whose rows an
+    incremental build deleted, differently), and a fresh copy makes the bytes those of a
+    clean build."""
+    con.execute(f"CREATE TEMP TABLE parquet_export AS SELECT * FROM {name} {_export_order(columns)}")
+    try:
+        con.execute(f"COPY parquet_export TO '{target}' (FORMAT parquet)")
+    finally:
+        con.execute("DROP TABLE parquet_export")
 
 
 def _zip_files(archive: zipfile.ZipFile, files: list[tuple[str, Path]]) -> None:
@@ -293,12 +311,13 @@ def _write_json(con, name: str, columns: list[tuple[str, str]], target: Path) ->
     a row), between an opening and a closing line, through its CSV writer without quoting
     (JSON text has no raw line breaks, nor the control character used as delimiter)."""
     opening = json.dumps({"table": name} | JSON_HEAD, ensure_ascii=False)[:-1] + ', "rows": '
-    first, last = con.execute(f"SELECT min(rowid), max(rowid) FROM {name}").fetchone()
-    if last is None:
+    if not con.execute(f"SELECT count(*) FROM {name}").fetchone()[0]:
         target.write_bytes((opening + "[]}\n").encode("utf-8"))
         return
     fields = ", ".join(f"'{column}': {expr}" for column, expr in _export_exprs(columns, False))
     opening = (opening + "[\n").replace("'", "''")
-    con.execute(f"""COPY (SELECT CASE WHEN rowid = {first} THEN '{opening}' ELSE '' END || '\t'
-        || to_json({{{fields}}}) || CASE WHEN rowid < {last} THEN ',' ELSE '\n]}}' END FROM {name})
+    order = _export_order(columns) or "ORDER BY rowid"
+    con.execute(f"""COPY (SELECT CASE WHEN n = 1 THEN '{opening}' ELSE '' END || '\t' || row
+        || CASE WHEN n < total THEN ',' ELSE '\n]}}' END FROM (SELECT to_json({{{fields}}}) AS row,
+        row_number() OVER ({order}) AS n, count(*) OVER () AS total FROM {name}) ORDER BY n)
         TO '{_sql_path(target)}' (FORMAT csv, HEADER false, QUOTE '', ESCAPE '', DELIMITER '\x1f')""")
