@@ -125,6 +125,8 @@ class PdfSingleSpaceLayout:
                 # an ASCII digit found by the regex engine, else any digit (① too) char by char
                 other += bool(_ASCII_DIGIT.search(text)) or any(map(str.isdigit, text))
                 continue
+            if not text.rstrip()[-1:].isdecimal():
+                continue  # an amount ends in a digit (most lines: no split needed)
             tokens = text.split()
             if len(tokens) < 2 or parse_amount(tokens[-1]) is None:
                 continue
