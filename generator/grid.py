@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from .model import Issue, Origin
 
 
-@dataclass
+@dataclass(slots=True)  # readers make thousands: no instance dict to allocate
 class Cell:
     """One cell's text as printed, with its place (see the module docstring for `col`,
     `x0` and `x1`: the column index where the input shows it, else the horizontal extent
@@ -35,7 +35,7 @@ class Cell:
     x1: float | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class GridRow:
     """One printed line (or one table row of a sheet or Word table), in reading order.
 

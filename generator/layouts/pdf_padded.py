@@ -67,6 +67,8 @@ class PdfPaddedLayout:
             if "\t" in text:
                 tab_lines += 1
                 continue
+            if "." not in text:
+                continue  # no token with a decimal point (most lines: no split needed)
             tokens = text.split()
             if len(tokens) < 2 or not any("." in t and parse_amount(t) is not None for t in tokens[-3:]):
                 continue

@@ -93,6 +93,7 @@ MAX_ROW_NUMBERS = 60
 
 # Detection: a table line ends with an amount right after a single space.
 _AMOUNT_END = re.compile(r"\S \S+$")
+_ASCII_DIGIT = re.compile(r"[0-9]")
 
 
 class PdfSingleSpaceLayout:
@@ -107,8 +108,11 @@ class PdfSingleSpaceLayout:
         single = other = 0
         for text in source.lines:
             if "\t" in text:
-                other += any(map(str.isdigit, text))  # map: no Python frame per character
+                # an ASCII digit found by the regex engine, else any digit (① too) char by char
+                other += bool(_ASCII_DIGIT.search(text)) or any(map(str.isdigit, text))
                 continue
+            if not text.rstrip()[-1:].isdecimal():
+                continue  # an amount ends in a digit (most lines: no split needed)
             tokens = text.split()
             if len(tokens) < 2 or parse_amount(tokens[-1]) is None:
                 continue

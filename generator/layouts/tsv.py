@@ -69,8 +69,8 @@ class TsvLayout:
         for raw in source.lines:
             if "\t" not in raw:
                 continue
-            filled = sum(1 for cell in raw.split("\t") if cell.strip(" \u3000"))
-            if filled >= 2:
+            filled = [cell for cell in raw.split("\t") if cell.strip(" \u3000")]
+            if len(filled) >= 2:
                 rows += 1
             else:
                 single += 1

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from itertools import accumulate
 
 # A line that can only be a page's number, in any part of a document, tables included:
 # "第 6 页", "第6页 共20页", "共20页 第6页", "- 6 -", "— 6 —". (A bare "6" may be a cell.)
@@ -71,11 +72,9 @@ class JoinedText:
         hi = bisect.bisect_right(numbers, end)
         self._lines = numbers[lo:hi]
         parts = texts[lo:hi]
-        self._offsets = []
-        offset = 0
-        for text in parts:
-            self._offsets.append(offset)
-            offset += len(text) + len(separator)
+        # where each part starts in the joined text
+        self._offsets = list(accumulate([len(t) + len(separator) for t in parts[:-1]], initial=0)) \
+            if parts else []
         self.text = separator.join(parts)
 
     def line_at(self, offset: int) -> int | None:

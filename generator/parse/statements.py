@@ -288,9 +288,10 @@ def _read_changes(text: JoinedText, doc: Document) -> None:
 def flag_unmatched_items(doc: Document) -> None:
     """A 科目 named in the 说明 but printed in no table was probably garbled by extraction
     (a dropped or joined line): keep the figure, and say so on its line."""
-    names = {squash(r.name) for t in doc.tables.values() for r in t.rows if r.name}
-    for figure in doc.figures:
-        kind, _, name = figure.key.partition(":")
-        if kind in ("general_public_class", "general_public_item") and squash(name) not in names:
+    items = [(f, name) for f in doc.figures for kind, _, name in [f.key.partition(":")]
+             if kind in ("general_public_class", "general_public_item")]
+    names = {squash(r.name) for t in doc.tables.values() for r in t.rows if r.name} if items else set()
+    for figure, name in items:  # (the names of every row only where a 科目 is named)
+        if squash(name) not in names:
             doc.issues.append(Issue("figure-unmatched", f"说明中提到科目「{name}」（{figure.amount}），"
                                     "但没有任何表格印出它", doc.path, figure.line, "warning"))

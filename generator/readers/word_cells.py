@@ -180,7 +180,7 @@ def split_cells(lines: list[str]) -> CellText:
             # One cell a line; a line with further tabs prints several cells (a row's
             # cells run together): each is a cell of the row, so that the row's width
             # shows the extra cells instead of one cell hiding them in its text.
-            current.cells.extend(Cell(text, number) for text in raw[1:].split("\t"))
+            current.cells += [Cell(text, number) for text in raw[1:].split("\t")]
             current.end = number
         elif not raw.strip():
             if current is not None:
