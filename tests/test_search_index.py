@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -15,10 +16,9 @@ from generator.search import INDEX_DIR
 from generator.search.analyzer import index_terms, query_terms, squeezed
 from generator.search.index import (
     CHUNK,
-    GROUPS,
     UNIT_FILE_BYTES,
-    _merge_group,
     analyse_page,
+    index_files,
     term_hash,
     unit_files,
     varint,
@@ -83,8 +83,9 @@ def test_the_search_page_reads_postings_as_the_index_writes_them():
     analysed = [analyse_page(f"p{n}/", PageUnits(f"页{n}", {}, [
         Unit(f"u{k}", "", [(NAME if k == 0 else BODY, text)]) for k, text in enumerate(texts)]))
         for n, texts in enumerate(corpus)]
-    group = term_hash("信息") & (GROUPS - 1)
-    bucket = _merge_group([page["groups"][group] for page in analysed], GROUPS, group)[group]
+    files = index_files(analysed)
+    buckets = json.loads(files["meta.json"])["buckets"]
+    bucket = files[f"t/{term_hash('信息') & (buckets - 1):x}.json"]
     # where each page's units are: unit k of a page has the id its unit files give it
     ids = [unit_files([], [[f"u{k}", "", t] for k, t in enumerate(texts)])[1] for texts in corpus]
     want = [(n, [ids[n][k] * 4 + (NAME if k == 0 else BODY) for k, t in enumerate(texts) if "信息" in t])
@@ -189,7 +190,27 @@ def test_a_one_document_edit_gives_the_index_of_a_clean_build(two_document_site)
     source.write_text(text.replace("工作", "工做"), encoding="utf-8")
     edited = build(site)
     assert 0 < edited.search.analysed < first.search.pages
+    # the files of the pages that did not change are links to the last build's
+    assert 0 < edited.search.linked < edited.search.files == first.search.files
     incremental = tree_hashes(site / "build" / INDEX_DIR)
     build(site, clean=True)
     assert incremental == tree_hashes(site / "build" / INDEX_DIR)
     assert os.listdir(site / ".cache" / "search" / "pages")
+
+
+def test_an_index_the_cache_does_not_describe_is_written_whole(two_document_site):
+    """The last build's index replaced by a copy (other files than the cache recorded):
+    nothing is linked from it, and the index is still that of a clean build."""
+    site, paths = two_document_site
+    build(site)
+    index = site / "build" / INDEX_DIR
+    shutil.copytree(index, index.with_name("copy"))
+    shutil.rmtree(index)
+    index.with_name("copy").rename(index)
+    source = site / "content" / "disclosures" / paths[0].name
+    source.write_bytes(source.read_bytes().replace("工作".encode(), "工做".encode()))
+    edited = build(site)
+    assert edited.search.linked == 0 and edited.search.analysed > 0
+    incremental = tree_hashes(index)
+    build(site, clean=True)
+    assert incremental == tree_hashes(index)
