@@ -82,14 +82,27 @@
       for (var n = read.next(); n; read.at++) if (DIGIT[text.charCodeAt(read.at)] >= 32) n--;
     }
   }
-  Postings.prototype.codes = function (k) {
-    var read = this.read, out = [], code = 0;
+  /* The codes of the k-th page, one at a time (`code`: the current one, END after the
+     last), so that matching reads a long list only as far as the rarer ones reach. */
+  var END = 0x7fffffff;
+  Postings.prototype.cursor = function (k) {
+    var read = this.read;
     read.at = this.at[k];
-    for (var n = read.next(); n; n--) out.push(code += read.next());
+    read.left = read.next();
+    read.code = 0;
+    read.step();
+    return read;
+  };
+  Reader.prototype.step = function () {
+    this.code = this.left-- > 0 ? this.code + this.next() : END;
+  };
+  Postings.prototype.codes = function (k) {
+    var out = [];
+    for (var read = this.cursor(k); read.code !== END; read.step()) out.push(read.code);
     return out;
   };
-  window.searchAnalyzer = {queryTerms: queryTerms, indexTerms: indexTerms,
-                           squeezed: squeezed, termHash: termHash, numbers: numbers};
+  window.searchAnalyzer = {queryTerms: queryTerms, indexTerms: indexTerms, squeezed: squeezed,
+                           termHash: termHash, numbers: numbers, Postings: Postings};
 
   var form = document.getElementById("search");
   if (!form) return;
@@ -137,18 +150,20 @@
     });
     return Array.from(units);
   }
-  /* The score of a page from its codes (each term's, ascending): the weight of its best
-     unit holding every term, and a little for each more (up to 20); 0: no unit holds
-     them all. The same as `score(together(codes))`, without building the units. */
-  function exactScore(codes) {
-    var first = codes[0], at = codes.map(function () { return 0; }), best = 0, count = 0;
-    next: for (var j = 0; j < first.length; j++) {
-      var unit = first[j] >> 2, w = weight(first[j]);
-      for (var i = 1; i < codes.length; i++) {
-        var list = codes[i];
-        while (at[i] < list.length && list[at[i]] >> 2 < unit) at[i]++;
-        if (at[i] === list.length || list[at[i]] >> 2 !== unit) continue next;
-        w = Math.min(w, weight(list[at[i]]));
+  /* The score of a page from its codes (a cursor for each term, the rarest first): the
+     weight of its best unit holding every term, and a little for each more (up to 20);
+     0: no unit holds them all. The same as `score(together(codes))`, without building
+     the units, reading each list only as far as the first one reaches. */
+  function exactScore(cursors) {
+    var first = cursors[0], best = 0, count = 0;
+    next: for (; first.code !== END; first.step()) {
+      var unit = first.code >> 2, w = weight(first.code);
+      for (var i = 1; i < cursors.length; i++) {
+        var c = cursors[i];
+        while (c.code >> 2 < unit) c.step();
+        if (c.code === END) break next;
+        if (c.code >> 2 !== unit) continue next;
+        w = Math.min(w, weight(c.code));
       }
       count++;
       best = Math.max(best, w);
@@ -158,22 +173,21 @@
   function score(units) {
     return units.reduce(function (a, u) { return Math.max(a, u[1]); }, 0) + Math.min(units.length, 20) / 100;
   }
-  /* The pages holding every term: in one unit (`exact`: candidates the page checks
-     against the text it shows), or anywhere in the page (the fallback), best first, each
-     {page, at: its place in each list, score}. The lists are walked in step, each once;
-     a page's codes are read only when every term is on it. */
+  /* The pages holding every term (lists: the terms' postings, the rarest first): in one
+     unit (`exact`: candidates the page checks against the text it shows), or anywhere in
+     the page (the fallback), best first, each {page, at: its place in each list, score}.
+     The lists are walked in step, each once; a page's codes are read only when every
+     term is on it. */
   function match(lists, exact) {
-    var rare = lists.reduce(function (a, l) { return l.pages.length < a.pages.length ? l : a; });
     var at = lists.map(function () { return 0; }), out = [];
-    rare.pages.forEach(function (page) {
-      var codes = [];
+    lists[0].pages.forEach(function (page) {
       for (var i = 0; i < lists.length; i++) {
         var l = lists[i];
         while (l.pages[at[i]] < page) at[i]++;
         if (l.pages[at[i]] !== page) return;
-        codes.push(l.codes(at[i]));
       }
-      var s = exact ? exactScore(codes) : score(anywhere(codes));
+      var s = exact ? exactScore(lists.map(function (l, i) { return l.cursor(at[i]); }))
+        : score(anywhere(lists.map(function (l, i) { return l.codes(at[i]); })));
       if (s) out.push({page: page, at: at.slice(), score: s});
     });
     return out.sort(function (a, b) { return b.score - a.score || a.page - b.page; });
@@ -186,21 +200,21 @@
     });
   }
 
-  /* The exact matches of `query` (units holding all its terms), and how to get the
-     fallback (pages holding them anywhere). */
+  /* The exact matches of `query` (units holding all its terms) and its terms' postings,
+     the rarest first, all fetched at once. */
   function search(query) {
     var terms = queryTerms(query);
     if (!terms.length) return Promise.resolve(null);
-    return load("meta.json").then(function (meta) {
-      function lists(terms) {
-        return Promise.all(terms.map(function (t) { return postings(meta, t); }));
-      }
-      return lists(terms).then(function (found) {
-        mark("postings");
-        var exact = match(found, true);
-        mark("matched");
-        return {meta: meta, terms: terms, lists: found, exact: exact};
-      });
+    var meta;
+    return load("meta.json").then(function (data) {
+      meta = data;
+      return Promise.all(terms.map(function (t) { return postings(meta, t); }));
+    }).then(function (lists) {
+      mark("postings");
+      lists.sort(function (a, b) { return a.pages.length - b.pages.length; });
+      var exact = match(lists, true);
+      mark("matched");
+      return {meta: meta, terms: terms, lists: lists, exact: exact};
     });
   }
 
@@ -371,11 +385,14 @@
     input.value = query;
     var header = document.getElementById("site-search-q");
     if (header) header.value = query;
-    var url = new URL(window.location.href);
-    if (query) url.searchParams.set("q", query); else url.searchParams.delete("q");
-    // a history entry costs the browser more than the search: none for the URL it shows
-    if (push) window.history.pushState(null, "", url);
-    else if (url.href !== window.location.href) window.history.replaceState(null, "", url);
+    // The URL keeps the query, written once the results are on screen: a history entry
+    // costs the browser more than the search (none for the URL it shows already).
+    function remember() {
+      var url = new URL(window.location.href);
+      if (query) url.searchParams.set("q", query); else url.searchParams.delete("q");
+      if (push) window.history.pushState(null, "", url);
+      else if (url.href !== window.location.href) window.history.replaceState(null, "", url);
+    }
     chosen = {};
     var found;
     function show(results, exact) {
@@ -391,7 +408,7 @@
         while (list.firstChild) list.removeChild(list.firstChild);
         filterBox.hidden = true;
         more.hidden = true;
-        return;
+        return remember();
       }
       var exact = found.exact.length ? show(found.exact, true) : Promise.resolve(null);
       return exact.then(function (state) {
@@ -400,12 +417,14 @@
       }).then(function (state) {
         window.searchShownAt = performance.now();
         mark("shown");
+        setTimeout(remember, 0);  // after the task that shows the results: they paint first
         if (state.results.length < 2) return;
         return load("filters.json").then(function (data) { state.filters = data; showFilters(state); },
                                          function () { /* no filters: the results stand */ });
       });
     }).catch(function () {
       status.textContent = "搜索索引不可用（本站构建时未建立搜索索引）。请按部门或科目浏览。";
+      remember();
     }).then(function () {
       window.searchDoneAt = window.searchShownAt || performance.now();
       document.body.setAttribute("data-search-done", query);
