@@ -34,8 +34,9 @@ not change.
 from __future__ import annotations
 
 import json
-from collections import defaultdict
+from collections import defaultdict, deque
 from functools import lru_cache
+from itertools import repeat
 from json.encoder import encode_basestring
 
 from .analyzer import index_terms
@@ -99,9 +100,10 @@ def analyse_page(url: str, page: PageUnits) -> dict:
     files, ids = unit_files(_page_head(meta), units)
     postings: defaultdict[str, list[int]] = defaultdict(list)
     for number, unit in enumerate(page.units):
-        for code, terms in _coded_terms(ids[number] * 4, unit.fields):
-            for term in terms:
-                postings[term].append(code)
+        for kind, terms in _coded_terms(tuple(unit.fields)):
+            # each term's list gets the code: list.append mapped, no Python loop per term
+            deque(map(list.append, map(postings.__getitem__, terms),
+                      repeat(ids[number] * 4 + kind)), maxlen=0)
     groups: list[dict[str, str]] = [{} for _ in range(GROUPS)]
     size = 0
     for term in sorted(postings):
@@ -112,16 +114,18 @@ def analyse_page(url: str, page: PageUnits) -> dict:
     return {"meta": meta, "files": files, "groups": [_json(g) for g in groups], "size": size}
 
 
-def _coded_terms(base: int, fields: list[tuple[int, str]]) -> list[tuple[int, frozenset[str]]]:
-    """A unit's terms by code (`base` + the best field each occurs in), best field first."""
+@lru_cache(maxsize=1 << 16)  # a table row's fields recur on many pages
+def _coded_terms(fields: tuple[tuple[int, str], ...]) -> list[tuple[int, frozenset[str]]]:
+    """A unit's terms by the best field each occurs in (pages.NAME, TITLE, BODY), best
+    field first."""
     if len(fields) == 1:
-        return [(base + fields[0][0], _terms(fields[0][1]))]
+        return [(fields[0][0], _terms(fields[0][1]))]
     by_kind: dict[int, frozenset[str]] = {}
     for kind, text in fields:
         by_kind[kind] = by_kind[kind] | _terms(text) if kind in by_kind else _terms(text)
     coded, seen = [], frozenset()
     for kind in sorted(by_kind, reverse=True):
-        coded.append((base + kind, by_kind[kind] - seen))
+        coded.append((kind, by_kind[kind] - seen))
         seen = seen | by_kind[kind]
     return coded
 
