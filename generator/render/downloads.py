@@ -100,7 +100,22 @@ def _row_fields(table: TableData) -> list[tuple[str, str]]:
     return [(k, h) for k, h in ROW_FIELDS if k not in skip]
 
 
-def table_csv(doc: DocData, table: TableData) -> bytes:
+def table_files(doc: DocData, table: TableData) -> tuple[bytes, bytes]:
+    """One parsed table's downloads: its CSV (`table_csv`) and its JSON (`table_json`),
+    from one pass over its rows (each row's type and values are worked out once)."""
+    columns = table.columns
+    first_total = first_row_is_total(table.key, any(r["is_total"] for r in table.rows))
+    described = []
+    for n, r in enumerate(table.rows):
+        values = r["values"]
+        printed = [v.printed if (v := values.get(c)) is not None else None for c in columns]
+        kind_zh = row_level(r["code"], r["kind"], bool(r["is_total"]))
+        described.append((r, kind_zh, "合计" if first_total and n == 0 else kind_zh,
+                          [c for c in (r["inferred"] or "").split(",") if c], printed))
+    return table_csv(doc, table, described), dumps(table_json(doc, table, described)).encode("utf-8")
+
+
+def table_csv(doc: DocData, table: TableData, described: list[tuple]) -> bytes:
     """One parsed table as printed, each row saying whose it is (doc_id, 部门, 年度) and
     the unit of its amounts, its row type in Chinese (类/款/项 …), and which of its
     columns were placed by inference rather than read (推定列)."""
@@ -108,28 +123,22 @@ def table_csv(doc: DocData, table: TableData) -> bytes:
     header = (DOC_FIELDS + [h for _, h in fields] + ["推定位置的列"]
               + [f"{label}（{table.unit}）" for label in table.labels])
     keys = [k for k, _ in fields]
-    columns = table.columns
-    labels = dict(zip(columns, table.labels))
+    labels = dict(zip(table.columns, table.labels))
     who = [doc.doc_id, doc.info["department"], doc.info["year"], table.unit]
-    first_total = first_row_is_total(table.key, any(r["is_total"] for r in table.rows))
     rows = []
-    for n, r in enumerate(table.rows):
-        values = r["values"]
-        described = {k: r[k] for k in keys} | {"kind": "合计" if first_total and n == 0 else _row_kind_zh(r)}
-        if "side" in described:
-            described["side"] = SIDE_ZH.get(r["side"], r["side"])
-        described["total_key"] = TOTAL_ZH.get(r["total_key"], r["total_key"]) if r["is_total"] else None
-        inferred = "、".join(labels.get(c, c) for c in (r["inferred"] or "").split(",") if c)
-        rows.append(who + [described[k] for k in keys] + [inferred or None]
-                    + [v.printed if (v := values.get(c)) is not None else None for c in columns])
+    for r, _, kind_csv, inferred, printed in described:
+        fields_of_row = {k: r[k] for k in keys}
+        fields_of_row["kind"] = kind_csv
+        if "side" in fields_of_row:
+            fields_of_row["side"] = SIDE_ZH.get(r["side"], r["side"])
+        fields_of_row["total_key"] = TOTAL_ZH.get(r["total_key"], r["total_key"]) if r["is_total"] else None
+        inferred_zh = "、".join([labels.get(c, c) for c in inferred]) if inferred else None
+        rows.append(who + [fields_of_row[k] for k in keys] + [inferred_zh] + printed)
     return csv_bytes(header, rows)
 
 
-def _row_kind_zh(r: dict[str, Any]) -> str:
-    return row_level(r["code"], r["kind"], bool(r["is_total"]))
-
-
-def table_json(doc: DocData, table: TableData, unit: str) -> dict[str, Any]:
+def table_json(doc: DocData, table: TableData, described: list[tuple]) -> dict[str, Any]:
+    columns = table.columns
     return {
         "doc_id": doc.doc_id,
         "department": doc.info["department"],
@@ -137,27 +146,20 @@ def table_json(doc: DocData, table: TableData, unit: str) -> dict[str, Any]:
         "year": doc.info["year"],
         "table_key": table.key,
         "title": table.title,
-        "unit": unit,
+        "unit": table.unit,
         "amounts": "exact decimal strings as printed, in the unit above; null = empty cell",
         "source": {"path": doc.info["path"], "line": table.line},
         "empty": table.empty,
         "note": table.note,
-        "columns": [{"key": k, "label": label} for k, label in zip(table.columns, table.labels)],
-        "rows": [_json_row(r, table.columns) for r in table.rows],
+        "columns": [{"key": k, "label": label} for k, label in zip(columns, table.labels)],
+        "rows": [{k: r[k] for k in _ROW_KEYS} | {"kind_zh": kind_zh, "is_total": bool(r["is_total"]),
+                                                  "inferred": inferred,
+                                                  "values": dict(zip(columns, printed))}
+                 for r, kind_zh, _, inferred, printed in described],
     }
 
 
 _ROW_KEYS = [k for k, _ in ROW_FIELDS]
-
-
-def _json_row(r: dict[str, Any], columns: list[str]) -> dict[str, Any]:
-    row = {k: r[k] for k in _ROW_KEYS}
-    row["kind_zh"] = _row_kind_zh(r)
-    row["is_total"] = bool(r["is_total"])
-    row["inferred"] = [c for c in (r["inferred"] or "").split(",") if c]
-    values = r["values"]
-    row["values"] = {c: v.printed if (v := values.get(c)) is not None else None for c in columns}
-    return row
 
 
 def dumps(data: Any) -> str:
@@ -190,11 +192,11 @@ def write_document_tables(doc: DocData, out_dir: Path, archive: zipfile.ZipFile 
     table of one document."""
     (out_dir / "budgets" / doc.doc_id / "tables").mkdir(parents=True, exist_ok=True)
     for table in doc.tables.values():
-        data = table_csv(doc, table)
+        data, json_data = table_files(doc, table)
         with open(out_dir / urls.table_file(doc.doc_id, table.key, "csv"), "wb") as f:
             f.write(data)
         with open(out_dir / urls.table_file(doc.doc_id, table.key, "json"), "wb") as f:
-            f.write(dumps(table_json(doc, table, table.unit)).encode("utf-8"))
+            f.write(json_data)
         if archive is not None:
             add_to_zip(archive, zip_member(doc.doc_id, table.key), data)
     return len(doc.tables)
