@@ -34,12 +34,16 @@ def rejoin_wrapped_rows(seg: Segment, grid: Grid) -> None:
     while index < len(rows):
         row = rows[index]
         code, _raw, used = read_code(row.cells)
+        if code is None:
+            out.append(row)
+            index += 1
+            continue
         end = index + 1
         while end < len(rows) and _text_only(rows[end], is_amount):
             end += 1
         closing = rows[end] if end < len(rows) else None
         tail = _name_tail(closing, is_amount) if closing and used < len(row.cells) else 0
-        if code is not None and not any(is_amount(c.text) for c in row.cells[used:]) and closing \
+        if not any(is_amount(c.text) for c in row.cells[used:]) and closing \
                 and closing.cells and all(is_amount(c.text) for c in closing.cells[tail:]):
             names = [c for r in [row, *rows[index + 1:end]] for c in (r.cells[used:] if r is row else r.cells)]
             names += closing.cells[:tail]
