@@ -109,6 +109,8 @@ class PdfSingleSpaceLayout:
             if "\t" in text:
                 other += any(map(str.isdigit, text))  # map: no Python frame per character
                 continue
+            if not text.rstrip()[-1:].isdigit():
+                continue  # (an amount ends in a digit: most lines are passed over here)
             tokens = text.split()
             if len(tokens) < 2 or parse_amount(tokens[-1]) is None:
                 continue

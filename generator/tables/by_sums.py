@@ -110,6 +110,7 @@ def _compiled(keys: tuple[str, ...], identities: tuple[str, ...]) -> tuple[tuple
     return tuple(out)
 
 
+@lru_cache(maxsize=4096)  # 表三 and 表五 print many rows alike
 def _choices(amounts: tuple[Decimal, ...], width: int, identities: tuple[tuple[int, tuple[int, ...]], ...],
              step: Decimal) -> list[Candidate] | None:
     blanks = width - len(amounts)
