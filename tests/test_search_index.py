@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -150,7 +151,27 @@ def test_a_one_document_edit_gives_the_index_of_a_clean_build(two_document_site)
     source.write_text(text.replace("工作", "工做"), encoding="utf-8")
     edited = build(site)
     assert 0 < edited.search.analysed < first.search.pages
+    # the files of the pages that did not change are links to the last build's
+    assert 0 < edited.search.linked < edited.search.files == first.search.files
     incremental = tree_hashes(site / "build" / INDEX_DIR)
     build(site, clean=True)
     assert incremental == tree_hashes(site / "build" / INDEX_DIR)
     assert os.listdir(site / ".cache" / "search" / "pages")
+
+
+def test_an_index_the_cache_does_not_describe_is_written_whole(two_document_site):
+    """The last build's index replaced by a copy (other files than the cache recorded):
+    nothing is linked from it, and the index is still that of a clean build."""
+    site, paths = two_document_site
+    build(site)
+    index = site / "build" / INDEX_DIR
+    shutil.copytree(index, index.with_name("copy"))
+    shutil.rmtree(index)
+    index.with_name("copy").rename(index)
+    source = site / "content" / "disclosures" / paths[0].name
+    source.write_bytes(source.read_bytes().replace("工作".encode(), "工做".encode()))
+    edited = build(site)
+    assert edited.search.linked == 0 and edited.search.analysed > 0
+    incremental = tree_hashes(index)
+    build(site, clean=True)
+    assert incremental == tree_hashes(index)

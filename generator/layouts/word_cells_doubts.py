@@ -12,9 +12,18 @@ code cell reads as such a code, and its figures must not stand at the wrong plac
 
 from __future__ import annotations
 
-from ..model import Document, Issue, Row, Table
+from ..model import TABLE_KEYS, Document, Issue, Row, Table
 from .common import foreign_code, moved_values
-from .word_cells_header import table_label
+
+_SHORT_NAMES = {
+    "three_public": "三公经费表", "gov_fund": "政府性基金预算支出表",
+    "state_capital": "国有资本经营预算支出表", "carryover": "上年结转结余表",
+}
+
+
+def table_label(key: str) -> str:
+    """"表三" for messages (the template's number; 三公 and later tables by name)."""
+    return _SHORT_NAMES.get(key) or TABLE_KEYS.get(key, key).split()[0]
 
 
 def check_code_order(table: Table, doc: Document, label: str) -> None:

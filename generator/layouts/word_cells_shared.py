@@ -15,12 +15,16 @@ from ..tables.performance import read_performance
 from ..tables.pipeline import INTERPRETERS
 from ..tables.segment import Segment, find_tables
 from .common import report_unbalanced_rows
-from .word_cells_doubts import check_code_order, check_economic_side, moved_value_doubts
-from .word_cells_header import table_label
+from .word_cells_doubts import (
+    check_code_order,
+    check_economic_side,
+    moved_value_doubts,
+    table_label,
+)
 
-# Tables read by the shared segmenter and interpreters; the others still by this layout's
-# own code.
-SHARED = {"income", "expense", "general_public", "basic", "projects", "three_public", "gov_fund", "state_capital", "carryover"}
+# The tables read by the shared segmenter and interpreters: all of them.
+SHARED = {"summary", "fiscal", "income", "expense", "general_public", "basic", "projects", "three_public",
+          "gov_fund", "state_capital", "carryover"}
 
 
 # Label/value pairs and indicator rows print a few cells; far more is a run of cells pasted in.
@@ -63,8 +67,9 @@ def read_shared(seg: Segment, title: str, doc: Document) -> Table:
     table.title, table.note = title, " ".join(seg.notes) or None
     for column in table.columns:
         column.label = squash(column.label)
-    for row in [*table.rows, *table.totals.values()]:  # this layout lists every column
-        row.values = {c.key: row.values.get(c.key) for c in table.columns} | row.values
+    if seg.kind.shape != "two_sided":  # (a two-sided table lists each side's columns)
+        for row in [*table.rows, *table.totals.values()]:  # this layout lists every column
+            row.values = {c.key: row.values.get(c.key) for c in table.columns} | row.values
     total = table.totals.get("total")
     if total is not None:
         total.name = squash(total.name)

@@ -18,12 +18,16 @@ PAGE_MARKER = re.compile(r"^\s*(?:第\s*\d{1,4}\s*页(?:\s*[,，、/]?\s*共\s*\
 # In prose, a bare number or a line starting "第 6 页" is a page's number too.
 PAGE_NUMBER = re.compile(r"^\s*(?:-\s*)?\d{1,3}(?:\s*-)?\s*$|^\s*第\s*\d+\s*页.*$|"
                          + PAGE_MARKER.pattern)
+_PAGE_NUMBER_STARTS = frozenset("-第共－—–")
 _MARKDOWN = re.compile(r"^\s*(?:[-*]\s+|#+\s+)|\*\*")
 
 
 def _clean(raw: str) -> str:
     stripped = raw.lstrip()
-    if not stripped or PAGE_NUMBER.match(raw):
+    if not stripped:
+        return ""
+    # a page number starts with a digit (any \d), a dash, 第 or 共: most lines need no regex
+    if (stripped[0] in _PAGE_NUMBER_STARTS or stripped[0].isdecimal()) and PAGE_NUMBER.match(raw):
         return ""
     # Every line of a document passes here: the substitution only runs where a marker can be.
     if stripped[0] in "-*#" or "**" in raw:

@@ -12,13 +12,10 @@ kinds.
 
 from __future__ import annotations
 
-import re
-
 from ..grid import Cell, Grid, GridRow
 from ..model import Issue, Origin
 from .text import is_amount, paged_lines
 
-_TOKEN = re.compile(r"\S+")
 # A line longer than this is no table row (a row of 30 amounts is ~400 characters).
 MAX_ROW_CHARS = 2000
 
@@ -33,24 +30,28 @@ def padded_rows(lines: list[tuple[int, str]], path: str, page: int | None = None
             issues.append(Issue("row-unread", f"第 {number} 行：一行有 {len(text)} 个字符，"
                                 "不是表格行，未读取", path, number, "warning"))
             continue
-        origin = Origin(line=number, page=page)  # one per line: every cell is on it
-        cells = [Cell(t.group(), origin) for t in _TOKEN.finditer(text)]
-        if not cells:
+        tokens = text.split()  # the runs of non-space characters (as re's \S+)
+        if not tokens:
             continue
-        amount = [is_amount(c.text) for c in cells]
-        if text.endswith(" ") and any(amount):
+        origin = Origin(line=number, page=page)  # one per line: every cell is on it
+        cells = [Cell(t, origin) for t in tokens]
+        amount = [is_amount(t) for t in tokens]
+        if text.endswith(" ") and True in amount:
             slots = text[:-1].split(" ")
             counted = [i - len(slots) for i, slot in enumerate(slots) if slot and is_amount(slot)]
             if len(counted) == sum(amount):
                 for cell, col in zip((c for c, a in zip(cells, amount) if a), counted):
                     cell.col = col
-        rows.append(GridRow(cells=_numbers_in_labels(cells, amount), line=number, page=page))
+        if amount[-1] and False in amount:  # (else _numbers_in_labels keeps them all)
+            cells = _numbers_in_labels(cells, amount)
+        rows.append(GridRow(cells, number, page))
     return rows, issues
 
 
 def _numbers_in_labels(cells: list[Cell], amount: list[bool]) -> list[Cell]:
-    """Amounts stand right of a row's labels: a number between two pieces of label text
-    (words, not a split number's ".66") is part of the label ("一般行政管理事务 12345
+    """Amounts stand right of a row's labels: a number of digits alone between two pieces of
+    label text (words, not a split number's ".66"; a figure such as 1,904.49 before the
+    other side's label is none) is part of the label ("一般行政管理事务 12345
     在线政务服务平台运行保障项目"), joined to the text after it. Numbers before the first
     text (a code: 201 03 02) stay cells, and so do a sentence's numbers."""
     if not amount[-1] or all(amount):
@@ -59,7 +60,7 @@ def _numbers_in_labels(cells: list[Cell], amount: list[bool]) -> list[Cell]:
     labelled = False  # a piece of text came before
     for i, cell in enumerate(cells):
         after = cells[i + 1] if i + 1 < len(cells) else None
-        if labelled and amount[i] and after is not None and any(ch.isalpha() for ch in after.text):
+        if labelled and cell.text.isdigit() and after is not None and any(ch.isalpha() for ch in after.text):
             after.text = f"{cell.text} {after.text}"
             continue
         labelled = labelled or not amount[i]

@@ -185,39 +185,6 @@ def add_file_to_zip(archive: zipfile.ZipFile, name: str, path: Path) -> None:
         shutil.copyfileobj(src, dst, COPY_CHUNK)
 
 
-def copy_range(src, dst, start: int, end: int) -> None:
-    """Copy bytes [start, end) of an open file in chunks."""
-    src.seek(start)
-    left = end - start
-    while left > 0:
-        chunk = src.read(min(COPY_CHUNK, left))
-        if not chunk:
-            break
-        dst.write(chunk)
-        left -= len(chunk)
-
-
-def stripped_span(f, size: int) -> tuple[int, int]:
-    """Where the text of a file starts and ends without surrounding whitespace (as bytes.strip())."""
-    start = 0
-    while start < size:
-        f.seek(start)
-        block = f.read(min(4096, size - start))
-        skipped = len(block) - len(block.lstrip())
-        start += skipped
-        if skipped < len(block):
-            break
-    end = size
-    while end > start:
-        step = min(4096, end - start)
-        f.seek(end - step)
-        kept = len(f.read(step).rstrip())
-        end -= step - kept
-        if kept:
-            break
-    return start, end
-
-
 def write_document_tables(doc: DocData, out_dir: Path, archive: zipfile.ZipFile | None) -> int:
     """`budgets/<doc_id>/tables/<doc_id>-<key>.csv|.json` (`urls.table_file`) for every
     table of one document."""
@@ -244,7 +211,16 @@ def _export_select(name: str, columns: list[tuple[str, str]], for_csv: bool) -> 
     For CSV, the first column's name begins with a BOM, so that DuckDB's header line starts
     the file with it (Excel and WPS read the file as UTF-8 by it)."""
     parts = []
-    for n, (column, duck_type) in enumerate(columns):
+    for n, (column, expr) in enumerate(_export_exprs(columns, for_csv)):
+        alias = f'"\ufeff{column}"' if for_csv and n == 0 else f'"{column}"'
+        parts.append(f"{expr} AS {alias}")
+    return f"SELECT {', '.join(parts)} FROM {name} {_export_order(columns)}"
+
+
+def _export_exprs(columns: list[tuple[str, str]], for_csv: bool) -> list[tuple[str, str]]:
+    """(column, SQL of its exported value) for each column of a table."""
+    out = []
+    for column, duck_type in columns:
         c = f'"{column}"'
         if duck_type.startswith("DECIMAL"):  # the padding zeros past the hundredth go
             expr = f"regexp_replace(CAST({c} AS VARCHAR), '(\\.\\d\\d\\d*?)0+$', '\\1')"
@@ -254,9 +230,14 @@ def _export_select(name: str, columns: list[tuple[str, str]], for_csv: bool) -> 
             expr = _defused(c)
         else:
             expr = c
-        alias = f'"\ufeff{column}"' if for_csv and n == 0 else c
-        parts.append(f"{expr} AS {alias}")
-    return f"SELECT {', '.join(parts)} FROM {name}"
+        out.append((column, expr))
+    return out
+
+
+def _export_order(columns: list[tuple[str, str]]) -> str:
+    """Rows in doc_id order, each document's as loaded: the order of a clean build, also
+    for an incremental build's database, where the changed documents were loaded last."""
+    return "ORDER BY doc_id NULLS LAST, rowid" if any(c == "doc_id" for c, _ in columns) else ""
 
 
 def _defused(text: str) -> str:
@@ -275,9 +256,9 @@ def write_bulk(con, out_dir: Path, archive: zipfile.ZipFile,
     `zip_first` (member name, file) go into the zip before them.
 
     DuckDB writes the files (fast at a province's scale): the CSV with its BOM, the JSON
-    into a scratch file that gets its `{table, unit, rows}` wrapper around it. While DuckDB
-    writes the next file, a helper thread zips and wraps the ones before, in order, so the
-    zip comes out the same every time. Returns per table its columns (name, DuckDB type)
+    with its `{table, unit, rows}` wrapper (`_write_json`). While DuckDB writes the next
+    file, a helper thread zips the ones before, in order, so the zip comes out the same
+    every time. Returns per table its columns (name, DuckDB type)
     and row count, for datapackage.json.
     """
     data_dir = out_dir / "data"
@@ -293,16 +274,25 @@ def write_bulk(con, out_dir: Path, archive: zipfile.ZipFile,
             con.execute(f"COPY ({_export_select(name, columns, True)}) TO '{_sql_path(csv_path)}' "
                         "(FORMAT csv, HEADER true, NEW_LINE '\\r\\n')")
             done.append(helper.submit(add_file_to_zip, archive, f"database/{name}.csv", csv_path))
-            tmp = data_dir / f".{name}.json.tmp"
-            con.execute(f"COPY ({_export_select(name, columns, False)}) TO '{_sql_path(tmp)}' "
-                        "(FORMAT json, ARRAY true)")
-            done.append(helper.submit(_wrap_json, name, tmp, json_path))
+            _write_json(con, name, columns, json_path)
             parquet = _sql_path(data_dir / "parquet" / f"{name}.parquet")
-            con.execute(f"COPY (SELECT * FROM {name}) TO '{parquet}' (FORMAT parquet)")
+            _write_parquet(con, name, columns, parquet)
             described[name] = {"columns": columns, "rows": count}
         for step in done:
             step.result()  # the helper's error, if any, is the build's
     return described
+
+
+def _write_parquet(con, name: str, columns: list[tuple[str, str]], target: str) -> None:
+    """The Parquet export, from a fresh copy of the table: DuckDB's Parquet writer encodes a
+    column as the table's storage hands it over (of a table some of whose rows an
+    incremental build deleted, differently), and a fresh copy makes the bytes those of a
+    clean build."""
+    con.execute(f"CREATE TEMP TABLE parquet_export AS SELECT * FROM {name} {_export_order(columns)}")
+    try:
+        con.execute(f"COPY parquet_export TO '{target}' (FORMAT parquet)")
+    finally:
+        con.execute("DROP TABLE parquet_export")
 
 
 def _zip_files(archive: zipfile.ZipFile, files: list[tuple[str, Path]]) -> None:
@@ -310,16 +300,24 @@ def _zip_files(archive: zipfile.ZipFile, files: list[tuple[str, Path]]) -> None:
         add_to_zip(archive, member, path.read_bytes())
 
 
-def _wrap_json(name: str, rows_file: Path, target: Path) -> None:
-    """DuckDB's JSON array of a table's rows, in its `{table, unit, rows}` wrapper."""
-    with target.open("wb") as f, rows_file.open("rb") as src:
-        head = {"table": name, "unit": "万元", "amounts": "exact decimal strings; `printed` "
-                "is the figure as printed, in `printed_unit`"}
-        f.write(json.dumps(head, ensure_ascii=False)[:-1].encode("utf-8") + b', "rows": ')
-        start, end = stripped_span(src, rows_file.stat().st_size)
-        if end > start:
-            copy_range(src, f, start, end)
-        else:
-            f.write(b"[]")
-        f.write(b"}\n")
-    rows_file.unlink()
+# What every bulk JSON file says first, before its rows.
+JSON_HEAD = {"unit": "万元", "amounts": "exact decimal strings; `printed` is the figure as "
+             "printed, in `printed_unit`"}
+
+
+def _write_json(con, name: str, columns: list[tuple[str, str]], target: Path) -> None:
+    """A table's rows as `{"table": …, "unit": …, "amounts": …, "rows": [{…}, …]}`, written
+    by DuckDB in one pass: a line per row (`to_json`, as DuckDB's own JSON export writes
+    a row), between an opening and a closing line, through its CSV writer without quoting
+    (JSON text has no raw line breaks, nor the control character used as delimiter)."""
+    opening = json.dumps({"table": name} | JSON_HEAD, ensure_ascii=False)[:-1] + ', "rows": '
+    if not con.execute(f"SELECT count(*) FROM {name}").fetchone()[0]:
+        target.write_bytes((opening + "[]}\n").encode("utf-8"))
+        return
+    fields = ", ".join(f"'{column}': {expr}" for column, expr in _export_exprs(columns, False))
+    opening = (opening + "[\n").replace("'", "''")
+    order = _export_order(columns) or "ORDER BY rowid"
+    con.execute(f"""COPY (SELECT CASE WHEN n = 1 THEN '{opening}' ELSE '' END || '\t' || row
+        || CASE WHEN n < total THEN ',' ELSE '\n]}}' END FROM (SELECT to_json({{{fields}}}) AS row,
+        row_number() OVER ({order}) AS n, count(*) OVER () AS total FROM {name}) ORDER BY n)
+        TO '{_sql_path(target)}' (FORMAT csv, HEADER false, QUOTE '', ESCAPE '', DELIMITER '\x1f')""")

@@ -36,8 +36,15 @@ _INDEX_MARKS = frozenset({"※", "栏次", "行次", "项目"})
 
 def is_index_row(row: GridRow) -> bool:
     """1 2 3 …, after an optional ※ / 栏次: the columns' numbers under a header."""
-    numbers = [c.text.strip() for c in row.cells if c.text.strip() not in _INDEX_MARKS]
-    return len(numbers) >= 2 and numbers == [str(i) for i in range(1, len(numbers) + 1)]
+    expected = 1  # the next column number; a row of text fails at its first cell
+    for cell in row.cells:
+        text = cell.text.strip()
+        if text in _INDEX_MARKS:
+            continue
+        if text != str(expected):
+            return False
+        expected += 1
+    return expected > 2
 
 
 def is_amount_cell(cell: Cell) -> bool:

@@ -99,6 +99,10 @@ class Catalogue:
     columns: dict[str, tuple[str, ...]]
     labels: dict[str, frozenset[str]]
     key_values: dict[str, tuple[str, ...]] = field(default_factory=dict)  # [key_value]
+    groups: dict[str, tuple[str, ...]] = field(default_factory=dict)  # [column_groups]
+    # column_key's answers by label: every table asks of the same few header labels
+    _column_keys: dict[str, str | None] = field(default_factory=dict, init=False, compare=False,
+                                                repr=False)
 
     def kind(self, name: str) -> TableKind:
         return next(k for k in self.kinds if k.kind == name)
@@ -110,8 +114,10 @@ class Catalogue:
     def match_title(self, text: str) -> tuple[TableKind, bool] | None:
         """The table kind a title line names, and whether it says （续）; None if the line
         is no title (a sentence naming a table, a 目录 line with its dots)."""
+        if "表" not in text:  # most lines: no need to squash them
+            return None
         flat = squash(text)
-        if "表" not in flat or "…" in flat or "。" in flat or "《" in flat or len(flat) > 60:
+        if "…" in flat or "。" in flat or "《" in flat or len(flat) > 60:
             return None
         for kind in self.kinds:
             if kind.pattern.fullmatch(flat):
@@ -130,12 +136,13 @@ class Catalogue:
         return None
 
     def column_key(self, label: str) -> str | None:
-        """The column key a header label names (`[columns]`), or None (remembered: every
-        table's header asks it of the same labels)."""
-        known = self.__dict__.setdefault("_column_keys", {})
-        if label not in known:
-            known[label] = self._column_key(label)
-        return known[label]
+        """The column key a header label names (`[columns]`), or None."""
+        if label in self._column_keys:
+            return self._column_keys[label]
+        if len(self._column_keys) > 1 << 14:
+            self._column_keys.clear()  # (a bound for long builds of varied labels)
+        key = self._column_keys[label] = self._column_key(label)
+        return key
 
     def _column_key(self, label: str) -> str | None:
         flat = squash(label)
@@ -175,4 +182,5 @@ def load_catalogue(path: Path = CATALOGUE_PATH) -> Catalogue:
                                        t.get("legacy", False)) for t in data["template"]},
         columns={k: tuple(v) for k, v in data["columns"].items()},
         labels={k: frozenset(v) for k, v in data["labels"].items()},
-        key_values={k: tuple(v) for k, v in data.get("key_value", {}).items()})
+        key_values={k: tuple(v) for k, v in data.get("key_value", {}).items()},
+        groups={k: tuple(v) for k, v in data.get("column_groups", {}).items()})

@@ -20,7 +20,7 @@ from ..readers.text import is_amount
 from .amounts import has_amount, is_amount_cell, is_index_row, label_text, pieces, to_wan
 from .by_sums import unit_lines
 from .catalogue import Catalogue
-from .code_levels import CodeCarry, code_columns, code_columns_of_body
+from .code_levels import CodeCarry, code_columns, code_columns_of_body, code_columns_of_span
 from .codes import BareSections, is_repeated_digit_section, read_code, row_kind, split_fused
 from .column_fit import (
     dropped_number_runs,
@@ -32,9 +32,10 @@ from .column_fit import (
 )
 from .header import VARIANTS, read_columns
 from .header import Column as HeaderColumn
+from .inferred import inferred_columns, inferred_rows, project_column_of_body
 from .label_levels import level_name, split_levels
 from .place import calibrate, place
-from .projects import project_column, project_rows, split_projects
+from .projects import project_column, project_rows, split_projects, units_and_projects
 from .ruled import Line, cell_doubts, column_order, garbled_labels, sub_units, unknown_columns
 from .segment import Segment
 from .side_by_side import unfold_side_by_side
@@ -43,7 +44,8 @@ from .side_by_side import unfold_side_by_side
 def read_coded(seg: Segment, catalogue: Catalogue, unit: str, path: str) -> tuple[Table, list[Issue]]:
     header_rows, body = unfold_side_by_side(*_split_header(seg.rows))
     header_rows, runs = without_number_runs(header_rows)
-    columns = _fixed_columns(header_rows, seg.kind.header) or _columns(header_rows, catalogue, unknown=True)
+    inferred = inferred_columns(header_rows, body, seg.kind.header)
+    columns = inferred or _fixed_columns(header_rows, seg.kind.header) or _columns(header_rows, catalogue, unknown=True)
     columns, issues = unknown_columns(header_rows, columns, catalogue, seg, path)
     issues += column_order(columns, seg.kind.identities, seg, path) + garbled_labels(columns, seg, path)
     issues += dropped_number_runs(seg, runs, path)
@@ -58,7 +60,7 @@ def read_coded(seg: Segment, catalogue: Catalogue, unit: str, path: str) -> tupl
     lines = [line for line in (reader.read(r) for r in body
                                if has_amount(r) or not all(squash(c.text) in header_words for c in r.cells))]
     lines = cell_doubts(lines, columns, seg, path, issues)
-    project_col = project_column(header_rows)
+    project_col = project_column(header_rows) if header_rows else project_column_of_body(lines)
     lines, project_cells = split_projects(lines, project_col)
     is_total = _total_labels(seg.kind.key, catalogue)
     levels = split_levels(lines, is_total)  # 收入预算总表: 其他资金 | 小计 / 事业收入 …
@@ -108,8 +110,10 @@ def read_coded(seg: Segment, catalogue: Catalogue, unit: str, path: str) -> tupl
         issues += unlabelled_rows(seg, table, path)
     if project_col is not None:
         issues += project_rows(table, project_cells, seg, path)
+    if inferred:
+        issues += inferred_rows(table, seg, path)
     if seg.kind.units:
-        _units_and_projects(table.rows)
+        units_and_projects(table.rows)
     elif seg.kind.shape == "coded" or any(r.code for r in table.rows):  # 表二 收入 by function class
         issues += sub_units(table, seg, {r.line for r in body if r.ruled} | unit_lines(body), path)
     _lone_row_is_total(table)
@@ -212,19 +216,6 @@ def _row_doubts(seg: Segment, line: int, row: Row, amounts: list[Cell], columns:
     return found
 
 
-def _units_and_projects(rows: list[Row]) -> None:
-    """Named rows (上年结转结余): a unit's own row, then its projects (a name saying 项目)."""
-    unit = None
-    for row in rows:
-        if row.kind != "line" or not row.name:
-            continue
-        if "项目" in (row.name or ""):
-            row.kind, row.unit, row.project = "project", unit, row.name
-        else:
-            unit = row.name
-            row.kind, row.unit = "unit", row.name
-
-
 def _fixed_columns(header: list[GridRow], fixed: tuple[tuple[str, str], ...]) -> list[HeaderColumn]:
     """The catalogue's leaf columns, for a header without positions whose column-number
     row numbers as many (a multi-level header cannot be told apart without them)."""
@@ -236,8 +227,6 @@ def _fixed_columns(header: list[GridRow], fixed: tuple[tuple[str, str], ...]) ->
     return [HeaderColumn(key, label, None, None) for key, label in fixed]
 
 
-
-
 class _LineReader:
     """Body lines in order: codes by their 类/款/项 columns where the header shows them
     (merged cells filled from the rows above, `code_levels`), else as printed."""
@@ -245,7 +234,8 @@ class _LineReader:
     def __init__(self, seg: Segment, header: list[GridRow], body: list[GridRow], path: str,
                  issues: list[Issue]):
         self.seg, self.path, self.issues = seg, path, issues
-        self.levels = code_columns(header) or code_columns_of_body([r for r in body if r.ruled])
+        self.levels = code_columns(header) or code_columns_of_span(header) or \
+            code_columns_of_body([r for r in body if r.ruled])
         self.carry, self.bare = CodeCarry(), BareSections()
 
     def read(self, grid_row: GridRow) -> Line:
@@ -351,8 +341,9 @@ def _is_placeholder(labels: list[Cell], amounts: list[Cell]) -> bool:
 def _split_header(rows: list[GridRow]) -> tuple[list[GridRow], list[GridRow]]:
     """Header rows above the first row with amounts; in a table without amounts, above its
     合计 row (an empty table prints its total row blank)."""
+    last = next((i for i in range(len(rows) - 1, -1, -1) if has_amount(rows[i])), -1)  # once
     for index, row in enumerate(rows):
-        if not any(has_amount(r) for r in rows[index:]) and row.cells and is_total_label(row.cells[0].text):
+        if index > last and row.cells and is_total_label(row.cells[0].text):
             return rows[:index], rows[index:]
         if has_amount(row) and not _only_code(row):
             start = index

@@ -86,7 +86,7 @@ def _text_indicators(rows: list[GridRow], labels: Labels) -> list[Indicator]:
     ("产出" / "指标"), so they are gathered from the fragments' text."""
     basis = set(labels.words.get("basis", ()))
     level1, level2 = labels.words.get("level1", ()), labels.words.get("level2", ())
-    names = sorted({*level1, *level2}, key=len, reverse=True)
+    names = tuple(sorted({*level1, *level2}, key=len, reverse=True))
     out: list[Indicator] = []
     levels: list[str | None] = [None, None]
     buffer = ""
@@ -102,7 +102,7 @@ def _text_indicators(rows: list[GridRow], labels: Labels) -> list[Indicator]:
             buffer = ""
             continue
         buffer += squash(row.text())
-        level = next((n for n in names if buffer.endswith(n)), None)
+        level = next((n for n in names if buffer.endswith(n)), None) if buffer.endswith(names) else None
         if level is None:
             buffer = buffer[-12:]
             continue

@@ -29,21 +29,22 @@ def rejoin_wrapped_rows(seg: Segment, grid: Grid) -> None:
     """Join each code line, its name pieces and its amounts line into one row."""
     from ..readers.text import is_amount
     rows = _with_bare_codes(seg.rows, grid)
+    codes = [read_code(row.cells) for row in rows]  # each row's code read once
+    # after[i]: the first row from i on that is not text only (a code or an amount)
+    after = [len(rows)] * (len(rows) + 1)
+    for i in range(len(rows) - 1, -1, -1):
+        text_only = bool(rows[i].cells) and codes[i][0] is None and not any(
+            is_amount(c.text) for c in rows[i].cells)
+        after[i] = after[i + 1] if text_only else i
     out: list[GridRow] = []
     index = 0
     while index < len(rows):
         row = rows[index]
-        code, _raw, used = read_code(row.cells)
-        if code is None:
-            out.append(row)
-            index += 1
-            continue
-        end = index + 1
-        while end < len(rows) and _text_only(rows[end], is_amount):
-            end += 1
+        code, _raw, used = codes[index]
+        end = after[index + 1]
         closing = rows[end] if end < len(rows) else None
         tail = _name_tail(closing, is_amount) if closing and used < len(row.cells) else 0
-        if not any(is_amount(c.text) for c in row.cells[used:]) and closing \
+        if code is not None and not any(is_amount(c.text) for c in row.cells[used:]) and closing \
                 and closing.cells and all(is_amount(c.text) for c in closing.cells[tail:]):
             names = [c for r in [row, *rows[index + 1:end]] for c in (r.cells[used:] if r is row else r.cells)]
             names += closing.cells[:tail]
@@ -83,8 +84,9 @@ def _with_bare_codes(rows: list[GridRow], grid: Grid) -> list[GridRow]:
     if not rows:
         return rows
     taken = {r.line for r in rows}
-    bare = [g for g in grid.rows if rows[0].line < g.line < rows[-1].line and g.line not in taken
-            and len(g.cells) == 1 and _BARE_CLASS.match(g.cells[0].text.strip())]
+    first, last = rows[0].line, rows[-1].line
+    bare = [g for g in grid.rows if len(g.cells) == 1 and first < g.line < last
+            and g.line not in taken and _BARE_CLASS.match(g.cells[0].text.strip())]
     from ..readers.text import is_amount
     merged = sorted([*rows, *bare], key=lambda r: r.line)
     return [r for i, r in enumerate(merged) if r.line in taken or (

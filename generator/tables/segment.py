@@ -31,6 +31,9 @@ _TABLE_LABEL = re.compile(r"^(?:公开\d+表|表(?:[一二三四五六七八九�
 _PAGE_NUMBER = re.compile(r"^(?:[-—－–]*\d{1,3}[-—－–]*|第\d+页(?:共\d+页)?)$")
 _NOTE = re.compile(r"^(?:备?注[:：]|[:：]“|说明[:：]|本表|此表)")
 _PART_HEADING = re.compile(r"^第[一二三四五六七八九十]+部分")  # 第三部分 …情况说明: the tables end
+# The first characters those lines (page number, heading, label, note, part heading) may
+# start with, besides a digit (\d: str.isdecimal).
+_FURNITURE_STARTS = frozenset("-—－–第编预部单公表备注:：说本此")
 # A line of prose: long, one piece of text, sentence punctuation, no figures of a table.
 PROSE_MIN_CHARS = 30
 
@@ -86,7 +89,7 @@ def find_tables(grid: Grid, catalogue: Catalogue) -> tuple[list[Segment], list[I
             current = Segment(kind, texts[index], row.line, row.page)
             segments.append(current)
             continue
-        if current is not None and not _take_row(current, row, index in edges):
+        if current is not None and not _take_row(current, row, index in edges, texts[index]):
             current = None
     return _one_per_kind(segments, grid.path)
 
@@ -116,8 +119,8 @@ def _has_amount(row: GridRow) -> bool:
 
 
 def _title_tail(row: GridRow, row_text: str) -> bool:
-    if len(row.cells) > 3:
-        return False  # the end of a wrapped title is a few characters
+    if len(row.cells) > 3 or "表" not in row_text:
+        return False  # the end of a wrapped title is a few characters, ending in 表
     text = squash(row_text)
     return len(text) <= 6 and text.endswith(("表", "表（续）", "表(续)"))
 
@@ -138,13 +141,14 @@ def _page_edges(rows: list[GridRow]) -> set[int]:
     return edges | {len(rows) - 1}
 
 
-def _take_row(segment: Segment, row: GridRow, page_edge: bool = True) -> bool:
+def _take_row(segment: Segment, row: GridRow, page_edge: bool = True,
+              row_text: str | None = None) -> bool:
     """Add `row` to the segment's body, or to its unit or notes; False at prose (the end).
-    `page_edge`: the row may be the page's number."""
-    text = squash(row.text())
+    `page_edge`: the row may be the page's number; `row_text`: its text, if known."""
+    text = squash(row.text() if row_text is None else row_text)
     if segment.kind.shape == "key_value":
         return _take_key_value_row(segment, row, text)
-    unit = UNIT_RE.search(text)
+    unit = "单位" in text and UNIT_RE.search(text)
     if unit:
         segment.unit = segment.unit or unit.group(1)
         rest = [c for c in row.cells if not UNIT_RE.search(squash(c.text)) and c.text not in ("单位:", "单位：")]
@@ -152,13 +156,15 @@ def _take_row(segment: Segment, row: GridRow, page_edge: bool = True) -> bool:
             return True
         row = GridRow(cells=rest, line=row.line, page=row.page, ruled=row.ruled, width=row.width)
         text = squash(row.text())
-    number = _PAGE_NUMBER.match(text) and (page_edge or segment.kind.shape != "items")
-    if _HEADING_LINE.match(text) or _TABLE_LABEL.match(text) or number:
-        return True
-    if _NOTE.match(text):
-        segment.notes.append(row.text())
-        return True
-    if _is_prose(row, text) or _PART_HEADING.match(text):
+    furniture = text[:1] in _FURNITURE_STARTS or text[:1].isdecimal()
+    if furniture:  # (most rows start otherwise: none of these patterns can match them)
+        number = _PAGE_NUMBER.match(text) and (page_edge or segment.kind.shape != "items")
+        if _HEADING_LINE.match(text) or _TABLE_LABEL.match(text) or number:
+            return True
+        if _NOTE.match(text):
+            segment.notes.append(row.text())
+            return True
+    if _is_prose(row, text) or furniture and _PART_HEADING.match(text):
         return False
     segment.rows.append(row)
     return True
