@@ -63,6 +63,11 @@ def place_by_sums(table: Table, identities: tuple[str, ...], step: Decimal, path
     placed, issues = set(), []
     labels = {c.key: c.label for c in table.columns}
     for row, printed, found in zip(nodes, amounts, candidates):
+        if printed and len(printed) < len(keys) and found is not None and len(found) > 1:
+            options = "或".join("、".join(labels[k] for k, v in zip(keys, c) if v is not None) for c in found)
+            issues.append(Issue("column-ambiguous", f"{title} 第 {row.line} 行：金额 {' '.join(map(str, printed))} "
+                                f"可读作 {options}，上级与同级科目之和也分不清，只保留第一个数（合计）",
+                                path, row.line, "warning", table=table.key or None))
         if printed and len(printed) < len(keys) and found is not None and len(found) == 1:
             _write(row, keys, found[0])
             placed.add(id(row))
