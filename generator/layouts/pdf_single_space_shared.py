@@ -61,11 +61,12 @@ def read_shared(region: Region, doc: Document) -> Table:
                                     doc.path, row.line, "warning", table.key))
     elif seg.kind.shape == "items":
         table.columns = _named_columns(seg, catalogue, table)
-    for row in table.rows:  # this layout lists every column, and says what it placed
+    said = {i.line for i in found}
+    for row in table.rows:  # this layout lists every column, and says what it placed (coded: by_sums)
         printed = sum(v is not None for v in row.values.values())
         row.values = {c.key: row.values.get(c.key) for c in table.columns} | row.values
-        if printed and printed < len(table.columns) and not any(i.line == row.line for i in found):
-            row.inferred = row.inferred or tuple(k for k, v in row.values.items() if v is not None)
+        if printed and printed < len(table.columns) and row.line not in said and seg.kind.shape == "items":
+            row.inferred = tuple(k for k, v in row.values.items() if v is not None)
             shown = "，".join(f"{c.label} {row.values[c.key]}" for c in table.columns
                              if row.values.get(c.key) is not None)
             doc.issues.append(Issue("column-inferred", f"{region.title} 第 {row.line} 行：{printed} 个"

@@ -32,10 +32,12 @@ _LETTER_SPACED = re.compile(r"(?<![^\s])([\u4e00-\u9fff])(?: {2,}([\u4e00-\u9fff
 def single_space_cells(text: str) -> list[str]:
     """The cells of one line, a number split at its point joined, a letter-spaced
     word one cell."""
+    if "  " in text:  # (most lines have no run of spaces: no letter-spacing to undo)
+        text = _LETTER_SPACED.sub(lambda m: "".join(m.group().split()), text)
     cells: list[str] = []
-    for token in _LETTER_SPACED.sub(lambda m: "".join(m.group().split()), text).split():
-        if cells and (_DANGLING_POINT.match(cells[-1]) and token.isdigit()
-                      or _WHOLE.match(cells[-1]) and _DECIMALS.match(token)):
+    for token in text.split():
+        if cells and (token.isdigit() and _DANGLING_POINT.match(cells[-1])
+                      or token[0] == "." and _DECIMALS.match(token) and _WHOLE.match(cells[-1])):
             cells[-1] += token
         else:
             cells.append(token)
@@ -46,9 +48,10 @@ def single_space_rows(lines: list[tuple[int, str]], page: int | None = None) -> 
     """(line number, text) pairs → one GridRow per line with text, every cell unplaced."""
     rows = []
     for number, text in lines:
-        cells = [Cell(t, Origin(line=number, page=page)) for t in single_space_cells(text)]
-        if cells:
-            rows.append(GridRow(cells=cells, line=number, page=page))
+        texts = single_space_cells(text)
+        if texts:
+            origin = Origin(line=number, page=page)  # one per line: its cells share it
+            rows.append(GridRow(cells=[Cell(t, origin) for t in texts], line=number, page=page))
     return rows
 
 

@@ -54,14 +54,20 @@ def place_by_sums(table: Table, identities: tuple[str, ...], step: Decimal, path
     candidates = [_candidates(a, keys, identities, step, in_order) for a in amounts]
     families = _families(nodes, root="total" in table.totals)
     signed = any(v < 0 for a in amounts if a for v in a)
-    changed = True
-    while changed:
+    open_families = [f for f in families if _open(f, candidates)]
+    while open_families:
         changed = False
-        for family in families:
+        for family in open_families:
             changed |= _narrow(family, candidates, step * (len(family) - 1), signed)
+        open_families = [f for f in open_families if changed and _open(f, candidates)]
     placed, issues = set(), []
     labels = {c.key: c.label for c in table.columns}
     for row, printed, found in zip(nodes, amounts, candidates):
+        if printed and len(printed) < len(keys) and found is not None and len(found) > 1:
+            options = "或".join("、".join(labels[k] for k, v in zip(keys, c) if v is not None) for c in found)
+            issues.append(Issue("column-ambiguous", f"{title} 第 {row.line} 行：金额 {' '.join(map(str, printed))} "
+                                f"可读作 {options}，上级与同级科目之和也分不清，只保留第一个数（合计）",
+                                path, row.line, "warning", table=table.key or None))
         if printed and len(printed) < len(keys) and found is not None and len(found) == 1:
             _write(row, keys, found[0])
             placed.add(id(row))
@@ -109,7 +115,7 @@ def _compiled(keys: tuple[str, ...], identities: tuple[str, ...]) -> tuple[tuple
     return tuple(out)
 
 
-@lru_cache(maxsize=4096)  # a document prints the same rows in several tables (表三, 表五)
+@lru_cache(maxsize=4096)  # 表三 and 表五 print many rows alike
 def _choices(amounts: tuple[Decimal, ...], width: int, identities: tuple[tuple[int, tuple[int, ...]], ...],
              step: Decimal) -> list[Candidate] | None:
     blanks = width - len(amounts)
@@ -117,13 +123,20 @@ def _choices(amounts: tuple[Decimal, ...], width: int, identities: tuple[tuple[i
         return None
     found = []
     for blank in combinations(range(width), blanks):
-        printed = iter(amounts)
-        values = tuple(None if i in blank else next(printed) for i in range(width))
-        numbers = [v or _ZERO for v in values]
-        if all(abs(numbers[left] - sum(numbers[i] for i in right)) <= step * len(right)
-               for left, right in identities):
-            found.append(values)
+        values = list(amounts)
+        for i in blank:  # ascending: each blank goes in at its own index
+            values.insert(i, None)
+        if all(_holds(values, left, right, step) for left, right in identities):
+            found.append(tuple(values))
     return found or None
+
+
+def _holds(values: list[Decimal | None], left: int, right: tuple[int, ...], step: Decimal) -> bool:
+    parts = _ZERO
+    for i in right:
+        if values[i] is not None:
+            parts += values[i]
+    return abs((values[left] or _ZERO) - parts) <= step * len(right)
 
 
 _ZERO = Decimal(0)
@@ -152,6 +165,12 @@ def _families(nodes: list[Row], root: bool) -> list[list[int]]:
     return [[parent, *kids] for parent, kids in children.items()]
 
 
+def _open(family: list[int], candidates: list[list[Candidate] | None]) -> bool:
+    """Whether a family can narrow anything: every member explained, one still open."""
+    options = [candidates[i] for i in family]
+    return all(o is not None for o in options) and any(len(o) > 1 for o in options if o is not None)
+
+
 def _narrow(family: list[int], candidates: list[list[Candidate] | None], slack: Decimal, signed: bool) -> bool:
     """Keep each member's candidates that some choice for the whole family, its sums
     holding, takes; whether any went. A member no choice explains, a family with too many
@@ -165,7 +184,7 @@ def _narrow(family: list[int], candidates: list[list[Candidate] | None], slack: 
         return False
     # only the columns in doubt are summed: a total printed alike in every choice decides
     # nothing (and a document's parent row off by more than rounding must not undo the rest)
-    doubtful = [k for k in range(len(options[0][0])) if any(len({c[k] for c in o}) > 1 for o in options)]
+    doubtful = [k for k in range(len(options[0][0])) if any(c[k] != o[0][k] for o in options for c in o[1:])]
     kept: list[set[int]] = [set() for _ in family]
     for choice in product(*(range(len(o)) for o in options)):
         parent, *children = (o[c] for o, c in zip(options, choice))

@@ -30,7 +30,7 @@ def read_code(cells: list[Cell]) -> tuple[str | None, str | None, int]:
     first = cells[0].text.strip()
     if not first.isdigit() or len(first) not in (3, 5, 7):
         return None, None, 0
-    return _read_code(tuple(c.text for c in cells[:3]))
+    return _read_code(tuple([c.text for c in cells[:3]]))
 
 
 @lru_cache(maxsize=4096)  # the interpreters ask it of the same rows several times
