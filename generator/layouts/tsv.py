@@ -21,8 +21,9 @@ from ..sources import SourceText
 from ..tables.catalogue import load_catalogue
 from ..tables.performance import read_performance
 from ..tables.pipeline import INTERPRETERS
+from ..tables.row_doubts import report_unbalanced_rows
 from ..tables.segment import Segment, find_tables
-from .common import check_garbled_lines, report_unbalanced_rows
+from .common import check_garbled_lines
 from .tsv_blocks import (
     PERF_DEPARTMENT,
     PERF_PROJECT,

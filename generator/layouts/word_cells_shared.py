@@ -2,7 +2,8 @@
 document's cell grid (`readers.word_cells`) → the shared segmenter → the interpreter of the
 table's shape; then what this layout's output has always said of a table: the printed
 title, every column listed in every row, a 合计 printed as "合计", 为空表, and the doubts
-on the codes' 类/款/项 nesting and on rows whose parts do not add up to their 合计.
+on the codes' 类/款/项 nesting and on rows whose parts do not add up to their 合计
+(`tables.row_doubts`).
 """
 
 from __future__ import annotations
@@ -13,9 +14,8 @@ from ..numbers import squash
 from ..tables.catalogue import load_catalogue
 from ..tables.performance import read_performance
 from ..tables.pipeline import INTERPRETERS
+from ..tables.row_doubts import row_doubts
 from ..tables.segment import Segment, find_tables
-from .common import report_unbalanced_rows
-from .word_cells_doubts import check_code_order, check_economic_side, moved_value_doubts
 from .word_cells_header import table_label
 
 # Tables read by the shared segmenter and interpreters; the others still by this layout's
@@ -75,9 +75,5 @@ def read_shared(seg: Segment, title: str, doc: Document) -> Table:
     if total is None and seg.kind.shape in ("coded", "named"):
         doc.issues.append(Issue("total-missing", f"{label}：未见合计行（表格不全？）", doc.path,
                                 table.line, "warning", table.key))
-    check_code_order(table, doc, label)
-    moved_value_doubts(table, doc)
-    if table.key == "basic":
-        check_economic_side(table, doc, label)
-    report_unbalanced_rows(table, doc, label)
+    row_doubts(table, doc, label)
     return table
