@@ -175,7 +175,7 @@ def check_economic_side(table: Table, doc: Document, label: str) -> None:
     for row in table.rows:
         side = _ECONOMIC_SIDE.get((row.code or "")[:3])
         other = {"personnel": "public", "public": "personnel"}.get(side or "")
-        if other and row.values.get(other) is not None:
+        if other and row.values.get(other):  # a figure, not a printed 0.00
             doc.issues.append(Issue("column-ambiguous", f"{label} 第 {row.line} 行 {row.code_raw}：数印在"
                                     f"{_SIDE_NAMES[other]}下，而经济分类 {row.code[:3]} 属{_SIDE_NAMES[side]}；"
                                     "所在的列存疑", doc.path, row.line, "warning", table.key))
