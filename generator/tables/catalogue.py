@@ -100,6 +100,8 @@ class Catalogue:
     labels: dict[str, frozenset[str]]
     key_values: dict[str, tuple[str, ...]] = field(default_factory=dict)  # [key_value]
     groups: dict[str, tuple[str, ...]] = field(default_factory=dict)  # [column_groups]
+    # column_key's answers by label (white space removed): the same labels recur on every page
+    _keys: dict[str, str | None] = field(default_factory=dict, compare=False, repr=False)
 
     def kind(self, name: str) -> TableKind:
         return next(k for k in self.kinds if k.kind == name)
@@ -133,6 +135,8 @@ class Catalogue:
     def column_key(self, label: str) -> str | None:
         """The column key a header label names (`[columns]`), or None."""
         flat = squash(label)
+        if flat in self._keys:
+            return self._keys[flat]
         best: tuple[int, str] | None = None
         for key, synonyms in self.columns.items():
             for synonym in synonyms:
@@ -140,7 +144,10 @@ class Catalogue:
                 hit = flat == synonym[1:] if synonym.startswith("^") else synonym in flat
                 if hit and (best is None or len(synonym) > best[0]):
                     best = (len(synonym), key)
-        return best[1] if best else None
+        if len(self._keys) > 4096:  # labels of a hostile file: keep the cache small
+            self._keys.clear()
+        self._keys[flat] = best[1] if best else None
+        return self._keys[flat]
 
     def is_total(self, label: str | None) -> bool:
         return squash(label).rstrip("：:") in self.labels["total"]
