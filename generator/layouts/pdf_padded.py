@@ -25,12 +25,12 @@ from ..tables.performance import read_key_value_tables
 from ..tables.pipeline import INTERPRETERS
 from ..tables.projects import name_projects
 from ..tables.rejoin import rejoin_wrapped_rows
+from ..tables.row_doubts import report_unbalanced_rows
 from ..tables.segment import find_tables
 from .common import (
     check_garbled_lines,
     code_doubts,
     replace_page_markers,
-    report_unbalanced_rows,
     without_form_feeds,
 )
 

@@ -20,8 +20,9 @@ from ..sources import SourceText
 from ..tables.catalogue import load_catalogue
 from ..tables.performance import read_performance
 from ..tables.pipeline import INTERPRETERS
+from ..tables.row_doubts import row_doubts
 from ..tables.segment import Segment, find_tables
-from .common import check_garbled_lines, report_unbalanced_rows
+from .common import check_garbled_lines
 from .tsv_blocks import (
     PERF_DEPARTMENT,
     PERF_PROJECT,
@@ -192,7 +193,7 @@ def read_shared(block: Block, key: str, ctx: ReadContext) -> Table:
     if seg.kind.shape in ("coded", "named"):
         refuse_foreign_codes(table, ctx)
         refuse_lone_unit_rows(table, ctx)
-        report_unbalanced_rows(table, ctx.doc, table_label(key))
+        row_doubts(table, ctx.doc, table_label(key))
     return table
 
 

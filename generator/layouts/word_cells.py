@@ -17,8 +17,7 @@ from ..sources import SourceText
 
 # Not specific to PDF text; shared until a common home for layout helpers exists.
 from .common import check_cut_number, check_garbled_lines, without_form_feeds
-from .word_cells_doubts import table_label
-from .word_cells_shared import read_shared, read_targets, shared_segments
+from .word_cells_shared import read_shared, read_targets, shared_segments, table_label
 
 # Fewer one-cell tab lines than this is not a Word table export.
 _MIN_CELL_LINES = 40

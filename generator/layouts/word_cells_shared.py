@@ -2,25 +2,31 @@
 document's cell grid (`readers.word_cells`) → the shared segmenter → the interpreter of the
 table's shape; then what this layout's output has always said of a table: the printed
 title, every column listed in every row, a 合计 printed as "合计", 为空表, and the doubts
-on the codes' 类/款/项 nesting and on rows whose parts do not add up to their 合计.
+on the codes' 类/款/项 nesting and on rows whose parts do not add up to their 合计
+(`tables.row_doubts`).
 """
 
 from __future__ import annotations
 
 from ..grid import Grid
-from ..model import Document, Issue, Table
+from ..model import TABLE_KEYS, Document, Issue, Table
 from ..numbers import squash
 from ..tables.catalogue import load_catalogue
 from ..tables.performance import read_performance
 from ..tables.pipeline import INTERPRETERS
+from ..tables.row_doubts import row_doubts
 from ..tables.segment import Segment, find_tables
-from .common import report_unbalanced_rows
-from .word_cells_doubts import (
-    check_code_order,
-    check_economic_side,
-    moved_value_doubts,
-    table_label,
-)
+
+_SHORT_NAMES = {
+    "three_public": "三公经费表", "gov_fund": "政府性基金预算支出表",
+    "state_capital": "国有资本经营预算支出表", "carryover": "上年结转结余表",
+}
+
+
+def table_label(key: str) -> str:
+    """"表三" for messages (the template's number; 三公 and later tables by name)."""
+    return _SHORT_NAMES.get(key) or TABLE_KEYS.get(key, key).split()[0]
+
 
 # The tables read by the shared segmenter and interpreters: all of them.
 SHARED = {"summary", "fiscal", "income", "expense", "general_public", "basic", "projects", "three_public",
@@ -80,9 +86,5 @@ def read_shared(seg: Segment, title: str, doc: Document) -> Table:
     if total is None and seg.kind.shape in ("coded", "named"):
         doc.issues.append(Issue("total-missing", f"{label}：未见合计行（表格不全？）", doc.path,
                                 table.line, "warning", table.key))
-    check_code_order(table, doc, label)
-    moved_value_doubts(table, doc)
-    if table.key == "basic":
-        check_economic_side(table, doc, label)
-    report_unbalanced_rows(table, doc, label)
+    row_doubts(table, doc, label)
     return table
