@@ -4,9 +4,9 @@ their column and no extent: tab-separated text).
 Converted text numbers each page's cells on its own: 表二's header puts 财政专户 in the
 12th cell on one page and the 13th on the next, and the rows under each header follow
 their own header. The rows under a repeated header are read by its positions: each amount
-cell moves to the column of the first header that has the same key; a column the first header does not
-have (left out, or not read there: two header rows named it differently) is added after
-its left neighbour.
+cell moves to the column of the first header that has the same key; a column the first
+header does not have (left out, or not read there: two header rows named it differently)
+is added after its left neighbour, and the columns take the order of the fullest header.
 """
 
 from __future__ import annotations
@@ -90,7 +90,7 @@ def _moves(group: list[GridRow], columns: list[HeaderColumn], catalogue: Catalog
             free += 1
         moves[col] = at[key]
         left = key
-    orders.append([key for key in dict.fromkeys(left for left in _keys(moves, at))])
+    orders.append(list(dict.fromkeys(_keys(moves, at))))
     return moves
 
 
