@@ -3,16 +3,24 @@
     python bench/search.py [BUILD_DIR [QUERY]]  # default build/ (run `make build` first)
     python bench/search.py --synth 2000 SITE    # synthesize 2,000 disclosures into SITE
                                                 # (bench/synth.py), build it, measure it
+    python bench/search.py SITE/build --compare OLD.js --repeat 3  # before/after, alternating
 
 With --synth, SITE keeps its documents between runs (a second run only rebuilds, which
-reuses what did not change). Serves the build on a local port and drives headless Chromium (Debian's chromium, or
-$CHROMIUM). The first query opens `search/?q=…` in a fresh browser context and counts what
-the search itself downloads once the page is there (search/index/: meta.json, the term
-buckets, the unit files of the results shown; filters.json, fetched after the results are
-shown, is counted apart) and the time from navigation to results on
+reuses what did not change); to measure a kept site again without building, give its
+build folder. Serves the build on a local port and drives headless Chromium (Debian's
+chromium, or $CHROMIUM). The first query opens `search/?q=…` in a fresh browser context
+and counts what the search itself downloads once the page is there (search/index/:
+meta.json, the term buckets, the unit files of the results shown; filters.json, fetched
+after the results are shown, is counted apart) and the time from navigation to results on
 screen. Later queries are the terms of tests/search_terms.toml, run through the page's own
-search (`window.searchRun`, results rendered), with the bytes each fetched. Goals (issue 17): first query ≤ 100 kB,
-≤ 300 ms; median query ≤ 100 ms.
+search (`window.searchRun`) one after the other: the time to their results on screen, and
+to the filters offered after them, with the bytes each fetched and the CPU-seconds of the
+browser's processes over all of them. --compare serves the same build a second time with
+another search.js (an older one) and runs both in turn, --repeat times: a before/after
+pair on the same machine load. --profile prints each query's steps (search.js records
+them in `window.searchMarks`): postings fetched and read, matched, results shown, and the
+rounds of unit files it took. Goals (issue 17): first query ≤ 100 kB, ≤ 300 ms; median
+query ≤ 100 ms.
 """
 
 from __future__ import annotations
@@ -20,9 +28,11 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
+import os
 import shutil
 import statistics
 import sys
+import tempfile
 import time
 import tomllib
 from pathlib import Path
@@ -30,31 +40,36 @@ from urllib.parse import quote, urlsplit
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "bench"))
 
-from generator.render.screenshots import launch, serve
-from generator.search import INDEX_DIR
-from generator.search.analyzer import query_terms
-from generator.search.index import term_hash
+from build import _process_tree  # noqa: E402  (bench/build.py: a process and its descendants)
+
+from generator.render.screenshots import launch, serve  # noqa: E402
+from generator.search import INDEX_DIR  # noqa: E402
+from generator.search.analyzer import query_terms  # noqa: E402
+from generator.search.index import term_hash  # noqa: E402
 
 FIRST_QUERY = "信息化"
 TIMED = """async (queries) => {
   performance.setResourceTimingBufferSize(1e6);
-  const times = [], sizes = [];
+  const out = [];
   for (const q of queries) {
     const start = performance.now(), seen = performance.getEntriesByType("resource").length;
+    window.searchMarks = [];
     await window.searchRun(q, false);
-    times.push(performance.now() - start);
-    sizes.push(performance.getEntriesByType("resource").slice(seen)
-               .reduce((sum, e) => sum + e.encodedBodySize, 0));
+    const files = performance.getEntriesByType("resource").slice(seen);
+    out.push({query: q, done: performance.now() - start,
+              shown: (window.searchShownAt || performance.now()) - start,
+              bytes: files.reduce((sum, e) => sum + e.encodedBodySize, 0), files: files.length,
+              marks: window.searchMarks.map(([step, at]) => [step, at - start])});
   }
-  return [times, sizes];
+  return out;
 }"""
 SITE_TOML = '[site]\ntitle = "部门预算公开（搜索基准）"\n[build]\ncharts = false\nsearch = true\n'
 
 
 def synthesized_build(documents: int, site: Path) -> Path:
     """`site` with `documents` synthesized disclosures (written once), built; its build dir."""
-    sys.path.insert(0, str(REPO / "bench"))
     import synth
 
     from generator.build import build
@@ -71,7 +86,21 @@ def synthesized_build(documents: int, site: Path) -> Path:
     return site / "build"
 
 
-def kb(n: int) -> str:
+def with_script(build_dir: Path, script: Path, into: Path) -> Path:
+    """A folder serving `build_dir` (linked, not copied) with `script` as its search.js."""
+    site = into / "other"
+    (site / "assets").mkdir(parents=True)
+    for entry in build_dir.iterdir():
+        if entry.name != "assets":
+            (site / entry.name).symlink_to(entry.resolve())
+    for entry in (build_dir / "assets").iterdir():
+        if entry.name != "search.js":
+            (site / "assets" / entry.name).symlink_to(entry.resolve())
+    shutil.copyfile(script, site / "assets" / "search.js")
+    return site
+
+
+def kb(n: float) -> str:
     return f"{n / 1024:.1f} kB"
 
 
@@ -87,6 +116,93 @@ def record(sizes: dict[str, int], request) -> None:
         pass
 
 
+def browser_cpu_seconds() -> float:
+    """CPU time (user + system) so far of this process's descendants: the Playwright
+    driver and the browser's processes."""
+    ticks = 0
+    for pid in _process_tree(os.getpid())[1:]:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # the process ended meanwhile
+        ticks += int(fields[11]) + int(fields[12])
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def measure(browser, base: str, first_query: str, terms: list[str]) -> dict:
+    """One run: the first query in a fresh context, then every term through the page."""
+    context = browser.new_context(locale="zh-CN")
+    page = context.new_page()
+    sizes: dict[str, int] = {}
+    page.on("requestfinished", lambda r: record(sizes, r))
+    page.goto(base + "search/?q=" + quote(first_query), wait_until="commit")
+    page.wait_for_function("document.body && document.body.hasAttribute('data-search-done')")
+    first, started = page.evaluate("[window.searchShownAt || window.searchDoneAt, window.searchStartAt]")
+    page.wait_for_load_state("networkidle")
+    shown = page.locator("#search-results > li").count()
+    first_sizes = dict(sizes)  # the first query's; the later ones count their own
+    cpu = browser_cpu_seconds()
+    queries = page.evaluate(TIMED, terms)
+    cpu = browser_cpu_seconds() - cpu
+    context.close()
+    return {"first": first, "searching": first - started, "shown": shown, "sizes": first_sizes,
+            "queries": queries, "cpu": cpu}
+
+
+def report_files(label: str, build_dir: Path, files: dict[str, int]) -> None:
+    raw = sum(files.values())
+    zipped = sum(len(gzip.compress(served_file(build_dir, u).read_bytes())) for u in files)
+    print(f"{label}: {kb(raw)} in {len(files)} files ({kb(zipped)} gzipped)")
+    for url, size in sorted(files.items(), key=lambda kv: -kv[1])[:6]:
+        print(f"    {kb(size):>9}  {urlsplit(url).path}")
+
+
+def report_first(run: dict, build_dir: Path, first_query: str) -> None:
+    index_files = {u: s for u, s in run["sizes"].items() if "/" + INDEX_DIR + "/" in u}
+    # filters.json: fetched once the results are on screen, to offer the filters
+    later_files = {u: s for u, s in index_files.items() if u.endswith("/filters.json")}
+    query_files = {u: s for u, s in index_files.items() if u not in later_files}
+    page_files = {u: s for u, s in run["sizes"].items() if u not in index_files}
+    report_files("search page (HTML, CSS, search.js)", build_dir, page_files)
+    report_files(f"first query «{first_query}» transfers", build_dir, query_files)
+    report_files("then, for the filters", build_dir, later_files)
+    index = build_dir / INDEX_DIR
+    buckets = json.loads((index / "meta.json").read_text(encoding="utf-8"))["buckets"]
+    wanted = {f"{term_hash(t) & (buckets - 1):x}.json" for t in query_terms(first_query)}
+    fetched = {u.rsplit("/", 1)[1] for u in query_files if f"/{INDEX_DIR}/t/" in u}
+    print(f"term files fetched: {len(fetched)}, those of the query's own terms: "
+          f"{len(wanted)}, others: {len(fetched - wanted)}")
+
+
+def summary(label: str, runs: list[dict]) -> None:
+    def ms(values: list[float]) -> str:
+        return ", ".join(f"{v:.0f}" for v in values) + " ms"
+
+    shown = [statistics.median(q["shown"] for q in r["queries"]) for r in runs]
+    done = [statistics.median(q["done"] for q in r["queries"]) for r in runs]
+    worst = max(q["shown"] for r in runs for q in r["queries"])
+    transfer = statistics.median(q["bytes"] for r in runs for q in r["queries"])
+    cpu = ", ".join(f"{r['cpu']:.1f}" for r in runs)
+    print(f"{label}first query: {ms([r['first'] for r in runs])} from navigation to "
+          f"{runs[0]['shown']} results on screen ({ms([r['searching'] for r in runs])} of it "
+          f"searching: index files fetched, matched, shown)")
+    print(f"{label}median query: {ms(shown)} to results on screen, {ms(done)} with the "
+          f"filters, over {len(runs[0]['queries'])} terms (max {worst:.0f} ms); median "
+          f"transfer {kb(transfer)}; browser CPU {cpu} s")
+
+
+def profile(run: dict) -> None:
+    """Each query's steps: postings fetched and read, matched, shown; rounds of unit files."""
+    print(f"{'query':<24} {'shown':>6} {'postings':>8} {'match':>6} {'rounds':>6} "
+          f"{'files':>5} {'kB':>7}")
+    for q in run["queries"]:
+        at = dict((step, t) for step, t in q["marks"] if step in ("postings", "matched"))
+        rounds = sum(step == "batch" for step, _ in q["marks"])
+        print(f"{q['query'][:22]:<24} {q['shown']:6.0f} {at.get('postings', 0):8.0f} "
+              f"{at.get('matched', 0) - at.get('postings', 0):6.0f} {rounds:6d} "
+              f"{q['files']:5d} {q['bytes'] / 1024:7.1f}")
+
+
 def main(argv: list[str]) -> int:
     from playwright.sync_api import sync_playwright
 
@@ -95,10 +211,13 @@ def main(argv: list[str]) -> int:
     ap.add_argument("query", nargs="?", default=FIRST_QUERY)
     ap.add_argument("--synth", type=int, metavar="N", help="build a site of N synthesized "
                     "disclosures in the folder given (instead of BUILD_DIR) and measure it")
+    ap.add_argument("--compare", type=Path, metavar="SEARCH_JS", help="also measure the "
+                    "build with this search.js instead of its own, in turn with it")
+    ap.add_argument("--repeat", type=int, default=1, metavar="N", help="runs of each (default 1)")
+    ap.add_argument("--profile", action="store_true", help="print each query's steps")
     args = ap.parse_args(argv)
     build_dir = synthesized_build(args.synth, args.build_dir) if args.synth else args.build_dir
     index = build_dir / INDEX_DIR
-    first_query = args.query
     if not (index / "meta.json").exists() or not (build_dir / "search/index.html").exists():
         print(f"{build_dir}: no search index or search page (run `make build`)", file=sys.stderr)
         return 1
@@ -107,47 +226,26 @@ def main(argv: list[str]) -> int:
     files = [p for p in index.rglob("*") if p.is_file()]
     print(f"index: {kb(sum(p.stat().st_size for p in files))} in {len(files)} files "
           f"({len(list((index / 't').glob('*.json')))} term buckets)")
+    print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
-    with serve(build_dir) as base, sync_playwright() as p:
-        browser = launch(p)
-        context = browser.new_context(locale="zh-CN")
-        page = context.new_page()
-        sizes: dict[str, int] = {}
-        page.on("requestfinished", lambda r: record(sizes, r))
-        page.goto(base + "search/?q=" + quote(first_query), wait_until="commit")
-        page.wait_for_function("document.body && document.body.hasAttribute('data-search-done')")
-        first, started = page.evaluate("[window.searchDoneAt, window.searchStartAt]")
-        page.wait_for_load_state("networkidle")
-        index_files = {u: s for u, s in sizes.items() if "/" + INDEX_DIR + "/" in u}
-        # filters.json: fetched once the results are on screen, to offer the filters
-        later_files = {u: s for u, s in index_files.items() if u.endswith("/filters.json")}
-        query_files = {u: s for u, s in index_files.items() if u not in later_files}
-        page_files = {u: s for u, s in sizes.items() if u not in index_files}
-        shown = page.locator("#search-results > li").count()
-        times, transfers = page.evaluate(TIMED, terms)
-        context.close()
-        browser.close()
-
-    def report(label: str, files: dict[str, int]) -> None:
-        raw = sum(files.values())
-        zipped = sum(len(gzip.compress(served_file(build_dir, u).read_bytes())) for u in files)
-        print(f"{label}: {kb(raw)} in {len(files)} files ({kb(zipped)} gzipped)")
-        for url, size in sorted(files.items(), key=lambda kv: -kv[1])[:6]:
-            print(f"    {kb(size):>9}  {urlsplit(url).path}")
-
-    report("search page (HTML, CSS, search.js)", page_files)
-    report(f"first query «{first_query}» transfers", query_files)
-    report("then, for the filters", later_files)
-    buckets = json.loads((index / "meta.json").read_text(encoding="utf-8"))["buckets"]
-    wanted = {f"{term_hash(t) & (buckets - 1):x}.json" for t in query_terms(first_query)}
-    fetched = {u.rsplit("/", 1)[1] for u in query_files if f"/{INDEX_DIR}/t/" in u}
-    print(f"term files fetched: {len(fetched)}, those of the query's own terms: "
-          f"{len(wanted)}, others: {len(fetched - wanted)}")
-    print(f"first query: {first:.0f} ms from navigation to {shown} results on screen "
-          f"({first - started:.0f} ms of it searching: index files fetched, matched, shown)")
-    print(f"median query: {statistics.median(times):.1f} ms over {len(times)} terms "
-          f"(max {max(times):.1f} ms), results rendered; median transfer "
-          f"{kb(statistics.median(transfers))} (max {kb(max(transfers))})")
+    with tempfile.TemporaryDirectory() as tmp:
+        sites = {"": build_dir}
+        if args.compare:
+            sites["compared: "] = with_script(build_dir, args.compare, Path(tmp))
+        runs: dict[str, list[dict]] = {label: [] for label in sites}
+        with sync_playwright() as p:
+            browser = launch(p)
+            for n in range(args.repeat):
+                for label in list(sites)[::1 if n % 2 == 0 else -1]:
+                    with serve(sites[label]) as base:
+                        runs[label].append(measure(browser, base, args.query, terms))
+            browser.close()
+    print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    report_first(runs[""][0], build_dir, args.query)
+    for label, measured in runs.items():
+        summary(label, measured)
+    if args.profile:
+        profile(runs[""][-1])
     return 0
 
 

@@ -47,7 +47,8 @@ def snapshot_of(path: Path, display: str) -> dict[str, Any]:
     return {
         "layout": doc.layout if doc is not None else None,
         "document": document_to_json(doc) if doc is not None else None,
-        "issues": sorted([i.slug, i.line, i.severity, i.message] for i in result.issues),
+        "issues": sorted(([i.slug, i.line, i.severity, i.message] for i in result.issues),
+                         key=lambda i: (i[0], i[1] or 0, i[2], i[3])),  # a table's issue has no line
         "checks": sorted([c.slug, c.line, c.status] for c in run_checks(doc)) if doc is not None else [],
     }
 

@@ -2,7 +2,8 @@
 
 config → the output folder checked and locked, one build at a time (`output_guard`) →
 input hashes (nothing changed: done) → parse and checks (each file in its own
-error boundary, in parallel; unchanged files from the parse cache) → DuckDB → render (only
+error boundary, in parallel; unchanged files from the parse cache) → DuckDB (the last
+build's, the changed documents' rows replaced) → render (only
 the outputs whose inputs changed, in worker processes forked once the data is loaded; the
 rest is linked from the previous build) → search index → atomic swap into build/ → build
 manifest (`incremental.py`).
@@ -11,8 +12,10 @@ Parsed documents stream: a parse worker checks its document, packs its database 
 (`db.pack_document`) into the parse cache and hands back only a small summary
 (`Parsed`: path, department, year, issues), so the build process never holds the
 documents of a province. The rows are read back one document at a time while the database
-is loaded. The database is worked on outside the output (`staging/.work/`); the download
-`data/budget.duckdb` is published from it (`db.publish`) so that its bytes are reproducible.
+is loaded. The database is the last build's, kept in the cache, where only the changed
+documents' rows are replaced (`incremental.DatabaseCache`); the download
+`data/budget.duckdb` is published from it (`db.publish`) so that its bytes are those of a
+clean build.
 
 The order matters: checks run before loading so their results are stored with the
 document in one transaction; rendering reads only the database, so pages and downloads
@@ -96,20 +99,34 @@ LOAD_IN_CHILD = 64
 
 
 def load_database(path: Path, site_dir: Path, cache: ParseCache, documents: list[DocSummary],
-                  failed: list[ParseResult], scratch: Path) -> None:
+                  failed: list[ParseResult], scratch: Path,
+                  loaded: dict[str, str] | None = None) -> dict[str, str]:
     """Load the parsed documents, under their doc_ids, and the issues of the sources that
-    could not be parsed into the new database at `path`.
+    could not be parsed into the database at `path`; returns its doc_id → parse-cache key.
+
+    `loaded`: the doc_id → key of the documents the database already holds (the last
+    build's, `incremental.DatabaseCache`; None: a new database). Then only the documents
+    whose key differs are loaded, those gone are removed and the issues of unparsed files
+    replaced. Every reader of the database orders its rows by doc_id (`db.publish`, the
+    bulk downloads, the pages), so the rows of a document loaded last read as in a clean
+    build, which loads the documents in doc_id order.
 
     A province is loaded by a child process: what loading takes (the rows read back, and
     DuckDB's memory, which its allocator keeps) then never weighs on the build process,
     whose render workers are forked from it.
     """
-    args = (path, site_dir, cache.folder, documents, [f.issues for f in failed], scratch)
-    if len(documents) < LOAD_IN_CHILD:
+    ids = assign_ids(documents)
+    keys = {doc_id: doc.cache_key for doc_id, doc in ids.items()}
+    changed = sorted(d for d in ids if loaded is None or loaded.get(d) != keys[d])
+    gone = sorted(set(loaded or ()) - set(ids))
+    args = (path, site_dir, cache.folder, [(d, ids[d]) for d in changed], gone,
+            [f.issues for f in failed], scratch)
+    if len(changed) < LOAD_IN_CHILD:
         _load_database(*args)
-        return
-    with ProcessPoolExecutor(max_workers=1) as pool:
-        pool.submit(_load_database, *args).result()
+    else:
+        with ProcessPoolExecutor(max_workers=1) as pool:
+            pool.submit(_load_database, *args).result()
+    return keys
 
 
 def render_database(path: Path, config: Config, staging: Path, previous, previous_dir: Path,
@@ -147,12 +164,13 @@ def _render_database(path, config, staging, previous, previous_dir, manifest, jo
     return pages, reused, manifest.inputs, manifest.outputs
 
 
-def _load_database(path: Path, site_dir: Path, folder: Path, documents: list[DocSummary],
-                   failed: list[list[Issue]], scratch: Path) -> None:
+def _load_database(path: Path, site_dir: Path, folder: Path, documents: list[tuple[str, DocSummary]],
+                   gone: list[str], failed: list[list[Issue]], scratch: Path) -> None:
     from . import db
 
     con = db.connect(path)
     try:
+        db.delete_documents(con, gone, source_issues=True)
         load_parsed(con, site_dir, ParseCache(folder), documents, scratch)
         for issues in failed:
             db.load_source_issues(con, issues)
@@ -161,14 +179,15 @@ def _load_database(path: Path, site_dir: Path, folder: Path, documents: list[Doc
         con.close()
 
 
-def load_parsed(con, site_dir: Path, cache: ParseCache, documents: list[DocSummary],
+def load_parsed(con, site_dir: Path, cache: ParseCache, documents: list[tuple[str, DocSummary]],
                 scratch: Path | None = None) -> None:
-    """Load the parsed documents into the database, under their doc_ids, one at a time
-    from the parse cache (a source whose entry has gone meanwhile is parsed again)."""
+    """Load the parsed `documents` (doc_id, summary) into the database, in that order, one
+    at a time from the parse cache (a source whose entry has gone meanwhile is parsed
+    again)."""
     from . import db
 
     packed_rows = _parse_stage("packed_rows")
-    db.load_packed(con, ((doc_id, packed_rows(site_dir, cache, doc)) for doc_id, doc in assign_ids(documents).items()),
+    db.load_packed(con, ((doc_id, packed_rows(site_dir, cache, doc)) for doc_id, doc in documents),
                    scratch)
 
 
@@ -247,22 +266,23 @@ def _build(config: Config, report: BuildReport, jobs: int | None, clean: bool,
     manifest.failed = [f.path for f in report.failed]
 
     staging = output_guard.make_staging(output)
+    database = incremental.DatabaseCache(config)
+    work = database.work_folder()
     try:
-        # The database is always loaded whole (it is fast, and its exports must list the
-        # documents in the same order as a clean build); rendering is what is incremental.
-        # It is worked on in staging/.work/ and published into data/ as a download.
+        # The last build's database, where only the changed documents' rows are replaced;
+        # it is worked on outside the output and published into data/ as a download.
         clock = time.perf_counter()
         (staging / "data").mkdir(parents=True)
-        work = staging / ".work"
-        work.mkdir()
-        load_database(work / "budget.duckdb", config.site_dir, cache, report.documents,
-                      report.failed, work)
+        path = work / database.NAME
+        loaded = None if clean else database.take(inputs.settings, path)
+        keys = load_database(path, config.site_dir, cache, report.documents, report.failed,
+                             work, loaded)
         report.timings["load"] = time.perf_counter() - clock
         clock = time.perf_counter()
         report.pages, report.reused = render_database(
-            work / "budget.duckdb", config, staging, previous, output, manifest, jobs,
+            path, config, staging, previous, output, manifest, jobs,
             in_child=len(report.documents) >= LOAD_IN_CHILD)
-        shutil.rmtree(work)
+        database.keep(path, inputs.settings, keys)
         report.rendered = len(manifest.outputs) - report.reused
         report.timings["render"] = time.perf_counter() - clock
 
@@ -272,13 +292,17 @@ def _build(config: Config, report: BuildReport, jobs: int | None, clean: bool,
 
             report.search = build_search_index(
                 staging, incremental.cache_dir(config) / "search", config.get("build.jobs"),
-                reuse=not clean)
+                reuse=not clean, previous=output)
             report.timings["search"] = time.perf_counter() - clock
         incremental.forget_manifest(config)
+        clock = time.perf_counter()
         cleanup = output_guard.swap_into_place(staging, output)
+        report.timings["swap"] = time.perf_counter() - clock
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
     incremental.save_manifest(config, manifest)
     if cleanup is not None and not background_cleanup:
         cleanup.join()

@@ -8,6 +8,9 @@ it again when it is unchanged: `statcache`):
   its database rows (checks included), keyed by the source's bytes, its path and the
   generator's version: an unchanged source is never parsed twice. Its entries are plain
   data checked when read (`cachefile`): a damaged one is parsed again, never published;
+- the working database (`<site>/.cache/db/`, `DatabaseCache`): the last build's DuckDB
+  file and which document (by parse-cache key) each doc_id holds, so that the next build
+  replaces the rows of the changed documents only;
 - the build manifest (`<site>/.cache/build-manifest.entry`, JSON in a verified entry)
   holds the fingerprint of every input of the last build (sources, templates, Markdown
   pages, config, generator version) and, per output, the inputs it depends on and the
@@ -22,6 +25,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import shutil
+import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -240,3 +246,69 @@ def save_manifest(config: Config, manifest: Manifest) -> None:
     write_entry(manifest_path(config), [
         json.dumps({"format": MANIFEST_FORMAT, **part}, ensure_ascii=False, sort_keys=True).encode("utf-8")
         for part in (head, rest)])
+
+
+class DatabaseCache:
+    """The working database of the last build: `<site>/.cache/db/budget.duckdb`, and its
+    state (`state.entry`: the settings it was built with and, per doc_id, the parse-cache
+    key of the document whose rows it holds).
+
+    A build takes the database (`take`: it is moved into the build's own work folder, and
+    the state is deleted first, so a build killed while it changes the rows leaves no
+    state and the next one loads everything), replaces the rows of the documents whose key
+    differs, renders from it, and gives it back (`keep`). Two builds at once: one of them
+    takes it, the other loads a database of its own.
+    """
+
+    NAME = "budget.duckdb"
+    STATE = "state.entry"
+    STALE_WORK = 3600  # seconds: a work folder this old is a killed build's
+
+    def __init__(self, config: Config):
+        self.folder = cache_dir(config) / "db"
+
+    def work_folder(self) -> Path:
+        """A new folder to work on a database in (next to the cache, so that `take` and
+        `keep` are renames); those of killed builds are removed."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        stale_before = time.time() - self.STALE_WORK
+        for old in self.folder.glob("work-*"):
+            try:
+                if old.stat().st_mtime < stale_before:
+                    shutil.rmtree(old, ignore_errors=True)
+            except OSError:
+                pass
+        return Path(tempfile.mkdtemp(prefix="work-", dir=self.folder))
+
+    def take(self, settings: str, path: Path) -> dict[str, str] | None:
+        """Move the cached database to `path`; returns its doc_id → key, or None when there
+        is none built with `settings` (then nothing is moved)."""
+        parts = read_entry(self.folder / self.STATE)
+        try:
+            state = loads(parts[0]) if parts else None
+        except ValueError:
+            state = None
+        (self.folder / self.STATE).unlink(missing_ok=True)
+        if not isinstance(state, dict) or state.get("settings") != settings \
+                or not isinstance(state.get("documents"), dict):
+            return None
+        try:
+            os.rename(self.folder / self.NAME, path)
+            wal = self.folder / (self.NAME + ".wal")
+            if wal.exists():
+                os.rename(wal, path.with_name(path.name + ".wal"))
+        except OSError:
+            path.unlink(missing_ok=True)
+            return None
+        return state["documents"]
+
+    def keep(self, path: Path, settings: str, documents: dict[str, str]) -> None:
+        """Make the database at `path` (closed; it holds `documents`: doc_id → key) the
+        cached one."""
+        wal = path.with_name(path.name + ".wal")
+        if wal.exists():  # not checkpointed: it is part of the database
+            os.replace(wal, self.folder / (self.NAME + ".wal"))
+        else:
+            (self.folder / (self.NAME + ".wal")).unlink(missing_ok=True)
+        os.replace(path, self.folder / self.NAME)
+        write_entry(self.folder / self.STATE, [dumps({"settings": settings, "documents": documents})])

@@ -59,31 +59,6 @@ def format_amount(value: Decimal | None) -> str | None:
     return format(value, "f")
 
 
-def join_code(parts: list[str] | str, parent: str | None = None) -> str | None:
-    """Join printed code parts into one classification code.
-
-    "201 03 01" → "2010301"; ["301", "01"] → "30101"; a lone 款 code "03" printed
-    under its 类 (as in some PDF layouts) → parent + "03" when `parent` is given.
-    """
-    if isinstance(parts, str):
-        parts = parts.split()
-    parts = [p.strip() for p in parts if p and p.strip()]
-    if not parts or not all(p.isdigit() for p in parts):
-        return None
-    code = "".join(parts)
-    if len(code) == 2 and parent and len(parent) >= 3:
-        return parent[:3] + code
-    return code
-
-
-def split_code_and_name(cell: str) -> tuple[str | None, str]:
-    """Split "201 一般公共服务支出" into ("201", "一般公共服务支出")."""
-    m = re.match(r"^\s*(\d{3}(?:\s*\d{2}){0,2})(?!\d)(?:\s+|(?=[^\d\s年]))(.*)$", cell)
-    if not m:
-        return None, cell.strip()
-    return join_code(m.group(1)), m.group(2).strip()
-
-
 # A table's total row: 合计 or 总计, whatever the spacing ("合  计") or a colon after it.
 TOTAL_LABELS = frozenset({"合计", "总计", "总合计", "合计数"})
 

@@ -210,15 +210,20 @@ def test_split_number_in_two_sided_income_label_is_an_issue():
 
 
 def test_extra_empty_cells_at_line_ends_put_two_sided_figures_in_doubt(seed_doc):
-    """Every line with two more empty cells at its end: a two-sided row read from the
-    right takes the expense amount as the income's, and the expense cells into the income
-    label ("一、本年收入 1,904.25 201 一般公共服务支出"). No such figure stands without an
-    issue on its line (it did: 1,841.54 as 本年收入)."""
+    """Every line with two more empty cells at its end. Read from the right, a two-sided
+    row took the expense amount as the income's (1,841.54 as 本年收入); read label by label
+    it keeps its figures, and 表四's expense amounts, which no longer stand in its last
+    four columns, are kept in their order with an issue. No figure changes silently."""
     doc = _parse("\n".join(line + "  " for line in _seed_lines()))
-    before = {(r.side, r.name): r.values for r in seed_doc.tables["summary"].rows}
-    changed = [r for r in doc.tables["summary"].rows if before.get((r.side, r.name)) != r.values]
-    assert changed
-    assert all(_issues_at(doc, r.line) for r in changed)
+    for key in ("summary", "fiscal"):
+        before = {(r.side, r.name): r.values for r in seed_doc.tables[key].rows}
+        changed = [r for r in doc.tables[key].rows if before.get((r.side, r.name)) != r.values]
+        assert all(_issues_at(doc, r.line) for r in changed)
+    first = next(r for r in doc.tables["summary"].rows if r.code == "201")
+    assert first.values["amount"] == Decimal("1841.54")
+    row = next(r for r in doc.tables["fiscal"].rows if r.code == "201")
+    assert row.values["general_public"] == Decimal("1841.29")
+    assert "column-ambiguous" in _issues_at(doc, row.line)
 
 
 @pytest.mark.parametrize("mode", ["append", "insert"])

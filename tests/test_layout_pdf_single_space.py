@@ -95,7 +95,9 @@ def test_rows_carry_lines_kinds_and_units(seed_doc):
     section = expense.rows[2]
     assert (section.code, section.code_raw, section.kind) == ("20103", "03", "section")
     wrapped = expense.rows[3]
-    assert (wrapped.code, wrapped.line, wrapped.inferred) == ("2010301", 387, ("basic",))
+    # the row begins on its code line; its amounts stand on the name's tail line
+    assert (wrapped.code, wrapped.line, wrapped.inferred) == ("2010301", 386, ("basic",))
+    assert wrapped.origins["basic"].line == 387
     projects = seed_doc.tables["projects"]
     assert all(r.kind == "project" for r in projects.rows if r.code and len(r.code) == 7)
     unnamed = [r for r in projects.rows if r.kind == "project" and r.project is None]
@@ -199,14 +201,15 @@ def test_odd_input_never_raises():
 
 
 def test_number_split_apart_does_not_hand_the_next_rows_amounts_to_its_row():
-    """ "住房公积金 119.48 119 .48": the row's amounts are unread and reported; the next
-    line (地区统计局 576.18 …) stays its own row."""
+    """ "住房公积金 119.48 119 .48": the number split before its point is one amount again
+    (".48" is no cell of its own); the next line (地区统计局 576.18 …) stays its own row."""
     lines = SEED_PATH.read_text(encoding="utf-8").split("\n")
     assert lines[601].endswith("住房公积金 119.48 119.48")
     lines[601] = lines[601][:-3] + " " + lines[601][-3:]
     doc = parse("\n".join(lines))
-    assert "amount-unreadable" in {i.slug for i in doc.issues if i.line == 602}
     rows = doc.tables["general_public"].rows
+    split = next(r for r in rows if r.line == 602)
+    assert (split.name, str(split.values["total"]), str(split.values["basic"])) == ("住房公积金", "119.48", "119.48")
     assert not any(r.line == 604 and r.code == "2210201" for r in rows)
     assert any(r.line == 604 and r.kind == "unit" for r in rows)
 

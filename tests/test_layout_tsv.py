@@ -352,11 +352,10 @@ def test_a_header_missing_its_group_row_flags_every_row() -> None:
     assert _unflagged(original, doc) == []
 
 
-def test_a_row_above_the_header_is_checked_as_inferred() -> None:
-    """表三's first row swapped above 表二's header: read with columns from its shape,
-    and flagged."""
+def test_a_row_above_the_header_is_not_read() -> None:
+    """表三's first row swapped above 表二's header: not read, and flagged."""
     original, doc = _mutated(SEED_002, lambda lines: _swap(lines, 145, 185))
-    assert {("column-ambiguous", 145, "income")} <= _slugs(doc)
+    assert {("row-misaligned", 145, "income")} <= _slugs(doc)
     assert _unflagged(original, doc) == []
 
 
@@ -374,18 +373,27 @@ def test_a_line_of_thousands_of_cells_is_refused() -> None:
         assert _unflagged(original, doc) == []
 
 
-def test_merge_columns_keeps_each_new_column_after_its_left_neighbour() -> None:
-    from generator.layouts.tsv_coded import _merge_columns
-    from generator.layouts.tsv_header import HeaderMap
-    from generator.model import Column, Table
-
-    table = Table("expense", "表三", 1, columns=[Column("a", "A"), Column("b", "B")])
-    header = HeaderMap(amounts=[(j, Column(k, k)) for j, k in enumerate("bxay")])
-    _merge_columns(table, header)
-    assert table.column_keys() == ["a", "y", "b", "x"]
-    wide = HeaderMap(amounts=[(j, Column(f"col_{j}", "")) for j in range(20000)])
-    _merge_columns(table, wide)
-    assert len(table.columns) == 20004
+def test_a_header_printed_again_places_the_rows_under_it() -> None:
+    """A page's header puts 单位资金 one cell further right and prints a column the first
+    page's header left out: the rows under it are read by it, the new column after its
+    left neighbour."""
+    rows = [
+        "科目编码\t\t\t科目名称\t总计\t一般公共预算\t单位资金",
+        "类\t款\t项\t\t\t\t",
+        "201\t\t\t一般公共服务支出\t10\t9\t1",
+        "",
+        "科目编码\t\t\t科目名称\t总计\t一般公共预算\t财政拨款结转\t单位资金",
+        "类\t款\t项\t\t\t\t\t",
+        "208\t\t\t社会保障和就业支出\t5\t3\t2\t",
+        "\t\t\t合计\t15\t12\t2\t1",
+    ]
+    doc = _read_tables("\n".join(["部门收入总体情况表", "单位：万元", *rows]))
+    income = doc.tables["income"]
+    assert income.column_keys() == ["total", "general_public", "carryover", "unit_funds"]
+    by_code = {r.code: r.values for r in income.rows}
+    assert by_code["201"]["unit_funds"] == Decimal("1") and by_code["201"]["carryover"] is None
+    assert by_code["208"]["carryover"] == Decimal("2") and by_code["208"]["unit_funds"] is None
+    assert income.totals["total"].values["unit_funds"] == Decimal("1")
 
 
 def test_a_run_of_numbers_in_a_header_cell_is_not_a_label() -> None:

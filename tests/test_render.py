@@ -147,20 +147,41 @@ def test_the_data_page_says_which_csv_is_too_long_for_a_spreadsheet(tmp_path):
     assert f">{SPREADSHEET_ROWS + 5}<" in rows[1] and "请用 Parquet 或 DuckDB" in html
 
 
-@pytest.mark.parametrize("data", [b"", b" \n", b"[\n{}\n]\n", b"\n\t[1]" + b" " * 9000,
-                                  b" " * 5000 + b"[2]\r\n", b" " * 9000])
-def test_bulk_json_rows_are_copied_stripped(tmp_path, data):
-    """The bulk JSON streams DuckDB's output through without its surrounding whitespace,
-    as bytes.strip() would, however long the whitespace runs."""
-    from generator.render.downloads import copy_range, stripped_span
+def test_bulk_json_is_duckdbs_own_json_export_in_its_wrapper(site, tmp_path):
+    """Each bulk JSON file, written in one pass, holds exactly the rows DuckDB's JSON export
+    writes (an array, a row a line, in the table's order) inside `{table, unit, amounts,
+    rows}`."""
+    from generator.render.downloads import _export_select, _sql_path
 
-    src = tmp_path / "rows"
-    src.write_bytes(data)
-    out = io.BytesIO()
-    with src.open("rb") as f:
-        start, end = stripped_span(f, len(data))
-        copy_range(f, out, start, end)
-    assert out.getvalue() == data.strip()
+    out, _ = site
+    con = db.connect(out / "data" / "budget.duckdb")
+    for path in sorted((out / "data" / "json").glob("*.json")):
+        name = path.stem
+        columns = [(r[0], r[1]) for r in con.execute(f"DESCRIBE {name}").fetchall()]
+        rows = tmp_path / f"{name}.rows"
+        con.execute(f"COPY ({_export_select(name, columns, False)}) TO '{_sql_path(rows)}' "
+                    "(FORMAT json, ARRAY true)")
+        head = path.read_bytes().split(b', "rows": ', 1)[0] + b"}"
+        assert json.loads(head) == {"table": name, "unit": "万元", "amounts": "exact decimal "
+                                    "strings; `printed` is the figure as printed, in `printed_unit`"}
+        expected = head[:-1] + b', "rows": ' + (rows.read_bytes().strip() or b"[]") + b"}\n"
+        assert path.read_bytes() == expected, name
+    con.close()
+
+
+def test_bulk_json_of_an_empty_table_and_of_text_that_needs_escaping(tmp_path):
+    from generator.render.downloads import _write_json
+
+    con = db.connect()
+    columns = [(r[0], r[1]) for r in con.execute("DESCRIBE glossary").fetchall()]
+    _write_json(con, "glossary", columns, tmp_path / "empty.json")
+    assert json.loads((tmp_path / "empty.json").read_text("utf-8"))["rows"] == []
+    texts = ["引号\"与\\反斜杠", "换行\n回车\r制表\t\x1f", "'单引号'", "],\n{"]
+    con.executemany("INSERT INTO glossary VALUES ('d', ?, ?, ?, 1)",
+                    [(i, t, t) for i, t in enumerate(texts)])
+    _write_json(con, "glossary", columns, tmp_path / "rows.json")
+    data = json.loads((tmp_path / "rows.json").read_text("utf-8"))
+    assert [(r["term"], r["text"]) for r in data["rows"]] == [(t, t) for t in texts]
 
 
 def test_streamed_zip_member_is_the_written_one(tmp_path):

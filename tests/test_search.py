@@ -26,7 +26,8 @@ import pytest
 from generator.build import build
 from generator.render.screenshots import launch, serve
 from generator.search import INDEX_DIR
-from generator.search.analyzer import query_terms
+from generator.search.analyzer import index_terms, query_terms
+from generator.search.analyzer import squeezed as analyzer_squeezed
 from generator.search.index import term_hash
 from tests.site_fixtures import open_page
 
@@ -242,6 +243,47 @@ def test_noise_stays_out_of_the_index(results):
         for r in found["results"]:
             path = page_path(r["url"])
             assert path.startswith(kinds) and "/source/" not in path, (query, path)
+
+
+def test_a_page_named_by_the_query_comes_first(results):
+    """A department, region or 科目 typed in full: first comes a page whose own name (its
+    title) holds it, before the pages that only mention it."""
+    terms, _ = load_terms()
+    named = [t for t in terms if t["kind"] in ("部门", "地区", "科目")]
+    late = [(t["q"], results[t["q"]]["results"][0]["title"]) for t in named
+            if squeezed(t["q"]) not in squeezed(results[t["q"]]["results"][0]["title"])]
+    assert len(named) >= 20 and late == []
+
+
+def apart_query(units_folder: Path) -> str:
+    """Four Han characters whose three bigrams stand in one unit, though not side by side,
+    and that no unit holds as a string: found in the built index's own unit files."""
+    texts = [unit[2] for path in sorted(units_folder.glob("*.json"))
+             for unit in json.loads(path.read_text(encoding="utf-8"))["units"]]
+    everything = "\n".join(map(analyzer_squeezed, texts))
+    for text in texts:
+        bigrams = sorted(t for t in index_terms(text) if re.fullmatch(r"[\u4e00-\u9fff]{2}", t))
+        for ab in bigrams:
+            for bc in (b for b in bigrams if b[0] == ab[1]):
+                for cd in (b for b in bigrams if b[0] == bc[1]):
+                    query = ab + cd
+                    if re.fullmatch(r"[\u4e00-\u9fff]{4}", query) and query not in everything:
+                        return query
+    raise AssertionError("no such query in this index")
+
+
+def test_terms_apart_fall_back_and_say_so(search_site):
+    """Units that hold every term of the query but not the string typed are candidates
+    the page checks and drops; with none left it falls back to the pages holding the
+    terms anywhere, and says there is no exact match."""
+    base, browser, out = search_site
+    query = apart_query(out / INDEX_DIR / "u")
+    context, page, errors, _ = open_search(browser, base + "search/")
+    found = page.evaluate(RUN_QUERIES, [query])[query]
+    status = page.inner_text("#search-status")
+    context.close()
+    assert not found["exact"] and found["results"], (query, status)
+    assert status.startswith(f"没有与“{query}”完全一致的结果") and errors == []
 
 
 def test_a_similar_name_is_not_found_for_another(results):

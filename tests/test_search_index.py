@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -13,8 +14,16 @@ import pytest
 from generator.build import build
 from generator.search import INDEX_DIR
 from generator.search.analyzer import index_terms, query_terms, squeezed
-from generator.search.index import CHUNK, UNIT_FILE_BYTES, term_hash, unit_files, varint
-from generator.search.pages import NAME, TITLE, read_page
+from generator.search.index import (
+    CHUNK,
+    UNIT_FILE_BYTES,
+    analyse_page,
+    index_files,
+    term_hash,
+    unit_files,
+    varint,
+)
+from generator.search.pages import BODY, NAME, TITLE, PageUnits, Unit, read_page
 from tests.conftest import sample_paths
 
 REPO = Path(__file__).resolve().parents[1]
@@ -61,6 +70,37 @@ def test_the_search_page_analyzes_like_python():
         assert set(indexed) == index_terms(text) and len(indexed) == len(set(indexed)), text
         assert squeeze == squeezed(text), text
         assert hashes == [term_hash(t) for t in query_terms(text)], text
+
+
+def test_the_search_page_reads_postings_as_the_index_writes_them():
+    """search.js reads a term's postings lazily (the pages at once, a page's codes when a
+    query wants them): the pages and codes the writer put there, from its own files."""
+    from playwright.sync_api import sync_playwright
+
+    from generator.render.screenshots import launch
+
+    corpus = [["信息化", "其他"], ["无关"], ["信息", "x", "信息公开"] + ["填充"] * 40 + ["信息"]]
+    analysed = [analyse_page(f"p{n}/", PageUnits(f"页{n}", {}, [
+        Unit(f"u{k}", "", [(NAME if k == 0 else BODY, text)]) for k, text in enumerate(texts)]))
+        for n, texts in enumerate(corpus)]
+    files = index_files(analysed)
+    buckets = json.loads(files["meta.json"])["buckets"]
+    bucket = files[f"t/{term_hash('信息') & (buckets - 1):x}.json"]
+    # where each page's units are: unit k of a page has the id its unit files give it
+    ids = [unit_files([], [[f"u{k}", "", t] for k, t in enumerate(texts)])[1] for texts in corpus]
+    want = [(n, [ids[n][k] * 4 + (NAME if k == 0 else BODY) for k, t in enumerate(texts) if "信息" in t])
+            for n, texts in enumerate(corpus) if any("信息" in t for t in texts)]
+    assert len(want) == 2 and ids[2][-1] >= CHUNK  # a page of two unit files
+    script = (REPO / "templates" / "assets" / "search.js").read_text(encoding="utf-8")
+    with sync_playwright() as p:
+        browser = launch(p)
+        page = browser.new_page()
+        page.set_content(f"<script>{script}</script>")
+        got = page.evaluate("""text => { const p = new searchAnalyzer.Postings(text);
+            return [p.pages, p.pages.map((_, k) => p.codes(k)), p.codes(0)]; }""",
+                            json.loads(bucket)["信息"])
+        browser.close()
+    assert got == [[n for n, _ in want], [codes for _, codes in want], want[0][1]]
 
 
 def test_postings_numbers_are_short_and_json_safe():
@@ -150,7 +190,27 @@ def test_a_one_document_edit_gives_the_index_of_a_clean_build(two_document_site)
     source.write_text(text.replace("工作", "工做"), encoding="utf-8")
     edited = build(site)
     assert 0 < edited.search.analysed < first.search.pages
+    # the files of the pages that did not change are links to the last build's
+    assert 0 < edited.search.linked < edited.search.files == first.search.files
     incremental = tree_hashes(site / "build" / INDEX_DIR)
     build(site, clean=True)
     assert incremental == tree_hashes(site / "build" / INDEX_DIR)
     assert os.listdir(site / ".cache" / "search" / "pages")
+
+
+def test_an_index_the_cache_does_not_describe_is_written_whole(two_document_site):
+    """The last build's index replaced by a copy (other files than the cache recorded):
+    nothing is linked from it, and the index is still that of a clean build."""
+    site, paths = two_document_site
+    build(site)
+    index = site / "build" / INDEX_DIR
+    shutil.copytree(index, index.with_name("copy"))
+    shutil.rmtree(index)
+    index.with_name("copy").rename(index)
+    source = site / "content" / "disclosures" / paths[0].name
+    source.write_bytes(source.read_bytes().replace("工作".encode(), "工做".encode()))
+    edited = build(site)
+    assert edited.search.linked == 0 and edited.search.analysed > 0
+    incremental = tree_hashes(index)
+    build(site, clean=True)
+    assert incremental == tree_hashes(index)

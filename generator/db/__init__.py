@@ -30,6 +30,7 @@ import duckdb
 from ..model import TABLE_KEYS
 from .load import (
     bulk_insert,
+    delete_documents,
     load_document,
     load_documents,
     load_packed,
@@ -47,7 +48,7 @@ from .rows import (
 from .schema import COLUMNS, DOC_TABLES, SCHEMA, _sql_path
 
 __all__ = ["COLUMNS", "CSV_TABLES", "DOC_TABLES", "SCHEMA", "PackedRows", "_csv_text",
-           "bulk_insert", "connect", "detach", "detachable", "document_rows", "issue_row",
+           "bulk_insert", "connect", "delete_documents", "detach", "detachable", "document_rows", "issue_row",
            "load_document", "load_documents", "load_packed", "load_source_issues",
            "pack_document", "publish", "publishing", "query", "reattach"]
 

@@ -119,3 +119,23 @@ def _copy_csv_file(con: duckdb.DuckDBPyConnection, table: str, path: Path) -> No
 def load_source_issues(con: duckdb.DuckDBPyConnection, issues: Iterable[Issue]) -> None:
     """Issues of files that could not be parsed at all (no document row)."""
     bulk_insert(con, "issues", [issue_row(None, i) for i in issues])
+
+
+def delete_documents(con: duckdb.DuckDBPyConnection, doc_ids: Iterable[str],
+                     source_issues: bool = False) -> None:
+    """Remove the rows of `doc_ids` (and, `source_issues`, the issues of files that could
+    not be parsed) from every table, in one transaction: an incremental build's database
+    before its changed documents are loaded again."""
+    doc_ids = list(doc_ids)
+    con.execute("BEGIN TRANSACTION")
+    try:
+        for name in DOC_TABLES:
+            if doc_ids:
+                con.execute(f"DELETE FROM {name} WHERE doc_id IN (SELECT unnest(?::VARCHAR[]))",
+                            [doc_ids])
+        if source_issues:
+            con.execute("DELETE FROM issues WHERE doc_id IS NULL")
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise

@@ -26,7 +26,13 @@ con.execute("SET memory_limit = '200MB'")  # 600 MB without, for a province; sam
 con.execute("SET disabled_compression_methods = 'fsst'")
 con.execute(f"ATTACH '{source}' AS source (READ_ONLY)")
 con.execute(f"ATTACH '{target}' AS published (STORAGE_VERSION 'v1.0.0')")
-con.execute("COPY FROM DATABASE source TO published")
+con.execute("COPY FROM DATABASE source TO published (SCHEMA)")
+tables = con.execute("SELECT table_name FROM duckdb_tables() WHERE database_name = 'source' "
+                     "ORDER BY table_name").fetchall()
+for (table,) in tables:
+    columns = [r[0] for r in con.execute(f'DESCRIBE source."{table}"').fetchall()]
+    order = "doc_id NULLS LAST, rowid" if "doc_id" in columns else "rowid"
+    con.execute(f'INSERT INTO published."{table}" SELECT * FROM source."{table}" ORDER BY {order}')
 con.execute("DETACH published")
 """
 
@@ -74,7 +80,10 @@ def publish(con: duckdb.DuckDBPyConnection, target: Path) -> None:
     byte (jemalloc, which DuckDB bundles on Linux: junk:alloc; glibc's malloc: perturb,
     with its per-thread cache off, which perturb skips). That process reads the database
     file itself when `con` can let it go (`connect(..., detachable=True)`), else a copy
-    made first; what it writes does not depend on how its source is laid out.
+    made first; what it writes does not depend on how its source is laid out: each table's
+    rows are copied in doc_id order (the issues of unparsed files last), each document's
+    in the order they were loaded, so a database whose changed documents were loaded
+    again after the others (an incremental build's) publishes as a clean build's does.
     Rendering straight into `target` (tests do) only checkpoints it.
     """
     with publishing(con, target):

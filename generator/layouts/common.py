@@ -3,14 +3,10 @@ its text is laid out."""
 
 from __future__ import annotations
 
-from decimal import Decimal
-
-from ..model import Document, Issue, Row, Table
+from ..model import Document, Issue, Row
 from ..parse.prose import PAGE_MARKER
 from ..sources import SourceText
-
-# Tables classified by 经济分类 (3xx/5xx codes); every other coded table uses 功能分类 (2xx).
-ECONOMIC_TABLES = {"basic"}
+from ..tables.row_doubts import foreign_code
 
 
 def replace_page_markers(lines: list[str], by: str) -> list[str]:
@@ -75,16 +71,6 @@ def check_garbled_lines(source: SourceText, doc: Document) -> None:
                                 "这一行的名称和数字不可靠", doc.path, n, "warning"))
 
 
-def foreign_code(key: str, code: str, printed: str | None = None) -> str | None:
-    """Why `code` does not belong in table `key` (an economic code in a function table or
-    the reverse), or None."""
-    economic = key in ECONOMIC_TABLES
-    family, kind = (("3", "5"), "支出经济分类（3xx、5xx）") if economic else (("2",), "支出功能分类（2xx）")
-    if code.startswith(family):
-        return None
-    return f"编码 {printed or code} 不是{kind}科目编码：是另一张表的行？"
-
-
 def code_doubts(key: str, rows: list[Row]) -> list[tuple[Row, str]]:
     """Coded rows that do not belong in this table or break the ascending code order."""
     out: list[tuple[Row, str]] = []
@@ -120,73 +106,3 @@ def unit_opening_doubt(unit: Row, first_code: str) -> str:
     whose code was lost."""
     return (f"没有编码的行「{(unit.name or '')[:40]}」之后是 {first_code}，不是类："
             "是丢了编码的类行吗？按下属单位读取，存疑")
-
-
-def moved_values(parent: Row, children: list[Row], columns: list[str]) -> list[Row]:
-    """Children whose figures stand in the wrong columns, told by the parent's breakdown.
-
-    When the parent's 合计 is the sum of the children's but its parts are not, and what one
-    part lacks another has in excess, a figure moved between the children's columns (a
-    row printed its amount one column over): the children printing in the column that has
-    too much are the ones in doubt. A mismatch that is not a move (a figure missing, a
-    wrong figure) is left to the checks."""
-    tolerance = Decimal("0.01") * max(1, len(children))
-
-    def gap(column: str) -> Decimal:
-        parent_value = parent.values.get(column) or Decimal(0)
-        return parent_value - sum((r.values.get(column) or Decimal(0) for r in children), Decimal(0))
-
-    parts = [c for c in columns if c != "total"]
-    if "total" not in columns or not parts or abs(gap("total")) > tolerance:
-        return []
-    gaps = {c: gap(c) for c in parts}
-    excess = [c for c, g in gaps.items() if g < -tolerance]
-    if not excess or not any(g > tolerance for g in gaps.values()):
-        return []
-    if abs(sum(gaps.values(), Decimal(0))) > tolerance:
-        return []
-    return [r for r in children if any(r.values.get(c) for c in excess)]
-
-
-# Tables whose 合计 column is the sum of the columns after it on every row (subtotal
-# columns, "…_subtotal", aside), with no check of that per row in `generator/checks`:
-# 表七 (项目支出合计 = its economic classes), 表二 (合计 = its income sources).
-ROW_SUM_TABLES = {"projects", "income"}
-
-
-def unbalanced_rows(table: Table) -> list[tuple[Row, Decimal]]:
-    """(row, sum of its parts) for the rows of a `ROW_SUM_TABLES` table whose printed
-    parts do not add up to their 合计 (by more than 0.01 a part): a figure moved into the
-    row from another, or one of its figures moved out, so the parts as read are in doubt.
-    A row printing its 合计 alone (no breakdown) is not in doubt."""
-    if table.key not in ROW_SUM_TABLES:
-        return []
-    keys = [c.key for c in table.columns]
-    if "total" not in keys:
-        return []
-    parts = [k for k in keys if k != "total" and not k.startswith(("col_", "unplaced_"))
-             and not k.endswith(("_subtotal", "_total"))]
-    out: list[tuple[Row, Decimal]] = []
-    for row in [*table.rows, *table.totals.values()]:
-        total = row.values.get("total")
-        printed = [row.values[k] for k in parts if row.values.get(k) is not None]
-        if total is None or not printed:
-            continue
-        found = sum(printed, Decimal(0))
-        if abs(found - total) > Decimal("0.01") * len(printed):
-            out.append((row, found))
-    return out
-
-
-def report_unbalanced_rows(table: Table, doc: Document, label: str) -> None:
-    """A `column-ambiguous` warning on each of `unbalanced_rows`, unless its line already
-    has one for this table."""
-    doubted = {i.line for i in doc.issues if i.slug == "column-ambiguous" and i.table == table.key}
-    for row, found in unbalanced_rows(table):
-        if row.line in doubted:
-            continue
-        what = row.code_raw or row.name or row.project or "?"
-        doc.issues.append(Issue("column-ambiguous", f"{label}「{what}」行（第 {row.line} 行）："
-                                f"各分项之和为 {found}，不等于合计 {row.values['total']}，"
-                                "可能有数字放错了列或行", doc.path,
-                                row.line, "warning", table.key))

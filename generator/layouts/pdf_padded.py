@@ -1,12 +1,11 @@
 """Layout pdf-padded: PDF text where every table cell is printed as its text plus one
 space, so runs of spaces mark empty cells and column positions can be counted.
 
-This module finds the tables (title lines) and cuts the text into one segment per table.
-表一/表四 are read by `pdf_padded_sides` (cells read from the right, see
-`pdf_padded_cells`); every other table through the shared pipeline: `readers/padded.py`
-makes the segment's lines a cell grid, the shared segmenter and the shape's interpreter
-read it (表七's rows named by `tables/projects.py`), the 绩效目标表 by the key-value
-interpreter (`tables/performance.py`).
+This module finds the tables (title lines) and cuts the text into one segment per table;
+every table is read through the shared pipeline: `readers/padded.py` makes the segment's
+lines a cell grid, the shared segmenter and the shape's interpreter read it (表一/表四 by
+`tables/two_sided.py`, 表七's rows named by `tables/projects.py`), the 绩效目标表 by the
+key-value interpreter (`tables/performance.py`).
 """
 
 from __future__ import annotations
@@ -17,7 +16,7 @@ from dataclasses import replace
 from ..grid import Cell, GridRow
 from ..grid import Grid as PaddedGrid
 from ..model import TABLE_KEYS, Document, Issue, Origin, Table
-from ..numbers import is_total_label, squash
+from ..numbers import is_total_label, parse_amount, squash
 from ..parse.titles import ENDS_LIKE_TITLE, TABLE_NUMBER_RE, is_toc_entry, table_key_for_title
 from ..readers.padded import padded_rows
 from ..sources import SourceText
@@ -26,16 +25,14 @@ from ..tables.performance import read_key_value_tables
 from ..tables.pipeline import INTERPRETERS
 from ..tables.projects import name_projects
 from ..tables.rejoin import rejoin_wrapped_rows
+from ..tables.row_doubts import report_unbalanced_rows
 from ..tables.segment import find_tables
 from .common import (
     check_garbled_lines,
     code_doubts,
     replace_page_markers,
-    report_unbalanced_rows,
     without_form_feeds,
 )
-from .pdf_padded_cells import has_decimal_amount, read_star_row
-from .pdf_padded_sides import read_two_sided
 
 Lines = list[tuple[int, str]]
 META_PREFIXES = ("编制部门", "编制单位", "单位：", "单位:")
@@ -48,9 +45,8 @@ def _may_be_title(text: str) -> bool:
     return len(text) <= 130 and ENDS_LIKE_TITLE.search(text) is not None
 
 
-# 表一/表四 are read by this layout's own code (pdf_padded_sides); every other table by the
-# shared segmenter and shape interpreters (generator/tables, issue 15).
-TWO_SIDED = {"summary", "fiscal"}
+# The header's column-number row: "※ ※ ※ ※ 1 2 3 …".
+STAR_ROW_RE = re.compile(r"^\s*※(?: ※)*(?: \d+)*\s*$")
 # Read in this order: 表七 names its units and function names from earlier tables.
 READ_ORDER = ["summary", "income", "expense", "fiscal", "general_public", "basic", "projects",
               "gov_fund", "state_capital", "carryover", "three_public"]
@@ -74,7 +70,7 @@ class PdfPaddedLayout:
             if "." not in text:
                 continue  # no token with a decimal point (most lines: no split needed)
             tokens = text.split()
-            if len(tokens) < 2 or not any(has_decimal_amount(t) for t in tokens[-3:]):
+            if len(tokens) < 2 or not any("." in t and parse_amount(t) is not None for t in tokens[-3:]):
                 continue
             amount_lines += 1
             terminated += text.endswith(" ")
@@ -91,21 +87,13 @@ class PdfPaddedLayout:
             if key not in segments:
                 continue
             title_line, title, body = segments[key]
-            table = self._read_table(key, title, title_line, body, doc, names_by_code)
+            table = _read_shared(key, title, title_line, body, doc, names_by_code)
             doc.tables[key] = table
             if key in ("expense", "general_public"):
                 for row in table.rows:
                     if row.code and row.name:
                         names_by_code.setdefault(row.code, row.name)
         _read_performance(lines, perf_starts, doc)
-
-    def _read_table(self, key: str, title: str, title_line: int, body: Lines, doc: Document,
-                    names_by_code: dict[str, str]) -> Table:
-        if key in TWO_SIDED:
-            table, issues = read_two_sided(key, title, title_line, body, doc.path)
-            doc.issues.extend(issues)
-            return table
-        return _read_shared(key, title, title_line, body, doc, names_by_code)
 
 
 def _read_performance(lines: list[str], starts: list[int], doc: Document) -> None:
@@ -178,7 +166,7 @@ def _table_follows(lines: list[str], index: int) -> bool:
     for text in lines[index + 1:index + 40]:
         if not text.strip():
             continue
-        if is_meta_line(text) or read_star_row(text, 0) or "单位：万元" in squash(text):
+        if is_meta_line(text) or STAR_ROW_RE.match(text) or "单位：万元" in squash(text):
             return True
         seen += 1
         if seen > 6:
@@ -235,14 +223,16 @@ def _read_shared(key: str, title: str, title_line: int, body: Lines, doc: Docume
     if key == "projects":
         name_projects(table, seg, names_by_code)
     last = table.rows[-1] if table.rows else None
-    if last is not None and last.code and not any(v is not None for v in last.values.values()):
+    if last is not None and last.code and seg.kind.shape != "two_sided" and not any(
+            v is not None for v in last.values.values()):
         # a wrapped row whose amounts line never came (the text ends inside it)
         table.rows.pop()
         doc.issues.append(Issue("row-unread", f"{title.split()[0] if title else key} 第 {last.line} 行："
                                 f"{last.code_raw} {last.name or ''} 没有金额行（文本在此中断），未读",
                                 doc.path, last.line, "warning", key))
-    for row in [*table.rows, *table.totals.values()]:  # this layout lists every column
-        row.values = {c.key: row.values.get(c.key) for c in table.columns} | row.values
+    if seg.kind.shape != "two_sided":  # (a two-sided table lists each side's columns)
+        for row in [*table.rows, *table.totals.values()]:  # this layout lists every column
+            row.values = {c.key: row.values.get(c.key) for c in table.columns} | row.values
     stated_empty = any("为空表" in text for _, text in body)
     if stated_empty and not any(v is not None for r in table.rows for v in r.values.values()):
         table.empty, table.rows, table.totals = True, [], {}

@@ -35,7 +35,7 @@ from .pdf_single_space_lines import (
     unknown_labels,
 )
 from .pdf_single_space_perf import read_performance
-from .pdf_single_space_place import SplitSolver, place_by_sources, place_direct, place_total_only
+from .pdf_single_space_place import place_by_sources, place_direct, place_total_only
 from .pdf_single_space_rows import (
     Printed,
     check_code_chain,
@@ -58,7 +58,6 @@ TABLE_LABELS = {
     "state_capital": "国有资本经营表",
     "carryover": "上年结转结余表",
 }
-EXPENSE_KEYS = {"total", "basic", "project", "upper", "operating_expense", "subsidy_subordinate"}
 INCOME_KEYS = {
     "total",
     "fiscal_subtotal",
@@ -80,30 +79,17 @@ INCOME_KEYS = {
 }
 ALLOWED: dict[str, set[str] | None] = {
     "income": INCOME_KEYS,
-    "expense": EXPENSE_KEYS,
-    "general_public": EXPENSE_KEYS,
-    "gov_fund": EXPENSE_KEYS,
-    "state_capital": EXPENSE_KEYS,
-    "basic": {"total", "personnel", "public"},
     "projects": {"project", "total"} | set(PROJECT_ECONOMIC_COLUMNS),
-    "carryover": None,
 }
 DEFAULT_COLUMNS = {
-    "expense": ["total", "basic", "project"],
-    "general_public": ["total", "basic", "project"],
-    "gov_fund": ["total", "basic", "project"],
-    "state_capital": ["total", "basic", "project"],
-    "basic": ["total", "personnel", "public"],
     "projects": ["total"] + PROJECT_ECONOMIC_COLUMNS,
     "income": ["total", "general_public"],
-    "carryover": ["total"],
 }
 # A header piece longer than this is no (wrapped) column label: the header is garbled.
 MAX_HEADER_PIECE = 200
 # The widest table (表二, by income source) prints a dozen amounts a row: a line with
 # this many numbers is not a row.
 MAX_ROW_NUMBERS = 60
-SPLITS = {("total", "basic", "project"), ("total", "personnel", "public")}
 
 # Detection: a table line ends with an amount right after a single space.
 _AMOUNT_END = re.compile(r"\S \S+$")
@@ -330,15 +316,10 @@ class _Reader:
             table, total = tables[key], self.totals.get(key)
             label = TABLE_LABELS[key]
             everything = rows + ([total] if total else [])
-            keys = tuple(table.column_keys())
             if key == "projects":
                 split_project_names(rows, known, self.doc.path, self.doc.issues)
                 for printed in everything:
                     place_total_only(label, printed, table.columns, self.doc.path, self.doc.issues)
-            elif keys in SPLITS:
-                SplitSolver(
-                    label, table.columns, rows, total, self.doc.path, self.doc.issues
-                ).solve()
             elif key == "income":
                 self._place_income(label, table, everything, active)
             else:

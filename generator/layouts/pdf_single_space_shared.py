@@ -17,10 +17,11 @@ from ..tables.pipeline import INTERPRETERS
 from ..tables.rejoin import rejoin_wrapped_rows
 from ..tables.segment import find_tables
 from ..tables.verify import verify_coded
+from .common import code_doubts
 from .pdf_single_space_lines import Region, note_text
 
 # Tables of the shapes the shared interpreters read for this layout.
-SHARED = {"three_public", "gov_fund", "state_capital"}
+SHARED = {"three_public", "gov_fund", "state_capital", "expense", "general_public", "basic", "carryover"}
 
 
 def read_shared(region: Region, doc: Document) -> Table:
@@ -43,7 +44,8 @@ def read_shared(region: Region, doc: Document) -> Table:
     else:
         rejoin_wrapped_rows(seg, grid)  # "208 05 05 name" / name pieces / the amounts line
         table, found = INTERPRETERS[seg.kind.shape](seg, catalogue, unit, doc.path)
-        found += verify_coded(table, seg.kind.identities_over(table.column_keys() or None), doc.path, seg.title)
+        found += verify_coded(table, seg.kind.identities_over(table.column_keys() or None), doc.path, seg.title,
+                              in_order=True)
         if table.rows and not table.columns:
             found.append(Issue("header-missing", f"{region.title}（标题在第 {region.line} 行）：各行之前"
                                "没有列标题，金额未读取（标题放错了位置？）", doc.path, None, "warning",
@@ -52,12 +54,18 @@ def read_shared(region: Region, doc: Document) -> Table:
     table.title, table.note = region.title, None
     if not table.rows:
         _empty_or_unreadable(table, region, doc)
+    elif seg.kind.shape == "coded":
+        _unfinished(table, region.title, doc)
+        for row, doubt in code_doubts(table.key, table.rows):
+            doc.issues.append(Issue("row-misplaced", f"{region.title}「{row.code_raw or row.code}」行：{doubt}",
+                                    doc.path, row.line, "warning", table.key))
     elif seg.kind.shape == "items":
         table.columns = _named_columns(seg, catalogue, table)
-    for row in table.rows:  # this layout lists every column, and says what it placed
+    said = {i.line for i in found}
+    for row in table.rows:  # this layout lists every column, and says what it placed (coded: by_sums)
         printed = sum(v is not None for v in row.values.values())
         row.values = {c.key: row.values.get(c.key) for c in table.columns} | row.values
-        if printed and printed < len(table.columns) and not any(i.line == row.line for i in found):
+        if printed and printed < len(table.columns) and row.line not in said and seg.kind.shape == "items":
             row.inferred = tuple(k for k, v in row.values.items() if v is not None)
             shown = "，".join(f"{c.label} {row.values[c.key]}" for c in table.columns
                              if row.values.get(c.key) is not None)
@@ -74,6 +82,18 @@ def _named_columns(seg, catalogue, table: Table) -> list[Column]:
     named = {catalogue.column_key(c.text) for r in seg.rows if not has_amount(r) for c in r.cells}
     placed = {k for row in table.rows for k, v in row.values.items() if v is not None}
     return [Column(k, COLUMN_LABELS.get(k, k)) for k in seg.kind.columns if k in named | placed]
+
+
+def _unfinished(table: Table, title: str, doc: Document) -> None:
+    """A coded table without its 合计 row, or whose last row printed no amounts: the text
+    ends inside it (a truncated copy)."""
+    last = table.rows[-1]
+    if last.code and not any(v is not None for v in last.values.values()):
+        doc.issues.append(Issue("row-unfinished", f"{title} 第 {last.line} 行：{last.code_raw} {last.name or ''}"
+                                "没有金额（表格不完整？）", doc.path, last.line, "warning", table.key))
+    if "total" not in table.totals:
+        doc.issues.append(Issue("total-missing", f"{title}：{len(table.rows)} 行之后没有合计行（表格不完整？）",
+                                doc.path, last.line, "warning", table.key))
 
 
 def _empty_or_unreadable(table: Table, region: Region, doc: Document) -> None:

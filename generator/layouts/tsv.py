@@ -3,10 +3,9 @@
 Converted Word/PDF text where each table row is one line and its cells are separated by
 tabs (empty cells as empty fields), between prose paragraphs. The text is split into
 table blocks (`tsv_blocks`); each block's rows become a cell grid (`readers.tsv`) read by
-the shared segmenter and the interpreter of its shape (`read_shared`: 三公, 表三/五/六 and
-the fund tables; `_read_performance`: 绩效目标表), the rest still by this layout's own
-code (two-sided 表一/表四 `tsv_two_sided`, 表二/表七/上年结转 `tsv_coded`, issue 15); broken
-codes are read from the rest of the document (`tsv_codes`).
+the shared segmenter and the interpreter of its shape (`read_shared`: every coded, named
+and two-sided table, 三公; `_read_performance`: 绩效目标表). Broken codes are repaired by
+the shared code reader once the document is read (`tables.codes.repair_broken_codes`).
 """
 
 from __future__ import annotations
@@ -21,14 +20,20 @@ from ..sources import SourceText
 from ..tables.catalogue import load_catalogue
 from ..tables.performance import read_performance
 from ..tables.pipeline import INTERPRETERS
+from ..tables.row_doubts import row_doubts
 from ..tables.segment import Segment, find_tables
-from .common import check_garbled_lines, report_unbalanced_rows
-from .tsv_blocks import PERF_DEPARTMENT, PERF_PROJECT, Block, RefusedLine, find_blocks, table_label
-from .tsv_coded import ReadContext, read_coded_table
-from .tsv_codes import repair_broken_codes
+from .common import check_garbled_lines
+from .tsv_blocks import (
+    PERF_DEPARTMENT,
+    PERF_PROJECT,
+    Block,
+    RefusedLine,
+    TsvRow,
+    find_blocks,
+    table_label,
+)
+from .tsv_coded import ReadContext
 from .tsv_guards import refuse_foreign_codes, refuse_lone_unit_rows
-from .tsv_infer import untitled_table_key
-from .tsv_two_sided import read_two_sided
 
 # Rows with at least this many filled cells on enough lines make a tab-separated table.
 _MIN_TABLE_ROWS = 20
@@ -37,14 +42,17 @@ _SHAPES = {"projects": "编码、功能科目名称、项目名称、金额",
            "basic": "类/款编码、名称、三列金额"}
 
 _READERS: dict[str, Callable[[Block, str, ReadContext], Table]] = {
-    "summary": read_two_sided,
-    "fiscal": read_two_sided,
+    "summary": lambda block, key, ctx: read_shared(block, key, ctx),
+    "fiscal": lambda block, key, ctx: read_shared(block, key, ctx),
     "three_public": lambda block, key, ctx: read_shared(block, key, ctx),
     "gov_fund": lambda block, key, ctx: read_shared(block, key, ctx),
     "expense": lambda block, key, ctx: read_shared(block, key, ctx),
     "general_public": lambda block, key, ctx: read_shared(block, key, ctx),
     "basic": lambda block, key, ctx: read_shared(block, key, ctx),
     "state_capital": lambda block, key, ctx: read_shared(block, key, ctx),
+    "projects": lambda block, key, ctx: read_shared(block, key, ctx),
+    "carryover": lambda block, key, ctx: read_shared(block, key, ctx),
+    "income": lambda block, key, ctx: read_shared(block, key, ctx),
 }
 
 
@@ -99,9 +107,7 @@ class TsvLayout:
                 ctx.issue("table-repeated", f"{table_label(key)}在第 {block.line} 行"
                           "再次印出；保留第一份", block.line, key)
                 continue
-            reader = _READERS.get(key, read_coded_table)
-            doc.tables[key] = reader(block, key, ctx)
-        repair_broken_codes(doc, ctx.broken)
+            doc.tables[key] = _READERS[key](block, key, ctx)
         _ends_inside_table(source.lines, read, ctx)
 
     @staticmethod
@@ -116,6 +122,31 @@ class TsvLayout:
         ctx.issue("table-title-missing", f"第 {first}–{last} 行：这些行没有表名，按"
                   f"表形（{_SHAPES[key]}）读作{table_label(key)}", first, key)
         return key
+
+
+def untitled_table_key(block: Block, have: set[str]) -> str | None:
+    """Which standard table an untitled run of rows is, from the shape of its first coded
+    row with amounts (code cells, then text cells, then amounts), or None. Only the shapes
+    no other table has: 3 code cells + function name + project name + amounts is 表七; 2
+    code cells + name + 3 amounts is 表六."""
+    for row in block.rows:
+        if not row.has_amount():
+            continue
+        cells = row.cells
+        code = 0
+        while code < min(3, len(cells)) and (cells[code].isdigit() or not cells[code]):
+            code += 1
+        if not any(cells[:code]):
+            continue
+        first_amount = next((k for k in range(code, len(cells)) if row.amount(k) is not None), len(cells))
+        texts = sum(1 for k in range(code, first_amount) if cells[k])
+        amounts = len(cells) - first_amount
+        if code == 3 and texts == 2 and "projects" not in have:
+            return "projects"
+        if code == 2 and texts == 1 and amounts == 3 and "basic" not in have:
+            return "basic"
+        return None
+    return None
 
 
 def _ends_inside_table(lines: list[str], read: list[tuple[Block, str, int]],
@@ -144,7 +175,7 @@ def read_shared(block: Block, key: str, ctx: ReadContext) -> Table:
     catalogue = load_catalogue()
     # the standard title, which the catalogue knows, stands for the printed one
     title_row = GridRow([Cell(TABLE_KEYS[key], Origin(line=block.line))], block.line)
-    rows = [tsv_row(r.line, r.cells) for r in block.rows]
+    rows = [tsv_row(r.line, r.cells) for r in _without_strays(block, key, ctx)]
     segments, issues = find_tables(Grid(ctx.doc.path, "tsv", "", [title_row, *rows]), catalogue)
     title = block.title or TABLE_KEYS[key]
     ctx.doc.issues.extend(replace(i, table=key) for i in issues)
@@ -155,17 +186,35 @@ def read_shared(block: Block, key: str, ctx: ReadContext) -> Table:
     table, found = INTERPRETERS[seg.kind.shape](seg, catalogue, "万元", ctx.doc.path)
     ctx.doc.issues.extend(found)
     table.title, table.note = title, block.note
-    for row in [*table.rows, *table.totals.values()]:  # this layout lists every column
-        row.values = {c.key: row.values.get(c.key) for c in table.columns} | row.values
+    if seg.kind.shape != "two_sided":  # (a two-sided table lists each side's columns)
+        for row in [*table.rows, *table.totals.values()]:  # this layout lists every column
+            row.values = {c.key: row.values.get(c.key) for c in table.columns} | row.values
     table.empty = not table.rows
-    for row in table.rows:  # a code broken in conversion: read from the rest of the document
-        if row.code is None and row.code_raw:
-            ctx.broken.append((key, row, tuple(row.code_raw.split())))
     if seg.kind.shape in ("coded", "named"):
-        refuse_foreign_codes(table, ctx, ctx.broken)
+        refuse_foreign_codes(table, ctx)
         refuse_lone_unit_rows(table, ctx)
-        report_unbalanced_rows(table, ctx.doc, table_label(key))
+        row_doubts(table, ctx.doc, table_label(key))
     return table
+
+
+def _without_strays(block: Block, key: str, ctx: ReadContext) -> list[TsvRow]:
+    """The block's rows but those moved here from another table: rows of figures above the
+    header, and header rows with text between them and the header below."""
+    rows = block.rows
+    above = 0  # rows of figures printed above the header (moved from another table)
+    while above < len(rows) and rows[above].has_amount() and any(not r.has_amount() for r in rows[above + 1:above + 3]):
+        above += 1
+    for row in rows[:above]:
+        ctx.issue("row-misaligned", f"{table_label(key)}第 {row.line} 行：印在表头之上（另一张表的行？）；未读",
+                  row.line, key)
+    rows = rows[above:]
+    first_data = next((i for i, r in enumerate(rows) if r.has_amount()), len(rows))
+    cut = max((i for i in range(1, first_data) if rows[i].after_text), default=0)
+    if cut:
+        lines = "、".join(str(r.line) for r in rows[:cut])
+        ctx.issue("header-stray", f"{table_label(key)}：第 {lines} 行的表头行与其下的表头不相连；未用",
+                  rows[0].line, key)
+    return rows[cut:]
 
 
 def _read_performance(block: Block, ctx: ReadContext) -> PerformanceTarget | None:

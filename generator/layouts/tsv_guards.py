@@ -1,17 +1,13 @@
-"""Rows that do not belong where they stand in a coded table, found by their shape.
+"""Rows that do not belong where they stand in a coded table, found by their code.
 
-Converted text loses or moves lines: a row of 表六 lands among the rows of 表四, a table's
-title is lost and its rows run on under the table before it, a row is printed above its
-header. Nothing in a row says which table it belongs to, except its shape and its code,
-so the coded-table reader asks these questions of every row and header:
+Converted text loses or moves lines: a row of 表六 lands among the rows of 表五, a table's
+title is lost and its rows run on under the table before it. Nothing in a row says which
+table it belongs to but its code, so once the shared interpreter has read a coded table,
+these drop (each with an issue naming its line and the table):
 
-- does each cell hold what its position holds in this table (digits in the 类/款/项
-  cells, a label in the name cell, not a bare number)?
-- is the code of the classification this table uses (功能分类 2xx for 表二/三/五/七 and
-  the fund tables, 经济分类 3xx/5xx for 表六)?
-- is a header repeated after a page break the header of this table, or of another one?
-
-A row that fails is not read, with an issue naming its line and the table.
+- a row whose code is of another classification than the table's (功能分类 2xx for
+  表二/三/五/七 and the fund tables, 经济分类 3xx/5xx for 表六);
+- a named row without a code that no coded row follows (no sub-unit's own total).
 """
 
 from __future__ import annotations
@@ -19,10 +15,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..model import Row, Table
-from ..numbers import is_total_label, parse_amount, squash
-from .tsv_blocks import TsvRow, table_label
-from .tsv_codes import split_code_name
-from .tsv_header import HeaderMap
+from ..numbers import squash
+from .tsv_blocks import table_label
 
 if TYPE_CHECKING:
     from .tsv_coded import ReadContext
@@ -33,28 +27,6 @@ _FUNCTION = frozenset("2")
 _ECONOMIC = frozenset("35")
 _FAMILY = {"basic": _ECONOMIC}
 _FAMILY_NAMES = {_FUNCTION: "功能分类 (2xx)", _ECONOMIC: "经济分类 (3xx/5xx)"}
-
-
-def misaligned(row: TsvRow, header: HeaderMap) -> str | None:
-    """Why `row` does not fit the positions of `header`, or None if it fits.
-
-    A 类/款/项 cell holds digits (or the 合计 label); a name cell holds a label, not a
-    bare number ("302 | 01 | 办公费 | 4.35" under a header whose name column is the
-    second cell puts "01" there), nor a code the 类/款/项 cells leave out ("231 债务还本
-    支出": the expense label of 表一/表四)."""
-    for j in header.code_cols:
-        text = squash(row.cell(j))
-        if text and not text.isdigit() and not is_total_label(text):
-            return f"类/款/项单元格里印着「{row.cell(j)[:30]}」"
-    for j in (header.name_col, header.project_col):
-        text = squash(row.cell(j))
-        if text and (text.isdigit() or parse_amount(text) is not None):
-            return f"名称单元格里印着数字「{text[:20]}」"
-    if header.code_cols and not any(row.cell(j) for j in header.code_cols):
-        name = row.cell(header.name_col)
-        if split_code_name(name)[0]:
-            return f"编码和名称「{name[:30]}」印在名称单元格里，类/款/项单元格为空"
-    return None
 
 
 def table_family(key: str, rows: list[Row]) -> frozenset[str]:
@@ -68,8 +40,7 @@ def table_family(key: str, rows: list[Row]) -> frozenset[str]:
     return expected
 
 
-def refuse_foreign_codes(table: Table, ctx: ReadContext,
-                         broken: list[tuple[str, Row, tuple[str, ...]]]) -> None:
+def refuse_foreign_codes(table: Table, ctx: ReadContext) -> None:
     """Drop the rows whose code is of another classification than the table's, each
     with a `row-misplaced` issue (a row moved here from another table)."""
     family = table_family(table.key, table.rows)
@@ -84,24 +55,11 @@ def refuse_foreign_codes(table: Table, ctx: ReadContext,
                   "的行？）；未读", row.line, table.key)
     dropped = {id(r) for r in foreign}
     table.rows = [r for r in table.rows if id(r) not in dropped]
-    broken[:] = [b for b in broken if id(b[1]) not in dropped]
 
 
 def _first_digit(row: Row) -> str:
     printed = squash(row.code_raw or row.code)
     return printed[:1] if printed[:1].isdigit() else ""
-
-
-def header_keys(header: HeaderMap) -> set[str]:
-    """The known column keys of a header group (not the col_<n> of unknown labels)."""
-    return {c.key for _, c in header.amounts if not c.key.startswith("col_")}
-
-
-def foreign_header(header: HeaderMap, first: set[str]) -> bool:
-    """A repeated header that shares less than half its known columns with the table's
-    first header is the header of another table whose title was lost."""
-    keys = header_keys(header)
-    return len(keys) >= 2 and bool(first) and len(keys & first) * 2 < len(keys)
 
 
 def refuse_lone_unit_rows(table: Table, ctx: ReadContext) -> None:

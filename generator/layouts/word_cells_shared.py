@@ -2,25 +2,35 @@
 document's cell grid (`readers.word_cells`) → the shared segmenter → the interpreter of the
 table's shape; then what this layout's output has always said of a table: the printed
 title, every column listed in every row, a 合计 printed as "合计", 为空表, and the doubts
-on the codes' 类/款/项 nesting and on rows whose parts do not add up to their 合计.
+on the codes' 类/款/项 nesting and on rows whose parts do not add up to their 合计
+(`tables.row_doubts`).
 """
 
 from __future__ import annotations
 
 from ..grid import Grid
-from ..model import Document, Issue, Table
+from ..model import TABLE_KEYS, Document, Issue, Table
 from ..numbers import squash
 from ..tables.catalogue import load_catalogue
 from ..tables.performance import read_performance
 from ..tables.pipeline import INTERPRETERS
+from ..tables.row_doubts import row_doubts
 from ..tables.segment import Segment, find_tables
-from .common import report_unbalanced_rows
-from .word_cells_doubts import check_code_order, check_economic_side, moved_value_doubts
-from .word_cells_header import table_label
 
-# Tables read by the shared segmenter and interpreters; the others still by this layout's
-# own code.
-SHARED = {"income", "expense", "general_public", "basic", "projects", "three_public", "gov_fund", "state_capital", "carryover"}
+_SHORT_NAMES = {
+    "three_public": "三公经费表", "gov_fund": "政府性基金预算支出表",
+    "state_capital": "国有资本经营预算支出表", "carryover": "上年结转结余表",
+}
+
+
+def table_label(key: str) -> str:
+    """"表三" for messages (the template's number; 三公 and later tables by name)."""
+    return _SHORT_NAMES.get(key) or TABLE_KEYS.get(key, key).split()[0]
+
+
+# The tables read by the shared segmenter and interpreters: all of them.
+SHARED = {"summary", "fiscal", "income", "expense", "general_public", "basic", "projects", "three_public",
+          "gov_fund", "state_capital", "carryover"}
 
 
 # Label/value pairs and indicator rows print a few cells; far more is a run of cells pasted in.
@@ -63,8 +73,9 @@ def read_shared(seg: Segment, title: str, doc: Document) -> Table:
     table.title, table.note = title, " ".join(seg.notes) or None
     for column in table.columns:
         column.label = squash(column.label)
-    for row in [*table.rows, *table.totals.values()]:  # this layout lists every column
-        row.values = {c.key: row.values.get(c.key) for c in table.columns} | row.values
+    if seg.kind.shape != "two_sided":  # (a two-sided table lists each side's columns)
+        for row in [*table.rows, *table.totals.values()]:  # this layout lists every column
+            row.values = {c.key: row.values.get(c.key) for c in table.columns} | row.values
     total = table.totals.get("total")
     if total is not None:
         total.name = squash(total.name)
@@ -75,9 +86,5 @@ def read_shared(seg: Segment, title: str, doc: Document) -> Table:
     if total is None and seg.kind.shape in ("coded", "named"):
         doc.issues.append(Issue("total-missing", f"{label}：未见合计行（表格不全？）", doc.path,
                                 table.line, "warning", table.key))
-    check_code_order(table, doc, label)
-    moved_value_doubts(table, doc)
-    if table.key == "basic":
-        check_economic_side(table, doc, label)
-    report_unbalanced_rows(table, doc, label)
+    row_doubts(table, doc, label)
     return table

@@ -49,8 +49,9 @@ def padded_rows(lines: list[tuple[int, str]], path: str, page: int | None = None
 
 
 def _numbers_in_labels(cells: list[Cell], amount: list[bool]) -> list[Cell]:
-    """Amounts stand right of a row's labels: a number between two pieces of label text
-    (words, not a split number's ".66") is part of the label ("一般行政管理事务 12345
+    """Amounts stand right of a row's labels: a number of digits alone between two pieces of
+    label text (words, not a split number's ".66"; a figure such as 1,904.49 before the
+    other side's label is none) is part of the label ("一般行政管理事务 12345
     在线政务服务平台运行保障项目"), joined to the text after it. Numbers before the first
     text (a code: 201 03 02) stay cells, and so do a sentence's numbers."""
     if not amount[-1] or all(amount):
@@ -59,7 +60,7 @@ def _numbers_in_labels(cells: list[Cell], amount: list[bool]) -> list[Cell]:
     labelled = False  # a piece of text came before
     for i, cell in enumerate(cells):
         after = cells[i + 1] if i + 1 < len(cells) else None
-        if labelled and amount[i] and after is not None and any(ch.isalpha() for ch in after.text):
+        if labelled and cell.text.isdigit() and after is not None and any(ch.isalpha() for ch in after.text):
             after.text = f"{cell.text} {after.text}"
             continue
         labelled = labelled or not amount[i]

@@ -3,7 +3,7 @@ output where a table row's cells are separated by single spaces and an empty cel
 nothing.
 
 Each non-empty token is a cell in print order; a number split after its point by the
-extraction ("1834. 83") is one cell. Nothing on the line tells an amount's column (empty
+extraction ("1834. 83", "119 .48") is one cell. Nothing on the line tells an amount's column (empty
 cells leave no trace), so every cell keeps `col`, `x0` and `x1` None: the amounts are
 unplaced, and the interpreters place them by the catalogue's identities. A form feed
 starts a new page. It knows no table kinds.
@@ -19,6 +19,9 @@ from .text import paged_lines
 
 # "1834." followed by "83": a number the extraction split after its point.
 _DANGLING_POINT = re.compile(r"^-?[\d,]+\.$")
+# "119" followed by ".48": split before its point.
+_WHOLE = re.compile(r"^-?[\d,]+$")
+_DECIMALS = re.compile(r"^\.\d+$")
 
 
 # "合  计", "项  目": a word letter-spaced by two spaces or more, one wide character a piece
@@ -27,11 +30,14 @@ _LETTER_SPACED = re.compile(r"(?<![^\s])([\u4e00-\u9fff])(?: {2,}([\u4e00-\u9fff
 
 
 def single_space_cells(text: str) -> list[str]:
-    """The cells of one line, a number split after its point joined, a letter-spaced
+    """The cells of one line, a number split at its point joined, a letter-spaced
     word one cell."""
+    if "  " in text:  # (most lines have no run of spaces: no letter-spacing to undo)
+        text = _LETTER_SPACED.sub(lambda m: "".join(m.group().split()), text)
     cells: list[str] = []
-    for token in _LETTER_SPACED.sub(lambda m: "".join(m.group().split()), text).split():
-        if cells and _DANGLING_POINT.match(cells[-1]) and token.isdigit():
+    for token in text.split():
+        if cells and (token.isdigit() and _DANGLING_POINT.match(cells[-1])
+                      or token[0] == "." and _DECIMALS.match(token) and _WHOLE.match(cells[-1])):
             cells[-1] += token
         else:
             cells.append(token)
@@ -42,9 +48,10 @@ def single_space_rows(lines: list[tuple[int, str]], page: int | None = None) -> 
     """(line number, text) pairs → one GridRow per line with text, every cell unplaced."""
     rows = []
     for number, text in lines:
-        cells = [Cell(t, Origin(line=number, page=page)) for t in single_space_cells(text)]
-        if cells:
-            rows.append(GridRow(cells=cells, line=number, page=page))
+        texts = single_space_cells(text)
+        if texts:
+            origin = Origin(line=number, page=page)  # one per line: its cells share it
+            rows.append(GridRow(cells=[Cell(t, origin) for t in texts], line=number, page=page))
     return rows
 
 

@@ -42,6 +42,10 @@ class TableData:
     rows: list[Record] = field(default_factory=list)
     unit: str = SITE_UNIT  # the unit its figures are printed in (`Cell.printed`)
 
+    def rows_on(self, lines: frozenset[int]) -> list[Record]:
+        """The rows printed on one of `lines` (a failed check's lines, flagged ⚠)."""
+        return [r for r in self.rows if r["line"] in lines] if lines else []
+
     def body_rows(self) -> list[Record]:
         return [r for r in self.rows if not r["is_total"]]
 

@@ -100,7 +100,22 @@ def _row_fields(table: TableData) -> list[tuple[str, str]]:
     return [(k, h) for k, h in ROW_FIELDS if k not in skip]
 
 
-def table_csv(doc: DocData, table: TableData) -> bytes:
+def table_files(doc: DocData, table: TableData) -> tuple[bytes, bytes]:
+    """One parsed table's downloads: its CSV (`table_csv`) and its JSON (`table_json`),
+    from one pass over its rows (each row's type and values are worked out once)."""
+    columns = table.columns
+    first_total = first_row_is_total(table.key, any(r["is_total"] for r in table.rows))
+    described = []
+    for n, r in enumerate(table.rows):
+        values = r["values"]
+        printed = [v.printed if (v := values.get(c)) is not None else None for c in columns]
+        kind_zh = row_level(r["code"], r["kind"], bool(r["is_total"]))
+        described.append((r, kind_zh, "合计" if first_total and n == 0 else kind_zh,
+                          [c for c in (r["inferred"] or "").split(",") if c], printed))
+    return table_csv(doc, table, described), dumps(table_json(doc, table, described)).encode("utf-8")
+
+
+def table_csv(doc: DocData, table: TableData, described: list[tuple]) -> bytes:
     """One parsed table as printed, each row saying whose it is (doc_id, 部门, 年度) and
     the unit of its amounts, its row type in Chinese (类/款/项 …), and which of its
     columns were placed by inference rather than read (推定列)."""
@@ -108,28 +123,22 @@ def table_csv(doc: DocData, table: TableData) -> bytes:
     header = (DOC_FIELDS + [h for _, h in fields] + ["推定位置的列"]
               + [f"{label}（{table.unit}）" for label in table.labels])
     keys = [k for k, _ in fields]
-    columns = table.columns
-    labels = dict(zip(columns, table.labels))
+    labels = dict(zip(table.columns, table.labels))
     who = [doc.doc_id, doc.info["department"], doc.info["year"], table.unit]
-    first_total = first_row_is_total(table.key, any(r["is_total"] for r in table.rows))
     rows = []
-    for n, r in enumerate(table.rows):
-        values = r["values"]
-        described = {k: r[k] for k in keys} | {"kind": "合计" if first_total and n == 0 else _row_kind_zh(r)}
-        if "side" in described:
-            described["side"] = SIDE_ZH.get(r["side"], r["side"])
-        described["total_key"] = TOTAL_ZH.get(r["total_key"], r["total_key"]) if r["is_total"] else None
-        inferred = "、".join(labels.get(c, c) for c in (r["inferred"] or "").split(",") if c)
-        rows.append(who + [described[k] for k in keys] + [inferred or None]
-                    + [v.printed if (v := values.get(c)) is not None else None for c in columns])
+    for r, _, kind_csv, inferred, printed in described:
+        fields_of_row = {k: r[k] for k in keys}
+        fields_of_row["kind"] = kind_csv
+        if "side" in fields_of_row:
+            fields_of_row["side"] = SIDE_ZH.get(r["side"], r["side"])
+        fields_of_row["total_key"] = TOTAL_ZH.get(r["total_key"], r["total_key"]) if r["is_total"] else None
+        inferred_zh = "、".join([labels.get(c, c) for c in inferred]) if inferred else None
+        rows.append(who + [fields_of_row[k] for k in keys] + [inferred_zh] + printed)
     return csv_bytes(header, rows)
 
 
-def _row_kind_zh(r: dict[str, Any]) -> str:
-    return row_level(r["code"], r["kind"], bool(r["is_total"]))
-
-
-def table_json(doc: DocData, table: TableData, unit: str) -> dict[str, Any]:
+def table_json(doc: DocData, table: TableData, described: list[tuple]) -> dict[str, Any]:
+    columns = table.columns
     return {
         "doc_id": doc.doc_id,
         "department": doc.info["department"],
@@ -137,27 +146,20 @@ def table_json(doc: DocData, table: TableData, unit: str) -> dict[str, Any]:
         "year": doc.info["year"],
         "table_key": table.key,
         "title": table.title,
-        "unit": unit,
+        "unit": table.unit,
         "amounts": "exact decimal strings as printed, in the unit above; null = empty cell",
         "source": {"path": doc.info["path"], "line": table.line},
         "empty": table.empty,
         "note": table.note,
-        "columns": [{"key": k, "label": label} for k, label in zip(table.columns, table.labels)],
-        "rows": [_json_row(r, table.columns) for r in table.rows],
+        "columns": [{"key": k, "label": label} for k, label in zip(columns, table.labels)],
+        "rows": [{k: r[k] for k in _ROW_KEYS} | {"kind_zh": kind_zh, "is_total": bool(r["is_total"]),
+                                                  "inferred": inferred,
+                                                  "values": dict(zip(columns, printed))}
+                 for r, kind_zh, _, inferred, printed in described],
     }
 
 
 _ROW_KEYS = [k for k, _ in ROW_FIELDS]
-
-
-def _json_row(r: dict[str, Any], columns: list[str]) -> dict[str, Any]:
-    row = {k: r[k] for k in _ROW_KEYS}
-    row["kind_zh"] = _row_kind_zh(r)
-    row["is_total"] = bool(r["is_total"])
-    row["inferred"] = [c for c in (r["inferred"] or "").split(",") if c]
-    values = r["values"]
-    row["values"] = {c: v.printed if (v := values.get(c)) is not None else None for c in columns}
-    return row
 
 
 def dumps(data: Any) -> str:
@@ -185,49 +187,16 @@ def add_file_to_zip(archive: zipfile.ZipFile, name: str, path: Path) -> None:
         shutil.copyfileobj(src, dst, COPY_CHUNK)
 
 
-def copy_range(src, dst, start: int, end: int) -> None:
-    """Copy bytes [start, end) of an open file in chunks."""
-    src.seek(start)
-    left = end - start
-    while left > 0:
-        chunk = src.read(min(COPY_CHUNK, left))
-        if not chunk:
-            break
-        dst.write(chunk)
-        left -= len(chunk)
-
-
-def stripped_span(f, size: int) -> tuple[int, int]:
-    """Where the text of a file starts and ends without surrounding whitespace (as bytes.strip())."""
-    start = 0
-    while start < size:
-        f.seek(start)
-        block = f.read(min(4096, size - start))
-        skipped = len(block) - len(block.lstrip())
-        start += skipped
-        if skipped < len(block):
-            break
-    end = size
-    while end > start:
-        step = min(4096, end - start)
-        f.seek(end - step)
-        kept = len(f.read(step).rstrip())
-        end -= step - kept
-        if kept:
-            break
-    return start, end
-
-
 def write_document_tables(doc: DocData, out_dir: Path, archive: zipfile.ZipFile | None) -> int:
     """`budgets/<doc_id>/tables/<doc_id>-<key>.csv|.json` (`urls.table_file`) for every
     table of one document."""
     (out_dir / "budgets" / doc.doc_id / "tables").mkdir(parents=True, exist_ok=True)
     for table in doc.tables.values():
-        data = table_csv(doc, table)
+        data, json_data = table_files(doc, table)
         with open(out_dir / urls.table_file(doc.doc_id, table.key, "csv"), "wb") as f:
             f.write(data)
         with open(out_dir / urls.table_file(doc.doc_id, table.key, "json"), "wb") as f:
-            f.write(dumps(table_json(doc, table, table.unit)).encode("utf-8"))
+            f.write(json_data)
         if archive is not None:
             add_to_zip(archive, zip_member(doc.doc_id, table.key), data)
     return len(doc.tables)
@@ -244,7 +213,16 @@ def _export_select(name: str, columns: list[tuple[str, str]], for_csv: bool) -> 
     For CSV, the first column's name begins with a BOM, so that DuckDB's header line starts
     the file with it (Excel and WPS read the file as UTF-8 by it)."""
     parts = []
-    for n, (column, duck_type) in enumerate(columns):
+    for n, (column, expr) in enumerate(_export_exprs(columns, for_csv)):
+        alias = f'"\ufeff{column}"' if for_csv and n == 0 else f'"{column}"'
+        parts.append(f"{expr} AS {alias}")
+    return f"SELECT {', '.join(parts)} FROM {name} {_export_order(columns)}"
+
+
+def _export_exprs(columns: list[tuple[str, str]], for_csv: bool) -> list[tuple[str, str]]:
+    """(column, SQL of its exported value) for each column of a table."""
+    out = []
+    for column, duck_type in columns:
         c = f'"{column}"'
         if duck_type.startswith("DECIMAL"):  # the padding zeros past the hundredth go
             expr = f"regexp_replace(CAST({c} AS VARCHAR), '(\\.\\d\\d\\d*?)0+$', '\\1')"
@@ -254,9 +232,14 @@ def _export_select(name: str, columns: list[tuple[str, str]], for_csv: bool) -> 
             expr = _defused(c)
         else:
             expr = c
-        alias = f'"\ufeff{column}"' if for_csv and n == 0 else c
-        parts.append(f"{expr} AS {alias}")
-    return f"SELECT {', '.join(parts)} FROM {name}"
+        out.append((column, expr))
+    return out
+
+
+def _export_order(columns: list[tuple[str, str]]) -> str:
+    """Rows in doc_id order, each document's as loaded: the order of a clean build, also
+    for an incremental build's database, where the changed documents were loaded last."""
+    return "ORDER BY doc_id NULLS LAST, rowid" if any(c == "doc_id" for c, _ in columns) else ""
 
 
 def _defused(text: str) -> str:
@@ -275,9 +258,9 @@ def write_bulk(con, out_dir: Path, archive: zipfile.ZipFile,
     `zip_first` (member name, file) go into the zip before them.
 
     DuckDB writes the files (fast at a province's scale): the CSV with its BOM, the JSON
-    into a scratch file that gets its `{table, unit, rows}` wrapper around it. While DuckDB
-    writes the next file, a helper thread zips and wraps the ones before, in order, so the
-    zip comes out the same every time. Returns per table its columns (name, DuckDB type)
+    with its `{table, unit, rows}` wrapper (`_write_json`). While DuckDB writes the next
+    file, a helper thread zips the ones before, in order, so the zip comes out the same
+    every time. Returns per table its columns (name, DuckDB type)
     and row count, for datapackage.json.
     """
     data_dir = out_dir / "data"
@@ -293,16 +276,25 @@ def write_bulk(con, out_dir: Path, archive: zipfile.ZipFile,
             con.execute(f"COPY ({_export_select(name, columns, True)}) TO '{_sql_path(csv_path)}' "
                         "(FORMAT csv, HEADER true, NEW_LINE '\\r\\n')")
             done.append(helper.submit(add_file_to_zip, archive, f"database/{name}.csv", csv_path))
-            tmp = data_dir / f".{name}.json.tmp"
-            con.execute(f"COPY ({_export_select(name, columns, False)}) TO '{_sql_path(tmp)}' "
-                        "(FORMAT json, ARRAY true)")
-            done.append(helper.submit(_wrap_json, name, tmp, json_path))
+            _write_json(con, name, columns, json_path)
             parquet = _sql_path(data_dir / "parquet" / f"{name}.parquet")
-            con.execute(f"COPY (SELECT * FROM {name}) TO '{parquet}' (FORMAT parquet)")
+            _write_parquet(con, name, columns, parquet)
             described[name] = {"columns": columns, "rows": count}
         for step in done:
             step.result()  # the helper's error, if any, is the build's
     return described
+
+
+def _write_parquet(con, name: str, columns: list[tuple[str, str]], target: str) -> None:
+    """The Parquet export, from a fresh copy of the table: DuckDB's Parquet writer encodes a
+    column as the table's storage hands it over (of a table some of whose rows an
+    incremental build deleted, differently), and a fresh copy makes the bytes those of a
+    clean build."""
+    con.execute(f"CREATE TEMP TABLE parquet_export AS SELECT * FROM {name} {_export_order(columns)}")
+    try:
+        con.execute(f"COPY parquet_export TO '{target}' (FORMAT parquet)")
+    finally:
+        con.execute("DROP TABLE parquet_export")
 
 
 def _zip_files(archive: zipfile.ZipFile, files: list[tuple[str, Path]]) -> None:
@@ -310,16 +302,24 @@ def _zip_files(archive: zipfile.ZipFile, files: list[tuple[str, Path]]) -> None:
         add_to_zip(archive, member, path.read_bytes())
 
 
-def _wrap_json(name: str, rows_file: Path, target: Path) -> None:
-    """DuckDB's JSON array of a table's rows, in its `{table, unit, rows}` wrapper."""
-    with target.open("wb") as f, rows_file.open("rb") as src:
-        head = {"table": name, "unit": "万元", "amounts": "exact decimal strings; `printed` "
-                "is the figure as printed, in `printed_unit`"}
-        f.write(json.dumps(head, ensure_ascii=False)[:-1].encode("utf-8") + b', "rows": ')
-        start, end = stripped_span(src, rows_file.stat().st_size)
-        if end > start:
-            copy_range(src, f, start, end)
-        else:
-            f.write(b"[]")
-        f.write(b"}\n")
-    rows_file.unlink()
+# What every bulk JSON file says first, before its rows.
+JSON_HEAD = {"unit": "万元", "amounts": "exact decimal strings; `printed` is the figure as "
+             "printed, in `printed_unit`"}
+
+
+def _write_json(con, name: str, columns: list[tuple[str, str]], target: Path) -> None:
+    """A table's rows as `{"table": …, "unit": …, "amounts": …, "rows": [{…}, …]}`, written
+    by DuckDB in one pass: a line per row (`to_json`, as DuckDB's own JSON export writes
+    a row), between an opening and a closing line, through its CSV writer without quoting
+    (JSON text has no raw line breaks, nor the control character used as delimiter)."""
+    opening = json.dumps({"table": name} | JSON_HEAD, ensure_ascii=False)[:-1] + ', "rows": '
+    if not con.execute(f"SELECT count(*) FROM {name}").fetchone()[0]:
+        target.write_bytes((opening + "[]}\n").encode("utf-8"))
+        return
+    fields = ", ".join(f"'{column}': {expr}" for column, expr in _export_exprs(columns, False))
+    opening = (opening + "[\n").replace("'", "''")
+    order = _export_order(columns) or "ORDER BY rowid"
+    con.execute(f"""COPY (SELECT CASE WHEN n = 1 THEN '{opening}' ELSE '' END || '\t' || row
+        || CASE WHEN n < total THEN ',' ELSE '\n]}}' END FROM (SELECT to_json({{{fields}}}) AS row,
+        row_number() OVER ({order}) AS n, count(*) OVER () AS total FROM {name}) ORDER BY n)
+        TO '{_sql_path(target)}' (FORMAT csv, HEADER false, QUOTE '', ESCAPE '', DELIMITER '\x1f')""")

@@ -14,8 +14,6 @@ from dataclasses import dataclass
 
 from markupsafe import Markup, escape
 
-from .formatting import paragraphs
-
 
 @dataclass(frozen=True)
 class Term:
@@ -108,5 +106,11 @@ class TermLinker:
         return Markup(_FORMS.sub(replace, escaped))
 
     def paragraphs(self, text: str | None) -> Markup:
-        """Each non-blank line as `<p>…</p>`, with terms linked (as `formatting.paragraphs`)."""
-        return paragraphs(text, self.link)
+        """Each non-blank line as `<p>…</p>`, with terms linked (as `formatting.paragraphs`
+        with `link` per line): the text is linked whole, then cut into its lines (no
+        term spans a line break, and neither escaping nor a link adds one)."""
+        if not text:
+            return Markup("")
+        linked = str(self.link(text)).split("\n")
+        return Markup("".join([f"<p>{html}</p>" for line, html in zip(text.split("\n"), linked)
+                               if line.strip()]))

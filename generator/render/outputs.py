@@ -62,13 +62,9 @@ class TrackedWriter(PageWriter):
     def stale(self, unit: str, deps: Iterable[str], templates: Iterable[str] = ()) -> bool:
         """True when `unit` must be rendered (then the writes that follow belong to it);
         False when nothing it depends on changed and its files were linked from the last build."""
-        names = sorted(set(deps).union(*(self.template_deps(t) for t in templates)))
-        for name in names:
-            if name.startswith("template:") and name not in self.inputs:
-                self.inputs[name] = self._template_key(name.removeprefix("template:"))
-        before = self.previous.outputs.get(unit) if self.previous else None
-        if before is not None and before["deps"] == names and all(
-                self.previous.inputs.get(n) == self.inputs[n] for n in names) and self._link(before):
+        names = self._dependencies(deps, templates)
+        before = self._unchanged(unit, names)
+        if before is not None and self._link(before):
             self.units[unit] = before
             self.paths += before["pages"]
             self.count += len(before["pages"]) + len(before["unlisted"])
@@ -77,6 +73,32 @@ class TrackedWriter(PageWriter):
             return False
         self._current = self.units[unit] = {"deps": names, "pages": [], "unlisted": [], "files": []}
         return True
+
+    def reusable(self, unit: str, deps: Iterable[str], templates: Iterable[str] = ()) -> bool:
+        """Whether `stale` would link `unit` from the last build (nothing is linked yet): a
+        renderer need not load what only a unit to render needs."""
+        before = self._unchanged(unit, self._dependencies(deps, templates))
+        return before is not None and all((self.previous_dir / rel).is_file()
+                                          for rel in self._files(before))
+
+    def _dependencies(self, deps: Iterable[str], templates: Iterable[str]) -> list[str]:
+        names = sorted(set(deps).union(*(self.template_deps(t) for t in templates)))
+        for name in names:
+            if name.startswith("template:") and name not in self.inputs:
+                self.inputs[name] = self._template_key(name.removeprefix("template:"))
+        return names
+
+    def _unchanged(self, unit: str, names: list[str]) -> dict[str, list[str]] | None:
+        """The last build's record of `unit`, if it had the same inputs with the same keys."""
+        before = self.previous.outputs.get(unit) if self.previous else None
+        if before is not None and before["deps"] == names and all(
+                self.previous.inputs.get(n) == self.inputs[n] for n in names):
+            return before
+        return None
+
+    @staticmethod
+    def _files(unit: dict[str, list[str]]) -> list[str]:
+        return [urls.file_for(p) for p in unit["pages"] + unit["unlisted"]] + unit["files"]
 
     def write(self, names: str | list[str], path: str, absolute: bool = False,
               in_sitemap: bool = True, **context: Any) -> None:
@@ -182,7 +204,7 @@ class TrackedWriter(PageWriter):
     def _link(self, unit: dict[str, list[str]]) -> bool:
         """Hard-link the unit's files from the previous build; False (nothing left) if one is gone."""
         made: list[Path] = []
-        for rel in [urls.file_for(p) for p in unit["pages"] + unit["unlisted"]] + unit["files"]:
+        for rel in self._files(unit):
             target = self.out_dir / rel
             if target.exists():  # shared with a unit already placed (content-addressed charts)
                 continue

@@ -152,7 +152,7 @@ def render_documents(site: SiteData, writer: TrackedWriter, site_dir: Path, mask
     for docs in by_dept.values():  # a department's files may print different names
         docs.sort(key=lambda d: (d.info["year"] or 0, d.kind_label, d.doc_id))
 
-    def render_one(doc: DocData) -> list[ch.Chart]:
+    def neighbours(doc: DocData) -> tuple[DocData | None, DocData | None, list[DocData]]:
         # Previous and next: the department's files of the same kind (部门预算 to 部门预算);
         # its other files of that year (a 决算, a 单位预算) are listed beside, never in line.
         years = [d for d in by_dept[doc.dept_slug] if d.kind_label == doc.kind_label]
@@ -161,10 +161,32 @@ def render_documents(site: SiteData, writer: TrackedWriter, site_dir: Path, mask
         following = years[i + 1] if i + 1 < len(years) else None
         beside = [d for d in by_dept[doc.dept_slug]
                   if d is not doc and d.info["year"] == doc.info["year"]]
+        return previous, following, beside
+
+    def render_one(doc: DocData) -> list[ch.Chart]:
+        previous, following, beside = neighbours(doc)
         return render_document(doc, previous, following, writer, site_dir, mask, classes, beside)
 
-    batches = details.loaded if details is not None else None
+    def loaded(docs: list[DocData]):
+        # Only a document's own page shows its details: those of pages linked from the
+        # last build are not read.
+        return details.loaded([d for d in docs if not writer.reusable(
+            f"document:{d.doc_id}", page_inputs(d, *neighbours(d)), page_templates(d))])
+
+    batches = loaded if details is not None else None
     return [c for charts in writer.each(site.docs, render_one, jobs, batches) for c in charts]
+
+
+def page_inputs(doc: DocData, previous: DocData | None, following: DocData | None,
+                beside: list[DocData]) -> list[str]:
+    """What a department-year page depends on besides its templates: its document, the
+    department's files it links to, the classification index and the navigation."""
+    return [f"doc:{d.doc_id}" for d in (doc, previous, following, *beside)
+            if d is not None] + ["classes", "nav"]
+
+
+def page_templates(doc: DocData) -> list[str]:
+    return [f"document-{doc.doc_id}.html", "document.html"]
 
 
 def render_document(doc: DocData, previous: DocData | None, following: DocData | None,
@@ -174,9 +196,9 @@ def render_document(doc: DocData, previous: DocData | None, following: DocData |
     `beside`: the department's other files of the same year (its 决算, its 单位预算)."""
     charts: list[ch.Chart] = []
     beside = beside or []
-    neighbours = [f"doc:{d.doc_id}" for d in (doc, previous, following, *beside) if d is not None]
-    page_templates = [f"document-{doc.doc_id}.html", "document.html"]
-    if writer.stale(f"document:{doc.doc_id}", neighbours + ["classes", "nav"], page_templates):
+    templates = page_templates(doc)
+    if writer.stale(f"document:{doc.doc_id}", page_inputs(doc, previous, following, beside),
+                    templates):
         charts = document_charts(doc)
         for c in charts:
             c.digest = ch.spec_digest(c.spec, c.renderer)
@@ -190,7 +212,7 @@ def render_document(doc: DocData, previous: DocData | None, following: DocData |
             classes=classes, has_source=(site_dir / doc.info["path"]).is_file(),
             previous=previous, next=following, beside=beside,
         )
-        writer.write(page_templates, urls.budget(doc.doc_id), **context)
+        writer.write(templates, urls.budget(doc.doc_id), **context)
         writer.attach_charts(charts)
     if writer.stale(f"source:{doc.doc_id}", [f"doc:{doc.doc_id}", "nav"], ["source.html"]):
         view = source_view(site_dir, doc, mask)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from ..issue_titles import check_title as title_of_check
-from ..issue_titles import chinese_words, issue_title  # noqa: F401 (templates call ql.chinese_words)
+from ..issue_titles import issue_title
 from .data import DocData
 from .formatting import fmt_amount
 from .records import Record

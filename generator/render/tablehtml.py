@@ -133,6 +133,34 @@ def check_rows(checks: Iterable[Record], source: str) -> Markup:
     return Markup("\n".join(out))
 
 
+def failure_items(failed: Iterable[Record], doc_id: str, url: Callable[[str], str]) -> Markup:
+    """The `<li>` of a page's failed checks: title, difference, message, its source line
+    and those of its summed parts (各项)."""
+    out = []
+    for c in failed:
+        diff, line, part_lines = c["difference"], c["line"], c["part_lines"]
+        item = [f"<li><strong>{escape(check_title(c))}</strong>"]
+        if diff is not None:
+            item.append(f"（差 {escape(fmt_amount(diff))}）")
+        item.append(f'<br><span class="meta">{escape(chinese_words(c["message"] or ""))}</span> '
+                    + _source_link(url, doc_id, line, f"第 {line} 行"))
+        if part_lines:
+            item.append(' <span class="parts">各项 '
+                        + "".join(_source_link(url, doc_id, n) + " " for n in part_lines) + "</span>")
+        item.append("</li>")
+        out.append("".join(item))
+    return Markup("".join(out))
+
+
+def _source_link(url: Callable[[str], str], doc_id: str, line: int | None,
+                 label: str | None = None) -> str:
+    """A link to `line` of the document's source view (`_macros.html`: `src`)."""
+    if not line:
+        return ""
+    return (f'<a class="src" href="{escape(url(urls.source(doc_id, line)))}" '
+            f'title="原文第 {line} 行">{escape(label or f"L{line}")}</a>')
+
+
 def _part_links(source: str, check: Record) -> str:
     parts = check["part_lines"] if check["status"] == "fail" else None
     if not parts:

@@ -7,7 +7,9 @@ finished staging folder into units (`pages`: the page head, each table row, proj
 characters, ASCII words — the rules search.js applies to the query), and the terms'
 postings are written in small files by term hash (`index`), so that a query fetches only
 the postings of its own terms. Pages are analysed in worker processes and each result is
-kept in `.cache/search/` by the page's bytes: a rebuild analyses only the changed pages.
+kept in `.cache/search/` by the page's bytes (`store`): a rebuild analyses only the changed
+pages (a page the render stage linked from the last build is not even read again) and
+links from the last build every index file whose bytes did not change.
 
 The search page (`templates/search.html`, `assets/search.js`) matches the exact string
 typed (the units holding all its terms, kept when their text holds the string), falls back
@@ -17,6 +19,7 @@ titles before body text, and groups results by page. Nothing is loaded from anot
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import multiprocessing
 import os
@@ -26,8 +29,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import analyzer, index, pages
-from .index import INDEX_DIR, PageCache, analyse_page, write_index
+from . import analyzer, index, pages, store
+from .index import INDEX_DIR, analyse_page, index_files
+from .store import IndexState, IndexWriter, PageCache, file_identity, folder_identity
 
 SEARCH_PAGE = "search/"
 # The pages a citizen searches for (department-year, department, classification, region).
@@ -46,43 +50,54 @@ def render_search_page(writer: Any) -> None:
 @dataclass(frozen=True)
 class SearchIndexed:
     """What a search index build did: pages indexed, of those analysed anew (the others
-    came from the cache), files written."""
+    came from the cache), index files, of those linked from the last build."""
     pages: int
     analysed: int
     files: int
+    linked: int = 0
 
     def summary(self) -> str:
         return (f"搜索：已索引 {self.pages} 个页面（其中 {self.analysed} 个重新分析），"
-                f"索引文件 {self.files} 个")
+                f"索引文件 {self.files} 个（其中 {self.linked} 个沿用上次构建）")
 
 
 def build_search_index(site: Path, cache_dir: Path | None = None, jobs: int = 0,
-                       reuse: bool = True) -> SearchIndexed:
+                       reuse: bool = True, previous: Path | None = None) -> SearchIndexed:
     """Index the pages of `site` (`INDEXED_GLOBS`) into `site/search/index/`.
 
-    With a `cache_dir`, a page whose bytes were analysed before is taken from there;
-    `reuse=False` (a clean build) analyses every page and refreshes the cache. `jobs`
-    worker processes analyse the pages (0: one per core) and store what they find in the
-    cache; the index is then merged from it, page by page.
+    With a `cache_dir`, a page whose bytes were analysed before is taken from there, and
+    with `previous` (the last build's site) every index file whose bytes are those it had
+    there is linked from it (`store`); `reuse=False` (a clean build) analyses every page
+    and writes every file. `jobs` worker processes analyse the pages (0: one per core)
+    and store what they find in the cache; the index is then merged from it.
     """
     site = Path(site)
     with tempfile.TemporaryDirectory(prefix="search-") as scratch:
-        cache = PageCache(Path(cache_dir) if cache_dir is not None else Path(scratch),
-                          _salt(), read=reuse)
-        keys = {page: cache.key((site / page).read_bytes()) for page in indexed_pages(site)}
+        folder = Path(cache_dir) if cache_dir is not None else Path(scratch)
+        cache = PageCache(folder, _salt(), read=reuse)
+        old = Path(previous) / INDEX_DIR if previous is not None and reuse else None
+        state = IndexState.load(folder, old) if old is not None and old.is_dir() else None
+        keys, identities = {}, {}
+        for page in indexed_pages(site):
+            identities[page] = file_identity(site / page)
+            keys[page] = ((state.key(page, identities[page]) if state else None)
+                          or cache.key((site / page).read_bytes()))
         todo = [(page, key) for page, key in keys.items() if not cache.has(key)]
         _analyse_all(site, todo, cache, jobs or os.cpu_count() or 1)
-        records = (cache.get(key) for key in keys.values())
-        count = [0]
-
-        def counted():
-            for record in records:
-                if record:
-                    count[0] += 1
-                    yield record
-        files = write_index(site, counted())
+        records = {page: cache.get(key) for page, key in keys.items()}
+        indexed = [page for page in keys if records[page]]
+        writer = IndexWriter(site / INDEX_DIR, old, state)
+        saved = IndexState()
+        for number, page in enumerate(indexed):
+            count = writer.unit_files(page, keys[page], number,
+                                      functools.partial(cache.units, keys[page]))
+            saved.pages[page] = [keys[page], identities[page], number, count]
+        saved.hashes = writer.files(index_files([records[page] for page in indexed]))
+        if cache_dir is not None:
+            saved.folder = folder_identity(site / INDEX_DIR)
+            saved.save(folder)
         cache.prune()
-    return SearchIndexed(count[0], len(todo), files)
+    return SearchIndexed(len(indexed), len(todo), writer.written + writer.linked, writer.linked)
 
 
 def indexed_pages(site: Path) -> list[str]:
@@ -120,6 +135,6 @@ def _analyse_share(task: tuple[Path, PageCache, list[tuple[str, str]]]) -> None:
 def _salt() -> str:
     """The index code's own hash: another analyzer or format never reuses a cached page."""
     digest = hashlib.sha256()
-    for module in (analyzer, index, pages):
+    for module in (analyzer, index, pages, store):
         digest.update(Path(module.__file__).read_bytes())
     return digest.hexdigest()

@@ -24,21 +24,20 @@ give the same bytes):
 
 Each page is analysed on its own (`analyse_page`): its unit files already written as JSON
 text, its postings cut into `GROUPS` JSON texts by term hash; the whole is kept in the
-cache by the page's bytes, so a rebuild analyses only the pages that changed. The merge
-(`write_index`) reads the pages in order, writes their unit files as it goes, then merges
-one group at a time: a group's terms fill the buckets whose number ends in the group's
-bits, and memory holds the pages' postings as text plus one group's worth of strings. It
-gives the same bytes as a clean build.
+cache by the page's bytes (`store`), so a rebuild analyses only the pages that changed.
+The merge (`index_files`) reads the pages' postings in order and merges one group at a
+time: a group's terms fill the buckets whose number ends in the group's bits. It gives the
+same bytes as a clean build; `store` links from the last build each file whose bytes did
+not change.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
-import os
-from collections.abc import Iterable
+from collections import defaultdict, deque
 from functools import lru_cache
-from pathlib import Path
+from itertools import repeat
+from json.encoder import encode_basestring
 
 from .analyzer import index_terms
 from .pages import PageUnits
@@ -75,6 +74,22 @@ def varint(number: int) -> str:
     return digits
 
 
+VARINTS = [varint(n) for n in range(1 << 15)]  # the numbers postings hold nearly always
+
+
+def varints(numbers: list[int]) -> str:
+    """`numbers` as `varint`s, one after the other."""
+    try:
+        return "".join(map(VARINTS.__getitem__, numbers))
+    except IndexError:
+        return "".join(map(varint, numbers))
+
+
+@lru_cache(maxsize=1 << 18)  # row names and 科目 recur on every page
+def _terms(text: str) -> frozenset[str]:
+    return frozenset(index_terms(text))
+
+
 def analyse_page(url: str, page: PageUnits) -> dict:
     """A page as the index stores it: {"meta": [url, title, filters], "files": [JSON text
     of each unit file], "groups": [JSON text of {term: "n, code delta × n" as varints} per
@@ -83,26 +98,36 @@ def analyse_page(url: str, page: PageUnits) -> dict:
     meta = [url, page.title, {k: page.filters[k] for k in FILTERS if k in page.filters}]
     units = [[unit.anchor, unit.label, " ".join(unit.text().split())] for unit in page.units]
     files, ids = unit_files(_page_head(meta), units)
-    postings: dict[str, list[int]] = {}
+    postings: defaultdict[str, list[int]] = defaultdict(list)
     for number, unit in enumerate(page.units):
-        seen: set[str] = set()
-        for kind, text in sorted(unit.fields, key=lambda f: -f[0]):
-            terms = index_terms(text) - seen
-            seen |= terms
-            code = ids[number] * 4 + kind
-            for term in terms:
-                entry = postings.get(term)
-                if entry is None:
-                    postings[term] = [code]
-                else:
-                    entry.append(code)
+        for kind, terms in _coded_terms(tuple(unit.fields)):
+            # each term's list gets the code: list.append mapped, no Python loop per term
+            deque(map(list.append, map(postings.__getitem__, terms),
+                      repeat(ids[number] * 4 + kind)), maxlen=0)
     groups: list[dict[str, str]] = [{} for _ in range(GROUPS)]
+    size = 0
     for term in sorted(postings):
         codes = postings[term]  # ascending: units are read in order, a term once per unit
-        numbers = [len(codes), codes[0]] + [b - a for a, b in zip(codes, codes[1:])]
-        groups[term_hash(term) & (GROUPS - 1)][term] = "".join(map(varint, numbers))
-    return {"meta": meta, "files": files, "groups": [_json(g) for g in groups],
-            "size": sum(len(numbers) + 1 for g in groups for numbers in g.values())}
+        numbers = varints([len(codes), codes[0], *map(int.__sub__, codes[1:], codes)])
+        groups[term_hash(term) & (GROUPS - 1)][term] = numbers
+        size += len(numbers) + 1
+    return {"meta": meta, "files": files, "groups": [_json(g) for g in groups], "size": size}
+
+
+@lru_cache(maxsize=1 << 16)  # a table row's fields recur on many pages
+def _coded_terms(fields: tuple[tuple[int, str], ...]) -> list[tuple[int, frozenset[str]]]:
+    """A unit's terms by the best field each occurs in (pages.NAME, TITLE, BODY), best
+    field first."""
+    if len(fields) == 1:
+        return [(fields[0][0], _terms(fields[0][1]))]
+    by_kind: dict[int, frozenset[str]] = {}
+    for kind, text in fields:
+        by_kind[kind] = by_kind[kind] | _terms(text) if kind in by_kind else _terms(text)
+    coded, seen = [], frozenset()
+    for kind in sorted(by_kind, reverse=True):
+        coded.append((kind, by_kind[kind] - seen))
+        seen = seen | by_kind[kind]
+    return coded
 
 
 def unit_files(head: list, units: list[list[str]]) -> tuple[list[str], list[int]]:
@@ -129,7 +154,7 @@ def unit_files(head: list, units: list[list[str]]) -> tuple[list[str], list[int]
 
 
 def _size(text: str) -> int:
-    return len(_json(text).encode("utf-8"))
+    return len(encode_basestring(text).encode("utf-8"))
 
 
 def _unit_file(head: list, units: list[list[str]]) -> str:
@@ -142,46 +167,33 @@ def _unit_file(head: list, units: list[list[str]]) -> str:
                   "units": [[strings[a], strings[b], text] for a, b, text in units]})
 
 
-def write_index(site: Path, pages: Iterable[dict]) -> int:
-    """Write the index of `pages` (analysed, in URL order) into `site`; returns the number
-    of files written."""
-    folder = site / INDEX_DIR
-    (folder / "t").mkdir(parents=True, exist_ok=True)
-    (folder / "u").mkdir(parents=True, exist_ok=True)
-    metas, groups, size, written = [], [], 0, 0
-    for number, page in enumerate(pages):
-        metas.append(page["meta"])
-        groups.append(page["groups"])
-        size += page["size"]
-        for k, text in enumerate(page["files"]):
-            (folder / "u" / f"{number}-{k}.json").write_text(text, encoding="utf-8")
-        written += len(page["files"])
+def index_files(pages: list[dict]) -> dict[str, str]:
+    """The index files but the unit files, by name in the index folder (JSON text), for
+    `pages` (analysed, in URL order): the term files, `meta.json` and `filters.json`."""
+    size = sum(page["size"] for page in pages)
     buckets = GROUPS
     while size / buckets > BUCKET_BYTES:
         buckets *= 2
+    files = {}
     for g in range(GROUPS):
-        files = _merge_group([page_groups[g] for page_groups in groups], buckets, g)
-        for n, content in files.items():
-            (folder / "t" / f"{n:x}.json").write_text(content, encoding="utf-8")
-            written += 1
-    _write(folder / "meta.json", {"version": VERSION, "buckets": buckets, "chunk": CHUNK,
-                                  "filters": FILTERS})
-    _write(folder / "filters.json", _filters(metas))
-    return written + 2
+        merged = _merge_group([page["groups"][g] for page in pages], buckets, g)
+        files.update((f"t/{n:x}.json", content) for n, content in merged.items())
+    files["meta.json"] = _json({"version": VERSION, "buckets": buckets, "chunk": CHUNK,
+                                "filters": FILTERS})
+    files["filters.json"] = _json(_filters([page["meta"] for page in pages]))
+    return files
 
 
 def _merge_group(texts: list[str], buckets: int, group: int) -> dict[int, str]:
     """The bucket files of one hash group (their JSON text: {term: "page delta, n, code
     delta × n, …"}, keys sorted, as `_json` would write it), from each page's postings of
     the group."""
-    merged: dict[str, list[str]] = {}
+    merged: defaultdict[str, list[str]] = defaultdict(list)
     last: dict[str, int] = {}
+    deltas = VARINTS if len(texts) < len(VARINTS) else list(map(varint, range(len(texts))))
     for number, text in enumerate(texts):
         for term, numbers in json.loads(text).items():
-            entry = merged.get(term)
-            if entry is None:
-                entry = merged[term] = []
-            entry.append(varint(number - last.get(term, 0)) + numbers)
+            merged[term].append(deltas[number - last.get(term, 0)] + numbers)
             last[term] = number
     files: dict[int, list[str]] = {n: [] for n in range(group, buckets, GROUPS)}
     for term in sorted(merged):
@@ -205,46 +217,3 @@ def _filters(metas: list[list]) -> dict:
 
 def _json(data) -> str:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-
-
-def _write(path: Path, data) -> None:
-    path.write_text(_json(data), encoding="utf-8")
-
-
-class PageCache:
-    """Analysed pages by the SHA-256 of their HTML and the index code: one JSON file each
-    under `<cache_dir>/pages/`. `prune` keeps only the entries this build used."""
-
-    def __init__(self, folder: Path | None, salt: str, read: bool = True):
-        self.folder = folder / "pages" if folder is not None else None
-        self.salt = salt
-        self.read = read
-        self.used: set[str] = set()
-
-    def key(self, html: bytes) -> str:
-        return hashlib.sha256(self.salt.encode() + html).hexdigest()
-
-    def has(self, key: str) -> bool:
-        self.used.add(key)
-        return self.read and self.folder is not None and (self.folder / f"{key}.json").exists()
-
-    def get(self, key: str) -> dict | None:
-        try:
-            return json.loads((self.folder / f"{key}.json").read_text(encoding="utf-8"))
-        except (OSError, ValueError, TypeError):
-            return None
-
-    def put(self, key: str, analysed: dict | None) -> None:
-        if self.folder is None:
-            return
-        self.folder.mkdir(parents=True, exist_ok=True)
-        tmp = self.folder / f".{key}.{os.getpid()}.tmp"
-        tmp.write_text(_json(analysed), encoding="utf-8")
-        tmp.replace(self.folder / f"{key}.json")
-
-    def prune(self) -> None:
-        if self.folder is None or not self.folder.is_dir():
-            return
-        for path in self.folder.glob("*.json"):
-            if path.stem not in self.used:
-                path.unlink(missing_ok=True)

@@ -11,10 +11,10 @@ or the target), a label (the heading it falls under) and its text in three field
 科目), a *title* (a section heading) and the *body*.
 
 What search skips is cut out first: elements marked `data-pagefind-ignore` (charts, check
-results, navigation, nested ones counted) and the cells that templates cannot mark
-(`EXCLUDE_SELECTORS`: amounts, source-line links), and tables' header rows. A row whose text was seen already on the
-page (科目 names recur in 表一, 表三, 表五 …) is left out: the page is found by the same
-words, at the first place they appear. A long text is cut at sentence ends into units of
+results, navigation, nested ones counted), what templates cannot mark (`EXCLUDE_SELECTORS`:
+amounts, source-line links, a table's download links) and tables' header rows. A row
+whose text was seen already on the page (科目 names recur in 表一, 表三, 表五 …) is left
+out: the page is found by the same words, at the first place they appear. A long text is cut at sentence ends into units of
 about `UNIT_CHARS` characters (`split_long`).
 
 Filters come from `data-pagefind-filter` attributes: `name:value`, or `name` alone for the
@@ -27,9 +27,10 @@ import html as htmllib
 import re
 from dataclasses import dataclass, field
 
-# Parts of indexed pages that templates cannot mark: table cells built in Python and the
-# source-line links ("L130") that follow nearly every figure.
-EXCLUDE_SELECTORS = ["td.num", "td.line", "a.src", "span.raw"]
+# Parts of indexed pages that templates cannot mark: table cells built in Python, the
+# source-line links ("L130") that follow nearly every figure, and the "下载本表：CSV · JSON"
+# line under every table (the same words on every table, a result that leads nowhere).
+EXCLUDE_SELECTORS = ["td.num", "td.line", "a.src", "span.raw", "p.downloads"]
 
 NAME, TITLE, BODY = 2, 1, 0  # the fields of a unit's text, best first
 
@@ -96,6 +97,16 @@ def read_page(html: str) -> PageUnits | None:
     return _Walker().walk(body)
 
 
+# The attributes the walk reads; a tag without any of them (nearly all) is not parsed further.
+READ_ATTRS = re.compile(r"\b(?:id|scope|data-pagefind-filter)\s*=", re.I)
+
+
+def _attributes(attrs: str) -> dict[str, str]:
+    if not READ_ATTRS.search(attrs):
+        return {}
+    return {k.lower(): htmllib.unescape(v or "") for k, v in ATTR.findall(attrs)}
+
+
 class _Walker:
     """One pass over the tags and text of a page's indexed part (`read_page`)."""
 
@@ -119,8 +130,7 @@ class _Walker:
                 if closing:
                     self.close(tag)
                 else:
-                    self.open(tag, dict((k.lower(), htmllib.unescape(v or ""))
-                                        for k, v in ATTR.findall(attrs)))
+                    self.open(tag, _attributes(attrs))
         self.end_unit()
         title = next((u.fields[0][1].strip() for u in self.units if u.fields
                       and u.fields[0][0] == NAME), "")

@@ -99,6 +99,7 @@ class Catalogue:
     columns: dict[str, tuple[str, ...]]
     labels: dict[str, frozenset[str]]
     key_values: dict[str, tuple[str, ...]] = field(default_factory=dict)  # [key_value]
+    groups: dict[str, tuple[str, ...]] = field(default_factory=dict)  # [column_groups]
     # column_key's answers by label: every table asks of the same few header labels
     _column_keys: dict[str, str | None] = field(default_factory=dict, init=False, compare=False,
                                                 repr=False)
@@ -181,4 +182,5 @@ def load_catalogue(path: Path = CATALOGUE_PATH) -> Catalogue:
                                        t.get("legacy", False)) for t in data["template"]},
         columns={k: tuple(v) for k, v in data["columns"].items()},
         labels={k: frozenset(v) for k, v in data["labels"].items()},
-        key_values={k: tuple(v) for k, v in data.get("key_value", {}).items()})
+        key_values={k: tuple(v) for k, v in data.get("key_value", {}).items()},
+        groups={k: tuple(v) for k, v in data.get("column_groups", {}).items()})

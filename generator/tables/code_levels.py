@@ -23,6 +23,10 @@ from ..grid import Cell, GridRow
 from ..numbers import squash
 
 LEVELS = {"类": 0, "款": 1, "项": 2}
+# The lengths a printed part may have: a 类 of 3 digits (2: a broken one, repaired from the
+# 类 above; 5 or 7: the whole code in its cell), a 款 of 2 (3: its 类's last digit repeated),
+# a 项 of 2. Any other ("2" "0" "0") is no code: broken, for `repair_broken_codes`.
+_PART_LENGTHS = {0: (2, 3, 5, 7), 1: (2, 3), 2: (2,)}
 
 
 def column_from_left(cell: Cell, row: GridRow) -> int | None:
@@ -42,6 +46,19 @@ def code_columns(header: list[GridRow]) -> dict[int, int]:
                   if c.col is not None and squash(c.text) in LEVELS}
         if len(levels) == 3:
             return levels
+    return {}
+
+
+def code_columns_of_span(header: list[GridRow]) -> dict[int, int]:
+    """A header whose cells give their column and no extent, printing 科目编码 once over the
+    three code cells (a merged cell: neither cell after it labelled by any header row): 类
+    款 项 in it and the two after it; else {}."""
+    labelled = {c.col for r in header for c in r.cells}
+    for row in header:
+        for cell in row.cells:
+            if cell.x0 is None and cell.col is not None and cell.col >= 0 and "编码" in cell.text \
+                    and cell.col + 1 not in labelled and cell.col + 2 not in labelled:
+                return {cell.col: 0, cell.col + 1: 1, cell.col + 2: 2}
     return {}
 
 
@@ -82,6 +99,8 @@ class CodeCarry:
         if not parts:
             return None, None, 0, None, None
         raw = " ".join(parts[level] for level in sorted(parts))
+        if any(len(text) not in _PART_LENGTHS[level] for level, text in parts.items()):
+            return None, raw, used, None, None  # "2" "0" "0": parts of no code, broken
         code, slug, note = self._join(parts, raw)
         if len(code) not in (3, 5, 7):  # "20 03 01" under no class: broken, for the caller to repair
             return None, raw, used, None, None

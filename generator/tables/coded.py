@@ -18,9 +18,10 @@ from ..model import Column, Issue, Row, Table
 from ..numbers import is_total_label, squash, unwrap
 from ..readers.text import is_amount
 from .amounts import has_amount, is_amount_cell, is_index_row, label_text, pieces, to_wan
+from .by_sums import unit_lines
 from .catalogue import Catalogue
-from .code_levels import CodeCarry, code_columns, code_columns_of_body
-from .codes import is_repeated_digit_section, read_code, row_kind, split_fused
+from .code_levels import CodeCarry, code_columns, code_columns_of_body, code_columns_of_span
+from .codes import BareSections, is_repeated_digit_section, read_code, row_kind, split_fused
 from .column_fit import (
     dropped_number_runs,
     fit_to_columns,
@@ -31,10 +32,11 @@ from .column_fit import (
 )
 from .header import VARIANTS, read_columns
 from .header import Column as HeaderColumn
+from .inferred import inferred_columns, inferred_rows, project_column_of_body
 from .label_levels import level_name, split_levels
 from .place import calibrate, place
-from .projects import project_column, project_rows, split_projects
-from .ruled import Line, cell_doubts, column_order, sub_units, unknown_columns
+from .projects import project_column, project_rows, split_projects, units_and_projects
+from .ruled import Line, cell_doubts, column_order, garbled_labels, sub_units, unknown_columns
 from .segment import Segment
 from .side_by_side import unfold_side_by_side
 
@@ -42,9 +44,10 @@ from .side_by_side import unfold_side_by_side
 def read_coded(seg: Segment, catalogue: Catalogue, unit: str, path: str) -> tuple[Table, list[Issue]]:
     header_rows, body = unfold_side_by_side(*_split_header(seg.rows))
     header_rows, runs = without_number_runs(header_rows)
-    columns = _fixed_columns(header_rows, seg.kind.header) or _columns(header_rows, catalogue, unknown=True)
+    inferred = inferred_columns(header_rows, body, seg.kind.header)
+    columns = inferred or _fixed_columns(header_rows, seg.kind.header) or _columns(header_rows, catalogue, unknown=True)
     columns, issues = unknown_columns(header_rows, columns, catalogue, seg, path)
-    issues += column_order(columns, seg.kind.identities, seg, path)
+    issues += column_order(columns, seg.kind.identities, seg, path) + garbled_labels(columns, seg, path)
     issues += dropped_number_runs(seg, runs, path)
     table = Table(key=seg.kind.key, title=seg.kind.key, line=seg.line, unit=unit, note=seg.title,
                   columns=[Column(c.key, c.label) for c in columns])
@@ -57,7 +60,7 @@ def read_coded(seg: Segment, catalogue: Catalogue, unit: str, path: str) -> tupl
     lines = [line for line in (reader.read(r) for r in body
                                if has_amount(r) or not all(squash(c.text) in header_words for c in r.cells))]
     lines = cell_doubts(lines, columns, seg, path, issues)
-    project_col = project_column(header_rows)
+    project_col = project_column(header_rows) if header_rows else project_column_of_body(lines)
     lines, project_cells = split_projects(lines, project_col)
     is_total = _total_labels(seg.kind.key, catalogue)
     levels = split_levels(lines, is_total)  # 收入预算总表: 其他资金 | 小计 / 事业收入 …
@@ -107,10 +110,12 @@ def read_coded(seg: Segment, catalogue: Catalogue, unit: str, path: str) -> tupl
         issues += unlabelled_rows(seg, table, path)
     if project_col is not None:
         issues += project_rows(table, project_cells, seg, path)
+    if inferred:
+        issues += inferred_rows(table, seg, path)
     if seg.kind.units:
-        _units_and_projects(table.rows)
+        units_and_projects(table.rows)
     elif seg.kind.shape == "coded" or any(r.code for r in table.rows):  # 表二 收入 by function class
-        issues += sub_units(table, seg, {r.line for r in body if r.ruled}, path)
+        issues += sub_units(table, seg, {r.line for r in body if r.ruled} | unit_lines(body), path)
     _lone_row_is_total(table)
     return table, issues
 
@@ -211,19 +216,6 @@ def _row_doubts(seg: Segment, line: int, row: Row, amounts: list[Cell], columns:
     return found
 
 
-def _units_and_projects(rows: list[Row]) -> None:
-    """Named rows (上年结转结余): a unit's own row, then its projects (a name saying 项目)."""
-    unit = None
-    for row in rows:
-        if row.kind != "line" or not row.name:
-            continue
-        if "项目" in (row.name or ""):
-            row.kind, row.unit, row.project = "project", unit, row.name
-        else:
-            unit = row.name
-            row.kind, row.unit = "unit", row.name
-
-
 def _fixed_columns(header: list[GridRow], fixed: tuple[tuple[str, str], ...]) -> list[HeaderColumn]:
     """The catalogue's leaf columns, for a header without positions whose column-number
     row numbers as many (a multi-level header cannot be told apart without them)."""
@@ -235,8 +227,6 @@ def _fixed_columns(header: list[GridRow], fixed: tuple[tuple[str, str], ...]) ->
     return [HeaderColumn(key, label, None, None) for key, label in fixed]
 
 
-
-
 class _LineReader:
     """Body lines in order: codes by their 类/款/项 columns where the header shows them
     (merged cells filled from the rows above, `code_levels`), else as printed."""
@@ -244,12 +234,13 @@ class _LineReader:
     def __init__(self, seg: Segment, header: list[GridRow], body: list[GridRow], path: str,
                  issues: list[Issue]):
         self.seg, self.path, self.issues = seg, path, issues
-        self.levels = code_columns(header) or code_columns_of_body([r for r in body if r.ruled])
-        self.carry = CodeCarry()
+        self.levels = code_columns(header) or code_columns_of_span(header) or \
+            code_columns_of_body([r for r in body if r.ruled])
+        self.carry, self.bare = CodeCarry(), BareSections()
 
     def read(self, grid_row: GridRow) -> Line:
         if not (self.levels and grid_row.ruled):
-            return _read_line(grid_row, *read_code(grid_row.cells))
+            return _read_line(grid_row, *self.bare.read(grid_row.cells))
         code, code_raw, used, slug, note = self.carry.read(grid_row, self.levels)
         if slug:
             at = grid_row.line if slug == "code-missing" else grid_row.cells[0].origin.line

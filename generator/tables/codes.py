@@ -9,8 +9,11 @@ its name ("310资本性支出"), and an economic code printed without its leadin
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from ..grid import Cell
+from ..model import TABLE_SHORT, Document, Issue
+from ..numbers import squash
 
 _FUSED = re.compile(r"^(\d{3}(?:\d{2}){0,2})(?=[^\d\s.,])(.+)$")
 ROW_KINDS = {3: "class", 5: "section", 7: "item"}
@@ -27,18 +30,24 @@ def read_code(cells: list[Cell]) -> tuple[str | None, str | None, int]:
     first = cells[0].text.strip()
     if not first.isdigit() or len(first) not in (3, 5, 7):
         return None, None, 0
+    return _read_code(tuple([c.text for c in cells[:3]]))
+
+
+@lru_cache(maxsize=4096)  # the interpreters ask it of the same rows several times
+def _read_code(texts: tuple[str, ...]) -> tuple[str | None, str | None, int]:
+    first = texts[0].strip()
     parts = [first]
     used = 1
     if len(first) < 7:
-        for cell in cells[1:3]:
-            text = cell.text.strip()
+        for text in texts[1:3]:
+            text = text.strip()
             if is_repeated_digit_section(parts, text):
                 text = text[1:]
             if not (text.isdigit() and len(text) <= 2) or len("".join(parts)) >= 7:
                 break
             parts.append(text.zfill(2))
             used += 1
-    return "".join(parts), " ".join(c.text.strip() for c in cells[:used]), used
+    return "".join(parts), " ".join(t.strip() for t in texts[:used]), used
 
 
 def is_repeated_digit_section(parts: list[str], text: str) -> bool:
@@ -57,3 +66,67 @@ def split_fused(text: str) -> tuple[str | None, str]:
 def row_kind(code: str | None) -> str | None:
     """The row kind a code's length gives: class (类), section (款), item (项)."""
     return ROW_KINDS.get(len(code)) if code else None
+
+
+def repair_broken_codes(doc: Document) -> None:
+    """Every broken code of the document's tables (code None, its parts as printed in
+    `code_raw`: "20 03 01", "2 0 0", parts of no code's length) read from the rest of the
+    document: the one function code printed elsewhere beside the row's name whose parts
+    the printed ones begin, else the one known code they fit. A repaired code gets a
+    `code-repaired` issue, one that cannot be decided stays None with `code-unresolved`."""
+    broken = [(key, row) for key, table in doc.tables.items() for row in table.rows
+              if row.code is None and row.code_raw and all(p.isdigit() for p in row.code_raw.split())]
+    if not broken:
+        return
+    by_name: dict[str, set[str]] = {}
+    known: set[str] = set()
+    for table in doc.tables.values():
+        for row in table.rows:
+            if row.code and row.code.startswith("2") and len(row.code) in (3, 5, 7):
+                known.add(row.code)
+                if row.name:
+                    by_name.setdefault(squash(row.name), set()).add(row.code)
+    for key, row in broken:
+        parts = tuple(row.code_raw.split())
+        fits = {c for c in known if _fits(parts, c)}
+        named = by_name.get(squash(row.name), set()) & fits if row.name else set()
+        found = named if len(named) == 1 else (fits if len(fits) == 1 else set())
+        label = TABLE_SHORT.get(key, key)
+        if len(found) == 1:
+            how = "据其名称" if len(named) == 1 else "据唯一相符的已知编码"
+            row.code = next(iter(found))
+            row.kind = row.kind or row_kind(row.code)
+            doc.issues.append(Issue("code-repaired", f"{label}「{row.code_raw}」行：残缺的编码读作 {row.code}"
+                                    f"（{how}）", doc.path, row.line, "warning", key))
+        else:
+            doc.issues.append(Issue("code-unresolved", f"{label}「{row.code_raw}」行：编码残缺，有 {len(fits)} "
+                                    "个已知编码与之相符；该行保留，不带编码", doc.path, row.line, "warning", key))
+
+
+def _fits(parts: tuple[str, ...], code: str) -> bool:
+    """"20 03 01" fits 2010301: each printed part begins its part of the code."""
+    whole = [w for w in (code[:3], code[3:5], code[5:7]) if w]
+    return len(parts) == len(whole) and all(w.startswith(p) for p, w in zip(parts, whole))
+
+
+class BareSections:
+    """Codes of a rendering without code columns, row after row: a 款 printed alone under
+    its 类 ("201 一般公共服务支出" / "03 政府办公厅…") takes that 类 (single-space text prints
+    a merged 类 cell once, on the 类's own row)."""
+
+    def __init__(self) -> None:
+        self.last_class: str | None = None
+
+    def read(self, cells: list[Cell]) -> tuple[str | None, str | None, int]:
+        code, raw, used = read_code(cells)
+        if code is not None:
+            self.last_class = code[:3]
+        elif self.last_class and len(cells) > 1 and _is_bare_section(cells[0].text, cells[1].text):
+            return self.last_class + cells[0].text.strip(), cells[0].text.strip(), 1
+        return code, raw, used
+
+
+def _is_bare_section(first: str, second: str) -> bool:
+    """"03" then a name (not a figure): a 款 code."""
+    first, second = first.strip(), second.strip()
+    return len(first) == 2 and first.isdigit() and not second[:1].isdigit() and second[:1] not in "-.("

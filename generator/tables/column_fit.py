@@ -17,6 +17,7 @@ from ..model import Issue, Table
 from ..numbers import is_total_label, parse_amount, squash
 from .catalogue import Catalogue
 from .header import Column as HeaderColumn
+from .page_headers import follow_page_headers
 from .segment import Segment
 
 _NAME_LABEL = re.compile(r"名称$|^项目$|^科目$|内容$")
@@ -34,9 +35,12 @@ def misfit(row: GridRow, code_cols: set[int], name_cols: set[int], amount_cols: 
            ) -> str | None:
     """Why the row's cells do not fit the header's columns, or None: a label in an amount
     column ("行政运行" under 合计: a row of a table with a name column) is one."""
+    # a 总计 over the first amount column (a label cell merged across it) labels a row whose
+    # other cells are all amounts of the header's columns
+    merged_total = all(c.col in amount_cols for c in row.cells)
     for cell in row.cells:
         text = squash(cell.text)
-        if cell.col in amount_cols and parse_amount(text) is None:
+        if cell.col in amount_cols and parse_amount(text) is None and not (merged_total and is_total_label(text)):
             return f"金额列是“{cell.text[:30]}”"
         if cell.col in code_cols and not text.isdigit() and not is_total_label(text):
             return f"类/款/项列是“{cell.text[:30]}”"
@@ -121,7 +125,8 @@ def fit_to_columns(seg: Segment, header: list[GridRow], body: list[GridRow], col
     code_cols = code_part_columns(header)
     if code_cols:
         body = _cut_at_foreign_header(seg, body, {c.key for c in columns if c.key}, catalogue, path, issues)
-    columns = _one_label_per_column(seg, columns, path, issues)
+    columns = _one_column_per_key(seg, _one_label_per_column(seg, columns, path, issues), path, issues)
+    body, columns = follow_page_headers(header, body, columns, catalogue)
     amount_cols = {c.pieces[0].col for c in columns if c.pieces} - {None}
     return _fitting(seg, body, code_cols, name_columns(header, code_cols), amount_cols, path, issues), columns
 
@@ -144,6 +149,24 @@ def _one_label_per_column(seg: Segment, columns: list[HeaderColumn], path: str,
                             f"{'、'.join(c.label for c in named)}；表头行错位？），该列的金额不读取", path, line,
                             "warning", table=seg.kind.key or None))
     return [c for c in columns if not (c.pieces and c.pieces[0].col in doubled)]
+
+
+def _one_column_per_key(seg: Segment, columns: list[HeaderColumn], path: str,
+                        issues: list[Issue]) -> list[HeaderColumn]:
+    """One label over two columns (小计 under both 财政拨款 and 非财政拨款, the row naming
+    them lost): the later is kept by its position (col_<n>) and the table's columns are in
+    doubt, with an issue."""
+    seen: set[str] = set()
+    doubled = []
+    for column in columns:
+        if column.key in seen and column.pieces and column.pieces[0].col is not None:
+            doubled.append(column.label)
+            column.key = f"col_{column.pieces[0].col + 1}"
+        seen.add(column.key)
+    if doubled:
+        issues.append(Issue("column-ambiguous", f"{seg.title}：表头的“{'、'.join(doubled)}”各印在两列之上（其上的"
+                            "分组行丢失？）；各列的数按位置保留，存疑", path, None, "warning", table=seg.kind.key or None))
+    return columns
 
 
 def _fitting(seg: Segment, body: list[GridRow], code_cols: set[int], name_cols: set[int],

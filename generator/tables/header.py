@@ -57,6 +57,8 @@ def read_columns(header: list[GridRow], catalogue: Catalogue) -> list[Column]:
     leaves = sorted((s for s in stacks if s not in groups), key=lambda c: c.x0 or 0)
     for leaf in leaves:
         leaf.key = catalogue.column_key(leaf.label)
+    if whole is not header:
+        _prefix_groups(leaves, groups, whole, catalogue)
     variants = [leaf for leaf in leaves if squash(leaf.label) in VARIANTS]
     if len({squash(v.label) for v in variants}) == len(VARIANTS):
         return _variant_columns(stacks, variants, catalogue)
@@ -73,6 +75,25 @@ def with_column_extents(rows: list[GridRow]) -> list[GridRow]:
         return rows
     return [GridRow([Cell(c.text, c.origin, c.col, c.col, c.col + 1) if c.x0 is None and c.col is not None
                      else c for c in r.cells], r.line, r.page, r.ruled) for r in rows]
+
+
+def _prefix_groups(leaves: list[Column], groups: list[Column], rows: list[GridRow],
+                   catalogue: Catalogue) -> None:
+    """Leaves under a heading of `[column_groups]` (财政拨款 over 合计 人员经费 …) take its
+    prefix: fiscal_total, fiscal_personnel. A merged cell names the first of its columns
+    only, so a group reaches to the next label of its row."""
+    prefixes = {squash(label): prefix for prefix, labels in catalogue.groups.items() for label in labels}
+    for group in groups:
+        prefix = prefixes.get(squash(group.label))
+        if prefix is None:
+            continue
+        row = next(r for r in rows if group.pieces[0] in r.cells)
+        end = min((c.x0 for c in row.cells if c.x0 is not None and c.x0 > (group.x0 or 0)), default=None)
+        for leaf in leaves:
+            inside = (leaf.x0 or 0) >= (group.x0 or 0) and (end is None or (leaf.x0 or 0) < end)
+            if inside and leaf.key and not leaf.key.startswith(prefix):
+                leaf.key = f"{prefix}_{leaf.key}"
+                leaf.label = group.label + leaf.label
 
 
 def _variant_columns(stacks: list[Column], variants: list[Column], catalogue: Catalogue) -> list[Column]:

@@ -37,6 +37,8 @@ def place(amounts: list[Cell], columns: list[Column], edges: list[float] | None 
     """Each amount with its column; an amount no column takes is left out."""
     if not columns or not amounts:
         return []
+    if amounts[0].col is None and amounts[0].x0 is None:  # (single-space text: the common case)
+        return list(zip(columns, amounts))
     if all(a.col is not None and -len(columns) <= a.col < 0 for a in amounts):
         return [(columns[a.col], a) for a in amounts]
     if all(a.col is not None for a in amounts) and all(c.pieces and c.pieces[0].col is not None for c in columns) \

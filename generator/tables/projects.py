@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from ..grid import Cell, GridRow
 from ..model import Issue, Row, Table
-from ..numbers import is_total_label, squash
+from ..numbers import is_total_label, squash, unwrap
 from .amounts import name_text
 from .codes import read_code
 from .ruled import Line
@@ -82,6 +82,20 @@ def _mark_item_subtotals(rows: list[Row]) -> None:
             row.kind = "item"
 
 
+def units_and_projects(rows: list[Row]) -> None:
+    """Named rows (上年结转结余): a unit's own row, then its projects (a name saying 项目, or
+    naming spending: …经费, …费; a unit's name never does)."""
+    unit = None
+    for row in rows:
+        if row.kind != "line" or not row.name:
+            continue
+        if "项目" in row.name or squash(row.name).endswith("费"):
+            row.kind, row.unit, row.project = "project", unit, row.name
+        else:
+            unit = row.name
+            row.kind, row.unit = "unit", row.name
+
+
 def project_column(header: list[GridRow]) -> int | None:
     """The 项目名称 column, where the header's cells know their columns (as the rows count
     them: a merged 科目编码 cell over 类 款 项 prints once, so a Word header row's columns
@@ -91,10 +105,15 @@ def project_column(header: list[GridRow]) -> int | None:
         for cell in row.cells:
             # a 项目名称 heading over the first column names the rows themselves (江苏's
             # 收入预算总表: 项目名称 | 金额), not projects beside a 科目 or 单位
-            if squash(cell.text) == PROJECT_LABEL and cell.col is not None \
+            if _is_project_label(squash(cell.text)) and cell.col is not None \
                     and any(col < cell.col for col in columns):
                 return cell.col
     return None
+
+
+def _is_project_label(flat: str) -> bool:
+    """项目名称, also with text pasted inside it (项目…名称: a conversion glued a stray piece in)."""
+    return flat == PROJECT_LABEL or flat.startswith("项目") and flat.endswith("名称") and len(flat) > len(PROJECT_LABEL)
 
 
 def split_projects(lines: list[Line], column: int | None) -> tuple[list[Line], dict[int, Cell]]:
@@ -124,7 +143,7 @@ def project_rows(table: Table, cells: dict[int, Cell], seg: Segment, path: str) 
     for row in table.rows:
         cell = cells.get(row.line)
         if cell is not None:
-            row.project = squash(cell.text) if cell.text.strip() else None
+            row.project = unwrap(cell.text) or None
             row.origins["project"] = cell.origin
         figures = any(v is not None for v in row.values.values())
         if row.code and len(row.code) == 7:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 
 from ..grid import Cell, Grid, GridRow
+from ..numbers import squash
 from .amounts import label_text
 from .codes import read_code
 from .segment import Segment
@@ -42,17 +43,35 @@ def rejoin_wrapped_rows(seg: Segment, grid: Grid) -> None:
         code, _raw, used = codes[index]
         end = after[index + 1]
         closing = rows[end] if end < len(rows) else None
+        tail = _name_tail(closing, is_amount) if closing and used < len(row.cells) else 0
         if code is not None and not any(is_amount(c.text) for c in row.cells[used:]) and closing \
-                and closing.cells and all(is_amount(c.text) for c in closing.cells):
+                and closing.cells and all(is_amount(c.text) for c in closing.cells[tail:]):
             names = [c for r in [row, *rows[index + 1:end]] for c in (r.cells[used:] if r is row else r.cells)]
+            names += closing.cells[:tail]
             name = [Cell(label_text(names), names[0].origin)] if names else []
-            out.append(GridRow(cells=[*row.cells[:used], *name, *closing.cells], line=row.line,
+            out.append(GridRow(cells=[*row.cells[:used], *name, *closing.cells[tail:]], line=row.line,
                                page=row.page, ruled=row.ruled))
             index = end + 1
         else:
             out.append(row)
             index += 1
     seg.rows = out
+
+
+def _name_tail(row: GridRow, is_amount) -> int:
+    """How many text cells open a line that ends in amounts and names no row of its own: the
+    tail of the name above ("行政运行（政府办公厅（室）及相关" / "机构事务） 1928 1928")."""
+    tail = 0
+    while tail < len(row.cells) and not is_amount(row.cells[tail].text):
+        tail += 1
+    if tail == len(row.cells) or read_code(row.cells)[0] is not None or starts_row(row.cells[0].text):
+        return 0
+    return tail
+
+
+def starts_row(text: str) -> bool:
+    """Text that opens a row of its own: a code, 合计 / 总计."""
+    return text.strip()[:1].isdigit() or squash(text).startswith(("合计", "总计"))
 
 
 def _text_only(row: GridRow, is_amount) -> bool:

@@ -12,7 +12,7 @@ import re
 from collections import Counter
 
 from ..grid import Cell, GridRow
-from ..model import Issue, Row, Table
+from ..model import COLUMN_LABELS, Issue, Row, Table
 from ..numbers import squash
 from .catalogue import Catalogue
 from .header import Column as HeaderColumn
@@ -147,3 +147,20 @@ def column_order(columns: list[HeaderColumn], identities: tuple[str, ...], seg: 
             return [Issue("column-order", f"{seg.title}：表头各列（{labels}）不是通常的次序，可能丢了或错放了"
                           "列名，全表各数存疑", path, None, "warning", table=seg.kind.key or None)]
     return []
+
+
+# A header label longer than this is no (wrapped) column label: text ran into the header.
+MAX_LABEL = 200
+
+
+def garbled_labels(columns: list[HeaderColumn], seg: Segment, path: str) -> list[Issue]:
+    """A column whose label runs on for hundreds of characters (text pasted into the header
+    line): its key is a guess from the label's start, so the columns are in doubt; the label
+    shown is the standard one."""
+    found = []
+    for column in columns:
+        if len(column.label) > MAX_LABEL:
+            found.append(Issue("header-unreadable", f"{seg.title}：表头中一段 {len(column.label)} 个字符的"
+                               "文字不是列名，各列不可靠", path, None, "warning", table=seg.kind.key or None))
+            column.label = COLUMN_LABELS.get(column.key or "", column.label[:MAX_LABEL])
+    return found

@@ -1,13 +1,18 @@
 """Two-sided summary tables (收支总表, 财政拨款收支总表): 收入 lines and 支出 lines printed
-side by side (in Jiangsu a third side, 支出 by use), each line a label and its amount.
+side by side (in Jiangsu a third side, 支出 by use), each line a label and its amount(s).
 
-A line's side comes from its label, not its place: the catalogue's expense words (支出,
-结转下年 …) put it on the expense side, the rest are income; of two 总计 on one row the
-first is income's. The totals are the lines named 收入总计 / 支出总计 (or 总计 alone), else
-收入合计 / 支出合计. With column positions, each cell's side is told by the header's amount
-columns (金额, 预算数, 决算数); without them, each label takes the amounts after it.
+How a line's cells are found depends on what the grid knows of columns: with x-extents,
+each cell's side is told by the header's amount columns (金额, 预算数, 决算数); where every
+cell gives its column (a sheet, tab-separated or Word table text), by the header's label
+headings (`two_sided_columns`); where only amounts give theirs, counted from the line end
+(padded text), each label takes the amounts after it (`two_sided_counted`); without any,
+each label takes the amount after it. A line's side then comes from its column where the
+grid tells it, else from its label: a function class (201 一般公共服务支出) or the
+catalogue's expense words (支出, 结转下年 …) put it on the expense side, the rest are
+income; of two 总计 on one row the first is income's. The totals are the lines named
+收入总计 / 支出总计 (or 总计 alone), else 收入合计 / 支出合计; rows after the 总计 line are
+another table's. Codes, kinds and doubts of the lines: `two_sided_lines`.
 """
-
 from __future__ import annotations
 
 from ..grid import Cell, GridRow
@@ -17,33 +22,33 @@ from ..readers.text import is_amount
 from .amounts import LABEL_START, has_amount, label_text, pieces, to_wan
 from .catalogue import Catalogue
 from .segment import Segment
+from .two_sided_columns import is_column_grid, read_sides
+from .two_sided_counted import read_counted
+from .two_sided_lines import SIDE_NAMES, function_class, line_doubts
 
 
 def read_two_sided(seg: Segment, catalogue: Catalogue, unit: str, path: str) -> tuple[Table, list[Issue]]:
     table = Table(key=seg.kind.key, title=seg.kind.key, line=seg.line, unit=unit, note=seg.title,
                   columns=[Column("amount", "金额")])
     first = next((i for i, r in enumerate(seg.rows) if has_amount(r)), len(seg.rows))
-    bounds = _amount_columns(seg.rows[:first], catalogue)
     body = seg.rows[first:]
     positioned = any(c.x0 is not None or c.col is not None for r in seg.rows for c in r.cells)
-    if len(bounds) >= 2 and all(c.x0 is not None for r in body for c in r.cells):
-        _read_by_columns(body, bounds, table, unit)
-    elif positioned:
-        _read_in_order(body, table, unit)
-    else:  # a row's label may print among the header's words, before the first amount
-        _read_in_order(seg.rows, table, unit, _header_words(catalogue))
+    issues = _read_lines(seg, first, table, catalogue, unit, path)
     totals_before: dict[int, int] = {}
     for row in table.rows:
         # of two 总计, the first is income's: on one line, or, without positions (the
         # default mode prints the sides one after the other), in the table
         where = row.line if positioned else 0
-        row.side = _side(row.name or "", catalogue, totals_before.get(where, 0))
+        row.side = row.side or _side(row.name or "", catalogue, totals_before.get(where, 0))
         totals_before[where] = totals_before.get(where, 0) + catalogue.is_total(row.name)
-    _find_totals(table, catalogue)
-    issues = []
-    if "income" not in table.totals:
-        issues.append(Issue("total-missing", f"{seg.title}（第 {seg.line} 行）：没有收入总计或收入合计行",
-                            path, seg.line, "warning", table=table.key))
+    issues += _cut_after_totals(table, catalogue, body, seg.title, path)
+    issues += _find_totals(table, catalogue, path, seg.title)
+    issues += line_doubts(table, path, seg.title)
+    for side in ("income", "expense") if table.rows else ("income",):
+        if side not in table.totals:
+            name = SIDE_NAMES[side]
+            issues.append(Issue("total-missing", f"{seg.title}（第 {seg.line} 行）：没有{name}总计或{name}合计行",
+                                path, seg.line, "warning", table=table.key))
     return table, issues
 
 
@@ -108,6 +113,26 @@ def _left_without_amount(on_line: dict[int, Row], side: int) -> Row | None:
     return left[-1] if left and "amount" not in left[-1].values else None
 
 
+def _read_lines(seg: Segment, first: int, table: Table, catalogue: Catalogue, unit: str, path: str) -> list[Issue]:
+    """The body's lines into `table.rows`, by what the grid knows of columns (see the module)."""
+    header, body = seg.rows[:first], seg.rows[first:]
+    bounds = _amount_columns(header, catalogue)
+    if is_column_grid(seg.rows):
+        return read_sides(header, body, table, catalogue, unit, path, seg.title)
+    if len(bounds) >= 2 and all(c.x0 is not None for r in body for c in r.cells):
+        _read_by_columns(body, bounds, table, unit)
+    elif any(c.col is not None and c.x0 is None for r in body for c in r.cells):  # counted from the line end
+        printed = next((squash(c.text) for r in header for c in r.cells
+                        if squash(c.text) in catalogue.labels["amount_headers"]), None)
+        return read_counted(seg, body, table, unit, path, lambda name: _side(name, catalogue, 0) == "expense",
+                            printed)
+    elif any(c.x0 is not None or c.col is not None for r in seg.rows for c in r.cells):
+        _read_in_order(body, table, unit)
+    else:  # a row's label may print among the header's words, before the first amount
+        _read_in_order(seg.rows, table, unit, _header_words(catalogue))
+    return []
+
+
 # the header's words over a two-sided table's columns (收入 | 支出, 项目, 金额 …)
 SIDE_HEADINGS = ("收入", "支出", "项目", "项目名称")
 
@@ -135,6 +160,8 @@ def _read_in_order(rows: list[GridRow], table: Table, unit: str, skip: frozenset
 
 def _side(name: str, catalogue: Catalogue, totals_before: int) -> str:
     flat = squash(name)
+    if function_class(name)[0]:
+        return "expense"
     if catalogue.is_total(flat):
         return "expense" if totals_before else "income"
     if any(word in flat for word in catalogue.labels["expense_words"]) and "收入" not in flat:
@@ -142,8 +169,32 @@ def _side(name: str, catalogue: Catalogue, totals_before: int) -> str:
     return "income"
 
 
-def _find_totals(table: Table, catalogue: Catalogue) -> None:
-    """收入总计 / 支出总计 (or 总计) first, else 收入合计 / 支出合计 (or 合计)."""
+def _is_grand_total(row: Row, catalogue: Catalogue) -> bool:
+    flat = squash(row.name)
+    return "总计" in flat and (flat in catalogue.labels[f"{row.side}_total"] or catalogue.is_total(flat))
+
+
+def _cut_after_totals(table: Table, catalogue: Catalogue, body: list[GridRow], title: str, path: str) -> list[Issue]:
+    """Rows printed after the line by which both sides printed their 总计 are another
+    table's (its title lost): not read."""
+    firsts = [next((r.line for r in table.rows if r.side == side and _is_grand_total(r, catalogue)), None)
+              for side in ("income", "expense")]
+    if None in firsts:
+        return []
+    end = max(firsts)
+    after = [r for r in table.rows if r.line > end]
+    if not after:
+        return []
+    table.rows = [r for r in table.rows if r.line <= end]
+    first = next((r.line for r in body if r.line > end and r.cells), after[0].line)
+    return [Issue("table-cut", f"{title}：第 {first} 行起在收入总计/支出总计行之后，属于另一张表（其表名丢失？），"
+                  "未读", path, first, "warning", table.key)]
+
+
+def _find_totals(table: Table, catalogue: Catalogue, path: str, title: str) -> list[Issue]:
+    """收入总计 / 支出总计 (or 总计) first, else 收入合计 / 支出合计 (or 合计); a 总计
+    printed twice on a side leaves the other in doubt (a line repeated?)."""
+    issues = []
     for side in ("income", "expense"):
         named = catalogue.labels[f"{side}_total"]
         candidates = [r for r in table.rows if r.side == side and (squash(r.name) in named or catalogue.is_total(r.name))]
@@ -153,3 +204,7 @@ def _find_totals(table: Table, catalogue: Catalogue) -> None:
             chosen[0].kind = "total"
             table.totals[side] = chosen[0]
             table.rows.remove(chosen[0])
+        issues += [Issue("row-misplaced", f"{title}第 {r.line} 行：{SIDE_NAMES[side]}方又一个总计行"
+                         f"（{squash(r.name)}）；取第 {chosen[0].line} 行的为总计", path, r.line, "warning", table.key)
+                   for r in grand[:-1]]
+    return issues

@@ -22,6 +22,7 @@ from decimal import Decimal
 from ..model import Issue, Row, Table
 from ..numbers import squash
 from .amounts import TO_WAN
+from .by_sums import place_by_sums
 from .place import identities_hold
 
 _TOP_LINE = re.compile(r"^[一二三四五六七八九十]+[、.．]")
@@ -37,22 +38,30 @@ def _near(a: Decimal | None, b: Decimal | None, terms: int, step: Decimal) -> bo
     return a is not None and b is not None and abs(a - b) <= step * terms
 
 
-def verify_coded(table: Table, identities: tuple[str, ...], path: str, title: str) -> list[Issue]:
+def verify_coded(table: Table, identities: tuple[str, ...], path: str, title: str,
+                 in_order: bool = False) -> list[Issue]:
+    """`in_order`: each row is one printed line, its amounts in column order (single-space
+    text): a row printing every column is read as printed (its sums are the checks' to
+    judge); only a row printing fewer amounts needs the identities."""
     dropped = 0
     step = rounding_step(table.unit)
+    placed, inferred = place_by_sums(table, identities, step, path, title, in_order)  # fewer amounts
+    width = len(table.columns)
     # without columns a row's only figure is a label's own ("人员经费合计 95.36"): a total
     first = table.columns[0].key if table.columns else "total"
     for row in [*table.rows, *table.totals.values()]:
-        if row.values and not _confirmed(row.values, identities, step):
+        if in_order and len(row.values) == width:
+            continue
+        if row.values and id(row) not in placed and not _confirmed(row.values, identities, step):
             dropped += _keep_total(row, first)
     total = table.totals.get("total")
     classes = [r for r in table.rows if r.kind == "class" and r.get("total") is not None]
-    if classes and (total is None or not _near(total.get("total"), sum(r.get("total") for r in classes),
+    if classes and not in_order and (total is None or not _near(total.get("total"), sum(r.get("total") for r in classes),
                                                len(classes), step)):
         for row in table.rows:
             if row.code is not None:
                 dropped += _clear(row)
-    return _issue(dropped, table, path, title)
+    return inferred + _issue(dropped, table, path, title)
 
 
 def _confirmed(values: dict, identities: tuple[str, ...], step: Decimal) -> bool:

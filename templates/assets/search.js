@@ -1,18 +1,22 @@
 /* The search page: queries the site's own index in search/index/ (generator/search/).
    The analyzer below applies the rules of generator/search/analyzer.py, line for line
    (tests/test_search_index.py checks that both give the same terms). A query matches
-   the exact string typed: the index gives the units holding all its terms, and a unit is
-   shown when its text holds the string; only when no unit holds them all does it fall
-   back to pages holding them anywhere, and says so. Results are
-   grouped by page, name matches (a department, project, 科目) first, then titles, then
-   text. Every value shown is inserted as text (DOM nodes), never as HTML. */
+   the exact string typed: it fetches, all at once, the postings of bigrams that cover
+   every character (`coverTerms`), the index gives the units holding them all, and a
+   unit is shown when its text holds the string. Only when no unit does, it falls back
+   to pages holding all the query's terms anywhere, and says so. Results are grouped by
+   page: the page's own name (its <h1>) first, then names (a department, project, 科目),
+   then titles, then text. A result loads the one small file of its best unit. Every
+   value shown is inserted as text (DOM nodes), never as HTML. With window.searchMarks
+   set to an array, each query adds [step, performance.now()] to it (bench/search.py). */
 (function () {
   "use strict";
   var HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff";
   var RUN = new RegExp("[" + HAN + "]+|[0-9a-z]+", "g");
   var HAN_CHAR = new RegExp("^[" + HAN + "]$");
   var WEIGHT = [1, 10, 100];  // body, title, name (generator/search/pages.py)
-  var PER_PAGE = 10, SUBS = 3, MIN_SUBS = 2, CHECKED = 4;
+  var HEAD = 1000;  // the name of unit 0: the page's <h1>, what the page is about
+  var PER_PAGE = 10, SUBS = 3, MORE_FILES = 6, ROUNDS = 3;
 
   function normalize(text) { return text.normalize("NFKC").toLowerCase(); }
   function runs(text) { return normalize(text).match(RUN) || []; }
@@ -45,63 +49,94 @@
     for (var i = 0; i < bytes.length; i++) h = Math.imul(h ^ bytes[i], 0x01000193) >>> 0;
     return h >>> 0;
   }
-  /* The numbers of a postings text: varints of 5-bit digits, most significant first, the
-     last of each from the upper half of DIGITS (generator/search/index.py writes them). */
+  /* The numbers of a postings text, read from `at` on: varints of 5-bit digits, most
+     significant first, the last of each from the upper half of DIGITS
+     (generator/search/index.py writes them). */
   var DIGITS = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_";
   var DIGIT = new Int8Array(128);
   for (var d = 0; d < 64; d++) DIGIT[DIGITS.charCodeAt(d)] = d;
-  function numbers(text) {
-    var out = [], v = 0;
-    for (var i = 0; i < text.length; i++) {
-      var digit = DIGIT[text.charCodeAt(i)];
+  function Reader(text) { this.text = text; this.at = 0; }
+  Reader.prototype.next = function () {
+    var v = 0, digit;
+    do {
+      digit = DIGIT[this.text.charCodeAt(this.at++)];
       v = v * 32 + (digit & 31);
-      if (digit >= 32) { out.push(v); v = 0; }
-    }
+    } while (digit < 32);
+    return v;
+  };
+  function numbers(text) {
+    var read = new Reader(text), out = [];
+    while (read.at < text.length) out.push(read.next());
     return out;
   }
+  /* One term's postings ("page delta, n, code delta × n, …"), read lazily: the pages
+     holding it (ascending) at once, skipping their codes; the codes of the k-th page
+     (unit id × 4 + field, ascending) only when a query wants that page. */
+  function Postings(text) {
+    var read = this.read = new Reader(text), page = 0;
+    this.pages = [];
+    this.at = [];
+    while (read.at < text.length) {
+      this.pages.push(page += read.next());
+      this.at.push(read.at);
+      for (var n = read.next(); n; read.at++) if (DIGIT[text.charCodeAt(read.at)] >= 32) n--;
+    }
+  }
+  /* The codes of the k-th page, one at a time (`code`: the current one, END after the
+     last), so that matching reads a long list only as far as the rarer ones reach. */
+  var END = 0x7fffffff;
+  Postings.prototype.cursor = function (k) {
+    var read = this.read;
+    read.at = this.at[k];
+    read.left = read.next();
+    read.code = 0;
+    read.step();
+    return read;
+  };
+  Reader.prototype.step = function () {
+    this.code = this.left-- > 0 ? this.code + this.next() : END;
+  };
+  Postings.prototype.codes = function (k) {
+    var out = [];
+    for (var read = this.cursor(k); read.code !== END; read.step()) out.push(read.code);
+    return out;
+  };
   window.searchAnalyzer = {queryTerms: queryTerms, indexTerms: indexTerms, squeezed: squeezed,
-                           termHash: termHash, numbers: numbers};
+                           termHash: termHash, numbers: numbers, Postings: Postings};
 
   var form = document.getElementById("search");
   if (!form) return;
   var root = new URL(form.getAttribute("data-root"), window.location.href).href;
   var base = root + "search/index/";
+  function mark(step) { if (window.searchMarks) window.searchMarks.push([step, performance.now()]); }
   var loaded = {};
   function load(path) {
     if (!loaded[path]) loaded[path] = fetch(base + path).then(function (r) {
       if (!r.ok) throw new Error(path + ": " + r.status);
       return r.json();
-    });
+    }).then(function (data) { mark(path); return data; });
     return loaded[path];
   }
 
-  /* One term's postings, from its bucket file, decoded once: the pages holding it
-     (ascending) and, for the k-th of them, its unit codes codes[start[k]] … codes[start[k + 1] - 1]. */
-  var decoded = {};
+  /* A term's postings, from its bucket file. */
+  var postingsOf = {};
   function postings(meta, term) {
     var bucket = (termHash(term) & (meta.buckets - 1)).toString(16);
-    return decoded[term] || (decoded[term] = load("t/" + bucket + ".json").then(function (file) {
-      var flat = numbers(file[term] || ""), pages = [], start = [0], codes = [], page = 0, i = 0;
-      while (i < flat.length) {
-        pages.push(page += flat[i]);
-        var n = flat[i + 1], code = 0;
-        for (var k = 0; k < n; k++) codes.push(code += flat[i + 2 + k]);
-        start.push(codes.length);
-        i += 2 + n;
-      }
-      return {pages: pages, start: start, codes: codes};
+    return postingsOf[term] || (postingsOf[term] = load("t/" + bucket + ".json").then(function (file) {
+      return new Postings(file[term] || "");
     }));
   }
+  function weight(code) { return code === 2 ? HEAD : WEIGHT[code & 3]; }
 
   /* [unit, weight] of the units holding every term (codes: each term's, ascending), a
      unit weighing what its weakest field does. */
   function together(codes) {
-    var units = codes[0].map(function (c) { return [c >> 2, WEIGHT[c & 3]]; });
+    var units = codes[0].map(function (c) { return [c >> 2, weight(c)]; });
     for (var i = 1; i < codes.length && units.length; i++) {
       var list = codes[i], k = 0, next = [];
       units.forEach(function (u) {
         while (k < list.length && list[k] >> 2 < u[0]) k++;
-        if (k < list.length && list[k] >> 2 === u[0]) next.push([u[0], Math.min(u[1], WEIGHT[list[k] & 3])]);
+        if (k < list.length && list[k] >> 2 === u[0]) next.push([u[0], Math.min(u[1], weight(list[k]))]);
       });
       units = next;
     }
@@ -111,41 +146,75 @@
   function anywhere(codes) {
     var units = new Map();
     codes.forEach(function (list) {
-      list.forEach(function (c) { units.set(c >> 2, (units.get(c >> 2) || 0) + WEIGHT[c & 3]); });
+      list.forEach(function (c) { units.set(c >> 2, (units.get(c >> 2) || 0) + weight(c)); });
     });
     return Array.from(units);
   }
-  /* Scored units of the pages holding every term: in one unit (`exact`: candidates the
-     page checks against the text it shows), or anywhere in the page (the fallback). The
-     pages are walked in step, each list once. */
+  /* The score of a page from its codes (a cursor for each term, the rarest first): the
+     weight of its best unit holding every term, and a little for each more (up to 20);
+     0: no unit holds them all. The same as `score(together(codes))`, without building
+     the units, reading each list only as far as the first one reaches. */
+  function exactScore(cursors) {
+    var first = cursors[0], best = 0, count = 0;
+    next: for (; first.code !== END; first.step()) {
+      var unit = first.code >> 2, w = weight(first.code);
+      for (var i = 1; i < cursors.length; i++) {
+        var c = cursors[i];
+        while (c.code >> 2 < unit) c.step();
+        if (c.code === END) break next;
+        if (c.code >> 2 !== unit) continue next;
+        w = Math.min(w, weight(c.code));
+      }
+      count++;
+      best = Math.max(best, w);
+    }
+    return count && best + Math.min(count, 20) / 100;
+  }
+  function score(units) {
+    return units.reduce(function (a, u) { return Math.max(a, u[1]); }, 0) + Math.min(units.length, 20) / 100;
+  }
+  /* The pages holding every term (lists: the terms' postings, the rarest first): in one
+     unit (`exact`: candidates the page checks against the text it shows), or anywhere in
+     the page (the fallback), best first, each {page, at: its place in each list, score}.
+     The lists are walked in step, each once; a page's codes are read only when every
+     term is on it. */
   function match(lists, exact) {
-    var rare = lists.reduce(function (a, l) { return l.pages.length < a.pages.length ? l : a; });
     var at = lists.map(function () { return 0; }), out = [];
-    rare.pages.forEach(function (page) {
-      var codes = [];
+    lists[0].pages.forEach(function (page) {
       for (var i = 0; i < lists.length; i++) {
         var l = lists[i];
         while (l.pages[at[i]] < page) at[i]++;
         if (l.pages[at[i]] !== page) return;
-        codes.push(l.codes.slice(l.start[at[i]], l.start[at[i] + 1]));
       }
-      var units = (exact ? together : anywhere)(codes);
-      if (!units.length) return;
-      units.sort(function (a, b) { return b[1] - a[1] || a[0] - b[0]; });
-      out.push({page: page, units: units, score: units[0][1] + Math.min(units.length, 20) / 100});
+      var s = exact ? exactScore(lists.map(function (l, i) { return l.cursor(at[i]); }))
+        : score(anywhere(lists.map(function (l, i) { return l.codes(at[i]); })));
+      if (s) out.push({page: page, at: at.slice(), score: s});
     });
     return out.sort(function (a, b) { return b.score - a.score || a.page - b.page; });
   }
+  /* A result's units, [unit, weight], best first. */
+  function unitsOf(r, state) {
+    var codes = state.lists.map(function (l, i) { return l.codes(r.at[i]); });
+    return (state.exact ? together : anywhere)(codes).sort(function (a, b) {
+      return b[1] - a[1] || a[0] - b[0];
+    });
+  }
 
+  /* The exact matches of `query` (units holding all its terms) and its terms' postings,
+     the rarest first, all fetched at once. */
   function search(query) {
     var terms = queryTerms(query);
     if (!terms.length) return Promise.resolve(null);
-    return load("meta.json").then(function (meta) {
-      return Promise.all(terms.map(function (t) { return postings(meta, t); })).then(function (lists) {
-        var exact = match(lists, true);
-        return {meta: meta, terms: terms, exact: exact.length > 0,
-                results: exact.length ? exact : match(lists, false)};
-      });
+    var meta;
+    return load("meta.json").then(function (data) {
+      meta = data;
+      return Promise.all(terms.map(function (t) { return postings(meta, t); }));
+    }).then(function (lists) {
+      mark("postings");
+      lists.sort(function (a, b) { return a.pages.length - b.pages.length; });
+      var exact = match(lists, true);
+      mark("matched");
+      return {meta: meta, terms: terms, lists: lists, exact: exact};
     });
   }
 
@@ -238,44 +307,38 @@
     });
     filterBox.hidden = !filterBox.firstChild;
   }
-  /* A result as shown: up to SUBS of its units, best first, from as few unit files as
-     give at least MIN_SUBS (the best unit's file, then the next best unit's, …, of the
-     first CHECKED units). When the match is exact, a unit is shown only when its text
-     holds the query (the index found units holding all its terms); null: none. */
+  /* A result as shown: up to SUBS of its units, best first, from the file of its best
+     unit (one small file a result). When the match is exact, a unit is shown only when
+     its text holds the query; when no unit of that file does, the files of the next
+     candidate units (up to MORE_FILES) are loaded; null: none of them does. */
   function resultItem(r, needles) {
-    var chunk = current.meta.chunk, exact = current.exact, files = {}, counts = {}, head = null;
-    var first = r.units.slice(0, exact ? CHECKED : SUBS);
+    var chunk = current.meta.chunk, exact = current.exact, files = {}, head = null, order = [];
+    var units = unitsOf(r, current);
     function fileOf(u) { return Math.floor(u[0] / chunk); }
-    r.units.forEach(function (u) { counts[fileOf(u)] = (counts[fileOf(u)] || 0) + 1; });
+    units.forEach(function (u) { if (order.indexOf(fileOf(u)) < 0) order.push(fileOf(u)); });
     function shown() {
       var out = [];
-      r.units.forEach(function (u) {
+      units.forEach(function (u) {
         var file = files[fileOf(u)], unit = file && file.units[u[0] % chunk];
         if (out.length < SUBS && unit && (!exact || squeezed(unit[2]).indexOf(needles[0]) >= 0))
           out.push([file.strings[unit[0]], file.strings[unit[1]], unit[2]]);
       });
       return out;
     }
-    function more() {
-      var want = [], expect = shown().length;
-      first.forEach(function (u) {
-        var f = fileOf(u);
-        if (expect >= MIN_SUBS || f in files || want.indexOf(f) >= 0) return;
-        want.push(f);
-        expect += counts[f];
-      });
-      return want.length && Promise.all(want.map(function (f) {
+    function fetch(want) {
+      return Promise.all(want.map(function (f) {
         return load("u/" + r.page + "-" + f + ".json");
       })).then(function (loaded) {
         want.forEach(function (f, k) { files[f] = loaded[k]; head = head || loaded[k].page; });
-        return more();
       });
     }
-    return Promise.resolve(more()).then(function () {
-      var units = shown();
-      if (!units.length) return null;
+    return fetch(order.slice(0, 1)).then(function () {
+      if (!shown().length) return fetch(order.slice(1, 1 + MORE_FILES));
+    }).then(function () {
+      var subs = shown();
+      if (!subs.length) return null;
       var ul = el("ul");
-      units.forEach(function (unit) {
+      subs.forEach(function (unit) {
         var label = unit[1] && unit[0] !== "main" ? [el("span", {"class": "meta"}, [unit[1] + "："])] : [];
         ul.appendChild(el("li", {}, label.concat([el("a", {href: pageUrl(head[0], unit[0])}, excerpt(unit[2], needles))])));
       });
@@ -284,20 +347,26 @@
                 .concat(facts, [ul]));
     });
   }
+  /* The next results, PER_PAGE of them, each checked against its text: a result whose
+     units do not hold the string is dropped and the next ones are tried, in at most
+     ROUNDS rounds of fetches, each trying more (the rest wait for 更多结果). */
   function render(reset) {
     if (reset) {
       shown = 0;
       while (list.firstChild) list.removeChild(list.firstChild);
     }
-    var needles = needlesOf(current), added = 0;
+    var needles = needlesOf(current), added = 0, round = 0;
     function batch() {
-      var results = filtered(), page = results.slice(shown, shown + PER_PAGE - added);
+      mark("batch");
+      var results = filtered(), page = results.slice(shown, shown + (PER_PAGE - added) * ++round);
       shown += page.length;
       return Promise.all(page.map(function (r) { return resultItem(r, needles); })).then(function (items) {
         items.forEach(function (item, k) {
-          if (item) { list.appendChild(item); added++; } else { current.dropped.add(page[k].page); shown--; }
+          if (item && added < PER_PAGE) { list.appendChild(item); added++; }
+          else if (item) shown--;
+          else { current.dropped.add(page[k].page); shown--; }
         });
-        if (added < PER_PAGE && shown < filtered().length) return batch();
+        if (added < PER_PAGE && shown < filtered().length && round < ROUNDS) return batch();
       });
     }
     return batch().then(function () {
@@ -316,30 +385,46 @@
     input.value = query;
     var header = document.getElementById("site-search-q");
     if (header) header.value = query;
-    var url = new URL(window.location.href);
-    if (query) url.searchParams.set("q", query); else url.searchParams.delete("q");
-    // a history entry costs the browser more than the search: none for the URL it shows
-    if (push) window.history.pushState(null, "", url);
-    else if (url.href !== window.location.href) window.history.replaceState(null, "", url);
+    // The URL keeps the query, written once the results are on screen: a history entry
+    // costs the browser more than the search (none for the URL it shows already).
+    function remember() {
+      var url = new URL(window.location.href);
+      if (query) url.searchParams.set("q", query); else url.searchParams.delete("q");
+      if (push) window.history.pushState(null, "", url);
+      else if (url.href !== window.location.href) window.history.replaceState(null, "", url);
+    }
     chosen = {};
-    return search(query).then(function (found) {
-      current = found && {meta: found.meta, terms: found.terms, exact: found.exact, results: found.results, query: query, dropped: new Set()};
-      if (!current) {
+    var found;
+    function show(results, exact) {
+      current = {meta: found.meta, terms: found.terms, lists: found.lists, exact: exact,
+                 results: results, query: query, dropped: new Set()};
+      filterBox.hidden = true;
+      return render(true).then(function () { return current; });
+    }
+    return search(query).then(function (result) {
+      found = result;
+      if (!found) {
+        current = null;
         while (list.firstChild) list.removeChild(list.firstChild);
         filterBox.hidden = true;
         more.hidden = true;
-        return;
+        return remember();
       }
-      filterBox.hidden = true;
-      var state = current;
-      return render(true).then(function () {
+      var exact = found.exact.length ? show(found.exact, true) : Promise.resolve(null);
+      return exact.then(function (state) {
+        // the fallback: no unit holds the string (units held its terms, not side by side)
+        return state && filtered().length ? state : show(match(found.lists, false), false);
+      }).then(function (state) {
         window.searchShownAt = performance.now();
+        mark("shown");
+        setTimeout(remember, 0);  // after the task that shows the results: they paint first
         if (state.results.length < 2) return;
         return load("filters.json").then(function (data) { state.filters = data; showFilters(state); },
                                          function () { /* no filters: the results stand */ });
       });
     }).catch(function () {
       status.textContent = "搜索索引不可用（本站构建时未建立搜索索引）。请按部门或科目浏览。";
+      remember();
     }).then(function () {
       window.searchDoneAt = window.searchShownAt || performance.now();
       document.body.setAttribute("data-search-done", query);

@@ -1,20 +1,44 @@
-"""What word-cells has always said of a coded table beyond its figures, for the tables the
-shared interpreters read: codes out of their 类/款/项 nesting (`CodeOrder`), a figure one
-column over told by the row above (`moved_value_doubts`), 表六 amounts on the wrong side
-(人员经费 / 公用经费).
+"""Doubts on a coded table's rows that its figures alone tell, whichever reader read it
+(run after the interpreter, `row_doubts`): codes out of their 类/款/项 nesting (`CodeOrder`)
+or of the other classification (`foreign_code`), a figure one column over told by the row
+above (`moved_value_doubts`), 表六 amounts on the wrong side (人员经费 / 公用经费), rows
+whose parts do not add up to their 合计 (`report_unbalanced_rows`). Each is a
+`code-order` or `column-ambiguous` warning on the row's line; no figure is changed.
 
-Unlike `common.code_doubts` the nesting check does not require ascending codes: Word tables
-print 表六's economic 款 in their own order (302 211 after 303 09) and a 项 99 before 01, so
-only the nesting is checked. A code that breaks it (a 类 or 款 printed again after its rows, a
-款 under another 类, a 项 under another 款) is kept and reported: a row that lost or swapped a
-code cell reads as such a code, and its figures must not stand at the wrong place unreported.
+The nesting check does not require ascending codes: Word tables print 表六's economic 款 in
+their own order (302 211 after 303 09) and a 项 99 before 01, so only the nesting is
+checked. A code that breaks it (a 类 or 款 printed again after its rows, a 款 under another
+类, a 项 under another 款) is kept and reported: a row that lost or swapped a code cell reads
+as such a code, and its figures must not stand at the wrong place unreported.
 """
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from ..model import Document, Issue, Row, Table
-from .common import foreign_code, moved_values
-from .word_cells_header import table_label
+
+# Tables classified by 经济分类 (3xx/5xx codes); every other coded table uses 功能分类 (2xx).
+ECONOMIC_TABLES = {"basic"}
+
+
+def row_doubts(table: Table, doc: Document, label: str) -> None:
+    """Every doubt of the module docstring on `table` (named `label` in messages)."""
+    check_code_order(table, doc, label)
+    moved_value_doubts(table, doc, label)
+    if table.key in ECONOMIC_TABLES:
+        check_economic_side(table, doc, label)
+    report_unbalanced_rows(table, doc, label)
+
+
+def foreign_code(key: str, code: str, printed: str | None = None) -> str | None:
+    """Why `code` does not belong in table `key` (an economic code in a function table or
+    the reverse), or None."""
+    economic = key in ECONOMIC_TABLES
+    family, kind = (("3", "5"), "支出经济分类（3xx、5xx）") if economic else (("2",), "支出功能分类（2xx）")
+    if code.startswith(family):
+        return None
+    return f"编码 {printed or code} 不是{kind}科目编码：是另一张表的行？"
 
 
 def check_code_order(table: Table, doc: Document, label: str) -> None:
@@ -48,9 +72,9 @@ class CodeOrder:
 
     def check_order(self, code: str, line: int, has_project: bool) -> None:
         """Report a code out of the 类/款/项 order of the rows printed before it, or of
-        the other classification (`common.foreign_code`).
+        the other classification (`foreign_code`).
 
-        Unlike `common.code_doubts` this does not require ascending codes: Word tables
+        Unlike the legacy layouts' `code_doubts` this does not require ascending codes: Word tables
         print 表六's economic 款 in their own order (302 211 after 303 09) and a 项 99
         before 01, so only the nesting is checked."""
         problem = None
@@ -122,7 +146,7 @@ def _hierarchy(table: Table) -> list[tuple[Row, list[Row]]]:
     return out
 
 
-def moved_value_doubts(table: Table, doc: Document) -> None:
+def moved_value_doubts(table: Table, doc: Document, table_label: str) -> None:
     """Rows whose figure stands one column over, told by the breakdown of the row above
     them (see `moved_values`): their columns are reported as uncertain."""
     columns = [c.key for c in table.columns if not c.key.startswith("col_")]
@@ -132,8 +156,8 @@ def moved_value_doubts(table: Table, doc: Document) -> None:
             if id(row) in flagged:
                 continue
             flagged.add(id(row))
-            label = row.code_raw or row.name or row.project or "?"
-            doc.issues.append(Issue("column-ambiguous", f"{table_label(table.key)}「{label}」行"
+            what = row.code_raw or row.name or row.project or "?"
+            doc.issues.append(Issue("column-ambiguous", f"{table_label}「{what}」行"
                                     f"（第 {row.line} 行）：各分项逐列相加不等于上一行"
                                     f"（第 {parent.line} 行），合计却相等；"
                                     "可能有数印错了列", doc.path, row.line,
@@ -151,7 +175,77 @@ def check_economic_side(table: Table, doc: Document, label: str) -> None:
     for row in table.rows:
         side = _ECONOMIC_SIDE.get((row.code or "")[:3])
         other = {"personnel": "public", "public": "personnel"}.get(side or "")
-        if other and row.values.get(other) is not None:
+        if other and row.values.get(other):  # a figure, not a printed 0.00
             doc.issues.append(Issue("column-ambiguous", f"{label} 第 {row.line} 行 {row.code_raw}：数印在"
                                     f"{_SIDE_NAMES[other]}下，而经济分类 {row.code[:3]} 属{_SIDE_NAMES[side]}；"
                                     "所在的列存疑", doc.path, row.line, "warning", table.key))
+
+
+def moved_values(parent: Row, children: list[Row], columns: list[str]) -> list[Row]:
+    """Children whose figures stand in the wrong columns, told by the parent's breakdown.
+
+    When the parent's 合计 is the sum of the children's but its parts are not, and what one
+    part lacks another has in excess, a figure moved between the children's columns (a
+    row printed its amount one column over): the children printing in the column that has
+    too much are the ones in doubt. A mismatch that is not a move (a figure missing, a
+    wrong figure) is left to the checks."""
+    tolerance = Decimal("0.01") * max(1, len(children))
+
+    def gap(column: str) -> Decimal:
+        parent_value = parent.values.get(column) or Decimal(0)
+        return parent_value - sum((r.values.get(column) or Decimal(0) for r in children), Decimal(0))
+
+    parts = [c for c in columns if c != "total"]
+    if "total" not in columns or not parts or abs(gap("total")) > tolerance:
+        return []
+    gaps = {c: gap(c) for c in parts}
+    excess = [c for c, g in gaps.items() if g < -tolerance]
+    if not excess or not any(g > tolerance for g in gaps.values()):
+        return []
+    if abs(sum(gaps.values(), Decimal(0))) > tolerance:
+        return []
+    return [r for r in children if any(r.values.get(c) for c in excess)]
+
+
+# Tables whose 合计 column is the sum of the columns after it on every row (subtotal
+# columns, "…_subtotal", aside), with no check of that per row in `generator/checks`:
+# 表七 (项目支出合计 = its economic classes), 表二 (合计 = its income sources).
+ROW_SUM_TABLES = {"projects", "income"}
+
+
+def unbalanced_rows(table: Table) -> list[tuple[Row, Decimal]]:
+    """(row, sum of its parts) for the rows of a `ROW_SUM_TABLES` table whose printed
+    parts do not add up to their 合计 (by more than 0.01 a part): a figure moved into the
+    row from another, or one of its figures moved out, so the parts as read are in doubt.
+    A row printing its 合计 alone (no breakdown) is not in doubt."""
+    if table.key not in ROW_SUM_TABLES:
+        return []
+    keys = [c.key for c in table.columns]
+    if "total" not in keys:
+        return []
+    parts = [k for k in keys if k != "total" and not k.startswith(("col_", "unplaced_"))
+             and not k.endswith(("_subtotal", "_total"))]
+    out: list[tuple[Row, Decimal]] = []
+    for row in [*table.rows, *table.totals.values()]:
+        total = row.values.get("total")
+        printed = [row.values[k] for k in parts if row.values.get(k) is not None]
+        if total is None or not printed:
+            continue
+        found = sum(printed, Decimal(0))
+        if abs(found - total) > Decimal("0.01") * len(printed):
+            out.append((row, found))
+    return out
+
+
+def report_unbalanced_rows(table: Table, doc: Document, label: str) -> None:
+    """A `column-ambiguous` warning on each of `unbalanced_rows`, unless its line already
+    has one for this table."""
+    doubted = {i.line for i in doc.issues if i.slug == "column-ambiguous" and i.table == table.key}
+    for row, found in unbalanced_rows(table):
+        if row.line in doubted:
+            continue
+        what = row.code_raw or row.name or row.project or "?"
+        doc.issues.append(Issue("column-ambiguous", f"{label}「{what}」行（第 {row.line} 行）："
+                                f"各分项之和为 {found}，不等于合计 {row.values['total']}，"
+                                "可能有数字放错了列或行", doc.path,
+                                row.line, "warning", table.key))

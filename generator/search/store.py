@@ -1,0 +1,190 @@
+"""What the search stage keeps between builds (`.cache/search/`) and how it writes the index.
+
+- `pages/<key>.json`: a page as `index.analyse_page` gives it, its unit files apart in
+  `pages/<key>.units.json` (a rebuild that links a page's unit files from the last build
+  never reads them). The key is the SHA-256 of the index code and the page's HTML.
+- `state.entry` (a checked `cachefile` entry): the index the last build wrote — the
+  identity of its folder, each page's key, file identity, number and count of unit files,
+  and the hash of every other index file. With it a rebuild reads no HTML of a page the
+  render stage linked from the last build (same file, same key), and links from the last
+  build every index file whose bytes it would write again: a one-document change writes
+  the unit files of its pages and the term files whose postings changed.
+
+The state is believed only for the folder it describes: the last build's index folder
+(device and inode, kept when the staging folder is renamed into place). A build that
+failed before its swap leaves a state that matches no folder, and the next build writes
+everything.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from .. import cachefile
+
+STATE_FILE = "state.entry"
+
+
+def file_identity(path: Path) -> list[int]:
+    """What tells a file apart from another without reading it: a hard link from the last
+    build has the same device, inode, size and modification time."""
+    stat = path.stat()
+    return [stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns]
+
+
+def folder_identity(path: Path) -> list[int]:
+    stat = path.stat()
+    return [stat.st_dev, stat.st_ino]
+
+
+def content_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+
+
+@dataclass
+class IndexState:
+    """The index a build wrote (`STATE_FILE`)."""
+    folder: list[int] = field(default_factory=list)
+    # page file → [key, file identity, page number, unit files]
+    pages: dict[str, list] = field(default_factory=dict)
+    hashes: dict[str, str] = field(default_factory=dict)  # other index file → content hash
+
+    @classmethod
+    def load(cls, cache_folder: Path, index: Path) -> IndexState | None:
+        """The state saved for the index folder `index`; None when there is none (or it
+        describes another folder)."""
+        parts = cachefile.read_entry(cache_folder / STATE_FILE)
+        try:
+            state = cls(**json.loads(parts[0])) if parts else None
+            if state is not None and state.folder == folder_identity(index):
+                return state
+        except (OSError, ValueError, TypeError):
+            pass
+        return None
+
+    def save(self, cache_folder: Path) -> None:
+        cachefile.write_entry(cache_folder / STATE_FILE, [json.dumps(asdict(self)).encode()])
+
+    def key(self, page: str, identity: list[int]) -> str | None:
+        """The key of `page` when it is the very file the last build indexed."""
+        known = self.pages.get(page)
+        return known[0] if known is not None and known[1] == identity else None
+
+
+class IndexWriter:
+    """Writes index files into `folder`, linking from `old` (the last build's index) each
+    file whose bytes are those it had there."""
+
+    def __init__(self, folder: Path, old: Path | None, state: IndexState | None):
+        self.folder = folder
+        self.old = old if state is not None else None
+        self.state = state or IndexState()
+        self.written = self.linked = 0
+        (folder / "t").mkdir(parents=True, exist_ok=True)
+        (folder / "u").mkdir(parents=True, exist_ok=True)
+
+    def unit_files(self, page: str, key: str, number: int, texts) -> int:
+        """The unit files of the `number`th page (`texts()` gives their JSON text); linked
+        when the last build indexed the same page bytes. Returns how many there are."""
+        known = self.state.pages.get(page)
+        if self.old is not None and known is not None and known[0] == key:
+            try:
+                for k in range(known[3]):
+                    link(self.old / "u" / f"{known[2]}-{k}.json",
+                         self.folder / "u" / f"{number}-{k}.json")
+                self.linked += known[3]
+                return known[3]
+            except OSError:  # gone from the last build: written below, never into a link
+                for k in range(known[3]):
+                    (self.folder / "u" / f"{number}-{k}.json").unlink(missing_ok=True)
+        files = texts()
+        for k, text in enumerate(files):
+            (self.folder / "u" / f"{number}-{k}.json").write_text(text, encoding="utf-8")
+        self.written += len(files)
+        return len(files)
+
+    def files(self, files: dict[str, str]) -> dict[str, str]:
+        """Write `files` (name in the index → JSON text); returns their content hashes."""
+        hashes = {}
+        for name, text in files.items():
+            hashes[name] = digest = content_hash(text)
+            if self.old is not None and self.state.hashes.get(name) == digest:
+                try:
+                    link(self.old / name, self.folder / name)
+                    self.linked += 1
+                    continue
+                except OSError:
+                    pass
+            (self.folder / name).write_text(text, encoding="utf-8")
+            self.written += 1
+        return hashes
+
+
+def link(source: Path, target: Path) -> None:
+    """`target` as a hard link to `source`, a copy where the file system has no links."""
+    try:
+        os.link(source, target)
+    except OSError:
+        if not source.is_file():
+            raise
+        shutil.copyfile(source, target)
+
+
+class PageCache:
+    """Analysed pages by key (`pages/<key>.json` and `.units.json`). `prune` keeps only
+    the entries this build used."""
+
+    def __init__(self, folder: Path | None, salt: str, read: bool = True):
+        self.folder = folder / "pages" if folder is not None else None
+        self.salt = salt
+        self.read = read
+        self.used: set[str] = set()
+
+    def key(self, html: bytes) -> str:
+        return hashlib.sha256(self.salt.encode() + html).hexdigest()
+
+    def has(self, key: str) -> bool:
+        self.used.add(key)
+        return self.read and self.folder is not None and (self.folder / f"{key}.json").exists()
+
+    def get(self, key: str) -> dict | None:
+        """The page's analysis without its unit files ({"meta", "groups", "size"}); None
+        for a page without units (or an entry gone)."""
+        return self._read(f"{key}.json")
+
+    def units(self, key: str) -> list[str]:
+        """The JSON text of the page's unit files."""
+        return self._read(f"{key}.units.json") or []
+
+    def _read(self, name: str):
+        try:
+            return json.loads((self.folder / name).read_text(encoding="utf-8"))
+        except (OSError, ValueError, TypeError):
+            return None
+
+    def put(self, key: str, analysed: dict | None) -> None:
+        if self.folder is None:
+            return
+        self.folder.mkdir(parents=True, exist_ok=True)
+        if analysed is not None:
+            analysed = dict(analysed)
+            self._write(f"{key}.units.json", analysed.pop("files"))
+        self._write(f"{key}.json", analysed)
+
+    def _write(self, name: str, value) -> None:
+        tmp = self.folder / f".{name}.{os.getpid()}.tmp"
+        tmp.write_text(json.dumps(value, ensure_ascii=False, separators=(",", ":")),
+                       encoding="utf-8")
+        tmp.replace(self.folder / name)
+
+    def prune(self) -> None:
+        if self.folder is None or not self.folder.is_dir():
+            return
+        for path in self.folder.glob("*.json"):
+            if path.name.split(".")[0] not in self.used:
+                path.unlink(missing_ok=True)

@@ -1,0 +1,141 @@
+"""Two-sided tables printed as text whose amounts' columns are counted from the line end
+(padded PDF text: `readers.padded` gives an amount's `col` as -1 for the last column),
+and whose labels have no column: each label takes the amounts after it.
+
+An expense line's amounts go to the table's expense columns (表四: 合计 一般公共预算
+政府性基金预算 国有资本经营预算, the catalogue's `header` after the income side's column)
+by where they stand from the line end; other lines' amounts by their order. A code
+printed before its name ("204" "公共安全支出") is part of the label, not an amount: the
+code reader reads it, and a code that follows an income label without an amount (where
+it could be that label's amount) is one where it stands in the column the table's other
+codes stand in. What does not fit is reported: amounts without a label, amounts whose
+columns the line does not tell, a row whose amounts print different decimals (a number
+split by a space), rows after the 总计 line (another table's, its title lost).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from ..grid import Cell, GridRow
+from ..model import Column, Issue, Row, Table
+from ..readers.text import is_amount
+from .amounts import LABEL_START, label_text, to_wan
+from .codes import read_code
+from .segment import Segment
+from .two_sided_lines import function_class
+
+
+def _expense_columns(seg: Segment, printed: str | None = None) -> list[Column]:
+    """The expense side's amount columns: the catalogue header's after the first (the
+    income side's); one `amount` column where the catalogue gives none."""
+    return [Column(key, label) for key, label in seg.kind.header[1:]] or [Column("amount", printed or "金额")]
+
+
+def read_counted(seg: Segment, body: list[GridRow], table: Table, unit: str, path: str,
+                 is_expense: Callable[[str], bool], printed: str | None) -> list[Issue]:
+    """Read `body` into `table`; `is_expense(name)` tells a line's side (by its label);
+    `printed` is the amount columns' heading the header prints (预算数), if any."""
+    expense = _expense_columns(seg, printed)
+    table.columns = [Column("amount", seg.kind.header[0][1] if seg.kind.header else printed or "金额"),
+                     *(c for c in expense if c.key != "amount")]
+    issues: list[Issue] = []
+    code_cols = _code_columns(body)
+    for grid_row in body:
+        parts = _pieces(grid_row.cells, code_cols)
+        found = _row_doubts(grid_row, parts, seg.title, path, table.key)
+        issues += found
+        for index, (labels, amounts) in enumerate(parts):
+            name = label_text(labels)
+            if not name:
+                continue
+            keys = [c.key for c in expense] if is_expense(name) else ["amount"]
+            row = Row(line=grid_row.line, name=name, kind="line", values=dict.fromkeys(keys),
+                      origins={"name": labels[0].origin})
+            placed = _placed(amounts, keys, last=index == len(parts) - 1)
+            if placed is None:
+                placed = list(zip(keys, amounts))
+                if len(keys) > 1 and amounts and not found:
+                    issues.append(_doubt("column-ambiguous", grid_row.line, f"{seg.title} 第 {grid_row.line} 行："
+                                         "看不出各金额所在的列（行尾被截断，还是一个数字被空格隔开？）："
+                                         "金额按从左到右的顺序保留", path, table.key))
+            for key, cell in placed:
+                row.values[key] = to_wan(cell.text, unit)
+                row.origins[key] = cell.origin
+            table.rows.append(row)
+    return issues
+
+
+def _placed(amounts: list[Cell], keys: list[str], last: bool) -> list[tuple[str, Cell]] | None:
+    """A line's last amounts by their columns counted from the line end; None where the
+    line does not tell them (its end trimmed, or more cells than columns)."""
+    if len(keys) == 1:
+        return [(keys[0], amounts[0])] if amounts else []
+    if not amounts:
+        return []
+    if not last or not all(a.col is not None and -len(keys) <= a.col < 0 for a in amounts):
+        return None
+    return [(keys[len(keys) + a.col], a) for a in amounts]
+
+
+def _is_code(cell: Cell) -> bool:
+    """A cell the code reader reads as a whole code (3, 5 or 7 digits alone)."""
+    return cell.text.isdigit() and read_code([cell])[2] == 1
+
+
+def _code_columns(body: list[GridRow]) -> set[int]:
+    """The columns of the codes no amount could stand for: a code first on its line, or
+    after an amount, and before its name."""
+    found = set()
+    for row in body:
+        for i, cell in enumerate(row.cells[:-1]):
+            if (_is_code(cell) and cell.col is not None and not is_amount(row.cells[i + 1].text)
+                    and (i == 0 or is_amount(row.cells[i - 1].text))):
+                found.add(cell.col)
+    return found
+
+
+def _pieces(cells: list[Cell], code_cols: set[int]) -> list[tuple[list[Cell], list[Cell]]]:
+    """The row as (label cells, amount cells) pairs: a label takes the amounts after it;
+    a code and its name are one label, which starts a piece of its own (the other side's);
+    letter-spaced words ("收 入 总 计") are one label."""
+    out: list[tuple[list[Cell], list[Cell]]] = []
+    skip = False
+    for i, cell in enumerate(cells):
+        if skip:
+            skip = False
+            continue
+        after = cells[i + 1] if i + 1 < len(cells) else None
+        if (after is not None and not is_amount(after.text) and _is_code(cell)
+                and (not out or out[-1][1] or cell.col in code_cols)):
+            out.append(([Cell(f"{cell.text} {after.text}", cell.origin)], []))
+            skip = True
+        elif is_amount(cell.text):
+            if not out:
+                out.append(([], []))
+            out[-1][1].append(cell)
+        elif out and not out[-1][1] and not LABEL_START.match(cell.text) and not function_class(cell.text)[0]:
+            out[-1][0].append(cell)
+        else:
+            out.append(([cell], []))
+    return out
+
+
+def _row_doubts(row: GridRow, parts: list[tuple[list[Cell], list[Cell]]], title: str, path: str,
+                table: str) -> list[Issue]:
+    """Amounts with no label before them; amounts printing different decimals (a number
+    split by a space: "28.3 9")."""
+    amounts = [a for _, piece in parts for a in piece]
+    found = []
+    if parts and not parts[0][0] and parts[0][1]:
+        found.append(_doubt("row-unlabelled", row.line, f"{title} 第 {row.line} 行：金额 {parts[0][1][0].text} "
+                            "前没有名称（名称所在行丢失或移位？）；未读", path, table))
+    places = {len(a.text.partition(".")[2]) for a in amounts if "." in a.text}
+    if len(places) > 1 or (places and any("." not in a.text for a in amounts)):
+        found.append(_doubt("amount-doubtful", row.line, f"{title} 第 {row.line} 行：金额的小数位数不一致"
+                            "（一个数字被空格隔开？）", path, table))
+    return found
+
+
+def _doubt(slug: str, line: int, message: str, path: str, table: str) -> Issue:
+    return Issue(slug, message, path, line, "warning", table)
