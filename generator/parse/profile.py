@@ -139,7 +139,7 @@ def _read_year(source: SourceText) -> int | None:
     titled = Counter(int(m.group(1)) for m in _TITLE_YEAR.finditer(head))
     if titled:
         return titled.most_common(1)[0][0]
-    years = Counter(int(m.group(1)) for m in _YEAR.finditer(JoinedText(source.lines, 1, 400).text))
+    years = Counter(int(m.group(1)) for m in _YEAR.finditer(head))
     return years.most_common(1)[0][0] if years else None
 
 

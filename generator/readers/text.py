@@ -68,6 +68,8 @@ def _is_layout(lines: list[str]) -> bool:
 
 def display_width(text: str) -> int:
     """Columns `text` takes in a -layout rendering (wide characters count two)."""
+    if text.isascii():
+        return len(text)  # (no ASCII character is wide)
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
@@ -80,17 +82,20 @@ def is_amount(token: str) -> bool:
 
 def _layout_cells(line: str, number: int, page: int) -> list[Cell]:
     cells: list[Cell] = []
+    origin = Origin(number, page)  # frozen: one for the line's cells
+    end = x_end = 0  # where the last run ended, in characters and in columns
     for run in _RUN.finditer(line):
-        x0 = display_width(line[:run.start()])
+        x0 = x_end + display_width(line[end:run.start()])  # widths add up: measured once
         for text, offset in _split_amounts(run.group()):
             start = x0 + display_width(run.group()[:offset])
-            cells.append(Cell(text, Origin(line=number, page=page), x0=start,
-                              x1=start + display_width(text)))
+            cells.append(Cell(text, origin, x0=start, x1=start + display_width(text)))
+        end, x_end = run.start(), x0
     return cells
 
 
 def _plain_cells(line: str, number: int, page: int) -> list[Cell]:
-    return [Cell(t.group(), Origin(line=number, page=page)) for t in _TOKEN.finditer(line)]
+    origin = Origin(number, page)  # frozen: one for the line's cells
+    return [Cell(t.group(), origin) for t in _TOKEN.finditer(line)]
 
 
 def _split_amounts(run: str) -> list[tuple[str, int]]:

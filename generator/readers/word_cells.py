@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
+from operator import attrgetter
 
 from ..grid import Cell as GridCell
 from ..grid import Grid, GridRow
@@ -239,7 +240,7 @@ def grid_of_cells(path: str, lines: list[str], cells: CellText) -> Grid:
     rows = [row for row in map(_table_row, cells.groups) if row is not None]
     rows += [GridRow([GridCell(text, Origin(line=x.line))], x.line)
              for x in cells.loose if (text := clean_text(x.text))]
-    grid.rows = sorted(rows, key=lambda r: r.line)
+    grid.rows = sorted(rows, key=attrgetter("line"))
     return grid
 
 
@@ -258,7 +259,7 @@ def _table_row(group: Group) -> GridRow | None:
         line = next((c.line for i, c in printed if i > named and c.amount is not None), cells[named + 1].line)
     else:  # text in the last cell (a cell moved): its first figure with decimals
         line = next((c.line for _, c in printed if c.amount is not None and "." in c.number_text), group.line)
-    return GridRow([GridCell(_grid_text(c), Origin(line=c.line), col=i - width) for i, c in printed],
+    return GridRow([GridCell(_grid_text(c), Origin(c.line), i - width) for i, c in printed],
                    line, ruled=True, width=width)
 
 

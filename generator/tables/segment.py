@@ -70,9 +70,9 @@ def find_tables(grid: Grid, catalogue: Catalogue) -> tuple[list[Segment], list[I
     segments: list[Segment] = []
     current: Segment | None = None
     skip = None
-    rows = _titles_first(grid.rows, catalogue)
+    # each row's text once (a grid has thousands)
+    rows, texts = _titles_first(grid.rows, [row.text() for row in grid.rows], catalogue)
     edges = _page_edges(rows)
-    texts = [row.text() for row in rows]  # each row's text once (a grid has thousands)
     for index, row in enumerate(rows):
         if row is skip:
             continue
@@ -94,23 +94,24 @@ def find_tables(grid: Grid, catalogue: Catalogue) -> tuple[list[Segment], list[I
     return _one_per_kind(segments, grid.path)
 
 
-def _titles_first(rows: list[GridRow], catalogue: Catalogue) -> list[GridRow]:
-    """Rows in reading order, except a page whose title comes after its table (`-raw` of a
-    PDF that draws the title last): the page starts with its 部门 / 单位 line, has figures
-    before its only title and none after. Such a page is read title first, then the lines
-    after the title (the header), then the body."""
-    out: list[GridRow] = []
-    for _page, group in groupby(rows, key=lambda r: r.page):
+def _titles_first(rows: list[GridRow], texts: list[str], catalogue: Catalogue
+                  ) -> tuple[list[GridRow], list[str]]:
+    """Rows in reading order (and their texts), except a page whose title comes after its
+    table (`-raw` of a PDF that draws the title last): the page starts with its 部门 / 单位
+    line, has figures before its only title and none after. Such a page is read title
+    first, then the lines after the title (the header), then the body."""
+    out: list[tuple[GridRow, str]] = []
+    for _page, group in groupby(zip(rows, texts), key=lambda pair: pair[0].page):
         page = list(group)
-        opens = any(UNIT_RE.search(squash(r.text())) or _HEADING_LINE.match(squash(r.text())) for r in page[:2])
-        titles = [i for i, r in enumerate(page) if catalogue.match_title(r.text())] if opens else []
+        opens = any(UNIT_RE.search(squash(t)) or _HEADING_LINE.match(squash(t)) for _, t in page[:2])
+        titles = [i for i, (_, t) in enumerate(page) if catalogue.match_title(t)] if opens else []
         if len(titles) == 1 and titles[0] > 0 and opens:
             t = titles[0]
             before, after = page[:t], page[t + 1:]
-            if any(_has_amount(r) for r in before) and not any(_has_amount(r) for r in after):
+            if any(_has_amount(r) for r, _ in before) and not any(_has_amount(r) for r, _ in after):
                 page = [page[t], *after, *before]
         out.extend(page)
-    return out
+    return [r for r, _ in out], [t for _, t in out]
 
 
 def _has_amount(row: GridRow) -> bool:
