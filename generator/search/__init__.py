@@ -92,7 +92,14 @@ def build_search_index(site: Path, cache_dir: Path | None = None, jobs: int = 0,
             count = writer.unit_files(page, keys[page], number,
                                       functools.partial(cache.units, keys[page]))
             saved.pages[page] = [keys[page], identities[page], number, count]
-        saved.hashes = writer.files(index_files([records[page] for page in indexed]))
+        analysed = [records[page] for page in indexed]
+        saved.buckets = index.bucket_count(analysed)
+        skip = state.unchanged_groups(indexed, keys, records, cache) if state else set()
+        kept = writer.kept([name for g in sorted(skip)
+                            for name in index.group_files(g, saved.buckets)])
+        if kept is None:  # a file is gone from the last build: every group is merged
+            skip, kept = set(), {}
+        saved.hashes = kept | writer.files(index_files(analysed, skip))
         if cache_dir is not None:
             saved.folder = folder_identity(site / INDEX_DIR)
             saved.save(folder)

@@ -85,9 +85,17 @@ def varints(numbers: list[int]) -> str:
         return "".join(map(varint, numbers))
 
 
-@lru_cache(maxsize=1 << 18)  # row names and 科目 recur on every page
-def _terms(text: str) -> frozenset[str]:
+SHORT = 48  # a text this short (a row's name or code) is met again on other pages
+
+
+@lru_cache(maxsize=1 << 16)
+def _short_terms(text: str) -> frozenset[str]:
     return frozenset(index_terms(text))
+
+
+def _terms(text: str) -> frozenset[str]:
+    """`index_terms`, remembered for short texts only (a long one is seldom seen twice)."""
+    return _short_terms(text) if len(text) <= SHORT else frozenset(index_terms(text))
 
 
 def analyse_page(url: str, page: PageUnits) -> dict:
@@ -100,7 +108,10 @@ def analyse_page(url: str, page: PageUnits) -> dict:
     files, ids = unit_files(_page_head(meta), units)
     postings: defaultdict[str, list[int]] = defaultdict(list)
     for number, unit in enumerate(page.units):
-        for kind, terms in _coded_terms(tuple(unit.fields)):
+        fields = tuple(unit.fields)
+        coded = (_short_coded_terms(fields) if sum(len(t) for _, t in fields) <= SHORT
+                 else _coded_terms(fields))
+        for kind, terms in coded:
             # each term's list gets the code: list.append mapped, no Python loop per term
             deque(map(list.append, map(postings.__getitem__, terms),
                       repeat(ids[number] * 4 + kind)), maxlen=0)
@@ -114,7 +125,6 @@ def analyse_page(url: str, page: PageUnits) -> dict:
     return {"meta": meta, "files": files, "groups": [_json(g) for g in groups], "size": size}
 
 
-@lru_cache(maxsize=1 << 16)  # a table row's fields recur on many pages
 def _coded_terms(fields: tuple[tuple[int, str], ...]) -> list[tuple[int, frozenset[str]]]:
     """A unit's terms by the best field each occurs in (pages.NAME, TITLE, BODY), best
     field first."""
@@ -128,6 +138,9 @@ def _coded_terms(fields: tuple[tuple[int, str], ...]) -> list[tuple[int, frozens
         coded.append((kind, by_kind[kind] - seen))
         seen = seen | by_kind[kind]
     return coded
+
+
+_short_coded_terms = lru_cache(maxsize=1 << 16)(_coded_terms)  # a table row recurs
 
 
 def unit_files(head: list, units: list[list[str]]) -> tuple[list[str], list[int]]:
@@ -167,15 +180,27 @@ def _unit_file(head: list, units: list[list[str]]) -> str:
                   "units": [[strings[a], strings[b], text] for a, b, text in units]})
 
 
-def index_files(pages: list[dict]) -> dict[str, str]:
-    """The index files but the unit files, by name in the index folder (JSON text), for
-    `pages` (analysed, in URL order): the term files, `meta.json` and `filters.json`."""
+def bucket_count(pages: list[dict]) -> int:
+    """How many term files `pages` fill (a power of two: about `BUCKET_BYTES` each)."""
     size = sum(page["size"] for page in pages)
     buckets = GROUPS
     while size / buckets > BUCKET_BYTES:
         buckets *= 2
+    return buckets
+
+
+def group_files(group: int, buckets: int) -> list[str]:
+    """The names of the term files a hash group fills."""
+    return [f"t/{n:x}.json" for n in range(group, buckets, GROUPS)]
+
+
+def index_files(pages: list[dict], skip: set[int] = frozenset()) -> dict[str, str]:
+    """The index files but the unit files, by name in the index folder (JSON text), for
+    `pages` (analysed, in URL order): the term files (but those of the hash groups in
+    `skip`), `meta.json` and `filters.json`."""
+    buckets = bucket_count(pages)
     files = {}
-    for g in range(GROUPS):
+    for g in sorted(set(range(GROUPS)) - set(skip)):
         merged = _merge_group([page["groups"][g] for page in pages], buckets, g)
         files.update((f"t/{n:x}.json", content) for n, content in merged.items())
     files["meta.json"] = _json({"version": VERSION, "buckets": buckets, "chunk": CHUNK,

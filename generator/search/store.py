@@ -26,6 +26,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from .. import cachefile
+from . import index
 
 STATE_FILE = "state.entry"
 
@@ -53,6 +54,28 @@ class IndexState:
     # page file → [key, file identity, page number, unit files]
     pages: dict[str, list] = field(default_factory=dict)
     hashes: dict[str, str] = field(default_factory=dict)  # other index file → content hash
+    buckets: int = 0  # term files
+
+    def unchanged_groups(self, indexed: list[str], keys: dict[str, str],
+                         records: dict[str, dict], cache: PageCache) -> set[int]:
+        """The hash groups whose term files are those the last build wrote: the pages are
+        numbered as then, the term files as many, and each page that changed gives the
+        group the postings it gave then (an edit seldom touches more than a few terms)."""
+        if (len(self.pages) != len(indexed)
+                or self.buckets != index.bucket_count([records[p] for p in indexed])):
+            return set()
+        unchanged = set(range(index.GROUPS))
+        for number, page in enumerate(indexed):
+            known = self.pages.get(page)
+            if known is None or known[2] != number:
+                return set()
+            if known[0] != keys[page]:
+                before = cache.get(known[0])
+                if before is None:
+                    return set()
+                unchanged -= {g for g, text in enumerate(records[page]["groups"])
+                              if before["groups"][g] != text}
+        return unchanged
 
     @classmethod
     def load(cls, cache_folder: Path, index: Path) -> IndexState | None:
@@ -107,6 +130,18 @@ class IndexWriter:
             (self.folder / "u" / f"{number}-{k}.json").write_text(text, encoding="utf-8")
         self.written += len(files)
         return len(files)
+
+    def kept(self, names: list[str]) -> dict[str, str] | None:
+        """Link the files `names` from the last build, unchanged; returns their hashes
+        (None, and nothing linked, when one is missing there)."""
+        if not names:
+            return {}
+        if self.old is None or not all((self.old / name).is_file() for name in names):
+            return None
+        for name in names:
+            link(self.old / name, self.folder / name)
+        self.linked += len(names)
+        return {name: self.state.hashes[name] for name in names}
 
     def files(self, files: dict[str, str]) -> dict[str, str]:
         """Write `files` (name in the index → JSON text); returns their content hashes."""
