@@ -214,7 +214,8 @@ def build(site_dir: Path, output: Path | None = None, jobs: int | None = None,
     change are linked from the previous build; when no input changed, nothing is done.
     `clean` ignores the caches and the previous build. `cache` lets a long-running caller
     (`serve`) keep parse results in memory between builds; `background_cleanup` returns
-    before the replaced site is deleted (so `serve` can reload the browser sooner).
+    before the replaced site is deleted (so `serve` can reload the browser sooner, and
+    the command line return; a process of its own deletes it: `output_guard`).
     One build at a time per output folder: another one waits, or with `wait=False` fails
     (`output_guard.OutputError`, as for an output folder that may not be replaced).
     """
@@ -222,7 +223,7 @@ def build(site_dir: Path, output: Path | None = None, jobs: int | None = None,
     output = (output or config.output_dir).resolve()
     output_guard.check_output(config, output)
     with output_guard.build_lock(output, wait):
-        output_guard.recover_interrupted_swap(output)
+        output_guard.recover_interrupted_swap(output, wait=not background_cleanup)
         return _build(config, BuildReport(output, skipped=links_out_of_site(config)), jobs,
                       clean, cache, background_cleanup)
 
@@ -303,7 +304,11 @@ def _build(config: Config, report: BuildReport, jobs: int | None, clean: bool,
         raise
     finally:
         shutil.rmtree(work, ignore_errors=True)
+    clock = time.perf_counter()
     incremental.save_manifest(config, manifest)
+    report.timings["manifest"] = time.perf_counter() - clock
     if cleanup is not None and not background_cleanup:
-        cleanup.join()
+        clock = time.perf_counter()
+        cleanup.wait()
+        report.timings["cleanup"] = time.perf_counter() - clock
     return report

@@ -38,7 +38,8 @@ def _cmd_build(args: argparse.Namespace) -> int:
     for warning in config.warnings:
         print(f"{site_dir / 'site.toml'}: 警告：{warning}", file=sys.stderr)
     output = Path(args.output).resolve() if args.output else None
-    report = build(site_dir, output=output, config=config, clean=args.clean, wait=not args.no_wait)
+    report = build(site_dir, output=output, config=config, clean=args.clean, wait=not args.no_wait,
+                   background_cleanup=True)
     for issue in [*report.skipped, *(i for failed in report.failed for i in failed.issues),
                   *report.page_issues]:
         print(issue, file=sys.stderr)

@@ -19,9 +19,9 @@ from __future__ import annotations
 import ctypes
 import os
 import shutil
+import subprocess
 import sys
 import tempfile
-import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -126,7 +126,7 @@ def make_staging(output: Path) -> Path:
         raise _not_writable(output, output.parent, exc) from exc
 
 
-def swap_into_place(staging: Path, output: Path) -> threading.Thread | None:
+def swap_into_place(staging: Path, output: Path) -> subprocess.Popen | None:
     """Mark `staging` as a build and replace `output` with it so that readers see the old
     or the new site, never a mix.
 
@@ -134,7 +134,7 @@ def swap_into_place(staging: Path, output: Path) -> threading.Thread | None:
     RENAME_EXCHANGE), so there is no instant without a site. Elsewhere two renames are
     used: the old site moves aside, the new one moves in; a crash between them leaves
     the previous site in `.<name>-old-*`, which the next build puts back
-    (`recover_interrupted_swap`). Returns the thread deleting the replaced site, if any.
+    (`recover_interrupted_swap`). Returns the process deleting the replaced site, if any.
     """
     (staging / MARKER).write_bytes(MARKER_TEXT)
     if output.exists() and _exchange(staging, output):
@@ -149,17 +149,29 @@ def swap_into_place(staging: Path, output: Path) -> threading.Thread | None:
     return None
 
 
-def _remove_in_background(folder: Path) -> threading.Thread:
-    """Delete a replaced site without making the caller (e.g. `serve` before its reload)
-    wait: it is renamed to an `-old-` name first, which the next build also clears."""
+# Run by `_remove_in_background` in a process of its own: argv = the folder to delete.
+_REMOVE_SCRIPT = "import shutil, sys; shutil.rmtree(sys.argv[1], ignore_errors=True)"
+
+
+def _remove_in_background(folder: Path) -> subprocess.Popen | None:
+    """Delete a replaced site without making the caller wait (`serve` before its reload,
+    `build` from the command line before it returns): it is renamed to an `-old-` name
+    first, which the next build also clears, then deleted by a process of its own, in a
+    session of its own, which outlives the build. Deleting a province's site takes
+    seconds (over a minute on a busy shared disk): a hundred thousand links, and the
+    bulk downloads' blocks freed. Returns the process (None: deleted here)."""
     trash = folder.with_name(folder.name.replace("-staging-", "-old-", 1))
     try:
         os.rename(folder, trash)
     except OSError:
         trash = folder
-    thread = threading.Thread(target=shutil.rmtree, args=(trash,), kwargs={"ignore_errors": True})
-    thread.start()
-    return thread
+    try:
+        return subprocess.Popen([sys.executable, "-c", _REMOVE_SCRIPT, str(trash)],
+                                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                stderr=subprocess.DEVNULL, start_new_session=True)
+    except OSError:
+        shutil.rmtree(trash, ignore_errors=True)
+        return None
 
 
 def _exchange(a: Path, b: Path) -> bool:
@@ -179,14 +191,15 @@ def _exchange(a: Path, b: Path) -> bool:
 def _mtime(path: Path) -> float:
     try:
         return path.stat().st_mtime
-    except OSError:  # just deleted (by the thread of `_remove_in_background`)
+    except OSError:  # just deleted (by the process of `_remove_in_background`)
         return 0.0
 
 
-def recover_interrupted_swap(output: Path) -> None:
+def recover_interrupted_swap(output: Path, wait: bool = True) -> None:
     """Undo what a killed build left behind: put a moved-aside site back, drop stale
     staging. Call it holding the output's lock (`build_lock`): then no live build owns
-    a staging folder."""
+    a staging folder. `wait=False`: the folders are deleted by processes of their own
+    (a replaced site the last build's deleting process may not have finished with)."""
     parent = output.parent
     if not parent.is_dir():
         return
@@ -194,4 +207,7 @@ def recover_interrupted_swap(output: Path) -> None:
     if not output.exists() and olds:
         os.rename(olds.pop(), output)
     for stale in olds + list(parent.glob(f".{output.name}-staging-*")):
-        shutil.rmtree(stale, ignore_errors=True)
+        if wait:
+            shutil.rmtree(stale, ignore_errors=True)
+        else:
+            _remove_in_background(stale)

@@ -102,9 +102,27 @@ def test_an_edited_source_rerenders_only_what_depends_on_it(make_site, tmp_path)
     untouched = [k for k in before if k.startswith((OTHER_DOC, "departments/ke-zhou",
                                                     "regions/ke-zhou", "assets/"))]
     assert untouched and not changed & set(untouched)
-    # classification pages only where the edited document prints the code
+    # no classification page: they show the document's amounts, not its text
     classes = {k for k in before if k.startswith("classifications/") and k.count("/") == 3}
-    assert changed & classes and classes - changed
+    assert classes and not changed & classes
+    assert_same_as_clean_build(site, tmp_path)
+
+
+def test_an_edited_amount_rerenders_the_classification_pages_that_show_it(make_site, tmp_path):
+    site = incremental_site(make_site)
+    build(site)
+    before = inodes(site / "build")
+    path = site / "content" / "disclosures" / EDITED
+    row = "20\t03\t01\t行政运行（政府办公厅（室）及相关机构事务）\t1472.23"  # 表三, printed so
+    text = path.read_text(encoding="utf-8")
+    assert row in text
+    path.write_text(text.replace(row, row[:-1] + "4", 1), encoding="utf-8")
+    build(site)
+    changed = rewritten(before, site / "build")
+    page = "classifications/function/2010301/index.html"
+    assert page in changed and "1,472.24" in (site / "build" / page).read_text(encoding="utf-8")
+    classes = {k for k in before if k.startswith("classifications/") and k.count("/") == 3}
+    assert classes - changed  # codes whose amounts did not change
     assert_same_as_clean_build(site, tmp_path)
 
 

@@ -149,6 +149,8 @@ def input_keys(config: Config, site: SiteData, pages: list, classes: ClassIndex)
             for d in site.docs}
     keys["docs"] = digest(*keys.values(), json.dumps(site.orphan_issues, default=str))
     keys["classes"] = digest(json.dumps(classes.names, sort_keys=True, ensure_ascii=False))
+    keys["class-codes"] = digest(json.dumps({kind: sorted(names) for kind, names
+                                             in classes.names.items()}, sort_keys=True))
     keys["nav"] = digest(json.dumps([(stem, title) for stem, title, _ in pages], ensure_ascii=False))
     keys.update({f"md:{stem}": digest(title, body) for stem, title, body in pages})
     keys.update({f"asset:{rel}": digest(path.read_bytes())

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
+from ..incremental import digest
 from . import charts as ch
 from . import figures as fg
 from . import urls
@@ -219,26 +221,46 @@ def classification_index(site: SiteData) -> tuple[ClassIndex, dict]:
     return index, entries
 
 
+def classification_key(name: str, parents: list, children: list,
+                       rows: list[tuple[DocData, dict[str, Cell]]], by_doc: dict) -> str:
+    """The content key of a code page: everything it shows but its templates and the
+    navigation (see `tablehtml.classification_rows`)."""
+    shown = [(doc.doc_id, doc.info["department"], doc.info["year"], by_doc[doc.doc_id].authorized,
+              sorted((key, str(c.amount), c.line) for key, c in cells.items()))
+             for doc, cells in rows]
+    return digest(json.dumps([name, parents, children, shown], ensure_ascii=False, default=str))
+
+
 def render_classifications(writer: TrackedWriter, index: ClassIndex, entries: dict,
                            by_doc: dict, jobs: int = 1) -> None:
-    """A page per code (it depends on the documents that print it and on the names of its
-    parents and children in the index), and the listing of all codes. The code pages
-    are many (a province prints thousands of 项): they are rendered in `jobs` workers."""
+    """A page per code, and the listing of all codes. The code pages are many (a province
+    prints thousands of 项): they are rendered in `jobs` workers.
+
+    A code page depends on what it shows (`classification_key`): its name, its parents'
+    and children's, and per department-year that prints it the name, year, amounts and
+    编制数 — not on the whole documents, so an edit of a document's text, or of a figure
+    on another code, leaves the page as it was."""
+    children: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for kind, names in index.names.items():
+        for code in names:
+            if len(code) > 3 and code[:-2] in names:
+                children[(kind, code[:-2])].append(code)
 
     def render_one(item: tuple[str, str, list]) -> None:
         kind, code, rows = item
         _, columns, kind_title = CLASS_COLUMNS[kind]
-        deps = [f"doc:{doc.doc_id}" for doc, _ in rows] + ["classes", "nav"]
-        if not writer.stale(f"classification:{kind}:{code}", deps, ["classification.html"]):
-            return
         parents = [(p, index.names[kind].get(p, "")) for p in (code[:3], code[:5])
                    if len(p) < len(code) and p in index.names[kind]]
-        children = sorted((c, n) for c, n in index.names[kind].items()
-                          if c != code and c.startswith(code) and len(c) == len(code) + 2)
+        below = sorted((c, index.names[kind][c]) for c in children[(kind, code)])
+        unit = f"classification:{kind}:{code}"
+        writer.inputs[unit] = classification_key(index.names[kind][code], parents, below,
+                                                 rows, by_doc)
+        if not writer.stale(unit, [unit, "nav"], ["classification.html"]):
+            return
         writer.write("classification.html", urls.classification(kind, code), kind=kind,
                      kind_title=kind_title, code=code, name=index.names[kind][code],
                      columns=columns, rows=[(doc, cells, by_doc[doc.doc_id]) for doc, cells in rows],
-                     parents=parents, children=children)
+                     parents=parents, children=below)
 
     writer.each([(kind, code, rows) for kind, codes in entries.items()
                  for code, rows in codes.items()], render_one, jobs)

@@ -180,9 +180,11 @@ def render_documents(site: SiteData, writer: TrackedWriter, site_dir: Path, mask
 def page_inputs(doc: DocData, previous: DocData | None, following: DocData | None,
                 beside: list[DocData]) -> list[str]:
     """What a department-year page depends on besides its templates: its document, the
-    department's files it links to, the classification index and the navigation."""
+    department's files it links to, which codes have a classification page (its tables
+    link them; their names, which one edit elsewhere can change, it does not show) and
+    the navigation."""
     return [f"doc:{d.doc_id}" for d in (doc, previous, following, *beside)
-            if d is not None] + ["classes", "nav"]
+            if d is not None] + ["class-codes", "nav"]
 
 
 def page_templates(doc: DocData) -> list[str]:
