@@ -29,8 +29,8 @@ except ImportError:  # pragma: no cover - another markupsafe
 from ..issue_titles import chinese_words
 from . import urls
 from .data import Cell, DocData, TableData
-from .formatting import fmt_amount, fmt_printed, per_person
-from .quality import check_title
+from .formatting import fmt_amount, fmt_percent, fmt_printed, per_person
+from .quality import change_context, change_quote, change_subject, check_title
 from .records import Record
 
 SIDES = {"income": "收入", "expense": "支出"}
@@ -183,6 +183,31 @@ def issue_items(issues: Iterable[Record], source: str) -> Markup:
     return Markup("".join(
         f'<li class="severity-{escape(i["severity"])}">'
         f'{escape(chinese_words(i["message"] or ""))} {_line_link(source, i["line"])}</li>' for i in issues))
+
+
+DIRECTION = {1: "增加", -1: "减少", 0: "持平"}
+
+
+def change_items(doc: DocData, changes: Iterable[Record], source: str) -> Markup:
+    """The `<li>` of a page's stated changes (较上年变化): subject, direction, amount and
+    percentage, the 说明 section it is printed in, its source line and the words quoted."""
+    source = escape(source)
+    out = []
+    for c in changes:
+        where, amount, percent, line = change_context(doc, c), c["amount"], c["percent"], c["line"]
+        delta = DIRECTION.get(c["direction"], "")
+        if amount is not None:
+            delta += f" {escape(fmt_amount(amount))} 万元"
+        if percent is not None:
+            delta += f"（{escape(fmt_percent(percent))}）"
+        origin = f"出自“{escape(where)}”" if where else "出自说明文字"
+        if line:
+            origin += f'，<a class="src" href="{source}#L{line}">第 {line} 行</a>'
+        if c["text"]:
+            origin += f"：<q>{escape(change_quote(c))}</q>"
+        out.append(f'<li><span class="subject">{escape(change_subject(c["subject"]))}</span>\n'
+                   f'  <span class="delta">{delta}</span>\n  <span class="origin">{origin}</span></li>')
+    return Markup("".join(out))
 
 
 def _sort_key(value: object) -> str:

@@ -64,7 +64,7 @@ def make_env(config: Config) -> Environment:
                        site_description=config.get("site.description"),
                        share=formatting.share, per_person=formatting.per_person, u=urls,
                        table_body=tablehtml.table_body, check_rows=tablehtml.check_rows,
-                       failure_items=tablehtml.failure_items,
+                       failure_items=tablehtml.failure_items, change_items=tablehtml.change_items,
                        indicator_rows=tablehtml.indicator_rows, issue_items=tablehtml.issue_items,
                        summary_rows=tablehtml.summary_rows, term_linker=TermLinker,
                        classification_rows=tablehtml.classification_rows)
