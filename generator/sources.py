@@ -196,8 +196,21 @@ def discover(content_dir: Path, inside: Callable[[Path], bool] | None = None) ->
     root = content_dir / "disclosures"
     if not root.is_dir():
         return []
+    folders: dict[Path, bool] = {}
+
+    def within(path: Path) -> bool:
+        # A file that is not a link lies where its folder does: each folder is resolved
+        # once, not each of a province's files (most of a no-change rebuild's time).
+        if inside is None:
+            return True
+        if path.is_symlink():
+            return inside(path)
+        if path.parent not in folders:
+            folders[path.parent] = inside(path.parent)
+        return folders[path.parent]
+
     return sorted(p for p in root.rglob("*") if p.is_file() and not is_scratch(p)
-                  and p.suffix.lower() in DOCUMENT_SUFFIXES and (inside is None or inside(p)))
+                  and p.suffix.lower() in DOCUMENT_SUFFIXES and within(p))
 
 
 def is_scratch(path: Path) -> bool:

@@ -122,8 +122,12 @@ class TrackedWriter(PageWriter):
             self.attach(c.path for c in charts if c is not None)
 
     def each(self, items: Sequence[T], render_one: Callable[[T], R], jobs: int = 1,
-             batches: Callable[[Sequence[T]], ContextManager] | None = None) -> list[R]:
+             batches: Callable[[Sequence[T]], ContextManager] | None = None,
+             rendered: Callable[[T], bool] | None = None) -> list[R]:
         """`[render_one(item) for item in items]`, in `jobs` forked processes where it pays.
+
+        `rendered(item)`: whether the item has a unit to render (False: all of them are
+        linked from the last build, which does not pay a fork); default: every item.
 
         With `batches`, items are rendered `BATCH` at a time inside `batches(batch)` (which
         loads what they need and lets it go afterwards), in the process that renders them.
@@ -133,7 +137,8 @@ class TrackedWriter(PageWriter):
         is merged in item order, exactly as if the items had been rendered here. Workers are
         forked after the data is loaded, so they share it without copying or pickling it.
         """
-        workers = min(jobs, len(items) // MIN_ITEMS_PER_WORKER)
+        work = len(items) if rendered is None or jobs <= 1 else sum(map(rendered, items))
+        workers = min(jobs, work // MIN_ITEMS_PER_WORKER)
         if workers <= 1:
             return _in_batches(items, render_one, batches)
         global _TASK

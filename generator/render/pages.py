@@ -167,14 +167,23 @@ def render_documents(site: SiteData, writer: TrackedWriter, site_dir: Path, mask
         previous, following, beside = neighbours(doc)
         return render_document(doc, previous, following, writer, site_dir, mask, classes, beside)
 
+    def page_reusable(doc: DocData) -> bool:
+        return writer.reusable(f"document:{doc.doc_id}", page_inputs(doc, *neighbours(doc)),
+                               page_templates(doc))
+
+    def rendered(doc: DocData) -> bool:
+        return not (page_reusable(doc) and writer.reusable(f"source:{doc.doc_id}", [
+            f"doc:{doc.doc_id}", "nav"], ["source.html"]) and writer.reusable(
+            f"tables:{doc.doc_id}", [f"doc:{doc.doc_id}"]))
+
     def loaded(docs: list[DocData]):
         # Only a document's own page shows its details: those of pages linked from the
         # last build are not read.
-        return details.loaded([d for d in docs if not writer.reusable(
-            f"document:{d.doc_id}", page_inputs(d, *neighbours(d)), page_templates(d))])
+        return details.loaded([d for d in docs if not page_reusable(d)])
 
     batches = loaded if details is not None else None
-    return [c for charts in writer.each(site.docs, render_one, jobs, batches) for c in charts]
+    return [c for charts in writer.each(site.docs, render_one, jobs, batches, rendered)
+            for c in charts]
 
 
 def page_inputs(doc: DocData, previous: DocData | None, following: DocData | None,
