@@ -121,12 +121,24 @@ def load_database(path: Path, site_dir: Path, cache: ParseCache, documents: list
     gone = sorted(set(loaded or ()) - set(ids))
     args = (path, site_dir, cache.folder, [(d, ids[d]) for d in changed], gone,
             [f.issues for f in failed], scratch)
-    if len(changed) < LOAD_IN_CHILD:
+    try:
+        _run_load(args, len(changed))
+    except Exception:
+        if loaded is None:
+            raise
+        # The kept database could not be read (damaged): load all into a new one.
+        for stale in (path, path.with_name(path.name + ".wal")):
+            stale.unlink(missing_ok=True)
+        return load_database(path, site_dir, cache, documents, failed, scratch)
+    return keys
+
+
+def _run_load(args: tuple, documents: int) -> None:
+    if documents < LOAD_IN_CHILD:
         _load_database(*args)
     else:
         with ProcessPoolExecutor(max_workers=1) as pool:
             pool.submit(_load_database, *args).result()
-    return keys
 
 
 def render_database(path: Path, config: Config, staging: Path, previous, previous_dir: Path,

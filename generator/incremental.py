@@ -290,8 +290,9 @@ class DatabaseCache:
             state = None
         (self.folder / self.STATE).unlink(missing_ok=True)
         if not isinstance(state, dict) or state.get("settings") != settings \
-                or not isinstance(state.get("documents"), dict):
-            return None
+                or not isinstance(state.get("documents"), dict) \
+                or state.get("file") != _file_stamp(self.folder / self.NAME):
+            return None  # none, another configuration, or the file changed since
         try:
             os.rename(self.folder / self.NAME, path)
             wal = self.folder / (self.NAME + ".wal")
@@ -311,4 +312,19 @@ class DatabaseCache:
         else:
             (self.folder / (self.NAME + ".wal")).unlink(missing_ok=True)
         os.replace(path, self.folder / self.NAME)
-        write_entry(self.folder / self.STATE, [dumps({"settings": settings, "documents": documents})])
+        write_entry(self.folder / self.STATE, [dumps({
+            "settings": settings, "documents": documents,
+            "file": _file_stamp(self.folder / self.NAME)})])
+
+
+def _file_stamp(path: Path) -> list[int] | None:
+    """Size and modification time of the database file (and its write-ahead log): a
+    file written since the state was (opened and changed by hand) is not trusted."""
+    try:
+        stats = [path.stat()]
+        wal = path.with_name(path.name + ".wal")
+        if wal.exists():
+            stats.append(wal.stat())
+    except OSError:
+        return None
+    return [n for st in stats for n in (st.st_size, st.st_mtime_ns)]

@@ -37,8 +37,11 @@ def cache_files(site: Path, kind: str) -> list[Path]:
 
 
 def rebuild_everything(site: Path):
-    """A build that renders every page again from the caches (as after a template change)."""
+    """A build that renders every page again from the caches (as after a template change)
+    and loads every document's rows from the parse cache (the last build's database is not
+    reused: `incremental.DatabaseCache`)."""
     (site / ".cache" / "build-manifest.entry").unlink()
+    (site / ".cache" / "db" / "state.entry").unlink()
     return build(site)
 
 

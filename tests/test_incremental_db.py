@@ -4,6 +4,8 @@ is the same file, byte for byte, as a clean build's."""
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 import generator.build as build_module
@@ -139,3 +141,29 @@ def test_an_edit_reads_the_details_of_the_pages_it_renders_only(make_site, monke
     assert [ids for ids in read if ids] == [[EDITED_DOC.split("/")[1]]]
     assert "测试标记" in (site / "build" / EDITED_DOC / "index.html").read_text(encoding="utf-8")
     assert_same_as_clean_build(site, tmp_path)
+
+
+def test_a_damaged_or_edited_database_is_not_reused(make_site, monkeypatch, tmp_path):
+    site = incremental_site(make_site)
+    build(site)
+    cached = DatabaseCache(load_config(site)).folder / DatabaseCache.NAME
+    data = bytearray(cached.read_bytes())
+    for i in range(4096, len(data), 4096):  # every block's checksum fails
+        data[i + 100] ^= 0xFF
+    cached.write_bytes(bytes(data))
+    edit_source(site)
+    loads = record_loads(monkeypatch)
+    build(site)
+    assert len(loads[0]) == 2  # its size and time are not the recorded ones
+    assert_same_as_clean_build(site, tmp_path / "one")
+    # damaged without a trace in its size or time: loading into it fails, a new one is made
+    stamp = cached.stat()
+    data = bytearray(cached.read_bytes())
+    for i in range(4096, len(data), 4096):
+        data[i + 100] ^= 0xFF
+    cached.write_bytes(bytes(data))
+    os.utime(cached, ns=(stamp.st_atime_ns, stamp.st_mtime_ns))
+    other = site / "content" / "disclosures" / OTHER
+    other.write_bytes(other.read_bytes() + b"\n")
+    build(site)
+    assert_same_as_clean_build(site, tmp_path / "two")
