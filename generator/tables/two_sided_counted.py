@@ -42,7 +42,7 @@ def read_counted(seg: Segment, body: list[GridRow], table: Table, unit: str, pat
     table.columns = [Column("amount", seg.kind.header[0][1] if seg.kind.header else printed or "金额"),
                      *(c for c in expense if c.key != "amount")]
     issues: list[Issue] = []
-    code_cols = _code_columns(body) | ({None} if unplaced else set())
+    code_cols = {None} if unplaced else _code_columns(body)  # (unplaced: no cell has a column)
     for grid_row in body:
         parts = _pieces(grid_row.cells, code_cols)
         found = _row_doubts(grid_row, parts, seg.title, path, table.key)

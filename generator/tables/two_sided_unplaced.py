@@ -23,7 +23,7 @@ FUNDS = ("general_public", "gov_fund", "state_capital")
 # A 款 or 项 code first on a line ("03 政府办公厅…", "201 03 01 行政运行"): two-sided
 # tables print 类 codes only; and the "类 款 项" header of a one-sided table.
 _OTHER_CODE = re.compile(r"^(\d{3}\s+)?\d{2}(\s+\d{2})?\s+\D")
-_OTHER_HEADER = re.compile(r"类款(项)?$")
+_OTHER_HEADER = ("类款", "类款项")
 
 
 def cut_at_other_table(seg: Segment, path: str) -> list[Issue]:
@@ -32,12 +32,13 @@ def cut_at_other_table(seg: Segment, path: str) -> list[Issue]:
     the 总计 line the rows before it may not be either (an error on the table)."""
     first = next((i for i, r in enumerate(seg.rows) if has_amount(r)), len(seg.rows))
     for index in range(first, len(seg.rows)):
-        text = " ".join(c.text for c in seg.rows[index].cells)
-        flat = squash(text)
+        cells = seg.rows[index].cells
+        flat = "".join(c.text for c in cells)  # (a cell holds no space)
         if "总计" in flat and has_amount(seg.rows[index]):
             return []  # the table's end is its 总计 line (`two_sided._cut_after_totals`)
-        why = ("出现了类 款 项表头（单栏表格）" if _OTHER_HEADER.search(flat)
-               else "出现了款/项科目编码" if _OTHER_CODE.match(text) else None)
+        why = ("出现了类 款 项表头（单栏表格）" if flat.endswith(_OTHER_HEADER)
+               else "出现了款/项科目编码" if flat[:1].isdigit() and _OTHER_CODE.match(" ".join(c.text for c in cells[:4]))
+               else None)
         if why:
             rest, seg.rows = seg.rows[index:], seg.rows[:index]
             return [Issue("table-cut", f"{seg.title}在第 {rest[0].line} 行结束：{why}（另一张表，其标题丢失？），"
