@@ -4,7 +4,7 @@ Rows are separated by blank lines; long cells wrap onto the following lines with
 amounts on the last one; empty cells print nothing, so a row prints fewer amounts than
 the table has columns and the columns are decided by the accounting identities
 (`pdf_single_space_place`). 表一/表四 are two-sided on one line
-(`pdf_single_space_sided`); 表二/三/五/七 may be broken down by sub-unit
+(`tables.two_sided`); 表二/三/五/七 may be broken down by sub-unit
 (二级预算单位), each with its own total row.
 
 A table ends at the next title, and earlier when a line shows that another table began
@@ -21,6 +21,7 @@ from ..model import COLUMN_LABELS, Column, Document, Issue, Table
 from ..numbers import parse_amount, squash
 from ..parse.columns import PROJECT_ECONOMIC_COLUMNS
 from ..sources import SourceText
+from ..tables.two_sided_unplaced import income_sources
 from .common import check_cut_number, check_garbled_lines, code_doubts, replace_page_markers
 from .pdf_single_space_lines import (
     Region,
@@ -43,7 +44,6 @@ from .pdf_single_space_rows import (
     split_project_names,
 )
 from .pdf_single_space_shared import SHARED, read_shared
-from .pdf_single_space_sided import TwoSidedReader, active_sources
 
 TABLE_LABELS = {
     "summary": "表一",
@@ -186,9 +186,7 @@ class _Reader:
             )
             return
         if key in ("summary", "fiscal"):
-            active = active_sources(self.doc.tables.get("summary"))
-            reader = TwoSidedReader(region, self.doc.path, self.doc.issues)
-            self.doc.tables[key] = reader.read(active)
+            self.doc.tables[key] = read_shared(region, self.doc)
         elif key in SHARED:
             self.deferred.append(region)  # read after the others, as their issues come first
             self.doc.tables[key] = Table(key, region.title, region.line)
@@ -310,7 +308,7 @@ class _Reader:
     def finish(self) -> None:
         """Place amounts once every table is read: placement uses other tables."""
         tables = self.doc.tables
-        active = active_sources(tables.get("summary")) or active_sources(tables.get("fiscal"))
+        active = income_sources(tables.get("summary")) or income_sources(tables.get("fiscal"))
         known = self._known_names()
         for key, rows in self.printed.items():
             table, total = tables[key], self.totals.get(key)

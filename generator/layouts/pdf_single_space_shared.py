@@ -16,6 +16,7 @@ from ..tables.items import read_items
 from ..tables.pipeline import INTERPRETERS
 from ..tables.rejoin import rejoin_wrapped_rows
 from ..tables.segment import find_tables
+from ..tables.two_sided import read_two_sided
 from ..tables.verify import verify_coded
 from .common import code_doubts
 from .pdf_single_space_lines import Region, note_text
@@ -39,6 +40,11 @@ def read_shared(region: Region, doc: Document) -> Table:
         return Table(key=region.key, title=region.title, line=region.line, empty=True)
     seg.title = region.title  # messages name the table as printed
     unit = seg.unit or doc.unit or "万元"
+    if seg.kind.shape == "two_sided":  # each side's values are its own columns'
+        table, found = read_two_sided(seg, catalogue, unit, doc.path, unplaced=True)
+        doc.issues.extend(found)
+        table.title, table.note = region.title, None
+        return table
     if seg.kind.shape == "items":
         table, found = read_items(seg, catalogue, unit, doc.path, _stated(doc, seg.kind.columns))
     else:

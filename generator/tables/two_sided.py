@@ -25,15 +25,21 @@ from .segment import Segment
 from .two_sided_columns import is_column_grid, read_sides
 from .two_sided_counted import read_counted
 from .two_sided_lines import SIDE_NAMES, function_class, line_doubts
+from .two_sided_unplaced import cut_at_other_table, place_unplaced
 
 
-def read_two_sided(seg: Segment, catalogue: Catalogue, unit: str, path: str) -> tuple[Table, list[Issue]]:
+def read_two_sided(seg: Segment, catalogue: Catalogue, unit: str, path: str,
+                   unplaced: bool = False) -> tuple[Table, list[Issue]]:
+    """`unplaced`: each grid row is a whole printed line whose empty cells print nothing
+    (single-space text): read as counted text, 表四's fund amounts placed by the income
+    side (`two_sided_unplaced`)."""
     table = Table(key=seg.kind.key, title=seg.kind.key, line=seg.line, unit=unit, note=seg.title,
                   columns=[Column("amount", "金额")])
+    cut = cut_at_other_table(seg, path) if unplaced else []
     first = next((i for i, r in enumerate(seg.rows) if has_amount(r)), len(seg.rows))
     body = seg.rows[first:]
     positioned = any(c.x0 is not None or c.col is not None for r in seg.rows for c in r.cells)
-    issues = _read_lines(seg, first, table, catalogue, unit, path)
+    issues = cut + _read_lines(seg, first, table, catalogue, unit, path, unplaced)
     totals_before: dict[int, int] = {}
     for row in table.rows:
         # of two 总计, the first is income's: on one line, or, without positions (the
@@ -43,6 +49,8 @@ def read_two_sided(seg: Segment, catalogue: Catalogue, unit: str, path: str) -> 
         totals_before[where] = totals_before.get(where, 0) + catalogue.is_total(row.name)
     issues += _cut_after_totals(table, catalogue, body, seg.title, path)
     issues += _find_totals(table, catalogue, path, seg.title)
+    if unplaced:
+        issues += place_unplaced(table, path, seg.title)
     issues += line_doubts(table, path, seg.title)
     for side in ("income", "expense") if table.rows else ("income",):
         if side not in table.totals:
@@ -113,7 +121,8 @@ def _left_without_amount(on_line: dict[int, Row], side: int) -> Row | None:
     return left[-1] if left and "amount" not in left[-1].values else None
 
 
-def _read_lines(seg: Segment, first: int, table: Table, catalogue: Catalogue, unit: str, path: str) -> list[Issue]:
+def _read_lines(seg: Segment, first: int, table: Table, catalogue: Catalogue, unit: str, path: str,
+                unplaced: bool) -> list[Issue]:
     """The body's lines into `table.rows`, by what the grid knows of columns (see the module)."""
     header, body = seg.rows[:first], seg.rows[first:]
     bounds = _amount_columns(header, catalogue)
@@ -121,11 +130,11 @@ def _read_lines(seg: Segment, first: int, table: Table, catalogue: Catalogue, un
         return read_sides(header, body, table, catalogue, unit, path, seg.title)
     if len(bounds) >= 2 and all(c.x0 is not None for r in body for c in r.cells):
         _read_by_columns(body, bounds, table, unit)
-    elif any(c.col is not None and c.x0 is None for r in body for c in r.cells):  # counted from the line end
+    elif unplaced or any(c.col is not None and c.x0 is None for r in body for c in r.cells):  # counted from the end
         printed = next((squash(c.text) for r in header for c in r.cells
                         if squash(c.text) in catalogue.labels["amount_headers"]), None)
         return read_counted(seg, body, table, unit, path, lambda name: _side(name, catalogue, 0) == "expense",
-                            printed)
+                            printed, unplaced)
     elif any(c.x0 is not None or c.col is not None for r in seg.rows for c in r.cells):
         _read_in_order(body, table, unit)
     else:  # a row's label may print among the header's words, before the first amount

@@ -33,14 +33,16 @@ def _expense_columns(seg: Segment, printed: str | None = None) -> list[Column]:
 
 
 def read_counted(seg: Segment, body: list[GridRow], table: Table, unit: str, path: str,
-                 is_expense: Callable[[str], bool], printed: str | None) -> list[Issue]:
+                 is_expense: Callable[[str], bool], printed: str | None, unplaced: bool = False) -> list[Issue]:
     """Read `body` into `table`; `is_expense(name)` tells a line's side (by its label);
-    `printed` is the amount columns' heading the header prints (预算数), if any."""
+    `printed` is the amount columns' heading the header prints (预算数), if any;
+    `unplaced`: no cell has a column (single-space text), so a code before a name is one
+    wherever it stands, and the amounts stay in print order (`two_sided_unplaced`)."""
     expense = _expense_columns(seg, printed)
     table.columns = [Column("amount", seg.kind.header[0][1] if seg.kind.header else printed or "金额"),
                      *(c for c in expense if c.key != "amount")]
     issues: list[Issue] = []
-    code_cols = _code_columns(body)
+    code_cols = {None} if unplaced else _code_columns(body)  # (unplaced: no cell has a column)
     for grid_row in body:
         parts = _pieces(grid_row.cells, code_cols)
         found = _row_doubts(grid_row, parts, seg.title, path, table.key)
@@ -55,10 +57,14 @@ def read_counted(seg: Segment, body: list[GridRow], table: Table, unit: str, pat
             placed = _placed(amounts, keys, last=index == len(parts) - 1)
             if placed is None:
                 placed = list(zip(keys, amounts))
-                if len(keys) > 1 and amounts and not found:
+                if len(keys) > 1 and amounts and not found and not unplaced:
                     issues.append(_doubt("column-ambiguous", grid_row.line, f"{seg.title} 第 {grid_row.line} 行："
                                          "看不出各金额所在的列（行尾被截断，还是一个数字被空格隔开？）："
                                          "金额按从左到右的顺序保留", path, table.key))
+            if len(amounts) > len(keys):
+                extra = " ".join(a.text for a in amounts[len(keys):])
+                issues.append(_doubt("column-ambiguous", grid_row.line, f"{seg.title}「{name}」行：金额个数多于列数"
+                                     f"（{extra} 未放入任何列）", path, table.key))
             for key, cell in placed:
                 row.values[key] = to_wan(cell.text, unit)
                 row.origins[key] = cell.origin

@@ -12,6 +12,8 @@ name), each line's kind (类, 小计, line), and what puts a line's figures in d
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from ..grid import Cell
 from ..model import Issue, Origin, Row, Table
 from ..numbers import squash
@@ -24,6 +26,7 @@ TOTAL_ENDS = ("小计", "合计", "总计")
 _NOWHERE = Origin(line=0)
 
 
+@lru_cache(maxsize=4096)  # (every two-sided line's label is asked, some twice)
 def function_class(label: str) -> tuple[str | None, str | None, str]:
     """(code, code as printed, name) of a label that starts with a classification code
     followed by words ("201 一般公共服务支出", "201一般公共服务支出"); else (None, None, label)."""
