@@ -42,12 +42,12 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "bench"))
 
-from build import _process_tree  # noqa: E402  (bench/build.py: a process and its descendants)
-
 from generator.render.screenshots import launch, serve  # noqa: E402
 from generator.search import INDEX_DIR  # noqa: E402
 from generator.search.analyzer import query_terms  # noqa: E402
 from generator.search.index import term_hash  # noqa: E402
+
+from build import _process_tree  # noqa: E402  (bench/build.py: a process and its descendants)
 
 FIRST_QUERY = "信息化"
 TIMED = """async (queries) => {
@@ -70,9 +70,9 @@ SITE_TOML = '[site]\ntitle = "部门预算公开（搜索基准）"\n[build]\nch
 
 def synthesized_build(documents: int, site: Path) -> Path:
     """`site` with `documents` synthesized disclosures (written once), built; its build dir."""
-    import synth
-
     from generator.build import build
+
+    import synth
 
     folder = site / "content" / "disclosures"
     if len(list(folder.glob("*.txt"))) != documents:

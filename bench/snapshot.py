@@ -30,12 +30,12 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from fuzz import case, load_originals  # noqa: E402
-from synth import synthesize  # noqa: E402
-
 from generator.checks import run_checks  # noqa: E402
 from generator.parse.document import parse_file  # noqa: E402
 from generator.serialize import document_to_json  # noqa: E402
+
+from fuzz import case, load_originals  # noqa: E402
+from synth import synthesize  # noqa: E402
 
 SAMPLES = ROOT / "content" / "disclosures"
 
