@@ -1,4 +1,4 @@
-"""pdf-single-space: which column each printed amount of 表二/表四/表七 belongs to.
+"""pdf-single-space: which column each printed amount of 表二/表七 belongs to.
 
 Empty cells print nothing, so a row's amounts do not say their columns. Income columns
 are decided by the income sources the document has (表一); 表七 keeps its total only.
@@ -34,7 +34,7 @@ def place_by_sources(
     issues: list[Issue],
 ) -> None:
     """Place a row whose first column is a total and whose other columns are income
-    sources (表二) or fund types (表四): the printed amounts after the total go, in
+    sources (表二): the printed amounts after the total go, in
     order, to the sources the document has."""
     row, amounts = printed.row, printed.amounts
     if place_direct(printed, columns):
