@@ -10,7 +10,6 @@ the shared code reader once the document is read (`tables.codes.repair_broken_co
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import replace
 
 from ..grid import Cell, Grid, GridRow
@@ -27,12 +26,12 @@ from .tsv_blocks import (
     PERF_DEPARTMENT,
     PERF_PROJECT,
     Block,
+    ReadContext,
     RefusedLine,
     TsvRow,
     find_blocks,
     table_label,
 )
-from .tsv_coded import ReadContext
 from .tsv_guards import refuse_foreign_codes, refuse_lone_unit_rows
 
 # Rows with at least this many filled cells on enough lines make a tab-separated table.
@@ -41,19 +40,6 @@ _MIN_TABLE_ROWS = 20
 _SHAPES = {"projects": "编码、功能科目名称、项目名称、金额",
            "basic": "类/款编码、名称、三列金额"}
 
-_READERS: dict[str, Callable[[Block, str, ReadContext], Table]] = {
-    "summary": lambda block, key, ctx: read_shared(block, key, ctx),
-    "fiscal": lambda block, key, ctx: read_shared(block, key, ctx),
-    "three_public": lambda block, key, ctx: read_shared(block, key, ctx),
-    "gov_fund": lambda block, key, ctx: read_shared(block, key, ctx),
-    "expense": lambda block, key, ctx: read_shared(block, key, ctx),
-    "general_public": lambda block, key, ctx: read_shared(block, key, ctx),
-    "basic": lambda block, key, ctx: read_shared(block, key, ctx),
-    "state_capital": lambda block, key, ctx: read_shared(block, key, ctx),
-    "projects": lambda block, key, ctx: read_shared(block, key, ctx),
-    "carryover": lambda block, key, ctx: read_shared(block, key, ctx),
-    "income": lambda block, key, ctx: read_shared(block, key, ctx),
-}
 
 
 class TsvLayout:
@@ -107,7 +93,7 @@ class TsvLayout:
                 ctx.issue("table-repeated", f"{table_label(key)}在第 {block.line} 行"
                           "再次印出；保留第一份", block.line, key)
                 continue
-            doc.tables[key] = _READERS[key](block, key, ctx)
+            doc.tables[key] = read_shared(block, key, ctx)
         _ends_inside_table(source.lines, read, ctx)
 
     @staticmethod

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
 
-from ..model import TABLE_KEYS
+from ..model import TABLE_KEYS, Document, Issue
 from ..numbers import parse_amount, squash, unwrap
 from ..parse.prose import PAGE_MARKER, PAGE_NUMBER
 from ..parse.titles import ENDS_LIKE_TITLE, is_toc_entry, numbered_title, table_key_for_title
@@ -208,3 +208,14 @@ def _prose_line(block: Block, text: str, number: int) -> None:
             block.closed = True
         return
     block.closed = True
+
+
+@dataclass
+class ReadContext:
+    """The document being read, and issues on it."""
+
+    doc: Document
+
+    def issue(self, slug: str, message: str, line: int | None, key: str | None,
+              severity: str = "warning") -> None:
+        self.doc.issues.append(Issue(slug, message, self.doc.path, line, severity, key))

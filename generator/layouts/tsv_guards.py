@@ -19,7 +19,7 @@ from ..numbers import squash
 from .tsv_blocks import table_label
 
 if TYPE_CHECKING:
-    from .tsv_coded import ReadContext
+    from .tsv_blocks import ReadContext
 
 # The first digit of the classification each coded table uses: 支出功能分类 codes are
 # 2xx; 部门/政府预算支出经济分类 codes are 3xx / 5xx.
