@@ -16,6 +16,7 @@ from ..tables.performance import read_performance
 from ..tables.pipeline import INTERPRETERS
 from ..tables.row_doubts import row_doubts
 from ..tables.segment import Segment, find_tables
+from .common import list_every_column
 
 _SHORT_NAMES = {
     "three_public": "三公经费表", "gov_fund": "政府性基金预算支出表",
@@ -28,9 +29,8 @@ def table_label(key: str) -> str:
     return _SHORT_NAMES.get(key) or TABLE_KEYS.get(key, key).split()[0]
 
 
-# The tables read by the shared segmenter and interpreters: all of them.
-SHARED = {"summary", "fiscal", "income", "expense", "general_public", "basic", "projects", "three_public",
-          "gov_fund", "state_capital", "carryover"}
+# The tables read by the shared segmenter and interpreters: every table of the template.
+SHARED = frozenset(TABLE_KEYS)
 
 
 # Label/value pairs and indicator rows print a few cells; far more is a run of cells pasted in.
@@ -73,9 +73,7 @@ def read_shared(seg: Segment, title: str, doc: Document) -> Table:
     table.title, table.note = title, " ".join(seg.notes) or None
     for column in table.columns:
         column.label = squash(column.label)
-    if seg.kind.shape != "two_sided":  # (a two-sided table lists each side's columns)
-        for row in [*table.rows, *table.totals.values()]:  # this layout lists every column
-            row.values = {c.key: row.values.get(c.key) for c in table.columns} | row.values
+    list_every_column(table, seg.kind.shape)
     total = table.totals.get("total")
     if total is not None:
         total.name = squash(total.name)
