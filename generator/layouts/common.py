@@ -3,7 +3,7 @@ its text is laid out."""
 
 from __future__ import annotations
 
-from ..model import Document, Issue, Row
+from ..model import Document, Issue, Row, Table
 from ..parse.prose import PAGE_MARKER
 from ..sources import SourceText
 from ..tables.row_doubts import foreign_code
@@ -106,3 +106,12 @@ def unit_opening_doubt(unit: Row, first_code: str) -> str:
     whose code was lost."""
     return (f"没有编码的行「{(unit.name or '')[:40]}」之后是 {first_code}，不是类："
             "是丢了编码的类行吗？按下属单位读取，存疑")
+
+
+def list_every_column(table: Table, shape: str) -> None:
+    """Every row of `table` lists each of its columns, None where nothing is printed, as the
+    legacy layouts always did (a two-sided table lists each side's own columns)."""
+    if shape == "two_sided":
+        return
+    for row in [*table.rows, *table.totals.values()]:
+        row.values = {c.key: row.values.get(c.key) for c in table.columns} | row.values

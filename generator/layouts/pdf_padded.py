@@ -30,6 +30,7 @@ from ..tables.segment import find_tables
 from .common import (
     check_garbled_lines,
     code_doubts,
+    list_every_column,
     replace_page_markers,
     without_form_feeds,
 )
@@ -230,9 +231,7 @@ def _read_shared(key: str, title: str, title_line: int, body: Lines, doc: Docume
         doc.issues.append(Issue("row-unread", f"{title.split()[0] if title else key} 第 {last.line} 行："
                                 f"{last.code_raw} {last.name or ''} 没有金额行（文本在此中断），未读",
                                 doc.path, last.line, "warning", key))
-    if seg.kind.shape != "two_sided":  # (a two-sided table lists each side's columns)
-        for row in [*table.rows, *table.totals.values()]:  # this layout lists every column
-            row.values = {c.key: row.values.get(c.key) for c in table.columns} | row.values
+    list_every_column(table, seg.kind.shape)
     stated_empty = any("为空表" in text for _, text in body)
     if stated_empty and not any(v is not None for r in table.rows for v in r.values.values()):
         table.empty, table.rows, table.totals = True, [], {}

@@ -21,7 +21,7 @@ from ..tables.performance import read_performance
 from ..tables.pipeline import INTERPRETERS
 from ..tables.row_doubts import row_doubts
 from ..tables.segment import Segment, find_tables
-from .common import check_garbled_lines
+from .common import check_garbled_lines, list_every_column
 from .tsv_blocks import (
     PERF_DEPARTMENT,
     PERF_PROJECT,
@@ -172,9 +172,7 @@ def read_shared(block: Block, key: str, ctx: ReadContext) -> Table:
     table, found = INTERPRETERS[seg.kind.shape](seg, catalogue, "万元", ctx.doc.path)
     ctx.doc.issues.extend(found)
     table.title, table.note = title, block.note
-    if seg.kind.shape != "two_sided":  # (a two-sided table lists each side's columns)
-        for row in [*table.rows, *table.totals.values()]:  # this layout lists every column
-            row.values = {c.key: row.values.get(c.key) for c in table.columns} | row.values
+    list_every_column(table, seg.kind.shape)
     table.empty = not table.rows
     if seg.kind.shape in ("coded", "named"):
         refuse_foreign_codes(table, ctx)
