@@ -19,10 +19,14 @@ def all_layouts() -> list[Layout]:
 
 
 def detect_layout(source: SourceText) -> tuple[Layout | None, dict[str, float]]:
-    """The best layout for `source` (None if none is confident), and every score."""
+    """The best layout for `source` (None if none is confident), and the scores asked."""
     layouts = all_layouts()
-    scores = {layout.name: layout.detect(source) for layout in layouts}
-    best = max(layouts, key=lambda layout: scores[layout.name])
+    scores: dict[str, float] = {}
+    for layout in layouts:
+        scores[layout.name] = layout.detect(source)
+        if scores[layout.name] >= 1.0:
+            break  # no later layout can beat it (a tie goes to the first): the rest unasked
+    best = max((layout for layout in layouts if layout.name in scores), key=lambda layout: scores[layout.name])
     if scores[best.name] < MIN_CONFIDENCE:
         return None, scores
     return best, scores
