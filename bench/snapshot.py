@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Snapshots of what the parser reads, to diff a refactoring against (issue 15).
 
-usage: python bench/snapshot.py take FILE [--synth N] [--fuzz N] [--seed S]
+usage: python bench/snapshot.py take FILE [--synth N] [--fuzz N] [--seed S] [--real DIR]
        python bench/snapshot.py diff FILE [--show K]
 
 `take` parses, and stores as one JSON file:
@@ -9,6 +9,7 @@ usage: python bench/snapshot.py take FILE [--synth N] [--fuzz N] [--seed S]
 - a synthesized corpus (`bench/synth.py`, N copies cycling through every sample, hence
   every layout), written to a temporary folder;
 - the fuzzer's cases 0..N-1 of seed S (`bench/fuzz.py`), each mutated input as parsed;
+- with --real DIR, every .txt in DIR (the real renderings: ../shared/real/text);
 and for each: `parse --json` (document_to_json), the parser's issues and the checks'
 statuses (slug, line, status). `diff` takes the same inputs again (the settings are in
 the file) and prints, per layout, how many inputs differ and the first K differences
@@ -53,10 +54,12 @@ def snapshot_of(path: Path, display: str) -> dict[str, Any]:
     }
 
 
-def take(synth: int, fuzz: int, seed: int) -> dict[str, Any]:
+def take(synth: int, fuzz: int, seed: int, real: str | None = None) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for path in sorted(SAMPLES.glob("*.txt")):
         out[f"sample/{path.name}"] = snapshot_of(path, f"content/disclosures/{path.name}")
+    for path in sorted(Path(real).glob("*.txt")) if real else []:
+        out[f"real/{path.name}"] = snapshot_of(path, f"real/{path.name}")
     with tempfile.TemporaryDirectory(prefix="snapshot-") as tmp:
         for path, _, _ in synthesize(synth, Path(tmp) / "synth", seed):
             out[f"synth/{path.name}"] = snapshot_of(path, f"synth/{path.name}")
@@ -136,11 +139,12 @@ def main() -> int:
     ap.add_argument("--synth", type=int, default=20, help="synthesized copies (cycle through the samples)")
     ap.add_argument("--fuzz", type=int, default=100, help="fuzz cases replayed")
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--real", help="also every .txt of this folder (the real renderings)")
     ap.add_argument("--show", type=int, default=5, help="differences shown per layout and input")
     args = ap.parse_args()
     if args.action == "diff":
         return diff(args.file, args.show)
-    settings = {"synth": args.synth, "fuzz": args.fuzz, "seed": args.seed}
+    settings = {"synth": args.synth, "fuzz": args.fuzz, "seed": args.seed, "real": args.real}
     data = {"settings": settings, "inputs": take(**settings)}
     args.file.write_text(json.dumps(data, ensure_ascii=False, indent=0, default=str), encoding="utf-8")
     layouts = Counter(v["layout"] for v in data["inputs"].values())

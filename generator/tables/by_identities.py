@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
-from itertools import combinations
 from math import comb
 
+from .by_sums import blank_choices
+from .catalogue import terms_of
 from .place import identities_hold
 
 # Interleavings tried at most (the templates' 三公 headers need a few hundred).
@@ -40,8 +41,7 @@ def place_by_identities(lines: list[list[str]], amounts: list[Decimal], identiti
 
 def _all_checked(values: dict, identities: tuple[str, ...]) -> bool:
     """Every identity has all its terms among the columns (else it confirms nothing)."""
-    terms = {t.strip() for i in identities for t in i.replace("=", "+").split("+")}
-    return terms <= set(values)
+    return all(set(terms_of(i)) <= values.keys() for i in identities)
 
 
 def _interleavings(lines: list[list[str]]):
@@ -75,26 +75,29 @@ def place_in_catalogue_order(keys: list[str], amounts: list[Decimal], identities
     of its amount with another column's keeps the identities too (因公出国 and 公务接待
     add up alike: the order alone would tell them apart). The figures the 说明 text states
     (`stated`, within `slack`) rule choices out, unless they rule out every choice."""
-    columns = [_variant_key(k, v) for k in keys for v in (variants or ("",))]
-    checks = [_variant_identity(i, v) for i in identities for v in (variants or ("",))]
-    checks = [i for i in checks if {t.strip() for t in i.replace("=", "+").split("+")} <= set(columns)]
-    blanks = len(columns) - len(amounts)
-    if blanks < 0 or not checks or comb(len(columns), blanks) > MAX_BLANK_CHOICES:
-        return {}
-    choices = []
-    for blank in combinations(range(len(columns)), blanks):
-        printed = iter(amounts)
-        values = {k: (Decimal(0) if i in blank else next(printed)) for i, k in enumerate(columns)}
-        if identities_hold(values, tuple(checks), slack):
-            choices.append((blank, values))
-    told = [(b, v) for b, v in choices if all(abs(v[k] - a) <= slack for k, a in (stated or {}).items() if k in v)]
+    columns, checks = _variant_columns(keys, identities, variants)
+    choices = [dict(zip(columns, c)) for c in
+               blank_choices(tuple(amounts), columns, checks, slack, MAX_BLANK_CHOICES) or ()]
+    told = [s for s in choices if all(abs((s[k] or 0) - a) <= slack for k, a in (stated or {}).items() if k in s)]
     agreed: dict[str, Decimal | None] | None = None
-    for blank, values in told or choices:
-        shown = {k: (None if i in blank else values[k]) for i, k in enumerate(columns)}
+    for shown in told or choices:
         if pinned:
+            values = _zeroed(shown)
             shown = {k: (_UNPINNED if _swappable(values, k, checks, slack) else v) for k, v in shown.items()}
         agreed = shown if agreed is None else {k: v for k, v in agreed.items() if shown.get(k, 0) == v}
     return {k: v for k, v in (agreed or {}).items() if isinstance(v, Decimal)}
+
+
+def _variant_columns(keys: tuple[str, ...] | list[str], identities: tuple[str, ...],
+                     variants: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The columns, one per key and variant, and the identities over them, per variant."""
+    columns = tuple(_variant_key(k, v) for k in keys for v in (variants or ("",)))
+    checks = (_variant_identity(i, v) for i in identities for v in (variants or ("",)))
+    return columns, tuple(i for i in checks if set(terms_of(i)) <= set(columns))
+
+
+def _zeroed(shown: dict[str, Decimal | None]) -> dict[str, Decimal]:
+    return {k: Decimal(0) if v is None else v for k, v in shown.items()}
 
 
 _UNPINNED = "unpinned"
@@ -157,22 +160,17 @@ def _print_order_candidates(orders, amounts, identities, slack, variants, moved:
     found, tried = [], 0
     runs = _moved_runs(amounts) if moved else [amounts]
     for order in orders:
-        columns = [_variant_key(k, v) for k in order for v in (variants or ("",))]
-        checks = [_variant_identity(i, v) for i in identities for v in (variants or ("",))]
-        checks = [i for i in checks if {t.strip() for t in i.replace("=", "+").split("+")} <= set(columns)]
+        columns, checks = _variant_columns(order, identities, variants)
         blanks = len(columns) - len(amounts)
         if blanks < 0 or not checks:
             continue
+        tried += comb(len(columns), blanks) * len(runs)
+        if tried > MAX_CANDIDATES:
+            return []
         for run in runs:
-            for blank in combinations(range(len(columns)), blanks):
-                tried += 1
-                if tried > MAX_CANDIDATES:
-                    return []
-                printed = iter(run)
-                values = {k: (Decimal(0) if i in blank else next(printed)) for i, k in enumerate(columns)}
-                if identities_hold(values, tuple(checks), slack):
-                    shown = {k: (None if i in blank else values[k]) for i, k in enumerate(columns)}
-                    found.append((values, shown, checks))
+            for choice in blank_choices(tuple(run), columns, checks, slack, MAX_CANDIDATES) or ():
+                shown = dict(zip(columns, choice))
+                found.append((_zeroed(shown), shown, checks))
     return found
 
 

@@ -19,6 +19,7 @@ from math import comb, prod
 
 from ..grid import GridRow
 from ..model import Issue, Row, Table
+from .catalogue import terms_of
 from .codes import read_code
 
 # Choices tried for one family at most (a family of 12 rows each open between two).
@@ -100,7 +101,28 @@ def _candidates(amounts: list[Decimal] | None, keys: list[str], identities: tupl
         return [(None,) * len(keys)]
     if in_order and len(amounts) == len(keys):
         return [tuple(amounts)]  # every column printed, in order: as printed
-    return _choices(tuple(amounts), len(keys), _compiled(tuple(keys), identities), step)
+    return blank_choices(tuple(amounts), tuple(keys), identities, step)
+
+
+@lru_cache(maxsize=4096)  # 表三 and 表五 print many rows alike
+def blank_choices(amounts: tuple[Decimal, ...], columns: tuple[str, ...], identities: tuple[str, ...],
+                  slack: Decimal, limit: int = MAX_ROW_CHOICES) -> list[Candidate] | None:
+    """Values by column (None: blank) for each choice of blank columns whose amounts, in
+    print order, keep the identities over these columns within `slack` a term (a blank
+    counts 0); None where no choice does, no identity is over the columns, there are more
+    amounts than columns or more than `limit` choices."""
+    rules = _compiled(columns, identities)
+    blanks = len(columns) - len(amounts)
+    if blanks < 0 or not rules or comb(len(columns), blanks) > limit:
+        return None
+    found = []
+    for blank in combinations(range(len(columns)), blanks):
+        values = list(amounts)
+        for i in blank:  # ascending: each blank goes in at its own index
+            values.insert(i, None)
+        if all(_holds(values, left, right, slack) for left, right in rules):
+            found.append(tuple(values))
+    return found or None
 
 
 @lru_cache(maxsize=64)
@@ -108,27 +130,10 @@ def _compiled(keys: tuple[str, ...], identities: tuple[str, ...]) -> tuple[tuple
     """The identities whose terms are all columns, as (left column, right columns) indices."""
     out = []
     for identity in identities:
-        left, right = identity.split("=")
-        terms = [left.strip(), *(t.strip() for t in right.split("+"))]
+        terms = terms_of(identity)
         if set(terms) <= set(keys):
             out.append((keys.index(terms[0]), tuple(keys.index(t) for t in terms[1:])))
     return tuple(out)
-
-
-@lru_cache(maxsize=4096)  # 表三 and 表五 print many rows alike
-def _choices(amounts: tuple[Decimal, ...], width: int, identities: tuple[tuple[int, tuple[int, ...]], ...],
-             step: Decimal) -> list[Candidate] | None:
-    blanks = width - len(amounts)
-    if blanks < 0 or not identities or comb(width, blanks) > MAX_ROW_CHOICES:
-        return None
-    found = []
-    for blank in combinations(range(width), blanks):
-        values = list(amounts)
-        for i in blank:  # ascending: each blank goes in at its own index
-            values.insert(i, None)
-        if all(_holds(values, left, right, step) for left, right in identities):
-            found.append(tuple(values))
-    return found or None
 
 
 def _holds(values: list[Decimal | None], left: int, right: tuple[int, ...], step: Decimal) -> bool:

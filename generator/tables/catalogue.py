@@ -63,20 +63,22 @@ class TableKind:
         print one 金额 column: 合计 = 基本支出 + 项目支出 can neither hold nor fail on
         them); an optional part counts where the table prints it (单位预留机动经费)."""
         return tuple(i for i in self.identities_over(printed)
-                     if all(t in printed for t in _terms(i)))
+                     if all(t in printed for t in terms_of(i)))
 
 
-def identity_terms(identity: str) -> tuple[str, list[str]]:
-    """"total = basic + project" → ("total", ["basic", "project"])."""
+@cache  # (a few dozen identities, asked of every row)
+def identity_terms(identity: str) -> tuple[str, tuple[str, ...]]:
+    """"total = basic + project" → ("total", ("basic", "project"))."""
     left, right = identity.split("=")
-    return left.strip(), [t.strip() for t in right.split("+")]
+    return left.strip(), tuple(t.strip() for t in right.split("+"))
 
 
 def identity_text(total: str, parts: list[str]) -> str:
     return f"{total} = {' + '.join(parts)}"
 
 
-def _terms(identity: str) -> list[str]:
+def terms_of(identity: str) -> list[str]:
+    """Every column an identity names, its total first."""
     total, parts = identity_terms(identity)
     return [total, *parts]
 

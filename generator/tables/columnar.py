@@ -29,7 +29,7 @@ from ..grid import Cell
 from ..model import Issue, Row, Table
 from ..numbers import squash
 from .amounts import to_wan
-from .catalogue import Catalogue
+from .catalogue import Catalogue, identity_terms
 from .segment import Segment
 from .verify import rounding_step
 
@@ -52,11 +52,11 @@ def coded_total(table: Table, seg: Segment, identities: tuple[str, ...], unit: s
     the parts printed after it (the first identity over `total`)."""
     if table.totals.get("total") is not None and table.totals["total"].values:
         return []
-    identity = next((i for i in identities if i.split("=")[0].strip() == "total"), None)
+    identity = next((i for i in identities if identity_terms(i)[0] == "total"), None)
     amounts = _amounts(_cells(seg), unit)
     if identity is None or not amounts:
         return []
-    parts = [t.strip() for t in identity.split("=")[1].split("+")]
+    parts = identity_terms(identity)[1]
     largest = max(v for _, v, _ in amounts)
     step = rounding_step(unit)
     found: list[tuple[Cell, list[tuple[Decimal, Cell]]]] = []

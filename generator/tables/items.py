@@ -19,7 +19,7 @@ from ..model import COLUMN_LABELS, Column, Issue, Row, Table
 from ..numbers import squash
 from .amounts import has_amount, label_text, pieces, to_wan
 from .by_identities import place_by_identities, place_in_catalogue_order, place_in_print_orders
-from .catalogue import Catalogue
+from .catalogue import Catalogue, identity_terms
 from .coded import _columns
 from .header import SUBTOTAL_LABELS, VARIANTS
 from .header import Column as HeaderColumn
@@ -132,8 +132,7 @@ def _ruled_leaves(header: list, body: list, seg: Segment, catalogue: Catalogue) 
     for key in lines[0]:
         leaves.append(key)
         for identity in seg.kind.identities:
-            left, right = (side.strip() for side in identity.split("="))
-            parts = [t.strip() for t in right.split("+")]
+            left, parts = identity_terms(identity)
             if left == key and left != "total" and set(parts) <= later:
                 leaves += parts
     return leaves if len(leaves) == row.width and len(set(leaves)) == len(leaves) else []
@@ -172,9 +171,8 @@ def _place_without_positions(row: Row, header: list, amounts: list, seg: Segment
     lines = _keyed_lines(header, catalogue)
     keys = {k for line in lines for k in line}
     for identity in seg.kind.identities:
-        left, right = (side.strip() for side in identity.split("="))
-        parts = {t.strip() for t in right.split("+")}
-        if left != "total" and left in keys and parts <= keys and sum(line.count("total") for line in lines) >= 2:
+        left, parts = identity_terms(identity)
+        if left != "total" and left in keys and set(parts) <= keys and sum(line.count("total") for line in lines) >= 2:
             lines = [[k for k in line if k != left] for line in lines]  # the group heading
             later = [line for line in lines if "total" in line][-1]
             later[later.index("total")] = left  # its 小计

@@ -22,6 +22,7 @@ from decimal import Decimal
 from statistics import median
 
 from ..grid import Cell
+from .catalogue import identity_terms
 from .header import Column
 
 
@@ -65,8 +66,7 @@ def identities_hold(values: dict, identities: tuple[str, ...], slack: Decimal = 
     """Whether every catalogue identity ("total = basic + project") whose terms are all
     in `values` holds, within `slack` per term (a document's rounding)."""
     for identity in identities:
-        left, right = (side.strip() for side in identity.split("="))
-        terms = [t.strip() for t in right.split("+")]
+        left, terms = identity_terms(identity)
         if left in values and all(t in values for t in terms):
             if abs(values[left] - sum(values[t] for t in terms)) > slack * len(terms):
                 return False

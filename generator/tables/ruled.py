@@ -14,7 +14,7 @@ from collections import Counter
 from ..grid import Cell, GridRow
 from ..model import COLUMN_LABELS, Issue, Row, Table
 from ..numbers import squash
-from .catalogue import Catalogue
+from .catalogue import Catalogue, terms_of
 from .header import Column as HeaderColumn
 from .segment import Segment
 
@@ -139,8 +139,7 @@ def column_order(columns: list[HeaderColumn], identities: tuple[str, ...], seg: 
     their order): a label lost or swapped, so every figure of the table is in doubt."""
     keys = [c.key for c in columns]
     for identity in identities:
-        left, right = (side.strip() for side in identity.split("="))
-        order = [left, *(t.strip() for t in right.split("+"))]
+        order = terms_of(identity)
         printed = [k for k in keys if k in order]
         if printed != sorted(printed, key=order.index):
             labels = "、".join(squash(c.label) for c in columns if c.key in order)

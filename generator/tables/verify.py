@@ -23,6 +23,7 @@ from ..model import Issue, Row, Table
 from ..numbers import squash
 from .amounts import TO_WAN
 from .by_sums import place_by_sums
+from .catalogue import terms_of
 from .place import identities_hold
 
 _TOP_LINE = re.compile(r"^[一二三四五六七八九十]+[、.．]")
@@ -66,7 +67,7 @@ def verify_coded(table: Table, identities: tuple[str, ...], path: str, title: st
 
 def _confirmed(values: dict, identities: tuple[str, ...], step: Decimal) -> bool:
     """A row's figures are confirmed by an identity over them all that holds."""
-    checked = [i for i in identities if {t.strip() for t in re.split(r"[=+]", i)} <= set(values)]
+    checked = [i for i in identities if set(terms_of(i)) <= values.keys()]
     return bool(checked) and identities_hold(values, identities, step)
 
 
