@@ -10,14 +10,14 @@ makes it a cell grid; the shared segmenter and interpreters read every table
 
 from __future__ import annotations
 
-from ..model import Document, Issue
+from ..model import Document, Issue, table_label
 from ..parse.titles import is_toc_entry, table_key_for_title
 from ..readers.word_cells import CellText, cell_line_stats, clean_text, grid_of_cells, split_cells
 from ..sources import SourceText
 
 # Not specific to PDF text; shared until a common home for layout helpers exists.
 from .common import check_cut_number, check_garbled_lines, without_form_feeds
-from .word_cells_shared import read_shared, read_targets, shared_segments, table_label
+from .word_cells_shared import read_shared, read_targets, shared_segments
 
 # Fewer one-cell tab lines than this is not a Word table export.
 _MIN_CELL_LINES = 40

@@ -9,7 +9,7 @@ on the codes' 类/款/项 nesting and on rows whose parts do not add up to their
 from __future__ import annotations
 
 from ..grid import Grid
-from ..model import TABLE_KEYS, Document, Issue, Table
+from ..model import TABLE_KEYS, Document, Issue, Table, table_label
 from ..numbers import squash
 from ..tables.catalogue import load_catalogue
 from ..tables.performance import read_performance
@@ -17,17 +17,6 @@ from ..tables.pipeline import INTERPRETERS
 from ..tables.row_doubts import row_doubts
 from ..tables.segment import Segment, find_tables
 from .common import list_every_column
-
-_SHORT_NAMES = {
-    "three_public": "三公经费表", "gov_fund": "政府性基金预算支出表",
-    "state_capital": "国有资本经营预算支出表", "carryover": "上年结转结余表",
-}
-
-
-def table_label(key: str) -> str:
-    """"表三" for messages (the template's number; 三公 and later tables by name)."""
-    return _SHORT_NAMES.get(key) or TABLE_KEYS.get(key, key).split()[0]
-
 
 # The tables read by the shared segmenter and interpreters: every table of the template.
 SHARED = frozenset(TABLE_KEYS)

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from ..grid import Grid
 from ..layouts import detect_layout
-from ..model import TABLE_KEYS, TABLE_SHORT, Document, Issue
+from ..model import TABLE_KEYS, Document, Issue, table_label
 from ..readers import missing_reader, reader_for
 from ..sources import SourceText, read_source
 from . import profile, statements, units
@@ -219,7 +219,7 @@ def _flag_figures_in_names(doc: Document) -> None:
             if len(name) > LONGEST_NAME or len(NAME_AMOUNT.findall(name)) >= 2:
                 shown = name[:40] + ("…" if len(name) > 40 else "")
                 doc.issues.append(Issue(
-                    "row-name-doubtful", f"{TABLE_SHORT.get(key, key)} 第 {row.line} 行："
+                    "row-name-doubtful", f"{table_label(key)} 第 {row.line} 行："
                     f"名称（{len(name)} 个字符：{shown}）含有数字或长过任何真实名称，"
                     "这一行的名称和数字可能读错了", doc.path, row.line,
                     "warning", table=key))

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from ..model import TABLE_SHORT, Document, Issue
+from ..model import Document, Issue, table_label
 from ..numbers import SITE_UNIT, to_site_unit
 from ..sources import SourceText
 
@@ -48,7 +48,7 @@ def convert_other_units(source: SourceText, doc: Document) -> set[str]:
         table.unit = unit
         where = "" if found else "（表上未注明，按全文）"
         doc.issues.append(Issue(
-            "amount-unit-converted", f"{TABLE_SHORT.get(key, key)}：金额以{unit}印出{where}，"
+            "amount-unit-converted", f"{table_label(key)}：金额以{unit}印出{where}，"
             "按万元精确存储（只移动小数点，不舍入任何数字），显示时与印出的相同", doc.path, line, "info", table=key))
         converted.add(key)
     return converted

@@ -12,7 +12,7 @@ import re
 from functools import lru_cache
 
 from ..grid import Cell
-from ..model import TABLE_SHORT, Document, Issue
+from ..model import Document, Issue, table_label
 from ..numbers import squash
 
 _FUSED = re.compile(r"^(\d{3}(?:\d{2}){0,2})(?=[^\d\s.,])(.+)$")
@@ -91,7 +91,7 @@ def repair_broken_codes(doc: Document) -> None:
         fits = {c for c in known if _fits(parts, c)}
         named = by_name.get(squash(row.name), set()) & fits if row.name else set()
         found = named if len(named) == 1 else (fits if len(fits) == 1 else set())
-        label = TABLE_SHORT.get(key, key)
+        label = table_label(key)
         if len(found) == 1:
             how = "据其名称" if len(named) == 1 else "据唯一相符的已知编码"
             row.code = next(iter(found))
