@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from ..grid import Cell, Grid, GridRow
-from ..model import TABLE_KEYS, Document, Origin, PerformanceTarget, Table
+from ..model import TABLE_KEYS, Document, Origin, PerformanceTarget, Table, table_label
 from ..readers.tsv import MAX_CELLS, join_quoted_cells, tsv_row
 from ..sources import SourceText
 from ..tables.catalogue import load_catalogue
@@ -30,7 +30,6 @@ from .tsv_blocks import (
     RefusedLine,
     TsvRow,
     find_blocks,
-    table_label,
 )
 from .tsv_guards import refuse_foreign_codes, refuse_lone_unit_rows
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
 
-from ..model import TABLE_KEYS, Document, Issue
+from ..model import Document, Issue
 from ..numbers import parse_amount, squash, unwrap
 from ..parse.prose import PAGE_MARKER, PAGE_NUMBER
 from ..parse.titles import ENDS_LIKE_TITLE, is_toc_entry, numbered_title, table_key_for_title
@@ -91,13 +91,6 @@ class Block:
     note_line: int | None = None
     closed: bool = False
     lines_before_rows: int = 0
-
-
-def table_label(key: str | None) -> str:
-    """"expense" → "表三" (the standard number), for messages."""
-    if key is None:
-        return "untitled table"
-    return TABLE_KEYS.get(key, key).split(" ")[0]
 
 
 def clean_text(text: str | None) -> str | None:

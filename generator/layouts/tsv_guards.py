@@ -14,9 +14,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..model import Row, Table
+from ..model import Row, Table, table_label
 from ..numbers import squash
-from .tsv_blocks import table_label
 
 if TYPE_CHECKING:
     from .tsv_blocks import ReadContext
