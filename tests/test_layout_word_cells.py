@@ -610,7 +610,7 @@ def test_reader_grid_counts_columns_from_the_row_end():
 
 
 def test_merged_code_cells_are_told_by_their_columns_in_any_ruled_grid():
-    """tables/code_levels: the 类/款/项 header row gives each code cell its level; a Word row
+    """tables/codes (CodeCarry): the 类/款/项 header row gives each code cell its level; a Word row
     that lost a cell at its end keeps its code cells (counted from the left by `width`)."""
     doc = _function_table(
         ["201", "", "", "一般公共服务支出", "10.00", "10.00", ""],

@@ -20,8 +20,17 @@ from ..readers.text import is_amount
 from .amounts import has_amount, is_amount_cell, is_index_row, label_text, pieces, to_wan
 from .by_sums import unit_lines
 from .catalogue import Catalogue
-from .code_levels import CodeCarry, code_columns, code_columns_of_body, code_columns_of_span
-from .codes import BareSections, is_repeated_digit_section, read_code, row_kind, split_fused
+from .codes import (
+    BareSections,
+    CodeCarry,
+    code_columns,
+    code_columns_of_body,
+    code_columns_of_span,
+    is_repeated_digit_section,
+    read_code,
+    row_kind,
+    split_fused,
+)
 from .column_fit import (
     dropped_number_runs,
     fit_to_columns,
@@ -36,6 +45,7 @@ from .inferred import inferred_columns, inferred_rows, project_column_of_body
 from .label_levels import level_name, split_levels
 from .place import calibrate, place
 from .projects import project_column, project_rows, split_projects, units_and_projects
+from .rejoin import starts_row
 from .ruled import Line, cell_doubts, column_order, garbled_labels, sub_units, unknown_columns
 from .segment import Segment
 from .side_by_side import unfold_side_by_side
@@ -229,7 +239,7 @@ def _fixed_columns(header: list[GridRow], fixed: tuple[tuple[str, str], ...]) ->
 
 class _LineReader:
     """Body lines in order: codes by their 类/款/项 columns where the header shows them
-    (merged cells filled from the rows above, `code_levels`), else as printed."""
+    (merged cells filled from the rows above, `codes.CodeCarry`), else as printed."""
 
     def __init__(self, seg: Segment, header: list[GridRow], body: list[GridRow], path: str,
                  issues: list[Issue]):
@@ -292,14 +302,14 @@ def _under_total(lines: list[Line], index: int) -> bool:
     """Whether the lines up to `index` are text pieces under a total row (总计, no code)."""
     while index >= 0 and _is_piece(lines[index]):
         index -= 1
-    return index >= 0 and lines[index][1] is None and _starts_row(label_text(lines[index][3])) \
+    return index >= 0 and lines[index][1] is None and starts_row(label_text(lines[index][3])) \
         and not label_text(lines[index][3])[:1].isdigit()
 
 
 def _tail_of_previous(lines: list[Line], piece: int) -> bool:
     """Whether the text line `piece` ends the name of the row above it (else it begins the
     row below)."""
-    if piece == 0 or _is_piece(lines[piece - 1]) or _starts_row(label_text(lines[piece][3])):
+    if piece == 0 or _is_piece(lines[piece - 1]) or starts_row(label_text(lines[piece][3])):
         return False
     if _under_total(lines, piece - 1):
         return False  # 总计 takes no second half: the text begins the (unit's) row below
@@ -324,10 +334,6 @@ def _labelled_lines(line: int, cells: list[Cell], columns: list[HeaderColumn], u
                               values={key: to_wan(figures[0].text, unit)},
                               origins={"name": labels[0].origin, key: figures[0].origin}))
     return True
-
-
-def _starts_row(name: str) -> bool:
-    return name[:1].isdigit() or squash(name).startswith(("合计", "总计"))
 
 
 # What an empty table prints in its one row ("无 0 0 0").

@@ -19,7 +19,7 @@ from ..model import COLUMN_LABELS, Column, Issue, Row, Table
 from ..numbers import parse_amount, squash
 from .amounts import is_amount_cell, label_text, to_wan
 from .catalogue import Catalogue
-from .code_levels import column_from_left
+from .codes import column_from_left
 
 # A side's label heading: 项目, 支出功能分类, 科目, 项目名称, or the side's own name (收入).
 SIDE_HEADING_ENDS = ("项目", "科目", "分类", "名称")
