@@ -1,11 +1,11 @@
 """Layout pdf-padded: PDF text where every table cell is printed as its text plus one
 space, so runs of spaces mark empty cells and column positions can be counted.
 
-This module finds the tables (title lines) and cuts the text into one segment per table;
-every table is read through the shared pipeline: `readers/padded.py` makes the segment's
-lines a cell grid, the shared segmenter and the shape's interpreter read it (表一/表四 by
-`tables/two_sided.py`, 表七's rows named by `tables/projects.py`), the 绩效目标表 by the
-key-value interpreter (`tables/performance.py`).
+`readers/padded.py` makes the text a cell grid; the shared segmenter finds the tables in it
+and the shape's interpreter reads each (表一/表四 by `tables/two_sided.py`, 表七's rows named
+by `tables/projects.py`, the 绩效目标表 by `tables/performance.py`). What stays here is what
+this layout's output has always said of a table: the title as printed with its number, 为空表,
+and the doubts on codes, sub-unit rows and unnamed projects.
 """
 
 from __future__ import annotations
@@ -13,20 +13,19 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from ..grid import Cell, GridRow
 from ..grid import Grid as PaddedGrid
-from ..model import TABLE_KEYS, Document, Issue, Origin, Table
+from ..model import Document, Issue, Table
 from ..numbers import is_total_label, parse_amount, squash
-from ..parse.titles import ENDS_LIKE_TITLE, TABLE_NUMBER_RE, is_toc_entry, table_key_for_title
+from ..parse.titles import numbered_title
 from ..readers.padded import padded_rows
 from ..sources import SourceText
 from ..tables.catalogue import load_catalogue
-from ..tables.performance import read_key_value_tables
+from ..tables.performance import read_performance
 from ..tables.pipeline import INTERPRETERS
 from ..tables.projects import name_projects
 from ..tables.rejoin import rejoin_wrapped_rows
 from ..tables.row_doubts import report_unbalanced_rows
-from ..tables.segment import find_tables
+from ..tables.segment import Segment, find_tables
 from .common import (
     check_garbled_lines,
     code_doubts,
@@ -35,19 +34,7 @@ from .common import (
     without_form_feeds,
 )
 
-Lines = list[tuple[int, str]]
-META_PREFIXES = ("编制部门", "编制单位", "单位：", "单位:")
 PART_RE = re.compile(r"^\s*第[一二三四五六七八九十]+部分")
-PERF_TITLE_RE = re.compile(r"^\s*(项目支出绩效目标表|部门整体(支出)?绩效目标表)\s*$")
-
-
-def _may_be_title(text: str) -> bool:
-    """A cheap test before `table_key_for_title` (run on every line)."""
-    return len(text) <= 130 and ENDS_LIKE_TITLE.search(text) is not None
-
-
-# The header's column-number row: "※ ※ ※ ※ 1 2 3 …".
-STAR_ROW_RE = re.compile(r"^\s*※(?: ※)*(?: \d+)*\s*$")
 # Read in this order: 表七 names its units and function names from earlier tables.
 READ_ORDER = ["summary", "income", "expense", "fiscal", "general_public", "basic", "projects",
               "gov_fund", "state_capital", "carryover", "three_public"]
@@ -82,32 +69,52 @@ class PdfPaddedLayout:
     def read(self, source: SourceText, doc: Document) -> None:
         check_garbled_lines(source, doc)
         lines = replace_page_markers(without_form_feeds(source.lines), "")
-        segments, perf_starts = find_segments(lines)
+        rows, unread = padded_rows(list(enumerate(lines, 1)), doc.path)
+        grid = PaddedGrid(path=doc.path, format="pdf-padded", text="", rows=rows)
+        catalogue = load_catalogue()
+        segments, issues = find_tables(grid, catalogue)
+        doc.issues.extend(issues)
+        starts = [s.line for s in segments] + [len(lines) + 1]
+        by_key = {s.kind.key: (s, _end_of(lines, s.line, starts)) for s in segments if s.kind.key in READ_ORDER}
+        for issue in unread:  # (a long line under a 绩效目标表 puts its target in doubt)
+            seg = next((s for s, end in by_key.values() if s.line < issue.line < end), None)
+            if seg is not None:
+                doc.issues.append(replace(issue, table=seg.kind.key))
         names_by_code: dict[str, str] = {}
-        for key in READ_ORDER:
-            if key not in segments:
-                continue
-            title_line, title, body = segments[key]
-            table = _read_shared(key, title, title_line, body, doc, names_by_code)
+        for key in (k for k in READ_ORDER if k in by_key):
+            seg, end = by_key[key]
+            title = numbered_title(lines[seg.line - 1], _line_before(lines, seg.line))
+            table = _read_shared(seg, title, lines[seg.line:end - 1], grid, doc, names_by_code)
             doc.tables[key] = table
             if key in ("expense", "general_public"):
                 for row in table.rows:
                     if row.code and row.name:
                         names_by_code.setdefault(row.code, row.name)
-        _read_performance(lines, perf_starts, doc)
+        _read_performance(lines, [s for s in segments if s.kind.shape == "key_value"], unread, doc)
 
 
-def _read_performance(lines: list[str], starts: list[int], doc: Document) -> None:
-    """The 绩效目标表 from the first one's title on, by the shared segmenter and key-value
-    interpreter (`tables.performance`). A line too long to be a table line is not read:
-    the target it stands in is in doubt."""
-    if not starts:
-        return
+def _end_of(lines: list[str], line: int, starts: list[int]) -> int:
+    """Where the table titled on `line` ends: the next title or part heading (第三部分)."""
+    following = min(s for s in [*starts, len(lines) + 1] if s > line)
+    part = next((n for n in range(line + 1, following) if PART_RE.match(lines[n - 1])), following)
+    return part
+
+
+def _line_before(lines: list[str], line: int) -> str | None:
+    """The last line with text before `line` (a title's number: "表 1")."""
+    return next((lines[n - 1] for n in range(line - 1, max(0, line - 4), -1) if lines[n - 1].strip()), None)
+
+
+def _read_performance(lines: list[str], segments: list[Segment], unread: list[Issue], doc: Document) -> None:
+    """The 绩效目标表 by the shared key-value interpreter (`tables.performance`). A line too
+    long to be a table line is not read: the target it stands in is in doubt."""
     catalogue = load_catalogue()
-    rows, unread = padded_rows([(n, lines[n - 1]) for n in range(starts[0], len(lines) + 1)], doc.path)
-    read, issues = read_key_value_tables(PaddedGrid(path=doc.path, format="pdf-padded", text="", rows=rows),
-                                         catalogue)
-    doc.issues.extend(issues)
+    read = []
+    for seg in segments:
+        target, issues = read_performance(seg, catalogue, doc.path)
+        doc.issues.extend(issues)
+        if target is not None:
+            read.append(target)
     for issue in unread:
         target = next((t for t in reversed(read) if t.line < issue.line), None)
         if target is not None:
@@ -116,77 +123,6 @@ def _read_performance(lines: list[str], starts: list[int], doc: Document) -> Non
                                     "个字符）不是表格行，未读", doc.path, target.line, "warning",
                                     "performance"))
     doc.performance.extend(read)
-
-
-def find_segments(lines: list[str]) -> tuple[dict[str, tuple[int, str, Lines]], list[int]]:
-    """Each table's title line, printed title and body lines; and the 绩效 title lines.
-
-    A table ends at the next table title, 绩效目标表 title or part heading
-    (第三部分 …). A title printed again after a page break continues its table.
-    """
-    starts: list[tuple[int, str | None, str]] = []  # (index, key or None for a stop, title)
-    perf_starts: list[int] = []
-    for i, text in enumerate(lines):
-        if PART_RE.match(text):
-            starts.append((i, None, ""))
-            continue
-        if PERF_TITLE_RE.match(text):
-            perf_starts.append(i + 1)
-            starts.append((i, None, ""))
-            continue
-        # Titles are short lines ending in 表: skip the title patterns for all others.
-        key = table_key_for_title(text) if _may_be_title(text) else None
-        if key and not is_toc_entry(text) and _table_follows(lines, i):
-            starts.append((i, key, _numbered_title(lines, i)))
-    segments: dict[str, tuple[int, str, Lines]] = {}
-    for n, (i, key, title) in enumerate(starts):
-        if key is None:
-            continue
-        end = _segment_end(lines, starts[n + 1][0] if n + 1 < len(starts) else len(lines))
-        body = [(j + 1, lines[j]) for j in range(i + 1, end)]
-        if key in segments:  # repeated after a page break: one table
-            first_line, first_title, first_body = segments[key]
-            segments[key] = (first_line, first_title, first_body + body)
-        else:
-            segments[key] = (i + 1, title, body)
-    return segments, perf_starts
-
-
-def _segment_end(lines: list[str], end: int) -> int:
-    """Leave the next table's number line ("表 2") out of this table."""
-    j = end - 1
-    while j > 0 and not lines[j].strip():
-        j -= 1
-    return j if j > 0 and table_number_of(lines[j]) else end
-
-
-def _table_follows(lines: list[str], index: int) -> bool:
-    """A real title is followed by its 编制部门/单位 line or its numbered header row;
-    a 目录 entry or a sentence naming a table is not."""
-    seen = 0
-    for text in lines[index + 1:index + 40]:
-        if not text.strip():
-            continue
-        if is_meta_line(text) or STAR_ROW_RE.match(text) or "单位：万元" in squash(text):
-            return True
-        seen += 1
-        if seen > 6:
-            return False
-    return False
-
-
-def _numbered_title(lines: list[str], index: int) -> str:
-    """"表1 部门收支总体情况表" when the number stands on the line before the title."""
-    title = squash(lines[index])
-    if TABLE_NUMBER_RE.match(title):
-        return title
-    for text in reversed(lines[max(0, index - 3):index]):
-        if text.strip():
-            number = table_number_of(text)
-            if number:
-                return f"表{number} {title}"
-            break
-    return title
 
 
 def _known_units(doc: Document) -> set[str]:
@@ -198,23 +134,12 @@ def _known_units(doc: Document) -> set[str]:
     return units
 
 
-def _read_shared(key: str, title: str, title_line: int, body: Lines, doc: Document,
+def _read_shared(seg: Segment, title: str, body: list[str], grid: PaddedGrid, doc: Document,
                  names_by_code: dict[str, str]) -> Table:
-    """A table of a shape the shared pipeline reads: the title and body lines as a cell
-    grid (`readers.padded`) → the shared segmenter → the shape's interpreter. The printed
-    title stays the title, as in this layout's other tables."""
+    """One table the shared segmenter found, read by the interpreter of its shape; `title`
+    as printed, `body` the lines under it up to the next title (a 为空表 note stands there)."""
     catalogue = load_catalogue()
-    # the standard title, which the catalogue knows, stands for the printed one (its table
-    # was found by this layout: a title after a long department name matches no pattern)
-    title_row = GridRow([Cell(TABLE_KEYS[key], Origin(line=title_line))], title_line)
-    rows, unread = padded_rows(body, doc.path)
-    doc.issues.extend(replace(i, table=key) for i in unread)
-    grid = PaddedGrid(path=doc.path, format="pdf-padded", text="", rows=[title_row, *rows])
-    segments, issues = find_tables(grid, catalogue)
-    doc.issues.extend(issues)
-    seg = next((s for s in segments if s.kind.key == key), None)
-    if seg is None:
-        return Table(key=key, title=title, line=title_line, empty=True)
+    key = seg.kind.key
     seg.title = title  # messages name the table as printed
     if seg.kind.shape in ("coded", "named"):
         rejoin_wrapped_rows(seg, grid)  # "208 05 05" / name pieces / the amounts line
@@ -232,7 +157,7 @@ def _read_shared(key: str, title: str, title_line: int, body: Lines, doc: Docume
                                 f"{last.code_raw} {last.name or ''} 没有金额行（文本在此中断），未读",
                                 doc.path, last.line, "warning", key))
     list_every_column(table, seg.kind.shape)
-    stated_empty = any("为空表" in text for _, text in body)
+    stated_empty = any("为空表" in text for text in body)
     if stated_empty and not any(v is not None for r in table.rows for v in r.values.values()):
         table.empty, table.rows, table.totals = True, [], {}
     elif stated_empty:
@@ -264,14 +189,3 @@ def _check_unit_rows(key: str, short: str, table: Table, doc: Document) -> None:
                else "没有编码，名称也不是已知单位（编码行丢失？）")
         doc.issues.append(Issue("row-misplaced", f"{short}「{row.name}」行：{why}", doc.path,
                                 row.line, "warning", key))
-
-
-def is_meta_line(text: str) -> bool:
-    return squash(text).startswith(META_PREFIXES)
-
-
-def table_number_of(text: str) -> str | None:
-    """The number of a line that holds only a table number ("表 2", "表三："), else None."""
-    number = squash(text)
-    m = TABLE_NUMBER_RE.match(number)
-    return m.group(1) if m and number == m.group(0).rstrip("：:") else None

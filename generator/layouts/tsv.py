@@ -2,7 +2,7 @@
 
 Converted Word/PDF text where each table row is one line and its cells are separated by
 tabs (empty cells as empty fields), between prose paragraphs. The text is split into
-table blocks (`tsv_blocks`); each block's rows become a cell grid (`readers.tsv`) read by
+table blocks (`tables.segment`); each block's rows become a cell grid (`readers.tsv`) read by
 the shared segmenter and the interpreter of its shape (`read_shared`: every coded, named
 and two-sided table, 三公; `_read_performance`: 绩效目标表). Broken codes are repaired by
 the shared code reader once the document is read (`tables.codes.repair_broken_codes`).
@@ -10,29 +10,23 @@ the shared code reader once the document is read (`tables.codes.repair_broken_co
 
 from __future__ import annotations
 
-from dataclasses import replace
+import re
 
 from ..grid import Cell, Grid, GridRow
-from ..model import TABLE_KEYS, Document, Origin, PerformanceTarget, Table, table_label
-from ..readers.tsv import MAX_CELLS, join_quoted_cells, tsv_row
+from ..model import TABLE_KEYS, Document, Issue, Origin, Table, table_label
+from ..numbers import parse_amount
+from ..parse.titles import numbered_title
+from ..readers.tsv import MAX_CELLS, join_quoted_cells, read_tsv, split_cells
 from ..sources import SourceText
 from ..tables.catalogue import load_catalogue
 from ..tables.performance import read_performance
 from ..tables.pipeline import INTERPRETERS
 from ..tables.row_doubts import row_doubts
 from ..tables.segment import Segment, find_tables
-from .common import check_garbled_lines, list_every_column
-from .tsv_blocks import (
-    PERF_DEPARTMENT,
-    PERF_PROJECT,
-    Block,
-    ReadContext,
-    RefusedLine,
-    TsvRow,
-    find_blocks,
-)
+from .common import check_garbled_lines, list_every_column, replace_page_markers
 from .tsv_guards import refuse_foreign_codes, refuse_lone_unit_rows
 
+_NOTE = re.compile(r"^(备\s*注|注)\s*[:：]")  # a note under a table
 # Rows with at least this many filled cells on enough lines make a tab-separated table.
 _MIN_TABLE_ROWS = 20
 
@@ -67,63 +61,75 @@ class TsvLayout:
 
     def read(self, source: SourceText, doc: Document) -> None:
         check_garbled_lines(source, doc)
-        ctx = ReadContext(doc)
-        refused: list[RefusedLine] = []
-        blocks = find_blocks(join_quoted_cells(source.lines), refused)
-        for line in refused:
-            where = f"在{table_label(line.key)}内" if line.key else "不在任何表内"
-            ctx.issue("row-too-wide", f"第 {line.line} 行（{where}）：{line.cells} 个制表符分隔的"
-                      f"单元格，远多于表格所印（至多 {MAX_CELLS} 个）；未读",
-                      line.line, line.key, "error")
-        # Where each block's figures stand: the table key, or a 绩效目标表's first line.
-        read: list[tuple[Block, str, int]] = []
-        for block in blocks:
-            key = block.key or self._untitled_key(block, doc, ctx)
-            if key is None:
-                continue
-            if key in (PERF_PROJECT, PERF_DEPARTMENT):
-                target = _read_performance(block, ctx)
+        lines = replace_page_markers(join_quoted_cells(source.lines), "")
+        grid, refused = read_tsv(doc.path, lines)
+        catalogue = load_catalogue()
+        untitled: list[list[GridRow]] = []
+        segments, issues = find_tables(grid, catalogue, untitled)
+        doc.issues.extend(issues)
+        after_text = _after_text(grid, segments, untitled)
+        for number, cells in refused:
+            seg = next((s for s in reversed(segments) if s.rows and s.line < number <= s.rows[-1].line), None)
+            key = (seg.kind.key or "performance") if seg else None
+            where = f"在{table_label(key) if seg.kind.key else '绩效目标表'}内" if seg else "不在任何表内"
+            ctx_issue(doc, "row-too-wide", f"第 {number} 行（{where}）：{cells} 个制表符分隔的单元格，"
+                      f"远多于表格所印（至多 {MAX_CELLS} 个）；未读", number, key, "error")
+        # Where each table's figures stand: its key and first line (a 绩效目标表's: its first row)
+        read: list[tuple[list[GridRow], str, int]] = []
+        runs = [(run[0].line, None, run) for run in untitled]
+        for line, seg, run in sorted([*((s.line, s, s.rows) for s in segments), *runs], key=lambda t: t[0]):
+            if seg is not None and seg.kind.shape == "key_value":
+                target, found = read_performance(seg, catalogue, doc.path)
+                doc.issues.extend(found)
                 if target is not None:
                     doc.performance.append(target)
-                read.append((block, key, target.line if target else block.line))
+                read.append((run, "", target.line if target else line))
                 continue
-            read.append((block, key, block.line))
+            key = seg.kind.key if seg is not None else _untitled_key(run, lines, doc)
+            if key is None:
+                continue
+            read.append((run, key, line))
             if key in doc.tables:
-                ctx.issue("table-repeated", f"{table_label(key)}在第 {block.line} 行"
-                          "再次印出；保留第一份", block.line, key)
+                ctx_issue(doc, "table-repeated", f"{table_label(key)}在第 {line} 行再次印出；保留第一份",
+                          line, key)
                 continue
-            doc.tables[key] = read_shared(block, key, ctx)
-        _ends_inside_table(source.lines, read, ctx)
-
-    @staticmethod
-    def _untitled_key(block: Block, doc: Document, ctx: ReadContext) -> str | None:
-        """Rows printed with no title: recognised by their shape, or left unread."""
-        first, last = block.rows[0].line, block.rows[-1].line
-        key = untitled_table_key(block, set(doc.tables))
-        if key is None:
-            ctx.issue("rows-unplaced", f"第 {first}–{last} 行：制表符分隔的行既无表"
-                      "名，也认不出表形；未读", first, None)
-            return None
-        ctx.issue("table-title-missing", f"第 {first}–{last} 行：这些行没有表名，按"
-                  f"表形（{_SHAPES[key]}）读作{table_label(key)}", first, key)
-        return key
+            title = numbered_title(lines[line - 1], _text_before(lines, line)) if seg else TABLE_KEYS[key]
+            seg = seg or _untitled_segment(key, run, lines, doc)
+            doc.tables[key] = read_shared(seg, title, after_text, doc)
+        _ends_inside_table(lines, read, doc)
 
 
-def untitled_table_key(block: Block, have: set[str]) -> str | None:
+def _untitled_key(run: list[GridRow], lines: list[str], doc: Document) -> str | None:
+    """Rows printed with no title: recognised by their shape, or left unread."""
+    first, last = run[0].line, run[-1].line
+    key = untitled_table_key(run, lines, set(doc.tables))
+    if key is None:
+        ctx_issue(doc, "rows-unplaced", f"第 {first}–{last} 行：制表符分隔的行既无表"
+                  "名，也认不出表形；未读", first, None)
+        return None
+    ctx_issue(doc, "table-title-missing", f"第 {first}–{last} 行：这些行没有表名，按"
+              f"表形（{_SHAPES[key]}）读作{table_label(key)}", first, key)
+    return key
+
+
+def _has_amount(row: GridRow) -> bool:
+    return any(parse_amount(c.text) is not None for c in row.cells)
+
+
+def untitled_table_key(run: list[GridRow], lines: list[str], have: set[str]) -> str | None:
     """Which standard table an untitled run of rows is, from the shape of its first coded
     row with amounts (code cells, then text cells, then amounts), or None. Only the shapes
     no other table has: 3 code cells + function name + project name + amounts is 表七; 2
     code cells + name + 3 amounts is 表六."""
-    for row in block.rows:
-        if not row.has_amount():
-            continue
-        cells = row.cells
+    for row in filter(_has_amount, run):
+        cells = split_cells(lines[row.line - 1])  # every field, the empty ones after the last too
         code = 0
         while code < min(3, len(cells)) and (cells[code].isdigit() or not cells[code]):
             code += 1
         if not any(cells[:code]):
             continue
-        first_amount = next((k for k in range(code, len(cells)) if row.amount(k) is not None), len(cells))
+        first_amount = next((k for k in range(code, len(cells)) if parse_amount(cells[k]) is not None),
+                            len(cells))
         texts = sum(1 for k in range(code, first_amount) if cells[k])
         amounts = len(cells) - first_amount
         if code == 3 and texts == 2 and "projects" not in have:
@@ -134,79 +140,95 @@ def untitled_table_key(block: Block, have: set[str]) -> str | None:
     return None
 
 
-def _ends_inside_table(lines: list[str], read: list[tuple[Block, str, int]],
-                       ctx: ReadContext) -> None:
+def _untitled_segment(key: str, run: list[GridRow], lines: list[str], doc: Document) -> Segment:
+    """An untitled run of rows under the standard title of the table its shape says it is,
+    with the note printed right under it, through the segmenter (its unit line, notes, page
+    numbers), or an empty segment."""
+    catalogue = load_catalogue()
+    title_row = GridRow([Cell(TABLE_KEYS[key], Origin(line=run[0].line))], run[0].line)
+    after = next((n for n in range(run[-1].line + 1, len(lines) + 1) if lines[n - 1].strip()), None)
+    note = [GridRow([Cell(lines[after - 1].strip(), Origin(line=after))], after)] \
+        if after and _NOTE.match(lines[after - 1].strip()) else []
+    segments, _ = find_tables(Grid(doc.path, "tsv", "", [title_row, *run, *note]), catalogue)
+    return next((s for s in segments if s.kind.key == key),
+                Segment(catalogue.kind_of_table(key), TABLE_KEYS[key], run[0].line, None))
+
+
+def _text_before(lines: list[str], line: int) -> str | None:
+    """The line of text printed right before a title (its number: "表一："), if any."""
+    before = next((lines[n - 1] for n in range(line - 1, 0, -1) if lines[n - 1].strip()), None)
+    return before.strip() if before is not None and "\t" not in before else None
+
+
+def _after_text(grid: Grid, segments: list[Segment], untitled: list[list[GridRow]]) -> set[int]:
+    """The lines of the table rows that follow a line not read as a table row (text, a
+    编制部门 line): a header row there is cut off from the rows above it."""
+    taken = {r.line for s in segments for r in s.rows} | {r.line for run in untitled for r in run}
+    out, previous = set(), None
+    for row in grid.rows:
+        if row.line in taken and previous not in taken:
+            out.add(row.line)
+        previous = row.line
+    return out
+
+
+def _ends_inside_table(lines: list[str], read: list[tuple[list[GridRow], str, int]], doc: Document) -> None:
     """A file whose last line is a table row was cut short: that row may have lost
     digits and the table its last rows. A 绩效目标表's amounts carry the line of its
     first row, so the issue goes there."""
     last = next((n for n in range(len(lines), 0, -1) if lines[n - 1].strip()), None)
     if last is None or "\t" not in lines[last - 1]:
         return
-    for block, key, first in read:
-        if block.rows and block.rows[-1].line == last:
-            performance = key in (PERF_PROJECT, PERF_DEPARTMENT)
-            table = None if performance else key
-            ctx.issue("table-truncated", f"{table_label(table) if table else '绩效目标表'}：文件"
+    for rows, key, first in read:
+        if rows and rows[-1].line == last:
+            ctx_issue(doc, "table-truncated", f"{table_label(key) if key else '绩效目标表'}：文件"
                       f"在第 {last} 行的表行处结束（文件不全？）；该行及"
-                      "其后的行可能缺失", first if performance else last, table,
-                      "error")
+                      "其后的行可能缺失", last if key else first, key or None, "error")
             return
 
 
-def read_shared(block: Block, key: str, ctx: ReadContext) -> Table:
-    """A table of a shape the shared pipeline reads: the block's rows as a cell grid
-    (`readers.tsv`) under its title → the shared segmenter → the shape's interpreter. The
-    amounts stay in the printed unit (`parse.units` converts the table afterwards)."""
+def read_shared(seg: Segment, title: str, after_text: set[int], doc: Document) -> Table:
+    """One table by the interpreter of its shape, `title` as printed. The amounts stay in
+    the printed unit (`parse.units` converts the table afterwards)."""
     catalogue = load_catalogue()
-    # the standard title, which the catalogue knows, stands for the printed one
-    title_row = GridRow([Cell(TABLE_KEYS[key], Origin(line=block.line))], block.line)
-    rows = [tsv_row(r.line, r.cells) for r in _without_strays(block, key, ctx)]
-    segments, issues = find_tables(Grid(ctx.doc.path, "tsv", "", [title_row, *rows]), catalogue)
-    title = block.title or TABLE_KEYS[key]
-    ctx.doc.issues.extend(replace(i, table=key) for i in issues)
-    seg = next((s for s in segments if s.kind.key == key), None)
-    if seg is None:
-        return Table(key, title, block.line, note=block.note, empty=True)
+    key = seg.kind.key
+    seg.rows = _without_strays(seg.rows, key, after_text, doc)
+    note = "\n".join(seg.notes) or None
+    if not seg.rows and not seg.notes:
+        return Table(key, title, seg.line, note=note, empty=True)
     seg.title = title  # messages name the table as printed
-    table, found = INTERPRETERS[seg.kind.shape](seg, catalogue, "万元", ctx.doc.path)
-    ctx.doc.issues.extend(found)
-    table.title, table.note = title, block.note
+    table, found = INTERPRETERS[seg.kind.shape](seg, catalogue, "万元", doc.path)
+    doc.issues.extend(found)
+    table.title, table.note = title, note
     list_every_column(table, seg.kind.shape)
     table.empty = not table.rows
     if seg.kind.shape in ("coded", "named"):
-        refuse_foreign_codes(table, ctx)
-        refuse_lone_unit_rows(table, ctx)
-        row_doubts(table, ctx.doc, table_label(key))
+        refuse_foreign_codes(table, doc)
+        refuse_lone_unit_rows(table, doc)
+        row_doubts(table, doc, table_label(key))
     return table
 
 
-def _without_strays(block: Block, key: str, ctx: ReadContext) -> list[TsvRow]:
-    """The block's rows but those moved here from another table: rows of figures above the
+def _without_strays(rows: list[GridRow], key: str, after_text: set[int], doc: Document) -> list[GridRow]:
+    """The table's rows but those moved here from another table: rows of figures above the
     header, and header rows with text between them and the header below."""
-    rows = block.rows
     above = 0  # rows of figures printed above the header (moved from another table)
-    while above < len(rows) and rows[above].has_amount() and any(not r.has_amount() for r in rows[above + 1:above + 3]):
+    while above < len(rows) and _has_amount(rows[above]) and not all(map(_has_amount, rows[above + 1:above + 3])):
         above += 1
     for row in rows[:above]:
-        ctx.issue("row-misaligned", f"{table_label(key)}第 {row.line} 行：印在表头之上（另一张表的行？）；未读",
+        ctx_issue(doc, "row-misaligned", f"{table_label(key)}第 {row.line} 行：印在表头之上（另一张表的行？）；未读",
                   row.line, key)
     rows = rows[above:]
-    first_data = next((i for i, r in enumerate(rows) if r.has_amount()), len(rows))
-    cut = max((i for i in range(1, first_data) if rows[i].after_text), default=0)
+    first_data = next((i for i, r in enumerate(rows) if _has_amount(r)), len(rows))
+    cut = max((i for i in range(1, first_data) if rows[i].line in after_text), default=0)
     if cut:
         lines = "、".join(str(r.line) for r in rows[:cut])
-        ctx.issue("header-stray", f"{table_label(key)}：第 {lines} 行的表头行与其下的表头不相连；未用",
+        ctx_issue(doc, "header-stray", f"{table_label(key)}：第 {lines} 行的表头行与其下的表头不相连；未用",
                   rows[0].line, key)
     return rows[cut:]
 
 
-def _read_performance(block: Block, ctx: ReadContext) -> PerformanceTarget | None:
-    """One 绩效目标表 by the shared key-value interpreter (`tables.performance`): its title
-    line and its rows as a cell grid."""
-    catalogue = load_catalogue()
-    # the block is the table already (its title, its tab rows): no furniture to segment
-    seg = Segment(catalogue.kind("performance"), block.title or "", block.line, None,
-                  rows=[tsv_row(r.line, r.cells) for r in block.rows])
-    target, issues = read_performance(seg, catalogue, ctx.doc.path)
-    ctx.doc.issues.extend(issues)
-    return target
+
+def ctx_issue(doc: Document, slug: str, message: str, line: int | None, key: str | None,
+              severity: str = "warning") -> None:
+    doc.issues.append(Issue(slug, message, doc.path, line, severity, key))

@@ -12,13 +12,8 @@ these drop (each with an issue naming its line and the table):
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-from ..model import Row, Table, table_label
+from ..model import Document, Issue, Row, Table, table_label
 from ..numbers import squash
-
-if TYPE_CHECKING:
-    from .tsv_blocks import ReadContext
 
 # The first digit of the classification each coded table uses: 支出功能分类 codes are
 # 2xx; 部门/政府预算支出经济分类 codes are 3xx / 5xx.
@@ -39,7 +34,7 @@ def table_family(key: str, rows: list[Row]) -> frozenset[str]:
     return expected
 
 
-def refuse_foreign_codes(table: Table, ctx: ReadContext) -> None:
+def refuse_foreign_codes(table: Table, doc: Document) -> None:
     """Drop the rows whose code is of another classification than the table's, each
     with a `row-misplaced` issue (a row moved here from another table)."""
     family = table_family(table.key, table.rows)
@@ -49,9 +44,9 @@ def refuse_foreign_codes(table: Table, ctx: ReadContext) -> None:
         return
     label = table_label(table.key)
     for row in foreign:
-        ctx.issue("row-misplaced", f"{label}第 {row.line} 行：编码 {row.code_raw or row.code} "
+        doc.issues.append(Issue("row-misplaced", f"{label}第 {row.line} 行：编码 {row.code_raw or row.code} "
                   f"不属本表所用的{_FAMILY_NAMES[family]}分类（另一张表"
-                  "的行？）；未读", row.line, table.key)
+                  "的行？）；未读", doc.path, row.line, "warning", table.key))
     dropped = {id(r) for r in foreign}
     table.rows = [r for r in table.rows if id(r) not in dropped]
 
@@ -61,7 +56,7 @@ def _first_digit(row: Row) -> str:
     return printed[:1] if printed[:1].isdigit() else ""
 
 
-def refuse_lone_unit_rows(table: Table, ctx: ReadContext) -> None:
+def refuse_lone_unit_rows(table: Table, doc: Document) -> None:
     """A named row without a code is a sub-unit's own total only when coded rows follow
     it; one followed by another such row or by nothing is a row of another table."""
     rows = table.rows
@@ -71,8 +66,8 @@ def refuse_lone_unit_rows(table: Table, ctx: ReadContext) -> None:
         return
     label = table_label(table.key)
     for row in lone:
-        ctx.issue("row-uncoded", f"{label}第 {row.line} 行：「{row.name}」既无编码，其下也无"
+        doc.issues.append(Issue("row-uncoded", f"{label}第 {row.line} 行：「{row.name}」既无编码，其下也无"
                   "带编码的行（不是下属单位的合计；另一张表的行？）；"
-                  "未读", row.line, table.key)
+                  "未读", doc.path, row.line, "warning", table.key))
     dropped = {id(r) for r in lone}
     table.rows = [r for r in rows if id(r) not in dropped]

@@ -11,7 +11,7 @@ more than MAX_CELLS fields is no table row. It knows no table kinds.
 
 from __future__ import annotations
 
-from ..grid import Cell, GridRow
+from ..grid import Cell, Grid, GridRow
 from ..model import Origin
 
 _BLANKS = " \u3000\xa0\r\f\v"
@@ -88,3 +88,21 @@ def _ends_inside_quotes(text: str) -> bool:
     return inside
 
 
+
+
+def read_tsv(path: str, lines: list[str]) -> tuple[Grid, list[tuple[int, int]]]:
+    """The lines (quoted cells joined: `join_quoted_cells`) as a Grid: a tab line is a ruled
+    row, a line of text one cell with no column; and the (line, cells) of the tab lines
+    refused for having MAX_CELLS cells or more."""
+    grid = Grid(path=path, format="tsv", text="")
+    refused: list[tuple[int, int]] = []
+    for number, raw in enumerate(lines, 1):
+        if "\t" not in raw:
+            text = raw.strip()
+            if text:
+                grid.rows.append(GridRow([Cell(text, Origin(line=number))], number))
+        elif raw.count("\t") >= MAX_CELLS:
+            refused.append((number, raw.count("\t") + 1))
+        elif (row := tsv_row(number, split_cells(raw))).cells:
+            grid.rows.append(row)
+    return grid, refused

@@ -16,10 +16,10 @@ CATALOGUE_PATH = Path(__file__).with_name("catalogue.toml")
 
 # What may come before a title's core: the table number (公开01表：, 表一, 一、, 5.), the
 # year (2024年, 2024年度) with the department's name before it (…人力资源和社会保障局2024年),
-# and 部门/单位 (部门“三公”…, 2024年部门财务收支预算总表).
+# and 部门/单位 (部门“三公”…, 2024年部门财务收支预算总表, 部门（单位）收支总体情况表).
 _TITLE_PREFIX = (r"(?:公开\d+表[：:]?)?(?:表[一二三四五六七八九十\d]+[：:]?)?"
                  r"(?:[一二三四五六七八九十]+[、.．]|\d+[.．、])?(?:[^\d：:，。]{0,40}?20\d\d年度?)?"
-                 r"(?:部门|单位|预算单位)?")
+                 r"(?:部门(?:[（(]单位[)）])?|单位|预算单位)?")
 # What may come after it: (续), (功能科目), (经济科目).
 _TITLE_SUFFIX = r"(?:[（(](?:续表?|功能科目|经济科目)[）)])*"
 _CONTINUED = re.compile(r"[（(]续表?[）)]")

@@ -26,7 +26,7 @@ from .catalogue import Catalogue, TableKind
 _SECTION_HEADING = re.compile(r"^(?:第[一二三四五六七八九十]+部分|[（(][一二三四五六七八九十]+[)）]|"
                               r"[一二三四五六七八九十]+、)")
 UNIT_RE = re.compile(r"单位\s*[:：]\s*(亿元|万元|千元|元)")
-_HEADING_LINE = re.compile(r"^(?:编制(?:部门|单位)|预算(?:主管部门|单位)|部门(?:名称)?|单位名称)\s*[:：]")
+_HEADING_LINE = re.compile(r"^(?:编制(?:部门|单位)(?:[（(]单位[)）])?|预算(?:主管部门|单位)|部门(?:名称)?|单位名称)\s*[:：]")
 _TABLE_LABEL = re.compile(r"^(?:公开\d+表|表(?:[一二三四五六七八九十]+|\d+))[：:]?$")  # 公开01表, 表四：
 _PAGE_NUMBER = re.compile(r"^(?:[-—－–]*\d{1,3}[-—－–]*|第\d+页(?:共\d+页)?)$")
 _NOTE = re.compile(r"^(?:备?注[:：]|[:：]“|说明[:：]|本表|此表)")
@@ -65,9 +65,16 @@ def _is_serial(cells: list[Cell]) -> bool:
         and not is_amount(cells[1].text)
 
 
-def find_tables(grid: Grid, catalogue: Catalogue) -> tuple[list[Segment], list[Issue]]:
-    """The tables of `grid`, in print order, one per kind; issues for what was dropped."""
+def find_tables(grid: Grid, catalogue: Catalogue, untitled: list[list[GridRow]] | None = None
+                ) -> tuple[list[Segment], list[Issue]]:
+    """The tables of `grid`, in print order, one per kind; issues for what was dropped.
+
+    `untitled` (a list) reads the grid as text with tables of ruled rows between lines of
+    text (tab-separated text): a table ends at its first line of text that is no furniture
+    (a note ends it for good; its title printed again resumes it), and the runs of ruled
+    rows under no title are added to `untitled`, for the caller to tell by their shape."""
     segments: list[Segment] = []
+    text = _TextTables(untitled) if untitled is not None else None
     current: Segment | None = None
     skip = None
     # each row's text once (a grid has thousands)
@@ -82,6 +89,7 @@ def find_tables(grid: Grid, catalogue: Catalogue) -> tuple[list[Segment], list[I
             skip = rows[index + 1] if match else None  # a title wrapped: "…支出预" / "算表"
         if match is not None:
             kind, continued = match
+            current = text.resumed(current) if text else current
             same = current is not None and current.kind.kind == kind.kind and current.rows
             if same and (continued or kind.shape != "key_value"):
                 current.pages += 1  # (续), or the title again on the next page: one table
@@ -89,9 +97,66 @@ def find_tables(grid: Grid, catalogue: Catalogue) -> tuple[list[Segment], list[I
             current = Segment(kind, texts[index], row.line, row.page)
             segments.append(current)
             continue
-        if current is not None and not _take_row(current, row, index in edges, texts[index]):
-            current = None
+        if text is not None and (not row.ruled or current is None):
+            current = text.take(current, row, squash(texts[index]))
+        elif current is not None and not _take_row(current, row, index in edges, texts[index]):
+            current = text.close(current) if text else None
     return _one_per_kind(segments, grid.path)
+
+
+# Lines of text a title may have before its first row (a 编制部门 line broken over two).
+MAX_TEXT_BEFORE_ROWS = 4
+_YEAR_LINE = re.compile(r"^[（(]\d{4}年度?[)）]$")  # （2024年度） under a title
+
+
+class _TextTables:
+    """`find_tables` over text with tables of ruled rows (see there): where a table ends,
+    and the runs of ruled rows under no title."""
+
+    def __init__(self, untitled: list[list[GridRow]]):
+        self.untitled = untitled
+        self.run: list[GridRow] | None = None  # the run of rows under no title being read
+        self.ended: Segment | None = None  # the table a line of text ended, if resumable
+        self.before = 0  # lines of text since the title, before the first row
+
+    def resumed(self, current: Segment | None) -> Segment | None:
+        """At a title: the table it may continue (the one ended by a line of text)."""
+        self.run, self.before = None, 0
+        current, self.ended = current or self.ended, None
+        return current
+
+    def close(self, segment: Segment) -> None:
+        self.ended = segment if segment.rows and not segment.notes else None
+        return None
+
+    def take(self, current: Segment | None, row: GridRow, text: str) -> Segment | None:
+        """A line of text, or a ruled row under no title: the table open after it."""
+        furniture = _is_text_furniture(text)
+        if current is None:
+            if row.ruled and not furniture:
+                if self.run is None:
+                    self.run, self.ended = [], None
+                    self.untitled.append(self.run)
+                self.run.append(row)
+            elif not furniture:
+                self.run = None
+            return None
+        if _NOTE.match(text):
+            current.notes.append(row.text())
+            self.ended = None  # a note ends its table for good
+            return None
+        if furniture and not (current.rows and _TABLE_LABEL.match(text)):
+            return current  # (a table's number after its rows opens the next table)
+        if not current.rows and self.before < MAX_TEXT_BEFORE_ROWS:
+            self.before += 1
+            return current
+        return self.close(current)
+
+
+def _is_text_furniture(text: str) -> bool:
+    """编制部门, 单位, 表 N, a page's number, （2024年度）: lines printed around a table."""
+    return bool(_HEADING_LINE.match(text) or ("单位" in text and UNIT_RE.search(text))
+                or _TABLE_LABEL.match(text) or _PAGE_NUMBER.match(text) or _YEAR_LINE.match(text))
 
 
 def _titles_first(rows: list[GridRow], texts: list[str], catalogue: Catalogue
@@ -203,7 +268,7 @@ def _one_per_kind(segments: list[Segment], path: str) -> tuple[list[Segment], li
     """Keep one segment per kind: the one with the most figures (a 目录 entry heads none)."""
     best: dict[str, Segment] = {}
     issues: list[Issue] = []
-    for seg in (s for s in segments if s.kind.shape != "key_value"):
+    for seg in (s for s in segments if s.kind.shape != "key_value" and (s.rows or s.notes)):
         kept = best.get(seg.kind.kind)
         if kept is None or seg.amount_cells() > kept.amount_cells() or _notes_decide(seg, kept):
             if kept is not None and kept.amount_cells():
