@@ -9,6 +9,7 @@ is read, whatever reader read them (issue 15):
   sources and the hierarchy's sums (`by_sums`, through `verify.verify_coded`) decide
   where a row prints fewer of them; what stays open keeps its total alone, reported.
 - broken codes ("20 03 01") read from the codes printed elsewhere (`codes.repair_broken_codes`).
+- names for codes from other tables (`names_by_code`: 表七 project names).
 """
 
 from __future__ import annotations
@@ -35,6 +36,17 @@ def settle_across_tables(doc: Document, waiting: Collection[str] = ()) -> None:
         sources = income_sources(doc.tables.get(origin)) if origin else []
         doc.issues.extend(place_by_sources(table, sources, TABLE_SHORT.get(origin or "", "表一"), doc.path))
     repair_broken_codes(doc)
+
+
+def names_by_code(doc: Document, keys: tuple[str, ...]) -> dict[str, set[str]]:
+    """科目名称 by code, as the document's tables `keys` print them (表七's labels are a
+    科目名称 and a project's name run together: the other tables tell where one ends)."""
+    known: dict[str, set[str]] = {}
+    for key in keys:
+        for row in doc.tables[key].rows if key in doc.tables else []:
+            if row.code and row.name:
+                known.setdefault(row.code, set()).add(row.name)
+    return known
 
 
 def place_by_sources(table: Table, sources: list[str], origin: str, path: str) -> list[Issue]:
