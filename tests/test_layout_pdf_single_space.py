@@ -299,9 +299,10 @@ def test_table_number_without_title_ends_the_table_before_it():
 def test_one_sided_table_ends_at_a_second_header_or_after_its_total():
     lines = _seed_lines()
     assert lines[367].strip() == "表三：" and lines[377].strip() == "类 款 项"
-    # 表三's number and title lost: 表二 stops at 表三's 类 款 项 header.
+    # 表三's number and title lost: 表二 stops at its 合计 (line 367), 表三's lines after it
+    # (its header from line 369) are cut.
     doc = parse("\n".join(_without(lines, 368, 371)))
-    assert [i.line for i in _issues_at(doc, "table-cut")] == [374]
+    assert [i.line for i in _issues_at(doc, "table-cut")] == [369]
     assert max(r.line for r in doc.tables["income"].rows) < 374
     # …and its header too: the rows after 表二's 合计 are not 表二's.
     doc = parse("\n".join(_without(lines, 368, 378)))
@@ -351,9 +352,9 @@ def test_label_with_no_amounts_before_the_next_code_puts_both_rows_in_doubt():
     assert lines[210].endswith("1928 1928") and lines[212].startswith("201 03 02")
     lines[210], lines[212] = lines[212], lines[210]
     doc = parse("\n".join(lines))
-    row = next(r for r in doc.tables["income"].rows if r.line == 213)
-    assert row.code == "2010302" and row.values["total"] == 1928
-    assert {210, 213} <= {i.line for i in _issues_at(doc, "row-unfinished")}
+    row = next(r for r in doc.tables["income"].rows if r.code == "2010302")
+    assert row.line == 211 and row.values["total"] == 1928  # a row's line: its code's
+    assert {210, 211} <= {i.line for i in _issues_at(doc, "row-unfinished")}
 
 
 def test_code_printed_twice_puts_the_first_row_in_doubt():
@@ -361,8 +362,8 @@ def test_code_printed_twice_puts_the_first_row_in_doubt():
     lines = _seed_lines()
     doc = parse("\n".join(lines[:210] + lines[207:210] + lines[210:]))
     first = next(r for r in doc.tables["income"].rows if r.code == "2010301")
-    assert (first.line, first.values["total"]) == (211, Decimal("3273.48"))
-    assert 211 in {i.line for i in _issues_at(doc, "row-misplaced")}
+    assert (first.line, first.values["total"]) == (210, Decimal("3273.48"))
+    assert 210 in {i.line for i in _issues_at(doc, "row-misplaced")}
 
 
 def test_number_split_before_the_last_amounts_leaves_the_row_unread():
@@ -401,7 +402,7 @@ def test_section_and_sub_unit_rows_out_of_place_are_reported():
     # A wrapped label's last piece ("费支出 32.3") moved: no code, no 类 after it.
     doc = parse("\n".join(_swapped(lines, 231, 271)))
     row = next(r for r in doc.tables["income"].rows if r.line == 231)
-    assert row.kind == "unit"
+    assert row.kind == "line" and row.code is None
     assert 231 in {i.line for i in _issues_at(doc, "row-misplaced")}
 
 

@@ -9,6 +9,7 @@ everything that is plain prose (department, staffing, 说明 text) is read by
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Protocol
 
 from ..model import Document
@@ -25,8 +26,9 @@ class Layout(Protocol):
         """How sure this layout is that it can read `source`: 0 (not at all) to 1."""
         ...
 
-    def read(self, source: SourceText, doc: Document) -> None:
+    def read(self, source: SourceText, doc: Document) -> Collection[str] | None:
         """Fill `doc.tables` and `doc.performance`; append `Issue`s to `doc.issues`
         for anything that could not be read or had to be inferred. Must not raise on
-        bad input: a problem is an issue, not an exception."""
+        bad input: a problem is an issue, not an exception. Returns the keys of the tables
+        whose amounts wait for another table (`tables.cross_table`), if any."""
         ...

@@ -3,8 +3,9 @@
 Rows are separated by blank lines; long cells wrap onto the following lines with the
 amounts on the last one; empty cells print nothing, so a row prints fewer amounts than
 the table has columns and the columns are decided by the accounting identities
-(`pdf_single_space_place`). 表一/表四 are two-sided on one line
-(`tables.two_sided`); 表二/三/五/七 may be broken down by sub-unit
+(the shared pipeline, `pdf_single_space_shared`: 表二 by 表一's income sources in the
+cross-table pass, `tables.cross_table`; 表七 `pdf_single_space_place`). 表一/表四 are
+two-sided on one line (`tables.two_sided`); 表二/三/五/七 may be broken down by sub-unit
 (二级预算单位), each with its own total row.
 
 A table ends at the next title, and earlier when a line shows that another table began
@@ -21,7 +22,7 @@ from ..model import COLUMN_LABELS, Column, Document, Issue, Table
 from ..numbers import parse_amount, squash
 from ..parse.columns import PROJECT_ECONOMIC_COLUMNS
 from ..sources import SourceText
-from ..tables.two_sided_unplaced import income_sources
+from ..tables.cross_table import names_by_code
 from .common import check_cut_number, check_garbled_lines, code_doubts, replace_page_markers
 from .pdf_single_space_lines import (
     Region,
@@ -36,7 +37,7 @@ from .pdf_single_space_lines import (
     unknown_labels,
 )
 from .pdf_single_space_perf import read_performance
-from .pdf_single_space_place import place_by_sources, place_direct, place_total_only
+from .pdf_single_space_place import place_total_only
 from .pdf_single_space_rows import (
     Printed,
     check_code_chain,
@@ -58,32 +59,11 @@ TABLE_LABELS = {
     "state_capital": "国有资本经营表",
     "carryover": "上年结转结余表",
 }
-INCOME_KEYS = {
-    "total",
-    "fiscal_subtotal",
-    "general_public",
-    "general_public_transfer",
-    "gov_fund",
-    "gov_fund_transfer",
-    "state_capital",
-    "state_capital_transfer",
-    "edu_fee",
-    "business",
-    "operating",
-    "superior_subsidy",
-    "subordinate",
-    "unit_funds",
-    "other",
-    "carryover",
-    "non_fiscal_carryover",
-}
 ALLOWED: dict[str, set[str] | None] = {
-    "income": INCOME_KEYS,
     "projects": {"project", "total"} | set(PROJECT_ECONOMIC_COLUMNS),
 }
 DEFAULT_COLUMNS = {
     "projects": ["total"] + PROJECT_ECONOMIC_COLUMNS,
-    "income": ["total", "general_public"],
 }
 # A header piece longer than this is no (wrapped) column label: the header is garbled.
 MAX_HEADER_PIECE = 200
@@ -125,7 +105,7 @@ class PdfSingleSpaceLayout:
         share = single / (single + other)
         return share * min(1.0, single / 20)
 
-    def read(self, source: SourceText, doc: Document) -> None:
+    def read(self, source: SourceText, doc: Document) -> list[str]:
         check_cut_number(source, doc)
         check_garbled_lines(source, doc)
         # A page's number line marks a page break, as a form feed does (`pages`).
@@ -133,8 +113,9 @@ class PdfSingleSpaceLayout:
         reader = _Reader(doc, lines)
         for region in find_regions(lines):
             reader.add(region)
-        reader.finish()
+        waiting = reader.finish()
         read_performance(lines, doc)
+        return waiting
 
 
 def _refuse_wide_lines(lines: list[str], doc: Document) -> list[str]:
@@ -305,54 +286,19 @@ class _Reader:
             columns = [Column(k, COLUMN_LABELS.get(k, k)) for k in default]
         return columns, bool(found)
 
-    def finish(self) -> None:
-        """Place amounts once every table is read: placement uses other tables."""
+    def finish(self) -> list[str]:
+        """Read the tables of the shared pipeline, then place 表七's amounts and split its
+        labels by the names 表二 prints; the keys of the tables whose amounts wait for the
+        cross-table pass (`tables.cross_table`)."""
         tables = self.doc.tables
-        active = income_sources(tables.get("summary")) or income_sources(tables.get("fiscal"))
-        known = self._known_names()
-        for key, rows in self.printed.items():
-            table, total = tables[key], self.totals.get(key)
-            label = TABLE_LABELS[key]
-            everything = rows + ([total] if total else [])
-            if key == "projects":
-                split_project_names(rows, known, self.doc.path, self.doc.issues)
-                for printed in everything:
-                    place_total_only(label, printed, table.columns, self.doc.path, self.doc.issues)
-            elif key == "income":
-                self._place_income(label, table, everything, active)
-            else:
-                for printed in everything:
-                    if not place_direct(printed, table.columns):
-                        place_total_only(
-                            label, printed, table.columns, self.doc.path, self.doc.issues
-                        )
         for region in self.deferred:
             tables[region.key] = read_shared(region, self.doc)
-
-    def _place_income(
-        self, label: str, table: Table, printed: list[Printed], active: list[str]
-    ) -> None:
-        for item in printed:
-            place_by_sources(label, item, table.columns, active, self.doc.path, self.doc.issues)
-        placed = [p for p in printed if p.row.inferred]
-        if placed:
-            names = "、".join(c.label for c in table.columns if c.key in placed[0].row.inferred)
-            self._issue(
-                "column-inferred",
-                f"{label}：{len(placed)} 行的金额个数少于列数，"
-                f"放在{table.columns[0].label} + {names}（按表一的收入来源）",
-                placed[0].row.line,
-            )
-
-    def _known_names(self) -> dict[str, set[str]]:
-        """科目名称 by code, as printed in 表二/三/五 (to split 表七 labels)."""
-        known: dict[str, set[str]] = {}
-        for key in ("expense", "general_public", "income"):
-            for printed in self.printed.get(key, []):
-                row = printed.row
-                if row.code and row.name:
-                    known.setdefault(row.code, set()).add(row.name)
-        return known
+        for key, rows in self.printed.items():  # 表七
+            table, total = tables[key], self.totals.get(key)
+            split_project_names(rows, names_by_code(self.doc, ("income",)), self.doc.path, self.doc.issues)
+            for printed in rows + ([total] if total else []):
+                place_total_only(TABLE_LABELS[key], printed, table.columns, self.doc.path, self.doc.issues)
+        return [region.key for region in self.deferred]
 
     def _issue(self, slug: str, message: str, line: int | None, severity: str = "warning") -> None:
         self.doc.issues.append(Issue(slug, message, self.doc.path, line, severity))

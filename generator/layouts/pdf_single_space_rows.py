@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from ..model import Issue, Row
 from ..numbers import is_total_label, squash
+from ..tables.codes import code_chain_doubts
 from .pdf_single_space_lines import BROKEN_CODE_RE, CODE_RE, SECTION_CODE_RE, RawRow
 
 
@@ -193,48 +194,9 @@ def _unclosed(
 
 
 def check_code_chain(label: str, rows: list[Printed], path: str, issues: list[Issue]) -> None:
-    """Doubts a row's code casts on the row before it (`code_doubts` reports the row
-    itself): a code printed twice in a row (not 表七 projects) puts the first in doubt as
-    well — a repeated line took the amounts of the line after it; a 款 printed alone
-    ("05") takes the 类 printed above it, so when the row after it is not under it, that
-    类's own line was lost or moved and the 款 may be another 类's; and a sub-unit row
-    (no code) is followed by its first 类."""
-    for printed, after in zip(rows, rows[1:]):
-        row, following = printed.row, after.row.code
-        if row.code and following == row.code and after.row.kind != "project":
-            issues.append(
-                Issue(
-                    "row-misplaced",
-                    f"{label}「{row.code_raw or row.code}」行：下一行（第 {after.row.line} 行）"
-                    "又印了一次，不知道哪些金额属于它",
-                    path,
-                    row.line,
-                )
-            )
-        if row.kind == "unit" and (following is None or len(following) != 3):
-            issues.append(
-                Issue(
-                    "row-misplaced",
-                    f"{label} 第 {row.line} 行：「{row.name}」没有编码，后面也不是类级科目行"
-                    f"（下一行：第 {after.row.line} 行）：是折行名称的一段放错了位置，"
-                    "而不是下属单位？",
-                    path,
-                    row.line,
-                )
-            )
-        if not (row.code and row.code_raw and len(row.code_raw) == 2):
-            continue
-        if following is None or not following.startswith(row.code):
-            issues.append(
-                Issue(
-                    "row-misplaced",
-                    f"{label}「{row.code_raw}」行：按上面的类读作 {row.code}，但"
-                    f"下一行是 {following or after.row.name or '无编码的行'}，不在它之下："
-                    f"类级科目行丢失或移动了？它的金额可能不属于 {row.code}",
-                    path,
-                    row.line,
-                )
-            )
+    """`tables.codes.code_chain_doubts` on the printed rows (a row printing no amounts is
+    `RawRow.unclosed`'s, said by `interpret_rows`)."""
+    issues += [i for i in code_chain_doubts([p.row for p in rows], label, path) if i.slug == "row-misplaced"]
 
 
 def _rows_after_total(

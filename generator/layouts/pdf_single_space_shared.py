@@ -12,17 +12,18 @@ from ..model import COLUMN_LABELS, TABLE_KEYS, Column, Document, Issue, Origin, 
 from ..readers.single_space import single_space_rows
 from ..tables.amounts import has_amount
 from ..tables.catalogue import load_catalogue
+from ..tables.codes import code_chain_doubts
 from ..tables.items import read_items
 from ..tables.pipeline import INTERPRETERS
-from ..tables.rejoin import rejoin_wrapped_rows
+from ..tables.rejoin import cut_after_total, rejoin_wrapped_rows
 from ..tables.segment import find_tables
 from ..tables.two_sided import read_two_sided
 from ..tables.verify import verify_coded
-from .common import code_doubts
+from .common import code_doubts, list_every_column
 from .pdf_single_space_lines import Region, note_text
 
 # Tables of the shapes the shared interpreters read for this layout.
-SHARED = {"three_public", "gov_fund", "state_capital", "expense", "general_public", "basic", "carryover"}
+SHARED = {"income", "three_public", "gov_fund", "state_capital", "expense", "general_public", "basic", "carryover"}
 
 
 def read_shared(region: Region, doc: Document) -> Table:
@@ -49,9 +50,12 @@ def read_shared(region: Region, doc: Document) -> Table:
         table, found = read_items(seg, catalogue, unit, doc.path, _stated(doc, seg.kind.columns))
     else:
         rejoin_wrapped_rows(seg, grid)  # "208 05 05 name" / name pieces / the amounts line
+        doc.issues.extend(cut_after_total(seg, doc.path))
         table, found = INTERPRETERS[seg.kind.shape](seg, catalogue, unit, doc.path)
-        found += verify_coded(table, seg.kind.identities_over(table.column_keys() or None), doc.path, seg.title,
-                              in_order=True)
+        found += code_chain_doubts(table.rows, region.title, doc.path)  # before any figure is dropped
+        if not seg.kind.sources_from:  # (else another table's sources place them: tables.cross_table)
+            found += verify_coded(table, seg.kind.identities_over(table.column_keys() or None), doc.path,
+                                  seg.title, in_order=True)
         if table.rows and not table.columns:
             found.append(Issue("header-missing", f"{region.title}（标题在第 {region.line} 行）：各行之前"
                                "没有列标题，金额未读取（标题放错了位置？）", doc.path, None, "warning",
@@ -60,7 +64,7 @@ def read_shared(region: Region, doc: Document) -> Table:
     table.title, table.note = region.title, None
     if not table.rows:
         _empty_or_unreadable(table, region, doc)
-    elif seg.kind.shape == "coded":
+    elif seg.kind.shape == "coded" or any(r.code for r in table.rows):  # (表二 收入 is "named")
         _unfinished(table, region.title, doc)
         for row, doubt in code_doubts(table.key, table.rows):
             doc.issues.append(Issue("row-misplaced", f"{region.title}「{row.code_raw or row.code}」行：{doubt}",
@@ -78,6 +82,7 @@ def read_shared(region: Region, doc: Document) -> Table:
             doc.issues.append(Issue("column-inferred", f"{region.title} 第 {row.line} 行：{printed} 个"
                                     f"金额对应 {len(table.columns)} 列（没有列位置），按恒等式读作 {shown}",
                                     doc.path, row.line, "warning", table.key))
+    list_every_column(table, seg.kind.shape)  # the totals too
     return table
 
 

@@ -55,13 +55,13 @@ def parse_text(source: SourceText, debug: bool = False) -> ParseResult:
         return ParseResult(source.path, None, [Issue(
             "layout-unknown", f"没有已知版式适合这个文件（得分：{shown}），"
             "也没有找到目录中任何模板的表格", source.path, 1, "error")])
-    from ..tables.codes import repair_broken_codes
+    from ..tables.cross_table import settle_across_tables
     doc = Document(path=source.path, layout=layout.name, sha256=source.sha256,
                    encoding=source.encoding, line_count=len(source.lines))
     try:
         profile.read_profile(source, doc)
-        layout.read(source, doc)
-        repair_broken_codes(doc)
+        waiting = layout.read(source, doc)  # tables whose amounts another table places
+        settle_across_tables(doc, waiting or ())
         statements.flag_unmatched_items(doc)
         units.convert_other_units(source, doc)
     except Exception as exc:  # one bad file must not stop the build

@@ -43,6 +43,7 @@ class TableKind:
     units: bool = False  # rows are units and their projects, see the toml
     optional: tuple[str, ...] = ()  # identity parts a template may not print, see the toml
     orders: tuple[tuple[str, ...], ...] = ()  # "items" tables: the templates' column orders
+    sources_from: tuple[str, ...] = ()  # tables whose sources of income place its amounts, see the toml
     pattern: re.Pattern[str] = field(default=None, compare=False, repr=False)  # type: ignore[assignment]
 
 
@@ -176,7 +177,7 @@ def load_catalogue(path: Path = CATALOGUE_PATH) -> Catalogue:
             row_name=entry.get("row_name"), header=tuple(tuple(c) for c in entry.get("header", ())),
             units=entry.get("units", False),
             optional=tuple(entry.get("optional", ())), orders=tuple(tuple(o) for o in entry.get("orders", ())),
-            pattern=pattern))
+            sources_from=tuple(entry.get("sources_from", ())), pattern=pattern))
     return Catalogue(
         kinds=tuple(kinds),
         templates={t["name"]: Template(t["name"], t["description"],

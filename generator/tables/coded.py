@@ -49,6 +49,7 @@ from .rejoin import starts_row
 from .ruled import Line, cell_doubts, column_order, garbled_labels, sub_units, unknown_columns
 from .segment import Segment
 from .side_by_side import unfold_side_by_side
+from .wrapped_header import wrapped_columns
 
 
 def read_coded(seg: Segment, catalogue: Catalogue, unit: str, path: str) -> tuple[Table, list[Issue]]:
@@ -390,7 +391,9 @@ def _columns(header: list[GridRow], catalogue: Catalogue, unknown: bool = False)
     keyed = [[HeaderColumn(key, c.text, None, None, pieces=[c]) for c in row.cells
               if (key := catalogue.column_key(c.text)) and squash(c.text) not in VARIANTS]
              for row in header]  # 预算数 / 决算数 pairs cannot be told apart without positions
+    wrapped = wrapped_columns(header, catalogue)  # labels a few characters a line (表二)
     if not any(keyed):
-        return []
+        return wrapped
     widest = max(range(len(keyed)), key=lambda i: (len(keyed[i]), -i))
-    return [column for line in keyed[widest:] for column in line]
+    found = [column for line in keyed[widest:] for column in line]
+    return wrapped if len({c.key for c in wrapped}) > len({c.key for c in found}) else found

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from ..grid import Cell, GridRow
-from ..model import Document, Issue, table_label
+from ..model import Document, Issue, Row, table_label
 from ..numbers import squash
 
 _FUSED = re.compile(r"^(\d{3}(?:\d{2}){0,2})(?=[^\d\s.,])(.+)$")
@@ -131,12 +131,12 @@ class BareSections:
         code, raw, used = read_code(cells)
         if code is not None:
             self.last_class = code[:3]
-        elif self.last_class and len(cells) > 1 and _is_bare_section(cells[0].text, cells[1].text):
+        elif self.last_class and len(cells) > 1 and is_bare_section(cells[0].text, cells[1].text):
             return self.last_class + cells[0].text.strip(), cells[0].text.strip(), 1
         return code, raw, used
 
 
-def _is_bare_section(first: str, second: str) -> bool:
+def is_bare_section(first: str, second: str) -> bool:
     """"03" then a name (not a figure): a 款 code."""
     first, second = first.strip(), second.strip()
     return len(first) == 2 and first.isdigit() and not second[:1].isdigit() and second[:1] not in "-.("
@@ -247,3 +247,34 @@ class CodeCarry:
         if section is not None and len(section) == 3 and section[0] == first[-1:]:
             section = section[1:]  # 301 103 → 30103 (is_repeated_digit_section)
         return first + (section or "") + parts.get(2, ""), slug, note
+
+
+def code_chain_doubts(rows: list[Row], label: str, path: str) -> list[Issue]:
+    """Doubts a row's code casts on the row before it, in a table printed without column
+    positions (each row is what the text prints between two codes): a code printed twice in
+    a row (not 表七 projects) puts the first in doubt as well — a repeated line took the
+    amounts of the line after it; a 款 printed alone ("05") takes the 类 printed above it, so
+    when the row after it is not under it, that 类's own line was lost or moved; a sub-unit
+    row (no code) is followed by its first 类, a line without code stands nowhere else; and a coded row printing no amounts before
+    the next code left its amounts to that row (lines moved), so both are in doubt."""
+    issues: list[Issue] = []
+
+    def doubt(row: Row, why: str) -> None:
+        issues.append(Issue("row-misplaced", f"{label}「{row.code_raw or row.code}」行：{why}", path, row.line))
+    for row, after in zip(rows, rows[1:]):
+        following = after.code
+        if row.code and following == row.code and after.kind != "project":
+            doubt(row, f"下一行（第 {after.line} 行）又印了一次，不知道哪些金额属于它")
+        if row.code is None and row.kind in ("unit", "line") and (following is None or len(following) != 3):
+            issues.append(Issue("row-misplaced", f"{label} 第 {row.line} 行：「{row.name}」没有编码，后面也不是"
+                                f"类级科目行（下一行：第 {after.line} 行）：是折行名称的一段放错了位置，而不是下属单位？",
+                                path, row.line))
+        if row.code and following and not any(v is not None for v in row.values.values()):
+            issues.append(Issue("row-unfinished", f"{label} 第 {row.line} 行：「{row.code_raw} {row.name or ''}」"
+                                "在下一个编码之前没有金额（行被移动或丢失？），这一行和下一行都存疑", path, row.line))
+            issues.append(Issue("row-unfinished", f"{label} 第 {after.line} 行：上一行（第 {row.line} 行）"
+                                "没有印出金额，这一行的金额可能属于上一行", path, after.line))
+        if row.code and row.code_raw and len(row.code_raw) == 2 and not (following or "").startswith(row.code):
+            doubt(row, f"按上面的类读作 {row.code}，但下一行是 {following or after.name or '无编码的行'}，"
+                  f"不在它之下：类级科目行丢失或移动了？它的金额可能不属于 {row.code}")
+    return issues

@@ -15,8 +15,8 @@ from ..parse.statements import stated_under_table
 from ..sources import SourceText
 from .catalogue import Catalogue, load_catalogue
 from .coded import read_coded
-from .codes import repair_broken_codes
 from .columnar import coded_classes, coded_total, stated_lines, two_sided_totals
+from .cross_table import settle_across_tables
 from .glued import glued_side_lines
 from .items import read_items
 from .rejoin import reattach_glued_amounts, rejoin_wrapped_rows
@@ -67,7 +67,7 @@ def read_tables(grid: Grid, doc: Document, catalogue: Catalogue | None = None) -
         table.empty = table.empty or not (table.rows or table.totals)
         doc.tables[seg.kind.key] = table
         doc.issues.extend(found)
-    repair_broken_codes(doc)
+    settle_across_tables(doc)
     if not segments:
         doc.issues.append(Issue("table-missing", "没有找到任何已知模板的表格",
                                 grid.path, None, "error"))

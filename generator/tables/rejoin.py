@@ -17,9 +17,10 @@ from __future__ import annotations
 import re
 
 from ..grid import Cell, Grid, GridRow
-from ..numbers import squash
-from .amounts import label_text
-from .codes import read_code
+from ..model import Issue
+from ..numbers import is_total_label, squash
+from .amounts import has_amount, label_text
+from .codes import is_bare_section, read_code
 from .segment import Segment
 
 _BARE_CLASS = re.compile(r"^\d{3}$")
@@ -29,7 +30,7 @@ def rejoin_wrapped_rows(seg: Segment, grid: Grid) -> None:
     """Join each code line, its name pieces and its amounts line into one row."""
     from ..readers.text import is_amount
     rows = _with_bare_codes(seg.rows, grid)
-    codes = [read_code(row.cells) for row in rows]  # each row's code read once
+    codes = [_code_of(row) for row in rows]  # each row's code read once
     # after[i]: the first row from i on that is not text only (a code or an amount)
     after = [len(rows)] * (len(rows) + 1)
     for i in range(len(rows) - 1, -1, -1):
@@ -56,6 +57,32 @@ def rejoin_wrapped_rows(seg: Segment, grid: Grid) -> None:
             out.append(row)
             index += 1
     seg.rows = out
+
+
+def cut_after_total(seg: Segment, path: str) -> list[Issue]:
+    """A 合计 row after coded rows closes the table: the rows with amounts after it are
+    another table's, whose title was lost (a table printing its 合计 first has no coded row
+    before it). They are left out, reported."""
+    coded = False
+    for index, row in enumerate(seg.rows):
+        if row.cells and is_total_label(row.cells[0].text) and has_amount(row) and coded:
+            rest = seg.rows[index + 1:]
+            if not any(map(has_amount, rest)):
+                return []
+            seg.rows = seg.rows[:index + 1]
+            return [Issue("table-cut", f"{seg.title}以第 {row.line} 行的合计行结束，其后 {sum(map(has_amount, rest))} "
+                          f"行带金额的内容（第 {rest[0].line}–{rest[-1].line} 行）属于另一张表（其标题丢失？），"
+                          "未读取", path, rest[0].line, "warning", seg.kind.key or None)]
+        coded = coded or _code_of(row)[0] is not None
+    return []
+
+
+def _code_of(row: GridRow) -> tuple[str | None, str | None, int]:
+    """The code opening a row, a 款 printed alone ("03 政府办公厅…") included."""
+    found = read_code(row.cells)
+    if found[0] is None and len(row.cells) > 1 and is_bare_section(row.cells[0].text, row.cells[1].text):
+        return row.cells[0].text.strip(), row.cells[0].text.strip(), 1
+    return found
 
 
 def _name_tail(row: GridRow, is_amount) -> int:

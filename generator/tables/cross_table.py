@@ -1,0 +1,112 @@
+"""The steps that need more than one table, run in one pass once every table of a document
+is read, whatever reader read them (issue 15):
+
+- a table whose kind names `sources_from` (表二 收入, by source of income) and that was read
+  without column positions still holds its rows' amounts in print order: blank cells print
+  nothing, so "3802.15 3802.15" under 总计 and eight sources does not say its source. The
+  sources the document has are those 表一's income side (else 表四's) gives an amount; a
+  source it gives none is blank in every row. The amounts after the total go onto those
+  sources and the hierarchy's sums (`by_sums`, through `verify.verify_coded`) decide
+  where a row prints fewer of them; what stays open keeps its total alone, reported.
+- broken codes ("20 03 01") read from the codes printed elsewhere (`codes.repair_broken_codes`).
+- names for codes from other tables (`names_by_code`: 表七 project names).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import replace
+
+from ..model import TABLE_SHORT, Document, Issue, Row, Table
+from .catalogue import identity_text, load_catalogue
+from .codes import repair_broken_codes
+from .two_sided_unplaced import income_sources
+from .verify import verify_coded
+
+
+def settle_across_tables(doc: Document, waiting: Collection[str] = ()) -> None:
+    """Every cross-table step on `doc`; `waiting`: the keys of the tables read without
+    column positions whose amounts wait here for another table to place them."""
+    catalogue = load_catalogue()
+    for key in waiting:
+        kind, table = catalogue.kind_of_table(key), doc.tables.get(key)
+        if kind is None or table is None or not kind.sources_from:
+            continue
+        origin = next((k for k in kind.sources_from if income_sources(doc.tables.get(k))), None)
+        sources = income_sources(doc.tables.get(origin)) if origin else []
+        doc.issues.extend(place_by_sources(table, sources, TABLE_SHORT.get(origin or "", "表一"), doc.path))
+    repair_broken_codes(doc)
+
+
+def names_by_code(doc: Document, keys: tuple[str, ...]) -> dict[str, set[str]]:
+    """科目名称 by code, as the document's tables `keys` print them (表七's labels are a
+    科目名称 and a project's name run together: the other tables tell where one ends)."""
+    known: dict[str, set[str]] = {}
+    for key in keys:
+        for row in doc.tables[key].rows if key in doc.tables else []:
+            if row.code and row.name:
+                known.setdefault(row.code, set()).add(row.name)
+    return known
+
+
+def place_by_sources(table: Table, sources: list[str], origin: str, path: str) -> list[Issue]:
+    """The rows' amounts, in print order in the first columns, onto the first column (the
+    total) and the columns of `sources` (see the module); `origin` names the table that
+    gave them, for the messages."""
+    keys = table.column_keys()
+    if len(keys) < 2:
+        return []
+    label = TABLE_SHORT.get(table.key, table.title)
+    targets = [k for k in keys[1:] if k in sources]
+    view = replace(table, columns=[c for c in table.columns if c.key == keys[0] or c.key in targets],
+                   rows=[], totals={})
+    width = len(view.columns)
+    issues: list[Issue] = []
+    listed: dict[int, list[str]] = {}
+    as_sources: list[Row] = []
+    for name, row in [*((None, r) for r in table.rows), *table.totals.items()]:
+        printed = [k for k in keys if row.values.get(k) is not None]
+        if len(printed) in (0, 1, len(keys)):
+            continue  # the total alone, or every column: as printed
+        listed[id(row)] = list(row.values)
+        if len(printed) > width:
+            issues.append(_ambiguous(label, row, printed, keys, targets, table, path))
+            _move(row, printed[:1], keys[:1])
+            continue
+        _move(row, printed, view.column_keys())
+        if len(printed) == width:
+            row.inferred = tuple(targets)
+            as_sources.append(row)
+        if name is None:
+            view.rows.append(row)
+        else:
+            view.totals[name] = row
+    if targets and view.rows:
+        issues += verify_coded(view, (identity_text(keys[0], targets),), path, label, in_order=True)
+    for row in [*table.rows, *table.totals.values()]:
+        if id(row) in listed:  # every column the row listed, as read
+            row.values = {k: row.values.get(k) for k in keys if k in listed[id(row)]} | row.values
+    if as_sources:
+        names = "、".join(c.label for c in view.columns[1:])
+        issues.append(Issue("column-inferred", f"{label}：{len(as_sources)} 行的金额个数少于列数，放在"
+                            f"{table.columns[0].label} + {names}（按{origin}的收入来源）", path,
+                            as_sources[0].line, "warning", table.key))
+    return issues
+
+
+def _move(row: Row, printed: list[str], onto: list[str]) -> None:
+    """The row's amounts of the columns `printed` (print order) into the columns `onto`."""
+    values, origins = [row.values[k] for k in printed], [row.origins.get(k) for k in printed]
+    row.origins = {k: o for k, o in row.origins.items() if k not in printed}
+    row.values = dict(zip(onto, values))
+    row.origins |= {k: o for k, o in zip(onto, origins) if o is not None}
+
+
+def _ambiguous(label: str, row: Row, printed: list[str], keys: list[str], targets: list[str],
+               table: Table, path: str) -> Issue:
+    names = {c.key: c.label for c in table.columns}
+    rest = " ".join(str(row.values[k]) for k in printed[1:])
+    shown = row.code_raw or row.code or row.project or row.unit or row.name or "?"
+    return Issue("column-ambiguous", f"{label}「{shown}」行：{rest} 印在 {len(keys) - 1} 列中（有数的来源："
+                 f"{'、'.join(names[k] for k in targets) or '无已知来源'}），只保留在{names[keys[0]]}中",
+                 path, row.line, "warning", table.key)

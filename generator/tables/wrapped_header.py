@@ -1,0 +1,41 @@
+"""Header labels wrapped over lines in a rendering without column positions (single-space
+text): a narrow column prints its label a few characters a line ("一般公" / "共预算" /
+"拨款"), so a label is a run of consecutive pieces, each alone on its line. Left to right,
+the longest run (up to MAX_PIECES pieces and MAX_LABEL characters) that is exactly a label
+the catalogue knows is a column; a piece no such run starts at is no column (科目编码,
+类 款 项). A header none of whose labels wraps is not this module's (a multi-level header
+printed line by line names its columns in another order)."""
+
+from __future__ import annotations
+
+from ..grid import GridRow
+from ..numbers import squash
+from .catalogue import Catalogue
+from .header import Column
+
+MAX_PIECES = 8
+MAX_LABEL = 24  # no known column label is longer
+
+
+def wrapped_columns(header: list[GridRow], catalogue: Catalogue) -> list[Column]:
+    """The columns the header's wrapped labels name, in print order, each key once."""
+    exact = {synonym.removeprefix("^"): key for key, synonyms in catalogue.columns.items()
+             for synonym in synonyms}
+    pieces = [c for row in header for c in row.cells]
+    texts = [squash(c.text) for c in pieces]
+    alone = {id(row.cells[0]) for row in header if len(row.cells) == 1}
+    columns: list[Column] = []
+    start = 0
+    while start < len(pieces):
+        for end in range(min(len(pieces), start + MAX_PIECES), start, -1):
+            label = "".join(texts[start:end])
+            key = exact.get(label) if len(label) <= MAX_LABEL else None
+            if key and (end - start == 1 or all(id(p) in alone for p in pieces[start:end])):
+                if key not in {c.key for c in columns}:
+                    columns.append(Column(key, label, None, None, pieces=pieces[start:end]))
+                start = end
+                break
+        else:
+            start += 1
+    wraps = any(len(c.pieces) > 1 for c in columns)
+    return columns if wraps else []
