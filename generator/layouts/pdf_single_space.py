@@ -18,11 +18,15 @@ from __future__ import annotations
 
 import re
 
+from ..grid import Grid
 from ..model import COLUMN_LABELS, Column, Document, Issue, Table
 from ..numbers import parse_amount, squash
 from ..parse.columns import PROJECT_ECONOMIC_COLUMNS
+from ..readers.single_space import single_space_rows
 from ..sources import SourceText
+from ..tables.catalogue import load_catalogue
 from ..tables.cross_table import names_by_code
+from ..tables.performance import read_key_value_tables
 from .common import check_cut_number, check_garbled_lines, code_doubts, replace_page_markers
 from .pdf_single_space_lines import (
     Region,
@@ -36,7 +40,6 @@ from .pdf_single_space_lines import (
     split_header,
     unknown_labels,
 )
-from .pdf_single_space_perf import read_performance
 from .pdf_single_space_place import place_total_only
 from .pdf_single_space_rows import (
     Printed,
@@ -74,6 +77,7 @@ MAX_ROW_NUMBERS = 60
 # Detection: a table line ends with an amount right after a single space.
 _AMOUNT_END = re.compile(r"\S \S+$")
 _ASCII_DIGIT = re.compile(r"[0-9]")
+PERF_TITLE_RE = re.compile(r"^(项目支出|部门整体(支出)?)绩效目标表")
 
 
 class PdfSingleSpaceLayout:
@@ -114,8 +118,21 @@ class PdfSingleSpaceLayout:
         for region in find_regions(lines):
             reader.add(region)
         waiting = reader.finish()
-        read_performance(lines, doc)
+        _read_performance(lines, doc)
         return waiting
+
+
+def _read_performance(lines: list[str], doc: Document) -> None:
+    """The 绩效目标表 from the first one's title on, by the shared segmenter and key-value
+    interpreter (`tables.performance`), as pdf-padded's."""
+    start = next((n for n, text in enumerate(lines, 1) if "绩" in text and PERF_TITLE_RE.match(squash(text))), None)
+    if start is None:
+        return
+    rows = single_space_rows([(n, lines[n - 1]) for n in range(start, len(lines) + 1)])
+    grid = Grid(path=doc.path, format="pdf-single-space", text="", rows=rows)
+    read, issues = read_key_value_tables(grid, load_catalogue())
+    doc.issues.extend(issues)
+    doc.performance.extend(read)
 
 
 def _refuse_wide_lines(lines: list[str], doc: Document) -> list[str]:
