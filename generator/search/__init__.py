@@ -6,10 +6,12 @@ finished staging folder into units (`pages`: the page head, each table row, proj
 绩效 target, text section), their text into terms (`analyzer`: Han bigrams, single Han
 characters, ASCII words — the rules search.js applies to the query), and the terms'
 postings are written in small files by term hash (`index`), so that a query fetches only
-the postings of its own terms. Pages are analysed in worker processes and each result is
-kept in `.cache/search/` by the page's bytes (`store`): a rebuild analyses only the changed
-pages (a page the render stage linked from the last build is not even read again) and
-links from the last build every index file whose bytes did not change.
+the postings of its own terms. Pages are read in worker processes and each one's units are
+kept in `.cache/search/` by the page's bytes (`store`): a rebuild reads only the changed
+pages (a page the render stage linked from the last build is not even read again). The
+term files are computed for all pages at once, each distinct unit text analysed once
+(`postings`, numpy arrays), and every index file whose bytes did not change is linked
+from the last build.
 
 The search page (`templates/search.html`, `assets/search.js`) matches the exact string
 typed (the units holding all its terms, kept when their text holds the string), falls back
@@ -29,7 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import analyzer, index, pages, store
+from . import analyzer, index, pages, postings, store
 from .index import INDEX_DIR, analyse_page, index_files
 from .store import IndexState, IndexWriter, PageCache, file_identity, folder_identity
 
@@ -67,9 +69,9 @@ def build_search_index(site: Path, cache_dir: Path | None = None, jobs: int = 0,
 
     With a `cache_dir`, a page whose bytes were analysed before is taken from there, and
     with `previous` (the last build's site) every index file whose bytes are those it had
-    there is linked from it (`store`); `reuse=False` (a clean build) analyses every page
-    and writes every file. `jobs` worker processes analyse the pages (0: one per core)
-    and store what they find in the cache; the index is then merged from it.
+    there is linked from it (`store`); `reuse=False` (a clean build) reads every page
+    and writes every file. `jobs` worker processes read the pages (0: one per core) and
+    store their units in the cache; the term files are then computed from it.
     """
     site = Path(site)
     with tempfile.TemporaryDirectory(prefix="search-") as scratch:
@@ -92,14 +94,7 @@ def build_search_index(site: Path, cache_dir: Path | None = None, jobs: int = 0,
             count = writer.unit_files(page, keys[page], number,
                                       functools.partial(cache.units, keys[page]))
             saved.pages[page] = [keys[page], identities[page], number, count]
-        analysed = [records[page] for page in indexed]
-        saved.buckets = index.bucket_count(analysed)
-        skip = state.unchanged_groups(indexed, keys, records, cache) if state else set()
-        kept = writer.kept([name for g in sorted(skip)
-                            for name in index.group_files(g, saved.buckets)])
-        if kept is None:  # a file is gone from the last build: every group is merged
-            skip, kept = set(), {}
-        saved.hashes = kept | writer.files(index_files(analysed, skip))
+        saved.hashes = writer.files(index_files([records[page] for page in indexed]))
         if cache_dir is not None:
             saved.folder = folder_identity(site / INDEX_DIR)
             saved.save(folder)
@@ -142,6 +137,6 @@ def _analyse_share(task: tuple[Path, PageCache, list[tuple[str, str]]]) -> None:
 def _salt() -> str:
     """The index code's own hash: another analyzer or format never reuses a cached page."""
     digest = hashlib.sha256()
-    for module in (analyzer, index, pages, store):
+    for module in (analyzer, index, pages, postings, store):
         digest.update(Path(module.__file__).read_bytes())
     return digest.hexdigest()

@@ -23,23 +23,22 @@ give the same bytes):
   place there, so a result fetches the small files of the units it shows and nothing else.
 
 Each page is analysed on its own (`analyse_page`): its unit files already written as JSON
-text, its postings cut into `GROUPS` JSON texts by term hash; the whole is kept in the
-cache by the page's bytes (`store`), so a rebuild analyses only the pages that changed.
-The merge (`index_files`) reads the pages' postings in order and merges one group at a
-time: a group's terms fill the buckets whose number ends in the group's bits. It gives the
-same bytes as a clean build; `store` links from the last build each file whose bytes did
-not change.
+text, and each unit's id and fields (`postings.field_key`); the whole is kept in the cache
+by the page's bytes (`store`), so a rebuild reads only the pages that changed. The term
+files are computed for all pages at once (`index_files`, `postings`: the distinct unit
+texts analysed once, the postings as numpy arrays), and `store` links from the last build
+each file whose bytes did not change.
 """
 
 from __future__ import annotations
 
 import json
-from collections import defaultdict, deque
 from functools import lru_cache
-from itertools import repeat
 from json.encoder import encode_basestring
 
-from .analyzer import index_terms
+import numpy as np
+
+from . import postings
 from .pages import PageUnits
 
 INDEX_DIR = "search/index"
@@ -47,10 +46,9 @@ VERSION = 4
 FILTERS = ["类型", "地区", "年度", "部门"]
 CHUNK = 32  # the most units a unit file holds: a unit id is file × CHUNK + place
 UNIT_FILE_BYTES = 1536  # about how large a unit file grows: a result shown loads 1 or 2
-GROUPS = 16  # postings of a page, cut by term hash (a power of two, at most the buckets)
+GROUPS = 16  # terms computed together, by term hash (a power of two, at most the buckets)
 BUCKET_BYTES = 8192  # about how large a term file is on average: a term's neighbours
-# The digits of `varint`: 64 characters a JSON string holds as they are.
-DIGITS = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_"
+DIGITS = postings.DIGITS
 
 
 @lru_cache(maxsize=1 << 20)  # a province has some 100 k distinct terms, met on every page
@@ -74,73 +72,15 @@ def varint(number: int) -> str:
     return digits
 
 
-VARINTS = [varint(n) for n in range(1 << 15)]  # the numbers postings hold nearly always
-
-
-def varints(numbers: list[int]) -> str:
-    """`numbers` as `varint`s, one after the other."""
-    try:
-        return "".join(map(VARINTS.__getitem__, numbers))
-    except IndexError:
-        return "".join(map(varint, numbers))
-
-
-SHORT = 48  # a text this short (a row's name or code) is met again on other pages
-
-
-@lru_cache(maxsize=1 << 16)
-def _short_terms(text: str) -> frozenset[str]:
-    return frozenset(index_terms(text))
-
-
-def _terms(text: str) -> frozenset[str]:
-    """`index_terms`, remembered for short texts only (a long one is seldom seen twice)."""
-    return _short_terms(text) if len(text) <= SHORT else frozenset(index_terms(text))
-
-
 def analyse_page(url: str, page: PageUnits) -> dict:
     """A page as the index stores it: {"meta": [url, title, filters], "files": [JSON text
-    of each unit file], "groups": [JSON text of {term: "n, code delta × n" as varints} per
-    hash group], "size": what its postings add to the term files, in characters}. The merge
-    copies the postings' text into the term files, never decoding and encoding again."""
+    of each unit file], "ids": each unit's id, "texts": each unit's fields
+    (`postings.field_key`)}; `index_files` makes the term files of all pages from them."""
     meta = [url, page.title, {k: page.filters[k] for k in FILTERS if k in page.filters}]
     units = [[unit.anchor, unit.label, " ".join(unit.text().split())] for unit in page.units]
     files, ids = unit_files(_page_head(meta), units)
-    postings: defaultdict[str, list[int]] = defaultdict(list)
-    for number, unit in enumerate(page.units):
-        fields = tuple(unit.fields)
-        coded = (_short_coded_terms(fields) if sum(len(t) for _, t in fields) <= SHORT
-                 else _coded_terms(fields))
-        for kind, terms in coded:
-            # each term's list gets the code: list.append mapped, no Python loop per term
-            deque(map(list.append, map(postings.__getitem__, terms),
-                      repeat(ids[number] * 4 + kind)), maxlen=0)
-    groups: list[dict[str, str]] = [{} for _ in range(GROUPS)]
-    size = 0
-    for term in sorted(postings):
-        codes = postings[term]  # ascending: units are read in order, a term once per unit
-        numbers = varints([len(codes), codes[0], *map(int.__sub__, codes[1:], codes)])
-        groups[term_hash(term) & (GROUPS - 1)][term] = numbers
-        size += len(numbers) + 1
-    return {"meta": meta, "files": files, "groups": [_json(g) for g in groups], "size": size}
-
-
-def _coded_terms(fields: tuple[tuple[int, str], ...]) -> list[tuple[int, frozenset[str]]]:
-    """A unit's terms by the best field each occurs in (pages.NAME, TITLE, BODY), best
-    field first."""
-    if len(fields) == 1:
-        return [(fields[0][0], _terms(fields[0][1]))]
-    by_kind: dict[int, frozenset[str]] = {}
-    for kind, text in fields:
-        by_kind[kind] = by_kind[kind] | _terms(text) if kind in by_kind else _terms(text)
-    coded, seen = [], frozenset()
-    for kind in sorted(by_kind, reverse=True):
-        coded.append((kind, by_kind[kind] - seen))
-        seen = seen | by_kind[kind]
-    return coded
-
-
-_short_coded_terms = lru_cache(maxsize=1 << 16)(_coded_terms)  # a table row recurs
+    return {"meta": meta, "files": files, "ids": ids,
+            "texts": [postings.field_key(unit.fields) for unit in page.units]}
 
 
 def unit_files(head: list, units: list[list[str]]) -> tuple[list[str], list[int]]:
@@ -180,50 +120,26 @@ def _unit_file(head: list, units: list[list[str]]) -> str:
                   "units": [[strings[a], strings[b], text] for a, b, text in units]})
 
 
-def bucket_count(pages: list[dict]) -> int:
-    """How many term files `pages` fill (a power of two: about `BUCKET_BYTES` each)."""
-    size = sum(page["size"] for page in pages)
-    buckets = GROUPS
-    while size / buckets > BUCKET_BYTES:
-        buckets *= 2
-    return buckets
-
-
-def group_files(group: int, buckets: int) -> list[str]:
-    """The names of the term files a hash group fills."""
-    return [f"t/{n:x}.json" for n in range(group, buckets, GROUPS)]
-
-
-def index_files(pages: list[dict], skip: set[int] = frozenset()) -> dict[str, str]:
+def index_files(pages: list[dict]) -> dict[str, str]:
     """The index files but the unit files, by name in the index folder (JSON text), for
-    `pages` (analysed, in URL order): the term files (but those of the hash groups in
-    `skip`), `meta.json` and `filters.json`."""
-    buckets = bucket_count(pages)
-    files = {}
-    for g in sorted(set(range(GROUPS)) - set(skip)):
-        merged = _merge_group([page["groups"][g] for page in pages], buckets, g)
-        files.update((f"t/{n:x}.json", content) for n, content in merged.items())
+    `pages` (analysed, in URL order): the term files, `meta.json` and `filters.json`."""
+    numbers: dict[str, int] = {}
+    unit_pages, unit_ids, unit_texts = [], [], []
+    for number, page in enumerate(pages):
+        unit_pages += [number] * len(page["ids"])
+        unit_ids += page["ids"]
+        for text in page["texts"]:  # identical texts are analysed once
+            unit_texts.append(numbers.setdefault(text, len(numbers)))
+    units = postings.Units(np.array(unit_pages, dtype=np.int64),
+                           np.array(unit_ids, dtype=np.int64),
+                           np.array(unit_texts, dtype=np.int64))
+    buckets, terms = postings.term_files(postings.analyse_texts(list(numbers)), units,
+                                         GROUPS, BUCKET_BYTES, term_hash)
+    files = {f"t/{n:x}.json": text for n, text in terms.items()}
     files["meta.json"] = _json({"version": VERSION, "buckets": buckets, "chunk": CHUNK,
                                 "filters": FILTERS})
     files["filters.json"] = _json(_filters([page["meta"] for page in pages]))
     return files
-
-
-def _merge_group(texts: list[str], buckets: int, group: int) -> dict[int, str]:
-    """The bucket files of one hash group (their JSON text: {term: "page delta, n, code
-    delta × n, …"}, keys sorted, as `_json` would write it), from each page's postings of
-    the group."""
-    merged: defaultdict[str, list[str]] = defaultdict(list)
-    last: dict[str, int] = {}
-    deltas = VARINTS if len(texts) < len(VARINTS) else list(map(varint, range(len(texts))))
-    for number, text in enumerate(texts):
-        for term, numbers in json.loads(text).items():
-            merged[term].append(deltas[number - last.get(term, 0)] + numbers)
-            last[term] = number
-    files: dict[int, list[str]] = {n: [] for n in range(group, buckets, GROUPS)}
-    for term in sorted(merged):
-        files[term_hash(term) & (buckets - 1)].append(f'{_json(term)}:"{"".join(merged[term])}"')
-    return {n: "{" + ",".join(parts) + "}" for n, parts in files.items()}
 
 
 def _page_head(meta: list) -> list:

@@ -1,14 +1,14 @@
 """What the search stage keeps between builds (`.cache/search/`) and how it writes the index.
 
-- `pages/<key>.json`: a page as `index.analyse_page` gives it, its unit files apart in
-  `pages/<key>.units.json` (a rebuild that links a page's unit files from the last build
+- `pages/<key>.json`: a page as `index.analyse_page` gives it (its units' ids and
+  texts), its unit files apart in `pages/<key>.units.json` (a rebuild that links a page's unit files from the last build
   never reads them). The key is the SHA-256 of the index code and the page's HTML.
 - `state.entry` (a checked `cachefile` entry): the index the last build wrote — the
   identity of its folder, each page's key, file identity, number and count of unit files,
   and the hash of every other index file. With it a rebuild reads no HTML of a page the
   render stage linked from the last build (same file, same key), and links from the last
-  build every index file whose bytes it would write again: a one-document change writes
-  the unit files of its pages and the term files whose postings changed.
+  build every index file whose bytes it would write again: a one-document change reads
+  its pages, writes their unit files and the term files whose postings changed.
 
 The state is believed only for the folder it describes: the last build's index folder
 (device and inode, kept when the staging folder is renamed into place). A build that
@@ -26,7 +26,6 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from .. import cachefile
-from . import index
 
 STATE_FILE = "state.entry"
 
@@ -54,28 +53,6 @@ class IndexState:
     # page file → [key, file identity, page number, unit files]
     pages: dict[str, list] = field(default_factory=dict)
     hashes: dict[str, str] = field(default_factory=dict)  # other index file → content hash
-    buckets: int = 0  # term files
-
-    def unchanged_groups(self, indexed: list[str], keys: dict[str, str],
-                         records: dict[str, dict], cache: PageCache) -> set[int]:
-        """The hash groups whose term files are those the last build wrote: the pages are
-        numbered as then, the term files as many, and each page that changed gives the
-        group the postings it gave then (an edit seldom touches more than a few terms)."""
-        if (len(self.pages) != len(indexed)
-                or self.buckets != index.bucket_count([records[p] for p in indexed])):
-            return set()
-        unchanged = set(range(index.GROUPS))
-        for number, page in enumerate(indexed):
-            known = self.pages.get(page)
-            if known is None or known[2] != number:
-                return set()
-            if known[0] != keys[page]:
-                before = cache.get(known[0])
-                if before is None:
-                    return set()
-                unchanged -= {g for g, text in enumerate(records[page]["groups"])
-                              if before["groups"][g] != text}
-        return unchanged
 
     @classmethod
     def load(cls, cache_folder: Path, index: Path) -> IndexState | None:
@@ -131,18 +108,6 @@ class IndexWriter:
         self.written += len(files)
         return len(files)
 
-    def kept(self, names: list[str]) -> dict[str, str] | None:
-        """Link the files `names` from the last build, unchanged; returns their hashes
-        (None, and nothing linked, when one is missing there)."""
-        if not names:
-            return {}
-        if self.old is None or not all((self.old / name).is_file() for name in names):
-            return None
-        for name in names:
-            link(self.old / name, self.folder / name)
-        self.linked += len(names)
-        return {name: self.state.hashes[name] for name in names}
-
     def files(self, files: dict[str, str]) -> dict[str, str]:
         """Write `files` (name in the index → JSON text); returns their content hashes."""
         hashes = {}
@@ -188,7 +153,7 @@ class PageCache:
         return self.read and self.folder is not None and (self.folder / f"{key}.json").exists()
 
     def get(self, key: str) -> dict | None:
-        """The page's analysis without its unit files ({"meta", "groups", "size"}); None
+        """The page's analysis without its unit files ({"meta", "ids", "texts"}); None
         for a page without units (or an entry gone)."""
         return self._read(f"{key}.json")
 

@@ -1,0 +1,207 @@
+"""The term files of every page at once: the analyzer's rules and the postings as arrays.
+
+A province repeats its texts (a 科目 row reads the same on a thousand pages), so each
+distinct unit text is analysed once, and the postings are its terms spread over the units
+that hold it. Everything per character, term or posting is numpy array arithmetic; Python
+loops only over distinct texts (to normalize them and find their ASCII words) and over
+distinct terms (to name and hash them):
+
+1. `analyse_texts`: the distinct texts' characters as one array of code points. A Han
+   character is a term whose code is its code point, two Han characters side by side a
+   bigram coded `first << 16 | second`, an ASCII word a number above `WORDS`. Each
+   (text, term) pair is kept once, with the best field (pages.NAME, TITLE, BODY) the term
+   occurs in — `analyzer.index_terms` by field, as `index` documents.
+2. `term_files`: one hash group of terms at a time (a province's tens of millions of
+   postings never stand in memory at once), the postings of the group's terms as (term,
+   page, code) arrays in page and unit order, sorted by term with a stable sort (pages
+   and codes stay ascending), numbered as `index` describes them (page delta, n, code
+   delta × n) and written as varints into one byte array, cut per term.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from unicodedata import is_normalized
+
+import numpy as np
+
+from .analyzer import normalize
+
+WORD = re.compile(r"[0-9a-z]+")
+WORDS = 1 << 32  # a word's code: WORDS + its number (Han codes are below)
+FIELD_END = "\x00"  # between the fields of the texts: neither Han nor a word
+# Han ranges of analyzer.HAN, as code points
+HAN_RANGES = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF))
+TEXT_SHIFT = 36  # a (text, term) key: text << TEXT_SHIFT | term code
+
+
+@dataclass
+class TextTerms:
+    """The terms of the distinct texts: entry i is term `codes[i]` of text `texts[i]`, in
+    field `kinds[i]`; entries are ordered by text. `words` names the word codes."""
+    texts: np.ndarray
+    codes: np.ndarray
+    kinds: np.ndarray
+    words: list[str]
+
+
+def field_key(fields: list[tuple[int, str]]) -> str:
+    """A unit's fields as one string (kind digit + text, `FIELD_END` between): the key
+    that tells identical unit texts apart and that `analyse_texts` reads."""
+    return FIELD_END.join(f"{kind}{text}" for kind, text in fields)
+
+
+def analyse_texts(keys: list[str]) -> TextTerms:
+    """The terms of each `field_key` in `keys` (text number = its place there)."""
+    lengths, kinds, owners, parts = [], [], [], []
+    word_codes: dict[str, int] = {}
+    words: list[int] = []  # text, word code, kind of each word, one after the other
+    for number, key in enumerate(keys):
+        for field in key.split(FIELD_END):
+            kind, text = int(field[:1] or 0), field[1:]
+            text = text.lower() if is_normalized("NFKC", text) else normalize(text)
+            parts.append(text)
+            lengths.append(len(text) + 1)
+            kinds.append(kind)
+            owners.append(number)
+            for word in set(WORD.findall(text)):
+                words += (number, WORDS + word_codes.setdefault(word, len(word_codes)), kind)
+    joined = FIELD_END.join(parts) + FIELD_END
+    points = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
+    han = np.zeros(len(points), dtype=bool)
+    for low, high in HAN_RANGES:
+        han |= (points >= low) & (points <= high)
+    char_text = np.repeat(np.array(owners, dtype=np.int64), lengths)
+    char_kind = np.repeat(np.array(kinds, dtype=np.int64), lengths)
+    pair = np.flatnonzero(han[:-1] & han[1:])
+    word = np.array(words, dtype=np.int64).reshape(-1, 3)  # (text, code, kind) rows
+    texts = np.concatenate([char_text[han], char_text[pair], word[:, 0]])
+    codes = np.concatenate([points[han], points[pair] << 16 | points[pair + 1], word[:, 1]])
+    kinds_ = np.concatenate([char_kind[han], char_kind[pair], word[:, 2]])
+    # one entry per (text, term), of the best field: sorted by key then field, the last
+    ranked = np.sort((texts << TEXT_SHIFT | codes) << 2 | kinds_)
+    key = ranked >> 2
+    ranked = ranked[np.append(key[1:] != key[:-1], True)] if len(key) else ranked
+    return TextTerms(ranked >> (TEXT_SHIFT + 2), (ranked >> 2) & ((1 << TEXT_SHIFT) - 1),
+                     ranked & 3, list(word_codes))
+
+
+def term_name(code: int, words: list[str]) -> str:
+    """The term a code stands for."""
+    if code >= WORDS:
+        return words[code - WORDS]
+    return chr(code) if code < 1 << 16 else chr(code >> 16) + chr(code & 0xFFFF)
+
+
+@dataclass
+class Units:
+    """Every unit of the indexed pages: its page's number, its id (`index.unit_files`)
+    and the number of its distinct text."""
+    pages: np.ndarray
+    ids: np.ndarray
+    texts: np.ndarray
+
+
+def term_files(terms: TextTerms, units: Units, groups: int, bucket_bytes: int,
+               term_hash) -> tuple[int, dict[int, str]]:
+    """The term files: how many, and each one's JSON text by number ({term: "page delta,
+    n, code delta × n, …" as varints}, terms in string order). A term file holds the
+    terms whose `term_hash` ends in its number's bits; there are as many (a power of two,
+    at least `groups`) as keep them near `bucket_bytes` on average."""
+    vocabulary = distinct(terms.codes)
+    names = [term_name(int(code), terms.words) for code in vocabulary]
+    order = sorted(range(len(names)), key=names.__getitem__)
+    rank = np.empty(len(names), dtype=np.int64)
+    rank[order] = np.arange(len(names))
+    names = [names[i] for i in order]  # by rank: string order
+    hashes = np.array([term_hash(name) for name in names], dtype=np.int64)
+    entry_rank = rank[np.searchsorted(vocabulary, terms.codes)]
+    entry_group = hashes[entry_rank] & (groups - 1)
+    entries: list[tuple[int, str]] = []  # (rank, postings text), by group then rank
+    for group in range(groups):
+        chosen = entry_group == group
+        entries += _group_postings(terms.texts[chosen], entry_rank[chosen],
+                                   terms.kinds[chosen], units)
+    size = sum(len(names[r]) * 3 + len(text) + 6 for r, text in entries)
+    buckets = groups
+    while size / buckets > bucket_bytes:
+        buckets *= 2
+    files: dict[int, list[str]] = {n: [] for n in range(buckets)}
+    for r, text in entries:  # a file's terms come from one group, in string order
+        files[int(hashes[r]) & (buckets - 1)].append(f'"{names[r]}":"{text}"')
+    return buckets, {n: "{" + ",".join(parts) + "}" for n, parts in files.items()}
+
+
+def _group_postings(texts: np.ndarray, ranks: np.ndarray, kinds: np.ndarray,
+                    units: Units) -> list[tuple[int, str]]:
+    """The postings text of each term of one group (its entries of `TextTerms`), by rank."""
+    per_text = np.bincount(texts, minlength=int(units.texts.max(initial=-1)) + 1)
+    first = np.cumsum(per_text) - per_text
+    spread = per_text[units.texts]  # the group's terms of each unit
+    total = int(spread.sum())
+    if total == 0:
+        return []
+    before = np.cumsum(spread) - spread
+    entry = np.repeat(first[units.texts] - before, spread) + np.arange(total)
+    present = distinct(ranks)  # every term of a text is some unit's
+    local = np.searchsorted(present, ranks)[entry]
+    order = np.argsort(local.astype(np.uint16) if len(present) <= 1 << 16 else local,
+                       kind="stable")  # radix sort; units stay in page and id order
+    term = local[order]
+    page = np.repeat(units.pages, spread)[order]
+    code = (np.repeat(units.ids * 4, spread) + kinds[entry])[order]
+    numbers, term_starts = _numbers(term, page, code)
+    text, offsets = _varints(numbers)
+    starts = offsets[term_starts]
+    ends = np.append(starts[1:], len(text))
+    return [(int(r), text[a:b]) for r, a, b in zip(present, starts.tolist(), ends.tolist())]
+
+
+def _numbers(term: np.ndarray, page: np.ndarray, code: np.ndarray
+             ) -> tuple[np.ndarray, np.ndarray]:
+    """Postings sorted by (term, page, code) as `index` numbers them: per term, per page,
+    the page's difference from the term's page before, how many codes, the first code and
+    each next one's difference. Also where each term's numbers start."""
+    new_term = np.ones(len(term), dtype=bool)
+    new_term[1:] = term[1:] != term[:-1]
+    new_page = new_term.copy()
+    new_page[1:] |= page[1:] != page[:-1]
+    page_delta = page - np.where(new_term, 0, np.append(0, page[:-1]))
+    code_delta = code - np.where(new_page, 0, np.append(0, code[:-1]))
+    heads = np.flatnonzero(new_page)
+    counts = np.diff(np.append(heads, len(term)))
+    width = 1 + 2 * new_page.astype(np.int64)
+    at = np.cumsum(width) - width
+    numbers = np.empty(int(width.sum()), dtype=np.int64)
+    numbers[at[heads]] = page_delta[heads]
+    numbers[at[heads] + 1] = counts
+    numbers[at + width - 1] = code_delta
+    return numbers, at[new_term]
+
+
+# The digits of `index.varint`: 64 characters a JSON string holds as they are.
+DIGITS = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_"
+DIGIT_BYTES = np.frombuffer(DIGITS.encode("ascii"), dtype=np.uint8)
+
+
+def _varints(numbers: np.ndarray) -> tuple[str, np.ndarray]:
+    """`numbers` as `index.varint` digits, one after the other, and where each starts:
+    each number's digits in a row of a matrix as wide as the longest, right-aligned, the
+    rows read in order past each one's leading blanks."""
+    length = np.ones(len(numbers), dtype=np.int64)
+    for power in range(5, 35, 5):
+        length += numbers >= 1 << power
+    width = int(length.max(initial=1))
+    places = 5 * np.arange(width - 1, -1, -1)
+    digits = (numbers[:, None] >> places) & 31
+    digits[:, -1] += 32
+    shown = np.arange(width) >= width - length[:, None]
+    at = np.cumsum(length) - length
+    return DIGIT_BYTES[digits[shown]].tobytes().decode("ascii"), at
+
+
+def distinct(values: np.ndarray) -> np.ndarray:
+    """The distinct values, ascending (`np.unique` hashes, several times slower here)."""
+    ordered = np.sort(values)
+    return ordered[np.append(True, ordered[1:] != ordered[:-1])] if len(ordered) else ordered
