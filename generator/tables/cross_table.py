@@ -34,7 +34,7 @@ def settle_across_tables(doc: Document, waiting: Collection[str] = ()) -> None:
             continue
         origin = next((k for k in kind.sources_from if income_sources(doc.tables.get(k))), None)
         sources = income_sources(doc.tables.get(origin)) if origin else []
-        doc.issues.extend(place_by_sources(table, sources, TABLE_SHORT.get(origin or "", "表一"), doc.path))
+        doc.issues.extend(place_by_sources(table, sources, TABLE_SHORT[origin or "summary"], doc.path))
     repair_broken_codes(doc)
 
 
@@ -62,13 +62,14 @@ def place_by_sources(table: Table, sources: list[str], origin: str, path: str) -
                    rows=[], totals={})
     width = len(view.columns)
     issues: list[Issue] = []
-    listed: dict[int, list[str]] = {}
+    listed: set[int] = set()  # the rows that list every column (None where blank), as read
     as_sources: list[Row] = []
     for name, row in [*((None, r) for r in table.rows), *table.totals.items()]:
         printed = [k for k in keys if row.values.get(k) is not None]
         if len(printed) in (0, 1, len(keys)):
             continue  # the total alone, or every column: as printed
-        listed[id(row)] = list(row.values)
+        if all(k in row.values for k in keys):
+            listed.add(id(row))
         if len(printed) > width:
             issues.append(_ambiguous(label, row, printed, keys, targets, table, path))
             _move(row, printed[:1], keys[:1])
@@ -84,8 +85,8 @@ def place_by_sources(table: Table, sources: list[str], origin: str, path: str) -
     if targets and view.rows:
         issues += verify_coded(view, (identity_text(keys[0], targets),), path, label, in_order=True)
     for row in [*table.rows, *table.totals.values()]:
-        if id(row) in listed:  # every column the row listed, as read
-            row.values = {k: row.values.get(k) for k in keys if k in listed[id(row)]} | row.values
+        if id(row) in listed:
+            row.values = {k: row.values.get(k) for k in keys} | row.values
     if as_sources:
         names = "、".join(c.label for c in view.columns[1:])
         issues.append(Issue("column-inferred", f"{label}：{len(as_sources)} 行的金额个数少于列数，放在"

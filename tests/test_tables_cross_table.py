@@ -1,0 +1,71 @@
+"""The cross-table pass (tables/cross_table): 表二's positionless amounts onto the income
+sources 表一 gives an amount, and 表二's wrapped header labels (tables/wrapped_header)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from generator.grid import Cell, GridRow
+from generator.model import Column, Document, Origin, Row, Table
+from generator.tables.catalogue import load_catalogue
+from generator.tables.cross_table import place_by_sources, settle_across_tables
+from generator.tables.wrapped_header import wrapped_columns
+
+KEYS = ("total", "general_public", "gov_fund", "business")
+
+
+def _row(line: int, code: str | None, kind: str, *amounts: str) -> Row:
+    """A row as the coded interpreter leaves it without positions: amounts in print order
+    in the first columns."""
+    return Row(line=line, code=code, kind=kind, name=code or "合计",
+               values={k: Decimal(a) for k, a in zip(KEYS, amounts)})
+
+
+def _income(*rows: Row) -> Table:
+    return Table("income", "收入总体情况表", 1, columns=[Column(k, k) for k in KEYS], rows=list(rows))
+
+
+def _summary(**sources: str) -> Table:
+    labels = {"general_public": "一般公共预算", "gov_fund": "政府性基金预算", "business": "事业收入"}
+    return Table("summary", "收支总体情况表", 1, rows=[
+        Row(line=2, name=labels[k], side="income", values={"amount": Decimal(v)}) for k, v in sources.items()])
+
+
+def test_amounts_go_to_the_sources_the_summary_has():
+    """表一 has 政府性基金预算 only: "10 10" is 总计 10, 政府性基金 10, not 一般公共预算."""
+    row = _row(3, "201", "class", "10", "10")
+    doc = Document(path="x.txt", layout="pdf-single-space", sha256="", encoding="utf-8", tables={"summary": _summary(gov_fund="10"), "income": _income(row)})
+    settle_across_tables(doc, ["income"])
+    assert row.values == {"total": Decimal(10), "gov_fund": Decimal(10)}
+    assert row.inferred == ("gov_fund",)
+    assert [i.slug for i in doc.issues] == ["column-inferred"]
+
+
+def test_fewer_amounts_than_sources_are_placed_by_the_sums():
+    """Two sources: 201 prints both (10 = 4 + 6); its 款 print one each, which the 款's sum
+    under 201 tells apart (4 is 一般公共预算, 6 政府性基金)."""
+    parent = _row(2, "201", "class", "10", "4", "6")
+    first, second = _row(3, "20101", "section", "4", "4"), _row(4, "20102", "section", "6", "6")
+    issues = place_by_sources(_income(parent, first, second), ["general_public", "gov_fund"], "表一", "x.txt")
+    assert first.values == {"total": Decimal(4), "general_public": Decimal(4)}
+    assert second.values == {"total": Decimal(6), "gov_fund": Decimal(6)}
+    assert sorted(i.slug for i in issues) == ["column-inferred"] * 3
+
+
+def test_more_amounts_than_sources_keep_the_total_alone():
+    row = _row(3, "201", "class", "10", "4", "6")
+    issues = place_by_sources(_income(row), ["general_public"], "表一", "x.txt")
+    assert row.values == {"total": Decimal(10)}
+    assert [i.slug for i in issues] == ["column-ambiguous"]
+
+
+def test_wrapped_header_labels_are_joined_into_columns():
+    rows = [GridRow([Cell(t, Origin(line=n))], n) for n, t in enumerate(
+        ["总计", "一般公", "共预算", "拨款", "事业收", "入"], 1)]
+    rows.insert(0, GridRow([Cell("功能分类科目名称", Origin(line=0)), Cell("类", Origin(line=0))], 0))
+    columns = wrapped_columns(rows, load_catalogue())
+    assert [(c.key, c.label) for c in columns] == [
+        ("total", "总计"), ("general_public", "一般公共预算拨款"), ("business", "事业收入")]
+    # labels printed whole, none wrapped: not this reader's
+    assert wrapped_columns([GridRow([Cell("合计", Origin(line=1)), Cell("基本支出", Origin(line=1))], 1)],
+                           load_catalogue()) == []
