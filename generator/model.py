@@ -114,15 +114,6 @@ class Origin:
             return f"第 {self.page} 页"
         return f"第 {self.line} 行"
 
-    def as_dict(self) -> dict:
-        """Plain data for the database and the downloads (only the parts that are set)."""
-        out: dict = {"line": self.line}
-        for key in ("page", "box", "sheet", "cell"):
-            value = getattr(self, key)
-            if value is not None:
-                out[key] = list(value) if key == "box" else value
-        return out
-
 
 @dataclass
 class Row:
