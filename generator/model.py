@@ -39,6 +39,7 @@ def table_label(key: str) -> str:
     """How a message names a table: "表三", "三公经费表" (the key itself if not standard)."""
     return TABLE_SHORT.get(key, key)
 
+
 # Canonical column keys used by the templates. A table's `columns` lists the ones it has,
 # with the label as printed.
 COLUMN_LABELS: dict[str, str] = {
