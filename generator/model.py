@@ -39,6 +39,7 @@ def table_label(key: str) -> str:
     """How a message names a table: "表三", "三公经费表" (the key itself if not standard)."""
     return TABLE_SHORT.get(key, key)
 
+
 # Canonical column keys used by the templates. A table's `columns` lists the ones it has,
 # with the label as printed.
 COLUMN_LABELS: dict[str, str] = {
@@ -113,15 +114,6 @@ class Origin:
         if self.page is not None:
             return f"第 {self.page} 页"
         return f"第 {self.line} 行"
-
-    def as_dict(self) -> dict:
-        """Plain data for the database and the downloads (only the parts that are set)."""
-        out: dict = {"line": self.line}
-        for key in ("page", "box", "sheet", "cell"):
-            value = getattr(self, key)
-            if value is not None:
-                out[key] = list(value) if key == "box" else value
-        return out
 
 
 @dataclass

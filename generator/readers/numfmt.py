@@ -124,10 +124,6 @@ def _compile(code: str) -> tuple[bool, tuple[_Section | None, ...]]:
     return is_date, tuple(_compile_section(s) if s else None for s in sections)
 
 
-def is_date_format(code: str) -> bool:
-    return _compile(code)[0]
-
-
 def display_number(stored: str, code: str | None) -> str:
     """The text a cell with stored value `stored` ("1234.5", "-3E-2") and format `code`
     shows; the stored text itself when it is not a number."""

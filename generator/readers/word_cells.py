@@ -79,9 +79,6 @@ class Group:
     def texts(self) -> list[str]:
         return [c.clean for c in self.cells]
 
-    def is_empty(self) -> bool:
-        return all(not c.clean for c in self.cells)
-
 
 @dataclass
 class Loose:

@@ -56,6 +56,12 @@ def is_amount_cell(cell: Cell) -> bool:
     return cell.col is not None and cell.x0 is None and " " in cell.text.strip() and is_amount(squash(cell.text))
 
 
+def mixed_decimals(amounts: list[Cell]) -> bool:
+    """A row's amounts printed with different decimals ("28.3 9": a number split by a space)."""
+    places = {len(a.text.partition(".")[2]) for a in amounts if "." in a.text}
+    return len(places) > 1 or bool(places and any("." not in a.text for a in amounts))
+
+
 def has_amount(row: GridRow) -> bool:
     return any(is_amount_cell(c) for c in row.cells) and not is_index_row(row)
 

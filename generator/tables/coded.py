@@ -17,7 +17,15 @@ from ..grid import Cell, GridRow
 from ..model import Column, Issue, Row, Table
 from ..numbers import is_total_label, squash, unwrap
 from ..readers.text import is_amount
-from .amounts import has_amount, is_amount_cell, is_index_row, label_text, pieces, to_wan
+from .amounts import (
+    has_amount,
+    is_amount_cell,
+    is_index_row,
+    label_text,
+    mixed_decimals,
+    pieces,
+    to_wan,
+)
 from .by_sums import unit_lines
 from .catalogue import Catalogue
 from .codes import (
@@ -106,7 +114,7 @@ def read_coded(seg: Segment, catalogue: Catalogue, unit: str, path: str) -> tupl
             issues.append(Issue("row-misaligned", f"{seg.title} 第 {grid_row.line} 行：{len(amounts)} 个"
                                 f"金额，但只有 {len(columns)} 列", path, grid_row.line, "warning",
                                 table=table.key or None))
-        if code_raw and " " in code_raw and is_repeated_digit_section(*_first_two(code_raw)):
+        if code_raw and " " in code_raw and is_repeated_digit_section(code_raw.split()[:1], code_raw.split()[1]):
             at = grid_row.cells[0].origin.line
             issues.append(Issue("code-repaired", f"{seg.title} 第 {at} 行：款“{code_raw.split()[1]}”印作"
                                 f"三位（重复了类的末位），读作 {code}", path, at, "info", table=table.key or None))
@@ -131,11 +139,6 @@ def read_coded(seg: Segment, catalogue: Catalogue, unit: str, path: str) -> tupl
     return table, issues
 
 
-def _first_two(code_raw: str) -> tuple[list[str], str]:
-    first, second = code_raw.split()[:2]
-    return [first], second
-
-
 def _total_labels(key: str, catalogue: Catalogue) -> Callable[[str | None], bool]:
     """Whether a label names the table's total: 合计 / 总计, or its side's (收入总计 in a
     收入 table: Jiangsu's 收入预算总表)."""
@@ -158,10 +161,6 @@ def _lone_row_is_total(table: Table) -> None:
         if row.code is None and not row.name and row.values:
             row.kind = "total"
             table.totals["total"] = table.rows.pop()
-
-
-def _has_place(cell: Cell) -> bool:
-    return cell.col is not None or cell.x0 is not None
 
 
 def _cut_at_next_header(seg: Segment, body: list[GridRow], header_words: set[str], path: str,
@@ -218,11 +217,10 @@ def _row_doubts(seg: Segment, line: int, row: Row, amounts: list[Cell], columns:
     if amounts and not row.name and not row.code:
         add("row-unlabelled", "有金额但没有编码或名称（名称所在行丢失或移位？）")
     if amounts and len(amounts) < columns and not all(
-            _has_place(a) and (a.col is None or a.col >= -columns) for a in amounts):
+            (a.col is not None or a.x0 is not None) and (a.col is None or a.col >= -columns) for a in amounts):
         add("column-ambiguous", "这一行看不出各金额所在的列（行尾被截断，"
             "还是一个数字被空格隔开？）：金额按从左到右的顺序保留")
-    places = {len(a.text.partition(".")[2]) for a in amounts if "." in a.text}
-    if len(places) > 1 or (places and any("." not in a.text for a in amounts)):
+    if mixed_decimals(amounts):
         add("amount-doubtful", "金额的小数位数不一致（一个数字被空格隔开？）")
     return found
 

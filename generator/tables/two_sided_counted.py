@@ -20,7 +20,7 @@ from collections.abc import Callable
 from ..grid import Cell, GridRow
 from ..model import Column, Issue, Row, Table
 from ..readers.text import is_amount
-from .amounts import LABEL_START, label_text, to_wan
+from .amounts import LABEL_START, label_text, mixed_decimals, to_wan
 from .codes import read_code
 from .segment import Segment
 from .two_sided_lines import function_class
@@ -136,8 +136,7 @@ def _row_doubts(row: GridRow, parts: list[tuple[list[Cell], list[Cell]]], title:
     if parts and not parts[0][0] and parts[0][1]:
         found.append(_doubt("row-unlabelled", row.line, f"{title} 第 {row.line} 行：金额 {parts[0][1][0].text} "
                             "前没有名称（名称所在行丢失或移位？）；未读", path, table))
-    places = {len(a.text.partition(".")[2]) for a in amounts if "." in a.text}
-    if len(places) > 1 or (places and any("." not in a.text for a in amounts)):
+    if mixed_decimals(amounts):
         found.append(_doubt("amount-doubtful", row.line, f"{title} 第 {row.line} 行：金额的小数位数不一致"
                             "（一个数字被空格隔开？）", path, table))
     return found

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from ..model import Issue, Row, Table
+from ..model import COLUMN_LABELS, Issue, Row, Table
 from ..numbers import squash
 from ..parse.columns import column_key_for_label
 from .amounts import has_amount
@@ -97,17 +97,14 @@ def place_fund_amounts(table: Table, path: str, title: str) -> list[Issue]:
             continue
         issues.append(_ambiguous(row, rest, targets, path, title, table.key))
     if inferred:
-        names = "、".join(_LABELS[k] for k in targets)
+        names = "、".join(COLUMN_LABELS[k] for k in targets)
         issues.append(Issue("column-inferred", f"{title}：{len(inferred)} 个支出行的金额个数少于列数，"
                             f"放在合计 + {names}（有收入的资金类型）", path, inferred[0].line, "warning", table.key))
     return issues
 
 
-_LABELS = {"general_public": "一般公共预算", "gov_fund": "政府性基金预算", "state_capital": "国有资本经营预算"}
-
-
 def _ambiguous(row: Row, rest: list, targets: list[str], path: str, title: str, table: str) -> Issue:
     shown = " ".join(str(v) for v, _ in rest)
-    sources = "、".join(_LABELS[k] for k in targets) or "无已知来源"
+    sources = "、".join(COLUMN_LABELS[k] for k in targets) or "无已知来源"
     return Issue("column-ambiguous", f"{title}「{row.code_raw or row.name or '?'}」行：{shown} 印在 "
                  f"{len(FUNDS)} 列中（有数的来源：{sources}），只保留在合计中", path, row.line, "warning", table)
