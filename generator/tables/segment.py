@@ -84,7 +84,8 @@ def find_tables(grid: Grid, catalogue: Catalogue, untitled: list[list[GridRow]] 
         if row is skip:
             continue
         match = catalogue.match_title(texts[index])
-        if match is None and index + 1 < len(rows) and _title_tail(rows[index + 1], texts[index + 1]):
+        if match is None and index + 1 < len(rows) and "表" in texts[index + 1] \
+                and _title_tail(rows[index + 1], texts[index + 1]):
             match = catalogue.match_title(texts[index] + texts[index + 1])
             skip = rows[index + 1] if match else None  # a title wrapped: "…支出预" / "算表"
         if match is not None:
