@@ -8,6 +8,8 @@ notes under the table (注：…), and the 目录, whose entries look like title
 rows (the entry of a kind with the most figures wins). A body ends at the next title, at
 a part heading (第三部分 …) or at the first line of prose; a key-value table (绩效目标表,
 printed once per project, its goal in sentences) at the next title or section heading.
+In text whose table rows are ruled (tab-separated), a table ends at its first line of
+text, and the rows under no title are handed back (`find_tables(..., untitled)`).
 """
 
 from __future__ import annotations
