@@ -11,7 +11,9 @@ and the doubts on codes, sub-unit rows and unnamed projects.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import replace
+from operator import attrgetter
 
 from ..grid import Grid as PaddedGrid
 from ..model import Document, Issue, Table
@@ -84,7 +86,7 @@ class PdfPaddedLayout:
         for key in (k for k in READ_ORDER if k in by_key):
             seg, end = by_key[key]
             title = numbered_title(lines[seg.line - 1], _line_before(lines, seg.line))
-            table = _read_shared(seg, title, lines[seg.line:end - 1], grid, doc, names_by_code)
+            table = _read_shared(seg, title, end, grid, lines, doc, names_by_code)
             doc.tables[key] = table
             if key in ("expense", "general_public"):
                 for row in table.rows:
@@ -134,15 +136,17 @@ def _known_units(doc: Document) -> set[str]:
     return units
 
 
-def _read_shared(seg: Segment, title: str, body: list[str], grid: PaddedGrid, doc: Document,
+def _read_shared(seg: Segment, title: str, end: int, grid: PaddedGrid, lines: list[str], doc: Document,
                  names_by_code: dict[str, str]) -> Table:
     """One table the shared segmenter found, read by the interpreter of its shape; `title`
-    as printed, `body` the lines under it up to the next title (a 为空表 note stands there)."""
+    as printed; it ends before line `end`, the next title (a 为空表 note stands there)."""
     catalogue = load_catalogue()
     key = seg.kind.key
     seg.title = title  # messages name the table as printed
-    if seg.kind.shape in ("coded", "named"):
-        rejoin_wrapped_rows(seg, grid)  # "208 05 05" / name pieces / the amounts line
+    if seg.kind.shape in ("coded", "named"):  # "208 05 05" / name pieces / the amounts line
+        line_of = attrgetter("line")  # (the grid's rows are in line order)
+        rows = grid.rows[bisect_right(grid.rows, seg.line, key=line_of):bisect_left(grid.rows, end, key=line_of)]
+        rejoin_wrapped_rows(seg, replace(grid, rows=rows))
     table, found = INTERPRETERS[seg.kind.shape](seg, catalogue, seg.unit or doc.unit or "万元", doc.path)
     doc.issues.extend(found)
     table.title, table.note = title, None
@@ -157,7 +161,7 @@ def _read_shared(seg: Segment, title: str, body: list[str], grid: PaddedGrid, do
                                 f"{last.code_raw} {last.name or ''} 没有金额行（文本在此中断），未读",
                                 doc.path, last.line, "warning", key))
     list_every_column(table, seg.kind.shape)
-    stated_empty = any("为空表" in text for text in body)
+    stated_empty = any("为空表" in text for text in lines[seg.line:end - 1])
     if stated_empty and not any(v is not None for r in table.rows for v in r.values.values()):
         table.empty, table.rows, table.totals = True, [], {}
     elif stated_empty:

@@ -1,11 +1,13 @@
 """Layout tsv: tables as tab-separated rows, one printed table row per line.
 
 Converted Word/PDF text where each table row is one line and its cells are separated by
-tabs (empty cells as empty fields), between prose paragraphs. The text is split into
-table blocks (`tables.segment`); each block's rows become a cell grid (`readers.tsv`) read by
-the shared segmenter and the interpreter of its shape (`read_shared`: every coded, named
-and two-sided table, 三公; `_read_performance`: 绩效目标表). Broken codes are repaired by
-the shared code reader once the document is read (`tables.codes.repair_broken_codes`).
+tabs (empty cells as empty fields), between prose paragraphs. `readers.tsv` makes the text
+a cell grid; the shared segmenter finds the tables in it (a table ends at its first line of
+text) and hands back the runs of rows under no title, told here by their shape (表六, 表七);
+each table is read by the interpreter of its shape, the 绩效目标表 by the key-value one.
+What stays here is what this layout's output has always said of a table: rows printed
+above the header or cut off from it, rows of another table (`tables.foreign_rows`), a file
+ending inside a table.
 """
 
 from __future__ import annotations
@@ -19,12 +21,12 @@ from ..parse.titles import numbered_title
 from ..readers.tsv import MAX_CELLS, join_quoted_cells, read_tsv, split_cells
 from ..sources import SourceText
 from ..tables.catalogue import load_catalogue
+from ..tables.foreign_rows import refuse_foreign_rows
 from ..tables.performance import read_performance
 from ..tables.pipeline import INTERPRETERS
 from ..tables.row_doubts import row_doubts
 from ..tables.segment import Segment, find_tables
 from .common import check_garbled_lines, list_every_column, replace_page_markers
-from .tsv_guards import refuse_foreign_codes, refuse_lone_unit_rows
 
 _NOTE = re.compile(r"^(备\s*注|注)\s*[:：]")  # a note under a table
 # Rows with at least this many filled cells on enough lines make a tab-separated table.
@@ -32,7 +34,6 @@ _MIN_TABLE_ROWS = 20
 
 _SHAPES = {"projects": "编码、功能科目名称、项目名称、金额",
            "basic": "类/款编码、名称、三列金额"}
-
 
 
 class TsvLayout:
@@ -203,8 +204,7 @@ def read_shared(seg: Segment, title: str, after_text: set[int], doc: Document) -
     list_every_column(table, seg.kind.shape)
     table.empty = not table.rows
     if seg.kind.shape in ("coded", "named"):
-        refuse_foreign_codes(table, doc)
-        refuse_lone_unit_rows(table, doc)
+        refuse_foreign_rows(table, doc, table_label(key))
         row_doubts(table, doc, table_label(key))
     return table
 

@@ -6,7 +6,8 @@ Each tab field is a cell whose `col` is its field index (the text itself says wh
 column a cell is in, as a sheet does: `ruled`); empty fields are left out. A line without
 a tab is one cell of text with no column. A cell that Excel quoted because it held a line
 break ('"行政运行（政府办' / '公厅（室）…）"') is joined back into its row first. A line of
-more than MAX_CELLS fields is no table row. It knows no table kinds.
+more than MAX_CELLS fields is no table row (`read_tsv` lists it apart). It knows no table
+kinds.
 """
 
 from __future__ import annotations

@@ -8,6 +8,8 @@ notes under the table (注：…), and the 目录, whose entries look like title
 rows (the entry of a kind with the most figures wins). A body ends at the next title, at
 a part heading (第三部分 …) or at the first line of prose; a key-value table (绩效目标表,
 printed once per project, its goal in sentences) at the next title or section heading.
+In text whose table rows are ruled (tab-separated), a table ends at its first line of
+text, and the rows under no title are handed back (`find_tables(..., untitled)`).
 """
 
 from __future__ import annotations
@@ -84,7 +86,8 @@ def find_tables(grid: Grid, catalogue: Catalogue, untitled: list[list[GridRow]] 
         if row is skip:
             continue
         match = catalogue.match_title(texts[index])
-        if match is None and index + 1 < len(rows) and _title_tail(rows[index + 1], texts[index + 1]):
+        if match is None and index + 1 < len(rows) and "表" in texts[index + 1] \
+                and _title_tail(rows[index + 1], texts[index + 1]):
             match = catalogue.match_title(texts[index] + texts[index + 1])
             skip = rows[index + 1] if match else None  # a title wrapped: "…支出预" / "算表"
         if match is not None:
