@@ -15,11 +15,13 @@ as such a code, and its figures must not stand at the wrong place unreported.
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import cache
 
 from ..model import Document, Issue, Row, Table
 from .catalogue import load_catalogue
 
 
+@cache
 def is_economic(key: str) -> bool:
     """Whether the table is classified by 经济分类 (3xx/5xx codes; the catalogue's
     `classification`); every other coded table uses 功能分类 (2xx)."""
