@@ -11,7 +11,6 @@ row of kind "line".
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
 
 from ..grid import Cell, GridRow
 from ..model import Column, Issue, Row, Table
@@ -383,7 +382,9 @@ def _columns(header: list[GridRow], catalogue: Catalogue, unknown: bool = False)
     that has the most of them and of the lines after it, in print order (the lines
     above hold the headings over them: 一般公共预算基本支出 over 合计 人员经费 公用经费)."""
     if any(c.x0 is not None or c.col is not None and c.col >= 0 for r in header for c in r.cells):
-        leaves = [replace(c, label=unwrap(c.label)) for c in read_columns(header, catalogue)]
+        leaves = read_columns(header, catalogue)  # (new columns: changed in place)
+        for leaf in leaves:
+            leaf.label = unwrap(leaf.label)
         extents = any(c.x0 is not None for r in header for c in r.cells)
         return with_unknown(leaves, header) if unknown and not extents else [c for c in leaves if c.key]
     keyed = [[HeaderColumn(key, c.text, None, None, pieces=[c]) for c in row.cells

@@ -117,7 +117,7 @@ def _variant_columns(stacks: list[Column], variants: list[Column], catalogue: Ca
 
 def _key_subtotals(keyed: list[Column], groups: list[Column], catalogue: Catalogue) -> None:
     for leaf in keyed:
-        over = [g for g in groups if _overlap(g, leaf) > 0]
+        over = [g for g in groups if overlap(g, leaf) > 0]
         flat = squash(leaf.label)
         if flat in SUBTOTAL_LABELS and leaf is not keyed[0]:
             # the 小计 of a group ("公务用车购置及运行费" over 小计 购置费 运行费); the first
@@ -180,11 +180,11 @@ def _continues(stack: Column, cell: Cell, labels: list[str]) -> bool:
     label and stand close; or they overlap by half the narrower and the label holds a known
     one already or neither has anything to do with one."""
     label, piece = squash(stack.label), squash(cell.text)
-    overlap = _overlap_cell(stack, cell)
+    shared = overlap(stack, cell)
     if any(known.startswith(label + piece) for known in labels):
         # a known label's pieces: a squeezed line may push one aside by up to their widths
-        return overlap + _width(stack) + (cell.x1 or 0) - (cell.x0 or 0) > 0
-    if overlap < 0.5 * min(_width(stack), (cell.x1 or 0) - (cell.x0 or 0)):
+        return shared + _width(stack) + (cell.x1 or 0) - (cell.x0 or 0) > 0
+    if shared < 0.5 * min(_width(stack), (cell.x1 or 0) - (cell.x0 or 0)):
         return False
     if any(known in label for known in labels):
         return True
@@ -218,13 +218,10 @@ def _is_group(stack: Column, stacks: list[Column]) -> bool:
         return True  # a ruled cell over others: its col is the first of the columns it spans
     reach = GROUP_REACH * _width(stack)
     under = [s for s in stacks if s is not stack and s.pieces[0].origin.line > line
-             and _overlap(stack, s) + reach > 0]
+             and overlap(stack, s) + reach > 0]
     return len(under) >= 2
 
 
-def _overlap(a: Column, b: Column) -> float:
+def overlap(a: Column | Cell, b: Column | Cell) -> float:
+    """How far two extents overlap (negative: the gap between them)."""
     return min(a.x1 or 0, b.x1 or 0) - max(a.x0 or 0, b.x0 or 0)
-
-
-def _overlap_cell(a: Column, cell: Cell) -> float:
-    return min(a.x1 or 0, cell.x1 or 0) - max(a.x0 or 0, cell.x0 or 0)

@@ -17,6 +17,7 @@ from decimal import Decimal
 from ..grid import GridRow
 from ..model import COLUMN_LABELS, Column, Issue, Row, Table
 from ..numbers import squash
+from ..readers.text import is_amount
 from .amounts import has_amount, label_text, pieces, to_wan
 from .by_identities import place_by_identities, place_in_catalogue_order, place_in_print_orders
 from .catalogue import Catalogue, identity_terms
@@ -47,7 +48,7 @@ def read_items(seg: Segment, catalogue: Catalogue, unit: str, path: str,
     columns = [c for c in _columns(header, catalogue) if not seg.kind.columns or c.key in seg.kind.columns]
     _name_totals(columns)
     row = Row(line=body[0].line, name=seg.kind.row_name or seg.kind.kind, kind="line")
-    amounts = [c for c in body[0].cells if c.text and _is_figure(c.text)]
+    amounts = [c for c in body[0].cells if c.text and is_amount(c.text)]
     if len(columns) >= 2 and len(pieces(body[0].cells)) <= 1:
         for column, cell in place(amounts, columns):
             key = column.key if column.variant in (None, "final") else f"{column.key}_{column.variant}"
@@ -109,7 +110,7 @@ def _source_rows(header: list[GridRow], first: Row) -> dict[int, Row]:
     labels: dict[int, str] = {}
     for grid_row in header:
         for cell in grid_row.cells:
-            if cell.col is not None and cell.x0 is None and not _is_figure(cell.text):
+            if cell.col is not None and cell.x0 is None and not is_amount(cell.text):
                 labels[cell.col] = squash(cell.text)
     return {col: Row(line=first.line, name=label, kind="line") for col, label in sorted(labels.items())
             if col > min(labels)}
@@ -145,7 +146,7 @@ def _read_ruled(table: Table, leaves: list[str], body: list, seg: Segment, unit:
     table.columns = [Column(k, COLUMN_LABELS.get(k, k)) for k in leaves]
     issues: list[Issue] = []
     for grid_row in body:
-        figures = [c for c in grid_row.cells if _is_figure(c.text)]
+        figures = [c for c in grid_row.cells if is_amount(c.text)]
         if not figures or grid_row.width != len(leaves) or len(figures) != len(grid_row.cells):
             if figures:
                 issues.append(Issue("row-width", f"{seg.title} 第 {grid_row.line} 行：不是 {len(leaves)} 个"
@@ -240,7 +241,7 @@ def _gathered(rows: list) -> tuple[list, list] | None:
     figures = [r for r in rows if has_amount(r)]
     if len(figures) < 2 or any(c.x0 is not None or c.col is not None for r in rows for c in r.cells):
         return None
-    if not all(_is_figure(c.text) for r in figures for c in r.cells):
+    if not all(is_amount(c.text) for r in figures for c in r.cells):
         return None
     merged = GridRow(cells=[c for r in figures for c in r.cells], line=figures[0].line, page=figures[0].page)
     return [r for r in rows if not has_amount(r)], [merged]
@@ -270,11 +271,6 @@ def _keyed_lines(header: list, catalogue: Catalogue) -> list[list[str]]:
                 keys.append(key)
         lines.append(keys)
     return lines
-
-
-def _is_figure(text: str) -> bool:
-    from ..readers.text import is_amount
-    return is_amount(text)
 
 
 def _name_totals(columns) -> None:

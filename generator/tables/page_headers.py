@@ -11,8 +11,6 @@ is added after its left neighbour, and the columns take the order of the fullest
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from ..grid import Cell, GridRow
 from ..numbers import squash, unwrap
 from .amounts import has_amount
@@ -101,5 +99,5 @@ def _keys(moves: dict[int, int], at: dict[str | None, int | None]) -> list[str |
 
 
 def _moved(row: GridRow, moves: dict[int, int]) -> GridRow:
-    return GridRow([replace(c, col=moves[c.col]) if c.col in moves else c for c in row.cells],
+    return GridRow([Cell(c.text, c.origin, moves[c.col], c.x0, c.x1) if c.col in moves else c for c in row.cells],
                    row.line, row.page, row.ruled, row.width)

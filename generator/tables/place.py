@@ -23,7 +23,7 @@ from statistics import median
 
 from ..grid import Cell
 from .catalogue import identity_terms
-from .header import Column
+from .header import Column, overlap
 
 
 def calibrate(rows: list[list[Cell]], columns: list[Column]) -> list[float] | None:
@@ -94,12 +94,8 @@ def _by_centres(amounts: list[Cell], columns: list[Column]) -> list[tuple[Column
         if not free:
             break
         centre = ((amount.x0 or 0) + (amount.x1 or 0)) / 2
-        best = min(free, key=lambda c: (abs(c.centre - centre), -_overlap(c, amount)))
+        best = min(free, key=lambda c: (abs(c.centre - centre), -overlap(c, amount)))
         placed.append((best, amount))
         # keep left-to-right order: columns left of the one taken can take no later amount
         free = [c for c in free if (c.x0 or 0) > (best.x0 or 0)]
     return placed
-
-
-def _overlap(column: Column, cell: Cell) -> float:
-    return min(column.x1 or 0, cell.x1 or 0) - max(column.x0 or 0, cell.x0 or 0)

@@ -15,18 +15,25 @@ as such a code, and its figures must not stand at the wrong place unreported.
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import cache
 
 from ..model import Document, Issue, Row, Table
+from .catalogue import load_catalogue
 
-# Tables classified by 经济分类 (3xx/5xx codes); every other coded table uses 功能分类 (2xx).
-ECONOMIC_TABLES = {"basic"}
+
+@cache
+def is_economic(key: str) -> bool:
+    """Whether the table is classified by 经济分类 (3xx/5xx codes; the catalogue's
+    `classification`); every other coded table uses 功能分类 (2xx)."""
+    kind = load_catalogue().kind_of_table(key)
+    return kind is not None and kind.classification == "economic"
 
 
 def row_doubts(table: Table, doc: Document, label: str) -> None:
     """Every doubt of the module docstring on `table` (named `label` in messages)."""
     check_code_order(table, doc, label)
     moved_value_doubts(table, doc, label)
-    if table.key in ECONOMIC_TABLES:
+    if is_economic(table.key):
         check_economic_side(table, doc, label)
     report_unbalanced_rows(table, doc, label)
 
@@ -34,7 +41,7 @@ def row_doubts(table: Table, doc: Document, label: str) -> None:
 def foreign_code(key: str, code: str, printed: str | None = None) -> str | None:
     """Why `code` does not belong in table `key` (an economic code in a function table or
     the reverse), or None."""
-    economic = key in ECONOMIC_TABLES
+    economic = is_economic(key)
     family, kind = (("3", "5"), "支出经济分类（3xx、5xx）") if economic else (("2",), "支出功能分类（2xx）")
     if code.startswith(family):
         return None

@@ -41,11 +41,11 @@ def cell_doubts(lines: list[Line], columns: list[HeaderColumn], seg: Segment, pa
     out: list[Line] = []
     found: list[Issue] = []
     for grid_row, code, code_raw, labels, amounts in lines:
-        in_values = [c for c in labels if grid_row.ruled and values_from is not None and c.col is not None
-                     and c.col >= values_from and c.text.strip("-—－/／ ")]
-        left = [c for c in (*labels, *amounts) if grid_row.ruled and values_from is not None
-                and c.col is not None and c.col < values_from
-                and (_AMOUNT_IN_TEXT.search(c.text) if c in labels else "." in c.text)]
+        in_values, left = [], []
+        if grid_row.ruled and values_from is not None:
+            in_values = [c for c in labels if c.col is not None and c.col >= values_from and c.text.strip("-—－/／ ")]
+            left = [c for c in labels if c.col is not None and c.col < values_from and _AMOUNT_IN_TEXT.search(c.text)]
+            left += [c for c in amounts if c.col is not None and c.col < values_from and "." in c.text]
         odd = modal is not None and grid_row.width not in (None, modal) and bool(amounts)
         if odd and grid_row.width > modal + MAX_CELLS_OVER:
             found.append(_issue(seg, "row-width", grid_row.line, f"印 {grid_row.width} 个单元格，本表各行为 "
