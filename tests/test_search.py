@@ -358,3 +358,29 @@ def test_search_page_without_javascript(search_site):
     # the header box still works as a plain form
     assert page.get_attribute(".site-search", "action") == "./"
     context.close()
+
+
+def test_rows_from_the_database_read_as_the_pages_show_them(search_site):
+    """A department-year's table and indicator rows come from the site's database
+    (`search.rows`): field for field what the page's HTML gives, ⚠ and 补 marks, sub-unit
+    heads and printed codes included."""
+    from generator.search.pages import NAME, read_page
+    from generator.search.rows import page_rows, rows_reader
+
+    _, _, out = search_site
+    files = sorted(out.glob("budgets/*/index.html"))
+    given = page_rows(out, [f.parent.name for f in files])
+    assert len(given) == len(files)
+    names = []
+    for file in files:
+        html = file.read_text(encoding="utf-8")
+        rows = given[file.parent.name]
+        assert any(a.startswith("table-") for a in rows) and any(a.startswith("target-") for a in rows)
+        from_html, from_db = read_page(html), read_page(html, rows_reader(rows))
+        assert [(u.anchor, u.label, u.fields) for u in from_db.units] == \
+            [(u.anchor, u.label, u.fields) for u in from_html.units], file
+        assert (from_db.title, from_db.filters) == (from_html.title, from_html.filters)
+        names += [text for fields in rows.values() for row in fields for kind, text in row
+                  if kind == NAME]
+    # a failed check's row and a code named from another table (表三 prints codes only)
+    assert any(n.startswith("⚠") for n in names) and any(n.endswith("补") for n in names)

@@ -3,7 +3,8 @@
 The pipeline's last stage before the swap: every page a citizen searches for
 (`INDEXED_GLOBS`: department-year, department, classification, region) is read from the
 finished staging folder into units (`pages`: the page head, each table row, project,
-绩效 target, text section), their text into terms (`analyzer`: Han bigrams, single Han
+绩效 target, text section; a department-year's table and indicator rows from the site's
+database, `rows`), their text into terms (`analyzer`: Han bigrams, single Han
 characters, ASCII words — the rules search.js applies to the query), and the terms'
 postings are written in small files by term hash (`index`), so that a query fetches only
 the postings of its own terms. Pages are read in worker processes and each one's units are
@@ -31,7 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import analyzer, index, pages, postings, store
+from . import analyzer, index, pages, postings, rows, store
 from .index import INDEX_DIR, analyse_page, index_files
 from .store import IndexState, IndexWriter, PageCache, file_identity, folder_identity
 
@@ -113,9 +114,24 @@ def page_url(page: str) -> str:
     return page[:-len("index.html")] if page.endswith("index.html") else page
 
 
+# The table rows of the pages to read, from the site's database (`rows`): set before the
+# workers are forked, which inherit it rather than receive it pickled.
+_ROWS: dict[str, rows.RowsByAnchor] = {}
+
+
 def _analyse_all(site: Path, todo: list[tuple[str, str]], cache: PageCache,
                  workers: int) -> None:
     """Analyse the `todo` pages into `cache`, in `workers` forked processes."""
+    global _ROWS
+    _ROWS = rows.page_rows(site, [d for d in map(_document, (page for page, _ in todo)) if d])
+    try:
+        _read_all(site, todo, cache, workers)
+    finally:
+        _ROWS = {}
+
+
+def _read_all(site: Path, todo: list[tuple[str, str]], cache: PageCache,
+              workers: int) -> None:
     shares = [todo[i::workers] for i in range(workers)] if len(todo) >= 64 else [todo]
     tasks = [(site, cache, share) for share in shares if share]
     if len(tasks) <= 1:
@@ -130,13 +146,20 @@ def _analyse_all(site: Path, todo: list[tuple[str, str]], cache: PageCache,
 def _analyse_share(task: tuple[Path, PageCache, list[tuple[str, str]]]) -> None:
     site, cache, share = task
     for page, key in share:
-        units = pages.read_page((site / page).read_text(encoding="utf-8"))
+        units = pages.read_page((site / page).read_text(encoding="utf-8"),
+                                rows.rows_reader(_ROWS.get(_document(page) or "")))
         cache.put(key, analyse_page(page_url(page), units) if units else None)
+
+
+def _document(page: str) -> str | None:
+    """The doc_id of a department-year page (`budgets/<doc_id>/index.html`)."""
+    parts = page.split("/")
+    return parts[1] if len(parts) == 3 and parts[0] == "budgets" else None
 
 
 def _salt() -> str:
     """The index code's own hash: another analyzer or format never reuses a cached page."""
     digest = hashlib.sha256()
-    for module in (analyzer, index, pages, postings, store):
+    for module in (analyzer, index, pages, postings, rows, store):
         digest.update(Path(module.__file__).read_bytes())
     return digest.hexdigest()

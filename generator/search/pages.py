@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import html as htmllib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 # Parts of indexed pages that templates cannot mark: table cells built in Python, the
@@ -67,15 +68,19 @@ class Unit:
     anchor: str
     label: str
     fields: list[tuple[int, str]] = field(default_factory=list)  # (NAME/TITLE/BODY, text)
+    joined: str | None = field(default=None, compare=False, repr=False)  # `text`, once
 
     def add(self, kind: int, text: str) -> None:
+        self.joined = None
         if self.fields and self.fields[-1][0] == kind:
             self.fields[-1] = (kind, self.fields[-1][1] + text)
         else:
             self.fields.append((kind, text))
 
     def text(self) -> str:
-        return " ".join(t.strip() for _, t in self.fields if t.strip())
+        if self.joined is None:
+            self.joined = " ".join(t.strip() for _, t in self.fields if t.strip())
+        return self.joined
 
 
 @dataclass
@@ -86,15 +91,29 @@ class PageUnits:
     units: list[Unit]
 
 
-def read_page(html: str) -> PageUnits | None:
-    """The units of the indexed part of `html`; None for a page without one."""
+# A table's body rows: `read_page` takes them from `rows` when it knows the table.
+TBODY = re.compile(r"<tbody\b[^>]*>.*?</tbody\s*>", re.S | re.I)
+RowsReader = Callable[[str], "list[list[tuple[int, str]]] | None"]
+
+
+def read_page(html: str, rows: RowsReader | None = None) -> PageUnits | None:
+    """The units of the indexed part of `html`; None for a page without one.
+
+    `rows(anchor)` gives the rows of a table (each row's fields) as the page shows them,
+    by the table's anchor, or None to read them from the HTML (`search.rows` builds them
+    from the database: the costliest part of a page to read).
+    """
     start = BODY_START.search(html)
     if start is None:
         return None
     end = BODY_END.search(html, start.end())
     body = without_ignored(html[start.start():end.start() if end else None])
-    body = THEAD.sub("", EXCLUDED.sub("", body))
-    return _Walker().walk(body)
+    return _Walker().walk(body, rows)
+
+
+def _searched(html: str) -> str:
+    """`html` without what search skips inside the indexed part (`EXCLUDED`, `THEAD`)."""
+    return THEAD.sub("", EXCLUDED.sub("", html))
 
 
 # The attributes the walk reads; a tag without any of them (nearly all) is not parsed further.
@@ -120,17 +139,19 @@ class _Walker:
         self.capture: list[list] = []  # [tag, filter name, text] of open filter elements
         self.heading: list[str] | None = None
 
-    def walk(self, body: str) -> PageUnits:
-        for m in TOKEN.finditer(body):
-            closing, tag, attrs, text = m.groups()
-            if text is not None:
-                self.text(htmllib.unescape(text))
-            elif tag:
-                tag = tag.lower()
-                if closing:
-                    self.close(tag)
-                else:
-                    self.open(tag, _attributes(attrs))
+    def walk(self, body: str, rows: RowsReader | None = None) -> PageUnits:
+        done = 0  # the rows given are not even cleaned (`_searched`): most of a page
+        for table in TBODY.finditer(body) if rows is not None else ():
+            self.tokens(_searched(body[done:table.start()]))
+            given = rows(self.anchor())
+            if given is None:
+                self.tokens(_searched(table.group()))
+            else:  # the text before the first row belongs to the unit before, as read
+                first = body.find("<tr", table.start(), table.end())
+                self.tokens(body[table.start():table.end() if first == -1 else first])
+                self.add_rows(given)
+            done = table.end()
+        self.tokens(_searched(body[done:]))
         self.end_unit()
         title = next((u.fields[0][1].strip() for u in self.units if u.fields
                       and u.fields[0][0] == NAME), "")
@@ -142,6 +163,29 @@ class _Walker:
                 seen.add(text)
                 units += split_long(unit)
         return PageUnits(" ".join(title.split()), self.filters, units)
+
+    def tokens(self, html: str) -> None:
+        for m in TOKEN.finditer(html):
+            closing, tag, attrs, text = m.groups()
+            if text is not None:
+                self.text(htmllib.unescape(text))
+            elif tag:
+                tag = tag.lower()
+                if closing:
+                    self.close(tag)
+                else:
+                    self.open(tag, _attributes(attrs))
+
+    def add_rows(self, rows: list[list[tuple[int, str]]]) -> None:
+        """Table rows given whole: each a unit, as a `<tr>` of the HTML would be."""
+        if not rows:
+            return
+        self.end_unit()
+        anchor, label = self.anchor(), self.label
+        for fields in rows:
+            unit = Unit(anchor, label, fields)
+            if unit.text():
+                self.units.append(unit)
 
     def open(self, tag: str, attrs: dict[str, str]) -> None:
         if "data-pagefind-filter" in attrs:
