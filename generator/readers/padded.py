@@ -33,9 +33,9 @@ def padded_rows(lines: list[tuple[int, str]], path: str, page: int | None = None
         tokens = text.split()  # the runs of non-space characters (as re's \S+)
         if not tokens:
             continue
-        origin = Origin(line=number, page=page)  # one per line: every cell is on it
+        origin = Origin(number, page)  # one per line: every cell is on it
         cells = [Cell(t, origin) for t in tokens]
-        amount = [is_amount(t) for t in tokens]
+        amount = list(map(is_amount, tokens))
         if text.endswith(" ") and True in amount:
             slots = text[:-1].split(" ")
             counted = [i - len(slots) for i, slot in enumerate(slots) if slot and is_amount(slot)]
