@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
+from functools import lru_cache
 
 from ..grid import Cell, GridRow
 from ..numbers import parse_amount, squash, unwrap
@@ -17,6 +18,7 @@ LABEL_START = re.compile(r"^(?:[一二三四五六七八九十]+、|（[一二�
 TO_WAN = {"元": -4, "千元": -1, "万元": 0, "亿元": 4}
 
 
+@lru_cache(maxsize=1 << 16)  # a document prints its figures in several tables (a Decimal is immutable)
 def to_wan(text: str, unit: str) -> Decimal | None:
     """The amount a cell prints, in 万元: 156,211,123 元 → 15621.1123 (exact)."""
     value = parse_amount(text)
