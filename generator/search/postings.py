@@ -49,16 +49,36 @@ class TextTerms:
 def field_key(fields: list[tuple[int, str]]) -> str:
     """A unit's fields as one string (kind digit + text, `FIELD_END` between): the key
     that tells identical unit texts apart and that `analyse_texts` reads."""
-    return FIELD_END.join(f"{kind}{text}" for kind, text in fields)
+    return FIELD_END.join(f"{kind}{text.replace(FIELD_END, '')}" for kind, text in fields)
 
 
 def analyse_texts(keys: list[str]) -> TextTerms:
-    """The terms of each `field_key` in `keys` (text number = its place there)."""
-    lengths, kinds, owners, parts = [], [], [], []
+    """The terms of each `field_key` in `keys` (text number = its place there), a batch
+    of about `BATCH_CHARS` characters at a time (the arrays per character stay small)."""
     word_codes: dict[str, int] = {}
+    found, start, size = [], 0, 0
+    for end, key in enumerate(keys, 1):
+        size += len(key)
+        if size >= BATCH_CHARS or end == len(keys):
+            found.append(_analyse_batch(keys, start, end, word_codes))
+            start, size = end, 0
+    ranked = np.concatenate(found) if found else np.zeros(0, dtype=np.int64)
+    return TextTerms((ranked >> (TEXT_SHIFT + 2)).astype(np.int32),
+                     (ranked >> 2) & ((1 << TEXT_SHIFT) - 1), (ranked & 3).astype(np.int8),
+                     list(word_codes))
+
+
+BATCH_CHARS = 1 << 20
+
+
+def _analyse_batch(keys: list[str], start: int, end: int, word_codes: dict[str, int]
+                   ) -> np.ndarray:
+    """The (text, term) entries of texts `start` to `end`, as sorted keys: text <<
+    TEXT_SHIFT | term code, shifted 2 more for the best field the term is in."""
+    lengths, kinds, owners, parts = [], [], [], []
     words: list[int] = []  # text, word code, kind of each word, one after the other
-    for number, key in enumerate(keys):
-        for field in key.split(FIELD_END):
+    for number in range(start, end):
+        for field in keys[number].split(FIELD_END):
             kind, text = int(field[:1] or 0), field[1:]
             text = text.lower() if is_normalized("NFKC", text) else normalize(text)
             parts.append(text)
@@ -82,9 +102,7 @@ def analyse_texts(keys: list[str]) -> TextTerms:
     # one entry per (text, term), of the best field: sorted by key then field, the last
     ranked = np.sort((texts << TEXT_SHIFT | codes) << 2 | kinds_)
     key = ranked >> 2
-    ranked = ranked[np.append(key[1:] != key[:-1], True)] if len(key) else ranked
-    return TextTerms(ranked >> (TEXT_SHIFT + 2), (ranked >> 2) & ((1 << TEXT_SHIFT) - 1),
-                     ranked & 3, list(word_codes))
+    return ranked[np.append(key[1:] != key[:-1], True)] if len(key) else ranked
 
 
 def term_name(code: int, words: list[str]) -> str:

@@ -93,10 +93,10 @@ class IndexWriter:
         when the last build indexed the same page bytes. Returns how many there are."""
         known = self.state.pages.get(page)
         if self.old is not None and known is not None and known[0] == key:
-            try:
+            old, new = f"{self.old}/u/{known[2]}-", f"{self.folder}/u/{number}-"
+            try:  # plain strings: a province links tens of thousands of these
                 for k in range(known[3]):
-                    link(self.old / "u" / f"{known[2]}-{k}.json",
-                         self.folder / "u" / f"{number}-{k}.json")
+                    link(f"{old}{k}.json", f"{new}{k}.json")
                 self.linked += known[3]
                 return known[3]
             except OSError:  # gone from the last build: written below, never into a link
@@ -125,12 +125,12 @@ class IndexWriter:
         return hashes
 
 
-def link(source: Path, target: Path) -> None:
+def link(source: Path | str, target: Path | str) -> None:
     """`target` as a hard link to `source`, a copy where the file system has no links."""
     try:
         os.link(source, target)
     except OSError:
-        if not source.is_file():
+        if not os.path.isfile(source):
             raise
         shutil.copyfile(source, target)
 
