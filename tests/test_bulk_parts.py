@@ -9,9 +9,15 @@ import shutil
 import pytest
 
 from generator.build import build
-from generator.render import bulk
+from generator.render import bulk, zipreuse
 
-from .test_incremental import assert_same_as_clean_build, edit_source, hashes, incremental_site
+from .test_incremental import (
+    OTHER_DOC,
+    assert_same_as_clean_build,
+    edit_source,
+    hashes,
+    incremental_site,
+)
 
 
 @pytest.fixture
@@ -45,13 +51,20 @@ def test_exports_in_parts_are_the_tables_exported_whole(make_site, monkeypatch, 
     assert len(rows["rows"]) == 2
 
 
-def test_an_edit_exports_its_own_chunk_again_only(make_site, one_document_a_chunk, tmp_path):
+def test_an_edit_exports_its_own_chunk_again_only(make_site, one_document_a_chunk, monkeypatch,
+                                                   tmp_path):
     site = incremental_site(make_site)
     build(site)
     before = parts(site)
     edit_source(site)
+    copied = []
+    real = zipreuse.add_compressed
+    monkeypatch.setattr(zipreuse, "add_compressed", lambda archive, info, *rest: (
+        copied.append(info.filename), real(archive, info, *rest)))
     build(site)
     after = parts(site)
+    # The other document's table CSVs are zipped as the last zip holds them, and only they.
+    assert copied and all(name.startswith(f"tables/{OTHER_DOC.split('/')[1]}/") for name in copied)
     kept = {name for name in after if before.get(name) == after[name]}
     # Two chunks (one document each) of the same tables: the other document's are kept,
     # the edited one's are new and its old ones gone.

@@ -27,7 +27,7 @@ from .. import db
 from ..config import Config
 from ..departments import DepartmentNames, group_departments
 from ..incremental import Manifest, cache_dir, digest
-from . import bulk, urls
+from . import bulk, urls, zipreuse
 from . import charts as ch
 from .data import SiteData
 from .datapackage import datapackage
@@ -184,11 +184,18 @@ def render_downloads(con, config: Config, table_files: list[tuple[str, str]],
     # process also writes the Parquet exports, from the copy.
     doc_keys = {name[4:]: key for name, key in writer.inputs.items() if name.startswith("doc:")}
     store = bulk.PartStore(cache_dir(config) / "bulk", reuse=writer.previous is not None)
-    with db.publishing(con, data_dir / "budget.duckdb", data_dir / "parquet"), \
-            zipfile.ZipFile(data_dir / "tables-csv.zip", "w", zipfile.ZIP_DEFLATED,
-                            compresslevel=1) as archive:
-        described = write_bulk(con, out_dir, archive, bulk.chunks(doc_keys, bulk.settings_key(config)),
-                               store, document_csvs)
+    previous = zipreuse.open_previous(writer.previous_dir if writer.previous else None,
+                                      "data/tables-csv.zip")
+    try:
+        with db.publishing(con, data_dir / "budget.duckdb", data_dir / "parquet"), \
+                zipfile.ZipFile(data_dir / "tables-csv.zip", "w", zipfile.ZIP_DEFLATED,
+                                compresslevel=1) as archive:
+            described = write_bulk(con, out_dir, archive,
+                                   bulk.chunks(doc_keys, bulk.settings_key(config)), store,
+                                   document_csvs, previous)
+    finally:
+        if previous is not None:
+            previous.close()
     store.prune()
     files = sorted(p for p in data_dir.rglob("*") if p.is_file() and not p.name.endswith(".wal"))
     package = datapackage(described, config.get("site.title"), files, data_dir)

@@ -4,8 +4,8 @@ parts by group of documents ("chunks") that are kept between builds.
 A table's rows stand in doc_id order (the issues of unparsed files last), so its export is
 the concatenation of each chunk's rows between a head and a tail. A chunk is a run of
 doc_ids in that order; a doc_id begins a new one when its hash says so (about one in
-`PART_DOCS`), so adding or removing a document changes its own chunk only, never where
-the others begin. A part is keyed on the export format, the generator version and config
+`PART_DOCS`), so adding or removing a document changes its own chunk (and the one
+before, if it begins one), never where the others begin. A part is keyed on the export format, the generator version and config
 (`incremental.SiteInputs.settings`), and the doc_ids of its chunk with each one's input key
 (its sources' bytes and path: a document's rows in the database depend on nothing else).
 A build exports only the chunks whose part is not kept (all of them in a clean build,
@@ -34,9 +34,9 @@ from ..config import Config
 from ..incremental import config_key, digest
 
 # Documents per chunk, on average (the share of a table a one-document change exports again).
-PART_DOCS = 32
+PART_DOCS = 64
 # A table of fewer rows is exported whole every build (a part per chunk would cost more).
-PART_MIN_ROWS = 50_000
+PART_MIN_ROWS = 10_000
 PART_FORMAT = "1"  # change when a part's bytes change for the same rows
 EXPORT_MEMORY = "300MB"
 COPY_CHUNK = 1 << 20

@@ -24,7 +24,7 @@ from typing import Any
 
 from .. import db
 from ..tidy import first_row_is_total, row_level
-from . import bulk, urls
+from . import bulk, urls, zipreuse
 from .data import DocData, TableData
 
 NUMBER_RE = re.compile(r"^-?\d+(?:\.\d+)?$")
@@ -253,11 +253,12 @@ def _sql_path(path: Path) -> str:
 
 
 def write_bulk(con, out_dir: Path, archive: zipfile.ZipFile, parts: list[bulk.Chunk],
-               store: bulk.PartStore, zip_first: Sequence[tuple[str, Path]] = ()
-               ) -> dict[str, dict[str, Any]]:
+               store: bulk.PartStore, zip_first: Sequence[tuple[str, Path]] = (),
+               previous: zipreuse.PreviousZip | None = None) -> dict[str, dict[str, Any]]:
     """Every database table as CSV (also into the zip) and JSON under `data/`, assembled
     from the parts by chunk of documents `parts` kept in `store` (`bulk`); `zip_first`
-    (member name, file) go into the zip before them.
+    (member name, file) go into the zip before them, those of the last build's zip
+    `previous` that are unchanged as they stand there (`zipreuse`).
 
     DuckDB writes the files: the CSV with its BOM, the JSON with its `{table, unit, rows}`
     wrapper (`_write_json`). While DuckDB writes the next file, a helper thread zips the
@@ -270,7 +271,7 @@ def write_bulk(con, out_dir: Path, archive: zipfile.ZipFile, parts: list[bulk.Ch
     described: dict[str, dict[str, Any]] = {}
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="bulk") as helper, \
             bulk.capped_memory(con):
-        done = [helper.submit(_zip_files, archive, list(zip_first))]
+        done = [helper.submit(_zip_files, archive, list(zip_first), out_dir, previous)]
         for name in BULK_TABLES:
             columns = [(r[0], r[1]) for r in con.execute(f"DESCRIBE {name}").fetchall()]
             count = con.execute(f"SELECT count(*) FROM {name}").fetchone()[0]
@@ -303,9 +304,16 @@ def _write_csv(con, name: str, columns: list[tuple[str, str]], target: Path,
                       parts, store, f"csv\t{name}\t{columns}")
 
 
-def _zip_files(archive: zipfile.ZipFile, files: list[tuple[str, Path]]) -> None:
+def _zip_files(archive: zipfile.ZipFile, files: list[tuple[str, Path]], out_dir: Path,
+               previous: zipreuse.PreviousZip | None) -> None:
+    """Zip `files` (member, path under `out_dir`); those the last build zipped from the
+    same file (`previous`) as they stand in its zip."""
     for member, path in files:
-        add_to_zip(archive, member, path.read_bytes())
+        found = previous.compressed(member, path, out_dir) if previous is not None else None
+        if found is None:
+            add_to_zip(archive, member, path.read_bytes())
+        else:
+            zipreuse.add_compressed(archive, _zip_info(member), *found)
 
 
 # What every bulk JSON file says first, before its rows.
