@@ -151,7 +151,7 @@ def test_bulk_json_is_duckdbs_own_json_export_in_its_wrapper(site, tmp_path):
     """Each bulk JSON file, written in one pass, holds exactly the rows DuckDB's JSON export
     writes (an array, a row a line, in the table's order) inside `{table, unit, amounts,
     rows}`."""
-    from generator.render.downloads import _export_select, _sql_path
+    from generator.render.downloads import _export_order, _export_select, _sql_path
 
     out, _ = site
     con = db.connect(out / "data" / "budget.duckdb")
@@ -159,7 +159,8 @@ def test_bulk_json_is_duckdbs_own_json_export_in_its_wrapper(site, tmp_path):
         name = path.stem
         columns = [(r[0], r[1]) for r in con.execute(f"DESCRIBE {name}").fetchall()]
         rows = tmp_path / f"{name}.rows"
-        con.execute(f"COPY ({_export_select(name, columns, False)}) TO '{_sql_path(rows)}' "
+        select = f"{_export_select(name, columns, False)} {_export_order(columns)}"
+        con.execute(f"COPY ({select}) TO '{_sql_path(rows)}' "
                     "(FORMAT json, ARRAY true)")
         head = path.read_bytes().split(b', "rows": ', 1)[0] + b"}"
         assert json.loads(head) == {"table": name, "unit": "万元", "amounts": "exact decimal "
@@ -170,18 +171,21 @@ def test_bulk_json_is_duckdbs_own_json_export_in_its_wrapper(site, tmp_path):
 
 
 def test_bulk_json_of_an_empty_table_and_of_text_that_needs_escaping(tmp_path):
+    from generator.render import bulk
     from generator.render.downloads import _write_json
 
     con = db.connect()
+    store = bulk.PartStore(tmp_path / "parts", reuse=False)
     columns = [(r[0], r[1]) for r in con.execute("DESCRIBE glossary").fetchall()]
-    _write_json(con, "glossary", columns, tmp_path / "empty.json")
+    _write_json(con, "glossary", columns, tmp_path / "empty.json", 0, None, store)
     assert json.loads((tmp_path / "empty.json").read_text("utf-8"))["rows"] == []
     texts = ["引号\"与\\反斜杠", "换行\n回车\r制表\t\x1f", "'单引号'", "],\n{"]
-    con.executemany("INSERT INTO glossary VALUES ('d', ?, ?, ?, 1)",
-                    [(i, t, t) for i, t in enumerate(texts)])
-    _write_json(con, "glossary", columns, tmp_path / "rows.json")
-    data = json.loads((tmp_path / "rows.json").read_text("utf-8"))
-    assert [(r["term"], r["text"]) for r in data["rows"]] == [(t, t) for t in texts]
+    con.executemany("INSERT INTO glossary VALUES (?, ?, ?, ?, 1)",
+                    [(f"d{i % 2}", i, t, t) for i, t in enumerate(texts)])
+    for parts in (None, bulk.chunks({"d0": "a", "d1": "b"}, "settings")):
+        _write_json(con, "glossary", columns, tmp_path / "rows.json", len(texts), parts, store)
+        data = json.loads((tmp_path / "rows.json").read_text("utf-8"))
+        assert sorted((r["term"], r["text"]) for r in data["rows"]) == sorted((t, t) for t in texts)
 
 
 def test_streamed_zip_member_is_the_written_one(tmp_path):

@@ -15,11 +15,12 @@ import duckdb
 
 from .schema import _sql_path
 
-# Run by `publish` in a fresh Python process: argv = handoff database, target file.
+# Run by `publish` in a fresh Python process: argv = handoff database, target file and,
+# optionally, the folder of the Parquet exports.
 _PUBLISH_SCRIPT = """
 import sys
 import duckdb
-source, target = (p.replace("'", "''") for p in sys.argv[1:3])
+source, target, *parquet = (p.replace("'", "''") for p in sys.argv[1:])
 con = duckdb.connect()
 con.execute("SET threads = 1")
 con.execute("SET memory_limit = '200MB'")  # 600 MB without, for a province; same bytes every run
@@ -34,6 +35,10 @@ for (table,) in tables:
     order = "doc_id NULLS LAST, rowid" if "doc_id" in columns else "rowid"
     con.execute(f'INSERT INTO published."{table}" SELECT * FROM source."{table}" ORDER BY {order}')
 con.execute("DETACH published")
+if parquet:
+    con.execute(f"ATTACH '{target}' AS published (READ_ONLY)")
+    for (table,) in tables:
+        con.execute(f"COPY published.\\"{table}\\" TO '{parquet[0]}/{table}.parquet' (FORMAT parquet)")
 """
 
 
@@ -67,7 +72,7 @@ def reattach(con: duckdb.DuckDBPyConnection, handle: tuple[str, str]) -> None:
     con.execute(f'USE "{name}"')
 
 
-def publish(con: duckdb.DuckDBPyConnection, target: Path) -> None:
+def publish(con: duckdb.DuckDBPyConnection, target: Path, parquet: Path | None = None) -> None:
     """Write the database of `con` into a fresh file `target` (the download), whose bytes
     depend only on its content: two builds of the same input publish identical files.
 
@@ -85,14 +90,22 @@ def publish(con: duckdb.DuckDBPyConnection, target: Path) -> None:
     in the order they were loaded, so a database whose changed documents were loaded
     again after the others (an incremental build's) publishes as a clean build's does.
     Rendering straight into `target` (tests do) only checkpoints it.
+
+    With `parquet` (a folder), every table is also written there as `<table>.parquet`, read
+    back from the published file: DuckDB's Parquet writer encodes a column as the table's
+    storage hands it over (of a table some of whose rows an incremental build deleted,
+    differently), and the published file's storage is the same for the same content. The
+    publishing process does it by one thread within its memory limit, rather than the
+    renderer holding a fresh copy of each table beside its own data.
     """
-    with publishing(con, target):
+    with publishing(con, target, parquet):
         pass
 
 
 @contextmanager
-def publishing(con: duckdb.DuckDBPyConnection, target: Path) -> Iterator[None]:
-    """`publish(con, target)`, while the body of the `with` reads from `con`.
+def publishing(con: duckdb.DuckDBPyConnection, target: Path,
+               parquet: Path | None = None) -> Iterator[None]:
+    """`publish(con, target, parquet)`, while the body of the `with` reads from `con`.
 
     When `con` can let its file go (`detachable`), the publishing process reads the file
     at the same time as `con`, which has it back read-only meanwhile (DuckDB lets several
@@ -106,19 +119,21 @@ def publishing(con: duckdb.DuckDBPyConnection, target: Path) -> Iterator[None]:
     if path and Path(path).resolve() == target.resolve():
         yield
         con.execute("CHECKPOINT")
+        if parquet is not None:
+            _write_parquet_here(con, parquet)
         return
     for old in (target, target.with_name(target.name + ".wal")):
         old.unlink(missing_ok=True)
     if not detachable(con):
         yield
-        _publish_copy(con, name, target)
+        _publish_copy(con, name, target, parquet)
         return
     detach(con)
     process = None
     try:
         con.execute(f"ATTACH '{_sql_path(path)}' AS \"{name}\" (READ_ONLY)")
         con.execute(f'USE "{name}"')
-        process = _start_publish(Path(path), target)
+        process = _start_publish(Path(path), target, parquet)
         yield
     finally:
         err = process.communicate()[1] if process is not None else ""
@@ -132,7 +147,18 @@ def publishing(con: duckdb.DuckDBPyConnection, target: Path) -> Iterator[None]:
     _raise_if_failed(process, err, target)
 
 
-def _publish_copy(con: duckdb.DuckDBPyConnection, name: str, target: Path) -> None:
+def _write_parquet_here(con: duckdb.DuckDBPyConnection, folder: Path) -> None:
+    """The Parquet exports of a database published as it is (its own file)."""
+    for (table,) in con.execute("SELECT table_name FROM duckdb_tables() WHERE database_name = "
+                                "current_database() ORDER BY table_name").fetchall():
+        columns = [r[0] for r in con.execute(f'DESCRIBE "{table}"').fetchall()]
+        order = "doc_id NULLS LAST, rowid" if "doc_id" in columns else "rowid"
+        con.execute(f'COPY (SELECT * FROM "{table}" ORDER BY {order}) '
+                    f"TO '{_sql_path(folder / table)}.parquet' (FORMAT parquet)")
+
+
+def _publish_copy(con: duckdb.DuckDBPyConnection, name: str, target: Path,
+                  parquet: Path | None = None) -> None:
     """Publish a database `con` cannot let go of (its own file, or in memory) from a copy."""
     with tempfile.TemporaryDirectory(prefix=".publish-", dir=target.parent) as folder:
         handoff = Path(folder) / "handoff.duckdb"
@@ -141,7 +167,7 @@ def _publish_copy(con: duckdb.DuckDBPyConnection, name: str, target: Path) -> No
             con.execute(f'COPY FROM DATABASE "{name}" TO publish_handoff')
         finally:
             con.execute("DETACH publish_handoff")
-        process = _start_publish(handoff, target)
+        process = _start_publish(handoff, target, parquet)
         err = process.communicate()[1]
     if process.returncode != 0:
         target.unlink(missing_ok=True)
@@ -159,9 +185,10 @@ def _publish_env() -> dict[str, str]:
                                                        "glibc.malloc.tcache_count=0"])))
 
 
-def _start_publish(source: Path, target: Path) -> subprocess.Popen:
+def _start_publish(source: Path, target: Path, parquet: Path | None) -> subprocess.Popen:
     from ..workers import die_with_parent  # a killed build must not leave it running
 
-    return subprocess.Popen([sys.executable, "-c", _PUBLISH_SCRIPT, str(source), str(target)],
+    args = [str(source), str(target)] + ([str(parquet)] if parquet is not None else [])
+    return subprocess.Popen([sys.executable, "-c", _PUBLISH_SCRIPT, *args],
                             env=_publish_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             text=True, preexec_fn=die_with_parent)

@@ -26,9 +26,9 @@ from pathlib import Path
 from .. import db
 from ..config import Config
 from ..departments import DepartmentNames, group_departments
-from ..incremental import Manifest, digest
+from ..incremental import Manifest, cache_dir, digest
+from . import bulk, urls, zipreuse
 from . import charts as ch
-from . import urls
 from .data import SiteData
 from .datapackage import datapackage
 from .downloads import dumps, write_bulk, zip_member
@@ -180,11 +180,23 @@ def render_downloads(con, config: Config, table_files: list[tuple[str, str]],
     document_csvs = [(zip_member(doc_id, key), out_dir / urls.table_file(doc_id, key, "csv"))
                      for doc_id, key in table_files]
     # The DuckDB file under data/ is a download too: a reproducible copy of the working
-    # database, written by another process while this one exports the tables.
-    with db.publishing(con, data_dir / "budget.duckdb"), \
-            zipfile.ZipFile(data_dir / "tables-csv.zip", "w", zipfile.ZIP_DEFLATED,
-                            compresslevel=1) as archive:
-        described = write_bulk(con, out_dir, archive, document_csvs)
+    # database, written by another process while this one exports the tables; that
+    # process also writes the Parquet exports, from the copy.
+    doc_keys = {name[4:]: key for name, key in writer.inputs.items() if name.startswith("doc:")}
+    store = bulk.PartStore(cache_dir(config) / "bulk", reuse=writer.previous is not None)
+    previous = zipreuse.open_previous(writer.previous_dir if writer.previous else None,
+                                      "data/tables-csv.zip")
+    try:
+        with db.publishing(con, data_dir / "budget.duckdb", data_dir / "parquet"), \
+                zipfile.ZipFile(data_dir / "tables-csv.zip", "w", zipfile.ZIP_DEFLATED,
+                                compresslevel=1) as archive:
+            described = write_bulk(con, out_dir, archive,
+                                   bulk.chunks(doc_keys, bulk.settings_key(config)), store,
+                                   document_csvs, previous)
+    finally:
+        if previous is not None:
+            previous.close()
+    store.prune()
     files = sorted(p for p in data_dir.rglob("*") if p.is_file() and not p.name.endswith(".wal"))
     package = datapackage(described, config.get("site.title"), files, data_dir)
     (data_dir / "datapackage.json").write_text(dumps(package), encoding="utf-8")

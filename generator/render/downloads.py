@@ -24,7 +24,7 @@ from typing import Any
 
 from .. import db
 from ..tidy import first_row_is_total, row_level
-from . import urls
+from . import bulk, urls, zipreuse
 from .data import DocData, TableData
 
 NUMBER_RE = re.compile(r"^-?\d+(?:\.\d+)?$")
@@ -207,8 +207,7 @@ def zip_member(doc_id: str, key: str) -> str:
     return f"tables/{doc_id}/{doc_id}-{key}.csv"
 
 
-def _export_select(name: str, columns: list[tuple[str, str]], for_csv: bool,
-                   order: str | None = None) -> str:
+def _export_select(name: str, columns: list[tuple[str, str]], for_csv: bool) -> str:
     """SELECT for one table's export: amounts as exact text (`numbers.trim_places`), lists
     joined, formulas defused.
     For CSV, the first column's name begins with a BOM, so that DuckDB's header line starts
@@ -217,7 +216,7 @@ def _export_select(name: str, columns: list[tuple[str, str]], for_csv: bool,
     for n, (column, expr) in enumerate(_export_exprs(columns, for_csv)):
         alias = f'"\ufeff{column}"' if for_csv and n == 0 else f'"{column}"'
         parts.append(f"{expr} AS {alias}")
-    return f"SELECT {', '.join(parts)} FROM {name} {_export_order(columns) if order is None else order}"
+    return f"SELECT {', '.join(parts)} FROM {name}"
 
 
 def _export_exprs(columns: list[tuple[str, str]], for_csv: bool) -> list[tuple[str, str]]:
@@ -240,20 +239,7 @@ def _export_exprs(columns: list[tuple[str, str]], for_csv: bool) -> list[tuple[s
 def _export_order(columns: list[tuple[str, str]]) -> str:
     """Rows in doc_id order, each document's as loaded: the order of a clean build, also
     for an incremental build's database, where the changed documents were loaded last."""
-    return "ORDER BY doc_id NULLS LAST, rowid" if any(c == "doc_id" for c, _ in columns) else ""
-
-
-def _needed_order(con, name: str, columns: list[tuple[str, str]]) -> str:
-    """`_export_order`, or nothing where the rows already stand in that order (a clean
-    build loads the documents in doc_id order): a sort holds the whole table in memory,
-    hundreds of MB at 2,000 documents, where a scan in storage order streams."""
-    order = _export_order(columns)
-    if not order:
-        return order
-    back = con.execute(f"""SELECT count(*) FROM (SELECT doc_id AS d, lag(doc_id) OVER (ORDER BY rowid) AS p,
-        row_number() OVER (ORDER BY rowid) AS n FROM {name})
-        WHERE n > 1 AND d IS NOT NULL AND (p IS NULL OR d < p)""").fetchone()[0]
-    return order if back else ""
+    return "ORDER BY doc_id NULLS LAST, rowid" if any(c == "doc_id" for c, _ in columns) else "ORDER BY rowid"
 
 
 def _defused(text: str) -> str:
@@ -266,57 +252,68 @@ def _sql_path(path: Path) -> str:
     return path.as_posix().replace("'", "''")
 
 
-def write_bulk(con, out_dir: Path, archive: zipfile.ZipFile,
-               zip_first: Sequence[tuple[str, Path]] = ()) -> dict[str, dict[str, Any]]:
-    """Every database table as CSV (also into the zip), JSON and Parquet under `data/`;
-    `zip_first` (member name, file) go into the zip before them.
+def write_bulk(con, out_dir: Path, archive: zipfile.ZipFile, parts: list[bulk.Chunk],
+               store: bulk.PartStore, zip_first: Sequence[tuple[str, Path]] = (),
+               previous: zipreuse.PreviousZip | None = None) -> dict[str, dict[str, Any]]:
+    """Every database table as CSV (also into the zip) and JSON under `data/`, assembled
+    from the parts by chunk of documents `parts` kept in `store` (`bulk`); `zip_first`
+    (member name, file) go into the zip before them, those of the last build's zip
+    `previous` that are unchanged as they stand there (`zipreuse`).
 
-    DuckDB writes the files (fast at a province's scale): the CSV with its BOM, the JSON
-    with its `{table, unit, rows}` wrapper (`_write_json`). While DuckDB writes the next
-    file, a helper thread zips the ones before, in order, so the zip comes out the same
-    every time. Returns per table its columns (name, DuckDB type)
-    and row count, for datapackage.json.
+    DuckDB writes the files: the CSV with its BOM, the JSON with its `{table, unit, rows}`
+    wrapper (`_write_json`). While DuckDB writes the next file, a helper thread zips the
+    ones before, in order, so the zip comes out the same every time. Returns per table its
+    columns (name, DuckDB type) and row count, for datapackage.json.
     """
     data_dir = out_dir / "data"
     for sub in ("csv", "json", "parquet"):
         (data_dir / sub).mkdir(parents=True, exist_ok=True)
     described: dict[str, dict[str, Any]] = {}
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="bulk") as helper:
-        done = [helper.submit(_zip_files, archive, list(zip_first))]
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="bulk") as helper, \
+            bulk.capped_memory(con):
+        done = [helper.submit(_zip_files, archive, list(zip_first), out_dir, previous)]
         for name in BULK_TABLES:
             columns = [(r[0], r[1]) for r in con.execute(f"DESCRIBE {name}").fetchall()]
             count = con.execute(f"SELECT count(*) FROM {name}").fetchone()[0]
+            chunked = parts if count >= bulk.PART_MIN_ROWS and _export_order(columns) != "ORDER BY rowid" else None
             csv_path, json_path = data_dir / "csv" / f"{name}.csv", data_dir / "json" / f"{name}.json"
-            order = _needed_order(con, name, columns)
-            con.execute(f"COPY ({_export_select(name, columns, True, order)}) TO '{_sql_path(csv_path)}' "
-                        "(FORMAT csv, HEADER true, NEW_LINE '\\r\\n')")
+            _write_csv(con, name, columns, csv_path, chunked, store)
             done.append(helper.submit(add_file_to_zip, archive, f"database/{name}.csv", csv_path))
-            _write_json(con, name, columns, json_path, order)
-            parquet = _sql_path(data_dir / "parquet" / f"{name}.parquet")
-            _write_parquet(con, name, columns, parquet, order)
+            _write_json(con, name, columns, json_path, count, chunked, store)
             described[name] = {"columns": columns, "rows": count}
         for step in done:
             step.result()  # the helper's error, if any, is the build's
     return described
 
 
-def _write_parquet(con, name: str, columns: list[tuple[str, str]], target: str,
-                   order: str | None = None) -> None:
-    """The Parquet export, from a fresh copy of the table: DuckDB's Parquet writer encodes a
-    column as the table's storage hands it over (of a table some of whose rows an
-    incremental build deleted, differently), and a fresh copy makes the bytes those of a
-    clean build."""
-    order = _export_order(columns) if order is None else order
-    con.execute(f"CREATE TEMP TABLE parquet_export AS SELECT * FROM {name} {order}")
+CSV_OPTIONS = "FORMAT csv, HEADER false, NEW_LINE '\\r\\n'"
+
+
+def _write_csv(con, name: str, columns: list[tuple[str, str]], target: Path,
+               parts: list[bulk.Chunk] | None, store: bulk.PartStore) -> None:
+    """A table's CSV, its header written by DuckDB too (an empty result's COPY)."""
+    select = _export_select(name, columns, True)
+    head = target.with_name(f".{target.name}.head")
     try:
-        con.execute(f"COPY parquet_export TO '{target}' (FORMAT parquet)")
+        con.execute(f"COPY ({select} LIMIT 0) TO '{_sql_path(head)}' "
+                    f"({CSV_OPTIONS.replace('HEADER false', 'HEADER true')})")
+        header = head.read_bytes()
     finally:
-        con.execute("DROP TABLE parquet_export")
+        head.unlink(missing_ok=True)
+    bulk.write_parted(con, select, _export_order(columns), CSV_OPTIONS, target, header, 0, b"",
+                      parts, store, f"csv\t{name}\t{columns}")
 
 
-def _zip_files(archive: zipfile.ZipFile, files: list[tuple[str, Path]]) -> None:
+def _zip_files(archive: zipfile.ZipFile, files: list[tuple[str, Path]], out_dir: Path,
+               previous: zipreuse.PreviousZip | None) -> None:
+    """Zip `files` (member, path under `out_dir`); those the last build zipped from the
+    same file (`previous`) as they stand in its zip."""
     for member, path in files:
-        add_to_zip(archive, member, path.read_bytes())
+        found = previous.compressed(member, path, out_dir) if previous is not None else None
+        if found is None:
+            add_to_zip(archive, member, path.read_bytes())
+        else:
+            zipreuse.add_compressed(archive, _zip_info(member), *found)
 
 
 # What every bulk JSON file says first, before its rows.
@@ -324,25 +321,20 @@ JSON_HEAD = {"unit": "万元", "amounts": "exact decimal strings; `printed` is t
              "printed, in `printed_unit`"}
 
 
-def _write_json(con, name: str, columns: list[tuple[str, str]], target: Path,
-                order: str | None = None) -> None:
-    """A table's rows as `{"table": …, "unit": …, "amounts": …, "rows": [{…}, …]}`, written
-    by DuckDB in one pass: a line per row (`to_json`, as DuckDB's own JSON export writes
-    a row), between an opening and a closing line, through its CSV writer without quoting
-    (JSON text has no raw line breaks, nor the control character used as delimiter)."""
-    opening = json.dumps({"table": name} | JSON_HEAD, ensure_ascii=False)[:-1] + ', "rows": '
-    order = (_export_order(columns) if order is None else order) or "ORDER BY rowid"
-    reverse = order.replace("NULLS LAST", "DESC NULLS FIRST").replace("rowid", "rowid DESC")
-    first = con.execute(f"SELECT rowid FROM {name} {order} LIMIT 1").fetchone()
-    if first is None:
+def _write_json(con, name: str, columns: list[tuple[str, str]], target: Path, count: int,
+                parts: list[bulk.Chunk] | None, store: bulk.PartStore) -> None:
+    """A table's rows as `{"table": …, "unit": …, "amounts": …, "rows": [{…}, …]}`: a line
+    per row (`to_json`, as DuckDB's own JSON export writes a row) with a comma after it,
+    written by DuckDB's CSV writer without quoting (JSON text has no raw line breaks, nor
+    the control character used as delimiter), between an opening line and a closing one
+    that takes the last comma's place."""
+    opening = bulk.json_head(name, JSON_HEAD)
+    if not count:
         target.write_bytes((opening + "[]}\n").encode("utf-8"))
         return
-    last = con.execute(f"SELECT rowid FROM {name} {reverse} LIMIT 1").fetchone()
     fields = ", ".join(f"'{column}': {expr}" for column, expr in _export_exprs(columns, False))
-    opening = (opening + "[\n").replace("'", "''")
-    # The first and last rows by their rowid (no window over the table: it held every
-    # row's JSON in memory at once, 400 MB more at 2,000 documents).
-    con.execute(f"""COPY (SELECT CASE WHEN rowid = {first[0]} THEN '{opening}' ELSE '' END || '\t'
-        || to_json({{{fields}}}) || CASE WHEN rowid <> {last[0]} THEN ',' ELSE '\n]}}' END
-        FROM {name} {order})
-        TO '{_sql_path(target)}' (FORMAT csv, HEADER false, QUOTE '', ESCAPE '', DELIMITER '\x1f')""")
+    select = f"SELECT '\t' || to_json({{{fields}}}) || ',' FROM {name}"
+    bulk.write_parted(con, select, _export_order(columns),
+                      "FORMAT csv, HEADER false, QUOTE '', ESCAPE '', DELIMITER '\x1f'", target,
+                      (opening + "[\n").encode("utf-8"), len(",\n"), b"\n]}\n", parts, store,
+                      f"json\t{name}\t{columns}")

@@ -1,0 +1,228 @@
+"""The bulk exports `data/csv/<table>.csv` and `data/json/<table>.json`, assembled from
+parts by group of documents ("chunks") that are kept between builds.
+
+A table's rows stand in doc_id order (the issues of unparsed files last), so its export is
+the concatenation of each chunk's rows between a head and a tail. A chunk is a run of
+doc_ids in that order; a doc_id begins a new one when its hash says so (about one in
+`PART_DOCS`), so adding or removing a document changes its own chunk (and the one
+before, if it begins one), never where the others begin. A part is keyed on the export format, the generator version and config
+(`incremental.SiteInputs.settings`), and the doc_ids of its chunk with each one's input key
+(its sources' bytes and path: a document's rows in the database depend on nothing else).
+A build exports only the chunks whose part is not kept (all of them in a clean build,
+which writes but never reads the kept parts) and copies the rest: a one-document change
+rewrites one part of each table plus the copies, with the same bytes as a clean build.
+
+Each part is a small query (the rows of some dozens of documents, sorted there), so DuckDB
+never holds a whole table's export in memory, and its memory is capped meanwhile
+(`EXPORT_MEMORY`): the blocks of the database it has read are let go again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from ..cachefile import generator_version
+from ..config import Config
+from ..incremental import config_key, digest
+
+# Documents per chunk, on average (the share of a table a one-document change exports again).
+PART_DOCS = 64
+# A table of fewer rows is exported whole every build (a part per chunk would cost more).
+PART_MIN_ROWS = 10_000
+PART_FORMAT = "1"  # change when a part's bytes change for the same rows
+EXPORT_MEMORY = "300MB"
+COPY_CHUNK = 1 << 20
+
+
+@dataclass
+class Chunk:
+    """The rows of doc_ids from `first` up to (not including) `next` (None: to the last);
+    `first` None: from the smallest; `nulls`: the rows without a doc_id (the issues of
+    sources that could not be parsed: no input key says what they are, so their part is
+    written every time, `key` None)."""
+
+    key: str | None
+    first: str | None = None
+    next: str | None = None
+    nulls: bool = False
+
+    def where(self) -> str:
+        if self.nulls:
+            return "WHERE doc_id IS NULL"
+        bounds = ["doc_id IS NOT NULL"]
+        if self.first is not None:
+            bounds.append(f"doc_id >= {_literal(self.first)}")
+        if self.next is not None:
+            bounds.append(f"doc_id < {_literal(self.next)}")
+        return "WHERE " + " AND ".join(bounds)
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def settings_key(config: Config) -> str:
+    """What the rows of every document depend on beside its sources: the generator's version
+    and the config (`incremental.SiteInputs.settings`)."""
+    return digest(generator_version(), config_key(config))
+
+
+def starts_chunk(doc_id: str) -> bool:
+    return int.from_bytes(hashlib.sha256(doc_id.encode("utf-8")).digest()[:4], "big") % PART_DOCS == 0
+
+
+def chunks(doc_keys: dict[str, str], settings: str) -> list[Chunk]:
+    """The chunks of the documents `doc_keys` (doc_id → input key), in doc_id order (as
+    DuckDB orders text: by its UTF-8 bytes), then the rows without a doc_id."""
+    groups: list[list[str]] = []
+    for doc_id in sorted(doc_keys, key=lambda d: d.encode("utf-8")):
+        if not groups or starts_chunk(doc_id):
+            groups.append([])
+        groups[-1].append(doc_id)
+    out = []
+    for n, group in enumerate(groups):
+        following = groups[n + 1][0] if n + 1 < len(groups) else None
+        key = digest(PART_FORMAT, settings, duckdb.__version__, *(f"{d}\t{doc_keys[d]}" for d in group))
+        out.append(Chunk(key, group[0] if n else None, following))
+    out.append(Chunk(None, nulls=True))
+    return out
+
+
+class PartStore:
+    """Kept parts: `<folder>/<key>.part`, each written whole under a temporary name first
+    (a killed build leaves none half-written). `reuse=False` (a clean build) writes parts
+    but reads none. `prune` removes those this build did not use."""
+
+    def __init__(self, folder: Path, reuse: bool):
+        self.folder = folder
+        self.reuse = reuse
+        self.used: set[str] = set()
+        folder.mkdir(parents=True, exist_ok=True)
+
+    def path(self, key: str) -> Path:
+        return self.folder / f"{key}.part"
+
+    def kept(self, key: str) -> Path | None:
+        self.used.add(key)
+        path = self.path(key)
+        return path if self.reuse and path.is_file() else None
+
+    @contextmanager
+    def writing(self, key: str) -> Iterator[Path]:
+        self.used.add(key)
+        scratch = self.folder / f".{key}.{os.getpid()}.tmp"
+        try:
+            yield scratch
+            os.replace(scratch, self.path(key))
+        finally:
+            scratch.unlink(missing_ok=True)
+
+    def prune(self) -> None:
+        for path in self.folder.iterdir():
+            if path.suffix == ".part" and path.stem not in self.used:
+                path.unlink(missing_ok=True)
+
+
+@contextmanager
+def capped_memory(con) -> Iterator[None]:
+    """DuckDB's memory limited to `EXPORT_MEMORY` meanwhile: the table blocks it has read
+    for one part are let go for the next instead of piling up (by default it keeps them
+    up to most of the machine's memory)."""
+    before = con.execute("SELECT current_setting('memory_limit')").fetchone()[0]
+    con.execute(f"SET memory_limit = '{EXPORT_MEMORY}'")
+    try:
+        yield
+    finally:
+        con.execute(f"SET memory_limit = '{before}'")
+
+
+def write_parted(con, select: str, order: str, copy_options: str, target: Path, head: bytes,
+                 last_cut: int, tail: bytes, parts: list[Chunk] | None, store: PartStore,
+                 kind: str) -> None:
+    """`target` = `head` + the rows of `select` (`SELECT … FROM <table>`, to which each
+    part's WHERE and then `order` are added) as DuckDB's COPY writes them with
+    `copy_options`, less the last `last_cut` bytes, + `tail`. One part per chunk of
+    `parts` (kept by `store`, under keys that name `kind`), or, `parts` None, the table
+    whole (nothing kept)."""
+    files = []
+    scratch = target.with_name(f".{target.name}.rows")
+    try:
+        for n, chunk in enumerate(parts or [None]):
+            if chunk is None or chunk.key is None:  # the table whole, or no key: not kept
+                files.append(scratch.with_name(f"{scratch.name}{n}"))
+                where = chunk.where() if chunk else ""
+                _copy_rows(con, f"{select} {where} {order}", copy_options, files[-1])
+                continue
+            key = digest(chunk.key, kind)
+            kept = store.kept(key)
+            if kept is None:
+                with store.writing(key) as part:
+                    _copy_rows(con, f"{select} {chunk.where()} {order}", copy_options, part)
+                kept = store.path(key)
+            files.append(kept)
+        assemble(target, head, files, last_cut, tail)
+    finally:
+        for path in files:
+            if path.name.startswith(scratch.name):
+                path.unlink(missing_ok=True)
+
+
+def _copy_rows(con, query: str, copy_options: str, path: Path) -> None:
+    con.execute(f"COPY ({query}) TO '{_sql_path(path)}' ({copy_options})")
+
+
+def _sql_path(path: Path) -> str:
+    return path.as_posix().replace("'", "''")
+
+
+def assemble(target: Path, head: bytes, files: list[Path], last_cut: int, tail: bytes) -> None:
+    """`target` = `head` + the `files` one after the other, less the last `last_cut` bytes
+    of the whole, + `tail`; the kernel copies the files (`copy_file_range`)."""
+    out = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+    try:
+        _write_all(out, head)
+        for path in files:
+            src = os.open(path, os.O_RDONLY)
+            try:
+                _copy(src, out, os.fstat(src).st_size)
+            finally:
+                os.close(src)
+        if last_cut:
+            end = os.lseek(out, 0, os.SEEK_CUR) - last_cut
+            os.ftruncate(out, end)
+            os.lseek(out, end, os.SEEK_SET)
+        _write_all(out, tail)
+    finally:
+        os.close(out)
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
+
+
+def _copy(src: int, out: int, size: int) -> None:
+    left = size
+    try:
+        while left > 0:
+            sent = os.copy_file_range(src, out, left)
+            if not sent:
+                raise OSError("copy_file_range copied nothing")
+            left -= sent
+    except OSError:  # a file system or kernel without it: read and write
+        os.lseek(src, size - left, os.SEEK_SET)
+        while chunk := os.read(src, COPY_CHUNK):
+            _write_all(out, chunk)
+
+
+def json_head(name: str, head: dict) -> str:
+    return json.dumps({"table": name} | head, ensure_ascii=False)[:-1] + ', "rows": '

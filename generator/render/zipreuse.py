@@ -1,0 +1,79 @@
+"""`data/tables-csv.zip` without compressing again what the last build compressed.
+
+A parsed table's CSV that this build linked from the last one (the same file: its page
+was not rendered again) goes into the zip as the last build's zip holds it: its
+compressed bytes copied, its header made as for a member compressed here. Deflate at a
+given level gives the same bytes for the same input every time, so the zip is the one a
+clean build writes.
+"""
+
+from __future__ import annotations
+
+import os
+import struct
+import zipfile
+from pathlib import Path
+
+LOCAL_HEADER = struct.Struct("<4s5H3L2H")  # ends with the name's and the extra field's length
+
+
+class PreviousZip:
+    """The last build's zip and output folder (`previous_dir`), for `compressed`."""
+
+    def __init__(self, previous_dir: Path, zip_path: Path):
+        self.previous_dir = previous_dir
+        self.file = zip_path.open("rb")
+        with zipfile.ZipFile(self.file) as archive:
+            self.members = {i.filename: i for i in archive.infolist()}
+
+    def compressed(self, member: str, path: Path, out_dir: Path) -> tuple[zipfile.ZipInfo, bytes] | None:
+        """The member `member` of the last zip and its compressed bytes, if `path` (a file
+        of this build under `out_dir`) is the very file the last build zipped (linked)."""
+        info = self.members.get(member)
+        if info is None or info.compress_type != zipfile.ZIP_DEFLATED:
+            return None
+        try:
+            before = os.stat(self.previous_dir / path.relative_to(out_dir))
+            now = os.stat(path)
+        except (OSError, ValueError):
+            return None
+        if (before.st_ino, before.st_dev) != (now.st_ino, now.st_dev) or now.st_size != info.file_size:
+            return None
+        self.file.seek(info.header_offset)
+        header = LOCAL_HEADER.unpack(self.file.read(LOCAL_HEADER.size))
+        self.file.seek(info.header_offset + LOCAL_HEADER.size + header[-2] + header[-1])
+        data = self.file.read(info.compress_size)
+        return (info, data) if len(data) == info.compress_size else None
+
+    def close(self) -> None:
+        self.file.close()
+
+
+def open_previous(previous_dir: Path | None, rel: str) -> PreviousZip | None:
+    """The last build's zip at `previous_dir / rel`, if there is a readable one."""
+    if previous_dir is None or not (previous_dir / rel).is_file():
+        return None
+    try:
+        return PreviousZip(previous_dir, previous_dir / rel)
+    except (OSError, zipfile.BadZipFile):
+        return None
+
+
+def add_compressed(archive: zipfile.ZipFile, info: zipfile.ZipInfo, before: zipfile.ZipInfo,
+                   data: bytes) -> None:
+    """Add the member `info` (made as for `writestr`) whose deflated bytes `data`, CRC and
+    sizes are those of `before`; what `ZipFile.open(info, "w")` writes for it, without
+    compressing (its header, then the data)."""
+    info.flag_bits = 0x00
+    info.CRC, info.file_size, info.compress_size = before.CRC, before.file_size, len(data)
+    zip64 = info.file_size * 1.05 > zipfile.ZIP64_LIMIT
+    with archive._lock:
+        archive.fp.seek(archive.start_dir)
+        info.header_offset = archive.fp.tell()
+        archive._writecheck(info)
+        archive._didModify = True
+        archive.fp.write(info.FileHeader(zip64))
+        archive.fp.write(data)
+        archive.start_dir = archive.fp.tell()
+        archive.filelist.append(info)
+        archive.NameToInfo[info.filename] = info
