@@ -84,6 +84,7 @@ class BuildReport:
     search: Any = None        # search.SearchIndexed, when the search index was built
     in_site: int = 0          # documents in the site (also when it was up to date)
     skipped: list[Issue] = field(default_factory=list)  # links out of the site, not followed
+    deferred: list[str] = field(default_factory=list)  # units left as the last build had them
 
     def summary(self) -> str:
         timings = "，".join(f"{k} {v:.2f} 秒" for k, v in self.timings.items())
@@ -142,7 +143,8 @@ def _run_load(args: tuple, documents: int) -> None:
 
 
 def render_database(path: Path, config: Config, staging: Path, previous, previous_dir: Path,
-                    manifest, jobs: int | None, in_child: bool) -> tuple[int, int]:
+                    manifest, jobs: int | None, in_child: bool,
+                    deferred: frozenset[str] = frozenset()) -> tuple[int, int]:
     """Render the site from the database at `path` into `staging`; fills `manifest` with
     this build's inputs and outputs; returns (pages, outputs linked from the last build).
 
@@ -151,7 +153,7 @@ def render_database(path: Path, config: Config, staging: Path, previous, previou
     system when the child ends, instead of staying in the build process, where the
     search stage would come on top of it.
     """
-    args = (path, config, staging, previous, previous_dir, manifest, jobs)
+    args = (path, config, staging, previous, previous_dir, manifest, jobs, deferred)
     if not in_child:
         return _render_database(*args)[:2]
     with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork")) as pool:
@@ -160,14 +162,15 @@ def render_database(path: Path, config: Config, staging: Path, previous, previou
     return pages, reused
 
 
-def _render_database(path, config, staging, previous, previous_dir, manifest, jobs) -> tuple:
+def _render_database(path, config, staging, previous, previous_dir, manifest, jobs,
+                     deferred) -> tuple:
     from . import db
     from .render import render_site
 
     con = db.connect(path, detachable=True)  # for db.publish
     try:
         pages = render_site(con, config, staging, previous, previous_dir, record=manifest,
-                            jobs=jobs)
+                            jobs=jobs, deferred=deferred)
     finally:
         con.close()
     # A linked unit keeps the very record of the previous manifest.
@@ -203,6 +206,16 @@ def load_parsed(con, site_dir: Path, cache: ParseCache, documents: list[tuple[st
                    scratch)
 
 
+def _deferred(manifest) -> list[str]:
+    """The units this build linked although their inputs changed; then the manifest's
+    fingerprint is not that of the inputs, so that the next build is not skipped."""
+    names = sorted(name for name, unit in manifest.outputs.items()
+                   if incremental.DEFERRED in unit["deps"])
+    if names:
+        manifest.fingerprint = f"{incremental.DEFERRED}:{manifest.fingerprint}"
+    return names
+
+
 def assign_ids(documents: list[D]) -> dict[str, D]:
     """doc_id = slug(department)-year (`slugs.doc_ids`), unique across the site; a
     document's doc_id depends on its own name, year and path, never on the order of files.
@@ -219,7 +232,7 @@ def assign_ids(documents: list[D]) -> dict[str, D]:
 def build(site_dir: Path, output: Path | None = None, jobs: int | None = None,
           config: Config | None = None, clean: bool = False,
           cache: ParseCache | None = None, background_cleanup: bool = False,
-          wait: bool = True) -> BuildReport:
+          wait: bool = True, defer: frozenset[str] = frozenset()) -> BuildReport:
     """Build the site into `output` (default: the config's output_dir).
 
     Incremental: unchanged sources are not parsed again and outputs whose inputs did not
@@ -228,6 +241,9 @@ def build(site_dir: Path, output: Path | None = None, jobs: int | None = None,
     (`serve`) keep parse results in memory between builds; `background_cleanup` returns
     before the replaced site is deleted (so `serve` can reload the browser sooner, and
     the command line return; a process of its own deletes it: `output_guard`).
+    `defer`: output units (`"data"`: the bulk downloads) linked from the last build even
+    when their inputs changed, so that `serve` shows an edit sooner; the build is then
+    recorded as not up to date (`report.deferred`), and the next one renders them.
     One build at a time per output folder: another one waits, or with `wait=False` fails
     (`output_guard.OutputError`, as for an output folder that may not be replaced).
     """
@@ -237,11 +253,12 @@ def build(site_dir: Path, output: Path | None = None, jobs: int | None = None,
     with output_guard.build_lock(output, wait):
         output_guard.recover_interrupted_swap(output, wait=not background_cleanup)
         return _build(config, BuildReport(output, skipped=links_out_of_site(config)), jobs,
-                      clean, cache, background_cleanup)
+                      clean, cache, background_cleanup, defer)
 
 
 def _build(config: Config, report: BuildReport, jobs: int | None, clean: bool,
-           cache: ParseCache | None, background_cleanup: bool) -> BuildReport:
+           cache: ParseCache | None, background_cleanup: bool,
+           defer: frozenset[str] = frozenset()) -> BuildReport:
     # Every input is hashed first: if none changed since the last build, build/ stays as it is.
     output = report.output
     clock = time.perf_counter()
@@ -294,7 +311,8 @@ def _build(config: Config, report: BuildReport, jobs: int | None, clean: bool,
         clock = time.perf_counter()
         report.pages, report.reused = render_database(
             path, config, staging, previous, output, manifest, jobs,
-            in_child=len(report.documents) >= LOAD_IN_CHILD)
+            in_child=len(report.documents) >= LOAD_IN_CHILD, deferred=defer)
+        report.deferred = _deferred(manifest)
         database.keep(path, inputs.settings, keys)
         report.rendered = len(manifest.outputs) - report.reused
         report.timings["render"] = time.perf_counter() - clock

@@ -45,6 +45,9 @@ MANIFEST_NAME = "build-manifest.entry"
 MANIFEST_FORMAT = 3
 # What a no-change rebuild reads of the manifest: the first part of its entry.
 MANIFEST_HEAD = ("output", "fingerprint", "settings", "documents", "failed")
+# A dependency no input ever has: a unit linked from the last build although its inputs
+# changed (`build(defer=...)`) names it, so that the next build renders it.
+DEFERRED = "deferred"
 # Keys that do not change what is built: where it is served, how many workers build it.
 UNBUILT_KEYS = ("serve.", "build.jobs")
 

@@ -3,8 +3,11 @@
 watch(content/, templates/, site.toml) → debounce → rebuild what changed → reload.
 
 Builds run one at a time in a background thread, DEBOUNCE after the last file event (an
-editor's save is often several events: write a temporary file, rename it into place). A
-build writes to a staging folder and swaps it in atomically, so the server only ever
+editor's save is often several events: write a temporary file, rename it into place). An
+edit is shown before the bulk downloads under data/ are redone (`DEFERRED`: at a province
+they take most of a rebuild): those are linked from the last build, then brought up to
+date by a build of their own once no file has changed for REFRESH_AFTER seconds, without
+reloading the open pages (a save meanwhile waits for it). A build writes to a staging folder and swaps it in atomically, so the server only ever
 serves a whole site. When a build fails, the last good site stays on disk and every page
 is answered with an error page showing the message with file:line, until a build succeeds.
 
@@ -37,6 +40,8 @@ from .incremental import ParseCache, cache_dir
 
 RELOAD_PATH = "/__reload"
 DEBOUNCE = 0.2  # seconds without file events before a rebuild starts
+DEFERRED = frozenset({"data"})  # output units an edit's rebuild leaves as they were: the bulk downloads
+REFRESH_AFTER = 2.0  # seconds without file events before the deferred units are rebuilt
 HEARTBEAT = 15.0  # seconds between keep-alive comments on an idle reload stream
 # Editors' swap, backup and lock files: never a change to the site by themselves.
 SCRATCH = re.compile(r"(^\.|^#|~$|\.sw[a-p]$|\.tmp$|^4913$)")
@@ -129,23 +134,36 @@ class Rebuilder:
         self.last_event = 0.0
         self.stopped = False
         self.builds = 0  # finished builds, failed ones included (tests wait on it)
+        self.refreshed = 0  # builds of the deferred units alone (not counted in `builds`)
+        self.stale = False  # the site's deferred units are the last build's (a refresh is due)
         self.thread = threading.Thread(target=self._run, name="rebuild", daemon=True)
 
     def changed(self) -> None:
         self.last_event = time.monotonic()
         self.pending.set()
 
-    def build_now(self) -> BuildReport | None:
+    def build_now(self, refresh: bool = False) -> BuildReport | None:
+        """Rebuild what changed (leaving the `DEFERRED` units as they were), or with
+        `refresh`, bring those up to date too."""
         try:
             config = load_config(self.site_dir)
-            report = build(self.site_dir, config=config, cache=self.cache, background_cleanup=True)
+            report = build(self.site_dir, config=config, cache=self.cache, background_cleanup=True,
+                           defer=frozenset() if refresh else DEFERRED)
         except Exception as exc:  # noqa: BLE001 — the server goes on, showing the error
             message = describe_error(exc, self.site_dir)
             self.log(f"构建失败：{message}")
             self.state.update(message, site_changed=False)
+            self.stale = False  # not tried again before the next change
             return None
         finally:
-            self.builds += 1
+            if refresh:
+                self.refreshed += 1
+            else:
+                self.builds += 1
+        self.stale = bool(report.deferred)
+        if refresh:  # the downloads alone: no open page shows anything new
+            self.log(report.summary())
+            return report
         for failed in report.failed:
             for issue in failed.issues:
                 self.log(str(issue))
@@ -157,7 +175,9 @@ class Rebuilder:
 
     def _run(self) -> None:
         while not self.stopped:
-            self.pending.wait()
+            if not self.pending.wait(REFRESH_AFTER if self.stale else None):
+                self.build_now(refresh=True)  # quiet since the last build
+                continue
             while not self.stopped and time.monotonic() - self.last_event < DEBOUNCE:
                 time.sleep(DEBOUNCE / 4)
             self.pending.clear()

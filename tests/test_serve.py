@@ -10,6 +10,7 @@ import urllib.request
 
 import pytest
 
+from generator import serve
 from generator.render.templating import BUILTIN_TEMPLATES
 from generator.serve import PreviewServer
 
@@ -158,3 +159,20 @@ def test_an_open_page_reloads_after_an_edit(server):
         page.wait_for_function("() => document.body.textContent.includes('测试标记')", timeout=30000)
         assert page.evaluate("window.notReloaded === undefined")
         browser.close()
+
+
+def test_the_downloads_follow_an_edit_once_the_files_are_quiet(server, monkeypatch):
+    """An edit is shown before the bulk downloads are redone (they are linked from the last
+    build); a build of their own brings them up to date soon after."""
+    monkeypatch.setattr(serve, "REFRESH_AFTER", 5.0)  # time to look before they are redone
+    download = server.root / "data" / "budget.duckdb"
+    before = download.stat().st_ino
+    refreshed = server.rebuilder.refreshed
+    change(server, lambda: edit_source(server.site_dir))
+    assert "测试标记" in fetch(server.url + EDITED_DOC)[1]
+    assert download.stat().st_ino == before and server.rebuilder.stale
+    deadline = time.monotonic() + 60
+    while server.rebuilder.refreshed == refreshed:
+        assert time.monotonic() < deadline, "the downloads were not redone"
+        time.sleep(0.05)
+    assert download.stat().st_ino != before and not server.rebuilder.stale

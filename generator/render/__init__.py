@@ -52,12 +52,13 @@ __all__ = ["render_site"]
 
 def render_site(con, config: Config, out_dir: Path, previous: Manifest | None = None,
                 previous_dir: Path | None = None, record: Manifest | None = None,
-                jobs: int | None = None) -> int:
+                jobs: int | None = None, deferred: frozenset[str] = frozenset()) -> int:
     """Render the whole site into `out_dir` from the database `con`; returns the page count.
 
     With `previous` (the manifest of the build in `previous_dir`), outputs whose inputs did
     not change are linked from there; `record` receives this build's inputs and outputs.
-    `jobs` worker processes render the documents and draw the charts (default: the
+    `deferred`: units linked from the previous build even if their inputs changed
+    (`TrackedWriter.deferred`). `jobs` worker processes render the documents and draw the charts (default: the
     config's `build.jobs`; 0 = one per core). A connection that can let go of its file
     (`db.connect(..., detachable=True)`) is closed while the documents render, so that the
     workers fork without DuckDB's memory, and is closed when this returns.
@@ -81,6 +82,7 @@ def render_site(con, config: Config, out_dir: Path, previous: Manifest | None = 
     env.globals.update(charts_enabled=bool(config.get("build.charts")), mask_phones=mask,
                        table_names=site.table_names, search_enabled=search)
     writer = TrackedWriter(env, out_dir, config.base_url, previous, previous_dir)
+    writer.deferred = deferred
     classes, class_entries = classification_index(site)
     writer.inputs.update(input_keys(config, site, pages, classes))
     copy_assets(config, writer)

@@ -30,7 +30,7 @@ from typing import Any, TypeVar
 
 from jinja2 import Environment, TemplateNotFound, meta
 
-from ..incremental import Manifest, digest
+from ..incremental import DEFERRED, Manifest, digest
 from . import urls
 from .templating import PageWriter
 
@@ -58,12 +58,17 @@ class TrackedWriter(PageWriter):
         self.reused = 0
         self._current: dict[str, list[str]] | None = None
         self._templates: dict[str, list[str]] = {}
+        # Units linked from the last build even when their inputs changed, to be rendered
+        # by the next build (`serve` shows an edit before the bulk downloads are redone).
+        self.deferred: frozenset[str] = frozenset()
 
     def stale(self, unit: str, deps: Iterable[str], templates: Iterable[str] = ()) -> bool:
         """True when `unit` must be rendered (then the writes that follow belong to it);
         False when nothing it depends on changed and its files were linked from the last build."""
         names = self._dependencies(deps, templates)
         before = self._unchanged(unit, names)
+        if before is None and unit in self.deferred:
+            before = self._postponed(unit)
         if before is not None and self._link(before):
             self.units[unit] = before
             self.paths += before["pages"]
@@ -78,7 +83,8 @@ class TrackedWriter(PageWriter):
         """Whether `stale` would link `unit` from the last build (nothing is linked yet): a
         renderer need not load what only a unit to render needs."""
         before = self._unchanged(unit, self._dependencies(deps, templates))
-        return before is not None and all((self.previous_dir / rel).is_file()
+        previous = f"{self.previous_dir}/"
+        return before is not None and all(os.path.isfile(previous + rel)
                                           for rel in self._files(before))
 
     def _dependencies(self, deps: Iterable[str], templates: Iterable[str]) -> list[str]:
@@ -95,6 +101,13 @@ class TrackedWriter(PageWriter):
                 self.previous.inputs.get(n) == self.inputs[n] for n in names):
             return before
         return None
+
+    def _postponed(self, unit: str) -> dict[str, list[str]] | None:
+        """The last build's record of a deferred `unit`, marked to be rendered next time."""
+        before = self.previous.outputs.get(unit) if self.previous else None
+        if before is None:
+            return None
+        return {**before, "deps": [d for d in before["deps"] if d != DEFERRED] + [DEFERRED]}
 
     @staticmethod
     def _files(unit: dict[str, list[str]]) -> list[str]:
@@ -189,7 +202,7 @@ class TrackedWriter(PageWriter):
                 source, filename, _ = self.env.loader.get_source(self.env, name)
             except TemplateNotFound:
                 return self._templates[name]
-            for ref in meta.find_referenced_templates(self.env.parse(source, name, filename)):
+            for ref in _references(self.env, name, source, filename):
                 # A name computed at render time could be any template: depend on all of them.
                 refs = [ref] if ref is not None else self.env.list_templates(extensions=["html"])
                 for r in refs:
@@ -207,26 +220,59 @@ class TrackedWriter(PageWriter):
             return ABSENT
 
     def _link(self, unit: dict[str, list[str]]) -> bool:
-        """Hard-link the unit's files from the previous build; False (nothing left) if one is gone."""
-        made: list[Path] = []
+        """Hard-link the unit's files from the previous build; False (nothing left) if one is gone.
+
+        A province links tens of thousands of files: one system call per file (the
+        link; its folder is made when the link finds none, its source looked for only
+        then), on plain strings, not `Path`s, whose making cost more than the link."""
+        made: list[str] = []
+        out, previous = f"{self.out_dir}/", f"{self.previous_dir}/"
         for rel in self._files(unit):
-            target = self.out_dir / rel
-            if target.exists():  # shared with a unit already placed (content-addressed charts)
-                continue
-            source = self.previous_dir / rel
-            if not source.is_file():
-                for p in made:
-                    p.unlink()
+            placed = _link_file(previous + rel, out + rel)
+            if placed is None:  # gone from the last build
+                for path in made:
+                    os.unlink(path)
                 return False
-            target.parent.mkdir(parents=True, exist_ok=True)
-            try:
-                os.link(source, target)
-            except FileExistsError:  # placed meanwhile by another worker: never write into it
-                continue
-            except OSError:  # a file system without hard links
-                shutil.copy2(source, target)
-            made.append(target)
+            if placed:
+                made.append(out + rel)
         return True
+
+
+def _link_file(source: str, target: str, first: bool = True) -> bool | None:
+    """Hard-link (or copy, where the file system has no hard links) `source` to `target`:
+    True when placed, False when `target` already exists (a content-addressed chart
+    shared with a unit already placed, or placed meanwhile by another worker: never
+    written into), None when `source` is missing."""
+    try:
+        os.link(source, target)
+        return True
+    except FileExistsError:
+        return False
+    except FileNotFoundError:
+        if not first or not os.path.isfile(source):
+            return None
+        os.makedirs(os.path.dirname(target), exist_ok=True)  # its folder's first file
+        return _link_file(source, target, first=False)
+    except OSError:
+        try:
+            with open(target, "xb"):
+                pass
+        except FileExistsError:
+            return False
+        shutil.copy2(source, target)
+        return True
+
+
+# The templates a template's source refers to, by its name and source: `serve` rebuilds
+# in one process and need not parse an unchanged template again.
+_REFERENCES: dict[tuple[str, str], list[str | None]] = {}
+
+
+def _references(env: Environment, name: str, source: str, filename: str | None) -> list[str | None]:
+    key = (name, source)
+    if key not in _REFERENCES:
+        _REFERENCES[key] = list(meta.find_referenced_templates(env.parse(source, name, filename)))
+    return _REFERENCES[key]
 
 
 # Fewer items than this per worker: forking costs more than it saves.

@@ -10,6 +10,7 @@ the page kind (`document.html`); a more specific name is tried first
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Container
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,7 @@ from typing import Any
 from jinja2 import (
     ChoiceLoader,
     Environment,
+    FileSystemBytecodeCache,
     FileSystemLoader,
     StrictUndefined,
     TemplateNotFound,
@@ -43,8 +45,44 @@ class SiteLoader(FileSystemLoader):
         return source
 
 
+class CompiledTemplates(FileSystemBytecodeCache):
+    """Compiled templates kept between builds (`<site>/.cache/templates/<version>/`): a
+    rebuild after an edit, and each of `serve`'s, compiles none of them again (that was
+    a third of a `serve` rebuild's CPU at the shipped site). A template's entry is keyed
+    by its name and file and checked against its source (Jinja's bucket); the folder is
+    the generator's version, since the compiled code also depends on the environment's
+    options set here. An entry that cannot be read is compiled again."""
+
+    def __init__(self, cache_dir: Path):
+        from ..cachefile import generator_version
+
+        root = cache_dir / "templates"
+        folder = root / generator_version().replace("+", "-")
+        if not folder.is_dir():
+            shutil.rmtree(root, ignore_errors=True)  # another version's
+            folder.mkdir(parents=True, exist_ok=True)
+        super().__init__(str(folder))
+
+    def load_bytecode(self, bucket: Any) -> None:
+        try:
+            super().load_bytecode(bucket)
+        except Exception:  # noqa: BLE001 — damaged: compiled again, and rewritten
+            bucket.reset()
+
+    def dump_bytecode(self, bucket: Any) -> None:
+        try:
+            super().dump_bytecode(bucket)
+        except OSError:  # a read-only cache only costs the compiling
+            pass
+
+
 def make_env(config: Config) -> Environment:
+    try:
+        compiled = CompiledTemplates(config.site_dir / ".cache")
+    except OSError:
+        compiled = None
     env = Environment(
+        bytecode_cache=compiled,
         loader=ChoiceLoader([FileSystemLoader(str(d)) if d == BUILTIN_TEMPLATES else SiteLoader(d, config)
                              for d in template_dirs(config)]),
         autoescape=select_autoescape(["html", "xml", "svg"], default_for_string=True),

@@ -1,0 +1,48 @@
+"""What spares a rebuild work without changing what it builds: units deferred by `serve`
+(the bulk downloads, linked from the last build until the next one renders them) and the
+compiled templates kept in `.cache/templates/`."""
+
+from __future__ import annotations
+
+from generator.build import build
+
+from .test_incremental import (
+    EDITED_DOC,
+    assert_same_as_clean_build,
+    edit_source,
+    incremental_site,
+    inodes,
+    rewritten,
+)
+
+
+def test_a_deferred_unit_is_the_last_builds_until_the_next_build(make_site, tmp_path):
+    site = incremental_site(make_site)
+    build(site)
+    before = inodes(site / "build")
+    edit_source(site)
+    report = build(site, defer=frozenset({"data"}))
+    assert report.deferred == ["data"] and not report.up_to_date
+    changed = rewritten(before, site / "build")
+    assert EDITED_DOC + "index.html" in changed
+    assert "测试标记" in (site / "build" / EDITED_DOC / "index.html").read_text(encoding="utf-8")
+    data = {k for k in before if k.startswith("data/")}
+    assert "data/budget.duckdb" in data and not data & changed
+
+    again = build(site)  # the inputs are those of the last build: the downloads are still due
+    assert not again.up_to_date and again.deferred == [] and again.parsed == 0
+    assert "data/budget.duckdb" in rewritten(before, site / "build")
+    assert build(site).up_to_date
+    assert_same_as_clean_build(site, tmp_path)
+
+
+def test_damaged_compiled_templates_are_compiled_again(make_site, tmp_path):
+    site = incremental_site(make_site)
+    build(site)
+    compiled = [p for p in (site / ".cache" / "templates").rglob("*") if p.is_file()]
+    assert compiled
+    for path in compiled:
+        path.write_bytes(path.read_bytes()[:40] + b"\0damaged")
+    edit_source(site)
+    build(site)
+    assert_same_as_clean_build(site, tmp_path)
