@@ -361,15 +361,15 @@ def test_code_printed_twice_puts_the_first_row_in_doubt():
     assert 211 in {i.line for i in _issues_at(doc, "row-misplaced")}
 
 
-def test_number_split_before_the_last_amounts_leaves_the_row_unread():
-    """ "36.75 28 .1 8.65": the row's amounts are not read (8.65 is not its 合计)."""
+def test_number_split_before_the_last_amounts_is_one_amount():
+    """ "36.75 28 .1 8.65" in 表七: a number split before its point is one amount again
+    (`readers.single_space`, as in 表三): the 款 row's 合计 is 36.75, not 8.65."""
     lines = _seed_lines()
     assert lines[1067] == "36.75 28.1 8.65"
     lines[1067] = "36.75 28 .1 8.65"
     doc = parse("\n".join(lines))
-    row = next(r for r in doc.tables["projects"].rows if r.line == 1068)
-    assert row.values.get("total") is None
-    assert 1068 in {i.line for i in _issues_at(doc, "amount-unreadable")}
+    row = next(r for r in doc.tables["projects"].rows if r.origins.get("total") and r.origins["total"].line == 1068)
+    assert (row.code, row.values["total"]) == ("20103", Decimal("36.75"))
 
 
 def test_project_line_printed_twice_is_no_subtotal():
@@ -452,7 +452,7 @@ def test_line_of_a_hundred_kilobytes_of_cells_is_refused():
     doc = parse("\n".join(mutated))
     assert 988 in {i.line for i in _issues_at(doc, "row-too-wide")}
     rows = [r for r in doc.tables["projects"].rows if r.values.get("total") == Decimal("5.02")]
-    assert [(r.code, r.line) for r in rows] == [("2010502", 993)]
+    assert [(r.code, r.line, r.origins["total"].line) for r in rows] == [("2010502", 987, 993)]
     assert not any(k.startswith("unplaced_") and len(k) > 11 for r in doc.tables["projects"].rows
                    for k in r.values)
 

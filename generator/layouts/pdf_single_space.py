@@ -20,7 +20,6 @@ import re
 from ..grid import Grid
 from ..model import COLUMN_LABELS, Column, Document, Issue, Table
 from ..numbers import parse_amount, squash
-from ..parse.columns import PROJECT_ECONOMIC_COLUMNS
 from ..readers.single_space import single_space_rows
 from ..sources import SourceText
 from ..tables.catalogue import load_catalogue
@@ -39,12 +38,11 @@ from .pdf_single_space_lines import (
     split_header,
     unknown_labels,
 )
-from .pdf_single_space_place import place_by_sources, place_direct, place_total_only
+from .pdf_single_space_place import place_by_sources
 from .pdf_single_space_rows import (
     Printed,
     check_code_chain,
     interpret_rows,
-    split_project_names,
 )
 from .pdf_single_space_shared import SHARED, read_shared
 
@@ -80,14 +78,8 @@ INCOME_KEYS = {
     "carryover",
     "non_fiscal_carryover",
 }
-ALLOWED: dict[str, set[str] | None] = {
-    "income": INCOME_KEYS,
-    "projects": {"project", "total"} | set(PROJECT_ECONOMIC_COLUMNS),
-}
-DEFAULT_COLUMNS = {
-    "projects": ["total"] + PROJECT_ECONOMIC_COLUMNS,
-    "income": ["total", "general_public"],
-}
+ALLOWED: dict[str, set[str] | None] = {"income": INCOME_KEYS}
+DEFAULT_COLUMNS = {"income": ["total", "general_public"]}
 # A header piece longer than this is no (wrapped) column label: the header is garbled.
 MAX_HEADER_PIECE = 200
 # The widest table (表二, by income source) prints a dozen amounts a row: a line with
@@ -176,7 +168,7 @@ def _refuse_wide_lines(lines: list[str], doc: Document) -> list[str]:
 
 class _Reader:
     """Reads the regions of one document in order, then settles what needs several
-    tables (income sources, 表七 project names)."""
+    tables (income sources)."""
 
     def __init__(self, doc: Document, lines: list[str]):
         self.doc, self.lines = doc, lines
@@ -243,7 +235,7 @@ class _Reader:
                 f"{label}：名称「{leftover[0].text}」没有金额（表格不完整？）",
                 leftover[0].line,
             )
-        rows, total = interpret_rows(key, label, raws, self.doc.path, self.doc.issues)
+        rows, total = interpret_rows(label, raws, self.doc.path, self.doc.issues)
         check_code_chain(label, rows, self.doc.path, self.doc.issues)
         for row, doubt in code_doubts(key, [p.row for p in rows]):
             self._issue(
@@ -286,8 +278,6 @@ class _Reader:
         found, leftovers = header_columns(header, ALLOWED.get(key))
         columns: list[Column] = []
         for col_key, printed in found:
-            if key == "projects" and col_key == "project":
-                col_key = "total"  # 表七 项目支出合计 is the row total
             if col_key not in {c.key for c in columns}:
                 columns.append(Column(col_key, printed))
         garbled = [p for p in leftovers if len(p) > MAX_HEADER_PIECE]
@@ -326,23 +316,9 @@ class _Reader:
         """Place amounts once every table is read: placement uses other tables."""
         tables = self.doc.tables
         active = income_sources(tables.get("summary")) or income_sources(tables.get("fiscal"))
-        known = self._known_names()
-        for key, rows in self.printed.items():
-            table, total = tables[key], self.totals.get(key)
-            label = TABLE_LABELS[key]
-            everything = rows + ([total] if total else [])
-            if key == "projects":
-                split_project_names(rows, known, self.doc.path, self.doc.issues)
-                for printed in everything:
-                    place_total_only(label, printed, table.columns, self.doc.path, self.doc.issues)
-            elif key == "income":
-                self._place_income(label, table, everything, active)
-            else:
-                for printed in everything:
-                    if not place_direct(printed, table.columns):
-                        place_total_only(
-                            label, printed, table.columns, self.doc.path, self.doc.issues
-                        )
+        for key, rows in self.printed.items():  # 表二, the one table read here
+            total = self.totals.get(key)
+            self._place_income(TABLE_LABELS[key], tables[key], rows + ([total] if total else []), active)
         for region in self.deferred:
             tables[region.key] = read_shared(region, self.doc)
 
@@ -360,16 +336,6 @@ class _Reader:
                 f"放在{table.columns[0].label} + {names}（按表一的收入来源）",
                 placed[0].row.line,
             )
-
-    def _known_names(self) -> dict[str, set[str]]:
-        """科目名称 by code, as printed in 表二/三/五 (to split 表七 labels)."""
-        known: dict[str, set[str]] = {}
-        for key in ("expense", "general_public", "income"):
-            for printed in self.printed.get(key, []):
-                row = printed.row
-                if row.code and row.name:
-                    known.setdefault(row.code, set()).add(row.name)
-        return known
 
     def _issue(self, slug: str, message: str, line: int | None, severity: str = "warning") -> None:
         self.doc.issues.append(Issue(slug, message, self.doc.path, line, severity))

@@ -3,8 +3,7 @@
 pdftotext prints one table cell after another separated by single spaces; a long cell
 wraps onto the following lines and the row's amounts stand at the end of its last line
 (sometimes alone, after a blank line). So a printed row is: every label line since the
-previous row, closed by the first line that ends in amounts. Blank lines only separate
-wrapped cells ("blocks"), which 表七 needs to tell the 科目名称 from the 项目名称.
+previous row, closed by the first line that ends in amounts.
 """
 
 from __future__ import annotations
@@ -36,11 +35,10 @@ EMPTY_NOTE_RE = re.compile(r"为空表|无(数据|此项)")
 
 @dataclass
 class Piece:
-    """One label line of a printed row: its text and the blank-line block it sits in."""
+    """One label line of a printed row."""
 
     line: int
     text: str
-    block: int
 
 
 @dataclass
@@ -262,11 +260,9 @@ def assemble_rows(body: list[tuple[int, str]]) -> tuple[list[RawRow], list[Piece
     over at the end (a truncated table)."""
     rows: list[RawRow] = []
     pending: list[Piece] = []
-    block = 0
     for number, text in body:
         stripped = text.strip()
         if not stripped:
-            block += 1
             continue
         if pending and _is_code_line(stripped, pending):
             # A new code while a label is open: the open row printed no amounts.
@@ -277,7 +273,7 @@ def assemble_rows(body: list[tuple[int, str]]) -> tuple[list[RawRow], list[Piece
         else:
             label, amounts = split_amounts(stripped)
         if label:
-            pending.append(Piece(number, label, block))
+            pending.append(Piece(number, label))
         if _ends_in_number_fragment(label):
             # "36.75 28 .1 8.65": a number split apart; which amounts are whose is unknown.
             rows.append(RawRow(number, pending, [], broken=True))

@@ -1,10 +1,10 @@
-"""pdf-single-space: which column each printed amount of 表二/表七 belongs to.
+"""pdf-single-space: which column each printed amount of 表二 belongs to.
 
 Empty cells print nothing, so a row's amounts do not say their columns. Income columns
-are decided by the income sources the document has (表一); 表七 keeps its total only.
-Whatever stays open is named `column-ambiguous`; every decided placement is named
-`column-inferred`. (The coded tables 表三/五/六 are placed by the shared pipeline's
-identities: `tables.by_sums`.)
+are decided by the income sources the document has (表一). Whatever stays open is named
+`column-ambiguous`; every decided placement is named `column-inferred`. (The coded
+tables 表三/五/六/七 are placed by the shared pipeline's identities: `tables.by_sums`,
+`tables.verify`.)
 """
 
 from __future__ import annotations
@@ -62,32 +62,5 @@ def place_by_sources(
                 f"只保留在{columns[0].label}中",
                 path,
                 printed.row.line,
-            )
-        )
-
-
-def place_total_only(
-    label: str, printed: Printed, columns: list[Column], path: str, issues: list[Issue]
-) -> None:
-    """表七 economic classes and other tables whose columns no identity can tell apart:
-    the first amount is the total, further amounts are kept unplaced."""
-    row, amounts = printed.row, printed.amounts
-    if place_direct(printed, columns):
-        return
-    row.values = {c.key: None for c in columns}
-    if not amounts:
-        return
-    row.values[columns[0].key] = amounts[0]
-    for n, value in enumerate(amounts[1:], 1):
-        row.values[f"unplaced_{n}"] = value
-    if len(amounts) > 1:
-        issues.append(
-            Issue(
-                "column-ambiguous",
-                f"{label}「{row_label(row)}」行："
-                f"{' '.join(map(str, amounts[1:]))} 印在 {len(columns) - 1} "
-                "列中，无法确定所属列，保留为未归列数字（unplaced_1…）",
-                path,
-                row.line,
             )
         )

@@ -1,4 +1,4 @@
-"""pdf-single-space: printed rows → model rows (codes, sub-units, kinds, 表七 projects).
+"""pdf-single-space: printed rows → model rows (codes, sub-units, kinds) of 表二.
 
 Amount placement is left to `pdf_single_space_place`: here each row only keeps the
 amounts it printed, in order.
@@ -6,7 +6,7 @@ amounts it printed, in order.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 
 from ..model import Issue, Row
@@ -20,7 +20,6 @@ class Printed:
 
     row: Row
     amounts: list[Decimal]
-    label_blocks: list[tuple[int, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -51,16 +50,16 @@ def read_code(text: str, current_class: str | None) -> _Code | None:
     return None
 
 
-def _kind(code: str, table_key: str) -> str:
+def _kind(code: str) -> str:
     if len(code) == 3:
         return "class"
     if len(code) == 5:
         return "section"  # a 5-digit code is a 款, function (201 03) or economic (301 01)
-    return "project" if table_key == "projects" else "item"
+    return "item"
 
 
 def interpret_rows(
-    table_key: str, label: str, raws: list[RawRow], path: str, issues: list[Issue]
+    label: str, raws: list[RawRow], path: str, issues: list[Issue]
 ) -> tuple[list[Printed], Printed | None]:
     """Rows with code, sub-unit and kind set; the table's 合计/总计 row apart."""
     rows: list[Printed] = []
@@ -106,36 +105,6 @@ def interpret_rows(
                 )
                 rows.append(Printed(Row(raw.line, unit=unit, kind="line"), raw.amounts))
                 continue
-            if table_key == "projects" and not _starts_unit(raws, index):
-                # A project line printed without its code: it belongs to the 项 above.
-                row = Row(raw.line, name=None, unit=unit, kind="project", project=name or None)
-                above = rows[-1].row.code if rows else None
-                if above and len(above) == 7:
-                    row.code, row.code_raw = above, None
-                    if not rows[-1].amounts:
-                        issues.append(
-                            Issue(
-                                "row-misplaced",
-                                f"{label} 第 {raw.line} 行：项目「{name}」没有印出"
-                                f"编码，沿用上一行的 {above}，而上一行没有印出"
-                                "金额（行被移动或断开？）",
-                                path,
-                                raw.line,
-                            )
-                        )
-                else:
-                    issues.append(
-                        Issue(
-                            "row-misplaced",
-                            f"{label} 第 {raw.line} 行：项目「{name}」没有印出编码，"
-                            f"上面也没有项级科目行（上一行：{above or '无编码'}）："
-                            "编码所在行丢失了？",
-                            path,
-                            raw.line,
-                        )
-                    )
-                rows.append(Printed(row, raw.amounts, _blocks(raw, 0)))
-                continue
             unit = name or None
             current_class = None
             rows.append(Printed(Row(raw.line, name=name, unit=unit, kind="unit"), raw.amounts))
@@ -151,18 +120,18 @@ def interpret_rows(
             )
         elif len(parsed.code) == 3:
             current_class = parsed.code
-        rest_pieces = [(raw.pieces[0].block, parsed.rest)] if parsed.rest else []
-        rest_pieces += [(p.block, p.text) for p in raw.pieces[1:]]
-        name = "".join(squash(t) for _, t in rest_pieces)
+        rest_pieces = [parsed.rest] if parsed.rest else []
+        rest_pieces += [p.text for p in raw.pieces[1:]]
+        name = "".join(squash(t) for t in rest_pieces)
         row = Row(
             raw.line,
             name=name or None,
             code=parsed.code,
             code_raw=parsed.raw,
             unit=unit,
-            kind=_kind(parsed.code, table_key) if parsed.code else None,
+            kind=_kind(parsed.code) if parsed.code else None,
         )
-        rows.append(Printed(row, raw.amounts, rest_pieces))
+        rows.append(Printed(row, raw.amounts))
     return rows, total
 
 
@@ -194,14 +163,14 @@ def _unclosed(
 
 def check_code_chain(label: str, rows: list[Printed], path: str, issues: list[Issue]) -> None:
     """Doubts a row's code casts on the row before it (`code_doubts` reports the row
-    itself): a code printed twice in a row (not 表七 projects) puts the first in doubt as
+    itself): a code printed twice in a row puts the first in doubt as
     well — a repeated line took the amounts of the line after it; a 款 printed alone
     ("05") takes the 类 printed above it, so when the row after it is not under it, that
     类's own line was lost or moved and the 款 may be another 类's; and a sub-unit row
     (no code) is followed by its first 类."""
     for printed, after in zip(rows, rows[1:]):
         row, following = printed.row, after.row.code
-        if row.code and following == row.code and after.row.kind != "project":
+        if row.code and following == row.code:
             issues.append(
                 Issue(
                     "row-misplaced",
@@ -252,89 +221,3 @@ def _rows_after_total(
             rest[0].line,
         )
     )
-
-
-def _blocks(raw: RawRow, start: int) -> list[tuple[int, str]]:
-    return [(p.block, p.text) for p in raw.pieces[start:]]
-
-
-def _starts_unit(raws: list[RawRow], index: int) -> bool:
-    """In 表七 a label without a code is a sub-unit when a 类 row follows it."""
-    if index + 1 >= len(raws) or not raws[index + 1].pieces:
-        return False
-    following = read_code(raws[index + 1].pieces[0].text, None)
-    return following is not None and following.code is not None and len(following.code) == 3
-
-
-def split_project_names(
-    rows: list[Printed], known: dict[str, set[str]], path: str, issues: list[Issue]
-) -> None:
-    """表七: split each 项 row's label into the 科目名称 and the 项目名称.
-
-    The 科目名称 of a code is known from 表二/三/五; what follows it is the project.
-    Without a known name, the blank-line blocks decide: the 科目 is the block holding
-    (or following) the code, later blocks are the project.
-    """
-    for printed in rows:
-        row = printed.row
-        if row.kind != "project" or row.code is None or row.code_raw is None:
-            continue
-        label = row.name or ""
-        names = sorted((n for n in known.get(row.code, ()) if label.startswith(n)), key=len)
-        if names:
-            row.name, project = names[-1], label[len(names[-1]) :]
-        else:
-            blocks = printed.label_blocks
-            first_block = blocks[0][0] if blocks else 0
-            row.name = "".join(squash(t) for b, t in blocks if b == first_block) or None
-            project = "".join(squash(t) for b, t in blocks if b != first_block)
-            if project:
-                issues.append(
-                    Issue(
-                        "project-name-uncertain",
-                        f"表七「{row.code_raw}」行：其他表中没有印出这个科目名称，"
-                        f"按行内排版读作「{row.name}」/「{project}」",
-                        path,
-                        row.line,
-                    )
-                )
-        row.project = project or None
-    _mark_subtotals(rows)
-    for printed in rows:
-        row = printed.row
-        if row.kind == "project" and row.project is None:
-            amount = printed.amounts[0] if printed.amounts else None
-            issues.append(
-                Issue(
-                    "unnamed-project",
-                    f"表七「{row.code_raw or row.code}」行："
-                    f"项目金额 {amount} 没有印出项目名称",
-                    path,
-                    row.line,
-                )
-            )
-
-
-def _mark_subtotals(rows: list[Printed]) -> None:
-    """A nameless 项 row whose amount is the sum of the project rows after it (same
-    code) is the 项's own subtotal, not a project. One row after it with the same amount
-    proves nothing (a line printed twice reads so): it stays an unnamed project."""
-    for index, printed in enumerate(rows):
-        row = printed.row
-        if row.kind != "project" or row.project is not None or not printed.amounts:
-            continue
-        following = []
-        for other in rows[index + 1 :]:
-            if (
-                other.row.code != row.code
-                or other.row.kind != "project"
-                or other.row.unit != row.unit
-            ):
-                break
-            following.append(other)
-        if (
-            len(following) > 1
-            and all(p.amounts for p in following)
-            and sum(p.amounts[0] for p in following) == printed.amounts[0]
-        ):
-            row.kind = "item"

@@ -26,7 +26,7 @@ from .catalogue import Catalogue, TableKind
 _SECTION_HEADING = re.compile(r"^(?:第[一二三四五六七八九十]+部分|[（(][一二三四五六七八九十]+[)）]|"
                               r"[一二三四五六七八九十]+、)")
 UNIT_RE = re.compile(r"单位\s*[:：]\s*(亿元|万元|千元|元)")
-_HEADING_LINE = re.compile(r"^(?:编制(?:部门|单位)|预算(?:主管部门|单位)|部门(?:名称)?|单位名称)\s*[:：]")
+_HEADING_LINE = re.compile(r"^(?:编制(?:部门|单位)(?:[（(]单位[)）])?|预算(?:主管部门|单位)|部门(?:名称)?|单位名称)\s*[:：]")
 _TABLE_LABEL = re.compile(r"^(?:公开\d+表|表(?:[一二三四五六七八九十]+|\d+))[：:]?$")  # 公开01表, 表四：
 _PAGE_NUMBER = re.compile(r"^(?:[-—－–]*\d{1,3}[-—－–]*|第\d+页(?:共\d+页)?)$")
 _NOTE = re.compile(r"^(?:备?注[:：]|[:：]“|说明[:：]|本表|此表)")
@@ -159,7 +159,9 @@ def _take_row(segment: Segment, row: GridRow, page_edge: bool = True,
         text = squash(row.text())
     furniture = text[:1] in _FURNITURE_STARTS or text[:1].isdecimal()
     if furniture:  # (most rows start otherwise: none of these patterns can match them)
-        number = _PAGE_NUMBER.match(text) and (page_edge or segment.kind.shape != "items")
+        # inside a page of a grid without pages (a layout's region, its page numbers gone)
+        # a lone integer is a cell: 表七's "19" closing a wrapped row
+        number = _PAGE_NUMBER.match(text) and (page_edge or segment.kind.shape != "items" and row.page is not None)
         if _HEADING_LINE.match(text) or _TABLE_LABEL.match(text) or number:
             return True
         if _NOTE.match(text):
