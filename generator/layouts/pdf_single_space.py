@@ -151,9 +151,9 @@ def _refuse_wide_lines(lines: list[str], doc: Document) -> list[str]:
     cells pasted into one line) left blank and reported: read as a row, it would pass its
     code to the rows after it and its amounts would stand as unplaced figures."""
     out = lines
-    for n, text in enumerate(lines, 1):
-        if len(text) <= MAX_ROW_NUMBERS * 2:
-            continue
+    long_lines = [n for n, text in enumerate(lines, 1) if len(text) > MAX_ROW_NUMBERS * 2]  # (few)
+    for n in long_lines:
+        text = lines[n - 1]
         count = sum(1 for token in text.split() if token[:1].isdigit())
         if count <= MAX_ROW_NUMBERS:
             continue
