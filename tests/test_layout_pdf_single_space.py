@@ -497,3 +497,29 @@ def test_three_public_amounts_placed_by_identities_and_the_stated_figures():
     assert (placed.get("total"), placed.get("vehicle_total")) == (63, 63)
     assert placed.get("vehicle_purchase") is None and placed.get("vehicle_operation") is None
     assert [i.line for i in _issues_at(doc, "column-ambiguous") if i.table == "three_public"] == [1096]
+
+
+def test_projects_header_wrapped_into_fragments_names_every_column():
+    """表七's header prints its labels in fragments ("工资福" / "利支出", "项目" / "支出" / "合计"):
+    read as the catalogue's leaf columns, in order; a blank line inside a wrapped label parts
+    the 科目名称 from the 项目名称; a 项 row without a project name is an unnamed project."""
+    lines = _seed_lines()
+    doc = parse("\n".join(lines))
+    table = doc.tables["projects"]
+    assert [c.key for c in table.columns][:3] == ["total", "salaries", "goods_services"]
+    assert len(table.columns) == 11
+    row = next(r for r in table.rows if r.project == "驻京办业务专项")
+    assert (row.code, row.name, row.values["total"]) == ("2010302", "一般行政管理事务（政府办公厅（室）及相关机构事务）",
+                                                         Decimal("70.94"))
+    # every 科目名称 is printed in 表三/表五 too: no split is left to the print alone
+    assert not [i for i in doc.issues if i.slug == "project-name-uncertain"]
+    assert [r.values["total"] for r in table.rows if r.kind == "project" and r.project is None] == [
+        Decimal(v) for v in ("19", "173", "6.72", "5.02", "9.09", "3")]
+
+
+def test_performance_tables_are_read_by_the_shared_interpreter():
+    """绩效目标表: the 总额 label as printed is kept, as for every layout."""
+    doc = parse("\n".join(_seed_lines()))
+    assert len(doc.performance) == 16
+    assert {p.amount_label for p in doc.performance} == {"年度资金总额"}
+    assert all(p.indicators for p in doc.performance)
