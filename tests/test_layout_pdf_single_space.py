@@ -366,15 +366,15 @@ def test_code_printed_twice_puts_the_first_row_in_doubt():
     assert 210 in {i.line for i in _issues_at(doc, "row-misplaced")}
 
 
-def test_number_split_before_the_last_amounts_leaves_the_row_unread():
-    """ "36.75 28 .1 8.65": the row's amounts are not read (8.65 is not its 合计)."""
+def test_number_split_before_the_last_amounts_is_one_amount():
+    """ "36.75 28 .1 8.65" in 表七: a number split before its point is one amount again
+    (`readers.single_space`, as in 表三): the 款 row's 合计 is 36.75, not 8.65."""
     lines = _seed_lines()
     assert lines[1067] == "36.75 28.1 8.65"
     lines[1067] = "36.75 28 .1 8.65"
     doc = parse("\n".join(lines))
-    row = next(r for r in doc.tables["projects"].rows if r.line == 1068)
-    assert row.values.get("total") is None
-    assert 1068 in {i.line for i in _issues_at(doc, "amount-unreadable")}
+    row = next(r for r in doc.tables["projects"].rows if r.origins.get("total") and r.origins["total"].line == 1068)
+    assert (row.code, row.values["total"]) == ("20103", Decimal("36.75"))
 
 
 def test_project_line_printed_twice_is_no_subtotal():
@@ -457,7 +457,7 @@ def test_line_of_a_hundred_kilobytes_of_cells_is_refused():
     doc = parse("\n".join(mutated))
     assert 988 in {i.line for i in _issues_at(doc, "row-too-wide")}
     rows = [r for r in doc.tables["projects"].rows if r.values.get("total") == Decimal("5.02")]
-    assert [(r.code, r.line) for r in rows] == [("2010502", 993)]
+    assert [(r.code, r.line, r.origins["total"].line) for r in rows] == [("2010502", 987, 993)]
     assert not any(k.startswith("unplaced_") and len(k) > 11 for r in doc.tables["projects"].rows
                    for k in r.values)
 
@@ -502,3 +502,29 @@ def test_three_public_amounts_placed_by_identities_and_the_stated_figures():
     assert (placed.get("total"), placed.get("vehicle_total")) == (63, 63)
     assert placed.get("vehicle_purchase") is None and placed.get("vehicle_operation") is None
     assert [i.line for i in _issues_at(doc, "column-ambiguous") if i.table == "three_public"] == [1096]
+
+
+def test_projects_header_wrapped_into_fragments_names_every_column():
+    """表七's header prints its labels in fragments ("工资福" / "利支出", "项目" / "支出" / "合计"):
+    read as the catalogue's leaf columns, in order; a blank line inside a wrapped label parts
+    the 科目名称 from the 项目名称; a 项 row without a project name is an unnamed project."""
+    lines = _seed_lines()
+    doc = parse("\n".join(lines))
+    table = doc.tables["projects"]
+    assert [c.key for c in table.columns][:3] == ["total", "salaries", "goods_services"]
+    assert len(table.columns) == 11
+    row = next(r for r in table.rows if r.project == "驻京办业务专项")
+    assert (row.code, row.name, row.values["total"]) == ("2010302", "一般行政管理事务（政府办公厅（室）及相关机构事务）",
+                                                         Decimal("70.94"))
+    # every 科目名称 is printed in 表三/表五 too: no split is left to the print alone
+    assert not [i for i in doc.issues if i.slug == "project-name-uncertain"]
+    assert [r.values["total"] for r in table.rows if r.kind == "project" and r.project is None] == [
+        Decimal(v) for v in ("19", "173", "6.72", "5.02", "9.09", "3")]
+
+
+def test_performance_tables_are_read_by_the_shared_interpreter():
+    """绩效目标表: the 总额 label as printed is kept, as for every layout."""
+    doc = parse("\n".join(_seed_lines()))
+    assert len(doc.performance) == 16
+    assert {p.amount_label for p in doc.performance} == {"年度资金总额"}
+    assert all(p.indicators for p in doc.performance)

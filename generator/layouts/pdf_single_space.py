@@ -4,7 +4,7 @@ Rows are separated by blank lines; long cells wrap onto the following lines with
 amounts on the last one; empty cells print nothing, so a row prints fewer amounts than
 the table has columns and the columns are decided by the accounting identities
 (the shared pipeline, `pdf_single_space_shared`: 表二 by 表一's income sources in the
-cross-table pass, `tables.cross_table`; 表七 `pdf_single_space_place`). 表一/表四 are
+cross-table pass, `tables.cross_table`). 表一/表四 are
 two-sided on one line (`tables.two_sided`); 表二/三/五/七 may be broken down by sub-unit
 (二级预算单位), each with its own total row.
 
@@ -19,35 +19,18 @@ from __future__ import annotations
 import re
 
 from ..grid import Grid
-from ..model import COLUMN_LABELS, Column, Document, Issue, Table
+from ..model import Document, Issue, Table
 from ..numbers import parse_amount, squash
-from ..parse.columns import PROJECT_ECONOMIC_COLUMNS
 from ..readers.single_space import single_space_rows
 from ..sources import SourceText
 from ..tables.catalogue import load_catalogue
-from ..tables.cross_table import names_by_code
 from ..tables.performance import read_key_value_tables
-from .common import check_cut_number, check_garbled_lines, code_doubts, replace_page_markers
+from .common import check_cut_number, check_garbled_lines, replace_page_markers
 from .pdf_single_space_lines import (
     Region,
-    assemble_rows,
-    clean_body,
-    cut_at_next_header,
     find_regions,
-    header_columns,
-    note_text,
-    pages,
-    split_header,
-    unknown_labels,
 )
-from .pdf_single_space_place import place_total_only
-from .pdf_single_space_rows import (
-    Printed,
-    check_code_chain,
-    interpret_rows,
-    split_project_names,
-)
-from .pdf_single_space_shared import SHARED, read_shared
+from .pdf_single_space_shared import read_shared
 
 TABLE_LABELS = {
     "summary": "表一",
@@ -61,12 +44,6 @@ TABLE_LABELS = {
     "gov_fund": "政府性基金表",
     "state_capital": "国有资本经营表",
     "carryover": "上年结转结余表",
-}
-ALLOWED: dict[str, set[str] | None] = {
-    "projects": {"project", "total"} | set(PROJECT_ECONOMIC_COLUMNS),
-}
-DEFAULT_COLUMNS = {
-    "projects": ["total"] + PROJECT_ECONOMIC_COLUMNS,
 }
 # A header piece longer than this is no (wrapped) column label: the header is garbled.
 MAX_HEADER_PIECE = 200
@@ -140,9 +117,9 @@ def _refuse_wide_lines(lines: list[str], doc: Document) -> list[str]:
     cells pasted into one line) left blank and reported: read as a row, it would pass its
     code to the rows after it and its amounts would stand as unplaced figures."""
     out = lines
-    for n, text in enumerate(lines, 1):
-        if len(text) <= MAX_ROW_NUMBERS * 2:
-            continue
+    long_lines = [n for n, text in enumerate(lines, 1) if len(text) > MAX_ROW_NUMBERS * 2]  # (few)
+    for n in long_lines:
+        text = lines[n - 1]
         count = sum(1 for token in text.split() if token[:1].isdigit())
         if count <= MAX_ROW_NUMBERS:
             continue
@@ -157,12 +134,10 @@ def _refuse_wide_lines(lines: list[str], doc: Document) -> list[str]:
 
 class _Reader:
     """Reads the regions of one document in order, then settles what needs several
-    tables (income sources, 表七 project names)."""
+    tables (income sources)."""
 
     def __init__(self, doc: Document, lines: list[str]):
         self.doc, self.lines = doc, lines
-        self.printed: dict[str, list[Printed]] = {}
-        self.totals: dict[str, Printed | None] = {}
         self.deferred: list[Region] = []
 
     def add(self, region: Region) -> None:
@@ -185,136 +160,20 @@ class _Reader:
             return
         if key in ("summary", "fiscal"):
             self.doc.tables[key] = read_shared(region, self.doc)
-        elif key in SHARED:
-            self.deferred.append(region)  # read after the others, as their issues come first
+        else:  # every other table (SHARED), read after these two, as their issues come first
+            self.deferred.append(region)
             self.doc.tables[key] = Table(key, region.title, region.line)
-        else:
-            self.doc.tables[key] = self._one_sided(region)
 
     def _has_rows(self, key: str) -> bool:
         table = self.doc.tables[key]
         return bool(table.rows or table.empty)
 
-    def _one_sided(self, region: Region) -> Table:
-        key, label = region.key, TABLE_LABELS[region.key]
-        table = Table(key, region.title, region.line)
-        header: list[tuple[int, str]] = []
-        body: list[tuple[int, str]] = []
-        for page in (page for part in region.parts for page in pages(part)):
-            # Repeated page headers go; a row cut by the page break joins up again.
-            head, part_body = split_header(clean_body(page))
-            header = header or head
-            part_body, cut = cut_at_next_header(part_body)
-            body.extend(part_body)
-            if cut is not None:
-                self._issue(
-                    "table-cut",
-                    f"{label}在第 {cut[0]} 行结束：各行之后又一个类 款 项表头"
-                    f"开始了另一张表（其标题丢失？），从那里起 {cut[1]} 行带金额的内容"
-                    "未读取",
-                    cut[0],
-                )
-                break
-        raws, leftover = assemble_rows(body)
-        table.columns, named = self._columns(key, header, region.line)
-        note = note_text(region.lines())
-        if leftover and note is None:
-            self._issue(
-                "row-unfinished",
-                f"{label}：名称「{leftover[0].text}」没有金额（表格不完整？）",
-                leftover[0].line,
-            )
-        rows, total = interpret_rows(key, label, raws, self.doc.path, self.doc.issues)
-        check_code_chain(label, rows, self.doc.path, self.doc.issues)
-        for row, doubt in code_doubts(key, [p.row for p in rows]):
-            self._issue(
-                "row-misplaced", f"{label}「{row.code_raw or row.code}」行：{doubt}", row.line
-            )
-        if rows and not named:
-            # No header names a column: every amount's column is assumed, and a title
-            # printed straight over rows is likely a title moved away from its table.
-            self.doc.issues.append(
-                Issue(
-                    "header-missing",
-                    f"{label}（标题在第 {region.line} 行）：各行之前没有列标题，"
-                    "按标准列读取（标题放错了位置？）",
-                    self.doc.path,
-                    None,
-                    "warning",
-                    key,
-                )
-            )
-        if not rows and total is None:
-            table.empty, table.note = note is not None, note[1] if note else None
-            if note is None:
-                self._issue("table-unreadable", f"{label}：没有找到任何行", region.line, "error")
-        table.rows = [p.row for p in rows]
-        if total is not None:
-            table.totals["total"] = total.row
-        elif rows:
-            self._issue(
-                "total-missing",
-                f"{label}：{len(rows)} 行之后没有合计行（表格不完整？）",
-                rows[-1].row.line,
-            )
-        self.printed[key], self.totals[key] = rows, total
-        return table
-
-    def _columns(
-        self, key: str, header: list[tuple[int, str]], line: int
-    ) -> tuple[list[Column], bool]:
-        """The table's columns, and whether its header named any."""
-        found, leftovers = header_columns(header, ALLOWED.get(key))
-        columns: list[Column] = []
-        for col_key, printed in found:
-            if key == "projects" and col_key == "project":
-                col_key = "total"  # 表七 项目支出合计 is the row total
-            if col_key not in {c.key for c in columns}:
-                columns.append(Column(col_key, printed))
-        garbled = [p for p in leftovers if len(p) > MAX_HEADER_PIECE]
-        if garbled:
-            self.doc.issues.append(
-                Issue(
-                    "header-unreadable",
-                    f"{TABLE_LABELS[key]}（标题在第 {line} 行）：表头中一段"
-                    f"{len(garbled[0])} 个字符的文字不是列名，各列不可靠",
-                    self.doc.path,
-                    None,
-                    "warning",
-                    key,
-                )
-            )
-            leftovers = [p for p in leftovers if len(p) <= MAX_HEADER_PIECE]
-        for n, printed in enumerate(unknown_labels(leftovers), len(columns) + 1):
-            self._issue(
-                "column-unknown",
-                f"{TABLE_LABELS[key]}：列名「{printed}」无法识别，保留为第 {n} 列（col_{n}）",
-                line,
-                "info",
-            )
-        if not columns or columns[0].key != "total":
-            default = DEFAULT_COLUMNS.get(key, ["total"])
-            if columns:
-                self._issue(
-                    "column-unknown",
-                    f"{TABLE_LABELS[key]}：表头无法识别，按标准列读取",
-                    line,
-                )
-            columns = [Column(k, COLUMN_LABELS.get(k, k)) for k in default]
-        return columns, bool(found)
-
     def finish(self) -> list[str]:
-        """Read the tables of the shared pipeline, then place 表七's amounts and split its
-        labels by the names 表二 prints; the keys of the tables whose amounts wait for the
-        cross-table pass (`tables.cross_table`)."""
+        """Read the tables of the shared pipeline; the keys of the tables whose amounts may
+        wait for the cross-table pass (`tables.cross_table`: 表二 by 表一's income sources)."""
         tables = self.doc.tables
         for region in self.deferred:
             tables[region.key] = read_shared(region, self.doc)
-        for key, rows in self.printed.items():  # 表七
-            table, total = tables[key], self.totals.get(key)
-            split_project_names(rows, names_by_code(self.doc, ("income",)), self.doc.path, self.doc.issues)
-            for printed in rows + ([total] if total else []):
-                place_total_only(TABLE_LABELS[key], printed, table.columns, self.doc.path, self.doc.issues)
         return [region.key for region in self.deferred]
 
     def _issue(self, slug: str, message: str, line: int | None, severity: str = "warning") -> None:

@@ -34,6 +34,8 @@ def single_space_cells(text: str) -> list[str]:
     word one cell."""
     if "  " in text:  # (most lines have no run of spaces: no letter-spacing to undo)
         text = _LETTER_SPACED.sub(lambda m: "".join(m.group().split()), text)
+    if "." not in text:
+        return text.split()  # (most lines: no number split at its point to join)
     cells: list[str] = []
     for token in text.split():
         if cells and (token.isdigit() and _DANGLING_POINT.match(cells[-1])

@@ -48,11 +48,11 @@ from .column_fit import (
 )
 from .header import VARIANTS, read_columns
 from .header import Column as HeaderColumn
-from .inferred import inferred_columns, inferred_rows, project_column_of_body
+from .inferred import inferred_columns, inferred_rows, project_column_of_body, spelled_columns
 from .label_levels import level_name, split_levels
 from .place import calibrate, place
 from .projects import project_column, project_rows, split_projects, units_and_projects
-from .rejoin import starts_row
+from .rejoin import body_below_levels, starts_row
 from .ruled import Line, cell_doubts, column_order, garbled_labels, sub_units, unknown_columns
 from .segment import Segment
 from .side_by_side import unfold_side_by_side
@@ -63,7 +63,8 @@ def read_coded(seg: Segment, catalogue: Catalogue, unit: str, path: str) -> tupl
     header_rows, body = unfold_side_by_side(*_split_header(seg.rows))
     header_rows, runs = without_number_runs(header_rows)
     inferred = inferred_columns(header_rows, body, seg.kind.header)
-    columns = inferred or _fixed_columns(header_rows, seg.kind.header) or _columns(header_rows, catalogue, unknown=True)
+    columns = inferred or _fixed_columns(header_rows, seg.kind.header) or spelled_columns(header_rows, seg.kind.header) \
+        or _columns(header_rows, catalogue, unknown=True)
     columns, issues = unknown_columns(header_rows, columns, catalogue, seg, path)
     issues += column_order(columns, seg.kind.identities, seg, path) + garbled_labels(columns, seg, path)
     issues += dropped_number_runs(seg, runs, path)
@@ -300,7 +301,8 @@ def _under_total(lines: list[Line], index: int) -> bool:
     """Whether the lines up to `index` are text pieces under a total row (总计, no code)."""
     while index >= 0 and _is_piece(lines[index]):
         index -= 1
-    return index >= 0 and lines[index][1] is None and starts_row(label_text(lines[index][3])) \
+    # pieces from the body's top: the first row's name (表七's unit) takes them all
+    return index < 0 or lines[index][1] is None and starts_row(label_text(lines[index][3])) \
         and not label_text(lines[index][3])[:1].isdigit()
 
 
@@ -354,6 +356,7 @@ def _split_header(rows: list[GridRow]) -> tuple[list[GridRow], list[GridRow]]:
             # a code line's name may wrap above it: those label lines belong to the body
             while start > 0 and not has_amount(rows[start - 1]) and _is_name_piece(rows[start - 1]):
                 start -= 1
+            start = min(start, body_below_levels(rows, index))
             return rows[:start], rows[start:]
     # no figures (an empty table): its 合计 row, if any, is no header label
     empty_total = next((i for i, row in enumerate(rows) if _empty_total_row(row)), len(rows))

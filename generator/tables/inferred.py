@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from ..grid import GridRow
 from ..model import Issue, Row, Table
+from ..numbers import squash
 from .amounts import has_amount, is_amount_cell
 from .catalogue import identity_terms
 from .codes import read_code
@@ -31,6 +32,21 @@ def inferred_columns(header: list[GridRow], body: list[GridRow],
     counts = {sum(is_amount_cell(c) for c in r.cells[read_code(r.cells)[2]:]) for r in body if has_amount(r)}
     if counts != {len(fixed)}:
         return []
+    return [HeaderColumn(key, label, None, None) for key, label in fixed]
+
+
+def spelled_columns(header: list[GridRow], fixed: tuple[tuple[str, str], ...]) -> list[HeaderColumn]:
+    """The catalogue's leaf columns for a header printed without positions whose labels
+    wrap into fragments ("工资福" / "利支出"): when its text, white space out, spells every
+    leaf label in order; else none."""
+    if not fixed or any(c.x0 is not None or c.col is not None for r in header for c in r.cells):
+        return []
+    text, at = squash("".join(c.text for r in header for c in r.cells)), 0
+    for _key, label in fixed:
+        at = text.find(squash(label), at)
+        if at < 0:
+            return []
+        at += len(squash(label))
     return [HeaderColumn(key, label, None, None) for key, label in fixed]
 
 

@@ -59,10 +59,13 @@ def _split(row: Row, printed: GridRow | None, known: str | None) -> tuple[str | 
     if not labels:
         return name or None, None
     cut = next((k for k in range(1, len(labels) + 1)
-                if known and squash("".join(labels[:k])) == squash(known)), 1)
+                if known and squash("".join(labels[:k])) == squash(known)), None)
     ruled = printed is not None and printed.ruled
     joined = squash("".join(labels))
     wrapped = squash(name)[len(joined):] if squash(name).startswith(joined) else ""
+    if cut is None and known and joined.startswith(squash(known)):  # one cell: name and project run on
+        return known, name_text([joined[len(squash(known)):], wrapped], ruled) or None
+    cut = cut or 1
     project = name_text([*labels[cut:], wrapped], ruled)
     return name_text(labels[:cut], ruled), project or None
 

@@ -43,16 +43,23 @@ def rejoin_wrapped_rows(seg: Segment, grid: Grid) -> None:
         row = rows[index]
         code, _raw, used = codes[index]
         end = after[index + 1]
-        closing = rows[end] if end < len(rows) else None
-        tail = _name_tail(closing, is_amount) if closing and used < len(row.cells) else 0
+        if code is None and _is_bare_section(row) and (end > index + 1 or len(row.cells) > 1):
+            code, used = row.cells[0].text, 1  # "03" / its name's pieces / amounts (表七)
+        # a code printed in parts ("201 05 02") opens a row: it never closes one as amounts
+        closing = rows[end] if code is not None and end < len(rows) and codes[end][2] < 2 else None
+        tail = _name_tail(closing, is_amount) if closing and (used < len(row.cells) or end > index + 1) else 0
         if code is not None and not any(is_amount(c.text) for c in row.cells[used:]) and closing \
                 and closing.cells and all(is_amount(c.text) for c in closing.cells[tail:]):
             names = [c for r in [row, *rows[index + 1:end]] for c in (r.cells[used:] if r is row else r.cells)]
             names += closing.cells[:tail]
-            name = [Cell(label_text(names), names[0].origin)] if names else []
-            out.append(GridRow(cells=[*row.cells[:used], *name, *closing.cells[tail:]], line=row.line,
+            out.append(GridRow(cells=[*row.cells[:used], *_blocks(names), *closing.cells[tail:]], line=row.line,
                                page=row.page, ruled=row.ruled))
             index = end + 1
+        elif index + 1 < len(rows) and _total_split(row, rows[index + 1]):  # "合" / "计 1662.5 …"
+            after_row = rows[index + 1]
+            label = Cell(row.cells[0].text + after_row.cells[0].text, row.cells[0].origin)
+            out.append(GridRow(cells=[label, *after_row.cells[1:]], line=row.line, page=row.page, ruled=row.ruled))
+            index += 2
         else:
             out.append(row)
             index += 1
@@ -83,6 +90,41 @@ def _code_of(row: GridRow) -> tuple[str | None, str | None, int]:
     if found[0] is None and len(row.cells) > 1 and is_bare_section(row.cells[0].text, row.cells[1].text):
         return row.cells[0].text.strip(), row.cells[0].text.strip(), 1
     return found
+
+
+def _total_split(row: GridRow, after: GridRow) -> bool:
+    """A total label wrapped over two lines, the first alone on its line."""
+    return len(row.cells) == 1 and bool(after.cells) and not is_total_label(row.cells[0].text) \
+        and is_total_label(row.cells[0].text + after.cells[0].text)
+
+
+def body_below_levels(rows: list[GridRow], index: int) -> int:
+    """Where the body starts when only lone text pieces stand between the code levels'
+    heading (类 款 项) and the first amounts: a unit's name ("新疆…" / "草原局"); else `index`."""
+    start = index
+    while start > 0 and len(rows[start - 1].cells) == 1 and not has_amount(rows[start - 1]):
+        start -= 1
+    above = squash(rows[start - 1].text()) if start > 0 else ""
+    return start if start < index and above.endswith(("类款项", "类款")) else index
+
+
+def _is_bare_section(row: GridRow) -> bool:
+    """A 款 code printed without its 类 ("03"), its name after it or on the next lines."""
+    first = row.cells[0].text if row.cells else ""
+    return len(first) == 2 and first.isdigit() and (len(row.cells) == 1 or not row.cells[1].text[:1].isdigit())
+
+
+def _blocks(names: list[Cell]) -> list[Cell]:
+    """The name pieces as one cell per block of lines printed without a blank line between
+    them: a blank line parts two cells (表七's 科目名称 from its 项目名称)."""
+    blocks: list[list[Cell]] = []
+    for cell in names:
+        line = cell.origin.line
+        if blocks and (line is None or blocks[-1][-1].origin.line in (line, line - 1)):
+            blocks[-1].append(cell)
+        else:
+            blocks.append([cell])
+    return [Cell(label_text(block), block[0].origin) for block in blocks]
 
 
 def _name_tail(row: GridRow, is_amount) -> int:

@@ -227,7 +227,9 @@ def _take_row(segment: Segment, row: GridRow, page_edge: bool = True,
         text = squash(row.text())
     furniture = text[:1] in _FURNITURE_STARTS or text[:1].isdecimal()
     if furniture:  # (most rows start otherwise: none of these patterns can match them)
-        number = _PAGE_NUMBER.match(text) and (page_edge or segment.kind.shape != "items")
+        # inside a page of a grid without pages (a layout's region, its page numbers gone)
+        # a lone integer is a cell: 表七's "19" closing a wrapped row
+        number = _PAGE_NUMBER.match(text) and (page_edge or segment.kind.shape != "items" and row.page is not None)
         if _HEADING_LINE.match(text) or _TABLE_LABEL.match(text) or number:
             return True
         if _NOTE.match(text):
