@@ -55,9 +55,9 @@ def read_shared(region: Region, doc: Document) -> Table:
         rejoin_wrapped_rows(seg, grid)  # "208 05 05 name" / name pieces / the amounts line
         doc.issues.extend(cut_after_total(seg, doc.path))
         table, found = INTERPRETERS[seg.kind.shape](seg, catalogue, unit, doc.path)
-        found += code_chain_doubts(table.rows, region.title, doc.path)  # before any figure is dropped
-        if region.key == "projects":
+        if region.key == "projects":  # (named first: a code repeated by its projects is no doubt)
             found += _name_projects(table, seg, doc)
+        found += code_chain_doubts(table.rows, region.title, doc.path)  # before any figure is dropped
         if not seg.kind.sources_from:  # (else another table's sources place them: tables.cross_table)
             found += verify_coded(table, seg.kind.identities_over(table.column_keys() or None), doc.path,
                                   seg.title, in_order=True)

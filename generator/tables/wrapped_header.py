@@ -9,7 +9,7 @@ printed line by line names its columns in another order)."""
 from __future__ import annotations
 
 from ..grid import GridRow
-from ..numbers import squash
+from ..numbers import TOTAL_LABELS, squash
 from .catalogue import Catalogue
 from .header import Column
 
@@ -29,7 +29,7 @@ def wrapped_columns(header: list[GridRow], catalogue: Catalogue) -> list[Column]
     while start < len(pieces):
         for end in range(min(len(pieces), start + MAX_PIECES), start, -1):
             label = "".join(texts[start:end])
-            key = exact.get(label) if len(label) <= MAX_LABEL else None
+            key = exact.get(label) or exact.get(_as_heji(label)) if len(label) <= MAX_LABEL else None
             if key and (end - start == 1 or all(id(p) in alone for p in pieces[start:end])):
                 if key not in {c.key for c in columns}:
                     columns.append(Column(key, label, None, None, pieces=pieces[start:end]))
@@ -39,3 +39,12 @@ def wrapped_columns(header: list[GridRow], catalogue: Catalogue) -> list[Column]
             start += 1
     wraps = any(len(c.pieces) > 1 for c in columns)
     return columns if wraps else []
+
+
+def _as_heji(label: str) -> str:
+    """A label whose total word is printed otherwise (项目支出总计, 合计：) as the catalogue
+    spells it (项目支出合计): `numbers.TOTAL_LABELS` are one word."""
+    for word in sorted(TOTAL_LABELS, key=len, reverse=True):
+        if label.rstrip("：:").endswith(word):
+            return label.rstrip("：:")[: -len(word)] + "合计"
+    return label
