@@ -154,12 +154,25 @@ def _with_bare_codes(rows: list[GridRow], grid: Grid) -> list[GridRow]:
         return rows
     taken = {r.line for r in rows}
     first, last = rows[0].line, rows[-1].line
-    bare = [g for g in grid.rows if len(g.cells) == 1 and first < g.line < last
-            and g.line not in taken and _BARE_CLASS.match(g.cells[0].text.strip())]
+    bare = [g for g in _bare_class_rows(grid) if first < g.line < last and g.line not in taken]
     from ..readers.text import is_amount
     merged = sorted([*rows, *bare], key=lambda r: r.line)
     return [r for i, r in enumerate(merged) if r.line in taken or (
         i + 1 < len(merged) and merged[i + 1].line in taken and _text_only(merged[i + 1], is_amount))]
+
+
+# The last grid's bare class lines: every coded table of a grid asks (a scan of the whole
+# grid each time was quadratic in a document's tables and lines).
+_bare_rows: tuple[Grid | None, int, list[GridRow]] = (None, 0, [])
+
+
+def _bare_class_rows(grid: Grid) -> list[GridRow]:
+    global _bare_rows
+    known, count, rows = _bare_rows
+    if known is not grid or count != len(grid.rows):
+        rows = [g for g in grid.rows if len(g.cells) == 1 and _BARE_CLASS.match(g.cells[0].text.strip())]
+        _bare_rows = (grid, len(grid.rows), rows)
+    return rows
 
 
 def reattach_glued_amounts(seg: Segment) -> None:
