@@ -34,7 +34,7 @@ from typing import Any
 
 from . import analyzer, index, pages, postings, rows, store
 from .index import INDEX_DIR, analyse_page, index_files
-from .store import IndexState, IndexWriter, PageCache, file_identity, folder_identity
+from .store import IndexState, IndexWriter, PageCache, TextsFile, file_identity, folder_identity
 
 SEARCH_PAGE = "search/"
 # The pages a citizen searches for (department-year, department, classification, region).
@@ -95,7 +95,8 @@ def build_search_index(site: Path, cache_dir: Path | None = None, jobs: int = 0,
             count = writer.unit_files(page, keys[page], number,
                                       functools.partial(cache.units, keys[page]))
             saved.pages[page] = [keys[page], identities[page], number, count]
-        saved.hashes = writer.files(index_files([records[page] for page in indexed]))
+        remembered = TextsFile(folder, cache.salt, read=reuse) if cache_dir is not None else None
+        saved.hashes = writer.files(index_files([records[page] for page in indexed], remembered))
         if cache_dir is not None:
             saved.folder = folder_identity(site / INDEX_DIR)
             saved.save(folder)

@@ -40,6 +40,7 @@ import numpy as np
 
 from . import postings
 from .pages import PageUnits
+from .store import TextsFile
 
 INDEX_DIR = "search/index"
 VERSION = 4
@@ -120,9 +121,10 @@ def _unit_file(head: list, units: list[list[str]]) -> str:
                   "units": [[strings[a], strings[b], text] for a, b, text in units]})
 
 
-def index_files(pages: list[dict]) -> dict[str, str]:
+def index_files(pages: list[dict], remembered: TextsFile | None = None) -> dict[str, str]:
     """The index files but the unit files, by name in the index folder (JSON text), for
-    `pages` (analysed, in URL order): the term files, `meta.json` and `filters.json`."""
+    `pages` (analysed, in URL order): the term files, `meta.json` and `filters.json`.
+    `remembered` keeps the analysis of the distinct texts for the next build."""
     numbers: dict[str, int] = {}
     unit_pages, unit_ids, unit_texts = [], [], []
     for number, page in enumerate(pages):
@@ -130,11 +132,15 @@ def index_files(pages: list[dict]) -> dict[str, str]:
         unit_ids += page["ids"]
         for text in page["texts"]:  # identical texts are analysed once
             unit_texts.append(numbers.setdefault(text, len(numbers)))
+    analysed, renumbered = postings.analyse_texts(
+        list(numbers), remembered.load() if remembered else None)
+    if remembered:
+        remembered.save(analysed)
     units = postings.Units(np.array(unit_pages, dtype=np.int64),
                            np.array(unit_ids, dtype=np.int64),
-                           np.array(unit_texts, dtype=np.int64))
-    buckets, terms = postings.term_files(postings.analyse_texts(list(numbers)), units,
-                                         GROUPS, BUCKET_BYTES, term_hash)
+                           renumbered[np.array(unit_texts, dtype=np.int64)])
+    buckets, terms = postings.term_files(analysed.terms, units, GROUPS, BUCKET_BYTES,
+                                         term_hash)
     files = {f"t/{n:x}.json": text for n, text in terms.items()}
     files["meta.json"] = _json({"version": VERSION, "buckets": buckets, "chunk": CHUNK,
                                 "filters": FILTERS})

@@ -52,29 +52,56 @@ def field_key(fields: list[tuple[int, str]]) -> str:
     return FIELD_END.join(f"{kind}{text.replace(FIELD_END, '')}" for kind, text in fields)
 
 
-def analyse_texts(keys: list[str]) -> TextTerms:
-    """The terms of each `field_key` in `keys` (text number = its place there), a batch
-    of about `BATCH_CHARS` characters at a time (the arrays per character stay small)."""
-    word_codes: dict[str, int] = {}
-    found, start, size = [], 0, 0
-    for end, key in enumerate(keys, 1):
+@dataclass
+class Analysed:
+    """Distinct texts analysed: their keys, numbered as `terms` numbers them."""
+    keys: list[str]
+    terms: TextTerms
+
+
+def analyse_texts(keys: list[str], known: Analysed | None = None
+                  ) -> tuple[Analysed, np.ndarray]:
+    """The terms of each `field_key` in `keys`, a batch of about `BATCH_CHARS` characters
+    at a time (the arrays per character stay small). The texts `known` has analysed (the
+    last build's) are taken from it: they are numbered first, in its order, the new ones
+    after them. Returns the analysis and, for each of `keys`, its number there."""
+    known = known or Analysed([], TextTerms(*(np.zeros(0, dtype=np.int64),) * 3, []))
+    before = {key: number for number, key in enumerate(known.keys)}
+    was = np.fromiter((before.get(key, -1) for key in keys), dtype=np.int64, count=len(keys))
+    kept = np.zeros(len(known.keys), dtype=bool)
+    kept[was[was >= 0]] = True
+    renumbered = np.cumsum(kept) - 1  # a known text's number among those kept
+    fresh = np.flatnonzero(was < 0)
+    number = np.empty(len(keys), dtype=np.int64)
+    number[was >= 0] = renumbered[was[was >= 0]]
+    number[fresh] = int(kept.sum()) + np.arange(len(fresh))
+    reused = kept[known.terms.texts]
+    found = [(renumbered[known.terms.texts[reused]] << TEXT_SHIFT | known.terms.codes[reused])
+             << 2 | known.terms.kinds[reused]]
+    new_keys = [keys[i] for i in fresh.tolist()]
+    word_codes = {word: code for code, word in enumerate(known.terms.words)}
+    start, size = 0, 0
+    for end, key in enumerate(new_keys, 1):
         size += len(key)
-        if size >= BATCH_CHARS or end == len(keys):
-            found.append(_analyse_batch(keys, start, end, word_codes))
+        if size >= BATCH_CHARS or end == len(new_keys):
+            found.append(_analyse_batch(new_keys, start, end, word_codes, int(kept.sum())))
             start, size = end, 0
-    ranked = np.concatenate(found) if found else np.zeros(0, dtype=np.int64)
-    return TextTerms((ranked >> (TEXT_SHIFT + 2)).astype(np.int32),
-                     (ranked >> 2) & ((1 << TEXT_SHIFT) - 1), (ranked & 3).astype(np.int8),
-                     list(word_codes))
+    ranked = np.concatenate(found)
+    terms = TextTerms((ranked >> (TEXT_SHIFT + 2)).astype(np.int32),
+                      (ranked >> 2) & ((1 << TEXT_SHIFT) - 1), (ranked & 3).astype(np.int8),
+                      list(word_codes))
+    return Analysed([k for k, keep in zip(known.keys, kept.tolist()) if keep] + new_keys,
+                    terms), number
 
 
 BATCH_CHARS = 1 << 20
 
 
-def _analyse_batch(keys: list[str], start: int, end: int, word_codes: dict[str, int]
-                   ) -> np.ndarray:
-    """The (text, term) entries of texts `start` to `end`, as sorted keys: text <<
-    TEXT_SHIFT | term code, shifted 2 more for the best field the term is in."""
+def _analyse_batch(keys: list[str], start: int, end: int, word_codes: dict[str, int],
+                   offset: int) -> np.ndarray:
+    """The (text, term) entries of texts `start` to `end` (numbered from `offset`), as
+    sorted keys: text << TEXT_SHIFT | term code, shifted 2 more for the best field the
+    term is in."""
     lengths, kinds, owners, parts = [], [], [], []
     words: list[int] = []  # text, word code, kind of each word, one after the other
     for number in range(start, end):
@@ -84,9 +111,9 @@ def _analyse_batch(keys: list[str], start: int, end: int, word_codes: dict[str, 
             parts.append(text)
             lengths.append(len(text) + 1)
             kinds.append(kind)
-            owners.append(number)
+            owners.append(number + offset)
             for word in set(WORD.findall(text)):
-                words += (number, WORDS + word_codes.setdefault(word, len(word_codes)), kind)
+                words += (number + offset, WORDS + word_codes.setdefault(word, len(word_codes)), kind)
     joined = FIELD_END.join(parts) + FIELD_END
     points = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
     han = np.zeros(len(points), dtype=bool)

@@ -3,6 +3,8 @@
 - `pages/<key>.json`: a page as `index.analyse_page` gives it (its units' ids and
   texts), its unit files apart in `pages/<key>.units.json` (a rebuild that links a page's unit files from the last build
   never reads them). The key is the SHA-256 of the index code and the page's HTML.
+- `texts.pickle`: every distinct unit text of the last build and its terms
+  (`postings.analyse_texts`), so that a rebuild analyses only new texts.
 - `state.entry` (a checked `cachefile` entry): the index the last build wrote — the
   identity of its folder, each page's key, file identity, number and count of unit files,
   and the hash of every other index file. With it a rebuild reads no HTML of a page the
@@ -21,6 +23,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import pickle
 import shutil
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -133,6 +136,33 @@ def link(source: Path | str, target: Path | str) -> None:
         if not os.path.isfile(source):
             raise
         shutil.copyfile(source, target)
+
+
+class TextsFile:
+    """The last build's analysis of the distinct unit texts (`postings.Analysed`), in
+    `texts.pickle`: a rebuild analyses only the texts it has not seen. Believed only
+    with the same index code (`salt`)."""
+
+    def __init__(self, folder: Path, salt: str, read: bool = True):
+        self.path = folder / "texts.pickle"
+        self.salt = salt
+        self.read = read
+
+    def load(self):
+        if not self.read:
+            return None
+        try:
+            with open(self.path, "rb") as file:
+                salt, analysed = pickle.load(file)
+            return analysed if salt == self.salt else None
+        except (OSError, ValueError, EOFError, pickle.UnpicklingError, TypeError):
+            return None
+
+    def save(self, analysed) -> None:
+        tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
+        with open(tmp, "wb") as file:
+            pickle.dump((self.salt, analysed), file, protocol=pickle.HIGHEST_PROTOCOL)
+        tmp.replace(self.path)
 
 
 class PageCache:
