@@ -58,6 +58,7 @@ class TrackedWriter(PageWriter):
         self.reused = 0
         self._current: dict[str, list[str]] | None = None
         self._templates: dict[str, list[str]] = {}
+        self._reusable: dict[str, bool] = {}
         # Units linked from the last build even when their inputs changed, to be rendered
         # by the next build (`serve` shows an edit before the bulk downloads are redone).
         self.deferred: frozenset[str] = frozenset()
@@ -82,10 +83,12 @@ class TrackedWriter(PageWriter):
     def reusable(self, unit: str, deps: Iterable[str], templates: Iterable[str] = ()) -> bool:
         """Whether `stale` would link `unit` from the last build (nothing is linked yet): a
         renderer need not load what only a unit to render needs."""
-        before = self._unchanged(unit, self._dependencies(deps, templates))
-        previous = f"{self.previous_dir}/"
-        return before is not None and all(os.path.isfile(previous + rel)
-                                          for rel in self._files(before))
+        if unit not in self._reusable:  # asked before the fork and again by the worker
+            before = self._unchanged(unit, self._dependencies(deps, templates))
+            previous = f"{self.previous_dir}/"
+            self._reusable[unit] = before is not None and all(
+                os.path.isfile(previous + rel) for rel in self._files(before))
+        return self._reusable[unit]
 
     def _dependencies(self, deps: Iterable[str], templates: Iterable[str]) -> list[str]:
         names = sorted(set(deps).union(*(self.template_deps(t) for t in templates)))
