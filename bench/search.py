@@ -3,7 +3,7 @@
     python bench/search.py [BUILD_DIR [QUERY]]  # default build/ (run `make build` first)
     python bench/search.py --synth 2000 SITE    # synthesize 2,000 disclosures into SITE
                                                 # (bench/synth.py), build it, measure it
-    python bench/search.py SITE/build --compare OLD.js --repeat 3  # before/after, alternating
+    python bench/search.py SITE/build --compare OLD.js OLD.html --repeat 3  # before/after, alternating
 
 With --synth, SITE keeps its documents between runs (a second run only rebuilds, which
 reuses what did not change); to measure a kept site again without building, give its
@@ -16,8 +16,8 @@ screen. Later queries are the terms of tests/search_terms.toml, run through the 
 search (`window.searchRun`) one after the other: the time to their results on screen, and
 to the filters offered after them, with the bytes each fetched and the CPU-seconds of the
 browser's processes over all of them. --compare serves the same build a second time with
-another search.js (an older one) and runs both in turn, --repeat times: a before/after
-pair on the same machine load. --profile prints each query's steps (search.js records
+another search.js and/or search page (older ones) and runs both in turn, --repeat times:
+a before/after pair on the same machine load. --profile prints each query's steps (search.js records
 them in `window.searchMarks`): postings fetched and read, matched, results shown, and the
 rounds of unit files it took. Goals (issue 17): first query ≤ 100 kB, ≤ 300 ms; median
 query ≤ 100 ms.
@@ -86,17 +86,21 @@ def synthesized_build(documents: int, site: Path) -> Path:
     return site / "build"
 
 
-def with_script(build_dir: Path, script: Path, into: Path) -> Path:
-    """A folder serving `build_dir` (linked, not copied) with `script` as its search.js."""
+def with_files(build_dir: Path, files: list[Path], into: Path) -> Path:
+    """A folder serving `build_dir` (linked, not copied) with each of `files` in place of
+    the build's own: a `.js` file as its search.js, an `.html` file as its search page."""
+    replaced = {"assets/search.js" if f.suffix == ".js" else "search/index.html": f for f in files}
     site = into / "other"
-    (site / "assets").mkdir(parents=True)
+    for rel in ("assets/", "search/"):
+        (site / rel).mkdir(parents=True)
+        for entry in (build_dir / rel).iterdir():
+            if rel + entry.name not in replaced:
+                (site / rel / entry.name).symlink_to(entry.resolve())
     for entry in build_dir.iterdir():
-        if entry.name != "assets":
+        if entry.name not in ("assets", "search"):
             (site / entry.name).symlink_to(entry.resolve())
-    for entry in (build_dir / "assets").iterdir():
-        if entry.name != "search.js":
-            (site / "assets" / entry.name).symlink_to(entry.resolve())
-    shutil.copyfile(script, site / "assets" / "search.js")
+    for rel, path in replaced.items():
+        shutil.copyfile(path, site / rel)
     return site
 
 
@@ -163,7 +167,7 @@ def report_first(run: dict, build_dir: Path, first_query: str) -> None:
     later_files = {u: s for u, s in index_files.items() if u.endswith("/filters.json")}
     query_files = {u: s for u, s in index_files.items() if u not in later_files}
     page_files = {u: s for u, s in run["sizes"].items() if u not in index_files}
-    report_files("search page (HTML, CSS, search.js)", build_dir, page_files)
+    report_files("search page (HTML, CSS, any script it loads)", build_dir, page_files)
     report_files(f"first query «{first_query}» transfers", build_dir, query_files)
     report_files("then, for the filters", build_dir, later_files)
     index = build_dir / INDEX_DIR
@@ -211,8 +215,9 @@ def main(argv: list[str]) -> int:
     ap.add_argument("query", nargs="?", default=FIRST_QUERY)
     ap.add_argument("--synth", type=int, metavar="N", help="build a site of N synthesized "
                     "disclosures in the folder given (instead of BUILD_DIR) and measure it")
-    ap.add_argument("--compare", type=Path, metavar="SEARCH_JS", help="also measure the "
-                    "build with this search.js instead of its own, in turn with it")
+    ap.add_argument("--compare", type=Path, nargs="+", metavar="FILE", help="also measure the "
+                    "build with these files instead of its own (a .js: its search.js, an "
+                    ".html: its search page), in turn with it")
     ap.add_argument("--repeat", type=int, default=1, metavar="N", help="runs of each (default 1)")
     ap.add_argument("--profile", action="store_true", help="print each query's steps")
     args = ap.parse_args(argv)
@@ -231,7 +236,7 @@ def main(argv: list[str]) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         sites = {"": build_dir}
         if args.compare:
-            sites["compared: "] = with_script(build_dir, args.compare, Path(tmp))
+            sites["compared: "] = with_files(build_dir, args.compare, Path(tmp))
         runs: dict[str, list[dict]] = {label: [] for label in sites}
         with sync_playwright() as p:
             browser = launch(p)

@@ -65,6 +65,10 @@ def table_body(doc_id: str, table: TableData, link_for: Callable[[str, str | Non
     supplied = supplied or {}
     out: list[str] = []
     unit = None
+    # A table repeats a few row kinds and, across a page's tables, the same codes: their
+    # HTML is made once per call.
+    openings: dict[tuple, str] = {}
+    code_cells: dict[tuple[str | None, str | None], str] = {}
     for r in rows:
         if has_units and r["unit"] and r["unit"] != unit:
             unit = r["unit"]
@@ -72,20 +76,21 @@ def table_body(doc_id: str, table: TableData, link_for: Callable[[str, str | Non
                        f"单位：{escape(unit)}</th></tr>")
         line = r["line"]
         bad = line in flagged
-        cells = [f'<tr class="kind-{escape(r["kind"] or "row")}{" total" if r["is_total"] else ""}'
-                 f'{" flagged" if bad else ""}">']
+        kind, is_total = r["kind"], r["is_total"]
+        opening = openings.get(shape := (kind, is_total, bad))
+        if opening is None:
+            opening = openings[shape] = (f'<tr class="kind-{escape(kind or "row")}'
+                                         f'{" total" if is_total else ""}{" flagged" if bad else ""}">'
+                                         f'<th scope="row">{FLAGGED if bad else ""}')
         code = r["code"] or ""
-        name = r["name"] or ("合计" if r["is_total"] else "小计" if r["kind"] == "unit" else "")
+        name = r["name"] or ("合计" if is_total else "小计" if kind == "unit" else "")
         name_html = escape(name)
         if not name and code in supplied:
             name_html = escape(supplied[code]) + SUPPLIED
-        cells.append(f'<th scope="row">{FLAGGED if bad else ""}{name_html}</th>')
-        link = link_for(key, r["code"])
-        code_html = f'<a href="{escape(url(link))}">{escape(code)}</a>' if link else escape(code)
-        raw = r["code_raw"]
-        if raw and raw.replace(" ", "") != code:
-            code_html += f' <span class="raw">（原文 {escape(raw)}）</span>'
-        cells.append(f'<td class="code">{code_html}</td>')
+        code_html = code_cells.get(written := (r["code"], r["code_raw"]))
+        if code_html is None:
+            code_html = code_cells[written] = _code_cell(key, code, written[1], link_for, url)
+        cells = [opening, name_html, "</th>", code_html]
         if has_sides:
             cells.append(f"<td>{SIDES.get(r['side'], '')}</td>")
         if has_projects:
@@ -99,6 +104,17 @@ def table_body(doc_id: str, table: TableData, link_for: Callable[[str, str | Non
                      '<td class="line"></td></tr>')
         out.append("".join(cells))
     return Markup("\n".join(out))
+
+
+def _code_cell(key: str, code: str, raw: str | None,
+               link_for: Callable[[str, str | None], str | None], url: Callable[[str], str]) -> str:
+    """A row's 科目编码 cell: the code, linked to its classification page where it has one,
+    and the code as printed when that differs."""
+    link = link_for(key, code or None)
+    code_html = f'<a href="{escape(url(link))}">{escape(code)}</a>' if link else escape(code)
+    if raw and raw.replace(" ", "") != code:
+        code_html += f' <span class="raw">（原文 {escape(raw)}）</span>'
+    return f'<td class="code">{code_html}</td>'
 
 
 def escape(value: object) -> str:
@@ -119,18 +135,35 @@ def check_rows(checks: Iterable[Record], source: str) -> Markup:
     """The rows of a page's checks table (result, check, message, difference, source line);
     `source` is the URL of the document's source view. Titles in Chinese (quality.py); the
     slugs stay in the downloads. A failed check links the lines of
-    its summed parts too (各项), since any of them may hold the wrong figure."""
+    its summed parts too (各项), since any of them may hold the wrong figure.
+
+    A page has hundreds of checks (a quarter of its rendering time): the few dozen titles
+    and the few distinct differences (mostly 0) are escaped once per process."""
     source = escape(source)
     out = []
     for c in checks:
         status = c["status"]
         diff = c["difference"]
-        out.append(f'<tr class="status-{escape(status)}"><td>{escape(CHECK_STATUS.get(status, status))}</td>'
-                   f'<th scope="row">{escape(check_title(c))}</th>'
+        title = _check_title_html.get(key := (c["slug"], c["name"]))
+        if title is None:
+            title = _check_title_html[key] = escape(check_title(c))
+        if diff is None:
+            shown = ""
+        elif (shown := _difference_html.get(text := str(diff))) is None:
+            shown = _difference_html[text] = escape(fmt_amount(diff))
+        out.append(f'<tr class="status-{escape(status)}"><td>{_STATUS_HTML.get(status) or escape(status)}</td>'
+                   f'<th scope="row">{title}</th>'
                    f'<td>{escape(chinese_words(c["message"] or ""))}</td>'
-                   f'<td class="num">{"" if diff is None else escape(fmt_amount(diff))}</td>'
+                   f'<td class="num">{shown}</td>'
                    f'<td>{_line_link(source, c["line"])}{_part_links(source, c)}</td></tr>')
     return Markup("\n".join(out))
+
+
+_STATUS_HTML = {status: escape(text) for status, text in CHECK_STATUS.items()}
+# (slug, name) → the title as HTML; a difference's text (str(Decimal): its digits and
+# exponent, so 0.00 and 0.000000 stay apart) → as shown. Both are a few dozen entries.
+_check_title_html: dict[tuple[str, str | None], str] = {}
+_difference_html: dict[str, str] = {}
 
 
 def failure_items(failed: Iterable[Record], doc_id: str, url: Callable[[str], str]) -> Markup:

@@ -104,9 +104,17 @@
   window.searchAnalyzer = {queryTerms: queryTerms, indexTerms: indexTerms, squeezed: squeezed,
                            termHash: termHash, numbers: numbers, Postings: Postings};
 
-  var form = document.getElementById("search");
-  if (!form) return;
-  var root = new URL(form.getAttribute("data-root"), window.location.href).href;
+  /* The search page runs this script inline in its <head>, before the stylesheet (which
+     would hold it back) and before the page's body exists: the query in the URL starts
+     fetching at once, and the page is filled in when its body is there (`start`). The
+     site root (data-root) is the script's own attribute (or, on a site's older search
+     page loading it at the end of its body, its form's); without it (a test loading the
+     analyzer alone) nothing else runs. */
+  var script = document.currentScript, oldForm = document.getElementById("search");
+  var rootPath = script && script.hasAttribute("data-root") ? script.getAttribute("data-root")
+    : oldForm && oldForm.getAttribute("data-root");
+  if (rootPath === null || rootPath === undefined) return;
+  var root = new URL(rootPath, window.location.href).href;
   var base = root + "search/index/";
   function mark(step) { if (window.searchMarks) window.searchMarks.push([step, performance.now()]); }
   var loaded = {};
@@ -202,7 +210,9 @@
 
   /* The exact matches of `query` (units holding all its terms) and its terms' postings,
      the rarest first, all fetched at once. */
+  var early = null;  // [query, its search] started before the page's body was there
   function search(query) {
+    if (early && early[0] === query) return early[1];
     var terms = queryTerms(query);
     if (!terms.length) return Promise.resolve(null);
     var meta;
@@ -261,11 +271,7 @@
     return url.href;
   }
 
-  var status = document.getElementById("search-status");
-  var list = document.getElementById("search-results");
-  var more = document.getElementById("search-more");
-  var filterBox = document.getElementById("search-filters");
-  var input = document.getElementById("search-q");
+  var status, list, more, filterBox, input;  // the page's elements, once it has them
   var current = null, shown = 0, chosen = {};
 
   function needlesOf(state) {
@@ -401,7 +407,9 @@
       filterBox.hidden = true;
       return render(true).then(function () { return current; });
     }
-    return search(query).then(function (result) {
+    var searching = search(query);
+    early = null;
+    return searching.then(function (result) {
       found = result;
       if (!found) {
         current = null;
@@ -430,15 +438,32 @@
       document.body.setAttribute("data-search-done", query);
     });
   }
-  form.addEventListener("submit", function (e) {
-    e.preventDefault();
-    run(input.value, true);
-  });
-  more.addEventListener("click", function () { render(false); });
-  window.addEventListener("popstate", function () {
-    run(new URLSearchParams(window.location.search).get("q") || "", false);
-  });
-  window.searchRun = run;
-  var q = new URLSearchParams(window.location.search).get("q");
-  if (q) run(q, false); else { input.focus(); load("meta.json").catch(function () {}); }
+  var q = (new URLSearchParams(window.location.search).get("q") || "").trim();
+  if (q) {
+    window.searchStartAt = performance.now();
+    early = [q, search(q)];
+    early[1].catch(function () { /* said by run, once the page is there */ });
+  } else {
+    load("meta.json").catch(function () {});
+  }
+  function start() {
+    var form = document.getElementById("search");
+    status = document.getElementById("search-status");
+    list = document.getElementById("search-results");
+    more = document.getElementById("search-more");
+    filterBox = document.getElementById("search-filters");
+    input = document.getElementById("search-q");
+    form.addEventListener("submit", function (e) {
+      e.preventDefault();
+      run(input.value, true);
+    });
+    more.addEventListener("click", function () { render(false); });
+    window.addEventListener("popstate", function () {
+      run(new URLSearchParams(window.location.search).get("q") || "", false);
+    });
+    window.searchRun = run;
+    if (q) run(q, false); else input.focus();
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
 })();
