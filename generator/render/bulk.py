@@ -22,6 +22,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -146,20 +147,27 @@ def capped_memory(con) -> Iterator[None]:
 
 def write_parted(con, select: str, order: str, copy_options: str, target: Path, head: bytes,
                  last_cut: int, tail: bytes, parts: list[Chunk] | None, store: PartStore,
-                 kind: str) -> None:
+                 kind: str, deflate: list[Path | bytes] | None = None) -> None:
     """`target` = `head` + the rows of `select` (`SELECT … FROM <table>`, to which each
     part's WHERE and then `order` are added) as DuckDB's COPY writes them with
     `copy_options`, less the last `last_cut` bytes, + `tail`. One part per chunk of
     `parts` (kept by `store`, under keys that name `kind`), or, `parts` None, the table
-    whole (nothing kept)."""
+    whole (nothing kept). With `deflate` (and neither `last_cut` nor `tail`), the pieces of
+    `target` deflated (`deflated`: the kept parts' are kept too) are put in that list, in
+    order: the zip member of `target` is made of them (`zipreuse.add_deflated`)."""
     files = []
     scratch = target.with_name(f".{target.name}.rows")
+    if deflate is not None:
+        assert not last_cut and not tail
+        deflate.append(deflated(head))
     try:
         for n, chunk in enumerate(parts or [None]):
             if chunk is None or chunk.key is None:  # the table whole, or no key: not kept
                 files.append(scratch.with_name(f"{scratch.name}{n}"))
                 where = chunk.where() if chunk else ""
                 _copy_rows(con, f"{select} {where} {order}", copy_options, files[-1])
+                if deflate is not None:
+                    deflate.append(deflated(files[-1].read_bytes()))
                 continue
             key = digest(chunk.key, kind)
             kept = store.kept(key)
@@ -168,11 +176,35 @@ def write_parted(con, select: str, order: str, copy_options: str, target: Path, 
                     _copy_rows(con, f"{select} {chunk.where()} {order}", copy_options, part)
                 kept = store.path(key)
             files.append(kept)
+            if deflate is not None:
+                deflate.append(_kept_deflated(store, key, kept))
         assemble(target, head, files, last_cut, tail)
     finally:
         for path in files:
             if path.name.startswith(scratch.name):
                 path.unlink(missing_ok=True)
+
+
+def deflated(data: bytes) -> bytes:
+    """`data` deflated (level 1) on its own, ending on a byte boundary with nothing
+    pending: such pieces follow one another in one deflate stream (none refers back into
+    another), which `DEFLATE_END` ends."""
+    compressor = zlib.compressobj(1, zlib.DEFLATED, -15)
+    return compressor.compress(data) + compressor.flush(zlib.Z_FULL_FLUSH)
+
+
+DEFLATE_END = zlib.compressobj(1, zlib.DEFLATED, -15).flush()  # an empty final block
+
+
+def _kept_deflated(store: PartStore, key: str, part: Path) -> Path:
+    """The kept part `part` (under `key`) deflated, kept beside it."""
+    key = digest(key, "deflated")
+    kept = store.kept(key)
+    if kept is None:
+        with store.writing(key) as path:
+            path.write_bytes(deflated(part.read_bytes()))
+        kept = store.path(key)
+    return kept
 
 
 def _copy_rows(con, query: str, copy_options: str, path: Path) -> None:

@@ -13,7 +13,6 @@ import csv
 import io
 import json
 import re
-import shutil
 import zipfile
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -35,7 +34,6 @@ NUMBER_SQL = "^-?[0-9]+([.][0-9]+)?$"
 # The tables to start with first (they are what the data page lists first).
 BULK_TABLES = ("key_figures", "line_items") + tuple(
     t for t in db.DOC_TABLES if t not in ("key_figures", "line_items")) + ("table_names",)
-COPY_CHUNK = 1 << 20
 
 
 def neutralize(value: Any) -> Any:
@@ -179,14 +177,6 @@ def add_to_zip(archive: zipfile.ZipFile, name: str, data: bytes | str) -> None:
     archive.writestr(_zip_info(name), data, compresslevel=1)
 
 
-def add_file_to_zip(archive: zipfile.ZipFile, name: str, path: Path) -> None:
-    """Stream a file into the zip (a province's bulk CSV is too big to hold twice)."""
-    info = _zip_info(name)
-    info.file_size = path.stat().st_size  # lets zipfile choose zip64 up front
-    with path.open("rb") as src, archive.open(info, "w") as dst:
-        shutil.copyfileobj(src, dst, COPY_CHUNK)
-
-
 def write_document_tables(doc: DocData, out_dir: Path, archive: zipfile.ZipFile | None) -> int:
     """`budgets/<doc_id>/tables/<doc_id>-<key>.csv|.json` (`urls.table_file`) for every
     table of one document."""
@@ -277,8 +267,10 @@ def write_bulk(con, out_dir: Path, archive: zipfile.ZipFile, parts: list[bulk.Ch
             count = con.execute(f"SELECT count(*) FROM {name}").fetchone()[0]
             chunked = parts if count >= bulk.PART_MIN_ROWS and _export_order(columns) != "ORDER BY rowid" else None
             csv_path, json_path = data_dir / "csv" / f"{name}.csv", data_dir / "json" / f"{name}.json"
-            _write_csv(con, name, columns, csv_path, chunked, store)
-            done.append(helper.submit(add_file_to_zip, archive, f"database/{name}.csv", csv_path))
+            pieces: list[Path | bytes] = []
+            _write_csv(con, name, columns, csv_path, chunked, store, pieces)
+            done.append(helper.submit(zipreuse.add_deflated, archive, _zip_info(f"database/{name}.csv"),
+                                      csv_path, pieces))
             _write_json(con, name, columns, json_path, count, chunked, store)
             described[name] = {"columns": columns, "rows": count}
         for step in done:
@@ -290,7 +282,8 @@ CSV_OPTIONS = "FORMAT csv, HEADER false, NEW_LINE '\\r\\n'"
 
 
 def _write_csv(con, name: str, columns: list[tuple[str, str]], target: Path,
-               parts: list[bulk.Chunk] | None, store: bulk.PartStore) -> None:
+               parts: list[bulk.Chunk] | None, store: bulk.PartStore,
+               deflate: list[Path | bytes] | None = None) -> None:
     """A table's CSV, its header written by DuckDB too (an empty result's COPY)."""
     select = _export_select(name, columns, True)
     head = target.with_name(f".{target.name}.head")
@@ -301,7 +294,7 @@ def _write_csv(con, name: str, columns: list[tuple[str, str]], target: Path,
     finally:
         head.unlink(missing_ok=True)
     bulk.write_parted(con, select, _export_order(columns), CSV_OPTIONS, target, header, 0, b"",
-                      parts, store, f"csv\t{name}\t{columns}")
+                      parts, store, f"csv\t{name}\t{columns}", deflate)
 
 
 def _zip_files(archive: zipfile.ZipFile, files: list[tuple[str, Path]], out_dir: Path,

@@ -1,5 +1,8 @@
 """`data/tables-csv.zip` without compressing again what the last build compressed.
 
+A bulk CSV goes into the zip as the pieces `bulk.write_parted` deflated, each on its own
+(those of kept parts kept too), one after the other.
+
 A parsed table's CSV that this build linked from the last one (the same file: its page
 was not rendered again) goes into the zip as the last build's zip holds it: its
 compressed bytes copied, its header made as for a member compressed here. Deflate at a
@@ -10,10 +13,15 @@ clean build writes.
 from __future__ import annotations
 
 import os
+import shutil
 import struct
 import zipfile
+import zlib
+from collections.abc import Callable
 from pathlib import Path
+from typing import BinaryIO
 
+COPY_CHUNK = 1 << 20
 LOCAL_HEADER = struct.Struct("<4s5H3L2H")  # ends with the name's and the extra field's length
 
 
@@ -62,10 +70,40 @@ def open_previous(previous_dir: Path | None, rel: str) -> PreviousZip | None:
 def add_compressed(archive: zipfile.ZipFile, info: zipfile.ZipInfo, before: zipfile.ZipInfo,
                    data: bytes) -> None:
     """Add the member `info` (made as for `writestr`) whose deflated bytes `data`, CRC and
-    sizes are those of `before`; what `ZipFile.open(info, "w")` writes for it, without
-    compressing (its header, then the data)."""
+    size are those of `before`."""
+    _add_raw(archive, info, before.CRC, before.file_size, len(data), lambda out: out.write(data))
+
+
+def add_deflated(archive: zipfile.ZipFile, info: zipfile.ZipInfo, path: Path,
+                 pieces: list[Path | bytes]) -> None:
+    """Add the file `path` as the member `info`, its deflated data the `pieces` (bytes, or
+    files holding them) one after the other, then `bulk.DEFLATE_END`."""
+    from .bulk import DEFLATE_END
+
+    crc = size = 0
+    with path.open("rb") as src:
+        while block := src.read(COPY_CHUNK):
+            crc, size = zlib.crc32(block, crc), size + len(block)
+    pieces = [*pieces, DEFLATE_END]
+    compressed = sum(len(p) if isinstance(p, bytes) else p.stat().st_size for p in pieces)
+
+    def write(out) -> None:
+        for piece in pieces:
+            if isinstance(piece, bytes):
+                out.write(piece)
+            else:
+                with piece.open("rb") as src:
+                    shutil.copyfileobj(src, out, COPY_CHUNK)
+
+    _add_raw(archive, info, crc, size, compressed, write)
+
+
+def _add_raw(archive: zipfile.ZipFile, info: zipfile.ZipInfo, crc: int, size: int,
+             compressed: int, write: Callable[[BinaryIO], object]) -> None:
+    """What `ZipFile.open(info, "w")` writes for a member (its header, then its data),
+    the data deflated already: `write` writes it."""
     info.flag_bits = 0x00
-    info.CRC, info.file_size, info.compress_size = before.CRC, before.file_size, len(data)
+    info.CRC, info.file_size, info.compress_size = crc, size, compressed
     zip64 = info.file_size * 1.05 > zipfile.ZIP64_LIMIT
     with archive._lock:
         archive.fp.seek(archive.start_dir)
@@ -73,7 +111,7 @@ def add_compressed(archive: zipfile.ZipFile, info: zipfile.ZipInfo, before: zipf
         archive._writecheck(info)
         archive._didModify = True
         archive.fp.write(info.FileHeader(zip64))
-        archive.fp.write(data)
+        write(archive.fp)
         archive.start_dir = archive.fp.tell()
         archive.filelist.append(info)
         archive.NameToInfo[info.filename] = info
