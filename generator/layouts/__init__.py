@@ -21,7 +21,11 @@ def all_layouts() -> list[Layout]:
 def detect_layout(source: SourceText) -> tuple[Layout | None, dict[str, float]]:
     """The best layout for `source` (None if none is confident), and every score."""
     layouts = all_layouts()
-    scores = {layout.name: layout.detect(source) for layout in layouts}
+    scores: dict[str, float] = {}
+    for layout in layouts:
+        scores[layout.name] = layout.detect(source)
+        if scores[layout.name] >= 1.0:  # certain: no later layout scores higher (the first best wins)
+            return layout, scores
     best = max(layouts, key=lambda layout: scores[layout.name])
     if scores[best.name] < MIN_CONFIDENCE:
         return None, scores
