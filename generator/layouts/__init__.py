@@ -24,9 +24,9 @@ def detect_layout(source: SourceText) -> tuple[Layout | None, dict[str, float]]:
     scores: dict[str, float] = {}
     for layout in layouts:
         scores[layout.name] = layout.detect(source)
-        if scores[layout.name] >= 1.0:
-            break  # no later layout can beat it (a tie goes to the first): the rest unasked
-    best = max((layout for layout in layouts if layout.name in scores), key=lambda layout: scores[layout.name])
+        if scores[layout.name] >= 1.0:  # certain: no later layout scores higher (the first best wins)
+            return layout, scores
+    best = max(layouts, key=lambda layout: scores[layout.name])
     if scores[best.name] < MIN_CONFIDENCE:
         return None, scores
     return best, scores

@@ -21,7 +21,7 @@ from ..tables.rejoin import cut_after_total, rejoin_wrapped_rows
 from ..tables.segment import find_tables
 from ..tables.two_sided import read_two_sided
 from ..tables.verify import verify_coded
-from .common import code_doubts, list_every_column
+from .common import code_doubts
 from .pdf_single_space_lines import Region, note_text
 
 # Tables of the shapes the shared interpreters read for this layout.
@@ -87,7 +87,8 @@ def read_shared(region: Region, doc: Document) -> Table:
             doc.issues.append(Issue("column-inferred", f"{region.title} 第 {row.line} 行：{printed} 个"
                                     f"金额对应 {len(table.columns)} 列（没有列位置），按恒等式读作 {shown}",
                                     doc.path, row.line, "warning", table.key))
-    list_every_column(table, seg.kind.shape)  # the totals too
+    for row in table.totals.values():  # (the rows: above)
+        row.values = {c.key: row.values.get(c.key) for c in table.columns} | row.values
     return table
 
 

@@ -82,7 +82,7 @@ def place_by_sources(table: Table, sources: list[str], origin: str, path: str) -
             view.rows.append(row)
         else:
             view.totals[name] = row
-    if targets and view.rows:
+    if targets and any(len(r.values) < width for r in [*view.rows, *view.totals.values()]):
         issues += verify_coded(view, (identity_text(keys[0], targets),), path, label, in_order=True)
     for row in [*table.rows, *table.totals.values()]:
         if id(row) in listed:

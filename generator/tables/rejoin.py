@@ -72,7 +72,7 @@ def cut_after_total(seg: Segment, path: str) -> list[Issue]:
     before it). They are left out, reported."""
     coded = False
     for index, row in enumerate(seg.rows):
-        if row.cells and is_total_label(row.cells[0].text) and has_amount(row) and coded:
+        if coded and row.cells and is_total_label(row.cells[0].text) and has_amount(row):
             rest = seg.rows[index + 1:]
             if not any(map(has_amount, rest)):
                 return []

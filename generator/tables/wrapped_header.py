@@ -15,22 +15,26 @@ from .header import Column
 
 MAX_PIECES = 8
 MAX_LABEL = 24  # no known column label is longer
+_EXACT: dict[int, dict[str, str]] = {}  # the labels by catalogue (it is loaded once)
 
 
 def wrapped_columns(header: list[GridRow], catalogue: Catalogue) -> list[Column]:
     """The columns the header's wrapped labels name, in print order, each key once."""
-    exact = {synonym.removeprefix("^"): key for key, synonyms in catalogue.columns.items()
-             for synonym in synonyms}
+    exact = _exact_labels(catalogue)
     pieces = [c for row in header for c in row.cells]
     texts = [squash(c.text) for c in pieces]
     alone = {id(row.cells[0]) for row in header if len(row.cells) == 1}
     columns: list[Column] = []
     start = 0
     while start < len(pieces):
-        for end in range(min(len(pieces), start + MAX_PIECES), start, -1):
+        longest = start + 1  # the run of lone pieces from here
+        while id(pieces[longest - 1]) in alone and longest < len(pieces) and id(pieces[longest]) in alone \
+                and longest - start < MAX_PIECES:
+            longest += 1
+        for end in range(longest, start, -1):
             label = "".join(texts[start:end])
             key = exact.get(label) or exact.get(_as_heji(label)) if len(label) <= MAX_LABEL else None
-            if key and (end - start == 1 or all(id(p) in alone for p in pieces[start:end])):
+            if key:
                 if key not in {c.key for c in columns}:
                     columns.append(Column(key, label, None, None, pieces=pieces[start:end]))
                 start = end
@@ -48,3 +52,12 @@ def _as_heji(label: str) -> str:
         if label.rstrip("：:").endswith(word):
             return label.rstrip("：:")[: -len(word)] + "合计"
     return label
+
+
+def _exact_labels(catalogue: Catalogue) -> dict[str, str]:
+    """Column key by each label the catalogue knows, as a whole label."""
+    found = _EXACT.get(id(catalogue))
+    if found is None:
+        found = _EXACT[id(catalogue)] = {synonym.removeprefix("^"): key for key, synonyms
+                                         in catalogue.columns.items() for synonym in synonyms}
+    return found
