@@ -23,7 +23,7 @@ MAX_CELLS = 100
 
 def tsv_row(number: int, cells: list[str]) -> GridRow:
     """One tab line's cells (`split_cells`) as a GridRow: each filled cell with its column."""
-    origin = Origin(line=number)  # frozen: one for the row's cells
+    origin = Origin(number)  # frozen: one for the row's cells
     return GridRow([Cell(text, origin, col=j) for j, text in enumerate(cells) if text], number, ruled=True)
 
 
@@ -32,6 +32,8 @@ def split_cells(raw: str) -> list[str]:
     stripped, and the quotes of a quoted cell ('"行政运行"', as Excel writes a cell that
     held a line break: `join_quoted_cells`). Text is kept as printed (a full-width comma in
     a name stays); amounts and codes are normalized where they are read."""
+    if '"' not in raw:  # (most lines: no quoted cell)
+        return [c.strip(_BLANKS) for c in raw.split("\t")]
     return [_unquoted(c.strip(_BLANKS)) if c else "" for c in raw.split("\t")]
 
 
@@ -101,7 +103,7 @@ def read_tsv(path: str, lines: list[str]) -> tuple[Grid, list[tuple[int, int]]]:
         if "\t" not in raw:
             text = raw.strip()
             if text:
-                grid.rows.append(GridRow([Cell(text, Origin(line=number))], number))
+                grid.rows.append(GridRow([Cell(text, Origin(number))], number))
         elif raw.count("\t") >= MAX_CELLS:
             refused.append((number, raw.count("\t") + 1))
         elif (row := tsv_row(number, split_cells(raw))).cells:

@@ -101,7 +101,7 @@ def find_tables(grid: Grid, catalogue: Catalogue, untitled: list[list[GridRow]] 
             segments.append(current)
             continue
         if text is not None and (not row.ruled or current is None):
-            current = text.take(current, row, squash(texts[index]))
+            current = text.take(current, row, texts[index])
         elif current is not None and not _take_row(current, row, index in edges, texts[index]):
             current = text.close(current) if text else None
     return _one_per_kind(segments, grid.path)
@@ -132,8 +132,11 @@ class _TextTables:
         self.ended = segment if segment.rows and not segment.notes else None
         return None
 
-    def take(self, current: Segment | None, row: GridRow, text: str) -> Segment | None:
+    def take(self, current: Segment | None, row: GridRow, row_text: str) -> Segment | None:
         """A line of text, or a ruled row under no title: the table open after it."""
+        if current is None and self.run is None and not row.ruled:
+            return None  # (prose between tables: most lines)
+        text = squash(row_text)
         furniture = _is_text_furniture(text)
         if current is None:
             if row.ruled and not furniture:
@@ -158,8 +161,12 @@ class _TextTables:
 
 def _is_text_furniture(text: str) -> bool:
     """编制部门, 单位, 表 N, a page's number, （2024年度）: lines printed around a table."""
-    return bool(_HEADING_LINE.match(text) or ("单位" in text and UNIT_RE.search(text))
-                or _TABLE_LABEL.match(text) or _PAGE_NUMBER.match(text) or _YEAR_LINE.match(text))
+    if "单位" in text and UNIT_RE.search(text):
+        return True
+    first = text[:1]  # (most lines start otherwise: none of the patterns can match them)
+    return (first in _FURNITURE_STARTS or first.isdecimal() or first in "（(") and bool(
+        _HEADING_LINE.match(text) or _TABLE_LABEL.match(text) or _PAGE_NUMBER.match(text)
+        or _YEAR_LINE.match(text))
 
 
 def _titles_first(rows: list[GridRow], texts: list[str], catalogue: Catalogue
