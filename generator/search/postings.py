@@ -162,10 +162,12 @@ def term_files(terms: TextTerms, units: Units, groups: int, bucket_bytes: int,
     names = [names[i] for i in order]  # by rank: string order
     hashes = np.array([term_hash(name) for name in names], dtype=np.int64)
     entry_rank = rank[np.searchsorted(vocabulary, terms.codes)]
-    entry_group = hashes[entry_rank] & (groups - 1)
+    entry_group = (hashes[entry_rank] & (groups - 1)).astype(np.uint8)
+    by_group = np.argsort(entry_group, kind="stable")  # radix; texts stay in order
+    bounds = np.searchsorted(entry_group[by_group], np.arange(groups + 1))
     entries: list[tuple[int, str]] = []  # (rank, postings text), by group then rank
     for group in range(groups):
-        chosen = entry_group == group
+        chosen = by_group[bounds[group]:bounds[group + 1]]
         entries += _group_postings(terms.texts[chosen], entry_rank[chosen],
                                    terms.kinds[chosen], units)
     size = sum(len(names[r]) * 3 + len(text) + 6 for r, text in entries)
