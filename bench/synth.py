@@ -136,6 +136,18 @@ def _tokens(line: str) -> list[Token]:
     return out
 
 
+def _ending_run(line: str, tokens: list[Token]) -> list[Token]:
+    """The tokens of the run of numbers that ends the line, in print order."""
+    run: list[Token] = []
+    end = len(line.rstrip())
+    for t in reversed(tokens):
+        if line[t.end:end].strip():
+            break
+        run.append(t)
+        end = t.start
+    return run[::-1]
+
+
 @dataclass
 class AmountSlot:
     """Printed amount tokens to scale: one token, or a number split by a space (two tokens)."""
@@ -154,7 +166,9 @@ def _row_values(doc: Document) -> list[tuple[int, Decimal]]:
             if id(row) in seen:
                 continue
             seen.add(id(row))
-            out += [(row.line, v) for v in row.values.values() if v is not None]
+            # each figure's own line where it knows it (a wrapped row's amounts stand below it)
+            out += [((row.origins[k].line if k in row.origins and row.origins[k].line else row.line), v)
+                    for k, v in row.values.items() if v is not None]
     return out
 
 
@@ -189,10 +203,13 @@ class AmountFinder:
         return self.tokens[number]
 
     def claim(self, number: int, value: Decimal) -> bool:
-        """Claim the rightmost free token (or split pair) on a line that prints `value`."""
+        """Claim a free token (or split pair) on a line that prints `value`: the first of the
+        amounts that end the line (a row keeps its first amount, its 合计, where it cannot
+        place the others), else the rightmost."""
         tokens = self.line_tokens(number)
         taken = self.claimed[number]
-        for t in reversed(tokens):
+        for t in [*_ending_run(self.lines[number - 1] if 1 <= number <= len(self.lines) else "", tokens),
+                  *reversed(tokens)]:
             if t.start not in taken and t.value == value and not t.text.endswith("."):
                 taken.add(t.start)
                 self.slots.append(AmountSlot(number - 1, t.start, t.end, t.text))

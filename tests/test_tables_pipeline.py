@@ -118,3 +118,21 @@ def test_site_builds_from_a_real_rendering(make_site) -> None:
     total = query(con, "SELECT amount FROM table_values v JOIN table_rows r USING (doc_id, table_key, row_no) "
                   "WHERE v.table_key = 'summary' AND r.total_key = 'income'")
     assert [t["amount"] for t in total] == [Decimal("9628.221344")]  # 96,282,213.44 元, exactly
+
+
+def test_wrapped_rows_keep_their_blocks_a_bare_section_and_a_wrapped_total() -> None:
+    """Single-space text: a code line, its name's pieces, a blank line, a project and the
+    amounts make one row whose name cells are the blocks; a bare 款 "03" takes its pieces;
+    "合" / "计 …" is one total row; a code printed in parts never closes a row."""
+    from generator.readers.single_space import single_space_rows
+    from generator.tables.rejoin import rejoin_wrapped_rows
+    from generator.tables.segment import Segment
+    lines = ["201 03 02", "一般行政", "管理事务", "", "驻京办业务专项 70.94 70.94", "03", "政府办公厅",
+             "1345.48 1073.76", "99 其他一般公", "201 05 02", "合", "计 1662.5"]
+    rows = single_space_rows(list(enumerate(lines, 1)))
+    seg = Segment(load_catalogue().kind("projects"), "表七", 0, None, rows=rows)
+    rejoin_wrapped_rows(seg, read_text(_source("")))
+    texts = [[c.text for c in r.cells] for r in seg.rows]
+    assert texts[0] == ["201", "03", "02", "一般行政管理事务", "驻京办业务专项", "70.94", "70.94"]
+    assert texts[1] == ["03", "政府办公厅", "1345.48", "1073.76"]
+    assert texts[2:] == [["99", "其他一般公"], ["201", "05", "02"], ["合计", "1662.5"]]

@@ -47,6 +47,8 @@ def rejoin_wrapped_rows(seg: Segment, grid: Grid) -> None:
             code, used = row.cells[0].text, 1  # "03" / its name's pieces / amounts (表七)
         # a code printed in parts ("201 05 02") opens a row: it never closes one as amounts
         closing = rows[end] if code is not None and end < len(rows) and codes[end][2] < 2 else None
+        if closing is not None and end > index + 1 and _total_split(rows[end - 1], closing):
+            closing = None  # "合" / "计 1662.5" after a row that printed no amounts
         tail = _name_tail(closing, is_amount) if closing and (used < len(row.cells) or end > index + 1) else 0
         if code is not None and not any(is_amount(c.text) for c in row.cells[used:]) and closing \
                 and closing.cells and all(is_amount(c.text) for c in closing.cells[tail:]):
