@@ -101,9 +101,10 @@ LOAD_IN_CHILD = 64
 
 def load_database(path: Path, site_dir: Path, cache: ParseCache, documents: list[DocSummary],
                   failed: list[ParseResult], scratch: Path,
-                  loaded: dict[str, str] | None = None) -> dict[str, str]:
+                  loaded: dict[str, str] | None = None) -> tuple[dict[str, str], list[str] | None]:
     """Load the parsed documents, under their doc_ids, and the issues of the sources that
-    could not be parsed into the database at `path`; returns its doc_id → parse-cache key.
+    could not be parsed into the database at `path`; returns its doc_id → parse-cache key,
+    and the doc_ids loaded now (None: all of them, into a new database).
 
     `loaded`: the doc_id → key of the documents the database already holds (the last
     build's, `incremental.DatabaseCache`; None: a new database). Then only the documents
@@ -131,7 +132,7 @@ def load_database(path: Path, site_dir: Path, cache: ParseCache, documents: list
         for stale in (path, path.with_name(path.name + ".wal")):
             stale.unlink(missing_ok=True)
         return load_database(path, site_dir, cache, documents, failed, scratch)
-    return keys
+    return keys, None if loaded is None else changed
 
 
 def _run_load(args: tuple, documents: int) -> None:
@@ -144,16 +145,19 @@ def _run_load(args: tuple, documents: int) -> None:
 
 def render_database(path: Path, config: Config, staging: Path, previous, previous_dir: Path,
                     manifest, jobs: int | None, in_child: bool,
-                    deferred: frozenset[str] = frozenset()) -> tuple[int, int]:
+                    deferred: frozenset[str] = frozenset(),
+                    fresh: list[str] | None = None) -> tuple[int, int]:
     """Render the site from the database at `path` into `staging`; fills `manifest` with
     this build's inputs and outputs; returns (pages, outputs linked from the last build).
+    `fresh`: the documents loaded by this build (None: all); the others' rows were masked
+    (`privacy`) by an earlier one.
 
     A province is rendered by a forked child process: the site's data, read whole into
     Python objects to render from (over 1 GB at 2,000 documents), is then given back to the
     system when the child ends, instead of staying in the build process, where the
     search stage would come on top of it.
     """
-    args = (path, config, staging, previous, previous_dir, manifest, jobs, deferred)
+    args = (path, config, staging, previous, previous_dir, manifest, jobs, deferred, fresh)
     if not in_child:
         return _render_database(*args)[:2]
     with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork")) as pool:
@@ -163,14 +167,14 @@ def render_database(path: Path, config: Config, staging: Path, previous, previou
 
 
 def _render_database(path, config, staging, previous, previous_dir, manifest, jobs,
-                     deferred) -> tuple:
+                     deferred, fresh) -> tuple:
     from . import db
     from .render import render_site
 
     con = db.connect(path, detachable=True)  # for db.publish
     try:
         pages = render_site(con, config, staging, previous, previous_dir, record=manifest,
-                            jobs=jobs, deferred=deferred)
+                            jobs=jobs, deferred=deferred, fresh=fresh)
     finally:
         con.close()
     # A linked unit keeps the very record of the previous manifest.
@@ -305,13 +309,13 @@ def _build(config: Config, report: BuildReport, jobs: int | None, clean: bool,
         (staging / "data").mkdir(parents=True)
         path = work / database.NAME
         loaded = None if clean else database.take(inputs.settings, path)
-        keys = load_database(path, config.site_dir, cache, report.documents, report.failed,
-                             work, loaded)
+        keys, fresh = load_database(path, config.site_dir, cache, report.documents,
+                                    report.failed, work, loaded)
         report.timings["load"] = time.perf_counter() - clock
         clock = time.perf_counter()
         report.pages, report.reused = render_database(
             path, config, staging, previous, output, manifest, jobs,
-            in_child=len(report.documents) >= LOAD_IN_CHILD, deferred=defer)
+            in_child=len(report.documents) >= LOAD_IN_CHILD, deferred=defer, fresh=fresh)
         report.deferred = _deferred(manifest)
         database.keep(path, inputs.settings, keys)
         report.rendered = len(manifest.outputs) - report.reused

@@ -1,13 +1,17 @@
 """What spares a rebuild work without changing what it builds: units deferred by `serve`
-(the bulk downloads, linked from the last build until the next one renders them) and the
-compiled templates kept in `.cache/templates/`."""
+(the bulk downloads, linked from the last build until the next one renders them), the
+compiled templates kept in `.cache/templates/`, and phone numbers masked only in the rows
+a build loads."""
 
 from __future__ import annotations
 
 from generator.build import build
 
+from .test_atomic import duckdb_content
 from .test_incremental import (
+    EDITED,
     EDITED_DOC,
+    OTHER,
     assert_same_as_clean_build,
     edit_source,
     incremental_site,
@@ -45,4 +49,24 @@ def test_damaged_compiled_templates_are_compiled_again(make_site, tmp_path):
         path.write_bytes(path.read_bytes()[:40] + b"\0damaged")
     edit_source(site)
     build(site)
+    assert_same_as_clean_build(site, tmp_path)
+
+
+def test_phone_numbers_are_masked_in_the_rows_a_rebuild_loads(make_site, tmp_path):
+    """Each build masks the mobile numbers of the documents it loads; the others' rows, kept
+    in the working database, were masked by the build that loaded them."""
+    site = incremental_site(make_site)
+    other = site / "content" / "disclosures" / OTHER
+    text = other.read_text(encoding="utf-8")
+    line = next(ln for ln in text.splitlines()[8:] if len(ln.strip()) > 12)
+    other.write_text(text.replace(line, "联系电话13912345678。" + line, 1), encoding="utf-8")
+    build(site)
+    path = site / "content" / "disclosures" / EDITED
+    edited = path.read_text(encoding="utf-8").replace("负责阿图什市人民政府会议的会务",
+                                                     "负责会务（电话13887654321）", 1)
+    path.write_text(edited, encoding="utf-8")
+    assert build(site).parsed == 1
+    database = str(duckdb_content(site / "build" / "data" / "budget.duckdb"))
+    assert "13912345678" not in database and "13887654321" not in database
+    assert "139****5678" in database and "138****4321" in database
     assert_same_as_clean_build(site, tmp_path)

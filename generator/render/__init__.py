@@ -52,13 +52,15 @@ __all__ = ["render_site"]
 
 def render_site(con, config: Config, out_dir: Path, previous: Manifest | None = None,
                 previous_dir: Path | None = None, record: Manifest | None = None,
-                jobs: int | None = None, deferred: frozenset[str] = frozenset()) -> int:
+                jobs: int | None = None, deferred: frozenset[str] = frozenset(),
+                fresh: list[str] | None = None) -> int:
     """Render the whole site into `out_dir` from the database `con`; returns the page count.
 
     With `previous` (the manifest of the build in `previous_dir`), outputs whose inputs did
     not change are linked from there; `record` receives this build's inputs and outputs.
     `deferred`: units linked from the previous build even if their inputs changed
-    (`TrackedWriter.deferred`). `jobs` worker processes render the documents and draw the charts (default: the
+    (`TrackedWriter.deferred`). `fresh`: the documents whose rows are new in the database
+    (None: all); only theirs need their phone numbers masked. `jobs` worker processes render the documents and draw the charts (default: the
     config's `build.jobs`; 0 = one per core). A connection that can let go of its file
     (`db.connect(..., detachable=True)`) is closed while the documents render, so that the
     workers fork without DuckDB's memory, and is closed when this returns.
@@ -68,7 +70,7 @@ def render_site(con, config: Config, out_dir: Path, previous: Manifest | None = 
     jobs = jobs or os.cpu_count() or 1
     mask = bool(config.get("privacy.mask_phone_numbers"))
     if mask:
-        mask_database(con)
+        mask_database(con, fresh)
     # A province's sections, issues and checks are loaded a batch of documents at a time by
     # the process rendering them, from the database file (`load.Details`), which `con`
     # lets go of meanwhile; a connection that cannot (in memory) loads them all now.
