@@ -622,3 +622,15 @@ def test_merged_code_cells_are_told_by_their_columns_in_any_ruled_grid():
     assert [r.code for r in rows] == ["201", "20103", "2010301"]
     # its figures are placed from the right, their columns in doubt: reported
     assert {i.slug for i in doc.issues if i.line == rows[2].line} == {"column-ambiguous"}
+
+
+def test_title_lines_are_meta_lines_by_their_shape():
+    """The reader tells a title line by its shape (it ends …表 or …表（续）, no sentence),
+    not by which table it names: a title it does not know ends a cell's text too."""
+    from generator.readers.word_cells import is_meta_line
+
+    for line in ("部门（单位）收支总体情况表", "2024年项目支出绩效目标表", "一般公共预算支出情况表（续）",
+                 "政府采购预算表", "表一："):
+        assert is_meta_line(line), line
+    for line in ("人员经费", "本表为空表。", "详见《部门收支总体情况表》", "公用经费表格说明"):
+        assert not is_meta_line(line), line

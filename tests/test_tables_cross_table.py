@@ -9,6 +9,7 @@ from generator.grid import Cell, GridRow
 from generator.model import Column, Document, Origin, Row, Table
 from generator.tables.catalogue import load_catalogue
 from generator.tables.cross_table import place_by_sources, settle_across_tables
+from generator.tables.two_sided_unplaced import income_sources
 from generator.tables.wrapped_header import wrapped_columns
 
 KEYS = ("total", "general_public", "gov_fund", "business")
@@ -57,6 +58,16 @@ def test_more_amounts_than_sources_keep_the_total_alone():
     issues = place_by_sources(_income(row), ["general_public"], "表一", "x.txt")
     assert row.values == {"total": Decimal(10)}
     assert [i.slug for i in issues] == ["column-ambiguous"]
+
+
+def test_income_sources_are_lines_named_by_a_whole_catalogue_label():
+    """"一、一般公共预算拨款", "上年结转" name sources; 本年收入合计 (with 合计 in it) and
+    国有资本经营收入 (with 经营收入 in it) do not: a line is named by its whole label."""
+    names = {"一、一般公共预算拨款": "5", "上年结转": "2", "本年收入合计": "7", "国有资本经营收入": "1",
+             "事业收入": "0"}
+    table = Table("summary", "收支总体情况表", 1, rows=[
+        Row(line=2, name=n, side="income", values={"amount": Decimal(v)}) for n, v in names.items()])
+    assert income_sources(table) == ["general_public", "carryover"]
 
 
 def test_wrapped_header_labels_are_joined_into_columns():

@@ -1,4 +1,4 @@
-"""Table titles and page breaks: the local templates' long names and the central
+"""Table titles (the catalogue's, matched at a line's end) and page breaks: the local templates' long names and the central
 template's short ones (收支总表, 一般公共预算支出表 …) name the same tables, in every layout;
 a table broken by a page (title again with （续）, or only its header again) reads as one."""
 
@@ -26,6 +26,9 @@ from .conftest import sample_paths
     ("政府性基金预算支出表", "gov_fund"), ("国有资本经营预算支出表", "state_capital"),
     ("项目支出绩效目标表", None), ("部门整体支出绩效目标表", None),
     ("政府性基金预算支出情况表为空表。", None), ("二、收入预算情况说明", None),
+    # the catalogue's titles (other templates): the longest title the line ends with decides
+    ("一般公共预算财政拨款支出预算表", "general_public"), ("财政拨款支出预算表", None),
+    ("收入支出决算总表", "summary"), ("2026年部门“三公”经费和机关运行经费预算表", "three_public"),
 ])
 def test_title_names_its_table(line, key):
     assert table_key_for_title(line) == key

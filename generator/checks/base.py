@@ -9,16 +9,20 @@ from typing import Any
 
 from ..model import TABLE_SHORT, Document, Issue, Row, Table
 from ..numbers import format_amount
-from ..parse.columns import ECONOMIC_LABELS, INCOME_LABELS
+from ..tables.catalogue import load_catalogue
 
 ROUNDING_STEP = Decimal("0.01")
 ZERO = Decimal(0)
 
+# How a message names a column: the catalogue's first label for it, or shorter.
 COLUMN_SHORT = {
+    **{key: load_catalogue().column_label(key) for key in load_catalogue().columns},
     "total": "合计", "basic": "基本", "project": "项目", "personnel": "人员经费", "public": "公用经费",
     "amount": "金额", "general_public": "一般公共预算", "gov_fund": "政府性基金", "state_capital": "国有资本经营",
     "overseas": "因公出国（境）费", "vehicle_total": "公务用车购置及运行费", "vehicle_purchase": "购置费",
-    "vehicle_operation": "运行费", "reception": "公务接待费", **ECONOMIC_LABELS, **INCOME_LABELS,
+    "vehicle_operation": "运行费", "reception": "公务接待费", "fiscal_subtotal": "财政拨款小计",
+    "general_public_transfer": "上级一般公共预算转移支付", "gov_fund_transfer": "上级政府性基金转移支付",
+    "state_capital_transfer": "上级国有资本经营预算转移支付", "carryover": "上年结转",
 }
 
 

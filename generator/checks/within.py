@@ -5,7 +5,6 @@ from __future__ import annotations
 from decimal import Decimal
 
 from ..model import Document, Row, Table
-from ..parse.columns import PROJECT_ECONOMIC_COLUMNS
 from ..tables.catalogue import identity_terms, load_catalogue
 from .base import COLUMN_SHORT, TABLE_SHORT, CheckResult, compare, fmt, row_label, tables
 
@@ -113,13 +112,19 @@ def _row_identity(doc: Document, table: Table, left: str, parts: list[str]) -> l
     return out
 
 
+def economic_columns() -> list[str]:
+    """表七's economic-class columns in the template's order (its catalogue header after
+    the 项目支出合计)."""
+    return [key for key, _ in load_catalogue().kind("projects").header if key != "total"]
+
+
 def check_economic_split(doc: Document) -> list[CheckResult]:
     """表七 printed by economic class: each row's 合计 = 工资福利支出 + 商品和服务支出 + … (the
     economic-class columns it prints), for every row that prints any of them, and the total."""
     out = []
     for table in tables(doc, "projects"):
         printed = {c.key for c in table.columns}
-        parts = [key for key in PROJECT_ECONOMIC_COLUMNS if key in printed]
+        parts = [key for key in economic_columns() if key in printed]
         if len(parts) < 2:
             continue
         rows = [(row, row_label(table.key, row)) for row in table.rows]

@@ -1,4 +1,6 @@
-"""Recognising the standard table titles, whatever numbering a layout prints.
+"""Recognising the standard table titles, whatever numbering a layout prints, for the
+legacy layouts (generator/layouts) and the narrative-only test: the titles are the
+catalogue's (tables/catalogue.toml), matched at the line's end after any text before them.
 
 Titles come as "表一：" + "部门（单位）收支总体情况表", "表 1" + "部门收支总体情况表", or
 with no number at all; the 目录 (table of contents) lists the same names, so callers
@@ -8,27 +10,10 @@ must skip the 目录 themselves (a title line there is followed by no table).
 from __future__ import annotations
 
 import re
+from functools import cache, lru_cache
 
 from ..numbers import squash
-
-# Ordered: the first pattern that matches a squashed title line decides its key (财政拨款
-# 收支 before 收支). Each name comes in the local templates' long form (部门收支总体情况表,
-# 一般公共预算支出情况表) and the central template's short one (收支总表, 一般公共预算支出表),
-# with or without 部门（单位）, 预算 and a year or department in front.
-_DEPT = r"(部门(（单位）)?|单位)?"
-_TITLE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
-    ("fiscal", re.compile(r"财政拨款收支(预算)?总(体情况)?表$")),
-    ("summary", re.compile(_DEPT + r"收支(预算)?总(体情况)?表$")),
-    ("income", re.compile(_DEPT + r"收入(预算)?总(体情况)?表$")),
-    ("expense", re.compile(_DEPT + r"支出(预算)?总(体情况)?表$")),
-    ("basic", re.compile(r"一般公共预算基本支出(预算)?(情况)?表$")),
-    ("projects", re.compile(r"一般公共预算项目支出(预算)?(情况)?表$")),
-    ("general_public", re.compile(r"一般公共预算(当年拨款)?(财政拨款)?支出(预算)?(情况)?表$")),
-    ("three_public", re.compile(r"[“\"]?三公[”\"]?经费支出(预算)?(情况)?表$")),
-    ("gov_fund", re.compile(r"政府性基金(预算)?支出(预算)?(情况)?表$")),
-    ("state_capital", re.compile(r"国有资本经营(预算)?支出(预算)?(情况)?表$")),
-    ("carryover", re.compile(r"上年结转结余情况(明细)?表$")),
-]
+from ..tables.catalogue import load_catalogue
 
 # The longest title line, squashed: a county department's full name and the year can come
 # first ("新疆维吾尔自治区伊犁哈萨克自治州奎屯市人力资源和社会保障局2024年部门收支总体情况表", 43).
@@ -56,10 +41,26 @@ def table_key_for_title(line: str) -> str | None:
     text = _CONTINUED.sub("", TABLE_NUMBER_RE.sub("", text))
     if not text or len(text) > MAX_TITLE_LENGTH:
         return None
-    for key, pattern in _TITLE_PATTERNS:
-        if pattern.search(text):
-            return key
-    return None
+    return _key_at_end(text)
+
+
+@lru_cache(maxsize=4096)  # (the same few title lines in every document)
+def _key_at_end(text: str) -> str | None:
+    """The key of the catalogue's table kind whose title the text ends with, the longest
+    such title deciding (一般公共预算财政拨款支出预算表 is 一般公共预算's, not
+    财政拨款支出预算表's); None for a kind the site stores no table of."""
+    best: tuple[int, str] | None = None
+    for key, pattern in _titles_at_end():
+        found = pattern.search(text)
+        if found and (best is None or found.start() < best[0]):
+            best = (found.start(), key)
+    return (best[1] or None) if best else None
+
+
+@cache
+def _titles_at_end() -> list[tuple[str, re.Pattern[str]]]:
+    """Each catalogue kind's key and its titles, anchored at the line's end."""
+    return [(kind.key, re.compile("(?:" + "|".join(kind.titles) + ")$")) for kind in load_catalogue().kinds]
 
 
 def numbered_title(title: str, before: str | None) -> str:

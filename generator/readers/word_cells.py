@@ -23,13 +23,12 @@ from ..grid import Grid, GridRow
 from ..model import Origin
 from ..numbers import normalize_cell, parse_amount, squash
 from ..parse.prose import PAGE_MARKER
-from ..parse.titles import ENDS_LIKE_TITLE, TABLE_NUMBER_RE, table_key_for_title
+from ..parse.titles import ENDS_LIKE_TITLE, TABLE_NUMBER_RE
 
 # Word bookmarks leak into the text as "[bookmark: _GoBack]".
 _BOOKMARK = re.compile(r"\[bookmark:[^\]]*\]")
 _PART_HEADING = re.compile(r"^\s*第[一二三四五六七八九十]+部分")
 _META = re.compile(r"^(编制(部门|单位)|单位[:：]|金额单位|备注|注[:：])")
-_PERFORMANCE_TITLE = re.compile(r"(项目支出|部门整体(支出)?)绩效目标表$")
 _ASCII_END = re.compile(r"[A-Za-z0-9]$")
 _ASCII_START = re.compile(r"^[A-Za-z0-9]")
 # Most blank lines allowed between an empty cell and its untabbed text (see module doc).
@@ -99,17 +98,6 @@ def is_part_heading(text: str) -> bool:
     return bool(_PART_HEADING.match(text))
 
 
-def performance_kind(text: str) -> str | None:
-    """"project" for a 项目支出绩效目标表 title, "department" for 部门整体, else None."""
-    s = squash(clean_text(text))
-    if len(s) > 30:
-        return None
-    m = _PERFORMANCE_TITLE.search(s)
-    if not m:
-        return None
-    return "project" if m.group(1) == "项目支出" else "department"
-
-
 def is_meta_line(text: str) -> bool:
     """A line that is never part of a cell: 表X：, a title, 编制部门, 单位：万元, 第X部分."""
     s = squash(clean_text(text))
@@ -119,7 +107,13 @@ def is_meta_line(text: str) -> bool:
         return True
     if "单位:万元" in s or "单位：万元" in s:
         return True
-    return bool(ENDS_LIKE_TITLE.search(s)) and bool(table_key_for_title(s) or performance_kind(s))
+    return looks_like_title(s)
+
+
+def looks_like_title(flat: str) -> bool:
+    """A line (white space removed) shaped as a table's title: it ends "…表" or "…表（续）"
+    and is no sentence (which table it names is the segmenter's business)."""
+    return bool(ENDS_LIKE_TITLE.search(flat)) and not any(mark in flat for mark in "。，；《")
 
 
 def _join(first: str, more: list[str]) -> str:

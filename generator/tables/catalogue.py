@@ -158,6 +158,19 @@ class Catalogue:
                     best = (len(synonym), key)
         return best[1] if best else None
 
+    def whole_label_key(self, label: str) -> str | None:
+        """The column key one of whose `[columns]` labels is the whole of `label` (a
+        two-sided table's income line names its source so: "上年结转", not "本年收入合计"
+        → total nor "国有资本经营收入" → operating), else None."""
+        flat = squash(label).replace("(", "（").replace(")", "）").rstrip("：:")
+        return next((key for key, synonyms in self.columns.items()
+                     if any(s.lstrip("^").replace("(", "（").replace(")", "）") == flat for s in synonyms)), None)
+
+    def column_label(self, key: str) -> str:
+        """How the catalogue first prints a column key (its first `[columns]` label)."""
+        synonyms = self.columns.get(key)
+        return synonyms[0].lstrip("^") if synonyms else key
+
     def is_total(self, label: str | None) -> bool:
         return squash(label).rstrip("：:") in self.labels["total"]
 

@@ -13,8 +13,8 @@ import re
 
 from ..model import COLUMN_LABELS, Issue, Row, Table
 from ..numbers import squash
-from ..parse.columns import column_key_for_label
 from .amounts import has_amount
+from .catalogue import load_catalogue
 from .segment import Segment
 
 # "一、", "1.", "其中：" before an income source's name
@@ -52,9 +52,9 @@ def income_sources(table: Table | None) -> list[str]:
     income side (一般公共预算 5005.17 → general_public)."""
     if table is None:
         return []
-    keys = []
+    keys, catalogue = [], load_catalogue()
     for row in table.rows:
-        key = column_key_for_label(_NUMBERING.sub("", squash(row.name))) if row.side == "income" else None
+        key = catalogue.whole_label_key(_NUMBERING.sub("", squash(row.name))) if row.side == "income" else None
         if key and row.values.get("amount"):
             keys.append(key)
     return keys
