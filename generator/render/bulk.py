@@ -146,7 +146,7 @@ def capped_memory(con) -> Iterator[None]:
 
 
 def write_parted(con, select: str, order: str, copy_options: str, target: Path, head: bytes,
-                 last_cut: int, tail: bytes, parts: list[Chunk] | None, store: PartStore,
+                 last_cut: int, tail: bytes, parts: list[Chunk] | None, store: PartStore | None,
                  kind: str, deflate: list[Path | bytes] | None = None) -> None:
     """`target` = `head` + the rows of `select` (`SELECT … FROM <table>`, to which each
     part's WHERE and then `order` are added) as DuckDB's COPY writes them with

@@ -242,11 +242,12 @@ def _sql_path(path: Path) -> str:
     return path.as_posix().replace("'", "''")
 
 
-def write_bulk(con, out_dir: Path, archive: zipfile.ZipFile, parts: list[bulk.Chunk],
-               store: bulk.PartStore, zip_first: Sequence[tuple[str, Path]] = (),
+def write_bulk(con, out_dir: Path, archive: zipfile.ZipFile, parts: list[bulk.Chunk] | None = None,
+               store: bulk.PartStore | None = None, zip_first: Sequence[tuple[str, Path]] = (),
                previous: zipreuse.PreviousZip | None = None) -> dict[str, dict[str, Any]]:
     """Every database table as CSV (also into the zip) and JSON under `data/`, assembled
-    from the parts by chunk of documents `parts` kept in `store` (`bulk`); `zip_first`
+    from the parts by chunk of documents `parts` kept in `store` (`bulk`; None: every
+    table exported whole, nothing kept); `zip_first`
     (member name, file) go into the zip before them, those of the last build's zip
     `previous` that are unchanged as they stand there (`zipreuse`).
 
@@ -265,7 +266,8 @@ def write_bulk(con, out_dir: Path, archive: zipfile.ZipFile, parts: list[bulk.Ch
         for name in BULK_TABLES:
             columns = [(r[0], r[1]) for r in con.execute(f"DESCRIBE {name}").fetchall()]
             count = con.execute(f"SELECT count(*) FROM {name}").fetchone()[0]
-            chunked = parts if count >= bulk.PART_MIN_ROWS and _export_order(columns) != "ORDER BY rowid" else None
+            chunked = (parts if parts is not None and store is not None and count >= bulk.PART_MIN_ROWS
+                       and _export_order(columns) != "ORDER BY rowid" else None)
             csv_path, json_path = data_dir / "csv" / f"{name}.csv", data_dir / "json" / f"{name}.json"
             pieces: list[Path | bytes] = []
             _write_csv(con, name, columns, csv_path, chunked, store, pieces)
@@ -282,7 +284,7 @@ CSV_OPTIONS = "FORMAT csv, HEADER false, NEW_LINE '\\r\\n'"
 
 
 def _write_csv(con, name: str, columns: list[tuple[str, str]], target: Path,
-               parts: list[bulk.Chunk] | None, store: bulk.PartStore,
+               parts: list[bulk.Chunk] | None, store: bulk.PartStore | None,
                deflate: list[Path | bytes] | None = None) -> None:
     """A table's CSV, its header written by DuckDB too (an empty result's COPY)."""
     select = _export_select(name, columns, True)
@@ -315,7 +317,7 @@ JSON_HEAD = {"unit": "万元", "amounts": "exact decimal strings; `printed` is t
 
 
 def _write_json(con, name: str, columns: list[tuple[str, str]], target: Path, count: int,
-                parts: list[bulk.Chunk] | None, store: bulk.PartStore) -> None:
+                parts: list[bulk.Chunk] | None, store: bulk.PartStore | None) -> None:
     """A table's rows as `{"table": …, "unit": …, "amounts": …, "rows": [{…}, …]}`: a line
     per row (`to_json`, as DuckDB's own JSON export writes a row) with a comma after it,
     written by DuckDB's CSV writer without quoting (JSON text has no raw line breaks, nor
