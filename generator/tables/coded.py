@@ -1,12 +1,9 @@
 """Coded classification tables (功能分类 / 经济分类, with sub-units) and named-row tables:
 one row per printed line with a code (类 款 项) or a name, amounts in the header's columns.
-
 The header is every line above the first line with an amount; its leaf columns come from
-`header.read_columns` (with x-extents) or, for a rendering without them, from the column
-labels in print order. A name wrapped around its amounts (a half above, a half below) is
-joined to its row. The 合计 row is the table's total; a line such as 人员经费合计 is a
-row of kind "line".
-"""
+`header.read_columns` (with x-extents) or, for a rendering without them, the labels in
+print order. A name wrapped around its amounts is joined to its row. The 合计 row is the
+table's total; a line such as 人员经费合计 is a row of kind "line"."""
 
 from __future__ import annotations
 
