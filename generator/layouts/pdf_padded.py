@@ -22,6 +22,7 @@ from ..parse.titles import numbered_title
 from ..readers.padded import padded_rows
 from ..sources import SourceText
 from ..tables.catalogue import load_catalogue
+from ..tables.cross_table import names_by_code
 from ..tables.performance import read_performance
 from ..tables.pipeline import INTERPRETERS
 from ..tables.projects import name_projects
@@ -82,16 +83,10 @@ class PdfPaddedLayout:
             seg = next((s for s, end in by_key.values() if s.line < issue.line < end), None)
             if seg is not None:
                 doc.issues.append(replace(issue, table=seg.kind.key))
-        names_by_code: dict[str, str] = {}
-        for key in (k for k in READ_ORDER if k in by_key):
+        for key in (k for k in READ_ORDER if k in by_key):  # (表三/表五 before 表七, which takes their names)
             seg, end = by_key[key]
             title = numbered_title(lines[seg.line - 1], _line_before(lines, seg.line))
-            table = _read_shared(seg, title, end, grid, lines, doc, names_by_code)
-            doc.tables[key] = table
-            if key in ("expense", "general_public"):
-                for row in table.rows:
-                    if row.code and row.name:
-                        names_by_code.setdefault(row.code, row.name)
+            doc.tables[key] = _read_shared(seg, title, end, grid, lines, doc)
         _read_performance(lines, [s for s in segments if s.kind.shape == "key_value"], unread, doc)
 
 
@@ -136,8 +131,8 @@ def _known_units(doc: Document) -> set[str]:
     return units
 
 
-def _read_shared(seg: Segment, title: str, end: int, grid: PaddedGrid, lines: list[str], doc: Document,
-                 names_by_code: dict[str, str]) -> Table:
+def _read_shared(seg: Segment, title: str, end: int, grid: PaddedGrid, lines: list[str],
+                 doc: Document) -> Table:
     """One table the shared segmenter found, read by the interpreter of its shape; `title`
     as printed; it ends before line `end`, the next title (a 为空表 note stands there)."""
     catalogue = load_catalogue()
@@ -151,7 +146,7 @@ def _read_shared(seg: Segment, title: str, end: int, grid: PaddedGrid, lines: li
     doc.issues.extend(found)
     table.title, table.note = title, None
     if key == "projects":
-        name_projects(table, seg, names_by_code)
+        name_projects(table, seg, names_by_code(doc, ("expense", "general_public")))
     last = table.rows[-1] if table.rows else None
     if last is not None and last.code and seg.kind.shape != "two_sided" and not any(
             v is not None for v in last.values.values()):

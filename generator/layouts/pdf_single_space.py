@@ -45,8 +45,6 @@ TABLE_LABELS = {
     "state_capital": "国有资本经营表",
     "carryover": "上年结转结余表",
 }
-# A header piece longer than this is no (wrapped) column label: the header is garbled.
-MAX_HEADER_PIECE = 200
 # The widest table (表二, by income source) prints a dozen amounts a row: a line with
 # this many numbers is not a row.
 MAX_ROW_NUMBERS = 60

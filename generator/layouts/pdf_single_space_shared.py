@@ -14,6 +14,7 @@ from ..readers.single_space import single_space_rows
 from ..tables.amounts import has_amount
 from ..tables.catalogue import load_catalogue
 from ..tables.codes import code_chain_doubts
+from ..tables.cross_table import names_by_code
 from ..tables.items import read_items
 from ..tables.pipeline import INTERPRETERS
 from ..tables.projects import name_projects
@@ -96,11 +97,7 @@ def _name_projects(table: Table, seg, doc: Document) -> list[Issue]:
     """表七's units, projects and their names (`tables.projects.name_projects`) by the 科目名称
     表三, 表五 and 表二 print; doubts on a name split by the print alone and a project
     amount without a name."""
-    names: dict[str, str] = {}
-    for key in ("expense", "general_public", "income"):
-        for row in doc.tables[key].rows if key in doc.tables else ():
-            if row.code and row.name:
-                names.setdefault(row.code, row.name)
+    names = names_by_code(doc, ("expense", "general_public", "income"))
     name_projects(table, seg, names)
     found = _lone_project_lines(table, doc)
     for row in (r for r in table.rows if r.kind == "project"):

@@ -120,8 +120,6 @@ COLUMN_KEYS: dict[str, str] = {
     "reception_budget": "公务接待费预算数 — reception, budget figure",
     "meeting": "会议费 — meetings", "training": "培训费 — training",
     "operating_costs": "机关运行经费 — administrative running costs",
-    "unplaced_1": "未能定位的第 1 个金额（列未确定，不要加总）— figure whose column was not placed",
-    "unplaced_2": "未能定位的第 2 个金额（列未确定，不要加总）— second unplaced figure",
 }
 
 AMOUNT_COLUMNS = {"amount", "fiscal_amount", "other_funds", "expected", "difference"}

@@ -38,14 +38,15 @@ def settle_across_tables(doc: Document, waiting: Collection[str] = ()) -> None:
     repair_broken_codes(doc)
 
 
-def names_by_code(doc: Document, keys: tuple[str, ...]) -> dict[str, set[str]]:
-    """科目名称 by code, as the document's tables `keys` print them (表七's labels are a
-    科目名称 and a project's name run together: the other tables tell where one ends)."""
-    known: dict[str, set[str]] = {}
+def names_by_code(doc: Document, keys: tuple[str, ...]) -> dict[str, str]:
+    """科目名称 by code, the first the document's tables `keys` print, in that order (表七's
+    labels are a 科目名称 and a project's name run together: the other tables tell where one
+    ends, `projects.name_projects`)."""
+    known: dict[str, str] = {}
     for key in keys:
         for row in doc.tables[key].rows if key in doc.tables else []:
             if row.code and row.name:
-                known.setdefault(row.code, set()).add(row.name)
+                known.setdefault(row.code, row.name)
     return known
 
 

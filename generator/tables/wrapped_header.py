@@ -15,6 +15,7 @@ from .header import Column
 
 MAX_PIECES = 8
 MAX_LABEL = 24  # no known column label is longer
+_TOTAL_WORDS = sorted(TOTAL_LABELS, key=len, reverse=True)  # 总合计 before 合计
 _EXACT: dict[int, dict[str, str]] = {}  # the labels by catalogue (it is loaded once)
 
 
@@ -48,9 +49,10 @@ def wrapped_columns(header: list[GridRow], catalogue: Catalogue) -> list[Column]
 def _as_heji(label: str) -> str:
     """A label whose total word is printed otherwise (项目支出总计, 合计：) as the catalogue
     spells it (项目支出合计): `numbers.TOTAL_LABELS` are one word."""
-    for word in sorted(TOTAL_LABELS, key=len, reverse=True):
-        if label.rstrip("：:").endswith(word):
-            return label.rstrip("：:")[: -len(word)] + "合计"
+    bare = label.rstrip("：:")
+    for word in _TOTAL_WORDS:
+        if bare.endswith(word):
+            return bare[: -len(word)] + "合计"
     return label
 
 
