@@ -50,7 +50,17 @@ from .schema import COLUMNS, DOC_TABLES, SCHEMA, _sql_path
 __all__ = ["COLUMNS", "CSV_TABLES", "DOC_TABLES", "SCHEMA", "PackedRows", "_csv_text",
            "bulk_insert", "connect", "delete_documents", "detach", "detachable", "document_rows", "issue_row",
            "load_document", "load_documents", "load_packed", "load_source_issues",
-           "pack_document", "publish", "publishing", "query", "reattach"]
+           "open_read_only", "pack_document", "publish", "publishing", "query", "reattach", "ENGINE_VERSION"]
+
+
+# DuckDB's version: the bytes of its exports may change with it (`render.bulk` keys its parts on it).
+ENGINE_VERSION = duckdb.__version__
+
+
+def open_read_only(path: Path | str) -> duckdb.DuckDBPyConnection:
+    """The database file at `path` opened for reading only (a published copy, whose bytes
+    must stay those of the download: no schema is run on it)."""
+    return duckdb.connect(str(path), read_only=True)
 
 
 def connect(path: Path | str = ":memory:", detachable: bool = False) -> duckdb.DuckDBPyConnection:

@@ -28,8 +28,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-import duckdb
-
+from .. import db
 from ..cachefile import generator_version
 from ..config import Config
 from ..incremental import config_key, digest
@@ -91,7 +90,7 @@ def chunks(doc_keys: dict[str, str], settings: str) -> list[Chunk]:
     out = []
     for n, group in enumerate(groups):
         following = groups[n + 1][0] if n + 1 < len(groups) else None
-        key = digest(PART_FORMAT, settings, duckdb.__version__, *(f"{d}\t{doc_keys[d]}" for d in group))
+        key = digest(PART_FORMAT, settings, db.ENGINE_VERSION, *(f"{d}\t{doc_keys[d]}" for d in group))
         out.append(Chunk(key, group[0] if n else None, following))
     out.append(Chunk(None, nulls=True))
     return out

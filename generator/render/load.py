@@ -167,9 +167,9 @@ class Details:
     @contextmanager
     def loaded(self, docs: Sequence[DocData]) -> Iterator[None]:
         if self._con is None or self._con[0] != os.getpid():
-            import duckdb
+            from .. import db
 
-            self._con = (os.getpid(), duckdb.connect(self.path, read_only=True))
+            self._con = (os.getpid(), db.open_read_only(self.path))
         load_details(self._con[1], docs)
         try:
             yield

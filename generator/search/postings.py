@@ -26,13 +26,13 @@ from unicodedata import is_normalized
 
 import numpy as np
 
-from .analyzer import normalize
+from .analyzer import HAN, normalize
 
 WORD = re.compile(r"[0-9a-z]+")
 WORDS = 1 << 32  # a word's code: WORDS + its number (Han codes are below)
 FIELD_END = "\x00"  # between the fields of the texts: neither Han nor a word
 # Han ranges of analyzer.HAN, as code points
-HAN_RANGES = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF))
+HAN_RANGES = tuple((ord(first), ord(last)) for first, last in re.findall("(.)-(.)", HAN))
 TEXT_SHIFT = 36  # a (text, term) key: text << TEXT_SHIFT | term code
 
 

@@ -38,9 +38,9 @@ def page_rows(site: Path, doc_ids: list[str]) -> dict[str, RowsByAnchor]:
     path = Path(site) / DATABASE
     if not doc_ids or not path.is_file():
         return {}
-    import duckdb  # read-only, the published file: its bytes stay those of the download
+    from .. import db  # (imported here: a search without a database needs no DuckDB)
 
-    con = duckdb.connect(str(path), read_only=True)
+    con = db.open_read_only(path)
     try:
         con.execute("CREATE TEMP TABLE wanted AS SELECT unnest(?) AS doc_id", [doc_ids])
         out: dict[str, RowsByAnchor] = defaultdict(dict)
