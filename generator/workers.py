@@ -134,7 +134,7 @@ def _give(worker: _Worker, queue: Iterator[int], tasks: list, limit: float) -> b
         return False
     worker.index = index
     worker.deadline = time.monotonic() + limit if limit > 0 else float("inf")
-    worker.conn.send(tasks[index])
+    worker.conn.send((tasks[index],))
     return True
 
 
@@ -156,7 +156,14 @@ def _outcome(worker: _Worker) -> str | None:
 
 
 def _stop(worker: _Worker) -> None:
-    """End a worker: an idle one leaves when its pipe closes, a busy one is killed."""
+    """End a worker: an idle one is told to leave, a busy one is killed. (Closing the pipe
+    is no signal: every worker forked later holds a copy of its end, and so did the worker
+    itself, so an idle worker waited out the join's second, at the end of every parse.)"""
+    if worker.index < 0:
+        try:
+            worker.conn.send(())
+        except OSError:
+            pass
     worker.conn.close()
     if worker.index < 0:
         worker.process.join(1)
@@ -166,14 +173,18 @@ def _stop(worker: _Worker) -> None:
 
 
 def _serve(fn, start, conn: Connection) -> None:
-    """A worker: runs the tasks it is sent, one at a time, until its pipe closes."""
+    """A worker: runs the tasks it is sent, one at a time (each as a 1-tuple), until it
+    is sent an empty one or its pipe closes."""
     if start is not None:
         start()
     while True:
         try:
-            task = conn.recv()
+            message = conn.recv()
         except EOFError:
             return
+        if not message:
+            return
+        (task,) = message
         try:
             answer = (True, fn(task))
         except Exception as exc:  # noqa: BLE001 — raised again in the build process

@@ -123,3 +123,20 @@ def test_every_forked_child_dies_with_the_build():
     finally:
         for pid in session_processes(run.pid):
             os.kill(pid, signal.SIGKILL)
+
+
+def test_idle_workers_leave_when_told_instead_of_being_killed():
+    """Workers forked one after the other each hold copies of the others' pipe ends, so
+    closing a pipe never ended an idle worker: each was killed after waiting out a join
+    (a second at the end of every parse, the most of a `serve` rebuild)."""
+    from generator import workers
+
+    pool = [workers._start_worker(abs, None) for _ in range(2)]
+    for worker in pool:
+        worker.index = 0
+        worker.conn.send((-3,))
+        assert worker.conn.recv() == (True, 3)
+        worker.index = -1
+    for worker in pool:
+        workers._stop(worker)
+    assert [w.process.exitcode for w in pool] == [0, 0]  # left, not killed (-SIGKILL)
