@@ -97,6 +97,7 @@ class BuildReport:
 
 
 LOAD_IN_CHILD = 64
+SEARCH_INDEX = "search-index"  # in `build(defer=...)`: the last build's search index (`_search_index`)
 
 
 def load_database(path: Path, site_dir: Path, cache: ParseCache, documents: list[DocSummary],
@@ -220,6 +221,22 @@ def _deferred(manifest) -> list[str]:
     return names
 
 
+def _search_index(config: Config, staging: Path, output: Path, clean: bool,
+                  defer: frozenset[str], manifest, report: BuildReport) -> Any:
+    """The search index of the staging site. With `SEARCH_INDEX` in `defer` (`serve`), the
+    last build's is linked as it was, to be updated by the next build, like a deferred unit."""
+    from .search import build_search_index, keep_search_index
+
+    cache = incremental.cache_dir(config) / "search"
+    if SEARCH_INDEX in defer and not clean and keep_search_index(staging, cache, output):
+        report.deferred.append(SEARCH_INDEX)
+        if not manifest.fingerprint.startswith(f"{incremental.DEFERRED}:"):
+            manifest.fingerprint = f"{incremental.DEFERRED}:{manifest.fingerprint}"
+        return None
+    return build_search_index(staging, cache, config.get("build.jobs"), reuse=not clean,
+                              previous=output)
+
+
 def assign_ids(documents: list[D]) -> dict[str, D]:
     """doc_id = slug(department)-year (`slugs.doc_ids`), unique across the site; a
     document's doc_id depends on its own name, year and path, never on the order of files.
@@ -245,8 +262,9 @@ def build(site_dir: Path, output: Path | None = None, jobs: int | None = None,
     (`serve`) keep parse results in memory between builds; `background_cleanup` returns
     before the replaced site is deleted (so `serve` can reload the browser sooner, and
     the command line return; a process of its own deletes it: `output_guard`).
-    `defer`: output units (`"data"`: the bulk downloads) linked from the last build even
-    when their inputs changed, so that `serve` shows an edit sooner; the build is then
+    `defer`: output units (`"data"`: the bulk downloads; `SEARCH_INDEX`: the search
+    index) linked from the last build even when their inputs changed, so that `serve`
+    shows an edit sooner; the build is then
     recorded as not up to date (`report.deferred`), and the next one renders them.
     One build at a time per output folder: another one waits, or with `wait=False` fails
     (`output_guard.OutputError`, as for an output folder that may not be replaced).
@@ -323,11 +341,7 @@ def _build(config: Config, report: BuildReport, jobs: int | None, clean: bool,
 
         if config.get("build.search"):
             clock = time.perf_counter()
-            from .search import build_search_index
-
-            report.search = build_search_index(
-                staging, incremental.cache_dir(config) / "search", config.get("build.jobs"),
-                reuse=not clean, previous=output)
+            report.search = _search_index(config, staging, output, clean, defer, manifest, report)
             report.timings["search"] = time.perf_counter() - clock
         incremental.forget_manifest(config)
         clock = time.perf_counter()

@@ -34,13 +34,15 @@ from urllib.parse import urlsplit
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
-from .build import BuildReport, build
+from .build import SEARCH_INDEX, BuildReport, build
 from .config import Config, ConfigError, load_config
 from .incremental import ParseCache, cache_dir
 
 RELOAD_PATH = "/__reload"
-DEBOUNCE = 0.2  # seconds without file events before a rebuild starts
-DEFERRED = frozenset({"data"})  # output units an edit's rebuild leaves as they were: the bulk downloads
+DEBOUNCE = 0.1  # seconds without file events before a rebuild starts
+# What an edit's rebuild leaves as the last build had it: the bulk downloads ("data") and
+# the search index, which at a province take most of a rebuild.
+DEFERRED = frozenset({"data", SEARCH_INDEX})
 REFRESH_AFTER = 2.0  # seconds without file events before the deferred units are rebuilt
 HEARTBEAT = 15.0  # seconds between keep-alive comments on an idle reload stream
 # Editors' swap, backup and lock files: never a change to the site by themselves.

@@ -5,7 +5,12 @@ a build loads."""
 
 from __future__ import annotations
 
-from generator.build import build
+import json
+
+from generator.build import SEARCH_INDEX, build
+from generator.search import INDEX_DIR
+from generator.search.analyzer import query_terms
+from generator.search.index import term_hash
 
 from .test_atomic import duckdb_content
 from .test_incremental import (
@@ -36,6 +41,37 @@ def test_a_deferred_unit_is_the_last_builds_until_the_next_build(make_site, tmp_
     again = build(site)  # the inputs are those of the last build: the downloads are still due
     assert not again.up_to_date and again.deferred == [] and again.parsed == 0
     assert "data/budget.duckdb" in rewritten(before, site / "build")
+    assert build(site).up_to_date
+    assert_same_as_clean_build(site, tmp_path)
+
+
+def indexed(site, term: str) -> bool:
+    """Whether the built search index holds `term`'s postings."""
+    index = site / "build" / INDEX_DIR
+    buckets = json.loads((index / "meta.json").read_text(encoding="utf-8"))["buckets"]
+    bucket = json.loads((index / "t" / f"{term_hash(term) & (buckets - 1):x}.json")
+                        .read_text(encoding="utf-8"))
+    return term in bucket
+
+
+def test_a_deferred_search_index_is_the_last_builds_until_the_next_build(make_site, tmp_path):
+    site = incremental_site(make_site)
+    toml = site / "site.toml"
+    toml.write_text(toml.read_text(encoding="utf-8").replace("search = false", "search = true"),
+                    encoding="utf-8")
+    build(site)
+    before = inodes(site / "build")
+    (new_term,) = [t for t in query_terms("测试标记") if not indexed(site, t)][:1]
+    edit_source(site)
+    report = build(site, defer=frozenset({SEARCH_INDEX}))
+    assert report.deferred == [SEARCH_INDEX] and report.search is None
+    changed = rewritten(before, site / "build")
+    assert EDITED_DOC + "index.html" in changed
+    assert not {k for k in changed if k.startswith(INDEX_DIR)} and not indexed(site, new_term)
+
+    again = build(site)  # the index is updated from the one linked, as from the last build's
+    assert not again.up_to_date and again.deferred == [] and again.parsed == 0
+    assert indexed(site, new_term) and 0 < again.search.linked < again.search.files
     assert build(site).up_to_date
     assert_same_as_clean_build(site, tmp_path)
 

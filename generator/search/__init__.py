@@ -42,7 +42,7 @@ INDEXED_GLOBS = ("budgets/*/index.html", "departments/*/index.html", "regions/*/
                  "classifications/*/*/index.html")
 
 __all__ = ["INDEX_DIR", "SEARCH_PAGE", "SearchIndexed", "build_search_index",
-           "render_search_page", "indexed_pages"]
+           "keep_search_index", "render_search_page", "indexed_pages"]
 
 
 def render_search_page(writer: Any) -> None:
@@ -102,6 +102,25 @@ def build_search_index(site: Path, cache_dir: Path | None = None, jobs: int = 0,
             saved.save(folder)
         cache.prune()
     return SearchIndexed(len(indexed), len(todo), writer.written + writer.linked, writer.linked)
+
+
+def keep_search_index(site: Path, cache_dir: Path, previous: Path) -> bool:
+    """The last build's index (in the site `previous`) linked into `site` as it was, for
+    `serve` to show an edit before the index is updated; its saved state is then that of
+    the linked folder, so the next build updates it as it would the last build's. False
+    (nothing linked): there is no index, or no state describing it, to keep."""
+    old, new = Path(previous) / INDEX_DIR, Path(site) / INDEX_DIR
+    state = IndexState.load(Path(cache_dir), old) if old.is_dir() else None
+    if state is None:
+        return False
+    for folder, _, names in os.walk(old):
+        target = new / Path(folder).relative_to(old)
+        target.mkdir(parents=True, exist_ok=True)
+        for name in names:
+            store.link(f"{folder}/{name}", f"{target}/{name}")
+    state.folder = folder_identity(new)
+    state.save(Path(cache_dir))
+    return True
 
 
 def indexed_pages(site: Path) -> list[str]:
