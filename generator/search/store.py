@@ -1,8 +1,8 @@
 """What the search stage keeps between builds (`.cache/search/`) and how it writes the index.
 
 - `pages/<key>.json`: a page as `index.analyse_page` gives it (its units' ids and
-  texts), its unit files apart in `pages/<key>.units.json` (a rebuild that links a page's unit files from the last build
-  never reads them). The key is the SHA-256 of the index code and the page's HTML.
+  texts), without its unit files: those are linked from the last build's index, or the
+  page is read again. The key is the SHA-256 of the index code and the page's HTML.
 - `texts.pickle`: every distinct unit text of the last build and its terms
   (`postings.analyse_texts`), so that a rebuild analyses only new texts.
 - `state.entry` (a checked `cachefile` entry): the index the last build wrote — the
@@ -91,25 +91,22 @@ class IndexWriter:
         (folder / "t").mkdir(parents=True, exist_ok=True)
         (folder / "u").mkdir(parents=True, exist_ok=True)
 
-    def unit_files(self, page: str, key: str, number: int, texts) -> int:
-        """The unit files of the `number`th page (`texts()` gives their JSON text); linked
-        when the last build indexed the same page bytes. Returns how many there are."""
+    def link_units(self, page: str, key: str, number: int) -> int | None:
+        """Link the unit files of the `number`th page from the last build, when it indexed
+        the same page bytes; how many there are, or None when they are to be written."""
         known = self.state.pages.get(page)
-        if self.old is not None and known is not None and known[0] == key:
-            old, new = f"{self.old}/u/{known[2]}-", f"{self.folder}/u/{number}-"
-            try:  # plain strings: a province links tens of thousands of these
-                for k in range(known[3]):
-                    link(f"{old}{k}.json", f"{new}{k}.json")
-                self.linked += known[3]
-                return known[3]
-            except OSError:  # gone from the last build: written below, never into a link
-                for k in range(known[3]):
-                    (self.folder / "u" / f"{number}-{k}.json").unlink(missing_ok=True)
-        files = texts()
-        for k, text in enumerate(files):
-            (self.folder / "u" / f"{number}-{k}.json").write_text(text, encoding="utf-8")
-        self.written += len(files)
-        return len(files)
+        if self.old is None or known is None or known[0] != key:
+            return None
+        old, new = f"{self.old}/u/{known[2]}-", f"{self.folder}/u/{number}-"
+        try:  # plain strings: a province links tens of thousands of these
+            for k in range(known[3]):
+                link(f"{old}{k}.json", f"{new}{k}.json")
+        except OSError:  # gone from the last build: written anew, never into a link
+            for k in range(known[3]):
+                (self.folder / "u" / f"{number}-{k}.json").unlink(missing_ok=True)
+            return None
+        self.linked += known[3]
+        return known[3]
 
     def files(self, files: dict[str, str]) -> dict[str, str]:
         """Write `files` (name in the index → JSON text); returns their content hashes."""
@@ -166,7 +163,7 @@ class TextsFile:
 
 
 class PageCache:
-    """Analysed pages by key (`pages/<key>.json` and `.units.json`). `prune` keeps only
+    """Analysed pages by key (`pages/<key>.json`). `prune` keeps only
     the entries this build used."""
 
     def __init__(self, folder: Path | None, salt: str, read: bool = True):
@@ -183,13 +180,9 @@ class PageCache:
         return self.read and self.folder is not None and (self.folder / f"{key}.json").exists()
 
     def get(self, key: str) -> dict | None:
-        """The page's analysis without its unit files ({"meta", "ids", "texts"}); None
-        for a page without units (or an entry gone)."""
+        """The page's analysis ({"meta", "ids", "texts"}); None for a page without units
+        (or an entry gone)."""
         return self._read(f"{key}.json")
-
-    def units(self, key: str) -> list[str]:
-        """The JSON text of the page's unit files."""
-        return self._read(f"{key}.units.json") or []
 
     def _read(self, name: str):
         try:
@@ -201,9 +194,6 @@ class PageCache:
         if self.folder is None:
             return
         self.folder.mkdir(parents=True, exist_ok=True)
-        if analysed is not None:
-            analysed = dict(analysed)
-            self._write(f"{key}.units.json", analysed.pop("files"))
         self._write(f"{key}.json", analysed)
 
     def _write(self, name: str, value) -> None:
