@@ -23,6 +23,7 @@ titles before body text, and groups results by page. Nothing is loaded from anot
 from __future__ import annotations
 
 import hashlib
+import json
 import multiprocessing
 import os
 import tempfile
@@ -31,8 +32,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import analyzer, index, pages, postings, rows, store
-from .index import INDEX_DIR, analyse_page, index_files
+from . import analyzer, index, pages, postings, rows, store, update
+from .index import INDEX_DIR, analyse_page, head_files, sized_index_files
 from .store import IndexState, IndexWriter, PageCache, TextsFile, file_identity, folder_identity
 
 SEARCH_PAGE = "search/"
@@ -79,9 +80,10 @@ def build_search_index(site: Path, cache_dir: Path | None = None, jobs: int = 0,
         folder = Path(cache_dir) if cache_dir is not None else Path(scratch)
         cache = PageCache(folder, _salt(), read=reuse)
         old = Path(previous) / INDEX_DIR if previous is not None and reuse else None
-        state = IndexState.load(folder, old) if old is not None and old.is_dir() else None
+        state = (IndexState.load(folder, old, cache.salt)
+                 if old is not None and old.is_dir() else None)
         writer = IndexWriter(site / INDEX_DIR, old, state)
-        saved = IndexState()
+        saved = IndexState(salt=cache.salt)
         todo = []
         for number, page in enumerate(indexed_pages(site)):
             identity = file_identity(site / page)
@@ -92,22 +94,65 @@ def build_search_index(site: Path, cache_dir: Path | None = None, jobs: int = 0,
                 todo.append((page, key, number))
             saved.pages[page] = [key, identity, number, count]
         records = dict.fromkeys(saved.pages)
+        done = set()
         for page, count, record in _analyse_all(site, todo, cache, writer.folder,
                                                 jobs or os.cpu_count() or 1):
             saved.pages[page][3], records[page] = count, record
             writer.written += count
-        for page, entry in saved.pages.items():
-            if entry[3] is not None and records[page] is None:
-                records[page] = cache.get(entry[0])
-        remembered = TextsFile(folder, cache.salt, read=reuse) if cache_dir is not None else None
-        saved.hashes = writer.files(index_files(
-            [records[page] or _without_units(page) for page in saved.pages], remembered))
+            done.add(page)
+        if state is None or not _patch(state, saved, records, cache, writer):
+            for page, entry in saved.pages.items():
+                if page not in done:
+                    records[page] = cache.get(entry[0])
+            remembered = (TextsFile(folder, cache.salt, read=reuse)
+                          if cache_dir is not None else None)
+            analysed = [records[page] or _without_units(page) for page in saved.pages]
+            files, saved.size = sized_index_files(analysed, remembered)
+            saved.hashes = writer.files(files)
+            saved.buckets = json.loads(files["meta.json"])["buckets"]
+            for page, record in zip(saved.pages, analysed):
+                saved.pages[page].append(record["meta"])
         if cache_dir is not None:
             saved.folder = folder_identity(site / INDEX_DIR)
             saved.save(folder)
         cache.prune()
-    indexed = sum(1 for record in records.values() if record and record["ids"])
+    indexed = sum(1 for entry in saved.pages.values() if entry[3])  # a file or more
     return SearchIndexed(indexed, len(todo), writer.written + writer.linked, writer.linked)
+
+
+def _patch(state: IndexState, saved: IndexState, records: dict[str, dict | None],
+           cache: PageCache, writer: IndexWriter) -> bool:
+    """Write the term files by patching the last build's (`update`), when the pages are
+    the same under the same numbers and the cache still holds the changed ones' last
+    analysis; False (nothing written) otherwise."""
+    if list(saved.pages) != list(state.pages) or not state.buckets:
+        return False
+    changed = {}
+    for page, entry in saved.pages.items():
+        before = state.pages[page]
+        if entry[0] != before[0]:
+            if not cache.stored(before[0]):
+                return False
+            changed[page] = (update.page_postings(cache.get(before[0])),
+                             update.page_postings(records[page]))
+    patched = update.patched_files(writer.old, state.buckets, state.size,
+                                   update.changed_terms({saved.pages[page][2]: codes
+                                                         for page, codes in changed.items()}))
+    if patched is None:
+        return False
+    files, size = patched
+    metas = [(records[page] or _without_units(page))["meta"] if page in changed
+             else state.pages[page][4] for page in saved.pages]
+    files.update(head_files(state.buckets, metas))
+    try:
+        hashes = writer.link_others(set(files))
+    except OSError:
+        return False
+    saved.hashes = {**hashes, **writer.files(files)}
+    saved.buckets, saved.size = state.buckets, size
+    for entry, meta in zip(saved.pages.values(), metas):
+        entry.append(meta)
+    return True
 
 
 def _without_units(page: str) -> dict:
@@ -176,6 +221,6 @@ def _document(page: str) -> str | None:
 def _salt() -> str:
     """The index code's own hash: another analyzer or format never reuses a cached page."""
     digest = hashlib.sha256()
-    for module in (analyzer, index, pages, postings, rows, store):
+    for module in (analyzer, index, pages, postings, rows, store, update):
         digest.update(Path(module.__file__).read_bytes())
     return digest.hexdigest()

@@ -149,11 +149,11 @@ class Units:
 
 
 def term_files(terms: TextTerms, units: Units, groups: int, bucket_bytes: int,
-               term_hash) -> tuple[int, dict[int, str]]:
-    """The term files: how many, and each one's JSON text by number ({term: "page delta,
-    n, code delta × n, …" as varints}, terms in string order). A term file holds the
-    terms whose `term_hash` ends in its number's bits; there are as many (a power of two,
-    at least `groups`) as keep them near `bucket_bytes` on average."""
+               term_hash) -> tuple[int, dict[int, str], int]:
+    """The term files: how many, each one's JSON text by number ({term: "page delta,
+    n, code delta × n, …" as varints}, terms in string order) and the postings' size. A
+    term file holds the terms whose `term_hash` ends in its number's bits; there are as
+    many as `bucket_count` gives for that size."""
     vocabulary = distinct(terms.codes)
     names = [term_name(int(code), terms.words) for code in vocabulary]
     order = sorted(range(len(names)), key=names.__getitem__)
@@ -171,13 +171,20 @@ def term_files(terms: TextTerms, units: Units, groups: int, bucket_bytes: int,
         entries += _group_postings(terms.texts[chosen], entry_rank[chosen],
                                    terms.kinds[chosen], units)
     size = sum(len(names[r]) * 3 + len(text) + 6 for r, text in entries)
-    buckets = groups
-    while size / buckets > bucket_bytes:
-        buckets *= 2
+    buckets = bucket_count(size, groups, bucket_bytes)
     files: dict[int, list[str]] = {n: [] for n in range(buckets)}
     for r, text in entries:  # a file's terms come from one group, in string order
         files[int(hashes[r]) & (buckets - 1)].append(f'"{names[r]}":"{text}"')
-    return buckets, {n: "{" + ",".join(parts) + "}" for n, parts in files.items()}
+    return buckets, {n: "{" + ",".join(parts) + "}" for n, parts in files.items()}, size
+
+
+def bucket_count(size: int, groups: int, bucket_bytes: int) -> int:
+    """How many term files hold postings of `size` (a term's: 3 × its characters + its
+    postings' + 6): a power of two, at least `groups`, near `bucket_bytes` on average."""
+    buckets = groups
+    while size / buckets > bucket_bytes:
+        buckets *= 2
+    return buckets
 
 
 def _group_postings(texts: np.ndarray, ranks: np.ndarray, kinds: np.ndarray,

@@ -53,18 +53,22 @@ def content_hash(text: str) -> str:
 class IndexState:
     """The index a build wrote (`STATE_FILE`)."""
     folder: list[int] = field(default_factory=list)
-    # page file → [key, file identity, page number, unit files]
+    # page file → [key, file identity, page number, unit files, meta (`analyse_page`)]
     pages: dict[str, list] = field(default_factory=dict)
     hashes: dict[str, str] = field(default_factory=dict)  # other index file → content hash
+    salt: str = ""  # the index code's (`PageCache.salt`)
+    buckets: int = 0  # how many term files
+    size: int = 0  # the postings' size (`postings.bucket_count`)
 
     @classmethod
-    def load(cls, cache_folder: Path, index: Path) -> IndexState | None:
-        """The state saved for the index folder `index`; None when there is none (or it
-        describes another folder)."""
+    def load(cls, cache_folder: Path, index: Path, salt: str) -> IndexState | None:
+        """The state saved for the index folder `index` by the same index code; None when
+        there is none (or it describes another folder)."""
         parts = cachefile.read_entry(cache_folder / STATE_FILE)
         try:
             state = cls(**json.loads(parts[0])) if parts else None
-            if state is not None and state.folder == folder_identity(index):
+            if (state is not None and state.folder == folder_identity(index)
+                    and state.salt == salt):
                 return state
         except (OSError, ValueError, TypeError):
             pass
@@ -107,6 +111,22 @@ class IndexWriter:
             return None
         self.linked += known[3]
         return known[3]
+
+    def link_others(self, names: set[str]) -> dict[str, str]:
+        """Link every index file but the unit files and `names` from the last build;
+        returns their content hashes."""
+        hashes = {}
+        try:
+            for name, digest in self.state.hashes.items():
+                if name not in names:
+                    link(f"{self.old}/{name}", f"{self.folder}/{name}")
+                    hashes[name] = digest
+        except OSError:  # gone from the last build: none linked, all written
+            for name in hashes:
+                (self.folder / name).unlink(missing_ok=True)
+            raise
+        self.linked += len(hashes)
+        return hashes
 
     def files(self, files: dict[str, str]) -> dict[str, str]:
         """Write `files` (name in the index → JSON text); returns their content hashes."""
@@ -177,6 +197,10 @@ class PageCache:
 
     def has(self, key: str) -> bool:
         self.used.add(key)
+        return self.read and self.folder is not None and (self.folder / f"{key}.json").exists()
+
+    def stored(self, key: str) -> bool:
+        """Whether the cache holds `key` (without keeping it past this build)."""
         return self.read and self.folder is not None and (self.folder / f"{key}.json").exists()
 
     def get(self, key: str) -> dict | None:
