@@ -34,7 +34,15 @@ from typing import Any
 
 from . import analyzer, index, pages, postings, rows, store, update
 from .index import INDEX_DIR, analyse_page, head_files, sized_index_files
-from .store import IndexState, IndexWriter, PageCache, TextsFile, file_identity, folder_identity
+from .store import (
+    IndexState,
+    IndexWriter,
+    PageCache,
+    TextsFile,
+    file_identity,
+    folder_identity,
+    write_file,
+)
 
 SEARCH_PAGE = "search/"
 # The pages a citizen searches for (department-year, department, classification, region).
@@ -95,8 +103,8 @@ def build_search_index(site: Path, cache_dir: Path | None = None, jobs: int = 0,
             saved.pages[page] = [key, identity, number, count]
         records = dict.fromkeys(saved.pages)
         done = set()
-        for page, count, record in _analyse_all(site, todo, cache, writer.folder,
-                                                jobs or os.cpu_count() or 1):
+        workers = jobs or os.cpu_count() or 1
+        for page, count, record in _analyse_all(site, todo, cache, writer.folder, workers):
             saved.pages[page][3], records[page] = count, record
             writer.written += count
             done.add(page)
@@ -107,7 +115,7 @@ def build_search_index(site: Path, cache_dir: Path | None = None, jobs: int = 0,
             remembered = (TextsFile(folder, cache.salt, read=reuse)
                           if cache_dir is not None else None)
             analysed = [records[page] or _without_units(page) for page in saved.pages]
-            files, saved.size = sized_index_files(analysed, remembered)
+            files, saved.size = sized_index_files(analysed, remembered, workers)
             saved.hashes = writer.files(files)
             saved.buckets = json.loads(files["meta.json"])["buckets"]
             for page, record in zip(saved.pages, analysed):
@@ -205,8 +213,7 @@ def _analyse_share(task: tuple[Path, PageCache, Path, list[Task]]) -> list[Analy
         record = analyse_page(page_url(page), units) if units else None
         files = record.pop("files") if record else []
         for k, text in enumerate(files):
-            with open(f"{folder}/u/{number}-{k}.json", "w", encoding="utf-8") as file:
-                file.write(text)
+            write_file(f"{folder}/u/{number}-{k}.json", text)
         cache.put(key, record)
         out.append((page, len(files), record))
     return out

@@ -128,9 +128,10 @@ def index_files(pages: list[dict], remembered: TextsFile | None = None) -> dict[
     return sized_index_files(pages, remembered)[0]
 
 
-def sized_index_files(pages: list[dict], remembered: TextsFile | None = None
-                      ) -> tuple[dict[str, str], int]:
-    """`index_files`, and the size of the postings (`postings.bucket_count`)."""
+def sized_index_files(pages: list[dict], remembered: TextsFile | None = None,
+                      workers: int = 1) -> tuple[dict[str, str], int]:
+    """`index_files`, and the size of the postings (`postings.bucket_count`); the term
+    files computed in `workers` processes."""
     numbers: dict[str, int] = {}
     unit_pages, unit_ids, unit_texts = [], [], []
     for number, page in enumerate(pages):
@@ -146,7 +147,7 @@ def sized_index_files(pages: list[dict], remembered: TextsFile | None = None
                            np.array(unit_ids, dtype=np.int64),
                            renumbered[np.array(unit_texts, dtype=np.int64)])
     buckets, terms, size = postings.term_files(analysed.terms, units, GROUPS, BUCKET_BYTES,
-                                               term_hash)
+                                               term_hash, workers)
     files = {f"t/{n:x}.json": text for n, text in terms.items()}
     files.update(head_files(buckets, [page["meta"] for page in pages]))
     return files, size

@@ -140,9 +140,22 @@ class IndexWriter:
                     continue
                 except OSError:
                     pass
-            (self.folder / name).write_text(text, encoding="utf-8")
+            write_file(f"{self.folder}/{name}", text)
             self.written += 1
         return hashes
+
+
+WRITE_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC
+
+
+def write_file(path: Path | str, text: str) -> None:
+    """`text` into the file `path` (UTF-8): three system calls, where `open` makes six
+    (a province's index is some hundred thousand small files)."""
+    fd = os.open(path, WRITE_FLAGS, 0o644)
+    try:
+        os.write(fd, text.encode("utf-8"))
+    finally:
+        os.close(fd)
 
 
 def link(source: Path | str, target: Path | str) -> None:
