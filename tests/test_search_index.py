@@ -214,3 +214,42 @@ def test_an_index_the_cache_does_not_describe_is_written_whole(two_document_site
     incremental = tree_hashes(index)
     build(site, clean=True)
     assert incremental == tree_hashes(index)
+
+
+def test_term_files_patched_for_changed_pages_are_those_computed_whole(tmp_path):
+    """`update` patches the last index's term files for the pages that changed (one that
+    gains, loses and keeps terms, one emptied, one that first gets units, one of new
+    words): the files it writes are those computed from all pages, and the others are
+    the same there."""
+    import random
+
+    from generator.search.index import sized_index_files
+    from generator.search.update import changed_terms, page_postings, patched_files
+
+    words = ["信息化", "预算", "项目支出", "办公室", "PPP", "30113", "差旅费", "会议", "一般公共"]
+    rng = random.Random(7)
+
+    def page(n: int, count: int) -> dict:
+        return analyse_page(f"p{n}/", PageUnits(f"页{n}", {}, [
+            Unit(f"u{k}", "", [(rng.choice([NAME, BODY]), " ".join(rng.sample(words, 3)))])
+            for k in range(count)]))
+
+    before = [page(n, rng.randint(0, 45)) for n in range(12)]
+    after = list(before)
+    after[3], after[5], after[11] = page(3, 40), page(5, 0), page(11, 2)
+    after[0] = analyse_page("p0/", PageUnits("页0", {}, before[0] and [
+        Unit("u0", "", [(NAME, "只在这里的新词")])]))
+    old_files, old_size = sized_index_files(before)
+    new_files, new_size = sized_index_files(after)
+    assert old_files["meta.json"] == new_files["meta.json"]
+    for name, text in old_files.items():
+        (tmp_path / name).parent.mkdir(exist_ok=True)
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    buckets = json.loads(old_files["meta.json"])["buckets"]
+    changes = changed_terms({n: (page_postings(before[n]), page_postings(after[n]))
+                             for n in (0, 3, 5, 11)})
+    patched, size = patched_files(tmp_path, buckets, old_size, changes)
+    assert size == new_size
+    assert patched and {name: new_files[name] for name in patched} == patched
+    assert {name for name in new_files if name.startswith("t/")
+            and new_files[name] != old_files[name]} <= set(patched)

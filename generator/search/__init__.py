@@ -22,8 +22,8 @@ titles before body text, and groups results by page. Nothing is loaded from anot
 
 from __future__ import annotations
 
-import functools
 import hashlib
+import json
 import multiprocessing
 import os
 import tempfile
@@ -32,9 +32,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import analyzer, index, pages, postings, rows, store
-from .index import INDEX_DIR, analyse_page, index_files
-from .store import IndexState, IndexWriter, PageCache, TextsFile, file_identity, folder_identity
+from . import analyzer, index, pages, postings, rows, store, update
+from .index import INDEX_DIR, analyse_page, head_files, sized_index_files
+from .store import (
+    IndexState,
+    IndexWriter,
+    PageCache,
+    TextsFile,
+    file_identity,
+    folder_identity,
+    write_file,
+)
 
 SEARCH_PAGE = "search/"
 # The pages a citizen searches for (department-year, department, classification, region).
@@ -71,37 +79,93 @@ def build_search_index(site: Path, cache_dir: Path | None = None, jobs: int = 0,
     With a `cache_dir`, a page whose bytes were analysed before is taken from there, and
     with `previous` (the last build's site) every index file whose bytes are those it had
     there is linked from it (`store`); `reuse=False` (a clean build) reads every page
-    and writes every file. `jobs` worker processes read the pages (0: one per core) and
-    store their units in the cache; the term files are then computed from it.
+    and writes every file. `jobs` worker processes read the other pages (0: one per
+    core), write their unit files and keep their analysis in the cache; the term files
+    are then computed for all pages at once.
     """
     site = Path(site)
     with tempfile.TemporaryDirectory(prefix="search-") as scratch:
         folder = Path(cache_dir) if cache_dir is not None else Path(scratch)
         cache = PageCache(folder, _salt(), read=reuse)
         old = Path(previous) / INDEX_DIR if previous is not None and reuse else None
-        state = IndexState.load(folder, old) if old is not None and old.is_dir() else None
-        keys, identities = {}, {}
-        for page in indexed_pages(site):
-            identities[page] = file_identity(site / page)
-            keys[page] = ((state.key(page, identities[page]) if state else None)
-                          or cache.key((site / page).read_bytes()))
-        todo = [(page, key) for page, key in keys.items() if not cache.has(key)]
-        _analyse_all(site, todo, cache, jobs or os.cpu_count() or 1)
-        records = {page: cache.get(key) for page, key in keys.items()}
-        indexed = [page for page in keys if records[page]]
+        state = (IndexState.load(folder, old, cache.salt)
+                 if old is not None and old.is_dir() else None)
         writer = IndexWriter(site / INDEX_DIR, old, state)
-        saved = IndexState()
-        for number, page in enumerate(indexed):
-            count = writer.unit_files(page, keys[page], number,
-                                      functools.partial(cache.units, keys[page]))
-            saved.pages[page] = [keys[page], identities[page], number, count]
-        remembered = TextsFile(folder, cache.salt, read=reuse) if cache_dir is not None else None
-        saved.hashes = writer.files(index_files([records[page] for page in indexed], remembered))
+        saved = IndexState(salt=cache.salt)
+        todo = []
+        for number, page in enumerate(indexed_pages(site)):
+            identity = file_identity(site / page)
+            key = ((state.key(page, identity) if state else None)
+                   or cache.key((site / page).read_bytes()))
+            count = writer.link_units(page, key, number) if cache.has(key) else None
+            if count is None:  # read again, its unit files written anew
+                todo.append((page, key, number))
+            saved.pages[page] = [key, identity, number, count]
+        records = dict.fromkeys(saved.pages)
+        done = set()
+        workers = jobs or os.cpu_count() or 1
+        for page, count, record in _analyse_all(site, todo, cache, writer.folder, workers):
+            saved.pages[page][3], records[page] = count, record
+            writer.written += count
+            done.add(page)
+        if state is None or not _patch(state, saved, records, cache, writer):
+            for page, entry in saved.pages.items():
+                if page not in done:
+                    records[page] = cache.get(entry[0])
+            remembered = (TextsFile(folder, cache.salt, read=reuse)
+                          if cache_dir is not None else None)
+            analysed = [records[page] or _without_units(page) for page in saved.pages]
+            files, saved.size = sized_index_files(analysed, remembered, workers)
+            saved.hashes = writer.files(files)
+            saved.buckets = json.loads(files["meta.json"])["buckets"]
+            for page, record in zip(saved.pages, analysed):
+                saved.pages[page].append(record["meta"])
         if cache_dir is not None:
             saved.folder = folder_identity(site / INDEX_DIR)
             saved.save(folder)
         cache.prune()
-    return SearchIndexed(len(indexed), len(todo), writer.written + writer.linked, writer.linked)
+    indexed = sum(1 for entry in saved.pages.values() if entry[3])  # a file or more
+    return SearchIndexed(indexed, len(todo), writer.written + writer.linked, writer.linked)
+
+
+def _patch(state: IndexState, saved: IndexState, records: dict[str, dict | None],
+           cache: PageCache, writer: IndexWriter) -> bool:
+    """Write the term files by patching the last build's (`update`), when the pages are
+    the same under the same numbers and the cache still holds the changed ones' last
+    analysis; False (nothing written) otherwise."""
+    if list(saved.pages) != list(state.pages) or not state.buckets:
+        return False
+    changed = {}
+    for page, entry in saved.pages.items():
+        before = state.pages[page]
+        if entry[0] != before[0]:
+            if not cache.stored(before[0]):
+                return False
+            changed[page] = (update.page_postings(cache.get(before[0])),
+                             update.page_postings(records[page]))
+    patched = update.patched_files(writer.old, state.buckets, state.size,
+                                   update.changed_terms({saved.pages[page][2]: codes
+                                                         for page, codes in changed.items()}))
+    if patched is None:
+        return False
+    files, size = patched
+    metas = [(records[page] or _without_units(page))["meta"] if page in changed
+             else state.pages[page][4] for page in saved.pages]
+    files.update(head_files(state.buckets, metas))
+    try:
+        hashes = writer.link_others(set(files))
+    except OSError:
+        return False
+    saved.hashes = {**hashes, **writer.files(files)}
+    saved.buckets, saved.size = state.buckets, size
+    for entry, meta in zip(saved.pages.values(), metas):
+        entry.append(meta)
+    return True
+
+
+def _without_units(page: str) -> dict:
+    """The record of a page search finds nothing on (it keeps its number)."""
+    return {"meta": [page_url(page), "", {}], "ids": [], "texts": []}
 
 
 def keep_search_index(site: Path, cache_dir: Path, previous: Path) -> bool:
@@ -137,38 +201,41 @@ def page_url(page: str) -> str:
 # The table rows of the pages to read, from the site's database (`rows`): set before the
 # workers are forked, which inherit it rather than receive it pickled.
 _ROWS: dict[str, rows.RowsByAnchor] = {}
+Task = tuple[str, str, int]  # page, key, number
+Analysed = tuple[str, int, "dict | None"]  # page, unit files written, record (`analyse_page`)
 
 
-def _analyse_all(site: Path, todo: list[tuple[str, str]], cache: PageCache,
-                 workers: int) -> None:
-    """Analyse the `todo` pages into `cache`, in `workers` forked processes."""
+def _analyse_all(site: Path, todo: list[Task], cache: PageCache, folder: Path,
+                 workers: int) -> list[Analysed]:
+    """Analyse the `todo` pages into `cache` and write their unit files into the index
+    `folder`, in `workers` forked processes."""
     global _ROWS
-    _ROWS = rows.page_rows(site, [d for d in map(_document, (page for page, _ in todo)) if d])
+    _ROWS = rows.page_rows(site, [d for d in map(_document, (page for page, _, _ in todo)) if d])
     try:
-        _read_all(site, todo, cache, workers)
+        shares = [todo[i::workers] for i in range(workers)] if len(todo) >= 64 else [todo]
+        tasks = [(site, cache, folder, share) for share in shares if share]
+        if len(tasks) <= 1:
+            return [done for task in tasks for done in _analyse_share(task)]
+        with ProcessPoolExecutor(max_workers=len(tasks),
+                                 mp_context=multiprocessing.get_context("fork")) as pool:
+            return [done for share in pool.map(_analyse_share, tasks) for done in share]
     finally:
         _ROWS = {}
 
 
-def _read_all(site: Path, todo: list[tuple[str, str]], cache: PageCache,
-              workers: int) -> None:
-    shares = [todo[i::workers] for i in range(workers)] if len(todo) >= 64 else [todo]
-    tasks = [(site, cache, share) for share in shares if share]
-    if len(tasks) <= 1:
-        for task in tasks:
-            _analyse_share(task)
-        return
-    with ProcessPoolExecutor(max_workers=len(tasks),
-                             mp_context=multiprocessing.get_context("fork")) as pool:
-        list(pool.map(_analyse_share, tasks))
-
-
-def _analyse_share(task: tuple[Path, PageCache, list[tuple[str, str]]]) -> None:
-    site, cache, share = task
-    for page, key in share:
+def _analyse_share(task: tuple[Path, PageCache, Path, list[Task]]) -> list[Analysed]:
+    site, cache, folder, share = task
+    out = []
+    for page, key, number in share:
         units = pages.read_page((site / page).read_text(encoding="utf-8"),
                                 rows.rows_reader(_ROWS.get(_document(page) or "")))
-        cache.put(key, analyse_page(page_url(page), units) if units else None)
+        record = analyse_page(page_url(page), units) if units else None
+        files = record.pop("files") if record else []
+        for k, text in enumerate(files):
+            write_file(f"{folder}/u/{number}-{k}.json", text)
+        cache.put(key, record)
+        out.append((page, len(files), record))
+    return out
 
 
 def _document(page: str) -> str | None:
@@ -180,6 +247,6 @@ def _document(page: str) -> str | None:
 def _salt() -> str:
     """The index code's own hash: another analyzer or format never reuses a cached page."""
     digest = hashlib.sha256()
-    for module in (analyzer, index, pages, postings, rows, store):
+    for module in (analyzer, index, pages, postings, rows, store, update):
         digest.update(Path(module.__file__).read_bytes())
     return digest.hexdigest()

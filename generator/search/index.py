@@ -125,6 +125,13 @@ def index_files(pages: list[dict], remembered: TextsFile | None = None) -> dict[
     """The index files but the unit files, by name in the index folder (JSON text), for
     `pages` (analysed, in URL order): the term files, `meta.json` and `filters.json`.
     `remembered` keeps the analysis of the distinct texts for the next build."""
+    return sized_index_files(pages, remembered)[0]
+
+
+def sized_index_files(pages: list[dict], remembered: TextsFile | None = None,
+                      workers: int = 1) -> tuple[dict[str, str], int]:
+    """`index_files`, and the size of the postings (`postings.bucket_count`); the term
+    files computed in `workers` processes."""
     numbers: dict[str, int] = {}
     unit_pages, unit_ids, unit_texts = [], [], []
     for number, page in enumerate(pages):
@@ -139,13 +146,23 @@ def index_files(pages: list[dict], remembered: TextsFile | None = None) -> dict[
     units = postings.Units(np.array(unit_pages, dtype=np.int64),
                            np.array(unit_ids, dtype=np.int64),
                            renumbered[np.array(unit_texts, dtype=np.int64)])
-    buckets, terms = postings.term_files(analysed.terms, units, GROUPS, BUCKET_BYTES,
-                                         term_hash)
+    buckets, terms, size = postings.term_files(analysed.terms, units, GROUPS, BUCKET_BYTES,
+                                               term_hash, workers)
     files = {f"t/{n:x}.json": text for n, text in terms.items()}
-    files["meta.json"] = _json({"version": VERSION, "buckets": buckets, "chunk": CHUNK,
-                                "filters": FILTERS})
-    files["filters.json"] = _json(_filters([page["meta"] for page in pages]))
-    return files
+    files.update(head_files(buckets, [page["meta"] for page in pages]))
+    return files, size
+
+
+def head_files(buckets: int, metas: list[list]) -> dict[str, str]:
+    """`meta.json` and `filters.json` for `buckets` term files and the pages' `metas`."""
+    return {"meta.json": _json({"version": VERSION, "buckets": buckets, "chunk": CHUNK,
+                                "filters": FILTERS}),
+            "filters.json": _json(_filters(metas))}
+
+
+def bucket_count(size: int) -> int:
+    """How many term files postings of `size` take (`postings.bucket_count`)."""
+    return postings.bucket_count(size, GROUPS, BUCKET_BYTES)
 
 
 def _page_head(meta: list) -> list:

@@ -20,9 +20,10 @@ distinct terms (to name and hash them):
 
 from __future__ import annotations
 
+import multiprocessing
 import re
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from unicodedata import is_normalized
 
 import numpy as np
 
@@ -102,19 +103,21 @@ def _analyse_batch(keys: list[str], start: int, end: int, word_codes: dict[str, 
     """The (text, term) entries of texts `start` to `end` (numbered from `offset`), as
     sorted keys: text << TEXT_SHIFT | term code, shifted 2 more for the best field the
     term is in."""
-    lengths, kinds, owners, parts = [], [], [], []
-    words: list[int] = []  # text, word code, kind of each word, one after the other
+    kinds, owners, texts = [], [], []
     for number in range(start, end):
         for field in keys[number].split(FIELD_END):
-            kind, text = int(field[:1] or 0), field[1:]
-            text = text.lower() if is_normalized("NFKC", text) else normalize(text)
-            parts.append(text)
-            lengths.append(len(text) + 1)
-            kinds.append(kind)
+            kinds.append(int(field[:1] or 0))
             owners.append(number + offset)
-            for word in set(WORD.findall(text)):
-                words += (number + offset, WORDS + word_codes.setdefault(word, len(word_codes)), kind)
-    joined = FIELD_END.join(parts) + FIELD_END
+            texts.append(field[1:])
+    # normalized at once: FIELD_END neither changes nor combines with its neighbours
+    joined = normalize(FIELD_END.join(texts)) + FIELD_END
+    parts = joined.split(FIELD_END)[:-1]
+    lengths: list[int] = []
+    words: list[int] = []  # text, word code, kind of each word, one after the other
+    for text, kind, owner in zip(parts, kinds, owners):
+        lengths.append(len(text) + 1)
+        for word in set(WORD.findall(text)):
+            words += (owner, WORDS + word_codes.setdefault(word, len(word_codes)), kind)
     points = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
     han = np.zeros(len(points), dtype=bool)
     for low, high in HAN_RANGES:
@@ -149,11 +152,12 @@ class Units:
 
 
 def term_files(terms: TextTerms, units: Units, groups: int, bucket_bytes: int,
-               term_hash) -> tuple[int, dict[int, str]]:
-    """The term files: how many, and each one's JSON text by number ({term: "page delta,
-    n, code delta × n, …" as varints}, terms in string order). A term file holds the
-    terms whose `term_hash` ends in its number's bits; there are as many (a power of two,
-    at least `groups`) as keep them near `bucket_bytes` on average."""
+               term_hash, workers: int = 1) -> tuple[int, dict[int, str], int]:
+    """The term files: how many, each one's JSON text by number ({term: "page delta,
+    n, code delta × n, …" as varints}, terms in string order) and the postings' size. A
+    term file holds the terms whose `term_hash` ends in its number's bits; there are as
+    many as `bucket_count` gives for that size. The groups are shared among `workers`
+    forked processes."""
     vocabulary = distinct(terms.codes)
     names = [term_name(int(code), terms.words) for code in vocabulary]
     order = sorted(range(len(names)), key=names.__getitem__)
@@ -165,19 +169,51 @@ def term_files(terms: TextTerms, units: Units, groups: int, bucket_bytes: int,
     entry_group = (hashes[entry_rank] & (groups - 1)).astype(np.uint8)
     by_group = np.argsort(entry_group, kind="stable")  # radix; texts stay in order
     bounds = np.searchsorted(entry_group[by_group], np.arange(groups + 1))
-    entries: list[tuple[int, str]] = []  # (rank, postings text), by group then rank
-    for group in range(groups):
-        chosen = by_group[bounds[group]:bounds[group + 1]]
-        entries += _group_postings(terms.texts[chosen], entry_rank[chosen],
-                                   terms.kinds[chosen], units)
+    global _GROUPS
+    _GROUPS = (terms, entry_rank, by_group, bounds, units)
+    try:
+        if workers > 1 and len(terms.codes) >= PARALLEL_ENTRIES:
+            with ProcessPoolExecutor(max_workers=workers,
+                                     mp_context=multiprocessing.get_context("fork")) as pool:
+                shares = list(pool.map(_groups_postings, [range(w, groups, workers)
+                                                          for w in range(workers)]))
+        else:
+            shares = [_groups_postings(range(groups))]
+    finally:
+        _GROUPS = ()
+    # (rank, postings text), by rank within a group: a file's terms are of one group
+    entries = [entry for share in shares for entry in share]
     size = sum(len(names[r]) * 3 + len(text) + 6 for r, text in entries)
-    buckets = groups
-    while size / buckets > bucket_bytes:
-        buckets *= 2
+    buckets = bucket_count(size, groups, bucket_bytes)
     files: dict[int, list[str]] = {n: [] for n in range(buckets)}
     for r, text in entries:  # a file's terms come from one group, in string order
         files[int(hashes[r]) & (buckets - 1)].append(f'"{names[r]}":"{text}"')
-    return buckets, {n: "{" + ",".join(parts) + "}" for n, parts in files.items()}
+    return buckets, {n: "{" + ",".join(parts) + "}" for n, parts in files.items()}, size
+
+
+def bucket_count(size: int, groups: int, bucket_bytes: int) -> int:
+    """How many term files hold postings of `size` (a term's: 3 × its characters + its
+    postings' + 6): a power of two, at least `groups`, near `bucket_bytes` on average."""
+    buckets = groups
+    while size / buckets > bucket_bytes:
+        buckets *= 2
+    return buckets
+
+
+# What the workers of `term_files` read, set before they are forked (not pickled).
+_GROUPS: tuple = ()
+PARALLEL_ENTRIES = 1 << 20  # fewer (text, term) entries are computed in this process
+
+
+def _groups_postings(groups: range) -> list[tuple[int, str]]:
+    """The postings text of each term of `groups` (`_group_postings`)."""
+    terms, entry_rank, by_group, bounds, units = _GROUPS
+    entries: list[tuple[int, str]] = []
+    for group in groups:
+        chosen = by_group[bounds[group]:bounds[group + 1]]
+        entries += _group_postings(terms.texts[chosen], entry_rank[chosen],
+                                   terms.kinds[chosen], units)
+    return entries
 
 
 def _group_postings(texts: np.ndarray, ranks: np.ndarray, kinds: np.ndarray,

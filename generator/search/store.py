@@ -1,8 +1,8 @@
 """What the search stage keeps between builds (`.cache/search/`) and how it writes the index.
 
 - `pages/<key>.json`: a page as `index.analyse_page` gives it (its units' ids and
-  texts), its unit files apart in `pages/<key>.units.json` (a rebuild that links a page's unit files from the last build
-  never reads them). The key is the SHA-256 of the index code and the page's HTML.
+  texts), without its unit files: those are linked from the last build's index, or the
+  page is read again. The key is the SHA-256 of the index code and the page's HTML.
 - `texts.pickle`: every distinct unit text of the last build and its terms
   (`postings.analyse_texts`), so that a rebuild analyses only new texts.
 - `state.entry` (a checked `cachefile` entry): the index the last build wrote — the
@@ -53,18 +53,22 @@ def content_hash(text: str) -> str:
 class IndexState:
     """The index a build wrote (`STATE_FILE`)."""
     folder: list[int] = field(default_factory=list)
-    # page file → [key, file identity, page number, unit files]
+    # page file → [key, file identity, page number, unit files, meta (`analyse_page`)]
     pages: dict[str, list] = field(default_factory=dict)
     hashes: dict[str, str] = field(default_factory=dict)  # other index file → content hash
+    salt: str = ""  # the index code's (`PageCache.salt`)
+    buckets: int = 0  # how many term files
+    size: int = 0  # the postings' size (`postings.bucket_count`)
 
     @classmethod
-    def load(cls, cache_folder: Path, index: Path) -> IndexState | None:
-        """The state saved for the index folder `index`; None when there is none (or it
-        describes another folder)."""
+    def load(cls, cache_folder: Path, index: Path, salt: str) -> IndexState | None:
+        """The state saved for the index folder `index` by the same index code; None when
+        there is none (or it describes another folder)."""
         parts = cachefile.read_entry(cache_folder / STATE_FILE)
         try:
             state = cls(**json.loads(parts[0])) if parts else None
-            if state is not None and state.folder == folder_identity(index):
+            if (state is not None and state.folder == folder_identity(index)
+                    and state.salt == salt):
                 return state
         except (OSError, ValueError, TypeError):
             pass
@@ -91,25 +95,38 @@ class IndexWriter:
         (folder / "t").mkdir(parents=True, exist_ok=True)
         (folder / "u").mkdir(parents=True, exist_ok=True)
 
-    def unit_files(self, page: str, key: str, number: int, texts) -> int:
-        """The unit files of the `number`th page (`texts()` gives their JSON text); linked
-        when the last build indexed the same page bytes. Returns how many there are."""
+    def link_units(self, page: str, key: str, number: int) -> int | None:
+        """Link the unit files of the `number`th page from the last build, when it indexed
+        the same page bytes; how many there are, or None when they are to be written."""
         known = self.state.pages.get(page)
-        if self.old is not None and known is not None and known[0] == key:
-            old, new = f"{self.old}/u/{known[2]}-", f"{self.folder}/u/{number}-"
-            try:  # plain strings: a province links tens of thousands of these
-                for k in range(known[3]):
-                    link(f"{old}{k}.json", f"{new}{k}.json")
-                self.linked += known[3]
-                return known[3]
-            except OSError:  # gone from the last build: written below, never into a link
-                for k in range(known[3]):
-                    (self.folder / "u" / f"{number}-{k}.json").unlink(missing_ok=True)
-        files = texts()
-        for k, text in enumerate(files):
-            (self.folder / "u" / f"{number}-{k}.json").write_text(text, encoding="utf-8")
-        self.written += len(files)
-        return len(files)
+        if self.old is None or known is None or known[0] != key:
+            return None
+        old, new = f"{self.old}/u/{known[2]}-", f"{self.folder}/u/{number}-"
+        try:  # plain strings: a province links tens of thousands of these
+            for k in range(known[3]):
+                link(f"{old}{k}.json", f"{new}{k}.json")
+        except OSError:  # gone from the last build: written anew, never into a link
+            for k in range(known[3]):
+                (self.folder / "u" / f"{number}-{k}.json").unlink(missing_ok=True)
+            return None
+        self.linked += known[3]
+        return known[3]
+
+    def link_others(self, names: set[str]) -> dict[str, str]:
+        """Link every index file but the unit files and `names` from the last build;
+        returns their content hashes."""
+        hashes = {}
+        try:
+            for name, digest in self.state.hashes.items():
+                if name not in names:
+                    link(f"{self.old}/{name}", f"{self.folder}/{name}")
+                    hashes[name] = digest
+        except OSError:  # gone from the last build: none linked, all written
+            for name in hashes:
+                (self.folder / name).unlink(missing_ok=True)
+            raise
+        self.linked += len(hashes)
+        return hashes
 
     def files(self, files: dict[str, str]) -> dict[str, str]:
         """Write `files` (name in the index → JSON text); returns their content hashes."""
@@ -123,9 +140,22 @@ class IndexWriter:
                     continue
                 except OSError:
                     pass
-            (self.folder / name).write_text(text, encoding="utf-8")
+            write_file(f"{self.folder}/{name}", text)
             self.written += 1
         return hashes
+
+
+WRITE_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC
+
+
+def write_file(path: Path | str, text: str) -> None:
+    """`text` into the file `path` (UTF-8): three system calls, where `open` makes six
+    (a province's index is some hundred thousand small files)."""
+    fd = os.open(path, WRITE_FLAGS, 0o644)
+    try:
+        os.write(fd, text.encode("utf-8"))
+    finally:
+        os.close(fd)
 
 
 def link(source: Path | str, target: Path | str) -> None:
@@ -166,7 +196,7 @@ class TextsFile:
 
 
 class PageCache:
-    """Analysed pages by key (`pages/<key>.json` and `.units.json`). `prune` keeps only
+    """Analysed pages by key (`pages/<key>.json`). `prune` keeps only
     the entries this build used."""
 
     def __init__(self, folder: Path | None, salt: str, read: bool = True):
@@ -182,14 +212,14 @@ class PageCache:
         self.used.add(key)
         return self.read and self.folder is not None and (self.folder / f"{key}.json").exists()
 
-    def get(self, key: str) -> dict | None:
-        """The page's analysis without its unit files ({"meta", "ids", "texts"}); None
-        for a page without units (or an entry gone)."""
-        return self._read(f"{key}.json")
+    def stored(self, key: str) -> bool:
+        """Whether the cache holds `key` (without keeping it past this build)."""
+        return self.read and self.folder is not None and (self.folder / f"{key}.json").exists()
 
-    def units(self, key: str) -> list[str]:
-        """The JSON text of the page's unit files."""
-        return self._read(f"{key}.units.json") or []
+    def get(self, key: str) -> dict | None:
+        """The page's analysis ({"meta", "ids", "texts"}); None for a page without units
+        (or an entry gone)."""
+        return self._read(f"{key}.json")
 
     def _read(self, name: str):
         try:
@@ -201,9 +231,6 @@ class PageCache:
         if self.folder is None:
             return
         self.folder.mkdir(parents=True, exist_ok=True)
-        if analysed is not None:
-            analysed = dict(analysed)
-            self._write(f"{key}.units.json", analysed.pop("files"))
         self._write(f"{key}.json", analysed)
 
     def _write(self, name: str, value) -> None:
