@@ -5,7 +5,8 @@ input hashes (nothing changed: done) → parse and checks (each file in its own
 error boundary, in parallel; unchanged files from the parse cache) → DuckDB (the last
 build's, the changed documents' rows replaced) → render (only
 the outputs whose inputs changed, in worker processes forked once the data is loaded; the
-rest is linked from the previous build) → search index → atomic swap into build/ → build
+rest is linked from the previous build, or, in the site before last kept as the spare and
+updated in place, left where it is) → search index → atomic swap into build/ → build
 manifest (`incremental.py`).
 
 Parsed documents stream: a parse worker checks its document, packs its database rows

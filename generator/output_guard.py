@@ -12,6 +12,9 @@ A build writes the whole site into a staging folder next to the output
   stuck. A second build of the same folder waits (or, with `wait=False`, fails) instead
   of deleting the first one's staging folder: staging and old folders are removed only
   with the lock held (`recover_interrupted_swap`), when no live build owns them.
+
+The site a build replaces is kept as the spare (`.<name>-spare`, `spare_folder`), which the
+next build takes as its staging folder and updates in place (`render/spare.py`).
 """
 
 from __future__ import annotations
