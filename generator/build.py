@@ -5,7 +5,8 @@ input hashes (nothing changed: done) → parse and checks (each file in its own
 error boundary, in parallel; unchanged files from the parse cache) → DuckDB (the last
 build's, the changed documents' rows replaced) → render (only
 the outputs whose inputs changed, in worker processes forked once the data is loaded; the
-rest is linked from the previous build) → search index → atomic swap into build/ → build
+rest is linked from the previous build, or, in the site before last kept as the spare and
+updated in place, left where it is) → search index → atomic swap into build/ → build
 manifest (`incremental.py`).
 
 Parsed documents stream: a parse worker checks its document, packs its database rows
@@ -147,18 +148,19 @@ def _run_load(args: tuple, documents: int) -> None:
 def render_database(path: Path, config: Config, staging: Path, previous, previous_dir: Path,
                     manifest, jobs: int | None, in_child: bool,
                     deferred: frozenset[str] = frozenset(),
-                    fresh: list[str] | None = None) -> tuple[int, int]:
+                    fresh: list[str] | None = None, spare=None) -> tuple[int, int]:
     """Render the site from the database at `path` into `staging`; fills `manifest` with
     this build's inputs and outputs; returns (pages, outputs linked from the last build).
     `fresh`: the documents loaded by this build (None: all); the others' rows were masked
-    (`privacy`) by an earlier one.
+    (`privacy`) by an earlier one. `spare`: the manifest of the site `staging` holds
+    (the spare, updated in place: `render.spare`; None: `staging` is empty).
 
     A province is rendered by a forked child process: the site's data, read whole into
     Python objects to render from (over 1 GB at 2,000 documents), is then given back to the
     system when the child ends, instead of staying in the build process, where the
     search stage would come on top of it.
     """
-    args = (path, config, staging, previous, previous_dir, manifest, jobs, deferred, fresh)
+    args = (path, config, staging, previous, previous_dir, manifest, jobs, deferred, fresh, spare)
     if not in_child:
         return _render_database(*args)[:2]
     with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork")) as pool:
@@ -168,14 +170,14 @@ def render_database(path: Path, config: Config, staging: Path, previous, previou
 
 
 def _render_database(path, config, staging, previous, previous_dir, manifest, jobs,
-                     deferred, fresh) -> tuple:
+                     deferred, fresh, spare) -> tuple:
     from . import db
     from .render import render_site
 
     con = db.connect(path, detachable=True)  # for db.publish
     try:
         pages = render_site(con, config, staging, previous, previous_dir, record=manifest,
-                            jobs=jobs, deferred=deferred, fresh=fresh)
+                            jobs=jobs, deferred=deferred, fresh=fresh, spare=spare)
     finally:
         con.close()
     # A linked unit keeps the very record of the previous manifest.
@@ -225,8 +227,9 @@ def _search_index(config: Config, staging: Path, output: Path, clean: bool,
                   defer: frozenset[str], manifest, report: BuildReport) -> Any:
     """The search index of the staging site. With `SEARCH_INDEX` in `defer` (`serve`), the
     last build's is linked as it was, to be updated by the next build, like a deferred unit."""
-    from .search import build_search_index, keep_search_index
+    from .search import INDEX_DIR, build_search_index, keep_search_index
 
+    output_guard.discard(staging / INDEX_DIR, output)  # the spare's: linked or written anew
     cache = incremental.cache_dir(config) / "search"
     if SEARCH_INDEX in defer and not clean and keep_search_index(staging, cache, output):
         report.deferred.append(SEARCH_INDEX)
@@ -235,6 +238,21 @@ def _search_index(config: Config, staging: Path, output: Path, clean: bool,
         return None
     return build_search_index(staging, cache, config.get("build.jobs"), reuse=not clean,
                               previous=output)
+
+
+def _staging(config: Config, output: Path, previous, clean: bool) -> tuple[Path, Any]:
+    """The folder to build in, and the manifest of the site it holds: the spare (the site
+    before last: `output_guard.take_spare`), when its manifest is known and so is the
+    last build's; else a new, empty folder (and None), the spare deleted."""
+    spare_dir = output_guard.spare_folder(output)
+    spare = None
+    if previous is not None and not clean and spare_dir.is_dir():
+        spare = incremental.take_spare_manifest(config, spare_dir, output, previous.settings)
+    staging = output_guard.take_spare(output) if spare is not None else None
+    if staging is None:
+        output_guard.discard(spare_dir, output)
+        return output_guard.make_staging(output), None
+    return staging, spare
 
 
 def assign_ids(documents: list[D]) -> dict[str, D]:
@@ -317,14 +335,14 @@ def _build(config: Config, report: BuildReport, jobs: int | None, clean: bool,
     report.in_site = manifest.documents = len(report.documents)
     manifest.failed = [f.path for f in report.failed]
 
-    staging = output_guard.make_staging(output)
+    staging, spare = _staging(config, output, previous, clean)
     database = incremental.DatabaseCache(config)
     work = database.work_folder()
     try:
         # The last build's database, where only the changed documents' rows are replaced;
         # it is worked on outside the output and published into data/ as a download.
         clock = time.perf_counter()
-        (staging / "data").mkdir(parents=True)
+        (staging / "data").mkdir(parents=True, exist_ok=True)
         path = work / database.NAME
         loaded = None if clean else database.take(inputs.settings, path)
         keys, fresh = load_database(path, config.site_dir, cache, report.documents,
@@ -333,7 +351,8 @@ def _build(config: Config, report: BuildReport, jobs: int | None, clean: bool,
         clock = time.perf_counter()
         report.pages, report.reused = render_database(
             path, config, staging, previous, output, manifest, jobs,
-            in_child=len(report.documents) >= LOAD_IN_CHILD, deferred=defer, fresh=fresh)
+            in_child=len(report.documents) >= LOAD_IN_CHILD, deferred=defer, fresh=fresh,
+            spare=spare)
         report.deferred = _deferred(manifest)
         database.keep(path, inputs.settings, keys)
         report.rendered = len(manifest.outputs) - report.reused
@@ -343,9 +362,13 @@ def _build(config: Config, report: BuildReport, jobs: int | None, clean: bool,
             clock = time.perf_counter()
             report.search = _search_index(config, staging, output, clean, defer, manifest, report)
             report.timings["search"] = time.perf_counter() - clock
-        incremental.forget_manifest(config)
+        # The replaced site is kept as the next build's spare when its manifest is known.
+        if previous is not None:
+            incremental.hand_manifest_to_spare(config, output)
+        else:
+            incremental.forget_manifest(config)
         clock = time.perf_counter()
-        cleanup = output_guard.swap_into_place(staging, output)
+        cleanup = output_guard.swap_into_place(staging, output, keep=previous is not None)
         report.timings["swap"] = time.perf_counter() - clock
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)

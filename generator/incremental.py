@@ -42,6 +42,7 @@ if TYPE_CHECKING:
     from .db import PackedRows
 
 MANIFEST_NAME = "build-manifest.entry"
+SPARE_MANIFEST_NAME = "spare-manifest.entry"  # of the site before last (`hand_manifest_to_spare`)
 MANIFEST_FORMAT = 3
 # What a no-change rebuild reads of the manifest: the first part of its entry.
 MANIFEST_HEAD = ("output", "fingerprint", "settings", "documents", "failed")
@@ -223,9 +224,12 @@ def load_manifest(config: Config, output: Path, whole: bool = True) -> Manifest 
     unreadable). With `whole=False`, its head alone (`MANIFEST_HEAD`: enough to tell
     that nothing changed): the entry is verified whole (a damaged one is never trusted),
     but its per-output record, megabytes of JSON for a province, is not decoded."""
-    parts = read_entry(manifest_path(config))
+    return _manifest(read_entry(manifest_path(config)) or [], output, whole)
+
+
+def _manifest(parts: list[bytes], output: Path, whole: bool = True) -> Manifest | None:
     try:
-        data = [json.loads(part) for part in (parts or [])[:None if whole else 1]]
+        data = [json.loads(part) for part in parts[:None if whole else 1]]
     except ValueError:
         data = []
     if not data or not all(isinstance(d, dict) for d in data) or data[0].get("format") != MANIFEST_FORMAT \
@@ -240,6 +244,42 @@ def load_manifest(config: Config, output: Path, whole: bool = True) -> Manifest 
 def forget_manifest(config: Config) -> None:
     """Called just before a swap: until the new manifest is written, none is trusted."""
     manifest_path(config).unlink(missing_ok=True)
+
+
+def spare_manifest_path(config: Config) -> Path:
+    return cache_dir(config) / SPARE_MANIFEST_NAME
+
+
+def hand_manifest_to_spare(config: Config, output: Path) -> None:
+    """Called just before a swap that keeps the replaced site as the spare
+    (`output_guard.swap_into_place(keep=True)`): the manifest of the site in `output`
+    becomes the spare's, with the identity (device, inode) of its folder, which a rename
+    keeps; until the new manifest is written, none is trusted."""
+    parts = read_entry(manifest_path(config))
+    spare = spare_manifest_path(config)
+    if parts:
+        stat = output.stat()
+        write_entry(spare, [json.dumps([stat.st_dev, stat.st_ino]).encode("ascii"), *parts])
+    else:
+        spare.unlink(missing_ok=True)
+    forget_manifest(config)
+
+
+def take_spare_manifest(config: Config, spare: Path, output: Path, settings: str) -> Manifest | None:
+    """The manifest of the site kept in the folder `spare`, when it is that folder's (its
+    identity) and was built with `settings`; None otherwise. It is deleted either way:
+    the build that takes the spare changes it."""
+    path = spare_manifest_path(config)
+    parts = read_entry(path) or []
+    path.unlink(missing_ok=True)
+    try:
+        stat = spare.stat()
+        if not parts or json.loads(parts[0]) != [stat.st_dev, stat.st_ino]:
+            return None
+    except (OSError, ValueError):
+        return None
+    manifest = _manifest(parts[1:], output)
+    return manifest if manifest is not None and manifest.settings == settings else None
 
 
 def save_manifest(config: Config, manifest: Manifest) -> None:

@@ -12,6 +12,9 @@ A build writes the whole site into a staging folder next to the output
   stuck. A second build of the same folder waits (or, with `wait=False`, fails) instead
   of deleting the first one's staging folder: staging and old folders are removed only
   with the lock held (`recover_interrupted_swap`), when no live build owns them.
+
+The site a build replaces is kept as the spare (`.<name>-spare`, `spare_folder`), which the
+next build takes as its staging folder and updates in place (`render/spare.py`).
 """
 
 from __future__ import annotations
@@ -126,7 +129,7 @@ def make_staging(output: Path) -> Path:
         raise _not_writable(output, output.parent, exc) from exc
 
 
-def swap_into_place(staging: Path, output: Path) -> subprocess.Popen | None:
+def swap_into_place(staging: Path, output: Path, keep: bool = False) -> subprocess.Popen | None:
     """Mark `staging` as a build and replace `output` with it so that readers see the old
     or the new site, never a mix.
 
@@ -134,19 +137,67 @@ def swap_into_place(staging: Path, output: Path) -> subprocess.Popen | None:
     RENAME_EXCHANGE), so there is no instant without a site. Elsewhere two renames are
     used: the old site moves aside, the new one moves in; a crash between them leaves
     the previous site in `.<name>-old-*`, which the next build puts back
-    (`recover_interrupted_swap`). Returns the process deleting the replaced site, if any.
+    (`recover_interrupted_swap`). `keep`: the replaced site becomes the spare
+    (`spare_folder`), which the next build updates in place; otherwise it is deleted.
+    Returns the process deleting the replaced site, if any.
     """
     (staging / MARKER).write_bytes(MARKER_TEXT)
     if output.exists() and _exchange(staging, output):
+        if keep and _keep_as_spare(staging, output):
+            return None
         return _remove_in_background(staging)  # now holds the previous site
     old = None
     if output.exists():
         old = output.with_name(f".{output.name}-old-{os.getpid()}")
         os.rename(output, old)
     os.rename(staging, output)
-    if old is not None:
+    if old is not None and not (keep and _keep_as_spare(old, output)):
         shutil.rmtree(old, ignore_errors=True)
     return None
+
+
+def spare_folder(output: Path) -> Path:
+    """Where the site replaced by the last build is kept (`swap_into_place(keep=True)`)."""
+    return output.with_name(f".{output.name}-spare")
+
+
+def _keep_as_spare(replaced: Path, output: Path) -> bool:
+    spare = spare_folder(output)
+    if spare.exists():  # not taken by this build (`take_spare`): out of date
+        discard(spare, output)
+    try:
+        os.rename(replaced, spare)
+    except OSError:
+        return False
+    return True
+
+
+def take_spare(output: Path) -> Path | None:
+    """The spare (`spare_folder`) as a new staging folder (renamed: a build killed while
+    it changes the spare leaves a staging folder, which the next build deletes); None
+    when there is none."""
+    spare = spare_folder(output)
+    if not spare.is_dir():
+        return None
+    staging = make_staging(output)
+    try:
+        os.rename(spare, staging)  # onto the empty folder just made
+    except OSError:
+        os.rmdir(staging)
+        return None
+    return staging
+
+
+def discard(folder: Path, output: Path) -> None:
+    """Delete `folder` (next to `output`, or inside a staging folder) by a process of its own."""
+    if folder.exists():
+        trash = Path(tempfile.mkdtemp(prefix=f".{output.name}-trash-", dir=output.parent))
+        try:
+            os.rename(folder, trash / "x")
+        except OSError:
+            shutil.rmtree(trash, ignore_errors=True)
+            trash = folder
+        _remove_in_background(trash)
 
 
 # Run by `_remove_in_background` in a process of its own: argv = the folder to delete.
@@ -206,7 +257,8 @@ def recover_interrupted_swap(output: Path, wait: bool = True) -> None:
     olds = sorted(parent.glob(f".{output.name}-old-*"), key=_mtime)
     if not output.exists() and olds:
         os.rename(olds.pop(), output)
-    for stale in olds + list(parent.glob(f".{output.name}-staging-*")):
+    for stale in olds + list(parent.glob(f".{output.name}-staging-*")) \
+            + list(parent.glob(f".{output.name}-trash-*")):
         if wait:
             shutil.rmtree(stale, ignore_errors=True)
         else:

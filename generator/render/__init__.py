@@ -53,14 +53,15 @@ __all__ = ["render_site"]
 def render_site(con, config: Config, out_dir: Path, previous: Manifest | None = None,
                 previous_dir: Path | None = None, record: Manifest | None = None,
                 jobs: int | None = None, deferred: frozenset[str] = frozenset(),
-                fresh: list[str] | None = None) -> int:
+                fresh: list[str] | None = None, spare: Manifest | None = None) -> int:
     """Render the whole site into `out_dir` from the database `con`; returns the page count.
 
     With `previous` (the manifest of the build in `previous_dir`), outputs whose inputs did
     not change are linked from there; `record` receives this build's inputs and outputs.
     `deferred`: units linked from the previous build even if their inputs changed
     (`TrackedWriter.deferred`). `fresh`: the documents whose rows are new in the database
-    (None: all); only theirs need their phone numbers masked. `jobs` worker processes render the documents and draw the charts (default: the
+    (None: all); only theirs need their phone numbers masked. `spare`: `out_dir` holds
+    the site this manifest describes, to be updated in place (`spare`). `jobs` worker processes render the documents and draw the charts (default: the
     config's `build.jobs`; 0 = one per core). A connection that can let go of its file
     (`db.connect(..., detachable=True)`) is closed while the documents render, so that the
     workers fork without DuckDB's memory, and is closed when this returns.
@@ -83,7 +84,7 @@ def render_site(con, config: Config, out_dir: Path, previous: Manifest | None = 
     search = bool(config.get("build.search"))
     env.globals.update(charts_enabled=bool(config.get("build.charts")), mask_phones=mask,
                        table_names=site.table_names, search_enabled=search)
-    writer = TrackedWriter(env, out_dir, config.base_url, previous, previous_dir)
+    writer = TrackedWriter(env, out_dir, config.base_url, previous, previous_dir, spare)
     writer.deferred = deferred
     classes, class_entries = classification_index(site)
     writer.inputs.update(input_keys(config, site, pages, classes))
@@ -110,6 +111,7 @@ def render_site(con, config: Config, out_dir: Path, previous: Manifest | None = 
     finally:
         if in_batches:
             con.close()
+    writer.finish()
     if config.get("build.charts"):
         cache = config.site_dir / ".cache" / "charts"
         ch.render_charts(charts, out_dir, cache, jobs, renderer=config.get("build.chart_renderer"))

@@ -31,7 +31,7 @@ from typing import Any, TypeVar
 from jinja2 import Environment, TemplateNotFound, meta
 
 from ..incremental import DEFERRED, Manifest, digest
-from . import urls
+from .spare import SpareTree, unit_files
 from .templating import PageWriter
 
 T = TypeVar("T")
@@ -49,10 +49,15 @@ class TrackedWriter(PageWriter):
     """
 
     def __init__(self, env: Environment, out_dir: Path, base_url: str,
-                 previous: Manifest | None = None, previous_dir: Path | None = None):
+                 previous: Manifest | None = None, previous_dir: Path | None = None,
+                 spare: Manifest | None = None):
         super().__init__(env, out_dir, base_url)
         self.previous = previous
         self.previous_dir = previous_dir
+        # `out_dir` is the spare, whose manifest is `spare`: updated in place (`spare`).
+        self.spare = SpareTree(str(out_dir), spare, previous) if spare is not None else None
+        if self.spare is not None:
+            self.spare.clear()
         self.inputs: dict[str, str] = {}
         self.units: dict[str, dict[str, list[str]]] = {}
         self.reused = 0
@@ -70,15 +75,34 @@ class TrackedWriter(PageWriter):
         before = self._unchanged(unit, names)
         if before is None and unit in self.deferred:
             before = self._postponed(unit)
-        if before is not None and self._link(before):
+        if before is not None and (self._held(unit) or self._link(before)):
             self.units[unit] = before
             self.paths += before["pages"]
             self.count += len(before["pages"]) + len(before["unlisted"])
             self.reused += 1
             self._current = None
             return False
+        if self.spare is not None:
+            self.spare.release(unit)
         self._current = self.units[unit] = {"deps": names, "pages": [], "unlisted": [], "files": []}
         return True
+
+    def _held(self, unit: str) -> bool:
+        """Whether the spare holds the last build's files of `unit` already."""
+        return self.spare is not None and unit in self.spare.held
+
+    def finish(self) -> None:
+        """Once every unit is placed: what the spare held that no unit claims goes."""
+        if self.spare is not None:
+            self.spare.finish(self.units)
+
+    def write_file(self, rel: str, data: bytes) -> None:
+        if self.spare is not None:  # a file there may be a link to the served site's: never written into
+            try:
+                os.unlink(f"{self.out_dir}/{rel}")
+            except FileNotFoundError:
+                pass
+        super().write_file(rel, data)
 
     def reusable(self, unit: str, deps: Iterable[str], templates: Iterable[str] = ()) -> bool:
         """Whether `stale` would link `unit` from the last build (nothing is linked yet): a
@@ -112,9 +136,7 @@ class TrackedWriter(PageWriter):
             return None
         return {**before, "deps": [d for d in before["deps"] if d != DEFERRED] + [DEFERRED]}
 
-    @staticmethod
-    def _files(unit: dict[str, list[str]]) -> list[str]:
-        return [urls.file_for(p) for p in unit["pages"] + unit["unlisted"]] + unit["files"]
+    _files = staticmethod(unit_files)
 
     def write(self, names: str | list[str], path: str, absolute: bool = False,
               in_sitemap: bool = True, **context: Any) -> None:
