@@ -17,15 +17,14 @@ from operator import attrgetter
 
 from ..grid import Grid as PaddedGrid
 from ..model import Document, Issue, Table
-from ..numbers import is_total_label, parse_amount, squash
+from ..numbers import parse_amount, squash
 from ..parse.titles import numbered_title
 from ..readers.padded import padded_rows
 from ..sources import SourceText
 from ..tables.catalogue import load_catalogue
-from ..tables.cross_table import names_by_code
+from ..tables.cross_table import name_project_rows
 from ..tables.performance import read_performance
 from ..tables.pipeline import INTERPRETERS
-from ..tables.projects import name_projects
 from ..tables.rejoin import rejoin_wrapped_rows
 from ..tables.row_doubts import report_unbalanced_rows
 from ..tables.segment import Segment, find_tables
@@ -122,15 +121,6 @@ def _read_performance(lines: list[str], segments: list[Segment], unread: list[Is
     doc.performance.extend(read)
 
 
-def _known_units(doc: Document) -> set[str]:
-    units = {squash(u) for u in doc.sub_units}
-    if doc.department:
-        units.add(squash(doc.department))
-    for table in doc.tables.values():
-        units.update(squash(r.unit) for r in table.rows if r.kind == "unit" and r.unit)
-    return units
-
-
 def _read_shared(seg: Segment, title: str, end: int, grid: PaddedGrid, lines: list[str],
                  doc: Document) -> Table:
     """One table the shared segmenter found, read by the interpreter of its shape; `title`
@@ -146,7 +136,7 @@ def _read_shared(seg: Segment, title: str, end: int, grid: PaddedGrid, lines: li
     doc.issues.extend(found)
     table.title, table.note = title, None
     if key == "projects":
-        name_projects(table, seg, names_by_code(doc, ("expense", "general_public")))
+        doc.issues.extend(name_project_rows(table, seg, doc, ("expense", "general_public"), title.split()[0]))
     last = table.rows[-1] if table.rows else None
     if last is not None and last.code and seg.kind.shape != "two_sided" and not any(
             v is not None for v in last.values.values()):
@@ -167,24 +157,5 @@ def _read_shared(seg: Segment, title: str, end: int, grid: PaddedGrid, lines: li
     for row, doubt in code_doubts(key, table.rows):
         doc.issues.append(Issue("row-misplaced", f"{short}「{row.code_raw}」行：{doubt}", doc.path,
                                 row.line, "warning", key))
-    if key == "projects":
-        _check_unit_rows(key, short, table, doc)
-        for row in table.rows:
-            if row.kind == "project" and row.project is None:
-                doc.issues.append(Issue("unnamed-project", f"{short} 第 {row.line} 行 {row.code_raw}："
-                                        "有金额而无项目名称", doc.path, row.line, "warning", key))
     report_unbalanced_rows(table, doc, short)
     return table
-
-
-def _check_unit_rows(key: str, short: str, table: Table, doc: Document) -> None:
-    """A coded table's row without a code is a sub-unit's total row — or the pieces of a
-    row whose code line was lost, or a second 总计."""
-    units = _known_units(doc)
-    for row in table.rows:
-        if row.kind != "unit" or squash(row.name or "") in units:
-            continue
-        why = ("第二个合计行" if is_total_label(row.name)
-               else "没有编码，名称也不是已知单位（编码行丢失？）")
-        doc.issues.append(Issue("row-misplaced", f"{short}「{row.name}」行：{why}", doc.path,
-                                row.line, "warning", key))

@@ -9,15 +9,13 @@ from decimal import Decimal
 
 from ..grid import Cell, Grid, GridRow
 from ..model import COLUMN_LABELS, TABLE_KEYS, Column, Document, Issue, Origin, Table
-from ..numbers import is_total_label
 from ..readers.single_space import single_space_rows
 from ..tables.amounts import has_amount
 from ..tables.catalogue import load_catalogue
 from ..tables.codes import code_chain_doubts
-from ..tables.cross_table import names_by_code
+from ..tables.cross_table import name_project_rows, names_by_code
 from ..tables.items import read_items
 from ..tables.pipeline import INTERPRETERS
-from ..tables.projects import name_projects
 from ..tables.rejoin import cut_after_total, rejoin_wrapped_rows
 from ..tables.segment import find_tables
 from ..tables.two_sided import read_two_sided
@@ -94,48 +92,14 @@ def read_shared(region: Region, doc: Document) -> Table:
 
 
 def _name_projects(table: Table, seg, doc: Document) -> list[Issue]:
-    """表七's units, projects and their names (`tables.projects.name_projects`) by the 科目名称
-    表三, 表五 and 表二 print; doubts on a name split by the print alone and a project
-    amount without a name."""
-    names = names_by_code(doc, ("expense", "general_public", "income"))
-    name_projects(table, seg, names)
-    found = _lone_project_lines(table, doc)
+    """表七's rows named by the 科目名称 表三, 表五 and 表二 print (`name_project_rows`), and a
+    doubt on each name split by the print alone."""
+    keys = ("expense", "general_public", "income")
+    found, names = name_project_rows(table, seg, doc, keys, "表七"), names_by_code(doc, keys)
     for row in (r for r in table.rows if r.kind == "project"):
         if row.project and row.code_raw and names.get(row.code or "") != row.name:
             found.append(Issue("project-name-uncertain", f"表七「{row.code_raw}」行：其他表中没有印出这个科目名称，"
                                f"按行内排版读作「{row.name}」/「{row.project}」", doc.path, row.line, "warning", table.key))
-        elif row.project is None and row.values.get("total") is not None:
-            found.append(Issue("unnamed-project", f"表七「{row.code_raw or row.code}」行：项目金额 {row.values['total']} "
-                               "没有印出项目名称", doc.path, row.line, "warning", table.key))
-    return found
-
-
-def _lone_project_lines(table: Table, doc: Document) -> list[Issue]:
-    """An uncoded row is a sub-unit only where a 类 row follows it: else it is a project line
-    printed without its code, of the 项 above (a row-misplaced doubt where there is none),
-    or a second 合计."""
-    found, unit = [], None
-    for index, row in enumerate(table.rows):
-        following = table.rows[index + 1].code if index + 1 < len(table.rows) else None
-        if row.kind == "unit" and following is not None and len(following) == 3:
-            unit = row.unit
-            continue
-        if row.kind != "unit":
-            row.unit = unit  # (the units as `name_projects` set them, less the rows below)
-            continue
-        above = table.rows[index - 1] if index else None
-        if is_total_label(row.name):
-            row.kind, row.unit = "line", None
-            found.append(Issue("row-misplaced", f"表七「{row.name}」行：第二个合计行", doc.path, row.line, "warning",
-                               table.key))
-            continue
-        row.kind, row.project, row.name, row.unit = "project", row.name, None, unit
-        if above is not None and above.code and len(above.code) == 7:
-            row.code = above.code
-        else:
-            found.append(Issue("row-misplaced", f"表七 第 {row.line} 行：项目「{row.project}」没有印出编码，上面也没有"
-                               f"项级科目行（上一行：{above.code if above and above.code else '无编码'}）：编码所在行丢失了？",
-                               doc.path, row.line, "warning", table.key))
     return found
 
 
