@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from generator.golden import to_golden
-from generator.layouts.pdf_single_space import PdfSingleSpaceLayout
+from generator.layouts import layout_named
 from generator.parse.document import parse_text
 from generator.sources import SourceText
 
@@ -79,7 +79,7 @@ def test_golden_tables_exact(seed_doc):
 
 
 def test_detects_only_its_layout():
-    layout = PdfSingleSpaceLayout()
+    layout = layout_named("pdf-single-space")
     for path in sorted((ROOT / "content" / "disclosures").glob("*.txt")):
         score = layout.detect(source_of(path.read_text(encoding="utf-8"), path.name))
         if path.stem == SEED:

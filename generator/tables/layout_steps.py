@@ -6,7 +6,7 @@ from __future__ import annotations
 from ..model import Document, Issue, Row, Table
 from ..parse.prose import PAGE_MARKER
 from ..sources import SourceText
-from ..tables.row_doubts import foreign_code
+from .row_doubts import foreign_code
 
 
 def replace_page_markers(lines: list[str], by: str) -> list[str]:

@@ -1,4 +1,4 @@
-"""Layout pdf-padded: PDF text where every table cell is printed as its text plus one
+"""pdf-padded through the shared pipeline: PDF text where every table cell is printed as its text plus one
 space, so runs of spaces mark empty cells and column positions can be counted.
 
 `readers/padded.py` makes the text a cell grid; the shared segmenter finds the tables in it
@@ -17,24 +17,23 @@ from operator import attrgetter
 
 from ..grid import Grid as PaddedGrid
 from ..model import Document, Issue, Table
-from ..numbers import parse_amount, squash
+from ..numbers import squash
 from ..parse.titles import numbered_title
 from ..readers.padded import padded_rows
 from ..sources import SourceText
-from ..tables.catalogue import load_catalogue
-from ..tables.cross_table import name_project_rows
-from ..tables.performance import read_performance
-from ..tables.pipeline import INTERPRETERS
-from ..tables.rejoin import rejoin_wrapped_rows
-from ..tables.row_doubts import report_unbalanced_rows
-from ..tables.segment import Segment, find_tables
-from .common import (
+from .catalogue import load_catalogue
+from .cross_table import name_project_rows
+from .layout_steps import (
     check_garbled_lines,
     code_doubts,
     list_every_column,
     replace_page_markers,
     without_form_feeds,
 )
+from .pipeline import interpret, read_target
+from .rejoin import rejoin_wrapped_rows
+from .row_doubts import report_unbalanced_rows
+from .segment import Segment, find_tables
 
 PART_RE = re.compile(r"^\s*第[一二三四五六七八九十]+部分")
 # Read in this order: 表七 names its units and function names from earlier tables.
@@ -42,51 +41,26 @@ READ_ORDER = ["summary", "income", "expense", "fiscal", "general_public", "basic
               "gov_fund", "state_capital", "carryover", "three_public"]
 
 
-class PdfPaddedLayout:
-    name = "pdf-padded"
-    description = "PDF text, every cell followed by one space: runs of spaces are empty cells"
-
-    def detect(self, source: SourceText) -> float:
-        """Share of amount-bearing lines that end in a cell terminator (a space).
-
-        Other PDF text trims line ends; Word and TSV text separate cells by tabs. A
-        few stray lines with tabs weigh no more than their number.
-        """
-        amount_lines = terminated = tab_lines = 0
-        for text in source.lines:
-            if "\t" in text:
-                tab_lines += 1
-                continue
-            if "." not in text:
-                continue  # no token with a decimal point (most lines: no split needed)
-            tokens = text.split()
-            if len(tokens) < 2 or not any("." in t and parse_amount(t) is not None for t in tokens[-3:]):
-                continue
-            amount_lines += 1
-            terminated += text.endswith(" ")
-        if amount_lines < 10 or tab_lines * 10 > amount_lines:
-            return 0.0
-        return round(terminated / amount_lines, 3)
-
-    def read(self, source: SourceText, doc: Document) -> None:
-        check_garbled_lines(source, doc)
-        lines = replace_page_markers(without_form_feeds(source.lines), "")
-        rows, unread = padded_rows(list(enumerate(lines, 1)), doc.path)
-        grid = PaddedGrid(path=doc.path, format="pdf-padded", text="", rows=rows)
-        catalogue = load_catalogue()
-        segments, issues = find_tables(grid, catalogue)
-        doc.issues.extend(issues)
-        starts = [s.line for s in segments] + [len(lines) + 1]
-        by_key = {s.kind.key: (s, _end_of(lines, s.line, starts)) for s in segments if s.kind.key in READ_ORDER}
-        for issue in unread:  # (a long line under a 绩效目标表 puts its target in doubt)
-            seg = next((s for s, end in by_key.values() if s.line < issue.line < end), None)
-            if seg is not None:
-                doc.issues.append(replace(issue, table=seg.kind.key))
-        for key in (k for k in READ_ORDER if k in by_key):  # (表三/表五 before 表七, which takes their names)
-            seg, end = by_key[key]
-            title = numbered_title(lines[seg.line - 1], _line_before(lines, seg.line))
-            doc.tables[key] = _read_shared(seg, title, end, grid, lines, doc)
-        _read_performance(lines, [s for s in segments if s.kind.shape == "key_value"], unread, doc)
+def read_padded(source: SourceText, doc: Document) -> None:
+    """The layout's tables and 绩效目标表 (see the module)."""
+    check_garbled_lines(source, doc)
+    lines = replace_page_markers(without_form_feeds(source.lines), "")
+    rows, unread = padded_rows(list(enumerate(lines, 1)), doc.path)
+    grid = PaddedGrid(path=doc.path, format="pdf-padded", text="", rows=rows)
+    catalogue = load_catalogue()
+    segments, issues = find_tables(grid, catalogue)
+    doc.issues.extend(issues)
+    starts = [s.line for s in segments] + [len(lines) + 1]
+    by_key = {s.kind.key: (s, _end_of(lines, s.line, starts)) for s in segments if s.kind.key in READ_ORDER}
+    for issue in unread:  # (a long line under a 绩效目标表 puts its target in doubt)
+        seg = next((s for s, end in by_key.values() if s.line < issue.line < end), None)
+        if seg is not None:
+            doc.issues.append(replace(issue, table=seg.kind.key))
+    for key in (k for k in READ_ORDER if k in by_key):  # (表三/表五 before 表七, which takes their names)
+        seg, end = by_key[key]
+        title = numbered_title(lines[seg.line - 1], _line_before(lines, seg.line))
+        doc.tables[key] = _read_shared(seg, title, end, grid, lines, doc)
+    _read_performance(lines, [s for s in segments if s.kind.shape == "key_value"], unread, doc)
 
 
 def _end_of(lines: list[str], line: int, starts: list[int]) -> int:
@@ -104,13 +78,7 @@ def _line_before(lines: list[str], line: int) -> str | None:
 def _read_performance(lines: list[str], segments: list[Segment], unread: list[Issue], doc: Document) -> None:
     """The 绩效目标表 by the shared key-value interpreter (`tables.performance`). A line too
     long to be a table line is not read: the target it stands in is in doubt."""
-    catalogue = load_catalogue()
-    read = []
-    for seg in segments:
-        target, issues = read_performance(seg, catalogue, doc.path)
-        doc.issues.extend(issues)
-        if target is not None:
-            read.append(target)
+    read = [t for t in map(lambda seg: read_target(seg, doc), segments) if t is not None]
     for issue in unread:
         target = next((t for t in reversed(read) if t.line < issue.line), None)
         if target is not None:
@@ -118,22 +86,19 @@ def _read_performance(lines: list[str], segments: list[Segment], unread: list[Is
                                     f"{target.name}：第 {issue.line} 行（{len(lines[issue.line - 1])} "
                                     "个字符）不是表格行，未读", doc.path, target.line, "warning",
                                     "performance"))
-    doc.performance.extend(read)
 
 
 def _read_shared(seg: Segment, title: str, end: int, grid: PaddedGrid, lines: list[str],
                  doc: Document) -> Table:
     """One table the shared segmenter found, read by the interpreter of its shape; `title`
     as printed; it ends before line `end`, the next title (a 为空表 note stands there)."""
-    catalogue = load_catalogue()
     key = seg.kind.key
     seg.title = title  # messages name the table as printed
     if seg.kind.shape in ("coded", "named"):  # "208 05 05" / name pieces / the amounts line
         line_of = attrgetter("line")  # (the grid's rows are in line order)
         rows = grid.rows[bisect_right(grid.rows, seg.line, key=line_of):bisect_left(grid.rows, end, key=line_of)]
         rejoin_wrapped_rows(seg, replace(grid, rows=rows))
-    table, found = INTERPRETERS[seg.kind.shape](seg, catalogue, seg.unit or doc.unit or "万元", doc.path)
-    doc.issues.extend(found)
+    table = interpret(seg, doc)
     table.title, table.note = title, None
     if key == "projects":
         doc.issues.extend(name_project_rows(table, seg, doc, ("expense", "general_public"), title.split()[0]))

@@ -1,31 +1,145 @@
-"""pdf-single-space: the tables read by the shared pipeline (issue 15, one shape at a time):
-a table's lines as a cell grid (`readers.single_space`, every amount unplaced) → the shared
-segmenter → the shape's interpreter, which places the amounts by the catalogue's
-identities. The printed title stays the title, as in this layout's other tables."""
+"""pdf-single-space (pdftotext output with cells separated by single spaces) through the
+shared pipeline: its text cut into table regions (`single_space_regions`), each region's
+lines a cell grid (`readers.single_space`, every amount unplaced) → the shared segmenter →
+the shape's interpreter, which places the amounts by the catalogue's identities (表二 by
+表一's income sources in the cross-table pass, `cross_table`).
+
+Rows are separated by blank lines; long cells wrap onto the following lines with the
+amounts on the last one; empty cells print nothing, so a row prints fewer amounts than
+the table has columns. 表一/表四 are two-sided on one line (`two_sided`); 表二/三/五/七 may
+be broken down by sub-unit (二级预算单位), each with its own total row. A table ends at the
+next title, and earlier when a line shows that another table began whose title was lost:
+a table-number line ("表二：") after its rows, a second "类 款 项" header, rows after the
+合计 (one-sided) or 收入总计/支出总计 line (two-sided). What follows is reported and not
+read; a row that breaks the 类/款/项 order is reported on its line. The printed title stays
+the title.
+"""
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 from ..grid import Cell, Grid, GridRow
-from ..model import COLUMN_LABELS, TABLE_KEYS, Column, Document, Issue, Origin, Table
+from ..model import COLUMN_LABELS, TABLE_KEYS, Column, Document, Issue, Origin, Table, table_label
+from ..numbers import squash
 from ..readers.single_space import single_space_rows
-from ..tables.amounts import has_amount
-from ..tables.catalogue import load_catalogue
-from ..tables.codes import code_chain_doubts
-from ..tables.cross_table import name_project_rows, names_by_code
-from ..tables.items import read_items
-from ..tables.pipeline import INTERPRETERS
-from ..tables.rejoin import cut_after_total, rejoin_wrapped_rows
-from ..tables.segment import find_tables
-from ..tables.two_sided import read_two_sided
-from ..tables.verify import verify_coded
-from .common import code_doubts
-from .pdf_single_space_lines import Region, note_text
+from ..sources import SourceText
+from .amounts import has_amount
+from .catalogue import load_catalogue
+from .codes import code_chain_doubts
+from .cross_table import name_project_rows, names_by_code
+from .items import read_items
+from .layout_steps import check_cut_number, check_garbled_lines, code_doubts, replace_page_markers
+from .performance import read_key_value_tables
+from .pipeline import interpret
+from .rejoin import cut_after_total, rejoin_wrapped_rows
+from .segment import find_tables
+from .single_space_regions import Region, find_regions, note_text
+from .two_sided import read_two_sided
+from .verify import verify_coded
 
-# Tables of the shapes the shared interpreters read for this layout.
-SHARED = {"income", "projects", "three_public", "gov_fund", "state_capital", "expense", "general_public", "basic",
-          "carryover"}
+# The widest table (表二, by income source) prints a dozen amounts a row: a line with
+# this many numbers is not a row.
+MAX_ROW_NUMBERS = 60
+
+PERF_TITLE_RE = re.compile(r"^(项目支出|部门整体(支出)?)绩效目标表")
+
+
+def read_single_space(source: SourceText, doc: Document) -> list[str]:
+    """The layout's tables (see the module); the keys of the tables whose amounts wait for the
+    cross-table pass."""
+    check_cut_number(source, doc)
+    check_garbled_lines(source, doc)
+    # A page's number line marks a page break, as a form feed does (`pages`).
+    lines = replace_page_markers(_refuse_wide_lines(source.lines, doc), "\f")
+    reader = _Reader(doc, lines)
+    for region in find_regions(lines):
+        reader.add(region)
+    waiting = reader.finish()
+    _read_performance(lines, doc)
+    return waiting
+
+
+def _read_performance(lines: list[str], doc: Document) -> None:
+    """The 绩效目标表 from the first one's title on, by the shared segmenter and key-value
+    interpreter (`tables.performance`), as pdf-padded's."""
+    start = next((n for n, text in enumerate(lines, 1) if "绩" in text and PERF_TITLE_RE.match(squash(text))), None)
+    if start is None:
+        return
+    rows = single_space_rows([(n, lines[n - 1]) for n in range(start, len(lines) + 1)])
+    grid = Grid(path=doc.path, format="pdf-single-space", text="", rows=rows)
+    read, issues = read_key_value_tables(grid, load_catalogue())
+    doc.issues.extend(issues)
+    doc.performance.extend(read)
+
+
+def _refuse_wide_lines(lines: list[str], doc: Document) -> list[str]:
+    """The lines, with each line printing far more numbers than any table row (a run of
+    cells pasted into one line) left blank and reported: read as a row, it would pass its
+    code to the rows after it and its amounts would stand as unplaced figures."""
+    out = lines
+    long_lines = [n for n, text in enumerate(lines, 1) if len(text) > MAX_ROW_NUMBERS * 2]  # (few)
+    for n in long_lines:
+        text = lines[n - 1]
+        count = sum(1 for token in text.split() if token[:1].isdigit())
+        if count <= MAX_ROW_NUMBERS:
+            continue
+        if out is lines:
+            out = list(lines)
+        out[n - 1] = ""
+        doc.issues.append(Issue("row-too-wide", f"第 {n} 行：一行有 {count} 个数字，远多于"
+                                f"表格一行所印的数字（最多 {MAX_ROW_NUMBERS} 个），未读取",
+                                doc.path, n, "error"))
+    return out
+
+
+class _Reader:
+    """Reads the regions of one document in order, then settles what needs several
+    tables (income sources)."""
+
+    def __init__(self, doc: Document, lines: list[str]):
+        self.doc, self.lines = doc, lines
+        self.deferred: list[Region] = []
+
+    def add(self, region: Region) -> None:
+        key = region.key
+        if region.untitled:
+            first, last, count = region.untitled
+            self._issue(
+                "table-title-missing",
+                f"第 {first}–{last} 行：编号为「{squash(self.lines[first - 1])}」的表格"
+                f"没有标题，其中 {count} 行带金额的内容未读取（也不作为"
+                f"{table_label(key)}的行）",
+                first,
+            )
+        if key in self.doc.tables and self._has_rows(key):
+            self._issue(
+                "table-repeated",
+                f"{table_label(key)}印了两次，保留第一份",
+                region.line,
+            )
+            return
+        if key in ("summary", "fiscal"):
+            self.doc.tables[key] = read_shared(region, self.doc)
+        else:  # every other table (SHARED), read after these two, as their issues come first
+            self.deferred.append(region)
+            self.doc.tables[key] = Table(key, region.title, region.line)
+
+    def _has_rows(self, key: str) -> bool:
+        table = self.doc.tables[key]
+        return bool(table.rows or table.empty)
+
+    def finish(self) -> list[str]:
+        """Read the tables of the shared pipeline; the keys of the tables whose amounts may
+        wait for the cross-table pass (`tables.cross_table`: 表二 by 表一's income sources)."""
+        tables = self.doc.tables
+        for region in self.deferred:
+            tables[region.key] = read_shared(region, self.doc)
+        return [region.key for region in self.deferred]
+
+    def _issue(self, slug: str, message: str, line: int | None, severity: str = "warning") -> None:
+        self.doc.issues.append(Issue(slug, message, self.doc.path, line, severity))
 
 
 def read_shared(region: Region, doc: Document) -> Table:
@@ -53,7 +167,7 @@ def read_shared(region: Region, doc: Document) -> Table:
     else:
         rejoin_wrapped_rows(seg, grid)  # "208 05 05 name" / name pieces / the amounts line
         doc.issues.extend(cut_after_total(seg, doc.path))
-        table, found = INTERPRETERS[seg.kind.shape](seg, catalogue, unit, doc.path)
+        table, found = interpret(seg, doc, unit), []
         if region.key == "projects":  # (named first: a code repeated by its projects is no doubt)
             found += _name_projects(table, seg, doc)
         found += code_chain_doubts(table.rows, region.title, doc.path)  # before any figure is dropped
