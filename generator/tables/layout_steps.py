@@ -108,6 +108,14 @@ def unit_opening_doubt(unit: Row, first_code: str) -> str:
             "是丢了编码的类行吗？按下属单位读取，存疑")
 
 
+def check_total(table: Table, label: str, doc: Document) -> None:
+    """A table of coded or named rows without its 合计 row: the text ends inside it (a
+    truncated copy), or the 合计 line was lost."""
+    if table.rows and "total" not in table.totals:
+        doc.issues.append(Issue("total-missing", f"{label}：{len(table.rows)} 行之后没有合计行（表格不完整？）",
+                                doc.path, table.rows[-1].line, "warning", table.key))
+
+
 def list_every_column(table: Table, shape: str) -> None:
     """Every row of `table` lists each of its columns, None where nothing is printed, as the
     legacy layouts always did (a two-sided table lists each side's own columns)."""

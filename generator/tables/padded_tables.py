@@ -25,6 +25,7 @@ from .catalogue import load_catalogue
 from .cross_table import name_project_rows
 from .layout_steps import (
     check_garbled_lines,
+    check_total,
     code_doubts,
     list_every_column,
     replace_page_markers,
@@ -111,6 +112,8 @@ def _read_shared(seg: Segment, title: str, end: int, grid: PaddedGrid, lines: li
                                 f"{last.code_raw} {last.name or ''} 没有金额行（文本在此中断），未读",
                                 doc.path, last.line, "warning", key))
     list_every_column(table, seg.kind.shape)
+    if seg.kind.shape in ("coded", "named"):
+        check_total(table, title.split()[0] if title else key, doc)
     stated_empty = any("为空表" in text for text in lines[seg.line:end - 1])
     if stated_empty and not any(v is not None for r in table.rows for v in r.values.values()):
         table.empty, table.rows, table.totals = True, [], {}

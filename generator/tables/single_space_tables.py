@@ -30,7 +30,13 @@ from .catalogue import load_catalogue
 from .codes import code_chain_doubts
 from .cross_table import name_project_rows, names_by_code
 from .items import read_items
-from .layout_steps import check_cut_number, check_garbled_lines, code_doubts, replace_page_markers
+from .layout_steps import (
+    check_cut_number,
+    check_garbled_lines,
+    check_total,
+    code_doubts,
+    replace_page_markers,
+)
 from .performance import read_key_value_tables
 from .pipeline import interpret
 from .rejoin import cut_after_total, rejoin_wrapped_rows
@@ -233,9 +239,7 @@ def _unfinished(table: Table, title: str, doc: Document) -> None:
     if last.code and not any(v is not None for v in last.values.values()):
         doc.issues.append(Issue("row-unfinished", f"{title} 第 {last.line} 行：{last.code_raw} {last.name or ''}"
                                 "没有金额（表格不完整？）", doc.path, last.line, "warning", table.key))
-    if "total" not in table.totals:
-        doc.issues.append(Issue("total-missing", f"{title}：{len(table.rows)} 行之后没有合计行（表格不完整？）",
-                                doc.path, last.line, "warning", table.key))
+    check_total(table, title, doc)
 
 
 def _empty_or_unreadable(table: Table, region: Region, doc: Document) -> None:

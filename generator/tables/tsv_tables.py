@@ -22,7 +22,7 @@ from ..readers.tsv import MAX_CELLS, join_quoted_cells, read_tsv, split_cells
 from ..sources import SourceText
 from .catalogue import load_catalogue
 from .foreign_rows import refuse_foreign_rows
-from .layout_steps import check_garbled_lines, list_every_column, replace_page_markers
+from .layout_steps import check_garbled_lines, check_total, list_every_column, replace_page_markers
 from .pipeline import interpret, read_target
 from .row_doubts import row_doubts
 from .segment import Segment, find_tables
@@ -174,6 +174,7 @@ def read_shared(seg: Segment, title: str, after_text: set[int], doc: Document) -
     table.empty = not table.rows
     if seg.kind.shape in ("coded", "named"):
         refuse_foreign_rows(table, doc, table_label(key))
+        check_total(table, table_label(key), doc)
         row_doubts(table, doc, table_label(key))
     return table
 

@@ -23,6 +23,7 @@ from .catalogue import load_catalogue
 from .layout_steps import (
     check_cut_number,
     check_garbled_lines,
+    check_total,
     list_every_column,
     without_form_feeds,
 )
@@ -104,8 +105,7 @@ def read_shared(seg: Segment, title: str, doc: Document) -> Table:
     if not any(v is not None for r in [*table.rows, *table.totals.values()] for v in r.values.values()):
         table.empty, table.rows, table.totals = True, [], {}
         return table
-    if total is None and seg.kind.shape in ("coded", "named"):
-        doc.issues.append(Issue("total-missing", f"{label}：未见合计行（表格不全？）", doc.path,
-                                table.line, "warning", table.key))
+    if seg.kind.shape in ("coded", "named"):
+        check_total(table, label, doc)
     row_doubts(table, doc, label)
     return table
