@@ -33,10 +33,19 @@ class Layout:
     description: str
     #: How sure this layout is that it can read a source: 0 (not at all) to 1.
     detect: Callable[[SourceText], float]
-    #: Fills `doc.tables`, `doc.performance` and `doc.issues`, never raising on bad input;
-    #: returns the keys of the tables whose amounts wait for another table
-    #: (`tables.cross_table`), if any.
-    read: Callable[[SourceText, Document], Collection[str] | None]
+    #: The layout's step of the shared pipeline (`tables/*_tables.py`).
+    read_tables: Callable[[SourceText, Document], Collection[str] | None]
+
+    def read(self, source: SourceText, doc: Document) -> Collection[str] | None:
+        """Fill `doc.tables`, `doc.performance` and `doc.issues`, never raising on bad input;
+        the keys of the tables whose amounts wait for another table (`tables.cross_table`),
+        if any. Whatever the layout, a file cut inside its last number or with characters
+        lost in an earlier conversion puts figures in doubt (`tables.layout_steps`)."""
+        from ..tables.layout_steps import check_cut_number, check_garbled_lines
+
+        check_cut_number(source, doc)
+        check_garbled_lines(source, doc)
+        return self.read_tables(source, doc)
 
 
 # pdf-single-space: a table line ends with an amount right after a single space.

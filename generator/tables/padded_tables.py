@@ -24,7 +24,6 @@ from ..sources import SourceText
 from .catalogue import load_catalogue
 from .cross_table import name_project_rows
 from .layout_steps import (
-    check_garbled_lines,
     check_total,
     code_doubts,
     list_every_column,
@@ -44,7 +43,6 @@ READ_ORDER = ["summary", "income", "expense", "fiscal", "general_public", "basic
 
 def read_padded(source: SourceText, doc: Document) -> None:
     """The layout's tables and 绩效目标表 (see the module)."""
-    check_garbled_lines(source, doc)
     lines = replace_page_markers(without_form_feeds(source.lines), "")
     rows, unread = padded_rows(list(enumerate(lines, 1)), doc.path)
     grid = PaddedGrid(path=doc.path, format="pdf-padded", text="", rows=rows)

@@ -31,8 +31,6 @@ from .codes import code_chain_doubts
 from .cross_table import name_project_rows, names_by_code
 from .items import read_items
 from .layout_steps import (
-    check_cut_number,
-    check_garbled_lines,
     check_total,
     code_doubts,
     replace_page_markers,
@@ -55,8 +53,6 @@ PERF_TITLE_RE = re.compile(r"^(项目支出|部门整体(支出)?)绩效目标�
 def read_single_space(source: SourceText, doc: Document) -> list[str]:
     """The layout's tables (see the module); the keys of the tables whose amounts wait for the
     cross-table pass."""
-    check_cut_number(source, doc)
-    check_garbled_lines(source, doc)
     # A page's number line marks a page break, as a form feed does (`pages`).
     lines = replace_page_markers(_refuse_wide_lines(source.lines, doc), "\f")
     reader = _Reader(doc, lines)

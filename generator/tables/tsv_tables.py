@@ -22,7 +22,7 @@ from ..readers.tsv import MAX_CELLS, join_quoted_cells, read_tsv, split_cells
 from ..sources import SourceText
 from .catalogue import load_catalogue
 from .foreign_rows import refuse_foreign_rows
-from .layout_steps import check_garbled_lines, check_total, list_every_column, replace_page_markers
+from .layout_steps import check_total, list_every_column, replace_page_markers
 from .pipeline import interpret, read_target
 from .row_doubts import row_doubts
 from .segment import Segment, find_tables
@@ -35,7 +35,6 @@ _SHAPES = {"projects": "编码、功能科目名称、项目名称、金额",
 
 def read_tsv_tables(source: SourceText, doc: Document) -> None:
     """The layout's tables and 绩效目标表 (see the module)."""
-    check_garbled_lines(source, doc)
     lines = replace_page_markers(join_quoted_cells(source.lines), "")
     grid, refused = read_tsv(doc.path, lines)
     catalogue = load_catalogue()

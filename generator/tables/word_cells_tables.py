@@ -21,8 +21,6 @@ from ..readers.word_cells import CellText, clean_text, grid_of_cells, split_cell
 from ..sources import SourceText
 from .catalogue import load_catalogue
 from .layout_steps import (
-    check_cut_number,
-    check_garbled_lines,
     check_total,
     list_every_column,
     without_form_feeds,
@@ -34,8 +32,6 @@ from .segment import Segment, find_tables
 
 def read_word_cells(source: SourceText, doc: Document) -> None:
     """The layout's tables and 绩效目标表 (see the module)."""
-    check_cut_number(source, doc)
-    check_garbled_lines(source, doc)
     lines = without_form_feeds(source.lines)
     cells = split_cells(lines)
     shared, targets = shared_segments(grid_of_cells(doc.path, lines, cells), doc)
