@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from generator.golden import to_golden
-from generator.layouts.pdf_padded import PdfPaddedLayout
+from generator.layouts import layout_named
 from generator.parse.document import parse_text
 from generator.sources import SourceText, read_source
 
@@ -62,7 +62,7 @@ def test_golden_tables_exact(seed_doc):
 
 
 def test_detection_only_seed():
-    layout = PdfPaddedLayout()
+    layout = layout_named("pdf-padded")
     for path in sorted((ROOT / "content" / "disclosures").glob("*.txt")):
         source, _ = read_source(path)
         score = layout.detect(source)
@@ -253,7 +253,7 @@ def test_a_column_number_row_of_far_too_many_cells_is_no_header(cells):
 def test_a_line_with_a_tab_does_not_unmake_the_layout():
     lines = _seed_lines()
     lines.insert(10, "\t201\t03\t01\t7.00")
-    assert PdfPaddedLayout().detect(_source("\n".join(lines))) >= 0.5
+    assert layout_named("pdf-padded").detect(_source("\n".join(lines))) >= 0.5
 
 
 def test_a_row_moved_in_from_another_table_is_an_issue():

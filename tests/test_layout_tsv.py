@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from generator.golden import to_golden
-from generator.layouts.tsv import TsvLayout
+from generator.layouts import layout_named
 from generator.model import Document
 from generator.parse.document import parse_text
 from generator.readers.tsv import join_quoted_cells
@@ -65,7 +65,7 @@ def _parse(text: str, name: str = "sample.txt") -> Document:
 def _read_tables(text: str) -> Document:
     """Only the layout reader, for made-up fragments without the prose a document has."""
     doc = Document(path="frag.txt", layout="tsv", sha256="", encoding="utf-8")
-    TsvLayout().read(_source(text, "frag.txt"), doc)
+    layout_named("tsv").read(_source(text, "frag.txt"), doc)
     return doc
 
 
@@ -88,7 +88,7 @@ def test_golden_tables_exact(seed: str) -> None:
 @pytest.mark.parametrize("path", sorted(SAMPLES.glob("*.txt")), ids=lambda p: p.stem)
 def test_detection(path: Path) -> None:
     text = path.read_text(encoding="utf-8")
-    score = TsvLayout().detect(_source(text, path.name))
+    score = layout_named("tsv").detect(_source(text, path.name))
     if path.stem in TSV_SEEDS:
         assert score >= 0.5
     else:

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from generator.golden import to_golden
-from generator.layouts.word_cells import WordCellsLayout
+from generator.layouts import layout_named
 from generator.model import Document
 from generator.parse.document import parse_text
 from generator.sources import SourceText, read_source
@@ -40,7 +40,7 @@ def _parse(text: str) -> Document:
 def _read_only(lines: list[str]) -> Document:
     """The layout alone (no prose reader), for small synthetic documents."""
     doc = Document(path="s.txt", layout="word-cells", sha256="0", encoding="utf-8")
-    WordCellsLayout().read(_source("\n".join(lines), "s.txt"), doc)
+    layout_named("word-cells").read(_source("\n".join(lines), "s.txt"), doc)
     return doc
 
 
@@ -71,7 +71,7 @@ def test_seed_table_parts_match_the_key():
 @pytest.mark.parametrize("path", sample_paths(), ids=lambda p: p.stem[:3])
 def test_detect_claims_only_the_word_sample(path):
     source, _ = read_source(path)
-    score = WordCellsLayout().detect(source)
+    score = layout_named("word-cells").detect(source)
     assert (score >= 0.5) == (path == SEED), score
 
 
@@ -243,7 +243,7 @@ def test_unknown_column_label_is_kept_and_reported():
 
 def test_detect_rejects_tab_separated_rows():
     text = "\n".join("\t201\t一般公共服务支出\t100.00" for _ in range(100))
-    assert WordCellsLayout().detect(_source(text)) == 0.0
+    assert layout_named("word-cells").detect(_source(text)) == 0.0
 
 
 # --- mutated copies (bench/fuzz.py findings): every changed figure carries an issue ---------

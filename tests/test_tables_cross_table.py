@@ -80,3 +80,26 @@ def test_wrapped_header_labels_are_joined_into_columns():
     # labels printed whole, none wrapped: not this reader's
     assert wrapped_columns([GridRow([Cell("合计", Origin(line=1)), Cell("基本支出", Origin(line=1))], 1)],
                            load_catalogue()) == []
+
+
+def test_project_rows_a_unit_row_needs_a_class_row_under_it():
+    """表七 (both PDF layouts, `name_project_rows`): an uncoded row followed by a 类 is a
+    sub-unit; one followed by anything else is a project line printed without its code (it
+    takes the 项 above), a second 合计 is a misplaced row, and a project amount without a
+    name is reported."""
+    from generator.tables.cross_table import name_project_rows
+    from generator.tables.segment import Segment
+
+    def row(line, name, code=None, kind="item", total="1"):
+        return Row(line=line, name=name, code=code, code_raw=code, kind=kind, values={"total": Decimal(total)})
+    rows = [row(2, "某局", kind="unit"), row(3, "一般公共服务支出", "201", "class"),
+            row(4, "行政运行", "2010301"), row(5, "驻京办业务专项", kind="unit"), row(6, "合计", kind="unit")]
+    table = Table("projects", "表七", 1, columns=[Column("total", "合计")], rows=rows)
+    doc = Document(path="x.txt", layout="pdf-padded", sha256="", encoding="utf-8",
+                   tables={"expense": Table("expense", "表三", 1, rows=[row(9, "行政运行", "2010301")])})
+    seg = Segment(load_catalogue().kind_of_table("projects"), "表七", 1, None)
+    found = {(i.slug, i.line) for i in name_project_rows(table, seg, doc, ("expense",), "表七")}
+    assert [(r.kind, r.unit) for r in rows[:2]] == [("unit", "某局"), ("class", "某局")]
+    assert (rows[3].kind, rows[3].code, rows[3].project, rows[3].unit) == ("project", "2010301", "驻京办业务专项", "某局")
+    assert rows[4].kind == "line" and ("row-misplaced", 6) in found
+    assert ("unnamed-project", 4) in found and ("row-misplaced", 5) not in found

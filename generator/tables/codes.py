@@ -137,9 +137,10 @@ class BareSections:
 
 
 def is_bare_section(first: str, second: str) -> bool:
-    """"03" then a name (not a figure): a 款 code."""
+    """"03" then a name (not a figure), or alone on its line (`second` empty): a 款 code."""
     first, second = first.strip(), second.strip()
-    return len(first) == 2 and first.isdigit() and not second[:1].isdigit() and second[:1] not in "-.("
+    return len(first) == 2 and first.isdigit() and (not second or not second[:1].isdigit()
+                                                   and second[:1] not in "-.(")
 
 
 LEVELS = {"类": 0, "款": 1, "项": 2}

@@ -9,7 +9,8 @@ is read, whatever reader read them (issue 15):
   sources and the hierarchy's sums (`by_sums`, through `verify.verify_coded`) decide
   where a row prints fewer of them; what stays open keeps its total alone, reported.
 - broken codes ("20 03 01") read from the codes printed elsewhere (`codes.repair_broken_codes`).
-- names for codes from other tables (`names_by_code`: 表七 project names).
+- names for codes from other tables (`names_by_code`: 表七 project names), and the doubts
+  on 表七's rows those names leave (`name_project_rows`).
 """
 
 from __future__ import annotations
@@ -18,8 +19,11 @@ from collections.abc import Collection
 from dataclasses import replace
 
 from ..model import TABLE_SHORT, Document, Issue, Row, Table
+from ..numbers import is_total_label
 from .catalogue import identity_text, load_catalogue
 from .codes import repair_broken_codes
+from .projects import name_projects
+from .segment import Segment
 from .two_sided_unplaced import income_sources
 from .verify import verify_coded
 
@@ -48,6 +52,43 @@ def names_by_code(doc: Document, keys: tuple[str, ...]) -> dict[str, str]:
             if row.code and row.name:
                 known.setdefault(row.code, row.name)
     return known
+
+
+def name_project_rows(table: Table, seg: Segment, doc: Document, keys: tuple[str, ...],
+                      label: str) -> list[Issue]:
+    """表七's units, projects and their names (`projects.name_projects`) by the 科目名称 the
+    tables `keys` print; an uncoded row is a sub-unit only where a 类 row follows it, else a
+    project line printed without its code (of the 项 above: a `row-misplaced` doubt where
+    there is none) or a second 合计; a project amount without a name (`unnamed-project`)."""
+    name_projects(table, seg, names_by_code(doc, keys))
+    found, unit = [], None
+
+    def doubt(slug: str, row: Row, text: str) -> None:
+        found.append(Issue(slug, f"{label}{text}", doc.path, row.line, "warning", table.key))
+    for index, row in enumerate(table.rows):
+        following = table.rows[index + 1].code if index + 1 < len(table.rows) else None
+        if row.kind == "unit" and following is not None and len(following) == 3:
+            unit = row.unit
+            continue
+        if row.kind != "unit":
+            row.unit = unit  # (the units as `name_projects` set them, less the rows below)
+            continue
+        above = table.rows[index - 1] if index else None
+        if is_total_label(row.name):
+            row.kind, row.unit = "line", None
+            doubt("row-misplaced", row, f"「{row.name}」行：第二个合计行")
+            continue
+        row.kind, row.project, row.name, row.unit = "project", row.name, None, unit
+        if above is not None and above.code and len(above.code) == 7:
+            row.code = above.code
+        else:
+            doubt("row-misplaced", row, f" 第 {row.line} 行：项目「{row.project}」没有印出编码，上面也没有"
+                  f"项级科目行（上一行：{above.code if above and above.code else '无编码'}）：编码所在行丢失了？")
+    for row in table.rows:
+        if row.kind == "project" and row.project is None and row.values.get("total") is not None:
+            doubt("unnamed-project", row, f"「{row.code_raw or row.code}」行：项目金额 {row.values['total']} "
+                  "没有印出项目名称")
+    return found
 
 
 def place_by_sources(table: Table, sources: list[str], origin: str, path: str) -> list[Issue]:

@@ -9,7 +9,7 @@ from dataclasses import replace
 from decimal import Decimal
 
 from ..grid import Grid
-from ..model import Document, Issue
+from ..model import Document, Issue, PerformanceTarget, Table
 from ..numbers import squash, unwrap
 from ..parse.statements import stated_under_table
 from ..sources import SourceText
@@ -19,13 +19,32 @@ from .columnar import coded_classes, coded_total, stated_lines, two_sided_totals
 from .cross_table import settle_across_tables
 from .glued import glued_side_lines
 from .items import read_items
+from .performance import read_performance
 from .rejoin import reattach_glued_amounts, rejoin_wrapped_rows
-from .segment import find_tables
+from .segment import Segment, find_tables
 from .two_sided import read_two_sided
 from .verify import verify_coded, verify_two_sided
 
 INTERPRETERS = {"two_sided": read_two_sided, "coded": read_coded, "named": read_coded,
                 "items": read_items}
+
+
+def interpret(seg: Segment, doc: Document, unit: str | None = None) -> Table:
+    """One table by the interpreter of its shape, its issues into `doc`; amounts in `unit`
+    (the table's own unit line, else the document's, else 万元, by default)."""
+    table, found = INTERPRETERS[seg.kind.shape](seg, load_catalogue(), unit or seg.unit or doc.unit or "万元",
+                                                doc.path)
+    doc.issues.extend(found)
+    return table
+
+
+def read_target(seg: Segment, doc: Document) -> PerformanceTarget | None:
+    """One 绩效目标表 by the key-value interpreter into `doc.performance` (its issues into `doc`)."""
+    target, issues = read_performance(seg, load_catalogue(), doc.path)
+    doc.issues.extend(issues)
+    if target is not None:
+        doc.performance.append(target)
+    return target
 
 
 def source_of(grid: Grid, sha256: str = "", encoding: str = "utf-8") -> SourceText:

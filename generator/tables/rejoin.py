@@ -43,7 +43,7 @@ def rejoin_wrapped_rows(seg: Segment, grid: Grid) -> None:
         row = rows[index]
         code, _raw, used = codes[index]
         end = after[index + 1]
-        if code is None and _is_bare_section(row) and (end > index + 1 or len(row.cells) > 1):
+        if code is None and row.cells and is_bare_section(row.cells[0].text, _second(row)) and (end > index + 1 or len(row.cells) > 1):
             code, used = row.cells[0].text, 1  # "03" / its name's pieces / amounts (表七)
         # a code printed in parts ("201 05 02") opens a row: it never closes one as amounts
         closing = rows[end] if code is not None and end < len(rows) and codes[end][2] < 2 else None
@@ -110,10 +110,9 @@ def body_below_levels(rows: list[GridRow], index: int) -> int:
     return start if start < index and above.endswith(("类款项", "类款")) else index
 
 
-def _is_bare_section(row: GridRow) -> bool:
-    """A 款 code printed without its 类 ("03"), its name after it or on the next lines."""
-    first = row.cells[0].text if row.cells else ""
-    return len(first) == 2 and first.isdigit() and (len(row.cells) == 1 or not row.cells[1].text[:1].isdigit())
+def _second(row: GridRow) -> str:
+    """The row's second cell's text; "" for a row of one cell (a 款 code alone on its line)."""
+    return row.cells[1].text if len(row.cells) > 1 else ""
 
 
 def _blocks(names: list[Cell]) -> list[Cell]:

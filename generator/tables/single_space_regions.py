@@ -1,5 +1,5 @@
 """pdf-single-space: from text lines to table regions (a title and its lines, the pages
-that print the title again merged), read by the shared pipeline (`pdf_single_space_shared`).
+that print the title again merged), read by the shared pipeline (`single_space_tables`).
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ from __future__ import annotations
 from ..model import Document, Issue, Row, Table
 from ..parse.prose import PAGE_MARKER
 from ..sources import SourceText
-from ..tables.row_doubts import foreign_code
+from .row_doubts import foreign_code
 
 
 def replace_page_markers(lines: list[str], by: str) -> list[str]:
@@ -106,6 +106,14 @@ def unit_opening_doubt(unit: Row, first_code: str) -> str:
     whose code was lost."""
     return (f"没有编码的行「{(unit.name or '')[:40]}」之后是 {first_code}，不是类："
             "是丢了编码的类行吗？按下属单位读取，存疑")
+
+
+def check_total(table: Table, label: str, doc: Document) -> None:
+    """A table of coded or named rows without its 合计 row: the text ends inside it (a
+    truncated copy), or the 合计 line was lost."""
+    if table.rows and "total" not in table.totals:
+        doc.issues.append(Issue("total-missing", f"{label}：{len(table.rows)} 行之后没有合计行（表格不完整？）",
+                                doc.path, table.rows[-1].line, "warning", table.key))
 
 
 def list_every_column(table: Table, shape: str) -> None:

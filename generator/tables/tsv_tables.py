@@ -1,4 +1,4 @@
-"""Layout tsv: tables as tab-separated rows, one printed table row per line.
+"""tsv through the shared pipeline: tables as tab-separated rows, one printed table row per line.
 
 Converted Word/PDF text where each table row is one line and its cells are separated by
 tabs (empty cells as empty fields), between prose paragraphs. `readers.tsv` makes the text
@@ -20,84 +20,54 @@ from ..numbers import parse_amount
 from ..parse.titles import numbered_title
 from ..readers.tsv import MAX_CELLS, join_quoted_cells, read_tsv, split_cells
 from ..sources import SourceText
-from ..tables.catalogue import load_catalogue
-from ..tables.foreign_rows import refuse_foreign_rows
-from ..tables.performance import read_performance
-from ..tables.pipeline import INTERPRETERS
-from ..tables.row_doubts import row_doubts
-from ..tables.segment import Segment, find_tables
-from .common import check_garbled_lines, list_every_column, replace_page_markers
+from .catalogue import load_catalogue
+from .foreign_rows import refuse_foreign_rows
+from .layout_steps import check_total, list_every_column, replace_page_markers
+from .pipeline import interpret, read_target
+from .row_doubts import row_doubts
+from .segment import Segment, find_tables
 
 _NOTE = re.compile(r"^(备\s*注|注)\s*[:：]")  # a note under a table
-# Rows with at least this many filled cells on enough lines make a tab-separated table.
-_MIN_TABLE_ROWS = 20
 
 _SHAPES = {"projects": "编码、功能科目名称、项目名称、金额",
            "basic": "类/款编码、名称、三列金额"}
 
 
-class TsvLayout:
-    name = "tsv"
-    description = "tables as tab-separated rows, one table row per line"
-
-    def detect(self, source: SourceText) -> float:
-        """Share of tab lines that hold a whole row (two or more filled cells).
-
-        Word text with one tab-prefixed cell per line (the word-cells layout) has many
-        tab lines but almost none with two filled cells.
-        """
-        rows = single = 0
-        for raw in source.lines:
-            if "\t" not in raw:
-                continue
-            filled = [cell for cell in raw.split("\t") if cell.strip(" \u3000")]
-            if len(filled) >= 2:
-                rows += 1
-            else:
-                single += 1
-        if rows == 0:
-            return 0.0
-        share = rows / (rows + single)
-        return round(share * min(1.0, rows / _MIN_TABLE_ROWS), 3)
-
-    def read(self, source: SourceText, doc: Document) -> None:
-        check_garbled_lines(source, doc)
-        lines = replace_page_markers(join_quoted_cells(source.lines), "")
-        grid, refused = read_tsv(doc.path, lines)
-        catalogue = load_catalogue()
-        untitled: list[list[GridRow]] = []
-        segments, issues = find_tables(grid, catalogue, untitled)
-        doc.issues.extend(issues)
-        after_text = _after_text(grid, segments, untitled)
-        for number, cells in refused:
-            seg = next((s for s in reversed(segments) if s.rows and s.line < number <= s.rows[-1].line), None)
-            key = (seg.kind.key or "performance") if seg else None
-            where = f"在{table_label(key) if seg.kind.key else '绩效目标表'}内" if seg else "不在任何表内"
-            ctx_issue(doc, "row-too-wide", f"第 {number} 行（{where}）：{cells} 个制表符分隔的单元格，"
-                      f"远多于表格所印（至多 {MAX_CELLS} 个）；未读", number, key, "error")
-        # Where each table's figures stand: its key and first line (a 绩效目标表's: its first row)
-        read: list[tuple[list[GridRow], str, int]] = []
-        runs = [(run[0].line, None, run) for run in untitled]
-        for line, seg, run in sorted([*((s.line, s, s.rows) for s in segments), *runs], key=lambda t: t[0]):
-            if seg is not None and seg.kind.shape == "key_value":
-                target, found = read_performance(seg, catalogue, doc.path)
-                doc.issues.extend(found)
-                if target is not None:
-                    doc.performance.append(target)
-                read.append((run, "", target.line if target else line))
-                continue
-            key = seg.kind.key if seg is not None else _untitled_key(run, lines, doc)
-            if key is None:
-                continue
-            read.append((run, key, line))
-            if key in doc.tables:
-                ctx_issue(doc, "table-repeated", f"{table_label(key)}在第 {line} 行再次印出；保留第一份",
-                          line, key)
-                continue
-            title = numbered_title(lines[line - 1], _text_before(lines, line)) if seg else TABLE_KEYS[key]
-            seg = seg or _untitled_segment(key, run, lines, doc)
-            doc.tables[key] = read_shared(seg, title, after_text, doc)
-        _ends_inside_table(lines, read, doc)
+def read_tsv_tables(source: SourceText, doc: Document) -> None:
+    """The layout's tables and 绩效目标表 (see the module)."""
+    lines = replace_page_markers(join_quoted_cells(source.lines), "")
+    grid, refused = read_tsv(doc.path, lines)
+    catalogue = load_catalogue()
+    untitled: list[list[GridRow]] = []
+    segments, issues = find_tables(grid, catalogue, untitled)
+    doc.issues.extend(issues)
+    after_text = _after_text(grid, segments, untitled)
+    for number, cells in refused:
+        seg = next((s for s in reversed(segments) if s.rows and s.line < number <= s.rows[-1].line), None)
+        key = (seg.kind.key or "performance") if seg else None
+        where = f"在{table_label(key) if seg.kind.key else '绩效目标表'}内" if seg else "不在任何表内"
+        ctx_issue(doc, "row-too-wide", f"第 {number} 行（{where}）：{cells} 个制表符分隔的单元格，"
+                  f"远多于表格所印（至多 {MAX_CELLS} 个）；未读", number, key, "error")
+    # Where each table's figures stand: its key and first line (a 绩效目标表's: its first row)
+    read: list[tuple[list[GridRow], str, int]] = []
+    runs = [(run[0].line, None, run) for run in untitled]
+    for line, seg, run in sorted([*((s.line, s, s.rows) for s in segments), *runs], key=lambda t: t[0]):
+        if seg is not None and seg.kind.shape == "key_value":
+            target = read_target(seg, doc)
+            read.append((run, "", target.line if target else line))
+            continue
+        key = seg.kind.key if seg is not None else _untitled_key(run, lines, doc)
+        if key is None:
+            continue
+        read.append((run, key, line))
+        if key in doc.tables:
+            ctx_issue(doc, "table-repeated", f"{table_label(key)}在第 {line} 行再次印出；保留第一份",
+                      line, key)
+            continue
+        title = numbered_title(lines[line - 1], _text_before(lines, line)) if seg else TABLE_KEYS[key]
+        seg = seg or _untitled_segment(key, run, lines, doc)
+        doc.tables[key] = read_shared(seg, title, after_text, doc)
+    _ends_inside_table(lines, read, doc)
 
 
 def _untitled_key(run: list[GridRow], lines: list[str], doc: Document) -> str | None:
@@ -191,20 +161,19 @@ def _ends_inside_table(lines: list[str], read: list[tuple[list[GridRow], str, in
 def read_shared(seg: Segment, title: str, after_text: set[int], doc: Document) -> Table:
     """One table by the interpreter of its shape, `title` as printed. The amounts stay in
     the printed unit (`parse.units` converts the table afterwards)."""
-    catalogue = load_catalogue()
     key = seg.kind.key
     seg.rows = _without_strays(seg.rows, key, after_text, doc)
     note = "\n".join(seg.notes) or None
     if not seg.rows and not seg.notes:
         return Table(key, title, seg.line, note=note, empty=True)
     seg.title = title  # messages name the table as printed
-    table, found = INTERPRETERS[seg.kind.shape](seg, catalogue, "万元", doc.path)
-    doc.issues.extend(found)
+    table = interpret(seg, doc, "万元")
     table.title, table.note = title, note
     list_every_column(table, seg.kind.shape)
     table.empty = not table.rows
     if seg.kind.shape in ("coded", "named"):
         refuse_foreign_rows(table, doc, table_label(key))
+        check_total(table, table_label(key), doc)
         row_doubts(table, doc, table_label(key))
     return table
 

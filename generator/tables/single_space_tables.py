@@ -1,0 +1,257 @@
+"""pdf-single-space (pdftotext output with cells separated by single spaces) through the
+shared pipeline: its text cut into table regions (`single_space_regions`), each region's
+lines a cell grid (`readers.single_space`, every amount unplaced) → the shared segmenter →
+the shape's interpreter, which places the amounts by the catalogue's identities (表二 by
+表一's income sources in the cross-table pass, `cross_table`).
+
+Rows are separated by blank lines; long cells wrap onto the following lines with the
+amounts on the last one; empty cells print nothing, so a row prints fewer amounts than
+the table has columns. 表一/表四 are two-sided on one line (`two_sided`); 表二/三/五/七 may
+be broken down by sub-unit (二级预算单位), each with its own total row. A table ends at the
+next title, and earlier when a line shows that another table began whose title was lost:
+a table-number line ("表二：") after its rows, a second "类 款 项" header, rows after the
+合计 (one-sided) or 收入总计/支出总计 line (two-sided). What follows is reported and not
+read; a row that breaks the 类/款/项 order is reported on its line. The printed title stays
+the title.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from ..grid import Cell, Grid, GridRow
+from ..model import COLUMN_LABELS, TABLE_KEYS, Column, Document, Issue, Origin, Table, table_label
+from ..numbers import squash
+from ..readers.single_space import single_space_rows
+from ..sources import SourceText
+from .amounts import has_amount
+from .catalogue import load_catalogue
+from .codes import code_chain_doubts
+from .cross_table import name_project_rows, names_by_code
+from .items import read_items
+from .layout_steps import (
+    check_total,
+    code_doubts,
+    replace_page_markers,
+)
+from .performance import read_key_value_tables
+from .pipeline import interpret
+from .rejoin import cut_after_total, rejoin_wrapped_rows
+from .segment import find_tables
+from .single_space_regions import Region, find_regions, note_text
+from .two_sided import read_two_sided
+from .verify import verify_coded
+
+# The widest table (表二, by income source) prints a dozen amounts a row: a line with
+# this many numbers is not a row.
+MAX_ROW_NUMBERS = 60
+
+PERF_TITLE_RE = re.compile(r"^(项目支出|部门整体(支出)?)绩效目标表")
+
+
+def read_single_space(source: SourceText, doc: Document) -> list[str]:
+    """The layout's tables (see the module); the keys of the tables whose amounts wait for the
+    cross-table pass."""
+    # A page's number line marks a page break, as a form feed does (`pages`).
+    lines = replace_page_markers(_refuse_wide_lines(source.lines, doc), "\f")
+    reader = _Reader(doc, lines)
+    for region in find_regions(lines):
+        reader.add(region)
+    waiting = reader.finish()
+    _read_performance(lines, doc)
+    return waiting
+
+
+def _read_performance(lines: list[str], doc: Document) -> None:
+    """The 绩效目标表 from the first one's title on, by the shared segmenter and key-value
+    interpreter (`tables.performance`), as pdf-padded's."""
+    start = next((n for n, text in enumerate(lines, 1) if "绩" in text and PERF_TITLE_RE.match(squash(text))), None)
+    if start is None:
+        return
+    rows = single_space_rows([(n, lines[n - 1]) for n in range(start, len(lines) + 1)])
+    grid = Grid(path=doc.path, format="pdf-single-space", text="", rows=rows)
+    read, issues = read_key_value_tables(grid, load_catalogue())
+    doc.issues.extend(issues)
+    doc.performance.extend(read)
+
+
+def _refuse_wide_lines(lines: list[str], doc: Document) -> list[str]:
+    """The lines, with each line printing far more numbers than any table row (a run of
+    cells pasted into one line) left blank and reported: read as a row, it would pass its
+    code to the rows after it and its amounts would stand as unplaced figures."""
+    out = lines
+    long_lines = [n for n, text in enumerate(lines, 1) if len(text) > MAX_ROW_NUMBERS * 2]  # (few)
+    for n in long_lines:
+        text = lines[n - 1]
+        count = sum(1 for token in text.split() if token[:1].isdigit())
+        if count <= MAX_ROW_NUMBERS:
+            continue
+        if out is lines:
+            out = list(lines)
+        out[n - 1] = ""
+        doc.issues.append(Issue("row-too-wide", f"第 {n} 行：一行有 {count} 个数字，远多于"
+                                f"表格一行所印的数字（最多 {MAX_ROW_NUMBERS} 个），未读取",
+                                doc.path, n, "error"))
+    return out
+
+
+class _Reader:
+    """Reads the regions of one document in order, then settles what needs several
+    tables (income sources)."""
+
+    def __init__(self, doc: Document, lines: list[str]):
+        self.doc, self.lines = doc, lines
+        self.deferred: list[Region] = []
+
+    def add(self, region: Region) -> None:
+        key = region.key
+        if region.untitled:
+            first, last, count = region.untitled
+            self._issue(
+                "table-title-missing",
+                f"第 {first}–{last} 行：编号为「{squash(self.lines[first - 1])}」的表格"
+                f"没有标题，其中 {count} 行带金额的内容未读取（也不作为"
+                f"{table_label(key)}的行）",
+                first,
+            )
+        if key in self.doc.tables and self._has_rows(key):
+            self._issue(
+                "table-repeated",
+                f"{table_label(key)}印了两次，保留第一份",
+                region.line,
+            )
+            return
+        if key in ("summary", "fiscal"):
+            self.doc.tables[key] = read_shared(region, self.doc)
+        else:  # every other table (SHARED), read after these two, as their issues come first
+            self.deferred.append(region)
+            self.doc.tables[key] = Table(key, region.title, region.line)
+
+    def _has_rows(self, key: str) -> bool:
+        table = self.doc.tables[key]
+        return bool(table.rows or table.empty)
+
+    def finish(self) -> list[str]:
+        """Read the tables of the shared pipeline; the keys of the tables whose amounts may
+        wait for the cross-table pass (`tables.cross_table`: 表二 by 表一's income sources)."""
+        tables = self.doc.tables
+        for region in self.deferred:
+            tables[region.key] = read_shared(region, self.doc)
+        return [region.key for region in self.deferred]
+
+    def _issue(self, slug: str, message: str, line: int | None, severity: str = "warning") -> None:
+        self.doc.issues.append(Issue(slug, message, self.doc.path, line, severity))
+
+
+def read_shared(region: Region, doc: Document) -> Table:
+    """The region's table by the shared segmenter and its shape's interpreter."""
+    catalogue = load_catalogue()
+    # the standard title, which the catalogue knows, stands for the printed one (this
+    # layout found the table; a title after a long department name matches no pattern)
+    title_row = GridRow([Cell(TABLE_KEYS[region.key], Origin(line=region.line))], region.line)
+    grid = Grid(path=doc.path, format="pdf-single-space", text="",
+                rows=[title_row, *single_space_rows(region.lines())])
+    segments, issues = find_tables(grid, catalogue)
+    doc.issues.extend(issues)
+    seg = next((s for s in segments if s.kind.key == region.key), None)
+    if seg is None:
+        return Table(key=region.key, title=region.title, line=region.line, empty=True)
+    seg.title = region.title  # messages name the table as printed
+    unit = seg.unit or doc.unit or "万元"
+    if seg.kind.shape == "two_sided":  # each side's values are its own columns'
+        table, found = read_two_sided(seg, catalogue, unit, doc.path, unplaced=True)
+        doc.issues.extend(found)
+        table.title, table.note = region.title, None
+        return table
+    if seg.kind.shape == "items":
+        table, found = read_items(seg, catalogue, unit, doc.path, _stated(doc, seg.kind.columns))
+    else:
+        rejoin_wrapped_rows(seg, grid)  # "208 05 05 name" / name pieces / the amounts line
+        doc.issues.extend(cut_after_total(seg, doc.path))
+        table, found = interpret(seg, doc, unit), []
+        if region.key == "projects":  # (named first: a code repeated by its projects is no doubt)
+            found += _name_projects(table, seg, doc)
+        found += code_chain_doubts(table.rows, region.title, doc.path)  # before any figure is dropped
+        if not seg.kind.sources_from:  # (else another table's sources place them: tables.cross_table)
+            found += verify_coded(table, seg.kind.identities_over(table.column_keys() or None), doc.path,
+                                  seg.title, in_order=True)
+        if table.rows and not table.columns:
+            found.append(Issue("header-missing", f"{region.title}（标题在第 {region.line} 行）：各行之前"
+                               "没有列标题，金额未读取（标题放错了位置？）", doc.path, None, "warning",
+                               table.key))
+    doc.issues.extend(found)
+    table.title, table.note = region.title, None
+    if not table.rows:
+        _empty_or_unreadable(table, region, doc)
+    elif seg.kind.shape == "coded" or any(r.code for r in table.rows):  # (表二 收入 is "named")
+        _unfinished(table, region.title, doc)
+        for row, doubt in code_doubts(table.key, table.rows):
+            doc.issues.append(Issue("row-misplaced", f"{region.title}「{row.code_raw or row.code}」行：{doubt}",
+                                    doc.path, row.line, "warning", table.key))
+    elif seg.kind.shape == "items":
+        table.columns = _named_columns(seg, catalogue, table)
+    said = {i.line for i in found}
+    for row in table.rows:  # this layout lists every column, and says what it placed (coded: by_sums)
+        printed = sum(v is not None for v in row.values.values())
+        row.values = {c.key: row.values.get(c.key) for c in table.columns} | row.values
+        if printed and printed < len(table.columns) and row.line not in said and seg.kind.shape == "items":
+            row.inferred = tuple(k for k, v in row.values.items() if v is not None)
+            shown = "，".join(f"{c.label} {row.values[c.key]}" for c in table.columns
+                             if row.values.get(c.key) is not None)
+            doc.issues.append(Issue("column-inferred", f"{region.title} 第 {row.line} 行：{printed} 个"
+                                    f"金额对应 {len(table.columns)} 列（没有列位置），按恒等式读作 {shown}",
+                                    doc.path, row.line, "warning", table.key))
+    for row in table.totals.values():  # (the rows: above)
+        row.values = {c.key: row.values.get(c.key) for c in table.columns} | row.values
+    return table
+
+
+def _name_projects(table: Table, seg, doc: Document) -> list[Issue]:
+    """表七's rows named by the 科目名称 表三, 表五 and 表二 print (`name_project_rows`), and a
+    doubt on each name split by the print alone."""
+    keys = ("expense", "general_public", "income")
+    found, names = name_project_rows(table, seg, doc, keys, "表七"), names_by_code(doc, keys)
+    for row in (r for r in table.rows if r.kind == "project"):
+        if row.project and row.code_raw and names.get(row.code or "") != row.name:
+            found.append(Issue("project-name-uncertain", f"表七「{row.code_raw}」行：其他表中没有印出这个科目名称，"
+                               f"按行内排版读作「{row.name}」/「{row.project}」", doc.path, row.line, "warning", table.key))
+    return found
+
+
+def _named_columns(seg, catalogue, table: Table) -> list[Column]:
+    """The columns the header names or an amount went to, in the catalogue's order: a
+    header printed without positions tells no column order, its labels may wrap
+    ("因公出国" / "（境）费")."""
+    named = {catalogue.column_key(c.text) for r in seg.rows if not has_amount(r) for c in r.cells}
+    placed = {k for row in table.rows for k, v in row.values.items() if v is not None}
+    return [Column(k, COLUMN_LABELS.get(k, k)) for k in seg.kind.columns if k in named | placed]
+
+
+def _unfinished(table: Table, title: str, doc: Document) -> None:
+    """A coded table without its 合计 row, or whose last row printed no amounts: the text
+    ends inside it (a truncated copy)."""
+    last = table.rows[-1]
+    if last.code and not any(v is not None for v in last.values.values()):
+        doc.issues.append(Issue("row-unfinished", f"{title} 第 {last.line} 行：{last.code_raw} {last.name or ''}"
+                                "没有金额（表格不完整？）", doc.path, last.line, "warning", table.key))
+    check_total(table, title, doc)
+
+
+def _empty_or_unreadable(table: Table, region: Region, doc: Document) -> None:
+    """A table without amounts: empty as its note says (…为空表), else unreadable."""
+    note = note_text(region.lines())
+    table.empty, table.note = note is not None, note[1] if note else None
+    if note is None:
+        doc.issues.append(Issue("table-unreadable", f"{region.title}：没有找到金额", doc.path,
+                                region.line, "error", table.key))
+
+
+def _stated(doc: Document, columns: tuple[str, ...]) -> dict[str, Decimal]:
+    """The 三公 figures the 说明 text states, by column key (they confirm a placement)."""
+    stated: dict[str, Decimal] = {}
+    for figure in doc.figures:
+        column = figure.key.removeprefix("three_public_")
+        if column in columns and figure.amount is not None:
+            stated.setdefault(column, figure.amount)
+    return stated
