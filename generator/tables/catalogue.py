@@ -105,6 +105,7 @@ class Catalogue:
     groups: dict[str, tuple[str, ...]] = field(default_factory=dict)  # [column_groups]
     # every kind's title pattern in one, in the kinds' order (group kN: the N-th kind)
     titles: re.Pattern[str] | None = field(default=None, compare=False, repr=False)
+    _whole_labels: dict[str, str] = field(default_factory=dict, init=False, compare=False, repr=False)
     # match_title's answers by line: the same titles recur in every document of a template
     _titles_seen: dict[str, tuple[TableKind, bool] | None] = field(default_factory=dict, init=False,
                                                                   compare=False, repr=False)
@@ -174,8 +175,11 @@ class Catalogue:
         two-sided table's income line names its source so: "上年结转", not "本年收入合计"
         → total nor "国有资本经营收入" → operating), else None."""
         flat = squash(label).replace("(", "（").replace(")", "）").rstrip("：:")
-        return next((key for key, synonyms in self.columns.items()
-                     if any(s.lstrip("^").replace("(", "（").replace(")", "）") == flat for s in synonyms)), None)
+        if not self._whole_labels:  # each label, brackets made full-width → the first key printing it
+            for key, synonyms in self.columns.items():
+                for synonym in synonyms:
+                    self._whole_labels.setdefault(synonym.lstrip("^").replace("(", "（").replace(")", "）"), key)
+        return self._whole_labels.get(flat)
 
     def column_label(self, key: str) -> str:
         """How the catalogue first prints a column key (its first `[columns]` label)."""

@@ -220,9 +220,9 @@ def _is_group(stack: Column, stacks: list[Column]) -> bool:
     if col is not None and any(s.pieces[0].col == col and s.pieces[0].origin.line > line for s in stacks):
         return True  # a ruled cell over others: its col is the first of the columns it spans
     reach = GROUP_REACH * _width(stack)
-    under = [s for s in stacks if s is not stack and s.pieces[0].origin.line > line
-             and overlap(stack, s) + reach > 0]
-    return len(under) >= 2
+    under = (s for s in stacks if s is not stack and s.pieces[0].origin.line > line
+             and overlap(stack, s) + reach > 0)
+    return next(under, None) is not None and next(under, None) is not None  # (two: enough)
 
 
 def overlap(a: Column | Cell, b: Column | Cell) -> float:

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from itertools import groupby
 
 from ..grid import Cell, Grid, GridRow
 from ..model import Issue
@@ -176,21 +175,22 @@ def _titles_first(rows: list[GridRow], catalogue: Catalogue
     first, then the lines after the title (the header), then the body."""
     texts = [row.text() for row in rows]
     titles = [catalogue.match_title(t) for t in texts]
-    out: list[tuple[GridRow, str, tuple[TableKind, bool] | None]] = []
-    moved = False
-    for _page, group in groupby(zip(rows, texts, titles), key=lambda triple: triple[0].page):
-        page = list(group)
-        opens = any(UNIT_RE.search(squash(t)) or _HEADING_LINE.match(squash(t)) for _, t, _ in page[:2])
-        found = [i for i, (_, _, title) in enumerate(page) if title] if opens else []
-        if len(found) == 1 and found[0] > 0:
+    order: list[int] | None = None  # the rows' new order, where a page moves
+    start = 0
+    for end in [*(i for i in range(1, len(rows)) if rows[i].page != rows[i - 1].page), len(rows)]:
+        page, start = range(start, end), end
+        if not any(UNIT_RE.search(squash(texts[i])) or _HEADING_LINE.match(squash(texts[i])) for i in page[:2]):
+            continue  # (most pages: not opened by a 部门 / 单位 line)
+        found = [i for i in page if titles[i]]
+        if len(found) == 1 and found[0] > page.start:
             t = found[0]
-            before, after = page[:t], page[t + 1:]
-            if any(_has_amount(r) for r, _, _ in before) and not any(_has_amount(r) for r, _, _ in after):
-                page, moved = [page[t], *after, *before], True
-        out.extend(page)
-    if not moved:  # (most grids)
+            if any(_has_amount(rows[i]) for i in page[:t - page.start]) and \
+                    not any(_has_amount(rows[i]) for i in range(t + 1, page.stop)):
+                order = order if order is not None else list(range(len(rows)))
+                order[page.start:page.stop] = [t, *range(t + 1, page.stop), *range(page.start, t)]
+    if order is None:  # (most grids)
         return rows, texts, titles
-    return [r for r, _, _ in out], [t for _, t, _ in out], [m for _, _, m in out]
+    return [rows[i] for i in order], [texts[i] for i in order], [titles[i] for i in order]
 
 
 def _has_amount(row: GridRow) -> bool:
