@@ -23,7 +23,7 @@ MAX_CELLS = 100
 def tsv_row(number: int, cells: list[str]) -> GridRow:
     """One tab line's cells (`split_cells`) as a GridRow: each filled cell with its column."""
     origin = origin_at(number)
-    return GridRow([Cell(text, origin, col=j) for j, text in enumerate(cells) if text], number, ruled=True)
+    return GridRow([Cell(text, origin, j) for j, text in enumerate(cells) if text], number, None, True)
 
 
 def split_cells(raw: str) -> list[str]:
