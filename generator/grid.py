@@ -18,8 +18,16 @@ amounts by the identities, with an issue.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from .model import Issue, Origin
+
+
+@lru_cache(maxsize=1 << 16)
+def origin_at(line: int, page: int | None = None) -> Origin:
+    """The Origin of a text line (on a page): frozen, so one is shared by every cell and
+    document printed there, instead of a new one each line (readers make thousands)."""
+    return Origin(line, page)
 
 
 @dataclass(slots=True)  # readers make thousands: no instance dict to allocate
@@ -55,6 +63,8 @@ class GridRow:
     width: int | None = None
 
     def text(self) -> str:
+        if len(self.cells) == 1:  # (most rows of text)
+            return self.cells[0].text
         return " ".join([c.text for c in self.cells if c.text])  # (a list joins faster)
 
 

@@ -70,6 +70,7 @@ def is_total_label(text: str | None) -> bool:
 _SPACE_BETWEEN_WIDE = re.compile(r"(?<=[^\x00-\x7f])\s+(?=[^\x00-\x7f])")
 
 
+@lru_cache(maxsize=1 << 16)  # asked of the same labels over and over
 def unwrap(text: str) -> str:
     """A label without the white space a wrapped or letter-spaced cell put between two wide
     (CJK) characters: "合 计" → "合计", "一般公共服务支 出" → "一般公共服务支出"; "2025 年单位

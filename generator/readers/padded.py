@@ -12,8 +12,8 @@ kinds.
 
 from __future__ import annotations
 
-from ..grid import Cell, Grid, GridRow
-from ..model import Issue, Origin
+from ..grid import Cell, Grid, GridRow, origin_at
+from ..model import Issue
 from .text import is_amount, paged_lines
 
 # A line longer than this is no table row (a row of 30 amounts is ~400 characters).
@@ -33,7 +33,7 @@ def padded_rows(lines: list[tuple[int, str]], path: str, page: int | None = None
         tokens = text.split()  # the runs of non-space characters (as re's \S+)
         if not tokens:
             continue
-        origin = Origin(number, page)  # one per line: every cell is on it
+        origin = origin_at(number, page)
         cells = [Cell(t, origin) for t in tokens]
         amount = list(map(is_amount, tokens))
         if text.endswith(" ") and True in amount:

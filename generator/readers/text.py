@@ -15,8 +15,7 @@ import unicodedata
 from collections.abc import Iterable, Iterator
 from functools import cache, lru_cache
 
-from ..grid import Cell, Grid, GridRow
-from ..model import Origin
+from ..grid import Cell, Grid, GridRow, origin_at
 from ..numbers import AMOUNT_RE, normalize_cell
 from ..sources import SourceText
 
@@ -102,7 +101,7 @@ def is_amount(token: str) -> bool:
 
 def _layout_cells(line: str, number: int, page: int) -> list[Cell]:
     cells: list[Cell] = []
-    origin = Origin(number, page)  # frozen: one for the line's cells
+    origin = origin_at(number, page)
     end = x_end = 0  # where the last run ended, in characters and in columns
     for run in _RUN.finditer(line):
         x0 = x_end + display_width(line[end:run.start()])  # widths add up: measured once
@@ -114,7 +113,7 @@ def _layout_cells(line: str, number: int, page: int) -> list[Cell]:
 
 
 def _plain_cells(line: str, number: int, page: int) -> list[Cell]:
-    origin = Origin(number, page)  # frozen: one for the line's cells
+    origin = origin_at(number, page)
     return [Cell(t, origin) for t in line.split()]  # (str.split cuts where re's \s does)
 
 

@@ -12,8 +12,7 @@ kinds.
 
 from __future__ import annotations
 
-from ..grid import Cell, Grid, GridRow
-from ..model import Origin
+from ..grid import Cell, Grid, GridRow, origin_at
 
 _BLANKS = " \u3000\xa0\r\f\v"
 #: No table prints more than a few dozen columns; a line with more cells than this is not
@@ -23,8 +22,8 @@ MAX_CELLS = 100
 
 def tsv_row(number: int, cells: list[str]) -> GridRow:
     """One tab line's cells (`split_cells`) as a GridRow: each filled cell with its column."""
-    origin = Origin(number)  # frozen: one for the row's cells
-    return GridRow([Cell(text, origin, col=j) for j, text in enumerate(cells) if text], number, ruled=True)
+    origin = origin_at(number)
+    return GridRow([Cell(text, origin, j) for j, text in enumerate(cells) if text], number, None, True)
 
 
 def split_cells(raw: str) -> list[str]:
@@ -103,7 +102,7 @@ def read_tsv(path: str, lines: list[str]) -> tuple[Grid, list[tuple[int, int]]]:
         if "\t" not in raw:
             text = raw.strip()
             if text:
-                grid.rows.append(GridRow([Cell(text, Origin(number))], number))
+                grid.rows.append(GridRow([Cell(text, origin_at(number))], number))
         elif raw.count("\t") >= MAX_CELLS:
             refused.append((number, raw.count("\t") + 1))
         elif (row := tsv_row(number, split_cells(raw))).cells:

@@ -19,8 +19,7 @@ from decimal import Decimal
 from operator import attrgetter
 
 from ..grid import Cell as GridCell
-from ..grid import Grid, GridRow
-from ..model import Origin
+from ..grid import Grid, GridRow, origin_at
 from ..numbers import normalize_cell, parse_amount, squash
 from ..parse.prose import PAGE_MARKER
 from ..parse.titles import ENDS_LIKE_TITLE, TABLE_NUMBER_RE
@@ -229,7 +228,7 @@ def grid_of_cells(path: str, lines: list[str], cells: CellText) -> Grid:
     """The Grid of text already split by `split_cells` (see `read_word_cells`)."""
     grid = Grid(path=path, format="word-cells", text="\n".join(lines))
     rows = [row for row in map(_table_row, cells.groups) if row is not None]
-    rows += [GridRow([GridCell(text, Origin(line=x.line))], x.line)
+    rows += [GridRow([GridCell(text, origin_at(x.line))], x.line)
              for x in cells.loose if (text := clean_text(x.text))]
     grid.rows = sorted(rows, key=attrgetter("line"))
     return grid
@@ -250,7 +249,7 @@ def _table_row(group: Group) -> GridRow | None:
         line = next((c.line for i, c in printed if i > named and c.amount is not None), cells[named + 1].line)
     else:  # text in the last cell (a cell moved): its first figure with decimals
         line = next((c.line for _, c in printed if c.amount is not None and "." in c.number_text), group.line)
-    return GridRow([GridCell(_grid_text(c), Origin(c.line), i - width) for i, c in printed],
+    return GridRow([GridCell(_grid_text(c), origin_at(c.line), i - width) for i, c in printed],
                    line, ruled=True, width=width)
 
 

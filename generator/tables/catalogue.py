@@ -103,6 +103,12 @@ class Catalogue:
     labels: dict[str, frozenset[str]]
     key_values: dict[str, tuple[str, ...]] = field(default_factory=dict)  # [key_value]
     groups: dict[str, tuple[str, ...]] = field(default_factory=dict)  # [column_groups]
+    # every kind's title pattern in one, in the kinds' order (group kN: the N-th kind)
+    titles: re.Pattern[str] | None = field(default=None, compare=False, repr=False)
+    _whole_labels: dict[str, str] = field(default_factory=dict, init=False, compare=False, repr=False)
+    # match_title's answers by line: the same titles recur in every document of a template
+    _titles_seen: dict[str, tuple[TableKind, bool] | None] = field(default_factory=dict, init=False,
+                                                                  compare=False, repr=False)
     # column_key's answers by label: every table asks of the same few header labels
     _column_keys: dict[str, str | None] = field(default_factory=dict, init=False, compare=False,
                                                 repr=False)
@@ -122,10 +128,16 @@ class Catalogue:
         flat = squash(text)
         if "…" in flat or "。" in flat or "《" in flat or len(flat) > 60:
             return None
-        for kind in self.kinds:
-            if kind.pattern.fullmatch(flat):
-                return kind, bool(_CONTINUED.search(flat))
-        return None
+        if flat in self._titles_seen:
+            return self._titles_seen[flat]
+        if len(self._titles_seen) > 1 << 12:
+            self._titles_seen.clear()  # (a bound for long builds of varied lines)
+        # the first kind whose pattern matches the whole line: an alternation tries its
+        # branches in order, and the branch that matched is the last group closed
+        match = self.titles.fullmatch(flat)
+        found = None if match is None else (self.kinds[int(match.lastgroup[1:])], bool(_CONTINUED.search(flat)))
+        self._titles_seen[flat] = found
+        return found
 
     def template_of(self, lines: list[str]) -> Template | None:
         """The first template whose markers a line shows (white space removed), else None."""
@@ -163,8 +175,11 @@ class Catalogue:
         two-sided table's income line names its source so: "上年结转", not "本年收入合计"
         → total nor "国有资本经营收入" → operating), else None."""
         flat = squash(label).replace("(", "（").replace(")", "）").rstrip("：:")
-        return next((key for key, synonyms in self.columns.items()
-                     if any(s.lstrip("^").replace("(", "（").replace(")", "）") == flat for s in synonyms)), None)
+        if not self._whole_labels:  # each label, brackets made full-width → the first key printing it
+            for key, synonyms in self.columns.items():
+                for synonym in synonyms:
+                    self._whole_labels.setdefault(synonym.lstrip("^").replace("(", "（").replace(")", "）"), key)
+        return self._whole_labels.get(flat)
 
     def column_label(self, key: str) -> str:
         """How the catalogue first prints a column key (its first `[columns]` label)."""
@@ -199,4 +214,5 @@ def load_catalogue(path: Path = CATALOGUE_PATH) -> Catalogue:
         columns={k: tuple(v) for k, v in data["columns"].items()},
         labels={k: frozenset(v) for k, v in data["labels"].items()},
         key_values={k: tuple(v) for k, v in data.get("key_value", {}).items()},
-        groups={k: tuple(v) for k, v in data.get("column_groups", {}).items()})
+        groups={k: tuple(v) for k, v in data.get("column_groups", {}).items()},
+        titles=re.compile("|".join(f"(?P<k{n}>{kind.pattern.pattern})" for n, kind in enumerate(kinds))))

@@ -54,7 +54,8 @@ def read_columns(header: list[GridRow], catalogue: Catalogue) -> list[Column]:
     else:
         stacks = _stack_pieces(header, [s for synonyms in catalogue.columns.values() for s in synonyms])
     groups = [s for s in stacks if _is_group(s, stacks)]
-    leaves = sorted((s for s in stacks if s not in groups), key=lambda c: c.x0 or 0)
+    grouped = set(map(id, groups))  # (by identity: a dataclass's == compares every field)
+    leaves = sorted((s for s in stacks if id(s) not in grouped), key=lambda c: c.x0 or 0)
     for leaf in leaves:
         leaf.key = catalogue.column_key(leaf.label)
     if whole is not header:
@@ -100,9 +101,11 @@ def _variant_columns(stacks: list[Column], variants: list[Column], catalogue: Ca
     """A 决算 header: each label over a 预算数 / 决算数 pair. The labels are the lowest
     keyed labels (not groups of other labels), left to right, one per pair; a rendering
     that squeezes a label off its pair does not matter, their order does."""
-    named = [s for s in stacks if s not in variants]
-    groups = [s for s in named if _is_group(s, named)]
-    labels = sorted((s for s in named if s not in groups and catalogue.column_key(s.label)),
+    varied = set(map(id, variants))
+    named = [s for s in stacks if id(s) not in varied]
+    grouped = {id(s) for s in named if _is_group(s, named)}
+    groups = [s for s in named if id(s) in grouped]
+    labels = sorted((s for s in named if id(s) not in grouped and catalogue.column_key(s.label)),
                     key=lambda c: c.centre)
     for label in labels:
         label.key = catalogue.column_key(label.label)
@@ -217,9 +220,9 @@ def _is_group(stack: Column, stacks: list[Column]) -> bool:
     if col is not None and any(s.pieces[0].col == col and s.pieces[0].origin.line > line for s in stacks):
         return True  # a ruled cell over others: its col is the first of the columns it spans
     reach = GROUP_REACH * _width(stack)
-    under = [s for s in stacks if s is not stack and s.pieces[0].origin.line > line
-             and overlap(stack, s) + reach > 0]
-    return len(under) >= 2
+    under = (s for s in stacks if s is not stack and s.pieces[0].origin.line > line
+             and overlap(stack, s) + reach > 0)
+    return next(under, None) is not None and next(under, None) is not None  # (two: enough)
 
 
 def overlap(a: Column | Cell, b: Column | Cell) -> float:

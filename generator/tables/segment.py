@@ -16,11 +16,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from itertools import groupby
 
 from ..grid import Cell, Grid, GridRow
 from ..model import Issue
 from ..numbers import squash
+from ..readers.text import is_amount
 from .catalogue import Catalogue, TableKind
 
 # A section heading of the text ends a key-value table (绩效目标表), whose goal is prose:
@@ -56,13 +56,11 @@ class Segment:
 
     def amount_cells(self) -> int:
         """The figures of the body; a row's 序号 (1, 2 … before a name) is none."""
-        from ..readers.text import is_amount
         return sum(is_amount(c.text) and not (i == 0 and _is_serial(r.cells))
                    for r in self.rows for i, c in enumerate(r.cells))
 
 
 def _is_serial(cells: list[Cell]) -> bool:
-    from ..readers.text import is_amount
     return len(cells) > 1 and cells[0].text.isdigit() and len(cells[0].text) <= 2 \
         and not is_amount(cells[1].text)
 
@@ -79,13 +77,12 @@ def find_tables(grid: Grid, catalogue: Catalogue, untitled: list[list[GridRow]] 
     text = _TextTables(untitled) if untitled is not None else None
     current: Segment | None = None
     skip = None
-    # each row's text once (a grid has thousands)
-    rows, texts = _titles_first(grid.rows, [row.text() for row in grid.rows], catalogue)
+    rows, texts, titles = _titles_first(grid.rows, catalogue)
     edges = _page_edges(rows)
     for index, row in enumerate(rows):
         if row is skip:
             continue
-        match = catalogue.match_title(texts[index])
+        match = titles[index]
         if match is None and index + 1 < len(rows) and "表" in texts[index + 1] \
                 and _title_tail(rows[index + 1], texts[index + 1]):
             match = catalogue.match_title(texts[index] + texts[index + 1])
@@ -169,28 +166,34 @@ def _is_text_furniture(text: str) -> bool:
         or _YEAR_LINE.match(text))
 
 
-def _titles_first(rows: list[GridRow], texts: list[str], catalogue: Catalogue
-                  ) -> tuple[list[GridRow], list[str]]:
-    """Rows in reading order (and their texts), except a page whose title comes after its
+def _titles_first(rows: list[GridRow], catalogue: Catalogue
+                  ) -> tuple[list[GridRow], list[str], list[tuple[TableKind, bool] | None]]:
+    """Rows in reading order, with their texts and the title each is (`match_title`, once
+    a row: a grid has thousands), except a page whose title comes after its
     table (`-raw` of a PDF that draws the title last): the page starts with its 部门 / 单位
     line, has figures before its only title and none after. Such a page is read title
     first, then the lines after the title (the header), then the body."""
-    out: list[tuple[GridRow, str]] = []
-    for _page, group in groupby(zip(rows, texts), key=lambda pair: pair[0].page):
-        page = list(group)
-        opens = any(UNIT_RE.search(squash(t)) or _HEADING_LINE.match(squash(t)) for _, t in page[:2])
-        titles = [i for i, (_, t) in enumerate(page) if catalogue.match_title(t)] if opens else []
-        if len(titles) == 1 and titles[0] > 0 and opens:
-            t = titles[0]
-            before, after = page[:t], page[t + 1:]
-            if any(_has_amount(r) for r, _ in before) and not any(_has_amount(r) for r, _ in after):
-                page = [page[t], *after, *before]
-        out.extend(page)
-    return [r for r, _ in out], [t for _, t in out]
+    texts = [row.text() for row in rows]
+    titles = [catalogue.match_title(t) for t in texts]
+    order: list[int] | None = None  # the rows' new order, where a page moves
+    start = 0
+    for end in [*(i for i in range(1, len(rows)) if rows[i].page != rows[i - 1].page), len(rows)]:
+        page, start = range(start, end), end
+        if not any(UNIT_RE.search(squash(texts[i])) or _HEADING_LINE.match(squash(texts[i])) for i in page[:2]):
+            continue  # (most pages: not opened by a 部门 / 单位 line)
+        found = [i for i in page if titles[i]]
+        if len(found) == 1 and found[0] > page.start:
+            t = found[0]
+            if any(_has_amount(rows[i]) for i in page[:t - page.start]) and \
+                    not any(_has_amount(rows[i]) for i in range(t + 1, page.stop)):
+                order = order if order is not None else list(range(len(rows)))
+                order[page.start:page.stop] = [t, *range(t + 1, page.stop), *range(page.start, t)]
+    if order is None:  # (most grids)
+        return rows, texts, titles
+    return [rows[i] for i in order], [texts[i] for i in order], [titles[i] for i in order]
 
 
 def _has_amount(row: GridRow) -> bool:
-    from ..readers.text import is_amount
     return any(is_amount(c.text) for c in row.cells)
 
 
@@ -259,7 +262,6 @@ def _take_key_value_row(segment: Segment, row: GridRow, text: str) -> bool:
 
 
 def _is_prose(row: GridRow, text: str) -> bool:
-    from ..readers.text import is_amount
     if len(text) < PROSE_MIN_CHARS:
         return False  # (every case below needs a long line)
     cells = row.cells
