@@ -39,7 +39,7 @@ def read_two_sided(seg: Segment, catalogue: Catalogue, unit: str, path: str,
     first = next((i for i, r in enumerate(seg.rows) if has_amount(r)), len(seg.rows))
     body = seg.rows[first:]
     positioned = any(c.x0 is not None or c.col is not None for r in seg.rows for c in r.cells)
-    issues = cut + _read_lines(seg, first, table, catalogue, unit, path, unplaced)
+    issues = cut + _read_lines(seg, first, table, catalogue, unit, path, unplaced, positioned)
     totals_before: dict[int, int] = {}
     for row in table.rows:
         # of two 总计, the first is income's: on one line, or, without positions (the
@@ -122,7 +122,7 @@ def _left_without_amount(on_line: dict[int, Row], side: int) -> Row | None:
 
 
 def _read_lines(seg: Segment, first: int, table: Table, catalogue: Catalogue, unit: str, path: str,
-                unplaced: bool) -> list[Issue]:
+                unplaced: bool, positioned: bool) -> list[Issue]:
     """The body's lines into `table.rows`, by what the grid knows of columns (see the module)."""
     header, body = seg.rows[:first], seg.rows[first:]
     bounds = _amount_columns(header, catalogue)
@@ -135,7 +135,7 @@ def _read_lines(seg: Segment, first: int, table: Table, catalogue: Catalogue, un
                         if squash(c.text) in catalogue.labels["amount_headers"]), None)
         return read_counted(seg, body, table, unit, path, lambda name: _side(name, catalogue, 0) == "expense",
                             printed, unplaced)
-    elif any(c.x0 is not None or c.col is not None for r in seg.rows for c in r.cells):
+    elif positioned:
         _read_in_order(body, table, unit)
     else:  # a row's label may print among the header's words, before the first amount
         _read_in_order(seg.rows, table, unit, _header_words(catalogue))
@@ -178,9 +178,14 @@ def _side(name: str, catalogue: Catalogue, totals_before: int) -> str:
     return "income"
 
 
-def _is_grand_total(row: Row, catalogue: Catalogue) -> bool:
+def _is_side_total(row: Row, catalogue: Catalogue) -> bool:
+    """收入总计 on the income side (支出合计 on the expense side …), or 合计 / 总计 alone."""
     flat = squash(row.name)
-    return "总计" in flat and (flat in catalogue.labels[f"{row.side}_total"] or catalogue.is_total(flat))
+    return flat in catalogue.labels[f"{row.side}_total"] or catalogue.is_total(flat)
+
+
+def _is_grand_total(row: Row, catalogue: Catalogue) -> bool:
+    return "总计" in squash(row.name) and _is_side_total(row, catalogue)
 
 
 def _cut_after_totals(table: Table, catalogue: Catalogue, body: list[GridRow], title: str, path: str) -> list[Issue]:
@@ -205,8 +210,7 @@ def _find_totals(table: Table, catalogue: Catalogue, path: str, title: str) -> l
     printed twice on a side leaves the other in doubt (a line repeated?)."""
     issues = []
     for side in ("income", "expense"):
-        named = catalogue.labels[f"{side}_total"]
-        candidates = [r for r in table.rows if r.side == side and (squash(r.name) in named or catalogue.is_total(r.name))]
+        candidates = [r for r in table.rows if r.side == side and _is_side_total(r, catalogue)]
         grand = [r for r in candidates if "总计" in squash(r.name)]
         chosen = (grand or candidates)[-1:]
         if chosen:
