@@ -11,7 +11,7 @@ grid tells it, else from its label: a function class (201 一般公共服务支�
 catalogue's expense words (支出, 结转下年 …) put it on the expense side, the rest are
 income; of two 总计 on one row the first is income's. The totals are the lines named
 收入总计 / 支出总计 (or 总计 alone), else 收入合计 / 支出合计; rows after the 总计 line are
-another table's. Codes, kinds and doubts of the lines: `two_sided_lines`.
+another table's. Then each line's code and kind, and its doubts (`line_doubts`).
 """
 from __future__ import annotations
 
@@ -21,10 +21,10 @@ from ..numbers import squash
 from ..readers.text import is_amount
 from .amounts import LABEL_START, has_amount, label_text, pieces, to_wan
 from .catalogue import Catalogue
+from .codes import row_kind
 from .segment import Segment
-from .two_sided_columns import is_column_grid, read_sides
-from .two_sided_counted import read_counted
-from .two_sided_lines import SIDE_NAMES, function_class, line_doubts
+from .two_sided_columns import SIDE_NAMES, is_column_grid, read_sides
+from .two_sided_counted import function_class, read_counted
 from .two_sided_unplaced import cut_at_other_table, place_unplaced
 
 
@@ -221,3 +221,59 @@ def _find_totals(table: Table, catalogue: Catalogue, path: str, title: str) -> l
                          f"（{squash(r.name)}）；取第 {chosen[0].line} 行的为总计", path, r.line, "warning", table.key)
                    for r in grand[:-1]]
     return issues
+
+
+# Expense lines the templates print without a function code: carry-overs, and totals.
+UNCODED_EXPENSE = ("结转", "结余")
+TOTAL_ENDS = ("小计", "合计", "总计")
+
+
+def line_doubts(table: Table, path: str, title: str) -> list[Issue]:
+    """Each expense line's function class ("201 一般公共服务支出": code, then name) and
+    each line's kind (类, 小计, line); and what puts a line's figures in doubt: a function
+    class on the income side (a label moved across the sides); an expense line without a
+    code where most print one (a label moved from the other side or another row, a garbled
+    总计; 结转下年, 年末结转和结余 … print none); a 合计 printed with every part empty, or
+    parts with an empty 合计 (表四's expense side): a figure moved within the row."""
+    issues: list[Issue] = []
+    for row in table.rows:
+        code, raw, name = function_class(row.name or "")
+        if code and row.side == "expense" and not row.code:
+            row.code, row.code_raw, row.name = code, raw, name
+        elif code and row.side == "income":
+            issues.append(_doubt("row-misplaced", row, table, path, f"{title}收入方第 {row.line} 行：「{row.name}」"
+                                 "是功能分类的类，却印在收入来源的位置；收支两方存疑"))
+        flat = squash(row.name)
+        row.kind = row_kind(row.code) or ("subtotal" if "小计" in flat else row.kind or "line")
+    expense = [r for r in table.rows if r.side == "expense"]
+    coded = sum(1 for r in expense if r.code)
+    for row in expense:
+        if (coded * 2 > len(expense) and not row.code and row.kind == "line" and _has_amount(row)
+                and not any(word in squash(row.name) for word in UNCODED_EXPENSE)
+                and not squash(row.name).endswith(TOTAL_ENDS)):
+            issues.append(_doubt("row-uncoded", row, table, path, f"{title}支出方第 {row.line} 行："
+                                 f"「{(row.name or '')[:40]}」不像其他支出行那样带功能分类编码"
+                                 "（别的行或另一方的名称？）；保留，存疑"))
+    for row in [*table.rows, *table.totals.values()]:
+        issues += _parts_doubt(row, table, path, title)
+    return issues
+
+
+def _has_amount(row: Row) -> bool:
+    return any(v is not None for v in row.values.values())
+
+
+def _parts_doubt(row: Row, table: Table, path: str, title: str) -> list[Issue]:
+    parts = [k for k in row.values if k not in ("total", "amount")]
+    if "total" not in row.values or not parts:
+        return []
+    printed = [k for k in parts if row.values[k] is not None]
+    if (row.values["total"] is None) == (not printed):
+        return []
+    what = "印有合计而各分项皆空" if not printed else "印有分项而合计为空"
+    return [_doubt("column-ambiguous", row, table, path,
+                   f"{title}{SIDE_NAMES.get(row.side or '', '')}方第 {row.line} 行：{what}；列存疑")]
+
+
+def _doubt(slug: str, row: Row, table: Table, path: str, message: str) -> Issue:
+    return Issue(slug, message, path, row.line, "warning", table.key)

@@ -21,10 +21,10 @@ from .amounts import is_amount_cell, label_text, to_wan
 from .catalogue import Catalogue
 from .codes import column_from_left
 from .ruled import MAX_CELLS_OVER
-from .two_sided_lines import SIDE_NAMES
 
 # A side's label heading: 项目, 支出功能分类, 科目, 项目名称, or the side's own name (收入).
 SIDE_HEADING_ENDS = ("项目", "科目", "分类", "名称")
+SIDE_NAMES = {"income": "收入", "expense": "支出"}
 _LABEL_KEYS = {label: key for key, label in COLUMN_LABELS.items() if key != "amount"}
 
 

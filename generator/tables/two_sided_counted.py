@@ -16,14 +16,33 @@ split by a space), rows after the 总计 line (another table's, its title lost).
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import lru_cache
 
 from ..grid import Cell, GridRow
-from ..model import Column, Issue, Row, Table
+from ..model import Column, Issue, Origin, Row, Table
 from ..readers.text import is_amount
 from .amounts import LABEL_START, label_text, mixed_decimals, to_wan
-from .codes import read_code
+from .codes import read_code, split_fused
 from .segment import Segment
-from .two_sided_lines import function_class
+
+_NOWHERE = Origin(line=0)
+
+
+@lru_cache(maxsize=4096)  # (every two-sided line's label is asked, some twice)
+def function_class(label: str) -> tuple[str | None, str | None, str]:
+    """(code, code as printed, name) of a label that starts with a classification code
+    followed by words ("201 一般公共服务支出", "201一般公共服务支出"); else (None, None, label)."""
+    if not label[:1].isdigit():
+        return None, None, label  # most labels: no code to read
+    parts = label.split()
+    code, raw, used = read_code([Cell(p, _NOWHERE) for p in parts])
+    name = " ".join(parts[used:])
+    if code is None:
+        code, name = split_fused(label)
+        raw = code
+    if code is None or not name or name[0].isdigit() or name[0] in ".．,，":
+        return None, None, label
+    return code, raw, name
 
 
 def _expense_columns(seg: Segment, printed: str | None = None) -> list[Column]:
