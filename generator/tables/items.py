@@ -200,14 +200,14 @@ def _in_print_order(lines: list[list[str]], header: list, figures: list, seg: Se
     named = {k for line in lines for k in line}
     fitting = [order for order in seg.kind.orders if named <= set(order)]
     fewest = min((len(order) - len(named) for order in fitting), default=0)
-    variants = _variants(header)
+    variants = tuple(dict.fromkeys(_printed_variants(header)))
     return place_in_print_orders([o for o in fitting if len(o) - len(named) == fewest], figures,
                                  (*seg.kind.identities, GRAND_TOTAL), rounding_step(unit), variants, stated)
 
 
-def _variants(header: list) -> tuple[str, ...]:
-    printed = [VARIANTS[squash(c.text)] for r in header for c in r.cells if squash(c.text) in VARIANTS]
-    return tuple(dict.fromkeys(printed))
+def _printed_variants(header: list) -> list[str]:
+    """The variant under each column the header prints (预算数 → budget, 决算数 → final)."""
+    return [VARIANTS[squash(c.text)] for r in header for c in r.cells if squash(c.text) in VARIANTS]
 
 
 def _in_catalogue_order(lines: list[list[str]], header: list, figures: list, seg: Segment,
@@ -220,7 +220,7 @@ def _in_catalogue_order(lines: list[list[str]], header: list, figures: list, seg
         return {}  # a key the catalogue does not order: no order to assume
     if len(keys) != sum(len(line) for line in lines) or len(keys) < len(figures):
         keys = _template_columns(keys, seg.kind.columns)
-    printed = [VARIANTS[squash(c.text)] for r in header for c in r.cells if squash(c.text) in VARIANTS]
+    printed = _printed_variants(header)
     variants = tuple(dict.fromkeys(printed))
     if variants and len(printed) != len(keys) * len(variants):
         return {}

@@ -45,19 +45,14 @@ def function_class(label: str) -> tuple[str | None, str | None, str]:
     return code, raw, name
 
 
-def _expense_columns(seg: Segment, printed: str | None = None) -> list[Column]:
-    """The expense side's amount columns: the catalogue header's after the first (the
-    income side's); one `amount` column where the catalogue gives none."""
-    return [Column(key, label) for key, label in seg.kind.header[1:]] or [Column("amount", printed or "金额")]
-
-
 def read_counted(seg: Segment, body: list[GridRow], table: Table, unit: str, path: str,
                  is_expense: Callable[[str], bool], printed: str | None, unplaced: bool = False) -> list[Issue]:
     """Read `body` into `table`; `is_expense(name)` tells a line's side (by its label);
     `printed` is the amount columns' heading the header prints (预算数), if any;
     `unplaced`: no cell has a column (single-space text), so a code before a name is one
     wherever it stands, and the amounts stay in print order (`two_sided_unplaced`)."""
-    expense = _expense_columns(seg, printed)
+    # the expense side's columns: the catalogue header's after the income side's; else one
+    expense = [Column(key, label) for key, label in seg.kind.header[1:]] or [Column("amount", printed or "金额")]
     table.columns = [Column("amount", seg.kind.header[0][1] if seg.kind.header else printed or "金额"),
                      *(c for c in expense if c.key != "amount")]
     issues: list[Issue] = []

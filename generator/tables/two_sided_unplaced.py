@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from ..model import COLUMN_LABELS, Issue, Row, Table
+from ..model import COLUMN_LABELS, Issue, Table
 from ..numbers import squash
 from .amounts import has_amount
 from .catalogue import load_catalogue
@@ -95,16 +95,12 @@ def place_fund_amounts(table: Table, path: str, title: str) -> list[Issue]:
             row.inferred = tuple(targets)
             inferred.append(row)
             continue
-        issues.append(_ambiguous(row, rest, targets, path, title, table.key))
+        shown, sources = " ".join(str(v) for v, _ in rest), "、".join(COLUMN_LABELS[k] for k in targets) or "无已知来源"
+        issues.append(Issue("column-ambiguous", f"{title}「{row.code_raw or row.name or '?'}」行：{shown} 印在 "
+                            f"{len(FUNDS)} 列中（有数的来源：{sources}），只保留在合计中", path, row.line, "warning",
+                            table.key))
     if inferred:
         names = "、".join(COLUMN_LABELS[k] for k in targets)
         issues.append(Issue("column-inferred", f"{title}：{len(inferred)} 个支出行的金额个数少于列数，"
                             f"放在合计 + {names}（有收入的资金类型）", path, inferred[0].line, "warning", table.key))
     return issues
-
-
-def _ambiguous(row: Row, rest: list, targets: list[str], path: str, title: str, table: str) -> Issue:
-    shown = " ".join(str(v) for v, _ in rest)
-    sources = "、".join(COLUMN_LABELS[k] for k in targets) or "无已知来源"
-    return Issue("column-ambiguous", f"{title}「{row.code_raw or row.name or '?'}」行：{shown} 印在 "
-                 f"{len(FUNDS)} 列中（有数的来源：{sources}），只保留在合计中", path, row.line, "warning", table)
