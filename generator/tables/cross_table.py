@@ -20,7 +20,7 @@ from dataclasses import replace
 from ..model import TABLE_SHORT, Document, Issue, Row, Table
 from .catalogue import identity_text, load_catalogue
 from .codes import repair_broken_codes
-from .two_sided_unplaced import income_sources
+from .two_sided_counted import income_sources
 from .verify import verify_coded
 
 

@@ -24,15 +24,14 @@ from .catalogue import Catalogue
 from .codes import row_kind
 from .segment import Segment
 from .two_sided_columns import SIDE_NAMES, is_column_grid, read_sides
-from .two_sided_counted import function_class, read_counted
-from .two_sided_unplaced import cut_at_other_table, place_unplaced
+from .two_sided_counted import cut_at_other_table, function_class, place_unplaced, read_counted
 
 
 def read_two_sided(seg: Segment, catalogue: Catalogue, unit: str, path: str,
                    unplaced: bool = False) -> tuple[Table, list[Issue]]:
     """`unplaced`: each grid row is a whole printed line whose empty cells print nothing
     (single-space text): read as counted text, 表四's fund amounts placed by the income
-    side (`two_sided_unplaced`)."""
+    side (`two_sided_counted.place_unplaced`)."""
     table = Table(key=seg.kind.key, title=seg.kind.key, line=seg.line, unit=unit, note=seg.title,
                   columns=[Column("amount", "金额")])
     cut = cut_at_other_table(seg, path) if unplaced else []
