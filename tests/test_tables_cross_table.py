@@ -9,7 +9,7 @@ from generator.grid import Cell, GridRow
 from generator.model import Column, Document, Origin, Row, Table
 from generator.tables.catalogue import load_catalogue
 from generator.tables.cross_table import place_by_sources, settle_across_tables
-from generator.tables.two_sided_unplaced import income_sources
+from generator.tables.two_sided_counted import income_sources
 from generator.tables.wrapped_header import wrapped_columns
 
 KEYS = ("total", "general_public", "gov_fund", "business")

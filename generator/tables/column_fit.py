@@ -18,6 +18,7 @@ from ..numbers import is_total_label, parse_amount, squash
 from .catalogue import Catalogue
 from .header import Column as HeaderColumn
 from .page_headers import follow_page_headers
+from .ruled import table_issue
 from .segment import Segment
 
 _NAME_LABEL = re.compile(r"名称$|^项目$|^科目$|内容$")
@@ -132,8 +133,7 @@ def fit_to_columns(seg: Segment, header: list[GridRow], body: list[GridRow], col
 
 
 def dropped_number_runs(seg: Segment, rows: list[GridRow], path: str) -> list[Issue]:
-    return [Issue("header-cell-dropped", f"{seg.title} 第 {r.line} 行：表头中的一串数字不是列名，略去", path,
-                  r.line, "info", table=seg.kind.key or None) for r in rows]
+    return [table_issue(seg, path, "header-cell-dropped", r.line, "表头中的一串数字不是列名，略去", "info") for r in rows]
 
 
 def _one_label_per_column(seg: Segment, columns: list[HeaderColumn], path: str,
@@ -145,9 +145,8 @@ def _one_label_per_column(seg: Segment, columns: list[HeaderColumn], path: str,
     for col in sorted(doubled):
         named = [c for c in columns if c.pieces and c.pieces[0].col == col]
         line = named[-1].pieces[0].origin.line
-        issues.append(Issue("column-ambiguous", f"{seg.title} 第 {line} 行：表头第 {col + 1} 列有两个列名（"
-                            f"{'、'.join(c.label for c in named)}；表头行错位？），该列的金额不读取", path, line,
-                            "warning", table=seg.kind.key or None))
+        issues.append(table_issue(seg, path, "column-ambiguous", line, f"表头第 {col + 1} 列有两个列名（"
+                                  f"{'、'.join(c.label for c in named)}；表头行错位？），该列的金额不读取"))
     return [c for c in columns if not (c.pieces and c.pieces[0].col in doubled)]
 
 
@@ -164,8 +163,8 @@ def _one_column_per_key(seg: Segment, columns: list[HeaderColumn], path: str,
             column.key = f"col_{column.pieces[0].col + 1}"
         seen.add(column.key)
     if doubled:
-        issues.append(Issue("column-ambiguous", f"{seg.title}：表头的“{'、'.join(doubled)}”各印在两列之上（其上的"
-                            "分组行丢失？）；各列的数按位置保留，存疑", path, None, "warning", table=seg.kind.key or None))
+        issues.append(table_issue(seg, path, "column-ambiguous", None, f"表头的“{'、'.join(doubled)}”各印在两列之上"
+                                  "（其上的分组行丢失？）；各列的数按位置保留，存疑"))
     return columns
 
 
@@ -180,8 +179,7 @@ def _fitting(seg: Segment, body: list[GridRow], code_cols: set[int], name_cols: 
         if why is None:
             kept.append(row)
             continue
-        issues.append(Issue("row-misaligned", f"{seg.title} 第 {row.line} 行：{why}（另一张表的行，或单元格错位？），"
-                            "未读取", path, row.line, "warning", table=seg.kind.key or None))
+        issues.append(table_issue(seg, path, "row-misaligned", row.line, f"{why}（另一张表的行，或单元格错位？），未读取"))
     return kept
 
 
@@ -197,8 +195,7 @@ def unlabelled_rows(seg: Segment, table: Table, path: str) -> list[Issue]:
             row.kind = "total"
             table.totals["total"] = row
         else:
-            issues.append(Issue("row-unlabelled", f"{seg.title} 第 {row.line} 行：有金额而无编码和名称，未读取",
-                                path, row.line, "warning", table=table.key or None))
+            issues.append(table_issue(seg, path, "row-unlabelled", row.line, "有金额而无编码和名称，未读取"))
         table.rows.remove(row)
     return issues
 
@@ -209,8 +206,7 @@ def _cut_at_foreign_header(seg: Segment, body: list[GridRow], keys: set[str], ca
     if index is None:
         return body
     line = body[index].line
-    issues.append(Issue("header-foreign", f"{seg.title} 第 {line} 行：另一张表的表头（其标题丢失？），"
-                        "以下各行未读取", path, line, "error", table=seg.kind.key or None))
+    issues.append(table_issue(seg, path, "header-foreign", line, "另一张表的表头（其标题丢失？），以下各行未读取", "error"))
     return body[:index]
 
 

@@ -68,13 +68,17 @@ def coded_total(table: Table, seg: Segment, identities: tuple[str, ...], unit: s
     if not found:
         return []
     cell, after = found[0]
-    row = Row(line=cell.origin.line or seg.line, name="合计", kind="total",
-              values={"total": largest}, origins={"total": cell.origin})
+    row = _total_row(largest, cell, seg)
     if all([v for v, _ in a] == [v for v, _ in after] for _, a in found):
         for key, (value, part) in zip(parts, after):
             row.values[key], row.origins[key] = value, part.origin
     table.totals["total"] = row
     return [_lost(seg, path, table, "合计按金额推定")]
+
+
+def _total_row(amount: Decimal, cell: Cell, seg: Segment) -> Row:
+    return Row(line=cell.origin.line or seg.line, name="合计", kind="total",
+               values={"total": amount}, origins={"total": cell.origin})
 
 
 CLASSES_PATH = Path(__file__).with_name("classes.toml")
@@ -104,8 +108,7 @@ def coded_classes(table: Table, seg: Segment, unit: str, path: str,
             return []
         # no 合计 read: the largest amount, where the classes add up to it
         _, largest, cell = max(amounts, key=lambda a: a[1])
-        total_row = Row(line=cell.origin.line or seg.line, name="合计", kind="total",
-                        values={"total": largest}, origins={"total": cell.origin})
+        total_row = _total_row(largest, cell, seg)
     step = rounding_step(unit)
     found = _class_names(cells, class_codes(classification), unit, step, headings)
     if not found:

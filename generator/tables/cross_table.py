@@ -24,7 +24,7 @@ from .catalogue import identity_text, load_catalogue
 from .codes import repair_broken_codes
 from .projects import name_projects
 from .segment import Segment
-from .two_sided_unplaced import income_sources
+from .two_sided_counted import income_sources
 from .verify import verify_coded
 
 

@@ -25,6 +25,7 @@ from .coded import _columns
 from .header import SUBTOTAL_LABELS, VARIANTS
 from .header import Column as HeaderColumn
 from .place import place
+from .ruled import table_issue
 from .segment import Segment
 from .verify import rounding_step
 
@@ -58,9 +59,8 @@ def read_items(seg: Segment, catalogue: Catalogue, unit: str, path: str,
             # without positions the header's print order need not be its column order
             _place_without_positions(row, header, amounts, seg, catalogue, unit, bool(gathered), stated)
             if len(row.values) < len(amounts):
-                issues = [Issue("column-ambiguous", f"{seg.title} 第 {row.line} 行：{len(amounts)} 个金额中"
-                                f"有 {len(row.values)} 个按恒等式放置（没有列位置）",
-                                path, row.line, "warning", table=table.key or None)]
+                issues = [table_issue(seg, path, "column-ambiguous", row.line, f"{len(amounts)} 个金额中"
+                                      f"有 {len(row.values)} 个按恒等式放置（没有列位置）")]
                 table.rows.append(row)
                 return table, issues
     else:  # items as rows: "因公出国（境）费  12.00"
@@ -84,9 +84,7 @@ def read_items(seg: Segment, catalogue: Catalogue, unit: str, path: str,
         table.rows += [r for col, r in sources.items() if col not in firsts]
     table.columns = [Column(c.key, _item_label(c, catalogue)) for c in columns]
     table.rows.insert(0, row)
-    issues = [] if row.values else [Issue("row-misaligned", f"{seg.title} 第 {row.line} 行："
-                                          "没有金额能放进列中", path, row.line, "warning",
-                                          table=table.key or None)]
+    issues = [] if row.values else [table_issue(seg, path, "row-misaligned", row.line, "没有金额能放进列中")]
     return table, issues
 
 
@@ -149,8 +147,7 @@ def _read_ruled(table: Table, leaves: list[str], body: list, seg: Segment, unit:
         figures = [c for c in grid_row.cells if is_amount(c.text)]
         if not figures or grid_row.width != len(leaves) or len(figures) != len(grid_row.cells):
             if figures:
-                issues.append(Issue("row-width", f"{seg.title} 第 {grid_row.line} 行：不是 {len(leaves)} 个"
-                                    "数值单元格，未读", path, grid_row.line, "warning", table=table.key or None))
+                issues.append(table_issue(seg, path, "row-width", grid_row.line, f"不是 {len(leaves)} 个数值单元格，未读"))
             continue
         row = Row(line=grid_row.line, name=None if table.rows else seg.kind.row_name or seg.kind.kind,
                   kind="line")
@@ -158,8 +155,7 @@ def _read_ruled(table: Table, leaves: list[str], body: list, seg: Segment, unit:
             key = leaves[len(leaves) + cell.col]
             row.values[key], row.origins[key] = to_wan(cell.text, unit), cell.origin
         if table.rows:
-            issues.append(Issue("row-unlabelled", f"{seg.title} 第 {row.line} 行：数没有名称（表以第一行为准）",
-                                path, row.line, "warning", table=table.key or None))
+            issues.append(table_issue(seg, path, "row-unlabelled", row.line, "数没有名称（表以第一行为准）"))
         table.rows.append(row)
     return table, issues
 
@@ -204,14 +200,14 @@ def _in_print_order(lines: list[list[str]], header: list, figures: list, seg: Se
     named = {k for line in lines for k in line}
     fitting = [order for order in seg.kind.orders if named <= set(order)]
     fewest = min((len(order) - len(named) for order in fitting), default=0)
-    variants = _variants(header)
+    variants = tuple(dict.fromkeys(_printed_variants(header)))
     return place_in_print_orders([o for o in fitting if len(o) - len(named) == fewest], figures,
                                  (*seg.kind.identities, GRAND_TOTAL), rounding_step(unit), variants, stated)
 
 
-def _variants(header: list) -> tuple[str, ...]:
-    printed = [VARIANTS[squash(c.text)] for r in header for c in r.cells if squash(c.text) in VARIANTS]
-    return tuple(dict.fromkeys(printed))
+def _printed_variants(header: list) -> list[str]:
+    """The variant under each column the header prints (预算数 → budget, 决算数 → final)."""
+    return [VARIANTS[squash(c.text)] for r in header for c in r.cells if squash(c.text) in VARIANTS]
 
 
 def _in_catalogue_order(lines: list[list[str]], header: list, figures: list, seg: Segment,
@@ -224,7 +220,7 @@ def _in_catalogue_order(lines: list[list[str]], header: list, figures: list, seg
         return {}  # a key the catalogue does not order: no order to assume
     if len(keys) != sum(len(line) for line in lines) or len(keys) < len(figures):
         keys = _template_columns(keys, seg.kind.columns)
-    printed = [VARIANTS[squash(c.text)] for r in header for c in r.cells if squash(c.text) in VARIANTS]
+    printed = _printed_variants(header)
     variants = tuple(dict.fromkeys(printed))
     if variants and len(printed) != len(keys) * len(variants):
         return {}

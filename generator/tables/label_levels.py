@@ -13,15 +13,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from ..grid import Cell, GridRow
 from ..numbers import squash
 from .amounts import label_text
+from .ruled import Line
 
 SUBTOTAL = "小计"
 # how far apart (points, or characters of a text rendering) the 小计 labels may start
 SAME_START = 2.0
 
-Line = tuple[GridRow, "str | None", "str | None", list[Cell], list[Cell]]
 
 
 def split_levels(lines: list[Line], is_total: Callable[[str], bool]) -> tuple[list[Line], dict[int, str]] | None:

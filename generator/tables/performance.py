@@ -160,8 +160,8 @@ def _read_texts(head: list[GridRow], labels: _Labels, target: PerformanceTarget)
                 if labels.key_of(after.text):
                     break
                 value.append(after)
-            if key == "name" and i + 1 + len(value) - bool(rest) >= len(cells):
-                value += _continued(head[index + 1:], labels)  # the name wraps on
+            if key == "name" and i + 1 + len(value) - bool(rest) >= len(cells):  # the name wraps on
+                value += [c for row in _until_label(head[index + 1:], labels) for c in row.cells if c.text.strip()]
             text = cells_text(value, row.ruled)
             if key == "name" and text and not target.name:
                 target.name = text
@@ -175,30 +175,25 @@ def _read_texts(head: list[GridRow], labels: _Labels, target: PerformanceTarget)
     return goal_rows
 
 
-def _continued(after: list[GridRow], labels: _Labels) -> list[Cell]:
-    """The cells of the rows after a value that ran to its row's end, up to a row that
-    starts with a label."""
-    cells: list[Cell] = []
+def _until_label(after: list[GridRow], labels: _Labels) -> list[GridRow]:
+    """The rows printing something, up to one that starts with a label: where a value
+    that ran to its row's end goes on (a name, or a goal: it wraps over lines of PDF text;
+    a Word cell may hold it in the next row)."""
+    rows = []
     for row in after:
-        texts = [c for c in row.cells if c.text.strip()]
-        if texts and labels.key_of(texts[0].text):
+        cells = [c for c in row.cells if c.text.strip()]
+        if cells and labels.key_of(cells[0].text):
             break
-        cells += texts
-    return cells
+        if cells:
+            rows.append(row)
+    return rows
 
 
 def _goal(first: str, after: list[GridRow], labels: _Labels) -> tuple[str | None, list[GridRow]]:
-    """The goal: the text after its label, and the rows after up to one that starts with
-    a label (the goal wraps over lines of PDF text; a Word cell may hold it in the next row)."""
-    parts, rows = [first] if first else [], []
-    for row in after:
-        cells = [c for c in row.cells if c.text.strip()]
-        if not cells:
-            continue
-        if labels.key_of(cells[0].text):
-            break
-        rows.append(row)
-        parts.append(" ".join(c.text.strip() for c in cells))
+    """The goal: the text after its label, and the rows after (`_until_label`)."""
+    rows = _until_label(after, labels)
+    parts = [first] if first else []
+    parts += [" ".join(c.text.strip() for c in row.cells if c.text.strip()) for row in rows]
     return "".join(parts) or None, rows
 
 

@@ -20,7 +20,7 @@ from ..model import Issue, Row, Table
 from ..numbers import is_total_label, squash, unwrap
 from .amounts import name_text
 from .codes import read_code
-from .ruled import Line
+from .ruled import Line, table_issue
 from .segment import Segment
 
 PROJECT_LABEL = "项目名称"
@@ -140,8 +140,7 @@ def project_rows(table: Table, cells: dict[int, Cell], seg: Segment, path: str) 
     issues: list[Issue] = []
 
     def add(slug: str, row: Row, text: str, severity: str = "warning") -> None:
-        issues.append(Issue(slug, f"{seg.title} 第 {row.line} 行：{text}", path, row.line, severity,
-                            table=table.key or None))
+        issues.append(table_issue(seg, path, slug, row.line, text, severity))
     last_item = None
     for row in table.rows:
         cell = cells.get(row.line)

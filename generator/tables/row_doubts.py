@@ -1,5 +1,5 @@
 """Doubts on a coded table's rows that its figures alone tell, whichever reader read it
-(run after the interpreter, `row_doubts`): codes out of their 类/款/项 nesting (`CodeOrder`)
+(run after the interpreter, `row_doubts`): codes out of their 类/款/项 nesting (`check_code_order`)
 or of the other classification (`foreign_code`), a figure one column over told by the row
 above (`moved_value_doubts`), 表六 amounts on the wrong side (人员经费 / 公用经费), rows
 whose parts do not add up to their 合计 (`report_unbalanced_rows`). Each is a
@@ -49,76 +49,46 @@ def foreign_code(key: str, code: str, printed: str | None = None) -> str | None:
 
 
 def check_code_order(table: Table, doc: Document, label: str) -> None:
-    """Codes out of their 类/款/项 nesting (`CodeOrder.check_order`)."""
-    codes = CodeOrder(label, doc, table.key)
+    """Codes out of the 类/款/项 nesting of the rows printed before them (in the current
+    sub-unit), or of the other classification (`foreign_code`). Unlike the legacy layouts'
+    `code_doubts` this does not require ascending codes (see the module). The row of the
+    类 or 款 a code should be under is in doubt too, once: its own code may be the wrong
+    one (a swapped code cell)."""
+    def doubt(line: int, text: str) -> None:
+        doc.issues.append(Issue("code-order", f"{label}第 {line} 行：{text}", doc.path, line, "warning", table.key))
+    printed_class = printed_section = None  # the 类 and 款 rows printed so far
+    printed_lines: dict[str, int] = {}  # 类/款 printed → its row's line
+    seen: set[str] = set()  # every code or code prefix seen
     for row in table.rows:
-        if row.kind == "unit":
-            codes.new_unit()
-        elif row.code:
-            codes.check_order(row.code, row.line, row.kind == "project")
-
-
-class CodeOrder:
-    """The 类 and 款 printed so far in a table, to tell a code out of their nesting."""
-
-    def __init__(self, table_label: str, doc: Document, key: str):
-        self.label, self.doc, self.key = table_label, doc, key
-        self._start_order()
-
-    def _start_order(self) -> None:
-        # The 类 and 款 rows printed so far (in the current sub-unit), and every code or
-        # code prefix seen, for `check_order`.
-        self.printed_class: str | None = None
-        self.printed_section: str | None = None
-        self.printed_lines: dict[str, int] = {}  # 类/款 printed → its row's line
-        self.seen: set[str] = set()
-
-    def new_unit(self) -> None:
-        """A sub-unit's rows start: its 类/款/项 order starts again."""
-        self._start_order()
-
-    def check_order(self, code: str, line: int, has_project: bool) -> None:
-        """Report a code out of the 类/款/项 order of the rows printed before it, or of
-        the other classification (`foreign_code`).
-
-        Unlike the legacy layouts' `code_doubts` this does not require ascending codes: Word tables
-        print 表六's economic 款 in their own order (302 211 after 303 09) and a 项 99
-        before 01, so only the nesting is checked."""
-        problem = None
-        foreign = foreign_code(self.key, code)
+        if row.kind == "unit":  # a sub-unit's rows: the order starts again
+            printed_class = printed_section = None
+            printed_lines, seen = {}, set()
+            continue
+        code, has_project = row.code, row.kind == "project"
+        if not code:
+            continue
+        problem, parent = None, None
+        foreign = foreign_code(table.key, code)
         if foreign:
-            self._issue("code-order", f"{self.label}第 {line} 行：{foreign}", line, "warning")
-        elif len(code) in (3, 5) and code in self.seen and not has_project:
+            doubt(row.line, foreign)
+        elif len(code) in (3, 5) and code in seen and not has_project:
             problem = f"{code} 在其下属行之后再次印出"
-        elif len(code) in (5, 7) and self.printed_class and code[:3] != self.printed_class:
-            problem = f"{code} 不在上面所印的类 {self.printed_class} 之下"
-            self._doubt_parent(self.printed_class, code)
-        elif (len(code) == 7 and self.printed_section and code[:3] == self.printed_section[:3]
-              and code[:5] != self.printed_section):
-            problem = f"{code} 不在上面所印的款 {self.printed_section} 之下"
-            self._doubt_parent(self.printed_section, code)
+        elif len(code) in (5, 7) and printed_class and code[:3] != printed_class:
+            problem, parent = f"{code} 不在上面所印的类 {printed_class} 之下", printed_class
+        elif (len(code) == 7 and printed_section and code[:3] == printed_section[:3]
+              and code[:5] != printed_section):
+            problem, parent = f"{code} 不在上面所印的款 {printed_section} 之下", printed_section
+        if parent is not None and (line := printed_lines.pop(parent, None)) is not None:
+            doubt(line, f"{parent} 之后是不属于它的 {code}；该行的编码可能有误")
         if problem:
-            self._issue("code-order", f"{self.label}第 {line} 行：编码 {problem}；"
-                        "可能缺了或错放了编码单元格", line, "warning")
+            doubt(row.line, f"编码 {problem}；可能缺了或错放了编码单元格")
         if len(code) == 3 and not has_project:
-            self.printed_class, self.printed_section = code, None
-            self.printed_lines[code] = line
+            printed_class, printed_section = code, None
+            printed_lines[code] = row.line
         elif len(code) == 5 and not has_project:
-            self.printed_section = code
-            self.printed_lines[code] = line
-        self.seen.update(code[:n] for n in (3, 5, 7) if n <= len(code))
-
-    def _doubt_parent(self, parent: str, child: str) -> None:
-        """The row of the 类 or 款 a code should be under, when it is not: that row's own
-        code may be the wrong one (a swapped code cell), so its figures are in doubt too."""
-        line = self.printed_lines.pop(parent, None)  # once per parent row
-        if line is not None:
-            self._issue("code-order", f"{self.label}第 {line} 行：{parent} 之后是"
-                        f"不属于它的 {child}；该行的编码可能有误",
-                        line, "warning")
-
-    def _issue(self, slug: str, message: str, line: int, severity: str = "info") -> None:
-        self.doc.issues.append(Issue(slug, message, self.doc.path, line, severity, self.key))
+            printed_section = code
+            printed_lines[code] = row.line
+        seen.update(code[:n] for n in (3, 5, 7) if n <= len(code))
 
 
 def _hierarchy(table: Table) -> list[tuple[Row, list[Row]]]:
@@ -220,36 +190,25 @@ def moved_values(parent: Row, children: list[Row], columns: list[str]) -> list[R
 ROW_SUM_TABLES = {"projects", "income"}
 
 
-def unbalanced_rows(table: Table) -> list[tuple[Row, Decimal]]:
-    """(row, sum of its parts) for the rows of a `ROW_SUM_TABLES` table whose printed
+def report_unbalanced_rows(table: Table, doc: Document, label: str) -> None:
+    """A `column-ambiguous` warning on each row of a `ROW_SUM_TABLES` table whose printed
     parts do not add up to their 合计 (by more than 0.01 a part): a figure moved into the
-    row from another, or one of its figures moved out, so the parts as read are in doubt.
-    A row printing its 合计 alone (no breakdown) is not in doubt."""
-    if table.key not in ROW_SUM_TABLES:
-        return []
+    row from another, or one of its figures moved out, so the parts as read are in doubt;
+    unless its line already has one for this table. A row printing its 合计 alone (no
+    breakdown) is not in doubt."""
     keys = [c.key for c in table.columns]
-    if "total" not in keys:
-        return []
+    if table.key not in ROW_SUM_TABLES or "total" not in keys:
+        return
     parts = [k for k in keys if k != "total" and not k.startswith(("col_", "unplaced_"))
              and not k.endswith(("_subtotal", "_total"))]
-    out: list[tuple[Row, Decimal]] = []
+    doubted = {i.line for i in doc.issues if i.slug == "column-ambiguous" and i.table == table.key}
     for row in [*table.rows, *table.totals.values()]:
         total = row.values.get("total")
         printed = [row.values[k] for k in parts if row.values.get(k) is not None]
-        if total is None or not printed:
+        if total is None or not printed or row.line in doubted:
             continue
         found = sum(printed, Decimal(0))
-        if abs(found - total) > Decimal("0.01") * len(printed):
-            out.append((row, found))
-    return out
-
-
-def report_unbalanced_rows(table: Table, doc: Document, label: str) -> None:
-    """A `column-ambiguous` warning on each of `unbalanced_rows`, unless its line already
-    has one for this table."""
-    doubted = {i.line for i in doc.issues if i.slug == "column-ambiguous" and i.table == table.key}
-    for row, found in unbalanced_rows(table):
-        if row.line in doubted:
+        if abs(found - total) <= Decimal("0.01") * len(printed):
             continue
         what = row.code_raw or row.name or row.project or "?"
         doc.issues.append(Issue("column-ambiguous", f"{label}「{what}」行（第 {row.line} 行）："

@@ -25,9 +25,11 @@ MAX_CELLS_OVER = 8
 _AMOUNT_IN_TEXT = re.compile(r"(?<![\d.,])\d+\.\d{2}(?=\s|$)")
 
 
-def _issue(seg: Segment, slug: str, line: int | None, text: str, severity: str = "warning") -> Issue:
+def table_issue(seg: Segment, path: str, slug: str, line: int | None, text: str,
+                severity: str = "warning") -> Issue:
+    """An issue on the table's row: "<title> 第 <line> 行：<text>" ("<title>：<text>" without a line)."""
     where = f"{seg.title} 第 {line} 行：" if line is not None else f"{seg.title}："
-    return Issue(slug, where + text, "", line, severity, table=seg.kind.key or None)
+    return Issue(slug, where + text, path, line, severity, table=seg.kind.key or None)
 
 
 def cell_doubts(lines: list[Line], columns: list[HeaderColumn], seg: Segment, path: str,
@@ -48,24 +50,24 @@ def cell_doubts(lines: list[Line], columns: list[HeaderColumn], seg: Segment, pa
             left += [c for c in amounts if c.col is not None and c.col < values_from and "." in c.text]
         odd = modal is not None and grid_row.width not in (None, modal) and bool(amounts)
         if odd and grid_row.width > modal + MAX_CELLS_OVER:
-            found.append(_issue(seg, "row-width", grid_row.line, f"印 {grid_row.width} 个单元格，本表各行为 "
+            found.append(table_issue(seg, path, "row-width", grid_row.line, f"印 {grid_row.width} 个单元格，本表各行为 "
                                 f"{modal} 个，不是表中的行，未读", "error"))
             continue
         if in_values and (odd or code is None):
-            found.append(_issue(seg, "column-ambiguous", grid_row.line, f"名称“{squash(in_values[0].text)[:20]}”"
+            found.append(table_issue(seg, path, "column-ambiguous", grid_row.line, f"名称“{squash(in_values[0].text)[:20]}”"
                                 "印在数值列中（该行少了单元格？）：各数自右排列，所在的列存疑"))
         elif in_values:  # a coded row's name is left of the figures: this is no name
-            found.append(_issue(seg, "column-ambiguous", grid_row.line, f"数值列中印有文字"
+            found.append(table_issue(seg, path, "column-ambiguous", grid_row.line, f"数值列中印有文字"
                                 f"“{squash(in_values[0].text)[:20]}”，不作名称；该行各数所在的列存疑"))
             labels = [c for c in labels if c not in in_values]
         elif left:
-            found.append(_issue(seg, "column-ambiguous", grid_row.line, f"数“{squash(left[0].text)[:20]}”"
+            found.append(table_issue(seg, path, "column-ambiguous", grid_row.line, f"数“{squash(left[0].text)[:20]}”"
                                 "印在数值列左侧：该行的单元格多于表头，所在的列存疑"))
         elif odd:
-            found.append(_issue(seg, "row-width", grid_row.line, f"印 {grid_row.width} 个单元格，本表各行为 "
+            found.append(table_issue(seg, path, "row-width", grid_row.line, f"印 {grid_row.width} 个单元格，本表各行为 "
                                 f"{modal} 个；可能少了或多了编码、名称单元格，各数所在的列存疑"))
         out.append((grid_row, code, code_raw, labels, amounts))
-    issues += [Issue(i.slug, i.message, path, i.line, i.severity, i.table) for i in found]
+    issues += found
     return out
 
 
@@ -90,22 +92,22 @@ def sub_units(table: Table, seg: Segment, ruled: set[int], path: str) -> list[Is
             continue
         name = row.name[:40]
         if unit is None and coded_seen:
-            found.append(_issue(seg, "row-unit-late", row.line, f"无编码的“{name}”有数，却在不属任何下级"
+            found.append(table_issue(seg, path, "row-unit-late", row.line, f"无编码的“{name}”有数，却在不属任何下级"
                                 "单位的编码行之后；按下级单位读，存疑"))
         following = table.rows[index + 1] if index + 1 < len(table.rows) else None
         if following is None or following.code is None:
             at = next((o.line for k, o in row.origins.items() if k != "name"), row.line)  # its figure
-            found.append(_issue(seg, "row-uncoded", at, f"“{name}”无编码，其下也无编码行（不是下级单位的"
+            found.append(table_issue(seg, path, "row-uncoded", at, f"“{name}”无编码，其下也无编码行（不是下级单位的"
                                 "合计；别的表的行？），未读"))
             continue
         if len(following.code) > 3 and following.kind != "project":
-            found.append(_issue(seg, "row-unit-doubtful", row.line, f"无编码的“{name}”之下首行是 "
+            found.append(table_issue(seg, path, "row-unit-doubtful", row.line, f"无编码的“{name}”之下首行是 "
                                 f"{following.code}，不是类：是丢了编码的类行？按下级单位读，存疑"))
         row.kind = "unit"
         unit = row.unit = row.name
         kept.append(row)
     table.rows = kept
-    return [Issue(i.slug, i.message, path, i.line, i.severity, i.table) for i in found]
+    return found
 
 
 def unknown_columns(header: list[GridRow], columns: list[HeaderColumn], catalogue: Catalogue,

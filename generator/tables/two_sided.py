@@ -11,7 +11,7 @@ grid tells it, else from its label: a function class (201 一般公共服务支�
 catalogue's expense words (支出, 结转下年 …) put it on the expense side, the rest are
 income; of two 总计 on one row the first is income's. The totals are the lines named
 收入总计 / 支出总计 (or 总计 alone), else 收入合计 / 支出合计; rows after the 总计 line are
-another table's. Codes, kinds and doubts of the lines: `two_sided_lines`.
+another table's. Then each line's code and kind, and its doubts (`line_doubts`).
 """
 from __future__ import annotations
 
@@ -21,25 +21,24 @@ from ..numbers import squash
 from ..readers.text import is_amount
 from .amounts import LABEL_START, has_amount, label_text, pieces, to_wan
 from .catalogue import Catalogue
+from .codes import row_kind
 from .segment import Segment
-from .two_sided_columns import is_column_grid, read_sides
-from .two_sided_counted import read_counted
-from .two_sided_lines import SIDE_NAMES, function_class, line_doubts
-from .two_sided_unplaced import cut_at_other_table, place_unplaced
+from .two_sided_columns import SIDE_NAMES, is_column_grid, read_sides
+from .two_sided_counted import cut_at_other_table, function_class, place_unplaced, read_counted
 
 
 def read_two_sided(seg: Segment, catalogue: Catalogue, unit: str, path: str,
                    unplaced: bool = False) -> tuple[Table, list[Issue]]:
     """`unplaced`: each grid row is a whole printed line whose empty cells print nothing
     (single-space text): read as counted text, 表四's fund amounts placed by the income
-    side (`two_sided_unplaced`)."""
+    side (`two_sided_counted.place_unplaced`)."""
     table = Table(key=seg.kind.key, title=seg.kind.key, line=seg.line, unit=unit, note=seg.title,
                   columns=[Column("amount", "金额")])
     cut = cut_at_other_table(seg, path) if unplaced else []
     first = next((i for i, r in enumerate(seg.rows) if has_amount(r)), len(seg.rows))
     body = seg.rows[first:]
     positioned = any(c.x0 is not None or c.col is not None for r in seg.rows for c in r.cells)
-    issues = cut + _read_lines(seg, first, table, catalogue, unit, path, unplaced)
+    issues = cut + _read_lines(seg, first, table, catalogue, unit, path, unplaced, positioned)
     totals_before: dict[int, int] = {}
     for row in table.rows:
         # of two 总计, the first is income's: on one line, or, without positions (the
@@ -122,7 +121,7 @@ def _left_without_amount(on_line: dict[int, Row], side: int) -> Row | None:
 
 
 def _read_lines(seg: Segment, first: int, table: Table, catalogue: Catalogue, unit: str, path: str,
-                unplaced: bool) -> list[Issue]:
+                unplaced: bool, positioned: bool) -> list[Issue]:
     """The body's lines into `table.rows`, by what the grid knows of columns (see the module)."""
     header, body = seg.rows[:first], seg.rows[first:]
     bounds = _amount_columns(header, catalogue)
@@ -135,7 +134,7 @@ def _read_lines(seg: Segment, first: int, table: Table, catalogue: Catalogue, un
                         if squash(c.text) in catalogue.labels["amount_headers"]), None)
         return read_counted(seg, body, table, unit, path, lambda name: _side(name, catalogue, 0) == "expense",
                             printed, unplaced)
-    elif any(c.x0 is not None or c.col is not None for r in seg.rows for c in r.cells):
+    elif positioned:
         _read_in_order(body, table, unit)
     else:  # a row's label may print among the header's words, before the first amount
         _read_in_order(seg.rows, table, unit, _header_words(catalogue))
@@ -178,9 +177,14 @@ def _side(name: str, catalogue: Catalogue, totals_before: int) -> str:
     return "income"
 
 
-def _is_grand_total(row: Row, catalogue: Catalogue) -> bool:
+def _is_side_total(row: Row, catalogue: Catalogue) -> bool:
+    """收入总计 on the income side (支出合计 on the expense side …), or 合计 / 总计 alone."""
     flat = squash(row.name)
-    return "总计" in flat and (flat in catalogue.labels[f"{row.side}_total"] or catalogue.is_total(flat))
+    return flat in catalogue.labels[f"{row.side}_total"] or catalogue.is_total(flat)
+
+
+def _is_grand_total(row: Row, catalogue: Catalogue) -> bool:
+    return "总计" in squash(row.name) and _is_side_total(row, catalogue)
 
 
 def _cut_after_totals(table: Table, catalogue: Catalogue, body: list[GridRow], title: str, path: str) -> list[Issue]:
@@ -205,8 +209,7 @@ def _find_totals(table: Table, catalogue: Catalogue, path: str, title: str) -> l
     printed twice on a side leaves the other in doubt (a line repeated?)."""
     issues = []
     for side in ("income", "expense"):
-        named = catalogue.labels[f"{side}_total"]
-        candidates = [r for r in table.rows if r.side == side and (squash(r.name) in named or catalogue.is_total(r.name))]
+        candidates = [r for r in table.rows if r.side == side and _is_side_total(r, catalogue)]
         grand = [r for r in candidates if "总计" in squash(r.name)]
         chosen = (grand or candidates)[-1:]
         if chosen:
@@ -217,3 +220,59 @@ def _find_totals(table: Table, catalogue: Catalogue, path: str, title: str) -> l
                          f"（{squash(r.name)}）；取第 {chosen[0].line} 行的为总计", path, r.line, "warning", table.key)
                    for r in grand[:-1]]
     return issues
+
+
+# Expense lines the templates print without a function code: carry-overs, and totals.
+UNCODED_EXPENSE = ("结转", "结余")
+TOTAL_ENDS = ("小计", "合计", "总计")
+
+
+def line_doubts(table: Table, path: str, title: str) -> list[Issue]:
+    """Each expense line's function class ("201 一般公共服务支出": code, then name) and
+    each line's kind (类, 小计, line); and what puts a line's figures in doubt: a function
+    class on the income side (a label moved across the sides); an expense line without a
+    code where most print one (a label moved from the other side or another row, a garbled
+    总计; 结转下年, 年末结转和结余 … print none); a 合计 printed with every part empty, or
+    parts with an empty 合计 (表四's expense side): a figure moved within the row."""
+    issues: list[Issue] = []
+    for row in table.rows:
+        code, raw, name = function_class(row.name or "")
+        if code and row.side == "expense" and not row.code:
+            row.code, row.code_raw, row.name = code, raw, name
+        elif code and row.side == "income":
+            issues.append(_doubt("row-misplaced", row, table, path, f"{title}收入方第 {row.line} 行：「{row.name}」"
+                                 "是功能分类的类，却印在收入来源的位置；收支两方存疑"))
+        flat = squash(row.name)
+        row.kind = row_kind(row.code) or ("subtotal" if "小计" in flat else row.kind or "line")
+    expense = [r for r in table.rows if r.side == "expense"]
+    coded = sum(1 for r in expense if r.code)
+    for row in expense:
+        if (coded * 2 > len(expense) and not row.code and row.kind == "line" and _has_amount(row)
+                and not any(word in squash(row.name) for word in UNCODED_EXPENSE)
+                and not squash(row.name).endswith(TOTAL_ENDS)):
+            issues.append(_doubt("row-uncoded", row, table, path, f"{title}支出方第 {row.line} 行："
+                                 f"「{(row.name or '')[:40]}」不像其他支出行那样带功能分类编码"
+                                 "（别的行或另一方的名称？）；保留，存疑"))
+    for row in [*table.rows, *table.totals.values()]:
+        issues += _parts_doubt(row, table, path, title)
+    return issues
+
+
+def _has_amount(row: Row) -> bool:
+    return any(v is not None for v in row.values.values())
+
+
+def _parts_doubt(row: Row, table: Table, path: str, title: str) -> list[Issue]:
+    parts = [k for k in row.values if k not in ("total", "amount")]
+    if "total" not in row.values or not parts:
+        return []
+    printed = [k for k in parts if row.values[k] is not None]
+    if (row.values["total"] is None) == (not printed):
+        return []
+    what = "印有合计而各分项皆空" if not printed else "印有分项而合计为空"
+    return [_doubt("column-ambiguous", row, table, path,
+                   f"{title}{SIDE_NAMES.get(row.side or '', '')}方第 {row.line} 行：{what}；列存疑")]
+
+
+def _doubt(slug: str, row: Row, table: Table, path: str, message: str) -> Issue:
+    return Issue(slug, message, path, row.line, "warning", table.key)

@@ -20,12 +20,11 @@ from ..numbers import parse_amount, squash
 from .amounts import is_amount_cell, label_text, to_wan
 from .catalogue import Catalogue
 from .codes import column_from_left
+from .ruled import MAX_CELLS_OVER
 
 # A side's label heading: 项目, 支出功能分类, 科目, 项目名称, or the side's own name (收入).
 SIDE_HEADING_ENDS = ("项目", "科目", "分类", "名称")
-SIDE_NAMES = ("收入", "支出")
-# A row may print a few cells more than the header (a split label); far more is no row.
-MAX_CELLS_OVER = 8
+SIDE_NAMES = {"income": "收入", "expense": "支出"}
 _LABEL_KEYS = {label: key for key, label in COLUMN_LABELS.items() if key != "amount"}
 
 
@@ -84,7 +83,7 @@ def _headings(row: GridRow) -> list[Cell]:
     """The row's label headings (项目, 功能分类 …); else its side names (收入, 支出)."""
     cells = [(c, squash(c.text)) for c in row.cells if c.col is not None]
     labels = [c for c, flat in cells if flat.endswith(SIDE_HEADING_ENDS)]
-    return labels if len(labels) >= 2 else [c for c, flat in cells if flat in SIDE_NAMES]
+    return labels if len(labels) >= 2 else [c for c, flat in cells if flat in SIDE_NAMES.values()]
 
 
 def _width(heading: GridRow | None, body: list[GridRow]) -> int:
@@ -162,7 +161,7 @@ def _read_side(grid_row: GridRow, at: dict[int | None, Cell], side: Side, name: 
     if not text:
         found = [str(v) for v in values.values() if v is not None]
         if found:
-            issues.append(Issue("row-unlabelled", f"{title}第 {grid_row.line} 行：{'收入' if name == 'income' else '支出'}"
+            issues.append(Issue("row-unlabelled", f"{title}第 {grid_row.line} 行：{SIDE_NAMES[name]}"
                                 f"方金额 {'、'.join(found[:3])} 没有名称；未读", path, grid_row.line, "warning",
                                 table.key))
         return
