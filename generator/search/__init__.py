@@ -174,7 +174,7 @@ def keep_search_index(site: Path, cache_dir: Path, previous: Path) -> bool:
     the linked folder, so the next build updates it as it would the last build's. False
     (nothing linked): there is no index, or no state describing it, to keep."""
     old, new = Path(previous) / INDEX_DIR, Path(site) / INDEX_DIR
-    state = IndexState.load(Path(cache_dir), old) if old.is_dir() else None
+    state = IndexState.load(Path(cache_dir), old, _salt()) if old.is_dir() else None
     if state is None:
         return False
     for folder, _, names in os.walk(old):
