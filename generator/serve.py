@@ -4,16 +4,18 @@ watch(content/, templates/, site.toml) → debounce → rebuild what changed →
 
 Builds run one at a time in a background thread, DEBOUNCE after the last file event (an
 editor's save is often several events: write a temporary file, rename it into place). An
-edit is shown before the bulk downloads under data/ are redone (`DEFERRED`: at a province
-they take most of a rebuild): those are linked from the last build, then brought up to
-date by a build of their own once no file has changed for REFRESH_AFTER seconds, without
-reloading the open pages (a save meanwhile waits for it). A build writes to a staging folder and swaps it in atomically, so the server only ever
+edit is shown before the bulk downloads under data/ and the search index are redone
+(`DEFERRED`: at a province they take most of a rebuild): those are linked from the last
+build, then brought up to date by a build of their own once no file has changed for
+REFRESH_AFTER seconds, without reloading the open pages (a save meanwhile waits for it).
+A build writes to a staging folder and swaps it in atomically, so the server only ever
 serves a whole site. When a build fails, the last good site stays on disk and every page
 is answered with an error page showing the message with file:line, until a build succeeds.
 
 Open pages reload by Server-Sent Events (`/__reload`): the server adds a small script to
 each HTML response — never to the files in build/ — that knows the build generation the
-page was served from and reloads when the server announces another one.
+page was served from and reloads when the server announces another one. The search page
+also reloads when the search index alone was brought up to date (`SiteState.index`).
 """
 
 from __future__ import annotations
@@ -48,10 +50,14 @@ HEARTBEAT = 15.0  # seconds between keep-alive comments on an idle reload stream
 # Editors' swap, backup and lock files: never a change to the site by themselves.
 SCRATCH = re.compile(r"(^\.|^#|~$|\.sw[a-p]$|\.tmp$|^4913$)")
 RELOAD_SCRIPT = """<script>(() => {{
-  const built = {generation};
+  const built = {generation}, index = {index};
   const events = new EventSource("{path}");
-  events.onmessage = (e) => {{ if (Number(e.data) !== built) location.reload(); }};
+  events.onmessage = (e) => {{
+    const [pages, search] = e.data.split(" ").map(Number);
+    if (pages !== built || (index >= 0 && search !== index)) location.reload();
+  }};
 }})();</script>"""
+SEARCH_PAGES = ("search/", "search/index.html")  # reloaded when the search index changes
 ERROR_PAGE = """<!DOCTYPE html>
 <html lang="zh-CN"><head><meta charset="utf-8"><title>构建失败</title>
 <style>body{{font:15px/1.5 system-ui,sans-serif;margin:2rem;color:#1d2329}}
@@ -66,30 +72,36 @@ class ServeError(Exception):
 
 
 class SiteState:
-    """What the server shows: the build generation (bumped on every change) and the last error."""
+    """What the server shows: the build generation (bumped on every change), the search
+    index's (bumped when a build brought it alone up to date) and the last error."""
 
     def __init__(self) -> None:
         self.generation = 0
+        self.index = 0
         self.error: str | None = None
         self.closing = False
         self.changed = threading.Condition()
 
-    def snapshot(self) -> tuple[int, str | None]:
+    def snapshot(self) -> tuple[int, int, str | None]:
         with self.changed:
-            return self.generation, self.error
+            return self.generation, self.index, self.error
 
-    def update(self, error: str | None, site_changed: bool) -> None:
+    def update(self, error: str | None, site_changed: bool, index_changed: bool = False) -> None:
         with self.changed:
+            if index_changed:
+                self.index += 1
+                self.changed.notify_all()
             if site_changed or error != self.error:
                 self.generation += 1
                 self.error = error
                 self.changed.notify_all()
 
-    def wait(self, seen: int | None, timeout: float) -> int:
-        """The generation once it differs from `seen` (or after `timeout`)."""
+    def wait(self, seen: tuple[int, int] | None, timeout: float) -> tuple[int, int]:
+        """(generation, index) once it differs from `seen` (or after `timeout`)."""
         with self.changed:
-            self.changed.wait_for(lambda: self.generation != seen or self.closing, timeout)
-            return self.generation
+            self.changed.wait_for(lambda: (self.generation, self.index) != seen or self.closing,
+                                  timeout)
+            return self.generation, self.index
 
     def close(self) -> None:
         with self.changed:
@@ -138,6 +150,7 @@ class Rebuilder:
         self.builds = 0  # finished builds, failed ones included (tests wait on it)
         self.refreshed = 0  # builds of the deferred units alone (not counted in `builds`)
         self.stale = False  # the site's deferred units are the last build's (a refresh is due)
+        self.index_stale = False  # and so is its search index
         self.thread = threading.Thread(target=self._run, name="rebuild", daemon=True)
 
     def changed(self) -> None:
@@ -163,8 +176,11 @@ class Rebuilder:
             else:
                 self.builds += 1
         self.stale = bool(report.deferred)
-        if refresh:  # the downloads alone: no open page shows anything new
+        index_was_stale, self.index_stale = self.index_stale, SEARCH_INDEX in report.deferred
+        if refresh:  # the downloads and the search index: only the search page shows them
             self.log(report.summary())
+            self.state.update(None, site_changed=False,
+                              index_changed=index_was_stale and not self.index_stale)
             return report
         for failed in report.failed:
             for issue in failed.issues:
@@ -237,7 +253,10 @@ class PreviewHandler(SimpleHTTPRequestHandler):
             self.send_header("Location", self.server.prefix)
             self.end_headers()
             return None
-        generation, error = self.server.state.snapshot()  # before reading: never miss a reload
+        # before reading: never miss a reload
+        generation, index, error = self.server.state.snapshot()
+        if path[len(self.server.prefix):] not in SEARCH_PAGES:
+            index = -1  # only the search page shows the search index
         # os.path's tests, not Path's: they answer False for a name the system refuses
         # (a path part over 255 bytes), which is then a 404, not a dropped connection.
         target = Path(self.translate_path(self.path))
@@ -245,14 +264,14 @@ class PreviewHandler(SimpleHTTPRequestHandler):
             target = target / "index.html"
         is_page = target.suffix == ".html" or path.endswith("/")
         if error is not None and is_page:
-            body = ERROR_PAGE.format(message=html.escape(error), script=self._script(generation))
+            body = ERROR_PAGE.format(message=html.escape(error), script=self._script(generation, index))
             return self._send_html(body.encode("utf-8"), HTTPStatus.INTERNAL_SERVER_ERROR)
         if target.suffix == ".html" and os.path.isfile(target):
-            return self._send_html(self._with_script(target.read_bytes(), generation))
+            return self._send_html(self._with_script(target.read_bytes(), generation, index))
         if not os.path.exists(target):
             missing = self.server.root / "404.html"
             if missing.is_file():
-                return self._send_html(self._with_script(missing.read_bytes(), generation),
+                return self._send_html(self._with_script(missing.read_bytes(), generation, index),
                                        HTTPStatus.NOT_FOUND)
         return super().do_GET()
 
@@ -264,11 +283,11 @@ class PreviewHandler(SimpleHTTPRequestHandler):
         self.send_header("Cache-Control", "no-store")  # a preview: always the latest build
         super().end_headers()
 
-    def _script(self, generation: int) -> str:
-        return RELOAD_SCRIPT.format(generation=generation, path=RELOAD_PATH)
+    def _script(self, generation: int, index: int) -> str:
+        return RELOAD_SCRIPT.format(generation=generation, index=index, path=RELOAD_PATH)
 
-    def _with_script(self, page: bytes, generation: int) -> bytes:
-        script = self._script(generation).encode("utf-8")
+    def _with_script(self, page: bytes, generation: int, index: int) -> bytes:
+        script = self._script(generation, index).encode("utf-8")
         at = page.rfind(b"</body>")
         return page[:at] + script + page[at:] if at >= 0 else page + script
 
@@ -280,18 +299,19 @@ class PreviewHandler(SimpleHTTPRequestHandler):
         self.wfile.write(body)
 
     def _stream_reloads(self) -> None:
-        """Server-Sent Events: the current generation now, then each new one."""
+        """Server-Sent Events: the current generation and search index ("7 2") now, then
+        each new one."""
         self.send_response(HTTPStatus.OK)
         self.send_header("Content-Type", "text/event-stream")
         self.end_headers()
         state, seen = self.server.state, None
         try:
             while not state.closing:
-                generation = state.wait(seen, HEARTBEAT)
-                message = f"data: {generation}\n\n" if generation != seen else ": ping\n\n"
+                current = state.wait(seen, HEARTBEAT)
+                message = f"data: {current[0]} {current[1]}\n\n" if current != seen else ": ping\n\n"
                 self.wfile.write(message.encode("ascii"))
                 self.wfile.flush()
-                seen = generation
+                seen = current
         except (BrokenPipeError, ConnectionResetError):
             pass
 

@@ -388,3 +388,41 @@ def test_rows_from_the_database_read_as_the_pages_show_them(search_site):
                   if kind == NAME]
     # a failed check's row and a code named from another table (表三 prints codes only)
     assert any(n.startswith("⚠") for n in names) and any(n.endswith("补") for n in names)
+
+
+# Holds back the unit file named by window.heldFile (a part of its URL) until
+# window.releaseHeld() is called; every other request goes through.
+HOLD_ONE_FILE = """(() => {
+  const fetchNow = window.fetch.bind(window);
+  let release;
+  const held = new Promise((resolve) => { release = resolve; });
+  window.releaseHeld = () => release();
+  window.fetch = (url, options) => String(url).includes(window.heldFile)
+    ? (window.isHeld = true, held.then(() => fetchNow(url, options)))
+    : fetchNow(url, options);
+})();"""
+
+
+def test_results_are_shown_in_rank_order_as_their_files_arrive(search_site):
+    """Each result is shown as soon as it and those ranked above it are there: a late file
+    of the last result holds back none before it; a late file of the first holds back all."""
+    base, browser, _ = search_site
+    query, shown = "住房公积金", "#search-results > li"
+    context, page, _, _ = open_search(browser, base + "search/?q=" + query)
+    page.wait_for_function("document.body.hasAttribute('data-search-done')")
+    titles = page.locator(shown + " > a.result-title").all_inner_texts()
+    files = page.evaluate("performance.getEntriesByType('resource').map(e => e.name)"
+                          ".filter(n => n.includes('/u/')).map(n => n.split('/u/')[1])")
+    context.close()
+    assert len(titles) > 2 and len(files) >= len(titles)
+    for held, before_release in ((files[len(titles) - 1], len(titles) - 1), (files[0], 0)):
+        context, page, _, _ = open_search(browser, base + "search/")
+        page.evaluate(HOLD_ONE_FILE + f"window.heldFile = '/u/{held}';")
+        page.evaluate("q => { window.searchRun(q, false); }", query)
+        page.wait_for_function("window.isHeld === true")
+        page.wait_for_function(f"document.querySelectorAll('{shown}').length === {before_release}")
+        assert not page.evaluate("document.body.hasAttribute('data-search-done')")
+        page.evaluate("window.releaseHeld()")
+        page.wait_for_function("document.body.hasAttribute('data-search-done')")
+        assert page.locator(shown + " > a.result-title").all_inner_texts() == titles
+        context.close()

@@ -12,6 +12,7 @@ import pytest
 
 from generator import serve
 from generator.render.templating import BUILTIN_TEMPLATES
+from generator.search.analyzer import query_terms
 from generator.serve import PreviewServer
 
 from .test_incremental import (
@@ -23,6 +24,7 @@ from .test_incremental import (
     inodes,
     rewritten,
 )
+from .test_incremental_deferred import indexed
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 
@@ -66,7 +68,7 @@ def test_served_pages_carry_the_reload_script_but_build_does_not(server):
     assert status == 404 and "/__reload" in body
     with urllib.request.urlopen(server.url + "__reload", timeout=5) as stream:
         assert stream.headers["Content-Type"] == "text/event-stream"
-        assert stream.readline().decode() == f"data: {server.state.generation}\n"
+        assert stream.readline().decode() == f"data: {server.state.generation} 0\n"
 
 
 def test_edit_add_and_delete_a_source_under_a_running_server(server):
@@ -176,3 +178,35 @@ def test_the_downloads_follow_an_edit_once_the_files_are_quiet(server, monkeypat
         assert time.monotonic() < deadline, "the downloads were not redone"
         time.sleep(0.05)
     assert download.stat().st_ino != before and not server.rebuilder.stale
+
+
+def test_the_search_page_reloads_once_the_search_index_follows_an_edit(make_site, monkeypatch):
+    """An edit is shown before the search index is updated (it is linked from the last
+    build); the build that updates it announces it to the search page alone."""
+    monkeypatch.setattr(serve, "REFRESH_AFTER", 3.0)  # time to look before the index is redone
+    site = incremental_site(make_site)
+    toml = site / "site.toml"
+    toml.write_text(toml.read_text(encoding="utf-8").replace("search = false", "search = true"),
+                    encoding="utf-8")
+    srv = PreviewServer(site, port=0, log=lambda message: None)
+    srv.start()
+    try:
+        assert "index = 0;" in fetch(srv.url + "search/")[1]
+        assert "index = -1;" in fetch(srv.url + EDITED_DOC)[1]  # not reloaded for the index
+        (new_term,) = [t for t in query_terms("测试标记") if not indexed(site, t)][:1]
+        refreshed, first = srv.rebuilder.refreshed, srv.state.generation
+        with urllib.request.urlopen(srv.url + "__reload", timeout=60) as stream:
+            change(srv, lambda: edit_source(site))
+            generation = srv.state.generation
+            assert "测试标记" in fetch(srv.url + EDITED_DOC)[1] and not indexed(site, new_term)
+            events: list[str] = []
+            while len(events) < 3:  # each event ends with a blank line; pings are comments
+                line = stream.readline().decode().strip()
+                if line.startswith("data:"):
+                    events.append(line)
+        # the pages' generation, then the index's
+        assert events == [f"data: {first} 0", f"data: {generation} 0", f"data: {generation} 1"]
+        assert srv.rebuilder.refreshed > refreshed and not srv.rebuilder.stale
+        assert indexed(site, new_term) and "index = 1;" in fetch(srv.url + "search/")[1]
+    finally:
+        srv.stop()

@@ -355,24 +355,34 @@
   }
   /* The next results, PER_PAGE of them, each checked against its text: a result whose
      units do not hold the string is dropped and the next ones are tried, in at most
-     ROUNDS rounds of fetches, each trying more (the rest wait for 更多结果). */
+     ROUNDS rounds of fetches, each trying more (the rest wait for 更多结果). The files
+     of a round are fetched at once and each result is shown as soon as it and those
+     ranked above it are there, in rank order: the first results do not wait for the
+     slowest file (window.searchFirstAt: when the first one was shown). */
   function render(reset) {
     if (reset) {
       shown = 0;
       while (list.firstChild) list.removeChild(list.firstChild);
     }
-    var needles = needlesOf(current), added = 0, round = 0;
+    var needles = needlesOf(current), added = 0, round = 0, state = current;
+    function place(item, r) {
+      if (state !== current) return;  // another query meanwhile: its results, not these
+      if (item && added < PER_PAGE) {
+        list.appendChild(item);
+        if (!added++ && !window.searchFirstAt) { window.searchFirstAt = performance.now(); mark("first"); }
+      } else if (item) shown--;
+      else { current.dropped.add(r.page); shown--; }
+    }
     function batch() {
       mark("batch");
       var results = filtered(), page = results.slice(shown, shown + (PER_PAGE - added) * ++round);
       shown += page.length;
-      return Promise.all(page.map(function (r) { return resultItem(r, needles); })).then(function (items) {
-        items.forEach(function (item, k) {
-          if (item && added < PER_PAGE) { list.appendChild(item); added++; }
-          else if (item) shown--;
-          else { current.dropped.add(page[k].page); shown--; }
-        });
-        if (added < PER_PAGE && shown < filtered().length && round < ROUNDS) return batch();
+      var items = page.map(function (r) { return resultItem(r, needles); });
+      return page.reduce(function (placed, r, k) {
+        return placed.then(function () { return items[k]; }).then(function (item) { place(item, r); });
+      }, Promise.resolve()).then(function () {
+        if (state === current && added < PER_PAGE && shown < filtered().length && round < ROUNDS)
+          return batch();
       });
     }
     return batch().then(function () {
@@ -386,7 +396,7 @@
   }
   function run(query, push) {
     window.searchStartAt = window.searchStartAt || performance.now();
-    window.searchShownAt = null;
+    window.searchShownAt = window.searchFirstAt = null;
     query = query.trim();
     input.value = query;
     var header = document.getElementById("site-search-q");
