@@ -7,12 +7,14 @@ finished staging folder into units (`pages`: the page head, each table row, proj
 database, `rows`), their text into terms (`analyzer`: Han bigrams, single Han
 characters, ASCII words — the rules search.js applies to the query), and the terms'
 postings are written in small files by term hash (`index`), so that a query fetches only
-the postings of its own terms. Pages are read in worker processes and each one's units are
-kept in `.cache/search/` by the page's bytes (`store`): a rebuild reads only the changed
-pages (a page the render stage linked from the last build is not even read again). The
-term files are computed for all pages at once, each distinct unit text analysed once
-(`postings`, numpy arrays), and every index file whose bytes did not change is linked
-from the last build.
+the postings of its own terms. Pages are read in worker processes, which write their unit
+files, and each one's analysis is kept in `.cache/search/` by the page's bytes (`store`):
+a rebuild reads only the changed pages (a page the render stage linked from the last build
+is not even read again) and links the others' unit files. When the pages are those of the
+last build, the term files the changed pages' postings touch are patched from the last
+build's (`update`) and the others linked; otherwise they are computed for all pages at
+once, each distinct unit text analysed once (`postings`, numpy arrays, in the workers too),
+and every index file whose bytes did not change is linked from the last build.
 
 The search page (`templates/search.html`, `assets/search.js`) matches the exact string
 typed (the units holding all its terms, kept when their text holds the string), falls back

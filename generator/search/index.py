@@ -140,7 +140,7 @@ def sized_index_files(pages: list[dict], remembered: TextsFile | None = None,
         for text in page["texts"]:  # identical texts are analysed once
             unit_texts.append(numbers.setdefault(text, len(numbers)))
     analysed, renumbered = postings.analyse_texts(
-        list(numbers), remembered.load() if remembered else None)
+        list(numbers), remembered.load() if remembered else None, workers)
     if remembered:
         remembered.save(analysed)
     units = postings.Units(np.array(unit_pages, dtype=np.int64),

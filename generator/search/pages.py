@@ -161,20 +161,23 @@ class _Walker:
             text = unit.text()
             if text and text not in seen:
                 seen.add(text)
-                units += split_long(unit)
+                if len(text) <= UNIT_CHARS:  # nearly all: `split_long` keeps them whole
+                    units.append(unit)
+                else:
+                    units += split_long(unit)
         return PageUnits(" ".join(title.split()), self.filters, units)
 
     def tokens(self, html: str) -> None:
-        for m in TOKEN.finditer(html):
-            closing, tag, attrs, text = m.groups()
-            if text is not None:
-                self.text(htmllib.unescape(text))
+        text_, open_, close = self.text, self.open, self.close  # a page has thousands of tags
+        for closing, tag, attrs, text in TOKEN.findall(html):
+            if text:
+                text_(htmllib.unescape(text) if "&" in text else text)
             elif tag:
                 tag = tag.lower()
                 if closing:
-                    self.close(tag)
+                    close(tag)
                 else:
-                    self.open(tag, _attributes(attrs))
+                    open_(tag, _attributes(attrs))
 
     def add_rows(self, rows: list[list[tuple[int, str]]]) -> None:
         """Table rows given whole: each a unit, as a `<tr>` of the HTML would be."""

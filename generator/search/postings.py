@@ -60,12 +60,13 @@ class Analysed:
     terms: TextTerms
 
 
-def analyse_texts(keys: list[str], known: Analysed | None = None
+def analyse_texts(keys: list[str], known: Analysed | None = None, workers: int = 1
                   ) -> tuple[Analysed, np.ndarray]:
     """The terms of each `field_key` in `keys`, a batch of about `BATCH_CHARS` characters
-    at a time (the arrays per character stay small). The texts `known` has analysed (the
-    last build's) are taken from it: they are numbered first, in its order, the new ones
-    after them. Returns the analysis and, for each of `keys`, its number there."""
+    at a time (the arrays per character stay small; the batches shared among `workers`
+    forked processes). The texts `known` has analysed (the last build's) are taken from
+    it: they are numbered first, in its order, the new ones after them. Returns the
+    analysis and, for each of `keys`, its number there."""
     known = known or Analysed([], TextTerms(*(np.zeros(0, dtype=np.int64),) * 3, []))
     before = {key: number for number, key in enumerate(known.keys)}
     was = np.fromiter((before.get(key, -1) for key in keys), dtype=np.int64, count=len(keys))
@@ -81,12 +82,13 @@ def analyse_texts(keys: list[str], known: Analysed | None = None
              << 2 | known.terms.kinds[reused]]
     new_keys = [keys[i] for i in fresh.tolist()]
     word_codes = {word: code for code, word in enumerate(known.terms.words)}
-    start, size = 0, 0
+    batches, start, size = [], 0, 0
     for end, key in enumerate(new_keys, 1):
         size += len(key)
         if size >= BATCH_CHARS or end == len(new_keys):
-            found.append(_analyse_batch(new_keys, start, end, word_codes, int(kept.sum())))
+            batches.append((start, end))
             start, size = end, 0
+    found += _analyse_batches(new_keys, batches, word_codes, int(kept.sum()), workers)
     ranked = np.concatenate(found)
     terms = TextTerms((ranked >> (TEXT_SHIFT + 2)).astype(np.int32),
                       (ranked >> 2) & ((1 << TEXT_SHIFT) - 1), (ranked & 3).astype(np.int8),
@@ -96,6 +98,48 @@ def analyse_texts(keys: list[str], known: Analysed | None = None
 
 
 BATCH_CHARS = 1 << 20
+# What the workers of `_analyse_batches` read, set before they are forked (not pickled).
+_BATCHES: tuple = ()
+
+
+def _analyse_batches(keys: list[str], batches: list[tuple[int, int]],
+                     word_codes: dict[str, int], offset: int, workers: int
+                     ) -> list[np.ndarray]:
+    """`_analyse_batch` of each of `batches` (start, end), in order, in `workers` forked
+    processes when there are several; `word_codes` gains the new words. Each worker
+    numbers the words it meets after those of `word_codes`, and they are numbered again
+    here: a code only names a word (the term files order terms by name)."""
+    if workers < 2 or len(batches) < 2:
+        return [_analyse_batch(keys, start, end, word_codes, offset) for start, end in batches]
+    global _BATCHES
+    _BATCHES = (keys, batches, word_codes, offset)
+    try:
+        with ProcessPoolExecutor(max_workers=workers,
+                                 mp_context=multiprocessing.get_context("fork")) as pool:
+            shares = list(pool.map(_analyse_share, [range(w, len(batches), workers)
+                                                    for w in range(workers)]))
+    finally:
+        _BATCHES = ()
+    known = len(word_codes)
+    found: list[np.ndarray] = [np.zeros(0, dtype=np.int64)] * len(batches)
+    for numbers, words in shares:
+        codes = np.array([word_codes.setdefault(word, len(word_codes)) for word in words],
+                         dtype=np.int64)
+        for number, ranked in numbers:
+            code = (ranked >> 2) & ((1 << TEXT_SHIFT) - 1)
+            new = code >= WORDS + known
+            code[new] = WORDS + codes[code[new] - WORDS - known]
+            found[number] = (ranked >> (TEXT_SHIFT + 2) << TEXT_SHIFT | code) << 2 | ranked & 3
+    return found
+
+
+def _analyse_share(numbers: range) -> tuple[list[tuple[int, np.ndarray]], list[str]]:
+    """The batches `numbers` of `_BATCHES` analysed, and the words met that its
+    `word_codes` did not know, in the order of their codes."""
+    keys, batches, word_codes, offset = _BATCHES
+    known = len(word_codes)
+    found = [(n, _analyse_batch(keys, *batches[n], word_codes, offset)) for n in numbers]
+    return found, list(word_codes)[known:]
 
 
 def _analyse_batch(keys: list[str], start: int, end: int, word_codes: dict[str, int],
