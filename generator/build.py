@@ -353,6 +353,10 @@ def _build(config: Config, report: BuildReport, jobs: int | None, clean: bool,
             path, config, staging, previous, output, manifest, jobs,
             in_child=len(report.documents) >= LOAD_IN_CHILD, deferred=defer, fresh=fresh,
             spare=spare)
+        if spare is not None:
+            from .render.spare import TRASH
+
+            output_guard.discard(staging / TRASH, output)
         report.deferred = _deferred(manifest)
         database.keep(path, inputs.settings, keys)
         report.rendered = len(manifest.outputs) - report.reused

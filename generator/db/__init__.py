@@ -36,7 +36,7 @@ from .load import (
     load_packed,
     load_source_issues,
 )
-from .publish import detach, detachable, publish, publishing, reattach
+from .publish import detach, detachable, publish, publishing, reattach, start_publishing
 from .rows import (
     CSV_TABLES,
     PackedRows,
@@ -50,7 +50,7 @@ from .schema import COLUMNS, DOC_TABLES, SCHEMA, _sql_path
 __all__ = ["COLUMNS", "CSV_TABLES", "DOC_TABLES", "SCHEMA", "PackedRows", "_csv_text",
            "bulk_insert", "connect", "delete_documents", "detach", "detachable", "document_rows", "issue_row",
            "load_document", "load_documents", "load_packed", "load_source_issues",
-           "open_read_only", "pack_document", "publish", "publishing", "query", "reattach", "ENGINE_VERSION"]
+           "open_read_only", "pack_document", "publish", "publishing", "query", "reattach", "start_publishing", "ENGINE_VERSION"]
 
 
 # DuckDB's version: the bytes of its exports may change with it (`render.bulk` keys its parts on it).

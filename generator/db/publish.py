@@ -4,6 +4,7 @@ only on its content, written by another process (`publish`, `publishing`)."""
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -145,6 +146,53 @@ def publishing(con: duckdb.DuckDBPyConnection, target: Path,
             con.execute(f'DETACH "{name}"')
         reattach(con, (name, path))
     _raise_if_failed(process, err, target)
+
+
+class Started:
+    """A publishing process started ahead (`start_publishing`): it writes the download and
+    the Parquet exports into a folder of its own, from a copy of the database."""
+
+    def __init__(self, folder: Path, process: subprocess.Popen):
+        self.folder, self.process = folder, process
+
+    def finish(self, target: Path, parquet: Path) -> None:
+        """Wait for it, then move what it wrote to `target` and into the folder `parquet`."""
+        err = self.process.communicate()[1]
+        try:
+            _raise_if_failed(self.process, err, target)
+            for old in (target, target.with_name(target.name + ".wal")):
+                old.unlink(missing_ok=True)
+            os.replace(self.folder / "budget.duckdb", target)
+            parquet.mkdir(parents=True, exist_ok=True)
+            for path in sorted((self.folder / "parquet").iterdir()):
+                os.replace(path, parquet / path.name)
+        finally:
+            shutil.rmtree(self.folder, ignore_errors=True)
+
+    def cancel(self) -> None:
+        """Not needed after all (or the build failed): stop it, delete what it wrote."""
+        if self.process.poll() is None:
+            self.process.kill()
+        self.process.communicate()
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def start_publishing(con: duckdb.DuckDBPyConnection) -> Started | None:
+    """Start publishing the database file of `con` (`publish`) now, into a new folder
+    beside the file (its `budget.duckdb` and `parquet/`), from a checkpointed copy, so
+    that `con` goes on as it is (rendering from it) while another process publishes;
+    `Started.finish` puts the files in place. None when `con` has no file of its own to
+    copy (in memory); then `publishing` does it."""
+    if not detachable(con):
+        return None
+    path = con.execute("SELECT path FROM duckdb_databases() "
+                       "WHERE database_name = current_database()").fetchone()[0]
+    con.execute("CHECKPOINT")
+    folder = Path(tempfile.mkdtemp(prefix=".publish-", dir=Path(path).parent))
+    (folder / "parquet").mkdir()
+    shutil.copyfile(path, folder / "source.duckdb")
+    return Started(folder, _start_publish(folder / "source.duckdb", folder / "budget.duckdb",
+                                          folder / "parquet"))
 
 
 def _write_parquet_here(con: duckdb.DuckDBPyConnection, folder: Path) -> None:

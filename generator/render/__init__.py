@@ -17,6 +17,7 @@ the manifest of the previous build, units whose inputs are unchanged are linked 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -61,8 +62,9 @@ def render_site(con, config: Config, out_dir: Path, previous: Manifest | None = 
     `deferred`: units linked from the previous build even if their inputs changed
     (`TrackedWriter.deferred`). `fresh`: the documents whose rows are new in the database
     (None: all); only theirs need their phone numbers masked. `spare`: `out_dir` holds
-    the site this manifest describes, to be updated in place (`spare`). `jobs` worker processes render the documents and draw the charts (default: the
-    config's `build.jobs`; 0 = one per core). A connection that can let go of its file
+    the site this manifest describes, to be updated in place (`spare`). `jobs` worker
+    processes render the documents and draw the charts (default: the config's
+    `build.jobs`; 0 = one per core). A connection that can let go of its file
     (`db.connect(..., detachable=True)`) is closed while the documents render, so that the
     workers fork without DuckDB's memory, and is closed when this returns.
     """
@@ -88,6 +90,33 @@ def render_site(con, config: Config, out_dir: Path, previous: Manifest | None = 
     writer.deferred = deferred
     classes, class_entries = classification_index(site)
     writer.inputs.update(input_keys(config, site, pages, classes))
+    early = _publish_early(con, writer, fresh)
+    try:
+        return _render_all(con, config, out_dir, site, pages, writer, classes, class_entries,
+                           jobs, mask, in_batches, record, early)
+    except BaseException:
+        if early is not None:
+            early.cancel()
+        raise
+
+
+# The bulk downloads' unit: its name, inputs and templates.
+DATA_UNIT = ("data", ["docs", "nav"], ["data.html", "dictionary.html"])
+
+
+def _publish_early(con, writer: TrackedWriter, fresh: list[str] | None):
+    """An incremental build's DuckDB download and Parquet files, published by another
+    process from now on (`db.start_publishing`), while this one renders the changed pages on
+    one core; a cold build publishes them beside the bulk exports (`db.publishing`), as its
+    render workers keep both cores busy and their memory would come on top."""
+    if fresh is None or DATA_UNIT[0] in writer.deferred or writer.reusable(*DATA_UNIT):
+        return None
+    return db.start_publishing(con)
+
+
+def _render_all(con, config: Config, out_dir: Path, site: SiteData, pages: list,
+                writer: TrackedWriter, classes: ClassIndex, class_entries, jobs: int, mask: bool,
+                in_batches: bool, record: Manifest | None, early) -> int:
     copy_assets(config, writer)
 
     ch.use_renderer(config.get("build.chart_renderer"))  # charts are named for it as pages render
@@ -107,7 +136,7 @@ def render_site(con, config: Config, out_dir: Path, previous: Manifest | None = 
     else:
         charts += render_documents(site, writer, config.site_dir, mask, classes, jobs)
     try:
-        render_rest(con, config, site, pages, writer)
+        render_rest(con, config, site, pages, writer, early)
     finally:
         if in_batches:
             con.close()
@@ -123,9 +152,10 @@ def render_site(con, config: Config, out_dir: Path, previous: Manifest | None = 
     return writer.count
 
 
-def render_rest(con, config: Config, site: SiteData, pages: list, writer: TrackedWriter) -> None:
-    """What follows the documents' pages: markdown pages, search page, bulk downloads,
-    404 and sitemap."""
+def render_rest(con, config: Config, site: SiteData, pages: list, writer: TrackedWriter,
+                early=None) -> None:
+    """What follows the documents' pages: markdown pages, search page, bulk downloads
+    (`early`: the DuckDB download published already, `_publish_early`), 404 and sitemap."""
     for stem, title, body in pages:
         if writer.stale(f"page:{stem}", [f"md:{stem}", "nav"], ["page.html"]):
             render_markdown_pages(writer, [(stem, title, body)])
@@ -139,7 +169,7 @@ def render_rest(con, config: Config, site: SiteData, pages: list, writer: Tracke
     # files (a province's tables would otherwise be held beside DuckDB's memory).
     table_files = [(doc.doc_id, key) for doc in site.docs for key in doc.tables]
     drop_documents(site.docs)
-    render_downloads(con, config, table_files, writer)
+    render_downloads(con, config, table_files, writer, early)
     if writer.stale("404", ["nav"], ["404.html"]):
         render_404(writer)
         writer.attach_unlisted(["404.html"])
@@ -174,12 +204,15 @@ def copy_assets(config: Config, writer: TrackedWriter) -> None:
 
 
 def render_downloads(con, config: Config, table_files: list[tuple[str, str]],
-                     writer: TrackedWriter) -> None:
+                     writer: TrackedWriter, early=None) -> None:
     """The bulk data under `data/` and its pages (after each document's own table
     downloads, which `render_documents` writes and the zip bundles: `table_files` are
-    their (doc_id, table key))."""
+    their (doc_id, table key)). `early`: the DuckDB download and the Parquet files are
+    being published already (`db.start_publishing`), into place once it is done."""
     out_dir = writer.out_dir
-    if not writer.stale("data", ["docs", "nav"], ["data.html", "dictionary.html"]):
+    if not writer.stale(*DATA_UNIT):
+        if early is not None:
+            early.cancel()
         return
     data_dir = out_dir / "data"
     data_dir.mkdir(parents=True, exist_ok=True)
@@ -192,13 +225,16 @@ def render_downloads(con, config: Config, table_files: list[tuple[str, str]],
     store = bulk.PartStore(cache_dir(config) / "bulk", reuse=writer.previous is not None)
     previous = zipreuse.open_previous(writer.previous_dir if writer.previous else None,
                                       "data/tables-csv.zip")
+    publishing = (db.publishing(con, data_dir / "budget.duckdb", data_dir / "parquet")
+                  if early is None else contextlib.nullcontext())
     try:
-        with db.publishing(con, data_dir / "budget.duckdb", data_dir / "parquet"), \
-                zipfile.ZipFile(data_dir / "tables-csv.zip", "w", zipfile.ZIP_DEFLATED,
-                                compresslevel=1) as archive:
+        with publishing, zipfile.ZipFile(data_dir / "tables-csv.zip", "w", zipfile.ZIP_DEFLATED,
+                                         compresslevel=1) as archive:
             described = write_bulk(con, out_dir, archive,
                                    bulk.chunks(doc_keys, bulk.settings_key(config)), store,
                                    document_csvs, previous)
+        if early is not None:
+            early.finish(data_dir / "budget.duckdb", data_dir / "parquet")
     finally:
         if previous is not None:
             previous.close()
@@ -209,5 +245,3 @@ def render_downloads(con, config: Config, table_files: list[tuple[str, str]],
     render_data_pages(writer, described, [(p.relative_to(data_dir).as_posix(), p.stat().st_size)
                                           for p in files + [data_dir / "datapackage.json"]])
     writer.attach(p.relative_to(out_dir).as_posix() for p in files + [data_dir / "datapackage.json"])
-
-

@@ -28,6 +28,10 @@ from collections.abc import Iterable
 from ..incremental import Manifest
 from . import urls
 
+# Where the spare's big files go to be deleted (`build.py` hands it to `output_guard.discard`).
+TRASH = ".spare-trash"
+BIG_FILES = ("data/",)  # the bulk downloads: hundreds of MB
+
 
 class SpareTree:
     """The spare being updated in the folder `out_dir`: `spare` is the manifest of what
@@ -36,6 +40,7 @@ class SpareTree:
     def __init__(self, out_dir: str, spare: Manifest, previous: Manifest | None):
         self.out = f"{out_dir}/"
         self.spare = spare
+        self.trash = 0  # files put aside
         self.held: set[str] = set()
         if previous is not None:
             self.held = {name for name, unit in spare.outputs.items()
@@ -72,7 +77,10 @@ class SpareTree:
         folders = set()
         for rel in paths:
             try:
-                os.unlink(self.out + rel)
+                if rel.startswith(BIG_FILES):
+                    self._put_aside(rel)
+                else:
+                    os.unlink(self.out + rel)
             except FileNotFoundError:
                 continue
             folders.add(rel.rpartition("/")[0])
@@ -84,6 +92,15 @@ class SpareTree:
                 except OSError:
                     break
                 folder = folder.rpartition("/")[0]
+
+
+    def _put_aside(self, rel: str) -> None:
+        """Move a big file into `TRASH`: the build deletes it by a process of its own (a
+        province's bulk downloads, 2 GB, took seconds to delete on a busy disk)."""
+        if not self.trash:
+            os.makedirs(self.out + TRASH, exist_ok=True)
+        self.trash += 1
+        os.rename(self.out + rel, f"{self.out}{TRASH}/{self.trash}")
 
 
 def unit_files(unit: dict[str, list[str]]) -> list[str]:
