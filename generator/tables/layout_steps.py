@@ -3,10 +3,14 @@ its text is laid out."""
 
 from __future__ import annotations
 
-from ..model import Document, Issue, Row, Table
+from ..model import Document, Issue, Row, Table, table_label
+from ..numbers import squash
 from ..parse.prose import PAGE_MARKER
 from ..sources import SourceText
-from .row_doubts import foreign_code
+from .foreign_rows import refuse_foreign_rows
+from .pipeline import interpret
+from .row_doubts import foreign_code, row_doubts
+from .segment import Segment
 
 
 def replace_page_markers(lines: list[str], by: str) -> list[str]:
@@ -106,6 +110,32 @@ def unit_opening_doubt(unit: Row, first_code: str) -> str:
     whose code was lost."""
     return (f"没有编码的行「{(unit.name or '')[:40]}」之后是 {first_code}，不是类："
             "是丢了编码的类行吗？按下属单位读取，存疑")
+
+
+def read_table(seg: Segment, doc: Document, title: str, unit: str | None = None) -> Table:
+    """One table by the interpreter of its shape (`pipeline.interpret`), `title` as printed, the
+    notes printed under it; every column listed in every row, labels and the 合计 as printed
+    without spaces; a table without a figure or a row is empty; in a coded or named table, the rows of
+    another classification are dropped (`foreign_rows`), then a missing 合计 and the doubts on
+    its codes and sums (`row_doubts`) are said."""
+    label = table_label(seg.kind.key)
+    seg.title = title  # messages name the table as printed
+    table = interpret(seg, doc, unit)
+    table.title, table.note = title, "\n".join(seg.notes) or None
+    for column in table.columns:
+        column.label = squash(column.label)
+    list_every_column(table, seg.kind.shape)
+    if table.totals.get("total") and table.totals["total"].name:
+        table.totals["total"].name = squash(table.totals["total"].name)
+    if not any(v is not None for r in [*table.rows, *table.totals.values()] for v in r.values.values()):
+        table.empty, table.rows, table.totals = True, [], {}
+        return table
+    table.empty = not table.rows  # (a 合计 of 0 under a note saying so: empty all the same)
+    if seg.kind.shape in ("coded", "named"):
+        refuse_foreign_rows(table, doc, label)
+        check_total(table, label, doc)
+    row_doubts(table, doc, label)
+    return table
 
 
 def check_total(table: Table, label: str, doc: Document) -> None:

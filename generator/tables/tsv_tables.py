@@ -21,10 +21,8 @@ from ..parse.titles import numbered_title
 from ..readers.tsv import MAX_CELLS, join_quoted_cells, read_tsv, split_cells
 from ..sources import SourceText
 from .catalogue import load_catalogue
-from .foreign_rows import refuse_foreign_rows
-from .layout_steps import check_total, list_every_column, replace_page_markers
-from .pipeline import interpret, read_target
-from .row_doubts import row_doubts
+from .layout_steps import read_table, replace_page_markers
+from .pipeline import read_target
 from .segment import Segment, find_tables
 
 _NOTE = re.compile(r"^(备\s*注|注)\s*[:：]")  # a note under a table
@@ -161,21 +159,8 @@ def _ends_inside_table(lines: list[str], read: list[tuple[list[GridRow], str, in
 def read_shared(seg: Segment, title: str, after_text: set[int], doc: Document) -> Table:
     """One table by the interpreter of its shape, `title` as printed. The amounts stay in
     the printed unit (`parse.units` converts the table afterwards)."""
-    key = seg.kind.key
-    seg.rows = _without_strays(seg.rows, key, after_text, doc)
-    note = "\n".join(seg.notes) or None
-    if not seg.rows and not seg.notes:
-        return Table(key, title, seg.line, note=note, empty=True)
-    seg.title = title  # messages name the table as printed
-    table = interpret(seg, doc, "万元")
-    table.title, table.note = title, note
-    list_every_column(table, seg.kind.shape)
-    table.empty = not table.rows
-    if seg.kind.shape in ("coded", "named"):
-        refuse_foreign_rows(table, doc, table_label(key))
-        check_total(table, table_label(key), doc)
-        row_doubts(table, doc, table_label(key))
-    return table
+    seg.rows = _without_strays(seg.rows, seg.kind.key, after_text, doc)
+    return read_table(seg, doc, title, "万元")
 
 
 def _without_strays(rows: list[GridRow], key: str, after_text: set[int], doc: Document) -> list[GridRow]:
