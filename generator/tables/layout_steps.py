@@ -75,8 +75,11 @@ def check_garbled_lines(source: SourceText, doc: Document) -> None:
                                 "这一行的名称和数字不可靠", doc.path, n, "warning"))
 
 
-def code_doubts(key: str, rows: list[Row]) -> list[tuple[Row, str]]:
-    """Coded rows that do not belong in this table or break the ascending code order."""
+def code_doubts(table: Table, doc: Document, label: str) -> None:
+    """A `row-misplaced` doubt on each coded row that does not belong in this table or breaks the
+    ascending code order (text extracted from a PDF moves and repeats lines); `label` names
+    the table."""
+    key, rows = table.key, table.rows
     out: list[tuple[Row, str]] = []
     previous: Row | None = None
     unit: Row | None = None  # a sub-unit whose first coded row is still to come
@@ -101,7 +104,9 @@ def code_doubts(key: str, rows: list[Row]) -> list[tuple[Row, str]]:
                 out.append((previous, f"编码 {previous.code_raw} 排在 {row.code} 之前，不符合"
                             "类/款/项顺序（行被移动或重复？）"))
         previous = row
-    return out
+    for row, doubt in out:
+        doc.issues.append(Issue("row-misplaced", f"{label}「{row.code_raw or row.code or row.name}」行：{doubt}", doc.path,
+                                row.line, "warning", key))
 
 
 def unit_opening_doubt(unit: Row, first_code: str) -> str:

@@ -120,8 +120,6 @@ def _read_shared(seg: Segment, title: str, end: int, grid: PaddedGrid, lines: li
                                 "却印有金额", doc.path, table.line,
                                 "warning", table.key))
     short = title.split()[0] if title else key
-    for row, doubt in code_doubts(key, table.rows):
-        doc.issues.append(Issue("row-misplaced", f"{short}「{row.code_raw}」行：{doubt}", doc.path,
-                                row.line, "warning", key))
+    code_doubts(table, doc, short)
     report_unbalanced_rows(table, doc, short)
     return table

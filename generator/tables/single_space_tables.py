@@ -186,9 +186,7 @@ def read_shared(region: Region, doc: Document) -> Table:
         _empty_or_unreadable(table, region, doc)
     elif seg.kind.shape == "coded" or any(r.code for r in table.rows):  # (表二 收入 is "named")
         _unfinished(table, region.title, doc)
-        for row, doubt in code_doubts(table.key, table.rows):
-            doc.issues.append(Issue("row-misplaced", f"{region.title}「{row.code_raw or row.code}」行：{doubt}",
-                                    doc.path, row.line, "warning", table.key))
+        code_doubts(table, doc, region.title)
     elif seg.kind.shape == "items":
         table.columns = _named_columns(seg, catalogue, table)
     said = {i.line for i in found}
