@@ -1,5 +1,8 @@
-"""Checks every layout reader may use: they depend on what a disclosure is, not on how
-its text is laid out."""
+"""The steps the legacy text layouts share (`*_tables.py`): page-number lines and form
+feeds, the source checks every layout runs (`generator.layouts.Layout.read`), one table
+read and finished as the tab-separated layouts print it (`read_table`), and the doubts on
+a table's codes and its 合计 (`code_doubts`, `check_total`). They depend on what a
+disclosure is, not on how its text is laid out."""
 
 from __future__ import annotations
 

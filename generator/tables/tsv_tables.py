@@ -1,10 +1,10 @@
-"""tsv through the shared pipeline: tables as tab-separated rows, one printed table row per line.
+"""tsv through the shared pipeline: tab-separated rows, one printed table row per line.
 
 Converted Word/PDF text where each table row is one line and its cells are separated by
 tabs (empty cells as empty fields), between prose paragraphs. `readers.tsv` makes the text
 a cell grid; the shared segmenter finds the tables in it (a table ends at its first line of
 text) and hands back the runs of rows under no title, told here by their shape (表六, 表七);
-each table is read by the interpreter of its shape, the 绩效目标表 by the key-value one.
+each table is read by `layout_steps.read_table`, the 绩效目标表 by the key-value interpreter.
 What stays here is what this layout's output has always said of a table: rows printed
 above the header or cut off from it, rows of another table (`tables.foreign_rows`), a file
 ending inside a table.
