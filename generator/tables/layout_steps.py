@@ -6,6 +6,8 @@ disclosure is, not on how its text is laid out."""
 
 from __future__ import annotations
 
+import re
+
 from ..model import Document, Issue, Row, Table, table_label
 from ..numbers import squash
 from ..parse.prose import PAGE_MARKER
@@ -144,6 +146,28 @@ def read_table(seg: Segment, doc: Document, title: str, unit: str | None = None)
         check_total(table, label, doc)
     row_doubts(table, doc, label)
     return table
+
+
+# A note saying the table is empty: "本表为空表", "无数据", "本单位无此项支出".
+EMPTY_NOTE_RE = re.compile(r"为空表|无(数据|此项)")
+
+
+def empty_as_noted(table: Table, lines: list[tuple[int, str]], doc: Document, label: str) -> str | None:
+    """A table whose `lines` (numbered) note it empty is empty when it prints no figure, else
+    the note and the figures disagree; a table without a row and without such a note could
+    not be read. The note's line, if any (pdftotext wraps it: its start may be on the line
+    before)."""
+    note = next(((n, text.strip()) for n, text in lines if EMPTY_NOTE_RE.search(text)), None)
+    if note is not None and not any(v is not None for r in [*table.rows, *table.totals.values()]
+                                    for v in r.values.values()):
+        table.empty, table.rows, table.totals = True, [], {}
+    elif note is not None:
+        doc.issues.append(Issue("empty-table-has-amounts", f"{label}：注明为空表（第 {note[0]} 行），却印有金额",
+                                doc.path, table.line, "warning", table.key))
+    elif not table.rows:
+        doc.issues.append(Issue("table-unreadable", f"{label}：没有找到金额", doc.path, table.line, "error",
+                                table.key))
+    return note[1] if note else None
 
 
 def check_total(table: Table, label: str, doc: Document) -> None:

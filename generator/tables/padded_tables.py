@@ -26,6 +26,7 @@ from .cross_table import name_project_rows
 from .layout_steps import (
     check_total,
     code_doubts,
+    empty_as_noted,
     list_every_column,
     replace_page_markers,
     without_form_feeds,
@@ -112,13 +113,7 @@ def _read_shared(seg: Segment, title: str, end: int, grid: PaddedGrid, lines: li
     list_every_column(table, seg.kind.shape)
     if seg.kind.shape in ("coded", "named"):
         check_total(table, short, doc)
-    stated_empty = any("为空表" in text for text in lines[seg.line:end - 1])
-    if stated_empty and not any(v is not None for r in table.rows for v in r.values.values()):
-        table.empty, table.rows, table.totals = True, [], {}
-    elif stated_empty:
-        doc.issues.append(Issue("empty-table-has-amounts", f"{table.title}：注明为空表，"
-                                "却印有金额", doc.path, table.line,
-                                "warning", table.key))
+    empty_as_noted(table, [(n, lines[n - 1]) for n in range(seg.line + 1, end)], doc, title)
     code_doubts(table, doc, short)
     report_unbalanced_rows(table, doc, short)
     return table

@@ -33,13 +33,14 @@ from .items import read_items
 from .layout_steps import (
     check_total,
     code_doubts,
+    empty_as_noted,
     replace_page_markers,
 )
 from .performance import read_key_value_tables
 from .pipeline import interpret
 from .rejoin import cut_after_total, rejoin_wrapped_rows
 from .segment import find_tables
-from .single_space_regions import Region, find_regions, note_text
+from .single_space_regions import Region, find_regions
 from .two_sided import read_two_sided
 from .verify import verify_coded
 
@@ -181,13 +182,12 @@ def read_shared(region: Region, doc: Document) -> Table:
                                "没有列标题，金额未读取（标题放错了位置？）", doc.path, None, "warning",
                                table.key))
     doc.issues.extend(found)
-    table.title, table.note = region.title, None
-    if not table.rows:
-        _empty_or_unreadable(table, region, doc)
-    elif seg.kind.shape == "coded" or any(r.code for r in table.rows):  # (表二 收入 is "named")
+    table.title, note = region.title, empty_as_noted(table, region.lines(), doc, region.title)
+    table.note = note if table.empty else None
+    if table.rows and (seg.kind.shape == "coded" or any(r.code for r in table.rows)):  # (表二 收入: "named")
         _unfinished(table, region.title, doc)
         code_doubts(table, doc, region.title)
-    elif seg.kind.shape == "items":
+    elif table.rows and seg.kind.shape == "items":
         table.columns = _named_columns(seg, catalogue, table)
     said = {i.line for i in found}
     for row in table.rows:  # this layout lists every column, and says what it placed (coded: by_sums)
@@ -234,15 +234,6 @@ def _unfinished(table: Table, title: str, doc: Document) -> None:
         doc.issues.append(Issue("row-unfinished", f"{title} 第 {last.line} 行：{last.code_raw} {last.name or ''}"
                                 "没有金额（表格不完整？）", doc.path, last.line, "warning", table.key))
     check_total(table, title, doc)
-
-
-def _empty_or_unreadable(table: Table, region: Region, doc: Document) -> None:
-    """A table without amounts: empty as its note says (…为空表), else unreadable."""
-    note = note_text(region.lines())
-    table.empty, table.note = note is not None, note[1] if note else None
-    if note is None:
-        doc.issues.append(Issue("table-unreadable", f"{region.title}：没有找到金额", doc.path,
-                                region.line, "error", table.key))
 
 
 def _stated(doc: Document, columns: tuple[str, ...]) -> dict[str, Decimal]:
