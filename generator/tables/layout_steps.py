@@ -171,11 +171,16 @@ def empty_as_noted(table: Table, lines: list[tuple[int, str]], doc: Document, la
 
 
 def check_total(table: Table, label: str, doc: Document) -> None:
-    """A table of coded or named rows without its 合计 row: the text ends inside it (a
-    truncated copy), or the 合计 line was lost."""
-    if table.rows and "total" not in table.totals:
+    """A table of coded or named rows without its 合计 row, or whose last coded row printed no
+    amounts (its amounts line never came): the text ends inside it (a truncated copy), or
+    the 合计 line was lost."""
+    last = table.rows[-1] if table.rows else None
+    if last is not None and last.code and not any(v is not None for v in last.values.values()):
+        doc.issues.append(Issue("row-unfinished", f"{label} 第 {last.line} 行：{last.code_raw} {last.name or ''}"
+                                "没有金额（表格不完整？）", doc.path, last.line, "warning", table.key))
+    if last is not None and "total" not in table.totals:
         doc.issues.append(Issue("total-missing", f"{label}：{len(table.rows)} 行之后没有合计行（表格不完整？）",
-                                doc.path, table.rows[-1].line, "warning", table.key))
+                                doc.path, last.line, "warning", table.key))
 
 
 def list_every_column(table: Table, shape: str) -> None:

@@ -102,14 +102,6 @@ def _read_shared(seg: Segment, title: str, end: int, grid: PaddedGrid, lines: li
     table.title, table.note = title, None
     if key == "projects":
         doc.issues.extend(name_project_rows(table, seg, doc, ("expense", "general_public"), short))
-    last = table.rows[-1] if table.rows else None
-    if last is not None and last.code and seg.kind.shape != "two_sided" and not any(
-            v is not None for v in last.values.values()):
-        # a wrapped row whose amounts line never came (the text ends inside it)
-        table.rows.pop()
-        doc.issues.append(Issue("row-unread", f"{short} 第 {last.line} 行："
-                                f"{last.code_raw} {last.name or ''} 没有金额行（文本在此中断），未读",
-                                doc.path, last.line, "warning", key))
     list_every_column(table, seg.kind.shape)
     if seg.kind.shape in ("coded", "named"):
         check_total(table, short, doc)

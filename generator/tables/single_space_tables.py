@@ -185,7 +185,7 @@ def read_shared(region: Region, doc: Document) -> Table:
     table.title, note = region.title, empty_as_noted(table, region.lines(), doc, region.title)
     table.note = note if table.empty else None
     if table.rows and (seg.kind.shape == "coded" or any(r.code for r in table.rows)):  # (表二 收入: "named")
-        _unfinished(table, region.title, doc)
+        check_total(table, region.title, doc)
         code_doubts(table, doc, region.title)
     elif table.rows and seg.kind.shape == "items":
         table.columns = _named_columns(seg, catalogue, table)
@@ -224,16 +224,6 @@ def _named_columns(seg, catalogue, table: Table) -> list[Column]:
     named = {catalogue.column_key(c.text) for r in seg.rows if not has_amount(r) for c in r.cells}
     placed = {k for row in table.rows for k, v in row.values.items() if v is not None}
     return [Column(k, COLUMN_LABELS.get(k, k)) for k in seg.kind.columns if k in named | placed]
-
-
-def _unfinished(table: Table, title: str, doc: Document) -> None:
-    """A coded table without its 合计 row, or whose last row printed no amounts: the text
-    ends inside it (a truncated copy)."""
-    last = table.rows[-1]
-    if last.code and not any(v is not None for v in last.values.values()):
-        doc.issues.append(Issue("row-unfinished", f"{title} 第 {last.line} 行：{last.code_raw} {last.name or ''}"
-                                "没有金额（表格不完整？）", doc.path, last.line, "warning", table.key))
-    check_total(table, title, doc)
 
 
 def _stated(doc: Document, columns: tuple[str, ...]) -> dict[str, Decimal]:
