@@ -56,10 +56,7 @@ def read_single_space(source: SourceText, doc: Document) -> list[str]:
     cross-table pass."""
     # A page's number line marks a page break, as a form feed does (`pages`).
     lines = replace_page_markers(_refuse_wide_lines(source.lines, doc), "\f")
-    reader = _Reader(doc, lines)
-    for region in find_regions(lines):
-        reader.add(region)
-    waiting = reader.finish()
+    waiting = _read_regions(lines, doc)
     _read_performance(lines, doc)
     return waiting
 
@@ -97,52 +94,29 @@ def _refuse_wide_lines(lines: list[str], doc: Document) -> list[str]:
     return out
 
 
-class _Reader:
-    """Reads the regions of one document in order, then settles what needs several
-    tables (income sources)."""
-
-    def __init__(self, doc: Document, lines: list[str]):
-        self.doc, self.lines = doc, lines
-        self.deferred: list[Region] = []
-
-    def add(self, region: Region) -> None:
-        key = region.key
+def _read_regions(lines: list[str], doc: Document) -> list[str]:
+    """Every table region in order: 表一/表四 at once, the others after them (their issues come
+    first); the keys of the tables whose amounts may wait for the cross-table pass (表二 by
+    表一's income sources). A 表一/表四 printed twice keeps its first copy."""
+    deferred: list[Region] = []
+    for region in find_regions(lines):
+        key, table = region.key, doc.tables.get(region.key)
         if region.untitled:
             first, last, count = region.untitled
-            self._issue(
-                "table-title-missing",
-                f"第 {first}–{last} 行：编号为「{squash(self.lines[first - 1])}」的表格"
-                f"没有标题，其中 {count} 行带金额的内容未读取（也不作为"
-                f"{table_label(key)}的行）",
-                first,
-            )
-        if key in self.doc.tables and self._has_rows(key):
-            self._issue(
-                "table-repeated",
-                f"{table_label(key)}印了两次，保留第一份",
-                region.line,
-            )
-            return
-        if key in ("summary", "fiscal"):
-            self.doc.tables[key] = read_shared(region, self.doc)
-        else:  # every other table (SHARED), read after these two, as their issues come first
-            self.deferred.append(region)
-            self.doc.tables[key] = Table(key, region.title, region.line)
-
-    def _has_rows(self, key: str) -> bool:
-        table = self.doc.tables[key]
-        return bool(table.rows or table.empty)
-
-    def finish(self) -> list[str]:
-        """Read the tables of the shared pipeline; the keys of the tables whose amounts may
-        wait for the cross-table pass (`tables.cross_table`: 表二 by 表一's income sources)."""
-        tables = self.doc.tables
-        for region in self.deferred:
-            tables[region.key] = read_shared(region, self.doc)
-        return [region.key for region in self.deferred]
-
-    def _issue(self, slug: str, message: str, line: int | None, severity: str = "warning") -> None:
-        self.doc.issues.append(Issue(slug, message, self.doc.path, line, severity))
+            doc.issues.append(Issue("table-title-missing", f"第 {first}–{last} 行：编号为「{squash(lines[first - 1])}」"
+                                    f"的表格没有标题，其中 {count} 行带金额的内容未读取（也不作为{table_label(key)}的行）",
+                                    doc.path, first, "warning"))
+        if table is not None and (table.rows or table.empty):
+            doc.issues.append(Issue("table-repeated", f"{table_label(key)}印了两次，保留第一份", doc.path,
+                                    region.line, "warning"))
+        elif key in ("summary", "fiscal"):
+            doc.tables[key] = read_shared(region, doc)
+        else:
+            deferred.append(region)
+            doc.tables[key] = Table(key, region.title, region.line)  # (its place in the order)
+    for region in deferred:
+        doc.tables[region.key] = read_shared(region, doc)
+    return [region.key for region in deferred]
 
 
 def read_shared(region: Region, doc: Document) -> Table:
