@@ -20,6 +20,7 @@ from ..numbers import parse_amount
 from ..parse.titles import numbered_title
 from ..readers.tsv import MAX_CELLS, join_quoted_cells, read_tsv, split_cells
 from ..sources import SourceText
+from .amounts import has_amount
 from .catalogue import load_catalogue
 from .layout_steps import read_table, replace_page_markers
 from .pipeline import read_target
@@ -81,16 +82,12 @@ def _untitled_key(run: list[GridRow], lines: list[str], doc: Document) -> str | 
     return key
 
 
-def _has_amount(row: GridRow) -> bool:
-    return any(parse_amount(c.text) is not None for c in row.cells)
-
-
 def untitled_table_key(run: list[GridRow], lines: list[str], have: set[str]) -> str | None:
     """Which standard table an untitled run of rows is, from the shape of its first coded
     row with amounts (code cells, then text cells, then amounts), or None. Only the shapes
     no other table has: 3 code cells + function name + project name + amounts is 表七; 2
     code cells + name + 3 amounts is 表六."""
-    for row in filter(_has_amount, run):
+    for row in filter(has_amount, run):
         cells = split_cells(lines[row.line - 1])  # every field, the empty ones after the last too
         code = 0
         while code < min(3, len(cells)) and (cells[code].isdigit() or not cells[code]):
@@ -167,13 +164,13 @@ def _without_strays(rows: list[GridRow], key: str, after_text: set[int], doc: Do
     """The table's rows but those moved here from another table: rows of figures above the
     header, and header rows with text between them and the header below."""
     above = 0  # rows of figures printed above the header (moved from another table)
-    while above < len(rows) and _has_amount(rows[above]) and not all(map(_has_amount, rows[above + 1:above + 3])):
+    while above < len(rows) and has_amount(rows[above]) and not all(map(has_amount, rows[above + 1:above + 3])):
         above += 1
     for row in rows[:above]:
         ctx_issue(doc, "row-misaligned", f"{table_label(key)}第 {row.line} 行：印在表头之上（另一张表的行？）；未读",
                   row.line, key)
     rows = rows[above:]
-    first_data = next((i for i, r in enumerate(rows) if _has_amount(r)), len(rows))
+    first_data = next((i for i, r in enumerate(rows) if has_amount(r)), len(rows))
     cut = max((i for i in range(1, first_data) if rows[i].line in after_text), default=0)
     if cut:
         lines = "、".join(str(r.line) for r in rows[:cut])
