@@ -34,6 +34,7 @@ from .layout_steps import (
     check_total,
     code_doubts,
     empty_as_noted,
+    list_every_column,
     replace_page_markers,
 )
 from .performance import read_key_value_tables
@@ -163,19 +164,17 @@ def read_shared(region: Region, doc: Document) -> Table:
         code_doubts(table, doc, region.title)
     elif table.rows and seg.kind.shape == "items":
         table.columns = _named_columns(seg, catalogue, table)
+    list_every_column(table, seg.kind.shape)
     said = {i.line for i in found}
-    for row in table.rows:  # this layout lists every column, and says what it placed (coded: by_sums)
+    for row in table.rows if seg.kind.shape == "items" else ():  # what it placed (coded: by_sums says)
         printed = sum(v is not None for v in row.values.values())
-        row.values = {c.key: row.values.get(c.key) for c in table.columns} | row.values
-        if printed and printed < len(table.columns) and row.line not in said and seg.kind.shape == "items":
+        if printed and printed < len(table.columns) and row.line not in said:
             row.inferred = tuple(k for k, v in row.values.items() if v is not None)
             shown = "，".join(f"{c.label} {row.values[c.key]}" for c in table.columns
                              if row.values.get(c.key) is not None)
             doc.issues.append(Issue("column-inferred", f"{region.title} 第 {row.line} 行：{printed} 个"
                                     f"金额对应 {len(table.columns)} 列（没有列位置），按恒等式读作 {shown}",
                                     doc.path, row.line, "warning", table.key))
-    for row in table.totals.values():  # (the rows: above)
-        row.values = {c.key: row.values.get(c.key) for c in table.columns} | row.values
     return table
 
 
