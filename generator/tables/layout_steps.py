@@ -1,12 +1,21 @@
-"""Checks every layout reader may use: they depend on what a disclosure is, not on how
-its text is laid out."""
+"""The steps the legacy text layouts share (`*_tables.py`): page-number lines and form
+feeds, the source checks every layout runs (`generator.layouts.Layout.read`), one table
+read and finished as the tab-separated layouts print it (`read_table`), and the doubts on
+a table's codes and its 合计 (`code_doubts`, `check_total`). They depend on what a
+disclosure is, not on how its text is laid out."""
 
 from __future__ import annotations
 
-from ..model import Document, Issue, Row, Table
+import re
+
+from ..model import Document, Issue, Row, Table, table_label
+from ..numbers import squash
 from ..parse.prose import PAGE_MARKER
 from ..sources import SourceText
-from .row_doubts import foreign_code
+from .foreign_rows import refuse_foreign_rows
+from .pipeline import interpret
+from .row_doubts import foreign_code, row_doubts
+from .segment import Segment
 
 
 def replace_page_markers(lines: list[str], by: str) -> list[str]:
@@ -71,8 +80,11 @@ def check_garbled_lines(source: SourceText, doc: Document) -> None:
                                 "这一行的名称和数字不可靠", doc.path, n, "warning"))
 
 
-def code_doubts(key: str, rows: list[Row]) -> list[tuple[Row, str]]:
-    """Coded rows that do not belong in this table or break the ascending code order."""
+def code_doubts(table: Table, doc: Document, label: str) -> None:
+    """A `row-misplaced` doubt on each coded row that does not belong in this table or breaks the
+    ascending code order (text extracted from a PDF moves and repeats lines); `label` names
+    the table."""
+    key, rows = table.key, table.rows
     out: list[tuple[Row, str]] = []
     previous: Row | None = None
     unit: Row | None = None  # a sub-unit whose first coded row is still to come
@@ -97,7 +109,9 @@ def code_doubts(key: str, rows: list[Row]) -> list[tuple[Row, str]]:
                 out.append((previous, f"编码 {previous.code_raw} 排在 {row.code} 之前，不符合"
                             "类/款/项顺序（行被移动或重复？）"))
         previous = row
-    return out
+    for row, doubt in out:
+        doc.issues.append(Issue("row-misplaced", f"{label}「{row.code_raw or row.code or row.name}」行：{doubt}", doc.path,
+                                row.line, "warning", key))
 
 
 def unit_opening_doubt(unit: Row, first_code: str) -> str:
@@ -108,12 +122,65 @@ def unit_opening_doubt(unit: Row, first_code: str) -> str:
             "是丢了编码的类行吗？按下属单位读取，存疑")
 
 
+def read_table(seg: Segment, doc: Document, title: str, unit: str | None = None) -> Table:
+    """One table by the interpreter of its shape (`pipeline.interpret`), `title` as printed, the
+    notes printed under it; every column listed in every row, labels and the 合计 as printed
+    without spaces; a table without a figure or a row is empty; in a coded or named table, the rows of
+    another classification are dropped (`foreign_rows`), then a missing 合计 and the doubts on
+    its codes and sums (`row_doubts`) are said."""
+    label = table_label(seg.kind.key)
+    seg.title = title  # messages name the table as printed
+    table = interpret(seg, doc, unit)
+    table.title, table.note = title, "\n".join(seg.notes) or None
+    for column in table.columns:
+        column.label = squash(column.label)
+    list_every_column(table, seg.kind.shape)
+    if table.totals.get("total") and table.totals["total"].name:
+        table.totals["total"].name = squash(table.totals["total"].name)
+    if not any(v is not None for r in [*table.rows, *table.totals.values()] for v in r.values.values()):
+        table.empty, table.rows, table.totals = True, [], {}
+        return table
+    table.empty = not table.rows  # (a 合计 of 0 under a note saying so: empty all the same)
+    if seg.kind.shape in ("coded", "named"):
+        refuse_foreign_rows(table, doc, label)
+        check_total(table, label, doc)
+    row_doubts(table, doc, label)
+    return table
+
+
+# A note saying the table is empty: "本表为空表", "无数据", "本单位无此项支出".
+EMPTY_NOTE_RE = re.compile(r"为空表|无(数据|此项)")
+
+
+def empty_as_noted(table: Table, lines: list[tuple[int, str]], doc: Document, label: str) -> str | None:
+    """A table whose `lines` (numbered) note it empty is empty when it prints no figure, else
+    the note and the figures disagree; a table without a row and without such a note could
+    not be read. The note's line, if any (pdftotext wraps it: its start may be on the line
+    before)."""
+    note = next(((n, text.strip()) for n, text in lines if EMPTY_NOTE_RE.search(text)), None)
+    if note is not None and not any(v is not None for r in [*table.rows, *table.totals.values()]
+                                    for v in r.values.values()):
+        table.empty, table.rows, table.totals = True, [], {}
+    elif note is not None:
+        doc.issues.append(Issue("empty-table-has-amounts", f"{label}：注明为空表（第 {note[0]} 行），却印有金额",
+                                doc.path, table.line, "warning", table.key))
+    elif not table.rows:
+        doc.issues.append(Issue("table-unreadable", f"{label}：没有找到金额", doc.path, table.line, "error",
+                                table.key))
+    return note[1] if note else None
+
+
 def check_total(table: Table, label: str, doc: Document) -> None:
-    """A table of coded or named rows without its 合计 row: the text ends inside it (a
-    truncated copy), or the 合计 line was lost."""
-    if table.rows and "total" not in table.totals:
+    """A table of coded or named rows without its 合计 row, or whose last coded row printed no
+    amounts (its amounts line never came): the text ends inside it (a truncated copy), or
+    the 合计 line was lost."""
+    last = table.rows[-1] if table.rows else None
+    if last is not None and last.code and not any(v is not None for v in last.values.values()):
+        doc.issues.append(Issue("row-unfinished", f"{label} 第 {last.line} 行：{last.code_raw} {last.name or ''}"
+                                "没有金额（表格不完整？）", doc.path, last.line, "warning", table.key))
+    if last is not None and "total" not in table.totals:
         doc.issues.append(Issue("total-missing", f"{label}：{len(table.rows)} 行之后没有合计行（表格不完整？）",
-                                doc.path, table.rows[-1].line, "warning", table.key))
+                                doc.path, last.line, "warning", table.key))
 
 
 def list_every_column(table: Table, shape: str) -> None:

@@ -1,5 +1,5 @@
-"""pdf-padded through the shared pipeline: PDF text where every table cell is printed as its text plus one
-space, so runs of spaces mark empty cells and column positions can be counted.
+"""pdf-padded through the shared pipeline: PDF text where every table cell is printed as its
+text plus one space, so runs of spaces mark empty cells and column positions can be counted.
 
 `readers/padded.py` makes the text a cell grid; the shared segmenter finds the tables in it
 and the shape's interpreter reads each (表一/表四 by `tables/two_sided.py`, 表七's rows named
@@ -26,6 +26,7 @@ from .cross_table import name_project_rows
 from .layout_steps import (
     check_total,
     code_doubts,
+    empty_as_noted,
     list_every_column,
     replace_page_markers,
     without_form_feeds,
@@ -91,7 +92,7 @@ def _read_shared(seg: Segment, title: str, end: int, grid: PaddedGrid, lines: li
                  doc: Document) -> Table:
     """One table the shared segmenter found, read by the interpreter of its shape; `title`
     as printed; it ends before line `end`, the next title (a 为空表 note stands there)."""
-    key = seg.kind.key
+    key, short = seg.kind.key, title.split()[0] if title else seg.kind.key  # (表2)
     seg.title = title  # messages name the table as printed
     if seg.kind.shape in ("coded", "named"):  # "208 05 05" / name pieces / the amounts line
         line_of = attrgetter("line")  # (the grid's rows are in line order)
@@ -100,28 +101,11 @@ def _read_shared(seg: Segment, title: str, end: int, grid: PaddedGrid, lines: li
     table = interpret(seg, doc)
     table.title, table.note = title, None
     if key == "projects":
-        doc.issues.extend(name_project_rows(table, seg, doc, ("expense", "general_public"), title.split()[0]))
-    last = table.rows[-1] if table.rows else None
-    if last is not None and last.code and seg.kind.shape != "two_sided" and not any(
-            v is not None for v in last.values.values()):
-        # a wrapped row whose amounts line never came (the text ends inside it)
-        table.rows.pop()
-        doc.issues.append(Issue("row-unread", f"{title.split()[0] if title else key} 第 {last.line} 行："
-                                f"{last.code_raw} {last.name or ''} 没有金额行（文本在此中断），未读",
-                                doc.path, last.line, "warning", key))
+        doc.issues.extend(name_project_rows(table, seg, doc, ("expense", "general_public"), short))
     list_every_column(table, seg.kind.shape)
     if seg.kind.shape in ("coded", "named"):
-        check_total(table, title.split()[0] if title else key, doc)
-    stated_empty = any("为空表" in text for text in lines[seg.line:end - 1])
-    if stated_empty and not any(v is not None for r in table.rows for v in r.values.values()):
-        table.empty, table.rows, table.totals = True, [], {}
-    elif stated_empty:
-        doc.issues.append(Issue("empty-table-has-amounts", f"{table.title}：注明为空表，"
-                                "却印有金额", doc.path, table.line,
-                                "warning", table.key))
-    short = title.split()[0] if title else key
-    for row, doubt in code_doubts(key, table.rows):
-        doc.issues.append(Issue("row-misplaced", f"{short}「{row.code_raw}」行：{doubt}", doc.path,
-                                row.line, "warning", key))
+        check_total(table, short, doc)
+    empty_as_noted(table, [(n, lines[n - 1]) for n in range(seg.line + 1, end)], doc, title)
+    code_doubts(table, doc, short)
     report_unbalanced_rows(table, doc, short)
     return table

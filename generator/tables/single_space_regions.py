@@ -14,7 +14,6 @@ from ..parse.titles import TABLE_NUMBER_RE, is_toc_entry, table_key_for_title
 REGION_STOP_RE = re.compile(
     r"^第[一二三四五六七八九十]+部分|项目支出绩效目标表|部门整体(支出)?绩效目标表"
 )
-EMPTY_NOTE_RE = re.compile(r"为空表|无(数据|此项)")
 
 
 @dataclass
@@ -95,11 +94,3 @@ def _untitled(
         last = n
         with_amounts += _ends_in_amount(lines[n - 1])
     return (start, last, with_amounts) if with_amounts else None
-
-
-def note_text(part: list[tuple[int, str]]) -> tuple[int, str] | None:
-    """A "…为空表" note in a table's lines, with its line."""
-    for number, text in part:
-        if EMPTY_NOTE_RE.search(text):
-            return number, text.strip()
-    return None

@@ -33,13 +33,15 @@ from .items import read_items
 from .layout_steps import (
     check_total,
     code_doubts,
+    empty_as_noted,
+    list_every_column,
     replace_page_markers,
 )
 from .performance import read_key_value_tables
 from .pipeline import interpret
 from .rejoin import cut_after_total, rejoin_wrapped_rows
 from .segment import find_tables
-from .single_space_regions import Region, find_regions, note_text
+from .single_space_regions import Region, find_regions
 from .two_sided import read_two_sided
 from .verify import verify_coded
 
@@ -55,10 +57,7 @@ def read_single_space(source: SourceText, doc: Document) -> list[str]:
     cross-table pass."""
     # A page's number line marks a page break, as a form feed does (`pages`).
     lines = replace_page_markers(_refuse_wide_lines(source.lines, doc), "\f")
-    reader = _Reader(doc, lines)
-    for region in find_regions(lines):
-        reader.add(region)
-    waiting = reader.finish()
+    waiting = _read_regions(lines, doc)
     _read_performance(lines, doc)
     return waiting
 
@@ -96,52 +95,29 @@ def _refuse_wide_lines(lines: list[str], doc: Document) -> list[str]:
     return out
 
 
-class _Reader:
-    """Reads the regions of one document in order, then settles what needs several
-    tables (income sources)."""
-
-    def __init__(self, doc: Document, lines: list[str]):
-        self.doc, self.lines = doc, lines
-        self.deferred: list[Region] = []
-
-    def add(self, region: Region) -> None:
-        key = region.key
+def _read_regions(lines: list[str], doc: Document) -> list[str]:
+    """Every table region in order: 表一/表四 at once, the others after them (their issues come
+    first); the keys of the tables whose amounts may wait for the cross-table pass (表二 by
+    表一's income sources). A 表一/表四 printed twice keeps its first copy."""
+    deferred: list[Region] = []
+    for region in find_regions(lines):
+        key, table = region.key, doc.tables.get(region.key)
         if region.untitled:
             first, last, count = region.untitled
-            self._issue(
-                "table-title-missing",
-                f"第 {first}–{last} 行：编号为「{squash(self.lines[first - 1])}」的表格"
-                f"没有标题，其中 {count} 行带金额的内容未读取（也不作为"
-                f"{table_label(key)}的行）",
-                first,
-            )
-        if key in self.doc.tables and self._has_rows(key):
-            self._issue(
-                "table-repeated",
-                f"{table_label(key)}印了两次，保留第一份",
-                region.line,
-            )
-            return
-        if key in ("summary", "fiscal"):
-            self.doc.tables[key] = read_shared(region, self.doc)
-        else:  # every other table (SHARED), read after these two, as their issues come first
-            self.deferred.append(region)
-            self.doc.tables[key] = Table(key, region.title, region.line)
-
-    def _has_rows(self, key: str) -> bool:
-        table = self.doc.tables[key]
-        return bool(table.rows or table.empty)
-
-    def finish(self) -> list[str]:
-        """Read the tables of the shared pipeline; the keys of the tables whose amounts may
-        wait for the cross-table pass (`tables.cross_table`: 表二 by 表一's income sources)."""
-        tables = self.doc.tables
-        for region in self.deferred:
-            tables[region.key] = read_shared(region, self.doc)
-        return [region.key for region in self.deferred]
-
-    def _issue(self, slug: str, message: str, line: int | None, severity: str = "warning") -> None:
-        self.doc.issues.append(Issue(slug, message, self.doc.path, line, severity))
+            doc.issues.append(Issue("table-title-missing", f"第 {first}–{last} 行：编号为「{squash(lines[first - 1])}」"
+                                    f"的表格没有标题，其中 {count} 行带金额的内容未读取（也不作为{table_label(key)}的行）",
+                                    doc.path, first, "warning"))
+        if table is not None and (table.rows or table.empty):
+            doc.issues.append(Issue("table-repeated", f"{table_label(key)}印了两次，保留第一份", doc.path,
+                                    region.line, "warning"))
+        elif key in ("summary", "fiscal"):
+            doc.tables[key] = read_shared(region, doc)
+        else:
+            deferred.append(region)
+            doc.tables[key] = Table(key, region.title, region.line)  # (its place in the order)
+    for region in deferred:
+        doc.tables[region.key] = read_shared(region, doc)
+    return [region.key for region in deferred]
 
 
 def read_shared(region: Region, doc: Document) -> Table:
@@ -181,29 +157,24 @@ def read_shared(region: Region, doc: Document) -> Table:
                                "没有列标题，金额未读取（标题放错了位置？）", doc.path, None, "warning",
                                table.key))
     doc.issues.extend(found)
-    table.title, table.note = region.title, None
-    if not table.rows:
-        _empty_or_unreadable(table, region, doc)
-    elif seg.kind.shape == "coded" or any(r.code for r in table.rows):  # (表二 收入 is "named")
-        _unfinished(table, region.title, doc)
-        for row, doubt in code_doubts(table.key, table.rows):
-            doc.issues.append(Issue("row-misplaced", f"{region.title}「{row.code_raw or row.code}」行：{doubt}",
-                                    doc.path, row.line, "warning", table.key))
-    elif seg.kind.shape == "items":
+    table.title, note = region.title, empty_as_noted(table, region.lines(), doc, region.title)
+    table.note = note if table.empty else None
+    if table.rows and (seg.kind.shape == "coded" or any(r.code for r in table.rows)):  # (表二 收入: "named")
+        check_total(table, region.title, doc)
+        code_doubts(table, doc, region.title)
+    elif table.rows and seg.kind.shape == "items":
         table.columns = _named_columns(seg, catalogue, table)
+    list_every_column(table, seg.kind.shape)
     said = {i.line for i in found}
-    for row in table.rows:  # this layout lists every column, and says what it placed (coded: by_sums)
+    for row in table.rows if seg.kind.shape == "items" else ():  # what it placed (coded: by_sums says)
         printed = sum(v is not None for v in row.values.values())
-        row.values = {c.key: row.values.get(c.key) for c in table.columns} | row.values
-        if printed and printed < len(table.columns) and row.line not in said and seg.kind.shape == "items":
+        if printed and printed < len(table.columns) and row.line not in said:
             row.inferred = tuple(k for k, v in row.values.items() if v is not None)
             shown = "，".join(f"{c.label} {row.values[c.key]}" for c in table.columns
                              if row.values.get(c.key) is not None)
             doc.issues.append(Issue("column-inferred", f"{region.title} 第 {row.line} 行：{printed} 个"
                                     f"金额对应 {len(table.columns)} 列（没有列位置），按恒等式读作 {shown}",
                                     doc.path, row.line, "warning", table.key))
-    for row in table.totals.values():  # (the rows: above)
-        row.values = {c.key: row.values.get(c.key) for c in table.columns} | row.values
     return table
 
 
@@ -226,25 +197,6 @@ def _named_columns(seg, catalogue, table: Table) -> list[Column]:
     named = {catalogue.column_key(c.text) for r in seg.rows if not has_amount(r) for c in r.cells}
     placed = {k for row in table.rows for k, v in row.values.items() if v is not None}
     return [Column(k, COLUMN_LABELS.get(k, k)) for k in seg.kind.columns if k in named | placed]
-
-
-def _unfinished(table: Table, title: str, doc: Document) -> None:
-    """A coded table without its 合计 row, or whose last row printed no amounts: the text
-    ends inside it (a truncated copy)."""
-    last = table.rows[-1]
-    if last.code and not any(v is not None for v in last.values.values()):
-        doc.issues.append(Issue("row-unfinished", f"{title} 第 {last.line} 行：{last.code_raw} {last.name or ''}"
-                                "没有金额（表格不完整？）", doc.path, last.line, "warning", table.key))
-    check_total(table, title, doc)
-
-
-def _empty_or_unreadable(table: Table, region: Region, doc: Document) -> None:
-    """A table without amounts: empty as its note says (…为空表), else unreadable."""
-    note = note_text(region.lines())
-    table.empty, table.note = note is not None, note[1] if note else None
-    if note is None:
-        doc.issues.append(Issue("table-unreadable", f"{region.title}：没有找到金额", doc.path,
-                                region.line, "error", table.key))
 
 
 def _stated(doc: Document, columns: tuple[str, ...]) -> dict[str, Decimal]:

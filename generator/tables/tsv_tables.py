@@ -1,10 +1,10 @@
-"""tsv through the shared pipeline: tables as tab-separated rows, one printed table row per line.
+"""tsv through the shared pipeline: tab-separated rows, one printed table row per line.
 
 Converted Word/PDF text where each table row is one line and its cells are separated by
 tabs (empty cells as empty fields), between prose paragraphs. `readers.tsv` makes the text
 a cell grid; the shared segmenter finds the tables in it (a table ends at its first line of
 text) and hands back the runs of rows under no title, told here by their shape (表六, 表七);
-each table is read by the interpreter of its shape, the 绩效目标表 by the key-value one.
+each table is read by `layout_steps.read_table`, the 绩效目标表 by the key-value interpreter.
 What stays here is what this layout's output has always said of a table: rows printed
 above the header or cut off from it, rows of another table (`tables.foreign_rows`), a file
 ending inside a table.
@@ -20,11 +20,10 @@ from ..numbers import parse_amount
 from ..parse.titles import numbered_title
 from ..readers.tsv import MAX_CELLS, join_quoted_cells, read_tsv, split_cells
 from ..sources import SourceText
+from .amounts import has_amount
 from .catalogue import load_catalogue
-from .foreign_rows import refuse_foreign_rows
-from .layout_steps import check_total, list_every_column, replace_page_markers
-from .pipeline import interpret, read_target
-from .row_doubts import row_doubts
+from .layout_steps import read_table, replace_page_markers
+from .pipeline import read_target
 from .segment import Segment, find_tables
 
 _NOTE = re.compile(r"^(备\s*注|注)\s*[:：]")  # a note under a table
@@ -83,16 +82,12 @@ def _untitled_key(run: list[GridRow], lines: list[str], doc: Document) -> str | 
     return key
 
 
-def _has_amount(row: GridRow) -> bool:
-    return any(parse_amount(c.text) is not None for c in row.cells)
-
-
 def untitled_table_key(run: list[GridRow], lines: list[str], have: set[str]) -> str | None:
     """Which standard table an untitled run of rows is, from the shape of its first coded
     row with amounts (code cells, then text cells, then amounts), or None. Only the shapes
     no other table has: 3 code cells + function name + project name + amounts is 表七; 2
     code cells + name + 3 amounts is 表六."""
-    for row in filter(_has_amount, run):
+    for row in filter(has_amount, run):
         cells = split_cells(lines[row.line - 1])  # every field, the empty ones after the last too
         code = 0
         while code < min(3, len(cells)) and (cells[code].isdigit() or not cells[code]):
@@ -161,34 +156,21 @@ def _ends_inside_table(lines: list[str], read: list[tuple[list[GridRow], str, in
 def read_shared(seg: Segment, title: str, after_text: set[int], doc: Document) -> Table:
     """One table by the interpreter of its shape, `title` as printed. The amounts stay in
     the printed unit (`parse.units` converts the table afterwards)."""
-    key = seg.kind.key
-    seg.rows = _without_strays(seg.rows, key, after_text, doc)
-    note = "\n".join(seg.notes) or None
-    if not seg.rows and not seg.notes:
-        return Table(key, title, seg.line, note=note, empty=True)
-    seg.title = title  # messages name the table as printed
-    table = interpret(seg, doc, "万元")
-    table.title, table.note = title, note
-    list_every_column(table, seg.kind.shape)
-    table.empty = not table.rows
-    if seg.kind.shape in ("coded", "named"):
-        refuse_foreign_rows(table, doc, table_label(key))
-        check_total(table, table_label(key), doc)
-        row_doubts(table, doc, table_label(key))
-    return table
+    seg.rows = _without_strays(seg.rows, seg.kind.key, after_text, doc)
+    return read_table(seg, doc, title, "万元")
 
 
 def _without_strays(rows: list[GridRow], key: str, after_text: set[int], doc: Document) -> list[GridRow]:
     """The table's rows but those moved here from another table: rows of figures above the
     header, and header rows with text between them and the header below."""
     above = 0  # rows of figures printed above the header (moved from another table)
-    while above < len(rows) and _has_amount(rows[above]) and not all(map(_has_amount, rows[above + 1:above + 3])):
+    while above < len(rows) and has_amount(rows[above]) and not all(map(has_amount, rows[above + 1:above + 3])):
         above += 1
     for row in rows[:above]:
         ctx_issue(doc, "row-misaligned", f"{table_label(key)}第 {row.line} 行：印在表头之上（另一张表的行？）；未读",
                   row.line, key)
     rows = rows[above:]
-    first_data = next((i for i, r in enumerate(rows) if _has_amount(r)), len(rows))
+    first_data = next((i for i, r in enumerate(rows) if has_amount(r)), len(rows))
     cut = max((i for i in range(1, first_data) if rows[i].line in after_text), default=0)
     if cut:
         lines = "、".join(str(r.line) for r in rows[:cut])

@@ -14,19 +14,13 @@ or cells of their own.
 from __future__ import annotations
 
 from ..grid import Grid
-from ..model import TABLE_KEYS, Document, Issue, Table, table_label
-from ..numbers import squash
+from ..model import TABLE_KEYS, Document, Issue, table_label
 from ..parse.titles import is_toc_entry, table_key_for_title
 from ..readers.word_cells import CellText, clean_text, grid_of_cells, split_cells
 from ..sources import SourceText
 from .catalogue import load_catalogue
-from .layout_steps import (
-    check_total,
-    list_every_column,
-    without_form_feeds,
-)
-from .pipeline import interpret, read_target
-from .row_doubts import row_doubts
+from .layout_steps import read_table, without_form_feeds
+from .pipeline import read_target
 from .segment import Segment, find_tables
 
 
@@ -36,7 +30,7 @@ def read_word_cells(source: SourceText, doc: Document) -> None:
     cells = split_cells(lines)
     shared, targets = shared_segments(grid_of_cells(doc.path, lines, cells), doc)
     for key, seg in shared.items():
-        doc.tables[key] = read_shared(seg, seg.title, doc)
+        doc.tables[key] = read_table(seg, doc, seg.title)
     _titles_without_table(cells, set(shared), doc)
     read_targets(targets, doc)
 
@@ -84,24 +78,3 @@ def read_targets(segments: list[Segment], doc: Document) -> None:
             doc.issues.append(Issue("performance-doubtful", f"绩效目标表 {target.name}：第 {crowded} 行印有"
                                     "多个单元格，单元格错位，其数存疑", doc.path, target.line, "warning",
                                     "performance"))
-
-
-def read_shared(seg: Segment, title: str, doc: Document) -> Table:
-    """One table of a shape the shared pipeline reads; `title` as printed."""
-    seg.title = table_label(seg.kind.key)  # messages name the table as this layout's do: 表六
-    table = interpret(seg, doc)
-    table.title, table.note = title, " ".join(seg.notes) or None
-    for column in table.columns:
-        column.label = squash(column.label)
-    list_every_column(table, seg.kind.shape)
-    total = table.totals.get("total")
-    if total is not None:
-        total.name = squash(total.name)
-    label = table_label(table.key)
-    if not any(v is not None for r in [*table.rows, *table.totals.values()] for v in r.values.values()):
-        table.empty, table.rows, table.totals = True, [], {}
-        return table
-    if seg.kind.shape in ("coded", "named"):
-        check_total(table, label, doc)
-    row_doubts(table, doc, label)
-    return table
