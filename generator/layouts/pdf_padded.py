@@ -72,7 +72,7 @@ class PdfPaddedLayout:
     def read(self, source: SourceText, doc: Document) -> None:
         check_garbled_lines(source, doc)
         lines = replace_page_markers(without_form_feeds(source.lines), "")
-        rows, unread = padded_rows(list(enumerate(lines, 1)), doc.path)
+        rows, unread = padded_rows(enumerate(lines, 1), doc.path)
         grid = PaddedGrid(path=doc.path, format="pdf-padded", text="", rows=rows)
         catalogue = load_catalogue()
         segments, issues = find_tables(grid, catalogue)
