@@ -131,10 +131,13 @@ def _section_kind(title: str) -> str | None:
     then the whole heading (a year printed after the subject: "支出预算情况（2021年）")."""
     after_year = _BEFORE_YEAR.sub("", title, count=1)
     for text in dict.fromkeys((after_year, title)):
-        for kind, pattern in _SECTION_KINDS:
-            if re.search(pattern, text):
+        for kind, pattern in _SECTION_PATTERNS:
+            if pattern.search(text):
                 return kind
     return None
+
+
+_SECTION_PATTERNS = [(kind, re.compile(pattern)) for kind, pattern in _SECTION_KINDS]
 
 
 def read_statements(source: SourceText, parts: dict[str, tuple[int, int]], doc: Document) -> None:

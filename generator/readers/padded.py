@@ -36,6 +36,9 @@ def padded_rows(lines: Iterable[tuple[int, str]], path: str, page: int | None = 
         if not tokens:
             continue
         origin = origin_at(number, page)
+        if len(tokens) == 1 and not is_amount(tokens[0]):  # (a line of text: most lines)
+            rows.append(GridRow([Cell(tokens[0], origin)], number, page))
+            continue
         cells = [Cell(t, origin) for t in tokens]
         amount = list(map(is_amount, tokens))
         if text.endswith(" ") and True in amount:
