@@ -53,7 +53,8 @@ def single_space_rows(lines: Iterable[tuple[int, str]], page: int | None = None)
     """(line number, text) pairs → one GridRow per line with text, every cell unplaced."""
     rows = []
     for number, text in lines:
-        texts = single_space_cells(text)
+        # (most lines: no run of spaces, no point: their words are their cells)
+        texts = text.split() if "." not in text and "  " not in text else single_space_cells(text)
         if texts:
             origin = origin_at(number, page)
             rows.append(GridRow([Cell(t, origin) for t in texts], number, page))  # (positional: faster)
