@@ -216,7 +216,7 @@ def _flag_figures_in_names(doc: Document) -> None:
     for key, table in doc.tables.items():
         for row in [*table.rows, *table.totals.values()]:
             name = " ".join(filter(None, (row.name, row.project)))
-            if len(name) > LONGEST_NAME or len(NAME_AMOUNT.findall(name)) >= 2:
+            if len(name) > LONGEST_NAME or "." in name and len(NAME_AMOUNT.findall(name)) >= 2:
                 shown = name[:40] + ("…" if len(name) > 40 else "")
                 doc.issues.append(Issue(
                     "row-name-doubtful", f"{table_label(key)} 第 {row.line} 行："

@@ -37,24 +37,29 @@ def _clean(raw: str) -> str:
 
 
 class _CleanCache:
-    """The cleaned non-blank lines of the last source seen: every JoinedText over one
-    document slices the same list instead of re-cleaning its lines (a dozen times each)."""
+    """The cleaned lines of the last source seen, each cleaned once, when a JoinedText first
+    asks for it: every JoinedText over one document slices the same list instead of
+    re-cleaning its lines (a dozen times each), and the lines none asks for (the tables
+    part, a third of a document) are never cleaned."""
 
     lines: list[str] | None = None
-    numbers: list[int] = []
-    texts: list[str] = []
+    cleaned: list[str | None] = []
 
     @classmethod
-    def get(cls, lines: list[str]) -> tuple[list[int], list[str]]:
+    def get(cls, lines: list[str], start: int, end: int) -> tuple[list[int], list[str]]:
+        """The numbers and cleaned texts of lines `start`..`end` (1-based) with text."""
         if cls.lines is not lines:
-            numbers, texts = [], []
-            for number, raw in enumerate(lines, 1):
-                text = _clean(raw)
-                if text:
-                    numbers.append(number)
-                    texts.append(text)
-            cls.lines, cls.numbers, cls.texts = lines, numbers, texts
-        return cls.numbers, cls.texts
+            cls.lines, cls.cleaned = lines, [None] * len(lines)
+        if end < start:
+            return [], []
+        cleaned = cls.cleaned
+        part = cleaned[start - 1:end]
+        if None in part:
+            for i in range(start - 1, end):
+                if cleaned[i] is None:
+                    cleaned[i] = _clean(lines[i])
+            part = cleaned[start - 1:end]
+        return [n for n, text in enumerate(part, start) if text], [text for text in part if text]
 
 
 class JoinedText:
@@ -67,11 +72,7 @@ class JoinedText:
     def __init__(self, lines: list[str], start: int = 1, end: int | None = None,
                  separator: str = ""):
         end = len(lines) if end is None else min(end, len(lines))
-        numbers, texts = _CleanCache.get(lines)
-        lo = bisect.bisect_left(numbers, max(1, start))
-        hi = bisect.bisect_right(numbers, end)
-        self._lines = numbers[lo:hi]
-        parts = texts[lo:hi]
+        self._lines, parts = _CleanCache.get(lines, max(1, start), end)
         # where each part starts in the joined text
         self._offsets = list(accumulate([len(t) + len(separator) for t in parts[:-1]], initial=0)) \
             if parts else []

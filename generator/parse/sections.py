@@ -97,7 +97,7 @@ def read_sections(source: SourceText, parts: dict[str, tuple[int, int]], doc: Do
         start, end = parts["glossary"]
         text = _paragraphs(lines, start + 1, end, wrapped)
         doc.sections.append(Section("glossary", "名词解释", text, start))
-        doc.glossary = _glossary(lines, start, end, wrapped)
+        doc.glossary = _glossary(lines, start, end, text)
 
 
 def _cut_at_performance(lines: list[str], start: int, end: int) -> int:
@@ -119,8 +119,8 @@ def _function_items(text: str) -> list[str]:
 _TERM = re.compile(r"^\s*(?:[一二三四五六七八九十]{1,3}|\d{1,2})\s*[、.．]\s*([^：:]{1,40})[：:]\s*(.+)$")
 
 
-def _glossary(lines: list[str], start: int, end: int, wrapped: bool) -> list[tuple[str, str, int]]:
-    text = _paragraphs(lines, start + 1, end, wrapped)
+def _glossary(lines: list[str], start: int, end: int, text: str) -> list[tuple[str, str, int]]:
+    """The terms of the 名词解释 part (lines `start`..`end`), from its paragraphs `text`."""
     entries: list[tuple[str, list[str], int]] = []
     line_of = {}
     for number in range(start + 1, end + 1):

@@ -131,10 +131,13 @@ def _section_kind(title: str) -> str | None:
     then the whole heading (a year printed after the subject: "支出预算情况（2021年）")."""
     after_year = _BEFORE_YEAR.sub("", title, count=1)
     for text in dict.fromkeys((after_year, title)):
-        for kind, pattern in _SECTION_KINDS:
-            if re.search(pattern, text):
+        for kind, pattern in _SECTION_PATTERNS:
+            if pattern.search(text):
                 return kind
     return None
+
+
+_SECTION_PATTERNS = [(kind, re.compile(pattern)) for kind, pattern in _SECTION_KINDS]
 
 
 def read_statements(source: SourceText, parts: dict[str, tuple[int, int]], doc: Document) -> None:
@@ -185,13 +188,13 @@ def _read_figures(text: JoinedText, kind: str | None, doc: Document) -> None:
 
 
 def _read_class_and_items(text: JoinedText, doc: Document) -> None:
-    for m in _CLASS_SHARE.finditer(text.text):
+    for m in _near_marks(_CLASS_SHARE, _CLASS_MARK, 24, text.text):
         name = m.group(1).strip("1234567890.、 ")
         doc.figures.append(StatedFigure(f"general_public_class:{name}", _amount(m.group(2)),
                                         text.line_at(m.start()) or 0,
                                         _snippet(text.text, m.start(), m.end()),
                                         _amount(m.group(3))))
-    for m in _item_amounts(text.text):
+    for m in _near_marks(_ITEM_AMOUNT, _ITEM_MARK, 80, text.text):
         if not re.search(r"[（(](?:类|款)", m.group(1)):
             continue  # an item is named by its whole 类/款/项 chain; a bare "…（项）" is a fragment
         levels = [p for p in re.split(r"[（(](?:类|款|项)[）)]", m.group(1)) if p.strip(" ：:")]
@@ -202,15 +205,20 @@ def _read_class_and_items(text: JoinedText, doc: Document) -> None:
 
 
 _ITEM_MARK = re.compile(r"[（(]项[）)]")
+_CLASS_MARK = re.compile(r"[（(]类[）)]")
 
 
-def _item_amounts(text: str):
-    """`_ITEM_AMOUNT.finditer(text)`, each search started 80 characters (the longest name
-    it takes) before the next （项） only: no match starts further before it, and the
-    regex tries 80 characters at each place it starts (slow over a long text)."""
+def _near_marks(pattern: re.Pattern[str], mark: re.Pattern[str], reach: int, text: str):
+    """`pattern.finditer(text)` for a pattern whose every match is up to `reach` characters,
+    white space, then a `mark` ("…支出 （类）"): each search starts that far before the next
+    mark only, as no match starts further before it (`_ITEM_AMOUNT` and `_CLASS_SHARE` try
+    dozens of characters at every place they start: slow over a long text)."""
     pos = 0
-    while (mark := _ITEM_MARK.search(text, pos + 2)) is not None:
-        m = _ITEM_AMOUNT.search(text, max(pos, mark.start() - 80))
+    while (found := mark.search(text, pos + 2)) is not None:
+        start = found.start()
+        while start > pos and text[start - 1].isspace():
+            start -= 1
+        m = pattern.search(text, max(pos, start - reach))
         if m is None:
             return
         yield m
@@ -289,10 +297,12 @@ def _change_subject(text: str, start: int, clause_ends: list[int]) -> str:
 
 
 def _read_changes(text: JoinedText, doc: Document) -> None:
-    clause_ends = [m.start() for m in _CLAUSE_END.finditer(text.text)]
+    clause_ends = None  # (found once a section states a change: most state none)
     for m in _CHANGE.finditer(text.text):
         if m.group(2) is None and m.group(3) is None:
             continue  # template wording with no figure ("比上年增加（减少）…")
+        if clause_ends is None:
+            clause_ends = [c.start() for c in _CLAUSE_END.finditer(text.text)]
         word = m.group(1)
         direction = {"增加": 1, "增长": 1, "减少": -1, "下降": -1}.get(word, 0)
         doc.changes.append(StatedChange(

@@ -12,6 +12,8 @@ kinds.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from ..grid import Cell, Grid, GridRow, origin_at
 from ..model import Issue
 from .text import is_amount, paged_lines
@@ -20,7 +22,7 @@ from .text import is_amount, paged_lines
 MAX_ROW_CHARS = 2000
 
 
-def padded_rows(lines: list[tuple[int, str]], path: str, page: int | None = None
+def padded_rows(lines: Iterable[tuple[int, str]], path: str, page: int | None = None
                 ) -> tuple[list[GridRow], list[Issue]]:
     """(line number, text) pairs → one GridRow per line with text; a line too long to be
     a table row is left out, with an issue."""
@@ -34,6 +36,9 @@ def padded_rows(lines: list[tuple[int, str]], path: str, page: int | None = None
         if not tokens:
             continue
         origin = origin_at(number, page)
+        if len(tokens) == 1 and not is_amount(tokens[0]):  # (a line of text: most lines)
+            rows.append(GridRow([Cell(tokens[0], origin)], number, page))
+            continue
         cells = [Cell(t, origin) for t in tokens]
         amount = list(map(is_amount, tokens))
         if text.endswith(" ") and True in amount:

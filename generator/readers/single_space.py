@@ -12,6 +12,7 @@ starts a new page. It knows no table kinds.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from ..grid import Cell, Grid, GridRow, origin_at
 from .text import paged_lines
@@ -48,11 +49,12 @@ def single_space_cells(text: str) -> list[str]:
     return cells
 
 
-def single_space_rows(lines: list[tuple[int, str]], page: int | None = None) -> list[GridRow]:
+def single_space_rows(lines: Iterable[tuple[int, str]], page: int | None = None) -> list[GridRow]:
     """(line number, text) pairs → one GridRow per line with text, every cell unplaced."""
     rows = []
     for number, text in lines:
-        texts = single_space_cells(text)
+        # (most lines: no run of spaces, no point: their words are their cells)
+        texts = text.split() if "." not in text and "  " not in text else single_space_cells(text)
         if texts:
             origin = origin_at(number, page)
             rows.append(GridRow([Cell(t, origin) for t in texts], number, page))  # (positional: faster)

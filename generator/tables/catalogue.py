@@ -141,10 +141,16 @@ class Catalogue:
 
     def template_of(self, lines: list[str]) -> Template | None:
         """The first template whose markers a line shows (white space removed), else None."""
+        markers = [m.pattern for t in self.templates.values() for m in t.markers]
+        if not markers:
+            return None
+        any_marker = _any_of(tuple(markers))  # one search a line: most lines show none
         for line in lines:
             if "表" not in line:
                 continue
             flat = squash(line)
+            if any_marker.search(flat) is None:
+                continue
             for template in self.templates.values():
                 if any(marker.search(flat) for marker in template.markers):
                     return template
@@ -188,6 +194,11 @@ class Catalogue:
 
     def is_total(self, label: str | None) -> bool:
         return squash(label).rstrip("：:") in self.labels["total"]
+
+
+@cache
+def _any_of(patterns: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{p})" for p in patterns))
 
 
 @cache

@@ -45,7 +45,7 @@ READ_ORDER = ["summary", "income", "expense", "fiscal", "general_public", "basic
 def read_padded(source: SourceText, doc: Document) -> None:
     """The layout's tables and 绩效目标表 (see the module)."""
     lines = replace_page_markers(without_form_feeds(source.lines), "")
-    rows, unread = padded_rows(list(enumerate(lines, 1)), doc.path)
+    rows, unread = padded_rows(enumerate(lines, 1), doc.path)
     grid = PaddedGrid(path=doc.path, format="pdf-padded", text="", rows=rows)
     catalogue = load_catalogue()
     segments, issues = find_tables(grid, catalogue)

@@ -68,7 +68,7 @@ def _read_performance(lines: list[str], doc: Document) -> None:
     start = next((n for n, text in enumerate(lines, 1) if "绩" in text and PERF_TITLE_RE.match(squash(text))), None)
     if start is None:
         return
-    rows = single_space_rows([(n, lines[n - 1]) for n in range(start, len(lines) + 1)])
+    rows = single_space_rows(enumerate(lines[start - 1:], start))
     grid = Grid(path=doc.path, format="pdf-single-space", text="", rows=rows)
     read, issues = read_key_value_tables(grid, load_catalogue())
     doc.issues.extend(issues)
