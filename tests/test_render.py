@@ -348,3 +348,35 @@ def test_a_failed_check_links_the_lines_of_its_parts():
     assert '<a class="src" href="../source/#L12">L12</a><span class="parts">各项 ' in failed
     assert 'href="../source/#L14">L14</a> <a class="src" href="../source/#L20">L20</a>' in failed
     assert "各项" not in str(check_rows([check("pass", [14, 20]), check("fail", None)], "../source/"))
+
+
+def test_table_and_source_link_macros_make_the_page_python_makes(tmp_path):
+    """A site's own document.html that loops `_macros.html`'s `parsed_table` over the tables
+    and links lines with `src` (as the built-in page did) gets the built-in page's bytes: the
+    macros call what the built-in page calls at once (`tablehtml.parsed_tables`, `source_link`)."""
+    from generator.config import load_config
+    from generator.render import render_site
+    from tests.site_fixtures import load_fixture_db, make_site
+
+    builtin = (ROOT / "templates" / "document.html").read_text(encoding="utf-8")
+    at_once = "{{ parsed_tables(doc, tables, table_names, classes.link, url, supplied, q.flagged_lines) -}}\n"
+    assert at_once in builtin and builtin.count("source_link(url, doc.doc_id, ") == 4
+    by_macro = builtin.replace(at_once, "  {% for t in tables %}{{ m.parsed_table(doc, t, classes, "
+                               "table_names, supplied.get(t.key), q.flagged_lines) }}{% endfor %}\n")
+    by_macro = by_macro.replace("source_link(url, doc.doc_id, ", "m.src(doc.doc_id, ")
+    pages = {}
+    for name, override in (("builtin", None), ("macros", by_macro)):
+        site = make_site(tmp_path / name, charts=False)
+        if override is not None:
+            (site / "templates").mkdir()
+            (site / "templates" / "document.html").write_text(override, encoding="utf-8")
+        out = tmp_path / name / "out"
+        (out / "data").mkdir(parents=True)
+        con = db.connect(out / "data" / "budget.duckdb")
+        load_fixture_db(con, fixture_documents()[:2])
+        render_site(con, load_config(site), out)
+        con.close()
+        pages[name] = {p.relative_to(out).as_posix(): p.read_bytes()
+                       for p in sorted((out / "budgets").glob("*/index.html"))}
+    assert len(pages["builtin"]) == 2 and b'class="parsed-table"' in pages["builtin"][f"budgets/{DOC}/index.html"]
+    assert pages["macros"] == pages["builtin"]

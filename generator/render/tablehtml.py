@@ -106,6 +106,62 @@ def table_body(doc_id: str, table: TableData, link_for: Callable[[str, str | Non
     return Markup("\n".join(out))
 
 
+def parsed_tables(doc: DocData, tables: Iterable[TableData], names: dict[str, str],
+                  link_for: Callable[[str, str | None], str | None], url: Callable[[str], str],
+                  supplied: dict[str, dict[str, str]], flagged: frozenset[int] = frozenset()) -> Markup:
+    """A page's parsed tables, each a collapsed `<section>` (a `<details>`, so it opens
+    without JavaScript): title, row count, rows on a failed check's line, the title as
+    printed with its source line, unit, note, then the table (`table_body`) and its
+    downloads. `names`: the site's table names (`table_names`); `supplied`: per table key,
+    the names supplied for its bare codes (`ClassIndex.supplied_names`).
+
+    A page has ten tables: made here rather than by a macro per table (the Jinja calls
+    were a fifth of a page's rendering time); `_macros.html`'s `parsed_table` is one of them."""
+    return Markup("".join([_parsed_table(doc, t, names, link_for, url, supplied.get(t.key), flagged)
+                             for t in tables]))
+
+
+def _parsed_table(doc: DocData, t: TableData, names: dict[str, str],
+                  link_for: Callable[[str, str | None], str | None], url: Callable[[str], str],
+                  supplied: dict[str, str] | None, flagged: frozenset[int]) -> str:
+    key, doc_id = escape(t.key), doc.doc_id
+    bad = t.rows_on(flagged)
+    count = "空表" if t.empty else f"{len(t.rows)} 行"
+    if bad:
+        count += f' · <span class="flag">⚠</span> {len(bad)} 行核对不符'
+    where = f"（{_source_link(url, doc_id, t.line, f'第 {t.line} 行')}）" if t.line else ""
+    out = [f'<section class="parsed-table" id="table-{key}" aria-labelledby="table-{key}-title">\n'
+           f'  <details>\n  <summary><h3 id="table-{key}-title">{escape(names.get(t.key, t.title))}</h3>\n'
+           f'    <span class="meta">{count}</span></summary>\n'
+           f'  <p class="meta">原文标题：{escape(t.title)}{where}'
+           f'\u3000单位：{escape(t.unit)}{"" if t.unit == "万元" else UNIT_NOTE}</p>\n']
+    if t.empty:
+        out.append('<p class="empty">本表为空表。</p>')
+    if t.note:
+        out.append(f'<p class="note">{escape(t.note)}</p>')
+    if supplied:
+        out.append('<p class="note"><sup class="supplied">补</sup> 原表只印科目编码，名称取自本文件其他表格。</p>')
+    if t.rows:
+        out += ['  <div class="table-wrap">\n  <table class="data parsed">\n'
+                f'    <caption class="visually-hidden">{escape(t.title)}（单位：{escape(t.unit)}）</caption>\n'
+                '    <thead><tr>\n      <th scope="col" class="name">名称</th>\n'
+                '      <th scope="col">科目编码</th>\n',
+                '<th scope="col">收/支</th>' if t.has_sides else "",
+                '<th scope="col">项目</th>' if t.has_projects else ""]
+        out += [f'<th scope="col" class="num" data-column="{escape(c)}">{escape(label)}</th>'
+                for c, label in t.headers]
+        out += ['      <th scope="col">原文</th>\n    </tr></thead>\n    <tbody>\n    ',
+                table_body(doc_id, t, link_for, url, supplied, flagged),
+                '\n    </tbody>\n  </table>\n  </div>\n']
+    csv, json = (escape(url(urls.table_file(doc_id, t.key, ext))) for ext in ("csv", "json"))
+    out.append(f'  <p class="downloads">下载本表：<a href="{csv}" download>CSV</a> · '
+               f'<a href="{json}">JSON</a></p>\n  </details>\n</section>')
+    return "".join(out)
+
+
+UNIT_NOTE = "（金额按原文单位显示；下载与汇总按万元精确换算，不四舍五入）"
+
+
 def _code_cell(key: str, code: str, raw: str | None,
                link_for: Callable[[str, str | None], str | None], url: Callable[[str], str]) -> str:
     """A row's 科目编码 cell: the code, linked to its classification page where it has one,
@@ -183,6 +239,13 @@ def failure_items(failed: Iterable[Record], doc_id: str, url: Callable[[str], st
         item.append("</li>")
         out.append("".join(item))
     return Markup("".join(out))
+
+
+def source_link(url: Callable[[str], str], doc_id: str, line: int | None,
+                label: str | None = None) -> Markup:
+    """A link to `line` of the document's source view, labelled 'L<line>' or `label`
+    (nothing without a line): `_macros.html`'s `src`, which a page calls dozens of times."""
+    return Markup(_source_link(url, doc_id, line, label))
 
 
 def _source_link(url: Callable[[str], str], doc_id: str, line: int | None,
