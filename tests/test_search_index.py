@@ -254,30 +254,3 @@ def test_term_files_patched_for_changed_pages_are_those_computed_whole(tmp_path)
     assert {name for name in new_files if name.startswith("t/")
             and new_files[name] != old_files[name]} <= set(patched)
 
-
-def test_texts_analysed_in_workers_as_in_one_process(monkeypatch):
-    """The batches of texts shared among forked workers (each numbering the words it
-    meets) give every text the terms one process gives it, with the known texts reused."""
-    from generator.search import postings
-    from generator.search.postings import analyse_texts, field_key, term_name
-
-    rng = __import__("random").Random(3)
-    pieces = STRINGS + ["alpha 30113", "beta2 信息", "PPP gamma", "delta 一般公共预算"]
-    keys = list(dict.fromkeys(
-        field_key([(rng.choice([NAME, BODY]), " ".join(rng.sample(pieces, 3))),
-                   (BODY, f"w{rng.randrange(400)} 第{n % 7}号")])  # words new to a worker
-        for n in range(300)))
-
-    def terms(analysed, number):
-        t = analysed.terms
-        return [sorted((term_name(int(c), t.words), int(k))
-                       for c, k in zip(t.codes[t.texts == n], t.kinds[t.texts == n]))
-                for n in number]
-
-    monkeypatch.setattr(postings, "BATCH_CHARS", 200)
-    known, _ = analyse_texts(keys[:100])
-    alone = terms(*analyse_texts(keys, known))
-    shared = analyse_texts(keys, known, workers=2)
-    assert terms(*shared) == alone
-    assert len(set(shared[0].terms.words)) == len(shared[0].terms.words)
-    assert any(t for t in alone) and sum(map(len, alone)) > 1000

@@ -13,7 +13,7 @@ a rebuild reads only the changed pages (a page the render stage linked from the 
 is not even read again) and links the others' unit files. When the pages are those of the
 last build, the term files the changed pages' postings touch are patched from the last
 build's (`update`) and the others linked; otherwise they are computed for all pages at
-once, each distinct unit text analysed once (`postings`, numpy arrays, in the workers too),
+once, each distinct unit text analysed once (`postings`, numpy arrays),
 and every index file whose bytes did not change is linked from the last build.
 
 The search page (`templates/search.html`, `assets/search.js`) matches the exact string
@@ -117,7 +117,7 @@ def build_search_index(site: Path, cache_dir: Path | None = None, jobs: int = 0,
             remembered = (TextsFile(folder, cache.salt, read=reuse)
                           if cache_dir is not None else None)
             analysed = [records[page] or _without_units(page) for page in saved.pages]
-            files, saved.size = sized_index_files(analysed, remembered, workers)
+            files, saved.size = sized_index_files(analysed, remembered)
             saved.hashes = writer.files(files)
             saved.buckets = json.loads(files["meta.json"])["buckets"]
             for page, record in zip(saved.pages, analysed):

@@ -128,10 +128,9 @@ def index_files(pages: list[dict], remembered: TextsFile | None = None) -> dict[
     return sized_index_files(pages, remembered)[0]
 
 
-def sized_index_files(pages: list[dict], remembered: TextsFile | None = None,
-                      workers: int = 1) -> tuple[dict[str, str], int]:
-    """`index_files`, and the size of the postings (`postings.bucket_count`); the term
-    files computed in `workers` processes."""
+def sized_index_files(pages: list[dict], remembered: TextsFile | None = None
+                      ) -> tuple[dict[str, str], int]:
+    """`index_files`, and the size of the postings (`postings.bucket_count`)."""
     numbers: dict[str, int] = {}
     unit_pages, unit_ids, unit_texts = [], [], []
     for number, page in enumerate(pages):
@@ -140,14 +139,14 @@ def sized_index_files(pages: list[dict], remembered: TextsFile | None = None,
         for text in page["texts"]:  # identical texts are analysed once
             unit_texts.append(numbers.setdefault(text, len(numbers)))
     analysed, renumbered = postings.analyse_texts(
-        list(numbers), remembered.load() if remembered else None, workers)
+        list(numbers), remembered.load() if remembered else None)
     if remembered:
         remembered.save(analysed)
     units = postings.Units(np.array(unit_pages, dtype=np.int64),
                            np.array(unit_ids, dtype=np.int64),
                            renumbered[np.array(unit_texts, dtype=np.int64)])
     buckets, terms, size = postings.term_files(analysed.terms, units, GROUPS, BUCKET_BYTES,
-                                               term_hash, workers)
+                                               term_hash)
     files = {f"t/{n:x}.json": text for n, text in terms.items()}
     files.update(head_files(buckets, [page["meta"] for page in pages]))
     return files, size

@@ -20,9 +20,7 @@ distinct terms (to name and hash them):
 
 from __future__ import annotations
 
-import multiprocessing
 import re
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -60,13 +58,12 @@ class Analysed:
     terms: TextTerms
 
 
-def analyse_texts(keys: list[str], known: Analysed | None = None, workers: int = 1
+def analyse_texts(keys: list[str], known: Analysed | None = None
                   ) -> tuple[Analysed, np.ndarray]:
     """The terms of each `field_key` in `keys`, a batch of about `BATCH_CHARS` characters
-    at a time (the arrays per character stay small; the batches shared among `workers`
-    forked processes). The texts `known` has analysed (the last build's) are taken from
-    it: they are numbered first, in its order, the new ones after them. Returns the
-    analysis and, for each of `keys`, its number there."""
+    at a time (the arrays per character stay small). The texts `known` has analysed (the
+    last build's) are taken from it: they are numbered first, in its order, the new ones
+    after them. Returns the analysis and, for each of `keys`, its number there."""
     known = known or Analysed([], TextTerms(*(np.zeros(0, dtype=np.int64),) * 3, []))
     before = {key: number for number, key in enumerate(known.keys)}
     was = np.fromiter((before.get(key, -1) for key in keys), dtype=np.int64, count=len(keys))
@@ -82,13 +79,12 @@ def analyse_texts(keys: list[str], known: Analysed | None = None, workers: int =
              << 2 | known.terms.kinds[reused]]
     new_keys = [keys[i] for i in fresh.tolist()]
     word_codes = {word: code for code, word in enumerate(known.terms.words)}
-    batches, start, size = [], 0, 0
+    start, size = 0, 0
     for end, key in enumerate(new_keys, 1):
         size += len(key)
         if size >= BATCH_CHARS or end == len(new_keys):
-            batches.append((start, end))
+            found.append(_analyse_batch(new_keys, start, end, word_codes, int(kept.sum())))
             start, size = end, 0
-    found += _analyse_batches(new_keys, batches, word_codes, int(kept.sum()), workers)
     ranked = np.concatenate(found)
     terms = TextTerms((ranked >> (TEXT_SHIFT + 2)).astype(np.int32),
                       (ranked >> 2) & ((1 << TEXT_SHIFT) - 1), (ranked & 3).astype(np.int8),
@@ -98,48 +94,6 @@ def analyse_texts(keys: list[str], known: Analysed | None = None, workers: int =
 
 
 BATCH_CHARS = 1 << 20
-# What the workers of `_analyse_batches` read, set before they are forked (not pickled).
-_BATCHES: tuple = ()
-
-
-def _analyse_batches(keys: list[str], batches: list[tuple[int, int]],
-                     word_codes: dict[str, int], offset: int, workers: int
-                     ) -> list[np.ndarray]:
-    """`_analyse_batch` of each of `batches` (start, end), in order, in `workers` forked
-    processes when there are several; `word_codes` gains the new words. Each worker
-    numbers the words it meets after those of `word_codes`, and they are numbered again
-    here: a code only names a word (the term files order terms by name)."""
-    if workers < 2 or len(batches) < 2:
-        return [_analyse_batch(keys, start, end, word_codes, offset) for start, end in batches]
-    global _BATCHES
-    _BATCHES = (keys, batches, word_codes, offset)
-    try:
-        with ProcessPoolExecutor(max_workers=workers,
-                                 mp_context=multiprocessing.get_context("fork")) as pool:
-            shares = list(pool.map(_analyse_share, [range(w, len(batches), workers)
-                                                    for w in range(workers)]))
-    finally:
-        _BATCHES = ()
-    known = len(word_codes)
-    found: list[np.ndarray] = [np.zeros(0, dtype=np.int64)] * len(batches)
-    for numbers, words in shares:
-        codes = np.array([word_codes.setdefault(word, len(word_codes)) for word in words],
-                         dtype=np.int64)
-        for number, ranked in numbers:
-            code = (ranked >> 2) & ((1 << TEXT_SHIFT) - 1)
-            new = code >= WORDS + known
-            code[new] = WORDS + codes[code[new] - WORDS - known]
-            found[number] = (ranked >> (TEXT_SHIFT + 2) << TEXT_SHIFT | code) << 2 | ranked & 3
-    return found
-
-
-def _analyse_share(numbers: range) -> tuple[list[tuple[int, np.ndarray]], list[str]]:
-    """The batches `numbers` of `_BATCHES` analysed, and the words met that its
-    `word_codes` did not know, in the order of their codes."""
-    keys, batches, word_codes, offset = _BATCHES
-    known = len(word_codes)
-    found = [(n, _analyse_batch(keys, *batches[n], word_codes, offset)) for n in numbers]
-    return found, list(word_codes)[known:]
 
 
 def _analyse_batch(keys: list[str], start: int, end: int, word_codes: dict[str, int],
@@ -196,12 +150,11 @@ class Units:
 
 
 def term_files(terms: TextTerms, units: Units, groups: int, bucket_bytes: int,
-               term_hash, workers: int = 1) -> tuple[int, dict[int, str], int]:
+               term_hash) -> tuple[int, dict[int, str], int]:
     """The term files: how many, each one's JSON text by number ({term: "page delta,
     n, code delta × n, …" as varints}, terms in string order) and the postings' size. A
     term file holds the terms whose `term_hash` ends in its number's bits; there are as
-    many as `bucket_count` gives for that size. The groups are shared among `workers`
-    forked processes."""
+    many as `bucket_count` gives for that size."""
     vocabulary = distinct(terms.codes)
     names = [term_name(int(code), terms.words) for code in vocabulary]
     order = sorted(range(len(names)), key=names.__getitem__)
@@ -213,20 +166,11 @@ def term_files(terms: TextTerms, units: Units, groups: int, bucket_bytes: int,
     entry_group = (hashes[entry_rank] & (groups - 1)).astype(np.uint8)
     by_group = np.argsort(entry_group, kind="stable")  # radix; texts stay in order
     bounds = np.searchsorted(entry_group[by_group], np.arange(groups + 1))
-    global _GROUPS
-    _GROUPS = (terms, entry_rank, by_group, bounds, units)
-    try:
-        if workers > 1 and len(terms.codes) >= PARALLEL_ENTRIES:
-            with ProcessPoolExecutor(max_workers=workers,
-                                     mp_context=multiprocessing.get_context("fork")) as pool:
-                shares = list(pool.map(_groups_postings, [range(w, groups, workers)
-                                                          for w in range(workers)]))
-        else:
-            shares = [_groups_postings(range(groups))]
-    finally:
-        _GROUPS = ()
-    # (rank, postings text), by rank within a group: a file's terms are of one group
-    entries = [entry for share in shares for entry in share]
+    entries: list[tuple[int, str]] = []  # (rank, postings text), by group then rank
+    for group in range(groups):
+        chosen = by_group[bounds[group]:bounds[group + 1]]
+        entries += _group_postings(terms.texts[chosen], entry_rank[chosen],
+                                   terms.kinds[chosen], units)
     size = sum(len(names[r]) * 3 + len(text) + 6 for r, text in entries)
     buckets = bucket_count(size, groups, bucket_bytes)
     files: dict[int, list[str]] = {n: [] for n in range(buckets)}
@@ -242,22 +186,6 @@ def bucket_count(size: int, groups: int, bucket_bytes: int) -> int:
     while size / buckets > bucket_bytes:
         buckets *= 2
     return buckets
-
-
-# What the workers of `term_files` read, set before they are forked (not pickled).
-_GROUPS: tuple = ()
-PARALLEL_ENTRIES = 1 << 20  # fewer (text, term) entries are computed in this process
-
-
-def _groups_postings(groups: range) -> list[tuple[int, str]]:
-    """The postings text of each term of `groups` (`_group_postings`)."""
-    terms, entry_rank, by_group, bounds, units = _GROUPS
-    entries: list[tuple[int, str]] = []
-    for group in groups:
-        chosen = by_group[bounds[group]:bounds[group + 1]]
-        entries += _group_postings(terms.texts[chosen], entry_rank[chosen],
-                                   terms.kinds[chosen], units)
-    return entries
 
 
 def _group_postings(texts: np.ndarray, ranks: np.ndarray, kinds: np.ndarray,
