@@ -317,6 +317,7 @@ def _build(config: Config, report: BuildReport, jobs: int | None, clean: bool,
     manifest.failed = [f.path for f in report.failed]
 
     staging, spare = _staging(config, output, previous, clean)
+    aside: list[Path | None] = []  # what the spare held that goes: deleted after the swap
     database = incremental.DatabaseCache(config)
     work = database.work_folder()
     try:
@@ -337,7 +338,7 @@ def _build(config: Config, report: BuildReport, jobs: int | None, clean: bool,
         if spare is not None:
             from .render.spare import TRASH
 
-            output_guard.discard(staging / TRASH, output)
+            aside.append(output_guard.put_aside(staging / TRASH, output))
         report.deferred = _deferred(manifest)
         database.keep(path, inputs.settings, keys)
         report.rendered = len(manifest.outputs) - report.reused
@@ -347,7 +348,7 @@ def _build(config: Config, report: BuildReport, jobs: int | None, clean: bool,
             clock = time.perf_counter()
             from .search import INDEX_DIR, build_search_index
 
-            output_guard.discard(staging / INDEX_DIR, output)  # the spare's: written anew
+            aside.append(output_guard.put_aside(staging / INDEX_DIR, output))  # the spare's: written anew
             report.search = build_search_index(
                 staging, incremental.cache_dir(config) / "search", config.get("build.jobs"),
                 reuse=not clean, previous=output)
@@ -360,6 +361,7 @@ def _build(config: Config, report: BuildReport, jobs: int | None, clean: bool,
         clock = time.perf_counter()
         cleanup = output_guard.swap_into_place(staging, output, keep=previous is not None)
         report.timings["swap"] = time.perf_counter() - clock
+        output_guard.remove_later([folder for folder in aside if folder is not None])
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
