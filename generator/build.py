@@ -224,12 +224,14 @@ def _deferred(manifest) -> list[str]:
 
 
 def _search_index(config: Config, staging: Path, output: Path, clean: bool,
-                  defer: frozenset[str], manifest, report: BuildReport) -> Any:
+                  defer: frozenset[str], manifest, report: BuildReport,
+                  aside: list[Path | None]) -> Any:
     """The search index of the staging site. With `SEARCH_INDEX` in `defer` (`serve`), the
     last build's is linked as it was, to be updated by the next build, like a deferred unit."""
     from .search import INDEX_DIR, build_search_index, keep_search_index
 
-    output_guard.discard(staging / INDEX_DIR, output)  # the spare's: linked or written anew
+    # The spare's index goes (deleted after the swap): the index is linked or written anew.
+    aside.append(output_guard.put_aside(staging / INDEX_DIR, output))
     cache = incremental.cache_dir(config) / "search"
     if SEARCH_INDEX in defer and not clean and keep_search_index(staging, cache, output):
         report.deferred.append(SEARCH_INDEX)
@@ -336,6 +338,7 @@ def _build(config: Config, report: BuildReport, jobs: int | None, clean: bool,
     manifest.failed = [f.path for f in report.failed]
 
     staging, spare = _staging(config, output, previous, clean)
+    aside: list[Path | None] = []  # what the spare held that goes: deleted after the swap
     database = incremental.DatabaseCache(config)
     work = database.work_folder()
     try:
@@ -356,7 +359,7 @@ def _build(config: Config, report: BuildReport, jobs: int | None, clean: bool,
         if spare is not None:
             from .render.spare import TRASH
 
-            output_guard.discard(staging / TRASH, output)
+            aside.append(output_guard.put_aside(staging / TRASH, output))
         report.deferred = _deferred(manifest)
         database.keep(path, inputs.settings, keys)
         report.rendered = len(manifest.outputs) - report.reused
@@ -364,7 +367,8 @@ def _build(config: Config, report: BuildReport, jobs: int | None, clean: bool,
 
         if config.get("build.search"):
             clock = time.perf_counter()
-            report.search = _search_index(config, staging, output, clean, defer, manifest, report)
+            report.search = _search_index(config, staging, output, clean, defer, manifest,
+                                          report, aside)
             report.timings["search"] = time.perf_counter() - clock
         # The replaced site is kept as the next build's spare when its manifest is known.
         if previous is not None:
@@ -374,6 +378,7 @@ def _build(config: Config, report: BuildReport, jobs: int | None, clean: bool,
         clock = time.perf_counter()
         cleanup = output_guard.swap_into_place(staging, output, keep=previous is not None)
         report.timings["swap"] = time.perf_counter() - clock
+        output_guard.remove_later([folder for folder in aside if folder is not None])
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise

@@ -190,14 +190,30 @@ def take_spare(output: Path) -> Path | None:
 
 def discard(folder: Path, output: Path) -> None:
     """Delete `folder` (next to `output`, or inside a staging folder) by a process of its own."""
-    if folder.exists():
-        trash = Path(tempfile.mkdtemp(prefix=f".{output.name}-trash-", dir=output.parent))
-        try:
-            os.rename(folder, trash / "x")
-        except OSError:
-            shutil.rmtree(trash, ignore_errors=True)
-            trash = folder
+    trash = put_aside(folder, output)
+    if trash is not None:
         _remove_in_background(trash)
+
+
+def put_aside(folder: Path, output: Path) -> Path | None:
+    """Move `folder` into a new `-trash-` folder next to `output` (which the next build
+    deletes if nobody did: `recover_interrupted_swap`); returns that folder (None: there
+    was nothing to move). `remove_later` deletes it."""
+    if not folder.exists():
+        return None
+    trash = Path(tempfile.mkdtemp(prefix=f".{output.name}-trash-", dir=output.parent))
+    try:
+        os.rename(folder, trash / "x")
+    except OSError:
+        shutil.rmtree(trash, ignore_errors=True)
+        return None
+    return trash
+
+
+def remove_later(folders: list[Path]) -> None:
+    """Delete `folders` (`put_aside`) by processes of their own."""
+    for folder in folders:
+        _remove_in_background(folder)
 
 
 # Run by `_remove_in_background` in a process of its own: argv = the folder to delete.
