@@ -61,7 +61,14 @@ def test_the_oracle_catches_a_changed_figure_without_an_issue():
 def test_a_slow_case_is_a_finding_not_a_hang(tmp_path, monkeypatch):
     import time
 
+    def spin(doc):  # CPU-bound, like a backtracking regex; gives up after 5 CPU-seconds
+        start = time.process_time()
+        while time.process_time() - start < 5:
+            pass
+        return []
+
     _, data, original = fuzz.load_originals()[0]
-    monkeypatch.setattr(fuzz, "run_checks", lambda doc: time.sleep(5) or [])
+    monkeypatch.setattr(fuzz, "run_checks", spin)
     findings = fuzz.check_document(original, data, [], tmp_path, case_timeout=0.5)
     assert [f.kind for f in findings] == ["slow"]
+    assert "CPU-seconds" in findings[0].message
