@@ -106,6 +106,7 @@ class Catalogue:
     # every kind's title pattern in one, in the kinds' order (group kN: the N-th kind)
     titles: re.Pattern[str] | None = field(default=None, compare=False, repr=False)
     _whole_labels: dict[str, str] = field(default_factory=dict, init=False, compare=False, repr=False)
+    _exact_labels: dict[str, str] = field(default_factory=dict, init=False, compare=False, repr=False)
     # match_title's answers by line: the same titles recur in every document of a template
     _titles_seen: dict[str, tuple[TableKind, bool] | None] = field(default_factory=dict, init=False,
                                                                   compare=False, repr=False)
@@ -186,6 +187,13 @@ class Catalogue:
                 for synonym in synonyms:
                     self._whole_labels.setdefault(synonym.lstrip("^").replace("(", "（").replace(")", "）"), key)
         return self._whole_labels.get(flat)
+
+    def exact_labels(self) -> dict[str, str]:
+        """Column key by each `[columns]` label, as a whole label (built once)."""
+        if not self._exact_labels:
+            self._exact_labels.update({synonym.removeprefix("^"): key for key, synonyms
+                                       in self.columns.items() for synonym in synonyms})
+        return self._exact_labels
 
     def column_label(self, key: str) -> str:
         """How the catalogue first prints a column key (its first `[columns]` label)."""

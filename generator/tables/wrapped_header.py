@@ -16,12 +16,11 @@ from .header import Column
 MAX_PIECES = 8
 MAX_LABEL = 24  # no known column label is longer
 _TOTAL_WORDS = sorted(TOTAL_LABELS, key=len, reverse=True)  # 总合计 before 合计
-_EXACT: dict[int, dict[str, str]] = {}  # the labels by catalogue (it is loaded once)
 
 
 def wrapped_columns(header: list[GridRow], catalogue: Catalogue) -> list[Column]:
     """The columns the header's wrapped labels name, in print order, each key once."""
-    exact = _exact_labels(catalogue)
+    exact = catalogue.exact_labels()
     pieces = [c for row in header for c in row.cells]
     texts = [squash(c.text) for c in pieces]
     alone = {id(row.cells[0]) for row in header if len(row.cells) == 1}
@@ -54,12 +53,3 @@ def _as_heji(label: str) -> str:
         if bare.endswith(word):
             return bare[: -len(word)] + "合计"
     return label
-
-
-def _exact_labels(catalogue: Catalogue) -> dict[str, str]:
-    """Column key by each label the catalogue knows, as a whole label."""
-    found = _EXACT.get(id(catalogue))
-    if found is None:
-        found = _EXACT[id(catalogue)] = {synonym.removeprefix("^"): key for key, synonyms
-                                         in catalogue.columns.items() for synonym in synonyms}
-    return found
