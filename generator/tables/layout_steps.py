@@ -137,7 +137,7 @@ def read_table(seg: Segment, doc: Document, title: str, unit: str | None = None)
     list_every_column(table, seg.kind.shape)
     if table.totals.get("total") and table.totals["total"].name:
         table.totals["total"].name = squash(table.totals["total"].name)
-    if not any(v is not None for r in [*table.rows, *table.totals.values()] for v in r.values.values()):
+    if not _prints_figure(table):
         table.empty, table.rows, table.totals = True, [], {}
         return table
     table.empty = not table.rows  # (a 合计 of 0 under a note saying so: empty all the same)
@@ -158,8 +158,7 @@ def empty_as_noted(table: Table, lines: list[tuple[int, str]], doc: Document, la
     not be read. The note's line, if any (pdftotext wraps it: its start may be on the line
     before)."""
     note = next(((n, text.strip()) for n, text in lines if EMPTY_NOTE_RE.search(text)), None)
-    if note is not None and not any(v is not None for r in [*table.rows, *table.totals.values()]
-                                    for v in r.values.values()):
+    if note is not None and not _prints_figure(table):
         table.empty, table.rows, table.totals = True, [], {}
     elif note is not None:
         doc.issues.append(Issue("empty-table-has-amounts", f"{label}：注明为空表（第 {note[0]} 行），却印有金额",
@@ -168,6 +167,11 @@ def empty_as_noted(table: Table, lines: list[tuple[int, str]], doc: Document, la
         doc.issues.append(Issue("table-unreadable", f"{label}：没有找到金额", doc.path, table.line, "error",
                                 table.key))
     return note[1] if note else None
+
+
+def _prints_figure(table: Table) -> bool:
+    """Whether any row or total of `table` prints an amount."""
+    return any(v is not None for r in [*table.rows, *table.totals.values()] for v in r.values.values())
 
 
 def check_total(table: Table, label: str, doc: Document) -> None:
