@@ -230,7 +230,8 @@ def place_fund_amounts(table: Table, path: str, title: str) -> list[Issue]:
     funds = [k for k in FUNDS if any(c.key == k for c in table.columns)]
     if not funds:
         return []
-    targets = [k for k in funds if k in income_sources(table)]
+    funded = income_sources(table)  # (asked once, not once a fund)
+    targets = [k for k in funds if k in funded]
     expense = [r for r in table.rows if r.side == "expense"] + [r for s, r in table.totals.items() if s == "expense"]
     issues, inferred = [], []
     for row in expense:
