@@ -43,10 +43,21 @@ if parquet:
 """
 
 
+def _current(con: duckdb.DuckDBPyConnection) -> tuple[str, str | None]:
+    """The name of the database `con` uses and its file (None or '': in memory)."""
+    return con.execute("SELECT database_name, path FROM duckdb_databases() "
+                       "WHERE database_name = current_database()").fetchone()
+
+
+def _remove_database_file(target: Path) -> None:
+    """Delete the database file `target` and its write-ahead log, if there."""
+    for old in (target, target.with_name(target.name + ".wal")):
+        old.unlink(missing_ok=True)
+
+
 def detachable(con: duckdb.DuckDBPyConnection) -> bool:
     """Whether `con` works on a database file it can let go of (`detach`)."""
-    path = con.execute("SELECT path FROM duckdb_databases() "
-                       "WHERE database_name = current_database()").fetchone()[0]
+    path = _current(con)[1]
     return bool(path) and bool(con.execute(
         "SELECT count(*) FROM duckdb_databases() "
         "WHERE database_name = 'memory' AND path IS NULL").fetchone()[0])
@@ -58,8 +69,7 @@ def detach(con: duckdb.DuckDBPyConnection) -> tuple[str, str] | None:
     None when `con` cannot let it go (its own file, or in memory)."""
     if not detachable(con):
         return None
-    name, path = con.execute("SELECT database_name, path FROM duckdb_databases() "
-                             "WHERE database_name = current_database()").fetchone()
+    name, path = _current(con)
     con.execute("CHECKPOINT")
     con.execute("USE memory")
     con.execute(f'DETACH "{name}"')
@@ -115,16 +125,14 @@ def publishing(con: duckdb.DuckDBPyConnection, target: Path,
     process and leaves no half-written `target`.
     """
     target = Path(target)
-    name, path = con.execute("SELECT database_name, path FROM duckdb_databases() "
-                             "WHERE database_name = current_database()").fetchone()
+    name, path = _current(con)
     if path and Path(path).resolve() == target.resolve():
         yield
         con.execute("CHECKPOINT")
         if parquet is not None:
             _write_parquet_here(con, parquet)
         return
-    for old in (target, target.with_name(target.name + ".wal")):
-        old.unlink(missing_ok=True)
+    _remove_database_file(target)
     if not detachable(con):
         yield
         _publish_copy(con, name, target, parquet)
@@ -160,8 +168,7 @@ class Started:
         err = self.process.communicate()[1]
         try:
             _raise_if_failed(self.process, err, target)
-            for old in (target, target.with_name(target.name + ".wal")):
-                old.unlink(missing_ok=True)
+            _remove_database_file(target)
             os.replace(self.folder / "budget.duckdb", target)
             parquet.mkdir(parents=True, exist_ok=True)
             for path in sorted((self.folder / "parquet").iterdir()):
@@ -185,8 +192,7 @@ def start_publishing(con: duckdb.DuckDBPyConnection) -> Started | None:
     copy (in memory); then `publishing` does it."""
     if not detachable(con):
         return None
-    path = con.execute("SELECT path FROM duckdb_databases() "
-                       "WHERE database_name = current_database()").fetchone()[0]
+    path = _current(con)[1]
     con.execute("CHECKPOINT")
     folder = Path(tempfile.mkdtemp(prefix=".publish-", dir=Path(path).parent))
     (folder / "parquet").mkdir()
