@@ -57,8 +57,7 @@ class IndexState:
     pages: dict[str, list] = field(default_factory=dict)
     hashes: dict[str, str] = field(default_factory=dict)  # other index file → content hash
     salt: str = ""  # the index code's (`PageCache.salt`)
-    buckets: int = 0  # how many term files
-    size: int = 0  # the postings' size (`postings.bucket_count`)
+    size: int = 0  # the postings' size: the term files' count is `index.bucket_count` of it
 
     @classmethod
     def load(cls, cache_folder: Path, index: Path, salt: str) -> IndexState | None:
