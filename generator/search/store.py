@@ -208,8 +208,9 @@ class PageCache:
         return hashlib.sha256(self.salt.encode() + html).hexdigest()
 
     def has(self, key: str) -> bool:
+        """Whether the cache holds `key`, kept past this build (`prune`)."""
         self.used.add(key)
-        return self.read and self.folder is not None and (self.folder / f"{key}.json").exists()
+        return self.stored(key)
 
     def stored(self, key: str) -> bool:
         """Whether the cache holds `key` (without keeping it past this build)."""
