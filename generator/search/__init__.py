@@ -25,7 +25,6 @@ titles before body text, and groups results by page. Nothing is loaded from anot
 from __future__ import annotations
 
 import hashlib
-import json
 import multiprocessing
 import os
 import tempfile
@@ -119,7 +118,6 @@ def build_search_index(site: Path, cache_dir: Path | None = None, jobs: int = 0,
             analysed = [records[page] or _without_units(page) for page in saved.pages]
             files, saved.size = sized_index_files(analysed, remembered)
             saved.hashes = writer.files(files)
-            saved.buckets = json.loads(files["meta.json"])["buckets"]
             for page, record in zip(saved.pages, analysed):
                 saved.pages[page].append(record["meta"])
         if cache_dir is not None:
@@ -135,7 +133,7 @@ def _patch(state: IndexState, saved: IndexState, records: dict[str, dict | None]
     """Write the term files by patching the last build's (`update`), when the pages are
     the same under the same numbers and the cache still holds the changed ones' last
     analysis; False (nothing written) otherwise."""
-    if list(saved.pages) != list(state.pages) or not state.buckets:
+    if list(saved.pages) != list(state.pages):
         return False
     changed = {}
     for page, entry in saved.pages.items():
@@ -145,7 +143,8 @@ def _patch(state: IndexState, saved: IndexState, records: dict[str, dict | None]
                 return False
             changed[page] = (update.page_postings(cache.get(before[0])),
                              update.page_postings(records[page]))
-    patched = update.patched_files(writer.old, state.buckets, state.size,
+    buckets = index.bucket_count(state.size)  # the last build's count of term files
+    patched = update.patched_files(writer.old, buckets, state.size,
                                    update.changed_terms({saved.pages[page][2]: codes
                                                          for page, codes in changed.items()}))
     if patched is None:
@@ -153,13 +152,13 @@ def _patch(state: IndexState, saved: IndexState, records: dict[str, dict | None]
     files, size = patched
     metas = [(records[page] or _without_units(page))["meta"] if page in changed
              else state.pages[page][4] for page in saved.pages]
-    files.update(head_files(state.buckets, metas))
+    files.update(head_files(buckets, metas))
     try:
         hashes = writer.link_others(set(files))
     except OSError:
         return False
     saved.hashes = {**hashes, **writer.files(files)}
-    saved.buckets, saved.size = state.buckets, size
+    saved.size = size
     for entry, meta in zip(saved.pages.values(), metas):
         entry.append(meta)
     return True

@@ -57,8 +57,7 @@ class IndexState:
     pages: dict[str, list] = field(default_factory=dict)
     hashes: dict[str, str] = field(default_factory=dict)  # other index file → content hash
     salt: str = ""  # the index code's (`PageCache.salt`)
-    buckets: int = 0  # how many term files
-    size: int = 0  # the postings' size (`postings.bucket_count`)
+    size: int = 0  # the postings' size: the term files' count is `index.bucket_count` of it
 
     @classmethod
     def load(cls, cache_folder: Path, index: Path, salt: str) -> IndexState | None:
@@ -209,8 +208,9 @@ class PageCache:
         return hashlib.sha256(self.salt.encode() + html).hexdigest()
 
     def has(self, key: str) -> bool:
+        """Whether the cache holds `key`, kept past this build (`prune`)."""
         self.used.add(key)
-        return self.read and self.folder is not None and (self.folder / f"{key}.json").exists()
+        return self.stored(key)
 
     def stored(self, key: str) -> bool:
         """Whether the cache holds `key` (without keeping it past this build)."""
