@@ -1,15 +1,15 @@
 """pdf-single-space (pdftotext output with cells separated by single spaces) through the
-shared pipeline: its text cut into table regions (`single_space_regions`), each region's
-lines a cell grid (`readers.single_space`, every amount unplaced) → the shared segmenter →
-the shape's interpreter, which places the amounts by the catalogue's identities (表二 by
-表一's income sources in the cross-table pass, `cross_table`).
+shared pipeline: its lines one cell grid (`readers.single_space`, every amount unplaced) →
+the shared segmenter, once → the shape's interpreter, which places the amounts by the
+catalogue's identities (表二 by 表一's income sources in the cross-table pass, `cross_table`).
 
 Rows are separated by blank lines; long cells wrap onto the following lines with the
 amounts on the last one; empty cells print nothing, so a row prints fewer amounts than
 the table has columns. 表一/表四 are two-sided on one line (`two_sided`); 表二/三/五/七 may
 be broken down by sub-unit (二级预算单位), each with its own total row. A table ends at the
-next title, and earlier when a line shows that another table began whose title was lost:
-a table-number line ("表二：") after its rows, a second "类 款 项" header, rows after the
+next title, a part heading or a 绩效目标表, and earlier when a line shows that another
+table began whose title was lost: a table-number line ("表二：") after its rows (the lines
+up to the next title are left out before segmenting, `_without_untitled`), a second "类 款 项" header, rows after the
 合计 (one-sided) or 收入总计/支出总计 line (two-sided). What follows is reported and not
 read; a row that breaks the 类/款/项 order is reported on its line. The printed title stays
 the title.
@@ -20,9 +20,10 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from ..grid import Cell, Grid, GridRow
-from ..model import COLUMN_LABELS, TABLE_KEYS, Column, Document, Issue, Origin, Table, table_label
-from ..numbers import squash
+from ..grid import Grid
+from ..model import COLUMN_LABELS, Column, Document, Issue, Table, table_label
+from ..numbers import parse_amount, squash
+from ..parse.titles import TABLE_NUMBER_RE, is_toc_entry
 from ..readers.single_space import single_space_rows
 from ..sources import SourceText
 from .amounts import has_amount
@@ -37,11 +38,9 @@ from .layout_steps import (
     list_every_column,
     replace_page_markers,
 )
-from .performance import read_key_value_tables
-from .pipeline import interpret
+from .pipeline import interpret, read_target
 from .rejoin import cut_after_total, rejoin_wrapped_rows
-from .segment import find_tables
-from .single_space_regions import Region, find_regions
+from .segment import Segment, find_tables
 from .two_sided import read_two_sided
 from .verify import verify_coded
 
@@ -49,7 +48,10 @@ from .verify import verify_coded
 # this many numbers is not a row.
 MAX_ROW_NUMBERS = 60
 
+
 PERF_TITLE_RE = re.compile(r"^(项目支出|部门整体(支出)?)绩效目标表")
+# Lines that end a table: the next part of the document or a 绩效目标表.
+REGION_STOP_RE = re.compile(r"^第[一二三四五六七八九十]+部分|项目支出绩效目标表|部门整体(支出)?绩效目标表")
 
 
 def read_single_space(source: SourceText, doc: Document) -> list[str]:
@@ -57,22 +59,16 @@ def read_single_space(source: SourceText, doc: Document) -> list[str]:
     cross-table pass."""
     # A page's number line marks a page break, as a form feed does (`pages`).
     lines = replace_page_markers(_refuse_wide_lines(source.lines, doc), "\f")
-    waiting = _read_regions(lines, doc)
-    _read_performance(lines, doc)
-    return waiting
-
-
-def _read_performance(lines: list[str], doc: Document) -> None:
-    """The 绩效目标表 from the first one's title on, by the shared segmenter and key-value
-    interpreter (`tables.performance`), as pdf-padded's."""
-    start = next((n for n, text in enumerate(lines, 1) if "绩" in text and PERF_TITLE_RE.match(squash(text))), None)
-    if start is None:
-        return
-    rows = single_space_rows(enumerate(lines[start - 1:], start))
-    grid = Grid(path=doc.path, format="pdf-single-space", text="", rows=rows)
-    read, issues = read_key_value_tables(grid, load_catalogue())
+    lines = _without_untitled(lines, doc)
+    grid = Grid(path=doc.path, format="pdf-single-space", text="", rows=single_space_rows(enumerate(lines, 1)))
+    segments, issues = find_tables(grid, load_catalogue())
     doc.issues.extend(issues)
-    doc.performance.extend(read)
+    waiting = _read_tables(segments, lines, grid, doc)
+    perf = next((n for n, text in enumerate(lines, 1) if "绩" in text and PERF_TITLE_RE.match(squash(text))), None)
+    for seg in segments if perf is not None else ():  # (a 目录 line naming one is no table)
+        if seg.kind.shape == "key_value" and seg.line >= perf:
+            read_target(seg, doc)
+    return waiting
 
 
 def _refuse_wide_lines(lines: list[str], doc: Document) -> list[str]:
@@ -95,50 +91,70 @@ def _refuse_wide_lines(lines: list[str], doc: Document) -> list[str]:
     return out
 
 
-def _read_regions(lines: list[str], doc: Document) -> list[str]:
-    """Every table region in order: 表一/表四 at once, the others after them (their issues come
+def _read_tables(segments: list[Segment], lines: list[str], grid: Grid, doc: Document) -> list[str]:
+    """Every table in order: 表一/表四 at once, the others after them (their issues come
     first); the keys of the tables whose amounts may wait for the cross-table pass (表二 by
-    表一's income sources). A 表一/表四 printed twice keeps its first copy."""
-    deferred: list[Region] = []
-    for region in find_regions(lines):
-        key, table = region.key, doc.tables.get(region.key)
-        if region.untitled:
-            first, last, count = region.untitled
-            doc.issues.append(Issue("table-title-missing", f"第 {first}–{last} 行：编号为「{squash(lines[first - 1])}」"
-                                    f"的表格没有标题，其中 {count} 行带金额的内容未读取（也不作为{table_label(key)}的行）",
-                                    doc.path, first, "warning"))
-        if table is not None and (table.rows or table.empty):
-            doc.issues.append(Issue("table-repeated", f"{table_label(key)}印了两次，保留第一份", doc.path,
-                                    region.line, "warning"))
-        elif key in ("summary", "fiscal"):
-            doc.tables[key] = read_shared(region, doc)
+    表一's income sources)."""
+    starts = [s.line for s in segments] + [len(lines) + 1]
+    deferred: list[tuple[Segment, list[tuple[int, str]]]] = []
+    for seg, following in zip(segments, starts[1:]):
+        if seg.kind.shape == "key_value" or not seg.kind.key:
+            continue
+        body = [(n, lines[n - 1]) for n in range(seg.line + 1, _end_of(lines, seg.line, following))]
+        if seg.kind.key in ("summary", "fiscal"):
+            doc.tables[seg.kind.key] = read_shared(seg, body, grid, doc)
         else:
-            deferred.append(region)
-            doc.tables[key] = Table(key, region.title, region.line)  # (its place in the order)
-    for region in deferred:
-        doc.tables[region.key] = read_shared(region, doc)
-    return [region.key for region in deferred]
+            deferred.append((seg, body))
+            doc.tables[seg.kind.key] = Table(seg.kind.key, seg.title, seg.line)  # (its place in the order)
+    for seg, body in deferred:
+        doc.tables[seg.kind.key] = read_shared(seg, body, grid, doc)
+    return [seg.kind.key for seg, _ in deferred]
 
 
-def read_shared(region: Region, doc: Document) -> Table:
-    """The region's table by the shared segmenter and its shape's interpreter."""
-    catalogue = load_catalogue()
-    # the standard title, which the catalogue knows, stands for the printed one (this
-    # layout found the table; a title after a long department name matches no pattern)
-    title_row = GridRow([Cell(TABLE_KEYS[region.key], Origin(line=region.line))], region.line)
-    grid = Grid(path=doc.path, format="pdf-single-space", text="",
-                rows=[title_row, *single_space_rows(region.lines())])
-    segments, issues = find_tables(grid, catalogue)
-    doc.issues.extend(issues)
-    seg = next((s for s in segments if s.kind.key == region.key), None)
-    if seg is None:
-        return Table(key=region.key, title=region.title, line=region.line, empty=True)
-    seg.title = region.title  # messages name the table as printed
+def _end_of(lines: list[str], line: int, following: int) -> int:
+    """Where the table titled on `line` ends: the next title, or a part heading (第三部分) or
+    a 绩效目标表 line before it."""
+    return next((n for n in range(line + 1, following) if _is_stop(lines[n - 1])), following)
+
+
+def _is_stop(text: str) -> bool:
+    return ("表" in text or "部分" in text) and bool(REGION_STOP_RE.search(squash(text)))
+
+
+def _without_untitled(lines: list[str], doc: Document) -> list[str]:
+    """The lines, with each table number line ("表二：") printed after a table's rows and followed
+    by lines with amounts but no title left blank up to the next title: another table whose
+    title was lost, reported and not read (nor read as the rows of the table before it)."""
+    catalogue, out = load_catalogue(), lines
+    for number in [n for n, text in enumerate(lines, 1) if text.lstrip()[:1] == "表" and _is_number_line(text)]:
+        before = _table_before(out, number, catalogue) if out[number - 1] else None
+        if before is None:
+            continue  # (blanked already, or not after a table's rows)
+        last, with_amounts = number, 0
+        for n in range(number + 1, len(lines) + 1):
+            text = lines[n - 1]
+            if _is_stop(text) or _is_title(text, catalogue):
+                break
+            last, with_amounts = n, with_amounts + _ends_in_amount(text)
+        if with_amounts:
+            doc.issues.append(Issue("table-title-missing", f"第 {number}–{last} 行：编号为「{squash(lines[number - 1])}」"
+                                    f"的表格没有标题，其中 {with_amounts} 行带金额的内容未读取（也不作为"
+                                    f"{table_label(before)}的行）", doc.path, number, "warning"))
+            out = out if out is not lines else list(lines)
+            out[number - 1:last] = [""] * (last - number + 1)
+    return out
+
+
+def read_shared(seg: Segment, body: list[tuple[int, str]], grid: Grid, doc: Document) -> Table:
+    """One table the shared segmenter found, read by its shape's interpreter; `body` its
+    lines after the title."""
+    catalogue, key, title = load_catalogue(), seg.kind.key, squash(seg.title)
+    seg.title = title  # messages name the table as printed
     unit = seg.unit or doc.unit or "万元"
     if seg.kind.shape == "two_sided":  # each side's values are its own columns'
         table, found = read_two_sided(seg, catalogue, unit, doc.path, unplaced=True)
         doc.issues.extend(found)
-        table.title, table.note = region.title, None
+        table.title, table.note = title, None
         return table
     if seg.kind.shape == "items":
         table, found = read_items(seg, catalogue, unit, doc.path, _stated(doc, seg.kind.columns))
@@ -146,22 +162,22 @@ def read_shared(region: Region, doc: Document) -> Table:
         rejoin_wrapped_rows(seg, grid)  # "208 05 05 name" / name pieces / the amounts line
         doc.issues.extend(cut_after_total(seg, doc.path))
         table, found = interpret(seg, doc, unit), []
-        if region.key == "projects":  # (named first: a code repeated by its projects is no doubt)
+        if key == "projects":  # (named first: a code repeated by its projects is no doubt)
             found += _name_projects(table, seg, doc)
-        found += code_chain_doubts(table.rows, region.title, doc.path)  # before any figure is dropped
+        found += code_chain_doubts(table.rows, title, doc.path)  # before any figure is dropped
         if not seg.kind.sources_from:  # (else another table's sources place them: tables.cross_table)
             found += verify_coded(table, seg.kind.identities_over(table.column_keys() or None), doc.path,
                                   seg.title, in_order=True)
         if table.rows and not table.columns:
-            found.append(Issue("header-missing", f"{region.title}（标题在第 {region.line} 行）：各行之前"
+            found.append(Issue("header-missing", f"{title}（标题在第 {seg.line} 行）：各行之前"
                                "没有列标题，金额未读取（标题放错了位置？）", doc.path, None, "warning",
                                table.key))
     doc.issues.extend(found)
-    table.title, note = region.title, empty_as_noted(table, region.lines(), doc, region.title)
+    table.title, note = title, empty_as_noted(table, body, doc, title)
     table.note = note if table.empty else None
     if table.rows and (seg.kind.shape == "coded" or any(r.code for r in table.rows)):  # (表二 收入: "named")
-        check_total(table, region.title, doc)
-        code_doubts(table, doc, region.title)
+        check_total(table, title, doc)
+        code_doubts(table, doc, title)
     elif table.rows and seg.kind.shape == "items":
         table.columns = _named_columns(seg, catalogue, table)
     list_every_column(table, seg.kind.shape)
@@ -172,10 +188,40 @@ def read_shared(region: Region, doc: Document) -> Table:
             row.inferred = tuple(k for k, v in row.values.items() if v is not None)
             shown = "，".join(f"{c.label} {row.values[c.key]}" for c in table.columns
                              if row.values.get(c.key) is not None)
-            doc.issues.append(Issue("column-inferred", f"{region.title} 第 {row.line} 行：{printed} 个"
+            doc.issues.append(Issue("column-inferred", f"{title} 第 {row.line} 行：{printed} 个"
                                     f"金额对应 {len(table.columns)} 列（没有列位置），按恒等式读作 {shown}",
                                     doc.path, row.line, "warning", table.key))
     return table
+
+
+def _table_before(lines: list[str], number: int, catalogue) -> str | None:
+    """The key of the table whose rows (lines ending in an amount) line `number` follows."""
+    rows = False
+    for n in range(number - 1, 0, -1):
+        text = lines[n - 1]
+        if _is_stop(text):
+            return None
+        key = _is_title(text, catalogue)
+        if key:
+            return key if rows else None
+        rows = rows or _ends_in_amount(text)
+    return None
+
+
+def _is_title(text: str, catalogue) -> str | None:
+    """The key of the table a title line names (a 目录 entry names none)."""
+    found = catalogue.match_title(text) if "表" in text else None
+    return found[0].key if found and found[0].key and not is_toc_entry(text) else None
+
+
+def _is_number_line(text: str) -> bool:
+    stripped = text.strip()
+    return stripped[:1] == "表" and TABLE_NUMBER_RE.sub("", squash(stripped)) == ""
+
+
+def _ends_in_amount(text: str) -> bool:
+    tail = text.rsplit(None, 1)
+    return bool(tail) and parse_amount(tail[-1]) is not None
 
 
 def _name_projects(table: Table, seg, doc: Document) -> list[Issue]:
