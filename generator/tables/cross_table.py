@@ -54,13 +54,13 @@ def names_by_code(doc: Document, keys: tuple[str, ...]) -> dict[str, str]:
     return known
 
 
-def name_project_rows(table: Table, seg: Segment, doc: Document, keys: tuple[str, ...],
+def name_project_rows(table: Table, seg: Segment, doc: Document, names: dict[str, str],
                       label: str) -> list[Issue]:
-    """表七's units, projects and their names (`projects.name_projects`) by the 科目名称 the
-    tables `keys` print; an uncoded row is a sub-unit only where a 类 row follows it, else a
+    """表七's units, projects and their names (`projects.name_projects`) by the 科目名称
+    `names` (`names_by_code`: what the document's other tables print); an uncoded row is a sub-unit only where a 类 row follows it, else a
     project line printed without its code (of the 项 above: a `row-misplaced` doubt where
     there is none) or a second 合计; a project amount without a name (`unnamed-project`)."""
-    name_projects(table, seg, names_by_code(doc, keys))
+    name_projects(table, seg, names)
     found, unit = [], None
 
     def doubt(slug: str, row: Row, text: str) -> None:

@@ -22,7 +22,7 @@ from ..parse.titles import numbered_title
 from ..readers.padded import padded_rows
 from ..sources import SourceText
 from .catalogue import load_catalogue
-from .cross_table import name_project_rows
+from .cross_table import name_project_rows, names_by_code
 from .layout_steps import (
     check_total,
     code_doubts,
@@ -100,7 +100,8 @@ def _read_shared(seg: Segment, title: str, end: int, grid: PaddedGrid, lines: li
     table = interpret(seg, doc)
     table.title, table.note = title, None
     if key == "projects":
-        doc.issues.extend(name_project_rows(table, seg, doc, ("expense", "general_public"), short))
+        doc.issues.extend(name_project_rows(table, seg, doc, names_by_code(doc, ("expense", "general_public")),
+                                                     short))
     list_every_column(table, seg.kind.shape)
     if seg.kind.shape in ("coded", "named"):
         check_total(table, short, doc)

@@ -181,8 +181,8 @@ def read_shared(region: Region, doc: Document) -> Table:
 def _name_projects(table: Table, seg, doc: Document) -> list[Issue]:
     """表七's rows named by the 科目名称 表三, 表五 and 表二 print (`name_project_rows`), and a
     doubt on each name split by the print alone."""
-    keys = ("expense", "general_public", "income")
-    found, names = name_project_rows(table, seg, doc, keys, "表七"), names_by_code(doc, keys)
+    names = names_by_code(doc, ("expense", "general_public", "income"))
+    found = name_project_rows(table, seg, doc, names, "表七")
     for row in (r for r in table.rows if r.kind == "project"):
         if row.project and row.code_raw and names.get(row.code or "") != row.name:
             found.append(Issue("project-name-uncertain", f"表七「{row.code_raw}」行：其他表中没有印出这个科目名称，"
