@@ -25,7 +25,6 @@ from .catalogue import load_catalogue
 from .cross_table import name_project_rows, names_by_code
 from .layout_steps import (
     check_total,
-    code_doubts,
     empty_as_noted,
     list_every_column,
     replace_page_markers,
@@ -33,7 +32,7 @@ from .layout_steps import (
 )
 from .pipeline import interpret, read_target
 from .rejoin import rejoin_wrapped_rows
-from .row_doubts import report_unbalanced_rows
+from .row_doubts import check_code_order, report_unbalanced_rows
 from .segment import Segment, find_tables
 
 PART_RE = re.compile(r"^\s*第[一二三四五六七八九十]+部分")
@@ -106,6 +105,6 @@ def _read_shared(seg: Segment, title: str, end: int, grid: PaddedGrid, lines: li
     if seg.kind.shape in ("coded", "named"):
         check_total(table, short, doc)
     empty_as_noted(table, [(n, lines[n - 1]) for n in range(seg.line + 1, end)], doc, title)
-    code_doubts(table, doc, short)
+    check_code_order(table, doc, short, ascending=True)
     report_unbalanced_rows(table, doc, short)
     return table

@@ -32,7 +32,6 @@ from .cross_table import name_project_rows, names_by_code
 from .items import read_items
 from .layout_steps import (
     check_total,
-    code_doubts,
     empty_as_noted,
     list_every_column,
     replace_page_markers,
@@ -40,6 +39,7 @@ from .layout_steps import (
 from .performance import read_key_value_tables
 from .pipeline import interpret
 from .rejoin import cut_after_total, rejoin_wrapped_rows
+from .row_doubts import check_code_order
 from .segment import find_tables
 from .single_space_regions import Region, find_regions
 from .two_sided import read_two_sided
@@ -161,7 +161,7 @@ def read_shared(region: Region, doc: Document) -> Table:
     table.note = note if table.empty else None
     if table.rows and (seg.kind.shape == "coded" or any(r.code for r in table.rows)):  # (表二 收入: "named")
         check_total(table, region.title, doc)
-        code_doubts(table, doc, region.title)
+        check_code_order(table, doc, region.title, ascending=True)
     elif table.rows and seg.kind.shape == "items":
         table.columns = _named_columns(seg, catalogue, table)
     list_every_column(table, seg.kind.shape)
