@@ -15,16 +15,16 @@ is read, whatever reader read them (issue 15):
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection
 from dataclasses import replace
 
 from ..model import TABLE_SHORT, Document, Issue, Row, Table
-from ..numbers import is_total_label
+from ..numbers import is_total_label, squash
 from .catalogue import identity_text, load_catalogue
 from .codes import repair_broken_codes
 from .projects import name_projects
 from .segment import Segment
-from .two_sided_counted import income_sources
 from .verify import verify_coded
 
 
@@ -40,6 +40,23 @@ def settle_across_tables(doc: Document, waiting: Collection[str] = ()) -> None:
         sources = income_sources(doc.tables.get(origin)) if origin else []
         doc.issues.extend(place_by_sources(table, sources, TABLE_SHORT[origin or "summary"], doc.path))
     repair_broken_codes(doc)
+
+
+# "一、", "1.", "其中：" before an income source's name
+_NUMBERING = re.compile(r"^([一二三四五六七八九十]+、|\d+[.、．]|其中[：:])")
+
+
+def income_sources(table: Table | None) -> list[str]:
+    """Column keys of the income sources with a non-zero amount on a two-sided table's
+    income side (一般公共预算 5005.17 → general_public)."""
+    if table is None:
+        return []
+    keys, catalogue = [], load_catalogue()
+    for row in table.rows:
+        key = catalogue.whole_label_key(_NUMBERING.sub("", squash(row.name))) if row.side == "income" else None
+        if key and row.values.get("amount"):
+            keys.append(key)
+    return keys
 
 
 def names_by_code(doc: Document, keys: tuple[str, ...]) -> dict[str, str]:
