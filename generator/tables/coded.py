@@ -69,7 +69,7 @@ def read_coded(seg: Segment, catalogue: Catalogue, unit: str, path: str) -> tupl
                   columns=[Column(c.key, c.label) for c in columns])
     header_words = {squash(c.text) for r in header_rows for c in r.cells}
     body = _cut_at_next_header(seg, body, header_words, path, issues)
-    if is_column_grid(header_rows):  # a sheet, tab-separated text: cells in their columns
+    if is_column_grid(header_rows, from_left=True):  # a sheet, tab-separated text: cells in their columns
         body, columns = fit_to_columns(seg, header_rows, body, columns, catalogue, path, issues)
         table.columns = [Column(c.key, c.label) for c in columns]
     reader = _LineReader(seg, header_rows, body, path, issues)

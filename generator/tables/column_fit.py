@@ -15,6 +15,7 @@ import re
 from ..grid import GridRow
 from ..model import Issue, Table
 from ..numbers import is_total_label, parse_amount, squash
+from .amounts import is_amount_cell
 from .catalogue import Catalogue
 from .header import Column as HeaderColumn
 from .page_headers import follow_page_headers
@@ -111,10 +112,13 @@ def foreign_header(body: list[GridRow], keys: set[str], column_key) -> int | Non
     return None
 
 
-def is_column_grid(header: list[GridRow]) -> bool:
-    """Cells that give their column and no extent (a sheet, tab-separated text)."""
-    cells = [c for r in header for c in r.cells]
-    return all(c.x0 is None for c in cells) and any(c.col is not None and c.col >= 0 for c in cells)
+def is_column_grid(rows: list[GridRow], from_left: bool = False) -> bool:
+    """Cells, labels too, that give their column but no extent (tab-separated text, Word
+    table text, a sheet; padded text counts only its amounts' columns); `from_left`: and
+    count it from the left (not Word table text, whose `col` counts from the row's end)."""
+    cells = [c for r in rows for c in r.cells]
+    return (any(c.col is not None and not is_amount_cell(c) and (c.col >= 0 or not from_left) for c in cells)
+            and all(c.x0 is None for c in cells))
 
 
 def fit_to_columns(seg: Segment, header: list[GridRow], body: list[GridRow], columns: list[HeaderColumn],
