@@ -6,8 +6,10 @@ is read, whatever reader read them (issue 15):
   nothing, so "3802.15 3802.15" under 总计 and eight sources does not say its source. The
   sources the document has are those 表一's income side (else 表四's) gives an amount; a
   source it gives none is blank in every row. The amounts after the total go onto those
-  sources and the hierarchy's sums (`by_sums`, through `verify.verify_coded`) decide
-  where a row prints fewer of them; what stays open keeps its total alone, reported.
+  sources (a row printing one for each: where they add up to the total) and the
+  hierarchy's sums (`by_sums`, through `verify.verify_coded`) decide where a row prints
+  fewer of them; what stays open keeps its total alone, reported. 表四's expense side is
+  placed the same way onto the fund types (`two_sided_counted.place_unplaced`).
 - broken codes ("20 03 01") read from the codes printed elsewhere (`codes.repair_broken_codes`).
 - names for codes from other tables (`names_by_code`: 表七 project names), and the doubts
   on 表七's rows those names leave (`name_project_rows`).
@@ -18,6 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection
 from dataclasses import replace
+from decimal import Decimal
 
 from ..model import TABLE_SHORT, Document, Issue, Row, Table
 from ..numbers import is_total_label, squash
@@ -25,7 +28,7 @@ from .catalogue import identity_text, load_catalogue
 from .codes import repair_broken_codes
 from .projects import name_projects
 from .segment import Segment
-from .verify import verify_coded
+from .verify import rounding_step, verify_coded
 
 
 def settle_across_tables(doc: Document, waiting: Collection[str] = ()) -> None:
@@ -119,7 +122,7 @@ def place_by_sources(table: Table, sources: list[str], origin: str, path: str) -
     targets = [k for k in keys[1:] if k in sources]
     view = replace(table, columns=[c for c in table.columns if c.key == keys[0] or c.key in targets],
                    rows=[], totals={})
-    width = len(view.columns)
+    width, step = len(view.columns), rounding_step(table.unit)
     issues: list[Issue] = []
     listed: set[int] = set()  # the rows that list every column (None where blank), as read
     as_sources: list[Row] = []
@@ -129,7 +132,7 @@ def place_by_sources(table: Table, sources: list[str], origin: str, path: str) -
             continue  # the total alone, or every column: as printed
         if all(k in row.values for k in keys):
             listed.add(id(row))
-        if len(printed) > width:
+        if len(printed) > width or len(printed) == width and not _adds_up(row, printed, step):
             issues.append(_ambiguous(label, row, printed, keys, targets, table, path))
             _move(row, printed[:1], keys[:1])
             continue
@@ -152,6 +155,13 @@ def place_by_sources(table: Table, sources: list[str], origin: str, path: str) -
                             f"{table.columns[0].label} + {names}（按{origin}的收入来源）", path,
                             as_sources[0].line, "warning", table.key))
     return issues
+
+
+def _adds_up(row: Row, printed: list[str], step: Decimal) -> bool:
+    """The amounts after the first (the total) add up to it: a row printing as many as the
+    total and the sources is read as them only then."""
+    parts = sum((row.values[k] for k in printed[1:]), Decimal(0))
+    return abs(parts - row.values[printed[0]]) <= step * (len(printed) - 1)
 
 
 def _move(row: Row, printed: list[str], onto: list[str]) -> None:
