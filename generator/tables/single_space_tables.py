@@ -18,7 +18,6 @@ the title.
 from __future__ import annotations
 
 import re
-from decimal import Decimal
 
 from ..grid import Cell, Grid, GridRow
 from ..model import COLUMN_LABELS, TABLE_KEYS, Column, Document, Issue, Origin, Table, table_label
@@ -37,7 +36,7 @@ from .layout_steps import (
     replace_page_markers,
 )
 from .performance import read_key_value_tables
-from .pipeline import interpret
+from .pipeline import interpret, stated_figures
 from .rejoin import cut_after_total, rejoin_wrapped_rows
 from .row_doubts import check_code_order
 from .segment import find_tables
@@ -141,7 +140,8 @@ def read_shared(region: Region, doc: Document) -> Table:
         table.title, table.note = region.title, None
         return table
     if seg.kind.shape == "items":
-        table, found = read_items(seg, catalogue, unit, doc.path, _stated(doc, seg.kind.columns))
+        stated = stated_figures([(f.key, f.amount) for f in doc.figures], seg.kind.columns)
+        table, found = read_items(seg, catalogue, unit, doc.path, stated)
     else:
         rejoin_wrapped_rows(seg, grid)  # "208 05 05 name" / name pieces / the amounts line
         doc.issues.extend(cut_after_total(seg, doc.path))
@@ -197,13 +197,3 @@ def _named_columns(seg, catalogue, table: Table) -> list[Column]:
     named = {catalogue.column_key(c.text) for r in seg.rows if not has_amount(r) for c in r.cells}
     placed = {k for row in table.rows for k, v in row.values.items() if v is not None}
     return [Column(k, COLUMN_LABELS.get(k, k)) for k in seg.kind.columns if k in named | placed]
-
-
-def _stated(doc: Document, columns: tuple[str, ...]) -> dict[str, Decimal]:
-    """The 三公 figures the 说明 text states, by column key (they confirm a placement)."""
-    stated: dict[str, Decimal] = {}
-    for figure in doc.figures:
-        column = figure.key.removeprefix("three_public_")
-        if column in columns and figure.amount is not None:
-            stated.setdefault(column, figure.amount)
-    return stated
