@@ -275,9 +275,9 @@ def test_rows_out_of_code_order_are_an_issue():
     b = _index(lines, "301 13   住房公积金")
     lines[a], lines[b] = lines[b], lines[a]
     doc = _parse("\n".join(lines))
-    assert "row-misplaced" in _issues_at(doc, a + 3)  # 301 03 after 301 13
+    assert "code-order" in _issues_at(doc, a + 3)  # 301 03 after 301 13
     # either code may be the wrong one: 301 13, now above 301 03, is in doubt too
-    assert "row-misplaced" in _issues_at(doc, a + 1)
+    assert "code-order" in _issues_at(doc, a + 1)
 
 
 def test_a_lost_title_does_not_merge_two_tables_silently():
@@ -326,7 +326,7 @@ def test_a_code_line_swapped_away_is_not_glued_to_the_next_row():
     assert row.code == "2010302" and row.values["total"] == Decimal("1584.39")
     # In 表二 the name and amounts of the lost code line are a row without code: flagged.
     income_issues = {i.slug for i in doc.issues if i.table == "income"}
-    assert income_issues & {"row-misplaced", "row-unread"}
+    assert income_issues & {"code-order", "row-unread"}
 
 
 def test_a_repeated_performance_amount_line_is_an_issue():
@@ -389,7 +389,7 @@ def test_a_repeated_line_of_a_two_sided_table_is_an_issue():
     at = _index(lines, "208 社会保障和就业支出 28.39")
     lines.insert(at + 1, lines[at])
     doc = _parse("\n".join(lines))
-    assert "row-misplaced" in _issues_at(doc, at + 2)
+    assert "code-order" in _issues_at(doc, at + 2)
 
 
 def test_three_public_by_shared_interpreter():

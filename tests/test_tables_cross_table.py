@@ -8,8 +8,7 @@ from decimal import Decimal
 from generator.grid import Cell, GridRow
 from generator.model import Column, Document, Origin, Row, Table
 from generator.tables.catalogue import load_catalogue
-from generator.tables.cross_table import place_by_sources, settle_across_tables
-from generator.tables.two_sided_counted import income_sources
+from generator.tables.cross_table import income_sources, place_by_sources, settle_across_tables
 from generator.tables.wrapped_header import wrapped_columns
 
 KEYS = ("total", "general_public", "gov_fund", "business")
@@ -87,7 +86,7 @@ def test_project_rows_a_unit_row_needs_a_class_row_under_it():
     sub-unit; one followed by anything else is a project line printed without its code (it
     takes the 项 above), a second 合计 is a misplaced row, and a project amount without a
     name is reported."""
-    from generator.tables.cross_table import name_project_rows
+    from generator.tables.cross_table import name_project_rows, names_by_code
     from generator.tables.segment import Segment
 
     def row(line, name, code=None, kind="item", total="1"):
@@ -98,7 +97,7 @@ def test_project_rows_a_unit_row_needs_a_class_row_under_it():
     doc = Document(path="x.txt", layout="pdf-padded", sha256="", encoding="utf-8",
                    tables={"expense": Table("expense", "表三", 1, rows=[row(9, "行政运行", "2010301")])})
     seg = Segment(load_catalogue().kind_of_table("projects"), "表七", 1, None)
-    found = {(i.slug, i.line) for i in name_project_rows(table, seg, doc, ("expense",), "表七")}
+    found = {(i.slug, i.line) for i in name_project_rows(table, seg, doc, names_by_code(doc, ("expense",)), "表七")}
     assert [(r.kind, r.unit) for r in rows[:2]] == [("unit", "某局"), ("class", "某局")]
     assert (rows[3].kind, rows[3].code, rows[3].project, rows[3].unit) == ("project", "2010301", "驻京办业务专项", "某局")
     assert rows[4].kind == "line" and ("row-misplaced", 6) in found

@@ -40,7 +40,6 @@ from .column_fit import (
     fit_to_columns,
     is_column_grid,
     unlabelled_rows,
-    with_unknown,
     without_number_runs,
 )
 from .header import VARIANTS, read_columns
@@ -61,7 +60,7 @@ def read_coded(seg: Segment, catalogue: Catalogue, unit: str, path: str) -> tupl
     header_rows, runs = without_number_runs(header_rows)
     inferred = inferred_columns(header_rows, body, seg.kind.header)
     columns = inferred or _fixed_columns(header_rows, seg.kind.header) or spelled_columns(header_rows, seg.kind.header) \
-        or _columns(header_rows, catalogue, unknown=True)
+        or _columns(header_rows, catalogue)
     columns, issues = unknown_columns(header_rows, columns, catalogue, seg, path)
     issues += column_order(columns, seg.kind.identities, seg, path) + garbled_labels(columns, seg, path)
     issues += dropped_number_runs(seg, runs, path)
@@ -69,7 +68,7 @@ def read_coded(seg: Segment, catalogue: Catalogue, unit: str, path: str) -> tupl
                   columns=[Column(c.key, c.label) for c in columns])
     header_words = {squash(c.text) for r in header_rows for c in r.cells}
     body = _cut_at_next_header(seg, body, header_words, path, issues)
-    if is_column_grid(header_rows):  # a sheet, tab-separated text: cells in their columns
+    if is_column_grid(header_rows, from_left=True):  # a sheet, tab-separated text: cells in their columns
         body, columns = fit_to_columns(seg, header_rows, body, columns, catalogue, path, issues)
         table.columns = [Column(c.key, c.label) for c in columns]
     reader = _LineReader(seg, header_rows, body, path, issues)
@@ -377,7 +376,7 @@ def _is_name_piece(row: GridRow) -> bool:
         word in row.cells[0].text for word in ("科目", "项目", "编码", "名称"))
 
 
-def _columns(header: list[GridRow], catalogue: Catalogue, unknown: bool = False) -> list[HeaderColumn]:
+def _columns(header: list[GridRow], catalogue: Catalogue) -> list[HeaderColumn]:
     """Leaf columns with a key. Without x-extents: the keyed labels of the header line
     that has the most of them and of the lines after it, in print order (the lines
     above hold the headings over them: 一般公共预算基本支出 over 合计 人员经费 公用经费)."""
@@ -385,8 +384,7 @@ def _columns(header: list[GridRow], catalogue: Catalogue, unknown: bool = False)
         leaves = read_columns(header, catalogue)  # (new columns: changed in place)
         for leaf in leaves:
             leaf.label = unwrap(leaf.label)
-        extents = any(c.x0 is not None for r in header for c in r.cells)
-        return with_unknown(leaves, header) if unknown and not extents else [c for c in leaves if c.key]
+        return [c for c in leaves if c.key]  # (a label no key names: `ruled.unknown_columns`)
     keyed = [[HeaderColumn(key, c.text, None, None, pieces=[c]) for c in row.cells
               if (key := catalogue.column_key(c.text)) and squash(c.text) not in VARIANTS]
              for row in header]  # 预算数 / 决算数 pairs cannot be told apart without positions

@@ -15,6 +15,7 @@ import re
 from ..grid import GridRow
 from ..model import Issue, Table
 from ..numbers import is_total_label, parse_amount, squash
+from .amounts import is_amount_cell
 from .catalogue import Catalogue
 from .header import Column as HeaderColumn
 from .page_headers import follow_page_headers
@@ -111,18 +112,20 @@ def foreign_header(body: list[GridRow], keys: set[str], column_key) -> int | Non
     return None
 
 
-def is_column_grid(header: list[GridRow]) -> bool:
-    """Cells that give their column and no extent (a sheet, tab-separated text)."""
-    cells = [c for r in header for c in r.cells]
-    return all(c.x0 is None for c in cells) and any(c.col is not None and c.col >= 0 for c in cells)
+def is_column_grid(rows: list[GridRow], from_left: bool = False) -> bool:
+    """Cells, labels too, that give their column but no extent (tab-separated text, Word
+    table text, a sheet; padded text counts only its amounts' columns); `from_left`: and
+    count it from the left (not Word table text, whose `col` counts from the row's end)."""
+    cells = [c for r in rows for c in r.cells]
+    return (any(c.col is not None and not is_amount_cell(c) and (c.col >= 0 or not from_left) for c in cells)
+            and all(c.x0 is None for c in cells))
 
 
 def fit_to_columns(seg: Segment, header: list[GridRow], body: list[GridRow], columns: list[HeaderColumn],
                    catalogue: Catalogue, path: str, issues: list[Issue]) -> tuple[list[GridRow], list[HeaderColumn]]:
     """The body rows and columns of a table whose cells give their column, each doubt an
-    issue: unknown labels kept as col_<n>; another table's header ends the body; a column
-    two header rows name differently is not read; rows that do not fit (`misfit`) are not."""
-    issues += _unknown_columns(seg, columns, path)
+    issue: another table's header ends the body; a column two header rows name differently
+    is not read; rows that do not fit (`misfit`) are not."""
     code_cols = code_part_columns(header)
     if code_cols:
         body = _cut_at_foreign_header(seg, body, {c.key for c in columns if c.key}, catalogue, path, issues)
@@ -208,25 +211,3 @@ def _cut_at_foreign_header(seg: Segment, body: list[GridRow], keys: set[str], ca
     line = body[index].line
     issues.append(table_issue(seg, path, "header-foreign", line, "另一张表的表头（其标题丢失？），以下各行未读取", "error"))
     return body[:index]
-
-
-def with_unknown(leaves: list[HeaderColumn], header: list[GridRow]) -> list[HeaderColumn]:
-    """Columns of a header whose cells give their column: a label no synonym names, right
-    of the codes and names, is an amount column all the same, kept by its position as
-    col_<n> (`_unknown_columns` says so)."""
-    code_cols = code_part_columns(header)
-    skip = code_cols | name_columns(header, code_cols)
-    out = []
-    for leaf in leaves:
-        col = leaf.pieces[0].col if leaf.pieces else None
-        if leaf.key is None and col is not None and col not in skip and col > max(skip, default=-1):
-            leaf.key = f"col_{col + 1}"
-        if leaf.key:
-            out.append(leaf)
-    return out
-
-
-def _unknown_columns(seg: Segment, columns: list[HeaderColumn], path: str) -> list[Issue]:
-    return [Issue("column-unknown", f"{seg.title}：列“{c.label}”不是已知的列，按位置保留为 {c.key}", path,
-                  c.pieces[0].origin.line if c.pieces else seg.line, "warning", table=seg.kind.key or None)
-            for c in columns if c.key.startswith("col_")]

@@ -6,8 +6,10 @@ is read, whatever reader read them (issue 15):
   nothing, so "3802.15 3802.15" under 总计 and eight sources does not say its source. The
   sources the document has are those 表一's income side (else 表四's) gives an amount; a
   source it gives none is blank in every row. The amounts after the total go onto those
-  sources and the hierarchy's sums (`by_sums`, through `verify.verify_coded`) decide
-  where a row prints fewer of them; what stays open keeps its total alone, reported.
+  sources (a row printing one for each: where they add up to the total) and the
+  hierarchy's sums (`by_sums`, through `verify.verify_coded`) decide where a row prints
+  fewer of them; what stays open keeps its total alone, reported. 表四's expense side is
+  placed the same way onto the fund types (`two_sided_counted.place_unplaced`).
 - broken codes ("20 03 01") read from the codes printed elsewhere (`codes.repair_broken_codes`).
 - names for codes from other tables (`names_by_code`: 表七 project names), and the doubts
   on 表七's rows those names leave (`name_project_rows`).
@@ -15,17 +17,18 @@ is read, whatever reader read them (issue 15):
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection
 from dataclasses import replace
+from decimal import Decimal
 
 from ..model import TABLE_SHORT, Document, Issue, Row, Table
-from ..numbers import is_total_label
+from ..numbers import is_total_label, squash
 from .catalogue import identity_text, load_catalogue
 from .codes import repair_broken_codes
 from .projects import name_projects
 from .segment import Segment
-from .two_sided_counted import income_sources
-from .verify import verify_coded
+from .verify import rounding_step, verify_coded
 
 
 def settle_across_tables(doc: Document, waiting: Collection[str] = ()) -> None:
@@ -42,6 +45,23 @@ def settle_across_tables(doc: Document, waiting: Collection[str] = ()) -> None:
     repair_broken_codes(doc)
 
 
+# "一、", "1.", "其中：" before an income source's name
+_NUMBERING = re.compile(r"^([一二三四五六七八九十]+、|\d+[.、．]|其中[：:])")
+
+
+def income_sources(table: Table | None) -> list[str]:
+    """Column keys of the income sources with a non-zero amount on a two-sided table's
+    income side (一般公共预算 5005.17 → general_public)."""
+    if table is None:
+        return []
+    keys, catalogue = [], load_catalogue()
+    for row in table.rows:
+        key = catalogue.whole_label_key(_NUMBERING.sub("", squash(row.name))) if row.side == "income" else None
+        if key and row.values.get("amount"):
+            keys.append(key)
+    return keys
+
+
 def names_by_code(doc: Document, keys: tuple[str, ...]) -> dict[str, str]:
     """科目名称 by code, the first the document's tables `keys` print, in that order (表七's
     labels are a 科目名称 and a project's name run together: the other tables tell where one
@@ -54,13 +74,13 @@ def names_by_code(doc: Document, keys: tuple[str, ...]) -> dict[str, str]:
     return known
 
 
-def name_project_rows(table: Table, seg: Segment, doc: Document, keys: tuple[str, ...],
+def name_project_rows(table: Table, seg: Segment, doc: Document, names: dict[str, str],
                       label: str) -> list[Issue]:
-    """表七's units, projects and their names (`projects.name_projects`) by the 科目名称 the
-    tables `keys` print; an uncoded row is a sub-unit only where a 类 row follows it, else a
+    """表七's units, projects and their names (`projects.name_projects`) by the 科目名称
+    `names` (`names_by_code`: what the document's other tables print); an uncoded row is a sub-unit only where a 类 row follows it, else a
     project line printed without its code (of the 项 above: a `row-misplaced` doubt where
     there is none) or a second 合计; a project amount without a name (`unnamed-project`)."""
-    name_projects(table, seg, names_by_code(doc, keys))
+    name_projects(table, seg, names)
     found, unit = [], None
 
     def doubt(slug: str, row: Row, text: str) -> None:
@@ -102,7 +122,7 @@ def place_by_sources(table: Table, sources: list[str], origin: str, path: str) -
     targets = [k for k in keys[1:] if k in sources]
     view = replace(table, columns=[c for c in table.columns if c.key == keys[0] or c.key in targets],
                    rows=[], totals={})
-    width = len(view.columns)
+    width, step = len(view.columns), rounding_step(table.unit)
     issues: list[Issue] = []
     listed: set[int] = set()  # the rows that list every column (None where blank), as read
     as_sources: list[Row] = []
@@ -112,7 +132,7 @@ def place_by_sources(table: Table, sources: list[str], origin: str, path: str) -
             continue  # the total alone, or every column: as printed
         if all(k in row.values for k in keys):
             listed.add(id(row))
-        if len(printed) > width:
+        if len(printed) > width or len(printed) == width and not _adds_up(row, printed, step):
             issues.append(_ambiguous(label, row, printed, keys, targets, table, path))
             _move(row, printed[:1], keys[:1])
             continue
@@ -135,6 +155,13 @@ def place_by_sources(table: Table, sources: list[str], origin: str, path: str) -
                             f"{table.columns[0].label} + {names}（按{origin}的收入来源）", path,
                             as_sources[0].line, "warning", table.key))
     return issues
+
+
+def _adds_up(row: Row, printed: list[str], step: Decimal) -> bool:
+    """The amounts after the first (the total) add up to it: a row printing as many as the
+    total and the sources is read as them only then."""
+    parts = sum((row.values[k] for k in printed[1:]), Decimal(0))
+    return abs(parts - row.values[printed[0]]) <= step * (len(printed) - 1)
 
 
 def _move(row: Row, printed: list[str], onto: list[str]) -> None:

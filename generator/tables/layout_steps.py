@@ -1,20 +1,20 @@
 """The steps the legacy text layouts share (`*_tables.py`): page-number lines and form
 feeds, the source checks every layout runs (`generator.layouts.Layout.read`), one table
 read and finished as the tab-separated layouts print it (`read_table`), and the doubts on
-a table's codes and its 合计 (`code_doubts`, `check_total`). They depend on what a
-disclosure is, not on how its text is laid out."""
+a table's 合计 (`check_total`). They depend on what a disclosure is, not on how its text is
+laid out."""
 
 from __future__ import annotations
 
 import re
 
-from ..model import Document, Issue, Row, Table, table_label
+from ..model import Document, Issue, Table, table_label
 from ..numbers import squash
 from ..parse.prose import PAGE_MARKER
 from ..sources import SourceText
 from .foreign_rows import refuse_foreign_rows
 from .pipeline import interpret
-from .row_doubts import foreign_code, row_doubts
+from .row_doubts import row_doubts
 from .segment import Segment
 
 
@@ -78,48 +78,6 @@ def check_garbled_lines(source: SourceText, doc: Document) -> None:
         doc.issues.append(Issue("source-garbled", f"第 {n} 行含有替换字符（U+FFFD）："
                                 "之前的格式转换在这里丢失了文字，"
                                 "这一行的名称和数字不可靠", doc.path, n, "warning"))
-
-
-def code_doubts(table: Table, doc: Document, label: str) -> None:
-    """A `row-misplaced` doubt on each coded row that does not belong in this table or breaks the
-    ascending code order (text extracted from a PDF moves and repeats lines); `label` names
-    the table."""
-    key, rows = table.key, table.rows
-    out: list[tuple[Row, str]] = []
-    previous: Row | None = None
-    unit: Row | None = None  # a sub-unit whose first coded row is still to come
-    for row in rows:
-        if row.kind == "unit":  # a sub-unit's rows start the classification again
-            previous, unit = None, row
-            continue
-        if not row.code:
-            continue
-        if unit is not None and len(row.code) > 3 and row.kind != "project":
-            out.append((unit, unit_opening_doubt(unit, row.code)))
-        unit = None
-        foreign = foreign_code(key, row.code, row.code_raw)
-        if foreign:
-            out.append((row, foreign))
-        elif previous is not None and (row.code < previous.code or row.code == previous.code
-                                       and row.kind != "project"):
-            out.append((row, f"编码 {row.code_raw} 排在 {previous.code} 之后，不符合类/款/项"
-                        "顺序（行被移动或重复？）"))
-            if row.code != previous.code and not any(r is previous for r, _ in out):
-                # either code may be the wrong one: the row above is in doubt too
-                out.append((previous, f"编码 {previous.code_raw} 排在 {row.code} 之前，不符合"
-                            "类/款/项顺序（行被移动或重复？）"))
-        previous = row
-    for row, doubt in out:
-        doc.issues.append(Issue("row-misplaced", f"{label}「{row.code_raw or row.code or row.name}」行：{doubt}", doc.path,
-                                row.line, "warning", key))
-
-
-def unit_opening_doubt(unit: Row, first_code: str) -> str:
-    """Why an uncoded row read as a sub-unit is in doubt: a sub-unit's rows open with a 类
-    (3 digits), and the first coded row under this one is a 款 or 项 — more likely a 类 row
-    whose code was lost."""
-    return (f"没有编码的行「{(unit.name or '')[:40]}」之后是 {first_code}，不是类："
-            "是丢了编码的类行吗？按下属单位读取，存疑")
 
 
 def read_table(seg: Segment, doc: Document, title: str, unit: str | None = None) -> Table:

@@ -22,10 +22,9 @@ from ..parse.titles import numbered_title
 from ..readers.padded import padded_rows
 from ..sources import SourceText
 from .catalogue import load_catalogue
-from .cross_table import name_project_rows
+from .cross_table import name_project_rows, names_by_code
 from .layout_steps import (
     check_total,
-    code_doubts,
     empty_as_noted,
     list_every_column,
     replace_page_markers,
@@ -33,7 +32,7 @@ from .layout_steps import (
 )
 from .pipeline import interpret, read_target
 from .rejoin import rejoin_wrapped_rows
-from .row_doubts import report_unbalanced_rows
+from .row_doubts import check_code_order, report_unbalanced_rows
 from .segment import Segment, find_tables
 
 PART_RE = re.compile(r"^\s*第[一二三四五六七八九十]+部分")
@@ -100,11 +99,12 @@ def _read_shared(seg: Segment, title: str, end: int, grid: PaddedGrid, lines: li
     table = interpret(seg, doc)
     table.title, table.note = title, None
     if key == "projects":
-        doc.issues.extend(name_project_rows(table, seg, doc, ("expense", "general_public"), short))
+        doc.issues.extend(name_project_rows(table, seg, doc, names_by_code(doc, ("expense", "general_public")),
+                                                     short))
     list_every_column(table, seg.kind.shape)
     if seg.kind.shape in ("coded", "named"):
         check_total(table, short, doc)
     empty_as_noted(table, [(n, lines[n - 1]) for n in range(seg.line + 1, end)], doc, title)
-    code_doubts(table, doc, short)
+    check_code_order(table, doc, short, ascending=True)
     report_unbalanced_rows(table, doc, short)
     return table

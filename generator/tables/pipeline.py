@@ -102,11 +102,16 @@ def _stated_items(doc: Document, seg, grid: Grid, following: int) -> dict[str, D
     last = max((c.origin.line or seg.line for r in seg.rows for c in r.cells), default=seg.line)
     stop = min(following - 1, last + NOTE_LINES, len(grid.lines))
     under = stated_under_table(grid.lines, last + 1, stop, seg.kind.key) if stop > last else {}
+    return stated_figures([*under.items(), *((f.key, f.amount) for f in doc.figures)], seg.kind.columns)
+
+
+def stated_figures(figures: list[tuple[str, Decimal | None]], columns: tuple[str, ...]) -> dict[str, Decimal]:
+    """The first of the (key, amount) figures stated for each of `columns`, by column key
+    (three_public_overseas → overseas): the 三公 figures the text states confirm a placement."""
     stated: dict[str, Decimal] = {}
-    figures = [*under.items(), *((f.key, f.amount) for f in doc.figures)]
     for key, amount in figures:
         column = key.removeprefix("three_public_")
-        if column in seg.kind.columns and amount is not None:
+        if column in columns and amount is not None:
             stated.setdefault(column, amount)
     return stated
 

@@ -5,11 +5,13 @@ above (`moved_value_doubts`), 表六 amounts on the wrong side (人员经费 / �
 whose parts do not add up to their 合计 (`report_unbalanced_rows`). Each is a
 `code-order` or `column-ambiguous` warning on the row's line; no figure is changed.
 
-The nesting check does not require ascending codes: Word tables print 表六's economic 款 in
-their own order (302 211 after 303 09) and a 项 99 before 01, so only the nesting is
-checked. A code that breaks it (a 类 or 款 printed again after its rows, a 款 under another
-类, a 项 under another 款) is kept and reported: a row that lost or swapped a code cell reads
-as such a code, and its figures must not stand at the wrong place unreported.
+Word tables print 表六's economic 款 in their own order (302 211 after 303 09) and a 项 99
+before 01, so only the nesting is checked there; text extracted from a PDF prints them
+ascending, and its lines move, swap and repeat, so the PDF layouts ask for the ascending
+order too (`check_code_order(ascending=True)`, one check for every layout). A code that
+breaks it (a 类 or 款 printed again after its rows, a 款 under another 类, a 项 under
+another 款) is kept and reported: a row that lost or swapped a code cell reads as such a
+code, and its figures must not stand at the wrong place unreported.
 """
 
 from __future__ import annotations
@@ -48,47 +50,66 @@ def foreign_code(key: str, code: str, printed: str | None = None) -> str | None:
     return f"编码 {printed or code} 不是{kind}科目编码：是另一张表的行？"
 
 
-def check_code_order(table: Table, doc: Document, label: str) -> None:
-    """Codes out of the 类/款/项 nesting of the rows printed before them (in the current
-    sub-unit), or of the other classification (`foreign_code`). Unlike the legacy layouts'
-    `code_doubts` this does not require ascending codes (see the module). The row of the
-    类 or 款 a code should be under is in doubt too, once: its own code may be the wrong
-    one (a swapped code cell)."""
-    def doubt(line: int, text: str) -> None:
-        doc.issues.append(Issue("code-order", f"{label}第 {line} 行：{text}", doc.path, line, "warning", table.key))
-    printed_class = printed_section = None  # the 类 and 款 rows printed so far
-    printed_lines: dict[str, int] = {}  # 类/款 printed → its row's line
+def check_code_order(table: Table, doc: Document, label: str, ascending: bool = False) -> None:
+    """Codes that break the order of the rows printed before them (in the current sub-unit):
+    a code of the other classification (`foreign_code`, `row-misplaced`); a 类 or 款 printed
+    again after its rows, a 款 under another 类, a 项 under another 款 (the 类 or 款 row
+    above is in doubt too: its own code may be the wrong one, a swapped code cell); a code
+    below the one printed before it under the same 类 or 款, or any code printed twice,
+    where the codes print `ascending` (text extracted from a PDF moves, swaps and repeats
+    lines: both rows in doubt; Word tables print their own orders, see the module); an
+    uncoded row read as a sub-unit whose first coded row is no 类 (`unit_opening_doubt`).
+    One `code-order` warning a row at most."""
+    doubts: dict[int, Issue] = {}  # id(row) → its doubt (the first found), in the order found
+
+    def doubt(row: Row, text: str, slug: str = "code-order") -> None:
+        doubts.setdefault(id(row), Issue(slug, f"{label}第 {row.line} 行：{text}", doc.path, row.line,
+                                         "warning", table.key))
+    unit = printed_class = printed_section = None  # the sub-unit, 类 and 款 printed so far
+    printed: dict[str, Row] = {}  # 类/款 printed → its row
+    last: dict[str, Row] = {}  # 类 or 款 (the table: "") → the last row printed under it
     seen: set[str] = set()  # every code or code prefix seen
     for row in table.rows:
         if row.kind == "unit":  # a sub-unit's rows: the order starts again
             printed_class = printed_section = None
-            printed_lines, seen = {}, set()
+            unit, printed, last, seen = row, {}, {}, set()
             continue
         code, has_project = row.code, row.kind == "project"
         if not code:
             continue
-        problem, parent = None, None
-        foreign = foreign_code(table.key, code)
-        if foreign:
-            doubt(row.line, foreign)
-        elif len(code) in (3, 5) and code in seen and not has_project:
-            problem = f"{code} 在其下属行之后再次印出"
+        if unit is not None and len(code) > 3 and not has_project:
+            doubt(unit, unit_opening_doubt(unit, code))
+        unit, problem, parent, before = None, None, None, last.get(code[:-2] if len(code) > 3 else "")
+        if foreign := foreign_code(table.key, code, row.code_raw):
+            doubt(row, foreign, "row-misplaced")
+        elif code in seen and not has_project:
+            problem = f"{code} 在其下属行之后再次印出" if len(code) < 7 else f"{code} 再次印出"
         elif len(code) in (5, 7) and printed_class and code[:3] != printed_class:
             problem, parent = f"{code} 不在上面所印的类 {printed_class} 之下", printed_class
-        elif (len(code) == 7 and printed_section and code[:3] == printed_section[:3]
-              and code[:5] != printed_section):
+        elif len(code) == 7 and printed_section and code[:3] == printed_section[:3] and code[:5] != printed_section:
             problem, parent = f"{code} 不在上面所印的款 {printed_section} 之下", printed_section
-        if parent is not None and (line := printed_lines.pop(parent, None)) is not None:
-            doubt(line, f"{parent} 之后是不属于它的 {code}；该行的编码可能有误")
+        elif ascending and before is not None and code < before.code:
+            doubt(row, f"编码 {row.code_raw or code} 排在 {before.code} 之后，不符合类/款/项顺序（行被移动或重复？）")
+            doubt(before, f"编码 {before.code_raw or before.code} 排在 {code} 之前，不符合类/款/项顺序"
+                  "（行被移动或重复？）")
+        if parent is not None and (above := printed.pop(parent, None)) is not None:
+            doubt(above, f"{parent} 之后是不属于它的 {code}；该行的编码可能有误")
         if problem:
-            doubt(row.line, f"编码 {problem}；可能缺了或错放了编码单元格")
-        if len(code) == 3 and not has_project:
-            printed_class, printed_section = code, None
-            printed_lines[code] = row.line
-        elif len(code) == 5 and not has_project:
-            printed_section = code
-            printed_lines[code] = row.line
+            doubt(row, f"编码 {problem}；可能缺了或错放了编码单元格")
+        if len(code) in (3, 5) and not has_project:
+            printed_class, printed_section = (code, None) if len(code) == 3 else (printed_class, code)
+            printed[code] = row
         seen.update(code[:n] for n in (3, 5, 7) if n <= len(code))
+        last[code[:-2] if len(code) > 3 else ""] = row
+    doc.issues.extend(doubts.values())
+
+
+def unit_opening_doubt(unit: Row, first_code: str) -> str:
+    """Why an uncoded row read as a sub-unit is in doubt: a sub-unit's rows open with a 类
+    (3 digits), and the first coded row under this one is a 款 or 项 — more likely a 类 row
+    whose code was lost."""
+    return (f"没有编码的行「{(unit.name or '')[:40]}」之后是 {first_code}，不是类："
+            "是丢了编码的类行吗？按下属单位读取，存疑")
 
 
 def _hierarchy(table: Table) -> list[tuple[Row, list[Row]]]:

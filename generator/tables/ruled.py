@@ -15,6 +15,7 @@ from ..grid import Cell, GridRow
 from ..model import COLUMN_LABELS, Issue, Row, Table
 from ..numbers import squash
 from .catalogue import Catalogue, terms_of
+from .codes import column_from_left
 from .header import Column as HeaderColumn
 from .segment import Segment
 
@@ -112,27 +113,37 @@ def sub_units(table: Table, seg: Segment, ruled: set[int], path: str) -> list[Is
 
 def unknown_columns(header: list[GridRow], columns: list[HeaderColumn], catalogue: Catalogue,
                     seg: Segment, path: str) -> tuple[list[HeaderColumn], list[Issue]]:
-    """A ruled header's label right of the first keyed one that no column key knows: kept as
-    col_N (N its place among the value columns), its figures read there, reported."""
+    """A label of a header whose cells give their column (a sheet, tab-separated or Word
+    table text), right of the first keyed column and over no keyed column, that no column
+    key knows: kept as col_N (N its column counted from the left, 1-based, in every
+    layout), its figures read there, reported."""
     if not columns or not all(c.pieces and c.pieces[0].col is not None for c in columns):
         return columns, []
-    row = next((r for r in header if any(p in r.cells for p in columns[0].pieces)), None)
-    if row is None or not row.ruled or row.width is None:
+    rows = [r for r in header if r.ruled and all(c.x0 is None for c in r.cells)]
+    # (a column's pieces are copies of the header's cells: found by their line and col)
+    place = {(c.origin.line, c.col): column_from_left(c, row) for row in rows for c in row.cells if c.col is not None}
+    if _at(columns[0].pieces[0]) not in place:
         # (ruled PDF headers: their unknown labels want catalogue synonyms first, 上缴上级支出 …)
         return columns, []
-    known = {id(p) for c in columns for p in c.pieces}
-    first = columns[0].pieces[0].col
+    keyed = {place.get(_at(p)) for c in columns for p in c.pieces}
+    first = place[_at(columns[0].pieces[0])]
     out, issues = list(columns), []
-    for cell in row.cells:
-        if id(cell) in known or cell.col is None or cell.col < first or catalogue.column_key(cell.text):
-            continue
-        n = cell.col - first + 1
-        out.append(HeaderColumn(f"col_{n}", squash(cell.text), None, None, pieces=[cell]))
-        issues.append(Issue("column-unknown", f"{seg.title} 第 {n} 列“{squash(cell.text)}”（表头第 {row.line} "
-                            f"行）：不认识的列名，其数保留在第 {n} 列", path, None, "warning",
-                            table=seg.kind.key or None))
-    out.sort(key=lambda c: c.pieces[0].col or 0)
+    for row in rows:
+        for cell in row.cells:
+            n = place.get(_at(cell))
+            if n is None or n in keyed or n < first or not squash(cell.text) or catalogue.column_key(cell.text):
+                continue
+            keyed.add(n)
+            out.append(HeaderColumn(f"col_{n + 1}", squash(cell.text), None, None, pieces=[cell]))
+            issues.append(Issue("column-unknown", f"{seg.title} 第 {n + 1} 列“{squash(cell.text)}”（表头第 "
+                                f"{row.line} 行）：不认识的列名，其数保留在第 {n + 1} 列", path, row.line,
+                                "warning", table=seg.kind.key or None))
+    out.sort(key=lambda c: place.get(_at(c.pieces[0])) or 0)
     return out, issues
+
+
+def _at(cell: Cell) -> tuple[int | None, int | None]:
+    return cell.origin.line, cell.col
 
 
 def column_order(columns: list[HeaderColumn], identities: tuple[str, ...], seg: Segment,

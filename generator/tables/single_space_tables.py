@@ -18,7 +18,6 @@ the title.
 from __future__ import annotations
 
 import re
-from decimal import Decimal
 
 from ..grid import Grid
 from ..model import COLUMN_LABELS, Column, Document, Issue, Table, table_label
@@ -33,13 +32,13 @@ from .cross_table import name_project_rows, names_by_code
 from .items import read_items
 from .layout_steps import (
     check_total,
-    code_doubts,
     empty_as_noted,
     list_every_column,
     replace_page_markers,
 )
-from .pipeline import interpret, read_target
+from .pipeline import interpret, read_target, stated_figures
 from .rejoin import cut_after_total, rejoin_wrapped_rows
+from .row_doubts import check_code_order
 from .segment import Segment, find_tables
 from .two_sided import read_two_sided
 from .verify import verify_coded
@@ -157,7 +156,8 @@ def read_shared(seg: Segment, body: list[tuple[int, str]], grid: Grid, doc: Docu
         table.title, table.note = title, None
         return table
     if seg.kind.shape == "items":
-        table, found = read_items(seg, catalogue, unit, doc.path, _stated(doc, seg.kind.columns))
+        stated = stated_figures([(f.key, f.amount) for f in doc.figures], seg.kind.columns)
+        table, found = read_items(seg, catalogue, unit, doc.path, stated)
     else:
         rejoin_wrapped_rows(seg, grid)  # "208 05 05 name" / name pieces / the amounts line
         doc.issues.extend(cut_after_total(seg, doc.path))
@@ -177,7 +177,7 @@ def read_shared(seg: Segment, body: list[tuple[int, str]], grid: Grid, doc: Docu
     table.note = note if table.empty else None
     if table.rows and (seg.kind.shape == "coded" or any(r.code for r in table.rows)):  # (表二 收入: "named")
         check_total(table, title, doc)
-        code_doubts(table, doc, title)
+        check_code_order(table, doc, title, ascending=True)
     elif table.rows and seg.kind.shape == "items":
         table.columns = _named_columns(seg, catalogue, table)
     list_every_column(table, seg.kind.shape)
@@ -227,8 +227,8 @@ def _ends_in_amount(text: str) -> bool:
 def _name_projects(table: Table, seg, doc: Document) -> list[Issue]:
     """表七's rows named by the 科目名称 表三, 表五 and 表二 print (`name_project_rows`), and a
     doubt on each name split by the print alone."""
-    keys = ("expense", "general_public", "income")
-    found, names = name_project_rows(table, seg, doc, keys, "表七"), names_by_code(doc, keys)
+    names = names_by_code(doc, ("expense", "general_public", "income"))
+    found = name_project_rows(table, seg, doc, names, "表七")
     for row in (r for r in table.rows if r.kind == "project"):
         if row.project and row.code_raw and names.get(row.code or "") != row.name:
             found.append(Issue("project-name-uncertain", f"表七「{row.code_raw}」行：其他表中没有印出这个科目名称，"
@@ -243,13 +243,3 @@ def _named_columns(seg, catalogue, table: Table) -> list[Column]:
     named = {catalogue.column_key(c.text) for r in seg.rows if not has_amount(r) for c in r.cells}
     placed = {k for row in table.rows for k, v in row.values.items() if v is not None}
     return [Column(k, COLUMN_LABELS.get(k, k)) for k in seg.kind.columns if k in named | placed]
-
-
-def _stated(doc: Document, columns: tuple[str, ...]) -> dict[str, Decimal]:
-    """The 三公 figures the 说明 text states, by column key (they confirm a placement)."""
-    stated: dict[str, Decimal] = {}
-    for figure in doc.figures:
-        column = figure.key.removeprefix("three_public_")
-        if column in columns and figure.amount is not None:
-            stated.setdefault(column, figure.amount)
-    return stated

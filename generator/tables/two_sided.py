@@ -22,8 +22,9 @@ from ..readers.text import is_amount
 from .amounts import LABEL_START, has_amount, label_text, pieces, to_wan
 from .catalogue import Catalogue
 from .codes import row_kind
+from .column_fit import is_column_grid
 from .segment import Segment
-from .two_sided_columns import SIDE_NAMES, is_column_grid, read_sides
+from .two_sided_columns import SIDE_NAMES, read_sides
 from .two_sided_counted import cut_at_other_table, function_class, place_unplaced, read_counted
 
 

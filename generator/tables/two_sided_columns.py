@@ -36,14 +36,6 @@ class Side:
     columns: list[tuple[int, Column]]
 
 
-def is_column_grid(rows: list[GridRow]) -> bool:
-    """Cells, labels too, that give their column but no extent (tab-separated text, Word
-    table text, a sheet; padded text counts only its amounts' columns)."""
-    cells = [c for r in rows for c in r.cells]
-    return (any(c.col is not None and not is_amount_cell(c) for c in cells)
-            and all(c.x0 is None for c in cells))
-
-
 def read_sides(header: list[GridRow], body: list[GridRow], table: Table, catalogue: Catalogue,
                unit: str, path: str, title: str) -> list[Issue]:
     """Read `body` into `table` (rows with their side) by the header's sides."""

@@ -14,24 +14,26 @@ amounts print different decimals (a number split by a space).
 
 Single-space text prints no empty cells and no column positions (" 财政拨款（补助） 5005.17
 201 一般公共服务支出 4564.64 4564.64"): the amounts of 表四's expense lines stay in print
-order and are then placed (`place_unplaced`): after the 合计, in order, on the fund types
-the income side gives an amount (一般公共预算 5005.17), where they sum to the 合计; what no
-identity tells stays in the 合计 alone, reported `column-ambiguous`.
+order and are then placed (`place_unplaced`) as 表二's are onto its sources
+(`cross_table.place_by_sources`): after the 合计, in order, on the fund types the income
+side gives an amount (一般公共预算 5005.17); a row printing fewer where the identities tell;
+what no identity tells stays in the 合计 alone, reported `column-ambiguous`.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import replace
 from functools import lru_cache
 
 from ..grid import Cell, GridRow
-from ..model import COLUMN_LABELS, Column, Issue, Origin, Row, Table
+from ..model import Column, Issue, Origin, Row, Table
 from ..numbers import squash
 from ..readers.text import is_amount
 from .amounts import LABEL_START, has_amount, label_text, mixed_decimals, to_wan
-from .catalogue import load_catalogue
 from .codes import read_code, split_fused
+from .cross_table import income_sources, place_by_sources
 from .segment import Segment
 
 _NOWHERE = Origin(line=0)
@@ -169,8 +171,7 @@ def _doubt(slug: str, line: int, message: str, path: str, table: str) -> Issue:
     return Issue(slug, message, path, line, "warning", table)
 
 
-# "一、", "1.", "其中：" before an income source's name
-_NUMBERING = re.compile(r"^([一二三四五六七八九十]+、|\d+[.、．]|其中[：:])")
+# 表四's fund types (its expense columns after the 合计)
 FUNDS = ("general_public", "gov_fund", "state_capital")
 # A 款 or 项 code first on a line ("03 政府办公厅…", "201 03 01 行政运行"): two-sided
 # tables print 类 codes only; and the "类 款 项" header of a one-sided table.
@@ -199,61 +200,20 @@ def cut_at_other_table(seg: Segment, path: str) -> list[Issue]:
     return []
 
 
-def income_sources(table: Table | None) -> list[str]:
-    """Column keys of the income sources with a non-zero amount on a two-sided table's
-    income side (一般公共预算 5005.17 → general_public)."""
-    if table is None:
-        return []
-    keys, catalogue = [], load_catalogue()
-    for row in table.rows:
-        key = catalogue.whole_label_key(_NUMBERING.sub("", squash(row.name))) if row.side == "income" else None
-        if key and row.values.get("amount"):
-            keys.append(key)
-    return keys
-
-
 def place_unplaced(table: Table, path: str, title: str) -> list[Issue]:
     """A 小计 line printed alone prints no side: read as the income side's, said so; then
-    the fund amounts (`place_fund_amounts`)."""
+    the expense side's amounts onto the fund types the income side gives an amount
+    (`cross_table.place_by_sources`, as 表二's onto its sources)."""
     issues = []
     for row in table.rows:
         if row.side == "income" and squash(row.name) == "小计" and row.values.get("amount") is not None:
             row.inferred = ("amount",)
             issues.append(Issue("column-inferred", f"{title}「小计」行：{row.values['amount']} 按收入方的小计读取"
                                 "（没有印出属于哪一方）", path, row.line, "warning", table.key))
-    return issues + place_fund_amounts(table, path, title)
-
-
-def place_fund_amounts(table: Table, path: str, title: str) -> list[Issue]:
-    """The expense lines' amounts, kept in print order by the counted reading, onto the
-    fund types the income side has (see the module)."""
-    funds = [k for k in FUNDS if any(c.key == k for c in table.columns)]
+    funds = [c.key for c in table.columns if c.key in FUNDS]
     if not funds:
-        return []
-    funded = income_sources(table)  # (asked once, not once a fund)
-    targets = [k for k in funds if k in funded]
-    expense = [r for r in table.rows if r.side == "expense"] + [r for s, r in table.totals.items() if s == "expense"]
-    issues, inferred = [], []
-    for row in expense:
-        keys = ["total", *funds]
-        printed = [(row.values.get(k), row.origins.get(k)) for k in keys if row.values.get(k) is not None]
-        if len(printed) in (1, len(keys)) or not printed:
-            continue
-        (total, total_origin), rest = printed[0], printed[1:]
-        row.values = dict.fromkeys(keys) | {"total": total}
-        row.origins = {k: v for k, v in row.origins.items() if k not in keys} | {"total": total_origin}
-        if len(rest) == len(targets) and sum(v for v, _ in rest) == total:
-            for key, (value, origin) in zip(targets, rest):
-                row.values[key], row.origins[key] = value, origin
-            row.inferred = tuple(targets)
-            inferred.append(row)
-            continue
-        shown, sources = " ".join(str(v) for v, _ in rest), "、".join(COLUMN_LABELS[k] for k in targets) or "无已知来源"
-        issues.append(Issue("column-ambiguous", f"{title}「{row.code_raw or row.name or '?'}」行：{shown} 印在 "
-                            f"{len(FUNDS)} 列中（有数的来源：{sources}），只保留在合计中", path, row.line, "warning",
-                            table.key))
-    if inferred:
-        names = "、".join(COLUMN_LABELS[k] for k in targets)
-        issues.append(Issue("column-inferred", f"{title}：{len(inferred)} 个支出行的金额个数少于列数，"
-                            f"放在合计 + {names}（有收入的资金类型）", path, inferred[0].line, "warning", table.key))
-    return issues
+        return issues
+    expense = replace(table, columns=[c for c in table.columns if c.key in ("total", *funds)],
+                      rows=[r for r in table.rows if r.side == "expense"],
+                      totals={s: r for s, r in table.totals.items() if s == "expense"})
+    return issues + place_by_sources(expense, income_sources(table), "收入方", path)
