@@ -380,3 +380,20 @@ def test_table_and_source_link_macros_make_the_page_python_makes(tmp_path):
                        for p in sorted((out / "budgets").glob("*/index.html"))}
     assert len(pages["builtin"]) == 2 and b'class="parsed-table"' in pages["builtin"][f"budgets/{DOC}/index.html"]
     assert pages["macros"] == pages["builtin"]
+
+
+def test_templates_read_a_records_fields_its_methods_and_fail_on_a_missing_one():
+    """A plain dict's key is read in one step (`SiteEnvironment.getattr`), its methods
+    still come first, and a field it lacks is an error (StrictUndefined), as before."""
+    import jinja2
+
+    from generator.config import load_config
+    from generator.render.templating import make_env
+
+    env = make_env(load_config(ROOT))
+    record = {"year": 2024, "items": "字段", "title": "<b>"}
+    shown = env.from_string("{{ r.year }} {{ r.title }} {{ r.get('year') }} {{ r.items is callable }}"
+                            ).render(r=record)
+    assert shown == "2024 &lt;b&gt; 2024 True"
+    with pytest.raises(jinja2.UndefinedError):
+        env.from_string("{{ r.missing }}").render(r=record)
