@@ -397,3 +397,14 @@ def test_templates_read_a_records_fields_its_methods_and_fail_on_a_missing_one()
     assert shown == "2024 &lt;b&gt; 2024 True"
     with pytest.raises(jinja2.UndefinedError):
         env.from_string("{{ r.missing }}").render(r=record)
+
+
+def test_equal_amounts_printed_differently_are_shown_as_printed():
+    """Amounts are shown from their text (formatted once per process): 1.0 and 1.00 are
+    equal Decimals, each still shown with its own places; None is a dash."""
+    from decimal import Decimal
+
+    shown = [fmt_amount(Decimal(t)) for t in ("1.00", "1.0", "1.00", "-0.00", "3121.420580",
+                                                 "1234567.000000")]
+    assert shown == ["1.00", "1.0", "1.00", "-0.00", "3,121.42058", "1,234,567.00"]
+    assert fmt_amount(None) == "—" and fmt_amount(Decimal("2.345"), places=2) == "2.34"
