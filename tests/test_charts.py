@@ -379,11 +379,25 @@ def test_chart_specs_kept_as_data_are_what_altair_builds(unit):
     import json
 
     bar, trend = _altair_specs(unit)
-    kept = [json.loads(ch._bar_template(unit)), json.loads(ch._trend_template())]
+    kept = [dict(ch._bar_template(unit)), dict(ch._trend_template())]  # shared: copied
     for built, spec in zip((bar, trend), kept):
         built.pop("$schema"), spec.pop("$schema")
         assert json.dumps(spec, ensure_ascii=False) == json.dumps(built, ensure_ascii=False)
     assert ch.bar_chart("x", "t", ROWS, unit).spec["layer"][0]["encoding"]["x"]["title"] == unit
+
+
+def test_a_chart_is_named_for_its_whole_spec_as_sorted_json():
+    """The spec's sorted JSON, written part by part from its kind's shared parts, is the
+    text `json.dumps` makes (it names the chart's file), and a chart's own data changes it."""
+    import json
+
+    charts = [ch.bar_chart("b", "标题“引号”", ROWS), ch.bar_chart("b", "标题", ROWS[:1], "元"),
+              ch.trend_chart("t", "历年", SERIES)]
+    for chart in charts:
+        assert ch._sorted_json(chart.spec) == json.dumps(chart.spec, sort_keys=True,
+                                                         ensure_ascii=False)
+    assert len({ch.spec_digest(c.spec) for c in charts}) == 3
+    assert charts[0].spec["layer"] is ch.bar_chart("c", "另一张", ROWS).spec["layer"]
 
 
 def test_a_build_does_not_import_altair(tmp_path):

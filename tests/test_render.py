@@ -380,3 +380,31 @@ def test_table_and_source_link_macros_make_the_page_python_makes(tmp_path):
                        for p in sorted((out / "budgets").glob("*/index.html"))}
     assert len(pages["builtin"]) == 2 and b'class="parsed-table"' in pages["builtin"][f"budgets/{DOC}/index.html"]
     assert pages["macros"] == pages["builtin"]
+
+
+def test_templates_read_a_records_fields_its_methods_and_fail_on_a_missing_one():
+    """A plain dict's key is read in one step (`SiteEnvironment.getattr`), its methods
+    still come first, and a field it lacks is an error (StrictUndefined), as before."""
+    import jinja2
+
+    from generator.config import load_config
+    from generator.render.templating import make_env
+
+    env = make_env(load_config(ROOT))
+    record = {"year": 2024, "items": "字段", "title": "<b>"}
+    shown = env.from_string("{{ r.year }} {{ r.title }} {{ r.get('year') }} {{ r.items is callable }}"
+                            ).render(r=record)
+    assert shown == "2024 &lt;b&gt; 2024 True"
+    with pytest.raises(jinja2.UndefinedError):
+        env.from_string("{{ r.missing }}").render(r=record)
+
+
+def test_equal_amounts_printed_differently_are_shown_as_printed():
+    """Amounts are shown from their text (formatted once per process): 1.0 and 1.00 are
+    equal Decimals, each still shown with its own places; None is a dash."""
+    from decimal import Decimal
+
+    shown = [fmt_amount(Decimal(t)) for t in ("1.00", "1.0", "1.00", "-0.00", "3121.420580",
+                                                 "1234567.000000")]
+    assert shown == ["1.00", "1.0", "1.00", "-0.00", "3,121.42058", "1,234,567.00"]
+    assert fmt_amount(None) == "—" and fmt_amount(Decimal("2.345"), places=2) == "2.34"

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 from typing import Any
 
 from ..numbers import SITE_UNIT
@@ -60,15 +61,17 @@ class TableData:
         """(column key, label) of each amount column."""
         return list(zip(self.columns, self.labels))
 
-    @property
+    # The three below are asked several times a table (its page, its downloads), each a
+    # pass over its rows: asked once, kept (the rows are complete once it is loaded).
+    @cached_property
     def has_units(self) -> bool:
         return any(r["unit"] for r in self.rows)
 
-    @property
+    @cached_property
     def has_projects(self) -> bool:
         return any(r["project"] for r in self.rows) or self.key == "projects"
 
-    @property
+    @cached_property
     def has_sides(self) -> bool:
         return any(r["side"] for r in self.rows)
 

@@ -27,6 +27,25 @@ def mask_phones(text: str | None) -> str | None:
 def fmt_amount(value: Decimal | float | None, places: int | None = None) -> str:
     """zh-CN amount: thousands separated by ',', decimals kept as printed ('17.00' stays),
     past the hundredth only as many as exactness needs ('3121.420580' → '3,121.42058')."""
+    if value.__class__ is Decimal and places is None:
+        # A Decimal's text (its digits, sign and exponent: 1.0 and 1.00 apart) decides how
+        # it is shown; a page shows a few hundred amounts, mostly the same few thousand
+        # across a site (0.00, the totals): formatted once per process, not each time.
+        shown = _amounts_shown.get(text := str(value))
+        if shown is None:
+            if len(_amounts_shown) >= AMOUNTS_KEPT:
+                _amounts_shown.clear()
+            shown = _amounts_shown[text] = _fmt_amount(value)
+        return shown
+    return _fmt_amount(value, places)
+
+
+# A Decimal's text → as shown (`fmt_amount`), at most AMOUNTS_KEPT of them at a time.
+_amounts_shown: dict[str, str] = {}
+AMOUNTS_KEPT = 1 << 16
+
+
+def _fmt_amount(value: Decimal | float | None, places: int | None = None) -> str:
     if value is None:
         return "—"
     if isinstance(value, float):

@@ -65,9 +65,8 @@ def table_body(doc_id: str, table: TableData, link_for: Callable[[str, str | Non
     supplied = supplied or {}
     out: list[str] = []
     unit = None
-    # A table repeats a few row kinds and, across a page's tables, the same codes: their
-    # HTML is made once per call.
-    openings: dict[tuple, str] = {}
+    numbers = _number_cells if len(_number_cells) < NUMBER_CELLS else _number_cells.clear() or _number_cells
+    # Across a page's tables, a table repeats the same codes: their cells are made once per call.
     code_cells: dict[tuple[str | None, str | None], str] = {}
     for r in rows:
         if has_units and r["unit"] and r["unit"] != unit:
@@ -77,14 +76,10 @@ def table_body(doc_id: str, table: TableData, link_for: Callable[[str, str | Non
         line = r["line"]
         bad = line in flagged
         kind, is_total = r["kind"], r["is_total"]
-        opening = openings.get(shape := (kind, is_total, bad))
-        if opening is None:
-            opening = openings[shape] = (f'<tr class="kind-{escape(kind or "row")}'
-                                         f'{" total" if is_total else ""}{" flagged" if bad else ""}">'
-                                         f'<th scope="row">{FLAGGED if bad else ""}')
+        opening = _row_openings.get(shape := (kind, bool(is_total), bad)) or _row_opening(*shape)
         code = r["code"] or ""
         name = r["name"] or ("合计" if is_total else "小计" if kind == "unit" else "")
-        name_html = escape(name)
+        name_html = _escape_inner(name)
         if not name and code in supplied:
             name_html = escape(supplied[code]) + SUPPLIED
         code_html = code_cells.get(written := (r["code"], r["code_raw"]))
@@ -96,14 +91,34 @@ def table_body(doc_id: str, table: TableData, link_for: Callable[[str, str | Non
         if has_projects:
             cells.append(f'<td class="project">{escape(r["project"] or "")}</td>')
         values = r["values"]
-        cells += [_EMPTY_NUM if (v := values.get(c)) is None or v.printed is None
-                  else f'<td class="num inferred">{_printed(v.printed)}{INFERRED}</td>' if v.inferred
-                  else f'<td class="num">{_printed(v.printed)}</td>' for c in columns]
+        cells += [_EMPTY_NUM if (v := values.get(c)) is None or (printed := v.printed) is None
+                  else f'<td class="num inferred">{_printed(printed)}{INFERRED}</td>' if v.inferred
+                  else numbers.get(printed) or _number_cell(printed) for c in columns]
         cells.append(f'<td class="line"><a class="src" href="{source}#L{line}" '
                      f'title="原文第 {line} 行">L{line}</a></td></tr>' if line else
                      '<td class="line"></td></tr>')
         out.append("".join(cells))
     return Markup("\n".join(out))
+
+
+# A row's opening (its kind, total or not, flagged or not: a few shapes) and an amount's
+# cell (the same few thousand amounts over and over: 0.00, totals repeated by sub-unit),
+# made once per process; the amounts' at most NUMBER_CELLS at a time.
+_row_openings: dict[tuple[str | None, bool, bool], str] = {}
+_number_cells: dict[str, str] = {}
+NUMBER_CELLS = 1 << 16
+
+
+def _row_opening(kind: str | None, is_total: bool, bad: bool) -> str:
+    opening = _row_openings[(kind, is_total, bad)] = (
+        f'<tr class="kind-{escape(kind or "row")}{" total" if is_total else ""}'
+        f'{" flagged" if bad else ""}"><th scope="row">{FLAGGED if bad else ""}')
+    return opening
+
+
+def _number_cell(printed: str) -> str:
+    cell = _number_cells[printed] = f'<td class="num">{_printed(printed)}</td>'
+    return cell
 
 
 def parsed_tables(doc: DocData, tables: Iterable[TableData], names: dict[str, str],
@@ -197,21 +212,25 @@ def check_rows(checks: Iterable[Record], source: str) -> Markup:
     and the few distinct differences (mostly 0) are escaped once per process."""
     source = escape(source)
     out = []
+    titles, differences = _check_title_html, _difference_html
     for c in checks:
         status = c["status"]
         diff = c["difference"]
-        title = _check_title_html.get(key := (c["slug"], c["name"]))
+        title = titles.get(key := (c["slug"], c["name"]))
         if title is None:
-            title = _check_title_html[key] = escape(check_title(c))
+            title = titles[key] = escape(check_title(c))
         if diff is None:
             shown = ""
-        elif (shown := _difference_html.get(text := str(diff))) is None:
-            shown = _difference_html[text] = escape(fmt_amount(diff))
+        elif (shown := differences.get(text := str(diff))) is None:
+            shown = differences[text] = escape(fmt_amount(diff))
+        line = c["line"]
+        parts = c["part_lines"] if status == "fail" else None
         out.append(f'<tr class="status-{escape(status)}"><td>{_STATUS_HTML.get(status) or escape(status)}</td>'
                    f'<th scope="row">{title}</th>'
-                   f'<td>{escape(chinese_words(c["message"] or ""))}</td>'
+                   f'<td>{_escape_inner(chinese_words(c["message"] or ""))}</td>'
                    f'<td class="num">{shown}</td>'
-                   f'<td>{_line_link(source, c["line"])}{_part_links(source, c)}</td></tr>')
+                   f'<td>{_line_link(source, line) if line else ""}'
+                   f'{_part_links(source, parts) if parts else ""}</td></tr>')
     return Markup("\n".join(out))
 
 
@@ -257,10 +276,8 @@ def _source_link(url: Callable[[str], str], doc_id: str, line: int | None,
             f'title="原文第 {line} 行">{escape(label or f"L{line}")}</a>')
 
 
-def _part_links(source: str, check: Record) -> str:
-    parts = check["part_lines"] if check["status"] == "fail" else None
-    if not parts:
-        return ""
+def _part_links(source: str, parts: list[int]) -> str:
+    """The links to a failed check's summed parts (各项)."""
     return '<span class="parts">各项 ' + " ".join(_line_link(source, n) for n in parts) + "</span>"
 
 

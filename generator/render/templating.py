@@ -76,12 +76,32 @@ class CompiledTemplates(FileSystemBytecodeCache):
             pass
 
 
+# What `getattr` finds on a plain dict: its methods (`fmap.get`, `d.items`).
+_DICT_ATTRIBUTES = frozenset(dir(dict))
+
+
+class SiteEnvironment(Environment):
+    """Jinja's environment, reading a field of a record (a plain dict: `info.year`,
+    `s.title`) in one step: Jinja tries the attribute first, and a dict's failed attribute
+    lookup raises an AttributeError before the key is looked up (a tenth of a
+    department-year page's rendering). What a template reads is the same: a dict's own
+    attributes (its methods) still come first."""
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        if obj.__class__ is dict and attribute not in _DICT_ATTRIBUTES:
+            try:
+                return obj[attribute]
+            except KeyError:
+                return self.undefined(obj=obj, name=attribute)
+        return super().getattr(obj, attribute)
+
+
 def make_env(config: Config) -> Environment:
     try:
         compiled = CompiledTemplates(config.site_dir / ".cache")
     except OSError:
         compiled = None
-    env = Environment(
+    env = SiteEnvironment(
         bytecode_cache=compiled,
         loader=ChoiceLoader([FileSystemLoader(str(d)) if d == BUILTIN_TEMPLATES else SiteLoader(d, config)
                              for d in template_dirs(config)]),
