@@ -37,7 +37,7 @@ from ..incremental import config_key, digest
 PART_DOCS = 64
 # A table of fewer rows is exported whole every build (a part per chunk would cost more).
 PART_MIN_ROWS = 10_000
-PART_FORMAT = "1"  # change when a part's bytes change for the same rows
+PART_FORMAT = "2"  # change when a part's bytes change for the same rows
 EXPORT_MEMORY = "300MB"
 COPY_CHUNK = 1 << 20
 
@@ -145,19 +145,20 @@ def capped_memory(con) -> Iterator[None]:
 
 
 def write_parted(con, select: str, order: str, copy_options: str, target: Path, head: bytes,
-                 last_cut: int, tail: bytes, parts: list[Chunk] | None, store: PartStore | None,
-                 kind: str, deflate: list[Path | bytes] | None = None) -> None:
+                 tail: bytes, parts: list[Chunk] | None, store: PartStore | None, kind: str,
+                 deflate: list[Path | bytes] | None = None, framing: Framing | None = None) -> None:
     """`target` = `head` + the rows of `select` (`SELECT … FROM <table>`, to which each
     part's WHERE and then `order` are added) as DuckDB's COPY writes them with
-    `copy_options`, less the last `last_cut` bytes, + `tail`. One part per chunk of
+    `copy_options` + `tail`; with `framing`, of each part only what lies inside its frame,
+    the parts' rows joined by the frame's separator. One part per chunk of
     `parts` (kept by `store`, under keys that name `kind`), or, `parts` None, the table
-    whole (nothing kept). With `deflate` (and neither `last_cut` nor `tail`), the pieces of
+    whole (nothing kept). With `deflate` (and no `framing`), the pieces of
     `target` deflated (`deflated`: the kept parts' are kept too) are put in that list, in
     order: the zip member of `target` is made of them (`zipreuse.add_deflated`)."""
     files = []
     scratch = target.with_name(f".{target.name}.rows")
     if deflate is not None:
-        assert not last_cut and not tail
+        assert framing is None
         deflate.append(deflated(head))
     try:
         for n, chunk in enumerate(parts or [None]):
@@ -177,11 +178,26 @@ def write_parted(con, select: str, order: str, copy_options: str, target: Path, 
             files.append(kept)
             if deflate is not None:
                 deflate.append(_kept_deflated(store, key, kept))
-        assemble(target, head, files, last_cut, tail)
+        assemble(target, head, files, tail, framing)
     finally:
         for path in files:
             if path.name.startswith(scratch.name):
                 path.unlink(missing_ok=True)
+
+
+@dataclass(frozen=True)
+class Framing:
+    """What wraps the rows in each part as DuckDB writes it: `lead` bytes before them,
+    `trail` after, `empty` the whole of a part without rows; the rows of consecutive parts
+    are joined by `separator`. (DuckDB's JSON array: `[\n\t{…},\n\t{…}\n]\n`.)"""
+
+    lead: int
+    trail: int
+    empty: bytes
+    separator: bytes
+
+
+JSON_ARRAY = Framing(lead=2, trail=3, empty=b"[\n\t\n]\n", separator=b",\n")
 
 
 def deflated(data: bytes) -> bytes:
@@ -214,22 +230,29 @@ def _sql_path(path: Path) -> str:
     return path.as_posix().replace("'", "''")
 
 
-def assemble(target: Path, head: bytes, files: list[Path], last_cut: int, tail: bytes) -> None:
-    """`target` = `head` + the `files` one after the other, less the last `last_cut` bytes
-    of the whole, + `tail`; the kernel copies the files (`copy_file_range`)."""
+def assemble(target: Path, head: bytes, files: list[Path], tail: bytes,
+             framing: Framing | None = None) -> None:
+    """`target` = `head` + the `files` one after the other (with `framing`, the rows
+    inside each one's frame, joined by its separator) + `tail`; the kernel copies the
+    files (`copy_file_range`)."""
     out = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
     try:
         _write_all(out, head)
+        first = True
         for path in files:
             src = os.open(path, os.O_RDONLY)
             try:
-                _copy(src, out, os.fstat(src).st_size)
+                start, size = 0, os.fstat(src).st_size
+                if framing is not None:
+                    if size <= len(framing.empty) and os.pread(src, size, 0) == framing.empty:
+                        continue
+                    start, size = framing.lead, size - framing.lead - framing.trail
+                    if not first:
+                        _write_all(out, framing.separator)
+                first = False
+                _copy(src, out, start, size)
             finally:
                 os.close(src)
-        if last_cut:
-            end = os.lseek(out, 0, os.SEEK_CUR) - last_cut
-            os.ftruncate(out, end)
-            os.lseek(out, end, os.SEEK_SET)
         _write_all(out, tail)
     finally:
         os.close(out)
@@ -241,18 +264,19 @@ def _write_all(fd: int, data: bytes) -> None:
         view = view[os.write(fd, view):]
 
 
-def _copy(src: int, out: int, size: int) -> None:
+def _copy(src: int, out: int, start: int, size: int) -> None:
+    """`size` bytes of `src` from `start` appended to `out`."""
     left = size
     try:
         while left > 0:
-            sent = os.copy_file_range(src, out, left)
+            sent = os.copy_file_range(src, out, left, start + size - left)
             if not sent:
                 raise OSError("copy_file_range copied nothing")
             left -= sent
     except OSError:  # a file system or kernel without it: read and write
-        os.lseek(src, size - left, os.SEEK_SET)
-        while chunk := os.read(src, COPY_CHUNK):
+        while left > 0 and (chunk := os.pread(src, min(COPY_CHUNK, left), start + size - left)):
             _write_all(out, chunk)
+            left -= len(chunk)
 
 
 def json_head(name: str, head: dict) -> str:

@@ -295,7 +295,7 @@ def _write_csv(con, name: str, columns: list[tuple[str, str]], target: Path,
         header = head.read_bytes()
     finally:
         head.unlink(missing_ok=True)
-    bulk.write_parted(con, select, _export_order(columns), CSV_OPTIONS, target, header, 0, b"",
+    bulk.write_parted(con, select, _export_order(columns), CSV_OPTIONS, target, header, b"",
                       parts, store, f"csv\t{name}\t{columns}", deflate)
 
 
@@ -319,17 +319,14 @@ JSON_HEAD = {"unit": "万元", "amounts": "exact decimal strings; `printed` is t
 def _write_json(con, name: str, columns: list[tuple[str, str]], target: Path, count: int,
                 parts: list[bulk.Chunk] | None, store: bulk.PartStore | None) -> None:
     """A table's rows as `{"table": …, "unit": …, "amounts": …, "rows": [{…}, …]}`: a line
-    per row (`to_json`, as DuckDB's own JSON export writes a row) with a comma after it,
-    written by DuckDB's CSV writer without quoting (JSON text has no raw line breaks, nor
-    the control character used as delimiter), between an opening line and a closing one
-    that takes the last comma's place."""
+    per row, as DuckDB's JSON export writes its array (`bulk.JSON_ARRAY`: of each part the
+    rows inside its brackets, joined by a comma), between an opening line and a closing one."""
     opening = bulk.json_head(name, JSON_HEAD)
     if not count:
         target.write_bytes((opening + "[]}\n").encode("utf-8"))
         return
-    fields = ", ".join(f"'{column}': {expr}" for column, expr in _export_exprs(columns, False))
-    select = f"SELECT '\t' || to_json({{{fields}}}) || ',' FROM {name}"
-    bulk.write_parted(con, select, _export_order(columns),
-                      "FORMAT csv, HEADER false, QUOTE '', ESCAPE '', DELIMITER '\x1f'", target,
-                      (opening + "[\n").encode("utf-8"), len(",\n"), b"\n]}\n", parts, store,
-                      f"json\t{name}\t{columns}")
+    fields = ", ".join(f'{expr} AS "{column}"' for column, expr in _export_exprs(columns, False))
+    bulk.write_parted(con, f"SELECT {fields} FROM {name}", _export_order(columns),
+                      "FORMAT json, ARRAY true", target, (opening + "[\n").encode("utf-8"),
+                      b"\n]}\n", parts, store, f"json\t{name}\t{columns}",
+                      framing=bulk.JSON_ARRAY)
