@@ -22,6 +22,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import struct
 import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -146,7 +147,7 @@ def capped_memory(con) -> Iterator[None]:
 
 def write_parted(con, select: str, order: str, copy_options: str, target: Path, head: bytes,
                  tail: bytes, parts: list[Chunk] | None, store: PartStore | None, kind: str,
-                 deflate: list[Path | bytes] | None = None, framing: Framing | None = None) -> None:
+                 deflate: list[Deflated] | None = None, framing: Framing | None = None) -> None:
     """`target` = `head` + the rows of `select` (`SELECT … FROM <table>`, to which each
     part's WHERE and then `order` are added) as DuckDB's COPY writes them with
     `copy_options` + `tail`; with `framing`, of each part only what lies inside its frame,
@@ -200,26 +201,51 @@ class Framing:
 JSON_ARRAY = Framing(lead=2, trail=3, empty=b"[\n\t\n]\n", separator=b",\n")
 
 
-def deflated(data: bytes) -> bytes:
+@dataclass(frozen=True)
+class Deflated:
+    """A piece of a file deflated on its own (`deflated`): the CRC-32 and the length of
+    the bytes it stands for, and its deflated bytes, or the kept file (`_kept_deflated`)
+    holding them after its header (`KEPT_HEADER`: the CRC and the length), so that the zip
+    member made of such pieces is written without reading the file it stands for."""
+
+    crc: int
+    size: int
+    data: bytes | Path
+
+    @property
+    def compressed_size(self) -> int:
+        if isinstance(self.data, bytes):
+            return len(self.data)
+        return self.data.stat().st_size - KEPT_HEADER.size
+
+
+KEPT_HEADER = struct.Struct("<LQ")
+
+
+def deflated(data: bytes) -> Deflated:
     """`data` deflated (level 1) on its own, ending on a byte boundary with nothing
     pending: such pieces follow one another in one deflate stream (none refers back into
     another), which `DEFLATE_END` ends."""
     compressor = zlib.compressobj(1, zlib.DEFLATED, -15)
-    return compressor.compress(data) + compressor.flush(zlib.Z_FULL_FLUSH)
+    return Deflated(zlib.crc32(data), len(data),
+                    compressor.compress(data) + compressor.flush(zlib.Z_FULL_FLUSH))
 
 
 DEFLATE_END = zlib.compressobj(1, zlib.DEFLATED, -15).flush()  # an empty final block
 
 
-def _kept_deflated(store: PartStore, key: str, part: Path) -> Path:
-    """The kept part `part` (under `key`) deflated, kept beside it."""
-    key = digest(key, "deflated")
+def _kept_deflated(store: PartStore, key: str, part: Path) -> Deflated:
+    """The kept part `part` (under `key`) deflated, kept beside it (its CRC and length first)."""
+    key = digest(key, "deflated", "crc")
     kept = store.kept(key)
     if kept is None:
+        piece = deflated(part.read_bytes())
         with store.writing(key) as path:
-            path.write_bytes(deflated(part.read_bytes()))
-        kept = store.path(key)
-    return kept
+            path.write_bytes(KEPT_HEADER.pack(piece.crc, piece.size) + piece.data)
+        return piece
+    with kept.open("rb") as f:
+        crc, size = KEPT_HEADER.unpack(f.read(KEPT_HEADER.size))
+    return Deflated(crc, size, kept)
 
 
 def _copy_rows(con, query: str, copy_options: str, path: Path) -> None:

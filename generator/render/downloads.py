@@ -269,10 +269,10 @@ def write_bulk(con, out_dir: Path, archive: zipfile.ZipFile, parts: list[bulk.Ch
             chunked = (parts if parts is not None and store is not None and count >= bulk.PART_MIN_ROWS
                        and _export_order(columns) != "ORDER BY rowid" else None)
             csv_path, json_path = data_dir / "csv" / f"{name}.csv", data_dir / "json" / f"{name}.json"
-            pieces: list[Path | bytes] = []
+            pieces: list[bulk.Deflated] = []
             _write_csv(con, name, columns, csv_path, chunked, store, pieces)
             done.append(helper.submit(zipreuse.add_deflated, archive, _zip_info(f"database/{name}.csv"),
-                                      csv_path, pieces))
+                                      pieces))
             _write_json(con, name, columns, json_path, count, chunked, store)
             described[name] = {"columns": columns, "rows": count}
         for step in done:
@@ -285,7 +285,7 @@ CSV_OPTIONS = "FORMAT csv, HEADER false, NEW_LINE '\\r\\n'"
 
 def _write_csv(con, name: str, columns: list[tuple[str, str]], target: Path,
                parts: list[bulk.Chunk] | None, store: bulk.PartStore | None,
-               deflate: list[Path | bytes] | None = None) -> None:
+               deflate: list[bulk.Deflated] | None = None) -> None:
     """A table's CSV, its header written by DuckDB too (an empty result's COPY)."""
     select = _export_select(name, columns, True)
     head = target.with_name(f".{target.name}.head")
