@@ -269,10 +269,9 @@ def write_bulk(con, out_dir: Path, archive: zipfile.ZipFile, parts: list[bulk.Ch
             chunked = (parts if parts is not None and store is not None and count >= bulk.PART_MIN_ROWS
                        and _export_order(columns) != "ORDER BY rowid" else None)
             csv_path, json_path = data_dir / "csv" / f"{name}.csv", data_dir / "json" / f"{name}.json"
-            pieces: list[bulk.Deflated] = []
+            pieces: list[tuple[str | None, bulk.Deflated]] = []
             _write_csv(con, name, columns, csv_path, chunked, store, pieces)
-            done.append(helper.submit(zipreuse.add_deflated, archive, _zip_info(f"database/{name}.csv"),
-                                      pieces))
+            done.append(helper.submit(_zip_bulk_csv, archive, name, pieces, store))
             _write_json(con, name, columns, json_path, count, chunked, store)
             described[name] = {"columns": columns, "rows": count}
         for step in done:
@@ -280,12 +279,24 @@ def write_bulk(con, out_dir: Path, archive: zipfile.ZipFile, parts: list[bulk.Ch
     return described
 
 
+def _zip_bulk_csv(archive: zipfile.ZipFile, name: str, pieces: list[tuple[str | None, bulk.Deflated]],
+                  store: bulk.PartStore | None) -> None:
+    """The bulk CSV of table `name` into the zip, made of its deflated `pieces` (key, piece);
+    where the keyed ones lie in the zip is recorded in `store` for the next build."""
+    member = bulk.csv_member(f"data/csv/{name}.csv")
+    offsets = zipreuse.add_deflated(archive, _zip_info(member), [piece for _, piece in pieces])
+    if store is not None:
+        store.record_member(bulk.ZIP_REL, member, [
+            (key, piece.crc, piece.size, offset, piece.compressed_size)
+            for (key, piece), offset in zip(pieces, offsets) if key is not None])
+
+
 CSV_OPTIONS = "FORMAT csv, HEADER false, NEW_LINE '\\r\\n'"
 
 
 def _write_csv(con, name: str, columns: list[tuple[str, str]], target: Path,
                parts: list[bulk.Chunk] | None, store: bulk.PartStore | None,
-               deflate: list[bulk.Deflated] | None = None) -> None:
+               deflate: list[tuple[str | None, bulk.Deflated]] | None = None) -> None:
     """A table's CSV, its header written by DuckDB too (an empty result's COPY)."""
     select = _export_select(name, columns, True)
     head = target.with_name(f".{target.name}.head")
@@ -295,8 +306,9 @@ def _write_csv(con, name: str, columns: list[tuple[str, str]], target: Path,
         header = head.read_bytes()
     finally:
         head.unlink(missing_ok=True)
-    bulk.write_parted(con, select, _export_order(columns), CSV_OPTIONS, target, header, b"",
-                      parts, store, f"csv\t{name}\t{columns}", deflate)
+    bulk.write_parted(con, select, _export_order(columns), CSV_OPTIONS, target,
+                      f"data/csv/{target.name}", header, b"", parts, store,
+                      f"csv\t{name}\t{columns}", deflate)
 
 
 def _zip_files(archive: zipfile.ZipFile, files: list[tuple[str, Path]], out_dir: Path,
@@ -327,6 +339,7 @@ def _write_json(con, name: str, columns: list[tuple[str, str]], target: Path, co
         return
     fields = ", ".join(f'{expr} AS "{column}"' for column, expr in _export_exprs(columns, False))
     bulk.write_parted(con, f"SELECT {fields} FROM {name}", _export_order(columns),
-                      "FORMAT json, ARRAY true", target, (opening + "[\n").encode("utf-8"),
-                      b"\n]}\n", parts, store, f"json\t{name}\t{columns}",
+                      "FORMAT json, ARRAY true", target, f"data/json/{target.name}",
+                      (opening + "[\n").encode("utf-8"), b"\n]}\n", parts, store,
+                      f"json\t{name}\t{columns}",
                       framing=bulk.JSON_ARRAY)

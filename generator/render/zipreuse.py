@@ -13,7 +13,6 @@ clean build writes.
 from __future__ import annotations
 
 import os
-import shutil
 import struct
 import zipfile
 from collections.abc import Callable
@@ -21,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
 if TYPE_CHECKING:
-    from .bulk import Deflated
+    from .bulkstore import Deflated
 
 COPY_CHUNK = 1 << 20
 LOCAL_HEADER = struct.Struct("<4s5H3L2H")  # ends with the name's and the extra field's length
@@ -76,28 +75,36 @@ def add_compressed(archive: zipfile.ZipFile, info: zipfile.ZipInfo, before: zipf
     _add_raw(archive, info, before.CRC, before.file_size, len(data), lambda out: out.write(data))
 
 
-def add_deflated(archive: zipfile.ZipFile, info: zipfile.ZipInfo, pieces: list[Deflated]) -> None:
+def add_deflated(archive: zipfile.ZipFile, info: zipfile.ZipInfo, pieces: list[Deflated]) -> list[int]:
     """Add the member `info` whose deflated data are the `pieces` one after the other, then
     `bulk.DEFLATE_END`; its CRC is combined from theirs (`crc32_combine`), so the file
-    they stand for is not read again."""
-    from .bulk import DEFLATE_END, KEPT_HEADER
+    they stand for is not read again. Returns where each piece's bytes begin in the zip."""
+    from .bulk import DEFLATE_END
 
     crc = size = 0
     for piece in pieces:
         crc, size = crc32_combine(crc, piece.crc, piece.size), size + piece.size
     compressed = sum(piece.compressed_size for piece in pieces) + len(DEFLATE_END)
+    offsets: list[int] = []
 
     def write(out) -> None:
         for piece in pieces:
+            offsets.append(out.tell())
             if isinstance(piece.data, bytes):
                 out.write(piece.data)
-            else:
-                with piece.data.open("rb") as src:
-                    src.seek(KEPT_HEADER.size)
-                    shutil.copyfileobj(src, out, COPY_CHUNK)
+                continue
+            with piece.data.path.open("rb") as src:
+                src.seek(piece.data.offset)
+                left = piece.data.length
+                while left and (block := src.read(min(COPY_CHUNK, left))):
+                    out.write(block)
+                    left -= len(block)
+            if left:
+                raise OSError(f"{piece.data.path} ends before its recorded part")
         out.write(DEFLATE_END)
 
     _add_raw(archive, info, crc, size, compressed, write)
+    return offsets
 
 
 def _gf2_times(matrix: list[int], vector: int) -> int:
