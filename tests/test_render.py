@@ -190,22 +190,37 @@ def test_bulk_json_of_an_empty_table_and_of_text_that_needs_escaping(tmp_path):
 
 def test_a_zip_member_made_of_pieces_deflated_on_their_own_reads_as_the_file(tmp_path):
     """A bulk CSV goes into the zip as its pieces deflated one by one (kept between
-    builds): the member reads back as the file, CRC checked."""
-    from generator.render.bulk import deflated
+    builds, with their CRC): the member reads back as the file, its CRC (combined from
+    the pieces') checked."""
+    from generator.render import bulk
     from generator.render.downloads import _zip_info
     from generator.render.zipreuse import add_deflated
 
     pieces = ["科目,金额\r\n".encode() * 300_000, b"", b"201,1.00\r\n" * 1000]
-    (tmp_path / "t.csv").write_bytes(b"".join(pieces))
-    (tmp_path / "kept").write_bytes(deflated(pieces[2]))
+    store = bulk.PartStore(tmp_path / "parts", reuse=True)
+    (tmp_path / "part").write_bytes(pieces[2])
+    bulk._kept_deflated(store, "k", tmp_path / "part")
+    kept = bulk._kept_deflated(store, "k", tmp_path / "part")  # read back from its file
+    assert isinstance(kept.data, Path)
     with zipfile.ZipFile(tmp_path / "t.zip", "w", zipfile.ZIP_DEFLATED) as z:
         z.writestr("before.txt", "前")
-        add_deflated(z, _zip_info("t.csv"), tmp_path / "t.csv",
-                     [deflated(pieces[0]), deflated(pieces[1]), tmp_path / "kept"])
+        add_deflated(z, _zip_info("t.csv"), [bulk.deflated(pieces[0]), bulk.deflated(pieces[1]), kept])
         z.writestr("after.txt", "后")
     with zipfile.ZipFile(tmp_path / "t.zip") as z:
         assert z.testzip() is None
         assert z.read("t.csv") == b"".join(pieces) and z.read("after.txt") == "后".encode()
+
+
+def test_crc32_combine_is_the_crc_of_the_joined_bytes():
+    import random
+    import zlib
+
+    from generator.render.zipreuse import crc32_combine
+
+    rng = random.Random(7)
+    for n in range(50):
+        a, b = rng.randbytes(rng.randint(0, 5000)), rng.randbytes(n * 997 % 7000)
+        assert crc32_combine(zlib.crc32(a), zlib.crc32(b), len(b)) == zlib.crc32(a + b)
 
 
 def test_sitemap_lists_pages(site):

@@ -222,7 +222,7 @@ def render_downloads(con, config: Config, table_files: list[tuple[str, str]],
     # database, written by another process while this one exports the tables; that
     # process also writes the Parquet exports, from the copy.
     doc_keys = {name[4:]: key for name, key in writer.inputs.items() if name.startswith("doc:")}
-    store = bulk.PartStore(cache_dir(config) / "bulk", reuse=writer.previous is not None)
+    store = bulk.PartStore(cache_dir(config) / "bulk", writer.previous_dir if writer.previous else None)
     previous = zipreuse.open_previous(writer.previous_dir if writer.previous else None,
                                       "data/tables-csv.zip")
     publishing = (db.publishing(con, data_dir / "budget.duckdb", data_dir / "parquet")
@@ -238,7 +238,7 @@ def render_downloads(con, config: Config, table_files: list[tuple[str, str]],
     finally:
         if previous is not None:
             previous.close()
-    store.prune()
+    store.save(data_dir / "tables-csv.zip", bulk.ZIP_REL)
     files = sorted(p for p in data_dir.rglob("*") if p.is_file() and not p.name.endswith(".wal"))
     package = datapackage(described, config.get("site.title"), files, data_dir)
     (data_dir / "datapackage.json").write_text(dumps(package), encoding="utf-8")

@@ -8,9 +8,9 @@ doc_ids in that order; a doc_id begins a new one when its hash says so (about on
 before, if it begins one), never where the others begin. A part is keyed on the export format, the generator version and config
 (`incremental.SiteInputs.settings`), and the doc_ids of its chunk with each one's input key
 (its sources' bytes and path: a document's rows in the database depend on nothing else).
-A build exports only the chunks whose part is not kept (all of them in a clean build,
-which writes but never reads the kept parts) and copies the rest: a one-document change
-rewrites one part of each table plus the copies, with the same bytes as a clean build.
+A build exports only the chunks whose part the last build's file does not hold
+(`bulkstore`: all of them in a clean build) and copies the rest from there: a
+one-document change exports one part of each table, with the same bytes as a clean build.
 
 Each part is a small query (the rows of some dozens of documents, sorted there), so DuckDB
 never holds a whole table's export in memory, and its memory is capped meanwhile
@@ -32,12 +32,13 @@ from .. import db
 from ..cachefile import generator_version
 from ..config import Config
 from ..incremental import config_key, digest
+from .bulkstore import Deflated, PartStore, Span
 
 # Documents per chunk, on average (the share of a table a one-document change exports again).
 PART_DOCS = 64
 # A table of fewer rows is exported whole every build (a part per chunk would cost more).
 PART_MIN_ROWS = 10_000
-PART_FORMAT = "1"  # change when a part's bytes change for the same rows
+PART_FORMAT = "2"  # change when a part's bytes change for the same rows
 EXPORT_MEMORY = "300MB"
 COPY_CHUNK = 1 << 20
 
@@ -96,41 +97,6 @@ def chunks(doc_keys: dict[str, str], settings: str) -> list[Chunk]:
     return out
 
 
-class PartStore:
-    """Kept parts: `<folder>/<key>.part`, each written whole under a temporary name first
-    (a killed build leaves none half-written). `reuse=False` (a clean build) writes parts
-    but reads none. `prune` removes those this build did not use."""
-
-    def __init__(self, folder: Path, reuse: bool):
-        self.folder = folder
-        self.reuse = reuse
-        self.used: set[str] = set()
-        folder.mkdir(parents=True, exist_ok=True)
-
-    def path(self, key: str) -> Path:
-        return self.folder / f"{key}.part"
-
-    def kept(self, key: str) -> Path | None:
-        self.used.add(key)
-        path = self.path(key)
-        return path if self.reuse and path.is_file() else None
-
-    @contextmanager
-    def writing(self, key: str) -> Iterator[Path]:
-        self.used.add(key)
-        scratch = self.folder / f".{key}.{os.getpid()}.tmp"
-        try:
-            yield scratch
-            os.replace(scratch, self.path(key))
-        finally:
-            scratch.unlink(missing_ok=True)
-
-    def prune(self) -> None:
-        for path in self.folder.iterdir():
-            if path.suffix == ".part" and path.stem not in self.used:
-                path.unlink(missing_ok=True)
-
-
 @contextmanager
 def capped_memory(con) -> Iterator[None]:
     """DuckDB's memory limited to `EXPORT_MEMORY` meanwhile: the table blocks it has read
@@ -144,66 +110,98 @@ def capped_memory(con) -> Iterator[None]:
         con.execute(f"SET memory_limit = '{before}'")
 
 
-def write_parted(con, select: str, order: str, copy_options: str, target: Path, head: bytes,
-                 last_cut: int, tail: bytes, parts: list[Chunk] | None, store: PartStore | None,
-                 kind: str, deflate: list[Path | bytes] | None = None) -> None:
-    """`target` = `head` + the rows of `select` (`SELECT … FROM <table>`, to which each
-    part's WHERE and then `order` are added) as DuckDB's COPY writes them with
-    `copy_options`, less the last `last_cut` bytes, + `tail`. One part per chunk of
-    `parts` (kept by `store`, under keys that name `kind`), or, `parts` None, the table
-    whole (nothing kept). With `deflate` (and neither `last_cut` nor `tail`), the pieces of
-    `target` deflated (`deflated`: the kept parts' are kept too) are put in that list, in
-    order: the zip member of `target` is made of them (`zipreuse.add_deflated`)."""
-    files = []
+def write_parted(con, select: str, order: str, copy_options: str, target: Path, rel: str,
+                 head: bytes, tail: bytes, parts: list[Chunk] | None, store: PartStore | None,
+                 kind: str, deflate: list[tuple[str | None, Deflated]] | None = None,
+                 framing: Framing | None = None) -> None:
+    """`target` (at `rel` in the output) = `head` + the rows of `select` (`SELECT … FROM
+    <table>`, to which each part's WHERE and then `order` are added) as DuckDB's COPY
+    writes them with `copy_options` + `tail`; with `framing`, of each part only what lies
+    inside its frame, the parts' rows joined by the frame's separator. One part per chunk
+    of `parts` (those the last build's file holds, under keys that name `kind`, copied
+    from there: `store`), or, `parts` None, the table whole. With `deflate` (and no
+    `framing`), the pieces of `target` deflated (the last build's zip holds those of the
+    parts copied) are put in that list with their keys, in order: the zip member of
+    `target` is made of them (`zipreuse.add_deflated`)."""
+    before = store.spans(rel) if store is not None and parts is not None else {}
     scratch = target.with_name(f".{target.name}.rows")
-    if deflate is not None:
-        assert not last_cut and not tail
-        deflate.append(deflated(head))
+    pieces: list[tuple[str | None, Span]] = []
     try:
         for n, chunk in enumerate(parts or [None]):
-            if chunk is None or chunk.key is None:  # the table whole, or no key: not kept
-                files.append(scratch.with_name(f"{scratch.name}{n}"))
-                where = chunk.where() if chunk else ""
-                _copy_rows(con, f"{select} {where} {order}", copy_options, files[-1])
-                if deflate is not None:
-                    deflate.append(deflated(files[-1].read_bytes()))
-                continue
-            key = digest(chunk.key, kind)
-            kept = store.kept(key)
-            if kept is None:
-                with store.writing(key) as part:
-                    _copy_rows(con, f"{select} {chunk.where()} {order}", copy_options, part)
-                kept = store.path(key)
-            files.append(kept)
-            if deflate is not None:
-                deflate.append(_kept_deflated(store, key, kept))
-        assemble(target, head, files, last_cut, tail)
+            key = digest(chunk.key, kind) if chunk is not None and chunk.key is not None else None
+            span = before.get(key) if key is not None else None
+            if span is None:
+                path = scratch.with_name(f"{scratch.name}{n}")
+                _copy_rows(con, f"{select} {chunk.where() if chunk else ''} {order}", copy_options, path)
+                span = _framed(path, framing)
+            pieces.append((key, span))
+        if deflate is not None:
+            assert framing is None
+            deflate += _deflated_pieces(store, rel, head, pieces)
+        offsets = assemble(target, head, [span for _, span in pieces], tail, framing)
+        if store is not None and parts is not None:
+            store.record(rel, target, [(key, offset, span.length) for (key, span), offset
+                                       in zip(pieces, offsets) if key is not None])
     finally:
-        for path in files:
-            if path.name.startswith(scratch.name):
-                path.unlink(missing_ok=True)
+        for n in range(len(pieces) + 1):
+            scratch.with_name(f"{scratch.name}{n}").unlink(missing_ok=True)
 
 
-def deflated(data: bytes) -> bytes:
+def _framed(path: Path, framing: Framing | None) -> Span:
+    """The rows of the part in the file `path`: all of it, or what lies inside its frame."""
+    size = path.stat().st_size
+    if framing is None:
+        return Span(path, 0, size)
+    if size <= len(framing.empty) and path.read_bytes() == framing.empty:
+        return Span(path, 0, 0)
+    return Span(path, framing.lead, size - framing.lead - framing.trail)
+
+
+def _deflated_pieces(store: PartStore | None, rel: str, head: bytes,
+                     pieces: list[tuple[str | None, Span]]) -> list[tuple[str | None, Deflated]]:
+    """The head and each part deflated on its own: the last build's zip holds those of the
+    parts it kept (`store`), the others are deflated here."""
+    zipped = store.deflated(ZIP_REL, csv_member(rel)) if store is not None else {}
+    out: list[tuple[str | None, Deflated]] = [(None, deflated(head))]
+    for key, span in pieces:
+        kept = zipped.get(key) if key is not None else None
+        out.append((key, kept if kept is not None else deflated(span.read())))
+    return out
+
+
+ZIP_REL = "data/tables-csv.zip"
+
+
+def csv_member(rel: str) -> str:
+    """The zip member of the bulk CSV at `rel` (`data/csv/<table>.csv`)."""
+    return f"database/{rel.rsplit('/', 1)[-1]}"
+
+
+@dataclass(frozen=True)
+class Framing:
+    """What wraps the rows in each part as DuckDB writes it: `lead` bytes before them,
+    `trail` after, `empty` the whole of a part without rows; the rows of consecutive parts
+    are joined by `separator`. (DuckDB's JSON array: `[\n\t{…},\n\t{…}\n]\n`.)"""
+
+    lead: int
+    trail: int
+    empty: bytes
+    separator: bytes
+
+
+JSON_ARRAY = Framing(lead=2, trail=3, empty=b"[\n\t\n]\n", separator=b",\n")
+
+
+def deflated(data: bytes) -> Deflated:
     """`data` deflated (level 1) on its own, ending on a byte boundary with nothing
     pending: such pieces follow one another in one deflate stream (none refers back into
     another), which `DEFLATE_END` ends."""
     compressor = zlib.compressobj(1, zlib.DEFLATED, -15)
-    return compressor.compress(data) + compressor.flush(zlib.Z_FULL_FLUSH)
+    return Deflated(zlib.crc32(data), len(data),
+                    compressor.compress(data) + compressor.flush(zlib.Z_FULL_FLUSH))
 
 
 DEFLATE_END = zlib.compressobj(1, zlib.DEFLATED, -15).flush()  # an empty final block
-
-
-def _kept_deflated(store: PartStore, key: str, part: Path) -> Path:
-    """The kept part `part` (under `key`) deflated, kept beside it."""
-    key = digest(key, "deflated")
-    kept = store.kept(key)
-    if kept is None:
-        with store.writing(key) as path:
-            path.write_bytes(deflated(part.read_bytes()))
-        kept = store.path(key)
-    return kept
 
 
 def _copy_rows(con, query: str, copy_options: str, path: Path) -> None:
@@ -214,25 +212,35 @@ def _sql_path(path: Path) -> str:
     return path.as_posix().replace("'", "''")
 
 
-def assemble(target: Path, head: bytes, files: list[Path], last_cut: int, tail: bytes) -> None:
-    """`target` = `head` + the `files` one after the other, less the last `last_cut` bytes
-    of the whole, + `tail`; the kernel copies the files (`copy_file_range`)."""
-    out = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+def assemble(target: Path, head: bytes, spans: list[Span], tail: bytes,
+             framing: Framing | None = None) -> list[int]:
+    """`target` = `head` + the `spans` one after the other (with `framing`, joined by its
+    separator) + `tail`; the kernel copies them (`copy_file_range`). Returns where each
+    span's bytes begin in `target`. A file there is replaced, never written into (it may be
+    a link to the site being served)."""
+    target.unlink(missing_ok=True)
+    out = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+    offsets = []
     try:
         _write_all(out, head)
-        for path in files:
-            src = os.open(path, os.O_RDONLY)
-            try:
-                _copy(src, out, os.fstat(src).st_size)
-            finally:
-                os.close(src)
-        if last_cut:
-            end = os.lseek(out, 0, os.SEEK_CUR) - last_cut
-            os.ftruncate(out, end)
-            os.lseek(out, end, os.SEEK_SET)
+        position, first = len(head), True
+        for span in spans:
+            if span.length and framing is not None and not first:
+                _write_all(out, framing.separator)
+                position += len(framing.separator)
+            first = first and not span.length
+            offsets.append(position)
+            if span.length:
+                src = os.open(span.path, os.O_RDONLY)
+                try:
+                    _copy(src, out, span.offset, span.length)
+                finally:
+                    os.close(src)
+                position += span.length
         _write_all(out, tail)
     finally:
         os.close(out)
+    return offsets
 
 
 def _write_all(fd: int, data: bytes) -> None:
@@ -241,18 +249,19 @@ def _write_all(fd: int, data: bytes) -> None:
         view = view[os.write(fd, view):]
 
 
-def _copy(src: int, out: int, size: int) -> None:
+def _copy(src: int, out: int, start: int, size: int) -> None:
+    """`size` bytes of `src` from `start` appended to `out`."""
     left = size
     try:
         while left > 0:
-            sent = os.copy_file_range(src, out, left)
+            sent = os.copy_file_range(src, out, left, start + size - left)
             if not sent:
                 raise OSError("copy_file_range copied nothing")
             left -= sent
     except OSError:  # a file system or kernel without it: read and write
-        os.lseek(src, size - left, os.SEEK_SET)
-        while chunk := os.read(src, COPY_CHUNK):
+        while left > 0 and (chunk := os.pread(src, min(COPY_CHUNK, left), start + size - left)):
             _write_all(out, chunk)
+            left -= len(chunk)
 
 
 def json_head(name: str, head: dict) -> str:

@@ -269,10 +269,9 @@ def write_bulk(con, out_dir: Path, archive: zipfile.ZipFile, parts: list[bulk.Ch
             chunked = (parts if parts is not None and store is not None and count >= bulk.PART_MIN_ROWS
                        and _export_order(columns) != "ORDER BY rowid" else None)
             csv_path, json_path = data_dir / "csv" / f"{name}.csv", data_dir / "json" / f"{name}.json"
-            pieces: list[Path | bytes] = []
+            pieces: list[tuple[str | None, bulk.Deflated]] = []
             _write_csv(con, name, columns, csv_path, chunked, store, pieces)
-            done.append(helper.submit(zipreuse.add_deflated, archive, _zip_info(f"database/{name}.csv"),
-                                      csv_path, pieces))
+            done.append(helper.submit(_zip_bulk_csv, archive, name, pieces, store))
             _write_json(con, name, columns, json_path, count, chunked, store)
             described[name] = {"columns": columns, "rows": count}
         for step in done:
@@ -280,12 +279,24 @@ def write_bulk(con, out_dir: Path, archive: zipfile.ZipFile, parts: list[bulk.Ch
     return described
 
 
+def _zip_bulk_csv(archive: zipfile.ZipFile, name: str, pieces: list[tuple[str | None, bulk.Deflated]],
+                  store: bulk.PartStore | None) -> None:
+    """The bulk CSV of table `name` into the zip, made of its deflated `pieces` (key, piece);
+    where the keyed ones lie in the zip is recorded in `store` for the next build."""
+    member = bulk.csv_member(f"data/csv/{name}.csv")
+    offsets = zipreuse.add_deflated(archive, _zip_info(member), [piece for _, piece in pieces])
+    if store is not None:
+        store.record_member(bulk.ZIP_REL, member, [
+            (key, piece.crc, piece.size, offset, piece.compressed_size)
+            for (key, piece), offset in zip(pieces, offsets) if key is not None])
+
+
 CSV_OPTIONS = "FORMAT csv, HEADER false, NEW_LINE '\\r\\n'"
 
 
 def _write_csv(con, name: str, columns: list[tuple[str, str]], target: Path,
                parts: list[bulk.Chunk] | None, store: bulk.PartStore | None,
-               deflate: list[Path | bytes] | None = None) -> None:
+               deflate: list[tuple[str | None, bulk.Deflated]] | None = None) -> None:
     """A table's CSV, its header written by DuckDB too (an empty result's COPY)."""
     select = _export_select(name, columns, True)
     head = target.with_name(f".{target.name}.head")
@@ -295,8 +306,9 @@ def _write_csv(con, name: str, columns: list[tuple[str, str]], target: Path,
         header = head.read_bytes()
     finally:
         head.unlink(missing_ok=True)
-    bulk.write_parted(con, select, _export_order(columns), CSV_OPTIONS, target, header, 0, b"",
-                      parts, store, f"csv\t{name}\t{columns}", deflate)
+    bulk.write_parted(con, select, _export_order(columns), CSV_OPTIONS, target,
+                      f"data/csv/{target.name}", header, b"", parts, store,
+                      f"csv\t{name}\t{columns}", deflate)
 
 
 def _zip_files(archive: zipfile.ZipFile, files: list[tuple[str, Path]], out_dir: Path,
@@ -319,17 +331,15 @@ JSON_HEAD = {"unit": "万元", "amounts": "exact decimal strings; `printed` is t
 def _write_json(con, name: str, columns: list[tuple[str, str]], target: Path, count: int,
                 parts: list[bulk.Chunk] | None, store: bulk.PartStore | None) -> None:
     """A table's rows as `{"table": …, "unit": …, "amounts": …, "rows": [{…}, …]}`: a line
-    per row (`to_json`, as DuckDB's own JSON export writes a row) with a comma after it,
-    written by DuckDB's CSV writer without quoting (JSON text has no raw line breaks, nor
-    the control character used as delimiter), between an opening line and a closing one
-    that takes the last comma's place."""
+    per row, as DuckDB's JSON export writes its array (`bulk.JSON_ARRAY`: of each part the
+    rows inside its brackets, joined by a comma), between an opening line and a closing one."""
     opening = bulk.json_head(name, JSON_HEAD)
     if not count:
         target.write_bytes((opening + "[]}\n").encode("utf-8"))
         return
-    fields = ", ".join(f"'{column}': {expr}" for column, expr in _export_exprs(columns, False))
-    select = f"SELECT '\t' || to_json({{{fields}}}) || ',' FROM {name}"
-    bulk.write_parted(con, select, _export_order(columns),
-                      "FORMAT csv, HEADER false, QUOTE '', ESCAPE '', DELIMITER '\x1f'", target,
-                      (opening + "[\n").encode("utf-8"), len(",\n"), b"\n]}\n", parts, store,
-                      f"json\t{name}\t{columns}")
+    fields = ", ".join(f'{expr} AS "{column}"' for column, expr in _export_exprs(columns, False))
+    bulk.write_parted(con, f"SELECT {fields} FROM {name}", _export_order(columns),
+                      "FORMAT json, ARRAY true", target, f"data/json/{target.name}",
+                      (opening + "[\n").encode("utf-8"), b"\n]}\n", parts, store,
+                      f"json\t{name}\t{columns}",
+                      framing=bulk.JSON_ARRAY)

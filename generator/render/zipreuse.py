@@ -1,7 +1,7 @@
 """`data/tables-csv.zip` without compressing again what the last build compressed.
 
 A bulk CSV goes into the zip as the pieces `bulk.write_parted` deflated, each on its own
-(those of kept parts kept too), one after the other.
+(those of kept parts kept too, with their CRC), one after the other.
 
 A parsed table's CSV that this build linked from the last one (the same file: its page
 was not rendered again) goes into the zip as the last build's zip holds it: its
@@ -13,13 +13,14 @@ clean build writes.
 from __future__ import annotations
 
 import os
-import shutil
 import struct
 import zipfile
-import zlib
 from collections.abc import Callable
 from pathlib import Path
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
+
+if TYPE_CHECKING:
+    from .bulkstore import Deflated
 
 COPY_CHUNK = 1 << 20
 LOCAL_HEADER = struct.Struct("<4s5H3L2H")  # ends with the name's and the extra field's length
@@ -74,28 +75,73 @@ def add_compressed(archive: zipfile.ZipFile, info: zipfile.ZipInfo, before: zipf
     _add_raw(archive, info, before.CRC, before.file_size, len(data), lambda out: out.write(data))
 
 
-def add_deflated(archive: zipfile.ZipFile, info: zipfile.ZipInfo, path: Path,
-                 pieces: list[Path | bytes]) -> None:
-    """Add the file `path` as the member `info`, its deflated data the `pieces` (bytes, or
-    files holding them) one after the other, then `bulk.DEFLATE_END`."""
+def add_deflated(archive: zipfile.ZipFile, info: zipfile.ZipInfo, pieces: list[Deflated]) -> list[int]:
+    """Add the member `info` whose deflated data are the `pieces` one after the other, then
+    `bulk.DEFLATE_END`; its CRC is combined from theirs (`crc32_combine`), so the file
+    they stand for is not read again. Returns where each piece's bytes begin in the zip."""
     from .bulk import DEFLATE_END
 
     crc = size = 0
-    with path.open("rb") as src:
-        while block := src.read(COPY_CHUNK):
-            crc, size = zlib.crc32(block, crc), size + len(block)
-    pieces = [*pieces, DEFLATE_END]
-    compressed = sum(len(p) if isinstance(p, bytes) else p.stat().st_size for p in pieces)
+    for piece in pieces:
+        crc, size = crc32_combine(crc, piece.crc, piece.size), size + piece.size
+    compressed = sum(piece.compressed_size for piece in pieces) + len(DEFLATE_END)
+    offsets: list[int] = []
 
     def write(out) -> None:
         for piece in pieces:
-            if isinstance(piece, bytes):
-                out.write(piece)
-            else:
-                with piece.open("rb") as src:
-                    shutil.copyfileobj(src, out, COPY_CHUNK)
+            offsets.append(out.tell())
+            if isinstance(piece.data, bytes):
+                out.write(piece.data)
+                continue
+            with piece.data.path.open("rb") as src:
+                src.seek(piece.data.offset)
+                left = piece.data.length
+                while left and (block := src.read(min(COPY_CHUNK, left))):
+                    out.write(block)
+                    left -= len(block)
+            if left:
+                raise OSError(f"{piece.data.path} ends before its recorded part")
+        out.write(DEFLATE_END)
 
     _add_raw(archive, info, crc, size, compressed, write)
+    return offsets
+
+
+def _gf2_times(matrix: list[int], vector: int) -> int:
+    out, n = 0, 0
+    while vector:
+        if vector & 1:
+            out ^= matrix[n]
+        vector >>= 1
+        n += 1
+    return out
+
+
+def _zero_operators() -> list[list[int]]:
+    """The operator that appends 2**k zero bytes to a CRC-32, for k = 0 … 63 (zlib's
+    crc32_combine, which Python's zlib does not offer, squares its way to them)."""
+    bit = [0xEDB88320] + [1 << n for n in range(31)]  # one zero bit
+    operators = []
+    for _ in range(3 + 64):  # 1, 2, 4 zero bits, then 1, 2, 4 … zero bytes
+        bit = [_gf2_times(bit, row) for row in bit]
+        operators.append(bit)
+    return operators[2:]
+
+
+_ZEROS: list[list[int]] = []
+
+
+def crc32_combine(crc1: int, crc2: int, length2: int) -> int:
+    """The CRC-32 of A + B from the CRC-32 `crc1` of A and `crc2` of B, `length2` bytes long."""
+    if not _ZEROS:
+        _ZEROS.extend(_zero_operators())
+    k = 0
+    while length2:
+        if length2 & 1:
+            crc1 = _gf2_times(_ZEROS[k], crc1)
+        length2 >>= 1
+        k += 1
+    return crc1 ^ crc2
 
 
 def _add_raw(archive: zipfile.ZipFile, info: zipfile.ZipInfo, crc: int, size: int,
