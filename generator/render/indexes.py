@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -12,14 +13,16 @@ from . import charts as ch
 from . import figures as fg
 from . import urls
 from .data import Cell, DocData, SiteData
+from .facts import DocFacts
 from .history import amounts, department_history, kind_of
 from .outputs import TrackedWriter
 from .pages import ClassIndex
 
+# Per kind of classification (its table: `facts.CLASS_TABLES`): the columns and title of its pages.
 CLASS_COLUMNS = {
-    "function": ("expense", [("total", "合计"), ("basic", "基本支出"), ("project", "项目支出")],
+    "function": ([("total", "合计"), ("basic", "基本支出"), ("project", "项目支出")],
                  "支出功能分类科目"),
-    "economic": ("basic", [("total", "合计"), ("personnel", "人员经费"), ("public", "公用经费")],
+    "economic": ([("total", "合计"), ("personnel", "人员经费"), ("public", "公用经费")],
                  "部门预算支出经济分类科目"),
 }
 
@@ -35,18 +38,19 @@ class DocSummary:
     three: fg.Figure | None
     authorized: int | None
     failed: int
+    figures: dict[str, fg.Figure]  # `figures.figure_map` of the document
 
     @property
     def year(self) -> int | None:
         return self.doc.info["year"]
 
 
-def summarize(doc: DocData) -> DocSummary:
-    f = fg.figure_map(doc)
+def summarize(doc: DocData, f: dict[str, fg.Figure]) -> DocSummary:
+    """The line of `doc` whose key figures (`figures.figure_map`) are `f`."""
     total = f.get("expense_total") or f.get("income_total") or f.get("total_budget")
     staff = doc.staffing or {}
     return DocSummary(doc, total, f.get("basic"), f.get("project"), f.get("three_public"),
-                      staff.get("authorized"), doc.failed_count)
+                      staff.get("authorized"), doc.failed_count, f)
 
 
 def is_department_budget(s: DocSummary) -> bool:
@@ -97,9 +101,13 @@ def totals_by_region(name: str, title: str, items: list[DocSummary]) -> ch.Chart
     return ch.bar_chart(name, f"{title}（{_counted(items)} 个部门的部门预算合计）", rows)
 
 
-def render_indexes(site: SiteData, writer: TrackedWriter, classes: ClassIndex,
-                   class_entries: dict, jobs: int = 1) -> list[ch.Chart]:
+def render_indexes(site: SiteData, facts: dict[str, DocFacts], writer: TrackedWriter,
+                   classes: ClassIndex, class_entries: dict, jobs: int = 1,
+                   load_changes: Callable[[list[DocData]], None] | None = None) -> list[ch.Chart]:
     """Home, department, region, year and classification pages; returns their charts.
+    `facts`: what they show of each document (doc_id → `facts.DocFacts`);
+    `load_changes(docs)`: fills in the stated changes of documents loaded without
+    (a department page shows them), if any.
 
     A page that lists some department-years depends on those documents; a listing of all
     of them (home, departments/, regions/, years/, classifications/) on every document.
@@ -108,7 +116,7 @@ def render_indexes(site: SiteData, writer: TrackedWriter, classes: ClassIndex,
     trend.
     """
     charts: list[ch.Chart] = []
-    summaries = [summarize(d) for d in site.docs]
+    summaries = [summarize(d, facts[d.doc_id].figures) for d in site.docs]
     by_doc = {s.doc.doc_id: s for s in summaries}
     years = sorted({s.year for s in summaries if s.year is not None})
     latest = years[-1] if years else None
@@ -142,6 +150,8 @@ def render_indexes(site: SiteData, writer: TrackedWriter, classes: ClassIndex,
     for slug, items in by_dept.items():
         items.sort(key=lambda s: (s.year or 0, kind_of(s), s.doc.doc_id))
         if stale(f"department:{slug}", items, "department.html"):
+            if load_changes is not None:
+                load_changes([s.doc for s in items])
             history = department_history(slug, items)
             chart(history.trend)
             writer.write("department.html", urls.department(slug), items=items,
@@ -201,16 +211,17 @@ def _year_counts(items: list[DocSummary]) -> str:
     return "、".join(f"{y or '未注明'}年 {n} 份" for y, n in sorted(counts.items(), key=lambda x: x[0] or 0))
 
 
-def classification_index(site: SiteData) -> tuple[ClassIndex, dict]:
-    """Per kind and code: the department-years that print it, with their amounts."""
+def classification_index(site: SiteData, facts: dict[str, DocFacts]) -> tuple[ClassIndex, dict]:
+    """Per kind and code: the department-years that print it, with their amounts (`facts`:
+    doc_id → `facts.DocFacts`)."""
     index = ClassIndex()
     entries: dict[str, dict[str, list[tuple[DocData, dict[str, Cell]]]]] = {
         "function": defaultdict(list), "economic": defaultdict(list)}
     names: dict[str, dict[str, Counter]] = {"function": defaultdict(Counter),
                                             "economic": defaultdict(Counter)}
     for doc in site.docs:
-        for kind, (table_key, _, _) in CLASS_COLUMNS.items():
-            for code, (name, cells) in fg.code_amounts(doc, table_key).items():
+        for kind in CLASS_COLUMNS:
+            for code, (name, cells) in facts[doc.doc_id].codes[kind].items():
                 entries[kind][code].append((doc, cells))
                 if name:
                     names[kind][code][name] += 1
@@ -248,7 +259,7 @@ def render_classifications(writer: TrackedWriter, index: ClassIndex, entries: di
 
     def render_one(item: tuple[str, str, list]) -> None:
         kind, code, rows = item
-        _, columns, kind_title = CLASS_COLUMNS[kind]
+        columns, kind_title = CLASS_COLUMNS[kind]
         parents = [(p, index.names[kind].get(p, "")) for p in (code[:3], code[:5])
                    if len(p) < len(code) and p in index.names[kind]]
         below = sorted((c, index.names[kind][c]) for c in children[(kind, code)])
@@ -267,5 +278,5 @@ def render_classifications(writer: TrackedWriter, index: ClassIndex, entries: di
     if writer.stale("classifications", ["docs", "classes", "nav"], ["classifications.html"]):
         listing = {kind: sorted(index.names[kind].items()) for kind in entries}
         writer.write("classifications.html", "classifications/", listing=listing,
-                     titles={k: v[2] for k, v in CLASS_COLUMNS.items()},
+                     titles={k: v[1] for k, v in CLASS_COLUMNS.items()},
                      counts={k: {c: len(v) for c, v in entries[k].items()} for k in entries})
