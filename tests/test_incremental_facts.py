@@ -19,6 +19,8 @@ from .test_incremental import (
     assert_same_as_clean_build,
     edit_source,
     incremental_site,
+    inodes,
+    rewritten,
 )
 
 NEXT_YEAR = "005_next_year.txt"  # the edited department's 2022, a copy of its 2021
@@ -67,16 +69,24 @@ def test_an_edit_loads_the_bodies_of_the_pages_it_renders_only(make_site, bodies
 
 
 def test_an_edited_key_figure_reaches_the_pages_that_list_it(make_site, tmp_path):
-    """表三's total, shown on the year, region, department and home pages, changes; the
-    other documents' figures there come from the kept facts."""
+    """An amount of 表三 (on its classification page) and the 编制数 (on every list of
+    department-years, and per person on the classification pages) change; the other
+    documents' figures there come from the kept facts."""
     site = two_year_site(make_site)
     build(site)
+    before = inodes(site / "build")
     path = site / "content" / "disclosures" / EDITED
     row = "20\t03\t01\t行政运行（政府办公厅（室）及相关机构事务）\t1472.23"
+    staff = "阿图什市人民政府办公室编制数 90，"
     text = path.read_text(encoding="utf-8")
-    assert row in text
-    path.write_text(text.replace(row, row[:-1] + "4", 1), encoding="utf-8")
+    assert row in text and staff in text
+    path.write_text(text.replace(row, row[:-1] + "4", 1).replace(staff, staff.replace("90", "91")),
+                    encoding="utf-8")
     build(site)
+    changed = rewritten(before, site / "build")
+    assert {"index.html", "budgets/index.html", "years/2021/index.html",
+            "regions/a-tu-shi-shi-c34a63/index.html"} <= changed
+    assert "years/2022/index.html" not in changed  # lists the 2022 copy alone
     page = (site / "build" / "classifications/function/2010301/index.html").read_text(encoding="utf-8")
     assert "1,472.24" in page and "1,472.23" in page  # the edited 2021 beside its 2022 copy
     assert_same_as_clean_build(site, tmp_path)

@@ -10,7 +10,8 @@ an incremental build loads the tables of the documents whose own pages it render
 those of the whole province (`load.load_bodies`).
 
 The entry (`cachefile`: checked before it is believed) holds one part per document, its
-facts as plain JSON: amounts as their exact decimal text. A build whose documents all kept
+facts as plain JSON: amounts as their exact decimal text (a classification page's amounts
+stay text until the page is rendered: `cells`). A build whose documents all kept
 their key copies their parts as they are.
 """
 
@@ -28,7 +29,9 @@ from .data import Cell, DocData
 # The table whose codes each kind of classification page shows (`indexes.CLASS_COLUMNS`).
 CLASS_TABLES = {"function": "expense", "economic": "basic"}
 
-Codes = dict[str, tuple[str, dict[str, Cell]]]  # code → (name, {column: cell})
+# Per code: its name and, per column, the amount as exact decimal text and its line
+# (all a classification page shows of a cell: `cells`).
+Codes = dict[str, tuple[str, list[list]]]  # code → (name, [[column, amount, line], …])
 
 
 @dataclass
@@ -41,8 +44,15 @@ class DocFacts:
 
 def facts_of(doc: DocData) -> DocFacts:
     """The facts of a loaded document (its tables, stated figures and staffing)."""
-    return DocFacts(fg.figure_map(doc), {kind: fg.code_amounts(doc, table)
-                                         for kind, table in CLASS_TABLES.items()})
+    return DocFacts(fg.figure_map(doc), {
+        kind: {code: (name, [[col, str(c.amount), c.line] for col, c in by_column.items()])
+               for code, (name, by_column) in fg.code_amounts(doc, table).items()}
+        for kind, table in CLASS_TABLES.items()})
+
+
+def cells(amounts: list[list]) -> dict[str, Cell]:
+    """The cells of one code's amounts (`Codes`), as a classification page shows them."""
+    return {col: Cell(Decimal(amount), None, line) for col, amount, line in amounts}
 
 
 def _amount(value: Decimal | int | None) -> str | int | None:
@@ -58,8 +68,7 @@ def encode(facts: DocFacts) -> bytes:
     name, [[column, amount, line], …]] (a classification page shows no more of a cell)."""
     figures = [[f.key, f.label, _amount(f.amount), f.line, f.unit, f.group]
                for f in facts.figures.values()]
-    codes = {kind: [[code, name, [[col, str(c.amount), c.line] for col, c in cells.items()]]
-                    for code, (name, cells) in by_code.items()]
+    codes = {kind: [[code, name, amounts] for code, (name, amounts) in by_code.items()]
              for kind, by_code in facts.codes.items()}
     return json.dumps([figures, codes], ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
@@ -71,9 +80,7 @@ def decode(data: bytes) -> DocFacts:
         return DocFacts(
             {key: fg.Figure(key, label, _decimal(amount), line, unit, group)
              for key, label, amount, line, unit, group in figures},
-            {kind: {code: (name, {col: Cell(Decimal(amount), None, line)
-                                  for col, amount, line in cells})
-                    for code, name, cells in by_code}
+            {kind: {code: (name, amounts) for code, name, amounts in by_code}
              for kind, by_code in codes.items()})
     except (TypeError, ValueError, ArithmeticError) as error:
         raise ValueError(f"不是本版本的文档摘要缓存：{error}") from error

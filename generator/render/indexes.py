@@ -12,8 +12,8 @@ from ..incremental import digest
 from . import charts as ch
 from . import figures as fg
 from . import urls
-from .data import Cell, DocData, SiteData
-from .facts import DocFacts
+from .data import DocData, SiteData
+from .facts import DocFacts, cells
 from .history import amounts, department_history, kind_of
 from .outputs import TrackedWriter
 from .pages import ClassIndex
@@ -109,8 +109,11 @@ def render_indexes(site: SiteData, facts: dict[str, DocFacts], writer: TrackedWr
     `load_changes(docs)`: fills in the stated changes of documents loaded without
     (a department page shows them), if any.
 
-    A page that lists some department-years depends on those documents; a listing of all
-    of them (home, departments/, regions/, years/, classifications/) on every document.
+    A list of department-years (home, budgets/, departments/, regions/, years/, a region's
+    or a year's page) depends on what it shows of them (`summary_key`), so an edit of a
+    document's text leaves it as it was; a department's page, which quotes its 说明's
+    stated changes, on its documents; classifications/ on the codes, their names and
+    counts.
     Totals over departments add up one year's 部门预算 and say how many; no chart compares
     totals of different sets of departments over time: only a department's own page has a
     trend.
@@ -121,9 +124,14 @@ def render_indexes(site: SiteData, facts: dict[str, DocFacts], writer: TrackedWr
     years = sorted({s.year for s in summaries if s.year is not None})
     latest = years[-1] if years else None
 
+    shown = {s.doc.doc_id: summary_key(s) for s in summaries}
+    writer.inputs[LISTING] = digest(*shown.values())
+
     def stale(unit: str, items: list[DocSummary] | None, template: str) -> bool:
-        deps = ["docs"] if items is None else [f"doc:{s.doc.doc_id}" for s in items]
-        return writer.stale(unit, deps + ["nav"], [template])
+        """Whether the list `unit` of `items` (None: of every document) must be rendered."""
+        if items is not None:
+            writer.inputs[unit] = digest(*(shown[s.doc.doc_id] for s in items))
+        return writer.stale(unit, [LISTING if items is None else unit, "nav"], [template])
 
     def chart(made: ch.Chart | None) -> ch.Chart | None:
         made = _with_digest(made, charts)
@@ -149,7 +157,8 @@ def render_indexes(site: SiteData, facts: dict[str, DocFacts], writer: TrackedWr
         by_dept[s.doc.dept_slug].append(s)
     for slug, items in by_dept.items():
         items.sort(key=lambda s: (s.year or 0, kind_of(s), s.doc.doc_id))
-        if stale(f"department:{slug}", items, "department.html"):
+        if writer.stale(f"department:{slug}", [f"doc:{s.doc.doc_id}" for s in items] + ["nav"],
+                        ["department.html"]):
             if load_changes is not None:
                 load_changes([s.doc for s in items])
             history = department_history(slug, items)
@@ -198,6 +207,20 @@ def render_indexes(site: SiteData, facts: dict[str, DocFacts], writer: TrackedWr
     return charts
 
 
+# The input of the lists of every department-year: what they show of each (`summary_key`).
+LISTING = "listing"
+
+
+def summary_key(s: DocSummary) -> str:
+    """The content key of what a list shows of a department-year (its line, its part of
+    totals and charts): its document's record but the hash of its bytes, its slugs and
+    department name, its key figures, 编制数 and failed checks."""
+    info = {k: v for k, v in s.doc.info.items() if k != "sha256"}
+    figures = [[f.key, f.label, str(f.amount), f.line, f.unit, f.group] for f in s.figures.values()]
+    return digest(json.dumps([info, s.doc.dept_slug, s.doc.dept_name, s.doc.region_slug, figures,
+                              s.authorized, s.failed], ensure_ascii=False, default=str))
+
+
 def _twins(items: list[DocSummary]) -> set[str]:
     """doc_ids of files that share their year and kind with another file of the department
     (a tables file and a text file of one budget): their list names the file too."""
@@ -215,14 +238,14 @@ def classification_index(site: SiteData, facts: dict[str, DocFacts]) -> tuple[Cl
     """Per kind and code: the department-years that print it, with their amounts (`facts`:
     doc_id → `facts.DocFacts`)."""
     index = ClassIndex()
-    entries: dict[str, dict[str, list[tuple[DocData, dict[str, Cell]]]]] = {
+    entries: dict[str, dict[str, list[tuple[DocData, list[list]]]]] = {
         "function": defaultdict(list), "economic": defaultdict(list)}
     names: dict[str, dict[str, Counter]] = {"function": defaultdict(Counter),
                                             "economic": defaultdict(Counter)}
     for doc in site.docs:
         for kind in CLASS_COLUMNS:
-            for code, (name, cells) in facts[doc.doc_id].codes[kind].items():
-                entries[kind][code].append((doc, cells))
+            for code, (name, printed) in facts[doc.doc_id].codes[kind].items():
+                entries[kind][code].append((doc, printed))
                 if name:
                     names[kind][code][name] += 1
     for kind, codes in entries.items():
@@ -233,12 +256,11 @@ def classification_index(site: SiteData, facts: dict[str, DocFacts]) -> tuple[Cl
 
 
 def classification_key(name: str, parents: list, children: list,
-                       rows: list[tuple[DocData, dict[str, Cell]]], by_doc: dict) -> str:
+                       rows: list[tuple[DocData, list[list]]], by_doc: dict) -> str:
     """The content key of a code page: everything it shows but its templates and the
     navigation (see `tablehtml.classification_rows`)."""
     shown = [(doc.doc_id, doc.info["department"], doc.info["year"], by_doc[doc.doc_id].authorized,
-              sorted((key, str(c.amount), c.line) for key, c in cells.items()))
-             for doc, cells in rows]
+              sorted(printed)) for doc, printed in rows]
     return digest(json.dumps([name, parents, children, shown], ensure_ascii=False, default=str))
 
 
@@ -270,13 +292,15 @@ def render_classifications(writer: TrackedWriter, index: ClassIndex, entries: di
             return
         writer.write("classification.html", urls.classification(kind, code), kind=kind,
                      kind_title=kind_title, code=code, name=index.names[kind][code],
-                     columns=columns, rows=[(doc, cells, by_doc[doc.doc_id]) for doc, cells in rows],
+                     columns=columns, rows=[(doc, cells(printed), by_doc[doc.doc_id])
+                                            for doc, printed in rows],
                      parents=parents, children=below)
 
     writer.each([(kind, code, rows) for kind, codes in entries.items()
                  for code, rows in codes.items()], render_one, jobs)
-    if writer.stale("classifications", ["docs", "classes", "nav"], ["classifications.html"]):
+    counts = {k: {c: len(v) for c, v in entries[k].items()} for k in entries}
+    writer.inputs["class-counts"] = digest(json.dumps(counts, sort_keys=True))
+    if writer.stale("classifications", ["classes", "class-counts", "nav"], ["classifications.html"]):
         listing = {kind: sorted(index.names[kind].items()) for kind in entries}
         writer.write("classifications.html", "classifications/", listing=listing,
-                     titles={k: v[1] for k, v in CLASS_COLUMNS.items()},
-                     counts={k: {c: len(v) for c, v in entries[k].items()} for k in entries})
+                     titles={k: v[1] for k, v in CLASS_COLUMNS.items()}, counts=counts)

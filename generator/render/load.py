@@ -171,6 +171,9 @@ class Details:
 
     @contextmanager
     def loaded(self, docs: Sequence[DocData]) -> Iterator[None]:
+        if not docs:  # a batch of pages linked from the last build
+            yield
+            return
         if self._con is None or self._con[0] != os.getpid():
             from .. import db
 
