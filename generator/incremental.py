@@ -66,6 +66,11 @@ def config_key(config: Config) -> str:
     return digest(json.dumps(values, sort_keys=True, ensure_ascii=False, default=str))
 
 
+def settings_key(config: Config) -> str:
+    """What every cached result depends on besides its inputs: generator version and config."""
+    return digest(generator_version(), config_key(config))
+
+
 def cache_dir(config: Config) -> Path:
     return config.site_dir / ".cache"
 
@@ -96,7 +101,7 @@ def read_inputs(config: Config, clean: bool = False) -> SiteInputs:
                 p for p in folder.rglob("*") if p.is_file()
                 and (folder == BUILTIN_TEMPLATES or config.inside(p))))
     stats.save()
-    return SiteInputs(sources, others, digest(generator_version(), config_key(config)))
+    return SiteInputs(sources, others, settings_key(config))
 
 
 class ParseCache:

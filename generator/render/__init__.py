@@ -27,15 +27,16 @@ from pathlib import Path
 from .. import db
 from ..config import Config
 from ..departments import DepartmentNames, group_departments
-from ..incremental import Manifest, cache_dir, digest
+from ..incremental import Manifest, cache_dir, digest, settings_key
 from . import bulk, urls, zipreuse
 from . import charts as ch
 from .data import SiteData
 from .datapackage import datapackage
 from .downloads import dumps, write_bulk, zip_member
+from .facts import FactsStore, SiteFacts
 from .glossary import TERMS
 from .indexes import classification_index, render_indexes
-from .load import Details, drop_documents, load_site
+from .load import Details, drop_documents, load_bodies, load_changes, load_site, load_table_keys
 from .outputs import TrackedWriter
 from .pages import ClassIndex, render_documents
 from .privacy import mask_database
@@ -78,7 +79,11 @@ def render_site(con, config: Config, out_dir: Path, previous: Manifest | None = 
     # the process rendering them, from the database file (`load.Details`), which `con`
     # lets go of meanwhile; a connection that cannot (in memory) loads them all now.
     in_batches = db.detachable(con)
-    site = load_site(con, details=not in_batches)
+    # An incremental build loads the bodies (tables, projects, …) of the documents whose
+    # facts changed (`facts`) and, as their pages render, of those whose pages do
+    # (`Details`); the other pages show the facts kept from the last build.
+    partial = in_batches and previous is not None
+    site = load_site(con, details=not in_batches, bodies=not partial)
     group_departments(site.docs, DepartmentNames(config.get("departments.aliases")))
     env = make_env(config)
     pages = markdown_pages(config)
@@ -88,12 +93,20 @@ def render_site(con, config: Config, out_dir: Path, previous: Manifest | None = 
                        table_names=site.table_names, search_enabled=search)
     writer = TrackedWriter(env, out_dir, config.base_url, previous, previous_dir, spare)
     writer.deferred = deferred
-    classes, class_entries = classification_index(site)
-    writer.inputs.update(input_keys(config, site, pages, classes))
+    keys = document_keys(site)
+    facts = SiteFacts(site.docs, {d.doc_id: keys[f"doc:{d.doc_id}"] for d in site.docs},
+                      FactsStore(cache_dir(config) / "render", settings_key(config)),
+                      reuse=previous is not None)
+    if partial:
+        load_bodies(con, facts.missing)
+    facts.complete()
+    bodiless = {d.doc_id for d in site.docs} - {d.doc_id for d in facts.missing} if partial else set()
+    classes, class_entries = classification_index(site, facts.facts)
+    writer.inputs.update(input_keys(config, site, pages, classes, keys))
     early = _publish_early(con, writer, fresh)
     try:
-        return _render_all(con, config, out_dir, site, pages, writer, classes, class_entries,
-                           jobs, mask, in_batches, record, early)
+        return _render_all(con, config, out_dir, site, facts.facts, pages, writer, classes,
+                           class_entries, jobs, mask, in_batches, bodiless, record, early)
     except BaseException:
         if early is not None:
             early.cancel()
@@ -114,20 +127,24 @@ def _publish_early(con, writer: TrackedWriter, fresh: list[str] | None):
     return db.start_publishing(con)
 
 
-def _render_all(con, config: Config, out_dir: Path, site: SiteData, pages: list,
+def _render_all(con, config: Config, out_dir: Path, site: SiteData, facts: dict, pages: list,
                 writer: TrackedWriter, classes: ClassIndex, class_entries, jobs: int, mask: bool,
-                in_batches: bool, record: Manifest | None, early) -> int:
+                in_batches: bool, bodiless: set[str], record: Manifest | None, early) -> int:
     copy_assets(config, writer)
 
     ch.use_renderer(config.get("build.chart_renderer"))  # charts are named for it as pages render
-    charts = render_indexes(site, writer, classes, class_entries, jobs)
+
+    def changes_of(docs: list) -> None:
+        load_changes(con, [d for d in docs if d.doc_id in bodiless])
+
+    charts = render_indexes(site, facts, writer, classes, class_entries, jobs, changes_of)
     if in_batches:
         # The workers fork from this process: DuckDB's memory (a hundred MB and more for a
         # province, which its allocator keeps after the file is detached) goes back first,
         # with the connection, closed here; a new one is opened after.
         path = db.detach(con)[1]
         con.close()
-        details = Details(path)
+        details = Details(path, bodiless)
         try:
             charts += render_documents(site, writer, config.site_dir, mask, classes, jobs, details)
         finally:
@@ -167,7 +184,8 @@ def render_rest(con, config: Config, site: SiteData, pages: list, writer: Tracke
         render_search_page(writer)
     # Every page is written: the documents' data is let go before DuckDB writes the bulk
     # files (a province's tables would otherwise be held beside DuckDB's memory).
-    table_files = [(doc.doc_id, key) for doc in site.docs for key in doc.tables]
+    table_keys = load_table_keys(con)
+    table_files = [(doc.doc_id, key) for doc in site.docs for key in table_keys.get(doc.doc_id, ())]
     drop_documents(site.docs)
     render_downloads(con, config, table_files, writer, early)
     if writer.stale("404", ["nav"], ["404.html"]):
@@ -178,11 +196,18 @@ def render_rest(con, config: Config, site: SiteData, pages: list, writer: Tracke
         writer.attach(["sitemap.xml", "robots.txt"])
 
 
-def input_keys(config: Config, site: SiteData, pages: list, classes: ClassIndex) -> dict[str, str]:
-    """The content key of every input a unit can depend on (templates are keyed on demand)."""
-    keys = {f"doc:{d.doc_id}": digest(d.info["path"], d.info["sha256"], d.dept_slug, d.dept_name,
+def document_keys(site: SiteData) -> dict[str, str]:
+    """`doc:<doc_id>`: the content key of each document (its sources, department, region)."""
+    return {f"doc:{d.doc_id}": digest(d.info["path"], d.info["sha256"], d.dept_slug, d.dept_name,
                                       d.region_slug, *(s["sha256"] for s in d.sources[1:]))
             for d in site.docs}
+
+
+def input_keys(config: Config, site: SiteData, pages: list, classes: ClassIndex,
+               documents: dict[str, str]) -> dict[str, str]:
+    """The content key of every input a unit can depend on (templates are keyed on demand;
+    `documents`: `document_keys`)."""
+    keys = dict(documents)
     keys["docs"] = digest(*keys.values(), json.dumps(site.orphan_issues, default=str))
     keys["classes"] = digest(json.dumps(classes.names, sort_keys=True, ensure_ascii=False))
     keys["class-codes"] = digest(json.dumps({kind: sorted(names) for kind, names

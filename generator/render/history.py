@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from . import charts as ch
-from . import figures as fg
 
 # The figures followed over the years: (key in `figures.figure_map`, label, words that
 # name it in a stated change of the 说明 text).
@@ -32,7 +31,7 @@ def kind_of(summary) -> tuple[str, str]:
 
 def amounts(summary) -> dict[str, Decimal]:
     """The followed figures of one department-year, as its tables print them."""
-    f = fg.figure_map(summary.doc)
+    f = summary.figures
     total = f.get("expense_total") or f.get("income_total") or f.get("total_budget")
     found = {"total": total, "basic": f.get("basic"), "project": f.get("project"),
              "three_public": f.get("three_public")}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -11,15 +12,17 @@ from ..incremental import digest
 from . import charts as ch
 from . import figures as fg
 from . import urls
-from .data import Cell, DocData, SiteData
+from .data import DocData, SiteData
+from .facts import DocFacts, cells
 from .history import amounts, department_history, kind_of
 from .outputs import TrackedWriter
 from .pages import ClassIndex
 
+# Per kind of classification (its table: `facts.CLASS_TABLES`): the columns and title of its pages.
 CLASS_COLUMNS = {
-    "function": ("expense", [("total", "合计"), ("basic", "基本支出"), ("project", "项目支出")],
+    "function": ([("total", "合计"), ("basic", "基本支出"), ("project", "项目支出")],
                  "支出功能分类科目"),
-    "economic": ("basic", [("total", "合计"), ("personnel", "人员经费"), ("public", "公用经费")],
+    "economic": ([("total", "合计"), ("personnel", "人员经费"), ("public", "公用经费")],
                  "部门预算支出经济分类科目"),
 }
 
@@ -35,18 +38,19 @@ class DocSummary:
     three: fg.Figure | None
     authorized: int | None
     failed: int
+    figures: dict[str, fg.Figure]  # `figures.figure_map` of the document
 
     @property
     def year(self) -> int | None:
         return self.doc.info["year"]
 
 
-def summarize(doc: DocData) -> DocSummary:
-    f = fg.figure_map(doc)
+def summarize(doc: DocData, f: dict[str, fg.Figure]) -> DocSummary:
+    """The line of `doc` whose key figures (`figures.figure_map`) are `f`."""
     total = f.get("expense_total") or f.get("income_total") or f.get("total_budget")
     staff = doc.staffing or {}
     return DocSummary(doc, total, f.get("basic"), f.get("project"), f.get("three_public"),
-                      staff.get("authorized"), doc.failed_count)
+                      staff.get("authorized"), doc.failed_count, f)
 
 
 def is_department_budget(s: DocSummary) -> bool:
@@ -97,25 +101,37 @@ def totals_by_region(name: str, title: str, items: list[DocSummary]) -> ch.Chart
     return ch.bar_chart(name, f"{title}（{_counted(items)} 个部门的部门预算合计）", rows)
 
 
-def render_indexes(site: SiteData, writer: TrackedWriter, classes: ClassIndex,
-                   class_entries: dict, jobs: int = 1) -> list[ch.Chart]:
+def render_indexes(site: SiteData, facts: dict[str, DocFacts], writer: TrackedWriter,
+                   classes: ClassIndex, class_entries: dict, jobs: int = 1,
+                   load_changes: Callable[[list[DocData]], None] | None = None) -> list[ch.Chart]:
     """Home, department, region, year and classification pages; returns their charts.
+    `facts`: what they show of each document (doc_id → `facts.DocFacts`);
+    `load_changes(docs)`: fills in the stated changes of documents loaded without
+    (a department page shows them), if any.
 
-    A page that lists some department-years depends on those documents; a listing of all
-    of them (home, departments/, regions/, years/, classifications/) on every document.
+    A list of department-years (home, budgets/, departments/, regions/, years/, a region's
+    or a year's page) depends on what it shows of them (`summary_key`), so an edit of a
+    document's text leaves it as it was; a department's page, which quotes its 说明's
+    stated changes, on its documents; classifications/ on the codes, their names and
+    counts.
     Totals over departments add up one year's 部门预算 and say how many; no chart compares
     totals of different sets of departments over time: only a department's own page has a
     trend.
     """
     charts: list[ch.Chart] = []
-    summaries = [summarize(d) for d in site.docs]
+    summaries = [summarize(d, facts[d.doc_id].figures) for d in site.docs]
     by_doc = {s.doc.doc_id: s for s in summaries}
     years = sorted({s.year for s in summaries if s.year is not None})
     latest = years[-1] if years else None
 
+    shown = {s.doc.doc_id: summary_key(s) for s in summaries}
+    writer.inputs[LISTING] = digest(*shown.values())
+
     def stale(unit: str, items: list[DocSummary] | None, template: str) -> bool:
-        deps = ["docs"] if items is None else [f"doc:{s.doc.doc_id}" for s in items]
-        return writer.stale(unit, deps + ["nav"], [template])
+        """Whether the list `unit` of `items` (None: of every document) must be rendered."""
+        if items is not None:
+            writer.inputs[unit] = digest(*(shown[s.doc.doc_id] for s in items))
+        return writer.stale(unit, [LISTING if items is None else unit, "nav"], [template])
 
     def chart(made: ch.Chart | None) -> ch.Chart | None:
         made = _with_digest(made, charts)
@@ -141,7 +157,10 @@ def render_indexes(site: SiteData, writer: TrackedWriter, classes: ClassIndex,
         by_dept[s.doc.dept_slug].append(s)
     for slug, items in by_dept.items():
         items.sort(key=lambda s: (s.year or 0, kind_of(s), s.doc.doc_id))
-        if stale(f"department:{slug}", items, "department.html"):
+        if writer.stale(f"department:{slug}", [f"doc:{s.doc.doc_id}" for s in items] + ["nav"],
+                        ["department.html"]):
+            if load_changes is not None:
+                load_changes([s.doc for s in items])
             history = department_history(slug, items)
             chart(history.trend)
             writer.write("department.html", urls.department(slug), items=items,
@@ -188,6 +207,20 @@ def render_indexes(site: SiteData, writer: TrackedWriter, classes: ClassIndex,
     return charts
 
 
+# The input of the lists of every department-year: what they show of each (`summary_key`).
+LISTING = "listing"
+
+
+def summary_key(s: DocSummary) -> str:
+    """The content key of what a list shows of a department-year (its line, its part of
+    totals and charts): its document's record but the hash of its bytes, its slugs and
+    department name, its key figures, 编制数 and failed checks."""
+    info = {k: v for k, v in s.doc.info.items() if k != "sha256"}
+    figures = [[f.key, f.label, str(f.amount), f.line, f.unit, f.group] for f in s.figures.values()]
+    return digest(json.dumps([info, s.doc.dept_slug, s.doc.dept_name, s.doc.region_slug, figures,
+                              s.authorized, s.failed], ensure_ascii=False, default=str))
+
+
 def _twins(items: list[DocSummary]) -> set[str]:
     """doc_ids of files that share their year and kind with another file of the department
     (a tables file and a text file of one budget): their list names the file too."""
@@ -201,17 +234,18 @@ def _year_counts(items: list[DocSummary]) -> str:
     return "、".join(f"{y or '未注明'}年 {n} 份" for y, n in sorted(counts.items(), key=lambda x: x[0] or 0))
 
 
-def classification_index(site: SiteData) -> tuple[ClassIndex, dict]:
-    """Per kind and code: the department-years that print it, with their amounts."""
+def classification_index(site: SiteData, facts: dict[str, DocFacts]) -> tuple[ClassIndex, dict]:
+    """Per kind and code: the department-years that print it, with their amounts (`facts`:
+    doc_id → `facts.DocFacts`)."""
     index = ClassIndex()
-    entries: dict[str, dict[str, list[tuple[DocData, dict[str, Cell]]]]] = {
+    entries: dict[str, dict[str, list[tuple[DocData, list[list]]]]] = {
         "function": defaultdict(list), "economic": defaultdict(list)}
     names: dict[str, dict[str, Counter]] = {"function": defaultdict(Counter),
                                             "economic": defaultdict(Counter)}
     for doc in site.docs:
-        for kind, (table_key, _, _) in CLASS_COLUMNS.items():
-            for code, (name, cells) in fg.code_amounts(doc, table_key).items():
-                entries[kind][code].append((doc, cells))
+        for kind in CLASS_COLUMNS:
+            for code, (name, printed) in facts[doc.doc_id].codes[kind].items():
+                entries[kind][code].append((doc, printed))
                 if name:
                     names[kind][code][name] += 1
     for kind, codes in entries.items():
@@ -222,12 +256,11 @@ def classification_index(site: SiteData) -> tuple[ClassIndex, dict]:
 
 
 def classification_key(name: str, parents: list, children: list,
-                       rows: list[tuple[DocData, dict[str, Cell]]], by_doc: dict) -> str:
+                       rows: list[tuple[DocData, list[list]]], by_doc: dict) -> str:
     """The content key of a code page: everything it shows but its templates and the
     navigation (see `tablehtml.classification_rows`)."""
     shown = [(doc.doc_id, doc.info["department"], doc.info["year"], by_doc[doc.doc_id].authorized,
-              sorted((key, str(c.amount), c.line) for key, c in cells.items()))
-             for doc, cells in rows]
+              sorted(printed)) for doc, printed in rows]
     return digest(json.dumps([name, parents, children, shown], ensure_ascii=False, default=str))
 
 
@@ -248,7 +281,7 @@ def render_classifications(writer: TrackedWriter, index: ClassIndex, entries: di
 
     def render_one(item: tuple[str, str, list]) -> None:
         kind, code, rows = item
-        _, columns, kind_title = CLASS_COLUMNS[kind]
+        columns, kind_title = CLASS_COLUMNS[kind]
         parents = [(p, index.names[kind].get(p, "")) for p in (code[:3], code[:5])
                    if len(p) < len(code) and p in index.names[kind]]
         below = sorted((c, index.names[kind][c]) for c in children[(kind, code)])
@@ -259,13 +292,15 @@ def render_classifications(writer: TrackedWriter, index: ClassIndex, entries: di
             return
         writer.write("classification.html", urls.classification(kind, code), kind=kind,
                      kind_title=kind_title, code=code, name=index.names[kind][code],
-                     columns=columns, rows=[(doc, cells, by_doc[doc.doc_id]) for doc, cells in rows],
+                     columns=columns, rows=[(doc, cells(printed), by_doc[doc.doc_id])
+                                            for doc, printed in rows],
                      parents=parents, children=below)
 
     writer.each([(kind, code, rows) for kind, codes in entries.items()
                  for code, rows in codes.items()], render_one, jobs)
-    if writer.stale("classifications", ["docs", "classes", "nav"], ["classifications.html"]):
+    counts = {k: {c: len(v) for c, v in entries[k].items()} for k in entries}
+    writer.inputs["class-counts"] = digest(json.dumps(counts, sort_keys=True))
+    if writer.stale("classifications", ["classes", "class-counts", "nav"], ["classifications.html"]):
         listing = {kind: sorted(index.names[kind].items()) for kind in entries}
         writer.write("classifications.html", "classifications/", listing=listing,
-                     titles={k: v[2] for k, v in CLASS_COLUMNS.items()},
-                     counts={k: {c: len(v) for c, v in entries[k].items()} for k in entries})
+                     titles={k: v[1] for k, v in CLASS_COLUMNS.items()}, counts=counts)

@@ -91,10 +91,13 @@ class _Reader:
         return groups
 
 
-def load_site(con, details: bool = True) -> SiteData:
+def load_site(con, details: bool = True, bodies: bool = True) -> SiteData:
     """Read every table once and assemble one `DocData` per document.
 
-    `details=False` leaves out each document's sections, issues and checks (`DETAILS`):
+    `bodies=False` reads what every page needs of each document alone (its `info`,
+    sources, staffing, failed checks and slugs): an incremental build loads the bodies of
+    the documents it renders the pages of (`load_bodies`) and keeps the rest of what the
+    site's pages show of them between builds (`facts`). `details=False` leaves out each document's sections, issues and checks (`DETAILS`):
     they are most of a province's data (about 700 MB as Python objects at 2,000
     documents) and only its own page shows them, so the renderer loads them a batch of
     documents at a time (`load_details`) and lets them go once the pages are written.
@@ -109,7 +112,7 @@ def load_site(con, details: bool = True) -> SiteData:
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return _load_site(con, details)
+        return _load_site(con, details, bodies)
     finally:
         gc.freeze()
         gc.unfreeze()
@@ -158,23 +161,31 @@ def drop_details(docs: Sequence[DocData]) -> None:
 class Details:
     """Where the renderer gets documents' `DETAILS`, a batch at a time (`loaded`): the
     database file at `path`, opened read-only once by each process that renders (forked
-    workers cannot share a connection)."""
+    workers cannot share a connection). `bodiless`: the doc_ids of documents loaded
+    without their bodies (`load_site(bodies=False)`), loaded with their details too."""
 
-    def __init__(self, path: str):
+    def __init__(self, path: str, bodiless: set[str] | None = None):
         self.path = path
+        self.bodiless = bodiless or set()
         self._con: tuple[int, Any] | None = None  # (pid, connection)
 
     @contextmanager
     def loaded(self, docs: Sequence[DocData]) -> Iterator[None]:
+        if not docs:  # a batch of pages linked from the last build
+            yield
+            return
         if self._con is None or self._con[0] != os.getpid():
             from .. import db
 
             self._con = (os.getpid(), db.open_read_only(self.path))
+        bodies = [d for d in docs if d.doc_id in self.bodiless]
+        load_bodies(self._con[1], bodies)
         load_details(self._con[1], docs)
         try:
             yield
         finally:
             drop_details(docs)
+            drop_documents(bodies)
 
     def close(self) -> None:
         """Close this process's connection (workers' end with them)."""
@@ -183,39 +194,66 @@ class Details:
         self._con = None
 
 
-def _load_site(con, details: bool) -> SiteData:
+def _load_site(con, details: bool, bodies: bool) -> SiteData:
     read = _Reader(con)
     infos = db.query(con, "SELECT * FROM documents ORDER BY department, year, doc_id")
     docs = {i["doc_id"]: DocData(info=i) for i in infos}
     for s in db.query(con, "SELECT * FROM staffing"):
         if s["doc_id"] in docs:
             docs[s["doc_id"]].staffing = s
-    for d in db.query(con, "SELECT * FROM divisions ORDER BY doc_id, kind, position"):
-        if d["doc_id"] in docs:
-            target = docs[d["doc_id"]].divisions if d["kind"] == "division" else docs[d["doc_id"]].sub_units
-            target.append(d["name"])
-    _load_tables(read, docs)
-    # (table, the rest of its query); no ORDER BY names a DECIMAL column (read as text).
-    simple = {
-        "projects": ("projects", "ORDER BY doc_id, project_no"),
-        "figures": ("stated_figures", "ORDER BY doc_id, line, rowid"),
-        "changes": ("stated_changes", "ORDER BY doc_id, line, rowid"),
-        "glossary": ("glossary", "ORDER BY doc_id, position"),
-        "sources": ("document_sources", "ORDER BY doc_id, position"),
-    }
-    if details:
-        simple.update({attr: (table, f"WHERE doc_id IS NOT NULL ORDER BY {order}")
-                       for attr, (table, order) in DETAILS.items()})
-    for attr, (table, tail) in simple.items():
-        for doc_id, rows in read.grouped(table, tail).items():
-            if doc_id in docs:
-                setattr(docs[doc_id], attr, rows)
+    for doc_id, rows in read.grouped("document_sources", "ORDER BY doc_id, position").items():
+        if doc_id in docs:
+            docs[doc_id].sources = rows
     for doc_id, failed in con.execute("SELECT doc_id, count(*) FROM checks WHERE status = 'fail' "
                                       "GROUP BY doc_id").fetchall():
         if doc_id in docs:
             docs[doc_id].failed_count = failed
-    indicators = read.grouped("indicators", "ORDER BY doc_id, target_no, position", added=())
-    for doc_id, rows in read.grouped("performance_targets", "ORDER BY doc_id, target_no").items():
+    if bodies:
+        _load_bodies(read, docs, "")
+    if details:
+        for attr, (table, order) in DETAILS.items():
+            for doc_id, rows in read.grouped(table, f"WHERE doc_id IS NOT NULL ORDER BY {order}").items():
+                if doc_id in docs:
+                    setattr(docs[doc_id], attr, rows)
+    _assign_slugs(list(docs.values()))
+    names = {r["table_key"]: r["title"] for r in db.query(con, "SELECT * FROM table_names")}
+    orphans = db.query(con, "SELECT * FROM issues WHERE doc_id IS NULL ORDER BY path, line, rowid")
+    return SiteData(docs=list(docs.values()), table_names=names, orphan_issues=orphans)
+
+
+def load_bodies(con, docs: Sequence[DocData]) -> None:
+    """Fill in the bodies of `docs` (loaded with `bodies=False`): one query per table."""
+    if docs:
+        _load_bodies(_Reader(con), {d.doc_id: d for d in docs},
+                     "WHERE doc_id IN (SELECT unnest(?))", [[d.doc_id for d in docs]])
+
+
+def _load_bodies(read: _Reader, docs: dict[str, DocData], where: str,
+                 params: list | None = None) -> None:
+    """A document's body: what its own page and downloads show and the site's other
+    pages do not (their part of it is kept between builds: `facts`), details aside."""
+    con = read.con
+    for d in db.query(con, f"SELECT * FROM divisions {where} ORDER BY doc_id, kind, position",
+                      params):
+        if d["doc_id"] in docs:
+            target = docs[d["doc_id"]].divisions if d["kind"] == "division" else docs[d["doc_id"]].sub_units
+            target.append(d["name"])
+    _load_tables(read, docs, where, params)
+    # (table, ORDER BY of its query); no ORDER BY names a DECIMAL column (read as text).
+    simple = {
+        "projects": ("projects", "doc_id, project_no"),
+        "figures": ("stated_figures", "doc_id, line, rowid"),
+        "changes": ("stated_changes", "doc_id, line, rowid"),
+        "glossary": ("glossary", "doc_id, position"),
+    }
+    for attr, (table, order) in simple.items():
+        for doc_id, rows in read.grouped(table, f"{where} ORDER BY {order}", params).items():
+            if doc_id in docs:
+                setattr(docs[doc_id], attr, rows)
+    indicators = read.grouped("indicators", f"{where} ORDER BY doc_id, target_no, position",
+                              params, added=())
+    for doc_id, rows in read.grouped("performance_targets", f"{where} ORDER BY doc_id, target_no",
+                                     params).items():
         if doc_id not in docs:
             continue
         by_target: dict[int, list[Record]] = defaultdict(list)
@@ -224,13 +262,28 @@ def _load_site(con, details: bool) -> SiteData:
         for t in rows:
             t["indicators"] = by_target.get(t["target_no"], [])
         docs[doc_id].targets = rows
-    _assign_slugs(list(docs.values()))
-    names = {r["table_key"]: r["title"] for r in db.query(con, "SELECT * FROM table_names")}
-    orphans = db.query(con, "SELECT * FROM issues WHERE doc_id IS NULL ORDER BY path, line, rowid")
-    return SiteData(docs=list(docs.values()), table_names=names, orphan_issues=orphans)
 
 
-def _load_tables(read: _Reader, docs: dict[str, DocData]) -> None:
+def load_changes(con, docs: Sequence[DocData]) -> None:
+    """The stated changes of `docs` alone (a department page shows those of its years)."""
+    by_id = {d.doc_id: d for d in docs}
+    found = _Reader(con).grouped("stated_changes", "WHERE doc_id IN (SELECT unnest(?)) "
+                                 "ORDER BY doc_id, line, rowid", [list(by_id)])
+    for doc_id, doc in by_id.items():
+        doc.changes = found.get(doc_id, [])
+
+
+def load_table_keys(con) -> dict[str, list[str]]:
+    """Per document, the keys of its tables in page order (each once)."""
+    keys: dict[str, dict[str, None]] = defaultdict(dict)
+    for doc_id, key in con.execute("SELECT doc_id, table_key FROM source_tables "
+                                   "ORDER BY doc_id, line NULLS LAST, rowid").fetchall():
+        keys[doc_id][key] = None
+    return {doc_id: list(found) for doc_id, found in keys.items()}
+
+
+def _load_tables(read: _Reader, docs: dict[str, DocData], where: str = "",
+                 params: list | None = None) -> None:
     # Most stored cells are empty (no amount, nothing printed): every reader treats a missing
     # cell and an empty one alike (an empty `<td>`, an empty CSV cell, null in JSON, no
     # figure), so they are not read.
@@ -238,18 +291,19 @@ def _load_tables(read: _Reader, docs: dict[str, DocData]) -> None:
     columns = read.columns(
         "SELECT doc_id, table_key, row_no, column_key, CAST(amount AS VARCHAR), printed, line, "
         "coalesce(inferred, false), page FROM table_values "
-        "WHERE amount IS NOT NULL OR printed IS NOT NULL",
-        ["text", "text", None, "text", "decimal", "text", None, None, None])
+        f"{where or 'WHERE true'} AND (amount IS NOT NULL OR printed IS NOT NULL)",
+        ["text", "text", None, "text", "decimal", "text", None, None, None], params)
     for doc_id, key, row_no, col, amount, printed, line, inferred, page in zip(*columns):
         values[(doc_id, key, row_no)][col] = Cell(amount, printed, line, inferred, page)
     del columns
-    for t in read.query("source_tables", "ORDER BY doc_id, line NULLS LAST, rowid"):
+    for t in read.query("source_tables", f"{where} ORDER BY doc_id, line NULLS LAST, rowid", params):
         if t["doc_id"] in docs:
             docs[t["doc_id"]].tables[t["table_key"]] = TableData(
                 key=t["table_key"], title=t["title"], line=t["line"], empty=bool(t["empty"]),
                 note=t["note"], columns=list(t["columns"] or []), labels=list(t["column_labels"] or []),
                 unit=t["printed_unit"] or SITE_UNIT)
-    for r in read.query("table_rows", "ORDER BY doc_id, table_key, row_no", added=["values"]):
+    for r in read.query("table_rows", f"{where} ORDER BY doc_id, table_key, row_no", params,
+                        added=["values"]):
         doc = docs.get(r["doc_id"])
         table = doc.tables.get(r["table_key"]) if doc else None
         if table is None:
