@@ -32,6 +32,7 @@ CLASS_TABLES = {"function": "expense", "economic": "basic"}
 # Per code: its name and, per column, the amount as exact decimal text and its line
 # (all a classification page shows of a cell: `cells`).
 Codes = dict[str, tuple[str, list[list]]]  # code → (name, [[column, amount, line], …])
+# (read back from the cache, a list [name, amounts]: unpacked alike)
 
 
 @dataclass
@@ -64,24 +65,22 @@ def _decimal(value: str | int | None) -> Decimal | int | None:
 
 
 def encode(facts: DocFacts) -> bytes:
-    """Facts as JSON: a figure as [key, label, amount, line, unit, group]; a code as [code,
-    name, [[column, amount, line], …]] (a classification page shows no more of a cell)."""
+    """Facts as JSON: a figure as [key, label, amount, line, unit, group]; the codes as
+    they are (`Codes`), read back as they are needed."""
     figures = [[f.key, f.label, _amount(f.amount), f.line, f.unit, f.group]
                for f in facts.figures.values()]
-    codes = {kind: [[code, name, amounts] for code, (name, amounts) in by_code.items()]
-             for kind, by_code in facts.codes.items()}
-    return json.dumps([figures, codes], ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return json.dumps([figures, facts.codes], ensure_ascii=False,
+                      separators=(",", ":")).encode("utf-8")
 
 
 def decode(data: bytes) -> DocFacts:
     """The facts `encode` wrote; ValueError on anything else."""
     try:
         figures, codes = json.loads(data)
-        return DocFacts(
-            {key: fg.Figure(key, label, _decimal(amount), line, unit, group)
-             for key, label, amount, line, unit, group in figures},
-            {kind: {code: (name, amounts) for code, name, amounts in by_code}
-             for kind, by_code in codes.items()})
+        if not isinstance(codes, dict) or not all(isinstance(c, dict) for c in codes.values()):
+            raise ValueError("codes")
+        return DocFacts({key: fg.Figure(key, label, _decimal(amount), line, unit, group)
+                         for key, label, amount, line, unit, group in figures}, codes)
     except (TypeError, ValueError, ArithmeticError) as error:
         raise ValueError(f"不是本版本的文档摘要缓存：{error}") from error
 

@@ -279,25 +279,39 @@ def render_classifications(writer: TrackedWriter, index: ClassIndex, entries: di
             if len(code) > 3 and code[:-2] in names:
                 children[(kind, code[:-2])].append(code)
 
-    def render_one(item: tuple[str, str, list]) -> None:
+    def page(item: tuple[str, str, list]) -> tuple[str, list, list]:
+        """The page's unit (its input keyed: `classification_key`), parents and children."""
         kind, code, rows = item
-        columns, kind_title = CLASS_COLUMNS[kind]
         parents = [(p, index.names[kind].get(p, "")) for p in (code[:3], code[:5])
                    if len(p) < len(code) and p in index.names[kind]]
         below = sorted((c, index.names[kind][c]) for c in children[(kind, code)])
         unit = f"classification:{kind}:{code}"
-        writer.inputs[unit] = classification_key(index.names[kind][code], parents, below,
-                                                 rows, by_doc)
+        if unit not in writer.inputs:
+            writer.inputs[unit] = classification_key(index.names[kind][code], parents, below,
+                                                     rows, by_doc)
+        return unit, parents, below
+
+    def render_one(item: tuple[str, str, list]) -> None:
+        kind, code, rows = item
+        unit, parents, below = page(item)
         if not writer.stale(unit, [unit, "nav"], ["classification.html"]):
             return
+        columns, kind_title = CLASS_COLUMNS[kind]
         writer.write("classification.html", urls.classification(kind, code), kind=kind,
                      kind_title=kind_title, code=code, name=index.names[kind][code],
                      columns=columns, rows=[(doc, cells(printed), by_doc[doc.doc_id])
                                             for doc, printed in rows],
                      parents=parents, children=below)
 
+    def rendered(item: tuple[str, str, list]) -> bool:
+        unit = page(item)[0]
+        return not writer.reusable(unit, [unit, "nav"], ["classification.html"])
+
+    # After an edit, the keys are worked out here and workers fork only for pages to render;
+    # a build without a last one renders them all, keys too, in the workers.
     writer.each([(kind, code, rows) for kind, codes in entries.items()
-                 for code, rows in codes.items()], render_one, jobs)
+                 for code, rows in codes.items()], render_one, jobs,
+                rendered=rendered if writer.previous is not None else None)
     counts = {k: {c: len(v) for c, v in entries[k].items()} for k in entries}
     writer.inputs["class-counts"] = digest(json.dumps(counts, sort_keys=True))
     if writer.stale("classifications", ["classes", "class-counts", "nav"], ["classifications.html"]):
