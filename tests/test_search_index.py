@@ -339,3 +339,40 @@ def test_a_changed_set_of_pages_is_patched_into_the_index_of_a_clean_build(
     if change == "rename":  # the new name is found on the renamed pages alone
         renamed = {u for u in found_pages(index, "究室") if u.startswith("budgets/")}
         assert renamed and renamed <= {f"budgets/{name}/" for name in after - before}
+
+
+def test_the_spare_index_is_updated_in_place_into_a_clean_builds(two_document_site,
+                                                                 tmp_path_factory):
+    """From the third build on, the staging folder is the spare site (the build before
+    last), and its index is updated in place (the same folder, only the files that differ
+    replaced): through an edit, a rename, a document removed and added again, each
+    rebuild's index is a clean build's of the same sources, and the index it replaced,
+    which was being served meanwhile, still holds its own bytes."""
+    from generator.output_guard import spare_folder
+
+    site, paths = two_document_site
+    source = site / "content" / "disclosures" / paths[0].name
+    other = site / "content" / "disclosures" / paths[1].name
+    text = source.read_text(encoding="utf-8-sig")
+    changes = [lambda: source.write_text(text.replace("工作", "工做"), encoding="utf-8"),
+               lambda: source.write_text(text.replace("克州人民政府办公室", "克州人民政府研究室"),
+                                         encoding="utf-8"),
+               lambda: other.unlink(),
+               lambda: other.write_bytes(paths[1].read_bytes())]
+    build(site)
+    folders = [(site / "build" / INDEX_DIR).stat().st_ino]
+    served = tree_hashes(site / "build" / INDEX_DIR)
+    for change in changes:
+        change()
+        report = build(site)
+        index = site / "build" / INDEX_DIR
+        folders.append(index.stat().st_ino)
+        assert tree_hashes(spare_folder(site / "build") / INDEX_DIR) == served
+        served = tree_hashes(index)
+        clean = tmp_path_factory.mktemp("clean")  # the same sources, built clean elsewhere
+        shutil.copytree(site / "content", clean / "content")
+        (clean / "site.toml").write_text(SITE_TOML, encoding="utf-8")
+        build(clean, clean=True)
+        assert served == tree_hashes(clean / "build" / INDEX_DIR)
+        assert report.search.patched is not None
+    assert folders[2:] == folders[:-2]  # the index of the build before last, updated

@@ -30,6 +30,7 @@ from __future__ import annotations
 import hashlib
 import multiprocessing
 import os
+import shutil
 import tempfile
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -39,6 +40,7 @@ from typing import Any
 from . import analyzer, index, pages, postings, rows, store, update
 from .index import INDEX_DIR, analyse_page, head_files, page_numbers, sized_index_files
 from .store import (
+    SPARE_FILE,
     IndexState,
     IndexWriter,
     PageCache,
@@ -95,9 +97,8 @@ def build_search_index(site: Path, cache_dir: Path | None = None, jobs: int = 0,
         folder = Path(cache_dir) if cache_dir is not None else Path(scratch)
         cache = PageCache(folder, _salt(), read=reuse)
         old = Path(previous) / INDEX_DIR if previous is not None and reuse else None
-        state = (IndexState.load(folder, old, cache.salt)
-                 if old is not None and old.is_dir() else None)
-        writer = IndexWriter(site / INDEX_DIR, old, state)
+        state = IndexState.load(folder, old, cache.salt) if old is not None else None
+        writer = IndexWriter(site / INDEX_DIR, old, state, _spare(site, folder, cache))
         saved = IndexState(salt=cache.salt)
         todo = []
         found = indexed_pages(site)
@@ -105,10 +106,13 @@ def build_search_index(site: Path, cache_dir: Path | None = None, jobs: int = 0,
             identity = file_identity(site / page)
             key = ((state.key(page, identity) if state else None)
                    or cache.key((site / page).read_bytes()))
-            count = writer.link_units(page, key, number) if cache.has(key) else None
-            if count is None:  # read again, its unit files written anew
-                todo.append((page, key, number))
-            saved.pages[page] = [key, identity, number, count]
+            saved.pages[page] = [key, identity, number, None if cache.has(key) else 0]
+        writer.clear_units({entry[2]: entry[0] for entry in saved.pages.values()
+                            if entry[3] is None})
+        for page, entry in saved.pages.items():
+            entry[3] = writer.link_units(page, *entry[0:3:2]) if entry[3] is None else None
+            if entry[3] is None:  # read again, its unit files written anew
+                todo.append((page, entry[0], entry[2]))
         records = dict.fromkeys(saved.pages)
         done = set()
         workers = jobs or os.cpu_count() or 1
@@ -129,9 +133,11 @@ def build_search_index(site: Path, cache_dir: Path | None = None, jobs: int = 0,
             saved.hashes = writer.files(files)
             for page, record in zip(saved.pages, analysed):
                 saved.pages[page].append(record["meta"])
+        writer.finish(saved.hashes)
         if cache_dir is not None:
             saved.folder = folder_identity(site / INDEX_DIR)
             saved.save(folder)
+            _keep_as_spare(folder, state)
         cache.prune()
     indexed = sum(1 for entry in saved.pages.values() if entry[3])  # a file or more
     return SearchIndexed(indexed, len(todo), writer.written + writer.linked, writer.linked,
@@ -181,6 +187,36 @@ def _entry(state: IndexState, page: str) -> list:
     return state.pages.get(page, [])
 
 
+def _spare(site: Path, cache_dir: Path, cache: PageCache) -> IndexState | None:
+    """The state of the index `site` holds already (the spare site's: `build.py` leaves it
+    there when `spare_index_usable`), to be updated in place; None when there is none.
+    An index there that no state describes is deleted (the caller should have moved it
+    aside: deleting a province's index file by file takes seconds)."""
+    index = site / INDEX_DIR
+    if not index.is_dir():
+        return None
+    spare = IndexState.load(cache_dir, index, cache.salt, SPARE_FILE) if cache.read else None
+    if spare is None:
+        shutil.rmtree(index)
+    return spare
+
+
+def spare_index_usable(site: Path, cache_dir: Path) -> bool:
+    """Whether the index in `site` (the spare's) is the one the state kept for it
+    describes, so that `build_search_index` updates it in place."""
+    index = Path(site) / INDEX_DIR
+    return IndexState.load(Path(cache_dir), index, _salt(), SPARE_FILE) is not None
+
+
+def _keep_as_spare(cache_dir: Path, state: IndexState | None) -> None:
+    """Keep the last build's state as that of the spare's index: the swap makes the last
+    build's site the spare, which the next build updates in place."""
+    if state is not None:
+        state.save(cache_dir, SPARE_FILE)
+    else:
+        (cache_dir / SPARE_FILE).unlink(missing_ok=True)
+
+
 def _without_units(page: str) -> dict:
     """The record of a page search finds nothing on (it keeps its number)."""
     return {"meta": [page_url(page), "", {}], "ids": [], "texts": []}
@@ -192,9 +228,10 @@ def keep_search_index(site: Path, cache_dir: Path, previous: Path) -> bool:
     the linked folder, so the next build updates it as it would the last build's. False
     (nothing linked): there is no index, or no state describing it, to keep."""
     old, new = Path(previous) / INDEX_DIR, Path(site) / INDEX_DIR
-    state = IndexState.load(Path(cache_dir), old, _salt()) if old.is_dir() else None
+    state = IndexState.load(Path(cache_dir), old, _salt())
     if state is None:
         return False
+    _keep_as_spare(Path(cache_dir), state)
     for folder, _, names in os.walk(old):
         target = new / Path(folder).relative_to(old)
         target.mkdir(parents=True, exist_ok=True)
