@@ -228,12 +228,15 @@ def _search_index(config: Config, staging: Path, output: Path, clean: bool,
                   aside: list[Path | None]) -> Any:
     """The search index of the staging site. With `SEARCH_INDEX` in `defer` (`serve`), the
     last build's is linked as it was, to be updated by the next build, like a deferred unit."""
-    from .search import INDEX_DIR, build_search_index, keep_search_index
+    from .search import INDEX_DIR, build_search_index, keep_search_index, spare_index_usable
 
-    # The spare's index goes (deleted after the swap): the index is linked or written anew.
-    aside.append(output_guard.put_aside(staging / INDEX_DIR, output))
     cache = incremental.cache_dir(config) / "search"
-    if SEARCH_INDEX in defer and not clean and keep_search_index(staging, cache, output):
+    deferred = SEARCH_INDEX in defer and not clean
+    if clean or deferred or not spare_index_usable(staging, cache):
+        # The spare's index goes (deleted after the swap): the index is linked or written
+        # anew; else the search stage updates it in place.
+        aside.append(output_guard.put_aside(staging / INDEX_DIR, output))
+    if deferred and keep_search_index(staging, cache, output):
         report.deferred.append(SEARCH_INDEX)
         if not manifest.fingerprint.startswith(f"{incremental.DEFERRED}:"):
             manifest.fingerprint = f"{incremental.DEFERRED}:{manifest.fingerprint}"

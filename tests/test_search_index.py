@@ -24,6 +24,7 @@ from generator.search.index import (
     varint,
 )
 from generator.search.pages import BODY, NAME, TITLE, PageUnits, Unit, read_page
+from generator.search.postings import DIGITS as index_digits
 from tests.conftest import sample_paths
 
 REPO = Path(__file__).resolve().parents[1]
@@ -224,7 +225,7 @@ def test_term_files_patched_for_changed_pages_are_those_computed_whole(tmp_path)
     import random
 
     from generator.search.index import sized_index_files
-    from generator.search.update import changed_terms, page_postings, patched_files
+    from generator.search.update import changed_codes, changed_terms, patched_files
 
     words = ["信息化", "预算", "项目支出", "办公室", "PPP", "30113", "差旅费", "会议", "一般公共"]
     rng = random.Random(7)
@@ -246,11 +247,132 @@ def test_term_files_patched_for_changed_pages_are_those_computed_whole(tmp_path)
         (tmp_path / name).parent.mkdir(exist_ok=True)
         (tmp_path / name).write_text(text, encoding="utf-8")
     buckets = json.loads(old_files["meta.json"])["buckets"]
-    changes = changed_terms({n: (page_postings(before[n]), page_postings(after[n]))
-                             for n in (0, 3, 5, 11)})
+    changes = changed_terms({n: changed_codes(before[n], after[n]) for n in (0, 3, 5, 11)})
     patched, size = patched_files(tmp_path, buckets, old_size, changes)
     assert size == new_size
     assert patched and {name: new_files[name] for name in patched} == patched
     assert {name for name in new_files if name.startswith("t/")
             and new_files[name] != old_files[name]} <= set(patched)
 
+
+
+def test_page_numbers_follow_from_the_set_of_pages_and_stay_put():
+    """Numbers are distinct, the same whatever order the pages come in, grouped by kind of
+    page, and a page added or removed moves few others (those after it in its run)."""
+    import random
+
+    from generator.search.index import page_numbers
+
+    rng = random.Random(3)
+    pages = sorted({f"budgets/d{n}-{year}/index.html" for n in range(400) for year in (2023, 2024)}
+                   | {f"departments/d{n}/index.html" for n in range(400)}
+                   | {f"classifications/function/{n}/index.html" for n in range(90)})
+    numbers = dict(zip(pages, page_numbers(pages)))
+    assert len(set(numbers.values())) == len(pages)
+    shuffled = rng.sample(pages, len(pages))
+    assert dict(zip(shuffled, page_numbers(shuffled))) == numbers
+    ranges = {kind: [n for p, n in numbers.items() if p.startswith(kind)]
+              for kind in ("classifications", "departments", "budgets")}
+    assert max(ranges["classifications"]) < min(ranges["departments"])
+    assert max(ranges["departments"]) < min(ranges["budgets"])
+    for _ in range(20):
+        changed = pages + ["budgets/new-2025/index.html"]
+        changed.remove(rng.choice(pages))
+        moved = [p for p, n in zip(changed, page_numbers(changed)) if numbers.get(p, n) != n]
+        assert len(moved) <= 8
+
+
+def found_pages(index: Path, term: str) -> list[str]:
+    """The URLs of the pages a term's postings name, read as search.js reads them."""
+    buckets = json.loads((index / "meta.json").read_text(encoding="utf-8"))["buckets"]
+    name = index / "t" / f"{term_hash(term) & (buckets - 1):x}.json"
+    text = json.loads(name.read_text(encoding="utf-8")).get(term, "")
+    numbers, value = [], 0
+    for digit in text:  # index.varint: the last digit of a number from the upper half
+        value = value << 5 | (index_digits.index(digit) & 31)
+        if index_digits.index(digit) >= 32:
+            numbers.append(value)
+            value = 0
+    urls, at, page = [], 0, 0
+    while at < len(numbers):
+        page += numbers[at]
+        unit_file = json.loads((index / "u" / f"{page}-0.json").read_text(encoding="utf-8"))
+        urls.append(unit_file["page"][0])
+        at += 2 + numbers[at + 1]
+    return urls
+
+
+@pytest.mark.parametrize("change", ["add", "remove", "rename"])
+def test_a_changed_set_of_pages_is_patched_into_the_index_of_a_clean_build(
+        two_document_site, change):
+    """A document added, removed, or its department renamed (its pages' URLs change):
+    pages keep their numbers (`index.page_numbers`), so the rebuild patches the term
+    files for the pages whose number changed hands, and the index is byte for byte a
+    clean build's, its postings naming the pages that are there now."""
+    site, paths = two_document_site
+    folder = site / "content" / "disclosures"
+    if change == "add":
+        (folder / paths[1].name).unlink()
+    build(site)
+    old = "克州人民政府办公室"
+    if change == "add":
+        (folder / paths[1].name).write_bytes(paths[1].read_bytes())
+    elif change == "remove":
+        (folder / paths[1].name).unlink()
+    else:
+        source = folder / paths[0].name
+        assert old in source.read_text(encoding="utf-8-sig")
+        source.write_text(source.read_text(encoding="utf-8-sig").replace(old, "克州人民政府研究室"),
+                          encoding="utf-8")
+    before = {p.name for p in (site / "build" / "budgets").iterdir() if p.is_dir()}
+    edited = build(site)
+    after = {p.name for p in (site / "build" / "budgets").iterdir() if p.is_dir()}
+    assert before != after  # the set of pages changed
+    assert edited.search.patched and 0 < edited.search.analysed < edited.search.pages
+    index = site / "build" / INDEX_DIR
+    incremental = tree_hashes(index)
+    urls = found_pages(index, "预算")
+    build(site, clean=True)
+    assert incremental == tree_hashes(index)
+    budgets = sorted(f"budgets/{name}/" for name in after)
+    assert sorted(u for u in urls if u.startswith("budgets/")) == budgets
+    if change == "rename":  # the new name is found on the renamed pages alone
+        renamed = {u for u in found_pages(index, "究室") if u.startswith("budgets/")}
+        assert renamed and renamed <= {f"budgets/{name}/" for name in after - before}
+
+
+def test_the_spare_index_is_updated_in_place_into_a_clean_builds(two_document_site,
+                                                                 tmp_path_factory):
+    """From the third build on, the staging folder is the spare site (the build before
+    last), and its index is updated in place (the same folder, only the files that differ
+    replaced): through an edit, a rename, a document removed and added again, each
+    rebuild's index is a clean build's of the same sources, and the index it replaced,
+    which was being served meanwhile, still holds its own bytes."""
+    from generator.output_guard import spare_folder
+
+    site, paths = two_document_site
+    source = site / "content" / "disclosures" / paths[0].name
+    other = site / "content" / "disclosures" / paths[1].name
+    text = source.read_text(encoding="utf-8-sig")
+    changes = [lambda: source.write_text(text.replace("工作", "工做"), encoding="utf-8"),
+               lambda: source.write_text(text.replace("克州人民政府办公室", "克州人民政府研究室"),
+                                         encoding="utf-8"),
+               lambda: other.unlink(),
+               lambda: other.write_bytes(paths[1].read_bytes())]
+    build(site)
+    folders = [(site / "build" / INDEX_DIR).stat().st_ino]
+    served = tree_hashes(site / "build" / INDEX_DIR)
+    for change in changes:
+        change()
+        report = build(site)
+        index = site / "build" / INDEX_DIR
+        folders.append(index.stat().st_ino)
+        assert tree_hashes(spare_folder(site / "build") / INDEX_DIR) == served
+        served = tree_hashes(index)
+        clean = tmp_path_factory.mktemp("clean")  # the same sources, built clean elsewhere
+        shutil.copytree(site / "content", clean / "content")
+        (clean / "site.toml").write_text(SITE_TOML, encoding="utf-8")
+        build(clean, clean=True)
+        assert served == tree_hashes(clean / "build" / INDEX_DIR)
+        assert report.search.patched is not None
+    assert folders[2:] == folders[:-2]  # the index of the build before last, updated

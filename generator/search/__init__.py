@@ -10,11 +10,14 @@ postings are written in small files by term hash (`index`), so that a query fetc
 the postings of its own terms. Pages are read in worker processes, which write their unit
 files, and each one's analysis is kept in `.cache/search/` by the page's bytes (`store`):
 a rebuild reads only the changed pages (a page the render stage linked from the last build
-is not even read again) and links the others' unit files. When the pages are those of the
-last build, the term files the changed pages' postings touch are patched from the last
-build's (`update`) and the others linked; otherwise they are computed for all pages at
-once, each distinct unit text analysed once (`postings`, numpy arrays),
-and every index file whose bytes did not change is linked from the last build.
+is not even read again) and links the others' unit files. A page's number follows from
+the set of pages (`index.page_numbers`), the same for a clean build and a rebuild, and
+stays the same for almost every page when one is added, removed or renamed: the term
+files the postings of the numbers whose page changed touch are patched from the last
+build's (`update`) and the others linked. When many numbers changed (a kind of page
+crossing a power of two in count renumbers its range), the term files are computed for
+all pages at once, each distinct unit text analysed once (`postings`, numpy arrays), and
+every index file whose bytes did not change is linked from the last build.
 
 The search page (`templates/search.html`, `assets/search.js`) matches the exact string
 typed (the units holding all its terms, kept when their text holds the string), falls back
@@ -27,6 +30,7 @@ from __future__ import annotations
 import hashlib
 import multiprocessing
 import os
+import shutil
 import tempfile
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -34,8 +38,9 @@ from pathlib import Path
 from typing import Any
 
 from . import analyzer, index, pages, postings, rows, store, update
-from .index import INDEX_DIR, analyse_page, head_files, sized_index_files
+from .index import INDEX_DIR, analyse_page, head_files, page_numbers, sized_index_files
 from .store import (
+    SPARE_FILE,
     IndexState,
     IndexWriter,
     PageCache,
@@ -62,11 +67,14 @@ def render_search_page(writer: Any) -> None:
 @dataclass(frozen=True)
 class SearchIndexed:
     """What a search index build did: pages indexed, of those analysed anew (the others
-    came from the cache), index files, of those linked from the last build."""
+    came from the cache), index files, of those linked from the last build, and the page
+    numbers whose postings were patched in the last build's term files (None: the term
+    files were computed for all pages)."""
     pages: int
     analysed: int
     files: int
     linked: int = 0
+    patched: int | None = None
 
     def summary(self) -> str:
         return (f"搜索：已索引 {self.pages} 个页面（其中 {self.analysed} 个重新分析），"
@@ -82,26 +90,29 @@ def build_search_index(site: Path, cache_dir: Path | None = None, jobs: int = 0,
     there is linked from it (`store`); `reuse=False` (a clean build) reads every page
     and writes every file. `jobs` worker processes read the other pages (0: one per
     core), write their unit files and keep their analysis in the cache; the term files
-    are then computed for all pages at once.
+    are then patched from the last build's (`_patch`) or computed for all pages at once.
     """
     site = Path(site)
     with tempfile.TemporaryDirectory(prefix="search-") as scratch:
         folder = Path(cache_dir) if cache_dir is not None else Path(scratch)
         cache = PageCache(folder, _salt(), read=reuse)
         old = Path(previous) / INDEX_DIR if previous is not None and reuse else None
-        state = (IndexState.load(folder, old, cache.salt)
-                 if old is not None and old.is_dir() else None)
-        writer = IndexWriter(site / INDEX_DIR, old, state)
+        state = IndexState.load(folder, old, cache.salt) if old is not None else None
+        writer = IndexWriter(site / INDEX_DIR, old, state, _spare(site, folder, cache))
         saved = IndexState(salt=cache.salt)
         todo = []
-        for number, page in enumerate(indexed_pages(site)):
+        found = indexed_pages(site)
+        for page, number in zip(found, page_numbers(found)):
             identity = file_identity(site / page)
             key = ((state.key(page, identity) if state else None)
                    or cache.key((site / page).read_bytes()))
-            count = writer.link_units(page, key, number) if cache.has(key) else None
-            if count is None:  # read again, its unit files written anew
-                todo.append((page, key, number))
-            saved.pages[page] = [key, identity, number, count]
+            saved.pages[page] = [key, identity, number, None if cache.has(key) else 0]
+        writer.clear_units({entry[2]: entry[0] for entry in saved.pages.values()
+                            if entry[3] is None})
+        for page, entry in saved.pages.items():
+            entry[3] = writer.link_units(page, *entry[0:3:2]) if entry[3] is None else None
+            if entry[3] is None:  # read again, its unit files written anew
+                todo.append((page, entry[0], entry[2]))
         records = dict.fromkeys(saved.pages)
         done = set()
         workers = jobs or os.cpu_count() or 1
@@ -109,59 +120,101 @@ def build_search_index(site: Path, cache_dir: Path | None = None, jobs: int = 0,
             saved.pages[page][3], records[page] = count, record
             writer.written += count
             done.add(page)
-        if state is None or not _patch(state, saved, records, cache, writer):
+        patched = _patch(state, saved, records, cache, writer) if state is not None else None
+        if patched is None:
             for page, entry in saved.pages.items():
                 if page not in done:
                     records[page] = cache.get(entry[0])
             remembered = (TextsFile(folder, cache.salt, read=reuse)
                           if cache_dir is not None else None)
             analysed = [records[page] or _without_units(page) for page in saved.pages]
-            files, saved.size = sized_index_files(analysed, remembered)
+            numbers = [entry[2] for entry in saved.pages.values()]
+            files, saved.size = sized_index_files(analysed, remembered, numbers)
             saved.hashes = writer.files(files)
             for page, record in zip(saved.pages, analysed):
                 saved.pages[page].append(record["meta"])
+        writer.finish(saved.hashes)
         if cache_dir is not None:
             saved.folder = folder_identity(site / INDEX_DIR)
             saved.save(folder)
+            _keep_as_spare(folder, state)
         cache.prune()
     indexed = sum(1 for entry in saved.pages.values() if entry[3])  # a file or more
-    return SearchIndexed(indexed, len(todo), writer.written + writer.linked, writer.linked)
+    return SearchIndexed(indexed, len(todo), writer.written + writer.linked, writer.linked,
+                         patched)
 
 
 def _patch(state: IndexState, saved: IndexState, records: dict[str, dict | None],
-           cache: PageCache, writer: IndexWriter) -> bool:
-    """Write the term files by patching the last build's (`update`), when the pages are
-    the same under the same numbers and the cache still holds the changed ones' last
-    analysis; False (nothing written) otherwise."""
-    if list(saved.pages) != list(state.pages):
-        return False
-    changed = {}
-    for page, entry in saved.pages.items():
-        before = state.pages[page]
-        if entry[0] != before[0]:
-            if not cache.stored(before[0]):
-                return False
-            changed[page] = (update.page_postings(cache.get(before[0])),
-                             update.page_postings(records[page]))
+           cache: PageCache, writer: IndexWriter) -> int | None:
+    """Write the term files by patching the last build's (`update`) where a number's page
+    changed (another page, or its bytes: a page added, removed, renamed, edited, or moved
+    by one of those, `index.page_numbers`), when those are few and the cache still holds
+    the analysis of the pages they held: how many numbers were patched; None (nothing
+    written) otherwise."""
+    before = {entry[2]: (page, entry[0]) for page, entry in state.pages.items()}
+    after = {entry[2]: (page, entry[0]) for page, entry in saved.pages.items()}
+    changed = [n for n in sorted(before.keys() | after.keys()) if before.get(n) != after.get(n)]
+    if len(changed) > max(64, len(saved.pages) // 8):  # many: computing all is faster
+        return None
+    if not all(cache.stored(before[n][1]) for n in changed if n in before):
+        return None
+    codes = {n: update.changed_codes(cache.get(before[n][1]) if n in before else None,
+                                     (records[after[n][0]] or cache.get(after[n][1]))
+                                     if n in after else None) for n in changed}
     buckets = index.bucket_count(state.size)  # the last build's count of term files
-    patched = update.patched_files(writer.old, buckets, state.size,
-                                   update.changed_terms({saved.pages[page][2]: codes
-                                                         for page, codes in changed.items()}))
+    patched = update.patched_files(writer.old, buckets, state.size, update.changed_terms(codes))
     if patched is None:
-        return False
+        return None
     files, size = patched
-    metas = [(records[page] or _without_units(page))["meta"] if page in changed
-             else state.pages[page][4] for page in saved.pages]
-    files.update(head_files(buckets, metas))
+    metas = {page: state.pages[page][4] if _entry(state, page)[:1] == entry[:1]
+             else (records[page] or _without_units(page))["meta"]
+             for page, entry in saved.pages.items()}
+    files.update(head_files(buckets, index.by_number(
+        [entry[2] for entry in saved.pages.values()], list(metas.values()))))
     try:
         hashes = writer.link_others(set(files))
     except OSError:
-        return False
+        return None
     saved.hashes = {**hashes, **writer.files(files)}
     saved.size = size
-    for entry, meta in zip(saved.pages.values(), metas):
-        entry.append(meta)
-    return True
+    for page, entry in saved.pages.items():
+        entry.append(metas[page])
+    return len(changed)
+
+
+def _entry(state: IndexState, page: str) -> list:
+    """The state's entry of `page` ([] for none)."""
+    return state.pages.get(page, [])
+
+
+def _spare(site: Path, cache_dir: Path, cache: PageCache) -> IndexState | None:
+    """The state of the index `site` holds already (the spare site's: `build.py` leaves it
+    there when `spare_index_usable`), to be updated in place; None when there is none.
+    An index there that no state describes is deleted (the caller should have moved it
+    aside: deleting a province's index file by file takes seconds)."""
+    index = site / INDEX_DIR
+    if not index.is_dir():
+        return None
+    spare = IndexState.load(cache_dir, index, cache.salt, SPARE_FILE) if cache.read else None
+    if spare is None:
+        shutil.rmtree(index)
+    return spare
+
+
+def spare_index_usable(site: Path, cache_dir: Path) -> bool:
+    """Whether the index in `site` (the spare's) is the one the state kept for it
+    describes, so that `build_search_index` updates it in place."""
+    index = Path(site) / INDEX_DIR
+    return IndexState.load(Path(cache_dir), index, _salt(), SPARE_FILE) is not None
+
+
+def _keep_as_spare(cache_dir: Path, state: IndexState | None) -> None:
+    """Keep the last build's state as that of the spare's index: the swap makes the last
+    build's site the spare, which the next build updates in place."""
+    if state is not None:
+        state.save(cache_dir, SPARE_FILE)
+    else:
+        (cache_dir / SPARE_FILE).unlink(missing_ok=True)
 
 
 def _without_units(page: str) -> dict:
@@ -175,9 +228,10 @@ def keep_search_index(site: Path, cache_dir: Path, previous: Path) -> bool:
     the linked folder, so the next build updates it as it would the last build's. False
     (nothing linked): there is no index, or no state describing it, to keep."""
     old, new = Path(previous) / INDEX_DIR, Path(site) / INDEX_DIR
-    state = IndexState.load(Path(cache_dir), old, _salt()) if old.is_dir() else None
+    state = IndexState.load(Path(cache_dir), old, _salt())
     if state is None:
         return False
+    _keep_as_spare(Path(cache_dir), state)
     for folder, _, names in os.walk(old):
         target = new / Path(folder).relative_to(old)
         target.mkdir(parents=True, exist_ok=True)

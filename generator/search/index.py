@@ -9,7 +9,7 @@ give the same bytes):
 - `filters.json`: {"values": per filter, its values, "pages": for each page, the index of
   its value of each filter (-1: none), flat}: fetched only once results are on screen, to
   offer the filters (a province's 900 department names weigh some 70 kB).
-  Pages are numbered in the order of their URLs.
+  A page's number is its place in "pages" (`page_numbers`); a number no page holds has -1s.
 - `t/<bucket>.json`: the postings of every term whose hash (`term_hash`, FNV-1a over its
   UTF-8 bytes) falls in the bucket (hash mod N, N a power of two): {term: "numbers"}, the
   numbers written as `varint`s (page delta, n, code delta × n, page delta, …), pages
@@ -32,6 +32,7 @@ each file whose bytes did not change.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from functools import lru_cache
 from json.encoder import encode_basestring
@@ -123,23 +124,25 @@ def _unit_file(head: list, units: list[list[str]]) -> str:
 
 def index_files(pages: list[dict], remembered: TextsFile | None = None) -> dict[str, str]:
     """The index files but the unit files, by name in the index folder (JSON text), for
-    `pages` (analysed, in URL order): the term files, `meta.json` and `filters.json`.
+    `pages` (analysed; numbered 0, 1, 2, … in this order): the term files, `meta.json` and `filters.json`.
     `remembered` keeps the analysis of the distinct texts for the next build."""
     return sized_index_files(pages, remembered)[0]
 
 
-def sized_index_files(pages: list[dict], remembered: TextsFile | None = None
-                      ) -> tuple[dict[str, str], int]:
-    """`index_files`, and the size of the postings (`postings.bucket_count`)."""
-    numbers: dict[str, int] = {}
+def sized_index_files(pages: list[dict], remembered: TextsFile | None = None,
+                      numbers: list[int] | None = None) -> tuple[dict[str, str], int]:
+    """`index_files`, and the size of the postings (`postings.bucket_count`); the pages
+    under `numbers` (`page_numbers`; 0, 1, 2, … without)."""
+    numbers = list(range(len(pages))) if numbers is None else numbers
+    distinct: dict[str, int] = {}
     unit_pages, unit_ids, unit_texts = [], [], []
-    for number, page in enumerate(pages):
+    for number, page in sorted(zip(numbers, pages), key=lambda pair: pair[0]):
         unit_pages += [number] * len(page["ids"])
         unit_ids += page["ids"]
         for text in page["texts"]:  # identical texts are analysed once
-            unit_texts.append(numbers.setdefault(text, len(numbers)))
+            unit_texts.append(distinct.setdefault(text, len(distinct)))
     analysed, renumbered = postings.analyse_texts(
-        list(numbers), remembered.load() if remembered else None)
+        list(distinct), remembered.load() if remembered else None)
     if remembered:
         remembered.save(analysed)
     units = postings.Units(np.array(unit_pages, dtype=np.int64),
@@ -148,12 +151,76 @@ def sized_index_files(pages: list[dict], remembered: TextsFile | None = None
     buckets, terms, size = postings.term_files(analysed.terms, units, GROUPS, BUCKET_BYTES,
                                                term_hash)
     files = {f"t/{n:x}.json": text for n, text in terms.items()}
-    files.update(head_files(buckets, [page["meta"] for page in pages]))
+    files.update(head_files(buckets, by_number(numbers, [page["meta"] for page in pages])))
     return files, size
 
 
-def head_files(buckets: int, metas: list[list]) -> dict[str, str]:
-    """`meta.json` and `filters.json` for `buckets` term files and the pages' `metas`."""
+# Each kind of page (the URL's first folder) is numbered in a range of its own, in this order,
+# the kinds added to most often last: a range that grows moves the numbers after it.
+KINDS = ("classifications", "regions", "departments", "budgets")
+MIN_SLOTS = 8
+
+
+def page_numbers(pages: list[str]) -> list[int]:
+    """Each page's number: a function of the set of pages alone, so that a clean build and
+    a rebuild give the same, and one that a page added or removed leaves alone for almost
+    every other page (a rebuild patches the postings of the pages whose number or bytes
+    changed, `update`). Pages of a kind (`KINDS`) take slots in a range of twice their
+    count or more (a power of two), each page from the slot its path hashes to
+    (`_home_slot`), the next free one when taken, in the order of (that slot, path), from
+    the range's start again past its end (linear probing, its result independent of the
+    order pages came in). A page added or removed moves the few pages after it in its run
+    of taken slots; only a kind's count crossing a power of two renumbers the range
+    (and those after it)."""
+    by_kind: dict[str, list[str]] = {}
+    for page in pages:
+        by_kind.setdefault(page.split("/")[0], []).append(page)
+    numbers: dict[str, int] = {}
+    offset = 0
+    for kind in sorted(by_kind, key=lambda k: (KINDS.index(k) if k in KINDS else -1, k)):
+        names = by_kind[kind]
+        slots = MIN_SLOTS
+        while slots < 2 * len(names):
+            slots *= 2
+        for page, slot in _slots(names, slots):
+            numbers[page] = offset + slot
+        offset += slots
+    return [numbers[page] for page in pages]
+
+
+def _slots(names: list[str], slots: int) -> list[tuple[str, int]]:
+    """Linear probing of `names` into `slots` (see `page_numbers`): by (home slot, name),
+    each at its home or the slot after the one before; those past the end wrap to the
+    start, where they come first, and the others are placed again after them."""
+    placed = sorted((_home_slot(name, slots), name) for name in names)
+    wrapped = 0
+    while True:
+        at, out = wrapped - 1, []
+        for home, name in placed:
+            at = max(home, at + 1)
+            out.append((name, at))
+        over = sum(1 for _, slot in out if slot >= slots)
+        if over == wrapped:  # at most half the slots taken: this ends
+            return [(name, slot % slots) for name, slot in out]
+        wrapped = over
+
+
+def _home_slot(name: str, slots: int) -> int:
+    digest = hashlib.blake2b(name.encode("utf-8"), digest_size=8).digest()
+    return int.from_bytes(digest, "big") & (slots - 1)
+
+
+def by_number(numbers: list[int], metas: list[list]) -> list[list | None]:
+    """The pages' `metas` at their `numbers`, None at a number no page holds."""
+    out: list[list | None] = [None] * (max(numbers, default=-1) + 1)
+    for number, meta in zip(numbers, metas):
+        out[number] = meta
+    return out
+
+
+def head_files(buckets: int, metas: list[list | None]) -> dict[str, str]:
+    """`meta.json` and `filters.json` for `buckets` term files and the pages' `metas` by
+    number (`by_number`)."""
     return {"meta.json": _json({"version": VERSION, "buckets": buckets, "chunk": CHUNK,
                                 "filters": FILTERS}),
             "filters.json": _json(_filters(metas))}
@@ -171,10 +238,11 @@ def _page_head(meta: list) -> list:
                                and meta[2][f] not in meta[1]]]
 
 
-def _filters(metas: list[list]) -> dict:
-    values: list[list[str]] = [sorted({m[2][f] for m in metas if f in m[2]}) for f in FILTERS]
+def _filters(metas: list[list | None]) -> dict:
+    facts = [m[2] if m is not None else {} for m in metas]
+    values: list[list[str]] = [sorted({m[f] for m in facts if f in m}) for f in FILTERS]
     where = [{v: i for i, v in enumerate(vs)} for vs in values]
-    pages = [where[i].get(m[2].get(f), -1) for m in metas for i, f in enumerate(FILTERS)]
+    pages = [where[i].get(m.get(f), -1) for m in facts for i, f in enumerate(FILTERS)]
     return {"values": values, "pages": pages}
 
 

@@ -31,6 +31,7 @@ from pathlib import Path
 from .. import cachefile
 
 STATE_FILE = "state.entry"
+SPARE_FILE = "spare.entry"  # the state of the index in the spare site (the build before last)
 
 
 def file_identity(path: Path) -> list[int]:
@@ -41,8 +42,15 @@ def file_identity(path: Path) -> list[int]:
 
 
 def folder_identity(path: Path) -> list[int]:
+    """The index folder's device and inode, and its `t/` and `u/` folders' inode and
+    modification time: nothing changes these but writing into the index (a swap renames
+    the folder itself), and a folder made anew where a deleted one was has other times."""
     stat = path.stat()
-    return [stat.st_dev, stat.st_ino]
+    identity = [stat.st_dev, stat.st_ino]
+    for name in ("t", "u"):
+        stat = (path / name).stat()
+        identity += [stat.st_ino, stat.st_mtime_ns]
+    return identity
 
 
 def content_hash(text: str) -> str:
@@ -60,21 +68,22 @@ class IndexState:
     size: int = 0  # the postings' size: the term files' count is `index.bucket_count` of it
 
     @classmethod
-    def load(cls, cache_folder: Path, index: Path, salt: str) -> IndexState | None:
-        """The state saved for the index folder `index` by the same index code; None when
-        there is none (or it describes another folder)."""
-        parts = cachefile.read_entry(cache_folder / STATE_FILE)
+    def load(cls, cache_folder: Path, index: Path, salt: str,
+             name: str = STATE_FILE) -> IndexState | None:
+        """The state saved (as `name`) for the index folder `index` by the same index
+        code; None when there is none (or it describes another folder)."""
+        parts = cachefile.read_entry(cache_folder / name)
         try:
             state = cls(**json.loads(parts[0])) if parts else None
-            if (state is not None and state.folder == folder_identity(index)
-                    and state.salt == salt):
+            if (state is not None and state.salt == salt and index.is_dir()
+                    and state.folder == folder_identity(index)):
                 return state
         except (OSError, ValueError, TypeError):
             pass
         return None
 
-    def save(self, cache_folder: Path) -> None:
-        cachefile.write_entry(cache_folder / STATE_FILE, [json.dumps(asdict(self)).encode()])
+    def save(self, cache_folder: Path, name: str = STATE_FILE) -> None:
+        cachefile.write_entry(cache_folder / name, [json.dumps(asdict(self)).encode()])
 
     def key(self, page: str, identity: list[int]) -> str | None:
         """The key of `page` when it is the very file the last build indexed."""
@@ -84,19 +93,41 @@ class IndexState:
 
 class IndexWriter:
     """Writes index files into `folder`, linking from `old` (the last build's index) each
-    file whose bytes are those it had there."""
+    file whose bytes are those it had there. With `spare` (the state of an index already
+    in `folder`: the spare site's, the build before last), the files whose bytes are
+    those it has there are kept and the others replaced, never written into (they may be
+    links to the last build's): a rebuild touches only the files that differ from either
+    of the two builds before, where it would link every one of some hundred thousand."""
 
-    def __init__(self, folder: Path, old: Path | None, state: IndexState | None):
+    def __init__(self, folder: Path, old: Path | None, state: IndexState | None,
+                 spare: IndexState | None = None):
         self.folder = folder
         self.old = old if state is not None else None
         self.state = state or IndexState()
+        self.spare_units = {entry[2]: entry[:1] + entry[3:4] for entry in spare.pages.values()
+                            } if spare else {}  # number → [key, unit files]
+        self.spare_hashes = dict(spare.hashes) if spare else {}
         self.written = self.linked = 0
         (folder / "t").mkdir(parents=True, exist_ok=True)
         (folder / "u").mkdir(parents=True, exist_ok=True)
 
+    def clear_units(self, kept: dict[int, str]) -> None:
+        """Delete the spare's unit files but those of the numbers `kept` holds with the
+        same key (number → key), before any is linked or written."""
+        for number, (key, count) in list(self.spare_units.items()):
+            if kept.get(number) != key:
+                for k in range(count or 0):
+                    (self.folder / "u" / f"{number}-{k}.json").unlink(missing_ok=True)
+                del self.spare_units[number]
+
     def link_units(self, page: str, key: str, number: int) -> int | None:
         """Link the unit files of the `number`th page from the last build, when it indexed
-        the same page bytes; how many there are, or None when they are to be written."""
+        the same page bytes (or keep the spare's, when it holds them); how many there
+        are, or None when they are to be written."""
+        spare = self.spare_units.get(number)
+        if spare is not None and spare[0] == key:
+            self.linked += spare[1] or 0
+            return spare[1] or 0
         known = self.state.pages.get(page)
         if self.old is None or known is None or known[0] != key:
             return None
@@ -114,14 +145,17 @@ class IndexWriter:
     def link_others(self, names: set[str]) -> dict[str, str]:
         """Link every index file but the unit files and `names` from the last build;
         returns their content hashes."""
-        hashes = {}
+        hashes, linked = {}, []
         try:
             for name, digest in self.state.hashes.items():
                 if name not in names:
-                    link(f"{self.old}/{name}", f"{self.folder}/{name}")
+                    if self.spare_hashes.get(name) != digest:
+                        self._make_room(name)
+                        link(f"{self.old}/{name}", f"{self.folder}/{name}")
+                        linked.append(name)
                     hashes[name] = digest
         except OSError:  # gone from the last build: none linked, all written
-            for name in hashes:
+            for name in linked:
                 (self.folder / name).unlink(missing_ok=True)
             raise
         self.linked += len(hashes)
@@ -132,6 +166,10 @@ class IndexWriter:
         hashes = {}
         for name, text in files.items():
             hashes[name] = digest = content_hash(text)
+            if self.spare_hashes.get(name) == digest:
+                self.linked += 1
+                continue
+            self._make_room(name)
             if self.old is not None and self.state.hashes.get(name) == digest:
                 try:
                     link(self.old / name, self.folder / name)
@@ -142,6 +180,17 @@ class IndexWriter:
             write_file(f"{self.folder}/{name}", text)
             self.written += 1
         return hashes
+
+    def _make_room(self, name: str) -> None:
+        """Delete the spare's file `name` (a link to the last build's, maybe), if any."""
+        if self.spare_hashes.pop(name, None) is not None:
+            (self.folder / name).unlink(missing_ok=True)
+
+    def finish(self, hashes: dict[str, str]) -> None:
+        """Delete the spare's files but the unit files that this index has not (`hashes`:
+        the files it has)."""
+        for name in [name for name in self.spare_hashes if name not in hashes]:
+            self._make_room(name)
 
 
 WRITE_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC

@@ -2,14 +2,18 @@
 
 A term's postings (`index`: page delta, n, code delta × n, …, pages ascending) change
 where a changed page's part changes and nowhere else but in the page delta of the page
-after it. So when the pages are those the last build indexed, under the same numbers,
-each changed page's terms are compared with what the page held before (`page_postings`
-of its last and its new analysis, both in the cache), and only the terms whose codes on
-that page differ are patched in the last build's term files (`splice`): the postings of
-the other pages are neither analysed nor read, and every term file no changed term falls
-in is linked from the last build. A change of as few words as a one-document edit makes
-rewrites some tens of files of thousands; the bytes are those the whole computation
-writes (tests/test_search_index.py compares them with a clean build's).
+after it. Page numbers are a function of the set of pages (`index.page_numbers`) that a
+page added, removed or renamed leaves alone for almost every other page, so a rebuild
+knows, number by number, where the page changed: another page holds the number (added,
+removed, renamed, or moved by one of those) or the same page has other bytes. For each
+such number the analyses of the page it held and of the page it holds (both in the
+cache) are compared (`changed_codes`), and only the terms whose codes there differ are
+patched in the last build's term files (`splice`, all of a term's changed numbers in one
+pass): the postings of the other pages are neither analysed nor read, and every term
+file no changed term falls in is linked from the last build. A one-word edit rewrites
+some tens of files of thousands, a renamed department the files of its pages' terms; the
+bytes are those the whole computation writes (tests/test_search_index.py compares them
+with a clean build's).
 
 The term files' count follows the total size of the postings (`postings.term_files`):
 the state keeps that size, and a change that would give another count is computed whole.
@@ -18,7 +22,7 @@ the state keeps that size, and a change that would give another count is compute
 from __future__ import annotations
 
 import json
-import re
+from bisect import bisect_left
 from pathlib import Path
 
 import numpy as np
@@ -27,40 +31,51 @@ from . import postings
 from .index import bucket_count, term_hash, varint
 
 Codes = dict[str, list[int]]  # term → the codes (unit id × 4 + field) of one page
+CODE_BITS = 28  # a posting as one number: term code << CODE_BITS | code
 
 
-def page_postings(record: dict | None) -> Codes:
-    """Each term of an analysed page (`index.analyse_page`) and its codes, ascending."""
-    if not record or not record["ids"]:
-        return {}
-    keys = list(dict.fromkeys(record["texts"]))
+def changed_codes(before: dict | None, after: dict | None) -> Codes:
+    """The terms whose codes differ between two analyses of a page (`index.analyse_page`;
+    None: no units), or of two pages under one number, and each one's codes in `after`,
+    ascending ([] where it has none). Both are analysed at once (a word has one code in
+    both), their postings compared as sorted arrays: only the terms that differ are
+    named, so a page of thousands of units of which one changed costs some milliseconds."""
+    records = [r for r in (before, after) if r and r["ids"]]
+    keys = list(dict.fromkeys(text for r in records for text in r["texts"]))
     analysed, _ = postings.analyse_texts(keys)
-    terms = analysed.terms
     number = {key: n for n, key in enumerate(analysed.keys)}
-    bounds = np.searchsorted(terms.texts, np.arange(len(keys) + 1)).tolist()
-    codes, kinds = terms.codes.tolist(), terms.kinds.tolist()
-    names: dict[int, str] = {}
-    out: Codes = {}
-    for unit, text in zip(record["ids"], record["texts"]):
-        n = number[text]
-        for entry in range(bounds[n], bounds[n + 1]):
-            code = codes[entry]
-            name = names.get(code)
-            if name is None:
-                name = names[code] = postings.term_name(code, terms.words)
-            out.setdefault(name, []).append(unit * 4 + kinds[entry])
+    old, new = (_postings(r, analysed.terms, number) for r in (before, after))
+    differ = postings.distinct(np.setxor1d(old, new, assume_unique=True) >> CODE_BITS)
+    kept = new[np.isin(new >> CODE_BITS, differ)]
+    out: Codes = {postings.term_name(code, analysed.terms.words): []
+                  for code in differ.tolist()}
+    terms, codes = (kept >> CODE_BITS).tolist(), (kept & ((1 << CODE_BITS) - 1)).tolist()
+    for term, code in zip(terms, codes):
+        out[postings.term_name(term, analysed.terms.words)].append(code)
     return out
 
 
-def changed_terms(pages: dict[int, tuple[Codes, Codes]]) -> dict[str, dict[int, list[int]]]:
-    """For each term whose codes differ on some page (number → (before, after)): the
-    new codes on each such page ([] where the page no longer holds it)."""
+def _postings(record: dict | None, terms: postings.TextTerms, number: dict[str, int]
+              ) -> np.ndarray:
+    """A page's postings (term code << CODE_BITS | unit id × 4 + field), ascending."""
+    if not record or not record["ids"]:
+        return np.zeros(0, dtype=np.int64)
+    texts = np.array([number[text] for text in record["texts"]], dtype=np.int64)
+    bounds = np.searchsorted(terms.texts, np.arange(len(number) + 1))
+    first, count = bounds[texts], bounds[texts + 1] - bounds[texts]
+    total = int(count.sum())
+    entry = np.repeat(first - (np.cumsum(count) - count), count) + np.arange(total)
+    codes = np.repeat(np.array(record["ids"], dtype=np.int64) * 4, count) + terms.kinds[entry]
+    return np.sort(terms.codes[entry] << CODE_BITS | codes)
+
+
+def changed_terms(pages: dict[int, Codes]) -> dict[str, dict[int, list[int]]]:
+    """`changed_codes` of each page number by term: for each term whose codes differ on
+    some page, its new codes on each such page ([] where the page no longer holds it)."""
     out: dict[str, dict[int, list[int]]] = {}
-    for page, (before, after) in pages.items():
-        for term in before.keys() | after.keys():
-            codes = after.get(term, [])
-            if before.get(term) != codes:
-                out.setdefault(term, {})[page] = codes
+    for page, changed in pages.items():
+        for term, codes in changed.items():
+            out.setdefault(term, {})[page] = codes
     return out
 
 
@@ -81,9 +96,7 @@ def patched_files(old: Path, buckets: int, size: int,
             return None
         for term in terms:
             before = entries.pop(term, "")
-            after = before
-            for page, codes in sorted(changes[term].items()):
-                after = splice(after, page, codes)
+            after = splice(before, changes[term])
             size += _entry_size(term, after) - _entry_size(term, before)
             if after:
                 entries[term] = after
@@ -98,45 +111,63 @@ def _entry_size(term: str, text: str) -> int:
     return len(term) * 3 + len(text) + 6 if text else 0
 
 
-VARINT = re.compile(r"[0-9A-V]*[W-Za-z_-]")  # index.DIGITS: lower half, then one upper
-VALUE = {digit: n for n, digit in enumerate(postings.DIGITS)}
+VALUE = np.zeros(128, dtype=np.int64)  # a digit's value (index.DIGITS), by its byte
+VALUE[np.frombuffer(postings.DIGITS.encode("ascii"), dtype=np.uint8)] = np.arange(64)
 
 
-def _value(token: str) -> int:
-    number = 0
-    for digit in token:
-        number = number << 5 | (VALUE[digit] & 31)
-    return number
-
-
-def splice(text: str, page: int, codes: list[int]) -> str:
-    """A term's postings `text` with the part of page `page` replaced by `codes` (removed
-    when empty), the next page's delta written anew."""
-    tokens = VARINT.findall(text)
-    head, at, previous, current = 0, 0, 0, 0  # token, character, page before, its page
-    while head < len(tokens):
-        current = previous + _value(tokens[head])
-        if current >= page:
+def _parts(text: str) -> tuple[list[int], list[int], list[int]]:
+    """Where a term's postings `text` holds each page's part: the pages, where each part
+    starts (its page delta) and where that delta ends. All as arrays: the varints read at
+    once, and the parts' first numbers found by pointer doubling (from each number, where
+    the part would end that starts there; the parts are those reached from the first),
+    some ten array steps however many pages the term is on."""
+    raw = VALUE[np.frombuffer(text.encode("ascii"), dtype=np.uint8)]
+    last = raw >= 32  # the last digit of a number (the upper half of the digits)
+    ends = np.flatnonzero(last)
+    if not len(ends):
+        return [], [], []
+    starts = np.append(0, ends[:-1] + 1)
+    token = np.cumsum(last) - last  # the number each digit belongs to
+    numbers = np.add.reduceat((raw & 31) << 5 * (ends[token] - np.arange(len(raw))), starts)
+    count = len(numbers)
+    jump = np.empty(count + 1, dtype=np.int64)  # past the end: `count`
+    jump[:-1] = np.arange(2, count + 2) + np.append(numbers[1:], 0)
+    jump = np.minimum(jump, count)
+    jump[count] = count
+    reached = np.zeros(count + 1, dtype=bool)
+    reached[0] = True
+    while True:
+        reached[jump[reached]] = True
+        if jump[0] >= count:
             break
-        skip = 2 + _value(tokens[head + 1])
-        at += sum(map(len, tokens[head:head + skip]))
-        head += skip
-        previous = current
-    part = ""
-    if codes:
-        deltas = [codes[0]] + [b - a for a, b in zip(codes, codes[1:])]
-        part = varint(page - previous) + varint(len(codes)) + "".join(map(varint, deltas))
-    if head == len(tokens):
-        return text[:at] + part
-    if current == page:  # the page had a part: the next page's delta follows it
-        skip = 2 + _value(tokens[head + 1])
-        rest = "".join(tokens[head:head + skip])
-        at_next = at + len(rest)
-        if head + skip == len(tokens):
-            return text[:at] + part
-        current += _value(tokens[head + skip])
-        next_at = at_next + len(tokens[head + skip])
-    else:
-        next_at = at + len(tokens[head])
-    base = page if codes else previous
-    return text[:at] + part + varint(current - base) + text[next_at:]
+        jump = jump[jump]
+    heads = np.flatnonzero(reached[:count])
+    return (np.cumsum(numbers[heads]).tolist(), starts[heads].tolist(),
+            (ends[heads] + 1).tolist())
+
+
+def splice(text: str, changes: dict[int, list[int]]) -> str:
+    """A term's postings `text` with the part of each page of `changes` replaced by its
+    codes (removed when they are none), the deltas of the pages after them written anew;
+    the parts between are copied as they are."""
+    pages, part_at, delta_end = _parts(text)
+    part_at.append(len(text))
+    out: list[str] = []
+    copied, last = 0, 0  # the parts copied so far, the page of the last part written
+
+    def copy_to(k: int) -> None:
+        nonlocal copied, last
+        if copied < k:
+            out.append(varint(pages[copied] - last) + text[delta_end[copied]:part_at[k]])
+            copied, last = k, pages[k - 1]
+
+    for page, codes in sorted(changes.items()):
+        k = bisect_left(pages, page)
+        copy_to(k)
+        if codes:
+            deltas = [codes[0]] + [b - a for a, b in zip(codes, codes[1:])]
+            out.append(varint(page - last) + varint(len(codes)) + "".join(map(varint, deltas)))
+            last = page
+        copied = k + 1 if k < len(pages) and pages[k] == page else k
+    copy_to(len(pages))
+    return "".join(out)
