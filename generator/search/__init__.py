@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import analyzer, index, pages, postings, rows, store, update
+from . import analyzer, index, pages, postings, rows, store, texts, update
 from .index import INDEX_DIR, analyse_page, head_files, sized_index_files
 from .store import (
     IndexState,
@@ -243,6 +243,6 @@ def _document(page: str) -> str | None:
 def _salt() -> str:
     """The index code's own hash: another analyzer or format never reuses a cached page."""
     digest = hashlib.sha256()
-    for module in (analyzer, index, pages, postings, rows, store, update):
+    for module in (analyzer, index, pages, postings, rows, store, texts, update):
         digest.update(Path(module.__file__).read_bytes())
     return digest.hexdigest()
