@@ -370,7 +370,8 @@ def test_search_page_without_javascript(search_site):
 def test_rows_from_the_database_read_as_the_pages_show_them(search_site):
     """A department-year's table and indicator rows come from the site's database
     (`search.rows`): field for field what the page's HTML gives, ⚠ and 补 marks, sub-unit
-    heads and printed codes included."""
+    heads and printed codes included; so does its 文字说明 section (`search.texts`: 内设机构,
+    说明 texts by part, 名词解释), up to the white space a unit's text never keeps."""
     from generator.search.pages import NAME, read_page
     from generator.search.rows import page_rows, rows_reader
 
@@ -378,17 +379,29 @@ def test_rows_from_the_database_read_as_the_pages_show_them(search_site):
     files = sorted(out.glob("budgets/*/index.html"))
     given = page_rows(out, [f.parent.name for f in files])
     assert len(given) == len(files)
-    names = []
+    names, sections = [], 0
+
+    def shown(unit):  # its anchor, label and fields, white space as the unit's text has it
+        return (unit.anchor, unit.label, [(kind, " ".join(text.split()))
+                                          for kind, text in unit.fields if text.strip()])
+
+    def in_text(unit):  # a unit of the 文字说明 section
+        return unit.anchor in ("text", "text-title")
+
     for file in files:
         html = file.read_text(encoding="utf-8")
         rows = given[file.parent.name]
         assert any(a.startswith("table-") for a in rows) and any(a.startswith("target-") for a in rows)
+        assert "text" in rows
         from_html, from_db = read_page(html), read_page(html, rows_reader(rows))
-        assert [(u.anchor, u.label, u.fields) for u in from_db.units] == \
-            [(u.anchor, u.label, u.fields) for u in from_html.units], file
+        assert [shown(u) for u in from_db.units] == [shown(u) for u in from_html.units], file
+        assert [(u.anchor, u.label, u.fields) for u in from_db.units if not in_text(u)] == \
+            [(u.anchor, u.label, u.fields) for u in from_html.units if not in_text(u)], file
         assert (from_db.title, from_db.filters) == (from_html.title, from_html.filters)
-        names += [text for fields in rows.values() for row in fields for kind, text in row
-                  if kind == NAME]
+        names += [text for anchor, fields in rows.items() if anchor != "text"
+                  for row in fields for kind, text in row if kind == NAME]
+        sections += sum(1 for u in from_db.units if u.anchor == "text")
+    assert sections > 5 * len(files)
     # a failed check's row and a code named from another table (表三 prints codes only)
     assert any(n.startswith("⚠") for n in names) and any(n.endswith("补") for n in names)
 

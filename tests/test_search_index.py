@@ -9,6 +9,7 @@ import os
 import shutil
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from generator.build import build
@@ -108,6 +109,45 @@ def test_postings_numbers_are_short_and_json_safe():
     assert [len(varint(n)) for n in (0, 31, 32, 1023, 1024)] == [1, 1, 2, 2, 3]
     assert len({varint(n) for n in range(5000)}) == 5000
     assert not set("".join(map(varint, NUMBERS))) & set('"\\ ,')
+
+
+def test_the_term_arrays_follow_the_analyzer(monkeypatch):
+    """`postings` analyses texts on arrays of code points (normalized per character where
+    that is NFKC, whole where a character composes or expands) and names, orders and
+    hashes terms on arrays: the same terms, fields, string order and hashes as
+    `analyzer.index_terms` and `index.term_hash`, batches cut anywhere."""
+    import random
+
+    from generator.search import postings
+
+    odd = ["café", "cafe\u0301", "ΣΑΣ abc", "…面积㎡", "ﬁle", "가각", "\u1100\u1161\u11a8",
+           "e\u0301\u0323", "İstanbul", "Ǆ", "Ａ\u0301", "\u2f00\u2f01"]
+    rng = random.Random(5)
+    fields = [[(rng.choice([NAME, TITLE, BODY]), "".join(rng.sample(STRINGS + odd, 3)))
+               for _ in range(rng.randint(0, 3))] for _ in range(400)]
+    keys = list(dict.fromkeys(postings.field_key(f) for f in fields))
+    monkeypatch.setattr(postings, "BATCH_CHARS", 300)
+    analysed, numbers = postings.analyse_texts(keys)
+    assert analysed.keys == keys and numbers.tolist() == list(range(len(keys)))
+    terms = analysed.terms
+    got: dict[int, dict[str, int]] = {}
+    for text, code, kind in zip(terms.texts.tolist(), terms.codes.tolist(), terms.kinds.tolist()):
+        got.setdefault(text, {})[postings.term_name(code, terms.words)] = kind
+    for fields_ in dict.fromkeys(map(tuple, fields)):
+        want: dict[str, int] = {}
+        for kind, text in fields_:
+            for term in index_terms(text):
+                want[term] = max(want.get(term, kind), kind)
+        assert got.get(keys.index(postings.field_key(list(fields_))), {}) == want
+    names = sorted({postings.term_name(c, terms.words) for c in terms.codes.tolist()})
+    rank = np.array([i for i, _ in sorted(enumerate(terms.words), key=lambda w: w[1])])
+    word_rank = np.empty(len(rank), dtype=np.int64)
+    word_rank[rank] = np.arange(len(rank))
+    keys_ = np.unique(postings._order_keys(terms.codes, word_rank))
+    words = sorted(terms.words)
+    assert postings._names(keys_, words) == names
+    assert postings._hashes(keys_, np.array([term_hash(w) for w in words], dtype=np.uint32)
+                            ).tolist() == [term_hash(t) for t in names]
 
 
 def test_unit_files_are_small_and_ids_name_their_place():

@@ -37,7 +37,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import analyzer, index, pages, postings, rows, store, update
+from . import analyzer, index, pages, postings, rows, store, texts, update
 from .index import INDEX_DIR, analyse_page, head_files, page_numbers, sized_index_files
 from .store import (
     SPARE_FILE,
@@ -253,9 +253,6 @@ def page_url(page: str) -> str:
     return page[:-len("index.html")] if page.endswith("index.html") else page
 
 
-# The table rows of the pages to read, from the site's database (`rows`): set before the
-# workers are forked, which inherit it rather than receive it pickled.
-_ROWS: dict[str, rows.RowsByAnchor] = {}
 Task = tuple[str, str, int]  # page, key, number
 Analysed = tuple[str, int, "dict | None"]  # page, unit files written, record (`analyse_page`)
 
@@ -264,26 +261,24 @@ def _analyse_all(site: Path, todo: list[Task], cache: PageCache, folder: Path,
                  workers: int) -> list[Analysed]:
     """Analyse the `todo` pages into `cache` and write their unit files into the index
     `folder`, in `workers` forked processes."""
-    global _ROWS
-    _ROWS = rows.page_rows(site, [d for d in map(_document, (page for page, _, _ in todo)) if d])
-    try:
-        shares = [todo[i::workers] for i in range(workers)] if len(todo) >= 64 else [todo]
-        tasks = [(site, cache, folder, share) for share in shares if share]
-        if len(tasks) <= 1:
-            return [done for task in tasks for done in _analyse_share(task)]
-        with ProcessPoolExecutor(max_workers=len(tasks),
-                                 mp_context=multiprocessing.get_context("fork")) as pool:
-            return [done for share in pool.map(_analyse_share, tasks) for done in share]
-    finally:
-        _ROWS = {}
+    shares = [todo[i::workers] for i in range(workers)] if len(todo) >= 64 else [todo]
+    tasks = [(site, cache, folder, share) for share in shares if share]
+    if len(tasks) <= 1:
+        return [done for task in tasks for done in _analyse_share(task)]
+    with ProcessPoolExecutor(max_workers=len(tasks),
+                             mp_context=multiprocessing.get_context("fork")) as pool:
+        return [done for share in pool.map(_analyse_share, tasks) for done in share]
 
 
 def _analyse_share(task: tuple[Path, PageCache, Path, list[Task]]) -> list[Analysed]:
     site, cache, folder, share = task
+    # the table rows of the share's pages, from the site's database (`rows`): each worker
+    # queries its own, at the same time
+    given = rows.page_rows(site, [d for d in (_document(page) for page, _, _ in share) if d])
     out = []
     for page, key, number in share:
         units = pages.read_page((site / page).read_text(encoding="utf-8"),
-                                rows.rows_reader(_ROWS.get(_document(page) or "")))
+                                rows.rows_reader(given.get(_document(page) or "")))
         record = analyse_page(page_url(page), units) if units else None
         files = record.pop("files") if record else []
         for k, text in enumerate(files):
@@ -302,6 +297,6 @@ def _document(page: str) -> str | None:
 def _salt() -> str:
     """The index code's own hash: another analyzer or format never reuses a cached page."""
     digest = hashlib.sha256()
-    for module in (analyzer, index, pages, postings, rows, store, update):
+    for module in (analyzer, index, pages, postings, rows, store, texts, update):
         digest.update(Path(module.__file__).read_bytes())
     return digest.hexdigest()

@@ -26,6 +26,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import cache
+
+import numpy as np
 
 HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 RUN = re.compile(rf"[{HAN}]+|[0-9a-z]+")
@@ -34,6 +37,47 @@ RUN = re.compile(rf"[{HAN}]+|[0-9a-z]+")
 def normalize(text: str) -> str:
     """Rule 1: NFKC, lower case."""
     return unicodedata.normalize("NFKC", text).lower()
+
+
+@cache
+def _composing() -> frozenset[int]:
+    """The characters that compose with the one before them (the second of a canonical
+    decomposition, Hangul vowels and trailing consonants) and the final-sigma Σ, whose
+    lower case depends on what follows."""
+    seconds = {0x3A3} | set(range(0x1161, 0x1176)) | set(range(0x11A8, 0x11C3))
+    for c in range(0x10000):
+        parts = unicodedata.decomposition(chr(c)).split()
+        if parts and not parts[0].startswith("<"):
+            seconds.update(int(p, 16) for p in parts[1:])
+    return frozenset(seconds)
+
+
+_SIMPLE: dict[int, int] = {}  # `simple_mapping`'s answers so far
+
+
+def simple_mapping(code_points: np.ndarray) -> np.ndarray:
+    """Rule 1 per character, for the characters where that is rule 1 of any text holding
+    them: for each of the distinct `code_points`, the code point of `normalize(chr(c))`
+    when c is in the Basic Multilingual Plane, its NFKC lower-cased is one character and
+    neither composes with a neighbour nor reorders with one (its decompositions hold only
+    starters, none of them `_composing`); -1 for the others. A text of such characters
+    only is normalized by mapping each (NFKC and lower case change nothing else then); a
+    text with any other (rare in budgets: …, ㎡, ligatures, combining marks, Ext. B) is
+    normalized whole (`normalize`)."""
+    seconds = _composing()
+    combining, form = unicodedata.combining, unicodedata.normalize
+    out = np.empty(len(code_points), dtype=np.int64)
+    for i, c in enumerate(code_points.tolist()):
+        mapped = _SIMPLE.get(c)
+        if mapped is None:
+            char = chr(c)
+            target = form("NFKC", char).lower()
+            parts = form("NFKD", char) + form("NFKD", target) + char + target
+            simple = c < 0x10000 and len(target) == 1 and all(
+                combining(d) == 0 and ord(d) not in seconds for d in parts)
+            mapped = _SIMPLE[c] = ord(target) if simple else -1
+        out[i] = mapped
+    return out
 
 
 def _is_han(run: str) -> bool:

@@ -93,6 +93,9 @@ class PageUnits:
 
 # A table's body rows: `read_page` takes them from `rows` when it knows the table.
 TBODY = re.compile(r"<tbody\b[^>]*>.*?</tbody\s*>", re.S | re.I)
+# The 文字说明 section (no table, no section inside): taken whole from `rows` by its id.
+TEXT_ID = "text"
+TEXT_SECTION = re.compile(r'<section id="text"[\s>].*?</section\s*>', re.S)
 RowsReader = Callable[[str], "list[list[tuple[int, str]]] | None"]
 
 
@@ -101,7 +104,8 @@ def read_page(html: str, rows: RowsReader | None = None) -> PageUnits | None:
 
     `rows(anchor)` gives the rows of a table (each row's fields) as the page shows them,
     by the table's anchor, or None to read them from the HTML (`search.rows` builds them
-    from the database: the costliest part of a page to read).
+    from the database: the costliest part of a page to read); `rows("text")` the units
+    of the 文字说明 section (`search.texts`), read in its place.
     """
     start = BODY_START.search(html)
     if start is None:
@@ -140,18 +144,14 @@ class _Walker:
         self.heading: list[str] | None = None
 
     def walk(self, body: str, rows: RowsReader | None = None) -> PageUnits:
-        done = 0  # the rows given are not even cleaned (`_searched`): most of a page
-        for table in TBODY.finditer(body) if rows is not None else ():
-            self.tokens(_searched(body[done:table.start()]))
-            given = rows(self.anchor())
-            if given is None:
-                self.tokens(_searched(table.group()))
-            else:  # the text before the first row belongs to the unit before, as read
-                first = body.find("<tr", table.start(), table.end())
-                self.tokens(body[table.start():table.end() if first == -1 else first])
-                self.add_rows(given)
-            done = table.end()
-        self.tokens(_searched(body[done:]))
+        given = rows(TEXT_ID) if rows is not None else None
+        section = TEXT_SECTION.search(body) if given is not None else None
+        if section is None:
+            self.tables(body, rows)
+        else:  # the 文字说明 section given whole (`search.texts`), the rest read
+            self.tables(body[:section.start()], rows)
+            self.add_section(given)
+            self.tables(body[section.end():], rows)
         self.end_unit()
         title = next((u.fields[0][1].strip() for u in self.units if u.fields
                       and u.fields[0][0] == NAME), "")
@@ -166,6 +166,31 @@ class _Walker:
                 else:
                     units += split_long(unit)
         return PageUnits(" ".join(title.split()), self.filters, units)
+
+    def tables(self, body: str, rows: RowsReader | None) -> None:
+        """Read `body`, each table's rows from `rows` where it gives them."""
+        done = 0  # the rows given are not even cleaned (`_searched`): most of a page
+        for table in TBODY.finditer(body) if rows is not None else ():
+            self.tokens(_searched(body[done:table.start()]))
+            given = rows(self.anchor())
+            if given is None:
+                self.tokens(_searched(table.group()))
+            else:  # the text before the first row belongs to the unit before, as read
+                first = body.find("<tr", table.start(), table.end())
+                self.tokens(body[table.start():table.end() if first == -1 else first])
+                self.add_rows(given)
+            done = table.end()
+        self.tokens(_searched(body[done:]))
+
+    def add_section(self, entries: list) -> None:
+        """A section's units given whole (anchor, fields, the label a heading sets)."""
+        self.end_unit()
+        for anchor, fields, heading in entries:
+            unit = Unit(anchor, self.label, fields)
+            if unit.text():
+                self.units.append(unit)
+            if heading is not None:
+                self.label = heading
 
     def tokens(self, html: str) -> None:
         text_, open_, close = self.text, self.open, self.close  # a page has thousands of tags

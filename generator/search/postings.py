@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .analyzer import HAN, normalize
+from .analyzer import HAN, normalize, simple_mapping
 
 WORD = re.compile(r"[0-9a-z]+")
 WORDS = 1 << 32  # a word's code: WORDS + its number (Han codes are below)
@@ -75,20 +75,28 @@ def analyse_texts(keys: list[str], known: Analysed | None = None
     number[was >= 0] = renumbered[was[was >= 0]]
     number[fresh] = int(kept.sum()) + np.arange(len(fresh))
     reused = kept[known.terms.texts]
-    found = [(renumbered[known.terms.texts[reused]] << TEXT_SHIFT | known.terms.codes[reused])
-             << 2 | known.terms.kinds[reused]]
+    parts: tuple[list, list, list] = ([], [], [])  # texts, codes, kinds of each batch
+
+    def add(ranked: np.ndarray) -> None:  # (split at once: the keys are twice the size)
+        parts[0].append((ranked >> (TEXT_SHIFT + 2)).astype(np.int32))
+        parts[1].append((ranked >> 2) & ((1 << TEXT_SHIFT) - 1))
+        parts[2].append((ranked & 3).astype(np.int8))
+
+    add((renumbered[known.terms.texts[reused]] << TEXT_SHIFT | known.terms.codes[reused])
+        << 2 | known.terms.kinds[reused])
     new_keys = [keys[i] for i in fresh.tolist()]
     word_codes = {word: code for code, word in enumerate(known.terms.words)}
     start, size = 0, 0
     for end, key in enumerate(new_keys, 1):
         size += len(key)
         if size >= BATCH_CHARS or end == len(new_keys):
-            found.append(_analyse_batch(new_keys, start, end, word_codes, int(kept.sum())))
+            add(_analyse_batch(new_keys, start, end, word_codes, int(kept.sum())))
             start, size = end, 0
-    ranked = np.concatenate(found)
-    terms = TextTerms((ranked >> (TEXT_SHIFT + 2)).astype(np.int32),
-                      (ranked >> 2) & ((1 << TEXT_SHIFT) - 1), (ranked & 3).astype(np.int8),
-                      list(word_codes))
+    joined = []
+    for part in parts:  # one array at a time, its batches let go
+        joined.append(np.concatenate(part))
+        part.clear()
+    terms = TextTerms(*joined, list(word_codes))
     return Analysed([k for k, keep in zip(known.keys, kept.tolist()) if keep] + new_keys,
                     terms), number
 
@@ -100,37 +108,68 @@ def _analyse_batch(keys: list[str], start: int, end: int, word_codes: dict[str, 
                    offset: int) -> np.ndarray:
     """The (text, term) entries of texts `start` to `end` (numbered from `offset`), as
     sorted keys: text << TEXT_SHIFT | term code, shifted 2 more for the best field the
-    term is in."""
-    kinds, owners, texts = [], [], []
-    for number in range(start, end):
-        for field in keys[number].split(FIELD_END):
-            kinds.append(int(field[:1] or 0))
-            owners.append(number + offset)
-            texts.append(field[1:])
-    # normalized at once: FIELD_END neither changes nor combines with its neighbours
-    joined = normalize(FIELD_END.join(texts)) + FIELD_END
-    parts = joined.split(FIELD_END)[:-1]
-    lengths: list[int] = []
-    words: list[int] = []  # text, word code, kind of each word, one after the other
-    for text, kind, owner in zip(parts, kinds, owners):
-        lengths.append(len(text) + 1)
-        for word in set(WORD.findall(text)):
-            words += (owner, WORDS + word_codes.setdefault(word, len(word_codes)), kind)
-    points = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
+    term is in. The keys are read as one array of code points (each field: its kind
+    digit, its text, `FIELD_END`), normalized character by character where that is
+    rule 1 (`analyzer.simple_mapping`); a key holding any other character is normalized
+    whole first, field by field (FIELD_END and the kind digit neither change nor combine
+    with their neighbours then)."""
+    batch = keys[start:end]
+    points = _code_points(FIELD_END.join(batch) + FIELD_END)
+    present = np.flatnonzero(np.bincount(points))
+    table = np.full(int(present[-1]) + 1, -1, dtype=np.int64)
+    table[present] = simple_mapping(present)
+    mapped = table[points]
+    if (mapped < 0).any():  # rare: those keys normalized whole, mapped as they are
+        ends = np.flatnonzero(points == 0)
+        key_ends = ends[np.cumsum([key.count(FIELD_END) + 1 for key in batch]) - 1]
+        odd = np.unique(np.searchsorted(key_ends, np.flatnonzero(mapped < 0)))
+        for k in odd.tolist():
+            batch[k] = FIELD_END.join(field[:1] + normalize(field[1:])
+                                      for field in batch[k].split(FIELD_END))
+        points = _code_points(FIELD_END.join(batch) + FIELD_END)
+        ends = np.flatnonzero(points == 0)
+        key_ends = ends[np.cumsum([key.count(FIELD_END) + 1 for key in batch]) - 1]
+        whole = np.zeros(len(batch), dtype=bool)
+        whole[odd] = True
+        owner = np.searchsorted(key_ends, np.arange(len(points)))
+        present = np.flatnonzero(np.bincount(points))
+        table = np.full(int(present[-1]) + 1, -1, dtype=np.int64)
+        table[present] = simple_mapping(present)
+        mapped = np.where(whole[owner], points, table[points])
+    else:
+        owner = None
+    points = mapped
+    ends = np.flatnonzero(points == 0)
+    starts = np.append(0, ends[:-1] + 1)
+    kind = np.where(starts < ends, points[starts] - ord("0"), 0)  # an empty key: BODY
+    field = np.cumsum(points == 0) - (points == 0)  # each character's field
+    points[starts] = 0  # the kind digit: no part of a word
+    if owner is None:
+        owner = np.repeat(np.arange(len(batch)),
+                          [key.count(FIELD_END) + 1 for key in batch])[field]
+    char_text = owner + offset + start
+    char_kind = kind[field]
     han = np.zeros(len(points), dtype=bool)
     for low, high in HAN_RANGES:
         han |= (points >= low) & (points <= high)
-    char_text = np.repeat(np.array(owners, dtype=np.int64), lengths)
-    char_kind = np.repeat(np.array(kinds, dtype=np.int64), lengths)
     pair = np.flatnonzero(han[:-1] & han[1:])
-    word = np.array(words, dtype=np.int64).reshape(-1, 3)  # (text, code, kind) rows
-    texts = np.concatenate([char_text[han], char_text[pair], word[:, 0]])
-    codes = np.concatenate([points[han], points[pair] << 16 | points[pair + 1], word[:, 1]])
-    kinds_ = np.concatenate([char_kind[han], char_kind[pair], word[:, 2]])
+    alnum = ((points >= ord("0")) & (points <= ord("9"))) | ((points >= ord("a"))
+                                                            & (points <= ord("z")))
+    word_starts = np.flatnonzero(alnum & ~np.append(False, alnum[:-1]))
+    words = WORD.findall(points.astype(np.uint32).tobytes().decode("utf-32-le"))
+    word_code = np.array([word_codes.setdefault(w, len(word_codes)) for w in words],
+                         dtype=np.int64) + WORDS
+    texts = np.concatenate([char_text[han], char_text[pair], char_text[word_starts]])
+    codes = np.concatenate([points[han], points[pair] << 16 | points[pair + 1], word_code])
+    kinds_ = np.concatenate([char_kind[han], char_kind[pair], char_kind[word_starts]])
     # one entry per (text, term), of the best field: sorted by key then field, the last
     ranked = np.sort((texts << TEXT_SHIFT | codes) << 2 | kinds_)
     key = ranked >> 2
     return ranked[np.append(key[1:] != key[:-1], True)] if len(key) else ranked
+
+
+def _code_points(text: str) -> np.ndarray:
+    return np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
 
 
 def term_name(code: int, words: list[str]) -> str:
@@ -154,29 +193,73 @@ def term_files(terms: TextTerms, units: Units, groups: int, bucket_bytes: int,
     """The term files: how many, each one's JSON text by number ({term: "page delta,
     n, code delta × n, …" as varints}, terms in string order) and the postings' size. A
     term file holds the terms whose `term_hash` ends in its number's bits; there are as
-    many as `bucket_count` gives for that size."""
-    vocabulary = distinct(terms.codes)
-    names = [term_name(int(code), terms.words) for code in vocabulary]
-    order = sorted(range(len(names)), key=names.__getitem__)
-    rank = np.empty(len(names), dtype=np.int64)
-    rank[order] = np.arange(len(names))
-    names = [names[i] for i in order]  # by rank: string order
-    hashes = np.array([term_hash(name) for name in names], dtype=np.int64)
-    entry_rank = rank[np.searchsorted(vocabulary, terms.codes)]
-    entry_group = (hashes[entry_rank] & (groups - 1)).astype(np.uint8)
-    by_group = np.argsort(entry_group, kind="stable")  # radix; texts stay in order
-    bounds = np.searchsorted(entry_group[by_group], np.arange(groups + 1))
-    entries: list[tuple[int, str]] = []  # (rank, postings text), by group then rank
+    many as `bucket_count` gives for that size.
+
+    Nothing sorts the whole vocabulary: each entry's term is given a number in string
+    order (`_order_keys`) and its hash (`_hashes`, FNV-1a over the UTF-8 bytes of a Han
+    term computed on the arrays) at once, and each hash group sorts its own terms."""
+    word_order = sorted(range(len(terms.words)), key=terms.words.__getitem__)
+    words = [terms.words[i] for i in word_order]  # string order
+    word_rank = np.empty(len(words), dtype=np.int64)
+    word_rank[word_order] = np.arange(len(words))
+    word_hashes = np.array([term_hash(w) for w in words], dtype=np.uint32)
+    entry_group = np.empty(len(terms.codes), dtype=np.uint8)
+    for start in range(0, len(terms.codes), 1 << 20):  # (the arrays per entry stay small)
+        part = slice(start, start + (1 << 20))
+        entry_group[part] = _hashes(_order_keys(terms.codes[part], word_rank),
+                                    word_hashes) & (groups - 1)
+    found = []  # per group: its terms' names, hashes and postings texts, in string order
     for group in range(groups):
-        chosen = by_group[bounds[group]:bounds[group + 1]]
-        entries += _group_postings(terms.texts[chosen], entry_rank[chosen],
-                                   terms.kinds[chosen], units)
-    size = sum(len(names[r]) * 3 + len(text) + 6 for r, text in entries)
+        chosen = np.flatnonzero(entry_group == group)  # texts stay in order
+        present, texts = _group_postings(terms.texts[chosen],
+                                         _order_keys(terms.codes[chosen], word_rank),
+                                         terms.kinds[chosen], units)
+        found.append((_names(present, words), _hashes(present, word_hashes).tolist(), texts))
+    size = sum(len(name) * 3 + len(text) + 6 for names, _, texts in found
+               for name, text in zip(names, texts))
     buckets = bucket_count(size, groups, bucket_bytes)
     files: dict[int, list[str]] = {n: [] for n in range(buckets)}
-    for r, text in entries:  # a file's terms come from one group, in string order
-        files[int(hashes[r]) & (buckets - 1)].append(f'"{names[r]}":"{text}"')
+    for names, hashes, texts in found:  # a file's terms come from one group
+        for name, h, text in zip(names, hashes, texts):
+            files[h & (buckets - 1)].append(f'"{name}":"{text}"')
     return buckets, {n: "{" + ",".join(parts) + "}" for n, parts in files.items()}, size
+
+
+HAN_KEYS = 0x3400 << 17  # order keys from here on are Han terms', below words'
+
+
+def _order_keys(codes: np.ndarray, word_rank: np.ndarray) -> np.ndarray:
+    """Numbers ordered as the terms of `codes` are as strings: a word (below any Han
+    character) by its rank among the words; a Han character c as c << 17, a bigram of c
+    and d as c << 17 | 1 << 16 | d (after c alone and before any bigram of a later c)."""
+    words = codes >= WORDS
+    keys = np.where(codes < 1 << 16, codes << 17, (codes >> 16) << 17 | 1 << 16 | codes & 0xFFFF)
+    keys[words] = word_rank[codes[words] - WORDS]
+    return keys
+
+
+def _names(keys: np.ndarray, words: list[str]) -> list[str]:
+    """The terms of order keys (`_order_keys`; `words` in string order)."""
+    return [words[k] if k < HAN_KEYS else
+            chr(k >> 17) + chr(k & 0xFFFF) if k & 1 << 16 else chr(k >> 17)
+            for k in keys.tolist()]
+
+
+FNV_OFFSET, FNV_PRIME = np.uint32(0x811C9DC5), np.uint32(0x01000193)
+
+
+def _hashes(keys: np.ndarray, word_hashes: np.ndarray) -> np.ndarray:
+    """`index.term_hash` of the terms of order keys: FNV-1a over the three UTF-8 bytes of
+    each Han character (every one is in U+0800…U+FFFF), a word's from `word_hashes`."""
+    first, second = (keys >> 17).astype(np.uint32), (keys & 0xFFFF).astype(np.uint32)
+    h = np.full(len(keys), FNV_OFFSET, dtype=np.uint32)
+    for char, shown in ((first, None), (second, (keys & 1 << 16) != 0)):
+        for byte in (0xE0 | char >> 12, 0x80 | (char >> 6) & 63, 0x80 | char & 63):
+            step = (h ^ byte) * FNV_PRIME
+            h = step if shown is None else np.where(shown, step, h)
+    words = keys < HAN_KEYS
+    h[words] = word_hashes[keys[words]]
+    return h
 
 
 def bucket_count(size: int, groups: int, bucket_bytes: int) -> int:
@@ -188,29 +271,38 @@ def bucket_count(size: int, groups: int, bucket_bytes: int) -> int:
     return buckets
 
 
-def _group_postings(texts: np.ndarray, ranks: np.ndarray, kinds: np.ndarray,
-                    units: Units) -> list[tuple[int, str]]:
-    """The postings text of each term of one group (its entries of `TextTerms`), by rank."""
+def _group_postings(texts: np.ndarray, keys: np.ndarray, kinds: np.ndarray,
+                    units: Units) -> tuple[np.ndarray, list[str]]:
+    """The terms of one group (its entries of `TextTerms`, their terms' order keys), in
+    order, and the postings text of each.
+
+    Each unit holds the group's entries of its text: the postings are those (unit,
+    entry) pairs, made in unit order (pages and codes ascending) and ordered by term
+    with one stable radix sort of 16-bit term numbers; indexes are 32-bit."""
     per_text = np.bincount(texts, minlength=int(units.texts.max(initial=-1)) + 1)
-    first = np.cumsum(per_text) - per_text
-    spread = per_text[units.texts]  # the group's terms of each unit
-    total = int(spread.sum())
+    first = (np.cumsum(per_text) - per_text).astype(np.int32)
+    spread = per_text[units.texts].astype(np.int32)  # the group's terms of each unit
+    total = int(spread.sum(dtype=np.int64))
     if total == 0:
-        return []
-    before = np.cumsum(spread) - spread
-    entry = np.repeat(first[units.texts] - before, spread) + np.arange(total)
-    present = distinct(ranks)  # every term of a text is some unit's
-    local = np.searchsorted(present, ranks)[entry]
-    order = np.argsort(local.astype(np.uint16) if len(present) <= 1 << 16 else local,
-                       kind="stable")  # radix sort; units stay in page and id order
-    term = local[order]
-    page = np.repeat(units.pages, spread)[order]
-    code = (np.repeat(units.ids * 4, spread) + kinds[entry])[order]
+        return keys[:0], []
+    present = distinct(keys)  # every term of a text is some unit's
+    local = np.searchsorted(present, keys).astype(np.uint16 if len(present) <= 1 << 16
+                                                  else np.int32)
+    holder = np.repeat(np.arange(len(spread), dtype=np.int32), spread)  # each posting's unit
+    entry = np.arange(total, dtype=np.int32)
+    entry += np.repeat(first[units.texts] - (np.cumsum(spread) - spread), spread)
+    order = np.argsort(local[entry], kind="stable")  # radix; units stay in page, id order
+    entry, holder = entry[order], holder[order]
+    del order
+    term = local[entry]
+    page = units.pages[holder].astype(np.int32)
+    code = units.ids[holder].astype(np.int32) * 4 + kinds[entry]
+    del entry, holder
     numbers, term_starts = _numbers(term, page, code)
     text, offsets = _varints(numbers)
     starts = offsets[term_starts]
     ends = np.append(starts[1:], len(text))
-    return [(int(r), text[a:b]) for r, a, b in zip(present, starts.tolist(), ends.tolist())]
+    return present, [text[a:b] for a, b in zip(starts.tolist(), ends.tolist())]
 
 
 def _numbers(term: np.ndarray, page: np.ndarray, code: np.ndarray
@@ -222,17 +314,21 @@ def _numbers(term: np.ndarray, page: np.ndarray, code: np.ndarray
     new_term[1:] = term[1:] != term[:-1]
     new_page = new_term.copy()
     new_page[1:] |= page[1:] != page[:-1]
-    page_delta = page - np.where(new_term, 0, np.append(0, page[:-1]))
-    code_delta = code - np.where(new_page, 0, np.append(0, code[:-1]))
     heads = np.flatnonzero(new_page)
-    counts = np.diff(np.append(heads, len(term)))
-    width = 1 + 2 * new_page.astype(np.int64)
-    at = np.cumsum(width) - width
-    numbers = np.empty(int(width.sum()), dtype=np.int64)
-    numbers[at[heads]] = page_delta[heads]
-    numbers[at[heads] + 1] = counts
-    numbers[at + width - 1] = code_delta
-    return numbers, at[new_term]
+    # each posting's number (its code's difference), and two before it where a page starts
+    at = np.arange(len(term), dtype=np.int64) + 2 * np.cumsum(new_page)
+    numbers = np.empty(len(term) + 2 * len(heads), dtype=np.int64)
+    code_delta = np.empty(len(term), dtype=np.int64)
+    code_delta[0] = code[0]
+    np.subtract(code[1:], code[:-1], out=code_delta[1:])
+    code_delta[heads] = code[heads]
+    numbers[at] = code_delta
+    page_delta = page[heads].astype(np.int64)
+    continued = ~new_term[heads]
+    page_delta[continued] -= page[heads[continued] - 1]
+    numbers[at[heads] - 2] = page_delta
+    numbers[at[heads] - 1] = np.diff(np.append(heads, len(term)))
+    return numbers, at[new_term] - 2
 
 
 # The digits of `index.varint`: 64 characters a JSON string holds as they are.
@@ -242,18 +338,22 @@ DIGIT_BYTES = np.frombuffer(DIGITS.encode("ascii"), dtype=np.uint8)
 
 def _varints(numbers: np.ndarray) -> tuple[str, np.ndarray]:
     """`numbers` as `index.varint` digits, one after the other, and where each starts:
-    each number's digits in a row of a matrix as wide as the longest, right-aligned, the
-    rows read in order past each one's leading blanks."""
+    the last digit of every number written at once, then the digit before it of those
+    that have one, and so on (most numbers have one or two)."""
     length = np.ones(len(numbers), dtype=np.int64)
     for power in range(5, 35, 5):
         length += numbers >= 1 << power
-    width = int(length.max(initial=1))
-    places = 5 * np.arange(width - 1, -1, -1)
-    digits = (numbers[:, None] >> places) & 31
-    digits[:, -1] += 32
-    shown = np.arange(width) >= width - length[:, None]
     at = np.cumsum(length) - length
-    return DIGIT_BYTES[digits[shown]].tobytes().decode("ascii"), at
+    out = np.empty(int(length.sum()), dtype=np.uint8)
+    out[at + length - 1] = DIGIT_BYTES[32 + (numbers & 31)]
+    longer = np.flatnonzero(length > 1)
+    place = 1
+    while len(longer):
+        out[at[longer] + length[longer] - 1 - place] = DIGIT_BYTES[
+            (numbers[longer] >> 5 * place) & 31]
+        place += 1
+        longer = longer[length[longer] > place]
+    return out.tobytes().decode("ascii"), at
 
 
 def distinct(values: np.ndarray) -> np.ndarray:

@@ -18,6 +18,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from pathlib import Path
 
+from . import texts
 from .pages import BODY, NAME, Unit
 
 DATABASE = "data/budget.duckdb"  # in the site, published by the render stage
@@ -46,6 +47,7 @@ def page_rows(site: Path, doc_ids: list[str]) -> dict[str, RowsByAnchor]:
         out: dict[str, RowsByAnchor] = defaultdict(dict)
         _table_rows(con, out)
         _indicator_rows(con, out)
+        texts.section_units(con, out)
     finally:
         con.close()
     return out
