@@ -175,7 +175,7 @@ def test_bulk_json_of_an_empty_table_and_of_text_that_needs_escaping(tmp_path):
     from generator.render.downloads import _write_json
 
     con = db.connect()
-    store = bulk.PartStore(tmp_path / "parts", reuse=False)
+    store = bulk.PartStore(tmp_path / "parts", None)
     columns = [(r[0], r[1]) for r in con.execute("DESCRIBE glossary").fetchall()]
     _write_json(con, "glossary", columns, tmp_path / "empty.json", 0, None, store)
     assert json.loads((tmp_path / "empty.json").read_text("utf-8"))["rows"] == []
@@ -189,26 +189,28 @@ def test_bulk_json_of_an_empty_table_and_of_text_that_needs_escaping(tmp_path):
 
 
 def test_a_zip_member_made_of_pieces_deflated_on_their_own_reads_as_the_file(tmp_path):
-    """A bulk CSV goes into the zip as its pieces deflated one by one (kept between
-    builds, with their CRC): the member reads back as the file, its CRC (combined from
-    the pieces') checked."""
+    """A bulk CSV goes into the zip as its pieces deflated one by one (those of unchanged
+    parts as the last build's zip holds them, with their CRC): the member reads back as the
+    file, its CRC (combined from the pieces') checked."""
     from generator.render import bulk
+    from generator.render.bulkstore import Deflated, Span
     from generator.render.downloads import _zip_info
     from generator.render.zipreuse import add_deflated
 
     pieces = ["科目,金额\r\n".encode() * 300_000, b"", b"201,1.00\r\n" * 1000]
-    store = bulk.PartStore(tmp_path / "parts", reuse=True)
-    (tmp_path / "part").write_bytes(pieces[2])
-    bulk._kept_deflated(store, "k", tmp_path / "part")
-    kept = bulk._kept_deflated(store, "k", tmp_path / "part")  # read back from its file
-    assert isinstance(kept.data, Path)
+    last = bulk.deflated(pieces[2])
+    (tmp_path / "last.zip").write_bytes(b"elsewhere" + last.data + b"more")
+    kept = Deflated(last.crc, last.size, Span(tmp_path / "last.zip", 9, len(last.data)))
     with zipfile.ZipFile(tmp_path / "t.zip", "w", zipfile.ZIP_DEFLATED) as z:
         z.writestr("before.txt", "前")
-        add_deflated(z, _zip_info("t.csv"), [bulk.deflated(pieces[0]), bulk.deflated(pieces[1]), kept])
+        offsets = add_deflated(z, _zip_info("t.csv"),
+                               [bulk.deflated(pieces[0]), bulk.deflated(pieces[1]), kept])
         z.writestr("after.txt", "后")
     with zipfile.ZipFile(tmp_path / "t.zip") as z:
         assert z.testzip() is None
         assert z.read("t.csv") == b"".join(pieces) and z.read("after.txt") == "后".encode()
+    written = (tmp_path / "t.zip").read_bytes()
+    assert written[offsets[2]:offsets[2] + len(last.data)] == last.data  # recorded for the next build
 
 
 def test_crc32_combine_is_the_crc_of_the_joined_bytes():
