@@ -68,9 +68,10 @@ def ordered_tables(doc: DocData) -> list[TableData]:
     return sorted(doc.tables.values(), key=lambda t: (TABLE_ORDER.get(t.key, 99), t.line or 0))
 
 
-def document_charts(doc: DocData) -> list[ch.Chart]:
-    """功能分类, 基本 vs 项目, 基本支出经济分类, 项目, 三公 — each only when it has data."""
-    f = fg.figure_map(doc)
+def document_charts(doc: DocData, f: dict[str, fg.Figure] | None = None) -> list[ch.Chart]:
+    """功能分类, 基本 vs 项目, 基本支出经济分类, 项目, 三公 — each only when it has data.
+    `f`: the document's key figures by key (`figures.figure_map`), if made already."""
+    f = fg.figure_map(doc) if f is None else f
     made = [
         ch.bar_chart("function", "支出按功能分类（类）",
                      [(f"{code} {name}", v) for code, name, v in fg.function_classes(doc)]),
@@ -210,11 +211,11 @@ def render_document(doc: DocData, previous: DocData | None, following: DocData |
     templates = page_templates(doc)
     if writer.stale(f"document:{doc.doc_id}", page_inputs(doc, previous, following, beside),
                     templates):
-        charts = document_charts(doc)
-        for c in charts:
-            c.digest = ch.spec_digest(c.spec, c.renderer)
         figures = fg.key_figures(doc)
         fmap = {f.key: f for f in figures}
+        charts = document_charts(doc, fmap)
+        for c in charts:
+            c.digest = ch.spec_digest(c.spec, c.renderer)
         quality = ql.document_quality(doc, fmap["project"].amount if "project" in fmap else None)
         context = dict(
             doc=doc, info=doc.info, figures=figures, fmap=fmap, quality=quality,
