@@ -42,19 +42,28 @@ class ClassIndex:
         """Per table: names for the codes it prints without one, from the same document's
         other tables of the same classification (表三 prints codes only; 表五 names them)."""
         known: dict[str, dict[str, str]] = {"function": {}, "economic": {}}
+        bare: list[tuple[str, set[str]]] = []  # (table key, the codes it prints unnamed)
         for t in doc.tables.values():
             kind = self.kind_for(t.key)
             if kind:
+                names = known[kind]
+                missing = set()
                 for r in t.rows:
-                    if r["code"] and r["name"]:
-                        known[kind].setdefault(r["code"], r["name"])
+                    code = r["code"]
+                    if code:
+                        if r["name"]:
+                            if code not in names:
+                                names[code] = r["name"]
+                        else:
+                            missing.add(code)
+                if missing:
+                    bare.append((t.key, missing))
         out = {}
-        for t in doc.tables.values():
-            kind = self.kind_for(t.key)
-            missing = {r["code"] for r in t.rows if r["code"] and not r["name"]} if kind else set()
-            names = {code: known[kind][code] for code in missing if code in known[kind]}
-            if names:
-                out[t.key] = names
+        for key, missing in bare:
+            names = known[self.kind_for(key)]
+            found = {code: names[code] for code in missing if code in names}
+            if found:
+                out[key] = found
         return out
 
     def link(self, table_key: str, code: str | None) -> str | None:
