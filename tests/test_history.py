@@ -264,3 +264,16 @@ def test_term_links_escape_the_text_and_link_each_term_once():
     assert terms.link("基本支出与“三公”经费") .count('class="term"') == 1  # only 三公 is new
     text = terms.paragraphs("人员经费\n\n人员经费")
     assert text.count("<p>") == 2 and text.count('class="term"') == 1
+
+
+def test_a_term_inside_a_linked_ones_match_stays_unlinked():
+    """A text is looked through only while one of its terms is still to link, and then
+    as a whole: 预算单位 overlapping an already linked 部门预算 is not linked there, but
+    where it stands alone; once linked, a text with only linked terms is escaped as is."""
+    from generator.render.glossary import TermLinker
+
+    terms = TermLinker(lambda path: path)
+    assert terms.link("部门预算").count('class="term"') == 1
+    assert terms.link("<部门预算单位>") == "&lt;部门预算单位&gt;"
+    assert terms.link("各预算单位").count('class="term"') == 1
+    assert terms.link("<预算单位、部门预算>") == "&lt;预算单位、部门预算&gt;"

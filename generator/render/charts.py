@@ -227,10 +227,14 @@ def spec_digest(spec: dict, renderer: str | None = None) -> str:
 _SHARED_JSON: dict[int, tuple[object, str]] = {}
 
 
+_SORTED = json.JSONEncoder(sort_keys=True, ensure_ascii=False)  # what json.dumps makes with these
+_KEYS_JSON: dict[str, str] = {}
+
+
 def _shared(spec: dict) -> dict:
     """`spec`, its top-level values' sorted JSON kept (`_sorted_json` reuses it)."""
     for value in spec.values():
-        _SHARED_JSON[id(value)] = (value, json.dumps(value, sort_keys=True, ensure_ascii=False))
+        _SHARED_JSON[id(value)] = (value, _SORTED.encode(value))
     return spec
 
 
@@ -242,9 +246,9 @@ def _sorted_json(spec: dict) -> str:
     for key in sorted(spec):
         value = spec[key]
         known = _SHARED_JSON.get(id(value))
-        text = known[1] if known is not None and known[0] is value else json.dumps(
-            value, sort_keys=True, ensure_ascii=False)
-        parts.append(f"{json.dumps(key, ensure_ascii=False)}: {text}")
+        text = known[1] if known is not None and known[0] is value else _SORTED.encode(value)
+        name = _KEYS_JSON.get(key) or _KEYS_JSON.setdefault(key, _SORTED.encode(key))
+        parts.append(f"{name}: {text}")
     return "{" + ", ".join(parts) + "}"
 
 

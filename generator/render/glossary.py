@@ -89,10 +89,16 @@ class TermLinker:
     def __init__(self, url: Callable[[str], str]):
         self._href = url("glossary/")
         self._linked: set[str] = set()
+        self._unlinked_forms: list[str] = list(_BY_FORM)
+        self._unlinked_for = 0  # the number of linked terms `_unlinked_forms` is for
 
     def link(self, text: object) -> Markup:
         """`text` escaped, with the first occurrence of each not yet linked term linked."""
         escaped = str(escape("" if text is None else text))
+        # Most of a page's text comes after its terms are linked: without any form of a term
+        # still to link in it (no form has a character escaping changes), nothing changes.
+        if not any(form in escaped for form in self._unlinked()):
+            return Markup(escaped)
 
         def replace(m: re.Match[str]) -> str:
             term = _BY_FORM[m.group(0)]
@@ -104,6 +110,13 @@ class TermLinker:
                     f'title="{escape(hint)}">{m.group(0)}</a>')
 
         return Markup(_FORMS.sub(replace, escaped))
+
+    def _unlinked(self) -> list[str]:
+        """The forms of the terms not linked yet on this page."""
+        if self._unlinked_for != len(self._linked):
+            self._unlinked_forms = [f for f, t in _BY_FORM.items() if t.anchor not in self._linked]
+            self._unlinked_for = len(self._linked)
+        return self._unlinked_forms
 
     def paragraphs(self, text: str | None) -> Markup:
         """Each non-blank line as `<p>…</p>`, with terms linked (as `formatting.paragraphs`

@@ -42,19 +42,28 @@ class ClassIndex:
         """Per table: names for the codes it prints without one, from the same document's
         other tables of the same classification (表三 prints codes only; 表五 names them)."""
         known: dict[str, dict[str, str]] = {"function": {}, "economic": {}}
+        bare: list[tuple[str, set[str]]] = []  # (table key, the codes it prints unnamed)
         for t in doc.tables.values():
             kind = self.kind_for(t.key)
             if kind:
+                names = known[kind]
+                missing = set()
                 for r in t.rows:
-                    if r["code"] and r["name"]:
-                        known[kind].setdefault(r["code"], r["name"])
+                    code = r["code"]
+                    if code:
+                        if r["name"]:
+                            if code not in names:
+                                names[code] = r["name"]
+                        else:
+                            missing.add(code)
+                if missing:
+                    bare.append((t.key, missing))
         out = {}
-        for t in doc.tables.values():
-            kind = self.kind_for(t.key)
-            missing = {r["code"] for r in t.rows if r["code"] and not r["name"]} if kind else set()
-            names = {code: known[kind][code] for code in missing if code in known[kind]}
-            if names:
-                out[t.key] = names
+        for key, missing in bare:
+            names = known[self.kind_for(key)]
+            found = {code: names[code] for code in missing if code in names}
+            if found:
+                out[key] = found
         return out
 
     def link(self, table_key: str, code: str | None) -> str | None:
@@ -68,9 +77,10 @@ def ordered_tables(doc: DocData) -> list[TableData]:
     return sorted(doc.tables.values(), key=lambda t: (TABLE_ORDER.get(t.key, 99), t.line or 0))
 
 
-def document_charts(doc: DocData) -> list[ch.Chart]:
-    """功能分类, 基本 vs 项目, 基本支出经济分类, 项目, 三公 — each only when it has data."""
-    f = fg.figure_map(doc)
+def document_charts(doc: DocData, f: dict[str, fg.Figure] | None = None) -> list[ch.Chart]:
+    """功能分类, 基本 vs 项目, 基本支出经济分类, 项目, 三公 — each only when it has data.
+    `f`: the document's key figures by key (`figures.figure_map`), if made already."""
+    f = fg.figure_map(doc) if f is None else f
     made = [
         ch.bar_chart("function", "支出按功能分类（类）",
                      [(f"{code} {name}", v) for code, name, v in fg.function_classes(doc)]),
@@ -210,11 +220,11 @@ def render_document(doc: DocData, previous: DocData | None, following: DocData |
     templates = page_templates(doc)
     if writer.stale(f"document:{doc.doc_id}", page_inputs(doc, previous, following, beside),
                     templates):
-        charts = document_charts(doc)
-        for c in charts:
-            c.digest = ch.spec_digest(c.spec, c.renderer)
         figures = fg.key_figures(doc)
         fmap = {f.key: f for f in figures}
+        charts = document_charts(doc, fmap)
+        for c in charts:
+            c.digest = ch.spec_digest(c.spec, c.renderer)
         quality = ql.document_quality(doc, fmap["project"].amount if "project" in fmap else None)
         context = dict(
             doc=doc, info=doc.info, figures=figures, fmap=fmap, quality=quality,
