@@ -118,7 +118,7 @@ def place_by_sources(table: Table, sources: list[str], origin: str, path: str) -
     keys = table.column_keys()
     if len(keys) < 2:
         return []
-    label = TABLE_SHORT.get(table.key, table.title)
+    label = table.title or TABLE_SHORT.get(table.key, table.key)  # the printed title, as other messages
     targets = [k for k in keys[1:] if k in sources]
     view = replace(table, columns=[c for c in table.columns if c.key == keys[0] or c.key in targets],
                    rows=[], totals={})

@@ -63,7 +63,7 @@ def check_code_order(table: Table, doc: Document, label: str, ascending: bool = 
     doubts: dict[int, Issue] = {}  # id(row) → its doubt (the first found), in the order found
 
     def doubt(row: Row, text: str, slug: str = "code-order") -> None:
-        doubts.setdefault(id(row), Issue(slug, f"{label}第 {row.line} 行：{text}", doc.path, row.line,
+        doubts.setdefault(id(row), Issue(slug, f"{label} 第 {row.line} 行：{text}", doc.path, row.line,
                                          "warning", table.key))
     unit = printed_class = printed_section = None  # the sub-unit, 类 and 款 printed so far
     printed: dict[str, Row] = {}  # 类/款 printed → its row

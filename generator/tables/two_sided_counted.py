@@ -213,7 +213,7 @@ def place_unplaced(table: Table, path: str, title: str) -> list[Issue]:
     funds = [c.key for c in table.columns if c.key in FUNDS]
     if not funds:
         return issues
-    expense = replace(table, columns=[c for c in table.columns if c.key in ("total", *funds)],
+    expense = replace(table, title=title, columns=[c for c in table.columns if c.key in ("total", *funds)],
                       rows=[r for r in table.rows if r.side == "expense"],
                       totals={s: r for s, r in table.totals.items() if s == "expense"})
     return issues + place_by_sources(expense, income_sources(table), "收入方", path)
