@@ -280,6 +280,11 @@ def test_term_files_patched_for_changed_pages_are_those_computed_whole(tmp_path)
     after[3], after[5], after[11] = page(3, 40), page(5, 0), page(11, 2)
     after[0] = analyse_page("p0/", PageUnits("页0", {}, before[0] and [
         Unit("u0", "", [(NAME, "只在这里的新词")])]))
+    units = [Unit(f"u{k}", "", [(NAME if k % 3 else BODY, " ".join(words[k % 9:k % 9 + 2]))])
+             for k in range(30)]
+    before[7] = analyse_page("p7/", PageUnits("页7", {}, units))
+    units[4] = Unit("u4", "", [(BODY, "预算 新词 会议")])  # one unit of thirty: only it is read
+    after[7] = analyse_page("p7/", PageUnits("页7", {}, units))
     old_files, old_size = sized_index_files(before)
     new_files, new_size = sized_index_files(after)
     assert old_files["meta.json"] == new_files["meta.json"]
@@ -287,7 +292,9 @@ def test_term_files_patched_for_changed_pages_are_those_computed_whole(tmp_path)
         (tmp_path / name).parent.mkdir(exist_ok=True)
         (tmp_path / name).write_text(text, encoding="utf-8")
     buckets = json.loads(old_files["meta.json"])["buckets"]
-    changes = changed_terms({n: changed_codes(before[n], after[n]) for n in (0, 3, 5, 11)})
+    changes = changed_terms({n: changed_codes(before[n], after[n]) for n in (0, 3, 5, 7, 11)})
+    partly = [change[7][0] is not None for change in changes.values() if 7 in change]
+    assert partly and all(partly)  # codes dropped and added: the other units not read
     patched, size = patched_files(tmp_path, buckets, old_size, changes)
     assert size == new_size
     assert patched and {name: new_files[name] for name in patched} == patched

@@ -7,9 +7,10 @@ page added, removed or renamed leaves alone for almost every other page, so a re
 knows, number by number, where the page changed: another page holds the number (added,
 removed, renamed, or moved by one of those) or the same page has other bytes. For each
 such number the analyses of the page it held and of the page it holds (both in the
-cache) are compared (`changed_codes`), and only the terms whose codes there differ are
-patched in the last build's term files (`splice`, all of a term's changed numbers in one
-pass): the postings of the other pages are neither analysed nor read, and every term
+cache) are compared (`changed_codes`; when most of the page's units are those it had,
+only the others are analysed, and a term's codes there are dropped and added), and only
+the terms whose codes there differ are patched in the last build's term files (`splice`,
+all of a term's changed numbers in one pass): the postings of the other pages are neither analysed nor read, and every term
 file no changed term falls in is linked from the last build. A one-word edit rewrites
 some tens of files of thousands, a renamed department the files of its pages' terms; the
 bytes are those the whole computation writes (tests/test_search_index.py compares them
@@ -30,28 +31,43 @@ import numpy as np
 from . import postings
 from .index import bucket_count, term_hash, varint
 
-Codes = dict[str, list[int]]  # term → the codes (unit id × 4 + field) of one page
+# A term's change on one page: (codes dropped, codes added) — dropped None: the page's
+# codes are those added, whatever they were.
+Change = tuple["list[int] | None", list[int]]
 CODE_BITS = 28  # a posting as one number: term code << CODE_BITS | code
 
 
-def changed_codes(before: dict | None, after: dict | None) -> Codes:
+def changed_codes(before: dict | None, after: dict | None) -> dict[str, Change]:
     """The terms whose codes differ between two analyses of a page (`index.analyse_page`;
-    None: no units), or of two pages under one number, and each one's codes in `after`,
-    ascending ([] where it has none). Both are analysed at once (a word has one code in
-    both), their postings compared as sorted arrays: only the terms that differ are
-    named, so a page of thousands of units of which one changed costs some milliseconds."""
+    None: no units), or of two pages under one number, and how (`Change`). When most
+    units are those of `before` (same id, same text), only the others are analysed and
+    the change is given as codes dropped and added (the unchanged units' codes are in the
+    term files already); otherwise all, and the change is the term's codes in `after`
+    ([] where it has none). Both sides are analysed at once (a word has one code in
+    both) and their postings compared as sorted arrays: only the terms that differ are
+    named, so a page of thousands of units of which one changed costs a millisecond."""
+    old_units = dict(zip(before["ids"], before["texts"])) if before else {}
+    new_units = dict(zip(after["ids"], after["texts"])) if after else {}
+    differ = {i for i in old_units.keys() | new_units.keys() if old_units.get(i) != new_units.get(i)}
+    partly = bool(old_units) and len(differ) * 2 < len(new_units)
+    if partly:
+        before, after = ({"ids": [i for i in units if i in differ],
+                          "texts": [units[i] for i in units if i in differ]}
+                         for units in (old_units, new_units))
     records = [r for r in (before, after) if r and r["ids"]]
     keys = list(dict.fromkeys(text for r in records for text in r["texts"]))
     analysed, _ = postings.analyse_texts(keys)
     number = {key: n for n, key in enumerate(analysed.keys)}
     old, new = (_postings(r, analysed.terms, number) for r in (before, after))
-    differ = postings.distinct(np.setxor1d(old, new, assume_unique=True) >> CODE_BITS)
-    kept = new[np.isin(new >> CODE_BITS, differ)]
-    out: Codes = {postings.term_name(code, analysed.terms.words): []
-                  for code in differ.tolist()}
-    terms, codes = (kept >> CODE_BITS).tolist(), (kept & ((1 << CODE_BITS) - 1)).tolist()
-    for term, code in zip(terms, codes):
-        out[postings.term_name(term, analysed.terms.words)].append(code)
+    differ_terms = postings.distinct(np.setxor1d(old, new, assume_unique=True) >> CODE_BITS)
+    names = {code: postings.term_name(code, analysed.terms.words)
+             for code in differ_terms.tolist()}
+    out: dict[str, Change] = {name: ([] if partly else None, []) for name in names.values()}
+    for side, found in ((1, new), (0, old if partly else new[:0])):
+        kept = found[np.isin(found >> CODE_BITS, differ_terms)]
+        for term, code in zip((kept >> CODE_BITS).tolist(),
+                              (kept & ((1 << CODE_BITS) - 1)).tolist()):
+            out[names[term]][side].append(code)
     return out
 
 
@@ -69,10 +85,10 @@ def _postings(record: dict | None, terms: postings.TextTerms, number: dict[str, 
     return np.sort(terms.codes[entry] << CODE_BITS | codes)
 
 
-def changed_terms(pages: dict[int, Codes]) -> dict[str, dict[int, list[int]]]:
+def changed_terms(pages: dict[int, dict[str, Change]]) -> dict[str, dict[int, Change]]:
     """`changed_codes` of each page number by term: for each term whose codes differ on
-    some page, its new codes on each such page ([] where the page no longer holds it)."""
-    out: dict[str, dict[int, list[int]]] = {}
+    some page, its change on each such page."""
+    out: dict[str, dict[int, Change]] = {}
     for page, changed in pages.items():
         for term, codes in changed.items():
             out.setdefault(term, {})[page] = codes
@@ -80,7 +96,7 @@ def changed_terms(pages: dict[int, Codes]) -> dict[str, dict[int, list[int]]]:
 
 
 def patched_files(old: Path, buckets: int, size: int,
-                  changes: dict[str, dict[int, list[int]]]) -> tuple[dict[str, str], int] | None:
+                  changes: dict[str, dict[int, Change]]) -> tuple[dict[str, str], int] | None:
     """The term files that `changes` touch, patched from the last build's in `old`
     (name → JSON text), and the postings' new total size; None when that size calls for
     another count of term files (or a file cannot be read)."""
@@ -115,9 +131,10 @@ VALUE = np.zeros(128, dtype=np.int64)  # a digit's value (index.DIGITS), by its 
 VALUE[np.frombuffer(postings.DIGITS.encode("ascii"), dtype=np.uint8)] = np.arange(64)
 
 
-def _parts(text: str) -> tuple[list[int], list[int], list[int]]:
+def _parts(text: str) -> tuple[list[int], list[int], list[int], np.ndarray, list[int]]:
     """Where a term's postings `text` holds each page's part: the pages, where each part
-    starts (its page delta) and where that delta ends. All as arrays: the varints read at
+    starts (its page delta) and where that delta ends; and the numbers read, and where
+    each part's begin among them. All as arrays: the varints read at
     once, and the parts' first numbers found by pointer doubling (from each number, where
     the part would end that starts there; the parts are those reached from the first),
     some ten array steps however many pages the term is on."""
@@ -125,7 +142,7 @@ def _parts(text: str) -> tuple[list[int], list[int], list[int]]:
     last = raw >= 32  # the last digit of a number (the upper half of the digits)
     ends = np.flatnonzero(last)
     if not len(ends):
-        return [], [], []
+        return [], [], [], ends, []
     starts = np.append(0, ends[:-1] + 1)
     token = np.cumsum(last) - last  # the number each digit belongs to
     numbers = np.add.reduceat((raw & 31) << 5 * (ends[token] - np.arange(len(raw))), starts)
@@ -143,14 +160,14 @@ def _parts(text: str) -> tuple[list[int], list[int], list[int]]:
         jump = jump[jump]
     heads = np.flatnonzero(reached[:count])
     return (np.cumsum(numbers[heads]).tolist(), starts[heads].tolist(),
-            (ends[heads] + 1).tolist())
+            (ends[heads] + 1).tolist(), numbers, heads.tolist())
 
 
-def splice(text: str, changes: dict[int, list[int]]) -> str:
-    """A term's postings `text` with the part of each page of `changes` replaced by its
-    codes (removed when they are none), the deltas of the pages after them written anew;
-    the parts between are copied as they are."""
-    pages, part_at, delta_end = _parts(text)
+def splice(text: str, changes: dict[int, Change]) -> str:
+    """A term's postings `text` with the part of each page of `changes` changed (removed
+    when it has no codes left), the deltas of the pages after them written anew; the
+    parts between are copied as they are."""
+    pages, part_at, delta_end, numbers, heads = _parts(text)
     part_at.append(len(text))
     out: list[str] = []
     copied, last = 0, 0  # the parts copied so far, the page of the last part written
@@ -161,13 +178,18 @@ def splice(text: str, changes: dict[int, list[int]]) -> str:
             out.append(varint(pages[copied] - last) + text[delta_end[copied]:part_at[k]])
             copied, last = k, pages[k - 1]
 
-    for page, codes in sorted(changes.items()):
+    for page, (dropped, codes) in sorted(changes.items()):
         k = bisect_left(pages, page)
         copy_to(k)
+        held = k < len(pages) and pages[k] == page
+        if dropped is not None:  # the codes the page had, less those dropped, and those added
+            had = (np.cumsum(numbers[heads[k] + 2:heads[k] + 2 + int(numbers[heads[k] + 1])])
+                   .tolist() if held else [])
+            codes = sorted(set(had).difference(dropped).union(codes))
         if codes:
             deltas = [codes[0]] + [b - a for a, b in zip(codes, codes[1:])]
             out.append(varint(page - last) + varint(len(codes)) + "".join(map(varint, deltas)))
             last = page
-        copied = k + 1 if k < len(pages) and pages[k] == page else k
+        copied = k + 1 if held else k
     copy_to(len(pages))
     return "".join(out)
