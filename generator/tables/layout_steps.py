@@ -81,28 +81,38 @@ def check_garbled_lines(source: SourceText, doc: Document) -> None:
 
 
 def read_table(seg: Segment, doc: Document, title: str, unit: str | None = None) -> Table:
-    """One table by the interpreter of its shape (`pipeline.interpret`), `title` as printed, the
-    notes printed under it; every column listed in every row, labels and the 合计 as printed
-    without spaces; a table without a figure or a row is empty; in a coded or named table, the rows of
-    another classification are dropped (`foreign_rows`), then a missing 合计 and the doubts on
-    its codes and sums (`row_doubts`) are said."""
-    label = table_label(seg.kind.key)
+    """One table by the interpreter of its shape (`pipeline.interpret`), `title` as printed,
+    finished as every layout finishes it (`finish_table`)."""
     seg.title = title  # messages name the table as printed
-    table = interpret(seg, doc, unit)
-    table.title, table.note = title, "\n".join(seg.notes) or None
+    return finish_table(interpret(seg, doc, unit), seg, doc, table_label(seg.kind.key))
+
+
+def finish_table(table: Table, seg: Segment, doc: Document, label: str,
+                 body: list[tuple[int, str]] | None = None, ascending: bool = False) -> Table:
+    """`table` as the interpreter read `seg`, with its title as printed and the notes printed
+    under it; every column listed in every row, labels and the 合计 as printed without spaces;
+    a table without a figure or a row is empty (or, given its `body` lines, as its notes say:
+    `empty_as_noted`); in a coded or named table, the rows of another classification are
+    dropped (`foreign_rows`), then a missing 合计 and the doubts on its codes (`ascending`
+    where the text is extracted from a PDF) and sums (`row_doubts`) are said, naming the
+    table `label`."""
+    table.title, table.note = seg.title, "\n".join(seg.notes) or None
     for column in table.columns:
         column.label = squash(column.label)
     list_every_column(table, seg.kind.shape)
     if table.totals.get("total") and table.totals["total"].name:
         table.totals["total"].name = squash(table.totals["total"].name)
-    if not _prints_figure(table):
+    if body is not None:
+        empty_as_noted(table, body, doc, seg.title)
+    elif not _prints_figure(table):
         table.empty, table.rows, table.totals = True, [], {}
         return table
-    table.empty = not table.rows  # (a 合计 of 0 under a note saying so: empty all the same)
+    else:
+        table.empty = not table.rows  # (a 合计 of 0 under a note saying so: empty all the same)
     if seg.kind.shape in ("coded", "named"):
         refuse_foreign_rows(table, doc, label)
         check_total(table, label, doc)
-    row_doubts(table, doc, label)
+    row_doubts(table, doc, label, ascending)
     return table
 
 

@@ -31,9 +31,10 @@ def is_economic(key: str) -> bool:
     return kind is not None and kind.classification == "economic"
 
 
-def row_doubts(table: Table, doc: Document, label: str) -> None:
-    """Every doubt of the module docstring on `table` (named `label` in messages)."""
-    check_code_order(table, doc, label)
+def row_doubts(table: Table, doc: Document, label: str, ascending: bool = False) -> None:
+    """Every doubt of the module docstring on `table` (named `label` in messages; codes
+    printed `ascending`, see `check_code_order`)."""
+    check_code_order(table, doc, label, ascending)
     moved_value_doubts(table, doc, label)
     if is_economic(table.key):
         check_economic_side(table, doc, label)
