@@ -68,6 +68,8 @@ def check_garbled_lines(source: SourceText, doc: Document) -> None:
     """U+FFFD (the replacement character) in the text: bytes an earlier conversion could
     not decode were lost there. A label or number on such a line may be cut ("支出总\ufffd计"
     no longer reads as a 总计), so every figure on it is in doubt."""
+    if source.text and "\ufffd" not in source.text:  # (one search of the whole text: the usual case)
+        return
     garbled = [n for n, line in enumerate(source.lines, 1) if "\ufffd" in line]
     if len(garbled) > _MAX_GARBLED_LINES:
         doc.issues.append(Issue("source-garbled", f"{len(garbled)} 行含有替换字符（U+FFFD）："

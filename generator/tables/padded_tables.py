@@ -58,7 +58,8 @@ def read_padded(source: SourceText, doc: Document) -> None:
 def _end_of(lines: list[str], line: int, starts: list[int]) -> int:
     """Where the table titled on `line` ends: the next title or part heading (第三部分)."""
     following = min(s for s in starts if s > line)  # (`starts` ends past the last line)
-    return next((n for n in range(line + 1, following) if PART_RE.match(lines[n - 1])), following)
+    return next((n for n in range(line + 1, following) if "部分" in lines[n - 1] and PART_RE.match(lines[n - 1])),
+                following)
 
 
 def _line_before(lines: list[str], line: int) -> str | None:

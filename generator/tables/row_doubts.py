@@ -134,12 +134,11 @@ def _hierarchy(table: Table) -> list[tuple[Row, list[Row]]]:
     for i, parent in enumerate(rows):
         if not parent.code or parent.kind == "project":
             continue
-        kids = []
-        for row in rows[i + 1:]:
-            if row.unit != parent.unit or not row.code or not row.code.startswith(parent.code):
-                break
-            if len(row.code) == len(parent.code) + 2:
-                kids.append(row)
+        kids, width, j = [], len(parent.code) + 2, i + 1  # (no slice: a copy of the rows a parent)
+        while j < len(rows) and rows[j].unit == parent.unit and (rows[j].code or "").startswith(parent.code):
+            if len(rows[j].code) == width:
+                kids.append(rows[j])
+            j += 1
         if kids:
             out.append((parent, kids))
     return out
