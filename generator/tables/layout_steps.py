@@ -1,7 +1,7 @@
 """The steps the legacy text layouts share (`*_tables.py`): page-number lines and form
 feeds, the source checks every layout runs (`generator.layouts.Layout.read`), one table
-read and finished as the tab-separated layouts print it (`read_table`), and the doubts on
-a table's 合计 (`check_total`). They depend on what a disclosure is, not on how its text is
+read (`read_table`) and finished as every layout but pdf-single-space finishes it
+(`finish_table`), and the doubts on a table's 合计 (`check_total`). They depend on what a disclosure is, not on how its text is
 laid out."""
 
 from __future__ import annotations

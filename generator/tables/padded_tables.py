@@ -3,9 +3,11 @@ text plus one space, so runs of spaces mark empty cells and column positions can
 
 `readers/padded.py` makes the text a cell grid; the shared segmenter finds the tables in it
 and the shape's interpreter reads each (表一/表四 by `tables/two_sided.py`, 表七's rows named
-by `tables/projects.py`, the 绩效目标表 by `tables/performance.py`). What stays here is what
-this layout's output has always said of a table: the title as printed with its number, 为空表,
-and the doubts on codes, sub-unit rows and unnamed projects.
+by `tables/projects.py`, the 绩效目标表 by `tables/performance.py`), and each is finished as
+every layout's (`layout_steps.finish_table`: foreign rows, 合计, doubts on codes and sums).
+What stays here is what only this layout needs: the title as printed with its number, where
+a table ends (its 为空表 note stands before the next title), wrapped coded rows rejoined,
+表七's sub-unit rows and unnamed projects.
 """
 
 from __future__ import annotations
