@@ -267,6 +267,18 @@ def test_a_row_moved_in_from_another_table_is_an_issue():
     doc = _parse("\n".join(lines))
     assert "row-misplaced" in _issues_at(doc, dst + 1)
     assert "row-misplaced" in _issues_at(doc, src + 1)  # 302 07 among function codes
+    # neither is read as a row of the table it landed in (`foreign_rows`, as every layout)
+    assert not [r for r in doc.tables["basic"].rows if r.line == dst + 1]
+    assert not [r for r in doc.tables["general_public"].rows if r.line == src + 1]
+
+
+def test_an_amount_on_the_wrong_side_of_table_six_is_an_issue():
+    """表六's 邮电费 (302: 公用经费) printed under 人员经费: its column is in doubt."""
+    lines = _seed_lines()
+    at = _index(lines, "302 07   邮电费 0.50  0.50 ")
+    lines[at] = "302 07   邮电费 0.50 0.50  "
+    doc = _parse("\n".join(lines))
+    assert [i for i in doc.issues if i.line == at + 1 and i.slug == "column-ambiguous" and "人员经费" in i.message]
 
 
 def test_rows_out_of_code_order_are_an_issue():

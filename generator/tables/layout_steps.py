@@ -1,7 +1,7 @@
 """The steps the legacy text layouts share (`*_tables.py`): page-number lines and form
 feeds, the source checks every layout runs (`generator.layouts.Layout.read`), one table
-read and finished as the tab-separated layouts print it (`read_table`), and the doubts on
-a table's 合计 (`check_total`). They depend on what a disclosure is, not on how its text is
+read (`read_table`) and finished as every layout but pdf-single-space finishes it
+(`finish_table`), and the doubts on a table's 合计 (`check_total`). They depend on what a disclosure is, not on how its text is
 laid out."""
 
 from __future__ import annotations
@@ -68,6 +68,8 @@ def check_garbled_lines(source: SourceText, doc: Document) -> None:
     """U+FFFD (the replacement character) in the text: bytes an earlier conversion could
     not decode were lost there. A label or number on such a line may be cut ("支出总\ufffd计"
     no longer reads as a 总计), so every figure on it is in doubt."""
+    if source.text and "\ufffd" not in source.text:  # (one search of the whole text: the usual case)
+        return
     garbled = [n for n, line in enumerate(source.lines, 1) if "\ufffd" in line]
     if len(garbled) > _MAX_GARBLED_LINES:
         doc.issues.append(Issue("source-garbled", f"{len(garbled)} 行含有替换字符（U+FFFD）："
@@ -81,28 +83,38 @@ def check_garbled_lines(source: SourceText, doc: Document) -> None:
 
 
 def read_table(seg: Segment, doc: Document, title: str, unit: str | None = None) -> Table:
-    """One table by the interpreter of its shape (`pipeline.interpret`), `title` as printed, the
-    notes printed under it; every column listed in every row, labels and the 合计 as printed
-    without spaces; a table without a figure or a row is empty; in a coded or named table, the rows of
-    another classification are dropped (`foreign_rows`), then a missing 合计 and the doubts on
-    its codes and sums (`row_doubts`) are said."""
-    label = table_label(seg.kind.key)
+    """One table by the interpreter of its shape (`pipeline.interpret`), `title` as printed,
+    finished as every layout finishes it (`finish_table`)."""
     seg.title = title  # messages name the table as printed
-    table = interpret(seg, doc, unit)
-    table.title, table.note = title, "\n".join(seg.notes) or None
+    return finish_table(interpret(seg, doc, unit), seg, doc, table_label(seg.kind.key))
+
+
+def finish_table(table: Table, seg: Segment, doc: Document, label: str,
+                 body: list[tuple[int, str]] | None = None, ascending: bool = False) -> Table:
+    """`table` as the interpreter read `seg`, with its title as printed and the notes printed
+    under it; every column listed in every row, labels and the 合计 as printed without spaces;
+    a table without a figure or a row is empty (or, given its `body` lines, as its notes say:
+    `empty_as_noted`); in a coded or named table, the rows of another classification are
+    dropped (`foreign_rows`), then a missing 合计 and the doubts on its codes (`ascending`
+    where the text is extracted from a PDF) and sums (`row_doubts`) are said, naming the
+    table `label`."""
+    table.title, table.note = seg.title, "\n".join(seg.notes) or None
     for column in table.columns:
         column.label = squash(column.label)
     list_every_column(table, seg.kind.shape)
     if table.totals.get("total") and table.totals["total"].name:
         table.totals["total"].name = squash(table.totals["total"].name)
-    if not _prints_figure(table):
+    if body is not None:
+        empty_as_noted(table, body, doc, seg.title)
+    elif not _prints_figure(table):
         table.empty, table.rows, table.totals = True, [], {}
         return table
-    table.empty = not table.rows  # (a 合计 of 0 under a note saying so: empty all the same)
+    else:
+        table.empty = not table.rows  # (a 合计 of 0 under a note saying so: empty all the same)
     if seg.kind.shape in ("coded", "named"):
         refuse_foreign_rows(table, doc, label)
         check_total(table, label, doc)
-    row_doubts(table, doc, label)
+    row_doubts(table, doc, label, ascending)
     return table
 
 

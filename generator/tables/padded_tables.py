@@ -3,9 +3,11 @@ text plus one space, so runs of spaces mark empty cells and column positions can
 
 `readers/padded.py` makes the text a cell grid; the shared segmenter finds the tables in it
 and the shape's interpreter reads each (表一/表四 by `tables/two_sided.py`, 表七's rows named
-by `tables/projects.py`, the 绩效目标表 by `tables/performance.py`). What stays here is what
-this layout's output has always said of a table: the title as printed with its number, 为空表,
-and the doubts on codes, sub-unit rows and unnamed projects.
+by `tables/projects.py`, the 绩效目标表 by `tables/performance.py`), and each is finished as
+every layout's (`layout_steps.finish_table`: foreign rows, 合计, doubts on codes and sums).
+What stays here is what only this layout needs: the title as printed with its number, where
+a table ends (its 为空表 note stands before the next title), wrapped coded rows rejoined,
+表七's sub-unit rows and unnamed projects.
 """
 
 from __future__ import annotations
@@ -23,16 +25,9 @@ from ..readers.padded import padded_rows
 from ..sources import SourceText
 from .catalogue import load_catalogue
 from .cross_table import name_project_rows, names_by_code
-from .layout_steps import (
-    check_total,
-    empty_as_noted,
-    list_every_column,
-    replace_page_markers,
-    without_form_feeds,
-)
+from .layout_steps import finish_table, replace_page_markers, without_form_feeds
 from .pipeline import interpret, read_target
 from .rejoin import rejoin_wrapped_rows
-from .row_doubts import check_code_order, report_unbalanced_rows
 from .segment import Segment, find_tables
 
 PART_RE = re.compile(r"^\s*第[一二三四五六七八九十]+部分")
@@ -65,7 +60,8 @@ def read_padded(source: SourceText, doc: Document) -> None:
 def _end_of(lines: list[str], line: int, starts: list[int]) -> int:
     """Where the table titled on `line` ends: the next title or part heading (第三部分)."""
     following = min(s for s in starts if s > line)  # (`starts` ends past the last line)
-    return next((n for n in range(line + 1, following) if PART_RE.match(lines[n - 1])), following)
+    return next((n for n in range(line + 1, following) if "部分" in lines[n - 1] and PART_RE.match(lines[n - 1])),
+                following)
 
 
 def _line_before(lines: list[str], line: int) -> str | None:
@@ -88,23 +84,18 @@ def _read_performance(lines: list[str], segments: list[Segment], unread: list[Is
 
 def _read_shared(seg: Segment, title: str, end: int, grid: PaddedGrid, lines: list[str],
                  doc: Document) -> Table:
-    """One table the shared segmenter found, read by the interpreter of its shape; `title`
-    as printed; it ends before line `end`, the next title (a 为空表 note stands there)."""
-    key, short = seg.kind.key, title.split()[0] if title else seg.kind.key  # (表2)
+    """One table the shared segmenter found, read by the interpreter of its shape and finished
+    as every layout's (`layout_steps.finish_table`); `title` as printed; it ends before line
+    `end`, the next title (a 为空表 note stands there)."""
+    short = title.split()[0] if title else seg.kind.key  # (表2)
     seg.title = title  # messages name the table as printed
     if seg.kind.shape in ("coded", "named"):  # "208 05 05" / name pieces / the amounts line
         line_of = attrgetter("line")  # (the grid's rows are in line order)
         rows = grid.rows[bisect_right(grid.rows, seg.line, key=line_of):bisect_left(grid.rows, end, key=line_of)]
         rejoin_wrapped_rows(seg, replace(grid, rows=rows))
     table = interpret(seg, doc)
-    table.title, table.note = title, None
-    if key == "projects":
-        doc.issues.extend(name_project_rows(table, seg, doc, names_by_code(doc, ("expense", "general_public")),
-                                                     short))
-    list_every_column(table, seg.kind.shape)
-    if seg.kind.shape in ("coded", "named"):
-        check_total(table, short, doc)
-    empty_as_noted(table, [(n, lines[n - 1]) for n in range(seg.line + 1, end)], doc, title)
-    check_code_order(table, doc, short, ascending=True)
-    report_unbalanced_rows(table, doc, short)
-    return table
+    if seg.kind.key == "projects":
+        names = names_by_code(doc, ("expense", "general_public"))
+        doc.issues.extend(name_project_rows(table, seg, doc, names, short))
+    body = [(n, lines[n - 1]) for n in range(seg.line + 1, end)]
+    return finish_table(table, seg, doc, short, body, ascending=True)

@@ -31,9 +31,10 @@ def is_economic(key: str) -> bool:
     return kind is not None and kind.classification == "economic"
 
 
-def row_doubts(table: Table, doc: Document, label: str) -> None:
-    """Every doubt of the module docstring on `table` (named `label` in messages)."""
-    check_code_order(table, doc, label)
+def row_doubts(table: Table, doc: Document, label: str, ascending: bool = False) -> None:
+    """Every doubt of the module docstring on `table` (named `label` in messages; codes
+    printed `ascending`, see `check_code_order`)."""
+    check_code_order(table, doc, label, ascending)
     moved_value_doubts(table, doc, label)
     if is_economic(table.key):
         check_economic_side(table, doc, label)
@@ -133,12 +134,11 @@ def _hierarchy(table: Table) -> list[tuple[Row, list[Row]]]:
     for i, parent in enumerate(rows):
         if not parent.code or parent.kind == "project":
             continue
-        kids = []
-        for row in rows[i + 1:]:
-            if row.unit != parent.unit or not row.code or not row.code.startswith(parent.code):
-                break
-            if len(row.code) == len(parent.code) + 2:
-                kids.append(row)
+        kids, width, j = [], len(parent.code) + 2, i + 1  # (no slice: a copy of the rows a parent)
+        while j < len(rows) and rows[j].unit == parent.unit and (rows[j].code or "").startswith(parent.code):
+            if len(rows[j].code) == width:
+                kids.append(rows[j])
+            j += 1
         if kids:
             out.append((parent, kids))
     return out
