@@ -25,7 +25,7 @@ import json
 import os
 import pickle
 import shutil
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import cachefile
@@ -83,7 +83,7 @@ class IndexState:
         return None
 
     def save(self, cache_folder: Path, name: str = STATE_FILE) -> None:
-        cachefile.write_entry(cache_folder / name, [json.dumps(asdict(self)).encode()])
+        cachefile.write_entry(cache_folder / name, [json.dumps(vars(self)).encode()])  # no copy
 
     def key(self, page: str, identity: list[int]) -> str | None:
         """The key of `page` when it is the very file the last build indexed."""
