@@ -107,7 +107,7 @@ def build_search_index(site: Path, cache_dir: Path | None = None, jobs: int = 0,
             key = ((state.key(page, identity) if state else None)
                    or cache.key((site / page).read_bytes()))
             saved.pages[page] = [key, identity, number, None if cache.has(key) else 0]
-        writer.clear_units({entry[2]: entry[0] for entry in saved.pages.values()
+        writer.clear_units({entry[2]: (page, entry[0]) for page, entry in saved.pages.items()
                             if entry[3] is None})
         for page, entry in saved.pages.items():
             entry[3] = writer.link_units(page, *entry[0:3:2]) if entry[3] is None else None

@@ -25,7 +25,7 @@ import json
 import os
 import pickle
 import shutil
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import cachefile
@@ -83,7 +83,7 @@ class IndexState:
         return None
 
     def save(self, cache_folder: Path, name: str = STATE_FILE) -> None:
-        cachefile.write_entry(cache_folder / name, [json.dumps(asdict(self)).encode()])
+        cachefile.write_entry(cache_folder / name, [json.dumps(vars(self)).encode()])  # no copy
 
     def key(self, page: str, identity: list[int]) -> str | None:
         """The key of `page` when it is the very file the last build indexed."""
@@ -104,19 +104,20 @@ class IndexWriter:
         self.folder = folder
         self.old = old if state is not None else None
         self.state = state or IndexState()
-        self.spare_units = {entry[2]: entry[:1] + entry[3:4] for entry in spare.pages.values()
-                            } if spare else {}  # number → [key, unit files]
+        self.spare_units = {entry[2]: (page, entry[0], entry[3] or 0)
+                            for page, entry in spare.pages.items()
+                            } if spare else {}  # number → (page, key, unit files)
         self.spare_hashes = dict(spare.hashes) if spare else {}
         self.written = self.linked = 0
         (folder / "t").mkdir(parents=True, exist_ok=True)
         (folder / "u").mkdir(parents=True, exist_ok=True)
 
-    def clear_units(self, kept: dict[int, str]) -> None:
+    def clear_units(self, kept: dict[int, tuple[str, str]]) -> None:
         """Delete the spare's unit files but those of the numbers `kept` holds with the
-        same key (number → key), before any is linked or written."""
-        for number, (key, count) in list(self.spare_units.items()):
-            if kept.get(number) != key:
-                for k in range(count or 0):
+        same page and key (number → (page, key)), before any is linked or written."""
+        for number, (page, key, count) in list(self.spare_units.items()):
+            if kept.get(number) != (page, key):
+                for k in range(count):
                     (self.folder / "u" / f"{number}-{k}.json").unlink(missing_ok=True)
                 del self.spare_units[number]
 
@@ -125,9 +126,9 @@ class IndexWriter:
         the same page bytes (or keep the spare's, when it holds them); how many there
         are, or None when they are to be written."""
         spare = self.spare_units.get(number)
-        if spare is not None and spare[0] == key:
-            self.linked += spare[1] or 0
-            return spare[1] or 0
+        if spare is not None and spare[:2] == (page, key):
+            self.linked += spare[2]
+            return spare[2]
         known = self.state.pages.get(page)
         if self.old is None or known is None or known[0] != key:
             return None
