@@ -10,8 +10,8 @@ import pytest
 
 from generator.golden import to_golden
 from generator.parse.document import parse_text
-from generator.parse.titles import table_key_for_title
 from generator.sources import SourceText, read_source
+from generator.tables.catalogue import load_catalogue
 
 from .conftest import sample_paths
 
@@ -31,7 +31,7 @@ from .conftest import sample_paths
     ("收入支出决算总表", "summary"), ("2026年部门“三公”经费和机关运行经费预算表", "three_public"),
 ])
 def test_title_names_its_table(line, key):
-    assert table_key_for_title(line) == key
+    assert load_catalogue().title_key(line) == key
 
 
 SHORT_NAMES = [("部门（单位）收支总体情况表", "收支总表"), ("部门收支总体情况表", "收支总表"),
@@ -64,7 +64,7 @@ def test_titles_after_a_long_department_name_and_year(path):
     lines = source.text.split("\n")
     for n, line in enumerate(lines):
         title = line.strip()
-        if table_key_for_title(title) and not title.startswith(("表", "-")) and "、" not in title \
+        if load_catalogue().title_key(title) and not title.startswith(("表", "-")) and "、" not in title \
                 and "为空表" not in title and len(title) < 30:
             lines[n] = line.replace(title, LONG_PREFIX + title)
     text = "\n".join(lines)

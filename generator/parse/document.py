@@ -21,8 +21,8 @@ from ..layouts import detect_layout
 from ..model import TABLE_KEYS, Document, Issue, table_label
 from ..readers import missing_reader, reader_for
 from ..sources import SourceText, read_source
+from ..tables.catalogue import load_catalogue
 from . import profile, statements, units
-from .titles import is_toc_entry, table_key_for_title
 
 
 class ParseResult:
@@ -112,7 +112,7 @@ def _narrative_only(source: SourceText) -> Document | None:
     `_text_` PDF beside its `_tables_` one), made one with its tables by `generator.merge`.
     Anything else no layout fits stays unread, as does a file printing a table's title: a
     disclosure cut short (or in a layout not known) rather than a narrative."""
-    if any(table_key_for_title(line) and not is_toc_entry(line) for line in source.lines):
+    if any(map(load_catalogue().title_key, source.lines)):
         return None
     doc = Document(path=source.path, layout=TEXT_ONLY, sha256=source.sha256,
                    encoding=source.encoding, line_count=len(source.lines))

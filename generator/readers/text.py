@@ -19,6 +19,10 @@ from ..grid import Cell, Grid, GridRow, origin_at
 from ..numbers import AMOUNT_RE, normalize_cell
 from ..sources import SourceText
 
+# "表一：", "表 1", "表十一", "表1-1" at the start of a line: a table's number.
+TABLE_NUMBER_RE = re.compile(r"^表\s*([一二三四五六七八九十]+|\d+)(?:\s*[-－]\s*\d+)?\s*[：:]?")
+# How a title line ends: "…表", or "…表（续）".
+ENDS_LIKE_TITLE = re.compile(r"表\s*(?:[（(]\s*续表?\s*[）)])?\s*$")
 _RUN = re.compile(r"\S+(?: \S+)*")  # text between gaps of two spaces or more
 _TOKEN = re.compile(r"\S+")
 _GAP = re.compile(r"\S {2,}\S")

@@ -22,7 +22,7 @@ from ..grid import Cell as GridCell
 from ..grid import Grid, GridRow, origin_at
 from ..numbers import normalize_cell, parse_amount, squash
 from ..parse.prose import PAGE_MARKER
-from ..parse.titles import ENDS_LIKE_TITLE, TABLE_NUMBER_RE
+from .text import ENDS_LIKE_TITLE, TABLE_NUMBER_RE
 
 # Word bookmarks leak into the text as "[bookmark: _GoBack]".
 _BOOKMARK = re.compile(r"\[bookmark:[^\]]*\]")

@@ -11,6 +11,7 @@ from functools import cache
 from pathlib import Path
 
 from ..numbers import squash
+from ..readers.text import TABLE_NUMBER_RE
 
 CATALOGUE_PATH = Path(__file__).with_name("catalogue.toml")
 
@@ -23,6 +24,8 @@ _TITLE_PREFIX = (r"(?:公开\d+表[：:]?)?(?:表[一二三四五六七八九十
 # What may come after it: (续), (功能科目), (经济科目).
 _TITLE_SUFFIX = r"(?:[（(](?:续表?|功能科目|经济科目)[）)])*"
 _CONTINUED = re.compile(r"[（(]续表?[）)]")
+# A 目录 entry or a 说明 heading that names a table: "一、部门收支总体情况表", "- 七、…".
+_TOC_ENTRY = re.compile(r"^[-•·]?\s*[一二三四五六七八九十]+、")
 
 
 @dataclass(frozen=True)
@@ -140,6 +143,12 @@ class Catalogue:
         self._titles_seen[flat] = found
         return found
 
+    def title_key(self, text: str) -> str | None:
+        """The table key a title line names ("表一：部门（单位）收支总体情况表" → "summary"), or
+        None: no title, a kind without a key (绩效目标表), a 目录 entry ("一、…情况表")."""
+        found = self.match_title(text)
+        return (found[0].key or None) if found and not _TOC_ENTRY.match(text.strip()) else None
+
     def template_of(self, lines: list[str]) -> Template | None:
         """The first template whose markers a line shows (white space removed), else None."""
         markers = [m.pattern for t in self.templates.values() for m in t.markers]
@@ -202,6 +211,16 @@ class Catalogue:
 
     def is_total(self, label: str | None) -> bool:
         return squash(label).rstrip("：:") in self.labels["total"]
+
+
+def numbered_title(title: str, before: str | None) -> str:
+    """The title as printed, with the table number printed on the line before it:
+    "表一：" + "部门（单位）收支总体情况表" → "表一 部门（单位）收支总体情况表"."""
+    title = squash(title)
+    number = TABLE_NUMBER_RE.fullmatch(squash(before or ""))
+    if number is None or TABLE_NUMBER_RE.match(title):
+        return title
+    return f"表{number.group(1)} {title}"
 
 
 @cache

@@ -20,10 +20,9 @@ from operator import attrgetter
 from ..grid import Grid as PaddedGrid
 from ..model import Document, Issue, Table
 from ..numbers import squash
-from ..parse.titles import numbered_title
 from ..readers.padded import padded_rows
 from ..sources import SourceText
-from .catalogue import load_catalogue
+from .catalogue import load_catalogue, numbered_title
 from .cross_table import name_project_rows, names_by_code
 from .layout_steps import finish_table, replace_page_markers, without_form_feeds
 from .pipeline import interpret, read_target

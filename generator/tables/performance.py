@@ -48,11 +48,13 @@ class _Labels:
     amounts: dict[str, re.Pattern[str]] = field(default_factory=dict)
     starts: re.Pattern[str] | None = None  # any label, longest first, at a cell's start
     key: dict[str, str] = field(default_factory=dict)  # synonym → key
+    firsts: frozenset[str] = frozenset()  # the characters a label (or 其中：) starts with
 
     def __post_init__(self) -> None:
         pairs = [(w, k) for k in (*AMOUNT_KEYS, *TEXT_KEYS) for w in self.words.get(k, ())]
         self.by_length = sorted(pairs, key=lambda p: -len(p[0]))
         self.key = {w: k for w, k in reversed(self.by_length)}
+        self.firsts = frozenset({"其", *(w[:1] for w, _ in self.by_length)})
         self.starts = re.compile(r"\s*(?:其\s*中\s*[：:]?)?\s*(" + "|".join(
             r"\s*".join(map(re.escape, w)) for w, _ in self.by_length) + ")")
         for key in AMOUNT_KEYS:
@@ -61,6 +63,8 @@ class _Labels:
 
     def key_of(self, cell_text: str) -> tuple[str, str] | None:
         """(key, synonym) of the label a cell starts with ("其中：" taken off), else None."""
+        if cell_text.lstrip()[:1] not in self.firsts:
+            return None  # (most cells: no label's first character)
         m = self.starts.match(cell_text)
         if m is None:
             return None

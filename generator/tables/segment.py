@@ -174,7 +174,7 @@ def _titles_first(rows: list[GridRow], catalogue: Catalogue
     line, has figures before its only title and none after. Such a page is read title
     first, then the lines after the title (the header), then the body."""
     texts = [row.text() for row in rows]
-    titles = [catalogue.match_title(t) for t in texts]
+    titles = [catalogue.match_title(t) if "表" in t else None for t in texts]  # (a title holds 表)
     order: list[int] | None = None  # the rows' new order, where a page moves
     start = 0
     for end in [*(i for i in range(1, len(rows)) if rows[i].page != rows[i - 1].page), len(rows)]:

@@ -18,12 +18,15 @@ the title.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
+from collections.abc import Iterable
+from itertools import chain
 
 from ..grid import Grid
 from ..model import COLUMN_LABELS, Column, Document, Issue, Table, table_label
 from ..numbers import parse_amount, squash
-from ..parse.titles import TABLE_NUMBER_RE, is_toc_entry
 from ..readers.single_space import single_space_rows
+from ..readers.text import TABLE_NUMBER_RE
 from ..sources import SourceText
 from .amounts import has_amount
 from .catalogue import load_catalogue
@@ -39,7 +42,7 @@ from .layout_steps import (
 from .pipeline import interpret, read_target, stated_figures
 from .rejoin import cut_after_total, rejoin_wrapped_rows
 from .row_doubts import check_code_order
-from .segment import Segment, find_tables
+from .segment import UNIT_RE, Segment, find_tables
 from .two_sided import read_two_sided
 from .verify import verify_coded
 
@@ -49,6 +52,7 @@ MAX_ROW_NUMBERS = 60
 
 
 PERF_TITLE_RE = re.compile(r"^(项目支出|部门整体(支出)?)绩效目标表")
+_PART_HEADING = re.compile(r"^第[一二三四五六七八九十]+部分")
 # Lines that end a table: the next part of the document or a 绩效目标表.
 REGION_STOP_RE = re.compile(r"^第[一二三四五六七八九十]+部分|项目支出绩效目标表|部门整体(支出)?绩效目标表")
 
@@ -59,8 +63,9 @@ def read_single_space(source: SourceText, doc: Document) -> list[str]:
     # A page's number line marks a page break, as a form feed does (`pages`).
     lines = replace_page_markers(_refuse_wide_lines(source.lines, doc), "\f")
     lines = _without_untitled(lines, doc)
-    grid = Grid(path=doc.path, format="pdf-single-space", text="", rows=single_space_rows(enumerate(lines, 1)))
-    segments, issues = find_tables(grid, load_catalogue())
+    catalogue = load_catalogue()
+    grid = Grid(path=doc.path, format="pdf-single-space", text="", rows=single_space_rows(_table_lines(lines, catalogue)))
+    segments, issues = find_tables(grid, catalogue)
     doc.issues.extend(issues)
     waiting = _read_tables(segments, lines, grid, doc)
     perf = next((n for n, text in enumerate(lines, 1) if "绩" in text and PERF_TITLE_RE.match(squash(text))), None)
@@ -110,6 +115,40 @@ def _read_tables(segments: list[Segment], lines: list[str], grid: Grid, doc: Doc
     return [seg.kind.key for seg, _ in deferred]
 
 
+def _table_lines(lines: list[str], catalogue) -> Iterable[tuple[int, str]]:
+    """The numbered lines, without a part's prose (第三部分 …说明) up to the line before the
+    next title: a part heading ends every table (`segment`), so no line after it can be a
+    table's before a title (kept: the line before it, a wrapped title's first half)."""
+    heads = [n for n, text in enumerate(lines, 1) if "部分" in text and _PART_HEADING.match(squash(text))
+             and not UNIT_RE.search(text) and catalogue.match_title(text) is None]
+    if not heads:
+        return enumerate(lines, 1)
+    marks = [n for n, text in enumerate(lines, 1) if "表" in text]
+    spans, start = [], 1
+    for head in heads:
+        if head < start or len([t for t in lines[:head - 1] if t.strip()][:2]) < 2:
+            continue  # (the segmenter looks at a grid's first two rows)
+        end = next((m for m in marks[bisect_right(marks, head):] if _may_be_title(lines, m, catalogue)),
+                   len(lines) + 1)
+        resume = next((n for n in range(end - 1, head, -1) if lines[n - 1].strip()), end)
+        spans.append((start, head + 1))
+        start = resume
+    spans.append((start, len(lines) + 1))
+    return chain.from_iterable(zip(range(a, b), lines[a - 1:b - 1]) for a, b in spans)
+
+
+def _may_be_title(lines: list[str], number: int, catalogue) -> bool:
+    """A title, or the end of one wrapped over two lines ("…支出预" / "算表")."""
+    text = lines[number - 1]
+    if catalogue.match_title(text) is not None:
+        return True
+    flat = squash(text)
+    if len(flat) > 6 or not flat.endswith(("表", "表（续）", "表(续)")):
+        return False
+    before = next((lines[n - 1] for n in range(number - 1, 0, -1) if lines[n - 1].strip()), "")
+    return catalogue.match_title(before + text) is not None
+
+
 def _end_of(lines: list[str], line: int, following: int) -> int:
     """Where the table titled on `line` ends: the next title, or a part heading (第三部分) or
     a 绩效目标表 line before it."""
@@ -132,7 +171,7 @@ def _without_untitled(lines: list[str], doc: Document) -> list[str]:
         last, with_amounts = number, 0
         for n in range(number + 1, len(lines) + 1):
             text = lines[n - 1]
-            if _is_stop(text) or _is_title(text, catalogue):
+            if _is_stop(text) or catalogue.title_key(text):
                 break
             last, with_amounts = n, with_amounts + _ends_in_amount(text)
         if with_amounts:
@@ -201,17 +240,11 @@ def _table_before(lines: list[str], number: int, catalogue) -> str | None:
         text = lines[n - 1]
         if _is_stop(text):
             return None
-        key = _is_title(text, catalogue)
+        key = catalogue.title_key(text)
         if key:
             return key if rows else None
         rows = rows or _ends_in_amount(text)
     return None
-
-
-def _is_title(text: str, catalogue) -> str | None:
-    """The key of the table a title line names (a 目录 entry names none)."""
-    found = catalogue.match_title(text) if "表" in text else None
-    return found[0].key if found and found[0].key and not is_toc_entry(text) else None
 
 
 def _is_number_line(text: str) -> bool:

@@ -17,11 +17,10 @@ import re
 from ..grid import Cell, Grid, GridRow
 from ..model import TABLE_KEYS, Document, Issue, Origin, Table, table_label
 from ..numbers import parse_amount
-from ..parse.titles import numbered_title
 from ..readers.tsv import MAX_CELLS, join_quoted_cells, read_tsv, split_cells
 from ..sources import SourceText
 from .amounts import has_amount
-from .catalogue import load_catalogue
+from .catalogue import load_catalogue, numbered_title
 from .layout_steps import read_table, replace_page_markers
 from .pipeline import read_target
 from .segment import Segment, find_tables

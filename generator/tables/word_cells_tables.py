@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from ..grid import Grid
 from ..model import TABLE_KEYS, Document, Issue, table_label
-from ..parse.titles import is_toc_entry, table_key_for_title
 from ..readers.word_cells import CellText, clean_text, grid_of_cells, split_cells
 from ..sources import SourceText
 from .catalogue import load_catalogue
@@ -43,7 +42,7 @@ def _titles_without_table(cells: CellText, found: set[str], doc: Document) -> No
     lines += [(g.line, texts[0]) for g in cells.groups if len(texts := [t for t in g.texts() if t]) == 1]
     for line, raw in sorted(lines):
         text = clean_text(raw)
-        key = table_key_for_title(text) if text.endswith("表") and line < last and not is_toc_entry(text) else None
+        key = load_catalogue().title_key(text) if text.endswith("表") and line < last else None
         if key and key not in found:
             found.add(key)
             doc.issues.append(Issue("table-unreadable", f"{table_label(key)}：标题下没有表格的行（文件不全？）",
