@@ -29,7 +29,7 @@ def refuse_foreign_rows(table: Table, doc: Document, label: str) -> None:
     for row in table.rows:
         if _first_digit(row) in other:
             dropped.add(id(row))
-            doc.issues.append(Issue("row-misplaced", f"{label}第 {row.line} 行：编码 {row.code_raw or row.code} "
+            doc.issues.append(Issue("row-misplaced", f"{label} 第 {row.line} 行：编码 {row.code_raw or row.code} "
                                     f"不属本表所用的{_NAMES[family]}分类（另一张表的行？）；未读",
                                     doc.path, row.line, "warning", table.key))
     table.rows = [r for r in table.rows if id(r) not in dropped]
@@ -37,7 +37,7 @@ def refuse_foreign_rows(table: Table, doc: Document, label: str) -> None:
     for i, row in enumerate(rows):
         if row.kind == "unit" and (i + 1 == len(rows) or rows[i + 1].kind == "unit"):
             dropped.add(id(row))
-            doc.issues.append(Issue("row-uncoded", f"{label}第 {row.line} 行：「{row.name}」既无编码，其下也无"
+            doc.issues.append(Issue("row-uncoded", f"{label} 第 {row.line} 行：「{row.name}」既无编码，其下也无"
                                     "带编码的行（不是下属单位的合计；另一张表的行？）；未读",
                                     doc.path, row.line, "warning", table.key))
     table.rows = [r for r in rows if id(r) not in dropped]

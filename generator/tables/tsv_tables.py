@@ -166,7 +166,7 @@ def _without_strays(rows: list[GridRow], key: str, after_text: set[int], doc: Do
     while above < len(rows) and has_amount(rows[above]) and not all(map(has_amount, rows[above + 1:above + 3])):
         above += 1
     for row in rows[:above]:
-        ctx_issue(doc, "row-misaligned", f"{table_label(key)}第 {row.line} 行：印在表头之上（另一张表的行？）；未读",
+        ctx_issue(doc, "row-misaligned", f"{table_label(key)} 第 {row.line} 行：印在表头之上（另一张表的行？）；未读",
                   row.line, key)
     rows = rows[above:]
     first_data = next((i for i, r in enumerate(rows) if has_amount(r)), len(rows))

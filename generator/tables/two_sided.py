@@ -217,7 +217,7 @@ def _find_totals(table: Table, catalogue: Catalogue, path: str, title: str) -> l
             chosen[0].kind = "total"
             table.totals[side] = chosen[0]
             table.rows.remove(chosen[0])
-        issues += [Issue("row-misplaced", f"{title}第 {r.line} 行：{SIDE_NAMES[side]}方又一个总计行"
+        issues += [Issue("row-misplaced", f"{title} 第 {r.line} 行：{SIDE_NAMES[side]}方又一个总计行"
                          f"（{squash(r.name)}）；取第 {chosen[0].line} 行的为总计", path, r.line, "warning", table.key)
                    for r in grand[:-1]]
     return issues

@@ -55,7 +55,7 @@ def read_sides(header: list[GridRow], body: list[GridRow], table: Table, catalog
     printed = heading.width if heading is not None else None
     data_widths = Counter(r.width for r in body if r.width is not None)
     if printed is not None and data_widths and data_widths.most_common(1)[0][0] != printed:
-        issues.append(Issue("header-width", f"{title}第 {heading.line} 行表头：{printed} 个单元格，而数据行印 "
+        issues.append(Issue("header-width", f"{title} 第 {heading.line} 行表头：{printed} 个单元格，而数据行印 "
                             f"{data_widths.most_common(1)[0][0]} 个；列存疑", path, None, "warning", table.key))
     for grid_row in body:
         if not _fits(grid_row, width, table, path, title, issues):
@@ -63,7 +63,7 @@ def read_sides(header: list[GridRow], body: list[GridRow], table: Table, catalog
         at = {column_from_left(c, grid_row): c for c in grid_row.cells if c.col is not None}
         bare = [at[s.label_col] for s in sides if s.label_col in at and _is_number(at[s.label_col].text)]
         if bare:
-            issues.append(Issue("row-misplaced", f"{title}第 {grid_row.line} 行：「{bare[0].text}」印在印名称的"
+            issues.append(Issue("row-misplaced", f"{title} 第 {grid_row.line} 行：「{bare[0].text}」印在印名称的"
                                 "位置（另一张表的行？）；该行未读", path, grid_row.line, "warning", table.key))
             continue
         for index, side in enumerate(sides):
@@ -118,13 +118,13 @@ def _fits(row: GridRow, width: int, table: Table, path: str, title: str, issues:
         refused = row.width > width + MAX_CELLS_OVER
         lines = sorted({c.origin.line or row.line for c in row.cells if is_amount_cell(c)} | {row.line})
         for line in lines:
-            issues.append(Issue("row-width", f"{title}第 {row.line} 行：{row.width} 个单元格，表头有 {width} 个"
+            issues.append(Issue("row-width", f"{title} 第 {row.line} 行：{row.width} 个单元格，表头有 {width} 个"
                                 + ("；未读" if refused else ""), path, line, "error" if refused else "warning",
                                 table.key))
         return not refused
     extra = [c for c in row.cells if c.col is not None and (column_from_left(c, row) or 0) >= width]
     if extra:
-        issues.append(Issue("cell-unplaced", f"{title}第 {row.line} 行：本表 {width} 列之外还有 {len(extra)} 个"
+        issues.append(Issue("cell-unplaced", f"{title} 第 {row.line} 行：本表 {width} 列之外还有 {len(extra)} 个"
                             f"有内容的单元格（第一个为「{extra[0].text[:20]}」）；未读", path, row.line,
                             "warning", table.key))
     return True
@@ -147,13 +147,13 @@ def _read_side(grid_row: GridRow, at: dict[int | None, Cell], side: Side, name: 
             continue
         origins[column.key] = cell.origin
         if values[column.key] is None:
-            issues.append(Issue("cell-unreadable", f"{title}第 {grid_row.line} 行：「{cell.text}」不是金额",
+            issues.append(Issue("cell-unreadable", f"{title} 第 {grid_row.line} 行：「{cell.text}」不是金额",
                                 path, grid_row.line, "warning", table.key))
     text = label_text([label]) if label is not None else ""
     if not text:
         found = [str(v) for v in values.values() if v is not None]
         if found:
-            issues.append(Issue("row-unlabelled", f"{title}第 {grid_row.line} 行：{SIDE_NAMES[name]}"
+            issues.append(Issue("row-unlabelled", f"{title} 第 {grid_row.line} 行：{SIDE_NAMES[name]}"
                                 f"方金额 {'、'.join(found[:3])} 没有名称；未读", path, grid_row.line, "warning",
                                 table.key))
         return
