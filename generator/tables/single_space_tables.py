@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Iterable
-from itertools import chain
+from itertools import chain, islice
 
 from ..grid import Grid
 from ..model import COLUMN_LABELS, Column, Document, Issue, Table, table_label
@@ -62,12 +62,14 @@ def read_single_space(source: SourceText, doc: Document) -> list[str]:
     cross-table pass."""
     # A page's number line marks a page break, as a form feed does (`pages`).
     lines = replace_page_markers(_refuse_wide_lines(source.lines, doc), "\f")
-    lines = _without_untitled(lines, doc)
     catalogue = load_catalogue()
-    grid = Grid(path=doc.path, format="pdf-single-space", text="", rows=single_space_rows(_table_lines(lines, catalogue)))
+    lines, stops, marks = _without_untitled(lines, catalogue, doc)
+    grid = Grid(path=doc.path, format="pdf-single-space", text="",
+                rows=single_space_rows(_table_lines(lines, [n for n in stops if _is_part_heading(lines[n - 1], catalogue)],
+                                                   marks, catalogue)))
     segments, issues = find_tables(grid, catalogue)
     doc.issues.extend(issues)
-    waiting = _read_tables(segments, lines, grid, doc)
+    waiting = _read_tables(segments, lines, stops, grid, doc)
     perf = next((n for n, text in enumerate(lines, 1) if "绩" in text and PERF_TITLE_RE.match(squash(text))), None)
     for seg in segments if perf is not None else ():  # (a 目录 line naming one is no table)
         if seg.kind.shape == "key_value" and seg.line >= perf:
@@ -95,7 +97,8 @@ def _refuse_wide_lines(lines: list[str], doc: Document) -> list[str]:
     return out
 
 
-def _read_tables(segments: list[Segment], lines: list[str], grid: Grid, doc: Document) -> list[str]:
+def _read_tables(segments: list[Segment], lines: list[str], stops: list[int], grid: Grid, doc: Document
+                 ) -> list[str]:
     """Every table in order: 表一/表四 at once, the others after them (their issues come
     first); the keys of the tables whose amounts may wait for the cross-table pass (表二 by
     表一's income sources)."""
@@ -104,7 +107,7 @@ def _read_tables(segments: list[Segment], lines: list[str], grid: Grid, doc: Doc
     for seg, following in zip(segments, starts[1:]):
         if seg.kind.shape == "key_value" or not seg.kind.key:
             continue
-        body = [(n, lines[n - 1]) for n in range(seg.line + 1, _end_of(lines, seg.line, following))]
+        body = [(n, lines[n - 1]) for n in range(seg.line + 1, _end_of(stops, seg.line, following))]
         if seg.kind.key in ("summary", "fiscal"):
             doc.tables[seg.kind.key] = read_shared(seg, body, grid, doc)
         else:
@@ -115,18 +118,17 @@ def _read_tables(segments: list[Segment], lines: list[str], grid: Grid, doc: Doc
     return [seg.kind.key for seg, _ in deferred]
 
 
-def _table_lines(lines: list[str], catalogue) -> Iterable[tuple[int, str]]:
-    """The numbered lines, without a part's prose (第三部分 …说明) up to the line before the
-    next title: a part heading ends every table (`segment`), so no line after it can be a
-    table's before a title (kept: the line before it, a wrapped title's first half)."""
-    heads = [n for n, text in enumerate(lines, 1) if "部分" in text and _PART_HEADING.match(squash(text))
-             and not UNIT_RE.search(text) and catalogue.match_title(text) is None]
+def _table_lines(lines: list[str], heads: list[int], marks: list[int], catalogue) -> Iterable[tuple[int, str]]:
+    """The numbered lines, without a part's prose (第三部分 …说明; `heads`: the part headings)
+    up to the line before the next title (`marks`: the lines holding 表): a part heading ends
+    every table (`segment`), so no line after it can be a table's before a title (kept: the
+    line before it, a wrapped title's first half)."""
     if not heads:
         return enumerate(lines, 1)
-    marks = [n for n, text in enumerate(lines, 1) if "表" in text]
     spans, start = [], 1
+    second = next(islice((n for n, text in enumerate(lines, 1) if text.strip()), 1, None), 0)
     for head in heads:
-        if head < start or len([t for t in lines[:head - 1] if t.strip()][:2]) < 2:
+        if head < start or head <= second:
             continue  # (the segmenter looks at a grid's first two rows)
         end = next((m for m in marks[bisect_right(marks, head):] if _may_be_title(lines, m, catalogue)),
                    len(lines) + 1)
@@ -149,38 +151,57 @@ def _may_be_title(lines: list[str], number: int, catalogue) -> bool:
     return catalogue.match_title(before + text) is not None
 
 
-def _end_of(lines: list[str], line: int, following: int) -> int:
+def _end_of(stops: list[int], line: int, following: int) -> int:
     """Where the table titled on `line` ends: the next title, or a part heading (第三部分) or
     a 绩效目标表 line before it."""
-    return next((n for n in range(line + 1, following) if _is_stop(lines[n - 1])), following)
+    after = bisect_right(stops, line)
+    return min(stops[after], following) if after < len(stops) else following
 
 
 def _is_stop(text: str) -> bool:
     return ("表" in text or "部分" in text) and bool(REGION_STOP_RE.search(squash(text)))
 
 
-def _without_untitled(lines: list[str], doc: Document) -> list[str]:
+def _without_untitled(lines: list[str], catalogue, doc: Document) -> tuple[list[str], list[int], list[int]]:
     """The lines, with each table number line ("表二：") printed after a table's rows and followed
     by lines with amounts but no title left blank up to the next title: another table whose
-    title was lost, reported and not read (nor read as the rows of the table before it)."""
-    catalogue, out = load_catalogue(), lines
-    for number in [n for n, text in enumerate(lines, 1) if text.lstrip()[:1] == "表" and _is_number_line(text)]:
-        before = _table_before(out, number, catalogue) if out[number - 1] else None
-        if before is None:
-            continue  # (blanked already, or not after a table's rows)
-        last, with_amounts = number, 0
-        for n in range(number + 1, len(lines) + 1):
-            text = lines[n - 1]
-            if _is_stop(text) or catalogue.title_key(text):
-                break
-            last, with_amounts = n, with_amounts + _ends_in_amount(text)
-        if with_amounts:
-            doc.issues.append(Issue("table-title-missing", f"第 {number}–{last} 行：编号为「{squash(lines[number - 1])}」"
-                                    f"的表格没有标题，其中 {with_amounts} 行带金额的内容未读取（也不作为"
-                                    f"{table_label(before)}的行）", doc.path, number, "warning"))
-            out = out if out is not lines else list(lines)
-            out[number - 1:last] = [""] * (last - number + 1)
-    return out
+    title was lost, reported and not read (nor read as the rows of the table before it).
+    Also the lines that end a table (`_is_stop`) and the lines holding 表 (one pass)."""
+    out, stops, marks = lines, [], []
+    key, rows, untitled = None, False, None  # the table's key, whether it printed rows yet
+    for number, text in enumerate(lines, 1):
+        table = "表" in text
+        if table or "部分" in text:
+            marks += [number] if table else []
+            title = catalogue.title_key(text) if table else None
+            stop = not title and _is_stop(text)
+            if title or stop:
+                out = _leave_out(out, untitled, number - 1, doc) if untitled else out
+                key, rows, untitled = title, False, None
+                stops += [number] if stop else []
+                continue
+            if not untitled and rows and _is_number_line(text):
+                untitled = [number, key, 0]  # (first line, the table before, lines with amounts)
+                continue
+        if untitled:
+            untitled[2] += _ends_in_amount(text)
+        elif key and not rows:
+            rows = _ends_in_amount(text)
+    return (_leave_out(out, untitled, len(lines), doc) if untitled else out), stops, marks
+
+
+def _is_part_heading(text: str, catalogue) -> bool:
+    return bool(_PART_HEADING.match(squash(text))) and not UNIT_RE.search(text) and catalogue.match_title(text) is None
+
+
+def _leave_out(lines: list[str], untitled: list, last: int, doc: Document) -> list[str]:
+    first, key, with_amounts = untitled
+    if not with_amounts:
+        return lines
+    doc.issues.append(Issue("table-title-missing", f"第 {first}–{last} 行：编号为「{squash(lines[first - 1])}」"
+                            f"的表格没有标题，其中 {with_amounts} 行带金额的内容未读取（也不作为"
+                            f"{table_label(key)}的行）", doc.path, first, "warning"))
+    return [*lines[:first - 1], *[""] * (last - first + 1), *lines[last:]]
 
 
 def read_shared(seg: Segment, body: list[tuple[int, str]], grid: Grid, doc: Document) -> Table:
@@ -231,20 +252,6 @@ def read_shared(seg: Segment, body: list[tuple[int, str]], grid: Grid, doc: Docu
                                     f"金额对应 {len(table.columns)} 列（没有列位置），按恒等式读作 {shown}",
                                     doc.path, row.line, "warning", table.key))
     return table
-
-
-def _table_before(lines: list[str], number: int, catalogue) -> str | None:
-    """The key of the table whose rows (lines ending in an amount) line `number` follows."""
-    rows = False
-    for n in range(number - 1, 0, -1):
-        text = lines[n - 1]
-        if _is_stop(text):
-            return None
-        key = catalogue.title_key(text)
-        if key:
-            return key if rows else None
-        rows = rows or _ends_in_amount(text)
-    return None
 
 
 def _is_number_line(text: str) -> bool:
