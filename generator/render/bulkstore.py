@@ -78,26 +78,30 @@ class PartStore:
             return {}
         return data.get("files", {}) if data.get("format") == LAYOUT_FORMAT else {}
 
+    def _unchanged(self, rel: str) -> tuple[Path, dict] | None:
+        """The last build's file `rel` and its record, if that file is still the one recorded."""
+        record = self.before.get(rel)
+        if record is None or self.previous_dir is None:
+            return None
+        path = self.previous_dir / rel
+        return (path, record) if identity(path) == record["file"] else None
+
     def spans(self, rel: str) -> dict[str, Span]:
         """The parts of the last build's file `rel` (key → where its bytes lie), if that
         file is still the one recorded."""
-        record = self.before.get(rel)
-        if record is None or self.previous_dir is None:
+        found = self._unchanged(rel)
+        if found is None:
             return {}
-        path = self.previous_dir / rel
-        if identity(path) != record["file"]:
-            return {}
+        path, record = found
         return {key: Span(path, offset, length) for key, offset, length in record["parts"]}
 
     def deflated(self, rel: str, member: str) -> dict[str, Deflated]:
         """The deflated parts of the last build's zip `rel` member `member`, if that zip is
         still the one recorded."""
-        record = self.before.get(rel)
-        if record is None or self.previous_dir is None:
+        found = self._unchanged(rel)
+        if found is None:
             return {}
-        path = self.previous_dir / rel
-        if identity(path) != record["file"]:
-            return {}
+        path, record = found
         return {key: Deflated(crc, size, Span(path, offset, length))
                 for key, crc, size, offset, length in record["members"].get(member, [])}
 
