@@ -63,7 +63,6 @@ def collector_paused():
 
 
 def _parse_text(source: SourceText, debug: bool = False) -> ParseResult:
-    from ..tables.catalogue import load_catalogue
     template = load_catalogue().template_of(source.lines)
     if template is not None and not template.legacy:  # the catalogue's pipeline reads it
         from ..readers.text import read_text
