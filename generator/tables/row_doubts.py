@@ -80,7 +80,8 @@ def check_code_order(table: Table, doc: Document, label: str, ascending: bool = 
             continue
         if unit is not None and len(code) > 3 and not has_project:
             doubt(unit, unit_opening_doubt(unit, code))
-        unit, problem, parent, before = None, None, None, last.get(code[:-2] if len(code) > 3 else "")
+        scope = code[:-2] if len(code) > 3 else ""  # the 类 or 款 it is printed under ("": the table)
+        unit, problem, parent, before = None, None, None, last.get(scope)
         if foreign := foreign_code(table.key, code, row.code_raw):
             doubt(row, foreign, "row-misplaced")
         elif code in seen and not has_project:
@@ -101,7 +102,7 @@ def check_code_order(table: Table, doc: Document, label: str, ascending: bool = 
             printed_class, printed_section = (code, None) if len(code) == 3 else (printed_class, code)
             printed[code] = row
         seen.update(code[:n] for n in (3, 5, 7) if n <= len(code))
-        last[code[:-2] if len(code) > 3 else ""] = row
+        last[scope] = row
     doc.issues.extend(doubts.values())
 
 
