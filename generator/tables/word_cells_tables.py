@@ -49,18 +49,14 @@ def _titles_without_table(cells: CellText, found: set[str], doc: Document) -> No
                                     doc.path, line, "error", key))
 
 
-# The tables read by the shared segmenter and interpreters: every table of the template.
-SHARED = frozenset(TABLE_KEYS)
-
-
 # Label/value pairs and indicator rows print a few cells; far more is a run of cells pasted in.
 MAX_TARGET_ROW_CELLS = 40
 
 
 def shared_segments(grid: Grid, doc: Document) -> tuple[dict[str, Segment], list[Segment]]:
-    """The segments of the tables in SHARED, by table key; and the 绩效目标表's."""
+    """The segments of the template's tables (`TABLE_KEYS`), by table key; and the 绩效目标表's."""
     segments, issues = find_tables(grid, load_catalogue())
-    found = {s.kind.key: s for s in segments if s.kind.key in SHARED}
+    found = {s.kind.key: s for s in segments if s.kind.key in TABLE_KEYS}
     doc.issues.extend(i for i in issues if i.table in found)
     return found, [s for s in segments if s.kind.shape == "key_value"]
 
