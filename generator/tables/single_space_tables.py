@@ -64,9 +64,9 @@ def read_single_space(source: SourceText, doc: Document) -> list[str]:
     lines = replace_page_markers(_refuse_wide_lines(source.lines, doc), "\f")
     catalogue = load_catalogue()
     lines, stops, marks = _without_untitled(lines, catalogue, doc)
-    grid = Grid(path=doc.path, format="pdf-single-space", text="",
-                rows=single_space_rows(_table_lines(lines, [n for n in stops if _is_part_heading(lines[n - 1], catalogue)],
-                                                   marks, catalogue)))
+    heads = [n for n in stops if _is_part_heading(lines[n - 1], catalogue)]  # (第三部分 …)
+    rows = single_space_rows(_table_lines(lines, heads, marks, catalogue))
+    grid = Grid(path=doc.path, format="pdf-single-space", text="", rows=rows)
     segments, issues = find_tables(grid, catalogue)
     doc.issues.extend(issues)
     waiting = _read_tables(segments, lines, stops, grid, doc)
