@@ -12,6 +12,7 @@ its variant. Placing a row's amounts into these columns is `place.py`'s.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from itertools import islice
 
 from ..grid import Cell, GridRow
 from ..numbers import squash
@@ -222,7 +223,7 @@ def _is_group(stack: Column, stacks: list[Column]) -> bool:
     reach = GROUP_REACH * _width(stack)
     under = (s for s in stacks if s is not stack and s.pieces[0].origin.line > line
              and overlap(stack, s) + reach > 0)
-    return next(under, None) is not None and next(under, None) is not None  # (two: enough)
+    return len(list(islice(under, 2))) == 2  # two below: it heads a group (no need to count on)
 
 
 def overlap(a: Column | Cell, b: Column | Cell) -> float:
