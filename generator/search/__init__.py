@@ -38,7 +38,7 @@ from pathlib import Path
 from typing import Any
 
 from . import analyzer, index, pages, postings, rows, store, texts, update
-from .index import INDEX_DIR, analyse_page, head_files, page_numbers, sized_index_files
+from .index import INDEX_DIR, analyse_page, head_files, index_files, page_numbers
 from .store import (
     SPARE_FILE,
     IndexState,
@@ -129,7 +129,7 @@ def build_search_index(site: Path, cache_dir: Path | None = None, jobs: int = 0,
                           if cache_dir is not None else None)
             analysed = [records[page] or _without_units(page) for page in saved.pages]
             numbers = [entry[2] for entry in saved.pages.values()]
-            files, saved.size = sized_index_files(analysed, remembered, numbers)
+            files, saved.size = index_files(analysed, remembered, numbers)
             saved.hashes = writer.files(files)
             for page, record in zip(saved.pages, analysed):
                 saved.pages[page].append(record["meta"])
