@@ -166,7 +166,7 @@ def _patch(state: IndexState, saved: IndexState, records: dict[str, dict | None]
     if patched is None:
         return None
     files, size = patched
-    metas = {page: state.pages[page][4] if _entry(state, page)[:1] == entry[:1]
+    metas = {page: state.pages[page][4] if state.pages.get(page, [None])[0] == entry[0]
              else (records[page] or _without_units(page))["meta"]
              for page, entry in saved.pages.items()}
     files.update(head_files(buckets, index.by_number(
@@ -180,11 +180,6 @@ def _patch(state: IndexState, saved: IndexState, records: dict[str, dict | None]
     for page, entry in saved.pages.items():
         entry.append(metas[page])
     return len(changed)
-
-
-def _entry(state: IndexState, page: str) -> list:
-    """The state's entry of `page` ([] for none)."""
-    return state.pages.get(page, [])
 
 
 def _spare(site: Path, cache_dir: Path, cache: PageCache) -> IndexState | None:
