@@ -85,7 +85,7 @@ def test_the_search_page_reads_postings_as_the_index_writes_them():
     analysed = [analyse_page(f"p{n}/", PageUnits(f"页{n}", {}, [
         Unit(f"u{k}", "", [(NAME if k == 0 else BODY, text)]) for k, text in enumerate(texts)]))
         for n, texts in enumerate(corpus)]
-    files = index_files(analysed)
+    files, _ = index_files(analysed)
     buckets = json.loads(files["meta.json"])["buckets"]
     bucket = files[f"t/{term_hash('信息') & (buckets - 1):x}.json"]
     # where each page's units are: unit k of a page has the id its unit files give it
@@ -264,7 +264,6 @@ def test_term_files_patched_for_changed_pages_are_those_computed_whole(tmp_path)
     the same there."""
     import random
 
-    from generator.search.index import sized_index_files
     from generator.search.update import changed_codes, changed_terms, patched_files
 
     words = ["信息化", "预算", "项目支出", "办公室", "PPP", "30113", "差旅费", "会议", "一般公共"]
@@ -285,8 +284,8 @@ def test_term_files_patched_for_changed_pages_are_those_computed_whole(tmp_path)
     before[7] = analyse_page("p7/", PageUnits("页7", {}, units))
     units[4] = Unit("u4", "", [(BODY, "预算 新词 会议")])  # one unit of thirty: only it is read
     after[7] = analyse_page("p7/", PageUnits("页7", {}, units))
-    old_files, old_size = sized_index_files(before)
-    new_files, new_size = sized_index_files(after)
+    old_files, old_size = index_files(before)
+    new_files, new_size = index_files(after)
     assert old_files["meta.json"] == new_files["meta.json"]
     for name, text in old_files.items():
         (tmp_path / name).parent.mkdir(exist_ok=True)

@@ -38,7 +38,7 @@ from pathlib import Path
 from typing import Any
 
 from . import analyzer, index, pages, postings, rows, store, texts, update
-from .index import INDEX_DIR, analyse_page, head_files, page_numbers, sized_index_files
+from .index import INDEX_DIR, analyse_page, head_files, index_files, page_numbers
 from .store import (
     SPARE_FILE,
     IndexState,
@@ -129,7 +129,7 @@ def build_search_index(site: Path, cache_dir: Path | None = None, jobs: int = 0,
                           if cache_dir is not None else None)
             analysed = [records[page] or _without_units(page) for page in saved.pages]
             numbers = [entry[2] for entry in saved.pages.values()]
-            files, saved.size = sized_index_files(analysed, remembered, numbers)
+            files, saved.size = index_files(analysed, remembered, numbers)
             saved.hashes = writer.files(files)
             for page, record in zip(saved.pages, analysed):
                 saved.pages[page].append(record["meta"])
@@ -166,7 +166,7 @@ def _patch(state: IndexState, saved: IndexState, records: dict[str, dict | None]
     if patched is None:
         return None
     files, size = patched
-    metas = {page: state.pages[page][4] if _entry(state, page)[:1] == entry[:1]
+    metas = {page: state.pages[page][4] if state.pages.get(page, [None])[0] == entry[0]
              else (records[page] or _without_units(page))["meta"]
              for page, entry in saved.pages.items()}
     files.update(head_files(buckets, index.by_number(
@@ -180,11 +180,6 @@ def _patch(state: IndexState, saved: IndexState, records: dict[str, dict | None]
     for page, entry in saved.pages.items():
         entry.append(metas[page])
     return len(changed)
-
-
-def _entry(state: IndexState, page: str) -> list:
-    """The state's entry of `page` ([] for none)."""
-    return state.pages.get(page, [])
 
 
 def _spare(site: Path, cache_dir: Path, cache: PageCache) -> IndexState | None:

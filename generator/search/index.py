@@ -122,17 +122,13 @@ def _unit_file(head: list, units: list[list[str]]) -> str:
                   "units": [[strings[a], strings[b], text] for a, b, text in units]})
 
 
-def index_files(pages: list[dict], remembered: TextsFile | None = None) -> dict[str, str]:
+def index_files(pages: list[dict], remembered: TextsFile | None = None,
+                numbers: list[int] | None = None) -> tuple[dict[str, str], int]:
     """The index files but the unit files, by name in the index folder (JSON text), for
-    `pages` (analysed; numbered 0, 1, 2, … in this order): the term files, `meta.json` and `filters.json`.
-    `remembered` keeps the analysis of the distinct texts for the next build."""
-    return sized_index_files(pages, remembered)[0]
-
-
-def sized_index_files(pages: list[dict], remembered: TextsFile | None = None,
-                      numbers: list[int] | None = None) -> tuple[dict[str, str], int]:
-    """`index_files`, and the size of the postings (`postings.bucket_count`); the pages
-    under `numbers` (`page_numbers`; 0, 1, 2, … without)."""
+    `pages` (analysed) under `numbers` (`page_numbers`; 0, 1, 2, … without): the term
+    files, `meta.json` and `filters.json`; and the size of the postings
+    (`postings.bucket_count`). `remembered` keeps the analysis of the distinct texts for
+    the next build."""
     numbers = list(range(len(pages))) if numbers is None else numbers
     distinct: dict[str, int] = {}
     unit_pages, unit_ids, unit_texts = [], [], []

@@ -16,9 +16,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from .pages import BODY, NAME, TITLE
+from .pages import BODY, NAME, TEXT_ID, TITLE
 
-SECTION = "text"  # the section's id: the anchor of its units
 # render.pages.SECTION_PARTS: the parts texts are grouped under, in order
 SECTION_PARTS = [("overview", "部门概况"), ("explanation", "部门预算情况说明"),
                  ("glossary", "名词解释"), ("other", "其他")]
@@ -28,7 +27,7 @@ Entry = tuple[str, Fields, "str | None"]  # anchor, fields, the label it sets (a
 
 def section_units(con, out: dict[str, dict]) -> None:
     """For each page of the `wanted` documents (a temporary table of `con`) that has the
-    section: its units' entries, under `out[doc_id][SECTION]`."""
+    section: its units' entries, under `out[doc_id][TEXT_ID]`."""
     parts: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
     for doc_id, kind, name in con.execute(
             "SELECT doc_id, kind, name FROM divisions JOIN wanted USING (doc_id) "
@@ -43,7 +42,7 @@ def section_units(con, out: dict[str, dict]) -> None:
             "ORDER BY doc_id, position").fetchall():
         parts[doc_id]["glossary"].append((term, text))
     for doc_id, found in parts.items():
-        out[doc_id][SECTION] = _entries(found["division"], found["sub_unit"],
+        out[doc_id][TEXT_ID] = _entries(found["division"], found["sub_unit"],
                                         found["sections"], found["glossary"])
 
 
@@ -54,20 +53,20 @@ def _entries(divisions: list[str], sub_units: list[str], sections: list[tuple],
     listed = [f"{label}（{len(names)}）：{'、'.join(names)}" for label, names
               in (("内设机构", divisions), ("预算单位", sub_units)) if names]
     summary = "部门概况、预算说明" + ("、名词解释" if glossary else "")
-    out.append((SECTION, [(NAME, summary)] + _body(listed, "  "), None))
+    out.append((TEXT_ID, [(NAME, summary)] + _body(listed, "  "), None))
     known = {part for part, _ in SECTION_PARTS}
     grouped = [(title, [s for s in sections if s[0] == part]) for part, title in SECTION_PARTS]
     grouped.append(("其他", [s for s in sections if s[0] not in known]))
     for part_title, items in grouped:
         if items:
-            out.append((SECTION, [(NAME, part_title)], " ".join(part_title.split())))
+            out.append((TEXT_ID, [(NAME, part_title)], " ".join(part_title.split())))
         for _, title, text in items:
             title = _shown(title)
             lines = [line for line in (text or "").split("\n") if line.strip()]
-            out.append((SECTION, [(TITLE, title)] + _body(lines, ""), " ".join(title.split())))
+            out.append((TEXT_ID, [(TITLE, title)] + _body(lines, ""), " ".join(title.split())))
     if glossary:
-        out.append((SECTION, [(NAME, "名词解释")], "名词解释"))
-        out += [(SECTION, [(NAME, _shown(term))] + _body([_shown(text)], ""), None)
+        out.append((TEXT_ID, [(NAME, "名词解释")], "名词解释"))
+        out += [(TEXT_ID, [(NAME, _shown(term))] + _body([_shown(text)], ""), None)
                 for term, text in glossary]
     return out
 
