@@ -95,7 +95,7 @@ class PageUnits:
 TBODY = re.compile(r"<tbody\b[^>]*>.*?</tbody\s*>", re.S | re.I)
 # The 文字说明 section (no table, no section inside): taken whole from `rows` by its id.
 TEXT_ID = "text"  # its id: the anchor of its units (`search.texts`)
-TEXT_SECTION = re.compile(r'<section id="text"[\s>].*?</section\s*>', re.S)
+TEXT_SECTION = re.compile(rf'<section id="{TEXT_ID}"[\s>].*?</section\s*>', re.S)
 RowsReader = Callable[[str], "list[list[tuple[int, str]]] | None"]
 
 
