@@ -55,6 +55,23 @@ def hashes(folder: Path) -> dict[str, str]:
             for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
+def record_doc_ids(monkeypatch, name: str, *modules) -> list[list[str]]:
+    """The doc_ids each call of `generator.render.load.<name>` gets, one list per call;
+    `modules` are those that imported the function by name (patched there too)."""
+    import generator.render.load as load_module
+
+    calls: list[list[str]] = []
+    real = getattr(load_module, name)
+
+    def recorded(con, docs):
+        calls.append([d.doc_id for d in docs])
+        return real(con, docs)
+
+    for module in (load_module, *modules):
+        monkeypatch.setattr(module, name, recorded)
+    return calls
+
+
 def assert_same_as_clean_build(site: Path, tmp_path: Path) -> None:
     """The incremental build/ equals a clean build of the same input, file for file, the
     DuckDB download too (`db.publish`: an incremental build replaced the changed

@@ -20,6 +20,7 @@ from .test_incremental import (
     assert_same_as_clean_build,
     edit_source,
     incremental_site,
+    record_doc_ids,
 )
 
 
@@ -124,18 +125,9 @@ def test_a_damaged_state_loads_everything(make_site, monkeypatch, tmp_path):
 
 def test_an_edit_reads_the_details_of_the_pages_it_renders_only(make_site, monkeypatch,
                                                                   tmp_path):
-    import generator.render.load as load_module
-
     site = incremental_site(make_site)
     build(site)
-    read: list[list[str]] = []
-    real = load_module.load_details
-
-    def recorded(con, docs):
-        read.append([d.doc_id for d in docs])
-        return real(con, docs)
-
-    monkeypatch.setattr(load_module, "load_details", recorded)
+    read = record_doc_ids(monkeypatch, "load_details")
     edit_source(site)
     build(site)
     assert [ids for ids in read if ids] == [[EDITED_DOC.split("/")[1]]]

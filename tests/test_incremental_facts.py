@@ -7,7 +7,6 @@ from __future__ import annotations
 import pytest
 
 import generator.render as render_module
-import generator.render.load as load_module
 from generator.build import build
 from generator.render.facts import FactsStore
 
@@ -20,6 +19,7 @@ from .test_incremental import (
     edit_source,
     incremental_site,
     inodes,
+    record_doc_ids,
     rewritten,
 )
 
@@ -30,16 +30,7 @@ NEXT_DOC = EDITED_DOC.replace("2021", "2022")
 @pytest.fixture
 def bodies(monkeypatch) -> list[list[str]]:
     """The doc_ids whose bodies each call loads (upfront, or with a page's details)."""
-    calls: list[list[str]] = []
-    real = load_module.load_bodies
-
-    def recorded(con, docs):
-        calls.append([d.doc_id for d in docs])
-        return real(con, docs)
-
-    monkeypatch.setattr(load_module, "load_bodies", recorded)
-    monkeypatch.setattr(render_module, "load_bodies", recorded)
-    return calls
+    return record_doc_ids(monkeypatch, "load_bodies", render_module)
 
 
 def two_year_site(make_site):

@@ -93,7 +93,6 @@ class SpareTree:
                     break
                 folder = folder.rpartition("/")[0]
 
-
     def _put_aside(self, rel: str) -> None:
         """Move a big file into `TRASH`: the build deletes it by a process of its own (a
         province's bulk downloads, 2 GB, took seconds to delete on a busy disk)."""
