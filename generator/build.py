@@ -228,11 +228,12 @@ def _search_index(config: Config, staging: Path, output: Path, clean: bool,
                   aside: list[Path | None]) -> Any:
     """The search index of the staging site. With `SEARCH_INDEX` in `defer` (`serve`), the
     last build's is linked as it was, to be updated by the next build, like a deferred unit."""
-    from .search import INDEX_DIR, build_search_index, keep_search_index, spare_index_usable
+    from .search import INDEX_DIR, build_search_index, keep_search_index, spare_index_state
 
     cache = incremental.cache_dir(config) / "search"
     deferred = SEARCH_INDEX in defer and not clean
-    if clean or deferred or not spare_index_usable(staging, cache):
+    spare = None if clean or deferred else spare_index_state(staging, cache)
+    if spare is None:
         # The spare's index goes (deleted after the swap): the index is linked or written
         # anew; else the search stage updates it in place.
         aside.append(output_guard.put_aside(staging / INDEX_DIR, output))
@@ -242,7 +243,7 @@ def _search_index(config: Config, staging: Path, output: Path, clean: bool,
             manifest.fingerprint = f"{incremental.DEFERRED}:{manifest.fingerprint}"
         return None
     return build_search_index(staging, cache, config.get("build.jobs"), reuse=not clean,
-                              previous=output)
+                              previous=output, spare=spare)
 
 
 def _staging(config: Config, output: Path, previous, clean: bool) -> tuple[Path, Any]:

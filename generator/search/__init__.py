@@ -82,7 +82,8 @@ class SearchIndexed:
 
 
 def build_search_index(site: Path, cache_dir: Path | None = None, jobs: int = 0,
-                       reuse: bool = True, previous: Path | None = None) -> SearchIndexed:
+                       reuse: bool = True, previous: Path | None = None,
+                       spare: IndexState | None = None) -> SearchIndexed:
     """Index the pages of `site` (`INDEXED_GLOBS`) into `site/search/index/`.
 
     With a `cache_dir`, a page whose bytes were analysed before is taken from there, and
@@ -91,6 +92,8 @@ def build_search_index(site: Path, cache_dir: Path | None = None, jobs: int = 0,
     and writes every file. `jobs` worker processes read the other pages (0: one per
     core), write their unit files and keep their analysis in the cache; the term files
     are then patched from the last build's (`_patch`) or computed for all pages at once.
+    `spare`: the state of the index `site` holds already (`spare_index_state`), updated in
+    place; an index there without one is deleted.
     """
     site = Path(site)
     with tempfile.TemporaryDirectory(prefix="search-") as scratch:
@@ -98,7 +101,7 @@ def build_search_index(site: Path, cache_dir: Path | None = None, jobs: int = 0,
         cache = PageCache(folder, _salt(), read=reuse)
         old = Path(previous) / INDEX_DIR if previous is not None and reuse else None
         state = IndexState.load(folder, old, cache.salt) if old is not None else None
-        writer = IndexWriter(site / INDEX_DIR, old, state, _spare(site, folder, cache))
+        writer = IndexWriter(site / INDEX_DIR, old, state, _spare(site, spare if reuse else None))
         saved = IndexState(salt=cache.salt)
         todo = []
         found = indexed_pages(site)
@@ -182,25 +185,24 @@ def _patch(state: IndexState, saved: IndexState, records: dict[str, dict | None]
     return len(changed)
 
 
-def _spare(site: Path, cache_dir: Path, cache: PageCache) -> IndexState | None:
-    """The state of the index `site` holds already (the spare site's: `build.py` leaves it
-    there when `spare_index_usable`), to be updated in place; None when there is none.
-    An index there that no state describes is deleted (the caller should have moved it
-    aside: deleting a province's index file by file takes seconds)."""
+def _spare(site: Path, spare: IndexState | None) -> IndexState | None:
+    """`spare`, the state of the index `site` holds already (the spare site's, from
+    `spare_index_state`), to be updated in place; an index there that no state describes is
+    deleted (the caller should have moved it aside: deleting a province's index file by file
+    takes seconds)."""
     index = site / INDEX_DIR
     if not index.is_dir():
         return None
-    spare = IndexState.load(cache_dir, index, cache.salt, SPARE_FILE) if cache.read else None
     if spare is None:
         shutil.rmtree(index)
     return spare
 
 
-def spare_index_usable(site: Path, cache_dir: Path) -> bool:
-    """Whether the index in `site` (the spare's) is the one the state kept for it
-    describes, so that `build_search_index` updates it in place."""
+def spare_index_state(site: Path, cache_dir: Path) -> IndexState | None:
+    """The state kept for the index in `site` (the spare's) if it describes that index, so
+    that `build_search_index(spare=…)` updates it in place; else None."""
     index = Path(site) / INDEX_DIR
-    return IndexState.load(Path(cache_dir), index, _salt(), SPARE_FILE) is not None
+    return IndexState.load(Path(cache_dir), index, _salt(), SPARE_FILE)
 
 
 def _keep_as_spare(cache_dir: Path, state: IndexState | None) -> None:
