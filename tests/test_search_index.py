@@ -81,7 +81,7 @@ def test_the_search_page_reads_postings_as_the_index_writes_them():
 
     from generator.render.screenshots import launch
 
-    corpus = [["信息化", "其他"], ["无关"], ["信息", "x", "信息公开"] + ["填充"] * 40 + ["信息"]]
+    corpus = [["信息化", "其他"], ["无关"], ["信息", "x", "信息公开"] + ["填充"] * (CHUNK + 8) + ["信息"]]
     analysed = [analyse_page(f"p{n}/", PageUnits(f"页{n}", {}, [
         Unit(f"u{k}", "", [(NAME if k == 0 else BODY, text)]) for k, text in enumerate(texts)]))
         for n, texts in enumerate(corpus)]

@@ -46,8 +46,11 @@ from .store import TextsFile
 INDEX_DIR = "search/index"
 VERSION = 4
 FILTERS = ["类型", "地区", "年度", "部门"]
-CHUNK = 32  # the most units a unit file holds: a unit id is file × CHUNK + place
-UNIT_FILE_BYTES = 1536  # about how large a unit file grows: a result shown loads 1 or 2
+CHUNK = 64  # the most units a unit file holds: a unit id is file × CHUNK + place
+# about how large a unit file grows: a result shown loads 1 or 2. Each file is one the
+# search stage creates (a province's department-year page has some 300 units): 1.5 kB gave
+# 78,000 unit files at 2,000 documents, 3 kB half as many for some 2 kB more a result shown.
+UNIT_FILE_BYTES = 3072
 GROUPS = 16  # terms computed together, by term hash (a power of two, at most the buckets)
 BUCKET_BYTES = 8192  # about how large a term file is on average: a term's neighbours
 DIGITS = postings.DIGITS
