@@ -12,7 +12,6 @@ its variant. Placing a row's amounts into these columns is `place.py`'s.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from itertools import islice
 
 from ..grid import Cell, GridRow
 from ..numbers import squash
@@ -54,7 +53,7 @@ def read_columns(header: list[GridRow], catalogue: Catalogue) -> list[Column]:
         stacks = [Column(None, c.text.strip(), c.x0, c.x1, pieces=[c]) for r in whole for c in r.cells]
     else:
         stacks = _stack_pieces(header, [s for synonyms in catalogue.columns.values() for s in synonyms])
-    groups = [s for s in stacks if _is_group(s, stacks)]
+    groups = _groups(stacks)
     grouped = set(map(id, groups))  # (by identity: a dataclass's == compares every field)
     leaves = sorted((s for s in stacks if id(s) not in grouped), key=lambda c: c.x0 or 0)
     for leaf in leaves:
@@ -104,7 +103,7 @@ def _variant_columns(stacks: list[Column], variants: list[Column], catalogue: Ca
     that squeezes a label off its pair does not matter, their order does."""
     varied = set(map(id, variants))
     named = [s for s in stacks if id(s) not in varied]
-    grouped = {id(s) for s in named if _is_group(s, named)}
+    grouped = set(map(id, _groups(named)))
     groups = [s for s in named if id(s) in grouped]
     labels = sorted((s for s in named if id(s) not in grouped and catalogue.column_key(s.label)),
                     key=lambda c: c.centre)
@@ -210,20 +209,32 @@ def _narrow_match(stack: Column, cell: Cell) -> bool:
     return width <= ((stack.x1 or 0) - (stack.x0 or 0)) * 1.5 + 2
 
 
-def _is_group(stack: Column, stacks: list[Column]) -> bool:
-    """A label over two or more labels on lower lines, or over a ruled cell of its column
-    (reaching a tenth of its width past
-    its ends: a rendering may squeeze the label a character narrower than its columns)."""
-    if stack.pieces and stack.pieces[0].x0 == stack.pieces[0].col and squash(stack.label) in SUBTOTAL_LABELS:
-        return False  # columns without extents: a 合计 cell heads no columns (header rows swapped?)
-    line = stack.pieces[-1].origin.line
-    col = stack.pieces[0].col
-    if col is not None and any(s.pieces[0].col == col and s.pieces[0].origin.line > line for s in stacks):
-        return True  # a ruled cell over others: its col is the first of the columns it spans
-    reach = GROUP_REACH * _width(stack)
-    under = (s for s in stacks if s is not stack and s.pieces[0].origin.line > line
-             and overlap(stack, s) + reach > 0)
-    return len(list(islice(under, 2))) == 2  # two below: it heads a group (no need to count on)
+def _groups(stacks: list[Column]) -> list[Column]:
+    """The labels over two or more labels on lower lines, or over a ruled cell of their
+    column (reaching a tenth of their width past their ends: a rendering may squeeze a
+    label a character narrower than its columns). Each label's first line, column and
+    extent are read once: every label is compared with every other."""
+    spans = [(s.pieces[0].origin.line, s.pieces[0].col, s.x0 or 0, s.x1 or 0) for s in stacks]
+    deepest: dict[int, int] = {}  # column → the lowest line a label starts on in it
+    for first, col, _, _ in spans:
+        if col is not None and (col not in deepest or deepest[col] < first):
+            deepest[col] = first
+    found = []
+    for stack, (_, col, x0, x1) in zip(stacks, spans):
+        if stack.pieces[0].x0 == col and squash(stack.label) in SUBTOTAL_LABELS:
+            continue  # columns without extents: a 合计 cell heads no columns (header rows swapped?)
+        line = stack.pieces[-1].origin.line
+        if col is not None and deepest[col] > line:
+            found.append(stack)  # a ruled cell over others: its col is the first of the columns it spans
+            continue
+        reach, under = GROUP_REACH * (x1 - x0), 0
+        for other, (first, _, a0, a1) in zip(stacks, spans):
+            if first > line and other is not stack and min(x1, a1) - max(x0, a0) + reach > 0:
+                under += 1
+                if under == 2:  # two below: it heads a group (no need to count on)
+                    found.append(stack)
+                    break
+    return found
 
 
 def overlap(a: Column | Cell, b: Column | Cell) -> float:
