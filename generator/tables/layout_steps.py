@@ -1,8 +1,7 @@
 """The steps the legacy text layouts share (`*_tables.py`): page-number lines and form
 feeds, the source checks every layout runs (`generator.layouts.Layout.read`), one table
-read (`read_table`) and finished as every layout but pdf-single-space finishes it
-(`finish_table`), and the doubts on a table's 合计 (`check_total`). They depend on what a disclosure is, not on how its text is
-laid out."""
+read (`read_table`) and finished as every layout finishes it (`finish_table`). They depend
+on what a disclosure is, not on how its text is laid out."""
 
 from __future__ import annotations
 
@@ -90,18 +89,20 @@ def read_table(seg: Segment, doc: Document, title: str, unit: str | None = None)
 
 
 def finish_table(table: Table, seg: Segment, doc: Document, label: str,
-                 body: list[tuple[int, str]] | None = None, ascending: bool = False) -> Table:
+                 body: list[tuple[int, str]] | None = None, ascending: bool = False, placed: bool = True) -> Table:
     """`table` as the interpreter read `seg`, with its title as printed and the notes printed
     under it; every column listed in every row, labels and the 合计 as printed without spaces;
     a table without a figure or a row is empty (or, given its `body` lines, as its notes say:
     `empty_as_noted`); in a coded or named table, the rows of another classification are
     dropped (`foreign_rows`), then a missing 合计 and the doubts on its codes (`ascending`
-    where the text is extracted from a PDF) and sums (`row_doubts`) are said, naming the
-    table `label`."""
+    where the text is extracted from a PDF) and sums (`row_doubts`; not `placed`: its amounts
+    wait for another table's, `cross_table`) are said, naming the table `label`."""
     table.title, table.note = seg.title, "\n".join(seg.notes) or None
     for column in table.columns:
         column.label = squash(column.label)
-    list_every_column(table, seg.kind.shape)
+    if seg.kind.shape != "two_sided":  # (each side lists its own columns)
+        for row in [*table.rows, *table.totals.values()]:  # None where nothing is printed
+            row.values = {c.key: row.values.get(c.key) for c in table.columns} | row.values
     if table.totals.get("total") and table.totals["total"].name:
         table.totals["total"].name = squash(table.totals["total"].name)
     if body is not None:
@@ -114,7 +115,7 @@ def finish_table(table: Table, seg: Segment, doc: Document, label: str,
     if seg.kind.shape in ("coded", "named"):
         refuse_foreign_rows(table, doc, label)
         check_total(table, label, doc)
-    row_doubts(table, doc, label, ascending)
+    row_doubts(table, doc, label, ascending, placed)
     return table
 
 
@@ -122,21 +123,19 @@ def finish_table(table: Table, seg: Segment, doc: Document, label: str,
 EMPTY_NOTE_RE = re.compile(r"为空表|无(数据|此项)")
 
 
-def empty_as_noted(table: Table, lines: list[tuple[int, str]], doc: Document, label: str) -> str | None:
+def empty_as_noted(table: Table, lines: list[tuple[int, str]], doc: Document, label: str) -> None:
     """A table whose `lines` (numbered) note it empty is empty when it prints no figure, else
     the note and the figures disagree; a table without a row and without such a note could
-    not be read. The note's line, if any (pdftotext wraps it: its start may be on the line
-    before)."""
-    note = next(((n, text.strip()) for n, text in lines if EMPTY_NOTE_RE.search(text)), None)
+    not be read."""
+    note = next((n for n, text in lines if EMPTY_NOTE_RE.search(text)), None)
     if note is not None and not _prints_figure(table):
         table.empty, table.rows, table.totals = True, [], {}
     elif note is not None:
-        doc.issues.append(Issue("empty-table-has-amounts", f"{label}：注明为空表（第 {note[0]} 行），却印有金额",
+        doc.issues.append(Issue("empty-table-has-amounts", f"{label}：注明为空表（第 {note} 行），却印有金额",
                                 doc.path, table.line, "warning", table.key))
     elif not table.rows:
         doc.issues.append(Issue("table-unreadable", f"{label}：没有找到金额", doc.path, table.line, "error",
                                 table.key))
-    return note[1] if note else None
 
 
 def _prints_figure(table: Table) -> bool:
@@ -156,11 +155,3 @@ def check_total(table: Table, label: str, doc: Document) -> None:
         doc.issues.append(Issue("total-missing", f"{label}：{len(table.rows)} 行之后没有合计行（表格不完整？）",
                                 doc.path, last.line, "warning", table.key))
 
-
-def list_every_column(table: Table, shape: str) -> None:
-    """Every row of `table` lists each of its columns, None where nothing is printed, as the
-    legacy layouts always did (a two-sided table lists each side's own columns)."""
-    if shape == "two_sided":
-        return
-    for row in [*table.rows, *table.totals.values()]:
-        row.values = {c.key: row.values.get(c.key) for c in table.columns} | row.values

@@ -31,14 +31,15 @@ def is_economic(key: str) -> bool:
     return kind is not None and kind.classification == "economic"
 
 
-def row_doubts(table: Table, doc: Document, label: str, ascending: bool = False) -> None:
+def row_doubts(table: Table, doc: Document, label: str, ascending: bool = False, sums: bool = True) -> None:
     """Every doubt of the module docstring on `table` (named `label` in messages; codes
-    printed `ascending`, see `check_code_order`)."""
+    printed `ascending`, see `check_code_order`; the rows' sums unless not `sums`)."""
     check_code_order(table, doc, label, ascending)
     moved_value_doubts(table, doc, label)
     if is_economic(table.key):
         check_economic_side(table, doc, label)
-    report_unbalanced_rows(table, doc, label)
+    if sums:
+        report_unbalanced_rows(table, doc, label)
 
 
 def foreign_code(key: str, code: str, printed: str | None = None) -> str | None:

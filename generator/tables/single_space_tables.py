@@ -33,15 +33,9 @@ from .catalogue import load_catalogue
 from .codes import code_chain_doubts
 from .cross_table import name_project_rows, names_by_code
 from .items import read_items
-from .layout_steps import (
-    check_total,
-    empty_as_noted,
-    list_every_column,
-    replace_page_markers,
-)
+from .layout_steps import finish_table, replace_page_markers
 from .pipeline import interpret, read_target, stated_figures
 from .rejoin import cut_after_total, rejoin_wrapped_rows
-from .row_doubts import check_code_order
 from .segment import UNIT_RE, Segment, find_tables
 from .two_sided import read_two_sided
 from .verify import verify_coded
@@ -205,17 +199,14 @@ def _leave_out(lines: list[str], untitled: list, last: int, doc: Document) -> li
 
 
 def read_shared(seg: Segment, body: list[tuple[int, str]], grid: Grid, doc: Document) -> Table:
-    """One table the shared segmenter found, read by its shape's interpreter; `body` its
-    lines after the title."""
+    """One table the shared segmenter found, read by its shape's interpreter and finished as
+    every layout's (`layout_steps.finish_table`); `body` its lines after the title."""
     catalogue, key, title = load_catalogue(), seg.kind.key, squash(seg.title)
     seg.title = title  # messages name the table as printed
     unit = seg.unit or doc.unit or "万元"
     if seg.kind.shape == "two_sided":  # each side's values are its own columns'
         table, found = read_two_sided(seg, catalogue, unit, doc.path, unplaced=True)
-        doc.issues.extend(found)
-        table.title, table.note = title, None
-        return table
-    if seg.kind.shape == "items":
+    elif seg.kind.shape == "items":
         stated = stated_figures([(f.key, f.amount) for f in doc.figures], seg.kind.columns)
         table, found = read_items(seg, catalogue, unit, doc.path, stated)
     else:
@@ -233,14 +224,9 @@ def read_shared(seg: Segment, body: list[tuple[int, str]], grid: Grid, doc: Docu
                                "没有列标题，金额未读取（标题放错了位置？）", doc.path, None, "warning",
                                table.key))
     doc.issues.extend(found)
-    table.title, note = title, empty_as_noted(table, body, doc, title)
-    table.note = note if table.empty else None
-    if table.rows and (seg.kind.shape == "coded" or any(r.code for r in table.rows)):  # (表二 收入: "named")
-        check_total(table, title, doc)
-        check_code_order(table, doc, title, ascending=True)
-    elif table.rows and seg.kind.shape == "items":
+    if table.rows and seg.kind.shape == "items":
         table.columns = _named_columns(seg, catalogue, table)
-    list_every_column(table, seg.kind.shape)
+    finish_table(table, seg, doc, title, body, ascending=True, placed=not seg.kind.sources_from)
     said = {i.line for i in found}
     for row in table.rows if seg.kind.shape == "items" else ():  # what it placed (coded: by_sums says)
         printed = sum(v is not None for v in row.values.values())
