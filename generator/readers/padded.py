@@ -14,16 +14,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from ..grid import Cell, Grid, GridRow, origin_at
+from ..grid import Cell, GridRow, origin_at
 from ..model import Issue
-from .text import is_amount, paged_lines
+from .text import is_amount
 
 # A line longer than this is no table row (a row of 30 amounts is ~400 characters).
 MAX_ROW_CHARS = 2000
 
 
-def padded_rows(lines: Iterable[tuple[int, str]], path: str, page: int | None = None
-                ) -> tuple[list[GridRow], list[Issue]]:
+def padded_rows(lines: Iterable[tuple[int, str]], path: str) -> tuple[list[GridRow], list[Issue]]:
     """(line number, text) pairs → one GridRow per line with text; a line too long to be
     a table row is left out, with an issue."""
     rows, issues = [], []
@@ -35,9 +34,9 @@ def padded_rows(lines: Iterable[tuple[int, str]], path: str, page: int | None = 
         tokens = text.split()  # the runs of non-space characters (as re's \S+)
         if not tokens:
             continue
-        origin = origin_at(number, page)
+        origin = origin_at(number)
         if len(tokens) == 1 and not is_amount(tokens[0]):  # (a line of text: most lines)
-            rows.append(GridRow([Cell(tokens[0], origin)], number, page))
+            rows.append(GridRow([Cell(tokens[0], origin)], number))
             continue
         cells = [Cell(t, origin) for t in tokens]
         amount = list(map(is_amount, tokens))
@@ -49,7 +48,7 @@ def padded_rows(lines: Iterable[tuple[int, str]], path: str, page: int | None = 
                     cell.col = col
         if amount[-1] and False in amount:  # (else _numbers_in_labels keeps them all)
             cells = _numbers_in_labels(cells, amount)
-        rows.append(GridRow(cells, number, page))
+        rows.append(GridRow(cells, number))
     return rows, issues
 
 
@@ -71,13 +70,3 @@ def _numbers_in_labels(cells: list[Cell], amount: list[bool]) -> list[Cell]:
         labelled = labelled or not amount[i]
         out.append(cell)
     return out
-
-
-def read_padded(path: str, text: str) -> Grid:
-    """A whole padded text as a Grid (pages by form feeds)."""
-    grid = Grid(path=path, format="pdf-padded", text=text)
-    for number, line, page in paged_lines(text.split("\n"), grid):
-        rows, issues = padded_rows([(number, line)], path, page)
-        grid.rows += rows
-        grid.issues += issues
-    return grid

@@ -90,8 +90,6 @@ def _ends_inside_quotes(text: str) -> bool:
     return inside
 
 
-
-
 def read_tsv(path: str, lines: list[str]) -> tuple[Grid, list[tuple[int, int]]]:
     """The lines (quoted cells joined: `join_quoted_cells`) as a Grid: a tab line is a ruled
     row, a line of text one cell with no column; and the (line, cells) of the tab lines

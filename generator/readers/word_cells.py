@@ -92,27 +92,18 @@ class CellText:
     loose: list[Loose] = field(default_factory=list)
 
 
-def is_part_heading(text: str) -> bool:
-    """"第三部分 2021年部门预算情况说明"."""
-    return bool(_PART_HEADING.match(text))
-
-
 def is_meta_line(text: str) -> bool:
     """A line that is never part of a cell: 表X：, a title, 编制部门, 单位：万元, 第X部分."""
     s = squash(clean_text(text))
     if not s or len(s) > _MAX_META_LENGTH:
         return False
-    if _META.match(s) or TABLE_NUMBER_RE.match(s) or is_part_heading(s):
+    if _META.match(s) or TABLE_NUMBER_RE.match(s) or _PART_HEADING.match(s):  # (第三部分 …)
         return True
     if "单位:万元" in s or "单位：万元" in s:
         return True
-    return looks_like_title(s)
-
-
-def looks_like_title(flat: str) -> bool:
-    """A line (white space removed) shaped as a table's title: it ends "…表" or "…表（续）"
-    and is no sentence (which table it names is the segmenter's business)."""
-    return bool(ENDS_LIKE_TITLE.search(flat)) and not any(mark in flat for mark in "。，；《")
+    # shaped as a table's title ("…表", "…表（续）") and no sentence (which table it names is
+    # the segmenter's business)
+    return bool(ENDS_LIKE_TITLE.search(s)) and not any(mark in s for mark in "。，；《")
 
 
 def _join(first: str, more: list[str]) -> str:

@@ -126,7 +126,6 @@ def _variant_identity(identity: str, variant: str) -> str:
     return "".join(t if t.strip() in ("=", "+") else _variant_key(t.strip(), variant) for t in terms)
 
 
-
 # Print-order candidates tried at most (orders × amounts moved × blank choices).
 MAX_CANDIDATES = 20000
 

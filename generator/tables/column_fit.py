@@ -46,13 +46,19 @@ def misfit(row: GridRow, code_cols: set[int], name_cols: set[int], amount_cols: 
             return f"金额列是“{cell.text[:30]}”"
         if cell.col in code_cols and not text.isdigit() and not is_total_label(text):
             return f"类/款/项列是“{cell.text[:30]}”"
-        if cell.col in name_cols and (text.isdigit() or parse_amount(text) is not None):
+        if cell.col in name_cols and is_bare_number(text):
             return f"名称列是数字“{text[:20]}”"
     if code_cols and not any(c.col in code_cols for c in row.cells):
         name = next((c.text for c in row.cells if c.col in name_cols), "")
         if _CODE_AND_NAME.match(name.strip()):
             return f"类/款/项列为空而名称列是编码和名称“{name[:30]}”"
     return None
+
+
+def is_bare_number(text: str) -> bool:
+    """"302", "01", "4.35": digits alone, where a label is printed."""
+    flat = squash(text)
+    return flat.isdigit() or parse_amount(flat) is not None
 
 
 # The header labels over a code printed in cells of its own, one per part.

@@ -22,7 +22,6 @@ SUBTOTAL = "小计"
 SAME_START = 2.0
 
 
-
 def split_levels(lines: list[Line], is_total: Callable[[str], bool]) -> tuple[list[Line], dict[int, str]] | None:
     """For a table with two levels of labels: its lines with the right column's labels
     only, and the group name of each line (by index) that lies in a group; else None."""

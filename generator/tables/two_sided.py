@@ -127,7 +127,7 @@ def _read_lines(seg: Segment, first: int, table: Table, catalogue: Catalogue, un
     header, body = seg.rows[:first], seg.rows[first:]
     bounds = _amount_columns(header, catalogue)
     if is_column_grid(seg.rows):
-        return read_sides(header, body, table, catalogue, unit, path, seg.title)
+        return read_sides(seg, header, body, table, catalogue, unit, path)
     if len(bounds) >= 2 and all(c.x0 is not None for r in body for c in r.cells):
         _read_by_columns(body, bounds, table, unit)
     elif unplaced or any(c.col is not None and c.x0 is None for r in body for c in r.cells):  # counted from the end

@@ -16,11 +16,13 @@ from dataclasses import dataclass
 
 from ..grid import Cell, GridRow
 from ..model import COLUMN_LABELS, Column, Issue, Row, Table
-from ..numbers import parse_amount, squash
+from ..numbers import squash
 from .amounts import is_amount_cell, label_text, to_wan
 from .catalogue import Catalogue
 from .codes import column_from_left
-from .ruled import MAX_CELLS_OVER
+from .column_fit import is_bare_number
+from .ruled import MAX_CELLS_OVER, table_issue
+from .segment import Segment
 
 # A side's label heading: 项目, 支出功能分类, 科目, 项目名称, or the side's own name (收入).
 SIDE_HEADING_ENDS = ("项目", "科目", "分类", "名称")
@@ -36,10 +38,11 @@ class Side:
     columns: list[tuple[int, Column]]
 
 
-def read_sides(header: list[GridRow], body: list[GridRow], table: Table, catalogue: Catalogue,
-               unit: str, path: str, title: str) -> list[Issue]:
+def read_sides(seg: Segment, header: list[GridRow], body: list[GridRow], table: Table, catalogue: Catalogue,
+               unit: str, path: str) -> list[Issue]:
     """Read `body` into `table` (rows with their side) by the header's sides."""
     issues: list[Issue] = []
+    title = seg.title
     heading = next((r for r in reversed(header) if len(_headings(r)) >= 2), None)
     width = _width(heading, body)
     sides = _sides(heading, width, catalogue) if heading is not None else []
@@ -58,16 +61,16 @@ def read_sides(header: list[GridRow], body: list[GridRow], table: Table, catalog
         issues.append(Issue("header-width", f"{title} 第 {heading.line} 行表头：{printed} 个单元格，而数据行印 "
                             f"{data_widths.most_common(1)[0][0]} 个；列存疑", path, None, "warning", table.key))
     for grid_row in body:
-        if not _fits(grid_row, width, table, path, title, issues):
+        if not _fits(grid_row, width, seg, path, issues):
             continue
         at = {column_from_left(c, grid_row): c for c in grid_row.cells if c.col is not None}
-        bare = [at[s.label_col] for s in sides if s.label_col in at and _is_number(at[s.label_col].text)]
+        bare = [at[s.label_col] for s in sides if s.label_col in at and is_bare_number(at[s.label_col].text)]
         if bare:
-            issues.append(Issue("row-misplaced", f"{title} 第 {grid_row.line} 行：「{bare[0].text}」印在印名称的"
-                                "位置（另一张表的行？）；该行未读", path, grid_row.line, "warning", table.key))
+            issues.append(table_issue(seg, path, "row-misplaced", grid_row.line, f"「{bare[0].text}」印在印名称的"
+                                      "位置（另一张表的行？）；该行未读"))
             continue
         for index, side in enumerate(sides):
-            _read_side(grid_row, at, side, "income" if index == 0 else "expense", table, unit, path, title, issues)
+            _read_side(grid_row, at, side, "income" if index == 0 else "expense", table, unit, seg, path, issues)
     return issues
 
 
@@ -110,7 +113,7 @@ def _sides(heading: GridRow, width: int, catalogue: Catalogue) -> list[Side]:
     return sides if len(sides) >= 2 and all(s.columns for s in sides) else []
 
 
-def _fits(row: GridRow, width: int, table: Table, path: str, title: str, issues: list[Issue]) -> bool:
+def _fits(row: GridRow, width: int, seg: Segment, path: str, issues: list[Issue]) -> bool:
     """A row printing a different number of cells than the header is reported on each line
     with a figure (those are the figures whose column is in doubt); far more is not read.
     Cells right of the last column are reported, not read."""
@@ -118,26 +121,19 @@ def _fits(row: GridRow, width: int, table: Table, path: str, title: str, issues:
         refused = row.width > width + MAX_CELLS_OVER
         lines = sorted({c.origin.line or row.line for c in row.cells if is_amount_cell(c)} | {row.line})
         for line in lines:
-            issues.append(Issue("row-width", f"{title} 第 {row.line} 行：{row.width} 个单元格，表头有 {width} 个"
+            issues.append(Issue("row-width", f"{seg.title} 第 {row.line} 行：{row.width} 个单元格，表头有 {width} 个"
                                 + ("；未读" if refused else ""), path, line, "error" if refused else "warning",
-                                table.key))
+                                seg.kind.key))
         return not refused
     extra = [c for c in row.cells if c.col is not None and (column_from_left(c, row) or 0) >= width]
     if extra:
-        issues.append(Issue("cell-unplaced", f"{title} 第 {row.line} 行：本表 {width} 列之外还有 {len(extra)} 个"
-                            f"有内容的单元格（第一个为「{extra[0].text[:20]}」）；未读", path, row.line,
-                            "warning", table.key))
+        issues.append(table_issue(seg, path, "cell-unplaced", row.line, f"本表 {width} 列之外还有 {len(extra)} 个"
+                                  f"有内容的单元格（第一个为「{extra[0].text[:20]}」）；未读"))
     return True
 
 
-def _is_number(text: str) -> bool:
-    """"302", "01", "4.35": digits alone, where a label is printed."""
-    flat = squash(text)
-    return bool(flat) and (flat.isdigit() or parse_amount(flat) is not None)
-
-
 def _read_side(grid_row: GridRow, at: dict[int | None, Cell], side: Side, name: str, table: Table,
-               unit: str, path: str, title: str, issues: list[Issue]) -> None:
+               unit: str, seg: Segment, path: str, issues: list[Issue]) -> None:
     label = at.get(side.label_col)
     values, origins = {}, {}
     for j, column in side.columns:
@@ -147,15 +143,13 @@ def _read_side(grid_row: GridRow, at: dict[int | None, Cell], side: Side, name: 
             continue
         origins[column.key] = cell.origin
         if values[column.key] is None:
-            issues.append(Issue("cell-unreadable", f"{title} 第 {grid_row.line} 行：「{cell.text}」不是金额",
-                                path, grid_row.line, "warning", table.key))
+            issues.append(table_issue(seg, path, "cell-unreadable", grid_row.line, f"「{cell.text}」不是金额"))
     text = label_text([label]) if label is not None else ""
     if not text:
         found = [str(v) for v in values.values() if v is not None]
         if found:
-            issues.append(Issue("row-unlabelled", f"{title} 第 {grid_row.line} 行：{SIDE_NAMES[name]}"
-                                f"方金额 {'、'.join(found[:3])} 没有名称；未读", path, grid_row.line, "warning",
-                                table.key))
+            issues.append(table_issue(seg, path, "row-unlabelled", grid_row.line, f"{SIDE_NAMES[name]}"
+                                      f"方金额 {'、'.join(found[:3])} 没有名称；未读"))
         return
     # the row's line is its first figure's (a Word row prints a cell a line): messages
     # about a row point at its figures

@@ -34,6 +34,7 @@ from ..readers.text import is_amount
 from .amounts import LABEL_START, has_amount, label_text, mixed_decimals, to_wan
 from .codes import read_code, split_fused
 from .cross_table import income_sources, place_by_sources
+from .ruled import table_issue
 from .segment import Segment
 
 _NOWHERE = Origin(line=0)
@@ -70,7 +71,7 @@ def read_counted(seg: Segment, body: list[GridRow], table: Table, unit: str, pat
     code_cols = {None} if unplaced else _code_columns(body)  # (unplaced: no cell has a column)
     for grid_row in body:
         parts = _pieces(grid_row.cells, code_cols)
-        found = _row_doubts(grid_row, parts, seg.title, path, table.key)
+        found = _row_doubts(grid_row, parts, seg, path)
         issues += found
         for index, (labels, amounts) in enumerate(parts):
             name = label_text(labels)
@@ -83,13 +84,12 @@ def read_counted(seg: Segment, body: list[GridRow], table: Table, unit: str, pat
             if placed is None:
                 placed = list(zip(keys, amounts))
                 if len(keys) > 1 and amounts and not found and not unplaced:
-                    issues.append(_doubt("column-ambiguous", grid_row.line, f"{seg.title} 第 {grid_row.line} 行："
-                                         "看不出各金额所在的列（行尾被截断，还是一个数字被空格隔开？）："
-                                         "金额按从左到右的顺序保留", path, table.key))
+                    issues.append(table_issue(seg, path, "column-ambiguous", grid_row.line, "看不出各金额所在的列"
+                                              "（行尾被截断，还是一个数字被空格隔开？）：金额按从左到右的顺序保留"))
             if len(amounts) > len(keys):
                 extra = " ".join(a.text for a in amounts[len(keys):])
-                issues.append(_doubt("column-ambiguous", grid_row.line, f"{seg.title}「{name}」行：金额个数多于列数"
-                                     f"（{extra} 未放入任何列）", path, table.key))
+                issues.append(Issue("column-ambiguous", f"{seg.title}「{name}」行：金额个数多于列数（{extra} 未放入"
+                                    "任何列）", path, grid_row.line, "warning", table.key))
             for key, cell in placed:
                 row.values[key] = to_wan(cell.text, unit)
                 row.origins[key] = cell.origin
@@ -152,23 +152,17 @@ def _pieces(cells: list[Cell], code_cols: set[int]) -> list[tuple[list[Cell], li
     return out
 
 
-def _row_doubts(row: GridRow, parts: list[tuple[list[Cell], list[Cell]]], title: str, path: str,
-                table: str) -> list[Issue]:
+def _row_doubts(row: GridRow, parts: list[tuple[list[Cell], list[Cell]]], seg: Segment, path: str) -> list[Issue]:
     """Amounts with no label before them; amounts printing different decimals (a number
     split by a space: "28.3 9")."""
     amounts = [a for _, piece in parts for a in piece]
     found = []
     if parts and not parts[0][0] and parts[0][1]:
-        found.append(_doubt("row-unlabelled", row.line, f"{title} 第 {row.line} 行：金额 {parts[0][1][0].text} "
-                            "前没有名称（名称所在行丢失或移位？）；未读", path, table))
+        found.append(table_issue(seg, path, "row-unlabelled", row.line, f"金额 {parts[0][1][0].text} "
+                                 "前没有名称（名称所在行丢失或移位？）；未读"))
     if mixed_decimals(amounts):
-        found.append(_doubt("amount-doubtful", row.line, f"{title} 第 {row.line} 行：金额的小数位数不一致"
-                            "（一个数字被空格隔开？）", path, table))
+        found.append(table_issue(seg, path, "amount-doubtful", row.line, "金额的小数位数不一致（一个数字被空格隔开？）"))
     return found
-
-
-def _doubt(slug: str, line: int, message: str, path: str, table: str) -> Issue:
-    return Issue(slug, message, path, line, "warning", table)
 
 
 # 表四's fund types (its expense columns after the 合计)
