@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from generator import db
-from generator.render.downloads import neutralize
 from generator.render.formatting import fmt_amount, mask_phones
+from generator.render.tablefiles import neutralize
 from generator.render.urls import Linker
 from tests.conftest import ROOT
 from tests.site_fixtures import PHONE, broken_links, build_fixture_site, fixture_documents

@@ -1,18 +1,16 @@
-"""Downloads: every parsed table as CSV and JSON, and the bulk data (zip, JSON, Parquet, DuckDB).
+"""Downloads: the bulk data (zip, JSON, Parquet, DuckDB); a document's own tables are
+written by `tablefiles`.
 
-CSV is UTF-8 with a BOM (so Excel and WPS detect the encoding), amounts exactly as
-printed (`table_values.printed`), and text cells beginning with = + - @ (or a tab/CR)
-prefixed with an apostrophe against formula injection. A cell that is a plain number
-(e.g. a negative amount "-5.00") cannot be a formula and is left as it is.
+CSV is UTF-8 with a BOM (so Excel and WPS detect the encoding), and text cells beginning
+with = + - @ (or a tab/CR) are prefixed with an apostrophe against formula injection
+(`tablefiles.neutralize`'s rule, in SQL). A cell that is a plain number (e.g. a negative
+amount "-5.00") cannot be a formula and is left as it is.
 JSON carries amounts as exact decimal strings and states the unit.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import json
-import re
 import zipfile
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -22,12 +20,8 @@ from pathlib import Path
 from typing import Any
 
 from .. import db
-from ..tidy import first_row_is_total, row_level
-from . import bulk, urls, zipreuse
-from .data import DocData, TableData
+from . import bulk, zipreuse
 
-NUMBER_RE = re.compile(r"^-?\d+(?:\.\d+)?$")
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 # The same rules in DuckDB regex syntax, for the bulk exports DuckDB writes.
 FORMULA_SQL = "^[-=+@\t\r]"
 NUMBER_SQL = "^-?[0-9]+([.][0-9]+)?$"
@@ -36,128 +30,12 @@ BULK_TABLES = ("key_figures", "line_items") + tuple(
     t for t in db.DOC_TABLES if t not in ("key_figures", "line_items")) + ("table_names",)
 
 
-def neutralize(value: Any) -> Any:
-    """A CSV cell that a spreadsheet will not run as a formula."""
-    if isinstance(value, str) and value.startswith(FORMULA_START) and not NUMBER_RE.match(value):
-        return "'" + value
-    return value
-
-
-def _csv_cell(value: Any) -> Any:
-    return "" if value is None else neutralize(_plain(value))
-
-
-def csv_bytes(header: list[str], rows: list[list[Any]]) -> bytes:
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\r\n")
-    writer.writerow([neutralize(h) for h in header])
-    # Most cells are empty, numbers or text that cannot start a formula: those are written
-    # as they are, without a call per cell (csv writes None as ''; `_csv_cell` gives the same).
-    writer.writerows([[v if v is None or (t := v.__class__) is int
-                       or (t is str and not v.startswith(FORMULA_START))
-                       else _csv_cell(v) for v in row] for row in rows])
-    return ("\ufeff" + buf.getvalue()).encode("utf-8")
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        return format(value, "f")
-    if isinstance(value, (date, datetime)):
-        return value.isoformat()
-    if isinstance(value, (list, tuple)):
-        return "|".join(str(v) for v in value)
-    return value
-
-
 def _json_value(value: Any) -> Any:
     if isinstance(value, Decimal):
         return format(value, "f")
     if isinstance(value, (date, datetime)):
         return value.isoformat()
     return value
-
-
-# Descriptive columns of a parsed-table download, in order: (key, CSV header).
-ROW_FIELDS = [("line", "源文件行号"), ("side", "收支"), ("unit", "单位"), ("code", "科目编码"),
-              ("code_raw", "科目编码（原文）"), ("name", "科目名称"), ("project", "项目名称"),
-              ("kind", "行类型"), ("total_key", "合计行")]
-# The first columns of every parsed-table CSV: whose, which year, the unit of its amounts.
-DOC_FIELDS = ["文件标识 doc_id", "部门", "年度", "金额单位"]
-SIDE_ZH = {"income": "收入", "expense": "支出"}
-TOTAL_ZH = {"total": "合计", "income": "收入总计", "expense": "支出总计", "subtotal": "小计"}
-
-
-def _row_fields(table: TableData) -> list[tuple[str, str]]:
-    skip = set()
-    if not table.has_sides:
-        skip.add("side")
-    if not table.has_units:
-        skip.add("unit")
-    if not table.has_projects:
-        skip.add("project")
-    return [(k, h) for k, h in ROW_FIELDS if k not in skip]
-
-
-def table_files(doc: DocData, table: TableData) -> tuple[bytes, bytes]:
-    """One parsed table's downloads: its CSV (`table_csv`) and its JSON (`table_json`),
-    from one pass over its rows (each row's type and values are worked out once)."""
-    columns = table.columns
-    first_total = first_row_is_total(table.key, any(r["is_total"] for r in table.rows))
-    described = []
-    for n, r in enumerate(table.rows):
-        values = r["values"]
-        printed = [v.printed if (v := values.get(c)) is not None else None for c in columns]
-        kind_zh = row_level(r["code"], r["kind"], bool(r["is_total"]))
-        described.append((r, kind_zh, "合计" if first_total and n == 0 else kind_zh,
-                          [c for c in (r["inferred"] or "").split(",") if c], printed))
-    return table_csv(doc, table, described), dumps(table_json(doc, table, described)).encode("utf-8")
-
-
-def table_csv(doc: DocData, table: TableData, described: list[tuple]) -> bytes:
-    """One parsed table as printed, each row saying whose it is (doc_id, 部门, 年度) and
-    the unit of its amounts, its row type in Chinese (类/款/项 …), and which of its
-    columns were placed by inference rather than read (推定列)."""
-    fields = _row_fields(table)
-    header = (DOC_FIELDS + [h for _, h in fields] + ["推定位置的列"]
-              + [f"{label}（{table.unit}）" for label in table.labels])
-    keys = [k for k, _ in fields]
-    labels = dict(zip(table.columns, table.labels))
-    who = [doc.doc_id, doc.info["department"], doc.info["year"], table.unit]
-    rows = []
-    for r, _, kind_csv, inferred, printed in described:
-        fields_of_row = {k: r[k] for k in keys}
-        fields_of_row["kind"] = kind_csv
-        if "side" in fields_of_row:
-            fields_of_row["side"] = SIDE_ZH.get(r["side"], r["side"])
-        fields_of_row["total_key"] = TOTAL_ZH.get(r["total_key"], r["total_key"]) if r["is_total"] else None
-        inferred_zh = "、".join([labels.get(c, c) for c in inferred]) if inferred else None
-        rows.append(who + [fields_of_row[k] for k in keys] + [inferred_zh] + printed)
-    return csv_bytes(header, rows)
-
-
-def table_json(doc: DocData, table: TableData, described: list[tuple]) -> dict[str, Any]:
-    columns = table.columns
-    return {
-        "doc_id": doc.doc_id,
-        "department": doc.info["department"],
-        "region": doc.info["region"],
-        "year": doc.info["year"],
-        "table_key": table.key,
-        "title": table.title,
-        "unit": table.unit,
-        "amounts": "exact decimal strings as printed, in the unit above; null = empty cell",
-        "source": {"path": doc.info["path"], "line": table.line},
-        "empty": table.empty,
-        "note": table.note,
-        "columns": [{"key": k, "label": label} for k, label in zip(columns, table.labels)],
-        "rows": [{k: r[k] for k in _ROW_KEYS} | {"kind_zh": kind_zh, "is_total": bool(r["is_total"]),
-                                                  "inferred": inferred,
-                                                  "values": dict(zip(columns, printed))}
-                 for r, kind_zh, _, inferred, printed in described],
-    }
-
-
-_ROW_KEYS = [k for k, _ in ROW_FIELDS]
 
 
 def dumps(data: Any) -> str:
@@ -175,21 +53,6 @@ def _zip_info(name: str) -> zipfile.ZipInfo:
 
 def add_to_zip(archive: zipfile.ZipFile, name: str, data: bytes | str) -> None:
     archive.writestr(_zip_info(name), data, compresslevel=1)
-
-
-def write_document_tables(doc: DocData, out_dir: Path, archive: zipfile.ZipFile | None) -> int:
-    """`budgets/<doc_id>/tables/<doc_id>-<key>.csv|.json` (`urls.table_file`) for every
-    table of one document."""
-    (out_dir / "budgets" / doc.doc_id / "tables").mkdir(parents=True, exist_ok=True)
-    for table in doc.tables.values():
-        data, json_data = table_files(doc, table)
-        with open(out_dir / urls.table_file(doc.doc_id, table.key, "csv"), "wb") as f:
-            f.write(data)
-        with open(out_dir / urls.table_file(doc.doc_id, table.key, "json"), "wb") as f:
-            f.write(json_data)
-        if archive is not None:
-            add_to_zip(archive, zip_member(doc.doc_id, table.key), data)
-    return len(doc.tables)
 
 
 def zip_member(doc_id: str, key: str) -> str:

@@ -14,10 +14,10 @@ from . import figures as fg
 from . import quality as ql
 from . import urls
 from .data import DocData, SiteData, TableData
-from .downloads import write_document_tables
 from .load import Details
 from .outputs import TrackedWriter
 from .sourceview import publish_originals, source_view
+from .tablefiles import write_document_tables
 
 SECTION_PARTS = [("overview", "部门概况"), ("explanation", "部门预算情况说明"),
                  ("glossary", "名词解释"), ("other", "其他")]
@@ -244,7 +244,5 @@ def render_document(doc: DocData, previous: DocData | None, following: DocData |
                      has_source=view is not None, originals=view.originals if view else [],
                      lines=source_lines_html(view.text, view.page_marks) if view else None)
     if writer.stale(f"tables:{doc.doc_id}", [f"doc:{doc.doc_id}"]):
-        write_document_tables(doc, writer.out_dir, None)
-        writer.attach(urls.table_file(doc.doc_id, t.key, ext)
-                      for t in doc.tables.values() for ext in ("csv", "json"))
+        writer.attach(write_document_tables(doc, str(writer.out_dir)))
     return charts
