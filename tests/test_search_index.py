@@ -239,6 +239,26 @@ def test_a_one_document_edit_gives_the_index_of_a_clean_build(two_document_site)
     assert os.listdir(site / ".cache" / "search" / "pages")
 
 
+def test_a_first_build_keys_each_page_by_its_bytes_where_it_is_read(two_document_site):
+    """With nothing cached, each page's key is worked out by the worker reading it (not in
+    the parent beforehand): the state records each page under the key of its bytes, and
+    the cache keeps an entry under each."""
+    from generator.search import _salt, indexed_pages
+    from generator.search.store import IndexState, PageCache
+
+    site, _ = two_document_site
+    report = build(site)
+    out, folder = site / "build", site / ".cache" / "search"
+    state = IndexState.load(folder, out / INDEX_DIR, _salt())
+    cache = PageCache(folder, _salt())
+    assert state is not None and report.search.analysed == len(state.pages) > 2
+    assert sorted(state.pages) == indexed_pages(out)
+    for page, entry in state.pages.items():
+        assert entry[0] == cache.key((out / page).read_bytes())
+        assert cache.stored(entry[0]) and cache.get(entry[0]) is not None or not entry[3]
+    assert not PageCache(folder, _salt()).blank() and PageCache(folder, _salt(), read=False).blank()
+
+
 def test_an_index_the_cache_does_not_describe_is_written_whole(two_document_site):
     """The last build's index replaced by a copy (other files than the cache recorded):
     nothing is linked from it, and the index is still that of a clean build."""

@@ -105,11 +105,14 @@ def build_search_index(site: Path, cache_dir: Path | None = None, jobs: int = 0,
         saved = IndexState(salt=cache.salt)
         todo = []
         found = indexed_pages(site)
+        blank = cache.blank()  # then a page's key is worked out by the worker reading it
         for page, number in zip(found, page_numbers(found)):
             identity = file_identity(site / page)
-            key = ((state.key(page, identity) if state else None)
-                   or cache.key((site / page).read_bytes()))
-            saved.pages[page] = [key, identity, number, None if cache.has(key) else 0]
+            key = state.key(page, identity) if state else None
+            if key is None and not blank:
+                key = cache.key((site / page).read_bytes())
+            saved.pages[page] = [key, identity, number,
+                                 None if key is not None and cache.has(key) else 0]
         writer.clear_units({entry[2]: (page, entry[0]) for page, entry in saved.pages.items()
                             if entry[3] is None})
         for page, entry in saved.pages.items():
@@ -119,8 +122,9 @@ def build_search_index(site: Path, cache_dir: Path | None = None, jobs: int = 0,
         records = dict.fromkeys(saved.pages)
         done = set()
         workers = jobs or os.cpu_count() or 1
-        for page, count, record in _analyse_all(site, todo, cache, writer.folder, workers):
-            saved.pages[page][3], records[page] = count, record
+        for page, key, count, record in _analyse_all(site, todo, cache, writer.folder, workers):
+            saved.pages[page][0], saved.pages[page][3], records[page] = key, count, record
+            cache.used.add(key)
             writer.written += count
             done.add(page)
         patched = _patch(state, saved, records, cache, writer) if state is not None else None
@@ -250,8 +254,9 @@ def page_url(page: str) -> str:
     return page[:-len("index.html")] if page.endswith("index.html") else page
 
 
-Task = tuple[str, str, int]  # page, key, number
-Analysed = tuple[str, int, "dict | None"]  # page, unit files written, record (`analyse_page`)
+Task = tuple[str, "str | None", int]  # page, key (None: to be worked out), number
+# page, key, unit files written, record (`analyse_page`)
+Analysed = tuple[str, str, int, "dict | None"]
 
 
 def _analyse_all(site: Path, todo: list[Task], cache: PageCache, folder: Path,
@@ -274,14 +279,16 @@ def _analyse_share(task: tuple[Path, PageCache, Path, list[Task]]) -> list[Analy
     given = rows.page_rows(site, [d for d in (_document(page) for page, _, _ in share) if d])
     out = []
     for page, key, number in share:
-        units = pages.read_page((site / page).read_text(encoding="utf-8"),
+        html = (site / page).read_bytes()
+        key = key or cache.key(html)  # (a cold build's: hashed here, not in the parent)
+        units = pages.read_page(html.decode("utf-8"),
                                 rows.rows_reader(given.get(_document(page) or "")))
         record = analyse_page(page_url(page), units) if units else None
         files = record.pop("files") if record else []
         for k, text in enumerate(files):
             write_file(f"{folder}/u/{number}-{k}.json", text)
         cache.put(key, record)
-        out.append((page, len(files), record))
+        out.append((page, key, len(files), record))
     return out
 
 

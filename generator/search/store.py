@@ -262,6 +262,17 @@ class PageCache:
         self.used.add(key)
         return self.stored(key)
 
+    def blank(self) -> bool:
+        """Whether the cache can hold no page (a clean build's, or the first): then no
+        page needs its key before it is read."""
+        if not self.read or self.folder is None:
+            return True
+        try:
+            with os.scandir(self.folder) as entries:
+                return next(entries, None) is None
+        except OSError:
+            return True
+
     def stored(self, key: str) -> bool:
         """Whether the cache holds `key` (without keeping it past this build)."""
         return self.read and self.folder is not None and (self.folder / f"{key}.json").exists()
