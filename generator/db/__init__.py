@@ -35,6 +35,7 @@ from .load import (
     load_documents,
     load_packed,
     load_source_issues,
+    rows_in_doc_order,
 )
 from .publish import detach, detachable, publish, publishing, reattach, start_publishing
 from .rows import (
@@ -50,7 +51,7 @@ from .schema import COLUMNS, DOC_TABLES, SCHEMA, _sql_path
 __all__ = ["COLUMNS", "CSV_TABLES", "DOC_TABLES", "SCHEMA", "PackedRows", "_csv_text",
            "bulk_insert", "connect", "delete_documents", "detach", "detachable", "document_rows", "issue_row",
            "load_document", "load_documents", "load_packed", "load_source_issues",
-           "open_read_only", "pack_document", "publish", "publishing", "query", "reattach", "start_publishing", "ENGINE_VERSION"]
+           "open_read_only", "pack_document", "publish", "publishing", "query", "reattach", "rows_in_doc_order", "start_publishing", "ENGINE_VERSION"]
 
 
 # DuckDB's version: the bytes of its exports may change with it (`render.bulk` keys its parts on it).

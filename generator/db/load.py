@@ -72,6 +72,30 @@ def load_packed(con: duckdb.DuckDBPyConnection, items: Iterable[tuple[str, Packe
             raise
 
 
+# Whether the documents were loaded in doc_id order (a clean build loads them so), as
+# `rows_in_doc_order` asks it; the publishing process runs the same query.
+DOC_ORDER_SQL = ("SELECT count(*) = 0 FROM (SELECT doc_id < lag(doc_id) OVER (ORDER BY rowid) "
+                 "AS descends FROM {documents}) WHERE descends")
+
+
+def rows_in_doc_order(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether a plain scan of every table returns its rows in doc_id order (the rows of
+    no document last), each document's in the order they were loaded: the order of the
+    downloads, which then need no sort.
+
+    So it is when the documents were loaded in doc_id order: every load appends each
+    document's rows to every table at once (`load_packed`, one transaction), a delete
+    leaves the others' order, the issues of unparsed files are loaded after the documents
+    (`build._load_database`), and DuckDB returns the rows of a plain scan in the order of
+    insertion (`preserve_insertion_order`, on by default, also with several threads). A
+    clean build's database is so; an incremental build's is not once it has loaded a
+    changed document after one with a greater doc_id (then the documents table, which
+    has a row per document, shows it)."""
+    if not con.execute("SELECT current_setting('preserve_insertion_order')").fetchone()[0]:
+        return False
+    return bool(con.execute(DOC_ORDER_SQL.format(documents="documents")).fetchone()[0])
+
+
 def _csv_field(value: str) -> bytes:
     buffer = io.StringIO(newline="")
     csv.writer(buffer).writerow([value])

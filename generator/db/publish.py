@@ -14,12 +14,14 @@ from pathlib import Path
 
 import duckdb
 
+from .load import DOC_ORDER_SQL
 from .schema import _sql_path
 
 # Run by `publish` in a fresh Python process: argv = handoff database, target file and,
 # optionally, the folder of the Parquet exports.
 _PUBLISH_SCRIPT = """
 import sys
+DOC_ORDER_SQL = DOC_ORDER_SQL_HERE
 import duckdb
 source, target, *parquet = (p.replace("'", "''") for p in sys.argv[1:])
 con = duckdb.connect()
@@ -31,16 +33,19 @@ con.execute(f"ATTACH '{target}' AS published (STORAGE_VERSION 'v1.0.0')")
 con.execute("COPY FROM DATABASE source TO published (SCHEMA)")
 tables = con.execute("SELECT table_name FROM duckdb_tables() WHERE database_name = 'source' "
                      "ORDER BY table_name").fetchall()
+# Rows loaded in doc_id order (a clean build's) are copied as they stand: no sort.
+ordered = con.execute(DOC_ORDER_SQL.format(documents="source.documents")).fetchone()[0]
 for (table,) in tables:
     columns = [r[0] for r in con.execute(f'DESCRIBE source."{table}"').fetchall()]
     order = "doc_id NULLS LAST, rowid" if "doc_id" in columns else "rowid"
-    con.execute(f'INSERT INTO published."{table}" SELECT * FROM source."{table}" ORDER BY {order}')
+    con.execute(f'INSERT INTO published."{table}" SELECT * FROM source."{table}"'
+                + ("" if ordered else f" ORDER BY {order}"))
 con.execute("DETACH published")
 if parquet:
     con.execute(f"ATTACH '{target}' AS published (READ_ONLY)")
     for (table,) in tables:
         con.execute(f"COPY published.\\"{table}\\" TO '{parquet[0]}/{table}.parquet' (FORMAT parquet)")
-"""
+""".replace("DOC_ORDER_SQL_HERE", repr(DOC_ORDER_SQL))
 
 
 def _current(con: duckdb.DuckDBPyConnection) -> tuple[str, str | None]:

@@ -89,10 +89,18 @@ def _export_exprs(columns: list[tuple[str, str]], for_csv: bool) -> list[tuple[s
     return out
 
 
-def _export_order(columns: list[tuple[str, str]]) -> str:
+def _export_order(columns: list[tuple[str, str]], ordered: bool = False) -> str:
     """Rows in doc_id order, each document's as loaded: the order of a clean build, also
-    for an incremental build's database, where the changed documents were loaded last."""
-    return "ORDER BY doc_id NULLS LAST, rowid" if any(c == "doc_id" for c, _ in columns) else "ORDER BY rowid"
+    for an incremental build's database, where the changed documents were loaded last.
+    `ordered`: a plain scan returns every table's rows in that order already
+    (`db.rows_in_doc_order`: a clean build's database): no sort."""
+    if ordered:
+        return ""
+    return "ORDER BY doc_id NULLS LAST, rowid" if _has_doc_id(columns) else "ORDER BY rowid"
+
+
+def _has_doc_id(columns: list[tuple[str, str]]) -> bool:
+    return any(c == "doc_id" for c, _ in columns)
 
 
 def _defused(text: str) -> str:
@@ -107,7 +115,8 @@ def _sql_path(path: Path) -> str:
 
 def write_bulk(con, out_dir: Path, archive: zipfile.ZipFile, parts: list[bulk.Chunk] | None = None,
                store: bulk.PartStore | None = None, zip_first: Sequence[tuple[str, Path]] = (),
-               previous: zipreuse.PreviousZip | None = None) -> dict[str, dict[str, Any]]:
+               previous: zipreuse.PreviousZip | None = None,
+               ordered: bool | None = None) -> dict[str, dict[str, Any]]:
     """Every database table as CSV (also into the zip) and JSON under `data/`, assembled
     from the parts by chunk of documents `parts` kept in `store` (`bulk`; None: every
     table exported whole, nothing kept); `zip_first`
@@ -123,6 +132,8 @@ def write_bulk(con, out_dir: Path, archive: zipfile.ZipFile, parts: list[bulk.Ch
     for sub in ("csv", "json", "parquet"):
         (data_dir / sub).mkdir(parents=True, exist_ok=True)
     described: dict[str, dict[str, Any]] = {}
+    if ordered is None:
+        ordered = db.rows_in_doc_order(con)
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="bulk") as helper, \
             bulk.capped_memory(con):
         done = [helper.submit(_zip_files, archive, list(zip_first), out_dir, previous)]
@@ -130,12 +141,12 @@ def write_bulk(con, out_dir: Path, archive: zipfile.ZipFile, parts: list[bulk.Ch
             columns = [(r[0], r[1]) for r in con.execute(f"DESCRIBE {name}").fetchall()]
             count = con.execute(f"SELECT count(*) FROM {name}").fetchone()[0]
             chunked = (parts if parts is not None and store is not None and count >= bulk.PART_MIN_ROWS
-                       and _export_order(columns) != "ORDER BY rowid" else None)
+                       and _has_doc_id(columns) else None)
             csv_path, json_path = data_dir / "csv" / f"{name}.csv", data_dir / "json" / f"{name}.json"
             pieces: list[tuple[str | None, bulk.Deflated]] = []
-            _write_csv(con, name, columns, csv_path, chunked, store, pieces)
+            _write_csv(con, name, columns, csv_path, chunked, store, pieces, ordered)
             done.append(helper.submit(_zip_bulk_csv, archive, name, pieces, store))
-            _write_json(con, name, columns, json_path, count, chunked, store)
+            _write_json(con, name, columns, json_path, count, chunked, store, ordered)
             described[name] = {"columns": columns, "rows": count}
         for step in done:
             step.result()  # the helper's error, if any, is the build's
@@ -159,7 +170,8 @@ CSV_OPTIONS = "FORMAT csv, HEADER false, NEW_LINE '\\r\\n'"
 
 def _write_csv(con, name: str, columns: list[tuple[str, str]], target: Path,
                parts: list[bulk.Chunk] | None, store: bulk.PartStore | None,
-               deflate: list[tuple[str | None, bulk.Deflated]] | None = None) -> None:
+               deflate: list[tuple[str | None, bulk.Deflated]] | None = None,
+               ordered: bool = False) -> None:
     """A table's CSV, its header written by DuckDB too (an empty result's COPY)."""
     select = _export_select(name, columns, True)
     head = target.with_name(f".{target.name}.head")
@@ -169,7 +181,7 @@ def _write_csv(con, name: str, columns: list[tuple[str, str]], target: Path,
         header = head.read_bytes()
     finally:
         head.unlink(missing_ok=True)
-    bulk.write_parted(con, select, _export_order(columns), CSV_OPTIONS, target,
+    bulk.write_parted(con, select, _export_order(columns, ordered), CSV_OPTIONS, target,
                       f"data/csv/{target.name}", header, b"", parts, store,
                       f"csv\t{name}\t{columns}", deflate)
 
@@ -192,7 +204,8 @@ JSON_HEAD = {"unit": "万元", "amounts": "exact decimal strings; `printed` is t
 
 
 def _write_json(con, name: str, columns: list[tuple[str, str]], target: Path, count: int,
-                parts: list[bulk.Chunk] | None, store: bulk.PartStore | None) -> None:
+                parts: list[bulk.Chunk] | None, store: bulk.PartStore | None,
+                ordered: bool = False) -> None:
     """A table's rows as `{"table": …, "unit": …, "amounts": …, "rows": [{…}, …]}`: a line
     per row, as DuckDB's JSON export writes its array (`bulk.JSON_ARRAY`: of each part the
     rows inside its brackets, joined by a comma), between an opening line and a closing one."""
@@ -201,7 +214,7 @@ def _write_json(con, name: str, columns: list[tuple[str, str]], target: Path, co
         target.write_bytes((opening + "[]}\n").encode("utf-8"))
         return
     fields = ", ".join(f'{expr} AS "{column}"' for column, expr in _export_exprs(columns, False))
-    bulk.write_parted(con, f"SELECT {fields} FROM {name}", _export_order(columns),
+    bulk.write_parted(con, f"SELECT {fields} FROM {name}", _export_order(columns, ordered),
                       "FORMAT json, ARRAY true", target, f"data/json/{target.name}",
                       (opening + "[\n").encode("utf-8"), b"\n]}\n", parts, store,
                       f"json\t{name}\t{columns}",
