@@ -293,14 +293,16 @@ def test_rows_out_of_code_order_are_an_issue():
 
 
 def test_a_lost_title_does_not_merge_two_tables_silently():
-    """表六's title gone: its rows would continue 表五; its '※' row ends 表五 instead."""
+    """表六's title gone: its rows would continue 表五; its number ("表6") printed after 表五's
+    rows ends 表五 instead, and the rows up to the next title are reported (`segment`)."""
     lines = _seed_lines()
     at = _index(lines, "一般公共预算基本支出情况表")
     del lines[at]
     doc = _parse("\n".join(lines))
     general = doc.tables["general_public"]
     assert all(r.code is None or r.code.startswith("2") for r in general.rows)
-    assert any(i.slug == "table-cut" and i.table == "general_public" for i in doc.issues)
+    lost = [i for i in doc.issues if i.slug == "table-title-missing" and i.table == "general_public"]
+    assert len(lost) == 1 and "「表6」" in lost[0].message
 
 
 def test_rows_after_the_totals_of_a_two_sided_table_are_refused():

@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..grid import Cell, Grid, GridRow
-from ..model import Issue
+from ..model import Issue, table_label
 from ..numbers import squash
 from ..readers.text import is_amount
 from .catalogue import Catalogue, TableKind
@@ -72,11 +72,15 @@ def find_tables(grid: Grid, catalogue: Catalogue, untitled: list[list[GridRow]] 
     `untitled` (a list) reads the grid as text with tables of ruled rows between lines of
     text (tab-separated text): a table ends at its first line of text that is no furniture
     (a note ends it for good; its title printed again resumes it), and the runs of ruled
-    rows under no title are added to `untitled`, for the caller to tell by their shape."""
+    rows under no title are added to `untitled`, for the caller to tell by their shape.
+
+    Otherwise a table's number ("表七：") printed after a table's rows opens a table whose
+    title was lost: its rows with amounts up to the next title are reported, not read (nor
+    read as the rows of the table before it)."""
     segments: list[Segment] = []
     text = _TextTables(untitled) if untitled is not None else None
     current: Segment | None = None
-    skip = None
+    skip, lost, found = None, None, []  # lost: the indexes of the rows after such a number
     rows, texts, titles = _titles_first(grid.rows, catalogue)
     edges = _page_edges(rows)
     for index, row in enumerate(rows):
@@ -87,6 +91,8 @@ def find_tables(grid: Grid, catalogue: Catalogue, untitled: list[list[GridRow]] 
                 and _title_tail(rows[index + 1], texts[index + 1]):
             match = catalogue.match_title(texts[index] + texts[index + 1])
             skip = rows[index + 1] if match else None  # a title wrapped: "…支出预" / "算表"
+        if lost is not None and (match is not None or _PART_HEADING.match(squash(texts[index]))):
+            current, lost = _untitled(current, lost, rows, edges, row.line - 1, grid.path, found), None
         if match is not None:
             kind, continued = match
             current = text.resumed(current) if text else current
@@ -97,11 +103,38 @@ def find_tables(grid: Grid, catalogue: Catalogue, untitled: list[list[GridRow]] 
             current = Segment(kind, texts[index], row.line, row.page)
             segments.append(current)
             continue
-        if text is not None and (not row.ruled or current is None):
+        if lost is not None or text is None and current is not None and "表" in texts[index] \
+                and current.kind.shape != "key_value" and _TABLE_LABEL.match(squash(texts[index])) \
+                and any(map(_ends_in_amount, current.rows)):
+            lost = [*(lost or []), index]
+        elif text is not None and (not row.ruled or current is None):
             current = text.take(current, row, texts[index])
         elif current is not None and not _take_row(current, row, index in edges, texts[index]):
             current = text.close(current) if text else None
-    return _one_per_kind(segments, grid.path)
+    if lost is not None:
+        _untitled(current, lost, rows, edges, rows[-1].line, grid.path, found)
+    segments, repeated = _one_per_kind(segments, grid.path)
+    return segments, found + repeated
+
+
+def _untitled(current: Segment, lost: list[int], rows: list[GridRow], edges: set[int], last: int,
+              path: str, found: list[Issue]) -> Segment | None:
+    """`lost`: the rows from a table's number printed after the rows of `current` up to
+    line `last`: a table whose title was lost when a row ends in an amount (a page's number
+    is none; reported, and `current` ends), else `current`'s rows."""
+    amounts = sum(_ends_in_amount(rows[i]) and not _PAGE_NUMBER.match(squash(rows[i].text())) for i in lost[1:])
+    if amounts:
+        number = rows[lost[0]]
+        found.append(Issue("table-title-missing", f"第 {number.line}–{last} 行：编号为「{squash(number.text())}」"
+                           f"的表格没有标题，其中 {amounts} 行带金额的内容未读取（也不作为"
+                           f"{table_label(current.kind.key)}的行）", path, number.line, "warning",
+                           current.kind.key))
+        return None
+    return current if all(_take_row(current, rows[i], i in edges) for i in lost) else None
+
+
+def _ends_in_amount(row: GridRow) -> bool:
+    return is_amount(row.cells[-1].text)
 
 
 # Lines of text a title may have before its first row (a 编制部门 line broken over two).

@@ -8,8 +8,8 @@ amounts on the last one; empty cells print nothing, so a row prints fewer amount
 the table has columns. 表一/表四 are two-sided on one line (`two_sided`); 表二/三/五/七 may
 be broken down by sub-unit (二级预算单位), each with its own total row. A table ends at the
 next title, a part heading or a 绩效目标表, and earlier when a line shows that another
-table began whose title was lost: a table-number line ("表二：") after its rows (the lines
-up to the next title are left out before segmenting, `_without_untitled`), a second "类 款 项" header, rows after the
+table began whose title was lost: a table-number line ("表二：") after its rows (`segment`),
+a second "类 款 项" header, rows after the
 合计 (one-sided) or 收入总计/支出总计 line (two-sided). What follows is reported and not
 read; a row that breaks the 类/款/项 order is reported on its line. The printed title stays
 the title.
@@ -23,10 +23,9 @@ from collections.abc import Iterable
 from itertools import chain, islice
 
 from ..grid import Grid
-from ..model import COLUMN_LABELS, Column, Document, Issue, Table, table_label
-from ..numbers import parse_amount, squash
+from ..model import COLUMN_LABELS, Column, Document, Issue, Table
+from ..numbers import squash
 from ..readers.single_space import single_space_rows
-from ..readers.text import TABLE_NUMBER_RE
 from ..sources import SourceText
 from .amounts import has_amount
 from .catalogue import load_catalogue
@@ -57,7 +56,8 @@ def read_single_space(source: SourceText, doc: Document) -> list[str]:
     # A page's number line marks a page break, as a form feed does (`pages`).
     lines = replace_page_markers(_refuse_wide_lines(source.lines, doc), "\f")
     catalogue = load_catalogue()
-    lines, stops, marks = _without_untitled(lines, catalogue, doc)
+    marks = [n for n, text in enumerate(lines, 1) if "表" in text]
+    stops = [n for n, text in enumerate(lines, 1) if _is_stop(text) and not ("表" in text and catalogue.title_key(text))]
     heads = [n for n in stops if _is_part_heading(lines[n - 1], catalogue)]  # (第三部分 …)
     rows = single_space_rows(_table_lines(lines, heads, marks, catalogue))
     grid = Grid(path=doc.path, format="pdf-single-space", text="", rows=rows)
@@ -156,46 +156,8 @@ def _is_stop(text: str) -> bool:
     return ("表" in text or "部分" in text) and bool(REGION_STOP_RE.search(squash(text)))
 
 
-def _without_untitled(lines: list[str], catalogue, doc: Document) -> tuple[list[str], list[int], list[int]]:
-    """The lines, with each table number line ("表二：") printed after a table's rows and followed
-    by lines with amounts but no title left blank up to the next title: another table whose
-    title was lost, reported and not read (nor read as the rows of the table before it).
-    Also the lines that end a table (`_is_stop`) and the lines holding 表 (one pass)."""
-    out, stops, marks = lines, [], []
-    key, rows, untitled = None, False, None  # the table's key, whether it printed rows yet
-    for number, text in enumerate(lines, 1):
-        table = "表" in text
-        if table or "部分" in text:
-            marks += [number] if table else []
-            title = catalogue.title_key(text) if table else None
-            stop = not title and _is_stop(text)
-            if title or stop:
-                out = _leave_out(out, untitled, number - 1, doc) if untitled else out
-                key, rows, untitled = title, False, None
-                stops += [number] if stop else []
-                continue
-            if not untitled and rows and _is_number_line(text):
-                untitled = [number, key, 0]  # (first line, the table before, lines with amounts)
-                continue
-        if untitled:
-            untitled[2] += _ends_in_amount(text)
-        elif key and not rows:
-            rows = _ends_in_amount(text)
-    return (_leave_out(out, untitled, len(lines), doc) if untitled else out), stops, marks
-
-
 def _is_part_heading(text: str, catalogue) -> bool:
     return bool(_PART_HEADING.match(squash(text))) and not UNIT_RE.search(text) and catalogue.match_title(text) is None
-
-
-def _leave_out(lines: list[str], untitled: list, last: int, doc: Document) -> list[str]:
-    first, key, with_amounts = untitled
-    if not with_amounts:
-        return lines
-    doc.issues.append(Issue("table-title-missing", f"第 {first}–{last} 行：编号为「{squash(lines[first - 1])}」"
-                            f"的表格没有标题，其中 {with_amounts} 行带金额的内容未读取（也不作为"
-                            f"{table_label(key)}的行）", doc.path, first, "warning"))
-    return [*lines[:first - 1], *[""] * (last - first + 1), *lines[last:]]
 
 
 def read_shared(seg: Segment, body: list[tuple[int, str]], grid: Grid, doc: Document) -> Table:
@@ -238,16 +200,6 @@ def read_shared(seg: Segment, body: list[tuple[int, str]], grid: Grid, doc: Docu
                                     f"金额对应 {len(table.columns)} 列（没有列位置），按恒等式读作 {shown}",
                                     doc.path, row.line, "warning", table.key))
     return table
-
-
-def _is_number_line(text: str) -> bool:
-    stripped = text.strip()
-    return stripped[:1] == "表" and TABLE_NUMBER_RE.sub("", squash(stripped)) == ""
-
-
-def _ends_in_amount(text: str) -> bool:
-    tail = text.rsplit(None, 1)
-    return bool(tail) and parse_amount(tail[-1]) is not None
 
 
 def _name_projects(table: Table, seg, doc: Document) -> list[Issue]:
