@@ -15,6 +15,7 @@ import re
 from ..grid import GridRow
 from ..model import Issue, Table
 from ..numbers import is_total_label, parse_amount, squash
+from ..readers.text import is_amount
 from .amounts import is_amount_cell
 from .catalogue import Catalogue
 from .header import Column as HeaderColumn
@@ -102,20 +103,6 @@ def _is_number_run(text: str) -> bool:
     chars = set(text.strip())
     return chars <= _NUMBER_CHARS and bool(chars & set("0123456789")) and not text.strip().isdigit() \
         and len(text.split()) > 1
-
-
-def foreign_header(body: list[GridRow], keys: set[str], column_key) -> int | None:
-    """The index of the first body row that is another table's header (its title lost):
-    no amount, and two or more labels of known columns, fewer than half of them this
-    table's; None if there is none."""
-    from ..readers.text import is_amount
-    for index, row in enumerate(body):
-        if any(is_amount(c.text) for c in row.cells):
-            continue
-        found = {k for c in row.cells if (k := column_key(c.text))}
-        if len(found) >= 2 and keys and len(found & keys) * 2 < len(found):
-            return index
-    return None
 
 
 def is_column_grid(rows: list[GridRow], from_left: bool = False) -> bool:
@@ -211,9 +198,14 @@ def unlabelled_rows(seg: Segment, table: Table, path: str) -> list[Issue]:
 
 def _cut_at_foreign_header(seg: Segment, body: list[GridRow], keys: set[str], catalogue: Catalogue,
                            path: str, issues: list[Issue]) -> list[GridRow]:
-    index = foreign_header(body, keys, catalogue.column_key)
-    if index is None:
-        return body
-    line = body[index].line
-    issues.append(table_issue(seg, path, "header-foreign", line, "另一张表的表头（其标题丢失？），以下各行未读取", "error"))
-    return body[:index]
+    """The body up to the first row that is another table's header (its title lost): no
+    amount, and two or more labels of known columns, fewer than half of them this table's."""
+    for index, row in enumerate(body):
+        if any(is_amount(c.text) for c in row.cells):
+            continue
+        found = {k for c in row.cells if (k := catalogue.column_key(c.text))}
+        if len(found) >= 2 and keys and len(found & keys) * 2 < len(found):
+            issues.append(table_issue(seg, path, "header-foreign", row.line, "另一张表的表头（其标题丢失？），以下各行未读取",
+                                      "error"))
+            return body[:index]
+    return body
