@@ -94,18 +94,27 @@ def unit_files(head: list, units: list[list[str]]) -> tuple[list[str], list[int]
     files: list[str] = []
     ids: list[int] = []
     batch: list[list[str]] = []
-    strings: set[str] = set()
+    strings: set[str] = set()  # the anchors and labels the file has so far
+    measured: dict[str, int] = {}  # their sizes: each of a page's few measured once
     size = 0
     for unit in units:
-        cost = _size(unit[2]) + sum(_size(s) for s in set(unit[:2]) - strings) + 8
-        if batch and (len(batch) == CHUNK or size + cost > UNIT_FILE_BYTES):
+        anchor, label, text = unit
+        own = _size(text) + 8
+        if anchor not in measured:
+            measured[anchor] = _size(anchor)
+        if label not in measured:
+            measured[label] = _size(label)
+        both = measured[anchor] + (measured[label] if label != anchor else 0)
+        added = ((measured[anchor] if anchor not in strings else 0)
+                 + (measured[label] if label != anchor and label not in strings else 0))
+        if batch and (len(batch) == CHUNK or size + own + added > UNIT_FILE_BYTES):
             files.append(_unit_file(head, batch))
-            batch, strings, size = [], set(), 0
-            cost = _size(unit[2]) + sum(_size(s) for s in set(unit[:2])) + 8
+            batch, strings, size, added = [], set(), 0, both
         ids.append(len(files) * CHUNK + len(batch))
         batch.append(unit)
-        strings.update(unit[:2])
-        size += cost
+        strings.add(anchor)
+        strings.add(label)
+        size += own + added
     if batch or not files:
         files.append(_unit_file(head, batch))
     return files, ids
