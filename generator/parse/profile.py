@@ -36,8 +36,9 @@ def read_profile(source: SourceText, doc: Document) -> None:
     """Fill the document's identity, 概况 and text sections from the prose."""
     parts = sections.find_parts(source.lines)
     doc.department, doc.department_line = _read_department(source, parts)
-    doc.kind, doc.scope = read_kind_scope(source)
-    doc.year = _read_year(source)
+    head = JoinedText(source.lines, 1, 400).text  # (the kind and the year are read from it)
+    doc.kind, doc.scope = read_kind_scope(source, head)
+    doc.year = _read_year(head)
     doc.unit = _read_unit(source)
     if doc.department:
         doc.region = regions.region_of(doc.department)
@@ -117,15 +118,17 @@ def _department_from_title(source: SourceText, parts: dict[str, tuple[int, int]]
     return None, None
 
 
-def read_kind_scope(source: SourceText) -> tuple[str, str]:
+def read_kind_scope(source: SourceText, head: str | None = None) -> tuple[str, str]:
     """(kind, scope): "budget" (预算) or "final_accounts" (决算), "department" (部门) or
     "unit" (单位), as the cover or title says ("2024 年度部门决算", "2026年区级单位预算").
 
     The cover (first 15 lines) decides; without one, the most frequent phrase in the first
-    400 lines. Nothing said: a department budget, what most files are.
+    400 lines (`head`: their joined text, if known). Nothing said: a department budget,
+    what most files are.
     """
     for last in (15, 400):
-        found = Counter(m.groups() for m in _KIND_SCOPE.finditer(JoinedText(source.lines, 1, last).text))
+        text = head if last == 400 and head is not None else JoinedText(source.lines, 1, last).text
+        found = Counter(m.groups() for m in _KIND_SCOPE.finditer(text))
         if found:
             scope, kind = found.most_common(1)[0][0]
             return ("final_accounts" if kind == "决算" else "budget",
@@ -133,9 +136,9 @@ def read_kind_scope(source: SourceText) -> tuple[str, str]:
     return "budget", "department"
 
 
-def _read_year(source: SourceText) -> int | None:
-    """The year titles print (2024年区级部门预算), else the year most often before 预算."""
-    head = JoinedText(source.lines, 1, 400).text
+def _read_year(head: str) -> int | None:
+    """The year titles print (2024年区级部门预算), else the year most often before 预算, in
+    the joined text of the first 400 lines."""
     titled = Counter(int(m.group(1)) for m in _TITLE_YEAR.finditer(head))
     if titled:
         return titled.most_common(1)[0][0]

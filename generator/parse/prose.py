@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from itertools import accumulate
+from itertools import accumulate, compress
 
 # A line that can only be a page's number, in any part of a document, tables included:
 # "第 6 页", "第6页 共20页", "共20页 第6页", "- 6 -", "— 6 —". (A bare "6" may be a cell.)
@@ -55,11 +55,14 @@ class _CleanCache:
         cleaned = cls.cleaned
         part = cleaned[start - 1:end]
         if None in part:
-            for i in range(start - 1, end):
-                if cleaned[i] is None:
-                    cleaned[i] = _clean(lines[i])
+            if part.count(None) == len(part):  # (the first ask of these lines: clean them at once)
+                cleaned[start - 1:end] = map(_clean, lines[start - 1:end])
+            else:
+                for i in range(start - 1, end):
+                    if cleaned[i] is None:
+                        cleaned[i] = _clean(lines[i])
             part = cleaned[start - 1:end]
-        return [n for n, text in enumerate(part, start) if text], [text for text in part if text]
+        return list(compress(range(start, end + 1), part)), list(filter(None, part))
 
 
 class JoinedText:

@@ -84,7 +84,8 @@ def read_coded(seg: Segment, catalogue: Catalogue, unit: str, path: str) -> tupl
     edges = calibrate([line[4] for line in lines], columns)
     # Padded text (columns counted from the line end, no cell structure): its rows' doubts
     # are reported here
-    counted = any(c.col is not None and c.col < 0 for line in lines if not line[0].ruled for c in line[4])
+    placed = [(line[0].ruled, c) for line in lines for c in line[4] if c.col is not None]  # (none: single-space)
+    counted = any(c.col < 0 and not ruled for ruled, c in placed)
     if counted:
         issues += _header_doubts(seg, header_rows, len(columns), path)
     for index, (grid_row, code, code_raw, labels, amounts) in enumerate(lines):
@@ -121,7 +122,7 @@ def read_coded(seg: Segment, catalogue: Catalogue, unit: str, path: str) -> tupl
             table.totals["total"] = row
         else:
             table.rows.append(row)
-    if any(c.col is not None and c.col >= 0 and c.x0 is None for line in lines for c in line[4]):  # columns, no extents
+    if any(c.col >= 0 and c.x0 is None for _, c in placed):  # columns, no extents
         issues += unlabelled_rows(seg, table, path)
     if project_col is not None:
         issues += project_rows(table, project_cells, seg, path)
@@ -264,8 +265,10 @@ def _read_line(grid_row: GridRow, code: str | None, code_raw: str | None, used: 
         if fused:  # "310资本性支出"
             code, code_raw = fused, fused
             rest = [Cell(name, rest[0].origin, rest[0].col, rest[0].x0, rest[0].x1), *rest[1:]]
-    labels = [c for c in rest if not is_amount_cell(c)]
-    amounts = [c for c in rest if is_amount_cell(c)]
+    labels: list[Cell] = []
+    amounts: list[Cell] = []
+    for cell in rest:
+        (amounts if is_amount_cell(cell) else labels).append(cell)
     return grid_row, code, code_raw, labels, amounts
 
 

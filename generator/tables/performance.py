@@ -139,9 +139,14 @@ def _indicator_start(rows: list[GridRow], labels: _Labels) -> int:
     for i, row in enumerate(rows):
         # its first cell, or its second after a row label merged over the indicators
         # (a Word table's 绩效指标 | 一级指标 | 二级指标 …)
-        first = [squash(c.text) for c in row.cells if c.text.strip()][:2]
-        if any(text.startswith(heads) for text in first[:2 if row.ruled else 1]):
-            return i
+        wanted = 2 if row.ruled else 1
+        for cell in row.cells:
+            if cell.text.strip():
+                if squash(cell.text).startswith(heads):
+                    return i
+                wanted -= 1
+                if not wanted:
+                    break
     return len(rows)
 
 
