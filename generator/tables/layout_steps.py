@@ -11,6 +11,7 @@ from ..model import Document, Issue, Table, table_label
 from ..numbers import squash
 from ..parse.prose import PAGE_MARKER
 from ..sources import SourceText
+from .catalogue import numbered_title
 from .foreign_rows import refuse_foreign_rows
 from .pipeline import interpret
 from .row_doubts import row_doubts
@@ -81,6 +82,13 @@ def check_garbled_lines(source: SourceText, doc: Document) -> None:
                                 "这一行的名称和数字不可靠", doc.path, n, "warning"))
 
 
+def printed_title(lines: list[str], line: int) -> str:
+    """The title printed on `line`, with the table's number printed on the line of text
+    before it, a few lines up at most and no table row (`catalogue.numbered_title`)."""
+    before = next((lines[n - 1] for n in range(line - 1, max(0, line - 4), -1) if lines[n - 1].strip()), None)
+    return numbered_title(lines[line - 1], before if before is None or "\t" not in before else None)
+
+
 def read_table(seg: Segment, doc: Document, title: str, unit: str | None = None) -> Table:
     """One table by the interpreter of its shape (`pipeline.interpret`), `title` as printed,
     finished as every layout finishes it (`finish_table`)."""
@@ -106,7 +114,7 @@ def finish_table(table: Table, seg: Segment, doc: Document, label: str,
     if table.totals.get("total") and table.totals["total"].name:
         table.totals["total"].name = squash(table.totals["total"].name)
     if body is not None:
-        empty_as_noted(table, body, doc, seg.title)
+        empty_as_noted(table, body, doc, label)
     elif not _prints_figure(table):
         table.empty, table.rows, table.totals = True, [], {}
         return table

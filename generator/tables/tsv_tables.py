@@ -20,8 +20,8 @@ from ..numbers import parse_amount
 from ..readers.tsv import MAX_CELLS, join_quoted_cells, read_tsv, split_cells
 from ..sources import SourceText
 from .amounts import has_amount
-from .catalogue import load_catalogue, numbered_title
-from .layout_steps import read_table, replace_page_markers
+from .catalogue import load_catalogue
+from .layout_steps import printed_title, read_table, replace_page_markers
 from .pipeline import read_target
 from .segment import Segment, find_tables
 
@@ -62,7 +62,7 @@ def read_tsv_tables(source: SourceText, doc: Document) -> None:
             ctx_issue(doc, "table-repeated", f"{table_label(key)}在第 {line} 行再次印出；保留第一份",
                       line, key)
             continue
-        title = numbered_title(lines[line - 1], _text_before(lines, line)) if seg else TABLE_KEYS[key]
+        title = printed_title(lines, line) if seg else TABLE_KEYS[key]
         seg = seg or _untitled_segment(key, run, lines, doc)
         doc.tables[key] = read_shared(seg, title, after_text, doc)
     _ends_inside_table(lines, read, doc)
@@ -117,12 +117,6 @@ def _untitled_segment(key: str, run: list[GridRow], lines: list[str], doc: Docum
     segments, _ = find_tables(Grid(doc.path, "tsv", "", [title_row, *run, *note]), catalogue)
     return next((s for s in segments if s.kind.key == key),
                 Segment(catalogue.kind_of_table(key), TABLE_KEYS[key], run[0].line, None))
-
-
-def _text_before(lines: list[str], line: int) -> str | None:
-    """The line of text printed right before a title (its number: "表一："), if any."""
-    before = next((lines[n - 1] for n in range(line - 1, 0, -1) if lines[n - 1].strip()), None)
-    return before.strip() if before is not None and "\t" not in before else None
 
 
 def _after_text(grid: Grid, segments: list[Segment], untitled: list[list[GridRow]]) -> set[int]:
