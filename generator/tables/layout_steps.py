@@ -1,19 +1,18 @@
 """The steps the legacy text layouts share (`*_tables.py`): page-number lines and form
-feeds, the source checks every layout runs (`generator.layouts.Layout.read`), one table
-read (`read_table`) and finished as every layout finishes it (`finish_table`). They depend
-on what a disclosure is, not on how its text is laid out."""
+feeds, the source checks every layout runs (`generator.layouts.Layout.read`), the title
+as printed, and each table as its interpreter read it finished as every layout finishes
+it (`finish_table`). They depend on what a disclosure is, not on how its text is laid out."""
 
 from __future__ import annotations
 
 import re
 
-from ..model import Document, Issue, Table, table_label
+from ..model import Document, Issue, Table
 from ..numbers import squash
 from ..parse.prose import PAGE_MARKER
 from ..sources import SourceText
 from .catalogue import numbered_title
 from .foreign_rows import refuse_foreign_rows
-from .pipeline import interpret
 from .row_doubts import row_doubts
 from .segment import Segment
 
@@ -89,14 +88,7 @@ def printed_title(lines: list[str], line: int) -> str:
     return numbered_title(lines[line - 1], before if before is None or "\t" not in before else None)
 
 
-def read_table(seg: Segment, doc: Document, title: str, unit: str | None = None) -> Table:
-    """One table by the interpreter of its shape (`pipeline.interpret`), `title` as printed,
-    finished as every layout finishes it (`finish_table`)."""
-    seg.title = title  # messages name the table as printed
-    return finish_table(interpret(seg, doc, unit), seg, doc, table_label(seg.kind.key))
-
-
-def finish_table(table: Table, seg: Segment, doc: Document, label: str,
+def finish_table(table: Table, seg: Segment, doc: Document,
                  body: list[tuple[int, str]] | None = None, ascending: bool = False, placed: bool = True) -> Table:
     """`table` as the interpreter read `seg`, with its title as printed and the notes printed
     under it; every column listed in every row, labels and the 合计 as printed without spaces;
@@ -104,7 +96,9 @@ def finish_table(table: Table, seg: Segment, doc: Document, label: str,
     `empty_as_noted`); in a coded or named table, the rows of another classification are
     dropped (`foreign_rows`), then a missing 合计 and the doubts on its codes (`ascending`
     where the text is extracted from a PDF) and sums (`row_doubts`; not `placed`: its amounts
-    wait for another table's, `cross_table`) are said, naming the table `label`."""
+    wait for another table's, `cross_table`) are said, naming the table as printed (as the
+    interpreters do)."""
+    label = seg.title
     table.title, table.note = seg.title, "\n".join(seg.notes) or None
     for column in table.columns:
         column.label = squash(column.label)

@@ -79,13 +79,12 @@ def _read_shared(seg: Segment, title: str, end: int, grid: PaddedGrid, lines: li
     """One table the shared segmenter found, read by the interpreter of its shape and finished
     as every layout's (`layout_steps.finish_table`); `title` as printed; it ends before line
     `end`, the next title (a 为空表 note stands there)."""
-    short = title.split()[0] if title else seg.kind.key  # (表2)
     seg.title = title  # messages name the table as printed
     if seg.kind.shape in ("coded", "named"):  # "208 05 05" / name pieces / the amounts line
         rejoin_wrapped_rows(seg, grid)
     table = interpret(seg, doc)
     if seg.kind.key == "projects":
         names = names_by_code(doc, ("expense", "general_public"))
-        doc.issues.extend(name_project_rows(table, seg, doc, names, short))
+        doc.issues.extend(name_project_rows(table, seg, doc, names, title))
     body = [(n, lines[n - 1]) for n in range(seg.line + 1, end)]
-    return finish_table(table, seg, doc, short, body, ascending=True)
+    return finish_table(table, seg, doc, body, ascending=True)
