@@ -1,18 +1,18 @@
 """The steps the legacy text layouts share (`*_tables.py`): page-number lines and form
-feeds, the source checks every layout runs (`generator.layouts.Layout.read`), one table
-read (`read_table`) and finished as every layout finishes it (`finish_table`). They depend
-on what a disclosure is, not on how its text is laid out."""
+feeds, the source checks every layout runs (`generator.layouts.Layout.read`), the title
+as printed, and each table as its interpreter read it finished as every layout finishes
+it (`finish_table`). They depend on what a disclosure is, not on how its text is laid out."""
 
 from __future__ import annotations
 
 import re
 
-from ..model import Document, Issue, Table, table_label
+from ..model import Document, Issue, Table
 from ..numbers import squash
 from ..parse.prose import PAGE_MARKER
 from ..sources import SourceText
+from .catalogue import numbered_title
 from .foreign_rows import refuse_foreign_rows
-from .pipeline import interpret
 from .row_doubts import row_doubts
 from .segment import Segment
 
@@ -81,14 +81,14 @@ def check_garbled_lines(source: SourceText, doc: Document) -> None:
                                 "这一行的名称和数字不可靠", doc.path, n, "warning"))
 
 
-def read_table(seg: Segment, doc: Document, title: str, unit: str | None = None) -> Table:
-    """One table by the interpreter of its shape (`pipeline.interpret`), `title` as printed,
-    finished as every layout finishes it (`finish_table`)."""
-    seg.title = title  # messages name the table as printed
-    return finish_table(interpret(seg, doc, unit), seg, doc, table_label(seg.kind.key))
+def printed_title(lines: list[str], line: int) -> str:
+    """The title printed on `line`, with the table's number printed on the line of text
+    before it, a few lines up at most and no table row (`catalogue.numbered_title`)."""
+    before = next((lines[n - 1] for n in range(line - 1, max(0, line - 4), -1) if lines[n - 1].strip()), None)
+    return numbered_title(lines[line - 1], before if before is None or "\t" not in before else None)
 
 
-def finish_table(table: Table, seg: Segment, doc: Document, label: str,
+def finish_table(table: Table, seg: Segment, doc: Document,
                  body: list[tuple[int, str]] | None = None, ascending: bool = False, placed: bool = True) -> Table:
     """`table` as the interpreter read `seg`, with its title as printed and the notes printed
     under it; every column listed in every row, labels and the 合计 as printed without spaces;
@@ -96,7 +96,9 @@ def finish_table(table: Table, seg: Segment, doc: Document, label: str,
     `empty_as_noted`); in a coded or named table, the rows of another classification are
     dropped (`foreign_rows`), then a missing 合计 and the doubts on its codes (`ascending`
     where the text is extracted from a PDF) and sums (`row_doubts`; not `placed`: its amounts
-    wait for another table's, `cross_table`) are said, naming the table `label`."""
+    wait for another table's, `cross_table`) are said, naming the table as printed (as the
+    interpreters do)."""
+    label = seg.title
     table.title, table.note = seg.title, "\n".join(seg.notes) or None
     for column in table.columns:
         column.label = squash(column.label)
@@ -106,7 +108,7 @@ def finish_table(table: Table, seg: Segment, doc: Document, label: str,
     if table.totals.get("total") and table.totals["total"].name:
         table.totals["total"].name = squash(table.totals["total"].name)
     if body is not None:
-        empty_as_noted(table, body, doc, seg.title)
+        empty_as_noted(table, body, doc, label)
     elif not _prints_figure(table):
         table.empty, table.rows, table.totals = True, [], {}
         return table

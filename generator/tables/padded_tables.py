@@ -13,18 +13,16 @@ a table ends (its 为空表 note stands before the next title), wrapped coded ro
 from __future__ import annotations
 
 import re
-from bisect import bisect_left, bisect_right
 from dataclasses import replace
-from operator import attrgetter
 
 from ..grid import Grid as PaddedGrid
 from ..model import Document, Issue, Table
 from ..numbers import squash
 from ..readers.padded import padded_rows
 from ..sources import SourceText
-from .catalogue import load_catalogue, numbered_title
+from .catalogue import load_catalogue
 from .cross_table import name_project_rows, names_by_code
-from .layout_steps import finish_table, replace_page_markers, without_form_feeds
+from .layout_steps import finish_table, printed_title, replace_page_markers, without_form_feeds
 from .pipeline import interpret, read_target
 from .rejoin import rejoin_wrapped_rows
 from .segment import Segment, find_tables
@@ -51,7 +49,7 @@ def read_padded(source: SourceText, doc: Document) -> None:
             doc.issues.append(replace(issue, table=seg.kind.key))
     for key in (k for k in READ_ORDER if k in by_key):  # (表三/表五 before 表七, which takes their names)
         seg, end = by_key[key]
-        title = numbered_title(lines[seg.line - 1], _line_before(lines, seg.line))
+        title = printed_title(lines, seg.line)
         doc.tables[key] = _read_shared(seg, title, end, grid, lines, doc)
     _read_performance(lines, [s for s in segments if s.kind.shape == "key_value"], unread, doc)
 
@@ -61,11 +59,6 @@ def _end_of(lines: list[str], line: int, starts: list[int]) -> int:
     following = min(s for s in starts if s > line)  # (`starts` ends past the last line)
     return next((n for n in range(line + 1, following) if "部分" in lines[n - 1] and PART_RE.match(lines[n - 1])),
                 following)
-
-
-def _line_before(lines: list[str], line: int) -> str | None:
-    """The last line with text before `line` (a title's number: "表 1")."""
-    return next((lines[n - 1] for n in range(line - 1, max(0, line - 4), -1) if lines[n - 1].strip()), None)
 
 
 def _read_performance(lines: list[str], segments: list[Segment], unread: list[Issue], doc: Document) -> None:
@@ -86,15 +79,12 @@ def _read_shared(seg: Segment, title: str, end: int, grid: PaddedGrid, lines: li
     """One table the shared segmenter found, read by the interpreter of its shape and finished
     as every layout's (`layout_steps.finish_table`); `title` as printed; it ends before line
     `end`, the next title (a 为空表 note stands there)."""
-    short = title.split()[0] if title else seg.kind.key  # (表2)
     seg.title = title  # messages name the table as printed
     if seg.kind.shape in ("coded", "named"):  # "208 05 05" / name pieces / the amounts line
-        line_of = attrgetter("line")  # (the grid's rows are in line order)
-        rows = grid.rows[bisect_right(grid.rows, seg.line, key=line_of):bisect_left(grid.rows, end, key=line_of)]
-        rejoin_wrapped_rows(seg, replace(grid, rows=rows))
+        rejoin_wrapped_rows(seg, grid)
     table = interpret(seg, doc)
     if seg.kind.key == "projects":
         names = names_by_code(doc, ("expense", "general_public"))
-        doc.issues.extend(name_project_rows(table, seg, doc, names, short))
+        doc.issues.extend(name_project_rows(table, seg, doc, names, title))
     body = [(n, lines[n - 1]) for n in range(seg.line + 1, end)]
-    return finish_table(table, seg, doc, short, body, ascending=True)
+    return finish_table(table, seg, doc, body, ascending=True)

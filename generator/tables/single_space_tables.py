@@ -188,7 +188,7 @@ def read_shared(seg: Segment, body: list[tuple[int, str]], grid: Grid, doc: Docu
     doc.issues.extend(found)
     if table.rows and seg.kind.shape == "items":
         table.columns = _named_columns(seg, catalogue, table)
-    finish_table(table, seg, doc, title, body, ascending=True, placed=not seg.kind.sources_from)
+    finish_table(table, seg, doc, body, ascending=True, placed=not seg.kind.sources_from)
     said = {i.line for i in found}
     for row in table.rows if seg.kind.shape == "items" else ():  # what it placed (coded: by_sums says)
         printed = sum(v is not None for v in row.values.values())

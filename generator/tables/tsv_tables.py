@@ -4,7 +4,8 @@ Converted Word/PDF text where each table row is one line and its cells are separ
 tabs (empty cells as empty fields), between prose paragraphs. `readers.tsv` makes the text
 a cell grid; the shared segmenter finds the tables in it (a table ends at its first line of
 text) and hands back the runs of rows under no title, told here by their shape (表六, 表七);
-each table is read by `layout_steps.read_table`, the 绩效目标表 by the key-value interpreter.
+each table is read by its shape's interpreter and finished as every layout's
+(`layout_steps.finish_table`), the 绩效目标表 by the key-value interpreter.
 What stays here is what this layout's output has always said of a table: rows printed
 above the header or cut off from it, rows of another table (`tables.foreign_rows`), a file
 ending inside a table.
@@ -15,14 +16,14 @@ from __future__ import annotations
 import re
 
 from ..grid import Cell, Grid, GridRow
-from ..model import TABLE_KEYS, Document, Issue, Origin, Table, table_label
+from ..model import TABLE_KEYS, Document, Issue, Origin, table_label
 from ..numbers import parse_amount
 from ..readers.tsv import MAX_CELLS, join_quoted_cells, read_tsv, split_cells
 from ..sources import SourceText
 from .amounts import has_amount
-from .catalogue import load_catalogue, numbered_title
-from .layout_steps import read_table, replace_page_markers
-from .pipeline import read_target
+from .catalogue import load_catalogue
+from .layout_steps import finish_table, printed_title, replace_page_markers
+from .pipeline import interpret, read_target
 from .segment import Segment, find_tables
 
 _NOTE = re.compile(r"^(备\s*注|注)\s*[:：]")  # a note under a table
@@ -62,9 +63,11 @@ def read_tsv_tables(source: SourceText, doc: Document) -> None:
             ctx_issue(doc, "table-repeated", f"{table_label(key)}在第 {line} 行再次印出；保留第一份",
                       line, key)
             continue
-        title = numbered_title(lines[line - 1], _text_before(lines, line)) if seg else TABLE_KEYS[key]
+        title = printed_title(lines, line) if seg else TABLE_KEYS[key]
         seg = seg or _untitled_segment(key, run, lines, doc)
-        doc.tables[key] = read_shared(seg, title, after_text, doc)
+        seg.title, seg.rows = title, _without_strays(seg, after_text, doc)
+        # the amounts stay in the printed unit (`parse.units` converts the table afterwards)
+        doc.tables[key] = finish_table(interpret(seg, doc, "万元"), seg, doc)
     _ends_inside_table(lines, read, doc)
 
 
@@ -119,12 +122,6 @@ def _untitled_segment(key: str, run: list[GridRow], lines: list[str], doc: Docum
                 Segment(catalogue.kind_of_table(key), TABLE_KEYS[key], run[0].line, None))
 
 
-def _text_before(lines: list[str], line: int) -> str | None:
-    """The line of text printed right before a title (its number: "表一："), if any."""
-    before = next((lines[n - 1] for n in range(line - 1, 0, -1) if lines[n - 1].strip()), None)
-    return before.strip() if before is not None and "\t" not in before else None
-
-
 def _after_text(grid: Grid, segments: list[Segment], untitled: list[list[GridRow]]) -> set[int]:
     """The lines of the table rows that follow a line not read as a table row (text, a
     编制部门 line): a header row there is cut off from the rows above it."""
@@ -152,28 +149,22 @@ def _ends_inside_table(lines: list[str], read: list[tuple[list[GridRow], str, in
             return
 
 
-def read_shared(seg: Segment, title: str, after_text: set[int], doc: Document) -> Table:
-    """One table by the interpreter of its shape, `title` as printed. The amounts stay in
-    the printed unit (`parse.units` converts the table afterwards)."""
-    seg.rows = _without_strays(seg.rows, seg.kind.key, after_text, doc)
-    return read_table(seg, doc, title, "万元")
-
-
-def _without_strays(rows: list[GridRow], key: str, after_text: set[int], doc: Document) -> list[GridRow]:
+def _without_strays(seg: Segment, after_text: set[int], doc: Document) -> list[GridRow]:
     """The table's rows but those moved here from another table: rows of figures above the
     header, and header rows with text between them and the header below."""
+    rows, key = seg.rows, seg.kind.key
     above = 0  # rows of figures printed above the header (moved from another table)
     while above < len(rows) and has_amount(rows[above]) and not all(map(has_amount, rows[above + 1:above + 3])):
         above += 1
     for row in rows[:above]:
-        ctx_issue(doc, "row-misaligned", f"{table_label(key)} 第 {row.line} 行：印在表头之上（另一张表的行？）；未读",
+        ctx_issue(doc, "row-misaligned", f"{seg.title} 第 {row.line} 行：印在表头之上（另一张表的行？）；未读",
                   row.line, key)
     rows = rows[above:]
     first_data = next((i for i, r in enumerate(rows) if has_amount(r)), len(rows))
     cut = max((i for i in range(1, first_data) if rows[i].line in after_text), default=0)
     if cut:
         lines = "、".join(str(r.line) for r in rows[:cut])
-        ctx_issue(doc, "header-stray", f"{table_label(key)}：第 {lines} 行的表头行与其下的表头不相连；未用",
+        ctx_issue(doc, "header-stray", f"{seg.title}：第 {lines} 行的表头行与其下的表头不相连；未用",
                   rows[0].line, key)
     return rows[cut:]
 

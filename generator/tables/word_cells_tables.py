@@ -18,8 +18,8 @@ from ..model import TABLE_KEYS, Document, Issue, table_label
 from ..readers.word_cells import CellText, clean_text, grid_of_cells, split_cells
 from ..sources import SourceText
 from .catalogue import load_catalogue
-from .layout_steps import read_table, without_form_feeds
-from .pipeline import read_target
+from .layout_steps import finish_table, without_form_feeds
+from .pipeline import interpret, read_target
 from .segment import Segment, find_tables
 
 
@@ -29,7 +29,7 @@ def read_word_cells(source: SourceText, doc: Document) -> None:
     cells = split_cells(lines)
     shared, targets = shared_segments(grid_of_cells(doc.path, lines, cells), doc)
     for key, seg in shared.items():
-        doc.tables[key] = read_table(seg, doc, seg.title)
+        doc.tables[key] = finish_table(interpret(seg, doc), seg, doc)
     _titles_without_table(cells, set(shared), doc)
     read_targets(targets, doc)
 
