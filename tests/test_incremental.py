@@ -198,6 +198,35 @@ def test_a_changed_template_rerenders_the_pages_that_use_it(make_site, tmp_path)
     assert_same_as_clean_build(site, tmp_path)
 
 
+def test_templates_parsed_for_their_includes_once_across_builds_and_again_once_edited(
+        make_site, monkeypatch, tmp_path):
+    from generator.render import outputs
+
+    site = incremental_site(make_site)
+    build(site)
+    parsed: list[str] = []
+    find = outputs.meta.find_referenced_templates
+    monkeypatch.setattr(outputs.meta, "find_referenced_templates",
+                        lambda ast: parsed.append(ast) or find(ast))
+    edit_source(site)
+    build(site)
+    assert parsed == []  # every template's references read from the last build's
+    # an edited template is parsed, and what it now includes followed: its edit is a change
+    templates = site / "templates"
+    templates.mkdir()
+    text = (BUILTIN_TEMPLATES / "source.html").read_text(encoding="utf-8")
+    (templates / "source.html").write_text(text.replace(
+        "{% block content %}", '{% block content %}{% include "_extra.html" %}', 1), encoding="utf-8")
+    (templates / "_extra.html").write_text("<!-- 第一版 -->", encoding="utf-8")
+    build(site)
+    assert len(parsed) == 2  # source.html and the new _extra.html
+    (templates / "_extra.html").write_text("<!-- 第二版 -->", encoding="utf-8")
+    build(site)
+    sources = [p for p in (site / "build" / "budgets").glob("*/source/index.html")]
+    assert len(sources) == 2 and all("第二版" in p.read_text(encoding="utf-8") for p in sources)
+    assert_same_as_clean_build(site, tmp_path)
+
+
 def test_a_deleted_source_removes_its_pages_and_rows(make_site, tmp_path):
     from generator.db import connect, query
 

@@ -32,7 +32,7 @@ from jinja2 import Environment, TemplateNotFound, meta
 
 from ..incremental import DEFERRED, Manifest, digest
 from .spare import SpareTree, unit_files
-from .templating import PageWriter
+from .templating import CompiledTemplates, PageWriter
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -288,15 +288,21 @@ def _link_file(source: str, target: str, first: bool = True) -> bool | None:
         return True
 
 
-# The templates a template's source refers to, by its name and source: `serve` rebuilds
-# in one process and need not parse an unchanged template again.
+# The templates a template's source refers to, by its name and source, where the
+# environment keeps no compiled templates (which keep them: `CompiledTemplates.references`).
 _REFERENCES: dict[tuple[str, str], list[str | None]] = {}
 
 
 def _references(env: Environment, name: str, source: str, filename: str | None) -> list[str | None]:
+    def find() -> list[str | None]:
+        return list(meta.find_referenced_templates(env.parse(source, name, filename)))
+
+    kept = env.bytecode_cache
+    if isinstance(kept, CompiledTemplates):
+        return kept.references(name, source, find)
     key = (name, source)
     if key not in _REFERENCES:
-        _REFERENCES[key] = list(meta.find_referenced_templates(env.parse(source, name, filename)))
+        _REFERENCES[key] = find()
     return _REFERENCES[key]
 
 

@@ -10,8 +10,11 @@ the page kind (`document.html`); a more specific name is tried first
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 import shutil
-from collections.abc import Container
+from collections.abc import Callable, Container
 from pathlib import Path
 from typing import Any
 
@@ -62,6 +65,7 @@ class CompiledTemplates(FileSystemBytecodeCache):
             shutil.rmtree(root, ignore_errors=True)  # another version's
             folder.mkdir(parents=True, exist_ok=True)
         super().__init__(str(folder))
+        self._references: dict[str, Any] | None = None  # `references`, read when first asked
 
     def load_bytecode(self, bucket: Any) -> None:
         try:
@@ -74,6 +78,43 @@ class CompiledTemplates(FileSystemBytecodeCache):
             super().dump_bytecode(bucket)
         except OSError:  # a read-only cache only costs the compiling
             pass
+
+    def references(self, name: str, source: str,
+                   find: Callable[[], list[str | None]]) -> list[str | None]:
+        """The templates that the template `name` of text `source` extends, includes or
+        imports (`find()`: by parsing it; None for a name computed at render time), kept
+        in `references.json` beside the compiled templates by a digest of name and text:
+        parsing every template for them cost each build half a second."""
+        if self._references is None:
+            self._references = self._kept_references()
+        key = hashlib.sha256(f"{name}\0{source}".encode()).hexdigest()
+        found = self._references.get(key)
+        if not isinstance(found, list):
+            found = self._references[key] = find()
+            self._keep_reference(key, found)
+        return found
+
+    def _kept_references(self) -> dict[str, Any]:
+        try:
+            kept = json.loads((Path(self.directory) / REFERENCES).read_bytes())
+        except (OSError, ValueError):
+            return {}
+        return kept if isinstance(kept, dict) else {}
+
+    def _keep_reference(self, key: str, found: list[str | None]) -> None:
+        """Add one entry to the file, as it stands now: a render worker may have added
+        others since this process read it."""
+        path = Path(self.directory) / REFERENCES
+        tmp = path.with_name(f".{REFERENCES}.{os.getpid()}.tmp")
+        try:
+            tmp.write_text(json.dumps(self._kept_references() | {key: found}, sort_keys=True),
+                           encoding="utf-8")
+            tmp.replace(path)  # whole, for another process reading it meanwhile
+        except OSError:  # a read-only cache only costs the parsing
+            tmp.unlink(missing_ok=True)
+
+
+REFERENCES = "references.json"
 
 
 # What `getattr` finds on a plain dict: its methods (`fmap.get`, `d.items`).
