@@ -322,6 +322,25 @@ def test_term_files_patched_for_changed_pages_are_those_computed_whole(tmp_path)
 
 
 
+def test_term_files_computed_in_processes_are_those_computed_in_one():
+    """The term files' hash groups computed in forked processes (`workers`) give the
+    files one process computes, byte for byte, over terms of many groups."""
+    import random
+
+    rng = random.Random(11)
+    han = [chr(0x4E00 + rng.randrange(3000)) for _ in range(400)]
+    pages = [analyse_page(f"p{n}/", PageUnits(f"页{n}", {}, [
+        Unit(f"u{k}", "", [(rng.choice([NAME, TITLE, BODY]),
+                            "".join(rng.sample(han, 6)) + f" w{rng.randrange(50)}")])
+        for k in range(rng.randint(1, 80))])) for n in range(40)]
+    numbers = [3 * n + 1 for n in range(40)]
+    alone, size = index_files(pages, None, numbers)
+    together, size_in_processes = index_files(pages, None, numbers, workers=3)
+    terms = [json.loads(text) for name, text in alone.items() if name.startswith("t/")]
+    assert sum(1 for entries in terms if entries) >= 16  # terms of every hash group
+    assert together == alone and size_in_processes == size
+
+
 def test_page_numbers_follow_from_the_set_of_pages_and_stay_put():
     """Numbers are distinct, the same whatever order the pages come in, grouped by kind of
     page, and a page added or removed moves few others (those after it in its run)."""

@@ -136,7 +136,7 @@ def build_search_index(site: Path, cache_dir: Path | None = None, jobs: int = 0,
                           if cache_dir is not None else None)
             analysed = [records[page] or _without_units(page) for page in saved.pages]
             numbers = [entry[2] for entry in saved.pages.values()]
-            files, saved.size = index_files(analysed, remembered, numbers)
+            files, saved.size = index_files(analysed, remembered, numbers, workers)
             saved.hashes = writer.files(files)
             for page, record in zip(saved.pages, analysed):
                 saved.pages[page].append(record["meta"])

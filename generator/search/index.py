@@ -135,12 +135,13 @@ def _unit_file(head: list, units: list[list[str]]) -> str:
 
 
 def index_files(pages: list[dict], remembered: TextsFile | None = None,
-                numbers: list[int] | None = None) -> tuple[dict[str, str], int]:
+                numbers: list[int] | None = None, workers: int = 1
+                ) -> tuple[dict[str, str], int]:
     """The index files but the unit files, by name in the index folder (JSON text), for
     `pages` (analysed) under `numbers` (`page_numbers`; 0, 1, 2, … without): the term
     files, `meta.json` and `filters.json`; and the size of the postings
     (`postings.bucket_count`). `remembered` keeps the analysis of the distinct texts for
-    the next build."""
+    the next build; `workers` processes compute the term files' hash groups."""
     numbers = list(range(len(pages))) if numbers is None else numbers
     distinct: dict[str, int] = {}
     unit_pages, unit_ids, unit_texts = [], [], []
@@ -157,7 +158,7 @@ def index_files(pages: list[dict], remembered: TextsFile | None = None,
                            np.array(unit_ids, dtype=np.int64),
                            renumbered[np.array(unit_texts, dtype=np.int64)])
     buckets, terms, size = postings.term_files(analysed.terms, units, GROUPS, BUCKET_BYTES,
-                                               term_hash)
+                                               term_hash, workers)
     files = {f"t/{n:x}.json": text for n, text in terms.items()}
     files.update(head_files(buckets, by_number(numbers, [page["meta"] for page in pages])))
     return files, size

@@ -20,7 +20,9 @@ distinct terms (to name and hash them):
 
 from __future__ import annotations
 
+import multiprocessing
 import re
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -189,7 +191,7 @@ class Units:
 
 
 def term_files(terms: TextTerms, units: Units, groups: int, bucket_bytes: int,
-               term_hash) -> tuple[int, dict[int, str], int]:
+               term_hash, workers: int = 1) -> tuple[int, dict[int, str], int]:
     """The term files: how many, each one's JSON text by number ({term: "page delta,
     n, code delta × n, …" as varints}, terms in string order) and the postings' size. A
     term file holds the terms whose `term_hash` ends in its number's bits; there are as
@@ -197,7 +199,9 @@ def term_files(terms: TextTerms, units: Units, groups: int, bucket_bytes: int,
 
     Nothing sorts the whole vocabulary: each entry's term is given a number in string
     order (`_order_keys`) and its hash (`_hashes`, FNV-1a over the UTF-8 bytes of a Han
-    term computed on the arrays) at once, and each hash group sorts its own terms."""
+    term computed on the arrays) at once, and each hash group sorts its own terms: the
+    groups are computed in `workers` forked processes, which see the arrays as they are
+    (nothing is copied to them) and send back each group's terms and postings."""
     word_order = sorted(range(len(terms.words)), key=terms.words.__getitem__)
     words = [terms.words[i] for i in word_order]  # string order
     word_rank = np.empty(len(words), dtype=np.int64)
@@ -208,13 +212,8 @@ def term_files(terms: TextTerms, units: Units, groups: int, bucket_bytes: int,
         part = slice(start, start + (1 << 20))
         entry_group[part] = _hashes(_order_keys(terms.codes[part], word_rank),
                                     word_hashes) & (groups - 1)
-    found = []  # per group: its terms' names, hashes and postings texts, in string order
-    for group in range(groups):
-        chosen = np.flatnonzero(entry_group == group)  # texts stay in order
-        present, texts = _group_postings(terms.texts[chosen],
-                                         _order_keys(terms.codes[chosen], word_rank),
-                                         terms.kinds[chosen], units)
-        found.append((_names(present, words), _hashes(present, word_hashes).tolist(), texts))
+    found = _in_processes(_group_terms, (terms, units, entry_group, word_rank, words,
+                                         word_hashes), range(groups), workers)
     size = sum(len(name) * 3 + len(text) + 6 for names, _, texts in found
                for name, text in zip(names, texts))
     buckets = bucket_count(size, groups, bucket_bytes)
@@ -223,6 +222,41 @@ def term_files(terms: TextTerms, units: Units, groups: int, bucket_bytes: int,
         for name, h, text in zip(names, hashes, texts):
             files[h & (buckets - 1)].append(f'"{name}":"{text}"')
     return buckets, {n: "{" + ",".join(parts) + "}" for n, parts in files.items()}, size
+
+
+Group = tuple[list[str], list[int], list[str]]  # its terms' names, hashes and postings
+
+
+def _group_terms(shared: tuple, group: int) -> Group:
+    """The terms of one hash group, in string order: names, hashes, postings texts."""
+    terms, units, entry_group, word_rank, words, word_hashes = shared
+    chosen = np.flatnonzero(entry_group == group)  # texts stay in order
+    present, texts = _group_postings(terms.texts[chosen],
+                                     _order_keys(terms.codes[chosen], word_rank),
+                                     terms.kinds[chosen], units)
+    return _names(present, words), _hashes(present, word_hashes).tolist(), texts
+
+
+_SHARED: tuple | None = None  # what forked workers of `_in_processes` read
+
+
+def _in_processes(work, shared: tuple, items: range, workers: int) -> list[Group]:
+    """`work(shared, item)` for each of `items`, in order; in `workers` forked processes
+    (they inherit `shared` at the fork) when there are more than one."""
+    global _SHARED
+    if workers <= 1 or len(items) < 2:
+        return [work(shared, item) for item in items]
+    _SHARED = shared
+    try:
+        with ProcessPoolExecutor(max_workers=min(workers, len(items)),
+                                 mp_context=multiprocessing.get_context("fork")) as pool:
+            return list(pool.map(_shared_work, [work] * len(items), items))
+    finally:
+        _SHARED = None
+
+
+def _shared_work(work, item: int) -> Group:
+    return work(_SHARED, item)
 
 
 HAN_KEYS = 0x3400 << 17  # order keys from here on are Han terms', below words'
