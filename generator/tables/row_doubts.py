@@ -181,6 +181,9 @@ def check_economic_side(table: Table, doc: Document, label: str) -> None:
                                     "所在的列存疑", doc.path, row.line, "warning", table.key))
 
 
+_ZERO = Decimal(0)
+
+
 def moved_values(parent: Row, children: list[Row], columns: list[str]) -> list[Row]:
     """Children whose figures stand in the wrong columns, told by the parent's breakdown.
 
@@ -190,10 +193,14 @@ def moved_values(parent: Row, children: list[Row], columns: list[str]) -> list[R
     too much are the ones in doubt. A mismatch that is not a move (a figure missing, a
     wrong figure) is left to the checks."""
     tolerance = Decimal("0.01") * max(1, len(children))
+    sums: dict[str, Decimal] = {}  # the children's, by column (one pass: every parent of a table asks)
+    for row in children:
+        for column, value in row.values.items():
+            if value:
+                sums[column] = sums.get(column, _ZERO) + value
 
     def gap(column: str) -> Decimal:
-        parent_value = parent.values.get(column) or Decimal(0)
-        return parent_value - sum((r.values.get(column) or Decimal(0) for r in children), Decimal(0))
+        return (parent.values.get(column) or _ZERO) - sums.get(column, _ZERO)
 
     parts = [c for c in columns if c != "total"]
     if "total" not in columns or not parts or abs(gap("total")) > tolerance:

@@ -56,8 +56,9 @@ def read_single_space(source: SourceText, doc: Document) -> list[str]:
     # A page's number line marks a page break, as a form feed does (`pages`).
     lines = replace_page_markers(_refuse_wide_lines(source.lines, doc), "\f")
     catalogue = load_catalogue()
-    marks = [n for n, text in enumerate(lines, 1) if "表" in text]
-    stops = [n for n, text in enumerate(lines, 1) if _is_stop(text) and not ("表" in text and catalogue.title_key(text))]
+    marks = [n for n, text in enumerate(lines, 1) if "表" in text or "部分" in text]  # (few)
+    stops = [n for n in marks if _is_stop(lines[n - 1]) and not ("表" in lines[n - 1] and catalogue.title_key(lines[n - 1]))]
+    marks = [n for n in marks if "表" in lines[n - 1]]
     heads = [n for n in stops if _is_part_heading(lines[n - 1], catalogue)]  # (第三部分 …)
     rows = single_space_rows(_table_lines(lines, heads, marks, catalogue))
     grid = Grid(path=doc.path, format="pdf-single-space", text="", rows=rows)
