@@ -63,7 +63,6 @@ class TrackedWriter(PageWriter):
         self.reused = 0
         self._current: dict[str, list[str]] | None = None
         self._templates: dict[str, list[str]] = {}
-        self._used: dict[tuple[str, ...], frozenset[str]] = {}  # `_template_inputs`
         self._reusable: dict[str, bool] = {}
         # Units linked from the last build even when their inputs changed, to be rendered
         # by the next build (`serve` shows an edit before the bulk downloads are redone).
@@ -116,18 +115,11 @@ class TrackedWriter(PageWriter):
         return self._reusable[unit]
 
     def _dependencies(self, deps: Iterable[str], templates: Iterable[str]) -> list[str]:
-        return sorted(self._template_inputs(tuple(templates)).union(deps))
-
-    def _template_inputs(self, templates: tuple[str, ...]) -> frozenset[str]:
-        """`template:<name>` of `templates` and all they use, each keyed in `inputs`: asked
-        for every unit (a province has thousands), worked out once per list of templates."""
-        found = self._used.get(templates)
-        if found is None:
-            found = self._used[templates] = frozenset().union(*map(self.template_deps, templates))
-            for name in found:
-                if name not in self.inputs:
-                    self.inputs[name] = self._template_key(name.removeprefix("template:"))
-        return found
+        names = sorted(set(deps).union(*(self.template_deps(t) for t in templates)))
+        for name in names:
+            if name.startswith("template:") and name not in self.inputs:
+                self.inputs[name] = self._template_key(name.removeprefix("template:"))
+        return names
 
     def _unchanged(self, unit: str, names: list[str]) -> dict[str, list[str]] | None:
         """The last build's record of `unit`, if it had the same inputs with the same keys."""
