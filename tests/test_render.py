@@ -425,3 +425,18 @@ def test_equal_amounts_printed_differently_are_shown_as_printed():
                                                  "1234567.000000")]
     assert shown == ["1.00", "1.0", "1.00", "-0.00", "3,121.42058", "1,234,567.00"]
     assert fmt_amount(None) == "—" and fmt_amount(Decimal("2.345"), places=2) == "2.34"
+
+
+@pytest.mark.parametrize("page", ["", "budgets/", "budgets/a-2021/", "budgets/a-2021/source/",
+                                  "classifications/function/201/", "departments/x/", "404.html"])
+@pytest.mark.parametrize("absolute", [False, True])
+def test_a_links_prefix_under_a_folder_is_the_link_worked_out(page, absolute):
+    for folder in ["budgets/", "regions/"]:
+        url = Linker(page, "/site/", absolute)
+        prefix = url.under(folder)
+        for rest in ["a-2021/", "a-2021/source/", "b/c"]:
+            expected = Linker(page, "/site/", absolute)(folder + rest)
+            assert prefix is None or prefix + rest == expected, (page, folder, rest)
+    # where it is not that simple (the listing itself: budgets/ links './a/'), there is none
+    assert Linker("budgets/").under("budgets/") is None
+    assert Linker("classifications/function/201/").under("budgets/") == "../../../budgets/"

@@ -87,6 +87,18 @@ class Linker:
             rel = self._cache[target] = self._relative(target)
         return rel + hash_ + fragment
 
+    def under(self, folder: str) -> str | None:
+        """A prefix `p` with `self(folder + rest) == p + rest` for every plain `rest` (no
+        empty, '.' or '..' part but a trailing '/'), if the link to a target in `folder`
+        is that simple (None otherwise): a page listing thousands of department-years
+        links each without working its link out (`plain`)."""
+        if self.absolute:
+            return self.base_url + folder
+        if (self._up is not None and folder.partition("/")[0] != self._first
+                and _plain(folder.rstrip("/").split("/"))):
+            return self._up + folder
+        return None
+
     def _relative(self, target: str) -> str:
         if self.absolute:
             return self.base_url + target
@@ -102,6 +114,11 @@ class Linker:
         if rel == ".":
             return "./"
         return rel + ("/" if trailing else "")
+
+
+def plain(name: str) -> bool:
+    """Whether `name` is one plain part of a path (a `Linker.under` rest, without '/')."""
+    return "/" not in name and name not in ("", ".", "..")
 
 
 def _plain(parts: list[str]) -> bool:
