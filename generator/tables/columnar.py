@@ -28,6 +28,7 @@ from pathlib import Path
 from ..grid import Cell
 from ..model import Issue, Row, Table
 from ..numbers import squash
+from ..readers.text import is_amount
 from .amounts import to_wan
 from .catalogue import Catalogue, identity_terms
 from .segment import Segment
@@ -244,7 +245,6 @@ def _adds_up(amounts: list[Decimal], step: Decimal) -> bool:
 
 @lru_cache(maxsize=1 << 16)  # cell texts repeat ("0.00", codes): bounded over a long build
 def _is_plain_amount(text: str) -> bool:
-    from ..readers.text import is_amount
     return is_amount(text) and not _CODE_LIKE.match(text.strip())
 
 
