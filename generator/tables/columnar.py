@@ -96,8 +96,8 @@ def class_codes(classification: str = "function") -> dict[str, str]:
     return {name: code for code, names in data[classification].items() for name in names}
 
 
-def coded_classes(table: Table, seg: Segment, unit: str, path: str,
-                  classification: str = "function", headings: frozenset[str] = frozenset()) -> list[Issue]:
+def coded_classes(table: Table, seg: Segment, unit: str, path: str, classification: str,
+                  headings: frozenset[str]) -> list[Issue]:
     """The 类 rows of a classified table whose codes the rendering lost."""
     if any(r.kind == "class" and r.get("total") is not None for r in table.rows):
         return []
@@ -139,7 +139,7 @@ def coded_classes(table: Table, seg: Segment, unit: str, path: str,
 
 
 def _class_names(cells: list[Cell], codes: dict[str, str], unit: str, step: Decimal,
-                 headings: frozenset[str] = frozenset()) -> dict[str, tuple[str, Cell | None]]:
+                 headings: frozenset[str]) -> dict[str, tuple[str, Cell | None]]:
     """Class code → (its name as printed, the cell of its total or None). A name may print
     more than once (in a header printed column by column, then in its row): the occurrence
     whose amounts after it add up as a row's do (合计 = 基本支出 + 项目支出, or 合计 and one
