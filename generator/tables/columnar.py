@@ -195,7 +195,7 @@ NAME_PIECES = 3
 def _names(cells: list[Cell], codes: dict[str, str]):
     """(index of its last cell, name) of every standard class name printed, whole or
     wrapped over the next cells."""
-    starts = _name_starts(frozenset(codes))
+    starts = {name[:2] for name in codes}
     for i, cell in enumerate(cells):
         if _ORDINAL.sub("", squash(cell.text))[:2] not in starts:
             continue
@@ -207,11 +207,6 @@ def _names(cells: list[Cell], codes: dict[str, str]):
             if name in codes:
                 yield j, name
                 break
-
-
-@cache
-def _name_starts(names: frozenset[str]) -> frozenset[str]:
-    return frozenset(name[:2] for name in names)
 
 
 def _run_after(cells: list[Cell], i: int, unit: str) -> list[Decimal]:
