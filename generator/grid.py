@@ -30,6 +30,16 @@ def origin_at(line: int, page: int | None = None) -> Origin:
     return Origin(line, page)
 
 
+def tab_line(cells: list[tuple[int, str]]) -> str:
+    """A table row of (column, text) cells as a line of the rendition (a sheet's, a Word
+    table's): the cells separated by tabs, an empty column an empty field, the breaks a
+    cell holds as spaces (each row is one line)."""
+    fields = [""] * (cells[-1][0] + 1)
+    for col, text in cells:
+        fields[col] = text.replace("\t", " ").replace("\r", " ").replace("\n", " ")
+    return "\t".join(fields)
+
+
 @dataclass(slots=True)  # readers make thousands: no instance dict to allocate
 class Cell:
     """One cell's text as printed, with its place (see the module docstring for `col`,

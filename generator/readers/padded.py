@@ -46,7 +46,8 @@ def padded_rows(lines: Iterable[tuple[int, str]], path: str) -> tuple[list[GridR
             if len(counted) == sum(amount):
                 for cell, col in zip((c for c, a in zip(cells, amount) if a), counted):
                     cell.col = col
-        if amount[-1] and False in amount:  # (else _numbers_in_labels keeps them all)
+        # a sentence ("… 2024 年没有使用 …") and a row of amounts alone keep their cells
+        if amount[-1] and False in amount:
             cells = _numbers_in_labels(cells, amount)
         rows.append(GridRow(cells, number))
     return rows, issues
@@ -57,9 +58,7 @@ def _numbers_in_labels(cells: list[Cell], amount: list[bool]) -> list[Cell]:
     label text (words, not a split number's ".66"; a figure such as 1,904.49 before the
     other side's label is none) is part of the label ("一般行政管理事务 12345
     在线政务服务平台运行保障项目"), joined to the text after it. Numbers before the first
-    text (a code: 201 03 02) stay cells, and so do a sentence's numbers."""
-    if not amount[-1] or all(amount):
-        return cells  # no row of amounts: a sentence ("… 2024 年没有使用 …") keeps its cells
+    text (a code: 201 03 02) stay cells."""
     out: list[Cell] = []
     labelled = False  # a piece of text came before
     for i, cell in enumerate(cells):

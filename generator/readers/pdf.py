@@ -104,18 +104,11 @@ def _page_issues(content: PageContent | None, problem: str | None, number: int, 
         return [Issue("pdf-unreadable", f"第 {number} 页：{problem}", path, line, "error")]
     if not content.chars and content.has_images:
         return [Issue("pdf-no-text", f"第 {number} 页没有文字层（扫描件？），未做 OCR", path, line, "warning")]
-    if _garbled_share(content) > GARBLED_SHARE:
+    garbled = sum(1 for c in content.chars if c[0] == "\ufffd" or "\ue000" <= c[0] <= "\uf8ff" or c[0] < " ")
+    if content.chars and garbled / len(content.chars) > GARBLED_SHARE:
         return [Issue("pdf-garbled-text", f"第 {number} 页的文字无法解码（字体没有 Unicode 映射）："
                       "其中的名称和数字不可靠", path, line, "warning")]
     return []
-
-
-def _garbled_share(content: PageContent) -> float:
-    if not content.chars:
-        return 0.0
-    bad = sum(1 for c in content.chars
-              if c[0] == "\ufffd" or "\ue000" <= c[0] <= "\uf8ff" or c[0] < " ")
-    return bad / len(content.chars)
 
 
 def _no_text_issue(grid: Grid, scanned: list[int]) -> Issue:

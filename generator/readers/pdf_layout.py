@@ -20,6 +20,7 @@ Boxes are (x0, top, x1, bottom) in points from the top-left of the displayed pag
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from .pdf_page import Box, Char
@@ -131,10 +132,17 @@ def find_tables(horizontal: list[Box], vertical: list[Box]) -> list[Table]:
         (table.horizontal if is_horizontal else table.vertical).append((at, start, end))
     tables = [t for t in tables if len(t.vertical) >= 2]
     for table in tables:
-        for x in sorted(v[0] for v in table.vertical):
-            if not table.boundaries or x - table.boundaries[-1] > RULE_TOLERANCE:
-                table.boundaries.append(x)
+        table.boundaries = _merged(v[0] for v in table.vertical)
     return tables
+
+
+def _merged(xs: Iterable[float]) -> list[float]:
+    """The x positions sorted, one kept of those within RULE_TOLERANCE of each other."""
+    merged: list[float] = []
+    for x in sorted(xs):
+        if not merged or x - merged[-1] > RULE_TOLERANCE:
+            merged.append(x)
+    return merged
 
 
 def split_cells(line: Line, tables: list[Table]) -> LaidLine:
@@ -143,7 +151,9 @@ def split_cells(line: Line, tables: list[Table]) -> LaidLine:
     centre = line.centre
     table = next((t for t in tables if t.top - RULE_TOLERANCE <= centre <= t.bottom + RULE_TOLERANCE),
                  None)
-    crossing = _crossing_rules(table, line) if table is not None else []
+    # the x of the table's vertical rulings that run past the line's centre
+    crossing = _merged(x for x, top, bottom in table.vertical
+                       if top - RULE_TOLERANCE <= centre <= bottom + RULE_TOLERANCE) if table is not None else []
     # Two rulings only are a frame (a box around a note, a page border, a full-width
     # title row): its text is cut at gaps like any unruled line.
     if len(crossing) < 3:
@@ -163,18 +173,6 @@ def split_cells(line: Line, tables: list[Table]) -> LaidLine:
     if outside:
         cells = sorted(cells + _gap_cells(outside), key=lambda c: c.box[0])
     return LaidLine(cells, line.top, line.bottom, table, ruled)
-
-
-def _crossing_rules(table: Table, line: Line) -> list[float]:
-    """The x of the table's vertical rulings that run past the line's centre, merged."""
-    centre = line.centre
-    xs = sorted(x for x, top, bottom in table.vertical
-                if top - RULE_TOLERANCE <= centre <= bottom + RULE_TOLERANCE)
-    merged: list[float] = []
-    for x in xs:
-        if not merged or x - merged[-1] > RULE_TOLERANCE:
-            merged.append(x)
-    return merged
 
 
 def _column(table: Table, x: float) -> int:

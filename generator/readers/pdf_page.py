@@ -28,8 +28,6 @@ RULE_MIN_LENGTH = 3.0
 class PageContent:
     """One page's characters, ruling lines (split by direction) and what else it shows."""
 
-    width: float
-    height: float
     chars: list[Char]
     horizontal: list[Box]
     vertical: list[Box]
@@ -84,7 +82,7 @@ def read_page_content(page) -> PageContent:
     finally:
         textpage.close()
     horizontal, vertical, has_images = _page_rules(page, frame)
-    return PageContent(frame.width, frame.height, chars, horizontal, vertical, has_images)
+    return PageContent(chars, horizontal, vertical, has_images)
 
 
 def _page_chars(textpage, frame: _Frame) -> list[Char]:

@@ -19,7 +19,7 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
-from ..grid import Cell, Grid, GridRow
+from ..grid import Cell, Grid, GridRow, tab_line
 from ..model import Issue, Origin
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -104,10 +104,7 @@ class _BodyReader:
             cells = list(_row_cells(tr))
             if not cells:
                 continue
-            fields = [""] * (cells[-1][0] + 1)
-            for col, text in cells:
-                fields[col] = text
-            self.lines.append("\t".join(fields))
+            self.lines.append(tab_line(cells))
             line = len(self.lines)
             self.rows.append(GridRow(
                 [Cell(text, Origin(line, cell=f"表{table} 行{row_number} 列{col + 1}"), col=col)

@@ -30,7 +30,7 @@ from xml.etree.ElementTree import ParseError
 
 from lxml.etree import XMLSyntaxError
 
-from ..grid import Cell, Grid, GridRow
+from ..grid import Cell, Grid, GridRow, tab_line
 from ..model import Issue, Origin
 from .numfmt import plain_number
 from .xlsx_xml import SheetCells, column_letters, read_xlsx
@@ -69,7 +69,7 @@ def sheets_to_grid(sheets: list[SheetCells], display_path: str, kind: str) -> Gr
         # sheet rows (in order, 0 for the marker) and their lines in the text
         row_numbers, row_lines = [0], [len(lines)]
         for row_number, cells in sheet.rows:
-            lines.append(_row_line(cells))
+            lines.append(tab_line(cells))
             line = len(lines)
             row_numbers.append(row_number)
             row_lines.append(line)
@@ -87,13 +87,6 @@ def sheets_to_grid(sheets: list[SheetCells], display_path: str, kind: str) -> Gr
                 "（用 Excel 或 LibreOffice 打开并保存一次即可存下）",
                 display_path, line, "warning"))
     return Grid(display_path, kind, "\n".join(lines), rows, pages=len(sheets), issues=issues)
-
-
-def _row_line(cells: list[tuple[int, str]]) -> str:
-    fields = [""] * (cells[-1][0] + 1)
-    for col, text in cells:
-        fields[col] = text.replace("\t", " ").replace("\r", " ").replace("\n", " ")
-    return "\t".join(fields)
 
 
 def _read_xls(path: Path) -> list[SheetCells]:

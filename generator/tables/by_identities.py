@@ -31,17 +31,13 @@ def place_by_identities(lines: list[list[str]], amounts: list[Decimal], identiti
         if count >= MAX_ORDERS:
             return {}
         values = dict(zip(order, amounts))
-        if len(values) != len(order) or not _all_checked(values, identities):
+        # (an identity with a term among no column confirms nothing)
+        if len(values) != len(order) or not all(set(terms_of(i)) <= values.keys() for i in identities):
             continue
         if not identities_hold(values, identities, slack):
             continue
         agreed = values if agreed is None else {k: v for k, v in agreed.items() if values.get(k) == v}
     return agreed or {}
-
-
-def _all_checked(values: dict, identities: tuple[str, ...]) -> bool:
-    """Every identity has all its terms among the columns (else it confirms nothing)."""
-    return all(set(terms_of(i)) <= values.keys() for i in identities)
 
 
 def _interleavings(lines: list[list[str]]):

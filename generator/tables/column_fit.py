@@ -125,7 +125,17 @@ def fit_to_columns(seg: Segment, header: list[GridRow], body: list[GridRow], col
     columns = _one_column_per_key(seg, _one_label_per_column(seg, columns, path, issues), path, issues)
     body, columns = follow_page_headers(header, body, columns, catalogue)
     amount_cols = {c.pieces[0].col for c in columns if c.pieces} - {None}
-    return _fitting(seg, body, code_cols, name_columns(header, code_cols), amount_cols, path, issues), columns
+    name_cols = name_columns(header, code_cols)
+    if not code_cols and not name_cols and not amount_cols:
+        return body, columns
+    kept = []
+    for row in body:
+        why = misfit(row, code_cols, name_cols, amount_cols)
+        if why is None:
+            kept.append(row)
+            continue
+        issues.append(table_issue(seg, path, "row-misaligned", row.line, f"{why}（另一张表的行，或单元格错位？），未读取"))
+    return kept, columns
 
 
 def dropped_number_runs(seg: Segment, rows: list[GridRow], path: str) -> list[Issue]:
@@ -162,21 +172,6 @@ def _one_column_per_key(seg: Segment, columns: list[HeaderColumn], path: str,
         issues.append(table_issue(seg, path, "column-ambiguous", None, f"表头的“{'、'.join(doubled)}”各印在两列之上"
                                   "（其上的分组行丢失？）；各列的数按位置保留，存疑"))
     return columns
-
-
-def _fitting(seg: Segment, body: list[GridRow], code_cols: set[int], name_cols: set[int],
-             amount_cols: set[int], path: str, issues: list[Issue]) -> list[GridRow]:
-    """The rows whose cells fit the header's columns (`ruled.misfit`); the others not read."""
-    if not code_cols and not name_cols and not amount_cols:
-        return body
-    kept = []
-    for row in body:
-        why = misfit(row, code_cols, name_cols, amount_cols)
-        if why is None:
-            kept.append(row)
-            continue
-        issues.append(table_issue(seg, path, "row-misaligned", row.line, f"{why}（另一张表的行，或单元格错位？），未读取"))
-    return kept
 
 
 def unlabelled_rows(seg: Segment, table: Table, path: str) -> list[Issue]:

@@ -28,6 +28,7 @@ from pathlib import Path
 from ..grid import Cell
 from ..model import Issue, Row, Table
 from ..numbers import squash
+from ..readers.text import is_amount
 from .amounts import to_wan
 from .catalogue import Catalogue, identity_terms
 from .segment import Segment
@@ -95,8 +96,8 @@ def class_codes(classification: str = "function") -> dict[str, str]:
     return {name: code for code, names in data[classification].items() for name in names}
 
 
-def coded_classes(table: Table, seg: Segment, unit: str, path: str,
-                  classification: str = "function", headings: frozenset[str] = frozenset()) -> list[Issue]:
+def coded_classes(table: Table, seg: Segment, unit: str, path: str, classification: str,
+                  headings: frozenset[str]) -> list[Issue]:
     """The 类 rows of a classified table whose codes the rendering lost."""
     if any(r.kind == "class" and r.get("total") is not None for r in table.rows):
         return []
@@ -138,7 +139,7 @@ def coded_classes(table: Table, seg: Segment, unit: str, path: str,
 
 
 def _class_names(cells: list[Cell], codes: dict[str, str], unit: str, step: Decimal,
-                 headings: frozenset[str] = frozenset()) -> dict[str, tuple[str, Cell | None]]:
+                 headings: frozenset[str]) -> dict[str, tuple[str, Cell | None]]:
     """Class code → (its name as printed, the cell of its total or None). A name may print
     more than once (in a header printed column by column, then in its row): the occurrence
     whose amounts after it add up as a row's do (合计 = 基本支出 + 项目支出, or 合计 and one
@@ -194,7 +195,7 @@ NAME_PIECES = 3
 def _names(cells: list[Cell], codes: dict[str, str]):
     """(index of its last cell, name) of every standard class name printed, whole or
     wrapped over the next cells."""
-    starts = _name_starts(frozenset(codes))
+    starts = {name[:2] for name in codes}
     for i, cell in enumerate(cells):
         if _ORDINAL.sub("", squash(cell.text))[:2] not in starts:
             continue
@@ -206,11 +207,6 @@ def _names(cells: list[Cell], codes: dict[str, str]):
             if name in codes:
                 yield j, name
                 break
-
-
-@cache
-def _name_starts(names: frozenset[str]) -> frozenset[str]:
-    return frozenset(name[:2] for name in names)
 
 
 def _run_after(cells: list[Cell], i: int, unit: str) -> list[Decimal]:
@@ -244,7 +240,6 @@ def _adds_up(amounts: list[Decimal], step: Decimal) -> bool:
 
 @lru_cache(maxsize=1 << 16)  # cell texts repeat ("0.00", codes): bounded over a long build
 def _is_plain_amount(text: str) -> bool:
-    from ..readers.text import is_amount
     return is_amount(text) and not _CODE_LIKE.match(text.strip())
 
 

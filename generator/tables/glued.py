@@ -182,17 +182,11 @@ def _income_holds(amount: dict[int, Decimal], rows: list[int], subtotal: Decimal
     tops = [i for i in rows if _TOP.match(squash(cells[i].text))]
     if not amount or abs(sum(amount.get(i, 0) for i in tops) - subtotal) > step * len(tops):
         return False
-    for top in tops:
-        subs = _subs_of(top, rows, tops)
+    for k, top in enumerate(tops):  # each 一、 line's numbered lines: the rows up to the next 一、
+        subs = rows[rows.index(top) + 1:rows.index(tops[k + 1]) if k + 1 < len(tops) else len(rows)]
         if subs and top in amount and abs(amount[top] - sum(amount.get(i, 0) for i in subs)) > step * len(subs):
             return False
     return True
-
-
-def _subs_of(top: int, rows: list[int], tops: list[int]) -> list[int]:
-    start = rows.index(top) + 1
-    end = next((rows.index(t) for t in tops if rows.index(t) > rows.index(top)), len(rows))
-    return rows[start:end]
 
 
 def _function_lines(cells, labels: _Labels, glued: dict, unit: str, step: Decimal,

@@ -54,13 +54,9 @@ def _item_column(lines: list[Line]) -> float | None:
     return min(starts)
 
 
-def _is_subtotal(line: Line) -> bool:
-    return line[1] is None and squash(label_text(line[3])) == SUBTOTAL
-
-
 def _spans(lines: list[Line], is_total: Callable[[str], bool]) -> list[tuple[int, int]]:
     """The groups as [start, stop) ranges of line indices, cut at the 小计 lines."""
-    marks = [index for index, line in enumerate(lines) if _is_subtotal(line)]
+    marks = [index for index, line in enumerate(lines) if line[1] is None and squash(label_text(line[3])) == SUBTOTAL]
     if not marks:
         return []
     own = [index for index, line in enumerate(lines) if line[3] and not is_total(label_text(line[3]))]

@@ -19,6 +19,7 @@ import re
 from ..grid import Cell, Grid, GridRow
 from ..model import Issue
 from ..numbers import is_total_label, squash
+from ..readers.text import is_amount
 from .amounts import has_amount, label_text
 from .codes import is_bare_section, read_code
 from .segment import Segment
@@ -28,7 +29,6 @@ _BARE_CLASS = re.compile(r"^\d{3}$")
 
 def rejoin_wrapped_rows(seg: Segment, grid: Grid) -> None:
     """Join each code line, its name pieces and its amounts line into one row."""
-    from ..readers.text import is_amount
     rows = _with_bare_codes(seg.rows, grid)
     codes = [_code_of(row) for row in rows]  # each row's code read once
     # after[i]: the first row from i on that is not text only (a code or an amount)
@@ -43,13 +43,13 @@ def rejoin_wrapped_rows(seg: Segment, grid: Grid) -> None:
         row = rows[index]
         code, _raw, used = codes[index]
         end = after[index + 1]
-        if code is None and row.cells and is_bare_section(row.cells[0].text, _second(row)) and (end > index + 1 or len(row.cells) > 1):
+        if code is None and row.cells and is_bare_section(row.cells[0].text, row.cells[1].text if len(row.cells) > 1 else "") and (end > index + 1 or len(row.cells) > 1):
             code, used = row.cells[0].text, 1  # "03" / its name's pieces / amounts (表七)
         # a code printed in parts ("201 05 02") opens a row: it never closes one as amounts
         closing = rows[end] if code is not None and end < len(rows) and codes[end][2] < 2 else None
         if closing is not None and end > index + 1 and _total_split(rows[end - 1], closing):
             closing = None  # "合" / "计 1662.5" after a row that printed no amounts
-        tail = _name_tail(closing, is_amount) if closing and (used < len(row.cells) or end > index + 1) else 0
+        tail = _name_tail(closing) if closing and (used < len(row.cells) or end > index + 1) else 0
         if code is not None and not any(is_amount(c.text) for c in row.cells[used:]) and closing \
                 and closing.cells and all(is_amount(c.text) for c in closing.cells[tail:]):
             names = [c for r in [row, *rows[index + 1:end]] for c in (r.cells[used:] if r is row else r.cells)]
@@ -110,11 +110,6 @@ def body_below_levels(rows: list[GridRow], index: int) -> int:
     return start if start < index and above.endswith(("类款项", "类款")) else index
 
 
-def _second(row: GridRow) -> str:
-    """The row's second cell's text; "" for a row of one cell (a 款 code alone on its line)."""
-    return row.cells[1].text if len(row.cells) > 1 else ""
-
-
 def _blocks(names: list[Cell]) -> list[Cell]:
     """The name pieces as one cell per block of lines printed without a blank line between
     them: a blank line parts two cells (表七's 科目名称 from its 项目名称)."""
@@ -128,7 +123,7 @@ def _blocks(names: list[Cell]) -> list[Cell]:
     return [Cell(label_text(block), block[0].origin) for block in blocks]
 
 
-def _name_tail(row: GridRow, is_amount) -> int:
+def _name_tail(row: GridRow) -> int:
     """How many text cells open a line that ends in amounts and names no row of its own: the
     tail of the name above ("行政运行（政府办公厅（室）及相关" / "机构事务） 1928 1928")."""
     tail = 0
@@ -144,10 +139,6 @@ def starts_row(text: str) -> bool:
     return text.strip()[:1].isdigit() or squash(text).startswith(("合计", "总计"))
 
 
-def _text_only(row: GridRow, is_amount) -> bool:
-    return bool(row.cells) and read_code(row.cells)[0] is None and not any(is_amount(c.text) for c in row.cells)
-
-
 def _with_bare_codes(rows: list[GridRow], grid: Grid) -> list[GridRow]:
     """The segment's rows with the bare 3-digit lines between them that open a row (text
     follows them, then amounts)."""
@@ -156,10 +147,10 @@ def _with_bare_codes(rows: list[GridRow], grid: Grid) -> list[GridRow]:
     taken = {r.line for r in rows}
     first, last = rows[0].line, rows[-1].line
     bare = [g for g in _bare_class_rows(grid) if first < g.line < last and g.line not in taken]
-    from ..readers.text import is_amount
     merged = sorted([*rows, *bare], key=lambda r: r.line)
-    return [r for i, r in enumerate(merged) if r.line in taken or (
-        i + 1 < len(merged) and merged[i + 1].line in taken and _text_only(merged[i + 1], is_amount))]
+    return [r for i, r in enumerate(merged) if r.line in taken or (  # a bare code before a text-only line
+        i + 1 < len(merged) and merged[i + 1].line in taken and (after := merged[i + 1]).cells
+        and read_code(after.cells)[0] is None and not any(is_amount(c.text) for c in after.cells))]
 
 
 # The last grid's bare class lines: every coded table of a grid asks (a scan of the whole
@@ -178,7 +169,6 @@ def _bare_class_rows(grid: Grid) -> list[GridRow]:
 
 def reattach_glued_amounts(seg: Segment) -> None:
     """"label" / "amount label" → "label amount" / "label" (two-sided tables)."""
-    from ..readers.text import is_amount
     rows = list(seg.rows)
     for i in range(1, len(rows)):
         above, row = rows[i - 1], rows[i]

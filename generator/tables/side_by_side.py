@@ -42,7 +42,9 @@ def _groups(row: GridRow) -> tuple[float, float, int] | None:
 
 
 def _part(row: GridRow, start: float, right: bool) -> GridRow:
-    cells = [c for c in row.cells if _is_right(c, start) == right]
+    # a cell is right of the group's left edge where it starts there, or runs past it (an
+    # amount right-aligned near the boundary starts left of it)
+    cells = [c for c in row.cells if (c.x0 is not None and (c.x0 + (c.x1 or c.x0)) / 2 >= start) == right]
     return GridRow(cells, row.line, row.page, row.ruled)
 
 
@@ -51,9 +53,3 @@ def _moved(row: GridRow, shift: float, col_shift: int) -> GridRow:
                   None if c.x0 is None else c.x0 - shift, None if c.x1 is None else c.x1 - shift)
              for c in row.cells]
     return GridRow(cells, row.line, row.page, row.ruled)
-
-
-def _is_right(cell: Cell, start: float) -> bool:
-    # a cell starts right of the group's left edge, or runs past it (an amount
-    # right-aligned near the boundary starts left of it)
-    return cell.x0 is not None and (cell.x0 + (cell.x1 or cell.x0)) / 2 >= start

@@ -138,16 +138,12 @@ def _read_lines(seg: Segment, first: int, table: Table, catalogue: Catalogue, un
     elif positioned:
         _read_in_order(body, table, unit)
     else:  # a row's label may print among the header's words, before the first amount
-        _read_in_order(seg.rows, table, unit, _header_words(catalogue))
+        _read_in_order(seg.rows, table, unit, frozenset((*SIDE_HEADINGS, *catalogue.labels["amount_headers"])))
     return []
 
 
 # the header's words over a two-sided table's columns (收入 | 支出, 项目, 金额 …)
 SIDE_HEADINGS = ("收入", "支出", "项目", "项目名称")
-
-
-def _header_words(catalogue: Catalogue) -> frozenset[str]:
-    return frozenset((*SIDE_HEADINGS, *catalogue.labels["amount_headers"]))
 
 
 def _read_in_order(rows: list[GridRow], table: Table, unit: str, skip: frozenset[str] = frozenset()) -> None:
@@ -184,15 +180,11 @@ def _is_side_total(row: Row, catalogue: Catalogue) -> bool:
     return flat in catalogue.labels[f"{row.side}_total"] or catalogue.is_total(flat)
 
 
-def _is_grand_total(row: Row, catalogue: Catalogue) -> bool:
-    return "总计" in squash(row.name) and _is_side_total(row, catalogue)
-
-
 def _cut_after_totals(table: Table, catalogue: Catalogue, body: list[GridRow], title: str, path: str) -> list[Issue]:
     """Rows printed after the line by which both sides printed their 总计 are another
     table's (its title lost): not read."""
-    firsts = [next((r.line for r in table.rows if r.side == side and _is_grand_total(r, catalogue)), None)
-              for side in ("income", "expense")]
+    firsts = [next((r.line for r in table.rows if r.side == side and "总计" in squash(r.name)
+                    and _is_side_total(r, catalogue)), None) for side in ("income", "expense")]
     if None in firsts:
         return []
     end = max(firsts)
@@ -248,7 +240,8 @@ def line_doubts(table: Table, path: str, title: str) -> list[Issue]:
     expense = [r for r in table.rows if r.side == "expense"]
     coded = sum(1 for r in expense if r.code)
     for row in expense:
-        if (coded * 2 > len(expense) and not row.code and row.kind == "line" and _has_amount(row)
+        if (coded * 2 > len(expense) and not row.code and row.kind == "line"
+                and any(v is not None for v in row.values.values())
                 and not any(word in squash(row.name) for word in UNCODED_EXPENSE)
                 and not squash(row.name).endswith(TOTAL_ENDS)):
             issues.append(_doubt("row-uncoded", row, table, path, f"{title}支出方第 {row.line} 行："
@@ -257,10 +250,6 @@ def line_doubts(table: Table, path: str, title: str) -> list[Issue]:
     for row in [*table.rows, *table.totals.values()]:
         issues += _parts_doubt(row, table, path, title)
     return issues
-
-
-def _has_amount(row: Row) -> bool:
-    return any(v is not None for v in row.values.values())
 
 
 def _parts_doubt(row: Row, table: Table, path: str, title: str) -> list[Issue]:

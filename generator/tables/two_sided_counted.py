@@ -58,7 +58,7 @@ def function_class(label: str) -> tuple[str | None, str | None, str]:
 
 
 def read_counted(seg: Segment, body: list[GridRow], table: Table, unit: str, path: str,
-                 is_expense: Callable[[str], bool], printed: str | None, unplaced: bool = False) -> list[Issue]:
+                 is_expense: Callable[[str], bool], printed: str | None, unplaced: bool) -> list[Issue]:
     """Read `body` into `table`; `is_expense(name)` tells a line's side (by its label);
     `printed` is the amount columns' heading the header prints (预算数), if any;
     `unplaced`: no cell has a column (single-space text), so a code before a name is one
