@@ -91,3 +91,27 @@ def test_the_published_database_is_the_same_without_the_sort(in_order, tmp_path)
     first = published.execute("SELECT doc_id, printed FROM table_values LIMIT 1 OFFSET 45000").fetchone()
     assert first == ("doc-b-2021", "0")
     published.close()
+
+
+def test_a_clean_build_exports_without_the_sort_an_edit_sorts(make_site, monkeypatch, tmp_path):
+    """The build takes the unsorted path by itself: a clean build's exports have no ORDER
+    BY; after an edit of the document whose doc_id comes first (loaded again, so last),
+    every export sorts, and the downloads are still a clean build's."""
+    from generator.build import build
+
+    from .test_incremental import assert_same_as_clean_build, edit_source, incremental_site
+
+    monkeypatch.setattr(bulk, "PART_DOCS", 1)
+    monkeypatch.setattr(bulk, "PART_MIN_ROWS", 0)
+    queries: list[str] = []
+    real = bulk._copy_rows
+    monkeypatch.setattr(bulk, "_copy_rows", lambda con, query, *rest: (
+        queries.append(query), real(con, query, *rest)))
+    site = incremental_site(make_site)
+    build(site)
+    assert queries and not any("ORDER BY" in q for q in queries)
+    edit_source(site)
+    queries.clear()
+    build(site)
+    assert queries and all("ORDER BY" in q for q in queries)
+    assert_same_as_clean_build(site, tmp_path)
