@@ -163,7 +163,7 @@ def snapshot_code(into: Path) -> Path:
 def _process_tree(root: int) -> list[int]:
     """`root` and all its descendants, from each process's /proc/<pid>/task/*/children,
     or, where the kernel does not list children, the parent pid in each /proc/<pid>/stat."""
-    listed = any(Path(f"/proc/{root}/task").glob("*/children"))
+    listed = bool(_listed_children(root)) or any(Path("/proc/self/task").glob("*/children"))
     children_of = _listed_children if listed else _scanned_children().__getitem__
     tree, todo = [], [root]
     while todo:
@@ -175,11 +175,11 @@ def _process_tree(root: int) -> list[int]:
 
 def _listed_children(pid: int) -> list[int]:
     children = []
-    for listed in Path(f"/proc/{pid}/task").glob("*/children"):
-        try:
+    try:  # the process may end while its tasks are listed or read
+        for listed in Path(f"/proc/{pid}/task").glob("*/children"):
             children += [int(child) for child in listed.read_text().split()]
-        except OSError:
-            continue  # the process ended meanwhile
+    except OSError:
+        pass
     return children
 
 
