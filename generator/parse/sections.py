@@ -18,8 +18,8 @@ _PART = re.compile(r"^[\s\-*#]*第\s*([一二三四五六])\s*部分")
 _PART_KEYS = {"一": "overview", "二": "tables", "三": "explanation", "四": "glossary"}
 _HEADING = re.compile(r"^[\s\-*#]*([一二三四五六七八九十]{1,3})\s*[、.．]\s*(\S.*?)\s*$")
 _ITEM_START = re.compile(r"^\s*(?:[（(][一二三四五六七八九十\d]{1,3}[）)]|\d{1,2}\s*[、.．]|[一二三四五六七八九十]{1,3}、)")
-_PARAGRAPH_END = re.compile(r"[。：:；;！!？?]\s*$")
-_PAGE_NUMBER = re.compile(r"\d{1,3}")
+# How a paragraph's last line ends (white space after it aside).
+_PARAGRAPH_ENDS = frozenset("。：:；;！!？?")
 _PERFORMANCE_TITLE = re.compile(r"绩效目标(?:表|申报表)\s*$")
 _FUNCTION_ITEM = re.compile(r"[（(](?:[一二三四五六七八九十]{1,3}|\d{1,2})[）)]|(?:^|(?<=[。；;]))\s*\d{1,2}\s*[、.．]")
 
@@ -46,7 +46,7 @@ def _paragraphs(lines: list[str], start: int, end: int, wrapped: bool) -> str:
     for number in range(start, end + 1):
         raw = lines[number - 1]
         text = raw.replace("\t", " ").strip(" \u3000\ufeff-*#")
-        if not text or _PAGE_NUMBER.fullmatch(text):
+        if not text or len(text) <= 3 and text.isdecimal():  # (a page's number)
             continue
         if not wrapped or not current or _ITEM_START.match(text):
             if current:
@@ -54,7 +54,7 @@ def _paragraphs(lines: list[str], start: int, end: int, wrapped: bool) -> str:
             current = [text]
         else:
             current.append(text)
-        if wrapped and _PARAGRAPH_END.search(text):
+        if wrapped and text.rstrip()[-1:] in _PARAGRAPH_ENDS:
             paragraphs.append("".join(current))
             current = []
     if current:

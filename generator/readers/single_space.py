@@ -51,13 +51,14 @@ def single_space_cells(text: str) -> list[str]:
 
 def single_space_rows(lines: Iterable[tuple[int, str]], page: int | None = None) -> list[GridRow]:
     """(line number, text) pairs → one GridRow per line with text, every cell unplaced."""
-    rows = []
+    rows: list[GridRow] = []
+    add, cell, row = rows.append, Cell, GridRow  # (locals: a grid has thousands of lines)
     for number, text in lines:
         # (most lines: no run of spaces, no point: their words are their cells)
         texts = text.split() if "." not in text and "  " not in text else single_space_cells(text)
         if texts:
             origin = origin_at(number, page)
-            rows.append(GridRow([Cell(t, origin) for t in texts], number, page))  # (positional: faster)
+            add(row([cell(t, origin) for t in texts], number, page))  # (positional: faster)
     return rows
 
 

@@ -65,7 +65,10 @@ def mixed_decimals(amounts: list[Cell]) -> bool:
 
 
 def has_amount(row: GridRow) -> bool:
-    return any(is_amount_cell(c) for c in row.cells) and not is_index_row(row)
+    for cell in row.cells:  # (a loop: asked of every row, several times)
+        if is_amount(cell.text) or cell.col is not None and is_amount_cell(cell):
+            return not is_index_row(row)
+    return False
 
 
 def pieces(cells: list[Cell]) -> list[tuple[list[Cell], list[Cell]]]:
@@ -99,5 +102,6 @@ def name_text(texts: list[str], ruled: bool) -> str:
     input's own (`ruled`) only between two wide characters, else every space not
     between two letters or digits."""
     text = " ".join(t.strip() for t in texts if t.strip())
-    # in a cell as printed, only a wrap between two wide characters goes ("2025 年…" stays)
-    return unwrap(text) if ruled else _LOOSE_SPACE.sub("", text)
+    if ruled:  # in a cell as printed, only a wrap between two wide characters goes ("2025 年…" stays)
+        return unwrap(text)
+    return _LOOSE_SPACE.sub("", text) if " " in text or "\u3000" in text else text

@@ -89,7 +89,7 @@ def read_coded(seg: Segment, catalogue: Catalogue, unit: str, path: str) -> tupl
     if counted:
         issues += _header_doubts(seg, header_rows, len(columns), path)
     for index, (grid_row, code, code_raw, labels, amounts) in enumerate(lines):
-        if code is None and _labelled_lines(grid_row.line, [c for c in grid_row.cells if c in labels or c in amounts],
+        if code is None and len(amounts) > 1 and _labelled_lines(grid_row.line, [c for c in grid_row.cells if c in labels or c in amounts],
                                             columns, unit, table, catalogue):
             continue  # "人员经费合计 4884.09  公用经费合计 480.66"
         if not amounts and code is None:
@@ -268,7 +268,7 @@ def _read_line(grid_row: GridRow, code: str | None, code_raw: str | None, used: 
     labels: list[Cell] = []
     amounts: list[Cell] = []
     for cell in rest:
-        (amounts if is_amount_cell(cell) else labels).append(cell)
+        (amounts if is_amount(cell.text) or cell.col is not None and is_amount_cell(cell) else labels).append(cell)
     return grid_row, code, code_raw, labels, amounts
 
 

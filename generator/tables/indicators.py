@@ -5,6 +5,7 @@ without cell positions (see `tables.performance`'s docstring)."""
 from __future__ import annotations
 
 import re
+from itertools import islice
 from typing import TYPE_CHECKING
 
 from ..grid import Cell, GridRow
@@ -123,7 +124,7 @@ def _value_last_indicators(rows: list[GridRow], labels: Labels) -> list[Indicato
     either = labels.words.get("level_either", ())
     texts = [[c.text.strip() for c in row.cells if c.text.strip()] for row in rows]
     for index, (row, cells) in enumerate(zip(rows, texts)):
-        after = cells[1:] or next((t for t in texts[index + 1:] if t), [""])
+        after = cells[1:] or next(filter(None, islice(texts, index + 1, None)), [""])
         if cells and cells[0] in either and not _LEVEL_CELL.match(after[0]):
             levels[1] = cells.pop(0)  # 成本指标 over indicators: a 二级 (2021 template)
         elif cells and cells[0] in level1 and (len(cells) == 1 or _LEVEL_CELL.match(cells[1])

@@ -299,6 +299,8 @@ def _take_key_value_row(segment: Segment, row: GridRow, text: str) -> bool:
 def _is_prose(row: GridRow, text: str) -> bool:
     if len(text) < PROSE_MIN_CHARS:
         return False  # (every case below needs a long line)
+    if "年" not in text and "，" not in text and "。" not in text and "；" not in text:
+        return False  # (most table rows: no year, no sentence's punctuation)
     cells = row.cells
     years = [_is_year(c, cells[i + 1] if i + 1 < len(cells) else None) for i, c in enumerate(cells)]
     if any(is_amount(c.text) and not year for c, year in zip(cells, years)):
