@@ -25,9 +25,11 @@ SAME_START = 2.0
 def split_levels(lines: list[Line], is_total: Callable[[str], bool]) -> tuple[list[Line], dict[int, str]] | None:
     """For a table with two levels of labels: its lines with the right column's labels
     only, and the group name of each line (by index) that lies in a group; else None."""
-    column = _item_column(lines)
-    if column is None:
+    # the right column starts at the 小计 labels, two or more starting alike
+    starts = [c.x0 for line in lines for c in line[3] if c.x0 is not None and squash(c.text) == SUBTOTAL]
+    if len(starts) < 2 or max(starts) - min(starts) > SAME_START:
         return None
+    column = min(starts)
     outer = [[c for c in line[3] if c.x1 is not None and c.x1 <= column] for line in lines]
     if not any(outer):
         return None
@@ -44,14 +46,6 @@ def level_name(line: Line, group: str | None) -> str:
     """A right-column line's name, after its group's."""
     own = label_text(line[3])
     return f"{group} {own}" if group and own else own
-
-
-def _item_column(lines: list[Line]) -> float | None:
-    """Where the right column starts: at the 小计 labels, two or more starting alike."""
-    starts = [c.x0 for line in lines for c in line[3] if c.x0 is not None and squash(c.text) == SUBTOTAL]
-    if len(starts) < 2 or max(starts) - min(starts) > SAME_START:
-        return None
-    return min(starts)
 
 
 def _spans(lines: list[Line], is_total: Callable[[str], bool]) -> list[tuple[int, int]]:
