@@ -258,7 +258,7 @@ def classification_index(site: SiteData, facts: dict[str, DocFacts]) -> tuple[Cl
 def classification_key(name: str, parents: list, children: list,
                        rows: list[tuple[DocData, list[list]]], by_doc: dict) -> str:
     """The content key of a code page: everything it shows but its templates and the
-    navigation (see `tablehtml.classification_rows`)."""
+    navigation (see `listrows.classification_rows`)."""
     shown = [(doc.doc_id, doc.info["department"], doc.info["year"], by_doc[doc.doc_id].authorized,
               sorted(printed)) for doc, printed in rows]
     return digest(json.dumps([name, parents, children, shown], ensure_ascii=False, default=str))

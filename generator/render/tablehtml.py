@@ -28,8 +28,8 @@ except ImportError:  # pragma: no cover - another markupsafe
 
 from ..issue_titles import chinese_words
 from . import urls
-from .data import Cell, DocData, TableData
-from .formatting import fmt_amount, fmt_percent, fmt_printed, per_person
+from .data import DocData, TableData
+from .formatting import fmt_amount, fmt_percent, fmt_printed
 from .quality import change_context, change_quote, change_subject, check_title
 from .records import Record
 
@@ -321,104 +321,3 @@ def change_items(doc: DocData, changes: Iterable[Record], source: str) -> Markup
         out.append(f'<li><span class="subject">{escape(change_subject(c["subject"]))}</span>\n'
                    f'  <span class="delta">{delta}</span>\n  <span class="origin">{origin}</span></li>')
     return Markup("".join(out))
-
-
-def _sort_key(value: object) -> str:
-    return "" if value is None else escape(value)
-
-
-def summary_rows(items: Iterable, url: Callable[[str], str], show_dept: bool = True,
-                 show_region: bool = True, show_year: bool = True) -> Markup:
-    """The rows of a list of department-years (`_macros.html`, `summary_table`): department,
-    region, year, 支出总预算, 基本支出, 项目支出, “三公”经费, 编制数, failed checks (a
-    department-year's link: `Linker.under`, as `classification_rows`)."""
-    out = []
-    budgets = url.under("budgets/") if isinstance(url, urls.Linker) else None
-    for s in items:
-        doc: DocData = s.doc
-        info = doc.info
-        doc_id = doc.doc_id
-        page = escape(f"{budgets}{doc_id}/" if budgets is not None and urls.plain(doc_id)
-                      else url(urls.budget(doc_id)))
-        cells = ["<tr>"]
-        if show_dept:
-            cells.append(f'<th scope="row"><a href="{page}">'
-                         f'{escape(info["department"] or doc_id)}</a></th>')
-        if show_region:
-            cells.append(f'<td><a href="{escape(url(urls.region(doc.region_slug)))}">'
-                         f'{escape(info["region"])}</a></td>' if doc.region_slug else "<td></td>")
-        if show_year:
-            year = info["year"]
-            shown = escape(year or "—")
-            if not show_dept:
-                shown = f'<a href="{page}">{shown}</a>'
-            if doc.kind_label != "部门预算":  # a 决算 or a 单位 file, never read as a 部门预算
-                shown += f' <span class="kind">{escape(doc.kind_label)}</span>'
-            cells.append(f'<td data-sort="{escape(year or 0)}">{shown}</td>')
-        for f in (s.total, s.basic, s.project, s.three):
-            if f:
-                cells.append(f'<td class="num" data-sort="{escape(f.amount)}">'
-                             f'{escape(fmt_amount(f.amount))}</td>')
-            else:
-                cells.append('<td class="num" data-sort="">—</td>')
-        people = s.authorized
-        cells.append(f'<td class="num" data-sort="{_sort_key(people)}">'
-                     f'{"—" if people is None else escape(people)}</td>')
-        cells.append(f'<td class="num" data-sort="{escape(s.failed)}">{escape(s.failed)}</td></tr>')
-        out.append("".join(cells))
-    return Markup("\n".join(out))
-
-
-def classification_rows(rows: Iterable[tuple[DocData, dict[str, Cell], object]],
-                        columns: list[tuple[str, str]], url: Callable[[str], str]) -> Markup:
-    """The rows of a classification page: department, year, the amounts (linked to their
-    source line), 编制数 and 人均 (the 合计 per authorized post).
-
-    A code of a province's has thousands of rows, and an edit renders every code its
-    document prints: the links to the documents are the page's prefix for `budgets/`
-    (`Linker.under`), an amount's text and sort key made once per process (`_amount_text`)."""
-    out = []
-    keys = [key for key, _ in columns]
-    budgets = url.under("budgets/") if isinstance(url, urls.Linker) else None
-    for doc, cells, s in rows:
-        info = doc.info
-        doc_id = doc.doc_id
-        year = info["year"]
-        if budgets is not None and urls.plain(doc_id):
-            page, source = escape(f"{budgets}{doc_id}/"), escape(f"{budgets}{doc_id}/source/")
-        else:
-            page, source = escape(url(urls.budget(doc_id))), escape(url(urls.source(doc_id)))
-        parts = [f'<tr><th scope="row"><a href="{page}">'
-                 f'{escape(info["department"] or doc_id)}</a></th>'
-                 f'<td data-sort="{escape(year or 0)}">{escape(year)}</td>']
-        for key in keys:
-            c = cells.get(key)
-            if not c:
-                parts.append('<td class="num" data-sort=""></td>')
-                continue
-            shown, sort = _amount_texts.get(text := str(c.amount)) or _amount_text(c.amount, text)
-            if c.line:
-                shown = f'<a href="{source}#L{c.line}">{shown}</a>'
-            parts.append(f'<td class="num" data-sort="{sort}">{shown}</td>')
-        people = s.authorized
-        parts.append(f'<td class="num" data-sort="{_sort_key(people)}">'
-                     f'{"—" if people is None else escape(people)}</td>')
-        total = cells.get("total")
-        pp: Decimal | None = per_person(total.amount if total else None, people)
-        parts.append(f'<td class="num" data-sort="{_sort_key(pp)}">'
-                     f'{"—" if pp is None else escape(fmt_amount(pp))}</td></tr>')
-        out.append("".join(parts))
-    return Markup("\n".join(out))
-
-
-# An amount as a classification page shows it and its sort key, by its text (1.0 and
-# 1.00 are equal Decimals, shown apart), made once per process: the same amounts recur
-# across a province's codes.
-_amount_texts: dict[str, tuple[str, str]] = {}
-
-
-def _amount_text(amount: Decimal | None, text: str) -> tuple[str, str]:
-    if len(_amount_texts) >= NUMBER_CELLS:
-        _amount_texts.clear()
-    made = _amount_texts[text] = (escape(fmt_amount(amount)), escape(amount))
-    return made

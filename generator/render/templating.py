@@ -29,7 +29,7 @@ from jinja2 import (
 )
 
 from ..config import BUILTIN_TEMPLATES, Config, template_dirs  # noqa: F401 (re-exported)
-from . import formatting, tablehtml, urls
+from . import formatting, listrows, tablehtml, urls
 from .glossary import TermLinker
 
 
@@ -166,8 +166,8 @@ def make_env(config: Config) -> Environment:
                        source_link=tablehtml.source_link, check_rows=tablehtml.check_rows,
                        failure_items=tablehtml.failure_items, change_items=tablehtml.change_items,
                        indicator_rows=tablehtml.indicator_rows, issue_items=tablehtml.issue_items,
-                       summary_rows=tablehtml.summary_rows, term_linker=TermLinker,
-                       classification_rows=tablehtml.classification_rows)
+                       summary_rows=listrows.summary_rows, term_linker=TermLinker,
+                       classification_rows=listrows.classification_rows)
     return env
 
 
