@@ -27,6 +27,7 @@ titles before body text, and groups results by page. Nothing is loaded from anot
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import multiprocessing
 import os
@@ -298,6 +299,7 @@ def _document(page: str) -> str | None:
     return parts[1] if len(parts) == 3 and parts[0] == "budgets" else None
 
 
+@functools.cache  # the code this process runs: read once, however many builds it makes
 def _salt() -> str:
     """The index code's own hash: another analyzer or format never reuses a cached page."""
     digest = hashlib.sha256()
