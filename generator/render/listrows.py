@@ -16,11 +16,20 @@ from markupsafe import Markup
 from . import urls
 from .data import Cell, DocData
 from .formatting import fmt_amount, per_person
-from .tablehtml import NUMBER_CELLS, escape
+from .tablehtml import escape
 
 
 def _sort_key(value: object) -> str:
     return "" if value is None else escape(value)
+
+
+def _budget_href(budgets: str | None, url: Callable[[str], str], doc_id: str,
+                 source: bool = False) -> str:
+    """A department-year's page (or its source view) as an escaped href: the page's prefix
+    for budgets/ (`Linker.under`) where the doc_id is a plain path part, else `url`."""
+    if budgets is not None and urls.plain(doc_id):
+        return escape(f"{budgets}{doc_id}/source/" if source else f"{budgets}{doc_id}/")
+    return escape(url(urls.source(doc_id) if source else urls.budget(doc_id)))
 
 
 def summary_rows(items: Iterable, url: Callable[[str], str], show_dept: bool = True,
@@ -34,8 +43,7 @@ def summary_rows(items: Iterable, url: Callable[[str], str], show_dept: bool = T
         doc: DocData = s.doc
         info = doc.info
         doc_id = doc.doc_id
-        page = escape(f"{budgets}{doc_id}/" if budgets is not None and urls.plain(doc_id)
-                      else url(urls.budget(doc_id)))
+        page = _budget_href(budgets, url, doc_id)
         cells = ["<tr>"]
         if show_dept:
             cells.append(f'<th scope="row"><a href="{page}">'
@@ -72,7 +80,7 @@ def classification_rows(rows: Iterable[tuple[DocData, dict[str, Cell], object]],
 
     A code of a province's has thousands of rows, and an edit renders every code its
     document prints: the links to the documents are the page's prefix for `budgets/`
-    (`Linker.under`), an amount's text and sort key made once per process (`_amount_text`)."""
+    (`Linker.under`); an amount's text is made once per process (`formatting.fmt_amount`)."""
     out = []
     keys = [key for key, _ in columns]
     budgets = url.under("budgets/") if isinstance(url, urls.Linker) else None
@@ -80,10 +88,7 @@ def classification_rows(rows: Iterable[tuple[DocData, dict[str, Cell], object]],
         info = doc.info
         doc_id = doc.doc_id
         year = info["year"]
-        if budgets is not None and urls.plain(doc_id):
-            page, source = escape(f"{budgets}{doc_id}/"), escape(f"{budgets}{doc_id}/source/")
-        else:
-            page, source = escape(url(urls.budget(doc_id))), escape(url(urls.source(doc_id)))
+        page, source = _budget_href(budgets, url, doc_id), _budget_href(budgets, url, doc_id, True)
         parts = [f'<tr><th scope="row"><a href="{page}">'
                  f'{escape(info["department"] or doc_id)}</a></th>'
                  f'<td data-sort="{escape(year or 0)}">{escape(year)}</td>']
@@ -92,7 +97,7 @@ def classification_rows(rows: Iterable[tuple[DocData, dict[str, Cell], object]],
             if not c:
                 parts.append('<td class="num" data-sort=""></td>')
                 continue
-            shown, sort = _amount_texts.get(text := str(c.amount)) or _amount_text(c.amount, text)
+            shown, sort = escape(fmt_amount(c.amount)), escape(c.amount)  # (fmt_amount keeps each text)
             if c.line:
                 shown = f'<a href="{source}#L{c.line}">{shown}</a>'
             parts.append(f'<td class="num" data-sort="{sort}">{shown}</td>')
@@ -105,16 +110,3 @@ def classification_rows(rows: Iterable[tuple[DocData, dict[str, Cell], object]],
                      f'{"—" if pp is None else escape(fmt_amount(pp))}</td></tr>')
         out.append("".join(parts))
     return Markup("\n".join(out))
-
-
-# An amount as a classification page shows it and its sort key, by its text (1.0 and
-# 1.00 are equal Decimals, shown apart), made once per process: the same amounts recur
-# across a province's codes.
-_amount_texts: dict[str, tuple[str, str]] = {}
-
-
-def _amount_text(amount: Decimal | None, text: str) -> tuple[str, str]:
-    if len(_amount_texts) >= NUMBER_CELLS:
-        _amount_texts.clear()
-    made = _amount_texts[text] = (escape(fmt_amount(amount)), escape(amount))
-    return made

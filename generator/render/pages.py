@@ -42,25 +42,24 @@ class ClassIndex:
         """Per table: names for the codes it prints without one, from the same document's
         other tables of the same classification (表三 prints codes only; 表五 names them)."""
         known: dict[str, dict[str, str]] = {"function": {}, "economic": {}}
-        bare: list[tuple[str, set[str]]] = []  # (table key, the codes it prints unnamed)
+        bare: list[tuple[str, str, set[str]]] = []  # (kind, table key, codes printed unnamed)
         for t in doc.tables.values():
             kind = self.kind_for(t.key)
-            if kind:
-                names = known[kind]
-                missing = set()
-                for r in t.rows:
-                    code = r["code"]
-                    if code:
-                        if r["name"]:
-                            if code not in names:
-                                names[code] = r["name"]
-                        else:
-                            missing.add(code)
-                if missing:
-                    bare.append((t.key, missing))
+            if not kind:
+                continue
+            names, missing = known[kind], set()
+            for r in t.rows:
+                if not (code := r["code"]):
+                    continue
+                if r["name"]:
+                    names.setdefault(code, r["name"])
+                else:
+                    missing.add(code)
+            if missing:
+                bare.append((kind, t.key, missing))
         out = {}
-        for key, missing in bare:
-            names = known[self.kind_for(key)]
+        for kind, key, missing in bare:
+            names = known[kind]
             found = {code: names[code] for code in missing if code in names}
             if found:
                 out[key] = found

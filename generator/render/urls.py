@@ -118,7 +118,7 @@ class Linker:
 
 def plain(name: str) -> bool:
     """Whether `name` is one plain part of a path (a `Linker.under` rest, without '/')."""
-    return "/" not in name and name not in ("", ".", "..")
+    return "/" not in name and _plain([name])
 
 
 def _plain(parts: list[str]) -> bool:
