@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
+from itertools import islice
 
 from ..grid import Cell, Grid, GridRow
 from ..model import Issue, PerformanceTarget
@@ -139,14 +140,9 @@ def _indicator_start(rows: list[GridRow], labels: _Labels) -> int:
     for i, row in enumerate(rows):
         # its first cell, or its second after a row label merged over the indicators
         # (a Word table's 绩效指标 | 一级指标 | 二级指标 …)
-        wanted = 2 if row.ruled else 1
-        for cell in row.cells:
-            if cell.text.strip():
-                if squash(cell.text).startswith(heads):
-                    return i
-                wanted -= 1
-                if not wanted:
-                    break
+        first = islice((c.text for c in row.cells if c.text.strip()), 2 if row.ruled else 1)
+        if any(squash(text).startswith(heads) for text in first):
+            return i
     return len(rows)
 
 

@@ -106,7 +106,8 @@ def find_tables(grid: Grid, catalogue: Catalogue, untitled: list[list[GridRow]] 
         if lost is not None or text is None and current is not None and "表" in texts[index] \
                 and current.kind.shape != "key_value" and _TABLE_LABEL.match(squash(texts[index])) \
                 and any(map(_ends_in_amount, current.rows)):
-            lost = [*(lost or []), index]
+            lost = [] if lost is None else lost
+            lost.append(index)  # (appended: a lost title may run to the file's end)
         elif text is not None and (not row.ruled or current is None):
             current = text.take(current, row, texts[index])
         elif current is not None and not _take_row(current, row, index in edges, texts[index]):
