@@ -239,15 +239,23 @@ def test_a_one_document_edit_gives_the_index_of_a_clean_build(two_document_site)
     assert os.listdir(site / ".cache" / "search" / "pages")
 
 
-def test_a_first_build_keys_each_page_by_its_bytes_where_it_is_read(two_document_site):
+def test_a_first_build_keys_each_page_by_its_bytes_where_it_is_read(two_document_site, monkeypatch):
     """With nothing cached, each page's key is worked out by the worker reading it (not in
     the parent beforehand): the state records each page under the key of its bytes, and
     the cache keeps an entry under each."""
+    import sys
+
     from generator.search import _salt, indexed_pages
     from generator.search.store import IndexState, PageCache
 
+    hashed_by = []  # who asked for a page's key (a forked worker's asks stay in the worker)
+    key = PageCache.key
+    monkeypatch.setattr(PageCache, "key", lambda self, html: (
+        hashed_by.append(sys._getframe(1).f_code.co_name), key(self, html))[1])
     site, _ = two_document_site
     report = build(site)
+    assert "build_search_index" not in hashed_by
+    monkeypatch.undo()
     out, folder = site / "build", site / ".cache" / "search"
     state = IndexState.load(folder, out / INDEX_DIR, _salt())
     cache = PageCache(folder, _salt())
