@@ -160,11 +160,14 @@ def snapshot_code(into: Path) -> Path:
     return into
 
 
+# whether this kernel lists each task's children (CONFIG_PROC_CHILDREN): asked once
+_CHILDREN_LISTED = any(Path("/proc/self/task").glob("*/children"))
+
+
 def _process_tree(root: int) -> list[int]:
     """`root` and all its descendants, from each process's /proc/<pid>/task/*/children,
     or, where the kernel does not list children, the parent pid in each /proc/<pid>/stat."""
-    listed = bool(_listed_children(root)) or any(Path("/proc/self/task").glob("*/children"))
-    children_of = _listed_children if listed else _scanned_children().__getitem__
+    children_of = _listed_children if _CHILDREN_LISTED else _scanned_children().__getitem__
     tree, todo = [], [root]
     while todo:
         pid = todo.pop()

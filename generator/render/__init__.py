@@ -248,12 +248,11 @@ def render_downloads(con, config: Config, table_files: list[tuple[str, str]],
     # process also writes the Parquet exports, from the copy.
     doc_keys = {name[4:]: key for name, key in writer.inputs.items() if name.startswith("doc:")}
     store = bulk.PartStore(cache_dir(config) / "bulk", writer.previous_dir if writer.previous else None)
-    previous = zipreuse.open_previous(writer.previous_dir if writer.previous else None,
-                                      "data/tables-csv.zip")
+    previous = zipreuse.open_previous(writer.previous_dir if writer.previous else None, bulk.ZIP_REL)
     publishing = (db.publishing(con, data_dir / "budget.duckdb", data_dir / "parquet")
                   if early is None else contextlib.nullcontext())
     try:
-        with publishing, zipfile.ZipFile(data_dir / "tables-csv.zip", "w", zipfile.ZIP_DEFLATED,
+        with publishing, zipfile.ZipFile(out_dir / bulk.ZIP_REL, "w", zipfile.ZIP_DEFLATED,
                                          compresslevel=1) as archive:
             described = write_bulk(con, out_dir, archive,
                                    bulk.chunks(doc_keys, bulk.settings_key(config)), store,
@@ -263,7 +262,7 @@ def render_downloads(con, config: Config, table_files: list[tuple[str, str]],
     finally:
         if previous is not None:
             previous.close()
-    store.save(data_dir / "tables-csv.zip", bulk.ZIP_REL)
+    store.save(out_dir / bulk.ZIP_REL, bulk.ZIP_REL)
     files = sorted(p for p in data_dir.rglob("*") if p.is_file() and not p.name.endswith(".wal"))
     package = datapackage(described, config.get("site.title"), files, data_dir)
     (data_dir / "datapackage.json").write_text(dumps(package), encoding="utf-8")

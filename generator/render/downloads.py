@@ -118,8 +118,9 @@ def write_bulk(con, out_dir: Path, archive: zipfile.ZipFile, parts: list[bulk.Ch
                previous: zipreuse.PreviousZip | None = None,
                ordered: bool | None = None) -> dict[str, dict[str, Any]]:
     """Every database table as CSV (also into the zip) and JSON under `data/`, assembled
-    from the parts by chunk of documents `parts` kept in `store` (`bulk`; None: every
-    table exported whole, nothing kept); `zip_first`
+    from the parts by chunk of documents `parts`, an unchanged part copied from the last
+    build's files where `store` (`bulk`, `bulkstore`) finds it (None: every table exported
+    whole); `zip_first`
     (member name, file) go into the zip before them, those of the last build's zip
     `previous` that are unchanged as they stand there (`zipreuse`).
 

@@ -1,7 +1,8 @@
 """`data/tables-csv.zip` without compressing again what the last build compressed.
 
 A bulk CSV goes into the zip as the pieces `bulk.write_parted` deflated, each on its own
-(those of kept parts kept too, with their CRC), one after the other.
+(an unchanged part's copied from the last build's zip with its CRC, `bulkstore`), one
+after the other.
 
 A parsed table's CSV that this build linked from the last one (the same file: its page
 was not rendered again) goes into the zip as the last build's zip holds it: its
