@@ -9,8 +9,11 @@ import json
 import re
 from decimal import Decimal
 
+import pytest
+
 from generator.build import build
 from generator.db import connect, query
+from generator.parse.document import parse_file
 
 from .conftest import sample_paths
 
@@ -69,3 +72,22 @@ def test_a_table_in_yuan_is_stored_checked_shown_and_downloaded_exactly(make_sit
     assert data["unit"] == "元"
     bulk = (site / "build" / "data" / "csv" / "table_values.csv").read_text(encoding="utf-8-sig")
     assert re.search(r",1472\.2301,14722301,", bulk) and ",1844.83,1844.83," in bulk
+
+
+@pytest.mark.parametrize("path", sample_paths(), ids=lambda p: p.name[:3])
+def test_a_table_in_yuan_is_converted_once_whatever_the_layout(path, tmp_path):
+    """表三's unit line made 单位：元 in each sample: its figures are stored once moved four
+    places (pdf-single-space, word-cells and pdf-padded converted them twice: 5005.17 元
+    became 0.0000500517 万元), its unit as printed, with an info on the unit line."""
+    original = parse_file(path, path.name).document
+    table = original.tables["expense"]
+    lines = path.read_text(encoding="utf-8").split("\n")
+    at = next(n for n in range(table.line, len(lines)) if re.search(r"单位\s*[:：]\s*万元", lines[n]))
+    lines[at] = lines[at].replace("万元", "元")
+    changed = tmp_path / path.name
+    changed.write_text("\n".join(lines), encoding="utf-8")
+    doc = parse_file(changed, path.name).document
+    assert doc.tables["expense"].unit == "元" and original.tables["expense"].unit == "万元"
+    assert [r.values for r in doc.tables["expense"].rows] == [
+        {c: None if v is None else v.scaleb(-4) for c, v in r.values.items()} for r in table.rows]
+    assert ("amount-unit-converted", at + 1) in {(i.slug, i.line) for i in doc.issues if i.table == "expense"}

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 
 from ..model import Document, Issue, table_label
-from ..numbers import SITE_UNIT, to_site_unit
+from ..numbers import SITE_UNIT
 from ..sources import SourceText
 
 UNIT = re.compile(r"单位\s*[:：]\s*(万元|元|千元|亿元)")
@@ -30,25 +30,19 @@ def table_unit(source: SourceText, first: int, last: int) -> tuple[str, int] | N
 
 
 def convert_other_units(source: SourceText, doc: Document) -> set[str]:
-    """Convert to 万元 every table of `doc` whose amounts are printed in another unit,
-    each with an `amount-unit-converted` info naming the unit and its line; returns their
-    keys. (Nothing is left out any more: the conversion is exact.)"""
+    """An `amount-unit-converted` info for every table of `doc` printed in another unit than
+    万元 (its interpreter converted it, as every reader's: `tables.pipeline.interpret`),
+    naming the unit and the line printing it; returns their keys."""
     converted = set()
     for key, table in doc.tables.items():
-        rows = [*table.rows, *table.totals.values()]
-        lines = [r.line for r in rows if r.line]
-        if not lines:
+        lines = [r.line for r in [*table.rows, *table.totals.values()] if r.line]
+        if not lines or table.unit in (None, SITE_UNIT):
             continue
         found = table_unit(source, table.line, min(lines) - 1) if table.line else None
-        unit, line = found if found else (doc.unit or SITE_UNIT, table.line)
-        if unit == SITE_UNIT:
-            continue
-        for row in {id(r): r for r in rows}.values():  # a total may also be a body row
-            row.values = {c: to_site_unit(v, unit) for c, v in row.values.items()}
-        table.unit = unit
+        line = found[1] if found else table.line
         where = "" if found else "（表上未注明，按全文）"
         doc.issues.append(Issue(
-            "amount-unit-converted", f"{table_label(key)}：金额以{unit}印出{where}，"
+            "amount-unit-converted", f"{table_label(key)}：金额以{table.unit}印出{where}，"
             "按万元精确存储（只移动小数点，不舍入任何数字），显示时与印出的相同", doc.path, line, "info", table=key))
         converted.add(key)
     return converted

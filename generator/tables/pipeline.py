@@ -29,13 +29,18 @@ INTERPRETERS = {"two_sided": read_two_sided, "coded": read_coded, "named": read_
                 "items": read_items}
 
 
-def interpret(seg: Segment, doc: Document, unit: str | None = None) -> Table:
-    """One table by the interpreter of its shape, its issues into `doc`; amounts in `unit`
-    (the table's own unit line, else the document's, else 万元, by default)."""
-    table, found = INTERPRETERS[seg.kind.shape](seg, load_catalogue(), unit or seg.unit or doc.unit or "万元",
-                                                doc.path)
+def interpret(seg: Segment, doc: Document) -> Table:
+    """One table by the interpreter of its shape, its issues into `doc`; amounts in the unit
+    of `table_unit`."""
+    table, found = INTERPRETERS[seg.kind.shape](seg, load_catalogue(), table_unit(seg, doc), doc.path)
     doc.issues.extend(found)
     return table
+
+
+def table_unit(seg: Segment, doc: Document) -> str:
+    """The unit a table's amounts are printed in: its own unit line's, else the document's,
+    else 万元 (the interpreters convert them to 万元 exactly)."""
+    return seg.unit or doc.unit or "万元"
 
 
 def read_target(seg: Segment, doc: Document) -> PerformanceTarget | None:

@@ -182,6 +182,8 @@ class _TextTables:
             self.ended = None  # a note ends its table for good
             return None
         if furniture and not (current.rows and _TABLE_LABEL.match(text)):
+            unit = not current.rows and "单位" in text and UNIT_RE.search(text)  # (above its rows)
+            current.unit = current.unit or (unit.group(1) if unit else None)
             return current  # (a table's number after its rows opens the next table)
         if not current.rows and self.before < MAX_TEXT_BEFORE_ROWS:
             self.before += 1

@@ -34,7 +34,7 @@ from .codes import code_chain_doubts
 from .cross_table import name_project_rows, names_by_code
 from .items import read_items
 from .layout_steps import finish_table, replace_page_markers, tables_to_read
-from .pipeline import interpret, read_target, stated_figures
+from .pipeline import interpret, read_target, stated_figures, table_unit
 from .rejoin import cut_after_total, rejoin_wrapped_rows
 from .segment import UNIT_RE, Segment, find_tables, title_tail
 from .two_sided import read_two_sided
@@ -133,7 +133,7 @@ def read_shared(seg: Segment, body: list[tuple[int, str]], grid: Grid, doc: Docu
     every layout's (`layout_steps.finish_table`); `body` its lines after the title."""
     catalogue, key, title = load_catalogue(), seg.kind.key, squash(seg.title)
     seg.title = title  # messages name the table as printed
-    unit = seg.unit or doc.unit or "万元"
+    unit = table_unit(seg, doc)
     if seg.kind.shape == "two_sided":  # each side's values are its own columns'
         table, found = read_two_sided(seg, catalogue, unit, doc.path, unplaced=True)
     elif seg.kind.shape == "items":
@@ -142,7 +142,7 @@ def read_shared(seg: Segment, body: list[tuple[int, str]], grid: Grid, doc: Docu
     else:
         rejoin_wrapped_rows(seg, grid)  # "208 05 05 name" / name pieces / the amounts line
         doc.issues.extend(cut_after_total(seg, doc.path))
-        table, found = interpret(seg, doc, unit), []
+        table, found = interpret(seg, doc), []
         if key == "projects":  # (named first: a code repeated by its projects is no doubt)
             found += _name_projects(table, seg, doc)
         found += code_chain_doubts(table.rows, title, doc.path)  # before any figure is dropped

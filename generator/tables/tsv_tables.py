@@ -66,8 +66,7 @@ def read_tsv_tables(source: SourceText, doc: Document) -> None:
         title = printed_title(lines, line) if seg else TABLE_KEYS[key]
         seg = seg or _untitled_segment(key, run, lines, doc)
         seg.title, seg.rows = title, _without_strays(seg, after_text, doc)
-        # the amounts stay in the printed unit (`parse.units` converts the table afterwards)
-        doc.tables[key] = finish_table(interpret(seg, doc, "万元"), seg, doc)
+        doc.tables[key] = finish_table(interpret(seg, doc), seg, doc)
     _ends_inside_table(lines, read, doc)
 
 
