@@ -115,7 +115,6 @@ ISSUE_TITLES = {
     "source-unreadable": "文件无法读取",
     "amount-unit-converted": "金额单位已换算为万元",
     "format-unknown": "文件格式不可读",
-    "reader-missing": "此版本不能读取这种格式",
     "link-out-of-site": "指向站点之外的链接未读取",
     "page-encoding": "页面编码无法识别",
     "page-name-taken": "页面网址重复",

@@ -63,7 +63,7 @@ NOT_READ = {
 }
 IMAGES = {".jpg", ".jpeg", ".png", ".gif", ".tif", ".tiff", ".bmp", ".webp"}
 # Slugs of a file left unread (rather than read and failed).
-UNREAD = {"format-unknown", "reader-missing", "source-unreadable"}
+UNREAD = {"format-unknown", "source-unreadable"}
 
 
 def unknown_format(path: Path) -> Issue | None:

@@ -137,19 +137,3 @@ def test_the_build_keeps_summaries_not_documents(make_site):
     assert not (site / "build" / ".work").exists()  # the working database stays out of build/
     assert sorted(p.name for p in (site / "build" / "data").glob("budget.duckdb*")) == \
         ["budget.duckdb"]
-
-
-def test_a_file_whose_reader_is_missing_is_reported_and_the_build_goes_on(make_site, monkeypatch):
-    """content/disclosures takes PDF, Excel and Word files beside text; one whose format's
-    reader is not in this version is an error naming it, never a crash or a binary file."""
-    from generator.readers import READERS
-
-    monkeypatch.setitem(READERS, ".pdf", ("no_such_reader", "read_pdf"))
-    site = _site(make_site, {"content/disclosures/2018_tables.pdf": b"%PDF-1.4\n%\xe2\xe3\n",
-                             "content/disclosures/notes.doc": b"\xd0\xcf\x11\xe0",
-                             "content/disclosures/.~lock.xlsx#": b"x"})
-    report = build(site)
-    assert len(report.documents) == 2
-    assert [(f.issues[0].slug, f.issues[0].path) for f in report.failed] == [
-        ("reader-missing", "content/disclosures/2018_tables.pdf")]
-    assert report.failed[0].issues[0].message.startswith("未读取：此版本没有 PDF 读取器")

@@ -37,7 +37,6 @@ def _document() -> Document:
 
 
 def test_a_pdf_source_view_links_each_page_to_the_original(tmp_path, monkeypatch):
-    monkeypatch.setattr(readers, "missing_reader", lambda path, shown: None)
     monkeypatch.setattr(readers, "reader_for", lambda path: _fake_reader)
     site = tmp_path / "site"
     (site / "content" / "disclosures").mkdir(parents=True)

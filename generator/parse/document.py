@@ -19,7 +19,7 @@ from pathlib import Path
 from ..grid import Grid
 from ..layouts import detect_layout
 from ..model import TABLE_KEYS, Document, Issue, table_label
-from ..readers import missing_reader, reader_for
+from ..readers import reader_for
 from ..sources import SourceText, read_source
 from ..tables.catalogue import load_catalogue
 from . import profile, statements, units
@@ -163,9 +163,6 @@ def _year_from_file_name(doc: Document) -> None:
 
 
 def parse_file(path: Path, display_path: str | None = None, debug: bool = False) -> ParseResult:
-    unread = missing_reader(path, display_path or str(path))
-    if unread is not None:
-        return ParseResult(unread.path, None, [unread])
     reader = reader_for(path)
     if reader is not None:
         from ..tables.pipeline import source_of

@@ -14,10 +14,8 @@ so a site of text files never loads PDFium.
 
 from __future__ import annotations
 
-from importlib import import_module, util
+from importlib import import_module
 from pathlib import Path
-
-from ..model import Issue
 
 # suffix → (module, function); the function takes (path: Path, display_path: str) and
 # returns a Grid (whose `issues` say what went wrong; an unreadable file has no rows).
@@ -39,22 +37,3 @@ def reader_for(path: Path):
         return None
     module, function = entry
     return getattr(import_module(f"{__name__}.{module}"), function)
-
-
-# What each format is called in a maintainer's message.
-FORMAT_NAMES = {".pdf": "PDF", ".xlsx": "Excel", ".xlsm": "Excel", ".xls": "Excel (97–2003)",
-                ".docx": "Word"}
-
-
-def missing_reader(path: Path, shown: str) -> Issue | None:
-    """An error for a file of a format the readers registry lists whose reader module is
-    not part of this version (yet), so the file is reported unread rather than crashing
-    the build or being taken for binary garbage; None when it can be read."""
-    entry = READERS.get(path.suffix.lower())
-    if entry is None or util.find_spec(f"{__name__}.{entry[0]}") is not None:
-        return None
-    kind = FORMAT_NAMES.get(path.suffix.lower(), path.suffix)
-    return Issue("reader-missing", f"未读取：此版本没有 {kind} 读取器"
-                 f"（generator/readers/{entry[0]}.py）；可先改用文本版本（pdftotext -layout，"
-                 "或把工作表另存为制表符分隔的文本）",
-                 shown, None, "error")

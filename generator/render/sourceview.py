@@ -46,7 +46,7 @@ def rendition(path: Path, shown: str) -> Rendition | None:
         if decoded is None:
             return None
         return Rendition(decoded[0].replace("\r\n", "\n").replace("\r", "\n"))
-    if not path.is_file() or readers.missing_reader(path, shown) is not None:
+    if not path.is_file():
         return None
     grid = readers.reader_for(path)(path, shown)
     if not grid.text:

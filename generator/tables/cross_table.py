@@ -28,7 +28,7 @@ from .catalogue import identity_text, load_catalogue
 from .codes import repair_broken_codes
 from .projects import name_projects
 from .segment import Segment
-from .verify import rounding_step, verify_coded
+from .verify import near, rounding_step, verify_coded
 
 
 def settle_across_tables(doc: Document, waiting: Collection[str] = ()) -> None:
@@ -132,7 +132,10 @@ def place_by_sources(table: Table, sources: list[str], origin: str, path: str) -
             continue  # the total alone, or every column: as printed
         if all(k in row.values for k in keys):
             listed.add(id(row))
-        if len(printed) > width or len(printed) == width and not _adds_up(row, printed, step):
+        # as many amounts as the total and the sources: read as them where they add up to it
+        parts = sum((row.values[k] for k in printed[1:]), Decimal(0))
+        if len(printed) > width or len(printed) == width and not near(parts, row.values[printed[0]],
+                                                                      len(printed) - 1, step):
             issues.append(_ambiguous(label, row, printed, keys, targets, table, path))
             _move(row, printed[:1], keys[:1])
             continue
@@ -155,13 +158,6 @@ def place_by_sources(table: Table, sources: list[str], origin: str, path: str) -
                             f"{table.columns[0].label} + {names}（按{origin}的收入来源）", path,
                             as_sources[0].line, "warning", table.key))
     return issues
-
-
-def _adds_up(row: Row, printed: list[str], step: Decimal) -> bool:
-    """The amounts after the first (the total) add up to it: a row printing as many as the
-    total and the sources is read as them only then."""
-    parts = sum((row.values[k] for k in printed[1:]), Decimal(0))
-    return abs(parts - row.values[printed[0]]) <= step * (len(printed) - 1)
 
 
 def _move(row: Row, printed: list[str], onto: list[str]) -> None:

@@ -35,7 +35,8 @@ def rounding_step(unit: str) -> Decimal:
     return Decimal("0.01") if unit == "万元" else Decimal(1).scaleb(TO_WAN.get(unit, 0))
 
 
-def _near(a: Decimal | None, b: Decimal | None, terms: int, step: Decimal) -> bool:
+def near(a: Decimal | None, b: Decimal | None, terms: int, step: Decimal) -> bool:
+    """`a` and `b` agree within a rounding `step` per term of a sum."""
     return a is not None and b is not None and abs(a - b) <= step * terms
 
 
@@ -57,7 +58,7 @@ def verify_coded(table: Table, identities: tuple[str, ...], path: str, title: st
             dropped += _keep_total(row, first)
     total = table.totals.get("total")
     classes = [r for r in table.rows if r.kind == "class" and r.get("total") is not None]
-    if classes and not in_order and (total is None or not _near(total.get("total"), sum(r.get("total") for r in classes),
+    if classes and not in_order and (total is None or not near(total.get("total"), sum(r.get("total") for r in classes),
                                                len(classes), step)):
         for row in table.rows:
             if row.code is not None:
@@ -98,12 +99,12 @@ def verify_two_sided(table: Table, path: str, title: str) -> list[Issue]:
         # table's total (收入 = 支出) when the side's own total lost its figure
         sums = [r.get("amount") for r in lines if _is_subtotal(r)] + totals
         top_sum = sum(r.get("amount") or 0 for r in top)
-        if not top or not any(_near(top_sum, s, len(top), step) for s in sums):
+        if not top or not any(near(top_sum, s, len(top), step) for s in sums):
             for row in lines:
                 dropped += _clear(row)
         own = table.totals.get(side)
         if own is not None and own.values and len(totals) < 2 and not (
-                top and _near(top_sum, own.get("amount"), len(top), step)):
+                top and near(top_sum, own.get("amount"), len(top), step)):
             dropped += _clear(own)  # a lone total is kept only where its lines confirm it
         dropped += _verify_balances(lines, top, top_sum, totals, step)
     return _issue(dropped, table, path, title)
@@ -117,7 +118,7 @@ def _verify_balances(lines: list[Row], top: list[Row], top_sum: Decimal, totals:
     are kept only where the table's total confirms them: 总计 = the top lines + these."""
     balances = [r for r in lines if r.get("amount") is not None and r not in top and not _is_subtotal(r)
                 and not _SUB_LINE.match(squash(r.name)) and not _is_use_line(r)]
-    if not balances or (totals and _near(totals[0], top_sum + sum(r.get("amount") for r in balances),
+    if not balances or (totals and near(totals[0], top_sum + sum(r.get("amount") for r in balances),
                                          len(top) + len(balances), step)):
         return 0
     return sum(_clear(r) for r in balances)
