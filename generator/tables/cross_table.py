@@ -74,6 +74,22 @@ def names_by_code(doc: Document, keys: tuple[str, ...]) -> dict[str, str]:
     return known
 
 
+# 表七's rows take their names from the 科目名称 these tables print (表三, 表五, 表二).
+NAMES_FROM = ("expense", "general_public", "income")
+
+
+def name_project_table(table: Table, seg: Segment, doc: Document) -> list[Issue]:
+    """表七's rows named by the 科目名称 the tables `NAMES_FROM` print (`name_project_rows`),
+    and a doubt on each name split by the print alone."""
+    names = names_by_code(doc, NAMES_FROM)
+    found = name_project_rows(table, seg, doc, names, seg.title)
+    for row in (r for r in table.rows if r.kind == "project"):
+        if row.project and row.code_raw and names.get(row.code or "") != row.name:
+            found.append(Issue("project-name-uncertain", f"{seg.title}「{row.code_raw}」行：其他表中没有印出这个科目名称，"
+                               f"按行内排版读作「{row.name}」/「{row.project}」", doc.path, row.line, "warning", table.key))
+    return found
+
+
 def name_project_rows(table: Table, seg: Segment, doc: Document, names: dict[str, str],
                       label: str) -> list[Issue]:
     """表七's units, projects and their names (`projects.name_projects`) by the 科目名称

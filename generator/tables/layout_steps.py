@@ -13,6 +13,7 @@ from ..parse.prose import PAGE_MARKER
 from ..readers.text import PART_HEADING_RE
 from ..sources import SourceText
 from .catalogue import numbered_title
+from .cross_table import NAMES_FROM
 from .foreign_rows import refuse_foreign_rows
 from .row_doubts import row_doubts
 from .segment import Segment
@@ -105,10 +106,6 @@ def table_body(lines: list[str], seg: Segment, segments: list[Segment]) -> list[
             break
         body.append((n, text))
     return body
-
-
-# 表七's rows take their names from the 科目名称 these tables print (`cross_table.names_by_code`).
-NAMES_FROM = ("expense", "general_public", "income")
 
 
 def tables_to_read(lines: list[str], segments: list[Segment], doc: Document

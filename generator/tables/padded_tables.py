@@ -20,7 +20,7 @@ from ..numbers import squash
 from ..readers.padded import padded_rows
 from ..sources import SourceText
 from .catalogue import load_catalogue
-from .cross_table import name_project_rows, names_by_code
+from .cross_table import name_project_table
 from .layout_steps import (
     finish_table,
     printed_title,
@@ -74,6 +74,5 @@ def _read_shared(seg: Segment, title: str, body: list[tuple[int, str]], grid: Pa
         rejoin_wrapped_rows(seg, grid)
     table = interpret(seg, doc)
     if seg.kind.key == "projects":
-        names = names_by_code(doc, ("expense", "general_public"))
-        doc.issues.extend(name_project_rows(table, seg, doc, names, title))
+        doc.issues.extend(name_project_table(table, seg, doc))
     return finish_table(table, seg, doc, body, ascending=True)

@@ -31,7 +31,7 @@ from ..sources import SourceText
 from .amounts import has_amount
 from .catalogue import load_catalogue
 from .codes import code_chain_doubts
-from .cross_table import name_project_rows, names_by_code
+from .cross_table import name_project_table
 from .items import read_items
 from .layout_steps import finish_table, replace_page_markers, tables_to_read
 from .pipeline import interpret, read_target, stated_figures, table_unit
@@ -144,7 +144,7 @@ def read_shared(seg: Segment, body: list[tuple[int, str]], grid: Grid, doc: Docu
         doc.issues.extend(cut_after_total(seg, doc.path))
         table, found = interpret(seg, doc), []
         if key == "projects":  # (named first: a code repeated by its projects is no doubt)
-            found += _name_projects(table, seg, doc)
+            found += name_project_table(table, seg, doc)
         found += code_chain_doubts(table.rows, title, doc.path)  # before any figure is dropped
         if not seg.kind.sources_from:  # (else another table's sources place them: tables.cross_table)
             found += verify_coded(table, seg.kind.identities_over(table.column_keys() or None), doc.path,
@@ -168,18 +168,6 @@ def read_shared(seg: Segment, body: list[tuple[int, str]], grid: Grid, doc: Docu
                                     f"金额对应 {len(table.columns)} 列（没有列位置），按恒等式读作 {shown}",
                                     doc.path, row.line, "warning", table.key))
     return table
-
-
-def _name_projects(table: Table, seg, doc: Document) -> list[Issue]:
-    """表七's rows named by the 科目名称 表三, 表五 and 表二 print (`name_project_rows`), and a
-    doubt on each name split by the print alone."""
-    names = names_by_code(doc, ("expense", "general_public", "income"))
-    found = name_project_rows(table, seg, doc, names, "表七")
-    for row in (r for r in table.rows if r.kind == "project"):
-        if row.project and row.code_raw and names.get(row.code or "") != row.name:
-            found.append(Issue("project-name-uncertain", f"表七「{row.code_raw}」行：其他表中没有印出这个科目名称，"
-                               f"按行内排版读作「{row.name}」/「{row.project}」", doc.path, row.line, "warning", table.key))
-    return found
 
 
 def _named_columns(seg, catalogue, table: Table) -> list[Column]:
