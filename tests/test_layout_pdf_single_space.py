@@ -464,16 +464,16 @@ def test_line_of_a_hundred_kilobytes_of_cells_is_refused():
 
 
 def test_reader_makes_unplaced_cells_of_single_space_lines():
-    from generator.readers.single_space import read_single_space
+    from generator.readers.single_space import single_space_rows
 
-    grid = read_single_space("x.txt", "表头\n\n201 03 01 行政运行 1834. 83 1834.83\n\f合计 63")
-    assert [(r.line, r.page, [c.text for c in r.cells]) for r in grid.rows] == [
-        (1, 1, ["表头"]),
-        (3, 1, ["201", "03", "01", "行政运行", "1834.83", "1834.83"]),
-        (4, 2, ["合计", "63"]),
+    rows = single_space_rows(enumerate("表头\n\n201 03 01 行政运行 1834. 83 1834.83\n合计 63".split("\n"), 1))
+    assert [(r.line, [c.text for c in r.cells]) for r in rows] == [
+        (1, ["表头"]),
+        (3, ["201", "03", "01", "行政运行", "1834.83", "1834.83"]),
+        (4, ["合计", "63"]),
     ]
-    assert all(c.col is None and c.x0 is None for r in grid.rows for c in r.cells)
-    row = read_single_space("x.txt", "合  计 类 款 项 项  目").rows[0]
+    assert all(c.col is None and c.x0 is None for r in rows for c in r.cells)
+    row = single_space_rows([(1, "合  计 类 款 项 项  目")])[0]
     assert [c.text for c in row.cells] == ["合计", "类", "款", "项", "项目"]
 
 

@@ -597,10 +597,10 @@ def test_figures_glued_to_a_label_put_the_row_in_doubt():
 # --- the reader's cell grid and what the shared interpreters read from it ----------------
 
 def test_reader_grid_counts_columns_from_the_row_end():
-    from generator.readers.word_cells import read_word_cells
+    from generator.readers.word_cells import grid_of_cells, split_cells
     lines = ["表三：", "部门支出总体情况表"] + _cells(
         ["201", "", "", "一般公共服务支出", "7 4.25\u3000", "", "１.00"])
-    grid = read_word_cells("s.txt", lines)
+    grid = grid_of_cells("s.txt", lines, split_cells(lines))
     title, number, row = grid.rows
     assert (title.cells[0].text, title.cells[0].col, title.ruled) == ("表三：", None, False)
     assert number.cells[0].text == "部门支出总体情况表"

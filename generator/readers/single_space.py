@@ -5,8 +5,8 @@ nothing.
 Each non-empty token is a cell in print order; a number split after its point by the
 extraction ("1834. 83", "119 .48") is one cell. Nothing on the line tells an amount's column (empty
 cells leave no trace), so every cell keeps `col`, `x0` and `x1` None: the amounts are
-unplaced, and the interpreters place them by the catalogue's identities. A form feed
-starts a new page. It knows no table kinds.
+unplaced, and the interpreters place them by the catalogue's identities. It knows no
+table kinds.
 """
 
 from __future__ import annotations
@@ -14,8 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from ..grid import Cell, Grid, GridRow, origin_at
-from .text import paged_lines
+from ..grid import Cell, GridRow, origin_at
 
 # "1834." followed by "83": a number the extraction split after its point.
 _DANGLING_POINT = re.compile(r"^-?[\d,]+\.$")
@@ -60,11 +59,3 @@ def single_space_rows(lines: Iterable[tuple[int, str]], page: int | None = None)
             origin = origin_at(number, page)
             add(row([cell(t, origin) for t in texts], number, page))  # (positional: faster)
     return rows
-
-
-def read_single_space(path: str, text: str) -> Grid:
-    """A whole single-space text as a Grid (pages by form feeds)."""
-    grid = Grid(path=path, format="pdf-single-space", text=text)
-    for number, line, page in paged_lines(text.split("\n"), grid):
-        grid.rows += single_space_rows([(number, line)], page)
-    return grid

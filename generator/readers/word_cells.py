@@ -205,17 +205,12 @@ def cell_line_stats(lines: list[str]) -> tuple[int, int]:
 _CODE_TEXT = re.compile(r"^\d{1,7}$")
 
 
-def read_word_cells(path: str, lines: list[str]) -> Grid:
-    """Word table text as a Grid: a table row's cells (empty ones left out) with `col`
-    counted from the row's end (-1: the last column), since a horizontally merged cell
-    prints once and only the right end lines a row up with its header; a plain line
-    (title, 编制部门, prose) as a one-cell row without a column. Form feeds are dropped
-    (a page's first line would start with one). It knows no table kinds."""
-    return grid_of_cells(path, lines, split_cells([line.replace("\f", "") for line in lines]))
-
-
 def grid_of_cells(path: str, lines: list[str], cells: CellText) -> Grid:
-    """The Grid of text already split by `split_cells` (see `read_word_cells`)."""
+    """Word table text already split by `split_cells` as a Grid: a table row's cells (empty
+    ones left out) with `col` counted from the row's end (-1: the last column), since a
+    horizontally merged cell prints once and only the right end lines a row up with its
+    header; a plain line (title, 编制部门, prose) as a one-cell row without a column. It
+    knows no table kinds."""
     grid = Grid(path=path, format="word-cells", text="\n".join(lines))
     rows = [row for row in map(_table_row, cells.groups) if row is not None]
     rows += [GridRow([GridCell(text, origin_at(x.line))], x.line)
