@@ -294,3 +294,15 @@ def test_search_filters_a_page_by_its_own_kind_and_by_the_department_across_its_
     assert filters[("江苏省人民检察院", 2020, "budget", "department")]["类型"] == "部门预算"
     office = {f["部门"] for (name, *_), f in filters.items() if "办公厅" in name}
     assert len(office) == 1
+
+
+def test_a_final_accounts_page_calls_its_totals_what_was_spent_not_a_budget(site):
+    from generator.build import assign_ids
+
+    ids = {(d.year, d.kind, d.scope): doc_id for doc_id, d in assign_ids(documents()).items()
+           if "办公厅" in d.department}
+    final = (site / "budgets" / ids[(2020, "final_accounts", "department")] / "index.html").read_text(encoding="utf-8")
+    budget = (site / "budgets" / ids[(2020, "budget", "department")] / "index.html").read_text(encoding="utf-8")
+    assert "支出总计" in final and "收入总计" in final
+    assert "总预算" not in final.split('id="figures"')[-1].split("</section>")[0]
+    assert "支出总预算" in budget
