@@ -162,12 +162,30 @@ _PERSON = r"\s*(\d+)\s*人?"
 _CHANGE = r"(?:\s*[，,]?\s*(增加或减少|增加|减少|持平)\s*(\d+)?\s*人?)?"
 
 
+# Posts of a kind with their count, where no 编制数 is printed: 行政政法人员编制 496 人,
+# 核定行政编制 30 名. Taken only when the overview prints one such count, not a change
+# (新增…编制 9 人) — two kinds (行政编制 and 事业编制) have no printed total.
+_POSTS_OF_A_KIND = re.compile(r"编制\s*[:：为]?\s*(\d+)\s*[人名]")
+_POSTS_CHANGED = re.compile(r"(?:新增|增加|减少|核减|核增|划转|调入|调出|变动)[^，。；]{0,12}$")
+
+
+def _authorized(text: JoinedText) -> tuple[int, int | None] | None:
+    """编制数 and its line: 编制数 12 / 编制人数为 12 人, else the one count of posts of a kind."""
+    m = re.search(r"编制(?:数|人数)\s*[:：为]?" + _PERSON, text.text)
+    if m:
+        return int(m.group(1)), text.line_at(m.start())
+    counts = [m for m in _POSTS_OF_A_KIND.finditer(text.text)
+              if not _POSTS_CHANGED.search(text.text[max(0, m.start() - 16):m.start()])]
+    if len(counts) == 1:
+        return int(counts[0].group(1)), text.line_at(counts[0].start())
+    return None
+
+
 def _read_staffing(text: JoinedText) -> Staffing:
     s = Staffing()
     t = text.text
-    m = re.search(r"编制(?:数|人数)\s*[:：为]?" + _PERSON, t)
-    if m:
-        s.authorized, s.line = int(m.group(1)), text.line_at(m.start())
+    if found := _authorized(text):
+        s.authorized, s.line = found
     m = re.search(r"实有(?:人数|人员)\s*[:：为]?" + _PERSON, t)
     if m:
         s.actual = int(m.group(1))
