@@ -23,6 +23,8 @@ from ..sources import SourceText
 TABLE_NUMBER_RE = re.compile(r"^表\s*([一二三四五六七八九十]+|\d+)(?:\s*[-－]\s*\d+)?\s*[：:]?")
 # How a title line ends: "…表", or "…表（续）".
 ENDS_LIKE_TITLE = re.compile(r"表\s*(?:[（(]\s*续表?\s*[）)])?\s*$")
+# "第三部分 …情况说明": a part heading of the document (its tables are one part): the tables end.
+PART_HEADING_RE = re.compile(r"^\s*第[一二三四五六七八九十]+部分")
 _RUN = re.compile(r"\S+(?: \S+)*")  # text between gaps of two spaces or more
 _TOKEN = re.compile(r"\S+")
 _GAP = re.compile(r"\S {2,}\S")

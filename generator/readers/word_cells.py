@@ -22,11 +22,10 @@ from ..grid import Cell as GridCell
 from ..grid import Grid, GridRow, origin_at
 from ..numbers import normalize_cell, parse_amount, squash
 from ..parse.prose import PAGE_MARKER
-from .text import ENDS_LIKE_TITLE, TABLE_NUMBER_RE
+from .text import ENDS_LIKE_TITLE, PART_HEADING_RE, TABLE_NUMBER_RE
 
 # Word bookmarks leak into the text as "[bookmark: _GoBack]".
 _BOOKMARK = re.compile(r"\[bookmark:[^\]]*\]")
-_PART_HEADING = re.compile(r"^\s*第[一二三四五六七八九十]+部分")
 _META = re.compile(r"^(编制(部门|单位)|单位[:：]|金额单位|备注|注[:：])")
 _ASCII_END = re.compile(r"[A-Za-z0-9]$")
 _ASCII_START = re.compile(r"^[A-Za-z0-9]")
@@ -97,7 +96,7 @@ def is_meta_line(text: str) -> bool:
     s = squash(clean_text(text))
     if not s or len(s) > _MAX_META_LENGTH:
         return False
-    if _META.match(s) or TABLE_NUMBER_RE.match(s) or _PART_HEADING.match(s):  # (第三部分 …)
+    if _META.match(s) or TABLE_NUMBER_RE.match(s) or PART_HEADING_RE.match(s):  # (第三部分 …)
         return True
     if "单位:万元" in s or "单位：万元" in s:
         return True

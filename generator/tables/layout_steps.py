@@ -1,7 +1,7 @@
 """The steps the legacy text layouts share (`*_tables.py`): page-number lines and form
 feeds, the source checks every layout runs (`generator.layouts.Layout.read`), the title
-as printed, and each table as its interpreter read it finished as every layout finishes
-it (`finish_table`). They depend on what a disclosure is, not on how its text is laid out."""
+as printed, where a table's lines end and the order to read the tables in, and each table
+as its interpreter read it finished as every layout finishes it (`finish_table`). They depend on what a disclosure is, not on how its text is laid out."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import re
 from ..model import Document, Issue, Table
 from ..numbers import squash
 from ..parse.prose import PAGE_MARKER
+from ..readers.text import PART_HEADING_RE
 from ..sources import SourceText
 from .catalogue import numbered_title
 from .foreign_rows import refuse_foreign_rows
@@ -86,6 +87,45 @@ def printed_title(lines: list[str], line: int) -> str:
     before it, a few lines up at most and no table row (`catalogue.numbered_title`)."""
     before = next((lines[n - 1] for n in range(line - 1, max(0, line - 4), -1) if lines[n - 1].strip()), None)
     return numbered_title(lines[line - 1], before if before is None or "\t" not in before else None)
+
+
+# Lines that end a table before the next title: the next part of the document (第三部分 …)
+# or a 绩效目标表.
+_ENDS_TABLE = re.compile(PART_HEADING_RE.pattern + r"|项目支出绩效目标表|部门整体(支出)?绩效目标表")
+
+
+def table_body(lines: list[str], seg: Segment, segments: list[Segment]) -> list[tuple[int, str]]:
+    """The numbered lines under the title of `seg` (where its notes stand: 为空表), up to the
+    next table's title, or to a part heading or a 绩效目标表 line before it."""
+    following = min((s.line for s in segments if s.line > seg.line), default=len(lines) + 1)
+    body = []
+    for n in range(seg.line + 1, following):
+        text = lines[n - 1]
+        if ("部分" in text or "绩" in text) and _ENDS_TABLE.search(squash(text)):
+            break
+        body.append((n, text))
+    return body
+
+
+# 表七's rows take their names from the 科目名称 these tables print (`cross_table.names_by_code`).
+NAMES_FROM = ("expense", "general_public", "income")
+
+
+def tables_to_read(lines: list[str], segments: list[Segment], doc: Document
+                   ) -> list[tuple[Segment, list[tuple[int, str]]]]:
+    """The segments of the catalogue's tables (not the 绩效目标表s) with their `table_body`,
+    each given its place in `doc.tables` in print order, in the order to read them: 表一/表四
+    first (the sources of income they print place 表二's amounts, `cross_table`), then in
+    print order, 表七 after the tables that name its rows (`NAMES_FROM`)."""
+    tables = [s for s in segments if s.kind.key and s.kind.shape != "key_value"]
+    names = max((s.line for s in tables if s.kind.key in NAMES_FROM), default=0)
+    for seg in tables:
+        doc.tables[seg.kind.key] = Table(seg.kind.key, seg.title, seg.line)  # (its place in the order)
+
+    def place(seg: Segment) -> tuple[bool, int, bool]:
+        line = max(seg.line, names) if seg.kind.key == "projects" else seg.line
+        return seg.kind.shape != "two_sided", line, seg.kind.key == "projects"
+    return [(s, table_body(lines, s, segments)) for s in sorted(tables, key=place)]
 
 
 def finish_table(table: Table, seg: Segment, doc: Document,

@@ -5,14 +5,13 @@ text plus one space, so runs of spaces mark empty cells and column positions can
 and the shape's interpreter reads each (表一/表四 by `tables/two_sided.py`, 表七's rows named
 by `tables/projects.py`, the 绩效目标表 by `tables/performance.py`), and each is finished as
 every layout's (`layout_steps.finish_table`: foreign rows, 合计, doubts on codes and sums).
-What stays here is what only this layout needs: the title as printed with its number, where
-a table ends (its 为空表 note stands before the next title), wrapped coded rows rejoined,
-表七's sub-unit rows and unnamed projects.
+What stays here is what only this layout needs: the title as printed with its number,
+wrapped coded rows rejoined, 表七's sub-unit rows and unnamed projects, lines too long to
+read.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 
 from ..grid import Grid as PaddedGrid
@@ -22,15 +21,16 @@ from ..readers.padded import padded_rows
 from ..sources import SourceText
 from .catalogue import load_catalogue
 from .cross_table import name_project_rows, names_by_code
-from .layout_steps import finish_table, printed_title, replace_page_markers, without_form_feeds
+from .layout_steps import (
+    finish_table,
+    printed_title,
+    replace_page_markers,
+    tables_to_read,
+    without_form_feeds,
+)
 from .pipeline import interpret, read_target
 from .rejoin import rejoin_wrapped_rows
 from .segment import Segment, find_tables
-
-PART_RE = re.compile(r"^\s*第[一二三四五六七八九十]+部分")
-# Read in this order: 表七 names its units and function names from earlier tables.
-READ_ORDER = ["summary", "income", "expense", "fiscal", "general_public", "basic", "projects",
-              "gov_fund", "state_capital", "carryover", "three_public"]
 
 
 def read_padded(source: SourceText, doc: Document) -> None:
@@ -41,24 +41,14 @@ def read_padded(source: SourceText, doc: Document) -> None:
     catalogue = load_catalogue()
     segments, issues = find_tables(grid, catalogue)
     doc.issues.extend(issues)
-    starts = [s.line for s in segments] + [len(lines) + 1]
-    by_key = {s.kind.key: (s, _end_of(lines, s.line, starts)) for s in segments if s.kind.key in READ_ORDER}
+    bodies = tables_to_read(lines, segments, doc)
     for issue in unread:  # (a long line under a 绩效目标表 puts its target in doubt)
-        seg = next((s for s, end in by_key.values() if s.line < issue.line < end), None)
+        seg = next((s for s, body in bodies if body and s.line < issue.line <= body[-1][0]), None)
         if seg is not None:
             doc.issues.append(replace(issue, table=seg.kind.key))
-    for key in (k for k in READ_ORDER if k in by_key):  # (表三/表五 before 表七, which takes their names)
-        seg, end = by_key[key]
-        title = printed_title(lines, seg.line)
-        doc.tables[key] = _read_shared(seg, title, end, grid, lines, doc)
+    for seg, body in bodies:  # (表三/表五 before 表七, which takes their names)
+        doc.tables[seg.kind.key] = _read_shared(seg, printed_title(lines, seg.line), body, grid, doc)
     _read_performance(lines, [s for s in segments if s.kind.shape == "key_value"], unread, doc)
-
-
-def _end_of(lines: list[str], line: int, starts: list[int]) -> int:
-    """Where the table titled on `line` ends: the next title or part heading (第三部分)."""
-    following = min(s for s in starts if s > line)  # (`starts` ends past the last line)
-    return next((n for n in range(line + 1, following) if "部分" in lines[n - 1] and PART_RE.match(lines[n - 1])),
-                following)
 
 
 def _read_performance(lines: list[str], segments: list[Segment], unread: list[Issue], doc: Document) -> None:
@@ -74,11 +64,11 @@ def _read_performance(lines: list[str], segments: list[Segment], unread: list[Is
                                     "performance"))
 
 
-def _read_shared(seg: Segment, title: str, end: int, grid: PaddedGrid, lines: list[str],
+def _read_shared(seg: Segment, title: str, body: list[tuple[int, str]], grid: PaddedGrid,
                  doc: Document) -> Table:
     """One table the shared segmenter found, read by the interpreter of its shape and finished
-    as every layout's (`layout_steps.finish_table`); `title` as printed; it ends before line
-    `end`, the next title (a 为空表 note stands there)."""
+    as every layout's (`layout_steps.finish_table`); `title` as printed; `body` its lines up
+    to the next title (a 为空表 note stands there)."""
     seg.title = title  # messages name the table as printed
     if seg.kind.shape in ("coded", "named"):  # "208 05 05" / name pieces / the amounts line
         rejoin_wrapped_rows(seg, grid)
@@ -86,5 +76,4 @@ def _read_shared(seg: Segment, title: str, end: int, grid: PaddedGrid, lines: li
     if seg.kind.key == "projects":
         names = names_by_code(doc, ("expense", "general_public"))
         doc.issues.extend(name_project_rows(table, seg, doc, names, title))
-    body = [(n, lines[n - 1]) for n in range(seg.line + 1, end)]
     return finish_table(table, seg, doc, body, ascending=True)

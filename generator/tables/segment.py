@@ -20,19 +20,18 @@ from dataclasses import dataclass, field
 from ..grid import Cell, Grid, GridRow
 from ..model import Issue, table_label
 from ..numbers import squash
-from ..readers.text import is_amount
+from ..readers.text import PART_HEADING_RE, is_amount
 from .catalogue import Catalogue, TableKind
 
 # A section heading of the text ends a key-value table (绩效目标表), whose goal is prose:
 # 第三部分 …, （五） …, 五、…
-_SECTION_HEADING = re.compile(r"^(?:第[一二三四五六七八九十]+部分|[（(][一二三四五六七八九十]+[)）]|"
+_SECTION_HEADING = re.compile(PART_HEADING_RE.pattern + r"|^(?:[（(][一二三四五六七八九十]+[)）]|"
                               r"[一二三四五六七八九十]+、)")
 UNIT_RE = re.compile(r"单位\s*[:：]\s*(亿元|万元|千元|元)")
 _HEADING_LINE = re.compile(r"^(?:编制(?:部门|单位)(?:[（(]单位[)）])?|预算(?:主管部门|单位)|部门(?:名称)?|单位名称)\s*[:：]")
 _TABLE_LABEL = re.compile(r"^(?:公开\d+表|表(?:[一二三四五六七八九十]+|\d+))[：:]?$")  # 公开01表, 表四：
 _PAGE_NUMBER = re.compile(r"^(?:[-—－–]*\d{1,3}[-—－–]*|第\d+页(?:共\d+页)?)$")
 _NOTE = re.compile(r"^(?:备?注[:：]|[:：]“|说明[:：]|本表|此表)")
-_PART_HEADING = re.compile(r"^第[一二三四五六七八九十]+部分")  # 第三部分 …情况说明: the tables end
 # The first characters those lines (page number, heading, label, note, part heading) may
 # start with, besides a digit (\d: str.isdecimal).
 _FURNITURE_STARTS = frozenset("-—－–第编预部单公表备注:：说本此")
@@ -87,11 +86,11 @@ def find_tables(grid: Grid, catalogue: Catalogue, untitled: list[list[GridRow]] 
         if row is skip:
             continue
         match = titles[index]
-        if match is None and index + 1 < len(rows) and "表" in texts[index + 1] \
-                and _title_tail(rows[index + 1], texts[index + 1]):
+        if match is None and index + 1 < len(rows) and len(rows[index + 1].cells) <= 3 \
+                and title_tail(texts[index + 1]):
             match = catalogue.match_title(texts[index] + texts[index + 1])
             skip = rows[index + 1] if match else None  # a title wrapped: "…支出预" / "算表"
-        if lost is not None and (match is not None or _PART_HEADING.match(squash(texts[index]))):
+        if lost is not None and (match is not None or PART_HEADING_RE.match(squash(texts[index]))):
             current, lost = _untitled(current, lost, rows, edges, row.line - 1, grid.path, found), None
         if match is not None:
             kind, continued = match
@@ -231,11 +230,13 @@ def _has_amount(row: GridRow) -> bool:
     return any(is_amount(c.text) for c in row.cells)
 
 
-def _title_tail(row: GridRow, row_text: str) -> bool:
-    if len(row.cells) > 3 or "表" not in row_text:
-        return False  # the end of a wrapped title is a few characters, ending in 表
-    text = squash(row_text)
-    return len(text) <= 6 and text.endswith(("表", "表（续）", "表(续)"))
+def title_tail(text: str) -> bool:
+    """The end of a title wrapped over two lines ("…支出预" / "算表"): a few characters,
+    ending in 表."""
+    if "表" not in text:
+        return False
+    flat = squash(text)
+    return len(flat) <= 6 and flat.endswith(("表", "表（续）", "表(续)"))
 
 
 def _page_edges(rows: list[GridRow]) -> set[int]:
@@ -281,7 +282,7 @@ def _take_row(segment: Segment, row: GridRow, page_edge: bool = True,
         if _NOTE.match(text):
             segment.notes.append(row.text())
             return True
-    if _is_prose(row, text) or furniture and _PART_HEADING.match(text):
+    if _is_prose(row, text) or furniture and PART_HEADING_RE.match(text):
         return False
     segment.rows.append(row)
     return True

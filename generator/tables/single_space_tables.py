@@ -26,16 +26,17 @@ from ..grid import Grid
 from ..model import COLUMN_LABELS, Column, Document, Issue, Table
 from ..numbers import squash
 from ..readers.single_space import single_space_rows
+from ..readers.text import PART_HEADING_RE
 from ..sources import SourceText
 from .amounts import has_amount
 from .catalogue import load_catalogue
 from .codes import code_chain_doubts
 from .cross_table import name_project_rows, names_by_code
 from .items import read_items
-from .layout_steps import finish_table, replace_page_markers
+from .layout_steps import finish_table, replace_page_markers, tables_to_read
 from .pipeline import interpret, read_target, stated_figures
 from .rejoin import cut_after_total, rejoin_wrapped_rows
-from .segment import UNIT_RE, Segment, find_tables
+from .segment import UNIT_RE, Segment, find_tables, title_tail
 from .two_sided import read_two_sided
 from .verify import verify_coded
 
@@ -45,9 +46,6 @@ MAX_ROW_NUMBERS = 60
 
 
 PERF_TITLE_RE = re.compile(r"^(项目支出|部门整体(支出)?)绩效目标表")
-_PART_HEADING = re.compile(r"^第[一二三四五六七八九十]+部分")
-# Lines that end a table: the next part of the document or a 绩效目标表.
-REGION_STOP_RE = re.compile(r"^第[一二三四五六七八九十]+部分|项目支出绩效目标表|部门整体(支出)?绩效目标表")
 
 
 def read_single_space(source: SourceText, doc: Document) -> list[str]:
@@ -57,19 +55,20 @@ def read_single_space(source: SourceText, doc: Document) -> list[str]:
     lines = replace_page_markers(_refuse_wide_lines(source.lines, doc), "\f")
     catalogue = load_catalogue()
     marks = [n for n, text in enumerate(lines, 1) if "表" in text or "部分" in text]  # (few)
-    stops = [n for n in marks if _is_stop(lines[n - 1]) and not ("表" in lines[n - 1] and catalogue.title_key(lines[n - 1]))]
+    heads = [n for n in marks if _is_part_heading(lines[n - 1], catalogue)]  # (第三部分 …)
     marks = [n for n in marks if "表" in lines[n - 1]]
-    heads = [n for n in stops if _is_part_heading(lines[n - 1], catalogue)]  # (第三部分 …)
     rows = single_space_rows(_table_lines(lines, heads, marks, catalogue))
     grid = Grid(path=doc.path, format="pdf-single-space", text="", rows=rows)
     segments, issues = find_tables(grid, catalogue)
     doc.issues.extend(issues)
-    waiting = _read_tables(segments, lines, stops, grid, doc)
+    tables = tables_to_read(lines, segments, doc)
+    for seg, body in tables:
+        doc.tables[seg.kind.key] = read_shared(seg, body, grid, doc)
     perf = next((n for n, text in enumerate(lines, 1) if "绩" in text and PERF_TITLE_RE.match(squash(text))), None)
     for seg in segments if perf is not None else ():  # (a 目录 line naming one is no table)
         if seg.kind.shape == "key_value" and seg.line >= perf:
             read_target(seg, doc)
-    return waiting
+    return [seg.kind.key for seg, _ in tables]
 
 
 def _refuse_wide_lines(lines: list[str], doc: Document) -> list[str]:
@@ -90,27 +89,6 @@ def _refuse_wide_lines(lines: list[str], doc: Document) -> list[str]:
                                 f"表格一行所印的数字（最多 {MAX_ROW_NUMBERS} 个），未读取",
                                 doc.path, n, "error"))
     return out
-
-
-def _read_tables(segments: list[Segment], lines: list[str], stops: list[int], grid: Grid, doc: Document
-                 ) -> list[str]:
-    """Every table in order: 表一/表四 at once, the others after them (their issues come
-    first); the keys of the tables whose amounts may wait for the cross-table pass (表二 by
-    表一's income sources)."""
-    starts = [s.line for s in segments] + [len(lines) + 1]
-    deferred: list[tuple[Segment, list[tuple[int, str]]]] = []
-    for seg, following in zip(segments, starts[1:]):
-        if seg.kind.shape == "key_value" or not seg.kind.key:
-            continue
-        body = [(n, lines[n - 1]) for n in range(seg.line + 1, _end_of(stops, seg.line, following))]
-        if seg.kind.key in ("summary", "fiscal"):
-            doc.tables[seg.kind.key] = read_shared(seg, body, grid, doc)
-        else:
-            deferred.append((seg, body))
-            doc.tables[seg.kind.key] = Table(seg.kind.key, seg.title, seg.line)  # (its place in the order)
-    for seg, body in deferred:
-        doc.tables[seg.kind.key] = read_shared(seg, body, grid, doc)
-    return [seg.kind.key for seg, _ in deferred]
 
 
 def _table_lines(lines: list[str], heads: list[int], marks: list[int], catalogue) -> Iterable[tuple[int, str]]:
@@ -139,26 +117,15 @@ def _may_be_title(lines: list[str], number: int, catalogue) -> bool:
     text = lines[number - 1]
     if catalogue.match_title(text) is not None:
         return True
-    flat = squash(text)
-    if len(flat) > 6 or not flat.endswith(("表", "表（续）", "表(续)")):
+    if not title_tail(text):
         return False
     before = next((lines[n - 1] for n in range(number - 1, 0, -1) if lines[n - 1].strip()), "")
     return catalogue.match_title(before + text) is not None
 
 
-def _end_of(stops: list[int], line: int, following: int) -> int:
-    """Where the table titled on `line` ends: the next title, or a part heading (第三部分) or
-    a 绩效目标表 line before it."""
-    after = bisect_right(stops, line)
-    return min(stops[after], following) if after < len(stops) else following
-
-
-def _is_stop(text: str) -> bool:
-    return ("表" in text or "部分" in text) and bool(REGION_STOP_RE.search(squash(text)))
-
-
 def _is_part_heading(text: str, catalogue) -> bool:
-    return bool(_PART_HEADING.match(squash(text))) and not UNIT_RE.search(text) and catalogue.match_title(text) is None
+    return "部分" in text and bool(PART_HEADING_RE.match(squash(text))) and not UNIT_RE.search(text) \
+        and catalogue.match_title(text) is None
 
 
 def read_shared(seg: Segment, body: list[tuple[int, str]], grid: Grid, doc: Document) -> Table:
