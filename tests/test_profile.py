@@ -82,3 +82,13 @@ def test_the_authorized_posts_as_printed_or_none(printed, authorized):
     assert doc.staffing.authorized == authorized
     assert doc.staffing.actual == 102
     assert any(i.slug == "staffing-missing" for i in doc.issues) == (authorized is None)
+
+
+def test_a_file_that_prints_no_staffing_is_told_apart_from_one_whose_staffing_is_unread():
+    """上海's template prints no 编制数: said as info; a 编制数 printed in words the reader
+    does not know is a warning."""
+    unread = parse_text(_with_staffing("001_39ebdcf812bae707", "编制数61", "编制数：六十一")).document
+    silent = parse_text(_with_staffing("001_39ebdcf812bae707", "编制数61，实有人数102人", "")).document
+    severity = {name: next(i.severity for i in d.issues if i.slug == "staffing-missing")
+                for name, d in (("unread", unread), ("silent", silent))}
+    assert severity == {"unread": "warning", "silent": "info"}
