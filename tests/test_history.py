@@ -277,3 +277,32 @@ def test_a_term_inside_a_linked_ones_match_stays_unlinked():
     assert terms.link("<部门预算单位>") == "&lt;部门预算单位&gt;"
     assert terms.link("各预算单位").count('class="term"') == 1
     assert terms.link("<预算单位、部门预算>") == "&lt;预算单位、部门预算&gt;"
+
+
+def test_search_filters_a_page_by_its_own_kind_and_by_the_department_across_its_names(site):
+    """The search page's 类型 filter tells 决算 and 单位预算 from 部门预算, and its 部门 filter
+    lists a department once, whatever name each year's file printed."""
+    from generator.build import assign_ids
+    from generator.search.pages import read_page
+
+    filters = {}
+    for doc_id, d in assign_ids(documents()).items():
+        html = (site / "budgets" / doc_id / "index.html").read_text(encoding="utf-8")
+        filters[(d.department, d.year, d.kind, d.scope)] = read_page(html).filters
+    assert filters[("江苏省委办公厅", 2020, "final_accounts", "department")]["类型"] == "部门决算"
+    assert filters[("中共江苏省委办公厅", 2018, "budget", "unit")]["类型"] == "单位预算"
+    assert filters[("江苏省人民检察院", 2020, "budget", "department")]["类型"] == "部门预算"
+    office = {f["部门"] for (name, *_), f in filters.items() if "办公厅" in name}
+    assert len(office) == 1
+
+
+def test_a_final_accounts_page_calls_its_totals_what_was_spent_not_a_budget(site):
+    from generator.build import assign_ids
+
+    ids = {(d.year, d.kind, d.scope): doc_id for doc_id, d in assign_ids(documents()).items()
+           if "办公厅" in d.department}
+    final = (site / "budgets" / ids[(2020, "final_accounts", "department")] / "index.html").read_text(encoding="utf-8")
+    budget = (site / "budgets" / ids[(2020, "budget", "department")] / "index.html").read_text(encoding="utf-8")
+    assert "支出总计" in final and "收入总计" in final
+    assert "总预算" not in final.split('id="figures"')[-1].split("</section>")[0]
+    assert "支出总预算" in budget

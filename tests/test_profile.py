@@ -61,3 +61,34 @@ def test_region_of_a_department(department, region):
     from generator.parse.regions import region_of
 
     assert region_of(department) == region
+
+
+def _with_staffing(stem: str, old: str, new: str) -> SourceText:
+    source, _ = read_source(SAMPLES / f"{stem}.txt")
+    assert old in source.text
+    text = source.text.replace(old, new)
+    return SourceText(source.path, text, text.split("\n"), source.encoding, source.sha256)
+
+
+@pytest.mark.parametrize(("printed", "authorized"), [
+    ("编制数61", 61),                       # as the sample prints it
+    ("行政政法人员编制 61 人", 61),          # 江苏: one kind of posts, its count
+    ("核定行政编制61名", 61),
+    ("行政编制40名、事业编制21名", None),    # two kinds and no printed total: none is made up
+    ("本年新增外事服务中心编制 9 人", None),  # a change, not the posts
+])
+def test_the_authorized_posts_as_printed_or_none(printed, authorized):
+    doc = parse_text(_with_staffing("001_39ebdcf812bae707", "编制数61", printed)).document
+    assert doc.staffing.authorized == authorized
+    assert doc.staffing.actual == 102
+    assert any(i.slug == "staffing-missing" for i in doc.issues) == (authorized is None)
+
+
+def test_a_file_that_prints_no_staffing_is_told_apart_from_one_whose_staffing_is_unread():
+    """上海's template prints no 编制数: said as info; a 编制数 printed in words the reader
+    does not know is a warning."""
+    unread = parse_text(_with_staffing("001_39ebdcf812bae707", "编制数61", "编制数：六十一")).document
+    silent = parse_text(_with_staffing("001_39ebdcf812bae707", "编制数61，实有人数102人", "")).document
+    severity = {name: next(i.severity for i in d.issues if i.slug == "staffing-missing")
+                for name, d in (("unread", unread), ("silent", silent))}
+    assert severity == {"unread": "warning", "silent": "info"}

@@ -174,7 +174,7 @@ def test_every_known_page_is_in_the_pages_table():
     """Aliases in the data file point to pages of the URL scheme, and every term has pages."""
     terms, aliases = load_terms()
     assert len(terms) >= 50
-    prefixes = ("budgets/", "departments/", "regions/", "classifications/")
+    prefixes = ("budgets/", "departments/", "regions/", "classifications/", "glossary/")
     for path in aliases.values():
         assert path.startswith(prefixes) and path.endswith("/"), path
     for t in terms:
@@ -242,7 +242,7 @@ def test_a_project_leads_to_its_own_entry(results):
 def test_noise_stays_out_of_the_index(results):
     """Source views, the data pages and the index pages are never results."""
     kinds = ("budgets/", "departments/", "regions/", "classifications/function/",
-             "classifications/economic/")
+             "classifications/economic/", "glossary/")
     for query, found in results.items():
         for r in found["results"]:
             path = page_path(r["url"])

@@ -32,7 +32,8 @@ REPO = Path(__file__).resolve().parents[1]
 SITE_TOML = '[site]\ntitle = "检索"\n[build]\nsearch = true\ncharts = false\n'
 STRINGS = ["信息化", "克州人民政府办公室", "PPP 项目", "ＰＰＰ项目２０２１", "2010301", "费",
            "住房公积金（30113）", "一 二", "⼀般公共预算", "a1b2 c3", "", "。，", "差旅费、会议费",
-           "Ⅻ号", "资源勘探工业信息等支出", "x", "新疆𠀀维吾尔"]
+           "Ⅻ号", "资源勘探工业信息等支出", "x", "新疆𠀀维吾尔", "拟 购 买\n服务", "信  息",
+           "信\u3000息 a 信\t息"]
 NUMBERS = [0, 1, 31, 32, 33, 1023, 1024, 32767, 32768, 123456789, 0, 7]
 
 
@@ -41,9 +42,11 @@ def test_bigrams_single_characters_and_words():
     assert query_terms("信息化") == ["信息", "息化"]
     assert query_terms("化") == ["化"]
     assert query_terms("PPP 项目") == ["ppp", "项目"]
-    # two Han characters apart are no bigram, in the text or in the query
+    # Han characters one white-space character apart (PDF letter-spacing, a wrapped line)
+    # are a bigram in the text; two apart (table cells) are not, nor in a query
     assert query_terms("信 息") == ["信", "息"]
-    assert "信息" not in index_terms("信 息")
+    assert {"信息", "息化"} <= index_terms("信 息\n化") and "信息" not in index_terms("信  息")
+    assert "信息" not in index_terms("信，息")
     # full-width digits and Kangxi radicals read as the plain ones
     assert query_terms("２０１０３０１") == ["2010301"]
     assert query_terms("⼀般") == ["一般"]

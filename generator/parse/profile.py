@@ -46,8 +46,8 @@ def read_profile(source: SourceText, doc: Document) -> None:
         doc.issues.append(Issue("region-unknown", f"无法从部门名称「{doc.department or ''}」"
                                 "判断所属地区", doc.path, doc.department_line, "warning"))
     overview = parts.get("overview")
-    if overview:
-        text = JoinedText(source.lines, *overview)
+    text = JoinedText(source.lines, *overview) if overview else None
+    if text is not None:
         doc.staffing = _read_staffing(text)
         doc.division_count, doc.divisions = _read_divisions(text)
         doc.sub_units = _read_sub_units(source.lines, overview, text)
@@ -56,8 +56,13 @@ def read_profile(source: SourceText, doc: Document) -> None:
         if getattr(doc, key) is None:
             doc.issues.append(Issue(f"{key}-missing", message, doc.path, None, "error"))
     if doc.staffing.authorized is None:
-        doc.issues.append(Issue("staffing-missing", "未找到人员编制（编制数/实有人数）",
-                                doc.path, overview[0] if overview else None, "warning"))
+        # A template that prints no staffing (上海, most of 江苏) is no problem of the file:
+        # a warning only where the overview speaks of posts the reader could not read.
+        spoken = text is not None and _STAFFING_WORDS.search(text.text)
+        doc.issues.append(Issue("staffing-missing", "未找到人员编制（编制数/实有人数）"
+                                if spoken else "文件未列出人员编制（编制数）",
+                                doc.path, overview[0] if overview else None,
+                                "warning" if spoken else "info"))
     sections.read_sections(source, parts, doc)
     statements.read_statements(source, parts, doc)
 
@@ -162,12 +167,32 @@ _PERSON = r"\s*(\d+)\s*人?"
 _CHANGE = r"(?:\s*[，,]?\s*(增加或减少|增加|减少|持平)\s*(\d+)?\s*人?)?"
 
 
+# Where an overview speaks of its posts: 编制数, 编制 12 人, 实有人数.
+_STAFFING_WORDS = re.compile(r"编制\s*(?:数|人数)|编制\s*[:：为]?\s*\d|实有人")
+# Posts of a kind with their count, where no 编制数 is printed: 行政政法人员编制 496 人,
+# 核定行政编制 30 名. Taken only when the overview prints one such count, not a change
+# (新增…编制 9 人) — two kinds (行政编制 and 事业编制) have no printed total.
+_POSTS_OF_A_KIND = re.compile(r"编制\s*[:：为]?\s*(\d+)\s*[人名]")
+_POSTS_CHANGED = re.compile(r"(?:新增|增加|减少|核减|核增|划转|调入|调出|变动)[^，。；]{0,12}$")
+
+
+def _authorized(text: JoinedText) -> tuple[int, int | None] | None:
+    """编制数 and its line: 编制数 12 / 编制人数为 12 人, else the one count of posts of a kind."""
+    m = re.search(r"编制(?:数|人数)\s*[:：为]?" + _PERSON, text.text)
+    if m:
+        return int(m.group(1)), text.line_at(m.start())
+    counts = [m for m in _POSTS_OF_A_KIND.finditer(text.text)
+              if not _POSTS_CHANGED.search(text.text[max(0, m.start() - 16):m.start()])]
+    if len(counts) == 1:
+        return int(counts[0].group(1)), text.line_at(counts[0].start())
+    return None
+
+
 def _read_staffing(text: JoinedText) -> Staffing:
     s = Staffing()
     t = text.text
-    m = re.search(r"编制(?:数|人数)\s*[:：为]?" + _PERSON, t)
-    if m:
-        s.authorized, s.line = int(m.group(1)), text.line_at(m.start())
+    if found := _authorized(text):
+        s.authorized, s.line = found
     m = re.search(r"实有(?:人数|人员)\s*[:：为]?" + _PERSON, t)
     if m:
         s.actual = int(m.group(1))

@@ -28,6 +28,9 @@ LABELS = {"total_budget": "收支总预算", "income_total": "收入总预算", 
           "basic": "基本支出", "project": "项目支出", "personnel": "人员经费", "public": "公用经费",
           "three_public": "“三公”经费", **THREE_PUBLIC_PARTS, "authorized": "编制数",
           "actual": "实有人数"}
+# A 决算's totals are what was received and spent, printed 收入总计 / 支出总计: never "预算".
+FINAL_LABELS = {**LABELS, "total_budget": "收支总计", "income_total": "收入总计",
+                "expense_total": "支出总计"}
 GROUPS = {"income_total": "total", "expense_total": "total", "basic": "split", "project": "split",
           "personnel": "basic", "public": "basic", "three_public": "three",
           **{k: "three" for k in THREE_PUBLIC_PARTS}}
@@ -86,6 +89,7 @@ def stated(doc: DocData, key: str) -> Record | None:
 def key_figures(doc: DocData) -> list[Figure]:
     """收支总预算, 基本/项目, 人员/公用, 三公 and its parts, 编制数/实有人数."""
     out: list[Figure | None] = []
+    labels = FINAL_LABELS if doc.info.get("kind") == "final_accounts" else LABELS
     summary = doc.table("summary")
     income_total = cell(total_row(summary, "income"), "amount")
     expense_total = cell(total_row(summary, "expense"), "amount")
@@ -93,9 +97,9 @@ def key_figures(doc: DocData) -> list[Figure]:
     if income_total is None and expense_total is None:
         expense_total = cell(expense, "total")
     if income_total is None and expense_total is None and (f := stated(doc, "total_budget")):
-        out.append(Figure("total_budget", "收支总预算", f["amount"], f["line"], group="total"))
-    out.append(_figure("income_total", "收入总预算", income_total, "total"))
-    out.append(_figure("expense_total", "支出总预算", expense_total, "total"))
+        out.append(Figure("total_budget", labels["total_budget"], f["amount"], f["line"], group="total"))
+    out.append(_figure("income_total", labels["income_total"], income_total, "total"))
+    out.append(_figure("expense_total", labels["expense_total"], expense_total, "total"))
     out.append(_figure("basic", "基本支出", cell(expense, "basic"), "split"))
     out.append(_figure("project", "项目支出", cell(expense, "project"), "split"))
     basic = total_row(doc.table("basic"))
@@ -112,7 +116,7 @@ def key_figures(doc: DocData) -> list[Figure]:
     found = {f.key for f in out if f is not None}
     for key, stated_key in STATED_FALLBACK.items():
         if key not in found and (f := stated(doc, stated_key)):
-            out.append(Figure(key, LABELS[key], f["amount"], f["line"], group=GROUPS[key]))
+            out.append(Figure(key, labels[key], f["amount"], f["line"], group=GROUPS[key]))
     order = {key: i for i, key in enumerate(LABELS)}
     return sorted((f for f in out if f is not None), key=lambda f: order.get(f.key, 99))
 

@@ -52,9 +52,10 @@ from .store import (
 )
 
 SEARCH_PAGE = "search/"
-# The pages a citizen searches for (department-year, department, classification, region).
+# The pages a citizen searches for (department-year, department, classification, region,
+# and the 名词解释 of the terms they read there).
 INDEXED_GLOBS = ("budgets/*/index.html", "departments/*/index.html", "regions/*/index.html",
-                 "classifications/*/*/index.html")
+                 "classifications/*/*/index.html", "glossary/index.html")
 
 __all__ = ["INDEX_DIR", "SEARCH_PAGE", "SearchIndexed", "build_search_index",
            "keep_search_index", "render_search_page", "indexed_pages"]

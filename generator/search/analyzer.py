@@ -7,7 +7,9 @@ tests/test_search_index.py checks that the two agree on a set of strings):
    radicals become the ideographs they stand for) and lower-cased.
 2. It is read as runs: a run of Han characters (`HAN`) or a run of ASCII letters and digits
    (`[0-9a-z]+`, a *word*); everything else (spaces, punctuation, other scripts) separates
-   runs.
+   runs — except, at index time, one white-space character between two Han characters
+   (`SPACED`): PDF text prints letter-spaced words (拟 购 买 服 务) and wraps lines inside
+   them, and the reader reads them whole. Two or more separate runs (table cells).
 3. A unit of text (a table row, a project, a section: `pages.py`) is indexed under every
    Han *bigram* of its Han runs (two characters side by side), every single Han character
    and every word. This is the CJK bigram analyzer of Lucene and Elasticsearch: no
@@ -32,6 +34,9 @@ import numpy as np
 
 HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 RUN = re.compile(rf"[{HAN}]+|[0-9a-z]+")
+WHITE = " \t\n\r"  # (after NFKC: the ideographic and no-break spaces are " ")
+# One white-space character between two Han characters: not a break, at index time (rule 2).
+SPACED = re.compile(rf"(?<=[{HAN}])[{WHITE}](?=[{HAN}])")
 
 
 def normalize(text: str) -> str:
@@ -87,7 +92,7 @@ def _is_han(run: str) -> bool:
 def index_terms(text: str) -> set[str]:
     """Every term a unit of `text` is indexed under (rule 3)."""
     terms: set[str] = set()
-    for run in RUN.findall(normalize(text)):
+    for run in RUN.findall(SPACED.sub("", normalize(text))):
         if _is_han(run):
             terms.update(run)
             terms.update(map(str.__add__, run, run[1:]))

@@ -23,6 +23,8 @@ import re
 import tomllib
 from decimal import Decimal
 from functools import cache, lru_cache
+from itertools import product
+from math import prod
 from pathlib import Path
 
 from ..grid import Cell
@@ -123,7 +125,13 @@ def coded_classes(table: Table, seg: Segment, unit: str, path: str, classificati
             return []
         found[lost[0]] = (found[lost[0]][0], printed[0])
         values[lost[0]] = rest
-    elif lost or abs(rest) > step * len(values):
+    elif lost:
+        between = _lost_between(cells, found, lost, rest, unit, step)
+        if between is None:
+            return []
+        for code, cell in between.items():
+            found[code], values[code] = (found[code][0], cell), to_wan(cell.text, unit)
+    elif abs(rest) > step * len(values):
         return []
     table.totals["total"] = total_row
     printed = {r.code: r for r in table.rows if r.kind == "class" and r.code}
@@ -169,6 +177,43 @@ def _class_names(cells: list[Cell], codes: dict[str, str], unit: str, step: Deci
             cell = _headless_run(cells, first[code], end, unit, step, headings)
             found[code] = (name, cell or _sum_of_children(cells, code, unit))
     return found
+
+
+# how many classes whose amounts did not follow their names may be looked for, and how
+# many choices of their rows tried at most
+MAX_LOST, MAX_LOST_CHOICES = 3, 20000
+
+
+def _lost_between(cells: list[Cell], found: dict[str, tuple[str, Cell | None]], lost: list[str],
+                  rest: Decimal, unit: str, step: Decimal) -> dict[str, Cell] | None:
+    """Classes whose amounts printed apart from their names (a class opening a page prints
+    its amounts before its name and the repeated header): a table's rows print their
+    amounts in row order, so a lost class's row is one of the rows whose amounts (adding up
+    as a row's) print between those of the classes found before and after it by code. Each
+    lost class takes one such row, in code order, and together they make up `rest` (the
+    合计 less the classes found); placed where every choice that does agrees on the
+    amounts, else None."""
+    index = {id(c): i for i, c in enumerate(cells)}
+    placed = sorted((code, index[id(c)]) for code, (_, c) in found.items() if c is not None)
+    if len(lost) > MAX_LOST or [i for _, i in placed] != sorted(i for _, i in placed):
+        return None  # the classes found must print in code order themselves
+    options = []
+    for code in sorted(lost):
+        low = max((i for k, i in placed if k < code), default=-1)
+        high = min((i for k, i in placed if k > code), default=len(cells))
+        options.append([j for j in range(low + 1, high) if _is_plain_amount(cells[j].text)
+                        and _adds_up(_run_after(cells, j - 1, unit), step)])
+    if prod(len(o) for o in options) > MAX_LOST_CHOICES:
+        return None
+    chosen: dict[str, Cell] | None = None
+    for choice in product(*options):
+        amounts = [to_wan(cells[j].text, unit) for j in choice]
+        if list(choice) != sorted(set(choice)) or abs(sum(amounts) - rest) > step * len(lost):
+            continue
+        if chosen is not None and [to_wan(c.text, unit) for c in chosen.values()] != amounts:
+            return None  # two choices, two readings
+        chosen = chosen or dict(zip(sorted(lost), (cells[j] for j in choice)))
+    return chosen
 
 
 def _sum_of_children(cells: list[Cell], code: str, unit: str) -> Cell | None:

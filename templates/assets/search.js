@@ -26,9 +26,11 @@
     for (var i = 0; i + 1 < run.length; i++) out.push(run.slice(i, i + 2));
     return out;
   }
+  // one white-space character between two Han characters is no break, at index time
+  var SPACED = new RegExp("([" + HAN + "])[ \\t\\n\\r](?=[" + HAN + "])", "g");
   function indexTerms(text) {
     var terms = new Set();
-    runs(text).forEach(function (run) {
+    (normalize(text).replace(SPACED, "$1").match(RUN) || []).forEach(function (run) {
       if (!isHan(run)) { terms.add(run); return; }
       run.split("").concat(bigrams(run)).forEach(function (t) { terms.add(t); });
     });
