@@ -348,7 +348,3 @@ def _repeated(dropped: Segment, kept: Segment, path: str) -> Issue:
     return Issue("table-repeated", f"第 {dropped.line} 行：{dropped.title}在第 {kept.line} 行"
                  "带数字重复印出，读取数字较多的那一份",
                  path, dropped.line, "warning", table=kept.kind.key or None)
-
-
-def cell_text(cell: Cell) -> str:
-    return squash(cell.text)
