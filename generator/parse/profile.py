@@ -28,7 +28,6 @@ _TITLE_YEAR = re.compile(r"(?<![比较上于])(20\d{2})\s*年度?\s*(?:区级|�
 _DIVISIONS = re.compile(
     r"下设\s*(\d+)\s*个\s*([^，,：:。\d]{1,8}?)\s*[，,]?\s*(?:分别(?:是|为)|包括|具体为)\s*[:：]?(.+?)[。；;]")
 _SUB_UNITS_INTRO = re.compile(r"二级预算单位(?:包括|有|分别是|为)\s*[:：]?")
-_NO_SUB_UNITS = re.compile(r"无(?:下属|所属)(?:二级)?预算单位")
 _NUMBERED_ITEM = re.compile(r"^\s*(?:\d+|[一二三四五六七八九十]+)\s*[.．、]\s*(.+?)\s*[；;。,，]?\s*$")
 
 

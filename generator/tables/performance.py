@@ -25,12 +25,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import islice
 
-from ..grid import Cell, Grid, GridRow
+from ..grid import Cell, GridRow
 from ..model import Issue, PerformanceTarget
 from ..numbers import parse_amount, squash
 from .catalogue import Catalogue
 from .indicators import cells_text, read_indicators
-from .segment import Segment, find_tables
+from .segment import Segment
 
 AMOUNT_KEYS = ("amount", "fiscal_amount", "other_funds")
 TEXT_KEYS = ("name", "unit", "goal", "funds", "private")
@@ -83,19 +83,6 @@ def _labels_of(catalogue: Catalogue) -> _Labels:
         found = _Labels(catalogue.key_values)
         _LABELS[:] = [*_LABELS[-3:], (catalogue, found)]
     return found
-
-
-def read_key_value_tables(grid: Grid, catalogue: Catalogue) -> tuple[list[PerformanceTarget], list[Issue]]:
-    """Every 绩效目标表 of a grid (the shared segmenter finds them), read in print order."""
-    segments, _ = find_tables(grid, catalogue)
-    targets: list[PerformanceTarget] = []
-    issues: list[Issue] = []
-    for seg in (s for s in segments if s.kind.shape == "key_value"):
-        target, found = read_performance(seg, catalogue, grid.path)
-        issues += found
-        if target is not None:
-            targets.append(target)
-    return targets, issues
 
 
 def read_performance(seg: Segment, catalogue: Catalogue, path: str
