@@ -90,9 +90,11 @@ def printed_title(lines: list[str], line: int) -> str:
     return numbered_title(lines[line - 1], before if before is None or "\t" not in before else None)
 
 
+# A 绩效目标表's title, without its number.
+PERFORMANCE_TITLE_RE = re.compile(r"(?:项目支出|部门整体(?:支出)?)绩效目标表")
 # Lines that end a table before the next title: the next part of the document (第三部分 …)
 # or a 绩效目标表.
-_ENDS_TABLE = re.compile(PART_HEADING_RE.pattern + r"|项目支出绩效目标表|部门整体(支出)?绩效目标表")
+_ENDS_TABLE = re.compile(f"{PART_HEADING_RE.pattern}|{PERFORMANCE_TITLE_RE.pattern}")
 
 
 def table_body(lines: list[str], seg: Segment, segments: list[Segment]) -> list[tuple[int, str]]:

@@ -17,7 +17,6 @@ the title.
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_right
 from collections.abc import Iterable
 from itertools import chain, islice
@@ -33,7 +32,7 @@ from .catalogue import load_catalogue
 from .codes import code_chain_doubts
 from .cross_table import name_project_table
 from .items import read_items
-from .layout_steps import finish_table, replace_page_markers, tables_to_read
+from .layout_steps import PERFORMANCE_TITLE_RE, finish_table, replace_page_markers, tables_to_read
 from .pipeline import interpret, read_target, stated_figures, table_unit
 from .rejoin import cut_after_total, rejoin_wrapped_rows
 from .segment import UNIT_RE, Segment, find_tables, title_tail
@@ -43,9 +42,6 @@ from .verify import verify_coded
 # The widest table (表二, by income source) prints a dozen amounts a row: a line with
 # this many numbers is not a row.
 MAX_ROW_NUMBERS = 60
-
-
-PERF_TITLE_RE = re.compile(r"^(项目支出|部门整体(支出)?)绩效目标表")
 
 
 def read_single_space(source: SourceText, doc: Document) -> list[str]:
@@ -64,7 +60,7 @@ def read_single_space(source: SourceText, doc: Document) -> list[str]:
     tables = tables_to_read(lines, segments, doc)
     for seg, body in tables:
         doc.tables[seg.kind.key] = read_shared(seg, body, grid, doc)
-    perf = next((n for n, text in enumerate(lines, 1) if "绩" in text and PERF_TITLE_RE.match(squash(text))), None)
+    perf = next((n for n, text in enumerate(lines, 1) if "绩" in text and PERFORMANCE_TITLE_RE.match(squash(text))), None)
     for seg in segments if perf is not None else ():  # (a 目录 line naming one is no table)
         if seg.kind.shape == "key_value" and seg.line >= perf:
             read_target(seg, doc)
