@@ -5,9 +5,8 @@ empty fields, between lines of prose.
 Each tab field is a cell whose `col` is its field index (the text itself says which
 column a cell is in, as a sheet does: `ruled`); empty fields are left out. A line without
 a tab is one cell of text with no column. A cell that Excel quoted because it held a line
-break ('"行政运行（政府办' / '公厅（室）…）"') is joined back into its row first. A line of
-more than MAX_CELLS fields is no table row (`read_tsv` lists it apart). It knows no table
-kinds.
+break ('"行政运行（政府办' / '公厅（室）…）"') is joined back into its row first. It knows
+no table kinds.
 """
 
 from __future__ import annotations
@@ -15,9 +14,6 @@ from __future__ import annotations
 from ..grid import Cell, Grid, GridRow, origin_at
 
 _BLANKS = " \u3000\xa0\r\f\v"
-#: No table prints more than a few dozen columns; a line with more cells than this is not
-#: a table row (e.g. a run of cells pasted onto a line) and is refused.
-MAX_CELLS = 100
 
 
 def tsv_row(number: int, cells: list[str]) -> GridRow:
@@ -90,19 +86,15 @@ def _ends_inside_quotes(text: str) -> bool:
     return inside
 
 
-def read_tsv(path: str, lines: list[str]) -> tuple[Grid, list[tuple[int, int]]]:
+def read_tsv(path: str, lines: list[str]) -> Grid:
     """The lines (quoted cells joined: `join_quoted_cells`) as a Grid: a tab line is a ruled
-    row, a line of text one cell with no column; and the (line, cells) of the tab lines
-    refused for having MAX_CELLS cells or more."""
+    row, a line of text one cell with no column."""
     grid = Grid(path=path, format="tsv", text="")
-    refused: list[tuple[int, int]] = []
     for number, raw in enumerate(lines, 1):
         if "\t" not in raw:
             text = raw.strip()
             if text:
                 grid.rows.append(GridRow([Cell(text, origin_at(number))], number))
-        elif raw.count("\t") >= MAX_CELLS:
-            refused.append((number, raw.count("\t") + 1))
         elif (row := tsv_row(number, split_cells(raw))).cells:
             grid.rows.append(row)
-    return grid, refused
+    return grid

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from ..model import Document, Issue, Table
+from ..model import Document, Issue, Table, table_label
 from ..numbers import squash
 from ..parse.prose import PAGE_MARKER
 from ..readers.text import PART_HEADING_RE
@@ -16,7 +16,7 @@ from .catalogue import numbered_title
 from .cross_table import NAMES_FROM
 from .foreign_rows import refuse_foreign_rows
 from .row_doubts import row_doubts
-from .segment import Segment
+from .segment import PERFORMANCE_TITLE_RE, Segment
 
 
 def replace_page_markers(lines: list[str], by: str) -> list[str]:
@@ -42,6 +42,41 @@ def without_form_feeds(lines: list[str]) -> list[str]:
     if not any("\f" in line for line in lines):
         return lines
     return [line.replace("\f", "") if "\f" in line else line for line in lines]
+
+
+# No table row prints more than a few dozen cells (表二: a dozen amounts and its labels): a
+# line of more is a run of cells pasted onto one line. Read as a row, it would pass its
+# code to the rows after it and its amounts would stand as figures of the table.
+MAX_ROW_CELLS = 100
+
+
+def table_lines(lines: list[str], page_break: str, separator: str | None = None
+                ) -> tuple[list[str], dict[int, int]]:
+    """The lines to read the tables from, keeping the line numbers: each page's number line
+    replaced by `page_break` (`replace_page_markers`), each printing more than MAX_ROW_CELLS
+    cells (split at `separator`, else at white space) left blank; and the cells of those,
+    by line, for `report_wide_lines`."""
+    lines = replace_page_markers(lines, page_break)
+    out, wide = lines, {}
+    for n, text in enumerate(lines, 1):
+        if len(text) <= MAX_ROW_CELLS:
+            continue  # (most lines: too short to print that many cells)
+        cells = text.count(separator) + 1 if separator else len(text.split())
+        if cells > MAX_ROW_CELLS:
+            out = list(lines) if out is lines else out
+            out[n - 1], wide[n] = "", cells
+    return out, wide
+
+
+def report_wide_lines(wide: dict[int, int], segments: list[Segment], doc: Document) -> None:
+    """A `row-too-wide` error for each line `table_lines` left blank, naming the table it
+    stands in."""
+    for n, cells in wide.items():
+        seg = next((s for s in reversed(segments) if s.rows and s.line < n <= s.rows[-1].line), None)
+        key = (seg.kind.key or "performance") if seg else None
+        where = f"在{table_label(seg.kind.key) if seg.kind.key else '绩效目标表'}内" if seg else "不在任何表内"
+        doc.issues.append(Issue("row-too-wide", f"第 {n} 行（{where}）：{cells} 个单元格，远多于表格所印"
+                                f"（至多 {MAX_ROW_CELLS} 个）；未读", doc.path, n, "error", key))
 
 
 def check_cut_number(source: SourceText, doc: Document) -> None:
@@ -90,8 +125,6 @@ def printed_title(lines: list[str], line: int) -> str:
     return numbered_title(lines[line - 1], before if before is None or "\t" not in before else None)
 
 
-# A 绩效目标表's title, without its number.
-PERFORMANCE_TITLE_RE = re.compile(r"(?:项目支出|部门整体(?:支出)?)绩效目标表")
 # Lines that end a table before the next title: the next part of the document (第三部分 …)
 # or a 绩效目标表.
 _ENDS_TABLE = re.compile(f"{PART_HEADING_RE.pattern}|{PERFORMANCE_TITLE_RE.pattern}")

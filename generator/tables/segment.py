@@ -27,6 +27,8 @@ from .catalogue import Catalogue, TableKind
 # 第三部分 …, （五） …, 五、…
 _SECTION_HEADING = re.compile(PART_HEADING_RE.pattern + r"|^(?:[（(][一二三四五六七八九十]+[)）]|"
                               r"[一二三四五六七八九十]+、)")
+# A 绩效目标表's title, without its number.
+PERFORMANCE_TITLE_RE = re.compile(r"(?:项目支出|部门整体(?:支出)?)绩效目标表")
 UNIT_RE = re.compile(r"单位\s*[:：]\s*(亿元|万元|千元|元)")
 _HEADING_LINE = re.compile(r"^(?:编制(?:部门|单位)(?:[（(]单位[)）])?|预算(?:主管部门|单位)|部门(?:名称)?|单位名称)\s*[:：]")
 _TABLE_LABEL = re.compile(r"^(?:公开\d+表|表(?:[一二三四五六七八九十]+|\d+))[：:]?$")  # 公开01表, 表四：

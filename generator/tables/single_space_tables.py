@@ -32,23 +32,19 @@ from .catalogue import load_catalogue
 from .codes import code_chain_doubts
 from .cross_table import name_project_table
 from .items import read_items
-from .layout_steps import PERFORMANCE_TITLE_RE, finish_table, replace_page_markers, tables_to_read
+from .layout_steps import finish_table, report_wide_lines, table_lines, tables_to_read
 from .pipeline import interpret, read_target, stated_figures, table_unit
 from .rejoin import cut_after_total, rejoin_wrapped_rows
-from .segment import UNIT_RE, Segment, find_tables, title_tail
+from .segment import PERFORMANCE_TITLE_RE, UNIT_RE, Segment, find_tables, title_tail
 from .two_sided import read_two_sided
 from .verify import verify_coded
-
-# The widest table (表二, by income source) prints a dozen amounts a row: a line with
-# this many numbers is not a row.
-MAX_ROW_NUMBERS = 60
 
 
 def read_single_space(source: SourceText, doc: Document) -> list[str]:
     """The layout's tables (see the module); the keys of the tables whose amounts wait for the
     cross-table pass."""
     # A page's number line marks a page break, as a form feed does (`pages`).
-    lines = replace_page_markers(_refuse_wide_lines(source.lines, doc), "\f")
+    lines, wide = table_lines(source.lines, "\f")
     catalogue = load_catalogue()
     marks = [n for n, text in enumerate(lines, 1) if "表" in text or "部分" in text]  # (few)
     heads = [n for n in marks if _is_part_heading(lines[n - 1], catalogue)]  # (第三部分 …)
@@ -57,6 +53,7 @@ def read_single_space(source: SourceText, doc: Document) -> list[str]:
     grid = Grid(path=doc.path, format="pdf-single-space", text="", rows=rows)
     segments, issues = find_tables(grid, catalogue)
     doc.issues.extend(issues)
+    report_wide_lines(wide, segments, doc)
     tables = tables_to_read(lines, segments, doc)
     for seg, body in tables:
         doc.tables[seg.kind.key] = read_shared(seg, body, grid, doc)
@@ -65,26 +62,6 @@ def read_single_space(source: SourceText, doc: Document) -> list[str]:
         if seg.kind.shape == "key_value" and seg.line >= perf:
             read_target(seg, doc)
     return [seg.kind.key for seg, _ in tables]
-
-
-def _refuse_wide_lines(lines: list[str], doc: Document) -> list[str]:
-    """The lines, with each line printing far more numbers than any table row (a run of
-    cells pasted into one line) left blank and reported: read as a row, it would pass its
-    code to the rows after it and its amounts would stand as unplaced figures."""
-    out = lines
-    long_lines = [n for n, text in enumerate(lines, 1) if len(text) > MAX_ROW_NUMBERS * 2]  # (few)
-    for n in long_lines:
-        text = lines[n - 1]
-        count = sum(1 for token in text.split() if token[:1].isdigit())
-        if count <= MAX_ROW_NUMBERS:
-            continue
-        if out is lines:
-            out = list(lines)
-        out[n - 1] = ""
-        doc.issues.append(Issue("row-too-wide", f"第 {n} 行：一行有 {count} 个数字，远多于"
-                                f"表格一行所印的数字（最多 {MAX_ROW_NUMBERS} 个），未读取",
-                                doc.path, n, "error"))
-    return out
 
 
 def _table_lines(lines: list[str], heads: list[int], marks: list[int], catalogue) -> Iterable[tuple[int, str]]:

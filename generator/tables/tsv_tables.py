@@ -18,11 +18,11 @@ import re
 from ..grid import Cell, Grid, GridRow
 from ..model import TABLE_KEYS, Document, Issue, Origin, table_label
 from ..numbers import parse_amount
-from ..readers.tsv import MAX_CELLS, join_quoted_cells, read_tsv, split_cells
+from ..readers.tsv import join_quoted_cells, read_tsv, split_cells
 from ..sources import SourceText
 from .amounts import has_amount
 from .catalogue import load_catalogue
-from .layout_steps import finish_table, printed_title, replace_page_markers
+from .layout_steps import finish_table, printed_title, report_wide_lines, table_lines
 from .pipeline import interpret, read_target
 from .segment import Segment, find_tables
 
@@ -34,19 +34,14 @@ _SHAPES = {"projects": "编码、功能科目名称、项目名称、金额",
 
 def read_tsv_tables(source: SourceText, doc: Document) -> None:
     """The layout's tables and 绩效目标表 (see the module)."""
-    lines = replace_page_markers(join_quoted_cells(source.lines), "")
-    grid, refused = read_tsv(doc.path, lines)
+    lines, wide = table_lines(join_quoted_cells(source.lines), "", "\t")
+    grid = read_tsv(doc.path, lines)
     catalogue = load_catalogue()
     untitled: list[list[GridRow]] = []
     segments, issues = find_tables(grid, catalogue, untitled)
     doc.issues.extend(issues)
     after_text = _after_text(grid, segments, untitled)
-    for number, cells in refused:
-        seg = next((s for s in reversed(segments) if s.rows and s.line < number <= s.rows[-1].line), None)
-        key = (seg.kind.key or "performance") if seg else None
-        where = f"在{table_label(key) if seg.kind.key else '绩效目标表'}内" if seg else "不在任何表内"
-        ctx_issue(doc, "row-too-wide", f"第 {number} 行（{where}）：{cells} 个制表符分隔的单元格，"
-                  f"远多于表格所印（至多 {MAX_CELLS} 个）；未读", number, key, "error")
+    report_wide_lines(wide, segments, doc)
     # Where each table's figures stand: its key and first line (a 绩效目标表's: its first row)
     read: list[tuple[list[GridRow], str, int]] = []
     runs = [(run[0].line, None, run) for run in untitled]
