@@ -70,12 +70,12 @@ def table_lines(lines: list[str], page_break: str, separator: str | None = None
 
 def report_wide_lines(wide: dict[int, int], segments: list[Segment], doc: Document) -> None:
     """A `row-too-wide` error for each line `table_lines` left blank, naming the table it
-    stands in."""
+    stands in: between its title and its last row (after that, it may be the last row)."""
     for n, cells in wide.items():
         seg = next((s for s in reversed(segments) if s.rows and s.line < n <= s.rows[-1].line), None)
         key = (seg.kind.key or "performance") if seg else None
-        where = f"在{table_label(seg.kind.key) if seg.kind.key else '绩效目标表'}内" if seg else "不在任何表内"
-        doc.issues.append(Issue("row-too-wide", f"第 {n} 行（{where}）：{cells} 个单元格，远多于表格所印"
+        where = f"（在{table_label(seg.kind.key) if seg.kind.key else '绩效目标表'}内）" if seg else ""
+        doc.issues.append(Issue("row-too-wide", f"第 {n} 行{where}：{cells} 个单元格，远多于表格所印"
                                 f"（至多 {MAX_ROW_CELLS} 个）；未读", doc.path, n, "error", key))
 
 
