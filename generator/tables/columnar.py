@@ -304,12 +304,37 @@ def two_sided_totals(table: Table, seg: Segment, catalogue: Catalogue, unit: str
             near[side] = (cells[i].text, close[0])
     if sum(1 for _, v, _ in amounts if v == largest) < 2:
         return []  # each side prints its total
-    if len(near) < 2:
+    if len(near) == 1 and (line_totals := _on_the_total_line(cells, catalogue, largest, unit)):
+        # (a total read with its label and amount is kept as read)
+        near = {s: t for s, t in line_totals.items() if not (table.totals.get(s) and table.totals[s].values)}
+    elif len(near) < 2:
         return []
     for side, (label, cell) in near.items():
         table.totals[side] = Row(line=cell.origin.line or seg.line, name=label, kind="total", side=side,
                                  values={"amount": largest}, origins={"amount": cell.origin})
     return [_lost(seg, path, table, "收入总计和支出总计按金额推定")]
+
+
+def _on_the_total_line(cells: list[Cell], catalogue: Catalogue, largest: Decimal,
+                       unit: str) -> dict[str, tuple[str, Cell]]:
+    """Both totals where -raw prints the totals' row as one line ("收入合计 24,458.43
+    24,458.43") and the other side's label apart, alone on its line ("支出合计", after the
+    title): a total label followed on its line by the largest amount twice and nothing
+    else, the other side's label alone on its line; the first amount is the label's, the
+    second the other side's."""
+    labels = _total_labels(cells, catalogue)
+    lines: dict[int | None, list[Cell]] = {}
+    for cell in cells:
+        lines.setdefault(cell.origin.line, []).append(cell)
+    alone = {side: [cells[i] for s, i in labels if s == side and lines[cells[i].origin.line] == [cells[i]]]
+             for side in ("income", "expense")}
+    for side, i in labels:
+        row = lines[cells[i].origin.line]
+        other = "expense" if side == "income" else "income"
+        if cells[i].origin.line is not None and len(row) == 3 and row[0] is cells[i] and len(alone[other]) == 1 \
+                and all(_is_plain_amount(c.text) and to_wan(c.text, unit) == largest for c in row[1:]):
+            return {side: (cells[i].text, row[1]), other: (alone[other][0].text, row[2])}
+    return {}
 
 
 # the labelled total lines a coded table may print ("人员经费合计 95.36  公用经费合计 10.23")
