@@ -128,3 +128,70 @@ def test_raw_wrapped_label_takes_its_tail_printed_after_its_row(tmp_path) -> Non
     income = {r.name: r.get("amount") for r in parse_file(path).document.tables["summary"].rows
               if r.side == "income"}
     assert income["1.一般公共预算"] == D("17981.68") and "1.一般公共预" not in income
+
+
+# The 江苏 三公 table as the default mode prints it (省委办公厅 2018): labels and amounts
+# interleaved, the amounts in column order; 因公出国 and 公务接待 add up alike.
+THREE_PUBLIC = """“三公”经费、会议费、培训费支出预算表
+部门：中共江苏省委办公厅
+
+单位：万元
+
+“三公”经费
+公务用车购置及运行维护费
+
+合计
+小计
+
+1,471.70
+
+508.20
+
+因公出国
+（境）费
+
+70.00
+
+小计
+
+411.20
+
+会议费
+
+公务用车购 公务用车运行
+置费
+维护费
+411.20
+
+培训费
+
+公务接待费
+
+27.00
+
+933.50
+
+30.00
+"""
+
+
+def _three_public(tmp_path, text: str) -> dict:
+    path = tmp_path / "three_public.plain.txt"
+    path.write_text(text, encoding="utf-8")
+    return parse_file(path).document.tables["three_public"].rows[0].values
+
+
+def test_an_item_whose_trade_would_put_an_amount_before_its_label_is_placed(tmp_path) -> None:
+    values = _three_public(tmp_path, THREE_PUBLIC)
+    # 70.00 prints before 公务接待费's label: it is not 接待's, so 接待 27.00, 出国 70.00
+    assert values["overseas"] == D("70.00") and values["reception"] == D("27.00")
+    assert values["grand_total"] == D("1471.70") and values["total"] == D("508.20")
+    # 会议费 and 培训费 both print their labels before both amounts; 购置 or 运行 blank
+    assert not {"meeting", "training", "vehicle_purchase", "vehicle_operation"} & set(values)
+
+
+def test_items_whose_labels_both_print_before_their_amounts_stay_open(tmp_path) -> None:
+    # 公务接待费's label printed before 70.00 too: 出国 and 接待 may trade, neither is placed
+    text = THREE_PUBLIC.replace("公务接待费\n", "").replace("因公出国\n", "公务接待费\n因公出国\n")
+    values = _three_public(tmp_path, text)
+    assert not {"overseas", "reception"} & set(values) and values["total"] == D("508.20")
