@@ -5,6 +5,7 @@ the identities leave one reading, else left missing (never guessed)."""
 from __future__ import annotations
 
 from decimal import Decimal as D
+from pathlib import Path
 
 from generator.parse.document import parse_file
 
@@ -195,3 +196,29 @@ def test_items_whose_labels_both_print_before_their_amounts_stay_open(tmp_path) 
     text = THREE_PUBLIC.replace("公务接待费\n", "").replace("因公出国\n", "公务接待费\n因公出国\n")
     values = _three_public(tmp_path, text)
     assert not {"overseas", "reception"} & set(values) and values["total"] == D("508.20")
+
+
+# A 决算 一般公共预算财政拨款支出决算表 as the default mode prints it (上海 规划和自然资源局
+# 2024, one page): fused codes as a column, the names in pieces, then each row's three
+# amounts row after row; the 类 codes alone on their lines are left out as page numbers.
+FINAL_ACCOUNTS = Path(__file__).parent / "fixtures" / "renderings" / "final_accounts_general_public.plain.txt"
+
+
+def _final_accounts(tmp_path, text: str) -> dict:
+    path = tmp_path / "final.plain.txt"
+    path.write_text(text, encoding="utf-8")
+    table = parse_file(path).document.tables["general_public"]
+    return {r.code: r.get("total") for r in table.rows if r.kind == "class" and r.get("total") is not None}
+
+
+def test_rows_printed_after_their_code_column_are_read_in_code_order(tmp_path) -> None:
+    classes = _final_accounts(tmp_path, FINAL_ACCOUNTS.read_text(encoding="utf-8"))
+    # 24 codes (the 5 类 implied by their 款), 24 runs; every 类 and 款 the sum of its parts
+    assert classes == {"208": D("754.75"), "210": D("236.64"), "212": D("3832.36"),
+                       "220": D("4461.67"), "221": D("461.08")}
+
+
+def test_runs_that_do_not_match_the_codes_read_nothing(tmp_path) -> None:
+    # one 项 run dropped: 23 runs for 24 codes (and 2080501's 款 no longer adds up)
+    text = FINAL_ACCOUNTS.read_text(encoding="utf-8").replace("54.53\n54.53\n0.00\n", "", 1)
+    assert _final_accounts(tmp_path, text) == {}

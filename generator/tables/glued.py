@@ -29,7 +29,8 @@ from ..model import Issue, Row, Table
 from ..numbers import squash
 from .amounts import to_wan
 from .catalogue import Catalogue
-from .columnar import _cells, _is_plain_amount
+from .code_order import _is_plain_amount
+from .columnar import _cells
 from .segment import Segment
 from .verify import rounding_step
 
