@@ -267,3 +267,41 @@ def test_a_config_change_rebuilds_everything(make_site):
     assert report.reused == 0 and report.parsed == 0
     assert rewritten(before, site / "build") == set(inodes(site / "build"))
     assert "新标题" in (site / "build" / "index.html").read_text(encoding="utf-8")
+
+
+def test_a_classification_page_renders_the_edited_rows_and_joins_the_kept_ones(
+        make_site, tmp_path, monkeypatch):
+    """A code page's rows are kept between builds (`listrows.CodeRowStore`): an edit that
+    changes a document's amount on the code and its 编制数 (so its 人均) keeps its doc_id,
+    yet its row is rendered again — kept under the document's old key, it is stale — while
+    the other department's row is joined as it was kept; the page is the clean build's."""
+    import generator.render.listrows as listrows
+
+    site = incremental_site(make_site)
+    build(site, jobs=1)
+    page = site / "build" / "classifications/function/2010301/index.html"
+    assert OTHER_DOC.removeprefix("budgets/") in page.read_text(encoding="utf-8")
+    path = site / "content" / "disclosures" / EDITED
+    row = "20\t03\t01\t行政运行（政府办公厅（室）及相关机构事务）\t1472.23"  # 表三, printed so
+    staff = "阿图什市人民政府办公室编制数 90，"
+    text = path.read_text(encoding="utf-8")
+    assert row in text and staff in text
+    path.write_text(text.replace(row, row[:-1] + "4", 1).replace(staff, staff.replace("90", "80")),
+                    encoding="utf-8")
+    rendered: list[str] = []
+    real = listrows._classification_row
+
+    def counted(doc, *args):
+        rendered.append(doc.doc_id)
+        return real(doc, *args)
+
+    monkeypatch.setattr(listrows, "_classification_row", counted)
+    build(site, jobs=1)
+    shown = page.read_text(encoding="utf-8")
+    edited = EDITED_DOC.removeprefix("budgets/").rstrip("/")
+    assert edited in shown and OTHER_DOC.removeprefix("budgets/") in shown
+    assert "1,472.24" in shown and "1,472.23" not in shown
+    assert '<td class="num" data-sort="80">80</td>' in shown
+    # the 编制数 is on every page it prints: those are rendered, its rows alone
+    assert rendered and set(rendered) == {edited}
+    assert_same_as_clean_build(site, tmp_path)

@@ -36,6 +36,7 @@ from .downloads import dumps, write_bulk, zip_member
 from .facts import FactsStore, SiteFacts
 from .glossary import TERMS
 from .indexes import classification_index, render_indexes
+from .listrows import CodeRowStore
 from .load import Details, drop_documents, load_bodies, load_changes, load_site, load_table_keys
 from .outputs import TrackedWriter
 from .pages import ClassIndex, render_documents
@@ -137,7 +138,9 @@ def _render_all(con, config: Config, out_dir: Path, site: SiteData, facts: dict,
     def changes_of(docs: list) -> None:
         load_changes(con, [d for d in docs if d.doc_id in bodiless])
 
-    charts = render_indexes(site, facts, writer, classes, class_entries, jobs, changes_of)
+    code_rows = CodeRowStore(cache_dir(config) / "render" / "codes", settings_key(config),
+                             reuse=writer.previous is not None)
+    charts = render_indexes(site, facts, writer, classes, class_entries, code_rows, jobs, changes_of)
     if in_batches:
         # The workers fork from this process: DuckDB's memory (a hundred MB and more for a
         # province, which its allocator keeps after the file is detached) goes back first,

@@ -13,8 +13,9 @@ from . import charts as ch
 from . import figures as fg
 from . import urls
 from .data import DocData, SiteData
-from .facts import DocFacts, cells
+from .facts import DocFacts
 from .history import amounts, department_history, kind_of
+from .listrows import CodeRows, CodeRowStore
 from .outputs import TrackedWriter
 from .pages import ClassIndex
 
@@ -102,12 +103,14 @@ def totals_by_region(name: str, title: str, items: list[DocSummary]) -> ch.Chart
 
 
 def render_indexes(site: SiteData, facts: dict[str, DocFacts], writer: TrackedWriter,
-                   classes: ClassIndex, class_entries: dict, jobs: int = 1,
-                   load_changes: Callable[[list[DocData]], None] | None = None) -> list[ch.Chart]:
+                   classes: ClassIndex, class_entries: dict, code_rows: CodeRowStore,
+                   jobs: int = 1, load_changes: Callable[[list[DocData]], None] | None = None
+                   ) -> list[ch.Chart]:
     """Home, department, region, year and classification pages; returns their charts.
     `facts`: what they show of each document (doc_id → `facts.DocFacts`);
     `load_changes(docs)`: fills in the stated changes of documents loaded without
-    (a department page shows them), if any.
+    (a department page shows them), if any; `code_rows`: the classification pages' rows
+    kept between builds.
 
     A list of department-years (home, budgets/, departments/, regions/, years/, a region's
     or a year's page) depends on what it shows of them (`summary_key`), so an edit of a
@@ -203,7 +206,7 @@ def render_indexes(site: SiteData, facts: dict[str, DocFacts], writer: TrackedWr
             ((y, items, _sum(items), _counted(items)) for y, items in by_year.items()),
             key=lambda x: (x[0] is None, x[0] or 0)))
 
-    render_classifications(writer, classes, class_entries, by_doc, jobs)
+    render_classifications(writer, classes, class_entries, by_doc, code_rows, jobs)
     return charts
 
 
@@ -255,19 +258,18 @@ def classification_index(site: SiteData, facts: dict[str, DocFacts]) -> tuple[Cl
     return index, entries
 
 
-def classification_key(name: str, parents: list, children: list,
-                       rows: list[tuple[DocData, list[list]]], by_doc: dict) -> str:
+def classification_key(name: str, parents: list, children: list, rows: CodeRows) -> str:
     """The content key of a code page: everything it shows but its templates and the
-    navigation (see `listrows.classification_rows`)."""
-    shown = [(doc.doc_id, doc.info["department"], doc.info["year"], by_doc[doc.doc_id].authorized,
-              sorted(printed)) for doc, printed in rows]
-    return digest(json.dumps([name, parents, children, shown], ensure_ascii=False, default=str))
+    navigation (its rows: `listrows.row_key`)."""
+    return digest(json.dumps([name, parents, children], ensure_ascii=False), rows.keys())
 
 
 def render_classifications(writer: TrackedWriter, index: ClassIndex, entries: dict,
-                           by_doc: dict, jobs: int = 1) -> None:
+                           by_doc: dict, kept: CodeRowStore, jobs: int = 1) -> None:
     """A page per code, and the listing of all codes. The code pages are many (a province
-    prints thousands of 项): they are rendered in `jobs` workers.
+    prints thousands of 项): they are rendered in `jobs` workers, the rows of documents
+    whose key did not change since the page was last rendered joined as they were
+    (`kept`, `listrows.CodeRows`).
 
     A code page depends on what it shows (`classification_key`): its name, its parents'
     and children's, and per department-year that prints it the name, year, amounts and
@@ -278,30 +280,35 @@ def render_classifications(writer: TrackedWriter, index: ClassIndex, entries: di
         for code in names:
             if len(code) > 3 and code[:-2] in names:
                 children[(kind, code[:-2])].append(code)
+    pages: dict[str, tuple[str, list, list, CodeRows]] = {}
 
-    def page(item: tuple[str, str, list]) -> tuple[str, list, list]:
-        """The page's unit (its input keyed: `classification_key`), parents and children."""
+    def page(item: tuple[str, str, list]) -> tuple[str, list, list, CodeRows]:
+        """The page's unit (its input keyed: `classification_key`), parents, children and rows."""
         kind, code, rows = item
-        parents = [(p, index.names[kind].get(p, "")) for p in (code[:3], code[:5])
-                   if len(p) < len(code) and p in index.names[kind]]
-        below = sorted((c, index.names[kind][c]) for c in children[(kind, code)])
         unit = f"classification:{kind}:{code}"
-        if unit not in writer.inputs:
-            writer.inputs[unit] = classification_key(index.names[kind][code], parents, below,
-                                                     rows, by_doc)
-        return unit, parents, below
+        if unit not in pages:
+            parents = [(p, index.names[kind].get(p, "")) for p in (code[:3], code[:5])
+                       if len(p) < len(code) and p in index.names[kind]]
+            below = sorted((c, index.names[kind][c]) for c in children[(kind, code)])
+            shown = kept.rows(kind, code, [(doc, printed, by_doc[doc.doc_id]) for doc, printed in rows],
+                              [writer.inputs[f"doc:{doc.doc_id}"] for doc, _ in rows])
+            pages[unit] = (unit, parents, below, shown)
+            if unit not in writer.inputs:
+                writer.inputs[unit] = classification_key(index.names[kind][code], parents, below,
+                                                         shown)
+        return pages[unit]
 
     def render_one(item: tuple[str, str, list]) -> None:
-        kind, code, rows = item
-        unit, parents, below = page(item)
+        kind, code, _ = item
+        unit, parents, below, shown = page(item)
         if not writer.stale(unit, [unit, "nav"], ["classification.html"]):
             return
         columns, kind_title = CLASS_COLUMNS[kind]
         writer.write("classification.html", urls.classification(kind, code), kind=kind,
                      kind_title=kind_title, code=code, name=index.names[kind][code],
-                     columns=columns, rows=[(doc, cells(printed), by_doc[doc.doc_id])
-                                            for doc, printed in rows],
-                     parents=parents, children=below)
+                     columns=columns, rows=shown, parents=parents, children=below)
+        if shown.made:
+            kept.save(kind, code, shown)
 
     def rendered(item: tuple[str, str, list]) -> bool:
         unit = page(item)[0]
@@ -312,6 +319,7 @@ def render_classifications(writer: TrackedWriter, index: ClassIndex, entries: di
     writer.each([(kind, code, rows) for kind, codes in entries.items()
                  for code, rows in codes.items()], render_one, jobs,
                 rendered=rendered if writer.previous is not None else None)
+    kept.prune({(kind, code) for kind, codes in entries.items() for code in codes})
     counts = {k: {c: len(v) for c, v in entries[k].items()} for k in entries}
     writer.inputs["class-counts"] = digest(json.dumps(counts, sort_keys=True))
     if writer.stale("classifications", ["classes", "class-counts", "nav"], ["classifications.html"]):

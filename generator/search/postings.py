@@ -157,19 +157,17 @@ def _analyse_batch(keys: list[str], start: int, end: int, word_codes: dict[str, 
         han |= (points >= low) & (points <= high)
     pair = np.flatnonzero(han[:-1] & han[1:])
     # two Han characters one white-space character apart are a bigram too (analyzer rule 2)
-    white = np.isin(points, WHITE_POINTS)
-    gap = np.flatnonzero(han[:-2] & white[1:-1] & han[2:])
+    gap = np.flatnonzero(han[:-2] & np.isin(points[1:-1], WHITE_POINTS) & han[2:])
     alnum = ((points >= ord("0")) & (points <= ord("9"))) | ((points >= ord("a"))
                                                             & (points <= ord("z")))
     word_starts = np.flatnonzero(alnum & ~np.append(False, alnum[:-1]))
     words = WORD.findall(points.astype(np.uint32).tobytes().decode("utf-32-le"))
     word_code = np.array([word_codes.setdefault(w, len(word_codes)) for w in words],
                          dtype=np.int64) + WORDS
-    texts = np.concatenate([char_text[han], char_text[pair], char_text[gap], char_text[word_starts]])
+    texts = np.concatenate([char_text[k] for k in (han, pair, gap, word_starts)])
     codes = np.concatenate([points[han], points[pair] << 16 | points[pair + 1],
                             points[gap] << 16 | points[gap + 2], word_code])
-    kinds_ = np.concatenate([char_kind[han], char_kind[pair], char_kind[gap],
-                             char_kind[word_starts]])
+    kinds_ = np.concatenate([char_kind[k] for k in (han, pair, gap, word_starts)])
     # one entry per (text, term), of the best field: sorted by key then field, the last
     ranked = np.sort((texts << TEXT_SHIFT | codes) << 2 | kinds_)
     key = ranked >> 2

@@ -8,11 +8,15 @@ and are read here, each only where an identity confirms it (missing, never wrong
   right after it ("99,706,020 / 88,537,451 / 11,168,569": 合计 = 人员经费 + 公用经费, the
   parts in the identity's order, which is the header's);
 - a two-sided table's 收入总计 and 支出总计: equal, the largest amount of the table
-  (printed at least twice), and printed next to each of the two labels;
+  (printed at least twice), and printed next to each of the two labels (or, -raw, twice
+  on the one line of the totals' row);
 - a classified table's 类 rows: a class is known by its standard name (classes.toml,
   功能分类 or 经济分类), its total is the amount printed right after the name, and
   the classes' totals must add up to the table's 合计 (one class whose amount did not
-  follow its name: the difference, where the table prints it).
+  follow its name: the difference, where the table prints it; more: the rows printed
+  between their neighbours that make it up); where the names do not tell, a table whose
+  fused codes print as a column, its rows' amounts after them: the rows in code order
+  (`code_order`).
 
 Figures these leave out stay missing, with the `rendering-columns-lost` issue.
 """
@@ -22,17 +26,22 @@ from __future__ import annotations
 import re
 import tomllib
 from decimal import Decimal
-from functools import cache, lru_cache
-from itertools import product
-from math import prod
+from functools import cache
 from pathlib import Path
 
 from ..grid import Cell
 from ..model import Issue, Row, Table
 from ..numbers import squash
-from ..readers.text import is_amount
 from .amounts import to_wan
 from .catalogue import Catalogue, identity_terms
+from .code_order import (
+    _CODE_LIKE,
+    _adds_up,
+    _is_plain_amount,
+    _lost_between,
+    _run_after,
+    rows_in_code_order,
+)
 from .segment import Segment
 from .verify import rounding_step
 
@@ -86,9 +95,6 @@ def _total_row(amount: Decimal, cell: Cell, seg: Segment) -> Row:
 
 CLASSES_PATH = Path(__file__).with_name("classes.toml")
 _ORDINAL = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|（[一二三四五六七八九十]+）|\d+[、.．])")
-# an amount, not a code or a code part: no leading zero ("05"), not a bare 类 code ("201",
-# "301"), not a 款 or 项 code ("20404", "2040401")
-_CODE_LIKE = re.compile(r"^(?:0\d+|[23]\d{2}|\d{5}|\d{7})$")
 
 
 @cache
@@ -100,7 +106,8 @@ def class_codes(classification: str = "function") -> dict[str, str]:
 
 def coded_classes(table: Table, seg: Segment, unit: str, path: str, classification: str,
                   headings: frozenset[str]) -> list[Issue]:
-    """The 类 rows of a classified table whose codes the rendering lost."""
+    """The 类 rows of a classified table whose codes the rendering lost: by their names,
+    else (codes printed as a column, fused) by the rows' code order."""
     if any(r.kind == "class" and r.get("total") is not None for r in table.rows):
         return []
     cells = _cells(seg)
@@ -113,25 +120,10 @@ def coded_classes(table: Table, seg: Segment, unit: str, path: str, classificati
         _, largest, cell = max(amounts, key=lambda a: a[1])
         total_row = _total_row(largest, cell, seg)
     step = rounding_step(unit)
-    found = _class_names(cells, class_codes(classification), unit, step, headings)
-    if not found:
-        return []
-    values = {code: to_wan(c.text, unit) for code, (_, c) in found.items() if c is not None}
-    lost = [code for code, (_, c) in found.items() if c is None]
-    rest = total_row.get("total") - sum(values.values(), Decimal(0))
-    if len(lost) == 1:
-        printed = [c for _, v, c in amounts if v == rest]
-        if not printed:
-            return []
-        found[lost[0]] = (found[lost[0]][0], printed[0])
-        values[lost[0]] = rest
-    elif lost:
-        between = _lost_between(cells, found, lost, rest, unit, step)
-        if between is None:
-            return []
-        for code, cell in between.items():
-            found[code], values[code] = (found[code][0], cell), to_wan(cell.text, unit)
-    elif abs(rest) > step * len(values):
+    found, how = _by_names(cells, amounts, total_row, classification, unit, step, headings), "各类行按名称读取"
+    if found is None:
+        found, how = _by_code_order(cells, total_row, classification, unit, step), "各类行按编码顺序读取"
+    if found is None:
         return []
     table.totals["total"] = total_row
     printed = {r.code: r for r in table.rows if r.kind == "class" and r.code}
@@ -142,8 +134,47 @@ def coded_classes(table: Table, seg: Segment, unit: str, path: str, classificati
             row = Row(line=cell.origin.line or seg.line, name=name, code=code, kind="class")
             table.rows.append(row)
         row.name = name  # as the rendering printed it whole (a rejoined name may have taken more)
-        row.values["total"], row.origins["total"] = values[code], cell.origin
-    return [_lost(seg, path, table, "各类行按名称读取")]
+        row.values["total"], row.origins["total"] = to_wan(cell.text, unit), cell.origin
+    return [_lost(seg, path, table, how)]
+
+
+def _by_names(cells: list[Cell], amounts: list, total_row: Row, classification: str, unit: str,
+              step: Decimal, headings: frozenset[str]) -> dict[str, tuple[str, Cell]] | None:
+    """Class code → (name, the cell of its total), each class known by its name, its amount
+    the one printed after it (see `_class_names`), the classes adding up to the 合计."""
+    found = _class_names(cells, class_codes(classification), unit, step, headings)
+    if not found:
+        return None
+    values = {code: to_wan(c.text, unit) for code, (_, c) in found.items() if c is not None}
+    lost = [code for code, (_, c) in found.items() if c is None]
+    rest = total_row.get("total") - sum(values.values(), Decimal(0))
+    if len(lost) == 1:
+        printed = [c for _, v, c in amounts if v == rest]
+        if not printed:
+            return None
+        found[lost[0]] = (found[lost[0]][0], printed[0])
+    elif lost:
+        between = _lost_between(cells, found, lost, rest, unit, step)
+        if between is None:
+            return None
+        found.update({code: (found[code][0], cell) for code, cell in between.items()})
+    elif abs(rest) > step * len(values):
+        return None
+    return found
+
+
+def _by_code_order(cells: list[Cell], total_row: Row, classification: str, unit: str,
+                   step: Decimal) -> dict[str, tuple[str, Cell]] | None:
+    """Class code → (name, the cell of its total) from `code_order.rows_in_code_order`,
+    each class named as printed (whole or wrapped), else by its standard name."""
+    rows = rows_in_code_order(cells, unit, step, total_row.get("total"), total_row.origins.get("total"))
+    if rows is None:
+        return None
+    codes = class_codes(classification)
+    printed = {codes[name]: name for _, name in _names(cells, codes)}
+    standard = {code: name for name, code in reversed(codes.items())}
+    return {code: (printed.get(code) or standard.get(code, code), cell) for code, cell in rows.items()
+            if len(code) == 3}
 
 
 def _class_names(cells: list[Cell], codes: dict[str, str], unit: str, step: Decimal,
@@ -177,43 +208,6 @@ def _class_names(cells: list[Cell], codes: dict[str, str], unit: str, step: Deci
             cell = _headless_run(cells, first[code], end, unit, step, headings)
             found[code] = (name, cell or _sum_of_children(cells, code, unit))
     return found
-
-
-# how many classes whose amounts did not follow their names may be looked for, and how
-# many choices of their rows tried at most
-MAX_LOST, MAX_LOST_CHOICES = 3, 20000
-
-
-def _lost_between(cells: list[Cell], found: dict[str, tuple[str, Cell | None]], lost: list[str],
-                  rest: Decimal, unit: str, step: Decimal) -> dict[str, Cell] | None:
-    """Classes whose amounts printed apart from their names (a class opening a page prints
-    its amounts before its name and the repeated header): a table's rows print their
-    amounts in row order, so a lost class's row is one of the rows whose amounts (adding up
-    as a row's) print between those of the classes found before and after it by code. Each
-    lost class takes one such row, in code order, and together they make up `rest` (the
-    合计 less the classes found); placed where every choice that does agrees on the
-    amounts, else None."""
-    index = {id(c): i for i, c in enumerate(cells)}
-    placed = sorted((code, index[id(c)]) for code, (_, c) in found.items() if c is not None)
-    if len(lost) > MAX_LOST or [i for _, i in placed] != sorted(i for _, i in placed):
-        return None  # the classes found must print in code order themselves
-    options = []
-    for code in sorted(lost):
-        low = max((i for k, i in placed if k < code), default=-1)
-        high = min((i for k, i in placed if k > code), default=len(cells))
-        options.append([j for j in range(low + 1, high) if _is_plain_amount(cells[j].text)
-                        and _adds_up(_run_after(cells, j - 1, unit), step)])
-    if prod(len(o) for o in options) > MAX_LOST_CHOICES:
-        return None
-    chosen: dict[str, Cell] | None = None
-    for choice in product(*options):
-        amounts = [to_wan(cells[j].text, unit) for j in choice]
-        if list(choice) != sorted(set(choice)) or abs(sum(amounts) - rest) > step * len(lost):
-            continue
-        if chosen is not None and [to_wan(c.text, unit) for c in chosen.values()] != amounts:
-            return None  # two choices, two readings
-        chosen = chosen or dict(zip(sorted(lost), (cells[j] for j in choice)))
-    return chosen
 
 
 def _sum_of_children(cells: list[Cell], code: str, unit: str) -> Cell | None:
@@ -254,16 +248,6 @@ def _names(cells: list[Cell], codes: dict[str, str]):
                 break
 
 
-def _run_after(cells: list[Cell], i: int, unit: str) -> list[Decimal]:
-    """The amounts printed right after cell `i` (up to three: 合计, 基本支出, 项目支出)."""
-    run = []
-    for c in cells[i + 1:i + 4]:
-        if not _is_plain_amount(c.text):
-            break
-        run.append(to_wan(c.text, unit))
-    return run
-
-
 def _headless_run(cells: list[Cell], start: int, end: int, unit: str, step: Decimal,
                   headings: frozenset[str]) -> Cell | None:
     """The first run of amounts between `start` and `end` printed after a code or a column
@@ -274,18 +258,6 @@ def _headless_run(cells: list[Cell], start: int, end: int, unit: str, step: Deci
             run = _run_after(cells, j - 1, unit)
             return cells[j] if _adds_up(run, step) else None
     return None
-
-
-def _adds_up(amounts: list[Decimal], step: Decimal) -> bool:
-    """A row's run of amounts: 合计, 基本支出, 项目支出 (or 合计 and its one printed part)."""
-    if len(amounts) >= 3 and abs(amounts[0] - amounts[1] - amounts[2]) <= 2 * step:
-        return True
-    return len(amounts) == 2 and amounts[0] == amounts[1]
-
-
-@lru_cache(maxsize=1 << 16)  # cell texts repeat ("0.00", codes): bounded over a long build
-def _is_plain_amount(text: str) -> bool:
-    return is_amount(text) and not _CODE_LIKE.match(text.strip())
 
 
 def two_sided_totals(table: Table, seg: Segment, catalogue: Catalogue, unit: str, path: str) -> list[Issue]:
@@ -304,12 +276,37 @@ def two_sided_totals(table: Table, seg: Segment, catalogue: Catalogue, unit: str
             near[side] = (cells[i].text, close[0])
     if sum(1 for _, v, _ in amounts if v == largest) < 2:
         return []  # each side prints its total
-    if len(near) < 2:
+    if len(near) == 1 and (line_totals := _on_the_total_line(cells, catalogue, largest, unit)):
+        # (a total read with its label and amount is kept as read)
+        near = {s: t for s, t in line_totals.items() if not (table.totals.get(s) and table.totals[s].values)}
+    elif len(near) < 2:
         return []
     for side, (label, cell) in near.items():
         table.totals[side] = Row(line=cell.origin.line or seg.line, name=label, kind="total", side=side,
                                  values={"amount": largest}, origins={"amount": cell.origin})
     return [_lost(seg, path, table, "收入总计和支出总计按金额推定")]
+
+
+def _on_the_total_line(cells: list[Cell], catalogue: Catalogue, largest: Decimal,
+                       unit: str) -> dict[str, tuple[str, Cell]]:
+    """Both totals where -raw prints the totals' row as one line ("收入合计 24,458.43
+    24,458.43") and the other side's label apart, alone on its line ("支出合计", after the
+    title): a total label followed on its line by the largest amount twice and nothing
+    else, the other side's label alone on its line; the first amount is the label's, the
+    second the other side's."""
+    labels = _total_labels(cells, catalogue)
+    lines: dict[int | None, list[Cell]] = {}
+    for cell in cells:
+        lines.setdefault(cell.origin.line, []).append(cell)
+    alone = {side: [cells[i] for s, i in labels if s == side and lines[cells[i].origin.line] == [cells[i]]]
+             for side in ("income", "expense")}
+    for side, i in labels:
+        row = lines[cells[i].origin.line]
+        other = "expense" if side == "income" else "income"
+        if cells[i].origin.line is not None and len(row) == 3 and row[0] is cells[i] and len(alone[other]) == 1 \
+                and all(_is_plain_amount(c.text) and to_wan(c.text, unit) == largest for c in row[1:]):
+            return {side: (cells[i].text, row[1]), other: (alone[other][0].text, row[2])}
+    return {}
 
 
 # the labelled total lines a coded table may print ("人员经费合计 95.36  公用经费合计 10.23")

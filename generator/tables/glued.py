@@ -29,7 +29,8 @@ from ..model import Issue, Row, Table
 from ..numbers import squash
 from .amounts import to_wan
 from .catalogue import Catalogue
-from .columnar import _cells, _is_plain_amount
+from .code_order import _is_plain_amount
+from .columnar import _cells
 from .segment import Segment
 from .verify import rounding_step
 
@@ -276,7 +277,15 @@ def _name(cells: list[Cell], i: int) -> str:
 
 
 def _put(table: Table, name: str, side: str, cell: Cell, unit: str) -> None:
+    """The amount into the side's line of that name: printed so, or, where the line was
+    read with its wrapped tail (-raw prints "1.一般公共预" / its row's next line / "算"),
+    the one line whose name is `name` and a tail (a 收入 line: a function label ends in
+    支出, whole)."""
     row = next((r for r in table.rows if squash(r.name) == squash(name) and r.side == side), None)
+    if row is None and side == "income":
+        longer = [r for r in table.rows if r.side == side and squash(r.name).startswith(squash(name))
+                  and 0 < len(squash(r.name)) - len(squash(name)) <= TAIL_LENGTH]
+        row = longer[0] if len(longer) == 1 else None
     if row is None:
         row = Row(line=cell.origin.line or table.line, name=name, kind="line", side=side)
         table.rows.append(row)

@@ -24,7 +24,7 @@ from .catalogue import Catalogue, identity_terms
 from .coded import _columns
 from .header import SUBTOTAL_LABELS, VARIANTS
 from .header import Column as HeaderColumn
-from .place import place
+from .place import identities_hold, place
 from .ruled import table_issue
 from .segment import Segment
 from .verify import rounding_step
@@ -180,6 +180,7 @@ def _place_without_positions(row: Row, header: list, amounts: list, seg: Segment
     figures = [to_wan(a.text, unit) for a in amounts]
     if gathered and seg.kind.orders:
         values = _in_print_order(lines, header, figures, seg, unit, stated or {})
+        values = _after_labels(values, lines, header, amounts, figures, seg, catalogue, unit, stated or {})
     else:
         values = {} if gathered else place_by_identities(lines, figures, seg.kind.identities, rounding_step(unit))
     if len(values) < len(amounts) and not (gathered and seg.kind.orders):
@@ -203,6 +204,67 @@ def _in_print_order(lines: list[list[str]], header: list, figures: list, seg: Se
     variants = tuple(dict.fromkeys(_printed_variants(header)))
     return place_in_print_orders([o for o in fitting if len(o) - len(named) == fewest], figures,
                                  (*seg.kind.identities, GRAND_TOTAL), rounding_step(unit), variants, stated)
+
+
+def _after_labels(values: dict, lines: list[list[str]], header: list, amounts: list, figures: list,
+                  seg: Segment, catalogue: Catalogue, unit: str, stated: dict[str, Decimal]) -> dict:
+    """The print order's placement, with the items it left open because their amounts
+    could trade places (因公出国 and 公务接待 add up alike) decided by the labels' order:
+    the default mode prints a column's label before its amount (the label is above it),
+    so a trade that would give an item an amount printed before its label, or give the
+    other item this one's amount printed before the other's label, is ruled out. An item
+    every placement gives one amount (not blank), with no trade left, is pinned, as a
+    figure the text states would be, and the columns are placed again."""
+    label_lines = _label_lines(header, catalogue)
+    named = {k for line in lines for k in line}
+    keys = dict.fromkeys(k for order in seg.kind.orders if named <= set(order) for k in order)
+    if not any(k in label_lines and k not in values for k in keys):
+        return values  # no open item prints its label
+    # (a column placed has its one amount in every placement)
+    possible = {key: [values[key]] if key in values else _possible(key, lines, header, figures, seg, unit, stated)
+                for key in keys}
+    single = {key: found[0] for key, found in possible.items() if len(found) == 1}
+    identities = (*seg.kind.identities, GRAND_TOTAL) if "grand_total" in possible else seg.kind.identities
+
+    def printed_before(amount: Decimal, key: str) -> bool:
+        return key in label_lines and all((c.origin.line or 0) < label_lines[key]
+                                          for f, c in zip(figures, amounts) if f == amount)
+
+    pins = dict(stated)
+    for key, amount in single.items():
+        if key in values or key in pins or key not in label_lines or amount == 0:
+            continue
+        # (an identity over a column of more than one possible amount is not checked: a trade)
+        trades = [(other, theirs) for other, found in possible.items() if other != key for theirs in found
+                  if theirs != amount and identities_hold({**single, key: theirs, other: amount}, identities,
+                                                          rounding_step(unit))]
+        if all(printed_before(theirs, key) or printed_before(amount, other) for other, theirs in trades):
+            pins[key] = amount
+    if len(pins) == len(stated):
+        return values
+    again = _in_print_order(lines, header, figures, seg, unit, pins)
+    return again if set(values.items()) <= set(again.items()) else values
+
+
+def _possible(key: str, lines: list[list[str]], header: list, figures: list, seg: Segment, unit: str,
+              stated: dict[str, Decimal]) -> list[Decimal]:
+    """The amounts some placement in print order gives the column (0: blank), each tried
+    as a figure the text states: a placement giving it that amount survives."""
+    found = []
+    for amount in dict.fromkeys((Decimal(0), *figures)):
+        placed = _in_print_order(lines, header, figures, seg, unit, {**stated, key: amount})
+        if (key in placed) if amount else bool(placed):  # (a blank column is never placed)
+            found.append(amount)
+    return found
+
+
+def _label_lines(header: list, catalogue: Catalogue) -> dict[str, int]:
+    """Each item's label (printed once, not a 合计/小计) → the line its last piece prints on."""
+    seen: dict[str, list[int]] = {}
+    for row, keys in zip(header, _keyed_lines(header, catalogue)):
+        for key in keys:
+            seen.setdefault(key, []).append(row.line)
+    return {key: found[0] for key, found in seen.items() if len(found) == 1 and key != "total"}
 
 
 def _printed_variants(header: list) -> list[str]:

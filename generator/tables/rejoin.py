@@ -168,13 +168,41 @@ def _bare_class_rows(grid: Grid) -> list[GridRow]:
 
 
 def reattach_glued_amounts(seg: Segment) -> None:
-    """"label" / "amount label" → "label amount" / "label" (two-sided tables)."""
+    """"label" / "amount label" → "label amount" / "label" (two-sided tables). A label
+    wrapped around such a line ("1.一般公共预" / "17,981.68 二、外交支出 …" / "算", -raw) takes
+    its tail back: a short piece alone on the line after (see `_wrap_tail`)."""
     rows = list(seg.rows)
+    tails: set[int] = set()
     for i in range(1, len(rows)):
         above, row = rows[i - 1], rows[i]
         if len(row.cells) >= 2 and is_amount(row.cells[0].text) and not is_amount(row.cells[1].text) \
                 and above.cells and not any(is_amount(c.text) for c in above.cells):
-            rows[i - 1] = GridRow(cells=[*above.cells, row.cells[0]], line=above.line, page=above.page,
+            label = above.cells
+            if len(above.cells) == 1 and i + 1 < len(rows) and _wrap_tail(rows[i + 1]):
+                label = [Cell(above.cells[0].text + rows[i + 1].cells[0].text, above.cells[0].origin)]
+                tails.add(i + 1)
+            rows[i - 1] = GridRow(cells=[*label, row.cells[0]], line=above.line, page=above.page,
                                   ruled=above.ruled)
             rows[i] = GridRow(cells=row.cells[1:], line=row.line, page=row.page, ruled=row.ruled)
-    seg.rows = rows
+    seg.rows = [r for i, r in enumerate(rows) if i not in tails]
+
+
+# how long a wrapped label's tail may be ("算", "动经费")
+TAIL_LENGTH = 3
+
+
+def _wrap_tail(row: GridRow) -> bool:
+    """A label's wrapped tail: one short piece alone on its line, no amount, no total, and
+    not the start of a label of its own (an ordinal "二、", "2.")."""
+    if len(row.cells) != 1:
+        return False
+    text = squash(row.cells[0].text)
+    return 0 < len(text) <= TAIL_LENGTH and not is_amount(text) and not is_total_label(text) \
+        and not text[:1].isdigit() and not _ORDINAL_START.match(text) and text not in HEADER_WORDS
+
+
+# the header's words a short line may print ("金额" under its column's label): no tail
+HEADER_WORDS = frozenset({"金额", "预算数", "决算数", "收入", "支出", "项目", "合计", "小计"})
+
+
+_ORDINAL_START = re.compile(r"^[一二三四五六七八九十]+[、.．]")
