@@ -93,7 +93,7 @@ def test_bulk_downloads(site):
         names = z.namelist()
     assert f"tables/{DOC}/{DOC}-basic.csv" in names and "database/table_values.csv" in names
     pkg = json.loads((out / "data" / "datapackage.json").read_text(encoding="utf-8"))
-    paths = {r["path"] for r in pkg["resources"]}
+    paths = {p for r in pkg["resources"] for p in ([r["path"]] if isinstance(r["path"], str) else r["path"])}
     on_disk = {p.relative_to(out / "data").as_posix() for p in (out / "data").rglob("*")
                if p.is_file() and p.name != "datapackage.json" and p.suffix not in (".wal", ".html")}
     assert on_disk <= paths
@@ -105,10 +105,15 @@ def test_bulk_downloads(site):
     assert not con.execute("SELECT count(*) FROM indicators WHERE value LIKE ?",
                            [f"%{PHONE}%"]).fetchone()[0]
     con.close()
-    parquet = (out / "data" / "parquet" / "table_values.parquet").as_posix()
-    con = db.connect()
-    assert con.execute(f"SELECT count(*) FROM '{parquet}'").fetchone()[0] > 100
+    # each table's Parquet parts, read as one (as the data page says), and each part listed
+    parts = (out / "data" / "parquet" / "table_values").as_posix() + "/*.parquet"
+    con = db.connect(out / "data" / "budget.duckdb")
+    assert con.execute(f"SELECT count(*) FROM '{parts}'").fetchone()[0] == \
+        con.execute("SELECT count(*) FROM table_values").fetchone()[0] > 100
     con.close()
+    listed = next(r for r in pkg["resources"] if r["name"] == "table_values-parquet")["path"]
+    assert listed == sorted(p.relative_to(out / "data").as_posix()
+                            for p in (out / "data" / "parquet" / "table_values").iterdir())
 
 
 def test_bulk_csv_starts_with_one_bom_before_its_header_and_is_zipped_as_written(site):

@@ -37,7 +37,7 @@ from .load import (
     load_source_issues,
     rows_in_doc_order,
 )
-from .publish import detach, detachable, publish, publishing, reattach, start_publishing
+from .publish import Started, detach, detachable, publish, publishing, reattach, start_publishing
 from .rows import (
     CSV_TABLES,
     PackedRows,
@@ -48,7 +48,7 @@ from .rows import (
 )
 from .schema import COLUMNS, DOC_TABLES, SCHEMA, _sql_path
 
-__all__ = ["COLUMNS", "CSV_TABLES", "DOC_TABLES", "SCHEMA", "PackedRows", "_csv_text",
+__all__ = ["COLUMNS", "CSV_TABLES", "DOC_TABLES", "SCHEMA", "PackedRows", "Started", "_csv_text",
            "bulk_insert", "connect", "delete_documents", "detach", "detachable", "document_rows", "issue_row",
            "load_document", "load_documents", "load_packed", "load_source_issues",
            "open_read_only", "pack_document", "publish", "publishing", "query", "reattach", "rows_in_doc_order", "start_publishing", "ENGINE_VERSION"]

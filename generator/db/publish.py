@@ -3,6 +3,8 @@ only on its content, written by another process (`publish`, `publishing`)."""
 
 from __future__ import annotations
 
+import inspect
+import json
 import os
 import shutil
 import subprocess
@@ -17,35 +19,81 @@ import duckdb
 from .load import DOC_ORDER_SQL
 from .schema import _sql_path
 
-# Run by `publish` in a fresh Python process: argv = handoff database, target file and,
-# optionally, the folder of the Parquet exports.
+# Run by `publish` in a fresh Python process: argv = a JSON object: `source` (handoff
+# database), `target` (the download), optionally `parquet` (the folder of the Parquet
+# exports), `base` (the last build's download, to update rather than write anew) and
+# `replace` (the doc_ids whose rows `base` holds no longer, or holds as they were).
 _PUBLISH_SCRIPT = """
-import sys
+import json, shutil, sys
 DOC_ORDER_SQL = DOC_ORDER_SQL_HERE
 import duckdb
-source, target, *parquet = (p.replace("'", "''") for p in sys.argv[1:])
+spec = json.loads(sys.argv[1])
+quoted = lambda p: p.replace("'", "''")
 con = duckdb.connect()
 con.execute("SET threads = 1")
 con.execute("SET memory_limit = '200MB'")  # 600 MB without, for a province; same bytes every run
 con.execute("SET disabled_compression_methods = 'fsst'")
-con.execute(f"ATTACH '{source}' AS source (READ_ONLY)")
-con.execute(f"ATTACH '{target}' AS published (STORAGE_VERSION 'v1.0.0')")
-con.execute("COPY FROM DATABASE source TO published (SCHEMA)")
+con.execute(f"ATTACH '{quoted(spec['source'])}' AS source (READ_ONLY)")
 tables = con.execute("SELECT table_name FROM duckdb_tables() WHERE database_name = 'source' "
                      "ORDER BY table_name").fetchall()
-# Rows loaded in doc_id order (a clean build's) are copied as they stand: no sort.
-ordered = con.execute(DOC_ORDER_SQL.format(documents="source.documents")).fetchone()[0]
-for (table,) in tables:
-    columns = [r[0] for r in con.execute(f'DESCRIBE source."{table}"').fetchall()]
-    order = "doc_id NULLS LAST, rowid" if "doc_id" in columns else "rowid"
-    con.execute(f'INSERT INTO published."{table}" SELECT * FROM source."{table}"'
-                + ("" if ordered else f" ORDER BY {order}"))
-con.execute("DETACH published")
-if parquet:
-    con.execute(f"ATTACH '{target}' AS published (READ_ONLY)")
+columns = {t: [r[0] for r in con.execute(f'DESCRIBE source."{t}"').fetchall()] for (t,) in tables}
+order = {t: "doc_id NULLS LAST, rowid" if "doc_id" in columns[t] else "rowid" for (t,) in tables}
+if spec.get("base"):
+    # An incremental build's: the last build's file, its replaced documents' rows deleted,
+    # their new ones (the handoff holds those alone) inserted.
+    shutil.copyfile(spec["base"], spec["target"])
+    con.execute(f"ATTACH '{quoted(spec['target'])}' AS published")
+    con.execute("CREATE TEMP TABLE replaced AS SELECT unnest(?::VARCHAR[]) AS doc_id",
+                [spec["replace"]])
     for (table,) in tables:
-        con.execute(f"COPY published.\\"{table}\\" TO '{parquet[0]}/{table}.parquet' (FORMAT parquet)")
+        where = (" WHERE doc_id IS NULL OR doc_id IN (SELECT doc_id FROM replaced)"
+                 if "doc_id" in columns[table] else "")
+        con.execute(f'DELETE FROM published."{table}"{where}')
+        con.execute(f'INSERT INTO published."{table}" SELECT * FROM source."{table}"{where} '
+                    f"ORDER BY {order[table]}")
+    con.execute("CHECKPOINT published")
+else:
+    con.execute(f"ATTACH '{quoted(spec['target'])}' AS published (STORAGE_VERSION 'v1.0.0')")
+    con.execute("COPY FROM DATABASE source TO published (SCHEMA)")
+    # Rows loaded in doc_id order (a clean build's) are copied as they stand: no sort.
+    ordered = con.execute(DOC_ORDER_SQL.format(documents="source.documents")).fetchone()[0]
+    for (table,) in tables:
+        con.execute(f'INSERT INTO published."{table}" SELECT * FROM source."{table}"'
+                    + ("" if ordered else f" ORDER BY {order[table]}"))
+con.execute("DETACH published")
+if spec.get("parquet"):
+    con.execute(f"ATTACH '{quoted(spec['target'])}' AS published (READ_ONLY)")
+    in_order = con.execute(DOC_ORDER_SQL.format(documents="published.documents")).fetchone()[0]
+    write_parquet_parts(con, "published", spec["parquet"], spec["parts"], in_order)
 """.replace("DOC_ORDER_SQL_HERE", repr(DOC_ORDER_SQL))
+
+
+# One Parquet file to write: (table, WHERE clause or None for the table whole, file name
+# under the Parquet folder, whether to leave it out when it would hold no row).
+ParquetPart = tuple[str, str | None, str, bool]
+
+
+def write_parquet_parts(con, database: str, folder: str, parts: list, in_order: bool) -> None:
+    """Write each of `parts` (`ParquetPart`) of the tables of `database` into `folder`,
+    its rows in doc_id order (`in_order`: a plain scan gives that order). Run by the
+    publishing process too (its source is put into the script's text)."""
+    import os
+
+    for table, where, name, optional in parts:
+        source = f'{database}."{table}" {where or ""}'
+        if optional and not con.execute(f"SELECT count(*) FROM {source}").fetchone()[0]:
+            continue
+        columns = [r[0] for r in con.execute(f'DESCRIBE {database}."{table}"').fetchall()]
+        order = "" if in_order else " ORDER BY " + (
+            "doc_id NULLS LAST, rowid" if "doc_id" in columns else "rowid")
+        path = os.path.join(folder, name)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        quoted_path = path.replace("'", "''")
+        con.execute(f"COPY (SELECT * FROM {source}{order}) TO '{quoted_path}' (FORMAT parquet)")
+
+
+_PUBLISH_SCRIPT = _PUBLISH_SCRIPT.replace("import duckdb\n", "import duckdb\n"
+                                          + inspect.getsource(write_parquet_parts), 1)
 
 
 def _current(con: duckdb.DuckDBPyConnection) -> tuple[str, str | None]:
@@ -88,7 +136,8 @@ def reattach(con: duckdb.DuckDBPyConnection, handle: tuple[str, str]) -> None:
     con.execute(f'USE "{name}"')
 
 
-def publish(con: duckdb.DuckDBPyConnection, target: Path, parquet: Path | None = None) -> None:
+def publish(con: duckdb.DuckDBPyConnection, target: Path, parquet: Path | None = None,
+            parts: list[ParquetPart] | None = None) -> None:
     """Write the database of `con` into a fresh file `target` (the download), whose bytes
     depend only on its content: two builds of the same input publish identical files.
 
@@ -107,21 +156,22 @@ def publish(con: duckdb.DuckDBPyConnection, target: Path, parquet: Path | None =
     again after the others (an incremental build's) publishes as a clean build's does.
     Rendering straight into `target` (tests do) only checkpoints it.
 
-    With `parquet` (a folder), every table is also written there as `<table>.parquet`, read
-    back from the published file: DuckDB's Parquet writer encodes a column as the table's
-    storage hands it over (of a table some of whose rows an incremental build deleted,
-    differently), and the published file's storage is the same for the same content. The
-    publishing process does it by one thread within its memory limit, rather than the
-    renderer holding a fresh copy of each table beside its own data.
+    With `parquet` (a folder), the `parts` (`ParquetPart`: a table, whole or the rows of
+    some documents) are also written there, read back from the published file: DuckDB's
+    Parquet writer encodes a column as the table's storage hands it over (of a table some
+    of whose rows an incremental build deleted, differently), and the published file's
+    storage is the same for the same content. The publishing process does it by one
+    thread within its memory limit, rather than the renderer holding a fresh copy of each
+    table beside its own data.
     """
-    with publishing(con, target, parquet):
+    with publishing(con, target, parquet, parts):
         pass
 
 
 @contextmanager
-def publishing(con: duckdb.DuckDBPyConnection, target: Path,
-               parquet: Path | None = None) -> Iterator[None]:
-    """`publish(con, target, parquet)`, while the body of the `with` reads from `con`.
+def publishing(con: duckdb.DuckDBPyConnection, target: Path, parquet: Path | None = None,
+               parts: list[ParquetPart] | None = None) -> Iterator[None]:
+    """`publish(con, target, parquet, parts)`, while the body of the `with` reads from `con`.
 
     When `con` can let its file go (`detachable`), the publishing process reads the file
     at the same time as `con`, which has it back read-only meanwhile (DuckDB lets several
@@ -135,19 +185,19 @@ def publishing(con: duckdb.DuckDBPyConnection, target: Path,
         yield
         con.execute("CHECKPOINT")
         if parquet is not None:
-            _write_parquet_here(con, parquet)
+            write_parquet_parts(con, f'"{name}"', str(parquet), parts or [], False)
         return
     _remove_database_file(target)
     if not detachable(con):
         yield
-        _publish_copy(con, name, target, parquet)
+        _publish_copy(con, name, target, parquet, parts)
         return
     detach(con)
     process = None
     try:
         con.execute(f"ATTACH '{_sql_path(path)}' AS \"{name}\" (READ_ONLY)")
         con.execute(f'USE "{name}"')
-        process = _start_publish(Path(path), target, parquet)
+        process = _start_publish(_spec(Path(path), target, parquet, parts))
         yield
     finally:
         err = process.communicate()[1] if process is not None else ""
@@ -175,9 +225,11 @@ class Started:
             _raise_if_failed(self.process, err, target)
             _remove_database_file(target)
             os.replace(self.folder / "budget.duckdb", target)
-            parquet.mkdir(parents=True, exist_ok=True)
-            for path in sorted((self.folder / "parquet").iterdir()):
-                os.replace(path, parquet / path.name)
+            written = self.folder / "parquet"
+            for path in sorted(p for p in written.rglob("*") if p.is_file()):
+                moved = parquet / path.relative_to(written)
+                moved.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(path, moved)
         finally:
             shutil.rmtree(self.folder, ignore_errors=True)
 
@@ -189,35 +241,61 @@ class Started:
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
-def start_publishing(con: duckdb.DuckDBPyConnection) -> Started | None:
+def start_publishing(con: duckdb.DuckDBPyConnection, base: Path | None = None,
+                     replace: list[str] | None = None,
+                     parts: list[ParquetPart] | None = None) -> Started | None:
     """Start publishing the database file of `con` (`publish`) now, into a new folder
-    beside the file (its `budget.duckdb` and `parquet/`), from a checkpointed copy, so
-    that `con` goes on as it is (rendering from it) while another process publishes;
-    `Started.finish` puts the files in place. None when `con` has no file of its own to
-    copy (in memory); then `publishing` does it."""
+    beside the file (its `budget.duckdb` and `parquet/`), so that `con` goes on as it is
+    (rendering from it) while another process publishes; `Started.finish` puts the files
+    in place. None when `con` has no file of its own (in memory); then `publishing` does it.
+
+    With `base` (the last build's download) and `replace` (the doc_ids whose rows differ
+    between `base` and `con`: changed, added or gone), the process updates a copy of
+    `base`: deletes the rows of those documents and of no document, inserts their rows
+    now. That file holds the rows a clean build's holds, not its bytes (DuckDB appends the
+    new rows, and a row group's deleted rows stay until it is rewritten). The process gets
+    the rows to insert alone (a small handoff file), else a checkpointed copy of `con`'s
+    file to publish anew."""
     if not detachable(con):
         return None
     path = _current(con)[1]
-    con.execute("CHECKPOINT")
     folder = Path(tempfile.mkdtemp(prefix=".publish-", dir=Path(path).parent))
     (folder / "parquet").mkdir()
-    shutil.copyfile(path, folder / "source.duckdb")
-    return Started(folder, _start_publish(folder / "source.duckdb", folder / "budget.duckdb",
-                                          folder / "parquet"))
+    source = folder / "source.duckdb"
+    spec = _spec(source, folder / "budget.duckdb", folder / "parquet", parts)
+    if base is not None and replace is not None:
+        _hand_off(con, source, replace)
+        spec.update(base=str(base), replace=sorted(replace))
+    else:
+        con.execute("CHECKPOINT")
+        shutil.copyfile(path, source)
+    return Started(folder, _start_publish(spec))
 
 
-def _write_parquet_here(con: duckdb.DuckDBPyConnection, folder: Path) -> None:
-    """The Parquet exports of a database published as it is (its own file)."""
-    for (table,) in con.execute("SELECT table_name FROM duckdb_tables() WHERE database_name = "
-                                "current_database() ORDER BY table_name").fetchall():
-        columns = [r[0] for r in con.execute(f'DESCRIBE "{table}"').fetchall()]
-        order = "doc_id NULLS LAST, rowid" if "doc_id" in columns else "rowid"
-        con.execute(f'COPY (SELECT * FROM "{table}" ORDER BY {order}) '
-                    f"TO '{_sql_path(folder / table)}.parquet' (FORMAT parquet)")
+def _hand_off(con: duckdb.DuckDBPyConnection, handoff: Path, doc_ids: list[str]) -> None:
+    """Write into a new database file `handoff` the rows of the documents `doc_ids` and
+    of no document, and the tables without a doc_id whole, each in the order of a clean
+    build."""
+    name = _current(con)[0]
+    con.execute(f"ATTACH '{_sql_path(handoff)}' AS publish_handoff")
+    try:
+        con.execute(f'COPY FROM DATABASE "{name}" TO publish_handoff (SCHEMA)')
+        con.execute("CREATE TEMP TABLE publish_replaced AS SELECT unnest(?::VARCHAR[]) AS doc_id",
+                    [sorted(doc_ids)])
+        for (table,) in con.execute("SELECT table_name FROM duckdb_tables() WHERE database_name = ? "
+                                    "ORDER BY table_name", [name]).fetchall():
+            columns = [r[0] for r in con.execute(f'DESCRIBE "{name}"."{table}"').fetchall()]
+            where, order = ((" WHERE doc_id IS NULL OR doc_id IN (SELECT doc_id FROM publish_replaced)",
+                             "doc_id NULLS LAST, rowid") if "doc_id" in columns else ("", "rowid"))
+            con.execute(f'INSERT INTO publish_handoff."{table}" SELECT * FROM "{name}"."{table}"'
+                        f"{where} ORDER BY {order}")
+    finally:
+        con.execute("DROP TABLE IF EXISTS publish_replaced")
+        con.execute("DETACH publish_handoff")
 
 
 def _publish_copy(con: duckdb.DuckDBPyConnection, name: str, target: Path,
-                  parquet: Path | None = None) -> None:
+                  parquet: Path | None = None, parts: list[ParquetPart] | None = None) -> None:
     """Publish a database `con` cannot let go of (its own file, or in memory) from a copy."""
     with tempfile.TemporaryDirectory(prefix=".publish-", dir=target.parent) as folder:
         handoff = Path(folder) / "handoff.duckdb"
@@ -226,7 +304,7 @@ def _publish_copy(con: duckdb.DuckDBPyConnection, name: str, target: Path,
             con.execute(f'COPY FROM DATABASE "{name}" TO publish_handoff')
         finally:
             con.execute("DETACH publish_handoff")
-        process = _start_publish(handoff, target, parquet)
+        process = _start_publish(_spec(handoff, target, parquet, parts))
         err = process.communicate()[1]
     if process.returncode != 0:
         target.unlink(missing_ok=True)
@@ -244,10 +322,16 @@ def _publish_env() -> dict[str, str]:
                                                        "glibc.malloc.tcache_count=0"])))
 
 
-def _start_publish(source: Path, target: Path, parquet: Path | None) -> subprocess.Popen:
+def _spec(source: Path, target: Path, parquet: Path | None,
+          parts: list[ParquetPart] | None) -> dict:
+    """What the publishing process is told to do: publish `source` anew."""
+    return {"source": str(source), "target": str(target)} | (
+        {"parquet": str(parquet), "parts": parts or []} if parquet is not None else {})
+
+
+def _start_publish(spec: dict) -> subprocess.Popen:
     from ..workers import die_with_parent  # a killed build must not leave it running
 
-    args = [str(source), str(target)] + ([str(parquet)] if parquet is not None else [])
-    return subprocess.Popen([sys.executable, "-c", _PUBLISH_SCRIPT, *args],
+    return subprocess.Popen([sys.executable, "-c", _PUBLISH_SCRIPT, json.dumps(spec)],
                             env=_publish_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             text=True, preexec_fn=die_with_parent)

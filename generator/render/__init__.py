@@ -28,10 +28,10 @@ from .. import db
 from ..config import Config
 from ..departments import DepartmentNames, group_departments
 from ..incremental import Manifest, cache_dir, digest, settings_key
-from . import bulk, urls, zipreuse
+from . import bulk, published, urls, zipreuse
 from . import charts as ch
 from .data import SiteData
-from .datapackage import datapackage
+from .datapackage import datapackage, stated_size
 from .downloads import dumps, write_bulk, zip_member
 from .facts import FactsStore, SiteFacts
 from .glossary import TERMS
@@ -104,7 +104,7 @@ def render_site(con, config: Config, out_dir: Path, previous: Manifest | None = 
     bodiless = {d.doc_id for d in site.docs} - {d.doc_id for d in facts.missing} if partial else set()
     classes, class_entries = classification_index(site, facts.facts)
     writer.inputs.update(input_keys(config, site, pages, classes, keys))
-    early = _publish_early(con, writer, fresh)
+    early = _publish_early(con, config, writer, fresh)
     try:
         return _render_all(con, config, out_dir, site, facts.facts, pages, writer, classes,
                            class_entries, jobs, mask, in_batches, bodiless, record, early)
@@ -118,14 +118,15 @@ def render_site(con, config: Config, out_dir: Path, previous: Manifest | None = 
 DATA_UNIT = ("data", ["docs", "nav"], ["data.html", "dictionary.html"])
 
 
-def _publish_early(con, writer: TrackedWriter, fresh: list[str] | None):
+def _publish_early(con, config: Config, writer: TrackedWriter, fresh: list[str] | None):
     """An incremental build's DuckDB download and Parquet files, published by another
-    process from now on (`db.start_publishing`), while this one renders the changed pages on
-    one core; a cold build publishes them beside the bulk exports (`db.publishing`), as its
-    render workers keep both cores busy and their memory would come on top."""
+    process from now on (`published.start`: the last build's brought up to date), while
+    this one renders the changed pages on one core; a cold build publishes them beside the
+    bulk exports (`published.publishing`), as its render workers keep both cores busy and
+    their memory would come on top."""
     if fresh is None or DATA_UNIT[0] in writer.deferred or writer.reusable(*DATA_UNIT):
         return None
-    return db.start_publishing(con)
+    return published.start(con, config, writer.inputs, writer.previous_dir if writer.previous else None)
 
 
 def _render_all(con, config: Config, out_dir: Path, site: SiteData, facts: dict, pages: list,
@@ -250,9 +251,9 @@ def render_downloads(con, config: Config, table_files: list[tuple[str, str]],
     # database, written by another process while this one exports the tables; that
     # process also writes the Parquet exports, from the copy.
     doc_keys = {name[4:]: key for name, key in writer.inputs.items() if name.startswith("doc:")}
-    store = bulk.PartStore(cache_dir(config) / "bulk", writer.previous_dir if writer.previous else None)
+    store = bulk.PartStore(bulk.cache_folder(config), writer.previous_dir if writer.previous else None)
     previous = zipreuse.open_previous(writer.previous_dir if writer.previous else None, bulk.ZIP_REL)
-    publishing = (db.publishing(con, data_dir / "budget.duckdb", data_dir / "parquet")
+    publishing = (published.publishing(con, config, writer.inputs, store, data_dir)
                   if early is None else contextlib.nullcontext())
     try:
         with publishing, zipfile.ZipFile(out_dir / bulk.ZIP_REL, "w", zipfile.ZIP_DEFLATED,
@@ -261,7 +262,7 @@ def render_downloads(con, config: Config, table_files: list[tuple[str, str]],
                                    bulk.chunks(doc_keys, bulk.settings_key(config)), store,
                                    document_csvs, previous)
         if early is not None:
-            early.finish(data_dir / "budget.duckdb", data_dir / "parquet")
+            early.finish(data_dir, store)
     finally:
         if previous is not None:
             previous.close()
@@ -269,6 +270,7 @@ def render_downloads(con, config: Config, table_files: list[tuple[str, str]],
     files = sorted(p for p in data_dir.rglob("*") if p.is_file() and not p.name.endswith(".wal"))
     package = datapackage(described, config.get("site.title"), files, data_dir)
     (data_dir / "datapackage.json").write_text(dumps(package), encoding="utf-8")
-    render_data_pages(writer, described, [(p.relative_to(data_dir).as_posix(), p.stat().st_size)
+    render_data_pages(writer, described, [(p.relative_to(data_dir).as_posix(),
+                                           stated_size(p.relative_to(data_dir).as_posix(), p))
                                           for p in files + [data_dir / "datapackage.json"]])
     writer.attach(p.relative_to(out_dir).as_posix() for p in files + [data_dir / "datapackage.json"])

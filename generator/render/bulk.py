@@ -31,7 +31,7 @@ from pathlib import Path
 from .. import db
 from ..cachefile import generator_version
 from ..config import Config
-from ..incremental import config_key, digest
+from ..incremental import cache_dir, config_key, digest
 from .bulkstore import Deflated, PartStore, Span
 
 # Documents per chunk, on average (the share of a table a one-document change exports again).
@@ -70,22 +70,29 @@ def _literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
+def cache_folder(config: Config) -> Path:
+    """Where the build records the layout of its bulk files (`bulkstore`)."""
+    return cache_dir(config) / "bulk"
+
+
 def settings_key(config: Config) -> str:
     """What the rows of every document depend on beside its sources: the generator's version
     and the config (`incremental.SiteInputs.settings`)."""
     return digest(generator_version(), config_key(config))
 
 
-def starts_chunk(doc_id: str) -> bool:
-    return int.from_bytes(hashlib.sha256(doc_id.encode("utf-8")).digest()[:4], "big") % PART_DOCS == 0
+def starts_chunk(doc_id: str, docs: int) -> bool:
+    return int.from_bytes(hashlib.sha256(doc_id.encode("utf-8")).digest()[:4], "big") % docs == 0
 
 
-def chunks(doc_keys: dict[str, str], settings: str) -> list[Chunk]:
+def chunks(doc_keys: dict[str, str], settings: str, docs: int | None = None) -> list[Chunk]:
     """The chunks of the documents `doc_keys` (doc_id → input key), in doc_id order (as
-    DuckDB orders text: by its UTF-8 bytes), then the rows without a doc_id."""
+    DuckDB orders text: by its UTF-8 bytes), about `docs` documents each (default
+    `PART_DOCS`), then the rows without a doc_id."""
+    docs = docs or PART_DOCS
     groups: list[list[str]] = []
     for doc_id in sorted(doc_keys, key=lambda d: d.encode("utf-8")):
-        if not groups or starts_chunk(doc_id):
+        if not groups or starts_chunk(doc_id, docs):
             groups.append([])
         groups[-1].append(doc_id)
     out = []

@@ -105,6 +105,15 @@ class PartStore:
         return {key: Deflated(crc, size, Span(path, offset, length))
                 for key, crc, size, offset, length in record["members"].get(member, [])}
 
+    def file_record(self, rel: str) -> tuple[Path, dict] | None:
+        """The last build's file `rel` and what this build recorded of it (`record_file`),
+        if that file is still the one recorded."""
+        return self._unchanged(rel)
+
+    def record_file(self, rel: str, target: Path, **fields) -> None:
+        """The file `target` (at `rel` in the output), described by `fields`."""
+        self.now[rel] = {"file": identity(target)} | fields
+
     def record(self, rel: str, target: Path, parts: list[tuple[str, int, int]]) -> None:
         """The file `target` (at `rel` in the output) holds the parts (key, offset, length)."""
         self.now[rel] = {"file": identity(target), "parts": parts}

@@ -166,6 +166,23 @@ def describe_column(table: str, column: str, duck_type: str) -> dict[str, Any]:
     return field
 
 
+# Files an incremental build brings up to date rather than writes anew: their rows are a
+# clean build's, their bytes (and size) not, so no page or datapackage.json states a size.
+UPDATED_FILES = ("budget.duckdb", "parquet/")
+
+
+def stated_size(rel: str, path: Path) -> int | None:
+    """The size in bytes the data page and datapackage.json state for the file `path` (at
+    `rel` under data/): none for a file whose bytes depend on the builds before (`UPDATED_FILES`)."""
+    return None if rel.startswith(UPDATED_FILES) else path.stat().st_size
+
+
+def parquet_parts(table: str, rels: list[str]) -> list[str]:
+    """The Parquet parts of `table` among the files `rels` (under data/), in order: its
+    rows are theirs, one after the other (`published`)."""
+    return sorted(rel for rel in rels if rel.startswith(f"parquet/{table}/"))
+
+
 def datapackage(described: dict[str, dict[str, Any]], title: str, files: list[Path],
                 data_dir: Path) -> dict[str, Any]:
     """The package: one tabular resource per table and format, plus every other data file."""
@@ -180,9 +197,11 @@ def datapackage(described: dict[str, dict[str, Any]], title: str, files: list[Pa
         resources.append({"name": f"{table}-json", "path": f"json/{table}.json", "format": "json",
                           "mediatype": "application/json", "encoding": "utf-8", **base,
                           "description": base["description"] + "（JSON：{table, unit, rows}；金额为精确小数字符串）"})
-        resources.append({"name": f"{table}-parquet", "path": f"parquet/{table}.parquet",
-                          "format": "parquet", "mediatype": "application/vnd.apache.parquet", **base})
-    described_paths = {r["path"] for r in resources}
+        # Parts of one table (a multipart resource: read them as one, `parquet_parts`).
+        parts = parquet_parts(table, [path.relative_to(data_dir).as_posix() for path in files])
+        resources.append({"name": f"{table}-parquet", "path": parts, "format": "parquet",
+                          "mediatype": "application/vnd.apache.parquet", **base})
+    described_paths = {p for r in resources for p in ([r["path"]] if isinstance(r["path"], str) else r["path"])}
     extra = {
         "budget.duckdb": ("duckdb", "application/octet-stream", "全部数据的 DuckDB 数据库文件"),
         "tables-csv.zip": ("zip", "application/zip",
@@ -194,12 +213,11 @@ def datapackage(described: dict[str, dict[str, Any]], title: str, files: list[Pa
             continue
         fmt, media, desc = extra.get(rel, (path.suffix.lstrip("."), "application/octet-stream", ""))
         resources.append({"name": rel.replace("/", "-").replace(".", "-").lower(), "path": rel,
-                          "format": fmt, "mediatype": media, "description": desc,
-                          "bytes": path.stat().st_size})
+                          "format": fmt, "mediatype": media, "description": desc})
     for r in resources:
-        p = data_dir / r["path"]
-        if p.exists():
-            r.setdefault("bytes", p.stat().st_size)
+        p = data_dir / r["path"] if isinstance(r["path"], str) else None
+        if p is not None and p.exists() and (size := stated_size(r["path"], p)) is not None:
+            r["bytes"] = size
     return {
         "name": "budget-disclosures",
         "title": title,

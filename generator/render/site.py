@@ -11,7 +11,7 @@ from markupsafe import Markup
 from ..config import Config
 from ..tidy import MEASURE_ZH
 from . import urls
-from .datapackage import COLUMN_KEYS, TABLES, describe_column
+from .datapackage import COLUMN_KEYS, TABLES, describe_column, parquet_parts
 from .mdpages import read_markdown_pages
 from .templating import PageWriter, asset_files
 
@@ -37,14 +37,17 @@ def render_markdown_pages(writer: PageWriter, pages: list[tuple[str, str, Markup
 SPREADSHEET_ROWS = 1_048_576
 
 
-def render_data_pages(writer: PageWriter, described: dict, files: list[tuple[str, int]]) -> None:
-    """The data hub (each table's downloads and row count; a CSV too long for a spreadsheet
-    says so) and the data dictionary."""
+def render_data_pages(writer: PageWriter, described: dict, files: list[tuple[str, int | None]]) -> None:
+    """The data hub (each table's downloads and row count, its Parquet parts; a CSV too
+    long for a spreadsheet says so; `files`: every file under data/ and the size to state,
+    if any) and the data dictionary."""
     dictionary = [(table, TABLES.get(table, ""), info["rows"],
                    [describe_column(table, c, t) | {"duck_type": t} for c, t in info["columns"]])
                   for table, info in described.items()]
+    rels = [path for path, _ in files]
     writer.write("data.html", "data/", files=files, spreadsheet_rows=SPREADSHEET_ROWS,
-                 tables=[(table, info["rows"]) for table, info in described.items()])
+                 tables=[(table, info["rows"], parquet_parts(table, rels))
+                         for table, info in described.items()])
     writer.write("dictionary.html", "data/dictionary/", dictionary=dictionary,
                  measures=list(MEASURE_ZH.items()), column_keys=list(COLUMN_KEYS.items()))
 

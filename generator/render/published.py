@@ -1,0 +1,179 @@
+"""The whole-site database downloads: `data/budget.duckdb` and the Parquet files read back
+from it, written anew by a clean build, brought up to date by an incremental one.
+
+A clean build publishes the working database into a fresh file whose bytes depend only on
+its content (`db.publish`). An incremental build starts from a copy of the last build's
+file and replaces the rows of the documents that changed, came or went (`db.start_publishing`
+with a base): the rows are those a clean build's file holds, the bytes are not (README,
+"Downloads"). Which documents the last build's file holds, and under which keys, is
+recorded beside the bulk layout (`bulkstore`, `data/budget.duckdb`: each doc_id's key, and
+the size of the last file written anew); a build that finds the file changed since, or
+grown past `GROWTH_LIMIT` times that size, publishes anew.
+
+Each table's Parquet export is a folder, `data/parquet/<table>/`, of parts: the rows of a
+run of about `PARQUET_DOCS` documents each (`bulk.chunks`: where a run begins depends on
+its first doc_id alone), then those of no document; a table of fewer than
+`bulk.PART_MIN_ROWS` rows is one part. A part whose documents' keys are unchanged is
+linked from the last build's; the others are written by the publishing process.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .. import db
+from ..config import Config
+from ..incremental import digest
+from . import bulk
+from .bulkstore import PartStore, identity
+
+PUBLISHED_REL = "data/budget.duckdb"
+PARQUET_REL = "data/parquet"
+# Documents per Parquet part, on average: a clean build's Parquet costs a sixth more CPU
+# than one file per table (2,000 documents: 1.98 against 1.70 CPU-s), a one-document
+# change writes a twelfth of it (64 documents: 3.1 CPU-s; one file per year: 3.3).
+PARQUET_DOCS = 256
+# An updated file this much larger than the last one written anew is written anew: the
+# rows DuckDB deletes leave their space in the file until it rewrites their row groups.
+GROWTH_LIMIT = 1.5
+
+
+def document_keys(inputs: dict[str, str], config: Config) -> dict[str, str]:
+    """doc_id → what its rows in the database depend on: its input key (`doc:<doc_id>`
+    in `inputs`), the generator's version and config, and DuckDB's version."""
+    settings = digest(bulk.settings_key(config), db.ENGINE_VERSION)
+    return {name[4:]: digest(settings, key) for name, key in inputs.items() if name.startswith("doc:")}
+
+
+@dataclass
+class ParquetPlan:
+    """The Parquet parts of this build: those to write (`db.ParquetPart`, named under
+    `data/parquet/`), those to link from the last build (name, file), and the key of
+    each part that has one (name → key)."""
+
+    write: list[tuple[str, str | None, str, bool]] = field(default_factory=list)
+    link: list[tuple[str, Path]] = field(default_factory=list)
+    keys: dict[str, str] = field(default_factory=dict)
+
+    def place(self, folder: Path, store: PartStore) -> None:
+        """Link the unchanged parts into `folder` (the written ones are there) and record
+        every keyed part in `store`."""
+        for name, previous in self.link:
+            target = folder / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.unlink(missing_ok=True)
+            try:
+                os.link(previous, target)
+            except OSError:  # another file system
+                shutil.copyfile(previous, target)
+        for name, key in self.keys.items():
+            store.record_file(f"{PARQUET_REL}/{name}", folder / name, key=key)
+
+
+def parquet_plan(con, inputs: dict[str, str], config: Config, store: PartStore) -> ParquetPlan:
+    """Which Parquet parts of the tables of `con` to write and which to link from the last
+    build (`store`), the documents' input keys being `inputs` (`doc:<doc_id>`)."""
+    doc_keys = {name[4:]: key for name, key in inputs.items() if name.startswith("doc:")}
+    chunks = bulk.chunks(doc_keys, bulk.settings_key(config), PARQUET_DOCS)
+    before = _previous_parts(store)
+    plan = ParquetPlan()
+    for (table,) in con.execute("SELECT table_name FROM duckdb_tables() WHERE database_name = "
+                                "current_database() ORDER BY table_name").fetchall():
+        columns = {r[0] for r in con.execute(f'DESCRIBE "{table}"').fetchall()}
+        count = con.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0]
+        if "doc_id" not in columns or count < bulk.PART_MIN_ROWS:
+            plan.write.append((table, None, f"{table}/part-0000.parquet", False))
+            continue
+        for n, chunk in enumerate(chunks):
+            name = f"{table}/part-{n:04d}.parquet"
+            if chunk.key is None:  # the rows of no document: written when there are some
+                plan.write.append((table, chunk.where(), name, True))
+                continue
+            plan.keys[name] = key = digest(chunk.key, "parquet", table)
+            if key in before:
+                plan.link.append((name, before[key]))
+            else:
+                plan.write.append((table, chunk.where(), name, False))
+    return plan
+
+
+def _previous_parts(store: PartStore) -> dict[str, Path]:
+    """key → the last build's Parquet part of that key, if still the file recorded."""
+    out = {}
+    for rel in store.before:
+        if rel.startswith(f"{PARQUET_REL}/"):
+            found = store.file_record(rel)
+            if found is not None and "key" in found[1]:
+                out[found[1]["key"]] = found[0]
+    return out
+
+
+@dataclass
+class Publishing:
+    """The downloads being published by another process (`db.Started`), the keys of the
+    documents they hold, the size of the last DuckDB file written anew (None: this one
+    is) and the Parquet parts."""
+
+    started: db.Started
+    keys: dict[str, str]
+    clean_size: int | None
+    parquet: ParquetPlan
+
+    def finish(self, data_dir: Path, store: PartStore) -> None:
+        """Put the files in place under `data_dir` and record them in `store`."""
+        self.started.finish(data_dir / "budget.duckdb", data_dir / "parquet")
+        self.parquet.place(data_dir / "parquet", store)
+        record(store, data_dir / "budget.duckdb", self.keys, self.clean_size)
+
+    def cancel(self) -> None:
+        self.started.cancel()
+
+
+def start(con, config: Config, inputs: dict[str, str], previous_dir: Path | None) -> Publishing | None:
+    """Start publishing the database of `con` (documents' input keys: `inputs`), as an
+    update of the last build's file (in `previous_dir`) when what it holds is known."""
+    store = PartStore(bulk.cache_folder(config), previous_dir)
+    keys = document_keys(inputs, config)
+    base, replace, clean_size = _base(store, keys)
+    plan = parquet_plan(con, inputs, config, store)
+    started = db.start_publishing(con, base, replace, plan.write)
+    return None if started is None else Publishing(started, keys, clean_size, plan)
+
+
+@contextmanager
+def publishing(con, config: Config, inputs: dict[str, str], store: PartStore,
+               data_dir: Path) -> Iterator[None]:
+    """Publish the database of `con` anew into `data_dir` (`db.publishing`) while the body
+    runs, then record it in `store`."""
+    plan = parquet_plan(con, inputs, config, store)
+    with db.publishing(con, data_dir / "budget.duckdb", data_dir / "parquet", plan.write):
+        yield
+    plan.place(data_dir / "parquet", store)
+    record(store, data_dir / "budget.duckdb", document_keys(inputs, config), None)
+
+
+def _base(store: PartStore, keys: dict[str, str]) -> tuple[Path | None, list[str] | None, int | None]:
+    """The last build's file, the doc_ids whose rows differ there, and the size of the
+    last file written anew; (None, None, None) if it is to be written anew."""
+    found = store.file_record(PUBLISHED_REL)
+    if found is None:
+        return None, None, None
+    path, recorded = found
+    before, clean_size = recorded.get("docs"), recorded.get("clean")
+    if not isinstance(before, dict) or not isinstance(clean_size, int) \
+            or identity(path)[1] > clean_size * GROWTH_LIMIT:
+        return None, None, None
+    replace = sorted(d for d in before.keys() | keys.keys() if before.get(d) != keys.get(d))
+    return path, replace, clean_size
+
+
+def record(store: PartStore, target: Path, keys: dict[str, str], clean_size: int | None) -> None:
+    """`target` holds the documents `keys`; `clean_size`: that of the last file written
+    anew (None: `target` was)."""
+    store.record_file(PUBLISHED_REL, target, docs=keys,
+                      clean=target.stat().st_size if clean_size is None else clean_size)
