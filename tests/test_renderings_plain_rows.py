@@ -222,3 +222,30 @@ def test_runs_that_do_not_match_the_codes_read_nothing(tmp_path) -> None:
     # one 项 run dropped: 23 runs for 24 codes (and 2080501's 款 no longer adds up)
     text = FINAL_ACCOUNTS.read_text(encoding="utf-8").replace("54.53\n54.53\n0.00\n", "", 1)
     assert _final_accounts(tmp_path, text) == {}
+
+
+# A 决算 收入支出决算总表 as the default mode prints it (上海 规划和自然资源局 2024): each class
+# line with its amount right after it, the last rows scrambled ("年初结转和结余 / 9759.38 /
+# 结余分配 / 112.88"), 本年支出合计 printed apart from its amount.
+FINAL_SUMMARY = Path(__file__).parent / "fixtures" / "renderings" / "final_accounts_summary.plain.txt"
+
+
+def _expense_lines(tmp_path, text: str) -> dict:
+    path = tmp_path / "summary.plain.txt"
+    path.write_text(text, encoding="utf-8")
+    table = parse_file(path).document.tables["summary"]
+    return {r.name: r.get("amount") for r in table.rows if r.side == "expense" and r.get("amount") is not None}
+
+
+def test_expense_lines_adding_up_to_the_printed_subtotal_are_read(tmp_path) -> None:
+    lines = _expense_lines(tmp_path, FINAL_SUMMARY.read_text(encoding="utf-8"))
+    assert lines == {"八、社会保障和就业支出": D("754.75"), "九、卫生健康支出": D("236.63"),
+                     "十一、城乡社区支出": D("3845.25"), "十八、自然资源海洋气象等支出": D("4461.67"),
+                     "十九、住房保障支出": D("461.08"), "本年支出合计": D("9759.38")}
+
+
+def test_expense_lines_whose_sum_the_table_does_not_print_are_not_read(tmp_path) -> None:
+    # 本年支出合计's 9759.38 printed as 9749.38: the lines' sum (within a rounding step a
+    # line) is printed nowhere
+    text = FINAL_SUMMARY.read_text(encoding="utf-8").replace("9759.38", "9749.38")
+    assert _expense_lines(tmp_path, text) == {}

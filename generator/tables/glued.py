@@ -32,6 +32,7 @@ from .catalogue import Catalogue
 from .code_order import _is_plain_amount
 from .columnar import _cells
 from .segment import Segment
+from .summed_lines import summed_expense_lines
 from .verify import rounding_step
 
 _TOP = re.compile(r"^([一二三四五六七八九十]+)[、.．](.+)$")
@@ -96,10 +97,12 @@ def _last_sub(group: list[int], cells: list[Cell]) -> int:
 
 def glued_side_lines(table: Table, seg: Segment, catalogue: Catalogue, unit: str, path: str) -> list[Issue]:
     """Put the 收入 lines and the function 支出 lines of a side-by-side table whose lines
-    the in-order reading could not confirm (see the module docstring)."""
-    if not seg.rows or any(r.get("amount") is not None for r in table.rows if r.side == "income"):
-        return []
+    the in-order reading could not confirm (see the module docstring); a table whose
+    本年支出合计 printed apart: `summed_lines`."""
     cells = _cells(seg)
+    summed = summed_expense_lines(table, cells, seg, unit, path)
+    if summed or not seg.rows or any(r.get("amount") is not None for r in table.rows if r.side == "income"):
+        return summed
     labels = _Labels(cells, catalogue)
     if not labels.use or not labels.function:
         return []  # not a table with a use side
