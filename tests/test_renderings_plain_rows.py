@@ -9,6 +9,26 @@ from pathlib import Path
 
 from generator.parse.document import parse_file
 
+
+def _table(tmp_path, text: str, key: str, suffix: str = "plain"):
+    """The table `key` of `text` saved as a rendering and parsed."""
+    path = tmp_path / f"excerpt.{suffix}.txt"
+    path.write_text(text, encoding="utf-8")
+    return parse_file(path).document.tables[key]
+
+
+def _class_totals(tmp_path, text: str) -> dict:
+    """The 功能分类 table's 类 rows read with a total: code → total."""
+    table = _table(tmp_path, text, "general_public")
+    return {r.code: r.get("total") for r in table.rows if r.kind == "class" and r.get("total") is not None}
+
+
+def _expense_lines(tmp_path, text: str) -> dict:
+    """The summary's 支出 lines read with an amount: name → amount."""
+    table = _table(tmp_path, text, "summary")
+    return {r.name: r.get("amount") for r in table.rows if r.side == "expense" and r.get("amount") is not None}
+
+
 # A 功能分类 table as the default mode prints it (上海 区级部门预算 2023): 204 opens a page,
 # so its amounts print before its code, its name and the repeated header; 208's amounts
 # print before its 款's name, its own name after them.
@@ -23,10 +43,7 @@ CLASS_OPENS_A_PAGE = """部门一般公共预算支出功能分类预算表|编�
 
 def _classes(tmp_path, moved: str) -> dict[str, D | None]:
     text = CLASS_OPENS_A_PAGE.format(moved=moved).replace("|\n", "|")
-    path = tmp_path / "classes.plain.txt"
-    path.write_text("\n\n".join(text.split("|")) + "\n", encoding="utf-8")
-    table = parse_file(path).document.tables["general_public"]
-    return {r.code: r.get("total") for r in table.rows if r.kind == "class" and r.get("total") is not None}
+    return _class_totals(tmp_path, "\n\n".join(text.split("|")) + "\n")
 
 
 def test_classes_whose_amounts_print_before_their_names_are_read_between_their_neighbours(tmp_path) -> None:
@@ -77,18 +94,15 @@ TOTALS_LINE = """序号 报表名称
 
 
 def test_raw_totals_line_carries_the_other_sides_total_whose_label_prints_apart(tmp_path) -> None:
-    path = tmp_path / "totals.raw.txt"
-    path.write_text(TOTALS_LINE, encoding="utf-8")
-    totals = parse_file(path).document.tables["summary"].totals
+    totals = _table(tmp_path, TOTALS_LINE, "summary", "raw").totals
     assert totals["income"].get("amount") == D("24458.43") and totals["income"].name == "收入合计"
     assert totals["expense"].get("amount") == D("24458.43") and totals["expense"].name == "支出合计"
     assert totals["expense"].origins["amount"].line == totals["income"].origins["amount"].line
 
 
 def test_raw_totals_line_is_not_read_where_the_other_label_prints_an_amount(tmp_path) -> None:
-    path = tmp_path / "totals.raw.txt"
-    path.write_text(TOTALS_LINE.replace("支出合计\n", "支出合计 24,458.42\n"), encoding="utf-8")
-    expense = parse_file(path).document.tables["summary"].totals.get("expense")
+    text = TOTALS_LINE.replace("支出合计\n", "支出合计 24,458.42\n")
+    expense = _table(tmp_path, text, "summary", "raw").totals.get("expense")
     assert expense is None or expense.get("amount") != D("24458.43")
 
 
@@ -124,9 +138,7 @@ WRAPPED_LABEL = """一、收支预算总表
 
 
 def test_raw_wrapped_label_takes_its_tail_printed_after_its_row(tmp_path) -> None:
-    path = tmp_path / "wrapped.raw.txt"
-    path.write_text(WRAPPED_LABEL, encoding="utf-8")
-    income = {r.name: r.get("amount") for r in parse_file(path).document.tables["summary"].rows
+    income = {r.name: r.get("amount") for r in _table(tmp_path, WRAPPED_LABEL, "summary", "raw").rows
               if r.side == "income"}
     assert income["1.一般公共预算"] == D("17981.68") and "1.一般公共预" not in income
 
@@ -177,9 +189,7 @@ THREE_PUBLIC = """“三公”经费、会议费、培训费支出预算表
 
 
 def _three_public(tmp_path, text: str) -> dict:
-    path = tmp_path / "three_public.plain.txt"
-    path.write_text(text, encoding="utf-8")
-    return parse_file(path).document.tables["three_public"].rows[0].values
+    return _table(tmp_path, text, "three_public").rows[0].values
 
 
 def test_an_item_whose_trade_would_put_an_amount_before_its_label_is_placed(tmp_path) -> None:
@@ -204,15 +214,8 @@ def test_items_whose_labels_both_print_before_their_amounts_stay_open(tmp_path) 
 FINAL_ACCOUNTS = Path(__file__).parent / "fixtures" / "renderings" / "final_accounts_general_public.plain.txt"
 
 
-def _final_accounts(tmp_path, text: str) -> dict:
-    path = tmp_path / "final.plain.txt"
-    path.write_text(text, encoding="utf-8")
-    table = parse_file(path).document.tables["general_public"]
-    return {r.code: r.get("total") for r in table.rows if r.kind == "class" and r.get("total") is not None}
-
-
 def test_rows_printed_after_their_code_column_are_read_in_code_order(tmp_path) -> None:
-    classes = _final_accounts(tmp_path, FINAL_ACCOUNTS.read_text(encoding="utf-8"))
+    classes = _class_totals(tmp_path, FINAL_ACCOUNTS.read_text(encoding="utf-8"))
     # 24 codes (the 5 类 implied by their 款), 24 runs; every 类 and 款 the sum of its parts
     assert classes == {"208": D("754.75"), "210": D("236.64"), "212": D("3832.36"),
                        "220": D("4461.67"), "221": D("461.08")}
@@ -221,4 +224,24 @@ def test_rows_printed_after_their_code_column_are_read_in_code_order(tmp_path) -
 def test_runs_that_do_not_match_the_codes_read_nothing(tmp_path) -> None:
     # one 项 run dropped: 23 runs for 24 codes (and 2080501's 款 no longer adds up)
     text = FINAL_ACCOUNTS.read_text(encoding="utf-8").replace("54.53\n54.53\n0.00\n", "", 1)
-    assert _final_accounts(tmp_path, text) == {}
+    assert _class_totals(tmp_path, text) == {}
+
+
+# A 决算 收入支出决算总表 as the default mode prints it (上海 规划和自然资源局 2024): each class
+# line with its amount right after it, the last rows scrambled ("年初结转和结余 / 9759.38 /
+# 结余分配 / 112.88"), 本年支出合计 printed apart from its amount.
+FINAL_SUMMARY = Path(__file__).parent / "fixtures" / "renderings" / "final_accounts_summary.plain.txt"
+
+
+def test_expense_lines_adding_up_to_the_printed_subtotal_are_read(tmp_path) -> None:
+    lines = _expense_lines(tmp_path, FINAL_SUMMARY.read_text(encoding="utf-8"))
+    assert lines == {"八、社会保障和就业支出": D("754.75"), "九、卫生健康支出": D("236.63"),
+                     "十一、城乡社区支出": D("3845.25"), "十八、自然资源海洋气象等支出": D("4461.67"),
+                     "十九、住房保障支出": D("461.08"), "本年支出合计": D("9759.38")}
+
+
+def test_expense_lines_whose_sum_the_table_does_not_print_are_not_read(tmp_path) -> None:
+    # 本年支出合计's 9759.38 printed as 9749.38: the lines' sum (within a rounding step a
+    # line) is printed nowhere
+    text = FINAL_SUMMARY.read_text(encoding="utf-8").replace("9759.38", "9749.38")
+    assert _expense_lines(tmp_path, text) == {}

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
-from itertools import combinations, product
+from itertools import product
 
 from ..grid import Cell
 from ..model import Issue, Row, Table
@@ -32,6 +32,7 @@ from .catalogue import Catalogue
 from .code_order import _is_plain_amount
 from .columnar import _cells
 from .segment import Segment
+from .summed_lines import summed_expense_lines
 from .verify import rounding_step
 
 _TOP = re.compile(r"^([一二三四五六七八九十]+)[、.．](.+)$")
@@ -96,10 +97,12 @@ def _last_sub(group: list[int], cells: list[Cell]) -> int:
 
 def glued_side_lines(table: Table, seg: Segment, catalogue: Catalogue, unit: str, path: str) -> list[Issue]:
     """Put the 收入 lines and the function 支出 lines of a side-by-side table whose lines
-    the in-order reading could not confirm (see the module docstring)."""
-    if not seg.rows or any(r.get("amount") is not None for r in table.rows if r.side == "income"):
-        return []
+    the in-order reading could not confirm (see the module docstring); a table whose
+    本年支出合计 printed apart: `summed_lines`."""
     cells = _cells(seg)
+    summed = summed_expense_lines(table, cells, seg, unit, path)
+    if summed or not seg.rows or any(r.get("amount") is not None for r in table.rows if r.side == "income"):
+        return summed
     labels = _Labels(cells, catalogue)
     if not labels.use or not labels.function:
         return []  # not a table with a use side
@@ -210,59 +213,12 @@ def _function_lines(cells, labels: _Labels, glued: dict, unit: str, step: Decima
             values[index] = after
     rest = subtotal - sum(to_wan(cells[a].text, unit) for a in values.values())
     if abs(rest) > step * max(1, len(values)):
-        # function amounts printed apart from their labels: read where their print order
-        # leaves each one row (see _apart_rows), else no function line is read
-        apart = _printed_apart(cells, labels, values, claimed, rest, subtotal, unit, step)
-        if apart is None:
-            return []
-        values.update(apart)
+        # a function amount printed elsewhere (after a label that wrapped, which can put
+        # it after a later label; the default mode may even print an amount before its
+        # label, left of it on its row: 决算 "4884.09" / "人员经费合计"): no place to
+        # confirm it, so no function line is read
+        return []
     return [(cells[i].text.strip(), "expense", cells[a]) for i, a in sorted(values.items())]
-
-
-# how many function amounts printed apart from their labels are looked for, among at most
-# how many amounts of the table
-MAX_APART, MAX_POOL = 3, 40
-
-
-def _printed_apart(cells, labels: _Labels, values: dict[int, int], claimed: set[int], rest: Decimal,
-                   subtotal: Decimal, unit: str, step: Decimal) -> dict[int, int] | None:
-    """Function label index → amount index for the function amounts printed apart from
-    their labels: the amounts no line claims that make up `rest` (the 小计 less the lines
-    read), each put on its row by `_apart_rows`. None unless every group of amounts that
-    makes up `rest` is placed, and all alike."""
-    taken = {*values.values(), *claimed}
-    pool = [j for j, c in enumerate(cells) if j not in taken and _is_plain_amount(c.text)
-            and to_wan(c.text, unit) != subtotal]  # (the totals print the 小计's amount)
-    if len(pool) > MAX_POOL:
-        return None
-    readings = [_apart_rows(group, labels, values) for size in range(1, MAX_APART + 1)
-                for group in combinations(pool, size)
-                if abs(sum(to_wan(cells[j].text, unit) for j in group) - rest) <= step * size]
-    if not readings or any(r is None for r in readings):
-        return None
-    first = {i: to_wan(cells[a].text, unit) for i, a in readings[0].items()}
-    if any({i: to_wan(cells[a].text, unit) for i, a in r.items()} != first for r in readings):
-        return None
-    return readings[0]
-
-
-def _apart_rows(group: tuple[int, ...], labels: _Labels, values: dict[int, int]) -> dict[int, int] | None:
-    """Each amount's row, where its print order leaves one: a function row without an
-    amount whose label prints before it (a row prints left to right), whose 支出用途 label,
-    right of the amount on its row, does not (else the amount would print first), and in
-    row order with the function amounts read (one column prints top to bottom)."""
-    rows = {index: row for row, index in labels.function.items()}
-    fixed = {rows[i]: a for i, a in values.items() if i in rows}
-    placed: dict[int, int] = {}
-    for amount in group:
-        fits = [row for row, label in labels.function.items() if label < amount and row not in fixed
-                and not (row in labels.use and labels.use[row] < amount)
-                and all((other < row) == (at < amount) for other, at in fixed.items())]
-        if len(fits) != 1:
-            return None
-        fixed[fits[0]] = amount
-        placed[labels.function[fits[0]]] = amount
-    return placed
 
 
 def _name(cells: list[Cell], i: int) -> str:
