@@ -218,8 +218,9 @@ def _after_labels(values: dict, lines: list[list[str]], header: list, amounts: l
     label_lines = _label_lines(header, catalogue)
     named = {k for line in lines for k in line}
     keys = dict.fromkeys(k for order in seg.kind.orders if named <= set(order) for k in order)
-    if not any(k in label_lines and k not in values for k in keys):
-        return values  # no open item prints its label
+    open_labels = [label_lines[k] for k in keys if k in label_lines and k not in values]
+    if not open_labels or min((c.origin.line or 0) for c in amounts) > max(open_labels):
+        return values  # no open item's label prints after an amount: the order rules nothing out
     # (a column placed has its one amount in every placement)
     possible = {key: [values[key]] if key in values else _possible(key, lines, header, figures, seg, unit, stated)
                 for key in keys}
