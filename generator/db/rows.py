@@ -238,7 +238,7 @@ _CSV_SPECIAL = (",", '"', "\r", "\n")
 
 
 def _csv_quoted(value: str) -> str:
-    if any(c in value for c in _CSV_SPECIAL):
+    if "," in value or '"' in value or "\n" in value or "\r" in value:  # _CSV_SPECIAL
         return '"' + value.replace('"', '""') + '"'
     return value
 
