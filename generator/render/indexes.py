@@ -309,6 +309,7 @@ def render_classifications(writer: TrackedWriter, index: ClassIndex, entries: di
                      columns=columns, rows=shown, parents=parents, children=below)
         if shown.made:
             kept.save(kind, code, shown)
+            shown.made = []  # (the page's HTML is written: its rows need not stay in memory)
 
     def rendered(item: tuple[str, str, list]) -> bool:
         unit = page(item)[0]

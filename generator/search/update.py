@@ -110,9 +110,8 @@ def patched_files(old: Path, buckets: int, size: int,
             return None
     terms = [(bucket, term) for bucket, names in by_bucket.items() for term in names]
     befores = [read[bucket].pop(term, "") for bucket, term in terms]
-    # every term's parts found at once (`all_parts`), then each term spliced
-    for (bucket, term), before, parts in zip(terms, befores, all_parts(befores)):
-        after = splice(before, changes[term], parts)
+    afters = splice_all(befores, [changes[term] for _, term in terms])
+    for (bucket, term), before, after in zip(terms, befores, afters):
         size += _entry_size(term, after) - _entry_size(term, before)
         if after:
             read[bucket][term] = after
@@ -132,22 +131,22 @@ VALUE = np.zeros(128, dtype=np.uint8)  # a digit's value (index.DIGITS), by its 
 VALUE[np.frombuffer(postings.DIGITS.encode("ascii"), dtype=np.uint8)] = np.arange(64)
 # Parts: where a term's postings text holds each page's part — the pages, where each part
 # starts (its page delta), where that delta ends — and the numbers read, and where each
-# part begins among them (`all_parts`), as arrays.
+# part begins among them (`_chunk_parts`), as arrays.
 Parts = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]
-CHUNK_CHARS = 1 << 20  # postings read at once (`all_parts`): some 100 MB of arrays at most
+CHUNK_CHARS = 1 << 20  # postings read at once (`splice_all`): some 30 MB of arrays
 
 
-def all_parts(texts: list[str]) -> list[Parts]:
-    """The `Parts` of each of `texts` (terms' postings), read a chunk of texts at a time,
-    texts of like length together."""
-    out: list[Parts | None] = [None] * len(texts)
-    order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+def splice_all(texts: list[str], changes: list[dict[int, Change]]) -> list[str]:
+    """`splice` of each of `texts` (terms' postings) with its `changes`, the texts' parts
+    found a chunk of texts of like length at a time (`_chunk_parts`), whose arrays go
+    before the next chunk's are made."""
+    out = [""] * len(texts)
     chunk: list[int] = []
     size = 0
-    for i in order + [None]:
+    for i in sorted(range(len(texts)), key=lambda i: len(texts[i])) + [None]:
         if i is None or (chunk and size + len(texts[i]) > CHUNK_CHARS):
             for k, parts in zip(chunk, _chunk_parts([texts[k] for k in chunk])):
-                out[k] = parts
+                out[k] = splice(texts[k], changes[k], parts)
             chunk, size = [], 0
         if i is not None:
             chunk.append(i)
@@ -203,8 +202,8 @@ def _chunk_parts(texts: list[str]) -> list[Parts]:
 def splice(text: str, changes: dict[int, Change], parts: Parts | None = None) -> str:
     """A term's postings `text` with the part of each page of `changes` changed (removed
     when it has no codes left), the deltas of the pages after them written anew; the
-    parts between are copied as they are. `parts`: the text's (`all_parts`)."""
-    pages, part_at, delta_end, numbers, heads = parts or all_parts([text])[0]
+    parts between are copied as they are. `parts`: the text's (`_chunk_parts`)."""
+    pages, part_at, delta_end, numbers, heads = parts or _chunk_parts([text])[0]
     out: list[str] = []
     copied, last = 0, 0  # the parts copied so far, the page of the last part written
 
