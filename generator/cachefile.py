@@ -17,7 +17,7 @@ import hashlib
 import json
 import os
 from decimal import Decimal
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -46,10 +46,8 @@ def write_entry(path: Path, parts: list[bytes]) -> None:
               "parts": [[len(p), hashlib.sha256(p).hexdigest()] for p in parts]}
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with tmp.open("wb") as f:
-        f.write(json.dumps(header).encode("ascii") + b"\n")
-        for part in parts:
-            f.write(part)
+    with tmp.open("wb") as f:  # one write: a document's entry has some twenty parts
+        f.write(b"".join([json.dumps(header).encode("ascii"), b"\n", *parts]))
     tmp.replace(path)
 
 
@@ -107,9 +105,14 @@ def _tagged(value: Any) -> Any:
         except UnicodeDecodeError:
             return {"$hex": value.hex()}
     if dataclasses.is_dataclass(value) and _TYPES.get(type(value).__name__) is type(value):
-        fields = {f.name: getattr(value, f.name) for f in dataclasses.fields(value)}
-        return {"$type": type(value).__name__, **fields}
+        return {"$type": type(value).__name__, **{name: getattr(value, name) for name in _field_names(type(value))}}
     raise TypeError(f"不是纯数据的缓存内容：{type(value).__name__}")
+
+
+@cache
+def _field_names(cls: type) -> tuple[str, ...]:
+    """A registered dataclass's fields, once (every issue of every document is one)."""
+    return tuple(f.name for f in dataclasses.fields(cls))
 
 
 def _untagged(obj: dict) -> Any:

@@ -14,7 +14,7 @@ from typing import Any
 
 from .keyfigures import MEASURES, measures
 from .model import Document, Row, Table
-from .numbers import SITE_UNIT, format_amount, in_printed_unit
+from .numbers import SITE_UNIT, UNIT_SHIFT
 
 # Row kinds (`Row.kind`) in Chinese, for the downloads: 类/款/项 come from the code's length.
 ROW_KIND_ZH = {"unit": "单位", "class": "类", "section": "款", "item": "项", "project": "项目",
@@ -64,20 +64,30 @@ def key_figure_rows(doc_id: str, doc: Document) -> list[tuple[Any, ...]]:
 def line_item_rows(doc_id: str, doc: Document) -> list[tuple[Any, ...]]:
     """Every printed amount of every table, once (empty cells left out)."""
     out = []
+    department, year, path = doc.department, doc.year, doc.path
     for key, table in doc.tables.items():
         labels = {c.key: c.label for c in table.columns}
+        unit, shift = table.unit, UNIT_SHIFT.get(table.unit, 0)  # as `in_printed_unit`
         for row, is_total, detail in _classified_rows(table):
+            # what is the same for every cell of the row, made once (an amount's row
+            # and line are those of its row where the reader gave it no place of its own)
+            first = (doc_id, department, year, key, row.side, row.unit,
+                     row_level(row.code, row.kind, is_total), row.code, row.name, row.project)
+            origins, inferred, row_line, row_source = row.origins, row.inferred, row.line, None
             for column, amount in row.values.items():
                 if amount is None:
                     continue
-                origin = row.origins.get(column)
-                line = origin.line if origin else row.line
-                page = origin.page if origin else None
-                out.append((doc_id, doc.department, doc.year, key, row.side, row.unit,
-                            row_level(row.code, row.kind, is_total), row.code, row.name, row.project, column,
-                            labels.get(column), amount, SITE_UNIT, format_amount(in_printed_unit(amount, table.unit)),
-                            table.unit, is_total, detail, column in row.inferred, line, page,
-                            source_of(doc.path, line, page)))
+                origin = origins.get(column) if origins else None
+                if origin is None:
+                    if row_source is None:
+                        row_source = source_of(path, row_line)
+                    line, page, source = row_line, None, row_source
+                else:
+                    line, page = origin.line, origin.page
+                    source = source_of(path, line, page)
+                out.append((*first, column, labels.get(column), amount, SITE_UNIT,
+                            format(amount.scaleb(shift), "f"), unit, is_total, detail,
+                            column in inferred, line, page, source))
     return out
 
 

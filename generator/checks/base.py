@@ -47,6 +47,14 @@ class CheckResult:
     actual: Decimal | None = None
     part_lines: tuple[int, ...] = ()
 
+    def __init__(self, slug: str, name: str, status: str, message: str, path: str, line: int | None,
+                 expected: Decimal | None = None, actual: Decimal | None = None,
+                 part_lines: tuple[int, ...] = ()):
+        # A build makes one per identity of every document: filling the fields in one go
+        # is twice as fast as the frozen dataclass's nine object.__setattr__ calls.
+        self.__dict__.update(slug=slug, name=name, status=status, message=message, path=path, line=line,
+                             expected=expected, actual=actual, part_lines=part_lines)
+
     @property
     def difference(self) -> Decimal | None:
         if self.expected is None or self.actual is None:
@@ -109,12 +117,13 @@ def compare(doc: Document, slug: str, name: str, line: int | None, expected: Dec
     `message` is formatted with {expected}, {actual} and {op} (= or ≠).
     """
     parts = list(parts)
-    if expected is None and all(p is None for p in parts):
+    if expected is None and parts.count(None) == len(parts):
         return None
     exp = expected if expected is not None else ZERO
     actual = sum((p for p in parts if p is not None), ZERO)
-    status = status_of(exp, actual, items if items is not None else len(parts),
-                       rounding_step([expected, *parts]))
+    # most checks of a build pass: the rounding step (an exponent per figure) only where not
+    status = "pass" if exp == actual else status_of(exp, actual, items if items is not None else len(parts),
+                                                    rounding_step([expected, *parts]))
     text = message.format(expected=fmt(expected), actual=fmt(actual), op="=" if status == "pass" else "≠")
     if status == "rounding":
         text += f"（差 {fmt(exp - actual)}，在四舍五入范围内）"
@@ -122,6 +131,7 @@ def compare(doc: Document, slug: str, name: str, line: int | None, expected: Dec
         text += f"（差 {fmt(exp - actual)}）"
     # Only where the check did not pass: the parts are then in doubt, and a province's
     # passing checks (most of a million) would carry them for nothing.
+    # (`part_lines` may be lazy: a passing check never asks for them)
     lines = tuple(sorted({n for n in part_lines if n and n != line})) if status != "pass" else ()
     return CheckResult(slug, name, status, text, doc.path, line, exp, actual, lines)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from decimal import Decimal
 
 from ..model import Document, Row, Table
@@ -19,16 +20,24 @@ def column_sums(doc: Document, slug: str, name: str, total: Row, parts: list[Row
     Chinese name) besides compare()'s {expected}, {actual} and {op}."""
     out = []
     for column in columns:
-        values = [r.get(column) for r in parts]
+        expected = total.values.get(column)
+        values = [r.values.get(column) for r in parts]
+        if expected is None and values.count(None) == len(values):
+            continue  # nothing to compare (compare() says None): no message to make
         text = message.replace("{column}", COLUMN_SHORT.get(column, column))
         if "{parts}" in text:
             text = text.replace("{parts}", " + ".join(fmt(v) for v in values))
-        # the parts' figures' lines, and the total's figure's where its row spans lines
-        result = compare(doc, slug, name, total.line, total.get(column), values, text,
-                         part_lines=[*(_line_of(r, column) for r in parts), _line_of(total, column)])
+        # the parts' figures' lines, and the total's figure's where its row spans lines:
+        # lazily, as compare() asks for them only where the check did not pass
+        result = compare(doc, slug, name, total.line, expected, values, text,
+                         part_lines=_lines_of([*parts, total], column))
         if result:
             out.append(result)
     return out
+
+
+def _lines_of(rows: list[Row], column: str) -> Iterator[int]:
+    return (_line_of(row, column) for row in rows)
 
 
 def _line_of(row: Row, column: str) -> int:

@@ -3,15 +3,17 @@ workers (`pack_document`), so the build process only splices in the doc_id."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from itertools import count
+from decimal import Decimal
+from itertools import count, repeat
 from pathlib import Path
 from typing import Any
 
 from ..merge import SourceFile, sources_of
 from ..model import Document, Issue
-from ..numbers import format_amount, in_printed_unit
+from ..numbers import UNIT_SHIFT, format_amount, in_printed_unit
 from ..tidy import key_figure_rows, line_item_rows
 from .schema import COLUMNS, DOC_TABLES
 
@@ -38,17 +40,24 @@ def document_rows(doc_id: str, doc: Document, sources: list[SourceFile] | None =
         out["source_tables"].append((doc_id, key, table.title, table.line, table.empty, table.note,
                                      [c.key for c in table.columns], [c.label for c in table.columns],
                                      len(table.rows), table.unit))
+        unit, shift = table.unit, UNIT_SHIFT.get(table.unit, 0)  # as `in_printed_unit`
+        values = out["table_values"]
         for row_no, (row, is_total, total_key) in enumerate(all_rows):
             out["table_rows"].append((doc_id, key, row_no, row.line, row.kind, row.side, row.unit,
                                       row.code, row.code_raw, row.name, row.project, is_total,
                                       total_key, ",".join(row.inferred) or None))
+            origins, inferred = row.origins, row.inferred
             for col, amount in row.values.items():
-                origin = row.origins.get(col)
-                out["table_values"].append((
-                    doc_id, key, row_no, col, amount, format_amount(in_printed_unit(amount, table.unit)),
-                    origin.line if origin else row.line, col in row.inferred, table.unit,
-                    *(_NO_PLACE if origin is None else
-                      (origin.page, list(origin.box) if origin.box else None, origin.sheet, origin.cell))))
+                origin = origins.get(col) if origins else None
+                # format_amount(in_printed_unit(...)) inlined: once per cell of every document
+                printed = None if amount is None else format(amount.scaleb(shift), "f")
+                if origin is None:
+                    values.append((doc_id, key, row_no, col, amount, printed, row.line,
+                                   col in inferred, unit, None, None, None, None))
+                else:
+                    values.append((doc_id, key, row_no, col, amount, printed, origin.line,
+                                   col in inferred, unit, origin.page,
+                                   list(origin.box) if origin.box else None, origin.sheet, origin.cell))
     projects = doc.table("projects")
     if projects:
         for i, row in enumerate(r for r in projects.rows if r.kind == "project"):
@@ -71,9 +80,6 @@ def document_rows(doc_id: str, doc: Document, sources: list[SourceFile] | None =
     out["key_figures"] = key_figure_rows(doc_id, doc)
     out["line_items"] = line_item_rows(doc_id, doc)
     return out
-
-
-_NO_PLACE = (None, None, None, None)  # page, box, sheet, cell of a figure without an Origin
 
 
 @dataclass
@@ -129,26 +135,101 @@ def _csv_text(table: str, rows: list[tuple[Any, ...]]) -> bytes:
     The bytes `csv.writer` writes (QUOTE_MINIMAL, \\r\\n), made column by column: every
     document of a build passes here, and csv.writer, which inspects each character of each
     field through a function call, took a tenth of a parse worker's time. A column is
-    quoted field by field only where one of its fields needs it (rare: prose).
+    quoted field by field only where one of its fields needs it (rare: prose). A column
+    holding one text in every row (the doc_id, a table's empty page/box/sheet/cell) is
+    made once; those at the start and end of the row go into the line separator, so the
+    rows are joined from the columns that vary alone.
     """
     if not rows:
         return b""
-    columns = list(zip(*rows))
-    for i, kind in enumerate(_CSV_KINDS[table]):
-        column = columns[i]
-        if kind == "decimal":
-            columns[i] = [_NULL if v is None else format(v, "f") for v in column]
-        elif kind == "boolean":
-            columns[i] = [_NULL if v is None else "true" if v else "false" for v in column]
-        elif kind == "integers":
-            columns[i] = [_NULL if v is None else '"[' + ",".join(map(str, v)) + ']"' for v in column]
+    fields = [_csv_column(column, kind) for column, kind in zip(zip(*rows), _CSV_KINDS[table])]
+    head = []
+    while fields and type(fields[0]) is str:
+        head.append(fields.pop(0))
+    tail = []
+    while fields and type(fields[-1]) is str:
+        tail.insert(0, fields.pop())
+    before = "".join(text + "," for text in head)
+    after = "".join("," + text for text in tail)
+    if not fields:  # every column the same in every row
+        return (before[:-1] + "\r\n").encode("utf-8") * len(rows)
+    middle: list[Any] = []
+    for field in fields:  # a run of constant columns inside the row as one
+        if type(field) is str and middle and type(middle[-1]) is str:
+            middle[-1] += "," + field
         else:
-            column = [v if type(v) is str else _NULL if v is None else str(v) for v in column]
-            everything = "".join(column)
-            if any(c in everything for c in _CSV_SPECIAL):
-                column = [_csv_quoted(v) for v in column]
-            columns[i] = column
-    return ("\r\n".join(map(",".join, zip(*columns))) + "\r\n").encode("utf-8")
+            middle.append(field)
+    n = len(rows)
+    lines = middle[0] if len(middle) == 1 else map(",".join, zip(*(
+        repeat(field, n) if type(field) is str else field for field in middle)))
+    return (before + (after + "\r\n" + before).join(lines) + after + "\r\n").encode("utf-8")
+
+
+def _csv_column(column: tuple[Any, ...], kind: str) -> str | list[str] | tuple[str, ...]:
+    """A column's CSV fields, or their one text where every row has the same (told apart
+    by type: equal amounts may print differently, 1.0 and 1.00)."""
+    types = set(map(type, column))
+    if types == _NONE_ONLY:
+        return _NULL
+    first, n = column[0], len(column)
+    if kind == "decimal":
+        return _decimal_texts(column, types)
+    if kind == "boolean":
+        if types == _BOOL_ONLY:
+            if column.count(first) == n:
+                return _BOOL_TEXT[first]
+            return list(map(_BOOL_TEXT.__getitem__, column))
+        return [_NULL if v is None else "true" if v else "false" for v in column]
+    if kind == "integers":
+        return [_NULL if v is None else '"[' + ",".join(map(str, v)) + ']"' for v in column]
+    if types == _INT_ONLY:
+        return str(first) if column.count(first) == n else _int_texts(column)
+    if types == _STR_ONLY:
+        if column.count(first) == n:
+            return _csv_quoted(first)
+        texts: tuple[str, ...] | list[str] = column
+    elif types <= _STR_OR_NONE:
+        texts = [_NULL if v is None else v for v in column]
+    else:
+        texts = [v if type(v) is str else _NULL if v is None else str(v) for v in column]
+    everything = "".join(texts)
+    if any(c in everything for c in _CSV_SPECIAL):
+        return [_csv_quoted(v) for v in texts]
+    return texts
+
+
+def _decimal_texts(column: tuple[Any, ...], types: set[type]) -> list[str]:
+    """Exact decimals as `format(v, "f")` writes them. str() is twice as fast and writes
+    the same wherever its text is plain digits (not 1E+3, 1E-7, NaN): checked for the
+    whole column at once."""
+    if types <= _DECIMAL_OR_NONE:
+        texts = list(map(str, column)) if types == _DECIMAL_ONLY else \
+            [_NULL if v is None else str(v) for v in column]
+        if _PLAIN_DECIMAL.fullmatch("".join(texts)):
+            return texts
+    return [_NULL if v is None else format(v, "f") for v in column]
+
+
+def _int_texts(column: tuple[int, ...]) -> list[str]:
+    """str() of each int, looked up: the same line and row numbers recur in every table."""
+    try:
+        return list(map(_INT_TEXT.__getitem__, column))
+    except KeyError:
+        if len(_INT_TEXT) > 1 << 18:  # a worker's lifetime of line numbers, bounded
+            _INT_TEXT.clear()
+        _INT_TEXT.update((v, str(v)) for v in set(column).difference(_INT_TEXT))
+        return list(map(_INT_TEXT.__getitem__, column))
+
+
+_INT_TEXT: dict[int, str] = {}
+# A column of str(Decimal) in plain notation, and \N: every other text str() writes (1E+3,
+# NaN, sNaN, Infinity) has a character besides these.
+_PLAIN_DECIMAL = re.compile(r"[-.0-9\\N]*")
+_DECIMAL_ONLY, _DECIMAL_OR_NONE = {Decimal}, {Decimal, type(None)}
+_NONE = type(None)
+_NONE_ONLY, _BOOL_ONLY, _INT_ONLY, _STR_ONLY = {_NONE}, {bool}, {int}, {str}
+_STR_OR_NONE = {str, _NONE}
+_BOOL_TEXT = {True: "true", False: "false"}
 
 
 # The characters that make csv.writer quote a field: the delimiter, the quote character
@@ -157,7 +238,7 @@ _CSV_SPECIAL = (",", '"', "\r", "\n")
 
 
 def _csv_quoted(value: str) -> str:
-    if any(c in value for c in _CSV_SPECIAL):
+    if "," in value or '"' in value or "\n" in value or "\r" in value:  # _CSV_SPECIAL
         return '"' + value.replace('"', '""') + '"'
     return value
 
