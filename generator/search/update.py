@@ -133,7 +133,7 @@ VALUE[np.frombuffer(postings.DIGITS.encode("ascii"), dtype=np.uint8)] = np.arang
 # starts (its page delta), where that delta ends — and the numbers read, and where each
 # part begins among them (`_chunk_parts`), as arrays.
 Parts = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]
-CHUNK_CHARS = 1 << 20  # postings read at once (`splice_all`): some 30 MB of arrays
+CHUNK_CHARS = 1 << 19  # postings read at once (`splice_all`): some 20 MB of arrays
 
 
 def splice_all(texts: list[str], changes: list[dict[int, Change]]) -> list[str]:
