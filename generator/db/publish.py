@@ -79,13 +79,15 @@ def write_parquet_parts(con, database: str, folder: str, parts: list, in_order: 
     publishing process too (its source is put into the script's text)."""
     import os
 
+    keyed = {table for (table,) in con.execute(
+        "SELECT table_name FROM duckdb_columns() WHERE database_name = ? AND column_name = 'doc_id'",
+        [database.strip('"')]).fetchall()}
     for table, where, name, optional in parts:
         source = f'{database}."{table}" {where or ""}'
         if optional and not con.execute(f"SELECT count(*) FROM {source}").fetchone()[0]:
             continue
-        columns = [r[0] for r in con.execute(f'DESCRIBE {database}."{table}"').fetchall()]
         order = "" if in_order else " ORDER BY " + (
-            "doc_id NULLS LAST, rowid" if "doc_id" in columns else "rowid")
+            "doc_id NULLS LAST, rowid" if table in keyed else "rowid")
         path = os.path.join(folder, name)
         os.makedirs(os.path.dirname(path), exist_ok=True)
         quoted_path = path.replace("'", "''")

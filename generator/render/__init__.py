@@ -245,7 +245,7 @@ def render_downloads(con, config: Config, table_files: list[tuple[str, str]],
         return
     data_dir = out_dir / "data"
     data_dir.mkdir(parents=True, exist_ok=True)
-    document_csvs = [(zip_member(doc_id, key), out_dir / urls.table_file(doc_id, key, "csv"))
+    document_csvs = [(zip_member(doc_id, key), urls.table_file(doc_id, key, "csv"))
                      for doc_id, key in table_files]
     # The DuckDB file under data/ is a download too: a reproducible copy of the working
     # database, written by another process while this one exports the tables; that

@@ -133,12 +133,14 @@ def write_parted(con, select: str, order: str, copy_options: str, target: Path, 
     before = store.spans(rel) if store is not None and parts is not None else {}
     scratch = target.with_name(f".{target.name}.rows")
     pieces: list[tuple[str | None, Span]] = []
+    exported: list[Path] = []  # deleted once assembled (only these: a province has ~1,200 parts)
     try:
         for n, chunk in enumerate(parts or [None]):
             key = digest(chunk.key, kind) if chunk is not None and chunk.key is not None else None
             span = before.get(key) if key is not None else None
             if span is None:
                 path = scratch.with_name(f"{scratch.name}{n}")
+                exported.append(path)
                 _copy_rows(con, f"{select} {chunk.where() if chunk else ''} {order}", copy_options, path)
                 span = _framed(path, framing)
             pieces.append((key, span))
@@ -150,8 +152,8 @@ def write_parted(con, select: str, order: str, copy_options: str, target: Path, 
             store.record(rel, target, [(key, offset, span.length) for (key, span), offset
                                        in zip(pieces, offsets) if key is not None])
     finally:
-        for n in range(len(pieces) + 1):
-            scratch.with_name(f"{scratch.name}{n}").unlink(missing_ok=True)
+        for path in exported:
+            path.unlink(missing_ok=True)
 
 
 def _framed(path: Path, framing: Framing | None) -> Span:

@@ -11,6 +11,7 @@ JSON carries amounts as exact decimal strings and states the unit.
 from __future__ import annotations
 
 import json
+import os
 import zipfile
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -114,7 +115,7 @@ def _sql_path(path: Path) -> str:
 
 
 def write_bulk(con, out_dir: Path, archive: zipfile.ZipFile, parts: list[bulk.Chunk] | None = None,
-               store: bulk.PartStore | None = None, zip_first: Sequence[tuple[str, Path]] = (),
+               store: bulk.PartStore | None = None, zip_first: Sequence[tuple[str, str]] = (),
                previous: zipreuse.PreviousZip | None = None,
                ordered: bool | None = None) -> dict[str, dict[str, Any]]:
     """Every database table as CSV (also into the zip) and JSON under `data/`, assembled
@@ -187,14 +188,16 @@ def _write_csv(con, name: str, columns: list[tuple[str, str]], target: Path,
                       f"csv\t{name}\t{columns}", deflate)
 
 
-def _zip_files(archive: zipfile.ZipFile, files: list[tuple[str, Path]], out_dir: Path,
+def _zip_files(archive: zipfile.ZipFile, files: list[tuple[str, str]], out_dir: Path,
                previous: zipreuse.PreviousZip | None) -> None:
-    """Zip `files` (member, path under `out_dir`); those the last build zipped from the
-    same file (`previous`) as they stand in its zip."""
-    for member, path in files:
-        found = previous.compressed(member, path, out_dir) if previous is not None else None
+    """Zip `files` (member, path under `out_dir`, as text: a province has some 20,000);
+    those the last build zipped from the same file (`previous`) as they stand in its zip."""
+    root = os.fspath(out_dir)
+    for member, rel in files:
+        found = previous.compressed(member, rel, root) if previous is not None else None
         if found is None:
-            add_to_zip(archive, member, path.read_bytes())
+            with open(os.path.join(root, rel), "rb") as f:
+                add_to_zip(archive, member, f.read())
         else:
             zipreuse.add_compressed(archive, _zip_info(member), *found)
 

@@ -64,12 +64,16 @@ def _decimal(value: str | int | None) -> Decimal | int | None:
     return Decimal(value) if isinstance(value, str) else value
 
 
+def figure_rows(figures: dict[str, fg.Figure]) -> list[list]:
+    """Key figures as plain data: each as [key, label, amount as text, line, unit, group]
+    (as kept, `encode`, and as a list's content key, `indexes.summary_key`)."""
+    return [[f.key, f.label, _amount(f.amount), f.line, f.unit, f.group] for f in figures.values()]
+
+
 def encode(facts: DocFacts) -> bytes:
-    """Facts as JSON: a figure as [key, label, amount, line, unit, group]; the codes as
-    they are (`Codes`), read back as they are needed."""
-    figures = [[f.key, f.label, _amount(f.amount), f.line, f.unit, f.group]
-               for f in facts.figures.values()]
-    return json.dumps([figures, facts.codes], ensure_ascii=False,
+    """Facts as JSON: the figures as `figure_rows`; the codes as they are (`Codes`), read
+    back as they are needed."""
+    return json.dumps([figure_rows(facts.figures), facts.codes], ensure_ascii=False,
                       separators=(",", ":")).encode("utf-8")
 
 

@@ -13,7 +13,7 @@ from . import charts as ch
 from . import figures as fg
 from . import urls
 from .data import DocData, SiteData
-from .facts import DocFacts
+from .facts import DocFacts, figure_rows
 from .history import amounts, department_history, kind_of
 from .listrows import CodeRows, CodeRowStore
 from .outputs import TrackedWriter
@@ -219,7 +219,7 @@ def summary_key(s: DocSummary) -> str:
     totals and charts): its document's record but the hash of its bytes, its slugs and
     department name, its key figures, 编制数 and failed checks."""
     info = {k: v for k, v in s.doc.info.items() if k != "sha256"}
-    figures = [[f.key, f.label, str(f.amount), f.line, f.unit, f.group] for f in s.figures.values()]
+    figures = figure_rows(s.figures)
     return digest(json.dumps([info, s.doc.dept_slug, s.doc.dept_name, s.doc.region_slug, figures,
                               s.authorized, s.failed], ensure_ascii=False, default=str))
 
@@ -309,6 +309,7 @@ def render_classifications(writer: TrackedWriter, index: ClassIndex, entries: di
                      columns=columns, rows=shown, parents=parents, children=below)
         if shown.made:
             kept.save(kind, code, shown)
+            shown.made = []  # (the page's HTML is written: its rows need not stay in memory)
 
     def rendered(item: tuple[str, str, list]) -> bool:
         unit = page(item)[0]

@@ -36,16 +36,16 @@ class PreviousZip:
         with zipfile.ZipFile(self.file) as archive:
             self.members = {i.filename: i for i in archive.infolist()}
 
-    def compressed(self, member: str, path: Path, out_dir: Path) -> tuple[zipfile.ZipInfo, bytes] | None:
-        """The member `member` of the last zip and its compressed bytes, if `path` (a file
-        of this build under `out_dir`) is the very file the last build zipped (linked)."""
+    def compressed(self, member: str, rel: str, out_dir: str) -> tuple[zipfile.ZipInfo, bytes] | None:
+        """The member `member` of the last zip and its compressed bytes, if the file at
+        `rel` under `out_dir` (this build's) is the very file the last build zipped (linked)."""
         info = self.members.get(member)
         if info is None or info.compress_type != zipfile.ZIP_DEFLATED:
             return None
         try:
-            before = os.stat(self.previous_dir / path.relative_to(out_dir))
-            now = os.stat(path)
-        except (OSError, ValueError):
+            before = os.stat(os.path.join(self.previous_dir, rel))
+            now = os.stat(os.path.join(out_dir, rel))
+        except OSError:
             return None
         if (before.st_ino, before.st_dev) != (now.st_ino, now.st_dev) or now.st_size != info.file_size:
             return None

@@ -23,7 +23,6 @@ the state keeps that size, and a change that would give another count is compute
 from __future__ import annotations
 
 import json
-from bisect import bisect_left
 from pathlib import Path
 
 import numpy as np
@@ -103,20 +102,21 @@ def patched_files(old: Path, buckets: int, size: int,
     by_bucket: dict[int, list[str]] = {}
     for term in sorted(changes):
         by_bucket.setdefault(term_hash(term) & (buckets - 1), []).append(term)
-    files = {}
-    for bucket, terms in by_bucket.items():
-        name = f"t/{bucket:x}.json"
+    read: dict[int, dict[str, str]] = {}
+    for bucket in by_bucket:
         try:
-            entries: dict[str, str] = json.loads((old / name).read_text(encoding="utf-8"))
+            read[bucket] = json.loads((old / f"t/{bucket:x}.json").read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return None
-        for term in terms:
-            before = entries.pop(term, "")
-            after = splice(before, changes[term])
-            size += _entry_size(term, after) - _entry_size(term, before)
-            if after:
-                entries[term] = after
-        files[name] = "{" + ",".join(f'"{t}":"{entries[t]}"' for t in sorted(entries)) + "}"
+    terms = [(bucket, term) for bucket, names in by_bucket.items() for term in names]
+    befores = [read[bucket].pop(term, "") for bucket, term in terms]
+    afters = splice_all(befores, [changes[term] for _, term in terms])
+    for (bucket, term), before, after in zip(terms, befores, afters):
+        size += _entry_size(term, after) - _entry_size(term, before)
+        if after:
+            read[bucket][term] = after
+    files = {f"t/{bucket:x}.json": "{" + ",".join(f'"{t}":"{entries[t]}"' for t in sorted(entries)) + "}"
+             for bucket, entries in read.items()}
     if bucket_count(size) != buckets:
         return None
     return files, size
@@ -127,64 +127,101 @@ def _entry_size(term: str, text: str) -> int:
     return len(term) * 3 + len(text) + 6 if text else 0
 
 
-VALUE = np.zeros(128, dtype=np.int64)  # a digit's value (index.DIGITS), by its byte
+VALUE = np.zeros(128, dtype=np.uint8)  # a digit's value (index.DIGITS), by its byte
 VALUE[np.frombuffer(postings.DIGITS.encode("ascii"), dtype=np.uint8)] = np.arange(64)
+# Parts: where a term's postings text holds each page's part — the pages, where each part
+# starts (its page delta), where that delta ends — and the numbers read, and where each
+# part begins among them (`_chunk_parts`), as arrays.
+Parts = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]
+CHUNK_CHARS = 1 << 19  # postings read at once (`splice_all`): some 20 MB of arrays
 
 
-def _parts(text: str) -> tuple[list[int], list[int], list[int], np.ndarray, list[int]]:
-    """Where a term's postings `text` holds each page's part: the pages, where each part
-    starts (its page delta) and where that delta ends; and the numbers read, and where
-    each part's begin among them. All as arrays: the varints read at
-    once, and the parts' first numbers found by pointer doubling (from each number, where
-    the part would end that starts there; the parts are those reached from the first),
-    some ten array steps however many pages the term is on."""
-    raw = VALUE[np.frombuffer(text.encode("ascii"), dtype=np.uint8)]
-    last = raw >= 32  # the last digit of a number (the upper half of the digits)
-    ends = np.flatnonzero(last)
-    if not len(ends):
-        return [], [], [], ends, []
-    starts = np.append(0, ends[:-1] + 1)
-    token = np.cumsum(last) - last  # the number each digit belongs to
-    numbers = np.add.reduceat((raw & 31) << 5 * (ends[token] - np.arange(len(raw))), starts)
-    count = len(numbers)
-    jump = np.empty(count + 1, dtype=np.int64)  # past the end: `count`
-    jump[:-1] = np.arange(2, count + 2) + np.append(numbers[1:], 0)
-    jump = np.minimum(jump, count)
-    jump[count] = count
-    reached = np.zeros(count + 1, dtype=bool)
-    reached[0] = True
-    while True:
-        reached[jump[reached]] = True
-        if jump[0] >= count:
-            break
-        jump = jump[jump]
-    heads = np.flatnonzero(reached[:count])
-    return (np.cumsum(numbers[heads]).tolist(), starts[heads].tolist(),
-            (ends[heads] + 1).tolist(), numbers, heads.tolist())
+def splice_all(texts: list[str], changes: list[dict[int, Change]]) -> list[str]:
+    """`splice` of each of `texts` (terms' postings) with its `changes`, the texts' parts
+    found a chunk of texts of like length at a time (`_chunk_parts`), whose arrays go
+    before the next chunk's are made."""
+    out = [""] * len(texts)
+    chunk: list[int] = []
+    size = 0
+    for i in sorted(range(len(texts)), key=lambda i: len(texts[i])) + [None]:
+        if i is None or (chunk and size + len(texts[i]) > CHUNK_CHARS):
+            for k, parts in zip(chunk, _chunk_parts([texts[k] for k in chunk])):
+                out[k] = splice(texts[k], changes[k], parts)
+            chunk, size = [], 0
+        if i is not None:
+            chunk.append(i)
+            size += len(texts[i])
+    return out
 
 
-def splice(text: str, changes: dict[int, Change]) -> str:
+def _chunk_parts(texts: list[str]) -> list[Parts]:
+    """The `Parts` of texts read together: the varints of all of them decoded at once (a
+    number's last digit is from the upper half of the digits), then the part heads of
+    every text followed in step, one part a step (a part is page delta, n, n codes: where
+    the next begins is known only once the part's n is read), as many steps as the most
+    pages a text holds."""
+    raw = VALUE[np.frombuffer("".join(texts).encode("ascii"), dtype=np.uint8)]
+    ends = np.flatnonzero(raw >= 32)  # each number's last digit
+    char_at = np.zeros(len(texts) + 1, dtype=np.int64)
+    np.cumsum([len(t) for t in texts], out=char_at[1:])
+    token_at = np.searchsorted(ends, char_at)  # each text's first number
+    digits = np.diff(ends, prepend=-1)
+    numbers = (raw[ends] & 31).astype(np.int64)
+    longer = np.flatnonzero(digits > 1)
+    for place in range(1, int(digits.max()) if len(digits) else 0):  # more significant digits
+        numbers[longer] += (raw[ends[longer] - place] & 31).astype(np.int64) << 5 * place
+        longer = longer[digits[longer] > place + 1]
+    following = np.arange(2, len(ends) + 2)  # where a part's next begins, at its head
+    following[:-1] += numbers[1:]
+    steps_at, steps_of = [], []
+    text_ids = np.flatnonzero(token_at[:-1] < token_at[1:])
+    at = token_at[text_ids]
+    while len(at):
+        steps_at.append(at)
+        steps_of.append(text_ids)
+        at = following[at]
+        going = at < token_at[text_ids + 1]
+        at, text_ids = at[going], text_ids[going]
+    heads = np.concatenate(steps_at) if steps_at else np.zeros(0, dtype=np.int64)
+    owner = np.concatenate(steps_of) if steps_of else np.zeros(0, dtype=np.int64)
+    by_text = np.argsort(owner, kind="stable")  # each text's heads ascending (step order)
+    heads, owner = heads[by_text], owner[by_text]
+    bounds = np.searchsorted(owner, np.arange(len(texts) + 1)).tolist()
+    pages = np.cumsum(numbers[heads])
+    before = np.zeros(len(pages) + 1, dtype=np.int64)
+    before[1:] = pages
+    pages -= np.repeat(before[bounds[:-1]], np.diff(bounds))  # per text, from its own start
+    char_of = char_at[owner]
+    delta_end = ends[heads] + 1 - char_of
+    part_at = delta_end - digits[heads]
+    local = heads - token_at[owner]
+    return [(pages[a:b], part_at[a:b], delta_end[a:b], numbers[token_at[i]:token_at[i + 1]],
+             local[a:b]) for i, (a, b) in enumerate(zip(bounds, bounds[1:]))]
+
+
+def splice(text: str, changes: dict[int, Change], parts: Parts | None = None) -> str:
     """A term's postings `text` with the part of each page of `changes` changed (removed
     when it has no codes left), the deltas of the pages after them written anew; the
-    parts between are copied as they are."""
-    pages, part_at, delta_end, numbers, heads = _parts(text)
-    part_at.append(len(text))
+    parts between are copied as they are. `parts`: the text's (`_chunk_parts`)."""
+    pages, part_at, delta_end, numbers, heads = parts or _chunk_parts([text])[0]
     out: list[str] = []
     copied, last = 0, 0  # the parts copied so far, the page of the last part written
 
     def copy_to(k: int) -> None:
         nonlocal copied, last
         if copied < k:
-            out.append(varint(pages[copied] - last) + text[delta_end[copied]:part_at[k]])
-            copied, last = k, pages[k - 1]
+            end = int(part_at[k]) if k < len(pages) else len(text)
+            out.append(varint(int(pages[copied]) - last) + text[int(delta_end[copied]):end])
+            copied, last = k, int(pages[k - 1])
 
     for page, (dropped, codes) in sorted(changes.items()):
-        k = bisect_left(pages, page)
+        k = int(np.searchsorted(pages, page))
         copy_to(k)
         held = k < len(pages) and pages[k] == page
         if dropped is not None:  # the codes the page had, less those dropped, and those added
-            had = (np.cumsum(numbers[heads[k] + 2:heads[k] + 2 + int(numbers[heads[k] + 1])])
-                   .tolist() if held else [])
+            head = int(heads[k]) if held else 0
+            had = (np.cumsum(numbers[head + 2:head + 2 + int(numbers[head + 1])]).tolist()
+                   if held else [])
             codes = sorted(set(had).difference(dropped).union(codes))
         if codes:
             deltas = [codes[0]] + [b - a for a, b in zip(codes, codes[1:])]
