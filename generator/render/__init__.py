@@ -249,8 +249,10 @@ def render_downloads(con, config: Config, doc_ids: list[str],
     # The DuckDB file under data/ is a download too: a reproducible copy of the working
     # database, written by another process while this one exports the tables; that
     # process also writes the Parquet exports, from the copy.
-    doc_keys = {name[4:]: key for name, key in writer.inputs.items() if name.startswith("doc:")}
-    store = bulk.PartStore(bulk.cache_folder(config), writer.previous_dir if writer.previous else None)
+    doc_keys = published.input_doc_keys(writer.inputs)
+    # The layout of the last build's files, read once: `early` planned from it already.
+    store = (early.store if early is not None else
+             bulk.PartStore(bulk.cache_folder(config), writer.previous_dir if writer.previous else None))
     previous = zipreuse.open_previous(writer.previous_dir if writer.previous else None, bulk.ZIP_REL)
     publishing = (published.publishing(con, config, writer.inputs, store, data_dir)
                   if early is None else contextlib.nullcontext())
@@ -261,7 +263,7 @@ def render_downloads(con, config: Config, doc_ids: list[str],
                                    bulk.chunks(doc_keys, bulk.settings_key(config)), store,
                                    document_csvs, previous)
         if early is not None:
-            early.finish(data_dir, store)
+            early.finish(data_dir)
     finally:
         if previous is not None:
             previous.close()
