@@ -86,11 +86,13 @@ def parquet_plan(con, inputs: dict[str, str], config: Config, store: PartStore) 
     chunks = bulk.chunks(input_doc_keys(inputs), bulk.settings_key(config), PARQUET_DOCS)
     before = _previous_parts(store)
     plan = ParquetPlan()
+    keyed = {table for (table,) in con.execute(
+        "SELECT table_name FROM duckdb_columns() WHERE database_name = current_database() "
+        "AND column_name = 'doc_id'").fetchall()}
     for (table,) in con.execute("SELECT table_name FROM duckdb_tables() WHERE database_name = "
                                 "current_database() ORDER BY table_name").fetchall():
-        columns = {r[0] for r in con.execute(f'DESCRIBE "{table}"').fetchall()}
-        count = con.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0]
-        if "doc_id" not in columns or count < bulk.PART_MIN_ROWS:
+        if table not in keyed or con.execute(
+                f'SELECT count(*) FROM "{table}"').fetchone()[0] < bulk.PART_MIN_ROWS:
             plan.write.append((table, None, f"{table}/part-0000.parquet", False))
             continue
         for n, chunk in enumerate(chunks):
