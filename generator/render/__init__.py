@@ -188,10 +188,8 @@ def render_rest(con, config: Config, site: SiteData, pages: list, writer: Tracke
         render_search_page(writer)
     # Every page is written: the documents' data is let go before DuckDB writes the bulk
     # files (a province's tables would otherwise be held beside DuckDB's memory).
-    table_keys = load_table_keys(con)
-    table_files = [(doc.doc_id, key) for doc in site.docs for key in table_keys.get(doc.doc_id, ())]
     drop_documents(site.docs)
-    render_downloads(con, config, table_files, writer, early)
+    render_downloads(con, config, [doc.doc_id for doc in site.docs], writer, early)
     if writer.stale("404", ["nav"], ["404.html"]):
         render_404(writer)
         writer.attach_unlisted(["404.html"])
@@ -232,12 +230,12 @@ def copy_assets(config: Config, writer: TrackedWriter) -> None:
             writer.attach([f"assets/{rel}"])
 
 
-def render_downloads(con, config: Config, table_files: list[tuple[str, str]],
+def render_downloads(con, config: Config, doc_ids: list[str],
                      writer: TrackedWriter, early=None) -> None:
     """The bulk data under `data/` and its pages (after each document's own table
-    downloads, which `render_documents` writes and the zip bundles: `table_files` are
-    their (doc_id, table key)). `early`: the DuckDB download and the Parquet files are
-    being published already (`db.start_publishing`), into place once it is done."""
+    downloads, which `render_documents` writes and the zip bundles: those of `doc_ids`,
+    in site order). `early`: the DuckDB download and the Parquet files are being
+    published already (`db.start_publishing`), into place once it is done."""
     out_dir = writer.out_dir
     if not writer.stale(*DATA_UNIT):
         if early is not None:
@@ -245,13 +243,16 @@ def render_downloads(con, config: Config, table_files: list[tuple[str, str]],
         return
     data_dir = out_dir / "data"
     data_dir.mkdir(parents=True, exist_ok=True)
+    table_keys = load_table_keys(con)  # only when the downloads are written again
     document_csvs = [(zip_member(doc_id, key), urls.table_file(doc_id, key, "csv"))
-                     for doc_id, key in table_files]
+                     for doc_id in doc_ids for key in table_keys.get(doc_id, ())]
     # The DuckDB file under data/ is a download too: a reproducible copy of the working
     # database, written by another process while this one exports the tables; that
     # process also writes the Parquet exports, from the copy.
-    doc_keys = {name[4:]: key for name, key in writer.inputs.items() if name.startswith("doc:")}
-    store = bulk.PartStore(bulk.cache_folder(config), writer.previous_dir if writer.previous else None)
+    doc_keys = published.input_doc_keys(writer.inputs)
+    # The layout of the last build's files, read once: `early` planned from it already.
+    store = (early.store if early is not None else
+             bulk.PartStore(bulk.cache_folder(config), writer.previous_dir if writer.previous else None))
     previous = zipreuse.open_previous(writer.previous_dir if writer.previous else None, bulk.ZIP_REL)
     publishing = (published.publishing(con, config, writer.inputs, store, data_dir)
                   if early is None else contextlib.nullcontext())
@@ -262,7 +263,7 @@ def render_downloads(con, config: Config, table_files: list[tuple[str, str]],
                                    bulk.chunks(doc_keys, bulk.settings_key(config)), store,
                                    document_csvs, previous)
         if early is not None:
-            early.finish(data_dir, store)
+            early.finish(data_dir)
     finally:
         if previous is not None:
             previous.close()

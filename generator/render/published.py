@@ -43,11 +43,16 @@ PARQUET_DOCS = 256
 GROWTH_LIMIT = 1.5
 
 
+def input_doc_keys(inputs: dict[str, str]) -> dict[str, str]:
+    """doc_id → its input key (`doc:<doc_id>` in `inputs`)."""
+    return {name[4:]: key for name, key in inputs.items() if name.startswith("doc:")}
+
+
 def document_keys(inputs: dict[str, str], config: Config) -> dict[str, str]:
     """doc_id → what its rows in the database depend on: its input key (`doc:<doc_id>`
     in `inputs`), the generator's version and config, and DuckDB's version."""
     settings = digest(bulk.settings_key(config), db.ENGINE_VERSION)
-    return {name[4:]: digest(settings, key) for name, key in inputs.items() if name.startswith("doc:")}
+    return {doc_id: digest(settings, key) for doc_id, key in input_doc_keys(inputs).items()}
 
 
 @dataclass
@@ -78,15 +83,16 @@ class ParquetPlan:
 def parquet_plan(con, inputs: dict[str, str], config: Config, store: PartStore) -> ParquetPlan:
     """Which Parquet parts of the tables of `con` to write and which to link from the last
     build (`store`), the documents' input keys being `inputs` (`doc:<doc_id>`)."""
-    doc_keys = {name[4:]: key for name, key in inputs.items() if name.startswith("doc:")}
-    chunks = bulk.chunks(doc_keys, bulk.settings_key(config), PARQUET_DOCS)
+    chunks = bulk.chunks(input_doc_keys(inputs), bulk.settings_key(config), PARQUET_DOCS)
     before = _previous_parts(store)
     plan = ParquetPlan()
+    keyed = {table for (table,) in con.execute(
+        "SELECT table_name FROM duckdb_columns() WHERE database_name = current_database() "
+        "AND column_name = 'doc_id'").fetchall()}
     for (table,) in con.execute("SELECT table_name FROM duckdb_tables() WHERE database_name = "
                                 "current_database() ORDER BY table_name").fetchall():
-        columns = {r[0] for r in con.execute(f'DESCRIBE "{table}"').fetchall()}
-        count = con.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0]
-        if "doc_id" not in columns or count < bulk.PART_MIN_ROWS:
+        if table not in keyed or con.execute(
+                f'SELECT count(*) FROM "{table}"').fetchone()[0] < bulk.PART_MIN_ROWS:
             plan.write.append((table, None, f"{table}/part-0000.parquet", False))
             continue
         for n, chunk in enumerate(chunks):
@@ -117,18 +123,20 @@ def _previous_parts(store: PartStore) -> dict[str, Path]:
 class Publishing:
     """The downloads being published by another process (`db.Started`), the keys of the
     documents they hold, the size of the last DuckDB file written anew (None: this one
-    is) and the Parquet parts."""
+    is), the Parquet parts and the layout store they were planned from (the bulk files'
+    too: `render_downloads` records in it)."""
 
     started: db.Started
     keys: dict[str, str]
     clean_size: int | None
     parquet: ParquetPlan
+    store: PartStore
 
-    def finish(self, data_dir: Path, store: PartStore) -> None:
+    def finish(self, data_dir: Path) -> None:
         """Put the files in place under `data_dir` and record them in `store`."""
         self.started.finish(data_dir / "budget.duckdb", data_dir / "parquet")
-        self.parquet.place(data_dir / "parquet", store)
-        record(store, data_dir / "budget.duckdb", self.keys, self.clean_size)
+        self.parquet.place(data_dir / "parquet", self.store)
+        record(self.store, data_dir / "budget.duckdb", self.keys, self.clean_size)
 
     def cancel(self) -> None:
         self.started.cancel()
@@ -142,7 +150,7 @@ def start(con, config: Config, inputs: dict[str, str], previous_dir: Path | None
     base, replace, clean_size = _base(store, keys)
     plan = parquet_plan(con, inputs, config, store)
     started = db.start_publishing(con, base, replace, plan.write)
-    return None if started is None else Publishing(started, keys, clean_size, plan)
+    return None if started is None else Publishing(started, keys, clean_size, plan, store)
 
 
 @contextmanager

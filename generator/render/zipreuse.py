@@ -13,6 +13,7 @@ clean build writes.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import struct
 import zipfile
@@ -89,19 +90,24 @@ def add_deflated(archive: zipfile.ZipFile, info: zipfile.ZipInfo, pieces: list[D
     offsets: list[int] = []
 
     def write(out) -> None:
-        for piece in pieces:
-            offsets.append(out.tell())
-            if isinstance(piece.data, bytes):
-                out.write(piece.data)
-                continue
-            with piece.data.path.open("rb") as src:
-                src.seek(piece.data.offset)
-                left = piece.data.length
+        with contextlib.ExitStack() as stack:
+            sources: dict[Path, BinaryIO] = {}  # the last build's zip, opened once
+            for piece in pieces:
+                offsets.append(out.tell())
+                if isinstance(piece.data, bytes):
+                    out.write(piece.data)
+                    continue
+                span = piece.data
+                if span.path not in sources:
+                    sources[span.path] = stack.enter_context(span.path.open("rb"))
+                src = sources[span.path]
+                src.seek(span.offset)
+                left = span.length
                 while left and (block := src.read(min(COPY_CHUNK, left))):
                     out.write(block)
                     left -= len(block)
-            if left:
-                raise OSError(f"{piece.data.path} ends before its recorded part")
+                if left:
+                    raise OSError(f"{span.path} ends before its recorded part")
         out.write(DEFLATE_END)
 
     _add_raw(archive, info, crc, size, compressed, write)
