@@ -18,10 +18,8 @@ from .amounts import to_wan
 from .code_order import _is_plain_amount
 from .rejoin import TAIL_LENGTH
 from .segment import Segment
-from .verify import TOP_LINE, rounding_step
+from .verify import TOP_LINE, USE_LINES, rounding_step
 
-# the 支出用途 lines (江苏) end in 支出 too, but are no class
-_USE = ("基本支出", "项目支出")
 _SUBTOTAL = "本年支出合计"
 
 
@@ -34,7 +32,8 @@ def summed_expense_lines(table: Table, cells: list[Cell], seg: Segment, unit: st
     for i, cell in enumerate(cells[:-1]):
         text = squash(cell.text)
         after = cells[i + 2].text if i + 2 < len(cells) else ""
-        if TOP_LINE.match(text) and text.endswith("支出") and TOP_LINE.sub("", text) not in _USE \
+        # (the 支出用途 lines, 江苏, end in 支出 too, but are no class)
+        if TOP_LINE.match(text) and text.endswith("支出") and TOP_LINE.sub("", text) not in USE_LINES \
                 and _is_plain_amount(cells[i + 1].text) and not _is_plain_amount(after):
             lines.append((cell, cells[i + 1]))
     # (an amount as large as the table's 总计 is a total's, printed next to the last line;

@@ -27,7 +27,7 @@ from .catalogue import terms_of
 from .place import identities_hold
 
 TOP_LINE = re.compile(r"^[一二三四五六七八九十]+[、.．]")
-_USE_LINES = ("基本支出", "项目支出", "单位预留机动经费")
+USE_LINES = ("基本支出", "项目支出", "单位预留机动经费")
 
 
 def rounding_step(unit: str) -> Decimal:
@@ -125,7 +125,7 @@ def _verify_balances(lines: list[Row], top: list[Row], top_sum: Decimal, totals:
 
 
 def _is_use_line(row: Row) -> bool:
-    return TOP_LINE.sub("", squash(row.name)) in _USE_LINES
+    return TOP_LINE.sub("", squash(row.name)) in USE_LINES
 
 
 def _is_subtotal(row: Row) -> bool:
