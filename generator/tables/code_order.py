@@ -92,7 +92,7 @@ def _run_after(cells: list[Cell], i: int, unit: str) -> list[Decimal]:
 
 def _adds_up(amounts: list[Decimal], step: Decimal) -> bool:
     """A row's run of amounts: 合计, 基本支出, 项目支出 (or 合计 and its one printed part)."""
-    if len(amounts) >= 3 and abs(amounts[0] - amounts[1] - amounts[2]) <= 2 * step:
+    if len(amounts) >= 3 and abs(amounts[0] - amounts[1] - amounts[2]) <= ROW_SLACK * step:
         return True
     return len(amounts) == 2 and amounts[0] == amounts[1]
 

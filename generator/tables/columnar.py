@@ -270,13 +270,14 @@ def two_sided_totals(table: Table, seg: Segment, catalogue: Catalogue, unit: str
         return []
     largest = max(v for _, v, _ in amounts)
     near: dict[str, tuple[str, Cell]] = {}
-    for side, i in _total_labels(cells, catalogue):
+    labels = _total_labels(cells, catalogue)
+    for side, i in labels:
         close = [c for j, v, c in amounts if 0 < abs(j - i) <= NEAR_LABEL and v == largest]
         if close and side not in near:
             near[side] = (cells[i].text, close[0])
     if sum(1 for _, v, _ in amounts if v == largest) < 2:
         return []  # each side prints its total
-    if len(near) == 1 and (line_totals := _on_the_total_line(cells, catalogue, largest, unit)):
+    if len(near) == 1 and (line_totals := _on_the_total_line(cells, labels, largest, unit)):
         # (a total read with its label and amount is kept as read)
         near = {s: t for s, t in line_totals.items() if not (table.totals.get(s) and table.totals[s].values)}
     elif len(near) < 2:
@@ -287,14 +288,13 @@ def two_sided_totals(table: Table, seg: Segment, catalogue: Catalogue, unit: str
     return [_lost(seg, path, table, "收入总计和支出总计按金额推定")]
 
 
-def _on_the_total_line(cells: list[Cell], catalogue: Catalogue, largest: Decimal,
+def _on_the_total_line(cells: list[Cell], labels: list[tuple[str, int]], largest: Decimal,
                        unit: str) -> dict[str, tuple[str, Cell]]:
     """Both totals where -raw prints the totals' row as one line ("收入合计 24,458.43
     24,458.43") and the other side's label apart, alone on its line ("支出合计", after the
     title): a total label followed on its line by the largest amount twice and nothing
     else, the other side's label alone on its line; the first amount is the label's, the
-    second the other side's."""
-    labels = _total_labels(cells, catalogue)
+    second the other side's. `labels`: the cells' `_total_labels`."""
     lines: dict[int | None, list[Cell]] = {}
     for cell in cells:
         lines.setdefault(cell.origin.line, []).append(cell)

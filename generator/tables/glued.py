@@ -25,21 +25,20 @@ from decimal import Decimal
 from itertools import product
 
 from ..grid import Cell
-from ..model import Issue, Row, Table
+from ..model import Issue, Table
 from ..numbers import squash
 from .amounts import to_wan
 from .catalogue import Catalogue
 from .code_order import _is_plain_amount
 from .columnar import _cells
+from .rejoin import TAIL_LENGTH
 from .segment import Segment
-from .summed_lines import summed_expense_lines
+from .summed_lines import put_line, summed_expense_lines
 from .verify import rounding_step
 
 _TOP = re.compile(r"^([一二三四五六七八九十]+)[、.．](.+)$")
 _SUB = re.compile(r"^(\d+)[.．](.+)$")
 _NUMERALS = "一二三四五六七八九十"
-# a wrapped label's tail printed as the next cell ("1.一般公共预" / "算")
-TAIL_LENGTH = 3
 HEADER_WORDS = ("金额", "预算数", "决算数", "收入", "支出", "项目")
 
 
@@ -117,7 +116,7 @@ def glued_side_lines(table: Table, seg: Segment, catalogue: Catalogue, unit: str
     if not found:
         return []
     for name, side, cell in found:
-        _put(table, name, side, cell, unit)
+        put_line(table, name, side, cell, unit)
     return [Issue("rendering-columns-lost", f"{seg.title}（第 {seg.line} 行）：本文本丢失了列位置，"
                   f"收入、支出各行按粘连在下一列标签上的金额和行序读出，已由小计核对（{len(found)} 行）",
                   path, seg.line, "warning", table=table.key or None)]
@@ -230,19 +229,3 @@ def _name(cells: list[Cell], i: int) -> str:
             and not _TOP.match(following) and not _SUB.match(following) and following not in HEADER_WORDS:
         text += following
     return text
-
-
-def _put(table: Table, name: str, side: str, cell: Cell, unit: str) -> None:
-    """The amount into the side's line of that name: printed so, or, where the line was
-    read with its wrapped tail (-raw prints "1.一般公共预" / its row's next line / "算"),
-    the one line whose name is `name` and a tail (a 收入 line: a function label ends in
-    支出, whole)."""
-    row = next((r for r in table.rows if squash(r.name) == squash(name) and r.side == side), None)
-    if row is None and side == "income":
-        longer = [r for r in table.rows if r.side == side and squash(r.name).startswith(squash(name))
-                  and 0 < len(squash(r.name)) - len(squash(name)) <= TAIL_LENGTH]
-        row = longer[0] if len(longer) == 1 else None
-    if row is None:
-        row = Row(line=cell.origin.line or table.line, name=name, kind="line", side=side)
-        table.rows.append(row)
-    row.values["amount"], row.origins["amount"] = to_wan(cell.text, unit), cell.origin

@@ -23,6 +23,7 @@ from ..readers.text import is_amount
 from .amounts import has_amount, label_text
 from .codes import is_bare_section, read_code
 from .segment import Segment
+from .verify import TOP_LINE
 
 _BARE_CLASS = re.compile(r"^\d{3}$")
 
@@ -198,11 +199,9 @@ def _wrap_tail(row: GridRow) -> bool:
         return False
     text = squash(row.cells[0].text)
     return 0 < len(text) <= TAIL_LENGTH and not is_amount(text) and not is_total_label(text) \
-        and not text[:1].isdigit() and not _ORDINAL_START.match(text) and text not in HEADER_WORDS
+        and not text[:1].isdigit() and not TOP_LINE.match(text) and text not in HEADER_WORDS
 
 
 # the header's words a short line may print ("金额" under its column's label): no tail
 HEADER_WORDS = frozenset({"金额", "预算数", "决算数", "收入", "支出", "项目", "合计", "小计"})
 
-
-_ORDINAL_START = re.compile(r"^[一二三四五六七八九十]+[、.．]")

@@ -26,8 +26,8 @@ from .by_sums import place_by_sums
 from .catalogue import terms_of
 from .place import identities_hold
 
-_TOP_LINE = re.compile(r"^[一二三四五六七八九十]+[、.．]")
-_USE_LINES = ("基本支出", "项目支出", "单位预留机动经费")
+TOP_LINE = re.compile(r"^[一二三四五六七八九十]+[、.．]")
+USE_LINES = ("基本支出", "项目支出", "单位预留机动经费")
 
 
 def rounding_step(unit: str) -> Decimal:
@@ -94,7 +94,7 @@ def verify_two_sided(table: Table, path: str, title: str) -> list[Issue]:
     step = rounding_step(table.unit)
     for side in ("income", "expense"):
         lines = [r for r in table.rows if r.side == side]
-        top = [r for r in lines if _TOP_LINE.match(squash(r.name)) and not _is_use_line(r)]
+        top = [r for r in lines if TOP_LINE.match(squash(r.name)) and not _is_use_line(r)]
         # what the top lines may add up to: a total or subtotal of the side, or the
         # table's total (收入 = 支出) when the side's own total lost its figure
         sums = [r.get("amount") for r in lines if _is_subtotal(r)] + totals
@@ -125,7 +125,7 @@ def _verify_balances(lines: list[Row], top: list[Row], top_sum: Decimal, totals:
 
 
 def _is_use_line(row: Row) -> bool:
-    return _TOP_LINE.sub("", squash(row.name)) in _USE_LINES
+    return TOP_LINE.sub("", squash(row.name)) in USE_LINES
 
 
 def _is_subtotal(row: Row) -> bool:
