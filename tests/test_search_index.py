@@ -288,14 +288,21 @@ def test_an_index_the_cache_does_not_describe_is_written_whole(two_document_site
     assert incremental == tree_hashes(index)
 
 
-def test_term_files_patched_for_changed_pages_are_those_computed_whole(tmp_path):
+@pytest.mark.parametrize("chunk_chars", [None, 40])
+def test_term_files_patched_for_changed_pages_are_those_computed_whole(tmp_path, monkeypatch,
+                                                                        chunk_chars):
     """`update` patches the last index's term files for the pages that changed (one that
     gains, loses and keeps terms, one emptied, one that first gets units, one of new
     words): the files it writes are those computed from all pages, and the others are
-    the same there."""
+    the same there. With a small `CHUNK_CHARS` the postings are read in many chunks (a
+    province's are), not all in one."""
     import random
 
+    from generator.search import update
     from generator.search.update import changed_codes, changed_terms, patched_files
+
+    if chunk_chars is not None:
+        monkeypatch.setattr(update, "CHUNK_CHARS", chunk_chars)
 
     words = ["信息化", "预算", "项目支出", "办公室", "PPP", "30113", "差旅费", "会议", "一般公共"]
     rng = random.Random(7)

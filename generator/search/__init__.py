@@ -160,8 +160,7 @@ def _patch(state: IndexState, saved: IndexState, records: dict[str, dict | None]
     by one of those, `index.page_numbers`), when those are few and the cache still holds
     the analysis of the pages they held: how many numbers were patched; None (nothing
     written) otherwise."""
-    before = {entry[2]: (page, entry[0]) for page, entry in state.pages.items()}
-    after = {entry[2]: (page, entry[0]) for page, entry in saved.pages.items()}
+    before, after = state.numbered(), saved.numbered()
     changed = [n for n in sorted(before.keys() | after.keys()) if before.get(n) != after.get(n)]
     if len(changed) > max(64, len(saved.pages) // 8):  # many: computing all is faster
         return None

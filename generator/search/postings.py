@@ -156,8 +156,8 @@ def _analyse_batch(keys: list[str], start: int, end: int, word_codes: dict[str, 
     for low, high in HAN_RANGES:
         han |= (points >= low) & (points <= high)
     pair = np.flatnonzero(han[:-1] & han[1:])
-    # two Han characters one white-space character apart are a bigram too (analyzer rule 2)
-    gap = np.flatnonzero(han[:-2] & np.isin(points[1:-1], WHITE_POINTS) & han[2:])
+    gap = np.flatnonzero(points[1:-1] <= ord(" "))  # Han, one white space, Han: a bigram
+    gap = gap[np.isin(points[gap + 1], WHITE_POINTS) & han[gap] & han[gap + 2]]  # (rule 2)
     alnum = ((points >= ord("0")) & (points <= ord("9"))) | ((points >= ord("a"))
                                                             & (points <= ord("z")))
     word_starts = np.flatnonzero(alnum & ~np.append(False, alnum[:-1]))

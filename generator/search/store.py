@@ -85,6 +85,10 @@ class IndexState:
     def save(self, cache_folder: Path, name: str = STATE_FILE) -> None:
         cachefile.write_entry(cache_folder / name, [json.dumps(vars(self)).encode()])  # no copy
 
+    def numbered(self) -> dict[int, tuple[str, str]]:
+        """Page number → (page, key): which page bytes each number held."""
+        return {entry[2]: (page, entry[0]) for page, entry in self.pages.items()}
+
     def key(self, page: str, identity: list[int]) -> str | None:
         """The key of `page` when it is the very file the last build indexed."""
         known = self.pages.get(page)

@@ -199,11 +199,11 @@ def _chunk_parts(texts: list[str]) -> list[Parts]:
              local[a:b]) for i, (a, b) in enumerate(zip(bounds, bounds[1:]))]
 
 
-def splice(text: str, changes: dict[int, Change], parts: Parts | None = None) -> str:
+def splice(text: str, changes: dict[int, Change], parts: Parts) -> str:
     """A term's postings `text` with the part of each page of `changes` changed (removed
     when it has no codes left), the deltas of the pages after them written anew; the
     parts between are copied as they are. `parts`: the text's (`_chunk_parts`)."""
-    pages, part_at, delta_end, numbers, heads = parts or _chunk_parts([text])[0]
+    pages, part_at, delta_end, numbers, heads = parts
     out: list[str] = []
     copied, last = 0, 0  # the parts copied so far, the page of the last part written
 
