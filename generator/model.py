@@ -225,10 +225,16 @@ class PerformanceTarget:
 class Section:
     """A text section: 主要职能, 机构设置及人员情况, the 说明 sections, 名词解释."""
 
-    part: str  # "overview", "explanation", "glossary", "other"
+    part: str  # "overview", "explanation", "glossary", "other" (`SECTION_PARTS`)
     title: str
     text: str
     line: int
+
+
+# The parts a document's sections are grouped under on its page and in search, in order,
+# with the heading each is shown under.
+SECTION_PARTS = [("overview", "部门概况"), ("explanation", "部门预算情况说明"),
+                 ("glossary", "名词解释"), ("other", "其他")]
 
 
 @dataclass

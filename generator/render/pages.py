@@ -8,7 +8,7 @@ from pathlib import Path
 
 from markupsafe import Markup
 
-from ..model import TABLE_KEYS
+from ..model import SECTION_PARTS, TABLE_KEYS
 from . import charts as ch
 from . import figures as fg
 from . import quality as ql
@@ -19,8 +19,6 @@ from .outputs import TrackedWriter
 from .sourceview import publish_originals, source_view
 from .tablefiles import write_document_tables
 
-SECTION_PARTS = [("overview", "部门概况"), ("explanation", "部门预算情况说明"),
-                 ("glossary", "名词解释"), ("other", "其他")]
 TABLE_ORDER = {key: i for i, key in enumerate(TABLE_KEYS)}
 
 

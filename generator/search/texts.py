@@ -16,11 +16,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from ..model import SECTION_PARTS
 from .pages import BODY, NAME, TEXT_ID, TITLE
 
-# render.pages.SECTION_PARTS: the parts texts are grouped under, in order
-SECTION_PARTS = [("overview", "部门概况"), ("explanation", "部门预算情况说明"),
-                 ("glossary", "名词解释"), ("other", "其他")]
 Fields = list[tuple[int, str]]
 Entry = tuple[str, Fields, "str | None"]  # anchor, fields, the label it sets (a heading's)
 
