@@ -137,6 +137,13 @@ def test_variant_names_are_one_department_with_one_page(site):
     assert broken_links(site) == []
 
 
+def test_the_list_of_departments_says_which_of_a_years_files_is_not_a_department_budget(site):
+    html = (site / "departments" / "index.html").read_text(encoding="utf-8")
+    link = re.escape(OFFICE) + r'/">[^<]*</a> <span class="meta">([^<]*)</span>'
+    years = re.search(link, html).group(1)
+    assert years.split("、") == ["2017", "2018", "2018单位预算", "2020", "2020部门决算"]
+
+
 def test_two_files_of_one_year_and_kind_are_told_apart_by_file_name(site):
     html = (site / "departments" / name_slug("江苏省人民检察院") / "index.html").read_text(encoding="utf-8")
     assert f"{SAMPLES[2]}.txt" in html and f"{SAMPLES[2]}-text.txt" in html
