@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import html as htmllib
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 # Parts of indexed pages that templates cannot mark: table cells built in Python, the
@@ -91,8 +91,12 @@ class PageUnits:
     units: list[Unit]
 
 
-# A table's body rows: `read_page` takes them from `rows` when it knows the table.
-TBODY = re.compile(r"<tbody\b[^>]*>.*?</tbody\s*>", re.S | re.I)
+# A table's body rows: `read_page` takes them from `rows` when it knows the table. Found
+# by `str.find` and these checked where it stops (`_table_bodies`): a regular expression
+# scanning for them character by character was a quarter of reading a page. The tags are
+# the templates' own, lower case (one in upper case would be read from the HTML).
+TBODY_START = re.compile(r"<tbody\b[^>]*>")
+TBODY_END = re.compile(r"</tbody\s*>")
 # The 文字说明 section (no table, no section inside): taken whole from `rows` by its id.
 TEXT_ID = "text"  # its id: the anchor of its units (`search.texts`)
 TEXT_SECTION = re.compile(rf'<section id="{TEXT_ID}"[\s>].*?</section\s*>', re.S)
@@ -128,6 +132,24 @@ def _attributes(attrs: str) -> dict[str, str]:
     if not READ_ATTRS.search(attrs):
         return {}
     return {k.lower(): htmllib.unescape(v or "") for k, v in ATTR.findall(attrs)}
+
+
+def _table_bodies(html: str) -> Iterator[tuple[int, int]]:
+    """Where each `<tbody>` element of `html` starts and ends (past its end tag), in order
+    (as `<tbody\\b[^>]*>.*?</tbody\\s*>` would find them)."""
+    pos = 0
+    while (start := html.find("<tbody", pos)) != -1:
+        opened = TBODY_START.match(html, start)
+        if opened is None:
+            pos = start + 1
+            continue
+        end = html.find("</tbody", opened.end())
+        while end != -1 and (closed := TBODY_END.match(html, end)) is None:
+            end = html.find("</tbody", end + 1)
+        if end == -1:  # no end after this start, nor after any later one
+            return
+        yield start, closed.end()
+        pos = closed.end()
 
 
 class _Walker:
@@ -170,16 +192,16 @@ class _Walker:
     def tables(self, body: str, rows: RowsReader | None) -> None:
         """Read `body`, each table's rows from `rows` where it gives them."""
         done = 0  # the rows given are not even cleaned (`_searched`): most of a page
-        for table in TBODY.finditer(body) if rows is not None else ():
-            self.tokens(_searched(body[done:table.start()]))
+        for start, end in _table_bodies(body) if rows is not None else ():
+            self.tokens(_searched(body[done:start]))
             given = rows(self.anchor())
             if given is None:
-                self.tokens(_searched(table.group()))
+                self.tokens(_searched(body[start:end]))
             else:  # the text before the first row belongs to the unit before, as read
-                first = body.find("<tr", table.start(), table.end())
-                self.tokens(body[table.start():table.end() if first == -1 else first])
+                first = body.find("<tr", start, end)
+                self.tokens(body[start:end if first == -1 else first])
                 self.add_rows(given)
-            done = table.end()
+            done = end
         self.tokens(_searched(body[done:]))
 
     def add_section(self, entries: list) -> None:

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from . import texts
-from .pages import BODY, NAME, Unit
+from .pages import BODY, NAME
 
 DATABASE = "data/budget.duckdb"  # in the site, published by the render stage
 SIDES = {"income": "收入", "expense": "支出"}  # render.tablehtml.SIDES
@@ -96,15 +96,15 @@ def _table_fields(key: str, rows: list[tuple], flagged: set[int], supplied: dict
         name = name or ("合计" if is_total else "小计" if kind == "unit" else "")
         if not name and code in supplied:
             name = supplied[code] + SUPPLIED
-        cells = Unit("", "")
-        _add(cells, NAME, (FLAGGED if line in flagged else "") + name)
+        name = (FLAGGED if line in flagged else "") + name
         # a code printed otherwise is shown after it, a space and a span the reader skips
-        cells.add(BODY, f"  {code} " if not raw or raw.replace(" ", "") == code else f"  {code}  ")
+        body = f"  {code} " if not raw or raw.replace(" ", "") == code else f"  {code}  "
         if has_sides:
-            cells.add(BODY, f" {SIDES.get(side, '')} ")
+            body += f" {SIDES.get(side, '')} "
         if has_projects:
-            cells.add(BODY, f" {project or ''} ")
-        out.append(cells.fields)
+            body += f" {project or ''} "
+        # (as `Unit.add` joins them: the name's field, if any, then one body field)
+        out.append([(NAME, name), (BODY, body)] if name else [(BODY, body)])
     return out
 
 
@@ -136,17 +136,11 @@ def _indicator_rows(con, out: dict[str, RowsByAnchor]) -> None:
             "SELECT doc_id, target_no, level1, level2, name, value "
             "FROM indicators JOIN wanted USING (doc_id) "
             "ORDER BY doc_id, target_no, position, indicators.rowid").fetchall():
-        cells = Unit("", "")
-        cells.add(BODY, f" {level1 or ''}  {level2 or ''} ")
-        _add(cells, NAME, "None" if name is None else name)  # as the template prints None
-        cells.add(BODY, f"  {value or ''}   ")
-        out[doc_id].setdefault(f"target-{target}", []).append(cells.fields)
-
-
-def _add(unit: Unit, kind: int, text: str) -> None:
-    """Text of an element that may be empty (the page reader meets no text there)."""
-    if text:
-        unit.add(kind, text)
+        levels, shown = f" {level1 or ''}  {level2 or ''} ", f"  {value or ''}   "
+        name = "None" if name is None else name  # as the template prints None
+        # (as `Unit.add` joins them: an empty name is no field, the bodies around it one)
+        out[doc_id].setdefault(f"target-{target}", []).append(
+            [(BODY, levels), (NAME, name), (BODY, shown)] if name else [(BODY, levels + shown)])
 
 
 def rows_reader(rows: RowsByAnchor | None) -> Callable[[str], list[Fields] | None] | None:
