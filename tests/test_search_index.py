@@ -27,6 +27,7 @@ from generator.search.index import (
 from generator.search.pages import BODY, NAME, TITLE, PageUnits, Unit, read_page
 from generator.search.postings import DIGITS as index_digits
 from tests.conftest import sample_paths
+from tests.search_view import index_view, postings_of
 
 REPO = Path(__file__).resolve().parents[1]
 SITE_TOML = '[site]\ntitle = "检索"\n[build]\nsearch = true\ncharts = false\n'
@@ -225,9 +226,11 @@ def test_two_clean_builds_give_the_same_index(two_document_site):
 
 def test_a_one_document_edit_gives_the_index_of_a_clean_build(two_document_site):
     """The edited document's pages are analysed again, the rest come from the cache, and
-    the merged index is byte for byte the one a clean build writes."""
+    a query sees in the index what it sees in a clean build's: the term files are the
+    last build's, the change stands in a delta file beside them."""
     site, paths = two_document_site
     first = build(site)
+    terms = tree_hashes(site / "build" / INDEX_DIR)
     source = site / "content" / "disclosures" / paths[0].name
     text = source.read_bytes().decode("utf-8-sig")
     assert "工作" in text  # in the 说明 text: one page changes, the department's does not
@@ -235,10 +238,17 @@ def test_a_one_document_edit_gives_the_index_of_a_clean_build(two_document_site)
     edited = build(site)
     assert 0 < edited.search.analysed < first.search.pages
     # the files of the pages that did not change are links to the last build's
-    assert 0 < edited.search.linked < edited.search.files == first.search.files
-    incremental = tree_hashes(site / "build" / INDEX_DIR)
+    assert 0 < edited.search.linked < edited.search.files
+    index = site / "build" / INDEX_DIR
+    incremental = tree_hashes(index)
+    assert {k: v for k, v in incremental.items() if k.startswith("t/")} == {
+        k: v for k, v in terms.items() if k.startswith("t/")}
+    assert any(k.startswith("d/") for k in incremental) and "gone" in (index / "meta.json").read_text()
+    view = index_view(index)
+    assert "工做" in view["postings"]
     build(site, clean=True)
-    assert incremental == tree_hashes(site / "build" / INDEX_DIR)
+    assert view == index_view(index)
+    assert not (index / "d").exists()
     assert os.listdir(site / ".cache" / "search" / "pages")
 
 
@@ -387,9 +397,7 @@ def test_page_numbers_follow_from_the_set_of_pages_and_stay_put():
 
 def found_pages(index: Path, term: str) -> list[str]:
     """The URLs of the pages a term's postings name, read as search.js reads them."""
-    buckets = json.loads((index / "meta.json").read_text(encoding="utf-8"))["buckets"]
-    name = index / "t" / f"{term_hash(term) & (buckets - 1):x}.json"
-    text = json.loads(name.read_text(encoding="utf-8")).get(term, "")
+    text = postings_of(index, term)
     numbers, value = [], 0
     for digit in text:  # index.varint: the last digit of a number from the upper half
         value = value << 5 | (index_digits.index(digit) & 31)
@@ -409,9 +417,9 @@ def found_pages(index: Path, term: str) -> list[str]:
 def test_a_changed_set_of_pages_is_patched_into_the_index_of_a_clean_build(
         two_document_site, change):
     """A document added, removed, or its department renamed (its pages' URLs change):
-    pages keep their numbers (`index.page_numbers`), so the rebuild patches the term
-    files for the pages whose number changed hands, and the index is byte for byte a
-    clean build's, its postings naming the pages that are there now."""
+    pages keep their numbers (`index.page_numbers`), so the rebuild writes the changes of
+    the pages whose number changed hands as a delta, and a query sees a clean build's
+    index, its postings naming the pages that are there now."""
     site, paths = two_document_site
     folder = site / "content" / "disclosures"
     if change == "add":
@@ -433,10 +441,10 @@ def test_a_changed_set_of_pages_is_patched_into_the_index_of_a_clean_build(
     assert before != after  # the set of pages changed
     assert edited.search.patched and 0 < edited.search.analysed < edited.search.pages
     index = site / "build" / INDEX_DIR
-    incremental = tree_hashes(index)
+    incremental = index_view(index)
     urls = found_pages(index, "预算")
     build(site, clean=True)
-    assert incremental == tree_hashes(index)
+    assert incremental == index_view(index)
     budgets = sorted(f"budgets/{name}/" for name in after)
     assert sorted(u for u in urls if u.startswith("budgets/")) == budgets
     if change == "rename":  # the new name is found on the renamed pages alone
@@ -449,8 +457,8 @@ def test_the_spare_index_is_updated_in_place_into_a_clean_builds(two_document_si
     """From the third build on, the staging folder is the spare site (the build before
     last), and its index is updated in place (the same folder, only the files that differ
     replaced): through an edit, a rename, a document removed and added again, each
-    rebuild's index is a clean build's of the same sources, and the index it replaced,
-    which was being served meanwhile, still holds its own bytes."""
+    rebuild's index reads as a clean build's of the same sources, and the index it
+    replaced, which was being served meanwhile, still holds its own bytes."""
     from generator.output_guard import spare_folder
 
     site, paths = two_document_site
@@ -476,6 +484,6 @@ def test_the_spare_index_is_updated_in_place_into_a_clean_builds(two_document_si
         shutil.copytree(site / "content", clean / "content")
         (clean / "site.toml").write_text(SITE_TOML, encoding="utf-8")
         build(clean, clean=True)
-        assert served == tree_hashes(clean / "build" / INDEX_DIR)
+        assert index_view(index) == index_view(clean / "build" / INDEX_DIR)
         assert report.search.patched is not None
     assert folders[2:] == folders[:-2]  # the index of the build before last, updated
