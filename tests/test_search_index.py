@@ -487,3 +487,102 @@ def test_the_spare_index_is_updated_in_place_into_a_clean_builds(two_document_si
         assert index_view(index) == index_view(clean / "build" / INDEX_DIR)
         assert report.search.patched is not None
     assert folders[2:] == folders[:-2]  # the index of the build before last, updated
+
+
+def test_edits_stand_in_a_delta_that_reads_as_a_clean_build(two_document_site,
+                                                            tmp_path_factory):
+    """A document added, edited, renamed and removed, one build each: no term file is
+    written again (all are the first build's, linked), the changes since it stand in the
+    delta, and every query sees what it sees in a clean build of the same sources: the
+    same postings for every term, the same unit files and filters."""
+    site, paths = two_document_site
+    folder = site / "content" / "disclosures"
+    build(site)
+    index = site / "build" / INDEX_DIR
+    first = {p.stat().st_ino for p in (index / "t").glob("*.json")}
+    source = folder / paths[0].name
+    text = source.read_text(encoding="utf-8-sig")
+    added = folder / f"{paths[0].stem}-copy.txt"  # another department of the same region
+    edits = [lambda: added.write_text(text.replace("克州人民政府办公室", "克州人民政府参事室"),
+                                      encoding="utf-8"),
+             lambda: source.write_text(text.replace("工作", "工做"), encoding="utf-8"),
+             lambda: source.write_text(text.replace("克州人民政府办公室", "克州人民政府研究室"),
+                                       encoding="utf-8"),
+             lambda: added.unlink()]
+    for edit in edits:
+        edit()
+        assert build(site).search.patched
+        meta = json.loads((index / "meta.json").read_text(encoding="utf-8"))
+        assert meta["delta"] >= 1 and len(list((index / "d").glob("*.json"))) == meta["delta"]
+        assert {p.stat().st_ino for p in (index / "t").glob("*.json")} <= first
+        clean = tmp_path_factory.mktemp("clean")
+        shutil.copytree(site / "content", clean / "content")
+        (clean / "site.toml").write_text(SITE_TOML, encoding="utf-8")
+        build(clean, clean=True)
+        assert index_view(index) == index_view(clean / "build" / INDEX_DIR)
+    assert meta["gone"]  # the removed document's pages: dropped from every term
+
+
+def test_a_delta_past_its_limit_is_folded_into_the_term_files(two_document_site, monkeypatch):
+    """Once the delta would grow past `DELTA_LIMIT`, the changes are spliced into the term
+    files: no delta is left and the index is byte for byte a clean build's; the next edit
+    starts a delta from there."""
+    from generator.search import update
+
+    site, paths = two_document_site
+    build(site)
+    source = site / "content" / "disclosures" / paths[0].name
+    text = source.read_text(encoding="utf-8-sig")
+    source.write_text(text.replace("克州人民政府办公室", "克州人民政府研究室"), encoding="utf-8")
+    monkeypatch.setattr(update, "DELTA_LIMIT", 0)
+    folded = build(site)
+    index = site / "build" / INDEX_DIR
+    assert folded.search.patched and "delta" not in (index / "meta.json").read_text()
+    incremental = tree_hashes(index)
+    monkeypatch.undo()
+    source.write_text(text.replace("克州人民政府办公室", "克州人民政府研究室").replace("工作", "工做"),
+                      encoding="utf-8")
+    build(site)
+    assert json.loads((index / "meta.json").read_text(encoding="utf-8"))["delta"] == 1
+    assert '"工做"' in "".join(p.read_text(encoding="utf-8") for p in (index / "d").glob("*"))
+    source.write_text(text.replace("克州人民政府办公室", "克州人民政府研究室"), encoding="utf-8")
+    build(site, clean=True)
+    assert incremental == tree_hashes(index)
+
+
+def test_the_search_page_merges_a_delta_as_python_does():
+    """search.js applies a term's delta entry and the emptied pages to its postings as
+    `update.merged` does (pages dropped, replaced, patched, added before, between and
+    after the term file's own), on random postings."""
+    import random
+
+    from playwright.sync_api import sync_playwright
+
+    from generator.render.screenshots import launch
+    from generator.search.update import _delta_entry, merged
+
+    rng = random.Random(5)
+    cases = []
+    for _ in range(200):
+        pages = sorted(rng.sample(range(60), rng.randint(0, 12)))
+        held = {p: sorted(rng.sample(range(400), rng.randint(1, 6))) for p in pages}
+        main = "".join(varint(p - q) + varint(len(c)) + "".join(
+            varint(b - a) for a, b in zip([0] + c, c)) for q, (p, c) in zip([0] + pages, held.items()))
+        changes = {}
+        for page in rng.sample(range(60), rng.randint(0, 6)):
+            had = held.get(page, [])
+            dropped = (None if rng.random() < 0.4
+                       else rng.sample(had, rng.randint(0, len(had))) + [rng.randrange(400)])
+            changes[page] = (dropped, sorted(set(rng.sample(range(400), rng.randint(0, 4)))))
+        gone = sorted(rng.sample([p for p in range(60) if p not in changes], rng.randint(0, 3)))
+        cases.append([main, _delta_entry(changes), gone])
+    script = (REPO / "templates" / "assets" / "search.js").read_text(encoding="utf-8")
+    with sync_playwright() as p:
+        browser = launch(p)
+        page = browser.new_page()
+        page.set_content(f"<script>{script}</script>")
+        got = page.evaluate("cases => cases.map(c => searchAnalyzer.merge(c[0], c[1], c[2]))",
+                            cases)
+        browser.close()
+    want = [merged(*case) for case in cases]
+    assert got == want and sum(a != b[0] for a, b in zip(want, cases)) > 150
