@@ -13,8 +13,9 @@ a rebuild reads only the changed pages (a page the render stage linked from the 
 is not even read again) and links the others' unit files. A page's number follows from
 the set of pages (`index.page_numbers`), the same for a clean build and a rebuild, and
 stays the same for almost every page when one is added, removed or renamed: the term
-files the postings of the numbers whose page changed touch are patched from the last
-build's (`update`) and the others linked. When many numbers changed (a kind of page
+files are linked from the last build and the postings of the numbers whose page changed
+since they were computed are written beside them as a delta, spliced into them once it
+grows large (`update`). When many numbers changed (a kind of page
 crossing a power of two in count renumbers its range), the term files are computed for
 all pages at once, each distinct unit text analysed once (`postings`, numpy arrays), and
 every index file whose bytes did not change is linked from the last build.
