@@ -6,10 +6,10 @@ give the same bytes):
 - `meta.json`: {"version", "buckets": N, "chunk": the most units a unit file holds,
   "filters": the filter names; after an edit "delta" and "gone", `update.DELTA_DIR`}: all
   a query needs before its term files, some 100 bytes. `meta.js` sets it as
-  `window.searchMeta`: the search page preloads it and runs it as a script (async), which
-  the browser does as soon as it arrives, before the page is laid out, so a query's term
-  files are asked for at once (a fetch of meta.json was read only once the main thread
-  was free of the page: some 50 ms later at 2,000 documents on a loaded machine).
+  `window.searchMeta`: the search page loads it as a script in its <head>, which runs as
+  soon as it arrives, before the page is laid out, so a query's term files are asked for
+  at once (a fetch of meta.json was read only once the main thread was free of the
+  page: some 50 ms later at 2,000 documents on a loaded machine).
 - `filters.json`: {"values": per filter, its values, "pages": for each page, the index of
   its value of each filter (-1: none), flat}: fetched only once results are on screen, to
   offer the filters (a province's 900 department names weigh some 70 kB).

@@ -180,19 +180,10 @@
     return loaded[path];
   }
 
-  /* The index's meta.json, from meta.js (it sets window.searchMeta), run as a script:
-     the browser runs it as soon as it arrives (preloaded by the page's <head>), where a
-     fetch's answer waits for the main thread to be free of the page's layout. Without
-     it, meta.json (an index without meta.js; none: the page says the index is missing). */
-  var metaScript = new Promise(function (resolve, reject) {
-    var tag = document.createElement("script");
-    tag.src = base + "meta.js";
-    tag.onload = function () { if (window.searchMeta) resolve(window.searchMeta); else reject(); };
-    tag.onerror = reject;
-    document.head.appendChild(tag);
-  });
+  /* The index's meta.json: set by meta.js, which the search page runs before this (a
+     fetch's answer waited for the main thread to be free of the page's layout). */
   function loadMeta() {
-    return metaScript.catch(function () { return load("meta.json"); });
+    return window.searchMeta ? Promise.resolve(window.searchMeta) : load("meta.json");
   }
   /* A term's postings, from its term file and, after an edit, its delta file (`merge`),
      both fetched at once. */
