@@ -67,6 +67,19 @@ TIMED = """async (queries) => {
   }
   return out;
 }"""
+# The first query's steps from navigation on: the page's own (navigation timing), each file
+# fetched (resource timing) and search.js's marks (`window.searchMarks`), in ms.
+TIMELINE = """() => {
+  const nav = performance.getEntriesByType("navigation")[0];
+  const out = [["page: response starts", nav.responseStart], ["page: response ends", nav.responseEnd],
+               ["page: DOMContentLoaded", nav.domContentLoadedEventStart]];
+  for (const e of performance.getEntriesByType("resource"))
+    out.push(["fetch " + new URL(e.name).pathname.split("/search/index/").pop()
+              + " (" + (e.encodedBodySize / 1024).toFixed(1) + " kB)", e.startTime, e.responseEnd]);
+  for (const [step, at] of window.searchMarks || []) out.push(["mark " + step, at]);
+  out.push(["script starts", window.searchStartAt]);
+  return out.sort((a, b) => a[1] - b[1]);
+}"""
 SITE_TOML = '[site]\ntitle = "部门预算公开（搜索基准）"\n[build]\ncharts = false\nsearch = true\n'
 
 
@@ -138,6 +151,7 @@ def browser_cpu_seconds() -> float:
 def measure(browser, base: str, first_query: str, terms: list[str]) -> dict:
     """One run: the first query in a fresh context, then every term through the page."""
     context = browser.new_context(locale="zh-CN")
+    context.add_init_script("window.searchMarks = [];")  # search.js records its steps there
     page = context.new_page()
     sizes: dict[str, int] = {}
     page.on("requestfinished", lambda r: record(sizes, r))
@@ -145,6 +159,7 @@ def measure(browser, base: str, first_query: str, terms: list[str]) -> dict:
     page.wait_for_function("document.body && document.body.hasAttribute('data-search-done')")
     first, started, top = page.evaluate("[window.searchShownAt || window.searchDoneAt, "
                                         "window.searchStartAt, window.searchFirstAt]")
+    timeline = page.evaluate(TIMELINE)
     page.wait_for_load_state("networkidle")
     shown = page.locator("#search-results > li").count()
     first_sizes = dict(sizes)  # the first query's; the later ones count their own
@@ -153,7 +168,7 @@ def measure(browser, base: str, first_query: str, terms: list[str]) -> dict:
     cpu = browser_cpu_seconds() - cpu
     context.close()
     return {"first": first, "searching": first - started, "shown": shown, "sizes": first_sizes,
-            "top": top or first,
+            "top": top or first, "timeline": timeline,
             "queries": queries, "cpu": cpu}
 
 
@@ -204,7 +219,11 @@ def summary(label: str, runs: list[dict]) -> None:
 
 
 def profile(run: dict) -> None:
-    """Each query's steps: postings fetched and read, matched, shown; rounds of unit files."""
+    """The first query's timeline, then each later query's steps: postings fetched and
+    read, matched, shown; rounds of unit files."""
+    print("first query, ms from navigation:")
+    for step, at, *end in run["timeline"]:
+        print(f"    {at:7.1f}{f' → {end[0]:7.1f}' if end else ' ' * 10}  {step}")
     print(f"{'query':<24} {'shown':>6} {'postings':>8} {'match':>6} {'rounds':>6} "
           f"{'files':>5} {'kB':>7}")
     for q in run["queries"]:
@@ -257,8 +276,8 @@ def main(argv: list[str]) -> int:
     report_first(runs[""][0], build_dir, args.query)
     for label, measured in runs.items():
         summary(label, measured)
-    if args.profile:
-        profile(runs[""][-1])
+    if args.profile:  # the run of the median first query
+        profile(sorted(runs[""], key=lambda r: r["first"])[len(runs[""]) // 2])
     return 0
 
 

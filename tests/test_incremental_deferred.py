@@ -5,13 +5,11 @@ a build loads."""
 
 from __future__ import annotations
 
-import json
-
 from generator.build import SEARCH_INDEX, build
 from generator.search import INDEX_DIR
 from generator.search.analyzer import query_terms
-from generator.search.index import term_hash
 
+from .search_view import postings_of
 from .test_atomic import duckdb_content
 from .test_incremental import (
     EDITED,
@@ -47,11 +45,7 @@ def test_a_deferred_unit_is_the_last_builds_until_the_next_build(make_site, tmp_
 
 def indexed(site, term: str) -> bool:
     """Whether the built search index holds `term`'s postings."""
-    index = site / "build" / INDEX_DIR
-    buckets = json.loads((index / "meta.json").read_text(encoding="utf-8"))["buckets"]
-    bucket = json.loads((index / "t" / f"{term_hash(term) & (buckets - 1):x}.json")
-                        .read_text(encoding="utf-8"))
-    return term in bucket
+    return bool(postings_of(site / "build" / INDEX_DIR, term))
 
 
 def test_a_deferred_search_index_is_the_last_builds_until_the_next_build(make_site, tmp_path):

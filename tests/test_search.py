@@ -144,8 +144,9 @@ def test_index_is_local_and_small(search_site):
 
 
 def test_a_query_fetches_its_terms_and_the_units_it_shows(search_site):
-    """The first query loads meta.json, its own terms' bucket files and the unit files of
-    the results on screen, nothing else; filters.json only once they are shown."""
+    """The first query loads meta.js (a script of the page's <head>), its own terms' bucket
+    files and the unit files of the results on screen, nothing else; filters.json only
+    once they are shown."""
     base, browser, out = search_site
     query = "住房公积金"
     meta = json.loads((out / INDEX_DIR / "meta.json").read_text(encoding="utf-8"))
@@ -164,7 +165,8 @@ def test_a_query_fetches_its_terms_and_the_units_it_shows(search_site):
     context.close()
     units = [f for f in fetched if f.startswith("u/")]
     assert len(shown) > 2 and len(fetched) == len(set(fetched)) and len(buckets) > 1
-    assert set(fetched) - set(units) == {"meta.json", "filters.json"} | buckets
+    assert set(fetched) - set(units) == {"meta.js", "filters.json"} | buckets
+    assert fetched[0] == "meta.js"
     assert fetched[-1] == "filters.json"
     pages = {json.loads((out / INDEX_DIR / f).read_text(encoding="utf-8"))["page"][0] for f in units}
     assert pages == shown and len(units) <= subs

@@ -27,6 +27,7 @@ from generator.search.index import (
 from generator.search.pages import BODY, NAME, TITLE, PageUnits, Unit, read_page
 from generator.search.postings import DIGITS as index_digits
 from tests.conftest import sample_paths
+from tests.search_view import index_view, postings_of
 
 REPO = Path(__file__).resolve().parents[1]
 SITE_TOML = '[site]\ntitle = "检索"\n[build]\nsearch = true\ncharts = false\n'
@@ -225,9 +226,11 @@ def test_two_clean_builds_give_the_same_index(two_document_site):
 
 def test_a_one_document_edit_gives_the_index_of_a_clean_build(two_document_site):
     """The edited document's pages are analysed again, the rest come from the cache, and
-    the merged index is byte for byte the one a clean build writes."""
+    a query sees in the index what it sees in a clean build's: the term files are the
+    last build's, the change stands in a delta file beside them."""
     site, paths = two_document_site
     first = build(site)
+    terms = tree_hashes(site / "build" / INDEX_DIR)
     source = site / "content" / "disclosures" / paths[0].name
     text = source.read_bytes().decode("utf-8-sig")
     assert "工作" in text  # in the 说明 text: one page changes, the department's does not
@@ -235,10 +238,17 @@ def test_a_one_document_edit_gives_the_index_of_a_clean_build(two_document_site)
     edited = build(site)
     assert 0 < edited.search.analysed < first.search.pages
     # the files of the pages that did not change are links to the last build's
-    assert 0 < edited.search.linked < edited.search.files == first.search.files
-    incremental = tree_hashes(site / "build" / INDEX_DIR)
+    assert 0 < edited.search.linked < edited.search.files
+    index = site / "build" / INDEX_DIR
+    incremental = tree_hashes(index)
+    assert {k: v for k, v in incremental.items() if k.startswith("t/")} == {
+        k: v for k, v in terms.items() if k.startswith("t/")}
+    assert any(k.startswith("d/") for k in incremental) and "gone" in (index / "meta.json").read_text()
+    view = index_view(index)
+    assert "工做" in view["postings"]
     build(site, clean=True)
-    assert incremental == tree_hashes(site / "build" / INDEX_DIR)
+    assert view == index_view(index)
+    assert not (index / "d").exists()
     assert os.listdir(site / ".cache" / "search" / "pages")
 
 
@@ -387,9 +397,7 @@ def test_page_numbers_follow_from_the_set_of_pages_and_stay_put():
 
 def found_pages(index: Path, term: str) -> list[str]:
     """The URLs of the pages a term's postings name, read as search.js reads them."""
-    buckets = json.loads((index / "meta.json").read_text(encoding="utf-8"))["buckets"]
-    name = index / "t" / f"{term_hash(term) & (buckets - 1):x}.json"
-    text = json.loads(name.read_text(encoding="utf-8")).get(term, "")
+    text = postings_of(index, term)
     numbers, value = [], 0
     for digit in text:  # index.varint: the last digit of a number from the upper half
         value = value << 5 | (index_digits.index(digit) & 31)
@@ -409,9 +417,9 @@ def found_pages(index: Path, term: str) -> list[str]:
 def test_a_changed_set_of_pages_is_patched_into_the_index_of_a_clean_build(
         two_document_site, change):
     """A document added, removed, or its department renamed (its pages' URLs change):
-    pages keep their numbers (`index.page_numbers`), so the rebuild patches the term
-    files for the pages whose number changed hands, and the index is byte for byte a
-    clean build's, its postings naming the pages that are there now."""
+    pages keep their numbers (`index.page_numbers`), so the rebuild writes the changes of
+    the pages whose number changed hands as a delta, and a query sees a clean build's
+    index, its postings naming the pages that are there now."""
     site, paths = two_document_site
     folder = site / "content" / "disclosures"
     if change == "add":
@@ -433,10 +441,10 @@ def test_a_changed_set_of_pages_is_patched_into_the_index_of_a_clean_build(
     assert before != after  # the set of pages changed
     assert edited.search.patched and 0 < edited.search.analysed < edited.search.pages
     index = site / "build" / INDEX_DIR
-    incremental = tree_hashes(index)
+    incremental = index_view(index)
     urls = found_pages(index, "预算")
     build(site, clean=True)
-    assert incremental == tree_hashes(index)
+    assert incremental == index_view(index)
     budgets = sorted(f"budgets/{name}/" for name in after)
     assert sorted(u for u in urls if u.startswith("budgets/")) == budgets
     if change == "rename":  # the new name is found on the renamed pages alone
@@ -449,8 +457,8 @@ def test_the_spare_index_is_updated_in_place_into_a_clean_builds(two_document_si
     """From the third build on, the staging folder is the spare site (the build before
     last), and its index is updated in place (the same folder, only the files that differ
     replaced): through an edit, a rename, a document removed and added again, each
-    rebuild's index is a clean build's of the same sources, and the index it replaced,
-    which was being served meanwhile, still holds its own bytes."""
+    rebuild's index reads as a clean build's of the same sources, and the index it
+    replaced, which was being served meanwhile, still holds its own bytes."""
     from generator.output_guard import spare_folder
 
     site, paths = two_document_site
@@ -476,6 +484,105 @@ def test_the_spare_index_is_updated_in_place_into_a_clean_builds(two_document_si
         shutil.copytree(site / "content", clean / "content")
         (clean / "site.toml").write_text(SITE_TOML, encoding="utf-8")
         build(clean, clean=True)
-        assert served == tree_hashes(clean / "build" / INDEX_DIR)
+        assert index_view(index) == index_view(clean / "build" / INDEX_DIR)
         assert report.search.patched is not None
     assert folders[2:] == folders[:-2]  # the index of the build before last, updated
+
+
+def test_edits_stand_in_a_delta_that_reads_as_a_clean_build(two_document_site,
+                                                            tmp_path_factory):
+    """A document added, edited, renamed and removed, one build each: no term file is
+    written again (all are the first build's, linked), the changes since it stand in the
+    delta, and every query sees what it sees in a clean build of the same sources: the
+    same postings for every term, the same unit files and filters."""
+    site, paths = two_document_site
+    folder = site / "content" / "disclosures"
+    build(site)
+    index = site / "build" / INDEX_DIR
+    first = {p.stat().st_ino for p in (index / "t").glob("*.json")}
+    source = folder / paths[0].name
+    text = source.read_text(encoding="utf-8-sig")
+    added = folder / f"{paths[0].stem}-copy.txt"  # another department of the same region
+    edits = [lambda: added.write_text(text.replace("克州人民政府办公室", "克州人民政府参事室"),
+                                      encoding="utf-8"),
+             lambda: source.write_text(text.replace("工作", "工做"), encoding="utf-8"),
+             lambda: source.write_text(text.replace("克州人民政府办公室", "克州人民政府研究室"),
+                                       encoding="utf-8"),
+             lambda: added.unlink()]
+    for edit in edits:
+        edit()
+        assert build(site).search.patched
+        meta = json.loads((index / "meta.json").read_text(encoding="utf-8"))
+        assert meta["delta"] >= 1 and len(list((index / "d").glob("*.json"))) == meta["delta"]
+        assert {p.stat().st_ino for p in (index / "t").glob("*.json")} <= first
+        clean = tmp_path_factory.mktemp("clean")
+        shutil.copytree(site / "content", clean / "content")
+        (clean / "site.toml").write_text(SITE_TOML, encoding="utf-8")
+        build(clean, clean=True)
+        assert index_view(index) == index_view(clean / "build" / INDEX_DIR)
+    assert meta["gone"]  # the removed document's pages: dropped from every term
+
+
+def test_a_delta_past_its_limit_is_folded_into_the_term_files(two_document_site, monkeypatch):
+    """Once the delta would grow past `DELTA_LIMIT`, the changes are spliced into the term
+    files: no delta is left and the index is byte for byte a clean build's; the next edit
+    starts a delta from there."""
+    from generator.search import update
+
+    site, paths = two_document_site
+    build(site)
+    source = site / "content" / "disclosures" / paths[0].name
+    text = source.read_text(encoding="utf-8-sig")
+    source.write_text(text.replace("克州人民政府办公室", "克州人民政府研究室"), encoding="utf-8")
+    monkeypatch.setattr(update, "DELTA_LIMIT", 0)
+    folded = build(site)
+    index = site / "build" / INDEX_DIR
+    assert folded.search.patched and "delta" not in (index / "meta.json").read_text()
+    incremental = tree_hashes(index)
+    monkeypatch.undo()
+    source.write_text(text.replace("克州人民政府办公室", "克州人民政府研究室").replace("工作", "工做"),
+                      encoding="utf-8")
+    build(site)
+    assert json.loads((index / "meta.json").read_text(encoding="utf-8"))["delta"] == 1
+    assert '"工做"' in "".join(p.read_text(encoding="utf-8") for p in (index / "d").glob("*"))
+    source.write_text(text.replace("克州人民政府办公室", "克州人民政府研究室"), encoding="utf-8")
+    build(site, clean=True)
+    assert incremental == tree_hashes(index)
+
+
+def test_the_search_page_merges_a_delta_as_python_does():
+    """search.js applies a term's delta entry and the emptied pages to its postings as
+    `update.merged` does (pages dropped, replaced, patched, added before, between and
+    after the term file's own), on random postings."""
+    import random
+
+    from playwright.sync_api import sync_playwright
+
+    from generator.render.screenshots import launch
+    from generator.search.update import _delta_entry, merged
+
+    rng = random.Random(5)
+    cases = []
+    for _ in range(200):
+        pages = sorted(rng.sample(range(60), rng.randint(0, 12)))
+        held = {p: sorted(rng.sample(range(400), rng.randint(1, 6))) for p in pages}
+        main = "".join(varint(p - q) + varint(len(c)) + "".join(
+            varint(b - a) for a, b in zip([0] + c, c)) for q, (p, c) in zip([0] + pages, held.items()))
+        changes = {}
+        for page in rng.sample(range(60), rng.randint(0, 6)):
+            had = held.get(page, [])
+            dropped = (None if rng.random() < 0.4
+                       else rng.sample(had, rng.randint(0, len(had))) + [rng.randrange(400)])
+            changes[page] = (dropped, sorted(set(rng.sample(range(400), rng.randint(0, 4)))))
+        gone = sorted(rng.sample([p for p in range(60) if p not in changes], rng.randint(0, 3)))
+        cases.append([main, _delta_entry(changes), gone])
+    script = (REPO / "templates" / "assets" / "search.js").read_text(encoding="utf-8")
+    with sync_playwright() as p:
+        browser = launch(p)
+        page = browser.new_page()
+        page.set_content(f"<script>{script}</script>")
+        got = page.evaluate("cases => cases.map(c => searchAnalyzer.merge(c[0], c[1], c[2]))",
+                            cases)
+        browser.close()
+    want = [merged(*case) for case in cases]
+    assert got == want and sum(a != b[0] for a, b in zip(want, cases)) > 150

@@ -13,8 +13,9 @@ a rebuild reads only the changed pages (a page the render stage linked from the 
 is not even read again) and links the others' unit files. A page's number follows from
 the set of pages (`index.page_numbers`), the same for a clean build and a rebuild, and
 stays the same for almost every page when one is added, removed or renamed: the term
-files the postings of the numbers whose page changed touch are patched from the last
-build's (`update`) and the others linked. When many numbers changed (a kind of page
+files are linked from the last build and the postings of the numbers whose page changed
+since they were computed are written beside them as a delta, spliced into them once it
+grows large (`update`). When many numbers changed (a kind of page
 crossing a power of two in count renumbers its range), the term files are computed for
 all pages at once, each distinct unit text analysed once (`postings`, numpy arrays), and
 every index file whose bytes did not change is linked from the last build.
@@ -155,32 +156,37 @@ def build_search_index(site: Path, cache_dir: Path | None = None, jobs: int = 0,
 
 def _patch(state: IndexState, saved: IndexState, records: dict[str, dict | None],
            cache: PageCache, writer: IndexWriter) -> int | None:
-    """Write the term files by patching the last build's (`update`) where a number's page
-    changed (another page, or its bytes: a page added, removed, renamed, edited, or moved
-    by one of those, `index.page_numbers`), when those are few and the cache still holds
-    the analysis of the pages they held: how many numbers were patched; None (nothing
-    written) otherwise."""
-    before, after = state.numbered(), saved.numbered()
+    """Write the changes of the pages since the term files were computed (the base: where
+    a number's page changed, another page or its bytes: a page added, removed, renamed,
+    edited, or moved by one of those, `index.page_numbers`) as a delta beside the last
+    build's term files, or patched into them once the delta grows large (`update`), when
+    those numbers are few and the cache still holds the analysis of the pages they held:
+    how many numbers differ from the base; None (nothing written) otherwise."""
+    before, after = state.base_numbered(), saved.numbered()  # the term files' pages: the base
     changed = [n for n in sorted(before.keys() | after.keys()) if before.get(n) != after.get(n)]
     if len(changed) > max(64, len(saved.pages) // 8):  # many: computing all is faster
         return None
     if not all(cache.stored(before[n][1]) for n in changed if n in before):
         return None
-    codes = {n: update.changed_codes(cache.get(before[n][1]) if n in before else None,
-                                     (records[after[n][0]] or cache.get(after[n][1]))
-                                     if n in after else None) for n in changed}
-    buckets = index.bucket_count(state.size)  # the last build's count of term files
-    patched = update.patched_files(writer.old, buckets, state.size, update.changed_terms(codes))
+    cache.used.update(before[n][1] for n in changed if n in before)  # the delta's base
+    new = {n: (records[after[n][0]] or cache.get(after[n][1])) if n in after else None
+           for n in changed}
+    codes = {n: update.changed_codes(cache.get(before[n][1]) if n in before else None, new[n])
+             for n in changed}
+    buckets = index.bucket_count(state.size)  # the base's count of term files
+    patched = update.changed_files(writer.old, buckets, state.size, codes,
+                                   {n for n in changed if not (new[n] or {}).get("ids")})
     if patched is None:
         return None
-    files, size = patched
+    files, size, delta = patched
     metas = {page: state.pages[page][4] if state.pages.get(page, [None])[0] == entry[0]
-             else (records[page] or _without_units(page))["meta"]
-             for page, entry in saved.pages.items()}
+             else (records[page] or cache.get(entry[0]) or _without_units(page))["meta"]
+             for page, entry in saved.pages.items()}  # (kept in the spare: not read again)
     files.update(head_files(buckets, index.by_number(
-        [entry[2] for entry in saved.pages.values()], list(metas.values()))))
+        [entry[2] for entry in saved.pages.values()], list(metas.values())), delta))
+    saved.base = {str(n): before.get(n) for n in changed} if delta else {}
     try:
-        hashes = writer.link_others(set(files))
+        hashes = writer.link_others(set(files) | update.delta_names(state.hashes))
     except OSError:
         return None
     saved.hashes = {**hashes, **writer.files(files)}

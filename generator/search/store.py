@@ -66,6 +66,9 @@ class IndexState:
     hashes: dict[str, str] = field(default_factory=dict)  # other index file → content hash
     salt: str = ""  # the index code's (`PageCache.salt`)
     size: int = 0  # the postings' size: the term files' count is `index.bucket_count` of it
+    # the pages the term files hold where they are not `pages` (a delta beside them,
+    # `update.DELTA_DIR`): number → [page, key], or None where no page was
+    base: dict[str, list | None] = field(default_factory=dict)
 
     @classmethod
     def load(cls, cache_folder: Path, index: Path, salt: str,
@@ -88,6 +91,17 @@ class IndexState:
     def numbered(self) -> dict[int, tuple[str, str]]:
         """Page number → (page, key): which page bytes each number held."""
         return {entry[2]: (page, entry[0]) for page, entry in self.pages.items()}
+
+    def base_numbered(self) -> dict[int, tuple[str, str]]:
+        """Page number → (page, key): which page bytes the term files hold at each number
+        (`numbered`, but where a delta tells the last build's pages from the term files')."""
+        numbered = self.numbered()
+        for number, held in self.base.items():
+            if held is None:
+                numbered.pop(int(number), None)
+            else:
+                numbered[int(number)] = (held[0], held[1])
+        return numbered
 
     def key(self, page: str, identity: list[int]) -> str | None:
         """The key of `page` when it is the very file the last build indexed."""
@@ -175,6 +189,8 @@ class IndexWriter:
                 self.linked += 1
                 continue
             self._make_room(name)
+            if name.startswith("d/"):  # the delta's folder, made once there is one
+                (self.folder / "d").mkdir(exist_ok=True)
             if self.old is not None and self.state.hashes.get(name) == digest:
                 try:
                     link(self.old / name, self.folder / name)

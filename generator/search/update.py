@@ -230,3 +230,109 @@ def splice(text: str, changes: dict[int, Change], parts: Parts) -> str:
         copied = k + 1 if held else k
     copy_to(len(pages))
     return "".join(out)
+
+
+# The delta segment: a rebuild's changes to the term files, written beside them instead of
+# into them. The term files stay those of the last build that wrote them (the base); the
+# delta holds, for each term whose codes changed on some page since then, its change on
+# each such page, in files of its own by term hash (`d/<bucket>.json`, {term: "page delta,
+# m, dropped code delta × (m - 1), n, added code delta × n, …"}: m = 0 when the page's
+# codes are those added, whatever they were); `meta.json` gives their count and the pages
+# emptied since the base ("gone", their codes dropped from every term). search.js reads a
+# term's postings from both (`merged` here is the same reading). An edit writes the delta
+# files and `meta.json`, some tens of files whatever the site's size, where patching the
+# term files rewrote those of every term a changed page holds (a third of them for a
+# renamed department). Past `DELTA_LIMIT` the changes are spliced into the term files
+# (`patched_files`) and the delta is empty again: the index is then byte for byte a clean
+# build's, as it is whenever nothing changed since the base.
+DELTA_DIR = "d"
+DELTA_BYTES = 4096  # about how large a delta file is on average: a query fetches one a term
+DELTA_LIMIT = 1 << 19  # the delta's size past which it is folded into the term files
+
+
+def changed_files(old: Path, buckets: int, size: int, codes: dict[int, dict[str, Change]],
+               emptied: set[int]) -> tuple[dict[str, str], int, tuple[int, list[int]] | None] | None:
+    """The term files' side of a rebuild from the `codes` that changed since the base on
+    each page number (`changed_codes`): the delta files (when they stay under
+    `DELTA_LIMIT`), or else the base's term files in `old` patched (`patched_files`). Returns
+    the files (name → JSON text), the postings' size of the term files, and the delta's
+    count of files and emptied pages (None: no delta); None when the term files are to be
+    computed whole."""
+    changes = changed_terms(codes)
+    gone = sorted(n for n in emptied if codes.get(n))  # pages that held terms, none now
+    delta = {term: {n: change for n, change in pages.items() if n not in gone}
+             for term, pages in changes.items()}
+    entries = {term: _delta_entry(pages) for term, pages in delta.items() if pages}
+    delta_size = sum(_entry_size(term, text) for term, text in entries.items())
+    if delta_size <= DELTA_LIMIT:
+        count = postings.bucket_count(delta_size, 1, DELTA_BYTES) if entries or gone else 0
+        by_bucket: dict[int, list[str]] = {n: [] for n in range(count)}
+        for term in sorted(entries):
+            by_bucket[term_hash(term) & (count - 1)].append(f'"{term}":"{entries[term]}"')
+        files = {f"{DELTA_DIR}/{n:x}.json": "{" + ",".join(parts) + "}"
+                 for n, parts in by_bucket.items()}
+        return files, size, (count, gone) if count else None
+    patched = patched_files(old, buckets, size, changes)
+    return None if patched is None else (*patched, None)
+
+
+def _delta_entry(pages: dict[int, Change]) -> str:
+    """A term's changes on its pages as the delta writes them (see `DELTA_DIR`)."""
+    out, last = [], 0
+    for page, (dropped, added) in sorted(pages.items()):
+        out.append(varint(page - last) + _codes(None if dropped is None else sorted(dropped), 1)
+                   + _codes(sorted(added), 0))
+        last = page
+    return "".join(out)
+
+
+def _codes(codes: list[int] | None, shift: int) -> str:
+    """A count (plus `shift`; 0 for None) and the codes' differences, as varints."""
+    if codes is None:
+        return varint(0)
+    return varint(len(codes) + shift) + "".join(varint(b - a) for a, b in zip([0] + codes, codes))
+
+
+def delta_names(hashes: dict[str, str]) -> set[str]:
+    """The delta files among an index's files (by name)."""
+    return {name for name in hashes if name.startswith(DELTA_DIR + "/")}
+
+
+def read_delta(text: str) -> dict[int, Change]:
+    """A delta entry (`_delta_entry`) read back: page → (codes dropped or None, added)."""
+    numbers = _numbers_of(text)
+    out: dict[int, Change] = {}
+    at, page = 0, 0
+    while at < len(numbers):
+        page += numbers[at]
+        dropped = None
+        at += 1
+        if numbers[at]:
+            dropped = np.cumsum(numbers[at + 1:at + numbers[at]]).tolist()
+            at += numbers[at]
+        else:
+            at += 1
+        added = np.cumsum(numbers[at + 1:at + 1 + numbers[at]]).tolist()
+        at += 1 + numbers[at]
+        out[page] = (dropped, added)
+    return out
+
+
+def _numbers_of(text: str) -> list[int]:
+    numbers, value = [], 0
+    for digit in VALUE[np.frombuffer(text.encode("ascii"), dtype=np.uint8)].tolist():
+        value = value << 5 | (digit & 31)
+        if digit >= 32:
+            numbers.append(value)
+            value = 0
+    return numbers
+
+
+def merged(text: str, delta: str, gone: list[int]) -> str:
+    """A term's postings as a query sees them: its term file's `text` with its `delta`
+    entry and the emptied pages `gone` applied (search.js's `merge` does the same)."""
+    changes: dict[int, Change] = {page: (None, []) for page in gone}
+    changes.update(read_delta(delta))
+    if not changes:
+        return text
+    return splice(text, changes, _chunk_parts([text])[0])

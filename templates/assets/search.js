@@ -78,10 +78,12 @@
     var read = this.read = new Reader(text), page = 0;
     this.pages = [];
     this.at = [];
+    this.end = [];
     while (read.at < text.length) {
       this.pages.push(page += read.next());
       this.at.push(read.at);
       for (var n = read.next(); n; read.at++) if (DIGIT[text.charCodeAt(read.at)] >= 32) n--;
+      this.end.push(read.at);
     }
   }
   /* The codes of the k-th page, one at a time (`code`: the current one, END after the
@@ -103,8 +105,58 @@
     for (var read = this.cursor(k); read.code !== END; read.step()) out.push(read.code);
     return out;
   };
+  function varint(v) {
+    var out = DIGITS[32 + (v & 31)];
+    for (v >>>= 5; v; v >>>= 5) out = DIGITS[v & 31] + out;
+    return out;
+  }
+  function deltas(codes) {
+    return codes.map(function (c, i) { return varint(i ? c - codes[i - 1] : c); }).join("");
+  }
+  /* A term's postings as the index has them now: its term file's `text` with its entry
+     of the delta files (`delta`: "page delta, m, dropped code delta × (m - 1), n, added
+     code delta × n, …"; m = 0: the page's codes are those added) and the pages emptied
+     since the term files were written (`gone`) applied (generator/search/update.py,
+     `merged`). The parts of the other pages are copied as they are. */
+  function merge(text, delta, gone) {
+    var changes = new Map(), read = new Reader(delta || ""), page = 0;
+    (gone || []).forEach(function (p) { changes.set(p, [null, []]); });
+    function codes(n) {
+      for (var out = [], c = 0; n > 0; n--) out.push(c += read.next());
+      return out;
+    }
+    while (read.at < read.text.length) {
+      page += read.next();
+      var m = read.next(), dropped = m ? codes(m - 1) : null;
+      changes.set(page, [dropped, codes(read.next())]);
+    }
+    if (!changes.size) return text;
+    var main = new Postings(text), out = [], last = 0, k = 0;
+    var pages = Array.from(changes.keys()).sort(function (a, b) { return a - b; });
+    function copyTo(p) {
+      for (; k < main.pages.length && main.pages[k] < p; k++) {
+        out.push(varint(main.pages[k] - last) + text.slice(main.at[k], main.end[k]));
+        last = main.pages[k];
+      }
+    }
+    pages.forEach(function (p) {
+      copyTo(p);
+      var change = changes.get(p), held = main.pages[k] === p, now = change[1];
+      if (change[0]) {
+        var kept = new Set(held ? main.codes(k) : []);
+        change[0].forEach(function (c) { kept.delete(c); });
+        change[1].forEach(function (c) { kept.add(c); });
+        now = Array.from(kept).sort(function (a, b) { return a - b; });
+      }
+      if (now.length) { out.push(varint(p - last) + varint(now.length) + deltas(now)); last = p; }
+      if (held) k++;
+    });
+    copyTo(Infinity);
+    return out.join("");
+  }
   window.searchAnalyzer = {queryTerms: queryTerms, indexTerms: indexTerms, squeezed: squeezed,
-                           termHash: termHash, numbers: numbers, Postings: Postings};
+                           termHash: termHash, numbers: numbers, Postings: Postings,
+                           merge: merge};
 
   /* The search page runs this script inline in its <head>, before the stylesheet (which
      would hold it back) and before the page's body exists: the query in the URL starts
@@ -128,12 +180,23 @@
     return loaded[path];
   }
 
-  /* A term's postings, from its bucket file. */
+  /* The index's meta.json: set by meta.js, which the search page runs before this (a
+     fetch's answer waited for the main thread to be free of the page's layout). */
+  function loadMeta() {
+    return window.searchMeta ? Promise.resolve(window.searchMeta) : load("meta.json");
+  }
+  /* A term's postings, from its term file and, after an edit, its delta file (`merge`),
+     both fetched at once. */
   var postingsOf = {};
   function postings(meta, term) {
-    var bucket = (termHash(term) & (meta.buckets - 1)).toString(16);
-    return postingsOf[term] || (postingsOf[term] = load("t/" + bucket + ".json").then(function (file) {
-      return new Postings(file[term] || "");
+    var h = termHash(term);
+    function file(dir, count) {
+      return count ? load(dir + "/" + (h & (count - 1)).toString(16) + ".json") : Promise.resolve({});
+    }
+    return postingsOf[term] || (postingsOf[term] = Promise.all([
+      file("t", meta.buckets), file("d", meta.delta)
+    ]).then(function (files) {
+      return new Postings(merge(files[0][term] || "", files[1][term], meta.gone));
     }));
   }
   function weight(code) { return code === 2 ? HEAD : WEIGHT[code & 3]; }
@@ -218,7 +281,7 @@
     var terms = queryTerms(query);
     if (!terms.length) return Promise.resolve(null);
     var meta;
-    return load("meta.json").then(function (data) {
+    return loadMeta().then(function (data) {
       meta = data;
       return Promise.all(terms.map(function (t) { return postings(meta, t); }));
     }).then(function (lists) {
@@ -456,7 +519,7 @@
     early = [q, search(q)];
     early[1].catch(function () { /* said by run, once the page is there */ });
   } else {
-    load("meta.json").catch(function () {});
+    loadMeta().catch(function () {});
   }
   function start() {
     var form = document.getElementById("search");
