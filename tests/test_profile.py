@@ -92,3 +92,18 @@ def test_a_file_that_prints_no_staffing_is_told_apart_from_one_whose_staffing_is
     severity = {name: next(i.severity for i in d.issues if i.slug == "staffing-missing")
                 for name, d in (("unread", unread), ("silent", silent))}
     assert severity == {"unread": "warning", "silent": "info"}
+
+
+def test_the_year_is_not_the_year_a_budget_compares_with():
+    """A rendering that starts after the cover (`pdftotext -f 8`, 上海 区级部门预算 2024):
+    its 说明 names the year before more often ("2023年当年预算执行数为…，比2023年…"); the
+    budget's year is the one it budgets."""
+    from generator.model import Document
+    from generator.parse.profile import read_profile
+
+    text = "\n".join(2 * [
+        "  17. “社会保障和就业支出（类）就业补助（款）公益性岗位补贴（项）”421.23万元，主要用于公益性岗位补贴。2023年当年预算",
+        "执行数为389.59万元，2024年预算安排421.23万元，比2023年预算执行数增加8.12%。主要原因是：公益性岗位补贴经费增加。"])
+    doc = Document(path="excerpt.txt", layout="pdftotext-layout", sha256="", encoding="utf-8")
+    read_profile(SourceText("excerpt.txt", text, text.split("\n"), "utf-8", ""), doc)
+    assert doc.year == 2024

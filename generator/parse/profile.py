@@ -19,7 +19,8 @@ _DEPT_LINE = re.compile(r"编制(?:部门|单位)(?:（单位）|\(单位\))?\s*
 # Where 编制部门 is not printed: 预算主管部门：, 预算单位：, and a table's 部门： / 部门名称： line.
 _OTHER_DEPT_LINE = re.compile(r"^\s*(?:预算主管部门|预算单位|部门名称|部\s*门|单位名称)\s*[:：]\s*(.+)")
 _DEPT_END = re.compile(r"\s{2,}|\s*[（(]?\s*(?:金额)?单位\s*[:：]")
-_YEAR = re.compile(r"(20\d{2})\s*年(?:度)?[^。，,\d]{0,14}?预算")
+# (not the year a budget compares with: 比2023年预算, 2023年当年预算执行数)
+_YEAR = re.compile(r"(?<![比较上于])(20\d{2})\s*年(?:度)?(?!\s*(?:当年)?预算执行)[^。，,\d]{0,14}?预算")
 # "部门预算", "单位决算", "部门（单位）预算", "区级单位预算": what the title says the file is.
 _KIND_SCOPE = re.compile(r"(部门|单位)\s*(?:[（(]\s*单位\s*[)）])?\s*(预算|决算)")
 # The year as a title prints it: 2024年区级部门预算, 2024 年度部门决算, 2019年度部门预算公开;

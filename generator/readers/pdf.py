@@ -14,7 +14,6 @@ Debug view: `python -m generator.readers.pdf FILE [--page N]` prints the grid.
 from __future__ import annotations
 
 import sys
-import unicodedata
 from pathlib import Path
 
 import pypdfium2 as pdfium
@@ -25,6 +24,7 @@ from ..model import Issue, Origin
 from ..sources import normalize_characters
 from .pdf_layout import LaidLine, find_tables, group_lines, merge_wrapped, split_cells
 from .pdf_page import PageContent, read_page_content
+from .text import display_width
 
 # The rendition places a cell at (its x0 in points / POINTS_PER_COLUMN) columns, a Han
 # character counting two columns, the way `pdftotext -layout` spaces a page.
@@ -179,12 +179,8 @@ def _rendition(line: LaidLine) -> str:
         target = round(cell.box[0] / POINTS_PER_COLUMN)
         gap = max(target - width, MIN_CELL_SPACING if out else 0)
         out += " " * gap + cell.text
-        width += gap + _display_width(cell.text)
+        width += gap + display_width(cell.text)
     return out
-
-
-def _display_width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 def _print_grid(grid: Grid, page: int | None) -> None:

@@ -1,18 +1,21 @@
 """Reader for `pdftotext` renderings (.txt): `-layout`, the default mode and `-raw`.
 
 Pages are split by form feeds (`GridRow.page`). In a `-layout` rendering cells are the
-runs of text between two or more spaces, with `x0`/`x1` in character columns (an East
-Asian wide character counts two, as pdftotext places it); in the default and `-raw`
-renderings a column gap is a single space, so every space splits a cell and x is unknown.
-In both, an amount printed one space from a label ("156,211,123 一、一般公共服务支出", where
-two columns nearly touch) is a cell of its own.
+runs of text between two or more spaces, with `x0`/`x1` in columns as pdftotext counts
+them in its output encoding: one per character in UTF-8 (a Han character too), one per
+byte in GBK (two for a Han character or a “ quote); a file's count is the one under which
+its amounts, right-aligned in their columns, line up (`column_measure`: an editor may
+have re-encoded the file since). In the default and `-raw` renderings a column gap is a
+single space, so every space splits a cell and x is unknown. In both, an amount printed
+one space from a label ("156,211,123 一、一般公共服务支出", where two columns nearly
+touch) is a cell of its own.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from functools import cache, lru_cache
 
 from ..grid import Cell, Grid, GridRow, origin_at
@@ -40,8 +43,9 @@ def read_text(source: SourceText) -> Grid:
     layout = _is_layout(source.lines)
     grid = Grid(path=source.path, format="pdftotext-layout" if layout else "pdftotext-plain",
                 text=source.text)
+    width = column_measure(source.lines) if layout else display_width
     for number, line, page in paged_lines(source.lines, grid):
-        cells = _layout_cells(line, number, page) if layout else _plain_cells(line, number, page)
+        cells = _layout_cells(line, number, page, width) if layout else _plain_cells(line, number, page)
         if cells:
             grid.rows.append(GridRow(cells=cells, line=number, page=page))
     return grid
@@ -72,6 +76,28 @@ def _is_layout(lines: list[str]) -> bool:
         return False
     gapped = sum(1 for line in with_text if _GAP.search(line))
     return gapped >= min(LAYOUT_GAP_LINES, LAYOUT_GAP_SHARE * len(with_text))
+
+
+def column_measure(lines: list[str], sample: int = 60) -> Callable[[str], int]:
+    """How the rendering counts columns (see the module's docstring): characters, GBK bytes
+    or display width (a wide character two, the tie's choice), whichever puts the right ends
+    of the amounts that end lines with wide characters on the fewest columns (in up to
+    `sample` such lines)."""
+    measures = (display_width, len, _gbk_bytes)
+    ends: list[set[int]] = [set() for _ in measures]
+    for line in lines:
+        if line.isascii() or not line[-1:].isdigit() or not is_amount(line.rsplit(None, 1)[-1]):
+            continue
+        for measure, found in zip(measures, ends):
+            found.add(measure(line))
+        sample -= 1
+        if not sample:
+            break
+    return min(zip(measures, ends), key=lambda m: len(m[1]))[0]
+
+
+def _gbk_bytes(text: str) -> int:
+    return len(text.encode("gb18030", errors="replace"))
 
 
 def display_width(text: str) -> int:
@@ -105,15 +131,15 @@ def is_amount(token: str) -> bool:
     return bool(AMOUNT_RE.match(normalize_cell(token)))
 
 
-def _layout_cells(line: str, number: int, page: int) -> list[Cell]:
+def _layout_cells(line: str, number: int, page: int, width: Callable[[str], int]) -> list[Cell]:
     cells: list[Cell] = []
     origin = origin_at(number, page)
     end = x_end = 0  # where the last run ended, in characters and in columns
     for run in _RUN.finditer(line):
-        x0 = x_end + display_width(line[end:run.start()])  # widths add up: measured once
+        x0 = x_end + width(line[end:run.start()])  # widths add up: measured once
         for text, offset in _split_amounts(run.group()):
-            start = x0 + display_width(run.group()[:offset])
-            cells.append(Cell(text, origin, x0=start, x1=start + display_width(text)))
+            start = x0 + width(run.group()[:offset])
+            cells.append(Cell(text, origin, x0=start, x1=start + width(text)))
         end, x_end = run.start(), x0
     return cells
 

@@ -115,6 +115,7 @@ COLUMN_KEYS: dict[str, str] = {
     "reception": "公务接待费 — official reception",
     "total_budget": "“三公”经费预算数（决算表中）— 三公 budget figure, total",
     "overseas_budget": "因公出国（境）费预算数 — overseas travel, budget figure",
+    "vehicle_total_budget": "公务用车购置及运行费预算数 — official vehicles, budget figure",
     "vehicle_purchase_budget": "公务用车购置费预算数 — vehicle purchase, budget figure",
     "vehicle_operation_budget": "公务用车运行费预算数 — vehicle operation, budget figure",
     "reception_budget": "公务接待费预算数 — reception, budget figure",

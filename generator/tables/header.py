@@ -119,12 +119,15 @@ def _variant_columns(stacks: list[Column], variants: list[Column], catalogue: Ca
 
 
 def _key_subtotals(keyed: list[Column], groups: list[Column], catalogue: Catalogue) -> None:
-    for leaf in keyed:
+    for leaf, after in zip(keyed, [*keyed[1:], None]):
         over = [g for g in groups if overlap(g, leaf) > 0]
+        if after is not None:  # a heading centred over wide columns may clear its 小计's label
+            over += [g for g in groups if overlap(g, after) > 0 and (g.x0 or 0) > (leaf.x0 or 0)]
         flat = squash(leaf.label)
         if flat in SUBTOTAL_LABELS and leaf is not keyed[0]:
-            # the 小计 of a group ("公务用车购置及运行费" over 小计 购置费 运行费); the first
-            # column's 合计 is the table's total, whatever heading stands over it
+            # the 小计 of a group ("公务用车购置及运行费" over 小计 购置费 运行费, or over the
+            # columns after it); the first column's 合计 is the table's total, whatever
+            # heading stands over it
             named = [g for g in over if catalogue.column_key(g.label) not in (None, "total")]
             if named:
                 leaf.key = catalogue.column_key(_lowest(named).label)
@@ -170,9 +173,10 @@ def _split_squeezed(cell: Cell, labels: list[str]) -> list[Cell]:
             any(k.startswith(p) or p.startswith(k) for k in labels) for p in parts):
         return [cell]
     from ..readers.text import display_width
+    measure = display_width if display_width(cell.text) == (cell.x1 or 0) - cell.x0 else len
     out, x = [], cell.x0
     for part in parts:
-        width = display_width(part)
+        width = measure(part)
         out.append(Cell(part, cell.origin, cell.col, x, x + width))
         x += width + 1
     return out
@@ -180,14 +184,15 @@ def _split_squeezed(cell: Cell, labels: list[str]) -> list[Cell]:
 
 def _continues(stack: Column, cell: Cell, labels: list[str]) -> bool:
     """Whether `cell` continues the label of `stack`: together they begin a known header
-    label and stand close; or they overlap by half the narrower and the label holds a known
-    one already or neither has anything to do with one."""
+    label and stand close; or they overlap or touch (pdftotext keeps apart only what stands
+    apart on the page; a narrow last piece drifts right with the columns it must clear)
+    and the label holds a known one already or neither has anything to do with one."""
     label, piece = squash(stack.label), squash(cell.text)
     shared = overlap(stack, cell)
     if any(known.startswith(label + piece) for known in labels):
         # a known label's pieces: a squeezed line may push one aside by up to their widths
         return shared + _width(stack) + (cell.x1 or 0) - (cell.x0 or 0) > 0
-    if shared < 0.5 * min(_width(stack), (cell.x1 or 0) - (cell.x0 or 0)):
+    if shared < 0:
         return False
     if any(known in label for known in labels):
         return True
@@ -210,10 +215,12 @@ def _narrow_match(stack: Column, cell: Cell) -> bool:
 
 
 def _groups(stacks: list[Column]) -> list[Column]:
-    """The labels over two or more labels on lower lines, or over a ruled cell of their
-    column (reaching a tenth of their width past their ends: a rendering may squeeze a
-    label a character narrower than its columns). Each label's first line, column and
-    extent are read once: every label is compared with every other."""
+    """The labels over a label on a lower line (two leaf columns never stand over each
+    other; a heading centred over wide columns may overlap one of their labels only), over
+    two where cells give their column too (a merged cell names its first column only), or
+    over a ruled cell of their column (reaching a tenth of their width past their ends: a
+    rendering may squeeze a label a character narrower than its columns). Each label's
+    first line, column and extent are read once: every label is compared with every other."""
     spans = [(s.pieces[0].origin.line, s.pieces[0].col, s.x0 or 0, s.x1 or 0) for s in stacks]
     deepest: dict[int, int] = {}  # column → the lowest line a label starts on in it
     for first, col, _, _ in spans:
@@ -227,11 +234,11 @@ def _groups(stacks: list[Column]) -> list[Column]:
         if col is not None and deepest[col] > line:
             found.append(stack)  # a ruled cell over others: its col is the first of the columns it spans
             continue
-        reach, under = GROUP_REACH * (x1 - x0), 0
+        reach, under = GROUP_REACH * (x1 - x0), 2 if col is not None else 1
         for other, (first, _, a0, a1) in zip(stacks, spans):
             if first > line and other is not stack and min(x1, a1) - max(x0, a0) + reach > 0:
-                under += 1
-                if under == 2:  # two below: it heads a group (no need to count on)
+                under -= 1
+                if not under:  # no need to count on
                     found.append(stack)
                     break
     return found

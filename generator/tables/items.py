@@ -55,12 +55,18 @@ def read_items(seg: Segment, catalogue: Catalogue, unit: str, path: str,
             key = column.key if column.variant in (None, "final") else f"{column.key}_{column.variant}"
             row.values.setdefault(key, to_wan(cell.text, unit))
             row.origins.setdefault(key, cell.origin)
-        if amounts[0].x0 is None:
-            # without positions the header's print order need not be its column order
+        identities = (*seg.kind.identities, GRAND_TOTAL) if "grand_total" in row.values else seg.kind.identities
+        by_position = amounts[0].x0 is not None
+        if not by_position or len(row.values) < len(amounts) \
+                or not identities_hold(row.values, identities, rounding_step(unit)):
+            # without positions the header's print order need not be its column order; by
+            # positions that leave an amount out or break an identity, a rendering
+            # misplaced the header's labels (a wrong figure is worse than a missing one)
             _place_without_positions(row, header, amounts, seg, catalogue, unit, bool(gathered), stated)
             if len(row.values) < len(amounts):
+                how = "按恒等式放置（列位置与表头不符）" if by_position else "按恒等式放置（没有列位置）"
                 issues = [table_issue(seg, path, "column-ambiguous", row.line, f"{len(amounts)} 个金额中"
-                                      f"有 {len(row.values)} 个按恒等式放置（没有列位置）")]
+                                      f"有 {len(row.values)} 个{how}")]
                 table.rows.append(row)
                 return table, issues
     else:  # items as rows: "因公出国（境）费  12.00"

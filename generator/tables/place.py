@@ -12,7 +12,8 @@
   the shift between it and the total column's edge (a rendering moves a line's amounts
   right when a long name precedes them) is taken off the others before each goes to the
   nearest edge. Without full rows, by the nearest header centre (labels are centred over
-  their columns), the larger overlap on a tie. Positions may be in any unit (characters
+  their columns) among the labels starting left of the amount's right end, the larger
+  overlap on a tie. Positions may be in any unit (characters
   of a -layout line, PDF points).
 """
 
@@ -94,7 +95,10 @@ def _by_centres(amounts: list[Cell], columns: list[Column]) -> list[tuple[Column
         if not free:
             break
         centre = ((amount.x0 or 0) + (amount.x1 or 0)) / 2
-        best = min(free, key=lambda c: (abs(c.centre - centre), -overlap(c, amount)))
+        # a label starts left of its amounts' right end (they are right-aligned or centred
+        # under it); the next column's label starts right of it
+        starting = [c for c in free if (c.x0 or 0) <= (amount.x1 or 0)] or free
+        best = min(starting, key=lambda c: (abs(c.centre - centre), -overlap(c, amount)))
         placed.append((best, amount))
         # keep left-to-right order: columns left of the one taken can take no later amount
         free = [c for c in free if (c.x0 or 0) > (best.x0 or 0)]
