@@ -177,13 +177,13 @@ def test_unit_files_are_small_and_ids_name_their_place():
 
 
 def test_a_page_is_read_into_units_with_anchors_and_fields():
-    html = ('<header><p>网站导航</p></header><main data-pagefind-body>'
-            '<h1 data-pagefind-filter="类型:部门预算"><span data-pagefind-filter="部门">甲局</span>'
+    html = ('<header><p>网站导航</p></header><main data-search-body>'
+            '<h1 data-search-filter="类型:部门预算"><span data-search-filter="部门">甲局</span>'
             ' 2024年部门预算</h1><p>地区：乙市</p>'
             '<section id="tables"><h3>表三 支出表</h3><table><thead><tr><th>科目名称</th></tr></thead>'
             '<tr><td class="code">2010301</td><th scope="row">行政运行</th><td class="num">1.00</td></tr>'
             '<tr><td class="code">2010301</td><th scope="row">行政运行</th><td class="num">1.00</td></tr>'
-            '</table></section><div data-pagefind-ignore><p>图表说明</p></div>'
+            '</table></section><div data-search-ignore><p>图表说明</p></div>'
             '<h3 id="project-2">驻京办业务专项</h3><span>5.00 万元 <a class="src" href="#">L9</a></span>'
             '</main><footer>页脚</footer>')
     page = read_page(html)

@@ -1,7 +1,6 @@
 """Indexed pages as search units: what a reader wants to land on.
 
-A page's indexed part (the element marked `data-pagefind-body`, the attribute names kept
-from the earlier Pagefind index) is read as a sequence of *units*: the page head (its `<h1>`
+A page's indexed part (the element marked `data-search-body`) is read as a sequence of *units*: the page head (its `<h1>`
 and what follows up to the first section heading: key figures, region, year), each table
 row, each project (`<h3 id="project-N">`), each 绩效 target (`<summary>`), each text
 section (`<h2>`…`<h4>` and the paragraphs under it), each glossary term. A unit has an
@@ -10,14 +9,14 @@ or the target), a label (the heading it falls under) and its text in three field
 *name* (the `<h1>`, a project's or target's name, a row's `<th>`: a department, project or
 科目), a *title* (a section heading) and the *body*.
 
-What search skips is cut out first: elements marked `data-pagefind-ignore` (charts, check
+What search skips is cut out first: elements marked `data-search-ignore` (charts, check
 results, navigation, nested ones counted), what templates cannot mark (`EXCLUDE_SELECTORS`:
 amounts, source-line links, a table's download links) and tables' header rows. A row
 whose text was seen already on the page (科目 names recur in 表一, 表三, 表五 …) is left
 out: the page is found by the same words, at the first place they appear. A long text is cut at sentence ends into units of
 about `UNIT_CHARS` characters (`split_long`).
 
-Filters come from `data-pagefind-filter` attributes: `name:value`, or `name` alone for the
+Filters come from `data-search-filter` attributes: `name:value`, or `name` alone for the
 element's own text (类型, 地区, 年度, 部门).
 """
 
@@ -51,9 +50,9 @@ EXCLUDED = _excluded_pattern(EXCLUDE_SELECTORS)
 # A table's header rows: column names, printed on every table, found by no one.
 THEAD = re.compile(r"<thead\b.*?</thead\s*>", re.S | re.I)
 # The element search indexes and the end of the main content.
-BODY_START = re.compile(r"<[a-z][^>]*\sdata-pagefind-body[\s>=]")
+BODY_START = re.compile(r"<[a-z][^>]*\sdata-search-body[\s>=]")
 BODY_END = re.compile(r"</main>|</body>")
-IGNORE_ATTR = " data-pagefind-ignore"
+IGNORE_ATTR = " data-search-ignore"
 VOID = {"area", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"}
 TOKEN = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)([^>]*)>|<!--.*?-->|([^<]+)", re.S)
 ATTR = re.compile(r'([a-zA-Z-]+)(?:\s*=\s*"([^"]*)")?')
@@ -125,7 +124,7 @@ def _searched(html: str) -> str:
 
 
 # The attributes the walk reads; a tag without any of them (nearly all) is not parsed further.
-READ_ATTRS = re.compile(r"\b(?:id|scope|data-pagefind-filter)\s*=", re.I)
+READ_ATTRS = re.compile(r"\b(?:id|scope|data-search-filter)\s*=", re.I)
 
 
 def _attributes(attrs: str) -> dict[str, str]:
@@ -238,8 +237,8 @@ class _Walker:
                 self.units.append(unit)
 
     def open(self, tag: str, attrs: dict[str, str]) -> None:
-        if "data-pagefind-filter" in attrs:
-            name, _, value = attrs["data-pagefind-filter"].partition(":")
+        if "data-search-filter" in attrs:
+            name, _, value = attrs["data-search-filter"].partition(":")
             if value:
                 self.filters.setdefault(name.strip(), value.strip())
             else:
@@ -329,7 +328,7 @@ def split_long(unit: Unit) -> list[Unit]:
 
 
 def without_ignored(html: str) -> str:
-    """The page without its `data-pagefind-ignore` elements (charts, check results, …).
+    """The page without its `data-search-ignore` elements (charts, check results, …).
 
     An element is cut out with everything up to its matching end tag (nesting counted);
     one whose end cannot be found is left in.
