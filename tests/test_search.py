@@ -335,6 +335,24 @@ def test_one_character_and_codes(search_site):
     context.close()
 
 
+def test_words_apart_are_each_found_as_typed_in_any_order(search_site):
+    """A 科目 is printed "2010301 行政运行" on its own page and name first in a
+    department's table: a query of both words finds the department pages too, each
+    sub-result holding every word; a word no page holds still finds nothing."""
+    base, browser, _ = search_site
+    context, page, _, _ = open_search(browser, base + "search/")
+    queries = ["2010301 行政运行", "行政运行 2010301", "2010301 行政运行X"]
+    found = page.evaluate(RUN_QUERIES, queries)
+    context.close()
+    for q in queries[:2]:
+        pages = [page_path(r["url"]) for r in found[q]["results"]]
+        assert found[q]["exact"] and any(p.startswith("budgets/") for p in pages), (q, pages)
+        assert any(p.startswith("classifications/") for p in pages), (q, pages)
+        for r in found[q]["results"]:
+            assert all("2010301" in s["text"] and "行政运行" in s["text"] for s in r["subs"]), r
+    assert found[queries[2]]["results"] == []
+
+
 def test_search_page_on_a_phone(search_site):
     """The header box submits to search/?q=; results, sub-results and the UI are Chinese."""
     base, browser, _ = search_site

@@ -3,7 +3,8 @@
    (tests/test_search_index.py checks that both give the same terms). A query matches
    the exact string typed: it fetches, all at once, the postings of bigrams that cover
    every character (`coverTerms`), the index gives the units holding them all, and a
-   unit is shown when its text holds the string. Only when no unit does, it falls back
+   unit is shown when its text holds each word typed (words split at white space, in
+   any order). Only when no unit does, it falls back
    to pages holding all the query's terms anywhere, and says so. Results are grouped by
    page: the page's own name (its <h1>) first, then names (a department, project, 科目),
    then titles, then text. A result loads the one small file of its best unit. Every
@@ -339,9 +340,14 @@
   var status, list, more, filterBox, input;  // the page's elements, once it has them
   var current = null, shown = 0, chosen = {};
 
+  /* What a shown unit must hold: each word of the query (split at white space) as typed,
+     in any order (a 科目 is printed "2010301 行政运行" in one table, name first in another);
+     in the fallback, its terms. */
   function needlesOf(state) {
-    if (state.exact) return [squeezed(state.query)];
-    return state.terms;
+    if (!state.exact) return state.terms;
+    return state.query.split(/\s+/).map(squeezed).filter(function (w, i, all) {
+      return w && all.indexOf(w) === i;
+    });
   }
   /* Results as filtered: the filters' values (filters.json) are loaded once the first
      results are on screen, and a filter can be chosen only after that. */
@@ -378,6 +384,9 @@
     });
     filterBox.hidden = !filterBox.firstChild;
   }
+  function holdsAll(text, needles) {
+    return needles.every(function (n) { return text.indexOf(n) >= 0; });
+  }
   /* A result as shown: up to SUBS of its units, best first, from the file of its best
      unit (one small file a result). When the match is exact, a unit is shown only when
      its text holds the query; when no unit of that file does, the files of the next
@@ -391,7 +400,7 @@
       var out = [];
       units.forEach(function (u) {
         var file = files[fileOf(u)], unit = file && file.units[u[0] % chunk];
-        if (out.length < SUBS && unit && (!exact || squeezed(unit[2]).indexOf(needles[0]) >= 0))
+        if (out.length < SUBS && unit && (!exact || holdsAll(squeezed(unit[2]), needles)))
           out.push([file.strings[unit[0]], file.strings[unit[1]], unit[2]]);
       });
       return out;
