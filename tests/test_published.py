@@ -35,7 +35,7 @@ def started(monkeypatch) -> list[tuple]:
 @pytest.fixture
 def parquet_per_document(monkeypatch):
     """Every document a Parquet part of its own, every table in parts."""
-    monkeypatch.setattr(published, "PARQUET_DOCS", 1)
+    monkeypatch.setattr(bulk, "PART_DOCS", 1)
     monkeypatch.setattr(bulk, "PART_MIN_ROWS", 0)
 
 

@@ -21,18 +21,17 @@ import contextlib
 import json
 import os
 import shutil
-import zipfile
 from pathlib import Path
 
 from .. import db
 from ..config import Config
 from ..departments import DepartmentNames, group_departments
 from ..incremental import Manifest, cache_dir, digest, settings_key
-from . import bulk, published, urls, zipreuse
+from . import bulk, published
 from . import charts as ch
 from .data import SiteData
 from .datapackage import datapackage, stated_size
-from .downloads import dumps, write_bulk, zip_member
+from .downloads import document_zips, dumps, write_bulk
 from .facts import FactsStore, SiteFacts
 from .glossary import TERMS
 from .indexes import classification_index, render_indexes
@@ -244,30 +243,20 @@ def render_downloads(con, config: Config, doc_ids: list[str],
     data_dir = out_dir / "data"
     data_dir.mkdir(parents=True, exist_ok=True)
     table_keys = load_table_keys(con)  # only when the downloads are written again
-    document_csvs = [(zip_member(doc_id, key), urls.table_file(doc_id, key, "csv"))
-                     for doc_id in doc_ids for key in table_keys.get(doc_id, ())]
     # The DuckDB file under data/ is a download too: a reproducible copy of the working
     # database, written by another process while this one exports the tables; that
     # process also writes the Parquet exports, from the copy.
-    doc_keys = published.input_doc_keys(writer.inputs)
+    chunks = published.site_chunks(writer.inputs, config)
     # The layout of the last build's files, read once: `early` planned from it already.
     store = (early.store if early is not None else
              bulk.PartStore(bulk.cache_folder(config), writer.previous_dir if writer.previous else None))
-    previous = zipreuse.open_previous(writer.previous_dir if writer.previous else None, bulk.ZIP_REL)
     publishing = (published.publishing(con, config, writer.inputs, store, data_dir)
                   if early is None else contextlib.nullcontext())
-    try:
-        with publishing, zipfile.ZipFile(out_dir / bulk.ZIP_REL, "w", zipfile.ZIP_DEFLATED,
-                                         compresslevel=1) as archive:
-            described = write_bulk(con, out_dir, archive,
-                                   bulk.chunks(doc_keys, bulk.settings_key(config)), store,
-                                   document_csvs, previous)
-        if early is not None:
-            early.finish(data_dir)
-    finally:
-        if previous is not None:
-            previous.close()
-    store.save(out_dir / bulk.ZIP_REL, bulk.ZIP_REL)
+    with publishing:
+        described = write_bulk(con, out_dir, chunks, store, document_zips(chunks, table_keys))
+    if early is not None:
+        early.finish(data_dir)
+    store.save()
     files = sorted(p for p in data_dir.rglob("*") if p.is_file() and not p.name.endswith(".wal"))
     package = datapackage(described, config.get("site.title"), files, data_dir)
     (data_dir / "datapackage.json").write_text(dumps(package), encoding="utf-8")
