@@ -35,10 +35,13 @@ from ..config import Config
 from ..incremental import cache_dir, config_key, digest
 from .bulkstore import PartStore
 
-# Documents per part, on average: a clean build's Parquet costs a sixth more CPU than one
-# file per table (2,000 documents: 1.98 against 1.70 CPU-s), a one-document change writes
-# a part of each table (an eighth of the table at 2,000).
-PART_DOCS = 256
+# Documents per part, on average (a chunk's size varies: at 2,000 documents from 2 to 174).
+# An edit writes again its chunk's part of every table: at 2,000 documents, a chunk of 146
+# documents costs 0.79 CPU-s of CSV and JSON exports, one of 24 0.34; parts of 256 documents
+# average 300 documents for the document edited, of 64, 96. A clean build's Parquet costs
+# more in smaller parts (2,000 documents: one file per table 1.70 CPU-s, parts of 256
+# 1.98, of 64 3.1), an edit's less.
+PART_DOCS = 64
 # A table of fewer rows is one part, written every build (parts would cost more).
 PART_MIN_ROWS = 10_000
 PART_FORMAT = "3"  # change when a part's bytes change for the same rows

@@ -177,10 +177,17 @@ def stated_size(rel: str, path: Path) -> int | None:
     return None if rel.startswith(UPDATED_FILES) else path.stat().st_size
 
 
-def table_parts(folder: str, table: str, rels: list[str]) -> list[str]:
-    """The parts of `table` in the format `folder` (csv, json, parquet) among the files
-    `rels` (under data/), in order: its rows are theirs, one after the other (`bulk`)."""
-    return sorted(rel for rel in rels if rel.startswith(f"{folder}/{table}/"))
+def parts_by_table(rels: list[str]) -> dict[tuple[str, str], list[str]]:
+    """(format folder: csv, json, parquet; table) → the parts of that table in that format
+    among the files `rels` (under data/), in order: the table's rows are theirs, one after
+    the other (`bulk`)."""
+    out: dict[tuple[str, str], list[str]] = {}
+    for rel in sorted(rels):
+        folder, _, rest = rel.partition("/")
+        table, slash, _ = rest.partition("/")
+        if slash:
+            out.setdefault((folder, table), []).append(rel)
+    return out
 
 
 def datapackage(described: dict[str, dict[str, Any]], title: str, files: list[Path],
@@ -189,19 +196,20 @@ def datapackage(described: dict[str, dict[str, Any]], title: str, files: list[Pa
     A table's resource in each format lists its parts (a multipart resource: the rows of
     the parts one after the other; each CSV part begins with its own header row)."""
     rels = [path.relative_to(data_dir).as_posix() for path in files]
+    parts = parts_by_table(rels)
     resources: list[dict[str, Any]] = []
     for table, info in described.items():
         schema = {"fields": [describe_column(table, c, t) for c, t in info["columns"]]}
         base = {"title": table, "description": TABLES.get(table, ""), "schema": schema}
-        resources.append({"name": f"{table}-csv", "path": table_parts("csv", table, rels), "format": "csv",
+        resources.append({"name": f"{table}-csv", "path": parts.get(("csv", table), []), "format": "csv",
                           "mediatype": "text/csv", "encoding": "utf-8-sig",
                           "profile": "tabular-data-resource", **base,
                           "description": base["description"] + "（CSV：分为若干文件，每个文件都有表头行）",
                           "dialect": {"delimiter": ",", "header": True}})
-        resources.append({"name": f"{table}-json", "path": table_parts("json", table, rels), "format": "json",
+        resources.append({"name": f"{table}-json", "path": parts.get(("json", table), []), "format": "json",
                           "mediatype": "application/json", "encoding": "utf-8", **base,
                           "description": base["description"] + "（JSON：分为若干文件，每个为 {table, unit, rows}；金额为精确小数字符串）"})
-        resources.append({"name": f"{table}-parquet", "path": table_parts("parquet", table, rels),
+        resources.append({"name": f"{table}-parquet", "path": parts.get(("parquet", table), []),
                           "format": "parquet", "mediatype": "application/vnd.apache.parquet", **base})
     described_paths = {p for r in resources for p in ([r["path"]] if isinstance(r["path"], str) else r["path"])}
     extra = {

@@ -11,7 +11,7 @@ from markupsafe import Markup
 from ..config import Config
 from ..tidy import MEASURE_ZH
 from . import bulk, urls
-from .datapackage import COLUMN_KEYS, TABLES, describe_column, table_parts
+from .datapackage import COLUMN_KEYS, TABLES, describe_column, parts_by_table
 from .mdpages import read_markdown_pages
 from .templating import PageWriter, asset_files
 
@@ -41,9 +41,10 @@ def render_data_pages(writer: PageWriter, described: dict, files: list[tuple[str
                    [describe_column(table, c, t) | {"duck_type": t} for c, t in info["columns"]])
                   for table, info in described.items()]
     rels = [path for path, _ in files]
+    parts = parts_by_table(rels)
     writer.write("data.html", "data/", files=files, part_docs=bulk.PART_DOCS,
                  zips=[rel for rel in rels if rel.startswith("tables-csv/")],
-                 tables=[(table, info["rows"], {fmt: table_parts(fmt, table, rels)
+                 tables=[(table, info["rows"], {fmt: parts.get((fmt, table), [])
                                                 for fmt in ("csv", "json", "parquet")})
                          for table, info in described.items()])
     writer.write("dictionary.html", "data/dictionary/", dictionary=dictionary,
