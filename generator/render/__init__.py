@@ -125,7 +125,9 @@ def _publish_early(con, config: Config, writer: TrackedWriter, fresh: list[str] 
     their memory would come on top."""
     if fresh is None or DATA_UNIT[0] in writer.deferred or writer.reusable(*DATA_UNIT):
         return None
-    return published.start(con, config, writer.inputs, writer.previous_dir if writer.previous else None)
+    spare_file = writer.spare.aside.get(published.PUBLISHED_REL) if writer.spare is not None else None
+    return published.start(con, config, writer.inputs, writer.previous_dir if writer.previous else None,
+                           None if spare_file is None else Path(spare_file))
 
 
 def _render_all(con, config: Config, out_dir: Path, site: SiteData, facts: dict, pages: list,
@@ -256,7 +258,7 @@ def render_downloads(con, config: Config, doc_ids: list[str],
         described = write_bulk(con, out_dir, chunks, store, document_zips(chunks, table_keys))
     if early is not None:
         early.finish(data_dir)
-    store.save()
+    store.save(for_spare=(published.PUBLISHED_REL,))
     files = sorted(p for p in data_dir.rglob("*") if p.is_file() and not p.name.endswith(".wal"))
     package = datapackage(described, config.get("site.title"), files, data_dir)
     (data_dir / "datapackage.json").write_text(dumps(package), encoding="utf-8")
