@@ -234,9 +234,9 @@ def copy_assets(config: Config, writer: TrackedWriter) -> None:
 def render_downloads(con, config: Config, doc_ids: list[str],
                      writer: TrackedWriter, early=None) -> None:
     """The bulk data under `data/` and its pages (after each document's own table
-    downloads, which `render_documents` writes and the zip bundles: those of `doc_ids`,
-    in site order). `early`: the DuckDB download and the Parquet files are being
-    published already (`db.start_publishing`), into place once it is done."""
+    downloads, which `render_documents` writes and the zips by part bundle). `early`: the
+    DuckDB download and the Parquet files are being published already
+    (`db.start_publishing`), into place once it is done."""
     out_dir = writer.out_dir
     if not writer.stale(*DATA_UNIT):
         if early is not None:
