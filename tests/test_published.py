@@ -27,15 +27,16 @@ def started(monkeypatch) -> list[tuple]:
     """(base, replace) of each incremental publishing started."""
     calls: list[tuple] = []
     real = db.start_publishing
-    monkeypatch.setattr(db, "start_publishing", lambda con, base=None, replace=None, parts=None: (
-        calls.append((base, replace)), real(con, base, replace, parts))[1])
+    monkeypatch.setattr(db, "start_publishing", lambda con, base=None, replace=None, parts=None,
+                        in_place=False: (calls.append((base, replace)),
+                                         real(con, base, replace, parts, in_place))[1])
     return calls
 
 
 @pytest.fixture
 def parquet_per_document(monkeypatch):
     """Every document a Parquet part of its own, every table in parts."""
-    monkeypatch.setattr(published, "PARQUET_DOCS", 1)
+    monkeypatch.setattr(bulk, "PART_DOCS", 1)
     monkeypatch.setattr(bulk, "PART_MIN_ROWS", 0)
 
 
@@ -96,3 +97,64 @@ def test_a_file_not_the_one_recorded_or_grown_too_much_is_published_anew(make_si
     clean = tmp_path / "clean"
     assert_same_as_clean_build(site, clean)
     assert served.read_bytes() == (clean / "clean-site" / "build" / "data" / "budget.duckdb").read_bytes()
+
+
+def edit_again(site, mark: str) -> None:
+    path = site / "content" / "disclosures" / "004_27a732d9d5264bbf.txt"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("会议的会务", f"{mark}会议的会务", 1), encoding="utf-8")
+
+
+def test_the_spares_file_is_brought_up_to_date_in_place(make_site, started, monkeypatch, tmp_path):
+    """The build after next takes the spare's budget.duckdb (the build before last's, not
+    served) and updates it where it is, instead of copying the last build's; the served
+    file is never changed; the rows are a clean build's."""
+    monkeypatch.setattr(published, "GROWTH_LIMIT", 10)  # two documents: each update doubles the file
+    site = incremental_site(make_site)
+    build(site)
+    served = site / "build" / "data" / "budget.duckdb"
+    first = served.stat().st_ino
+    edit_source(site)
+    build(site)  # a copy of the first build's file; that build's site is now the spare
+    second = served.stat().st_ino
+    assert started[-1] == (served, [EDITED_ID]) and second != first
+    kept = served.read_bytes()
+    edit_again(site, "再")
+    build(site)
+    assert served.stat().st_ino == first and ".spare-trash" in str(started[-1][0])
+    assert started[-1][1] == [EDITED_ID]
+    assert_same_as_clean_build(site, tmp_path / "a")
+    assert (site / ".build-spare" / "data" / "budget.duckdb").read_bytes() == kept  # served until the swap
+    edit_again(site, "又")
+    build(site)
+    assert served.stat().st_ino == second
+    assert_same_as_clean_build(site, tmp_path / "b")
+
+
+def test_a_failed_build_leaves_the_site_whole_and_the_next_one_right(make_site, started, monkeypatch,
+                                                                      tmp_path):
+    """A build that fails after the publishing process took the spare's file leaves the
+    served site as it was; the next build publishes from the served file."""
+    import generator.render as render
+
+    from .test_incremental import hashes
+
+    monkeypatch.setattr(published, "GROWTH_LIMIT", 10)
+    site = incremental_site(make_site)
+    build(site)
+    edit_source(site)
+    build(site)
+    before = hashes(site / "build")
+    edit_again(site, "再")
+
+    def fail(*args, **kwargs):
+        raise RuntimeError("导出失败（测试）")
+
+    monkeypatch.setattr(render, "write_bulk", fail)
+    with pytest.raises(RuntimeError):
+        build(site)
+    assert ".spare-trash" in str(started[-1][0])  # the spare's file was taken, then deleted
+    assert hashes(site / "build") == before
+    monkeypatch.undo()
+    build(site)
+    assert_same_as_clean_build(site, tmp_path)

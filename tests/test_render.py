@@ -39,7 +39,7 @@ def test_page_kinds_exist(site):
                  "classifications/function/2210201/index.html", "classifications/economic/30101/index.html",
                  "data/index.html", "data/dictionary/index.html", "pages/about/index.html",
                  "pages/methodology/index.html", "404.html", "sitemap.xml", "robots.txt",
-                 "data/datapackage.json", "data/tables-csv.zip", "data/budget.duckdb",
+                 "data/datapackage.json", "data/tables-csv/part-0000.zip", "data/budget.duckdb",
                  "assets/style.css", "assets/sort.js"]:
         assert (out / path).exists(), path
     dept_pages = list((out / "departments").glob("*/index.html"))
@@ -89,9 +89,9 @@ def test_table_csv_and_json(site):
 
 def test_bulk_downloads(site):
     out, _ = site
-    with zipfile.ZipFile(out / "data" / "tables-csv.zip") as z:
+    with zipfile.ZipFile(out / "data" / "tables-csv" / "part-0000.zip") as z:
         names = z.namelist()
-    assert f"tables/{DOC}/{DOC}-basic.csv" in names and "database/table_values.csv" in names
+    assert f"tables/{DOC}/{DOC}-basic.csv" in names and all(n.startswith("tables/") for n in names)
     pkg = json.loads((out / "data" / "datapackage.json").read_text(encoding="utf-8"))
     paths = {p for r in pkg["resources"] for p in ([r["path"]] if isinstance(r["path"], str) else r["path"])}
     on_disk = {p.relative_to(out / "data").as_posix() for p in (out / "data").rglob("*")
@@ -104,38 +104,44 @@ def test_bulk_downloads(site):
     assert con.execute("SELECT count(*) FROM documents").fetchone()[0] == 6
     assert not con.execute("SELECT count(*) FROM indicators WHERE value LIKE ?",
                            [f"%{PHONE}%"]).fetchone()[0]
+    # each table's parts, read as one (as the data page says), and each part listed
+    folder = (out / "data").as_posix()
+    expected = con.execute("SELECT count(*) FROM table_values").fetchone()[0]
+    assert expected > 100
+    assert con.execute(f"SELECT count(*) FROM '{folder}/parquet/table_values/*.parquet'").fetchone()[0] == \
+        con.execute(f"SELECT count(*) FROM read_csv('{folder}/csv/table_values/*.csv')").fetchone()[0] == expected
     con.close()
-    # each table's Parquet parts, read as one (as the data page says), and each part listed
-    parts = (out / "data" / "parquet" / "table_values").as_posix() + "/*.parquet"
-    con = db.connect(out / "data" / "budget.duckdb")
-    assert con.execute(f"SELECT count(*) FROM '{parts}'").fetchone()[0] == \
-        con.execute("SELECT count(*) FROM table_values").fetchone()[0] > 100
-    con.close()
-    listed = next(r for r in pkg["resources"] if r["name"] == "table_values-parquet")["path"]
-    assert listed == sorted(p.relative_to(out / "data").as_posix()
-                            for p in (out / "data" / "parquet" / "table_values").iterdir())
+    for fmt in ("csv", "json", "parquet"):
+        listed = next(r for r in pkg["resources"] if r["name"] == f"table_values-{fmt}")["path"]
+        assert listed == sorted(p.relative_to(out / "data").as_posix()
+                                for p in (out / "data" / fmt / "table_values").iterdir())
 
 
-def test_bulk_csv_starts_with_one_bom_before_its_header_and_is_zipped_as_written(site):
+def test_bulk_csv_starts_with_one_bom_before_its_header_and_zips_by_part(site):
     out, _ = site
-    raw = (out / "data" / "csv" / "table_values.csv").read_bytes()
-    assert raw.startswith(b"\xef\xbb\xbfdoc_id,") and b"\xef\xbb\xbf" not in raw[3:]
-    header, *rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
-    assert header[:4] == ["doc_id", "table_key", "row_no", "column_key"]
+    parts = sorted((out / "data" / "csv" / "table_values").iterdir())
+    assert parts and all(p.name.startswith("part-") for p in parts)
+    rows = []
+    for part in parts:
+        raw = part.read_bytes()
+        assert raw.startswith(b"\xef\xbb\xbfdoc_id,") and b"\xef\xbb\xbf" not in raw[3:]
+        header, *more = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
+        assert header[:4] == ["doc_id", "table_key", "row_no", "column_key"]
+        rows += more
     assert {r[0] for r in rows} == {p.name for p in (out / "budgets").iterdir() if p.is_dir()}
-    with zipfile.ZipFile(out / "data" / "tables-csv.zip") as z:
-        assert z.read("database/table_values.csv") == raw
+    with zipfile.ZipFile(out / "data" / "tables-csv" / "part-0000.zip") as z:
         assert z.read(f"tables/{DOC}/{DOC}-basic.csv") == (out / "budgets" / DOC / "tables" / f"{DOC}-basic.csv").read_bytes()
-    data = json.loads((out / "data" / "json" / "table_values.json").read_text(encoding="utf-8"))
-    assert data["table"] == "table_values" and len(data["rows"]) == len(rows)
-    assert not list((out / "data").glob(".*"))  # no scratch file left behind
+    data = [json.loads(p.read_text(encoding="utf-8"))
+            for p in sorted((out / "data" / "json" / "table_values").iterdir())]
+    assert {d["table"] for d in data} == {"table_values"} and sum(len(d["rows"]) for d in data) == len(rows)
+    assert not list((out / "data").rglob(".*"))  # no scratch file left behind
 
 
-def test_the_data_page_says_which_csv_is_too_long_for_a_spreadsheet(tmp_path):
-    """A province's table_values outgrows an Excel or WPS worksheet (1,048,576 rows): the
-    data page gives each table's row count and says which CSV would open cut short."""
+def test_the_data_page_links_every_part_of_a_table(tmp_path):
+    """A province's big tables come in parts (each opens in Excel or WPS): the data page
+    links each part, numbered, and a table of one part by its format's name."""
     from generator.config import load_config
-    from generator.render.site import SPREADSHEET_ROWS, render_data_pages
+    from generator.render.site import render_data_pages
     from generator.render.templating import PageWriter, make_env
 
     env = make_env(load_config(ROOT))
@@ -143,25 +149,30 @@ def test_the_data_page_says_which_csv_is_too_long_for_a_spreadsheet(tmp_path):
                        search_enabled=False)
     writer = PageWriter(env, tmp_path, "/")
     described = {"documents": {"rows": 2000, "columns": []},
-                 "table_values": {"rows": SPREADSHEET_ROWS + 5, "columns": []},
-                 "checks": {"rows": SPREADSHEET_ROWS - 1, "columns": []}}
-    render_data_pages(writer, described, [])
+                 "table_values": {"rows": 1_500_000, "columns": []}}
+    files = [(f"{fmt}/{table}/part-{n:04d}.{fmt}", None) for fmt in ("csv", "json", "parquet")
+             for table, parts in (("documents", 1), ("table_values", 3)) for n in range(parts)]
+    render_data_pages(writer, described, files + [("tables-csv/part-0000.zip", 10)])
     html = (tmp_path / "data" / "index.html").read_text(encoding="utf-8")
     rows = re.findall(r'<tr><th scope="row">.*?</tr>', html)
-    assert [("too-long" in r) for r in rows] == [False, True, False]
-    assert f">{SPREADSHEET_ROWS + 5}<" in rows[1] and "请用 Parquet 或 DuckDB" in html
+    assert '<a href="csv/documents/part-0000.csv" download>CSV</a>' in rows[0]
+    assert all(f'<a href="{fmt}/table_values/part-0002.{fmt}"' in rows[1]
+               for fmt in ("csv", "json", "parquet"))
+    assert "read_csv(" in html and 'href="tables-csv/part-0000.zip"' in html
 
 
 def test_bulk_json_is_duckdbs_own_json_export_in_its_wrapper(site, tmp_path):
-    """Each bulk JSON file, written in one pass, holds exactly the rows DuckDB's JSON export
-    writes (an array, a row a line, in the table's order) inside `{table, unit, amounts,
-    rows}`."""
-    from generator.render.downloads import _export_order, _export_select, _sql_path
+    """Each bulk JSON part holds exactly the rows DuckDB's JSON export writes (an array, a
+    row a line, in the table's order) inside `{table, unit, amounts, rows}`."""
+    from generator.render.bulk import _sql_path
+    from generator.render.downloads import _export_order, _export_select
 
     out, _ = site
     con = db.connect(out / "data" / "budget.duckdb")
-    for path in sorted((out / "data" / "json").glob("*.json")):
-        name = path.stem
+    for path in sorted((out / "data" / "json").glob("*/part-0000.json")):
+        name = path.parent.name
+        if len(list(path.parent.iterdir())) > 1:
+            continue
         columns = [(r[0], r[1]) for r in con.execute(f"DESCRIBE {name}").fetchall()]
         rows = tmp_path / f"{name}.rows"
         select = f"{_export_select(name, columns, False)} {_export_order(columns)}"
@@ -180,54 +191,22 @@ def test_bulk_json_of_an_empty_table_and_of_text_that_needs_escaping(tmp_path):
     from generator.render.downloads import _write_json
 
     con = db.connect()
-    store = bulk.PartStore(tmp_path / "parts", None)
     columns = [(r[0], r[1]) for r in con.execute("DESCRIBE glossary").fetchall()]
-    _write_json(con, "glossary", columns, tmp_path / "empty.json", 0, None, store)
+    whole = bulk.Part("glossary", "glossary/part-0000", None, False, None)
+    _write_json(con, whole, columns, tmp_path / "empty.json", False)
     assert json.loads((tmp_path / "empty.json").read_text("utf-8"))["rows"] == []
     texts = ["引号\"与\\反斜杠", "换行\n回车\r制表\t\x1f", "'单引号'", "],\n{"]
     con.executemany("INSERT INTO glossary VALUES (?, ?, ?, ?, 1)",
                     [(f"d{i % 2}", i, t, t) for i, t in enumerate(texts)])
-    for parts in (None, bulk.chunks({"d0": "a", "d1": "b"}, "settings")):
-        _write_json(con, "glossary", columns, tmp_path / "rows.json", len(texts), parts, store)
-        data = json.loads((tmp_path / "rows.json").read_text("utf-8"))
-        assert sorted((r["term"], r["text"]) for r in data["rows"]) == sorted((t, t) for t in texts)
-
-
-def test_a_zip_member_made_of_pieces_deflated_on_their_own_reads_as_the_file(tmp_path):
-    """A bulk CSV goes into the zip as its pieces deflated one by one (those of unchanged
-    parts as the last build's zip holds them, with their CRC): the member reads back as the
-    file, its CRC (combined from the pieces') checked."""
-    from generator.render import bulk
-    from generator.render.bulkstore import Deflated, Span
-    from generator.render.downloads import _zip_info
-    from generator.render.zipreuse import add_deflated
-
-    pieces = ["科目,金额\r\n".encode() * 300_000, b"", b"201,1.00\r\n" * 1000]
-    last = bulk.deflated(pieces[2])
-    (tmp_path / "last.zip").write_bytes(b"elsewhere" + last.data + b"more")
-    kept = Deflated(last.crc, last.size, Span(tmp_path / "last.zip", 9, len(last.data)))
-    with zipfile.ZipFile(tmp_path / "t.zip", "w", zipfile.ZIP_DEFLATED) as z:
-        z.writestr("before.txt", "前")
-        offsets = add_deflated(z, _zip_info("t.csv"),
-                               [bulk.deflated(pieces[0]), bulk.deflated(pieces[1]), kept])
-        z.writestr("after.txt", "后")
-    with zipfile.ZipFile(tmp_path / "t.zip") as z:
-        assert z.testzip() is None
-        assert z.read("t.csv") == b"".join(pieces) and z.read("after.txt") == "后".encode()
-    written = (tmp_path / "t.zip").read_bytes()
-    assert written[offsets[2]:offsets[2] + len(last.data)] == last.data  # recorded for the next build
-
-
-def test_crc32_combine_is_the_crc_of_the_joined_bytes():
-    import random
-    import zlib
-
-    from generator.render.zipreuse import crc32_combine
-
-    rng = random.Random(7)
-    for n in range(50):
-        a, b = rng.randbytes(rng.randint(0, 5000)), rng.randbytes(n * 997 % 7000)
-        assert crc32_combine(zlib.crc32(a), zlib.crc32(b), len(b)) == zlib.crc32(a + b)
+    parts = [whole] + [bulk.Part("glossary", f"glossary/part-{n:04d}", chunk.where(), False, chunk.key)
+                       for n, chunk in enumerate(bulk.chunks({"d0": "a", "d1": "b"}, "settings", 1))]
+    found = []
+    for n, part in enumerate(parts):
+        _write_json(con, part, columns, tmp_path / f"rows{n}.json", False)
+        data = json.loads((tmp_path / f"rows{n}.json").read_text("utf-8"))
+        found.append(sorted((r["term"], r["text"]) for r in data["rows"]))
+    assert found[0] == sorted(found[1] + found[2]) == sorted((t, t) for t in texts)
+    assert found[1] and found[2] and found[3] == []  # the rows of no document: none
 
 
 def test_sitemap_lists_pages(site):

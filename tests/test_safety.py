@@ -193,16 +193,16 @@ def test_bulk_csv_defuses_text_and_joined_lists(tmp_path):
     """The bulk CSV is written by DuckDB: a text cell and a list joined into one cell (a
     table's column labels come from the source) are defused like any other cell."""
     from generator import db
+    from generator.render import bulk
     from generator.render.downloads import write_bulk
 
     con = db.connect()
     con.execute("INSERT INTO source_tables (doc_id, table_key, title, columns, column_labels) "
                 "VALUES ('d-2024', 'expense', '=t', ['=a', 'b'], ['@SUM(A1)', '-1'])")
-    with zipfile.ZipFile(tmp_path / "z.zip", "w") as archive:
-        write_bulk(con, tmp_path, archive)
+    write_bulk(con, tmp_path, bulk.chunks({"d-2024": "key"}, "settings"), bulk.PartStore(tmp_path / "parts", None))
     con.close()
     header, row = list(csv.reader(io.StringIO(
-        (tmp_path / "data" / "csv" / "source_tables.csv").read_text(encoding="utf-8-sig"))))
+        (tmp_path / "data" / "csv" / "source_tables" / "part-0000.csv").read_text(encoding="utf-8-sig"))))
     cells = dict(zip(header, row))
     assert (cells["title"], cells["columns"], cells["column_labels"]) == ("'=t", "'=a|b", "'@SUM(A1)|-1")
 

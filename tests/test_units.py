@@ -70,7 +70,7 @@ def test_a_table_in_yuan_is_stored_checked_shown_and_downloaded_exactly(make_sit
     assert any(r.get("合计（元）") == "14722301" for r in rows)
     data = json.loads((budget / "tables" / f"{budget.name}-expense.json").read_text(encoding="utf-8"))
     assert data["unit"] == "元"
-    bulk = (site / "build" / "data" / "csv" / "table_values.csv").read_text(encoding="utf-8-sig")
+    bulk = (site / "build" / "data" / "csv" / "table_values" / "part-0000.csv").read_text(encoding="utf-8-sig")
     assert re.search(r",1472\.2301,14722301,", bulk) and ",1844.83,1844.83," in bulk
 
 

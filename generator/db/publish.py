@@ -39,9 +39,11 @@ tables = con.execute("SELECT table_name FROM duckdb_tables() WHERE database_name
 columns = {t: [r[0] for r in con.execute(f'DESCRIBE source."{t}"').fetchall()] for (t,) in tables}
 order = {t: "doc_id NULLS LAST, rowid" if "doc_id" in columns[t] else "rowid" for (t,) in tables}
 if spec.get("base"):
-    # An incremental build's: the last build's file, its replaced documents' rows deleted,
-    # their new ones (the handoff holds those alone) inserted.
-    shutil.copyfile(spec["base"], spec["target"])
+    # An incremental build's: an earlier build's file (a copy, or the spare's own, moved
+    # here), its replaced documents' rows deleted, their new ones (the handoff holds those
+    # alone) inserted.
+    if spec["base"] != spec["target"]:
+        shutil.copyfile(spec["base"], spec["target"])
     con.execute(f"ATTACH '{quoted(spec['target'])}' AS published")
     con.execute("CREATE TEMP TABLE replaced AS SELECT unnest(?::VARCHAR[]) AS doc_id",
                 [spec["replace"]])
@@ -245,7 +247,7 @@ class Started:
 
 def start_publishing(con: duckdb.DuckDBPyConnection, base: Path | None = None,
                      replace: list[str] | None = None,
-                     parts: list[ParquetPart] | None = None) -> Started | None:
+                     parts: list[ParquetPart] | None = None, in_place: bool = False) -> Started | None:
     """Start publishing the database file of `con` (`publish`) now, into a new folder
     beside the file (its `budget.duckdb` and `parquet/`), so that `con` goes on as it is
     (rendering from it) while another process publishes; `Started.finish` puts the files
@@ -257,7 +259,8 @@ def start_publishing(con: duckdb.DuckDBPyConnection, base: Path | None = None,
     now. That file holds the rows a clean build's holds, not its bytes (DuckDB appends the
     new rows, and a row group's deleted rows stay until it is rewritten). The process gets
     the rows to insert alone (a small handoff file), else a checkpointed copy of `con`'s
-    file to publish anew."""
+    file to publish anew. `in_place`: `base` is free to be changed (not served): it is
+    moved into the folder and updated there, not copied (a failed build deletes it)."""
     if not detachable(con):
         return None
     path = _current(con)[1]
@@ -267,11 +270,21 @@ def start_publishing(con: duckdb.DuckDBPyConnection, base: Path | None = None,
     spec = _spec(source, folder / "budget.duckdb", folder / "parquet", parts)
     if base is not None and replace is not None:
         _hand_off(con, source, replace)
+        if in_place and _moved(base, folder / "budget.duckdb"):
+            base = folder / "budget.duckdb"
         spec.update(base=str(base), replace=sorted(replace))
     else:
         con.execute("CHECKPOINT")
         shutil.copyfile(path, source)
     return Started(folder, _start_publish(spec))
+
+
+def _moved(path: Path, target: Path) -> bool:
+    try:
+        os.rename(path, target)
+    except OSError:  # another file system: copied instead
+        return False
+    return True
 
 
 def _hand_off(con: duckdb.DuckDBPyConnection, handoff: Path, doc_ids: list[str]) -> None:

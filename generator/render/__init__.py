@@ -21,18 +21,17 @@ import contextlib
 import json
 import os
 import shutil
-import zipfile
 from pathlib import Path
 
 from .. import db
 from ..config import Config
 from ..departments import DepartmentNames, group_departments
 from ..incremental import Manifest, cache_dir, digest, settings_key
-from . import bulk, published, urls, zipreuse
+from . import bulk, published
 from . import charts as ch
 from .data import SiteData
 from .datapackage import datapackage, stated_size
-from .downloads import dumps, write_bulk, zip_member
+from .downloads import document_zips, dumps, write_bulk
 from .facts import FactsStore, SiteFacts
 from .glossary import TERMS
 from .indexes import classification_index, render_indexes
@@ -126,7 +125,9 @@ def _publish_early(con, config: Config, writer: TrackedWriter, fresh: list[str] 
     their memory would come on top."""
     if fresh is None or DATA_UNIT[0] in writer.deferred or writer.reusable(*DATA_UNIT):
         return None
-    return published.start(con, config, writer.inputs, writer.previous_dir if writer.previous else None)
+    spare_file = writer.spare.aside.get(published.PUBLISHED_REL) if writer.spare is not None else None
+    return published.start(con, config, writer.inputs, writer.previous_dir if writer.previous else None,
+                           None if spare_file is None else Path(spare_file))
 
 
 def _render_all(con, config: Config, out_dir: Path, site: SiteData, facts: dict, pages: list,
@@ -233,9 +234,9 @@ def copy_assets(config: Config, writer: TrackedWriter) -> None:
 def render_downloads(con, config: Config, doc_ids: list[str],
                      writer: TrackedWriter, early=None) -> None:
     """The bulk data under `data/` and its pages (after each document's own table
-    downloads, which `render_documents` writes and the zip bundles: those of `doc_ids`,
-    in site order). `early`: the DuckDB download and the Parquet files are being
-    published already (`db.start_publishing`), into place once it is done."""
+    downloads, which `render_documents` writes and the zips by part bundle). `early`: the
+    DuckDB download and the Parquet files are being published already
+    (`db.start_publishing`), into place once it is done."""
     out_dir = writer.out_dir
     if not writer.stale(*DATA_UNIT):
         if early is not None:
@@ -244,30 +245,20 @@ def render_downloads(con, config: Config, doc_ids: list[str],
     data_dir = out_dir / "data"
     data_dir.mkdir(parents=True, exist_ok=True)
     table_keys = load_table_keys(con)  # only when the downloads are written again
-    document_csvs = [(zip_member(doc_id, key), urls.table_file(doc_id, key, "csv"))
-                     for doc_id in doc_ids for key in table_keys.get(doc_id, ())]
     # The DuckDB file under data/ is a download too: a reproducible copy of the working
     # database, written by another process while this one exports the tables; that
     # process also writes the Parquet exports, from the copy.
-    doc_keys = published.input_doc_keys(writer.inputs)
+    chunks = published.site_chunks(writer.inputs, config)
     # The layout of the last build's files, read once: `early` planned from it already.
     store = (early.store if early is not None else
              bulk.PartStore(bulk.cache_folder(config), writer.previous_dir if writer.previous else None))
-    previous = zipreuse.open_previous(writer.previous_dir if writer.previous else None, bulk.ZIP_REL)
     publishing = (published.publishing(con, config, writer.inputs, store, data_dir)
                   if early is None else contextlib.nullcontext())
-    try:
-        with publishing, zipfile.ZipFile(out_dir / bulk.ZIP_REL, "w", zipfile.ZIP_DEFLATED,
-                                         compresslevel=1) as archive:
-            described = write_bulk(con, out_dir, archive,
-                                   bulk.chunks(doc_keys, bulk.settings_key(config)), store,
-                                   document_csvs, previous)
-        if early is not None:
-            early.finish(data_dir)
-    finally:
-        if previous is not None:
-            previous.close()
-    store.save(out_dir / bulk.ZIP_REL, bulk.ZIP_REL)
+    with publishing:
+        described = write_bulk(con, out_dir, chunks, store, document_zips(chunks, table_keys))
+    if early is not None:
+        early.finish(data_dir)
+    store.save(for_spare=(published.PUBLISHED_REL,))
     files = sorted(p for p in data_dir.rglob("*") if p.is_file() and not p.name.endswith(".wal"))
     package = datapackage(described, config.get("site.title"), files, data_dir)
     (data_dir / "datapackage.json").write_text(dumps(package), encoding="utf-8")

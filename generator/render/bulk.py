@@ -1,46 +1,51 @@
-"""The bulk exports `data/csv/<table>.csv` and `data/json/<table>.json`, assembled from
-parts by group of documents ("chunks") that are kept between builds.
+"""The whole-site exports of each table as folders of parts, `data/<format>/<table>/
+part-NNNN.<ext>` (Parquet, CSV, JSON), and the documents' own table CSVs zipped by the same
+parts, `data/tables-csv/part-NNNN.zip`.
 
-A table's rows stand in doc_id order (the issues of unparsed files last), so its export is
-the concatenation of each chunk's rows between a head and a tail. A chunk is a run of
-doc_ids in that order; a doc_id begins a new one when its hash says so (about one in
-`PART_DOCS`), so adding or removing a document changes its own chunk (and the one
-before, if it begins one), never where the others begin. A part is keyed on the export format, the generator version and config
-(`incremental.SiteInputs.settings`), and the doc_ids of its chunk with each one's input key
-(its sources' bytes and path: a document's rows in the database depend on nothing else).
-A build exports only the chunks whose part the last build's file does not hold
-(`bulkstore`: all of them in a clean build) and copies the rest from there: a
-one-document change exports one part of each table, with the same bytes as a clean build.
+A table's rows stand in doc_id order (the issues of unparsed files last). A part holds the
+rows of a run of doc_ids in that order (a "chunk"), about `PART_DOCS` documents: a doc_id
+begins a new chunk when its hash says so, so adding or removing a document changes its own
+chunk (and the one before, if it begins one), never where the others begin; the rows of no
+document are a last part, written when there are some. A table of fewer than
+`PART_MIN_ROWS` rows (or without a doc_id) is one part, written every build. A chunk's key
+names the generator version and config (`incremental.SiteInputs.settings`), DuckDB's
+version, and the doc_ids of its documents with each one's input key (its sources' bytes
+and path: a document's rows in the database depend on nothing else); a part's key adds its
+format and table. A build writes the parts whose key the last build's files do not have
+(`bulkstore`: all of them in a clean build) and hard-links the others from there, so a
+one-document change writes one part of each table, with the bytes a clean build writes.
 
-Each part is a small query (the rows of some dozens of documents, sorted there), so DuckDB
-never holds a whole table's export in memory, and its memory is capped meanwhile
-(`EXPORT_MEMORY`): the blocks of the database it has read are let go again.
+Each part is a small query (the rows of some hundreds of documents), so DuckDB never holds
+a whole table's export in memory, and its memory is capped meanwhile (`EXPORT_MEMORY`).
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
 import os
-import zlib
+import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import db
 from ..cachefile import generator_version
 from ..config import Config
 from ..incremental import cache_dir, config_key, digest
-from .bulkstore import Deflated, PartStore, Span
+from .bulkstore import PartStore
 
-# Documents per chunk, on average (the share of a table a one-document change exports again).
+# Documents per part, on average (a chunk's size varies: at 2,000 documents from 2 to 174).
+# An edit writes again its chunk's part of every table: at 2,000 documents, a chunk of 146
+# documents costs 0.79 CPU-s of CSV and JSON exports, one of 24 0.34; parts of 256 documents
+# average 300 documents for the document edited, of 64, 96. A clean build's Parquet costs
+# more in smaller parts (2,000 documents: one file per table 1.70 CPU-s, parts of 256
+# 1.98, of 64 3.1), an edit's less.
 PART_DOCS = 64
-# A table of fewer rows is exported whole every build (a part per chunk would cost more).
+# A table of fewer rows is one part, written every build (parts would cost more).
 PART_MIN_ROWS = 10_000
-PART_FORMAT = "2"  # change when a part's bytes change for the same rows
+PART_FORMAT = "3"  # change when a part's bytes change for the same rows
 EXPORT_MEMORY = "300MB"
-COPY_CHUNK = 1 << 20
 
 
 @dataclass
@@ -48,12 +53,13 @@ class Chunk:
     """The rows of doc_ids from `first` up to (not including) `next` (None: to the last);
     `first` None: from the smallest; `nulls`: the rows without a doc_id (the issues of
     sources that could not be parsed: no input key says what they are, so their part is
-    written every time, `key` None)."""
+    written every time, `key` None). `docs`: its doc_ids."""
 
     key: str | None
     first: str | None = None
     next: str | None = None
     nulls: bool = False
+    docs: list[str] = field(default_factory=list)
 
     def where(self) -> str:
         if self.nulls:
@@ -71,7 +77,7 @@ def _literal(text: str) -> str:
 
 
 def cache_folder(config: Config) -> Path:
-    """Where the build records the layout of its bulk files (`bulkstore`)."""
+    """Where the build records the parts it wrote (`bulkstore`)."""
     return cache_dir(config) / "bulk"
 
 
@@ -99,9 +105,95 @@ def chunks(doc_keys: dict[str, str], settings: str, docs: int | None = None) -> 
     for n, group in enumerate(groups):
         following = groups[n + 1][0] if n + 1 < len(groups) else None
         key = digest(PART_FORMAT, settings, db.ENGINE_VERSION, *(f"{d}\t{doc_keys[d]}" for d in group))
-        out.append(Chunk(key, group[0] if n else None, following))
+        out.append(Chunk(key, group[0] if n else None, following, docs=group))
     out.append(Chunk(None, nulls=True))
     return out
+
+
+@dataclass(frozen=True)
+class Part:
+    """One file of a table's export: `name` under the format's folder without its
+    extension (`<table>/part-NNNN`), the WHERE clause of its rows (None: the table whole),
+    whether it is left out when it holds no row (the rows of no document), and its chunk's
+    key (None: written every build)."""
+
+    table: str
+    name: str
+    where: str | None
+    optional: bool
+    key: str | None
+
+
+def table_parts(con, doc_chunks: list[Chunk]) -> list[Part]:
+    """The parts of every table of `con`, in table order then part order."""
+    keyed = {table for (table,) in con.execute(
+        "SELECT table_name FROM duckdb_columns() WHERE database_name = current_database() "
+        "AND column_name = 'doc_id'").fetchall()}
+    out = []
+    for (table,) in con.execute("SELECT table_name FROM duckdb_tables() WHERE database_name = "
+                                "current_database() ORDER BY table_name").fetchall():
+        if table not in keyed or con.execute(
+                f'SELECT count(*) FROM "{table}"').fetchone()[0] < PART_MIN_ROWS:
+            out.append(Part(table, f"{table}/part-0000", None, False, None))
+            continue
+        out += [Part(table, f"{table}/part-{n:04d}", chunk.where(), chunk.key is None, chunk.key)
+                for n, chunk in enumerate(doc_chunks)]
+    return out
+
+
+@dataclass
+class PartPlan:
+    """The parts of one format under `folder` (`data/parquet`, …): those to write, those
+    to link from the last build (file name under `folder`, the last build's file), and the
+    key of each keyed part (file name → key)."""
+
+    folder: str
+    write: list[tuple[Part, str]] = field(default_factory=list)
+    link: list[tuple[str, Path]] = field(default_factory=list)
+    keys: dict[str, str] = field(default_factory=dict)
+
+    def place(self, out_dir: Path, store: PartStore) -> None:
+        """Link the unchanged parts under `out_dir` (the written ones are there) and record
+        every keyed part in `store`."""
+        link_files(out_dir / self.folder, self.link)
+        for name, key in self.keys.items():
+            store.record_file(f"{self.folder}/{name}", out_dir / self.folder / name, key=key)
+
+
+def plan(parts: list[Part], folder: str, ext: str, store: PartStore) -> PartPlan:
+    """Which of `parts` to write as `<name>.<ext>` under `folder` and which to link from
+    the last build's (`store`)."""
+    before = store.keyed_files(folder)
+    out = PartPlan(folder)
+    for part in parts:
+        name = f"{part.name}.{ext}"
+        if part.key is None:
+            out.write.append((part, name))
+            continue
+        out.keys[name] = key = digest(part.key, ext, part.table)
+        if key in before:
+            out.link.append((name, before[key]))
+        else:
+            out.write.append((part, name))
+    return out
+
+
+def link_files(folder: Path, links: list[tuple[str, Path]]) -> None:
+    """Hard-link each (name, file) as `folder / name` (a copy across file systems)."""
+    made: set[str] = set()
+    for name, previous in links:
+        target = os.path.join(folder, name)
+        parent = os.path.dirname(target)
+        if parent not in made:
+            os.makedirs(parent, exist_ok=True)
+            made.add(parent)
+        try:
+            os.link(previous, target)
+        except FileExistsError:
+            os.unlink(target)
+            os.link(previous, target)
+        except OSError:  # another file system
+            shutil.copyfile(previous, target)
 
 
 @contextmanager
@@ -117,103 +209,10 @@ def capped_memory(con) -> Iterator[None]:
         con.execute(f"SET memory_limit = '{before}'")
 
 
-def write_parted(con, select: str, order: str, copy_options: str, target: Path, rel: str,
-                 head: bytes, tail: bytes, parts: list[Chunk] | None, store: PartStore | None,
-                 kind: str, deflate: list[tuple[str | None, Deflated]] | None = None,
-                 framing: Framing | None = None) -> None:
-    """`target` (at `rel` in the output) = `head` + the rows of `select` (`SELECT … FROM
-    <table>`, to which each part's WHERE and then `order` are added) as DuckDB's COPY
-    writes them with `copy_options` + `tail`; with `framing`, of each part only what lies
-    inside its frame, the parts' rows joined by the frame's separator. One part per chunk
-    of `parts` (those the last build's file holds, under keys that name `kind`, copied
-    from there: `store`), or, `parts` None, the table whole. With `deflate` (and no
-    `framing`), the pieces of `target` deflated (the last build's zip holds those of the
-    parts copied) are put in that list with their keys, in order: the zip member of
-    `target` is made of them (`zipreuse.add_deflated`)."""
-    before = store.spans(rel) if store is not None and parts is not None else {}
-    scratch = target.with_name(f".{target.name}.rows")
-    pieces: list[tuple[str | None, Span]] = []
-    exported: list[Path] = []  # deleted once assembled (only these: a province has ~1,200 parts)
-    try:
-        for n, chunk in enumerate(parts or [None]):
-            key = digest(chunk.key, kind) if chunk is not None and chunk.key is not None else None
-            span = before.get(key) if key is not None else None
-            if span is None:
-                path = scratch.with_name(f"{scratch.name}{n}")
-                exported.append(path)
-                _copy_rows(con, f"{select} {chunk.where() if chunk else ''} {order}", copy_options, path)
-                span = _framed(path, framing)
-            pieces.append((key, span))
-        if deflate is not None:
-            assert framing is None
-            deflate += _deflated_pieces(store, rel, head, pieces)
-        offsets = assemble(target, head, [span for _, span in pieces], tail, framing)
-        if store is not None and parts is not None:
-            store.record(rel, target, [(key, offset, span.length) for (key, span), offset
-                                       in zip(pieces, offsets) if key is not None])
-    finally:
-        for path in exported:
-            path.unlink(missing_ok=True)
-
-
-def _framed(path: Path, framing: Framing | None) -> Span:
-    """The rows of the part in the file `path`: all of it, or what lies inside its frame."""
-    size = path.stat().st_size
-    if framing is None:
-        return Span(path, 0, size)
-    if size <= len(framing.empty) and path.read_bytes() == framing.empty:
-        return Span(path, 0, 0)
-    return Span(path, framing.lead, size - framing.lead - framing.trail)
-
-
-def _deflated_pieces(store: PartStore | None, rel: str, head: bytes,
-                     pieces: list[tuple[str | None, Span]]) -> list[tuple[str | None, Deflated]]:
-    """The head and each part deflated on its own: the last build's zip holds those of the
-    parts it kept (`store`), the others are deflated here."""
-    zipped = store.deflated(ZIP_REL, csv_member(rel)) if store is not None else {}
-    out: list[tuple[str | None, Deflated]] = [(None, deflated(head))]
-    for key, span in pieces:
-        kept = zipped.get(key) if key is not None else None
-        out.append((key, kept if kept is not None else deflated(span.read())))
-    return out
-
-
-ZIP_REL = "data/tables-csv.zip"
-
-
-def csv_member(rel: str) -> str:
-    """The zip member of the bulk CSV at `rel` (`data/csv/<table>.csv`)."""
-    return f"database/{rel.rsplit('/', 1)[-1]}"
-
-
-@dataclass(frozen=True)
-class Framing:
-    """What wraps the rows in each part as DuckDB writes it: `lead` bytes before them,
-    `trail` after, `empty` the whole of a part without rows; the rows of consecutive parts
-    are joined by `separator`. (DuckDB's JSON array: `[\n\t{…},\n\t{…}\n]\n`.)"""
-
-    lead: int
-    trail: int
-    empty: bytes
-    separator: bytes
-
-
-JSON_ARRAY = Framing(lead=2, trail=3, empty=b"[\n\t\n]\n", separator=b",\n")
-
-
-def deflated(data: bytes) -> Deflated:
-    """`data` deflated (level 1) on its own, ending on a byte boundary with nothing
-    pending: such pieces follow one another in one deflate stream (none refers back into
-    another), which `DEFLATE_END` ends."""
-    compressor = zlib.compressobj(1, zlib.DEFLATED, -15)
-    return Deflated(zlib.crc32(data), len(data),
-                    compressor.compress(data) + compressor.flush(zlib.Z_FULL_FLUSH))
-
-
-DEFLATE_END = zlib.compressobj(1, zlib.DEFLATED, -15).flush()  # an empty final block
-
-
-def _copy_rows(con, query: str, copy_options: str, path: Path) -> None:
+def copy_rows(con, query: str, copy_options: str, path: Path) -> None:
+    """DuckDB's COPY of `query` into a new file `path` (a file there is replaced, never
+    written into: it may be a link to the site being served)."""
+    path.unlink(missing_ok=True)
     con.execute(f"COPY ({query}) TO '{_sql_path(path)}' ({copy_options})")
 
 
@@ -221,57 +220,26 @@ def _sql_path(path: Path) -> str:
     return path.as_posix().replace("'", "''")
 
 
-def assemble(target: Path, head: bytes, spans: list[Span], tail: bytes,
-             framing: Framing | None = None) -> list[int]:
-    """`target` = `head` + the `spans` one after the other (with `framing`, joined by its
-    separator) + `tail`; the kernel copies them (`copy_file_range`). Returns where each
-    span's bytes begin in `target`. A file there is replaced, never written into (it may be
-    a link to the site being served)."""
-    target.unlink(missing_ok=True)
-    out = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
-    offsets = []
+COPY_CHUNK = 1 << 20
+
+
+def copy_bytes(src: int, out: int, size: int) -> None:
+    """The first `size` bytes of the file `src` appended to `out` (file descriptors): the
+    kernel copies them (`copy_file_range`), or, where it cannot, read and write."""
+    done = 0
     try:
-        _write_all(out, head)
-        position, first = len(head), True
-        for span in spans:
-            if span.length and framing is not None and not first:
-                _write_all(out, framing.separator)
-                position += len(framing.separator)
-            first = first and not span.length
-            offsets.append(position)
-            if span.length:
-                src = os.open(span.path, os.O_RDONLY)
-                try:
-                    _copy(src, out, span.offset, span.length)
-                finally:
-                    os.close(src)
-                position += span.length
-        _write_all(out, tail)
-    finally:
-        os.close(out)
-    return offsets
+        while done < size:
+            sent = os.copy_file_range(src, out, size - done, done)
+            if not sent:
+                raise OSError("copy_file_range copied nothing")
+            done += sent
+    except OSError:
+        while done < size and (chunk := os.pread(src, min(COPY_CHUNK, size - done), done)):
+            write_all(out, chunk)
+            done += len(chunk)
 
 
-def _write_all(fd: int, data: bytes) -> None:
+def write_all(fd: int, data: bytes) -> None:
     view = memoryview(data)
     while view:
         view = view[os.write(fd, view):]
-
-
-def _copy(src: int, out: int, start: int, size: int) -> None:
-    """`size` bytes of `src` from `start` appended to `out`."""
-    left = size
-    try:
-        while left > 0:
-            sent = os.copy_file_range(src, out, left, start + size - left)
-            if not sent:
-                raise OSError("copy_file_range copied nothing")
-            left -= sent
-    except OSError:  # a file system or kernel without it: read and write
-        while left > 0 and (chunk := os.pread(src, min(COPY_CHUNK, left), start + size - left)):
-            _write_all(out, chunk)
-            left -= len(chunk)
-
-
-def json_head(name: str, head: dict) -> str:
-    return json.dumps({"table": name} | head, ensure_ascii=False)[:-1] + ', "rows": '

@@ -178,41 +178,51 @@ def stated_size(rel: str, path: Path) -> int | None:
     return None if rel.startswith(UPDATED_FILES) else path.stat().st_size
 
 
-def parquet_parts(table: str, rels: list[str]) -> list[str]:
-    """The Parquet parts of `table` among the files `rels` (under data/), in order: its
-    rows are theirs, one after the other (`published`)."""
-    return sorted(rel for rel in rels if rel.startswith(f"parquet/{table}/"))
+def parts_by_table(rels: list[str]) -> dict[tuple[str, str], list[str]]:
+    """(format folder: csv, json, parquet; table) → the parts of that table in that format
+    among the files `rels` (under data/), in order: the table's rows are theirs, one after
+    the other (`bulk`)."""
+    out: dict[tuple[str, str], list[str]] = {}
+    for rel in sorted(rels):
+        folder, _, rest = rel.partition("/")
+        table, slash, _ = rest.partition("/")
+        if slash:
+            out.setdefault((folder, table), []).append(rel)
+    return out
 
 
 def datapackage(described: dict[str, dict[str, Any]], title: str, files: list[Path],
                 data_dir: Path) -> dict[str, Any]:
-    """The package: one tabular resource per table and format, plus every other data file."""
+    """The package: one tabular resource per table and format, plus every other data file.
+    A table's resource in each format lists its parts (a multipart resource: the rows of
+    the parts one after the other; each CSV part begins with its own header row)."""
+    rels = [path.relative_to(data_dir).as_posix() for path in files]
+    parts = parts_by_table(rels)
     resources: list[dict[str, Any]] = []
     for table, info in described.items():
         schema = {"fields": [describe_column(table, c, t) for c, t in info["columns"]]}
         base = {"title": table, "description": TABLES.get(table, ""), "schema": schema}
-        resources.append({"name": f"{table}-csv", "path": f"csv/{table}.csv", "format": "csv",
+        resources.append({"name": f"{table}-csv", "path": parts.get(("csv", table), []), "format": "csv",
                           "mediatype": "text/csv", "encoding": "utf-8-sig",
                           "profile": "tabular-data-resource", **base,
+                          "description": base["description"] + "（CSV：分为若干文件，每个文件都有表头行）",
                           "dialect": {"delimiter": ",", "header": True}})
-        resources.append({"name": f"{table}-json", "path": f"json/{table}.json", "format": "json",
+        resources.append({"name": f"{table}-json", "path": parts.get(("json", table), []), "format": "json",
                           "mediatype": "application/json", "encoding": "utf-8", **base,
-                          "description": base["description"] + "（JSON：{table, unit, rows}；金额为精确小数字符串）"})
-        # Parts of one table (a multipart resource: read them as one, `parquet_parts`).
-        parts = parquet_parts(table, [path.relative_to(data_dir).as_posix() for path in files])
-        resources.append({"name": f"{table}-parquet", "path": parts, "format": "parquet",
-                          "mediatype": "application/vnd.apache.parquet", **base})
+                          "description": base["description"] + "（JSON：分为若干文件，每个为 {table, unit, rows}；金额为精确小数字符串）"})
+        resources.append({"name": f"{table}-parquet", "path": parts.get(("parquet", table), []),
+                          "format": "parquet", "mediatype": "application/vnd.apache.parquet", **base})
     described_paths = {p for r in resources for p in ([r["path"]] if isinstance(r["path"], str) else r["path"])}
     extra = {
         "budget.duckdb": ("duckdb", "application/octet-stream", "全部数据的 DuckDB 数据库文件"),
-        "tables-csv.zip": ("zip", "application/zip",
-                           "每份文件每张表的 CSV（tables/<doc_id>/<doc_id>-<table_key>.csv）及数据库各表 CSV（database/）"),
+        "tables-csv/": ("zip", "application/zip",
+                        "每份文件每张表的 CSV（tables/<doc_id>/<doc_id>-<table_key>.csv），每个 zip 一组文件，与各表的分文件同组"),
     }
-    for path in files:
-        rel = path.relative_to(data_dir).as_posix()
+    for path, rel in zip(files, rels):
         if rel in described_paths or rel == "datapackage.json":
             continue
-        fmt, media, desc = extra.get(rel, (path.suffix.lstrip("."), "application/octet-stream", ""))
+        fmt, media, desc = extra.get(rel if not rel.startswith("tables-csv/") else "tables-csv/",
+                                     (path.suffix.lstrip("."), "application/octet-stream", ""))
         resources.append({"name": rel.replace("/", "-").replace(".", "-").lower(), "path": rel,
                           "format": fmt, "mediatype": media, "description": desc})
     for r in resources:

@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 import os
 import zipfile
-from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime
 from decimal import Decimal
@@ -21,7 +20,9 @@ from pathlib import Path
 from typing import Any
 
 from .. import db
-from . import bulk, zipreuse
+from ..incremental import digest
+from . import bulk, urls
+from .bulkstore import identity
 
 # The same rules in DuckDB regex syntax, for the bulk exports DuckDB writes.
 FORMULA_SQL = "^[-=+@\t\r]"
@@ -110,116 +111,136 @@ def _defused(text: str) -> str:
             f"regexp_matches({text}, '{NUMBER_SQL}') THEN chr(39) || {text} ELSE {text} END")
 
 
-def _sql_path(path: Path) -> str:
-    return path.as_posix().replace("'", "''")
-
-
-def write_bulk(con, out_dir: Path, archive: zipfile.ZipFile, parts: list[bulk.Chunk] | None = None,
-               store: bulk.PartStore | None = None, zip_first: Sequence[tuple[str, str]] = (),
-               previous: zipreuse.PreviousZip | None = None,
+def write_bulk(con, out_dir: Path, doc_chunks: list[bulk.Chunk], store: bulk.PartStore,
+               zips: list[tuple[str, list[tuple[str, str]]]] = (),
                ordered: bool | None = None) -> dict[str, dict[str, Any]]:
-    """Every database table as CSV (also into the zip) and JSON under `data/`, assembled
-    from the parts by chunk of documents `parts`, an unchanged part copied from the last
-    build's files where `store` (`bulk`, `bulkstore`) finds it (None: every table exported
-    whole); `zip_first`
-    (member name, file) go into the zip before them, those of the last build's zip
-    `previous` that are unchanged as they stand there (`zipreuse`).
-
-    DuckDB writes the files: the CSV with its BOM, the JSON with its `{table, unit, rows}`
-    wrapper (`_write_json`). While DuckDB writes the next file, a helper thread zips the
-    ones before, in order, so the zip comes out the same every time. Returns per table its
-    columns (name, DuckDB type) and row count, for datapackage.json.
+    """Every database table as parts (`bulk`) of CSV and JSON under `data/csv/<table>/` and
+    `data/json/<table>/`: those the last build wrote for the same documents (`store`) linked
+    from there, the others written by DuckDB (the CSV with its BOM and header, the JSON with
+    its `{table, unit, rows}` wrapper). Meanwhile a helper thread writes the `zips`
+    (`write_zips`). Returns per table its columns (name, DuckDB type) and row count, for
+    datapackage.json.
     """
-    data_dir = out_dir / "data"
-    for sub in ("csv", "json", "parquet"):
-        (data_dir / sub).mkdir(parents=True, exist_ok=True)
-    described: dict[str, dict[str, Any]] = {}
     if ordered is None:
         ordered = db.rows_in_doc_order(con)
+    parts = bulk.table_parts(con, doc_chunks)
+    plans = [bulk.plan(parts, f"data/{ext}", ext, store) for ext in ("csv", "json")]
+    described: dict[str, dict[str, Any]] = {}
+    for name in BULK_TABLES:
+        columns = [(r[0], r[1]) for r in con.execute(f"DESCRIBE {name}").fetchall()]
+        described[name] = {"columns": columns,
+                           "rows": con.execute(f"SELECT count(*) FROM {name}").fetchone()[0]}
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="bulk") as helper, \
             bulk.capped_memory(con):
-        done = [helper.submit(_zip_files, archive, list(zip_first), out_dir, previous)]
-        for name in BULK_TABLES:
-            columns = [(r[0], r[1]) for r in con.execute(f"DESCRIBE {name}").fetchall()]
-            count = con.execute(f"SELECT count(*) FROM {name}").fetchone()[0]
-            chunked = (parts if parts is not None and store is not None and count >= bulk.PART_MIN_ROWS
-                       and _has_doc_id(columns) else None)
-            csv_path, json_path = data_dir / "csv" / f"{name}.csv", data_dir / "json" / f"{name}.json"
-            pieces: list[tuple[str | None, bulk.Deflated]] = []
-            _write_csv(con, name, columns, csv_path, chunked, store, pieces, ordered)
-            done.append(helper.submit(_zip_bulk_csv, archive, name, pieces, store))
-            _write_json(con, name, columns, json_path, count, chunked, store, ordered)
-            described[name] = {"columns": columns, "rows": count}
-        for step in done:
-            step.result()  # the helper's error, if any, is the build's
+        zipped = helper.submit(write_zips, out_dir, zips, store)
+        for part, files in _to_write(plans):
+            if part.optional and not con.execute(
+                    f'SELECT count(*) FROM "{part.table}" {part.where}').fetchone()[0]:
+                continue
+            for ext, name in files:
+                writer = _write_csv if ext == "csv" else _write_json
+                writer(con, part, described[part.table]["columns"], out_dir / "data" / ext / name, ordered)
+        zipped.result()  # the helper's error, if any, is the build's
+    for plan in plans:
+        plan.place(out_dir, store)
     return described
 
 
-def _zip_bulk_csv(archive: zipfile.ZipFile, name: str, pieces: list[tuple[str | None, bulk.Deflated]],
-                  store: bulk.PartStore | None) -> None:
-    """The bulk CSV of table `name` into the zip, made of its deflated `pieces` (key, piece);
-    where the keyed ones lie in the zip is recorded in `store` for the next build."""
-    member = bulk.csv_member(f"data/csv/{name}.csv")
-    offsets = zipreuse.add_deflated(archive, _zip_info(member), [piece for _, piece in pieces])
-    if store is not None:
-        store.record_member(bulk.ZIP_REL, member, [
-            (key, piece.crc, piece.size, offset, piece.compressed_size)
-            for (key, piece), offset in zip(pieces, offsets) if key is not None])
+def _to_write(plans: list[bulk.PartPlan]) -> list[tuple[bulk.Part, list[tuple[str, str]]]]:
+    """The parts to write, each with its (format, file name)s, the tables the data page
+    lists first first."""
+    files: dict[bulk.Part, list[tuple[str, str]]] = {}
+    for plan in plans:
+        for part, name in plan.write:
+            files.setdefault(part, []).append((plan.folder.rsplit("/", 1)[-1], name))
+    first = {name: n for n, name in enumerate(BULK_TABLES)}
+    return sorted(files.items(), key=lambda item: (first.get(item[0].table, len(first)), item[0].name))
 
 
-CSV_OPTIONS = "FORMAT csv, HEADER false, NEW_LINE '\\r\\n'"
+CSV_OPTIONS = "FORMAT csv, HEADER true, NEW_LINE '\\r\\n'"
 
 
-def _write_csv(con, name: str, columns: list[tuple[str, str]], target: Path,
-               parts: list[bulk.Chunk] | None, store: bulk.PartStore | None,
-               deflate: list[tuple[str | None, bulk.Deflated]] | None = None,
-               ordered: bool = False) -> None:
-    """A table's CSV, its header written by DuckDB too (an empty result's COPY)."""
-    select = _export_select(name, columns, True)
-    head = target.with_name(f".{target.name}.head")
-    try:
-        con.execute(f"COPY ({select} LIMIT 0) TO '{_sql_path(head)}' "
-                    f"({CSV_OPTIONS.replace('HEADER false', 'HEADER true')})")
-        header = head.read_bytes()
-    finally:
-        head.unlink(missing_ok=True)
-    bulk.write_parted(con, select, _export_order(columns, ordered), CSV_OPTIONS, target,
-                      f"data/csv/{target.name}", header, b"", parts, store,
-                      f"csv\t{name}\t{columns}", deflate)
+def _write_csv(con, part: bulk.Part, columns: list[tuple[str, str]], target: Path,
+               ordered: bool) -> None:
+    """A part of a table's CSV: its header (the first column's name begins with the BOM),
+    then its rows."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    bulk.copy_rows(con, f"{_export_select(part.table, columns, True)} {part.where or ''} "
+                   f"{_export_order(columns, ordered)}", CSV_OPTIONS, target)
 
 
-def _zip_files(archive: zipfile.ZipFile, files: list[tuple[str, str]], out_dir: Path,
-               previous: zipreuse.PreviousZip | None) -> None:
-    """Zip `files` (member, path under `out_dir`, as text: a province has some 20,000);
-    those the last build zipped from the same file (`previous`) as they stand in its zip."""
+def write_zips(out_dir: Path, zips: list[tuple[str, list[tuple[str, str]]]],
+               store: bulk.PartStore) -> None:
+    """Each zip (path under `out_dir`, its members: (member name, file under `out_dir`)),
+    linked from the last build when it zipped the very same files (`store`: keyed on the
+    files' identity), else written anew."""
     root = os.fspath(out_dir)
-    for member, rel in files:
-        found = previous.compressed(member, rel, root) if previous is not None else None
-        if found is None:
-            with open(os.path.join(root, rel), "rb") as f:
-                add_to_zip(archive, member, f.read())
+    before = store.keyed_files(ZIPS_REL)
+    for rel, members in zips:
+        key = digest(bulk.PART_FORMAT, *(f"{member}\t{identity(os.path.join(root, path))}"
+                                         for member, path in members))
+        target = out_dir / rel
+        if key in before:
+            bulk.link_files(out_dir, [(rel, before[key])])
         else:
-            zipreuse.add_compressed(archive, _zip_info(member), *found)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.unlink(missing_ok=True)
+            with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
+                for member, path in members:
+                    with open(os.path.join(root, path), "rb") as f:
+                        add_to_zip(archive, member, f.read())
+        store.record_file(rel, target, key=key)
+
+
+# The documents' own table CSVs, zipped by part (`bulk`): `data/tables-csv/part-NNNN.zip`.
+ZIPS_REL = "data/tables-csv"
+
+
+def document_zips(doc_chunks: list[bulk.Chunk], table_keys: dict[str, list[str]]
+                  ) -> list[tuple[str, list[tuple[str, str]]]]:
+    """The zips of the documents' own table CSVs, one per chunk of documents that has
+    some, numbered as the parts of the tables: (path, [(member, file)])."""
+    out = []
+    for n, chunk in enumerate(doc_chunks):
+        members = [(zip_member(doc_id, key), urls.table_file(doc_id, key, "csv"))
+                   for doc_id in chunk.docs for key in table_keys.get(doc_id, ())]
+        if members:
+            out.append((f"{ZIPS_REL}/part-{n:04d}.zip", members))
+    return out
 
 
 # What every bulk JSON file says first, before its rows.
 JSON_HEAD = {"unit": "万元", "amounts": "exact decimal strings; `printed` is the figure as "
              "printed, in `printed_unit`"}
+# DuckDB's JSON array: `[\n\t{…},\n\t{…}\n]\n`; of no row, this.
+EMPTY_ARRAY = b"[\n\t\n]\n"
 
 
-def _write_json(con, name: str, columns: list[tuple[str, str]], target: Path, count: int,
-                parts: list[bulk.Chunk] | None, store: bulk.PartStore | None,
-                ordered: bool = False) -> None:
-    """A table's rows as `{"table": …, "unit": …, "amounts": …, "rows": [{…}, …]}`: a line
-    per row, as DuckDB's JSON export writes its array (`bulk.JSON_ARRAY`: of each part the
-    rows inside its brackets, joined by a comma), between an opening line and a closing one."""
-    opening = bulk.json_head(name, JSON_HEAD)
-    if not count:
-        target.write_bytes((opening + "[]}\n").encode("utf-8"))
-        return
+def json_head(name: str) -> bytes:
+    return (json.dumps({"table": name} | JSON_HEAD, ensure_ascii=False)[:-1] + ', "rows": ').encode("utf-8")
+
+
+def _write_json(con, part: bulk.Part, columns: list[tuple[str, str]], target: Path,
+                ordered: bool) -> None:
+    """A part of a table's rows as `{"table": …, "unit": …, "amounts": …, "rows": [{…}, …]}`:
+    a line per row, as DuckDB's JSON export writes its array, after an opening line."""
     fields = ", ".join(f'{expr} AS "{column}"' for column, expr in _export_exprs(columns, False))
-    bulk.write_parted(con, f"SELECT {fields} FROM {name}", _export_order(columns, ordered),
-                      "FORMAT json, ARRAY true", target, f"data/json/{target.name}",
-                      (opening + "[\n").encode("utf-8"), b"\n]}\n", parts, store,
-                      f"json\t{name}\t{columns}",
-                      framing=bulk.JSON_ARRAY)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    scratch = target.with_name(f".{target.name}.rows")
+    try:
+        bulk.copy_rows(con, f'SELECT {fields} FROM "{part.table}" {part.where or ""} '
+                       f"{_export_order(columns, ordered)}", "FORMAT json, ARRAY true", scratch)
+        size = scratch.stat().st_size
+        target.unlink(missing_ok=True)
+        empty = size <= len(EMPTY_ARRAY) and scratch.read_bytes() == EMPTY_ARRAY
+        out = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+        try:
+            bulk.write_all(out, json_head(part.table) + (b"[]}\n" if empty else b""))
+            if not empty:
+                with open(scratch, "rb") as rows:  # all but its closing "]\n", copied by the kernel
+                    bulk.copy_bytes(rows.fileno(), out, size - 2)
+                bulk.write_all(out, b"]}\n")
+        finally:
+            os.close(out)
+    finally:
+        scratch.unlink(missing_ok=True)

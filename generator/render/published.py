@@ -10,8 +10,14 @@ recorded beside the bulk layout (`bulkstore`, `data/budget.duckdb`: each doc_id'
 the size of the last file written anew); a build that finds the file changed since, or
 grown past `GROWTH_LIMIT` times that size, publishes anew.
 
+The spare (the site before last, `render/spare.py`) holds the file the build before last
+published: when that is known (`bulkstore.PartStore.spare_record`: the very file recorded,
+linked from nowhere else) the publishing process updates it in place instead of copying
+the last build's (155 MB at 2,000 documents), and it becomes this build's; the last
+build's file stays as it is, served until the swap, then the next spare's.
+
 Each table's Parquet export is a folder, `data/parquet/<table>/`, of parts: the rows of a
-run of about `PARQUET_DOCS` documents each (`bulk.chunks`: where a run begins depends on
+run of about `bulk.PART_DOCS` documents each (`bulk.chunks`: where a run begins depends on
 its first doc_id alone), then those of no document; a table of fewer than
 `bulk.PART_MIN_ROWS` rows is one part. A part whose documents' keys are unchanged is
 linked from the last build's; the others are written by the publishing process.
@@ -19,25 +25,19 @@ linked from the last build's; the others are written by the publishing process.
 
 from __future__ import annotations
 
-import os
-import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from .. import db
 from ..config import Config
 from ..incremental import digest
 from . import bulk
-from .bulkstore import PartStore, identity
+from .bulkstore import PartStore
 
 PUBLISHED_REL = "data/budget.duckdb"
 PARQUET_REL = "data/parquet"
-# Documents per Parquet part, on average: a clean build's Parquet costs a sixth more CPU
-# than one file per table (2,000 documents: 1.98 against 1.70 CPU-s), a one-document
-# change writes a twelfth of it (64 documents: 3.1 CPU-s; one file per year: 3.3).
-PARQUET_DOCS = 256
 # An updated file this much larger than the last one written anew is written anew: the
 # rows DuckDB deletes leave their space in the file until it rewrites their row groups.
 GROWTH_LIMIT = 1.5
@@ -55,68 +55,19 @@ def document_keys(inputs: dict[str, str], config: Config) -> dict[str, str]:
     return {doc_id: digest(settings, key) for doc_id, key in input_doc_keys(inputs).items()}
 
 
-@dataclass
-class ParquetPlan:
-    """The Parquet parts of this build: those to write (`db.ParquetPart`, named under
-    `data/parquet/`), those to link from the last build (name, file), and the key of
-    each part that has one (name → key)."""
-
-    write: list[tuple[str, str | None, str, bool]] = field(default_factory=list)
-    link: list[tuple[str, Path]] = field(default_factory=list)
-    keys: dict[str, str] = field(default_factory=dict)
-
-    def place(self, folder: Path, store: PartStore) -> None:
-        """Link the unchanged parts into `folder` (the written ones are there) and record
-        every keyed part in `store`."""
-        for name, previous in self.link:
-            target = folder / name
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.unlink(missing_ok=True)
-            try:
-                os.link(previous, target)
-            except OSError:  # another file system
-                shutil.copyfile(previous, target)
-        for name, key in self.keys.items():
-            store.record_file(f"{PARQUET_REL}/{name}", folder / name, key=key)
-
-
-def parquet_plan(con, inputs: dict[str, str], config: Config, store: PartStore) -> ParquetPlan:
+def parquet_plan(con, inputs: dict[str, str], config: Config, store: PartStore) -> bulk.PartPlan:
     """Which Parquet parts of the tables of `con` to write and which to link from the last
     build (`store`), the documents' input keys being `inputs` (`doc:<doc_id>`)."""
-    chunks = bulk.chunks(input_doc_keys(inputs), bulk.settings_key(config), PARQUET_DOCS)
-    before = _previous_parts(store)
-    plan = ParquetPlan()
-    keyed = {table for (table,) in con.execute(
-        "SELECT table_name FROM duckdb_columns() WHERE database_name = current_database() "
-        "AND column_name = 'doc_id'").fetchall()}
-    for (table,) in con.execute("SELECT table_name FROM duckdb_tables() WHERE database_name = "
-                                "current_database() ORDER BY table_name").fetchall():
-        if table not in keyed or con.execute(
-                f'SELECT count(*) FROM "{table}"').fetchone()[0] < bulk.PART_MIN_ROWS:
-            plan.write.append((table, None, f"{table}/part-0000.parquet", False))
-            continue
-        for n, chunk in enumerate(chunks):
-            name = f"{table}/part-{n:04d}.parquet"
-            if chunk.key is None:  # the rows of no document: written when there are some
-                plan.write.append((table, chunk.where(), name, True))
-                continue
-            plan.keys[name] = key = digest(chunk.key, "parquet", table)
-            if key in before:
-                plan.link.append((name, before[key]))
-            else:
-                plan.write.append((table, chunk.where(), name, False))
-    return plan
+    return bulk.plan(bulk.table_parts(con, site_chunks(inputs, config)), PARQUET_REL, "parquet", store)
 
 
-def _previous_parts(store: PartStore) -> dict[str, Path]:
-    """key → the last build's Parquet part of that key, if still the file recorded."""
-    out = {}
-    for rel in store.before:
-        if rel.startswith(f"{PARQUET_REL}/"):
-            found = store.file_record(rel)
-            if found is not None and "key" in found[1]:
-                out[found[1]["key"]] = found[0]
-    return out
+def site_chunks(inputs: dict[str, str], config: Config) -> list[bulk.Chunk]:
+    """The chunks of the site's documents (`bulk.chunks`), their input keys being `inputs`."""
+    return bulk.chunks(input_doc_keys(inputs), bulk.settings_key(config))
+
+
+def _parquet_parts(plan: bulk.PartPlan) -> list[db.ParquetPart]:
+    return [(part.table, part.where, name, part.optional) for part, name in plan.write]
 
 
 @dataclass
@@ -129,27 +80,31 @@ class Publishing:
     started: db.Started
     keys: dict[str, str]
     clean_size: int | None
-    parquet: ParquetPlan
+    parquet: bulk.PartPlan
     store: PartStore
 
     def finish(self, data_dir: Path) -> None:
         """Put the files in place under `data_dir` and record them in `store`."""
         self.started.finish(data_dir / "budget.duckdb", data_dir / "parquet")
-        self.parquet.place(data_dir / "parquet", self.store)
+        self.parquet.place(data_dir.parent, self.store)
         record(self.store, data_dir / "budget.duckdb", self.keys, self.clean_size)
 
     def cancel(self) -> None:
         self.started.cancel()
 
 
-def start(con, config: Config, inputs: dict[str, str], previous_dir: Path | None) -> Publishing | None:
+def start(con, config: Config, inputs: dict[str, str], previous_dir: Path | None,
+          spare_file: Path | None = None) -> Publishing | None:
     """Start publishing the database of `con` (documents' input keys: `inputs`), as an
-    update of the last build's file (in `previous_dir`) when what it holds is known."""
+    update of an earlier build's file when what it holds is known: the spare's
+    (`spare_file`: where the site before last's lies now, not served) updated in place,
+    else a copy of the last build's (in `previous_dir`)."""
     store = PartStore(bulk.cache_folder(config), previous_dir)
     keys = document_keys(inputs, config)
-    base, replace, clean_size = _base(store, keys)
+    base, replace, clean_size = _base(store, keys, spare_file)
     plan = parquet_plan(con, inputs, config, store)
-    started = db.start_publishing(con, base, replace, plan.write)
+    started = db.start_publishing(con, base, replace, _parquet_parts(plan),
+                                  in_place=base is not None and base == spare_file)
     return None if started is None else Publishing(started, keys, clean_size, plan, store)
 
 
@@ -159,25 +114,27 @@ def publishing(con, config: Config, inputs: dict[str, str], store: PartStore,
     """Publish the database of `con` anew into `data_dir` (`db.publishing`) while the body
     runs, then record it in `store`."""
     plan = parquet_plan(con, inputs, config, store)
-    with db.publishing(con, data_dir / "budget.duckdb", data_dir / "parquet", plan.write):
+    with db.publishing(con, data_dir / "budget.duckdb", data_dir / "parquet", _parquet_parts(plan)):
         yield
-    plan.place(data_dir / "parquet", store)
+    plan.place(data_dir.parent, store)
     record(store, data_dir / "budget.duckdb", document_keys(inputs, config), None)
 
 
-def _base(store: PartStore, keys: dict[str, str]) -> tuple[Path | None, list[str] | None, int | None]:
-    """The last build's file, the doc_ids whose rows differ there, and the size of the
-    last file written anew; (None, None, None) if it is to be written anew."""
-    found = store.file_record(PUBLISHED_REL)
-    if found is None:
-        return None, None, None
-    path, recorded = found
-    before, clean_size = recorded.get("docs"), recorded.get("clean")
-    if not isinstance(before, dict) or not isinstance(clean_size, int) \
-            or identity(path)[1] > clean_size * GROWTH_LIMIT:
-        return None, None, None
-    replace = sorted(d for d in before.keys() | keys.keys() if before.get(d) != keys.get(d))
-    return path, replace, clean_size
+def _base(store: PartStore, keys: dict[str, str], spare_file: Path | None = None
+          ) -> tuple[Path | None, list[str] | None, int | None]:
+    """The file to bring up to date (the spare's `spare_file`, else the last build's), the
+    doc_ids whose rows differ there, and the size of the last file of its line written
+    anew; (None, None, None) if it is to be written anew."""
+    for path, recorded in ((spare_file, store.spare_record(PUBLISHED_REL, spare_file)
+                            if spare_file is not None else None),
+                           store.file_record(PUBLISHED_REL) or (None, None)):
+        if recorded is None:
+            continue
+        before, clean_size = recorded.get("docs"), recorded.get("clean")
+        if isinstance(before, dict) and isinstance(clean_size, int) \
+                and recorded["file"][1] <= clean_size * GROWTH_LIMIT:
+            return path, sorted(d for d in before.keys() | keys.keys() if before.get(d) != keys.get(d)), clean_size
+    return None, None, None
 
 
 def record(store: PartStore, target: Path, keys: dict[str, str], clean_size: int | None) -> None:

@@ -10,8 +10,8 @@ from markupsafe import Markup
 
 from ..config import Config
 from ..tidy import MEASURE_ZH
-from . import urls
-from .datapackage import COLUMN_KEYS, TABLES, describe_column, parquet_parts
+from . import bulk, urls
+from .datapackage import COLUMN_KEYS, TABLES, describe_column, parts_by_table
 from .mdpages import read_markdown_pages
 from .templating import PageWriter, asset_files
 
@@ -34,19 +34,18 @@ def render_markdown_pages(writer: PageWriter, pages: list[tuple[str, str, Markup
 
 
 # Rows of one Excel or WPS worksheet, the header included: a bigger CSV opens cut short.
-SPREADSHEET_ROWS = 1_048_576
-
-
 def render_data_pages(writer: PageWriter, described: dict, files: list[tuple[str, int | None]]) -> None:
-    """The data hub (each table's downloads and row count, its Parquet parts; a CSV too
-    long for a spreadsheet says so; `files`: every file under data/ and the size to state,
-    if any) and the data dictionary."""
+    """The data hub (each table's row count and its parts in each format; `files`: every
+    file under data/ and the size to state, if any) and the data dictionary."""
     dictionary = [(table, TABLES.get(table, ""), info["rows"],
                    [describe_column(table, c, t) | {"duck_type": t} for c, t in info["columns"]])
                   for table, info in described.items()]
     rels = [path for path, _ in files]
-    writer.write("data.html", "data/", files=files, spreadsheet_rows=SPREADSHEET_ROWS,
-                 tables=[(table, info["rows"], parquet_parts(table, rels))
+    parts = parts_by_table(rels)
+    writer.write("data.html", "data/", files=files, part_docs=bulk.PART_DOCS,
+                 zips=[rel for rel in rels if rel.startswith("tables-csv/")],
+                 tables=[(table, info["rows"], {fmt: parts.get((fmt, table), [])
+                                                for fmt in ("csv", "json", "parquet")})
                          for table, info in described.items()])
     writer.write("dictionary.html", "data/dictionary/", dictionary=dictionary,
                  measures=list(MEASURE_ZH.items()), column_keys=list(COLUMN_KEYS.items()))

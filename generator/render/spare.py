@@ -41,6 +41,7 @@ class SpareTree:
         self.out = f"{out_dir}/"
         self.spare = spare
         self.trash = 0  # files put aside
+        self.aside: dict[str, str] = {}  # where each big file put aside lies now
         self.held: set[str] = set()
         if previous is not None:
             self.held = {name for name, unit in spare.outputs.items()
@@ -100,6 +101,7 @@ class SpareTree:
             os.makedirs(self.out + TRASH, exist_ok=True)
         self.trash += 1
         os.rename(self.out + rel, f"{self.out}{TRASH}/{self.trash}")
+        self.aside[rel] = f"{self.out}{TRASH}/{self.trash}"
 
 
 def unit_files(unit: dict[str, list[str]]) -> list[str]:
