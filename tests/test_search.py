@@ -353,6 +353,23 @@ def test_words_apart_are_each_found_as_typed_in_any_order(search_site):
     assert found[queries[2]]["results"] == []
 
 
+def test_a_term_the_site_defines_leads_to_its_definition_first(search_site):
+    """The 名词解释 page marks each term it defines (`<dfn>`), ranked as a page's own name:
+    a citizen typing 基本支出 gets its definition first, then the pages that use it (every
+    department page also names it, in a table row or its own 名词解释)."""
+    base, browser, out = search_site
+    html = (out / "glossary" / "index.html").read_text(encoding="utf-8")
+    context, page, _, _ = open_search(browser, base + "search/")
+    queries = ["基本支出", "公用经费", "机关运行经费"]
+    found = page.evaluate(RUN_QUERIES, queries)
+    context.close()
+    for q in queries:
+        assert f"<dfn>{q}</dfn>" in html
+        first, *others = found[q]["results"]
+        assert page_path(first["url"]) == "glossary/" and others, (q, first)
+        assert first["subs"][0]["text"].startswith(q) and "#" in first["subs"][0]["url"]
+
+
 def test_search_page_on_a_phone(search_site):
     """The header box submits to search/?q=; results, sub-results and the UI are Chinese."""
     base, browser, _ = search_site

@@ -18,7 +18,7 @@ give the same bytes):
   UTF-8 bytes) falls in the bucket (hash mod N, N a power of two): {term: "numbers"}, the
   numbers written as `varint`s (page delta, n, code delta × n, page delta, …), pages
   ascending. A code is unit id × 4 + the best field the term occurs in within the unit
-  (pages.NAME, TITLE or BODY), the codes of a page ascending and each given as its
+  (pages.DEFINED, NAME, TITLE or BODY), the codes of a page ascending and each given as its
   difference from the one before. A query fetches only its own terms' buckets.
 - `u/<page>-<file>.json`: {"page": [url, title, facts: its filters' values in `FILTERS`
   order, those it has and its title does not show], "strings": the anchors and labels of its units, "units": [[anchor,

@@ -32,7 +32,9 @@ from dataclasses import dataclass, field
 # line under every table (the same words on every table, a result that leads nowhere).
 EXCLUDE_SELECTORS = ["td.num", "td.line", "a.src", "span.raw", "p.downloads"]
 
-NAME, TITLE, BODY = 2, 1, 0  # the fields of a unit's text, best first
+# The fields of a unit's text, best first; DEFINED: a term the page defines (`<dfn>`, the
+# site's 名词解释), ranked as a page's own name: the definition before the pages using it.
+DEFINED, NAME, TITLE, BODY = 3, 2, 1, 0
 
 
 def _excluded_pattern(selectors: list[str]) -> re.Pattern:
@@ -252,6 +254,8 @@ class _Walker:
                 self.heading = [tag, ""]
         elif tag == "th" and self.unit is not None and attrs.get("scope") == "row":
             self.kind = NAME
+        elif tag == "dfn" and self.unit is not None:
+            self.kind = DEFINED
         elif tag in BREAKS and self.unit is not None:
             self.unit.add(self.kind, " ")
         if anchor and tag not in VOID:
@@ -269,6 +273,8 @@ class _Walker:
             self.kind = BODY
         elif tag == "th":
             self.kind = BODY
+        elif tag == "dfn":
+            self.kind = NAME if self.heading is not None else BODY
         elif tag == "tr":
             self.end_unit()
         if self.ids and self.ids[-1][0] == tag:

@@ -9,7 +9,7 @@ distinct terms (to name and hash them):
 1. `analyse_texts`: the distinct texts' characters as one array of code points. A Han
    character is a term whose code is its code point, two Han characters side by side a
    bigram coded `first << 16 | second`, an ASCII word a number above `WORDS`. Each
-   (text, term) pair is kept once, with the best field (pages.NAME, TITLE, BODY) the term
+   (text, term) pair is kept once, with the best field (pages.DEFINED, NAME, TITLE, BODY) the term
    occurs in — `analyzer.index_terms` by field, as `index` documents.
 2. `term_files`: one hash group of terms at a time (a province's tens of millions of
    postings never stand in memory at once), the postings of the group's terms as (term,

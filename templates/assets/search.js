@@ -15,8 +15,9 @@
   var HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff";
   var RUN = new RegExp("[" + HAN + "]+|[0-9a-z]+", "g");
   var HAN_CHAR = new RegExp("^[" + HAN + "]$");
-  var WEIGHT = [1, 10, 100];  // body, title, name (generator/search/pages.py)
   var HEAD = 1000;  // the name of unit 0: the page's <h1>, what the page is about
+  // body, title, name, a term the page defines (generator/search/pages.py): as a page's <h1>
+  var WEIGHT = [1, 10, 100, HEAD];
   var PER_PAGE = 10, SUBS = 3, MORE_FILES = 6, ROUNDS = 3;
 
   function normalize(text) { return text.normalize("NFKC").toLowerCase(); }
