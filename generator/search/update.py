@@ -154,23 +154,30 @@ def splice_all(texts: list[str], changes: list[dict[int, Change]]) -> list[str]:
     return out
 
 
-def _chunk_parts(texts: list[str]) -> list[Parts]:
-    """The `Parts` of texts read together: the varints of all of them decoded at once (a
-    number's last digit is from the upper half of the digits), then the part heads of
-    every text followed in step, one part a step (a part is page delta, n, n codes: where
-    the next begins is known only once the part's n is read), as many steps as the most
-    pages a text holds."""
-    raw = VALUE[np.frombuffer("".join(texts).encode("ascii"), dtype=np.uint8)]
-    ends = np.flatnonzero(raw >= 32)  # each number's last digit
-    char_at = np.zeros(len(texts) + 1, dtype=np.int64)
-    np.cumsum([len(t) for t in texts], out=char_at[1:])
-    token_at = np.searchsorted(ends, char_at)  # each text's first number
+def _varints(text: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The varints of `text` decoded at once (a number's last digit is from the upper half
+    of the digits): where each number's last digit stands, its count of digits, its value."""
+    raw = VALUE[np.frombuffer(text.encode("ascii"), dtype=np.uint8)]
+    ends = np.flatnonzero(raw >= 32)
     digits = np.diff(ends, prepend=-1)
     numbers = (raw[ends] & 31).astype(np.int64)
     longer = np.flatnonzero(digits > 1)
     for place in range(1, int(digits.max()) if len(digits) else 0):  # more significant digits
         numbers[longer] += (raw[ends[longer] - place] & 31).astype(np.int64) << 5 * place
         longer = longer[digits[longer] > place + 1]
+    return ends, digits, numbers
+
+
+def _chunk_parts(texts: list[str]) -> list[Parts]:
+    """The `Parts` of texts read together: the varints of all of them decoded at once
+    (`_varints`), then the part heads of
+    every text followed in step, one part a step (a part is page delta, n, n codes: where
+    the next begins is known only once the part's n is read), as many steps as the most
+    pages a text holds."""
+    ends, digits, numbers = _varints("".join(texts))
+    char_at = np.zeros(len(texts) + 1, dtype=np.int64)
+    np.cumsum([len(t) for t in texts], out=char_at[1:])
+    token_at = np.searchsorted(ends, char_at)  # each text's first number
     following = np.arange(2, len(ends) + 2)  # where a part's next begins, at its head
     following[:-1] += numbers[1:]
     steps_at, steps_of = [], []
@@ -300,7 +307,7 @@ def delta_names(hashes: dict[str, str]) -> set[str]:
 
 def read_delta(text: str) -> dict[int, Change]:
     """A delta entry (`_delta_entry`) read back: page → (codes dropped or None, added)."""
-    numbers = _numbers_of(text)
+    numbers = _varints(text)[2].tolist()
     out: dict[int, Change] = {}
     at, page = 0, 0
     while at < len(numbers):
@@ -316,16 +323,6 @@ def read_delta(text: str) -> dict[int, Change]:
         at += 1 + numbers[at]
         out[page] = (dropped, added)
     return out
-
-
-def _numbers_of(text: str) -> list[int]:
-    numbers, value = [], 0
-    for digit in VALUE[np.frombuffer(text.encode("ascii"), dtype=np.uint8)].tolist():
-        value = value << 5 | (digit & 31)
-        if digit >= 32:
-            numbers.append(value)
-            value = 0
-    return numbers
 
 
 def merged(text: str, delta: str, gone: list[int]) -> str:
