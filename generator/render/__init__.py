@@ -190,7 +190,7 @@ def render_rest(con, config: Config, site: SiteData, pages: list, writer: Tracke
     # Every page is written: the documents' data is let go before DuckDB writes the bulk
     # files (a province's tables would otherwise be held beside DuckDB's memory).
     drop_documents(site.docs)
-    render_downloads(con, config, [doc.doc_id for doc in site.docs], writer, early)
+    render_downloads(con, config, writer, early)
     if writer.stale("404", ["nav"], ["404.html"]):
         render_404(writer)
         writer.attach_unlisted(["404.html"])
@@ -231,8 +231,7 @@ def copy_assets(config: Config, writer: TrackedWriter) -> None:
             writer.attach([f"assets/{rel}"])
 
 
-def render_downloads(con, config: Config, doc_ids: list[str],
-                     writer: TrackedWriter, early=None) -> None:
+def render_downloads(con, config: Config, writer: TrackedWriter, early=None) -> None:
     """The bulk data under `data/` and its pages (after each document's own table
     downloads, which `render_documents` writes and the zips by part bundle). `early`: the
     DuckDB download and the Parquet files are being published already
