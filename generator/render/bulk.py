@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -33,6 +32,7 @@ from .. import db
 from ..cachefile import generator_version
 from ..config import Config
 from ..incremental import cache_dir, config_key, digest
+from ..links import link
 from .bulkstore import PartStore
 
 # Documents per part, on average (a chunk's size varies: at 2,000 documents from 2 to 174).
@@ -179,7 +179,8 @@ def plan(parts: list[Part], folder: str, ext: str, store: PartStore) -> PartPlan
 
 
 def link_files(folder: Path, links: list[tuple[str, Path]]) -> None:
-    """Hard-link each (name, file) as `folder / name` (a copy across file systems)."""
+    """Hard-link each (name, file) as `folder / name` (`links.link`: a copy across file
+    systems), in place of any file there."""
     made: set[str] = set()
     for name, previous in links:
         target = os.path.join(folder, name)
@@ -187,13 +188,9 @@ def link_files(folder: Path, links: list[tuple[str, Path]]) -> None:
         if parent not in made:
             os.makedirs(parent, exist_ok=True)
             made.add(parent)
-        try:
-            os.link(previous, target)
-        except FileExistsError:
+        if os.path.lexists(target):  # never written into: it may be the served site's file
             os.unlink(target)
-            os.link(previous, target)
-        except OSError:  # another file system
-            shutil.copyfile(previous, target)
+        link(previous, target)
 
 
 @contextmanager

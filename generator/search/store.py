@@ -24,11 +24,11 @@ import hashlib
 import json
 import os
 import pickle
-import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import cachefile
+from ..links import link
 
 STATE_FILE = "state.entry"
 SPARE_FILE = "spare.entry"  # the state of the index in the spare site (the build before last)
@@ -225,16 +225,6 @@ def write_file(path: Path | str, text: str) -> None:
         os.write(fd, text.encode("utf-8"))
     finally:
         os.close(fd)
-
-
-def link(source: Path | str, target: Path | str) -> None:
-    """`target` as a hard link to `source`, a copy where the file system has no links."""
-    try:
-        os.link(source, target)
-    except OSError:
-        if not os.path.isfile(source):
-            raise
-        shutil.copyfile(source, target)
 
 
 class TextsFile:
