@@ -63,8 +63,7 @@ def read_profile(source: SourceText, doc: Document) -> None:
                                 if spoken else "文件未列出人员编制（编制数）",
                                 doc.path, overview[0] if overview else None,
                                 "warning" if spoken else "info"))
-    sections.read_sections(source, parts, doc)
-    statements.read_statements(source, parts, doc)
+    statements.read_statements(source, sections.read_sections(source, parts, doc), doc)
 
 
 def _read_department(source: SourceText, parts: dict[str, tuple[int, int]]) -> tuple[str | None, int | None]:

@@ -2,7 +2,9 @@
 
 第一部分 概况 (主要职能, 机构设置及人员情况), 第二部分 the tables, 第三部分 说明, 第四部分
 名词解释. A 目录 (table of contents) repeats the part headings first, so each part starts
-at the *last* line that heads it.
+at the *last* line that heads it. A template without parts (上海's 预算: 部门主要职能,
+部门机构设置, 名词解释, 部门预算编制说明, the tables, 其他相关情况说明, 项目经费情况说明)
+has its sections found by its 目录 instead (`contents_headings`).
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import re
 
 from ..model import Document, Section
 from ..sources import SourceText
+from ..tables.catalogue import load_catalogue
 
 # Leading markers as one character class: nested `\s*[-*#]*\s*` backtracks quadratically
 # on a long line of spaces.
@@ -78,26 +81,116 @@ def _headings(lines: list[str], start: int, end: int) -> list[tuple[int, str]]:
     return found
 
 
-def read_sections(source: SourceText, parts: dict[str, tuple[int, int]], doc: Document) -> None:
+def read_sections(source: SourceText, parts: dict[str, tuple[int, int]],
+                  doc: Document) -> list[tuple[Section, int]]:
+    """The document's text sections into `doc.sections` (主要职能 → `doc.functions`,
+    名词解释 → `doc.glossary`); returns each 说明 section with the last line its stated
+    figures are read to (`statements`)."""
     wrapped = doc.layout.startswith("pdf")
     lines = source.lines
-    for part in ("overview", "explanation"):
-        if part not in parts:
-            continue
-        start, end = parts[part]
-        end = _cut_at_performance(lines, start, end)
-        heads = _headings(lines, start, end)
-        for i, (number, title) in enumerate(heads):
-            stop = heads[i + 1][0] - 1 if i + 1 < len(heads) else end
-            doc.sections.append(Section(part, title, _paragraphs(lines, number + 1, stop, wrapped), number))
+    explained: list[tuple[Section, int]] = []
+    if parts:
+        for part in ("overview", "explanation"):
+            if part not in parts:
+                continue
+            start, end = parts[part]
+            cut = _cut_at_performance(lines, start, end)
+            heads = _headings(lines, start, cut)
+            for i, (number, title) in enumerate(heads):
+                stop = heads[i + 1][0] - 1 if i + 1 < len(heads) else cut
+                section = Section(part, title, _paragraphs(lines, number + 1, stop, wrapped), number)
+                doc.sections.append(section)
+                if part == "explanation":
+                    explained.append((section, heads[i + 1][0] - 1 if i + 1 < len(heads) else end))
+        if "glossary" in parts:
+            start, end = parts["glossary"]
+            text = _paragraphs(lines, start + 1, end, wrapped)
+            doc.sections.append(Section("glossary", "名词解释", text, start))
+            doc.glossary = _glossary(lines, start, end, text)
+    else:
+        for number, stop, title, part in contents_headings(lines):
+            stop = _cut_at_performance(lines, number, stop)
+            text = _paragraphs(lines, number + 1, stop, wrapped)
+            doc.sections.append(Section(part, title, text, number))
+            if part == "explanation":
+                explained.append((doc.sections[-1], stop))
+            elif part == "glossary" and not doc.glossary:
+                doc.glossary = _glossary(lines, number, stop, text)
     for section in doc.sections:
         if "主要职能" in section.title:
             doc.functions = _function_items(section.text)
-    if "glossary" in parts:
-        start, end = parts["glossary"]
-        text = _paragraphs(lines, start + 1, end, wrapped)
-        doc.sections.append(Section("glossary", "名词解释", text, start))
-        doc.glossary = _glossary(lines, start, end, text)
+    return explained
+
+
+# A 目录 line's dot leader (…… ．．． ...... ···), and the numbering before its entry.
+_LEADER = re.compile(r"…|\.{3}|．{3}|·{3}")
+_ENTRY_NUMBER = re.compile(r"^(?:[一二三四五六七八九十]{1,3}[、.．]|\d{1,2}[、.．]|[（(][一二三四五六七八九十\d]{1,3}[）)])")
+# What a body heading may print before the entry's words: the year, the department's name
+# (上海市普陀区司法局主要职能 for 部门主要职能), "2026年部门预算编制说明".
+_ENTRY_PREFIX = re.compile(r"^(?:20\d{2}年度?)?(?:部门|单位)?")
+_AMOUNT = re.compile(r"\d[.,]\d")  # (a table's row, not a 目录 entry)
+_OVERVIEW_WORDS = re.compile(r"职能|机构|概况|人员")
+
+
+def _contents_line(lines: list[str]) -> int | None:
+    """The line of the 目录 heading ("目 录"; in `pdftotext` without -layout, 目 and 录 on
+    lines of their own: the line of 录), among the first 300."""
+    pending = False
+    for number, line in enumerate(lines[:300], 1):
+        flat = re.sub(r"\s+", "", line)
+        if flat == "目录" or pending and flat == "录":
+            return number
+        if flat:
+            pending = flat == "目"
+    return None
+
+
+def contents_headings(lines: list[str]) -> list[tuple[int, int, str, str]]:
+    """The text sections of a document without 第X部分 parts, by its 目录 (its lines with a
+    dot leader or a number, 一、 1. （一）): each entry that is no table is looked for, in order, as a short line after the 目录 ending in the entry's
+    words; a section runs to the next such heading or table title. (line, last line, title,
+    part) each; [] without a 目录."""
+    start = _contents_line(lines)
+    if start is None:
+        return []
+    entries: list[str] = []
+    last = start
+    for number in range(start + 1, min(len(lines), start + 80) + 1):
+        flat = re.sub(r"\s+", "", lines[number - 1])
+        if not flat:
+            continue
+        leader = _LEADER.search(flat)
+        numbered = _ENTRY_NUMBER.match(flat)
+        if leader is None and not (numbered and len(flat) <= 40 and "。" not in flat
+                                   and not _AMOUNT.search(flat, numbered.end())):
+            break  # the first line of the body (a 目录 printed without its dots ends here)
+        words = _ENTRY_PREFIX.sub("", _ENTRY_NUMBER.sub("", flat[:leader.start()] if leader else flat))
+        if len(words) >= 4 and not words.endswith("表"):
+            entries.append(words)  # (a table's entry: its title is found by the catalogue)
+        last = number
+    catalogue = load_catalogue()
+    heads: list[tuple[int, str]] = []
+    position = last
+    for words in entries:
+        for number in range(position + 1, len(lines) + 1):
+            flat = re.sub(r"\s+", "", lines[number - 1])
+            if flat.endswith(words) and len(flat) <= len(words) + 30 and not _LEADER.search(flat):
+                heads.append((number, flat))
+                position = number
+                break
+    if not heads:
+        return []
+    stops = [n for n in range(heads[0][0], len(lines) + 1)
+             if "表" in lines[n - 1] and catalogue.match_title(lines[n - 1])]
+    found = []
+    for i, (number, title) in enumerate(heads):
+        end = heads[i + 1][0] - 1 if i + 1 < len(heads) else len(lines)
+        end = min([end] + [stop - 1 for stop in stops if number < stop <= end])
+        part = ("glossary" if "名词解释" in title
+                else "overview" if _OVERVIEW_WORDS.search(title) else "explanation")
+        if not title.endswith("绩效目标"):  # the 绩效 tables' heading: no text section
+            found.append((number, end, title, part))
+    return found
 
 
 def _cut_at_performance(lines: list[str], start: int, end: int) -> int:
@@ -116,7 +209,8 @@ def _function_items(text: str) -> list[str]:
     return [i for i in items if len(i) > 3]
 
 
-_TERM = re.compile(r"^\s*(?:[一二三四五六七八九十]{1,3}|\d{1,2})\s*[、.．]\s*([^：:]{1,40})[：:]\s*(.+)$")
+_TERM = re.compile(r"^\s*(?:(?:[一二三四五六七八九十]{1,3}|\d{1,2})\s*[、.．]|[（(][一二三四五六七八九十]{1,3}[）)][、.．]?)"
+                   r"\s*([^：:]{1,40})[：:]\s*(.+)$")
 
 
 def _glossary(lines: list[str], start: int, end: int, text: str) -> list[tuple[str, str, int]]:

@@ -40,7 +40,7 @@ import re
 from bisect import bisect_left
 from decimal import Decimal, InvalidOperation
 
-from ..model import Document, Issue, StatedChange, StatedFigure
+from ..model import Document, Issue, Section, StatedChange, StatedFigure
 from ..numbers import squash
 from ..sources import SourceText
 from .prose import PAGE_NUMBER, JoinedText
@@ -140,13 +140,9 @@ def _section_kind(title: str) -> str | None:
 _SECTION_PATTERNS = [(kind, re.compile(pattern)) for kind, pattern in _SECTION_KINDS]
 
 
-def read_statements(source: SourceText, parts: dict[str, tuple[int, int]], doc: Document) -> None:
-    explanation = [s for s in doc.sections if s.part == "explanation"]
-    if not explanation:
-        return
-    end_of_part = parts["explanation"][1]
-    for i, section in enumerate(explanation):
-        stop = explanation[i + 1].line - 1 if i + 1 < len(explanation) else end_of_part
+def read_statements(source: SourceText, explained: list[tuple[Section, int]], doc: Document) -> None:
+    """The figures the 说明 sections state (`explained`: each with the last line to read)."""
+    for section, stop in explained:
         kind = _section_kind(section.title)
         text = JoinedText(source.lines, section.line + 1, stop,
                           separator="" if doc.layout.startswith("pdf") else "\n")
