@@ -3,6 +3,7 @@
 or, with --site, the parse stage of a cold build.
 
 usage: python bench/parse.py [--seconds S] [FILES...]   (default: content/disclosures/*.txt)
+       python bench/parse.py --split [FILES...]
        python bench/parse.py --site DIR [--jobs N]
 Goal (issue #2): ≥ 200 documents per second on one core.
 
@@ -10,6 +11,10 @@ Goal (issue #2): ≥ 200 documents per second on one core.
 reads and decodes the file, parses it, runs the checks and packs the database rows
 (`build._parse_and_pack`); "per document in a build" is that whole path, the figure to
 multiply by the number of documents (and divide by the cores) to predict the parse stage.
+
+--split says where a parse worker's time goes (issue 17's profile of the parse stage): the
+CPU time per document of each step of that path (read and decode, parse, checks, the
+database rows and their CSV, the parse-cache entry written), per layout.
 
 --site DIR times `build.parse_and_check` as `build` runs it, with an empty parse cache
 (in a temporary folder: DIR is not written to): wall clock, and the CPU time of the build
@@ -74,6 +79,54 @@ def bench_files(paths: list[Path], seconds: float) -> None:
     print(f"peak traced memory for one pass: {peak_one_pass / 1e6:.1f} MB; process max RSS {rss_mb:.0f} MB")
 
 
+STEPS = ("read", "parse", "checks", "rows", "entry")
+
+
+def split_files(paths: list[Path], rounds: int = 2) -> None:
+    """The CPU time of each step a parse worker takes per document (`_parse_one`), per layout,
+    from the last of `rounds` passes (the first warms the caches up)."""
+    from generator.incremental import ParseCache
+    from generator.parse_stage import _check_and_pack, _worker_start
+
+    _worker_start()  # the collector as in a parse worker
+    spent: dict[str, dict[str, float]] = {}
+    count: dict[str, int] = {}
+    with tempfile.TemporaryDirectory(prefix="parse-split-") as folder:
+        cache = ParseCache(Path(folder))
+        for _ in range(rounds):
+            spent.clear(), count.clear()
+            for path in paths:
+                times = [time.process_time()]
+                source = read_source(path)[0]
+                times.append(time.process_time())
+                doc = parse_text(source).document if source else None
+                times.append(time.process_time())
+                if doc is None:
+                    continue
+                checks = run_checks(doc)
+                times.append(time.process_time())
+                parsed, rows = _check_and_pack(doc, [])  # (runs the checks again: not timed)
+                times.append(time.process_time())
+                cache.put(parsed.document.cache_key, parsed, rows)
+                times.append(time.process_time())
+                steps = [b - a for a, b in zip(times, times[1:])]
+                steps[3] -= steps[2]  # the rows alone
+                for layout in (doc.layout, "all"):
+                    total = spent.setdefault(layout, dict.fromkeys(STEPS, 0.0))
+                    for step, seconds in zip(STEPS, steps):
+                        total[step] += seconds
+                    count[layout] = count.get(layout, 0) + 1
+                del checks
+    print(f"ms CPU per document, by step ({', '.join(STEPS)}: read and decode, parse, checks, "
+          "database rows packed as CSV, parse-cache entry written)")
+    for layout in sorted(spent, key=lambda k: (k == "all", k)):
+        n, total = count[layout], spent[layout]
+        whole = sum(total.values())
+        print(f"  {layout:<18} {n:>4} documents  " + "  ".join(
+            f"{step} {total[step] / n * 1000:5.2f} ({total[step] / whole:4.0%})" for step in STEPS)
+            + f"  total {whole / n * 1000:.2f}")
+
+
 def bench_site(site: Path, jobs: int) -> None:
     from generator import incremental
     from generator.config import load_config
@@ -102,6 +155,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("files", nargs="*")
     ap.add_argument("--seconds", type=float, default=3.0)
+    ap.add_argument("--split", action="store_true", help="CPU per document of each step, per layout")
     ap.add_argument("--site", type=Path, help="time the parse stage of a cold build of this site")
     ap.add_argument("--jobs", type=int, default=0, help="with --site: workers (0: one a core)")
     args = ap.parse_args()
@@ -110,7 +164,10 @@ def main() -> int:
         return 0
     root = Path(__file__).resolve().parents[1]
     paths = [Path(f) for f in args.files] or sorted((root / "content" / "disclosures").glob("*.txt"))
-    bench_files(paths, args.seconds)
+    if args.split:
+        split_files(paths)
+    else:
+        bench_files(paths, args.seconds)
     return 0
 
 

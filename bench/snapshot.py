@@ -5,21 +5,23 @@ usage: python bench/snapshot.py take FILE [--synth N] [--fuzz N] [--seed S] [--r
        python bench/snapshot.py diff FILE [--show K]
 
 `take` parses, and stores as one JSON file:
-- the sample disclosures (content/disclosures/*.txt);
+- the sample disclosures (content/disclosures: the texts and the real PDFs);
 - a synthesized corpus (`bench/synth.py`, N copies cycling through every sample, hence
   every layout), written to a temporary folder;
 - the fuzzer's cases 0..N-1 of seed S (`bench/fuzz.py`), each mutated input as parsed;
-- with --real DIR, every .txt in DIR (the real renderings: ../shared/real/text);
-and for each: `parse --json` (document_to_json), the parser's issues and the checks'
-statuses (slug, line, status). `diff` takes the same inputs again (the settings are in
-the file) and prints, per layout, how many inputs differ and the first K differences
-(JSON paths), so every change is either a deliberate improvement or a bug.
+- with --real DIR, every document in DIR (the real renderings: ../shared/real/text);
+and for each: `parse --json` (document_to_json), the parser's issues, the checks'
+statuses (slug, line, status) and a digest of each database table's rows as packed for
+loading. `diff` takes the same inputs again (the settings are in the file) and prints,
+per layout, how many inputs differ and the first K differences (JSON paths), so every
+change is either a deliberate improvement or a bug.
 Exit status 1 when anything differs.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import sys
 import tempfile
@@ -31,9 +33,12 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
+from generator.cachefile import dumps  # noqa: E402
 from generator.checks import run_checks  # noqa: E402
+from generator.db import PackedRows, pack_document  # noqa: E402
 from generator.parse.document import parse_file  # noqa: E402
 from generator.serialize import document_to_json  # noqa: E402
+from generator.sources import DOCUMENT_SUFFIXES  # noqa: E402
 
 from fuzz import case, load_originals  # noqa: E402
 from synth import synthesize  # noqa: E402
@@ -42,23 +47,33 @@ SAMPLES = ROOT / "content" / "disclosures"
 
 
 def snapshot_of(path: Path, display: str) -> dict[str, Any]:
-    """What the parser makes of one file: document, issues, check statuses."""
+    """What the parser makes of one file: document, issues, check statuses, and a digest
+    of each database table's rows as the parse stage packs them (`db.pack_document`)."""
     result = parse_file(path, display)
     doc = result.document
+    checks = run_checks(doc) if doc is not None else []
     return {
         "layout": doc.layout if doc is not None else None,
         "document": document_to_json(doc) if doc is not None else None,
         "issues": sorted(([i.slug, i.line, i.severity, i.message] for i in result.issues),
                          key=lambda i: (i[0], i[1] or 0, i[2], i[3])),  # a table's issue has no line
-        "checks": sorted([c.slug, c.line, c.status] for c in run_checks(doc)) if doc is not None else [],
+        "checks": sorted([c.slug, c.line, c.status] for c in checks),
+        "rows": _row_digests(pack_document(doc, lambda d: [c.as_row(d) for c in checks]))
+        if doc is not None else {},
     }
+
+
+def _row_digests(packed: PackedRows) -> dict[str, str]:
+    tables = dict(packed.csv)
+    tables.update((name, dumps(rows)) for name, rows in packed.listed.items())
+    return {name: hashlib.sha256(packed.mark + text).hexdigest()[:16] for name, text in tables.items()}
 
 
 def take(synth: int, fuzz: int, seed: int, real: str | None = None) -> dict[str, Any]:
     out: dict[str, Any] = {}
-    for path in sorted(SAMPLES.glob("*.txt")):
+    for path in _documents(SAMPLES):
         out[f"sample/{path.name}"] = snapshot_of(path, f"content/disclosures/{path.name}")
-    for path in sorted(Path(real).glob("*.txt")) if real else []:
+    for path in _documents(Path(real)) if real else []:
         out[f"real/{path.name}"] = snapshot_of(path, f"real/{path.name}")
     with tempfile.TemporaryDirectory(prefix="snapshot-") as tmp:
         for path, _, _ in synthesize(synth, Path(tmp) / "synth", seed):
@@ -72,6 +87,10 @@ def take(synth: int, fuzz: int, seed: int, real: str | None = None) -> dict[str,
             snap["layout"] = snap["layout"] or f"(failed) {sample.name}"
             out[f"fuzz/{seed}:{i}"] = snap
     return out
+
+
+def _documents(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.iterdir() if p.suffix.lower() in DOCUMENT_SUFFIXES)
 
 
 def differences(old: Any, new: Any, where: str = "") -> list[str]:
