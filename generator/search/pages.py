@@ -59,6 +59,10 @@ VOID = {"area", "br", "col", "embed", "hr", "img", "input", "link", "meta", "sou
 TOKEN = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)([^>]*)>|<!--.*?-->|([^<]+)", re.S)
 ATTR = re.compile(r'([a-zA-Z-]+)(?:\s*=\s*"([^"]*)")?')
 TITLE_TAGS = {"h2", "h4", "caption"}
+# The headings that label what follows them, by level: a heading's own unit is labelled with
+# the nearest heading above its level (a 说明 section's <h4> with its part's <h3>, not with the
+# <h4> before it), what follows it with the heading itself.
+LABEL_LEVELS = {"h2": 2, "h3": 3, "h4": 4, "caption": 5}
 NAME_TAGS = {"h1", "h3", "summary", "dt"}
 BREAKS = {"p", "li", "br", "div", "dd", "td", "th", "tr", "section", "article"}
 
@@ -162,6 +166,7 @@ class _Walker:
         self.kind = BODY
         self.ids: list[tuple[str, str]] = []  # (tag, id) of the open elements that have one
         self.label = ""
+        self.labels: list[tuple[int, str]] = []  # (level, heading) of the headings in force
         self.filters: dict[str, str] = {}
         self.capture: list[list] = []  # [tag, filter name, text] of open filter elements
         self.heading: list[str] | None = None
@@ -206,14 +211,29 @@ class _Walker:
         self.tokens(_searched(body[done:]))
 
     def add_section(self, entries: list) -> None:
-        """A section's units given whole (anchor, fields, the label a heading sets)."""
+        """A section's units given whole (anchor, fields, the level of the heading the unit
+        is and that heading's label, or None, None), labelled as `open`/`close` label them."""
         self.end_unit()
-        for anchor, fields, heading in entries:
+        for anchor, fields, level, heading in entries:
+            if level is not None:
+                self.enter_heading(level)
             unit = Unit(anchor, self.label, fields)
             if unit.text():
                 self.units.append(unit)
-            if heading is not None:
-                self.label = heading
+            if level is not None:
+                self.leave_heading(level, heading)
+
+    def enter_heading(self, level: int) -> None:
+        """A heading of `level` begins: the headings at its level and below end."""
+        while self.labels and self.labels[-1][0] >= level:
+            self.labels.pop()
+        self.label = self.labels[-1][1] if self.labels else ""
+
+    def leave_heading(self, level: int, heading: str) -> None:
+        """A heading of `level` ends: it labels what follows."""
+        self.enter_heading(level)
+        self.labels.append((level, heading))
+        self.label = heading
 
     def tokens(self, html: str) -> None:
         text_, open_, close = self.text, self.open, self.close  # a page has thousands of tags
@@ -248,6 +268,8 @@ class _Walker:
         anchor = attrs.get("id", "")
         if tag in NAME_TAGS or tag in TITLE_TAGS or tag == "tr":
             self.end_unit()
+            if tag in LABEL_LEVELS:
+                self.enter_heading(LABEL_LEVELS[tag])
             kind = NAME if tag in NAME_TAGS else TITLE if tag in TITLE_TAGS else BODY
             self.start_unit(anchor or self.anchor(), kind)
             if tag != "tr":
@@ -267,8 +289,8 @@ class _Walker:
             if " ".join(text.split()):
                 self.filters.setdefault(name, " ".join(text.split()))
         if self.heading is not None and self.heading[0] == tag:
-            if tag in TITLE_TAGS or tag == "h3":
-                self.label = " ".join(self.heading[1].split())
+            if tag in LABEL_LEVELS:
+                self.leave_heading(LABEL_LEVELS[tag], " ".join(self.heading[1].split()))
             self.heading = None
             self.kind = BODY
         elif tag == "th":

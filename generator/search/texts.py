@@ -20,7 +20,8 @@ from ..model import SECTION_PARTS
 from .pages import BODY, NAME, TEXT_ID, TITLE
 
 Fields = list[tuple[int, str]]
-Entry = tuple[str, Fields, "str | None"]  # anchor, fields, the label it sets (a heading's)
+# anchor, fields, and for a heading its level (`pages.LABEL_LEVELS`) and label, else None, None
+Entry = tuple[str, Fields, "int | None", "str | None"]
 
 
 def section_units(con, out: dict[str, dict]) -> None:
@@ -47,24 +48,24 @@ def section_units(con, out: dict[str, dict]) -> None:
 def _entries(divisions: list[str], sub_units: list[str], sections: list[tuple],
              glossary: list[tuple]) -> list[Entry]:
     """The section's units as the template prints them (`templates/document.html`)."""
-    out: list[Entry] = [("text-title", [(TITLE, "文字说明")], "文字说明")]
+    out: list[Entry] = [("text-title", [(TITLE, "文字说明")], 2, "文字说明")]
     listed = [f"{label}（{len(names)}）：{'、'.join(names)}" for label, names
               in (("内设机构", divisions), ("预算单位", sub_units)) if names]
     summary = "部门概况、预算说明" + ("、名词解释" if glossary else "")
-    out.append((TEXT_ID, [(NAME, summary)] + _body(listed, "  "), None))
+    out.append((TEXT_ID, [(NAME, summary)] + _body(listed, "  "), None, None))
     known = {part for part, _ in SECTION_PARTS}
     grouped = [(title, [s for s in sections if s[0] == part]) for part, title in SECTION_PARTS]
     grouped.append(("其他", [s for s in sections if s[0] not in known]))
     for part_title, items in grouped:
         if items:
-            out.append((TEXT_ID, [(NAME, part_title)], " ".join(part_title.split())))
+            out.append((TEXT_ID, [(NAME, part_title)], 3, " ".join(part_title.split())))
         for _, title, text in items:
             title = _shown(title)
             lines = [line for line in (text or "").split("\n") if line.strip()]
-            out.append((TEXT_ID, [(TITLE, title)] + _body(lines, ""), " ".join(title.split())))
+            out.append((TEXT_ID, [(TITLE, title)] + _body(lines, ""), 4, " ".join(title.split())))
     if glossary:
-        out.append((TEXT_ID, [(NAME, "名词解释")], "名词解释"))
-        out += [(TEXT_ID, [(NAME, _shown(term))] + _body([_shown(text)], ""), None)
+        out.append((TEXT_ID, [(NAME, "名词解释")], 3, "名词解释"))
+        out += [(TEXT_ID, [(NAME, _shown(term))] + _body([_shown(text)], ""), None, None)
                 for term, text in glossary]
     return out
 
