@@ -101,16 +101,18 @@ def analyse_page(url: str, page: PageUnits) -> dict:
 def unit_files(head: list, units: list[list[str]]) -> tuple[list[bytes], list[int]]:
     """`units` ([anchor, label, text]) cut, in order, into unit files of about
     `UNIT_FILE_BYTES` of JSON (at most `CHUNK` units): their bytes (compressed JSON,
-    `read_unit_file` reads them back), and each unit's id."""
+    `read_unit_file` reads them back), and each unit's id. Each text is encoded as JSON
+    once: its size and its place in the file are those bytes."""
     files: list[bytes] = []
     ids: list[int] = []
-    batch: list[list[str]] = []
+    batch: list[tuple[str, str, bytes]] = []
     strings: set[str] = set()  # the anchors and labels the file has so far
     measured: dict[str, int] = {}  # their sizes: each of a page's few measured once
     size = 0
-    for unit in units:
-        anchor, label, text = unit
-        own = _size(text) + 8
+    head_json = _json(head).encode("utf-8")
+    for anchor, label, text in units:
+        encoded = encode_basestring(text).encode("utf-8")
+        own = len(encoded) + 8
         if anchor not in measured:
             measured[anchor] = _size(anchor)
         if label not in measured:
@@ -119,15 +121,15 @@ def unit_files(head: list, units: list[list[str]]) -> tuple[list[bytes], list[in
         added = ((measured[anchor] if anchor not in strings else 0)
                  + (measured[label] if label != anchor and label not in strings else 0))
         if batch and (len(batch) == CHUNK or size + own + added > UNIT_FILE_BYTES):
-            files.append(_unit_file(head, batch))
+            files.append(_unit_file(head_json, batch))
             batch, strings, size, added = [], set(), 0, both
         ids.append(len(files) * CHUNK + len(batch))
-        batch.append(unit)
+        batch.append((anchor, label, encoded))
         strings.add(anchor)
         strings.add(label)
         size += own + added
     if batch or not files:
-        files.append(_unit_file(head, batch))
+        files.append(_unit_file(head_json, batch))
     return files, ids
 
 
@@ -135,16 +137,17 @@ def _size(text: str) -> int:
     return len(encode_basestring(text).encode("utf-8"))
 
 
-def _unit_file(head: list, units: list[list[str]]) -> bytes:
-    """A unit file's bytes: its JSON (the anchors and labels its units repeat written
-    once), compressed."""
+def _unit_file(head: bytes, units: list[tuple[str, str, bytes]]) -> bytes:
+    """A unit file's bytes: its JSON (`head` and the units' texts as JSON already; the
+    anchors and labels its units repeat written once), compressed."""
     strings: dict[str, int] = {}
     for anchor, label, _ in units:
         strings.setdefault(anchor, len(strings))
         strings.setdefault(label, len(strings))
-    text = _json({"page": head, "strings": list(strings),
-                  "units": [[strings[a], strings[b], text] for a, b, text in units]})
-    return zlib.compress(text.encode("utf-8"), UNIT_FILE_LEVEL)
+    rows = b",".join(b"[%d,%d,%s]" % (strings[a], strings[b], text) for a, b, text in units)
+    text = b'{"page":%s,"strings":%s,"units":[%s]}' % (
+        head, _json(list(strings)).encode("utf-8"), rows)
+    return zlib.compress(text, UNIT_FILE_LEVEL)
 
 
 def read_unit_file(data: bytes) -> dict:
