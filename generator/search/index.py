@@ -25,7 +25,7 @@ give the same bytes):
   its units, "units": [[anchor, label (both as places in "strings"), text], …]}: a page's
   units, cut into files of about `UNIT_FILE_BYTES` of JSON, at most `CHUNK` units each,
   the JSON compressed (zlib's deflate, `UNIT_FILE_LEVEL`; search.js inflates it with the
-  browser's DecompressionStream): some 3.5 kB a file, as the 3 kB of plain JSON they
+  browser's DecompressionStream): some 3 kB a file, as the 3 kB of plain JSON they
   replace, for a quarter of the files. A unit's id is its file × `CHUNK` + its place
   there, so a result fetches the small files of the units it shows and nothing else.
 
@@ -58,9 +58,9 @@ CHUNK = 256  # the most units a unit file holds: a unit id is file × CHUNK + pl
 # about how large a unit file's JSON grows before it is compressed: a result shown loads 1
 # or 2. Each file is one the search stage creates (a province's department-year page has
 # some 300 units): 1.5 kB of plain JSON gave 78,000 unit files at 2,000 documents, 3 kB
-# 38,000; 12 kB compressed (a row's 科目 names and labels recur) is some 3.5 kB, 10,000 files.
+# 38,400; 12 kB compressed (a row's 科目 names and labels recur) is some 3 kB, 10,600 files.
 UNIT_FILE_BYTES = 12288
-UNIT_FILE_LEVEL = 6  # zlib's level: 9 gains nothing on these, 1 writes a tenth more
+UNIT_FILE_LEVEL = 1  # zlib's level: 6 writes a tenth less (2.85 kB a file, not 3.1) for 40 % more CPU
 GROUPS = 16  # terms computed together, by term hash (a power of two, at most the buckets)
 BUCKET_BYTES = 8192  # about how large a term file is on average: a term's neighbours
 DIGITS = postings.DIGITS
