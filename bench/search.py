@@ -4,6 +4,7 @@
     python bench/search.py --synth 2000 SITE    # synthesize 2,000 disclosures into SITE
                                                 # (bench/synth.py), build it, measure it
     python bench/search.py SITE/build --compare OLD.js OLD.html --repeat 3  # before/after, alternating
+    python bench/search.py SITE/build --against OLD/build --repeat 3  # another build (index), alternating
 
 With --synth, SITE keeps its documents between runs (a second run only rebuilds, which
 reuses what did not change); to measure a kept site again without building, give its
@@ -18,7 +19,9 @@ search (`window.searchRun`) one after the other: the time to their results on sc
 to the filters offered after them, with the bytes each fetched and the CPU-seconds of the
 browser's processes over all of them. --compare serves the same build a second time with
 another search.js and/or search page (older ones) and runs both in turn, --repeat times:
-a before/after pair on the same machine load. --profile prints each query's steps (search.js records
+a before/after pair on the same machine load; --against does the same with another build
+folder (an index of another format: a copy of the build linked with `cp -al`, its index
+built by the older code). --profile prints each query's steps (search.js records
 them in `window.searchMarks`): postings fetched and read, matched, results shown, and the
 rounds of unit files it took. Goals (issue 17): first query ≤ 100 kB, ≤ 300 ms; median
 query ≤ 100 ms.
@@ -245,6 +248,8 @@ def main(argv: list[str]) -> int:
     ap.add_argument("--compare", type=Path, nargs="+", metavar="FILE", help="also measure the "
                     "build with these files instead of its own (a .js: its search.js, an "
                     ".html: its search page), in turn with it")
+    ap.add_argument("--against", type=Path, metavar="BUILD_DIR", help="also measure this "
+                    "build (another index and search page), in turn with it")
     ap.add_argument("--repeat", type=int, default=1, metavar="N", help="runs of each (default 1)")
     ap.add_argument("--profile", action="store_true", help="print each query's steps")
     args = ap.parse_args(argv)
@@ -264,6 +269,8 @@ def main(argv: list[str]) -> int:
         sites = {"": build_dir}
         if args.compare:
             sites["compared: "] = with_files(build_dir, args.compare, Path(tmp))
+        if args.against:
+            sites["against: "] = args.against
         runs: dict[str, list[dict]] = {label: [] for label in sites}
         with sync_playwright() as p:
             browser = launch(p)
@@ -274,6 +281,8 @@ def main(argv: list[str]) -> int:
             browser.close()
     print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     report_first(runs[""][0], build_dir, args.query)
+    if args.against:
+        report_first(runs["against: "][0], args.against, args.query)
     for label, measured in runs.items():
         summary(label, measured)
     if args.profile:  # the run of the median first query

@@ -28,7 +28,7 @@ from generator.render.screenshots import launch, serve
 from generator.search import INDEX_DIR
 from generator.search.analyzer import index_terms, query_terms
 from generator.search.analyzer import squeezed as analyzer_squeezed
-from generator.search.index import term_hash
+from generator.search.index import read_unit_file, term_hash
 from tests.site_fixtures import open_page
 
 REPO = Path(__file__).resolve().parents[1]
@@ -168,7 +168,7 @@ def test_a_query_fetches_its_terms_and_the_units_it_shows(search_site):
     assert set(fetched) - set(units) == {"meta.js", "filters.json"} | buckets
     assert fetched[0] == "meta.js"
     assert fetched[-1] == "filters.json"
-    pages = {json.loads((out / INDEX_DIR / f).read_text(encoding="utf-8"))["page"][0] for f in units}
+    pages = {read_unit_file((out / INDEX_DIR / f).read_bytes())["page"][0] for f in units}
     assert pages == shown and len(units) <= subs
 
 
@@ -264,8 +264,8 @@ def test_a_page_named_by_the_query_comes_first(results):
 def apart_query(units_folder: Path) -> str:
     """Four Han characters whose three bigrams stand in one unit, though not side by side,
     and that no unit holds as a string: found in the built index's own unit files."""
-    files = [json.loads(path.read_text(encoding="utf-8")) | {"at": int(path.stem.split("-")[1])}
-             for path in units_folder.glob("*.json")]
+    files = [read_unit_file(path.read_bytes()) | {"at": int(path.stem.split("-")[1])}
+             for path in units_folder.glob("*.bin")]
     # by page URL (page numbers are hash slots): the first such query in a stable order
     files.sort(key=lambda file: (file["page"][0], file["at"]))
     texts = [unit[2] for file in files for unit in file["units"]]

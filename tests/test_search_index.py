@@ -7,6 +7,7 @@ import hashlib
 import json
 import os
 import shutil
+import zlib
 from pathlib import Path
 
 import numpy as np
@@ -20,12 +21,14 @@ from generator.search.index import (
     UNIT_FILE_BYTES,
     analyse_page,
     index_files,
+    read_unit_file,
     term_hash,
     unit_files,
     varint,
 )
 from generator.search.pages import BODY, NAME, TITLE, PageUnits, Unit, read_page
 from generator.search.postings import DIGITS as index_digits
+from generator.search.store import unit_file_name
 from tests.conftest import sample_paths
 from tests.search_view import index_view, postings_of
 
@@ -160,9 +163,9 @@ def test_unit_files_are_small_and_ids_name_their_place():
     head = ["budgets/x/", "甲局 2024年部门预算", ["部门预算"]]
     units = [["table-3", "表三 支出表", f"行政运行 {n}"] for n in range(70)]
     units += [["text", "情况说明", "说明文字。" * 40 + str(n)] for n in range(12)]
-    units.insert(5, ["text", "情况说明", "长" * 2000])
+    units.insert(5, ["text", "情况说明", "长" * 5000])
     files, ids = unit_files(head, units)
-    decoded = [json.loads(text) for text in files]
+    decoded = [read_unit_file(data) for data in files]
     for unit, uid in zip(units, ids):
         file = decoded[uid // CHUNK]
         anchor, label, text = file["units"][uid % CHUNK]
@@ -170,7 +173,7 @@ def test_unit_files_are_small_and_ids_name_their_place():
         assert file["page"] == head
     assert len(ids) == len(set(ids)) == sum(len(f["units"]) for f in decoded)
     assert all(len(f["units"]) <= CHUNK for f in decoded)
-    sizes = [len(text.encode("utf-8")) for text in files]
+    sizes = [len(zlib.decompress(data)) for data in files]
     assert [s for s, f in zip(sizes, decoded) if s > UNIT_FILE_BYTES + 400 and len(f["units"]) > 1] == []
     assert len(files) < 16
     assert all(len(f["strings"]) == len(set(f["strings"])) for f in decoded)
@@ -407,7 +410,7 @@ def found_pages(index: Path, term: str) -> list[str]:
     urls, at, page = [], 0, 0
     while at < len(numbers):
         page += numbers[at]
-        unit_file = json.loads((index / "u" / f"{page}-0.json").read_text(encoding="utf-8"))
+        unit_file = read_unit_file((index / unit_file_name(page, 0)).read_bytes())
         urls.append(unit_file["page"][0])
         at += 2 + numbers[at + 1]
     return urls

@@ -49,6 +49,7 @@ from .store import (
     TextsFile,
     file_identity,
     folder_identity,
+    unit_file_name,
     write_file,
 )
 
@@ -293,7 +294,7 @@ def _analyse_share(task: tuple[Path, PageCache, Path, list[Task]]) -> list[Analy
         record = analyse_page(page_url(page), units) if units else None
         files = record.pop("files") if record else []
         for k, text in enumerate(files):
-            write_file(f"{folder}/u/{number}-{k}.json", text)
+            write_file(f"{folder}/{unit_file_name(number, k)}", text)
         cache.put(key, record)
         out.append((page, key, len(files), record))
     return out

@@ -20,11 +20,14 @@ give the same bytes):
   ascending. A code is unit id × 4 + the best field the term occurs in within the unit
   (pages.DEFINED, NAME, TITLE or BODY), the codes of a page ascending and each given as its
   difference from the one before. A query fetches only its own terms' buckets.
-- `u/<page>-<file>.json`: {"page": [url, title, facts: its filters' values in `FILTERS`
-  order, those it has and its title does not show], "strings": the anchors and labels of its units, "units": [[anchor,
-  label (both as places in "strings"), text], …]}: a page's units, cut into files of about
-  `UNIT_FILE_BYTES`, at most `CHUNK` units each; a unit's id is its file × `CHUNK` + its
-  place there, so a result fetches the small files of the units it shows and nothing else.
+- `u/<page>-<file>.bin`: {"page": [url, title, facts: its filters' values in `FILTERS`
+  order, those it has and its title does not show], "strings": the anchors and labels of
+  its units, "units": [[anchor, label (both as places in "strings"), text], …]}: a page's
+  units, cut into files of about `UNIT_FILE_BYTES` of JSON, at most `CHUNK` units each,
+  the JSON compressed (zlib's deflate, `UNIT_FILE_LEVEL`; search.js inflates it with the
+  browser's DecompressionStream): some 3 kB a file, as the 3 kB of plain JSON they
+  replace, for a quarter of the files. A unit's id is its file × `CHUNK` + its place
+  there, so a result fetches the small files of the units it shows and nothing else.
 
 Each page is analysed on its own (`analyse_page`): its unit files already written as JSON
 text, and each unit's id and fields (`postings.field_key`); the whole is kept in the cache
@@ -38,6 +41,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import zlib
 from functools import lru_cache
 from json.encoder import encode_basestring
 
@@ -48,13 +52,15 @@ from .pages import PageUnits
 from .store import TextsFile
 
 INDEX_DIR = "search/index"
-VERSION = 5  # 5: a delta beside the term files after an edit (`update.DELTA_DIR`)
+VERSION = 6  # 6: unit files of four times the units, compressed (`u/<page>-<n>.bin`)
 FILTERS = ["类型", "地区", "年度", "部门"]
-CHUNK = 64  # the most units a unit file holds: a unit id is file × CHUNK + place
-# about how large a unit file grows: a result shown loads 1 or 2. Each file is one the
-# search stage creates (a province's department-year page has some 300 units): 1.5 kB gave
-# 78,000 unit files at 2,000 documents, 3 kB half as many for some 2 kB more a result shown.
-UNIT_FILE_BYTES = 3072
+CHUNK = 256  # the most units a unit file holds: a unit id is file × CHUNK + place
+# about how large a unit file's JSON grows before it is compressed: a result shown loads 1
+# or 2. Each file is one the search stage creates (a province's department-year page has
+# some 300 units): 1.5 kB of plain JSON gave 78,000 unit files at 2,000 documents, 3 kB
+# 38,400; 12 kB compressed (a row's 科目 names and labels recur) is some 3 kB, 10,600 files.
+UNIT_FILE_BYTES = 12288
+UNIT_FILE_LEVEL = 1  # zlib's level: 6 writes a tenth less (2.85 kB a file, not 3.1) for 40 % more CPU
 GROUPS = 16  # terms computed together, by term hash (a power of two, at most the buckets)
 BUCKET_BYTES = 8192  # about how large a term file is on average: a term's neighbours
 DIGITS = postings.DIGITS
@@ -82,7 +88,7 @@ def varint(number: int) -> str:
 
 
 def analyse_page(url: str, page: PageUnits) -> dict:
-    """A page as the index stores it: {"meta": [url, title, filters], "files": [JSON text
+    """A page as the index stores it: {"meta": [url, title, filters], "files": [bytes
     of each unit file], "ids": each unit's id, "texts": each unit's fields
     (`postings.field_key`)}; `index_files` makes the term files of all pages from them."""
     meta = [url, page.title, {k: page.filters[k] for k in FILTERS if k in page.filters}]
@@ -92,18 +98,21 @@ def analyse_page(url: str, page: PageUnits) -> dict:
             "texts": [postings.field_key(unit.fields) for unit in page.units]}
 
 
-def unit_files(head: list, units: list[list[str]]) -> tuple[list[str], list[int]]:
+def unit_files(head: list, units: list[list[str]]) -> tuple[list[bytes], list[int]]:
     """`units` ([anchor, label, text]) cut, in order, into unit files of about
-    `UNIT_FILE_BYTES` (at most `CHUNK` units): their JSON text, and each unit's id."""
-    files: list[str] = []
+    `UNIT_FILE_BYTES` of JSON (at most `CHUNK` units): their bytes (compressed JSON,
+    `read_unit_file` reads them back), and each unit's id. Each text is encoded as JSON
+    once: its size and its place in the file are those bytes."""
+    files: list[bytes] = []
     ids: list[int] = []
-    batch: list[list[str]] = []
+    batch: list[tuple[str, str, bytes]] = []
     strings: set[str] = set()  # the anchors and labels the file has so far
     measured: dict[str, int] = {}  # their sizes: each of a page's few measured once
     size = 0
-    for unit in units:
-        anchor, label, text = unit
-        own = _size(text) + 8
+    head_json = _json(head).encode("utf-8")
+    for anchor, label, text in units:
+        encoded = encode_basestring(text).encode("utf-8")
+        own = len(encoded) + 8
         if anchor not in measured:
             measured[anchor] = _size(anchor)
         if label not in measured:
@@ -112,15 +121,15 @@ def unit_files(head: list, units: list[list[str]]) -> tuple[list[str], list[int]
         added = ((measured[anchor] if anchor not in strings else 0)
                  + (measured[label] if label != anchor and label not in strings else 0))
         if batch and (len(batch) == CHUNK or size + own + added > UNIT_FILE_BYTES):
-            files.append(_unit_file(head, batch))
+            files.append(_unit_file(head_json, batch))
             batch, strings, size, added = [], set(), 0, both
         ids.append(len(files) * CHUNK + len(batch))
-        batch.append(unit)
+        batch.append((anchor, label, encoded))
         strings.add(anchor)
         strings.add(label)
         size += own + added
     if batch or not files:
-        files.append(_unit_file(head, batch))
+        files.append(_unit_file(head_json, batch))
     return files, ids
 
 
@@ -128,14 +137,22 @@ def _size(text: str) -> int:
     return len(encode_basestring(text).encode("utf-8"))
 
 
-def _unit_file(head: list, units: list[list[str]]) -> str:
-    """A unit file's JSON text: the anchors and labels its units repeat, written once."""
+def _unit_file(head: bytes, units: list[tuple[str, str, bytes]]) -> bytes:
+    """A unit file's bytes: its JSON (`head` and the units' texts as JSON already; the
+    anchors and labels its units repeat written once), compressed."""
     strings: dict[str, int] = {}
     for anchor, label, _ in units:
         strings.setdefault(anchor, len(strings))
         strings.setdefault(label, len(strings))
-    return _json({"page": head, "strings": list(strings),
-                  "units": [[strings[a], strings[b], text] for a, b, text in units]})
+    rows = b",".join(b"[%d,%d,%s]" % (strings[a], strings[b], text) for a, b, text in units)
+    text = b'{"page":%s,"strings":%s,"units":[%s]}' % (
+        head, _json(list(strings)).encode("utf-8"), rows)
+    return zlib.compress(text, UNIT_FILE_LEVEL)
+
+
+def read_unit_file(data: bytes) -> dict:
+    """A unit file's content (`unit_files`) from its bytes."""
+    return json.loads(zlib.decompress(data).decode("utf-8"))
 
 
 def index_files(pages: list[dict], remembered: TextsFile | None = None,

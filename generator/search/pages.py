@@ -83,8 +83,9 @@ class Unit:
             self.fields.append((kind, text))
 
     def text(self) -> str:
-        if self.joined is None:
-            self.joined = " ".join(t.strip() for _, t in self.fields if t.strip())
+        if self.joined is None:  # (lists, not generators: a province has a million units)
+            stripped = [t.strip() for _, t in self.fields]
+            self.joined = " ".join([t for t in stripped if t])
         return self.joined
 
 

@@ -136,7 +136,7 @@ class IndexWriter:
         for number, (page, key, count) in list(self.spare_units.items()):
             if kept.get(number) != (page, key):
                 for k in range(count):
-                    (self.folder / "u" / f"{number}-{k}.json").unlink(missing_ok=True)
+                    (self.folder / unit_file_name(number, k)).unlink(missing_ok=True)
                 del self.spare_units[number]
 
     def link_units(self, page: str, key: str, number: int) -> int | None:
@@ -150,13 +150,13 @@ class IndexWriter:
         known = self.state.pages.get(page)
         if self.old is None or known is None or known[0] != key:
             return None
-        old, new = f"{self.old}/u/{known[2]}-", f"{self.folder}/u/{number}-"
-        try:  # plain strings: a province links tens of thousands of these
+        old, new = f"{self.old}/", f"{self.folder}/"
+        try:  # plain strings: a province links thousands of these
             for k in range(known[3]):
-                link(f"{old}{k}.json", f"{new}{k}.json")
+                link(old + unit_file_name(known[2], k), new + unit_file_name(number, k))
         except OSError:  # gone from the last build: written anew, never into a link
             for k in range(known[3]):
-                (self.folder / "u" / f"{number}-{k}.json").unlink(missing_ok=True)
+                (self.folder / unit_file_name(number, k)).unlink(missing_ok=True)
             return None
         self.linked += known[3]
         return known[3]
@@ -217,14 +217,22 @@ class IndexWriter:
 WRITE_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC
 
 
-def write_file(path: Path | str, text: str) -> None:
+def write_file(path: Path | str, text: str | bytes) -> None:
     """`text` into the file `path` (UTF-8): three system calls, where `open` makes six
     (a province's index is some hundred thousand small files)."""
     fd = os.open(path, WRITE_FLAGS, 0o644)
     try:
-        os.write(fd, text.encode("utf-8"))
+        os.write(fd, text.encode("utf-8") if isinstance(text, str) else text)
     finally:
         os.close(fd)
+
+
+UNIT_SUFFIX = ".bin"  # a unit file's (`index`): no suffix a server serves with an encoding
+
+
+def unit_file_name(number: int, file: int) -> str:
+    """The name in the index folder of the `file`th unit file of page `number`."""
+    return f"u/{number}-{file}{UNIT_SUFFIX}"
 
 
 class TextsFile:

@@ -174,10 +174,13 @@
   var base = root + "search/index/";
   function mark(step) { if (window.searchMarks) window.searchMarks.push([step, performance.now()]); }
   var loaded = {};
+  /* An index file's JSON; a unit file's (".bin") is compressed (zlib's deflate,
+     generator/search/index.py), inflated here by the browser. */
   function load(path) {
     if (!loaded[path]) loaded[path] = fetch(base + path).then(function (r) {
       if (!r.ok) throw new Error(path + ": " + r.status);
-      return r.json();
+      return /\.bin$/.test(path)
+        ? new Response(r.body.pipeThrough(new DecompressionStream("deflate"))).json() : r.json();
     }).then(function (data) { mark(path); return data; });
     return loaded[path];
   }
@@ -408,7 +411,7 @@
     }
     function fetch(want) {
       return Promise.all(want.map(function (f) {
-        return load("u/" + r.page + "-" + f + ".json");
+        return load("u/" + r.page + "-" + f + ".bin");
       })).then(function (loaded) {
         want.forEach(function (f, k) { files[f] = loaded[k]; head = head || loaded[k].page; });
       });
