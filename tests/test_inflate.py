@@ -48,15 +48,20 @@ def _cases() -> list[tuple[str, bytes, bytes]]:
 
 
 @pytest.fixture(scope="module")
-def page():
+def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        browser = launch(p)
-        tab = browser.new_page()
-        tab.add_script_tag(content=INFLATE.read_text(encoding="utf-8"))
-        yield tab
-        browser.close()
+        chromium = launch(p)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="module")
+def page(browser):
+    tab = browser.new_page()
+    tab.add_script_tag(content=INFLATE.read_text(encoding="utf-8"))
+    return tab
 
 
 def test_inflates_what_zlib_writes(page):
@@ -72,3 +77,32 @@ def test_data_cut_short_or_not_zlib_is_an_error(page):
     got = page.evaluate(RUN, [base64.b64encode(packed[:len(packed) // 2]).decode(),
                               base64.b64encode(b"\x1f\x8b\x08\x00gzip").decode()])
     assert got[0].startswith("error:") and got[1].startswith("error:")
+
+
+def test_search_page_without_decompression_stream_uses_inflate_js(browser, make_site, tmp_path):
+    """A browser without DecompressionStream: the search page loads assets/inflate.js and
+    shows the same results as one with it."""
+    from generator.build import build
+    from generator.render.screenshots import serve
+    from tests.conftest import SAMPLES
+
+    sample = "001_39ebdcf812bae707.txt"
+    site = make_site({"site.toml": '[site]\ntitle = "搜索"\n[build]\ncharts = false\n',
+                      f"content/disclosures/{sample}": (SAMPLES / sample).read_bytes()})
+    out = tmp_path / "www"
+    build(site, output=out)
+    shown = {}
+    with serve(out) as base:
+        for native in (True, False):
+            context = browser.new_context()
+            if not native:
+                context.add_init_script("delete window.DecompressionStream;")
+            page = context.new_page()
+            asked: list[str] = []
+            page.on("request", lambda r, asked=asked: asked.append(r.url))
+            page.goto(base + "search/?q=公务接待", wait_until="load")
+            page.wait_for_function("document.body.hasAttribute('data-search-done')")
+            shown[native] = page.inner_text("#search-results")
+            assert any(u.endswith("/assets/inflate.js") for u in asked) is not native
+            context.close()
+    assert "公务接待" in shown[True] and shown[False] == shown[True]

@@ -175,12 +175,27 @@
   function mark(step) { if (window.searchMarks) window.searchMarks.push([step, performance.now()]); }
   var loaded = {};
   /* An index file's JSON; a unit file's (".bin") is compressed (zlib's deflate,
-     generator/search/index.py), inflated here by the browser. */
+     generator/search/index.py), inflated here by the browser, or where it has no
+     DecompressionStream (Safari < 16.4, older WebViews) by assets/inflate.js, loaded then. */
+  var inflater = null;
+  function inflated(r) {
+    if (window.DecompressionStream)
+      return new Response(r.body.pipeThrough(new DecompressionStream("deflate"))).json();
+    inflater = inflater || new Promise(function (resolve, reject) {
+      var s = document.createElement("script");
+      s.src = root + "assets/inflate.js";
+      s.onload = resolve;
+      s.onerror = reject;
+      document.head.appendChild(s);
+    });
+    return Promise.all([r.arrayBuffer(), inflater]).then(function (got) {
+      return JSON.parse(new TextDecoder().decode(window.searchInflate(got[0])));
+    });
+  }
   function load(path) {
     if (!loaded[path]) loaded[path] = fetch(base + path).then(function (r) {
       if (!r.ok) throw new Error(path + ": " + r.status);
-      return /\.bin$/.test(path)
-        ? new Response(r.body.pipeThrough(new DecompressionStream("deflate"))).json() : r.json();
+      return /\.bin$/.test(path) ? inflated(r) : r.json();
     }).then(function (data) { mark(path); return data; });
     return loaded[path];
   }
