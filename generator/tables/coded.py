@@ -42,7 +42,7 @@ from .column_fit import (
     unlabelled_rows,
     without_number_runs,
 )
-from .header import VARIANTS, read_columns
+from .header import VARIANTS, read_columns, wrapped_columns
 from .header import Column as HeaderColumn
 from .inferred import inferred_columns, inferred_rows, project_column_of_body, spelled_columns
 from .label_levels import level_name, split_levels
@@ -52,7 +52,6 @@ from .rejoin import body_below_levels, starts_row
 from .ruled import Line, cell_doubts, column_order, garbled_labels, sub_units, unknown_columns
 from .segment import Segment
 from .side_by_side import unfold_side_by_side
-from .wrapped_header import wrapped_columns
 
 
 def read_coded(seg: Segment, catalogue: Catalogue, unit: str, path: str) -> tuple[Table, list[Issue]]:
