@@ -82,17 +82,9 @@ def check_cut_number(source: SourceText, doc: Document) -> None:
     """A file that stops in the middle of its last line may have cut a number short
     ("5005.17" → "5005"): that line's figures are in doubt."""
     last = source.lines[-1] if source.lines else ""
-    # A complete file ends with a line break, so its last line is empty.
-    if last.rstrip()[-1:].isdigit():
-        doc.issues.append(
-            Issue(
-                "file-cut",
-                f"文件在第 {len(source.lines)} 行中途结束，最后的数字可能不完整",
-                doc.path,
-                len(source.lines),
-                "warning",
-            )
-        )
+    if last.rstrip()[-1:].isdigit():  # (a complete file ends with a line break: its last line is empty)
+        doc.issues.append(Issue("file-cut", f"文件在第 {len(source.lines)} 行中途结束，最后的数字可能不完整",
+                                doc.path, len(source.lines), "warning"))
 
 
 # More lines with U+FFFD than this is a damaged file, not a few damaged labels.
