@@ -20,8 +20,7 @@ from .amounts import has_amount, is_amount_cell
 from .catalogue import Catalogue
 from .header import Column as HeaderColumn
 from .header import read_columns
-from .ruled import table_issue
-from .segment import Segment
+from .segment import Segment, table_issue
 
 _NAME_LABEL = re.compile(r"名称$|^项目$|^科目$|内容$")
 # "231 债务还本支出", "201 03 01 行政运行": a code and a name in one cell.

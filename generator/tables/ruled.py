@@ -17,20 +17,13 @@ from ..numbers import squash
 from .catalogue import Catalogue, terms_of
 from .codes import column_from_left
 from .header import Column as HeaderColumn
-from .segment import Segment
+from .segment import Segment, table_issue
 
 Line = tuple[GridRow, "str | None", "str | None", list[Cell], list[Cell]]
 # A row may print a few cells more than the others (a split name); far more is not a row.
 MAX_CELLS_OVER = 8
 # An amount with two decimals standing alone in text (not "5.12地震", not a code).
 _AMOUNT_IN_TEXT = re.compile(r"(?<![\d.,])\d+\.\d{2}(?=\s|$)")
-
-
-def table_issue(seg: Segment, path: str, slug: str, line: int | None, text: str,
-                severity: str = "warning") -> Issue:
-    """An issue on the table's row: "<title> 第 <line> 行：<text>" ("<title>：<text>" without a line)."""
-    where = f"{seg.title} 第 {line} 行：" if line is not None else f"{seg.title}："
-    return Issue(slug, where + text, path, line, severity, table=seg.kind.key or None)
 
 
 def cell_doubts(lines: list[Line], columns: list[HeaderColumn], seg: Segment, path: str,
