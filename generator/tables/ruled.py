@@ -149,8 +149,8 @@ def column_order(columns: list[HeaderColumn], identities: tuple[str, ...], seg: 
         printed = [k for k in keys if k in order]
         if printed != sorted(printed, key=order.index):
             labels = "、".join(squash(c.label) for c in columns if c.key in order)
-            return [Issue("column-order", f"{seg.title}：表头各列（{labels}）不是通常的次序，可能丢了或错放了"
-                          "列名，全表各数存疑", path, None, "warning", table=seg.kind.key or None)]
+            return [table_issue(seg, path, "column-order", None, f"表头各列（{labels}）不是通常的次序，"
+                                "可能丢了或错放了列名，全表各数存疑")]
     return []
 
 
@@ -165,7 +165,7 @@ def garbled_labels(columns: list[HeaderColumn], seg: Segment, path: str) -> list
     found = []
     for column in columns:
         if len(column.label) > MAX_LABEL:
-            found.append(Issue("header-unreadable", f"{seg.title}：表头中一段 {len(column.label)} 个字符的"
-                               "文字不是列名，各列不可靠", path, None, "warning", table=seg.kind.key or None))
+            found.append(table_issue(seg, path, "header-unreadable", None,
+                                     f"表头中一段 {len(column.label)} 个字符的文字不是列名，各列不可靠"))
             column.label = COLUMN_LABELS.get(column.key or "", column.label[:MAX_LABEL])
     return found
