@@ -267,7 +267,7 @@ def test_a_row_moved_in_from_another_table_is_an_issue():
     doc = _parse("\n".join(lines))
     assert "row-misplaced" in _issues_at(doc, dst + 1)
     assert "row-misplaced" in _issues_at(doc, src + 1)  # 302 07 among function codes
-    # neither is read as a row of the table it landed in (`foreign_rows`, as every layout)
+    # neither is read as a row of the table it landed in (`refuse_foreign_rows`, as every layout)
     assert not [r for r in doc.tables["basic"].rows if r.line == dst + 1]
     assert not [r for r in doc.tables["general_public"].rows if r.line == src + 1]
 

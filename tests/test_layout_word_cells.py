@@ -498,7 +498,7 @@ def test_economic_code_in_a_function_table_is_reported():
         ["301", "", "", "工资福利支出", "10.00", "10.00", ""],
         ["", "", "", "合计", "10.00", "10.00", ""],
     )
-    assert [i.slug for i in doc.issues] == ["row-misplaced"]  # (as `foreign_rows` says of a row of another table)
+    assert [i.slug for i in doc.issues] == ["row-misplaced"]  # (as `refuse_foreign_rows` says of a row of another table)
 
 
 def test_project_row_whose_parts_exceed_its_total_is_reported():

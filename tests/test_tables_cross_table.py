@@ -1,5 +1,5 @@
 """The cross-table pass (tables/cross_table): 表二's positionless amounts onto the income
-sources 表一 gives an amount, and 表二's wrapped header labels (tables/wrapped_header)."""
+sources 表一 gives an amount, and 表二's wrapped header labels (tables/header.wrapped_columns)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from generator.grid import Cell, GridRow
 from generator.model import Column, Document, Origin, Row, Table
 from generator.tables.catalogue import load_catalogue
 from generator.tables.cross_table import income_sources, place_by_sources, settle_across_tables
-from generator.tables.wrapped_header import wrapped_columns
+from generator.tables.header import wrapped_columns
 
 KEYS = ("total", "general_public", "gov_fund", "business")
 

@@ -29,8 +29,6 @@ MIN_CONFIDENCE = 0.5
 class Layout:
     #: Stable kebab-case name, stored with each document (e.g. "tsv").
     name: str
-    #: One line a maintainer can read in `check` output.
-    description: str
     #: How sure this layout is that it can read a source: 0 (not at all) to 1.
     detect: Callable[[SourceText], float]
     #: The layout's step of the shared pipeline (`tables/*_tables.py`).
@@ -144,15 +142,10 @@ def all_layouts() -> tuple[Layout, ...]:
     from ..tables.tsv_tables import read_tsv_tables
     from ..tables.word_cells_tables import read_word_cells
 
-    return (
-        Layout("pdf-single-space", "PDF text (pdftotext): cells separated by single spaces, "
-               "wrapped cells, empty cells omitted", single_space_score, read_single_space),
-        Layout("word-cells", "Word table text: one tab-prefixed cell per line, rows separated by "
-               "blank lines", word_cells_score, read_word_cells),
-        Layout("tsv", "tables as tab-separated rows, one table row per line", tsv_score, read_tsv_tables),
-        Layout("pdf-padded", "PDF text, every cell followed by one space: runs of spaces are empty "
-               "cells", padded_score, read_padded),
-    )
+    return (Layout("pdf-single-space", single_space_score, read_single_space),
+            Layout("word-cells", word_cells_score, read_word_cells),
+            Layout("tsv", tsv_score, read_tsv_tables),
+            Layout("pdf-padded", padded_score, read_padded))
 
 
 def layout_named(name: str) -> Layout:

@@ -13,6 +13,7 @@ import gc
 import hashlib
 import re
 import traceback
+from collections.abc import Callable
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -81,26 +82,12 @@ def _parse_text(source: SourceText, debug: bool = False) -> ParseResult:
             "layout-unknown", f"没有已知版式适合这个文件（得分：{shown}），"
             "也没有找到目录中任何模板的表格", source.path, 1, "error")])
     from ..tables.cross_table import settle_across_tables
-    doc = Document(path=source.path, layout=layout.name, sha256=source.sha256,
-                   encoding=source.encoding, line_count=len(source.lines))
-    try:
-        profile.read_profile(source, doc)
-        waiting = layout.read(source, doc)  # tables whose amounts another table places
-        settle_across_tables(doc, waiting or ())
+
+    def read(doc: Document) -> None:
+        settle_across_tables(doc, layout.read(source, doc) or ())  # (tables another table places)
         statements.flag_unmatched_items(doc)
         units.convert_other_units(source, doc)
-    except Exception as exc:  # one bad file must not stop the build
-        if debug:
-            raise
-        where = _innermost_line(exc)
-        return ParseResult(source.path, None, [Issue(
-            "parse-failed", f"{layout.name} 读取器出错：{type(exc).__name__}: {exc}{where}",
-            source.path, None, "error")])
-    _require_tables(doc)
-    _flag_cut_item(doc)
-    _flag_figures_in_names(doc)
-    return ParseResult(source.path, doc, list(doc.issues))
-
+    return _read(source, layout.name, read, debug, (_flag_cut_item, _flag_figures_in_names))
 
 TEXT_ONLY = "text-only"
 
@@ -129,22 +116,32 @@ def parse_grid(grid: Grid, source: SourceText, debug: bool = False) -> ParseResu
     """A reader's grid → Document: the prose readers on the grid's text, then the tables by
     the segmenter and the shape interpreters (`generator.tables`)."""
     from ..tables.pipeline import read_tables
-    doc = Document(path=source.path, layout=grid.format, sha256=source.sha256,
-                   encoding=source.encoding, line_count=len(source.lines))
-    try:
-        profile.read_profile(source, doc)
+
+    def read(doc: Document) -> None:
         read_tables(grid, doc)
         _year_from_file_name(doc)
         statements.flag_unmatched_items(doc)
+    return _read(source, grid.format, read, debug)
+
+
+def _read(source: SourceText, layout: str, read: Callable[[Document], None], debug: bool,
+          checks: tuple[Callable[[Document], None], ...] = ()) -> ParseResult:
+    """The prose readers, then `read` (the tables), inside the error boundary: a crash is a
+    `parse-failed` issue and no document; then the checks a whole document needs."""
+    doc = Document(path=source.path, layout=layout, sha256=source.sha256,
+                   encoding=source.encoding, line_count=len(source.lines))
+    try:
+        profile.read_profile(source, doc)
+        read(doc)
     except Exception as exc:  # one bad file must not stop the build
         if debug:
             raise
         return ParseResult(source.path, None, [Issue(
-            "parse-failed", f"{grid.format} 读取器出错：{type(exc).__name__}: {exc}"
+            "parse-failed", f"{layout} 读取器出错：{type(exc).__name__}: {exc}"
             f"{_innermost_line(exc)}", source.path, None, "error")])
-    _require_tables(doc)
+    for check in (_require_tables, *checks):
+        check(doc)
     return ParseResult(source.path, doc, list(doc.issues))
-
 
 _FILE_YEAR = re.compile(r"(?<!\d)(20\d\d)(?!\d)")
 

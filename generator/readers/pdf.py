@@ -46,8 +46,7 @@ def read_pdf(path: Path, display_path: str) -> Grid:
         grid.issues.append(_open_issue(exc, display_path))
         return grid
     except OSError as exc:
-        grid.issues.append(Issue("pdf-unreadable", f"无法读取 PDF：{exc.strerror}",
-                                 display_path, None, "error"))
+        grid.issues.append(Issue("pdf-unreadable", f"无法读取 PDF：{exc.strerror}", display_path, None, "error"))
         return grid
     try:
         _read_pages(document, grid)
@@ -58,13 +57,10 @@ def read_pdf(path: Path, display_path: str) -> Grid:
 
 def _open_issue(exc: pdfium.PdfiumError, display_path: str) -> Issue:
     if exc.err_code == pdfium_c.FPDF_ERR_PASSWORD:
-        return Issue("pdf-encrypted", "PDF 已加密（需要密码）：未读取",
-                     display_path, None, "error")
+        return Issue("pdf-encrypted", "PDF 已加密（需要密码）：未读取", display_path, None, "error")
     if exc.err_code == pdfium_c.FPDF_ERR_SECURITY:
-        return Issue("pdf-encrypted", "PDF 使用了不支持的加密方式：未读取",
-                     display_path, None, "error")
-    return Issue("pdf-unreadable", f"PDF 已损坏或不完整：未读取（{exc}）",
-                 display_path, None, "error")
+        return Issue("pdf-encrypted", "PDF 使用了不支持的加密方式：未读取", display_path, None, "error")
+    return Issue("pdf-unreadable", f"PDF 已损坏或不完整：未读取（{exc}）", display_path, None, "error")
 
 
 def _read_pages(document: pdfium.PdfDocument, grid: Grid) -> None:

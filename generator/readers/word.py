@@ -39,7 +39,7 @@ def read_docx(path: Path, display_path: str) -> Grid:
                       None, "error")
         return Grid(display_path, "docx", "", issues=[issue])
     reader = _BodyReader()
-    for element in _blocks(body):
+    for element in _through_controls(body, (_W + "p", _W + "tbl")):
         if element.tag == _W + "p":
             reader.add_paragraph(element)
         else:
@@ -51,14 +51,15 @@ def read_docx(path: Path, display_path: str) -> Grid:
     return grid
 
 
-def _blocks(parent):
-    """The paragraphs and tables directly in `parent`, through content controls."""
+def _through_controls(parent, tags: tuple[str, ...]):
+    """The children of `parent` with one of `tags`, through content controls (w:sdt) around
+    them: the paragraphs and tables of a body, the cells of a row."""
     for child in parent:
-        if child.tag in (_W + "p", _W + "tbl"):
+        if child.tag in tags:
             yield child
         elif child.tag == _W + "sdt":
             for content in child.iterchildren(_W + "sdtContent"):
-                yield from _blocks(content)
+                yield from _through_controls(content, tags)
 
 
 def _text(element) -> str:
@@ -115,7 +116,7 @@ def _row_cells(tr):
     """(grid column, text) of the row's cells that have text and start here (not a
     vertical merge's continuation)."""
     col = _int_val(tr.find(_W + "trPr"), _W + "gridBefore", 0)
-    for tc in _row_tcs(tr):
+    for tc in _through_controls(tr, (_W + "tc",)):
         properties = tc[0] if len(tc) and tc[0].tag == _W + "tcPr" else None
         span, continues = 1, False
         if properties is not None:
@@ -126,13 +127,3 @@ def _row_cells(tr):
         if text:
             yield col, text
         col += span
-
-
-def _row_tcs(tr):
-    """The row's cells, through content controls around cells."""
-    for child in tr:
-        if child.tag == _W + "tc":
-            yield child
-        elif child.tag == _W + "sdt":
-            for content in child.iterchildren(_W + "sdtContent"):
-                yield from _row_tcs(content)

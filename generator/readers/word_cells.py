@@ -147,6 +147,13 @@ def split_cells(lines: list[str]) -> CellText:
             current.cells[-1].text = _join(current.cells[-1].text, more)
             more.clear()
 
+    def close_row() -> None:
+        nonlocal current
+        if current is not None:
+            close_cell()
+            out.groups.append(current)
+            current = None
+
     for number, raw in enumerate(lines, 1):
         if raw.startswith("\t"):
             close_cell()  # new cells follow
@@ -164,10 +171,7 @@ def split_cells(lines: list[str]) -> CellText:
             current.cells += [Cell(text, number) for text in raw[1:].split("\t")]
             current.end = number
         elif not raw.strip():
-            if current is not None:
-                close_cell()
-                out.groups.append(current)
-                current = None
+            close_row()
             out.loose.extend(pending)
             pending = []
         elif PAGE_MARKER.match(raw):
@@ -176,14 +180,9 @@ def split_cells(lines: list[str]) -> CellText:
             more.append(raw)
             current.end = number
         else:
-            if current is not None:
-                close_cell()
-                out.groups.append(current)
-                current = None
+            close_row()
             pending.append(Loose(number, raw))
-    if current is not None:
-        close_cell()
-        out.groups.append(current)
+    close_row()
     out.loose.extend(pending)
     for group in out.groups:
         for cell in group.cells:

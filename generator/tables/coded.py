@@ -42,7 +42,7 @@ from .column_fit import (
     unlabelled_rows,
     without_number_runs,
 )
-from .header import VARIANTS, read_columns
+from .header import VARIANTS, read_columns, wrapped_columns
 from .header import Column as HeaderColumn
 from .inferred import inferred_columns, inferred_rows, project_column_of_body, spelled_columns
 from .label_levels import level_name, split_levels
@@ -50,9 +50,8 @@ from .place import calibrate, place
 from .projects import project_column, project_rows, split_projects, units_and_projects
 from .rejoin import body_below_levels, starts_row
 from .ruled import Line, cell_doubts, column_order, garbled_labels, sub_units, unknown_columns
-from .segment import Segment
+from .segment import Segment, table_issue
 from .side_by_side import unfold_side_by_side
-from .wrapped_header import wrapped_columns
 
 
 def read_coded(seg: Segment, catalogue: Catalogue, unit: str, path: str) -> tuple[Table, list[Issue]]:
@@ -108,13 +107,12 @@ def read_coded(seg: Segment, catalogue: Catalogue, unit: str, path: str) -> tupl
             row.values[key] = to_wan(cell.text, unit)
             row.origins[key] = cell.origin
         if len(amounts) > len(columns):
-            issues.append(Issue("row-misaligned", f"{seg.title} 第 {grid_row.line} 行：{len(amounts)} 个"
-                                f"金额，但只有 {len(columns)} 列", path, grid_row.line, "warning",
-                                table=table.key or None))
+            issues.append(table_issue(seg, path, "row-misaligned", grid_row.line,
+                                      f"{len(amounts)} 个金额，但只有 {len(columns)} 列"))
         if code_raw and " " in code_raw and is_repeated_digit_section(code_raw.split()[:1], code_raw.split()[1]):
             at = grid_row.cells[0].origin.line
-            issues.append(Issue("code-repaired", f"{seg.title} 第 {at} 行：款“{code_raw.split()[1]}”印作"
-                                f"三位（重复了类的末位），读作 {code}", path, at, "info", table=table.key or None))
+            issues.append(table_issue(seg, path, "code-repaired", at, f"款“{code_raw.split()[1]}”印作"
+                                      f"三位（重复了类的末位），读作 {code}", "info"))
         if counted:
             issues += _row_doubts(seg, grid_row.line, row, amounts, len(columns), path)
         if code is None and is_total(row.name) and "total" not in table.totals:
@@ -195,9 +193,8 @@ def _header_doubts(seg: Segment, header: list[GridRow], columns: int, path: str)
     count = sum(c.text.isdigit() for c in numbered[-1].cells)
     if count == columns:
         return []
-    return [Issue("row-unread", f"{seg.title} 第 {numbered[-1].line} 行：列序号行"
-                  f"编了 {count} 列，表头有 {columns} 列，不作为表头读取",
-                  path, numbered[-1].line, "warning", table=seg.kind.key or None)]
+    return [table_issue(seg, path, "row-unread", numbered[-1].line,
+                        f"列序号行编了 {count} 列，表头有 {columns} 列，不作为表头读取")]
 
 
 def _row_doubts(seg: Segment, line: int, row: Row, amounts: list[Cell], columns: int,
@@ -209,8 +206,7 @@ def _row_doubts(seg: Segment, line: int, row: Row, amounts: list[Cell], columns:
     found = []
 
     def add(slug: str, why: str) -> None:
-        found.append(Issue(slug, f"{seg.title} 第 {line} 行：{why}", path, line, "warning",
-                           table=seg.kind.key or None))
+        found.append(table_issue(seg, path, slug, line, why))
     if amounts and not row.name and not row.code:
         add("row-unlabelled", "有金额但没有编码或名称（名称所在行丢失或移位？）")
     if amounts and len(amounts) < columns and not all(
@@ -250,9 +246,8 @@ class _LineReader:
         code, code_raw, used, slug, note = self.carry.read(grid_row, self.levels)
         if slug:
             at = grid_row.line if slug == "code-missing" else grid_row.cells[0].origin.line
-            self.issues.append(Issue(slug, f"{self.seg.title} 第 {at} 行：{note}", self.path, at,
-                                     "warning" if slug == "code-missing" else "info",
-                                     table=self.seg.kind.key or None))
+            self.issues.append(table_issue(self.seg, self.path, slug, at, note,
+                                           "warning" if slug == "code-missing" else "info"))
         return _read_line(grid_row, code, code_raw, used)
 
 

@@ -25,8 +25,7 @@ from .coded import _columns
 from .header import SUBTOTAL_LABELS, VARIANTS
 from .header import Column as HeaderColumn
 from .place import identities_hold, place
-from .ruled import table_issue
-from .segment import Segment
+from .segment import Segment, table_issue
 from .verify import rounding_step
 
 

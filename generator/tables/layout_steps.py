@@ -7,14 +7,13 @@ from __future__ import annotations
 
 import re
 
-from ..model import Document, Issue, Table, table_label
+from ..model import Document, Issue, Row, Table, table_label
 from ..numbers import squash
 from ..parse.prose import PAGE_MARKER
 from ..readers.text import PART_HEADING_RE
 from ..sources import SourceText
-from .catalogue import numbered_title
+from .catalogue import load_catalogue, numbered_title
 from .cross_table import NAMES_FROM
-from .foreign_rows import refuse_foreign_rows
 from .row_doubts import row_doubts
 from .segment import PERFORMANCE_TITLE_RE, Segment
 
@@ -83,17 +82,9 @@ def check_cut_number(source: SourceText, doc: Document) -> None:
     """A file that stops in the middle of its last line may have cut a number short
     ("5005.17" → "5005"): that line's figures are in doubt."""
     last = source.lines[-1] if source.lines else ""
-    # A complete file ends with a line break, so its last line is empty.
-    if last.rstrip()[-1:].isdigit():
-        doc.issues.append(
-            Issue(
-                "file-cut",
-                f"文件在第 {len(source.lines)} 行中途结束，最后的数字可能不完整",
-                doc.path,
-                len(source.lines),
-                "warning",
-            )
-        )
+    if last.rstrip()[-1:].isdigit():  # (a complete file ends with a line break: its last line is empty)
+        doc.issues.append(Issue("file-cut", f"文件在第 {len(source.lines)} 行中途结束，最后的数字可能不完整",
+                                doc.path, len(source.lines), "warning"))
 
 
 # More lines with U+FFFD than this is a damaged file, not a few damaged labels.
@@ -166,7 +157,7 @@ def finish_table(table: Table, seg: Segment, doc: Document,
     under it; every column listed in every row, labels and the 合计 as printed without spaces;
     a table without a figure or a row is empty (or, given its `body` lines, as its notes say:
     `empty_as_noted`); in a coded or named table, the rows of another classification are
-    dropped (`foreign_rows`), then a missing 合计 and the doubts on its codes (`ascending`
+    dropped (`refuse_foreign_rows`), then a missing 合计 and the doubts on its codes (`ascending`
     where the text is extracted from a PDF) and sums (`row_doubts`; not `placed`: its amounts
     wait for another table's, `cross_table`) are said, naming the table as printed (as the
     interpreters do)."""
@@ -229,3 +220,46 @@ def check_total(table: Table, label: str, doc: Document) -> None:
         doc.issues.append(Issue("total-missing", f"{label}：{len(table.rows)} 行之后没有合计行（表格不完整？）",
                                 doc.path, last.line, "warning", table.key))
 
+
+_FUNCTION, _ECONOMIC = frozenset("2"), frozenset("35")  # the codes' first digits
+_NAMES = {_FUNCTION: "功能分类 (2xx)", _ECONOMIC: "经济分类 (3xx/5xx)"}
+
+
+def refuse_foreign_rows(table: Table, doc: Document, label: str) -> None:
+    """Drop the rows whose code is of the other classification than the table's (`row-misplaced`:
+    功能分类 2xx, 经济分类 3xx/5xx; the catalogue's `classification`, unless most of the coded
+    rows print the other one: a template that breaks the table down otherwise) and the named
+    rows without a code that no coded row follows (`row-uncoded`: no sub-unit's own total);
+    `label` names the table. Converted text loses or moves lines (a row of 表六 among 表五's,
+    a lost title's rows under the table before it): only its code tells where a row belongs."""
+    family = _family(table)
+    other = _ECONOMIC if family is _FUNCTION else _FUNCTION
+    dropped = set()
+    for row in table.rows:
+        if _first_digit(row) in other:
+            dropped.add(id(row))
+            doc.issues.append(Issue("row-misplaced", f"{label} 第 {row.line} 行：编码 {row.code_raw or row.code} "
+                                    f"不属本表所用的{_NAMES[family]}分类（另一张表的行？）；未读",
+                                    doc.path, row.line, "warning", table.key))
+    table.rows = [r for r in table.rows if id(r) not in dropped]
+    rows = table.rows
+    for i, row in enumerate(rows):
+        if row.kind == "unit" and (i + 1 == len(rows) or rows[i + 1].kind == "unit"):
+            dropped.add(id(row))
+            doc.issues.append(Issue("row-uncoded", f"{label} 第 {row.line} 行：「{row.name}」既无编码，其下也无"
+                                    "带编码的行（不是下属单位的合计；另一张表的行？）；未读",
+                                    doc.path, row.line, "warning", table.key))
+    table.rows = [r for r in rows if id(r) not in dropped]
+
+
+def _family(table: Table) -> frozenset[str]:
+    kind = load_catalogue().kind_of_table(table.key)
+    expected = _ECONOMIC if kind is not None and kind.classification == "economic" else _FUNCTION
+    other = _ECONOMIC if expected is _FUNCTION else _FUNCTION
+    firsts = [d for d in map(_first_digit, table.rows) if d in expected or d in other]
+    return other if firsts and sum(d in other for d in firsts) * 2 > len(firsts) else expected
+
+
+def _first_digit(row: Row) -> str:
+    printed = squash(row.code_raw or row.code)
+    return printed[:1] if printed[:1].isdigit() else ""

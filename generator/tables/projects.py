@@ -20,8 +20,8 @@ from ..model import Issue, Row, Table
 from ..numbers import is_total_label, squash, unwrap
 from .amounts import name_text
 from .codes import read_code
-from .ruled import Line, table_issue
-from .segment import Segment
+from .ruled import Line
+from .segment import Segment, table_issue
 
 PROJECT_LABEL = "项目名称"
 

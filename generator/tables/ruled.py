@@ -17,20 +17,13 @@ from ..numbers import squash
 from .catalogue import Catalogue, terms_of
 from .codes import column_from_left
 from .header import Column as HeaderColumn
-from .segment import Segment
+from .segment import Segment, table_issue
 
 Line = tuple[GridRow, "str | None", "str | None", list[Cell], list[Cell]]
 # A row may print a few cells more than the others (a split name); far more is not a row.
 MAX_CELLS_OVER = 8
 # An amount with two decimals standing alone in text (not "5.12地震", not a code).
 _AMOUNT_IN_TEXT = re.compile(r"(?<![\d.,])\d+\.\d{2}(?=\s|$)")
-
-
-def table_issue(seg: Segment, path: str, slug: str, line: int | None, text: str,
-                severity: str = "warning") -> Issue:
-    """An issue on the table's row: "<title> 第 <line> 行：<text>" ("<title>：<text>" without a line)."""
-    where = f"{seg.title} 第 {line} 行：" if line is not None else f"{seg.title}："
-    return Issue(slug, where + text, path, line, severity, table=seg.kind.key or None)
 
 
 def cell_doubts(lines: list[Line], columns: list[HeaderColumn], seg: Segment, path: str,
@@ -156,8 +149,8 @@ def column_order(columns: list[HeaderColumn], identities: tuple[str, ...], seg: 
         printed = [k for k in keys if k in order]
         if printed != sorted(printed, key=order.index):
             labels = "、".join(squash(c.label) for c in columns if c.key in order)
-            return [Issue("column-order", f"{seg.title}：表头各列（{labels}）不是通常的次序，可能丢了或错放了"
-                          "列名，全表各数存疑", path, None, "warning", table=seg.kind.key or None)]
+            return [table_issue(seg, path, "column-order", None, f"表头各列（{labels}）不是通常的次序，"
+                                "可能丢了或错放了列名，全表各数存疑")]
     return []
 
 
@@ -172,7 +165,7 @@ def garbled_labels(columns: list[HeaderColumn], seg: Segment, path: str) -> list
     found = []
     for column in columns:
         if len(column.label) > MAX_LABEL:
-            found.append(Issue("header-unreadable", f"{seg.title}：表头中一段 {len(column.label)} 个字符的"
-                               "文字不是列名，各列不可靠", path, None, "warning", table=seg.kind.key or None))
+            found.append(table_issue(seg, path, "header-unreadable", None,
+                                     f"表头中一段 {len(column.label)} 个字符的文字不是列名，各列不可靠"))
             column.label = COLUMN_LABELS.get(column.key or "", column.label[:MAX_LABEL])
     return found

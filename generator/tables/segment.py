@@ -61,6 +61,13 @@ class Segment:
                    for r in self.rows for i, c in enumerate(r.cells))
 
 
+def table_issue(seg: Segment, path: str, slug: str, line: int | None, text: str,
+                severity: str = "warning") -> Issue:
+    """An issue on the table's row: "<title> 第 <line> 行：<text>" ("<title>：<text>" without a line)."""
+    where = f"{seg.title} 第 {line} 行：" if line is not None else f"{seg.title}："
+    return Issue(slug, where + text, path, line, severity, table=seg.kind.key or None)
+
+
 def _is_serial(cells: list[Cell]) -> bool:
     return len(cells) > 1 and cells[0].text.isdigit() and len(cells[0].text) <= 2 \
         and not is_amount(cells[1].text)

@@ -7,7 +7,7 @@ text) and hands back the runs of rows under no title, told here by their shape (
 each table is read by its shape's interpreter and finished as every layout's
 (`layout_steps.finish_table`), the 绩效目标表 by the key-value interpreter.
 What stays here is what this layout's output has always said of a table: rows printed
-above the header or cut off from it, rows of another table (`tables.foreign_rows`), a file
+above the header or cut off from it, rows of another table (`layout_steps.refuse_foreign_rows`), a file
 ending inside a table.
 """
 

@@ -21,8 +21,8 @@ from .amounts import is_amount_cell, label_text, to_wan
 from .catalogue import Catalogue
 from .codes import column_from_left
 from .column_fit import is_bare_number
-from .ruled import MAX_CELLS_OVER, table_issue
-from .segment import Segment
+from .ruled import MAX_CELLS_OVER
+from .segment import Segment, table_issue
 
 # A side's label heading: 项目, 支出功能分类, 科目, 项目名称, or the side's own name (收入).
 SIDE_HEADING_ENDS = ("项目", "科目", "分类", "名称")

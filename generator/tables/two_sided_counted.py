@@ -34,8 +34,7 @@ from ..readers.text import is_amount
 from .amounts import LABEL_START, has_amount, label_text, mixed_decimals, to_wan
 from .codes import read_code, split_fused
 from .cross_table import income_sources, place_by_sources
-from .ruled import table_issue
-from .segment import Segment
+from .segment import Segment, table_issue
 
 _NOWHERE = Origin(line=0)
 
