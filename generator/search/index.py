@@ -25,7 +25,7 @@ give the same bytes):
   its units, "units": [[anchor, label (both as places in "strings"), text], …]}: a page's
   units, cut into files of about `UNIT_FILE_BYTES` of JSON, at most `CHUNK` units each,
   the JSON compressed (zlib's deflate, `UNIT_FILE_LEVEL`; search.js inflates it with the
-  browser's DecompressionStream): some 3 kB a file, as the 3 kB of plain JSON they
+  browser's DecompressionStream, or assets/inflate.js where there is none): some 3 kB a file, as the 3 kB of plain JSON they
   replace, for a quarter of the files. A unit's id is its file × `CHUNK` + its place
   there, so a result fetches the small files of the units it shows and nothing else.
 
