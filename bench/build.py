@@ -3,6 +3,7 @@
 after changing one document.
 
 usage: python bench/build.py N [--seed S] [--keep DIR] [--timeout SECONDS]
+       python bench/build.py --profile DIR [--seed S]   (a site built with --keep DIR)
 
 Prints, for each of the three builds: wall time, time per stage (parse, load, check,
 render, charts, downloads, search) and peak memory, two ways. "peak total" is the
@@ -22,6 +23,11 @@ memory is its own. Goals on a 2-core machine (issue #17): cold build of 2,000 â‰
 (the sampled PSS total) â‰¤ 1.5 GB. The machine may be shared: each build also prints its
 CPU seconds, in all and per stage (the build process's and its waited-for children's),
 and the load average as it ended.
+
+`--profile DIR` changes one document of a site kept by an earlier run and builds it once
+under cProfile: the build process and the render process (forked: its own profile) each
+print their costliest functions, and their statistics are kept beside the site
+(`<DIR>/profile-*.prof`, for `python -m pstats`).
 
 The builds run a snapshot of the generator and templates taken when the benchmark starts:
 the generator's version hashes its own code, so an edit made in the working tree during a
@@ -122,16 +128,68 @@ def _instrument(log: Path) -> list[str]:
     return found
 
 
-def run_one_build(site: Path) -> dict:
-    """Build `site` once in this process; timings, page count and peak memory as a dict."""
-    from generator.build import build
+def _profiled(out: Path, fn):
+    """`fn`, run under cProfile, its statistics written to `out`, and the time the
+    cyclic garbage collector took meanwhile (per generation) to `out` + `.gc`."""
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        import cProfile
+        import gc
+
+        spent: dict[int, list[float]] = defaultdict(lambda: [0, 0.0])
+        started: list[float] = []
+
+        def timed(phase: str, info: dict) -> None:
+            if phase == "start":
+                started[:] = [time.perf_counter()]
+            elif started:
+                spent[info["generation"]][0] += 1
+                spent[info["generation"]][1] += time.perf_counter() - started[0]
+
+        gc.callbacks.append(timed)
+        profile = cProfile.Profile()
+        try:
+            return profile.runcall(fn, *args, **kwargs)
+        finally:
+            gc.callbacks.remove(timed)
+            profile.dump_stats(out)
+            Path(f"{out}.gc").write_text("".join(
+                f"generation {g}: {n} collections, {t:.3f} s\n" for g, (n, t) in sorted(spent.items())))
+    return wrapper
+
+
+def _profile_stages(folder: Path) -> None:
+    """Profile the build process (`build`) and the render process (`_render_database`,
+    forked: it finds the wrapper in the module it inherits) into `folder`."""
+    import generator.build as gb
+
+    gb._render_database = _profiled(folder / "profile-render.prof", gb._render_database)
+    gb.build = _profiled(folder / "profile-build.prof", gb.build)
+
+
+def _print_profiles(folder: Path, top: int = 40) -> None:
+    import pstats
+
+    for path in sorted(folder.glob("profile-*.prof")):
+        print(f"==== {path.name}: garbage collection\n" + Path(f"{path}.gc").read_text())
+        for order in ("cumulative", "tottime"):
+            print(f"==== {path.name} by {order}")
+            pstats.Stats(str(path)).strip_dirs().sort_stats(order).print_stats(top)
+
+
+def run_one_build(site: Path, profile: Path | None = None) -> dict:
+    """Build `site` once in this process; timings, page count and peak memory as a dict.
+    `profile`: a folder to write the profiles of its processes into (`_profile_stages`)."""
+    if profile is not None:
+        _profile_stages(profile)
+    import generator.build as gb
 
     log = Path(tempfile.mkdtemp(prefix="bench-stages-")) / "stages.tsv"
     _instrument(log)
     start, cpu = time.perf_counter(), cpu_seconds()
     # As `python -m generator build` does: the replaced site is deleted by a process of
     # its own, which the build does not wait for (nor count in its CPU seconds).
-    report = build(site, background_cleanup=True)
+    report = gb.build(site, background_cleanup=True)
     wall, cpu = time.perf_counter() - start, cpu_seconds() - cpu
     stages, stage_cpu = _logged_stages(log)
     shutil.rmtree(log.parent, ignore_errors=True)
@@ -246,9 +304,10 @@ class TreeSampler(threading.Thread):
                 return
 
 
-def _build_in_child(site: Path, timeout: float | None, code: Path) -> dict:
+def _build_in_child(site: Path, timeout: float | None, code: Path,
+                    profile: Path | None = None) -> dict:
     cmd = [sys.executable, str(Path(__file__).resolve()), "--run-build", str(site),
-           "--code", str(code)]
+           "--code", str(code)] + (["--profile-into", str(profile)] if profile else [])
     start = time.perf_counter()
     with subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as proc:
         sampler = TreeSampler(proc.pid)
@@ -290,6 +349,23 @@ def change_one_document(site: Path, seed: int, which: int = 2) -> Path:
     return target
 
 
+def profile_change(site: Path, seed: int, timeout: float | None) -> int:
+    """Change one document of the built site `site` and build it once, profiled."""
+    if not (site / "build").is_dir():
+        raise SystemExit(f"{site}: no built site (run bench/build.py N --keep {site} first)")
+    for old in site.glob("profile-*.prof*"):
+        old.unlink()
+    changed = change_one_document(site, seed + int(time.time()) % 1000)
+    code = snapshot_code(Path(tempfile.mkdtemp(prefix="bench-code-")))
+    try:
+        result = _build_in_child(site, timeout, code, profile=site)
+    finally:
+        shutil.rmtree(code, ignore_errors=True)
+    _print_profiles(site)
+    print(_line("one-document change", result) + f"  ({changed.name}, profiled)")
+    return 0
+
+
 def _line(name: str, r: dict) -> str:
     stages = "  ".join(f"{s} {r['stages'][s]:.2f}" for s in STAGES)
     stages_cpu = "  ".join(f"{s} {r['stages_cpu'][s]:.1f}" for s in STAGES)
@@ -313,14 +389,19 @@ def main() -> int:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--keep", type=Path, help="build the site here and keep it")
     ap.add_argument("--timeout", type=float, default=None, help="give up on a build after this")
+    ap.add_argument("--profile", type=Path, metavar="DIR",
+                    help="change one document of the site kept in DIR and profile its build")
     ap.add_argument("--run-build", type=Path, help=argparse.SUPPRESS)
     ap.add_argument("--code", type=Path, help=argparse.SUPPRESS)
+    ap.add_argument("--profile-into", type=Path, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.run_build:
         if args.code:
             sys.path.insert(0, str(args.code))
-        print(json.dumps(run_one_build(args.run_build)))
+        print(json.dumps(run_one_build(args.run_build, args.profile_into)))
         return 0
+    if args.profile:
+        return profile_change(args.profile, args.seed, args.timeout)
     if not args.n:
         ap.error("N is required")
 

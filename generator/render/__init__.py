@@ -26,7 +26,7 @@ from pathlib import Path
 from .. import db
 from ..config import Config
 from ..departments import DepartmentNames, group_departments
-from ..incremental import Manifest, cache_dir, digest, settings_key
+from ..incremental import Manifest, cache_dir, digest, frozen_heap, long_lived, settings_key
 from . import bulk, published
 from . import charts as ch
 from .data import SiteData
@@ -69,6 +69,14 @@ def render_site(con, config: Config, out_dir: Path, previous: Manifest | None = 
     (`db.connect(..., detachable=True)`) is closed while the documents render, so that the
     workers fork without DuckDB's memory, and is closed when this returns.
     """
+    with frozen_heap():
+        return _render_site(con, config, out_dir, previous, previous_dir, record, jobs,
+                            deferred, fresh, spare)
+
+
+def _render_site(con, config: Config, out_dir: Path, previous: Manifest | None,
+                 previous_dir: Path | None, record: Manifest | None, jobs: int | None,
+                 deferred: frozenset[str], fresh: list[str] | None, spare: Manifest | None) -> int:
     if jobs is None:
         jobs = config.get("build.jobs")
     jobs = jobs or os.cpu_count() or 1
@@ -94,14 +102,15 @@ def render_site(con, config: Config, out_dir: Path, previous: Manifest | None = 
     writer = TrackedWriter(env, out_dir, config.base_url, previous, previous_dir, spare)
     writer.deferred = deferred
     keys = document_keys(site)
-    facts = SiteFacts(site.docs, {d.doc_id: keys[f"doc:{d.doc_id}"] for d in site.docs},
-                      FactsStore(cache_dir(config) / "render", settings_key(config)),
-                      reuse=previous is not None)
-    if partial:
-        load_bodies(con, facts.missing)
-    facts.complete()
+    with long_lived():  # (the facts of a province's documents: a million objects)
+        facts = SiteFacts(site.docs, {d.doc_id: keys[f"doc:{d.doc_id}"] for d in site.docs},
+                          FactsStore(cache_dir(config) / "render", settings_key(config)),
+                          reuse=previous is not None)
+        if partial:
+            load_bodies(con, facts.missing)
+        facts.complete()
+        classes, class_entries = classification_index(site, facts.facts)
     bodiless = {d.doc_id for d in site.docs} - {d.doc_id for d in facts.missing} if partial else set()
-    classes, class_entries = classification_index(site, facts.facts)
     writer.inputs.update(input_keys(config, site, pages, classes, keys))
     early = _publish_early(con, config, writer, fresh)
     try:

@@ -30,7 +30,7 @@ from typing import Any, TypeVar
 
 from jinja2 import Environment, TemplateNotFound, meta
 
-from ..incremental import DEFERRED, Manifest, digest
+from ..incremental import DEFERRED, Manifest, digest, heap_frozen
 from .spare import SpareTree, unit_files
 from .templating import CompiledTemplates, PageWriter
 
@@ -193,7 +193,8 @@ class TrackedWriter(PageWriter):
                                 (r for part in pool.map(_render_share, shares) for r in part)))
         finally:
             _TASK = None
-            gc.unfreeze()
+            if not heap_frozen():  # (else it is the holder's to unfreeze)
+                gc.unfreeze()
         results = []
         for i in range(len(items)):
             units, paths, count, inputs, result = done[i]
