@@ -25,7 +25,8 @@ CPU seconds, in all and per stage (the build process's and its waited-for childr
 and the load average as it ended.
 
 `--profile DIR` changes one document of a site kept by an earlier run and builds it once
-under cProfile: the build process and the render process (forked: its own profile) each
+under cProfile, with one job (no worker processes: what they would do is profiled where
+it is done): the build process and the render process (forked: its own profile) each
 print their costliest functions, and their statistics are kept beside the site
 (`<DIR>/profile-*.prof`, for `python -m pstats`).
 
@@ -189,7 +190,8 @@ def run_one_build(site: Path, profile: Path | None = None) -> dict:
     start, cpu = time.perf_counter(), cpu_seconds()
     # As `python -m generator build` does: the replaced site is deleted by a process of
     # its own, which the build does not wait for (nor count in its CPU seconds).
-    report = gb.build(site, background_cleanup=True)
+    # Profiled, everything is rendered in the render process (no worker's profile is lost).
+    report = gb.build(site, background_cleanup=True, jobs=1 if profile is not None else None)
     wall, cpu = time.perf_counter() - start, cpu_seconds() - cpu
     stages, stage_cpu = _logged_stages(log)
     shutil.rmtree(log.parent, ignore_errors=True)
@@ -356,11 +358,10 @@ def profile_change(site: Path, seed: int, timeout: float | None) -> int:
     for old in site.glob("profile-*.prof*"):
         old.unlink()
     changed = change_one_document(site, seed + int(time.time()) % 1000)
-    code = snapshot_code(Path(tempfile.mkdtemp(prefix="bench-code-")))
-    try:
-        result = _build_in_child(site, timeout, code, profile=site)
-    finally:
-        shutil.rmtree(code, ignore_errors=True)
+    # The same folder every run: the compiled templates' cache is keyed on their path.
+    code = site / ".bench-code"
+    shutil.rmtree(code, ignore_errors=True)
+    result = _build_in_child(site, timeout, snapshot_code(code), profile=site)
     _print_profiles(site)
     print(_line("one-document change", result) + f"  ({changed.name}, profiled)")
     return 0

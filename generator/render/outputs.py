@@ -110,8 +110,9 @@ class TrackedWriter(PageWriter):
         if unit not in self._reusable:  # asked before the fork and again by the worker
             before = self._unchanged(unit, self._dependencies(deps, templates))
             previous = f"{self.previous_dir}/"
-            self._reusable[unit] = before is not None and all(
-                os.path.isfile(previous + rel) for rel in self._files(before))
+            # (a unit the spare holds is left where it is: nothing to look for)
+            self._reusable[unit] = before is not None and (self._held(unit) or all(
+                os.path.isfile(previous + rel) for rel in self._files(before)))
         return self._reusable[unit]
 
     def _dependencies(self, deps: Iterable[str], templates: Iterable[str]) -> list[str]:

@@ -43,6 +43,7 @@ class SpareTree:
         self.trash = 0  # files put aside
         self.aside: dict[str, str] = {}  # where each big file put aside lies now
         self.held: set[str] = set()
+        self.emptied: set[str] = set()  # folders files were deleted from (`finish`)
         if previous is not None:
             self.held = {name for name, unit in spare.outputs.items()
                          if previous.outputs.get(name) == unit
@@ -69,13 +70,24 @@ class SpareTree:
             self._delete(p for p in unit_files(self.spare.outputs[name]) if p not in self.shared)
 
     def finish(self, units: dict[str, dict[str, list[str]]]) -> None:
-        """Delete what the spare still holds that no unit of this build (`units`) wrote."""
+        """Delete what the spare still holds that no unit of this build (`units`) wrote,
+        then the folders files were deleted from that are left empty."""
         claimed = {path for unit in units.values() for path in unit_files(unit)}
         self._delete(path for unit in self.spare.outputs.values() for path in unit_files(unit)
                      if path not in claimed)
+        # The deepest first (a clean build makes no empty folder). Not as the files go: a
+        # page rendered again would find its folder gone and make it anew (a province's
+        # edit removed and made two hundred, a millisecond each on a busy disk).
+        for folder in sorted(self.emptied, key=lambda f: -f.count("/")):
+            while folder:
+                try:
+                    os.rmdir(self.out + folder)
+                except OSError:
+                    break
+                folder = folder.rpartition("/")[0]
+        self.emptied = set()
 
     def _delete(self, paths: Iterable[str]) -> None:
-        folders = set()
         for rel in paths:
             try:
                 if rel.startswith(BIG_FILES):
@@ -84,15 +96,7 @@ class SpareTree:
                     os.unlink(self.out + rel)
             except FileNotFoundError:
                 continue
-            folders.add(rel.rpartition("/")[0])
-        # Folders left empty go too, the deepest first (a clean build makes none).
-        for folder in sorted(folders, key=lambda f: -f.count("/")):
-            while folder:
-                try:
-                    os.rmdir(self.out + folder)
-                except OSError:
-                    break
-                folder = folder.rpartition("/")[0]
+            self.emptied.add(rel.rpartition("/")[0])
 
     def _put_aside(self, rel: str) -> None:
         """Move a big file into `TRASH`: the build deletes it by a process of its own (a
