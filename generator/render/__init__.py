@@ -262,10 +262,11 @@ def render_downloads(con, config: Config, writer: TrackedWriter, early=None) -> 
              bulk.PartStore(bulk.cache_folder(config), writer.previous_dir if writer.previous else None))
     publishing = (published.publishing(con, config, writer.inputs, store, data_dir)
                   if early is None else contextlib.nullcontext())
-    with publishing:
-        described = write_bulk(con, out_dir, chunks, store, document_zips(chunks, table_keys))
-    if early is not None:
+    if early is not None:  # (its CSV and JSON parts are placed by `write_bulk`)
         early.finish(data_dir)
+    with publishing:
+        described = write_bulk(con, out_dir, chunks, store, document_zips(chunks, table_keys),
+                               planned=early.exports if early is not None else None)
     store.save(for_spare=(published.PUBLISHED_REL,))
     files = sorted(p for p in data_dir.rglob("*") if p.is_file() and not p.name.endswith(".wal"))
     package = datapackage(described, config.get("site.title"), files, data_dir)
