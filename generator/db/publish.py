@@ -71,14 +71,23 @@ else:
         con.execute(f'INSERT INTO published."{table}" SELECT * FROM source."{table}"'
                     + ("" if ordered else f" ORDER BY {order[table]}"))
 con.execute("DETACH published")
-if spec.get("parquet") or spec.get("copies"):
+if spec.get("parquet") or spec.get("exports"):
     con.execute(f"ATTACH '{quoted(spec['target'])}' AS published (READ_ONLY)")
 if spec.get("parquet"):
     in_order = con.execute(DOC_ORDER_SQL.format(documents="published.documents")).fetchone()[0]
     write_parquet_parts(con, "published", spec["parquet"], spec["parts"], in_order)
-if spec.get("copies"):
+if spec.get("exports"):
+    # The copies to write come in a file, once the build has planned them: it closes this
+    # process's input when the file is there (or when it wants none).
+    sys.stdin.read()
+    try:
+        with open(spec["copies"], encoding="utf-8") as f:
+            copies = json.load(f)
+    except FileNotFoundError:
+        copies = []
     con.execute("USE published")
-    write_copies(con, spec["exports"], spec["copies"])
+    con.execute("SET threads = 2")  # (the render process is done with its pages, or nearly)
+    write_copies(con, spec["exports"], copies)
 """.replace("DOC_ORDER_SQL_HERE", repr(DOC_ORDER_SQL))
 
 
@@ -230,6 +239,15 @@ class Started:
             shutil.rmtree(self.folder, ignore_errors=True)
         return moved["copies"]
 
+    def give_copies(self, copies: list[Copy]) -> None:
+        """The `Copy`s for the process to write once it has published (it waits for them;
+        none are written if this is not called before `finish`)."""
+        scratch = self.folder / "copies.json.tmp"
+        scratch.write_text(json.dumps(copies, ensure_ascii=False), encoding="utf-8")
+        os.replace(scratch, self.folder / "copies.json")
+        self.process.stdin.close()
+        self.process.stdin = None  # (for `communicate`, which would flush it)
+
     def cancel(self) -> None:
         """Not needed after all (or the build failed): stop it, delete what it wrote."""
         if self.process.poll() is None:
@@ -241,7 +259,7 @@ class Started:
 def start_publishing(con: duckdb.DuckDBPyConnection, base: Path | None = None,
                      replace: list[str] | None = None,
                      parts: list[ParquetPart] | None = None, in_place: bool = False,
-                     copies: list[Copy] | None = None) -> Started | None:
+                     copies: bool = False) -> Started | None:
     """Start publishing the database file of `con` (`publish`) now, into a new folder
     beside the file (its `budget.duckdb` and `parquet/`), so that `con` goes on as it is
     (rendering from it) while another process publishes; `Started.finish` puts the files
@@ -255,9 +273,9 @@ def start_publishing(con: duckdb.DuckDBPyConnection, base: Path | None = None,
     the rows to insert alone (a small handoff file), else a checkpointed copy of `con`'s
     file to publish anew. `in_place`: `base` is free to be changed (not served): it is
     moved into the folder and updated there, not copied (a failed build deletes it).
-    `copies`: files of other formats the process writes from its file once it is done
-    (`write_copies`: the bulk CSV and JSON parts that changed), on the second core while
-    `con` renders the pages."""
+    `copies`: the process then writes files of other formats from its file (the bulk CSV
+    and JSON parts that changed: `write_copies`), on the second core while `con` renders
+    the pages; they are given to it once planned (`Started.give_copies`: it starts first)."""
     if not detachable(con):
         return None
     path = _current(con)[1]
@@ -267,7 +285,7 @@ def start_publishing(con: duckdb.DuckDBPyConnection, base: Path | None = None,
     spec = _spec(source, folder / "budget.duckdb", folder / "parquet", parts)
     if copies:
         (folder / "copies").mkdir()
-        spec.update(exports=str(folder / "copies"), copies=copies)
+        spec.update(exports=str(folder / "copies"), copies=str(folder / "copies.json"))
     if base is not None and replace is not None:
         _hand_off(con, source, replace)
         if in_place and _moved(base, folder / "budget.duckdb"):
@@ -349,4 +367,5 @@ def _start_publish(spec: dict) -> subprocess.Popen:
 
     return subprocess.Popen([sys.executable, "-c", _PUBLISH_SCRIPT, json.dumps(spec)],
                             env=_publish_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            stdin=subprocess.PIPE if spec.get("exports") else subprocess.DEVNULL,
                             text=True, preexec_fn=die_with_parent)

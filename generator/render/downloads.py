@@ -137,10 +137,11 @@ class BulkPlan:
         return out
 
 
-def plan_bulk(con, doc_chunks: list[bulk.Chunk], store: bulk.PartStore) -> BulkPlan:
+def plan_bulk(con, doc_chunks: list[bulk.Chunk], store: bulk.PartStore,
+              parts: list[bulk.Part] | None = None) -> BulkPlan:
     """Which CSV and JSON parts of the tables of `con` to write, which to link from the
-    last build (`store`)."""
-    parts = bulk.table_parts(con, doc_chunks)
+    last build (`store`). `parts`: `bulk.table_parts`, if made already."""
+    parts = parts if parts is not None else bulk.table_parts(con, doc_chunks)
     described: dict[str, dict[str, Any]] = {}
     for name in BULK_TABLES:
         columns = [(r[0], r[1]) for r in con.execute(f"DESCRIBE {name}").fetchall()]

@@ -109,12 +109,15 @@ def start(con, config: Config, inputs: dict[str, str], previous_dir: Path | None
     keys = document_keys(inputs, config)
     base, replace, clean_size = _base(store, keys, spare_file)
     chunks = site_chunks(inputs, config)
-    plan = bulk.plan(bulk.table_parts(con, chunks), PARQUET_REL, "parquet", store)
-    exports = plan_bulk(con, chunks, store)
+    parts = bulk.table_parts(con, chunks)
+    plan = bulk.plan(parts, PARQUET_REL, "parquet", store)
     started = db.start_publishing(con, base, replace, _parquet_parts(plan),
-                                  in_place=base is not None and base == spare_file,
-                                  copies=exports.copies())
-    return None if started is None else Publishing(started, keys, clean_size, plan, store, exports)
+                                  in_place=base is not None and base == spare_file, copies=True)
+    if started is None:
+        return None
+    exports = plan_bulk(con, chunks, store, parts)  # (planned while the process starts)
+    started.give_copies(exports.copies())
+    return Publishing(started, keys, clean_size, plan, store, exports)
 
 
 @contextmanager
