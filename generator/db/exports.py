@@ -38,12 +38,23 @@ def write_parquet_parts(con, database: str, folder: str, parts: list, in_order: 
 Copy = list
 
 
-def write_copies(con, folder: str, copies: list) -> None:
+def write_copies(con, folder: str, copies: list, claims: str | None = None,
+                 backwards: bool = False) -> None:
     """Write each of `copies` (`Copy`) into `folder`, from the database `con` uses. Run by
-    the publishing process too (its source is put into the script's text)."""
+    the publishing process too (its source is put into the script's text). `claims`: a
+    folder where each copy is claimed first (a file named by its place in `copies`,
+    made only if none is there): two processes share the work, each writes a copy the
+    other has not claimed; `backwards`: from the last."""
     import os
 
-    for rel, query, options, head, count in copies:
+    order = range(len(copies) - 1, -1, -1) if backwards else range(len(copies))
+    for n in order:
+        rel, query, options, head, count = copies[n]
+        if claims is not None:
+            try:
+                os.close(os.open(os.path.join(claims, str(n)), os.O_WRONLY | os.O_CREAT | os.O_EXCL))
+            except FileExistsError:
+                continue
         if count is not None and not con.execute(count).fetchone()[0]:
             continue
         path = os.path.join(folder, rel)

@@ -87,7 +87,7 @@ if spec.get("exports"):
         copies = []
     con.execute("USE published")
     con.execute("SET threads = 2")  # (the render process is done with its pages, or nearly)
-    write_copies(con, spec["exports"], copies)
+    write_copies(con, spec["exports"], copies, spec["claims"])
 """.replace("DOC_ORDER_SQL_HERE", repr(DOC_ORDER_SQL))
 
 
@@ -217,6 +217,7 @@ class Started:
 
     def __init__(self, folder: Path, process: subprocess.Popen):
         self.folder, self.process = folder, process
+        self.copies: list[Copy] = []
 
     def finish(self, target: Path, parquet: Path, copies: Path | None = None) -> list[str]:
         """Wait for it, then move what it wrote to `target`, into the folder `parquet` and,
@@ -241,12 +242,20 @@ class Started:
 
     def give_copies(self, copies: list[Copy]) -> None:
         """The `Copy`s for the process to write once it has published (it waits for them;
-        none are written if this is not called before `finish`)."""
+        none are written if this is not called before `finish`); those it has not begun
+        by the time this process has time for them, this one may write (`help_copies`)."""
+        self.copies = copies
         scratch = self.folder / "copies.json.tmp"
         scratch.write_text(json.dumps(copies, ensure_ascii=False), encoding="utf-8")
         os.replace(scratch, self.folder / "copies.json")
         self.process.stdin.close()
         self.process.stdin = None  # (for `communicate`, which would flush it)
+
+    def help_copies(self, con: duckdb.DuckDBPyConnection, folder: Path) -> None:
+        """Write into `folder`, from `con`, the copies given (`give_copies`) that the
+        publishing process has not claimed, from the last (`write_copies`): the build's
+        two processes share them, each on its core."""
+        write_copies(con, str(folder), self.copies, str(self.folder / "claims"), backwards=True)
 
     def cancel(self) -> None:
         """Not needed after all (or the build failed): stop it, delete what it wrote."""
@@ -285,7 +294,9 @@ def start_publishing(con: duckdb.DuckDBPyConnection, base: Path | None = None,
     spec = _spec(source, folder / "budget.duckdb", folder / "parquet", parts)
     if copies:
         (folder / "copies").mkdir()
-        spec.update(exports=str(folder / "copies"), copies=str(folder / "copies.json"))
+        (folder / "claims").mkdir()
+        spec.update(exports=str(folder / "copies"), copies=str(folder / "copies.json"),
+                    claims=str(folder / "claims"))
     if base is not None and replace is not None:
         _hand_off(con, source, replace)
         if in_place and _moved(base, folder / "budget.duckdb"):

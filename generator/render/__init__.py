@@ -263,7 +263,7 @@ def render_downloads(con, config: Config, writer: TrackedWriter, early=None) -> 
     publishing = (published.publishing(con, config, writer.inputs, store, data_dir)
                   if early is None else contextlib.nullcontext())
     if early is not None:  # (its CSV and JSON parts are placed by `write_bulk`)
-        early.finish(data_dir)
+        early.finish(con, data_dir)
     with publishing:
         described = write_bulk(con, out_dir, chunks, store, document_zips(chunks, table_keys),
                                planned=early.exports if early is not None else None)

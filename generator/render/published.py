@@ -85,9 +85,13 @@ class Publishing:
     store: PartStore
     exports: BulkPlan | None = None  # the CSV and JSON parts, written by that process too
 
-    def finish(self, data_dir: Path) -> None:
-        """Put the files in place under `data_dir` and record them in `store` (the CSV and
-        JSON parts are recorded as they are placed: `downloads.write_bulk`)."""
+    def finish(self, con, data_dir: Path) -> None:
+        """Write the CSV and JSON parts that process has not begun (from `con`, with its
+        memory capped), wait for it, put the files in place under `data_dir` and record
+        them in `store` (the CSV and JSON parts are recorded as they are placed:
+        `downloads.write_bulk`)."""
+        with bulk.capped_memory(con):
+            self.started.help_copies(con, data_dir)
         self.started.finish(data_dir / "budget.duckdb", data_dir / "parquet", data_dir)
         self.parquet.place(data_dir.parent, self.store)
         record(self.store, data_dir / "budget.duckdb", self.keys, self.clean_size)
