@@ -129,60 +129,13 @@ def _instrument(log: Path) -> list[str]:
     return found
 
 
-def _profiled(out: Path, fn):
-    """`fn`, run under cProfile, its statistics written to `out`, and the time the
-    cyclic garbage collector took meanwhile (per generation) to `out` + `.gc`."""
-    @functools.wraps(fn)
-    def wrapper(*args, **kwargs):
-        import cProfile
-        import gc
-
-        spent: dict[int, list[float]] = defaultdict(lambda: [0, 0.0])
-        started: list[float] = []
-
-        def timed(phase: str, info: dict) -> None:
-            if phase == "start":
-                started[:] = [time.perf_counter()]
-            elif started:
-                spent[info["generation"]][0] += 1
-                spent[info["generation"]][1] += time.perf_counter() - started[0]
-
-        gc.callbacks.append(timed)
-        profile = cProfile.Profile()
-        try:
-            return profile.runcall(fn, *args, **kwargs)
-        finally:
-            gc.callbacks.remove(timed)
-            profile.dump_stats(out)
-            Path(f"{out}.gc").write_text("".join(
-                f"generation {g}: {n} collections, {t:.3f} s\n" for g, (n, t) in sorted(spent.items())))
-    return wrapper
-
-
-def _profile_stages(folder: Path) -> None:
-    """Profile the build process (`build`) and the render process (`_render_database`,
-    forked: it finds the wrapper in the module it inherits) into `folder`."""
-    import generator.build as gb
-
-    gb._render_database = _profiled(folder / "profile-render.prof", gb._render_database)
-    gb.build = _profiled(folder / "profile-build.prof", gb.build)
-
-
-def _print_profiles(folder: Path, top: int = 40) -> None:
-    import pstats
-
-    for path in sorted(folder.glob("profile-*.prof")):
-        print(f"==== {path.name}: garbage collection\n" + Path(f"{path}.gc").read_text())
-        for order in ("cumulative", "tottime"):
-            print(f"==== {path.name} by {order}")
-            pstats.Stats(str(path)).strip_dirs().sort_stats(order).print_stats(top)
-
-
 def run_one_build(site: Path, profile: Path | None = None) -> dict:
     """Build `site` once in this process; timings, page count and peak memory as a dict.
-    `profile`: a folder to write the profiles of its processes into (`_profile_stages`)."""
+    `profile`: a folder to write the profiles of its processes into (`profile_build.profile_stages`)."""
     if profile is not None:
-        _profile_stages(profile)
+        from profile_build import profile_stages
+
+        profile_stages(profile)
     import generator.build as gb
 
     log = Path(tempfile.mkdtemp(prefix="bench-stages-")) / "stages.tsv"
@@ -351,22 +304,6 @@ def change_one_document(site: Path, seed: int, which: int = 2) -> Path:
     return target
 
 
-def profile_change(site: Path, seed: int, timeout: float | None) -> int:
-    """Change one document of the built site `site` and build it once, profiled."""
-    if not (site / "build").is_dir():
-        raise SystemExit(f"{site}: no built site (run bench/build.py N --keep {site} first)")
-    for old in site.glob("profile-*.prof*"):
-        old.unlink()
-    changed = change_one_document(site, seed + int(time.time()) % 1000)
-    # The same folder every run: the compiled templates' cache is keyed on their path.
-    code = site / ".bench-code"
-    shutil.rmtree(code, ignore_errors=True)
-    result = _build_in_child(site, timeout, snapshot_code(code), profile=site)
-    _print_profiles(site)
-    print(_line("one-document change", result) + f"  ({changed.name}, profiled)")
-    return 0
-
-
 def _line(name: str, r: dict) -> str:
     stages = "  ".join(f"{s} {r['stages'][s]:.2f}" for s in STAGES)
     stages_cpu = "  ".join(f"{s} {r['stages_cpu'][s]:.1f}" for s in STAGES)
@@ -402,6 +339,8 @@ def main() -> int:
         print(json.dumps(run_one_build(args.run_build, args.profile_into)))
         return 0
     if args.profile:
+        from profile_build import profile_change
+
         return profile_change(args.profile, args.seed, args.timeout)
     if not args.n:
         ap.error("N is required")
