@@ -27,7 +27,6 @@ has succeeded, so a failed or killed build leaves the previous site intact.
 
 from __future__ import annotations
 
-import gc
 import importlib
 import multiprocessing
 import shutil
@@ -299,9 +298,8 @@ def build(site_dir: Path, output: Path | None = None, jobs: int | None = None,
     output_guard.check_output(config, output)
     with output_guard.build_lock(output, wait):
         output_guard.recover_interrupted_swap(output, wait=not background_cleanup)
-        with incremental.frozen_heap():
-            return _build(config, BuildReport(output, skipped=links_out_of_site(config)), jobs,
-                          clean, cache, background_cleanup, defer)
+        return _build(config, BuildReport(output, skipped=links_out_of_site(config)), jobs,
+                      clean, cache, background_cleanup, defer)
 
 
 def _build(config: Config, report: BuildReport, jobs: int | None, clean: bool,
@@ -320,8 +318,7 @@ def _build(config: Config, report: BuildReport, jobs: int | None, clean: bool,
             report.failed = [ParseResult(path, None, []) for path in previous.failed]
         return report
     if previous is not None and previous.settings == inputs.settings:
-        with incremental.long_lived():
-            previous = incremental.load_manifest(config, output)  # its record of every output
+        previous = incremental.load_manifest(config, output)  # its record of every output
     else:
         previous = None  # another config or generator version: nothing can be reused
     from .parse.document import ParseResult
@@ -334,7 +331,6 @@ def _build(config: Config, report: BuildReport, jobs: int | None, clean: bool,
         cache = ParseCache(incremental.cache_dir(config) / "parse", read=not clean)
     parsed, report.parsed = _parse_stage("parse_and_check")(
         config, cache, inputs.sources, jobs if jobs is not None else config.get("build.jobs"))
-    gc.freeze()  # the documents' summaries live on: out of the collector's way (`frozen_heap`)
     report.timings["parse"] = time.perf_counter() - clock
     report.documents = [p.document for p in parsed if p.document is not None]
     report.failed = [ParseResult(p.path, None, p.issues) for p in parsed if p.document is None]

@@ -23,21 +23,19 @@ a full one rather than one that trusts a stale record.
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import json
 import os
 import shutil
 import tempfile
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .cachefile import SUFFIX, dumps, generator_version, loads, read_entry, write_entry
 from .config import BUILTIN_TEMPLATES, Config, template_dirs
+from .heap import long_lived
 from .sources import discover
 from .statcache import StatCache
 
@@ -54,52 +52,6 @@ MANIFEST_HEAD = ("output", "fingerprint", "settings", "documents", "failed")
 DEFERRED = "deferred"
 # Keys that do not change what is built: where it is served, how many workers build it.
 UNBUILT_KEYS = ("serve.", "build.jobs")
-
-
-# How many `frozen_heap`s hold in this process (a forked child inherits the count).
-_FROZEN_HEAPS = 0
-
-
-@contextmanager
-def frozen_heap() -> Iterator[None]:
-    """While the body runs, what lives long (what the process holds as it starts, and
-    what `long_lived` makes) is frozen (`gc.freeze`): the cyclic garbage collector's
-    full collections walk what is made meanwhile, not the whole heap. An incremental
-    build of a province made three of them in the render process, a second and more
-    in all, finding nothing to free. Unfrozen after, by the outermost."""
-    global _FROZEN_HEAPS
-    if not _FROZEN_HEAPS:
-        gc.freeze()
-    _FROZEN_HEAPS += 1
-    try:
-        yield
-    finally:
-        _FROZEN_HEAPS -= 1
-        if not _FROZEN_HEAPS:
-            gc.unfreeze()
-
-
-def heap_frozen() -> bool:
-    """Whether a `frozen_heap` holds (then nothing else may unfreeze)."""
-    return _FROZEN_HEAPS > 0
-
-
-@contextmanager
-def long_lived() -> Iterator[None]:
-    """The objects the body makes live on (a site's data, what its pages show of each
-    document): the collector is paused meanwhile (it would walk the growing heap again
-    and again, finding nothing), and they are handed to its oldest generation after
-    (`freeze` then `unfreeze`), or, while a `frozen_heap` holds, kept frozen."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.freeze()
-        if not heap_frozen():
-            gc.unfreeze()
-        if enabled:
-            gc.enable()
 
 
 def digest(*parts: str | bytes) -> str:
@@ -283,7 +235,8 @@ def load_manifest(config: Config, output: Path, whole: bool = True) -> Manifest 
 
 def _manifest(parts: list[bytes], output: Path, whole: bool = True) -> Manifest | None:
     try:
-        data = [json.loads(part) for part in parts[:None if whole else 1]]
+        with long_lived():  # (a province's manifest: megabytes of JSON)
+            data = [json.loads(part) for part in parts[:None if whole else 1]]
     except ValueError:
         data = []
     if not data or not all(isinstance(d, dict) for d in data) or data[0].get("format") != MANIFEST_FORMAT \

@@ -26,7 +26,8 @@ from pathlib import Path
 from .. import db
 from ..config import Config
 from ..departments import DepartmentNames, group_departments
-from ..incremental import Manifest, cache_dir, digest, frozen_heap, long_lived, settings_key
+from ..heap import frozen_heap, long_lived
+from ..incremental import Manifest, cache_dir, digest, settings_key
 from . import bulk, published
 from . import charts as ch
 from .data import SiteData

@@ -15,7 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from .. import db
-from ..incremental import long_lived
+from ..heap import long_lived
 from ..numbers import SITE_UNIT, trim_places
 from ..slugs import unique_slugs
 from .data import Cell, DocData, SiteData, TableData

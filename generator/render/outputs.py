@@ -30,7 +30,8 @@ from typing import Any, TypeVar
 
 from jinja2 import Environment, TemplateNotFound, meta
 
-from ..incremental import DEFERRED, Manifest, digest, heap_frozen
+from ..heap import heap_frozen
+from ..incremental import DEFERRED, Manifest, digest
 from .spare import SpareTree, unit_files
 from .templating import CompiledTemplates, PageWriter
 
