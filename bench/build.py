@@ -3,6 +3,7 @@
 after changing one document.
 
 usage: python bench/build.py N [--seed S] [--keep DIR] [--timeout SECONDS]
+       python bench/build.py --profile DIR [--seed S]   (a site built with --keep DIR)
 
 Prints, for each of the three builds: wall time, time per stage (parse, load, check,
 render, charts, downloads, search) and peak memory, two ways. "peak total" is the
@@ -22,6 +23,12 @@ memory is its own. Goals on a 2-core machine (issue #17): cold build of 2,000 â‰
 (the sampled PSS total) â‰¤ 1.5 GB. The machine may be shared: each build also prints its
 CPU seconds, in all and per stage (the build process's and its waited-for children's),
 and the load average as it ended.
+
+`--profile DIR` changes one document of a site kept by an earlier run and builds it once
+under cProfile, with one job (no worker processes: what they would do is profiled where
+it is done): the build process and the render process (forked: its own profile) each
+print their costliest functions, and their statistics are kept beside the site
+(`<DIR>/profile-*.prof`, for `python -m pstats`).
 
 The builds run a snapshot of the generator and templates taken when the benchmark starts:
 the generator's version hashes its own code, so an edit made in the working tree during a
@@ -122,16 +129,22 @@ def _instrument(log: Path) -> list[str]:
     return found
 
 
-def run_one_build(site: Path) -> dict:
-    """Build `site` once in this process; timings, page count and peak memory as a dict."""
-    from generator.build import build
+def run_one_build(site: Path, profile: Path | None = None) -> dict:
+    """Build `site` once in this process; timings, page count and peak memory as a dict.
+    `profile`: a folder to write the profiles of its processes into (`profile_build.profile_stages`)."""
+    if profile is not None:
+        from profile_build import profile_stages
+
+        profile_stages(profile)
+    import generator.build as gb
 
     log = Path(tempfile.mkdtemp(prefix="bench-stages-")) / "stages.tsv"
     _instrument(log)
     start, cpu = time.perf_counter(), cpu_seconds()
     # As `python -m generator build` does: the replaced site is deleted by a process of
     # its own, which the build does not wait for (nor count in its CPU seconds).
-    report = build(site, background_cleanup=True)
+    # Profiled, everything is rendered in the render process (no worker's profile is lost).
+    report = gb.build(site, background_cleanup=True, jobs=1 if profile is not None else None)
     wall, cpu = time.perf_counter() - start, cpu_seconds() - cpu
     stages, stage_cpu = _logged_stages(log)
     shutil.rmtree(log.parent, ignore_errors=True)
@@ -246,9 +259,10 @@ class TreeSampler(threading.Thread):
                 return
 
 
-def _build_in_child(site: Path, timeout: float | None, code: Path) -> dict:
+def _build_in_child(site: Path, timeout: float | None, code: Path,
+                    profile: Path | None = None) -> dict:
     cmd = [sys.executable, str(Path(__file__).resolve()), "--run-build", str(site),
-           "--code", str(code)]
+           "--code", str(code)] + (["--profile-into", str(profile)] if profile else [])
     start = time.perf_counter()
     with subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as proc:
         sampler = TreeSampler(proc.pid)
@@ -313,14 +327,21 @@ def main() -> int:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--keep", type=Path, help="build the site here and keep it")
     ap.add_argument("--timeout", type=float, default=None, help="give up on a build after this")
+    ap.add_argument("--profile", type=Path, metavar="DIR",
+                    help="change one document of the site kept in DIR and profile its build")
     ap.add_argument("--run-build", type=Path, help=argparse.SUPPRESS)
     ap.add_argument("--code", type=Path, help=argparse.SUPPRESS)
+    ap.add_argument("--profile-into", type=Path, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.run_build:
         if args.code:
             sys.path.insert(0, str(args.code))
-        print(json.dumps(run_one_build(args.run_build)))
+        print(json.dumps(run_one_build(args.run_build, args.profile_into)))
         return 0
+    if args.profile:
+        from profile_build import profile_change
+
+        return profile_change(args.profile, args.seed, args.timeout)
     if not args.n:
         ap.error("N is required")
 

@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, Any
 
 from .cachefile import SUFFIX, dumps, generator_version, loads, read_entry, write_entry
 from .config import BUILTIN_TEMPLATES, Config, template_dirs
+from .heap import long_lived
 from .sources import discover
 from .statcache import StatCache
 
@@ -234,7 +235,8 @@ def load_manifest(config: Config, output: Path, whole: bool = True) -> Manifest 
 
 def _manifest(parts: list[bytes], output: Path, whole: bool = True) -> Manifest | None:
     try:
-        data = [json.loads(part) for part in parts[:None if whole else 1]]
+        with long_lived():  # (a province's manifest: megabytes of JSON)
+            data = [json.loads(part) for part in parts[:None if whole else 1]]
     except ValueError:
         data = []
     if not data or not all(isinstance(d, dict) for d in data) or data[0].get("format") != MANIFEST_FORMAT \

@@ -101,8 +101,10 @@ def test_the_published_database_is_the_same_without_the_sort(in_order, tmp_path)
 def test_a_clean_build_exports_without_the_sort_an_edit_sorts(make_site, monkeypatch, tmp_path):
     """The build takes the unsorted path by itself: a clean build's exports have no ORDER
     BY; after an edit of the document whose doc_id comes first (loaded again, so last),
-    every export sorts, and the downloads are still a clean build's."""
+    every export sorts (the publishing process writes them, from its file: `BulkPlan.copies`),
+    none is written by the render process, and the downloads are still a clean build's."""
     from generator.build import build
+    from generator.render import downloads
 
     from .test_incremental import assert_same_as_clean_build, edit_source, incremental_site
 
@@ -112,11 +114,16 @@ def test_a_clean_build_exports_without_the_sort_an_edit_sorts(make_site, monkeyp
     real = bulk.copy_rows
     monkeypatch.setattr(bulk, "copy_rows", lambda con, query, *rest: (
         queries.append(query), real(con, query, *rest)))
+    handed: list[str] = []
+    real_copies = downloads.BulkPlan.copies
+    monkeypatch.setattr(downloads.BulkPlan, "copies", lambda plan: (
+        copies := real_copies(plan), handed.extend(query for _, query, *_ in copies))[0])
     site = incremental_site(make_site)
     build(site)
-    assert queries and not any("ORDER BY" in q for q in queries)
+    assert queries and not any("ORDER BY" in q for q in queries) and not handed
     edit_source(site)
     queries.clear()
     build(site)
-    assert queries and all("ORDER BY" in q for q in queries)
+    assert not queries and handed and all("ORDER BY" in q for q in handed)
+    assert {q.split(" FROM ")[-1].split()[0].strip('"') for q in handed} >= {"line_items", "checks"}
     assert_same_as_clean_build(site, tmp_path)

@@ -38,11 +38,18 @@ def one_document_a_chunk(monkeypatch):
 
 @pytest.fixture
 def exported(monkeypatch) -> list[str]:
-    """The queries of the parts exported (rather than linked from the last build)."""
+    """The queries of the parts exported (rather than linked from the last build): by the
+    render process, or, in an incremental build, by the publishing process
+    (`BulkPlan.copies`)."""
+    from generator.render import downloads
+
     queries: list[str] = []
     real = bulk.copy_rows
     monkeypatch.setattr(bulk, "copy_rows", lambda con, query, *rest: (
         queries.append(query), real(con, query, *rest)))
+    real_copies = downloads.BulkPlan.copies
+    monkeypatch.setattr(downloads.BulkPlan, "copies", lambda plan: (
+        copies := real_copies(plan), queries.extend(query for _, query, *_ in copies))[0])
     return queries
 
 

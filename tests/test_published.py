@@ -28,8 +28,8 @@ def started(monkeypatch) -> list[tuple]:
     calls: list[tuple] = []
     real = db.start_publishing
     monkeypatch.setattr(db, "start_publishing", lambda con, base=None, replace=None, parts=None,
-                        in_place=False: (calls.append((base, replace)),
-                                         real(con, base, replace, parts, in_place))[1])
+                        in_place=False, **more: (calls.append((base, replace)),
+                                                 real(con, base, replace, parts, in_place, **more))[1])
     return calls
 
 

@@ -16,6 +16,14 @@ from pathlib import Path
 
 import duckdb
 
+from .exports import (
+    EMPTY_ARRAY,
+    Copy,
+    ParquetPart,
+    wrap_json_rows,
+    write_copies,
+    write_parquet_parts,
+)
 from .load import DOC_ORDER_SQL
 from .schema import _sql_path
 
@@ -63,41 +71,29 @@ else:
         con.execute(f'INSERT INTO published."{table}" SELECT * FROM source."{table}"'
                     + ("" if ordered else f" ORDER BY {order[table]}"))
 con.execute("DETACH published")
-if spec.get("parquet"):
+if spec.get("parquet") or spec.get("exports"):
     con.execute(f"ATTACH '{quoted(spec['target'])}' AS published (READ_ONLY)")
+if spec.get("parquet"):
     in_order = con.execute(DOC_ORDER_SQL.format(documents="published.documents")).fetchone()[0]
     write_parquet_parts(con, "published", spec["parquet"], spec["parts"], in_order)
+if spec.get("exports"):
+    # The copies to write come in a file, once the build has planned them: it closes this
+    # process's input when the file is there (or when it wants none).
+    sys.stdin.read()
+    try:
+        with open(spec["copies"], encoding="utf-8") as f:
+            copies = json.load(f)
+    except FileNotFoundError:
+        copies = []
+    con.execute("USE published")
+    con.execute("SET threads = 2")  # (the render process is done with its pages, or nearly)
+    write_copies(con, spec["exports"], copies, spec["claims"])
 """.replace("DOC_ORDER_SQL_HERE", repr(DOC_ORDER_SQL))
 
 
-# One Parquet file to write: (table, WHERE clause or None for the table whole, file name
-# under the Parquet folder, whether to leave it out when it would hold no row).
-ParquetPart = tuple[str, str | None, str, bool]
-
-
-def write_parquet_parts(con, database: str, folder: str, parts: list, in_order: bool) -> None:
-    """Write each of `parts` (`ParquetPart`) of the tables of `database` into `folder`,
-    its rows in doc_id order (`in_order`: a plain scan gives that order). Run by the
-    publishing process too (its source is put into the script's text)."""
-    import os
-
-    keyed = {table for (table,) in con.execute(
-        "SELECT table_name FROM duckdb_columns() WHERE database_name = ? AND column_name = 'doc_id'",
-        [database.strip('"')]).fetchall()}
-    for table, where, name, optional in parts:
-        source = f'{database}."{table}" {where or ""}'
-        if optional and not con.execute(f"SELECT count(*) FROM {source}").fetchone()[0]:
-            continue
-        order = "" if in_order else " ORDER BY " + (
-            "doc_id NULLS LAST, rowid" if table in keyed else "rowid")
-        path = os.path.join(folder, name)
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        quoted_path = path.replace("'", "''")
-        con.execute(f"COPY (SELECT * FROM {source}{order}) TO '{quoted_path}' (FORMAT parquet)")
-
-
-_PUBLISH_SCRIPT = _PUBLISH_SCRIPT.replace("import duckdb\n", "import duckdb\n"
-                                          + inspect.getsource(write_parquet_parts), 1)
+_PUBLISH_SCRIPT = _PUBLISH_SCRIPT.replace("import duckdb\n", "import duckdb\n" + "\n".join(
+    inspect.getsource(f) for f in (write_parquet_parts, write_copies, wrap_json_rows))
+    + f"\nEMPTY_ARRAY = {EMPTY_ARRAY!r}\n", 1)
 
 
 def _current(con: duckdb.DuckDBPyConnection) -> tuple[str, str | None]:
@@ -221,21 +217,45 @@ class Started:
 
     def __init__(self, folder: Path, process: subprocess.Popen):
         self.folder, self.process = folder, process
+        self.copies: list[Copy] = []
 
-    def finish(self, target: Path, parquet: Path) -> None:
-        """Wait for it, then move what it wrote to `target` and into the folder `parquet`."""
+    def finish(self, target: Path, parquet: Path, copies: Path | None = None) -> list[str]:
+        """Wait for it, then move what it wrote to `target`, into the folder `parquet` and,
+        if it was given `Copy`s to write, into the folder `copies`; returns the paths of
+        those it wrote under `copies` (one of no row may have been left out)."""
         err = self.process.communicate()[1]
+        moved: dict[str, list[str]] = {"parquet": [], "copies": []}
         try:
             _raise_if_failed(self.process, err, target)
             _remove_database_file(target)
             os.replace(self.folder / "budget.duckdb", target)
-            written = self.folder / "parquet"
-            for path in sorted(p for p in written.rglob("*") if p.is_file()):
-                moved = parquet / path.relative_to(written)
-                moved.parent.mkdir(parents=True, exist_ok=True)
-                os.replace(path, moved)
+            for name, into in (("parquet", parquet), ("copies", copies)):
+                written = self.folder / name
+                for path in sorted(p for p in written.rglob("*") if p.is_file()):
+                    rel = path.relative_to(written)
+                    (into / rel).parent.mkdir(parents=True, exist_ok=True)
+                    os.replace(path, into / rel)  # (a file there is replaced, never written into)
+                    moved[name].append(rel.as_posix())
         finally:
             shutil.rmtree(self.folder, ignore_errors=True)
+        return moved["copies"]
+
+    def give_copies(self, copies: list[Copy]) -> None:
+        """The `Copy`s for the process to write once it has published (it waits for them;
+        none are written if this is not called before `finish`); those it has not begun
+        by the time this process has time for them, this one may write (`help_copies`)."""
+        self.copies = copies
+        scratch = self.folder / "copies.json.tmp"
+        scratch.write_text(json.dumps(copies, ensure_ascii=False), encoding="utf-8")
+        os.replace(scratch, self.folder / "copies.json")
+        self.process.stdin.close()
+        self.process.stdin = None  # (for `communicate`, which would flush it)
+
+    def help_copies(self, con: duckdb.DuckDBPyConnection, folder: Path) -> None:
+        """Write into `folder`, from `con`, the copies given (`give_copies`) that the
+        publishing process has not claimed, from the last (`write_copies`): the build's
+        two processes share them, each on its core."""
+        write_copies(con, str(folder), self.copies, str(self.folder / "claims"), backwards=True)
 
     def cancel(self) -> None:
         """Not needed after all (or the build failed): stop it, delete what it wrote."""
@@ -247,7 +267,8 @@ class Started:
 
 def start_publishing(con: duckdb.DuckDBPyConnection, base: Path | None = None,
                      replace: list[str] | None = None,
-                     parts: list[ParquetPart] | None = None, in_place: bool = False) -> Started | None:
+                     parts: list[ParquetPart] | None = None, in_place: bool = False,
+                     copies: bool = False) -> Started | None:
     """Start publishing the database file of `con` (`publish`) now, into a new folder
     beside the file (its `budget.duckdb` and `parquet/`), so that `con` goes on as it is
     (rendering from it) while another process publishes; `Started.finish` puts the files
@@ -260,7 +281,10 @@ def start_publishing(con: duckdb.DuckDBPyConnection, base: Path | None = None,
     new rows, and a row group's deleted rows stay until it is rewritten). The process gets
     the rows to insert alone (a small handoff file), else a checkpointed copy of `con`'s
     file to publish anew. `in_place`: `base` is free to be changed (not served): it is
-    moved into the folder and updated there, not copied (a failed build deletes it)."""
+    moved into the folder and updated there, not copied (a failed build deletes it).
+    `copies`: the process then writes files of other formats from its file (the bulk CSV
+    and JSON parts that changed: `write_copies`), on the second core while `con` renders
+    the pages; they are given to it once planned (`Started.give_copies`: it starts first)."""
     if not detachable(con):
         return None
     path = _current(con)[1]
@@ -268,6 +292,11 @@ def start_publishing(con: duckdb.DuckDBPyConnection, base: Path | None = None,
     (folder / "parquet").mkdir()
     source = folder / "source.duckdb"
     spec = _spec(source, folder / "budget.duckdb", folder / "parquet", parts)
+    if copies:
+        (folder / "copies").mkdir()
+        (folder / "claims").mkdir()
+        spec.update(exports=str(folder / "copies"), copies=str(folder / "copies.json"),
+                    claims=str(folder / "claims"))
     if base is not None and replace is not None:
         _hand_off(con, source, replace)
         if in_place and _moved(base, folder / "budget.duckdb"):
@@ -349,4 +378,5 @@ def _start_publish(spec: dict) -> subprocess.Popen:
 
     return subprocess.Popen([sys.executable, "-c", _PUBLISH_SCRIPT, json.dumps(spec)],
                             env=_publish_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            stdin=subprocess.PIPE if spec.get("exports") else subprocess.DEVNULL,
                             text=True, preexec_fn=die_with_parent)

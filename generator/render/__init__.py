@@ -26,6 +26,7 @@ from pathlib import Path
 from .. import db
 from ..config import Config
 from ..departments import DepartmentNames, group_departments
+from ..heap import frozen_heap, long_lived
 from ..incremental import Manifest, cache_dir, digest, settings_key
 from . import bulk, published
 from . import charts as ch
@@ -69,6 +70,14 @@ def render_site(con, config: Config, out_dir: Path, previous: Manifest | None = 
     (`db.connect(..., detachable=True)`) is closed while the documents render, so that the
     workers fork without DuckDB's memory, and is closed when this returns.
     """
+    with frozen_heap():
+        return _render_site(con, config, out_dir, previous, previous_dir, record, jobs,
+                            deferred, fresh, spare)
+
+
+def _render_site(con, config: Config, out_dir: Path, previous: Manifest | None,
+                 previous_dir: Path | None, record: Manifest | None, jobs: int | None,
+                 deferred: frozenset[str], fresh: list[str] | None, spare: Manifest | None) -> int:
     if jobs is None:
         jobs = config.get("build.jobs")
     jobs = jobs or os.cpu_count() or 1
@@ -94,14 +103,15 @@ def render_site(con, config: Config, out_dir: Path, previous: Manifest | None = 
     writer = TrackedWriter(env, out_dir, config.base_url, previous, previous_dir, spare)
     writer.deferred = deferred
     keys = document_keys(site)
-    facts = SiteFacts(site.docs, {d.doc_id: keys[f"doc:{d.doc_id}"] for d in site.docs},
-                      FactsStore(cache_dir(config) / "render", settings_key(config)),
-                      reuse=previous is not None)
-    if partial:
-        load_bodies(con, facts.missing)
-    facts.complete()
+    with long_lived():  # (the facts of a province's documents: a million objects)
+        facts = SiteFacts(site.docs, {d.doc_id: keys[f"doc:{d.doc_id}"] for d in site.docs},
+                          FactsStore(cache_dir(config) / "render", settings_key(config)),
+                          reuse=previous is not None)
+        if partial:
+            load_bodies(con, facts.missing)
+        facts.complete()
+        classes, class_entries = classification_index(site, facts.facts)
     bodiless = {d.doc_id for d in site.docs} - {d.doc_id for d in facts.missing} if partial else set()
-    classes, class_entries = classification_index(site, facts.facts)
     writer.inputs.update(input_keys(config, site, pages, classes, keys))
     early = _publish_early(con, config, writer, fresh)
     try:
@@ -253,10 +263,11 @@ def render_downloads(con, config: Config, writer: TrackedWriter, early=None) -> 
              bulk.PartStore(bulk.cache_folder(config), writer.previous_dir if writer.previous else None))
     publishing = (published.publishing(con, config, writer.inputs, store, data_dir)
                   if early is None else contextlib.nullcontext())
+    if early is not None:  # (its CSV and JSON parts are placed by `write_bulk`)
+        early.finish(con, data_dir)
     with publishing:
-        described = write_bulk(con, out_dir, chunks, store, document_zips(chunks, table_keys))
-    if early is not None:
-        early.finish(data_dir)
+        described = write_bulk(con, out_dir, chunks, store, document_zips(chunks, table_keys),
+                               planned=early.exports if early is not None else None)
     store.save(for_spare=(published.PUBLISHED_REL,))
     files = sorted(p for p in data_dir.rglob("*") if p.is_file() and not p.name.endswith(".wal"))
     package = datapackage(described, config.get("site.title"), files, data_dir)

@@ -215,28 +215,3 @@ def copy_rows(con, query: str, copy_options: str, path: Path) -> None:
 
 def _sql_path(path: Path) -> str:
     return path.as_posix().replace("'", "''")
-
-
-COPY_CHUNK = 1 << 20
-
-
-def copy_bytes(src: int, out: int, size: int) -> None:
-    """The first `size` bytes of the file `src` appended to `out` (file descriptors): the
-    kernel copies them (`copy_file_range`), or, where it cannot, read and write."""
-    done = 0
-    try:
-        while done < size:
-            sent = os.copy_file_range(src, out, size - done, done)
-            if not sent:
-                raise OSError("copy_file_range copied nothing")
-            done += sent
-    except OSError:
-        while done < size and (chunk := os.pread(src, min(COPY_CHUNK, size - done), done)):
-            write_all(out, chunk)
-            done += len(chunk)
-
-
-def write_all(fd: int, data: bytes) -> None:
-    view = memoryview(data)
-    while view:
-        view = view[os.write(fd, view):]

@@ -14,12 +14,14 @@ import json
 import os
 import zipfile
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from .. import db
+from ..db.exports import Copy, wrap_json_rows
 from ..incremental import digest
 from . import bulk, urls
 from .bulkstore import identity
@@ -111,29 +113,64 @@ def _defused(text: str) -> str:
             f"regexp_matches({text}, '{NUMBER_SQL}') THEN chr(39) || {text} ELSE {text} END")
 
 
-def write_bulk(con, out_dir: Path, doc_chunks: list[bulk.Chunk], store: bulk.PartStore,
-               zips: list[tuple[str, list[tuple[str, str]]]] = (),
-               ordered: bool | None = None) -> dict[str, dict[str, Any]]:
-    """Every database table as parts (`bulk`) of CSV and JSON under `data/csv/<table>/` and
-    `data/json/<table>/`: those the last build wrote for the same documents (`store`) linked
-    from there, the others written by DuckDB (the CSV with its BOM and header, the JSON with
-    its `{table, unit, rows}` wrapper). Meanwhile a helper thread writes the `zips`
-    (`write_zips`). Returns per table its columns (name, DuckDB type) and row count, for
-    datapackage.json.
-    """
-    if ordered is None:
-        ordered = db.rows_in_doc_order(con)
-    parts = bulk.table_parts(con, doc_chunks)
-    plans = [bulk.plan(parts, f"data/{ext}", ext, store) for ext in ("csv", "json")]
+@dataclass
+class BulkPlan:
+    """The CSV and JSON parts of every table (`bulk.PartPlan`: to write, to link), and per
+    table its columns (name, DuckDB type) and row count, for datapackage.json."""
+
+    plans: list[bulk.PartPlan]
+    described: dict[str, dict[str, Any]]
+
+    def copies(self) -> list[Copy]:
+        """The parts to write as the publishing process writes them (`db.write_copies`:
+        paths under `data/`), from its copy of the database, whose rows stand in no order."""
+        out = []
+        for part, files in _to_write(self.plans):
+            columns = self.described[part.table]["columns"]
+            count = f'SELECT count(*) FROM "{part.table}" {part.where}' if part.optional else None
+            for ext, name in files:
+                if ext == "csv":
+                    out.append([f"csv/{name}", _csv_query(part, columns, False), CSV_OPTIONS, None, count])
+                else:
+                    out.append([f"json/{name}", _json_query(part, columns, False), JSON_OPTIONS,
+                                json_head(part.table).decode("utf-8"), count])
+        return out
+
+
+def plan_bulk(con, doc_chunks: list[bulk.Chunk], store: bulk.PartStore,
+              parts: list[bulk.Part] | None = None) -> BulkPlan:
+    """Which CSV and JSON parts of the tables of `con` to write, which to link from the
+    last build (`store`). `parts`: `bulk.table_parts`, if made already."""
+    parts = parts if parts is not None else bulk.table_parts(con, doc_chunks)
     described: dict[str, dict[str, Any]] = {}
     for name in BULK_TABLES:
         columns = [(r[0], r[1]) for r in con.execute(f"DESCRIBE {name}").fetchall()]
         described[name] = {"columns": columns,
                            "rows": con.execute(f"SELECT count(*) FROM {name}").fetchone()[0]}
+    return BulkPlan([bulk.plan(parts, f"data/{ext}", ext, store) for ext in ("csv", "json")],
+                    described)
+
+
+def write_bulk(con, out_dir: Path, doc_chunks: list[bulk.Chunk], store: bulk.PartStore,
+               zips: list[tuple[str, list[tuple[str, str]]]] = (),
+               ordered: bool | None = None, planned: BulkPlan | None = None
+               ) -> dict[str, dict[str, Any]]:
+    """Every database table as parts (`bulk`) of CSV and JSON under `data/csv/<table>/` and
+    `data/json/<table>/`: those the last build wrote for the same documents (`store`) linked
+    from there, the others written by DuckDB (the CSV with its BOM and header, the JSON with
+    its `{table, unit, rows}` wrapper). Meanwhile a helper thread writes the `zips`
+    (`write_zips`). Returns per table its columns (name, DuckDB type) and row count, for
+    datapackage.json. `planned`: the parts were planned ahead (`plan_bulk`), and those to
+    write are written already (`BulkPlan.copies`, by the publishing process).
+    """
+    if ordered is None:
+        ordered = db.rows_in_doc_order(con)
+    plan = planned or plan_bulk(con, doc_chunks, store)
+    described = plan.described
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="bulk") as helper, \
             bulk.capped_memory(con):
         zipped = helper.submit(write_zips, out_dir, zips, store)
-        for part, files in _to_write(plans):
+        for part, files in _to_write(plan.plans) if planned is None else []:
             if part.optional and not con.execute(
                     f'SELECT count(*) FROM "{part.table}" {part.where}').fetchone()[0]:
                 continue
@@ -141,8 +178,8 @@ def write_bulk(con, out_dir: Path, doc_chunks: list[bulk.Chunk], store: bulk.Par
                 writer = _write_csv if ext == "csv" else _write_json
                 writer(con, part, described[part.table]["columns"], out_dir / "data" / ext / name, ordered)
         zipped.result()  # the helper's error, if any, is the build's
-    for plan in plans:
-        plan.place(out_dir, store)
+    for part_plan in plan.plans:
+        part_plan.place(out_dir, store)
     return described
 
 
@@ -158,6 +195,12 @@ def _to_write(plans: list[bulk.PartPlan]) -> list[tuple[bulk.Part, list[tuple[st
 
 
 CSV_OPTIONS = "FORMAT csv, HEADER true, NEW_LINE '\\r\\n'"
+JSON_OPTIONS = "FORMAT json, ARRAY true"
+
+
+def _csv_query(part: bulk.Part, columns: list[tuple[str, str]], ordered: bool) -> str:
+    return (f"{_export_select(part.table, columns, True)} {part.where or ''} "
+            f"{_export_order(columns, ordered)}")
 
 
 def _write_csv(con, part: bulk.Part, columns: list[tuple[str, str]], target: Path,
@@ -165,8 +208,7 @@ def _write_csv(con, part: bulk.Part, columns: list[tuple[str, str]], target: Pat
     """A part of a table's CSV: its header (the first column's name begins with the BOM),
     then its rows."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    bulk.copy_rows(con, f"{_export_select(part.table, columns, True)} {part.where or ''} "
-                   f"{_export_order(columns, ordered)}", CSV_OPTIONS, target)
+    bulk.copy_rows(con, _csv_query(part, columns, ordered), CSV_OPTIONS, target)
 
 
 def write_zips(out_dir: Path, zips: list[tuple[str, list[tuple[str, str]]]],
@@ -212,35 +254,25 @@ def document_zips(doc_chunks: list[bulk.Chunk], table_keys: dict[str, list[str]]
 # What every bulk JSON file says first, before its rows.
 JSON_HEAD = {"unit": "万元", "amounts": "exact decimal strings; `printed` is the figure as "
              "printed, in `printed_unit`"}
-# DuckDB's JSON array: `[\n\t{…},\n\t{…}\n]\n`; of no row, this.
-EMPTY_ARRAY = b"[\n\t\n]\n"
 
 
 def json_head(name: str) -> bytes:
     return (json.dumps({"table": name} | JSON_HEAD, ensure_ascii=False)[:-1] + ', "rows": ').encode("utf-8")
 
 
+def _json_query(part: bulk.Part, columns: list[tuple[str, str]], ordered: bool) -> str:
+    fields = ", ".join(f'{expr} AS "{column}"' for column, expr in _export_exprs(columns, False))
+    return f'SELECT {fields} FROM "{part.table}" {part.where or ""} {_export_order(columns, ordered)}'
+
+
 def _write_json(con, part: bulk.Part, columns: list[tuple[str, str]], target: Path,
                 ordered: bool) -> None:
     """A part of a table's rows as `{"table": …, "unit": …, "amounts": …, "rows": [{…}, …]}`:
     a line per row, as DuckDB's JSON export writes its array, after an opening line."""
-    fields = ", ".join(f'{expr} AS "{column}"' for column, expr in _export_exprs(columns, False))
     target.parent.mkdir(parents=True, exist_ok=True)
     scratch = target.with_name(f".{target.name}.rows")
     try:
-        bulk.copy_rows(con, f'SELECT {fields} FROM "{part.table}" {part.where or ""} '
-                       f"{_export_order(columns, ordered)}", "FORMAT json, ARRAY true", scratch)
-        size = scratch.stat().st_size
-        target.unlink(missing_ok=True)
-        empty = size <= len(EMPTY_ARRAY) and scratch.read_bytes() == EMPTY_ARRAY
-        out = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
-        try:
-            bulk.write_all(out, json_head(part.table) + (b"[]}\n" if empty else b""))
-            if not empty:
-                with open(scratch, "rb") as rows:  # all but its closing "]\n", copied by the kernel
-                    bulk.copy_bytes(rows.fileno(), out, size - 2)
-                bulk.write_all(out, b"]}\n")
-        finally:
-            os.close(out)
+        bulk.copy_rows(con, _json_query(part, columns, ordered), JSON_OPTIONS, scratch)
+        wrap_json_rows(str(scratch), str(target), json_head(part.table))
     finally:
         scratch.unlink(missing_ok=True)

@@ -15,7 +15,7 @@ from . import urls
 from .data import DocData, SiteData
 from .facts import DocFacts, figure_rows
 from .history import amounts, department_history, kind_of
-from .listrows import CodeRows, CodeRowStore
+from .listrows import KEY_CHARS, CodeRows, CodeRowStore
 from .outputs import TrackedWriter
 from .pages import ClassIndex
 
@@ -281,6 +281,7 @@ def render_classifications(writer: TrackedWriter, index: ClassIndex, entries: di
             if len(code) > 3 and code[:-2] in names:
                 children[(kind, code[:-2])].append(code)
     pages: dict[str, tuple[str, list, list, CodeRows]] = {}
+    short_keys = {doc_id: writer.inputs[f"doc:{doc_id}"][:KEY_CHARS] for doc_id in by_doc}
 
     def page(item: tuple[str, str, list]) -> tuple[str, list, list, CodeRows]:
         """The page's unit (its input keyed: `classification_key`), parents, children and rows."""
@@ -290,8 +291,13 @@ def render_classifications(writer: TrackedWriter, index: ClassIndex, entries: di
             parents = [(p, index.names[kind].get(p, "")) for p in (code[:3], code[:5])
                        if len(p) < len(code) and p in index.names[kind]]
             below = sorted((c, index.names[kind][c]) for c in children[(kind, code)])
-            shown = kept.rows(kind, code, [(doc, printed, by_doc[doc.doc_id]) for doc, printed in rows],
-                              [writer.inputs[f"doc:{doc.doc_id}"] for doc, _ in rows])
+            # A code of a province's is printed by thousands of department-years: its
+            # rows are made only if the page is rendered (`CodeRows`), its key from the
+            # doc_ids and their keys (as kept).
+            ids = [doc.info["doc_id"] for doc, _ in rows]
+            shown = kept.rows(kind, code, lambda: [(doc, printed, by_doc[doc_id])
+                                                   for (doc, printed), doc_id in zip(rows, ids)],
+                              "".join(map(short_keys.__getitem__, ids)), ids)
             pages[unit] = (unit, parents, below, shown)
             if unit not in writer.inputs:
                 writer.inputs[unit] = classification_key(index.names[kind][code], parents, below,

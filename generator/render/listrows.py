@@ -148,18 +148,30 @@ class CodeRows:
     content key (`row_key`) taken as it was; the others' are worked out. Iterated, the
     rows are (document, cells, line) as a template expects."""
 
-    def __init__(self, rows: list[tuple[DocData, list[list], object]], doc_keys: list[str],
-                 kept: KeptRows | None = None):
-        self.rows, self.kept = rows, kept
-        self.ids = [doc.doc_id for doc, _, _ in rows]
-        self.doc_keys = "".join(k[:KEY_CHARS] for k in doc_keys)
+    def __init__(self, rows: list[tuple[DocData, list[list], object]] | Callable[[], list],
+                 doc_keys: list[str] | str, kept: KeptRows | None = None,
+                 ids: list[str] | None = None):
+        """`rows`, or a function that makes them when they are first needed (then `ids`
+        are their doc_ids); `doc_keys`: their documents' keys, or those keys cut to
+        `KEY_CHARS` and joined."""
+        self._rows, self.kept = rows, kept
+        self.ids = ids if ids is not None else [doc.doc_id for doc, _, _ in rows]
+        self.doc_keys = doc_keys if isinstance(doc_keys, str) else "".join(k[:KEY_CHARS] for k in doc_keys)
         self.same = kept is not None and kept.ids == self.ids and kept.doc_keys == self.doc_keys
         self._at: list[int | None] | None = None
         self._keys: str | None = None
         self.made: list[str] = []  # each row's HTML, once `html` has run
 
+    @property
+    def rows(self) -> list[tuple[DocData, list[list], object]]:
+        """The rows (made when first asked: a page whose rows are the kept ones, and which
+        is linked from the last build, never needs them)."""
+        if callable(self._rows):
+            self._rows = self._rows()
+        return self._rows
+
     def __len__(self) -> int:
-        return len(self.rows)
+        return len(self.ids)
 
     def __iter__(self):
         return ((doc, cells(printed), s) for doc, printed, s in self.rows)
@@ -169,7 +181,7 @@ class CodeRows:
         if self._at is None:
             kept, n = self.kept, KEY_CHARS
             if kept is None:
-                self._at = [None] * len(self.rows)
+                self._at = [None] * len(self.ids)
             elif kept.ids == self.ids:
                 self._at = [i if kept.doc_keys[i * n:i * n + n] == self.doc_keys[i * n:i * n + n]
                             else None for i in range(len(self.ids))]
@@ -236,21 +248,22 @@ class CodeRowStore:
     def _path(self, kind: str, code: str) -> Path:
         return self.folder / f"{kind}-{code}.entry"
 
-    def rows(self, kind: str, code: str, rows: list[tuple[DocData, list[list], object]],
-             doc_keys: list[str]) -> CodeRows:
+    def rows(self, kind: str, code: str, rows: list[tuple[DocData, list[list], object]] | Callable,
+             doc_keys: list[str] | str, doc_ids: list[str] | None = None) -> CodeRows:
         """The page's rows with what was kept of them (`doc_keys`: each row's document
-        key); the rows' HTML is read only if the page is rendered."""
+        key; `rows` and `doc_ids` as `CodeRows` takes them); the rows' HTML is read only
+        if the page is rendered."""
         path = self._path(kind, code)
         parts = read_entry(path, 0, 1) if self.reuse else None
         try:
             head = json.loads(parts[0]) if parts else {}
             if head.get("settings") != self.settings:
-                return CodeRows(rows, doc_keys)
+                return CodeRows(rows, doc_keys, ids=doc_ids)
             ids = head["docs"].split("\n")
             if not len(head["doc_keys"]) == len(head["row_keys"]) == len(ids) * KEY_CHARS:
                 raise ValueError("keys")
         except (ValueError, TypeError, KeyError, AttributeError):
-            return CodeRows(rows, doc_keys)
+            return CodeRows(rows, doc_keys, ids=doc_ids)
 
         def body() -> list[str] | None:
             got = read_entry(path, 1, 2)
@@ -258,7 +271,7 @@ class CodeRowStore:
             return texts if texts is not None and len(texts) == len(ids) else None
 
         return CodeRows(rows, doc_keys, KeptRows(ids, head["doc_keys"], head["row_keys"],
-                                                 head["place"], body))
+                                                 head["place"], body), doc_ids)
 
     def save(self, kind: str, code: str, rows: CodeRows) -> None:
         """Keep the rows `rows.html` made (not when a doc_id or row holds a line break)."""

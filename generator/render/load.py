@@ -7,7 +7,6 @@ in Python. Amounts stay `Decimal`; `printed` keeps the text as printed.
 
 from __future__ import annotations
 
-import gc
 import os
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
@@ -16,6 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from .. import db
+from ..heap import long_lived
 from ..numbers import SITE_UNIT, trim_places
 from ..slugs import unique_slugs
 from .data import Cell, DocData, SiteData, TableData
@@ -109,15 +109,8 @@ def load_site(con, details: bool = True, bodies: bool = True) -> SiteData:
     a full collection, a walk of the whole heap (a second or more for a province) that
     finds nothing to free — the records live until the site is rendered.
     """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
+    with long_lived():
         return _load_site(con, details, bodies)
-    finally:
-        gc.freeze()
-        gc.unfreeze()
-        if enabled:
-            gc.enable()
 
 
 # A document's parts that only its own page shows, and the bulk of the data:

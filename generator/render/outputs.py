@@ -30,6 +30,7 @@ from typing import Any, TypeVar
 
 from jinja2 import Environment, TemplateNotFound, meta
 
+from ..heap import heap_frozen
 from ..incremental import DEFERRED, Manifest, digest
 from .spare import SpareTree, unit_files
 from .templating import CompiledTemplates, PageWriter
@@ -110,8 +111,9 @@ class TrackedWriter(PageWriter):
         if unit not in self._reusable:  # asked before the fork and again by the worker
             before = self._unchanged(unit, self._dependencies(deps, templates))
             previous = f"{self.previous_dir}/"
-            self._reusable[unit] = before is not None and all(
-                os.path.isfile(previous + rel) for rel in self._files(before))
+            # (a unit the spare holds is left where it is: nothing to look for)
+            self._reusable[unit] = before is not None and (self._held(unit) or all(
+                os.path.isfile(previous + rel) for rel in self._files(before)))
         return self._reusable[unit]
 
     def _dependencies(self, deps: Iterable[str], templates: Iterable[str]) -> list[str]:
@@ -193,7 +195,8 @@ class TrackedWriter(PageWriter):
                                 (r for part in pool.map(_render_share, shares) for r in part)))
         finally:
             _TASK = None
-            gc.unfreeze()
+            if not heap_frozen():  # (else it is the holder's to unfreeze)
+                gc.unfreeze()
         results = []
         for i in range(len(items)):
             units, paths, count, inputs, result = done[i]

@@ -35,6 +35,7 @@ from ..config import Config
 from ..incremental import digest
 from . import bulk
 from .bulkstore import PartStore
+from .downloads import BulkPlan, plan_bulk
 
 PUBLISHED_REL = "data/budget.duckdb"
 PARQUET_REL = "data/parquet"
@@ -82,10 +83,16 @@ class Publishing:
     clean_size: int | None
     parquet: bulk.PartPlan
     store: PartStore
+    exports: BulkPlan | None = None  # the CSV and JSON parts, written by that process too
 
-    def finish(self, data_dir: Path) -> None:
-        """Put the files in place under `data_dir` and record them in `store`."""
-        self.started.finish(data_dir / "budget.duckdb", data_dir / "parquet")
+    def finish(self, con, data_dir: Path) -> None:
+        """Write the CSV and JSON parts that process has not begun (from `con`, with its
+        memory capped), wait for it, put the files in place under `data_dir` and record
+        them in `store` (the CSV and JSON parts are recorded as they are placed:
+        `downloads.write_bulk`)."""
+        with bulk.capped_memory(con):
+            self.started.help_copies(con, data_dir)
+        self.started.finish(data_dir / "budget.duckdb", data_dir / "parquet", data_dir)
         self.parquet.place(data_dir.parent, self.store)
         record(self.store, data_dir / "budget.duckdb", self.keys, self.clean_size)
 
@@ -98,14 +105,23 @@ def start(con, config: Config, inputs: dict[str, str], previous_dir: Path | None
     """Start publishing the database of `con` (documents' input keys: `inputs`), as an
     update of an earlier build's file when what it holds is known: the spare's
     (`spare_file`: where the site before last's lies now, not served) updated in place,
-    else a copy of the last build's (in `previous_dir`)."""
+    else a copy of the last build's (in `previous_dir`). The same process then writes the
+    bulk CSV and JSON parts that changed (`downloads.BulkPlan.copies`) from its file, on
+    the second core while this one renders the pages (an edit's parts of a province took
+    0.7 CPU-s here, after the pages)."""
     store = PartStore(bulk.cache_folder(config), previous_dir)
     keys = document_keys(inputs, config)
     base, replace, clean_size = _base(store, keys, spare_file)
-    plan = parquet_plan(con, inputs, config, store)
+    chunks = site_chunks(inputs, config)
+    parts = bulk.table_parts(con, chunks)
+    plan = bulk.plan(parts, PARQUET_REL, "parquet", store)
     started = db.start_publishing(con, base, replace, _parquet_parts(plan),
-                                  in_place=base is not None and base == spare_file)
-    return None if started is None else Publishing(started, keys, clean_size, plan, store)
+                                  in_place=base is not None and base == spare_file, copies=True)
+    if started is None:
+        return None
+    exports = plan_bulk(con, chunks, store, parts)  # (planned while the process starts)
+    started.give_copies(exports.copies())
+    return Publishing(started, keys, clean_size, plan, store, exports)
 
 
 @contextmanager
