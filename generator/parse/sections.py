@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from ..model import Document, Section
+from ..numbers import squash
 from ..sources import SourceText
 from ..tables.catalogue import load_catalogue
 
@@ -132,12 +133,11 @@ _AMOUNT = re.compile(r"\d[.,]\d")  # (a table's row, not a 目录 entry)
 _OVERVIEW_WORDS = re.compile(r"职能|机构|概况|人员")
 
 
-def _contents_line(lines: list[str]) -> int | None:
+def _contents_line(flat_lines: list[str]) -> int | None:
     """The line of the 目录 heading ("目 录"; in `pdftotext` without -layout, 目 and 录 on
-    lines of their own: the line of 录), among the first 300."""
+    lines of their own: the line of 录), among the first 300 (lines without white space)."""
     pending = False
-    for number, line in enumerate(lines[:300], 1):
-        flat = re.sub(r"\s+", "", line)
+    for number, flat in enumerate(flat_lines[:300], 1):
         if flat == "目录" or pending and flat == "录":
             return number
         if flat:
@@ -147,16 +147,17 @@ def _contents_line(lines: list[str]) -> int | None:
 
 def contents_headings(lines: list[str]) -> list[tuple[int, int, str, str]]:
     """The text sections of a document without 第X部分 parts, by its 目录 (its lines with a
-    dot leader or a number, 一、 1. （一）): each entry that is no table is looked for, in order, as a short line after the 目录 ending in the entry's
-    words; a section runs to the next such heading or table title. (line, last line, title,
-    part) each; [] without a 目录."""
-    start = _contents_line(lines)
+    dot leader or a number, 一、 1. （一）): each entry that is no table is looked for, in
+    order, as a short line after the 目录 ending in the entry's words; a section runs to the
+    next such heading or table title. (line, last line, title, part) each; [] without a 目录."""
+    flat_lines = [squash(line) for line in lines]  # once: each entry looks through the body
+    start = _contents_line(flat_lines)
     if start is None:
         return []
     entries: list[str] = []
     last = start
     for number in range(start + 1, min(len(lines), start + 80) + 1):
-        flat = re.sub(r"\s+", "", lines[number - 1])
+        flat = flat_lines[number - 1]
         if not flat:
             continue
         leader = _LEADER.search(flat)
@@ -173,15 +174,14 @@ def contents_headings(lines: list[str]) -> list[tuple[int, int, str, str]]:
     position = last
     for words in entries:
         for number in range(position + 1, len(lines) + 1):
-            flat = re.sub(r"\s+", "", lines[number - 1])
+            flat = flat_lines[number - 1]
             if flat.endswith(words) and len(flat) <= len(words) + 30 and not _LEADER.search(flat):
                 heads.append((number, flat))
                 position = number
                 break
     if not heads:
         return []
-    stops = [n for n in range(heads[0][0], len(lines) + 1)
-             if "表" in lines[n - 1] and catalogue.match_title(lines[n - 1])]
+    stops = [n for n in range(heads[0][0], len(lines) + 1) if catalogue.match_title(lines[n - 1])]
     found = []
     for i, (number, title) in enumerate(heads):
         end = heads[i + 1][0] - 1 if i + 1 < len(heads) else len(lines)
